@@ -1,0 +1,119 @@
+"""Turn per-rule outcomes (true / false / unknown) into a Diagnosis: one place for every engine."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from . import compiler
+from .compiler import Facts
+from .derived import inputs_of
+from .diagnosis import Check, Diagnosis, Engine, Evidence, RulebookStamp, Undetermined, Verdict
+from .gaps import GAPS, Gap
+from .metrics import RepMetrics
+from .rulebook import CompiledRule, Rulebook
+from .verdicts import combine, status_of
+
+Outcome = bool | None
+
+
+def assemble(
+    rep: RepMetrics,
+    book: Rulebook,
+    facts: Facts,
+    outcomes: Sequence[Outcome],
+    engine: Engine,
+) -> Diagnosis:
+    """Build the Diagnosis for one rep from each compiled rule's outcome, in pack order."""
+    fired: dict[Gap, list[CompiledRule]] = {g: [] for g in GAPS}
+    open_: dict[Gap, list[CompiledRule]] = {g: [] for g in GAPS}
+    for rule, outcome in zip(book.compiled, outcomes, strict=True):
+        if outcome is True:
+            fired[rule.rule.gap].append(rule)
+        elif outcome is None:
+            open_[rule.rule.gap].append(rule)
+    verdicts = sorted(
+        (_verdict(gap, fired[gap], open_[gap], facts) for gap in GAPS),
+        key=lambda v: (-v.confidence, GAPS.index(v.gap)),
+    )
+    leading = verdicts[0]
+    primary = leading.gap if leading.status in ("confirmed", "suspected") else None
+    undetermined = tuple(
+        _undetermined(r, facts) for r, o in zip(book.compiled, outcomes, strict=True) if o is None
+    )
+    system = next(v for v in verdicts if v.gap == "system")
+    return Diagnosis.model_construct(
+        rep_id=rep.rep_id,
+        period_start=rep.period_start,
+        period_end=rep.period_end,
+        rulebook=RulebookStamp.model_construct(
+            name=book.name, version=book.version, content_hash=book.content_hash
+        ),
+        engine=engine,
+        primary_gap=primary,
+        verdicts=tuple(verdicts),
+        undetermined=undetermined,
+        missing=_missing(book, facts),
+        pip_blocked=system.blocks_pip,
+    )
+
+
+def _verdict(gap: Gap, fired: list[CompiledRule], open_: list[CompiledRule], facts: Facts) -> Verdict:
+    certainties = [r.rule.certainty for r in fired]
+    certainty = combine(certainties)
+    possible = combine([*certainties, *(r.rule.certainty for r in open_ if r.rule.certainty > 0)])
+    status = status_of(certainty, possible)
+    return Verdict.model_construct(
+        gap=gap,
+        confidence=max(certainty, 0.0),
+        certainty=certainty,
+        status=status,
+        evidence=tuple(_evidence(r, facts) for r in fired if r.rule.certainty > 0),
+        counter_evidence=tuple(_evidence(r, facts) for r in fired if r.rule.certainty < 0),
+        undetermined=tuple(r.rule.id for r in open_),
+        blocks_pip=gap == "system" and status == "confirmed",
+    )
+
+
+def _evidence(rule: CompiledRule, facts: Facts) -> Evidence:
+    return Evidence.model_construct(
+        rule=rule.rule.id,
+        certainty=rule.rule.certainty,
+        because=rule.because.render(facts),
+        intervention=rule.rule.intervention,
+        checks=_checks(rule, facts),
+    )
+
+
+def _undetermined(rule: CompiledRule, facts: Facts) -> Undetermined:
+    checks = _checks(rule, facts)
+    open_names = (n for atom, c in zip(rule.atoms, checks, strict=True) if c.result is None for n in atom.reads)
+    needs = dict.fromkeys(m for n in open_names for m in inputs_of(n) if facts.get(m) is None)
+    return Undetermined.model_construct(
+        rule=rule.rule.id,
+        gap=rule.rule.gap,
+        certainty=rule.rule.certainty,
+        needs=tuple(needs),
+        checks=checks,
+    )
+
+
+def _checks(rule: CompiledRule, facts: Facts) -> tuple[Check, ...]:
+    return tuple(_check(atom.trace(facts)) for atom in rule.atoms)
+
+
+def _check(trace: compiler.Check) -> Check:
+    return Check.model_construct(
+        text=trace.text,
+        observed=trace.observed,
+        op=trace.op,
+        threshold=trace.threshold,
+        observed_value=trace.observed_value,
+        threshold_value=trace.threshold_value,
+        result=trace.result,
+        distance=trace.distance,
+    )
+
+
+def _missing(book: Rulebook, facts: Facts) -> tuple[str, ...]:
+    absent = (m for rule in book.compiled for m in rule.needs if facts.get(m) is None)
+    return tuple(dict.fromkeys(absent))

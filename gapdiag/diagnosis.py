@@ -1,0 +1,117 @@
+"""The result of a diagnosis: frozen, ordered, serializable, and able to explain itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .gaps import Gap, Status
+
+Engine = Literal["compiled", "durable"]
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Check(_Result):
+    """One comparison of a rule's condition on this rep: observed value against threshold."""
+
+    text: str = Field(description="The comparison as written in the rule.")
+    observed: str = Field(description="What was measured (a metric or derived quantity).")
+    op: str | None = Field(description="The comparison operator; None for a true/false metric.")
+    threshold: str | None = Field(description="What it was compared with, as written.")
+    observed_value: float | bool | None
+    threshold_value: float | None
+    result: bool | None = Field(description="True, False, or None when data was missing.")
+    distance: float | None = Field(description="observed - threshold; how far from flipping.")
+
+
+class Evidence(_Result):
+    """A rule that fired, with its because-text filled in with the rep's own numbers."""
+
+    rule: str
+    certainty: float
+    because: str
+    intervention: str | None = None
+    checks: tuple[Check, ...] = ()
+
+
+class Undetermined(_Result):
+    """A rule that missing data left open, and the metrics that would decide it."""
+
+    rule: str
+    gap: Gap
+    certainty: float
+    needs: tuple[str, ...] = Field(description="Absent metrics; empty if a value was undefined.")
+    checks: tuple[Check, ...] = ()
+
+
+class Verdict(_Result):
+    """The verdict on one gap: confidence, status and the evidence behind them."""
+
+    gap: Gap
+    confidence: float = Field(ge=0.0, le=1.0)
+    certainty: float = Field(ge=-1.0, le=1.0, description="Signed combined certainty factor.")
+    status: Status
+    evidence: tuple[Evidence, ...] = ()
+    counter_evidence: tuple[Evidence, ...] = ()
+    undetermined: tuple[str, ...] = Field(default=(), description="Ids of open rules.")
+    blocks_pip: bool = Field(
+        default=False, description="A confirmed system gap: no PIP may be recommended."
+    )
+
+
+class RulebookStamp(_Result):
+    """Which rule pack produced a diagnosis."""
+
+    name: str
+    version: str
+    content_hash: str
+
+
+class Diagnosis(_Result):
+    """Why one rep is behind: a verdict per gap, the evidence, and what data is missing."""
+
+    rep_id: str
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    rulebook: RulebookStamp
+    engine: Engine
+    primary_gap: Gap | None
+    verdicts: tuple[Verdict, ...] = Field(description="One per gap, highest confidence first.")
+    undetermined: tuple[Undetermined, ...] = ()
+    missing: tuple[str, ...] = Field(default=(), description="Absent metrics the rules read.")
+    pip_blocked: bool = Field(default=False, description="True while a system gap is confirmed.")
+
+    def verdict(self, gap: Gap) -> Verdict:
+        """The verdict on one gap."""
+        return next(v for v in self.verdicts if v.gap == gap)
+
+    @property
+    def fired(self) -> tuple[str, ...]:
+        """Ids of every rule that fired, evidence and counter-evidence, in verdict order."""
+        return tuple(
+            e.rule for v in self.verdicts for e in (*v.evidence, *v.counter_evidence)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """This diagnosis as JSON-ready data (the output contract)."""
+        return self.model_dump(mode="json")
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """This diagnosis as a JSON document."""
+        return self.model_dump_json(indent=indent)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Diagnosis:
+        """Read a diagnosis back from `to_json` output."""
+        return cls.model_validate_json(text)
+
+    def explain(self, *, fmt: Literal["text", "markdown"] = "text") -> str:
+        """A plain-language explanation a manager can read in a 1:1."""
+        from .explain import explain  # noqa: PLC0415 - explain builds on this module
+
+        return explain(self, fmt=fmt)

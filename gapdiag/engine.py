@@ -1,0 +1,65 @@
+"""Diagnose one rep: validate, build facts, evaluate the rules, assemble the verdicts.
+
+The compiled evaluator is the default and the source of truth. ``engine="durable"``
+hands the same compiled rules to durable-rules (see ``_durable``); both feed one
+assembler, so the same rule outcomes always give the same Diagnosis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .assemble import Outcome, assemble
+from .compiler import Facts
+from .diagnosis import Diagnosis, Engine
+from .errors import InvalidArgument
+from .facts import build_facts
+from .metrics import RepMetrics, Targets, parse_metrics, parse_targets
+from .rulebook import Rulebook, load_rules
+
+ENGINES: tuple[Engine, ...] = ("compiled", "durable")
+RulesArg = Rulebook | str | Path | None
+
+
+def diagnose(
+    metrics: RepMetrics | Mapping[str, Any],
+    *,
+    rules: RulesArg = None,
+    targets: Targets | Mapping[str, Any] | None = None,
+    engine: Engine = "compiled",
+) -> Diagnosis:
+    """Diagnose one rep for one period.
+
+    Args:
+        metrics: a RepMetrics, or a mapping in its shape (e.g. parsed JSON).
+        rules: a Rulebook, a pack folder or rule file, or None for the default pack.
+        targets: overrides of the default targets (a Targets or a mapping).
+        engine: "compiled" (default, the source of truth) or "durable" (durable-rules).
+
+    Raises:
+        InvalidMetrics: the metrics or targets break the input contract.
+        RuleFileError: the rule pack cannot be loaded.
+        BackendUnavailable: engine="durable" where durable-rules cannot run.
+    """
+    if engine not in ENGINES:
+        raise InvalidArgument(f"engine: {engine!r} is not one of {', '.join(ENGINES)}")
+    rep = parse_metrics(metrics)
+    book = resolve_rules(rules)
+    facts = build_facts(rep, parse_targets(targets))
+    return assemble(rep, book, facts, outcomes(book, facts, engine), engine)
+
+
+def resolve_rules(rules: RulesArg) -> Rulebook:
+    """Accept a Rulebook as it is; load a path; None is the default pack."""
+    return rules if isinstance(rules, Rulebook) else load_rules(rules)
+
+
+def outcomes(book: Rulebook, facts: Facts, engine: Engine = "compiled") -> tuple[Outcome, ...]:
+    """Each rule's outcome on one rep's facts, in pack order: True, False or None (unknown)."""
+    if engine == "durable":
+        from ._durable import evaluate  # noqa: PLC0415 - durable-rules loads only when asked
+
+        return evaluate(book, facts)
+    return tuple(rule.test(facts) for rule in book.compiled)

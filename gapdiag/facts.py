@@ -1,0 +1,38 @@
+"""Flatten one rep's metrics, the targets and the derived quantities into the facts rules read."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .compiler import Fact
+from .derived import derive
+from .metrics import GROUPS, RepMetrics, Targets
+
+_TOP = ("tenure_months",)
+_FIELDS = tuple((group, tuple(model.model_fields)) for group, model in GROUPS.items())
+
+
+def metric_facts(metrics: RepMetrics) -> dict[str, Fact]:
+    """Every metric path with its value; an absent group or field maps to None (unknown)."""
+    facts: dict[str, Fact] = {name: getattr(metrics, name) for name in _TOP}
+    for group, fields in _FIELDS:
+        values = getattr(metrics, group)
+        if values is None:
+            facts.update(dict.fromkeys((f"{group}.{f}" for f in fields), None))
+        else:
+            facts.update({f"{group}.{f}": getattr(values, f) for f in fields})
+    return facts
+
+
+@lru_cache(maxsize=64)
+def target_facts(targets: Targets) -> dict[str, Fact]:
+    """The targets as ``target.<name>`` facts (cached: a team's targets rarely change)."""
+    return {f"target.{name}": getattr(targets, name) for name in type(targets).model_fields}
+
+
+def build_facts(metrics: RepMetrics, targets: Targets) -> dict[str, Fact]:
+    """All facts for one rep: metrics, ``target.*`` and ``derived.*``."""
+    facts = metric_facts(metrics)
+    facts.update(target_facts(targets))
+    facts.update(derive(facts, targets))
+    return facts

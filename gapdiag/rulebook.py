@@ -1,0 +1,277 @@
+"""Rule packs: rule files in YAML, validated, compiled once, and stamped with a content hash.
+
+A pack is a folder holding an optional ``pack.yaml`` (name, version, description) and
+rule files named ``*.rules.yaml``, each a list of rules. Every problem in a pack is
+reported at once, each with file, line and rule id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+
+from . import compiler, expr
+from ._resources import default_rules_dir
+from ._validation import problems_from
+from ._yaml import YamlDoc, read_yaml
+from .derived import inputs_of
+from .errors import ExpressionError, Problem, RuleFileError
+from .gaps import Gap
+from .metrics import RepMetrics, Targets
+from .template import Template, parse_template
+
+RULE_GLOB = "*.rules.yaml"
+PACK_FILE = "pack.yaml"
+EXAMPLE_REP_ID = "example"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Example(_Frozen):
+    """A rep (partial metrics) and whether the rule fires on it: true, false or unknown."""
+
+    given: RepMetrics
+    fires: bool | Literal["unknown"]
+    targets: Targets | None = None
+
+    @field_validator("given", mode="before")
+    @classmethod
+    def _default_rep_id(cls, value: Any) -> Any:
+        if isinstance(value, Mapping) and "rep_id" not in value:
+            return {"rep_id": EXAMPLE_REP_ID, **value}
+        return value
+
+
+class Rule(_Frozen):
+    """One declarative rule: when its condition holds, it is evidence for (or against) a gap."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
+    gap: Gap
+    certainty: float = Field(ge=-1.0, le=1.0, allow_inf_nan=False)
+    when: str = Field(min_length=1)
+    because: str = Field(min_length=1)
+    intervention: str | None = None
+    examples: tuple[Example, ...] = Field(min_length=1)
+
+    @field_validator("certainty")
+    @classmethod
+    def _not_zero(cls, value: float) -> float:
+        if value == 0:
+            raise ValueError("certainty 0 carries no evidence; use a value in [-1, 0) or (0, 1]")
+        return value
+
+
+class PackInfo(_Frozen):
+    """The ``pack.yaml`` of a rule pack."""
+
+    name: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A rule with its condition and because-text compiled, ready to evaluate."""
+
+    rule: Rule
+    condition: expr.Node
+    test: compiler.BoolFn
+    atoms: tuple[compiler.Atom, ...]
+    because: Template
+    reads: tuple[str, ...]
+    needs: tuple[str, ...]
+
+
+class Rulebook(_Frozen):
+    """A validated, compiled rule pack; build one with `load_rules` or `Rulebook.from_rules`."""
+
+    name: str
+    version: str
+    content_hash: str
+    rules: tuple[Rule, ...]
+    source: str | None = None
+    _compiled: tuple[CompiledRule, ...] = PrivateAttr(default=())
+
+    @property
+    def compiled(self) -> tuple[CompiledRule, ...]:
+        """The compiled rules, in pack order."""
+        return self._compiled
+
+    def rule(self, rule_id: str) -> Rule:
+        """Look a rule up by id."""
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    @classmethod
+    def from_rules(
+        cls,
+        rules: Iterable[Rule | Mapping[str, Any]],
+        *,
+        name: str = "custom",
+        version: str = "0",
+    ) -> Rulebook:
+        """Build a pack from rules in memory (tests, notebooks).
+
+        Raises:
+            RuleFileError: with every problem found, located by rule position.
+        """
+        items = [r.model_dump() if isinstance(r, Rule) else r for r in rules]
+        builder = _Builder()
+        builder.add_file(Path("<rules>"), YamlDoc(items, None, b""))
+        return builder.finish(PackInfo(name=name, version=version), Path("<rules>"))
+
+
+def load_rules(path: str | Path | None = None) -> Rulebook:
+    """Load and compile a rule pack folder (or one rule file); None loads the default pack.
+
+    Raises:
+        RuleFileError: listing every problem in the pack with file, line and rule id.
+    """
+    if path is None:
+        return default_rules()
+    return _load(Path(path))
+
+
+@cache
+def default_rules() -> Rulebook:
+    """The shipped default pack, loaded once per process."""
+    return _load(default_rules_dir())
+
+
+def _load(path: Path) -> Rulebook:
+    if not path.exists():
+        raise RuleFileError(path, [Problem("(pack)", "no such file or folder")])
+    files = [path] if path.is_file() else sorted(path.glob(RULE_GLOB))
+    if not files:
+        raise RuleFileError(path, [Problem("(pack)", f"no rule files matching {RULE_GLOB}")])
+    builder = _Builder()
+    info = _pack_info(path, builder)
+    for file in files:
+        builder.add_file(file, read_yaml(file))
+    return builder.finish(info, path)
+
+
+def _pack_info(path: Path, builder: _Builder) -> PackInfo:
+    meta = path / PACK_FILE if path.is_dir() else None
+    fallback = PackInfo(name=path.stem.removesuffix(".rules"), version="0")
+    if meta is None or not meta.exists():
+        return fallback
+    doc = read_yaml(meta)
+    builder.digest(meta.name, doc.raw)
+    if doc.error is not None:
+        builder.problems.append((meta, doc.error))
+        return fallback
+    try:
+        return PackInfo.model_validate(doc.data)
+    except ValidationError as error:
+        builder.problems.extend((meta, p) for p in _locate(error, PackInfo, doc, ()))
+        return fallback
+
+
+def _locate(
+    error: ValidationError, model: type[BaseModel], doc: YamlDoc, loc: tuple[int | str, ...]
+) -> Iterable[Problem]:
+    return problems_from(error, model, line_of=lambda inner: doc.line_of((*loc, *inner)))
+
+
+class _Builder:
+    """Collects rules and problems across a pack's files, then compiles or raises."""
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[Path, Problem]] = []
+        self.compiled: list[CompiledRule] = []
+        self.first_seen: dict[str, str] = {}
+        self.hasher = hashlib.sha256()
+
+    def digest(self, name: str, raw: bytes) -> None:
+        self.hasher.update(name.encode() + b"\0" + raw + b"\0")
+
+    def add_file(self, file: Path, doc: YamlDoc) -> None:
+        self.digest(file.name, doc.raw)
+        if doc.error is not None:
+            self.problems.append((file, doc.error))
+            return
+        if not isinstance(doc.data, list):
+            where = Problem("(file)", "a rule file must be a list of rules", doc.line_of(()))
+            self.problems.append((file, where))
+            return
+        for index, item in enumerate(doc.data):
+            self._add_rule(file, doc, index, item)
+
+    def _add_rule(self, file: Path, doc: YamlDoc, index: int, item: Any) -> None:
+        label = _label(item, index)
+        try:
+            rule = Rule.model_validate(item)
+        except ValidationError as error:
+            for problem in _locate(error, Rule, doc, (index,)):
+                self.problems.append((file, Problem(f"{label}.{problem.where}", problem.message, problem.line)))
+            return
+        here = f"{file}:{doc.line_of((index,)) or '?'}"
+        if rule.id in self.first_seen:
+            message = f"duplicate rule id (first defined at {self.first_seen[rule.id]})"
+            self.problems.append((file, Problem(rule.id, message, doc.line_of((index, "id")))))
+            return
+        self.first_seen[rule.id] = here
+        try:
+            self.compiled.append(_compile_rule(rule))
+        except _FieldError as error:
+            line = doc.line_of((index, error.field))
+            self.problems.append((file, Problem(f"{rule.id}.{error.field}", str(error.cause), line)))
+
+    def finish(self, info: PackInfo, path: Path) -> Rulebook:
+        if self.problems:
+            raise RuleFileError(path, (_with_file(f, p, path) for f, p in self.problems))
+        book = Rulebook(
+            name=info.name,
+            version=info.version,
+            content_hash=self.hasher.hexdigest()[:16],
+            rules=tuple(c.rule for c in self.compiled),
+            source=str(path),
+        )
+        book._compiled = tuple(self.compiled)
+        return book
+
+
+def _with_file(file: Path, problem: Problem, root: Path) -> Problem:
+    # RuleFileError prefixes the pack path; name the file inside a pack folder too.
+    if file == root or not root.is_dir():
+        return problem
+    return Problem(f"{file.name}: {problem.where}", problem.message, problem.line)
+
+
+def _label(item: Any, index: int) -> str:
+    if isinstance(item, Mapping) and isinstance(item.get("id"), str):
+        return str(item["id"])
+    return f"rule[{index}]"
+
+
+class _FieldError(Exception):
+    def __init__(self, field: str, cause: ExpressionError) -> None:
+        self.field = field
+        self.cause = cause
+
+
+def _compile_rule(rule: Rule) -> CompiledRule:
+    """Parse, type-check and compile one validated rule, naming the field that fails."""
+    try:
+        node = expr.parse(rule.when)
+    except ExpressionError as error:
+        raise _FieldError("when", error) from None
+    try:
+        because = parse_template(rule.because)
+    except ExpressionError as error:
+        raise _FieldError("because", error) from None
+    reads = expr.names_in(node)
+    needs = tuple(dict.fromkeys(m for name in reads for m in inputs_of(name)))
+    atoms = compiler.atoms(node, rule.when)
+    return CompiledRule(rule, node, compiler.condition(node), atoms, because, reads, needs)

@@ -1,0 +1,150 @@
+"""Because-texts: templates whose ``{placeholders}`` show a rep's observed values and thresholds.
+
+A placeholder holds a name or a small arithmetic expression of the condition language,
+optionally followed by a format: ``{pipeline.win_rate}``, ``{0.5 * target.calls_per_day}``,
+``{derived.coverage:x}``. Without a format, a single name is shown by its kind (fractions
+as percentages, money with a currency sign) and an expression as a plain number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import _kinds as k
+from . import expr as x
+from .compiler import Facts, number
+from .errors import ExpressionError
+
+FORMATS = ("pct", "money", "x", "num", "int")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def format_value(value: float | bool | None, fmt: str) -> str:
+    """Render one value in a named format (see FORMATS); None renders as 'unknown'."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if fmt == "pct":
+        return f"{_trim(value * 100, 1)}%"
+    if fmt == "money":
+        sign = "-" if value < 0 else ""
+        return f"{sign}${abs(value):,.0f}"
+    if fmt == "x":
+        return f"{value:.1f}x"
+    if fmt == "int":
+        return f"{value:,.0f}"
+    return _trim(value, 2)
+
+
+def _trim(value: float, places: int) -> str:
+    text = f"{value:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_for(kind: k.Kind) -> str:
+    """The default display format of a kind of value."""
+    if kind.name in {"fraction", "share"}:
+        return "pct"
+    if kind.name == "money":
+        return "money"
+    if kind.name == "multiple":
+        return "x"
+    return "num"
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    """A compiled ``{...}`` slot: what it reads and how it shows the value."""
+
+    text: str
+    fmt: str
+    value: Callable[[Facts], float | bool | None]
+    reads: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A parsed because-text: literal pieces and placeholders, in order."""
+
+    source: str
+    parts: tuple[str | Placeholder, ...]
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """Every name the template shows."""
+        return tuple(
+            dict.fromkeys(n for p in self.parts if isinstance(p, Placeholder) for n in p.reads)
+        )
+
+    def render(self, facts: Facts) -> str:
+        """Fill the placeholders with one rep's values."""
+        return "".join(
+            p if isinstance(p, str) else format_value(p.value(facts), p.fmt) for p in self.parts
+        )
+
+
+def parse_template(text: str) -> Template:
+    """Parse a because-text, checking every placeholder names known values.
+
+    Raises:
+        ExpressionError: an unknown name, a bad format, or an unbalanced brace.
+    """
+    parts: list[str | Placeholder] = []
+    pos = 0
+    for match in _PLACEHOLDER.finditer(text):
+        _literal(text, pos, match.start(), parts)
+        parts.append(_placeholder(text, match))
+        pos = match.end()
+    _literal(text, pos, len(text), parts)
+    return Template(text, tuple(parts))
+
+
+def _literal(text: str, start: int, end: int, parts: list[str | Placeholder]) -> None:
+    piece = text[start:end]
+    for brace in "{}":
+        if brace in piece:
+            raise ExpressionError(
+                f"unbalanced {brace!r} in the text", text=text, column=start + piece.index(brace) + 1
+            )
+    if piece:
+        parts.append(piece)
+
+
+def _placeholder(text: str, match: re.Match[str]) -> Placeholder:
+    body = match.group(1)
+    inner, _, fmt = body.partition(":")
+    if fmt and fmt.strip() not in FORMATS:
+        raise ExpressionError(
+            f"unknown format {fmt.strip()!r}; expected one of {', '.join(FORMATS)}",
+            text=text,
+            column=match.start() + len(inner) + 2,
+        )
+    try:
+        node = _parse_value(inner)
+    except ExpressionError as error:
+        column = match.start() + 1 + (error.column or 1)
+        raise ExpressionError(error.reason, text=text, column=column) from None
+    chosen = fmt.strip() or (format_for(node.kind) if isinstance(node, x.Name) else "num")
+    reader = _reader(node)
+    return Placeholder(inner.strip(), chosen, reader, x.names_in(node))
+
+
+def _parse_value(inner: str) -> x.Node:
+    try:
+        return x.parse(inner, want="number")
+    except ExpressionError:
+        # A true/false metric may be shown too ("certified: {knowledge.certified}").
+        node = x.parse(inner, want="bool")
+        if not isinstance(node, x.Name):
+            raise
+        return node
+
+
+def _reader(node: x.Node) -> Callable[[Facts], float | bool | None]:
+    if isinstance(node, x.Name):
+        path = node.path
+        return lambda facts: facts.get(path)
+    return number(node)
