@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Strict
 from pydantic_core import PydanticCustomError
 
 
@@ -51,7 +51,8 @@ class Kind:
 
     def _hint(self, value: float) -> str:
         # A fraction given as a percentage (25 for 25%) is the commonest input mistake.
-        if self.name == "fraction" and 1 < value <= 100:
+        # Below 2 the value is more likely a fraction over 100% (1.3) than a percentage.
+        if self.name == "fraction" and 2 <= value <= 100:
             return f" (did you mean {value / 100:g}?)"
         return ""
 
@@ -74,19 +75,18 @@ WEEKLY_HOURS = Kind("weekly_hours", "hours per week", 0.0, 168.0)
 BOOL = Kind("bool", "flag", None, None, is_bool=True)
 
 
-def number(kind: Kind, description: str, default: float | None = None) -> Any:
-    """Build the annotated type of an optional numeric metric of `kind`."""
-    return Annotated[
-        float | None,
-        Field(default=default, strict=True, description=description),
-        AfterValidator(kind.check),
-        kind,
-    ]
-
-
-def flag(description: str) -> Any:
-    """Build the annotated type of an optional true/false metric."""
-    return Annotated[bool | None, Field(default=None, strict=True, description=description), BOOL]
+Fraction = Annotated[float | None, Strict(), AfterValidator(FRACTION.check), FRACTION]
+Rating = Annotated[float | None, Strict(), AfterValidator(RATING.check), RATING]
+Commitment = Annotated[float | None, Strict(), AfterValidator(COMMITMENT.check), COMMITMENT]
+Count = Annotated[float | None, Strict(), AfterValidator(COUNT.check), COUNT]
+Ratio = Annotated[float | None, Strict(), AfterValidator(RATIO.check), RATIO]
+Money = Annotated[float | None, Strict(), AfterValidator(MONEY.check), MONEY]
+Days = Annotated[float | None, Strict(), AfterValidator(DAYS.check), DAYS]
+Months = Annotated[float | None, Strict(), AfterValidator(MONTHS.check), MONTHS]
+Minutes = Annotated[float | None, Strict(), AfterValidator(MINUTES.check), MINUTES]
+Seconds = Annotated[float | None, Strict(), AfterValidator(SECONDS.check), SECONDS]
+WeeklyHours = Annotated[float | None, Strict(), AfterValidator(WEEKLY_HOURS.check), WEEKLY_HOURS]
+Flag = Annotated[bool | None, Strict(), BOOL]
 
 
 def kind_of(metadata: list[Any]) -> Kind | None:

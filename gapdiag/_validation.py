@@ -1,4 +1,4 @@
-"""Turn pydantic's validation errors into gapdiag Problems that name field, value and expectation."""
+"""Turn pydantic's validation errors into Problems naming field, value and expectation."""
 
 from __future__ import annotations
 
@@ -81,7 +81,9 @@ def _has_deeper(items: list[Any], loc: tuple[int | str, ...]) -> bool:
 
 def _is_union_tag(part: int | str) -> bool:
     # pydantic inserts the tried union member ('float', 'bool', 'function-after[...]') into loc.
-    return isinstance(part, str) and (part in {"float", "bool", "str", "int", "none"} or "[" in part)
+    return isinstance(part, str) and (
+        part in {"float", "bool", "str", "int", "none"} or "[" in part
+    )
 
 
 def _message(item: Any, model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
@@ -89,16 +91,17 @@ def _message(item: Any, model: type[BaseModel], loc: tuple[int | str, ...]) -> s
     value = item.get("input")
     if kind == "extra_forbidden":
         owner = _model_at(model, loc[:-1])
-        choices = owner.model_fields if owner is not None else {}
-        return f"unknown field{did_you_mean(str(loc[-1]), choices)}; expected one of: {', '.join(choices)}"
+        fields = list(owner.model_fields) if owner is not None else []
+        hint = did_you_mean(str(loc[-1]), fields)
+        return f"unknown field{hint}; expected one of: {', '.join(fields)}"
     ctx = item.get("ctx") or {}
     if kind in _BOUNDS:
         symbol, key = _BOUNDS[kind]
         return f"{show_value(value)} is not {symbol} {ctx.get(key)}"
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "")
-        choices = expected.replace(" or ", ", ").split(", ")
-        return f"{show_value(value)} is not one of: {expected}{did_you_mean(str(value), choices)}"
+        hint = did_you_mean(str(value), expected.replace(" or ", ", ").split(", "))
+        return f"{show_value(value)} is not one of: {expected}{hint}"
     if kind == "too_short":
         return f"needs at least {ctx.get('min_length')} item(s)"
     if kind == "string_pattern_mismatch":

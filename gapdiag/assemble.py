@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from . import compiler
 from .compiler import Facts
-from .derived import inputs_of
 from .diagnosis import Check, Diagnosis, Engine, Evidence, RulebookStamp, Undetermined, Verdict
 from .gaps import GAPS, Gap
 from .metrics import RepMetrics
@@ -14,6 +12,7 @@ from .rulebook import CompiledRule, Rulebook
 from .verdicts import combine, status_of
 
 Outcome = bool | None
+_CHECK_FIELDS = tuple(Check.model_fields)
 
 
 def assemble(
@@ -41,11 +40,11 @@ def assemble(
         _undetermined(r, facts) for r, o in zip(book.compiled, outcomes, strict=True) if o is None
     )
     system = next(v for v in verdicts if v.gap == "system")
-    return Diagnosis.model_construct(
+    return Diagnosis.trusted(
         rep_id=rep.rep_id,
         period_start=rep.period_start,
         period_end=rep.period_end,
-        rulebook=RulebookStamp.model_construct(
+        rulebook=RulebookStamp.trusted(
             name=book.name, version=book.version, content_hash=book.content_hash
         ),
         engine=engine,
@@ -57,12 +56,14 @@ def assemble(
     )
 
 
-def _verdict(gap: Gap, fired: list[CompiledRule], open_: list[CompiledRule], facts: Facts) -> Verdict:
+def _verdict(
+    gap: Gap, fired: list[CompiledRule], open_: list[CompiledRule], facts: Facts
+) -> Verdict:
     certainties = [r.rule.certainty for r in fired]
     certainty = combine(certainties)
     possible = combine([*certainties, *(r.rule.certainty for r in open_ if r.rule.certainty > 0)])
     status = status_of(certainty, possible)
-    return Verdict.model_construct(
+    return Verdict.trusted(
         gap=gap,
         confidence=max(certainty, 0.0),
         certainty=certainty,
@@ -75,7 +76,7 @@ def _verdict(gap: Gap, fired: list[CompiledRule], open_: list[CompiledRule], fac
 
 
 def _evidence(rule: CompiledRule, facts: Facts) -> Evidence:
-    return Evidence.model_construct(
+    return Evidence.trusted(
         rule=rule.rule.id,
         certainty=rule.rule.certainty,
         because=rule.because.render(facts),
@@ -85,35 +86,22 @@ def _evidence(rule: CompiledRule, facts: Facts) -> Evidence:
 
 
 def _undetermined(rule: CompiledRule, facts: Facts) -> Undetermined:
-    checks = _checks(rule, facts)
-    open_names = (n for atom, c in zip(rule.atoms, checks, strict=True) if c.result is None for n in atom.reads)
-    needs = dict.fromkeys(m for n in open_names for m in inputs_of(n) if facts.get(m) is None)
-    return Undetermined.model_construct(
+    # An absent metric leaves every comparison that reads it unknown, so the absent inputs
+    # of an open rule are exactly what would decide it. None absent: a value was undefined.
+    return Undetermined.trusted(
         rule=rule.rule.id,
         gap=rule.rule.gap,
         certainty=rule.rule.certainty,
-        needs=tuple(needs),
-        checks=checks,
+        needs=tuple(m for m in rule.needs if facts.get(m) is None),
     )
 
 
 def _checks(rule: CompiledRule, facts: Facts) -> tuple[Check, ...]:
-    return tuple(_check(atom.trace(facts)) for atom in rule.atoms)
-
-
-def _check(trace: compiler.Check) -> Check:
-    return Check.model_construct(
-        text=trace.text,
-        observed=trace.observed,
-        op=trace.op,
-        threshold=trace.threshold,
-        observed_value=trace.observed_value,
-        threshold_value=trace.threshold_value,
-        result=trace.result,
-        distance=trace.distance,
+    return tuple(
+        Check.trusted(**dict(zip(_CHECK_FIELDS, atom.trace(facts), strict=True)))
+        for atom in rule.atoms
     )
 
 
 def _missing(book: Rulebook, facts: Facts) -> tuple[str, ...]:
-    absent = (m for rule in book.compiled for m in rule.needs if facts.get(m) is None)
-    return tuple(dict.fromkeys(absent))
+    return tuple(m for m in book.needs if facts.get(m) is None)

@@ -13,6 +13,7 @@ import math
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import expr as x
 
@@ -157,8 +158,7 @@ def _kleene_or(items: tuple[BoolFn, ...]) -> BoolFn:
     return apply
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
+class Check(NamedTuple):
     """One comparison (or true/false metric) of a condition, traced on one rep."""
 
     text: str
@@ -192,7 +192,9 @@ class Atom:
         limit = self.threshold_fn(facts)
         value = seen if isinstance(seen, float) else None
         if value is None or limit is None:
-            return Check(self.text, self.observed, self.op, self.threshold, value, limit, None, None)
+            return Check(
+                self.text, self.observed, self.op, self.threshold, value, limit, None, None
+            )
         result = _COMPARE[self.op](value, limit)
         return Check(
             self.text, self.observed, self.op, self.threshold, value, limit, result, value - limit

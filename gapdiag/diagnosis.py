@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,8 +12,25 @@ from .gaps import Gap, Status
 Engine = Literal["compiled", "durable"]
 
 
+_set = object.__setattr__
+
+
 class _Result(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @classmethod
+    def trusted(cls, **values: Any) -> Self:
+        """Build from values gapdiag computed itself, skipping validation (a hot path).
+
+        Every field must be given. The property tests hold that such objects equal their
+        validated JSON round trip, so this never builds what validation would refuse.
+        """
+        obj = cls.__new__(cls)
+        _set(obj, "__dict__", values)
+        _set(obj, "__pydantic_fields_set__", set(values))
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", None)
+        return obj
 
 
 class Check(_Result):
@@ -46,7 +63,6 @@ class Undetermined(_Result):
     gap: Gap
     certainty: float
     needs: tuple[str, ...] = Field(description="Absent metrics; empty if a value was undefined.")
-    checks: tuple[Check, ...] = ()
 
 
 class Verdict(_Result):
@@ -93,9 +109,7 @@ class Diagnosis(_Result):
     @property
     def fired(self) -> tuple[str, ...]:
         """Ids of every rule that fired, evidence and counter-evidence, in verdict order."""
-        return tuple(
-            e.rule for v in self.verdicts for e in (*v.evidence, *v.counter_evidence)
-        )
+        return tuple(e.rule for v in self.verdicts for e in (*v.evidence, *v.counter_evidence))
 
     def to_dict(self) -> dict[str, Any]:
         """This diagnosis as JSON-ready data (the output contract)."""
@@ -112,6 +126,6 @@ class Diagnosis(_Result):
 
     def explain(self, *, fmt: Literal["text", "markdown"] = "text") -> str:
         """A plain-language explanation a manager can read in a 1:1."""
-        from .explain import explain  # noqa: PLC0415 - explain builds on this module
+        from .explain import explain
 
         return explain(self, fmt=fmt)

@@ -59,7 +59,7 @@ def resolve_rules(rules: RulesArg) -> Rulebook:
 def outcomes(book: Rulebook, facts: Facts, engine: Engine = "compiled") -> tuple[Outcome, ...]:
     """Each rule's outcome on one rep's facts, in pack order: True, False or None (unknown)."""
     if engine == "durable":
-        from ._durable import evaluate  # noqa: PLC0415 - durable-rules loads only when asked
+        from ._durable import evaluate
 
         return evaluate(book, facts)
     return tuple(rule.test(facts) for rule in book.compiled)

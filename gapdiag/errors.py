@@ -23,7 +23,7 @@ class GapdiagError(Exception):
     """Base class of every error gapdiag raises on purpose."""
 
 
-class InvalidMetrics(GapdiagError, ValueError):  # noqa: N818 - public name fixed by the API contract
+class InvalidMetrics(GapdiagError, ValueError):
     """Rep metrics that do not fit the input contract; `.problems` lists every one."""
 
     def __init__(self, problems: Iterable[Problem], *, source: str | None = None) -> None:
@@ -58,17 +58,9 @@ class ExpressionError(GapdiagError, ValueError):
         super().__init__(f"{where}{message}")
 
 
-class EvaluationError(GapdiagError):
-    """A rule that failed while being evaluated."""
-
-    def __init__(self, rule_id: str, message: str) -> None:
-        self.rule_id = rule_id
-        super().__init__(f"{rule_id}: {message}")
-
-
-class BackendUnavailable(GapdiagError, RuntimeError):  # noqa: N818 - reads better as a state
+class BackendUnavailable(GapdiagError, RuntimeError):
     """An engine backend that cannot run here (for example durable-rules on Python 3.13)."""
 
 
-class InvalidArgument(GapdiagError, ValueError):  # noqa: N818 - reads as what was passed
+class InvalidArgument(GapdiagError, ValueError):
     """An option passed to a gapdiag function that is not one it accepts."""

@@ -32,7 +32,11 @@ from .metrics import METRICS, TARGETS
 
 Type = Literal["number", "bool"]
 
-FUNCTIONS: Mapping[str, tuple[int, int | None]] = {"min": (2, None), "max": (2, None), "abs": (1, 1)}
+FUNCTIONS: Mapping[str, tuple[int, int | None]] = {
+    "min": (2, None),
+    "max": (2, None),
+    "abs": (1, 1),
+}
 """Whitelisted functions and their (fewest, most) arguments."""
 
 COMPARISONS = frozenset({"<", "<=", ">", ">=", "==", "!="})
@@ -341,7 +345,6 @@ class _Parser:
         for arg in args:
             _require(arg, "number", self.text)
         return Call(token.start, closing.start + 1, token.text, tuple(args))
-
 
 
 def _widen(node: Node, start: int, end: int) -> Node:

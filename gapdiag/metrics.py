@@ -42,7 +42,9 @@ class _Strict(BaseModel):
             raise InvalidMetrics(problems_from(error, cls)) from None
 
     @classmethod
-    def model_validate_json(cls, json_data: str | bytes | bytearray, *args: Any, **kwargs: Any) -> Self:
+    def model_validate_json(
+        cls, json_data: str | bytes | bytearray, *args: Any, **kwargs: Any
+    ) -> Self:
         """Validate a JSON document into this model, raising InvalidMetrics on bad input."""
         try:
             return super().model_validate_json(json_data, *args, **kwargs)
@@ -53,65 +55,107 @@ class _Strict(BaseModel):
 class Activity(_Strict):
     """How much the rep sells: the volume side of the first split."""
 
-    calls_per_day: k.number(k.COUNT, "Outbound calls per working day.")
-    emails_per_day: k.number(k.COUNT, "Prospecting emails per working day.")
-    meetings_per_week: k.number(k.COUNT, "Meetings booked per week.")
-    avg_call_minutes: k.number(k.MINUTES, "Average length of a connected call, in minutes.")
-    meeting_to_opportunity_rate: k.number(k.FRACTION, "Share of meetings that became opportunities.")
+    calls_per_day: k.Count = Field(None, description="Outbound calls per working day.")
+    emails_per_day: k.Count = Field(None, description="Prospecting emails per working day.")
+    meetings_per_week: k.Count = Field(None, description="Meetings booked per week.")
+    avg_call_minutes: k.Minutes = Field(
+        None, description="Average length of a connected call, in minutes."
+    )
+    meeting_to_opportunity_rate: k.Fraction = Field(
+        None, description="Share of meetings that became opportunities."
+    )
 
 
 class Pipeline(_Strict):
     """What the rep's pipeline can still produce this period."""
 
-    quota: k.number(k.MONEY, "The rep's quota for the period.")
-    closed_won: k.number(k.MONEY, "Revenue already won in the period.")
-    commit: k.number(k.MONEY, "Revenue the rep has committed to close in the period.")
-    open_pipeline: k.number(k.MONEY, "Open pipeline value that could still close in the period.")
-    win_rate: k.number(k.FRACTION, "Historical share of opportunities won.")
-    avg_deal_age_days: k.number(k.DAYS, "Average age of open deals, in days.")
-    sales_cycle_days: k.number(k.DAYS, "Average days from opportunity to close.")
-    stage_conversion_rate: k.number(k.FRACTION, "Share of deals that advance out of their stage.")
+    quota: k.Money = Field(None, description="The rep's quota for the period.")
+    closed_won: k.Money = Field(None, description="Revenue already won in the period.")
+    commit: k.Money = Field(
+        None, description="Revenue the rep has committed to close in the period."
+    )
+    open_pipeline: k.Money = Field(
+        None, description="Open pipeline value that could still close in the period."
+    )
+    win_rate: k.Fraction = Field(None, description="Historical share of opportunities won.")
+    avg_deal_age_days: k.Days = Field(None, description="Average age of open deals, in days.")
+    sales_cycle_days: k.Days = Field(None, description="Average days from opportunity to close.")
+    stage_conversion_rate: k.Fraction = Field(
+        None, description="Share of deals that advance out of their stage."
+    )
 
 
 class Calls(_Strict):
     """How well the rep sells: quality measured on recorded calls."""
 
-    discovery_questions_per_call: k.number(k.COUNT, "Questions asked in a discovery call.")
-    open_question_ratio: k.number(k.FRACTION, "Share of questions that are open-ended.")
-    talk_ratio: k.number(k.FRACTION, "Share of call time the rep is talking.")
-    longest_monologue_seconds: k.number(k.SECONDS, "Longest uninterrupted rep monologue.")
-    objection_handling_score: k.number(k.RATING, "Objection handling, rated 1-5.")
-    rubric_score: k.number(k.RATING, "Call review rubric score, rated 1-5.")
+    discovery_questions_per_call: k.Count = Field(
+        None, description="Questions asked in a discovery call."
+    )
+    open_question_ratio: k.Fraction = Field(
+        None, description="Share of questions that are open-ended."
+    )
+    talk_ratio: k.Fraction = Field(None, description="Share of call time the rep is talking.")
+    longest_monologue_seconds: k.Seconds = Field(
+        None, description="Longest uninterrupted rep monologue."
+    )
+    objection_handling_score: k.Rating = Field(None, description="Objection handling, rated 1-5.")
+    rubric_score: k.Rating = Field(None, description="Call review rubric score, rated 1-5.")
 
 
 class Ownership(_Strict):
     """Whether the rep owns their number: the will side of the diagnosis."""
 
-    forecast_accuracy: k.number(k.FRACTION, "How close the called number came to the actual.")
-    states_gap_unprompted: k.flag("Can state gap-to-goal without looking it up.")
-    plan_submission_rate: k.number(k.FRACTION, "Share of plans-to-goal submitted on time.")
-    self_sourced_pipeline_share: k.number(k.FRACTION, "Share of pipeline the rep created.")
-    deflections_per_one_on_one: k.number(k.COUNT, "External-blame deflections per 1:1.")
-    commitment_score: k.number(k.COMMITMENT, "Self-rated commitment to the plan, 1-10.")
+    forecast_accuracy: k.Fraction = Field(
+        None, description="How close the called number came to the actual."
+    )
+    states_gap_unprompted: k.Flag = Field(
+        None, description="Can state gap-to-goal without looking it up."
+    )
+    plan_submission_rate: k.Fraction = Field(
+        None, description="Share of plans-to-goal submitted on time."
+    )
+    self_sourced_pipeline_share: k.Fraction = Field(
+        None, description="Share of pipeline the rep created."
+    )
+    deflections_per_one_on_one: k.Count = Field(
+        None, description="External-blame deflections per 1:1."
+    )
+    commitment_score: k.Commitment = Field(
+        None, description="Self-rated commitment to the plan, 1-10."
+    )
 
 
 class Territory(_Strict):
     """The system around the rep: leads, territory, routing and coaching."""
 
-    lead_volume_vs_team: k.number(k.RATIO, "Lead volume as a ratio to the team average.")
-    lead_quality_score: k.number(k.RATING, "Lead quality, rated 1-5.")
-    territory_size_vs_team: k.number(k.RATIO, "Territory size as a ratio to the team average.")
-    lead_routing_ok: k.flag("Leads reach the rep as the routing rules intend.")
-    manager_coaching_hours_per_week: k.number(k.WEEKLY_HOURS, "Hours of manager coaching a week.")
+    lead_volume_vs_team: k.Ratio = Field(
+        None, description="Lead volume as a ratio to the team average."
+    )
+    lead_quality_score: k.Rating = Field(None, description="Lead quality, rated 1-5.")
+    territory_size_vs_team: k.Ratio = Field(
+        None, description="Territory size as a ratio to the team average."
+    )
+    lead_routing_ok: k.Flag = Field(
+        None, description="Leads reach the rep as the routing rules intend."
+    )
+    manager_coaching_hours_per_week: k.WeeklyHours = Field(
+        None, description="Hours of manager coaching a week."
+    )
 
 
 class Knowledge(_Strict):
     """What the rep knows: product, competition, process and comp plan."""
 
-    product_quiz_score: k.number(k.FRACTION, "Latest product quiz score, as a fraction.")
-    certified: k.flag("Has passed the product/process certification.")
-    competitor_positioning_score: k.number(k.RATING, "Positioning against competitors, 1-5.")
-    comp_plan_understood: k.flag("Can explain the comp plan and quota mechanics.")
+    product_quiz_score: k.Fraction = Field(
+        None, description="Latest product quiz score, as a fraction."
+    )
+    certified: k.Flag = Field(None, description="Has passed the product/process certification.")
+    competitor_positioning_score: k.Rating = Field(
+        None, description="Positioning against competitors, 1-5."
+    )
+    comp_plan_understood: k.Flag = Field(
+        None, description="Can explain the comp plan and quota mechanics."
+    )
 
 
 class RepMetrics(_Strict):
@@ -119,7 +163,7 @@ class RepMetrics(_Strict):
 
     rep_id: str = Field(min_length=1, strict=True, description="Identifies the rep.")
     team: str | None = Field(default=None, strict=True, description="The rep's team, if known.")
-    tenure_months: k.number(k.MONTHS, "Months since the rep started.")
+    tenure_months: k.Months = Field(None, description="Months since the rep started.")
     period_start: dt.date | None = Field(default=None, description="First day of the period.")
     period_end: dt.date | None = Field(default=None, description="Last day of the period.")
     activity: Activity | None = None
@@ -141,30 +185,54 @@ class RepMetrics(_Strict):
 class Targets(_Strict):
     """The benchmarks a rep is judged against: seed defaults, all overridable per team."""
 
-    calls_per_day: k.number(k.COUNT, "Planned calls per day.", 40.0)
-    emails_per_day: k.number(k.COUNT, "Planned emails per day.", 60.0)
-    meetings_per_week: k.number(k.COUNT, "Planned meetings per week.", 5.0)
-    discovery_call_minutes: k.number(k.MINUTES, "Minimum length of a discovery call.", 3.0)
-    meeting_to_opportunity_rate: k.number(k.FRACTION, "Healthy meeting-to-opportunity rate.", 0.30)
-    pipeline_coverage: k.number(k.COUNT, "Flat coverage target when win rate is unknown.", 3.0)
-    max_deal_age_days: k.number(k.DAYS, "Average open-deal age above which deals are stuck.", 60.0)
-    manager_coaching_hours_per_week: k.number(
-        k.WEEKLY_HOURS, "Manager coaching a rep should get per week.", 2.0
+    calls_per_day: k.Count = Field(40.0, description="Planned calls per day.")
+    emails_per_day: k.Count = Field(60.0, description="Planned emails per day.")
+    meetings_per_week: k.Count = Field(5.0, description="Planned meetings per week.")
+    discovery_call_minutes: k.Minutes = Field(
+        3.0, description="Minimum length of a discovery call."
     )
-    talk_ratio: k.number(k.FRACTION, "Rep talk share in won calls (Gong benchmark).", 0.43)
-    talk_ratio_low: k.number(k.FRACTION, "Bottom of the healthy talk-share band.", 0.35)
-    talk_ratio_high: k.number(k.FRACTION, "Top of the healthy talk-share band.", 0.50)
-    discovery_questions_per_call: k.number(k.COUNT, "Questions in a good discovery call.", 11.0)
-    ramp_months: k.number(k.MONTHS, "Months a new rep ramps before the full plan applies.", 3.0)
-    commitment_score: k.number(k.COMMITMENT, "Commitment a plan needs to be real.", 9.0)
-    forecast_accuracy: k.number(k.FRACTION, "Forecast accuracy of a rep who owns the number.", 0.8)
-    plan_submission_rate: k.number(k.FRACTION, "Share of plans submitted on time.", 0.9)
-    product_quiz_score: k.number(k.FRACTION, "Passing product quiz score.", 0.8)
-    competitor_positioning_score: k.number(k.RATING, "Acceptable competitor positioning.", 3.0)
-    lead_volume_floor: k.number(k.RATIO, "Lead volume vs team below which leads are starved.", 0.7)
-    territory_size_floor: k.number(k.RATIO, "Territory size vs team below which it is small.", 0.7)
-    rubric_score: k.number(k.RATING, "Acceptable call-review rubric score.", 3.0)
-    objection_handling_score: k.number(k.RATING, "Acceptable objection handling score.", 3.0)
+    meeting_to_opportunity_rate: k.Fraction = Field(
+        0.30, description="Healthy meeting-to-opportunity rate."
+    )
+    pipeline_coverage: k.Count = Field(
+        3.0, description="Flat coverage target when win rate is unknown."
+    )
+    max_deal_age_days: k.Days = Field(
+        60.0, description="Average open-deal age above which deals are stuck."
+    )
+    manager_coaching_hours_per_week: k.WeeklyHours = Field(
+        2.0, description="Manager coaching a rep should get per week."
+    )
+    talk_ratio: k.Fraction = Field(
+        0.43, description="Rep talk share in won calls (Gong benchmark)."
+    )
+    talk_ratio_low: k.Fraction = Field(0.35, description="Bottom of the healthy talk-share band.")
+    talk_ratio_high: k.Fraction = Field(0.50, description="Top of the healthy talk-share band.")
+    discovery_questions_per_call: k.Count = Field(
+        11.0, description="Questions in a good discovery call."
+    )
+    ramp_months: k.Months = Field(
+        3.0, description="Months a new rep ramps before the full plan applies."
+    )
+    commitment_score: k.Commitment = Field(9.0, description="Commitment a plan needs to be real.")
+    forecast_accuracy: k.Fraction = Field(
+        0.8, description="Forecast accuracy of a rep who owns the number."
+    )
+    plan_submission_rate: k.Fraction = Field(0.9, description="Share of plans submitted on time.")
+    product_quiz_score: k.Fraction = Field(0.8, description="Passing product quiz score.")
+    competitor_positioning_score: k.Rating = Field(
+        3.0, description="Acceptable competitor positioning."
+    )
+    lead_volume_floor: k.Ratio = Field(
+        0.7, description="Lead volume vs team below which leads are starved."
+    )
+    territory_size_floor: k.Ratio = Field(
+        0.7, description="Territory size vs team below which it is small."
+    )
+    rubric_score: k.Rating = Field(3.0, description="Acceptable call-review rubric score.")
+    objection_handling_score: k.Rating = Field(
+        3.0, description="Acceptable objection handling score."
+    )
 
 
 GROUPS: dict[str, type[_Strict]] = {
@@ -192,7 +260,7 @@ def _catalogue() -> dict[str, k.Kind]:
 
 
 METRICS: Mapping[str, k.Kind] = _catalogue()
-"""Every metric path a rule may read (``activity.calls_per_day``, ``tenure_months``) and its kind."""
+"""Every metric path a rule may read (``activity.calls_per_day``) and its kind."""
 
 TARGETS: Mapping[str, k.Kind] = {
     name: kind for name, info in Targets.model_fields.items() if (kind := k.kind_of(info.metadata))

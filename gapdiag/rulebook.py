@@ -99,11 +99,17 @@ class Rulebook(_Frozen):
     rules: tuple[Rule, ...]
     source: str | None = None
     _compiled: tuple[CompiledRule, ...] = PrivateAttr(default=())
+    _needs: tuple[str, ...] = PrivateAttr(default=())
 
     @property
     def compiled(self) -> tuple[CompiledRule, ...]:
         """The compiled rules, in pack order."""
         return self._compiled
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """Every metric some rule depends on, in order of first use."""
+        return self._needs
 
     def rule(self, rule_id: str) -> Rule:
         """Look a rule up by id."""
@@ -210,11 +216,17 @@ class _Builder:
 
     def _add_rule(self, file: Path, doc: YamlDoc, index: int, item: Any) -> None:
         label = _label(item, index)
+        odd = doc.odd_keys((index,))
+        if odd:
+            self.problems.extend((file, Problem(f"{label}.{p.where}", p.message, p.line)) for p in odd)
+            return
         try:
             rule = Rule.model_validate(item)
         except ValidationError as error:
             for problem in _locate(error, Rule, doc, (index,)):
-                self.problems.append((file, Problem(f"{label}.{problem.where}", problem.message, problem.line)))
+                self.problems.append(
+                    (file, Problem(f"{label}.{problem.where}", problem.message, problem.line))
+                )
             return
         here = f"{file}:{doc.line_of((index,)) or '?'}"
         if rule.id in self.first_seen:
@@ -226,7 +238,9 @@ class _Builder:
             self.compiled.append(_compile_rule(rule))
         except _FieldError as error:
             line = doc.line_of((index, error.field))
-            self.problems.append((file, Problem(f"{rule.id}.{error.field}", str(error.cause), line)))
+            self.problems.append(
+                (file, Problem(f"{rule.id}.{error.field}", str(error.cause), line))
+            )
 
     def finish(self, info: PackInfo, path: Path) -> Rulebook:
         if self.problems:
@@ -239,6 +253,7 @@ class _Builder:
             source=str(path),
         )
         book._compiled = tuple(self.compiled)
+        book._needs = tuple(dict.fromkeys(m for c in self.compiled for m in c.needs))
         return book
 
 

@@ -107,7 +107,9 @@ def _literal(text: str, start: int, end: int, parts: list[str | Placeholder]) ->
     for brace in "{}":
         if brace in piece:
             raise ExpressionError(
-                f"unbalanced {brace!r} in the text", text=text, column=start + piece.index(brace) + 1
+                f"unbalanced {brace!r} in the text",
+                text=text,
+                column=start + piece.index(brace) + 1,
             )
     if piece:
         parts.append(piece)

@@ -1,0 +1,44 @@
+"""Diagnose why a sales rep is behind: metrics in, explained gap verdicts out."""
+
+from .diagnosis import Check, Diagnosis, Evidence, RulebookStamp, Undetermined, Verdict
+from .engine import diagnose
+from .errors import (
+    BackendUnavailable,
+    ExpressionError,
+    GapdiagError,
+    InvalidArgument,
+    InvalidMetrics,
+    Problem,
+    RuleFileError,
+)
+from .explain import explain
+from .gaps import GAPS, Gap, Status
+from .metrics import RepMetrics, Targets
+from .rulebook import Example, Rule, Rulebook, load_rules
+
+__all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_api.py
+    "BackendUnavailable",
+    "Check",
+    "Diagnosis",
+    "Evidence",
+    "Example",
+    "ExpressionError",
+    "GAPS",
+    "Gap",
+    "GapdiagError",
+    "InvalidArgument",
+    "InvalidMetrics",
+    "Problem",
+    "RepMetrics",
+    "Rule",
+    "RuleFileError",
+    "Rulebook",
+    "RulebookStamp",
+    "Status",
+    "Targets",
+    "Undetermined",
+    "Verdict",
+    "diagnose",
+    "explain",
+    "load_rules",
+]

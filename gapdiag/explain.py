@@ -1,0 +1,97 @@
+"""Explain a Diagnosis in plain language, for a manager preparing a 1:1."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from .diagnosis import Check, Diagnosis, Evidence, Verdict
+from .gaps import CONFIRMED_AT, SUSPECTED_AT
+from .template import format_value
+
+_APPROACH = {
+    "skill": "practice and feedback: role-play drills and call reviews against a rubric",
+    "will": "accountability: commitments in the rep's own words, check-in dates, consequences",
+    "knowledge": "training: product and competitor sessions, shadowing, certification",
+    "system": "fix the system: routing, territory, quota or coaching time, not the rep",
+}
+
+
+def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") -> str:
+    """Render a diagnosis as readable text (or Markdown): verdicts, evidence, what is missing."""
+    md = fmt == "markdown"
+    lines = [_title(diagnosis, md), _headline(diagnosis), ""]
+    for verdict in diagnosis.verdicts:
+        lines.extend(_verdict(verdict, md))
+    if diagnosis.undetermined:
+        lines.append(_heading("Still open: data that would decide more rules", md))
+        lines.extend(
+            f"- {u.rule} ({u.gap}): collect {', '.join(u.needs)}"
+            if u.needs
+            else f"- {u.rule} ({u.gap}): a value was undefined (e.g. a division by zero)"
+            for u in diagnosis.undetermined
+        )
+        lines.append("")
+    if diagnosis.pip_blocked:
+        lines.append(
+            "A system gap is confirmed: fix the system first. "
+            "No PIP should be considered while it stands."
+        )
+    lines.append(
+        f"Cut-offs: confirmed from {CONFIRMED_AT:.0%} combined certainty, "
+        f"suspected from {SUSPECTED_AT:.0%}."
+    )
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _title(d: Diagnosis, md: bool) -> str:
+    period = f", {d.period_start} to {d.period_end}" if d.period_start and d.period_end else ""
+    stamp = f"{d.rulebook.name} {d.rulebook.version} ({d.rulebook.content_hash})"
+    text = f"Diagnosis for {d.rep_id}{period} - rule pack {stamp}"
+    return f"# {text}" if md else text
+
+
+def _headline(d: Diagnosis) -> str:
+    if d.primary_gap is None:
+        open_ = [v.gap for v in d.verdicts if v.status == "unknown"]
+        if open_:
+            return (
+                f"No gap is established yet; {' or '.join(open_)} stays open until more data is in."
+            )
+        return "No gap found: no rule points to a skill, will, knowledge or system problem."
+    top = d.verdict(d.primary_gap)
+    return (
+        f"Primary gap: {top.gap} ({top.status}, {top.confidence:.0%}). "
+        f"Approach: {_APPROACH[top.gap]}."
+    )
+
+
+def _heading(text: str, md: bool) -> str:
+    return f"## {text}" if md else f"{text}:"
+
+
+def _verdict(v: Verdict, md: bool) -> list[str]:
+    out = [_heading(f"{v.gap.capitalize()} - {v.status}, {v.confidence:.0%}", md)]
+    out.extend(_evidence(e, "+") for e in v.evidence)
+    out.extend(_evidence(e, "-") for e in v.counter_evidence)
+    if not v.evidence and not v.counter_evidence:
+        out.append("- no rule fired")
+    if v.undetermined:
+        out.append(f"- open for lack of data: {', '.join(v.undetermined)}")
+    out.append("")
+    return out
+
+
+def _evidence(e: Evidence, sign: str) -> str:
+    checks = "; ".join(_check(c) for c in e.checks)
+    line = f"- [{sign}{abs(e.certainty):.2f}] {e.because} ({e.rule}: {checks})"
+    if e.intervention and sign == "+":
+        line += f"\n  What to do: {e.intervention}"
+    return line
+
+
+def _check(c: Check) -> str:
+    if c.op is None:
+        return f"{c.observed} is {format_value(c.observed_value, 'num')}"
+    seen = format_value(c.observed_value, "num")
+    limit = format_value(c.threshold_value, "num")
+    return f"{c.observed} {seen} {c.op} {limit}"

@@ -1,0 +1,94 @@
+"""Hypothesis strategies: valid rep metrics generated from the model, and small rule packs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from gapdiag._kinds import Kind
+from gapdiag.metrics import GROUPS, METRICS, RepMetrics
+
+# Values that sit on the default pack's thresholds, so boundaries get exercised.
+_EDGES = (0.0, 0.2, 0.25, 0.3, 0.35, 0.43, 0.5, 0.7, 0.8, 0.9, 1.0, 2.0, 3.0, 5.0, 9.0, 11.0, 40.0)
+
+
+def value_of(kind: Kind) -> st.SearchStrategy[Any]:
+    """Any valid value of one kind, biased towards threshold edges."""
+    if kind.is_bool:
+        return st.booleans()
+    low = kind.low if kind.low is not None else 0.0
+    high = kind.high if kind.high is not None else 1e7
+    edges = [e for e in _EDGES if low <= e <= high]
+    return st.one_of(
+        st.sampled_from(edges) if edges else st.nothing(),
+        st.floats(low, high, allow_nan=False, allow_infinity=False),
+        st.integers(int(low), min(int(high), 200)).map(float),
+    )
+
+
+def _group(name: str) -> st.SearchStrategy[dict[str, Any] | None]:
+    fields = {f: METRICS[f"{name}.{f}"] for f in GROUPS[name].model_fields}
+    members = {f: st.one_of(st.none(), value_of(kind)) for f, kind in fields.items()}
+    return st.one_of(st.none(), st.fixed_dictionaries({}, optional=members))
+
+
+@st.composite
+def rep_dicts(draw: st.DrawFn) -> dict[str, Any]:
+    """A mapping in the RepMetrics shape: any group or field may be absent."""
+    data: dict[str, Any] = {"rep_id": draw(st.text(min_size=1, max_size=8))}
+    tenure = draw(st.one_of(st.none(), value_of(METRICS["tenure_months"])))
+    if tenure is not None:
+        data["tenure_months"] = tenure
+    for name in GROUPS:
+        group = draw(_group(name))
+        if group is not None:
+            data[name] = group
+    return data
+
+
+def reps() -> st.SearchStrategy[RepMetrics]:
+    """Valid RepMetrics, generated from the model's own fields and kinds."""
+    return rep_dicts().map(RepMetrics.model_validate)
+
+
+NUMERIC_METRICS = sorted(p for p, kind in METRICS.items() if not kind.is_bool)
+FLAG_METRICS = sorted(p for p, kind in METRICS.items() if kind.is_bool)
+
+
+@st.composite
+def threshold_conditions(draw: st.DrawFn, max_atoms: int = 3) -> str:
+    """A random condition joining metric-vs-number comparisons and flags with and/or/not."""
+    def atom() -> str:
+        if draw(st.integers(0, 4)) == 0:
+            flag = draw(st.sampled_from(FLAG_METRICS))
+            return f"not {flag}" if draw(st.booleans()) else flag
+        path = draw(st.sampled_from(NUMERIC_METRICS))
+        op = draw(st.sampled_from(["<", "<=", ">", ">=", "==", "!="]))
+        limit = draw(value_of(METRICS[path]))
+        return f"{path} {op} {limit!r}"
+
+    text = atom()
+    for _ in range(draw(st.integers(0, max_atoms - 1))):
+        joiner = draw(st.sampled_from(["and", "or"]))
+        text = f"({text}) {joiner} {atom()}" if draw(st.booleans()) else f"{text} {joiner} {atom()}"
+    return text
+
+
+@st.composite
+def rule_dicts(draw: st.DrawFn, max_rules: int = 6) -> list[dict[str, Any]]:
+    """A small random pack of threshold rules (each with one formal example)."""
+    count = draw(st.integers(1, max_rules))
+    return [
+        {
+            "id": f"rule-{i}",
+            "gap": draw(st.sampled_from(["skill", "will", "knowledge", "system"])),
+            "certainty": draw(
+                st.floats(-1, 1, allow_nan=False).filter(lambda c: c != 0).map(lambda c: round(c, 3))
+            ),
+            "when": draw(threshold_conditions()),
+            "because": "generated rule",
+            "examples": [{"given": {}, "fires": "unknown"}],
+        }
+        for i in range(count)
+    ]
