@@ -36,7 +36,6 @@ class YamlDoc:
             line = (line or 0) + 1  # a block scalar's text starts below its indicator
         return line
 
-
     def odd_keys(self, loc: tuple[int | str, ...]) -> list[Problem]:
         """Mapping keys under `loc` that YAML did not read as text (``yes:`` becomes true)."""
         node = self.root

@@ -54,15 +54,17 @@ def _headline(d: Diagnosis) -> str:
     if d.primary_gap is None:
         open_ = [v.gap for v in d.verdicts if v.status == "unknown"]
         if open_:
-            return (
-                f"No gap is established yet; {' or '.join(open_)} stays open until more data is in."
-            )
+            return f"No gap is established yet; {_either(open_)} stays open until more data is in."
         return "No gap found: no rule points to a skill, will, knowledge or system problem."
     top = d.verdict(d.primary_gap)
     return (
         f"Primary gap: {top.gap} ({top.status}, {top.confidence:.0%}). "
         f"Approach: {_APPROACH[top.gap]}."
     )
+
+
+def _either(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
 
 
 def _heading(text: str, md: bool) -> str:

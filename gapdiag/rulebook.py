@@ -218,7 +218,9 @@ class _Builder:
         label = _label(item, index)
         odd = doc.odd_keys((index,))
         if odd:
-            self.problems.extend((file, Problem(f"{label}.{p.where}", p.message, p.line)) for p in odd)
+            self.problems.extend(
+                (file, Problem(f"{label}.{p.where}", p.message, p.line)) for p in odd
+            )
             return
         try:
             rule = Rule.model_validate(item)

@@ -59,6 +59,7 @@ FLAG_METRICS = sorted(p for p, kind in METRICS.items() if kind.is_bool)
 @st.composite
 def threshold_conditions(draw: st.DrawFn, max_atoms: int = 3) -> str:
     """A random condition joining metric-vs-number comparisons and flags with and/or/not."""
+
     def atom() -> str:
         if draw(st.integers(0, 4)) == 0:
             flag = draw(st.sampled_from(FLAG_METRICS))
@@ -84,7 +85,9 @@ def rule_dicts(draw: st.DrawFn, max_rules: int = 6) -> list[dict[str, Any]]:
             "id": f"rule-{i}",
             "gap": draw(st.sampled_from(["skill", "will", "knowledge", "system"])),
             "certainty": draw(
-                st.floats(-1, 1, allow_nan=False).filter(lambda c: c != 0).map(lambda c: round(c, 3))
+                st.floats(-1, 1, allow_nan=False)
+                .map(lambda c: round(c, 3))
+                .filter(lambda c: c != 0)
             ),
             "when": draw(threshold_conditions()),
             "because": "generated rule",

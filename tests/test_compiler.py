@@ -106,8 +106,17 @@ def test_trace_reports_observed_threshold_and_distance() -> None:
     atoms = compiler.atoms(expr.parse(text), text)
     facts = {"activity.calls_per_day": 12.0, "target.calls_per_day": 40.0, "calls.talk_ratio": None}
     first, second = (a.trace(facts) for a in atoms)
-    assert (first.observed, first.op, first.threshold) == ("activity.calls_per_day", "<", "0.5 * target.calls_per_day")
-    assert (first.observed_value, first.threshold_value, first.result, first.distance) == (12.0, 20.0, True, -8.0)
+    assert (first.observed, first.op, first.threshold) == (
+        "activity.calls_per_day",
+        "<",
+        "0.5 * target.calls_per_day",
+    )
+    assert (first.observed_value, first.threshold_value, first.result, first.distance) == (
+        12.0,
+        20.0,
+        True,
+        -8.0,
+    )
     # A constant on the left is flipped so the metric is what is observed.
     assert (second.observed, second.op, second.threshold) == ("calls.talk_ratio", ">=", "0.35")
     assert second.result is None

@@ -75,7 +75,9 @@ money = st.floats(0, 1e9, allow_nan=False)
 
 
 @given(money, money, money, money, st.floats(0.01, 1))
-def test_shortfall_identity(quota: float, won: float, commit: float, pipe: float, win: float) -> None:
+def test_shortfall_identity(
+    quota: float, won: float, commit: float, pipe: float, win: float
+) -> None:
     """shortfall = gap - pipeline x win rate, and pipeline_needed x win rate = gap."""
     gap = d.gap_to_goal(quota, won, commit)
     assert gap is not None

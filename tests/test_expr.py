@@ -48,7 +48,11 @@ def test_precedence() -> None:
 @pytest.mark.parametrize(
     ("text", "column", "message"),
     [
-        ("activity.call_per_day < 3", 1, "unknown metric 'activity.call_per_day' (did you mean 'activity.calls_per_day'?)"),
+        (
+            "activity.call_per_day < 3",
+            1,
+            "unknown metric 'activity.call_per_day' (did you mean 'activity.calls_per_day'?)",
+        ),
         ("activity.calls_per_day = 3", 24, "unexpected character '=' (did you mean '=='?)"),
         ("activity.calls_per_day < 3 && 1 < 2", 28, "did you mean 'and'?"),
         ("activity.calls_per_day < 3 and", 31, "unexpected end of the expression"),
@@ -93,8 +97,29 @@ def test_arbitrary_text_raises_only_expression_error(text: str) -> None:
 
 
 _PIECES = st.sampled_from(
-    ["activity.calls_per_day", "target.calls_per_day", "knowledge.certified", "1", "0.5", "(", ")",
-     "<", "<=", "==", "+", "-", "*", "/", "and", "or", "not", "min", "abs", ",", "derived.coverage"]
+    [
+        "activity.calls_per_day",
+        "target.calls_per_day",
+        "knowledge.certified",
+        "1",
+        "0.5",
+        "(",
+        ")",
+        "<",
+        "<=",
+        "==",
+        "+",
+        "-",
+        "*",
+        "/",
+        "and",
+        "or",
+        "not",
+        "min",
+        "abs",
+        ",",
+        "derived.coverage",
+    ]
 )
 
 

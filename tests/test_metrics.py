@@ -44,18 +44,33 @@ def test_integers_become_floats_and_absent_stays_none() -> None:
             "pipeline.win_rate: 25 is not a fraction in [0, 1] (did you mean 0.25?)",
         ),
         ({"pipeline": {"win_rate": 1.3}}, "pipeline.win_rate: 1.3 is not a fraction in [0, 1]"),
-        ({"activity": {"calls_per_day": -4}}, "activity.calls_per_day: -4 is not a finite number >= 0 (count)"),
-        ({"activity": {"calls_per_day": math.nan}}, "activity.calls_per_day: NaN is not a finite number >= 0 (count)"),
-        ({"pipeline": {"quota": math.inf}}, "pipeline.quota: inf is not a finite number >= 0 (amount of money)"),
+        (
+            {"activity": {"calls_per_day": -4}},
+            "activity.calls_per_day: -4 is not a finite number >= 0 (count)",
+        ),
+        (
+            {"activity": {"calls_per_day": math.nan}},
+            "activity.calls_per_day: NaN is not a finite number >= 0 (count)",
+        ),
+        (
+            {"pipeline": {"quota": math.inf}},
+            "pipeline.quota: inf is not a finite number >= 0 (amount of money)",
+        ),
         ({"calls": {"rubric_score": 0}}, "calls.rubric_score: 0 is not a rating from 1 to 5"),
-        ({"ownership": {"commitment_score": 11}}, "ownership.commitment_score: 11 is not a commitment score from 1 to 10"),
+        (
+            {"ownership": {"commitment_score": 11}},
+            "ownership.commitment_score: 11 is not a commitment score from 1 to 10",
+        ),
         ({"activity": {"calls_per_day": "12"}}, "activity.calls_per_day: '12' is not a number"),
         ({"activity": {"calls_per_day": True}}, "activity.calls_per_day: true is not a number"),
         ({"knowledge": {"certified": 1}}, "knowledge.certified: 1 is not true or false"),
         ({"knowledge": {"certified": "yes"}}, "knowledge.certified: 'yes' is not true or false"),
         ({"activity": 5}, "activity: 5 is not a mapping of fields"),
         ({"period_start": "soon"}, "period_start: 'soon' is not a date (expected YYYY-MM-DD)"),
-        ({"territory": {"manager_coaching_hours_per_week": 200}}, "territory.manager_coaching_hours_per_week: 200 is not a hours per week from 0 to 168"),
+        (
+            {"territory": {"manager_coaching_hours_per_week": 200}},
+            "territory.manager_coaching_hours_per_week: 200 is not a hours per week from 0 to 168",
+        ),
     ],
 )
 def test_bad_values_name_field_value_and_expectation(data: dict[str, Any], expected: str) -> None:
@@ -132,12 +147,52 @@ def test_targets_can_be_overridden_and_are_validated() -> None:
 def test_catalogue_covers_the_design_contract() -> None:
     """Every field named in DESIGN.md's input contract is a known metric."""
     contract = {
-        "activity": ["calls_per_day", "emails_per_day", "meetings_per_week", "avg_call_minutes", "meeting_to_opportunity_rate"],
-        "pipeline": ["quota", "closed_won", "commit", "open_pipeline", "win_rate", "avg_deal_age_days", "sales_cycle_days", "stage_conversion_rate"],
-        "calls": ["discovery_questions_per_call", "open_question_ratio", "talk_ratio", "longest_monologue_seconds", "objection_handling_score", "rubric_score"],
-        "ownership": ["forecast_accuracy", "states_gap_unprompted", "plan_submission_rate", "self_sourced_pipeline_share", "deflections_per_one_on_one", "commitment_score"],
-        "territory": ["lead_volume_vs_team", "lead_quality_score", "territory_size_vs_team", "lead_routing_ok", "manager_coaching_hours_per_week"],
-        "knowledge": ["product_quiz_score", "certified", "competitor_positioning_score", "comp_plan_understood"],
+        "activity": [
+            "calls_per_day",
+            "emails_per_day",
+            "meetings_per_week",
+            "avg_call_minutes",
+            "meeting_to_opportunity_rate",
+        ],
+        "pipeline": [
+            "quota",
+            "closed_won",
+            "commit",
+            "open_pipeline",
+            "win_rate",
+            "avg_deal_age_days",
+            "sales_cycle_days",
+            "stage_conversion_rate",
+        ],
+        "calls": [
+            "discovery_questions_per_call",
+            "open_question_ratio",
+            "talk_ratio",
+            "longest_monologue_seconds",
+            "objection_handling_score",
+            "rubric_score",
+        ],
+        "ownership": [
+            "forecast_accuracy",
+            "states_gap_unprompted",
+            "plan_submission_rate",
+            "self_sourced_pipeline_share",
+            "deflections_per_one_on_one",
+            "commitment_score",
+        ],
+        "territory": [
+            "lead_volume_vs_team",
+            "lead_quality_score",
+            "territory_size_vs_team",
+            "lead_routing_ok",
+            "manager_coaching_hours_per_week",
+        ],
+        "knowledge": [
+            "product_quiz_score",
+            "certified",
+            "competitor_positioning_score",
+            "comp_plan_understood",
+        ],
     }
     expected = {f"{g}.{f}" for g, fields in contract.items() for f in fields} | {"tenure_months"}
     assert set(METRICS) == expected

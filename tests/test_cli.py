@@ -1,0 +1,115 @@
+"""The command line, run in-process with StringIO."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from gapdiag.cli import ExitStatus, main
+
+from .conftest import EXAMPLES
+
+
+def run(
+    *argv: str, stdin: str | None = None, monkeypatch: pytest.MonkeyPatch | None = None
+) -> tuple[int, str, str]:
+    """Run the CLI; return (exit status, stdout, stderr)."""
+    if stdin is not None and monkeypatch is not None:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_diagnose_prints_the_explanation() -> None:
+    """`gapdiag diagnose rep.json` prints the readable explanation and exits 0."""
+    code, out, err = run("diagnose", str(EXAMPLES / "will-rep.json"))
+    assert code == ExitStatus.OK
+    assert "Primary gap: will" in out
+    assert err == ""
+
+
+def test_json_output_follows_the_contract() -> None:
+    """--json prints the output contract on stdout only."""
+    code, out, _ = run("diagnose", str(EXAMPLES / "system-rep.json"), "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["primary_gap"] == "system"
+    assert {v["gap"] for v in data["verdicts"]} == {"skill", "will", "knowledge", "system"}
+
+
+def test_markdown_output() -> None:
+    """--markdown renders headings."""
+    _, out, _ = run("diagnose", str(EXAMPLES / "skill-rep.json"), "--markdown")
+    assert out.startswith("# Diagnosis for")
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """'-' reads the rep from standard input."""
+    code, out, _ = run("diagnose", "-", "--json", stdin='{"rep_id": "x"}', monkeypatch=monkeypatch)
+    assert code == 0
+    assert json.loads(out)["rep_id"] == "x"
+
+
+def test_invalid_metrics_exit_2_with_one_clear_line(tmp_path: Path) -> None:
+    """Invalid input exits 2 with the problem on stderr and no traceback."""
+    bad = tmp_path / "rep.json"
+    bad.write_text('{"rep_id": "x", "pipeline": {"win_rate": 25}}')
+    code, out, err = run("diagnose", str(bad))
+    assert code == ExitStatus.BAD_INPUT
+    assert out == ""
+    assert "pipeline.win_rate: 25 is not a fraction in [0, 1] (did you mean 0.25?)" in err
+    assert "Traceback" not in err
+
+
+def test_not_json_exit_2(tmp_path: Path) -> None:
+    """A file that is not JSON is named with the line of the problem."""
+    bad = tmp_path / "rep.json"
+    bad.write_text("{oops")
+    code, _, err = run("diagnose", str(bad))
+    assert code == 2
+    assert f"{bad}:1: not valid JSON" in err
+
+
+def test_missing_file_exit_2() -> None:
+    """A file that does not exist is a clear error."""
+    code, _, err = run("diagnose", "/no/such/rep.json")
+    assert code == 2
+    assert "cannot read" in err
+
+
+def test_bad_rules_folder_exit_2(tmp_path: Path) -> None:
+    """A rules folder with no rule files is reported."""
+    code, _, err = run("diagnose", str(EXAMPLES / "will-rep.json"), "--rules", str(tmp_path))
+    assert code == 2
+    assert "no rule files" in err
+
+
+def test_targets_file(tmp_path: Path) -> None:
+    """--targets applies a team's overrides."""
+    targets = tmp_path / "targets.json"
+    targets.write_text('{"calls_per_day": 10}')
+    _, out, _ = run(
+        "diagnose", str(EXAMPLES / "will-rep.json"), "--json", "--targets", str(targets)
+    )
+    fired = {e["rule"] for v in json.loads(out)["verdicts"] for e in v["evidence"]}
+    assert "activity-low-calls-normal-leads" not in fired
+
+
+def test_traceback_flag_reraises(tmp_path: Path) -> None:
+    """--traceback lets the error propagate for debugging."""
+    from gapdiag import InvalidMetrics
+
+    bad = tmp_path / "rep.json"
+    bad.write_text('{"pipeline": {}}')
+    with pytest.raises(InvalidMetrics):
+        run("--traceback", "diagnose", str(bad))
+
+
+def test_usage_error_exits_2() -> None:
+    """Unknown arguments are a usage error (argparse's exit 2)."""
+    code, _, _ = run("diagnose")
+    assert code == 2
