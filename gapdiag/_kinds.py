@@ -6,8 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Strict
-from pydantic_core import PydanticCustomError
+from pydantic import Field
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,28 +36,24 @@ class Kind:
             return False
         return self.high is None or value <= self.high
 
-    def check(self, value: float | None) -> float | None:
-        """Validate one value (pydantic after-validator); None means unknown and passes."""
-        if value is None:
-            return None
-        if math.isnan(value) or math.isinf(value) or not self.contains(value):
-            raise PydanticCustomError(
-                "gapdiag_range",
-                "{value} is not {expected}{hint}",
-                {"value": _show(value), "expected": self.expectation, "hint": self._hint(value)},
-            )
-        return value
-
-    def _hint(self, value: float) -> str:
+    def problem(self, value: object) -> str:
+        """Say why `value` is not a valid value of this kind, with a hint where one helps."""
+        hint = ""
         # A fraction given as a percentage (25 for 25%) is the commonest input mistake.
         # Below 2 the value is more likely a fraction over 100% (1.3) than a percentage.
-        if self.name == "fraction" and 2 <= value <= 100:
-            return f" (did you mean {value / 100:g}?)"
-        return ""
+        if self.name == "fraction" and isinstance(value, int | float) and 2 <= value <= 100:
+            hint = f" (did you mean {value / 100:g}?)"
+        return f"{_show(value)} is not {self.expectation}{hint}"
+
+    def constraints(self) -> Any:
+        """The native pydantic constraints that enforce this kind's range (fast, in Rust)."""
+        return Field(strict=True, ge=self.low, le=self.high, allow_inf_nan=False)
 
 
-def _show(value: float) -> str:
-    return "NaN" if math.isnan(value) else f"{value:g}"
+def _show(value: object) -> str:
+    if isinstance(value, float):
+        return "NaN" if math.isnan(value) else f"{value:g}"
+    return repr(value)
 
 
 FRACTION = Kind("fraction", "fraction", 0.0, 1.0)
@@ -75,18 +70,18 @@ WEEKLY_HOURS = Kind("weekly_hours", "hours per week", 0.0, 168.0)
 BOOL = Kind("bool", "flag", None, None, is_bool=True)
 
 
-Fraction = Annotated[float | None, Strict(), AfterValidator(FRACTION.check), FRACTION]
-Rating = Annotated[float | None, Strict(), AfterValidator(RATING.check), RATING]
-Commitment = Annotated[float | None, Strict(), AfterValidator(COMMITMENT.check), COMMITMENT]
-Count = Annotated[float | None, Strict(), AfterValidator(COUNT.check), COUNT]
-Ratio = Annotated[float | None, Strict(), AfterValidator(RATIO.check), RATIO]
-Money = Annotated[float | None, Strict(), AfterValidator(MONEY.check), MONEY]
-Days = Annotated[float | None, Strict(), AfterValidator(DAYS.check), DAYS]
-Months = Annotated[float | None, Strict(), AfterValidator(MONTHS.check), MONTHS]
-Minutes = Annotated[float | None, Strict(), AfterValidator(MINUTES.check), MINUTES]
-Seconds = Annotated[float | None, Strict(), AfterValidator(SECONDS.check), SECONDS]
-WeeklyHours = Annotated[float | None, Strict(), AfterValidator(WEEKLY_HOURS.check), WEEKLY_HOURS]
-Flag = Annotated[bool | None, Strict(), BOOL]
+Fraction = Annotated[float | None, FRACTION.constraints(), FRACTION]
+Rating = Annotated[float | None, RATING.constraints(), RATING]
+Commitment = Annotated[float | None, COMMITMENT.constraints(), COMMITMENT]
+Count = Annotated[float | None, COUNT.constraints(), COUNT]
+Ratio = Annotated[float | None, RATIO.constraints(), RATIO]
+Money = Annotated[float | None, MONEY.constraints(), MONEY]
+Days = Annotated[float | None, DAYS.constraints(), DAYS]
+Months = Annotated[float | None, MONTHS.constraints(), MONTHS]
+Minutes = Annotated[float | None, MINUTES.constraints(), MINUTES]
+Seconds = Annotated[float | None, SECONDS.constraints(), SECONDS]
+WeeklyHours = Annotated[float | None, WEEKLY_HOURS.constraints(), WEEKLY_HOURS]
+Flag = Annotated[bool | None, Field(strict=True), BOOL]
 
 
 def kind_of(metadata: list[Any]) -> Kind | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ._kinds import Kind, kind_of
 from ._suggest import did_you_mean
 from .errors import Problem
 
@@ -95,6 +96,10 @@ def _message(item: Any, model: type[BaseModel], loc: tuple[int | str, ...]) -> s
         hint = did_you_mean(str(loc[-1]), fields)
         return f"unknown field{hint}; expected one of: {', '.join(fields)}"
     ctx = item.get("ctx") or {}
+    if kind in _RANGE_ERRORS:
+        field_kind = _kind_at(model, loc)
+        if field_kind is not None:
+            return field_kind.problem(value)
     if kind in _BOUNDS:
         symbol, key = _BOUNDS[kind]
         return f"{show_value(value)} is not {symbol} {ctx.get(key)}"
@@ -106,12 +111,23 @@ def _message(item: Any, model: type[BaseModel], loc: tuple[int | str, ...]) -> s
         return f"needs at least {ctx.get('min_length')} item(s)"
     if kind == "string_pattern_mismatch":
         return f"{show_value(value)} does not match the pattern {ctx.get('pattern')}"
-    if kind in {"gapdiag_range", "value_error"}:
-        # Our own checks already name the value and the expectation.
+    if kind == "value_error":
+        # Our own model checks already name the values and the expectation.
         return str(item["msg"]).removeprefix("Value error, ")
     if kind not in _MESSAGES:
         return f"{show_value(value)}: {item['msg']}"
     return _MESSAGES[kind].format(value=show_value(value))
+
+
+_RANGE_ERRORS = frozenset(
+    {"greater_than_equal", "less_than_equal", "finite_number", "greater_than", "less_than"}
+)
+
+
+def _kind_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> Kind | None:
+    owner = _model_at(model, loc[:-1])
+    field = owner.model_fields.get(str(loc[-1])) if owner is not None and loc else None
+    return kind_of(field.metadata) if field is not None else None
 
 
 def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:

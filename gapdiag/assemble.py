@@ -41,18 +41,18 @@ def assemble(
     )
     system = next(v for v in verdicts if v.gap == "system")
     return Diagnosis.trusted(
-        rep_id=rep.rep_id,
-        period_start=rep.period_start,
-        period_end=rep.period_end,
-        rulebook=RulebookStamp.trusted(
-            name=book.name, version=book.version, content_hash=book.content_hash
-        ),
-        engine=engine,
-        primary_gap=primary,
-        verdicts=tuple(verdicts),
-        undetermined=undetermined,
-        missing=_missing(book, facts),
-        pip_blocked=system.blocks_pip,
+        {
+            "rep_id": rep.rep_id,
+            "period_start": rep.period_start,
+            "period_end": rep.period_end,
+            "rulebook": _stamp(book),
+            "engine": engine,
+            "primary_gap": primary,
+            "verdicts": tuple(verdicts),
+            "undetermined": undetermined,
+            "missing": _missing(book, facts),
+            "pip_blocked": system.blocks_pip,
+        }
     )
 
 
@@ -64,24 +64,28 @@ def _verdict(
     possible = combine([*certainties, *(r.rule.certainty for r in open_ if r.rule.certainty > 0)])
     status = status_of(certainty, possible)
     return Verdict.trusted(
-        gap=gap,
-        confidence=max(certainty, 0.0),
-        certainty=certainty,
-        status=status,
-        evidence=tuple(_evidence(r, facts) for r in fired if r.rule.certainty > 0),
-        counter_evidence=tuple(_evidence(r, facts) for r in fired if r.rule.certainty < 0),
-        undetermined=tuple(r.rule.id for r in open_),
-        blocks_pip=gap == "system" and status == "confirmed",
+        {
+            "gap": gap,
+            "confidence": max(certainty, 0.0),
+            "certainty": certainty,
+            "status": status,
+            "evidence": tuple(_evidence(r, facts) for r in fired if r.rule.certainty > 0),
+            "counter_evidence": tuple(_evidence(r, facts) for r in fired if r.rule.certainty < 0),
+            "undetermined": tuple(r.rule.id for r in open_),
+            "blocks_pip": gap == "system" and status == "confirmed",
+        }
     )
 
 
 def _evidence(rule: CompiledRule, facts: Facts) -> Evidence:
     return Evidence.trusted(
-        rule=rule.rule.id,
-        certainty=rule.rule.certainty,
-        because=rule.because.render(facts),
-        intervention=rule.rule.intervention,
-        checks=_checks(rule, facts),
+        {
+            "rule": rule.rule.id,
+            "certainty": rule.rule.certainty,
+            "because": rule.because.render(facts),
+            "intervention": rule.rule.intervention,
+            "checks": tuple(_check(atom.trace(facts)) for atom in rule.atoms),
+        }
     )
 
 
@@ -89,17 +93,22 @@ def _undetermined(rule: CompiledRule, facts: Facts) -> Undetermined:
     # An absent metric leaves every comparison that reads it unknown, so the absent inputs
     # of an open rule are exactly what would decide it. None absent: a value was undefined.
     return Undetermined.trusted(
-        rule=rule.rule.id,
-        gap=rule.rule.gap,
-        certainty=rule.rule.certainty,
-        needs=tuple(m for m in rule.needs if facts.get(m) is None),
+        {
+            "rule": rule.rule.id,
+            "gap": rule.rule.gap,
+            "certainty": rule.rule.certainty,
+            "needs": tuple(m for m in rule.needs if facts.get(m) is None),
+        }
     )
 
 
-def _checks(rule: CompiledRule, facts: Facts) -> tuple[Check, ...]:
-    return tuple(
-        Check.trusted(**dict(zip(_CHECK_FIELDS, atom.trace(facts), strict=True)))
-        for atom in rule.atoms
+def _check(trace: tuple[object, ...]) -> Check:
+    return Check.trusted(dict(zip(_CHECK_FIELDS, trace, strict=True)))
+
+
+def _stamp(book: Rulebook) -> RulebookStamp:
+    return RulebookStamp.trusted(
+        {"name": book.name, "version": book.version, "content_hash": book.content_hash}
     )
 
 

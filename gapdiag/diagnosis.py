@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,22 +13,30 @@ from .gaps import Gap, Status
 Engine = Literal["compiled", "durable"]
 
 
+_new = object.__new__
 _set = object.__setattr__
+
+
+@cache
+def _field_set(cls: type[BaseModel]) -> set[str]:
+    return set(cls.model_fields)
 
 
 class _Result(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     @classmethod
-    def trusted(cls, **values: Any) -> Self:
+    def trusted(cls, values: dict[str, Any]) -> Self:
         """Build from values gapdiag computed itself, skipping validation (a hot path).
 
-        Every field must be given. The property tests hold that such objects equal their
-        validated JSON round trip, so this never builds what validation would refuse.
+        `values` must hold every field, and is taken over (not copied). The property tests
+        hold that such objects equal their validated JSON round trip, so this never builds
+        what validation would refuse.
         """
-        obj = cls.__new__(cls)
+        obj = _new(cls)
         _set(obj, "__dict__", values)
-        _set(obj, "__pydantic_fields_set__", set(values))
+        # One shared set: pydantic copies it before any change (model_copy), never mutates it.
+        _set(obj, "__pydantic_fields_set__", _field_set(cls))
         _set(obj, "__pydantic_extra__", None)
         _set(obj, "__pydantic_private__", None)
         return obj

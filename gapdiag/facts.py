@@ -9,18 +9,23 @@ from .derived import derive
 from .metrics import GROUPS, RepMetrics, Targets
 
 _TOP = ("tenure_months",)
-_FIELDS = tuple((group, tuple(model.model_fields)) for group, model in GROUPS.items())
+# Per group: its field names and the matching fact keys, built once.
+_FIELDS = tuple(
+    (group, tuple(model.model_fields), tuple(f"{group}.{f}" for f in model.model_fields))
+    for group, model in GROUPS.items()
+)
 
 
 def metric_facts(metrics: RepMetrics) -> dict[str, Fact]:
     """Every metric path with its value; an absent group or field maps to None (unknown)."""
     facts: dict[str, Fact] = {name: getattr(metrics, name) for name in _TOP}
-    for group, fields in _FIELDS:
+    for group, fields, keys in _FIELDS:
         values = getattr(metrics, group)
         if values is None:
-            facts.update(dict.fromkeys((f"{group}.{f}" for f in fields), None))
+            facts.update(dict.fromkeys(keys, None))
         else:
-            facts.update({f"{group}.{f}": getattr(values, f) for f in fields})
+            stored = values.__dict__
+            facts.update(zip(keys, map(stored.__getitem__, fields), strict=True))
     return facts
 
 

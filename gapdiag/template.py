@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import _kinds as k
 from . import expr as x
@@ -27,21 +27,25 @@ def format_value(value: float | bool | None, fmt: str) -> str:
         return "unknown"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if fmt == "pct":
-        return f"{_trim(value * 100, 1)}%"
-    if fmt == "money":
-        sign = "-" if value < 0 else ""
-        return f"{sign}${abs(value):,.0f}"
-    if fmt == "x":
-        return f"{value:.1f}x"
-    if fmt == "int":
-        return f"{value:,.0f}"
-    return _trim(value, 2)
+    return _FORMATTERS[fmt](value)
 
 
 def _trim(value: float, places: int) -> str:
     text = f"{value:,.{places}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _money(value: float) -> str:
+    return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
+
+
+_FORMATTERS: dict[str, Callable[[float], str]] = {
+    "pct": lambda v: f"{_trim(v * 100, 1)}%",
+    "money": _money,
+    "x": lambda v: f"{v:.1f}x",
+    "int": lambda v: f"{v:,.0f}",
+    "num": lambda v: _trim(v, 2),
+}
 
 
 def format_for(kind: k.Kind) -> str:
@@ -71,6 +75,16 @@ class Template:
 
     source: str
     parts: tuple[str | Placeholder, ...]
+    _pattern: str = field(init=False, repr=False, compare=False)
+    _slots: tuple[Placeholder, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        pattern = "".join(
+            p.replace("{", "{{").replace("}", "}}") if isinstance(p, str) else "{}"
+            for p in self.parts
+        )
+        object.__setattr__(self, "_pattern", pattern)
+        object.__setattr__(self, "_slots", tuple(p for p in self.parts if not isinstance(p, str)))
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -81,9 +95,7 @@ class Template:
 
     def render(self, facts: Facts) -> str:
         """Fill the placeholders with one rep's values."""
-        return "".join(
-            p if isinstance(p, str) else format_value(p.value(facts), p.fmt) for p in self.parts
-        )
+        return self._pattern.format(*[format_value(p.value(facts), p.fmt) for p in self._slots])
 
 
 def parse_template(text: str) -> Template:
