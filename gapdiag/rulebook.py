@@ -8,6 +8,7 @@ reported at once, each with file, line and rule id.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -131,9 +132,11 @@ class Rulebook(_Frozen):
         Raises:
             RuleFileError: with every problem found, located by rule position.
         """
-        items = [r.model_dump() if isinstance(r, Rule) else r for r in rules]
+        items = [r.model_dump(mode="json") if isinstance(r, Rule) else r for r in rules]
+        # The content hash covers the rules themselves, as it covers a file's bytes.
+        raw = json.dumps(items, sort_keys=True, default=repr).encode()
         builder = _Builder()
-        builder.add_file(Path("<rules>"), YamlDoc(items, None, b""))
+        builder.add_file(Path("<rules>"), YamlDoc(items, None, raw))
         return builder.finish(PackInfo(name=name, version=version), Path("<rules>"))
 
 

@@ -210,3 +210,24 @@ def test_custom_pack_in_memory() -> None:
     assert result.primary_gap == "will"
     assert result.verdict("will").evidence[0].because == "2 calls"
     assert result.rulebook.name == "tiny"
+
+
+def test_content_hash_follows_the_rules() -> None:
+    """Two in-memory packs differing only in a threshold get different hashes; equal ones match."""
+
+    def pack(limit: int) -> Rulebook:
+        return Rulebook.from_rules(
+            [
+                {
+                    "id": "few-calls",
+                    "gap": "will",
+                    "certainty": 0.8,
+                    "when": f"activity.calls_per_day < {limit}",
+                    "because": "few calls",
+                    "examples": [{"given": {}, "fires": "unknown"}],
+                }
+            ]
+        )
+
+    assert pack(5).content_hash == pack(5).content_hash
+    assert pack(5).content_hash != pack(6).content_hash

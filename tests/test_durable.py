@@ -1,0 +1,176 @@
+"""The durable-rules backend agrees with the compiled evaluator and survives its quirks."""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+
+from gapdiag import BackendUnavailable, Diagnosis, RepMetrics, Rulebook, diagnose, load_rules
+from gapdiag.engine import outcomes
+from gapdiag.facts import build_facts
+from gapdiag.metrics import Targets
+
+from .conftest import example
+from .strategies import reps, rule_dicts
+
+HAVE_DURABLE = importlib.util.find_spec("durable") is not None
+durable = pytest.mark.skipif(not HAVE_DURABLE, reason="durable-rules does not install here")
+pytestmark = pytest.mark.durable
+PACK = load_rules()
+
+
+def same_answer(rep: RepMetrics | dict[str, Any], rules: Rulebook = PACK) -> Diagnosis:
+    """Diagnose with both engines, assert the results are identical, return the compiled one."""
+    compiled = diagnose(rep, rules=rules)
+    durable_result = diagnose(rep, rules=rules, engine="durable")
+    assert durable_result.engine == "durable"
+    assert durable_result.model_copy(update={"engine": "compiled"}) == compiled
+    return compiled
+
+
+def rule(rule_id: str, when: str, gap: str = "will", certainty: float = 0.5) -> dict[str, Any]:
+    """A minimal rule mapping."""
+    return {
+        "id": rule_id,
+        "gap": gap,
+        "certainty": certainty,
+        "when": when,
+        "because": "test",
+        "examples": [{"given": {}, "fires": "unknown"}],
+    }
+
+
+@durable
+@pytest.mark.parametrize(
+    "name",
+    [
+        "skill-rep",
+        "will-rep",
+        "knowledge-rep",
+        "system-rep",
+        "healthy-rep",
+        "ambiguous-rep",
+        "coverage-rep",
+    ],
+)
+def test_example_reps_agree(name: str) -> None:
+    """Every example rep gets the same diagnosis from both engines."""
+    same_answer(example(name))
+
+
+@durable
+@settings(max_examples=150)
+@given(reps())
+def test_engines_agree_on_the_default_pack(rep: RepMetrics) -> None:
+    """On any valid rep, missing values included, both engines give identical diagnoses."""
+    same_answer(rep)
+
+
+@durable
+@settings(max_examples=100)
+@given(rule_dicts(max_rules=8), reps())
+def test_engines_agree_on_random_packs(rules: list[dict[str, Any]], rep: RepMetrics) -> None:
+    """Random threshold packs with and/or/not give the same true/false/unknown per rule."""
+    book = Rulebook.from_rules(rules)
+    facts = build_facts(rep, Targets())
+    assert outcomes(book, facts, "durable") == outcomes(book, facts, "compiled")
+
+
+@durable
+def test_a_rep_with_no_data_matches_nothing_and_does_not_raise() -> None:
+    """No rule decided (durable's 'message not handled') is simply all-unknown."""
+    result = same_answer({"rep_id": "empty"})
+    assert len(result.undetermined) == len(PACK.rules)
+
+
+@durable
+def test_the_same_rep_twice_is_not_an_observed_duplicate() -> None:
+    """Asserting identical facts twice does not trip durable's duplicate check."""
+    rep = example("will-rep")
+    assert diagnose(rep, engine="durable") == diagnose(rep, engine="durable")
+
+
+@durable
+def test_or_with_both_branches_true_fires_once() -> None:
+    """An or whose branches are both true counts as one firing."""
+    book = Rulebook.from_rules(
+        [rule("either", "activity.calls_per_day < 10 or activity.emails_per_day < 10")]
+    )
+    result = same_answer(
+        {"rep_id": "r", "activity": {"calls_per_day": 1, "emails_per_day": 1}}, book
+    )
+    assert result.fired == ("either",)
+
+
+@durable
+def test_more_than_64_matches_are_split_across_rulesets() -> None:
+    """A pack whose rules all fire on one rep (150 > 64 matches) still agrees."""
+    book = Rulebook.from_rules(
+        [rule(f"r{i}", f"activity.calls_per_day < {i + 20}") for i in range(150)]
+    )
+    result = same_answer({"rep_id": "r", "activity": {"calls_per_day": 1}}, book)
+    assert len(result.fired) == 150
+
+
+@durable
+def test_rule_with_too_many_alternatives_is_refused_clearly() -> None:
+    """A single rule beyond durable-rules' per-fact match limit is refused with its id."""
+    clause = " or ".join(f"activity.calls_per_day < {i}" for i in range(70))
+    book = Rulebook.from_rules([rule("huge-or", clause)])
+    with pytest.raises(BackendUnavailable, match="rule huge-or has 70 alternative matches"):
+        diagnose({"rep_id": "r", "activity": {"calls_per_day": 1}}, rules=book, engine="durable")
+
+
+@durable
+def test_many_packs_in_one_process() -> None:
+    """More packs than are kept registered still evaluate correctly (old ones are dropped)."""
+    for limit in range(1, 40):
+        book = Rulebook.from_rules([rule("few-calls", f"activity.calls_per_day < {limit}")])
+        same_answer({"rep_id": "r", "activity": {"calls_per_day": 20}}, book)
+    same_answer(example("will-rep"))
+
+
+@durable
+def test_floats_durable_cannot_parse_are_sent_exactly() -> None:
+    """Values like 1e-05 (no decimal point in JSON) reach durable-rules unchanged."""
+    book = Rulebook.from_rules(
+        [rule("tiny", "pipeline.win_rate < 2e-05"), rule("exact", "pipeline.win_rate == 1e-05")]
+    )
+    result = same_answer({"rep_id": "r", "pipeline": {"win_rate": 1e-05}}, book)
+    assert set(result.fired) == {"tiny", "exact"}
+
+
+@durable
+def test_concurrent_calls_lose_no_matches() -> None:
+    """Four threads diagnosing at once get exactly the single-threaded answers."""
+    names = ["skill-rep", "will-rep", "knowledge-rep", "system-rep", "healthy-rep", "ambiguous-rep"]
+    expected = {n: diagnose(example(n)) for n in names}
+    failures: list[str] = []
+
+    def work() -> None:
+        for _ in range(30):
+            for n in names:
+                got = diagnose(example(n), engine="durable").model_copy(
+                    update={"engine": "compiled"}
+                )
+                if got != expected[n]:
+                    failures.append(n)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+
+
+@pytest.mark.skipif(HAVE_DURABLE, reason="durable-rules is installed here")
+def test_durable_unavailable_says_so() -> None:
+    """Where durable-rules cannot install (Python 3.13), engine='durable' fails clearly."""
+    with pytest.raises(BackendUnavailable, match="engine='durable' needs durable-rules"):
+        diagnose({"rep_id": "r"}, engine="durable")
+    assert diagnose({"rep_id": "r"}).engine == "compiled"
