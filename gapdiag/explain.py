@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from .diagnosis import Check, Diagnosis, Evidence, Verdict
@@ -63,7 +64,7 @@ def _headline(d: Diagnosis) -> str:
     )
 
 
-def _either(items: list[str]) -> str:
+def _either(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
 
 

@@ -175,7 +175,7 @@ def test_input_is_not_mutated() -> None:
 
 def test_bad_metrics_raise_invalid_metrics() -> None:
     """Bad input raises InvalidMetrics naming the field."""
-    with pytest.raises(InvalidMetrics, match="pipeline.win_rate: 25"):
+    with pytest.raises(InvalidMetrics, match=r"pipeline\.win_rate: 25"):
         diagnose(rep(pipeline={"win_rate": 25}))
 
 
