@@ -17,13 +17,16 @@ DIGITS = 6
 
 def combine(certainties: Iterable[float]) -> float:
     """Combine rule certainties in [-1, 1] into one certainty factor in [-1, 1]."""
-    belief = 0.0
-    disbelief = 0.0
+    # The product form keeps a certain rule (cf = +-1) exactly 1: summing step by step
+    # (b + cf - b * cf) can round to 0.9999999999999999 and flip the sign of the result.
+    doubt_for = 1.0
+    doubt_against = 1.0
     for cf in certainties:
         if cf > 0:
-            belief = belief + cf - belief * cf
+            doubt_for *= 1.0 - cf
         else:
-            disbelief = disbelief - cf - disbelief * -cf
+            doubt_against *= 1.0 + cf
+    belief, disbelief = 1.0 - doubt_for, 1.0 - doubt_against
     if belief == 1.0 and disbelief == 1.0:
         return 0.0  # certain for and certain against: the rules contradict each other
     return round((belief - disbelief) / (1.0 - min(belief, disbelief)), DIGITS)
