@@ -28,7 +28,7 @@ def flags(a: bool | None, b: bool | None, c: bool | None = None) -> Facts:
 A, B, C = FLAGS
 
 
-@pytest.mark.parametrize(("a", "b"), itertools.product(TRUTH, TRUTH))
+@pytest.mark.parametrize(("a", "b"), list(itertools.product(TRUTH, TRUTH)))
 def test_kleene_tables(a: bool | None, b: bool | None) -> None:
     """and/or/not follow Kleene's strong three-valued tables."""
     facts = flags(a, b)
