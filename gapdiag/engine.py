@@ -62,4 +62,4 @@ def outcomes(book: Rulebook, facts: Facts, engine: Engine = "compiled") -> tuple
         from ._durable import evaluate
 
         return evaluate(book, facts)
-    return tuple(rule.test(facts) for rule in book.compiled)
+    return book.evaluate(facts)

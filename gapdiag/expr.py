@@ -18,6 +18,7 @@ Grammar (lowest precedence first)::
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -304,7 +305,10 @@ class _Parser:
     def parse_atom(self) -> Node:
         token = self.advance()
         if token.kind == "number":
-            return Num(token.start, token.start + len(token.text), float(token.text))
+            value = float(token.text)
+            if not math.isfinite(value):
+                raise self.fail(f"number {token.text} is too large", token)
+            return Num(token.start, token.start + len(token.text), value)
         if token.kind == "name":
             if self.token.kind == "op" and self.token.text == "(":
                 return self._call(token)

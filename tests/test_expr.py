@@ -69,6 +69,7 @@ def test_precedence() -> None:
         ("1 < 2 )", 7, "unexpected ')'"),
         ("__import__('os') > 1", 12, "unexpected character"),
         ("   ", 1, "empty expression"),
+        ("activity.calls_per_day < 1e999", 26, "number 1e999 is too large"),
     ],
 )
 def test_errors_name_the_column_and_the_expectation(text: str, column: int, message: str) -> None:
