@@ -6,13 +6,13 @@ from collections.abc import Sequence
 
 from .compiler import Facts
 from .diagnosis import Check, Diagnosis, Engine, Evidence, RulebookStamp, Undetermined, Verdict
-from .gaps import GAPS, Gap
+from .gaps import GAPS, SUSPECTED_AT, Gap
 from .metrics import RepMetrics
 from .rulebook import CompiledRule, Rulebook
 from .verdicts import combine, status_of
 
 Outcome = bool | None
-_CHECK_FIELDS = tuple(Check.model_fields)
+_ORDER = {gap: index for index, gap in enumerate(GAPS)}
 
 
 def assemble(
@@ -25,21 +25,19 @@ def assemble(
     """Build the Diagnosis for one rep from each compiled rule's outcome, in pack order."""
     fired: dict[Gap, list[CompiledRule]] = {g: [] for g in GAPS}
     open_: dict[Gap, list[CompiledRule]] = {g: [] for g in GAPS}
+    undetermined = []
     for rule, outcome in zip(book.compiled, outcomes, strict=True):
-        if outcome is True:
-            fired[rule.rule.gap].append(rule)
+        if outcome:
+            fired[rule.gap].append(rule)
         elif outcome is None:
-            open_[rule.rule.gap].append(rule)
+            open_[rule.gap].append(rule)
+            undetermined.append(_undetermined(rule, facts))
     verdicts = sorted(
         (_verdict(gap, fired[gap], open_[gap], facts) for gap in GAPS),
-        key=lambda v: (-v.confidence, GAPS.index(v.gap)),
+        key=lambda v: (-v.confidence, _ORDER[v.gap]),
     )
     leading = verdicts[0]
     primary = leading.gap if leading.status in ("confirmed", "suspected") else None
-    undetermined = tuple(
-        _undetermined(r, facts) for r, o in zip(book.compiled, outcomes, strict=True) if o is None
-    )
-    system = next(v for v in verdicts if v.gap == "system")
     return Diagnosis.trusted(
         {
             "rep_id": rep.rep_id,
@@ -49,9 +47,9 @@ def assemble(
             "engine": engine,
             "primary_gap": primary,
             "verdicts": tuple(verdicts),
-            "undetermined": undetermined,
+            "undetermined": tuple(undetermined),
             "missing": _missing(book, facts),
-            "pip_blocked": system.blocks_pip,
+            "pip_blocked": any(v.blocks_pip for v in verdicts),
         }
     )
 
@@ -59,19 +57,25 @@ def assemble(
 def _verdict(
     gap: Gap, fired: list[CompiledRule], open_: list[CompiledRule], facts: Facts
 ) -> Verdict:
-    certainties = [r.rule.certainty for r in fired]
+    certainties = [r.certainty for r in fired]
     certainty = combine(certainties)
-    possible = combine([*certainties, *(r.rule.certainty for r in open_ if r.rule.certainty > 0)])
+    possible = certainty
+    if open_ and certainty < SUSPECTED_AT:  # only then can missing data change the status
+        possible = combine([*certainties, *(r.certainty for r in open_ if r.certainty > 0)])
     status = status_of(certainty, possible)
+    support: list[Evidence] = []
+    against: list[Evidence] = []
+    for rule in fired:
+        (support if rule.certainty > 0 else against).append(_evidence(rule, facts))
     return Verdict.trusted(
         {
             "gap": gap,
             "confidence": max(certainty, 0.0),
             "certainty": certainty,
             "status": status,
-            "evidence": tuple(_evidence(r, facts) for r in fired if r.rule.certainty > 0),
-            "counter_evidence": tuple(_evidence(r, facts) for r in fired if r.rule.certainty < 0),
-            "undetermined": tuple(r.rule.id for r in open_),
+            "evidence": tuple(support),
+            "counter_evidence": tuple(against),
+            "undetermined": tuple(r.id for r in open_),
             "blocks_pip": gap == "system" and status == "confirmed",
         }
     )
@@ -80,11 +84,11 @@ def _verdict(
 def _evidence(rule: CompiledRule, facts: Facts) -> Evidence:
     return Evidence.trusted(
         {
-            "rule": rule.rule.id,
-            "certainty": rule.rule.certainty,
+            "rule": rule.id,
+            "certainty": rule.certainty,
             "because": rule.because.render(facts),
             "intervention": rule.rule.intervention,
-            "checks": tuple(_check(atom.trace(facts)) for atom in rule.atoms),
+            "checks": tuple(Check.trusted(atom.check(facts)) for atom in rule.atoms),
         }
     )
 
@@ -94,16 +98,12 @@ def _undetermined(rule: CompiledRule, facts: Facts) -> Undetermined:
     # of an open rule are exactly what would decide it. None absent: a value was undefined.
     return Undetermined.trusted(
         {
-            "rule": rule.rule.id,
-            "gap": rule.rule.gap,
-            "certainty": rule.rule.certainty,
+            "rule": rule.id,
+            "gap": rule.gap,
+            "certainty": rule.certainty,
             "needs": tuple(m for m in rule.needs if facts.get(m) is None),
         }
     )
-
-
-def _check(trace: tuple[object, ...]) -> Check:
-    return Check.trusted(dict(zip(_CHECK_FIELDS, trace, strict=True)))
 
 
 def _stamp(book: Rulebook) -> RulebookStamp:

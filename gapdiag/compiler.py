@@ -13,7 +13,7 @@ import math
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from . import expr as x
 
@@ -185,20 +185,25 @@ class Atom:
 
     def trace(self, facts: Facts) -> Check:
         """Evaluate this leaf on one rep's facts and report values, result and distance."""
+        return Check(**self.check(facts))
+
+    def check(self, facts: Facts) -> dict[str, Any]:
+        """The fields of `trace` as a fresh dict (the form result objects are built from)."""
         seen = self.observed_fn(facts)
+        out = {"text": self.text, "observed": self.observed, "op": self.op}
         if self.threshold_fn is None or self.op is None:
             flag = seen if isinstance(seen, bool) else None
-            return Check(self.text, self.observed, None, None, flag, None, flag, None)
+            out.update(threshold=None, observed_value=flag, threshold_value=None)
+            out.update(result=flag, distance=None)
+            return out
         limit = self.threshold_fn(facts)
         value = seen if isinstance(seen, float) else None
+        out.update(threshold=self.threshold, observed_value=value, threshold_value=limit)
         if value is None or limit is None:
-            return Check(
-                self.text, self.observed, self.op, self.threshold, value, limit, None, None
-            )
-        result = _COMPARE[self.op](value, limit)
-        return Check(
-            self.text, self.observed, self.op, self.threshold, value, limit, result, value - limit
-        )
+            out.update(result=None, distance=None)
+        else:
+            out.update(result=_COMPARE[self.op](value, limit), distance=value - limit)
+        return out
 
 
 def atoms(node: x.Node, text: str) -> tuple[Atom, ...]:

@@ -91,6 +91,9 @@ class CompiledRule:
     because: Template
     reads: tuple[str, ...]
     needs: tuple[str, ...]
+    id: str
+    gap: Gap
+    certainty: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,4 +312,15 @@ def _compile_rule(rule: Rule) -> CompiledRule:
     reads = expr.names_in(node)
     needs = tuple(dict.fromkeys(m for name in reads for m in inputs_of(name)))
     atoms = compiler.atoms(node, rule.when)
-    return CompiledRule(rule, node, compiler.condition(node), atoms, because, reads, needs)
+    return CompiledRule(
+        rule,
+        node,
+        compiler.condition(node),
+        atoms,
+        because,
+        reads,
+        needs,
+        rule.id,
+        rule.gap,
+        rule.certainty,
+    )

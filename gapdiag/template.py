@@ -67,6 +67,7 @@ class Placeholder:
     fmt: str
     value: Callable[[Facts], float | bool | None]
     reads: tuple[str, ...]
+    show: Callable[[Facts], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,7 @@ class Template:
 
     def render(self, facts: Facts) -> str:
         """Fill the placeholders with one rep's values."""
-        return self._pattern.format(*[format_value(p.value(facts), p.fmt) for p in self._slots])
+        return self._pattern.format(*[p.show(facts) for p in self._slots])
 
 
 def parse_template(text: str) -> Template:
@@ -143,7 +144,7 @@ def _placeholder(text: str, match: re.Match[str]) -> Placeholder:
         raise ExpressionError(error.reason, text=text, column=column) from None
     chosen = fmt.strip() or (format_for(node.kind) if isinstance(node, x.Name) else "num")
     reader = _reader(node)
-    return Placeholder(inner.strip(), chosen, reader, x.names_in(node))
+    return Placeholder(inner.strip(), chosen, reader, x.names_in(node), _shower(reader, chosen))
 
 
 def _parse_value(inner: str) -> x.Node:
@@ -155,6 +156,21 @@ def _parse_value(inner: str) -> x.Node:
         if not isinstance(node, x.Name):
             raise
         return node
+
+
+def _shower(reader: Callable[[Facts], float | bool | None], fmt: str) -> Callable[[Facts], str]:
+    """One function reading and formatting a placeholder (the render hot path)."""
+    render = _FORMATTERS[fmt]
+
+    def show(facts: Facts) -> str:
+        value = reader(facts)
+        if value is None:
+            return "unknown"
+        if value is True or value is False:
+            return "yes" if value else "no"
+        return render(value)
+
+    return show
 
 
 def _reader(node: x.Node) -> Callable[[Facts], float | bool | None]:
