@@ -190,7 +190,7 @@ class Atom:
     def check(self, facts: Facts) -> dict[str, Any]:
         """The fields of `trace` as a fresh dict (the form result objects are built from)."""
         seen = self.observed_fn(facts)
-        out = {"text": self.text, "observed": self.observed, "op": self.op}
+        out: dict[str, Any] = {"text": self.text, "observed": self.observed, "op": self.op}
         if self.threshold_fn is None or self.op is None:
             flag = seen if isinstance(seen, bool) else None
             out.update(threshold=None, observed_value=flag, threshold_value=None)
