@@ -1,7 +1,15 @@
 """Diagnose why a sales rep is behind: metrics in, explained gap verdicts out."""
 
-from .diagnosis import Check, Diagnosis, Evidence, RulebookStamp, Undetermined, Verdict
-from .engine import diagnose
+from .diagnosis import (
+    Check,
+    Diagnosis,
+    Evidence,
+    RulebookStamp,
+    RuleTrace,
+    Undetermined,
+    Verdict,
+)
+from .engine import diagnose, trace
 from .errors import (
     BackendUnavailable,
     ExpressionError,
@@ -32,6 +40,7 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "RepMetrics",
     "Rule",
     "RuleFileError",
+    "RuleTrace",
     "Rulebook",
     "RulebookStamp",
     "Status",
@@ -41,4 +50,5 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "diagnose",
     "explain",
     "load_rules",
+    "trace",
 ]

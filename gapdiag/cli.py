@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from .engine import ENGINES, diagnose
+from .diagnosis import RuleTrace
+from .engine import ENGINES, diagnose, trace
 from .errors import GapdiagError
 from .explain import explain
 
@@ -35,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--rules", type=Path, help="rule pack folder or file (default: shipped)")
     run.add_argument("--targets", type=Path, help="JSON file of target overrides")
     run.add_argument("--engine", choices=ENGINES, default="compiled", help="rule engine")
+    run.add_argument(
+        "--trace", action="store_true", help="also list every rule, fired or not, with its checks"
+    )
     return parser
 
 
@@ -65,11 +69,26 @@ def _diagnose(args: argparse.Namespace, out: IO[str]) -> int:
     data = _read_json(args.file)
     targets = _read_json(str(args.targets)) if args.targets else None
     result = diagnose(data, rules=args.rules, targets=targets, engine=args.engine)
+    traces = trace(data, rules=args.rules, targets=targets) if args.trace else ()
     if args.json:
-        out.write(result.to_json() + "\n")
-    else:
-        out.write(explain(result, fmt="markdown" if args.markdown else "text"))
+        document = result.to_dict()
+        if args.trace:
+            document["trace"] = [t.model_dump(mode="json") for t in traces]
+        out.write(json.dumps(document, indent=2) + "\n")
+        return ExitStatus.OK
+    out.write(explain(result, fmt="markdown" if args.markdown else "text"))
+    if args.trace:
+        out.write("\nEvery rule on this rep:\n" + "".join(_trace_line(t) for t in traces))
     return ExitStatus.OK
+
+
+def _trace_line(rule: RuleTrace) -> str:
+    outcome = {True: "fired", False: "quiet", None: "open"}[rule.outcome]
+    checks = "; ".join(
+        f"{c.text} -> {c.result}" + (f" (by {c.distance:+.4g})" if c.distance is not None else "")
+        for c in rule.checks
+    )
+    return f"  {outcome:<5} {rule.rule} [{rule.gap} {rule.certainty:+.2f}]: {checks}\n"
 
 
 def _read_json(name: str) -> Any:

@@ -55,6 +55,16 @@ class Check(_Result):
     distance: float | None = Field(description="observed - threshold; how far from flipping.")
 
 
+class RuleTrace(_Result):
+    """One rule's outcome on one rep, fired or not, with every comparison it made."""
+
+    rule: str
+    gap: Gap
+    certainty: float
+    outcome: bool | None = Field(description="Fired (true), did not (false), or left open (null).")
+    checks: tuple[Check, ...]
+
+
 class Evidence(_Result):
     """A rule that fired, with its because-text filled in with the rep's own numbers."""
 

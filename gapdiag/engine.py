@@ -13,7 +13,7 @@ from typing import Any
 
 from .assemble import Outcome, assemble
 from .compiler import Facts
-from .diagnosis import Diagnosis, Engine
+from .diagnosis import Check, Diagnosis, Engine, RuleTrace
 from .errors import InvalidArgument
 from .facts import build_facts
 from .metrics import RepMetrics, Targets, parse_metrics, parse_targets
@@ -49,6 +49,33 @@ def diagnose(
     book = resolve_rules(rules)
     facts = build_facts(rep, parse_targets(targets))
     return assemble(rep, book, facts, outcomes(book, facts, engine), engine)
+
+
+def trace(
+    metrics: RepMetrics | Mapping[str, Any],
+    *,
+    rules: RulesArg = None,
+    targets: Targets | Mapping[str, Any] | None = None,
+) -> tuple[RuleTrace, ...]:
+    """Every rule's outcome on one rep, fired or not, each with its per-comparison trace.
+
+    Each check gives the observed value, the threshold, the result and the signed
+    distance to the threshold, so a rule that did not fire shows how close it came.
+    """
+    book = resolve_rules(rules)
+    facts = build_facts(parse_metrics(metrics), parse_targets(targets))
+    return tuple(
+        RuleTrace.trusted(
+            {
+                "rule": rule.id,
+                "gap": rule.gap,
+                "certainty": rule.certainty,
+                "outcome": outcome,
+                "checks": tuple(Check.trusted(atom.check(facts)) for atom in rule.atoms),
+            }
+        )
+        for rule, outcome in zip(book.compiled, book.evaluate(facts), strict=True)
+    )
 
 
 def resolve_rules(rules: RulesArg) -> Rulebook:

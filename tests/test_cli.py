@@ -113,3 +113,22 @@ def test_usage_error_exits_2() -> None:
     """Unknown arguments are a usage error (argparse's exit 2)."""
     code, _, _ = run("diagnose")
     assert code == 2
+
+
+def test_trace_lists_every_rule() -> None:
+    """--trace lists every rule of the pack with its outcome and checks."""
+    from gapdiag import load_rules
+
+    code, out, _ = run("diagnose", str(EXAMPLES / "ambiguous-rep.json"), "--trace")
+    assert code == 0
+    listed = [line.split()[1] for line in out.split("Every rule on this rep:\n")[1].splitlines()]
+    assert listed == [r.id for r in load_rules().rules]
+    assert "open  activity-low-calls-normal-leads [will +0.60]" in out
+
+
+def test_trace_in_json() -> None:
+    """--json --trace adds a 'trace' list beside the output contract."""
+    _, out, _ = run("diagnose", str(EXAMPLES / "will-rep.json"), "--json", "--trace")
+    data = json.loads(out)
+    assert data["primary_gap"] == "will"
+    assert {t["outcome"] for t in data["trace"]} <= {True, False, None}

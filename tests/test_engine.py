@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from gapdiag import Diagnosis, InvalidArgument, InvalidMetrics, RuleFileError, diagnose
-from gapdiag.rulebook import Rulebook
+from gapdiag.rulebook import Rulebook, load_rules
 
 from .conftest import example
 
@@ -231,3 +231,20 @@ def test_content_hash_follows_the_rules() -> None:
 
     assert pack(5).content_hash == pack(5).content_hash
     assert pack(5).content_hash != pack(6).content_hash
+
+
+def test_trace_covers_fired_and_quiet_rules_with_distances() -> None:
+    """trace() gives every rule's outcome; a quiet rule shows how far it was from firing."""
+    from gapdiag import trace
+
+    traces = trace(example("healthy-rep"))
+    assert [t.rule for t in traces] == [r.id for r in load_rules().rules]
+    by_id = {t.rule: t for t in traces}
+    quiet = by_id["activity-low-calls-normal-leads"]
+    assert quiet.outcome is False
+    calls = quiet.checks[0]
+    assert calls.result is False
+    assert calls.distance is not None
+    assert calls.distance > 0
+    fired = [t for t in traces if t.outcome]
+    assert {t.rule for t in fired} == set(diagnose(example("healthy-rep")).fired)
