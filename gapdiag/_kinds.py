@@ -30,12 +30,6 @@ class Kind:
             return f"a {self.unit} from {self.low:g} to {self.high:g}"
         return f"a finite number >= {self.low:g} ({self.unit})"
 
-    def contains(self, value: float) -> bool:
-        """Tell whether a finite number lies in this kind's valid range."""
-        if self.low is not None and value < self.low:
-            return False
-        return self.high is None or value <= self.high
-
     def problem(self, value: object) -> str:
         """Say why `value` is not a valid value of this kind, with a hint where one helps."""
         hint = ""

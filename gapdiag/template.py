@@ -65,7 +65,6 @@ class Placeholder:
 
     text: str
     fmt: str
-    value: Callable[[Facts], float | bool | None]
     reads: tuple[str, ...]
     show: Callable[[Facts], str]
 
@@ -143,8 +142,7 @@ def _placeholder(text: str, match: re.Match[str]) -> Placeholder:
         column = match.start() + 1 + (error.column or 1)
         raise ExpressionError(error.reason, text=text, column=column) from None
     chosen = fmt.strip() or (format_for(node.kind) if isinstance(node, x.Name) else "num")
-    reader = _reader(node)
-    return Placeholder(inner.strip(), chosen, reader, x.names_in(node), _shower(reader, chosen))
+    return Placeholder(inner.strip(), chosen, x.names_in(node), _shower(_reader(node), chosen))
 
 
 def _parse_value(inner: str) -> x.Node:
