@@ -154,10 +154,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--first", type=int, help="use only the first N rules of the pack (issue 2 quotes 21)"
+    )
     args = parser.parse_args()
     reps = population(300 if args.quick else 1000)
     rounds = 2 if args.quick else 5
     book = gapdiag.load_rules()
+    if args.first:
+        book = gapdiag.Rulebook.from_rules(book.rules[: args.first], name=f"first-{args.first}")
     print(
         f"gapdiag on Python {sys.version.split()[0]}, pack {book.name} {book.version}: "
         f"{len(book.rules)} rules; {len(reps)} generated reps x {rounds} rounds\n"

@@ -174,3 +174,35 @@ def test_durable_unavailable_says_so() -> None:
     with pytest.raises(BackendUnavailable, match="engine='durable' needs durable-rules"):
         diagnose({"rep_id": "r"}, engine="durable")
     assert diagnose({"rep_id": "r"}).engine == "compiled"
+
+
+@durable
+def test_compound_arithmetic_division_by_zero_and_overflow_agree() -> None:
+    """Sides durable-rules cannot compute are precomputed; unknown stays unknown."""
+    whens = [
+        "activity.calls_per_day / activity.meetings_per_week > 1",
+        "pipeline.quota * pipeline.quota * pipeline.quota > 1",
+        "min(activity.calls_per_day, 3) < max(pipeline.win_rate, -2)",
+        "-activity.calls_per_day < abs(pipeline.win_rate - 1)",
+        "not (knowledge.certified or activity.calls_per_day > 2)",
+        "2 * activity.calls_per_day + 1 >= activity.emails_per_day - 3",
+        "activity.calls_per_day == 4 and 1 < 2",
+    ]
+    book = Rulebook.from_rules([rule(f"r{i}", w) for i, w in enumerate(whens)])
+    for data in (
+        {"activity": {"calls_per_day": 4, "meetings_per_week": 0}, "pipeline": {"quota": 1e200}},
+        {"activity": {"calls_per_day": 4, "meetings_per_week": 2, "emails_per_day": 3}},
+        {"pipeline": {"win_rate": 0.2}, "knowledge": {"certified": False}},
+    ):
+        facts = build_facts(RepMetrics.model_validate({"rep_id": "r", **data}), Targets())
+        assert outcomes(book, facts, "durable") == outcomes(book, facts, "compiled")
+
+
+@durable
+def test_pack_beyond_512_rules_is_split_and_agrees() -> None:
+    """600 rules (1,200 durable rules) are spread over rulesets under the 512 limit."""
+    book = Rulebook.from_rules([rule(f"r{i}", f"activity.calls_per_day < {i}") for i in range(600)])
+    facts = build_facts(
+        RepMetrics.model_validate({"rep_id": "r", "activity": {"calls_per_day": 300}}), Targets()
+    )
+    assert outcomes(book, facts, "durable") == outcomes(book, facts, "compiled")
