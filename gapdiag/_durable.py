@@ -145,7 +145,11 @@ _BARE_EXPONENT = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\w.])(-?\d+)([eE][-+]?\d+)'
 
 def _dumps(obj: Any, **options: Any) -> str:
     """json.dumps whose numbers always carry a decimal point (``1e-05`` -> ``1.0e-05``)."""
-    return _BARE_EXPONENT.sub(_with_point, json.dumps(obj, **options))
+    text = json.dumps(obj, **options)
+    # Python writes every exponent with a sign; most documents (durable's states) have none.
+    if "e-" not in text and "e+" not in text:
+        return text
+    return _BARE_EXPONENT.sub(_with_point, text)
 
 
 def _with_point(match: re.Match[str]) -> str:
