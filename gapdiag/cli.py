@@ -12,8 +12,9 @@ from typing import IO, Any
 
 from .diagnosis import RuleTrace
 from .engine import ENGINES, diagnose, trace
-from .errors import GapdiagError
+from .errors import GapdiagError, InvalidMetrics
 from .explain import explain
+from .metrics import Targets, parse_metrics, parse_targets
 
 
 class ExitStatus(enum.IntEnum):
@@ -66,8 +67,8 @@ def main(
 
 
 def _diagnose(args: argparse.Namespace, out: IO[str]) -> int:
-    data = _read_json(args.file)
-    targets = _read_json(str(args.targets)) if args.targets else None
+    data = parse_metrics(_read_json(args.file), source=_name(args.file))
+    targets = _targets(args.targets)
     result = diagnose(data, rules=args.rules, targets=targets, engine=args.engine)
     traces = trace(data, rules=args.rules, targets=targets) if args.trace else ()
     if args.json:
@@ -91,8 +92,21 @@ def _trace_line(rule: RuleTrace) -> str:
     return f"  {outcome:<5} {rule.rule} [{rule.gap} {rule.certainty:+.2f}]: {checks}\n"
 
 
+def _name(file: str) -> str:
+    return "<stdin>" if file == "-" else file
+
+
+def _targets(path: Path | None) -> Targets | None:
+    if path is None:
+        return None
+    try:
+        return parse_targets(_read_json(str(path)))
+    except InvalidMetrics as error:
+        raise InvalidMetrics(error.problems, source=str(path)) from None
+
+
 def _read_json(name: str) -> Any:
-    source = "<stdin>" if name == "-" else name
+    source = _name(name)
     try:
         text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
     except OSError as error:

@@ -8,7 +8,9 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .gaps import Gap, Status
+from ._suggest import did_you_mean
+from .errors import InvalidArgument
+from .gaps import GAPS, Gap, Status
 
 Engine = Literal["compiled", "durable"]
 
@@ -122,8 +124,17 @@ class Diagnosis(_Result):
     pip_blocked: bool = Field(default=False, description="True while a system gap is confirmed.")
 
     def verdict(self, gap: Gap) -> Verdict:
-        """The verdict on one gap."""
-        return next(v for v in self.verdicts if v.gap == gap)
+        """The verdict on one gap.
+
+        Raises:
+            InvalidArgument: `gap` is not one of skill, will, knowledge, system.
+        """
+        for verdict in self.verdicts:
+            if verdict.gap == gap:
+                return verdict
+        raise InvalidArgument(
+            f"gap: {gap!r} is not one of {', '.join(GAPS)}{did_you_mean(str(gap), GAPS)}"
+        )
 
     @property
     def fired(self) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from .diagnosis import Check, Diagnosis, Evidence, Verdict
+from .errors import InvalidArgument
 from .gaps import CONFIRMED_AT, SUSPECTED_AT
 from .template import format_value
 
@@ -18,7 +19,13 @@ _APPROACH = {
 
 
 def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") -> str:
-    """Render a diagnosis as readable text (or Markdown): verdicts, evidence, what is missing."""
+    """Render a diagnosis as readable text (or Markdown): verdicts, evidence, what is missing.
+
+    Raises:
+        InvalidArgument: `fmt` is neither "text" nor "markdown".
+    """
+    if fmt not in ("text", "markdown"):
+        raise InvalidArgument(f"fmt: {fmt!r} is not one of text, markdown")
     md = fmt == "markdown"
     lines = [_title(diagnosis, md), _headline(diagnosis), ""]
     for verdict in diagnosis.verdicts:

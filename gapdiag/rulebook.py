@@ -20,11 +20,12 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from . import compiler, expr
 from ._codegen import PackFn, compile_pack
 from ._resources import default_rules_dir
+from ._suggest import did_you_mean
 from ._validation import problems_from
 from ._yaml import YamlDoc, read_yaml
 from .compiler import Facts
 from .derived import inputs_of
-from .errors import ExpressionError, Problem, RuleFileError
+from .errors import ExpressionError, InvalidArgument, Problem, RuleFileError
 from .gaps import Gap
 from .metrics import RepMetrics, Targets
 from .template import Template, parse_template
@@ -130,11 +131,16 @@ class Rulebook(_Frozen):
         return self._needs
 
     def rule(self, rule_id: str) -> Rule:
-        """Look a rule up by id."""
+        """Look a rule up by id.
+
+        Raises:
+            InvalidArgument: no rule has that id (with the nearest id, if one is close).
+        """
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
-        raise KeyError(rule_id)
+        hint = did_you_mean(rule_id, [r.id for r in self.rules])
+        raise InvalidArgument(f"no rule {rule_id!r} in pack {self.name}{hint}")
 
     @classmethod
     def from_rules(

@@ -132,3 +132,16 @@ def test_trace_in_json() -> None:
     data = json.loads(out)
     assert data["primary_gap"] == "will"
     assert {t["outcome"] for t in data["trace"]} <= {True, False, None}
+
+
+def test_errors_name_the_file_they_come_from(tmp_path: Path) -> None:
+    """A bad rep file and a bad targets file are each named in the error."""
+    rep = tmp_path / "rep.json"
+    rep.write_text('{"rep_id": "x", "activity": {"calls_per_day": -1}}')
+    _, _, err = run("diagnose", str(rep))
+    assert f"{rep}: activity.calls_per_day: -1 is not" in err
+    targets = tmp_path / "targets.json"
+    targets.write_text('{"call_per_day": 10}')
+    code, _, err = run("diagnose", str(EXAMPLES / "will-rep.json"), "--targets", str(targets))
+    assert code == 2
+    assert f"{targets}: call_per_day: unknown field (did you mean 'calls_per_day'?)" in err

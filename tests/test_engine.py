@@ -248,3 +248,19 @@ def test_trace_covers_fired_and_quiet_rules_with_distances() -> None:
     assert calls.distance > 0
     fired = [t for t in traces if t.outcome]
     assert {t.rule for t in fired} == set(diagnose(example("healthy-rep")).fired)
+
+
+def test_lookups_name_what_was_wrong() -> None:
+    """Unknown gaps, rule ids and formats raise InvalidArgument with a suggestion."""
+    from gapdiag import explain
+
+    result = diagnose(example("will-rep"))
+    with pytest.raises(
+        InvalidArgument, match="gap: 'wil' is not one of .* \\(did you mean 'will'\\?\\)"
+    ):
+        result.verdict("wil")  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match="did you mean 'ownership-late-plans'"):
+        load_rules().rule("ownership-late-plan")
+    assert load_rules().rule("ownership-late-plans").gap == "will"
+    with pytest.raises(InvalidArgument, match="fmt: 'html' is not one of text, markdown"):
+        explain(result, fmt="html")  # type: ignore[arg-type]
