@@ -256,7 +256,7 @@ def test_lookups_name_what_was_wrong() -> None:
 
     result = diagnose(example("will-rep"))
     with pytest.raises(
-        InvalidArgument, match="gap: 'wil' is not one of .* \\(did you mean 'will'\\?\\)"
+        InvalidArgument, match=r"gap: 'wil' is not one of .* \(did you mean 'will'\?\)"
     ):
         result.verdict("wil")  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument, match="did you mean 'ownership-late-plans'"):
