@@ -216,45 +216,40 @@ class _Side:
             self.computed[name] = compiler.number(node)
         return self.by_text[source]
 
-    def size_with(self, other: _Side) -> int:
-        """Fields a fact would carry if `other`'s rules joined this ruleset."""
-        return len(self.fields.keys() | other.fields.keys()) + len(
-            self.by_text.keys() | other.by_text.keys()
-        )
-
 
 def _compile(book: Rulebook) -> _Compiled:
+    """Split the pack into rulesets within durable-rules' limits, and translate each."""
     chunks: list[_Chunk] = []
     pending: list[tuple[int, CompiledRule]] = []
     matches = rules = 0
-    side = _Side()
+    plain: set[str] = set()
+    computed: set[str] = set()
     for index, rule in enumerate(book.compiled):
         most, total = _weight(rule.condition)
         if most > MAX_MATCHES or total > MAX_RULES:
             raise BackendUnavailable(
-                f"rule {rule.rule.id} has {most} alternative matches ({total} branches); "
+                f"rule {rule.id} has {most} alternative matches ({total} branches); "
                 f"durable-rules handles at most {MAX_MATCHES} per fact and {MAX_RULES} per "
                 "ruleset: simplify its or-conditions or use engine='compiled'"
             )
         own = _Side()
         _translate(rule, own)
+        fields = len(plain | own.fields.keys()) + len(computed | own.by_text.keys())
         if pending and (
-            matches + most > MAX_MATCHES
-            or rules + total > MAX_RULES
-            or side.size_with(own) > MAX_FIELDS
+            matches + most > MAX_MATCHES or rules + total > MAX_RULES or fields > MAX_FIELDS
         ):
-            chunks.append(_chunk(book, len(chunks), pending, side))
-            pending, matches, rules, side = [], 0, 0, _Side()
+            chunks.append(_chunk(book, len(chunks), pending))
+            pending, matches, rules, plain, computed = [], 0, 0, set(), set()
         pending.append((index, rule))
         matches, rules = matches + most, rules + total
-        _translate(rule, side)
-    chunks.append(_chunk(book, len(chunks), pending, side))
+        plain |= own.fields.keys()
+        computed |= own.by_text.keys()
+    chunks.append(_chunk(book, len(chunks), pending))
     return _Compiled(tuple(chunks))
 
 
-def _chunk(
-    book: Rulebook, number: int, rules: list[tuple[int, CompiledRule]], side: _Side
-) -> _Chunk:
+def _chunk(book: Rulebook, number: int, rules: list[tuple[int, CompiledRule]]) -> _Chunk:
+    side = _Side()
     fired: set[tuple[int, bool]] = set()
     definition: dict[str, Any] = {}
     for index, rule in rules:
