@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -171,7 +171,20 @@ def load_rules(path: str | Path | None = None) -> Rulebook:
     """
     if path is None:
         return default_rules()
-    return _load(Path(path))
+    given = Path(path)
+    return _load_cached(given, _fingerprint(given))
+
+
+def _fingerprint(path: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of every file a pack reads: edits reload it."""
+    files = [path] if path.is_file() else [*path.glob(RULE_GLOB), path / PACK_FILE]
+    stats = ((f.resolve(), f.stat()) for f in files if f.is_file())
+    return tuple(sorted((str(f), s.st_size, s.st_mtime_ns) for f, s in stats))
+
+
+@lru_cache(maxsize=32)
+def _load_cached(path: Path, fingerprint: tuple[tuple[str, int, int], ...]) -> Rulebook:
+    return _load(path)
 
 
 @cache
