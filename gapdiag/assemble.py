@@ -101,7 +101,7 @@ def _undetermined(rule: CompiledRule, facts: Facts) -> Undetermined:
             "rule": rule.id,
             "gap": rule.gap,
             "certainty": rule.certainty,
-            "needs": tuple(m for m in rule.needs if facts.get(m) is None),
+            "needs": tuple([m for m in rule.needs if facts.get(m) is None]),
         }
     )
 
@@ -113,4 +113,4 @@ def _stamp(book: Rulebook) -> RulebookStamp:
 
 
 def _missing(book: Rulebook, facts: Facts) -> tuple[str, ...]:
-    return tuple(m for m in book.needs if facts.get(m) is None)
+    return tuple([m for m in book.needs if facts.get(m) is None])

@@ -190,20 +190,29 @@ class Atom:
     def check(self, facts: Facts) -> dict[str, Any]:
         """The fields of `trace` as a fresh dict (the form result objects are built from)."""
         seen = self.observed_fn(facts)
-        out: dict[str, Any] = {"text": self.text, "observed": self.observed, "op": self.op}
         if self.threshold_fn is None or self.op is None:
             flag = seen if isinstance(seen, bool) else None
-            out.update(threshold=None, observed_value=flag, threshold_value=None)
-            out.update(result=flag, distance=None)
-            return out
-        limit = self.threshold_fn(facts)
-        value = seen if isinstance(seen, float) else None
-        out.update(threshold=self.threshold, observed_value=value, threshold_value=limit)
-        if value is None or limit is None:
-            out.update(result=None, distance=None)
+            limit = None
+            result: bool | None = flag
+            value: float | bool | None = flag
+            distance = None
         else:
-            out.update(result=_COMPARE[self.op](value, limit), distance=value - limit)
-        return out
+            limit = self.threshold_fn(facts)
+            value = seen if isinstance(seen, float) else None
+            if value is None or limit is None:
+                result = distance = None
+            else:
+                result, distance = _COMPARE[self.op](value, limit), value - limit
+        return {
+            "text": self.text,
+            "observed": self.observed,
+            "op": self.op,
+            "threshold": self.threshold,
+            "observed_value": value,
+            "threshold_value": limit,
+            "result": result,
+            "distance": distance,
+        }
 
 
 def atoms(node: x.Node, text: str) -> tuple[Atom, ...]:
