@@ -105,9 +105,9 @@ def condition(node: x.Node) -> BoolFn:
         inner = condition(node.operand)
         return lambda facts: None if (v := inner(facts)) is None else not v
     if isinstance(node, x.And):
-        return _kleene_and(tuple(condition(i) for i in node.items))
+        return _kleene(tuple(condition(i) for i in node.items), decisive=False)
     if isinstance(node, x.Or):
-        return _kleene_or(tuple(condition(i) for i in node.items))
+        return _kleene(tuple(condition(i) for i in node.items), decisive=True)
     raise TypeError(f"not a condition node: {node!r}")
 
 
@@ -130,30 +130,21 @@ def _compare(op: str, left: NumFn, right: NumFn) -> BoolFn:
     return apply
 
 
-def _kleene_and(items: tuple[BoolFn, ...]) -> BoolFn:
+def _kleene(items: tuple[BoolFn, ...], decisive: bool) -> BoolFn:
+    """Kleene `and` (decisive=False) or `or` (decisive=True).
+
+    One decisive item decides the whole; otherwise any unknown item leaves it unknown.
+    """
+
     def apply(facts: Facts) -> bool | None:
         unknown = False
         for item in items:
             value = item(facts)
-            if value is False:
-                return False
+            if value is decisive:
+                return decisive
             if value is None:
                 unknown = True
-        return None if unknown else True
-
-    return apply
-
-
-def _kleene_or(items: tuple[BoolFn, ...]) -> BoolFn:
-    def apply(facts: Facts) -> bool | None:
-        unknown = False
-        for item in items:
-            value = item(facts)
-            if value is True:
-                return True
-            if value is None:
-                unknown = True
-        return None if unknown else False
+        return None if unknown else not decisive
 
     return apply
 
