@@ -104,10 +104,9 @@ def condition(node: x.Node) -> BoolFn:
     if isinstance(node, x.Not):
         inner = condition(node.operand)
         return lambda facts: None if (v := inner(facts)) is None else not v
-    if isinstance(node, x.And):
-        return _kleene(tuple(condition(i) for i in node.items), decisive=False)
-    if isinstance(node, x.Or):
-        return _kleene(tuple(condition(i) for i in node.items), decisive=True)
+    if isinstance(node, x.And | x.Or):
+        items = tuple(condition(i) for i in node.items)
+        return _kleene(items, decisive=isinstance(node, x.Or))
     raise TypeError(f"not a condition node: {node!r}")
 
 
