@@ -171,7 +171,6 @@ class Atom:
     threshold: str | None
     observed_fn: Callable[[Facts], Fact]
     threshold_fn: NumFn | None
-    reads: tuple[str, ...]
 
     def trace(self, facts: Facts) -> Check:
         """Evaluate this leaf on one rep's facts and report values, result and distance."""
@@ -210,8 +209,7 @@ def atoms(node: x.Node, text: str) -> tuple[Atom, ...]:
     if isinstance(node, x.Compare):
         return (_compare_atom(node, text),)
     if isinstance(node, x.Name):
-        reads = (node.path,)
-        return (Atom(node.path, node.path, None, None, number_or_flag(node), None, reads),)
+        return (Atom(node.path, node.path, None, None, number_or_flag(node), None),)
     return tuple(a for child in x.children(node) for a in atoms(child, text))
 
 
@@ -227,7 +225,6 @@ def _compare_atom(node: x.Compare, text: str) -> Atom:
     left, right, op = node.left, node.right, node.op
     if _is_constant(left) and not _is_constant(right):
         left, right, op = right, left, FLIPPED[op]
-    reads = x.names_in(node)
     return Atom(
         x.source(text, node),
         x.source(text, left),
@@ -235,7 +232,6 @@ def _compare_atom(node: x.Compare, text: str) -> Atom:
         x.source(text, right),
         number(left),
         number(right),
-        reads,
     )
 
 

@@ -90,7 +90,6 @@ class CompiledRule:
     test: compiler.BoolFn
     atoms: tuple[compiler.Atom, ...]
     because: Template
-    reads: tuple[str, ...]
     needs: tuple[str, ...]
     id: str
     gap: Gap
@@ -328,8 +327,7 @@ def _compile_rule(rule: Rule) -> CompiledRule:
         because = parse_template(rule.because)
     except ExpressionError as error:
         raise _FieldError("because", error) from None
-    reads = expr.names_in(node)
-    needs = tuple(dict.fromkeys(m for name in reads for m in inputs_of(name)))
+    needs = tuple(dict.fromkeys(m for name in expr.names_in(node) for m in inputs_of(name)))
     atoms = compiler.atoms(node, rule.when)
     return CompiledRule(
         rule,
@@ -337,7 +335,6 @@ def _compile_rule(rule: Rule) -> CompiledRule:
         compiler.condition(node),
         atoms,
         because,
-        reads,
         needs,
         rule.id,
         rule.gap,

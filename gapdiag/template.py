@@ -61,11 +61,10 @@ def format_for(kind: k.Kind) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Placeholder:
-    """A compiled ``{...}`` slot: what it reads and how it shows the value."""
+    """A compiled ``{...}`` slot: its text, its format, and how it shows the value."""
 
     text: str
     fmt: str
-    reads: tuple[str, ...]
     show: Callable[[Facts], str]
 
 
@@ -85,13 +84,6 @@ class Template:
         )
         object.__setattr__(self, "_pattern", pattern)
         object.__setattr__(self, "_slots", tuple(p for p in self.parts if not isinstance(p, str)))
-
-    @property
-    def reads(self) -> tuple[str, ...]:
-        """Every name the template shows."""
-        return tuple(
-            dict.fromkeys(n for p in self.parts if isinstance(p, Placeholder) for n in p.reads)
-        )
 
     def render(self, facts: Facts) -> str:
         """Fill the placeholders with one rep's values."""
@@ -142,7 +134,7 @@ def _placeholder(text: str, match: re.Match[str]) -> Placeholder:
         column = match.start() + 1 + (error.column or 1)
         raise ExpressionError(error.reason, text=text, column=column) from None
     chosen = fmt.strip() or (format_for(node.kind) if isinstance(node, x.Name) else "num")
-    return Placeholder(inner.strip(), chosen, x.names_in(node), _shower(_reader(node), chosen))
+    return Placeholder(inner.strip(), chosen, _shower(_reader(node), chosen))
 
 
 def _parse_value(inner: str) -> x.Node:

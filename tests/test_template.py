@@ -32,14 +32,6 @@ def test_flags_and_unknown_values() -> None:
     assert text.render({"knowledge.certified": True}) == "certified: yes; quiz unknown"
 
 
-def test_reads_lists_every_name() -> None:
-    """The template knows which names it shows."""
-    assert parse_template("{activity.calls_per_day} / {target.calls_per_day}").reads == (
-        "activity.calls_per_day",
-        "target.calls_per_day",
-    )
-
-
 @pytest.mark.parametrize(
     ("text", "message"),
     [
