@@ -149,18 +149,8 @@ def _parse_value(inner: str) -> x.Node:
 
 
 def _shower(reader: Callable[[Facts], float | bool | None], fmt: str) -> Callable[[Facts], str]:
-    """One function reading and formatting a placeholder (the render hot path)."""
-    render = _FORMATTERS[fmt]
-
-    def show(facts: Facts) -> str:
-        value = reader(facts)
-        if value is None:
-            return "unknown"
-        if value is True or value is False:
-            return "yes" if value else "no"
-        return render(value)
-
-    return show
+    """One function reading a placeholder's value and formatting it with `format_value`."""
+    return lambda facts: format_value(reader(facts), fmt)
 
 
 def _reader(node: x.Node) -> Callable[[Facts], float | bool | None]:
