@@ -1,0 +1,55 @@
+"""The command line: one module per subcommand; this one parses, dispatches and maps errors.
+
+A subcommand module exposes ``register(commands)``, which adds its parser and sets
+``handler`` (a function of the parsed arguments and the output stream returning an exit
+status). Add a command by adding its module to ``_COMMANDS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import IO
+
+from ..errors import GapdiagError
+from . import diagnose
+from ._io import ExitStatus
+
+__all__ = ["ExitStatus", "main"]
+
+_COMMANDS = (diagnose,)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gapdiag", description="Diagnose why a sales rep is behind quota."
+    )
+    parser.add_argument("--traceback", action="store_true", help="show tracebacks on errors")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for command in _COMMANDS:
+        command.register(commands)
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+) -> int:
+    """Run the gapdiag command line; returns the exit status."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse has already printed usage and the problem
+        return int(stop.code or 0)
+    try:
+        return int(args.handler(args, out))
+    except GapdiagError as error:
+        if args.traceback:
+            raise
+        print(f"gapdiag: {error}", file=err)
+        return ExitStatus.BAD_INPUT
