@@ -1,0 +1,96 @@
+"""Flat dotted rows to nested metrics and back, and reading CSV text cells by kind."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+
+from gapdiag.errors import InvalidMetrics
+from gapdiag.metrics import parse_metrics
+from gapdiag.rows import flatten, nest, read_cell, rep_from_text
+
+from .strategies import rep_dicts
+
+
+def test_nest_builds_groups() -> None:
+    """Dotted keys become nested groups."""
+    assert nest({"rep_id": "a", "activity.calls_per_day": 12}) == {
+        "rep_id": "a",
+        "activity": {"calls_per_day": 12},
+    }
+
+
+@pytest.mark.parametrize(
+    "flat",
+    [
+        {"activity": 1, "activity.calls_per_day": 2},
+        {"activity.calls_per_day": 2, "activity": 1},
+    ],
+)
+def test_value_and_group_clash_is_reported(flat: dict[str, int]) -> None:
+    """A name used both as a value and as a group is an error, in either order."""
+    with pytest.raises(InvalidMetrics, match="both as a value and a group"):
+        nest(flat)
+
+
+@given(rep_dicts())
+def test_flatten_then_nest_round_trips(data: dict[str, object]) -> None:
+    """nest(flatten(x)) == x for every rep the strategies make."""
+    assert nest(flatten(data)) == data
+
+
+@pytest.mark.parametrize(
+    ("column", "text", "value"),
+    [
+        ("activity.calls_per_day", "12", 12.0),
+        ("pipeline.win_rate", " 0.25 ", 0.25),
+        ("knowledge.certified", "TRUE", True),
+        ("knowledge.certified", "no", False),
+        ("activity.calls_per_day", "", None),
+        ("rep_id", "007", "007"),
+        ("team", "East", "East"),
+        ("activity.calls_per_dya", "12", "12"),
+    ],
+)
+def test_read_cell_by_kind(column: str, text: str, value: object) -> None:
+    """Cells read as their metric's kind; text columns and unknown names stay text."""
+    assert read_cell(column, text) == value
+
+
+@pytest.mark.parametrize(
+    ("column", "text", "message"),
+    [
+        ("activity.calls_per_day", "twelve", "'twelve' is not a number"),
+        ("activity.calls_per_day", "nan", "is not a finite number"),
+        ("knowledge.certified", "maybe", "'maybe' is not true or false"),
+    ],
+)
+def test_bad_cells_name_column_text_and_expectation(column: str, text: str, message: str) -> None:
+    """A cell that does not read as its kind is refused, never guessed."""
+    with pytest.raises(ValueError, match=message) as caught:
+        read_cell(column, text)
+    assert column in str(caught.value)
+
+
+def test_rep_from_text_validates_like_json() -> None:
+    """A CSV row becomes the same RepMetrics the equivalent JSON gives; empty cells are absent."""
+    row = {
+        "rep_id": "r1",
+        "activity.calls_per_day": "12",
+        "pipeline.win_rate": "",
+        "tenure_months": "4",
+    }
+    rep = parse_metrics(rep_from_text(row))
+    assert rep == parse_metrics(
+        {"rep_id": "r1", "tenure_months": 4.0, "activity": {"calls_per_day": 12.0}}
+    )
+
+
+def test_rep_from_text_reports_every_bad_cell() -> None:
+    """All bad cells of a row are reported together, by column."""
+    with pytest.raises(InvalidMetrics) as caught:
+        rep_from_text({"rep_id": "r", "activity.calls_per_day": "x", "pipeline.win_rate": "y"})
+    assert [p.where for p in caught.value.problems] == [
+        "activity.calls_per_day",
+        "pipeline.win_rate",
+    ]
