@@ -35,8 +35,8 @@ def test_value_and_group_clash_is_reported(flat: dict[str, int]) -> None:
 
 @given(rep_dicts())
 def test_flatten_then_nest_round_trips(data: dict[str, object]) -> None:
-    """nest(flatten(x)) == x for every rep the strategies make."""
-    assert nest(flatten(data)) == data
+    """nest(flatten(x)) == x for every rep the strategies make (an empty group has no cells)."""
+    assert nest(flatten(data)) == {k: v for k, v in data.items() if v != {}}
 
 
 @pytest.mark.parametrize(
