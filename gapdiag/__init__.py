@@ -1,5 +1,6 @@
 """Diagnose why a sales rep is behind: metrics in, explained gap verdicts out."""
 
+from .batch import Batch, Summary, diagnose_many
 from .diagnosis import (
     Check,
     Diagnosis,
@@ -23,9 +24,11 @@ from .explain import explain
 from .gaps import GAPS, Gap, Status
 from .metrics import RepMetrics, Targets
 from .rulebook import Example, Rule, Rulebook, load_rules
+from .team import TeamStats
 
 __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_api.py
     "BackendUnavailable",
+    "Batch",
     "Check",
     "Diagnosis",
     "Evidence",
@@ -44,10 +47,13 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "Rulebook",
     "RulebookStamp",
     "Status",
+    "Summary",
     "Targets",
+    "TeamStats",
     "Undetermined",
     "Verdict",
     "diagnose",
+    "diagnose_many",
     "explain",
     "load_rules",
     "trace",

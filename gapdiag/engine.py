@@ -18,6 +18,7 @@ from .errors import InvalidArgument
 from .facts import build_facts
 from .metrics import RepMetrics, Targets, parse_metrics, parse_targets
 from .rulebook import Rulebook, load_rules
+from .team import TeamStats, parse_team
 
 ENGINES: tuple[Engine, ...] = ("compiled", "durable")
 RulesArg = Rulebook | str | Path | None
@@ -29,6 +30,7 @@ def diagnose(
     rules: RulesArg = None,
     targets: Targets | Mapping[str, Any] | None = None,
     engine: Engine = "compiled",
+    team: TeamStats | Mapping[str, Any] | None = None,
 ) -> Diagnosis:
     """Diagnose one rep for one period.
 
@@ -37,6 +39,8 @@ def diagnose(
         rules: a Rulebook, a pack folder or rule file, or None for the default pack.
         targets: overrides of the default targets (a Targets or a mapping).
         engine: "compiled" (default, the source of truth) or "durable" (durable-rules).
+        team: the rep's team mean/median per metric, for rules reading ``team.*``
+            (a TeamStats or a mapping in its shape); without it those rules are unknown.
 
     Raises:
         InvalidMetrics: the metrics or targets break the input contract.
@@ -47,7 +51,7 @@ def diagnose(
         raise InvalidArgument(f"engine: {engine!r} is not one of {', '.join(ENGINES)}")
     rep = parse_metrics(metrics)
     book = resolve_rules(rules)
-    facts = build_facts(rep, parse_targets(targets))
+    facts = build_facts(rep, parse_targets(targets), parse_team(team))
     return assemble(rep, book, facts, outcomes(book, facts, engine), engine)
 
 
@@ -56,6 +60,7 @@ def trace(
     *,
     rules: RulesArg = None,
     targets: Targets | Mapping[str, Any] | None = None,
+    team: TeamStats | Mapping[str, Any] | None = None,
 ) -> tuple[RuleTrace, ...]:
     """Every rule's outcome on one rep, fired or not, each with its per-comparison trace.
 
@@ -63,7 +68,7 @@ def trace(
     distance to the threshold, so a rule that did not fire shows how close it came.
     """
     book = resolve_rules(rules)
-    facts = build_facts(parse_metrics(metrics), parse_targets(targets))
+    facts = build_facts(parse_metrics(metrics), parse_targets(targets), parse_team(team))
     return tuple(
         RuleTrace.trusted(
             {
