@@ -78,14 +78,14 @@ class Leaf(_Frozen):
     """An end of the tree: the gap it names (``none``: no gap found) and why."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
-    gap: Gap | Literal["none"]
+    gap: Literal["skill", "will", "knowledge", "system", "none"]
     reason: str = Field(min_length=1)
     examples: tuple[LeafExample, ...] = Field(min_length=1)
 
     @property
     def result(self) -> TreeLeaf:
         """This leaf as it appears in a Diagnosis."""
-        gap = None if self.gap == "none" else self.gap
+        gap: Gap | None = None if self.gap == "none" else self.gap
         return TreeLeaf(id=self.id, gap=gap, reason=self.reason)
 
 
