@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from . import compiler, expr
 from ._codegen import PackFn, compile_pack
+from ._given import Given
 from ._resources import default_rules_dir
 from ._suggest import did_you_mean
 from ._validation import problems_from
@@ -29,33 +30,23 @@ from .compiler import Facts
 from .derived import inputs_of
 from .errors import ExpressionError, InvalidArgument, Problem, RuleFileError
 from .gaps import Gap
-from .metrics import DEFAULT_TARGETS, RepMetrics, Targets
+from .metrics import DEFAULT_TARGETS
 from .reach import unreachable
 from .template import Template, parse_template
 from .tree import TREE_GLOB, DecisionTree, TreeSpec, build
 
 RULE_GLOB = "*.rules.yaml"
 PACK_FILE = "pack.yaml"
-EXAMPLE_REP_ID = "example"
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Example(_Frozen):
+class Example(Given):
     """A rep (partial metrics) and whether the rule fires on it: true, false or unknown."""
 
-    given: RepMetrics
     fires: bool | Literal["unknown"]
-    targets: Targets | None = None
-
-    @field_validator("given", mode="before")
-    @classmethod
-    def _default_rep_id(cls, value: Any) -> Any:
-        if isinstance(value, Mapping) and "rep_id" not in value:
-            return {"rep_id": EXAMPLE_REP_ID, **value}
-        return value
 
 
 class Rule(_Frozen):

@@ -12,20 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from . import compiler, expr
+from ._given import Given
 from ._suggest import did_you_mean
 from .derived import inputs_of
 from .diagnosis import TreeLeaf
 from .errors import ExpressionError
 from .gaps import Gap
-from .metrics import RepMetrics, Targets
 
 TREE_GLOB = "*.tree.yaml"
-EXAMPLE_REP_ID = "example"
 Branch = Literal["then", "else", "unknown"]
 BRANCHES: tuple[Branch, ...] = ("then", "else", "unknown")
 
@@ -34,27 +33,13 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
-class _Given(_Frozen):
-    """A rep (partial metrics, rep_id optional) with optional target overrides."""
-
-    given: RepMetrics
-    targets: Targets | None = None
-
-    @field_validator("given", mode="before")
-    @classmethod
-    def _default_rep_id(cls, value: Any) -> Any:
-        if isinstance(value, Mapping) and "rep_id" not in value:
-            return {"rep_id": EXAMPLE_REP_ID, **value}
-        return value
-
-
-class QuestionExample(_Given):
+class QuestionExample(Given):
     """A rep and the branch the question sends it down: then, else or unknown."""
 
     answer: Branch
 
 
-class LeafExample(_Given):
+class LeafExample(Given):
     """A rep whose walk from the root ends at this leaf."""
 
 
