@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from functools import cached_property
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -93,6 +94,13 @@ class CompiledQuestion:
     needs: tuple[str, ...]
 
 
+class Route(NamedTuple):
+    """A question and where each answer (True, False, None) leads; None: no such branch."""
+
+    question: CompiledQuestion
+    next: Mapping[bool | None, str | None]
+
+
 class DecisionTree(_Frozen):
     """A validated, compiled decision tree; walk it with ``walk.walk``."""
 
@@ -103,6 +111,14 @@ class DecisionTree(_Frozen):
     _questions: Mapping[str, CompiledQuestion] = PrivateAttr(default_factory=dict)
     _leaves: Mapping[str, Leaf] = PrivateAttr(default_factory=dict)
     _results: Mapping[str, TreeLeaf] = PrivateAttr(default_factory=dict)
+
+    @cached_property
+    def routes(self) -> Mapping[str, Route]:
+        """Each question's route by node id: the plain lookup table a walk runs on."""
+        return {
+            node_id: Route(q, {True: q.spec.then, False: q.spec.else_, None: q.spec.unknown})
+            for node_id, q in self._questions.items()
+        }
 
     def question(self, node_id: str) -> CompiledQuestion | None:
         """The compiled question with this id, or None if the id names a leaf."""
