@@ -7,6 +7,9 @@ from .diagnosis import (
     Evidence,
     RulebookStamp,
     RuleTrace,
+    TreeLeaf,
+    TreeStep,
+    TreeStop,
     Undetermined,
     Verdict,
 )
@@ -25,11 +28,14 @@ from .gaps import GAPS, Gap, Status
 from .metrics import RepMetrics, Targets
 from .rulebook import Example, Rule, Rulebook, load_rules
 from .team import TeamStats
+from .tree import DecisionTree, Leaf, Question
+from .walk import walk
 
 __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_api.py
     "BackendUnavailable",
     "Batch",
     "Check",
+    "DecisionTree",
     "Diagnosis",
     "Evidence",
     "Example",
@@ -39,7 +45,9 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "GapdiagError",
     "InvalidArgument",
     "InvalidMetrics",
+    "Leaf",
     "Problem",
+    "Question",
     "RepMetrics",
     "Rule",
     "RuleFileError",
@@ -50,6 +58,9 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "Summary",
     "Targets",
     "TeamStats",
+    "TreeLeaf",
+    "TreeStep",
+    "TreeStop",
     "Undetermined",
     "Verdict",
     "diagnose",
@@ -57,4 +68,5 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "explain",
     "load_rules",
     "trace",
+    "walk",
 ]

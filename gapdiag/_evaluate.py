@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from . import _vderived, _vector, _vverdicts
+from . import _vderived, _vector, _vtree, _vverdicts
 from . import expr as x
 from ._population import Population
 from ._vector import Floats
@@ -29,6 +29,8 @@ class Arrays:
     status: dict[Gap, npt.NDArray[np.int8]]
     primary: npt.NDArray[np.int8]
     fired: list[npt.NDArray[np.int64]]
+    tree: npt.NDArray[np.int32] | None
+    """Leaf index, or leaves + question index where missing data stopped the walk."""
 
 
 def evaluate(
@@ -48,6 +50,7 @@ def evaluate(
         {g: np.empty(size, np.int8) for g in GAPS},
         np.empty(size, np.int8),
         [np.empty(size, np.int64) for _ in range(words)],
+        np.empty(size, np.int32) if book.tree is not None else None,
     )
     reads_derived = any(n.startswith("derived.") for r in rules for n in x.names_in(r.condition))
 
@@ -63,6 +66,8 @@ def evaluate(
         fired = _vverdicts.fired_words(outcomes, stop - start)
         for whole, part in zip(out.fired, fired, strict=True):
             whole[start:stop] = part
+        if book.tree is not None and out.tree is not None:
+            out.tree[start:stop] = _vtree.walk(book.tree, lookup, stop - start)
         return stop
 
     starts = range(0, size, chunk)
@@ -108,7 +113,7 @@ def _lookup(
     return lookup
 
 
-def frame(population: Population, arrays: Arrays) -> pd.DataFrame:
+def frame(population: Population, arrays: Arrays, book: Rulebook) -> pd.DataFrame:
     """The results table: row, rep_id, team and period, primary gap, per gap, fired rules."""
     columns: dict[str, object] = {"row": population.rows}
     for name in ("rep_id", "team", "period_start", "period_end"):
@@ -123,4 +128,14 @@ def frame(population: Population, arrays: Arrays) -> pd.DataFrame:
     columns["pip_blocked"] = arrays.status["system"] == 0
     for index, word in enumerate(arrays.fired):
         columns[f"fired_{index}"] = word
+    if book.tree is not None and arrays.tree is not None:
+        leaves, questions = _vtree.node_ids(book.tree)
+        codes = arrays.tree
+        reached = codes < len(leaves)
+        columns["tree_leaf"] = pd.Categorical.from_codes(
+            np.where(reached, codes, -1), categories=list(leaves)
+        )
+        columns["tree_stop"] = pd.Categorical.from_codes(
+            np.where(reached, -1, codes - len(leaves)), categories=list(questions)
+        )
     return pd.DataFrame(columns)

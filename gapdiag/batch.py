@@ -199,7 +199,7 @@ def _run(
     codes = _vteam.group_codes(population, team_by)
     team = _vteam.team_columns(population, codes, team_names)
     arrays = _evaluate.evaluate(population, book, targets, team, CHUNK_ROWS, progress)
-    frame = _evaluate.frame(population, arrays)
+    frame = _evaluate.frame(population, arrays, book)
     counts_by = {str(gap): int((arrays.primary == i).sum()) for i, gap in enumerate(GAPS)}
     counts_by["none"] = int((arrays.primary < 0).sum())
     summary = Summary(

@@ -27,6 +27,7 @@ from gapdiag import (  # noqa: E402
 )
 from gapdiag.batch import Batch, diagnose_many  # noqa: E402
 from gapdiag.rows import flatten  # noqa: E402
+from gapdiag.tree import TreeSpec, build  # noqa: E402
 
 from .conftest import example  # noqa: E402
 from .strategies import (  # noqa: E402
@@ -35,6 +36,7 @@ from .strategies import (  # noqa: E402
     rule_dicts,
     team_conditions,
     threshold_conditions,
+    tree_dicts,
 )
 
 PACK = load_rules()
@@ -59,6 +61,14 @@ def assert_matches_diagnose(batch: Batch, reps: list[dict[str, Any]], book: Rule
             assert row[f"{verdict.gap}.status"] == verdict.status
         assert row["pip_blocked"] == expected.pip_blocked
         assert sorted(batch.fired(position)) == sorted(expected.fired)
+        if book.tree is not None:
+            leaf, stop = row["tree_leaf"], row["tree_stop"]
+            assert (None if pd.isna(leaf) else leaf) == (
+                expected.tree_leaf.id if expected.tree_leaf else None
+            )
+            assert (None if pd.isna(stop) else stop) == (
+                expected.tree_stop.node if expected.tree_stop else None
+            )
         if position == 0:
             assert batch.diagnosis(position) == expected
 
@@ -79,12 +89,16 @@ def test_default_pack_matches_diagnose_from_a_dataframe(reps: list[dict[str, Any
 
 
 @settings(max_examples=40)
-@given(rule_dicts(max_rules=8), populations(max_size=8))
+@given(rule_dicts(max_rules=8), populations(max_size=8), st.one_of(st.none(), tree_dicts()))
 def test_random_packs_match_diagnose(
-    rules: list[dict[str, Any]], reps: list[dict[str, Any]]
+    rules: list[dict[str, Any]], reps: list[dict[str, Any]], tree: dict[str, Any] | None
 ) -> None:
-    """Random threshold packs with and/or/not: the same outcomes, certainties and statuses."""
+    """Random packs (and trees): the same outcomes, certainties, statuses and tree leaves."""
     book = Rulebook.from_rules(rules)
+    if tree is not None:  # built directly: random trees may hold unreachable leaves
+        built, problems = build(TreeSpec.model_validate(tree))
+        assert not problems
+        book = book.model_copy(update={"tree": built})
     assert_matches_diagnose(diagnose_many(reps, rules=book), reps, book)
 
 
