@@ -168,7 +168,7 @@ def _rep_id(rep_ids: pd.Series | None, position: int) -> str | None:
 
 
 def from_records(records: Iterable[Mapping[str, Any]], team_by: str | None) -> Population:
-    """Validate rep mappings one by one, exactly as `diagnose` would, into columns."""
+    """Validate rep mappings (nested, or flat with dotted keys) one by one, as `diagnose` does."""
     facts: list[dict[str, Any]] = []
     texts: dict[str, list[Any]] = {name: [] for name in ("team", *DATES)}
     bad: list[tuple[int, str, Any, str]] = []
@@ -177,8 +177,8 @@ def from_records(records: Iterable[Mapping[str, Any]], team_by: str | None) -> P
     for position, record in enumerate(records):
         total += 1
         ids.append(record.get("rep_id") if isinstance(record, Mapping) else None)
-        try:
-            rep = parse_metrics(record)
+        try:  # flat rows with dotted keys (ingest's output) are welcome too
+            rep = parse_metrics(nest(record) if isinstance(record, Mapping) else record)
         except InvalidMetrics as error:
             flat = flatten(record) if isinstance(record, Mapping) else {}
             bad.extend((position, p.where, flat.get(p.where), p.message) for p in error.problems)
