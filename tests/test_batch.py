@@ -26,6 +26,7 @@ from gapdiag import (  # noqa: E402
     load_rules,
 )
 from gapdiag.batch import Batch, diagnose_many  # noqa: E402
+from gapdiag.facts import build_facts  # noqa: E402
 from gapdiag.rows import flatten  # noqa: E402
 from gapdiag.tree import TreeSpec, build  # noqa: E402
 
@@ -338,3 +339,30 @@ def test_vectorized_derived_equals_per_rep(rep: RepMetrics) -> None:
     for name, value in derive(facts, targets).items():
         got = float(vector[name][0])
         assert (math.isnan(got) and value is None) or got == value, name
+
+
+def test_rule_examples_can_give_team_values() -> None:
+    """A rule reading team.* pins its examples with `team:`; without it the rule is unknown."""
+    book = Rulebook.from_rules(
+        [
+            {
+                "id": "calls-under-team",
+                "gap": "will",
+                "certainty": 0.5,
+                "when": "activity.calls_per_day < 0.7 * team.mean.activity.calls_per_day",
+                "because": "{activity.calls_per_day} vs {team.mean.activity.calls_per_day}",
+                "examples": [
+                    {
+                        "given": {"activity": {"calls_per_day": 10}},
+                        "team": {"mean": {"activity.calls_per_day": 30}},
+                        "fires": True,
+                    },
+                    {"given": {"activity": {"calls_per_day": 10}}, "fires": "unknown"},
+                ],
+            }
+        ]
+    )
+    (compiled,) = book.compiled
+    fired, unknown = compiled.rule.examples
+    assert compiled.test(build_facts(fired.given, Targets(), fired.team)) is True
+    assert compiled.test(build_facts(unknown.given, Targets(), unknown.team)) is None

@@ -19,7 +19,7 @@ def test_example(compiled: object, index: int) -> None:
 
     assert isinstance(compiled, CompiledRule)
     example = compiled.rule.examples[index]
-    facts = build_facts(example.given, example.targets or parse_targets(None))
+    facts = build_facts(example.given, example.targets or parse_targets(None), example.team)
     want = None if example.fires == "unknown" else example.fires
     assert compiled.test(facts) is want
 

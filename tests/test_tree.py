@@ -35,7 +35,7 @@ def test_question_example(node_id: str, index: int) -> None:
     question = TREE.question(node_id)
     assert question is not None
     case = question.spec.examples[index]
-    facts = build_facts(case.given, case.targets or DEFAULT_TARGETS)
+    facts = build_facts(case.given, case.targets or DEFAULT_TARGETS, case.team)
     assert ANSWER[question.test(facts)] == case.answer
 
 
@@ -45,7 +45,9 @@ def test_leaf_example(leaf: str, index: int) -> None:
     spec = TREE.leaf(leaf)
     assert spec is not None
     case = spec.examples[index]
-    assert leaf_id(TREE, build_facts(case.given, case.targets or DEFAULT_TARGETS)) == leaf
+    assert (
+        leaf_id(TREE, build_facts(case.given, case.targets or DEFAULT_TARGETS, case.team)) == leaf
+    )
 
 
 def test_every_question_has_then_and_else_examples() -> None:
