@@ -1,7 +1,9 @@
 """Diagnose why a sales rep is behind: metrics in, explained gap verdicts out."""
 
+from .changes import MetricChange
 from .diagnosis import (
     Check,
+    Counterfactual,
     Diagnosis,
     Evidence,
     RulebookStamp,
@@ -23,10 +25,12 @@ from .explain import explain
 from .gaps import GAPS, Gap, Status
 from .metrics import RepMetrics, Targets
 from .rulebook import Example, Rule, Rulebook, load_rules
+from .whatif import VerdictShift, WhatIf, what_if
 
 __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_api.py
     "BackendUnavailable",
     "Check",
+    "Counterfactual",
     "Diagnosis",
     "Evidence",
     "Example",
@@ -36,6 +40,7 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "GapdiagError",
     "InvalidArgument",
     "InvalidMetrics",
+    "MetricChange",
     "Problem",
     "RepMetrics",
     "Rule",
@@ -47,8 +52,11 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "Targets",
     "Undetermined",
     "Verdict",
+    "VerdictShift",
+    "WhatIf",
     "diagnose",
     "explain",
     "load_rules",
     "trace",
+    "what_if",
 ]

@@ -50,6 +50,7 @@ def assemble(
             "undetermined": tuple(undetermined),
             "missing": _missing(book, facts),
             "pip_blocked": any(v.blocks_pip for v in verdicts),
+            "counterfactuals": (),
         }
     )
 

@@ -109,6 +109,22 @@ class RulebookStamp(_Result):
     content_hash: str
 
 
+class Counterfactual(_Result):
+    """The smallest change in one metric that stops one firing rule, verified by re-diagnosing."""
+
+    rule: str
+    gap: Gap
+    metric: str
+    observed: float | bool = Field(description="The metric's value in this diagnosis.")
+    value: float | bool = Field(description="A value at which the rule no longer fires.")
+    boundary: float | bool = Field(
+        description="Where the rule stops firing: `value` itself, or (strict) the edge just past."
+    )
+    strict: bool = Field(description="True when the rule still fires at the boundary itself.")
+    confidence_after: float = Field(ge=0.0, le=1.0, description="The gap's confidence after.")
+    status_after: Status
+
+
 class Diagnosis(_Result):
     """Why one rep is behind: a verdict per gap, the evidence, and what data is missing."""
 
@@ -122,6 +138,11 @@ class Diagnosis(_Result):
     undetermined: tuple[Undetermined, ...] = ()
     missing: tuple[str, ...] = Field(default=(), description="Absent metrics the rules read.")
     pip_blocked: bool = Field(default=False, description="True while a system gap is confirmed.")
+    counterfactuals: tuple[Counterfactual, ...] = Field(
+        default=(),
+        description="Per firing rule of a confirmed or suspected gap, the smallest change in "
+        "one metric that stops it (filled by diagnose(..., counterfactuals=True)).",
+    )
 
     def verdict(self, gap: Gap) -> Verdict:
         """The verdict on one gap.
