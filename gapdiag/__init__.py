@@ -8,6 +8,9 @@ from .diagnosis import (
     Evidence,
     RulebookStamp,
     RuleTrace,
+    TreeLeaf,
+    TreeStep,
+    TreeStop,
     Undetermined,
     Verdict,
 )
@@ -25,12 +28,15 @@ from .explain import explain
 from .gaps import GAPS, Gap, Status
 from .metrics import RepMetrics, Targets
 from .rulebook import Example, Rule, Rulebook, load_rules
+from .tree import DecisionTree, Leaf, Question
+from .walk import walk
 from .whatif import VerdictShift, WhatIf, what_if
 
 __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_api.py
     "BackendUnavailable",
     "Check",
     "Counterfactual",
+    "DecisionTree",
     "Diagnosis",
     "Evidence",
     "Example",
@@ -40,8 +46,10 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "GapdiagError",
     "InvalidArgument",
     "InvalidMetrics",
+    "Leaf",
     "MetricChange",
     "Problem",
+    "Question",
     "RepMetrics",
     "Rule",
     "RuleFileError",
@@ -50,6 +58,9 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "RulebookStamp",
     "Status",
     "Targets",
+    "TreeLeaf",
+    "TreeStep",
+    "TreeStop",
     "Undetermined",
     "Verdict",
     "VerdictShift",
@@ -58,5 +69,6 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "explain",
     "load_rules",
     "trace",
+    "walk",
     "what_if",
 ]
