@@ -27,6 +27,7 @@ from .errors import (
 from .explain import explain
 from .gaps import GAPS, Gap, Status
 from .metrics import RepMetrics, Targets
+from .plots import plot_leading_indicators, plot_team_heatmap
 from .rulebook import Example, Rule, Rulebook, load_rules
 from .tree import DecisionTree, Leaf, Question
 from .walk import walk
@@ -68,6 +69,8 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "diagnose",
     "explain",
     "load_rules",
+    "plot_leading_indicators",
+    "plot_team_heatmap",
     "trace",
     "walk",
     "what_if",

@@ -222,3 +222,13 @@ class Diagnosis(_Result):
         from .explain import explain
 
         return explain(self, fmt=fmt)
+
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: confidence bars, evidence table, tree path."""
+        from .display import to_html
+
+        return to_html(self)
+
+    def _repr_markdown_(self) -> str:
+        """Markdown display in notebooks and Markdown renderers."""
+        return self.explain(fmt="markdown")
