@@ -46,7 +46,7 @@ def test_leading_indicators_plot_values_against_targets() -> None:
     assert values[:2] == [12.0, 16.0]
     assert values[2] != values[2]  # a missing week is a gap (NaN), never zero
     assert list(target.get_ydata()) == [30.0, 30.0]
-    assert list(line.get_xdata())[0] == "2026-07-01"
+    assert line.get_xdata()[0] == "2026-07-01"
     assert len(figure.axes) == 4
     assert render(figure).startswith(b"\x89PNG")
 
