@@ -1,5 +1,6 @@
 """Diagnose why a sales rep is behind: metrics in, explained gap verdicts out."""
 
+from .catalog import rule_catalog
 from .changes import MetricChange
 from .diagnosis import (
     Check,
@@ -71,6 +72,7 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "load_rules",
     "plot_leading_indicators",
     "plot_team_heatmap",
+    "rule_catalog",
     "trace",
     "walk",
     "what_if",
