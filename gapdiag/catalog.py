@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from html import escape
 
+from ._given import EXAMPLE_REP_ID
 from .gaps import GAPS
 from .render import render
-from .rulebook import EXAMPLE_REP_ID, Example, Rule, Rulebook, load_rules
+from .rulebook import Example, Rule, Rulebook, load_rules
 
 
 def rule_catalog(rules: Rulebook | None = None) -> str:

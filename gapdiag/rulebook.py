@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from . import compiler, expr
 from ._codegen import PackFn, compile_pack
+from ._given import Given
 from ._resources import default_rules_dir
 from ._suggest import did_you_mean
 from ._validation import problems_from
@@ -28,33 +30,23 @@ from .compiler import Facts
 from .derived import inputs_of
 from .errors import ExpressionError, InvalidArgument, Problem, RuleFileError
 from .gaps import Gap
-from .metrics import DEFAULT_TARGETS, RepMetrics, Targets
+from .metrics import DEFAULT_TARGETS
 from .reach import unreachable
 from .template import Template, parse_template
 from .tree import TREE_GLOB, DecisionTree, TreeSpec, build
 
 RULE_GLOB = "*.rules.yaml"
 PACK_FILE = "pack.yaml"
-EXAMPLE_REP_ID = "example"
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Example(_Frozen):
+class Example(Given):
     """A rep (partial metrics) and whether the rule fires on it: true, false or unknown."""
 
-    given: RepMetrics
     fires: bool | Literal["unknown"]
-    targets: Targets | None = None
-
-    @field_validator("given", mode="before")
-    @classmethod
-    def _default_rep_id(cls, value: Any) -> Any:
-        if isinstance(value, Mapping) and "rep_id" not in value:
-            return {"rep_id": EXAMPLE_REP_ID, **value}
-        return value
 
 
 class Rule(_Frozen):
@@ -314,7 +306,9 @@ class _Builder:
         try:
             spec = TreeSpec.model_validate(doc.data)
         except ValidationError as error:
-            self.problems.extend((file, p) for p in _locate(error, TreeSpec, doc, ()))
+            for problem in _locate(error, TreeSpec, doc, ()):
+                where = _TREE_ITEM.sub(lambda m: _tree_label(doc.data, m), problem.where)
+                self.problems.append((file, Problem(where, problem.message, problem.line)))
             return
         tree, errors = build(spec, str(file))
         for found in errors:
@@ -348,10 +342,22 @@ class _Builder:
 
 
 def _with_file(file: Path, problem: Problem, root: Path) -> Problem:
-    # RuleFileError prefixes the pack path; name the file inside a pack folder too.
+    # Inside a pack folder, a problem is located in its own file (its line is that file's).
     if file == root or not root.is_dir():
         return problem
-    return Problem(f"{file.name}: {problem.where}", problem.message, problem.line)
+    return Problem(problem.where, problem.message, problem.line, str(file))
+
+
+_TREE_ITEM = re.compile(r"^(nodes|leaves)\[(\d+)\]")
+
+
+def _tree_label(data: Any, match: re.Match[str]) -> str:
+    """Name a tree item by its id where it has one: ``leaves[1]`` -> ``lazy``."""
+    items = data.get(match[1]) if isinstance(data, Mapping) else None
+    index = int(match[2])
+    if isinstance(items, list) and index < len(items):
+        return _label(items[index], index).replace("rule[", f"{match[1]}[")
+    return match[0]
 
 
 def _label(item: Any, index: int) -> str:

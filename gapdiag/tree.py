@@ -12,20 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from functools import cached_property
+from typing import Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from . import compiler, expr
+from ._given import Given
 from ._suggest import did_you_mean
 from .derived import inputs_of
 from .diagnosis import TreeLeaf
 from .errors import ExpressionError
 from .gaps import Gap
-from .metrics import RepMetrics, Targets
 
 TREE_GLOB = "*.tree.yaml"
-EXAMPLE_REP_ID = "example"
 Branch = Literal["then", "else", "unknown"]
 BRANCHES: tuple[Branch, ...] = ("then", "else", "unknown")
 
@@ -34,27 +34,13 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
-class _Given(_Frozen):
-    """A rep (partial metrics, rep_id optional) with optional target overrides."""
-
-    given: RepMetrics
-    targets: Targets | None = None
-
-    @field_validator("given", mode="before")
-    @classmethod
-    def _default_rep_id(cls, value: Any) -> Any:
-        if isinstance(value, Mapping) and "rep_id" not in value:
-            return {"rep_id": EXAMPLE_REP_ID, **value}
-        return value
-
-
-class QuestionExample(_Given):
+class QuestionExample(Given):
     """A rep and the branch the question sends it down: then, else or unknown."""
 
     answer: Branch
 
 
-class LeafExample(_Given):
+class LeafExample(Given):
     """A rep whose walk from the root ends at this leaf."""
 
 
@@ -78,14 +64,14 @@ class Leaf(_Frozen):
     """An end of the tree: the gap it names (``none``: no gap found) and why."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
-    gap: Gap | Literal["none"]
+    gap: Literal["skill", "will", "knowledge", "system", "none"]
     reason: str = Field(min_length=1)
     examples: tuple[LeafExample, ...] = Field(min_length=1)
 
     @property
     def result(self) -> TreeLeaf:
         """This leaf as it appears in a Diagnosis."""
-        gap = None if self.gap == "none" else self.gap
+        gap: Gap | None = None if self.gap == "none" else self.gap
         return TreeLeaf(id=self.id, gap=gap, reason=self.reason)
 
 
@@ -108,6 +94,13 @@ class CompiledQuestion:
     needs: tuple[str, ...]
 
 
+class Route(NamedTuple):
+    """A question and where each answer (True, False, None) leads; None: no such branch."""
+
+    question: CompiledQuestion
+    next: Mapping[bool | None, str | None]
+
+
 class DecisionTree(_Frozen):
     """A validated, compiled decision tree; walk it with ``walk.walk``."""
 
@@ -118,6 +111,14 @@ class DecisionTree(_Frozen):
     _questions: Mapping[str, CompiledQuestion] = PrivateAttr(default_factory=dict)
     _leaves: Mapping[str, Leaf] = PrivateAttr(default_factory=dict)
     _results: Mapping[str, TreeLeaf] = PrivateAttr(default_factory=dict)
+
+    @cached_property
+    def routes(self) -> Mapping[str, Route]:
+        """Each question's route by node id: the plain lookup table a walk runs on."""
+        return {
+            node_id: Route(q, {True: q.spec.then, False: q.spec.else_, None: q.spec.unknown})
+            for node_id, q in self._questions.items()
+        }
 
     def question(self, node_id: str) -> CompiledQuestion | None:
         """The compiled question with this id, or None if the id names a leaf."""

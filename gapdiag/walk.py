@@ -27,29 +27,28 @@ def walk(tree: DecisionTree, facts: Facts) -> Walk:
     the leaves still possible.
     """
     path: list[TreeStep] = []
+    routes = tree.routes
     current = tree.root
-    while (question := tree.question(current)) is not None:
+    while (route := routes.get(current)) is not None:
+        question = route.question
         answer = question.test(facts)
-        branch: Branch | None = _BRANCH[answer]
-        target = question.spec.branch(_BRANCH[answer])
-        if target is None:
-            branch = None
+        target = route.next[answer]
         path.append(
             TreeStep.trusted(
                 {
-                    "node": question.spec.id,
+                    "node": current,
                     "question": question.spec.question,
                     "condition": question.spec.when,
                     "answer": answer,
-                    "branch": branch,
-                    "checks": tuple(Check.trusted(a.check(facts)) for a in question.atoms),
+                    "branch": None if target is None else _BRANCH[answer],
+                    "checks": tuple([Check.trusted(a.check(facts)) for a in question.atoms]),
                 }
             )
         )
         if target is None:
             stop = TreeStop.trusted(
                 {
-                    "node": question.spec.id,
+                    "node": current,
                     "needs": tuple([m for m in question.needs if facts.get(m) is None]),
                     "possible": tuple(tree.result(leaf.id) for leaf in tree.leaves_under(current)),
                 }
@@ -61,10 +60,8 @@ def walk(tree: DecisionTree, facts: Facts) -> Walk:
 
 def leaf_id(tree: DecisionTree, facts: Facts) -> str | None:
     """Only the id of the leaf the walk reaches (None if it stops): the cheap form."""
-    current = tree.root
-    while (question := tree.question(current)) is not None:
-        target = question.spec.branch(_BRANCH[question.test(facts)])
-        if target is None:
-            return None
-        current = target
+    routes = tree.routes
+    current: str | None = tree.root
+    while current is not None and (route := routes.get(current)) is not None:
+        current = route.next[route.question.test(facts)]
     return current
