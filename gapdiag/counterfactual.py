@@ -24,6 +24,7 @@ from .changes import apply_changes
 from .compiler import Facts
 from .derived import derive, inputs_of
 from .diagnosis import Counterfactual, Diagnosis
+from .errors import InvalidMetrics
 from .facts import build_facts
 from .metrics import METRICS, RepMetrics, Targets
 from .rulebook import CompiledRule, Rulebook
@@ -124,8 +125,6 @@ def _rediagnose(
     rep: RepMetrics, book: Rulebook, targets: Targets, metric: str, value: float | bool
 ) -> Diagnosis | None:
     """The full diagnosis with one metric changed, or None if the value is not valid input."""
-    from .errors import InvalidMetrics
-
     try:
         changed, _, _ = apply_changes(rep, targets, {metric: value})
     except InvalidMetrics:

@@ -40,7 +40,8 @@ def diagnose(
         targets: overrides of the default targets (a Targets or a mapping).
         engine: "compiled" (default, the source of truth) or "durable" (durable-rules).
         counterfactuals: also find, for each firing rule of a confirmed or suspected gap,
-            the smallest change in one metric that stops it (costs a few re-diagnoses).
+            the smallest change in one metric that stops it (costs a few re-diagnoses,
+            always with the compiled evaluator).
 
     Raises:
         InvalidMetrics: the metrics or targets break the input contract.

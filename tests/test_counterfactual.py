@@ -102,6 +102,29 @@ def test_bisection_finds_where_a_derived_value_becomes_undefined() -> None:
     )
 
 
+def test_an_absent_metric_of_an_or_rule_gets_no_counterfactual() -> None:
+    """A rule firing through one side of `or` is cleared by the metrics it has, not absent ones."""
+    book = Rulebook.from_rules(
+        [
+            {
+                "id": "low-either",
+                "gap": "will",
+                "certainty": 0.5,
+                "when": "activity.calls_per_day < 20 or activity.emails_per_day < 30",
+                "because": "low activity",
+                "examples": [{"given": {}, "fires": "unknown"}],
+            }
+        ]
+    )
+    result = diagnose(
+        {"rep_id": "r", "activity": {"calls_per_day": 10}}, rules=book, counterfactuals=True
+    )
+    found = options(result, "low-either")
+    assert list(found) == ["activity.calls_per_day"]
+    assert found["activity.calls_per_day"].boundary == 20.0
+    assert found["activity.calls_per_day"].status_after == "unknown"
+
+
 def test_counterfactuals_round_trip_as_json() -> None:
     """A diagnosis with counterfactuals reads back equal from JSON."""
     result = diagnose(example("skill-rep"), counterfactuals=True)
