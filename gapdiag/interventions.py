@@ -72,9 +72,15 @@ class Indicator(_Frozen):
         return value
 
     def target_value(self, targets: Targets) -> float:
-        """The indicator's target as a number, read from `targets` when it names one."""
+        """The indicator's target as a number, read from `targets` when it names one.
+
+        Raises:
+            InvalidArgument: the named target is set to null (unknown) by the team.
+        """
         if isinstance(self.target, str):
             value = getattr(targets, self.target.removeprefix("target."))
+            if value is None:
+                raise InvalidArgument(f"{self.target}: is null, but {self.metric} needs a goal")
             return float(value)
         return self.target
 

@@ -95,3 +95,16 @@ def rule_dicts(draw: st.DrawFn, max_rules: int = 6) -> list[dict[str, Any]]:
         }
         for i in range(count)
     ]
+
+
+@st.composite
+def dense_rep_dicts(draw: st.DrawFn) -> dict[str, Any]:
+    """A rep with every group present and most fields set (weekly histories need trends)."""
+    data: dict[str, Any] = {"rep_id": "rep"}
+    for name, model in GROUPS.items():
+        data[name] = {
+            f: value
+            for f in model.model_fields
+            if (value := draw(st.one_of(value_of(METRICS[f"{name}.{f}"]), st.none()))) is not None
+        }
+    return data
