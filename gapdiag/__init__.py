@@ -19,36 +19,56 @@ from .errors import (
     Problem,
     RuleFileError,
 )
+from .escalation import Escalation, escalate
 from .explain import explain
 from .gaps import GAPS, Gap, Status
+from .history import RepHistory, Trend, history_from_rows, read_history_csv
+from .interventions import Drill, Interventions, load_interventions
 from .metrics import RepMetrics, Targets
+from .plan import CoachingPlan, plan
+from .playbook import Focus, Goal
 from .rulebook import Example, Rule, Rulebook, load_rules
+from .scorecard import Scorecard
 
 __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_api.py
     "BackendUnavailable",
     "Check",
+    "CoachingPlan",
     "Diagnosis",
+    "Drill",
+    "Escalation",
     "Evidence",
     "Example",
     "ExpressionError",
+    "Focus",
     "GAPS",
     "Gap",
     "GapdiagError",
+    "Goal",
+    "Interventions",
     "InvalidArgument",
     "InvalidMetrics",
     "Problem",
+    "RepHistory",
     "RepMetrics",
     "Rule",
     "RuleFileError",
     "RuleTrace",
     "Rulebook",
     "RulebookStamp",
+    "Scorecard",
     "Status",
     "Targets",
+    "Trend",
     "Undetermined",
     "Verdict",
     "diagnose",
+    "escalate",
     "explain",
+    "history_from_rows",
+    "load_interventions",
     "load_rules",
+    "plan",
+    "read_history_csv",
     "trace",
 ]

@@ -15,8 +15,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
+from .compiler import Facts
 from .errors import InvalidMetrics, Problem
 from .facts import build_facts
 from .interventions import Indicator
@@ -36,6 +37,7 @@ class RepHistory(_Strict):
 
     rep_id: str = Field(min_length=1, strict=True)
     weeks: tuple[RepMetrics, ...] = Field(min_length=1)
+    _facts: dict[Targets, tuple[Facts, ...]] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _weeks_in_order(self) -> Self:
@@ -69,12 +71,14 @@ class RepHistory(_Strict):
         True/false metrics count as 1/0, so a share of weeks can trend.
         """
         chosen = parse_targets(targets)
+        if chosen not in self._facts:  # facts per week are built once per targets
+            self._facts[chosen] = tuple(build_facts(week, chosen) for week in self.weeks)
         first = self.starts[0]
         out = []
-        for week in self.weeks:
-            value = build_facts(week, chosen).get(name)
+        for start, facts in zip(self.starts, self._facts[chosen], strict=True):
+            value = facts.get(name)
             if value is not None:
-                out.append(((_start(week) - first).days // 7, float(value)))
+                out.append(((start - first).days // 7, float(value)))
         return tuple(out)
 
 

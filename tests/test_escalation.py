@@ -171,7 +171,7 @@ def histories(draw: st.DrawFn) -> list[dict[str, Any]]:
     offsets = sorted(draw(st.sets(st.integers(0, 12), min_size=count, max_size=count)))
     rows = []
     for offset in offsets:
-        row = draw(st.one_of(dense_rep_dicts(), rep_dicts()))
+        row = draw(dense_rep_dicts())
         row.update(rep_id="r1", period_start=str(MONDAY + dt.timedelta(weeks=offset)))
         rows.append(row)
     return rows
