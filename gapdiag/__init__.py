@@ -6,6 +6,9 @@ from .diagnosis import (
     Evidence,
     RulebookStamp,
     RuleTrace,
+    TreeLeaf,
+    TreeStep,
+    TreeStop,
     Undetermined,
     Verdict,
 )
@@ -29,11 +32,14 @@ from .plan import CoachingPlan, plan
 from .playbook import Focus, Goal
 from .rulebook import Example, Rule, Rulebook, load_rules
 from .scorecard import Scorecard
+from .tree import DecisionTree, Leaf, Question
+from .walk import walk
 
 __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_api.py
     "BackendUnavailable",
     "Check",
     "CoachingPlan",
+    "DecisionTree",
     "Diagnosis",
     "Drill",
     "Escalation",
@@ -48,7 +54,9 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "Interventions",
     "InvalidArgument",
     "InvalidMetrics",
+    "Leaf",
     "Problem",
+    "Question",
     "RepHistory",
     "RepMetrics",
     "Rule",
@@ -59,6 +67,9 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "Scorecard",
     "Status",
     "Targets",
+    "TreeLeaf",
+    "TreeStep",
+    "TreeStop",
     "Trend",
     "Undetermined",
     "Verdict",
@@ -71,4 +82,5 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "plan",
     "read_history_csv",
     "trace",
+    "walk",
 ]

@@ -14,6 +14,7 @@ class Problem:
     where: str
     message: str
     line: int | None = None
+    file: str | None = None
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
@@ -44,7 +45,7 @@ class RuleFileError(GapdiagError, ValueError):
 
 def _located(path: Path, problem: Problem) -> str:
     line = f":{problem.line}" if problem.line is not None else ""
-    return f"{path}{line}: {problem}"
+    return f"{problem.file or path}{line}: {problem}"
 
 
 class ExpressionError(GapdiagError, ValueError):

@@ -78,7 +78,7 @@ def test_unknown_drill_in_a_rule_is_a_load_error_with_line(tmp_path: Path) -> No
     folder = _pack(tmp_path, "discovery-question")
     with pytest.raises(RuleFileError) as caught:
         load_rules(folder)
-    expected = "pack:6: one.rules.yaml: closed-questions.drill: unknown drill 'discovery-question'"
+    expected = "pack/one.rules.yaml:6: closed-questions.drill: unknown drill 'discovery-question'"
     assert expected in str(caught.value)
     assert "did you mean 'discovery-questions'" in str(caught.value)
 
@@ -95,7 +95,7 @@ def test_a_pack_may_bring_its_own_library(tmp_path: Path) -> None:
 def test_a_broken_library_fails_the_pack_that_uses_it(tmp_path: Path) -> None:
     """A pack whose rules point at drills reports its library's problems too."""
     folder = _pack(tmp_path, "five-questions", "drills: [\n")
-    with pytest.raises(RuleFileError, match=r"pack:2: interventions\.yaml: .*invalid YAML"):
+    with pytest.raises(RuleFileError, match=r"pack/interventions\.yaml:2: .*invalid YAML"):
         load_rules(folder)
 
 
