@@ -25,11 +25,17 @@ from .errors import (
     Problem,
     RuleFileError,
 )
+from .escalation import Escalation, escalate
 from .explain import explain
 from .gaps import GAPS, Gap, Status
+from .history import RepHistory, Trend, history_from_rows, read_history_csv
+from .interventions import Drill, Interventions, load_interventions
 from .metrics import RepMetrics, Targets
+from .plan import CoachingPlan, plan
+from .playbook import Focus, Goal
 from .plots import plot_leading_indicators, plot_team_heatmap
 from .rulebook import Example, Rule, Rulebook, load_rules
+from .scorecard import Scorecard
 from .tree import DecisionTree, Leaf, Question
 from .walk import walk
 from .whatif import VerdictShift, WhatIf, what_if
@@ -37,41 +43,55 @@ from .whatif import VerdictShift, WhatIf, what_if
 __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_api.py
     "BackendUnavailable",
     "Check",
+    "CoachingPlan",
     "Counterfactual",
     "DecisionTree",
     "Diagnosis",
+    "Drill",
+    "Escalation",
     "Evidence",
     "Example",
     "ExpressionError",
+    "Focus",
     "GAPS",
     "Gap",
     "GapdiagError",
+    "Goal",
+    "Interventions",
     "InvalidArgument",
     "InvalidMetrics",
     "Leaf",
     "MetricChange",
     "Problem",
     "Question",
+    "RepHistory",
     "RepMetrics",
     "Rule",
     "RuleFileError",
     "RuleTrace",
     "Rulebook",
     "RulebookStamp",
+    "Scorecard",
     "Status",
     "Targets",
     "TreeLeaf",
     "TreeStep",
     "TreeStop",
+    "Trend",
     "Undetermined",
     "Verdict",
     "VerdictShift",
     "WhatIf",
     "diagnose",
+    "escalate",
     "explain",
+    "history_from_rows",
+    "load_interventions",
     "load_rules",
+    "plan",
     "plot_leading_indicators",
     "plot_team_heatmap",
+    "read_history_csv",
     "rule_catalog",
     "trace",
     "walk",

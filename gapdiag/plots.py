@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .diagnosis import Diagnosis
 from .errors import BackendUnavailable, InvalidArgument
 from .gaps import GAPS
+from .history import RepHistory
 from .metrics import METRICS, RepMetrics, Targets, parse_metrics, parse_targets
 
 if TYPE_CHECKING:
@@ -36,12 +37,14 @@ def _figure(**options: Any) -> Figure:
 
 
 def plot_leading_indicators(
-    weeks: Sequence[RepMetrics | Mapping[str, Any]],
+    weeks: RepHistory | Sequence[RepMetrics | Mapping[str, Any]],
     *,
     targets: Targets | Mapping[str, Any] | None = None,
     indicators: Sequence[str] = tuple(LEADING_INDICATORS),
 ) -> Figure:
     """One rep's leading indicators week by week, each against its target (dashed line).
+
+    `weeks` is a RepHistory or a plain sequence of weekly metrics, oldest first.
 
     Weeks are labelled by ``period_start`` when every week has one, else numbered. A
     missing value is a gap in the line, never a zero.
@@ -50,7 +53,8 @@ def plot_leading_indicators(
         InvalidArgument: no weeks, weeks of different reps, or an unknown indicator.
         InvalidMetrics: a week's metrics break the input contract.
     """
-    reps = [parse_metrics(w, source=f"weeks[{i}]") for i, w in enumerate(weeks)]
+    given = weeks.weeks if isinstance(weeks, RepHistory) else weeks
+    reps = [parse_metrics(w, source=f"weeks[{i}]") for i, w in enumerate(given)]
     if not reps:
         raise InvalidArgument("weeks: expected at least one week of metrics, got none")
     ids = sorted({r.rep_id for r in reps})

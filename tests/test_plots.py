@@ -8,7 +8,7 @@ from typing import Any
 import matplotlib
 import pytest
 
-from gapdiag import InvalidArgument, InvalidMetrics, diagnose
+from gapdiag import InvalidArgument, InvalidMetrics, RepHistory, RepMetrics, diagnose
 from gapdiag.plots import plot_leading_indicators, plot_team_heatmap
 
 from .conftest import example
@@ -49,6 +49,13 @@ def test_leading_indicators_plot_values_against_targets() -> None:
     assert line.get_xdata()[0] == "2026-07-01"
     assert len(figure.axes) == 4
     assert render(figure).startswith(b"\x89PNG")
+
+
+def test_a_rep_history_plots_like_its_weeks() -> None:
+    """A RepHistory is plotted from its weeks."""
+    history = RepHistory(rep_id="rep-1", weeks=tuple(RepMetrics.model_validate(w) for w in weeks()))
+    figure = plot_leading_indicators(history)
+    assert list(figure.axes[0].get_lines()[0].get_ydata()) == [12.0, 16.0, 20.0, 24.0]
 
 
 def test_weeks_without_dates_are_numbered_and_indicators_chosen() -> None:

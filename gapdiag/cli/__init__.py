@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from typing import IO
 
 from ..errors import GapdiagError
-from . import diagnose, tree
+from . import diagnose, plan, tree
 from ._io import ExitStatus
 
 __all__ = ["ExitStatus", "main"]
 
-_COMMANDS = (diagnose, tree)
+_COMMANDS = (diagnose, plan, tree)
 
 
 def _parser() -> argparse.ArgumentParser:
