@@ -1,8 +1,11 @@
 """Diagnose why a sales rep is behind: metrics in, explained gap verdicts out."""
 
 from .batch import Batch, Summary, diagnose_many
+from .catalog import rule_catalog
+from .changes import MetricChange
 from .diagnosis import (
     Check,
+    Counterfactual,
     Diagnosis,
     Evidence,
     RulebookStamp,
@@ -23,37 +26,55 @@ from .errors import (
     Problem,
     RuleFileError,
 )
+from .escalation import Escalation, escalate
 from .explain import explain
 from .gaps import GAPS, Gap, Status
+from .history import RepHistory, Trend, history_from_rows, read_history_csv
+from .interventions import Drill, Interventions, load_interventions
 from .metrics import RepMetrics, Targets
+from .plan import CoachingPlan, plan
+from .playbook import Focus, Goal
+from .plots import plot_leading_indicators, plot_team_heatmap
 from .rulebook import Example, Rule, Rulebook, load_rules
+from .scorecard import Scorecard
 from .team import TeamStats
 from .tree import DecisionTree, Leaf, Question
 from .walk import walk
+from .whatif import VerdictShift, WhatIf, what_if
 
 __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_api.py
     "BackendUnavailable",
     "Batch",
     "Check",
+    "CoachingPlan",
+    "Counterfactual",
     "DecisionTree",
     "Diagnosis",
+    "Drill",
+    "Escalation",
     "Evidence",
     "Example",
     "ExpressionError",
+    "Focus",
     "GAPS",
     "Gap",
     "GapdiagError",
+    "Goal",
+    "Interventions",
     "InvalidArgument",
     "InvalidMetrics",
     "Leaf",
+    "MetricChange",
     "Problem",
     "Question",
+    "RepHistory",
     "RepMetrics",
     "Rule",
     "RuleFileError",
     "RuleTrace",
     "Rulebook",
     "RulebookStamp",
+    "Scorecard",
     "Status",
     "Summary",
     "Targets",
@@ -61,12 +82,24 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "TreeLeaf",
     "TreeStep",
     "TreeStop",
+    "Trend",
     "Undetermined",
     "Verdict",
+    "VerdictShift",
+    "WhatIf",
     "diagnose",
     "diagnose_many",
+    "escalate",
     "explain",
+    "history_from_rows",
+    "load_interventions",
     "load_rules",
+    "plan",
+    "plot_leading_indicators",
+    "plot_team_heatmap",
+    "read_history_csv",
+    "rule_catalog",
     "trace",
     "walk",
+    "what_if",
 ]

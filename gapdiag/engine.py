@@ -13,6 +13,7 @@ from typing import Any
 
 from .assemble import Outcome, assemble
 from .compiler import Facts
+from .counterfactual import find_counterfactuals
 from .diagnosis import Check, Diagnosis, Engine, RuleTrace
 from .errors import InvalidArgument
 from .facts import build_facts
@@ -31,6 +32,7 @@ def diagnose(
     targets: Targets | Mapping[str, Any] | None = None,
     engine: Engine = "compiled",
     team: TeamStats | Mapping[str, Any] | None = None,
+    counterfactuals: bool = False,
 ) -> Diagnosis:
     """Diagnose one rep for one period.
 
@@ -41,6 +43,9 @@ def diagnose(
         engine: "compiled" (default, the source of truth) or "durable" (durable-rules).
         team: the rep's team mean/median per metric, for rules reading ``team.*``
             (a TeamStats or a mapping in its shape); without it those rules are unknown.
+        counterfactuals: also find, for each firing rule of a confirmed or suspected gap,
+            the smallest change in one metric that stops it (costs a few re-diagnoses,
+            always with the compiled evaluator).
 
     Raises:
         InvalidMetrics: the metrics or targets break the input contract.
@@ -51,8 +56,13 @@ def diagnose(
         raise InvalidArgument(f"engine: {engine!r} is not one of {', '.join(ENGINES)}")
     rep = parse_metrics(metrics)
     book = resolve_rules(rules)
-    facts = build_facts(rep, parse_targets(targets), parse_team(team))
-    return assemble(rep, book, facts, outcomes(book, facts, engine), engine)
+    wanted = parse_targets(targets)
+    facts = build_facts(rep, wanted, parse_team(team))
+    result = assemble(rep, book, facts, outcomes(book, facts, engine), engine)
+    if not counterfactuals:
+        return result
+    found = find_counterfactuals(rep, book, wanted, result)
+    return result.model_copy(update={"counterfactuals": found})
 
 
 def trace(
