@@ -28,6 +28,7 @@ from .errors import InvalidMetrics
 from .facts import build_facts
 from .metrics import METRICS, RepMetrics, Targets
 from .rulebook import CompiledRule, Rulebook
+from .team import TeamStats
 
 SOLVE_STEPS = 40
 BISECT_STEPS = 60
@@ -39,13 +40,18 @@ Candidate = tuple[float | bool, float | bool, bool]  # value, boundary, strict
 
 
 def find_counterfactuals(
-    rep: RepMetrics, book: Rulebook, targets: Targets, diagnosis: Diagnosis
+    rep: RepMetrics,
+    book: Rulebook,
+    targets: Targets,
+    diagnosis: Diagnosis,
+    team: TeamStats | None = None,
 ) -> tuple[Counterfactual, ...]:
     """For each firing rule of a confirmed or suspected gap: per metric, the smallest change.
 
-    Options for one rule come smallest relative change first.
+    Options for one rule come smallest relative change first. `team` is held fixed: a
+    counterfactual changes one of the rep's own metrics, never the team's.
     """
-    facts = build_facts(rep, targets)
+    facts = build_facts(rep, targets, team)
     by_id = {rule.id: rule for rule in book.compiled}
     found: list[Counterfactual] = []
     for verdict in diagnosis.verdicts:
@@ -53,7 +59,11 @@ def find_counterfactuals(
             continue
         for evidence in verdict.evidence:
             rule = by_id[evidence.rule]
-            options = (_for_metric(rule, m, rep, book, targets, facts) for m in rule.needs)
+            options = (
+                _for_metric(rule, m, rep, book, (targets, team), facts)
+                for m in rule.needs
+                if m in METRICS  # the rep's own metrics; team.* values are not the rep's
+            )
             found.extend(sorted((o for o in options if o is not None), key=relative_size))
     return tuple(found)
 
@@ -87,9 +97,10 @@ def _for_metric(
     metric: str,
     rep: RepMetrics,
     book: Rulebook,
-    targets: Targets,
+    setting: tuple[Targets, TeamStats | None],
     facts: Facts,
 ) -> Counterfactual | None:
+    targets = setting[0]
     current = facts.get(metric)
     if current is None:
         return None
@@ -101,7 +112,7 @@ def _for_metric(
     for value, boundary, strict in candidates:
         if probe.fires(value):
             continue
-        after = _rediagnose(rep, book, targets, metric, value)
+        after = _rediagnose(rep, book, setting, metric, value)
         if after is None or rule.id in after.fired:
             continue
         verdict = after.verdict(rule.gap)
@@ -122,14 +133,19 @@ def _for_metric(
 
 
 def _rediagnose(
-    rep: RepMetrics, book: Rulebook, targets: Targets, metric: str, value: float | bool
+    rep: RepMetrics,
+    book: Rulebook,
+    setting: tuple[Targets, TeamStats | None],
+    metric: str,
+    value: float | bool,
 ) -> Diagnosis | None:
     """The full diagnosis with one metric changed, or None if the value is not valid input."""
+    targets, team = setting
     try:
         changed, _, _ = apply_changes(rep, targets, {metric: value})
     except InvalidMetrics:
         return None
-    facts = build_facts(changed, targets)
+    facts = build_facts(changed, targets, team)
     return assemble(changed, book, facts, book.evaluate(facts), "compiled")
 
 

@@ -57,11 +57,12 @@ def diagnose(
     rep = parse_metrics(metrics)
     book = resolve_rules(rules)
     wanted = parse_targets(targets)
-    facts = build_facts(rep, wanted, parse_team(team))
+    stats = parse_team(team)
+    facts = build_facts(rep, wanted, stats)
     result = assemble(rep, book, facts, outcomes(book, facts, engine), engine)
     if not counterfactuals:
         return result
-    found = find_counterfactuals(rep, book, wanted, result)
+    found = find_counterfactuals(rep, book, wanted, result, stats)
     return result.model_copy(update={"counterfactuals": found})
 
 

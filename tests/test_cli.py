@@ -196,3 +196,11 @@ def test_population_json_list_to_json(tmp_path: Path) -> None:
     rows = json.loads((tmp_path / "out.json").read_text())
     assert [r["primary_gap"] for r in rows] == ["skill", "system"]
     assert "diagnosed" in out
+
+
+def test_counterfactuals_are_shown_unless_turned_off() -> None:
+    """The explanation lists what would clear each firing rule; --no-counterfactuals drops it."""
+    _, out, _ = run("diagnose", str(EXAMPLES / "will-rep.json"))
+    assert "activity.calls_per_day from 14 to 20" in out
+    _, out, _ = run("diagnose", str(EXAMPLES / "will-rep.json"), "--no-counterfactuals", "--json")
+    assert json.loads(out)["counterfactuals"] == []

@@ -149,3 +149,26 @@ def test_every_counterfactual_really_stops_its_rule(rep: RepMetrics) -> None:
         after = what_if(rep, {change.metric: change.value}, rules=PACK).after
         assert change.rule not in after.fired
         assert after.verdict(change.gap).confidence == change.confidence_after
+
+
+def test_team_values_are_held_fixed_while_a_rep_metric_moves() -> None:
+    """A rule over team.* gets its counterfactual with the team's values kept as given."""
+    book = Rulebook.from_rules(
+        [
+            {
+                "id": "calls-under-team",
+                "gap": "will",
+                "certainty": 0.8,
+                "when": "activity.calls_per_day < 0.7 * team.mean.activity.calls_per_day",
+                "because": "calls well under the team's average",
+                "examples": [{"given": {}, "fires": "unknown"}],
+            }
+        ]
+    )
+    team = {"mean": {"activity.calls_per_day": 40.0}}
+    rep = {"rep_id": "r", "activity": {"calls_per_day": 20.0}}
+    result = diagnose(rep, rules=book, team=team, counterfactuals=True)
+    assert result.primary_gap == "will"
+    (change,) = result.counterfactuals
+    assert change.metric == "activity.calls_per_day"
+    assert change.value == 28.0

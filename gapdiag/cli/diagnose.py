@@ -36,6 +36,12 @@ def register(commands: Any) -> None:
         "--trace", action="store_true", help="also list every rule, fired or not, with its checks"
     )
     run.add_argument(
+        "--counterfactuals",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="one rep: also show the smallest one-metric change that clears each firing rule",
+    )
+    run.add_argument(
         "--out", type=Path, help="population mode: write one row per rep (.csv/.parquet/.json)"
     )
     run.add_argument(
@@ -53,7 +59,13 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         return _batch.handle(args, out)
     data = parse_metrics(read_json(args.file), source=display_name(args.file))
     targets = read_targets(args.targets)
-    result = diagnose(data, rules=args.rules, targets=targets, engine=args.engine)
+    result = diagnose(
+        data,
+        rules=args.rules,
+        targets=targets,
+        engine=args.engine,
+        counterfactuals=args.counterfactuals,
+    )
     traces = trace(data, rules=args.rules, targets=targets) if args.trace else ()
     if args.json:
         document = result.to_dict()
