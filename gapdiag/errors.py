@@ -14,6 +14,8 @@ class Problem:
     where: str
     message: str
     line: int | None = None
+    file: Path | None = None
+    """The file inside a rule pack folder the problem is in (None: the path reported with it)."""
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"

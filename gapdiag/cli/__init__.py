@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from typing import IO
 
 from ..errors import GapdiagError
-from . import diagnose
+from . import diagnose, rules
 from ._io import ExitStatus
 
 __all__ = ["ExitStatus", "main"]
 
-_COMMANDS = (diagnose,)
+_COMMANDS = (diagnose, rules)
 
 
 def _parser() -> argparse.ArgumentParser:
