@@ -210,9 +210,8 @@ def _compare(node: x.Compare, text: str, constants: Facts, *, positive: bool) ->
         if limit is None:  # e.g. a division by zero among the targets: never true
             return []
         return [Box(bounds={left.path: i}) for i in _BOUND[op](limit)]
-    shown = x.source(text, node)
-    names = x.names_in(node)
-    return [Box(opaque=(Opaque(shown if positive else f"not ({shown})", names, test),))]
+    shown = f"{x.source(text, left)} {op} {x.source(text, right)}"
+    return [Box(opaque=(Opaque(shown, x.names_in(node), test),))]
 
 
 def is_constant(node: x.Node) -> bool:

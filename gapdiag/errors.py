@@ -46,7 +46,7 @@ class RuleFileError(GapdiagError, ValueError):
 
 def _located(path: Path, problem: Problem) -> str:
     line = f":{problem.line}" if problem.line is not None else ""
-    return f"{path}{line}: {problem}"
+    return f"{problem.file or path}{line}: {problem}"
 
 
 class ExpressionError(GapdiagError, ValueError):

@@ -326,10 +326,10 @@ class _Builder:
 
 
 def _with_file(file: Path, problem: Problem, root: Path) -> Problem:
-    # RuleFileError prefixes the pack path; name the file inside a pack folder too.
+    # RuleFileError prefixes the pack path; inside a pack folder, the file's path instead.
     if file == root or not root.is_dir():
         return problem
-    return Problem(f"{file.name}: {problem.where}", problem.message, problem.line, file=file)
+    return Problem(problem.where, problem.message, problem.line, file=file)
 
 
 def _label(item: Any, index: int) -> str:

@@ -99,6 +99,19 @@ def verify(book: Rulebook, *, targets: Targets | None = None) -> tuple[Finding, 
     return tuple(sorted(found, key=lambda f: (f.file or "", f.line or 0, rank[f.severity], f.code)))
 
 
+def firing_input(
+    book: Rulebook, rule_id: str, *, targets: Targets | None = None
+) -> dict[str, float | bool] | None:
+    """Raw metrics on which the rule fires, confirmed by evaluation; None if none was found.
+
+    Raises:
+        InvalidArgument: no rule has that id.
+    """
+    book.rule(rule_id)
+    compiled = next(c for c in book.compiled if c.id == rule_id)
+    return _analyse(book, compiled, parse_targets(targets)).witness
+
+
 @dataclass(slots=True)
 class _Rule:
     """One rule as the verifier sees it: boxes, the live ones, and what it found alone."""
@@ -109,6 +122,7 @@ class _Rule:
     live: tuple[Box, ...]  # empty: never fires, or too complex to expand
     seeds: tuple[Assignment, ...]
     findings: list[Finding]
+    witness: Assignment | None = None
 
     @property
     def id(self) -> str:
@@ -144,9 +158,13 @@ def _analyse(book: Rulebook, rule: CompiledRule, targets: Targets) -> _Rule:
     here.live = tuple(b for b in every if not b.empty)
     if not here.live:
         here.findings.append(here.finding("error", "unsatisfiable", _never(every)))
-    elif not any(find_witness(b, [rule.test], targets, seeds=seeds) for b in here.live):
-        message = "no input on which it fires was found, and intervals do not rule one out"
-        here.findings.append(here.finding("info", "undecided", message))
+        return here
+    for box in here.live:
+        here.witness = find_witness(box, [rule.test], targets, seeds=seeds)
+        if here.witness is not None:
+            return here
+    message = "no input on which it fires was found, and intervals do not rule one out"
+    here.findings.append(here.finding("info", "undecided", message))
     return here
 
 

@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from typing import IO
 
 from ..errors import GapdiagError
-from . import diagnose, rules
+from . import diagnose, rules, schema
 from ._io import ExitStatus
 
 __all__ = ["ExitStatus", "main"]
 
-_COMMANDS = (diagnose, rules)
+_COMMANDS = (diagnose, rules, schema)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import IO, Any
 
 from ..coverage import example_cases, population_cases
 from ..diff_report import to_markdown, to_text
-from ..errors import InvalidArgument
+from ..errors import InvalidArgument, InvalidMetrics, Problem
 from ..pack_diff import diff_packs
 from ..population import read_population
 from ..rulebook import load_rules
@@ -52,23 +51,29 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         if not path.exists():
             raise InvalidArgument(f"{path}: no such rule pack folder or file")
     old, new = load_rules(args.old), load_rules(args.new)
-    rejected: list[str] = []
+    rejected: list[Problem] = []
     if args.population is None:
         cases, source = example_cases(old, new), "the packs' examples"
     else:
         population = read_population(args.population)
-        rejected = [f"{args.population}: {p}" for p in population.rejected]
+        rejected = [
+            Problem(f"{args.population}: {p.where}", p.message) for p in population.rejected
+        ]
         cases, source = population_cases(population.reps), str(args.population)
     diff = diff_packs(old, new, cases, source=source, threshold=args.threshold)
     if args.report:
-        args.report.write_text(to_markdown(diff, rejected=rejected), encoding="utf-8")
+        args.report.write_text(
+            to_markdown(diff, rejected=[str(p) for p in rejected]), encoding="utf-8"
+        )
     if args.json:
-        document = {**diff.model_dump(mode="json"), "changed": diff.changed, "rejected": rejected}
+        document = {
+            **diff.model_dump(mode="json"),
+            "changed": diff.changed,
+            "rejected": [str(p) for p in rejected],
+        }
         out.write(json.dumps(document, indent=2) + "\n")
     else:
         out.write(to_text(diff))
-    for line in rejected:
-        print(f"gapdiag: {line}", file=sys.stderr)
-    if rejected:
-        return ExitStatus.BAD_INPUT
+    if rejected:  # reported after the output, so every valid rep is still counted
+        raise InvalidMetrics(rejected)
     return ExitStatus.FINDINGS if args.fail_on_change and diff.changed else ExitStatus.OK

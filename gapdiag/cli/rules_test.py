@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import IO, Any
 
 from ..coverage import Coverage, coverage, example_cases, population_cases
-from ..errors import InvalidArgument
+from ..errors import InvalidArgument, InvalidMetrics, Problem
 from ..examples import run_examples
 from ..population import read_population
 from ..rulebook import load_rules
@@ -31,7 +30,7 @@ def register(actions: Any) -> None:
 
 
 def handle(args: argparse.Namespace, out: IO[str]) -> int:
-    """Run the examples; a failing example exits 1, bad population rows exit 2."""
+    """Run the examples; a failing example exits 1, bad population rows exit 2 (raised)."""
     if args.pack is not None and not args.pack.exists():
         raise InvalidArgument(f"{args.pack}: no such rule pack folder or file")
     book = load_rules(args.pack)
@@ -40,10 +39,12 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     reports: list[Coverage] = []
     if args.coverage:
         reports.append(coverage(book, example_cases(book), source="the examples"))
-    rejected: list[str] = []
+    rejected: list[Problem] = []
     if args.population is not None:
         population = read_population(args.population)
-        rejected = [f"{args.population}: {p}" for p in population.rejected]
+        rejected = [
+            Problem(f"{args.population}: {p.where}", p.message) for p in population.rejected
+        ]
         cases = population_cases(population.reps)
         reports.append(coverage(book, cases, source=str(args.population)))
     if args.json:
@@ -52,7 +53,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
             "failed": len(failed),
             "results": [{**r.model_dump(mode="json"), "name": r.name} for r in results],
             "coverage": [_coverage_json(c) for c in reports],
-            "rejected": rejected,
+            "rejected": [str(p) for p in rejected],
         }
         out.write(json.dumps(document, indent=2) + "\n")
     else:
@@ -63,10 +64,8 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
             )
         out.write(f"{len(results) - len(failed)} passed, {len(failed)} failed\n")
         out.writelines(_coverage_text(c) for c in reports)
-    for line in rejected:
-        print(f"gapdiag: {line}", file=sys.stderr)
-    if rejected:
-        return ExitStatus.BAD_INPUT
+    if rejected:  # reported after the output, so every valid rep is still counted
+        raise InvalidMetrics(rejected)
     return ExitStatus.FINDINGS if failed else ExitStatus.OK
 
 
