@@ -6,6 +6,9 @@ from .diagnosis import (
     Evidence,
     RulebookStamp,
     RuleTrace,
+    TreeLeaf,
+    TreeStep,
+    TreeStop,
     Undetermined,
     Verdict,
 )
@@ -23,10 +26,13 @@ from .explain import explain
 from .gaps import GAPS, Gap, Status
 from .metrics import RepMetrics, Targets
 from .rulebook import Example, Rule, Rulebook, load_rules
+from .tree import DecisionTree, Leaf, Question
+from .walk import walk
 
 __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_api.py
     "BackendUnavailable",
     "Check",
+    "DecisionTree",
     "Diagnosis",
     "Evidence",
     "Example",
@@ -36,7 +42,9 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "GapdiagError",
     "InvalidArgument",
     "InvalidMetrics",
+    "Leaf",
     "Problem",
+    "Question",
     "RepMetrics",
     "Rule",
     "RuleFileError",
@@ -45,10 +53,14 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "RulebookStamp",
     "Status",
     "Targets",
+    "TreeLeaf",
+    "TreeStep",
+    "TreeStop",
     "Undetermined",
     "Verdict",
     "diagnose",
     "explain",
     "load_rules",
     "trace",
+    "walk",
 ]

@@ -10,6 +10,7 @@ from .gaps import GAPS, SUSPECTED_AT, Gap
 from .metrics import RepMetrics
 from .rulebook import CompiledRule, Rulebook
 from .verdicts import combine, status_of
+from .walk import walk
 
 Outcome = bool | None
 _ORDER = {gap: index for index, gap in enumerate(GAPS)}
@@ -38,6 +39,8 @@ def assemble(
     )
     leading = verdicts[0]
     primary = leading.gap if leading.status in ("confirmed", "suspected") else None
+    # The tree is walked by the compiled evaluator whatever the engine: it is not a rule.
+    path, leaf, stop = walk(book.tree, facts) if book.tree is not None else ((), None, None)
     return Diagnosis.trusted(
         {
             "rep_id": rep.rep_id,
@@ -50,6 +53,10 @@ def assemble(
             "undetermined": tuple(undetermined),
             "missing": _missing(book, facts),
             "pip_blocked": any(v.blocks_pip for v in verdicts),
+            "tree_path": path,
+            "tree_leaf": leaf,
+            "tree_stop": stop,
+            "tree_agrees": None if leaf is None else leaf.gap == primary,
         }
     )
 

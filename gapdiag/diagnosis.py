@@ -109,6 +109,35 @@ class RulebookStamp(_Result):
     content_hash: str
 
 
+class TreeStep(_Result):
+    """One question of the decision tree on this rep: what it read and how it was answered."""
+
+    node: str
+    question: str
+    condition: str
+    answer: bool | None = Field(description="True (then), False (else) or None (unknown).")
+    branch: Literal["then", "else", "unknown"] | None = Field(
+        description="The branch taken; None where missing data stopped the walk here."
+    )
+    checks: tuple[Check, ...] = ()
+
+
+class TreeLeaf(_Result):
+    """Where the decision tree's walk ended: a gap (or no gap found) and why."""
+
+    id: str
+    gap: Gap | None = Field(description="The gap this leaf names; None means no gap found.")
+    reason: str
+
+
+class TreeStop(_Result):
+    """A walk that missing data stopped before any leaf: what to collect, what is possible."""
+
+    node: str
+    needs: tuple[str, ...] = Field(description="Absent metrics that would answer the question.")
+    possible: tuple[TreeLeaf, ...] = Field(description="Leaves still reachable from here.")
+
+
 class Diagnosis(_Result):
     """Why one rep is behind: a verdict per gap, the evidence, and what data is missing."""
 
@@ -122,6 +151,19 @@ class Diagnosis(_Result):
     undetermined: tuple[Undetermined, ...] = ()
     missing: tuple[str, ...] = Field(default=(), description="Absent metrics the rules read.")
     pip_blocked: bool = Field(default=False, description="True while a system gap is confirmed.")
+    tree_path: tuple[TreeStep, ...] = Field(
+        default=(), description="The decision tree's questions on this rep, root first."
+    )
+    tree_leaf: TreeLeaf | None = Field(
+        default=None, description="The leaf the walk reached; None if it stopped or no tree."
+    )
+    tree_stop: TreeStop | None = Field(
+        default=None, description="Set when missing data stopped the walk before a leaf."
+    )
+    tree_agrees: bool | None = Field(
+        default=None,
+        description="Whether the tree's leaf names the rules' primary gap; None without a leaf.",
+    )
 
     def verdict(self, gap: Gap) -> Verdict:
         """The verdict on one gap.

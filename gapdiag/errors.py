@@ -14,8 +14,7 @@ class Problem:
     where: str
     message: str
     line: int | None = None
-    file: Path | None = None
-    """The file inside a rule pack folder the problem is in (None: the path reported with it)."""
+    file: str | None = None
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"

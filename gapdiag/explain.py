@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from .diagnosis import Check, Diagnosis, Evidence, Verdict
+from .diagnosis import Check, Diagnosis, Evidence, TreeLeaf, TreeStep, Verdict
 from .errors import InvalidArgument
 from .gaps import CONFIRMED_AT, SUSPECTED_AT
 from .template import format_value
@@ -28,6 +28,7 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
         raise InvalidArgument(f"fmt: {fmt!r} is not one of text, markdown")
     md = fmt == "markdown"
     lines = [_title(diagnosis, md), _headline(diagnosis), ""]
+    lines.extend(_tree(diagnosis, md))
     for verdict in diagnosis.verdicts:
         lines.extend(_verdict(verdict, md))
     if diagnosis.undetermined:
@@ -68,6 +69,48 @@ def _headline(d: Diagnosis) -> str:
     return (
         f"Primary gap: {top.gap} ({top.status}, {top.confidence:.0%}). "
         f"Approach: {_APPROACH[top.gap]}."
+    )
+
+
+def _tree(d: Diagnosis, md: bool) -> list[str]:
+    if not d.tree_path and d.tree_leaf is None:
+        return []
+    out = [_heading("Decision tree", md)]
+    out.extend(f"{n}. {_step(step)}" for n, step in enumerate(d.tree_path, 1))
+    if d.tree_leaf is not None:
+        out.append(f"Ends at {_leaf(d.tree_leaf)}: {d.tree_leaf.reason}")
+        out.append(_agreement(d, d.tree_leaf))
+    elif d.tree_stop is not None:
+        stop = d.tree_stop
+        gaps = list(dict.fromkeys(leaf.gap or "no gap" for leaf in stop.possible))
+        wanted = (
+            f"collect {', '.join(stop.needs)} to go on"
+            if stop.needs
+            else "a value it reads is undefined for this rep (e.g. a division by zero)"
+        )
+        out.append(f"Stopped at {stop.node!r} for lack of data: {_either(gaps)} - {wanted}.")
+        out.append("Still possible: " + ", ".join(_leaf(leaf) for leaf in stop.possible) + ".")
+    out.append("")
+    return out
+
+
+def _step(step: TreeStep) -> str:
+    answer = {True: "yes", False: "no", None: "unknown"}[step.answer]
+    checks = "; ".join(_check(c) for c in step.checks)
+    return f"{step.question} {answer} ({checks})"
+
+
+def _leaf(leaf: TreeLeaf) -> str:
+    return f"{leaf.id} ({leaf.gap or 'no gap'})"
+
+
+def _agreement(d: Diagnosis, leaf: TreeLeaf) -> str:
+    rules = d.primary_gap or "no gap"
+    if d.tree_agrees:
+        return f"The tree and the rules agree: {rules}."
+    return (
+        f"The tree and the rules disagree: the tree says {leaf.gap or 'no gap'}, the rules' "
+        f"primary gap is {rules}. Both are shown; weigh the evidence for each below."
     )
 
 

@@ -1,14 +1,16 @@
 """Rule packs: rule files in YAML, validated, compiled once, and stamped with a content hash.
 
-A pack is a folder holding an optional ``pack.yaml`` (name, version, description) and
-rule files named ``*.rules.yaml``, each a list of rules. Every problem in a pack is
-reported at once, each with file, line and rule id.
+A pack is a folder holding an optional ``pack.yaml`` (name, version, description), rule
+files named ``*.rules.yaml`` (each a list of rules) and at most one decision tree,
+``*.tree.yaml`` (see ``tree``). Every problem in a pack is reported at once, each with
+file, line and rule or node id.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -19,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from . import compiler, expr
 from ._codegen import PackFn, compile_pack
+from ._given import Given
 from ._resources import default_rules_dir
 from ._suggest import did_you_mean
 from ._validation import problems_from
@@ -27,31 +30,23 @@ from .compiler import Facts
 from .derived import inputs_of
 from .errors import ExpressionError, InvalidArgument, Problem, RuleFileError
 from .gaps import Gap
-from .metrics import RepMetrics, Targets
+from .metrics import DEFAULT_TARGETS
+from .reach import unreachable
 from .template import Template, parse_template
+from .tree import TREE_GLOB, DecisionTree, TreeSpec, build
 
 RULE_GLOB = "*.rules.yaml"
 PACK_FILE = "pack.yaml"
-EXAMPLE_REP_ID = "example"
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Example(_Frozen):
+class Example(Given):
     """A rep (partial metrics) and whether the rule fires on it: true, false or unknown."""
 
-    given: RepMetrics
     fires: bool | Literal["unknown"]
-    targets: Targets | None = None
-
-    @field_validator("given", mode="before")
-    @classmethod
-    def _default_rep_id(cls, value: Any) -> Any:
-        if isinstance(value, Mapping) and "rep_id" not in value:
-            return {"rep_id": EXAMPLE_REP_ID, **value}
-        return value
 
 
 class Rule(_Frozen):
@@ -124,6 +119,7 @@ class Rulebook(_Frozen):
     version: str
     content_hash: str
     rules: tuple[Rule, ...]
+    tree: DecisionTree | None = None
     source: str | None = None
     _compiled: tuple[CompiledRule, ...] = PrivateAttr(default=())
     _needs: tuple[str, ...] = PrivateAttr(default=())
@@ -167,8 +163,9 @@ class Rulebook(_Frozen):
         *,
         name: str = "custom",
         version: str = "0",
+        tree: DecisionTree | Mapping[str, Any] | None = None,
     ) -> Rulebook:
-        """Build a pack from rules in memory (tests, notebooks).
+        """Build a pack from rules (and optionally a decision tree) in memory.
 
         Raises:
             RuleFileError: with every problem found, located by rule position.
@@ -178,6 +175,13 @@ class Rulebook(_Frozen):
         raw = json.dumps(items, sort_keys=True, default=repr).encode()
         builder = _Builder()
         builder.add_file(Path("<rules>"), YamlDoc(items, None, raw))
+        if tree is not None:
+            data = (
+                tree.model_dump(mode="json", by_alias=True) if isinstance(tree, BaseModel) else tree
+            )
+            data = {k: v for k, v in data.items() if k != "source"}
+            raw = json.dumps(data, sort_keys=True, default=repr).encode()
+            builder.add_tree(Path("<tree>"), YamlDoc(data, None, raw))
         return builder.finish(PackInfo(name=name, version=version), Path("<rules>"))
 
 
@@ -195,7 +199,8 @@ def load_rules(path: str | Path | None = None) -> Rulebook:
 
 def _fingerprint(path: Path) -> tuple[tuple[str, int, int], ...]:
     """Name, size and modification time of every file a pack reads: edits reload it."""
-    files = [path] if path.is_file() else [*path.glob(RULE_GLOB), path / PACK_FILE]
+    files = [path] if path.is_file() else [*path.glob(RULE_GLOB), *path.glob(TREE_GLOB)]
+    files.append(path / PACK_FILE)
     stats = ((f.resolve(), f.stat()) for f in files if f.is_file())
     return tuple(sorted((str(f), s.st_size, s.st_mtime_ns) for f, s in stats))
 
@@ -221,6 +226,12 @@ def _load(path: Path) -> Rulebook:
     info = _pack_info(path, builder)
     for file in files:
         builder.add_file(file, read_yaml(file))
+    trees = sorted(path.glob(TREE_GLOB)) if path.is_dir() else []
+    for extra in trees[1:]:
+        message = f"a pack holds one decision tree; {trees[0].name} is already one"
+        builder.problems.append((extra, Problem("(file)", message)))
+    if trees:
+        builder.add_tree(trees[0], read_yaml(trees[0]))
     return builder.finish(info, path)
 
 
@@ -256,6 +267,7 @@ class _Builder:
         self.first_seen: dict[str, str] = {}
         self.origins: dict[str, Origin] = {}
         self.hasher = hashlib.sha256()
+        self.tree: DecisionTree | None = None
 
     def digest(self, name: str, raw: bytes) -> None:
         self.hasher.update(name.encode() + b"\0" + raw + b"\0")
@@ -308,6 +320,36 @@ class _Builder:
                 (file, Problem(f"{rule.id}.{error.field}", str(error.cause), line))
             )
 
+    def add_tree(self, file: Path, doc: YamlDoc) -> None:
+        self.digest(file.name, doc.raw)
+        if doc.error is not None:
+            self.problems.append((file, doc.error))
+            return
+        odd = doc.odd_keys(())
+        if odd:
+            self.problems.extend((file, p) for p in odd)
+            return
+        try:
+            spec = TreeSpec.model_validate(doc.data)
+        except ValidationError as error:
+            for problem in _locate(error, TreeSpec, doc, ()):
+                where = _TREE_ITEM.sub(lambda m: _tree_label(doc.data, m), problem.where)
+                self.problems.append((file, Problem(where, problem.message, problem.line)))
+            return
+        tree, errors = build(spec, str(file))
+        for found in errors:
+            self.problems.append(
+                (file, Problem(found.where, found.message, doc.line_of(found.loc)))
+            )
+        if not errors:
+            for leaf_id in unreachable(tree, DEFAULT_TARGETS):
+                index = next(i for i, leaf in enumerate(tree.leaves) if leaf.id == leaf_id)
+                message = "no input reaches this leaf (the conditions on every path to it conflict)"
+                self.problems.append(
+                    (file, Problem(leaf_id, message, doc.line_of(("leaves", index))))
+                )
+            self.tree = tree
+
     def finish(self, info: PackInfo, path: Path) -> Rulebook:
         if self.problems:
             raise RuleFileError(path, (_with_file(f, p, path) for f, p in self.problems))
@@ -316,6 +358,7 @@ class _Builder:
             version=info.version,
             content_hash=self.hasher.hexdigest()[:16],
             rules=tuple(c.rule for c in self.compiled),
+            tree=self.tree,
             source=str(path),
         )
         book._compiled = tuple(self.compiled)
@@ -326,10 +369,22 @@ class _Builder:
 
 
 def _with_file(file: Path, problem: Problem, root: Path) -> Problem:
-    # RuleFileError prefixes the pack path; inside a pack folder, the file's path instead.
+    # Inside a pack folder, a problem is located in its own file (its line is that file's).
     if file == root or not root.is_dir():
         return problem
-    return Problem(problem.where, problem.message, problem.line, file=file)
+    return Problem(problem.where, problem.message, problem.line, str(file))
+
+
+_TREE_ITEM = re.compile(r"^(nodes|leaves)\[(\d+)\]")
+
+
+def _tree_label(data: Any, match: re.Match[str]) -> str:
+    """Name a tree item by its id where it has one: ``leaves[1]`` -> ``lazy``."""
+    items = data.get(match[1]) if isinstance(data, Mapping) else None
+    index = int(match[2])
+    if isinstance(items, list) and index < len(items):
+        return _label(items[index], index).replace("rule[", f"{match[1]}[")
+    return match[0]
 
 
 def _label(item: Any, index: int) -> str:

@@ -103,3 +103,38 @@ def rule_dicts(draw: st.DrawFn, max_rules: int = 6) -> list[dict[str, Any]]:
         }
         for i in range(count)
     ]
+
+
+@st.composite
+def tree_dicts(draw: st.DrawFn, max_depth: int = 3) -> dict[str, Any]:
+    """A random decision tree of threshold questions, in the shape of a tree file."""
+    nodes: list[dict[str, Any]] = []
+    leaves: list[dict[str, Any]] = []
+
+    def grow(depth: int) -> str:
+        if depth >= max_depth or draw(st.integers(0, 3)) == 0:
+            leaf_id = f"leaf-{len(leaves)}"
+            gap = draw(st.sampled_from(["skill", "will", "knowledge", "system", "none"]))
+            leaves.append(
+                {"id": leaf_id, "gap": gap, "reason": "generated", "examples": [{"given": {}}]}
+            )
+            return leaf_id
+        node: dict[str, Any] = {
+            "id": f"node-{len(nodes)}",
+            "question": "generated?",
+            "when": draw(threshold_conditions(max_atoms=2)),
+            "examples": [{"given": {}, "answer": "unknown"}],
+        }
+        nodes.append(node)
+        node["then"] = grow(depth + 1)
+        node["else"] = grow(depth + 1)
+        if draw(st.booleans()):
+            node["unknown"] = grow(depth + 1)
+        return str(node["id"])
+
+    nodes.append({"id": "root", "question": "generated?", "when": draw(threshold_conditions(2))})
+    root = nodes[0]
+    root["examples"] = [{"given": {}, "answer": "unknown"}]
+    root["then"] = grow(1)
+    root["else"] = grow(1)
+    return {"root": "root", "nodes": nodes, "leaves": leaves}

@@ -1,0 +1,28 @@
+"""The part every example shares: a rep given as partial metrics, and optional targets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from .metrics import RepMetrics, Targets
+
+EXAMPLE_REP_ID = "example"
+
+
+class Given(BaseModel):
+    """A rep (partial metrics; rep_id may be left out) and optional target overrides."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    given: RepMetrics
+    targets: Targets | None = None
+
+    @field_validator("given", mode="before")
+    @classmethod
+    def _default_rep_id(cls, value: Any) -> Any:
+        if isinstance(value, Mapping) and "rep_id" not in value:
+            return {"rep_id": EXAMPLE_REP_ID, **value}
+        return value
