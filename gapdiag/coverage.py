@@ -1,19 +1,24 @@
-"""Rule coverage: over a pack's examples or a population, which rules never fired.
+"""Coverage: over a pack's examples or a population, which rules never fired and which
+decision-tree leaves no walk reached.
 
 A rule that no example and no real rep ever fires is either dead weight or untested; the
-count per rule also shows which rules carry the diagnosis and which never speak.
+count per rule also shows which rules carry the diagnosis and which never speak. The same
+holds for the leaves of the pack's tree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ._given import Given
 from .facts import build_facts
-from .metrics import RepMetrics, Targets, parse_targets
+from .metrics import DEFAULT_TARGETS, RepMetrics, Targets
 from .rulebook import Rulebook
+from .walk import leaf_id
 
-Case = tuple[str, RepMetrics, Targets | None]
+LabelledRep = tuple[str, RepMetrics, Targets | None]
 """One rep to run: a label (rep id or ``rule[index]``), the rep, and its targets (None: default)."""
 
 
@@ -24,37 +29,60 @@ class Coverage:
     source: str
     reps: int
     fired: tuple[tuple[str, int], ...]
+    reached: tuple[tuple[str, int], ...] = ()
+    """Per tree leaf, the reps whose walk ended there (empty for a pack without a tree)."""
 
     @property
     def never_fired(self) -> tuple[str, ...]:
         """Ids of rules that fired on none of the reps, in pack order."""
         return tuple(rule for rule, count in self.fired if count == 0)
 
+    @property
+    def never_reached(self) -> tuple[str, ...]:
+        """Ids of tree leaves no rep's walk ended at, in file order."""
+        return tuple(leaf for leaf, count in self.reached if count == 0)
 
-def example_cases(*books: Rulebook) -> tuple[Case, ...]:
-    """Every example rep of the packs, labelled ``rule[index]``, duplicates left out."""
-    seen: dict[str, Case] = {}
+
+def example_reps(*books: Rulebook) -> tuple[LabelledRep, ...]:
+    """Every example rep of the packs (rules and tree), labelled ``owner[index]``, once each."""
+    seen: dict[str, LabelledRep] = {}
     for book in books:
-        for rule in book.rules:
-            for index, example in enumerate(rule.examples):
-                key = example.model_dump_json()
-                seen.setdefault(key, (f"{rule.id}[{index}]", example.given, example.targets))
+        owners: list[tuple[str, Sequence[Given]]] = [(r.id, r.examples) for r in book.rules]
+        if book.tree is not None:
+            owners += [(n.id, n.examples) for n in book.tree.nodes]
+            owners += [(leaf.id, leaf.examples) for leaf in book.tree.leaves]
+        for owner, examples in owners:
+            for index, example in enumerate(examples):
+                key = (
+                    example.given.model_dump_json()
+                    + (example.targets or DEFAULT_TARGETS).model_dump_json()
+                )
+                seen.setdefault(key, (f"{owner}[{index}]", example.given, example.targets))
     return tuple(seen.values())
 
 
-def population_cases(reps: Iterable[RepMetrics]) -> tuple[Case, ...]:
+def population_reps(reps: Iterable[RepMetrics]) -> tuple[LabelledRep, ...]:
     """Reps of a population, labelled by rep id, at the default targets."""
     return tuple((rep.rep_id, rep, None) for rep in reps)
 
 
-def coverage(book: Rulebook, cases: Iterable[Case], *, source: str) -> Coverage:
-    """Count, per rule, the reps it fires on."""
+def coverage(book: Rulebook, cases: Iterable[LabelledRep], *, source: str) -> Coverage:
+    """Count, per rule, the reps it fires on and, per tree leaf, the walks ending there."""
     counts = [0] * len(book.compiled)
+    leaves: Counter[str | None] = Counter()
     total = 0
     for _, rep, targets in cases:
         total += 1
-        facts = build_facts(rep, targets or parse_targets(None))
+        facts = build_facts(rep, targets or DEFAULT_TARGETS)
         for index, outcome in enumerate(book.evaluate(facts)):
             counts[index] += outcome is True
+        if book.tree is not None:
+            leaves[leaf_id(book.tree, facts)] += 1
     ids = (rule.id for rule in book.compiled)
-    return Coverage(source, total, tuple(zip(ids, counts, strict=True)))
+    tree_leaves = book.tree.leaves if book.tree is not None else ()
+    return Coverage(
+        source,
+        total,
+        tuple(zip(ids, counts, strict=True)),
+        tuple((leaf.id, leaves[leaf.id]) for leaf in tree_leaves),
+    )

@@ -27,6 +27,9 @@ def to_text(diff: PackDiff) -> str:
         for s in diff.confidence_shifts[:SHOWN]
     ]
     lines += _more(diff.confidence_shifts, "  ")
+    lines.append(f"tree leaf changed for {len(diff.leaf_changes)} rep(s)")
+    lines += [f"  {c.rep}: {c.old} -> {c.new}" for c in diff.leaf_changes[:SHOWN]]
+    lines += _more(diff.leaf_changes, "  ")
     lines += [f"rule {c.rule}: {c.change} {', '.join(c.fields)}".rstrip() for c in diff.rules]
     lines.append("verdicts changed" if diff.changed else "no verdict changed")
     return "\n".join(lines) + "\n"
@@ -67,6 +70,11 @@ def to_markdown(diff: PackDiff, *, rejected: Sequence[str] = ()) -> str:
             [s.rep, s.gap, f"{s.old:.0%}", f"{s.new:.0%}", f"{s.delta:+.0%}"]
             for s in diff.confidence_shifts
         ],
+    )
+    out += _section(
+        "Reps whose decision-tree leaf changed",
+        ["rep", "old", "new"],
+        [[c.rep, c.old, c.new] for c in diff.leaf_changes],
     )
     out += _section(
         "Rules added, removed or edited",

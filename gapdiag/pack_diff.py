@@ -2,7 +2,8 @@
 
 Every rep is diagnosed under both packs. The diff lists reps whose primary gap changed,
 the from -> to matrix of primary gaps, per-gap confidence shifts at or above a threshold,
-how often each rule fired under each pack, and which rules were added, removed or edited.
+reps whose decision-tree walk ends at another leaf, how often each rule fired under each
+pack, and which rules were added, removed or edited.
 A pack diffed against itself reports no change.
 """
 
@@ -14,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .coverage import Case
+from .coverage import LabelledRep
 from .diagnosis import Diagnosis, RulebookStamp
 from .engine import diagnose
 from .gaps import GAPS
@@ -32,6 +33,14 @@ class _Frozen(BaseModel):
 
 class PrimaryChange(_Frozen):
     """A rep whose primary gap differs between the packs."""
+
+    rep: str
+    old: str
+    new: str
+
+
+class LeafChange(_Frozen):
+    """A rep whose decision-tree walk ends elsewhere (a leaf id, or 'stopped at NODE')."""
 
     rep: str
     old: str
@@ -81,19 +90,20 @@ class PackDiff(_Frozen):
     primary_changes: tuple[PrimaryChange, ...]
     matrix: tuple[tuple[str, str, int], ...] = Field(description="(from, to, reps), every pair.")
     confidence_shifts: tuple[ConfidenceShift, ...]
+    leaf_changes: tuple[LeafChange, ...] = ()
     rules: tuple[RuleChange, ...]
     firing: tuple[FiringChange, ...]
 
     @property
     def changed(self) -> bool:
-        """True when some rep's primary gap or a confidence moved (what --fail-on-change gates)."""
-        return bool(self.primary_changes or self.confidence_shifts)
+        """True when a rep's primary gap, a confidence or a tree leaf moved (--fail-on-change)."""
+        return bool(self.primary_changes or self.confidence_shifts or self.leaf_changes)
 
 
 def diff_packs(
     old: Rulebook,
     new: Rulebook,
-    cases: Iterable[Case],
+    cases: Iterable[LabelledRep],
     *,
     source: str,
     threshold: float = 0.1,
@@ -101,6 +111,7 @@ def diff_packs(
     """Diagnose every case under both packs and collect what moved."""
     primary: list[PrimaryChange] = []
     shifts: list[ConfidenceShift] = []
+    leaves: list[LeafChange] = []
     matrix: Counter[tuple[str, str]] = Counter()
     fired_old: Counter[str] = Counter()
     fired_new: Counter[str] = Counter()
@@ -114,6 +125,9 @@ def diff_packs(
         if pair[0] != pair[1]:
             primary.append(PrimaryChange(rep=label, old=pair[0], new=pair[1]))
         shifts.extend(_shifts(label, before, after, threshold))
+        ends = (_end(before), _end(after))
+        if ends[0] != ends[1]:
+            leaves.append(LeafChange(rep=label, old=ends[0], new=ends[1]))
         fired_old.update(before.fired)
         fired_new.update(after.fired)
     return PackDiff(
@@ -125,6 +139,7 @@ def diff_packs(
         primary_changes=tuple(primary),
         matrix=tuple((a, b, matrix[a, b]) for a in OUTCOMES for b in OUTCOMES),
         confidence_shifts=tuple(shifts),
+        leaf_changes=tuple(leaves),
         rules=rule_changes(old, new),
         firing=_firing(old, new, fired_old, fired_new),
     )
@@ -140,6 +155,15 @@ def _shifts(
         >= threshold
         and now != was
     ]
+
+
+def _end(diagnosis: Diagnosis) -> str:
+    """Where the tree walk ended: a leaf id, 'stopped at NODE', or '-' without a tree."""
+    if diagnosis.tree_leaf is not None:
+        return diagnosis.tree_leaf.id
+    if diagnosis.tree_stop is not None:
+        return f"stopped at {diagnosis.tree_stop.node}"
+    return "-"
 
 
 def rule_changes(old: Rulebook, new: Rulebook) -> tuple[RuleChange, ...]:

@@ -1,13 +1,14 @@
-"""pytest plugin: every example in a ``*.rules.yaml`` file is a test item named after its rule.
+"""pytest plugin: every example in a rule or tree file is a test item named after its owner.
 
 Installed with gapdiag as the ``gapdiag`` entry point of ``pytest11``, so a plain ``pytest``
 in a repository of rule files runs their examples: ``rules/calls.rules.yaml::calls-closed-
-questions[0]``. The folder holding a rule file is loaded as the pack (so ids are checked
-across its files); a pack that does not load is one failing item per file, with every
-problem. A failing example shows expected against got and the rule's trace.
+questions[0]``, and for a decision tree ``rules/diagnosis.tree.yaml::volume[0]`` (a question)
+or ``...::will-low-volume[0]`` (a leaf). The folder holding the file is loaded as the pack
+(so ids are checked across its files); a pack that does not load is one failing item per
+file, with every problem. A failing example shows expected against got and the trace.
 
-Which files: every ``*.rules.yaml`` pytest visits (its ``testpaths`` and ordinary
-recursion). Leave files out with pytest's own means (``collect_ignore`` in a
+Which files: every ``*.rules.yaml`` and ``*.tree.yaml`` pytest visits (its ``testpaths``
+and ordinary recursion). Leave files out with pytest's own means (``collect_ignore`` in a
 ``conftest.py``, ``--ignore``, ``norecursedirs``); turn the plugin off for a project with
 the ini option ``gapdiag_examples = false`` or for one run with ``-p no:gapdiag``.
 """
@@ -21,8 +22,9 @@ from typing import Any
 import pytest
 
 from .errors import RuleFileError
-from .examples import ExampleResult, rule_examples
-from .rulebook import RULE_GLOB, Rulebook, load_rules
+from .examples import ExampleResult, example_cases
+from .rulebook import RULE_GLOB, load_rules
+from .tree import TREE_GLOB
 
 INI_OPTION = "gapdiag_examples"
 
@@ -39,14 +41,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> RuleFile | None:
     """Collect a rule file, unless the project turned the plugin's collection off."""
-    if file_path.match(RULE_GLOB) and parent.config.getini(INI_OPTION):
+    wanted = file_path.match(RULE_GLOB) or file_path.match(TREE_GLOB)
+    if wanted and parent.config.getini(INI_OPTION):
         rule_file: RuleFile = RuleFile.from_parent(parent, path=file_path)
         return rule_file
     return None
 
 
 class RuleFile(pytest.File):
-    """A rule file: one item per example of each rule it defines."""
+    """A rule or tree file: one item per example written in it."""
 
     def collect(self) -> Iterator[pytest.Item]:
         """Load the pack the file belongs to and yield the file's examples."""
@@ -55,25 +58,10 @@ class RuleFile(pytest.File):
         except RuleFileError as error:
             yield PackLoadItem.from_parent(self, name="load", error=error)
             return
-        for compiled in book.compiled:
-            origin = book.origin(compiled.id)
-            if origin is None or origin.file.resolve() != self.path.resolve():
-                continue
-            for index, line in enumerate(origin.example_lines):
-                yield ExampleItem.from_parent(
-                    self,
-                    name=f"{compiled.id}[{index}]",
-                    run=_runner(book, compiled.id, index),
-                    line=line,
-                )
-
-
-def _runner(book: Rulebook, rule_id: str, index: int) -> Callable[[], ExampleResult]:
-    def run() -> ExampleResult:
-        compiled = next(c for c in book.compiled if c.id == rule_id)
-        return list(rule_examples(book, compiled))[index]
-
-    return run
+        here = self.path.resolve()
+        for case in example_cases(book):
+            if case.file is not None and Path(case.file).resolve() == here:
+                yield ExampleItem.from_parent(self, name=case.name, run=case.run, line=case.line)
 
 
 class ExampleFailed(Exception):

@@ -81,3 +81,19 @@ def test_collect_ignore_leaves_broken_fixtures_alone(pytester: pytest.Pytester) 
     pytester.makeconftest('collect_ignore = ["rules"]\n')
     pytester.makepyfile(test_other="def test_ok():\n    assert True\n")
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_shipped_tree_examples_are_items(pytester: pytest.Pytester) -> None:
+    """A tree file's questions and leaves each give one item per example."""
+    from gapdiag._resources import default_rules_dir
+
+    pytester.mkdir("rules")
+    for source in default_rules_dir().glob("*.yaml"):
+        (pytester.path / "rules" / source.name).write_text(source.read_text())
+    result = pytester.runpytest("--collect-only", "-q", "rules/diagnosis.tree.yaml")
+    result.stdout.fnmatch_lines(
+        [
+            "rules/diagnosis.tree.yaml::volume[[]0[]]",
+            "rules/diagnosis.tree.yaml::will-low-volume[[]0[]]",
+        ]
+    )

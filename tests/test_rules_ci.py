@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gapdiag import InvalidArgument, Rulebook, load_rules
-from gapdiag.coverage import coverage, example_cases, population_cases
+from gapdiag.coverage import coverage, example_reps, population_reps
 from gapdiag.diff_report import to_markdown, to_text
 from gapdiag.examples import run_examples
 from gapdiag.pack_diff import diff_packs
@@ -36,8 +36,9 @@ def edited_pack(tmp_path: Path, old: str, new: str, file: str = "calls.rules.yam
 def test_every_shipped_example_passes_with_location() -> None:
     """Each shipped example passes and is located at its own line in its file."""
     results = list(run_examples(load_rules()))
-    assert results
-    assert all(r.passed and r.kind == "rule" for r in results)
+    assert all(r.passed for r in results)
+    assert [r.kind for r in results if r.owner == "volume"] == ["node"] * 4
+    assert {r.kind for r in results} == {"rule", "node", "leaf"}
     first = results[0]
     assert first.name == "activity-low-calls-normal-leads[0]"
     assert first.file is not None
@@ -60,14 +61,33 @@ def test_failing_example_says_expected_got_and_why(tmp_path: Path) -> None:
     assert "because: Only 60%" in failed[0].explanation
 
 
+def test_failing_tree_examples_say_where_the_walk_went(tmp_path: Path) -> None:
+    """A moved tree threshold fails the question's and the leaf's examples with the path."""
+    pack = edited_pack(
+        tmp_path,
+        "when: derived.calls_vs_plan >= 0.8",
+        "when: derived.calls_vs_plan >= 1.2",
+        "diagnosis.tree.yaml",
+    )
+    failed = {r.name: r for r in run_examples(load_rules(pack)) if not r.passed}
+    node = failed["volume[0]"]
+    assert (node.kind, node.expected, node.got) == ("node", "then", "else")
+    assert "derived.calls_vs_plan = 1 >= 1.2 -> false" in node.explanation
+    leaves = [r for r in failed.values() if r.kind == "leaf"]
+    assert leaves
+    assert all("  volume: " in r.explanation for r in leaves)
+
+
 def test_coverage_over_examples_and_population(tmp_path: Path) -> None:
-    """Every shipped rule fires on some example; a one-rep population leaves most unfired."""
+    """Every shipped rule fires and leaf is reached on some example; one rep leaves most out."""
     book = load_rules()
-    over_examples = coverage(book, example_cases(book), source="examples")
-    assert over_examples.never_fired == ()
+    over_examples = coverage(book, example_reps(book), source="examples")
+    assert over_examples.never_fired == over_examples.never_reached == ()
+    assert book.tree is not None
+    assert len(over_examples.reached) == len(book.tree.leaves)
     rep = {"rep_id": "a", "calls": {"talk_ratio": 0.8}}
     reps = read_population(_write(tmp_path / "reps.json", [rep])).reps
-    over_population = coverage(book, population_cases(reps), source="reps")
+    over_population = coverage(book, population_reps(reps), source="reps")
     assert over_population.reps == 1
     assert "calls-rep-talks-too-much" not in over_population.never_fired
     assert len(over_population.never_fired) == len(book.rules) - 1
@@ -127,7 +147,7 @@ def test_diff_of_a_moved_threshold(tmp_path: Path) -> None:
         {"rep_id": "moves", "calls": {"open_question_ratio": 0.6}},
         {"rep_id": "stays", "calls": {"open_question_ratio": 0.9}},
     ]
-    cases = population_cases(read_population(_write(tmp_path / "reps.json", reps)).reps)
+    cases = population_reps(read_population(_write(tmp_path / "reps.json", reps)).reps)
     diff = diff_packs(book, new, cases, source="reps.json")
     assert diff.changed
     assert [(c.rep, c.old, c.new) for c in diff.primary_changes] == [("moves", "none", "skill")]
@@ -157,7 +177,7 @@ def test_diff_lists_added_and_removed_rules() -> None:
     }
     old = Rulebook.from_rules([{**rule, "id": "old-rule"}])
     new = Rulebook.from_rules([{**rule, "id": "new-rule"}])
-    diff = diff_packs(old, new, example_cases(old, new), source="examples")
+    diff = diff_packs(old, new, example_reps(old, new), source="examples")
     assert [(r.rule, r.change) for r in diff.rules] == [
         ("old-rule", "removed"),
         ("new-rule", "added"),
@@ -175,7 +195,7 @@ def test_diff_of_a_pack_against_itself_is_empty(
 ) -> None:
     """Any pack diffed against itself, over any reps, reports no change at all."""
     book = Rulebook.from_rules(rules)
-    cases = [*example_cases(book), *population_cases(_valid(reps))]
+    cases = [*example_reps(book), *population_reps(_valid(reps))]
     diff = diff_packs(book, book, cases, source="generated")
     assert not diff.changed
     assert diff.primary_changes == diff.confidence_shifts == diff.rules == diff.firing == ()
@@ -191,6 +211,28 @@ def _valid(reps: list[Any]) -> list[Any]:
 def test_shipped_pack_against_itself_over_its_examples() -> None:
     """The shipped pack against itself over its own examples: nothing moves."""
     book = load_rules()
-    diff = diff_packs(book, book, example_cases(book), source="examples")
+    diff = diff_packs(book, book, example_reps(book), source="examples")
     assert not diff.changed
-    assert diff.reps == len(example_cases(book)) > 100
+    assert diff.reps == len(example_reps(book)) > 100
+
+
+def test_diff_reports_moved_tree_leaves(tmp_path: Path) -> None:
+    """A tree threshold moved: reps whose walk ends elsewhere are listed, and that is a change."""
+    new = load_rules(
+        edited_pack(
+            tmp_path,
+            "when: derived.calls_vs_plan >= 0.8",
+            "when: derived.calls_vs_plan >= 1.2",
+            "diagnosis.tree.yaml",
+        )
+    )
+    old = load_rules()
+    diff = diff_packs(old, new, example_reps(old), source="examples")
+    assert diff.changed
+    assert diff.rules == ()
+    assert (
+        "activity-calls-at-or-above-plan[0]",
+        "stopped at conversion",
+        "stopped at lead-flow",
+    ) in {(c.rep, c.old, c.new) for c in diff.leaf_changes}
+    assert "### Reps whose decision-tree leaf changed" in to_markdown(diff)

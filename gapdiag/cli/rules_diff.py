@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import IO, Any
 
-from ..coverage import example_cases, population_cases
+from ..coverage import example_reps, population_reps
 from ..diff_report import to_markdown, to_text
 from ..errors import InvalidArgument, InvalidMetrics, Problem
 from ..pack_diff import diff_packs
@@ -53,13 +53,13 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     old, new = load_rules(args.old), load_rules(args.new)
     rejected: list[Problem] = []
     if args.population is None:
-        cases, source = example_cases(old, new), "the packs' examples"
+        cases, source = example_reps(old, new), "the packs' examples"
     else:
         population = read_population(args.population)
         rejected = [
             Problem(f"{args.population}: {p.where}", p.message) for p in population.rejected
         ]
-        cases, source = population_cases(population.reps), str(args.population)
+        cases, source = population_reps(population.reps), str(args.population)
     diff = diff_packs(old, new, cases, source=source, threshold=args.threshold)
     if args.report:
         args.report.write_text(

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import IO, Any
 
-from ..coverage import Coverage, coverage, example_cases, population_cases
+from ..coverage import Coverage, coverage, example_reps, population_reps
 from ..errors import InvalidArgument, InvalidMetrics, Problem
 from ..examples import run_examples
 from ..population import read_population
@@ -21,9 +21,11 @@ def register(actions: Any) -> None:
     run.add_argument(
         "pack", nargs="?", type=Path, help="pack folder or rule file (default: shipped)"
     )
-    run.add_argument("--coverage", action="store_true", help="list rules no example fires")
     run.add_argument(
-        "--population", type=Path, help="also list rules no rep of this .csv/.json/.jsonl fires"
+        "--coverage", action="store_true", help="list rules no example fires, leaves none reaches"
+    )
+    run.add_argument(
+        "--population", type=Path, help="the same over the reps of a .csv, .json or .jsonl file"
     )
     run.add_argument("--json", action="store_true", help="print the results as JSON")
     run.set_defaults(handler=handle)
@@ -38,14 +40,14 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     failed = [r for r in results if not r.passed]
     reports: list[Coverage] = []
     if args.coverage:
-        reports.append(coverage(book, example_cases(book), source="the examples"))
+        reports.append(coverage(book, example_reps(book), source="the examples"))
     rejected: list[Problem] = []
     if args.population is not None:
         population = read_population(args.population)
         rejected = [
             Problem(f"{args.population}: {p.where}", p.message) for p in population.rejected
         ]
-        cases = population_cases(population.reps)
+        cases = population_reps(population.reps)
         reports.append(coverage(book, cases, source=str(args.population)))
     if args.json:
         document = {
@@ -79,6 +81,8 @@ def _coverage_json(report: Coverage) -> dict[str, Any]:
         "reps": report.reps,
         "fired": dict(report.fired),
         "never_fired": list(report.never_fired),
+        "reached": dict(report.reached),
+        "never_reached": list(report.never_reached),
     }
 
 
@@ -88,5 +92,9 @@ def _coverage_text(report: Coverage) -> str:
         f"coverage over {report.reps} rep(s) of {report.source}: "
         f"{rules - len(report.never_fired)} of {rules} rules fired"
     )
+    if report.reached:
+        leaves = len(report.reached)
+        head += f"; {leaves - len(report.never_reached)} of {leaves} tree leaves reached"
     never = "".join(f"  never fired: {rule}\n" for rule in report.never_fired)
+    never += "".join(f"  never reached: {leaf}\n" for leaf in report.never_reached)
     return f"{head}\n{never}"
