@@ -22,11 +22,14 @@ from .errors import (
     Problem,
     RuleFileError,
 )
+from .examples import ExampleResult, run_examples
 from .explain import explain
 from .gaps import GAPS, Gap, Status
 from .metrics import RepMetrics, Targets
+from .pack_diff import PackDiff, diff_packs
 from .rulebook import Example, Rule, Rulebook, load_rules
 from .tree import DecisionTree, Leaf, Question
+from .verify import Finding, check_pack, verify_pack
 from .walk import walk
 
 __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_api.py
@@ -36,13 +39,16 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "Diagnosis",
     "Evidence",
     "Example",
+    "ExampleResult",
     "ExpressionError",
+    "Finding",
     "GAPS",
     "Gap",
     "GapdiagError",
     "InvalidArgument",
     "InvalidMetrics",
     "Leaf",
+    "PackDiff",
     "Problem",
     "Question",
     "RepMetrics",
@@ -58,9 +64,13 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "TreeStop",
     "Undetermined",
     "Verdict",
+    "check_pack",
     "diagnose",
+    "diff_packs",
     "explain",
     "load_rules",
+    "run_examples",
     "trace",
+    "verify_pack",
     "walk",
 ]

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from ._boxes import Box, Interval, valid_range
 from .compiler import BoolFn
 from .derived import derive, inputs_of
-from .errors import InvalidMetrics
 from .facts import build_facts
 from .metrics import METRICS, RepMetrics, Targets
 from .rows import nest
@@ -70,19 +69,13 @@ def find_witness(
 
 def confirms(values: Assignment, tests: Sequence[BoolFn], targets: Targets) -> bool:
     """True when every test is true on the rep these raw values describe."""
-    rep = as_rep(values)
-    if rep is None:
-        return False
-    facts = build_facts(rep, targets)
+    facts = build_facts(as_rep(values), targets)
     return all(test(facts) is True for test in tests)
 
 
-def as_rep(values: Mapping[str, float | bool]) -> RepMetrics | None:
-    """The validated rep for flat raw values, or None when they break the input contract."""
-    try:
-        return RepMetrics.model_validate({"rep_id": "witness", **nest(values)})
-    except InvalidMetrics:
-        return None
+def as_rep(values: Mapping[str, float | bool]) -> RepMetrics:
+    """The validated rep for flat raw values (every value the search makes is in range)."""
+    return RepMetrics.model_validate({"rep_id": "witness", **nest(values)})
 
 
 def _tidied(values: Assignment, tests: Sequence[BoolFn], targets: Targets) -> Assignment:
@@ -107,10 +100,8 @@ def _raw_inputs(box: Box) -> tuple[str, ...]:
 def _start(box: Box, raw: Sequence[str], rng: random.Random | None) -> Assignment:
     values: Assignment = {}
     for name in raw:
-        if name in box.flags:
+        if name in box.flags:  # flags are read only as conditions, never inside comparisons
             values[name] = box.flags[name]
-        elif METRICS[name].is_bool:
-            values[name] = rng.random() < 0.5 if rng else True
         elif name in box.bounds:
             span = box.effective(name)
             values[name] = (
@@ -139,9 +130,7 @@ def pick(bound: Interval, valid: Interval) -> float:
     An open-ended bound is read as reaching as far again past its finite end (``x > 150``
     gives 150 to 300), so the value stays close to the threshold a rule writes.
     """
-    low, high = bound.floor, bound.ceiling
-    if math.isinf(low) and math.isinf(high):
-        low, high = valid.floor, valid.ceiling
+    low, high = bound.floor, bound.ceiling  # a comparison with a number: one end is finite
     if math.isinf(high):
         high = low + max(1.0, abs(low))
     elif math.isinf(low):

@@ -70,7 +70,9 @@ class Finding(BaseModel):
         return f"{self.file}:{self.line}" if self.line is not None else self.file
 
 
-def check(path: str | Path | None = None, *, targets: Targets | None = None) -> tuple[Finding, ...]:
+def check_pack(
+    path: str | Path | None = None, *, targets: Targets | None = None
+) -> tuple[Finding, ...]:
     """Load a pack and verify it; load problems come back as ``load`` errors, not raised."""
     try:
         book = load_rules(path)
@@ -85,10 +87,10 @@ def check(path: str | Path | None = None, *, targets: Targets | None = None) -> 
             )
             for p in error.problems
         )
-    return verify(book, targets=targets)
+    return verify_pack(book, targets=targets)
 
 
-def verify(book: Rulebook, *, targets: Targets | None = None) -> tuple[Finding, ...]:
+def verify_pack(book: Rulebook, *, targets: Targets | None = None) -> tuple[Finding, ...]:
     """Every finding on a loaded pack, ordered by file, line and severity."""
     chosen = parse_targets(targets)
     rules = [_analyse(book, c, chosen) for c in book.compiled]

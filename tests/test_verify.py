@@ -9,10 +9,11 @@ import pytest
 
 from gapdiag import Rulebook, load_rules
 from gapdiag._boxes import Interval, TooComplex, boxes
+from gapdiag._witness import as_rep
 from gapdiag.expr import parse
-from gapdiag.facts import target_facts
+from gapdiag.facts import build_facts, target_facts
 from gapdiag.metrics import Targets
-from gapdiag.verify import Finding, check, firing_input, verify
+from gapdiag.verify import Finding, check_pack, firing_input, verify_pack
 
 DATA = Path(__file__).parent / "data" / "verify"
 CODES = ("unsatisfiable", "out-of-range", "subsumed", "overlap")
@@ -39,20 +40,20 @@ def test_finding_is_reported_at_its_line(code: str) -> None:
     path = DATA / f"{code}.rules.yaml"
     match = re.fullmatch(r"# expect: (\S+) at line (\d+)", path.read_text().splitlines()[0])
     assert match is not None
-    found = [f for f in check(path) if f.code == code]
+    found = [f for f in check_pack(path) if f.code == code]
     assert [(f.file, f.line) for f in found] == [(str(path), int(match.group(2)))]
 
 
 @pytest.mark.parametrize("code", CODES)
 def test_clean_twin_has_no_finding(code: str) -> None:
     """The clean twin of each pack (the defect fixed) yields no finding at all."""
-    assert check(DATA / f"{code}-clean.rules.yaml") == ()
+    assert check_pack(DATA / f"{code}-clean.rules.yaml") == ()
 
 
 def test_load_problems_are_findings_with_file_and_line() -> None:
     """A pack that does not load reports its problems as errors with file and line."""
     bad = Path(__file__).parent / "data" / "bad_rules" / "unknown-metric.rules.yaml"
-    (finding,) = check(bad)
+    (finding,) = check_pack(bad)
     assert finding.code == "load"
     assert finding.severity == "error"
     assert finding.line == 6
@@ -61,7 +62,7 @@ def test_load_problems_are_findings_with_file_and_line() -> None:
 
 def test_overlap_names_region_and_a_witness_on_which_both_fire() -> None:
     """The overlap finding gives the shared band of lead flow and a rep firing both rules."""
-    (finding,) = check(DATA / "overlap.rules.yaml")
+    (finding,) = check_pack(DATA / "overlap.rules.yaml")
     assert finding.region == (
         "activity.calls_per_day < 20 and 0.6 <= territory.lead_volume_vs_team <= 0.7"
     )
@@ -73,17 +74,12 @@ def test_overlap_names_region_and_a_witness_on_which_both_fire() -> None:
 
 
 def _facts(flat: dict[str, float | bool]) -> dict[str, object]:
-    from gapdiag._witness import as_rep
-    from gapdiag.facts import build_facts
-
-    rep = as_rep(flat)
-    assert rep is not None
-    return dict(build_facts(rep, Targets()))
+    return dict(build_facts(as_rep(flat), Targets()))
 
 
 def test_shipped_pack_has_no_errors() -> None:
     """The shipped pack verifies without errors; warnings and notes are listed in docs."""
-    findings = check()
+    findings = check_pack()
     assert [f for f in findings if f.severity == "error"] == []
     assert "undecided" not in _codes(findings)
 
@@ -98,7 +94,7 @@ def test_unsatisfiable_through_valid_range_and_flags() -> None:
             _rule("never-ne", "not (calls.talk_ratio != 0.4) and calls.talk_ratio > 0.5"),
         ]
     )
-    found = {f.rule: f.message for f in verify(book) if f.code == "unsatisfiable"}
+    found = {f.rule: f.message for f in verify_pack(book) if f.code == "unsatisfiable"}
     assert set(found) == {"above-one", "flag-both", "constant", "never-ne"}
     assert "is a fraction in [0, 1]" in found["above-one"]
     assert "contradicts itself" in found["flag-both"]
@@ -114,7 +110,7 @@ def test_arithmetic_between_metrics_is_searched_not_guessed() -> None:
     )
     assert firing_input(book, "ratio") is not None
     assert firing_input(book, "impossible") is None
-    (finding,) = verify(book)
+    (finding,) = verify_pack(book)
     assert (finding.rule, finding.code, finding.severity) == ("impossible", "undecided", "info")
 
 
@@ -128,6 +124,15 @@ def test_derived_bounds_are_solved_through_raw_inputs() -> None:
     assert book.compiled[0].test(_facts(found)) is True
 
 
+def test_narrow_derived_band_is_hit_by_bisection() -> None:
+    """A band on a derived quantity too narrow for a grid is reached by bisecting an input."""
+    when = "derived.pipeline_shortfall > 12345.6 and derived.pipeline_shortfall < 12345.7"
+    book = Rulebook.from_rules([_rule("band", when)])
+    found = firing_input(book, "band")
+    assert found is not None
+    assert book.compiled[0].test(_facts(found)) is True
+
+
 def test_targets_move_thresholds() -> None:
     """Thresholds written as targets are read at the targets given."""
     book = Rulebook.from_rules(
@@ -138,8 +143,8 @@ def test_targets_move_thresholds() -> None:
             )
         ]
     )
-    assert _codes(verify(book)) == ["unsatisfiable"]
-    assert verify(book, targets=Targets(calls_per_day=20)) == ()
+    assert _codes(verify_pack(book)) == ["unsatisfiable"]
+    assert verify_pack(book, targets=Targets(calls_per_day=20)) == ()
 
 
 def test_subsumption_kinds() -> None:
@@ -152,7 +157,7 @@ def test_subsumption_kinds() -> None:
             _rule("d", "ownership.commitment_score < 5 and knowledge.certified"),
         ]
     )
-    found = {(f.rule, f.other): (f.code, f.message) for f in verify(book)}
+    found = {(f.rule, f.other): (f.code, f.message) for f in verify_pack(book)}
     assert found[("b", "a")][0] == "subsumed"
     assert "exactly the inputs" in found[("b", "a")][1]
     assert "opposite certainty" in found[("c", "a")][1]
@@ -168,7 +173,7 @@ def test_rules_on_different_inputs_do_not_overlap() -> None:
             _rule("knowledge", "knowledge.product_quiz_score < 0.8", gap="knowledge"),
         ]
     )
-    assert verify(book) == ()
+    assert verify_pack(book) == ()
 
 
 def test_too_many_alternatives_are_left_undecided() -> None:
@@ -177,7 +182,7 @@ def test_too_many_alternatives_are_left_undecided() -> None:
         f"(calls.talk_ratio < 0.{i} or calls.rubric_score > {i % 4 + 1})" for i in range(1, 10)
     ]
     book = Rulebook.from_rules([_rule("huge", " and ".join(parts), gap="skill")])
-    (finding,) = verify(book)
+    (finding,) = verify_pack(book)
     assert finding.code == "undecided"
     assert "not analysed" in finding.message
     with pytest.raises(TooComplex):

@@ -14,7 +14,7 @@ from gapdiag._witness import as_rep
 from gapdiag.facts import build_facts
 from gapdiag.metrics import METRICS, Targets
 from gapdiag.rows import nest
-from gapdiag.verify import firing_input, verify
+from gapdiag.verify import firing_input, verify_pack
 
 from .strategies import threshold_conditions, value_of
 
@@ -75,7 +75,7 @@ def test_unsatisfiable_exactly_when_nothing_fires(when: str, data: st.DataObject
     """Unsatisfiable is reported iff no witness exists; a witness fires, nothing sampled does."""
     book = Rulebook.from_rules([_rule("r", when, "will")])
     sample = data.draw(_sample(book))
-    codes = {f.code for f in verify(book)} - {"out-of-range"}
+    codes = {f.code for f in verify_pack(book)} - {"out-of-range"}
     witness = firing_input(book, "r")
     assert "undecided" not in codes  # threshold rules are always decided
     if "unsatisfiable" in codes:
@@ -83,9 +83,7 @@ def test_unsatisfiable_exactly_when_nothing_fires(when: str, data: st.DataObject
         assert all(_fires(book, rep)[0] is not True for rep in sample)
     else:
         assert witness is not None
-        rep = as_rep(witness)
-        assert rep is not None
-        assert _fires(book, rep) == (True,)
+        assert _fires(book, as_rep(witness)) == (True,)
 
 
 @given(
@@ -100,14 +98,12 @@ def test_overlap_comes_with_a_witness_and_absence_is_true(
     """A reported overlap has a rep firing both; with none reported, no sampled rep fires both."""
     book = Rulebook.from_rules([_rule("a", first, gaps[0]), _rule("b", second, gaps[1])])
     sample = data.draw(_sample(book))
-    findings = verify(book)
+    findings = verify_pack(book)
     overlaps = [f for f in findings if f.code == "overlap"]
     assert "undecided" not in {f.code for f in findings}
     for finding in overlaps:
         assert finding.witness is not None
-        rep = as_rep(finding.witness)
-        assert rep is not None
-        assert _fires(book, rep) == (True, True)
+        assert _fires(book, as_rep(finding.witness)) == (True, True)
     shared = set(book.compiled[0].needs) & set(book.compiled[1].needs)
     if not overlaps and shared:
         assert all(_fires(book, rep) != (True, True) for rep in sample)
@@ -120,7 +116,7 @@ def test_subsumption_holds_on_every_sampled_rep(
     """When a rule is reported inside another of its gap, it never fires without that one."""
     book = Rulebook.from_rules([_rule("a", first, "skill"), _rule("b", second, "skill")])
     sample = data.draw(_sample(book))
-    for finding in verify(book):
+    for finding in verify_pack(book):
         if finding.code in ("subsumed", "specializes"):
             inner = 0 if finding.rule == "a" else 1
             for rep in sample:

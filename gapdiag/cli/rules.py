@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import InvalidArgument
-from ..verify import Finding, check
+from ..verify import Finding, check_pack
 from . import rules_diff, rules_test
 from ._io import ExitStatus, read_targets
 
@@ -40,7 +40,7 @@ def require_pack(path: Path | None) -> None:
 def handle_check(args: argparse.Namespace, out: IO[str]) -> int:
     """Verify the pack and print the findings; errors (and warnings with --strict) fail."""
     require_pack(args.pack)
-    findings = check(args.pack, targets=read_targets(args.targets))
+    findings = check_pack(args.pack, targets=read_targets(args.targets))
     counts = {s: sum(f.severity == s for f in findings) for s in _LABEL}
     if args.json:
         document = {
