@@ -53,6 +53,7 @@ def assemble(
             "undetermined": tuple(undetermined),
             "missing": _missing(book, facts),
             "pip_blocked": any(v.blocks_pip for v in verdicts),
+            "counterfactuals": (),
             "tree_path": path,
             "tree_leaf": leaf,
             "tree_stop": stop,

@@ -109,6 +109,22 @@ class RulebookStamp(_Result):
     content_hash: str
 
 
+class Counterfactual(_Result):
+    """The smallest change in one metric that stops one firing rule, verified by re-diagnosing."""
+
+    rule: str
+    gap: Gap
+    metric: str
+    observed: float | bool = Field(description="The metric's value in this diagnosis.")
+    value: float | bool = Field(description="A value at which the rule no longer fires.")
+    boundary: float | bool = Field(
+        description="Where the rule stops firing: `value` itself, or (strict) the edge just past."
+    )
+    strict: bool = Field(description="True when the rule still fires at the boundary itself.")
+    confidence_after: float = Field(ge=0.0, le=1.0, description="The gap's confidence after.")
+    status_after: Status
+
+
 class TreeStep(_Result):
     """One question of the decision tree on this rep: what it read and how it was answered."""
 
@@ -151,6 +167,11 @@ class Diagnosis(_Result):
     undetermined: tuple[Undetermined, ...] = ()
     missing: tuple[str, ...] = Field(default=(), description="Absent metrics the rules read.")
     pip_blocked: bool = Field(default=False, description="True while a system gap is confirmed.")
+    counterfactuals: tuple[Counterfactual, ...] = Field(
+        default=(),
+        description="Per firing rule of a confirmed or suspected gap, the smallest change in "
+        "one metric that stops it (filled by diagnose(..., counterfactuals=True)).",
+    )
     tree_path: tuple[TreeStep, ...] = Field(
         default=(), description="The decision tree's questions on this rep, root first."
     )
@@ -201,3 +222,13 @@ class Diagnosis(_Result):
         from .explain import explain
 
         return explain(self, fmt=fmt)
+
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: confidence bars, evidence table, tree path."""
+        from .display import to_html
+
+        return to_html(self)
+
+    def _repr_markdown_(self) -> str:
+        """Markdown display in notebooks and Markdown renderers."""
+        return self.explain(fmt="markdown")

@@ -13,6 +13,7 @@ from typing import Any
 
 from .assemble import Outcome, assemble
 from .compiler import Facts
+from .counterfactual import find_counterfactuals
 from .diagnosis import Check, Diagnosis, Engine, RuleTrace
 from .errors import InvalidArgument
 from .facts import build_facts
@@ -29,6 +30,7 @@ def diagnose(
     rules: RulesArg = None,
     targets: Targets | Mapping[str, Any] | None = None,
     engine: Engine = "compiled",
+    counterfactuals: bool = False,
 ) -> Diagnosis:
     """Diagnose one rep for one period.
 
@@ -37,6 +39,9 @@ def diagnose(
         rules: a Rulebook, a pack folder or rule file, or None for the default pack.
         targets: overrides of the default targets (a Targets or a mapping).
         engine: "compiled" (default, the source of truth) or "durable" (durable-rules).
+        counterfactuals: also find, for each firing rule of a confirmed or suspected gap,
+            the smallest change in one metric that stops it (costs a few re-diagnoses,
+            always with the compiled evaluator).
 
     Raises:
         InvalidMetrics: the metrics or targets break the input contract.
@@ -47,8 +52,13 @@ def diagnose(
         raise InvalidArgument(f"engine: {engine!r} is not one of {', '.join(ENGINES)}")
     rep = parse_metrics(metrics)
     book = resolve_rules(rules)
-    facts = build_facts(rep, parse_targets(targets))
-    return assemble(rep, book, facts, outcomes(book, facts, engine), engine)
+    wanted = parse_targets(targets)
+    facts = build_facts(rep, wanted)
+    result = assemble(rep, book, facts, outcomes(book, facts, engine), engine)
+    if not counterfactuals:
+        return result
+    found = find_counterfactuals(rep, book, wanted, result)
+    return result.model_copy(update={"counterfactuals": found})
 
 
 def trace(

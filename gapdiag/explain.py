@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from .diagnosis import Check, Diagnosis, Evidence, TreeLeaf, TreeStep, Verdict
+from .diagnosis import Check, Counterfactual, Diagnosis, Evidence, TreeLeaf, TreeStep, Verdict
 from .errors import InvalidArgument
 from .gaps import CONFIRMED_AT, SUSPECTED_AT
-from .template import format_value
+from .metrics import METRICS
+from .template import format_for, format_value
 
 _APPROACH = {
     "skill": "practice and feedback: role-play drills and call reviews against a rubric",
@@ -27,10 +28,14 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
     if fmt not in ("text", "markdown"):
         raise InvalidArgument(f"fmt: {fmt!r} is not one of text, markdown")
     md = fmt == "markdown"
-    lines = [_title(diagnosis, md), _headline(diagnosis), ""]
+    lines = [_title(diagnosis, md), headline(diagnosis), ""]
     lines.extend(_tree(diagnosis, md))
     for verdict in diagnosis.verdicts:
         lines.extend(_verdict(verdict, md))
+    if diagnosis.counterfactuals:
+        lines.append(_heading("What would clear it: the smallest change in one metric", md))
+        lines.extend(_counterfactuals(diagnosis.counterfactuals))
+        lines.append("")
     if diagnosis.undetermined:
         lines.append(_heading("Still open: data that would decide more rules", md))
         lines.extend(
@@ -59,7 +64,8 @@ def _title(d: Diagnosis, md: bool) -> str:
     return f"# {text}" if md else text
 
 
-def _headline(d: Diagnosis) -> str:
+def headline(d: Diagnosis) -> str:
+    """One sentence: the primary gap and its approach, or why there is none yet."""
     if d.primary_gap is None:
         open_ = [v.gap for v in d.verdicts if v.status == "unknown"]
         if open_:
@@ -148,3 +154,28 @@ def _check(c: Check) -> str:
     seen = format_value(c.observed_value, "num")
     limit = format_value(c.threshold_value, "num")
     return f"{c.observed} {seen} {c.op} {limit}"
+
+
+def _counterfactuals(found: Sequence[Counterfactual]) -> list[str]:
+    by_rule: dict[str, list[Counterfactual]] = {}
+    for change in found:
+        by_rule.setdefault(change.rule, []).append(change)
+    return [
+        f"- {rule} ({changes[0].gap}) stops firing with {'; or '.join(map(change_text, changes))}"
+        for rule, changes in by_rule.items()
+    ]
+
+
+def change_text(change: Counterfactual) -> str:
+    """One counterfactual in words: 'activity.calls_per_day from 12 to 20 (will 60% -> 0%)'."""
+    fmt = format_for(METRICS[change.metric])
+    before = format_value(change.observed, fmt)
+    if change.strict and not isinstance(change.boundary, bool):
+        side = "above" if change.value > change.boundary else "below"
+        after = f"{side} {format_value(change.boundary, fmt)}"
+    else:
+        after = format_value(change.boundary, fmt)
+    return (
+        f"{change.metric} from {before} to {after} "
+        f"({change.gap} then {change.status_after}, {change.confidence_after:.0%})"
+    )

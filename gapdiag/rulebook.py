@@ -30,6 +30,7 @@ from .compiler import Facts
 from .derived import inputs_of
 from .errors import ExpressionError, InvalidArgument, Problem, RuleFileError
 from .gaps import Gap
+from .interventions import INTERVENTIONS_FILE, load_interventions
 from .metrics import DEFAULT_TARGETS
 from .reach import unreachable
 from .template import Template, parse_template
@@ -58,6 +59,7 @@ class Rule(_Frozen):
     when: str = Field(min_length=1)
     because: str = Field(min_length=1)
     intervention: str | None = None
+    drill: str | None = Field(None, description="Id of a drill in the pack's interventions.yaml.")
     examples: tuple[Example, ...] = Field(min_length=1)
 
     @field_validator("certainty")
@@ -201,6 +203,8 @@ def _fingerprint(path: Path) -> tuple[tuple[str, int, int], ...]:
     """Name, size and modification time of every file a pack reads: edits reload it."""
     files = [path] if path.is_file() else [*path.glob(RULE_GLOB), *path.glob(TREE_GLOB)]
     files.append(path / PACK_FILE)
+    if path.is_dir():
+        files.append(path / INTERVENTIONS_FILE)
     stats = ((f.resolve(), f.stat()) for f in files if f.is_file())
     return tuple(sorted((str(f), s.st_size, s.st_mtime_ns) for f, s in stats))
 
@@ -266,6 +270,8 @@ class _Builder:
         self.compiled: list[CompiledRule] = []
         self.first_seen: dict[str, str] = {}
         self.origins: dict[str, Origin] = {}
+        # (file, rule id, line, drill id) of every `drill:` reference, checked in finish.
+        self.drills: list[tuple[Path, str, int | None, str]] = []
         self.hasher = hashlib.sha256()
         self.tree: DecisionTree | None = None
 
@@ -312,6 +318,8 @@ class _Builder:
             doc.line_of((index, "when")),
             tuple(doc.line_of((index, "examples", i)) for i in range(len(rule.examples))),
         )
+        if rule.drill is not None:
+            self.drills.append((file, rule.id, doc.line_of((index, "drill")), rule.drill))
         try:
             self.compiled.append(_compile_rule(rule))
         except _FieldError as error:
@@ -319,6 +327,20 @@ class _Builder:
             self.problems.append(
                 (file, Problem(f"{rule.id}.{error.field}", str(error.cause), line))
             )
+
+    def check_drills(self, pack: Path | None) -> None:
+        """Every `drill:` must name a drill in the pack's interventions (or the shipped ones)."""
+        if not self.drills:
+            return
+        try:
+            known = [d.id for d in load_interventions(pack).drills]
+        except RuleFileError as error:
+            self.problems.extend((error.path, p) for p in error.problems)
+            return
+        for file, rule_id, line, drill in self.drills:
+            if drill not in known:
+                message = f"unknown drill {drill!r}{did_you_mean(drill, known)}"
+                self.problems.append((file, Problem(f"{rule_id}.drill", message, line)))
 
     def add_tree(self, file: Path, doc: YamlDoc) -> None:
         self.digest(file.name, doc.raw)
@@ -351,6 +373,7 @@ class _Builder:
             self.tree = tree
 
     def finish(self, info: PackInfo, path: Path) -> Rulebook:
+        self.check_drills(path if path.is_dir() else None)
         if self.problems:
             raise RuleFileError(path, (_with_file(f, p, path) for f, p in self.problems))
         book = Rulebook(

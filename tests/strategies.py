@@ -105,6 +105,25 @@ def rule_dicts(draw: st.DrawFn, max_rules: int = 6) -> list[dict[str, Any]]:
     ]
 
 
+def _dense_group(name: str) -> st.SearchStrategy[dict[str, Any]]:
+    fields = {
+        f: st.one_of(value_of(METRICS[f"{name}.{f}"]), st.none()) for f in GROUPS[name].model_fields
+    }
+    return st.fixed_dictionaries(fields).map(
+        lambda group: {k: v for k, v in group.items() if v is not None}
+    )
+
+
+_DENSE = st.fixed_dictionaries({name: _dense_group(name) for name in GROUPS}).map(
+    lambda groups: {"rep_id": "rep", **groups}
+)
+
+
+def dense_rep_dicts() -> st.SearchStrategy[dict[str, Any]]:
+    """A rep with every group present and most fields set (weekly histories need trends)."""
+    return _DENSE
+
+
 @st.composite
 def tree_dicts(draw: st.DrawFn, max_depth: int = 3) -> dict[str, Any]:
     """A random decision tree of threshold questions, in the shape of a tree file."""

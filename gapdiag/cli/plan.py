@@ -1,0 +1,86 @@
+"""`gapdiag plan`: a rep's coaching plan as text, Markdown or JSON, and optionally an .ics file."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import IO, Any
+
+from ..cadence import to_ics
+from ..errors import InvalidMetrics
+from ..history import RepHistory, read_history_csv
+from ..metrics import parse_metrics
+from ..plan import plan
+from ..scorecard import Scorecard
+from ._io import ExitStatus, InputFileError, display_name, read_json, read_targets
+
+
+def register(commands: Any) -> None:
+    """Add the `plan` subcommand."""
+    run = commands.add_parser("plan", help="coaching plan for one rep from a JSON file")
+    run.add_argument("file", help="rep metrics as JSON, or '-' for standard input")
+    run.add_argument("--history", type=Path, help="weekly history CSV (dotted metric columns)")
+    run.add_argument(
+        "--start",
+        type=_date,
+        help="first day of coaching, YYYY-MM-DD (default: the Monday after the history's "
+        "last week, else the next Monday from today)",
+    )
+    run.add_argument("--ics", type=Path, help="also write the sessions to this .ics file")
+    run.add_argument(
+        "--format", choices=("text", "markdown", "json"), default="text", help="output format"
+    )
+    run.add_argument("--scorecard", type=Path, help="JSON of rep vs manager ratings (1-5)")
+    run.add_argument("--rules", type=Path, help="rule pack folder or file (default: shipped)")
+    run.add_argument("--targets", type=Path, help="JSON file of target overrides")
+    run.add_argument("--weeks", type=int, default=13, help="weeks of sessions (default 13)")
+    run.set_defaults(handler=handle)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def handle(args: argparse.Namespace, out: IO[str]) -> int:
+    """Build the plan for the rep in `args.file` and print it."""
+    rep = parse_metrics(read_json(args.file), source=display_name(args.file))
+    history = read_history_csv(args.history) if args.history else None
+    result = plan(
+        rep,
+        start=args.start or default_start(history, dt.date.today()),
+        history=history,
+        scorecard=_scorecard(args.scorecard),
+        rules=args.rules,
+        targets=read_targets(args.targets),
+        weeks=args.weeks,
+    )
+    if args.ics:
+        try:
+            args.ics.write_bytes(to_ics(result.sessions, rep_id=result.rep_id))
+        except OSError as error:
+            raise InputFileError(f"{args.ics}: cannot write: {error.strerror}") from None
+    if args.format == "json":
+        out.write(result.to_json() + "\n")
+    else:
+        out.write(result.render(fmt=args.format))
+    return ExitStatus.OK
+
+
+def default_start(history: RepHistory | None, today: dt.date) -> dt.date:
+    """The Monday after the history's last week, or else the first Monday from `today`."""
+    if history is not None:
+        return history.starts[-1] + dt.timedelta(weeks=1)
+    return today + dt.timedelta(days=-today.weekday() % 7)
+
+
+def _scorecard(path: Path | None) -> Scorecard | None:
+    if path is None:
+        return None
+    try:
+        return Scorecard.model_validate(read_json(str(path)))
+    except InvalidMetrics as error:
+        raise InvalidMetrics(error.problems, source=str(path)) from None

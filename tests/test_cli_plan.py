@@ -1,0 +1,131 @@
+"""`gapdiag plan` end to end, in-process: formats, history, .ics, scorecard and bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from gapdiag.cli import ExitStatus
+from gapdiag.cli.plan import default_start
+
+from .conftest import EXAMPLES
+from .test_cli import run
+
+REP = str(EXAMPLES / "will-rep.json")
+WEEKS = str(EXAMPLES / "weeks.csv")
+
+
+def test_plan_text_with_history_and_ics(tmp_path: Path) -> None:
+    """The example rep and weeks give a plan, an escalation verdict and a valid .ics."""
+    ics = tmp_path / "plan.ics"
+    code, out, err = run("plan", REP, "--history", WEEKS, "--ics", str(ics))
+    assert (code, err) == (ExitStatus.OK, "")
+    assert "Coaching plan for rep-will-01, starting 2026-08-17" in out  # Monday after history
+    assert "After 6 week(s) of coaching: extend-coaching" in out
+    assert "Weeks with no record" not in out
+    events = list(icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))
+    assert len(events) == 65
+    assert events[0].decoded("DTSTART") == dt.datetime(2026, 8, 17, 9, 0)
+
+
+def test_plan_json_is_the_plan_model() -> None:
+    """--format json prints the plan as JSON on stdout only."""
+    code, out, _ = run("plan", REP, "--start", "2026-07-06", "--format", "json")
+    data = json.loads(out)
+    assert code == ExitStatus.OK
+    assert data["focus"]["gap"] == "will"
+    assert data["focus"]["goal"]["target"] == 1.0
+    assert data["sessions"][0]["date"] == "2026-07-06"
+    assert data["escalation"] is None
+
+
+def test_plan_markdown_with_scorecard(tmp_path: Path) -> None:
+    """--format markdown renders headings, the calendar table and scorecard openings."""
+    card = tmp_path / "card.json"
+    ratings = [{"metric": "ownership.forecast_accuracy", "rep": 5, "manager": 2}]
+    card.write_text(json.dumps({"rep_id": "rep-will-01", "ratings": ratings}))
+    code, out, _ = run(
+        "plan", REP, "--start", "2026-07-06", "--format", "markdown", "--scorecard", str(card)
+    )
+    assert code == ExitStatus.OK
+    assert "## Scorecard: largest disagreements first" in out
+    assert "| 1 | Mon 2026-07-06 | 09:00 |" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--start", "2026-08-05"], "start: 2026-08-05 falls inside the history"),
+        (["--weeks", "0"], "weeks: 0 is not a number of weeks"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_clear_line(args: list[str], message: str) -> None:
+    """A start inside the history or a bad week count exit 2 with one line on stderr."""
+    code, out, err = run("plan", REP, "--history", WEEKS, *args)
+    assert code == ExitStatus.BAD_INPUT
+    assert out == ""
+    assert message in err
+
+
+def test_unreadable_start_date_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse refuses a start that is not YYYY-MM-DD, with exit status 2."""
+    code, _, _ = run("plan", REP, "--start", "next week")
+    assert code == ExitStatus.BAD_INPUT
+    assert "'next week' is not a date (expected YYYY-MM-DD)" in capsys.readouterr().err
+
+
+def test_bad_history_names_file_and_line(tmp_path: Path) -> None:
+    """A duplicated week in the CSV is reported with the file and line."""
+    weeks = tmp_path / "weeks.csv"
+    lines = Path(WEEKS).read_text().splitlines()
+    weeks.write_text("\n".join([*lines, lines[2]]) + "\n")
+    code, _, err = run("plan", REP, "--history", str(weeks))
+    assert code == ExitStatus.BAD_INPUT
+    assert f"{weeks}: line 8: week 2026-07-13 appears twice (first at line 3)" in err
+
+
+def test_bad_scorecard_names_the_file(tmp_path: Path) -> None:
+    """A scorecard with an out-of-range rating is reported with its file."""
+    card = tmp_path / "card.json"
+    bad = {
+        "rep_id": "rep-will-01",
+        "ratings": [{"metric": "calls.rubric_score", "rep": 0, "manager": 3}],
+    }
+    card.write_text(json.dumps(bad))
+    code, _, err = run("plan", REP, "--start", "2026-07-06", "--scorecard", str(card))
+    assert code == ExitStatus.BAD_INPUT
+    assert f"{card}: ratings[0].rep: 0 is not a rating from 1 to 5" in err
+
+
+def test_unwritable_ics_is_reported(tmp_path: Path) -> None:
+    """An .ics path that cannot be written exits 2 naming it."""
+    target = tmp_path / "missing" / "plan.ics"
+    code, _, err = run("plan", REP, "--start", "2026-07-06", "--ics", str(target))
+    assert code == ExitStatus.BAD_INPUT
+    assert "cannot write" in err
+
+
+def test_default_start_is_the_next_monday_without_history() -> None:
+    """Without history the plan starts on the first Monday on or after today."""
+    assert default_start(None, dt.date(2026, 7, 8)) == dt.date(2026, 7, 13)
+    assert default_start(None, dt.date(2026, 7, 6)) == dt.date(2026, 7, 6)
+
+
+@pytest.mark.slow
+def test_installed_command_runs_the_plan(tmp_path: Path) -> None:
+    """`python -m gapdiag plan` works as a real process and writes the .ics."""
+    ics = tmp_path / "out.ics"
+    done = subprocess.run(
+        [sys.executable, "-m", "gapdiag", "plan", REP, "--history", WEEKS, "--ics", str(ics)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert ics.read_bytes().startswith(b"BEGIN:VCALENDAR")

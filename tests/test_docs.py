@@ -1,0 +1,103 @@
+"""The docs site's generated pages and its pinned commands: what `mkdocs build` is fed."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+
+from gapdiag import Rulebook, load_rules
+from gapdiag.catalog import rule_catalog
+from gapdiag.cli import _COMMANDS
+from gapdiag.cli._reference import cli_reference
+
+from .conftest import ROOT
+
+DOCS = ROOT / "docs"
+
+
+def bash_blocks(text: str) -> list[str]:
+    """The bash code blocks of a Markdown text, in order."""
+    return [b.strip() for b in re.findall(r"```bash\n(.*?)```", text, re.S)]
+
+
+def test_getting_started_has_the_readme_setup_commands() -> None:
+    """Getting started opens with the README's two set-up commands, character for character."""
+    readme = bash_blocks((ROOT / "README.md").read_text())[:2]
+    page = bash_blocks((DOCS / "getting-started.md").read_text())[:2]
+    assert page == readme
+
+
+def test_catalog_lists_every_rule_with_its_parts() -> None:
+    """Every shipped rule appears with gap, certainty, condition, because-text and examples."""
+    book = load_rules()
+    catalog = rule_catalog()
+    assert f"{len(book.rules)} rules" in catalog
+    assert f"`{book.content_hash}`" in catalog
+    for rule in book.rules:
+        section = catalog.split(f"### `{rule.id}`", 1)[1].split("### ", 1)[0]
+        assert f"{rule.gap} gap, certainty {rule.certainty:+.2f}" in section
+        assert f"```text\n{rule.when}\n```" in section
+        assert section.count("\n| `{") == len(rule.examples), rule.id
+    assert "```mermaid\nflowchart TD" in catalog
+
+
+def test_catalog_escapes_text_and_shows_example_targets() -> None:
+    """Rule text cannot inject markup or break a table; example targets are shown."""
+    book = Rulebook.from_rules(
+        [
+            {
+                "id": "odd-text",
+                "gap": "skill",
+                "certainty": -0.4,
+                "when": "activity.calls_per_day > target.calls_per_day",
+                "because": "calls <b>|</b> {activity.calls_per_day}",
+                "intervention": "use <i>care</i>",
+                "examples": [
+                    {
+                        "given": {"activity": {"calls_per_day": 30}},
+                        "fires": True,
+                        "targets": {"calls_per_day": 20},
+                    },
+                    {"given": {"rep_id": "named"}, "fires": "unknown"},
+                ],
+            }
+        ]
+    )
+    catalog = rule_catalog(book)
+    assert "Evidence **against** a skill gap, certainty -0.40" in catalog
+    assert "calls &lt;b&gt;\\|&lt;/b&gt;" in catalog
+    assert "use &lt;i&gt;care&lt;/i&gt;" in catalog
+    given = json.dumps({"activity": {"calls_per_day": 30.0}}, separators=(", ", ": "))
+    assert f'| `{given}` with targets `{{"calls_per_day": 20.0}}` | true |' in catalog
+    assert '| `{"rep_id": "named"}` | unknown |' in catalog
+    assert "Decision tree" not in catalog
+
+
+def test_cli_reference_covers_every_subcommand(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each registered subcommand gets a section with its full help; COLUMNS is restored."""
+    monkeypatch.setenv("COLUMNS", "33")
+    page = cli_reference()
+    assert page.startswith("# Command-line reference")
+    assert len(_COMMANDS) >= 2
+    for module in _COMMANDS:
+        name = module.__name__.rpartition(".")[2]
+        assert f"## gapdiag {name}" in page
+        assert f"usage: gapdiag {name}" in page
+    assert "--engine {compiled,durable}" in page
+    assert os.environ["COLUMNS"] == "33"
+    monkeypatch.delenv("COLUMNS")
+    cli_reference()
+    assert "COLUMNS" not in os.environ
+
+
+def test_site_config_builds_from_docs_and_generates_the_references() -> None:
+    """mkdocs.yml runs the hook that generates the CLI reference and the rule catalog."""
+    config = (ROOT / "mkdocs.yml").read_text()
+    assert "docs/_hooks/generate.py" in config
+    hook = (DOCS / "_hooks" / "generate.py").read_text()
+    assert '"reference/cli.md"' in hook
+    assert '"reference/rule-catalog.md"' in hook
+    assert (DOCS / "notebook.ipynb").is_file()

@@ -1,0 +1,161 @@
+"""Weekly history: ordering rules with named errors, CSV reading, and trends per indicator."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gapdiag import InvalidMetrics
+from gapdiag.history import RepHistory, history_from_rows, read_history_csv, trend
+from gapdiag.interventions import Indicator
+
+MONDAY = dt.date(2026, 7, 6)
+RATE = Indicator(
+    metric="activity.meeting_to_opportunity_rate",
+    target="target.meeting_to_opportunity_rate",
+    better="higher",
+)
+DEFLECTIONS = Indicator(metric="ownership.deflections_per_one_on_one", target=1, better="lower")
+
+
+def week(n: int, **groups: Any) -> dict[str, Any]:
+    """Week n (0 = MONDAY) of rep r1 with the given metric groups."""
+    return {"rep_id": "r1", "period_start": str(MONDAY + dt.timedelta(weeks=n)), **groups}
+
+
+def rates(*values: float | None, start: int = 0) -> RepHistory:
+    """A history whose meeting-to-opportunity rate takes `values`, one per week."""
+    rows = [
+        week(start + i, activity={} if v is None else {"meeting_to_opportunity_rate": v})
+        for i, v in enumerate(values)
+    ]
+    return history_from_rows(rows)
+
+
+def test_trend_improving_with_slope_and_weeks_observed() -> None:
+    """A rising rate is improving, with its least-squares slope per week."""
+    result = trend(rates(0.18, 0.20, 0.22, 0.24), RATE)
+    assert result.direction == "improving"
+    assert result.slope == pytest.approx(0.02)
+    assert result.weeks_observed == 4
+    assert (result.first, result.latest, result.target) == (0.18, 0.24, 0.30)
+    assert not result.at_target
+
+
+def test_trend_worsening_and_flat() -> None:
+    """Falling is worsening; a change under 5% of the target is flat."""
+    assert trend(rates(0.3, 0.25, 0.2), RATE).direction == "worsening"
+    assert trend(rates(0.20, 0.205, 0.21), RATE).direction == "flat"
+
+
+def test_lower_is_better_indicators_improve_downwards() -> None:
+    """Fewer deflections per 1:1 is improvement."""
+    rows = [week(i, ownership={"deflections_per_one_on_one": v}) for i, v in enumerate([3, 2, 1])]
+    result = trend(history_from_rows(rows), DEFLECTIONS)
+    assert result.direction == "improving"
+    assert result.at_target
+
+
+def test_too_few_weeks_leave_the_trend_unknown() -> None:
+    """Below three observed weeks the direction is unknown, though the slope is reported."""
+    result = trend(rates(0.1, 0.3), RATE)
+    assert result.direction == "unknown"
+    assert result.slope == pytest.approx(0.2)
+    assert trend(rates(None, None, None), RATE).weeks_observed == 0
+
+
+def test_missing_weeks_are_listed_and_placed_at_their_real_week() -> None:
+    """A hole in the weeks is reported, and the slope uses real week numbers."""
+    history = history_from_rows(
+        [
+            week(0, activity={"meeting_to_opportunity_rate": 0.1}),
+            week(3, activity={}),
+            week(4, activity={"meeting_to_opportunity_rate": 0.5}),
+        ]
+    )
+    assert history.missing_weeks == (MONDAY + dt.timedelta(weeks=1), MONDAY + dt.timedelta(weeks=2))
+    assert history.weeks_coached == 5
+    assert history.values("activity.meeting_to_opportunity_rate") == ((0, 0.1), (4, 0.5))
+    assert trend(history, RATE).slope == pytest.approx(0.1)
+
+
+def test_derived_quantities_and_flags_can_trend() -> None:
+    """Indicators may be derived quantities; true/false metrics count as 1/0."""
+    rows = [
+        week(i, activity={"calls_per_day": c}, ownership={"states_gap_unprompted": f})
+        for i, (c, f) in enumerate([(10, False), (20, True), (30, True)])
+    ]
+    history = history_from_rows(rows)
+    assert history.values("derived.calls_vs_plan") == ((0, 0.25), (1, 0.5), (2, 0.75))
+    assert history.values("ownership.states_gap_unprompted") == ((0, 0.0), (1, 1.0), (2, 1.0))
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([week(0), week(0)], r"weeks\[1\]: week 2026-07-06 appears twice \(first at weeks\[0\]\)"),
+        ([week(1), week(0)], r"weeks\[1\]: week 2026-07-06 comes after week 2026-07-13"),
+        (
+            [week(0), {**week(1), "period_start": "2026-07-15"}],
+            r"weeks\[1\]: week 2026-07-15 is not a whole number of weeks after the first",
+        ),
+        ([week(0), {**week(1), "rep_id": "r2"}], r"weeks\[1\]: rep_id 'r2' is not 'r1'"),
+        ([{"rep_id": "r1"}], r"weeks\[0\]: period_start is required"),
+        ([week(0, activity={"calls_per_day": -1})], r"weeks\[0\]\.activity\.calls_per_day: -1"),
+        ([], r"no weeks"),
+    ],
+)
+def test_bad_weeks_are_errors_naming_the_week(rows: list[dict[str, Any]], message: str) -> None:
+    """Duplicate, unordered, misaligned, foreign or undated weeks are errors naming the row."""
+    with pytest.raises(InvalidMetrics, match=message):
+        history_from_rows(rows)
+
+
+def test_model_itself_refuses_unordered_weeks() -> None:
+    """Building RepHistory directly applies the same rules, as InvalidMetrics."""
+    with pytest.raises(InvalidMetrics, match="comes after"):
+        RepHistory.model_validate({"rep_id": "r1", "weeks": [week(1), week(0)]})
+
+
+CSV = """\
+rep_id,period_start,activity.calls_per_day,activity.meeting_to_opportunity_rate
+r1,2026-07-06,12,0.18
+r1,2026-07-13,15,
+r1,2026-07-20,20,0.22
+"""
+
+
+def test_csv_reads_dotted_columns_and_empty_cells(tmp_path: Path) -> None:
+    """A CSV row per week; an empty cell is absent, not zero."""
+    file = tmp_path / "weeks.csv"
+    file.write_text(CSV)
+    history = read_history_csv(file)
+    assert history.rep_id == "r1"
+    assert history.values("activity.meeting_to_opportunity_rate") == ((0, 0.18), (2, 0.22))
+    assert history.values("activity.calls_per_day") == ((0, 12.0), (1, 15.0), (2, 20.0))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (CSV + "r1,2026-07-13,16,0.2\n", r"weeks.csv: line 5: week 2026-07-13 appears twice "),
+        (CSV.replace("15,", "lots,"), r"weeks.csv: line 3: activity.calls_per_day: 'lots'"),
+        (CSV + "r1,2026-07-27,1,2,3\n", r"line 5: \(row\): has more cells than the header"),
+        (CSV.splitlines()[0] + "\n", r"no weeks"),
+    ],
+)
+def test_csv_problems_name_the_line(tmp_path: Path, text: str, message: str) -> None:
+    """Every CSV problem names the file and the line of the row."""
+    file = tmp_path / "weeks.csv"
+    file.write_text(text)
+    with pytest.raises(InvalidMetrics, match=message):
+        read_history_csv(file)
+
+
+def test_unreadable_csv_is_reported(tmp_path: Path) -> None:
+    """A missing history file is an InvalidMetrics naming it."""
+    with pytest.raises(InvalidMetrics, match=r"nope\.csv: .*cannot read"):
+        read_history_csv(tmp_path / "nope.csv")

@@ -1,0 +1,266 @@
+"""The coaching plan: focus rule and goal, drills, GROW numbers, manager check, arguments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from hypothesis import given
+
+from gapdiag import InvalidArgument, InvalidMetrics, diagnose
+from gapdiag.derived import (
+    coverage,
+    expected_from_pipeline,
+    gap_to_goal,
+    pipeline_needed,
+    required_coverage,
+    versus_plan,
+)
+from gapdiag.history import history_from_rows
+from gapdiag.plan import CoachingPlan, plan
+from gapdiag.scorecard import Scorecard
+
+from .conftest import example
+from .strategies import rep_dicts
+
+START = dt.date(2026, 7, 6)
+
+
+def make(name: str, **options: Any) -> CoachingPlan:
+    """The plan for one example rep, starting on START."""
+    return plan(example(name), start=START, **options)
+
+
+def figures(result: CoachingPlan) -> dict[str, float | None]:
+    """The manager's sheet numbers by name."""
+    return {f.name: f.value for f in result.agenda.figures}
+
+
+def test_agenda_numbers_are_the_derived_quantities() -> None:
+    """The answer sheet holds exactly what derived.py computes from the rep's numbers."""
+    rep = example("coverage-rep")["pipeline"]
+    numbers = figures(make("coverage-rep"))
+    gap = gap_to_goal(rep["quota"], rep["closed_won"], rep["commit"])
+    assert numbers["derived.gap_to_goal"] == gap == 90_000
+    assert numbers["derived.expected_from_pipeline"] == expected_from_pipeline(
+        rep["open_pipeline"], rep["win_rate"]
+    )
+    assert numbers["derived.pipeline_needed"] == pipeline_needed(gap, rep["win_rate"])
+    assert numbers["derived.coverage"] == coverage(rep["open_pipeline"], gap) == 2.0
+    assert numbers["derived.required_coverage"] == required_coverage(rep["win_rate"]) == 4.0
+
+
+def test_activity_against_the_ramp_adjusted_plan() -> None:
+    """Calls against plan on the sheet use the same ramp-adjusted plan as the rules."""
+    rep = {**example("will-rep"), "tenure_months": 1.5}
+    result = plan(rep, start=START)
+    assert figures(result)["derived.calls_vs_plan"] == versus_plan(14, 40, 0.5) == 0.7
+    reality = [q.expect for q in result.agenda.questions if q.stage == "reality"]
+    assert "14 calls a day against a plan of 20: 70% of plan." in reality
+
+
+def test_rep_sheet_gives_inputs_but_never_the_answers() -> None:
+    """The rep is asked with their own pipeline and win rate; results stay with the manager."""
+    result = make("coverage-rep")
+    asks = " ".join(q.ask for q in result.agenda.questions)
+    assert "$180,000" in asks
+    assert "25%" in asks
+    for answer in ("$90,000", "$45,000", "2.0x", "4.0x", "$360,000"):
+        assert answer not in asks
+        assert any(answer in q.expect for q in result.agenda.questions)
+
+
+def test_unknown_numbers_say_what_to_collect() -> None:
+    """Without pipeline data the answer sheet names the metrics to collect."""
+    result = make("ambiguous-rep")
+    reality = next(q for q in result.agenda.questions if q.stage == "reality")
+    assert reality.expect == "unknown: collect pipeline.open_pipeline, pipeline.win_rate"
+    assert reality.ask.startswith("What is your open pipeline")
+
+
+def test_will_focus_gets_deflection_redirects_and_a_commitment_follow_up() -> None:
+    """A will focus adds redirects; the 1-10 question carries the first check-in date."""
+    result = make("will-rep")
+    assert result.focus is not None
+    assert result.focus.gap == "will"
+    assert len(result.agenda.redirects) == 3
+    assert result.agenda.follow_up == dt.date(2026, 7, 10)
+    assert "1 to 10" in result.agenda.commitment
+    assert "2026-07-10" in result.agenda.commitment
+    assert make("skill-rep").agenda.redirects == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "gap", "goal"),
+    [
+        ("will-rep", "will", "derived.calls_vs_plan from 35% to 100% by week 8 (2026-08-30)"),
+        ("skill-rep", "skill", "calls.open_question_ratio from 30% to 50% by week 8"),
+        ("knowledge-rep", "knowledge", "calls.objection_handling_score from 2 to 3 by week 8"),
+        ("system-rep", "system", "territory.lead_volume_vs_team from 0.5 to 1 by week 8"),
+    ],
+)
+def test_focus_and_numeric_goal(name: str, gap: str, goal: str) -> None:
+    """Each example rep gets its gap as focus and a goal on the metric behind the evidence."""
+    result = make(name)
+    assert result.focus is not None
+    assert result.focus.gap == gap
+    assert result.focus.goal is not None
+    assert result.focus.goal.text.startswith(goal)
+
+
+def test_confirmed_system_gap_wins_over_a_stronger_rep_side_gap() -> None:
+    """A confirmed system gap is the focus even when a rep-side gap has more confidence."""
+    rep = example("will-rep")
+    rep["territory"] = {
+        **rep["territory"],
+        "lead_routing_ok": False,
+        "lead_quality_score": 1,
+        "lead_volume_vs_team": 0.9,
+    }
+    result = plan(rep, start=START)
+    will, system = (result.diagnosis.verdict(g) for g in ("will", "system"))
+    assert system.status == "confirmed"
+    assert will.confidence > system.confidence
+    assert result.focus is not None
+    assert result.focus.gap == "system"
+    assert result.focus.owner == "manager"
+    assert result.drills == ()
+
+
+def test_no_confirmed_or_suspected_gap_means_no_focus_and_no_sessions() -> None:
+    """A healthy rep gets no focus, drills or calendar."""
+    result = make("healthy-rep")
+    assert result.focus is None
+    assert result.sessions == ()
+    assert "No focus" in result.render()
+
+
+def test_rule_pointed_drills_come_first() -> None:
+    """Drills that fired rules point at lead the list, then the gap's playbook drills."""
+    drills = [d.id for d in make("will-rep").drills]
+    assert drills[0] == "deflection-role-play"  # the strongest pointing rule (0.5)
+    assert set(drills) >= {"blind-gap-check", "stuck-deal-review", "plan-to-goal-review"}
+    assert len(drills) == len(set(drills))
+
+
+def test_watch_list_resolves_team_targets() -> None:
+    """Watched indicators show the rep's current value and the team's own target."""
+    result = plan(example("will-rep"), start=START, targets={"forecast_accuracy": 0.9})
+    watch = {w.metric: w for w in result.watch}
+    assert watch["ownership.forecast_accuracy"].target == 0.9
+    assert watch["ownership.forecast_accuracy"].current == 0.55
+
+
+@pytest.mark.parametrize(
+    ("hours", "status"), [(1.0, "flagged"), (2.0, "ok"), (3.0, "ok"), (None, "unknown")]
+)
+def test_manager_coaching_under_two_hours_is_flagged(hours: float | None, status: str) -> None:
+    """Under the weekly setting the manager is flagged as a team-wide cause; CEB note included."""
+    rep = example("will-rep")
+    rep["territory"] = {**rep["territory"], "manager_coaching_hours_per_week": hours}
+    check = plan(rep, start=START).manager
+    assert check.status == status
+    if status == "flagged":
+        assert "whole team" in check.note
+        assert "per month" in check.note
+
+
+def test_manager_threshold_is_a_setting() -> None:
+    """A team can move the coaching-hours threshold."""
+    rep = example("will-rep")  # 2.5 h a week
+    assert plan(
+        rep, start=START, targets={"manager_coaching_hours_per_week": 3}
+    ).manager.status == ("flagged")
+
+
+def test_scorecard_openings_are_listed_largest_first() -> None:
+    """Scorecard disagreements appear in the plan, the largest first."""
+    card = Scorecard.model_validate(
+        {
+            "rep_id": "rep-will-01",
+            "ratings": [
+                {"metric": "activity.calls_per_day", "rep": 4, "manager": 3},
+                {"metric": "ownership.forecast_accuracy", "rep": 5, "manager": 2},
+                {"metric": "calls.rubric_score", "rep": 3, "manager": 3},
+            ],
+        }
+    )
+    openings = make("will-rep", scorecard=card).openings
+    assert [o.metric for o in openings] == ["ownership.forecast_accuracy", "activity.calls_per_day"]
+    assert openings[0].difference == 3
+
+
+def test_scorecard_rejects_a_metric_rated_twice_and_bad_ratings() -> None:
+    """Each metric is rated once, on 1-5, by a known name."""
+    rating = {"metric": "calls.rubric_score", "rep": 3, "manager": 3}
+    with pytest.raises(InvalidMetrics, match="rated twice"):
+        Scorecard.model_validate({"rep_id": "r", "ratings": [rating, rating]})
+    with pytest.raises(InvalidMetrics, match=r"ratings\[0\].rep: 6 is not a rating from 1 to 5"):
+        Scorecard.model_validate({"rep_id": "r", "ratings": [{**rating, "rep": 6}]})
+
+
+def test_start_inside_the_history_is_refused() -> None:
+    """The plan starts after the weeks it builds on; a start inside them is an error."""
+    history = history_from_rows(
+        [
+            {"rep_id": "rep-will-01", "period_start": "2026-07-06"},
+            {"rep_id": "rep-will-01", "period_start": "2026-07-13"},
+        ]
+    )
+    with pytest.raises(InvalidArgument, match=r"start: 2026-07-15 falls inside the history"):
+        plan(example("will-rep"), start=dt.date(2026, 7, 15), history=history)
+    later = plan(example("will-rep"), start=dt.date(2026, 7, 20), history=history)
+    assert later.escalation is not None
+    assert later.escalation.action == "keep-coaching"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"weeks": 0}, "weeks: 0"),
+        ({"goal_week": 14}, "goal_week: 14 is not a week from 1 to 13"),
+        (
+            {
+                "scorecard": Scorecard(
+                    rep_id="other",
+                    ratings=({"metric": "calls.rubric_score", "rep": 2, "manager": 3},),
+                )
+            },
+            "scorecard: rep_id 'other' is not 'rep-will-01'",
+        ),
+    ],
+)
+def test_bad_arguments_are_named(options: dict[str, Any], message: str) -> None:
+    """Out-of-range weeks, goal week, or another rep's data are InvalidArgument errors."""
+    with pytest.raises(InvalidArgument, match=message):
+        make("will-rep", **options)
+
+
+def test_plan_round_trips_through_json() -> None:
+    """A plan is frozen and its JSON reads back to an equal plan."""
+    result = make("will-rep")
+    assert CoachingPlan.model_validate_json(result.to_json()) == result
+
+
+def test_render_markdown_and_text() -> None:
+    """Both renderings carry the focus, both sheets and the calendar."""
+    result = make("will-rep")
+    markdown = result.render(fmt="markdown")
+    assert markdown.startswith("# Coaching plan for rep-will-01")
+    assert "| week | date |" in markdown
+    text = result.render()
+    assert "the manager's answer sheet" in text
+    assert "Wed 2026-07-08 10:00 (15 min, both) Role-play drill: Deflection role-play" in text
+    with pytest.raises(InvalidArgument):
+        result.render(fmt="html")  # type: ignore[arg-type]
+
+
+@given(rep_dicts())
+def test_plan_is_total_and_never_pips_under_a_system_gap(rep: dict[str, Any]) -> None:
+    """Any valid rep gets a plan; a confirmed system gap is always the focus."""
+    result = plan(rep, start=START)
+    assert result.diagnosis == diagnose(rep)
+    if result.diagnosis.pip_blocked:
+        assert result.focus is not None
+        assert result.focus.gap == "system"
