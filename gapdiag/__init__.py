@@ -1,5 +1,6 @@
 """Diagnose why a sales rep is behind: metrics in, explained gap verdicts out."""
 
+from .batch import Batch, Summary, diagnose_many
 from .catalog import rule_catalog
 from .changes import MetricChange
 from .diagnosis import (
@@ -38,6 +39,7 @@ from .playbook import Focus, Goal
 from .plots import plot_leading_indicators, plot_team_heatmap
 from .rulebook import Example, Rule, Rulebook, load_rules
 from .scorecard import Scorecard
+from .team import TeamStats
 from .tree import DecisionTree, Leaf, Question
 from .verify import Finding, check_pack, verify_pack
 from .walk import walk
@@ -45,6 +47,7 @@ from .whatif import VerdictShift, WhatIf, what_if
 
 __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_api.py
     "BackendUnavailable",
+    "Batch",
     "Check",
     "CoachingPlan",
     "Counterfactual",
@@ -79,7 +82,9 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "RulebookStamp",
     "Scorecard",
     "Status",
+    "Summary",
     "Targets",
+    "TeamStats",
     "TreeLeaf",
     "TreeStep",
     "TreeStop",
@@ -90,6 +95,7 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "WhatIf",
     "check_pack",
     "diagnose",
+    "diagnose_many",
     "diff_packs",
     "escalate",
     "explain",

@@ -1,4 +1,4 @@
-"""The part every example shares: a rep given as partial metrics, and optional targets."""
+"""The part every example shares: a rep given as partial metrics, optional targets and team."""
 
 from __future__ import annotations
 
@@ -8,17 +8,19 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from .metrics import RepMetrics, Targets
+from .team import TeamStats
 
 EXAMPLE_REP_ID = "example"
 
 
 class Given(BaseModel):
-    """A rep (partial metrics; rep_id may be left out) and optional target overrides."""
+    """A rep (partial metrics; rep_id may be left out), target overrides and team values."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     given: RepMetrics
     targets: Targets | None = None
+    team: TeamStats | None = None
 
     @field_validator("given", mode="before")
     @classmethod

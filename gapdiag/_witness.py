@@ -1,6 +1,7 @@
 """Find a real rep on which given conditions all fire: the witness behind a verifier finding.
 
-A witness is built from raw metrics only, so it is an input anyone can diagnose. Names a
+A witness is built from raw metrics only (plus ``team.*`` values where a rule reads them),
+so it is an input anyone can diagnose. Names a
 box bounds directly get a value inside their interval; derived quantities are reached by
 adjusting one of their raw inputs (every derived quantity is monotone in each input, so
 a scan and a bisection find a value); comparisons intervals cannot decide are left to the
@@ -17,11 +18,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from ._boxes import Box, Interval, valid_range
 from .compiler import BoolFn
 from .derived import derive, inputs_of
+from .expr import known_names
 from .facts import build_facts
-from .metrics import METRICS, RepMetrics, Targets
+from .metrics import RepMetrics, Targets
 from .rows import nest
+from .team import TeamStats
 
 Assignment = dict[str, float | bool]
+TEAM = "team."
 RESTARTS = 200
 """Random restarts tried after the direct construction fails (seeded: results repeat)."""
 
@@ -68,14 +72,28 @@ def find_witness(
 
 
 def confirms(values: Assignment, tests: Sequence[BoolFn], targets: Targets) -> bool:
-    """True when every test is true on the rep these raw values describe."""
-    facts = build_facts(as_rep(values), targets)
+    """True when every test is true on the rep (and team values) these raw values describe."""
+    facts = build_facts(as_rep(values), targets, as_team(values))
     return all(test(facts) is True for test in tests)
 
 
 def as_rep(values: Mapping[str, float | bool]) -> RepMetrics:
-    """The validated rep for flat raw values (every value the search makes is in range)."""
-    return RepMetrics.model_validate({"rep_id": "witness", **nest(values)})
+    """The validated rep for flat raw values (every value the search makes is in range).
+
+    ``team.<stat>.<metric>`` values are not the rep's; `as_team` reads those.
+    """
+    own = {k: v for k, v in values.items() if not k.startswith(TEAM)}
+    return RepMetrics.model_validate({"rep_id": "witness", **nest(own)})
+
+
+def as_team(values: Mapping[str, float | bool]) -> TeamStats | None:
+    """The team values among flat raw values, or None when there are none."""
+    stats: dict[str, dict[str, float]] = {}
+    for key, value in values.items():
+        if key.startswith(TEAM) and isinstance(value, float):
+            stat, path = key.removeprefix(TEAM).split(".", 1)
+            stats.setdefault(stat, {})[path] = value
+    return TeamStats.model_validate(stats) if stats else None
 
 
 def _tidied(values: Assignment, tests: Sequence[BoolFn], targets: Targets) -> Assignment:
@@ -113,12 +131,12 @@ def _start(box: Box, raw: Sequence[str], rng: random.Random | None) -> Assignmen
 
 
 def _typical(name: str) -> float:
-    return _TYPICAL.get(METRICS[name].name, 1.0)
+    return _TYPICAL.get(known_names()[name].name, 1.0)
 
 
 def _practical(span: Interval, name: str) -> tuple[float, float]:
     """The interval clipped to a span the search can sample (unbounded kinds have no top)."""
-    reach = _SPAN.get(METRICS[name].name if name in METRICS else "", 1e6)
+    reach = _SPAN.get(known_names()[name].name, 1e6)
     low = span.floor if span.floor > -math.inf else min(span.ceiling, 0.0) - reach
     high = span.ceiling if span.ceiling < math.inf else max(low, 0.0) + reach
     return low, high

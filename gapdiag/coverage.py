@@ -16,10 +16,12 @@ from ._given import Given
 from .facts import build_facts
 from .metrics import DEFAULT_TARGETS, RepMetrics, Targets
 from .rulebook import Rulebook
+from .team import TeamStats
 from .walk import leaf_id
 
-LabelledRep = tuple[str, RepMetrics, Targets | None]
-"""One rep to run: a label (rep id or ``rule[index]``), the rep, and its targets (None: default)."""
+LabelledRep = tuple[str, RepMetrics, Targets | None, TeamStats | None]
+"""One rep to run: a label (rep id or ``rule[index]``), the rep, its targets (None: the
+defaults) and its team values (None: no ``team.*`` values)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,17 +55,15 @@ def example_reps(*books: Rulebook) -> tuple[LabelledRep, ...]:
             owners += [(leaf.id, leaf.examples) for leaf in book.tree.leaves]
         for owner, examples in owners:
             for index, example in enumerate(examples):
-                key = (
-                    example.given.model_dump_json()
-                    + (example.targets or DEFAULT_TARGETS).model_dump_json()
-                )
-                seen.setdefault(key, (f"{owner}[{index}]", example.given, example.targets))
+                key = example.model_dump_json(include={"given", "targets", "team"})
+                label = f"{owner}[{index}]"
+                seen.setdefault(key, (label, example.given, example.targets, example.team))
     return tuple(seen.values())
 
 
 def population_reps(reps: Iterable[RepMetrics]) -> tuple[LabelledRep, ...]:
     """Reps of a population, labelled by rep id, at the default targets."""
-    return tuple((rep.rep_id, rep, None) for rep in reps)
+    return tuple((rep.rep_id, rep, None, None) for rep in reps)
 
 
 def coverage(book: Rulebook, cases: Iterable[LabelledRep], *, source: str) -> Coverage:
@@ -71,9 +71,9 @@ def coverage(book: Rulebook, cases: Iterable[LabelledRep], *, source: str) -> Co
     counts = [0] * len(book.compiled)
     leaves: Counter[str | None] = Counter()
     total = 0
-    for _, rep, targets in cases:
+    for _, rep, targets, team in cases:
         total += 1
-        facts = build_facts(rep, targets or DEFAULT_TARGETS)
+        facts = build_facts(rep, targets or DEFAULT_TARGETS, team)
         for index, outcome in enumerate(book.evaluate(facts)):
             counts[index] += outcome is True
         if book.tree is not None:

@@ -19,6 +19,7 @@ from .errors import InvalidArgument
 from .facts import build_facts
 from .metrics import RepMetrics, Targets, parse_metrics, parse_targets
 from .rulebook import Rulebook, load_rules
+from .team import TeamStats, parse_team
 
 ENGINES: tuple[Engine, ...] = ("compiled", "durable")
 RulesArg = Rulebook | str | Path | None
@@ -30,6 +31,7 @@ def diagnose(
     rules: RulesArg = None,
     targets: Targets | Mapping[str, Any] | None = None,
     engine: Engine = "compiled",
+    team: TeamStats | Mapping[str, Any] | None = None,
     counterfactuals: bool = False,
 ) -> Diagnosis:
     """Diagnose one rep for one period.
@@ -39,6 +41,8 @@ def diagnose(
         rules: a Rulebook, a pack folder or rule file, or None for the default pack.
         targets: overrides of the default targets (a Targets or a mapping).
         engine: "compiled" (default, the source of truth) or "durable" (durable-rules).
+        team: the rep's team mean/median per metric, for rules reading ``team.*``
+            (a TeamStats or a mapping in its shape); without it those rules are unknown.
         counterfactuals: also find, for each firing rule of a confirmed or suspected gap,
             the smallest change in one metric that stops it (costs a few re-diagnoses,
             always with the compiled evaluator).
@@ -53,7 +57,7 @@ def diagnose(
     rep = parse_metrics(metrics)
     book = resolve_rules(rules)
     wanted = parse_targets(targets)
-    facts = build_facts(rep, wanted)
+    facts = build_facts(rep, wanted, parse_team(team))
     result = assemble(rep, book, facts, outcomes(book, facts, engine), engine)
     if not counterfactuals:
         return result
@@ -66,6 +70,7 @@ def trace(
     *,
     rules: RulesArg = None,
     targets: Targets | Mapping[str, Any] | None = None,
+    team: TeamStats | Mapping[str, Any] | None = None,
 ) -> tuple[RuleTrace, ...]:
     """Every rule's outcome on one rep, fired or not, each with its per-comparison trace.
 
@@ -73,7 +78,7 @@ def trace(
     distance to the threshold, so a rule that did not fire shows how close it came.
     """
     book = resolve_rules(rules)
-    facts = build_facts(parse_metrics(metrics), parse_targets(targets))
+    facts = build_facts(parse_metrics(metrics), parse_targets(targets), parse_team(team))
     return tuple(
         RuleTrace.trusted(
             {

@@ -191,7 +191,7 @@ def _walked(tree: DecisionTree, facts: Facts) -> tuple[str, str]:
 
 def example_facts(example: Given) -> Facts:
     """The facts an example's rep gives under its targets (the defaults unless it overrides)."""
-    return build_facts(example.given, example.targets or DEFAULT_TARGETS)
+    return build_facts(example.given, example.targets or DEFAULT_TARGETS, example.team)
 
 
 def explain_rule(rule: CompiledRule, facts: Facts, got: bool | None) -> str:

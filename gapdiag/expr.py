@@ -30,6 +30,7 @@ from ._suggest import did_you_mean
 from .derived import DERIVED
 from .errors import ExpressionError
 from .metrics import METRICS, TARGETS
+from .team import TEAM_NAMES
 
 Type = Literal["number", "bool"]
 
@@ -132,10 +133,11 @@ def type_of(node: Node) -> Type:
 
 @cache
 def known_names() -> Mapping[str, k.Kind]:
-    """Every name a condition may read: metric paths, ``target.*`` and ``derived.*``."""
+    """Every name a condition may read: metrics, ``target.*``, ``derived.*`` and ``team.*``."""
     names: dict[str, k.Kind] = dict(METRICS)
     names.update({f"target.{n}": kind for n, kind in TARGETS.items()})
     names.update({f"derived.{n}": kind for n, kind in DERIVED.items()})
+    names.update(TEAM_NAMES)
     return names
 
 

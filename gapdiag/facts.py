@@ -7,6 +7,7 @@ from functools import lru_cache
 from .compiler import Fact
 from .derived import derive
 from .metrics import GROUPS, RepMetrics, Targets
+from .team import TeamStats
 
 _TOP = ("tenure_months",)
 # Per group: its field names and the matching fact keys, built once.
@@ -35,9 +36,16 @@ def target_facts(targets: Targets) -> dict[str, Fact]:
     return {f"target.{name}": getattr(targets, name) for name in type(targets).model_fields}
 
 
-def build_facts(metrics: RepMetrics, targets: Targets) -> dict[str, Fact]:
-    """All facts for one rep: metrics, ``target.*`` and ``derived.*``."""
+def build_facts(
+    metrics: RepMetrics, targets: Targets, team: TeamStats | None = None
+) -> dict[str, Fact]:
+    """All facts for one rep: metrics, ``target.*``, ``derived.*`` and any ``team.*`` given.
+
+    Team values nobody supplied are simply absent, so rules reading them are unknown.
+    """
     facts = metric_facts(metrics)
     facts.update(target_facts(targets))
     facts.update(derive(facts, targets))
+    if team is not None:
+        facts.update(team.facts())
     return facts

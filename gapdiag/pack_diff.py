@@ -116,10 +116,10 @@ def diff_packs(
     fired_old: Counter[str] = Counter()
     fired_new: Counter[str] = Counter()
     total = 0
-    for label, rep, targets in cases:
+    for label, rep, targets, team in cases:
         total += 1
-        before = diagnose(rep, rules=old, targets=targets)
-        after = diagnose(rep, rules=new, targets=targets)
+        before = diagnose(rep, rules=old, targets=targets, team=team)
+        after = diagnose(rep, rules=new, targets=targets, team=team)
         pair = (before.primary_gap or NONE, after.primary_gap or NONE)
         matrix[pair] += 1
         if pair[0] != pair[1]:

@@ -59,7 +59,9 @@ def unreachable(tree: DecisionTree, targets: Targets) -> tuple[str, ...]:
     reached: set[str] = set()
     for leaf in tree.leaves:
         for example in leaf.examples:
-            found = leaf_id(tree, build_facts(example.given, example.targets or targets))
+            found = leaf_id(
+                tree, build_facts(example.given, example.targets or targets, example.team)
+            )
             if found is not None:
                 reached.add(found)
     return tuple(

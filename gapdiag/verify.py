@@ -148,7 +148,11 @@ class _Rule:
 
 def _analyse(book: Rulebook, rule: CompiledRule, targets: Targets) -> _Rule:
     origin = book.origin(rule.id)
-    seeds = tuple(_raw(e.given.model_dump()) for e in rule.rule.examples if e.fires is True)
+    seeds = tuple(
+        {**_raw(e.given.model_dump()), **(e.team.facts() if e.team else {})}
+        for e in rule.rule.examples
+        if e.fires is True
+    )
     line = origin.when_line if origin else None
     here = _Rule(rule, str(origin.file) if origin else "", line, (), seeds, [])
     here.findings.extend(_out_of_range(here, rule.condition, rule.rule.when, targets))

@@ -105,6 +105,35 @@ def rule_dicts(draw: st.DrawFn, max_rules: int = 6) -> list[dict[str, Any]]:
     ]
 
 
+TEAM_METRICS = sorted(p for p in NUMERIC_METRICS if p != "tenure_months")
+
+
+@st.composite
+def team_conditions(draw: st.DrawFn) -> str:
+    """A condition comparing a metric with a multiple of its team mean or median."""
+    path = draw(st.sampled_from(TEAM_METRICS))
+    stat = draw(st.sampled_from(["mean", "median"]))
+    op = draw(st.sampled_from(["<", "<=", ">", ">=", "==", "!="]))
+    share = draw(st.sampled_from([0.5, 0.7, 1.0, 1.3]))
+    return f"{path} {op} {share} * team.{stat}.{path}"
+
+
+@st.composite
+def populations(draw: st.DrawFn, max_size: int = 25) -> list[dict[str, Any]]:
+    """A small population of reps in two or three teams (or none), any value missing."""
+    size = draw(st.integers(1, max_size))
+    teams = draw(st.sampled_from([["east", "west"], ["a", "b", "c"], [None], ["east", None]]))
+    reps = []
+    for index in range(size):
+        rep = draw(rep_dicts())
+        rep["rep_id"] = f"rep-{index}"
+        team = draw(st.sampled_from(teams))
+        if team is not None:
+            rep["team"] = team
+        reps.append(rep)
+    return reps
+
+
 def _dense_group(name: str) -> st.SearchStrategy[dict[str, Any]]:
     fields = {
         f: st.one_of(value_of(METRICS[f"{name}.{f}"]), st.none()) for f in GROUPS[name].model_fields

@@ -145,3 +145,54 @@ def test_errors_name_the_file_they_come_from(tmp_path: Path) -> None:
     code, _, err = run("diagnose", str(EXAMPLES / "will-rep.json"), "--targets", str(targets))
     assert code == 2
     assert f"{targets}: call_per_day: unknown field (did you mean 'calls_per_day'?)" in err
+
+
+def test_population_csv_writes_results_errors_and_a_summary(tmp_path: Path) -> None:
+    """A CSV population with --out: results file, errors file, summary table, exit 1 on bad rows."""
+    pd = pytest.importorskip("pandas")
+    source = tmp_path / "reps.csv"
+    source.write_text(
+        "rep_id,team,activity.calls_per_day,territory.lead_volume_vs_team,"
+        "territory.territory_size_vs_team,pipeline.win_rate\n"
+        "a,east,10,1.0,1.0,0.2\n"
+        "b,east,12,1.1,1.0,25\n"
+        "c,west,,,,\n"
+    )
+    results = tmp_path / "out.parquet"
+    code, out, err = run("diagnose", str(source), "--out", str(results))
+    assert code == ExitStatus.FINDINGS
+    assert err == ""
+    table = pd.read_parquet(results)
+    assert list(table["rep_id"]) == ["a", "c"]
+    assert list(table["primary_gap"].astype(object).where(table["primary_gap"].notna(), None)) == [
+        "will",
+        None,
+    ]
+    errors = pd.read_csv(tmp_path / "out.errors.csv")
+    assert errors.loc[0, "reason"] == "25 is not a fraction in [0, 1] (did you mean 0.25?)"
+    assert "will" in out
+    assert "bad rows" in out
+    assert "out.errors.csv" in out
+
+
+def test_population_needs_out(tmp_path: Path) -> None:
+    """A population file without --out is refused clearly."""
+    pytest.importorskip("pandas")
+    source = tmp_path / "reps.csv"
+    source.write_text("rep_id\na\n")
+    code, _, err = run("diagnose", str(source))
+    assert code == ExitStatus.BAD_INPUT
+    assert "needs --out" in err
+
+
+def test_population_json_list_to_json(tmp_path: Path) -> None:
+    """A JSON list of reps with --out writes JSON records and exits 0 when all rows are good."""
+    pytest.importorskip("pandas")
+    source = tmp_path / "reps.json"
+    reps = [json.loads((EXAMPLES / f"{n}-rep.json").read_text()) for n in ("skill", "system")]
+    source.write_text(json.dumps(reps))
+    code, out, _ = run("diagnose", str(source), "--out", str(tmp_path / "out.json"))
+    assert code == ExitStatus.OK
+    rows = json.loads((tmp_path / "out.json").read_text())
+    assert [r["primary_gap"] for r in rows] == ["skill", "system"]
+    assert "diagnosed" in out

@@ -50,3 +50,16 @@ def test_importing_gapdiag_does_not_import_durable_rules() -> None:
     code = "import sys, gapdiag; print('durable' in sys.modules or 'durable.lang' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_importing_gapdiag_does_not_import_dataframe_libraries() -> None:
+    """numpy, pandas and polars load only when a batch is diagnosed."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, gapdiag; "
+        "print(sorted(m for m in ('numpy', 'pandas', 'polars', 'pyarrow') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

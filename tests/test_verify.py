@@ -204,3 +204,19 @@ def test_opaque_negation_is_rendered() -> None:
     text = "not (activity.emails_per_day > 2 * activity.calls_per_day)"
     (box,) = boxes(parse(text), text, target_facts(Targets()))
     assert box.render() == "activity.emails_per_day <= 2 * activity.calls_per_day"
+
+
+def test_team_values_are_part_of_a_witness() -> None:
+    """A rule reading team.* gets a witness with team values, confirmed with those values."""
+    from gapdiag._witness import as_team
+
+    book = Rulebook.from_rules(
+        [_rule("team", "activity.calls_per_day < 0.5 * team.median.activity.calls_per_day")]
+    )
+    found = firing_input(book, "team")
+    assert found is not None
+    team = as_team(found)
+    assert team is not None
+    facts = build_facts(as_rep(found), Targets(), team)
+    assert book.compiled[0].test(facts) is True
+    assert verify_pack(book) == ()

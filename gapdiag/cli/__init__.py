@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from typing import IO
 
 from ..errors import GapdiagError
-from . import diagnose, plan, rules, schema, tree
+from . import diagnose, ingest, plan, rules, schema, tree
 from ._io import ExitStatus
 
 __all__ = ["ExitStatus", "main"]
 
-_COMMANDS = (diagnose, plan, tree, rules, schema)
+_COMMANDS = (diagnose, ingest, plan, tree, rules, schema)
 
 
 def _parser() -> argparse.ArgumentParser:

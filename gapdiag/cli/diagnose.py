@@ -1,4 +1,8 @@
-"""`gapdiag diagnose`: one rep's diagnosis as an explanation, Markdown or JSON."""
+"""`gapdiag diagnose`: one rep's diagnosis as an explanation, Markdown or JSON; or a population.
+
+A .csv or .parquet file, or any file given with ``--out``, is a population: every row is
+diagnosed by ``diagnose_many`` (see ``_batch``).
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,18 @@ from ..diagnosis import RuleTrace
 from ..engine import ENGINES, diagnose, trace
 from ..explain import explain
 from ..metrics import parse_metrics
+from . import _batch
 from ._io import ExitStatus, display_name, read_json, read_targets
 
 
 def register(commands: Any) -> None:
     """Add the `diagnose` subcommand."""
-    run = commands.add_parser("diagnose", help="diagnose one rep from a JSON file")
-    run.add_argument("file", help="rep metrics as JSON, or '-' for standard input")
+    run = commands.add_parser(
+        "diagnose", help="diagnose one rep (JSON) or a population (.csv/.parquet/.json --out)"
+    )
+    run.add_argument(
+        "file", help="rep metrics as JSON ('-' for standard input), or a population file"
+    )
     run.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
     run.add_argument("--markdown", action="store_true", help="print the explanation as Markdown")
     run.add_argument("--rules", type=Path, help="rule pack folder or file (default: shipped)")
@@ -26,11 +35,22 @@ def register(commands: Any) -> None:
     run.add_argument(
         "--trace", action="store_true", help="also list every rule, fired or not, with its checks"
     )
+    run.add_argument(
+        "--out", type=Path, help="population mode: write one row per rep (.csv/.parquet/.json)"
+    )
+    run.add_argument(
+        "--errors", type=Path, help="population mode: bad rows file (default: OUT.errors.csv)"
+    )
+    run.add_argument(
+        "--team-by", default="team", help="column grouping reps for team.* values ('' = all)"
+    )
     run.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace, out: IO[str]) -> int:
-    """Diagnose the rep in `args.file` and print the result."""
+    """Diagnose the rep in `args.file` and print the result (or run a population)."""
+    if _batch.is_batch(args):
+        return _batch.handle(args, out)
     data = parse_metrics(read_json(args.file), source=display_name(args.file))
     targets = read_targets(args.targets)
     result = diagnose(data, rules=args.rules, targets=targets, engine=args.engine)

@@ -1,0 +1,93 @@
+"""`gapdiag diagnose FILE --out RESULTS`: a whole population, with progress and a summary.
+
+The progress line is written only to a terminal (it rewrites itself with a carriage
+return), so logs and pipes stay clean. Both it and the summary table are a few lines
+of plain text: no progress or table library is needed for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import IO
+
+from ..batch import Batch, diagnose_many
+from ..errors import InvalidArgument
+from ._io import ExitStatus, read_targets
+
+POPULATION_SUFFIXES = (".csv", ".parquet")
+"""Files that always hold a population (a .json file does when --out is given)."""
+
+
+def is_batch(args: argparse.Namespace) -> bool:
+    """Whether the arguments ask for a population run rather than one rep."""
+    return args.out is not None or Path(args.file).suffix.lower() in POPULATION_SUFFIXES
+
+
+def handle(args: argparse.Namespace, out: IO[str]) -> int:
+    """Diagnose every row of `args.file`, write `args.out` and the errors file, print a summary.
+
+    Exits 0 when every row was diagnosed, 1 when bad rows were left out (see the errors file).
+    """
+    from .._frames import write
+
+    if args.out is None:
+        raise InvalidArgument(
+            f"{args.file}: a population file needs --out RESULTS (.csv/.parquet/.json)"
+        )
+    progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
+    batch = diagnose_many(
+        Path(args.file),
+        rules=args.rules,
+        targets=read_targets(args.targets),
+        team_by=args.team_by or None,
+        progress=progress,
+    )
+    if progress is not None:
+        progress.finish()
+    write(batch.frame, args.out)
+    errors_path = args.errors or args.out.with_name(f"{args.out.stem}.errors.csv")
+    if batch.summary.bad_rows:
+        batch.errors.to_csv(errors_path, index=False)
+    out.write(summary_table(batch, args.out, errors_path))
+    return ExitStatus.FINDINGS if batch.summary.bad_rows else ExitStatus.OK
+
+
+def summary_table(batch: Batch, results: Path, errors: Path) -> str:
+    """Reps per primary gap, and how many rows were diagnosed and left out."""
+    summary = batch.summary
+    width = max(len(f"{n:,}") for n in (summary.rows, *summary.by_primary_gap.values()))
+    lines = [f"{'primary gap':<12} {'reps':>{width}}  share"]
+    for gap, count in summary.by_primary_gap.items():
+        share = count / summary.diagnosed if summary.diagnosed else 0.0
+        lines.append(f"{gap:<12} {count:>{width},}  {share:6.1%}")
+    lines.append(f"{'diagnosed':<12} {summary.diagnosed:>{width},}  -> {results}")
+    bad = f"  -> {errors}" if summary.bad_rows else ""
+    lines.append(f"{'bad rows':<12} {summary.bad_rows:>{width},}{bad}")
+    return "\n".join(lines) + "\n"
+
+
+class _Progress:
+    """A one-line progress bar on a terminal, redrawn at most ten times a second."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.started = time.monotonic()
+        self.drawn = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.drawn < 0.1 and done < total:
+            return
+        self.drawn = now
+        filled = self.WIDTH * done // max(total, 1)
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self.stream.write(f"\r[{bar}] {done:,}/{total:,} reps, {now - self.started:.1f} s")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        self.stream.write("\n")
