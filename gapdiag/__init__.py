@@ -27,11 +27,13 @@ from .errors import (
     RuleFileError,
 )
 from .escalation import Escalation, escalate
+from .examples import ExampleResult, run_examples
 from .explain import explain
 from .gaps import GAPS, Gap, Status
 from .history import RepHistory, Trend, history_from_rows, read_history_csv
 from .interventions import Drill, Interventions, load_interventions
 from .metrics import RepMetrics, Targets
+from .pack_diff import PackDiff, diff_packs
 from .plan import CoachingPlan, plan
 from .playbook import Focus, Goal
 from .plots import plot_leading_indicators, plot_team_heatmap
@@ -39,6 +41,7 @@ from .rulebook import Example, Rule, Rulebook, load_rules
 from .scorecard import Scorecard
 from .team import TeamStats
 from .tree import DecisionTree, Leaf, Question
+from .verify import Finding, check_pack, verify_pack
 from .walk import walk
 from .whatif import VerdictShift, WhatIf, what_if
 
@@ -54,7 +57,9 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "Escalation",
     "Evidence",
     "Example",
+    "ExampleResult",
     "ExpressionError",
+    "Finding",
     "Focus",
     "GAPS",
     "Gap",
@@ -65,6 +70,7 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "InvalidMetrics",
     "Leaf",
     "MetricChange",
+    "PackDiff",
     "Problem",
     "Question",
     "RepHistory",
@@ -87,8 +93,10 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "Verdict",
     "VerdictShift",
     "WhatIf",
+    "check_pack",
     "diagnose",
     "diagnose_many",
+    "diff_packs",
     "escalate",
     "explain",
     "history_from_rows",
@@ -99,7 +107,9 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "plot_team_heatmap",
     "read_history_csv",
     "rule_catalog",
+    "run_examples",
     "trace",
+    "verify_pack",
     "walk",
     "what_if",
 ]

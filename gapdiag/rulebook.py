@@ -94,6 +94,20 @@ class CompiledRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a rule is written: its file, the line of its id, of its condition, of each example."""
+
+    file: Path
+    line: int | None
+    when_line: int | None
+    example_lines: tuple[int | None, ...]
+
+    def at(self, line: int | None) -> str:
+        """``file:line`` for messages (the file alone when the line is unknown)."""
+        return f"{self.file}:{line}" if line is not None else str(self.file)
+
+
+@dataclass(frozen=True, slots=True)
 class _Program:
     """The pack's conditions compiled into one function (see ``_codegen``)."""
 
@@ -111,6 +125,7 @@ class Rulebook(_Frozen):
     source: str | None = None
     _compiled: tuple[CompiledRule, ...] = PrivateAttr(default=())
     _needs: tuple[str, ...] = PrivateAttr(default=())
+    _origins: dict[str, Origin] = PrivateAttr(default_factory=dict)
     _program: _Program = PrivateAttr()
 
     @property
@@ -126,6 +141,10 @@ class Rulebook(_Frozen):
     def needs(self) -> tuple[str, ...]:
         """Every metric some rule depends on, in order of first use."""
         return self._needs
+
+    def origin(self, rule_id: str) -> Origin | None:
+        """Where a rule is written (file and lines), or None for an id not in the pack."""
+        return self._origins.get(rule_id)
 
     def rule(self, rule_id: str) -> Rule:
         """Look a rule up by id.
@@ -250,6 +269,7 @@ class _Builder:
         self.problems: list[tuple[Path, Problem]] = []
         self.compiled: list[CompiledRule] = []
         self.first_seen: dict[str, str] = {}
+        self.origins: dict[str, Origin] = {}
         # (file, rule id, line, drill id) of every `drill:` reference, checked in finish.
         self.drills: list[tuple[Path, str, int | None, str]] = []
         self.hasher = hashlib.sha256()
@@ -292,6 +312,12 @@ class _Builder:
             self.problems.append((file, Problem(rule.id, message, doc.line_of((index, "id")))))
             return
         self.first_seen[rule.id] = here
+        self.origins[rule.id] = Origin(
+            file,
+            doc.line_of((index,)),
+            doc.line_of((index, "when")),
+            tuple(doc.line_of((index, "examples", i)) for i in range(len(rule.examples))),
+        )
         if rule.drill is not None:
             self.drills.append((file, rule.id, doc.line_of((index, "drill")), rule.drill))
         try:
@@ -360,6 +386,7 @@ class _Builder:
         )
         book._compiled = tuple(self.compiled)
         book._needs = tuple(dict.fromkeys(m for c in self.compiled for m in c.needs))
+        book._origins = self.origins
         book._program = _Program(compile_pack([c.condition for c in self.compiled]))
         return book
 

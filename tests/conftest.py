@@ -11,6 +11,10 @@ from hypothesis import HealthCheck, settings
 
 from gapdiag import Rulebook, load_rules
 
+# Rule files under data/ are broken on purpose (test_bad_rules.py, test_verify.py read them);
+# the gapdiag pytest plugin must not collect their examples as tests.
+collect_ignore = ["data"]
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 

@@ -57,14 +57,22 @@ FLAG_METRICS = sorted(p for p, kind in METRICS.items() if kind.is_bool)
 
 
 @st.composite
-def threshold_conditions(draw: st.DrawFn, max_atoms: int = 3) -> str:
-    """A random condition joining metric-vs-number comparisons and flags with and/or/not."""
+def threshold_conditions(
+    draw: st.DrawFn,
+    max_atoms: int = 3,
+    numeric: tuple[str, ...] | None = None,
+    flags: tuple[str, ...] | None = None,
+) -> str:
+    """A random condition joining metric-vs-number comparisons and flags with and/or/not.
+
+    `numeric` and `flags` narrow the metrics drawn from (few metrics: more shared ones).
+    """
 
     def atom() -> str:
         if draw(st.integers(0, 4)) == 0:
-            flag = draw(st.sampled_from(FLAG_METRICS))
+            flag = draw(st.sampled_from(flags or FLAG_METRICS))
             return f"not {flag}" if draw(st.booleans()) else flag
-        path = draw(st.sampled_from(NUMERIC_METRICS))
+        path = draw(st.sampled_from(numeric or NUMERIC_METRICS))
         op = draw(st.sampled_from(["<", "<=", ">", ">=", "==", "!="]))
         limit = draw(value_of(METRICS[path]))
         return f"{path} {op} {limit!r}"

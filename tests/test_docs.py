@@ -87,6 +87,9 @@ def test_cli_reference_covers_every_subcommand(monkeypatch: pytest.MonkeyPatch) 
         assert f"## gapdiag {name}" in page
         assert f"usage: gapdiag {name}" in page
     assert "--engine {compiled,durable}" in page
+    for nested in ("rules check", "rules test", "rules diff"):
+        assert f"## gapdiag {nested}" in page
+        assert f"usage: gapdiag {nested}" in page
     assert os.environ["COLUMNS"] == "33"
     monkeypatch.delenv("COLUMNS")
     cli_reference()

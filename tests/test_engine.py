@@ -99,8 +99,15 @@ def test_low_volume_without_territory_data_leaves_will_and_system_open() -> None
 
 
 def test_seed_coverage_case_shows_the_shortfall() -> None:
-    """$180K pipe, $90K gap, 25% win rate: the evidence names the $45K the pipe will not cover."""
-    result = diagnose(example("coverage-rep"))
+    """$180K pipe, $90K gap, 25% win rate: the evidence names the $45K the pipe will not cover.
+
+    Without territory data the shortfall is will *or* system, so the rule stays open and asks
+    for lead flow; with normal lead flow it is a (weak) will signal.
+    """
+    data = example("coverage-rep")
+    open_ = {u.rule: u.needs for u in diagnose(data).undetermined}
+    assert open_["pipeline-coverage-shortfall"] == ("territory.lead_volume_vs_team",)
+    result = diagnose({**data, "territory": {"lead_volume_vs_team": 1.0}})
     because = [e.because for v in result.verdicts for e in v.evidence]
     assert any("$45,000" in b and "$90,000" in b for b in because), because
 

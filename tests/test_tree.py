@@ -24,30 +24,8 @@ from .strategies import reps, tree_dicts
 PACK = load_rules()
 TREE = PACK.tree
 assert TREE is not None
-ANSWER = {True: "then", False: "else", None: "unknown"}
-NODE_CASES = [(n.id, i) for n in TREE.nodes for i in range(len(n.examples))]
-LEAF_CASES = [(leaf.id, i) for leaf in TREE.leaves for i in range(len(leaf.examples))]
-
-
-@pytest.mark.parametrize(("node_id", "index"), NODE_CASES, ids=[f"{n}[{i}]" for n, i in NODE_CASES])
-def test_question_example(node_id: str, index: int) -> None:
-    """Each question sends its example down the branch the example names."""
-    question = TREE.question(node_id)
-    assert question is not None
-    case = question.spec.examples[index]
-    facts = build_facts(case.given, case.targets or DEFAULT_TARGETS, case.team)
-    assert ANSWER[question.test(facts)] == case.answer
-
-
-@pytest.mark.parametrize(("leaf", "index"), LEAF_CASES, ids=[f"{n}[{i}]" for n, i in LEAF_CASES])
-def test_leaf_example(leaf: str, index: int) -> None:
-    """Each leaf's example walks from the root to that leaf."""
-    spec = TREE.leaf(leaf)
-    assert spec is not None
-    case = spec.examples[index]
-    assert (
-        leaf_id(TREE, build_facts(case.given, case.targets or DEFAULT_TARGETS, case.team)) == leaf
-    )
+# The examples of the shipped tree's questions and leaves run as test items of their own:
+# the gapdiag pytest plugin collects rules/diagnosis.tree.yaml (see test_pytest_plugin.py).
 
 
 def test_every_question_has_then_and_else_examples() -> None:

@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from typing import IO
 
 from ..errors import GapdiagError
-from . import diagnose, ingest, plan, tree
+from . import diagnose, ingest, plan, rules, schema, tree
 from ._io import ExitStatus
 
 __all__ = ["ExitStatus", "main"]
 
-_COMMANDS = (diagnose, ingest, plan, tree)
+_COMMANDS = (diagnose, ingest, plan, tree, rules, schema)
 
 
 def _parser() -> argparse.ArgumentParser:

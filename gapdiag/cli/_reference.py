@@ -44,11 +44,13 @@ def cli_reference() -> str:
 
 
 def _subcommands(
-    parser: argparse.ArgumentParser,
+    parser: argparse.ArgumentParser, prefix: str = ""
 ) -> Iterator[tuple[str, str, argparse.ArgumentParser]]:
+    """Every subcommand, depth first, so `rules check` follows `rules`."""
     # argparse keeps subcommands only in its private _actions; there is no public accessor.
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             helps = {choice.dest: choice.help or "" for choice in action._choices_actions}
             for name, command in action.choices.items():
-                yield name, helps.get(name, ""), command
+                yield f"{prefix}{name}", helps.get(name, ""), command
+                yield from _subcommands(command, f"{prefix}{name} ")

@@ -1,0 +1,73 @@
+"""`gapdiag rules check|test|diff`: what is wrong with a pack, do its examples hold, what moves."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import InvalidArgument
+from ..verify import Finding, check_pack
+from . import rules_diff, rules_test
+from ._io import ExitStatus, read_targets
+
+_LABEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def register(commands: Any) -> None:
+    """Add the `rules` subcommand and its own subcommands."""
+    rules = commands.add_parser("rules", help="check, test and compare rule packs (for CI)")
+    actions = rules.add_subparsers(dest="rules_command", required=True)
+    run = actions.add_parser("check", help="load a pack and verify its rules statically")
+    run.add_argument(
+        "pack", nargs="?", type=Path, help="pack folder or rule file (default: shipped)"
+    )
+    run.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    run.add_argument("--json", action="store_true", help="print the findings as JSON")
+    run.add_argument("--targets", type=Path, help="JSON file of targets thresholds are read at")
+    run.set_defaults(handler=handle_check)
+    rules_test.register(actions)
+    rules_diff.register(actions)
+
+
+def require_pack(path: Path | None) -> None:
+    """Refuse a pack path that does not exist (bad invocation, not a finding)."""
+    if path is not None and not path.exists():
+        raise InvalidArgument(f"{path}: no such rule pack folder or file")
+
+
+def handle_check(args: argparse.Namespace, out: IO[str]) -> int:
+    """Verify the pack and print the findings; errors (and warnings with --strict) fail."""
+    require_pack(args.pack)
+    findings = check_pack(args.pack, targets=read_targets(args.targets))
+    counts = {s: sum(f.severity == s for f in findings) for s in _LABEL}
+    if args.json:
+        document = {
+            "pack": str(args.pack) if args.pack else None,
+            "findings": [f.model_dump(mode="json") for f in findings],
+            "counts": counts,
+        }
+        out.write(json.dumps(document, indent=2) + "\n")
+    else:
+        out.writelines(_line(f) for f in findings)
+        out.write(
+            f"{counts['error']} error(s), {counts['warning']} warning(s), "
+            f"{counts['info']} note(s)\n"
+        )
+    failed = counts["error"] or (args.strict and counts["warning"])
+    return ExitStatus.FINDINGS if failed else ExitStatus.OK
+
+
+def _line(finding: Finding) -> str:
+    rule = f"{finding.rule}: " if finding.rule else ""
+    text = f"{finding.location}: {_LABEL[finding.severity]}: {rule}{finding.message} "
+    text += f"[{finding.code}]\n"
+    if finding.witness:
+        shown = ", ".join(f"{k}={_value(v)}" for k, v in finding.witness.items())
+        text += f"    both fire on: {shown}\n"
+    return text
+
+
+def _value(value: float | bool) -> str:
+    return str(value).lower() if isinstance(value, bool) else f"{value:g}"

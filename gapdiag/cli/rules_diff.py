@@ -1,0 +1,79 @@
+"""`gapdiag rules diff OLD NEW`: whose verdict a rule change moves, for a pull request."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import IO, Any
+
+from ..coverage import example_reps, population_reps
+from ..diff_report import to_markdown, to_text
+from ..errors import InvalidArgument, InvalidMetrics, Problem
+from ..pack_diff import diff_packs
+from ..population import read_population
+from ..rulebook import load_rules
+from ._io import ExitStatus
+
+
+def register(actions: Any) -> None:
+    """Add `rules diff`."""
+    run = actions.add_parser("diff", help="diagnose reps under two packs and report what moved")
+    run.add_argument("old", type=Path, help="the pack before the change")
+    run.add_argument("new", type=Path, help="the pack after the change")
+    run.add_argument(
+        "--population",
+        type=Path,
+        help="reps as .csv, .json or .jsonl (default: both packs' examples)",
+    )
+    run.add_argument(
+        "--threshold", type=_fraction, default=0.1, help="smallest confidence shift to list (0.1)"
+    )
+    run.add_argument("--report", type=Path, help="write the Markdown report to this file")
+    run.add_argument("--json", action="store_true", help="print the diff as JSON")
+    run.add_argument("--fail-on-change", action="store_true", help="exit 1 when a verdict moved")
+    run.set_defaults(handler=handle)
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a fraction in (0, 1]")
+    return value
+
+
+def handle(args: argparse.Namespace, out: IO[str]) -> int:
+    """Diff the packs; bad population rows are listed and exit 2, a moved verdict may exit 1."""
+    for path in (args.old, args.new):
+        if not path.exists():
+            raise InvalidArgument(f"{path}: no such rule pack folder or file")
+    old, new = load_rules(args.old), load_rules(args.new)
+    rejected: list[Problem] = []
+    if args.population is None:
+        cases, source = example_reps(old, new), "the packs' examples"
+    else:
+        population = read_population(args.population)
+        rejected = [
+            Problem(f"{args.population}: {p.where}", p.message) for p in population.rejected
+        ]
+        cases, source = population_reps(population.reps), str(args.population)
+    diff = diff_packs(old, new, cases, source=source, threshold=args.threshold)
+    if args.report:
+        args.report.write_text(
+            to_markdown(diff, rejected=[str(p) for p in rejected]), encoding="utf-8"
+        )
+    if args.json:
+        document = {
+            **diff.model_dump(mode="json"),
+            "changed": diff.changed,
+            "rejected": [str(p) for p in rejected],
+        }
+        out.write(json.dumps(document, indent=2) + "\n")
+    else:
+        out.write(to_text(diff))
+    if rejected:  # reported after the output, so every valid rep is still counted
+        raise InvalidMetrics(rejected)
+    return ExitStatus.FINDINGS if args.fail_on_change and diff.changed else ExitStatus.OK

@@ -1,0 +1,100 @@
+"""`gapdiag rules test`: run every example of a pack; optionally, which rules never fired."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import IO, Any
+
+from ..coverage import Coverage, coverage, example_reps, population_reps
+from ..errors import InvalidArgument, InvalidMetrics, Problem
+from ..examples import run_examples
+from ..population import read_population
+from ..rulebook import load_rules
+from ._io import ExitStatus
+
+
+def register(actions: Any) -> None:
+    """Add `rules test`."""
+    run = actions.add_parser("test", help="run every example in a pack")
+    run.add_argument(
+        "pack", nargs="?", type=Path, help="pack folder or rule file (default: shipped)"
+    )
+    run.add_argument(
+        "--coverage", action="store_true", help="list rules no example fires, leaves none reaches"
+    )
+    run.add_argument(
+        "--population", type=Path, help="the same over the reps of a .csv, .json or .jsonl file"
+    )
+    run.add_argument("--json", action="store_true", help="print the results as JSON")
+    run.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace, out: IO[str]) -> int:
+    """Run the examples; a failing example exits 1, bad population rows exit 2 (raised)."""
+    if args.pack is not None and not args.pack.exists():
+        raise InvalidArgument(f"{args.pack}: no such rule pack folder or file")
+    book = load_rules(args.pack)
+    results = list(run_examples(book))
+    failed = [r for r in results if not r.passed]
+    reports: list[Coverage] = []
+    if args.coverage:
+        reports.append(coverage(book, example_reps(book), source="the examples"))
+    rejected: list[Problem] = []
+    if args.population is not None:
+        population = read_population(args.population)
+        rejected = [
+            Problem(f"{args.population}: {p.where}", p.message) for p in population.rejected
+        ]
+        cases = population_reps(population.reps)
+        reports.append(coverage(book, cases, source=str(args.population)))
+    if args.json:
+        document = {
+            "passed": len(results) - len(failed),
+            "failed": len(failed),
+            "results": [{**r.model_dump(mode="json"), "name": r.name} for r in results],
+            "coverage": [_coverage_json(c) for c in reports],
+            "rejected": [str(p) for p in rejected],
+        }
+        out.write(json.dumps(document, indent=2) + "\n")
+    else:
+        for result in failed:
+            out.write(
+                f"FAIL {result.name} ({result.location}): expected {result.expected}, "
+                f"got {result.got}\n{_indent(result.explanation)}\n"
+            )
+        out.write(f"{len(results) - len(failed)} passed, {len(failed)} failed\n")
+        out.writelines(_coverage_text(c) for c in reports)
+    if rejected:  # reported after the output, so every valid rep is still counted
+        raise InvalidMetrics(rejected)
+    return ExitStatus.FINDINGS if failed else ExitStatus.OK
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" for line in text.splitlines())
+
+
+def _coverage_json(report: Coverage) -> dict[str, Any]:
+    return {
+        "source": report.source,
+        "reps": report.reps,
+        "fired": dict(report.fired),
+        "never_fired": list(report.never_fired),
+        "reached": dict(report.reached),
+        "never_reached": list(report.never_reached),
+    }
+
+
+def _coverage_text(report: Coverage) -> str:
+    rules = len(report.fired)
+    head = (
+        f"coverage over {report.reps} rep(s) of {report.source}: "
+        f"{rules - len(report.never_fired)} of {rules} rules fired"
+    )
+    if report.reached:
+        leaves = len(report.reached)
+        head += f"; {leaves - len(report.never_reached)} of {leaves} tree leaves reached"
+    never = "".join(f"  never fired: {rule}\n" for rule in report.never_fired)
+    never += "".join(f"  never reached: {leaf}\n" for leaf in report.never_reached)
+    return f"{head}\n{never}"
