@@ -42,7 +42,6 @@ from .scorecard import Scorecard
 from .team import TeamStats
 from .tree import DecisionTree, Leaf, Question
 from .verify import Finding, check_pack, verify_pack
-from .walk import walk
 from .whatif import VerdictShift, WhatIf, what_if
 
 __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_api.py
@@ -110,6 +109,5 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "run_examples",
     "trace",
     "verify_pack",
-    "walk",
     "what_if",
 ]
