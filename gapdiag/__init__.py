@@ -37,7 +37,8 @@ from .pack_diff import PackDiff, diff_packs
 from .plan import CoachingPlan, plan
 from .playbook import Focus, Goal
 from .plots import plot_leading_indicators, plot_team_heatmap
-from .rulebook import Example, Rule, Rulebook, load_rules
+from .rule import Example, Rule
+from .rulebook import Rulebook, load_rules
 from .scorecard import Scorecard
 from .team import TeamStats
 from .tree import DecisionTree, Leaf, Question

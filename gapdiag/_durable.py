@@ -42,7 +42,8 @@ from . import compiler
 from . import expr as x
 from .compiler import Facts
 from .errors import BackendUnavailable, GapdiagError
-from .rulebook import CompiledRule, Rulebook
+from .rule import CompiledRule
+from .rulebook import Rulebook
 
 try:  # durable-rules is optional: it does not build on Python 3.13
     import durable_rules_engine

@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from ._vector import Floats, Mask, Tri
 from .gaps import CONFIRMED_AT, GAPS, SUSPECTED_AT, Gap, Status
-from .rulebook import CompiledRule
+from .rule import CompiledRule
 from .verdicts import DIGITS
 
 STATUSES: tuple[Status, ...] = ("confirmed", "suspected", "unknown", "unlikely")

@@ -8,7 +8,8 @@ from .compiler import Facts
 from .diagnosis import Check, Diagnosis, Engine, Evidence, RulebookStamp, Undetermined, Verdict
 from .gaps import GAPS, SUSPECTED_AT, Gap
 from .metrics import RepMetrics
-from .rulebook import CompiledRule, Rulebook
+from .rule import CompiledRule
+from .rulebook import Rulebook
 from .verdicts import combine, status_of
 from .walk import walk
 

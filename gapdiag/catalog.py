@@ -12,7 +12,8 @@ from html import escape
 from ._given import EXAMPLE_REP_ID
 from .gaps import GAPS
 from .render import render
-from .rulebook import Example, Rule, Rulebook, load_rules
+from .rule import Example, Rule
+from .rulebook import Rulebook, load_rules
 
 
 def rule_catalog(rules: Rulebook | None = None) -> str:

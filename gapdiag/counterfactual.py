@@ -27,7 +27,8 @@ from .diagnosis import Counterfactual, Diagnosis
 from .errors import InvalidMetrics
 from .facts import build_facts
 from .metrics import METRICS, RepMetrics, Targets
-from .rulebook import CompiledRule, Rulebook
+from .rule import CompiledRule
+from .rulebook import Rulebook
 from .team import TeamStats
 
 SOLVE_STEPS = 40

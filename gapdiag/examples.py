@@ -21,7 +21,8 @@ from ._yaml import read_yaml
 from .compiler import Atom, Facts
 from .facts import build_facts
 from .metrics import DEFAULT_TARGETS
-from .rulebook import CompiledRule, Example, Rulebook
+from .rule import CompiledRule, Example
+from .rulebook import Rulebook
 from .template import format_value
 from .tree import DecisionTree, Leaf, Question
 from .walk import walk

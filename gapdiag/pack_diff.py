@@ -19,7 +19,8 @@ from .coverage import LabelledRep
 from .diagnosis import Diagnosis, RulebookStamp
 from .engine import diagnose
 from .gaps import GAPS
-from .rulebook import Rule, Rulebook
+from .rule import Rule
+from .rulebook import Rulebook
 
 NONE = "none"
 """How a diagnosis with no primary gap shows in the matrix."""

@@ -15,96 +15,25 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
-from . import compiler, expr
 from ._codegen import PackFn, compile_pack
-from ._given import Given
 from ._resources import default_rules_dir
 from ._suggest import did_you_mean
 from ._validation import problems_from
 from ._yaml import YamlDoc, read_yaml
 from .compiler import Facts
-from .derived import inputs_of
-from .errors import ExpressionError, InvalidArgument, Problem, RuleFileError
-from .gaps import Gap
+from .errors import InvalidArgument, Problem, RuleFileError
 from .interventions import INTERVENTIONS_FILE, load_interventions
 from .metrics import DEFAULT_TARGETS
 from .reach import unreachable
-from .template import Template, parse_template
+from .rule import CompiledRule, FieldError, Origin, PackInfo, Rule, compile_rule
 from .tree import TREE_GLOB, DecisionTree, TreeSpec, build
 
 RULE_GLOB = "*.rules.yaml"
 PACK_FILE = "pack.yaml"
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Example(Given):
-    """A rep (partial metrics) and whether the rule fires on it: true, false or unknown."""
-
-    fires: bool | Literal["unknown"]
-
-
-class Rule(_Frozen):
-    """One declarative rule: when its condition holds, it is evidence for (or against) a gap."""
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
-    gap: Gap
-    certainty: float = Field(ge=-1.0, le=1.0, allow_inf_nan=False)
-    when: str = Field(min_length=1)
-    because: str = Field(min_length=1)
-    intervention: str | None = None
-    drill: str | None = Field(None, description="Id of a drill in the pack's interventions.yaml.")
-    examples: tuple[Example, ...] = Field(min_length=1)
-
-    @field_validator("certainty")
-    @classmethod
-    def _not_zero(cls, value: float) -> float:
-        if value == 0:
-            raise ValueError("certainty 0 carries no evidence; use a value in [-1, 0) or (0, 1]")
-        return value
-
-
-class PackInfo(_Frozen):
-    """The ``pack.yaml`` of a rule pack."""
-
-    name: str = Field(min_length=1)
-    version: str = Field(min_length=1)
-    description: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledRule:
-    """A rule with its condition and because-text compiled, ready to evaluate."""
-
-    rule: Rule
-    condition: expr.Node
-    test: compiler.BoolFn
-    atoms: tuple[compiler.Atom, ...]
-    because: Template
-    needs: tuple[str, ...]
-    id: str
-    gap: Gap
-    certainty: float
-
-
-@dataclass(frozen=True, slots=True)
-class Origin:
-    """Where a rule is written: its file, the line of its id, of its condition, of each example."""
-
-    file: Path
-    line: int | None
-    when_line: int | None
-    example_lines: tuple[int | None, ...]
-
-    def at(self, line: int | None) -> str:
-        """``file:line`` for messages (the file alone when the line is unknown)."""
-        return f"{self.file}:{line}" if line is not None else str(self.file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +43,10 @@ class _Program:
     evaluate: PackFn
 
 
-class Rulebook(_Frozen):
+class Rulebook(BaseModel):
     """A validated, compiled rule pack; build one with `load_rules` or `Rulebook.from_rules`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
     version: str
@@ -321,8 +252,8 @@ class _Builder:
         if rule.drill is not None:
             self.drills.append((file, rule.id, doc.line_of((index, "drill")), rule.drill))
         try:
-            self.compiled.append(_compile_rule(rule))
-        except _FieldError as error:
+            self.compiled.append(compile_rule(rule))
+        except FieldError as error:
             line = doc.line_of((index, error.field))
             self.problems.append(
                 (file, Problem(f"{rule.id}.{error.field}", str(error.cause), line))
@@ -414,34 +345,3 @@ def _label(item: Any, index: int) -> str:
     if isinstance(item, Mapping) and isinstance(item.get("id"), str):
         return str(item["id"])
     return f"rule[{index}]"
-
-
-class _FieldError(Exception):
-    def __init__(self, field: str, cause: ExpressionError) -> None:
-        self.field = field
-        self.cause = cause
-
-
-def _compile_rule(rule: Rule) -> CompiledRule:
-    """Parse, type-check and compile one validated rule, naming the field that fails."""
-    try:
-        node = expr.parse(rule.when)
-    except ExpressionError as error:
-        raise _FieldError("when", error) from None
-    try:
-        because = parse_template(rule.because)
-    except ExpressionError as error:
-        raise _FieldError("because", error) from None
-    needs = tuple(dict.fromkeys(m for name in expr.names_in(node) for m in inputs_of(name)))
-    atoms = compiler.atoms(node, rule.when)
-    return CompiledRule(
-        rule,
-        node,
-        compiler.condition(node),
-        atoms,
-        because,
-        needs,
-        rule.id,
-        rule.gap,
-        rule.certainty,
-    )

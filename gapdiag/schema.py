@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from .metrics import RepMetrics, Targets
-from .rulebook import PackInfo, Rule
+from .rule import PackInfo, Rule
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

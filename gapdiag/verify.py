@@ -38,7 +38,8 @@ from .errors import RuleFileError
 from .facts import target_facts
 from .metrics import METRICS, Targets, parse_targets
 from .rows import flatten
-from .rulebook import CompiledRule, Rulebook, load_rules
+from .rule import CompiledRule
+from .rulebook import Rulebook, load_rules
 
 Severity = Literal["error", "warning", "info"]
 Code = Literal[
