@@ -16,7 +16,7 @@ from gapdiag.coverage import coverage, example_reps, population_reps
 from gapdiag.diff_report import to_markdown, to_text
 from gapdiag.examples import run_examples
 from gapdiag.pack_diff import diff_packs
-from gapdiag.population import read_population
+from gapdiag.repfile import read_reps
 
 from .conftest import ROOT
 from .strategies import rep_dicts, rule_dicts
@@ -86,7 +86,7 @@ def test_coverage_over_examples_and_population(tmp_path: Path) -> None:
     assert book.tree is not None
     assert len(over_examples.reached) == len(book.tree.leaves)
     rep = {"rep_id": "a", "calls": {"talk_ratio": 0.8}}
-    reps = read_population(_write(tmp_path / "reps.json", [rep])).reps
+    reps = read_reps(_write(tmp_path / "reps.json", [rep])).reps
     over_population = coverage(book, population_reps(reps), source="reps")
     assert over_population.reps == 1
     assert "calls-rep-talks-too-much" not in over_population.never_fired
@@ -102,19 +102,19 @@ def test_population_formats_and_rejected_rows(tmp_path: Path) -> None:
     """CSV, JSON and JSON Lines read alike; a bad row is reported with where and why."""
     csv = tmp_path / "reps.csv"
     csv.write_text("rep_id,calls.talk_ratio\na,0.4\nb,25\nc,\n")
-    read = read_population(csv)
+    read = read_reps(csv)
     assert [r.rep_id for r in read.reps] == ["a", "c"]
     assert [str(p) for p in read.rejected] == [
         "line 3: calls.talk_ratio: 25 is not a fraction in [0, 1] (did you mean 0.25?)"
     ]
     lines = tmp_path / "reps.jsonl"
     lines.write_text('{"rep_id": "a"}\n\n{"rep_id": ""}\n')
-    read = read_population(lines)
+    read = read_reps(lines)
     assert len(read.reps) == 1
     assert read.rejected[0].where.startswith("line 3: rep_id")
-    assert [
-        r.rep_id for r in read_population(_write(tmp_path / "r.json", [{"rep_id": "x"}])).reps
-    ] == ["x"]
+    assert [r.rep_id for r in read_reps(_write(tmp_path / "r.json", [{"rep_id": "x"}])).reps] == [
+        "x"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -134,7 +134,7 @@ def test_population_refuses_bad_files(
     if content is not None:
         path.write_text(content)
     with pytest.raises(InvalidArgument, match=message):
-        read_population(path)
+        read_reps(path)
 
 
 def test_diff_of_a_moved_threshold(tmp_path: Path) -> None:
@@ -147,7 +147,7 @@ def test_diff_of_a_moved_threshold(tmp_path: Path) -> None:
         {"rep_id": "moves", "calls": {"open_question_ratio": 0.6}},
         {"rep_id": "stays", "calls": {"open_question_ratio": 0.9}},
     ]
-    cases = population_reps(read_population(_write(tmp_path / "reps.json", reps)).reps)
+    cases = population_reps(read_reps(_write(tmp_path / "reps.json", reps)).reps)
     diff = diff_packs(book, new, cases, source="reps.json")
     assert diff.changed
     assert [(c.rep, c.old, c.new) for c in diff.primary_changes] == [("moves", "none", "skill")]

@@ -11,7 +11,7 @@ from ..coverage import example_reps, population_reps
 from ..diff_report import to_markdown, to_text
 from ..errors import InvalidArgument, InvalidMetrics, Problem
 from ..pack_diff import diff_packs
-from ..population import read_population
+from ..repfile import read_reps
 from ..rulebook import load_rules
 from ._io import ExitStatus
 
@@ -55,7 +55,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     if args.population is None:
         cases, source = example_reps(old, new), "the packs' examples"
     else:
-        population = read_population(args.population)
+        population = read_reps(args.population)
         rejected = [
             Problem(f"{args.population}: {p.where}", p.message) for p in population.rejected
         ]

@@ -10,7 +10,7 @@ from typing import IO, Any
 from ..coverage import Coverage, coverage, example_reps, population_reps
 from ..errors import InvalidArgument, InvalidMetrics, Problem
 from ..examples import run_examples
-from ..population import read_population
+from ..repfile import read_reps
 from ..rulebook import load_rules
 from ._io import ExitStatus
 
@@ -43,7 +43,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         reports.append(coverage(book, example_reps(book), source="the examples"))
     rejected: list[Problem] = []
     if args.population is not None:
-        population = read_population(args.population)
+        population = read_reps(args.population)
         rejected = [
             Problem(f"{args.population}: {p.where}", p.message) for p in population.rejected
         ]

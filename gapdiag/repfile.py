@@ -23,14 +23,14 @@ FORMATS = (".csv", ".json", ".jsonl")
 
 
 @dataclass(frozen=True, slots=True)
-class Population:
+class RepFile:
     """The reps a file holds, and the rows it holds that are not valid reps."""
 
     reps: tuple[RepMetrics, ...]
     rejected: tuple[Problem, ...]
 
 
-def read_population(path: str | Path) -> Population:
+def read_reps(path: str | Path) -> RepFile:
     """Read every rep in a ``.csv``, ``.json`` or ``.jsonl`` file.
 
     Raises:
@@ -55,7 +55,7 @@ def read_population(path: str | Path) -> Population:
             rejected.extend(
                 Problem(f"{where}: {p.where}", p.message, p.line) for p in error.problems
             )
-    return Population(tuple(reps), tuple(rejected))
+    return RepFile(tuple(reps), tuple(rejected))
 
 
 def _csv_rows(text: str) -> Iterator[tuple[str, Any]]:
