@@ -104,3 +104,17 @@ def test_site_config_builds_from_docs_and_generates_the_references() -> None:
     assert '"reference/cli.md"' in hook
     assert '"reference/rule-catalog.md"' in hook
     assert (DOCS / "notebook.ipynb").is_file()
+
+
+def test_docs_pages_link_only_inside_docs() -> None:
+    """mkdocs --strict fails on links that leave docs/; catch them in the fast suite too."""
+    import re
+
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    outside = [
+        f"{page.name}: {target}"
+        for page in docs.rglob("*.md")
+        for target in re.findall(r"\]\((\.\./[^)]*)\)", page.read_text(encoding="utf-8"))
+        if not (page.parent / target).resolve().is_relative_to(docs)
+    ]
+    assert outside == []
