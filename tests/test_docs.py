@@ -108,9 +108,7 @@ def test_site_config_builds_from_docs_and_generates_the_references() -> None:
 
 def test_docs_pages_link_only_inside_docs() -> None:
     """mkdocs --strict fails on links that leave docs/; catch them in the fast suite too."""
-    import re
-
-    docs = Path(__file__).resolve().parent.parent / "docs"
+    docs = ROOT / "docs"
     outside = [
         f"{page.name}: {target}"
         for page in docs.rglob("*.md")
