@@ -1,8 +1,16 @@
-"""Diagnose why a sales rep is behind: metrics in, explained gap verdicts out."""
+"""Diagnose why a sales rep is behind: metrics in, explained gap verdicts out.
 
-from .batch import Batch, Summary, diagnose_many
-from .catalog import rule_catalog
-from .changes import MetricChange
+The core (diagnose, explain, the result and input models, rule packs) is imported with the
+package. The playbook, populations, rules-CI, what-if and plotting names are imported on
+first use (PEP 562), so ``import gapdiag`` stays fast; ``from gapdiag import X`` works
+the same for both.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .diagnosis import (
     Check,
     Counterfactual,
@@ -26,24 +34,76 @@ from .errors import (
     Problem,
     RuleFileError,
 )
-from .escalation import Escalation, escalate
-from .examples import ExampleResult, run_examples
 from .explain import explain
 from .gaps import GAPS, Gap, Status
-from .history import RepHistory, Trend, history_from_rows, read_history_csv
 from .interventions import Drill, Interventions, load_interventions
 from .metrics import RepMetrics, Targets
-from .pack_diff import PackDiff, diff_packs
-from .plan import CoachingPlan, plan
-from .playbook import Focus, Goal
-from .plots import plot_leading_indicators, plot_team_heatmap
 from .rule import Example, Rule
 from .rulebook import Rulebook, load_rules
-from .scorecard import Scorecard
 from .team import TeamStats
 from .tree import DecisionTree, Leaf, Question
-from .verify import Finding, check_pack, verify_pack
-from .whatif import VerdictShift, WhatIf, what_if
+
+if TYPE_CHECKING:  # pragma: no cover - type checkers see every name eagerly
+    from .batch import Batch, Summary, diagnose_many
+    from .catalog import rule_catalog
+    from .changes import MetricChange
+    from .escalation import Escalation, escalate
+    from .examples import ExampleResult, run_examples
+    from .history import RepHistory, Trend, history_from_rows, read_history_csv
+    from .pack_diff import PackDiff, diff_packs
+    from .plan import CoachingPlan, plan
+    from .playbook import Focus, Goal
+    from .plots import plot_leading_indicators, plot_team_heatmap
+    from .scorecard import Scorecard
+    from .verify import Finding, check_pack, verify_pack
+    from .whatif import VerdictShift, WhatIf, what_if
+
+_LAZY = {
+    "Batch": "batch",
+    "Summary": "batch",
+    "diagnose_many": "batch",
+    "rule_catalog": "catalog",
+    "MetricChange": "changes",
+    "Escalation": "escalation",
+    "escalate": "escalation",
+    "ExampleResult": "examples",
+    "run_examples": "examples",
+    "RepHistory": "history",
+    "Trend": "history",
+    "history_from_rows": "history",
+    "read_history_csv": "history",
+    "PackDiff": "pack_diff",
+    "diff_packs": "pack_diff",
+    "CoachingPlan": "plan",
+    "plan": "plan",
+    "Focus": "playbook",
+    "Goal": "playbook",
+    "plot_leading_indicators": "plots",
+    "plot_team_heatmap": "plots",
+    "Scorecard": "scorecard",
+    "Finding": "verify",
+    "check_pack": "verify",
+    "verify_pack": "verify",
+    "VerdictShift": "whatif",
+    "WhatIf": "whatif",
+    "what_if": "whatif",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a lazily exported name on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gapdiag' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """Every public name, imported or not yet."""
+    return sorted(__all__)
+
 
 __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_api.py
     "BackendUnavailable",

@@ -16,7 +16,7 @@ EXAMPLE_REP_ID = "example"
 class Given(BaseModel):
     """A rep (partial metrics; rep_id may be left out), target overrides and team values."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     given: RepMetrics
     targets: Targets | None = None

@@ -25,7 +25,7 @@ def _field_set(cls: type[BaseModel]) -> set[str]:
 
 
 class _Result(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     @classmethod
     def trusted(cls, values: dict[str, Any]) -> Self:

@@ -42,7 +42,7 @@ _ID = r"^[a-z0-9][a-z0-9-]*$"
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 def _known_indicator(name: str) -> str:

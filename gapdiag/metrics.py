@@ -21,7 +21,7 @@ from .errors import InvalidMetrics, Problem
 class _Strict(BaseModel):
     """A frozen model whose validation errors surface as InvalidMetrics, never ValidationError."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     def __init__(self, **data: Any) -> None:
         try:

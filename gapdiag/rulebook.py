@@ -46,7 +46,7 @@ class _Program:
 class Rulebook(BaseModel):
     """A validated, compiled rule pack; build one with `load_rules` or `Rulebook.from_rules`."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     version: str

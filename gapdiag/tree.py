@@ -31,7 +31,7 @@ BRANCHES: tuple[Branch, ...] = ("then", "else", "unknown")
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, populate_by_name=True)
 
 
 class QuestionExample(Given):
