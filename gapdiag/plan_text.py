@@ -6,6 +6,7 @@ from itertools import groupby
 from typing import Literal
 
 from .cadence import to_markdown
+from .diagnosis import Diagnosis
 from .errors import InvalidArgument
 from .escalation import Escalation
 from .history import Trend
@@ -51,7 +52,7 @@ def _focus(plan: CoachingPlan, md: bool) -> list[str]:
             f"No focus: no gap is confirmed or suspected for {d.rep_id}, so there is no "
             "coaching plan to run. Keep the regular 1:1 and collect what the diagnosis lacks."
         )
-        return [*out, f"Focus rule: {plan.focus_rule}", ""]
+        return [*out, f"Focus rule: {plan.focus_rule}", *_tree_line(d), ""]
     focus = plan.focus
     who = "the manager (fix the system)" if focus.owner == "manager" else "the rep, coached weekly"
     out += [f"Gap: {focus.reason}.", f"Who acts: {who}."]
@@ -60,9 +61,24 @@ def _focus(plan: CoachingPlan, md: bool) -> list[str]:
     else:
         out.append("Goal: no metric behind this gap has a known value; collect the indicators.")
     out.append(f"Focus rule: {plan.focus_rule}")
+    out.extend(_tree_line(d))
     if d.pip_blocked:
         out.append("A system gap is confirmed: no PIP may be considered while it stands.")
     return [*out, ""]
+
+
+def _tree_line(d: Diagnosis) -> list[str]:
+    """The decision tree's end, and whether it agrees with the focus's diagnosis."""
+    if d.tree_leaf is not None:
+        verdict = "agrees" if d.tree_agrees else "disagrees: weigh both before the 1:1"
+        return [
+            f"Decision tree: ends at {d.tree_leaf.id} ({d.tree_leaf.gap or 'no gap'}); {verdict}."
+        ]
+    if d.tree_stop is not None and d.tree_stop.needs:
+        return [
+            f"Decision tree: stopped at {d.tree_stop.node}; collect {', '.join(d.tree_stop.needs)}."
+        ]
+    return []
 
 
 def _approach(plan: CoachingPlan, md: bool) -> list[str]:

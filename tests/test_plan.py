@@ -264,3 +264,10 @@ def test_plan_is_total_and_never_pips_under_a_system_gap(rep: dict[str, Any]) ->
     if result.diagnosis.pip_blocked:
         assert result.focus is not None
         assert result.focus.gap == "system"
+
+
+def test_plan_text_names_the_decision_tree_end() -> None:
+    """The plan says where the tree ended, or which metric it still needs."""
+    assert "Decision tree: ends at will-low-volume (will); agrees." in make("will-rep").render()
+    stopped = make("ambiguous-rep").render()
+    assert "Decision tree: stopped at lead-flow; collect territory.lead_volume_vs_team." in stopped
