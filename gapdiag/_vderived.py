@@ -50,7 +50,7 @@ def derive(num: Column, targets: Targets) -> dict[str, Floats]:
         factor = _ramp_factor(num("tenure_months"), targets.ramp_months)
         calls = num("activity.calls_per_day")
         meetings = num("activity.meetings_per_week")
-        return {
+        values = {
             "derived.gap_to_goal": gap,
             "derived.expected_from_pipeline": expected,
             "derived.pipeline_needed": _ratio(gap, win),
@@ -65,3 +65,5 @@ def derive(num: Column, targets: Targets) -> dict[str, Floats]:
             "derived.meetings_vs_plan": _versus_plan(meetings, targets.meetings_per_week, factor),
             "derived.calls_per_meeting": _ratio(calls * WORK_DAYS_PER_WEEK, meetings),
         }
+        # Overflow is unknown, as in derived.derive.
+        return {name: np.where(np.isfinite(v), v, np.nan) for name, v in values.items()}

@@ -20,7 +20,7 @@ from .diagnosis import Diagnosis
 from .engine import RulesArg, diagnose, resolve_rules
 from .errors import BackendUnavailable, InvalidArgument
 from .gaps import GAPS
-from .metrics import Targets, parse_targets
+from .metrics import RepMetrics, Targets, parse_targets
 from .rulebook import Rulebook
 from .team import TeamStats
 
@@ -169,6 +169,40 @@ def diagnose_many(
     return batch
 
 
+def team_values(
+    reps: Sequence[RepMetrics], *books: Rulebook, team_by: str | None = "team"
+) -> tuple[TeamStats | None, ...]:
+    """Each rep's ``team.*`` values for what the packs read, computed from the reps themselves.
+
+    The same means and medians `diagnose_many` computes, for callers that diagnose rep by rep
+    (``gapdiag rules diff`` and ``rules test --population``). None for every rep when the
+    packs read no team value.
+
+    Raises:
+        BackendUnavailable: the packs read team values and numpy/pandas are not installed.
+    """
+    names = _team_names(*books)
+    if not names:
+        return (None,) * len(reps)
+    _need_frames()
+    from . import _population, _vteam
+
+    population = _population.from_records([r.model_dump(exclude_none=True) for r in reps], team_by)
+    columns = _vteam.team_columns(population, _vteam.group_codes(population, team_by), names)
+    return tuple(_vteam.stats_of(columns, index) for index in range(len(reps)))
+
+
+def _team_names(*books: Rulebook) -> list[str]:
+    """Every ``team.*`` name the packs' rules and tree questions read, sorted."""
+    needs = [n for book in books for r in book.compiled for n in r.needs]
+    for book in books:
+        if book.tree is not None:
+            needs += [
+                n for node in book.tree.nodes for n in book.tree.routes[node.id].question.needs
+            ]
+    return sorted({n for n in needs if n.startswith("team.")})
+
+
 def _need_frames() -> None:
     try:
         import numpy  # noqa: F401
@@ -195,7 +229,7 @@ def _run(
 ) -> _Result:
     from . import _evaluate, _vteam
 
-    team_names = sorted({n for r in book.compiled for n in r.needs if n.startswith("team.")})
+    team_names = _team_names(book)
     codes = _vteam.group_codes(population, team_by)
     team = _vteam.team_columns(population, codes, team_names)
     arrays = _evaluate.evaluate(population, book, targets, team, CHUNK_ROWS, progress)

@@ -61,9 +61,15 @@ def example_reps(*books: Rulebook) -> tuple[LabelledRep, ...]:
     return tuple(seen.values())
 
 
-def population_reps(reps: Iterable[RepMetrics]) -> tuple[LabelledRep, ...]:
-    """Reps of a population, labelled by rep id, at the default targets."""
-    return tuple((rep.rep_id, rep, None, None) for rep in reps)
+def population_reps(reps: Iterable[RepMetrics], *books: Rulebook) -> tuple[LabelledRep, ...]:
+    """Reps of a population, labelled by rep id, at the default targets, with the ``team.*``
+    values the packs read computed per team from the population (as `diagnose_many` does).
+    """
+    from .batch import team_values
+
+    listed = tuple(reps)
+    teams = team_values(listed, *books)
+    return tuple((rep.rep_id, rep, None, team) for rep, team in zip(listed, teams, strict=True))
 
 
 def coverage(book: Rulebook, cases: Iterable[LabelledRep], *, source: str) -> Coverage:

@@ -6,6 +6,7 @@ undefined (a division by zero), so missing data never turns into a misleading ze
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 
 from . import _kinds as k
@@ -98,7 +99,7 @@ def derive(facts: Mapping[str, object], targets: Targets) -> dict[str, Value]:
     factor = ramp_factor(num("tenure_months"), targets.ramp_months)
     calls = num("activity.calls_per_day")
     meetings = num("activity.meetings_per_week")
-    return {
+    values = {
         "derived.gap_to_goal": gap,
         "derived.expected_from_pipeline": expected,
         "derived.pipeline_needed": pipeline_needed(gap, win),
@@ -113,6 +114,9 @@ def derive(facts: Mapping[str, object], targets: Targets) -> dict[str, Value]:
         "derived.meetings_vs_plan": versus_plan(meetings, targets.meetings_per_week, factor),
         "derived.calls_per_meeting": calls_per_meeting(calls, meetings),
     }
+    # A quantity that overflows (a win rate of 1e-308 needs infinite pipeline) is unknown,
+    # as overflow is in conditions: no rule may read -inf as a real amount.
+    return {name: v if v is None or math.isfinite(v) else None for name, v in values.items()}
 
 
 def _numbers(facts: Mapping[str, object]) -> Callable[[str], Value]:

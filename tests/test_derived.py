@@ -87,3 +87,20 @@ def test_shortfall_identity(
     assert d.pipeline_shortfall(gap, d.expected_from_pipeline(pipe, win)) == pytest.approx(
         gap - pipe * win
     )
+
+
+def test_overflowing_quantities_are_unknown_not_infinite() -> None:
+    """A tiny win rate makes 'pipeline needed' overflow: unknown, never -inf, in both evaluators."""
+    from gapdiag.facts import build_facts
+    from gapdiag.metrics import DEFAULT_TARGETS, parse_metrics
+
+    rep = parse_metrics(
+        {
+            "rep_id": "r",
+            "pipeline": {"quota": 0.0, "closed_won": 5.0, "commit": 0.0, "win_rate": 5e-324},
+        }
+    )
+    facts = build_facts(rep, DEFAULT_TARGETS)
+    assert facts["derived.pipeline_needed"] is None
+    assert facts["derived.required_coverage"] is None
+    assert facts["derived.gap_to_goal"] == -5.0

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gapdiag import InvalidArgument, Rulebook, load_rules
+from gapdiag import InvalidArgument, RepMetrics, Rulebook, load_rules
 from gapdiag.coverage import coverage, example_reps, population_reps
 from gapdiag.diff_report import to_markdown, to_text
 from gapdiag.examples import run_examples
@@ -236,3 +236,28 @@ def test_diff_reports_moved_tree_leaves(tmp_path: Path) -> None:
         "stopped at lead-flow",
     ) in {(c.rep, c.old, c.new) for c in diff.leaf_changes}
     assert "### Reps whose decision-tree leaf changed" in to_markdown(diff)
+
+
+def test_population_diff_computes_team_values(tmp_path: Path) -> None:
+    """Rules over team.* are decided in a population diff, from the population's own teams."""
+    rule = {
+        "id": "calls-under-team",
+        "gap": "will",
+        "certainty": 0.8,
+        "when": "activity.calls_per_day < 0.7 * team.mean.activity.calls_per_day",
+        "because": "calls well under the team's average",
+        "examples": [{"given": {}, "fires": "unknown"}],
+    }
+    book = Rulebook.from_rules([rule])
+    reps = [
+        RepMetrics.model_validate(
+            {"rep_id": f"r{calls}", "team": "east", "activity": {"calls_per_day": float(calls)}}
+        )
+        for calls in (10, 40, 40)
+    ]
+    low, high, _ = population_reps(reps, book)
+    assert low[3] is not None
+    assert low[3].mean == {"activity.calls_per_day": 30.0}
+    assert high[0] == "r40"
+    report = coverage(book, population_reps(reps, book), source="reps")
+    assert report.fired == (("calls-under-team", 1),)

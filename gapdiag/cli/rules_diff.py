@@ -59,7 +59,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         rejected = [
             Problem(f"{args.population}: {p.where}", p.message) for p in population.rejected
         ]
-        cases, source = population_reps(population.reps), str(args.population)
+        cases, source = population_reps(population.reps, old, new), str(args.population)
     diff = diff_packs(old, new, cases, source=source, threshold=args.threshold)
     if args.report:
         args.report.write_text(

@@ -47,7 +47,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         rejected = [
             Problem(f"{args.population}: {p.where}", p.message) for p in population.rejected
         ]
-        cases = population_reps(population.reps)
+        cases = population_reps(population.reps, book)
         reports.append(coverage(book, cases, source=str(args.population)))
     if args.json:
         document = {
