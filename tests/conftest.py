@@ -35,3 +35,26 @@ def example(name: str) -> dict[str, Any]:
     """One of the example reps under examples/, as parsed JSON."""
     data: dict[str, Any] = json.loads((EXAMPLES / f"{name}.json").read_text())
     return data
+
+
+def rule_dict(
+    rule_id: str, when: str, gap: str = "will", certainty: float = 0.5, because: str = "test"
+) -> dict[str, Any]:
+    """A minimal rule mapping, for packs built in memory with Rulebook.from_rules."""
+    return {
+        "id": rule_id,
+        "gap": gap,
+        "certainty": certainty,
+        "when": when,
+        "because": because,
+        "examples": [{"given": {}, "fires": "unknown"}],
+    }
+
+
+CALLS_UNDER_TEAM = rule_dict(
+    "calls-under-team",
+    "activity.calls_per_day < 0.7 * team.mean.activity.calls_per_day",
+    certainty=0.8,
+    because="calls well under the team's average",
+)
+"""A will rule that reads the team's average: under 70% of it fires."""

@@ -30,7 +30,7 @@ from gapdiag.facts import build_facts  # noqa: E402
 from gapdiag.rows import flatten  # noqa: E402
 from gapdiag.tree import TreeSpec, build  # noqa: E402
 
-from .conftest import example  # noqa: E402
+from .conftest import example, rule_dict  # noqa: E402
 from .strategies import (  # noqa: E402
     populations,
     reps,
@@ -137,16 +137,7 @@ def test_team_values_are_each_teams_mean_and_median(reps: list[dict[str, Any]]) 
     """team.mean / team.median are computed per team over the reps that have the metric."""
     path = "activity.calls_per_day"
     book = Rulebook.from_rules(
-        [
-            {
-                "id": "vs-team",
-                "gap": "will",
-                "certainty": 0.5,
-                "when": f"{path} < team.mean.{path} and {path} <= team.median.{path}",
-                "because": "x",
-                "examples": [{"given": {}, "fires": "unknown"}],
-            }
-        ]
+        [rule_dict("vs-team", f"{path} < team.mean.{path} and {path} <= team.median.{path}")]
     )
     batch = diagnose_many(reps, rules=book)
     for position, rep in enumerate(reps):
@@ -291,17 +282,7 @@ def test_polars_in_polars_out(tmp_path: Path) -> None:
 
 def test_expand_fired_and_big_packs_use_several_words() -> None:
     """70 rules need two fired_* words; expand_fired gives one boolean column per rule."""
-    rules = [
-        {
-            "id": f"r{i}",
-            "gap": "will",
-            "certainty": 0.1,
-            "when": f"activity.calls_per_day < {i}",
-            "because": "x",
-            "examples": [{"given": {}, "fires": "unknown"}],
-        }
-        for i in range(70)
-    ]
+    rules = [rule_dict(f"r{i}", f"activity.calls_per_day < {i}", certainty=0.1) for i in range(70)]
     book = Rulebook.from_rules(rules)
     batch = diagnose_many([{"rep_id": "a", "activity": {"calls_per_day": 65.5}}], rules=book)
     assert {"fired_0", "fired_1"} <= set(batch.frame.columns)

@@ -11,6 +11,7 @@ from gapdiag._codegen import generate
 from gapdiag.facts import build_facts
 from gapdiag.metrics import Targets
 
+from .conftest import rule_dict
 from .strategies import reps, rule_dicts
 
 PACK = load_rules()
@@ -40,14 +41,7 @@ def test_arithmetic_edge_cases_match() -> None:
     """Division by zero, overflow, functions and negation are unknown or exact alike."""
     book = Rulebook.from_rules(
         [
-            {
-                "id": f"r{i}",
-                "gap": "skill",
-                "certainty": 0.5,
-                "when": when,
-                "because": "x",
-                "examples": [{"given": {}, "fires": "unknown"}],
-            }
+            rule_dict(f"r{i}", when, gap="skill")
             for i, when in enumerate(
                 [
                     "activity.calls_per_day / activity.meetings_per_week > 1",

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from gapdiag import Counterfactual, Diagnosis, RepMetrics, Rulebook, diagnose, load_rules, what_if
 from gapdiag.explain import change_text
 
-from .conftest import example
+from .conftest import CALLS_UNDER_TEAM, example
 from .strategies import reps
 
 PACK = load_rules()
@@ -153,18 +153,7 @@ def test_every_counterfactual_really_stops_its_rule(rep: RepMetrics) -> None:
 
 def test_team_values_are_held_fixed_while_a_rep_metric_moves() -> None:
     """A rule over team.* gets its counterfactual with the team's values kept as given."""
-    book = Rulebook.from_rules(
-        [
-            {
-                "id": "calls-under-team",
-                "gap": "will",
-                "certainty": 0.8,
-                "when": "activity.calls_per_day < 0.7 * team.mean.activity.calls_per_day",
-                "because": "calls well under the team's average",
-                "examples": [{"given": {}, "fires": "unknown"}],
-            }
-        ]
-    )
+    book = Rulebook.from_rules([CALLS_UNDER_TEAM])
     team = {"mean": {"activity.calls_per_day": 40.0}}
     rep = {"rep_id": "r", "activity": {"calls_per_day": 20.0}}
     result = diagnose(rep, rules=book, team=team, counterfactuals=True)

@@ -14,7 +14,7 @@ from gapdiag.engine import outcomes
 from gapdiag.facts import build_facts
 from gapdiag.metrics import Targets
 
-from .conftest import example
+from .conftest import example, rule_dict
 from .strategies import reps, rule_dicts
 
 HAVE_DURABLE = importlib.util.find_spec("durable") is not None
@@ -30,18 +30,6 @@ def same_answer(rep: RepMetrics | dict[str, Any], rules: Rulebook = PACK) -> Dia
     assert durable_result.engine == "durable"
     assert durable_result.model_copy(update={"engine": "compiled"}) == compiled
     return compiled
-
-
-def rule(rule_id: str, when: str, gap: str = "will", certainty: float = 0.5) -> dict[str, Any]:
-    """A minimal rule mapping."""
-    return {
-        "id": rule_id,
-        "gap": gap,
-        "certainty": certainty,
-        "when": when,
-        "because": "test",
-        "examples": [{"given": {}, "fires": "unknown"}],
-    }
 
 
 @durable
@@ -98,7 +86,7 @@ def test_the_same_rep_twice_is_not_an_observed_duplicate() -> None:
 def test_or_with_both_branches_true_fires_once() -> None:
     """An or whose branches are both true counts as one firing."""
     book = Rulebook.from_rules(
-        [rule("either", "activity.calls_per_day < 10 or activity.emails_per_day < 10")]
+        [rule_dict("either", "activity.calls_per_day < 10 or activity.emails_per_day < 10")]
     )
     result = same_answer(
         {"rep_id": "r", "activity": {"calls_per_day": 1, "emails_per_day": 1}}, book
@@ -110,7 +98,7 @@ def test_or_with_both_branches_true_fires_once() -> None:
 def test_more_than_64_matches_are_split_across_rulesets() -> None:
     """A pack whose rules all fire on one rep (150 > 64 matches) still agrees."""
     book = Rulebook.from_rules(
-        [rule(f"r{i}", f"activity.calls_per_day < {i + 20}") for i in range(150)]
+        [rule_dict(f"r{i}", f"activity.calls_per_day < {i + 20}") for i in range(150)]
     )
     result = same_answer({"rep_id": "r", "activity": {"calls_per_day": 1}}, book)
     assert len(result.fired) == 150
@@ -120,7 +108,7 @@ def test_more_than_64_matches_are_split_across_rulesets() -> None:
 def test_rule_with_too_many_alternatives_is_refused_clearly() -> None:
     """A single rule beyond durable-rules' per-fact match limit is refused with its id."""
     clause = " or ".join(f"activity.calls_per_day < {i}" for i in range(70))
-    book = Rulebook.from_rules([rule("huge-or", clause)])
+    book = Rulebook.from_rules([rule_dict("huge-or", clause)])
     with pytest.raises(BackendUnavailable, match="rule huge-or has 70 alternative matches"):
         diagnose({"rep_id": "r", "activity": {"calls_per_day": 1}}, rules=book, engine="durable")
 
@@ -129,7 +117,7 @@ def test_rule_with_too_many_alternatives_is_refused_clearly() -> None:
 def test_many_packs_in_one_process() -> None:
     """More packs than are kept registered still evaluate correctly (old ones are dropped)."""
     for limit in range(1, 40):
-        book = Rulebook.from_rules([rule("few-calls", f"activity.calls_per_day < {limit}")])
+        book = Rulebook.from_rules([rule_dict("few-calls", f"activity.calls_per_day < {limit}")])
         same_answer({"rep_id": "r", "activity": {"calls_per_day": 20}}, book)
     same_answer(example("will-rep"))
 
@@ -138,7 +126,10 @@ def test_many_packs_in_one_process() -> None:
 def test_floats_durable_cannot_parse_are_sent_exactly() -> None:
     """Values like 1e-05 (no decimal point in JSON) reach durable-rules unchanged."""
     book = Rulebook.from_rules(
-        [rule("tiny", "pipeline.win_rate < 2e-05"), rule("exact", "pipeline.win_rate == 1e-05")]
+        [
+            rule_dict("tiny", "pipeline.win_rate < 2e-05"),
+            rule_dict("exact", "pipeline.win_rate == 1e-05"),
+        ]
     )
     result = same_answer({"rep_id": "r", "pipeline": {"win_rate": 1e-05}}, book)
     assert set(result.fired) == {"tiny", "exact"}
@@ -188,7 +179,7 @@ def test_compound_arithmetic_division_by_zero_and_overflow_agree() -> None:
         "2 * activity.calls_per_day + 1 >= activity.emails_per_day - 3",
         "activity.calls_per_day == 4 and 1 < 2",
     ]
-    book = Rulebook.from_rules([rule(f"r{i}", w) for i, w in enumerate(whens)])
+    book = Rulebook.from_rules([rule_dict(f"r{i}", w) for i, w in enumerate(whens)])
     for data in (
         {"activity": {"calls_per_day": 4, "meetings_per_week": 0}, "pipeline": {"quota": 1e200}},
         {"activity": {"calls_per_day": 4, "meetings_per_week": 2, "emails_per_day": 3}},
@@ -201,7 +192,9 @@ def test_compound_arithmetic_division_by_zero_and_overflow_agree() -> None:
 @durable
 def test_pack_beyond_512_rules_is_split_and_agrees() -> None:
     """600 rules (1,200 durable rules) are spread over rulesets under the 512 limit."""
-    book = Rulebook.from_rules([rule(f"r{i}", f"activity.calls_per_day < {i}") for i in range(600)])
+    book = Rulebook.from_rules(
+        [rule_dict(f"r{i}", f"activity.calls_per_day < {i}") for i in range(600)]
+    )
     facts = build_facts(
         RepMetrics.model_validate({"rep_id": "r", "activity": {"calls_per_day": 300}}), Targets()
     )

@@ -9,7 +9,7 @@ import pytest
 from gapdiag import Diagnosis, InvalidArgument, InvalidMetrics, RuleFileError, diagnose
 from gapdiag.rulebook import Rulebook, load_rules
 
-from .conftest import example
+from .conftest import example, rule_dict
 
 LOW_VOLUME = {"activity": {"calls_per_day": 10, "meetings_per_week": 1}}
 
@@ -225,14 +225,12 @@ def test_content_hash_follows_the_rules() -> None:
     def pack(limit: int) -> Rulebook:
         return Rulebook.from_rules(
             [
-                {
-                    "id": "few-calls",
-                    "gap": "will",
-                    "certainty": 0.8,
-                    "when": f"activity.calls_per_day < {limit}",
-                    "because": "few calls",
-                    "examples": [{"given": {}, "fires": "unknown"}],
-                }
+                rule_dict(
+                    "few-calls",
+                    f"activity.calls_per_day < {limit}",
+                    certainty=0.8,
+                    because="few calls",
+                )
             ]
         )
 

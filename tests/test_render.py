@@ -15,7 +15,7 @@ from gapdiag import Rulebook, diagnose, load_rules
 from gapdiag.errors import InvalidArgument
 from gapdiag.render import render
 
-from .conftest import example
+from .conftest import example, rule_dict
 from .test_cli import run
 
 TREE = load_rules().tree
@@ -36,16 +36,7 @@ leaves:
   - {id: a, gap: none, reason: 'ok "quoted"', examples: [{given: {activity: {calls_per_day: 30}}}]}
   - {id: b, gap: will, reason: 'low; #2', examples: [{given: {activity: {calls_per_day: 3}}}]}
 """
-RULE = [
-    {
-        "id": "r",
-        "gap": "will",
-        "certainty": 0.5,
-        "when": "activity.calls_per_day < 10",
-        "because": "few",
-        "examples": [{"given": {}, "fires": "unknown"}],
-    }
-]
+RULE = [rule_dict("r", "activity.calls_per_day < 10", because="few")]
 ODD_TREE = Rulebook.from_rules(RULE, tree=yaml.safe_load(ODD)).tree
 assert ODD_TREE is not None
 

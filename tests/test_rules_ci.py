@@ -18,7 +18,7 @@ from gapdiag.examples import run_examples
 from gapdiag.pack_diff import diff_packs
 from gapdiag.repfile import read_reps
 
-from .conftest import ROOT
+from .conftest import CALLS_UNDER_TEAM, ROOT
 from .strategies import rep_dicts, rule_dicts
 
 
@@ -240,15 +240,7 @@ def test_diff_reports_moved_tree_leaves(tmp_path: Path) -> None:
 
 def test_population_diff_computes_team_values(tmp_path: Path) -> None:
     """Rules over team.* are decided in a population diff, from the population's own teams."""
-    rule = {
-        "id": "calls-under-team",
-        "gap": "will",
-        "certainty": 0.8,
-        "when": "activity.calls_per_day < 0.7 * team.mean.activity.calls_per_day",
-        "because": "calls well under the team's average",
-        "examples": [{"given": {}, "fires": "unknown"}],
-    }
-    book = Rulebook.from_rules([rule])
+    book = Rulebook.from_rules([CALLS_UNDER_TEAM])
     reps = [
         RepMetrics.model_validate(
             {"rep_id": f"r{calls}", "team": "east", "activity": {"calls_per_day": float(calls)}}

@@ -15,19 +15,10 @@ from gapdiag.facts import build_facts, target_facts
 from gapdiag.metrics import Targets
 from gapdiag.verify import Finding, check_pack, firing_input, verify_pack
 
+from .conftest import rule_dict
+
 DATA = Path(__file__).parent / "data" / "verify"
 CODES = ("unsatisfiable", "out-of-range", "subsumed", "overlap")
-
-
-def _rule(rule_id: str, when: str, gap: str = "will", certainty: float = 0.5) -> dict[str, object]:
-    return {
-        "id": rule_id,
-        "gap": gap,
-        "certainty": certainty,
-        "when": when,
-        "because": "test",
-        "examples": [{"given": {}, "fires": "unknown"}],
-    }
 
 
 def _codes(findings: tuple[Finding, ...]) -> list[str]:
@@ -88,10 +79,10 @@ def test_unsatisfiable_through_valid_range_and_flags() -> None:
     """A fraction above 1 and a flag both true and false are both impossible."""
     book = Rulebook.from_rules(
         [
-            _rule("above-one", "calls.talk_ratio > 1"),
-            _rule("flag-both", "knowledge.certified and not knowledge.certified"),
-            _rule("constant", "target.calls_per_day < 1"),
-            _rule("never-ne", "not (calls.talk_ratio != 0.4) and calls.talk_ratio > 0.5"),
+            rule_dict("above-one", "calls.talk_ratio > 1"),
+            rule_dict("flag-both", "knowledge.certified and not knowledge.certified"),
+            rule_dict("constant", "target.calls_per_day < 1"),
+            rule_dict("never-ne", "not (calls.talk_ratio != 0.4) and calls.talk_ratio > 0.5"),
         ]
     )
     found = {f.rule: f.message for f in verify_pack(book) if f.code == "unsatisfiable"}
@@ -104,8 +95,8 @@ def test_arithmetic_between_metrics_is_searched_not_guessed() -> None:
     """A comparison of two metrics is decided by a confirmed witness, or left undecided."""
     book = Rulebook.from_rules(
         [
-            _rule("ratio", "activity.emails_per_day > 2 * activity.calls_per_day"),
-            _rule("impossible", "activity.calls_per_day - activity.calls_per_day > 1"),
+            rule_dict("ratio", "activity.emails_per_day > 2 * activity.calls_per_day"),
+            rule_dict("impossible", "activity.calls_per_day - activity.calls_per_day > 1"),
         ]
     )
     assert firing_input(book, "ratio") is not None
@@ -117,7 +108,7 @@ def test_arithmetic_between_metrics_is_searched_not_guessed() -> None:
 def test_derived_bounds_are_solved_through_raw_inputs() -> None:
     """A witness for a derived condition is made of raw metrics and fires the rule."""
     when = "derived.coverage < 1.5 and derived.attainment >= 0.4 and derived.calls_vs_plan > 1.2"
-    book = Rulebook.from_rules([_rule("derived", when)])
+    book = Rulebook.from_rules([rule_dict("derived", when)])
     found = firing_input(book, "derived")
     assert found is not None
     assert all(not name.startswith("derived.") for name in found)
@@ -127,7 +118,7 @@ def test_derived_bounds_are_solved_through_raw_inputs() -> None:
 def test_narrow_derived_band_is_hit_by_bisection() -> None:
     """A band on a derived quantity too narrow for a grid is reached by bisecting an input."""
     when = "derived.pipeline_shortfall > 12345.6 and derived.pipeline_shortfall < 12345.7"
-    book = Rulebook.from_rules([_rule("band", when)])
+    book = Rulebook.from_rules([rule_dict("band", when)])
     found = firing_input(book, "band")
     assert found is not None
     assert book.compiled[0].test(_facts(found)) is True
@@ -137,7 +128,7 @@ def test_targets_move_thresholds() -> None:
     """Thresholds written as targets are read at the targets given."""
     book = Rulebook.from_rules(
         [
-            _rule(
+            rule_dict(
                 "band",
                 "activity.calls_per_day > target.calls_per_day and activity.calls_per_day < 30",
             )
@@ -151,10 +142,10 @@ def test_subsumption_kinds() -> None:
     """Equal conditions, opposite certainties and added signals are told apart."""
     book = Rulebook.from_rules(
         [
-            _rule("a", "ownership.commitment_score < 9"),
-            _rule("b", "ownership.commitment_score < 9"),
-            _rule("c", "ownership.commitment_score < 5", certainty=-0.3),
-            _rule("d", "ownership.commitment_score < 5 and knowledge.certified"),
+            rule_dict("a", "ownership.commitment_score < 9"),
+            rule_dict("b", "ownership.commitment_score < 9"),
+            rule_dict("c", "ownership.commitment_score < 5", certainty=-0.3),
+            rule_dict("d", "ownership.commitment_score < 5 and knowledge.certified"),
         ]
     )
     found = {(f.rule, f.other): (f.code, f.message) for f in verify_pack(book)}
@@ -169,8 +160,8 @@ def test_rules_on_different_inputs_do_not_overlap() -> None:
     """Two gaps read from different metrics are two gaps at once, not a conflict."""
     book = Rulebook.from_rules(
         [
-            _rule("skill", "calls.talk_ratio > 0.5", gap="skill"),
-            _rule("knowledge", "knowledge.product_quiz_score < 0.8", gap="knowledge"),
+            rule_dict("skill", "calls.talk_ratio > 0.5", gap="skill"),
+            rule_dict("knowledge", "knowledge.product_quiz_score < 0.8", gap="knowledge"),
         ]
     )
     assert verify_pack(book) == ()
@@ -181,7 +172,7 @@ def test_too_many_alternatives_are_left_undecided() -> None:
     parts = [
         f"(calls.talk_ratio < 0.{i} or calls.rubric_score > {i % 4 + 1})" for i in range(1, 10)
     ]
-    book = Rulebook.from_rules([_rule("huge", " and ".join(parts), gap="skill")])
+    book = Rulebook.from_rules([rule_dict("huge", " and ".join(parts), gap="skill")])
     (finding,) = verify_pack(book)
     assert finding.code == "undecided"
     assert "not analysed" in finding.message
@@ -211,7 +202,7 @@ def test_team_values_are_part_of_a_witness() -> None:
     from gapdiag._witness import as_team
 
     book = Rulebook.from_rules(
-        [_rule("team", "activity.calls_per_day < 0.5 * team.median.activity.calls_per_day")]
+        [rule_dict("team", "activity.calls_per_day < 0.5 * team.median.activity.calls_per_day")]
     )
     found = firing_input(book, "team")
     assert found is not None

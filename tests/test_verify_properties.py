@@ -16,6 +16,7 @@ from gapdiag.metrics import METRICS, Targets
 from gapdiag.rows import nest
 from gapdiag.verify import firing_input, verify_pack
 
+from .conftest import rule_dict
 from .strategies import threshold_conditions, value_of
 
 # Few metrics, so random rules often read the same ones and can overlap or nest.
@@ -26,17 +27,6 @@ TARGETS = Targets()
 
 def _conditions() -> st.SearchStrategy[str]:
     return threshold_conditions(max_atoms=3, numeric=NUMERIC, flags=FLAGS)
-
-
-def _rule(rule_id: str, when: str, gap: str, certainty: float = 0.5) -> dict[str, Any]:
-    return {
-        "id": rule_id,
-        "gap": gap,
-        "certainty": certainty,
-        "when": when,
-        "because": "generated",
-        "examples": [{"given": {}, "fires": "unknown"}],
-    }
 
 
 def _fires(book: Rulebook, rep: RepMetrics) -> tuple[bool | None, ...]:
@@ -73,7 +63,7 @@ def _sample(book: Rulebook) -> st.SearchStrategy[list[RepMetrics]]:
 @given(when=threshold_conditions(), data=st.data())
 def test_unsatisfiable_exactly_when_nothing_fires(when: str, data: st.DataObject) -> None:
     """Unsatisfiable is reported iff no witness exists; a witness fires, nothing sampled does."""
-    book = Rulebook.from_rules([_rule("r", when, "will")])
+    book = Rulebook.from_rules([rule_dict("r", when, "will")])
     sample = data.draw(_sample(book))
     codes = {f.code for f in verify_pack(book)} - {"out-of-range"}
     witness = firing_input(book, "r")
@@ -96,7 +86,7 @@ def test_overlap_comes_with_a_witness_and_absence_is_true(
     first: str, second: str, gaps: tuple[str, str], data: st.DataObject
 ) -> None:
     """A reported overlap has a rep firing both; with none reported, no sampled rep fires both."""
-    book = Rulebook.from_rules([_rule("a", first, gaps[0]), _rule("b", second, gaps[1])])
+    book = Rulebook.from_rules([rule_dict("a", first, gaps[0]), rule_dict("b", second, gaps[1])])
     sample = data.draw(_sample(book))
     findings = verify_pack(book)
     overlaps = [f for f in findings if f.code == "overlap"]
@@ -114,7 +104,7 @@ def test_subsumption_holds_on_every_sampled_rep(
     first: str, second: str, data: st.DataObject
 ) -> None:
     """When a rule is reported inside another of its gap, it never fires without that one."""
-    book = Rulebook.from_rules([_rule("a", first, "skill"), _rule("b", second, "skill")])
+    book = Rulebook.from_rules([rule_dict("a", first, "skill"), rule_dict("b", second, "skill")])
     sample = data.draw(_sample(book))
     for finding in verify_pack(book):
         if finding.code in ("subsumed", "specializes"):
