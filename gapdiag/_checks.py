@@ -94,13 +94,9 @@ def _number_cell(name: str, kind: Kind, cell: Any) -> tuple[float, str | None]:
     if _absent(cell):
         return math.nan, None
     if isinstance(cell, str):
-        try:
-            read = read_cell(name, cell)
-        except ValueError as error:
-            return math.nan, str(error).removeprefix(f"{name}: ")
-        if read is None:
-            return math.nan, None
-        cell = read
+        cell, problem = _from_text(name, cell)
+        if cell is None:
+            return math.nan, problem
     if isinstance(cell, bool) or not isinstance(cell, int | float):
         return math.nan, f"{show_value(cell)} is not a number"
     value = float(cell)
@@ -111,15 +107,20 @@ def _number_cell(name: str, kind: Kind, cell: Any) -> tuple[float, str | None]:
     return math.nan, kind.problem(cell)
 
 
+def _from_text(name: str, cell: str) -> tuple[Any, str | None]:
+    """A text cell read by its column's kind, as CSV cells are: (value or None, problem)."""
+    try:
+        return read_cell(name, cell), None
+    except ValueError as error:
+        return None, str(error).removeprefix(f"{name}: ")
+
+
 def _flag_cell(name: str, cell: Any) -> tuple[float, str | None]:
     if _absent(cell):
         return math.nan, None
     if isinstance(cell, str):
-        try:
-            read = read_cell(name, cell)
-        except ValueError as error:
-            return math.nan, str(error).removeprefix(f"{name}: ")
-        return (math.nan, None) if read is None else (float(read), None)
+        read, problem = _from_text(name, cell)
+        return (math.nan, problem) if read is None else (float(read), None)
     if isinstance(cell, bool) or (isinstance(cell, int | float) and cell in (0, 1)):
         return float(cell), None
     return math.nan, f"{show_value(cell)} is not true or false"
