@@ -44,7 +44,15 @@ _EMPTY_FACTS: dict[str, Fact] = dict.fromkeys(METRICS, None)
 
 def find_witness(tree: DecisionTree, leaf: str, targets: Targets) -> RepMetrics | None:
     """A rep whose walk ends at `leaf` under `targets`, or None if the search finds none."""
-    candidates = _candidates(tree, targets)
+    return _search(tree, leaf, targets, _candidates(tree, targets))
+
+
+def _search(
+    tree: DecisionTree,
+    leaf: str,
+    targets: Targets,
+    candidates: Mapping[str, tuple[float | bool | None, ...]],
+) -> RepMetrics | None:
     for path in _paths(tree, tree.root, leaf, ()):
         found = _solve(path, {}, candidates, targets)
         if found is not None:
@@ -64,11 +72,11 @@ def unreachable(tree: DecisionTree, targets: Targets) -> tuple[str, ...]:
             )
             if found is not None:
                 reached.add(found)
-    return tuple(
-        leaf.id
-        for leaf in tree.leaves
-        if leaf.id not in reached and find_witness(tree, leaf.id, targets) is None
-    )
+    missing = [leaf.id for leaf in tree.leaves if leaf.id not in reached]
+    if not missing:
+        return ()
+    candidates = _candidates(tree, targets)  # built once for every leaf left to search
+    return tuple(leaf for leaf in missing if _search(tree, leaf, targets, candidates) is None)
 
 
 Step = tuple[CompiledQuestion, Branch]
