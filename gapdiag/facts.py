@@ -43,7 +43,17 @@ def build_facts(
 
     Team values nobody supplied are simply absent, so rules reading them are unknown.
     """
-    facts = metric_facts(metrics)
+    return complete_facts(metric_facts(metrics), targets, team)
+
+
+def complete_facts(
+    facts: dict[str, Fact], targets: Targets, team: TeamStats | None = None
+) -> dict[str, Fact]:
+    """Add ``target.*``, ``derived.*`` and any ``team.*`` to flat metric facts (in place).
+
+    For callers that build metric facts without a RepMetrics, such as searches that try
+    many values; `build_facts` is this on a validated rep.
+    """
     facts.update(target_facts(targets))
     facts.update(derive(facts, targets))
     if team is not None:

@@ -19,8 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from . import expr as x
 from ._kinds import Kind
 from .compiler import Fact, number
-from .derived import derive
-from .facts import build_facts, target_facts
+from .facts import build_facts, complete_facts, target_facts
 from .metrics import METRICS, RepMetrics, Targets, parse_metrics
 from .rows import nest
 from .tree import Branch, CompiledQuestion, DecisionTree
@@ -197,7 +196,4 @@ def _fits(value: float, kind: Kind) -> bool:
 
 
 def _facts(flat: Mapping[str, float | bool], targets: Targets) -> dict[str, Fact]:
-    facts: dict[str, Fact] = {**_EMPTY_FACTS, **flat}
-    facts.update(target_facts(targets))
-    facts.update(derive(facts, targets))
-    return facts
+    return complete_facts({**_EMPTY_FACTS, **flat}, targets)
