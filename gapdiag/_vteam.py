@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from ._population import Population
-from ._vector import Floats
+from ._vector import Floats, Mask
 from .metrics import METRICS
 from .team import STATS, TeamStats
 
@@ -31,24 +33,38 @@ def team_columns(population: Population, codes: Codes, names: list[str]) -> dict
     """Each ``team.<stat>.<metric>`` name as a column: the value of the rep's own team.
 
     Only valid reps count; absent values are skipped; a team with no value for a metric
-    leaves it unknown. Means are kept within the metric's range, so rounding can never
-    make a team average of fractions read as 1.0000000000000002.
+    leaves it unknown (see `per_team`).
+    """
+    has_team = codes >= 0
+    teams = int(codes.max(initial=-1)) + 1
+    out: dict[str, Floats] = {}
+    for name, per in per_team(population.number, codes[has_team], has_team, teams, names).items():
+        column = np.full(population.size, np.nan)
+        column[has_team] = per[codes[has_team]]
+        out[name] = column
+    return out
+
+
+def per_team(
+    number: Callable[[str], Floats], codes: Codes, rows: Mask, teams: int, names: list[str]
+) -> dict[str, Floats]:
+    """Each ``team.<stat>.<metric>`` name's value for teams ``0 .. teams-1`` (NaN: no value).
+
+    `number` reads a metric column, `rows` picks the reps that belong to a team and
+    `codes` gives their teams. Within each team the values are taken in ascending order,
+    so a mean does not depend on the order of the rows: Spark, which has no row order,
+    computes the same bits from the same reps. Means are kept within the metric's range,
+    so rounding can never make a team average of fractions read as 1.0000000000000002.
     """
     out: dict[str, Floats] = {}
-    has_team = codes >= 0
-    for stat in STATS:
-        paths = [n.removeprefix(f"team.{stat}.") for n in names if n.startswith(f"team.{stat}.")]
-        if not paths:
-            continue
-        table = pd.DataFrame({p: population.number(p) for p in paths})[has_team]
-        grouped = table.groupby(codes[has_team]).agg(stat)
-        for path in paths:
-            per_team = grouped[path].reindex(range(int(codes.max(initial=-1)) + 1)).to_numpy()
-            kind = METRICS[path]
-            per_team = np.clip(per_team, kind.low, kind.high)
-            column = np.full(population.size, np.nan)
-            column[has_team] = per_team[codes[has_team]]
-            out[f"team.{stat}.{path}"] = column
+    for name in names:
+        _, stat, path = name.split(".", 2)
+        values = number(path)[rows]
+        order = np.argsort(values, kind="stable")
+        grouped = pd.Series(values[order]).groupby(codes[order]).agg(stat)
+        per = grouped.reindex(range(teams)).to_numpy(dtype=np.float64)
+        kind = METRICS[path]
+        out[name] = np.clip(per, kind.low, kind.high)
     return out
 
 

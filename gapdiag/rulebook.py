@@ -307,19 +307,57 @@ class _Builder:
         self.check_drills(path if path.is_dir() else None)
         if self.problems:
             raise RuleFileError(path, (_with_file(f, p, path) for f, p in self.problems))
+        return self.assemble(info, self.hasher.hexdigest()[:16], str(path))
+
+    def assemble(self, info: PackInfo, content_hash: str, source: str | None) -> Rulebook:
         book = Rulebook(
             name=info.name,
             version=info.version,
-            content_hash=self.hasher.hexdigest()[:16],
+            content_hash=content_hash,
             rules=tuple(c.rule for c in self.compiled),
             tree=self.tree,
-            source=str(path),
+            source=source,
         )
         book._compiled = tuple(self.compiled)
         book._needs = tuple(dict.fromkeys(m for c in self.compiled for m in c.needs))
         book._origins = self.origins
         book._program = _Program(compile_pack([c.condition for c in self.compiled]))
         return book
+
+
+def portable(book: Rulebook) -> dict[str, Any]:
+    """The pack as JSON-ready data, for `from_portable` to compile in another process.
+
+    Spark ships a pack to its executors this way: compiled code does not pickle, and the
+    pack's folder need not exist there.
+    """
+    tree = book.tree.model_dump(mode="json", by_alias=True) if book.tree is not None else None
+    return {
+        "name": book.name,
+        "version": book.version,
+        "content_hash": book.content_hash,
+        "source": book.source,
+        "rules": [r.model_dump(mode="json") for r in book.rules],
+        "tree": tree,
+    }
+
+
+def from_portable(data: Mapping[str, Any]) -> Rulebook:
+    """Compile a pack from `portable` data; it was checked where it was first loaded.
+
+    The rebuilt pack evaluates exactly as the original and keeps its name, version and
+    content hash (rule origins, which name files of the first machine, are not carried).
+    """
+    builder = _Builder()
+    for rule in data["rules"]:
+        builder.compiled.append(compile_rule(Rule.model_validate(rule)))
+    if data["tree"] is not None:
+        spec = {k: v for k, v in data["tree"].items() if k != "source"}
+        builder.tree, problems = build(TreeSpec.model_validate(spec), data["tree"].get("source"))
+        if problems:
+            raise InvalidArgument(f"tree: {problems[0].where}: {problems[0].message}")
+    info = PackInfo(name=data["name"], version=data["version"])
+    return builder.assemble(info, data["content_hash"], data["source"])
 
 
 def _with_file(file: Path, problem: Problem, root: Path) -> Problem:

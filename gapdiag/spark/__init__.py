@@ -1,0 +1,11 @@
+"""Diagnose populations where they lie, on Spark: ``pip install 'gapdiag[spark]'``.
+
+`diagnose_spark` runs the vectorized evaluator of `diagnose_many` inside ``mapInArrow``
+(Arrow batches, no per-row Python) and gives the same results row for row; `diff_spark`
+measures a rule change over a whole population, as ``gapdiag rules diff`` does on one
+machine. ``import gapdiag`` never imports pyspark; importing this module does.
+"""
+
+from ._diagnose import SparkBatch, diagnose_spark
+
+__all__ = ["SparkBatch", "diagnose_spark"]

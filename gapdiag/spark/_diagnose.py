@@ -1,0 +1,150 @@
+"""`diagnose_spark`: a population in a Spark DataFrame, diagnosed where it lies."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from ..batch import Summary, _team_names
+from ..engine import RulesArg, resolve_rules
+from ..gaps import GAPS
+from ..metrics import Targets, parse_targets
+from ..rulebook import Rulebook
+from . import _worker
+from ._schema import Prepared, errors_schema, prepare, quoted, result_schema
+from ._worker import TEAM_KEY, Job, Step, Task
+
+
+class SparkBatch(BaseModel):
+    """The result of `diagnose_spark`: lazy Spark DataFrames of results and of bad rows."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    frame: Any
+    """One row per valid input row, with the columns of `diagnose_many` (row key first)."""
+    errors: Any
+    """One row per problem that kept a row out: row key, rep_id, field, value, reason."""
+    rule_ids: tuple[str, ...]
+    """The pack's rule ids in pack order: bit i % 63 of fired_{i // 63} is rule i."""
+    _input: DataFrame = PrivateAttr()
+
+    def summary(self) -> Summary:
+        """Rows read, diagnosed and left out, and reps per primary gap (runs Spark jobs)."""
+        counts = {
+            row["primary_gap"]: int(row["count"])
+            for row in self.frame.groupBy("primary_gap").count().collect()
+        }
+        by_gap = {str(gap): counts.get(gap, 0) for gap in GAPS}
+        by_gap["none"] = counts.get(None, 0)
+        diagnosed = sum(counts.values())
+        rows = int(self._input.count())
+        return Summary(
+            rows=rows, diagnosed=diagnosed, bad_rows=rows - diagnosed, by_primary_gap=by_gap
+        )
+
+    def expand_fired(self) -> DataFrame:
+        """The results with one boolean column per rule id (True where it fired)."""
+        flags = [
+            (quoted(f"fired_{i // 63}").bitwiseAND(F.lit(1 << (i % 63))) != 0).alias(rule)
+            for i, rule in enumerate(self.rule_ids)
+        ]
+        frame: DataFrame = self.frame.select("*", *flags)
+        return frame
+
+
+def diagnose_spark(
+    df: DataFrame,
+    rules: RulesArg = None,
+    *,
+    targets: Targets | Mapping[str, Any] | None = None,
+    team_by: str | None = "team",
+    key: str | Sequence[str] | None = None,
+) -> SparkBatch:
+    """Diagnose every row of a Spark DataFrame with the vectorized evaluator, on the executors.
+
+    Lazy like any Spark transformation: the returned DataFrames run when an action asks.
+
+    Args:
+        df: one row per rep-period; metric columns as dotted names or as struct columns
+            named after their group (``activity``); rep_id required; team and period
+            dates optional. Null (or NaN) means *absent*.
+        rules: a Rulebook, a pack folder or rule file, or None for the default pack.
+        targets: overrides of the default targets, for every rep.
+        team_by: the column that groups reps for ``team.*`` values (default ``team``);
+            None makes the whole DataFrame one team.
+        key: column(s) that identify a row, carried into the results and the errors
+            (for example a snapshot id); other columns outside the input contract are refused.
+
+    Raises:
+        InvalidMetrics: a column outside the input contract, or of a type its field cannot hold.
+        InvalidArgument: a key column that does not exist or is a metric.
+    """
+    book = resolve_rules(rules)
+    chosen = parse_targets(targets)
+    names = tuple(_team_names(book))
+    prepared = prepare(df, key, team_by, bool(names))
+    job = Job.of([book], chosen, prepared.key, prepared.contract, names)
+    shipped = ship(df, job)
+    data = with_team(prepared, shipped, job)
+    batch = SparkBatch(
+        frame=map_arrow(data, _worker.diagnose, shipped, result_schema(prepared, book)),
+        errors=map_arrow(prepared.frame, _worker.errors, shipped, errors_schema(prepared)),
+        rule_ids=tuple(r.id for r in book.compiled),
+    )
+    batch._input = df
+    return batch
+
+
+def ship(df: DataFrame, job: Job) -> Any:
+    """The job as a broadcast variable (sent to each executor once), or as itself.
+
+    Spark Connect has no broadcast variables; there the job travels with each task, and
+    each worker process still compiles it only once.
+    """
+    try:
+        context = df.sparkSession.sparkContext
+    except Exception:  # pragma: no cover - Spark Connect sessions have no SparkContext
+        return job
+    return context.broadcast(job)
+
+
+def with_team(prepared: Prepared, shipped: Any, job: Job) -> DataFrame:
+    """The prepared rows with their team's ``team.*`` values joined on (null: unknown).
+
+    Each valid row's team key and metrics are shuffled by team, so a team lies whole in
+    one task, which computes its values as `diagnose_many` does; nothing goes to the driver.
+    """
+    if not job.team_names:
+        return prepared.frame
+    key_type = prepared.frame.schema[TEAM_KEY].dataType
+    paths = sorted({name.split(".", 2)[2] for name in job.team_names})
+    inputs = T.StructType(
+        [T.StructField(TEAM_KEY, key_type), *(T.StructField(p, T.DoubleType()) for p in paths)]
+    )
+    stats = T.StructType(
+        [
+            T.StructField(TEAM_KEY, key_type),
+            *(T.StructField(n, T.DoubleType()) for n in job.team_names),
+        ]
+    )
+    inputs_frame = map_arrow(prepared.frame, _worker.team_inputs, shipped, inputs)
+    grouped = inputs_frame.repartition(quoted(TEAM_KEY))
+    per_team = map_arrow(grouped, _worker.team_stats, shipped, stats)
+    return prepared.frame.join(per_team, on=TEAM_KEY, how="left")
+
+
+def map_arrow(df: DataFrame, step: Step, shipped: Any, schema: T.StructType) -> DataFrame:
+    """``df.mapInArrow`` running `step`, with columns renamed so dotted names pass through."""
+    names = tuple(df.columns)
+    plain = df.toDF(*(f"_{i}" for i in range(len(names))))
+    return plain.mapInArrow(Task(step, shipped, names), schema)
+
+
+def team_names(*books: Rulebook) -> tuple[str, ...]:
+    """Every ``team.*`` name the packs read, sorted."""
+    return tuple(_team_names(*books))

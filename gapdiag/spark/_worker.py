@@ -1,0 +1,311 @@
+"""What runs inside Spark's Python workers: Arrow batches in, Arrow batches out, no pyspark.
+
+Each function takes the iterator of Arrow record batches that ``mapInArrow`` hands a task
+and yields batches back. A batch is validated by the same column checks ``diagnose_many``
+runs (``_population.from_frame``) and evaluated by the same vectorized evaluator
+(``_evaluate``), so a row gets the same answer here as on one machine. The pack travels
+as portable data (`Job`) and is compiled once per worker process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from .. import _evaluate, _population, _vteam, _vtree, _vverdicts
+from .._frames import _text
+from .._population import Population
+from ..batch import CHUNK_ROWS
+from ..gaps import GAPS
+from ..metrics import Targets
+from ..rulebook import Rulebook, from_portable, portable
+
+TEAM_KEY = "__gapdiag_team"
+"""The column a population is grouped by for team values (the team, or one constant)."""
+IDENTITY = ("rep_id", "team", "period_start", "period_end")
+"""Input columns that name a row; they are carried into the results as given."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a worker needs: the packs as data, the targets, and the columns' roles."""
+
+    packs: tuple[str, ...]
+    """Each pack as JSON (``rulebook.portable``) and the targets as JSON."""
+    key: tuple[str, ...]
+    """The caller's row-key columns, carried into results and errors unchanged."""
+    contract: tuple[str, ...]
+    """Input-contract columns (metric paths, rep_id, team, period dates) present in the data."""
+    team_names: tuple[str, ...]
+    """The ``team.*`` columns joined onto each row, for the packs that read them."""
+    digest: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        text = json.dumps([self.packs, self.key, self.contract, self.team_names])
+        object.__setattr__(self, "digest", hashlib.sha256(text.encode()).hexdigest())
+
+    @staticmethod
+    def of(
+        books: Iterable[Rulebook],
+        targets: Targets,
+        key: tuple[str, ...],
+        contract: tuple[str, ...],
+        team_names: tuple[str, ...],
+    ) -> Job:
+        """A job for `books` under `targets`."""
+        chosen = targets.model_dump(mode="json")
+        packs = tuple(
+            json.dumps({"pack": portable(b), "targets": chosen}, sort_keys=True) for b in books
+        )
+        return Job(packs, key, contract, team_names)
+
+    def compiled(self) -> tuple[tuple[Rulebook, Targets], ...]:
+        """The packs and targets, compiled on this worker's first call and then reused."""
+        found = _COMPILED.get(self.digest)
+        if found is None:
+            found = tuple(_compile(text) for text in self.packs)
+            _COMPILED[self.digest] = found
+        return found
+
+
+_COMPILED: dict[str, tuple[tuple[Rulebook, Targets], ...]] = {}
+"""Packs compiled in this process, by job digest: a worker compiles each job's packs once."""
+
+
+def _compile(text: str) -> tuple[Rulebook, Targets]:
+    data = json.loads(text)
+    return from_portable(data["pack"]), Targets.model_validate(data["targets"])
+
+
+def tables(batches: Iterable[pa.RecordBatch], rows: int = CHUNK_ROWS) -> Iterator[pa.Table]:
+    """Spark's record batches gathered into tables of about `rows` rows."""
+    pending: list[pa.RecordBatch] = []
+    count = 0
+    for batch in batches:
+        pending.append(batch)
+        count += batch.num_rows
+        if count >= rows:
+            yield pa.Table.from_batches(pending)
+            pending, count = [], 0
+    if pending:
+        yield pa.Table.from_batches(pending)
+
+
+def _pandas_type(arrow: pa.DataType) -> Any:
+    if pa.types.is_string(arrow) or pa.types.is_large_string(arrow):
+        return pd.StringDtype("pyarrow")
+    if pa.types.is_boolean(arrow):
+        return pd.BooleanDtype()
+    return None
+
+
+def validate(table: pa.Table, job: Job) -> Population:
+    """The table's rows checked against the input contract, exactly as `diagnose_many` does."""
+    frame = table.select(list(job.contract)).to_pandas(
+        types_mapper=_pandas_type, date_as_object=False
+    )
+    return _population.from_frame(frame, None)
+
+
+def _numbers(table: pa.Table, name: str, rows: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    column = np.asarray(table.column(name).to_numpy(zero_copy_only=False), dtype=np.float64)
+    return column[rows]
+
+
+def team_stats(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.RecordBatch]:
+    """One row per team in this partition: its key and every team value the packs read.
+
+    Takes `team_inputs` rows repartitioned by team, so each team lies whole in one
+    partition, and computes its values with the code `diagnose_many` uses.
+    """
+    gathered = list(batches)
+    if not gathered:
+        return
+    table = pa.Table.from_batches(gathered)
+    keys = table.column(TEAM_KEY)
+    codes, _ = pd.factorize(keys.to_pandas(), use_na_sentinel=True)
+    codes = np.asarray(codes, dtype=np.int64)
+    rows = np.ones(len(codes), dtype=bool)
+    teams = int(codes.max(initial=-1)) + 1
+
+    def number(path: str) -> np.ndarray[Any, Any]:
+        return np.asarray(table.column(path).to_numpy(zero_copy_only=False), dtype=np.float64)
+
+    values = _vteam.per_team(number, codes, rows, teams, list(job.team_names))
+    _, first = np.unique(codes, return_index=True)
+    columns = {TEAM_KEY: keys.take(pa.array(first)).combine_chunks()}
+    columns.update({name: pa.array(per) for name, per in values.items()})
+    yield pa.RecordBatch.from_pydict(columns)
+
+
+def diagnose(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.RecordBatch]:
+    """The results of every valid row: the columns `diagnose_many` gives, row key first."""
+    ((book, targets),) = job.compiled()
+    for table in tables(batches):
+        population = validate(table, job)
+        arrays = evaluate(table, population, book, targets, job)
+        yield pa.RecordBatch.from_pydict(result_columns(table, population, arrays, book, job))
+
+
+def evaluate(
+    table: pa.Table, population: Population, book: Rulebook, targets: Targets, job: Job
+) -> _evaluate.Arrays:
+    """`book` evaluated on the valid rows of `table`, with the team values joined onto it."""
+    team = {name: _numbers(table, name, population.rows) for name in job.team_names}
+    return _evaluate.evaluate(population, book, targets, team, max(1, population.size), None)
+
+
+def _labels(codes: np.ndarray[Any, Any], labels: Iterable[str]) -> pa.Array:
+    indices = pa.array(codes.astype(np.int32), mask=codes < 0)
+    return pa.array(list(labels), pa.string()).take(indices)
+
+
+def result_columns(
+    table: pa.Table,
+    population: Population,
+    arrays: _evaluate.Arrays,
+    book: Rulebook,
+    job: Job,
+) -> dict[str, pa.Array]:
+    """The result columns of `diagnose_many`, with the row key in place of the row number."""
+    rows = pa.array(population.rows)
+    columns: dict[str, pa.Array] = {}
+    for name in (*job.key, *IDENTITY):
+        if name in table.column_names and name not in columns:
+            columns[name] = table.column(name).take(rows).combine_chunks()
+    columns["primary_gap"] = _labels(arrays.primary, GAPS)
+    for gap in GAPS:
+        columns[f"{gap}.confidence"] = pa.array(arrays.confidence[gap])
+        columns[f"{gap}.status"] = _labels(arrays.status[gap], _vverdicts.STATUSES)
+    columns["pip_blocked"] = pa.array(arrays.status["system"] == 0)
+    for index, word in enumerate(arrays.fired):
+        columns[f"fired_{index}"] = pa.array(word)
+    if book.tree is not None and arrays.tree is not None:
+        leaves, questions = _vtree.node_ids(book.tree)
+        reached = arrays.tree < len(leaves)
+        columns["tree_leaf"] = _labels(np.where(reached, arrays.tree, -1), leaves)
+        columns["tree_stop"] = _labels(np.where(reached, -1, arrays.tree - len(leaves)), questions)
+    return columns
+
+
+ERROR_FIELDS = ("field", "value", "reason")
+
+
+def errors(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.RecordBatch]:
+    """One row per bad cell: the row's key and identity, the field, the value as text, why."""
+    for table in tables(batches):
+        bad = validate(table, job).bad
+        if not bad:
+            continue
+        rows = pa.array([cell.row for cell in bad], pa.int64())
+        columns: dict[str, pa.Array] = {}
+        for name in (*job.key, *IDENTITY):
+            if name in table.column_names and name != "team" and name not in columns:
+                columns[name] = table.column(name).take(rows).combine_chunks()
+        columns["field"] = pa.array([cell.field for cell in bad], pa.string())
+        columns["value"] = pa.array([_text(cell.value) for cell in bad], pa.string())
+        columns["reason"] = pa.array([cell.reason for cell in bad], pa.string())
+        yield pa.RecordBatch.from_pydict(columns)
+
+
+def outcome_counts(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.RecordBatch]:
+    """Per batch, how many rows went from each outcome under the old pack to each under the new.
+
+    Yields rows (what, old, new, rows): ``primary`` for primary gaps, ``leaf`` for where
+    the tree walk ended, ``fired`` with a rule id under old or new for firing counts,
+    and ``rows`` for the rows counted. Spark then sums them: nothing per row leaves.
+    """
+    (old_book, old_targets), (new_book, new_targets) = job.compiled()
+    for table in tables(batches):
+        population = validate(table, job)
+        before = evaluate(table, population, old_book, old_targets, job)
+        after = evaluate(table, population, new_book, new_targets, job)
+        counts: dict[tuple[str, str, str], int] = {("rows", "", ""): population.size}
+        pairs = _pairs(_outcomes(before.primary, GAPS), _outcomes(after.primary, GAPS))
+        counts.update({("primary", a, b): n for (a, b), n in pairs.items()})
+        ends = _pairs(_ends(before, old_book), _ends(after, new_book))
+        counts.update({("leaf", a, b): n for (a, b), n in ends.items()})
+        for book, arrays, side in ((old_book, before, "old"), (new_book, after, "new")):
+            for rule, n in _fired_counts(book, arrays).items():
+                counts["fired", rule, side] = n
+        what, old, new = zip(*counts, strict=True)
+        yield pa.RecordBatch.from_pydict(
+            {
+                "what": pa.array(what, pa.string()),
+                "old": pa.array(old, pa.string()),
+                "new": pa.array(new, pa.string()),
+                "rows": pa.array(list(counts.values()), pa.int64()),
+            }
+        )
+
+
+def _outcomes(codes: np.ndarray[Any, Any], labels: Iterable[str]) -> np.ndarray[Any, Any]:
+    names = np.array([*labels, "none"], dtype=object)
+    return names[np.where(codes < 0, len(names) - 1, codes)]
+
+
+def _ends(arrays: _evaluate.Arrays, book: Rulebook) -> np.ndarray[Any, Any]:
+    """Where each rep's tree walk ended: a leaf id, 'stopped at NODE', or '-' with no tree."""
+    if book.tree is None or arrays.tree is None:
+        return np.full(len(arrays.primary), "-", dtype=object)
+    leaves, questions = _vtree.node_ids(book.tree)
+    names = np.array([*leaves, *(f"stopped at {q}" for q in questions)], dtype=object)
+    return names[arrays.tree]
+
+
+def _pairs(old: np.ndarray[Any, Any], new: np.ndarray[Any, Any]) -> Mapping[tuple[str, str], int]:
+    if not len(old):
+        return {}
+    frame = pd.DataFrame({"old": old, "new": new})
+    sizes = frame.groupby(["old", "new"], sort=False).size()
+    return {(str(a), str(b)): int(n) for (a, b), n in sizes.items()}
+
+
+def _fired_counts(book: Rulebook, arrays: _evaluate.Arrays) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for index, rule in enumerate(book.compiled):
+        word = arrays.fired[index // _vverdicts.WORD_BITS]
+        bit = np.int64(1) << np.int64(index % _vverdicts.WORD_BITS)
+        counts[rule.id] = int(np.count_nonzero(word & bit))
+    return counts
+
+
+Step = Callable[[Iterable[pa.RecordBatch], Job], Iterator[pa.RecordBatch]]
+
+
+@dataclass(frozen=True)
+class Task:
+    """A worker step and its job, as ``mapInArrow`` calls it: the job itself or a broadcast."""
+
+    step: Step
+    job: Any
+    """A `Job`, or a Spark broadcast variable holding one (read once per worker)."""
+    names: tuple[str, ...]
+    """The input columns' real names: they cross into ``mapInArrow`` as plain ``_0, _1, ..``
+    because pyspark cannot resolve dotted column names there."""
+
+    def __call__(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        """Run the step over one task's batches."""
+        job = self.job if isinstance(self.job, Job) else self.job.value
+        names = list(self.names)
+        return self.step((pa.RecordBatch.from_arrays(b.columns, names) for b in batches), job)
+
+
+def team_inputs(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.RecordBatch]:
+    """The team key and the metrics team values are made of, for each valid row with a team."""
+    paths = sorted({name.split(".", 2)[2] for name in job.team_names})
+    for table in tables(batches):
+        population = validate(table, job)
+        keys = table.column(TEAM_KEY).take(pa.array(population.rows))
+        has_team = pa.array(keys.is_valid().to_numpy(zero_copy_only=False))
+        columns = {TEAM_KEY: keys.filter(has_team)}
+        for path in paths:
+            columns[path] = pa.array(population.number(path)).filter(has_team)
+        yield pa.RecordBatch.from_pydict(columns)
