@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from . import _population
+from ._checks import _absent
 from ._population import Population
 from .errors import InvalidArgument
 from .metrics import METRICS
@@ -86,7 +87,8 @@ def errors_frame(population: Population, polars_out: bool) -> Any:
 
 
 def _text(value: Any) -> str | None:
-    if value is None:
+    """A bad cell's value as text for the errors table; None where the cell was empty."""
+    if _absent(value):
         return None
     return value if isinstance(value, str) else json.dumps(value, default=str)
 

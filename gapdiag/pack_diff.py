@@ -132,8 +132,8 @@ def diff_packs(
         fired_old.update(before.fired)
         fired_new.update(after.fired)
     return PackDiff(
-        old=_stamp(old),
-        new=_stamp(new),
+        old=stamp(old),
+        new=stamp(new),
         source=source,
         reps=total,
         threshold=threshold,
@@ -142,7 +142,7 @@ def diff_packs(
         confidence_shifts=tuple(shifts),
         leaf_changes=tuple(leaves),
         rules=rule_changes(old, new),
-        firing=_firing(old, new, fired_old, fired_new),
+        firing=firing_changes(old, new, fired_old, fired_new),
     )
 
 
@@ -187,9 +187,10 @@ def _edited(old: Rule, new: Rule) -> RuleChange | None:
     )
 
 
-def _firing(
+def firing_changes(
     old: Rulebook, new: Rulebook, fired_old: Counter[str], fired_new: Counter[str]
 ) -> tuple[FiringChange, ...]:
+    """The rules whose firing count differs between the packs (None: not in that pack)."""
     before = {r.id for r in old.rules}
     after = {r.id for r in new.rules}
     ids = dict.fromkeys([*(r.id for r in old.rules), *(r.id for r in new.rules)])
@@ -204,5 +205,6 @@ def _firing(
     return tuple(c for c in changes if c.old != c.new)
 
 
-def _stamp(book: Rulebook) -> RulebookStamp:
+def stamp(book: Rulebook) -> RulebookStamp:
+    """The name, version and content hash that identify a pack in a report."""
     return RulebookStamp(name=book.name, version=book.version, content_hash=book.content_hash)

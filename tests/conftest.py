@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,3 +61,28 @@ CALLS_UNDER_TEAM = rule_dict(
     because="calls well under the team's average",
 )
 """A will rule that reads the team's average: under 70% of it fires."""
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """One local Spark session (2 cores) for the whole run; its workers use this interpreter.
+
+    Skipped where pyspark is not installed, unless GAPDIAG_REQUIRE_SPARK=1 (CI sets it).
+    """
+    if os.environ.get("GAPDIAG_REQUIRE_SPARK") != "1":
+        pytest.importorskip("pyspark")
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("gapdiag-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

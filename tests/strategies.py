@@ -119,6 +119,24 @@ def team_conditions(draw: st.DrawFn) -> str:
 
 
 @st.composite
+def team_rule_dicts(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """A small pack mixing team-relative and plain threshold rules."""
+    either = st.one_of(team_conditions(), threshold_conditions())
+    conditions = draw(st.lists(either, min_size=1, max_size=5))
+    return [
+        {
+            "id": f"team-{i}",
+            "gap": draw(st.sampled_from(["skill", "will", "knowledge", "system"])),
+            "certainty": draw(st.sampled_from([-0.4, 0.3, 0.5, 0.7])),
+            "when": when,
+            "because": "generated",
+            "examples": [{"given": {}, "fires": "unknown"}],
+        }
+        for i, when in enumerate(conditions)
+    ]
+
+
+@st.composite
 def populations(draw: st.DrawFn, max_size: int = 25) -> list[dict[str, Any]]:
     """A small population of reps in two or three teams (or none), any value missing."""
     size = draw(st.integers(1, max_size))

@@ -35,8 +35,7 @@ from .strategies import (  # noqa: E402
     populations,
     reps,
     rule_dicts,
-    team_conditions,
-    threshold_conditions,
+    team_rule_dicts,
     tree_dicts,
 )
 
@@ -101,24 +100,6 @@ def test_random_packs_match_diagnose(
         assert not problems
         book = book.model_copy(update={"tree": built})
     assert_matches_diagnose(diagnose_many(reps, rules=book), reps, book)
-
-
-@st.composite
-def team_rule_dicts(draw: st.DrawFn) -> list[dict[str, Any]]:
-    """A small pack mixing team-relative and plain threshold rules."""
-    either = st.one_of(team_conditions(), threshold_conditions())
-    conditions = draw(st.lists(either, min_size=1, max_size=5))
-    return [
-        {
-            "id": f"team-{i}",
-            "gap": draw(st.sampled_from(["skill", "will", "knowledge", "system"])),
-            "certainty": draw(st.sampled_from([-0.4, 0.3, 0.5, 0.7])),
-            "when": when,
-            "because": "generated",
-            "examples": [{"given": {}, "fires": "unknown"}],
-        }
-        for i, when in enumerate(conditions)
-    ]
 
 
 @settings(max_examples=30)

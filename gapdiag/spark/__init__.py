@@ -7,5 +7,6 @@ machine. ``import gapdiag`` never imports pyspark; importing this module does.
 """
 
 from ._diagnose import SparkBatch, diagnose_spark
+from ._diff import SparkDiff, diff_spark
 
-__all__ = ["SparkBatch", "diagnose_spark"]
+__all__ = ["SparkBatch", "SparkDiff", "diagnose_spark", "diff_spark"]

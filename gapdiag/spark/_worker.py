@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
 from .. import _evaluate, _population, _vteam, _vtree, _vverdicts
 from .._frames import _text
 from .._population import Population
+from .._vector import Floats
 from ..batch import CHUNK_ROWS
 from ..gaps import GAPS
 from ..metrics import Targets
@@ -114,8 +116,8 @@ def validate(table: pa.Table, job: Job) -> Population:
     return _population.from_frame(frame, None)
 
 
-def _numbers(table: pa.Table, name: str, rows: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    column = np.asarray(table.column(name).to_numpy(zero_copy_only=False), dtype=np.float64)
+def _numbers(table: pa.Table, name: str, rows: npt.NDArray[np.int64]) -> Floats:
+    column: Floats = np.asarray(table.column(name).to_numpy(zero_copy_only=False), np.float64)
     return column[rows]
 
 
@@ -135,8 +137,8 @@ def team_stats(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.Recor
     rows = np.ones(len(codes), dtype=bool)
     teams = int(codes.max(initial=-1)) + 1
 
-    def number(path: str) -> np.ndarray[Any, Any]:
-        return np.asarray(table.column(path).to_numpy(zero_copy_only=False), dtype=np.float64)
+    def number(path: str) -> Floats:
+        return _numbers(table, path, np.arange(table.num_rows))
 
     values = _vteam.per_team(number, codes, rows, teams, list(job.team_names))
     _, first = np.unique(codes, return_index=True)
@@ -219,15 +221,19 @@ def outcome_counts(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.R
     """Per batch, how many rows went from each outcome under the old pack to each under the new.
 
     Yields rows (what, old, new, rows): ``primary`` for primary gaps, ``leaf`` for where
-    the tree walk ended, ``fired`` with a rule id under old or new for firing counts,
-    and ``rows`` for the rows counted. Spark then sums them: nothing per row leaves.
+    the tree walk ended, ``fired`` (rule id, "old" or "new") for firing counts, and
+    ``input`` and ``rows`` for the rows read and diagnosed. Spark then sums them: nothing
+    per row leaves the workers.
     """
     (old_book, old_targets), (new_book, new_targets) = job.compiled()
     for table in tables(batches):
         population = validate(table, job)
         before = evaluate(table, population, old_book, old_targets, job)
         after = evaluate(table, population, new_book, new_targets, job)
-        counts: dict[tuple[str, str, str], int] = {("rows", "", ""): population.size}
+        counts: dict[tuple[str, str, str], int] = {
+            ("input", "", ""): table.num_rows,
+            ("rows", "", ""): population.size,
+        }
         pairs = _pairs(_outcomes(before.primary, GAPS), _outcomes(after.primary, GAPS))
         counts.update({("primary", a, b): n for (a, b), n in pairs.items()})
         ends = _pairs(_ends(before, old_book), _ends(after, new_book))
@@ -303,7 +309,7 @@ def team_inputs(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.Reco
     paths = sorted({name.split(".", 2)[2] for name in job.team_names})
     for table in tables(batches):
         population = validate(table, job)
-        keys = table.column(TEAM_KEY).take(pa.array(population.rows))
+        keys = table.column(TEAM_KEY).take(pa.array(population.rows)).combine_chunks()
         has_team = pa.array(keys.is_valid().to_numpy(zero_copy_only=False))
         columns = {TEAM_KEY: keys.filter(has_team)}
         for path in paths:
