@@ -181,7 +181,7 @@ def team_values(
     Raises:
         BackendUnavailable: the packs read team values and numpy/pandas are not installed.
     """
-    names = _team_names(*books)
+    names = team_names(*books)
     if not names:
         return (None,) * len(reps)
     _need_frames()
@@ -192,7 +192,7 @@ def team_values(
     return tuple(_vteam.stats_of(columns, index) for index in range(len(reps)))
 
 
-def _team_names(*books: Rulebook) -> list[str]:
+def team_names(*books: Rulebook) -> list[str]:
     """Every ``team.*`` name the packs' rules and tree questions read, sorted."""
     needs = [n for book in books for r in book.compiled for n in r.needs]
     for book in books:
@@ -229,9 +229,9 @@ def _run(
 ) -> _Result:
     from . import _evaluate, _vteam
 
-    team_names = _team_names(book)
+    names = team_names(book)
     codes = _vteam.group_codes(population, team_by)
-    team = _vteam.team_columns(population, codes, team_names)
+    team = _vteam.team_columns(population, codes, names)
     arrays = _evaluate.evaluate(population, book, targets, team, CHUNK_ROWS, progress)
     frame = _evaluate.frame(population, arrays, book)
     counts_by = {str(gap): int((arrays.primary == i).sum()) for i, gap in enumerate(GAPS)}

@@ -10,11 +10,10 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from ..batch import Summary, _team_names
+from ..batch import Summary, team_names
 from ..engine import RulesArg, resolve_rules
 from ..gaps import GAPS
 from ..metrics import Targets, parse_targets
-from ..rulebook import Rulebook
 from . import _worker
 from ._schema import Prepared, errors_schema, prepare, quoted, result_schema
 from ._worker import TEAM_KEY, Job, Step, Task
@@ -86,7 +85,7 @@ def diagnose_spark(
     """
     book = resolve_rules(rules)
     chosen = parse_targets(targets)
-    names = tuple(_team_names(book))
+    names = tuple(team_names(book))
     prepared = prepare(df, key, team_by, bool(names))
     job = Job.of([book], chosen, prepared.key, prepared.contract, names)
     shipped = ship(df, job)
@@ -143,8 +142,3 @@ def map_arrow(df: DataFrame, step: Step, shipped: Any, schema: T.StructType) -> 
     names = tuple(df.columns)
     plain = df.toDF(*(f"_{i}" for i in range(len(names))))
     return plain.mapInArrow(Task(step, shipped, names), schema)
-
-
-def team_names(*books: Rulebook) -> tuple[str, ...]:
-    """Every ``team.*`` name the packs read, sorted."""
-    return tuple(_team_names(*books))

@@ -11,7 +11,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from ..batch import _team_names
+from ..batch import team_names
 from ..diagnosis import RulebookStamp
 from ..engine import RulesArg, resolve_rules
 from ..metrics import Targets, parse_targets
@@ -75,7 +75,7 @@ def diff_spark(
     """
     old, new = resolve_rules(old_rules), resolve_rules(new_rules)
     chosen = parse_targets(targets)
-    names = tuple(_team_names(old, new))
+    names = tuple(team_names(old, new))
     prepared = prepare(df, None, team_by, bool(names))
     job = Job.of([old, new], chosen, (), prepared.contract, names)
     shipped = ship(df, job)

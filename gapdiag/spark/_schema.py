@@ -19,6 +19,7 @@ from pyspark.sql import types as T
 
 from .._population import DATES, TEXT, _check_columns
 from .._suggest import did_you_mean
+from .._vverdicts import WORD_BITS
 from ..errors import InvalidArgument, InvalidMetrics, Problem
 from ..gaps import GAPS
 from ..metrics import METRICS
@@ -131,7 +132,7 @@ def result_schema(prepared: Prepared, book: Rulebook) -> T.StructType:
         fields.append(T.StructField(f"{gap}.confidence", T.DoubleType()))
         fields.append(T.StructField(f"{gap}.status", T.StringType()))
     fields.append(T.StructField("pip_blocked", T.BooleanType()))
-    words = max(1, -(-len(book.compiled) // 63))
+    words = max(1, -(-len(book.compiled) // WORD_BITS))
     fields.extend(T.StructField(f"fired_{w}", T.LongType()) for w in range(words))
     if book.tree is not None:
         fields.append(T.StructField("tree_leaf", T.StringType()))
