@@ -328,3 +328,21 @@ def test_rule_examples_can_give_team_values() -> None:
     fired, unknown = compiled.rule.examples
     assert compiled.test(build_facts(fired.given, Targets(), fired.team)) is True
     assert compiled.test(build_facts(unknown.given, Targets(), unknown.team)) is None
+
+
+def test_team_means_do_not_depend_on_the_order_of_the_rows() -> None:
+    """Summed in row order, these rates average to ...333 or ...334 depending on the order;
+    summed in ascending order within the team, every order gives the same bits."""
+    path = "pipeline.win_rate"
+    book = Rulebook.from_rules([rule_dict("vs-team", f"{path} < team.mean.{path}")])
+    orders = ([0.8, 0.2, 0.1, 0.9, 0.9, 0.9], [0.2, 0.8, 0.9, 0.1, 0.9, 0.9])
+    means = set()
+    for rates in orders:
+        reps = [
+            {"rep_id": f"r{i}", "team": "t", "pipeline": {"win_rate": r}}
+            for i, r in enumerate(rates)
+        ]
+        stats = diagnose_many(reps, rules=book).team(0)
+        assert stats is not None
+        means.add(stats.mean[path])
+    assert len(means) == 1

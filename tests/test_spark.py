@@ -39,17 +39,27 @@ def records(frame: Any) -> list[dict[str, Any]]:
     return list(plain.where(frame.notna(), None).to_dict("records"))
 
 
-def spark_rows(spark: Any, flat: Any, book: Rulebook, **options: Any) -> list[dict[str, Any]]:
-    """diagnose_spark over `flat` (with its row numbers as the key), sorted by row."""
+def spark_rows(
+    spark: Any, flat: Any, book: Rulebook, shuffle: int | None = None, **options: Any
+) -> list[dict[str, Any]]:
+    """diagnose_spark over `flat` (with its row numbers as the key), sorted by row.
+
+    With `shuffle`, the rows reach Spark in another order and over `shuffle` partitions.
+    """
     frame = flat.assign(row=range(len(flat)))
-    result = diagnose_spark(spark.createDataFrame(frame), rules=book, key="row", **options)
+    df = spark.createDataFrame(frame if shuffle is None else frame.sample(frac=1, random_state=7))
+    if shuffle is not None:
+        df = df.repartition(shuffle)
+    result = diagnose_spark(df, rules=book, key="row", **options)
     return records(result.frame.toPandas().sort_values("row").reset_index(drop=True))
 
 
-def assert_same_as_one_machine(spark: Any, flat: Any, book: Rulebook) -> None:
+def assert_same_as_one_machine(
+    spark: Any, flat: Any, book: Rulebook, shuffle: int | None = None
+) -> None:
     """Every result column equals diagnose_many's, row for row (confidences bit for bit)."""
     expected = records(diagnose_many(flat, rules=book).frame)
-    got = spark_rows(spark, flat, book)
+    got = spark_rows(spark, flat, book, shuffle)
     assert [list(r) for r in got[:1]] == [list(r) for r in expected[:1]]
     assert got == expected
 
@@ -71,9 +81,11 @@ def test_default_pack_matches_diagnose_many(spark: Any, reps: list[dict[str, Any
 def test_team_values_match_diagnose_many(
     spark: Any, data: st.DataObject, reps: list[dict[str, Any]]
 ) -> None:
-    """team.* rules read the same team means and medians, computed by Spark per team."""
+    """team.* rules read the same team means and medians, computed by Spark per team,
+    whatever the order of the rows and however they are partitioned."""
     book = Rulebook.from_rules(data.draw(team_rule_dicts()))
-    assert_same_as_one_machine(spark, frame_of(reps), book)
+    shuffle = data.draw(st.one_of(st.none(), st.integers(1, 4)), label="partitions")
+    assert_same_as_one_machine(spark, frame_of(reps), book, shuffle)
 
 
 @settings(max_examples=8)
