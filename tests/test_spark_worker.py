@@ -117,3 +117,19 @@ def test_tables_gather_batches_up_to_the_chunk_size() -> None:
     """Small Arrow batches are evaluated together, a chunk at a time."""
     sizes = [t.num_rows for t in _worker.tables(batches(FLAT, 1), rows=2)]
     assert sizes == [2, 2, 1]
+
+
+def test_a_worker_keeps_a_bounded_number_of_compiled_packs() -> None:
+    """Each new pack is compiled once; past the bound, the oldest is dropped first."""
+    _worker._COMPILED.clear()
+    jobs = [
+        job_for(Rulebook.from_rules([CALLS_UNDER_TEAM], name=f"p{i}"))
+        for i in range(_worker._KEEP + 1)
+    ]
+    first = jobs[0].compiled()
+    assert jobs[0].compiled() is first
+    for job in jobs[1:]:
+        job.compiled()
+    assert len(_worker._COMPILED) == _worker._KEEP
+    assert jobs[0].digest not in _worker._COMPILED
+    assert jobs[0].compiled() is not first

@@ -48,9 +48,10 @@ class Job:
     team_names: tuple[str, ...]
     """The ``team.*`` columns joined onto each row, for the packs that read them."""
     digest: str = field(init=False)
+    """A hash of the packs and targets: the key under which a worker keeps them compiled."""
 
     def __post_init__(self) -> None:
-        text = json.dumps([self.packs, self.key, self.contract, self.team_names])
+        text = json.dumps(self.packs)
         object.__setattr__(self, "digest", hashlib.sha256(text.encode()).hexdigest())
 
     @staticmethod
@@ -73,12 +74,16 @@ class Job:
         found = _COMPILED.get(self.digest)
         if found is None:
             found = tuple(_compile(text) for text in self.packs)
+            if len(_COMPILED) >= _KEEP:
+                del _COMPILED[next(iter(_COMPILED))]
             _COMPILED[self.digest] = found
         return found
 
 
 _COMPILED: dict[str, tuple[tuple[Rulebook, Targets], ...]] = {}
-"""Packs compiled in this process, by job digest: a worker compiles each job's packs once."""
+"""Packs compiled in this process, by the packs' digest: each is compiled once per worker."""
+_KEEP = 16
+"""Compiled packs a long-lived worker keeps (the oldest goes first)."""
 
 
 def _compile(text: str) -> tuple[Rulebook, Targets]:
