@@ -1,25 +1,29 @@
 """Benchmark diagnose_spark on local Spark, side by side with diagnose_many on the same machine.
 
-Run from the repository root after `pip install -e '.[test,spark]'` (Java 17 on the PATH):
+Run from the repository root after `pip install -e '.[test]'` (it includes the spark extra;
+Java 17 on the PATH):
 
-    python benchmarks/bench_spark.py                  # 5,000,000 rows on local[2], ~5 minutes
+    python benchmarks/bench_spark.py                  # 5,000,000 rows on local[2], ~4 minutes
     python benchmarks/bench_spark.py --rows 1000000 --small 200000 --repeat 1
     python benchmarks/bench_spark.py --json spark.json
 
 Goal (issue 8), on the project's 2-core machine: 5,000,000 rows read from Parquet on
-local[2], diagnosed with the default pack, at >= 1,000,000 rows/s *once the job runs*:
+local[2] and diagnosed with the default pack at >= 1,000,000 rows/s *once the job runs*:
 the marginal rate (rows - small) / (t(rows) - t(small)), which leaves out Spark's fixed
-cost of starting a job. Reported alongside, each a ``noop`` write (the whole plan runs,
-nothing is kept), median of --repeat:
+cost of starting a job. Each measurement is a ``noop`` write (the whole plan runs,
+nothing is kept), median of --repeat, after a warm-up:
 
 - read only: the Parquet scan in the JVM;
-- a trivial ``mapInArrow`` that hands back each batch's first column: the scan plus the
-  Arrow round trip to the Python workers, with no evaluation (Spark + Arrow baseline);
+- the ``mapInArrow`` floor: every column crosses to the Python workers as Arrow and the
+  first one comes back, with no evaluation; what any ``mapInArrow`` job over this data costs;
 - ``diagnose_spark(df).frame`` at --rows and at --small rows;
+- the floor and diagnose_spark again with ``spark.sql.execution.arrow.maxBytesPerBatch``
+  at its maximum, which turns off a size check Spark makes on every row it hands to Python;
 - ``diagnose_many`` on --many-rows rows already in a pandas DataFrame (one process).
 
-CPU seconds of the JVM and of the Python workers are read from /proc for each action, to
-show where the time goes.
+For each action the CPU seconds of the JVM, of the Python workers, of this process and
+of every other process on the machine are read from /proc: they show where the time goes,
+and whether something else was using the cores (the rates are then too low).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +55,10 @@ CHUNK = 500_000
 """Rows generated and written per Parquet file: keeps the generator's memory small."""
 ROW_GROUP = 1 << 16
 """Rows per Parquet row group, so even the small set splits into several Spark tasks."""
+MAX_BYTES = "spark.sql.execution.arrow.maxBytesPerBatch"
+"""Below Int.MaxValue, Spark measures the Arrow batch it is filling after every row."""
 TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+CPU_KINDS = ("jvm", "workers", "driver", "others")
 
 
 def write_population(folder: Path, rows: int, seed: int) -> list[Path]:
@@ -66,15 +74,18 @@ def write_population(folder: Path, rows: int, seed: int) -> list[Path]:
 
 
 def cpu_seconds() -> dict[str, float]:
-    """CPU seconds (user + system) used so far by this process's descendants, by program.
+    """CPU seconds (user + system) used so far: this process, its descendants, the machine.
 
-    ``jvm`` is the Spark driver/executor JVM; ``python`` its Python workers (and their
-    daemon). Counts what live processes and the children they waited for have used; empty
-    where there is no /proc.
+    ``jvm`` is the Spark JVM, ``workers`` its Python workers (and their daemon),
+    ``driver`` this process and ``machine`` every CPU of the machine, all processes.
+    Counts what live processes and the children they waited for have used; only
+    ``driver`` where there is no /proc.
     """
+    own = os.times()
+    totals = {"driver": own.user + own.system}
     proc = Path("/proc")
     if not proc.is_dir():
-        return {}
+        return totals
     parents: dict[int, int] = {}
     usage: dict[int, tuple[str, float]] = {}
     for entry in proc.iterdir():
@@ -90,29 +101,41 @@ def cpu_seconds() -> dict[str, float]:
         parents[pid] = int(fields[1])
         ticks = sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
         usage[pid] = (name, ticks / TICKS)
-    mine, totals = os.getpid(), {"jvm": 0.0, "python": 0.0}
+    mine = os.getpid()
+    totals.update(jvm=0.0, workers=0.0)
     for pid, (name, seconds) in usage.items():
         ancestor = parents.get(pid, 0)
         while ancestor not in (0, 1, mine):
             ancestor = parents.get(ancestor, 0)
         if ancestor == mine:
-            totals["jvm" if name == "java" else "python"] += seconds
+            totals["jvm" if name == "java" else "workers"] += seconds
+    busy = (proc / "stat").read_text().split("\n", 1)[0].split()[1:]
+    # user, nice, system, irq, softirq, steal: time some process (or the host) held a CPU
+    totals["machine"] = sum(int(busy[i]) for i in (0, 1, 2, 5, 6, 7)) / TICKS
     return totals
 
 
 @dataclass
 class Timing:
-    """One action timed --repeat times: wall seconds and CPU seconds of the median run."""
+    """One action timed --repeat times: wall seconds, and CPU seconds of the median run."""
 
     rows: int
     seconds: list[float]
-    jvm_cpu: float
-    python_cpu: float
+    cpu: dict[str, float]
 
     @property
     def median(self) -> float:
         """The median wall time."""
         return statistics.median(self.seconds)
+
+    @property
+    def rate(self) -> float:
+        """Rows per second of wall time (median)."""
+        return self.rows / self.median
+
+    def ours(self) -> float:
+        """CPU seconds of this benchmark's processes (JVM, workers and this one)."""
+        return sum(self.cpu.get(k, 0.0) for k in ("jvm", "workers", "driver"))
 
     def figures(self) -> dict[str, Any]:
         """The timing as JSON-ready figures."""
@@ -120,29 +143,31 @@ class Timing:
             "rows": self.rows,
             "seconds_median": self.median,
             "seconds_all": self.seconds,
-            "rows_per_second": self.rows / self.median,
-            "jvm_cpu_seconds": self.jvm_cpu,
-            "python_cpu_seconds": self.python_cpu,
+            "rows_per_second": self.rate,
+            "cpu_seconds": self.cpu,
         }
 
 
-def timed(action: Callable[[], None], rows: int, repeat: int) -> Timing:
+def timed(action: Callable[[], object], rows: int, repeat: int) -> Timing:
     """Run `action` `repeat` times; keep every wall time and the median run's CPU use."""
-    runs: list[tuple[float, float, float]] = []
+    runs: list[tuple[float, dict[str, float]]] = []
     for _ in range(repeat):
         before = cpu_seconds()
         start = time.perf_counter()
         action()
         wall = time.perf_counter() - start
         after = cpu_seconds()
-        used = {k: after[k] - before.get(k, 0.0) for k in after}
-        runs.append((wall, used.get("jvm", float("nan")), used.get("python", float("nan"))))
-    median = sorted(runs)[len(runs) // 2]
-    return Timing(rows, [r[0] for r in runs], median[1], median[2])
+        used = {k: after[k] - before[k] for k in after}
+        if "machine" in used:
+            ours = sum(used.get(k, 0.0) for k in ("jvm", "workers", "driver"))
+            used["others"] = max(0.0, used.pop("machine") - ours)
+        runs.append((wall, used))
+    runs_by_wall = sorted(runs, key=lambda run: run[0])
+    return Timing(rows, [wall for wall, _ in runs], runs_by_wall[len(runs) // 2][1])
 
 
 def first_column(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """The Spark + Arrow baseline: every batch crosses to Python, its first column comes back."""
+    """The mapInArrow floor: every batch crosses to Python, its first column comes back."""
     for batch in batches:
         yield pa.RecordBatch.from_arrays([batch.column(0)], ["rep_id"])
 
@@ -159,7 +184,6 @@ def start_spark(master: str, memory: str) -> Any:
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", memory)
-        .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
@@ -169,7 +193,7 @@ def start_spark(master: str, memory: str) -> Any:
 def spark_timings(
     spark: Any, big: Path, small: Path, args: argparse.Namespace
 ) -> dict[str, Timing]:
-    """Time the read, the Arrow baseline and diagnose_spark (at both sizes) as noop writes."""
+    """Time the read, the floor and diagnose_spark (both sizes) as noop writes."""
     from pyspark.sql import types as T
 
     from gapdiag.spark import diagnose_spark
@@ -177,7 +201,10 @@ def spark_timings(
     def noop(frame: Any) -> Callable[[], None]:
         return lambda: frame.write.format("noop").mode("overwrite").save()
 
-    def baseline(frame: Any) -> Any:
+    def read(frame: Any) -> Any:
+        return frame
+
+    def floor(frame: Any) -> Any:
         schema = T.StructType([T.StructField("rep_id", T.StringType())])
         plain = frame.toDF(*(f"_{i}" for i in range(len(frame.columns))))  # as gapdiag does
         return plain.mapInArrow(first_column, schema)
@@ -186,18 +213,29 @@ def spark_timings(
         return diagnose_spark(frame).frame
 
     data = {args.rows: spark.read.parquet(str(big)), args.small: spark.read.parquet(str(small))}
-    for build in (lambda f: f, baseline, diagnosed):  # warm up: workers, imports, the pack
-        noop(build(data[args.small]))()
-    plans = {
-        "read": (args.rows, lambda f: f),
-        "arrow_baseline": (args.rows, baseline),
-        "diagnose_spark": (args.rows, diagnosed),
-        "diagnose_spark_small": (args.small, diagnosed),
-    }
+    # Warm-up: Python workers started, gapdiag imported, the pack compiled in each worker,
+    # and the JVM's just-in-time compiler through the hot loops on a full-size run.
+    for warm in (read, floor, diagnosed):
+        noop(warm(data[args.small]))()
+    noop(diagnosed(data[args.rows]))()
+    plans: list[tuple[str, int, Callable[[Any], Any], bool]] = [
+        ("read", args.rows, read, False),
+        ("floor", args.rows, floor, False),
+        ("diagnose_spark", args.rows, diagnosed, False),
+        ("diagnose_spark_small", args.small, diagnosed, False),
+        ("floor_tuned", args.rows, floor, True),
+        ("diagnose_spark_tuned", args.rows, diagnosed, True),
+        ("diagnose_spark_small_tuned", args.small, diagnosed, True),
+    ]
     timings = {}
-    for name, (rows, build) in plans.items():
+    for name, rows, build, tuned in plans:
+        if tuned:
+            spark.conf.set(MAX_BYTES, str(2**31 - 1))
+        else:
+            spark.conf.unset(MAX_BYTES)
         timings[name] = timed(noop(build(data[rows])), rows, args.repeat)
-        print(f"  {name:<22} {timings[name].median:7.2f} s", flush=True)
+        print(f"  {name:<28}{timings[name].median:7.2f} s", flush=True)
+    spark.conf.unset(MAX_BYTES)
     return timings
 
 
@@ -206,6 +244,76 @@ def many_timing(rows: int, repeat: int, seed: int) -> Timing:
     frame = population(rows, seed)
     diagnose_many(frame.head(1000))  # warm up: load the pack, import numpy paths
     return timed(lambda: diagnose_many(frame), rows, repeat)
+
+
+LABELS = {
+    "read": "read Parquet",
+    "floor": "mapInArrow floor",
+    "diagnose_spark": "diagnose_spark",
+    "diagnose_spark_small": "diagnose_spark (small)",
+    "floor_tuned": "mapInArrow floor, tuned",
+    "diagnose_spark_tuned": "diagnose_spark, tuned",
+    "diagnose_spark_small_tuned": "diagnose_spark (small), tuned",
+    "diagnose_many": "diagnose_many (pandas)",
+}
+
+
+def derived(timings: dict[str, Timing], suffix: str) -> dict[str, float]:
+    """The marginal rate, and the evaluation's cost over the floor, for one configuration."""
+    full, part = timings[f"diagnose_spark{suffix}"], timings[f"diagnose_spark_small{suffix}"]
+    floor = timings[f"floor{suffix}"]
+    extra = full.median - floor.median
+    workers = full.cpu.get("workers", 0.0) - floor.cpu.get("workers", 0.0)
+    return {
+        "marginal_rows_per_second": (full.rows - part.rows) / (full.median - part.median),
+        "evaluation_seconds": extra,
+        "evaluation_rows_per_second": full.rows / extra if extra > 0 else float("inf"),
+        "evaluation_worker_cpu_seconds": workers,
+        "evaluation_rows_per_worker_cpu_second": full.rows / workers if workers > 0 else 0.0,
+        "cpu_bound_rows_per_second": 2 * full.rows / full.ours(),
+    }
+
+
+def report(timings: dict[str, Timing], figures: dict[str, Any], args: argparse.Namespace) -> None:
+    """Print the table and the derived rates."""
+    print()
+    print(f"gapdiag {gapdiag.load_rules().name}, Spark {figures['spark']} {args.master}")
+    print("tuned: spark.sql.execution.arrow.maxBytesPerBatch = 2147483647 (no per-row check)")
+    print(f"{'':<31}{'rows':>10}{'wall s':>8}{'rows/s':>11}   CPU s: JVM workers driver others")
+    for name, t in timings.items():
+        cpu = "".join(f"{t.cpu.get(k, float('nan')):>7.1f}" for k in CPU_KINDS)
+        print(f"{LABELS[name]:<31}{t.rows:>10,}{t.median:>8.2f}{t.rate:>11,.0f}   {cpu}")
+    print()
+    for suffix, title in (("", "Spark defaults"), ("_tuned", "tuned")):
+        d = figures["derived" + suffix]
+        full, part = timings[f"diagnose_spark{suffix}"], timings[f"diagnose_spark_small{suffix}"]
+        print(
+            f"{title:<15} once the job runs {d['marginal_rows_per_second']:>11,.0f} rows/s "
+            f"(({full.rows:,} - {part.rows:,}) / {full.median - part.median:.2f} s; "
+            "goal >= 1,000,000)"
+        )
+        print(
+            f"{'':<15} evaluation        {d['evaluation_rows_per_second']:>11,.0f} rows/s "
+            f"({d['evaluation_seconds']:.2f} s over the floor)"
+        )
+        print(
+            f"{'':<15} in the workers    {d['evaluation_rows_per_worker_cpu_second']:>11,.0f} "
+            f"rows per CPU s ({d['evaluation_worker_cpu_seconds']:.1f} CPU s over the floor's)"
+        )
+        print(
+            f"{'':<15} CPU bound         {d['cpu_bound_rows_per_second']:>11,.0f} rows/s "
+            f"(2 cores / {1e6 * full.ours() / full.rows:.1f} CPU s per 1M rows, all processes)"
+        )
+    print(
+        f"spark start {figures['spark_start_seconds']:.1f} s; peak RSS of this process "
+        f"{figures['peak_rss_mib_this_process']:,.0f} MiB (JVM and workers not included)"
+    )
+    cores = os.cpu_count() or 1
+    busy = [
+        n for n, t in timings.items() if t.cpu.get("others", 0.0) > max(0.2, 0.1 * t.median * cores)
+    ]
+    if busy:
+        print(f"warning: other processes used over 10% of the CPUs during: {', '.join(busy)}")
 
 
 def main() -> None:
@@ -222,6 +330,7 @@ def main() -> None:
     args = parser.parse_args()
     if not 0 < args.small < args.rows:
         parser.error("--small must be between 0 and --rows")
+    warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
     figures: dict[str, Any] = {"rows": args.rows, "small": args.small, "master": args.master}
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
@@ -238,7 +347,8 @@ def main() -> None:
         start = time.perf_counter()
         spark = start_spark(args.master, args.driver_memory)
         figures["spark_start_seconds"] = time.perf_counter() - start
-        print(f"Spark {spark.version} on {args.master}: timing (median of {args.repeat})")
+        figures["spark"] = spark.version
+        print(f"Spark {spark.version} on {args.master}: warm-up, then median of {args.repeat}")
         try:
             timings = spark_timings(spark, big[0].parent, small[0].parent, args)
         finally:
@@ -247,42 +357,9 @@ def main() -> None:
     timings["diagnose_many"] = many_timing(args.many_rows, args.repeat, args.seed)
     figures["timings"] = {name: t.figures() for name, t in timings.items()}
     figures["peak_rss_mib_this_process"] = peak_rss_mib()
-
-    full, part = timings["diagnose_spark"], timings["diagnose_spark_small"]
-    marginal = (full.rows - part.rows) / (full.median - part.median)
-    evaluation = full.median - timings["arrow_baseline"].median
-    figures["marginal_rows_per_second"] = marginal
-    figures["evaluation_seconds"] = evaluation
-    figures["evaluation_rows_per_second"] = full.rows / evaluation
-
-    print()
-    print(f"gapdiag {gapdiag.load_rules().name}, Spark {args.master}")
-    print(f"{'measurement':<34}{'rows':>11}{'seconds':>9}{'rows/s':>12}{'JVM cpu':>9}{'Py cpu':>8}")
-    labels = {
-        "read": "read Parquet (noop)",
-        "arrow_baseline": "mapInArrow first column",
-        "diagnose_spark": "diagnose_spark",
-        "diagnose_spark_small": "diagnose_spark (small)",
-        "diagnose_many": "diagnose_many (pandas, 1 process)",
-    }
-    for name, timing in timings.items():
-        print(
-            f"{labels[name]:<34}{timing.rows:>11,}{timing.median:>9.2f}"
-            f"{timing.rows / timing.median:>12,.0f}{timing.jvm_cpu:>9.1f}{timing.python_cpu:>8.1f}"
-        )
-    print(
-        f"diagnose_spark once the job runs:  {marginal:,.0f} rows/s "
-        f"(({full.rows:,} - {part.rows:,}) rows / {full.median - part.median:.2f} s; "
-        f"goal >= 1,000,000)"
-    )
-    print(
-        f"evaluation's own cost:             {evaluation:.2f} s over the Arrow baseline "
-        f"({full.rows / evaluation:,.0f} rows/s)"
-    )
-    print(
-        f"spark start {figures['spark_start_seconds']:.1f} s; peak RSS of this process "
-        f"{figures['peak_rss_mib_this_process']:,.0f} MiB (JVM and workers not included)"
-    )
+    figures["derived"] = derived(timings, "")
+    figures["derived_tuned"] = derived(timings, "_tuned")
+    report(timings, figures, args)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
 
