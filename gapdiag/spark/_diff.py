@@ -49,12 +49,8 @@ class SparkDiff(BaseModel):
     """Rules whose firing count changed: (rule, old, new, old_rate, new_rate); null if absent."""
     rules: tuple[RuleChange, ...]
     """Rules added, removed or edited, as ``gapdiag rules diff`` lists them."""
-
-    @property
-    def changed(self) -> bool:
-        """True when some rep's primary gap or tree leaf moved."""
-        moved = self.transitions.where("old != new and reps > 0").limit(1).count()
-        return bool(moved) or bool(self.leaves.where("old != new").limit(1).count())
+    changed: bool
+    """True when some rep's primary gap or tree leaf moved."""
 
 
 def diff_spark(
@@ -110,6 +106,7 @@ def diff_spark(
             firing, "rule string, old long, new long, old_rate double, new_rate double"
         ),
         rules=rule_changes(old, new),
+        changed=any(a != b and n for a, b, n in (*transitions, *leaves)),
     )
 
 
