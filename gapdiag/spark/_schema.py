@@ -24,7 +24,7 @@ from ..errors import InvalidArgument, InvalidMetrics, Problem
 from ..gaps import GAPS
 from ..metrics import METRICS
 from ..rulebook import Rulebook
-from ._worker import IDENTITY, TEAM_KEY
+from ._worker import ERROR_IDENTITY, IDENTITY, TEAM_KEY
 
 _NUMBERS = (T.ByteType, T.ShortType, T.IntegerType, T.LongType, T.FloatType, T.DoubleType)
 _GROUPS = frozenset(path.split(".", 1)[0] for path in METRICS if "." in path)
@@ -142,7 +142,7 @@ def result_schema(prepared: Prepared, book: Rulebook) -> T.StructType:
 
 def errors_schema(prepared: Prepared) -> T.StructType:
     """The Spark schema of the errors: row key and identity, then field, value, reason."""
-    fields = _carried(prepared, tuple(n for n in IDENTITY if n != "team"))
+    fields = _carried(prepared, ERROR_IDENTITY)
     fields.extend(T.StructField(n, T.StringType()) for n in ("field", "value", "reason"))
     return T.StructType(fields)
 

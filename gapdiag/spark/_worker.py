@@ -182,11 +182,7 @@ def result_columns(
     job: Job,
 ) -> dict[str, pa.Array]:
     """The result columns of `diagnose_many`, with the row key in place of the row number."""
-    rows = pa.array(population.rows)
-    columns: dict[str, pa.Array] = {}
-    for name in (*job.key, *IDENTITY):
-        if name in table.column_names and name not in columns:
-            columns[name] = table.column(name).take(rows).combine_chunks()
+    columns = carried(table, pa.array(population.rows), job, IDENTITY)
     columns["primary_gap"] = _labels(arrays.primary, GAPS)
     for gap in GAPS:
         columns[f"{gap}.confidence"] = pa.array(arrays.confidence[gap])
@@ -202,7 +198,16 @@ def result_columns(
     return columns
 
 
-ERROR_FIELDS = ("field", "value", "reason")
+ERROR_IDENTITY = tuple(name for name in IDENTITY if name != "team")
+"""The identity columns an errors row carries after the key."""
+
+
+def carried(
+    table: pa.Table, rows: pa.Array, job: Job, identity: tuple[str, ...]
+) -> dict[str, pa.Array]:
+    """The key and identity columns present in `table`, at `rows`, exactly as given."""
+    names = dict.fromkeys(n for n in (*job.key, *identity) if n in table.column_names)
+    return {name: table.column(name).take(rows).combine_chunks() for name in names}
 
 
 def errors(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.RecordBatch]:
@@ -212,10 +217,7 @@ def errors(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.RecordBat
         if not bad:
             continue
         rows = pa.array([cell.row for cell in bad], pa.int64())
-        columns: dict[str, pa.Array] = {}
-        for name in (*job.key, *IDENTITY):
-            if name in table.column_names and name != "team" and name not in columns:
-                columns[name] = table.column(name).take(rows).combine_chunks()
+        columns = carried(table, rows, job, ERROR_IDENTITY)
         columns["field"] = pa.array([cell.field for cell in bad], pa.string())
         columns["value"] = pa.array([_text(cell.value) for cell in bad], pa.string())
         columns["reason"] = pa.array([cell.reason for cell in bad], pa.string())
