@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 import gapdiag
-from gapdiag.batch import diagnose_many, read_population
-from gapdiag.rows import nest
+from gapdiag.engines.vector.batch import diagnose_many, read_population
+from gapdiag.model.rows import nest
 
 # (column, low, high, share present): values spread around the default targets.
 COLUMNS: list[tuple[str, float, float, float]] = [

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import gapdiag
-from gapdiag._resources import default_rules_dir
-from gapdiag.rulebook import _load
+from gapdiag.rulebook._resources import default_rules_dir
+from gapdiag.rulebook.pack import _load
 
 ROOT = Path(__file__).resolve().parent.parent
 

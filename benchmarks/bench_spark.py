@@ -49,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_batch import peak_rss_mib, population
 
 import gapdiag
-from gapdiag.batch import diagnose_many
+from gapdiag.engines.vector.batch import diagnose_many
 
 CHUNK = 500_000
 """Rows generated and written per Parquet file: keeps the generator's memory small."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .diagnosis import (
+from gapdiag.engines.compiled import diagnose, trace
+from gapdiag.model.diagnosis import (
     Check,
     Counterfactual,
     Diagnosis,
@@ -24,8 +25,7 @@ from .diagnosis import (
     Undetermined,
     Verdict,
 )
-from .engine import diagnose, trace
-from .errors import (
+from gapdiag.model.errors import (
     BackendUnavailable,
     ExpressionError,
     GapdiagError,
@@ -34,59 +34,59 @@ from .errors import (
     Problem,
     RuleFileError,
 )
-from .explain import explain
-from .gaps import GAPS, Gap, Status
-from .interventions import Drill, Interventions, load_interventions
-from .metrics import RepMetrics, Targets
-from .rule import Example, Rule
-from .rulebook import Rulebook, load_rules
-from .team import TeamStats
-from .tree import DecisionTree, Leaf, Question
+from gapdiag.model.gaps import GAPS, Gap, Status
+from gapdiag.model.metrics import RepMetrics, Targets
+from gapdiag.model.team import TeamStats
+from gapdiag.notebook.explain import explain
+from gapdiag.rulebook.interventions import Drill, Interventions, load_interventions
+from gapdiag.rulebook.pack import Rulebook, load_rules
+from gapdiag.rulebook.rule import Example, Rule
+from gapdiag.rulebook.tree import DecisionTree, Leaf, Question
 
 if TYPE_CHECKING:  # pragma: no cover - type checkers see every name eagerly
-    from .batch import Batch, Summary, diagnose_many
-    from .catalog import rule_catalog
-    from .changes import MetricChange
-    from .escalation import Escalation, escalate
-    from .examples import ExampleResult, run_examples
-    from .history import RepHistory, Trend, history_from_rows, read_history_csv
-    from .pack_diff import PackDiff, diff_packs
-    from .plan import CoachingPlan, plan
-    from .playbook import Focus, Goal
-    from .plots import plot_leading_indicators, plot_team_heatmap
-    from .scorecard import Scorecard
-    from .verify import Finding, check_pack, verify_pack
-    from .whatif import VerdictShift, WhatIf, what_if
+    from gapdiag.checks.catalog import rule_catalog
+    from gapdiag.checks.examples import ExampleResult, run_examples
+    from gapdiag.checks.pack_diff import PackDiff, diff_packs
+    from gapdiag.checks.verify import Finding, check_pack, verify_pack
+    from gapdiag.coaching.escalation import Escalation, escalate
+    from gapdiag.coaching.history import RepHistory, Trend, history_from_rows, read_history_csv
+    from gapdiag.coaching.plan import CoachingPlan, plan
+    from gapdiag.coaching.playbook import Focus, Goal
+    from gapdiag.coaching.scorecard import Scorecard
+    from gapdiag.engines.vector.batch import Batch, Summary, diagnose_many
+    from gapdiag.model.changes import MetricChange
+    from gapdiag.notebook.plots import plot_leading_indicators, plot_team_heatmap
+    from gapdiag.notebook.whatif import VerdictShift, WhatIf, what_if
 
 _LAZY = {
-    "Batch": "batch",
-    "Summary": "batch",
-    "diagnose_many": "batch",
-    "rule_catalog": "catalog",
-    "MetricChange": "changes",
-    "Escalation": "escalation",
-    "escalate": "escalation",
-    "ExampleResult": "examples",
-    "run_examples": "examples",
-    "RepHistory": "history",
-    "Trend": "history",
-    "history_from_rows": "history",
-    "read_history_csv": "history",
-    "PackDiff": "pack_diff",
-    "diff_packs": "pack_diff",
-    "CoachingPlan": "plan",
-    "plan": "plan",
-    "Focus": "playbook",
-    "Goal": "playbook",
-    "plot_leading_indicators": "plots",
-    "plot_team_heatmap": "plots",
-    "Scorecard": "scorecard",
-    "Finding": "verify",
-    "check_pack": "verify",
-    "verify_pack": "verify",
-    "VerdictShift": "whatif",
-    "WhatIf": "whatif",
-    "what_if": "whatif",
+    "Batch": "engines.vector.batch",
+    "Summary": "engines.vector.batch",
+    "diagnose_many": "engines.vector.batch",
+    "rule_catalog": "checks.catalog",
+    "MetricChange": "model.changes",
+    "Escalation": "coaching.escalation",
+    "escalate": "coaching.escalation",
+    "ExampleResult": "checks.examples",
+    "run_examples": "checks.examples",
+    "RepHistory": "coaching.history",
+    "Trend": "coaching.history",
+    "history_from_rows": "coaching.history",
+    "read_history_csv": "coaching.history",
+    "PackDiff": "checks.pack_diff",
+    "diff_packs": "checks.pack_diff",
+    "CoachingPlan": "coaching.plan",
+    "plan": "coaching.plan",
+    "Focus": "coaching.playbook",
+    "Goal": "coaching.playbook",
+    "plot_leading_indicators": "notebook.plots",
+    "plot_team_heatmap": "notebook.plots",
+    "Scorecard": "coaching.scorecard",
+    "Finding": "checks.verify",
+    "check_pack": "checks.verify",
+    "verify_pack": "checks.verify",
+    "VerdictShift": "notebook.whatif",
+    "WhatIf": "notebook.whatif",
+    "what_if": "notebook.whatif",
 }
 
 

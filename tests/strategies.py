@@ -6,8 +6,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from gapdiag._kinds import Kind
-from gapdiag.metrics import GROUPS, METRICS, RepMetrics
+from gapdiag.model._kinds import Kind
+from gapdiag.model.metrics import GROUPS, METRICS, RepMetrics
 
 # Values that sit on the default pack's thresholds, so boundaries get exercised.
 _EDGES = (0.0, 0.2, 0.25, 0.3, 0.35, 0.43, 0.5, 0.7, 0.8, 0.9, 1.0, 2.0, 3.0, 5.0, 9.0, 11.0, 40.0)

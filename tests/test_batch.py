@@ -25,10 +25,10 @@ from gapdiag import (  # noqa: E402
     diagnose,
     load_rules,
 )
-from gapdiag.batch import Batch, diagnose_many  # noqa: E402
-from gapdiag.facts import build_facts  # noqa: E402
-from gapdiag.rows import flatten  # noqa: E402
-from gapdiag.tree import TreeSpec, build  # noqa: E402
+from gapdiag.engines.vector.batch import Batch, diagnose_many  # noqa: E402
+from gapdiag.model.rows import flatten  # noqa: E402
+from gapdiag.rulebook.facts import build_facts  # noqa: E402
+from gapdiag.rulebook.tree import TreeSpec, build  # noqa: E402
 
 from .conftest import example, rule_dict  # noqa: E402
 from .strategies import (  # noqa: E402
@@ -275,7 +275,7 @@ def test_expand_fired_and_big_packs_use_several_words() -> None:
 @given(st.lists(st.floats(-1, 1, allow_nan=False), min_size=1, max_size=50))
 def test_rounding_matches_python(values: list[float]) -> None:
     """The vectorized rounding equals round(v, 6) bit for bit, halves included."""
-    from gapdiag._vverdicts import round_like_python
+    from gapdiag.engines.vector._verdicts import round_like_python
 
     halves = [0.0078125, 0.1234565, -0.2500005, 1 / 3, 0.3 - 5e-7]
     data = np.array(values + halves)
@@ -286,9 +286,9 @@ def test_rounding_matches_python(values: list[float]) -> None:
 @given(reps())
 def test_vectorized_derived_equals_per_rep(rep: RepMetrics) -> None:
     """Every derived quantity is bit-identical on columns and per rep, unknown as NaN."""
-    from gapdiag import _vderived
-    from gapdiag.derived import derive
-    from gapdiag.facts import metric_facts
+    from gapdiag.engines.vector import _derived as _vderived
+    from gapdiag.model.derived import derive
+    from gapdiag.rulebook.facts import metric_facts
 
     facts = metric_facts(rep)
     targets = Targets()

@@ -9,8 +9,8 @@ import icalendar
 import pytest
 
 from gapdiag import BackendUnavailable
-from gapdiag.cadence import Session, to_ics, to_markdown
-from gapdiag.plan import CoachingPlan, plan
+from gapdiag.coaching.cadence import Session, to_ics, to_markdown
+from gapdiag.coaching.plan import CoachingPlan, plan
 
 from .conftest import example
 

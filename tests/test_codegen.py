@@ -7,9 +7,9 @@ from typing import Any
 from hypothesis import given
 
 from gapdiag import RepMetrics, Rulebook, load_rules
-from gapdiag._codegen import generate
-from gapdiag.facts import build_facts
-from gapdiag.metrics import Targets
+from gapdiag.model.metrics import Targets
+from gapdiag.rulebook._codegen import generate
+from gapdiag.rulebook.facts import build_facts
 
 from .conftest import rule_dict
 from .strategies import reps, rule_dicts

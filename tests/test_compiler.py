@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gapdiag import compiler, expr
-from gapdiag.compiler import Facts
+from gapdiag.rulebook import compiler, expr
+from gapdiag.rulebook.compiler import Facts
 
 TRUTH = (True, False, None)
 FLAGS = ("knowledge.certified", "territory.lead_routing_ok", "knowledge.comp_plan_understood")

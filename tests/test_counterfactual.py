@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import given, settings
 
 from gapdiag import Counterfactual, Diagnosis, RepMetrics, Rulebook, diagnose, load_rules, what_if
-from gapdiag.explain import change_text
+from gapdiag.notebook.explain import change_text
 
 from .conftest import CALLS_UNDER_TEAM, example
 from .strategies import reps

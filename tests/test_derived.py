@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gapdiag import derived as d
-from gapdiag.facts import build_facts
-from gapdiag.metrics import Targets, parse_metrics
+from gapdiag.model import derived as d
+from gapdiag.model.metrics import Targets, parse_metrics
+from gapdiag.rulebook.facts import build_facts
 
 
 def test_seed_coverage_case() -> None:
@@ -91,8 +91,8 @@ def test_shortfall_identity(
 
 def test_overflowing_quantities_are_unknown_not_infinite() -> None:
     """A tiny win rate makes 'pipeline needed' overflow: unknown, never -inf, in both evaluators."""
-    from gapdiag.facts import build_facts
-    from gapdiag.metrics import DEFAULT_TARGETS, parse_metrics
+    from gapdiag.model.metrics import DEFAULT_TARGETS, parse_metrics
+    from gapdiag.rulebook.facts import build_facts
 
     rep = parse_metrics(
         {

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from gapdiag import Rulebook, load_rules
-from gapdiag.catalog import rule_catalog
+from gapdiag.checks.catalog import rule_catalog
 from gapdiag.cli import _COMMANDS
 from gapdiag.cli._reference import cli_reference
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 
 from gapdiag import BackendUnavailable, Diagnosis, RepMetrics, Rulebook, diagnose, load_rules
-from gapdiag.engine import outcomes
-from gapdiag.facts import build_facts
-from gapdiag.metrics import Targets
+from gapdiag.engines.compiled import outcomes
+from gapdiag.model.metrics import Targets
+from gapdiag.rulebook.facts import build_facts
 
 from .conftest import example, rule_dict
 from .strategies import reps, rule_dicts

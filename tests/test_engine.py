@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from gapdiag import Diagnosis, InvalidArgument, InvalidMetrics, RuleFileError, diagnose
-from gapdiag.rulebook import Rulebook, load_rules
+from gapdiag.rulebook.pack import Rulebook, load_rules
 
 from .conftest import example, rule_dict
 

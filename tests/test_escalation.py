@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gapdiag import Diagnosis, diagnose
-from gapdiag.escalation import escalate
-from gapdiag.gaps import GAPS
-from gapdiag.history import history_from_rows
+from gapdiag.coaching.escalation import escalate
+from gapdiag.coaching.history import history_from_rows
+from gapdiag.model.gaps import GAPS
 
 from .conftest import example
 from .strategies import dense_rep_dicts, rep_dicts

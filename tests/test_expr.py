@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gapdiag import ExpressionError
-from gapdiag import expr as x
+from gapdiag.rulebook import expr as x
 
 
 def error_of(text: str, want: x.Type = "bool") -> ExpressionError:

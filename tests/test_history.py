@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from gapdiag import InvalidMetrics
-from gapdiag.history import RepHistory, history_from_rows, read_history_csv, trend
-from gapdiag.interventions import Indicator
+from gapdiag.coaching.history import RepHistory, history_from_rows, read_history_csv, trend
+from gapdiag.rulebook.interventions import Indicator
 
 MONDAY = dt.date(2026, 7, 6)
 RATE = Indicator(

@@ -10,8 +10,8 @@ import pytest
 
 from gapdiag import InvalidArgument, InvalidMetrics
 from gapdiag.cli import ExitStatus, main
-from gapdiag.crm import load_mapping
-from gapdiag.ingest import ingest, parse_period
+from gapdiag.sources.crm import load_mapping
+from gapdiag.sources.ingest import ingest, parse_period
 
 from .crm_exports import hubspot_deals, salesforce_activities, salesforce_opportunities
 

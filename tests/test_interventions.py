@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from gapdiag import GAPS, InvalidArgument, RuleFileError, Targets, load_rules
-from gapdiag._resources import default_rules_dir
-from gapdiag.interventions import Indicator, load_interventions
+from gapdiag.rulebook._resources import default_rules_dir
+from gapdiag.rulebook.interventions import Indicator, load_interventions
 
 _RULE = """\
 - id: closed-questions

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 
 from gapdiag import InvalidMetrics, RepMetrics, Targets
-from gapdiag.metrics import METRICS, parse_metrics, parse_targets
+from gapdiag.model.metrics import METRICS, parse_metrics, parse_targets
 
 from .strategies import rep_dicts
 

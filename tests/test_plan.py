@@ -9,7 +9,10 @@ import pytest
 from hypothesis import given
 
 from gapdiag import InvalidArgument, InvalidMetrics, diagnose
-from gapdiag.derived import (
+from gapdiag.coaching.history import history_from_rows
+from gapdiag.coaching.plan import CoachingPlan, plan
+from gapdiag.coaching.scorecard import Scorecard
+from gapdiag.model.derived import (
     coverage,
     expected_from_pipeline,
     gap_to_goal,
@@ -17,9 +20,6 @@ from gapdiag.derived import (
     required_coverage,
     versus_plan,
 )
-from gapdiag.history import history_from_rows
-from gapdiag.plan import CoachingPlan, plan
-from gapdiag.scorecard import Scorecard
 
 from .conftest import example
 from .strategies import rep_dicts

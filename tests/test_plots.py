@@ -9,7 +9,7 @@ import matplotlib
 import pytest
 
 from gapdiag import InvalidArgument, InvalidMetrics, RepHistory, RepMetrics, diagnose
-from gapdiag.plots import plot_leading_indicators, plot_team_heatmap
+from gapdiag.notebook.plots import plot_leading_indicators, plot_team_heatmap
 
 from .conftest import example
 

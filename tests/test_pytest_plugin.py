@@ -85,7 +85,7 @@ def test_collect_ignore_leaves_broken_fixtures_alone(pytester: pytest.Pytester) 
 
 def test_shipped_tree_examples_are_items(pytester: pytest.Pytester) -> None:
     """A tree file's questions and leaves each give one item per example."""
-    from gapdiag._resources import default_rules_dir
+    from gapdiag.rulebook._resources import default_rules_dir
 
     pytester.mkdir("rules")
     for source in default_rules_dir().glob("*.yaml"):

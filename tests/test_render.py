@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from gapdiag import Rulebook, diagnose, load_rules
-from gapdiag.errors import InvalidArgument
-from gapdiag.render import render
+from gapdiag.model.errors import InvalidArgument
+from gapdiag.notebook.render import render
 
 from .conftest import example, rule_dict
 from .test_cli import run

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 
-from gapdiag.errors import InvalidMetrics
-from gapdiag.metrics import parse_metrics
-from gapdiag.rows import flatten, nest, read_cell, rep_from_text
+from gapdiag.model.errors import InvalidMetrics
+from gapdiag.model.metrics import parse_metrics
+from gapdiag.model.rows import flatten, nest, read_cell, rep_from_text
 
 from .strategies import rep_dicts
 

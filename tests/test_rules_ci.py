@@ -12,11 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gapdiag import InvalidArgument, RepMetrics, Rulebook, load_rules
-from gapdiag.coverage import coverage, example_reps, population_reps
-from gapdiag.diff_report import to_markdown, to_text
-from gapdiag.examples import run_examples
-from gapdiag.pack_diff import diff_packs
-from gapdiag.repfile import read_reps
+from gapdiag.checks.coverage import coverage, example_reps, population_reps
+from gapdiag.checks.diff_report import to_markdown, to_text
+from gapdiag.checks.examples import run_examples
+from gapdiag.checks.pack_diff import diff_packs
+from gapdiag.sources.repfile import read_reps
 
 from .conftest import CALLS_UNDER_TEAM, ROOT
 from .strategies import rep_dicts, rule_dicts
@@ -203,7 +203,7 @@ def test_diff_of_a_pack_against_itself_is_empty(
 
 
 def _valid(reps: list[Any]) -> list[Any]:
-    from gapdiag.metrics import parse_metrics
+    from gapdiag.model.metrics import parse_metrics
 
     return [parse_metrics(r) for r in reps]
 

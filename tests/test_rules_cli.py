@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from gapdiag import load_rules
+from gapdiag.checks.examples import example_cases
 from gapdiag.cli import ExitStatus
-from gapdiag.examples import example_cases
 
 from .conftest import ROOT
 from .test_cli import run

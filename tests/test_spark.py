@@ -18,13 +18,13 @@ if os.environ.get("GAPDIAG_REQUIRE_SPARK") != "1":
     pytest.importorskip("pyspark")
 
 from gapdiag import InvalidArgument, InvalidMetrics, Rulebook, load_rules  # noqa: E402
-from gapdiag.batch import diagnose_many  # noqa: E402
-from gapdiag.metrics import DEFAULT_TARGETS  # noqa: E402
-from gapdiag.rows import flatten  # noqa: E402
-from gapdiag.rulebook import from_portable, portable  # noqa: E402
+from gapdiag.engines.vector.batch import diagnose_many  # noqa: E402
+from gapdiag.model.metrics import DEFAULT_TARGETS  # noqa: E402
+from gapdiag.model.rows import flatten  # noqa: E402
+from gapdiag.rulebook.pack import from_portable, portable  # noqa: E402
+from gapdiag.rulebook.tree import TreeSpec, build  # noqa: E402
 from gapdiag.spark import diagnose_spark  # noqa: E402
 from gapdiag.spark._worker import Job  # noqa: E402
-from gapdiag.tree import TreeSpec, build  # noqa: E402
 
 from .conftest import CALLS_UNDER_TEAM, ROOT  # noqa: E402
 from .strategies import populations, rule_dicts, team_rule_dicts, tree_dicts  # noqa: E402
@@ -102,7 +102,7 @@ def test_random_packs_and_trees_match_diagnose_many(
 
 def population(size: int, seed: int = 7) -> Any:
     """A synthetic population: every numeric metric, 15% missing, teams of about 8 reps."""
-    from gapdiag.metrics import METRICS
+    from gapdiag.model.metrics import METRICS
 
     rng = np.random.default_rng(seed)
     columns: dict[str, Any] = {
@@ -272,7 +272,7 @@ def test_a_pack_travels_as_data_and_compiles_once_per_process() -> None:
 def test_import_gapdiag_never_imports_pyspark() -> None:
     """Only gapdiag.spark imports pyspark; the library and diagnose_many do not."""
     code = (
-        "import sys, gapdiag, gapdiag.batch; gapdiag.diagnose_many; "
+        "import sys, gapdiag, gapdiag.engines.vector.batch; gapdiag.diagnose_many; "
         "assert 'pyspark' not in sys.modules, 'pyspark imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

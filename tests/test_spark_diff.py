@@ -19,11 +19,11 @@ if os.environ.get("GAPDIAG_REQUIRE_SPARK") != "1":
     pytest.importorskip("pyspark")
 
 from gapdiag import Rulebook, load_rules
-from gapdiag._population import from_frame
+from gapdiag.checks.coverage import population_reps
+from gapdiag.checks.pack_diff import diff_packs
 from gapdiag.cli import main
-from gapdiag.coverage import population_reps
-from gapdiag.metrics import parse_metrics
-from gapdiag.pack_diff import diff_packs
+from gapdiag.engines.vector._population import from_frame
+from gapdiag.model.metrics import parse_metrics
 from gapdiag.spark import diff_spark
 
 from .conftest import CALLS_UNDER_TEAM, ROOT

@@ -11,8 +11,8 @@ np = pytest.importorskip("numpy")
 pa = pytest.importorskip("pyarrow")
 
 from gapdiag import Rulebook, load_rules  # noqa: E402
-from gapdiag.batch import diagnose_many  # noqa: E402
-from gapdiag.metrics import DEFAULT_TARGETS  # noqa: E402
+from gapdiag.engines.vector.batch import diagnose_many  # noqa: E402
+from gapdiag.model.metrics import DEFAULT_TARGETS  # noqa: E402
 from gapdiag.spark import _worker  # noqa: E402
 from gapdiag.spark._worker import TEAM_KEY, Job, Task  # noqa: E402
 

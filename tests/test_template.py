@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gapdiag import ExpressionError
-from gapdiag.template import format_value, parse_template
+from gapdiag.rulebook.template import format_value, parse_template
 
 
 def test_renders_names_by_kind() -> None:

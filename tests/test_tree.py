@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gapdiag import Rulebook, diagnose, explain, load_rules
-from gapdiag.errors import RuleFileError
-from gapdiag.facts import build_facts
-from gapdiag.metrics import DEFAULT_TARGETS, RepMetrics
-from gapdiag.reach import find_witness, unreachable
-from gapdiag.tree import DecisionTree, TreeSpec, build
-from gapdiag.walk import leaf_id, walk
+from gapdiag.model.errors import RuleFileError
+from gapdiag.model.metrics import DEFAULT_TARGETS, RepMetrics
+from gapdiag.rulebook.facts import build_facts
+from gapdiag.rulebook.reach import find_witness, unreachable
+from gapdiag.rulebook.tree import DecisionTree, TreeSpec, build
+from gapdiag.rulebook.walk import leaf_id, walk
 
 from .conftest import EXAMPLES, example
 from .strategies import reps, tree_dicts

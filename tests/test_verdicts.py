@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gapdiag.verdicts import combine, status_of
+from gapdiag.engines.verdicts import combine, status_of
 
 cf = st.floats(-1, 1, allow_nan=False).filter(lambda c: c != 0)
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from gapdiag import Rulebook, load_rules
-from gapdiag._boxes import Interval, TooComplex, boxes
-from gapdiag._witness import as_rep
-from gapdiag.expr import parse
-from gapdiag.facts import build_facts, target_facts
-from gapdiag.metrics import Targets
-from gapdiag.verify import Finding, check_pack, firing_input, verify_pack
+from gapdiag.checks._boxes import Interval, TooComplex, boxes
+from gapdiag.checks._witness import as_rep
+from gapdiag.checks.verify import Finding, check_pack, firing_input, verify_pack
+from gapdiag.model.metrics import Targets
+from gapdiag.rulebook.expr import parse
+from gapdiag.rulebook.facts import build_facts, target_facts
 
 from .conftest import rule_dict
 
@@ -199,7 +199,7 @@ def test_opaque_negation_is_rendered() -> None:
 
 def test_team_values_are_part_of_a_witness() -> None:
     """A rule reading team.* gets a witness with team values, confirmed with those values."""
-    from gapdiag._witness import as_team
+    from gapdiag.checks._witness import as_team
 
     book = Rulebook.from_rules(
         [rule_dict("team", "activity.calls_per_day < 0.5 * team.median.activity.calls_per_day")]

@@ -9,12 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gapdiag import RepMetrics, Rulebook
-from gapdiag import expr as x
-from gapdiag._witness import as_rep
-from gapdiag.facts import build_facts
-from gapdiag.metrics import METRICS, Targets
-from gapdiag.rows import nest
-from gapdiag.verify import firing_input, verify_pack
+from gapdiag.checks._witness import as_rep
+from gapdiag.checks.verify import firing_input, verify_pack
+from gapdiag.model.metrics import METRICS, Targets
+from gapdiag.model.rows import nest
+from gapdiag.rulebook import expr as x
+from gapdiag.rulebook.facts import build_facts
 
 from .conftest import rule_dict
 from .strategies import threshold_conditions, value_of

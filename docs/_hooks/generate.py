@@ -10,7 +10,7 @@ from typing import Any
 
 from mkdocs.structure.files import File, Files
 
-from gapdiag.catalog import rule_catalog
+from gapdiag.checks.catalog import rule_catalog
 from gapdiag.cli._reference import cli_reference
 
 

@@ -12,9 +12,9 @@ import sys
 from collections.abc import Sequence
 from typing import IO
 
-from ..errors import GapdiagError
-from . import diagnose, ingest, plan, rules, schema, tree
-from ._io import ExitStatus
+from gapdiag.cli import diagnose, ingest, plan, rules, schema, tree
+from gapdiag.cli._io import ExitStatus
+from gapdiag.model.errors import GapdiagError
 
 __all__ = ["ExitStatus", "main"]
 

@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 from typing import IO
 
-from ..batch import Batch, diagnose_many
-from ..errors import InvalidArgument
-from ._io import ExitStatus, read_targets
+from gapdiag.cli._io import ExitStatus, read_targets
+from gapdiag.engines.vector.batch import Batch, diagnose_many
+from gapdiag.model.errors import InvalidArgument
 
 POPULATION_SUFFIXES = (".csv", ".parquet")
 """Files that always hold a population (a .json file does when --out is given)."""
@@ -31,7 +31,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
 
     Exits 0 when every row was diagnosed, 1 when bad rows were left out (see the errors file).
     """
-    from .._frames import write
+    from gapdiag.engines.vector._frames import write
 
     if args.out is None:
         raise InvalidArgument(

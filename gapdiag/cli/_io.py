@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..errors import GapdiagError, InvalidMetrics
-from ..metrics import Targets, parse_targets
+from gapdiag.model.errors import GapdiagError, InvalidMetrics
+from gapdiag.model.metrics import Targets, parse_targets
 
 
 class ExitStatus(enum.IntEnum):

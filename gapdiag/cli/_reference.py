@@ -10,7 +10,7 @@ import argparse
 import os
 from collections.abc import Iterator
 
-from . import _parser
+from gapdiag.cli import _parser
 
 WIDTH = "100"
 

@@ -11,12 +11,12 @@ import json
 from pathlib import Path
 from typing import IO, Any
 
-from ..diagnosis import RuleTrace
-from ..engine import ENGINES, diagnose, trace
-from ..explain import explain
-from ..metrics import parse_metrics
-from . import _batch
-from ._io import ExitStatus, display_name, read_json, read_targets
+from gapdiag.cli import _batch
+from gapdiag.cli._io import ExitStatus, display_name, read_json, read_targets
+from gapdiag.engines.compiled import ENGINES, diagnose, trace
+from gapdiag.model.diagnosis import RuleTrace
+from gapdiag.model.metrics import parse_metrics
+from gapdiag.notebook.explain import explain
 
 
 def register(commands: Any) -> None:

@@ -7,10 +7,10 @@ import csv
 from pathlib import Path
 from typing import IO, Any
 
-from ..crm import PRESETS
-from ..ingest import ingest
-from ..metrics import METRICS
-from ._io import ExitStatus
+from gapdiag.cli._io import ExitStatus
+from gapdiag.model.metrics import METRICS
+from gapdiag.sources.crm import PRESETS
+from gapdiag.sources.ingest import ingest
 
 
 def register(commands: Any) -> None:

@@ -7,13 +7,13 @@ import datetime as dt
 from pathlib import Path
 from typing import IO, Any
 
-from ..cadence import to_ics
-from ..errors import InvalidMetrics
-from ..history import RepHistory, read_history_csv
-from ..metrics import parse_metrics
-from ..plan import plan
-from ..scorecard import Scorecard
-from ._io import ExitStatus, InputFileError, display_name, read_json, read_targets
+from gapdiag.cli._io import ExitStatus, InputFileError, display_name, read_json, read_targets
+from gapdiag.coaching.cadence import to_ics
+from gapdiag.coaching.history import RepHistory, read_history_csv
+from gapdiag.coaching.plan import plan
+from gapdiag.coaching.scorecard import Scorecard
+from gapdiag.model.errors import InvalidMetrics
+from gapdiag.model.metrics import parse_metrics
 
 
 def register(commands: Any) -> None:

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import InvalidArgument
-from ..verify import Finding, check_pack
-from . import rules_diff, rules_test
-from ._io import ExitStatus, read_targets
+from gapdiag.checks.verify import Finding, check_pack
+from gapdiag.cli import rules_diff, rules_test
+from gapdiag.cli._io import ExitStatus, read_targets
+from gapdiag.model.errors import InvalidArgument
 
 _LABEL = {"error": "error", "warning": "warning", "info": "note"}
 

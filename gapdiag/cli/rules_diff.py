@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 from typing import IO, Any
 
-from ..coverage import example_reps, population_reps
-from ..diff_report import to_markdown, to_text
-from ..errors import InvalidArgument, InvalidMetrics, Problem
-from ..pack_diff import diff_packs
-from ..repfile import read_reps
-from ..rulebook import load_rules
-from ._io import ExitStatus
+from gapdiag.checks.coverage import example_reps, population_reps
+from gapdiag.checks.diff_report import to_markdown, to_text
+from gapdiag.checks.pack_diff import diff_packs
+from gapdiag.cli._io import ExitStatus
+from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
+from gapdiag.rulebook.pack import load_rules
+from gapdiag.sources.repfile import read_reps
 
 
 def register(actions: Any) -> None:

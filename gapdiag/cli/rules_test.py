@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 from typing import IO, Any
 
-from ..coverage import Coverage, coverage, example_reps, population_reps
-from ..errors import InvalidArgument, InvalidMetrics, Problem
-from ..examples import run_examples
-from ..repfile import read_reps
-from ..rulebook import load_rules
-from ._io import ExitStatus
+from gapdiag.checks.coverage import Coverage, coverage, example_reps, population_reps
+from gapdiag.checks.examples import run_examples
+from gapdiag.cli._io import ExitStatus
+from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
+from gapdiag.rulebook.pack import load_rules
+from gapdiag.sources.repfile import read_reps
 
 
 def register(actions: Any) -> None:

@@ -6,8 +6,8 @@ import argparse
 import json
 from typing import IO, Any
 
-from ..schema import SCHEMAS
-from ._io import ExitStatus
+from gapdiag.cli._io import ExitStatus
+from gapdiag.rulebook.schema import SCHEMAS
 
 
 def register(commands: Any) -> None:

@@ -6,11 +6,11 @@ import argparse
 from pathlib import Path
 from typing import IO, Any
 
-from ..engine import diagnose, resolve_rules
-from ..errors import InvalidArgument
-from ..metrics import parse_metrics
-from ..render import FORMATS, render
-from ._io import ExitStatus, display_name, read_json, read_targets
+from gapdiag.cli._io import ExitStatus, display_name, read_json, read_targets
+from gapdiag.engines.compiled import diagnose, resolve_rules
+from gapdiag.model.errors import InvalidArgument
+from gapdiag.model.metrics import parse_metrics
+from gapdiag.notebook.render import FORMATS, render
 
 
 def register(commands: Any) -> None:

@@ -6,7 +6,7 @@ measures a rule change over a whole population, as ``gapdiag rules diff`` does o
 machine. ``import gapdiag`` never imports pyspark; importing this module does.
 """
 
-from ._diagnose import SparkBatch, diagnose_spark
-from ._diff import SparkDiff, diff_spark
+from gapdiag.spark._diagnose import SparkBatch, diagnose_spark
+from gapdiag.spark._diff import SparkDiff, diff_spark
 
 __all__ = ["SparkBatch", "SparkDiff", "diagnose_spark", "diff_spark"]

@@ -10,13 +10,13 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from ..batch import Summary, team_names
-from ..engine import RulesArg, resolve_rules
-from ..gaps import GAPS
-from ..metrics import Targets, parse_targets
-from . import _worker
-from ._schema import Prepared, errors_schema, prepare, quoted, result_schema
-from ._worker import TEAM_KEY, Job, Step, Task
+from gapdiag.engines.compiled import RulesArg, resolve_rules
+from gapdiag.engines.vector.batch import Summary, team_names
+from gapdiag.model.gaps import GAPS
+from gapdiag.model.metrics import Targets, parse_targets
+from gapdiag.spark import _worker
+from gapdiag.spark._schema import Prepared, errors_schema, prepare, quoted, result_schema
+from gapdiag.spark._worker import TEAM_KEY, Job, Step, Task
 
 
 class SparkBatch(BaseModel):

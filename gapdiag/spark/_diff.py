@@ -11,14 +11,14 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from ..batch import team_names
-from ..diagnosis import RulebookStamp
-from ..engine import RulesArg, resolve_rules
-from ..metrics import Targets, parse_targets
-from ..pack_diff import OUTCOMES, RuleChange, firing_changes, rule_changes, stamp
-from ._diagnose import map_arrow, ship, with_team
-from ._schema import prepare
-from ._worker import Job, outcome_counts
+from gapdiag.checks.pack_diff import OUTCOMES, RuleChange, firing_changes, rule_changes, stamp
+from gapdiag.engines.compiled import RulesArg, resolve_rules
+from gapdiag.engines.vector.batch import team_names
+from gapdiag.model.diagnosis import RulebookStamp
+from gapdiag.model.metrics import Targets, parse_targets
+from gapdiag.spark._diagnose import map_arrow, ship, with_team
+from gapdiag.spark._schema import prepare
+from gapdiag.spark._worker import Job, outcome_counts
 
 _COUNTS = T.StructType(
     [

@@ -17,14 +17,14 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from .._population import DATES, TEXT, _check_columns
-from .._suggest import did_you_mean
-from .._vverdicts import WORD_BITS
-from ..errors import InvalidArgument, InvalidMetrics, Problem
-from ..gaps import GAPS
-from ..metrics import METRICS
-from ..rulebook import Rulebook
-from ._worker import ERROR_IDENTITY, IDENTITY, TEAM_KEY
+from gapdiag.engines.vector._population import DATES, TEXT, _check_columns
+from gapdiag.engines.vector._verdicts import WORD_BITS
+from gapdiag.model._suggest import did_you_mean
+from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
+from gapdiag.model.gaps import GAPS
+from gapdiag.model.metrics import METRICS
+from gapdiag.rulebook.pack import Rulebook
+from gapdiag.spark._worker import ERROR_IDENTITY, IDENTITY, TEAM_KEY
 
 _NUMBERS = (T.ByteType, T.ShortType, T.IntegerType, T.LongType, T.FloatType, T.DoubleType)
 _GROUPS = frozenset(path.split(".", 1)[0] for path in METRICS if "." in path)

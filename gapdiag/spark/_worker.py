@@ -20,14 +20,17 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
-from .. import _evaluate, _population, _vteam, _vtree, _vverdicts
-from .._frames import _text
-from .._population import Population
-from .._vector import Floats
-from ..batch import CHUNK_ROWS
-from ..gaps import GAPS
-from ..metrics import Targets
-from ..rulebook import Rulebook, from_portable, portable
+from gapdiag.engines.vector import _evaluate, _population
+from gapdiag.engines.vector import _team as _vteam
+from gapdiag.engines.vector import _tree as _vtree
+from gapdiag.engines.vector import _verdicts as _vverdicts
+from gapdiag.engines.vector._columns import Floats
+from gapdiag.engines.vector._frames import _text
+from gapdiag.engines.vector._population import Population
+from gapdiag.engines.vector.batch import CHUNK_ROWS
+from gapdiag.model.gaps import GAPS
+from gapdiag.model.metrics import Targets
+from gapdiag.rulebook.pack import Rulebook, from_portable, portable
 
 TEAM_KEY = "__gapdiag_team"
 """The column a population is grouped by for team values (the team, or one constant)."""

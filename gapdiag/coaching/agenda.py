@@ -1,0 +1,222 @@
+"""The GROW 1:1 agenda: questions for the rep with their own inputs, answers for the manager.
+
+The rep's sheet gives the inputs (quota, pipeline, win rate) but never the results: the rep
+works out the gap, what the pipeline yields and the coverage aloud. The manager's sheet
+holds those results, computed by ``derived`` (the same functions the rules read), so the
+manager can check the rep's math without doing it for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from gapdiag.coaching.playbook import Focus, show
+from gapdiag.model.derived import DEPENDS, ramp_factor
+from gapdiag.model.metrics import Targets, _Strict
+from gapdiag.rulebook.interventions import Drill
+
+Stage = Literal["goal", "reality", "options", "will"]
+
+REDIRECTS = (
+    "That may well be true, and I will take it up separately. For now: which part of this "
+    "do you control?",
+    "Say the leads stay exactly as they are until the quarter ends. What is your move?",
+    "Let us park the market for today. Which deal can you move forward this week?",
+)
+"""What to say when a rep with a will gap blames the market, the leads or the price."""
+
+
+class Figure(_Strict):
+    """One number on the manager's sheet: its name, value and how it reads."""
+
+    name: str
+    value: float | None
+    shown: str
+
+
+class Question(_Strict):
+    """One agenda question: what the rep is asked, and what the manager should hear."""
+
+    stage: Stage
+    ask: str
+    expect: str
+
+
+class Agenda(_Strict):
+    """A GROW 1:1: the rep's questions, the manager's answer sheet and the commitment check."""
+
+    rep_id: str
+    questions: tuple[Question, ...]
+    figures: tuple[Figure, ...]
+    redirects: tuple[str, ...] = ()
+    commitment: str
+    follow_up: dt.date | None
+
+
+_FIGURES = (
+    "pipeline.quota",
+    "pipeline.closed_won",
+    "pipeline.commit",
+    "derived.gap_to_goal",
+    "pipeline.open_pipeline",
+    "pipeline.win_rate",
+    "derived.expected_from_pipeline",
+    "derived.pipeline_shortfall",
+    "derived.pipeline_needed",
+    "derived.coverage",
+    "derived.required_coverage",
+    "activity.calls_per_day",
+    "derived.calls_vs_plan",
+    "activity.meetings_per_week",
+    "derived.meetings_vs_plan",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Numbers:
+    """The rep's facts, read and shown the way the agenda needs them."""
+
+    facts: Mapping[str, object]
+
+    def value(self, name: str) -> float | None:
+        found = self.facts.get(name)
+        return found if isinstance(found, float) else None
+
+    def show(self, name: str) -> str:
+        return show(name, self.value(name))
+
+    def known(self, *names: str) -> bool:
+        return all(self.value(n) is not None for n in names)
+
+    def missing(self, name: str) -> str:
+        needs = DEPENDS.get(name.removeprefix("derived."), (name,))
+        return f"unknown: collect {', '.join(n for n in needs if self.value(n) is None)}"
+
+
+def build_agenda(
+    rep_id: str,
+    facts: Mapping[str, object],
+    targets: Targets,
+    *,
+    focus: Focus | None,
+    drills: tuple[Drill, ...] = (),
+    follow_up: dt.date | None = None,
+) -> Agenda:
+    """The GROW agenda for one rep from their facts (metrics, targets and derived values)."""
+    n = _Numbers(facts)
+    when = f" on {follow_up}" if follow_up else ""
+    drill_names = ", ".join(d.name for d in drills) or "none: the fixes are the manager's"
+    questions = (
+        *_goal(n, focus),
+        *_reality(n, targets),
+        Question(
+            stage="options",
+            ask="Name three things you will do in the next ten days to close the gap. The "
+            "list is yours; I will only pressure-test it.",
+            expect="Actions the rep controls, each with a date; steer the practice towards "
+            f"the plan's drills ({drill_names}).",
+        ),
+        Question(
+            stage="will",
+            ask="Say the plan back as a commitment in your own words: what, by when, and "
+            "when should I check in? Send it to me in writing after this meeting.",
+            expect=f"A dated commitment in the rep's words; the check-in is{when or ' set now'}.",
+        ),
+    )
+    return Agenda(
+        rep_id=rep_id,
+        questions=questions,
+        figures=tuple(Figure(name=f, value=n.value(f), shown=n.show(f)) for f in _FIGURES),
+        redirects=REDIRECTS if focus is not None and focus.gap == "will" else (),
+        commitment="On a scale of 1 to 10, how committed are you to this plan? What would "
+        f"make it a 9 or 10? Follow up{when or ' at the next check-in'}: under 9 two weeks "
+        "running calls for a conversation about fit.",
+        follow_up=follow_up,
+    )
+
+
+def _goal(n: _Numbers, focus: Focus | None) -> list[Question]:
+    gap = "derived.gap_to_goal"
+    out = [
+        Question(
+            stage="goal",
+            ask="What is your number this quarter, and how much of it is still open once "
+            "closed-won and committed deals are counted? Work it out aloud.",
+            expect=f"Gap to goal {n.show(gap)} = quota {n.show('pipeline.quota')} - "
+            f"closed-won {n.show('pipeline.closed_won')} - commit {n.show('pipeline.commit')}."
+            if n.known(gap)
+            else n.missing(gap),
+        )
+    ]
+    if focus is not None and focus.goal is not None:
+        goal = focus.goal
+        out.append(
+            Question(
+                stage="goal",
+                ask=f"This quarter we work on one thing: {goal.metric}. Where is it now, and "
+                f"where should it be by week {goal.by_week}?",
+                expect=f"{goal.text} ({goal.source}).",
+            )
+        )
+    return out
+
+
+def _reality(n: _Numbers, targets: Targets) -> list[Question]:
+    tenure = n.value("tenure_months")
+    ask = (
+        f"You have {n.show('pipeline.open_pipeline')} in open pipeline and win about "
+        f"{n.show('pipeline.win_rate')} of your deals. What will that pipeline bring in, and "
+        "does it cover your gap?"
+        if n.known("pipeline.open_pipeline", "pipeline.win_rate")
+        else "What is your open pipeline and your win rate, and what will that pipeline "
+        "bring in? Does it cover your gap?"
+    )
+    calls = "derived.calls_vs_plan"
+    out = [
+        Question(stage="reality", ask=ask, expect=_coverage_answer(n)),
+        Question(
+            stage="reality",
+            ask="How many calls a day did you make last week, and what does your plan ask for?",
+            expect=f"{n.show('activity.calls_per_day')} calls a day against a plan of "
+            f"{_plan(targets.calls_per_day, tenure, targets)}: {n.show(calls)} of plan."
+            if n.known(calls)
+            else n.missing(calls),
+        ),
+    ]
+    if n.known("derived.meetings_vs_plan"):
+        plan = _plan(targets.meetings_per_week, tenure, targets)
+        out.append(
+            Question(
+                stage="reality",
+                ask="How many meetings did you book a week, and how many does your plan need?",
+                expect=f"{n.show('activity.meetings_per_week')} a week against {plan}: "
+                f"{n.show('derived.meetings_vs_plan')} of plan.",
+            )
+        )
+    return out
+
+
+def _coverage_answer(n: _Numbers) -> str:
+    if not n.known("derived.expected_from_pipeline", "derived.gap_to_goal"):
+        return n.missing("derived.pipeline_shortfall")
+    text = (
+        f"Expected {n.show('derived.expected_from_pipeline')} against a gap of "
+        f"{n.show('derived.gap_to_goal')}; shortfall {n.show('derived.pipeline_shortfall')}."
+    )
+    if n.known("derived.coverage"):
+        text += (
+            f" Coverage {n.show('derived.coverage')} against the "
+            f"{n.show('derived.required_coverage')} this win rate needs; pipeline needed "
+            f"{n.show('derived.pipeline_needed')}."
+        )
+    return text
+
+
+def _plan(full: float | None, tenure: float | None, targets: Targets) -> str:
+    """The ramp-adjusted plan, as the derived quantities use it."""
+    if full is None:
+        return "unknown"
+    return f"{full * ramp_factor(tenure, targets.ramp_months):g}"

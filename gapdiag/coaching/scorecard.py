@@ -1,0 +1,79 @@
+"""The coaching scorecard: the rep and the manager each rate the rep 1-5 per metric.
+
+Where the two ratings differ most is where a coaching conversation is most needed: the rep
+sees something the manager does not, or the other way round.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Self
+
+from pydantic import Field, model_validator
+
+from gapdiag.model import _kinds as k
+from gapdiag.model.metrics import _Strict
+from gapdiag.rulebook.interventions import IndicatorName
+
+Score = Annotated[float, k.RATING.constraints(), k.RATING]
+
+
+class Rating(_Strict):
+    """One metric rated by the rep (self-rating) and by the manager, each 1-5."""
+
+    metric: IndicatorName
+    rep: Score
+    manager: Score
+
+
+class Opening(_Strict):
+    """A disagreement worth a conversation: who rates higher, and by how much."""
+
+    metric: str
+    rep: float
+    manager: float
+    difference: float = Field(description="rep - manager: positive when the rep rates higher.")
+    note: str
+
+
+class Scorecard(_Strict):
+    """One week's ratings for one rep; each metric rated once."""
+
+    rep_id: str = Field(min_length=1, strict=True)
+    week: dt.date | None = None
+    ratings: tuple[Rating, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_rating_per_metric(self) -> Self:
+        seen: set[str] = set()
+        for index, rating in enumerate(self.ratings):
+            if rating.metric in seen:
+                raise ValueError(f"ratings[{index}]: {rating.metric!r} is rated twice")
+            seen.add(rating.metric)
+        return self
+
+    def openings(self, *, minimum: float = 1.0) -> tuple[Opening, ...]:
+        """Disagreements of at least `minimum` points, largest first (ties in rating order)."""
+        ranked = sorted(self.ratings, key=lambda r: -abs(r.rep - r.manager))
+        return tuple(_opening(r) for r in ranked if abs(r.rep - r.manager) >= minimum)
+
+
+def _opening(rating: Rating) -> Opening:
+    difference = rating.rep - rating.manager
+    side: Literal["higher", "lower"] = "higher" if difference > 0 else "lower"
+    note = (
+        f"The rep rates {rating.metric} {abs(difference):g} point(s) {side} than you do "
+        f"({rating.rep:g} vs {rating.manager:g}): "
+        + (
+            "ask what they see that makes it good, then show the evidence you see."
+            if side == "higher"
+            else "ask what worries them; they may see a problem the numbers do not show yet."
+        )
+    )
+    return Opening(
+        metric=rating.metric,
+        rep=rating.rep,
+        manager=rating.manager,
+        difference=difference,
+        note=note,
+    )

@@ -1,0 +1,69 @@
+"""The derived quantities of ``derived``, computed over whole columns (NaN = unknown).
+
+Each function mirrors its per-rep twin in ``derived`` operation for operation, so the
+values are bit-identical; a property test holds the two together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from gapdiag.engines.vector._columns import Floats
+from gapdiag.model.derived import RAMP_FLOOR, WORK_DAYS_PER_WEEK
+from gapdiag.model.metrics import Targets
+
+Column = Callable[[str], Floats]
+
+
+def _ratio(top: Floats | float, bottom: Floats | float) -> Floats:
+    result: Floats = np.where(bottom == 0, np.nan, np.divide(top, bottom))
+    return result
+
+
+def _ramp_factor(tenure: Floats, ramp_months: float | None) -> Floats | float:
+    if ramp_months is None or ramp_months <= 0:
+        return 1.0
+    factor: Floats = np.where(
+        np.isnan(tenure) | (tenure >= ramp_months),
+        1.0,
+        np.maximum(RAMP_FLOOR, tenure / ramp_months),
+    )
+    return factor
+
+
+def _versus_plan(actual: Floats, plan: float | None, factor: Floats | float) -> Floats:
+    if plan is None:
+        return np.full(actual.shape, np.nan)
+    return _ratio(actual, np.multiply(plan, factor))
+
+
+def derive(num: Column, targets: Targets) -> dict[str, Floats]:
+    """Every derived quantity over whole columns, keyed 'derived.<name>' (see derived.derive)."""
+    with np.errstate(all="ignore"):
+        quota, won = num("pipeline.quota"), num("pipeline.closed_won")
+        gap = quota - won - num("pipeline.commit")
+        win = num("pipeline.win_rate")
+        pipe = num("pipeline.open_pipeline")
+        expected = pipe * win
+        factor = _ramp_factor(num("tenure_months"), targets.ramp_months)
+        calls = num("activity.calls_per_day")
+        meetings = num("activity.meetings_per_week")
+        values = {
+            "derived.gap_to_goal": gap,
+            "derived.expected_from_pipeline": expected,
+            "derived.pipeline_needed": _ratio(gap, win),
+            "derived.coverage": np.where(gap <= 0, np.nan, _ratio(pipe, gap)),
+            "derived.required_coverage": _ratio(1.0, win),
+            "derived.pipeline_shortfall": gap - expected,
+            "derived.attainment": _ratio(won, quota),
+            "derived.calls_vs_plan": _versus_plan(calls, targets.calls_per_day, factor),
+            "derived.emails_vs_plan": _versus_plan(
+                num("activity.emails_per_day"), targets.emails_per_day, factor
+            ),
+            "derived.meetings_vs_plan": _versus_plan(meetings, targets.meetings_per_week, factor),
+            "derived.calls_per_meeting": _ratio(calls * WORK_DAYS_PER_WEEK, meetings),
+        }
+        # Overflow is unknown, as in derived.derive.
+        return {name: np.where(np.isfinite(v), v, np.nan) for name, v in values.items()}

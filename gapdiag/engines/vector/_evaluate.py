@@ -1,0 +1,144 @@
+"""Run a pack over a validated population chunk by chunk, and lay the results out as a table."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from gapdiag.engines.vector import _columns as _vector
+from gapdiag.engines.vector import _derived as _vderived
+from gapdiag.engines.vector import _tree as _vtree
+from gapdiag.engines.vector import _verdicts as _vverdicts
+from gapdiag.engines.vector._columns import Floats
+from gapdiag.engines.vector._population import Population
+from gapdiag.model.gaps import GAPS, Gap
+from gapdiag.model.metrics import Targets
+from gapdiag.rulebook import expr as x
+from gapdiag.rulebook.pack import Rulebook
+
+
+@dataclass(frozen=True, slots=True)
+class Arrays:
+    """Every rep's verdicts and fired rules, as whole columns."""
+
+    confidence: dict[Gap, Floats]
+    status: dict[Gap, npt.NDArray[np.int8]]
+    primary: npt.NDArray[np.int8]
+    fired: list[npt.NDArray[np.int64]]
+    tree: npt.NDArray[np.int32] | None
+    """Leaf index, or leaves + question index where missing data stopped the walk."""
+
+
+def evaluate(
+    population: Population,
+    book: Rulebook,
+    targets: Targets,
+    team: dict[str, Floats],
+    chunk: int,
+    progress: Callable[[int, int], None] | None,
+) -> Arrays:
+    """Evaluate `book` on every rep, `chunk` reps at a time."""
+    size = population.size
+    rules = book.compiled
+    words = max(1, -(-len(rules) // _vverdicts.WORD_BITS))
+    out = Arrays(
+        {g: np.empty(size) for g in GAPS},
+        {g: np.empty(size, np.int8) for g in GAPS},
+        np.empty(size, np.int8),
+        [np.empty(size, np.int64) for _ in range(words)],
+        np.empty(size, np.int32) if book.tree is not None else None,
+    )
+    reads_derived = any(n.startswith("derived.") for r in rules for n in x.names_in(r.condition))
+
+    def run(start: int) -> int:
+        stop = min(size, start + chunk)
+        lookup = _lookup(population, targets, team, start, stop, reads_derived)
+        outcomes = _vector.evaluate([r.condition for r in rules], lookup, stop - start)
+        verdicts = _vverdicts.verdicts(rules, outcomes, stop - start)
+        for gap in GAPS:
+            out.confidence[gap][start:stop] = verdicts.confidence[gap]
+            out.status[gap][start:stop] = verdicts.status[gap]
+        out.primary[start:stop] = verdicts.primary
+        fired = _vverdicts.fired_words(outcomes, stop - start)
+        for whole, part in zip(out.fired, fired, strict=True):
+            whole[start:stop] = part
+        if book.tree is not None and out.tree is not None:
+            out.tree[start:stop] = _vtree.walk(book.tree, lookup, stop - start)
+        return stop
+
+    starts = range(0, size, chunk)
+    stops: Iterator[int]
+    if len(starts) <= 1:
+        stops = map(run, starts)
+    else:
+        # numpy releases the GIL inside its loops, so chunks evaluate in parallel; each
+        # chunk writes only its own slice of the results.
+        pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+        stops = pool.map(run, starts)
+        pool.shutdown(wait=False)
+    for stop in stops:
+        if progress is not None:
+            progress(stop, size)
+    return out
+
+
+def _lookup(
+    population: Population,
+    targets: Targets,
+    team: dict[str, Floats],
+    start: int,
+    stop: int,
+    reads_derived: bool,
+) -> _vector.Lookup:
+    def column(path: str) -> Floats:
+        return population.number(path)[start:stop]
+
+    derived = _vderived.derive(column, targets) if reads_derived else {}
+
+    def lookup(path: str) -> _vector.Value:
+        if path.startswith("target."):
+            value = getattr(targets, path.removeprefix("target."))
+            return math.nan if value is None else float(value)
+        if path.startswith("derived."):
+            return derived[path]
+        if path.startswith("team."):
+            found = team.get(path)
+            return found[start:stop] if found is not None else math.nan
+        return column(path)
+
+    return lookup
+
+
+def frame(population: Population, arrays: Arrays, book: Rulebook) -> pd.DataFrame:
+    """The results table: row, rep_id, team and period, primary gap, per gap, fired rules."""
+    columns: dict[str, object] = {"row": population.rows}
+    for name in ("rep_id", "team", "period_start", "period_end"):
+        if name in population.texts:
+            columns[name] = population.texts[name]
+    columns["primary_gap"] = pd.Categorical.from_codes(arrays.primary, categories=list(GAPS))
+    for gap in GAPS:
+        columns[f"{gap}.confidence"] = arrays.confidence[gap]
+        columns[f"{gap}.status"] = pd.Categorical.from_codes(
+            arrays.status[gap], categories=list(_vverdicts.STATUSES)
+        )
+    columns["pip_blocked"] = arrays.status["system"] == 0
+    for index, word in enumerate(arrays.fired):
+        columns[f"fired_{index}"] = word
+    if book.tree is not None and arrays.tree is not None:
+        leaves, questions = _vtree.node_ids(book.tree)
+        codes = arrays.tree
+        reached = codes < len(leaves)
+        columns["tree_leaf"] = pd.Categorical.from_codes(
+            np.where(reached, codes, -1), categories=list(leaves)
+        )
+        columns["tree_stop"] = pd.Categorical.from_codes(
+            np.where(reached, -1, codes - len(leaves)), categories=list(questions)
+        )
+    return pd.DataFrame(columns)

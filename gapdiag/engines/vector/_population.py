@@ -1,0 +1,210 @@
+"""A validated population: one float64 column per metric, the reps' texts, and the bad rows.
+
+Built from a pandas DataFrame (columns checked whole, see ``_checks``) or from a list of
+rep mappings (each validated like ``diagnose`` validates one). Rows that break the input
+contract are kept aside as problems, one per bad cell, and left out of the columns.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from gapdiag.engines.vector import _checks
+from gapdiag.engines.vector._columns import Floats
+from gapdiag.model._suggest import did_you_mean
+from gapdiag.model.errors import InvalidMetrics, Problem
+from gapdiag.model.metrics import METRICS, parse_metrics
+from gapdiag.model.rows import flatten, nest
+from gapdiag.rulebook.facts import metric_facts
+
+TEXT = ("rep_id", "team")
+DATES = ("period_start", "period_end")
+
+
+@dataclass(frozen=True, slots=True)
+class BadCell:
+    """One reason a row was not diagnosed."""
+
+    row: int
+    rep_id: str | None
+    field: str
+    value: Any
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Population:
+    """The valid reps of a population, column by column, and why the others were left out."""
+
+    total: int
+    rows: npt.NDArray[np.int64]
+    numbers: dict[str, Floats]
+    texts: dict[str, pd.Series]
+    groups: pd.Series | None
+    bad: tuple[BadCell, ...]
+
+    @property
+    def size(self) -> int:
+        """How many reps passed validation."""
+        return len(self.rows)
+
+    def number(self, path: str) -> Floats:
+        """One metric's column (NaN = absent); an all-NaN column when nobody gave it."""
+        return self.numbers.get(path, self.absent)
+
+    @property
+    def absent(self) -> Floats:
+        """A read-only all-NaN column, shared by every metric nobody gave."""
+        return self.numbers[""]
+
+    def rep(self, index: int) -> dict[str, Any]:
+        """The rep at `index` (among the valid ones) as a nested mapping for `diagnose`."""
+        flat: dict[str, Any] = {}
+        for name, series in self.texts.items():
+            value = series.iloc[index]
+            if not _checks._absent(value):
+                flat[name] = value.date() if name in DATES else value
+        for path, column in self.numbers.items():
+            if not path:
+                continue
+            value = float(column[index])
+            if not math.isnan(value):
+                flat[path] = (value == 1.0) if METRICS[path].is_bool else value
+        return nest(flat)
+
+
+def from_frame(frame: pd.DataFrame, team_by: str | None) -> Population:
+    """Validate a DataFrame whose columns are metric paths and rep_id, team, period dates.
+
+    Raises:
+        InvalidMetrics: a column that is no field of the input contract, or no rep_id column.
+    """
+    _check_columns([str(c) for c in frame.columns], team_by)
+    bad: list[tuple[int, str, Any, str]] = []
+    numbers: dict[str, Floats] = {}
+    for path in frame.columns:
+        kind = METRICS.get(str(path))
+        if kind is None or path in TEXT:
+            continue
+        check = _checks.flag_column if kind.is_bool else _checks.number_column
+        numbers[str(path)], problems = check(str(path), kind, frame[path])
+        bad.extend((p, str(path), v, r) for p, v, r in problems)
+    texts: dict[str, pd.Series] = {}
+    for name in TEXT:
+        if name in frame.columns:
+            texts[name] = frame[name]
+            problems = _checks.text_column(frame[name], required=name == "rep_id")
+            bad.extend((p, name, v, r) for p, v, r in problems)
+    for name in DATES:
+        if name in frame.columns:
+            texts[name], problems = _checks.date_column(frame[name])
+            bad.extend((p, name, v, r) for p, v, r in problems)
+    if "period_start" in texts and "period_end" in texts:
+        start, end = texts["period_start"], texts["period_end"]
+        for p in np.flatnonzero((end < start).to_numpy()):
+            message = (
+                f"period_end {end.iloc[p].date()} is before period_start {start.iloc[p].date()}"
+            )
+            bad.append((int(p), "period_end", end.iloc[p].date(), message))
+    groups = frame[team_by] if team_by is not None and team_by in frame.columns else None
+    return _keep_valid(len(frame), numbers, texts, groups, bad)
+
+
+def _check_columns(columns: Sequence[str], team_by: str | None) -> None:
+    allowed = {*METRICS, *TEXT, *DATES} | ({team_by} if team_by else set())
+    problems = [
+        Problem(
+            c,
+            f"unknown field{did_you_mean(c, allowed)}; columns are metric paths such as "
+            "activity.calls_per_day, or rep_id, team, period_start, period_end",
+        )
+        for c in columns
+        if c not in allowed
+    ]
+    if "rep_id" not in columns:
+        problems.append(Problem("rep_id", "is required but missing (no rep_id column)"))
+    if problems:
+        raise InvalidMetrics(problems)
+
+
+def _keep_valid(
+    total: int,
+    numbers: dict[str, Floats],
+    texts: dict[str, pd.Series],
+    groups: pd.Series | None,
+    bad: list[tuple[int, str, Any, str]],
+) -> Population:
+    rep_ids = texts.get("rep_id")
+    cells = tuple(
+        BadCell(p, _rep_id(rep_ids, p), field, value, reason)
+        for p, field, value, reason in sorted(bad, key=lambda b: b[0])
+    )
+    keep = np.ones(total, dtype=bool)
+    keep[[c.row for c in cells]] = False
+    rows = np.flatnonzero(keep).astype(np.int64)
+    if cells:
+        numbers = {path: column[keep] for path, column in numbers.items()}
+        texts = {name: series[keep] for name, series in texts.items()}
+        groups = groups[keep] if groups is not None else None
+    texts = {name: series.reset_index(drop=True) for name, series in texts.items()}
+    numbers[""] = np.full(len(rows), np.nan)
+    numbers[""].flags.writeable = False
+    groups = groups.reset_index(drop=True) if groups is not None else None
+    return Population(total, rows, numbers, texts, groups, cells)
+
+
+def _rep_id(rep_ids: pd.Series | None, position: int) -> str | None:
+    if rep_ids is None:
+        return None
+    value = rep_ids.iloc[position]
+    return value if isinstance(value, str) and value else None
+
+
+def from_records(records: Iterable[Mapping[str, Any]], team_by: str | None) -> Population:
+    """Validate rep mappings (nested, or flat with dotted keys) one by one, as `diagnose` does."""
+    facts: list[dict[str, Any]] = []
+    texts: dict[str, list[Any]] = {name: [] for name in ("team", *DATES)}
+    bad: list[tuple[int, str, Any, str]] = []
+    ids: list[Any] = []
+    total = 0
+    for position, record in enumerate(records):
+        total += 1
+        ids.append(record.get("rep_id") if isinstance(record, Mapping) else None)
+        try:  # flat rows with dotted keys (ingest's output) are welcome too
+            rep = parse_metrics(nest(record) if isinstance(record, Mapping) else record)
+        except InvalidMetrics as error:
+            flat = flatten(record) if isinstance(record, Mapping) else {}
+            bad.extend((position, p.where, flat.get(p.where), p.message) for p in error.problems)
+            facts.append({})
+            for name in texts:
+                texts[name].append(None)
+            continue
+        facts.append(metric_facts(rep))
+        for name in texts:
+            texts[name].append(getattr(rep, name))
+    numbers = {
+        path: np.array([_number(f.get(path)) for f in facts], dtype=np.float64)
+        for path in METRICS
+        if any(f.get(path) is not None for f in facts)
+    }
+    series = {name: _series(name, values) for name, values in texts.items() if any(values)}
+    series["rep_id"] = pd.Series(ids, dtype=object)
+    groups = series.get(team_by) if team_by is not None else None
+    return _keep_valid(total, numbers, series, groups, bad)
+
+
+def _number(value: float | bool | None) -> float:
+    return math.nan if value is None else float(value)
+
+
+def _series(name: str, values: list[Any]) -> pd.Series:
+    if name in DATES:
+        return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), dtype="datetime64[s]")
+    return pd.Series(values, dtype=object)

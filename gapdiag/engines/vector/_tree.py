@@ -1,0 +1,49 @@
+"""Walk a decision tree for many reps at once: the leaf each reaches, or where it stopped.
+
+Each question's condition is evaluated over the whole chunk (``_vector``); a node's
+outcome is then its branches' outcomes picked by the answer masks, bottom-up, so the
+walk costs a few array operations per node instead of a loop per rep. An unknown answer
+without an ``unknown`` branch stops the walk at that question, as ``walk.walk`` does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from gapdiag.engines.vector import _columns as _vector
+from gapdiag.rulebook.tree import DecisionTree
+
+Codes = npt.NDArray[np.int32]
+
+
+def node_ids(tree: DecisionTree) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(leaf ids, question ids) in file order: the category order of the result columns."""
+    return tuple(leaf.id for leaf in tree.leaves), tuple(node.id for node in tree.nodes)
+
+
+def walk(tree: DecisionTree, lookup: _vector.Lookup, size: int) -> Codes:
+    """Per rep: the leaf's index (< number of leaves), or leaves + the index of the stop."""
+    leaves, questions = node_ids(tree)
+    order = list(questions)
+    compiled = [tree.question(q) for q in order]
+    answers = _vector.evaluate([c.condition for c in compiled if c is not None], lookup, size)
+    masks = dict(zip(order, answers, strict=True))
+    leaf_code = {leaf: index for index, leaf in enumerate(leaves)}
+    done: dict[str, Codes] = {}
+
+    def reach(node: str) -> Codes:
+        if node in leaf_code:
+            return np.full(size, leaf_code[node], dtype=np.int32)
+        if node not in done:
+            true, false = masks[node]
+            route = tree.routes[node].next
+            stop = len(leaves) + order.index(node)
+            unknown = route[None]
+            otherwise = reach(unknown) if unknown is not None else np.full(size, stop, np.int32)
+            done[node] = np.where(
+                true, reach(str(route[True])), np.where(false, reach(str(route[False])), otherwise)
+            ).astype(np.int32)
+        return done[node]
+
+    return reach(tree.root)

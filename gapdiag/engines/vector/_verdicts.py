@@ -1,0 +1,121 @@
+"""Verdicts for many reps at once: certainty combination, statuses and the primary gap.
+
+This mirrors ``assemble`` and ``verdicts`` step for step so every number is
+bit-identical: certainty factors multiply into the doubt products in pack order (a rule
+that did not fire multiplies by nothing, as it is skipped per rep), the combined value
+is rounded exactly as Python's ``round`` does, statuses use the same cut-offs, and the
+primary gap is the first of the verdicts sorted by confidence, ties in ``GAPS`` order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from gapdiag.engines.vector._columns import Floats, Mask, Tri
+from gapdiag.engines.verdicts import DIGITS
+from gapdiag.model.gaps import CONFIRMED_AT, GAPS, SUSPECTED_AT, Gap, Status
+from gapdiag.rulebook.rule import CompiledRule
+
+STATUSES: tuple[Status, ...] = ("confirmed", "suspected", "unknown", "unlikely")
+"""Status codes: the index into this tuple."""
+Codes = npt.NDArray[np.int8]
+WORD_BITS = 63
+"""Rules per fired-bitmask column: int64 words, kept non-negative so every format keeps them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdicts:
+    """Per gap, the certainty, confidence and status code of every rep; the primary gap code."""
+
+    certainty: dict[Gap, Floats]
+    confidence: dict[Gap, Floats]
+    status: dict[Gap, Codes]
+    primary: Codes
+    """Index into GAPS, or -1 for no primary gap."""
+
+
+def verdicts(rules: Sequence[CompiledRule], outcomes: Sequence[Tri], size: int) -> Verdicts:
+    """Combine each rep's fired (and open) rules into verdicts, exactly as `assemble` does."""
+    certainty: dict[Gap, Floats] = {}
+    confidence: dict[Gap, Floats] = {}
+    status: dict[Gap, Codes] = {}
+    with np.errstate(all="ignore"):
+        for gap in GAPS:
+            mine = [(r, o) for r, o in zip(rules, outcomes, strict=True) if r.gap == gap]
+            cert, possible = _combined(mine, size)
+            certainty[gap] = cert
+            confidence[gap] = np.where(cert < 0.0, 0.0, cert)  # max(cert, 0.0): -0.0 kept
+            status[gap] = _status(cert, possible)
+    stacked = np.stack([confidence[g] for g in GAPS])
+    leading = np.argmax(stacked, axis=0)  # the first maximum: ties go in GAPS order
+    lead_status = np.choose(leading, [status[g] for g in GAPS])
+    primary = np.where(lead_status <= 1, leading, -1).astype(np.int8)
+    return Verdicts(certainty, confidence, status, primary)
+
+
+def _combined(mine: list[tuple[CompiledRule, Tri]], size: int) -> tuple[Floats, Floats]:
+    """(certainty, certainty if every open supporting rule fired), both rounded."""
+    doubt_for = np.ones(size)
+    doubt_against = np.ones(size)
+    for rule, (true, _) in mine:
+        if rule.certainty > 0:
+            doubt_for *= _factor(true, 1.0 - rule.certainty)
+        else:
+            doubt_against *= _factor(true, 1.0 + rule.certainty)
+    doubt_possible = doubt_for.copy()
+    for rule, (true, false) in mine:
+        if rule.certainty > 0:
+            doubt_possible *= _factor(~(true | false), 1.0 - rule.certainty)
+    return _combine(doubt_for, doubt_against), _combine(doubt_possible, doubt_against)
+
+
+def _factor(mask: Mask, doubt: float) -> Floats:
+    """`doubt` where the mask holds, else exactly 1.0 (so the product skips that rep)."""
+    # doubt + 0.0 and 0.0 + 1.0 are exact: the same numbers the per-rep loop multiplies by.
+    factor = mask * doubt + ~mask
+    return factor.astype(np.float64, copy=False)
+
+
+def _combine(doubt_for: Floats, doubt_against: Floats) -> Floats:
+    belief, disbelief = 1.0 - doubt_for, 1.0 - doubt_against
+    raw = (belief - disbelief) / (1.0 - np.minimum(belief, disbelief))
+    contradiction = (belief == 1.0) & (disbelief == 1.0)
+    return np.where(contradiction, 0.0, round_like_python(raw, DIGITS))
+
+
+def round_like_python(values: Floats, digits: int) -> Floats:
+    """``round(v, digits)`` for every value, bit for bit.
+
+    Scaling, rounding to an integer and scaling back gives Python's correctly rounded
+    result unless the scaled value sits within rounding error of a half; those few are
+    rounded by Python itself.
+    """
+    scale = 10.0**digits
+    scaled = values * scale
+    out: Floats = np.rint(scaled) / scale
+    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    for index in np.flatnonzero(near_half):
+        out[index] = round(float(values[index]), digits)
+    return out
+
+
+def _status(cert: Floats, possible: Floats) -> Codes:
+    codes: Codes = np.select(
+        [cert >= CONFIRMED_AT, cert >= SUSPECTED_AT, possible >= SUSPECTED_AT],
+        [0, 1, 2],
+        default=3,
+    ).astype(np.int8)
+    return codes
+
+
+def fired_words(outcomes: Sequence[Tri], size: int) -> list[npt.NDArray[np.int64]]:
+    """Fired rules as bitmasks: bit i of word w is rule w * 63 + i, in pack order."""
+    words = [np.zeros(size, np.int64) for _ in range(max(1, -(-len(outcomes) // WORD_BITS)))]
+    for index, (true, _) in enumerate(outcomes):
+        word = words[index // WORD_BITS]
+        word |= true.astype(np.int64) << (index % WORD_BITS)
+    return words

@@ -1,0 +1,259 @@
+"""Diagnose a whole population at once: a team, or a year of weekly snapshots.
+
+``diagnose_many`` validates the population column by column, evaluates the pack with the
+vectorized evaluator (``_vector``), combines verdicts for every rep at once
+(``_vverdicts``) and returns a `Batch`: one result row per rep-period, the bad rows in
+an errors table, and any row's full `Diagnosis` on request, equal to what `diagnose`
+gives for that row. Needs the ``frames`` extra (numpy, pandas; polars for polars input).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr
+
+from gapdiag.engines.compiled import RulesArg, diagnose, resolve_rules
+from gapdiag.model.diagnosis import Diagnosis
+from gapdiag.model.errors import BackendUnavailable, InvalidArgument
+from gapdiag.model.gaps import GAPS
+from gapdiag.model.metrics import RepMetrics, Targets, parse_targets
+from gapdiag.model.team import TeamStats
+from gapdiag.rulebook.pack import Rulebook
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from gapdiag.engines.vector._columns import Floats
+    from gapdiag.engines.vector._population import Population
+
+Progress = Callable[[int, int], None]
+"""Called with (reps done, reps in all) after each chunk."""
+CHUNK_ROWS = 1 << 16
+"""Reps evaluated together: large enough to amortize numpy calls, small enough for cache."""
+
+
+class Summary(BaseModel):
+    """How many rows a batch read, diagnosed and left out, and reps per primary gap."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rows: int
+    diagnosed: int
+    bad_rows: int
+    by_primary_gap: dict[str, int]
+
+
+class Batch(BaseModel):
+    """The result of `diagnose_many`: a results table, an errors table, and each Diagnosis."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    frame: Any
+    """One row per diagnosed rep-period (pandas, or polars when given polars)."""
+    errors: Any
+    """One row per problem that kept a row out: row, rep_id, field, value, reason."""
+    summary: Summary
+    rule_ids: tuple[str, ...]
+    """The pack's rule ids in pack order: bit i of the fired_* columns is rule i."""
+    _population: Population = PrivateAttr()
+    _rules: Rulebook = PrivateAttr()
+    _targets: Targets = PrivateAttr()
+    _team: dict[str, Floats] = PrivateAttr()
+
+    def diagnosis(self, row: int) -> Diagnosis:
+        """The full Diagnosis of input row `row` (0-based), as `diagnose` gives it.
+
+        Raises:
+            InvalidArgument: the row does not exist or was left out as a bad row.
+        """
+        index = self._index(row)
+        return diagnose(
+            self._population.rep(index),
+            rules=self._rules,
+            targets=self._targets,
+            team=self.team(row),
+        )
+
+    def team(self, row: int) -> TeamStats | None:
+        """The team values the rules read for input row `row` (None if the pack reads none)."""
+        from gapdiag.engines.vector._team import stats_of
+
+        return stats_of(self._team, self._index(row))
+
+    def fired(self, row: int) -> tuple[str, ...]:
+        """Ids of the rules that fired on input row `row`, in pack order."""
+        index = self._index(row)
+        words = [int(self._column(f"fired_{w}")[index]) for w in range(_words(self.rule_ids))]
+        return tuple(rule for i, rule in enumerate(self.rule_ids) if words[i // 63] >> (i % 63) & 1)
+
+    def expand_fired(self) -> Any:
+        """A pandas DataFrame with one boolean column per rule id (True where it fired)."""
+        import numpy as np
+        import pandas as pd
+
+        columns = {}
+        for i, rule in enumerate(self.rule_ids):
+            word = np.asarray(self._column(f"fired_{i // 63}"))
+            columns[rule] = (word >> (i % 63)) & 1 == 1
+        return pd.DataFrame(columns)
+
+    def _column(self, name: str) -> Any:
+        return self.frame[name].to_numpy()
+
+    def _index(self, row: int) -> int:
+        import numpy as np
+
+        rows = self._population.rows
+        index = int(np.searchsorted(rows, row))
+        if index >= len(rows) or rows[index] != row:
+            why = (
+                "was not diagnosed (see the errors table)"
+                if 0 <= row < self.summary.rows
+                else (f"is out of range (the input has {self.summary.rows} rows)")
+            )
+            raise InvalidArgument(f"row {row} {why}")
+        return index
+
+
+def _words(rule_ids: Sequence[str]) -> int:
+    return max(1, -(-len(rule_ids) // 63))
+
+
+Data = Any
+"""A pandas or polars DataFrame, a list of rep mappings, or a .csv/.parquet/.json path."""
+
+
+def diagnose_many(
+    data: Data,
+    *,
+    rules: RulesArg = None,
+    targets: Targets | Mapping[str, Any] | None = None,
+    team_by: str | None = "team",
+    progress: Progress | None = None,
+) -> Batch:
+    """Diagnose every rep-period of a population with the vectorized evaluator.
+
+    Args:
+        data: a pandas or polars DataFrame with dotted metric columns
+            (``activity.calls_per_day``), a list of rep mappings, or a path to a
+            .csv, .parquet or .json file. NaN / None / empty cells mean *absent*.
+        rules: a Rulebook, a pack folder or rule file, or None for the default pack.
+        targets: overrides of the default targets, for every rep.
+        team_by: the column whose values group reps for ``team.*`` values (default
+            ``team``); None makes the whole population one team.
+        progress: called with (done, total) after each chunk of reps.
+
+    Raises:
+        InvalidMetrics: a column that is not part of the input contract.
+        BackendUnavailable: numpy or pandas is not installed (``pip install gapdiag[frames]``).
+    """
+    _need_frames()
+    from gapdiag.engines.vector import _frames
+
+    population, polars_out = _frames.population_of(data, team_by)
+    book = resolve_rules(rules)
+    chosen = parse_targets(targets)
+    result = _run(population, book, chosen, team_by, progress)
+    batch = Batch(
+        frame=_frames.to_polars(result.frame) if polars_out else result.frame,
+        errors=_frames.errors_frame(population, polars_out),
+        summary=result.summary,
+        rule_ids=tuple(r.id for r in book.compiled),
+    )
+    batch._population = population
+    batch._rules = book
+    batch._targets = chosen
+    batch._team = result.team
+    return batch
+
+
+def team_values(
+    reps: Sequence[RepMetrics], *books: Rulebook, team_by: str | None = "team"
+) -> tuple[TeamStats | None, ...]:
+    """Each rep's ``team.*`` values for what the packs read, computed from the reps themselves.
+
+    The same means and medians `diagnose_many` computes, for callers that diagnose rep by rep
+    (``gapdiag rules diff`` and ``rules test --population``). None for every rep when the
+    packs read no team value.
+
+    Raises:
+        BackendUnavailable: the packs read team values and numpy/pandas are not installed.
+    """
+    names = team_names(*books)
+    if not names:
+        return (None,) * len(reps)
+    _need_frames()
+    from gapdiag.engines.vector import _population
+    from gapdiag.engines.vector import _team as _vteam
+
+    population = _population.from_records([r.model_dump(exclude_none=True) for r in reps], team_by)
+    columns = _vteam.team_columns(population, _vteam.group_codes(population, team_by), names)
+    return tuple(_vteam.stats_of(columns, index) for index in range(len(reps)))
+
+
+def team_names(*books: Rulebook) -> list[str]:
+    """Every ``team.*`` name the packs' rules and tree questions read, sorted."""
+    needs = [n for book in books for r in book.compiled for n in r.needs]
+    for book in books:
+        if book.tree is not None:
+            needs += [
+                n for node in book.tree.nodes for n in book.tree.routes[node.id].question.needs
+            ]
+    return sorted({n for n in needs if n.startswith("team.")})
+
+
+def _need_frames() -> None:
+    try:
+        import numpy  # noqa: F401
+        import pandas  # noqa: F401
+    except ImportError as error:
+        raise BackendUnavailable(
+            f"diagnose_many needs numpy and pandas ({error}): pip install 'gapdiag[frames]'"
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Result:
+    frame: Any
+    summary: Summary
+    team: dict[str, Floats]
+
+
+def _run(
+    population: Population,
+    book: Rulebook,
+    targets: Targets,
+    team_by: str | None,
+    progress: Progress | None,
+) -> _Result:
+    from gapdiag.engines.vector import _evaluate
+    from gapdiag.engines.vector import _team as _vteam
+
+    names = team_names(book)
+    codes = _vteam.group_codes(population, team_by)
+    team = _vteam.team_columns(population, codes, names)
+    arrays = _evaluate.evaluate(population, book, targets, team, CHUNK_ROWS, progress)
+    frame = _evaluate.frame(population, arrays, book)
+    counts_by = {str(gap): int((arrays.primary == i).sum()) for i, gap in enumerate(GAPS)}
+    counts_by["none"] = int((arrays.primary < 0).sum())
+    summary = Summary(
+        rows=population.total,
+        diagnosed=population.size,
+        bad_rows=population.total - population.size,
+        by_primary_gap=counts_by,
+    )
+    return _Result(frame, summary, team)
+
+
+def read_population(path: str | Path) -> Any:
+    """Read a .csv, .parquet or .json population file into a pandas DataFrame (or records).
+
+    Raises:
+        InvalidArgument: the file type is not one of .csv, .parquet, .json.
+    """
+    _need_frames()
+    from gapdiag.engines.vector import _frames
+
+    return _frames.read(Path(path))

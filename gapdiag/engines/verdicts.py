@@ -1,0 +1,46 @@
+"""Combine fired rules into one verdict per gap, like certainty factors (EMYCIN).
+
+Positive evidence combines as MB = 1 - prod(1 - cf_i), counter-evidence likewise as MD,
+and the gap's certainty is (MB - MD) / (1 - min(MB, MD)). Combining positives and
+negatives separately makes the result independent of rule order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from gapdiag.model.gaps import CONFIRMED_AT, SUSPECTED_AT, Status
+
+DIGITS = 6
+"""Confidences are rounded so every engine reports exactly the same number."""
+
+
+def combine(certainties: Iterable[float]) -> float:
+    """Combine rule certainties in [-1, 1] into one certainty factor in [-1, 1]."""
+    # The product form keeps a certain rule (cf = +-1) exactly 1: summing step by step
+    # (b + cf - b * cf) can round to 0.9999999999999999 and flip the sign of the result.
+    doubt_for = 1.0
+    doubt_against = 1.0
+    for cf in certainties:
+        if cf > 0:
+            doubt_for *= 1.0 - cf
+        else:
+            doubt_against *= 1.0 + cf
+    belief, disbelief = 1.0 - doubt_for, 1.0 - doubt_against
+    if belief == 1.0 and disbelief == 1.0:
+        return 0.0  # certain for and certain against: the rules contradict each other
+    return round((belief - disbelief) / (1.0 - min(belief, disbelief)), DIGITS)
+
+
+def status_of(certainty: float, possible: float) -> Status:
+    """Name a verdict from its certainty and the certainty missing data could still reach.
+
+    `possible` is the certainty if every undecided supporting rule fired. Below the
+    suspicion cut-off the gap is "unknown" when missing data could still lift it there,
+    else "unlikely".
+    """
+    if certainty >= CONFIRMED_AT:
+        return "confirmed"
+    if certainty >= SUSPECTED_AT:
+        return "suspected"
+    return "unknown" if possible >= SUSPECTED_AT else "unlikely"

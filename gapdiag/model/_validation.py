@@ -1,0 +1,150 @@
+"""Turn pydantic's validation errors into Problems naming field, value and expectation."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from gapdiag.model._kinds import Kind, kind_of
+from gapdiag.model._suggest import did_you_mean
+from gapdiag.model.errors import Problem
+
+_MESSAGES = {
+    "float_type": "{value} is not a number",
+    "float_parsing": "{value} is not a number",
+    "int_type": "{value} is not a whole number",
+    "bool_type": "{value} is not true or false",
+    "string_type": "{value} is not a text string",
+    "string_too_short": "{value} is empty; a non-empty text is required",
+    "date_type": "{value} is not a date (expected YYYY-MM-DD)",
+    "date_from_datetime_parsing": "{value} is not a date (expected YYYY-MM-DD)",
+    "date_parsing": "{value} is not a date (expected YYYY-MM-DD)",
+    "missing": "is required but missing",
+    "dict_type": "{value} is not a mapping of fields",
+    "model_type": "{value} is not a mapping of fields",
+    "model_attributes_type": "{value} is not a mapping of fields",
+    "tuple_type": "{value} is not a list",
+    "list_type": "{value} is not a list",
+}
+
+
+_BOUNDS = {
+    "greater_than_equal": (">=", "ge"),
+    "less_than_equal": ("<=", "le"),
+    "greater_than": (">", "gt"),
+    "less_than": ("<", "lt"),
+}
+
+
+def show_value(value: Any) -> str:
+    """Render a user's value the way they wrote it (JSON-like), for messages."""
+    if isinstance(value, str):
+        return repr(value)
+    try:
+        return json.dumps(value, default=str, allow_nan=True)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def dotted(loc: tuple[int | str, ...]) -> str:
+    """Join a pydantic error location into 'group.field[0].name' form."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top)"
+
+
+LineOf = Callable[[tuple[int | str, ...]], int | None]
+
+
+def problems_from(
+    error: ValidationError, model: type[BaseModel], *, line_of: LineOf | None = None
+) -> Iterator[Problem]:
+    """Yield one Problem per pydantic error, in pydantic's order, located by `line_of`."""
+    items = error.errors(include_url=False)
+    for item in items:
+        loc = tuple(p for p in item["loc"] if not _is_union_tag(p))
+        if item["type"] == "too_short" and _has_deeper(items, item["loc"]):
+            continue  # the items themselves failed; their own errors say why
+        line = line_of(item["loc"]) if line_of is not None else None
+        yield Problem(dotted(loc), _message(item, model, loc), line)
+
+
+def _has_deeper(items: list[Any], loc: tuple[int | str, ...]) -> bool:
+    return any(len(i["loc"]) > len(loc) and i["loc"][: len(loc)] == loc for i in items)
+
+
+def _is_union_tag(part: int | str) -> bool:
+    # pydantic inserts the tried union member ('float', 'bool', 'function-after[...]') into loc.
+    return isinstance(part, str) and (
+        part in {"float", "bool", "str", "int", "none"} or "[" in part
+    )
+
+
+def _message(item: Any, model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
+    kind = item["type"]
+    value = item.get("input")
+    if kind == "extra_forbidden":
+        owner = _model_at(model, loc[:-1])
+        fields = list(owner.model_fields) if owner is not None else []
+        hint = did_you_mean(str(loc[-1]), fields)
+        return f"unknown field{hint}; expected one of: {', '.join(fields)}"
+    ctx = item.get("ctx") or {}
+    if kind in _RANGE_ERRORS:
+        field_kind = _kind_at(model, loc)
+        if field_kind is not None:
+            return field_kind.problem(value)
+    if kind in _BOUNDS:
+        symbol, key = _BOUNDS[kind]
+        return f"{show_value(value)} is not {symbol} {ctx.get(key)}"
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace("'", "")
+        hint = did_you_mean(str(value), expected.replace(" or ", ", ").split(", "))
+        return f"{show_value(value)} is not one of: {expected}{hint}"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} item(s)"
+    if kind == "string_pattern_mismatch":
+        return f"{show_value(value)} does not match the pattern {ctx.get('pattern')}"
+    if kind == "value_error":
+        # Our own model checks already name the values and the expectation.
+        return str(item["msg"]).removeprefix("Value error, ")
+    if kind not in _MESSAGES:
+        return f"{show_value(value)}: {item['msg']}"
+    return _MESSAGES[kind].format(value=show_value(value))
+
+
+_RANGE_ERRORS = frozenset(
+    {"greater_than_equal", "less_than_equal", "finite_number", "greater_than", "less_than"}
+)
+
+
+def _kind_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> Kind | None:
+    owner = _model_at(model, loc[:-1])
+    field = owner.model_fields.get(str(loc[-1])) if owner is not None and loc else None
+    return kind_of(field.metadata) if field is not None else None
+
+
+def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None or isinstance(part, int):
+            continue
+        field = current.model_fields.get(str(part))
+        current = _model_in(field.annotation) if field is not None else None
+    return current
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,241 @@
+"""The result of a diagnosis: frozen, ordered, serializable, and able to explain itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import cache
+from typing import Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from gapdiag.model._suggest import did_you_mean
+from gapdiag.model.errors import InvalidArgument
+from gapdiag.model.gaps import GAPS, Gap, Status
+
+Engine = Literal["compiled", "durable"]
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+# The notebook room renders diagnoses; it registers its renderers here when imported (and
+# importing any part of gapdiag imports it), so the model never imports an outer room.
+_RENDERERS: dict[str, Callable[..., str]] = {}
+
+
+def register_renderer(name: Literal["explain", "html"], render: Callable[..., str]) -> None:
+    """Let an outer room render diagnoses: `explain` (text/Markdown) or `html`."""
+    _RENDERERS[name] = render
+
+
+@cache
+def _field_set(cls: type[BaseModel]) -> set[str]:
+    return set(cls.model_fields)
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    @classmethod
+    def trusted(cls, values: dict[str, Any]) -> Self:
+        """Build from values gapdiag computed itself, skipping validation (a hot path).
+
+        `values` must hold every field, and is taken over (not copied). The property tests
+        hold that such objects equal their validated JSON round trip, so this never builds
+        what validation would refuse.
+        """
+        obj = _new(cls)
+        _set(obj, "__dict__", values)
+        # One shared set: pydantic copies it before any change (model_copy), never mutates it.
+        _set(obj, "__pydantic_fields_set__", _field_set(cls))
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", None)
+        return obj
+
+
+class Check(_Result):
+    """One comparison of a rule's condition on this rep: observed value against threshold."""
+
+    text: str = Field(description="The comparison as written in the rule.")
+    observed: str = Field(description="What was measured (a metric or derived quantity).")
+    op: str | None = Field(description="The comparison operator; None for a true/false metric.")
+    threshold: str | None = Field(description="What it was compared with, as written.")
+    observed_value: float | bool | None
+    threshold_value: float | None
+    result: bool | None = Field(description="True, False, or None when data was missing.")
+    distance: float | None = Field(description="observed - threshold; how far from flipping.")
+
+
+class RuleTrace(_Result):
+    """One rule's outcome on one rep, fired or not, with every comparison it made."""
+
+    rule: str
+    gap: Gap
+    certainty: float
+    outcome: bool | None = Field(description="Fired (true), did not (false), or left open (null).")
+    checks: tuple[Check, ...]
+
+
+class Evidence(_Result):
+    """A rule that fired, with its because-text filled in with the rep's own numbers."""
+
+    rule: str
+    certainty: float
+    because: str
+    intervention: str | None = None
+    checks: tuple[Check, ...] = ()
+
+
+class Undetermined(_Result):
+    """A rule that missing data left open, and the metrics that would decide it."""
+
+    rule: str
+    gap: Gap
+    certainty: float
+    needs: tuple[str, ...] = Field(description="Absent metrics; empty if a value was undefined.")
+
+
+class Verdict(_Result):
+    """The verdict on one gap: confidence, status and the evidence behind them."""
+
+    gap: Gap
+    confidence: float = Field(ge=0.0, le=1.0)
+    certainty: float = Field(ge=-1.0, le=1.0, description="Signed combined certainty factor.")
+    status: Status
+    evidence: tuple[Evidence, ...] = ()
+    counter_evidence: tuple[Evidence, ...] = ()
+    undetermined: tuple[str, ...] = Field(default=(), description="Ids of open rules.")
+    blocks_pip: bool = Field(
+        default=False, description="A confirmed system gap: no PIP may be recommended."
+    )
+
+
+class RulebookStamp(_Result):
+    """Which rule pack produced a diagnosis."""
+
+    name: str
+    version: str
+    content_hash: str
+
+
+class Counterfactual(_Result):
+    """The smallest change in one metric that stops one firing rule, verified by re-diagnosing."""
+
+    rule: str
+    gap: Gap
+    metric: str
+    observed: float | bool = Field(description="The metric's value in this diagnosis.")
+    value: float | bool = Field(description="A value at which the rule no longer fires.")
+    boundary: float | bool = Field(
+        description="Where the rule stops firing: `value` itself, or (strict) the edge just past."
+    )
+    strict: bool = Field(description="True when the rule still fires at the boundary itself.")
+    confidence_after: float = Field(ge=0.0, le=1.0, description="The gap's confidence after.")
+    status_after: Status
+
+
+class TreeStep(_Result):
+    """One question of the decision tree on this rep: what it read and how it was answered."""
+
+    node: str
+    question: str
+    condition: str
+    answer: bool | None = Field(description="True (then), False (else) or None (unknown).")
+    branch: Literal["then", "else", "unknown"] | None = Field(
+        description="The branch taken; None where missing data stopped the walk here."
+    )
+    checks: tuple[Check, ...] = ()
+
+
+class TreeLeaf(_Result):
+    """Where the decision tree's walk ended: a gap (or no gap found) and why."""
+
+    id: str
+    gap: Gap | None = Field(description="The gap this leaf names; None means no gap found.")
+    reason: str
+
+
+class TreeStop(_Result):
+    """A walk that missing data stopped before any leaf: what to collect, what is possible."""
+
+    node: str
+    needs: tuple[str, ...] = Field(description="Absent metrics that would answer the question.")
+    possible: tuple[TreeLeaf, ...] = Field(description="Leaves still reachable from here.")
+
+
+class Diagnosis(_Result):
+    """Why one rep is behind: a verdict per gap, the evidence, and what data is missing."""
+
+    rep_id: str
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    rulebook: RulebookStamp
+    engine: Engine
+    primary_gap: Gap | None
+    verdicts: tuple[Verdict, ...] = Field(description="One per gap, highest confidence first.")
+    undetermined: tuple[Undetermined, ...] = ()
+    missing: tuple[str, ...] = Field(default=(), description="Absent metrics the rules read.")
+    pip_blocked: bool = Field(default=False, description="True while a system gap is confirmed.")
+    counterfactuals: tuple[Counterfactual, ...] = Field(
+        default=(),
+        description="Per firing rule of a confirmed or suspected gap, the smallest change in "
+        "one metric that stops it (filled by diagnose(..., counterfactuals=True)).",
+    )
+    tree_path: tuple[TreeStep, ...] = Field(
+        default=(), description="The decision tree's questions on this rep, root first."
+    )
+    tree_leaf: TreeLeaf | None = Field(
+        default=None, description="The leaf the walk reached; None if it stopped or no tree."
+    )
+    tree_stop: TreeStop | None = Field(
+        default=None, description="Set when missing data stopped the walk before a leaf."
+    )
+    tree_agrees: bool | None = Field(
+        default=None,
+        description="Whether the tree's leaf names the rules' primary gap; None without a leaf.",
+    )
+
+    def verdict(self, gap: Gap) -> Verdict:
+        """The verdict on one gap.
+
+        Raises:
+            InvalidArgument: `gap` is not one of skill, will, knowledge, system.
+        """
+        for verdict in self.verdicts:
+            if verdict.gap == gap:
+                return verdict
+        raise InvalidArgument(
+            f"gap: {gap!r} is not one of {', '.join(GAPS)}{did_you_mean(str(gap), GAPS)}"
+        )
+
+    @property
+    def fired(self) -> tuple[str, ...]:
+        """Ids of every rule that fired, evidence and counter-evidence, in verdict order."""
+        return tuple(e.rule for v in self.verdicts for e in (*v.evidence, *v.counter_evidence))
+
+    def to_dict(self) -> dict[str, Any]:
+        """This diagnosis as JSON-ready data (the output contract)."""
+        return self.model_dump(mode="json")
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """This diagnosis as a JSON document."""
+        return self.model_dump_json(indent=indent)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Diagnosis:
+        """Read a diagnosis back from `to_json` output."""
+        return cls.model_validate_json(text)
+
+    def explain(self, *, fmt: Literal["text", "markdown"] = "text") -> str:
+        """A plain-language explanation a manager can read in a 1:1."""
+        return _RENDERERS["explain"](self, fmt=fmt)
+
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: confidence bars, evidence table, tree path."""
+        return _RENDERERS["html"](self)
+
+    def _repr_markdown_(self) -> str:
+        """Markdown display in notebooks and Markdown renderers."""
+        return self.explain(fmt="markdown")

@@ -1,0 +1,118 @@
+"""Flat rows (CSV lines, DataFrame rows) to and from the nested metrics shape.
+
+A flat row names nested fields with dotted columns: ``activity.calls_per_day``. Text cells
+(from CSV) are read by the kind of the metric their column names, so ``"12"`` becomes 12.0
+for a count and ``"true"`` becomes True for a flag; an empty cell means absent, never zero.
+A cell that does not read as its kind is a Problem naming the column, the text and what was
+expected; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from gapdiag.model._kinds import Kind
+from gapdiag.model.errors import InvalidMetrics, Problem
+from gapdiag.model.metrics import METRICS
+
+_TEXT_FIELDS = frozenset({"rep_id", "team", "period_start", "period_end"})
+_TRUE = frozenset({"true", "yes", "1"})
+_FALSE = frozenset({"false", "no", "0"})
+
+
+def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn dotted keys into nested mappings: {"a.b": 1} -> {"a": {"b": 1}}.
+
+    Raises:
+        InvalidMetrics: a key is both a value and a group ("activity" and "activity.x").
+    """
+    out: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key, value in flat.items():
+        *groups, leaf = str(key).split(".")
+        node = out
+        for depth, group in enumerate(groups):
+            child = node.setdefault(group, {})
+            if not isinstance(child, dict):
+                where = ".".join(groups[: depth + 1])
+                problems.append(Problem(key, f"{where!r} is given both as a value and a group"))
+                break
+            node = child
+        else:
+            if isinstance(node.get(leaf), dict):
+                problems.append(Problem(key, f"{key!r} is given both as a value and a group"))
+            else:
+                node[leaf] = value
+    if problems:
+        raise InvalidMetrics(problems)
+    return out
+
+
+def flatten(nested: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Turn nested mappings into dotted keys: {"a": {"b": 1}} -> {"a.b": 1}."""
+    out: dict[str, Any] = {}
+    for key, value in nested.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(flatten(value, f"{name}."))
+        else:
+            out[name] = value
+    return out
+
+
+def read_cell(column: str, text: str) -> Any:
+    """Read one text cell by its column's metric kind; None for an empty cell.
+
+    Columns that are not metrics (rep_id, team, dates, unknown names) keep their text, so
+    validation later reports unknown names with a did-you-mean.
+
+    Raises:
+        ValueError: the text does not read as the metric's kind (message names the column).
+    """
+    stripped = text.strip()
+    if stripped == "":
+        return None
+    kind = METRICS.get(column)
+    if kind is None or column in _TEXT_FIELDS:
+        return text
+    return _read_kind(column, kind, stripped)
+
+
+def _read_kind(column: str, kind: Kind, text: str) -> Any:
+    if kind.is_bool:
+        lowered = text.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise ValueError(f"{column}: {text!r} is not true or false")
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{column}: {text!r} is not a number ({kind.expectation})") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{column}: {text!r} is not a finite number ({kind.expectation})")
+    return value
+
+
+def rep_from_text(row: Mapping[str, str]) -> dict[str, Any]:
+    """A CSV row (column -> text) as nested metrics data; empty cells are left out.
+
+    Raises:
+        InvalidMetrics: every cell that does not read as its kind, and dotted-name clashes.
+    """
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for column, text in row.items():
+        try:
+            value = read_cell(column, text)
+        except ValueError as error:
+            problems.append(Problem(column, str(error).removeprefix(f"{column}: ")))
+            continue
+        if value is not None:
+            values[column] = value
+    if problems:
+        raise InvalidMetrics(problems)
+    return nest(values)

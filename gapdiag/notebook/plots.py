@@ -1,0 +1,121 @@
+"""Plots for notebooks: a rep's leading indicators over weeks, a team's gap confidences.
+
+matplotlib is an optional dependency (``pip install 'gapdiag[plot]'``), imported only when
+a plot is drawn so ``import gapdiag`` stays fast. Functions return a matplotlib Figure
+built without pyplot, so they work under any backend (Agg in tests and CI).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from gapdiag.coaching.history import RepHistory
+from gapdiag.model.diagnosis import Diagnosis
+from gapdiag.model.errors import BackendUnavailable, InvalidArgument
+from gapdiag.model.gaps import GAPS
+from gapdiag.model.metrics import METRICS, RepMetrics, Targets, parse_metrics, parse_targets
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+LEADING_INDICATORS: Mapping[str, str] = {
+    "activity.calls_per_day": "calls_per_day",
+    "activity.emails_per_day": "emails_per_day",
+    "activity.meetings_per_week": "meetings_per_week",
+    "activity.meeting_to_opportunity_rate": "meeting_to_opportunity_rate",
+}
+"""The default indicators to plot, each with the target it is judged against."""
+
+
+def _figure(**options: Any) -> Figure:
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:  # pragma: no cover - the plot extra is part of the test extra
+        raise BackendUnavailable("plots need matplotlib: pip install 'gapdiag[plot]'") from None
+    return Figure(**options)
+
+
+def plot_leading_indicators(
+    weeks: RepHistory | Sequence[RepMetrics | Mapping[str, Any]],
+    *,
+    targets: Targets | Mapping[str, Any] | None = None,
+    indicators: Sequence[str] = tuple(LEADING_INDICATORS),
+) -> Figure:
+    """One rep's leading indicators week by week, each against its target (dashed line).
+
+    `weeks` is a RepHistory or a plain sequence of weekly metrics, oldest first.
+
+    Weeks are labelled by ``period_start`` when every week has one, else numbered. A
+    missing value is a gap in the line, never a zero.
+
+    Raises:
+        InvalidArgument: no weeks, weeks of different reps, or an unknown indicator.
+        InvalidMetrics: a week's metrics break the input contract.
+    """
+    given = weeks.weeks if isinstance(weeks, RepHistory) else weeks
+    reps = [parse_metrics(w, source=f"weeks[{i}]") for i, w in enumerate(given)]
+    if not reps:
+        raise InvalidArgument("weeks: expected at least one week of metrics, got none")
+    ids = sorted({r.rep_id for r in reps})
+    if len(ids) > 1:
+        raise InvalidArgument(f"weeks: expected one rep, got {', '.join(map(repr, ids))}")
+    wanted = parse_targets(targets)
+    for name in indicators:
+        if name not in METRICS or METRICS[name].is_bool:
+            raise InvalidArgument(f"indicators: {name!r} is not a numeric metric path")
+    starts = [r.period_start for r in reps]
+    labels = (
+        [str(s) for s in starts] if all(starts) else [f"week {n + 1}" for n in range(len(reps))]
+    )
+    figure = _figure(figsize=(8, 2.2 * len(indicators)), layout="constrained")
+    axes = figure.subplots(len(indicators), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, name in zip(axes, indicators, strict=True):
+        values = [_value(r, name) for r in reps]
+        ax.plot(labels, [float("nan") if v is None else v for v in values], marker="o")
+        target = _target(wanted, name)
+        if target is not None:
+            ax.axhline(target, linestyle="--", color="grey", label=f"target {target:g}")
+            ax.legend(loc="upper left", fontsize="small")
+        ax.set_ylabel(name.rpartition(".")[2].replace("_", " "), fontsize="small")
+    axes[-1].tick_params(axis="x", labelrotation=30)
+    figure.suptitle(f"Leading indicators: {ids[0]}")
+    return figure
+
+
+def _value(rep: RepMetrics, path: str) -> float | None:
+    group, _, field = path.rpartition(".")
+    holder = getattr(rep, group) if group else rep
+    value = None if holder is None else getattr(holder, field)
+    return value if isinstance(value, float) else None
+
+
+def _target(targets: Targets, path: str) -> float | None:
+    name = LEADING_INDICATORS.get(path, path.rpartition(".")[2])
+    value = getattr(targets, name, None)
+    return value if isinstance(value, float) else None
+
+
+def plot_team_heatmap(diagnoses: Sequence[Diagnosis]) -> Figure:
+    """A heatmap of gap confidences: one row per rep, one column per gap, status in each cell.
+
+    Raises:
+        InvalidArgument: no diagnoses.
+    """
+    if not diagnoses:
+        raise InvalidArgument("diagnoses: expected at least one diagnosis, got none")
+    grid = [[d.verdict(g).confidence for g in GAPS] for d in diagnoses]
+    figure = _figure(figsize=(6, 1 + 0.45 * len(diagnoses)), layout="constrained")
+    ax = figure.subplots()
+    image = ax.imshow(grid, vmin=0.0, vmax=1.0, cmap="Reds", aspect="auto")
+    ax.set_xticks(range(len(GAPS)), labels=list(GAPS))
+    ax.set_yticks(range(len(diagnoses)), labels=[d.rep_id for d in diagnoses])
+    ax.xaxis.tick_top()
+    for row, d in enumerate(diagnoses):
+        for col, gap in enumerate(GAPS):
+            verdict = d.verdict(gap)
+            colour = "white" if verdict.confidence > 0.6 else "black"
+            text = f"{verdict.confidence:.0%}\n{verdict.status}"
+            ax.text(col, row, text, ha="center", va="center", fontsize="x-small", color=colour)
+    figure.colorbar(image, ax=ax, label="confidence")
+    return figure

@@ -1,0 +1,15 @@
+"""Find the default rule pack: bundled in the wheel, or the checkout's top-level rules/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def default_rules_dir() -> Path:
+    """The folder of the shipped default rule pack."""
+    bundled = _PACKAGE / "_rules"
+    if bundled.is_dir():
+        return bundled
+    return _PACKAGE.parent / "rules"

@@ -1,0 +1,240 @@
+"""Compile a condition's syntax tree into plain Python closures with three-valued logic.
+
+A numeric closure returns a float or None (unknown); a condition closure returns True,
+False or None (unknown), combining with Kleene's rules: ``False and unknown`` is False,
+``True or unknown`` is True, ``not unknown`` is unknown. Division by zero and results
+that overflow to infinity are unknown, never a crash. Closures read a flat mapping of
+facts (``"activity.calls_per_day" -> 12.0``) and hold no state, so they are thread-safe.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from gapdiag.rulebook import expr as x
+
+Fact = float | bool | None
+Facts = Mapping[str, Fact]
+NumFn = Callable[[Facts], float | None]
+BoolFn = Callable[[Facts], bool | None]
+
+_COMPARE: Mapping[str, Callable[[float, float], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+
+
+def number(node: x.Node) -> NumFn:
+    """Compile a numeric node into a closure returning a float or None."""
+    if isinstance(node, x.Num):
+        value = node.value
+        return lambda facts: value
+    if isinstance(node, x.Name):
+        path = node.path
+        return lambda facts: _as_number(facts.get(path))
+    if isinstance(node, x.Neg):
+        inner = number(node.operand)
+        return lambda facts: None if (v := inner(facts)) is None else -v
+    if isinstance(node, x.BinOp):
+        return _binop(node.op, number(node.left), number(node.right))
+    if isinstance(node, x.Call):
+        return _call(node.func, tuple(number(a) for a in node.args))
+    raise TypeError(f"not a numeric node: {node!r}")
+
+
+def _as_number(value: Fact) -> float | None:
+    return value if isinstance(value, float) else None
+
+
+def _binop(op: str, left: NumFn, right: NumFn) -> NumFn:
+    def apply(facts: Facts) -> float | None:
+        a = left(facts)
+        if a is None:
+            return None
+        b = right(facts)
+        if b is None:
+            return None
+        if op == "+":
+            result = a + b
+        elif op == "-":
+            result = a - b
+        elif op == "*":
+            result = a * b
+        elif b == 0:
+            return None
+        else:
+            result = a / b
+        return result if math.isfinite(result) else None
+
+    return apply
+
+
+def _call(func: str, args: tuple[NumFn, ...]) -> NumFn:
+    if func == "abs":
+        (arg,) = args
+        return lambda facts: None if (v := arg(facts)) is None else abs(v)
+    pick = min if func == "min" else max
+
+    def apply(facts: Facts) -> float | None:
+        values = [a(facts) for a in args]
+        if any(v is None for v in values):
+            return None
+        return pick(v for v in values if v is not None)
+
+    return apply
+
+
+def condition(node: x.Node) -> BoolFn:
+    """Compile a condition node into a closure returning True, False or None (unknown)."""
+    if isinstance(node, x.Compare):
+        return _compare(node.op, number(node.left), number(node.right))
+    if isinstance(node, x.Name):
+        path = node.path
+        return lambda facts: _as_flag(facts.get(path))
+    if isinstance(node, x.Not):
+        inner = condition(node.operand)
+        return lambda facts: None if (v := inner(facts)) is None else not v
+    if isinstance(node, x.And | x.Or):
+        items = tuple(condition(i) for i in node.items)
+        return _kleene(items, decisive=isinstance(node, x.Or))
+    raise TypeError(f"not a condition node: {node!r}")
+
+
+def _as_flag(value: Fact) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _compare(op: str, left: NumFn, right: NumFn) -> BoolFn:
+    test = _COMPARE[op]
+
+    def apply(facts: Facts) -> bool | None:
+        a = left(facts)
+        if a is None:
+            return None
+        b = right(facts)
+        if b is None:
+            return None
+        return test(a, b)
+
+    return apply
+
+
+def _kleene(items: tuple[BoolFn, ...], decisive: bool) -> BoolFn:
+    """Kleene `and` (decisive=False) or `or` (decisive=True).
+
+    One decisive item decides the whole; otherwise any unknown item leaves it unknown.
+    """
+
+    def apply(facts: Facts) -> bool | None:
+        unknown = False
+        for item in items:
+            value = item(facts)
+            if value is decisive:
+                return decisive
+            if value is None:
+                unknown = True
+        return None if unknown else not decisive
+
+    return apply
+
+
+class Check(NamedTuple):
+    """One comparison (or true/false metric) of a condition, traced on one rep."""
+
+    text: str
+    observed: str
+    op: str | None
+    threshold: str | None
+    observed_value: float | bool | None
+    threshold_value: float | None
+    result: bool | None
+    distance: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Atom:
+    """A compiled leaf of a condition, kept apart so it can be traced on its own."""
+
+    text: str
+    observed: str
+    op: str | None
+    threshold: str | None
+    observed_fn: Callable[[Facts], Fact]
+    threshold_fn: NumFn | None
+
+    def trace(self, facts: Facts) -> Check:
+        """Evaluate this leaf on one rep's facts and report values, result and distance."""
+        return Check(**self.check(facts))
+
+    def check(self, facts: Facts) -> dict[str, Any]:
+        """The fields of `trace` as a fresh dict (the form result objects are built from)."""
+        seen = self.observed_fn(facts)
+        if self.threshold_fn is None or self.op is None:
+            flag = seen if isinstance(seen, bool) else None
+            limit = None
+            result: bool | None = flag
+            value: float | bool | None = flag
+            distance = None
+        else:
+            limit = self.threshold_fn(facts)
+            value = seen if isinstance(seen, float) else None
+            if value is None or limit is None:
+                result = distance = None
+            else:
+                result, distance = _COMPARE[self.op](value, limit), value - limit
+        return {
+            "text": self.text,
+            "observed": self.observed,
+            "op": self.op,
+            "threshold": self.threshold,
+            "observed_value": value,
+            "threshold_value": limit,
+            "result": result,
+            "distance": distance,
+        }
+
+
+def atoms(node: x.Node, text: str) -> tuple[Atom, ...]:
+    """The comparisons and true/false metrics of a condition, left to right."""
+    if isinstance(node, x.Compare):
+        return (_compare_atom(node, text),)
+    if isinstance(node, x.Name):
+        return (Atom(node.path, node.path, None, None, number_or_flag(node), None),)
+    return tuple(a for child in x.children(node) for a in atoms(child, text))
+
+
+def number_or_flag(node: x.Name) -> Callable[[Facts], Fact]:
+    """A closure reading one name as it is (number or flag)."""
+    path = node.path
+    return lambda facts: facts.get(path)
+
+
+def _compare_atom(node: x.Compare, text: str) -> Atom:
+    # Report the side that reads a rep metric as "observed" and the other as the threshold,
+    # so `0.35 <= calls.talk_ratio` traces as talk_ratio >= 0.35.
+    left, right, op = node.left, node.right, node.op
+    if _is_constant(left) and not _is_constant(right):
+        left, right, op = right, left, FLIPPED[op]
+    return Atom(
+        x.source(text, node),
+        x.source(text, left),
+        op,
+        x.source(text, right),
+        number(left),
+        number(right),
+    )
+
+
+def _is_constant(node: x.Node) -> bool:
+    """True when a node reads no rep metric (only numbers and targets)."""
+    return all(name.startswith("target.") for name in x.names_in(node))

@@ -1,0 +1,392 @@
+"""The condition language: a small, safe grammar parsed into a typed syntax tree.
+
+Rule text is never handed to ``eval``: it is tokenized and parsed here, every name is
+resolved against the known metrics, targets and derived quantities, and every node is
+type-checked (numbers vs. true/false) before anything runs.
+
+Grammar (lowest precedence first)::
+
+    or      := and ("or" and)*
+    and     := not ("and" not)*
+    not     := "not" not | compare
+    compare := sum (("<" | "<=" | ">" | ">=" | "==" | "!=") sum)*
+    sum     := product (("+" | "-") product)*
+    product := unary (("*" | "/") unary)*
+    unary   := "-" unary | atom
+    atom    := NUMBER | NAME | FUNC "(" or ("," or)* ")" | "(" or ")"
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from gapdiag.model import _kinds as k
+from gapdiag.model._suggest import did_you_mean
+from gapdiag.model.derived import DERIVED
+from gapdiag.model.errors import ExpressionError
+from gapdiag.model.metrics import METRICS, TARGETS
+from gapdiag.model.team import TEAM_NAMES
+
+Type = Literal["number", "bool"]
+
+FUNCTIONS: Mapping[str, tuple[int, int | None]] = {
+    "min": (2, None),
+    "max": (2, None),
+    "abs": (1, 1),
+}
+"""Whitelisted functions and their (fewest, most) arguments."""
+
+COMPARISONS = frozenset({"<", "<=", ">", ">=", "==", "!="})
+KEYWORDS = frozenset({"and", "or", "not"})
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A node of the syntax tree: its type and where it stands in the source text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Num(Node):
+    """A number literal."""
+
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class Name(Node):
+    """A metric, target or derived path, with the kind of value it holds."""
+
+    path: str
+    kind: k.Kind
+
+
+@dataclass(frozen=True, slots=True)
+class Neg(Node):
+    """Arithmetic negation."""
+
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class BinOp(Node):
+    """Arithmetic: + - * /."""
+
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Node):
+    """A call of a whitelisted function."""
+
+    func: str
+    args: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Compare(Node):
+    """One comparison `left op right` (a chain is parsed into several joined by And)."""
+
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class And(Node):
+    """Kleene conjunction."""
+
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or(Node):
+    """Kleene disjunction."""
+
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not(Node):
+    """Kleene negation."""
+
+    operand: Node
+
+
+def type_of(node: Node) -> Type:
+    """Tell whether a node yields a number or true/false/unknown."""
+    if isinstance(node, Compare | And | Or | Not):
+        return "bool"
+    if isinstance(node, Name) and node.kind.is_bool:
+        return "bool"
+    return "number"
+
+
+@cache
+def known_names() -> Mapping[str, k.Kind]:
+    """Every name a condition may read: metrics, ``target.*``, ``derived.*`` and ``team.*``."""
+    names: dict[str, k.Kind] = dict(METRICS)
+    names.update({f"target.{n}": kind for n, kind in TARGETS.items()})
+    names.update({f"derived.{n}": kind for n, kind in DERIVED.items()})
+    names.update(TEAM_NAMES)
+    return names
+
+
+_TOKEN = re.compile(
+    r"""(?P<space>\s+)
+      | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+      | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
+      | (?P<op><=|>=|==|!=|<|>|\+|-|\*|/|\(|\)|,)
+    """,
+    re.VERBOSE,
+)
+_MISTAKES = {"=": "'=='", "&&": "'and'", "&": "'and'", "||": "'or'", "|": "'or'", "!": "'not'"}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One lexical token and its offset in the text."""
+
+    kind: str
+    text: str
+    start: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split condition text into tokens, or raise ExpressionError at the first bad character."""
+    tokens: list[Token] = []
+    pos = 0
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        if match is None:
+            bad = text[pos : pos + 2] if text[pos : pos + 2] in _MISTAKES else text[pos]
+            hint = f" (did you mean {_MISTAKES[bad]}?)" if bad in _MISTAKES else ""
+            raise ExpressionError(f"unexpected character {bad!r}{hint}", text=text, column=pos + 1)
+        kind = match.lastgroup or ""
+        if kind != "space":
+            word = match.group()
+            tokens.append(Token("kw" if word in KEYWORDS else kind, word, pos))
+        pos = match.end()
+    tokens.append(Token("end", "", len(text)))
+    return tokens
+
+
+def parse(text: str, *, want: Type = "bool", names: Mapping[str, k.Kind] | None = None) -> Node:
+    """Parse and type-check `text`; `want` is the type the whole expression must have.
+
+    Raises:
+        ExpressionError: naming the column and what was expected there.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ExpressionError("empty expression", text=str(text), column=1)
+    parser = _Parser(text, names if names is not None else known_names())
+    node = parser.parse_or()
+    parser.expect_end()
+    _require(node, want, text)
+    return node
+
+
+def _require(node: Node, want: Type, text: str) -> None:
+    got = type_of(node)
+    if got != want:
+        what = "a condition (true/false)" if want == "bool" else "a number"
+        raise ExpressionError(
+            f"{text[node.start : node.end]!r} is {_describe(got)}, expected {what}",
+            text=text,
+            column=node.start + 1,
+        )
+
+
+def _describe(t: Type) -> str:
+    return "a number" if t == "number" else "a condition"
+
+
+_PartParser = Callable[[], Node]
+
+
+class _Parser:
+    def __init__(self, text: str, names: Mapping[str, k.Kind]) -> None:
+        self.text = text
+        self.names = names
+        self.tokens = tokenize(text)
+        self.index = 0
+
+    @property
+    def token(self) -> Token:
+        return self.tokens[self.index]
+
+    def advance(self) -> Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def fail(self, message: str, token: Token | None = None) -> ExpressionError:
+        at = token or self.token
+        return ExpressionError(message, text=self.text, column=at.start + 1)
+
+    def expect_end(self) -> None:
+        if self.token.kind != "end":
+            raise self.fail(f"unexpected {self.token.text!r}, expected an operator or the end")
+
+    def parse_or(self) -> Node:
+        return self._joined("or", self.parse_and, Or)
+
+    def parse_and(self) -> Node:
+        return self._joined("and", self.parse_not, And)
+
+    def _joined(self, word: str, part: _PartParser, make: type[And | Or]) -> Node:
+        items = [part()]
+        while self.token.kind == "kw" and self.token.text == word:
+            self.advance()
+            items.append(part())
+        if len(items) == 1:
+            return items[0]
+        for item in items:
+            _require(item, "bool", self.text)
+        return make(items[0].start, items[-1].end, tuple(items))
+
+    def parse_not(self) -> Node:
+        if self.token.kind == "kw" and self.token.text == "not":
+            start = self.advance().start
+            operand = self.parse_not()
+            _require(operand, "bool", self.text)
+            return Not(start, operand.end, operand)
+        return self.parse_compare()
+
+    def parse_compare(self) -> Node:
+        operands = [self.parse_sum()]
+        ops: list[str] = []
+        while self.token.kind == "op" and self.token.text in COMPARISONS:
+            ops.append(self.advance().text)
+            operands.append(self.parse_sum())
+        if not ops:
+            return operands[0]
+        for operand in operands:
+            _require(operand, "number", self.text)
+        pairs = tuple(
+            Compare(left.start, right.end, op, left, right)
+            for op, left, right in zip(ops, operands, operands[1:], strict=False)
+        )
+        return pairs[0] if len(pairs) == 1 else And(pairs[0].start, pairs[-1].end, pairs)
+
+    def parse_sum(self) -> Node:
+        return self._arith(("+", "-"), self.parse_product)
+
+    def parse_product(self) -> Node:
+        return self._arith(("*", "/"), self.parse_unary)
+
+    def _arith(self, ops: tuple[str, ...], part: _PartParser) -> Node:
+        left = part()
+        while self.token.kind == "op" and self.token.text in ops:
+            op = self.advance().text
+            right = part()
+            for side in (left, right):
+                _require(side, "number", self.text)
+            left = BinOp(left.start, right.end, op, left, right)
+        return left
+
+    def parse_unary(self) -> Node:
+        if self.token.kind == "op" and self.token.text == "-":
+            start = self.advance().start
+            operand = self.parse_unary()
+            _require(operand, "number", self.text)
+            if isinstance(operand, Num):
+                return Num(start, operand.end, -operand.value)
+            return Neg(start, operand.end, operand)
+        return self.parse_atom()
+
+    def parse_atom(self) -> Node:
+        token = self.advance()
+        if token.kind == "number":
+            value = float(token.text)
+            if not math.isfinite(value):
+                raise self.fail(f"number {token.text} is too large", token)
+            return Num(token.start, token.start + len(token.text), value)
+        if token.kind == "name":
+            if self.token.kind == "op" and self.token.text == "(":
+                return self._call(token)
+            return self._name(token)
+        if token.kind == "op" and token.text == "(":
+            inner = self.parse_or()
+            closing = self.advance()
+            if closing.text != ")":
+                raise self.fail("expected ')'", closing)
+            return _widen(inner, token.start, closing.start + 1)
+        found = "end of the expression" if token.kind == "end" else repr(token.text)
+        raise self.fail(f"unexpected {found}, expected a number, a metric or '('", token)
+
+    def _name(self, token: Token) -> Node:
+        kind = self.names.get(token.text)
+        if kind is None:
+            what = "unknown function" if token.text in FUNCTIONS else "unknown metric"
+            hint = did_you_mean(token.text, self.names)
+            raise self.fail(f"{what} {token.text!r}{hint}", token)
+        return Name(token.start, token.start + len(token.text), token.text, kind)
+
+    def _call(self, token: Token) -> Node:
+        if token.text not in FUNCTIONS:
+            hint = did_you_mean(token.text, FUNCTIONS)
+            raise self.fail(f"unknown function {token.text!r}{hint}; allowed: min, max, abs", token)
+        self.advance()  # the opening parenthesis
+        args = [self.parse_or()]
+        while self.token.text == ",":
+            self.advance()
+            args.append(self.parse_or())
+        closing = self.advance()
+        if closing.text != ")":
+            raise self.fail("expected ',' or ')' in the function call", closing)
+        fewest, most = FUNCTIONS[token.text]
+        if len(args) < fewest or (most is not None and len(args) > most):
+            count = f"{fewest}" if fewest == most else f"at least {fewest}"
+            raise self.fail(f"{token.text}() takes {count} argument(s), got {len(args)}", token)
+        for arg in args:
+            _require(arg, "number", self.text)
+        return Call(token.start, closing.start + 1, token.text, tuple(args))
+
+
+def _widen(node: Node, start: int, end: int) -> Node:
+    """Give a parenthesized node the span of its parentheses (for error columns and traces)."""
+    fields = {f: getattr(node, f) for f in node.__dataclass_fields__}
+    fields.update(start=start, end=end)
+    return type(node)(**fields)
+
+
+def names_in(node: Node) -> tuple[str, ...]:
+    """Every name a node reads, in order of first appearance."""
+    seen: dict[str, None] = {}
+    _collect(node, seen)
+    return tuple(seen)
+
+
+def _collect(node: Node, seen: dict[str, None]) -> None:
+    if isinstance(node, Name):
+        seen.setdefault(node.path)
+    for child in children(node):
+        _collect(child, seen)
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    """The direct sub-nodes of a node."""
+    if isinstance(node, Neg | Not):
+        return (node.operand,)
+    if isinstance(node, BinOp | Compare):
+        return (node.left, node.right)
+    if isinstance(node, Call):
+        return node.args
+    if isinstance(node, And | Or):
+        return node.items
+    return ()
+
+
+def source(text: str, node: Node) -> str:
+    """The source text a node was parsed from."""
+    return text[node.start : node.end]

@@ -1,0 +1,61 @@
+"""Flatten one rep's metrics, the targets and the derived quantities into the facts rules read."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from gapdiag.model.derived import derive
+from gapdiag.model.metrics import GROUPS, RepMetrics, Targets
+from gapdiag.model.team import TeamStats
+from gapdiag.rulebook.compiler import Fact
+
+_TOP = ("tenure_months",)
+# Per group: its field names and the matching fact keys, built once.
+_FIELDS = tuple(
+    (group, tuple(model.model_fields), tuple(f"{group}.{f}" for f in model.model_fields))
+    for group, model in GROUPS.items()
+)
+
+
+def metric_facts(metrics: RepMetrics) -> dict[str, Fact]:
+    """Every metric path with its value; an absent group or field maps to None (unknown)."""
+    facts: dict[str, Fact] = {name: getattr(metrics, name) for name in _TOP}
+    for group, fields, keys in _FIELDS:
+        values = getattr(metrics, group)
+        if values is None:
+            facts.update(dict.fromkeys(keys, None))
+        else:
+            stored = values.__dict__
+            facts.update(zip(keys, map(stored.__getitem__, fields), strict=True))
+    return facts
+
+
+@lru_cache(maxsize=64)
+def target_facts(targets: Targets) -> dict[str, Fact]:
+    """The targets as ``target.<name>`` facts (cached: a team's targets rarely change)."""
+    return {f"target.{name}": getattr(targets, name) for name in type(targets).model_fields}
+
+
+def build_facts(
+    metrics: RepMetrics, targets: Targets, team: TeamStats | None = None
+) -> dict[str, Fact]:
+    """All facts for one rep: metrics, ``target.*``, ``derived.*`` and any ``team.*`` given.
+
+    Team values nobody supplied are simply absent, so rules reading them are unknown.
+    """
+    return complete_facts(metric_facts(metrics), targets, team)
+
+
+def complete_facts(
+    facts: dict[str, Fact], targets: Targets, team: TeamStats | None = None
+) -> dict[str, Fact]:
+    """Add ``target.*``, ``derived.*`` and any ``team.*`` to flat metric facts (in place).
+
+    For callers that build metric facts without a RepMetrics, such as searches that try
+    many values; `build_facts` is this on a validated rep.
+    """
+    facts.update(target_facts(targets))
+    facts.update(derive(facts, targets))
+    if team is not None:
+        facts.update(team.facts())
+    return facts

@@ -1,0 +1,120 @@
+"""One rule: its YAML shape, its examples, and its compiled form (condition, atoms, text).
+
+``compile_rule`` parses and type-checks a validated rule's condition and because-text;
+a failure names the field (``when`` or ``because``) so the loader can give its line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from gapdiag.model.derived import inputs_of
+from gapdiag.model.errors import ExpressionError
+from gapdiag.model.gaps import Gap
+from gapdiag.rulebook import compiler, expr
+from gapdiag.rulebook._given import Given
+from gapdiag.rulebook.template import Template, parse_template
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+
+class Example(Given):
+    """A rep (partial metrics) and whether the rule fires on it: true, false or unknown."""
+
+    fires: bool | Literal["unknown"]
+
+
+class Rule(_Frozen):
+    """One declarative rule: when its condition holds, it is evidence for (or against) a gap."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
+    gap: Gap
+    certainty: float = Field(ge=-1.0, le=1.0, allow_inf_nan=False)
+    when: str = Field(min_length=1)
+    because: str = Field(min_length=1)
+    intervention: str | None = None
+    drill: str | None = Field(None, description="Id of a drill in the pack's interventions.yaml.")
+    examples: tuple[Example, ...] = Field(min_length=1)
+
+    @field_validator("certainty")
+    @classmethod
+    def _not_zero(cls, value: float) -> float:
+        if value == 0:
+            raise ValueError("certainty 0 carries no evidence; use a value in [-1, 0) or (0, 1]")
+        return value
+
+
+class PackInfo(_Frozen):
+    """The ``pack.yaml`` of a rule pack."""
+
+    name: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A rule with its condition and because-text compiled, ready to evaluate."""
+
+    rule: Rule
+    condition: expr.Node
+    test: compiler.BoolFn
+    atoms: tuple[compiler.Atom, ...]
+    because: Template
+    needs: tuple[str, ...]
+    id: str
+    gap: Gap
+    certainty: float
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a rule is written: its file, the line of its id, of its condition, of each example."""
+
+    file: Path
+    line: int | None
+    when_line: int | None
+    example_lines: tuple[int | None, ...]
+
+    def at(self, line: int | None) -> str:
+        """``file:line`` for messages (the file alone when the line is unknown)."""
+        return f"{self.file}:{line}" if line is not None else str(self.file)
+
+
+class FieldError(Exception):
+    """A rule field (`when` or `because`) that does not parse or type-check."""
+
+    def __init__(self, field: str, cause: ExpressionError) -> None:
+        self.field = field
+        self.cause = cause
+
+
+def compile_rule(rule: Rule) -> CompiledRule:
+    """Parse, type-check and compile one validated rule, naming the field that fails."""
+    try:
+        node = expr.parse(rule.when)
+    except ExpressionError as error:
+        raise FieldError("when", error) from None
+    try:
+        because = parse_template(rule.because)
+    except ExpressionError as error:
+        raise FieldError("because", error) from None
+    needs = tuple(dict.fromkeys(m for name in expr.names_in(node) for m in inputs_of(name)))
+    atoms = compiler.atoms(node, rule.when)
+    return CompiledRule(
+        rule,
+        node,
+        compiler.condition(node),
+        atoms,
+        because,
+        needs,
+        rule.id,
+        rule.gap,
+        rule.certainty,
+    )

@@ -1,0 +1,160 @@
+"""Because-texts: templates whose ``{placeholders}`` show a rep's observed values and thresholds.
+
+A placeholder holds a name or a small arithmetic expression of the condition language,
+optionally followed by a format: ``{pipeline.win_rate}``, ``{0.5 * target.calls_per_day}``,
+``{derived.coverage:x}``. Without a format, a single name is shown by its kind (fractions
+as percentages, money with a currency sign) and an expression as a plain number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from gapdiag.model import _kinds as k
+from gapdiag.model.errors import ExpressionError
+from gapdiag.rulebook import expr as x
+from gapdiag.rulebook.compiler import Facts, number
+
+FORMATS = ("pct", "money", "x", "num", "int")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def format_value(value: float | bool | None, fmt: str) -> str:
+    """Render one value in a named format (see FORMATS); None renders as 'unknown'."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return _FORMATTERS[fmt](value)
+
+
+def _trim(value: float, places: int) -> str:
+    text = f"{value:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _money(value: float) -> str:
+    return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
+
+
+_FORMATTERS: dict[str, Callable[[float], str]] = {
+    "pct": lambda v: f"{_trim(v * 100, 1)}%",
+    "money": _money,
+    "x": lambda v: f"{v:.1f}x",
+    "int": lambda v: f"{v:,.0f}",
+    "num": lambda v: _trim(v, 2),
+}
+
+
+def format_for(kind: k.Kind) -> str:
+    """The default display format of a kind of value."""
+    if kind.name in {"fraction", "share"}:
+        return "pct"
+    if kind.name == "money":
+        return "money"
+    if kind.name == "multiple":
+        return "x"
+    return "num"
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    """A compiled ``{...}`` slot: its text, its format, and how it shows the value."""
+
+    text: str
+    fmt: str
+    show: Callable[[Facts], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A parsed because-text: literal pieces and placeholders, in order."""
+
+    source: str
+    parts: tuple[str | Placeholder, ...]
+    _pattern: str = field(init=False, repr=False, compare=False)
+    _slots: tuple[Placeholder, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        pattern = "".join(
+            p.replace("{", "{{").replace("}", "}}") if isinstance(p, str) else "{}"
+            for p in self.parts
+        )
+        object.__setattr__(self, "_pattern", pattern)
+        object.__setattr__(self, "_slots", tuple(p for p in self.parts if not isinstance(p, str)))
+
+    def render(self, facts: Facts) -> str:
+        """Fill the placeholders with one rep's values."""
+        return self._pattern.format(*[p.show(facts) for p in self._slots])
+
+
+def parse_template(text: str) -> Template:
+    """Parse a because-text, checking every placeholder names known values.
+
+    Raises:
+        ExpressionError: an unknown name, a bad format, or an unbalanced brace.
+    """
+    parts: list[str | Placeholder] = []
+    pos = 0
+    for match in _PLACEHOLDER.finditer(text):
+        _literal(text, pos, match.start(), parts)
+        parts.append(_placeholder(text, match))
+        pos = match.end()
+    _literal(text, pos, len(text), parts)
+    return Template(text, tuple(parts))
+
+
+def _literal(text: str, start: int, end: int, parts: list[str | Placeholder]) -> None:
+    piece = text[start:end]
+    for brace in "{}":
+        if brace in piece:
+            raise ExpressionError(
+                f"unbalanced {brace!r} in the text",
+                text=text,
+                column=start + piece.index(brace) + 1,
+            )
+    if piece:
+        parts.append(piece)
+
+
+def _placeholder(text: str, match: re.Match[str]) -> Placeholder:
+    body = match.group(1)
+    inner, _, fmt = body.partition(":")
+    if fmt and fmt.strip() not in FORMATS:
+        raise ExpressionError(
+            f"unknown format {fmt.strip()!r}; expected one of {', '.join(FORMATS)}",
+            text=text,
+            column=match.start() + len(inner) + 2,
+        )
+    try:
+        node = _parse_value(inner)
+    except ExpressionError as error:
+        column = match.start() + 1 + (error.column or 1)
+        raise ExpressionError(error.reason, text=text, column=column) from None
+    chosen = fmt.strip() or (format_for(node.kind) if isinstance(node, x.Name) else "num")
+    return Placeholder(inner.strip(), chosen, _shower(_reader(node), chosen))
+
+
+def _parse_value(inner: str) -> x.Node:
+    try:
+        return x.parse(inner, want="number")
+    except ExpressionError:
+        # A true/false metric may be shown too ("certified: {knowledge.certified}").
+        node = x.parse(inner, want="bool")
+        if not isinstance(node, x.Name):
+            raise
+        return node
+
+
+def _shower(reader: Callable[[Facts], float | bool | None], fmt: str) -> Callable[[Facts], str]:
+    """One function reading a placeholder's value and formatting it with `format_value`."""
+    return lambda facts: format_value(reader(facts), fmt)
+
+
+def _reader(node: x.Node) -> Callable[[Facts], float | bool | None]:
+    if isinstance(node, x.Name):
+        path = node.path
+        return lambda facts: facts.get(path)
+    return number(node)

@@ -1,0 +1,161 @@
+"""Column mappings for CRM exports: which header holds what, which stage means won or lost.
+
+Two presets follow the report headers Salesforce and HubSpot write by default; a team's
+own mapping is a YAML file that may start from a preset (``extends: hubspot``) and change
+column names, stage values, activity types and date formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from gapdiag.model._suggest import did_you_mean
+from gapdiag.model._validation import problems_from
+from gapdiag.model.errors import InvalidArgument, InvalidMetrics
+from gapdiag.rulebook._yaml import read_yaml
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class OpportunityColumns(_Frozen):
+    """Where an opportunity export keeps each field, and what its stage values mean."""
+
+    owner: str = Field(description="Column naming the rep who owns the deal.")
+    stage: str
+    amount: str
+    created: str
+    closed: str = Field(description="Close date: actual once closed, expected while open.")
+    won: tuple[str, ...] = Field(min_length=1, description="Stage values that mean won.")
+    lost: tuple[str, ...] = Field(min_length=1, description="Stage values that mean lost.")
+    open: tuple[str, ...] | None = Field(
+        default=None, description="Stage values that mean open; None: every other value."
+    )
+    date_formats: tuple[str, ...] = ("%Y-%m-%d",)
+
+
+class ActivityColumns(_Frozen):
+    """Where an activity export keeps each field, and which type values are which activity."""
+
+    owner: str
+    type: str
+    timestamp: str
+    duration: str | None = None
+    duration_unit: Literal["milliseconds", "seconds", "minutes"] = "seconds"
+    calls: tuple[str, ...] = ("Call",)
+    emails: tuple[str, ...] = ("Email",)
+    meetings: tuple[str, ...] = ("Meeting",)
+    date_formats: tuple[str, ...] = ("%Y-%m-%d",)
+
+
+class CrmMapping(_Frozen):
+    """A complete mapping: opportunities and/or activities."""
+
+    opportunities: OpportunityColumns | None = None
+    activities: ActivityColumns | None = None
+
+
+_SF_DATES = ("%m/%d/%Y", "%m/%d/%Y %I:%M %p", "%Y-%m-%d")
+_HS_DATES = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+
+PRESETS: Mapping[str, CrmMapping] = {
+    "salesforce": CrmMapping(
+        opportunities=OpportunityColumns(
+            owner="Opportunity Owner",
+            stage="Stage",
+            amount="Amount",
+            created="Created Date",
+            closed="Close Date",
+            won=("Closed Won",),
+            lost=("Closed Lost",),
+            date_formats=_SF_DATES,
+        ),
+        activities=ActivityColumns(
+            owner="Assigned",
+            type="Task Subtype",
+            timestamp="Date",
+            duration="Call Duration",
+            calls=("Call",),
+            emails=("Email",),
+            meetings=("Event", "Meeting"),
+            date_formats=_SF_DATES,
+        ),
+    ),
+    "hubspot": CrmMapping(
+        opportunities=OpportunityColumns(
+            owner="Deal owner",
+            stage="Deal Stage",
+            amount="Amount",
+            created="Create Date",
+            closed="Close Date",
+            won=("Closed won",),
+            lost=("Closed lost",),
+            date_formats=_HS_DATES,
+        ),
+        activities=ActivityColumns(
+            owner="Activity assigned to",
+            type="Activity type",
+            timestamp="Activity date",
+            duration="Call duration (ms)",
+            duration_unit="milliseconds",
+            calls=("CALL",),
+            emails=("EMAIL",),
+            meetings=("MEETING",),
+            date_formats=_HS_DATES,
+        ),
+    ),
+}
+"""Report headers as the two CRMs export them by default (see docs/ingest.md)."""
+
+
+def load_mapping(spec: str | Path | CrmMapping) -> CrmMapping:
+    """A preset by name ('salesforce', 'hubspot'), a mapping YAML file, or a CrmMapping.
+
+    A YAML file may say ``extends: <preset>`` and give only what differs, group by group.
+
+    Raises:
+        InvalidArgument: an unknown preset name or a file that cannot be read.
+        InvalidMetrics: a mapping that does not validate (field, value, expectation).
+    """
+    if isinstance(spec, CrmMapping):
+        return spec
+    if str(spec) in PRESETS:
+        return PRESETS[str(spec)]
+    path = Path(spec)
+    if not path.exists():
+        raise InvalidArgument(
+            f"mapping: {str(spec)!r} is neither a preset ({', '.join(PRESETS)}) nor a file"
+            f"{did_you_mean(str(spec), PRESETS)}"
+        )
+    doc = read_yaml(path)
+    if doc.error is not None or not isinstance(doc.data, dict):
+        raise InvalidArgument(f"{path}: {doc.error or 'a mapping file must be a YAML mapping'}")
+    return _validated(path, _extended(path, dict(doc.data)))
+
+
+def _extended(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    base_name = data.pop("extends", None)
+    if base_name is None:
+        return data
+    if base_name not in PRESETS:
+        hint = did_you_mean(str(base_name), PRESETS)
+        raise InvalidArgument(f"{path}: extends: {base_name!r} is not a preset{hint}")
+    merged = PRESETS[base_name].model_dump()
+    for group, values in data.items():
+        if isinstance(values, dict) and isinstance(merged.get(group), dict):
+            merged[group] = {**merged[group], **values}
+        else:
+            merged[group] = values
+    return merged
+
+
+def _validated(path: Path, data: dict[str, Any]) -> CrmMapping:
+    try:
+        return CrmMapping.model_validate(data)
+    except ValidationError as error:
+        raise InvalidMetrics(problems_from(error, CrmMapping), source=str(path)) from None
