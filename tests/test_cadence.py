@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import zoneinfo
 
 import icalendar
 import pytest
+from dateutil import rrule
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from gapdiag import BackendUnavailable
-from gapdiag.coaching.cadence import Session, to_ics, to_markdown
+from gapdiag import BackendUnavailable, InvalidArgument
+from gapdiag.coaching.cadence import Session, to_markdown
+from gapdiag.coaching.ics import to_ics
 from gapdiag.coaching.plan import CoachingPlan, plan
+from gapdiag.coaching.workdays import working_days
 
 from .conftest import example
 
@@ -95,23 +101,109 @@ def test_review_and_goal_weeks_are_marked() -> None:
     assert "Goal week: derived.calls_vs_plan from 35% to 100%" in check_ins[8]
 
 
-def test_ics_parses_back_with_the_same_events() -> None:
-    """Every session comes back from the .ics with its title, times, UID and text."""
+def expand(data: bytes) -> list[tuple[dt.datetime, dt.datetime, str, str]]:
+    """Every occurrence an .ics file describes: (start, end, summary, description).
+
+    RRULEs are expanded by dateutil (independent of the writer) and EXDATEs removed.
+    """
+    calendar = icalendar.Calendar.from_ical(data)
+    out = []
+    for event in calendar.walk("VEVENT"):
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        if "RRULE" in event:
+            rule = rrule.rrulestr(event["RRULE"].to_ical().decode(), dtstart=start)
+            starts = list(rule)
+        else:
+            starts = [start]
+        exdates = event.get("EXDATE")
+        dropped = {d.dt for d in exdates.dts} if exdates is not None else set()
+        assert dropped <= set(starts), "an EXDATE that is no occurrence"
+        text = (str(event["SUMMARY"]), str(event["DESCRIPTION"]))
+        out += [(s, s + (end - start), *text) for s in starts if s not in dropped]
+    return sorted(out)
+
+
+def occurrences(
+    sessions: tuple[Session, ...], zone: dt.tzinfo
+) -> list[tuple[dt.datetime, dt.datetime, str, str]]:
+    """What the .ics should hold for these sessions, in time zone `zone`."""
+    return sorted(
+        (
+            s.begins.replace(tzinfo=zone),
+            s.ends.replace(tzinfo=zone),
+            f"{s.title} - rep-will-01",
+            s.detail,
+        )
+        for s in sessions
+    )
+
+
+def test_ics_is_a_few_recurring_series_holding_every_session() -> None:
+    """The .ics expands to exactly the plan's sessions, from a few RRULE series, not 65 copies."""
     result = make("will-rep", dt.date(2026, 7, 6))
     data = to_ics(result.sessions, rep_id=result.rep_id, stamp=STAMP)
     calendar = icalendar.Calendar.from_ical(data)
     assert calendar["VERSION"] == "2.0"
     events = list(calendar.walk("VEVENT"))
-    assert len(events) == len(result.sessions)
-    uids = set()
-    for event, session in zip(events, result.sessions, strict=True):
-        assert str(event["SUMMARY"]) == f"{session.title} - rep-will-01"
-        assert event.decoded("DTSTART") == session.begins
-        assert event.decoded("DTEND") == session.ends
-        assert str(event["DESCRIPTION"]) == session.detail
-        assert event.decoded("DTSTAMP") == STAMP
-        uids.add(str(event["UID"]))
-    assert len(uids) == len(events)
+    assert len(events) <= 15 < len(result.sessions) == 65
+    assert sum("RRULE" in e for e in events) >= 5
+    assert expand(data) == occurrences(result.sessions, dt.UTC)
+    assert {e.decoded("DTSTAMP") for e in events} == {STAMP}
+    assert len({str(e["UID"]) for e in events}) == len(events)
+
+
+def test_ics_round_trips_with_time_zone_and_no_session_on_a_holiday() -> None:
+    """Latvia at new year: TZID, VTIMEZONE, RRULE, EXDATE; nothing on 24/25/31 Dec or 1 Jan."""
+    result = plan(example("will-rep"), start=dt.date(2026, 12, 7), country="LV")
+    holidays = {dt.date(2026, 12, 24), dt.date(2026, 12, 25)}
+    holidays |= {dt.date(2026, 12, 31), dt.date(2027, 1, 1)}
+    assert holidays <= {h.date for h in result.holidays}
+    assert not {s.date for s in result.sessions} & holidays
+    data = to_ics(result.sessions, rep_id=result.rep_id, tz="Europe/Riga", stamp=STAMP)
+    calendar = icalendar.Calendar.from_ical(data)
+    assert [str(z["TZID"]) for z in calendar.walk("VTIMEZONE")] == ["Europe/Riga"]
+    events = list(calendar.walk("VEVENT"))
+    assert all(e["DTSTART"].params["TZID"] == "Europe/Riga" for e in events)
+    assert any("RRULE" in e and "EXDATE" in e for e in events)
+    riga = zoneinfo.ZoneInfo("Europe/Riga")
+    expanded = expand(data)
+    assert expanded == occurrences(result.sessions, riga)
+    assert not {start.date() for start, *_ in expanded} & holidays
+    assert expanded[0][0].utcoffset() == dt.timedelta(hours=2)  # EET, not UTC or floating
+
+
+def test_ics_across_daylight_saving_keeps_the_wall_clock_time() -> None:
+    """A 1:1 at 10:00 stays at 10:00 in Berlin on both sides of the October change."""
+    result = plan(example("will-rep"), start=dt.date(2026, 10, 5))
+    data = to_ics(result.sessions, rep_id=result.rep_id, tz="Europe/Berlin", stamp=STAMP)
+    starts = [start for start, *_ in expand(data)]
+    assert {s.utcoffset() for s in starts} == {dt.timedelta(hours=1), dt.timedelta(hours=2)}
+    assert {(s.hour, s.minute) for s in starts} == {
+        (s.start.hour, s.start.minute) for s in result.sessions
+    }
+
+
+def test_ics_refuses_an_unknown_time_zone() -> None:
+    """A time zone that does not exist is one clear error naming it."""
+    with pytest.raises(InvalidArgument, match=r"tz: 'Mars/Olympus' is not a known time zone"):
+        to_ics((), rep_id="r", tz="Mars/Olympus")
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    start=st.dates(dt.date(2024, 1, 1), dt.date(2030, 12, 31)),
+    country=st.sampled_from([None, "DE", "LV", "US"]),
+    weeks=st.integers(1, 20),
+)
+def test_ics_always_expands_to_the_sessions(
+    start: dt.date, country: str | None, weeks: int
+) -> None:
+    """For any start, country and length, the series expand to exactly the working-day sessions."""
+    result = plan(example("will-rep"), start=start, country=country, weeks=weeks, goal_week=1)
+    calendar = working_days(country)
+    assert all(calendar.is_working_day(s.date) for s in result.sessions)
+    data = to_ics(result.sessions, rep_id=result.rep_id, tz="America/New_York", stamp=STAMP)
+    assert expand(data) == occurrences(result.sessions, zoneinfo.ZoneInfo("America/New_York"))
 
 
 def test_ics_is_deterministic_for_a_given_stamp() -> None:

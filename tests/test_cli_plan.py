@@ -30,8 +30,8 @@ def test_plan_text_with_history_and_ics(tmp_path: Path) -> None:
     assert "After 6 week(s) of coaching: extend-coaching" in out
     assert "Weeks with no record" not in out
     events = list(icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))
-    assert len(events) == 65
-    assert events[0].decoded("DTSTART") == dt.datetime(2026, 8, 17, 9, 0)
+    assert len(events) == 13  # five weekly series, split where a week's text differs
+    assert events[0].decoded("DTSTART") == dt.datetime(2026, 8, 17, 9, 0, tzinfo=dt.UTC)
 
 
 def test_plan_json_is_the_plan_model() -> None:
@@ -129,3 +129,31 @@ def test_installed_command_runs_the_plan(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert ics.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--start", "9999-12-27"], "gapdiag: start: 9999-12-27 leaves no room for 13 weeks"),
+        (["--start", "2026-07-06", "--country", "XX"], "gapdiag: country: 'XX' is not known"),
+        (["--start", "2026-07-06", "--ics", "x.ics", "--tz", "Mars/Olympus"], "gapdiag: tz:"),
+    ],
+)
+def test_calendar_options_fail_with_one_line(options: list[str], message: str) -> None:
+    """A start past the calendar's end, an unknown country or zone: exit 2, one line."""
+    code, out, err = run("plan", REP, *options)
+    assert code == ExitStatus.BAD_INPUT
+    assert err.startswith(message)
+    assert err.count("\n") == 1
+    assert out == ""
+
+
+def test_country_and_time_zone_reach_the_calendar(tmp_path: Path) -> None:
+    """--country skips its holidays, --tz names the zone of every event."""
+    ics = tmp_path / "plan.ics"
+    options = ["--start", "2026-12-07", "--country", "LV", "--tz", "Europe/Riga"]
+    code, _, _ = run("plan", REP, *options, "--ics", str(ics))
+    assert code == ExitStatus.OK
+    calendar = icalendar.Calendar.from_ical(ics.read_bytes())
+    assert [str(z["TZID"]) for z in calendar.walk("VTIMEZONE")] == ["Europe/Riga"]
+    assert any("EXDATE" in event for event in calendar.walk("VEVENT"))

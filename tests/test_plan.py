@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 
 from gapdiag import InvalidArgument, InvalidMetrics, diagnose
-from gapdiag.coaching.history import history_from_rows
+from gapdiag.coaching.history import history_from_rows, read_history_csv
 from gapdiag.coaching.plan import CoachingPlan, plan
 from gapdiag.coaching.scorecard import Scorecard
 from gapdiag.model.derived import (
@@ -21,7 +21,7 @@ from gapdiag.model.derived import (
     versus_plan,
 )
 
-from .conftest import example
+from .conftest import EXAMPLES, example
 from .strategies import rep_dicts
 
 START = dt.date(2026, 7, 6)
@@ -94,7 +94,7 @@ def test_will_focus_gets_deflection_redirects_and_a_commitment_follow_up() -> No
 @pytest.mark.parametrize(
     ("name", "gap", "goal"),
     [
-        ("will-rep", "will", "derived.calls_vs_plan from 35% to 100% by week 8 (2026-08-30)"),
+        ("will-rep", "will", "derived.calls_vs_plan from 35% to 100% by week 8 (2026-08-28)"),
         ("skill-rep", "skill", "calls.open_question_ratio from 30% to 50% by week 8"),
         ("knowledge-rep", "knowledge", "calls.objection_handling_score from 2 to 3 by week 8"),
         ("system-rep", "system", "territory.lead_volume_vs_team from 0.5 to 1 by week 8"),
@@ -271,3 +271,57 @@ def test_plan_text_names_the_decision_tree_end() -> None:
     assert "Decision tree: ends at will-low-volume (will); agrees." in make("will-rep").render()
     stopped = make("ambiguous-rep").render()
     assert "Decision tree: stopped at lead-flow; collect territory.lead_volume_vs_team." in stopped
+
+
+def test_goal_falls_due_on_a_working_day() -> None:
+    """Week 8 ends on a Friday; with Good Friday off in Germany the goal is due the Thursday."""
+    start = dt.date(2027, 2, 1)
+    plain = plan(example("will-rep"), start=start).focus
+    german = plan(example("will-rep"), start=start, country="DE").focus
+    assert plain is not None
+    assert plain.goal is not None
+    assert german is not None
+    assert german.goal is not None
+    assert plain.goal.by_date == dt.date(2027, 3, 26)
+    assert german.goal.by_date == dt.date(2027, 3, 25)
+
+
+def test_now_is_the_latest_history_week() -> None:
+    """With a history, the goal and indicators start from the latest recorded week's values."""
+    history = read_history_csv(EXAMPLES / "weeks.csv")
+    result = plan(example("will-rep"), start=dt.date(2026, 8, 17), history=history)
+    assert result.focus is not None
+    assert result.focus.goal is not None
+    assert result.focus.goal.current == 31 / 40  # the latest week: 31 calls a day of 40
+    assert result.escalation is not None
+    latest = {t.metric: t.latest for t in result.escalation.trends}
+    for watch in result.watch:
+        if latest.get(watch.metric) is not None:
+            assert watch.current == latest[watch.metric], watch.metric
+    # the diagnosis itself is still of the rep file given
+    assert result.diagnosis == diagnose(example("will-rep"))
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"start": dt.date(9999, 12, 27)}, r"start: 9999-12-27 leaves no room for 13 weeks"),
+        ({"country": "XX"}, r"country: 'XX' is not known to the holidays package"),
+        ({"country": "DE", "subdivision": "ZZ"}, r"subdivision: 'ZZ' is not known"),
+        ({"subdivision": "BY"}, r"subdivision: 'BY' needs a country"),
+    ],
+)
+def test_calendar_arguments_are_checked(options: dict[str, Any], message: str) -> None:
+    """A start the calendar cannot hold, or an unknown country, is one clear error."""
+    arguments = {"start": START, **options}
+    with pytest.raises(InvalidArgument, match=message):
+        plan(example("will-rep"), **arguments)
+
+
+def test_plan_lists_the_holidays_it_skipped() -> None:
+    """A plan over Christmas in Germany records the holidays no session was booked on."""
+    result = plan(example("will-rep"), start=dt.date(2026, 12, 7), country="de")
+    assert result.country == "DE"
+    named = {h.date: h.name for h in result.holidays}
+    assert named[dt.date(2026, 12, 25)] == "Christmas Day"
+    assert not {s.date for s in result.sessions} & set(named)

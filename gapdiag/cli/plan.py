@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from gapdiag.cli._io import ExitStatus, InputFileError, display_name, read_json, read_targets
-from gapdiag.coaching.cadence import to_ics
 from gapdiag.coaching.history import RepHistory, read_history_csv
+from gapdiag.coaching.ics import DEFAULT_TZ, to_ics
 from gapdiag.coaching.plan import plan
 from gapdiag.coaching.scorecard import Scorecard
-from gapdiag.model.errors import InvalidMetrics
+from gapdiag.model.errors import InvalidArgument, InvalidMetrics
 from gapdiag.model.metrics import parse_metrics
 
 
@@ -28,6 +28,17 @@ def register(commands: Any) -> None:
         "last week, else the next Monday from today)",
     )
     run.add_argument("--ics", type=Path, help="also write the sessions to this .ics file")
+    run.add_argument(
+        "--tz",
+        default=DEFAULT_TZ,
+        help=f"time zone of the .ics session times, e.g. Europe/Berlin (default {DEFAULT_TZ})",
+    )
+    run.add_argument(
+        "--country",
+        help="skip this country's public holidays, ISO code such as DE or US (default: "
+        "weekends only)",
+    )
+    run.add_argument("--subdivision", help="the country's state or region, e.g. BY for Bavaria")
     run.add_argument(
         "--format", choices=("text", "markdown", "json"), default="text", help="output format"
     )
@@ -57,10 +68,13 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         rules=args.rules,
         targets=read_targets(args.targets),
         weeks=args.weeks,
+        country=args.country,
+        subdivision=args.subdivision,
     )
     if args.ics:
+        data = to_ics(result.sessions, rep_id=result.rep_id, tz=args.tz)
         try:
-            args.ics.write_bytes(to_ics(result.sessions, rep_id=result.rep_id))
+            args.ics.write_bytes(data)
         except OSError as error:
             raise InputFileError(f"{args.ics}: cannot write: {error.strerror}") from None
     if args.format == "json":
@@ -72,9 +86,14 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
 
 def default_start(history: RepHistory | None, today: dt.date) -> dt.date:
     """The Monday after the history's last week, or else the first Monday from `today`."""
-    if history is not None:
-        return history.starts[-1] + dt.timedelta(weeks=1)
-    return today + dt.timedelta(days=-today.weekday() % 7)
+    try:
+        if history is not None:
+            return history.starts[-1] + dt.timedelta(weeks=1)
+        return today + dt.timedelta(days=-today.weekday() % 7)
+    except OverflowError:
+        raise InvalidArgument(
+            "start: the calendar ends before the next week; give --start"
+        ) from None
 
 
 def _scorecard(path: Path | None) -> Scorecard | None:

@@ -2,9 +2,11 @@
 
 Week 1 is the calendar week (Monday to Sunday) holding the start date; sessions that fall
 before the start date in that week are left out, so a Wednesday start begins with that
-week's drill. Times are local "floating" times: a calendar app shows them in the viewer's
-own time zone, which is what a recurring 1:1 needs. Export to iCalendar (``.ics``, via the
-``icalendar`` package, imported only when writing one) and to Markdown.
+week's drill. Sessions fall on working days only: a session whose day is a public holiday
+of the chosen country (see ``workdays``) is skipped, not moved, so the weekly rhythm holds.
+Times are wall-clock times in the manager's time zone, which the ``.ics`` export names
+(``ics.to_ics``: one recurring event per series, holidays as exceptions). Export to
+Markdown here.
 """
 
 from __future__ import annotations
@@ -17,12 +19,11 @@ from pydantic import Field
 
 from gapdiag.coaching.escalation import REVIEW_AFTER_WEEKS
 from gapdiag.coaching.playbook import Focus
-from gapdiag.model.errors import BackendUnavailable
+from gapdiag.coaching.workdays import WorkingDays
 from gapdiag.model.metrics import _Strict
 from gapdiag.rulebook.interventions import WEEKDAYS, Drill, GapPlaybook, Interventions, Phase
 
 QUARTER_WEEKS = 13
-PRODID = "-//gapdiag//coaching plan//EN"
 
 
 class Session(_Strict):
@@ -40,12 +41,12 @@ class Session(_Strict):
 
     @property
     def begins(self) -> dt.datetime:
-        """Start as a (floating, local) date and time."""
+        """Start as a local (wall-clock) date and time."""
         return dt.datetime.combine(self.date, self.start)
 
     @property
     def ends(self) -> dt.datetime:
-        """End as a (floating, local) date and time."""
+        """End as a local (wall-clock) date and time."""
         return self.begins + dt.timedelta(minutes=self.minutes)
 
 
@@ -56,8 +57,14 @@ def schedule(
     *,
     drills: Sequence[Drill] = (),
     weeks: int = QUARTER_WEEKS,
+    calendar: WorkingDays | None = None,
 ) -> tuple[Session, ...]:
-    """Every session of the focus gap's weekly rhythm for `weeks` weeks from `start`."""
+    """Every session of the focus gap's weekly rhythm for `weeks` weeks from `start`.
+
+    Days that are not working days in `calendar` (weekends, and a country's public
+    holidays) get no session; by default only weekends are skipped.
+    """
+    days = calendar or WorkingDays()
     playbook = library.playbook(focus.gap)
     monday = start - dt.timedelta(days=start.weekday())
     sessions = []
@@ -66,7 +73,7 @@ def schedule(
             if slot.id not in playbook.sessions:
                 continue
             day = monday + dt.timedelta(weeks=week - 1, days=WEEKDAYS.index(slot.day))
-            if day < start:
+            if day < start or not days.is_working_day(day):
                 continue
             phase = _phase(library.phases, (day - start).days + 1)
             detail, minutes = _detail(slot.id, slot.what, week, focus, playbook, drills)
@@ -127,38 +134,3 @@ def to_markdown(sessions: Sequence[Session], *, title: str = "Coaching calendar"
         when = f"{s.start:%H:%M}"
         lines.append(f"| {s.week} | {day} | {when} | {s.minutes} | {s.who} | {s.title} | {text} |")
     return "\n".join(lines) + "\n"
-
-
-def to_ics(sessions: Sequence[Session], *, rep_id: str, stamp: dt.datetime | None = None) -> bytes:
-    """The sessions as an iCalendar file, one event each, with stable UIDs.
-
-    Args:
-        sessions: the sessions to write.
-        rep_id: names the rep in each event's title and UID.
-        stamp: the DTSTAMP of every event (UTC); now by default.
-
-    Raises:
-        BackendUnavailable: the icalendar package is not installed (``gapdiag[calendar]``).
-    """
-    try:
-        import icalendar
-    except ImportError:
-        message = "writing .ics needs the icalendar package: pip install 'gapdiag[calendar]'"
-        raise BackendUnavailable(message) from None
-    when = stamp or dt.datetime.now(dt.UTC)
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    for s in sessions:
-        event = icalendar.Event()
-        event.add("uid", f"{rep_id}-{s.date:%Y%m%d}-{s.kind}@gapdiag")
-        event.add("dtstamp", when.astimezone(dt.UTC))
-        event.add("dtstart", s.begins)
-        event.add("dtend", s.ends)
-        event.add("summary", f"{s.title} - {rep_id}")
-        event.add("description", s.detail)
-        event.add("categories", [s.kind])
-        calendar.add_component(event)
-    data: bytes = calendar.to_ical()
-    return data

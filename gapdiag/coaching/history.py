@@ -82,6 +82,21 @@ class RepHistory(_Strict):
         return tuple(out)
 
 
+def latest_metrics(history: RepHistory, base: RepMetrics) -> RepMetrics:
+    """`base` with every metric the history recorded set to its latest recorded value.
+
+    This is the rep "now" for a plan made after weeks of coaching: a metric the weeks
+    never recorded keeps its value from `base`; the rep's identity and period stay
+    those of `base`.
+    """
+    merged: dict[str, Any] = base.model_dump(exclude_none=True)
+    for week in history.weeks:
+        for group, values in week.model_dump(exclude_none=True).items():
+            if isinstance(values, dict):
+                merged[group] = {**merged.get(group, {}), **values}
+    return RepMetrics.model_validate(merged)
+
+
 def _start(week: RepMetrics) -> dt.date:
     assert week.period_start is not None  # checked by week_problems
     return week.period_start

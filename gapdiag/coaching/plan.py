@@ -17,7 +17,7 @@ from pydantic import Field
 from gapdiag.coaching.agenda import Agenda, build_agenda
 from gapdiag.coaching.cadence import QUARTER_WEEKS, Session, schedule
 from gapdiag.coaching.escalation import Escalation, escalate
-from gapdiag.coaching.history import RepHistory
+from gapdiag.coaching.history import RepHistory, latest_metrics
 from gapdiag.coaching.playbook import (
     FOCUS_RULE,
     GOAL_WEEK,
@@ -30,6 +30,7 @@ from gapdiag.coaching.playbook import (
 )
 from gapdiag.coaching.playbook import manager_check as check_manager
 from gapdiag.coaching.scorecard import Opening, Scorecard
+from gapdiag.coaching.workdays import Holiday, working_days
 from gapdiag.engines.compiled import RulesArg, diagnose, resolve_rules
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import InvalidArgument
@@ -52,6 +53,10 @@ class CoachingPlan(_Strict):
     actions: tuple[str, ...] = Field(default=(), description="What the manager does.")
     agenda: Agenda
     sessions: tuple[Session, ...] = ()
+    country: str | None = Field(default=None, description="Whose public holidays are skipped.")
+    holidays: tuple[Holiday, ...] = Field(
+        default=(), description="Public holidays in the plan's weeks: no session on them."
+    )
     phases: tuple[Phase, ...] = ()
     escalation: Escalation | None = None
     manager: ManagerCheck
@@ -79,6 +84,8 @@ def plan(
     interventions: Interventions | str | Path | None = None,
     weeks: int = QUARTER_WEEKS,
     goal_week: int = GOAL_WEEK,
+    country: str | None = None,
+    subdivision: str | None = None,
 ) -> CoachingPlan:
     """Build the coaching plan for one rep, starting on `start`.
 
@@ -92,22 +99,35 @@ def plan(
         interventions: a library, or a path to one (default: the rule pack's).
         weeks: how many weeks of sessions to schedule (a quarter by default).
         goal_week: the week by which the focus goal should be met.
+        country: ISO 3166 code (e.g. "DE") whose public holidays get no session and no
+            goal date (needs ``gapdiag[calendar]``); None skips weekends only.
+        subdivision: the country's state or region code (e.g. "BY"), where holidays differ.
+
+    The rep is diagnosed on `metrics`; the plan's "now" (goal, indicators, agenda numbers,
+    manager check) is the latest value the history recorded for each metric, when given.
 
     Raises:
         InvalidMetrics: bad metrics or targets.
         InvalidArgument: history or scorecard of another rep, a start inside the history,
-            or weeks/goal_week out of range.
+            a start too late for the calendar, weeks/goal_week out of range, or an unknown
+            country or subdivision.
     """
     rep = parse_metrics(metrics)
     chosen = parse_targets(targets)
     _check_arguments(rep, start, history, scorecard, weeks, goal_week)
+    days = working_days(country, subdivision)
     book = resolve_rules(rules)
     library = _library(interventions, rules)
     diagnosis = diagnose(rep, rules=book, targets=chosen)
-    facts = build_facts(rep, chosen)
-    focus = choose_focus(diagnosis, facts, library, chosen, start=start, goal_week=goal_week)
+    facts = build_facts(latest_metrics(history, rep) if history else rep, chosen)
+    focus = choose_focus(
+        diagnosis, facts, library, chosen, start=start, goal_week=goal_week, calendar=days
+    )
     drills = drills_for(focus.gap, diagnosis, book, library) if focus else ()
-    sessions = schedule(library, focus, start, drills=drills, weeks=weeks) if focus else ()
+    sessions = (
+        schedule(library, focus, start, drills=drills, weeks=weeks, calendar=days) if focus else ()
+    )
+    last = start + dt.timedelta(weeks=weeks, days=-start.weekday() - 1)
     follow_up = next((s.date for s in sessions if s.kind == "check-in"), None)
     agenda = build_agenda(
         rep.rep_id, facts, chosen, focus=focus, drills=drills, follow_up=follow_up
@@ -124,6 +144,8 @@ def plan(
         actions=playbook.actions if playbook else (),
         agenda=agenda,
         sessions=sessions,
+        country=days.country,
+        holidays=tuple(Holiday(date=d, name=n) for d, n in days.holidays_between(start, last)),
         phases=library.phases if focus else (),
         escalation=escalate(
             history, diagnosis, gap=focus.gap if focus else None, library=library, targets=chosen
@@ -156,6 +178,12 @@ def _check_arguments(
         raise InvalidArgument(f"weeks: {weeks} is not a number of weeks from 1 to 104")
     if not 1 <= goal_week <= weeks:
         raise InvalidArgument(f"goal_week: {goal_week} is not a week from 1 to {weeks}")
+    latest = dt.date.max - dt.timedelta(weeks=weeks + 1)
+    if start > latest:
+        raise InvalidArgument(
+            f"start: {start} leaves no room for {weeks} weeks of sessions before the "
+            f"calendar ends (expected a date on or before {latest})"
+        )
     for name, other in (("history", history), ("scorecard", scorecard)):
         if other is not None and other.rep_id != rep.rep_id:
             raise InvalidArgument(f"{name}: rep_id {other.rep_id!r} is not {rep.rep_id!r}")

@@ -24,6 +24,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from gapdiag.coaching.workdays import WorkingDays
 from gapdiag.model._kinds import Kind
 from gapdiag.model.derived import DERIVED
 from gapdiag.model.diagnosis import Check, Diagnosis, Verdict
@@ -110,8 +111,13 @@ def choose_focus(
     *,
     start: dt.date | None = None,
     goal_week: int = GOAL_WEEK,
+    calendar: WorkingDays | None = None,
 ) -> Focus | None:
-    """The quarter's focus gap with a numeric goal, by the documented focus rule."""
+    """The quarter's focus gap with a numeric goal, by the documented focus rule.
+
+    The goal falls due on the last working day (in `calendar`; weekends only by
+    default) of week `goal_week`, and starts from the value in `facts` where known.
+    """
     system = diagnosis.verdict("system")
     if system.status == "confirmed":
         verdict, reason = system, "a confirmed system gap comes before any rep-side gap"
@@ -120,7 +126,11 @@ def choose_focus(
         if not ranked:
             return None
         verdict, reason = ranked[0], "the highest-confidence confirmed or suspected gap"
-    goal = _goal(verdict, facts, library, targets, start, goal_week)
+    due = goal_date(start, goal_week, calendar) if start is not None else None
+    goal = _goal(verdict, facts, library, targets, due, goal_week)
+    now = facts.get(goal.metric) if goal is not None else None
+    if goal is not None and isinstance(now, float | bool) and now != goal.current:
+        goal = _build(goal.metric, now, goal.target, goal.better, goal.source, goal_week, due)
     return Focus(
         gap=verdict.gap,
         status=verdict.status,
@@ -131,12 +141,18 @@ def choose_focus(
     )
 
 
+def goal_date(start: dt.date, week: int, calendar: WorkingDays | None = None) -> dt.date:
+    """The last working day of the plan's week `week` (week 1 holds `start`)."""
+    sunday = start + dt.timedelta(days=6 - start.weekday(), weeks=week - 1)
+    return (calendar or WorkingDays()).on_or_before(sunday)
+
+
 def _goal(
     verdict: Verdict,
     facts: Mapping[str, object],
     library: Interventions,
     targets: Targets,
-    start: dt.date | None,
+    due: dt.date | None,
     week: int,
 ) -> Goal | None:
     own = {i.metric: i for i in library.playbook(verdict.gap).indicators}
@@ -153,17 +169,17 @@ def _goal(
             ):
                 target = indicator.target_value(targets)
                 parts = (check.observed, value, target, indicator.better)
-                return _build(*parts, f"rule {evidence.rule}", week, start)
+                return _build(*parts, f"rule {evidence.rule}", week, due)
     for evidence in strongest:
         for check in evidence.checks:
             found = _from_check(check, every, targets)
             if found is not None:
-                return _build(*found, f"rule {evidence.rule}", week, start)
+                return _build(*found, f"rule {evidence.rule}", week, due)
     for indicator in own.values():
         known = facts.get(indicator.metric)
         if isinstance(known, float) and not indicator.is_met(known, targets):
             found = (indicator.metric, known, indicator.target_value(targets), indicator.better)
-            return _build(*found, f"indicator {indicator.metric}", week, start)
+            return _build(*found, f"indicator {indicator.metric}", week, due)
     return None
 
 
@@ -202,9 +218,8 @@ def _build(
     better: Better,
     source: str,
     week: int,
-    start: dt.date | None,
+    by_date: dt.date | None,
 ) -> Goal:
-    by_date = start + dt.timedelta(weeks=week, days=-1) if start is not None else None
     when = f"by week {week}" + (f" ({by_date})" if by_date else "")
     text = f"{metric} from {show(metric, current)} to {show(metric, target)} {when}"
     return Goal(

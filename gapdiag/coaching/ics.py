@@ -1,0 +1,141 @@
+"""The coaching calendar as iCalendar (``.ics``): recurring events in a named time zone.
+
+A quarter of weekly sessions is a handful of series, not dozens of copies. Sessions of
+one kind with the same text, length and time form one series: a weekly ``RRULE`` from
+its first to its last session (every N weeks when, like a rotating drill, it comes back
+every N weeks), and an ``EXDATE`` for every week in that span without it — a public
+holiday, or a week whose session of that kind says something else (that one is its own
+event). The events carry a ``TZID`` and the file its ``VTIMEZONE``, so a 10:00 1:1
+stays at 10:00 in the manager's zone across daylight-saving changes; UTC is the
+default. The ``icalendar`` package (``gapdiag[calendar]``) is imported only here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from gapdiag.model.errors import BackendUnavailable, InvalidArgument
+
+if TYPE_CHECKING:
+    from gapdiag.coaching.cadence import Session
+
+PRODID = "-//gapdiag//coaching plan//EN"
+DEFAULT_TZ = "UTC"
+"""Time zone of the session times when none is given."""
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """Sessions of one kind and text, as one weekly recurrence with its exceptions."""
+
+    sessions: tuple[Session, ...]
+    interval: int
+    count: int
+    skipped: tuple[dt.date, ...]
+
+    @property
+    def first(self) -> Session:
+        """The session the series starts with (the recurrence's DTSTART)."""
+        return self.sessions[0]
+
+
+def series(sessions: Sequence[Session]) -> tuple[Series, ...]:
+    """The sessions grouped into weekly series, in order of their first session."""
+    groups: dict[tuple[object, ...], list[Session]] = {}
+    for s in sorted(sessions, key=lambda s: (s.begins, s.kind)):
+        key = (s.kind, s.date.weekday(), s.start, s.minutes, s.who, s.title, s.detail)
+        groups.setdefault(key, []).append(s)
+    out = []
+    for group in groups.values():
+        first = group[0].date
+        offsets = [(s.date - first).days // 7 for s in group]
+        interval = math.gcd(*offsets) or 1
+        count = offsets[-1] // interval + 1
+        held = set(offsets)
+        skipped = tuple(
+            first + dt.timedelta(weeks=k * interval)
+            for k in range(count)
+            if k * interval not in held
+        )
+        out.append(Series(tuple(group), interval, count, skipped))
+    return tuple(sorted(out, key=lambda s: (s.first.begins, s.first.kind)))
+
+
+def time_zone(name: str) -> dt.tzinfo:
+    """The IANA time zone called `name` (e.g. "Europe/Berlin"; "UTC").
+
+    Raises:
+        InvalidArgument: no such time zone.
+    """
+    if name.upper() in ("UTC", "Z"):
+        return dt.UTC
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise InvalidArgument(
+            f"tz: {name!r} is not a known time zone (expected an IANA name such as "
+            "'Europe/Berlin' or 'America/New_York', or UTC)"
+        ) from None
+
+
+def to_ics(
+    sessions: Sequence[Session],
+    *,
+    rep_id: str,
+    tz: str = DEFAULT_TZ,
+    stamp: dt.datetime | None = None,
+) -> bytes:
+    """The sessions as an iCalendar file: one recurring event per series, with stable UIDs.
+
+    Args:
+        sessions: the sessions to write (as ``schedule`` or ``plan`` made them).
+        rep_id: names the rep in each event's title and UID.
+        tz: the time zone the session times are in (IANA name; UTC by default).
+        stamp: the DTSTAMP of every event (UTC); now by default.
+
+    Raises:
+        InvalidArgument: `tz` is not a known time zone.
+        BackendUnavailable: the icalendar package is not installed (``gapdiag[calendar]``).
+    """
+    zone = time_zone(tz)
+    try:
+        import icalendar
+    except ImportError:
+        message = "writing .ics needs the icalendar package: pip install 'gapdiag[calendar]'"
+        raise BackendUnavailable(message) from None
+    when = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"Coaching plan - {rep_id}")
+    every = series(sessions)
+    for item in every:
+        calendar.add_component(_event(icalendar.Event(), item, rep_id, zone, when))
+    if every and zone is not dt.UTC:
+        first = min(s.first.date for s in every)
+        last = max(s.sessions[-1].date for s in every)
+        calendar.add_missing_timezones(first_date=first, last_date=last + dt.timedelta(days=1))
+    data: bytes = calendar.to_ical()
+    return data
+
+
+def _event(event: Any, item: Series, rep_id: str, zone: dt.tzinfo, stamp: dt.datetime) -> Any:
+    s = item.first
+    event.add("uid", f"{rep_id}-{s.kind}-{s.date:%Y%m%d}@gapdiag")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", s.begins.replace(tzinfo=zone))
+    event.add("dtend", s.ends.replace(tzinfo=zone))
+    if item.count > 1:
+        event.add("rrule", {"freq": "weekly", "interval": item.interval, "count": item.count})
+    if item.skipped:
+        event.add("exdate", [dt.datetime.combine(d, s.start, zone) for d in item.skipped])
+    event.add("summary", f"{s.title} - {rep_id}")
+    event.add("description", s.detail)
+    event.add("categories", [s.kind])
+    return event
