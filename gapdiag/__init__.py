@@ -44,6 +44,7 @@ from gapdiag.rulebook.rule import Example, Rule
 from gapdiag.rulebook.tree import DecisionTree, Leaf, Question
 
 if TYPE_CHECKING:  # pragma: no cover - type checkers see every name eagerly
+    __version__: str
     from gapdiag.checks.catalog import rule_catalog
     from gapdiag.checks.examples import ExampleResult, run_examples
     from gapdiag.checks.pack_diff import PackDiff, diff_packs
@@ -92,6 +93,11 @@ _LAZY = {
 
 def __getattr__(name: str) -> Any:
     """Import a lazily exported name on first use."""
+    if name == "__version__":  # read from the package metadata on first use
+        from gapdiag.model.version import package_version
+
+        globals()[name] = package_version()
+        return globals()[name]
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'gapdiag' has no attribute {name!r}")

@@ -2,7 +2,10 @@
 
 A subcommand module exposes ``register(commands)``, which adds its parser and sets
 ``handler`` (a function of the parsed arguments and the output stream returning an exit
-status). Add a command by adding its module to ``_COMMANDS``.
+status). Add a command by adding its module to ``_COMMANDS``. The conventions every
+command follows (a description and examples in --help, one --format option, --out with
+'-' for standard output) are helpers in ``_io``. Notes that must not mix with data on
+standard output go to ``args.stderr``.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import IO
 from gapdiag.cli import diagnose, ingest, plan, rules, schema, tree
 from gapdiag.cli._io import ExitStatus
 from gapdiag.model.errors import GapdiagError
+from gapdiag.model.version import package_version
 
 __all__ = ["ExitStatus", "main"]
 
@@ -23,13 +27,26 @@ _COMMANDS = (diagnose, ingest, plan, tree, rules, schema)
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="gapdiag", description="Diagnose why a sales rep is behind quota."
+        prog="gapdiag",
+        description="Diagnose why a sales rep is behind quota.",
+        epilog="Run 'gapdiag COMMAND --help' for a command's options and examples.",
     )
+    parser.add_argument("--version", action="version", version=f"gapdiag {package_version()}")
     parser.add_argument("--traceback", action="store_true", help="show tracebacks on errors")
-    commands = parser.add_subparsers(dest="command", required=True)
+    _add_completion(parser)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in _COMMANDS:
         command.register(commands)
     return parser
+
+
+def _add_completion(parser: argparse.ArgumentParser) -> None:
+    """`--print-completion bash|zsh|tcsh` when the optional shtab package is installed."""
+    try:
+        import shtab
+    except ImportError:  # pragma: no cover - shtab is in the test extra
+        return
+    shtab.add_argument_to(parser, "--print-completion", help="print a shell completion script")
 
 
 def main(
@@ -46,6 +63,7 @@ def main(
         args = parser.parse_args(argv)
     except SystemExit as stop:  # argparse has already printed usage and the problem
         return int(stop.code or 0)
+    args.stderr = err
     try:
         return int(args.handler(args, out))
     except GapdiagError as error:

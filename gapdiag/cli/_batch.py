@@ -2,18 +2,21 @@
 
 The progress line is written only to a terminal (it rewrites itself with a carriage
 return), so logs and pipes stay clean. Both it and the summary table are a few lines
-of plain text: no progress or table library is needed for them.
+of plain text: no progress or table library is needed for them. With ``--out -`` the
+results go to standard output (CSV, or JSON records with ``--format json``) and the
+summary to standard error; bad rows then go to ``--errors`` or ``FILE.errors.csv``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
 from typing import IO
 
-from gapdiag.cli._io import ExitStatus, read_targets
+from gapdiag.cli._io import ExitStatus, is_stdout, read_targets, write_output
 from gapdiag.engines.vector.batch import Batch, diagnose_many
 from gapdiag.model.errors import InvalidArgument
 
@@ -47,12 +50,36 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     )
     if progress is not None:
         progress.finish()
-    write(batch.frame, args.out)
-    errors_path = args.errors or args.out.with_name(f"{args.out.stem}.errors.csv")
+    to_stdout = is_stdout(args.out)
+    if to_stdout:
+        json_out = args.format == "json"
+        table = batch.frame.to_json(orient="records", date_format="iso") if json_out else None
+        write_output("-", table or batch.frame.to_csv(index=False), out)
+    else:
+        write(batch.frame, args.out)
+    named = Path(args.file) if to_stdout else args.out
+    errors_path = args.errors or named.with_name(f"{named.stem}.errors.csv")
     if batch.summary.bad_rows:
         batch.errors.to_csv(errors_path, index=False)
-    out.write(summary_table(batch, args.out, errors_path))
+    shown = Path("<stdout>") if to_stdout else args.out
+    if args.format == "json" and not to_stdout:
+        out.write(json.dumps(summary_json(batch, shown, errors_path), indent=2) + "\n")
+    else:
+        (args.stderr if to_stdout else out).write(summary_table(batch, shown, errors_path))
     return ExitStatus.FINDINGS if batch.summary.bad_rows else ExitStatus.OK
+
+
+def summary_json(batch: Batch, results: Path, errors: Path) -> dict[str, object]:
+    """The run's summary as a JSON document: counts per primary gap and where rows went."""
+    summary = batch.summary
+    return {
+        "rows": summary.rows,
+        "diagnosed": summary.diagnosed,
+        "bad_rows": summary.bad_rows,
+        "by_primary_gap": dict(summary.by_primary_gap),
+        "results": str(results),
+        "errors": str(errors) if summary.bad_rows else None,
+    }
 
 
 def summary_table(batch: Batch, results: Path, errors: Path) -> str:

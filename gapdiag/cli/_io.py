@@ -1,12 +1,21 @@
-"""What every subcommand shares: exit statuses and reading input files."""
+"""What every subcommand shares: exit statuses, its parser, reading input and writing output.
+
+The conventions every subcommand follows, in one place so a new command adopts them by
+calling these helpers: ``subcommand`` (a description and an example in its --help),
+``add_format`` (one ``--format`` option), ``add_out`` and ``write_output`` (a path, or
+``-`` for standard output).
+"""
 
 from __future__ import annotations
 
+import argparse
 import enum
 import json
 import sys
+import textwrap
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from gapdiag.model.errors import GapdiagError, InvalidMetrics
 from gapdiag.model.metrics import Targets, parse_targets
@@ -22,6 +31,90 @@ class ExitStatus(enum.IntEnum):
 
 class InputFileError(GapdiagError):
     """An input file that cannot be read or is not JSON."""
+
+
+class OutputFileError(GapdiagError):
+    """An output file that cannot be written."""
+
+
+_HELP_WIDTH = 79
+STDOUT = "-"
+"""The --out value that means standard output."""
+
+
+def subcommand(
+    commands: Any, name: str, *, summary: str, description: str, examples: Sequence[str]
+) -> argparse.ArgumentParser:
+    """Add a subcommand whose --help has a description and worked examples.
+
+    Args:
+        commands: the parent's ``add_subparsers()`` object.
+        name: the subcommand's name.
+        summary: one line for the parent's list of commands.
+        description: what the command does, in a sentence or two.
+        examples: command lines to show, one per line, without the leading ``$``.
+    """
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=summary,
+        description=textwrap.fill(description, width=_HELP_WIDTH),
+        epilog="examples:\n" + "".join(f"  {line}\n" for line in examples),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
+
+
+def add_format(
+    parser: argparse.ArgumentParser, choices: Sequence[str], *, default: str | None = None
+) -> None:
+    """The one --format option: the output's form (text, markdown, json, ... as offered)."""
+    chosen = default or choices[0]
+    parser.add_argument(
+        "--format",
+        choices=tuple(choices),
+        default=chosen,
+        help=f"output format: {', '.join(choices)} (default {chosen})",
+    )
+
+
+def add_format_alias(parser: argparse.ArgumentParser, flag: str = "--json") -> None:
+    """A hidden, deprecated flag kept for old scripts: `--json` means `--format json`."""
+    value = flag.removeprefix("--")
+    parser.add_argument(
+        flag, dest="format", action="store_const", const=value, help=argparse.SUPPRESS
+    )
+
+
+def add_out(
+    parser: argparse.ArgumentParser, what: str, *, flag: str = "--out", required: bool = False
+) -> None:
+    """An output path option; '-' writes to standard output."""
+    parser.add_argument(
+        flag, type=Path, metavar="PATH", required=required, help=f"{what} ('-': standard output)"
+    )
+
+
+def is_stdout(path: Path | str | None) -> bool:
+    """Whether an output option asks for standard output ('-')."""
+    return path is not None and str(path) == STDOUT
+
+
+def write_output(path: Path | str, data: str | bytes, stdout: IO[str]) -> None:
+    """Write `data` to the file at `path`, or to `stdout` for '-'.
+
+    Raises:
+        OutputFileError: the file cannot be written (one line naming it and why).
+    """
+    if is_stdout(path):
+        stdout.write(data.decode("utf-8") if isinstance(data, bytes) else data)
+        return
+    try:
+        if isinstance(data, bytes):
+            Path(path).write_bytes(data)
+        else:
+            Path(path).write_text(data, encoding="utf-8")
+    except OSError as error:
+        raise OutputFileError(f"{path}: cannot write: {error.strerror}") from None
 
 
 def display_name(file: str) -> str:

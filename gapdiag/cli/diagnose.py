@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import IO, Any
 
 from gapdiag.cli import _batch
-from gapdiag.cli._io import ExitStatus, display_name, read_json, read_targets
+from gapdiag.cli._io import (
+    ExitStatus,
+    add_format,
+    add_format_alias,
+    add_out,
+    display_name,
+    read_json,
+    read_targets,
+    subcommand,
+)
 from gapdiag.engines.compiled import ENGINES, diagnose, trace
 from gapdiag.model.diagnosis import RuleTrace
 from gapdiag.model.metrics import parse_metrics
@@ -21,14 +30,28 @@ from gapdiag.notebook.explain import explain
 
 def register(commands: Any) -> None:
     """Add the `diagnose` subcommand."""
-    run = commands.add_parser(
-        "diagnose", help="diagnose one rep (JSON) or a population (.csv/.parquet/.json --out)"
+    run = subcommand(
+        commands,
+        "diagnose",
+        summary="diagnose one rep (JSON) or a population (.csv/.parquet/.json --out)",
+        description="Diagnose one rep: a verdict on each gap (skill, will, knowledge, system) "
+        "with its evidence, what is still unknown and what to do. A .csv or .parquet file, "
+        "or any file with --out, is a population: every row is diagnosed and the results "
+        "are written to --out, with bad rows in an errors file.",
+        examples=(
+            "gapdiag diagnose examples/will-rep.json",
+            "gapdiag diagnose examples/will-rep.json --format json",
+            "gapdiag diagnose - --format markdown < rep.json",
+            "gapdiag diagnose reps.csv --out results.parquet",
+            "gapdiag diagnose reps.csv --out - --format json | jq .",
+        ),
     )
     run.add_argument(
         "file", help="rep metrics as JSON ('-' for standard input), or a population file"
     )
-    run.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
-    run.add_argument("--markdown", action="store_true", help="print the explanation as Markdown")
+    add_format(run, ("text", "markdown", "json"))
+    add_format_alias(run, "--json")  # deprecated spellings of --format json / markdown
+    add_format_alias(run, "--markdown")
     run.add_argument("--rules", type=Path, help="rule pack folder or file (default: shipped)")
     run.add_argument("--targets", type=Path, help="JSON file of target overrides")
     run.add_argument("--engine", choices=ENGINES, default="compiled", help="rule engine")
@@ -41,8 +64,10 @@ def register(commands: Any) -> None:
         default=True,
         help="one rep: also show the smallest one-metric change that clears each firing rule",
     )
-    run.add_argument(
-        "--out", type=Path, help="population mode: write one row per rep (.csv/.parquet/.json)"
+    add_out(
+        run,
+        "population mode: write one row per rep (.csv/.parquet/.json; CSV, or JSON with "
+        "--format json, on standard output)",
     )
     run.add_argument(
         "--errors", type=Path, help="population mode: bad rows file (default: OUT.errors.csv)"
@@ -67,13 +92,13 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         counterfactuals=args.counterfactuals,
     )
     traces = trace(data, rules=args.rules, targets=targets) if args.trace else ()
-    if args.json:
+    if args.format == "json":
         document = result.to_dict()
         if args.trace:
             document["trace"] = [t.model_dump(mode="json") for t in traces]
         out.write(json.dumps(document, indent=2) + "\n")
         return ExitStatus.OK
-    out.write(explain(result, fmt="markdown" if args.markdown else "text"))
+    out.write(explain(result, fmt=args.format))
     if args.trace:
         out.write("\nEvery rule on this rep:\n" + "".join(_trace_line(t) for t in traces))
     return ExitStatus.OK

@@ -7,7 +7,17 @@ import datetime as dt
 from pathlib import Path
 from typing import IO, Any
 
-from gapdiag.cli._io import ExitStatus, InputFileError, display_name, read_json, read_targets
+from gapdiag.cli._io import (
+    ExitStatus,
+    add_format,
+    add_out,
+    display_name,
+    is_stdout,
+    read_json,
+    read_targets,
+    subcommand,
+    write_output,
+)
 from gapdiag.coaching.history import RepHistory, read_history_csv
 from gapdiag.coaching.ics import DEFAULT_TZ, to_ics
 from gapdiag.coaching.plan import plan
@@ -18,7 +28,20 @@ from gapdiag.model.metrics import parse_metrics
 
 def register(commands: Any) -> None:
     """Add the `plan` subcommand."""
-    run = commands.add_parser("plan", help="coaching plan for one rep from a JSON file")
+    run = subcommand(
+        commands,
+        "plan",
+        summary="coaching plan for one rep from a JSON file",
+        description="Build a rep's coaching plan for the quarter: the focus gap and its goal, "
+        "drills, a GROW 1:1 agenda with the rep's numbers, the weekly sessions on working "
+        "days, and, given weekly history, whether to continue, extend or escalate.",
+        examples=(
+            "gapdiag plan examples/will-rep.json --history examples/weeks.csv",
+            "gapdiag plan rep.json --start 2026-07-06 --country DE --tz Europe/Berlin "
+            "--ics plan.ics",
+            "gapdiag plan rep.json --format markdown --out plan.md",
+        ),
+    )
     run.add_argument("file", help="rep metrics as JSON, or '-' for standard input")
     run.add_argument("--history", type=Path, help="weekly history CSV (dotted metric columns)")
     run.add_argument(
@@ -27,7 +50,7 @@ def register(commands: Any) -> None:
         help="first day of coaching, YYYY-MM-DD (default: the Monday after the history's "
         "last week, else the next Monday from today)",
     )
-    run.add_argument("--ics", type=Path, help="also write the sessions to this .ics file")
+    add_out(run, "also write the sessions as iCalendar to this .ics file", flag="--ics")
     run.add_argument(
         "--tz",
         default=DEFAULT_TZ,
@@ -39,9 +62,8 @@ def register(commands: Any) -> None:
         "weekends only)",
     )
     run.add_argument("--subdivision", help="the country's state or region, e.g. BY for Bavaria")
-    run.add_argument(
-        "--format", choices=("text", "markdown", "json"), default="text", help="output format"
-    )
+    add_format(run, ("text", "markdown", "json"))
+    add_out(run, "write the plan to this file instead of standard output")
     run.add_argument("--scorecard", type=Path, help="JSON of rep vs manager ratings (1-5)")
     run.add_argument("--rules", type=Path, help="rule pack folder or file (default: shipped)")
     run.add_argument("--targets", type=Path, help="JSON file of target overrides")
@@ -71,16 +93,12 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         country=args.country,
         subdivision=args.subdivision,
     )
+    text = result.to_json() + "\n" if args.format == "json" else result.render(fmt=args.format)
+    if args.ics and is_stdout(args.ics) and (args.out is None or is_stdout(args.out)):
+        raise InvalidArgument("--ics -: standard output already holds the plan; give --out FILE")
     if args.ics:
-        data = to_ics(result.sessions, rep_id=result.rep_id, tz=args.tz)
-        try:
-            args.ics.write_bytes(data)
-        except OSError as error:
-            raise InputFileError(f"{args.ics}: cannot write: {error.strerror}") from None
-    if args.format == "json":
-        out.write(result.to_json() + "\n")
-    else:
-        out.write(result.render(fmt=args.format))
+        write_output(args.ics, to_ics(result.sessions, rep_id=result.rep_id, tz=args.tz), out)
+    write_output(args.out or "-", text, out)
     return ExitStatus.OK
 
 

@@ -9,7 +9,7 @@ from typing import IO, Any
 
 from gapdiag.checks.verify import Finding, check_pack
 from gapdiag.cli import rules_diff, rules_test
-from gapdiag.cli._io import ExitStatus, read_targets
+from gapdiag.cli._io import ExitStatus, add_format, add_format_alias, read_targets, subcommand
 from gapdiag.model.errors import InvalidArgument
 
 _LABEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -17,14 +17,34 @@ _LABEL = {"error": "error", "warning": "warning", "info": "note"}
 
 def register(commands: Any) -> None:
     """Add the `rules` subcommand and its own subcommands."""
-    rules = commands.add_parser("rules", help="check, test and compare rule packs (for CI)")
-    actions = rules.add_subparsers(dest="rules_command", required=True)
-    run = actions.add_parser("check", help="load a pack and verify its rules statically")
+    rules = subcommand(
+        commands,
+        "rules",
+        summary="check, test and compare rule packs (for CI)",
+        description="Tools for the people who own the rules: check a pack statically, run "
+        "its examples, and measure whose verdict a change to it moves.",
+        examples=(
+            "gapdiag rules check --strict",
+            "gapdiag rules test my-rules/ --coverage",
+            "gapdiag rules diff main-rules/ my-rules/ --population reps.csv",
+        ),
+    )
+    actions = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
+    run = subcommand(
+        actions,
+        "check",
+        summary="load a pack and verify its rules statically",
+        description="Load a rule pack and verify it without any rep: conditions that can "
+        "never fire, rules that contradict or shadow each other, thresholds off the "
+        "targets. Exit 1 on errors (and on warnings with --strict).",
+        examples=("gapdiag rules check", "gapdiag rules check my-rules/ --strict --format json"),
+    )
     run.add_argument(
         "pack", nargs="?", type=Path, help="pack folder or rule file (default: shipped)"
     )
     run.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
-    run.add_argument("--json", action="store_true", help="print the findings as JSON")
+    add_format(run, ("text", "json"))
+    add_format_alias(run, "--json")  # deprecated spelling of --format json
     run.add_argument("--targets", type=Path, help="JSON file of targets thresholds are read at")
     run.set_defaults(handler=handle_check)
     rules_test.register(actions)
@@ -42,7 +62,7 @@ def handle_check(args: argparse.Namespace, out: IO[str]) -> int:
     require_pack(args.pack)
     findings = check_pack(args.pack, targets=read_targets(args.targets))
     counts = {s: sum(f.severity == s for f in findings) for s in _LABEL}
-    if args.json:
+    if args.format == "json":
         document = {
             "pack": str(args.pack) if args.pack else None,
             "findings": [f.model_dump(mode="json") for f in findings],

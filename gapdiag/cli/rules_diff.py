@@ -10,7 +10,14 @@ from typing import IO, Any
 from gapdiag.checks.coverage import example_reps, population_reps
 from gapdiag.checks.diff_report import to_markdown, to_text
 from gapdiag.checks.pack_diff import diff_packs
-from gapdiag.cli._io import ExitStatus
+from gapdiag.cli._io import (
+    ExitStatus,
+    add_format,
+    add_format_alias,
+    add_out,
+    subcommand,
+    write_output,
+)
 from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
 from gapdiag.rulebook.pack import load_rules
 from gapdiag.sources.repfile import read_reps
@@ -18,7 +25,19 @@ from gapdiag.sources.repfile import read_reps
 
 def register(actions: Any) -> None:
     """Add `rules diff`."""
-    run = actions.add_parser("diff", help="diagnose reps under two packs and report what moved")
+    run = subcommand(
+        actions,
+        "diff",
+        summary="diagnose reps under two packs and report what moved",
+        description="Diagnose the same reps under the pack before and after a change and "
+        "report whose primary gap or verdict moved, for a pull request. Without "
+        "--population the reps are both packs' examples.",
+        examples=(
+            "gapdiag rules diff old-rules/ new-rules/",
+            "gapdiag rules diff old-rules/ new-rules/ --population reps.csv --fail-on-change",
+            "gapdiag rules diff old-rules/ new-rules/ --format json > diff.json",
+        ),
+    )
     run.add_argument("old", type=Path, help="the pack before the change")
     run.add_argument("new", type=Path, help="the pack after the change")
     run.add_argument(
@@ -29,8 +48,9 @@ def register(actions: Any) -> None:
     run.add_argument(
         "--threshold", type=_fraction, default=0.1, help="smallest confidence shift to list (0.1)"
     )
-    run.add_argument("--report", type=Path, help="write the Markdown report to this file")
-    run.add_argument("--json", action="store_true", help="print the diff as JSON")
+    add_out(run, "also write the Markdown report to this file", flag="--report")
+    add_format(run, ("text", "markdown", "json"))
+    add_format_alias(run, "--json")  # deprecated spelling of --format json
     run.add_argument("--fail-on-change", action="store_true", help="exit 1 when a verdict moved")
     run.set_defaults(handler=handle)
 
@@ -61,11 +81,12 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         ]
         cases, source = population_reps(population.reps, old, new), str(args.population)
     diff = diff_packs(old, new, cases, source=source, threshold=args.threshold)
+    report = to_markdown(diff, rejected=[str(p) for p in rejected])
     if args.report:
-        args.report.write_text(
-            to_markdown(diff, rejected=[str(p) for p in rejected]), encoding="utf-8"
-        )
-    if args.json:
+        write_output(args.report, report, out)
+    if args.format == "markdown":
+        out.write(report)
+    elif args.format == "json":
         document = {
             **diff.model_dump(mode="json"),
             "changed": diff.changed,

@@ -9,7 +9,7 @@ from typing import IO, Any
 
 from gapdiag.checks.coverage import Coverage, coverage, example_reps, population_reps
 from gapdiag.checks.examples import run_examples
-from gapdiag.cli._io import ExitStatus
+from gapdiag.cli._io import ExitStatus, add_format, add_format_alias, subcommand
 from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
 from gapdiag.rulebook.pack import load_rules
 from gapdiag.sources.repfile import read_reps
@@ -17,7 +17,18 @@ from gapdiag.sources.repfile import read_reps
 
 def register(actions: Any) -> None:
     """Add `rules test`."""
-    run = actions.add_parser("test", help="run every example in a pack")
+    run = subcommand(
+        actions,
+        "test",
+        summary="run every example in a pack",
+        description="Run every example in a rule pack and report the ones whose rule does "
+        "not fire (or fires) as the example says. Exit 1 when one fails. --coverage also "
+        "lists rules no example fires and tree leaves none reaches.",
+        examples=(
+            "gapdiag rules test",
+            "gapdiag rules test my-rules/ --coverage --population reps.csv",
+        ),
+    )
     run.add_argument(
         "pack", nargs="?", type=Path, help="pack folder or rule file (default: shipped)"
     )
@@ -27,7 +38,8 @@ def register(actions: Any) -> None:
     run.add_argument(
         "--population", type=Path, help="the same over the reps of a .csv, .json or .jsonl file"
     )
-    run.add_argument("--json", action="store_true", help="print the results as JSON")
+    add_format(run, ("text", "json"))
+    add_format_alias(run, "--json")  # deprecated spelling of --format json
     run.set_defaults(handler=handle)
 
 
@@ -49,7 +61,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         ]
         cases = population_reps(population.reps, book)
         reports.append(coverage(book, cases, source=str(args.population)))
-    if args.json:
+    if args.format == "json":
         document = {
             "passed": len(results) - len(failed),
             "failed": len(failed),

@@ -6,22 +6,34 @@ import argparse
 import json
 from typing import IO, Any
 
-from gapdiag.cli._io import ExitStatus
+from gapdiag.cli._io import ExitStatus, add_format, add_out, subcommand, write_output
 from gapdiag.rulebook.schema import SCHEMAS
 
 
 def register(commands: Any) -> None:
     """Add the `schema` subcommand."""
-    run = commands.add_parser("schema", help="print the JSON Schema of a gapdiag file type")
+    run = subcommand(
+        commands,
+        "schema",
+        summary="print the JSON Schema of a gapdiag file type",
+        description="Print the JSON Schema of a rep file, a rule file, a pack file or a "
+        "targets file, so an editor can validate and complete them as you type.",
+        examples=(
+            "gapdiag schema metrics --out metrics.schema.json",
+            "gapdiag schema rules",
+        ),
+    )
     run.add_argument(
         "name",
         choices=sorted(SCHEMAS),
         help="metrics (a rep), rules (*.rules.yaml), pack (pack.yaml) or targets",
     )
+    add_format(run, ("json",))
+    add_out(run, "write the schema to this file instead of standard output")
     run.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace, out: IO[str]) -> int:
     """Print the schema as JSON."""
-    out.write(json.dumps(SCHEMAS[args.name](), indent=2) + "\n")
+    write_output(args.out or "-", json.dumps(SCHEMAS[args.name](), indent=2) + "\n", out)
     return ExitStatus.OK

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import IO, Any
 
-from gapdiag.cli._io import ExitStatus, display_name, read_json, read_targets
+from gapdiag.cli._io import (
+    ExitStatus,
+    add_format,
+    add_out,
+    display_name,
+    read_json,
+    read_targets,
+    subcommand,
+    write_output,
+)
 from gapdiag.engines.compiled import diagnose, resolve_rules
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.metrics import parse_metrics
@@ -15,8 +25,21 @@ from gapdiag.notebook.render import FORMATS, render
 
 def register(commands: Any) -> None:
     """Add the `tree` subcommand."""
-    run = commands.add_parser("tree", help="draw the decision tree (text, Mermaid or DOT)")
-    run.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    run = subcommand(
+        commands,
+        "tree",
+        summary="draw the decision tree (text, Mermaid or DOT)",
+        description="Draw the rule pack's decision tree as indented text, a Mermaid "
+        "flowchart (also wrapped in Markdown), Graphviz DOT or JSON; with --highlight, "
+        "mark the path one rep takes through it.",
+        examples=(
+            "gapdiag tree",
+            "gapdiag tree --highlight examples/will-rep.json",
+            "gapdiag tree --format dot --out tree.dot && dot -Tsvg tree.dot > tree.svg",
+        ),
+    )
+    add_format(run, (*FORMATS, "markdown", "json"))
+    add_out(run, "write the drawing to this file instead of standard output")
     run.add_argument("--highlight", metavar="REP", help="mark this rep's path (JSON file or '-')")
     run.add_argument("--rules", type=Path, help="rule pack folder (default: shipped)")
     run.add_argument("--targets", type=Path, help="JSON file of target overrides")
@@ -32,5 +55,18 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     if args.highlight is not None:
         rep = parse_metrics(read_json(args.highlight), source=display_name(args.highlight))
         marked = diagnose(rep, rules=book, targets=read_targets(args.targets))
-    out.write(render(book.tree, args.format, marked))
+    if args.format == "json":
+        document = {"tree": book.tree.model_dump(mode="json")}
+        if marked is not None:
+            document["highlight"] = {
+                "rep_id": marked.rep_id,
+                "path": [step.model_dump(mode="json") for step in marked.tree_path],
+                "leaf": marked.tree_leaf.model_dump(mode="json") if marked.tree_leaf else None,
+            }
+        text = json.dumps(document, indent=2) + "\n"
+    elif args.format == "markdown":
+        text = f"```mermaid\n{render(book.tree, 'mermaid', marked).rstrip()}\n```\n"
+    else:
+        text = render(book.tree, args.format, marked)
+    write_output(args.out or "-", text, out)
     return ExitStatus.OK
