@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,14 +66,47 @@ CALLS_UNDER_TEAM = rule_dict(
 """A will rule that reads the team's average: under 70% of it fires."""
 
 
+JAVA_NEEDED = 17
+"""pyspark 4 runs on Java 17 or newer."""
+
+
+def java_problem() -> str | None:
+    """Why Spark cannot start here (no Java, or one older than 17), or None when it can."""
+    home = os.environ.get("JAVA_HOME")
+    java = str(Path(home) / "bin" / "java") if home else shutil.which("java")
+    if java is None:
+        return f"Spark tests need Java {JAVA_NEEDED}+: no java on PATH and JAVA_HOME is unset"
+    if not Path(java).is_file():
+        return f"Spark tests need Java {JAVA_NEEDED}+: JAVA_HOME has no {java}"
+    try:
+        shown = subprocess.run(
+            [java, "-version"], capture_output=True, text=True, timeout=30, check=False
+        ).stderr
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"Spark tests need Java {JAVA_NEEDED}+: {java} -version failed ({error})"
+    found = re.search(r'version "(\d+)(?:\.(\d+))?', shown)
+    major = int(found[1]) if found else 0
+    major = int(found[2]) if found and major == 1 and found[2] else major  # "1.8" is Java 8
+    if major < JAVA_NEEDED:
+        return f"Spark tests need Java {JAVA_NEEDED}+: {java} is {major or 'of unknown version'}"
+    return None
+
+
 @pytest.fixture(scope="session")
 def spark() -> Iterator[Any]:
     """One local Spark session (2 cores) for the whole run; its workers use this interpreter.
 
-    Skipped where pyspark is not installed, unless GAPDIAG_REQUIRE_SPARK=1 (CI sets it).
+    Skipped, with the reason, where pyspark is not installed or Java 17+ is missing, unless
+    GAPDIAG_REQUIRE_SPARK=1 (CI sets it): then a missing piece fails the run.
     """
-    if os.environ.get("GAPDIAG_REQUIRE_SPARK") != "1":
+    required = os.environ.get("GAPDIAG_REQUIRE_SPARK") == "1"
+    if not required:
         pytest.importorskip("pyspark")
+    problem = java_problem()
+    if problem is not None:
+        if required:
+            pytest.fail(f"{problem} (GAPDIAG_REQUIRE_SPARK=1 requires the Spark tests)")
+        pytest.skip(problem)
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
     from pyspark.sql import SparkSession

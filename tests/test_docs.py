@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -116,3 +117,88 @@ def test_docs_pages_link_only_inside_docs() -> None:
         if not (page.parent / target).resolve().is_relative_to(docs)
     ]
     assert outside == []
+
+
+def documented(page: str) -> set[str]:
+    """The objects a Markdown page renders with mkdocstrings (``::: dotted.name``)."""
+    return set(re.findall(r"^::: ([\w.]+)\s*$", page, re.M))
+
+
+def test_api_reference_lists_every_public_name() -> None:
+    """Every name in gapdiag.__all__ and gapdiag.spark.__all__ has an entry on the API page."""
+    import ast
+
+    import gapdiag
+
+    page = documented((DOCS / "reference" / "api.md").read_text(encoding="utf-8"))
+    missing = [f"gapdiag.{n}" for n in gapdiag.__all__ if f"gapdiag.{n}" not in page]
+    spark = ast.parse((ROOT / "gapdiag" / "spark" / "__init__.py").read_text(encoding="utf-8"))
+    names = next(
+        ast.literal_eval(node.value)
+        for node in spark.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+    )
+    missing += [f"gapdiag.spark.{n}" for n in names if f"gapdiag.spark.{n}" not in page]
+    assert missing == []
+
+
+def test_api_reference_entries_exist() -> None:
+    """Every entry on the API page names an object that exists (pyspark aside)."""
+    import importlib
+
+    for name in sorted(documented((DOCS / "reference" / "api.md").read_text(encoding="utf-8"))):
+        if name.startswith("gapdiag.spark."):
+            continue  # importing gapdiag.spark imports pyspark; the names are checked above
+        module, _, attribute = name.rpartition(".")
+        while True:
+            try:
+                holder: object = importlib.import_module(module)
+                break
+            except ModuleNotFoundError:
+                module, _, parent = module.rpartition(".")
+                attribute = f"{parent}.{attribute}"
+        for part in attribute.split("."):
+            holder = getattr(holder, part)
+        assert holder is not None, name
+
+
+def test_site_serves_mermaid_itself() -> None:
+    """mkdocs.yml loads Mermaid from the site (no CDN); the hook bundles exactly that file."""
+    config = (ROOT / "mkdocs.yml").read_text()
+    scripts = re.search(r"^extra_javascript:\n((?:  - .*\n)+)", config, re.M)
+    assert scripts is not None
+    assert scripts[1].split() == ["-", "assets/javascripts/mermaid.min.js"]
+    assert "font: false" in config  # no web-font requests either
+    hook = (DOCS / "_hooks" / "generate.py").read_text()
+    assert 'MERMAID_URL = "assets/javascripts/mermaid.min.js"' in hook
+
+
+def test_hook_names_the_command_when_mermaid_is_missing(tmp_path: Path) -> None:
+    """Without the npm install the build stops with one error naming the command."""
+    pytest.importorskip("mkdocs")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generate", DOCS / "_hooks" / "generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    from mkdocs.exceptions import PluginError
+
+    with pytest.raises(PluginError, match=r"npm install --prefix tests/tools"):
+        hook.mermaid_script(tmp_path)
+    (tmp_path / "mermaid.min.js").write_text("var mermaid;")
+    assert hook.mermaid_script(tmp_path) == tmp_path / "mermaid.min.js"
+
+
+def test_index_example_runs_as_shown(capsys: pytest.CaptureFixture[str]) -> None:
+    """The home page's ten-line example runs and prints what its comment says."""
+    page = (DOCS / "index.md").read_text(encoding="utf-8")
+    assert "```bash\npip install .\n```" in page
+    code = re.findall(r"```python\n(.*?)```", page, re.S)[0]
+    assert len(code.strip().splitlines()) <= 10
+    exec(compile(code, "index.md", "exec"), {})  # the page's own example, nothing else
+    out = capsys.readouterr().out
+    assert out.startswith("will 0.6\n")
+    assert "Diagnosis for rep-17" in out

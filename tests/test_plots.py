@@ -9,9 +9,10 @@ import matplotlib
 import pytest
 
 from gapdiag import InvalidArgument, InvalidMetrics, RepHistory, RepMetrics, diagnose
+from gapdiag.coaching.history import read_history_csv
 from gapdiag.notebook.plots import plot_leading_indicators, plot_team_heatmap
 
-from .conftest import example
+from .conftest import EXAMPLES, example
 
 matplotlib.use("Agg")
 
@@ -108,3 +109,41 @@ def test_empty_team_is_refused() -> None:
     """A heatmap of no diagnoses raises InvalidArgument."""
     with pytest.raises(InvalidArgument, match="at least one diagnosis"):
         plot_team_heatmap([])
+
+
+def lines(figure: Any) -> list[list[float]]:
+    """The y values of every panel's data line (NaN where a week has no value)."""
+    return [[float(y) for y in ax.get_lines()[0].get_ydata()] for ax in figure.axes]
+
+
+def test_a_dataframe_or_a_csv_path_plots_like_the_history() -> None:
+    """pd.read_csv(weeks.csv), the path itself and read_history_csv give the same lines."""
+    pd = pytest.importorskip("pandas")
+    path = EXAMPLES / "weeks.csv"
+    wanted = plot_leading_indicators(read_history_csv(path))
+    for given in (
+        pd.read_csv(path),
+        pd.read_csv(path, parse_dates=["period_start"]),
+        path,
+        str(path),
+    ):
+        figure = plot_leading_indicators(given)
+        assert repr(lines(figure)) == repr(lines(wanted))  # NaN gaps in the same places
+        labels = [t.get_text() for t in figure.axes[-1].get_xticklabels()]
+        assert labels[0] == "2026-07-06"
+
+
+def test_dataframe_cells_are_checked_like_csv_cells() -> None:
+    """A DataFrame cell that breaks the contract is reported with its row and column."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {"rep_id": ["r", "r"], "activity.calls_per_day": [12, "many"], "team": [None, "east"]}
+    )
+    with pytest.raises(InvalidMetrics, match=r"row 1: activity.calls_per_day"):
+        plot_leading_indicators(frame)
+    frame = pd.DataFrame({"rep_id": ["r"], "activity.calls_per_day": [pd.NA]}, dtype=object)
+    figure = plot_leading_indicators(frame, indicators=["activity.calls_per_day"])
+    assert repr(lines(figure)) == "[[nan]]"
+    frame = pd.DataFrame({"rep_id": ["r"], "pipeline.win_rate": [25.0]})
+    with pytest.raises(InvalidMetrics, match=r"row 0: pipeline.win_rate: 25"):
+        plot_leading_indicators(frame)

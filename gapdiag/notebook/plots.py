@@ -7,17 +7,26 @@ built without pyplot, so they work under any backend (Agg in tests and CI).
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from gapdiag.coaching.history import RepHistory
+from gapdiag.coaching.history import RepHistory, read_history_csv
 from gapdiag.model.diagnosis import Diagnosis
-from gapdiag.model.errors import BackendUnavailable, InvalidArgument
+from gapdiag.model.errors import BackendUnavailable, InvalidArgument, InvalidMetrics, Problem
 from gapdiag.model.gaps import GAPS
 from gapdiag.model.metrics import METRICS, RepMetrics, Targets, parse_metrics, parse_targets
+from gapdiag.model.rows import nest, read_cell
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.figure import Figure
+
+Weeks: TypeAlias = (
+    "RepHistory | Sequence[RepMetrics | Mapping[str, Any]] | pd.DataFrame | str | os.PathLike[str]"
+)
+"""Weekly metrics of one rep: a history, a list of weeks, a DataFrame or a CSV path."""
 
 LEADING_INDICATORS: Mapping[str, str] = {
     "activity.calls_per_day": "calls_per_day",
@@ -37,14 +46,16 @@ def _figure(**options: Any) -> Figure:
 
 
 def plot_leading_indicators(
-    weeks: RepHistory | Sequence[RepMetrics | Mapping[str, Any]],
+    weeks: Weeks,
     *,
     targets: Targets | Mapping[str, Any] | None = None,
     indicators: Sequence[str] = tuple(LEADING_INDICATORS),
 ) -> Figure:
     """One rep's leading indicators week by week, each against its target (dashed line).
 
-    `weeks` is a RepHistory or a plain sequence of weekly metrics, oldest first.
+    `weeks` is a RepHistory, a sequence of weekly metrics (RepMetrics or nested
+    mappings), a DataFrame with dotted metric columns (``pd.read_csv("examples/weeks.csv")``;
+    empty cells are unknown), or the path of such a CSV file; oldest week first.
 
     Weeks are labelled by ``period_start`` when every week has one, else numbered. A
     missing value is a gap in the line, never a zero.
@@ -53,8 +64,7 @@ def plot_leading_indicators(
         InvalidArgument: no weeks, weeks of different reps, or an unknown indicator.
         InvalidMetrics: a week's metrics break the input contract.
     """
-    given = weeks.weeks if isinstance(weeks, RepHistory) else weeks
-    reps = [parse_metrics(w, source=f"weeks[{i}]") for i, w in enumerate(given)]
+    reps = weeks_of(weeks)
     if not reps:
         raise InvalidArgument("weeks: expected at least one week of metrics, got none")
     ids = sorted({r.rep_id for r in reps})
@@ -81,6 +91,52 @@ def plot_leading_indicators(
     axes[-1].tick_params(axis="x", labelrotation=30)
     figure.suptitle(f"Leading indicators: {ids[0]}")
     return figure
+
+
+def weeks_of(weeks: Weeks) -> list[RepMetrics]:
+    """The weekly metrics in any form `plot_leading_indicators` accepts, validated.
+
+    Raises:
+        InvalidMetrics: a week (or a DataFrame cell) breaks the input contract.
+    """
+    if isinstance(weeks, RepHistory):
+        return list(weeks.weeks)
+    if isinstance(weeks, str | os.PathLike):
+        return list(read_history_csv(os.fspath(weeks)).weeks)
+    if hasattr(weeks, "columns") and hasattr(weeks, "to_dict"):  # a pandas DataFrame
+        rows = [_row(record, i) for i, record in enumerate(weeks.to_dict("records"))]
+        return [parse_metrics(row, source=f"row {i}") for i, row in enumerate(rows)]
+    return [parse_metrics(w, source=f"weeks[{i}]") for i, w in enumerate(weeks)]
+
+
+def _row(record: Mapping[str, Any], index: int) -> dict[str, Any]:
+    """One DataFrame row as nested metrics: missing cells dropped, text cells read by kind."""
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for column, cell in record.items():
+        if _missing(cell):
+            continue
+        value = cell.item() if hasattr(cell, "item") else cell  # numpy scalar -> Python
+        if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+            value = value.date()  # a parsed date column (pandas Timestamp) names the week
+        try:
+            values[str(column)] = read_cell(str(column), value) if isinstance(value, str) else value
+        except ValueError as error:
+            problems.append(
+                Problem(f"row {index}: {column}", str(error).removeprefix(f"{column}: "))
+            )
+    if problems:
+        raise InvalidMetrics(problems)
+    return nest(values)
+
+
+def _missing(cell: Any) -> bool:
+    if cell is None:
+        return True
+    try:
+        return bool(cell != cell)  # NaN is the one value unequal to itself
+    except TypeError:  # pandas.NA is neither equal nor unequal: it is missing
+        return True
 
 
 def _value(rep: RepMetrics, path: str) -> float | None:
