@@ -104,6 +104,7 @@ def test_top_level_help_lists_every_command() -> None:
         (["tree", "--format", "dot"], "digraph"),
         (["tree", "--format", "markdown"], "```mermaid\nflowchart"),
         (["tree", "--format", "json", "--highlight", REP], '"highlight"'),
+        (["tree", "--format", "json"], '"root"'),
         (["rules", "check", "--format", "text"], "error(s)"),
         (["rules", "check", "--format", "json"], '"findings"'),
         (["rules", "test", "--format", "text"], "passed"),

@@ -136,7 +136,7 @@ def test_installed_command_runs_the_plan(tmp_path: Path) -> None:
     [
         (["--start", "9999-12-27"], "gapdiag: start: 9999-12-27 leaves no room for 13 weeks"),
         (["--start", "2026-07-06", "--country", "XX"], "gapdiag: country: 'XX' is not known"),
-        (["--start", "2026-07-06", "--ics", "x.ics", "--tz", "Mars/Olympus"], "gapdiag: tz:"),
+        (["--start", "2026-07-06", "--tz", "Mars/Olympus"], "gapdiag: tz: 'Mars/Olympus'"),
     ],
 )
 def test_calendar_options_fail_with_one_line(options: list[str], message: str) -> None:
@@ -157,3 +157,13 @@ def test_country_and_time_zone_reach_the_calendar(tmp_path: Path) -> None:
     calendar = icalendar.Calendar.from_ical(ics.read_bytes())
     assert [str(z["TZID"]) for z in calendar.walk("VTIMEZONE")] == ["Europe/Riga"]
     assert any("EXDATE" in event for event in calendar.walk("VEVENT"))
+
+
+def test_default_start_past_the_calendar_is_a_clear_error() -> None:
+    """A history whose last week is the calendar's last: one InvalidArgument, not OverflowError."""
+    from gapdiag import InvalidArgument
+    from gapdiag.coaching.history import history_from_rows
+
+    history = history_from_rows([{"rep_id": "r", "period_start": "9999-12-27"}])
+    with pytest.raises(InvalidArgument, match="start: the calendar ends before the next week"):
+        default_start(history, dt.date(2026, 7, 6))

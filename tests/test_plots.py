@@ -147,3 +147,15 @@ def test_dataframe_cells_are_checked_like_csv_cells() -> None:
     frame = pd.DataFrame({"rep_id": ["r"], "pipeline.win_rate": [25.0]})
     with pytest.raises(InvalidMetrics, match=r"row 0: pipeline.win_rate: 25"):
         plot_leading_indicators(frame)
+
+
+def test_pandas_missing_markers_are_missing() -> None:
+    """None, NaN and pandas.NA (older pandas hands it out in records) are unknown cells."""
+    pd = pytest.importorskip("pandas")
+    from gapdiag.notebook.plots import _missing
+
+    assert _missing(None)
+    assert _missing(float("nan"))
+    assert _missing(pd.NA)
+    assert not _missing(0.0)
+    assert not _missing("")

@@ -19,7 +19,7 @@ from gapdiag.cli._io import (
     write_output,
 )
 from gapdiag.coaching.history import RepHistory, read_history_csv
-from gapdiag.coaching.ics import DEFAULT_TZ, to_ics
+from gapdiag.coaching.ics import DEFAULT_TZ, time_zone, to_ics
 from gapdiag.coaching.plan import plan
 from gapdiag.coaching.scorecard import Scorecard
 from gapdiag.model.errors import InvalidArgument, InvalidMetrics
@@ -80,6 +80,7 @@ def _date(text: str) -> dt.date:
 
 def handle(args: argparse.Namespace, out: IO[str]) -> int:
     """Build the plan for the rep in `args.file` and print it."""
+    time_zone(args.tz)  # a wrong zone is refused even without --ics, never ignored
     rep = parse_metrics(read_json(args.file), source=display_name(args.file))
     history = read_history_csv(args.history) if args.history else None
     result = plan(
