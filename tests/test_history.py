@@ -7,10 +7,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from gapdiag import InvalidMetrics
-from gapdiag.coaching.history import RepHistory, history_from_rows, read_history_csv, trend
+from gapdiag import InvalidMetrics, RepMetrics
+from gapdiag.coaching.history import (
+    RepHistory,
+    history_from_rows,
+    latest_metrics,
+    read_history_csv,
+    trend,
+)
+from gapdiag.model.metrics import METRICS
+from gapdiag.model.rows import flatten
 from gapdiag.rulebook.interventions import Indicator
+
+from .strategies import rep_dicts
 
 MONDAY = dt.date(2026, 7, 6)
 RATE = Indicator(
@@ -159,3 +171,23 @@ def test_unreadable_csv_is_reported(tmp_path: Path) -> None:
     """A missing history file is an InvalidMetrics naming it."""
     with pytest.raises(InvalidMetrics, match=r"nope\.csv: .*cannot read"):
         read_history_csv(tmp_path / "nope.csv")
+
+
+@given(base=rep_dicts(), weeks=st.lists(rep_dicts(), min_size=1, max_size=4))
+def test_latest_metrics_takes_each_metrics_last_recorded_value(
+    base: dict[str, Any], weeks: list[dict[str, Any]]
+) -> None:
+    """Every metric is its latest recorded weekly value, else the base's; identity is the base's."""
+    rep = RepMetrics.model_validate({**base, "rep_id": "r"})
+    rows = [
+        {**w, "rep_id": "r", "period_start": dt.date(2026, 7, 6) + dt.timedelta(weeks=i)}
+        for i, w in enumerate(weeks)
+    ]
+    history = history_from_rows(rows)
+    merged = flatten(latest_metrics(history, rep).model_dump())
+    recorded = [flatten(w.model_dump()) for w in history.weeks]
+    before = flatten(rep.model_dump())
+    for name in METRICS:
+        known = [week[name] for week in recorded if week.get(name) is not None]
+        assert merged.get(name) == (known[-1] if known else before.get(name)), name
+    assert (merged["rep_id"], merged["period_start"]) == ("r", rep.period_start)

@@ -18,7 +18,7 @@ from typing import Any, Literal, Self
 from pydantic import Field, PrivateAttr, model_validator
 
 from gapdiag.model.errors import InvalidMetrics, Problem
-from gapdiag.model.metrics import RepMetrics, Targets, _Strict, parse_targets
+from gapdiag.model.metrics import METRICS, RepMetrics, Targets, _Strict, parse_targets
 from gapdiag.model.rows import rep_from_text
 from gapdiag.rulebook.compiler import Facts
 from gapdiag.rulebook.facts import build_facts
@@ -94,6 +94,8 @@ def latest_metrics(history: RepHistory, base: RepMetrics) -> RepMetrics:
         for group, values in week.model_dump(exclude_none=True).items():
             if isinstance(values, dict):
                 merged[group] = {**merged.get(group, {}), **values}
+            elif group in METRICS:  # a top-level metric (tenure); identity fields stay
+                merged[group] = values
     return RepMetrics.model_validate(merged)
 
 
