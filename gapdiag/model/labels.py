@@ -43,6 +43,9 @@ class MetricLabel(BaseModel):
     changeable: bool = Field(
         default=True, description="False for values nobody changes directly (tenure, derived)."
     )
+    better: Literal["higher", "lower"] | None = Field(
+        default=None, description="Which way is an improvement; None where neither is."
+    )
     known: bool = Field(default=True, description="False for a humanized fallback label.")
 
 
@@ -62,8 +65,9 @@ class _Unit:
             return _trim(value * 100, places)
         if self.style == "money":
             return _trim(abs(value), places)
-        if self.style == "times":
-            return f"{value:,.{max(places, 1)}f}"
+        if self.style == "times":  # always one decimal at least: 3.0x, 1.05x
+            text = _trim(value, places)
+            return text if "." in text else f"{text}.0"
         return _trim(value, places)
 
     def with_unit(self, number: str, value: float) -> str:
@@ -107,7 +111,7 @@ _U: dict[str, _Unit] = {
         _noun("months", "month"),
         _Unit("$", "money", 0),
         _Unit("%", "percent", 1),
-        _Unit(TIMES, "times", 1),
+        _Unit(TIMES, "times", 2),
         _Unit(OF_5, "scale", 1, top=5),
         _Unit(OF_10, "scale", 1, top=10),
         _Unit("yes/no", "flag", 0),
@@ -200,12 +204,35 @@ _TARGETS: dict[str, tuple[str, str]] = {
 
 _STATS = {"mean": "team average", "median": "team median"}
 
+_LOWER_IS_BETTER = frozenset(
+    {
+        "pipeline.quota",
+        "pipeline.avg_deal_age_days",
+        "pipeline.sales_cycle_days",
+        "calls.longest_monologue_seconds",
+        "ownership.deflections_per_one_on_one",
+    }
+)
+_NEITHER = frozenset({"tenure_months", "calls.talk_ratio"})
+"""Talk share is healthy inside a band, so neither way is better everywhere."""
+
+
+def _better(path: str) -> Literal["higher", "lower"] | None:
+    if path in _NEITHER:
+        return None
+    return "lower" if path in _LOWER_IS_BETTER else "higher"
+
 
 def _build() -> dict[str, MetricLabel]:
     out: dict[str, MetricLabel] = {}
     for path, (label, unit, owner) in _METRICS.items():
         out[path] = MetricLabel(
-            path=path, label=label, unit=unit, owner=owner, changeable=path != "tenure_months"
+            path=path,
+            label=label,
+            unit=unit,
+            owner=owner,
+            changeable=path != "tenure_months",
+            better=_better(path),
         )
     for path, (label, unit, owner) in _DERIVED.items():
         out[path] = MetricLabel(path=path, label=label, unit=unit, owner=owner, changeable=False)
