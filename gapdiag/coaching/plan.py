@@ -26,14 +26,25 @@ from gapdiag.coaching.playbook import (
     Watch,
     choose_focus,
     drills_for,
+    restate,
     watch_list,
 )
 from gapdiag.coaching.playbook import manager_check as check_manager
 from gapdiag.coaching.scorecard import Opening, Scorecard
 from gapdiag.engines.compiled import RulesArg, diagnose, resolve_rules
+from gapdiag.model.derived import derive
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import InvalidArgument
-from gapdiag.model.metrics import RepMetrics, Targets, _Strict, parse_metrics, parse_targets
+from gapdiag.model.metrics import (
+    DEFAULT_TARGETS,
+    METRICS,
+    RepMetrics,
+    Targets,
+    _Strict,
+    parse_metrics,
+    parse_targets,
+)
+from gapdiag.rulebook.compiler import Facts
 from gapdiag.rulebook.facts import build_facts
 from gapdiag.rulebook.interventions import Drill, Interventions, Phase, load_interventions
 
@@ -56,6 +67,10 @@ class CoachingPlan(_Strict):
     escalation: Escalation | None = None
     manager: ManagerCheck
     openings: tuple[Opening, ...] = Field(default=(), description="Scorecard disagreements.")
+    targets: Targets = Field(default=DEFAULT_TARGETS, description="The targets planned against.")
+    tenure_months: float | None = Field(
+        default=None, description="The rep's tenure, for the ramp-adjusted plan."
+    )
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """This plan as a JSON document."""
@@ -66,6 +81,24 @@ class CoachingPlan(_Strict):
         from gapdiag.coaching.plan_text import render
 
         return render(self, fmt=fmt)
+
+    def to_text(self) -> str:
+        """The plan as plain text (what `gapdiag plan` prints)."""
+        return self.render(fmt="text")
+
+    def to_markdown(self) -> str:
+        """The plan as Markdown."""
+        return self.render(fmt="markdown")
+
+    def _repr_markdown_(self) -> str:
+        """Markdown display in notebooks."""
+        return self.to_markdown()
+
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: focus, goal, indicators and the week's sessions."""
+        from gapdiag.coaching.plan_text import to_html
+
+        return to_html(self)
 
 
 def plan(
@@ -104,8 +137,10 @@ def plan(
     book = resolve_rules(rules)
     library = _library(interventions, rules)
     diagnosis = diagnose(rep, rules=book, targets=chosen)
-    facts = build_facts(rep, chosen)
+    facts = latest_facts(rep, history, chosen)
     focus = choose_focus(diagnosis, facts, library, chosen, start=start, goal_week=goal_week)
+    if focus is not None and focus.goal is not None and history is not None:
+        focus = focus.model_copy(update={"goal": restate(focus.goal, facts, chosen)})
     drills = drills_for(focus.gap, diagnosis, book, library) if focus else ()
     sessions = schedule(library, focus, start, drills=drills, weeks=weeks) if focus else ()
     follow_up = next((s.date for s in sessions if s.kind == "check-in"), None)
@@ -132,7 +167,27 @@ def plan(
         else None,
         manager=check_manager(facts, chosen),
         openings=scorecard.openings() if scorecard is not None else (),
+        targets=chosen,
+        tenure_months=rep.tenure_months,
     )
+
+
+def latest_facts(rep: RepMetrics, history: RepHistory | None, targets: Targets) -> Facts:
+    """The rep's facts as they stand now: each metric's latest week in the history, where
+    it has one, over the rep file; derived values recomputed from those.
+
+    So the goal's "now", the indicators to watch and the 1:1 numbers all agree with the
+    latest week the trends end on.
+    """
+    facts = build_facts(rep, targets)
+    if history is None:
+        return facts
+    for path, kind in METRICS.items():
+        points = history.values(path, targets)
+        if points and not kind.is_bool:
+            facts[path] = points[-1][1]
+    facts.update(derive(facts, targets))
+    return facts
 
 
 def _library(given: Interventions | str | Path | None, rules: RulesArg) -> Interventions:

@@ -248,8 +248,16 @@ class Diagnosis(_Result):
         """A plain-language explanation a manager can read in a 1:1."""
         return _RENDERERS["explain"](self, fmt=fmt)
 
+    def to_text(self) -> str:
+        """The explanation as plain text (what `gapdiag diagnose` prints)."""
+        return self.explain(fmt="text")
+
+    def to_markdown(self) -> str:
+        """The explanation as Markdown."""
+        return self.explain(fmt="markdown")
+
     def _repr_html_(self) -> str:
-        """Rich display in notebooks: confidence bars, evidence table, tree path."""
+        """Rich display in notebooks: actions, key numbers, confidence bars, evidence."""
         return _RENDERERS["html"](self)
 
     def _repr_markdown_(self) -> str:

@@ -367,6 +367,17 @@ def show_comparison(path: str, value: Value, op: str, threshold: Value) -> str:
     return f"{left} {symbol} {right}"
 
 
+def show_step(path: str, step: float) -> str:
+    """A signed change per period: '+8.2 points' for a share, '+0.4' for a rate, '+$500'."""
+    unit = _unit(path)
+    sign = "-" if step < 0 else "+"
+    if unit.style == "percent":
+        return f"{sign}{_trim(abs(step) * 100, 1)} points"
+    if unit.style == "scale" or (unit.style == "noun" and " a " in unit.name):
+        return f"{sign}{_trim(abs(step), 1)}"  # '+0.4 a week', not '+0.4 meetings a week a week'
+    return f"{sign}{show(path, abs(step))}"
+
+
 def percent(value: float) -> str:
     """A share as a percentage that never rounds to 0% or 100% unless it is exactly that."""
     return show("derived.attainment", value)

@@ -11,7 +11,17 @@ import datetime as dt
 import re
 
 from gapdiag.model.diagnosis import Check, Counterfactual, CounterfactualChange
-from gapdiag.model.labels import LABELS, label_of, percent, show, show_change, show_comparison
+from gapdiag.model.labels import (
+    LABELS,
+    Value,
+    label_of,
+    percent,
+    sentence,
+    show,
+    show_all,
+    show_change,
+    show_comparison,
+)
 
 _PATH = re.compile(r"\b(?:team\.(?:mean|median)\.)?[a-z_]+\.[a-z_]+\b|\btenure_months\b")
 _SELF_DESCRIBING = frozenset(
@@ -57,6 +67,25 @@ def check_text(check: Check) -> str:
     if label_of(path).unit in _SELF_DESCRIBING:
         return numbers
     return f"{name} {numbers}"
+
+
+def movement(path: str, old: Value, new: Value) -> str:
+    """A change of one metric in words: '14 → 40 calls a day', 'win rate 18% → 25%'."""
+    moved = show_change(path, old, new)
+    return moved if label_of(path).unit in _SELF_DESCRIBING else f"{label_of(path).label} {moved}"
+
+
+def reading(path: str, *values: Value) -> tuple[str, ...]:
+    """Values to print after the metric's label: bare counts for units that repeat the label
+    ('Calls a day: 14'), the unit otherwise ('Win rate: 18%'); one shared precision."""
+    if label_of(path).unit not in _SELF_DESCRIBING:
+        return show_all(path, values)
+    return tuple(text.split(" ", 1)[0] for text in show_all(path, values))
+
+
+def labelled(path: str, value: Value) -> str:
+    """'Calls a day: 14', 'Win rate: 18%'."""
+    return f"{sentence(label_of(path).label)}: {reading(path, value)[0]}"
 
 
 def change_text(change: CounterfactualChange) -> str:

@@ -173,7 +173,10 @@ def _tree(d: Diagnosis) -> str:
         wanted = needs(d.tree_stop.needs) or "a value that is undefined here"
         end = f"Stopped at <b>{escape(d.tree_stop.node)}</b> for lack of data: "
         end += f"collect {escape(wanted)}"
-    return f"{_h4('Decision tree')}<ol style='margin:2px 0'>{steps}</ol><p style='margin:2px 0'>{end}</p>"
+    return (
+        f"{_h4('Decision tree')}<ol style='margin:2px 0'>{steps}</ol>"
+        f"<p style='margin:2px 0'>{end}</p>"
+    )
 
 
 def _step(step: TreeStep) -> str:
