@@ -103,6 +103,8 @@ def test_changes_and_comparisons_name_the_unit_once() -> None:
     assert show_comparison("activity.calls_per_day", 14, "<", 20) == "14 < 20 calls a day"
     assert show_comparison("calls.rubric_score", 2, "<=", 3) == "2 ≤ 3 of 5"
     assert show_comparison("derived.calls_vs_plan", 0.2466, "<", 0.25) == "24.7% < 25%"
+    assert show_comparison("activity.calls_per_day", 14, "<", 0.25) == "14 < 0.25 calls a day"
+    assert show_comparison("derived.coverage", 2.5, "<", 2.75) == "2.5× < 2.75×"
     assert show_number("activity.calls_per_day", 14) == "14"
     assert show_number("pipeline.quota", 14) == "$14"
 

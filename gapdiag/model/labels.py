@@ -297,10 +297,12 @@ def show_all(path: str, values: Iterable[Value]) -> tuple[str, ...]:
     return _show_many(path, list(values), nouns=True)
 
 
-def _show_many(path: str, values: list[Value], *, nouns: bool) -> tuple[str, ...]:
+def _show_many(
+    path: str, values: list[Value], *, nouns: bool, exact: Value = None
+) -> tuple[str, ...]:
     unit = _unit(path)
     numbers = [float(v) for v in values if isinstance(v, float | int) and _plain(v) is None]
-    places = _places(unit, numbers)
+    places = _places(unit, numbers, exact)
     out: list[str] = []
     for value in values:
         plain = _plain(value)
@@ -318,13 +320,21 @@ def _bare(unit: _Unit, number: str, value: float) -> str:
     return number if unit.style == "noun" else unit.with_unit(number, value)
 
 
-def _places(unit: _Unit, numbers: list[float]) -> int:
+def _places(unit: _Unit, numbers: list[float], exact: Value = None) -> int:
     """The fewest decimals (from the unit's usual) at which distinct numbers stay distinct.
 
-    A share short of 100% (or above 0%) never reads as exactly 100% (or 0%) either.
+    A share short of 100% (or above 0%) never reads as exactly 100% (or 0%) either, and
+    an `exact` value (a rule's threshold) is shown as written, up to two more decimals.
     """
     distinct = set(numbers)
-    for places in range(unit.places, unit.places + MAX_EXTRA_PLACES + 1):
+    start = unit.places
+    if isinstance(exact, float | int) and not isinstance(exact, bool) and math.isfinite(exact):
+        scaled = exact * 100 if unit.style == "percent" else exact
+        while start < unit.places + 2 and abs(round(scaled, start) - scaled) > 1e-9 * max(
+            1.0, abs(scaled)
+        ):
+            start += 1
+    for places in range(start, unit.places + MAX_EXTRA_PLACES + 1):
         shown = {unit.number(n, places) for n in distinct}
         if len(shown) == len(distinct) and not _rounds_to_edge(unit, numbers, places):
             return places
@@ -358,10 +368,10 @@ _OPS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "=", "!=": "≠"}
 def show_comparison(path: str, value: Value, op: str, threshold: Value) -> str:
     """A comparison with the unit once: '14 < 20 calls a day', '24.66% < 25%'."""
     unit = _unit(path)
-    left, right = _show_many(path, [value, threshold], nouns=False)
+    left, right = _show_many(path, [value, threshold], nouns=False, exact=threshold)
     symbol = _OPS.get(op, op)
     if unit.style == "noun" and unit.name and _plain(threshold) is None:
-        right = show_all(path, [value, threshold])[1]
+        right = _show_many(path, [value, threshold], nouns=True, exact=threshold)[1]
     elif unit.style == "scale" and _plain(value) is None:
         left = left.removesuffix(f" of {unit.top}")
     return f"{left} {symbol} {right}"
