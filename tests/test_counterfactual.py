@@ -121,12 +121,12 @@ def test_only_confirmed_or_suspected_gaps_get_counterfactuals() -> None:
 
 
 def test_several_changes_together_when_no_single_one_moves_the_verdict() -> None:
-    """Two rules confirm the gap; neither change alone drops it, both together do, trimmed."""
+    """Three rules confirm the gap; no one change drops it, two together do."""
     book = Rulebook.from_rules(
         [
-            rule("few-calls", "activity.calls_per_day < 20", certainty=0.6),
-            rule("few-emails", "activity.emails_per_day < 30", certainty=0.6),
-            rule("few-meetings", "activity.meetings_per_week < 1", certainty=0.1),
+            rule("few-calls", "activity.calls_per_day < 20", certainty=0.5),
+            rule("few-emails", "activity.emails_per_day < 30", certainty=0.5),
+            rule("few-meetings", "activity.meetings_per_week < 1", certainty=0.5),
         ]
     )
     rep = {"rep_id": "r", "activity": {"calls_per_day": 10, "emails_per_day": 10}}
