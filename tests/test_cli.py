@@ -199,7 +199,7 @@ def test_population_json_list_to_json(tmp_path: Path) -> None:
 
 
 def test_counterfactuals_are_shown_unless_turned_off() -> None:
-    """On by default: changes the rep can make that move the verdict; --no-counterfactuals drops it."""
+    """On by default: changes the rep can make that move the verdict; --no-counterfactuals off."""
     _, out, _ = run("diagnose", str(EXAMPLES / "will-rep.json"))
     assert "What would clear it: changes the rep can make" in out
     assert "forecast accuracy 55% → 80%" in out

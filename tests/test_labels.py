@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from gapdiag.model.derived import DERIVED
 from gapdiag.model.labels import (
     LABELS,
+    TIMES,
     label_of,
     percent,
     sentence,
@@ -104,7 +105,7 @@ def test_changes_and_comparisons_name_the_unit_once() -> None:
     assert show_comparison("calls.rubric_score", 2, "<=", 3) == "2 ≤ 3 of 5"
     assert show_comparison("derived.calls_vs_plan", 0.2466, "<", 0.25) == "24.7% < 25%"
     assert show_comparison("activity.calls_per_day", 14, "<", 0.25) == "14 < 0.25 calls a day"
-    assert show_comparison("derived.coverage", 2.5, "<", 2.75) == "2.5× < 2.75×"
+    assert show_comparison("derived.coverage", 2.5, "<", 2.75) == f"2.5{TIMES} < 2.75{TIMES}"
     assert show_number("activity.calls_per_day", 14) == "14"
     assert show_number("pipeline.quota", 14) == "$14"
 

@@ -20,6 +20,7 @@ from gapdiag.model.derived import (
     required_coverage,
     versus_plan,
 )
+from gapdiag.model.labels import TIMES
 
 from .conftest import example
 from .strategies import rep_dicts
@@ -66,7 +67,7 @@ def test_rep_sheet_gives_inputs_but_never_the_answers() -> None:
     asks = " ".join(q.ask for q in result.agenda.questions)
     assert "$180,000" in asks
     assert "25%" in asks
-    for answer in ("$90,000", "$45,000", "2.0×", "4.0×", "$360,000"):
+    for answer in ("$90,000", "$45,000", f"2.0{TIMES}", f"4.0{TIMES}", "$360,000"):
         assert answer not in asks
         assert any(answer in q.expect for q in result.agenda.questions)
 
@@ -97,7 +98,11 @@ def test_will_focus_gets_deflection_redirects_and_a_commitment_follow_up() -> No
         ("will-rep", "will", "14 → 40 calls a day by Fri 28 Aug (week 8)"),
         ("skill-rep", "skill", "open questions 30% → 50% by Fri 28 Aug"),
         ("knowledge-rep", "knowledge", "objection handling 2 → 3 of 5 by Fri 28 Aug"),
-        ("system-rep", "system", "lead volume against the team 0.5× → 1.0× by Fri 28 Aug"),
+        (
+            "system-rep",
+            "system",
+            f"lead volume against the team 0.5{TIMES} → 1.0{TIMES} by Fri 28 Aug",
+        ),
     ],
 )
 def test_focus_and_numeric_goal(name: str, gap: str, goal: str) -> None:

@@ -36,7 +36,7 @@ NOUNS = sorted(
     }
 )
 DOUBLED = [
-    re.compile(r"[%×]\s*[%×]"),
+    re.compile(rf"[%{labels.TIMES}]\s*[%{labels.TIMES}]"),
     re.compile(r"\$\s*\$"),
     re.compile(r"(?<![\d.,])1 (hours|calls|emails|meetings|days|minutes|seconds|months|weeks)\b"),
     *(re.compile(rf"\b{re.escape(u)}\s+{re.escape(u)}\b") for u in NOUNS),
@@ -117,7 +117,7 @@ def test_the_checker_catches_what_it_should() -> None:
     """The test's own detector finds paths, None, nan and doubled units (it can fail)."""
     assert problems("derived.calls_vs_plan from 35%") == ["derived.calls_vs_plan"]
     assert problems("was None, then nan") == ["None", "nan"]
-    assert problems("14 calls a day calls a day; 3.0××; 1 hours") != []
+    assert problems(f"14 calls a day calls a day; 3.0{labels.TIMES}%; 1 hours") != []
 
 
 def test_goal_reads_in_calls_a_day_on_a_working_day() -> None:
