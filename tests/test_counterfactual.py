@@ -7,7 +7,16 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 
-from gapdiag import Counterfactual, Diagnosis, RepMetrics, Rulebook, diagnose, load_rules, what_if
+from gapdiag import (
+    Counterfactual,
+    CounterfactualChange,
+    Diagnosis,
+    RepMetrics,
+    Rulebook,
+    diagnose,
+    load_rules,
+    what_if,
+)
 from gapdiag.engines import counterfactual as cf
 from gapdiag.model.labels import label_of
 
@@ -273,3 +282,21 @@ def test_thousands_of_firing_rules_cost_a_bounded_number_of_rediagnoses(
     assert meter.rediagnoses <= len(gaps) * cf.MAX_REDIAGNOSES
     assert meter.probes <= len(gaps) * cf.MAX_RULES * 2 * PROBES_PER_METRIC
     assert result.counterfactuals == ()  # 500 rules a gap: no bounded change moves them
+
+
+def test_a_set_of_changes_moves_each_metric_one_way_only() -> None:
+    """Changes join a set unless they move a held metric back, less far, or flip a flag twice."""
+
+    def change(metric: str, observed: float | bool, value: float | bool) -> Any:
+        return CounterfactualChange(
+            metric=metric, observed=observed, value=value, boundary=value, strict=False
+        )
+
+    held = {"activity.calls_per_day": change("activity.calls_per_day", 10.0, 20.0)}
+    assert cf._fits(held, change("activity.emails_per_day", 10.0, 30.0))
+    assert cf._fits(held, change("activity.calls_per_day", 10.0, 25.0))
+    assert not cf._fits(held, change("activity.calls_per_day", 10.0, 15.0))
+    down = {"pipeline.avg_deal_age_days": change("pipeline.avg_deal_age_days", 90.0, 60.0)}
+    assert cf._fits(down, change("pipeline.avg_deal_age_days", 90.0, 45.0))
+    flag = {"knowledge.certified": change("knowledge.certified", False, True)}
+    assert not cf._fits(flag, change("knowledge.certified", False, True))

@@ -21,6 +21,7 @@ from gapdiag.model.labels import (
     show_change,
     show_comparison,
     show_number,
+    show_step,
 )
 from gapdiag.model.metrics import METRICS, TARGETS
 from gapdiag.model.team import TEAM_NAMES
@@ -139,3 +140,13 @@ def test_show_is_total_and_clean(path: str, value: float | bool | None) -> None:
     assert text
     assert not re.search(r"nan|None", text, re.IGNORECASE)
     assert not re.search(r"(?<![\d.,])1 (hours|calls|emails|meetings|days|minutes)\b", text)
+
+
+def test_steps_and_values_too_close_to_tell_apart() -> None:
+    """A rate of change reads in points or plain numbers; near-equal values get the most places."""
+    assert show_step("derived.attainment", 0.082) == "+8.2 points"
+    assert show_step("activity.meetings_per_week", -0.4) == "-0.4"
+    assert show_step("calls.rubric_score", 0.25) == "+0.2"
+    assert show_step("pipeline.quota", 500) == "+$500"
+    tiny = show_all("activity.calls_per_day", [0.1, 0.1 + 1e-12])
+    assert tiny == ("0.1 calls a day", "0.1 calls a day")  # past the precision cap

@@ -75,6 +75,8 @@ def outputs(name: str) -> Iterator[tuple[str, str]]:
     yield "what-if text", change.to_text()
     yield "what-if markdown", change.to_markdown()
     yield "what-if html", change._repr_html_()
+    assert change._repr_markdown_() == change.to_markdown()
+    assert coaching._repr_markdown_() == coaching.to_markdown()
     path = str(EXAMPLES / f"{name}.json")
     yield "cli diagnose", cli("diagnose", path)
     yield "cli diagnose markdown", cli("diagnose", path, "--markdown")
