@@ -97,7 +97,7 @@ def _approach(plan: CoachingPlan, md: bool) -> list[str]:
         out.append("Manager actions:")
         out += [f"- {a}" for a in plan.actions]
     out.append("Leading indicators to watch:")
-    out += [_watch(plan, w.metric, w.current, w.target, w.better) for w in plan.watch]
+    out += [_watch(plan, w) for w in plan.watch]
     return [*out, ""]
 
 
@@ -145,17 +145,9 @@ def _escalation(plan: CoachingPlan, e: Escalation, md: bool) -> list[str]:
     return [*out, ""]
 
 
-def _watch(
-    plan: CoachingPlan, metric: str, now: float | None, target: float | None, better: str
-) -> str:
-    facts = {"tenure_months": plan.tenure_months}
-    path, shown_now = in_plan_units(metric, now, facts, plan.targets)
-    _, shown_target = in_plan_units(metric, target, facts, plan.targets)
-    now_text, target_text = reading(path, shown_now, shown_target)
-    return (
-        f"- {sentence(label_of(path).label)}: now {now_text}, target {target_text} "
-        f"({better} is better)"
-    )
+def _watch(plan: CoachingPlan, w: Watch) -> str:
+    name, now, target = _watch_cells(plan, w)
+    return f"- {name}: now {now}, target {target} ({w.better} is better)"
 
 
 def _trend(t: Trend, plan: CoachingPlan) -> str:
