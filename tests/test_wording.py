@@ -175,3 +175,11 @@ def test_dates_and_free_text() -> None:
     assert humanize("collect territory.lead_volume_vs_team, e.g. now") == (
         "collect lead volume against the team, e.g. now"
     )
+
+
+def test_markdown_titles_escape_the_rep_id() -> None:
+    """A rep id with Markdown specials shows as written in a diagnosis and a plan."""
+    rep = {**example("will-rep"), "rep_id": "rep_*1*"}
+    assert "Diagnosis for rep\\_\\*1\\*" in diagnose(rep).to_markdown()
+    assert "Coaching plan for rep\\_\\*1\\*" in plan(rep, start=START).to_markdown()
+    assert "Coaching plan for rep_*1*" in plan(rep, start=START).to_text()

@@ -31,7 +31,8 @@ def render(plan: CoachingPlan, *, fmt: Literal["text", "markdown"] = "text") -> 
     if fmt not in ("text", "markdown"):
         raise InvalidArgument(f"fmt: {fmt!r} is not one of text, markdown")
     md = fmt == "markdown"
-    title = f"Coaching plan for {plan.rep_id}, starting {long_day(plan.start)}"
+    rep = _md_escape(plan.rep_id) if md else plan.rep_id
+    title = f"Coaching plan for {rep}, starting {long_day(plan.start)}"
     lines = [f"# {title}" if md else title, "", *_focus(plan, md)]
     if plan.focus is not None:
         lines += _approach(plan, md)
@@ -44,6 +45,11 @@ def render(plan: CoachingPlan, *, fmt: Literal["text", "markdown"] = "text") -> 
         lines.append(_heading("Scorecard: largest disagreements first", md))
         lines += [f"- {o.note}" for o in plan.openings] + [""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_escape(text: str) -> str:
+    """Escape Markdown's inline specials in a rep id so it shows as written."""
+    return "".join(f"\\{c}" if c in "\\`*_[]<>|" else c for c in text)
 
 
 def _heading(text: str, md: bool) -> str:

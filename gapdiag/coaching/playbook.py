@@ -207,7 +207,7 @@ def _build(
     start: dt.date | None,
     setting: tuple[Mapping[str, object], Targets],
 ) -> Goal:
-    by_date = goal_date(start, week) if start is not None else None
+    by_date = _goal_date(start, week) if start is not None else None
     return Goal(
         metric=metric,
         current=current,
@@ -229,8 +229,11 @@ def restate(goal: Goal, facts: Mapping[str, object], targets: Targets) -> Goal:
     return goal.model_copy(update={"current": now, "text": text})
 
 
-def goal_date(start: dt.date, week: int) -> dt.date:
-    """The last working day (Monday to Friday) of the plan's `week`."""
+def _goal_date(start: dt.date, week: int) -> dt.date:
+    """The last working day (Monday to Friday) of the plan's `week`.
+
+    Holidays are not known here; the team calendar (`coaching.cadence`) may refine this.
+    """
     end = start + dt.timedelta(weeks=week, days=-1)
     return end - dt.timedelta(days=max(end.weekday() - 4, 0))
 
