@@ -15,6 +15,7 @@ from gapdiag.engines.compiled import diagnose, trace
 from gapdiag.model.diagnosis import (
     Check,
     Counterfactual,
+    CounterfactualChange,
     Diagnosis,
     Evidence,
     RulebookStamp,
@@ -35,6 +36,7 @@ from gapdiag.model.errors import (
     RuleFileError,
 )
 from gapdiag.model.gaps import GAPS, Gap, Status
+from gapdiag.model.labels import MetricLabel, label_of
 from gapdiag.model.metrics import RepMetrics, Targets
 from gapdiag.model.team import TeamStats
 from gapdiag.notebook.explain import explain
@@ -117,6 +119,7 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "Check",
     "CoachingPlan",
     "Counterfactual",
+    "CounterfactualChange",
     "DecisionTree",
     "Diagnosis",
     "Drill",
@@ -136,6 +139,7 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "InvalidMetrics",
     "Leaf",
     "MetricChange",
+    "MetricLabel",
     "PackDiff",
     "Problem",
     "Question",
@@ -166,6 +170,7 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "escalate",
     "explain",
     "history_from_rows",
+    "label_of",
     "load_interventions",
     "load_rules",
     "plan",

@@ -98,7 +98,7 @@ def test_review_and_goal_weeks_are_marked() -> None:
     sessions = make("will-rep", dt.date(2026, 7, 6)).sessions
     check_ins = {s.week: s.detail for s in sessions if s.kind == "check-in"}
     assert "judge progress" in check_ins[6]
-    assert "Goal week: derived.calls_vs_plan from 35% to 100%" in check_ins[8]
+    assert "Goal week: 14 → 40 calls a day by Fri 28 Aug" in check_ins[8]
 
 
 def expand(data: bytes) -> list[tuple[dt.datetime, dt.datetime, str, str]]:

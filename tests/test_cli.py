@@ -199,8 +199,9 @@ def test_population_json_list_to_json(tmp_path: Path) -> None:
 
 
 def test_counterfactuals_are_shown_unless_turned_off() -> None:
-    """The explanation lists what would clear each firing rule; --no-counterfactuals drops it."""
+    """On by default: changes the rep can make that move the verdict; --no-counterfactuals off."""
     _, out, _ = run("diagnose", str(EXAMPLES / "will-rep.json"))
-    assert "activity.calls_per_day from 14 to 20" in out
+    assert "What would clear it: changes the rep can make" in out
+    assert "forecast accuracy 55% → 80%" in out
     _, out, _ = run("diagnose", str(EXAMPLES / "will-rep.json"), "--no-counterfactuals", "--json")
     assert json.loads(out)["counterfactuals"] == []

@@ -26,8 +26,8 @@ def test_plan_text_with_history_and_ics(tmp_path: Path) -> None:
     ics = tmp_path / "plan.ics"
     code, out, err = run("plan", REP, "--history", WEEKS, "--ics", str(ics))
     assert (code, err) == (ExitStatus.OK, "")
-    assert "Coaching plan for rep-will-01, starting 2026-08-17" in out  # Monday after history
-    assert "After 6 week(s) of coaching: extend-coaching" in out
+    assert "Coaching plan for rep-will-01, starting Mon 17 Aug 2026" in out  # after history
+    assert "After 6 weeks of coaching: extend-coaching" in out
     assert "Weeks with no record" not in out
     events = list(icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))
     assert len(events) == 13  # five weekly series, split where a week's text differs

@@ -22,7 +22,7 @@ class _Collect(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: Any) -> None:
         self.tags.append(tag)
-        if tag != "br":
+        if tag not in ("br", "col"):
             self.stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
@@ -48,13 +48,16 @@ def test_html_shows_bars_evidence_thresholds_and_tree() -> None:
     page = parse(html)
     text = " ".join(page.text)
     assert "Diagnosis for rep-will-01" in text
-    assert "Primary gap: will (confirmed, 99%)" in text
+    assert "Primary gap: will (confirmed, 99.2%)" in text
     widths = re.findall(r"width:([\d.]+)%;height:10px", html)
     assert sorted(float(w) for w in widths) == sorted(
         round(v.confidence * 100, 1) for v in result.verdicts
     )
     assert "activity-low-calls-normal-leads" in text
-    assert "derived.calls_vs_plan 0.35 < 0.5 (0.5)" in text
+    assert "calls against plan 35% < 50%" in text
+    assert "What to do first" in text
+    assert "Key numbers" in text
+    assert "derived.calls_vs_plan < 0.5 [0.35, limit 0.5]" in text  # the technical column
     assert "Decision tree" in text
     assert result.tree_path[0].question in text
     assert result.tree_leaf is not None
@@ -75,12 +78,12 @@ def test_html_lists_counterfactuals_open_rules_and_pip_block() -> None:
     """Counterfactuals, rules left open and the PIP block appear when present."""
     will = diagnose(example("will-rep"), counterfactuals=True)._repr_html_()
     assert "What would clear it" in will
-    assert "activity.calls_per_day from 14 to 20" in will
+    assert "forecast accuracy 55% → 80%" in will
     system = diagnose(example("system-rep"))._repr_html_()
     assert "no PIP while it stands" in system
     sparse = diagnose({"rep_id": "r", "activity": {"calls_per_day": 12}})._repr_html_()
     assert "Still open" in sparse
-    assert "collect territory.lead_volume_vs_team" in sparse
+    assert "collect lead volume against the team" in sparse
     assert "Stopped at" in sparse
 
 

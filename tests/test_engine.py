@@ -95,7 +95,7 @@ def test_low_volume_without_territory_data_leaves_will_and_system_open() -> None
     assert {"territory.lead_volume_vs_team", "territory.territory_size_vs_team"} <= needs
     text = result.explain()
     assert "system or will stays open" in text
-    assert "territory.lead_volume_vs_team" in text
+    assert "lead volume against the team" in text
 
 
 def test_seed_coverage_case_shows_the_shortfall() -> None:

@@ -125,7 +125,7 @@ def test_progress_with_unknown_attainment_keeps_coaching(will: Diagnosis) -> Non
     """Improving indicators but no quota data: keep the plan running."""
     result = decide(weeks([10, 14, 18, 22, 26, 30]), will)
     assert result.action == "keep-coaching"
-    assert "derived.calls_vs_plan" in result.reason
+    assert "calls against plan" in result.reason
 
 
 def test_progress_below_quota_extends_coaching_a_quarter(will: Diagnosis) -> None:

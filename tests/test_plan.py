@@ -20,6 +20,7 @@ from gapdiag.model.derived import (
     required_coverage,
     versus_plan,
 )
+from gapdiag.model.labels import TIMES
 
 from .conftest import EXAMPLES, example
 from .strategies import rep_dicts
@@ -66,7 +67,7 @@ def test_rep_sheet_gives_inputs_but_never_the_answers() -> None:
     asks = " ".join(q.ask for q in result.agenda.questions)
     assert "$180,000" in asks
     assert "25%" in asks
-    for answer in ("$90,000", "$45,000", "2.0x", "4.0x", "$360,000"):
+    for answer in ("$90,000", "$45,000", f"2.0{TIMES}", f"4.0{TIMES}", "$360,000"):
         assert answer not in asks
         assert any(answer in q.expect for q in result.agenda.questions)
 
@@ -75,7 +76,7 @@ def test_unknown_numbers_say_what_to_collect() -> None:
     """Without pipeline data the answer sheet names the metrics to collect."""
     result = make("ambiguous-rep")
     reality = next(q for q in result.agenda.questions if q.stage == "reality")
-    assert reality.expect == "unknown: collect pipeline.open_pipeline, pipeline.win_rate"
+    assert reality.expect == "unknown: collect open pipeline, win rate"
     assert reality.ask.startswith("What is your open pipeline")
 
 
@@ -87,17 +88,21 @@ def test_will_focus_gets_deflection_redirects_and_a_commitment_follow_up() -> No
     assert len(result.agenda.redirects) == 3
     assert result.agenda.follow_up == dt.date(2026, 7, 10)
     assert "1 to 10" in result.agenda.commitment
-    assert "2026-07-10" in result.agenda.commitment
+    assert "Fri 10 Jul" in result.agenda.commitment
     assert make("skill-rep").agenda.redirects == ()
 
 
 @pytest.mark.parametrize(
     ("name", "gap", "goal"),
     [
-        ("will-rep", "will", "derived.calls_vs_plan from 35% to 100% by week 8 (2026-08-28)"),
-        ("skill-rep", "skill", "calls.open_question_ratio from 30% to 50% by week 8"),
-        ("knowledge-rep", "knowledge", "calls.objection_handling_score from 2 to 3 by week 8"),
-        ("system-rep", "system", "territory.lead_volume_vs_team from 0.5 to 1 by week 8"),
+        ("will-rep", "will", "14 → 40 calls a day by Fri 28 Aug (week 8)"),
+        ("skill-rep", "skill", "open questions 30% → 50% by Fri 28 Aug"),
+        ("knowledge-rep", "knowledge", "objection handling 2 → 3 of 5 by Fri 28 Aug"),
+        (
+            "system-rep",
+            "system",
+            f"lead volume against the team 0.5{TIMES} → 1.0{TIMES} by Fri 28 Aug",
+        ),
     ],
 )
 def test_focus_and_numeric_goal(name: str, gap: str, goal: str) -> None:
@@ -251,7 +256,7 @@ def test_render_markdown_and_text() -> None:
     assert "| week | date |" in markdown
     text = result.render()
     assert "the manager's answer sheet" in text
-    assert "Wed 2026-07-08 10:00 (15 min, both) Role-play drill: Deflection role-play" in text
+    assert "Wed 8 Jul 10:00 (15 min, both) Role-play drill: Deflection role-play" in text
     with pytest.raises(InvalidArgument):
         result.render(fmt="html")  # type: ignore[arg-type]
 
@@ -270,7 +275,7 @@ def test_plan_text_names_the_decision_tree_end() -> None:
     """The plan says where the tree ended, or which metric it still needs."""
     assert "Decision tree: ends at will-low-volume (will); agrees." in make("will-rep").render()
     stopped = make("ambiguous-rep").render()
-    assert "Decision tree: stopped at lead-flow; collect territory.lead_volume_vs_team." in stopped
+    assert "Decision tree: stopped at lead-flow; collect lead volume against the team" in stopped
 
 
 def test_goal_falls_due_on_a_working_day() -> None:

@@ -47,7 +47,9 @@ def test_leading_indicators_plot_values_against_targets() -> None:
     assert values[:2] == [12.0, 16.0]
     assert values[2] != values[2]  # a missing week is a gap (NaN), never zero
     assert list(target.get_ydata()) == [30.0, 30.0]
-    assert line.get_xdata()[0] == "2026-07-01"
+    assert line.get_xdata()[0] == "Wed 1 Jul"
+    assert calls.get_ylabel() == "Calls a day"
+    assert calls.get_legend().get_texts()[0].get_text() == "target 30 calls a day"
     assert len(figure.axes) == 4
     assert render(figure).startswith(b"\x89PNG")
 
@@ -65,7 +67,8 @@ def test_weeks_without_dates_are_numbered_and_indicators_chosen() -> None:
     figure = plot_leading_indicators(data, indicators=["calls.talk_ratio"])
     assert len(figure.axes) == 1
     assert list(figure.axes[0].get_lines()[0].get_xdata()) == ["week 1", "week 2"]
-    assert figure.axes[0].get_lines()[1].get_ydata()[0] == 0.43
+    assert figure.axes[0].get_lines()[1].get_ydata()[0] == 43.0  # shares plot as percentages
+    assert figure.axes[0].get_ylabel() == "Rep talk time on calls (%)"
 
 
 @pytest.mark.parametrize(
@@ -101,7 +104,7 @@ def test_team_heatmap_has_a_cell_per_rep_and_gap() -> None:
     assert grid[0][1] == team[0].verdict("will").confidence
     assert [t.get_text() for t in ax.get_yticklabels()] == [d.rep_id for d in team]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["system", "will", "skill", "knowledge"]
-    assert "99%\nconfirmed" in [t.get_text() for t in ax.texts]
+    assert "99.2%\nconfirmed" in [t.get_text() for t in ax.texts]
     assert render(figure).startswith(b"\x89PNG")
 
 
@@ -130,7 +133,7 @@ def test_a_dataframe_or_a_csv_path_plots_like_the_history() -> None:
         figure = plot_leading_indicators(given)
         assert repr(lines(figure)) == repr(lines(wanted))  # NaN gaps in the same places
         labels = [t.get_text() for t in figure.axes[-1].get_xticklabels()]
-        assert labels[0] == "2026-07-06"
+        assert labels[0] == "Mon 6 Jul"
 
 
 def test_dataframe_cells_are_checked_like_csv_cells() -> None:

@@ -60,3 +60,15 @@ def test_bad_templates(text: str, message: str) -> None:
 def test_formats(value: float, fmt: str, shown: str) -> None:
     """Each named format renders as documented."""
     assert format_value(value, fmt) == shown
+
+
+def test_unit_format_shows_the_registry_unit() -> None:
+    """`:unit` shows one name in its unit, singular where it is one: never '1 hours'."""
+    template = parse_template("gets {territory.manager_coaching_hours_per_week:unit} of coaching")
+    assert template.render({"territory.manager_coaching_hours_per_week": 1.0}) == (
+        "gets 1 hour a week of coaching"
+    )
+    assert template.render({}) == "gets unknown of coaching"
+    assert format_value(2.5, "unit") == "2.5"
+    with pytest.raises(ExpressionError, match="one name, not an expression"):
+        parse_template("{2 * activity.calls_per_day:unit}")

@@ -65,7 +65,7 @@ def test_missing_territory_data_stops_at_will_or_system() -> None:
     assert stop.needs == ("territory.lead_volume_vs_team",)
     assert {leaf.gap for leaf in stop.possible} == {"will", "system"}
     text = explain(result)
-    assert "will or system - collect territory.lead_volume_vs_team" in text
+    assert "will or system - collect lead volume against the team" in text
 
 
 def test_disagreement_is_shown_not_overridden() -> None:

@@ -32,7 +32,7 @@ def test_more_calls_clears_the_will_verdict() -> None:
     assert (will.confidence_before, will.confidence_after) == (0.6, 0.0)
     assert will.moved
     text = result.explain()
-    assert "activity.calls_per_day: 12 -> 40" in text
+    assert "12 → 40 calls a day" in text
     assert "Rules that stop firing: activity-low-calls-normal-leads" in text
 
 

@@ -13,9 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from gapdiag.coaching.playbook import Focus, show
+from gapdiag.coaching.playbook import Focus, in_plan_units, show
 from gapdiag.model.derived import DEPENDS, ramp_factor
+from gapdiag.model.labels import label_of
 from gapdiag.model.metrics import Targets, _Strict
+from gapdiag.model.wording import day
 from gapdiag.rulebook.interventions import Drill
 
 Stage = Literal["goal", "reality", "options", "will"]
@@ -93,7 +95,8 @@ class _Numbers:
 
     def missing(self, name: str) -> str:
         needs = DEPENDS.get(name.removeprefix("derived."), (name,))
-        return f"unknown: collect {', '.join(n for n in needs if self.value(n) is None)}"
+        wanted = [label_of(n).label for n in needs if self.value(n) is None]
+        return f"unknown: collect {', '.join(wanted)}"
 
 
 def build_agenda(
@@ -107,7 +110,7 @@ def build_agenda(
 ) -> Agenda:
     """The GROW agenda for one rep from their facts (metrics, targets and derived values)."""
     n = _Numbers(facts)
-    when = f" on {follow_up}" if follow_up else ""
+    when = f" on {day(follow_up)}" if follow_up else ""
     drill_names = ", ".join(d.name for d in drills) or "none: the fixes are the manager's"
     questions = (
         *_goal(n, focus),
@@ -153,11 +156,12 @@ def _goal(n: _Numbers, focus: Focus | None) -> list[Question]:
     ]
     if focus is not None and focus.goal is not None:
         goal = focus.goal
+        path, _ = in_plan_units(goal.metric, None, {}, Targets())
         out.append(
             Question(
                 stage="goal",
-                ask=f"This quarter we work on one thing: {goal.metric}. Where is it now, and "
-                f"where should it be by week {goal.by_week}?",
+                ask=f"This quarter we work on one thing: {label_of(path).label}. Where is it "
+                f"now, and where should it be by week {goal.by_week}?",
                 expect=f"{goal.text} ({goal.source}).",
             )
         )
@@ -180,7 +184,7 @@ def _reality(n: _Numbers, targets: Targets) -> list[Question]:
         Question(
             stage="reality",
             ask="How many calls a day did you make last week, and what does your plan ask for?",
-            expect=f"{n.show('activity.calls_per_day')} calls a day against a plan of "
+            expect=f"{n.show('activity.calls_per_day')} against a plan of "
             f"{_plan(targets.calls_per_day, tenure, targets)}: {n.show(calls)} of plan."
             if n.known(calls)
             else n.missing(calls),
@@ -192,7 +196,7 @@ def _reality(n: _Numbers, targets: Targets) -> list[Question]:
             Question(
                 stage="reality",
                 ask="How many meetings did you book a week, and how many does your plan need?",
-                expect=f"{n.show('activity.meetings_per_week')} a week against {plan}: "
+                expect=f"{n.show('activity.meetings_per_week')} against {plan}: "
                 f"{n.show('derived.meetings_vs_plan')} of plan.",
             )
         )

@@ -25,9 +25,10 @@ from pydantic import Field
 from gapdiag.coaching.history import RepHistory, Trend, trend
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.gaps import GAPS, Gap
+from gapdiag.model.labels import label_of, percent, show
 from gapdiag.model.metrics import Targets, _Strict, parse_targets
+from gapdiag.model.wording import day
 from gapdiag.rulebook.interventions import Indicator, Interventions, load_interventions
-from gapdiag.rulebook.template import format_value
 
 Action = Literal[
     "fit-conversation",
@@ -129,7 +130,7 @@ def _decide(
         return "fit-conversation", _fit(low, targets, blocked)
     if weeks < REVIEW_AFTER_WEEKS:
         return "keep-coaching", (
-            f"{weeks} week(s) of coaching so far; leading indicators get until week "
+            f"{_weeks(weeks)} of coaching so far; leading indicators get until week "
             f"{REVIEW_AFTER_WEEKS} to move before progress is judged."
         )
     known = [t for t in trends if t.direction != "unknown"]
@@ -138,7 +139,7 @@ def _decide(
             f"After {weeks} weeks no watched indicator has enough weekly values for a trend; "
             "record them weekly before judging progress."
         )
-    moving = [t.metric for t in known if t.direction == "improving" or t.at_target]
+    moving = [label_of(t.metric).label for t in known if t.direction == "improving" or t.at_target]
     if not moving and blocked:
         return "fix-system", _fix_system(weeks, diagnosis)
     if not moving:
@@ -153,7 +154,7 @@ def _decide(
         return "keep-coaching", f"{progress}; attainment is unknown, so keep the plan running."
     if attainment < 1.0:
         return "extend-coaching", (
-            f"{progress}, but attainment is {format_value(attainment, 'pct')} of quota: "
+            f"{progress}, but attainment is {percent(attainment)} of quota: "
             "extend coaching by one quarter."
         )
     return "graduate", f"{progress}, and quota is reached: close the coaching plan."
@@ -161,9 +162,9 @@ def _decide(
 
 def _fit(low: tuple[dt.date, ...], targets: Targets, blocked: bool) -> str:
     text = (
-        f"Commitment was under {format_value(targets.commitment_score, 'num')} in the weeks "
-        f"of {low[0]} and {low[1]}. Hold a documented conversation about fit: whether the "
-        "rep wants this role and this plan."
+        f"Commitment was under {show('target.commitment_score', targets.commitment_score)} in "
+        f"the weeks of {day(low[0])} and {day(low[1])}. Hold a documented conversation "
+        "about fit: whether the rep wants this role and this plan."
     )
     if blocked:
         return text + " A system gap is confirmed, so no PIP may be considered until it is fixed."
@@ -177,6 +178,10 @@ def _fix_system(weeks: int, diagnosis: Diagnosis) -> str:
         f"({causes}). Pressure on the rep cannot fix that: fix the system first, "
         "and do not consider a PIP while it stands."
     )
+
+
+def _weeks(count: int) -> str:
+    return "1 week" if count == 1 else f"{count} weeks"
 
 
 def _latest(history: RepHistory, name: str, targets: Targets) -> float | None:

@@ -26,6 +26,7 @@ from gapdiag.coaching.playbook import (
     Watch,
     choose_focus,
     drills_for,
+    restate,
     watch_list,
 )
 from gapdiag.coaching.playbook import manager_check as check_manager
@@ -34,7 +35,14 @@ from gapdiag.coaching.workdays import Holiday, working_days
 from gapdiag.engines.compiled import RulesArg, diagnose, resolve_rules
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import InvalidArgument
-from gapdiag.model.metrics import RepMetrics, Targets, _Strict, parse_metrics, parse_targets
+from gapdiag.model.metrics import (
+    DEFAULT_TARGETS,
+    RepMetrics,
+    Targets,
+    _Strict,
+    parse_metrics,
+    parse_targets,
+)
 from gapdiag.rulebook.facts import build_facts
 from gapdiag.rulebook.interventions import Drill, Interventions, Phase, load_interventions
 
@@ -61,6 +69,10 @@ class CoachingPlan(_Strict):
     escalation: Escalation | None = None
     manager: ManagerCheck
     openings: tuple[Opening, ...] = Field(default=(), description="Scorecard disagreements.")
+    targets: Targets = Field(default=DEFAULT_TARGETS, description="The targets planned against.")
+    tenure_months: float | None = Field(
+        default=None, description="The rep's tenure, for the ramp-adjusted plan."
+    )
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """This plan as a JSON document."""
@@ -71,6 +83,24 @@ class CoachingPlan(_Strict):
         from gapdiag.coaching.plan_text import render
 
         return render(self, fmt=fmt)
+
+    def to_text(self) -> str:
+        """The plan as plain text (what `gapdiag plan` prints)."""
+        return self.render(fmt="text")
+
+    def to_markdown(self) -> str:
+        """The plan as Markdown."""
+        return self.render(fmt="markdown")
+
+    def _repr_markdown_(self) -> str:
+        """Markdown display in notebooks."""
+        return self.to_markdown()
+
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: focus, goal, indicators and the week's sessions."""
+        from gapdiag.coaching.plan_text import to_html
+
+        return to_html(self)
 
 
 def plan(
@@ -123,6 +153,8 @@ def plan(
     focus = choose_focus(
         diagnosis, facts, library, chosen, start=start, goal_week=goal_week, calendar=days
     )
+    if focus is not None and focus.goal is not None and history is not None:
+        focus = focus.model_copy(update={"goal": restate(focus.goal, facts, chosen)})
     drills = drills_for(focus.gap, diagnosis, book, library) if focus else ()
     sessions = (
         schedule(library, focus, start, drills=drills, weeks=weeks, calendar=days) if focus else ()
@@ -154,6 +186,8 @@ def plan(
         else None,
         manager=check_manager(facts, chosen),
         openings=scorecard.openings() if scorecard is not None else (),
+        targets=chosen,
+        tenure_months=rep.tenure_months,
     )
 
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from html import escape
 from itertools import groupby
 from typing import TYPE_CHECKING, Literal
 
 from gapdiag.coaching.cadence import to_markdown
 from gapdiag.coaching.escalation import Escalation
 from gapdiag.coaching.history import Trend
-from gapdiag.coaching.playbook import show
+from gapdiag.coaching.playbook import in_plan_units
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import InvalidArgument
+from gapdiag.model.labels import label_of, sentence, show_step
+from gapdiag.model.wording import day, labelled, long_day, reading
 
 if TYPE_CHECKING:
     from gapdiag.coaching.plan import CoachingPlan
+    from gapdiag.coaching.playbook import Watch
 
 _STAGES = ("goal", "reality", "options", "will")
 
@@ -27,19 +31,25 @@ def render(plan: CoachingPlan, *, fmt: Literal["text", "markdown"] = "text") -> 
     if fmt not in ("text", "markdown"):
         raise InvalidArgument(f"fmt: {fmt!r} is not one of text, markdown")
     md = fmt == "markdown"
-    title = f"Coaching plan for {plan.rep_id}, starting {plan.start}"
+    rep = _md_escape(plan.rep_id) if md else plan.rep_id
+    title = f"Coaching plan for {rep}, starting {long_day(plan.start)}"
     lines = [f"# {title}" if md else title, "", *_focus(plan, md)]
     if plan.focus is not None:
         lines += _approach(plan, md)
     lines += _agenda(plan, md)
     lines += _calendar(plan, md)
     if plan.escalation is not None:
-        lines += _escalation(plan.escalation, md)
+        lines += _escalation(plan, plan.escalation, md)
     lines += [_heading("Manager check", md), f"{plan.manager.status}: {plan.manager.note}", ""]
     if plan.openings:
         lines.append(_heading("Scorecard: largest disagreements first", md))
         lines += [f"- {o.note}" for o in plan.openings] + [""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_escape(text: str) -> str:
+    """Escape Markdown's inline specials in a rep id so it shows as written."""
+    return "".join(f"\\{c}" if c in "\\`*_[]<>|" else c for c in text)
 
 
 def _heading(text: str, md: bool) -> str:
@@ -77,9 +87,8 @@ def _tree_line(d: Diagnosis) -> list[str]:
             f"Decision tree: ends at {d.tree_leaf.id} ({d.tree_leaf.gap or 'no gap'}); {verdict}."
         ]
     if d.tree_stop is not None and d.tree_stop.needs:
-        return [
-            f"Decision tree: stopped at {d.tree_stop.node}; collect {', '.join(d.tree_stop.needs)}."
-        ]
+        wanted = ", ".join(label_of(n).label for n in d.tree_stop.needs)
+        return [f"Decision tree: stopped at {d.tree_stop.node}; collect {wanted}."]
     return []
 
 
@@ -94,11 +103,7 @@ def _approach(plan: CoachingPlan, md: bool) -> list[str]:
         out.append("Manager actions:")
         out += [f"- {a}" for a in plan.actions]
     out.append("Leading indicators to watch:")
-    out += [
-        f"- {w.metric}: now {show(w.metric, w.current)}, target {show(w.metric, w.target)} "
-        f"({w.better} is better)"
-        for w in plan.watch
-    ]
+    out += [_watch(plan, w) for w in plan.watch]
     return [*out, ""]
 
 
@@ -114,7 +119,7 @@ def _agenda(plan: CoachingPlan, md: bool) -> list[str]:
         out += [f"- {r}" for r in agenda.redirects] + [""]
     out.append(_heading("GROW 1:1: the manager's answer sheet (the rep does the math)", md))
     out += [f"- {q.stage.capitalize()}: {q.expect}" for q in agenda.questions]
-    out.append("Numbers: " + "; ".join(f"{f.name} {f.shown}" for f in agenda.figures))
+    out.append("Numbers: " + "; ".join(labelled(f.name, f.value) for f in agenda.figures))
     return [*out, ""]
 
 
@@ -128,29 +133,90 @@ def _calendar(plan: CoachingPlan, md: bool) -> list[str]:
     for week, sessions in groupby(plan.sessions, key=lambda s: s.week):
         out.append(f"Week {week}:")
         out += [
-            f"  {s.date:%a} {s.date} {s.start:%H:%M} ({s.minutes} min, {s.who}) {s.title}"
+            f"  {day(s.date)} {s.start:%H:%M} ({s.minutes} min, {s.who}) {s.title}"
             + (f": {s.detail.split('. ')[0]}" if s.kind == "drill" else "")
             for s in sessions
         ]
     return [*out, "Each session's full text is in the .ics export and the Markdown output.", ""]
 
 
-def _escalation(e: Escalation, md: bool) -> list[str]:
-    out = [_heading(f"After {e.weeks_coached} week(s) of coaching: {e.action}", md), e.reason]
+def _escalation(plan: CoachingPlan, e: Escalation, md: bool) -> list[str]:
+    weeks = "1 week" if e.weeks_coached == 1 else f"{e.weeks_coached} weeks"
+    out = [_heading(f"After {weeks} of coaching: {e.action}", md), e.reason]
     if e.missing_weeks:
-        out.append("Weeks with no record: " + ", ".join(str(w) for w in e.missing_weeks) + ".")
+        out.append("Weeks with no record: " + ", ".join(day(w) for w in e.missing_weeks) + ".")
     out.append("Leading indicators:")
-    out += [f"- {_trend(t)}" for t in e.trends]
-    out.append(f"Ownership signal: {_trend(e.ownership)}")
+    out += [f"- {_trend(t, plan)}" for t in e.trends]
+    out.append(f"Ownership signal: {_trend(e.ownership, plan)}")
     return [*out, ""]
 
 
-def _trend(t: Trend) -> str:
+def _watch(plan: CoachingPlan, w: Watch) -> str:
+    name, now, target = _watch_cells(plan, w)
+    return f"- {name}: now {now}, target {target} ({w.better} is better)"
+
+
+def _trend(t: Trend, plan: CoachingPlan) -> str:
+    facts = {"tenure_months": plan.tenure_months}
+    path, latest = in_plan_units(t.metric, t.latest, facts, plan.targets)
+    name = sentence(label_of(path).label)
     if t.weeks_observed == 0:
-        return f"{t.metric}: not recorded"
-    slope = f", {t.slope:+.3g} a week" if t.slope is not None else ""
-    latest = show(t.metric, t.latest)
-    return (
-        f"{t.metric}: {t.direction}{slope} over {t.weeks_observed} week(s); latest {latest}, "
-        f"target {show(t.metric, t.target)}"
+        return f"{name}: not recorded"
+    slope = ""
+    if t.slope is not None:
+        step = in_plan_units(t.metric, t.slope, facts, plan.targets)[1]
+        slope = f", {show_step(path, float(step or 0.0))} a week"
+    target = in_plan_units(t.metric, t.target, facts, plan.targets)[1]
+    latest_text, target_text = reading(path, latest, target)
+    weeks = "1 week" if t.weeks_observed == 1 else f"{t.weeks_observed} weeks"
+    return f"{name}: {t.direction}{slope} over {weeks}; latest {latest_text}, target {target_text}"
+
+
+_CELL = "padding:2px 6px;text-align:left;vertical-align:top;border-bottom:1px solid #ddd"
+
+
+def to_html(plan: CoachingPlan) -> str:
+    """The plan's essentials as one HTML fragment: focus, goal, indicators, first week."""
+    parts = [
+        '<div class="gapdiag-plan" style="font-family:sans-serif;font-size:13px;max-width:100%">',
+        f"<h3 style='margin:4px 0'>Coaching plan for {escape(plan.rep_id)}</h3>",
+        f"<p style='margin:2px 0;color:#555'>Starting {escape(long_day(plan.start))}</p>",
+    ]
+    focus = plan.focus
+    if focus is None:
+        parts.append("<p>No focus: no gap is confirmed or suspected.</p>")
+    else:
+        goal = focus.goal.text if focus.goal is not None else "no measurable goal yet"
+        parts.append(f"<p><b>Focus:</b> {escape(focus.reason)}<br><b>Goal:</b> {escape(goal)}</p>")
+        if plan.approach:
+            parts.append(f"<p><b>Approach:</b> {escape(plan.approach)}</p>")
+    rows = "".join(
+        "<tr>"
+        + "".join(f"<td style='{_CELL}'>{escape(c)}</td>" for c in _watch_cells(plan, w))
+        + "</tr>"
+        for w in plan.watch
     )
+    if rows:
+        head = "".join(f"<th style='{_CELL}'>{h}</th>" for h in ("indicator", "now", "target"))
+        parts.append(
+            "<h4 style='margin:8px 0 2px'>Leading indicators</h4>"
+            f"<table style='border-collapse:collapse'><tr>{head}</tr>{rows}</table>"
+        )
+    first = [s for s in plan.sessions if s.week == 1]
+    if first:
+        items = "".join(
+            f"<li>{escape(day(s.date))} {s.start:%H:%M}: {escape(s.title)}</li>" for s in first
+        )
+        parts.append(f"<h4 style='margin:8px 0 2px'>Week 1</h4><ul>{items}</ul>")
+    parts.append(
+        f"<p style='color:#555'>{escape(plan.manager.status)}: {escape(plan.manager.note)}</p>"
+    )
+    return "".join(parts) + "</div>"
+
+
+def _watch_cells(plan: CoachingPlan, w: Watch) -> tuple[str, str, str]:
+    facts = {"tenure_months": plan.tenure_months}
+    path, now = in_plan_units(w.metric, w.current, facts, plan.targets)
+    _, target = in_plan_units(w.metric, w.target, facts, plan.targets)
+    now_text, target_text = reading(path, now, target)
+    return sentence(label_of(path).label), now_text, target_text

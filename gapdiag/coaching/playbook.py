@@ -25,14 +25,15 @@ from typing import Literal
 from pydantic import Field
 
 from gapdiag.coaching.workdays import WorkingDays
+from gapdiag.model import labels
 from gapdiag.model._kinds import Kind
-from gapdiag.model.derived import DERIVED
+from gapdiag.model.derived import DERIVED, ramp_factor
 from gapdiag.model.diagnosis import Check, Diagnosis, Verdict
 from gapdiag.model.gaps import GAPS, Gap
 from gapdiag.model.metrics import METRICS, Targets, _Strict
+from gapdiag.model.wording import confidence, day, movement
 from gapdiag.rulebook.interventions import Drill, Indicator, Interventions
 from gapdiag.rulebook.pack import Rulebook
-from gapdiag.rulebook.template import format_for, format_value
 
 FOCUS_RULE = (
     "A confirmed system gap first; otherwise the confirmed or suspected gap with the highest "
@@ -42,7 +43,7 @@ GOAL_WEEK = 8
 """The week of the plan by which the focus goal should be met (ours: leaves a review at 6)."""
 CEB_NOTE = (
     "The seeds' 2-hour figure traces back to CEB research that counted hours per month, "
-    "so the threshold is a team setting (target.manager_coaching_hours_per_week)."
+    "so the threshold is a team setting (planned manager coaching)."
 )
 
 
@@ -116,7 +117,7 @@ def choose_focus(
     """The quarter's focus gap with a numeric goal, by the documented focus rule.
 
     The goal falls due on the last working day (in `calendar`; weekends only by
-    default) of week `goal_week`, and starts from the value in `facts` where known.
+    default) of week `goal_week`.
     """
     system = diagnosis.verdict("system")
     if system.status == "confirmed":
@@ -128,23 +129,14 @@ def choose_focus(
         verdict, reason = ranked[0], "the highest-confidence confirmed or suspected gap"
     due = goal_date(start, goal_week, calendar) if start is not None else None
     goal = _goal(verdict, facts, library, targets, due, goal_week)
-    now = facts.get(goal.metric) if goal is not None else None
-    if goal is not None and isinstance(now, float | bool) and now != goal.current:
-        goal = _build(goal.metric, now, goal.target, goal.better, goal.source, goal_week, due)
     return Focus(
         gap=verdict.gap,
         status=verdict.status,
         confidence=verdict.confidence,
         owner="manager" if verdict.gap == "system" else "rep",
-        reason=f"{verdict.gap} ({verdict.status}, {verdict.confidence:.0%}): {reason}",
+        reason=f"{verdict.gap} ({verdict.status}, {confidence(verdict.confidence)}): {reason}",
         goal=goal,
     )
-
-
-def goal_date(start: dt.date, week: int, calendar: WorkingDays | None = None) -> dt.date:
-    """The last working day of the plan's week `week` (week 1 holds `start`)."""
-    sunday = start + dt.timedelta(days=6 - start.weekday(), weeks=week - 1)
-    return (calendar or WorkingDays()).on_or_before(sunday)
 
 
 def _goal(
@@ -169,17 +161,18 @@ def _goal(
             ):
                 target = indicator.target_value(targets)
                 parts = (check.observed, value, target, indicator.better)
-                return _build(*parts, f"rule {evidence.rule}", week, due)
+                return _build(*parts, f"rule {evidence.rule}", week, due, (facts, targets))
     for evidence in strongest:
         for check in evidence.checks:
             found = _from_check(check, every, targets)
             if found is not None:
-                return _build(*found, f"rule {evidence.rule}", week, due)
+                return _build(*found, f"rule {evidence.rule}", week, due, (facts, targets))
     for indicator in own.values():
         known = facts.get(indicator.metric)
         if isinstance(known, float) and not indicator.is_met(known, targets):
             found = (indicator.metric, known, indicator.target_value(targets), indicator.better)
-            return _build(*found, f"indicator {indicator.metric}", week, due)
+            source = f"indicator {labels.label_of(indicator.metric).label}"
+            return _build(*found, source, week, due, (facts, targets))
     return None
 
 
@@ -219,9 +212,8 @@ def _build(
     source: str,
     week: int,
     by_date: dt.date | None,
+    setting: tuple[Mapping[str, object], Targets],
 ) -> Goal:
-    when = f"by week {week}" + (f" ({by_date})" if by_date else "")
-    text = f"{metric} from {show(metric, current)} to {show(metric, target)} {when}"
     return Goal(
         metric=metric,
         current=current,
@@ -230,8 +222,62 @@ def _build(
         by_week=week,
         by_date=by_date,
         source=source,
-        text=text,
+        text=goal_text(metric, current, target, week, by_date, *setting),
     )
+
+
+def restate(goal: Goal, facts: Mapping[str, object], targets: Targets) -> Goal:
+    """The goal with its current value read from `facts` (the latest week), where known."""
+    now = facts.get(goal.metric)
+    if not isinstance(now, float) or isinstance(goal.current, bool):
+        return goal
+    text = goal_text(goal.metric, now, goal.target, goal.by_week, goal.by_date, facts, targets)
+    return goal.model_copy(update={"current": now, "text": text})
+
+
+def goal_date(start: dt.date, week: int, calendar: WorkingDays | None = None) -> dt.date:
+    """The last working day of the plan's week `week` (week 1 holds `start`)."""
+    sunday = start + dt.timedelta(days=6 - start.weekday(), weeks=week - 1)
+    return (calendar or WorkingDays()).on_or_before(sunday)
+
+
+def goal_text(
+    metric: str,
+    current: float | bool,
+    target: float | bool,
+    week: int,
+    by_date: dt.date | None,
+    facts: Mapping[str, object],
+    targets: Targets,
+) -> str:
+    """A goal in the rep's own units: '14 → 40 calls a day by Fri 27 Nov'."""
+    path, now = in_plan_units(metric, current, facts, targets)
+    _, then = in_plan_units(metric, target, facts, targets)
+    when = f"by {day(by_date)} (week {week})" if by_date else f"by week {week}"
+    return f"{movement(path, now, then)} {when}"
+
+
+_PLAN_UNITS = {
+    "derived.calls_vs_plan": ("activity.calls_per_day", "calls_per_day"),
+    "derived.emails_vs_plan": ("activity.emails_per_day", "emails_per_day"),
+    "derived.meetings_vs_plan": ("activity.meetings_per_week", "meetings_per_week"),
+}
+
+
+def in_plan_units(
+    metric: str, value: float | bool | None, facts: Mapping[str, object], targets: Targets
+) -> tuple[str, float | bool | None]:
+    """A share of plan as the activity behind it (35% of a 40-call plan: 14 calls a day)."""
+    found = _PLAN_UNITS.get(metric)
+    if found is None:
+        return metric, value
+    path, name = found
+    if value is None or isinstance(value, bool):
+        return path, value
+    plan = getattr(targets, name)
+    tenure = facts.get("tenure_months")
+    factor = ramp_factor(tenure if isinstance(tenure, float) else None, targets.ramp_months)
+    return path, value * plan * factor
 
 
 def _kind(name: str) -> Kind | None:
@@ -241,9 +287,8 @@ def _kind(name: str) -> Kind | None:
 
 
 def show(name: str, value: float | bool | None) -> str:
-    """A metric or derived value in its natural format (18%, $90,000, 2.0x, yes)."""
-    kind = _kind(name)
-    return format_value(value, format_for(kind) if kind is not None else "num")
+    """A metric or derived value in its unit (18%, $90,000, 2.0x, 14 calls a day, yes)."""
+    return labels.show(name, value)
 
 
 def drills_for(
@@ -265,12 +310,14 @@ def manager_check(facts: Mapping[str, object], targets: Targets) -> ManagerCheck
         return ManagerCheck(status="unknown", hours=None, threshold=threshold, note=note)
     if hours < threshold:
         note = (
-            f"The manager coaches {show('territory.manager_coaching_hours_per_week', hours)} "
-            f"hours a week, under the {threshold:g}-hour setting. That is a system-level cause "
+            f"The manager coaches {show('territory.manager_coaching_hours_per_week', hours)}, "
+            f"under the setting of {show('target.manager_coaching_hours_per_week', threshold)}. "
+            "That is a system-level cause "
             "for the whole team, not only this rep: book coaching time first. " + CEB_NOTE
         )
         return ManagerCheck(status="flagged", hours=hours, threshold=threshold, note=note)
     note = (
-        f"The manager coaches {hours:g} hours a week, at or above the {threshold:g}-hour setting."
+        f"The manager coaches {show('territory.manager_coaching_hours_per_week', hours)}, at or "
+        f"above the setting of {show('target.manager_coaching_hours_per_week', threshold)}."
     )
     return ManagerCheck(status="ok", hours=hours, threshold=threshold, note=note)

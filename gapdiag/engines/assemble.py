@@ -14,7 +14,7 @@ from gapdiag.model.diagnosis import (
     Undetermined,
     Verdict,
 )
-from gapdiag.model.gaps import GAPS, SUSPECTED_AT, Gap
+from gapdiag.model.gaps import GAPS, SUSPECTED_AT, Gap, Status
 from gapdiag.model.metrics import RepMetrics
 from gapdiag.rulebook.compiler import Facts
 from gapdiag.rulebook.pack import Rulebook
@@ -74,12 +74,7 @@ def assemble(
 def _verdict(
     gap: Gap, fired: list[CompiledRule], open_: list[CompiledRule], facts: Facts
 ) -> Verdict:
-    certainties = [r.certainty for r in fired]
-    certainty = combine(certainties)
-    possible = certainty
-    if open_ and certainty < SUSPECTED_AT:  # only then can missing data change the status
-        possible = combine([*certainties, *(r.certainty for r in open_ if r.certainty > 0)])
-    status = status_of(certainty, possible)
+    certainty, status = score([r.certainty for r in fired], [r.certainty for r in open_])
     support: list[Evidence] = []
     against: list[Evidence] = []
     for rule in fired:
@@ -96,6 +91,15 @@ def _verdict(
             "blocks_pip": gap == "system" and status == "confirmed",
         }
     )
+
+
+def score(fired: Sequence[float], open_: Sequence[float]) -> tuple[float, Status]:
+    """A gap's combined certainty and status from the certainties of its fired and open rules."""
+    certainty = combine(fired)
+    possible = certainty
+    if open_ and certainty < SUSPECTED_AT:  # only then can missing data change the status
+        possible = combine([*fired, *(c for c in open_ if c > 0)])
+    return certainty, status_of(certainty, possible)
 
 
 def _evidence(rule: CompiledRule, facts: Facts) -> Evidence:

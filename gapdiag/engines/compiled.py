@@ -43,9 +43,10 @@ def diagnose(
         engine: "compiled" (default, the source of truth) or "durable" (durable-rules).
         team: the rep's team mean/median per metric, for rules reading ``team.*``
             (a TeamStats or a mapping in its shape); without it those rules are unknown.
-        counterfactuals: also find, for each firing rule of a confirmed or suspected gap,
-            the smallest change in one metric that stops it (costs a few re-diagnoses,
-            always with the compiled evaluator).
+        counterfactuals: also find, for each confirmed or suspected gap, changes its
+            owner can make (the rep's for will/skill/knowledge, the organization's for
+            system) that change its status, each verified by re-diagnosing (a bounded
+            number of re-diagnoses, always with the compiled evaluator).
 
     Raises:
         InvalidMetrics: the metrics or targets break the input contract.

@@ -1,27 +1,36 @@
-"""Counterfactuals: the smallest change in one metric that stops a firing rule.
+"""Counterfactuals: changes the verdict's owner can make that change the verdict's status.
 
-For each comparison of a rule that reads the metric (directly or through a ``derived.*``
-quantity), the comparison is solved for the metric: ``observed - threshold = 0`` by the
-secant method on the real formulas, which is exact after one step when the relation is
-linear (a metric against a threshold, ``calls / plan``) and converges on the rest
-(``pipeline / gap``). Candidates are tried nearest first, the boundary itself before a
-value just past it. A rule can also stop firing where a derived value becomes undefined
-(coverage once the gap is closed); when no comparison's root works, the metric is
-bisected on the rule's own outcome. Every counterfactual is verified by re-diagnosing the
-rep with the changed metric: only changes after which the rule no longer fires are kept.
+For a will, skill or knowledge verdict only the rep's own metrics are searched; for a
+system verdict the organization's (territory, routing, quota) and the manager's
+(coaching time). For each firing rule of the verdict, per metric it reads, the smallest
+change that stops the rule is found: each comparison reading the metric is solved for it
+(``observed - threshold = 0``, by the secant method on the real formulas, exact after
+one step when the relation is linear) and, when no root works, the metric is bisected on
+the rule's own outcome. Those per-rule changes are then tried on the whole diagnosis:
+alone first, smallest first, and if none changes the verdict's status, together (one
+more rule's change at a time, strongest rule first), then trimmed of changes it does not
+need. Only what a full re-diagnosis shows to change the verdict's status is kept.
+
+The work is bounded per diagnosis: at most `MAX_RULES` rules per verdict are searched,
+`MAX_ROOTS` nearest roots tried per metric, and `MAX_REDIAGNOSES` full re-diagnoses run
+per verdict, so the cost is linear in the size of the rules and of the pack.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
-from gapdiag.engines.assemble import assemble
+from gapdiag.engines.assemble import score
 from gapdiag.model._kinds import Kind
 from gapdiag.model.changes import apply_changes
 from gapdiag.model.derived import derive, inputs_of
-from gapdiag.model.diagnosis import Counterfactual, Diagnosis
+from gapdiag.model.diagnosis import Counterfactual, CounterfactualChange, Diagnosis, Verdict
 from gapdiag.model.errors import InvalidMetrics
+from gapdiag.model.gaps import Gap, Status
+from gapdiag.model.labels import label_of
 from gapdiag.model.metrics import METRICS, RepMetrics, Targets
 from gapdiag.model.team import TeamStats
 from gapdiag.rulebook import compiler
@@ -36,8 +45,36 @@ BISECT_STEPS = 60
 WIDEN_STEPS = 40
 NUDGES = (1e-9, 1e-6, 1e-3)
 """Relative steps past a strict boundary (`x < 20` stops at 20, `x <= 20` just above it)."""
+MAX_RULES = 16
+"""Firing rules searched per verdict, strongest first."""
+MAX_ROOTS = 8
+"""Nearest comparison roots tried per metric before bisecting."""
+MAX_REDIAGNOSES = 48
+"""Full re-diagnoses per verdict."""
+MAX_SINGLES = 12
+"""Of those, how many may try a single change before changes are tried together."""
+MAX_SHOWN = 3
+"""Single changes kept per verdict."""
+
+LEVERS: Mapping[Gap, tuple[str, frozenset[str]]] = {
+    "will": ("rep", frozenset({"rep"})),
+    "skill": ("rep", frozenset({"rep"})),
+    "knowledge": ("rep", frozenset({"rep"})),
+    "system": ("organization", frozenset({"organization", "manager"})),
+}
+"""Per gap: whose levers a counterfactual shows, and the metric owners that are searched."""
 
 Candidate = tuple[float | bool, float | bool, bool]  # value, boundary, strict
+Setting = tuple[Targets, TeamStats | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Option:
+    """One rule's smallest change in one metric."""
+
+    rule: str
+    change: CounterfactualChange
+    size: float
 
 
 def find_counterfactuals(
@@ -47,10 +84,9 @@ def find_counterfactuals(
     diagnosis: Diagnosis,
     team: TeamStats | None = None,
 ) -> tuple[Counterfactual, ...]:
-    """For each firing rule of a confirmed or suspected gap: per metric, the smallest change.
+    """For each confirmed or suspected gap: verified changes its owner can make.
 
-    Options for one rule come smallest relative change first. `team` is held fixed: a
-    counterfactual changes one of the rep's own metrics, never the team's.
+    `team` is held fixed: a counterfactual changes the rep's own metrics, never the team's.
     """
     facts = build_facts(rep, targets, team)
     by_id = {rule.id: rule for rule in book.compiled}
@@ -58,23 +94,133 @@ def find_counterfactuals(
     for verdict in diagnosis.verdicts:
         if verdict.status not in ("confirmed", "suspected"):
             continue
-        for evidence in verdict.evidence:
-            rule = by_id[evidence.rule]
-            options = (
-                _for_metric(rule, m, rep, book, (targets, team), facts)
-                for m in rule.needs
-                if m in METRICS  # the rep's own metrics; team.* values are not the rep's
-            )
-            found.extend(sorted((o for o in options if o is not None), key=relative_size))
+        search = _Search(rep, book, (targets, team), facts, verdict)
+        strongest = sorted(verdict.evidence, key=lambda e: -e.certainty)[:MAX_RULES]
+        options = [search.options(by_id[e.rule]) for e in strongest]
+        found.extend(search.singles(options) or search.together(options, by_id))
     return tuple(found)
 
 
-def relative_size(change: Counterfactual) -> float:
+def relative_size(change: CounterfactualChange) -> float:
     """How big a change is relative to the value it starts from (a flag flip counts as 1)."""
     if isinstance(change.observed, bool) or isinstance(change.value, bool):
         return 1.0
     delta = abs(change.value - change.observed)
     return delta / max(abs(change.observed), abs(change.value), 1e-12)
+
+
+class _Search:
+    """The counterfactual search for one verdict, with its budget of re-diagnoses."""
+
+    def __init__(
+        self, rep: RepMetrics, book: Rulebook, setting: Setting, facts: Facts, verdict: Verdict
+    ) -> None:
+        self.rep, self.book, self.setting, self.facts, self.verdict = (
+            rep,
+            book,
+            setting,
+            facts,
+            verdict,
+        )
+        self.owner, self.owners = LEVERS[verdict.gap]
+        self.spent = 0
+
+    def options(self, rule: CompiledRule) -> list[_Option]:
+        """The rule's smallest change per metric the verdict's owner controls, smallest first."""
+        found = []
+        for metric in rule.needs:
+            label = label_of(metric)
+            if metric not in METRICS or not label.changeable or label.owner not in self.owners:
+                continue
+            change = _smallest(rule, metric, self.facts, self.setting[0], label.better)
+            if change is not None:
+                found.append(_Option(rule.id, change, relative_size(change)))
+        return sorted(found, key=lambda o: o.size)
+
+    def singles(self, options: Sequence[list[_Option]]) -> list[Counterfactual]:
+        """Single changes that change the verdict's status alone, smallest first."""
+        ranked = sorted((o for per_rule in options for o in per_rule), key=lambda o: o.size)
+        kept: list[Counterfactual] = []
+        tried: set[tuple[str, float | bool]] = set()
+        for option in ranked:
+            key = (option.change.metric, option.change.value)
+            if key in tried or len(kept) == MAX_SHOWN or self.spent >= MAX_SINGLES:
+                continue
+            tried.add(key)
+            result = self.check((option.change,))
+            if result is not None:
+                kept.append(result)
+        return kept
+
+    def together(
+        self, options: Sequence[list[_Option]], by_id: Mapping[str, CompiledRule]
+    ) -> list[Counterfactual]:
+        """One set of changes, a rule at a time, strongest rule first; then trimmed."""
+        chosen: dict[str, CounterfactualChange] = {}
+        for per_rule in options:
+            if not per_rule or self.spent >= MAX_REDIAGNOSES:
+                continue
+            rule = by_id[per_rule[0].rule]
+            if rule.test(self._facts(chosen)) is not True:
+                continue  # an earlier change already stops it
+            option = next((o for o in per_rule if _fits(chosen, o.change)), None)
+            if option is None:
+                continue
+            chosen[option.change.metric] = option.change
+            if self.check(tuple(chosen.values())) is not None:
+                return [self._trim(chosen)]
+        return []
+
+    def _trim(self, chosen: dict[str, CounterfactualChange]) -> Counterfactual:
+        needed = dict(chosen)
+        for metric in list(chosen)[:-1]:
+            if self.spent >= MAX_REDIAGNOSES:
+                break
+            fewer = {m: c for m, c in needed.items() if m != metric}
+            if self.check(tuple(fewer.values())) is not None:
+                needed = fewer
+        result = self.check(tuple(needed.values()), spend=False)
+        assert result is not None  # needed always passed its own check
+        return result
+
+    def _facts(self, chosen: Mapping[str, CounterfactualChange]) -> Facts:
+        changed = dict(self.facts)
+        changed.update({m: c.value for m, c in chosen.items()})
+        changed.update(derive(changed, self.setting[0]))
+        return changed
+
+    def check(
+        self, changes: tuple[CounterfactualChange, ...], *, spend: bool = True
+    ) -> Counterfactual | None:
+        """Re-diagnose with the changes; a Counterfactual if the verdict's status changed."""
+        if spend:
+            self.spent += 1
+        after = _rediagnose(self.rep, self.book, self.setting, changes, self.verdict.gap)
+        if after is None or after[1] == self.verdict.status:
+            return None
+        certainty, status, fired = after
+        return Counterfactual.trusted(
+            {
+                "gap": self.verdict.gap,
+                "owner": self.owner,
+                "changes": changes,
+                "rules": tuple(e.rule for e in self.verdict.evidence if e.rule not in fired),
+                "status_before": self.verdict.status,
+                "status_after": status,
+                "confidence_after": max(certainty, 0.0),
+            }
+        )
+
+
+def _fits(chosen: Mapping[str, CounterfactualChange], change: CounterfactualChange) -> bool:
+    """A change may join a set unless the set moves its metric the other way or further."""
+    held = chosen.get(change.metric)
+    if held is None:
+        return True
+    if isinstance(held.value, bool) or isinstance(change.value, bool):
+        return False
+    up = held.value > held.observed
+    return (change.value > held.value) if up else (change.value < held.value)
 
 
 class _Probe:
@@ -93,15 +239,18 @@ class _Probe:
         return self.rule.test(self.facts(value)) is True
 
 
-def _for_metric(
+def _smallest(
     rule: CompiledRule,
     metric: str,
-    rep: RepMetrics,
-    book: Rulebook,
-    setting: tuple[Targets, TeamStats | None],
     facts: Facts,
-) -> Counterfactual | None:
-    targets = setting[0]
+    targets: Targets,
+    better: Literal["higher", "lower"] | None,
+) -> CounterfactualChange | None:
+    """The nearest value of one metric at which the rule stops firing (the rule alone).
+
+    Only values in the `better` direction count: a rep does not clear a skill rule by
+    forgetting the product.
+    """
     current = facts.get(metric)
     if current is None:
         return None
@@ -111,49 +260,68 @@ def _for_metric(
     else:
         candidates = _numeric_candidates(rule, probe, current, METRICS[metric])
     for value, boundary, strict in candidates:
-        if probe.fires(value):
+        if _worse(current, value, better):
             continue
-        after = _rediagnose(rep, book, setting, metric, value)
-        if after is None or rule.id in after.fired:
-            continue
-        verdict = after.verdict(rule.gap)
-        return Counterfactual.trusted(
-            {
-                "rule": rule.id,
-                "gap": rule.gap,
-                "metric": metric,
-                "observed": current,
-                "value": value,
-                "boundary": boundary,
-                "strict": strict,
-                "confidence_after": verdict.confidence,
-                "status_after": verdict.status,
-            }
-        )
+        if not probe.fires(value):
+            return CounterfactualChange.trusted(
+                {
+                    "metric": metric,
+                    "observed": current,
+                    "value": value,
+                    "boundary": boundary,
+                    "strict": strict,
+                }
+            )
     return None
+
+
+def _worse(
+    current: float | bool, value: float | bool, better: Literal["higher", "lower"] | None
+) -> bool:
+    if better is None:
+        return False
+    return value < current if better == "higher" else value > current
 
 
 def _rediagnose(
     rep: RepMetrics,
     book: Rulebook,
-    setting: tuple[Targets, TeamStats | None],
-    metric: str,
-    value: float | bool,
-) -> Diagnosis | None:
-    """The full diagnosis with one metric changed, or None if the value is not valid input."""
+    setting: Setting,
+    changes: tuple[CounterfactualChange, ...],
+    gap: Gap,
+) -> tuple[float, Status, frozenset[str]] | None:
+    """The gap's certainty, status and fired rules with the metrics changed, every rule
+    evaluated and scored as `diagnose` does; None if a value is not valid input.
+
+    Only the one verdict is scored: building the whole Diagnosis (every because-text of
+    every fired rule) would make each check cost as much as the pack's text.
+    """
     targets, team = setting
     try:
-        changed, _, _ = apply_changes(rep, targets, {metric: value})
+        changed, _, _ = apply_changes(rep, targets, {c.metric: c.value for c in changes})
     except InvalidMetrics:
         return None
     facts = build_facts(changed, targets, team)
-    return assemble(changed, book, facts, book.evaluate(facts), "compiled")
+    fired: list[float] = []
+    open_: list[float] = []
+    ids: set[str] = set()
+    for rule, outcome in zip(book.compiled, book.evaluate(facts), strict=True):
+        if rule.gap != gap:
+            continue
+        if outcome:
+            fired.append(rule.certainty)
+            ids.add(rule.id)
+        elif outcome is None:
+            open_.append(rule.certainty)
+    certainty, status = score(fired, open_)
+    return certainty, status, frozenset(ids)
 
 
 def _numeric_candidates(
     rule: CompiledRule, probe: _Probe, current: float, kind: Kind
 ) -> Iterator[Candidate]:
     roots = sorted(set(_roots(rule, probe, current)), key=lambda r: (abs(r[0] - current), r))
+    del roots[MAX_ROOTS:]
     for root, exact in roots:
         for value in dict.fromkeys((root, exact)):
             if _in_range(value, kind):
@@ -191,11 +359,14 @@ def _roots(rule: CompiledRule, probe: _Probe, current: float) -> Iterator[tuple[
 
 
 def _comparisons(node: x.Node) -> Iterator[x.Compare]:
-    if isinstance(node, x.Compare):
-        yield node
-        return
-    for child in x.children(node):
-        yield from _comparisons(child)
+    """Every comparison in a condition, left to right (a loop: conditions may be deep)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, x.Compare):
+            yield current
+        else:
+            stack.extend(reversed(list(x.children(current))))
 
 
 def _secant(f: Callable[[float], float | None], start: float) -> float | None:

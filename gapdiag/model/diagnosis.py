@@ -120,20 +120,36 @@ class RulebookStamp(_Result):
     content_hash: str
 
 
-class Counterfactual(_Result):
-    """The smallest change in one metric that stops one firing rule, verified by re-diagnosing."""
+class CounterfactualChange(_Result):
+    """One metric of a counterfactual: its value now and the value the change sets."""
 
-    rule: str
-    gap: Gap
     metric: str
     observed: float | bool = Field(description="The metric's value in this diagnosis.")
-    value: float | bool = Field(description="A value at which the rule no longer fires.")
+    value: float | bool = Field(description="The value the change sets.")
     boundary: float | bool = Field(
         description="Where the rule stops firing: `value` itself, or (strict) the edge just past."
     )
     strict: bool = Field(description="True when the rule still fires at the boundary itself.")
+
+
+class Counterfactual(_Result):
+    """Changes the verdict's owner can make that change its status, verified by re-diagnosing.
+
+    The rep's levers are searched for a will, skill or knowledge verdict; the
+    organization's (and the manager's coaching time) for a system verdict.
+    """
+
+    gap: Gap
+    owner: Literal["rep", "organization"] = Field(
+        description="Whose levers these are: the rep's, or the organization's (system)."
+    )
+    changes: tuple[CounterfactualChange, ...] = Field(
+        description="Every metric changed, together; one entry for a single change."
+    )
+    rules: tuple[str, ...] = Field(description="The firing rules the changes stop.")
+    status_before: Status
+    status_after: Status = Field(description="The gap's status after, always different.")
     confidence_after: float = Field(ge=0.0, le=1.0, description="The gap's confidence after.")
-    status_after: Status
 
 
 class TreeStep(_Result):
@@ -180,8 +196,8 @@ class Diagnosis(_Result):
     pip_blocked: bool = Field(default=False, description="True while a system gap is confirmed.")
     counterfactuals: tuple[Counterfactual, ...] = Field(
         default=(),
-        description="Per firing rule of a confirmed or suspected gap, the smallest change in "
-        "one metric that stops it (filled by diagnose(..., counterfactuals=True)).",
+        description="Per confirmed or suspected gap, changes its owner can make that change "
+        "its status, each verified (filled by diagnose(..., counterfactuals=True)).",
     )
     tree_path: tuple[TreeStep, ...] = Field(
         default=(), description="The decision tree's questions on this rep, root first."
@@ -232,8 +248,16 @@ class Diagnosis(_Result):
         """A plain-language explanation a manager can read in a 1:1."""
         return _RENDERERS["explain"](self, fmt=fmt)
 
+    def to_text(self) -> str:
+        """The explanation as plain text (what `gapdiag diagnose` prints)."""
+        return self.explain(fmt="text")
+
+    def to_markdown(self) -> str:
+        """The explanation as Markdown."""
+        return self.explain(fmt="markdown")
+
     def _repr_html_(self) -> str:
-        """Rich display in notebooks: confidence bars, evidence table, tree path."""
+        """Rich display in notebooks: actions, key numbers, confidence bars, evidence."""
         return _RENDERERS["html"](self)
 
     def _repr_markdown_(self) -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from html import escape
 
 from gapdiag.model.diagnosis import Check, Diagnosis, Evidence, TreeStep, Verdict, register_renderer
-from gapdiag.notebook.explain import change_text, headline
-from gapdiag.rulebook.template import format_value
+from gapdiag.model.labels import LABELS, label_of, sentence, show
+from gapdiag.model.wording import check_text, confidence, counterfactual_text, period
+from gapdiag.notebook.explain import actions, headline, needs
 
 STATUS_COLOURS = {
     "confirmed": "#c0392b",
@@ -19,18 +20,26 @@ STATUS_COLOURS = {
     "unknown": "#7f8c8d",
     "unlikely": "#bdc3c7",
 }
-_CELL = "padding:2px 8px;text-align:left;vertical-align:top;border-bottom:1px solid #ddd"
+_CELL = (
+    "padding:2px 6px;text-align:left;vertical-align:top;border-bottom:1px solid #ddd;"
+    "overflow-wrap:anywhere"
+)
+_TECH = "font-family:monospace;font-size:11px;color:#555"
 _MARK = {True: "&#10003;", False: "&#10007;", None: "?"}
+MAX_KEY_NUMBERS = 6
 
 
 def to_html(diagnosis: Diagnosis) -> str:
-    """Render a diagnosis as one self-contained HTML fragment."""
+    """Render a diagnosis as one self-contained HTML fragment, no wider than its column."""
     d = diagnosis
     parts = [
-        '<div class="gapdiag-diagnosis" style="font-family:sans-serif;font-size:13px">',
+        '<div class="gapdiag-diagnosis" style="font-family:sans-serif;font-size:13px;'
+        'max-width:100%;overflow-x:auto">',
         f"<h3 style='margin:4px 0'>Diagnosis for {escape(d.rep_id)}</h3>",
         f"<p style='margin:2px 0;color:#555'>{escape(_subtitle(d))}</p>",
         f"<p style='margin:6px 0'><b>{escape(headline(d))}</b></p>",
+        _actions(d),
+        _key_numbers(d),
         _verdict_table(d.verdicts),
         _tree(d),
         _evidence_table(d.verdicts),
@@ -47,15 +56,19 @@ def to_html(diagnosis: Diagnosis) -> str:
 
 
 def _subtitle(d: Diagnosis) -> str:
-    period = f"{d.period_start} to {d.period_end} - " if d.period_start and d.period_end else ""
+    when = period(d.period_start, d.period_end)
     book = d.rulebook
-    return f"{period}rule pack {book.name} {book.version} ({book.content_hash}), {d.engine} engine"
+    stamp = f"rule pack {book.name} {book.version} ({book.content_hash}), {d.engine} engine"
+    return f"{when} - {stamp}" if when else stamp
 
 
-def _table(head: tuple[str, ...], rows: list[str]) -> str:
+def _table(head: tuple[str, ...], rows: list[str], widths: tuple[str, ...] = ()) -> str:
+    cols = "".join(f"<col style='width:{w}'>" for w in widths)
     header = "".join(f"<th style='{_CELL}'>{escape(h)}</th>" for h in head)
+    layout = "table-layout:fixed;width:100%;" if widths else ""
     return (
-        "<table style='border-collapse:collapse;margin:6px 0'>"
+        f"<table style='border-collapse:collapse;margin:6px 0;{layout}max-width:100%'>"
+        f"{f'<colgroup>{cols}</colgroup>' if cols else ''}"
         f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -64,12 +77,44 @@ def _row(*cells: str) -> str:
     return "<tr>" + "".join(f"<td style='{_CELL}'>{c}</td>" for c in cells) + "</tr>"
 
 
-def _bar(confidence: float, colour: str) -> str:
-    width = round(confidence * 100, 1)
+def _h4(text: str) -> str:
+    return f"<h4 style='margin:8px 0 2px'>{escape(text)}</h4>"
+
+
+def _bar(value: float, colour: str) -> str:
+    width = round(value * 100, 1)
     return (
-        f"<div title='{confidence:.0%}' style='background:#eee;width:160px;height:10px'>"
+        f"<div title='{confidence(value)}' style='background:#eee;width:160px;height:10px'>"
         f"<div style='background:{colour};width:{width}%;height:10px'></div></div>"
     )
+
+
+def _actions(d: Diagnosis) -> str:
+    first = actions(d)
+    if not first:
+        return ""
+    items = "".join(f"<li>{escape(a)}</li>" for a in first)
+    return f"{_h4('What to do first')}<ol style='margin:2px 0'>{items}</ol>"
+
+
+def key_numbers(d: Diagnosis) -> tuple[tuple[str, str], ...]:
+    """The primary gap's numbers (label, value in its unit), strongest evidence first."""
+    if d.primary_gap is None:
+        return ()
+    seen: dict[str, str] = {}
+    for evidence in sorted(d.verdict(d.primary_gap).evidence, key=lambda e: -e.certainty):
+        for check in evidence.checks:
+            path = check.observed
+            if path in LABELS and path not in seen and check.observed_value is not None:
+                seen[path] = show(path, check.observed_value)
+    return tuple((sentence(label_of(p).label), v) for p, v in seen.items())[:MAX_KEY_NUMBERS]
+
+
+def _key_numbers(d: Diagnosis) -> str:
+    rows = [_row(escape(name), f"<b>{escape(value)}</b>") for name, value in key_numbers(d)]
+    if not rows:
+        return ""
+    return _h4("Key numbers") + _table(("measure", "now"), rows)
 
 
 def _verdict_table(verdicts: tuple[Verdict, ...]) -> str:
@@ -77,7 +122,7 @@ def _verdict_table(verdicts: tuple[Verdict, ...]) -> str:
         _row(
             f"<b>{escape(v.gap)}</b>",
             _bar(v.confidence, STATUS_COLOURS[v.status]),
-            f"{v.confidence:.0%}",
+            confidence(v.confidence),
             f"<span style='color:{STATUS_COLOURS[v.status]}'>{escape(v.status)}</span>",
         )
         for v in verdicts
@@ -89,30 +134,30 @@ def _evidence_table(verdicts: tuple[Verdict, ...]) -> str:
     rows = [_evidence_row(v.gap, e) for v in verdicts for e in (*v.evidence, *v.counter_evidence)]
     if not rows:
         return "<p>No rule fired.</p>"
-    table = _table(("gap", "rule", "certainty", "because", "observed vs threshold"), rows)
-    return f"<h4 style='margin:8px 0 2px'>Evidence</h4>{table}"
+    head = ("gap", "because", "technical: rule and checks")
+    return _h4("Evidence") + _table(head, rows, ("14%", "56%", "30%"))
 
 
 def _evidence_row(gap: str, e: Evidence) -> str:
     checks = "<br>".join(_check(c) for c in e.checks)
+    technical = "<br>".join(_technical(c) for c in e.checks)
+    todo = f"<br><i>What to do:</i> {escape(e.intervention)}" if e.intervention else ""
     return _row(
-        escape(gap),
-        f"<code>{escape(e.rule)}</code>",
-        f"{e.certainty:+.2f}",
-        escape(e.because),
-        checks,
+        f"{escape(gap)} <small>{e.certainty:+.2f}</small>",
+        f"{escape(e.because)}<br><small>{checks}</small>{todo if e.certainty > 0 else ''}",
+        f"<span style='{_TECH}'>{escape(e.rule)}<br>{technical}</span>",
     )
 
 
 def _check(c: Check) -> str:
-    seen = format_value(c.observed_value, "num")
-    if c.op is None:
-        text = f"{c.observed} is {seen}"
-    else:
-        text = (
-            f"{c.observed} {seen} {c.op} {c.threshold} ({format_value(c.threshold_value, 'num')})"
-        )
-    return f"{_MARK[c.result]} {escape(text)}"
+    return f"{_MARK[c.result]} {escape(check_text(c))}"
+
+
+def _technical(c: Check) -> str:
+    """The check as the rule wrote it, with the raw numbers: for rule authors."""
+    value = "unknown" if c.observed_value is None else repr(c.observed_value)
+    limit = "" if c.threshold_value is None else f", limit {c.threshold_value!r}"
+    return escape(f"{c.text} [{value}{limit}]")
 
 
 def _tree(d: Diagnosis) -> str:
@@ -125,11 +170,11 @@ def _tree(d: Diagnosis) -> str:
         end = f"Ends at <b>{escape(leaf.id)}</b> ({escape(leaf.gap or 'no gap')}): "
         end += escape(leaf.reason)
     elif d.tree_stop is not None:
-        needs = ", ".join(d.tree_stop.needs) or "a value that is undefined here"
+        wanted = needs(d.tree_stop.needs) or "a value that is undefined here"
         end = f"Stopped at <b>{escape(d.tree_stop.node)}</b> for lack of data: "
-        end += f"collect {escape(needs)}"
+        end += f"collect {escape(wanted)}"
     return (
-        f"<h4 style='margin:8px 0 2px'>Decision tree</h4><ol style='margin:2px 0'>{steps}</ol>"
+        f"{_h4('Decision tree')}<ol style='margin:2px 0'>{steps}</ol>"
         f"<p style='margin:2px 0'>{end}</p>"
     )
 
@@ -140,14 +185,23 @@ def _step(step: TreeStep) -> str:
     return f"{escape(step.question)} <b>{answer}</b> <small>({checks})</small>"
 
 
+_WHOSE = {
+    "rep": "What would clear it: changes the rep can make",
+    "organization": "What the organization could change",
+}
+
+
 def _counterfactuals(d: Diagnosis) -> str:
-    if not d.counterfactuals:
-        return ""
-    rows = [
-        _row(f"<code>{escape(c.rule)}</code>", escape(change_text(c))) for c in d.counterfactuals
-    ]
-    table = _table(("rule", "stops firing with"), rows)
-    return f"<h4 style='margin:8px 0 2px'>What would clear it</h4>{table}"
+    out = []
+    for owner, heading in _WHOSE.items():
+        items = "".join(
+            f"<li><b>{escape(sentence(c.gap))}</b>: {escape(counterfactual_text(c))}</li>"
+            for c in d.counterfactuals
+            if c.owner == owner
+        )
+        if items:
+            out.append(f"{_h4(heading)}<ul style='margin:2px 0'>{items}</ul>")
+    return "".join(out)
 
 
 def _open(d: Diagnosis) -> str:
@@ -155,10 +209,10 @@ def _open(d: Diagnosis) -> str:
         return ""
     items = "".join(
         f"<li><code>{escape(u.rule)}</code> ({escape(u.gap)}): "
-        f"{escape('collect ' + ', '.join(u.needs) if u.needs else 'a value was undefined')}</li>"
+        f"{escape('collect ' + needs(u.needs) if u.needs else 'a value was undefined')}</li>"
         for u in d.undetermined
     )
-    return f"<h4 style='margin:8px 0 2px'>Still open</h4><ul style='margin:2px 0'>{items}</ul>"
+    return f"{_h4('Still open')}<ul style='margin:2px 0'>{items}</ul>"
 
 
 register_renderer("html", to_html)

@@ -17,8 +17,8 @@ from gapdiag.model.diagnosis import (
 )
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.gaps import CONFIRMED_AT, SUSPECTED_AT
-from gapdiag.model.metrics import METRICS
-from gapdiag.rulebook.template import format_for, format_value
+from gapdiag.model.labels import label_of, sentence
+from gapdiag.model.wording import check_text, confidence, counterfactual_text, period
 
 _APPROACH = {
     "skill": "practice and feedback: role-play drills and call reviews against a rubric",
@@ -38,17 +38,19 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
         raise InvalidArgument(f"fmt: {fmt!r} is not one of text, markdown")
     md = fmt == "markdown"
     lines = [_title(diagnosis, md), headline(diagnosis), ""]
+    first = actions(diagnosis)
+    if first:
+        lines.append(_heading("What to do first", md))
+        lines.extend(f"- {a}" for a in first)
+        lines.append("")
     lines.extend(_tree(diagnosis, md))
     for verdict in diagnosis.verdicts:
         lines.extend(_verdict(verdict, md))
-    if diagnosis.counterfactuals:
-        lines.append(_heading("What would clear it: the smallest change in one metric", md))
-        lines.extend(_counterfactuals(diagnosis.counterfactuals))
-        lines.append("")
+    lines.extend(_counterfactuals(diagnosis.counterfactuals, md))
     if diagnosis.undetermined:
         lines.append(_heading("Still open: data that would decide more rules", md))
         lines.extend(
-            f"- {u.rule} ({u.gap}): collect {', '.join(u.needs)}"
+            f"- {u.rule} ({u.gap}): collect {needs(u.needs)}"
             if u.needs
             else f"- {u.rule} ({u.gap}): a value was undefined (e.g. a division by zero)"
             for u in diagnosis.undetermined
@@ -67,10 +69,33 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
 
 
 def _title(d: Diagnosis, md: bool) -> str:
-    period = f", {d.period_start} to {d.period_end}" if d.period_start and d.period_end else ""
+    when = period(d.period_start, d.period_end)
     stamp = f"{d.rulebook.name} {d.rulebook.version} ({d.rulebook.content_hash})"
-    text = f"Diagnosis for {d.rep_id}{period} - rule pack {stamp}"
+    rep = _md_escape(d.rep_id) if md else d.rep_id
+    text = f"Diagnosis for {rep}{', ' + when if when else ''} - rule pack {stamp}"
     return f"# {text}" if md else text
+
+
+def _md_escape(text: str) -> str:
+    """Escape Markdown's inline specials in input text (a rep id) so it shows as written."""
+    return "".join(f"\\{c}" if c in "\\`*_[]<>|" else c for c in text)
+
+
+MAX_ACTIONS = 3
+
+
+def actions(d: Diagnosis) -> tuple[str, ...]:
+    """What to do first: the interventions of the primary gap's strongest evidence."""
+    if d.primary_gap is None:
+        return ()
+    strongest = sorted(d.verdict(d.primary_gap).evidence, key=lambda e: -e.certainty)
+    found = dict.fromkeys(e.intervention for e in strongest if e.intervention)
+    return tuple(a for a in found if a)[:MAX_ACTIONS]
+
+
+def needs(paths: Sequence[str]) -> str:
+    """Metrics to collect, by label."""
+    return ", ".join(label_of(p).label for p in paths)
 
 
 def headline(d: Diagnosis) -> str:
@@ -82,7 +107,7 @@ def headline(d: Diagnosis) -> str:
         return "No gap found: no rule points to a skill, will, knowledge or system problem."
     top = d.verdict(d.primary_gap)
     return (
-        f"Primary gap: {top.gap} ({top.status}, {top.confidence:.0%}). "
+        f"Primary gap: {top.gap} ({top.status}, {confidence(top.confidence)}). "
         f"Approach: {_APPROACH[top.gap]}."
     )
 
@@ -99,7 +124,7 @@ def _tree(d: Diagnosis, md: bool) -> list[str]:
         stop = d.tree_stop
         gaps = list(dict.fromkeys(leaf.gap or "no gap" for leaf in stop.possible))
         wanted = (
-            f"collect {', '.join(stop.needs)} to go on"
+            f"collect {needs(stop.needs)} to go on"
             if stop.needs
             else "a value it reads is undefined for this rep (e.g. a division by zero)"
         )
@@ -138,56 +163,44 @@ def _heading(text: str, md: bool) -> str:
 
 
 def _verdict(v: Verdict, md: bool) -> list[str]:
-    out = [_heading(f"{v.gap.capitalize()} - {v.status}, {v.confidence:.0%}", md)]
+    out = [_heading(f"{v.gap.capitalize()} - {v.status}, {confidence(v.confidence)}", md)]
     out.extend(_evidence(e, "+") for e in v.evidence)
     out.extend(_evidence(e, "-") for e in v.counter_evidence)
     if not v.evidence and not v.counter_evidence:
         out.append("- no rule fired")
     if v.undetermined:
-        out.append(f"- open for lack of data: {', '.join(v.undetermined)}")
+        out.append(f"- open for lack of data: rules {', '.join(v.undetermined)}")
     out.append("")
     return out
 
 
 def _evidence(e: Evidence, sign: str) -> str:
     checks = "; ".join(_check(c) for c in e.checks)
-    line = f"- [{sign}{abs(e.certainty):.2f}] {e.because} ({e.rule}: {checks})"
+    line = f"- [{sign}{abs(e.certainty):.2f}] {e.because} ({checks}; rule {e.rule})"
     if e.intervention and sign == "+":
         line += f"\n  What to do: {e.intervention}"
     return line
 
 
 def _check(c: Check) -> str:
-    if c.op is None:
-        return f"{c.observed} is {format_value(c.observed_value, 'num')}"
-    seen = format_value(c.observed_value, "num")
-    limit = format_value(c.threshold_value, "num")
-    return f"{c.observed} {seen} {c.op} {limit}"
+    return check_text(c)
 
 
-def _counterfactuals(found: Sequence[Counterfactual]) -> list[str]:
-    by_rule: dict[str, list[Counterfactual]] = {}
-    for change in found:
-        by_rule.setdefault(change.rule, []).append(change)
-    return [
-        f"- {rule} ({changes[0].gap}) stops firing with {'; or '.join(map(change_text, changes))}"
-        for rule, changes in by_rule.items()
-    ]
+_WHOSE = {
+    "rep": "What would clear it: changes the rep can make",
+    "organization": "What the organization could change (a system gap is not the rep's to fix)",
+}
 
 
-def change_text(change: Counterfactual) -> str:
-    """One counterfactual in words: 'activity.calls_per_day from 12 to 20 (will 60% -> 0%)'."""
-    fmt = format_for(METRICS[change.metric])
-    before = format_value(change.observed, fmt)
-    if change.strict and not isinstance(change.boundary, bool):
-        side = "above" if change.value > change.boundary else "below"
-        after = f"{side} {format_value(change.boundary, fmt)}"
-    else:
-        after = format_value(change.boundary, fmt)
-    return (
-        f"{change.metric} from {before} to {after} "
-        f"({change.gap} then {change.status_after}, {change.confidence_after:.0%})"
-    )
+def _counterfactuals(found: Sequence[Counterfactual], md: bool) -> list[str]:
+    out: list[str] = []
+    for owner, heading in _WHOSE.items():
+        mine = [c for c in found if c.owner == owner]
+        if mine:
+            out.append(_heading(heading, md))
+            out.extend(f"- {sentence(c.gap)}: {counterfactual_text(c)}" for c in mine)
+            out.append("")
+    return out
 
 
 register_renderer("explain", explain)

@@ -16,8 +16,10 @@ from gapdiag.coaching.history import RepHistory, read_history_csv
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import BackendUnavailable, InvalidArgument, InvalidMetrics, Problem
 from gapdiag.model.gaps import GAPS
+from gapdiag.model.labels import label_of, sentence, show
 from gapdiag.model.metrics import METRICS, RepMetrics, Targets, parse_metrics, parse_targets
 from gapdiag.model.rows import nest, read_cell
+from gapdiag.model.wording import confidence, day
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -76,18 +78,22 @@ def plot_leading_indicators(
             raise InvalidArgument(f"indicators: {name!r} is not a numeric metric path")
     starts = [r.period_start for r in reps]
     labels = (
-        [str(s) for s in starts] if all(starts) else [f"week {n + 1}" for n in range(len(reps))]
+        [day(s) for s in starts if s]
+        if all(starts)
+        else [f"week {n + 1}" for n in range(len(reps))]
     )
     figure = _figure(figsize=(8, 2.2 * len(indicators)), layout="constrained")
     axes = figure.subplots(len(indicators), 1, sharex=True, squeeze=False)[:, 0]
     for ax, name in zip(axes, indicators, strict=True):
+        scale = 100.0 if label_of(name).unit == "%" else 1.0  # shares plot as percentages
         values = [_value(r, name) for r in reps]
-        ax.plot(labels, [float("nan") if v is None else v for v in values], marker="o")
+        ax.plot(labels, [float("nan") if v is None else v * scale for v in values], marker="o")
         target = _target(wanted, name)
         if target is not None:
-            ax.axhline(target, linestyle="--", color="grey", label=f"target {target:g}")
+            shown = f"target {show(name, target)}"
+            ax.axhline(target * scale, linestyle="--", color="grey", label=shown)
             ax.legend(loc="upper left", fontsize="small")
-        ax.set_ylabel(name.rpartition(".")[2].replace("_", " "), fontsize="small")
+        ax.set_ylabel(axis_label(name), fontsize="small")
     axes[-1].tick_params(axis="x", labelrotation=30)
     figure.suptitle(f"Leading indicators: {ids[0]}")
     return figure
@@ -139,6 +145,14 @@ def _missing(cell: Any) -> bool:
         return True
 
 
+def axis_label(path: str) -> str:
+    """A metric's axis title: its label, with the unit where the label does not say it."""
+    label = label_of(path)
+    if label.unit in ("", "yes/no") or label.label.endswith(label.unit):
+        return sentence(label.label)
+    return f"{sentence(label.label)} ({label.unit})"
+
+
 def _value(rep: RepMetrics, path: str) -> float | None:
     group, _, field = path.rpartition(".")
     holder = getattr(rep, group) if group else rep
@@ -171,7 +185,7 @@ def plot_team_heatmap(diagnoses: Sequence[Diagnosis]) -> Figure:
         for col, gap in enumerate(GAPS):
             verdict = d.verdict(gap)
             colour = "white" if verdict.confidence > 0.6 else "black"
-            text = f"{verdict.confidence:.0%}\n{verdict.status}"
+            text = f"{confidence(verdict.confidence)}\n{verdict.status}"
             ax.text(col, row, text, ha="center", va="center", fontsize="x-small", color=colour)
     figure.colorbar(image, ax=ax, label="confidence")
     return figure

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from html import escape
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -11,8 +12,9 @@ from gapdiag.engines.compiled import RulesArg, diagnose, resolve_rules
 from gapdiag.model.changes import MetricChange, apply_changes
 from gapdiag.model.diagnosis import Diagnosis, Engine
 from gapdiag.model.gaps import GAPS, Gap, Status
+from gapdiag.model.labels import sentence
 from gapdiag.model.metrics import RepMetrics, Targets, parse_metrics, parse_targets
-from gapdiag.rulebook.template import format_value
+from gapdiag.model.wording import confidence, movement
 
 
 class _Frozen(BaseModel):
@@ -47,18 +49,18 @@ class WhatIf(_Frozen):
     stopped: tuple[str, ...]
     started: tuple[str, ...]
 
-    def explain(self) -> str:
-        """What changed in the inputs and in the verdicts, in plain text."""
-        lines = ["Changes:"]
-        lines.extend(
-            f"- {c.path}: {format_value(c.before, 'num')} -> {format_value(c.after, 'num')}"
-            for c in self.changes
-        )
-        lines.append(f"Primary gap: {self.before.primary_gap} -> {self.after.primary_gap}")
+    def explain(self, *, fmt: Literal["text", "markdown"] = "text") -> str:
+        """What changed in the inputs and in the verdicts, in plain text (or Markdown)."""
+        md = fmt == "markdown"
+        lines = ["## Changes" if md else "Changes:"]
+        lines.extend(f"- {sentence(movement(c.path, c.before, c.after))}" for c in self.changes)
+        before = self.before.primary_gap or "none"
+        after = self.after.primary_gap or "none"
+        lines.append(f"Primary gap: {before} → {after}")
         moved = [s for s in self.shifts if s.moved]
         lines.extend(
-            f"- {s.gap}: {s.status_before} {s.confidence_before:.0%} -> "
-            f"{s.status_after} {s.confidence_after:.0%}"
+            f"- {s.gap}: {s.status_before} {confidence(s.confidence_before)} → "
+            f"{s.status_after} {confidence(s.confidence_after)}"
             for s in moved
         )
         if not moved:
@@ -68,6 +70,50 @@ class WhatIf(_Frozen):
         if self.started:
             lines.append(f"Rules that start firing: {', '.join(self.started)}")
         return "\n".join(lines) + "\n"
+
+    def to_text(self) -> str:
+        """The what-if as plain text."""
+        return self.explain()
+
+    def to_markdown(self) -> str:
+        """The what-if as Markdown."""
+        return self.explain(fmt="markdown")
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def _repr_html_(self) -> str:
+        """Rich display: the changes, then each gap's status and confidence before and after."""
+        changes = "".join(
+            f"<li>{escape(sentence(movement(c.path, c.before, c.after)))}</li>"
+            for c in self.changes
+        )
+        rows = "".join(
+            "<tr>"
+            + "".join(
+                f"<td style='{_CELL}'>{cell}</td>"
+                for cell in (
+                    f"<b>{escape(s.gap)}</b>" if s.moved else escape(s.gap),
+                    f"{escape(s.status_before)} {confidence(s.confidence_before)}",
+                    f"{escape(s.status_after)} {confidence(s.confidence_after)}",
+                )
+            )
+            + "</tr>"
+            for s in self.shifts
+        )
+        head = "".join(f"<th style='{_CELL}'>{h}</th>" for h in ("gap", "before", "after"))
+        before = escape(self.before.primary_gap or "none")
+        after = escape(self.after.primary_gap or "none")
+        return (
+            '<div class="gapdiag-whatif" style="font-family:sans-serif;font-size:13px">'
+            f"<h4 style='margin:4px 0'>What if, for {escape(self.before.rep_id)}</h4>"
+            f"<ul style='margin:2px 0'>{changes}</ul>"
+            f"<p style='margin:4px 0'>Primary gap: <b>{before}</b> → <b>{after}</b></p>"
+            f"<table style='border-collapse:collapse'><tr>{head}</tr>{rows}</table></div>"
+        )
+
+
+_CELL = "padding:2px 6px;text-align:left;border-bottom:1px solid #ddd"
 
 
 def what_if(

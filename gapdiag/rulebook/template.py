@@ -2,8 +2,10 @@
 
 A placeholder holds a name or a small arithmetic expression of the condition language,
 optionally followed by a format: ``{pipeline.win_rate}``, ``{0.5 * target.calls_per_day}``,
-``{derived.coverage:x}``. Without a format, a single name is shown by its kind (fractions
-as percentages, money with a currency sign) and an expression as a plain number.
+``{derived.coverage:x}``. ``:unit`` shows a single name's value with its unit from the
+label registry (``{territory.manager_coaching_hours_per_week:unit}`` reads "1 hour a
+week"). Without a format, a single name is shown by its kind (fractions as percentages,
+money with a currency sign) and an expression as a plain number.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from dataclasses import dataclass, field
 
 from gapdiag.model import _kinds as k
 from gapdiag.model.errors import ExpressionError
+from gapdiag.model.labels import show
 from gapdiag.rulebook import expr as x
 from gapdiag.rulebook.compiler import Facts, number
 
-FORMATS = ("pct", "money", "x", "num", "int")
+FORMATS = ("pct", "money", "x", "num", "int", "unit")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -45,6 +48,7 @@ _FORMATTERS: dict[str, Callable[[float], str]] = {
     "x": lambda v: f"{v:.1f}x",
     "int": lambda v: f"{v:,.0f}",
     "num": lambda v: _trim(v, 2),
+    "unit": lambda v: _trim(v, 2),  # placeholders use the label registry instead
 }
 
 
@@ -134,6 +138,15 @@ def _placeholder(text: str, match: re.Match[str]) -> Placeholder:
         column = match.start() + 1 + (error.column or 1)
         raise ExpressionError(error.reason, text=text, column=column) from None
     chosen = fmt.strip() or (format_for(node.kind) if isinstance(node, x.Name) else "num")
+    if chosen == "unit":  # the value in its unit, from the label registry: '1 hour a week'
+        if not isinstance(node, x.Name):
+            raise ExpressionError(
+                "the unit format shows one name, not an expression",
+                text=text,
+                column=match.start() + 2,
+            )
+        path = node.path
+        return Placeholder(inner.strip(), chosen, lambda facts: show(path, facts.get(path)))
     return Placeholder(inner.strip(), chosen, _shower(_reader(node), chosen))
 
 

@@ -1,0 +1,398 @@
+"""Metric labels: what a manager calls each metric, its unit, and who can change it.
+
+Every metric path, derived quantity (``derived.*``), target (``target.*``) and team value
+(``team.mean.*``, ``team.median.*``) has a label and a unit a manager thinks in, and an
+owner: the rep (activity, calls, ownership, knowledge, their own pipeline), the manager
+(coaching time) or the organization (territory, routing, quota, targets). Text meant for
+people uses `label_of` and `show`; paths stay in JSON and in technical columns.
+
+Numbers are shown at a precision that never makes a true comparison look false:
+`show_all` widens the decimals until distinct values read distinct (0.2466 against 0.25
+reads "24.66%" and "25%", never "25%" and "25%").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Owner = Literal["rep", "manager", "organization"]
+Value = float | bool | None
+
+TIMES = "\N{MULTIPLICATION SIGN}"
+OF_5 = "1\N{EN DASH}5"
+OF_10 = "1\N{EN DASH}10"
+
+MAX_EXTRA_PLACES = 6
+"""How many decimals past a unit's usual precision `show_all` may add to keep values apart."""
+
+
+class MetricLabel(BaseModel):
+    """A metric's human label, unit and owner (who can change it)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    path: str = Field(description="The metric path as rules read it (activity.calls_per_day).")
+    label: str = Field(description="What a manager calls it, lower case (calls a day).")
+    unit: str = Field(description="The unit values are shown in (calls a day, $, %, 1-5, ...).")
+    owner: Owner = Field(description="Who can change it: rep, manager or organization.")
+    changeable: bool = Field(
+        default=True, description="False for values nobody changes directly (tenure, derived)."
+    )
+    better: Literal["higher", "lower"] | None = Field(
+        default=None, description="Which way is an improvement; None where neither is."
+    )
+    known: bool = Field(default=True, description="False for a humanized fallback label.")
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """How to show a number of one unit: style, usual decimals, nouns."""
+
+    name: str
+    style: Literal["noun", "money", "percent", "times", "scale", "flag"]
+    places: int = 1
+    singular: str = ""
+    top: int = 0  # the top of a 1-5 or 1-10 scale
+
+    def number(self, value: float, places: int) -> str:
+        """The bare number, without unit, at `places` decimals (trailing zeros trimmed)."""
+        if self.style == "percent":
+            return _trim(value * 100, places)
+        if self.style == "money":
+            return _trim(abs(value), places)
+        if self.style == "times":  # always one decimal at least: 3.0x, 1.05x
+            text = _trim(value, places)
+            return text if "." in text else f"{text}.0"
+        return _trim(value, places)
+
+    def with_unit(self, number: str, value: float) -> str:
+        """Attach the unit to an already formatted number."""
+        if self.style == "money":
+            return f"-${number}" if value < 0 and number.strip("0.,") else f"${number}"
+        if self.style == "percent":
+            return f"{number}%"
+        if self.style == "times":
+            return f"{number}{TIMES}"
+        if self.style == "scale":
+            return f"{number} of {self.top}"
+        if not self.name:
+            return number
+        return f"{number} {self.singular if number in ('1', '-1') else self.name}"
+
+
+def _trim(value: float, places: int) -> str:
+    text = f"{value:,.{places}f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text == "-0" else text
+
+
+def _noun(plural: str, singular: str, places: int = 1) -> _Unit:
+    return _Unit(plural, "noun", places, singular)
+
+
+_U: dict[str, _Unit] = {
+    u.name: u
+    for u in (
+        _noun("calls a day", "call a day"),
+        _noun("emails a day", "email a day"),
+        _noun("meetings a week", "meeting a week"),
+        _noun("questions a call", "question a call"),
+        _noun("deflections a 1:1", "deflection a 1:1"),
+        _noun("calls per meeting", "call per meeting"),
+        _noun("hours a week", "hour a week"),
+        _noun("minutes", "minute"),
+        _noun("seconds", "second", 0),
+        _noun("days", "day", 0),
+        _noun("months", "month"),
+        _Unit("$", "money", 0),
+        _Unit("%", "percent", 1),
+        _Unit(TIMES, "times", 2),
+        _Unit(OF_5, "scale", 1, top=5),
+        _Unit(OF_10, "scale", 1, top=10),
+        _Unit("yes/no", "flag", 0),
+        _Unit("", "noun", 2),
+    )
+}
+
+_R: Owner = "rep"
+_M: Owner = "manager"
+_O: Owner = "organization"
+_METRICS: dict[str, tuple[str, str, Owner]] = {
+    "tenure_months": ("tenure", "months", _O),
+    "activity.calls_per_day": ("calls a day", "calls a day", _R),
+    "activity.emails_per_day": ("emails a day", "emails a day", _R),
+    "activity.meetings_per_week": ("meetings booked a week", "meetings a week", _R),
+    "activity.avg_call_minutes": ("average connected call length", "minutes", _R),
+    "activity.meeting_to_opportunity_rate": ("meetings that become opportunities", "%", _R),
+    "pipeline.quota": ("quota", "$", _O),
+    "pipeline.closed_won": ("revenue won", "$", _R),
+    "pipeline.commit": ("committed revenue", "$", _R),
+    "pipeline.open_pipeline": ("open pipeline", "$", _R),
+    "pipeline.win_rate": ("win rate", "%", _R),
+    "pipeline.avg_deal_age_days": ("average open-deal age", "days", _R),
+    "pipeline.sales_cycle_days": ("sales cycle", "days", _R),
+    "pipeline.stage_conversion_rate": ("deals advancing a stage", "%", _R),
+    "calls.discovery_questions_per_call": ("discovery questions a call", "questions a call", _R),
+    "calls.open_question_ratio": ("open questions", "%", _R),
+    "calls.talk_ratio": ("rep talk time on calls", "%", _R),
+    "calls.longest_monologue_seconds": ("longest monologue", "seconds", _R),
+    "calls.objection_handling_score": ("objection handling", OF_5, _R),
+    "calls.rubric_score": ("call review score", OF_5, _R),
+    "ownership.forecast_accuracy": ("forecast accuracy", "%", _R),
+    "ownership.states_gap_unprompted": ("states the gap to goal unprompted", "yes/no", _R),
+    "ownership.plan_submission_rate": ("plans submitted on time", "%", _R),
+    "ownership.self_sourced_pipeline_share": ("self-sourced pipeline", "%", _R),
+    "ownership.deflections_per_one_on_one": ("blame deflections a 1:1", "deflections a 1:1", _R),
+    "ownership.commitment_score": ("commitment to the plan", OF_10, _R),
+    "territory.lead_volume_vs_team": ("lead volume against the team", TIMES, _O),
+    "territory.lead_quality_score": ("lead quality", OF_5, _O),
+    "territory.territory_size_vs_team": ("territory size against the team", TIMES, _O),
+    "territory.lead_routing_ok": ("leads routed as intended", "yes/no", _O),
+    "territory.manager_coaching_hours_per_week": ("manager coaching", "hours a week", _M),
+    "knowledge.product_quiz_score": ("product quiz score", "%", _R),
+    "knowledge.certified": ("certified", "yes/no", _R),
+    "knowledge.competitor_positioning_score": ("competitor positioning", OF_5, _R),
+    "knowledge.comp_plan_understood": ("understands the comp plan", "yes/no", _R),
+}
+
+_DERIVED: dict[str, tuple[str, str, Owner]] = {
+    "derived.gap_to_goal": ("gap to goal", "$", _R),
+    "derived.expected_from_pipeline": ("expected from open pipeline", "$", _R),
+    "derived.pipeline_needed": ("pipeline needed to close the gap", "$", _R),
+    "derived.coverage": ("pipeline coverage", TIMES, _R),
+    "derived.required_coverage": ("coverage this win rate needs", TIMES, _R),
+    "derived.pipeline_shortfall": ("pipeline shortfall", "$", _R),
+    "derived.attainment": ("attainment", "%", _R),
+    "derived.calls_vs_plan": ("calls against plan", "%", _R),
+    "derived.emails_vs_plan": ("emails against plan", "%", _R),
+    "derived.meetings_vs_plan": ("meetings against plan", "%", _R),
+    "derived.calls_per_meeting": ("calls per meeting booked", "calls per meeting", _R),
+}
+
+_TARGETS: dict[str, tuple[str, str]] = {
+    "target.calls_per_day": ("planned calls a day", "calls a day"),
+    "target.emails_per_day": ("planned emails a day", "emails a day"),
+    "target.meetings_per_week": ("planned meetings a week", "meetings a week"),
+    "target.discovery_call_minutes": ("shortest good discovery call", "minutes"),
+    "target.meeting_to_opportunity_rate": ("healthy meeting-to-opportunity rate", "%"),
+    "target.pipeline_coverage": ("coverage target", TIMES),
+    "target.max_deal_age_days": ("deal age limit", "days"),
+    "target.manager_coaching_hours_per_week": ("planned manager coaching", "hours a week"),
+    "target.talk_ratio": ("talk time in won calls", "%"),
+    "target.talk_ratio_low": ("lowest healthy talk time", "%"),
+    "target.talk_ratio_high": ("highest healthy talk time", "%"),
+    "target.discovery_questions_per_call": (
+        "questions in a good discovery call",
+        "questions a call",
+    ),
+    "target.ramp_months": ("ramp period", "months"),
+    "target.commitment_score": ("commitment a real plan needs", OF_10),
+    "target.forecast_accuracy": ("target forecast accuracy", "%"),
+    "target.plan_submission_rate": ("target plans on time", "%"),
+    "target.product_quiz_score": ("passing quiz score", "%"),
+    "target.competitor_positioning_score": ("acceptable competitor positioning", OF_5),
+    "target.lead_volume_floor": ("lead volume floor", TIMES),
+    "target.territory_size_floor": ("territory size floor", TIMES),
+    "target.rubric_score": ("acceptable call review score", OF_5),
+    "target.objection_handling_score": ("acceptable objection handling", OF_5),
+}
+
+_STATS = {"mean": "team average", "median": "team median"}
+
+_LOWER_IS_BETTER = frozenset(
+    {
+        "pipeline.quota",
+        "pipeline.avg_deal_age_days",
+        "pipeline.sales_cycle_days",
+        "calls.longest_monologue_seconds",
+        "ownership.deflections_per_one_on_one",
+    }
+)
+_NEITHER = frozenset({"tenure_months", "calls.talk_ratio"})
+"""Talk share is healthy inside a band, so neither way is better everywhere."""
+
+
+def _better(path: str) -> Literal["higher", "lower"] | None:
+    if path in _NEITHER:
+        return None
+    return "lower" if path in _LOWER_IS_BETTER else "higher"
+
+
+def _build() -> dict[str, MetricLabel]:
+    out: dict[str, MetricLabel] = {}
+    for path, (label, unit, owner) in _METRICS.items():
+        out[path] = MetricLabel(
+            path=path,
+            label=label,
+            unit=unit,
+            owner=owner,
+            changeable=path != "tenure_months",
+            better=_better(path),
+        )
+    for path, (label, unit, owner) in _DERIVED.items():
+        out[path] = MetricLabel(path=path, label=label, unit=unit, owner=owner, changeable=False)
+    for path, (label, unit) in _TARGETS.items():
+        out[path] = MetricLabel(path=path, label=label, unit=unit, owner="organization")
+    for stat, words in _STATS.items():
+        for path, (label, unit, _) in _METRICS.items():
+            if unit == "yes/no":
+                continue
+            team_path = f"team.{stat}.{path}"
+            out[team_path] = MetricLabel(
+                path=team_path,
+                label=f"{words} {label}",
+                unit=unit,
+                owner="organization",
+                changeable=False,
+            )
+    return out
+
+
+LABELS: Mapping[str, MetricLabel] = _build()
+"""Every known path and its label."""
+
+
+def label_of(path: str) -> MetricLabel:
+    """The label of a path; an unknown path gets a humanized fallback (never raises)."""
+    found = LABELS.get(path)
+    if found is not None:
+        return found
+    words = path.rsplit(".", 1)[-1].replace("_", " ").strip() or path
+    return MetricLabel(
+        path=path, label=words, unit="", owner="organization", changeable=False, known=False
+    )
+
+
+def _unit(path: str) -> _Unit:
+    return _U[label_of(path).unit]
+
+
+def _plain(value: Value) -> str | None:
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if not math.isfinite(value):
+        return "undefined"
+    return None
+
+
+def show(path: str, value: Value) -> str:
+    """A value in its unit: '14 calls a day', '$90,000', '25%', '3.0x', '4 of 5', 'yes'."""
+    return show_all(path, [value])[0]
+
+
+def show_number(path: str, value: Value) -> str:
+    """A value without a trailing noun ('14' for calls a day); symbols ($, %, times) stay."""
+    return _show_many(path, [value], nouns=False)[0]
+
+
+def show_all(path: str, values: Iterable[Value]) -> tuple[str, ...]:
+    """Several values of one path, at one precision where distinct values read distinct."""
+    return _show_many(path, list(values), nouns=True)
+
+
+def _show_many(
+    path: str, values: list[Value], *, nouns: bool, exact: Value = None
+) -> tuple[str, ...]:
+    unit = _unit(path)
+    numbers = [float(v) for v in values if isinstance(v, float | int) and _plain(v) is None]
+    places = _places(unit, numbers, exact)
+    out: list[str] = []
+    for value in values:
+        plain = _plain(value)
+        if plain is not None:
+            out.append(plain)
+            continue
+        assert isinstance(value, float | int)
+        number = unit.number(value, places)
+        keep_noun = nouns or unit.style != "noun"
+        out.append(unit.with_unit(number, value) if keep_noun else _bare(unit, number, value))
+    return tuple(out)
+
+
+def _bare(unit: _Unit, number: str, value: float) -> str:
+    return number if unit.style == "noun" else unit.with_unit(number, value)
+
+
+def _places(unit: _Unit, numbers: list[float], exact: Value = None) -> int:
+    """The fewest decimals (from the unit's usual) at which distinct numbers stay distinct.
+
+    A share short of 100% (or above 0%) never reads as exactly 100% (or 0%) either, and
+    an `exact` value (a rule's threshold) is shown as written, up to two more decimals.
+    """
+    distinct = set(numbers)
+    start = unit.places
+    if isinstance(exact, float | int) and not isinstance(exact, bool) and math.isfinite(exact):
+        scaled = exact * 100 if unit.style == "percent" else exact
+        while start < unit.places + 2 and abs(round(scaled, start) - scaled) > 1e-9 * max(
+            1.0, abs(scaled)
+        ):
+            start += 1
+    for places in range(start, unit.places + MAX_EXTRA_PLACES + 1):
+        shown = {unit.number(n, places) for n in distinct}
+        if len(shown) == len(distinct) and not _rounds_to_edge(unit, numbers, places):
+            return places
+    return unit.places + MAX_EXTRA_PLACES
+
+
+def _rounds_to_edge(unit: _Unit, numbers: list[float], places: int) -> bool:
+    if unit.style != "percent":
+        return False
+    for n in numbers:
+        for edge in (0.0, 1.0):
+            if n != edge and unit.number(n, places) == unit.number(edge, places):
+                return True
+    return False
+
+
+def show_change(path: str, old: Value, new: Value) -> str:
+    """A change in words: '14 → 40 calls a day', '$150,000 → $90,500', 'no → yes'."""
+    unit = _unit(path)
+    before, after = _show_many(path, [old, new], nouns=False)
+    if unit.style == "noun" and unit.name and _plain(new) is None:
+        after = show_all(path, [old, new])[1]
+    elif unit.style == "scale":
+        before = before.removesuffix(f" of {unit.top}")
+    return f"{before} → {after}"
+
+
+_OPS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "=", "!=": "≠"}
+
+
+def show_comparison(path: str, value: Value, op: str, threshold: Value) -> str:
+    """A comparison with the unit once: '14 < 20 calls a day', '24.66% < 25%'."""
+    unit = _unit(path)
+    left, right = _show_many(path, [value, threshold], nouns=False, exact=threshold)
+    symbol = _OPS.get(op, op)
+    if unit.style == "noun" and unit.name and _plain(threshold) is None:
+        right = _show_many(path, [value, threshold], nouns=True, exact=threshold)[1]
+    elif unit.style == "scale" and _plain(value) is None:
+        left = left.removesuffix(f" of {unit.top}")
+    return f"{left} {symbol} {right}"
+
+
+def show_step(path: str, step: float) -> str:
+    """A signed change per period: '+8.2 points' for a share, '+0.4' for a rate, '+$500'."""
+    unit = _unit(path)
+    sign = "-" if step < 0 else "+"
+    if unit.style == "percent":
+        return f"{sign}{_trim(abs(step) * 100, 1)} points"
+    if unit.style == "scale" or (unit.style == "noun" and " a " in unit.name):
+        return f"{sign}{_trim(abs(step), 1)}"  # '+0.4 a week', not '+0.4 meetings a week a week'
+    return f"{sign}{show(path, abs(step))}"
+
+
+def percent(value: float) -> str:
+    """A share as a percentage that never rounds to 0% or 100% unless it is exactly that."""
+    return show("derived.attainment", value)
+
+
+def sentence(text: str) -> str:
+    """Capitalize the first letter only (labels are lower case mid-sentence)."""
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,135 @@
+"""A diagnosis's parts in a manager's words: checks, changes, confidences and dates.
+
+Every text meant for people (explanations, plans, HTML, CLI tables) words its numbers
+here, through the label registry (`gapdiag.model.labels`): labels instead of metric paths,
+units instead of bare fractions, days people pick instead of ISO dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from gapdiag.model.diagnosis import Check, Counterfactual, CounterfactualChange
+from gapdiag.model.labels import (
+    LABELS,
+    Value,
+    label_of,
+    percent,
+    sentence,
+    show,
+    show_all,
+    show_change,
+    show_comparison,
+)
+
+_PATH = re.compile(r"\b(?:team\.(?:mean|median)\.)?[a-z_]+\.[a-z_]+\b|\btenure_months\b")
+_SELF_DESCRIBING = frozenset(
+    {
+        "calls a day",
+        "emails a day",
+        "meetings a week",
+        "questions a call",
+        "deflections a 1:1",
+        "calls per meeting",
+    }
+)
+"""Units that say what was counted, so a change in them needs no label in front."""
+
+
+def humanize(text: str) -> str:
+    """Replace every known metric path in a text by its label ('derived.coverage' -> ...)."""
+    return _PATH.sub(
+        lambda m: LABELS[m.group(0)].label if m.group(0) in LABELS else m.group(0), text
+    )
+
+
+def quantity(observed: str) -> str:
+    """What a check measured, in words: a label, or an expression with labels in it."""
+    return label_of(observed).label if observed in LABELS else humanize(observed)
+
+
+_NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+
+
+def check_text(check: Check) -> str:
+    """One comparison as it stands: 'calls against plan 35% < 50%', 'certified: no'.
+
+    A comparison that came out false is shown the way it is true (35% < 80%, not
+    35% >= 80%), so no line reads as a false statement.
+    """
+    name = quantity(check.observed)
+    path = check.observed if check.observed in LABELS else ""
+    if check.op is None or isinstance(check.observed_value, bool):
+        return f"{name}: {show(path, check.observed_value)}"
+    op = _NEGATED.get(check.op, check.op) if check.result is False else check.op
+    numbers = show_comparison(path, check.observed_value, op, check.threshold_value)
+    if label_of(path).unit in _SELF_DESCRIBING:
+        return numbers
+    return f"{name} {numbers}"
+
+
+def movement(path: str, old: Value, new: Value) -> str:
+    """A change of one metric in words: '14 → 40 calls a day', 'win rate 18% → 25%'."""
+    moved = show_change(path, old, new)
+    return moved if label_of(path).unit in _SELF_DESCRIBING else f"{label_of(path).label} {moved}"
+
+
+def reading(path: str, *values: Value) -> tuple[str, ...]:
+    """Values to print after the metric's label: bare counts for units that repeat the label
+    ('Calls a day: 14'), the unit otherwise ('Win rate: 18%'); one shared precision."""
+    if label_of(path).unit not in _SELF_DESCRIBING:
+        return show_all(path, values)
+    return tuple(text.split(" ", 1)[0] for text in show_all(path, values))
+
+
+def labelled(path: str, value: Value) -> str:
+    """'Calls a day: 14', 'Win rate: 18%'."""
+    return f"{sentence(label_of(path).label)}: {reading(path, value)[0]}"
+
+
+def change_text(change: CounterfactualChange) -> str:
+    """One metric changed, in words: '14 → 20 calls a day', 'forecast accuracy 55% → 80%'."""
+    path = change.metric
+    if change.strict and not isinstance(change.boundary, bool):
+        side = "above" if change.value > change.boundary else "under"
+        after = f"{side} {show(path, change.boundary)}"
+        moved = f"{show_change(path, change.observed, change.boundary).split(' → ')[0]} → {after}"
+    else:
+        moved = show_change(path, change.observed, change.value)
+    unit = label_of(path).unit
+    return moved if unit in _SELF_DESCRIBING else f"{label_of(path).label} {moved}"
+
+
+def counterfactual_text(found: Counterfactual) -> str:
+    """A counterfactual in words, with the verdict it leads to."""
+    changes = [change_text(c) for c in found.changes]
+    if len(changes) == 1:
+        what = changes[0]
+    else:
+        what = f"{'; '.join(changes[:-1])} and {changes[-1]}, together"
+    after = f"{found.gap} then {found.status_after}, {percent(found.confidence_after)}"
+    return f"{what} ({after})"
+
+
+def confidence(value: float) -> str:
+    """A confidence as a percentage that never rounds up to 100% (0.995 reads 99.5%)."""
+    return percent(value)
+
+
+def day(date: dt.date) -> str:
+    """A date as people write it in a plan: 'Fri 27 Nov'."""
+    return f"{date:%a} {date.day} {date:%b}"
+
+
+def long_day(date: dt.date) -> str:
+    """A date with its year: 'Fri 27 Nov 2026'."""
+    return f"{day(date)} {date.year}"
+
+
+def period(start: dt.date | None, end: dt.date | None) -> str:
+    """A period in words, '1 Jul to 30 Sep 2026'; empty when either end is unknown."""
+    if start is None or end is None:
+        return ""
+    first = f"{start.day} {start:%b}" + ("" if start.year == end.year else f" {start.year}")
+    return f"{first} to {end.day} {end:%b} {end.year}"
