@@ -169,7 +169,7 @@ def label_of(path: str) -> MetricLabel:
 
 
 def show(path: str, value: float | bool | None) -> str:
-    """A value of `path` as a person reads it: '14 calls a day', '$90,000', '25%', '3.0×'."""
+    """A value of `path` as a person reads it: '14 calls a day', '$90,000', '25%', '3.0x'."""
     if value is None:
         return "unknown"
     if isinstance(value, bool):
@@ -180,8 +180,8 @@ def show(path: str, value: float | bool | None) -> str:
         return f"{_trim(value * 100, 1)}%"
     if fmt == "money":
         return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
-    if fmt == "x":
-        return f"{value:.1f}×"
+    if fmt == "x":  # 3.0x, 0.63x: two places where they matter
+        return f"{_trim(value, 2) if value != round(value, 1) else f'{value:.1f}'}\u00d7"
     number = _trim(value, 1 if fmt in ("rating", "count") else 2)
     return f"{number} {label.unit}" if label.unit else number
 
