@@ -121,11 +121,11 @@ def _write(path: Path, rows: list[dict[str, Any]]) -> None:
         writer.writerows(rows)
 
 
-def main() -> None:
-    """Write team.csv and team-weeks.csv next to this script."""
+def main(folder: Path = HERE) -> None:
+    """Write team.csv and team-weeks.csv into `folder` (default: next to this script)."""
     reps = population()
-    _write(HERE / "team.csv", reps)
-    _write(HERE / "team-weeks.csv", weeks(reps))
+    _write(folder / "team.csv", reps)
+    _write(folder / "team-weeks.csv", weeks(reps))
 
 
 if __name__ == "__main__":

@@ -137,6 +137,8 @@ class Report:
     rulebook: RulebookStamp | None
     targets: Targets
     with_history: bool
+    unmatched_history: tuple[str, ...] = ()
+    """Rep ids with a weekly history but no row in the population (so not shown)."""
 
 
 def assemble(
@@ -175,6 +177,7 @@ def assemble(
         rulebook=stamp,
         targets=batch.targets,
         with_history=bool(histories),
+        unmatched_history=tuple(sorted(set(histories) - {line.rep_id for line in lines})),
     )
 
 

@@ -59,6 +59,12 @@ def _intro(report: Report, reps: int) -> str:
     stamp = report.rulebook
     if stamp is not None:
         text += f". Rule pack {stamp.name} {stamp.version}"
+    unmatched = report.unmatched_history
+    if unmatched:
+        shown = ", ".join(unmatched[:10]) + (" ..." if len(unmatched) > 10 else "")
+        text += (
+            f". The history has weeks for {len(unmatched)} rep(s) not in the population: {shown}"
+        )
     return escape(text) + "."
 
 
@@ -258,9 +264,7 @@ def _rep_line(rep: RepLine, with_history: bool) -> str:
     cells.append(f"<td>{move}</td><td>{action}</td>")
     if with_history:
         cells.append(f"<td>{_trend(rep)}</td><td>{_next_step(rep)}</td>")
-    return (
-        f'<tr data-row="{rep.row}" data-focus="{focus.gap if focus else ""}">{"".join(cells)}</tr>'
-    )
+    return f'<tr data-focus="{focus.gap if focus else ""}">{"".join(cells)}</tr>'
 
 
 def _trend(rep: RepLine) -> str:
