@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_batch import population  # noqa: E402
+from bench_batch import population
 
-from gapdiag.engines.vector.batch import diagnose_many  # noqa: E402
-from gapdiag.notebook.report import team_report  # noqa: E402
+from gapdiag.engines.vector.batch import diagnose_many
+from gapdiag.notebook.report import team_report
 
 GOAL_SECONDS = 5.0
 GOAL_BYTES = 10 * 1024 * 1024

@@ -404,7 +404,8 @@ def test_cli_errors_are_one_line(tmp_path: Path) -> None:
 def test_example_files_are_generated(tmp_path: Path) -> None:
     """examples/team.csv and team-weeks.csv are exactly what make_team.py writes."""
     spec = importlib.util.spec_from_file_location("make_team", EXAMPLES / "make_team.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.main(tmp_path)

@@ -77,7 +77,7 @@ def operator(op: str | None) -> str:
 
 
 def difference(path: str, diff: float) -> str:
-    """A rep's distance from the team average, in the metric's unit ('12 pts', '0.4×')."""
+    """A rep's distance from the team average, in the metric's unit ('12 pts', '0.4x')."""
     fmt = label_of(path).format
     if fmt == "pct":
         size = abs(diff) * 100

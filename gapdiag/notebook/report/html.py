@@ -89,7 +89,8 @@ def _team(team: TeamView, with_history: bool, brief: bool) -> str:
     return "".join(
         [
             f'<section class="team" id="{a}" aria-labelledby="{a}-h">',
-            f'<h2 id="{a}-h">Team {escape(team.name)} <small>· {len(team.reps)} rep(s)</small></h2>',
+            f'<h2 id="{a}-h">Team {escape(team.name)} '
+            f"<small>· {len(team.reps)} rep(s)</small></h2>",
             "<h3>At a glance</h3>",
             _primary_table(team),
             _status_table(team),
@@ -158,7 +159,7 @@ def _numbers_table(team: TeamView) -> str:
     rows = []
     for n in team.numbers:
         if n.meets is None:
-            verdict = '<span class="muted">– unknown</span>'
+            verdict = '<span class="muted">? unknown</span>'
         elif n.meets:
             verdict = '<span class="ok">✓ on target</span>'
         else:
@@ -192,7 +193,7 @@ def _causes(team: TeamView) -> str:
 
 def _leaderboard(team: TeamView) -> str:
     a = team.anchor
-    head = [f'<th scope="col"><button type="button" data-col="0">Rep</button></th>']
+    head = ['<th scope="col"><button type="button" data-col="0">Rep</button></th>']
     head += [
         f'<th scope="col" class="n"><button type="button" data-col="{i}">{w.label(m)}</button></th>'
         for i, m in enumerate(LEADING, 1)
@@ -202,7 +203,8 @@ def _leaderboard(team: TeamView) -> str:
     return (
         f'<h3 id="{a}-board-h">Leaderboard</h3>'
         f'<table class="sortable board" id="{a}-board"><caption>Leading indicators, each rep '
-        "against the team average (▲ above it, ▼ below it, = at it). Select a column heading to sort."
+        "against the team average (▲ above it, ▼ below it, = at it). "
+        "Select a column heading to sort."
         f"</caption><thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody>"
         f'<tfoot><tr><th scope="row">Team average</th>{foot}</tr></tfoot></table>'
     )
@@ -289,7 +291,7 @@ def _trend(rep: RepLine) -> str:
 def _next_step(rep: RepLine) -> str:
     step = rep.escalation
     if step is None:
-        return '<span class="muted">–</span>'
+        return '<span class="muted">—</span>'
     icon, words = w.ACTIONS[step.action]
     return f'<span title="{w.humanize(step.reason)}">{icon} {words}</span>'
 
