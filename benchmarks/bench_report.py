@@ -14,6 +14,7 @@ is timed separately, as it is not part of rendering.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -37,22 +38,26 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="renders to time (median)")
     parser.add_argument("--out", type=Path, help="also write the page here")
     args = parser.parse_args()
+    load = os.getloadavg()
     frame = population(args.reps)
     started = time.perf_counter()
     batch = diagnose_many(frame)
     diagnosed = time.perf_counter() - started
-    times = []
+    times, cpu = [], []
     page = ""
     for _ in range(args.repeat):
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         page = team_report(batch)
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - used)
     size = len(page.encode("utf-8"))
     render = statistics.median(times)
     teams = batch.frame["team"].nunique()
     print(f"reps: {batch.summary.diagnosed:,} in {teams} teams")
     print(f"diagnose_many: {diagnosed:.2f} s")
     print(f"team_report: median {render:.2f} s of {args.repeat} (goal <= {GOAL_SECONDS:g} s)")
+    print(f"team_report CPU time: median {statistics.median(cpu):.2f} s")
+    print(f"load average before: {load[0]:.1f} (other processes on the machine slow the wall time)")
     print(f"page: {size / 1024 / 1024:.2f} MB (goal < {GOAL_BYTES / 1024 / 1024:g} MB)")
     print(f"per rep: {size / max(batch.summary.diagnosed, 1):,.0f} bytes")
     if args.out is not None:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from gapdiag.coaching.escalation import Escalation, escalate
 from gapdiag.coaching.history import RepHistory
 from gapdiag.coaching.playbook import Focus, choose_focus, drills_for
-from gapdiag.engines.compiled import diagnose
+from gapdiag.engines.assemble import assemble as assemble_diagnosis
+from gapdiag.engines.compiled import outcomes
 from gapdiag.model.diagnosis import Diagnosis, RulebookStamp
 from gapdiag.model.gaps import GAPS, Gap
 from gapdiag.model.metrics import Targets
@@ -185,9 +186,13 @@ def _line(
     batch: Batch, row: int, histories: Mapping[str, RepHistory], library: Interventions
 ) -> RepLine:
     targets = batch.targets
-    rep = batch.rep(row)  # diagnosed as Batch.diagnosis(row) does, from one read of the row
-    diagnosis = diagnose(rep, rules=batch.rules, targets=targets, team=batch.team(row))
-    facts = build_facts(rep, targets)
+    rep = batch.rep(row)
+    # What diagnose() does for validated inputs (Batch.diagnosis calls it), with the facts
+    # built once and kept: the focus and the leaderboard read the same facts as the rules.
+    facts = build_facts(rep, targets, batch.team(row))
+    diagnosis = assemble_diagnosis(
+        rep, batch.rules, facts, outcomes(batch.rules, facts), "compiled"
+    )
     focus = choose_focus(diagnosis, facts, library, targets)
     history = histories.get(diagnosis.rep_id)
     escalation = None
