@@ -28,7 +28,7 @@ from gapdiag.engines.vector.batch import diagnose_many
 from gapdiag.notebook.report import team_report
 
 GOAL_SECONDS = 5.0
-GOAL_BYTES = 10 * 1024 * 1024
+GOAL_BYTES = 10_000_000
 
 
 def main() -> None:
@@ -37,6 +37,9 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=5000, help="reps (default 5,000)")
     parser.add_argument("--repeat", type=int, default=3, help="renders to time (median)")
     parser.add_argument("--out", type=Path, help="also write the page here")
+    parser.add_argument(
+        "--detail", choices=("auto", "full", "brief"), default="auto", help="rep sections"
+    )
     args = parser.parse_args()
     load = os.getloadavg()
     frame = population(args.reps)
@@ -47,7 +50,7 @@ def main() -> None:
     page = ""
     for _ in range(args.repeat):
         started, used = time.perf_counter(), time.process_time()
-        page = team_report(batch)
+        page = team_report(batch, detail=args.detail)
         times.append(time.perf_counter() - started)
         cpu.append(time.process_time() - used)
     size = len(page.encode("utf-8"))
@@ -58,7 +61,7 @@ def main() -> None:
     print(f"team_report: median {render:.2f} s of {args.repeat} (goal <= {GOAL_SECONDS:g} s)")
     print(f"team_report CPU time: median {statistics.median(cpu):.2f} s")
     print(f"load average before: {load[0]:.1f} (other processes on the machine slow the wall time)")
-    print(f"page: {size / 1024 / 1024:.2f} MB (goal < {GOAL_BYTES / 1024 / 1024:g} MB)")
+    print(f"page: {size / 1e6:.2f} MB, {size / 2**20:.2f} MiB (goal < {GOAL_BYTES / 1e6:g} MB)")
     print(f"per rep: {size / max(batch.summary.diagnosed, 1):,.0f} bytes")
     if args.out is not None:
         args.out.write_text(page, encoding="utf-8")
