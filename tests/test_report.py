@@ -411,3 +411,41 @@ def test_example_files_are_generated(tmp_path: Path) -> None:
     module.main(tmp_path)
     for name in ("team.csv", "team-weeks.csv"):
         assert (tmp_path / name).read_text() == (EXAMPLES / name).read_text()
+
+
+def test_pack_without_a_tree(batch: Batch) -> None:
+    """A pack with no decision tree gives sections without a tree, full or brief."""
+    from gapdiag import load_rules
+
+    book = load_rules()
+    bare = book.model_copy(update={"tree": None})
+    reps = [{"rep_id": "a", "team": "t", "activity": {"calls_per_day": 12.0}}]
+    batch_ = diagnose_many(reps, rules=bare)
+    for detail in ("full", "brief"):
+        html = team_report(batch_, detail=detail)
+        assert "Decision tree" not in html
+        assert_equals_frame(html, batch_)
+
+
+def test_brief_sections_say_where_the_tree_ended() -> None:
+    """Brief sections name the tree's leaf (a gap or no gap) or the data that stopped it."""
+    healthy = diagnose_many(EXAMPLES / "team.csv")
+    html = team_report(healthy, detail="brief")
+    assert "ends at no gap" in html
+    assert "ends at Will" in html
+    assert "stopped for lack of" in html
+    assert "more fired rule(s) on other gaps" in html
+
+
+def test_sparkline_shapes() -> None:
+    """No points give the text alone; one point a dot; a target a dashed line."""
+    from gapdiag.notebook.report._svg import sparkline
+
+    assert sparkline([], target=None, text="a <b>") == '<span class="muted">a &lt;b&gt;</span>'
+    one = sparkline([(0, 1.0)], target=None, text="one")
+    assert "<circle" in one
+    assert "<polyline" not in one
+    assert "goal" not in one
+    two = sparkline([(0, 1.0), (2, 1.0)], target=2.0, text="two")
+    assert 'class="goal"' in two
+    assert "<polyline" in two
