@@ -449,3 +449,23 @@ def test_sparkline_shapes() -> None:
     two = sparkline([(0, 1.0), (2, 1.0)], target=2.0, text="two")
     assert 'class="goal"' in two
     assert "<polyline" in two
+
+
+def test_report_diagnoses_are_batch_diagnoses(batch: Batch) -> None:
+    """The Diagnosis behind every rep's section is Batch.diagnosis(row), field for field."""
+    from gapdiag import load_interventions
+    from gapdiag.notebook.report.assemble import assemble
+
+    report = assemble(batch, title="t", histories={}, library=load_interventions())
+    lines = [line for team in report.teams for line in team.reps]
+    assert sorted(line.row for line in lines) == list(batch.rows)
+    for line in lines:
+        assert line.diagnosis == batch.diagnosis(line.row)
+
+
+def test_polars_population() -> None:
+    """A polars population gives the same page as the same rows in pandas."""
+    pl = pytest.importorskip("polars")
+    frame = pd.read_csv(TEAM)
+    from_pandas = team_report(diagnose_many(frame))
+    assert team_report(diagnose_many(pl.from_pandas(frame))) == from_pandas
