@@ -14,7 +14,7 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:v
 margin:0 auto;max-width:1180px;padding:16px 20px}
 h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.35em;border-bottom:2px solid var(--ink);
 margin:1.6em 0 .4em;padding-bottom:.15em}h3{font-size:1.1em;margin:1.2em 0 .3em}
-h4{margin:.6em 0 .2em}
+h4{margin:.6em 0 .2em}h5{margin:.5em 0 .1em;font-size:1em}
 .muted,small{color:var(--muted)}
 a{color:var(--accent)}
 nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.4em 1.2em}

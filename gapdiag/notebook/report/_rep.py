@@ -74,7 +74,7 @@ def _focus(rep: RepLine) -> str:
                 f" to {w.value(goal.metric, goal.target)} by week {goal.by_week}"
             )
         if rep.first_action:
-            line += f". First: {escape(rep.first_action)}"
+            line += f". First: {escape(rep.first_action.rstrip('.'))}"
         out.append(line + ".</p>")
     out.append(_pip(rep.diagnosis))
     return "".join(out)
@@ -84,9 +84,9 @@ def _pip(d: Diagnosis, *, brief: bool = False) -> str:
     if not d.pip_blocked:
         return ""
     if brief:
-        return '<p class="off">⛔ System gap confirmed: no PIP while it stands.</p>'
+        return '<p class="off">⚠ System gap confirmed: no PIP while it stands.</p>'
     return (
-        '<p class="off"><strong>⛔ A system gap is confirmed:</strong> fix the system '
+        '<p class="off"><strong>⚠ A system gap is confirmed:</strong> fix the system '
         "first; no PIP may be considered while it stands.</p>"
     )
 
@@ -103,14 +103,23 @@ def _evidence(d: Diagnosis, *, only: str | None = None) -> str:
             left_out += len(v.evidence) + len(v.counter_evidence)
             continue
         for side, group in (("For", v.evidence), ("Against", v.counter_evidence)):
-            if group:
-                texts = "; ".join(_evidence_item(e, checks=only is None) for e in group)
+            if not group:
+                continue
+            if only is None:  # full: one item per rule, with its comparisons
+                items.extend(
+                    f"<li><b>{side} {v.gap}</b> <small>({e.certainty:+.2f})</small>: "
+                    f"{_evidence_item(e, checks=True)}</li>"
+                    for e in group
+                )
+            else:  # brief: the because-texts in one item
+                texts = "; ".join(_evidence_item(e, checks=False) for e in group)
                 items.append(f"<li><b>{side} {v.gap}</b>: {texts}</li>")
     if left_out:
         items.append(f"<li>{left_out} more fired rule(s) on other gaps (not shown here)</li>")
     if not items:
         return "<p>No rule fired.</p>"
-    return f'<ul class="evidence">{"".join(items)}</ul>'
+    heading = "" if only is not None else "<h5>Evidence</h5>"
+    return f'{heading}<ul class="evidence">{"".join(items)}</ul>'
 
 
 def _evidence_item(e: Evidence, *, checks: bool) -> str:
@@ -142,7 +151,7 @@ def _tree(d: Diagnosis) -> str:
     elif d.tree_stop is not None:
         needs = ", ".join(w.label(n).lower() for n in d.tree_stop.needs)
         end = f"<p>Stopped for lack of data: collect {needs or 'a value that is undefined'}.</p>"
-    return f"<p><b>Decision tree</b></p><ol>{steps}</ol>{end}"
+    return f"<h5>Decision tree</h5><ol>{steps}</ol>{end}"
 
 
 def _tree_brief(d: Diagnosis) -> str:
