@@ -96,7 +96,7 @@ def _evidence(d: Diagnosis, *, only: str | None = None) -> str:
 
     `only` keeps one gap's evidence ('none' keeps none) and counts the rules left out.
     """
-    items = []
+    items: list[str] = []
     left_out = 0
     for v in d.verdicts:
         if only is not None and v.gap != only:
