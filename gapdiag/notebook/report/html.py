@@ -21,7 +21,7 @@ from gapdiag.notebook.report._svg import bar_cell, sparkline
 from gapdiag.notebook.report.assemble import LEADING, RepLine, Report, TeamView
 
 MAX_BAD_ROWS = 200
-"""Bad-row problems listed on the page; the rest are counted (the errors file has them all)."""
+"""Bad-row problems listed on the page; the rest are counted (`Batch.errors` has them all)."""
 
 
 FULL_DETAIL_MAX = 1000
