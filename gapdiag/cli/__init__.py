@@ -16,13 +16,14 @@ from collections.abc import Sequence
 from typing import IO
 
 from gapdiag.cli import diagnose, ingest, plan, rules, schema, tree
+from gapdiag.cli import report as report_command
 from gapdiag.cli._io import ExitStatus
 from gapdiag.model.errors import GapdiagError
 from gapdiag.model.version import package_version
 
 __all__ = ["ExitStatus", "main"]
 
-_COMMANDS = (diagnose, ingest, plan, tree, rules, schema)
+_COMMANDS = (diagnose, ingest, plan, tree, rules, schema, report_command)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -103,6 +103,46 @@ class Batch(BaseModel):
         """Rich display: reps per primary gap, bad rows, and the first rows of results."""
         return _batch_html(self)
 
+    @property
+    def rows(self) -> tuple[int, ...]:
+        """The input rows (0-based) that were diagnosed, in input order."""
+        return tuple(int(r) for r in self._population.rows)
+
+    @property
+    def rules(self) -> Rulebook:
+        """The rule pack the batch was diagnosed with."""
+        return self._rules
+
+    @property
+    def targets(self) -> Targets:
+        """The targets every rep was judged against."""
+        return self._targets
+
+    def rep(self, row: int) -> RepMetrics:
+        """The validated input metrics of input row `row`.
+
+        Raises:
+            InvalidArgument: the row does not exist or was left out as a bad row.
+        """
+        return RepMetrics.model_validate(self._population.rep(self._index(row)))
+
+    def group(self, row: int) -> str | None:
+        """The value of the ``team_by`` column for input row `row` (None when it has none)."""
+        groups = self._population.groups
+        if groups is None:
+            return None
+        value = groups.iloc[self._index(row)]
+        return None if _is_absent(value) else str(value)
+
+    def to_html(self, **options: Any) -> str:
+        """The team report: one self-contained HTML page per population (see docs/report.md).
+
+        Options are those of `gapdiag.notebook.report.team_report` (history, title, ...).
+        """
+        from gapdiag.engines.vector.hooks import render
+
+        return render("html", self, **options)
+
     def _column(self, name: str) -> Any:
         return self.frame[name].to_numpy()
 
@@ -167,6 +207,12 @@ def _cell(value: Any) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return "none"
     return str(value)
+
+
+def _is_absent(value: object) -> bool:
+    from gapdiag.engines.vector._checks import _absent
+
+    return bool(_absent(value))
 
 
 def _words(rule_ids: Sequence[str]) -> int:

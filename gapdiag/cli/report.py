@@ -1,0 +1,78 @@
+"""`gapdiag report POPULATION --out team.html`: the manager's team page as one HTML file.
+
+The population is diagnosed with `diagnose_many` and rendered by the notebook room's team
+report; ``--out -`` writes the page to standard output. Bad rows are listed on the page
+and make the exit status 1, as with ``gapdiag diagnose`` on a population.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import IO, Any
+
+from gapdiag.cli._io import ExitStatus, InputFileError, read_targets
+from gapdiag.engines.vector.batch import diagnose_many
+from gapdiag.notebook.report import TITLE, team_report
+
+
+def register(commands: Any) -> None:
+    """Add the `report` subcommand."""
+    run = commands.add_parser(
+        "report", help="team report: one self-contained HTML page for a whole population"
+    )
+    run.add_argument("population", help="population file (.csv, .parquet or .json)")
+    run.add_argument(
+        "--out", required=True, help="the HTML file to write, or '-' for standard output"
+    )
+    run.add_argument(
+        "--team-by", default="team", help="column that groups reps into teams (default: team)"
+    )
+    run.add_argument(
+        "--history", type=Path, help="weekly coaching history CSV with a rep_id column"
+    )
+    run.add_argument("--rules", type=Path, help="rule pack folder or file (default: shipped)")
+    run.add_argument("--targets", type=Path, help="JSON file of target overrides")
+    run.add_argument("--title", default=TITLE, help=f"page title (default: {TITLE!r})")
+    run.add_argument(
+        "--detail",
+        choices=("auto", "full", "brief"),
+        default="auto",
+        help="how much of each rep's diagnosis to show (auto: full up to 1,000 reps)",
+    )
+    run.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace, out: IO[str]) -> int:
+    """Diagnose the population, render the team report and write it to `args.out`."""
+    batch = diagnose_many(
+        Path(args.population),
+        rules=args.rules,
+        targets=read_targets(args.targets),
+        team_by=args.team_by or None,
+    )
+    interventions = args.rules if args.rules is not None and args.rules.is_dir() else None
+    page = team_report(
+        batch,
+        history=args.history,
+        title=args.title,
+        interventions=interventions,
+        detail=args.detail,
+    )
+    _write(page, args.out, out)
+    if args.out != "-":
+        summary = batch.summary
+        bad = f", {summary.bad_rows} bad row(s) listed on the page" if summary.bad_rows else ""
+        out.write(f"{args.out}: {summary.diagnosed} rep(s){bad}\n")
+    return ExitStatus.FINDINGS if batch.summary.bad_rows else ExitStatus.OK
+
+
+def _write(page: str, target: str, out: IO[str]) -> None:
+    """Write the page to a file, or to `out` for '-' (until the shared --out convention lands)."""
+    if target == "-":
+        out.write(page)
+        return
+    try:
+        Path(target).write_text(page, encoding="utf-8")
+    except OSError as error:
+        raise InputFileError(f"{target}: cannot write: {error.strerror}") from None
