@@ -172,7 +172,7 @@ def test_following_a_rep_anchor(driver: Any, report: Path) -> None:
     assert "central-02" in text
     assert "System confirmed" in text
     assert "Decision tree" in text
-    assert "Lead volume vs team" in text
+    assert "lead volume against the team" in text.lower()
     assert "Fix the system" in text
     assert "lead_volume" not in text
 
