@@ -1,0 +1,77 @@
+"""Vectorized cell parsing: text arrays -> day numbers, amounts and integer keys.
+
+Each parser returns numpy arrays plus a mask of cells that held text but did not parse,
+so the caller decides whether a bad cell skips its row or only drops that field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from gapdiag.sources._arrow import arrow
+
+NO_DAY = -(2**40)
+"""Day number of an empty or unreadable date (far before any real one)."""
+_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+
+
+def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
+    """(day numbers, NO_DAY where empty or bad; mask of cells that did not parse)."""
+    pa, pc, _, np = arrow()
+    parsed = None
+    for fmt in formats:
+        attempt = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
+        parsed = attempt if parsed is None else pc.coalesce(parsed, attempt)
+    numbers = pc.cast(pc.cast(parsed, pa.date32()), pa.int32()).to_numpy(zero_copy_only=False)
+    got = pc.is_valid(parsed).to_numpy(zero_copy_only=False)
+    out = np.where(got, np.nan_to_num(numbers, nan=0).astype(np.int64), NO_DAY)
+    return out, pc.is_valid(text).to_numpy(zero_copy_only=False) & ~got
+
+
+def amounts(text: Any) -> tuple[Any, Any]:
+    """(floats, NaN where empty or bad; mask of cells that did not parse). '$1,200.50' reads."""
+    pa, pc, _, np = arrow()
+    cleaned = pc.replace_substring_regex(text, r"[$,\s]", "")
+    good = pc.fill_null(pc.match_substring_regex(cleaned, _NUMBER), False)
+    valid = pc.if_else(good, cleaned, pa.scalar(None, pa.string()))
+    values = pc.cast(valid, pa.float64()).to_numpy(zero_copy_only=False)
+    bad = pc.is_valid(text).to_numpy(zero_copy_only=False) & ~good.to_numpy(zero_copy_only=False)
+    return np.asarray(values, dtype=np.float64), bad
+
+
+def member(text: Any, values: tuple[str, ...]) -> Any:
+    """Boolean numpy mask: the cell is one of `values`."""
+    pa, pc, _, _ = arrow()
+    hit = pc.is_in(text, value_set=pa.array(values, pa.string()))
+    return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+
+
+def present(text: Any) -> Any:
+    """Boolean numpy mask: the cell holds text."""
+    _, pc, _, _ = arrow()
+    return pc.is_valid(text).to_numpy(zero_copy_only=False)
+
+
+@dataclass(slots=True)
+class Keys:
+    """Text values (rep names, accounts) numbered in order of first appearance."""
+
+    ids: dict[str, int] = field(default_factory=dict)
+
+    def codes(self, text: Any) -> Any:
+        """int64 numpy codes for a text array, -1 where empty."""
+        pa, pc, _, np = arrow()
+        encoded = pc.dictionary_encode(text)
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        local = np.array(
+            [self.ids.setdefault(v, len(self.ids)) for v in encoded.dictionary.to_pylist()],
+            dtype=np.int64,
+        )
+        index = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+        return np.where(index >= 0, local[np.maximum(index, 0)] if len(local) else -1, -1)
+
+    def names(self) -> list[str]:
+        """Every name, by code."""
+        return list(self.ids)
