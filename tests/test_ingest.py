@@ -86,9 +86,9 @@ def test_bad_rows_are_skipped_and_recorded_once_each() -> None:
     )
     result = read_exports(period="2017-Q2", opportunities=rows)
     assert [(p[0], p[2]) for p in result.files[0].problems] == [
-        ("amount", 1),
-        ("closed", 1),
-        ("created", 1),
+        ("Amount", 1),
+        ("Close Date", 1),
+        ("Created Date", 1),
     ]
     assert result.files[0].skipped == 1  # only the won deal with no close date
     (rep,) = result.rows

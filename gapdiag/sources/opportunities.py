@@ -258,7 +258,7 @@ def pipeline_columns(deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:
             "pipeline.open_pipeline": np.maximum(np.round(run["open_amount"], 2), 0.0),
             "pipeline.win_rate": _where(won + lost > 0, won / (won + lost)),
             "pipeline.avg_deal_age_days": _where(
-                run["age_n"] > 0, ends - run["age_created"] / run["age_n"]
+                run["age_n"] > 0, (run["age_n"] * ends - run["age_created"]) / run["age_n"]
             ),
             "pipeline.sales_cycle_days": _where(
                 get["cycle_n"] > 0, get["cycle_days"] / get["cycle_n"]
