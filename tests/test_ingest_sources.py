@@ -350,9 +350,7 @@ def test_a_reps_figures_ignore_row_order_and_other_reps(deals: list, rnd: object
     assert again.keys() == whole.keys()
     for rep, figures in whole.items():
         assert again[rep] == pytest.approx(figures)
-        alone = ingest(
-            period="2017-Q2", opportunities=[d for d in data if d[OPP[0]] == rep]
-        )
+        alone = ingest(period="2017-Q2", opportunities=[d for d in data if d[OPP[0]] == rep])
         assert alone == [pytest.approx(figures)]
 
 

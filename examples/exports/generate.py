@@ -46,7 +46,9 @@ def write_exports(folder: Path, *, deals: int = 2_000, activities: int = 0, seed
 
 
 def _days(start: dt.date, count: int) -> pa.Array:
-    return pa.array(np.arange(count) + (start - dt.date(1970, 1, 1)).days, pa.int32()).cast(pa.date32())
+    return pa.array(np.arange(count) + (start - dt.date(1970, 1, 1)).days, pa.int32()).cast(
+        pa.date32()
+    )
 
 
 def _us(dates: pa.Array) -> pa.Array:
@@ -63,20 +65,34 @@ def _opportunities(path: Path, rnd: np.random.Generator, count: int) -> None:
     decided = rnd.random(count)
     snapshot = span  # days after START: the export date
     state = np.where(close >= snapshot, 2, np.where(decided < win, 0, 1))
-    open_names = np.array(["Prospecting", "Qualification", "Needs Analysis", "Proposal/Price Quote"])
-    stage = np.where(state == 0, "Closed Won", np.where(state == 1, "Closed Lost", open_names[rnd.integers(0, 4, count)]))
+    open_names = np.array(
+        ["Prospecting", "Qualification", "Needs Analysis", "Proposal/Price Quote"]
+    )
+    stage = np.where(
+        state == 0,
+        "Closed Won",
+        np.where(state == 1, "Closed Lost", open_names[rnd.integers(0, 4, count)]),
+    )
     amount = np.round(rnd.lognormal(9.6, 0.6, size=count), 2)
     account = owner * 60 + rnd.integers(0, 40 if count < 10_000 else 60, size=count)
     table = pa.table(
         {
             "Opportunity Name": pa.array([f"Deal {i}" for i in range(count)]),
             "Opportunity Owner": pa.array(np.array([r[0] for r in REPS])[owner]),
-            "Account Name": pc.binary_join_element_wise("Account ", pa.array(account.astype(str)), ""),
+            "Account Name": pc.binary_join_element_wise(
+                "Account ", pa.array(account.astype(str)), ""
+            ),
             "Stage": pa.array(stage),
             "Amount": pa.array(amount.astype(str)),
-            "Created Date": _us(pa.array(created + (START - dt.date(1970, 1, 1)).days, pa.int32()).cast(pa.date32())),
-            "Close Date": _us(pa.array(close + (START - dt.date(1970, 1, 1)).days, pa.int32()).cast(pa.date32())),
-            "Lead Source": pa.array(np.array(["Web", "Partner", "Outbound"])[rnd.integers(0, 3, count)]),
+            "Created Date": _us(
+                pa.array(created + (START - dt.date(1970, 1, 1)).days, pa.int32()).cast(pa.date32())
+            ),
+            "Close Date": _us(
+                pa.array(close + (START - dt.date(1970, 1, 1)).days, pa.int32()).cast(pa.date32())
+            ),
+            "Lead Source": pa.array(
+                np.array(["Web", "Partner", "Outbound"])[rnd.integers(0, 3, count)]
+            ),
         }
     )
     if count < 10_000:  # the shipped sample carries a few rows a real export would have
@@ -84,7 +100,9 @@ def _opportunities(path: Path, rnd: np.random.Generator, count: int) -> None:
         amounts = table.column("Amount").to_pylist()
         names[17] = ""
         amounts[42] = "n/a"
-        table = table.set_column(1, "Opportunity Owner", pa.array(names)).set_column(4, "Amount", pa.array(amounts))
+        table = table.set_column(1, "Opportunity Owner", pa.array(names)).set_column(
+            4, "Amount", pa.array(amounts)
+        )
     pcsv.write_csv(table, path, pcsv.WriteOptions(quoting_style="needed"))
 
 
@@ -107,7 +125,11 @@ def _activities(path: Path, rnd: np.random.Generator, count: int) -> None:
     duration = np.where(kind == 0, rnd.integers(20, 600, n), -1).astype(str)
     duration[kind != 0] = ""
     call_outcomes = np.array(["Connected", "Left voicemail", "No answer"])
-    outcome = np.where(kind == 0, call_outcomes[rnd.integers(0, 3, n)], np.where(kind == 2, np.where(rnd.random(n) < 0.1, "No show", "Completed"), ""))
+    outcome = np.where(
+        kind == 0,
+        call_outcomes[rnd.integers(0, 3, n)],
+        np.where(kind == 2, np.where(rnd.random(n) < 0.1, "No show", "Completed"), ""),
+    )
     account = rep * 60 + rnd.integers(0, 60, n)
     table = pa.table(
         {
@@ -116,7 +138,9 @@ def _activities(path: Path, rnd: np.random.Generator, count: int) -> None:
             "Date": _us(pa.array(day, pa.int32()).cast(pa.date32())),
             "Call Duration": pa.array(duration),
             "Outcome": pa.array(outcome),
-            "Company / Account": pc.binary_join_element_wise("Account ", pa.array(account.astype(str)), ""),
+            "Company / Account": pc.binary_join_element_wise(
+                "Account ", pa.array(account.astype(str)), ""
+            ),
         }
     )
     pcsv.write_csv(table, path, pcsv.WriteOptions(quoting_style="needed"))
@@ -141,7 +165,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", type=Path, default=Path(__file__).parent)
     parser.add_argument("--deals", type=int, default=2_000)
-    parser.add_argument("--activities", type=int, default=0, help="about this many (0: by rep rates)")
+    parser.add_argument(
+        "--activities", type=int, default=0, help="about this many (0: by rep rates)"
+    )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     write_exports(args.folder, deals=args.deals, activities=args.activities, seed=args.seed)

@@ -265,7 +265,11 @@ def _refuse_unknown_stages(deals: Deals, export: Export, columns: OpportunityCol
         f"{value!r} ({count:,} rows, first row {first})"
         for value, (count, first) in sorted(deals.unknown_stages.items())
     )
-    known = f"won: {', '.join(columns.won)}; lost: {', '.join(columns.lost)}; open: {', '.join(columns.open or ())}"
+    known = "; ".join(
+        f"{group}: {', '.join(values)}"
+        for group, values in (("won", columns.won), ("lost", columns.lost), ("open", columns.open))
+        if values
+    )
     message = f"{listed}: not a stage the mapping knows ({known}); add each under won, lost or open"
     raise InvalidMetrics([Problem(columns.stage, message)], source=export.name)
 
