@@ -425,3 +425,33 @@ def test_sample_exports_to_a_diagnosed_team(tmp_path: Path) -> None:
         reps = list(csv.DictReader(handle))
     assert len(reps) == 8
     assert all(r["territory.lead_volume_vs_team"] for r in reps)
+
+
+def test_bad_team_and_quota_rows_are_skipped_and_recorded() -> None:
+    """A teams row without team, a rep listed twice, a bad commit: recorded, good rows kept."""
+    opps = rows(OPP, ("ana", "Closed Won", "50", "04/02/2017", "05/01/2017", "A"))
+    teams = rows(["Rep", "Team"], ("ana", "East"), ("ana", "West"), ("ben", ""))
+    sheet = rows(
+        ["Rep", "Period", "Quota", "Commit", "Forecast"],
+        ("ana", "2017-Q2", "100", "x", "0"),
+        ("", "2017-Q2", "100", "", ""),
+        ("ben", "2017-Q2", "", "", ""),
+    )
+    result = read_exports(period="2017-Q2", opportunities=opps, teams=teams, quotas=sheet)
+    (ana,) = [r for r in result.rows if r["rep_id"] == "ana"]
+    assert ana["team"] == "East"
+    assert ana["pipeline.quota"] == 100
+    assert "pipeline.commit" not in ana
+    assert "ownership.forecast_accuracy" not in ana  # a zero forecast scores nothing
+    by_kind = {f.kind: f for f in result.files}
+    assert by_kind["teams"].skipped == 2
+    assert by_kind["quotas"].skipped == 2
+    assert ("Commit", "is not an amount", 1) in by_kind["quotas"].problems
+
+
+def test_mapping_without_a_group_and_a_bad_every() -> None:
+    """A mapping lacking the activities group, or an unknown --every, is one clear error."""
+    with pytest.raises(InvalidArgument, match="no 'activities' columns"):
+        ingest(period="2017-Q2", activities=[{"a": "b"}], mapping="maven")
+    with pytest.raises(InvalidArgument, match="'month' is not"):
+        ingest(period="2017-Q2", opportunities=[], every="month")  # type: ignore[arg-type]
