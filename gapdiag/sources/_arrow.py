@@ -1,25 +1,21 @@
-"""pyarrow and numpy, or one clear error naming the extra that installs them."""
+"""pyarrow and numpy, or one clear error naming the extra that installs them.
+
+The export readers import both at module level; ``gapdiag.sources.ingest`` calls
+``require_arrow`` before importing them, so the command line and the rest of gapdiag load
+without them and ``ingest`` says what to install.
+"""
 
 from __future__ import annotations
 
-from types import ModuleType
+import importlib.util
 
 from gapdiag.model.errors import BackendUnavailable
 
 
-def arrow() -> tuple[ModuleType, ModuleType, ModuleType, ModuleType]:
-    """(pyarrow, pyarrow.compute, pyarrow.csv, numpy), imported on first use.
-
-    Raises:
-        BackendUnavailable: pyarrow or numpy is not installed.
-    """
-    try:
-        import numpy as np
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        import pyarrow.csv as pcsv
-    except ImportError as error:
-        raise BackendUnavailable(
-            f"reading CRM exports needs {error.name}: pip install 'gapdiag[frames]'"
-        ) from None
-    return pa, pc, pcsv, np
+def require_arrow() -> None:
+    """Raise BackendUnavailable unless pyarrow and numpy can be imported."""
+    for name in ("numpy", "pyarrow"):
+        if importlib.util.find_spec(name) is None:
+            raise BackendUnavailable(
+                f"reading CRM exports needs {name}: pip install 'gapdiag[frames]'"
+            )

@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidArgument
-from gapdiag.sources._arrow import arrow
 from gapdiag.sources._bad_rows import BadRows
+from gapdiag.sources._inputs import Progress, Rows
 
-Rows = Iterable[Mapping[str, str]] | str | Path
-Progress = Callable[[str, int, int], None]
-"""Called with (export name, bytes read, total bytes) after each block."""
 BLOCK_BYTES = 8 << 20
 
 
@@ -39,7 +40,6 @@ class Export:
 
     def blocks(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """(row number of the first row, role -> trimmed text array, '' as null) per block."""
-        pa, pc, _, _ = arrow()
         for batch in self._blocks():
             first = self.rows_read + self.bad.malformed(self.name) + 2  # row 1 is the header
             self.rows_read += batch.num_rows
@@ -122,7 +122,6 @@ def _from_file(
     header = tuple(cell.strip() for cell in first)
 
     def blocks(columns: list[str]) -> Iterator[Any]:
-        pa, _, pcsv, _ = arrow()
         types = {c: pa.string() for c in columns}
         reader_options = pcsv.ReadOptions(
             block_size=BLOCK_BYTES, column_names=list(header), skip_rows=1
@@ -163,7 +162,6 @@ def _from_rows(
     header = tuple(dict.fromkeys(key for row in rows for key in row))
 
     def blocks(columns: list[str]) -> Iterator[Any]:
-        pa, _, _, _ = arrow()
         schema = pa.schema([(c, pa.string()) for c in columns])
         values = {
             c: [("" if (v := row.get(c)) is None else str(v)) for row in rows] for c in columns

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gapdiag.sources._arrow import arrow
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 NO_DAY = -(2**40)
 """Day number of an empty or unreadable date (far before any real one)."""
@@ -18,7 +20,6 @@ _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
 def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
     """(day numbers, NO_DAY where empty or bad; mask of cells that did not parse)."""
-    pa, pc, _, np = arrow()
     parsed = None
     for fmt in formats:
         attempt = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
@@ -31,7 +32,6 @@ def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
 
 def amounts(text: Any) -> tuple[Any, Any]:
     """(floats, NaN where empty or bad; mask of cells that did not parse). '$1,200.50' reads."""
-    pa, pc, _, np = arrow()
     cleaned = pc.replace_substring_regex(text, r"[$,\s]", "")
     good = pc.fill_null(pc.match_substring_regex(cleaned, _NUMBER), False)
     valid = pc.if_else(good, cleaned, pa.scalar(None, pa.string()))
@@ -42,14 +42,12 @@ def amounts(text: Any) -> tuple[Any, Any]:
 
 def member(text: Any, values: tuple[str, ...]) -> Any:
     """Boolean numpy mask: the cell is one of `values`."""
-    pa, pc, _, _ = arrow()
     hit = pc.is_in(text, value_set=pa.array(values, pa.string()))
     return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
 
 
 def present(text: Any) -> Any:
     """Boolean numpy mask: the cell holds text."""
-    _, pc, _, _ = arrow()
     return pc.is_valid(text).to_numpy(zero_copy_only=False)
 
 
@@ -61,7 +59,6 @@ class Keys:
 
     def codes(self, text: Any) -> Any:
         """int64 numpy codes for a text array, -1 where empty."""
-        pa, pc, _, np = arrow()
         encoded = pc.dictionary_encode(text)
         if isinstance(encoded, pa.ChunkedArray):
             encoded = encoded.combine_chunks()

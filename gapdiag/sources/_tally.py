@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gapdiag.sources._arrow import arrow
+import numpy as np
+
 from gapdiag.sources.periods import Grid
 
 
@@ -30,7 +31,6 @@ class Tally:
 
     def add(self, name: str, reps: Any, columns: Any, weights: Any = None) -> None:
         """Add `weights` (or 1) at each (rep, column)."""
-        _, _, _, np = arrow()
         if not len(reps):
             return
         count = int(reps.max()) + 1
@@ -45,9 +45,18 @@ class Tally:
         have[:count] += block
         self.figures[name] = have
 
+    def interval(self, name: str, reps: Any, first: Any, after: Any, weights: Any = None) -> None:
+        """Add `weights` (or 1) over columns first .. after - 1: +w at first, -w at after."""
+        ones = np.ones(len(reps)) if weights is None else np.asarray(weights, dtype=float)
+        self.add(
+            name,
+            np.concatenate([reps, reps]),
+            np.concatenate([first, after]),
+            np.concatenate([ones, -ones]),
+        )
+
     def per_period(self, name: str, reps: int, *, running: bool = False) -> Any:
         """(reps x periods) array; `running` sums a difference array along the row first."""
-        _, _, _, np = arrow()
         have = self.figures.get(name, np.zeros((0, self.width)))
         full = np.zeros((reps, self.width))
         full[: have.shape[0]] = have[:reps]
@@ -58,6 +67,5 @@ class Tally:
 
 def columns_of(days: Any, grid: Grid) -> Any:
     """Tally column of each day number: 0 before the grid, len(grid) + 1 after it."""
-    _, _, _, np = arrow()
     column = np.searchsorted(np.asarray(grid.starts), days, side="right")
     return np.where(days > grid.ends[-1], len(grid) + 1, column)

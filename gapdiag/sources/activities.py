@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gapdiag.sources._arrow import arrow
+import numpy as np
+import pyarrow.compute as pc
+
 from gapdiag.sources._columnar import Export
 from gapdiag.sources._parse import NO_DAY, Keys, amounts, days, member, present
 from gapdiag.sources._tally import Tally, columns_of
@@ -43,7 +45,6 @@ def read_activities(
     export: Export, columns: ActivityColumns, grid: Grid, owners: Keys, accounts: Keys
 ) -> Activities:
     """Tally every block of an activity export (see the module docstring)."""
-    _, pc, _, np = arrow()
     seen = Activities(Tally.over(grid))
     for first, block in export.blocks():
         rows = np.arange(first, first + len(block["owner"]))
@@ -109,7 +110,6 @@ def _durations(
     calls: Any,
     columns: ActivityColumns,
 ) -> None:
-    _, pc, _, np = arrow()
     minutes, bad = amounts(block["duration"])
     bad |= minutes < 0
     bad &= calls
@@ -131,7 +131,6 @@ def activity_columns(
     seen: Activities, deals: Deals | None, grid: Grid, reps: int
 ) -> dict[str, Any]:
     """Metric path -> (reps x periods) array, NaN where absent (call after reading)."""
-    _, _, _, np = arrow()
     t = seen.tally
     working = np.asarray([p.working_days for p in grid.periods], dtype=float)
     has = np.zeros(reps, dtype=bool)
@@ -154,12 +153,10 @@ def activity_columns(
 
 
 def _over(counts: Any, per: Any) -> Any:
-    _, _, _, np = arrow()
     return np.where(per > 0, counts / np.where(per > 0, per, 1), np.nan)
 
 
 def _conversion(seen: Activities, deals: Deals, grid: Grid, reps: int) -> Any:
-    _, _, _, np = arrow()
     rep, account, column, day = (np.concatenate(part) for part in zip(*seen.meetings, strict=True))
     order = np.lexsort((day, column, account, rep))
     rep, account, column, day = rep[order], account[order], column[order], day[order]

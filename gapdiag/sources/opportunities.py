@@ -17,8 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gapdiag.sources._arrow import arrow
-from gapdiag.sources._bad_rows import BadRows
+import numpy as np
+import pyarrow.compute as pc
+
 from gapdiag.sources._columnar import Export
 from gapdiag.sources._parse import NO_DAY, Keys, amounts, days, member, present
 from gapdiag.sources._tally import Tally, columns_of
@@ -42,191 +43,115 @@ def read_deals(
 ) -> Deals:
     """Tally every block of an opportunity export (see the module docstring)."""
     deals = Deals(Tally.over(grid), has_accounts="account" in export.present)
-    for first, block in export.blocks():
-        _block(deals, export.name, export.bad, first, block, columns, grid, owners, accounts)
+    for first, cells in export.blocks():
+        _block(deals, export, first, cells, columns, grid, (owners, accounts))
     return deals
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """One block's usable deals as arrays: rep code, state masks, day numbers, amount."""
+
+    rep: Any
+    won: Any
+    lost: Any
+    is_open: Any
+    created: Any  # NO_DAY when unknown
+    closed: Any
+    amount: Any  # 0 when empty or unreadable
 
 
 def _block(
     deals: Deals,
-    name: str,
-    bad: BadRows,
+    export: Export,
     first: int,
-    block: dict[str, Any],
+    cells: dict[str, Any],
     columns: OpportunityColumns,
     grid: Grid,
-    owners: Keys,
-    accounts: Keys,
+    keys: tuple[Keys, Keys],
 ) -> None:
-    _, _, _, np = arrow()
-    rows = np.arange(first, first + len(block["owner"]))
-    rep = owners.codes(block["owner"])
-    won, lost = member(block["stage"], columns.won), member(block["stage"], columns.lost)
-    has_stage = present(block["stage"])
-    is_open = has_stage & ~won & ~lost
+    rows = np.arange(first, first + len(cells["owner"]))
+    rep = keys[0].codes(cells["owner"])
+    won, lost = member(cells["stage"], columns.won), member(cells["stage"], columns.lost)
+    is_open = present(cells["stage"]) & ~won & ~lost
     if columns.open is not None:
-        known = member(block["stage"], columns.open)
-        _note_unknown(deals, block["stage"], is_open & ~known, rows)
+        known = member(cells["stage"], columns.open)
+        _note_unknown(deals, cells["stage"], is_open & ~known, rows)
         is_open &= known
-    created, bad_created = days(block["created"], columns.date_formats)
-    closed, bad_closed = days(block["closed"], columns.date_formats)
-    amount, bad_amount = amounts(block["amount"])
+    created, bad_created = days(cells["created"], columns.date_formats)
+    closed, bad_closed = days(cells["closed"], columns.date_formats)
+    amount, bad_amount = amounts(cells["amount"])
     negative = amount < 0
-    amount = np.where(np.isnan(amount) | negative, 0.0, amount)
-    decided = won | lost
-    no_close = decided & (closed == NO_DAY)
-    backwards = decided & ~no_close & (created != NO_DAY) & (closed < created)
-    created = np.where(backwards, NO_DAY, created)
-    usable = (rep >= 0) & (is_open | decided) & ~no_close
-    _report(bad, name, rows, block, rep, has_stage, no_close, bad_closed, bad_created, backwards)
-    bad.add(
-        name,
-        columns.amount,
-        "is not an amount",
-        rows[bad_amount],
-        _cells(block["amount"], bad_amount),
+    no_close = (won | lost) & (closed == NO_DAY)
+    backwards = (won | lost) & ~no_close & (created != NO_DAY) & (closed < created)
+    usable = (rep >= 0) & (is_open | won | lost) & ~no_close
+    record = _Recorder(export, rows, cells)
+    record("owner", rep < 0, "is empty; the deal has no rep")
+    record(
+        "stage",
+        ~present(cells["stage"]) & (rep >= 0),
+        "is empty; the deal is neither open nor closed",
     )
-    bad.add(
-        name,
-        columns.amount,
-        "is negative; left out of the sums",
-        rows[negative],
-        _cells(block["amount"], negative),
+    record(
+        "closed", no_close & bad_closed, "is not a date; a won or lost deal needs its close date"
     )
-    bad.skipped[name] += int((~usable).sum())
+    record("closed", no_close & ~bad_closed, "is empty; a won or lost deal needs its close date")
+    record("created", bad_created & ~backwards, "is not a date; left out of age and cycle")
+    record("created", backwards, "is after the close date; left out of age and cycle")
+    record("amount", bad_amount, "is not an amount; left out of the sums")
+    record("amount", negative, "is negative; left out of the sums")
+    export.bad.skipped[export.name] += int((~usable).sum())
     keep = np.flatnonzero(usable)
-    rep, won, lost, is_open = rep[keep], won[keep], lost[keep], is_open[keep]
-    created, closed, amount = created[keep], closed[keep], amount[keep]
-    deals.reps.update(np.unique(rep).tolist())
-    _tally(deals.tally, rep, won, lost, is_open, created, closed, amount, grid)
+    block = _Block(
+        rep=rep[keep],
+        won=won[keep],
+        lost=lost[keep],
+        is_open=is_open[keep],
+        created=np.where(backwards, NO_DAY, created)[keep],
+        closed=closed[keep],
+        amount=np.where(np.isnan(amount) | negative, 0.0, amount)[keep],
+    )
+    deals.reps.update(np.unique(block.rep).tolist())
+    _tally(deals.tally, block, grid)
     if deals.has_accounts:
-        account = accounts.codes(block["account"])[keep]
-        deals.accounts.append((rep, account, created))
+        deals.accounts.append((block.rep, keys[1].codes(cells["account"])[keep], block.created))
 
 
-def _tally(
-    tally: Tally,
-    rep: Any,
-    won: Any,
-    lost: Any,
-    is_open: Any,
-    created: Any,
-    closed: Any,
-    amount: Any,
-    grid: Grid,
-) -> None:
-    _, _, _, np = arrow()
-    known = created != NO_DAY
-    start = np.where(known, columns_of(created, grid), 0)
-    end = np.where(is_open, tally.width - 2, columns_of(closed, grid))
-    for mask, name in ((won, "won"), (lost, "lost")):
-        tally.add(f"{name}_n", rep[mask], end[mask])
-    tally.add("won_amount", rep[won], end[won], amount[won])
+class _Recorder:
+    """Records cells of one block under a role, a mask and a reason."""
+
+    def __init__(self, export: Export, rows: Any, cells: dict[str, Any]) -> None:
+        self.export, self.rows, self.cells = export, rows, cells
+
+    def __call__(self, role: str, mask: Any, reason: str) -> None:
+        if mask.any():
+            values = pc.filter(self.cells[role], mask).to_pylist()
+            self.export.bad.add(self.export.name, role, reason, self.rows[mask], values)
+
+
+def _tally(tally: Tally, deals: _Block, grid: Grid) -> None:
+    rep, won, known = deals.rep, deals.won, deals.created != NO_DAY
+    start = np.where(known, columns_of(deals.created, grid), 0)
+    end = np.where(deals.is_open, tally.width - 2, columns_of(deals.closed, grid))
+    tally.add("won_n", rep[won], end[won])
+    tally.add("lost_n", rep[deals.lost], end[deals.lost])
+    tally.add("won_amount", rep[won], end[won], deals.amount[won])
     cycle = won & known
     tally.add("cycle_n", rep[cycle], end[cycle])
-    tally.add(
-        "cycle_days", rep[cycle], end[cycle], np.maximum(closed - created, 0)[cycle].astype(float)
-    )
-    # open at the end of period b: start <= b < end (difference array)
-    tally.add(
-        "open_n",
-        np.concatenate([rep, rep]),
-        np.concatenate([start, end]),
-        np.concatenate([np.ones(len(rep)), -np.ones(len(rep))]),
-    )
-    signed = np.concatenate([amount, -amount])
-    tally.add("open_amount", np.concatenate([rep, rep]), np.concatenate([start, end]), signed)
-    aged = np.concatenate([rep[known], rep[known]])
-    aged_at = np.concatenate([start[known], end[known]])
-    tally.add(
-        "age_n",
-        aged,
-        aged_at,
-        np.concatenate([np.ones(int(known.sum())), -np.ones(int(known.sum()))]),
-    )
-    day = created[known].astype(float)
-    tally.add("age_created", aged, aged_at, np.concatenate([day, -day]))
-    # in play in period b: start <= b <= end
-    tally.add(
-        "play_n",
-        np.concatenate([rep, rep]),
-        np.concatenate([start, end + 1]),
-        np.concatenate([np.ones(len(rep)), -np.ones(len(rep))]),
-    )
+    length = np.maximum(deals.closed - deals.created, 0)[cycle].astype(float)
+    tally.add("cycle_days", rep[cycle], end[cycle], length)
+    # open at the end of period b: created by then (start <= b), not closed by then (b < end)
+    tally.interval("open_n", rep, start, end)
+    tally.interval("open_amount", rep, start, end, deals.amount)
+    tally.interval("age_n", rep[known], start[known], end[known])
+    tally.interval("age_created", rep[known], start[known], end[known], deals.created[known])
+    # in play in period b: created by its end, not closed before its first day (b <= end)
+    tally.interval("play_n", rep, start, end + 1)
     new = known & (start >= 1) & (start <= len(grid))
     tally.add("leads_n", rep[new], start[new])
 
 
-def _cells(text: Any, mask: Any) -> Any:
-    _, pc, _, _ = arrow()
-    return pc.filter(text, mask).to_pylist()
-
-
-def _report(
-    bad: BadRows,
-    name: str,
-    rows: Any,
-    block: dict[str, Any],
-    rep: Any,
-    has_stage: Any,
-    no_close: Any,
-    bad_closed: Any,
-    bad_created: Any,
-    backwards: Any,
-) -> None:
-    _, _, _, np = arrow()
-    no_owner = rep < 0
-    bad.add(
-        name,
-        "owner",
-        "is empty; the deal has no rep",
-        rows[no_owner],
-        _cells(block["owner"], no_owner),
-    )
-    no_stage = ~has_stage & ~no_owner
-    bad.add(
-        name,
-        "stage",
-        "is empty; the deal is neither open nor closed",
-        rows[no_stage],
-        [""] * int(no_stage.sum()),
-    )
-    unreadable = no_close & bad_closed
-    empty = no_close & ~bad_closed
-    bad.add(
-        name,
-        "closed",
-        "is not a date; a won or lost deal needs its close date",
-        rows[unreadable],
-        _cells(block["closed"], unreadable),
-    )
-    bad.add(
-        name,
-        "closed",
-        "is empty; a won or lost deal needs its close date",
-        rows[empty],
-        [""] * int(empty.sum()),
-    )
-    created_bad = bad_created & ~backwards
-    bad.add(
-        name,
-        "created",
-        "is not a date; left out of age and cycle",
-        rows[created_bad],
-        _cells(block["created"], created_bad),
-    )
-    bad.add(
-        name,
-        "created",
-        "is after the close date; left out of age and cycle",
-        rows[backwards],
-        _cells(block["created"], backwards),
-    )
-    del np
-
-
 def _note_unknown(deals: Deals, stage: Any, unknown: Any, rows: Any) -> None:
-    _, pc, _, _ = arrow()
     if not unknown.any():
         return
     values = pc.filter(stage, unknown).to_pylist()
@@ -238,7 +163,6 @@ def _note_unknown(deals: Deals, stage: Any, unknown: Any, rows: Any) -> None:
 
 def pipeline_columns(deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:
     """Metric path -> (reps x periods) array, NaN where absent (call after reading)."""
-    _, _, _, np = arrow()
     t = deals.tally
     get = {
         name: t.per_period(name, reps)
@@ -269,5 +193,4 @@ def pipeline_columns(deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:
 
 
 def _where(known: Any, values: Any) -> Any:
-    _, _, _, np = arrow()
     return np.where(known, values, np.nan)

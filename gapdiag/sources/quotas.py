@@ -13,8 +13,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from gapdiag.model.errors import InvalidArgument
-from gapdiag.sources._arrow import arrow
 from gapdiag.sources._columnar import Export
 from gapdiag.sources._parse import Keys
 from gapdiag.sources.periods import Grid, parse_period
@@ -30,7 +31,6 @@ class Quotas:
 
 def read_quotas(export: Export, grid: Grid, owners: Keys) -> Quotas:
     """Read a quota sheet; bad rows are recorded and skipped, bad optional cells dropped."""
-    _, pc, _, _ = arrow()
     spans = {(p.start, p.end): b for b, p in enumerate(grid.periods)}
     out = Quotas()
     first_seen: dict[tuple[int, str], int] = {}
@@ -60,7 +60,6 @@ def read_quotas(export: Export, grid: Grid, owners: Keys) -> Quotas:
                 out.outside += 1
                 continue
             out.values[key[0], index] = amounts
-    del pc
     return out
 
 
@@ -110,7 +109,6 @@ def _money(text: str) -> float | None:
 
 def quota_columns(quotas: Quotas, closed_won: Any, grid: Grid, reps: int) -> dict[str, Any]:
     """Metric path -> (reps x periods) array: quota, commit and forecast accuracy, NaN absent."""
-    _, _, _, np = arrow()
     shape = (reps, len(grid))
     columns = {
         p: np.full(shape, np.nan)

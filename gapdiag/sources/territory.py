@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gapdiag.sources._arrow import arrow
+import numpy as np
+
 from gapdiag.sources._columnar import Export
 from gapdiag.sources._parse import NO_DAY, Keys
 from gapdiag.sources.opportunities import Deals
@@ -64,7 +65,6 @@ def read_teams(export: Export, owners: Keys) -> Teams:
 
 def territory_columns(teams: Teams, deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:
     """Metric path -> (reps x periods) array of ratios to the team mean, NaN where absent."""
-    _, _, _, np = arrow()
     columns = {
         "territory.lead_volume_vs_team": _relative(
             teams, deals, deals.tally.per_period("leads_n", reps), reps
@@ -74,13 +74,11 @@ def territory_columns(teams: Teams, deals: Deals, grid: Grid, reps: int) -> dict
         columns["territory.territory_size_vs_team"] = _relative(
             teams, deals, _accounts(deals, grid, reps), reps
         )
-    del np
     return columns
 
 
 def _accounts(deals: Deals, grid: Grid, reps: int) -> Any:
     """Distinct accounts each rep has had a deal on by each period's end."""
-    _, _, _, np = arrow()
     out = np.zeros((reps, len(grid)))
     if not deals.accounts:
         return out
@@ -102,7 +100,6 @@ def _accounts(deals: Deals, grid: Grid, reps: int) -> Any:
 
 
 def _relative(teams: Teams, deals: Deals, values: Any, reps: int) -> Any:
-    _, _, _, np = arrow()
     out = np.full(values.shape, np.nan)
     members: dict[str, list[int]] = {}
     for rep, team in teams.team_of.items():
