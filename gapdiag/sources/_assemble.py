@@ -56,7 +56,7 @@ def assemble(
         if teams is not None:
             columns |= territory_columns(teams, deals, cut, reps)
     if seen is not None:
-        columns |= activity_columns(seen, deals, cut, reps)
+        columns |= activity_columns(seen, deals, cut, reps, len(accounts.ids))
     if quota_rows is not None:
         columns |= quota_columns(quota_rows, columns.get("pipeline.closed_won"), cut, reps)
     team_of = teams.team_of if teams is not None else {}

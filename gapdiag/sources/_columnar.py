@@ -49,6 +49,16 @@ class Export:
                 columns[role] = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
             yield first, columns
 
+    def recorder(self, rows: Any, cells: dict[str, Any]) -> Callable[[str, Any, str], None]:
+        """record(role, mask, reason): record the masked cells of a block as bad rows."""
+
+        def record(role: str, mask: Any, reason: str) -> None:
+            if mask.any():
+                values = pc.filter(cells[role], mask).to_pylist()
+                self.bad.add(self.name, role, reason, rows[mask], values)
+
+        return record
+
 
 def open_export(
     source: Rows,

@@ -85,7 +85,7 @@ def _block(
     no_close = (won | lost) & (closed == NO_DAY)
     backwards = (won | lost) & ~no_close & (created != NO_DAY) & (closed < created)
     usable = (rep >= 0) & (is_open | won | lost) & ~no_close
-    record = _Recorder(export, rows, cells)
+    record = export.recorder(rows, cells)
     record("owner", rep < 0, "is empty; the deal has no rep")
     record(
         "stage",
@@ -115,18 +115,6 @@ def _block(
     _tally(deals.tally, block, grid)
     if deals.has_accounts:
         deals.accounts.append((block.rep, keys[1].codes(cells["account"])[keep], block.created))
-
-
-class _Recorder:
-    """Records cells of one block under a role, a mask and a reason."""
-
-    def __init__(self, export: Export, rows: Any, cells: dict[str, Any]) -> None:
-        self.export, self.rows, self.cells = export, rows, cells
-
-    def __call__(self, role: str, mask: Any, reason: str) -> None:
-        if mask.any():
-            values = pc.filter(self.cells[role], mask).to_pylist()
-            self.export.bad.add(self.export.name, role, reason, self.rows[mask], values)
 
 
 def _tally(tally: Tally, deals: _Block, grid: Grid) -> None:
