@@ -455,3 +455,132 @@ def test_mapping_without_a_group_and_a_bad_every() -> None:
         ingest(period="2017-Q2", activities=[{"a": "b"}], mapping="maven")
     with pytest.raises(InvalidArgument, match="'month' is not"):
         ingest(period="2017-Q2", opportunities=[], every="month")  # type: ignore[arg-type]
+
+
+def test_several_activity_files_and_a_tasks_and_events_report(tmp_path: Path) -> None:
+    """Calls and meetings in separate files add up; events are typed by 'Event Subtype'."""
+    calls = write(
+        tmp_path / "calls.csv",
+        ["Assigned", "Task Subtype", "Event Subtype", "Date", "Call Duration"],
+        [("ana", "Call", "", "04/03/2017", "0:02:30"), ("ana", "Call", "", "04/04/2017", "3:30")],
+    )
+    events = write(
+        tmp_path / "events.csv",
+        ["Assigned", "Task Subtype", "Event Subtype", "Date"],
+        [("ana", "", "Event", "04/05/2017"), ("ana", "Task", "", "04/05/2017")],
+    )
+    result = read_exports(period="2017-W14", activities=[calls, events])
+    (ana,) = result.rows
+    assert ana["activity.calls_per_day"] == 2 / 5
+    assert ana["activity.meetings_per_week"] == 1
+    assert ana["activity.avg_call_minutes"] == 3  # 2.5 and 3.5 minutes
+    assert [f.file for f in result.files] == [str(calls), str(events)]
+    assert any("'Call Duration'" in n for n in result.files[1].notes)
+
+
+def test_the_maven_sample_layout_with_undated_prospects(tmp_path: Path) -> None:
+    """sales_pipeline.csv shape: Prospecting deals without engage date are open pipeline."""
+    header = ["opportunity_id", "sales_agent", "product", "account", "deal_stage"]
+    header += ["engage_date", "close_date", "close_value"]
+    body = [
+        ("1", "Moses Frase", "GTX Plus", "Acme", "Won", "2017-03-01", "2017-04-10", "1000"),
+        ("2", "Moses Frase", "GTX Plus", "Acme", "Lost", "2017-03-01", "2017-05-10", "0"),
+        ("3", "Moses Frase", "MG Special", "Beta", "Prospecting", "", "", ""),
+        ("4", "Moses Frase", "MG Special", "Gamma", "Engaging", "2017-06-01", "", ""),
+        ("5", "Zane Levy", "GTX Plus", "Delta", "Engaging", "2017-05-01", "", ""),
+    ]
+    pipeline = write(tmp_path / "sales_pipeline.csv", header, body)
+    teams = write(
+        tmp_path / "sales_teams.csv",
+        ["sales_agent", "manager", "regional_office"],
+        [
+            ("Moses Frase", "Dustin Brinkmann", "Central"),
+            ("Zane Levy", "Dustin Brinkmann", "Central"),
+        ],
+    )
+    reps = {
+        r["rep_id"]: r
+        for r in ingest(period="2017-Q2", opportunities=pipeline, teams=teams, mapping="maven")
+    }
+    moses = reps["Moses Frase"]
+    assert moses["team"] == "Dustin Brinkmann"
+    assert moses["pipeline.win_rate"] == 0.5
+    assert moses["pipeline.avg_deal_age_days"] == 29  # the dated open deal only
+    assert moses["pipeline.stage_conversion_rate"] == pytest.approx(1 / 4)
+    assert moses["territory.lead_volume_vs_team"] == 1  # one new deal each (dated ones)
+    assert moses["territory.territory_size_vs_team"] == pytest.approx(3 / 2)
+
+
+def test_without_pyarrow_ingest_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A missing pyarrow is one error that says which extra to install."""
+    import importlib.util
+
+    from gapdiag.model.errors import BackendUnavailable
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "pyarrow" else real(name, *a)
+    )
+    with pytest.raises(BackendUnavailable, match=r"pip install 'gapdiag\[frames\]'"):
+        ingest(period="2017-Q2", opportunities=[])
+
+
+def test_progress_line_on_a_terminal() -> None:
+    """The progress line rewrites itself with a percentage and ends with a newline."""
+    from gapdiag.cli.ingest import _Progress
+
+    stream = io.StringIO()
+    progress = _Progress(stream)
+    progress("deals.csv", 50, 100)
+    progress("deals.csv", 60, 100)  # within 0.1 s: not redrawn
+    progress("deals.csv", 100, 100)
+    progress.finish()
+    text = stream.getvalue()
+    assert "\rreading deals.csv:  50%" in text
+    assert "60%" not in text
+    assert text.endswith("\n")
+
+
+ACTIVITY = st.tuples(
+    st.sampled_from(["ana", "ben", "cy"]),
+    st.sampled_from(["Call", "Email", "Event", "Task"]),
+    st.integers(0, 120),
+    st.integers(0, 900),
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(ACTIVITY, min_size=1, max_size=40), st.randoms(use_true_random=False))
+def test_activity_figures_ignore_order_and_weeks_add_up(acts: list, rnd: object) -> None:
+    """A rep's activity figures do not depend on row order; weekly calls add up to the quarter."""
+    import datetime as dt
+
+    data = [
+        dict(
+            zip(
+                ACT[:4],
+                (o, k, f"{dt.date(2017, 3, 20) + dt.timedelta(d):%m/%d/%Y}", str(s)),
+                strict=True,
+            )
+        )
+        for o, k, d, s in acts
+    ]
+    whole = ingest(period="2017-Q2", activities=data)
+    shuffled = list(data)
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    assert ingest(period="2017-Q2", activities=shuffled) == [pytest.approx(r) for r in whole]
+    weeks = ingest(period="2017-Q2", activities=data, every="week")
+    for rep in whole:
+        inside = [
+            w["activity.calls_per_day"] * 5
+            for w in weeks
+            if w["rep_id"] == rep["rep_id"] and "2017-04-03" <= w["period_start"] <= "2017-06-19"
+        ]
+        edges = sum(
+            1
+            for d in data
+            if d[ACT[0]] == rep["rep_id"]
+            and d[ACT[1]] == "Call"
+            and d[ACT[2]] in ("04/01/2017", "04/02/2017", *(f"06/{x}/2017" for x in range(26, 31)))
+        )
+        assert sum(inside) + edges == pytest.approx(rep["activity.calls_per_day"] * 65)

@@ -28,7 +28,12 @@ def register(commands: Any) -> None:
     """Add the `ingest` subcommand."""
     run = commands.add_parser("ingest", help="turn CRM exports into per-rep metrics (CSV)")
     run.add_argument("opportunities", nargs="?", type=Path, help="opportunity export (.csv)")
-    run.add_argument("--activities", type=Path, help="activity export (.csv)")
+    run.add_argument(
+        "--activities",
+        type=Path,
+        action="append",
+        help="activity export (.csv); repeat for several (calls, emails, meetings)",
+    )
     run.add_argument(
         "--quotas", type=Path, help="quota sheet: rep, period, quota[, commit, forecast]"
     )

@@ -7,7 +7,7 @@ periods oldest first, so the output never depends on the order of the input rows
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -23,30 +23,34 @@ from gapdiag.sources.periods import Grid
 from gapdiag.sources.quotas import quota_columns, read_quotas
 from gapdiag.sources.territory import Teams, read_teams, territory_columns
 
+KINDS = ("opportunities", "activities", "quotas", "teams")
 Summary = tuple[int, int, tuple[tuple[str, str, int], ...], tuple[str, ...]]
 """rows read, rows skipped, (column, reason, count) problems, notes."""
 
 
 def assemble(
-    exports: Mapping[str, Export], chosen: CrmMapping, cut: Grid, bad: BadRows, *, strict: bool
-) -> tuple[tuple[dict[str, Any], ...], dict[str, Summary]]:
-    """Rows per rep and period, and a summary per export kind."""
+    exports: Sequence[tuple[str, Export]],
+    chosen: CrmMapping,
+    cut: Grid,
+    bad: BadRows,
+    *,
+    strict: bool,
+) -> tuple[tuple[dict[str, Any], ...], list[Summary]]:
+    """Rows per rep and period, and a summary per export, in the order given."""
     owners, accounts = Keys(), Keys()
-    deals: Deals | None = None
-    seen: Activities | None = None
-    teams: Teams | None = None
-    quota_rows = None
-    if "opportunities" in exports:
+    of = {kind: [e for k, e in exports if k == kind] for kind in KINDS}
+    deals = seen = teams = quota_rows = None
+    if of["opportunities"]:
         assert chosen.opportunities is not None
-        deals = read_deals(exports["opportunities"], chosen.opportunities, cut, owners, accounts)
-        _refuse_unknown_stages(deals, exports["opportunities"], chosen.opportunities)
-    if "activities" in exports:
+        deals = read_deals(of["opportunities"], chosen.opportunities, cut, owners, accounts)
+        _refuse_unknown_stages(deals, chosen.opportunities)
+    if of["activities"]:
         assert chosen.activities is not None
-        seen = read_activities(exports["activities"], chosen.activities, cut, owners, accounts)
-    if "quotas" in exports:
-        quota_rows = read_quotas(exports["quotas"], cut, owners)
-    if "teams" in exports:
-        teams = read_teams(exports["teams"], owners)
+        seen = read_activities(of["activities"], chosen.activities, cut, owners, accounts)
+    if of["quotas"]:
+        quota_rows = read_quotas(of["quotas"], cut, owners)
+    if of["teams"]:
+        teams = read_teams(of["teams"], owners)
     if strict and len(bad):
         raise bad.strict_error()
     reps = len(owners.ids)
@@ -61,26 +65,25 @@ def assemble(
         columns |= quota_columns(quota_rows, columns.get("pipeline.closed_won"), cut, reps)
     team_of = teams.team_of if teams is not None else {}
     rows = _rows(owners.names(), columns, cut, team_of)
-    summaries = {
-        kind: _summary(kind, export, bad, deals, seen, teams) for kind, export in exports.items()
-    }
+    summaries = [_summary(kind, export, bad, deals, seen, teams) for kind, export in exports]
     return rows, summaries
 
 
-def _refuse_unknown_stages(deals: Deals, export: Export, columns: OpportunityColumns) -> None:
+def _refuse_unknown_stages(deals: Deals, columns: OpportunityColumns) -> None:
     if not deals.unknown_stages:
         return
     listed = "; ".join(
-        f"{value!r} ({count:,} rows, first row {first})"
-        for value, (count, first) in sorted(deals.unknown_stages.items())
+        f"{value!r} ({count:,} rows, first row {row})"
+        for value, (count, _, row) in sorted(deals.unknown_stages.items())
     )
+    source = min(file for _, file, _ in deals.unknown_stages.values())
     known = "; ".join(
         f"{group}: {', '.join(values)}"
         for group, values in (("won", columns.won), ("lost", columns.lost), ("open", columns.open))
         if values
     )
     message = f"{listed}: not a stage the mapping knows ({known}); add each under won, lost or open"
-    raise InvalidMetrics([Problem(columns.stage, message)], source=export.name)
+    raise InvalidMetrics([Problem(columns.stage, message)], source=source)
 
 
 def _rows(

@@ -6,114 +6,98 @@ columns are all in the file, that preset (a forgotten ``--map hubspot`` says so)
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.sources._bad_rows import BadRows
 from gapdiag.sources._columnar import Export, open_export
 from gapdiag.sources._inputs import Progress, Rows
-from gapdiag.sources.crm import PRESETS, CrmMapping
-
-
-def open_all(
-    chosen: CrmMapping,
-    opportunities: Rows | None,
-    activities: Rows | None,
-    quotas: Rows | None,
-    teams: Rows | None,
-    bad: BadRows,
-    progress: Progress | None,
-) -> dict[str, Export]:
-    """Every file given, opened and its header checked, before any row is read."""
-    exports: dict[str, Export] = {}
-    if opportunities is not None:
-        if chosen.opportunities is None:
-            raise InvalidArgument("mapping: has no 'opportunities' columns")
-        columns = chosen.opportunities
-        wanted = {
-            r: getattr(columns, r)
-            for r in ("owner", "stage", "amount", "created", "closed", "account")
-        }
-        exports["opportunities"] = open_export(
-            opportunities,
-            wanted,
-            kind="opportunities",
-            optional=("account",),
-            bad=bad,
-            hint=_preset_hint("opportunities"),
-            progress=progress,
-        )
-    if activities is not None:
-        if chosen.activities is None:
-            raise InvalidArgument("mapping: has no 'activities' columns")
-        acts = chosen.activities
-        wanted = {
-            r: getattr(acts, r)
-            for r in ("owner", "type", "timestamp", "duration", "outcome", "account")
-        }
-        exports["activities"] = open_export(
-            activities,
-            wanted,
-            kind="activities",
-            optional=("duration", "outcome", "account"),
-            bad=bad,
-            hint=_preset_hint("activities"),
-            progress=progress,
-        )
-    if quotas is not None:
-        q = chosen.quotas
-        wanted = {
-            "rep": q.rep,
-            "period": q.period,
-            "quota": q.quota,
-            "commit": q.commit,
-            "forecast": q.forecast,
-        }
-        exports["quotas"] = open_export(
-            quotas,
-            wanted,
-            kind="quotas",
-            optional=("commit", "forecast"),
-            bad=bad,
-            progress=progress,
-        )
-    if teams is not None:
-        t = chosen.teams
-        wanted = {"rep": t.rep, "team": t.team, "manager": t.manager, "region": t.region}
-        exports["teams"] = open_export(
-            teams,
-            wanted,
-            kind="teams",
-            optional=("manager", "region"),
-            bad=bad,
-            hint=_preset_hint("teams"),
-            progress=progress,
-        )
-    return exports
-
-
-def _preset_hint(kind: str) -> Any:
-    def hint(header: tuple[str, ...]) -> str:
-        have = set(header)
-        fits = []
-        for name, preset in PRESETS.items():
-            group = getattr(preset, kind)
-            if group is None:
-                continue
-            needed = {
-                v
-                for k, v in group.model_dump().items()
-                if isinstance(v, str) and k in _REQUIRED[kind]
-            }
-            if needed <= have:
-                fits.append(name)
-        return f" (the {' or '.join(fits)} preset fits this file: --map {fits[0]})" if fits else ""
-
-    return hint
-
+from gapdiag.sources.crm import PRESETS, ActivityColumns, CrmMapping
 
 _REQUIRED = {
     "opportunities": ("owner", "stage", "amount", "created", "closed"),
     "activities": ("owner", "type", "timestamp"),
     "teams": ("rep", "team"),
 }
+
+
+def open_all(
+    chosen: CrmMapping,
+    sources: dict[str, Rows | Sequence[str | Path] | None],
+    bad: BadRows,
+    progress: Progress | None,
+) -> list[tuple[str, Export]]:
+    """Every file given as (kind, export), opened and its header checked, in kind order."""
+    opened: list[tuple[str, Export]] = []
+    for kind, given in sources.items():
+        if given is None:
+            continue
+        wanted, optional = _wanted(chosen, kind)
+        for source in _each(given):
+            export = open_export(
+                source,
+                wanted,
+                kind=kind,
+                optional=optional,
+                bad=bad,
+                hint=_preset_hint(kind),
+                progress=progress,
+            )
+            opened.append((kind, export))
+    return opened
+
+
+def _each(given: Rows | Sequence[str | Path]) -> list[Rows]:
+    """Several files (a list of paths), or one file or one set of rows."""
+    if isinstance(given, list | tuple) and given and all(isinstance(g, str | Path) for g in given):
+        return list(given)
+    return [given]  # type: ignore[list-item]  # rows or a single path
+
+
+def _wanted(chosen: CrmMapping, kind: str) -> tuple[dict[str, str | None], tuple[str, ...]]:
+    """Role -> column for one kind of file, and the roles that may be absent."""
+    if kind == "opportunities":
+        if chosen.opportunities is None:
+            raise InvalidArgument("mapping: has no 'opportunities' columns")
+        roles: tuple[str, ...] = ("owner", "stage", "amount", "created", "closed", "account")
+        return {r: getattr(chosen.opportunities, r) for r in roles}, ("account",)
+    if kind == "activities":
+        if chosen.activities is None:
+            raise InvalidArgument("mapping: has no 'activities' columns")
+        return _activity_roles(chosen.activities)
+    if kind == "quotas":
+        roles = ("rep", "period", "quota", "commit", "forecast")
+        return {r: getattr(chosen.quotas, r) for r in roles}, ("commit", "forecast")
+    roles = ("rep", "team", "manager", "region")
+    return {r: getattr(chosen.teams, r) for r in roles}, ("manager", "region")
+
+
+def _activity_roles(acts: ActivityColumns) -> tuple[dict[str, str | None], tuple[str, ...]]:
+    types = (acts.type,) if isinstance(acts.type, str) else acts.type
+    wanted: dict[str, str | None] = {"owner": acts.owner, "type": types[0]}
+    extra = {f"type.{i}": column for i, column in enumerate(types[1:], start=1)}
+    wanted |= extra
+    wanted |= {r: getattr(acts, r) for r in ("timestamp", "duration", "outcome", "account")}
+    return wanted, ("duration", "outcome", "account", *extra)
+
+
+def _preset_hint(kind: str) -> Callable[[tuple[str, ...]], str]:
+    def hint(header: tuple[str, ...]) -> str:
+        fits = [
+            name
+            for name, preset in PRESETS.items()
+            if (group := getattr(preset, kind)) is not None
+            and _first_columns(group.model_dump(), kind) <= set(header)
+        ]
+        return f" (the {' or '.join(fits)} preset fits this file: --map {fits[0]})" if fits else ""
+
+    return hint
+
+
+def _first_columns(group: dict[str, object], kind: str) -> set[str]:
+    needed = set()
+    for role in _REQUIRED.get(kind, ()):
+        value = group[role]
+        needed.add(value if isinstance(value, str) else value[0])  # type: ignore[index]
+    return needed

@@ -72,3 +72,28 @@ class Keys:
     def names(self) -> list[str]:
         """Every name, by code."""
         return list(self.ids)
+
+
+_CLOCK = r"^(?:(?P<h>\d+):)?(?P<m>\d+):(?P<s>\d+(?:\.\d*)?)$"
+_PER_MINUTE = {"milliseconds": 60_000.0, "seconds": 60.0, "minutes": 1.0}
+
+
+def minutes(text: Any, unit: str) -> tuple[Any, Any]:
+    """(minutes, NaN where empty or bad; bad mask): numbers in `unit`, or h:mm:ss / m:ss."""
+    number, bad = amounts(text)
+    value = number / _PER_MINUTE[unit]
+    clock = pc.fill_null(pc.match_substring_regex(text, _CLOCK), False)
+    if pc.any(clock).as_py():
+        parts = pc.extract_regex(pc.if_else(clock, text, "0:0"), _CLOCK)
+        h, m, s = (
+            pc.cast(
+                pc.if_else(pc.equal(pc.struct_field(parts, f), ""), "0", pc.struct_field(parts, f)),
+                pa.float64(),
+            ).to_numpy(zero_copy_only=False)
+            for f in ("h", "m", "s")
+        )
+        on_clock = clock.to_numpy(zero_copy_only=False)
+        value = np.where(on_clock, h * 60 + m + s / 60, value)
+        bad = bad & ~on_clock
+    bad = bad | (value < 0)
+    return np.where(bad, np.nan, value), bad

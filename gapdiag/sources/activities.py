@@ -13,19 +13,20 @@ meeting and by the period's end? Needs an account column in both exports.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pyarrow.compute as pc
 
 from gapdiag.sources._columnar import Export
-from gapdiag.sources._parse import NO_DAY, Keys, amounts, days, member, present
+from gapdiag.sources._parse import NO_DAY, Keys, days, member, minutes, present
 from gapdiag.sources._tally import Tally, columns_of
 from gapdiag.sources.crm import ActivityColumns
 from gapdiag.sources.opportunities import Deals
 from gapdiag.sources.periods import Grid
 
-_MINUTES = {"milliseconds": 1 / 60_000, "seconds": 1 / 60, "minutes": 1.0}
 _KINDS = ("calls", "emails", "meetings")
 _DAYS = 2**21
 """Day numbers are shifted into [0, _DAYS) inside a combined (rep, account, day) key."""
@@ -43,47 +44,60 @@ class Activities:
 
 
 def read_activities(
-    export: Export, columns: ActivityColumns, grid: Grid, owners: Keys, accounts: Keys
+    exports: Sequence[Export], columns: ActivityColumns, grid: Grid, owners: Keys, accounts: Keys
 ) -> Activities:
-    """Tally every block of an activity export (see the module docstring)."""
+    """Tally every block of the activity exports (see the module docstring)."""
     seen = Activities(Tally.over(grid))
-    for first, cells in export.blocks():
-        rows = np.arange(first, first + len(cells["owner"]))
-        rep = owners.codes(cells["owner"])
-        kinds = {kind: member(cells["type"], getattr(columns, kind)) for kind in _KINDS}
-        counted = kinds["calls"] | kinds["emails"] | kinds["meetings"]
-        day, bad_day = days(cells["timestamp"], columns.date_formats)
-        undated = counted & (rep >= 0) & (day == NO_DAY)
-        record = export.recorder(rows, cells)
-        record("owner", counted & (rep < 0), "is empty; the activity has no rep")
-        record("timestamp", undated & bad_day, "is not a date")
-        record("timestamp", undated & ~bad_day, "is empty; an activity needs its date")
-        usable = counted & (rep >= 0) & (day != NO_DAY)
-        export.bad.skipped[export.name] += int((counted & ~usable).sum())
-        seen.other_types += int((~counted & present(cells["type"])).sum())
-        seen.reps.update(np.unique(rep[usable]).tolist())
-        if "outcome" in cells:
-            held = ~member(cells["outcome"], columns.not_held)
-            seen.not_held += int((usable & ~held).sum())
-            usable &= held
-        column = columns_of(day, grid)
-        for kind, mask in kinds.items():
-            seen.tally.add(kind, rep[usable & mask], column[usable & mask])
-        calls = usable & kinds["calls"]
-        if "duration" in cells:
-            minutes, bad = amounts(cells["duration"])
-            bad = calls & (bad | (minutes < 0))
-            record("duration", bad, "is not a duration; the call counts without it")
-            timed = calls & ~np.isnan(minutes) & ~bad
-            minutes = minutes[timed] * _MINUTES[columns.duration_unit]
-            seen.tally.add("call_n", rep[timed], column[timed])
-            seen.tally.add("call_minutes", rep[timed], column[timed], minutes)
-        if "account" in cells:
-            account = accounts.codes(cells["account"])
-            met = usable & kinds["meetings"] & (account >= 0)
-            met &= (column >= 1) & (column <= len(grid))
-            seen.meetings.append((rep[met], account[met], column[met] - 1, day[met]))
+    for export in exports:
+        for first, cells in export.blocks():
+            _block(seen, export, first, cells, columns, grid, (owners, accounts))
     return seen
+
+
+def _block(
+    seen: Activities,
+    export: Export,
+    first: int,
+    cells: dict[str, Any],
+    columns: ActivityColumns,
+    grid: Grid,
+    keys: tuple[Keys, Keys],
+) -> None:
+    owners, accounts = keys
+    rows = np.arange(first, first + len(cells["owner"]))
+    rep = owners.codes(cells["owner"])
+    kind_of = pc.coalesce(*(cells[r] for r in sorted(cells) if r.startswith("type")))
+    kinds = {kind: member(kind_of, getattr(columns, kind)) for kind in _KINDS}
+    counted = kinds["calls"] | kinds["emails"] | kinds["meetings"]
+    day, bad_day = days(cells["timestamp"], columns.date_formats)
+    undated = counted & (rep >= 0) & (day == NO_DAY)
+    record = export.recorder(rows, cells)
+    record("owner", counted & (rep < 0), "is empty; the activity has no rep")
+    record("timestamp", undated & bad_day, "is not a date")
+    record("timestamp", undated & ~bad_day, "is empty; an activity needs its date")
+    usable = counted & (rep >= 0) & (day != NO_DAY)
+    export.bad.skipped[export.name] += int((counted & ~usable).sum())
+    seen.other_types += int((~counted & present(kind_of)).sum())
+    seen.reps.update(np.unique(rep[usable]).tolist())
+    if "outcome" in cells:
+        held = ~member(cells["outcome"], columns.not_held)
+        seen.not_held += int((usable & ~held).sum())
+        usable &= held
+    column = columns_of(day, grid)
+    for kind, mask in kinds.items():
+        seen.tally.add(kind, rep[usable & mask], column[usable & mask])
+    calls = usable & kinds["calls"]
+    if "duration" in cells:
+        length, bad = minutes(cells["duration"], columns.duration_unit)
+        record("duration", calls & bad, "is not a duration; the call counts without it")
+        timed = calls & ~np.isnan(length)
+        seen.tally.add("call_n", rep[timed], column[timed])
+        seen.tally.add("call_minutes", rep[timed], column[timed], length[timed])
+    if "account" in cells:
+        account = accounts.codes(cells["account"])
+        met = usable & kinds["meetings"] & (account >= 0)
+        met &= (column >= 1) & (column <= len(grid))
+        seen.meetings.append((rep[met], account[met], column[met] - 1, day[met]))
 
 
 def activity_columns(

@@ -49,7 +49,9 @@ class ActivityColumns(_Frozen):
     """Where an activity export keeps each field, and which type values are which activity."""
 
     owner: str
-    type: str
+    type: str | tuple[str, ...] = Field(
+        description="Column with the activity type; several: the first non-empty one."
+    )
     timestamp: str
     duration: str | None = None
     duration_unit: Literal["milliseconds", "seconds", "minutes"] = "seconds"
@@ -113,7 +115,7 @@ PRESETS: Mapping[str, CrmMapping] = {
         ),
         activities=ActivityColumns(
             owner="Assigned",
-            type="Task Subtype",
+            type=("Task Subtype", "Event Subtype"),
             timestamp="Date",
             duration="Call Duration",
             calls=("Call",),

@@ -11,6 +11,7 @@ only. The rows carry ``rep_id`` (the owner's name as the exports spell it),
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +62,8 @@ class Ingested(BaseModel):
 def ingest(
     *,
     period: str | Period,
-    opportunities: Rows | None = None,
-    activities: Rows | None = None,
+    opportunities: Rows | Sequence[str | Path] | None = None,
+    activities: Rows | Sequence[str | Path] | None = None,
     quotas: Rows | None = None,
     teams: Rows | None = None,
     mapping: str | Path | CrmMapping = "salesforce",
@@ -90,8 +91,8 @@ def ingest(
 def read_exports(
     *,
     period: str | Period,
-    opportunities: Rows | None = None,
-    activities: Rows | None = None,
+    opportunities: Rows | Sequence[str | Path] | None = None,
+    activities: Rows | Sequence[str | Path] | None = None,
     quotas: Rows | None = None,
     teams: Rows | None = None,
     mapping: str | Path | CrmMapping = "salesforce",
@@ -117,18 +118,24 @@ def read_exports(
     from gapdiag.sources._open import open_all
 
     bad = BadRows()
-    exports = open_all(chosen, opportunities, activities, quotas, teams, bad, progress)
+    sources = {
+        "opportunities": opportunities,
+        "activities": activities,
+        "quotas": quotas,
+        "teams": teams,
+    }
+    exports = open_all(chosen, sources, bad, progress)
     rows, summaries = assemble(exports, chosen, cut, bad, strict=strict)
     files = tuple(
         FileSummary(
-            file=exports[kind].name,
+            file=export.name,
             kind=kind,
             rows=read,
             skipped=skipped,
             problems=problems,
             notes=notes,
         )
-        for kind, (read, skipped, problems, notes) in summaries.items()
+        for (kind, export), (read, skipped, problems, notes) in zip(exports, summaries, strict=True)
     )
     result = Ingested(rows=rows, files=files)
     result._bad = bad

@@ -14,6 +14,7 @@ A won or lost deal without a readable close date cannot be placed in time and is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,17 +35,24 @@ class Deals:
     tally: Tally
     reps: set[int] = field(default_factory=set)
     accounts: list[tuple[Any, Any, Any]] = field(default_factory=list)
-    unknown_stages: dict[str, tuple[int, int]] = field(default_factory=dict)
+    unknown_stages: dict[str, tuple[int, str, int]] = field(default_factory=dict)
+    """Stage value -> (rows, first file, first row) for values the mapping does not know."""
     has_accounts: bool = False
 
 
 def read_deals(
-    export: Export, columns: OpportunityColumns, grid: Grid, owners: Keys, accounts: Keys
+    exports: Sequence[Export],
+    columns: OpportunityColumns,
+    grid: Grid,
+    owners: Keys,
+    accounts: Keys,
 ) -> Deals:
-    """Tally every block of an opportunity export (see the module docstring)."""
-    deals = Deals(Tally.over(grid), has_accounts="account" in export.present)
-    for first, cells in export.blocks():
-        _block(deals, export, first, cells, columns, grid, (owners, accounts))
+    """Tally every block of the opportunity exports (see the module docstring)."""
+    has_accounts = all("account" in export.present for export in exports)
+    deals = Deals(Tally.over(grid), has_accounts=has_accounts)
+    for export in exports:
+        for first, cells in export.blocks():
+            _block(deals, export, first, cells, columns, grid, (owners, accounts))
     return deals
 
 
@@ -76,7 +84,7 @@ def _block(
     is_open = present(cells["stage"]) & ~won & ~lost
     if columns.open is not None:
         known = member(cells["stage"], columns.open)
-        _note_unknown(deals, cells["stage"], is_open & ~known, rows)
+        _note_unknown(deals, export.name, cells["stage"], is_open & ~known, rows)
         is_open &= known
     created, bad_created = days(cells["created"], columns.date_formats)
     closed, bad_closed = days(cells["closed"], columns.date_formats)
@@ -139,14 +147,19 @@ def _tally(tally: Tally, deals: _Block, grid: Grid) -> None:
     tally.add("leads_n", rep[new], start[new])
 
 
-def _note_unknown(deals: Deals, stage: Any, unknown: Any, rows: Any) -> None:
+def _note_unknown(deals: Deals, file: str, stage: Any, unknown: Any, rows: Any) -> None:
     if not unknown.any():
         return
-    values = pc.filter(stage, unknown).to_pylist()
-    where = rows[unknown]
-    for value, row in zip(values, where.tolist(), strict=True):
-        count, first = deals.unknown_stages.get(value, (0, row))
-        deals.unknown_stages[value] = (count + 1, min(first, row))
+    values, where = pc.filter(stage, unknown), rows[unknown]
+    codes = pc.dictionary_encode(values)
+    names = codes.dictionary.to_pylist()
+    index = codes.indices.to_numpy(zero_copy_only=False)
+    counts = np.bincount(index, minlength=len(names))
+    for code, value in enumerate(names):
+        count, first_file, first_row = deals.unknown_stages.get(value, (0, file, 0))
+        if not count:
+            first_row = int(where[np.argmax(index == code)])
+        deals.unknown_stages[value] = (count + int(counts[code]), first_file, first_row)
 
 
 def pipeline_columns(deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:

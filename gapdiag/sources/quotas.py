@@ -10,6 +10,7 @@ least 0, so a forecast off by its own size or more scores 0.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,11 +30,23 @@ class Quotas:
     outside: int = 0
 
 
-def read_quotas(export: Export, grid: Grid, owners: Keys) -> Quotas:
-    """Read a quota sheet; bad rows are recorded and skipped, bad optional cells dropped."""
-    spans = {(p.start, p.end): b for b, p in enumerate(grid.periods)}
+def read_quotas(exports: Sequence[Export], grid: Grid, owners: Keys) -> Quotas:
+    """Read quota sheets; bad rows are recorded and skipped, bad optional cells dropped."""
     out = Quotas()
-    first_seen: dict[tuple[int, str], int] = {}
+    first_seen: dict[tuple[int, str], str] = {}
+    for export in exports:
+        _read(export, grid, owners, out, first_seen)
+    return out
+
+
+def _read(
+    export: Export,
+    grid: Grid,
+    owners: Keys,
+    out: Quotas,
+    first_seen: dict[tuple[int, str], str],
+) -> None:
+    spans = {(p.start, p.end): b for b, p in enumerate(grid.periods)}
     for first, block in export.blocks():
         cells = {role: array.to_pylist() for role, array in block.items()}
         for i in range(len(cells["rep"])):
@@ -48,19 +61,18 @@ def read_quotas(export: Export, grid: Grid, owners: Keys) -> Quotas:
                 export.bad.add(
                     export.name,
                     "period",
-                    f"repeats the row {first_seen[key]} for this rep",
+                    f"repeats {first_seen[key]} for this rep",
                     [row],
                     [period.label],
                 )
                 export.bad.skipped[export.name] += 1
                 continue
-            first_seen[key] = row
+            first_seen[key] = f"row {row} of {export.name}"
             index = spans.get((period.start, period.end))
             if index is None:
                 out.outside += 1
                 continue
             out.values[key[0], index] = amounts
-    return out
 
 
 def _row(

@@ -14,6 +14,7 @@ the territory plan where one exists.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,10 +33,16 @@ class Teams:
     team_of: dict[int, str] = field(default_factory=dict)
 
 
-def read_teams(export: Export, owners: Keys) -> Teams:
-    """Read a teams file; a row without rep or team is recorded and skipped."""
+def read_teams(exports: Sequence[Export], owners: Keys) -> Teams:
+    """Read teams files; a row without rep or team, or a rep named twice, is skipped."""
     out = Teams()
-    first_row: dict[int, int] = {}
+    first_row: dict[int, str] = {}
+    for export in exports:
+        _read(export, owners, out, first_row)
+    return out
+
+
+def _read(export: Export, owners: Keys, out: Teams, first_row: dict[int, str]) -> None:
     for first, block in export.blocks():
         reps, teams = block["rep"].to_pylist(), block["team"].to_pylist()
         for i, (rep, team) in enumerate(zip(reps, teams, strict=True)):
@@ -52,15 +59,14 @@ def read_teams(export: Export, owners: Keys) -> Teams:
                 export.bad.add(
                     export.name,
                     "rep",
-                    f"is already on a team at row {first_row[code]}",
+                    f"is already on a team at {first_row[code]}",
                     [row],
                     [rep],
                 )
                 export.bad.skipped[export.name] += 1
                 continue
-            first_row[code] = row
+            first_row[code] = f"row {row} of {export.name}"
             out.team_of[code] = team
-    return out
 
 
 def territory_columns(teams: Teams, deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:
