@@ -584,3 +584,21 @@ def test_activity_figures_ignore_order_and_weeks_add_up(acts: list, rnd: object)
             and d[ACT[2]] in ("04/01/2017", "04/02/2017", *(f"06/{x}/2017" for x in range(26, 31)))
         )
         assert sum(inside) + edges == pytest.approx(rep["activity.calls_per_day"] * 65)
+
+
+def test_pipes_missing_files_and_odd_headers(tmp_path: Path) -> None:
+    """A pipe or a missing file is refused by name; padded header names still match."""
+    import os
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(InvalidArgument, match="not a regular file"):
+        ingest(period="2017-Q2", opportunities=fifo)
+    with pytest.raises(InvalidArgument, match="cannot read: No such file"):
+        ingest(period="2017-Q2", opportunities=tmp_path / "absent.csv")
+    padded = write(
+        tmp_path / "padded.csv",
+        [f" {c} " for c in OPP[:5]],
+        [("ana", "Closed Won", "5", "04/03/2017", "04/04/2017")],
+    )
+    assert ingest(period="2017-Q2", opportunities=padded)[0]["pipeline.closed_won"] == 5

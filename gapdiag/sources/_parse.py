@@ -21,9 +21,12 @@ _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
     """(day numbers, NO_DAY where empty or bad; mask of cells that did not parse)."""
     parsed = None
-    for fmt in formats:
-        attempt = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
+    for fmt in formats:  # later formats only for the cells earlier ones left unread
+        rest = text if parsed is None else pc.if_else(pc.is_valid(parsed), None, text)
+        attempt = pc.strptime(rest, format=fmt, unit="s", error_is_null=True)
         parsed = attempt if parsed is None else pc.coalesce(parsed, attempt)
+        if pc.all(pc.or_(pc.is_valid(parsed), pc.is_null(text))).as_py():
+            break
     numbers = pc.cast(pc.cast(parsed, pa.date32()), pa.int32()).to_numpy(zero_copy_only=False)
     got = pc.is_valid(parsed).to_numpy(zero_copy_only=False)
     out = np.where(got, np.nan_to_num(numbers, nan=0).astype(np.int64), NO_DAY)
@@ -32,6 +35,16 @@ def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
 
 def amounts(text: Any) -> tuple[Any, Any]:
     """(floats, NaN where empty or bad; mask of cells that did not parse). '$1,200.50' reads."""
+    try:  # the usual case, plain numbers throughout, needs no pattern matching
+        plain = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:
+        pass
+    else:
+        finite = np.isfinite(plain) | np.isnan(plain) & ~pc.is_valid(text).to_numpy(
+            zero_copy_only=False
+        )
+        if finite.all():
+            return np.asarray(plain, dtype=np.float64), np.zeros(len(plain), dtype=bool)
     cleaned = pc.replace_substring_regex(text, r"[$,\s]", "")
     good = pc.fill_null(pc.match_substring_regex(cleaned, _NUMBER), False)
     valid = pc.if_else(good, cleaned, pa.scalar(None, pa.string()))
@@ -82,8 +95,8 @@ def minutes(text: Any, unit: str) -> tuple[Any, Any]:
     """(minutes, NaN where empty or bad; bad mask): numbers in `unit`, or h:mm:ss / m:ss."""
     number, bad = amounts(text)
     value = number / _PER_MINUTE[unit]
-    clock = pc.fill_null(pc.match_substring_regex(text, _CLOCK), False)
-    if pc.any(clock).as_py():
+    clock = pc.fill_null(pc.match_substring_regex(text, _CLOCK), False) if bad.any() else None
+    if clock is not None and pc.any(clock).as_py():
         parts = pc.extract_regex(pc.if_else(clock, text, "0:0"), _CLOCK)
         h, m, s = (
             pc.cast(
