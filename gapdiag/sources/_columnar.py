@@ -24,6 +24,8 @@ from gapdiag.sources._bad_rows import BadRows
 from gapdiag.sources._inputs import Progress, Rows
 
 BLOCK_BYTES = 8 << 20
+HEADER_BYTES = 1 << 20
+"""A header line longer than this is cut there (and its last column will not match)."""
 
 
 @dataclass(slots=True)
@@ -118,9 +120,10 @@ def _from_file(
     if path.exists() and not path.is_dir() and not path.is_file():
         raise InvalidArgument(f"{path}: is not a regular file (save the export to a file first)")
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            first = next(csv.reader(handle), None)
+        with path.open("rb") as handle:
+            line = handle.readline(HEADER_BYTES)
         size = path.stat().st_size
+        first = next(csv.reader([line.decode("utf-8-sig")]), None)
     except IsADirectoryError:
         raise InvalidArgument(f"{path}: is a directory, not an export file") from None
     except UnicodeDecodeError:
@@ -130,8 +133,9 @@ def _from_file(
     except (OSError, csv.Error) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise InvalidArgument(f"{path}: cannot read: {reason}") from None
-    if first is None:
-        raise InvalidArgument(f"{path}: is empty: an export needs a header row")
+    if not first:
+        what = "is empty" if size == 0 else "starts with a blank line"
+        raise InvalidArgument(f"{path}: {what}: an export needs a header row first")
     header = tuple(cell.strip() for cell in first)
 
     def blocks(columns: list[str]) -> Iterator[Any]:
