@@ -177,7 +177,7 @@ def test_a_bom_and_latin1_cells_after_the_header(tmp_path: Path) -> None:
     )
     assert ingest(period="2017-Q2", opportunities=path)[0]["pipeline.closed_won"] == 5
     path.write_bytes(",".join(OPP[:5]).encode() + b"\nJos\xe9,Closed Won,5,03/01/2017,05/01/2017\n")
-    with pytest.raises(InvalidArgument, match="cannot read: .*save the export as UTF-8"):
+    with pytest.raises(InvalidArgument, match=r"cannot read: .*save the export as UTF-8"):
         ingest(period="2017-Q2", opportunities=path)
     seen: list[tuple[str, int, int]] = []
     path.write_bytes(",".join(OPP[:5]).encode() + b"\nana,Closed Won,5,03/01/2017,05/01/2017\n")
