@@ -459,6 +459,8 @@ def test_mapping_without_a_group_and_a_bad_every() -> None:
         ingest(period="2017-Q2", activities=[{"a": "b"}], mapping="maven")
     with pytest.raises(InvalidArgument, match="'month' is not"):
         ingest(period="2017-Q2", opportunities=[], every="month")  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match="no export given"):
+        ingest(period="2017-Q2")
 
 
 def test_several_activity_files_and_a_tasks_and_events_report(tmp_path: Path) -> None:

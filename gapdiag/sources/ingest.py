@@ -124,6 +124,10 @@ def read_exports(
         "quotas": quotas,
         "teams": teams,
     }
+    if all(given is None for given in sources.values()):
+        raise InvalidArgument(
+            "ingest: no export given (an opportunity export, --activities, --quotas or --teams)"
+        )
     exports = open_all(chosen, sources, bad, progress)
     rows, summaries = assemble(exports, chosen, cut, bad, strict=strict)
     files = tuple(
