@@ -79,6 +79,9 @@ def test_forgotten_map_names_the_columns_once_with_the_preset_that_fits(tmp_path
     assert "its columns are: Record ID, Deal Name, Deal Stage" in message
     assert "'Stage' (did you mean 'Deal Stage'?)" in message
     assert "--map hubspot" in message
+    acts = write(tmp_path / "acts.csv", ACT, [])
+    with pytest.raises(InvalidArgument, match=r"looks like activities .*: give it as --activities"):
+        ingest(period="2017-Q2", opportunities=acts)
 
 
 def test_unknown_stages_are_one_error_with_counts(tmp_path: Path) -> None:

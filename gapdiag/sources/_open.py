@@ -84,15 +84,32 @@ def _activity_roles(acts: ActivityColumns) -> tuple[dict[str, str | None], tuple
 
 def _preset_hint(kind: str) -> Callable[[tuple[str, ...]], str]:
     def hint(header: tuple[str, ...]) -> str:
-        fits = [
-            name
-            for name, preset in PRESETS.items()
-            if (group := getattr(preset, kind)) is not None
-            and _first_columns(group.model_dump(), kind) <= set(header)
-        ]
-        return f" (the {' or '.join(fits)} preset fits this file: --map {fits[0]})" if fits else ""
+        fits = _fitting(kind, set(header))
+        if fits:
+            return f" (the {' or '.join(fits)} preset fits this file: --map {fits[0]})"
+        for other, option in _OPTIONS.items():
+            if other != kind and (fits := _fitting(other, set(header))):
+                return f" (it looks like {other} for the {fits[0]} preset: give it as {option})"
+        return ""
 
     return hint
+
+
+_OPTIONS = {
+    "opportunities": "the first argument",
+    "activities": "--activities",
+    "teams": "--teams",
+}
+
+
+def _fitting(kind: str, header: set[str]) -> list[str]:
+    """Presets whose required columns for `kind` are all in the header."""
+    return [
+        name
+        for name, preset in PRESETS.items()
+        if (group := getattr(preset, kind)) is not None
+        and _first_columns(group.model_dump(), kind) <= header
+    ]
 
 
 def _first_columns(group: dict[str, object], kind: str) -> set[str]:
