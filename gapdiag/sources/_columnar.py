@@ -47,9 +47,7 @@ class Export:
             self.rows_read += batch.num_rows
             columns = {}
             for role, header in self.present.items():
-                text = pc.utf8_trim_whitespace(batch.column(header))
-                blank = pc.equal(pc.binary_length(text), 0)  # faster than comparing with ""
-                columns[role] = pc.if_else(blank, pa.scalar(None, pa.string()), text)
+                columns[role] = _trimmed(batch.column(header))
             yield first, columns
 
     def recorder(self, rows: Any, cells: dict[str, Any]) -> Callable[[str, Any, str], None]:
@@ -61,6 +59,15 @@ class Export:
                 self.bad.add(self.name, role, reason, rows[mask], values)
 
         return record
+
+
+def _trimmed(text: Any) -> Any:
+    """Cells without surrounding white space; blank cells null (empty ones already are)."""
+    trimmed = pc.utf8_trim_whitespace(text)
+    if pc.sum(pc.binary_length(trimmed)) == pc.sum(pc.binary_length(text)):
+        return text  # the usual case: nothing was trimmed
+    blank = pc.equal(pc.binary_length(trimmed), 0)
+    return pc.if_else(blank, pa.scalar(None, pa.string()), trimmed)
 
 
 def open_export(
@@ -147,7 +154,10 @@ def _from_file(
             newlines_in_values=True, invalid_row_handler=bad.on_malformed(str(path), len(header))
         )
         convert = pcsv.ConvertOptions(
-            include_columns=columns, column_types=types, strings_can_be_null=False
+            include_columns=columns,
+            column_types=types,
+            null_values=[""],  # only an empty cell is empty: 'NA' may be a name
+            strings_can_be_null=True,
         )
         with pa.OSFile(str(path)) as stream:
             try:
@@ -181,7 +191,8 @@ def _from_rows(
     def blocks(columns: list[str]) -> Iterator[Any]:
         schema = pa.schema([(c, pa.string()) for c in columns])
         values = {
-            c: [("" if (v := row.get(c)) is None else str(v)) for row in rows] for c in columns
+            c: [(None if (v := row.get(c)) in (None, "") else str(v)) for row in rows]
+            for c in columns
         }
         yield pa.RecordBatch.from_pydict(values, schema=schema)
 

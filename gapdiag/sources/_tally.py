@@ -17,6 +17,14 @@ import numpy as np
 from gapdiag.sources.periods import Grid
 
 
+@dataclass(frozen=True, slots=True)
+class Slots:
+    """Where each row of a block lands: its flat (rep, column) index, and how many reps."""
+
+    flat: Any
+    reps: int
+
+
 @dataclass(slots=True)
 class Tally:
     """Figures per rep and grid column; `width` is len(grid) + 4."""
@@ -29,31 +37,36 @@ class Tally:
         """An empty tally for a grid."""
         return cls(len(grid) + 4)
 
-    def add(self, name: str, reps: Any, columns: Any, weights: Any = None) -> None:
-        """Add `weights` (or 1) at each (rep, column)."""
-        if not len(reps):
-            return
-        count = int(reps.max()) + 1
-        flat = np.bincount(reps * self.width + columns, weights, minlength=count * self.width)
-        block = flat.reshape(count, self.width)
+    def at(self, reps: Any, columns: Any) -> Slots:
+        """The slots of a block's rows (rep codes may be -1 on rows that are masked out)."""
+        return Slots(reps * self.width + columns, int(reps.max(initial=-1)) + 1)
+
+    def add(
+        self, name: str, slots: Slots, mask: Any = None, weights: Any = None, sign: float = 1.0
+    ) -> None:
+        """Add `weights` (or 1) at the slots of the rows in `mask` (or every row)."""
+        flat = slots.flat if mask is None else slots.flat[mask]
+        if weights is not None and mask is not None:
+            weights = weights[mask]
+        size = slots.reps * self.width
+        counts = np.bincount(flat, weights, minlength=size)[:size].reshape(slots.reps, self.width)
         have = self.figures.get(name)
-        if have is None or have.shape[0] < count:
-            grown = np.zeros((max(count, 0 if have is None else have.shape[0]), self.width))
+        if have is None or have.shape[0] < slots.reps:
+            grown = np.zeros((slots.reps, self.width))
             if have is not None:
                 grown[: have.shape[0]] = have
-            have = grown
-        have[:count] += block
-        self.figures[name] = have
+            have = self.figures[name] = grown
+        if sign > 0:
+            have[: slots.reps] += counts
+        else:
+            have[: slots.reps] -= counts
 
-    def interval(self, name: str, reps: Any, first: Any, after: Any, weights: Any = None) -> None:
-        """Add `weights` (or 1) over columns first .. after - 1: +w at first, -w at after."""
-        ones = np.ones(len(reps)) if weights is None else np.asarray(weights, dtype=float)
-        self.add(
-            name,
-            np.concatenate([reps, reps]),
-            np.concatenate([first, after]),
-            np.concatenate([ones, -ones]),
-        )
+    def interval(
+        self, name: str, first: Slots, after: Slots, mask: Any = None, weights: Any = None
+    ) -> None:
+        """Add over columns first .. after - 1 of each row: +w at first, -w at after."""
+        self.add(name, first, mask, weights)
+        self.add(name, after, mask, weights, sign=-1.0)
 
     def per_period(self, name: str, reps: int, *, running: bool = False) -> Any:
         """(reps x periods) array; `running` sums a difference array along the row first."""

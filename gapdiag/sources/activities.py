@@ -84,20 +84,21 @@ def _block(
         seen.not_held += int((usable & ~held).sum())
         usable &= held
     column = columns_of(day, grid)
+    slots = seen.tally.at(rep, column)
     for kind, mask in kinds.items():
-        seen.tally.add(kind, rep[usable & mask], column[usable & mask])
+        seen.tally.add(kind, slots, usable & mask)
     calls = usable & kinds["calls"]
     if "duration" in cells:
         length, bad = minutes(cells["duration"], columns.duration_unit)
         record("duration", calls & bad, "is not a duration; the call counts without it")
         timed = calls & ~np.isnan(length)
-        seen.tally.add("call_n", rep[timed], column[timed])
-        seen.tally.add("call_minutes", rep[timed], column[timed], length[timed])
-    if "account" in cells:
-        account = accounts.codes(cells["account"])
-        met = usable & kinds["meetings"] & (account >= 0)
+        seen.tally.add("call_n", slots, timed)
+        seen.tally.add("call_minutes", slots, timed, length)
+    if "account" in cells:  # accounts are numbered only for the meetings: few rows
+        met = usable & kinds["meetings"] & present(cells["account"])
         met &= (column >= 1) & (column <= len(grid))
-        seen.meetings.append((rep[met], account[met], column[met] - 1, day[met]))
+        account = accounts.codes(pc.filter(cells["account"], met))
+        seen.meetings.append((rep[met], account, column[met] - 1, day[met]))
 
 
 def activity_columns(

@@ -126,25 +126,24 @@ def _block(
 
 
 def _tally(tally: Tally, deals: _Block, grid: Grid) -> None:
-    rep, won, known = deals.rep, deals.won, deals.created != NO_DAY
+    won, known = deals.won, deals.created != NO_DAY
     start = np.where(known, columns_of(deals.created, grid), 0)
     end = np.where(deals.is_open, tally.width - 2, columns_of(deals.closed, grid))
-    tally.add("won_n", rep[won], end[won])
-    tally.add("lost_n", rep[deals.lost], end[deals.lost])
-    tally.add("won_amount", rep[won], end[won], deals.amount[won])
-    cycle = won & known
-    tally.add("cycle_n", rep[cycle], end[cycle])
-    length = np.maximum(deals.closed - deals.created, 0)[cycle].astype(float)
-    tally.add("cycle_days", rep[cycle], end[cycle], length)
+    created, ended = tally.at(deals.rep, start), tally.at(deals.rep, end)
+    tally.add("won_n", ended, won)
+    tally.add("lost_n", ended, deals.lost)
+    tally.add("won_amount", ended, won, deals.amount)
+    tally.add("cycle_n", ended, won & known)
+    length = np.maximum(deals.closed - deals.created, 0).astype(float)
+    tally.add("cycle_days", ended, won & known, length)
     # open at the end of period b: created by then (start <= b), not closed by then (b < end)
-    tally.interval("open_n", rep, start, end)
-    tally.interval("open_amount", rep, start, end, deals.amount)
-    tally.interval("age_n", rep[known], start[known], end[known])
-    tally.interval("age_created", rep[known], start[known], end[known], deals.created[known])
+    tally.interval("open_n", created, ended)
+    tally.interval("open_amount", created, ended, None, deals.amount)
+    tally.interval("age_n", created, ended, known)
+    tally.interval("age_created", created, ended, known, deals.created.astype(float))
     # in play in period b: created by its end, not closed before its first day (b <= end)
-    tally.interval("play_n", rep, start, end + 1)
-    new = known & (start >= 1) & (start <= len(grid))
-    tally.add("leads_n", rep[new], start[new])
+    tally.interval("play_n", created, tally.at(deals.rep, end + 1))
+    tally.add("leads_n", created, known & (start >= 1) & (start <= len(grid)))
 
 
 def _note_unknown(deals: Deals, file: str, stage: Any, unknown: Any, rows: Any) -> None:
