@@ -608,6 +608,15 @@ def test_pipes_missing_files_and_odd_headers(tmp_path: Path) -> None:
     padded = write(
         tmp_path / "padded.csv",
         [f" {c} " for c in OPP[:5]],
-        [("ana", "Closed Won", "5", "04/03/2017", "04/04/2017")],
+        [
+            ("ana", "Closed Won", "5", "04/03/2017", "04/04/2017"),
+            (" ana\t", "Closed Won ", " 7", "04/03/2017", " 04/04/2017"),
+            ("ana", "Closed Lost", "1", "04/03/2017", "   "),  # blank: no close date
+        ],
     )
-    assert ingest(period="2017-Q2", opportunities=padded)[0]["pipeline.closed_won"] == 5
+    result = read_exports(period="2017-Q2", opportunities=padded)
+    (rep,) = result.rows
+    assert (rep["rep_id"], rep["pipeline.closed_won"]) == ("ana", 12)
+    assert result.files[0].problems == (
+        ("Close Date", "is empty; a won or lost deal needs its close date", 1),
+    )
