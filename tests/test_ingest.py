@@ -11,7 +11,7 @@ import pytest
 from gapdiag import InvalidArgument, InvalidMetrics
 from gapdiag.cli import ExitStatus, main
 from gapdiag.sources.crm import load_mapping
-from gapdiag.sources.ingest import ingest, parse_period
+from gapdiag.sources.ingest import ingest, parse_period, read_exports
 
 from .crm_exports import hubspot_deals, salesforce_activities, salesforce_opportunities
 
@@ -76,22 +76,28 @@ def test_a_rep_with_no_closed_deals_has_no_win_rate() -> None:
     assert rep["pipeline.closed_won"] == 0
 
 
-def test_bad_rows_are_all_reported_by_line() -> None:
-    """Unreadable dates, amounts and unknown stages are errors naming line and column."""
-    mapping = load_mapping("salesforce").model_copy()
+def test_bad_rows_are_skipped_and_recorded_once_each() -> None:
+    """Bad amounts and dates are recorded by row and column; the good rows still count."""
     rows = deals(
         ("ana", "Closed Won", "ten", "03/01/2017", "05/01/2017"),
         ("ana", "Closed Won", "10", "2017/03/01x", "05/01/2017"),
         ("ana", "Closed Won", "10", "03/01/2017", ""),
+        ("ana", "Closed Won", "20", "03/01/2017", "05/01/2017"),
     )
-    with pytest.raises(InvalidMetrics) as caught:
-        ingest(period="2017-Q2", opportunities=rows, mapping=mapping)
-    assert [str(p) for p in caught.value.problems] == [
-        "line 2: Amount: 'ten' is not a number",
-        "line 3: Created Date: '2017/03/01x' is not a date in any of the formats "
-        "%m/%d/%Y, %m/%d/%Y %I:%M %p, %Y-%m-%d",
-        "line 4: Close Date: is empty; a date is required",
+    result = read_exports(period="2017-Q2", opportunities=rows)
+    assert [(p[0], p[2]) for p in result.files[0].problems] == [
+        ("Amount", 1),
+        ("Close Date", 1),
+        ("Created Date", 1),
     ]
+    assert result.files[0].skipped == 1  # only the won deal with no close date
+    (rep,) = result.rows
+    assert rep["pipeline.closed_won"] == 30  # 'ten' adds nothing; the deal still counts
+    assert rep["pipeline.win_rate"] == 1.0
+    assert rep["pipeline.sales_cycle_days"] == 61  # the deal with a bad created date is out
+    with pytest.raises(InvalidMetrics, match=r"Close Date|closed") as caught:
+        read_exports(period="2017-Q2", opportunities=rows, strict=True)
+    assert "drop --strict" in str(caught.value)
 
 
 def test_user_mapping_with_stage_values(tmp_path: Path) -> None:
@@ -122,7 +128,9 @@ def test_user_mapping_with_stage_values(tmp_path: Path) -> None:
     assert rep["pipeline.win_rate"] == 0.5
     assert rep["pipeline.open_pipeline"] == 30
     rows[2]["Status"] = "Maybe"
-    with pytest.raises(InvalidMetrics, match="'Maybe' is not a stage the mapping knows"):
+    with pytest.raises(
+        InvalidMetrics, match=r"'Maybe' \(1 rows, first row 4\): not a stage the mapping knows"
+    ):
         ingest(period="2017-04", opportunities=rows, mapping=tmp_path / "map.yaml")
 
 

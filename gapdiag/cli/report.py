@@ -11,20 +11,36 @@ import argparse
 from pathlib import Path
 from typing import IO, Any
 
-from gapdiag.cli._io import ExitStatus, InputFileError, read_targets
+from gapdiag.cli._io import (
+    ExitStatus,
+    add_format,
+    add_out,
+    is_stdout,
+    read_targets,
+    subcommand,
+    write_output,
+)
 from gapdiag.engines.vector.batch import diagnose_many
 from gapdiag.notebook.report import TITLE, team_report
 
 
 def register(commands: Any) -> None:
     """Add the `report` subcommand."""
-    run = commands.add_parser(
-        "report", help="team report: one self-contained HTML page for a whole population"
+    run = subcommand(
+        commands,
+        "report",
+        summary="team report: one self-contained HTML page for a whole population",
+        description="Diagnose a population and write the manager's team page: reps per gap, "
+        "team-wide causes, a sortable leaderboard, one line per rep with a link to the full "
+        "diagnosis, and what to collect. The page needs no network and opens from a mail.",
+        examples=(
+            "gapdiag report examples/team.csv --out team.html",
+            "gapdiag report examples/team.csv --history examples/team-weeks.csv --out team.html",
+        ),
     )
     run.add_argument("population", help="population file (.csv, .parquet or .json)")
-    run.add_argument(
-        "--out", required=True, help="the HTML file to write, or '-' for standard output"
-    )
+    add_out(run, "the HTML file to write", required=True)
+    add_format(run, ("html",))
     run.add_argument(
         "--team-by", default="team", help="column that groups reps into teams (default: team)"
     )
@@ -59,20 +75,9 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         interventions=interventions,
         detail=args.detail,
     )
-    _write(page, args.out, out)
-    if args.out != "-":
+    write_output(args.out, page, out)
+    if not is_stdout(args.out):
         summary = batch.summary
         bad = f", {summary.bad_rows} bad row(s) listed on the page" if summary.bad_rows else ""
         out.write(f"{args.out}: {summary.diagnosed} rep(s){bad}\n")
     return ExitStatus.FINDINGS if batch.summary.bad_rows else ExitStatus.OK
-
-
-def _write(page: str, target: str, out: IO[str]) -> None:
-    """Write the page to a file, or to `out` for '-' (until the shared --out convention lands)."""
-    if target == "-":
-        out.write(page)
-        return
-    try:
-        Path(target).write_text(page, encoding="utf-8")
-    except OSError as error:
-        raise InputFileError(f"{target}: cannot write: {error.strerror}") from None

@@ -1,8 +1,11 @@
 """Column mappings for CRM exports: which header holds what, which stage means won or lost.
 
-Two presets follow the report headers Salesforce and HubSpot write by default; a team's
-own mapping is a YAML file that may start from a preset (``extends: hubspot``) and change
-column names, stage values, activity types and date formats.
+Presets follow the report headers Salesforce and HubSpot write by default, and the
+public "CRM sales opportunities" sample data (``maven``: sales_pipeline.csv and
+sales_teams.csv); a team's own mapping is a YAML file that may start from a preset
+(``extends: hubspot``) and change column names, stage values, activity types and date
+formats. Quota sheets and teams files are not CRM reports: every preset reads them with
+the plain headers in ``QuotaColumns`` and ``TeamColumns`` unless a mapping says otherwise.
 """
 
 from __future__ import annotations
@@ -37,13 +40,18 @@ class OpportunityColumns(_Frozen):
         default=None, description="Stage values that mean open; None: every other value."
     )
     date_formats: tuple[str, ...] = ("%Y-%m-%d",)
+    account: str | None = Field(
+        default=None, description="Column naming the account; territory size and meeting joins."
+    )
 
 
 class ActivityColumns(_Frozen):
     """Where an activity export keeps each field, and which type values are which activity."""
 
     owner: str
-    type: str
+    type: str | tuple[str, ...] = Field(
+        description="Column with the activity type; several: the first non-empty one."
+    )
     timestamp: str
     duration: str | None = None
     duration_unit: Literal["milliseconds", "seconds", "minutes"] = "seconds"
@@ -51,13 +59,42 @@ class ActivityColumns(_Frozen):
     emails: tuple[str, ...] = ("Email",)
     meetings: tuple[str, ...] = ("Meeting",)
     date_formats: tuple[str, ...] = ("%Y-%m-%d",)
+    outcome: str | None = Field(default=None, description="Column with the call/meeting outcome.")
+    not_held: tuple[str, ...] = Field(
+        default=("Canceled", "Cancelled", "No show", "CANCELED", "NO_SHOW"),
+        description="Outcome values of activities that did not take place (not counted).",
+    )
+    account: str | None = Field(
+        default=None, description="Column naming the account met; joins meetings to deals."
+    )
+
+
+class QuotaColumns(_Frozen):
+    """Where a quota sheet keeps each field: one row per rep and period."""
+
+    rep: str = "Rep"
+    period: str = Field(default="Period", description="2017-Q2, 2017-05, 2017-W14 or 2017.")
+    quota: str = "Quota"
+    commit: str | None = "Commit"
+    forecast: str | None = "Forecast"
+
+
+class TeamColumns(_Frozen):
+    """Where a teams file keeps each field: one row per rep."""
+
+    rep: str = "Rep"
+    team: str = "Team"
+    manager: str | None = "Manager"
+    region: str | None = "Region"
 
 
 class CrmMapping(_Frozen):
-    """A complete mapping: opportunities and/or activities."""
+    """A complete mapping: opportunities, activities, quota sheet and teams file."""
 
     opportunities: OpportunityColumns | None = None
     activities: ActivityColumns | None = None
+    quotas: QuotaColumns = QuotaColumns()
+    teams: TeamColumns = TeamColumns()
 
 
 _SF_DATES = ("%m/%d/%Y", "%m/%d/%Y %I:%M %p", "%Y-%m-%d")
@@ -74,16 +111,19 @@ PRESETS: Mapping[str, CrmMapping] = {
             won=("Closed Won",),
             lost=("Closed Lost",),
             date_formats=_SF_DATES,
+            account="Account Name",
         ),
         activities=ActivityColumns(
             owner="Assigned",
-            type="Task Subtype",
+            type=("Task Subtype", "Event Subtype"),
             timestamp="Date",
             duration="Call Duration",
             calls=("Call",),
             emails=("Email",),
             meetings=("Event", "Meeting"),
             date_formats=_SF_DATES,
+            outcome="Outcome",
+            account="Company / Account",
         ),
     ),
     "hubspot": CrmMapping(
@@ -96,6 +136,7 @@ PRESETS: Mapping[str, CrmMapping] = {
             won=("Closed won",),
             lost=("Closed lost",),
             date_formats=_HS_DATES,
+            account="Associated Company",
         ),
         activities=ActivityColumns(
             owner="Activity assigned to",
@@ -107,6 +148,24 @@ PRESETS: Mapping[str, CrmMapping] = {
             emails=("EMAIL",),
             meetings=("MEETING",),
             date_formats=_HS_DATES,
+            outcome="Outcome",
+            account="Associated Company",
+        ),
+    ),
+    "maven": CrmMapping(
+        opportunities=OpportunityColumns(
+            owner="sales_agent",
+            stage="deal_stage",
+            amount="close_value",
+            created="engage_date",
+            closed="close_date",
+            won=("Won",),
+            lost=("Lost",),
+            open=("Engaging", "Prospecting"),
+            account="account",
+        ),
+        teams=TeamColumns(
+            rep="sales_agent", team="manager", manager="manager", region="regional_office"
         ),
     ),
 }

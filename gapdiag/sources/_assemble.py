@@ -1,0 +1,138 @@
+"""Read the opened exports, tally them, and assemble one row per rep and period.
+
+The tallies of each source become (reps x periods) arrays of metric values, NaN where a
+metric is absent; a row holds the values that are known. Reps are ordered by name and
+periods oldest first, so the output never depends on the order of the input rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from gapdiag.model.errors import InvalidMetrics, Problem
+from gapdiag.sources._bad_rows import BadRows
+from gapdiag.sources._columnar import Export
+from gapdiag.sources._parse import Keys
+from gapdiag.sources.activities import Activities, activity_columns, read_activities
+from gapdiag.sources.crm import CrmMapping, OpportunityColumns
+from gapdiag.sources.opportunities import Deals, pipeline_columns, read_deals
+from gapdiag.sources.periods import Grid
+from gapdiag.sources.quotas import quota_columns, read_quotas
+from gapdiag.sources.territory import Teams, read_teams, territory_columns
+
+KINDS = ("opportunities", "activities", "quotas", "teams")
+Summary = tuple[int, int, tuple[tuple[str, str, int], ...], tuple[str, ...]]
+"""rows read, rows skipped, (column, reason, count) problems, notes."""
+
+
+def assemble(
+    exports: Sequence[tuple[str, Export]],
+    chosen: CrmMapping,
+    cut: Grid,
+    bad: BadRows,
+    *,
+    strict: bool,
+) -> tuple[tuple[dict[str, Any], ...], list[Summary]]:
+    """Rows per rep and period, and a summary per export, in the order given."""
+    owners, accounts = Keys(), Keys()
+    of = {kind: [e for k, e in exports if k == kind] for kind in KINDS}
+    deals = seen = teams = quota_rows = None
+    if of["opportunities"]:
+        assert chosen.opportunities is not None
+        deals = read_deals(of["opportunities"], chosen.opportunities, cut, owners, accounts)
+        _refuse_unknown_stages(deals, chosen.opportunities)
+    if of["activities"]:
+        assert chosen.activities is not None
+        seen = read_activities(of["activities"], chosen.activities, cut, owners, accounts)
+    if of["quotas"]:
+        quota_rows = read_quotas(of["quotas"], cut, owners)
+    if of["teams"]:
+        teams = read_teams(of["teams"], owners)
+    if strict and len(bad):
+        raise bad.strict_error()
+    reps = len(owners.ids)
+    columns: dict[str, Any] = {}
+    if deals is not None:
+        columns |= pipeline_columns(deals, cut, reps)
+        if teams is not None:
+            columns |= territory_columns(teams, deals, cut, reps)
+    if seen is not None:
+        columns |= activity_columns(seen, deals, cut, reps, len(accounts.ids))
+    if quota_rows is not None:
+        columns |= quota_columns(quota_rows, columns.get("pipeline.closed_won"), cut, reps)
+    team_of = teams.team_of if teams is not None else {}
+    rows = _rows(owners.names(), columns, cut, team_of)
+    summaries = [_summary(kind, export, bad, deals, seen, teams) for kind, export in exports]
+    return rows, summaries
+
+
+def _refuse_unknown_stages(deals: Deals, columns: OpportunityColumns) -> None:
+    if not deals.unknown_stages:
+        return
+    listed = "; ".join(
+        f"{value!r} ({count:,} rows, first row {row})"
+        for value, (count, _, row) in sorted(deals.unknown_stages.items())
+    )
+    source = min(file for _, file, _ in deals.unknown_stages.values())
+    known = "; ".join(
+        f"{group}: {', '.join(values)}"
+        for group, values in (("won", columns.won), ("lost", columns.lost), ("open", columns.open))
+        if values
+    )
+    message = f"{listed}: not a stage the mapping knows ({known}); add each under won, lost or open"
+    raise InvalidMetrics([Problem(columns.stage, message)], source=source)
+
+
+def _rows(
+    names: list[str], columns: Mapping[str, Any], cut: Grid, team_of: Mapping[int, str]
+) -> tuple[dict[str, Any], ...]:
+    known = {path: ~np.isnan(values) for path, values in columns.items()}
+    out = []
+    for rep in sorted(range(len(names)), key=lambda r: names[r]):
+        for b, period in enumerate(cut.periods):
+            metrics = {
+                path: float(values[rep, b])
+                for path, values in columns.items()
+                if known[path][rep, b]
+            }
+            if not metrics:
+                continue
+            row: dict[str, Any] = {"rep_id": names[rep]}
+            if rep in team_of:
+                row["team"] = team_of[rep]
+            row |= {"period_start": period.start.isoformat(), "period_end": period.end.isoformat()}
+            out.append(row | metrics)
+    return tuple(out)
+
+
+def _summary(
+    kind: str,
+    export: Export,
+    bad: BadRows,
+    deals: Deals | None,
+    seen: Activities | None,
+    teams: Teams | None,
+) -> Summary:
+    problems = tuple(
+        (column, reason, count)
+        for (file, column, reason), count in sorted(bad.counts().items())
+        if file == export.name
+    )
+    notes = [f"no column {c!r}: the figures it feeds are left out" for c in export.missing_optional]
+    if kind == "activities" and seen is not None:
+        if seen.other_types:
+            notes.append(
+                f"{seen.other_types:,} rows of other types (tasks, notes) are not activity"
+            )
+        if seen.not_held:
+            notes.append(f"{seen.not_held:,} activities did not take place (cancelled, no show)")
+    if kind == "teams" and teams is not None and deals is not None:
+        missing = len(deals.reps - set(teams.team_of))
+        if missing:
+            notes.append(
+                f"{missing:,} reps with deals are on no team: no territory figures for them"
+            )
+    return export.rows_read, bad.skipped[export.name], problems, tuple(notes)

@@ -1,0 +1,102 @@
+"""Rows an export could not (fully) use: kept as data, written once to an errors file.
+
+Each problem is recorded per block as arrays (rows, values) under one column and one
+reason, so a million bad rows cost a few arrays, not a million objects, and the summary
+counts them by reason instead of repeating a line per row.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gapdiag.model.errors import InvalidMetrics, Problem
+
+ERROR_COLUMNS = ("file", "row", "column", "value", "reason")
+_FORMULA_START = ("=", "+", "@", "\t", "\r")
+
+
+@dataclass(slots=True)
+class BadRows:
+    """Every problem found while reading exports, grouped by (file, column, reason)."""
+
+    _groups: list[tuple[str, str, str, Any, Any]] = field(default_factory=list)
+    _malformed: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Per file, the mapping's role names -> the export's own column names."""
+
+    def add(self, file: str, column: str, reason: str, rows: Any, values: Any) -> None:
+        """Record `reason` for the given row numbers and their cells (column: role or header)."""
+        if len(rows):
+            header = self.headers.get(file, {}).get(column, column)
+            self._groups.append((file, header, reason, rows, values))
+
+    def on_malformed(self, file: str, width: int) -> Callable[[Any], str]:
+        """A pyarrow invalid-row handler: record the row and skip it."""
+
+        def handle(row: Any) -> str:
+            self._malformed[file] += 1
+            self.skipped[file] += 1
+            reason = f"has {row.actual_columns} cells, the header has {width}"
+            self._groups.append((file, "(row)", reason, [row.number or 0], [row.text[:200]]))
+            return "skip"
+
+        return handle
+
+    def malformed(self, file: str) -> int:
+        """Rows of `file` the CSV parser skipped so far."""
+        return self._malformed[file]
+
+    def counts(self) -> Counter[tuple[str, str, str]]:
+        """Problems per (file, column, reason)."""
+        out: Counter[tuple[str, str, str]] = Counter()
+        for file, column, reason, rows, _ in self._groups:
+            out[file, column, reason] += len(rows)
+        return out
+
+    def __len__(self) -> int:
+        return sum(len(g[3]) for g in self._groups)
+
+    def first(self, count: int) -> list[tuple[str, int, str, str, str]]:
+        """The first `count` problems in file and row order."""
+        return self._records()[:count]
+
+    def _records(self) -> list[tuple[str, int, str, str, str]]:
+        records = [
+            (file, int(row), column, "" if value is None else str(value), reason)
+            for file, column, reason, rows, values in self._groups
+            for row, value in zip(list(rows), list(values), strict=True)
+        ]
+        records.sort(key=lambda r: (r[0], r[1], r[2]))
+        return records
+
+    def write(self, path: Path) -> None:
+        """Write every problem as CSV: file, row, column, value, reason."""
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(ERROR_COLUMNS)
+            for file, row, column, value, reason in self._records():
+                writer.writerow((file, row or "", column, _neutral(value), reason))
+
+    def strict_error(self) -> InvalidMetrics:
+        """One error for --strict: the counts per reason and the first few rows."""
+        problems = [
+            Problem(f"{file}: {column}", f"{reason} ({n:,} rows)")
+            for (file, column, reason), n in sorted(self.counts().items())
+        ]
+        problems += [
+            Problem(f"{file}:{row}: {column}", f"{value!r}: {reason}")
+            for file, row, column, value, reason in self.first(5)
+        ]
+        problems.append(Problem("(strict)", "bad rows are failures; drop --strict to skip them"))
+        return InvalidMetrics(problems)
+
+
+def _neutral(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value

@@ -1,0 +1,120 @@
+"""Open every export given and check its header against the mapping, before any row is read.
+
+A missing column is named with the export's real columns and, when another preset's
+columns are all in the file, that preset (a forgotten ``--map hubspot`` says so).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from gapdiag.model.errors import InvalidArgument
+from gapdiag.sources._bad_rows import BadRows
+from gapdiag.sources._columnar import Export, open_export
+from gapdiag.sources._inputs import Progress, Rows
+from gapdiag.sources.crm import PRESETS, ActivityColumns, CrmMapping
+
+_REQUIRED = {
+    "opportunities": ("owner", "stage", "amount", "created", "closed"),
+    "activities": ("owner", "type", "timestamp"),
+    "teams": ("rep", "team"),
+}
+
+
+def open_all(
+    chosen: CrmMapping,
+    sources: dict[str, Rows | Sequence[str | Path] | None],
+    bad: BadRows,
+    progress: Progress | None,
+) -> list[tuple[str, Export]]:
+    """Every file given as (kind, export), opened and its header checked, in kind order."""
+    opened: list[tuple[str, Export]] = []
+    for kind, given in sources.items():
+        if given is None:
+            continue
+        wanted, optional = _wanted(chosen, kind)
+        for source in _each(given):
+            export = open_export(
+                source,
+                wanted,
+                kind=kind,
+                optional=optional,
+                bad=bad,
+                hint=_preset_hint(kind),
+                progress=progress,
+            )
+            opened.append((kind, export))
+    return opened
+
+
+def _each(given: Rows | Sequence[str | Path]) -> list[Rows]:
+    """Several files (a list of paths), or one file or one set of rows."""
+    if isinstance(given, list | tuple) and given and all(isinstance(g, str | Path) for g in given):
+        return list(given)
+    return [given]  # type: ignore[list-item]  # rows or a single path
+
+
+def _wanted(chosen: CrmMapping, kind: str) -> tuple[dict[str, str | None], tuple[str, ...]]:
+    """Role -> column for one kind of file, and the roles that may be absent."""
+    if kind == "opportunities":
+        if chosen.opportunities is None:
+            raise InvalidArgument("mapping: has no 'opportunities' columns")
+        roles: tuple[str, ...] = ("owner", "stage", "amount", "created", "closed", "account")
+        return {r: getattr(chosen.opportunities, r) for r in roles}, ("account",)
+    if kind == "activities":
+        if chosen.activities is None:
+            raise InvalidArgument("mapping: has no 'activities' columns")
+        return _activity_roles(chosen.activities)
+    if kind == "quotas":
+        roles = ("rep", "period", "quota", "commit", "forecast")
+        return {r: getattr(chosen.quotas, r) for r in roles}, ("commit", "forecast")
+    roles = ("rep", "team", "manager", "region")
+    return {r: getattr(chosen.teams, r) for r in roles}, ("manager", "region")
+
+
+def _activity_roles(acts: ActivityColumns) -> tuple[dict[str, str | None], tuple[str, ...]]:
+    types = (acts.type,) if isinstance(acts.type, str) else acts.type
+    wanted: dict[str, str | None] = {"owner": acts.owner, "type": types[0]}
+    extra = {f"type.{i}": column for i, column in enumerate(types[1:], start=1)}
+    wanted |= extra
+    wanted |= {r: getattr(acts, r) for r in ("timestamp", "duration", "outcome", "account")}
+    return wanted, ("duration", "outcome", "account", *extra)
+
+
+def _preset_hint(kind: str) -> Callable[[tuple[str, ...]], str]:
+    def hint(header: tuple[str, ...]) -> str:
+        fits = _fitting(kind, set(header))
+        if fits:
+            return f" (the {' or '.join(fits)} preset fits this file: --map {fits[0]})"
+        for other, option in _OPTIONS.items():
+            if other != kind and (fits := _fitting(other, set(header))):
+                return f" (it looks like {other} for the {fits[0]} preset: give it as {option})"
+        return ""
+
+    return hint
+
+
+_OPTIONS = {
+    "opportunities": "the first argument",
+    "activities": "--activities",
+    "teams": "--teams",
+}
+
+
+def _fitting(kind: str, header: set[str]) -> list[str]:
+    """Presets whose required columns for `kind` are all in the header."""
+    return [
+        name
+        for name, preset in PRESETS.items()
+        if (group := getattr(preset, kind)) is not None
+        and _first_columns(group.model_dump(), kind) <= header
+    ]
+
+
+def _first_columns(group: dict[str, object], kind: str) -> set[str]:
+    needed = set()
+    for role in _REQUIRED.get(kind, ()):
+        value = group[role]
+        needed.add(value if isinstance(value, str) else value[0])  # type: ignore[index]
+    return needed

@@ -1,0 +1,84 @@
+"""Per-rep, per-period sums that grow as new reps appear, filled block by block.
+
+A tally is a (reps x columns) float array per figure. Column ``b + 1`` holds period ``b``
+of the grid; column 0 is "before the grid", ``len(grid) + 1`` "after it" and
+``len(grid) + 2`` "never" (a deal still open), so a figure
+that holds over an interval of periods is added as +x at its start and -x after its end
+and summed along the row once at the end (a difference array).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from gapdiag.sources.periods import Grid
+
+
+@dataclass(frozen=True, slots=True)
+class Slots:
+    """Where each row of a block lands: its flat (rep, column) index, and how many reps."""
+
+    flat: Any
+    reps: int
+
+
+@dataclass(slots=True)
+class Tally:
+    """Figures per rep and grid column; `width` is len(grid) + 4."""
+
+    width: int
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def over(cls, grid: Grid) -> Tally:
+        """An empty tally for a grid."""
+        return cls(len(grid) + 4)
+
+    def at(self, reps: Any, columns: Any) -> Slots:
+        """The slots of a block's rows (rep codes may be -1 on rows that are masked out)."""
+        return Slots(reps * self.width + columns, int(reps.max(initial=-1)) + 1)
+
+    def add(
+        self, name: str, slots: Slots, mask: Any = None, weights: Any = None, sign: float = 1.0
+    ) -> None:
+        """Add `weights` (or 1) at the slots of the rows in `mask` (or every row)."""
+        flat = slots.flat if mask is None else slots.flat[mask]
+        if weights is not None and mask is not None:
+            weights = weights[mask]
+        size = slots.reps * self.width
+        counts = np.bincount(flat, weights, minlength=size)[:size].reshape(slots.reps, self.width)
+        have = self.figures.get(name)
+        if have is None or have.shape[0] < slots.reps:
+            grown = np.zeros((slots.reps, self.width))
+            if have is not None:
+                grown[: have.shape[0]] = have
+            have = self.figures[name] = grown
+        if sign > 0:
+            have[: slots.reps] += counts
+        else:
+            have[: slots.reps] -= counts
+
+    def interval(
+        self, name: str, first: Slots, after: Slots, mask: Any = None, weights: Any = None
+    ) -> None:
+        """Add over columns first .. after - 1 of each row: +w at first, -w at after."""
+        self.add(name, first, mask, weights)
+        self.add(name, after, mask, weights, sign=-1.0)
+
+    def per_period(self, name: str, reps: int, *, running: bool = False) -> Any:
+        """(reps x periods) array; `running` sums a difference array along the row first."""
+        have = self.figures.get(name, np.zeros((0, self.width)))
+        full = np.zeros((reps, self.width))
+        full[: have.shape[0]] = have[:reps]
+        if running:
+            full = np.cumsum(full, axis=1)
+        return full[:, 1 : self.width - 3]
+
+
+def columns_of(days: Any, grid: Grid) -> Any:
+    """Tally column of each day number: 0 before the grid, len(grid) + 1 after it."""
+    column = np.searchsorted(np.asarray(grid.starts), days, side="right")
+    return np.where(days > grid.ends[-1], len(grid) + 1, column)

@@ -1,0 +1,154 @@
+"""Activity exports -> calls and emails per working day, meetings per week, call length,
+and the share of accounts met that turned into an opportunity.
+
+Only activities that took place count: an outcome in the mapping's ``not_held`` list
+(cancelled, no show) leaves the row out. Other activity types (tasks, notes) are not
+activity metrics. A rep with activity rows anywhere in the export gets measured zeros in
+a period without any; a rep with none gets no activity metrics (absent, not zero).
+
+Meeting -> opportunity: for every account a rep met in a period (its first meeting there
+in the period), did the same rep open an opportunity on that account on or after that
+meeting and by the period's end? Needs an account column in both exports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow.compute as pc
+
+from gapdiag.sources._columnar import Export
+from gapdiag.sources._parse import NO_DAY, Keys, days, member, minutes, present
+from gapdiag.sources._tally import Tally, columns_of
+from gapdiag.sources.crm import ActivityColumns
+from gapdiag.sources.opportunities import Deals
+from gapdiag.sources.periods import Grid
+
+_KINDS = ("calls", "emails", "meetings")
+_DAYS = 2**21
+"""Day numbers are shifted into [0, _DAYS) inside a combined (rep, account, day) key."""
+
+
+@dataclass(slots=True)
+class Activities:
+    """Tallies of an activity export, the reps seen, and meetings per account."""
+
+    tally: Tally
+    reps: set[int] = field(default_factory=set)
+    meetings: list[tuple[Any, Any, Any, Any]] = field(default_factory=list)
+    other_types: int = 0
+    not_held: int = 0
+
+
+def read_activities(
+    exports: Sequence[Export], columns: ActivityColumns, grid: Grid, owners: Keys, accounts: Keys
+) -> Activities:
+    """Tally every block of the activity exports (see the module docstring)."""
+    seen = Activities(Tally.over(grid))
+    for export in exports:
+        for first, cells in export.blocks():
+            _block(seen, export, first, cells, columns, grid, (owners, accounts))
+    return seen
+
+
+def _block(
+    seen: Activities,
+    export: Export,
+    first: int,
+    cells: dict[str, Any],
+    columns: ActivityColumns,
+    grid: Grid,
+    keys: tuple[Keys, Keys],
+) -> None:
+    owners, accounts = keys
+    rows = np.arange(first, first + len(cells["owner"]))
+    rep = owners.codes(cells["owner"])
+    kind_of = pc.coalesce(*(cells[r] for r in sorted(cells) if r.startswith("type")))
+    kinds = {kind: member(kind_of, getattr(columns, kind)) for kind in _KINDS}
+    counted = kinds["calls"] | kinds["emails"] | kinds["meetings"]
+    day, bad_day = days(cells["timestamp"], columns.date_formats)
+    undated = counted & (rep >= 0) & (day == NO_DAY)
+    record = export.recorder(rows, cells)
+    record("owner", counted & (rep < 0), "is empty; the activity has no rep")
+    record("timestamp", undated & bad_day, "is not a date")
+    record("timestamp", undated & ~bad_day, "is empty; an activity needs its date")
+    usable = counted & (rep >= 0) & (day != NO_DAY)
+    export.bad.skipped[export.name] += int((counted & ~usable).sum())
+    seen.other_types += int((~counted & present(kind_of)).sum())
+    seen.reps.update(np.unique(rep[usable]).tolist())
+    if "outcome" in cells:
+        held = ~member(cells["outcome"], columns.not_held)
+        seen.not_held += int((usable & ~held).sum())
+        usable &= held
+    column = columns_of(day, grid)
+    slots = seen.tally.at(rep, column)
+    for kind, mask in kinds.items():
+        seen.tally.add(kind, slots, usable & mask)
+    calls = usable & kinds["calls"]
+    if "duration" in cells:
+        length, bad = minutes(cells["duration"], columns.duration_unit)
+        record("duration", calls & bad, "is not a duration; the call counts without it")
+        timed = calls & ~np.isnan(length)
+        seen.tally.add("call_n", slots, timed)
+        seen.tally.add("call_minutes", slots, timed, length)
+    if "account" in cells:  # accounts are numbered only for the meetings: few rows
+        met = usable & kinds["meetings"] & present(cells["account"])
+        met &= (column >= 1) & (column <= len(grid))
+        account = accounts.codes(pc.filter(cells["account"], met))
+        seen.meetings.append((rep[met], account, column[met] - 1, day[met]))
+
+
+def activity_columns(
+    seen: Activities, deals: Deals | None, grid: Grid, reps: int, accounts: int
+) -> dict[str, Any]:
+    """Metric path -> (reps x periods) array, NaN where absent (call after reading)."""
+    t = seen.tally
+    working = np.asarray([p.working_days for p in grid.periods], dtype=float)
+    calls, timed = t.per_period("calls", reps), t.per_period("call_n", reps)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        columns = {
+            "activity.calls_per_day": calls / working,
+            "activity.emails_per_day": t.per_period("emails", reps) / working,
+            "activity.meetings_per_week": t.per_period("meetings", reps) / (working / 5),
+            "activity.avg_call_minutes": np.where(
+                timed > 0, t.per_period("call_minutes", reps) / timed, np.nan
+            ),
+        }
+    if deals is not None and deals.has_accounts and seen.meetings:
+        columns["activity.meeting_to_opportunity_rate"] = _conversion(
+            seen, deals, grid, reps, accounts
+        )
+    has = np.zeros(reps, dtype=bool)
+    has[list(seen.reps)] = True
+    return {path: np.where(has[:, None], values, np.nan) for path, values in columns.items()}
+
+
+def _conversion(seen: Activities, deals: Deals, grid: Grid, reps: int, accounts: int) -> Any:
+    """Per rep and period: accounts met that got a deal on or after the first meeting."""
+    rep, account, period, day = (np.concatenate(part) for part in zip(*seen.meetings, strict=True))
+    order = np.lexsort((day, period, account, rep))
+    rep, account, period, day = rep[order], account[order], period[order], day[order]
+    first = np.ones(len(rep), dtype=bool)  # the first meeting per (rep, account, period)
+    first[1:] = (np.diff(rep) != 0) | (np.diff(account) != 0) | (np.diff(period) != 0)
+    rep, account, period, day = rep[first], account[first], period[first], day[first]
+    d_rep, d_account, d_created = (np.concatenate(p) for p in zip(*deals.accounts, strict=True))
+    dated = (d_account >= 0) & (d_created != NO_DAY)
+    opened = np.sort(_key(d_rep[dated], d_account[dated], d_created[dated], accounts))
+    wanted = _key(rep, account, day, accounts)
+    at = np.minimum(np.searchsorted(opened, wanted), max(len(opened) - 1, 0))
+    nearest = opened[at] if len(opened) else np.full(len(wanted), -1)
+    ends = np.asarray(grid.ends)[period]
+    converted = (nearest >= wanted) & (nearest <= _key(rep, account, ends, accounts))
+    met = np.zeros((reps, len(grid)))
+    turned = np.zeros((reps, len(grid)))
+    np.add.at(met, (rep, period), 1)
+    np.add.at(turned, (rep, period), converted)
+    return np.where(met > 0, turned / np.maximum(met, 1), np.nan)
+
+
+def _key(rep: Any, account: Any, day: Any, accounts: int) -> Any:
+    """One sortable int64 per (rep, account, day): same pair, days in order."""
+    return (rep.astype(np.int64) * accounts + account) * _DAYS + (day + _DAYS // 2)

@@ -1,0 +1,196 @@
+"""Opportunity exports -> pipeline figures per rep and period, as of each period's end.
+
+A deal is **open at a period's end** when it was created by then (or its created date is
+unknown) and not won or lost by then; **won** and **lost** deals count in the period
+their close date falls in; a deal is **in play** in a period when it was open at some
+point of it: created by its end and not closed before its first day (a deal closed on
+the first day was open at the start, so it is in play). Each deal adds to difference
+arrays over the grid, so one pass gives every period.
+
+A deal missing a field only some figures need still counts for the others: no created
+date leaves it out of age and cycle only; an unreadable amount leaves it out of the sums.
+A won or lost deal without a readable close date cannot be placed in time and is skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow.compute as pc
+
+from gapdiag.sources._columnar import Export
+from gapdiag.sources._parse import NO_DAY, Keys, amounts, days, member, present
+from gapdiag.sources._tally import Tally, columns_of
+from gapdiag.sources.crm import OpportunityColumns
+from gapdiag.sources.periods import Grid
+
+
+@dataclass(slots=True)
+class Deals:
+    """What the opportunity export left behind: tallies, reps seen, deal keys for joins."""
+
+    tally: Tally
+    reps: set[int] = field(default_factory=set)
+    accounts: list[tuple[Any, Any, Any]] = field(default_factory=list)
+    unknown_stages: dict[str, tuple[int, str, int]] = field(default_factory=dict)
+    """Stage value -> (rows, first file, first row) for values the mapping does not know."""
+    has_accounts: bool = False
+
+
+def read_deals(
+    exports: Sequence[Export],
+    columns: OpportunityColumns,
+    grid: Grid,
+    owners: Keys,
+    accounts: Keys,
+) -> Deals:
+    """Tally every block of the opportunity exports (see the module docstring)."""
+    has_accounts = all("account" in export.present for export in exports)
+    deals = Deals(Tally.over(grid), has_accounts=has_accounts)
+    for export in exports:
+        for first, cells in export.blocks():
+            _block(deals, export, first, cells, columns, grid, (owners, accounts))
+    return deals
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """One block's usable deals as arrays: rep code, state masks, day numbers, amount."""
+
+    rep: Any
+    won: Any
+    lost: Any
+    is_open: Any
+    created: Any  # NO_DAY when unknown
+    closed: Any
+    amount: Any  # 0 when empty or unreadable
+
+
+def _block(
+    deals: Deals,
+    export: Export,
+    first: int,
+    cells: dict[str, Any],
+    columns: OpportunityColumns,
+    grid: Grid,
+    keys: tuple[Keys, Keys],
+) -> None:
+    rows = np.arange(first, first + len(cells["owner"]))
+    rep = keys[0].codes(cells["owner"])
+    won, lost = member(cells["stage"], columns.won), member(cells["stage"], columns.lost)
+    is_open = present(cells["stage"]) & ~won & ~lost
+    if columns.open is not None:
+        known = member(cells["stage"], columns.open)
+        _note_unknown(deals, export.name, cells["stage"], is_open & ~known, rows)
+        is_open &= known
+    created, bad_created = days(cells["created"], columns.date_formats)
+    closed, bad_closed = days(cells["closed"], columns.date_formats)
+    amount, bad_amount = amounts(cells["amount"])
+    negative = amount < 0
+    no_close = (won | lost) & (closed == NO_DAY)
+    backwards = (won | lost) & ~no_close & (created != NO_DAY) & (closed < created)
+    usable = (rep >= 0) & (is_open | won | lost) & ~no_close
+    record = export.recorder(rows, cells)
+    record("owner", rep < 0, "is empty; the deal has no rep")
+    record(
+        "stage",
+        ~present(cells["stage"]) & (rep >= 0),
+        "is empty; the deal is neither open nor closed",
+    )
+    record(
+        "closed", no_close & bad_closed, "is not a date; a won or lost deal needs its close date"
+    )
+    record("closed", no_close & ~bad_closed, "is empty; a won or lost deal needs its close date")
+    record("created", bad_created & ~backwards, "is not a date; left out of age and cycle")
+    record("created", backwards, "is after the close date; left out of age and cycle")
+    record("amount", bad_amount, "is not an amount; left out of the sums")
+    record("amount", negative, "is negative; left out of the sums")
+    export.bad.skipped[export.name] += int((~usable).sum())
+    keep = np.flatnonzero(usable)
+    block = _Block(
+        rep=rep[keep],
+        won=won[keep],
+        lost=lost[keep],
+        is_open=is_open[keep],
+        created=np.where(backwards, NO_DAY, created)[keep],
+        closed=closed[keep],
+        amount=np.where(np.isnan(amount) | negative, 0.0, amount)[keep],
+    )
+    deals.reps.update(np.unique(block.rep).tolist())
+    _tally(deals.tally, block, grid)
+    if deals.has_accounts:
+        deals.accounts.append((block.rep, keys[1].codes(cells["account"])[keep], block.created))
+
+
+def _tally(tally: Tally, deals: _Block, grid: Grid) -> None:
+    won, known = deals.won, deals.created != NO_DAY
+    start = np.where(known, columns_of(deals.created, grid), 0)
+    end = np.where(deals.is_open, tally.width - 2, columns_of(deals.closed, grid))
+    created, ended = tally.at(deals.rep, start), tally.at(deals.rep, end)
+    tally.add("won_n", ended, won)
+    tally.add("lost_n", ended, deals.lost)
+    tally.add("won_amount", ended, won, deals.amount)
+    tally.add("cycle_n", ended, won & known)
+    length = np.maximum(deals.closed - deals.created, 0).astype(float)
+    tally.add("cycle_days", ended, won & known, length)
+    # open at the end of period b: created by then (start <= b), not closed by then (b < end)
+    tally.interval("open_n", created, ended)
+    tally.interval("open_amount", created, ended, None, deals.amount)
+    tally.interval("age_n", created, ended, known)
+    tally.interval("age_created", created, ended, known, deals.created.astype(float))
+    # in play in period b: created by its end, not closed before its first day (b <= end)
+    tally.interval("play_n", created, tally.at(deals.rep, end + 1))
+    tally.add("leads_n", created, known & (start >= 1) & (start <= len(grid)))
+
+
+def _note_unknown(deals: Deals, file: str, stage: Any, unknown: Any, rows: Any) -> None:
+    if not unknown.any():
+        return
+    values, where = pc.filter(stage, unknown), rows[unknown]
+    codes = pc.dictionary_encode(values)
+    names = codes.dictionary.to_pylist()
+    index = codes.indices.to_numpy(zero_copy_only=False)
+    counts = np.bincount(index, minlength=len(names))
+    for code, value in enumerate(names):
+        count, first_file, first_row = deals.unknown_stages.get(value, (0, file, 0))
+        if not count:
+            first_row = int(where[np.argmax(index == code)])
+        deals.unknown_stages[value] = (count + int(counts[code]), first_file, first_row)
+
+
+def pipeline_columns(deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:
+    """Metric path -> (reps x periods) array, NaN where absent (call after reading)."""
+    t = deals.tally
+    get = {
+        name: t.per_period(name, reps)
+        for name in ("won_n", "lost_n", "won_amount", "cycle_n", "cycle_days", "leads_n")
+    }
+    run = {
+        name: t.per_period(name, reps, running=True)
+        for name in ("open_n", "open_amount", "age_n", "age_created", "play_n")
+    }
+    ends = np.asarray(grid.ends, dtype=float)
+    seen = np.zeros(reps, dtype=bool)
+    seen[list(deals.reps)] = True
+    won, lost = get["won_n"], get["lost_n"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        columns = {
+            "pipeline.closed_won": np.round(get["won_amount"], 2),
+            "pipeline.open_pipeline": np.maximum(np.round(run["open_amount"], 2), 0.0),
+            "pipeline.win_rate": _where(won + lost > 0, won / (won + lost)),
+            "pipeline.avg_deal_age_days": _where(
+                run["age_n"] > 0, (run["age_n"] * ends - run["age_created"]) / run["age_n"]
+            ),
+            "pipeline.sales_cycle_days": _where(
+                get["cycle_n"] > 0, get["cycle_days"] / get["cycle_n"]
+            ),
+            "pipeline.stage_conversion_rate": _where(run["play_n"] > 0, won / run["play_n"]),
+        }
+    return {path: np.where(seen[:, None], values, np.nan) for path, values in columns.items()}
+
+
+def _where(known: Any, values: Any) -> Any:
+    return np.where(known, values, np.nan)

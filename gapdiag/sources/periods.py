@@ -1,0 +1,103 @@
+"""Calendar periods and the grid of periods an export is cut into (one, or one per week).
+
+A period is read from the labels people use (``2017-Q2``, ``2017-W14``, ``2017-05``,
+``2017``). A ``Grid`` is a run of back-to-back periods; every date maps to the index of the
+period holding it, ``-1`` before the first and ``len(grid)`` after the last, so a deal's
+created and closed dates become bucket numbers and per-period figures become sums.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from gapdiag.model.errors import InvalidArgument
+
+EPOCH = dt.date(1970, 1, 1)
+Every = Literal["period", "week"]
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A calendar period: first and last day (inclusive) and its label."""
+
+    label: str
+    start: dt.date
+    end: dt.date
+
+    @property
+    def working_days(self) -> int:
+        """Monday-to-Friday days in the period."""
+        days = (self.end - self.start).days + 1
+        return sum(1 for d in range(days) if (self.start + dt.timedelta(d)).weekday() < 5)
+
+
+def parse_period(text: str) -> Period:
+    """Read '2017-Q2', '2017-W14' (ISO week), '2017-05' or '2017' as a Period.
+
+    Raises:
+        InvalidArgument: any other text.
+    """
+    text = text.strip()
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", text):
+        year, quarter = int(m[1]), int(m[2])
+        start = dt.date(year, 3 * quarter - 2, 1)
+        return Period(text, start, _month_end(year, 3 * quarter))
+    if m := re.fullmatch(r"(\d{4})-W(\d{2})", text):
+        try:
+            start = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        except ValueError:
+            raise InvalidArgument(f"period: {text!r} names no ISO week") from None
+        return Period(text, start, start + dt.timedelta(6))
+    if (m := re.fullmatch(r"(\d{4})-(\d{2})", text)) and 1 <= int(m[2]) <= 12:
+        return Period(text, dt.date(int(m[1]), int(m[2]), 1), _month_end(int(m[1]), int(m[2])))
+    if re.fullmatch(r"\d{4}", text):
+        return Period(text, dt.date(int(text), 1, 1), dt.date(int(text), 12, 31))
+    raise InvalidArgument(
+        f"period: {text!r} is not a period (expected 2017-Q2, 2017-W14, 2017-05 or 2017)"
+    )
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(1)
+
+
+def day_number(day: dt.date) -> int:
+    """Days since 1970-01-01 (the unit dates are aggregated in)."""
+    return (day - EPOCH).days
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """Back-to-back periods, oldest first."""
+
+    periods: tuple[Period, ...]
+
+    def __len__(self) -> int:
+        return len(self.periods)
+
+    @property
+    def starts(self) -> tuple[int, ...]:
+        """First day of each period as a day number."""
+        return tuple(day_number(p.start) for p in self.periods)
+
+    @property
+    def ends(self) -> tuple[int, ...]:
+        """Last day of each period as a day number."""
+        return tuple(day_number(p.end) for p in self.periods)
+
+
+def grid(period: Period, every: Every = "period") -> Grid:
+    """The period itself, or every ISO week that overlaps it (Monday to Sunday)."""
+    if every == "period":
+        return Grid((period,))
+    monday = period.start - dt.timedelta(period.start.weekday())
+    weeks = []
+    while monday <= period.end:
+        year, week, _ = monday.isocalendar()
+        weeks.append(Period(f"{year}-W{week:02d}", monday, monday + dt.timedelta(6)))
+        monday += dt.timedelta(7)
+    return Grid(tuple(weeks))

@@ -1,0 +1,139 @@
+"""A quota sheet -> each rep's quota and commit for a period, and forecast accuracy.
+
+One row per rep and period (``2017-Q2``, ``2017-05``, ``2017-W14``, ``2017``). A row
+applies to an ingested period with exactly the same first and last day: a quarterly
+quota is never spread over weeks. Forecast accuracy compares the forecast with what the
+rep actually won in that period, as of its end: ``1 - |won - forecast| / forecast``, at
+least 0, so a forecast off by its own size or more scores 0.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from gapdiag.model.errors import InvalidArgument
+from gapdiag.sources._columnar import Export
+from gapdiag.sources._parse import Keys
+from gapdiag.sources.periods import Grid, parse_period
+
+
+@dataclass(slots=True)
+class Quotas:
+    """(rep, period index) -> {field: amount} for the rows that match the grid."""
+
+    values: dict[tuple[int, int], dict[str, float]] = field(default_factory=dict)
+    outside: int = 0
+
+
+def read_quotas(exports: Sequence[Export], grid: Grid, owners: Keys) -> Quotas:
+    """Read quota sheets; bad rows are recorded and skipped, bad optional cells dropped."""
+    out = Quotas()
+    first_seen: dict[tuple[int, str], str] = {}
+    for export in exports:
+        _read(export, grid, owners, out, first_seen)
+    return out
+
+
+def _read(
+    export: Export,
+    grid: Grid,
+    owners: Keys,
+    out: Quotas,
+    first_seen: dict[tuple[int, str], str],
+) -> None:
+    spans = {(p.start, p.end): b for b, p in enumerate(grid.periods)}
+    for first, block in export.blocks():
+        cells = {role: array.to_pylist() for role, array in block.items()}
+        for i in range(len(cells["rep"])):
+            row = first + i
+            got = _row(export, row, {role: values[i] for role, values in cells.items()})
+            if got is None:
+                export.bad.skipped[export.name] += 1
+                continue
+            rep_name, period, amounts = got
+            key = (owners.ids.setdefault(rep_name, len(owners.ids)), period.label)
+            if key in first_seen:
+                export.bad.add(
+                    export.name,
+                    "period",
+                    f"repeats {first_seen[key]} for this rep",
+                    [row],
+                    [period.label],
+                )
+                export.bad.skipped[export.name] += 1
+                continue
+            first_seen[key] = f"row {row} of {export.name}"
+            index = spans.get((period.start, period.end))
+            if index is None:
+                out.outside += 1
+                continue
+            out.values[key[0], index] = amounts
+
+
+def _row(
+    export: Export, row: int, cell: dict[str, str | None]
+) -> tuple[str, Any, dict[str, float]] | None:
+    bad = export.bad
+    if not cell["rep"]:
+        bad.add(export.name, "rep", "is empty; the quota has no rep", [row], [""])
+        return None
+    try:
+        period = parse_period(cell["period"] or "")
+    except InvalidArgument:
+        bad.add(
+            export.name,
+            "period",
+            "is not a period like 2017-Q2, 2017-05, 2017-W14 or 2017",
+            [row],
+            [cell["period"] or ""],
+        )
+        return None
+    amounts: dict[str, float] = {}
+    for role in ("quota", "commit", "forecast"):
+        text = cell.get(role)
+        if text is None:
+            continue
+        value = _money(text)
+        if value is None:
+            bad.add(export.name, role, "is not an amount", [row], [text])
+            if role == "quota":
+                return None
+            continue
+        amounts[role] = value
+    if "quota" not in amounts:
+        bad.add(export.name, "quota", "is empty; a quota row needs its quota", [row], [""])
+        return None
+    return cell["rep"], period, amounts
+
+
+def _money(text: str) -> float | None:
+    try:
+        value = float(text.replace(",", "").replace("$", "").strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value >= 0 else None
+
+
+def quota_columns(quotas: Quotas, closed_won: Any, grid: Grid, reps: int) -> dict[str, Any]:
+    """Metric path -> (reps x periods) array: quota, commit and forecast accuracy, NaN absent."""
+    shape = (reps, len(grid))
+    columns = {
+        p: np.full(shape, np.nan)
+        for p in ("pipeline.quota", "pipeline.commit", "ownership.forecast_accuracy")
+    }
+    for (rep, b), amounts in quotas.values.items():
+        columns["pipeline.quota"][rep, b] = amounts["quota"]
+        if "commit" in amounts:
+            columns["pipeline.commit"][rep, b] = amounts["commit"]
+        forecast = amounts.get("forecast")
+        won = closed_won[rep, b] if closed_won is not None else np.nan
+        if forecast and not np.isnan(won):
+            columns["ownership.forecast_accuracy"][rep, b] = max(
+                0.0, 1 - abs(won - forecast) / forecast
+            )
+    return columns
