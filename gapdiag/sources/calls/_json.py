@@ -1,0 +1,159 @@
+"""A reader for JSON segment transcripts (Whisper with diarization, cloud speech-to-text).
+
+The format (docs/calls.md): either a list of segments, or an object with a ``segments``
+list and optionally the call's ``date`` (YYYY-MM-DD). A segment is an object with
+``speaker`` (text), ``start`` and ``end`` (seconds from the recording's start) and
+``text``; other keys a tool writes (``id``, ``words``, ``confidence``...) are ignored.
+
+The top level is walked with the standard library's C decoder one value at a time, so
+every segment's line is known for messages without a second parse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from typing import Any
+
+from gapdiag.sources.calls.cues import Cue, Transcript, fail, in_time_order
+
+_WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+_SHAPE = "expected a list of segments or an object with a 'segments' list"
+
+
+class _Doc:
+    """JSON text read value by value, with line numbers for offsets."""
+
+    def __init__(self, source: str, text: str) -> None:
+        self.source, self.text = source, text
+        self._at, self._line = 0, 1  # offsets are mostly asked for in order: count onwards
+
+    def line(self, offset: int) -> int:
+        if offset < self._at:
+            self._at, self._line = 0, 1
+        self._line += self.text.count("\n", self._at, offset)
+        self._at = offset
+        return self._line
+
+    def skip(self, offset: int) -> int:
+        return _WS.match(self.text, offset).end()  # type: ignore[union-attr]  # always matches
+
+    def value(self, offset: int) -> tuple[Any, int]:
+        try:
+            return _DECODER.raw_decode(self.text, offset)
+        except json.JSONDecodeError as error:
+            raise fail(
+                self.source, error.lineno, "(json)", f"not valid JSON: {error.msg}"
+            ) from None
+
+    def expect(self, offset: int, chars: str) -> int:
+        offset = self.skip(offset)
+        if self.text[offset : offset + 1] not in tuple(chars):
+            found = self.text[offset : offset + 1] or "the end of the file"
+            wanted = " or ".join(repr(c) for c in chars)
+            raise fail(
+                self.source, self.line(offset), "(json)", f"found {found!r}, expected {wanted}"
+            )
+        return offset
+
+
+def parse(source: str, text: str, date: dt.date | None) -> Transcript:
+    """Read a JSON segment transcript.
+
+    Raises:
+        TranscriptError: invalid JSON, a segment missing a field or with a bad value,
+            overlapping segments, or no segments at all.
+    """
+    doc = _Doc(source, text)
+    start = doc.skip(0)
+    head = text[start : start + 1]
+    if head == "[":
+        items = _array(doc, start)
+    elif head == "{":
+        items, date = _object(doc, start, date)
+    else:
+        raise fail(source, doc.line(start), "(json)", f"not a transcript ({_SHAPE})")
+    cues = [_segment(source, index, item, line) for index, (item, line) in enumerate(items)]
+    return in_time_order(source, cues, date, _line_of)
+
+
+def _line_of(cue: Cue) -> int:
+    return cue.line
+
+
+def _array(doc: _Doc, offset: int) -> list[tuple[Any, int]]:
+    """The elements of the array at `offset`, each with the line it starts on."""
+    items: list[tuple[Any, int]] = []
+    offset = doc.skip(offset + 1)
+    if doc.text[offset : offset + 1] == "]":
+        return items
+    while True:
+        value, end = doc.value(offset)
+        items.append((value, doc.line(offset)))
+        offset = doc.expect(end, ",]")
+        if doc.text[offset] == "]":
+            return items
+        offset = doc.skip(offset + 1)
+
+
+def _object(
+    doc: _Doc, offset: int, date: dt.date | None
+) -> tuple[list[tuple[Any, int]], dt.date | None]:
+    """The 'segments' (with lines) and 'date' of a top-level object."""
+    segments: list[tuple[Any, int]] | None = None
+    offset = doc.skip(offset + 1)
+    while doc.text[offset : offset + 1] != "}":
+        key_at = offset
+        key, offset = doc.value(offset)
+        offset = doc.expect(offset, ":") + 1
+        offset = doc.skip(offset)
+        if key == "segments" and doc.text[offset : offset + 1] == "[":
+            segments = _array(doc, offset)
+            _, offset = doc.value(offset)
+        else:
+            value, offset = doc.value(offset)
+            if key == "date":
+                date = _date(doc, value, key_at)
+        offset = doc.expect(offset, ",}")
+        if doc.text[offset] == ",":
+            offset = doc.skip(offset + 1)
+    if segments is None:
+        raise fail(doc.source, 1, "segments", f"is missing or not a list ({_SHAPE})")
+    return segments, date
+
+
+def _date(doc: _Doc, value: Any, offset: int) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise fail(
+            doc.source, doc.line(offset), "date", f"{value!r} is not a date (expected YYYY-MM-DD)"
+        ) from None
+
+
+def _segment(source: str, index: int, item: Any, line: int) -> Cue:
+    where = f"segments[{index}]"
+    if not isinstance(item, dict):
+        raise fail(source, line, where, f"is {type(item).__name__}, expected an object")
+    speaker, text = item.get("speaker"), item.get("text")
+    if not isinstance(speaker, str) or not speaker.strip():
+        raise fail(source, line, f"{where}.speaker", f"{speaker!r} is not a speaker's name")
+    if not isinstance(text, str) or not text.strip():
+        raise fail(source, line, f"{where}.text", f"{text!r} is not text (the words said)")
+    start = _seconds(source, line, where, item, "start")
+    end = _seconds(source, line, where, item, "end")
+    if end <= start:
+        raise fail(source, line, f"{where}.end", f"{item['end']!r} is not after start")
+    return Cue(start, end, speaker.strip(), " ".join(text.split()), line)
+
+
+def _seconds(source: str, line: int, where: str, item: dict[str, Any], key: str) -> int:
+    value = item.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise fail(source, line, f"{where}.{key}", f"{value!r} is not a time in seconds")
+    if value < 0:
+        raise fail(source, line, f"{where}.{key}", f"{value!r} is negative (seconds from 0)")
+    return round(value * 1000)

@@ -1,0 +1,138 @@
+"""A WebVTT reader for call transcripts: cues with their speaker and the line they start on.
+
+Why not webvtt-py: it cannot say on which line a cue or a problem is, skips malformed
+cues silently unless strict (and strict stops at the first), keeps only the first voice
+of a cue, and took about 15 ms to read one thirty-minute call here, where the goal is
+2 ms. This reader finds the cue blocks with one regular expression and then checks that
+everything between them is something WebVTT allows (the header, NOTE, STYLE and REGION
+blocks, cue identifiers), so no text is dropped without a word.
+
+The speaker is the cue's ``<v Name>`` voice tag (Teams, most captioning tools); a cue
+without one may start with ``Name: `` (Zoom's transcripts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+from gapdiag.sources.calls.cues import Cue, Transcript, fail, in_time_order
+
+_TIME = r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
+_CUE = re.compile(
+    rf"^{_TIME}[ \t]+-->[ \t]+{_TIME}(?:[ \t][^\n]*)?(?:\n|\Z)((?:[^\n]*\S[^\n]*(?:\n|\Z))*)",
+    re.MULTILINE,
+)
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
+_TAG = re.compile(r"<[^>]*>")
+_NAME_PREFIX = re.compile(r"([^\s:<>][^:<>\n]{0,79}?):[ \t]+(?=\S)")
+_BLOCKS_ALLOWED = ("NOTE", "STYLE", "REGION")
+_EXPECTED_TIMING = "expected HH:MM:SS.mmm --> HH:MM:SS.mmm"
+
+
+def parse(source: str, text: str, date: dt.date | None) -> Transcript:
+    """Read WebVTT text into a transcript.
+
+    Raises:
+        TranscriptError: no WEBVTT header, text outside any cue, a malformed timing line,
+            a cue without speaker or text, overlapping cues, or no cues at all.
+    """
+    if not text.startswith("WEBVTT") or text[6:7] not in ("", " ", "\t", "\n"):
+        raise fail(source, 1, "(header)", "does not start with 'WEBVTT' (not a WebVTT file)")
+    cues: list[Cue] = []
+    line, seen = 1, 0  # line number of offset `seen`
+    for match in _CUE.finditer(text):
+        gap_line = line
+        line += text.count("\n", seen, match.start())
+        _check_gap(source, text[seen : match.start()], gap_line, first=not cues, last=False)
+        cues.append(_cue(source, match, line))
+        line += text.count("\n", match.start(), match.end())
+        seen = match.end()
+    _check_gap(source, text[seen:], line, first=not cues, last=True)
+    return in_time_order(source, cues, date, _line_of)
+
+
+def _line_of(cue: Cue) -> int:
+    return cue.line
+
+
+def _ms(hours: str | None, minutes: str, seconds: str, millis: str) -> int:
+    return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(millis)
+
+
+def _cue(source: str, match: re.Match[str], line: int) -> Cue:
+    start = _ms(*match.group(1, 2, 3, 4))
+    end = _ms(*match.group(5, 6, 7, 8))
+    where = f"cue at {match[0][: match[0].find('-->')].strip()}"
+    if end <= start:
+        raise fail(source, line, where, "ends at or before its start (a cue needs a duration)")
+    payload = match[9]
+    if "-->" in payload:
+        offset = payload[: payload.find("-->")].count("\n") + 1
+        raise fail(
+            source,
+            line + offset,
+            where,
+            "a timing line inside the cue's text (put a blank line between cues)",
+        )
+    speaker, said = _speaker(source, payload, line, where)
+    if not said:
+        raise fail(source, line, where, f"has no text (speaker {speaker!r} says nothing)")
+    return Cue(start, end, speaker, said, line)
+
+
+def _speaker(source: str, payload: str, line: int, where: str) -> tuple[str, str]:
+    """The cue's speaker and plain text (tags removed, lines joined)."""
+    said = _TAG.sub("", payload) if "<" in payload else payload
+    voices = {v.strip() for v in _VOICE.findall(payload)} - {""}
+    if len(voices) > 1:
+        names = ", ".join(sorted(voices))
+        raise fail(source, line, where, f"has several speakers ({names}); give each its own cue")
+    if voices:
+        speaker = voices.pop()
+    elif prefix := _NAME_PREFIX.match(said):
+        speaker, said = prefix[1].strip(), said[prefix.end() :]
+    else:
+        raise fail(source, line, where, "has no speaker (expected <v Name> or 'Name: ' first)")
+    if "&" in said:
+        said = html.unescape(said)
+    return speaker, " ".join(said.split())
+
+
+def _check_gap(source: str, gap: str, line: int, *, first: bool, last: bool) -> None:
+    """Refuse anything between cues that WebVTT does not allow there."""
+    if not gap.strip():
+        return
+    lines = gap.split("\n")
+    adjacent = not last and lines[-1] == "" and len(lines) > 1 and lines[-2].strip() != ""
+    blocks: list[list[tuple[int, str]]] = [[]]
+    for number, text in enumerate(lines[:-1] if not last else lines, start=line):
+        if text.strip():
+            blocks[-1].append((number, text))
+        elif blocks[-1]:
+            blocks.append([])
+    blocks = [b for b in blocks if b]
+    for index, block in enumerate(blocks):
+        number, head = block[0]
+        if first and index == 0 and number == 1:
+            continue  # the WEBVTT header block (checked by the caller)
+        if head.startswith(_BLOCKS_ALLOWED):
+            continue
+        if adjacent and index == len(blocks) - 1 and len(block) == 1 and "-->" not in head:
+            continue  # a cue identifier, on the line right above its timing line
+        bad = next(((n, t) for n, t in block if "-->" in t), None)
+        if bad is not None:
+            raise fail(
+                source,
+                bad[0],
+                "(timing)",
+                f"{bad[1].strip()!r} is not a timing line ({_EXPECTED_TIMING})",
+            )
+        raise fail(
+            source,
+            number,
+            "(text)",
+            f"{head.strip()[:40]!r} is outside any cue (a cue starts with a timing line, "
+            f"{_EXPECTED_TIMING})",
+        )
