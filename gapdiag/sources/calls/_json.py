@@ -17,7 +17,7 @@ import math
 import re
 from typing import Any
 
-from gapdiag.sources.calls.cues import Cue, Transcript, fail, in_time_order
+from gapdiag.sources.calls.cues import Cue, Transcript, clean, fail, in_time_order
 
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -77,11 +77,7 @@ def parse(source: str, text: str, date: dt.date | None) -> Transcript:
     else:
         raise fail(source, doc.line(start), "(json)", f"not a transcript ({_SHAPE})")
     cues = [_segment(source, index, item, line) for index, (item, line) in enumerate(items)]
-    return in_time_order(source, cues, date, _line_of)
-
-
-def _line_of(cue: Cue) -> int:
-    return cue.line
+    return in_time_order(source, cues, date)
 
 
 def _array(doc: _Doc, offset: int) -> list[tuple[Any, int]]:
@@ -147,7 +143,7 @@ def _segment(source: str, index: int, item: Any, line: int) -> Cue:
     end = _seconds(source, line, where, item, "end")
     if end <= start:
         raise fail(source, line, f"{where}.end", f"{item['end']!r} is not after start")
-    return Cue(start, end, speaker.strip(), " ".join(text.split()), line)
+    return Cue(start, end, speaker.strip(), clean(text), line)
 
 
 def _seconds(source: str, line: int, where: str, item: dict[str, Any], key: str) -> int:

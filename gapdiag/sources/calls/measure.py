@@ -20,7 +20,6 @@ Definitions (docs/calls.md has them with worked examples):
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict
@@ -32,7 +31,6 @@ from gapdiag.sources.calls.speakers import speaker_key
 from gapdiag.sources.calls.vocab import WORD, Trackers, Words
 
 CLOSING_SECONDS = 300
-_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 
 
 class TrackerCount(BaseModel):
@@ -71,8 +69,10 @@ class CallMetrics(BaseModel):
 def talk_seconds(transcript: Transcript) -> dict[str, float]:
     """Each speaker's talk time in seconds, in order of first appearance."""
     talk: dict[str, int] = {}
-    for cue in transcript.cues:
-        talk[cue.speaker] = talk.get(cue.speaker, 0) + cue.end - cue.start
+    for speaker, start, end in zip(
+        transcript.speakers, transcript.starts, transcript.ends, strict=True
+    ):
+        talk[speaker] = talk.get(speaker, 0) + end - start
     return {speaker: ms / 1000 for speaker, ms in talk.items()}
 
 
@@ -82,25 +82,27 @@ def rep_of(transcript: Transcript, names: Mapping[str, str]) -> str:
     Raises:
         TranscriptError: no speaker is a known rep, or speakers of two reps.
     """
+    speakers = sorted(set(transcript.speakers))
     found: dict[str, str] = {}
-    for cue in transcript.cues:
-        rep = names.get(speaker_key(cue.speaker))
+    for speaker in speakers:
+        rep = names.get(speaker_key(speaker))
         if rep is not None:
-            found.setdefault(rep, cue.speaker)
+            found.setdefault(rep, speaker)
     if len(found) == 1:
         return next(iter(found))
-    first = transcript.cues[0].line
     if not found:
-        speakers = ", ".join(sorted({c.speaker for c in transcript.cues}))
         raise fail(
             transcript.source,
-            first,
+            transcript.first_line,
             "(speakers)",
-            f"no rep speaker among {speakers} (add the rep's name to the reps file)",
+            f"no rep speaker among {', '.join(speakers)} (add the rep's name to the reps file)",
         )
     both = ", ".join(f"{rep} ({name})" for rep, name in sorted(found.items()))
     raise fail(
-        transcript.source, first, "(speakers)", f"speakers of several reps: {both} (one rep a call)"
+        transcript.source,
+        transcript.first_line,
+        "(speakers)",
+        f"speakers of several reps: {both} (one rep a call)",
     )
 
 
@@ -118,44 +120,25 @@ def measure(
         TranscriptError: the call has no rep speaker, or speakers of two reps.
     """
     rep_id = rep_of(transcript, names)
-    is_rep = {c.speaker: names.get(speaker_key(c.speaker)) == rep_id for c in transcript.cues}
-    cues = transcript.cues
-    rep_talk = buyer_talk = 0
+    starts, ends, texts = transcript.starts, transcript.ends, transcript.texts
+    side = {s: names.get(speaker_key(s)) == rep_id for s in set(transcript.speakers)}
+    # A party is the rep side ("") or one other speaker; a turn is a run of one party's cues.
+    party = ["" if side[s] else s for s in transcript.speakers]
+    edges = [i for i in range(1, len(party)) if party[i] != party[i - 1]]
+    rep_turns: list[str] = []
     longest_rep = longest_buyer = 0
-    rep_texts: list[str] = []
-    buyer_texts: list[str] = []
-    questions = opened = discovery = 0
-    party: str | None = None
-    turn_start = turn_end = 0
-    turn: list[str] = []
-    for cue in (*cues, None):
-        who = None if cue is None else ("" if is_rep[cue.speaker] else cue.speaker)
-        if who != party and party is not None:  # the turn of `party` has ended
-            if party == "":
-                longest_rep = max(longest_rep, turn_end - turn_start)
-                asked, was_open, was_discovery = _questions(" ".join(turn), words)
-                questions, opened = questions + asked, opened + was_open
-                discovery += was_discovery
-            else:
-                longest_buyer = max(longest_buyer, turn_end - turn_start)
-            turn = []
-        if cue is None:
-            break
-        if who != party:
-            party, turn_start = who, cue.start
-        turn_end = cue.end
-        turn.append(cue.text)
-        if who == "":
-            rep_talk += cue.end - cue.start
-            rep_texts.append(cue.text)
+    for first, last in zip([0, *edges], [*edges, len(party)], strict=True):
+        length = ends[last - 1] - starts[first]
+        if party[first] == "":
+            longest_rep = max(longest_rep, length)
+            rep_turns.append(" ".join(texts[first:last]))
         else:
-            buyer_talk += cue.end - cue.start
-            buyer_texts.append(cue.text)
-    rep_text, buyer_text = " ".join(rep_texts).lower(), " ".join(buyer_texts).lower()
-    counts = tuple(
-        TrackerCount(name=name, rep=len(p.findall(rep_text)), buyer=len(p.findall(buyer_text)))
-        for name, p in zip(trackers.names, trackers.patterns, strict=True)
-    )
+            longest_buyer = max(longest_buyer, length)
+    rep_talk = sum(e - s for s, e, p in zip(starts, ends, party, strict=True) if p == "")
+    buyer_talk = sum(e - s for s, e, p in zip(starts, ends, party, strict=True) if p != "")
+    questions, opened, discovery = _questions(rep_turns, words)
+    rep_counts = trackers.count(" ".join(rep_turns))
+    buyer_counts = trackers.count(" ".join(t for t, p in zip(texts, party, strict=True) if p))
     dated = _dated_next_step(transcript, words, trackers)
     talk_ratio = rep_talk / (rep_talk + buyer_talk)
     open_ratio = opened / questions if questions else None
@@ -171,7 +154,7 @@ def measure(
         file=transcript.source,
         rep_id=rep_id,
         date=transcript.date,
-        duration_seconds=(cues[-1].end - cues[0].start) / 1000,
+        duration_seconds=(ends[-1] - starts[0]) / 1000,
         rep_talk_seconds=rep_talk / 1000,
         buyer_talk_seconds=buyer_talk / 1000,
         talk_ratio=talk_ratio,
@@ -182,29 +165,43 @@ def measure(
         open_question_ratio=open_ratio,
         discovery_questions=discovery,
         dated_next_step=dated,
-        trackers=counts,
+        trackers=tuple(
+            TrackerCount(name=name, rep=rep, buyer=buyer)
+            for name, rep, buyer in zip(trackers.names, rep_counts, buyer_counts, strict=True)
+        ),
         score=scored.score,
     )
 
 
-def _questions(text: str, words: Words) -> tuple[int, int, int]:
-    """Questions, open questions and discovery questions in one rep turn."""
-    if "?" not in text:
-        return 0, 0, 0
+def _questions(turns: list[str], words: Words) -> tuple[int, int, int]:
+    """Questions, open questions and discovery questions in the rep's turns.
+
+    A question is the text after the previous '.', '!' or '?' of its turn up to a '?'.
+    """
     asked = opened = discovery = 0
-    for sentence in _SENTENCE.findall(text):
-        if "?" not in sentence:
+    for turn in turns:
+        if "?" not in turn:
             continue
-        tokens = WORD.findall(sentence.lower())
-        while tokens and tokens[0] in words.fillers:
-            tokens.pop(0)
-        said = " ".join(tokens)
-        if not tokens or any(said == s or said.startswith(f"{s} ") for s in words.small_talk):
-            continue
-        is_open = any(tuple(tokens[:k]) in words.open for k in range(1, words.longest_open + 1))
-        asked += 1
-        opened += is_open
-        discovery += is_open or not words.discovery.isdisjoint(tokens)
+        for piece in turn.split("?")[:-1]:
+            sentence = piece[max(piece.rfind("."), piece.rfind("!")) + 1 :]
+            tokens = WORD.findall(sentence.lower())
+            start = 0
+            while start < len(tokens) and tokens[start] in words.fillers:
+                start += 1
+            if start == len(tokens):
+                continue
+            is_open = False
+            if tokens[start] in words.first_words:  # most questions open with none of them
+                said = " ".join(tokens[start:])
+                if any(said == s or said.startswith(f"{s} ") for s in words.small_talk):
+                    continue
+                is_open = any(
+                    tuple(tokens[start : start + k]) in words.open
+                    for k in range(1, words.longest_open + 1)
+                )
+            asked += 1
+            opened += is_open
+            discovery += is_open or not words.discovery.isdisjoint(tokens)
     return asked, opened, discovery
 
 
@@ -212,8 +209,9 @@ def _dated_next_step(transcript: Transcript, words: Words, trackers: Trackers) -
     """Whether the last five minutes name a next step and a date; None without the tracker."""
     if "next_step" not in trackers.names:
         return None
-    pattern = trackers.patterns[trackers.names.index("next_step")]
-    cues = transcript.cues
-    after = cues[-1].end - CLOSING_SECONDS * 1000
-    closing = " ".join(c.text for c in cues if c.end > after).lower()
-    return pattern.search(closing) is not None and words.dates.search(closing) is not None
+    index = trackers.names.index("next_step")
+    after = transcript.ends[-1] - CLOSING_SECONDS * 1000
+    closing = " ".join(
+        t for t, end in zip(transcript.texts, transcript.ends, strict=True) if end > after
+    )
+    return trackers.count(closing)[index] > 0 and words.has_date(closing)

@@ -21,6 +21,7 @@ person's judgement, which the calls picked for listening are there to inform.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import statistics
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -164,6 +165,55 @@ def transcripts(folder: str | Path) -> list[Path]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """Everything measuring one file needs (sent once to each worker process)."""
+
+    names: Mapping[str, str]
+    period: Period | None
+    words: Words
+    trackers: Trackers
+    targets: Targets
+    root: Path | None
+
+
+def _one(file: Path, reading: _Reading) -> CallMetrics | Problem | None:
+    """Measure one file: its metrics, a Problem if it is skipped, None if outside the period."""
+    name = file.relative_to(reading.root).as_posix() if reading.root is not None else str(file)
+    period = reading.period
+    try:
+        transcript = read_transcript(file, name=name)
+        if period is not None and transcript.date is None:
+            return Problem(
+                "(date)",
+                "the call has no date (put YYYY-MM-DD in the file name, or 'date' in the JSON)",
+                None,
+                name,
+            )
+        if period is not None and not period.start <= transcript.date <= period.end:  # type: ignore[operator]  # None handled above
+            return None
+        return measure(
+            transcript,
+            reading.names,
+            words=reading.words,
+            trackers=reading.trackers,
+            targets=reading.targets,
+        )
+    except TranscriptError as error:
+        return error.problem
+
+
+_WORKER: list[_Reading] = []  # the reading context of a worker process
+
+
+def _start_worker(reading: _Reading) -> None:
+    _WORKER[:] = [reading]
+
+
+def _one_in_worker(file: Path) -> CallMetrics | Problem | None:
+    return _one(file, _WORKER[0])
+
+
 def iter_calls(
     files: Iterable[Path],
     names: Mapping[str, str],
@@ -173,29 +223,20 @@ def iter_calls(
     trackers: Trackers,
     targets: Targets,
     root: Path | None = None,
+    workers: int = 1,
 ) -> Iterator[CallMetrics | Problem | None]:
-    """Measure files one at a time: metrics, a Problem for a skipped file, None if outside.
+    """Measure files one at a time, in order: metrics, a Problem, or None (outside the period).
 
-    Files are named relative to `root` in results and messages when given.
+    Files are named relative to `root` in results and messages when given. With
+    ``workers > 1`` the files are measured by that many processes (results stay in order).
     """
-    for file in files:
-        name = file.relative_to(root).as_posix() if root is not None else str(file)
-        try:
-            transcript = read_transcript(file, name=name)
-            if transcript.date is None and period is not None:
-                yield Problem(
-                    "(date)",
-                    "the call has no date (put YYYY-MM-DD in the file name, or 'date' in the JSON)",
-                    None,
-                    name,
-                )
-                continue
-            if period is not None and not period.start <= transcript.date <= period.end:  # type: ignore[operator]  # date checked above
-                yield None
-                continue
-            yield measure(transcript, names, words=words, trackers=trackers, targets=targets)
-        except TranscriptError as error:
-            yield error.problem
+    reading = _Reading(names, period, words, trackers, targets, root)
+    if workers <= 1:
+        for file in files:
+            yield _one(file, reading)
+        return
+    with multiprocessing.Pool(workers, _start_worker, (reading,)) as pool:
+        yield from pool.imap(_one_in_worker, files, chunksize=16)
 
 
 def read_calls(
@@ -207,6 +248,7 @@ def read_calls(
     trackers: str | Path | None = None,
     targets: Targets | None = None,
     keep_calls: bool = True,
+    workers: int = 1,
 ) -> CallsReport:
     """Measure every transcript under `folder` dated in `period`, and aggregate per rep.
 
@@ -218,6 +260,7 @@ def read_calls(
         trackers: a keyword-trackers YAML file (default: the shipped trackers).
         targets: the targets the call rubric scores against (default: the defaults).
         keep_calls: keep every call's metrics in the report (False keeps memory flat).
+        workers: processes measuring files side by side (1: this process only).
 
     Raises:
         InvalidArgument: a bad period or a folder without transcripts.
@@ -240,6 +283,7 @@ def read_calls(
         trackers=load_trackers(trackers),
         targets=chosen,
         root=root,
+        workers=workers,
     ):
         if result is None:
             outside += 1

@@ -8,7 +8,8 @@ cannot be used is one `CallsFileError` listing every problem with its line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,13 @@ DEFAULT_WORDS = _HERE / "words.yaml"
 DEFAULT_TRACKERS = _HERE / "trackers.yaml"
 _WORD_LISTS = ("open", "fillers", "small_talk", "discovery", "dates")
 # Dates and times that need no word list: 3pm, 10:30, 7/14, the 14th, 2026-07-14.
-_NUMERIC_DATE = (
-    r"\d{1,2}(?::\d{2})?\s?(?:am|pm)|\d{1,2}:\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
-    r"|\d{1,2}(?:st|nd|rd|th)|\d{4}-\d{2}-\d{2}"
+_NUMERIC_DATE = re.compile(
+    r"\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\d{1,2}:\d{2}\b|\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"
+    r"|\d{1,2}(?:st|nd|rd|th)\b|\d{4}-\d{2}-\d{2}\b"
 )
+# Letters and digits stay (and every byte of a non-ASCII character); the rest is a space.
+_KEEP = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789") | frozenset(range(128, 256))
+_TABLE = bytes(c if c in _KEEP else 32 for c in range(256))
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
@@ -42,6 +46,52 @@ class CallsFileError(GapdiagError, ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class Phrases:
+    """A set of phrases counted as whole words (see `tokens`).
+
+    One-word phrases are looked up in the text's word counts; a longer phrase is searched
+    for only when its first word occurs at all. A phrase that contains a shorter phrase
+    of the same set is dropped: the shorter one already counts each of its mentions.
+    """
+
+    single: tuple[bytes, ...]
+    multi: tuple[tuple[bytes, bytes], ...]  # (first word, the phrase as found in `spaced`)
+
+    @classmethod
+    def of(cls, phrases: Iterable[str]) -> Phrases:
+        """Compile phrases (any case and punctuation)."""
+        split = {tuple(tokens(p)) for p in phrases} - {()}
+        kept = [p for p in split if not any(q != p and _inside(q, p) for q in split)]
+        return cls(
+            single=tuple(sorted(p[0] for p in kept if len(p) == 1)),
+            multi=tuple(sorted((p[0], spaced(list(p))) for p in kept if len(p) > 1)),
+        )
+
+    def count(self, counts: Mapping[bytes, int], joined: bytes) -> int:
+        """Mentions in a text, given its word counts and its `spaced` form."""
+        total = sum(counts.get(word, 0) for word in self.single)
+        for first, pattern in self.multi:
+            if first in counts:
+                total += joined.count(pattern)
+        return total
+
+
+def _inside(short: tuple[bytes, ...], long: tuple[bytes, ...]) -> bool:
+    size = len(short)
+    return any(long[i : i + size] == short for i in range(len(long) - size + 1))
+
+
+def tokens(text: str) -> list[bytes]:
+    """The words of a text as trackers read them: lower case, letters and digits only."""
+    return text.lower().encode("utf-8").translate(_TABLE).split()
+
+
+def spaced(words: list[bytes]) -> bytes:
+    """Words joined so a phrase found in them starts and ends on word edges: b' a  b '."""
+    return b" " + b"  ".join(words) + b" "
+
+
+@dataclass(frozen=True, slots=True)
 class Words:
     """Compiled word lists: open-question openings, fillers, small talk, discovery, dates."""
 
@@ -49,28 +99,30 @@ class Words:
     longest_open: int
     fillers: frozenset[str]
     small_talk: tuple[str, ...]
+    first_words: frozenset[str]  # the first word of every open or small-talk phrase
     discovery: frozenset[str]
-    dates: re.Pattern[str]
+    dates: Phrases
+
+    def has_date(self, text: str) -> bool:
+        """Whether a text names a day or time (a listed word, 3pm, 10:30, 7/14, the 14th)."""
+        words = tokens(text)
+        if self.dates.count(Counter(words), spaced(words)):
+            return True
+        return _NUMERIC_DATE.search(text.lower()) is not None
 
 
 @dataclass(frozen=True, slots=True)
 class Trackers:
-    """Keyword trackers: a name and one compiled pattern per topic, in file order."""
+    """Keyword trackers: a name and its phrases per topic, in file order."""
 
     names: tuple[str, ...]
-    patterns: tuple[re.Pattern[str], ...]
+    phrases: tuple[Phrases, ...]
 
-
-def phrase_pattern(phrases: Iterable[str], *, also: str = "") -> re.Pattern[str]:
-    """One pattern matching any phrase as whole words of lower-cased text; '-' as a space.
-
-    `also` is a further alternative (a regular expression) matched the same way.
-    """
-    parts = sorted({" ".join(WORD.findall(p.lower())) for p in phrases}, key=len, reverse=True)
-    body = "|".join(r"[\s-]+".join(re.escape(w) for w in p.split(" ")) for p in parts if p)
-    if also:
-        body = f"{also}|{body}"
-    return re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9'])")
+    def count(self, text: str) -> tuple[int, ...]:
+        """Mentions of each tracker in `text`."""
+        words = tokens(text)
+        counts, joined = Counter(words), spaced(words)
+        return tuple(p.count(counts, joined) for p in self.phrases)
 
 
 def load_words(path: str | Path | None = None) -> Words:
@@ -91,13 +143,15 @@ def load_words(path: str | Path | None = None) -> Words:
     if problems:
         raise CallsFileError(file, problems)
     openings = frozenset(tuple(WORD.findall(p.lower())) for p in lists["open"])
+    small_talk = tuple(" ".join(WORD.findall(p.lower())) for p in lists["small_talk"])
     return Words(
         open=openings,
         longest_open=max((len(o) for o in openings), default=0),
         fillers=frozenset(w.lower() for w in lists["fillers"]),
-        small_talk=tuple(" ".join(WORD.findall(p.lower())) for p in lists["small_talk"]),
+        small_talk=small_talk,
+        first_words=frozenset(p[0] for p in openings if p) | {p.split(" ")[0] for p in small_talk},
         discovery=frozenset(w.lower() for w in lists["discovery"]),
-        dates=phrase_pattern(lists["dates"], also=_NUMERIC_DATE),
+        dates=Phrases.of(lists["dates"]),
     )
 
 
@@ -117,7 +171,7 @@ def load_trackers(path: str | Path | None = None) -> Trackers:
         )
     problems: list[Problem] = []
     names: list[str] = []
-    patterns: list[re.Pattern[str]] = []
+    phrases: list[Phrases] = []
     for name in trackers:
         if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             problems.append(
@@ -128,13 +182,13 @@ def load_trackers(path: str | Path | None = None) -> Trackers:
                 )
             )
             continue
-        phrases = _phrases(doc, ("trackers", name), problems)
-        if phrases:
+        listed = _phrases(doc, ("trackers", name), problems)
+        if listed:
             names.append(name)
-            patterns.append(phrase_pattern(phrases))
+            phrases.append(Phrases.of(listed))
     if problems:
         raise CallsFileError(file, problems)
-    return Trackers(tuple(names), tuple(patterns))
+    return Trackers(tuple(names), tuple(phrases))
 
 
 def _load(file: Path) -> YamlDoc:
