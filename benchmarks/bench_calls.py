@@ -166,6 +166,14 @@ def _run_child(folder: Path, workers: int) -> dict[str, float]:
     return dict(json.loads(out.stdout))
 
 
+def _line(run: dict[str, float]) -> str:
+    return (
+        f"  workers={run['workers']:.0f}: {run['calls']:,.0f} calls in {run['seconds']:.2f} s"
+        f" = {run['calls_per_second']:,.0f} calls/s; CPU {run['cpu_ms_per_call']:.2f} ms a call;"
+        f" peak RSS {run['peak_rss_mb']:.0f} MB (each worker {run['peak_rss_worker_mb']:.0f} MB)"
+    )
+
+
 def _load() -> str:
     one, five, _ = os.getloadavg()
     return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
@@ -197,12 +205,7 @@ def main() -> None:
                 for _ in range(runs):
                     run = _run_child(folder, workers)
                     results.setdefault(f"{size}/{workers}", []).append(run)
-                    print(
-                        f"  workers={workers}: {run['calls']:,.0f} calls in {run['seconds']:.2f} s"
-                        f" = {run['calls_per_second']:,.0f} calls/s; CPU {run['cpu_ms_per_call']:.2f}"
-                        f" ms a call; peak RSS {run['peak_rss_mb']:.0f} MB"
-                        f" (each worker {run['peak_rss_worker_mb']:.0f} MB)"
-                    )
+                    print(_line(run))
             print(f"  after: {_load()}")
 
 

@@ -57,6 +57,15 @@ if TYPE_CHECKING:  # pragma: no cover - type checkers see every name eagerly
     from gapdiag.model.changes import MetricChange
     from gapdiag.notebook.plots import plot_leading_indicators, plot_team_heatmap
     from gapdiag.notebook.whatif import VerdictShift, WhatIf, what_if
+    from gapdiag.sources.calls.cues import TranscriptError
+    from gapdiag.sources.calls.measure import CallMetrics
+    from gapdiag.sources.calls.report import (
+        CallsReport,
+        ListenPick,
+        RepCalls,
+        calls_frame,
+        read_calls,
+    )
 
 _LAZY = {
     "Batch": "engines.vector.batch",
@@ -87,6 +96,13 @@ _LAZY = {
     "VerdictShift": "notebook.whatif",
     "WhatIf": "notebook.whatif",
     "what_if": "notebook.whatif",
+    "TranscriptError": "sources.calls.cues",
+    "CallMetrics": "sources.calls.measure",
+    "CallsReport": "sources.calls.report",
+    "ListenPick": "sources.calls.report",
+    "RepCalls": "sources.calls.report",
+    "calls_frame": "sources.calls.report",
+    "read_calls": "sources.calls.report",
 }
 
 
@@ -108,6 +124,8 @@ def __dir__() -> list[str]:
 __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_api.py
     "BackendUnavailable",
     "Batch",
+    "CallMetrics",
+    "CallsReport",
     "Check",
     "CoachingPlan",
     "Counterfactual",
@@ -129,10 +147,12 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "InvalidArgument",
     "InvalidMetrics",
     "Leaf",
+    "ListenPick",
     "MetricChange",
     "PackDiff",
     "Problem",
     "Question",
+    "RepCalls",
     "RepHistory",
     "RepMetrics",
     "Rule",
@@ -145,6 +165,7 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "Summary",
     "Targets",
     "TeamStats",
+    "TranscriptError",
     "TreeLeaf",
     "TreeStep",
     "TreeStop",
@@ -153,6 +174,7 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "Verdict",
     "VerdictShift",
     "WhatIf",
+    "calls_frame",
     "check_pack",
     "diagnose",
     "diagnose_many",
@@ -165,6 +187,7 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "plan",
     "plot_leading_indicators",
     "plot_team_heatmap",
+    "read_calls",
     "read_history_csv",
     "rule_catalog",
     "run_examples",

@@ -12,13 +12,13 @@ import sys
 from collections.abc import Sequence
 from typing import IO
 
-from gapdiag.cli import diagnose, ingest, plan, rules, schema, tree
+from gapdiag.cli import calls, diagnose, ingest, plan, rules, schema, tree
 from gapdiag.cli._io import ExitStatus
 from gapdiag.model.errors import GapdiagError
 
 __all__ = ["ExitStatus", "main"]
 
-_COMMANDS = (diagnose, ingest, plan, tree, rules, schema)
+_COMMANDS = (diagnose, ingest, plan, tree, rules, schema, calls)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -13,8 +13,10 @@ Definitions (docs/calls.md has them with worked examples):
   *open* by its opening words and a *discovery* question when open or when it asks about
   a discovery topic (the word lists in ``words.yaml``).
 - *call duration* runs from the first cue's start to the last cue's end.
-- a call *ends with a dated next step* when its last five minutes mention a next step
-  (the ``next_step`` tracker) and a date or time; unknown without a ``next_step`` tracker.
+- a call *ends with a dated next step* when its closing (the last quarter of the call, at
+  most its last five minutes) mentions a next step (the ``next_step`` tracker) and a day
+  or time; unknown without a ``next_step`` tracker. A cue belongs to the closing when it
+  ends inside it.
 """
 
 from __future__ import annotations
@@ -206,11 +208,12 @@ def _questions(turns: list[str], words: Words) -> tuple[int, int, int]:
 
 
 def _dated_next_step(transcript: Transcript, words: Words, trackers: Trackers) -> bool | None:
-    """Whether the last five minutes name a next step and a date; None without the tracker."""
+    """Whether the closing names a next step and a date; None without the tracker."""
     if "next_step" not in trackers.names:
         return None
     index = trackers.names.index("next_step")
-    after = transcript.ends[-1] - CLOSING_SECONDS * 1000
+    last, first = transcript.ends[-1], transcript.starts[0]
+    after = last - min(CLOSING_SECONDS * 1000, (last - first) / 4)
     closing = " ".join(
         t for t, end in zip(transcript.texts, transcript.ends, strict=True) if end > after
     )

@@ -389,5 +389,6 @@ def _why(call: tuple[float, float, int, float | None, bool | None, float, str, s
     step = {True: "a dated next step", False: "no dated next step", None: "next step unknown"}
     return (
         f"scores {score:.2f} of 5: the rep talks {talk:.0%} of the time, asks {discovery} "
-        f"discovery questions, {opened}, longest monologue {monologue:.0f} s, {step[dated]}"
+        f"discovery question{'' if discovery == 1 else 's'}, {opened}, longest monologue "
+        f"{monologue:.0f} s, {step[dated]}"
     )

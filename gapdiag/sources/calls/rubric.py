@@ -6,11 +6,14 @@ rules read as a person's review of the calls. The parts and their bars:
 
 | part | full marks | zero |
 | --- | --- | --- |
-| talk share | inside the healthy band (`Targets.talk_ratio_low`..`talk_ratio_high`) | 0.15 outside it |
-| discovery | `Targets.discovery_questions_per_call` discovery questions or more | none |
-| open questions | half the rep's questions open or more (the rules' bar) | none open, or no questions |
-| monologues | longest rep monologue 150 s or less (the rules' ceiling) | 300 s or more |
+| talk share | inside `target.talk_ratio_low`..`talk_ratio_high` | 0.15 outside |
+| discovery | `target.discovery_questions_per_call` or more | none |
+| open questions | half or more open (the rules' bar) | none, or no questions |
+| monologues | longest rep monologue <= 150 s (the rules' ceiling) | 300 s or more |
 | next step | the call ends with a dated next step | it does not |
+
+Scores in between fall on a straight line. A target set to nothing (None) falls back to
+the shipped default.
 """
 
 from __future__ import annotations
@@ -52,9 +55,10 @@ def parts(
     targets: Targets,
 ) -> Parts:
     """Score one call's parts against the targets."""
-    low, high = targets.talk_ratio_low, targets.talk_ratio_high
+    low = _given(targets.talk_ratio_low, "talk_ratio_low")
+    high = _given(targets.talk_ratio_high, "talk_ratio_high")
     outside = max(low - talk_ratio, talk_ratio - high, 0.0)
-    wanted = targets.discovery_questions_per_call
+    wanted = _given(targets.discovery_questions_per_call, "discovery_questions_per_call")
     over = longest_monologue_seconds - MONOLOGUE_CEILING
     return Parts(
         talk=max(0.0, 1.0 - outside / _TALK_FADE),
@@ -63,3 +67,11 @@ def parts(
         monologue=min(1.0, max(0.0, 1.0 - over / MONOLOGUE_CEILING)),
         next_step=1.0 if dated_next_step else 0.0,
     )
+
+
+def _given(value: float | None, name: str) -> float:
+    if value is not None:
+        return value
+    default = Targets.model_fields[name].default
+    assert isinstance(default, float)
+    return default
