@@ -21,7 +21,8 @@ from gapdiag.sources.calls.cues import Cue, Transcript, clean, fail, in_time_ord
 
 _TIME = r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
 _CUE = re.compile(
-    rf"^{_TIME}[ \t]+-->[ \t]+{_TIME}(?:[ \t][^\n]*)?(?:\n|\Z)((?:[^\n]*\S[^\n]*(?:\n|\Z))*)",
+    rf"^{_TIME}[ \t]+-->[ \t]+{_TIME}(?:[ \t][^\n]*)?(?:\n|\Z)"
+    r"((?:(?![^\n]*-->)[^\n]*\S[^\n]*(?:\n|\Z))*)",  # as in WebVTT, '-->' ends the text
     re.MULTILINE,
 )
 _HEADER = re.compile(r"WEBVTT(?:[ \t][^\n]*)?\n(?:[^\n]*\S[^\n]*\n)*\n+")
@@ -116,14 +117,6 @@ def _cue(source: str, match: re.Match[str], line: int) -> Cue:
     if end <= start:
         raise fail(source, line, where, "ends at or before its start (a cue needs a duration)")
     payload = match[9]
-    if "-->" in payload:
-        offset = payload[: payload.find("-->")].count("\n") + 1
-        raise fail(
-            source,
-            line + offset,
-            where,
-            "a timing line inside the cue's text (put a blank line between cues)",
-        )
     speaker, said = _speaker(source, payload, line, where)
     if not said:
         raise fail(source, line, where, f"has no text (speaker {speaker!r} says nothing)")

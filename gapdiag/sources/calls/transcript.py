@@ -14,7 +14,7 @@ from gapdiag.sources.calls import _json, _vtt
 from gapdiag.sources.calls.cues import Transcript, decode, fail
 
 SUFFIXES = (".vtt", ".json")
-_DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
+_DATE_IN_NAME = re.compile(r"(?<!\d)(?=(\d{4})-?(\d{2})-?(\d{2})(?!\d))")
 
 
 def date_from_name(path: Path) -> dt.date | None:
