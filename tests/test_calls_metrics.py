@@ -201,3 +201,19 @@ def test_without_a_next_step_tracker_the_dated_next_step_is_unknown(tmp_path: Pa
     report = read_calls(DATA, reps=REPS, period="2026-Q3", trackers=trackers)
     assert report.reps[0].dated_next_step_share is None
     assert "next step unknown" in report.reps[0].listen[0].why
+
+
+def test_filler_only_questions_and_missing_targets(tmp_path: Path) -> None:
+    """'So?' is no question; without questions the rep has no open ratio; None targets fall back."""
+    (tmp_path / "2026-07-01_a.vtt").write_text(
+        "WEBVTT\n\n00:00:00.000 --> 00:00:10.000\n<v Ana Rep>So? Right?</v>\n\n"
+        "00:00:10.000 --> 00:00:20.000\n<v Bo>Yes.</v>\n",
+        encoding="utf-8",
+    )
+    targets = Targets(talk_ratio_low=None, talk_ratio_high=None)
+    report = read_calls(tmp_path, reps=REPS, period="2026-07", targets=targets)
+    (call,) = report.calls
+    assert call.questions == 0
+    assert call.talk_ratio == 0.5
+    assert call.score == 2.0  # talk 0.5 is inside the default band: talk 1, monologue 1
+    assert "calls.open_question_ratio" not in report.reps[0].row()

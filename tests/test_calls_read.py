@@ -9,7 +9,7 @@ import pytest
 
 from gapdiag.model.errors import GapdiagError
 from gapdiag.model.metrics import Targets
-from gapdiag.sources.calls import _vtt
+from gapdiag.sources.calls import _json, _vtt
 from gapdiag.sources.calls.cues import TranscriptError, clock
 from gapdiag.sources.calls.measure import measure
 from gapdiag.sources.calls.speakers import load_reps
@@ -286,3 +286,34 @@ def test_unknown_word_list_is_reported(tmp_path: Path) -> None:
     path.write_text(shipped + "closed: [do]\n", encoding="utf-8")
     with pytest.raises(CallsFileError, match="closed: is not a word list"):
         load_words(path)
+
+
+def test_windows_line_ends_and_a_byte_order_mark(tmp_path: Path) -> None:
+    """CRLF line ends and a UTF-8 byte-order mark read like plain \\n text."""
+    path = tmp_path / "crlf.vtt"
+    path.write_bytes(("\ufeffWEBVTT\r\n\r\n" + GOOD_CUE.replace("\n", "\r\n")).encode())
+    transcript = read_transcript(path)
+    assert transcript.texts == ("Hello there.",)
+    assert transcript.first_line == 3
+
+
+def test_json_lines_are_counted_forwards_and_backwards() -> None:
+    """The JSON reader's line counter answers for any offset, in any order."""
+    doc = _json._Doc("x.json", "a\nb\nc")
+    assert [doc.line(4), doc.line(0), doc.line(2)] == [3, 1, 2]
+
+
+def test_json_object_keys_besides_segments_are_ignored() -> None:
+    """Other top-level keys (a tool's metadata) are read past; 'date' may come last."""
+    text = '{"language": "en", "segments": [{"speaker": "A", "start": 0, "end": 1, "text": "x"}],'
+    transcript = _json.parse("x.json", text + ' "date": "2026-07-01"}', None)
+    assert transcript.date == dt.date(2026, 7, 1)
+    assert transcript.speakers == ("A",)
+
+
+def test_invalid_yaml_in_a_trackers_file(tmp_path: Path) -> None:
+    """A trackers file that is not YAML names its line."""
+    path = tmp_path / "t.yaml"
+    path.write_text("trackers:\n  price: [cost\n", encoding="utf-8")
+    with pytest.raises(CallsFileError, match=r"t\.yaml:3: \(file\): invalid YAML"):
+        load_trackers(path)

@@ -206,11 +206,11 @@ def _one(file: Path, reading: _Reading) -> CallMetrics | Problem | None:
 _WORKER: list[_Reading] = []  # the reading context of a worker process
 
 
-def _start_worker(reading: _Reading) -> None:
+def _start_worker(reading: _Reading) -> None:  # pragma: no cover - runs in a worker process
     _WORKER[:] = [reading]
 
 
-def _one_in_worker(file: Path) -> CallMetrics | Problem | None:
+def _one_in_worker(file: Path) -> CallMetrics | Problem | None:  # pragma: no cover - in a worker
     return _one(file, _WORKER[0])
 
 
