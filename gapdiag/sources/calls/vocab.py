@@ -8,8 +8,8 @@ cannot be used is one `CallsFileError` listing every problem with its line.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ _NUMERIC_DATE = re.compile(
 # Letters and digits stay (and every byte of a non-ASCII character); the rest is a space.
 _KEEP = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789") | frozenset(range(128, 256))
 _TABLE = bytes(c if c in _KEEP else 32 for c in range(256))
+_SPACE = 32
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
@@ -49,13 +50,14 @@ class CallsFileError(GapdiagError, ValueError):
 class Phrases:
     """A set of phrases counted as whole words (see `tokens`).
 
-    One-word phrases are looked up in the text's word counts; a longer phrase is searched
-    for only when its first word occurs at all. A phrase that contains a shorter phrase
-    of the same set is dropped: the shorter one already counts each of its mentions.
+    A phrase is searched for (`bytes.find`, fast in C) only when all its words occur in the
+    text at all, and a find counts only where it starts and ends on word edges. A phrase
+    that contains a shorter phrase of the same set is dropped: the shorter one already
+    counts each of its mentions.
     """
 
     single: tuple[bytes, ...]
-    multi: tuple[tuple[bytes, bytes], ...]  # (first word, the phrase as found in `spaced`)
+    multi: tuple[tuple[tuple[bytes, ...], bytes], ...]  # (its words, its words as `spaced`)
 
     @classmethod
     def of(cls, phrases: Iterable[str]) -> Phrases:
@@ -64,16 +66,27 @@ class Phrases:
         kept = [p for p in split if not any(q != p and _inside(q, p) for q in split)]
         return cls(
             single=tuple(sorted(p[0] for p in kept if len(p) == 1)),
-            multi=tuple(sorted((p[0], spaced(list(p))) for p in kept if len(p) > 1)),
+            multi=tuple(sorted((p, b"  ".join(p)) for p in kept if len(p) > 1)),
         )
 
-    def count(self, counts: Mapping[bytes, int], joined: bytes) -> int:
-        """Mentions in a text, given its word counts and its `spaced` form."""
-        total = sum(counts.get(word, 0) for word in self.single)
-        for first, pattern in self.multi:
-            if first in counts:
-                total += joined.count(pattern)
+    def count(self, present: AbstractSet[bytes], joined: bytes) -> int:
+        """Mentions in a text, given the set of its words and its `spaced` form."""
+        total = sum(_occurrences(joined, word) for word in self.single if word in present)
+        for words, core in self.multi:
+            if all(word in present for word in words):
+                total += _occurrences(joined, core)
         return total
+
+
+def _occurrences(joined: bytes, core: bytes) -> int:
+    """Whole-word occurrences of `core` in `joined` (both `spaced`, the edges spaces)."""
+    found, at = 0, joined.find(core)
+    while at >= 0:  # `joined` starts and ends with a space, so both neighbours exist
+        end = at + len(core)
+        if joined[at - 1] == _SPACE and joined[end] == _SPACE:
+            found += 1
+        at = joined.find(core, at + 1)
+    return found
 
 
 def _inside(short: tuple[bytes, ...], long: tuple[bytes, ...]) -> bool:
@@ -106,7 +119,7 @@ class Words:
     def has_date(self, text: str) -> bool:
         """Whether a text names a day or time (a listed word, 3pm, 10:30, 7/14, the 14th)."""
         words = tokens(text)
-        if self.dates.count(Counter(words), spaced(words)):
+        if self.dates.count(set(words), spaced(words)):
             return True
         return _NUMERIC_DATE.search(text.lower()) is not None
 
@@ -121,8 +134,8 @@ class Trackers:
     def count(self, text: str) -> tuple[int, ...]:
         """Mentions of each tracker in `text`."""
         words = tokens(text)
-        counts, joined = Counter(words), spaced(words)
-        return tuple(p.count(counts, joined) for p in self.phrases)
+        present, joined = set(words), spaced(words)
+        return tuple(p.count(present, joined) for p in self.phrases)
 
 
 def load_words(path: str | Path | None = None) -> Words:
