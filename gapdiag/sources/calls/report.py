@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
 import statistics
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -177,9 +178,11 @@ class _Reading:
     root: Path | None
 
 
-def _one(file: Path, reading: _Reading) -> CallMetrics | Problem | None:
+def _one(file: str | Path, reading: _Reading) -> CallMetrics | Problem | None:
     """Measure one file: its metrics, a Problem if it is skipped, None if outside the period."""
-    name = file.relative_to(reading.root).as_posix() if reading.root is not None else str(file)
+    name = str(file)
+    if reading.root is not None:
+        name = os.path.relpath(file, reading.root).replace(os.sep, "/")
     period = reading.period
     try:
         transcript = read_transcript(file, name=name)
@@ -210,12 +213,14 @@ def _start_worker(reading: _Reading) -> None:  # pragma: no cover - runs in a wo
     _WORKER[:] = [reading]
 
 
-def _one_in_worker(file: Path) -> CallMetrics | Problem | None:  # pragma: no cover - in a worker
+def _one_in_worker(
+    file: str | Path,
+) -> CallMetrics | Problem | None:  # pragma: no cover - in a worker
     return _one(file, _WORKER[0])
 
 
 def iter_calls(
-    files: Iterable[Path],
+    files: Iterable[str | Path],
     names: Mapping[str, str],
     *,
     period: Period | None = None,
@@ -269,7 +274,7 @@ def read_calls(
     when = period if isinstance(period, Period) else parse_period(period)
     names = load_reps(reps)
     chosen = targets or Targets()
-    files = transcripts(folder)
+    files = [os.fspath(f) for f in transcripts(folder)]  # str: a tenth of a Path's memory
     root = Path(folder) if Path(folder).is_dir() else None
     tallies: dict[str, _Tally] = {}
     kept: list[CallMetrics] = []
