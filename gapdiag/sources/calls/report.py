@@ -21,10 +21,12 @@ person's judgement, which the calls picked for listening are there to inform.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import multiprocessing
 import os
 import statistics
-from collections.abc import Iterable, Iterator, Mapping
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -123,47 +125,68 @@ class CallsReport(BaseModel):
 
 @dataclass(slots=True)
 class _Tally:
-    """What aggregation keeps of each call: a handful of numbers, not the transcript."""
+    """What aggregation keeps of each call: eight numbers in arrays (about 50 bytes a call).
 
-    calls: list[tuple[float, float, int, float | None, bool | None, float, str, str]] = field(
-        default_factory=list
-    )
+    The medians and the picks need every call's values; the transcripts are long gone.
+    """
+
+    talk: array[float] = field(default_factory=lambda: array("d"))
+    monologue: array[float] = field(default_factory=lambda: array("d"))
+    discovery: array[int] = field(default_factory=lambda: array("l"))
+    open: array[float] = field(default_factory=lambda: array("d"))  # NaN: no questions
+    dated: array[int] = field(default_factory=lambda: array("b"))  # -1 unknown, 0 no, 1 yes
+    score: array[float] = field(default_factory=lambda: array("d"))
+    day: array[int] = field(default_factory=lambda: array("l"))  # date ordinal, 0 unknown
+    file: array[int] = field(default_factory=lambda: array("l"))  # index into the files
     trackers: dict[str, list[int]] = field(default_factory=dict)
 
-    def add(self, call: CallMetrics) -> None:
-        self.calls.append(
-            (
-                call.talk_ratio,
-                call.longest_monologue_seconds,
-                call.discovery_questions,
-                call.open_question_ratio,
-                call.dated_next_step,
-                call.score,
-                call.file,
-                "" if call.date is None else call.date.isoformat(),
-            )
-        )
+    def add(self, call: CallMetrics, index: int) -> None:
+        self.talk.append(call.talk_ratio)
+        self.monologue.append(call.longest_monologue_seconds)
+        self.discovery.append(call.discovery_questions)
+        ratio = call.open_question_ratio
+        self.open.append(math.nan if ratio is None else ratio)
+        self.dated.append(-1 if call.dated_next_step is None else int(call.dated_next_step))
+        self.score.append(call.score)
+        self.day.append(0 if call.date is None else call.date.toordinal())
+        self.file.append(index)
         for count in call.trackers:
             both = self.trackers.setdefault(count.name, [0, 0])
             both[0] += count.rep
             both[1] += count.buyer
 
 
-def transcripts(folder: str | Path) -> list[Path]:
+def transcripts(folder: str | Path) -> list[str]:
     """The transcript files (.vtt, .json) under a folder, sorted; or the one file given.
+
+    Paths are kept as text: a list of ten thousand `Path` objects weighs megabytes.
 
     Raises:
         InvalidArgument: the path does not exist, or holds no transcripts.
     """
     root = Path(folder)
     if root.is_file():
-        return [root]
+        return [str(root)]
     if not root.is_dir():
         raise InvalidArgument(f"{root}: no such folder of transcripts")
-    found = sorted(p for p in root.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+    found: list[str] = []
+    for where, folders, names in os.walk(root):
+        folders.sort()
+        found += [
+            os.path.join(where, name)
+            for name in names
+            if os.path.splitext(name)[1].lower() in SUFFIXES
+        ]
     if not found:
         raise InvalidArgument(f"{root}: holds no transcripts (.vtt or .json files)")
-    return found
+    return sorted(found)
+
+
+def _name(file: str | Path, root: Path | None) -> str:
+    """How a file is named in results: relative to the folder read, with '/'."""
+    if root is None:
+        return str(file)
+    return os.path.relpath(file, root).replace(os.sep, "/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,9 +203,7 @@ class _Reading:
 
 def _one(file: str | Path, reading: _Reading) -> CallMetrics | Problem | None:
     """Measure one file: its metrics, a Problem if it is skipped, None if outside the period."""
-    name = str(file)
-    if reading.root is not None:
-        name = os.path.relpath(file, reading.root).replace(os.sep, "/")
+    name = _name(file, reading.root)
     period = reading.period
     try:
         transcript = read_transcript(file, name=name)
@@ -274,13 +295,13 @@ def read_calls(
     when = period if isinstance(period, Period) else parse_period(period)
     names = load_reps(reps)
     chosen = targets or Targets()
-    files = [os.fspath(f) for f in transcripts(folder)]  # str: a tenth of a Path's memory
+    files = transcripts(folder)
     root = Path(folder) if Path(folder).is_dir() else None
     tallies: dict[str, _Tally] = {}
     kept: list[CallMetrics] = []
     skipped: list[Problem] = []
     outside = 0
-    for result in iter_calls(
+    results = iter_calls(
         files,
         names,
         period=when,
@@ -289,20 +310,24 @@ def read_calls(
         targets=chosen,
         root=root,
         workers=workers,
-    ):
+    )
+    for index, result in enumerate(results):
         if result is None:
             outside += 1
         elif isinstance(result, Problem):
             skipped.append(result)
         else:
-            tallies.setdefault(result.rep_id, _Tally()).add(result)
+            tallies.setdefault(result.rep_id, _Tally()).add(result, index)
             if keep_calls:
                 kept.append(result)
     return CallsReport(
         period=when.label,
         period_start=when.start,
         period_end=when.end,
-        reps=tuple(_rep(rep, tallies[rep], when) for rep in sorted(tallies)),
+        reps=tuple(
+            _rep(rep, tallies[rep], when, lambda i: _name(files[i], root))
+            for rep in sorted(tallies)
+        ),
         calls=tuple(kept),
         skipped=tuple(skipped),
         outside_period=outside,
@@ -337,63 +362,65 @@ def calls_frame(
     return frame
 
 
-def _rep(rep_id: str, tally: _Tally, period: Period) -> RepCalls:
-    calls = tally.calls
-    ratios = [c[3] for c in calls if c[3] is not None]
-    dated = [c[4] for c in calls if c[4] is not None]
+def _rep(rep_id: str, tally: _Tally, period: Period, name_of: Callable[[int], str]) -> RepCalls:
+    ratios = [r for r in tally.open if not math.isnan(r)]
+    dated = [d for d in tally.dated if d >= 0]
     return RepCalls(
         rep_id=rep_id,
         period_start=period.start,
         period_end=period.end,
-        calls=len(calls),
-        talk_ratio=statistics.median(c[0] for c in calls),
-        longest_monologue_seconds=statistics.median(c[1] for c in calls),
-        discovery_questions_per_call=float(statistics.median(c[2] for c in calls)),
+        calls=len(tally.talk),
+        talk_ratio=statistics.median(tally.talk),
+        longest_monologue_seconds=statistics.median(tally.monologue),
+        discovery_questions_per_call=float(statistics.median(tally.discovery)),
         open_question_ratio=statistics.median(ratios) if ratios else None,
         dated_next_step_share=sum(dated) / len(dated) if dated else None,
         trackers=tuple(
             TrackerCount(name=name, rep=rep, buyer=buyer)
             for name, (rep, buyer) in tally.trackers.items()
         ),
-        listen=_picks(calls),
+        listen=_picks(tally, name_of),
     )
 
 
-def _picks(
-    calls: list[tuple[float, float, int, float | None, bool | None, float, str, str]],
-) -> tuple[ListenPick, ...]:
+def _picks(tally: _Tally, name_of: Callable[[int], str]) -> tuple[ListenPick, ...]:
     """The weakest, a typical (the median) and the strongest call by score.
 
     Ties go to the earlier call, then the file name. Two calls give weak and strong, one
     call gives only typical.
     """
-    ranked = sorted(calls, key=lambda c: (c[5], c[7], c[6]))
+    ranked = sorted(
+        range(len(tally.score)),
+        key=lambda i: (tally.score[i], tally.day[i], name_of(tally.file[i])),
+    )
     count = len(ranked)
     chosen: list[tuple[PickKind, int]]
     if count == 1:
-        chosen = [("typical", 0)]
+        chosen = [("typical", ranked[0])]
     elif count == 2:
-        chosen = [("weak", 0), ("strong", 1)]
+        chosen = [("weak", ranked[0]), ("strong", ranked[1])]
     else:
-        chosen = [("weak", 0), ("typical", (count - 1) // 2), ("strong", count - 1)]
+        chosen = [("weak", ranked[0]), ("typical", ranked[(count - 1) // 2])]
+        chosen.append(("strong", ranked[-1]))
     return tuple(
         ListenPick(
             kind=kind,
-            file=ranked[i][6],
-            date=dt.date.fromisoformat(ranked[i][7]) if ranked[i][7] else None,
-            score=ranked[i][5],
-            why=_why(ranked[i]),
+            file=name_of(tally.file[i]),
+            date=dt.date.fromordinal(tally.day[i]) if tally.day[i] else None,
+            score=tally.score[i],
+            why=_why(tally, i),
         )
         for kind, i in chosen
     )
 
 
-def _why(call: tuple[float, float, int, float | None, bool | None, float, str, str]) -> str:
-    talk, monologue, discovery, open_ratio, dated, score = call[:6]
-    opened = "no questions" if open_ratio is None else f"{open_ratio:.0%} of questions open"
-    step = {True: "a dated next step", False: "no dated next step", None: "next step unknown"}
+def _why(tally: _Tally, i: int) -> str:
+    talk, monologue, discovery = tally.talk[i], tally.monologue[i], tally.discovery[i]
+    ratio = tally.open[i]
+    opened = "no questions" if math.isnan(ratio) else f"{ratio:.0%} of questions open"
+    step = {1: "a dated next step", 0: "no dated next step", -1: "next step unknown"}
     return (
-        f"scores {score:.2f} of 5: the rep talks {talk:.0%} of the time, asks {discovery} "
-        f"discovery question{'' if discovery == 1 else 's'}, {opened}, longest monologue "
-        f"{monologue:.0f} s, {step[dated]}"
+        f"scores {tally.score[i]:.2f} of 5: the rep talks {talk:.0%} of the time, asks "
+        f"{discovery} discovery question{'' if discovery == 1 else 's'}, {opened}, longest "
+        f"monologue {monologue:.0f} s, {step[tally.dated[i]]}"
     )
