@@ -42,14 +42,19 @@ def register(commands: Any) -> None:
     run = commands.add_parser(
         "calls", help="turn call transcripts (.vtt, .json) into per-rep call metrics (CSV)"
     )
-    run.add_argument("transcripts", type=Path, help="folder of transcripts (or one file)")
+    run.add_argument(
+        "transcripts",
+        type=Path,
+        metavar="TRANSCRIPTS_DIR",
+        help="folder of .vtt/.json transcripts, searched recursively (or one file)",
+    )
     run.add_argument("--reps", type=Path, help="YAML file: rep id -> names on the calls")
     run.add_argument(
         "--rep",
         action="append",
         default=[],
         metavar="ID=NAME",
-        help="a rep and a name they speak under (repeatable; instead of or beside --reps)",
+        help="a rep and a name they speak under (repeatable; instead of --reps)",
     )
     run.add_argument("--period", required=True, help="2026-Q3, 2026-W14, 2026-07 or 2026")
     run.add_argument("--out", type=Path, help="where to write the per-rep metrics (.csv)")
