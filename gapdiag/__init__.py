@@ -57,15 +57,10 @@ if TYPE_CHECKING:  # pragma: no cover - type checkers see every name eagerly
     from gapdiag.model.changes import MetricChange
     from gapdiag.notebook.plots import plot_leading_indicators, plot_team_heatmap
     from gapdiag.notebook.whatif import VerdictShift, WhatIf, what_if
+    from gapdiag.sources.calls.aggregate import ListenPick, RepCalls
     from gapdiag.sources.calls.cues import TranscriptError
     from gapdiag.sources.calls.measure import CallMetrics
-    from gapdiag.sources.calls.report import (
-        CallsReport,
-        ListenPick,
-        RepCalls,
-        calls_frame,
-        read_calls,
-    )
+    from gapdiag.sources.calls.report import CallsReport, calls_frame, read_calls
 
 _LAZY = {
     "Batch": "engines.vector.batch",
@@ -99,8 +94,8 @@ _LAZY = {
     "TranscriptError": "sources.calls.cues",
     "CallMetrics": "sources.calls.measure",
     "CallsReport": "sources.calls.report",
-    "ListenPick": "sources.calls.report",
-    "RepCalls": "sources.calls.report",
+    "ListenPick": "sources.calls.aggregate",
+    "RepCalls": "sources.calls.aggregate",
     "calls_frame": "sources.calls.report",
     "read_calls": "sources.calls.report",
 }

@@ -15,8 +15,9 @@ from typing import IO, Any
 
 from gapdiag.cli._io import ExitStatus, InputFileError, read_targets
 from gapdiag.model.errors import InvalidArgument, Problem
+from gapdiag.sources.calls.aggregate import METRIC_COLUMNS
 from gapdiag.sources.calls.measure import CallMetrics
-from gapdiag.sources.calls.report import METRIC_COLUMNS, CallsReport, read_calls
+from gapdiag.sources.calls.report import CallsReport, read_calls
 
 CALL_COLUMNS = (
     "file",

@@ -4,39 +4,26 @@ Files are read one at a time and reduced at once to a few numbers, so memory doe
 grow with the transcripts' size. A transcript that cannot be used is reported (file,
 line, why) and skipped; every other call still counts.
 
-Per rep, over the calls dated in the period (the median where one odd call would sway
-a mean):
-
-| column | from each call |
-| --- | --- |
-| ``calls.talk_ratio`` | median rep talk ratio |
-| ``calls.longest_monologue_seconds`` | median of each call's longest rep monologue |
-| ``calls.discovery_questions_per_call`` | median discovery questions |
-| ``calls.open_question_ratio`` | median open-question ratio, over calls with questions |
-
-``calls.rubric_score`` and ``calls.objection_handling_score`` stay absent: they are a
-person's judgement, which the calls picked for listening are there to inform.
+The per-rep figures and the calls to listen to are built in `aggregate`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import multiprocessing
 import os
-import statistics
-from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
 from gapdiag.model.errors import InvalidArgument, Problem
 from gapdiag.model.metrics import Targets
+from gapdiag.sources.calls.aggregate import METRIC_COLUMNS, RepCalls, Tally, rep_calls
 from gapdiag.sources.calls.cues import TranscriptError
-from gapdiag.sources.calls.measure import CallMetrics, TrackerCount, measure
+from gapdiag.sources.calls.measure import CallMetrics, measure
 from gapdiag.sources.calls.speakers import RepNames, load_reps
 from gapdiag.sources.calls.transcript import SUFFIXES, read_transcript
 from gapdiag.sources.calls.vocab import Trackers, Words, load_trackers, load_words
@@ -44,58 +31,6 @@ from gapdiag.sources.ingest import Period, parse_period
 
 if TYPE_CHECKING:
     import pandas as pd
-
-PickKind = Literal["weak", "typical", "strong"]
-METRIC_COLUMNS = (
-    "calls.discovery_questions_per_call",
-    "calls.open_question_ratio",
-    "calls.talk_ratio",
-    "calls.longest_monologue_seconds",
-)
-
-
-class ListenPick(BaseModel):
-    """A call to listen to: which kind it is, the file, its score and why."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    kind: PickKind
-    file: str
-    date: dt.date | None
-    score: float
-    why: str
-
-
-class RepCalls(BaseModel):
-    """One rep's calls in a period: the ``calls.*`` metrics, trackers and calls to hear."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    rep_id: str
-    period_start: dt.date
-    period_end: dt.date
-    calls: int
-    talk_ratio: float
-    longest_monologue_seconds: float
-    discovery_questions_per_call: float
-    open_question_ratio: float | None
-    dated_next_step_share: float | None
-    trackers: tuple[TrackerCount, ...]
-    listen: tuple[ListenPick, ...]
-
-    def row(self) -> dict[str, Any]:
-        """The flat row ``gapdiag ingest`` writes: rep_id, period and ``calls.*`` columns."""
-        out: dict[str, Any] = {
-            "rep_id": self.rep_id,
-            "period_start": self.period_start.isoformat(),
-            "period_end": self.period_end.isoformat(),
-            "calls.discovery_questions_per_call": self.discovery_questions_per_call,
-            "calls.talk_ratio": self.talk_ratio,
-            "calls.longest_monologue_seconds": self.longest_monologue_seconds,
-        }
-        if self.open_question_ratio is not None:
-            out["calls.open_question_ratio"] = self.open_question_ratio
-        return out
 
 
 class CallsReport(BaseModel):
@@ -121,39 +56,6 @@ class CallsReport(BaseModel):
 
         columns = ["rep_id", "period_start", "period_end", *METRIC_COLUMNS]
         return pd.DataFrame(self.rows(), columns=columns)
-
-
-@dataclass(slots=True)
-class _Tally:
-    """What aggregation keeps of each call: eight numbers in arrays (about 50 bytes a call).
-
-    The medians and the picks need every call's values; the transcripts are long gone.
-    """
-
-    talk: array[float] = field(default_factory=lambda: array("d"))
-    monologue: array[float] = field(default_factory=lambda: array("d"))
-    discovery: array[int] = field(default_factory=lambda: array("l"))
-    open: array[float] = field(default_factory=lambda: array("d"))  # NaN: no questions
-    dated: array[int] = field(default_factory=lambda: array("b"))  # -1 unknown, 0 no, 1 yes
-    score: array[float] = field(default_factory=lambda: array("d"))
-    day: array[int] = field(default_factory=lambda: array("l"))  # date ordinal, 0 unknown
-    file: array[int] = field(default_factory=lambda: array("l"))  # index into the files
-    trackers: dict[str, list[int]] = field(default_factory=dict)
-
-    def add(self, call: CallMetrics, index: int) -> None:
-        self.talk.append(call.talk_ratio)
-        self.monologue.append(call.longest_monologue_seconds)
-        self.discovery.append(call.discovery_questions)
-        ratio = call.open_question_ratio
-        self.open.append(math.nan if ratio is None else ratio)
-        self.dated.append(-1 if call.dated_next_step is None else int(call.dated_next_step))
-        self.score.append(call.score)
-        self.day.append(0 if call.date is None else call.date.toordinal())
-        self.file.append(index)
-        for count in call.trackers:
-            both = self.trackers.setdefault(count.name, [0, 0])
-            both[0] += count.rep
-            both[1] += count.buyer
 
 
 def transcripts(folder: str | Path) -> list[str]:
@@ -297,7 +199,7 @@ def read_calls(
     chosen = targets or Targets()
     files = transcripts(folder)
     root = Path(folder) if Path(folder).is_dir() else None
-    tallies: dict[str, _Tally] = {}
+    tallies: dict[str, Tally] = {}
     kept: list[CallMetrics] = []
     skipped: list[Problem] = []
     outside = 0
@@ -317,7 +219,7 @@ def read_calls(
         elif isinstance(result, Problem):
             skipped.append(result)
         else:
-            tallies.setdefault(result.rep_id, _Tally()).add(result, index)
+            tallies.setdefault(result.rep_id, Tally()).add(result, index)
             if keep_calls:
                 kept.append(result)
     return CallsReport(
@@ -325,7 +227,7 @@ def read_calls(
         period_start=when.start,
         period_end=when.end,
         reps=tuple(
-            _rep(rep, tallies[rep], when, lambda i: _name(files[i], root))
+            rep_calls(rep, tallies[rep], when, lambda i: _name(files[i], root))
             for rep in sorted(tallies)
         ),
         calls=tuple(kept),
@@ -360,67 +262,3 @@ def calls_frame(
     frame = report.to_frame()
     frame.attrs["report"] = report
     return frame
-
-
-def _rep(rep_id: str, tally: _Tally, period: Period, name_of: Callable[[int], str]) -> RepCalls:
-    ratios = [r for r in tally.open if not math.isnan(r)]
-    dated = [d for d in tally.dated if d >= 0]
-    return RepCalls(
-        rep_id=rep_id,
-        period_start=period.start,
-        period_end=period.end,
-        calls=len(tally.talk),
-        talk_ratio=statistics.median(tally.talk),
-        longest_monologue_seconds=statistics.median(tally.monologue),
-        discovery_questions_per_call=float(statistics.median(tally.discovery)),
-        open_question_ratio=statistics.median(ratios) if ratios else None,
-        dated_next_step_share=sum(dated) / len(dated) if dated else None,
-        trackers=tuple(
-            TrackerCount(name=name, rep=rep, buyer=buyer)
-            for name, (rep, buyer) in tally.trackers.items()
-        ),
-        listen=_picks(tally, name_of),
-    )
-
-
-def _picks(tally: _Tally, name_of: Callable[[int], str]) -> tuple[ListenPick, ...]:
-    """The weakest, a typical (the median) and the strongest call by score.
-
-    Ties go to the earlier call, then the file name. Two calls give weak and strong, one
-    call gives only typical.
-    """
-    ranked = sorted(
-        range(len(tally.score)),
-        key=lambda i: (tally.score[i], tally.day[i], name_of(tally.file[i])),
-    )
-    count = len(ranked)
-    chosen: list[tuple[PickKind, int]]
-    if count == 1:
-        chosen = [("typical", ranked[0])]
-    elif count == 2:
-        chosen = [("weak", ranked[0]), ("strong", ranked[1])]
-    else:
-        chosen = [("weak", ranked[0]), ("typical", ranked[(count - 1) // 2])]
-        chosen.append(("strong", ranked[-1]))
-    return tuple(
-        ListenPick(
-            kind=kind,
-            file=name_of(tally.file[i]),
-            date=dt.date.fromordinal(tally.day[i]) if tally.day[i] else None,
-            score=tally.score[i],
-            why=_why(tally, i),
-        )
-        for kind, i in chosen
-    )
-
-
-def _why(tally: _Tally, i: int) -> str:
-    talk, monologue, discovery = tally.talk[i], tally.monologue[i], tally.discovery[i]
-    ratio = tally.open[i]
-    opened = "no questions" if math.isnan(ratio) else f"{ratio:.0%} of questions open"
-    step = {1: "a dated next step", 0: "no dated next step", -1: "next step unknown"}
-    return (
-        f"scores {tally.score[i]:.2f} of 5: the rep talks {talk:.0%} of the time, asks "
-        f"{discovery} discovery question{'' if discovery == 1 else 's'}, {opened}, longest "
-        f"monologue {monologue:.0f} s, {step[tally.dated[i]]}"
-    )
