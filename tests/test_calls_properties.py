@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -108,6 +109,18 @@ def test_the_fast_reader_agrees_with_the_careful_one(cues: list[Cue]) -> None:
         assert fast is not None
     if fast is not None:
         assert fast == _vtt._careful("x.vtt", text, None)
+
+
+@given(calls())
+def test_the_fast_json_reader_agrees_with_the_careful_one(cues: list[Cue]) -> None:
+    """JSON segments in time order are read in one go, exactly as the careful reader does."""
+    segments = [
+        {"speaker": s, "start": a / 1000, "end": b / 1000, "text": t} for s, a, b, t in cues
+    ]
+    for text in (json.dumps(segments, indent=1), json.dumps({"segments": segments})):
+        fast = _json._fast("x.json", text, None)
+        assert fast is not None
+        assert fast == _json._careful("x.json", text, None)
 
 
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -67,6 +67,69 @@ def parse(source: str, text: str, date: dt.date | None) -> Transcript:
         TranscriptError: invalid JSON, a segment missing a field or with a bad value,
             overlapping segments, or no segments at all.
     """
+    return _fast(source, text, date) or _careful(source, text, date)
+
+
+def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
+    """The common file read in one go: valid, every segment well formed, in time order.
+
+    None for anything else: `_careful` then walks the file value by value and names the
+    line of whatever is wrong.
+    """
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    segments = data.get("segments") if isinstance(data, dict) else data
+    if not isinstance(segments, list) or not segments:
+        return None
+    if isinstance(data, dict) and "date" in data:
+        try:
+            date = dt.date.fromisoformat(data["date"])
+        except (TypeError, ValueError):
+            return None
+    try:
+        speakers = [s["speaker"].strip() for s in segments]
+        texts = [clean(s["text"]) for s in segments]
+        starts = [_fast_ms(s["start"]) for s in segments]
+        ends = [_fast_ms(s["end"]) for s in segments]
+    except (TypeError, KeyError, AttributeError, ValueError):
+        return None
+    previous = -1
+    for start, end in zip(starts, ends, strict=True):
+        if start < previous or end <= start:
+            return None
+        previous = end
+    if not all(speakers) or not all(texts):
+        return None
+    first = _first_segment(_Doc(source, text))
+    return Transcript(
+        source, date, tuple(starts), tuple(ends), tuple(speakers), tuple(texts), first
+    )
+
+
+def _fast_ms(value: Any) -> int:
+    if type(value) not in (int, float) or not 0 <= value < math.inf:
+        raise ValueError(value)  # bool, text, NaN, negative: left to the careful reader
+    return round(float(value) * 1000)
+
+
+def _first_segment(doc: _Doc) -> int:
+    """The line of the first segment, reading past the values before the list only."""
+    offset = doc.skip(0)
+    if doc.text[offset] == "{":
+        offset = doc.skip(offset + 1)
+        while True:
+            key, offset = doc.value(offset)
+            offset = doc.skip(doc.expect(offset, ":") + 1)
+            if key == "segments":
+                break
+            offset = doc.skip(doc.expect(doc.value(offset)[1], ",}") + 1)
+    return doc.line(doc.skip(offset + 1))
+
+
+def _careful(source: str, text: str, date: dt.date | None) -> Transcript:
+    """Walk the file value by value; raise at the first problem with its line."""
     doc = _Doc(source, text)
     start = doc.skip(0)
     head = text[start : start + 1]
@@ -137,13 +200,14 @@ def _segment(source: str, index: int, item: Any, line: int) -> Cue:
     speaker, text = item.get("speaker"), item.get("text")
     if not isinstance(speaker, str) or not speaker.strip():
         raise fail(source, line, f"{where}.speaker", f"{speaker!r} is not a speaker's name")
-    if not isinstance(text, str) or not text.strip():
+    said = clean(text) if isinstance(text, str) else ""
+    if not said:
         raise fail(source, line, f"{where}.text", f"{text!r} is not text (the words said)")
     start = _seconds(source, line, where, item, "start")
     end = _seconds(source, line, where, item, "end")
     if end <= start:
         raise fail(source, line, f"{where}.end", f"{item['end']!r} is not after start")
-    return Cue(start, end, speaker.strip(), clean(text), line)
+    return Cue(start, end, speaker.strip(), said, line)
 
 
 def _seconds(source: str, line: int, where: str, item: dict[str, Any], key: str) -> int:
