@@ -190,17 +190,10 @@ def _questions(turns: list[str], words: Words) -> tuple[int, int, int]:
             start = 0
             while start < len(tokens) and tokens[start] in words.fillers:
                 start += 1
-            if start == len(tokens):
+            said = " ".join(tokens[start:]) + " "
+            if said == " " or said.startswith(words.small_talk):
                 continue
-            is_open = False
-            if tokens[start] in words.first_words:  # most questions open with none of them
-                said = " ".join(tokens[start:])
-                if any(said == s or said.startswith(f"{s} ") for s in words.small_talk):
-                    continue
-                is_open = any(
-                    tuple(tokens[start : start + k]) in words.open
-                    for k in range(1, words.longest_open + 1)
-                )
+            is_open = said.startswith(words.open)
             asked += 1
             opened += is_open
             discovery += is_open or not words.discovery.isdisjoint(tokens)

@@ -108,11 +108,9 @@ def spaced(words: list[bytes]) -> bytes:
 class Words:
     """Compiled word lists: open-question openings, fillers, small talk, discovery, dates."""
 
-    open: frozenset[tuple[str, ...]]
-    longest_open: int
+    open: tuple[str, ...]  # "what ", "tell me ": words spaced once, a space after the last
     fillers: frozenset[str]
-    small_talk: tuple[str, ...]
-    first_words: frozenset[str]  # the first word of every open or small-talk phrase
+    small_talk: tuple[str, ...]  # as `open`, so one str.startswith call checks them all
     discovery: frozenset[str]
     dates: Phrases
 
@@ -155,17 +153,17 @@ def load_words(path: str | Path | None = None) -> Words:
     ]
     if problems:
         raise CallsFileError(file, problems)
-    openings = frozenset(tuple(WORD.findall(p.lower())) for p in lists["open"])
-    small_talk = tuple(" ".join(WORD.findall(p.lower())) for p in lists["small_talk"])
     return Words(
-        open=openings,
-        longest_open=max((len(o) for o in openings), default=0),
+        open=tuple(sorted({_spaced_text(p) for p in lists["open"]})),
         fillers=frozenset(w.lower() for w in lists["fillers"]),
-        small_talk=small_talk,
-        first_words=frozenset(p[0] for p in openings if p) | {p.split(" ")[0] for p in small_talk},
+        small_talk=tuple(sorted({_spaced_text(p) for p in lists["small_talk"]})),
         discovery=frozenset(w.lower() for w in lists["discovery"]),
         dates=Phrases.of(lists["dates"]),
     )
+
+
+def _spaced_text(phrase: str) -> str:
+    return " ".join(WORD.findall(phrase.lower())) + " "
 
 
 def load_trackers(path: str | Path | None = None) -> Trackers:
