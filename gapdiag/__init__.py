@@ -60,6 +60,10 @@ if TYPE_CHECKING:  # pragma: no cover - type checkers see every name eagerly
     from gapdiag.model.changes import MetricChange
     from gapdiag.notebook.plots import plot_leading_indicators, plot_team_heatmap
     from gapdiag.notebook.whatif import VerdictShift, WhatIf, what_if
+    from gapdiag.sources.calls.aggregate import ListenPick, RepCalls
+    from gapdiag.sources.calls.cues import TranscriptError
+    from gapdiag.sources.calls.measure import CallMetrics
+    from gapdiag.sources.calls.report import CallsReport, calls_frame, read_calls
 
 _LAZY = {
     "Batch": "engines.vector.batch",
@@ -90,6 +94,13 @@ _LAZY = {
     "VerdictShift": "notebook.whatif",
     "WhatIf": "notebook.whatif",
     "what_if": "notebook.whatif",
+    "TranscriptError": "sources.calls.cues",
+    "CallMetrics": "sources.calls.measure",
+    "CallsReport": "sources.calls.report",
+    "ListenPick": "sources.calls.aggregate",
+    "RepCalls": "sources.calls.aggregate",
+    "calls_frame": "sources.calls.report",
+    "read_calls": "sources.calls.report",
 }
 
 
@@ -116,6 +127,8 @@ def __dir__() -> list[str]:
 __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_api.py
     "BackendUnavailable",
     "Batch",
+    "CallMetrics",
+    "CallsReport",
     "Check",
     "CoachingPlan",
     "Counterfactual",
@@ -138,11 +151,13 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "InvalidArgument",
     "InvalidMetrics",
     "Leaf",
+    "ListenPick",
     "MetricChange",
     "MetricLabel",
     "PackDiff",
     "Problem",
     "Question",
+    "RepCalls",
     "RepHistory",
     "RepMetrics",
     "Rule",
@@ -155,6 +170,7 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "Summary",
     "Targets",
     "TeamStats",
+    "TranscriptError",
     "TreeLeaf",
     "TreeStep",
     "TreeStop",
@@ -163,6 +179,7 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "Verdict",
     "VerdictShift",
     "WhatIf",
+    "calls_frame",
     "check_pack",
     "diagnose",
     "diagnose_many",
@@ -176,6 +193,7 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "plan",
     "plot_leading_indicators",
     "plot_team_heatmap",
+    "read_calls",
     "read_history_csv",
     "rule_catalog",
     "run_examples",

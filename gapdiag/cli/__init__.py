@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import IO
 
-from gapdiag.cli import diagnose, ingest, plan, rules, schema, tree
+from gapdiag.cli import calls, diagnose, ingest, plan, rules, schema, tree
 from gapdiag.cli import report as report_command
 from gapdiag.cli._io import ExitStatus
 from gapdiag.model.errors import GapdiagError
@@ -23,7 +23,7 @@ from gapdiag.model.version import package_version
 
 __all__ = ["ExitStatus", "main"]
 
-_COMMANDS = (diagnose, ingest, plan, tree, rules, schema, report_command)
+_COMMANDS = (diagnose, ingest, plan, tree, rules, schema, report_command, calls)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -6,6 +6,7 @@ turns opportunity and activity exports, quota sheets and teams files into one ro
 metrics per rep and period (``opportunities``, ``activities``, ``quotas``, ``territory``;
 the columnar reader and tallies are the private modules). The export readers need
 pyarrow and numpy (the ``frames`` extra); only ``ingest.read_exports`` loads them.
+``calls/`` reads call transcripts (WebVTT, JSON segments) into call metrics.
 
 May import: `gapdiag.model`, `gapdiag.rulebook`.
 """

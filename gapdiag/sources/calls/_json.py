@@ -1,0 +1,219 @@
+"""A reader for JSON segment transcripts (Whisper with diarization, cloud speech-to-text).
+
+The format (docs/calls.md): either a list of segments, or an object with a ``segments``
+list and optionally the call's ``date`` (YYYY-MM-DD). A segment is an object with
+``speaker`` (text), ``start`` and ``end`` (seconds from the recording's start) and
+``text``; other keys a tool writes (``id``, ``words``, ``confidence``...) are ignored.
+
+The top level is walked with the standard library's C decoder one value at a time, so
+every segment's line is known for messages without a second parse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from typing import Any
+
+from gapdiag.sources.calls.cues import Cue, Transcript, clean, fail, in_time_order
+
+_WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+_SHAPE = "expected a list of segments or an object with a 'segments' list"
+
+
+class _Doc:
+    """JSON text read value by value, with line numbers for offsets."""
+
+    def __init__(self, source: str, text: str) -> None:
+        self.source, self.text = source, text
+        self._at, self._line = 0, 1  # offsets are mostly asked for in order: count onwards
+
+    def line(self, offset: int) -> int:
+        if offset < self._at:
+            self._at, self._line = 0, 1
+        self._line += self.text.count("\n", self._at, offset)
+        self._at = offset
+        return self._line
+
+    def skip(self, offset: int) -> int:
+        return _WS.match(self.text, offset).end()  # type: ignore[union-attr]  # always matches
+
+    def value(self, offset: int) -> tuple[Any, int]:
+        try:
+            return _DECODER.raw_decode(self.text, offset)
+        except json.JSONDecodeError as error:
+            raise fail(
+                self.source, error.lineno, "(json)", f"not valid JSON: {error.msg}"
+            ) from None
+
+    def expect(self, offset: int, chars: str) -> int:
+        offset = self.skip(offset)
+        if self.text[offset : offset + 1] not in tuple(chars):
+            found = self.text[offset : offset + 1] or "the end of the file"
+            wanted = " or ".join(repr(c) for c in chars)
+            raise fail(
+                self.source, self.line(offset), "(json)", f"found {found!r}, expected {wanted}"
+            )
+        return offset
+
+
+def parse(source: str, text: str, date: dt.date | None) -> Transcript:
+    """Read a JSON segment transcript.
+
+    Raises:
+        TranscriptError: invalid JSON, a segment missing a field or with a bad value,
+            overlapping segments, or no segments at all.
+    """
+    return _fast(source, text, date) or _careful(source, text, date)
+
+
+def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
+    """The common file read in one go: valid, every segment well formed, in time order.
+
+    None for anything else: `_careful` then walks the file value by value and names the
+    line of whatever is wrong.
+    """
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    segments = data.get("segments") if isinstance(data, dict) else data
+    if not isinstance(segments, list) or not segments:
+        return None
+    if isinstance(data, dict) and "date" in data:
+        try:
+            date = dt.date.fromisoformat(data["date"])
+        except (TypeError, ValueError):
+            return None
+    try:
+        speakers = [s["speaker"].strip() for s in segments]
+        texts = [clean(s["text"]) for s in segments]
+        starts = [_fast_ms(s["start"]) for s in segments]
+        ends = [_fast_ms(s["end"]) for s in segments]
+    except (TypeError, KeyError, AttributeError, ValueError):
+        return None
+    previous = -1
+    for start, end in zip(starts, ends, strict=True):
+        if start < previous or end <= start:
+            return None
+        previous = end
+    if not all(speakers) or not all(texts):
+        return None
+    first = _first_segment(_Doc(source, text))
+    return Transcript(
+        source, date, tuple(starts), tuple(ends), tuple(speakers), tuple(texts), first
+    )
+
+
+def _fast_ms(value: Any) -> int:
+    if type(value) not in (int, float) or not 0 <= value < math.inf:
+        raise ValueError(value)  # bool, text, NaN, negative: left to the careful reader
+    return round(float(value) * 1000)
+
+
+def _first_segment(doc: _Doc) -> int:
+    """The line of the first segment, reading past the values before the list only."""
+    offset = doc.skip(0)
+    if doc.text[offset] == "{":
+        offset = doc.skip(offset + 1)
+        while True:
+            key, offset = doc.value(offset)
+            offset = doc.skip(doc.expect(offset, ":") + 1)
+            if key == "segments":
+                break
+            offset = doc.skip(doc.expect(doc.value(offset)[1], ",}") + 1)
+    return doc.line(doc.skip(offset + 1))
+
+
+def _careful(source: str, text: str, date: dt.date | None) -> Transcript:
+    """Walk the file value by value; raise at the first problem with its line."""
+    doc = _Doc(source, text)
+    start = doc.skip(0)
+    head = text[start : start + 1]
+    if head == "[":
+        items = _array(doc, start)
+    elif head == "{":
+        items, date = _object(doc, start, date)
+    else:
+        raise fail(source, doc.line(start), "(json)", f"not a transcript ({_SHAPE})")
+    cues = [_segment(source, index, item, line) for index, (item, line) in enumerate(items)]
+    return in_time_order(source, cues, date)
+
+
+def _array(doc: _Doc, offset: int) -> list[tuple[Any, int]]:
+    """The elements of the array at `offset`, each with the line it starts on."""
+    items: list[tuple[Any, int]] = []
+    offset = doc.skip(offset + 1)
+    if doc.text[offset : offset + 1] == "]":
+        return items
+    while True:
+        value, end = doc.value(offset)
+        items.append((value, doc.line(offset)))
+        offset = doc.expect(end, ",]")
+        if doc.text[offset] == "]":
+            return items
+        offset = doc.skip(offset + 1)
+
+
+def _object(
+    doc: _Doc, offset: int, date: dt.date | None
+) -> tuple[list[tuple[Any, int]], dt.date | None]:
+    """The 'segments' (with lines) and 'date' of a top-level object."""
+    segments: list[tuple[Any, int]] | None = None
+    offset = doc.skip(offset + 1)
+    while doc.text[offset : offset + 1] != "}":
+        key_at = offset
+        key, offset = doc.value(offset)
+        offset = doc.expect(offset, ":") + 1
+        offset = doc.skip(offset)
+        if key == "segments" and doc.text[offset : offset + 1] == "[":
+            segments = _array(doc, offset)
+            _, offset = doc.value(offset)
+        else:
+            value, offset = doc.value(offset)
+            if key == "date":
+                date = _date(doc, value, key_at)
+        offset = doc.expect(offset, ",}")
+        if doc.text[offset] == ",":
+            offset = doc.skip(offset + 1)
+    if segments is None:
+        raise fail(doc.source, 1, "segments", f"is missing or not a list ({_SHAPE})")
+    return segments, date
+
+
+def _date(doc: _Doc, value: Any, offset: int) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise fail(
+            doc.source, doc.line(offset), "date", f"{value!r} is not a date (expected YYYY-MM-DD)"
+        ) from None
+
+
+def _segment(source: str, index: int, item: Any, line: int) -> Cue:
+    where = f"segments[{index}]"
+    if not isinstance(item, dict):
+        raise fail(source, line, where, f"is {type(item).__name__}, expected an object")
+    speaker, text = item.get("speaker"), item.get("text")
+    if not isinstance(speaker, str) or not speaker.strip():
+        raise fail(source, line, f"{where}.speaker", f"{speaker!r} is not a speaker's name")
+    said = clean(text) if isinstance(text, str) else ""
+    if not said:
+        raise fail(source, line, f"{where}.text", f"{text!r} is not text (the words said)")
+    start = _seconds(source, line, where, item, "start")
+    end = _seconds(source, line, where, item, "end")
+    if end <= start:
+        raise fail(source, line, f"{where}.end", f"{item['end']!r} is not after start")
+    return Cue(start, end, speaker.strip(), said, line)
+
+
+def _seconds(source: str, line: int, where: str, item: dict[str, Any], key: str) -> int:
+    value = item.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise fail(source, line, f"{where}.{key}", f"{value!r} is not a time in seconds")
+    if value < 0:
+        raise fail(source, line, f"{where}.{key}", f"{value!r} is negative (seconds from 0)")
+    return round(value * 1000)

@@ -1,0 +1,178 @@
+"""A WebVTT reader for call transcripts: cues with their speaker and the line they start on.
+
+Why not webvtt-py: it cannot say on which line a cue or a problem is, skips malformed
+cues silently unless strict (and strict stops at the first), keeps only the first voice
+of a cue, and took about 15 ms to read one thirty-minute call here, where the goal is
+2 ms. This reader finds the cue blocks with one regular expression and then checks that
+everything between them is something WebVTT allows (the header, NOTE, STYLE and REGION
+blocks, cue identifiers), so no text is dropped without a word.
+
+The speaker is the cue's ``<v Name>`` voice tag (Teams, most captioning tools); a cue
+without one may start with ``Name: `` (Zoom's transcripts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+from gapdiag.sources.calls.cues import Cue, Transcript, clean, fail, in_time_order
+
+_TIME = r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
+_CUE = re.compile(
+    rf"^{_TIME}[ \t]+-->[ \t]+{_TIME}(?:[ \t][^\n]*)?(?:\n|\Z)"
+    r"((?:(?![^\n]*-->)[^\n]*\S[^\n]*(?:\n|\Z))*)",  # as in WebVTT, '-->' ends the text
+    re.MULTILINE,
+)
+_HEADER = re.compile(r"WEBVTT(?:[ \t][^\n]*)?\n(?:[^\n]*\S[^\n]*\n)*\n+")
+# The fast path's cue: an optional identifier, two-digit hours, one line of one speaker
+# with no other tag; the text starts and ends on a visible character.
+_FAST_TIME = r"(?:(\d\d):)?([0-5]\d):([0-5]\d)\.(\d\d\d)"
+_FAST_BLOCK = re.compile(
+    rf"((?:[^\n>]*\S[^\n>]*\n)?{_FAST_TIME}[ \t]+-->[ \t]+{_FAST_TIME}(?:[ \t][^\n]*)?\n"
+    r"(?:<v(?:\.[^\s>]*)?[ \t]+([^\s>](?:[^>\n]*[^\s>])?)[ \t]*>"
+    r"|([^\s:<>](?:[^:<>\n]{0,78}[^\s:<>])?)[ \t]*:[ \t])"
+    r"[ \t]*([^\s<](?:[^<\n]*[^\s<])?)[ \t]*(?:</v>)?[ \t]*(?:\n\s*|\Z))"
+)
+# Digits to numbers by table: about five times faster than int() on this path.
+_TWO = {f"{n:02d}": n for n in range(100)} | {"": 0}
+_THREE = {f"{n:03d}": n for n in range(1000)}
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
+_TAG = re.compile(r"<[^>]*>")
+_NAME_PREFIX = re.compile(r"([^\s:<>][^:<>\n]{0,79}?):[ \t]+(?=\S)")
+_BLOCKS_ALLOWED = ("NOTE", "STYLE", "REGION")
+_EXPECTED_TIMING = "expected HH:MM:SS.mmm --> HH:MM:SS.mmm"
+
+
+def parse(source: str, text: str, date: dt.date | None) -> Transcript:
+    """Read WebVTT text into a transcript.
+
+    Raises:
+        TranscriptError: no WEBVTT header, text outside any cue, a malformed timing line,
+            a cue without speaker or text, overlapping cues, or no cues at all.
+    """
+    if not text.startswith("WEBVTT") or text[6:7] not in ("", " ", "\t", "\n"):
+        raise fail(source, 1, "(header)", "does not start with 'WEBVTT' (not a WebVTT file)")
+    return _fast(source, text, date) or _careful(source, text, date)
+
+
+def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
+    """The common file, read in bulk: every cue one line of one speaker, all in order.
+
+    None when the file is anything else (a NOTE, a multi-line or tagged cue, a cue out of
+    order, overlapping or empty, text between cues...): `_careful` then reads it cue by
+    cue and says exactly what is wrong, if anything. The blocks found must cover the
+    whole text after the header, so nothing can be skipped unseen.
+    """
+    header = _HEADER.match(text)
+    if header is None or "  " in text or "\t" in text:
+        return None
+    blocks = _FAST_BLOCK.findall(text, header.end())
+    if not blocks or sum(len(b[0]) for b in blocks) != len(text) - header.end():
+        return None
+    two, three = _TWO, _THREE
+    starts = [((two[b[1]] * 60 + two[b[2]]) * 60 + two[b[3]]) * 1000 + three[b[4]] for b in blocks]
+    ends = [((two[b[5]] * 60 + two[b[6]]) * 60 + two[b[7]]) * 1000 + three[b[8]] for b in blocks]
+    previous = -1
+    for start, end in zip(starts, ends, strict=True):
+        if start < previous or end <= start:
+            return None
+        previous = end
+    speakers = [b[9] or b[10] for b in blocks]
+    texts = [b[11] for b in blocks]
+    if "&" in text:
+        texts = [html.unescape(t) if "&" in t else t for t in texts]
+    first = blocks[0][0]
+    has_identifier = first.find("\n") < first.find("-->")
+    first_line = text.count("\n", 0, header.end()) + 1 + has_identifier
+    return Transcript(
+        source, date, tuple(starts), tuple(ends), tuple(speakers), tuple(texts), first_line
+    )
+
+
+def _careful(source: str, text: str, date: dt.date | None) -> Transcript:
+    """Read cue by cue, checking everything between cues; raise at the first problem."""
+    cues: list[Cue] = []
+    line, seen = 1, 0  # line number of offset `seen`
+    for match in _CUE.finditer(text):
+        gap_line = line
+        line += text.count("\n", seen, match.start())
+        _check_gap(source, text[seen : match.start()], gap_line, first=not cues, last=False)
+        cues.append(_cue(source, match, line))
+        line += text.count("\n", match.start(), match.end())
+        seen = match.end()
+    _check_gap(source, text[seen:], line, first=not cues, last=True)
+    return in_time_order(source, cues, date)
+
+
+def _ms(hours: str | None, minutes: str, seconds: str, millis: str) -> int:
+    return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(millis)
+
+
+def _cue(source: str, match: re.Match[str], line: int) -> Cue:
+    start = _ms(*match.group(1, 2, 3, 4))
+    end = _ms(*match.group(5, 6, 7, 8))
+    where = f"cue at {match[0][: match[0].find('-->')].strip()}"
+    if end <= start:
+        raise fail(source, line, where, "ends at or before its start (a cue needs a duration)")
+    payload = match[9]
+    speaker, said = _speaker(source, payload, line, where)
+    if not said:
+        raise fail(source, line, where, f"has no text (speaker {speaker!r} says nothing)")
+    return Cue(start, end, speaker, said, line)
+
+
+def _speaker(source: str, payload: str, line: int, where: str) -> tuple[str, str]:
+    """The cue's speaker and plain text (tags removed, lines joined)."""
+    said = _TAG.sub("", payload) if "<" in payload else payload
+    voices = {v.strip() for v in _VOICE.findall(payload)} - {""}
+    if len(voices) > 1:
+        names = ", ".join(sorted(voices))
+        raise fail(source, line, where, f"has several speakers ({names}); give each its own cue")
+    if voices:
+        speaker = voices.pop()
+    elif prefix := _NAME_PREFIX.match(said):
+        speaker, said = prefix[1].strip(), said[prefix.end() :]
+    else:
+        raise fail(source, line, where, "has no speaker (expected <v Name> or 'Name: ' first)")
+    said = clean(said)
+    return speaker, html.unescape(said) if "&" in said else said
+
+
+def _check_gap(source: str, gap: str, line: int, *, first: bool, last: bool) -> None:
+    """Refuse anything between cues that WebVTT does not allow there."""
+    if not gap.strip():
+        return
+    lines = gap.split("\n")
+    adjacent = not last and lines[-1] == "" and len(lines) > 1 and lines[-2].strip() != ""
+    blocks: list[list[tuple[int, str]]] = [[]]
+    for number, text in enumerate(lines[:-1] if not last else lines, start=line):
+        if text.strip():
+            blocks[-1].append((number, text))
+        elif blocks[-1]:
+            blocks.append([])
+    blocks = [b for b in blocks if b]
+    for index, block in enumerate(blocks):
+        number, head = block[0]
+        if first and index == 0 and number == 1:
+            continue  # the WEBVTT header block (checked by the caller)
+        if head.startswith(_BLOCKS_ALLOWED):
+            continue
+        if adjacent and index == len(blocks) - 1 and len(block) == 1 and "-->" not in head:
+            continue  # a cue identifier, on the line right above its timing line
+        bad = next(((n, t) for n, t in block if "-->" in t), None)
+        if bad is not None:
+            raise fail(
+                source,
+                bad[0],
+                "(timing)",
+                f"{bad[1].strip()!r} is not a timing line ({_EXPECTED_TIMING})",
+            )
+        raise fail(
+            source,
+            number,
+            "(text)",
+            f"{head.strip()[:40]!r} is outside any cue (a cue starts with a timing line, "
+            f"{_EXPECTED_TIMING})",
+        )

@@ -1,0 +1,264 @@
+"""A folder of call transcripts -> per-rep ``calls.*`` metrics for a period, and calls to hear.
+
+Files are read one at a time and reduced at once to a few numbers, so memory does not
+grow with the transcripts' size. A transcript that cannot be used is reported (file,
+line, why) and skipped; every other call still counts.
+
+The per-rep figures and the calls to listen to are built in `aggregate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
+
+from gapdiag.model.errors import InvalidArgument, Problem
+from gapdiag.model.metrics import Targets
+from gapdiag.sources.calls.aggregate import METRIC_COLUMNS, RepCalls, Tally, rep_calls
+from gapdiag.sources.calls.cues import TranscriptError
+from gapdiag.sources.calls.measure import CallMetrics, measure
+from gapdiag.sources.calls.speakers import RepNames, load_reps
+from gapdiag.sources.calls.transcript import SUFFIXES, read_transcript
+from gapdiag.sources.calls.vocab import Trackers, Words, load_trackers, load_words
+from gapdiag.sources.ingest import Period, parse_period
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class CallsReport(BaseModel):
+    """Every rep's calls in a period, the calls measured, and the transcripts skipped."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    period: str
+    period_start: dt.date
+    period_end: dt.date
+    reps: tuple[RepCalls, ...]
+    calls: tuple[CallMetrics, ...]
+    skipped: tuple[Problem, ...]
+    outside_period: int
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One flat row per rep, in the shape ``gapdiag ingest`` writes (merge on all three)."""
+        return [rep.row() for rep in self.reps]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-rep rows as a DataFrame (needs pandas: ``gapdiag[frames]``)."""
+        import pandas as pd
+
+        columns = ["rep_id", "period_start", "period_end", *METRIC_COLUMNS]
+        return pd.DataFrame(self.rows(), columns=columns)
+
+
+def transcripts(folder: str | Path) -> list[str]:
+    """The transcript files (.vtt, .json) under a folder, sorted; or the one file given.
+
+    Paths are kept as text: a list of ten thousand `Path` objects weighs megabytes.
+
+    Raises:
+        InvalidArgument: the path does not exist, or holds no transcripts.
+    """
+    root = Path(folder)
+    if root.is_file():
+        return [str(root)]
+    if not root.is_dir():
+        raise InvalidArgument(f"{root}: no such folder of transcripts")
+    found: list[str] = []
+    for where, folders, names in os.walk(root):
+        folders.sort()
+        found += [
+            os.path.join(where, name)
+            for name in names
+            if os.path.splitext(name)[1].lower() in SUFFIXES
+        ]
+    if not found:
+        raise InvalidArgument(f"{root}: holds no transcripts (.vtt or .json files)")
+    return sorted(found)
+
+
+def _name(file: str | Path, root: Path | None) -> str:
+    """How a file is named in results: relative to the folder read, with '/'."""
+    if root is None:
+        return str(file)
+    return os.path.relpath(file, root).replace(os.sep, "/")
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """Everything measuring one file needs (sent once to each worker process)."""
+
+    names: Mapping[str, str]
+    period: Period | None
+    words: Words
+    trackers: Trackers
+    targets: Targets
+    root: Path | None
+
+
+def _one(file: str | Path, reading: _Reading) -> CallMetrics | Problem | None:
+    """Measure one file: its metrics, a Problem if it is skipped, None if outside the period."""
+    name = _name(file, reading.root)
+    period = reading.period
+    try:
+        transcript = read_transcript(file, name=name)
+        if period is not None and transcript.date is None:
+            return Problem(
+                "(date)",
+                "the call has no date (put YYYY-MM-DD in the file name, or 'date' in the JSON)",
+                None,
+                name,
+            )
+        if period is not None and not period.start <= transcript.date <= period.end:  # type: ignore[operator]  # None handled above
+            return None
+        return measure(
+            transcript,
+            reading.names,
+            words=reading.words,
+            trackers=reading.trackers,
+            targets=reading.targets,
+        )
+    except TranscriptError as error:
+        return error.problem
+
+
+_WORKER: list[_Reading] = []  # the reading context of a worker process
+
+
+def _start_worker(reading: _Reading) -> None:  # pragma: no cover - runs in a worker process
+    _WORKER[:] = [reading]
+
+
+def _one_in_worker(
+    file: str | Path,
+) -> CallMetrics | Problem | None:  # pragma: no cover - in a worker
+    return _one(file, _WORKER[0])
+
+
+def iter_calls(
+    files: Iterable[str | Path],
+    names: Mapping[str, str],
+    *,
+    period: Period | None = None,
+    words: Words,
+    trackers: Trackers,
+    targets: Targets,
+    root: Path | None = None,
+    workers: int = 1,
+) -> Iterator[CallMetrics | Problem | None]:
+    """Measure files one at a time, in order: metrics, a Problem, or None (outside the period).
+
+    Files are named relative to `root` in results and messages when given. With
+    ``workers > 1`` the files are measured by that many processes (results stay in order).
+    """
+    reading = _Reading(names, period, words, trackers, targets, root)
+    if workers <= 1:
+        for file in files:
+            yield _one(file, reading)
+        return
+    with multiprocessing.Pool(workers, _start_worker, (reading,)) as pool:
+        yield from pool.imap(_one_in_worker, files, chunksize=16)
+
+
+def read_calls(
+    folder: str | Path,
+    *,
+    reps: str | Path | RepNames,
+    period: str | Period,
+    words: str | Path | None = None,
+    trackers: str | Path | None = None,
+    targets: Targets | None = None,
+    keep_calls: bool = True,
+    workers: int = 1,
+) -> CallsReport:
+    """Measure every transcript under `folder` dated in `period`, and aggregate per rep.
+
+    Args:
+        folder: a folder of .vtt / .json transcripts (searched recursively), or one file.
+        reps: a reps YAML file, or a mapping of rep id to the names the rep speaks under.
+        period: 2026-Q3, 2026-W14, 2026-07 or 2026 (as ``gapdiag ingest``).
+        words: a word-lists YAML file (default: the shipped English lists).
+        trackers: a keyword-trackers YAML file (default: the shipped trackers).
+        targets: the targets the call rubric scores against (default: the defaults).
+        keep_calls: keep every call's metrics in the report (False keeps memory flat).
+        workers: processes measuring files side by side (1: this process only).
+
+    Raises:
+        InvalidArgument: a bad period or a folder without transcripts.
+        CallsFileError: a reps, words or trackers file that cannot be used.
+    """
+    when = period if isinstance(period, Period) else parse_period(period)
+    names = load_reps(reps)
+    chosen = targets or Targets()
+    files = transcripts(folder)
+    root = Path(folder) if Path(folder).is_dir() else None
+    tallies: dict[str, Tally] = {}
+    kept: list[CallMetrics] = []
+    skipped: list[Problem] = []
+    outside = 0
+    results = iter_calls(
+        files,
+        names,
+        period=when,
+        words=load_words(words),
+        trackers=load_trackers(trackers),
+        targets=chosen,
+        root=root,
+        workers=workers,
+    )
+    for index, result in enumerate(results):
+        if result is None:
+            outside += 1
+        elif isinstance(result, Problem):
+            skipped.append(result)
+        else:
+            tallies.setdefault(result.rep_id, Tally()).add(result, index)
+            if keep_calls:
+                kept.append(result)
+    return CallsReport(
+        period=when.label,
+        period_start=when.start,
+        period_end=when.end,
+        reps=tuple(
+            rep_calls(rep, tallies[rep], when, lambda i: _name(files[i], root))
+            for rep in sorted(tallies)
+        ),
+        calls=tuple(kept),
+        skipped=tuple(skipped),
+        outside_period=outside,
+    )
+
+
+def calls_frame(
+    folder: str | Path,
+    *,
+    reps: str | Path | RepNames,
+    period: str | Period,
+    words: str | Path | None = None,
+    trackers: str | Path | None = None,
+    targets: Targets | None = None,
+) -> pd.DataFrame:
+    """Per-rep ``calls.*`` metrics for a period as a DataFrame, ready to merge with ingest's.
+
+    The frame's ``attrs["report"]`` holds the full `CallsReport` (calls to listen to,
+    trackers, skipped transcripts). See `read_calls` for the arguments and errors.
+    """
+    report = read_calls(
+        folder,
+        reps=reps,
+        period=period,
+        words=words,
+        trackers=trackers,
+        targets=targets,
+        keep_calls=False,
+    )
+    frame = report.to_frame()
+    frame.attrs["report"] = report
+    return frame

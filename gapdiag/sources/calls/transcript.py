@@ -1,0 +1,52 @@
+"""Read one transcript file: WebVTT (``<v Speaker>`` voice tags) or JSON segments.
+
+The call's date comes from the JSON ``date`` field or else from the file name
+(``2026-07-14_acme.vtt``, Zoom's ``GMT20260714-153000...``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from gapdiag.sources.calls import _json, _vtt
+from gapdiag.sources.calls.cues import Transcript, decode, fail
+
+SUFFIXES = (".vtt", ".json")
+_DATE_IN_NAME = re.compile(r"(?<!\d)(?=(\d{4})-?(\d{2})-?(\d{2})(?!\d))")
+
+
+def date_from_name(path: Path) -> dt.date | None:
+    """The first valid date written in a file name (2026-07-14 or 20260714), else None."""
+    for match in _DATE_IN_NAME.finditer(path.name):
+        try:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            continue
+    return None
+
+
+def read_transcript(path: str | Path, *, name: str | None = None) -> Transcript:
+    """Read one transcript file (.vtt or .json), cues sorted by time.
+
+    Args:
+        path: the file.
+        name: how to name the file in messages (default: the path as given).
+
+    Raises:
+        TranscriptError: the file cannot be read or is not a usable transcript.
+    """
+    file = Path(path)
+    source = name or str(path)
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        raise fail(source, None, "(file)", f"cannot read: {error.strerror}") from None
+    text = decode(source, raw)
+    suffix = file.suffix.lower()
+    if suffix == ".vtt":
+        return _vtt.parse(source, text, date_from_name(file))
+    if suffix == ".json":
+        return _json.parse(source, text, date_from_name(file))
+    raise fail(source, None, "(file)", f"is not a transcript (expected {' or '.join(SUFFIXES)})")

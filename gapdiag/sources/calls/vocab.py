@@ -1,0 +1,235 @@
+"""The word lists and keyword trackers transcripts are read with, loaded from YAML data.
+
+The defaults ship beside this module (``words.yaml``, ``trackers.yaml``); a team passes
+its own files to read another language or to track its competitors by name. A file that
+cannot be used is one `CallsFileError` listing every problem with its line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gapdiag.model.errors import GapdiagError, Problem
+from gapdiag.rulebook._yaml import YamlDoc, read_yaml
+
+_HERE = Path(__file__).resolve().parent
+DEFAULT_WORDS = _HERE / "words.yaml"
+DEFAULT_TRACKERS = _HERE / "trackers.yaml"
+_WORD_LISTS = ("open", "fillers", "small_talk", "discovery", "dates")
+# Dates and times that need no word list: 3pm, 10:30, 7/14, the 14th, 2026-07-14.
+_NUMERIC_DATE = re.compile(
+    r"\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\d{1,2}:\d{2}\b|\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"
+    r"|\d{1,2}(?:st|nd|rd|th)\b|\d{4}-\d{2}-\d{2}\b"
+)
+# Letters and digits stay (and every byte of a non-ASCII character); the rest is a space.
+_KEEP = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789") | frozenset(range(128, 256))
+_TABLE = bytes(c if c in _KEEP else 32 for c in range(256))
+_SPACE = 32
+WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+class CallsFileError(GapdiagError, ValueError):
+    """A reps, words or trackers file that cannot be used; `.problems` lists every one."""
+
+    def __init__(self, path: Path | str, problems: Iterable[Problem]) -> None:
+        self.path = Path(path)
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(
+            "\n".join(
+                f"{self.path}{'' if p.line is None else f':{p.line}'}: {p}" for p in self.problems
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Phrases:
+    """A set of phrases counted as whole words (see `tokens`).
+
+    A phrase is searched for (`bytes.find`, fast in C) only when all its words occur in the
+    text at all, and a find counts only where it starts and ends on word edges. A phrase
+    that contains a shorter phrase of the same set is dropped: the shorter one already
+    counts each of its mentions.
+    """
+
+    single: tuple[bytes, ...]
+    multi: tuple[tuple[tuple[bytes, ...], bytes], ...]  # (its words, its words as `spaced`)
+
+    @classmethod
+    def of(cls, phrases: Iterable[str]) -> Phrases:
+        """Compile phrases (any case and punctuation)."""
+        split = {tuple(tokens(p)) for p in phrases} - {()}
+        kept = [p for p in split if not any(q != p and _inside(q, p) for q in split)]
+        return cls(
+            single=tuple(sorted(p[0] for p in kept if len(p) == 1)),
+            multi=tuple(sorted((p, b"  ".join(p)) for p in kept if len(p) > 1)),
+        )
+
+    def count(self, present: AbstractSet[bytes], joined: bytes) -> int:
+        """Mentions in a text, given the set of its words and its `spaced` form."""
+        total = sum(_occurrences(joined, word) for word in self.single if word in present)
+        for words, core in self.multi:
+            if all(word in present for word in words):
+                total += _occurrences(joined, core)
+        return total
+
+
+def _occurrences(joined: bytes, core: bytes) -> int:
+    """Whole-word occurrences of `core` in `joined` (both `spaced`, the edges spaces)."""
+    found, at = 0, joined.find(core)
+    while at >= 0:  # `joined` starts and ends with a space, so both neighbours exist
+        end = at + len(core)
+        if joined[at - 1] == _SPACE and joined[end] == _SPACE:
+            found += 1
+        at = joined.find(core, at + 1)
+    return found
+
+
+def _inside(short: tuple[bytes, ...], long: tuple[bytes, ...]) -> bool:
+    size = len(short)
+    return any(long[i : i + size] == short for i in range(len(long) - size + 1))
+
+
+def tokens(text: str) -> list[bytes]:
+    """The words of a text as trackers read them: lower case, letters and digits only."""
+    return text.lower().encode("utf-8").translate(_TABLE).split()
+
+
+def spaced(words: list[bytes]) -> bytes:
+    """Words joined so a phrase found in them starts and ends on word edges: b' a  b '."""
+    return b" " + b"  ".join(words) + b" "
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """Compiled word lists: open-question openings, fillers, small talk, discovery, dates."""
+
+    open: tuple[str, ...]  # "what ", "tell me ": words spaced once, a space after the last
+    fillers: frozenset[str]
+    small_talk: tuple[str, ...]  # as `open`, so one str.startswith call checks them all
+    discovery: frozenset[str]
+    dates: Phrases
+
+    def has_date(self, text: str) -> bool:
+        """Whether a text names a day or time (a listed word, 3pm, 10:30, 7/14, the 14th)."""
+        words = tokens(text)
+        if self.dates.count(set(words), spaced(words)):
+            return True
+        return _NUMERIC_DATE.search(text.lower()) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Trackers:
+    """Keyword trackers: a name and its phrases per topic, in file order."""
+
+    names: tuple[str, ...]
+    phrases: tuple[Phrases, ...]
+
+    def count(self, text: str) -> tuple[int, ...]:
+        """Mentions of each tracker in `text`."""
+        words = tokens(text)
+        present, joined = set(words), spaced(words)
+        return tuple(p.count(present, joined) for p in self.phrases)
+
+
+def load_words(path: str | Path | None = None) -> Words:
+    """The word lists from a YAML file (default: the shipped English lists).
+
+    Raises:
+        CallsFileError: unreadable YAML, a missing list, or an entry that is not text.
+    """
+    file = Path(path) if path is not None else DEFAULT_WORDS
+    doc = _load(file)
+    problems: list[Problem] = []
+    lists = {name: _phrases(doc, (name,), problems) for name in _WORD_LISTS}
+    extra = sorted(set(doc.data) - set(_WORD_LISTS))
+    problems += [
+        Problem(k, f"is not a word list (expected {', '.join(_WORD_LISTS)})", doc.line_of((k,)))
+        for k in extra
+    ]
+    if problems:
+        raise CallsFileError(file, problems)
+    return Words(
+        open=tuple(sorted({_spaced_text(p) for p in lists["open"]})),
+        fillers=frozenset(w.lower() for w in lists["fillers"]),
+        small_talk=tuple(sorted({_spaced_text(p) for p in lists["small_talk"]})),
+        discovery=frozenset(w.lower() for w in lists["discovery"]),
+        dates=Phrases.of(lists["dates"]),
+    )
+
+
+def _spaced_text(phrase: str) -> str:
+    return " ".join(WORD.findall(phrase.lower())) + " "
+
+
+def load_trackers(path: str | Path | None = None) -> Trackers:
+    """Keyword trackers from a YAML file (default: the shipped trackers).
+
+    Raises:
+        CallsFileError: unreadable YAML, no ``trackers`` mapping, or a tracker whose
+            phrases are not a list of text.
+    """
+    file = Path(path) if path is not None else DEFAULT_TRACKERS
+    doc = _load(file)
+    trackers = doc.data.get("trackers")
+    if not isinstance(trackers, dict) or not trackers:
+        raise CallsFileError(
+            file, [Problem("trackers", "is missing or empty (expected name: [phrases])", 1)]
+        )
+    problems: list[Problem] = []
+    names: list[str] = []
+    phrases: list[Phrases] = []
+    for name in trackers:
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            problems.append(
+                Problem(
+                    f"trackers.{name}",
+                    "is not a tracker name (lower_case_with_underscores)",
+                    doc.line_of(("trackers", name)),
+                )
+            )
+            continue
+        listed = _phrases(doc, ("trackers", name), problems)
+        if listed:
+            names.append(name)
+            phrases.append(Phrases.of(listed))
+    if problems:
+        raise CallsFileError(file, problems)
+    return Trackers(tuple(names), tuple(phrases))
+
+
+def _load(file: Path) -> YamlDoc:
+    doc = read_yaml(file)
+    if doc.error is not None:
+        raise CallsFileError(file, [doc.error])
+    if not isinstance(doc.data, dict):
+        raise CallsFileError(file, [Problem("(file)", "is not a YAML mapping", 1)])
+    return doc
+
+
+def _phrases(doc: YamlDoc, loc: tuple[str, ...], problems: list[Problem]) -> tuple[str, ...]:
+    """A list of non-empty text entries at `loc`; each bad entry is a Problem."""
+    value: Any = doc.data
+    for part in loc:
+        value = value.get(part) if isinstance(value, dict) else None
+    where = ".".join(loc)
+    if not isinstance(value, list) or not value:
+        problems.append(Problem(where, "is missing or not a list of phrases", doc.line_of(loc)))
+        return ()
+    good: list[str] = []
+    for index, item in enumerate(value):
+        if isinstance(item, str) and WORD.search(item.lower()):
+            good.append(item)
+        else:
+            problems.append(
+                Problem(
+                    f"{where}[{index}]",
+                    f"{item!r} is not a word or phrase",
+                    doc.line_of((*loc, index)),
+                )
+            )
+    return tuple(good)
