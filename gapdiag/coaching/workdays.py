@@ -93,6 +93,9 @@ def last_working_day(day: dt.date, *, country: str | None = None) -> dt.date:
     return working_days(country).on_or_before(day)
 
 
+_ENGLISH = "en_US"
+
+
 def _country_table(country: str, subdivision: str | None, year: int) -> dict[dt.date, str]:
     try:
         import holidays
@@ -103,7 +106,11 @@ def _country_table(country: str, subdivision: str | None, year: int) -> dict[dt.
         )
         raise BackendUnavailable(message) from None
     try:
-        table = holidays.country_holidays(country, subdiv=subdivision, years=year)
+        # Names in English wherever the package has them: the default language is the
+        # country's own, and which one the package picks has differed between Pythons.
+        table = holidays.country_holidays(
+            country, subdiv=subdivision, years=year, language=_ENGLISH
+        )
     except NotImplementedError as error:
         where = "subdivision" if subdivision and str(error).startswith("Entity") else "country"
         value = subdivision if where == "subdivision" else country
