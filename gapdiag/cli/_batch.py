@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import IO
 
-from gapdiag.cli._io import ExitStatus, read_targets
+from gapdiag.cli._io import ExitStatus, read_targets, write_file
 from gapdiag.engines.vector.batch import Batch, diagnose_many
 from gapdiag.model.errors import InvalidArgument
 
@@ -31,7 +31,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
 
     Exits 0 when every row was diagnosed, 1 when bad rows were left out (see the errors file).
     """
-    from gapdiag.engines.vector._frames import write
+    from gapdiag.engines.vector._frames import safe_csv, write
 
     if args.out is None:
         raise InvalidArgument(
@@ -47,10 +47,10 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     )
     if progress is not None:
         progress.finish()
-    write(batch.frame, args.out)
+    write_file(args.out, lambda path: write(batch.frame, path))
     errors_path = args.errors or args.out.with_name(f"{args.out.stem}.errors.csv")
     if batch.summary.bad_rows:
-        batch.errors.to_csv(errors_path, index=False)
+        write_file(errors_path, lambda path: safe_csv(batch.errors).to_csv(path, index=False))
     out.write(summary_table(batch, args.out, errors_path))
     return ExitStatus.FINDINGS if batch.summary.bad_rows else ExitStatus.OK
 

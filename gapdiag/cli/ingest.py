@@ -7,7 +7,8 @@ import csv
 from pathlib import Path
 from typing import IO, Any
 
-from gapdiag.cli._io import ExitStatus
+from gapdiag.cli._io import ExitStatus, check_input, write_file
+from gapdiag.model._text import csv_cell
 from gapdiag.model.metrics import METRICS
 from gapdiag.sources.crm import PRESETS
 from gapdiag.sources.ingest import ingest
@@ -30,6 +31,9 @@ def register(commands: Any) -> None:
 
 def handle(args: argparse.Namespace, out: IO[str]) -> int:
     """Read the exports, compute each rep's metrics for the period, write them as CSV."""
+    for given in (args.opportunities, args.activities):
+        if given is not None:
+            check_input(given, utf8=True)
     rows = ingest(
         period=args.period,
         opportunities=args.opportunities,
@@ -38,9 +42,13 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     )
     header = ["rep_id", "period_start", "period_end"]
     header += [m for m in METRICS if any(m in r for r in rows)]
-    with args.out.open("w", newline="", encoding="utf-8") as handle_:
-        writer = csv.DictWriter(handle_, fieldnames=header)
-        writer.writeheader()
-        writer.writerows(rows)
+
+    def save(path: Path) -> None:
+        with path.open("w", newline="", encoding="utf-8") as handle_:
+            writer = csv.DictWriter(handle_, fieldnames=header)
+            writer.writeheader()
+            writer.writerows({k: csv_cell(v) for k, v in r.items()} for r in rows)
+
+    write_file(args.out, save)
     out.write(f"{len(rows)} reps for {args.period} -> {args.out}\n")
     return ExitStatus.OK

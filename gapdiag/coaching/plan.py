@@ -156,6 +156,12 @@ def _check_arguments(
         raise InvalidArgument(f"weeks: {weeks} is not a number of weeks from 1 to 104")
     if not 1 <= goal_week <= weeks:
         raise InvalidArgument(f"goal_week: {goal_week} is not a week from 1 to {weeks}")
+    last = dt.date.max - dt.timedelta(weeks=weeks + 2)
+    if start > last:
+        raise InvalidArgument(
+            f"start: {start} leaves no room for {weeks} weeks of sessions before the last "
+            f"date a calendar can hold ({dt.date.max}); start on or before {last}"
+        )
     for name, other in (("history", history), ("scorecard", scorecard)):
         if other is not None and other.rep_id != rep.rep_id:
             raise InvalidArgument(f"{name}: rep_id {other.rep_id!r} is not {rep.rep_id!r}")

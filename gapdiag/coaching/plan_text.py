@@ -9,6 +9,7 @@ from gapdiag.coaching.cadence import to_markdown
 from gapdiag.coaching.escalation import Escalation
 from gapdiag.coaching.history import Trend
 from gapdiag.coaching.playbook import show
+from gapdiag.model import _text
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import InvalidArgument
 
@@ -27,19 +28,32 @@ def render(plan: CoachingPlan, *, fmt: Literal["text", "markdown"] = "text") -> 
     if fmt not in ("text", "markdown"):
         raise InvalidArgument(f"fmt: {fmt!r} is not one of text, markdown")
     md = fmt == "markdown"
+    safe = _escaped if md else list
     title = f"Coaching plan for {plan.rep_id}, starting {plan.start}"
-    lines = [f"# {title}" if md else title, "", *_focus(plan, md)]
+    lines = safe([f"# {title}" if md else title, "", *_focus(plan, md)])
     if plan.focus is not None:
-        lines += _approach(plan, md)
-    lines += _agenda(plan, md)
-    lines += _calendar(plan, md)
+        lines += safe(_approach(plan, md))
+    lines += safe(_agenda(plan, md))
+    lines += _calendar(plan, md)  # its Markdown table escapes its own cells
     if plan.escalation is not None:
-        lines += _escalation(plan.escalation, md)
-    lines += [_heading("Manager check", md), f"{plan.manager.status}: {plan.manager.note}", ""]
+        lines += safe(_escalation(plan.escalation, md))
+    tail = [_heading("Manager check", md), f"{plan.manager.status}: {plan.manager.note}", ""]
     if plan.openings:
-        lines.append(_heading("Scorecard: largest disagreements first", md))
-        lines += [f"- {o.note}" for o in plan.openings] + [""]
+        tail.append(_heading("Scorecard: largest disagreements first", md))
+        tail += [f"- {o.note}" for o in plan.openings] + [""]
+    lines += safe(tail)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _escaped(lines: list[str]) -> list[str]:
+    """Markdown lines whose text (not their heading or list marker) is escaped."""
+    out = []
+    for line in lines:
+        text = line.lstrip(" ")
+        marker = next((m for m in ("# ", "## ", "- ") if text.startswith(m)), "")
+        indent = line[: len(line) - len(text)]
+        out.append(indent + marker + _text.markdown(text[len(marker) :]))
+    return out
 
 
 def _heading(text: str, md: bool) -> str:
