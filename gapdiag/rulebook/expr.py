@@ -199,8 +199,13 @@ def parse(text: str, *, want: Type = "bool", names: Mapping[str, k.Kind] | None 
             column=None,
         )
     parser = _Parser(text, names if names is not None else known_names(), bound)
-    node = parser.parse_or()
-    parser.expect_end()
+    try:
+        node = parser.parse_or()
+        parser.expect_end()
+    except RecursionError:
+        raise ExpressionError(
+            f"nested too deeply to read ({bound.hint('expr_depth')})", text=text, column=None
+        ) from None
     if depth(node) > bound.expr_depth:
         raise ExpressionError(
             f"nested more than {bound.expr_depth} deep ({bound.hint('expr_depth')})",
