@@ -21,11 +21,11 @@ import pandas as pd
 import pytest
 
 from gapdiag import diagnose_many, load_rules
-from gapdiag.model.metrics import parse_metrics, parse_targets
 from gapdiag.checks.verify import check_pack
 from gapdiag.cli import ExitStatus, main
 from gapdiag.model.errors import ExpressionError, GapdiagError, InvalidMetrics, RuleFileError
 from gapdiag.model.limits import Limits, limits
+from gapdiag.model.metrics import parse_metrics, parse_targets
 from gapdiag.rulebook import expr
 from gapdiag.rulebook.interventions import load_interventions
 from gapdiag.rulebook.pack import Rulebook
