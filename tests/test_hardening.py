@@ -6,6 +6,7 @@ thread with a time budget, so a regression fails the test instead of stalling th
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -92,8 +93,7 @@ def pack_with(tmp_path: Path, rules: str = RULE.format(when="activity.calls_per_
 def bomb(levels: int = 10) -> str:
     """A ~1 KB 'billion laughs' YAML document: level n lists level n-1 nine times."""
     lines = ['x0: &x0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
-    for n in range(1, levels):
-        lines.append(f"x{n}: &x{n} [" + ", ".join([f"*x{n - 1}"] * 9) + "]")
+    lines += [f"x{n}: &x{n} [" + ", ".join([f"*x{n - 1}"] * 9) + "]" for n in range(1, levels)]
     return "\n".join(lines) + "\n"
 
 
@@ -163,10 +163,8 @@ def test_rule_file_that_is_a_fifo_is_refused_without_hanging(tmp_path: Path) -> 
         with pytest.raises(RuleFileError, match="not a regular file"):
             within(5, lambda: load_rules(folder))
     finally:  # unblock a reader stuck in open() (only on a regression)
-        try:
+        with contextlib.suppress(OSError):
             os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
-        except OSError:
-            pass
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
@@ -177,10 +175,8 @@ def test_rep_file_that_is_a_fifo_is_refused_without_hanging(tmp_path: Path) -> N
     try:
         within(5, lambda: one_line("diagnose", str(fifo), says="not a regular file"))
     finally:
-        try:
+        with contextlib.suppress(OSError):
             os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
-        except OSError:
-            pass
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
@@ -451,7 +447,7 @@ def test_raised_expression_limit_still_never_overflows_the_stack(
 
 @pytest.mark.parametrize("digit", ["\u09ea", "\u0664", "\uff18", "\u0968"])
 def test_non_ascii_digits_in_conditions_are_refused(digit: str) -> None:
-    """`calls_per_day < ৪` (Bengali four, looks like 8) is refused, not read as 4."""
+    """A digit of another script (Bengali four looks like 8) is refused, not read as 4."""
     with pytest.raises(ExpressionError, match="only the digits 0-9"):
         expr.parse(f"activity.calls_per_day < {digit}")
 
