@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gapdiag.model._input import check_file
 from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
 from gapdiag.sources.crm import ActivityColumns, CrmMapping, OpportunityColumns, load_mapping
 
@@ -109,8 +110,14 @@ def ingest(
 
 def _rows(source: Rows) -> list[Mapping[str, str]]:
     if isinstance(source, str | Path):
-        with Path(source).open(newline="", encoding="utf-8-sig") as handle:
-            return list(csv.DictReader(handle))
+        check_file(Path(source))  # a FIFO or device would hang; a folder is one clear error
+        try:
+            with Path(source).open(newline="", encoding="utf-8-sig") as handle:
+                return list(csv.DictReader(handle))
+        except UnicodeDecodeError:
+            raise InvalidArgument(f"{source}: not UTF-8 text; save the file as UTF-8") from None
+        except (csv.Error, OSError) as error:
+            raise InvalidArgument(f"{source}: cannot read CSV: {error}") from None
     return list(source)
 
 

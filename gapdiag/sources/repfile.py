@@ -61,8 +61,12 @@ def read_reps(path: str | Path) -> RepFile:
 def _csv_rows(file: Path, text: str) -> Iterator[tuple[str, Any]]:
     """Each CSV row as a mapping; a row with more cells than the header is a bad row."""
     csv.field_size_limit(limits().csv_cell_bytes)
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(text.splitlines(), restval="")  # a short row's missing cells: empty
     try:
+        header = reader.fieldnames or []
+        twice = sorted({c for c in header if header.count(c) > 1})
+        if twice:
+            raise InvalidArgument(f"{file}:1: column {twice[0]!r} appears twice in the header")
         for row in reader:
             extra = row.pop(None, None)
             if extra is not None:
