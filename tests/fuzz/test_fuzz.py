@@ -3,7 +3,7 @@
 Profiles (environment variable GAPDIAG_FUZZ): ``fast`` (default, part of the normal test
 run and of .ci/run) and ``long`` (on demand)::
 
-    GAPDIAG_FUZZ=long pytest -m fuzz tests/fuzz -p no:randomly --hypothesis-show-statistics
+    GAPDIAG_FUZZ=long pytest -m fuzz tests/fuzz --hypothesis-show-statistics
 
 (1,000 examples per test by default; GAPDIAG_FUZZ_EXAMPLES=N sets another number.)
 
