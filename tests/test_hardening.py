@@ -712,3 +712,42 @@ def test_copying_examples_keeps_working(tmp_path: Path) -> None:
     shutil.copy(REP, copy)
     code, _, err = run("diagnose", str(copy))
     assert (code, err) == (0, "")
+
+
+class _Bytes(io.StringIO):
+    """A text stdin whose .buffer holds raw bytes, as sys.stdin does."""
+
+    def __init__(self, raw: bytes) -> None:
+        super().__init__()
+        self.buffer = io.BytesIO(raw)
+
+
+def test_non_utf8_stdin_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Latin-1 bytes on standard input name <stdin> and UTF-8 (not 'closed')."""
+    monkeypatch.setattr(sys, "stdin", _Bytes(b'{"rep_id": "caf\xe9"}'))
+    one_line("diagnose", "-", says="<stdin>:1: not UTF-8")
+
+
+def test_stdin_larger_than_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Standard input over `file_bytes` is one line naming the limit."""
+    monkeypatch.setenv("GAPDIAG_LIMIT_FILE_BYTES", "10")
+    monkeypatch.setattr(sys, "stdin", _Bytes(b'{"rep_id": "long enough"}'))
+    one_line("diagnose", "-", says="file_bytes")
+
+
+def test_union_members_are_still_dropped_from_locations(tmp_path: Path) -> None:
+    """A bad `fires` (bool or 'unknown') is located at examples[0].fires, with no type tags."""
+    rules = RULE.format(when="activity.calls_per_day < 5").replace("fires: true", "fires: maybe")
+    with pytest.raises(RuleFileError) as caught:
+        load_rules(pack_with(tmp_path, rules))
+    lines = str(caught.value).splitlines()
+    assert lines
+    assert all("low-calls.examples[0].fires: 'maybe'" in line for line in lines)
+    assert not any("bool" in line.split(":")[2] for line in lines)
+
+
+def test_huge_values_are_cut_short_in_messages() -> None:
+    """A bad value of 100,000 characters is shown cut to a short excerpt."""
+    with pytest.raises(InvalidMetrics) as caught:
+        parse_metrics({"rep_id": "r", "activity": {"calls_per_day": "x" * 100_000}})
+    assert len(str(caught.value)) < 300

@@ -104,15 +104,17 @@ def read_text(path: Path, *, name: str = "file_bytes") -> str:
 def read_stdin() -> str:
     """Standard input as text; a closed or missing stdin is one clear error."""
     stream = sys.stdin
+    bound = limits().file_bytes
     try:
         if stream is None or stream.closed:
             raise ValueError("closed")
         buffer = getattr(stream, "buffer", None)
-        if buffer is not None:
-            return decode(buffer.read(limits().file_bytes + 1), "<stdin>")
-        return str(stream.read())
+        data: bytes | str = buffer.read(bound + 1) if buffer is not None else stream.read(bound + 1)
     except (OSError, ValueError):
         raise InvalidInput("<stdin>: cannot read standard input (it is closed)") from None
+    if len(data) > bound:
+        raise InvalidInput(f"<stdin>: more than {bound:,} bytes ({limits().hint('file_bytes')})")
+    return decode(data, "<stdin>") if isinstance(data, bytes) else data
 
 
 class _Refused(ValueError):
