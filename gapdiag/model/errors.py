@@ -67,5 +67,5 @@ class InvalidArgument(GapdiagError, ValueError):
     """An option passed to a gapdiag function that is not one it accepts."""
 
 
-class InvalidInput(GapdiagError, ValueError):
+class InvalidInput(InvalidArgument):
     """An input file or stream that cannot be read safely: not a file, not UTF-8, too big."""
