@@ -751,3 +751,21 @@ def test_huge_values_are_cut_short_in_messages() -> None:
     with pytest.raises(InvalidMetrics) as caught:
         parse_metrics({"rep_id": "r", "activity": {"calls_per_day": "x" * 100_000}})
     assert len(str(caught.value)) < 300
+
+
+def test_non_utf8_history_csv_is_one_clear_error(tmp_path: Path) -> None:
+    """`plan --history` on a Latin-1 CSV is one error naming the file and UTF-8."""
+    history = latin1(tmp_path / "weeks.csv", "rep_id,period_start\ncaf\xe9,2026-07-06\n")
+    code, _, err = run("plan", str(REP), "--history", str(history))
+    assert code == ExitStatus.BAD_INPUT
+    assert "not UTF-8" in err
+    assert str(history) in err
+
+
+def test_history_csv_cell_over_the_limit_is_one_clear_error(tmp_path: Path) -> None:
+    """A history CSV cell over `csv_cell_bytes` names the limit."""
+    history = tmp_path / "weeks.csv"
+    history.write_text("rep_id,period_start\n" + "x" * 200_000 + ",2026-07-06\n")
+    code, _, err = run("plan", str(REP), "--history", str(history))
+    assert code == ExitStatus.BAD_INPUT
+    assert "csv_cell_bytes" in err
