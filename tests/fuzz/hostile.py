@@ -75,15 +75,22 @@ def rep_json(draw: st.DrawFn) -> bytes:
     if choice == 1:
         return draw(deep_json()).encode()
     if choice == 2:
-        return json.dumps(draw(json_values())).encode()
+        return _utf8(json.dumps(draw(json_values()), ensure_ascii=False))
     if choice == 3:  # a duplicate key or a cut-off document
-        return (
-            (text[:-1] + ', "rep_id": "x"}').encode() if draw(st.booleans()) else text[:-3].encode()
-        )
+        return _utf8(text[:-1] + ', "rep_id": "x"}' if draw(st.booleans()) else text[:-3])
     if choice == 4:
-        return b"\xef\xbb\xbf" + text.encode()
+        return b"\xef\xbb\xbf" + _utf8(text)
     if choice == 5:
-        return text.encode("utf-16") if draw(st.booleans()) else text.encode("latin-1", "replace")
+        return (
+            text.encode("utf-16", "surrogatepass")
+            if draw(st.booleans())
+            else text.encode("latin-1", "replace")
+        )
+    return _utf8(text)
+
+
+def _utf8(text: str) -> bytes:
+    """UTF-8 bytes, lone surrogates included as their (invalid) encoding."""
     return text.encode("utf-8", "surrogatepass")
 
 
