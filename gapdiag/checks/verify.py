@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict
 from gapdiag.checks._boxes import Box, TooComplex, boxes, is_constant, valid_range
 from gapdiag.checks._witness import Assignment, find_witness
 from gapdiag.model.errors import RuleFileError
+from gapdiag.model.limits import Limits, limits
 from gapdiag.model.metrics import METRICS, Targets, parse_targets
 from gapdiag.model.rows import flatten
 from gapdiag.rulebook import expr as x
@@ -99,7 +100,26 @@ def verify_pack(book: Rulebook, *, targets: Targets | None = None) -> tuple[Find
     for a, b in combinations(rules, 2):
         found.extend(_pair(a, b, chosen))
     rank = {s: i for i, s in enumerate(SEVERITIES)}
-    return tuple(sorted(found, key=lambda f: (f.file or "", f.line or 0, rank[f.severity], f.code)))
+    ordered = sorted(found, key=lambda f: (f.file or "", f.line or 0, rank[f.severity], f.code))
+    return _capped(ordered, limits())
+
+
+def _capped(findings: list[Finding], bound: Limits) -> tuple[Finding, ...]:
+    """At most `warnings_per_pack` warnings of each code; the rest summed up in one finding."""
+    kept: list[Finding] = []
+    over: dict[str, int] = {}
+    shown: dict[str, int] = {}
+    for finding in findings:
+        if finding.severity == "warning":
+            shown[finding.code] = shown.get(finding.code, 0) + 1
+            if shown[finding.code] > bound.warnings_per_pack:
+                over[finding.code] = over.get(finding.code, 0) + 1
+                continue
+        kept.append(finding)
+    for code, count in over.items():
+        message = f"{count:,} more {code} warnings not listed ({bound.hint('warnings_per_pack')})"
+        kept.append(Finding(severity="warning", code=code, message=message))
+    return tuple(kept)
 
 
 def firing_input(

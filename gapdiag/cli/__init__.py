@@ -11,6 +11,7 @@ standard output go to ``args.stderr``.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Sequence
 from typing import IO
@@ -18,12 +19,31 @@ from typing import IO
 from gapdiag.cli import calls, diagnose, ingest, plan, rules, schema, tree
 from gapdiag.cli import report as report_command
 from gapdiag.cli._io import ExitStatus
+from gapdiag.model._text import terminal
 from gapdiag.model.errors import GapdiagError
 from gapdiag.model.version import package_version
 
 __all__ = ["ExitStatus", "main"]
 
 _COMMANDS = (diagnose, ingest, plan, tree, rules, schema, report_command, calls)
+
+
+class _Terminal(io.TextIOBase):
+    """A text stream that drops ANSI escapes and control characters from what it passes on.
+
+    A rep id or rule text holding ``ESC[...`` could otherwise repaint or hide a terminal's
+    contents; JSON output already escapes control characters, so it passes unchanged.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(terminal(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,8 +77,8 @@ def main(
     stderr: IO[str] | None = None,
 ) -> int:
     """Run the gapdiag command line; returns the exit status."""
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
+    out = _Terminal(stdout or sys.stdout)
+    err = _Terminal(stderr or sys.stderr)
     parser = _parser()
     try:
         args = parser.parse_args(argv)

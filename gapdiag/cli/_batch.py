@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import IO
 
-from gapdiag.cli._io import ExitStatus, is_stdout, read_targets, write_output
+from gapdiag.cli._io import ExitStatus, is_stdout, read_targets, write_file, write_output
 from gapdiag.engines.vector.batch import Batch, diagnose_many
 from gapdiag.model.errors import InvalidArgument
 
@@ -34,7 +34,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
 
     Exits 0 when every row was diagnosed, 1 when bad rows were left out (see the errors file).
     """
-    from gapdiag.engines.vector._frames import write
+    from gapdiag.engines.vector._frames import safe_csv, write
 
     if args.out is None:
         raise InvalidArgument(
@@ -54,13 +54,13 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     if to_stdout:
         json_out = args.format == "json"
         table = batch.frame.to_json(orient="records", date_format="iso") if json_out else None
-        write_output("-", table or batch.frame.to_csv(index=False), out)
+        write_output("-", table or safe_csv(batch.frame).to_csv(index=False), out)
     else:
-        write(batch.frame, args.out)
+        write_file(args.out, lambda path: write(batch.frame, path))
     named = Path(args.file) if to_stdout else args.out
     errors_path = args.errors or named.with_name(f"{named.stem}.errors.csv")
     if batch.summary.bad_rows:
-        batch.errors.to_csv(errors_path, index=False)
+        write_file(errors_path, lambda path: safe_csv(batch.errors).to_csv(path, index=False))
     shown = Path("<stdout>") if to_stdout else args.out
     if args.format == "json" and not to_stdout:
         out.write(json.dumps(summary_json(batch, shown, errors_path), indent=2) + "\n")

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import argparse
 import enum
-import json
-import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from gapdiag.model.errors import GapdiagError, InvalidMetrics
+from gapdiag.model._input import check_file, check_utf8, loads, read_stdin, read_text
+from gapdiag.model.errors import GapdiagError, InvalidInput, InvalidMetrics
 from gapdiag.model.metrics import Targets, parse_targets
 
 
@@ -123,18 +122,40 @@ def display_name(file: str) -> str:
 
 
 def read_json(name: str) -> Any:
-    """Read a JSON document from a file, or from standard input for '-'."""
+    """Read a JSON document from a file, or from standard input for '-' (see model._input)."""
     source = display_name(name)
     try:
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-    except OSError as error:
-        raise InputFileError(f"{source}: cannot read: {error.strerror}") from None
+        text = read_stdin() if name == "-" else read_text(Path(name))
+        return loads(text, source)
+    except InvalidInput as error:
+        raise InputFileError(str(error)) from None
+
+
+def check_input(path: Path, *, utf8: bool = False) -> None:
+    """Refuse a missing, unreadable or non-regular input file (folder, FIFO, device) at once.
+
+    Raises:
+        InputFileError: naming the file and what is wrong with it.
+    """
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputFileError(
-            f"{source}:{error.lineno}: not valid JSON: {error.msg} (column {error.colno})"
-        ) from None
+        check_file(path)
+        if utf8:
+            check_utf8(path)
+    except InvalidInput as error:
+        raise InputFileError(str(error)) from None
+
+
+def write_file(path: Path, write: Callable[[Path], object]) -> None:
+    """Run `write(path)`; a path that cannot be written is one clear error, not a traceback.
+
+    Raises:
+        InputFileError: naming the path and why it cannot be written.
+    """
+    try:
+        write(path)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise InputFileError(f"{path}: cannot write: {reason}") from None
 
 
 def read_targets(path: Path | None) -> Targets | None:

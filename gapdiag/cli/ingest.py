@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from gapdiag.cli._io import ExitStatus, add_format, add_out, is_stdout, subcommand, write_output
+from gapdiag.model._text import csv_cell
 from gapdiag.model.metrics import METRICS
 from gapdiag.sources.crm import PRESETS
 from gapdiag.sources.ingest import Ingested, read_exports
@@ -128,7 +129,7 @@ def rows_text(rows: Sequence[dict[str, Any]], fmt: str = "csv") -> str:
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=header)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: csv_cell(v) for k, v in r.items()} for r in rows)
     return buffer.getvalue()
 
 

@@ -20,6 +20,7 @@ from pydantic import Field
 from gapdiag.coaching.escalation import REVIEW_AFTER_WEEKS
 from gapdiag.coaching.playbook import Focus
 from gapdiag.coaching.workdays import WorkingDays
+from gapdiag.model import _text
 from gapdiag.model.metrics import _Strict
 from gapdiag.rulebook.interventions import WEEKDAYS, Drill, GapPlaybook, Interventions, Phase
 
@@ -129,8 +130,8 @@ def to_markdown(sessions: Sequence[Session], *, title: str = "Coaching calendar"
     lines = [f"## {title}", "", "| week | date | time | minutes | who | session | what |"]
     lines.append("| --- | --- | --- | --- | --- | --- | --- |")
     for s in sessions:
-        text = s.detail.replace("|", "\\|")
+        text, title, who = (_text.markdown(t) for t in (s.detail, s.title, s.who))
         day = f"{s.date:%a} {s.date}"
         when = f"{s.start:%H:%M}"
-        lines.append(f"| {s.week} | {day} | {when} | {s.minutes} | {s.who} | {s.title} | {text} |")
+        lines.append(f"| {s.week} | {day} | {when} | {s.minutes} | {who} | {title} | {text} |")
     return "\n".join(lines) + "\n"

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, Self
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from gapdiag.model.errors import InvalidMetrics, Problem
+from gapdiag.model._input import read_text
+from gapdiag.model.errors import InvalidInput, InvalidMetrics, Problem
+from gapdiag.model.limits import limits
 from gapdiag.model.metrics import METRICS, RepMetrics, Targets, _Strict, parse_targets
 from gapdiag.model.rows import rep_from_text
 from gapdiag.rulebook.compiler import Facts
@@ -151,6 +153,16 @@ def history_from_rows(
     return _history(weeks, [f"weeks[{i}]" for i in range(len(weeks))], problems, source)
 
 
+def _csv(reader: csv.DictReader[str], source: str) -> Iterator[dict[str, str]]:
+    """The rows of a CSV; a malformed one (a cell over the size limit) is one clear error."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        hint = limits().hint("csv_cell_bytes")
+        problem = Problem(f"line {reader.line_num}", f"cannot read CSV: {error} ({hint})")
+        raise InvalidMetrics([problem], source=source) from None
+
+
 def read_history_csv(path: str | Path) -> RepHistory:
     """Read a weekly history CSV: dotted metric columns, one row per week, oldest first.
 
@@ -158,16 +170,17 @@ def read_history_csv(path: str | Path) -> RepHistory:
         InvalidMetrics: every bad cell and every misplaced week, each naming its line.
     """
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as error:
-        problem = Problem("(file)", f"cannot read: {error.strerror}")
+    try:  # a regular file (a FIFO would hang), UTF-8 with or without a byte-order mark
+        text = read_text(file)
+    except InvalidInput as error:
+        problem = Problem("(file)", str(error).removeprefix(f"{file}").lstrip(":0123456789 "))
         raise InvalidMetrics([problem], source=str(path)) from None
-    reader = csv.DictReader(text.splitlines())
+    csv.field_size_limit(limits().csv_cell_bytes)
+    reader = csv.DictReader(text.splitlines(), restval="")
     weeks: list[RepMetrics] = []
     labels: list[str] = []
     problems: list[Problem] = []
-    for row in reader:
+    for row in _csv(reader, str(path)):
         label = f"line {reader.line_num}"
         try:
             if None in row:

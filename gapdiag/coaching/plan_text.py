@@ -10,6 +10,7 @@ from gapdiag.coaching.cadence import to_markdown
 from gapdiag.coaching.escalation import Escalation
 from gapdiag.coaching.history import Trend
 from gapdiag.coaching.playbook import in_plan_units
+from gapdiag.model import _text
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.labels import label_of, sentence, show_step
@@ -31,25 +32,32 @@ def render(plan: CoachingPlan, *, fmt: Literal["text", "markdown"] = "text") -> 
     if fmt not in ("text", "markdown"):
         raise InvalidArgument(f"fmt: {fmt!r} is not one of text, markdown")
     md = fmt == "markdown"
-    rep = _md_escape(plan.rep_id) if md else plan.rep_id
-    title = f"Coaching plan for {rep}, starting {long_day(plan.start)}"
-    lines = [f"# {title}" if md else title, "", *_focus(plan, md)]
+    safe = _escaped if md else list
+    title = f"Coaching plan for {plan.rep_id}, starting {long_day(plan.start)}"
+    lines = safe([f"# {title}" if md else title, "", *_focus(plan, md)])
     if plan.focus is not None:
-        lines += _approach(plan, md)
-    lines += _agenda(plan, md)
-    lines += _calendar(plan, md)
+        lines += safe(_approach(plan, md))
+    lines += safe(_agenda(plan, md))
+    lines += _calendar(plan, md)  # its Markdown table escapes its own cells
     if plan.escalation is not None:
-        lines += _escalation(plan, plan.escalation, md)
-    lines += [_heading("Manager check", md), f"{plan.manager.status}: {plan.manager.note}", ""]
+        lines += safe(_escalation(plan, plan.escalation, md))
+    tail = [_heading("Manager check", md), f"{plan.manager.status}: {plan.manager.note}", ""]
     if plan.openings:
-        lines.append(_heading("Scorecard: largest disagreements first", md))
-        lines += [f"- {o.note}" for o in plan.openings] + [""]
+        tail.append(_heading("Scorecard: largest disagreements first", md))
+        tail += [f"- {o.note}" for o in plan.openings] + [""]
+    lines += safe(tail)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _md_escape(text: str) -> str:
-    """Escape Markdown's inline specials in a rep id so it shows as written."""
-    return "".join(f"\\{c}" if c in "\\`*_[]<>|" else c for c in text)
+def _escaped(lines: list[str]) -> list[str]:
+    """Markdown lines whose text (not their heading or list marker) is escaped."""
+    out = []
+    for line in lines:
+        text = line.lstrip(" ")
+        marker = next((m for m in ("# ", "## ", "- ") if text.startswith(m)), "")
+        indent = line[: len(line) - len(text)]
+        out.append(indent + marker + _text.markdown(text[len(marker) :]))
+    return out
 
 
 def _heading(text: str, md: bool) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -39,14 +40,20 @@ _BOUNDS = {
 }
 
 
+SHOWN = 80
+"""Characters of a user's value shown in a message; the rest is cut (a value may be huge)."""
+
+
 def show_value(value: Any) -> str:
-    """Render a user's value the way they wrote it (JSON-like), for messages."""
+    """Render a user's value the way they wrote it (JSON-like, cut to SHOWN chars), for messages."""
     if isinstance(value, str):
-        return repr(value)
-    try:
-        return json.dumps(value, default=str, allow_nan=True)
-    except (TypeError, ValueError):
-        return repr(value)
+        text = repr(value[: SHOWN + 1])
+    else:
+        try:
+            text = json.dumps(value, default=str, allow_nan=True)
+        except (TypeError, ValueError, RecursionError):
+            text = repr(value)
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
 
 
 def dotted(loc: tuple[int | str, ...]) -> str:
@@ -69,7 +76,7 @@ def problems_from(
     """Yield one Problem per pydantic error, in pydantic's order, located by `line_of`."""
     items = error.errors(include_url=False)
     for item in items:
-        loc = tuple(p for p in item["loc"] if not _is_union_tag(p))
+        loc = _without_union_tags(model, item["loc"])
         if item["type"] == "too_short" and _has_deeper(items, item["loc"]):
             continue  # the items themselves failed; their own errors say why
         line = line_of(item["loc"]) if line_of is not None else None
@@ -80,11 +87,62 @@ def _has_deeper(items: list[Any], loc: tuple[int | str, ...]) -> bool:
     return any(len(i["loc"]) > len(loc) and i["loc"][: len(loc)] == loc for i in items)
 
 
-def _is_union_tag(part: int | str) -> bool:
-    # pydantic inserts the tried union member ('float', 'bool', 'function-after[...]') into loc.
-    return isinstance(part, str) and (
-        part in {"float", "bool", "str", "int", "none"} or "[" in part
-    )
+def _without_union_tags(
+    model: type[BaseModel], loc: tuple[int | str, ...]
+) -> tuple[int | str, ...]:
+    """Drop the union members pydantic inserts into a location ('float', 'function-after[..]').
+
+    Only a part that follows a union-typed field is a member name: a user's own key named
+    ``float`` or ``a[b]`` stays in the location (it is the unknown key being reported).
+    """
+    out: list[int | str] = []
+    annotation: Any = model
+    for part in loc:
+        members = _union_members(annotation)
+        if members and isinstance(part, str) and _looks_like_tag(part):
+            annotation = next((m for m in members if _model_in(m) is not None), None)
+            continue
+        out.append(part)
+        annotation = _step(annotation, part)
+    return tuple(out)
+
+
+def _looks_like_tag(part: str) -> bool:
+    return part in {"float", "bool", "str", "int", "none", "date"} or "[" in part
+
+
+def _union_members(annotation: Any) -> tuple[Any, ...]:
+    """The members of a union of two or more non-None types, else ()."""
+    members = _non_none(annotation)
+    return members if _is_union(annotation) and len(members) > 1 else ()
+
+
+def _is_union(annotation: Any) -> bool:
+    return get_origin(annotation) in (Union, UnionType)
+
+
+def _non_none(annotation: Any) -> tuple[Any, ...]:
+    return tuple(a for a in get_args(annotation) if a is not type(None))
+
+
+def _step(annotation: Any, part: int | str) -> Any:
+    """The annotation one location part further in, or None when it cannot be told."""
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        field = annotation.model_fields.get(str(part))
+        return field.annotation if field is not None else None
+    args = get_args(annotation)
+    if isinstance(part, int) and args:
+        return args[0]
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """X for ``Annotated[X, ...]`` and for ``X | None``; anything else as it is."""
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    members = _non_none(annotation)
+    return members[0] if _is_union(annotation) and len(members) == 1 else annotation
 
 
 def _message(item: Any, model: type[BaseModel], loc: tuple[int | str, ...]) -> str:

@@ -65,3 +65,7 @@ class BackendUnavailable(GapdiagError, RuntimeError):
 
 class InvalidArgument(GapdiagError, ValueError):
     """An option passed to a gapdiag function that is not one it accepts."""
+
+
+class InvalidInput(InvalidArgument):
+    """An input file or stream that cannot be read safely: not a file, not UTF-8, too big."""

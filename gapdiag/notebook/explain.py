@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
+from gapdiag.model import _text
 from gapdiag.model.diagnosis import (
     Check,
     Counterfactual,
@@ -37,6 +38,8 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
     if fmt not in ("text", "markdown"):
         raise InvalidArgument(f"fmt: {fmt!r} is not one of text, markdown")
     md = fmt == "markdown"
+    if md:
+        diagnosis = _escaped(diagnosis)
     lines = [_title(diagnosis, md), headline(diagnosis), ""]
     first = actions(diagnosis)
     if first:
@@ -68,17 +71,64 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _escaped(d: Diagnosis) -> Diagnosis:
+    """The diagnosis with every text from a user or a rule pack escaped for Markdown."""
+    m = _text.markdown
+
+    def evidence(items: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
+        return tuple(
+            e.model_copy(
+                update={
+                    "because": m(e.because),
+                    "rule": m(e.rule),
+                    "intervention": m(e.intervention) if e.intervention else e.intervention,
+                }
+            )
+            for e in items
+        )
+
+    verdicts = tuple(
+        v.model_copy(
+            update={
+                "evidence": evidence(v.evidence),
+                "counter_evidence": evidence(v.counter_evidence),
+                "undetermined": tuple(m(u) for u in v.undetermined),
+            }
+        )
+        for v in d.verdicts
+    )
+
+    def leaf(item: TreeLeaf) -> TreeLeaf:
+        return item.model_copy(update={"id": m(item.id), "reason": m(item.reason)})
+
+    update: dict[str, Any] = {
+        "rep_id": m(d.rep_id),
+        "rulebook": d.rulebook.model_copy(
+            update={"name": m(d.rulebook.name), "version": m(d.rulebook.version)}
+        ),
+        "verdicts": verdicts,
+        "tree_path": tuple(s.model_copy(update={"question": m(s.question)}) for s in d.tree_path),
+        "tree_leaf": leaf(d.tree_leaf) if d.tree_leaf is not None else None,
+        "undetermined": tuple(u.model_copy(update={"rule": m(u.rule)}) for u in d.undetermined),
+        "counterfactuals": tuple(
+            c.model_copy(update={"rules": tuple(m(r) for r in c.rules)}) for c in d.counterfactuals
+        ),
+    }
+    if d.tree_stop is not None:
+        update["tree_stop"] = d.tree_stop.model_copy(
+            update={
+                "node": m(d.tree_stop.node),
+                "possible": tuple(leaf(p) for p in d.tree_stop.possible),
+            }
+        )
+    return d.model_copy(update=update)
+
+
 def _title(d: Diagnosis, md: bool) -> str:
     when = period(d.period_start, d.period_end)
     stamp = f"{d.rulebook.name} {d.rulebook.version} ({d.rulebook.content_hash})"
-    rep = _md_escape(d.rep_id) if md else d.rep_id
-    text = f"Diagnosis for {rep}{', ' + when if when else ''} - rule pack {stamp}"
+    text = f"Diagnosis for {d.rep_id}{', ' + when if when else ''} - rule pack {stamp}"
     return f"# {text}" if md else text
-
-
-def _md_escape(text: str) -> str:
-    """Escape Markdown's inline specials in input text (a rep id) so it shows as written."""
-    return "".join(f"\\{c}" if c in "\\`*_[]<>|" else c for c in text)
 
 
 MAX_ACTIONS = 3

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from gapdiag.coaching.history import RepHistory, read_history_csv
+from gapdiag.model._text import plot_label
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import BackendUnavailable, InvalidArgument, InvalidMetrics, Problem
 from gapdiag.model.gaps import GAPS
@@ -95,7 +96,7 @@ def plot_leading_indicators(
             ax.legend(loc="upper left", fontsize="small")
         ax.set_ylabel(axis_label(name), fontsize="small")
     axes[-1].tick_params(axis="x", labelrotation=30)
-    figure.suptitle(f"Leading indicators: {ids[0]}")
+    figure.suptitle(f"Leading indicators: {plot_label(ids[0])}")
     return figure
 
 
@@ -179,7 +180,7 @@ def plot_team_heatmap(diagnoses: Sequence[Diagnosis]) -> Figure:
     ax = figure.subplots()
     image = ax.imshow(grid, vmin=0.0, vmax=1.0, cmap="Reds", aspect="auto")
     ax.set_xticks(range(len(GAPS)), labels=list(GAPS))
-    ax.set_yticks(range(len(diagnoses)), labels=[d.rep_id for d in diagnoses])
+    ax.set_yticks(range(len(diagnoses)), labels=[plot_label(d.rep_id) for d in diagnoses])
     ax.xaxis.tick_top()
     for row, d in enumerate(diagnoses):
         for col, gap in enumerate(GAPS):

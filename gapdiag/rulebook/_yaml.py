@@ -1,4 +1,10 @@
-"""Read YAML safely, keeping the composed node tree so problems can be traced to a line."""
+"""Read YAML safely, keeping the composed node tree so problems can be traced to a line.
+
+Only regular files are read (a FIFO or device would hang), as UTF-8 with or without a
+byte-order mark. The node tree is measured before any data is built from it: a file whose
+aliases stand for more nodes than ``Limits.yaml_nodes`` (a "billion laughs" bomb), or that
+nests deeper than ``Limits.yaml_depth``, is refused at once and never expanded.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,9 @@ from typing import Any
 
 import yaml
 
-from gapdiag.model.errors import Problem
+from gapdiag.model._input import read_bytes
+from gapdiag.model.errors import InvalidInput, Problem
+from gapdiag.model.limits import limits
 
 # libyaml's safe loader when PyYAML was built with it (about 15x faster), else pure Python.
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -54,14 +62,23 @@ class YamlDoc:
 
 
 def _keys(node: yaml.Node | None) -> list[yaml.Node]:
-    """Every mapping key at or below `node`."""
-    if isinstance(node, yaml.MappingNode):
-        pairs: list[tuple[yaml.Node, yaml.Node]] = node.value
-        return [k for key, value in pairs for k in (key, *_keys(value))]
-    if isinstance(node, yaml.SequenceNode):
-        items: list[yaml.Node] = node.value
-        return [k for item in items for k in _keys(item)]
-    return []
+    """Every mapping key at or below `node`, each node visited once (aliases are shared)."""
+    keys: list[yaml.Node] = []
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, yaml.MappingNode):
+            pairs: list[tuple[yaml.Node, yaml.Node]] = item.value
+            for key, value in reversed(pairs):
+                stack.append(value)
+                keys.append(key)
+        elif isinstance(item, yaml.SequenceNode):
+            stack.extend(reversed(item.value))
+    return sorted(keys, key=lambda k: (k.start_mark.line, k.start_mark.column))
 
 
 def _child(node: yaml.Node | None, part: int | str) -> yaml.Node | None:
@@ -79,26 +96,91 @@ def _child(node: yaml.Node | None, part: int | str) -> yaml.Node | None:
 def read_yaml(path: Path) -> YamlDoc:
     """Load one YAML file with the safe loader; a syntax error becomes a located Problem."""
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return YamlDoc(None, None, b"", Problem("(file)", f"cannot read: {error.strerror}"))
+        raw = read_bytes(path)
+    except InvalidInput as error:
+        return YamlDoc(None, None, b"", Problem("(file)", str(error).removeprefix(f"{path}: ")))
     try:
-        root, data = _parse(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        return YamlDoc(None, None, raw, Problem("(file)", "not UTF-8 text"))
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start : error.start + 1].hex()
+        message = f"not UTF-8 text (byte 0x{byte}); save the file as UTF-8"
+        return YamlDoc(None, None, raw, Problem("(file)", message, line))
+    try:
+        root, data = _parse(text)
+    except _TooBig as error:
+        return YamlDoc(None, None, raw, Problem("(file)", error.message, error.line))
+    except RecursionError:
+        message = f"nested too deeply ({limits().hint('yaml_depth')})"
+        return YamlDoc(None, None, raw, Problem("(file)", message))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
+        where = mark.line + 1 if mark is not None else None
         reason = getattr(error, "problem", None) or str(error)
-        return YamlDoc(None, None, raw, Problem("(file)", f"invalid YAML: {reason}", line))
+        return YamlDoc(None, None, raw, Problem("(file)", f"invalid YAML: {reason}", where))
     return YamlDoc(data, root, raw)
 
 
+class _TooBig(Exception):
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
 def _parse(text: str) -> tuple[yaml.Node | None, Any]:
-    """Compose the node tree once and build the data from it (one parse, safe constructors)."""
+    """Compose the node tree once, measure it, and only then build the data from it."""
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
-        return root, loader.construct_document(root) if root is not None else None
+        if root is None:
+            return None, None
+        _measure(root)
+        return root, loader.construct_document(root)
     finally:
         loader.dispose()
+
+
+def _measure(root: yaml.Node) -> None:
+    """Refuse a node tree that breaks the alias, expanded-size or depth limit (no expansion).
+
+    Sizes are counted per distinct node and memoized, so a bomb costs as many steps as it
+    has distinct nodes, however many nodes its aliases stand for.
+    """
+    bound = limits()
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    references: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        children = _children(node)
+        if done:
+            size[id(node)] = 1 + sum(size[id(c)] for c in children)
+            depth[id(node)] = 1 + max((depth[id(c)] for c in children), default=0)
+            line = node.start_mark.line + 1
+            if size[id(node)] > bound.yaml_nodes:
+                message = (
+                    f"aliases expand to more than {bound.yaml_nodes:,} nodes "
+                    f"(a YAML bomb?) ({bound.hint('yaml_nodes')})"
+                )
+                raise _TooBig(message, line)
+            if depth[id(node)] > bound.yaml_depth:
+                raise _TooBig(f"nested too deeply ({bound.hint('yaml_depth')})", line)
+            continue
+        references[id(node)] = references.get(id(node), 0) + 1
+        if references[id(node)] > 1:
+            continue  # an alias: its size is counted once, where it is defined
+        stack.append((node, True))
+        stack.extend((c, False) for c in children)
+    aliases = sum(n - 1 for n in references.values())
+    if aliases > bound.yaml_aliases:
+        raise _TooBig(f"{aliases:,} aliases ({bound.hint('yaml_aliases')})", None)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [item for pair in node.value for item in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []

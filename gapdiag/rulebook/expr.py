@@ -29,6 +29,7 @@ from gapdiag.model import _kinds as k
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.derived import DERIVED
 from gapdiag.model.errors import ExpressionError
+from gapdiag.model.limits import Limits, limits
 from gapdiag.model.metrics import METRICS, TARGETS
 from gapdiag.model.team import TEAM_NAMES
 
@@ -147,7 +148,7 @@ _TOKEN = re.compile(
       | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
       | (?P<op><=|>=|==|!=|<|>|\+|-|\*|/|\(|\)|,)
     """,
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,  # \d is 0-9 only: a digit of another script is no number
 )
 _MISTAKES = {"=": "'=='", "&&": "'and'", "&": "'and'", "||": "'or'", "|": "'or'", "!": "'not'"}
 
@@ -170,6 +171,8 @@ def tokenize(text: str) -> list[Token]:
         if match is None:
             bad = text[pos : pos + 2] if text[pos : pos + 2] in _MISTAKES else text[pos]
             hint = f" (did you mean {_MISTAKES[bad]}?)" if bad in _MISTAKES else ""
+            if bad.isdigit():
+                hint = " (only the digits 0-9 are numbers)"
             raise ExpressionError(f"unexpected character {bad!r}{hint}", text=text, column=pos + 1)
         kind = match.lastgroup or ""
         if kind != "space":
@@ -188,11 +191,40 @@ def parse(text: str, *, want: Type = "bool", names: Mapping[str, k.Kind] | None 
     """
     if not isinstance(text, str) or not text.strip():
         raise ExpressionError("empty expression", text=str(text), column=1)
-    parser = _Parser(text, names if names is not None else known_names())
-    node = parser.parse_or()
-    parser.expect_end()
+    bound = limits()
+    if len(text) > bound.expr_length:
+        raise ExpressionError(
+            f"{len(text):,} characters is too long ({bound.hint('expr_length')})",
+            text=text[: bound.expr_length],
+            column=None,
+        )
+    parser = _Parser(text, names if names is not None else known_names(), bound)
+    try:
+        node = parser.parse_or()
+        parser.expect_end()
+    except RecursionError:
+        raise ExpressionError(
+            f"nested too deeply to read ({bound.hint('expr_depth')})", text=text, column=None
+        ) from None
+    if depth(node) > bound.expr_depth:
+        raise ExpressionError(
+            f"nested more than {bound.expr_depth} deep ({bound.hint('expr_depth')})",
+            text=text,
+            column=None,
+        )
     _require(node, want, text)
     return node
+
+
+def depth(node: Node) -> int:
+    """How deep a syntax tree nests (a chain `a + b + c` is as deep as it is long)."""
+    deepest = 0
+    stack = [(node, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children(item))
+    return deepest
 
 
 def _require(node: Node, want: Type, text: str) -> None:
@@ -214,11 +246,29 @@ _PartParser = Callable[[], Node]
 
 
 class _Parser:
-    def __init__(self, text: str, names: Mapping[str, k.Kind]) -> None:
+    def __init__(self, text: str, names: Mapping[str, k.Kind], bound: Limits) -> None:
         self.text = text
         self.names = names
         self.tokens = tokenize(text)
         self.index = 0
+        self.bound = bound
+        self.nesting = 0
+        terms = sum(t.kind in ("number", "name") for t in self.tokens)
+        if terms > bound.expr_terms:
+            raise ExpressionError(
+                f"{terms:,} numbers and metrics is too many ({bound.hint('expr_terms')})",
+                text=text,
+                column=None,
+            )
+
+    def nest(self, token: Token) -> None:
+        """Go one level deeper (parenthesis, not, minus, call), refusing past the limit."""
+        self.nesting += 1
+        if self.nesting > self.bound.expr_depth:
+            raise self.fail(
+                f"nested more than {self.bound.expr_depth} deep ({self.bound.hint('expr_depth')})",
+                token,
+            )
 
     @property
     def token(self) -> Token:
@@ -256,10 +306,12 @@ class _Parser:
 
     def parse_not(self) -> Node:
         if self.token.kind == "kw" and self.token.text == "not":
-            start = self.advance().start
+            token = self.advance()
+            self.nest(token)
             operand = self.parse_not()
+            self.nesting -= 1
             _require(operand, "bool", self.text)
-            return Not(start, operand.end, operand)
+            return Not(token.start, operand.end, operand)
         return self.parse_compare()
 
     def parse_compare(self) -> Node:
@@ -296,8 +348,11 @@ class _Parser:
 
     def parse_unary(self) -> Node:
         if self.token.kind == "op" and self.token.text == "-":
-            start = self.advance().start
+            token = self.advance()
+            start = token.start
+            self.nest(token)
             operand = self.parse_unary()
+            self.nesting -= 1
             _require(operand, "number", self.text)
             if isinstance(operand, Num):
                 return Num(start, operand.end, -operand.value)
@@ -316,7 +371,9 @@ class _Parser:
                 return self._call(token)
             return self._name(token)
         if token.kind == "op" and token.text == "(":
+            self.nest(token)
             inner = self.parse_or()
+            self.nesting -= 1
             closing = self.advance()
             if closing.text != ")":
                 raise self.fail("expected ')'", closing)
@@ -336,11 +393,12 @@ class _Parser:
         if token.text not in FUNCTIONS:
             hint = did_you_mean(token.text, FUNCTIONS)
             raise self.fail(f"unknown function {token.text!r}{hint}; allowed: min, max, abs", token)
-        self.advance()  # the opening parenthesis
+        self.nest(self.advance())  # the opening parenthesis
         args = [self.parse_or()]
         while self.token.text == ",":
             self.advance()
             args.append(self.parse_or())
+        self.nesting -= 1
         closing = self.advance()
         if closing.text != ")":
             raise self.fail("expected ',' or ')' in the function call", closing)

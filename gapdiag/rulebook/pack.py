@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model._validation import problems_from
 from gapdiag.model.errors import InvalidArgument, Problem, RuleFileError
+from gapdiag.model.limits import limits
 from gapdiag.model.metrics import DEFAULT_TARGETS
 from gapdiag.rulebook._codegen import PackFn, compile_pack
 from gapdiag.rulebook._resources import default_rules_dir
@@ -157,6 +158,10 @@ def _load(path: Path) -> Rulebook:
     files = [path] if path.is_file() else sorted(path.glob(RULE_GLOB))
     if not files:
         raise RuleFileError(path, [Problem("(pack)", f"no rule files matching {RULE_GLOB}")])
+    bound = limits()
+    if len(files) > bound.rule_files:
+        message = f"{len(files):,} rule files is too many ({bound.hint('rule_files')})"
+        raise RuleFileError(path, [Problem("(pack)", message)])
     builder = _Builder()
     info = _pack_info(path, builder)
     for file in files:

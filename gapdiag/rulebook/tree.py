@@ -22,6 +22,7 @@ from gapdiag.model.derived import inputs_of
 from gapdiag.model.diagnosis import TreeLeaf
 from gapdiag.model.errors import ExpressionError
 from gapdiag.model.gaps import Gap
+from gapdiag.model.limits import limits
 from gapdiag.rulebook import compiler, expr
 from gapdiag.rulebook._given import Given
 
@@ -228,6 +229,15 @@ def _structure(tree: DecisionTree, where: Mapping[str, tuple[int | str, ...]]) -
         loc = (*where[cycle[0]], "id")
         problems.append(TreeError(loc, cycle[0], "branches form a cycle: " + " -> ".join(cycle)))
         return problems
+    bound = limits()
+    deep = _too_deep(tree, bound.tree_depth)
+    if deep:
+        message = (
+            f"more than {bound.tree_depth} questions on the path {deep[0]} -> {deep[1]} -> ... "
+            f"({bound.hint('tree_depth')})"
+        )
+        problems.append(TreeError((*where[deep[0]], "id"), deep[0], message))
+        return problems
     used = {tree.root} | {t for n in tree.nodes for _, t in tree.children(n.id)}
     for node_id, loc in where.items():
         if node_id not in used:
@@ -236,24 +246,50 @@ def _structure(tree: DecisionTree, where: Mapping[str, tuple[int | str, ...]]) -
 
 
 def _find_cycle(tree: DecisionTree) -> list[str]:
-    """A cycle among the branches as a list of ids (first id repeated at the end), or []."""
+    """A cycle among the branches as a list of ids (first id repeated at the end), or [].
+
+    Walked with an explicit stack, so a chain of thousands of nodes needs no recursion.
+    """
     state: dict[str, int] = {}  # 1: on the current path, 2: done
-
-    def visit(node_id: str, path: list[str]) -> list[str]:
-        state[node_id] = 1
-        for _, target in tree.children(node_id):
-            if state.get(target) == 1:
-                return [*path[path.index(target) :], target] if target in path else [target]
-            if target not in state:
-                found = visit(target, [*path, target])
-                if found:
-                    return found
-        state[node_id] = 2
-        return []
-
     for node in tree.nodes:
-        if node.id not in state:
-            found = visit(node.id, [node.id])
-            if found:
-                return found
+        if node.id in state:
+            continue
+        path: list[str] = [node.id]
+        pending: list[Iterator[tuple[Branch, str]]] = [tree.children(node.id)]
+        state[node.id] = 1
+        while pending:
+            step = next(pending[-1], None)
+            if step is None:
+                state[path.pop()] = 2
+                pending.pop()
+                continue
+            target = step[1]
+            if state.get(target) == 1:
+                return [*path[path.index(target) :], target]
+            if target not in state:
+                state[target] = 1
+                path.append(target)
+                pending.append(tree.children(target))
     return []
+
+
+def _too_deep(tree: DecisionTree, limit: int) -> list[str]:
+    """The first root-to-leaf path with more than `limit` questions, or [] (tree is acyclic)."""
+    longest: dict[str, int] = {}
+    started: set[str] = set()
+    stack: list[tuple[str, bool]] = [(tree.root, False)]
+    while stack:
+        node_id, done = stack.pop()
+        if done:
+            below = [longest[t] for _, t in tree.children(node_id)]
+            longest[node_id] = (1 if tree.question(node_id) else 0) + max(below, default=0)
+            continue
+        if node_id in started:
+            continue
+        started.add(node_id)
+        stack.append((node_id, True))
+        stack.extend((t, False) for _, t in tree.children(node_id) if t not in longest)
+    if longest.get(tree.root, 0) <= limit:
+        return []
+    here = longest[tree.root]
+    return [tree.root, next(t for _, t in tree.children(tree.root) if longest[t] == here - 1)]

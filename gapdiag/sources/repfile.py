@@ -9,13 +9,14 @@ every other row is still read.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gapdiag.model._input import loads, read_text
 from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
+from gapdiag.model.limits import limits
 from gapdiag.model.metrics import RepMetrics, parse_metrics
 from gapdiag.model.rows import rep_from_text
 
@@ -40,15 +41,14 @@ def read_reps(path: str | Path) -> RepFile:
     file = Path(path)
     if file.suffix not in FORMATS:
         raise InvalidArgument(f"{file}: a population is a {', '.join(FORMATS)} file")
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidArgument(f"{file}: cannot read: {error.strerror}") from None
-    rows = _csv_rows(text) if file.suffix == ".csv" else _json_rows(file, text)
+    text = read_text(file, name="population_bytes")
+    rows = _csv_rows(file, text) if file.suffix == ".csv" else _json_rows(file, text)
     reps: list[RepMetrics] = []
     rejected: list[Problem] = []
     for where, row in rows:
         try:
+            if isinstance(row, _Extra):
+                raise row.problem()
             data = rep_from_text(row) if file.suffix == ".csv" else row
             reps.append(parse_metrics(data))
         except InvalidMetrics as error:
@@ -58,20 +58,48 @@ def read_reps(path: str | Path) -> RepFile:
     return RepFile(tuple(reps), tuple(rejected))
 
 
-def _csv_rows(text: str) -> Iterator[tuple[str, Any]]:
-    reader = csv.DictReader(text.splitlines())
-    for row in reader:
-        yield f"line {reader.line_num}", {k: v for k, v in row.items() if k is not None}
+def _csv_rows(file: Path, text: str) -> Iterator[tuple[str, Any]]:
+    """Each CSV row as a mapping; a row with more cells than the header is a bad row."""
+    csv.field_size_limit(limits().csv_cell_bytes)
+    reader = csv.DictReader(text.splitlines(), restval="")  # a short row's missing cells: empty
+    try:
+        header = reader.fieldnames or []
+        twice = sorted({c for c in header if header.count(c) > 1})
+        if twice:
+            raise InvalidArgument(f"{file}:1: column {twice[0]!r} appears twice in the header")
+        for row in reader:
+            extra = row.pop(None, None)
+            if extra is not None:
+                yield f"line {reader.line_num}", _Extra(len(reader.fieldnames or ()), len(extra))
+            else:
+                yield f"line {reader.line_num}", row
+    except csv.Error as error:
+        hint = limits().hint("csv_cell_bytes")
+        raise InvalidArgument(
+            f"{file}:{reader.line_num}: cannot read CSV: {error} ({hint})"
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Extra:
+    """A CSV row with more cells than the header has columns (never silently shifted)."""
+
+    columns: int
+    extra: int
+
+    def problem(self) -> InvalidMetrics:
+        message = (
+            f"{self.columns + self.extra} cells but the header has {self.columns} columns "
+            "(a stray comma or delimiter?)"
+        )
+        return InvalidMetrics([Problem("(row)", message)])
 
 
 def _json_rows(file: Path, text: str) -> list[tuple[str, Any]]:
-    try:
-        if file.suffix == ".jsonl":
-            lines = enumerate(text.splitlines(), start=1)
-            return [(f"line {n}", json.loads(line)) for n, line in lines if line.strip()]
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InvalidArgument(f"{file}:{error.lineno}: not valid JSON: {error.msg}") from None
+    if file.suffix == ".jsonl":
+        lines = enumerate(text.splitlines(), start=1)
+        return [(f"line {n}", loads(line, str(file), line=n)) for n, line in lines if line.strip()]
+    data = loads(text, str(file))
     if not isinstance(data, list):
         raise InvalidArgument(f"{file}: expected a JSON array of reps, got {type(data).__name__}")
     return [(f"item {i}", item) for i, item in enumerate(data)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,10 @@ import pandas as pd
 from gapdiag.engines.vector import _population
 from gapdiag.engines.vector._checks import _absent
 from gapdiag.engines.vector._population import Population
+from gapdiag.model._input import check_file, loads, read_text
+from gapdiag.model._text import csv_cell
 from gapdiag.model.errors import InvalidArgument
+from gapdiag.model.limits import limits
 from gapdiag.model.metrics import METRICS
 
 ERROR_COLUMNS = ("row", "rep_id", "field", "value", "reason")
@@ -49,25 +53,69 @@ def read(path: Path) -> Any:
     suffix = path.suffix.lower()
     if suffix not in READABLE:
         raise InvalidArgument(f"{path}: expected a {', '.join(READABLE)} file")
-    try:
-        if suffix == ".csv":
-            return read_csv(path)
-        if suffix == ".parquet":
-            return pd.read_parquet(path)
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise InvalidArgument(f"{path}: cannot read: {error}") from None
+    if suffix == ".json":
+        data = loads(read_text(path, name="population_bytes"), str(path))
+    else:
+        check_file(path)
+        try:
+            return read_csv(path) if suffix == ".csv" else pd.read_parquet(path)
+        except UnicodeDecodeError:
+            raise InvalidArgument(f"{path}: not UTF-8 text; save the file as UTF-8") from None
+        except (OSError, ValueError) as error:
+            raise InvalidArgument(f"{path}: cannot read: {error}") from None
     if not isinstance(data, list):
         raise InvalidArgument(f"{path}: expected a JSON list of reps, got {type(data).__name__}")
     return data
 
 
 def read_csv(path: Path) -> pd.DataFrame:
-    """Read a CSV population: only empty cells are absent ('nan' or 'NA' text is refused)."""
-    with path.open(newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle), [])
+    """Read a CSV population: only empty cells are absent ('nan' or 'NA' text is refused).
+
+    A header naming one column twice, a cell over the size limit, or data rows with more
+    cells than the header (which pandas would silently turn into a shifted index) are errors.
+    """
+    header = _header(path)
     text = {c: str for c in header if c not in METRICS or c in _population.TEXT}
-    return pd.read_csv(path, dtype=text, keep_default_na=False, na_values=[""])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            return pd.read_csv(
+                path,
+                dtype=text,
+                keep_default_na=False,
+                na_values=[""],
+                index_col=False,
+                encoding="utf-8-sig",
+            )
+        except pd.errors.ParserWarning:
+            raise InvalidArgument(_ragged(path, len(header))) from None
+
+
+def _header(path: Path) -> list[str]:
+    csv.field_size_limit(limits().csv_cell_bytes)
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        try:
+            header = next(csv.reader(handle), [])
+        except csv.Error as error:
+            hint = limits().hint("csv_cell_bytes")
+            raise InvalidArgument(f"{path}:1: cannot read the header: {error} ({hint})") from None
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        raise InvalidArgument(f"{path}:1: column {twice[0]!r} appears twice in the header")
+    return header
+
+
+def _ragged(path: Path, columns: int) -> str:
+    """Where a data row has more cells than the header (found only on that error path)."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        for row in reader:
+            if len(row) > columns:
+                return (
+                    f"{path}:{reader.line_num}: {len(row)} cells but the header has {columns} "
+                    "columns (a stray comma or delimiter?)"
+                )
+    return f"{path}: data rows have more cells than the header has columns"  # pragma: no cover
 
 
 def to_polars(frame: pd.DataFrame) -> Any:
@@ -93,11 +141,23 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else json.dumps(value, default=str)
 
 
+def safe_csv(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table with text cells that a spreadsheet would run as formulas neutralized.
+
+    See ``gapdiag.model._text.csv_cell`` (and its opt-out, ``GAPDIAG_CSV_FORMULAS=keep``).
+    """
+    out = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            out[column] = frame[column].map(csv_cell)
+    return out
+
+
 def write(frame: pd.DataFrame, path: Path) -> None:
     """Write a results table as .csv, .parquet or .json (records)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        frame.to_csv(path, index=False)
+        safe_csv(frame).to_csv(path, index=False)
     elif suffix == ".parquet":
         frame.to_parquet(path, index=False)
     elif suffix == ".json":

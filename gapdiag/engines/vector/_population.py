@@ -26,6 +26,8 @@ from gapdiag.rulebook.facts import metric_facts
 
 TEXT = ("rep_id", "team")
 DATES = ("period_start", "period_end")
+DEFAULT_TEAM_BY = "team"
+"""The default grouping column: it may be absent; any other `team_by` column must exist."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +88,11 @@ def from_frame(frame: pd.DataFrame, team_by: str | None) -> Population:
     Raises:
         InvalidMetrics: a column that is no field of the input contract, or no rep_id column.
     """
-    _check_columns([str(c) for c in frame.columns], team_by)
+    columns = [str(c) for c in frame.columns]
+    if team_by is not None and team_by != DEFAULT_TEAM_BY and team_by not in columns:
+        hint = did_you_mean(team_by, columns)
+        raise InvalidMetrics([Problem("team_by", f"no column {team_by!r}{hint}")])
+    _check_columns(columns, team_by)
     bad: list[tuple[int, str, Any, str]] = []
     numbers: dict[str, Floats] = {}
     for path in frame.columns:
@@ -118,6 +124,9 @@ def from_frame(frame: pd.DataFrame, team_by: str | None) -> Population:
 
 
 def _check_columns(columns: Sequence[str], team_by: str | None) -> None:
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:
+        raise InvalidMetrics([Problem(twice[0], "two columns have this name; keep one")])
     allowed = {*METRICS, *TEXT, *DATES} | ({team_by} if team_by else set())
     problems = [
         Problem(

@@ -1,0 +1,191 @@
+"""Read input files as text and JSON safely: regular files only, UTF-8, bounded, strict.
+
+A FIFO or device where a file is expected would hang or never end, so only regular files
+are read. Text is UTF-8 with or without a byte-order mark; anything else is one clear
+error naming the line. JSON is checked against the limits (size, nesting, digits in an
+integer) and a key given twice in one object is an error, not a silent last-one-wins.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+from typing import Any
+
+from gapdiag.model.errors import InvalidInput
+from gapdiag.model.limits import Limits, limits
+
+
+def read_bytes(path: Path, *, limit: int | None = None, name: str = "file_bytes") -> bytes:
+    """The bytes of a regular file, refusing FIFOs, devices, folders and files over `limit`.
+
+    Raises:
+        InvalidInput: naming the file and what is wrong with it.
+    """
+    bound = limit if limit is not None else getattr(limits(), name)
+    size = check_file(path)
+    if size > bound:
+        raise InvalidInput(f"{path}: {size:,} bytes is too large ({limits().hint(name)})")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(bound + 1)
+    except OSError as error:
+        raise InvalidInput(f"{path}: cannot read: {error.strerror}") from None
+    if len(data) > bound:
+        raise InvalidInput(f"{path}: more than {bound:,} bytes ({limits().hint(name)})")
+    return data
+
+
+def check_file(path: Path) -> int:
+    """The size of `path` if it is a regular file one can open; else one clear error.
+
+    Raises:
+        InvalidInput: missing, a folder, a FIFO or device, or not readable.
+    """
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        raise InvalidInput(f"{path}: cannot read: {error.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InvalidInput(f"{path}: is a folder, expected a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise InvalidInput(f"{path}: is not a regular file (a pipe or device?); expected a file")
+    if not os.access(path, os.R_OK):
+        raise InvalidInput(f"{path}: cannot read: Permission denied")
+    return info.st_size
+
+
+def decode(raw: bytes, source: str) -> str:
+    """UTF-8 text (a leading byte-order mark dropped), or one error naming line and byte.
+
+    Raises:
+        InvalidInput: the bytes are not UTF-8.
+    """
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start : error.start + 1].hex()
+        raise InvalidInput(
+            f"{source}:{line}: not UTF-8 text (byte 0x{byte}); save the file as UTF-8"
+        ) from None
+
+
+def check_utf8(path: Path, *, chunk: int = 1 << 20) -> None:
+    """Refuse a file that is not UTF-8 text, reading it in chunks (for large exports).
+
+    Raises:
+        InvalidInput: naming the line of the first byte that is not UTF-8.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with open(path, "rb") as handle:
+        while True:
+            block = handle.read(chunk)
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as error:
+                at = line + block[: max(error.start, 0)].count(b"\n")
+                raise InvalidInput(f"{path}:{at}: not UTF-8 text; save the file as UTF-8") from None
+            if not block:
+                return
+            line += block.count(b"\n")
+
+
+def read_text(path: Path, *, name: str = "file_bytes") -> str:
+    """A regular file's UTF-8 text, within the size limit `name`."""
+    return decode(read_bytes(path, name=name), str(path))
+
+
+def read_stdin() -> str:
+    """Standard input as text; a closed or missing stdin is one clear error."""
+    stream = sys.stdin
+    bound = limits().file_bytes
+    try:
+        if stream is None or stream.closed:
+            raise ValueError("closed")
+        buffer = getattr(stream, "buffer", None)
+        data: bytes | str = buffer.read(bound + 1) if buffer is not None else stream.read(bound + 1)
+    except (OSError, ValueError):
+        raise InvalidInput("<stdin>: cannot read standard input (it is closed)") from None
+    if len(data) > bound:
+        raise InvalidInput(f"<stdin>: more than {bound:,} bytes ({limits().hint('file_bytes')})")
+    return decode(data, "<stdin>") if isinstance(data, bytes) else data
+
+
+class _Refused(ValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def loads(text: str, source: str, *, line: int | None = None) -> Any:
+    """Parse JSON within the limits; a duplicate key, deep nesting or huge integer is an error.
+
+    `line` is the line the text starts on (JSON Lines), used in messages.
+
+    Raises:
+        InvalidInput: `source[:line]: not valid JSON: ...` or the limit that was hit.
+    """
+    bound = limits()
+
+    def where(lineno: int | None) -> str:
+        at = (line or 1) + (lineno or 1) - 1 if line is not None or lineno else None
+        return f"{source}:{at}" if at is not None else source
+
+    try:
+        data = json.loads(text, object_pairs_hook=_unique, parse_int=_integer(bound))
+    except json.JSONDecodeError as error:
+        raise InvalidInput(
+            f"{where(error.lineno)}: not valid JSON: {error.msg} (column {error.colno})"
+        ) from None
+    except _Refused as error:
+        raise InvalidInput(f"{where(None)}: {error.message}") from None
+    except RecursionError:
+        deeper = f"JSON nested deeper than {bound.json_depth}"
+        raise InvalidInput(f"{where(None)}: {deeper} ({bound.hint('json_depth')})") from None
+    deepest = _depth(data)
+    if deepest > bound.json_depth:
+        raise InvalidInput(
+            f"{where(None)}: JSON nested {deepest} deep ({bound.hint('json_depth')})"
+        ) from None
+    return data
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Refused(f"key {key!r} appears twice in one object (which one is meant?)")
+        out[key] = value
+    return out
+
+
+def _integer(bound: Limits) -> Any:
+    def parse(text: str) -> int:
+        digits = len(text.lstrip("-"))
+        if digits > bound.number_digits:
+            raise _Refused(
+                f"an integer of {digits:,} digits is too long ({bound.hint('number_digits')})"
+            )
+        return int(text)
+
+    return parse
+
+
+def _depth(data: Any) -> int:
+    """Nesting depth of parsed JSON, walked without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in item)
+    return deepest
