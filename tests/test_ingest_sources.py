@@ -620,3 +620,19 @@ def test_pipes_missing_files_and_odd_headers(tmp_path: Path) -> None:
     assert result.files[0].problems == (
         ("Close Date", "is empty; a won or lost deal needs its close date", 1),
     )
+
+
+def test_an_amount_too_large_for_a_number_is_a_bad_cell(tmp_path: Path) -> None:
+    """'1e999' is no amount of money: that cell is reported, the other deals still count."""
+    export = tmp_path / "opps.csv"
+    export.write_text(
+        "Opportunity Name,Opportunity Owner,Account Name,Stage,Amount,Probability (%),"
+        "Created Date,Close Date,Type,Lead Source\n"
+        ',ann,,Closed Won,"$1,000.00",,1/2/2017,3/4/2017,,\n'
+        ",ann,,Closed Won,1e999,,1/2/2017,3/4/2017,,\n",
+        encoding="utf-8",
+    )
+    result = read_exports(period="2017", opportunities=export)
+    assert result.bad_rows == 1
+    (row,) = result.rows
+    assert row["pipeline.closed_won"] == 1000.0

@@ -48,9 +48,11 @@ def amounts(text: Any) -> tuple[Any, Any]:
     cleaned = pc.replace_substring_regex(text, r"[$,\s]", "")
     good = pc.fill_null(pc.match_substring_regex(cleaned, _NUMBER), False)
     valid = pc.if_else(good, cleaned, pa.scalar(None, pa.string()))
-    values = pc.cast(valid, pa.float64()).to_numpy(zero_copy_only=False)
+    values = np.array(pc.cast(valid, pa.float64()).to_numpy(zero_copy_only=False), np.float64)
     bad = pc.is_valid(text).to_numpy(zero_copy_only=False) & ~good.to_numpy(zero_copy_only=False)
-    return np.asarray(values, dtype=np.float64), bad
+    huge = np.isinf(values)  # '1e999' reads as infinity: no amount of money, a bad cell
+    values[huge] = np.nan
+    return values, bad | huge
 
 
 def member(text: Any, values: tuple[str, ...]) -> Any:
