@@ -94,7 +94,7 @@ def test_will_focus_gets_deflection_redirects_and_a_commitment_follow_up() -> No
 @pytest.mark.parametrize(
     ("name", "gap", "goal"),
     [
-        ("will-rep", "will", "derived.calls_vs_plan from 35% to 100% by week 8 (2026-08-30)"),
+        ("will-rep", "will", "derived.calls_vs_plan from 35% to 100% by week 8 (2026-08-28)"),
         ("skill-rep", "skill", "calls.open_question_ratio from 30% to 50% by week 8"),
         ("knowledge-rep", "knowledge", "calls.objection_handling_score from 2 to 3 by week 8"),
         ("system-rep", "system", "territory.lead_volume_vs_team from 0.5 to 1 by week 8"),
@@ -125,7 +125,10 @@ def test_confirmed_system_gap_wins_over_a_stronger_rep_side_gap() -> None:
     assert result.focus is not None
     assert result.focus.gap == "system"
     assert result.focus.owner == "manager"
-    assert result.drills == ()
+    # issue 14: the rep's own gap is coached alongside the system fix, with its drills
+    assert result.rep_focus is not None
+    assert result.rep_focus.gap == "will"
+    assert {d.id for d in result.drills} & {"deflection-role-play"}
 
 
 def test_no_confirmed_or_suspected_gap_means_no_focus_and_no_sessions() -> None:

@@ -21,11 +21,14 @@ from gapdiag.coaching.history import RepHistory
 from gapdiag.coaching.playbook import (
     FOCUS_RULE,
     GOAL_WEEK,
+    CoverageFocus,
     Focus,
     ManagerCheck,
     Watch,
     choose_focus,
+    coverage_focus,
     drills_for,
+    rep_focus,
     watch_list,
 )
 from gapdiag.coaching.playbook import manager_check as check_manager
@@ -45,6 +48,12 @@ class CoachingPlan(_Strict):
     start: dt.date
     diagnosis: Diagnosis
     focus: Focus | None
+    rep_focus: Focus | None = Field(
+        default=None, description="The rep's own gap, coached alongside a system fix."
+    )
+    coverage: CoverageFocus | None = Field(
+        default=None, description="A pipeline short of the gap: build coverage this week."
+    )
     focus_rule: str = FOCUS_RULE
     approach: str | None = None
     drills: tuple[Drill, ...] = ()
@@ -78,7 +87,7 @@ def plan(
     targets: Targets | Mapping[str, Any] | None = None,
     interventions: Interventions | str | Path | None = None,
     weeks: int = QUARTER_WEEKS,
-    goal_week: int = GOAL_WEEK,
+    goal_week: int | None = None,
 ) -> CoachingPlan:
     """Build the coaching plan for one rep, starting on `start`.
 
@@ -91,7 +100,8 @@ def plan(
         targets: team target overrides.
         interventions: a library, or a path to one (default: the rule pack's).
         weeks: how many weeks of sessions to schedule (a quarter by default).
-        goal_week: the week by which the focus goal should be met.
+        goal_week: the week by which the focus goal should be met (default: week 8, or
+            the last week when fewer are scheduled).
 
     Raises:
         InvalidMetrics: bad metrics or targets.
@@ -100,13 +110,17 @@ def plan(
     """
     rep = parse_metrics(metrics)
     chosen = parse_targets(targets)
+    if goal_week is None:
+        goal_week = min(GOAL_WEEK, weeks) if 1 <= weeks else GOAL_WEEK
     _check_arguments(rep, start, history, scorecard, weeks, goal_week)
     book = resolve_rules(rules)
     library = _library(interventions, rules)
     diagnosis = diagnose(rep, rules=book, targets=chosen)
     facts = build_facts(rep, chosen)
     focus = choose_focus(diagnosis, facts, library, chosen, start=start, goal_week=goal_week)
-    drills = drills_for(focus.gap, diagnosis, book, library) if focus else ()
+    alongside = rep_focus(diagnosis, facts, library, chosen, start=start, goal_week=goal_week)
+    coached = alongside or focus  # beside a system fix, the rep practises their own gap
+    drills = drills_for(coached.gap, diagnosis, book, library) if coached else ()
     sessions = schedule(library, focus, start, drills=drills, weeks=weeks) if focus else ()
     follow_up = next((s.date for s in sessions if s.kind == "check-in"), None)
     agenda = build_agenda(
@@ -118,6 +132,8 @@ def plan(
         start=start,
         diagnosis=diagnosis,
         focus=focus,
+        rep_focus=alongside,
+        coverage=coverage_focus(facts, chosen, start=start),
         approach=playbook.approach if playbook else None,
         drills=drills,
         watch=watch_list(playbook.indicators, facts, chosen) if playbook else (),

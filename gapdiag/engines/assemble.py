@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gapdiag.engines.verdicts import combine, status_of
+from gapdiag.engines.verdicts import status_of, weigh
 from gapdiag.model.diagnosis import (
     Check,
     Diagnosis,
@@ -33,21 +33,17 @@ def assemble(
     engine: Engine,
 ) -> Diagnosis:
     """Build the Diagnosis for one rep from each compiled rule's outcome, in pack order."""
-    fired: dict[Gap, list[CompiledRule]] = {g: [] for g in GAPS}
-    open_: dict[Gap, list[CompiledRule]] = {g: [] for g in GAPS}
+    decided: dict[Gap, list[tuple[CompiledRule, Outcome]]] = {g: [] for g in GAPS}
     undetermined = []
     for rule, outcome in zip(book.compiled, outcomes, strict=True):
-        if outcome:
-            fired[rule.gap].append(rule)
-        elif outcome is None:
-            open_[rule.gap].append(rule)
+        decided[rule.gap].append((rule, outcome))
+        if outcome is None:
             undetermined.append(_undetermined(rule, facts))
     verdicts = sorted(
-        (_verdict(gap, fired[gap], open_[gap], facts) for gap in GAPS),
+        (_verdict(gap, decided[gap], facts) for gap in GAPS),
         key=lambda v: (-v.confidence, _ORDER[v.gap]),
     )
-    leading = verdicts[0]
-    primary = leading.gap if leading.status in ("confirmed", "suspected") else None
+    primary = primary_gap(verdicts)
     # The tree is walked by the compiled evaluator whatever the engine: it is not a rule.
     path, leaf, stop = walk(book.tree, facts) if book.tree is not None else ((), None, None)
     return Diagnosis.trusted(
@@ -71,14 +67,25 @@ def assemble(
     )
 
 
-def _verdict(
-    gap: Gap, fired: list[CompiledRule], open_: list[CompiledRule], facts: Facts
-) -> Verdict:
-    certainties = [r.certainty for r in fired]
-    certainty = combine(certainties)
+def primary_gap(verdicts: Sequence[Verdict]) -> Gap | None:
+    """System first when it is confirmed or suspected, else the leading confirmed/suspected gap.
+
+    A broken system has to be fixed before anything the rep does can show, so a system gap
+    the evidence supports is named first even where a rep-side gap weighs more.
+    """
+    named = [v for v in verdicts if v.status in ("confirmed", "suspected")]
+    first = next((v for v in named if v.gap == "system"), named[0] if named else None)
+    return first.gap if first is not None else None
+
+
+def _verdict(gap: Gap, decided: list[tuple[CompiledRule, Outcome]], facts: Facts) -> Verdict:
+    fired = [r for r, outcome in decided if outcome]
+    open_ = [r for r, outcome in decided if outcome is None]
+    certainty = weigh(fired)
     possible = certainty
     if open_ and certainty < SUSPECTED_AT:  # only then can missing data change the status
-        possible = combine([*certainties, *(r.certainty for r in open_ if r.certainty > 0)])
+        # as if every open supporting rule fired, in pack order like the fired ones
+        possible = weigh([r for r, o in decided if o or (o is None and r.certainty > 0)])
     status = status_of(certainty, possible)
     support: list[Evidence] = []
     against: list[Evidence] = []
@@ -93,7 +100,7 @@ def _verdict(
             "evidence": tuple(support),
             "counter_evidence": tuple(against),
             "undetermined": tuple(r.id for r in open_),
-            "blocks_pip": gap == "system" and status == "confirmed",
+            "blocks_pip": gap == "system" and status in ("confirmed", "suspected"),
         }
     )
 

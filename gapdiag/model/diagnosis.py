@@ -108,7 +108,7 @@ class Verdict(_Result):
     counter_evidence: tuple[Evidence, ...] = ()
     undetermined: tuple[str, ...] = Field(default=(), description="Ids of open rules.")
     blocks_pip: bool = Field(
-        default=False, description="A confirmed system gap: no PIP may be recommended."
+        default=False, description="A confirmed or suspected system gap: no PIP may be recommended."
     )
 
 
@@ -177,7 +177,7 @@ class Diagnosis(_Result):
     verdicts: tuple[Verdict, ...] = Field(description="One per gap, highest confidence first.")
     undetermined: tuple[Undetermined, ...] = ()
     missing: tuple[str, ...] = Field(default=(), description="Absent metrics the rules read.")
-    pip_blocked: bool = Field(default=False, description="True while a system gap is confirmed.")
+    pip_blocked: bool = Field(default=False, description="True while a system gap is confirmed or suspected.")
     counterfactuals: tuple[Counterfactual, ...] = Field(
         default=(),
         description="Per firing rule of a confirmed or suspected gap, the smallest change in "

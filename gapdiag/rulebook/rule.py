@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gapdiag.model.derived import inputs_of
 from gapdiag.model.errors import ExpressionError
@@ -40,6 +40,13 @@ class Rule(_Frozen):
     because: str = Field(min_length=1)
     intervention: str | None = None
     drill: str | None = Field(None, description="Id of a drill in the pack's interventions.yaml.")
+    counters: tuple[str, ...] = Field(
+        (),
+        description=(
+            "Counter-evidence only: ids of the supporting rules of the same gap it contradicts. "
+            "It then weighs against those rules alone; empty: against the gap as a whole."
+        ),
+    )
     examples: tuple[Example, ...] = Field(min_length=1)
 
     @field_validator("certainty")
@@ -48,6 +55,12 @@ class Rule(_Frozen):
         if value == 0:
             raise ValueError("certainty 0 carries no evidence; use a value in [-1, 0) or (0, 1]")
         return value
+
+    @model_validator(mode="after")
+    def _counters_on_counter_evidence(self) -> Self:
+        if self.counters and self.certainty > 0:
+            raise ValueError("counters is for counter-evidence: give it a negative certainty")
+        return self
 
 
 class PackInfo(_Frozen):
@@ -71,6 +84,7 @@ class CompiledRule:
     id: str
     gap: Gap
     certainty: float
+    counters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,4 +131,5 @@ def compile_rule(rule: Rule) -> CompiledRule:
         rule.id,
         rule.gap,
         rule.certainty,
+        rule.counters,
     )

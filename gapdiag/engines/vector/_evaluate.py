@@ -128,7 +128,7 @@ def frame(population: Population, arrays: Arrays, book: Rulebook) -> pd.DataFram
         columns[f"{gap}.status"] = pd.Categorical.from_codes(
             arrays.status[gap], categories=list(_vverdicts.STATUSES)
         )
-    columns["pip_blocked"] = arrays.status["system"] == 0
+    columns["pip_blocked"] = arrays.status["system"] <= 1  # confirmed or suspected
     for index, word in enumerate(arrays.fired):
         columns[f"fired_{index}"] = word
     if book.tree is not None and arrays.tree is not None:
