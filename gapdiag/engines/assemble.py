@@ -43,9 +43,9 @@ def assemble(
         (_verdict(gap, decided[gap], facts) for gap in GAPS),
         key=lambda v: (-v.confidence, _ORDER[v.gap]),
     )
-    primary = primary_gap(verdicts)
     # The tree is walked by the compiled evaluator whatever the engine: it is not a rule.
     path, leaf, stop = walk(book.tree, facts) if book.tree is not None else ((), None, None)
+    primary = primary_gap(verdicts, leaf.gap if leaf is not None else None)
     return Diagnosis.trusted(
         {
             "rep_id": rep.rep_id,
@@ -67,14 +67,18 @@ def assemble(
     )
 
 
-def primary_gap(verdicts: Sequence[Verdict]) -> Gap | None:
-    """System first when it is confirmed or suspected, else the leading confirmed/suspected gap.
+def primary_gap(verdicts: Sequence[Verdict], routed: Gap | None = None) -> Gap | None:
+    """The gap to act on first, among those the rules confirm or suspect (by confidence).
 
-    A broken system has to be fixed before anything the rep does can show, so a system gap
-    the evidence supports is named first even where a rep-side gap weighs more.
+    System first: a broken system has to be fixed before anything the rep does can show.
+    Then the gap the decision tree routes to (`routed`, its leaf's gap), when the rules
+    confirm or suspect it: the tree asks in the seeds' order (volume before call craft),
+    the rules weigh. Otherwise the highest-confidence confirmed or suspected gap.
     """
     named = [v for v in verdicts if v.status in ("confirmed", "suspected")]
-    first = next((v for v in named if v.gap == "system"), named[0] if named else None)
+    first = next((v for v in named if v.gap == "system"), None)
+    first = first or next((v for v in named if v.gap == routed), None)
+    first = first or (named[0] if named else None)
     return first.gap if first is not None else None
 
 

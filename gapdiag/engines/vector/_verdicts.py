@@ -61,6 +61,16 @@ def verdicts(rules: Sequence[CompiledRule], outcomes: Sequence[Tri], size: int) 
     return Verdicts(certainty, confidence, status, primary)
 
 
+def routed(found: Verdicts, leaf_gap: Codes) -> Codes:
+    """The primary gap with the tree's leaf gap preferred, as ``assemble.primary_gap`` does."""
+    named = np.zeros(leaf_gap.shape, bool)
+    for index, gap in enumerate(GAPS):
+        named |= (leaf_gap == index) & (found.status[gap] <= 1)
+    system_named = found.status["system"] <= 1
+    out: Codes = np.where(named & ~system_named, leaf_gap, found.primary).astype(np.int8)
+    return out
+
+
 def _combined(mine: list[tuple[CompiledRule, Tri]], size: int) -> tuple[Floats, Floats]:
     """(certainty, certainty if every open supporting rule fired), both rounded."""
     fired = [true for _, (true, _) in mine]
