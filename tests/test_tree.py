@@ -149,6 +149,7 @@ def test_witnesses_really_reach_their_leaves(data: dict[str, Any]) -> None:
             assert walk(tree, build_facts(rep, DEFAULT_TARGETS)).leaf == tree.result(leaf.id)
 
 
+@pytest.mark.slow  # issue 14: the longer system-first tree takes the search minutes, not seconds
 def test_search_finds_every_shipped_leaf_without_examples() -> None:
     """The search alone (not the examples) reaches every leaf of the shipped tree."""
     for leaf in TREE.leaves:
