@@ -75,7 +75,11 @@ def test_disagreement_is_shown_not_overridden() -> None:
     # (0.2 and 0.25 -> 0.4) where no single question of the tree finds a gap.
     rep = {
         "rep_id": "split",
-        "activity": {"calls_per_day": 44, "meetings_per_week": 6, "meeting_to_opportunity_rate": 0.36},
+        "activity": {
+            "calls_per_day": 44,
+            "meetings_per_week": 6,
+            "meeting_to_opportunity_rate": 0.36,
+        },
         "calls": {"talk_ratio": 0.25},
         "pipeline": {"avg_deal_age_days": 85},
     }

@@ -57,7 +57,9 @@ OWNERSHIP_SIGNALS = (
     OWNERSHIP_SIGNAL,
     Indicator(metric="ownership.states_gap_unprompted", target=1, better="higher"),
     Indicator(
-        metric="ownership.plan_submission_rate", target="target.plan_submission_rate", better="higher"
+        metric="ownership.plan_submission_rate",
+        target="target.plan_submission_rate",
+        better="higher",
     ),
 )
 """The signals that a rep owns the number (activity is not among them)."""

@@ -67,7 +67,9 @@ def _focus(plan: CoachingPlan, md: bool) -> list[str]:
     out.append(f"Focus rule: {plan.focus_rule}")
     out.extend(_tree_line(d))
     if d.pip_blocked:
-        out.append("A system gap is confirmed or suspected: no PIP may be considered while it stands.")
+        out.append(
+            "A system gap is confirmed or suspected: no PIP may be considered while it stands."
+        )
     return [*out, ""]
 
 

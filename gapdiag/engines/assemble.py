@@ -10,10 +10,12 @@ from gapdiag.model.diagnosis import (
     Diagnosis,
     Engine,
     Evidence,
+    Figure,
     RulebookStamp,
     Undetermined,
     Verdict,
 )
+from gapdiag.model.derived import DERIVED
 from gapdiag.model.gaps import GAPS, SUSPECTED_AT, Gap
 from gapdiag.model.metrics import RepMetrics
 from gapdiag.rulebook.compiler import Facts
@@ -63,6 +65,7 @@ def assemble(
             "tree_leaf": leaf,
             "tree_stop": stop,
             "tree_agrees": None if leaf is None else leaf.gap == primary,
+            "numbers": _numbers(facts),
         }
     )
 
@@ -131,6 +134,15 @@ def _undetermined(rule: CompiledRule, facts: Facts) -> Undetermined:
             "certainty": rule.certainty,
             "needs": tuple([m for m in rule.needs if facts.get(m) is None]),
         }
+    )
+
+
+def _numbers(facts: Facts) -> tuple[Figure, ...]:
+    """The known derived quantities, in the order ``DERIVED`` lists them."""
+    return tuple(
+        Figure.trusted({"name": path, "value": value})
+        for name in DERIVED
+        if isinstance(value := facts.get(path := f"derived.{name}"), float)
     )
 
 

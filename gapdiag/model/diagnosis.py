@@ -165,6 +165,13 @@ class TreeStop(_Result):
     possible: tuple[TreeLeaf, ...] = Field(description="Leaves still reachable from here.")
 
 
+class Figure(_Result):
+    """One derived number the diagnosis worked out (pipeline math, activity against plan)."""
+
+    name: str = Field(description="A derived.* path, e.g. derived.gap_to_goal.")
+    value: float
+
+
 class Diagnosis(_Result):
     """Why one rep is behind: a verdict per gap, the evidence, and what data is missing."""
 
@@ -177,7 +184,9 @@ class Diagnosis(_Result):
     verdicts: tuple[Verdict, ...] = Field(description="One per gap, highest confidence first.")
     undetermined: tuple[Undetermined, ...] = ()
     missing: tuple[str, ...] = Field(default=(), description="Absent metrics the rules read.")
-    pip_blocked: bool = Field(default=False, description="True while a system gap is confirmed or suspected.")
+    pip_blocked: bool = Field(
+        default=False, description="True while a system gap is confirmed or suspected."
+    )
     counterfactuals: tuple[Counterfactual, ...] = Field(
         default=(),
         description="Per firing rule of a confirmed or suspected gap, the smallest change in "
@@ -195,6 +204,12 @@ class Diagnosis(_Result):
     tree_agrees: bool | None = Field(
         default=None,
         description="Whether the tree's leaf names the rules' primary gap; None without a leaf.",
+    )
+    numbers: tuple[Figure, ...] = Field(
+        default=(),
+        description="Every derived quantity known for this rep (gap to goal, expected yield, "
+        "shortfall, coverage, pipeline needed, activity against plan...), whether or not a "
+        "rule read it.",
     )
 
     def verdict(self, gap: Gap) -> Verdict:

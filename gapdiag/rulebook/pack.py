@@ -314,7 +314,9 @@ class _Builder:
                         f"{did_you_mean(target, list(support))}"
                     )
                     origin = self.origins[c.id]
-                    self.problems.append((origin.file, Problem(f"{c.id}.counters", message, origin.line)))
+                    self.problems.append(
+                        (origin.file, Problem(f"{c.id}.counters", message, origin.line))
+                    )
 
     def finish(self, info: PackInfo, path: Path) -> Rulebook:
         self.check_drills(path if path.is_dir() else None)

@@ -75,8 +75,7 @@ def _combined(mine: list[tuple[CompiledRule, Tri]], size: int) -> tuple[Floats, 
     """(certainty, certainty if every open supporting rule fired), both rounded."""
     fired = [true for _, (true, _) in mine]
     assumed = [
-        true | (~(true | false) if rule.certainty > 0 else False)
-        for rule, (true, false) in mine
+        true | (~(true | false) if rule.certainty > 0 else False) for rule, (true, false) in mine
     ]
     return _weigh(mine, fired, size), _weigh(mine, assumed, size)
 
