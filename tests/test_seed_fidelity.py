@@ -48,7 +48,8 @@ def test_broken_routing_is_not_cancelled_by_a_big_patch(capsys: Any, tmp_path: P
     assert system.confidence == 0.7
     assert d.primary_gap == "system"
     assert d.pip_blocked
-    assert d.tree_leaf is not None and d.tree_leaf.id == "system-routing"
+    assert d.tree_leaf is not None
+    assert d.tree_leaf.id == "system-routing"
     assert d.tree_agrees is True
     data = json.loads(_cli(capsys, tmp_path, ROUTING, "diagnose", "--json"))
     assert data["primary_gap"] == "system"
@@ -58,10 +59,15 @@ def test_broken_routing_is_not_cancelled_by_a_big_patch(capsys: Any, tmp_path: P
 def test_system_fix_is_the_first_focus_with_the_reps_gap_alongside() -> None:
     """The plan's focus is the manager's routing fix with a working-day date; will alongside."""
     p = plan(ROUTING, start=START)
-    assert p.focus is not None and p.focus.gap == "system" and p.focus.owner == "manager"
-    assert p.focus.goal is not None and p.focus.goal.metric == "territory.lead_routing_ok"
-    assert p.focus.goal.by_date is not None and p.focus.goal.by_date.weekday() < 5
-    assert p.rep_focus is not None and p.rep_focus.gap == "will"
+    assert p.focus is not None
+    assert p.focus.gap == "system"
+    assert p.focus.owner == "manager"
+    assert p.focus.goal is not None
+    assert p.focus.goal.metric == "territory.lead_routing_ok"
+    assert p.focus.goal.by_date is not None
+    assert p.focus.goal.by_date.weekday() < 5
+    assert p.rep_focus is not None
+    assert p.rep_focus.gap == "will"
     assert "Alongside" in p.render()
 
 
@@ -98,7 +104,8 @@ def test_150_calls_2_meetings_is_quality_per_day_and_per_week(capsys: Any, tmp_p
         rep = {"rep_id": "q", "activity": activity, "territory": NORMAL, "knowledge": SOUND}
         d = diagnose(rep)
         assert d.primary_gap == "skill"
-        assert d.tree_leaf is not None and d.tree_leaf.id == "skill-conversion"
+        assert d.tree_leaf is not None
+        assert d.tree_leaf.id == "skill-conversion"
         assert d.tree_agrees is True
         data = json.loads(_cli(capsys, tmp_path, rep, "diagnose", "--json"))
         assert data["primary_gap"] == "skill"
@@ -108,7 +115,8 @@ def test_40_calls_1_meeting_is_volume_not_quality() -> None:
     """Read per week it is a volume (will) problem; read per day it is at plan on both."""
     d = diagnose({"rep_id": "v", "activity": VOLUME_PER_WEEK, "territory": NORMAL})
     assert d.primary_gap == "will"
-    assert d.tree_leaf is not None and d.tree_leaf.id == "will-low-volume"
+    assert d.tree_leaf is not None
+    assert d.tree_leaf.id == "will-low-volume"
     at_plan = diagnose({"rep_id": "v", "activity": VOLUME_PER_DAY, "territory": NORMAL})
     fired = {e.rule for v in at_plan.verdicts for e in v.evidence}
     assert not fired & {"activity-low-calls-normal-leads", "activity-busy-few-meetings"}
@@ -119,7 +127,8 @@ def test_weak_product_makes_poor_conversion_knowledge() -> None:
     rep = {"rep_id": "k", "activity": QUALITY_PER_WEEK, "knowledge": {"product_quiz_score": 0.5}}
     d = diagnose(rep)
     assert d.primary_gap == "knowledge"
-    assert d.tree_leaf is not None and d.tree_leaf.id == "knowledge-product"
+    assert d.tree_leaf is not None
+    assert d.tree_leaf.id == "knowledge-product"
 
 
 @settings(max_examples=150, deadline=None)
@@ -157,7 +166,8 @@ def test_committed_rep_who_cannot_do_the_math_is_skill(capsys: Any, tmp_path: Pa
     d = diagnose(CANT)
     assert d.primary_gap == "skill"
     assert d.verdict("will").confidence == 0.0
-    assert d.tree_leaf is not None and d.tree_leaf.id == "skill-forecasting-math"
+    assert d.tree_leaf is not None
+    assert d.tree_leaf.id == "skill-forecasting-math"
     assert d.tree_agrees is True
     assert json.loads(_cli(capsys, tmp_path, CANT, "diagnose", "--json"))["primary_gap"] == "skill"
 
@@ -168,7 +178,8 @@ def test_deflecting_rep_with_the_same_symptoms_is_will() -> None:
     d = diagnose(rep)
     assert d.primary_gap == "will"
     assert d.verdict("skill").confidence == 0.0
-    assert d.tree_leaf is not None and d.tree_leaf.id == "will-avoids-the-number"
+    assert d.tree_leaf is not None
+    assert d.tree_leaf.id == "will-avoids-the-number"
 
 
 # 4. Escalation that measures movement (seed 001: 4-6 weeks; seed 000: a 90-day cadence).
@@ -273,7 +284,9 @@ def test_at_least_three_shipped_rules_read_the_team() -> None:
 def test_plan_with_fewer_than_eight_weeks_works(capsys: Any, tmp_path: Path) -> None:
     """--weeks 6 no longer fails on the default goal week 8."""
     p = plan(ROUTING, start=START, weeks=6)
-    assert p.focus is not None and p.focus.goal is not None and p.focus.goal.by_week == 6
+    assert p.focus is not None
+    assert p.focus.goal is not None
+    assert p.focus.goal.by_week == 6
     out = _cli(capsys, tmp_path, ROUTING, "plan", "--start", str(START), "--weeks", "6")
     assert "Focus" in out
 

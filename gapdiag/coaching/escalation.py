@@ -218,7 +218,8 @@ def _fit(low: tuple[dt.date, ...], targets: Targets, blocked: bool) -> str:
     )
     if blocked:
         return text + (
-            " A system gap is confirmed or suspected, so no PIP may be considered until it is fixed."
+            " A system gap is confirmed or suspected, so no PIP may be considered"
+            " until it is fixed."
         )
     return text + " If it confirms a fit problem, the manager and HR may review a PIP."
 

@@ -111,7 +111,7 @@ def plan(
     rep = parse_metrics(metrics)
     chosen = parse_targets(targets)
     if goal_week is None:
-        goal_week = min(GOAL_WEEK, weeks) if 1 <= weeks else GOAL_WEEK
+        goal_week = min(GOAL_WEEK, weeks) if weeks >= 1 else GOAL_WEEK
     _check_arguments(rep, start, history, scorecard, weeks, goal_week)
     book = resolve_rules(rules)
     library = _library(interventions, rules)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gapdiag.engines.verdicts import status_of, weigh
+from gapdiag.model.derived import DERIVED
 from gapdiag.model.diagnosis import (
     Check,
     Diagnosis,
@@ -15,7 +16,6 @@ from gapdiag.model.diagnosis import (
     Undetermined,
     Verdict,
 )
-from gapdiag.model.derived import DERIVED
 from gapdiag.model.gaps import GAPS, SUSPECTED_AT, Gap
 from gapdiag.model.metrics import RepMetrics
 from gapdiag.rulebook.compiler import Facts

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
+from gapdiag.model.derived import DERIVED
 from gapdiag.model.diagnosis import (
     Check,
     Counterfactual,
@@ -17,7 +18,6 @@ from gapdiag.model.diagnosis import (
 )
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.gaps import CONFIRMED_AT, SUSPECTED_AT
-from gapdiag.model.derived import DERIVED
 from gapdiag.model.metrics import METRICS
 from gapdiag.rulebook.template import format_for, format_value
 
