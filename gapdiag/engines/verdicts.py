@@ -6,7 +6,7 @@ negatives separately makes the result independent of rule order.
 
 Counter-evidence that names the facts it contradicts (a rule's ``counters``) speaks
 against those facts alone: each named supporting rule is first weighed against it, the
-same way, and only what is left of it enters MB. Such a rule says nothing about the
+same way, and only what is left of it (if anything) enters MB. Such a rule says nothing about the
 other facts of the gap, so "territory at or above the team" cannot cancel broken routing.
 """
 
@@ -63,7 +63,8 @@ def weigh(fired: Sequence[Weighed]) -> float:
         if rule.certainty > 0:
             against = doubt.get(rule.id)
             cf = rule.certainty
-            effective.append(cf if against is None else against_fact(cf, 1.0 - against))
+            # a fact its counters outweigh is cancelled, never turned against the others
+            effective.append(cf if against is None else max(0.0, against_fact(cf, 1.0 - against)))
         elif not rule.counters:
             effective.append(rule.certainty)
     return combine(effective)

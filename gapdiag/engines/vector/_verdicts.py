@@ -87,8 +87,8 @@ def _weigh(mine: list[tuple[CompiledRule, Tri]], fired: list[Mask], size: int) -
     for (rule, _), true in zip(mine, fired, strict=True):
         if rule.certainty > 0:
             effective = _effective(rule, mine, fired, size)
+            # a fact its counters outweigh is cancelled (as max(0, ...) in verdicts.weigh)
             doubt_for *= np.where(true & (effective > 0.0), 1.0 - effective, 1.0)
-            doubt_against *= np.where(true & (effective <= 0.0), 1.0 + effective, 1.0)
         elif not rule.counters:
             doubt_against *= _factor(true, 1.0 + rule.certainty)
     return _combine(doubt_for, doubt_against)
