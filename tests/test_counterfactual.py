@@ -38,13 +38,14 @@ def test_calls_twelve_to_twenty_clears_low_calls() -> None:
 
 
 def test_strict_boundary_is_reported_as_just_past() -> None:
-    """`lead_volume_vs_team >= 0.8` clears only below 0.8: strict, value just under."""
-    result = diagnose(WILL_REP, counterfactuals=True)
-    leads = options(result, "activity-low-calls-normal-leads")["territory.lead_volume_vs_team"]
-    assert leads.boundary == 0.8
-    assert leads.strict
-    assert 0.79 < leads.value < 0.8
-    assert "territory.lead_volume_vs_team from 1 to below 0.8" in change_text(leads)
+    """`calls_vs_plan >= 0.5` (quality) clears only below 0.5: strict, value just under."""
+    rep = {"rep_id": "q", "activity": {"calls_per_day": 30, "meetings_per_week": 2}}
+    result = diagnose(rep, counterfactuals=True)
+    calls = options(result, "activity-busy-few-meetings")["activity.calls_per_day"]
+    assert calls.boundary == 20.0
+    assert calls.strict
+    assert 19.9 < calls.value < 20.0
+    assert "to below 20" in change_text(calls)
 
 
 def test_ramp_relief_is_solved_through_the_derived_formula() -> None:
