@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Self
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from gapdiag.model.derived import inputs_of
 from gapdiag.model.errors import ExpressionError
@@ -56,11 +56,15 @@ class Rule(_Frozen):
             raise ValueError("certainty 0 carries no evidence; use a value in [-1, 0) or (0, 1]")
         return value
 
-    @model_validator(mode="after")
-    def _counters_on_counter_evidence(self) -> Self:
-        if self.counters and self.certainty > 0:
+    @field_validator("counters")
+    @classmethod
+    def _counters_on_counter_evidence(
+        cls, value: tuple[str, ...], info: ValidationInfo
+    ) -> tuple[str, ...]:
+        certainty = info.data.get("certainty")
+        if value and isinstance(certainty, float) and certainty > 0:
             raise ValueError("counters is for counter-evidence: give it a negative certainty")
-        return self
+        return value
 
 
 class PackInfo(_Frozen):
