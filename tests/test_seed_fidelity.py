@@ -296,3 +296,70 @@ def test_no_focus_sheet_does_not_blame_the_manager() -> None:
     p = plan({"rep_id": "ok"}, start=START)
     assert p.focus is None
     assert "the fixes are the manager's" not in p.render()
+
+
+# Edges of the new code paths.
+def test_a_certain_counter_cancels_a_certain_fact_exactly() -> None:
+    """cf 1 against cf 1 cancels to 0, and a cancelled fact never weighs against others."""
+    from gapdiag.engines.verdicts import against_fact, weigh
+    from gapdiag.rulebook.rule import CompiledRule
+
+    assert against_fact(1.0, 1.0) == 0.0
+    rules = [r for r in load_rules().compiled if r.gap == "system"]
+    at_or_above = next(r for r in rules if r.id == "territory-at-or-above-team")
+    starved = next(r for r in rules if r.id == "territory-starved-leads")
+    routing = next(r for r in rules if r.id == "territory-broken-lead-routing")
+    fired: list[CompiledRule] = [routing, starved, at_or_above]
+    assert weigh(fired) == 0.7  # starved is cancelled, routing stands untouched
+
+
+def test_thirteen_weeks_under_a_system_gap_is_a_system_fix() -> None:
+    """The 13-week ownership review never recommends a PIP while a system gap stands."""
+    d = diagnose({"rep_id": "w", "territory": {"stage_definitions_ok": False}})
+    rising = history_from_rows(
+        {
+            "rep_id": "w",
+            "period_start": str(START + dt.timedelta(weeks=i)),
+            "activity": {"calls_per_day": 20 + 2 * i},
+            "ownership": {"states_gap_unprompted": False},
+        }
+        for i in range(13)
+    )
+    result = escalate(rising, d, gap="will")
+    assert result.action == "fix-system"
+
+
+def test_no_coverage_focus_without_a_shortfall_and_goal_dates_on_weekdays() -> None:
+    """Covered, closed or unknown pipelines give no coverage focus; weekends move to Friday."""
+    from gapdiag.coaching.playbook import coverage_focus, working_day
+    from gapdiag.model.metrics import RepMetrics, Targets
+    from gapdiag.rulebook.facts import build_facts
+
+    targets = Targets()
+    covered = {
+        "quota": 100000,
+        "closed_won": 50000,
+        "commit": 0,
+        "open_pipeline": 400000,
+        "win_rate": 0.3,
+    }
+    for pipeline in (
+        covered,
+        {"quota": 100000, "closed_won": 100000, "commit": 0, "open_pipeline": 1, "win_rate": 0.3},
+        {"quota": 100000},
+    ):
+        rep = RepMetrics.model_validate({"rep_id": "x", "pipeline": pipeline})
+        assert coverage_focus(build_facts(rep, targets), targets) is None
+    assert working_day(dt.date(2026, 8, 30)) == dt.date(2026, 8, 28)  # Sunday -> Friday
+    assert working_day(dt.date(2026, 8, 26)) == dt.date(2026, 8, 26)
+
+
+def test_batch_derives_conversion_without_a_plan_or_a_flat_coverage() -> None:
+    """Targets that leave the plan's conversion or the flat coverage unset: batch = diagnose."""
+    from gapdiag.engines.vector.batch import diagnose_many
+
+    rep = {"rep_id": "t", **COVERAGE, "activity": QUALITY_PER_WEEK}
+    rep["pipeline"] = {**COVERAGE["pipeline"], "win_rate": None}
+    targets = {"calls_per_day": None, "pipeline_coverage": None}
+    batch = diagnose_many([rep], targets=targets)
+    assert batch.diagnosis(0).primary_gap == diagnose(rep, targets=targets).primary_gap
