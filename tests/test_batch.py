@@ -148,7 +148,8 @@ def test_durable_agrees_with_the_batch_on_a_sample(reps: list[dict[str, Any]]) -
     """engine='durable' gives each sampled rep the diagnosis the batch row holds."""
     batch = diagnose_many(reps, rules=PACK)
     for position, rep in enumerate(reps):
-        result = diagnose(rep, rules=PACK, engine="durable")
+        # the default pack reads team.* since issue 14: give durable the batch's team values
+        result = diagnose(rep, rules=PACK, engine="durable", team=batch.team(position))
         assert result.model_copy(update={"engine": "compiled"}) == batch.diagnosis(position)
 
 

@@ -135,10 +135,16 @@ def test_progress_below_quota_extends_coaching_a_quarter(will: Diagnosis) -> Non
     assert "60% of quota" in result.reason
 
 
-def test_an_indicator_held_at_target_counts_as_progress(will: Diagnosis) -> None:
-    """A rep holding the plan (flat at target) is not put up for a PIP."""
+def test_an_indicator_held_at_target_is_not_progress(will: Diagnosis) -> None:
+    """A value already at target before coaching is not progress (issue 14; was the opposite).
+
+    The watched indicator never moved: the seeds' rule (no improvement in any metric after
+    6 weeks -> PIP review) applies; reaching the target from below would count.
+    """
     result = decide(weeks([40] * 6, closed=60_000), will)
-    assert result.action == "extend-coaching"
+    assert result.action == "pip-review"
+    reached = decide(weeks([30, 33, 36, 40, 40, 40], closed=60_000), will)
+    assert reached.action == "extend-coaching"
 
 
 def test_progress_at_quota_graduates(will: Diagnosis) -> None:

@@ -130,7 +130,10 @@ def test_confirmed_system_gap_wins_over_a_stronger_rep_side_gap() -> None:
     assert result.focus is not None
     assert result.focus.gap == "system"
     assert result.focus.owner == "manager"
-    assert result.drills == ()
+    # issue 14: the rep's own gap is coached alongside the system fix, with its drills
+    assert result.rep_focus is not None
+    assert result.rep_focus.gap == "will"
+    assert {d.id for d in result.drills} & {"deflection-role-play"}
 
 
 def test_no_confirmed_or_suspected_gap_means_no_focus_and_no_sessions() -> None:

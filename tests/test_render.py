@@ -72,8 +72,8 @@ def test_text_lists_every_node_and_leaf() -> None:
         assert f"{node.id}: {node.question}" in text
     for leaf in TREE.leaves:
         assert leaf.id in text
-    assert text.splitlines()[0].startswith("  volume:")
-    assert "    else -> lead-flow:" in text
+    assert text.splitlines()[0].startswith("  system-facts:")  # issue 14: system first
+    assert "    else -> volume:" in text
 
 
 def test_text_highlight_marks_the_walk_and_a_stop() -> None:
@@ -81,10 +81,12 @@ def test_text_highlight_marks_the_walk_and_a_stop() -> None:
     walked = render(TREE, highlight=diagnose(example("will-rep")))
     starred = [line for line in walked.splitlines() if line.startswith("* ")]
     assert [line.split(":")[0].split()[-1] for line in starred] == [
+        "system-facts",
         "volume",
         "lead-flow",
         "territory-size",
         "[will",
+        "above)",  # issue 14: the system question's unknown branch also leads to volume
     ]
     stopped = render(TREE, highlight=diagnose(example("ambiguous-rep")))
     assert "lead-flow: " in stopped

@@ -37,7 +37,7 @@ def test_every_shipped_example_passes_with_location() -> None:
     """Each shipped example passes and is located at its own line in its file."""
     results = list(run_examples(load_rules()))
     assert all(r.passed for r in results)
-    assert [r.kind for r in results if r.owner == "volume"] == ["node"] * 4
+    assert [r.kind for r in results if r.owner == "volume"] == ["node"] * 5
     assert {r.kind for r in results} == {"rule", "node", "leaf"}
     first = results[0]
     assert first.name == "activity-low-calls-normal-leads[0]"
@@ -63,19 +63,20 @@ def test_failing_example_says_expected_got_and_why(tmp_path: Path) -> None:
 
 def test_failing_tree_examples_say_where_the_walk_went(tmp_path: Path) -> None:
     """A moved tree threshold fails the question's and the leaf's examples with the path."""
+    # issue 14: the tree's lead-flow question (the volume question reads more conditions)
     pack = edited_pack(
         tmp_path,
-        "when: derived.calls_vs_plan >= 0.8",
-        "when: derived.calls_vs_plan >= 1.2",
+        "when: territory.lead_volume_vs_team > target.lead_volume_floor\n",
+        "when: territory.lead_volume_vs_team > 1.2\n",
         "diagnosis.tree.yaml",
     )
     failed = {r.name: r for r in run_examples(load_rules(pack)) if not r.passed}
-    node = failed["volume[0]"]
+    node = failed["lead-flow[0]"]
     assert (node.kind, node.expected, node.got) == ("node", "then", "else")
-    assert "derived.calls_vs_plan = 1 >= 1.2 -> false" in node.explanation
+    assert "territory.lead_volume_vs_team = 1 > 1.2 -> false" in node.explanation
     leaves = [r for r in failed.values() if r.kind == "leaf"]
     assert leaves
-    assert all("  volume: " in r.explanation for r in leaves)
+    assert all("  lead-flow: " in r.explanation for r in leaves)
 
 
 def test_coverage_over_examples_and_population(tmp_path: Path) -> None:
@@ -221,8 +222,8 @@ def test_diff_reports_moved_tree_leaves(tmp_path: Path) -> None:
     new = load_rules(
         edited_pack(
             tmp_path,
-            "when: derived.calls_vs_plan >= 0.8",
-            "when: derived.calls_vs_plan >= 1.2",
+            "when: territory.lead_volume_vs_team > target.lead_volume_floor\n",
+            "when: territory.lead_volume_vs_team > 1.2\n",
             "diagnosis.tree.yaml",
         )
     )
@@ -230,11 +231,9 @@ def test_diff_reports_moved_tree_leaves(tmp_path: Path) -> None:
     diff = diff_packs(old, new, example_reps(old), source="examples")
     assert diff.changed
     assert diff.rules == ()
-    assert (
-        "activity-calls-at-or-above-plan[0]",
-        "stopped at conversion",
-        "stopped at lead-flow",
-    ) in {(c.rep, c.old, c.new) for c in diff.leaf_changes}
+    assert ("will-low-volume", "system-starved-leads") in {
+        (c.old, c.new) for c in diff.leaf_changes
+    }
     assert "### Reps whose decision-tree leaf changed" in to_markdown(diff)
 
 

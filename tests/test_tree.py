@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ def test_seed_scenarios_reach_their_leaves(rep: str, leaf: str) -> None:
     assert result.tree_leaf.id == leaf
     assert result.tree_stop is None
     assert result.tree_agrees is True
-    assert result.tree_path[0].node == "volume"
+    assert result.tree_path[0].node == "system-facts"  # issue 14: the system is asked first
 
 
 def test_missing_territory_data_stops_at_will_or_system() -> None:
@@ -65,23 +66,30 @@ def test_missing_territory_data_stops_at_will_or_system() -> None:
     assert stop.needs == ("territory.lead_volume_vs_team",)
     assert {leaf.gap for leaf in stop.possible} == {"will", "system"}
     text = explain(result)
-    assert "will or system - collect lead volume against the team" in text
+    assert "system or will - collect lead volume against the team" in text  # file order
 
 
 def test_disagreement_is_shown_not_overridden() -> None:
     """Tree and rules that disagree are both reported, and explain() says so plainly."""
+    # Since issue 14 the tree asks the rules' own conditions and the primary gap prefers the
+    # tree's gap when the rules name it; what remains is two weak skill signals that add up
+    # (0.2 and 0.25 -> 0.4) where no single question of the tree finds a gap.
     rep = {
         "rep_id": "split",
-        "activity": {"calls_per_day": 30},
-        "territory": {"lead_volume_vs_team": 1.0, "territory_size_vs_team": 1.0},
-        "calls": {"open_question_ratio": 0.2, "talk_ratio": 0.7, "rubric_score": 2.0},
+        "activity": {
+            "calls_per_day": 44,
+            "meetings_per_week": 6,
+            "meeting_to_opportunity_rate": 0.36,
+        },
+        "calls": {"talk_ratio": 0.25},
+        "pipeline": {"avg_deal_age_days": 85},
     }
     result = diagnose(rep)
     assert result.primary_gap == "skill"
     assert result.tree_leaf is not None
-    assert result.tree_leaf.gap == "will"
+    assert result.tree_leaf.gap is None
     assert result.tree_agrees is False
-    assert "disagree: the tree says will, the rules' primary gap is skill" in explain(result)
+    assert "disagree: the tree says no gap, the rules' primary gap is skill" in explain(result)
 
 
 def test_tree_fields_are_in_the_json_contract() -> None:
@@ -89,7 +97,12 @@ def test_tree_fields_are_in_the_json_contract() -> None:
     result = diagnose(example("will-rep"))
     data = result.to_dict()
     assert data["tree_leaf"]["id"] == "will-low-volume"
-    assert [s["node"] for s in data["tree_path"]] == ["volume", "lead-flow", "territory-size"]
+    assert [s["node"] for s in data["tree_path"]] == [
+        "system-facts",
+        "volume",
+        "lead-flow",
+        "territory-size",
+    ]
     assert type(result).from_json(result.to_json()) == result
 
 
@@ -141,6 +154,12 @@ def test_witnesses_really_reach_their_leaves(data: dict[str, Any]) -> None:
             assert walk(tree, build_facts(rep, DEFAULT_TARGETS)).leaf == tree.result(leaf.id)
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("GAPDIAG_EXHAUSTIVE"),
+    reason="the unguided search over the system-first tree takes over ten minutes; "
+    "run with GAPDIAG_EXHAUSTIVE=1",
+)
 def test_search_finds_every_shipped_leaf_without_examples() -> None:
     """The search alone (not the examples) reaches every leaf of the shipped tree."""
     for leaf in TREE.leaves:

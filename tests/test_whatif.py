@@ -26,7 +26,8 @@ def test_more_calls_clears_the_will_verdict() -> None:
     assert result.changes[0].path == "activity.calls_per_day"
     assert (result.changes[0].before, result.changes[0].after) == (12.0, 40.0)
     assert result.before.primary_gap == "will"
-    assert result.after.primary_gap is None
+    # issue 14: 40 calls for 1 meeting a week converts at a fifth of plan: quality (skill)
+    assert result.after.primary_gap == "skill"
     assert "activity-low-calls-normal-leads" in result.stopped
     will = next(s for s in result.shifts if s.gap == "will")
     assert (will.confidence_before, will.confidence_after) == (0.6, 0.0)

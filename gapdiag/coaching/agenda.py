@@ -111,7 +111,8 @@ def build_agenda(
     """The GROW agenda for one rep from their facts (metrics, targets and derived values)."""
     n = _Numbers(facts)
     when = f" on {day(follow_up)}" if follow_up else ""
-    drill_names = ", ".join(d.name for d in drills) or "none: the fixes are the manager's"
+    fallback = "none: the fixes are the manager's" if focus and focus.owner == "manager" else "none"
+    drill_names = ", ".join(d.name for d in drills) or fallback
     questions = (
         *_goal(n, focus),
         *_reality(n, targets),

@@ -21,11 +21,14 @@ from gapdiag.coaching.history import RepHistory, latest_metrics
 from gapdiag.coaching.playbook import (
     FOCUS_RULE,
     GOAL_WEEK,
+    CoverageFocus,
     Focus,
     ManagerCheck,
     Watch,
     choose_focus,
+    coverage_focus,
     drills_for,
+    rep_focus,
     restate,
     watch_list,
 )
@@ -54,6 +57,12 @@ class CoachingPlan(_Strict):
     start: dt.date
     diagnosis: Diagnosis
     focus: Focus | None
+    rep_focus: Focus | None = Field(
+        default=None, description="The rep's own gap, coached alongside a system fix."
+    )
+    coverage: CoverageFocus | None = Field(
+        default=None, description="A pipeline short of the gap: build coverage this week."
+    )
     focus_rule: str = FOCUS_RULE
     approach: str | None = None
     drills: tuple[Drill, ...] = ()
@@ -113,7 +122,7 @@ def plan(
     targets: Targets | Mapping[str, Any] | None = None,
     interventions: Interventions | str | Path | None = None,
     weeks: int = QUARTER_WEEKS,
-    goal_week: int = GOAL_WEEK,
+    goal_week: int | None = None,
     country: str | None = None,
     subdivision: str | None = None,
 ) -> CoachingPlan:
@@ -128,7 +137,8 @@ def plan(
         targets: team target overrides.
         interventions: a library, or a path to one (default: the rule pack's).
         weeks: how many weeks of sessions to schedule (a quarter by default).
-        goal_week: the week by which the focus goal should be met.
+        goal_week: the week by which the focus goal should be met (default: week 8, or
+            the last week when fewer are scheduled).
         country: ISO 3166 code (e.g. "DE") whose public holidays get no session and no
             goal date (needs ``gapdiag[calendar]``); None skips weekends only.
         subdivision: the country's state or region code (e.g. "BY"), where holidays differ.
@@ -144,18 +154,21 @@ def plan(
     """
     rep = parse_metrics(metrics)
     chosen = parse_targets(targets)
+    if goal_week is None:
+        goal_week = min(GOAL_WEEK, weeks) if weeks >= 1 else GOAL_WEEK
     _check_arguments(rep, start, history, scorecard, weeks, goal_week)
     days = working_days(country, subdivision)
     book = resolve_rules(rules)
     library = _library(interventions, rules)
     diagnosis = diagnose(rep, rules=book, targets=chosen)
     facts = build_facts(latest_metrics(history, rep) if history else rep, chosen)
-    focus = choose_focus(
-        diagnosis, facts, library, chosen, start=start, goal_week=goal_week, calendar=days
-    )
-    if focus is not None and focus.goal is not None and history is not None:
-        focus = focus.model_copy(update={"goal": restate(focus.goal, facts, chosen)})
-    drills = drills_for(focus.gap, diagnosis, book, library) if focus else ()
+    timing: dict[str, Any] = {"start": start, "goal_week": goal_week, "calendar": days}
+    focus = choose_focus(diagnosis, facts, library, chosen, **timing)
+    alongside = rep_focus(diagnosis, facts, library, chosen, **timing)
+    if history is not None:
+        focus, alongside = (_now(f, facts, chosen) for f in (focus, alongside))
+    coached = alongside or focus  # beside a system fix, the rep practises their own gap
+    drills = drills_for(coached.gap, diagnosis, book, library) if coached else ()
     sessions = (
         schedule(library, focus, start, drills=drills, weeks=weeks, calendar=days) if focus else ()
     )
@@ -170,6 +183,8 @@ def plan(
         start=start,
         diagnosis=diagnosis,
         focus=focus,
+        rep_focus=alongside,
+        coverage=coverage_focus(facts, chosen, start=start, calendar=days),
         approach=playbook.approach if playbook else None,
         drills=drills,
         watch=watch_list(playbook.indicators, facts, chosen) if playbook else (),
@@ -189,6 +204,13 @@ def plan(
         targets=chosen,
         tenure_months=rep.tenure_months,
     )
+
+
+def _now(focus: Focus | None, facts: Mapping[str, object], targets: Targets) -> Focus | None:
+    """The focus with its goal's "now" read from the latest history week."""
+    if focus is None or focus.goal is None:
+        return focus
+    return focus.model_copy(update={"goal": restate(focus.goal, facts, targets)})
 
 
 def _library(given: Interventions | str | Path | None, rules: RulesArg) -> Interventions:

@@ -72,6 +72,7 @@ def _focus(plan: CoachingPlan, md: bool) -> list[str]:
             f"No focus: no gap is confirmed or suspected for {d.rep_id}, so there is no "
             "coaching plan to run. Keep the regular 1:1 and collect what the diagnosis lacks."
         )
+        out += _coverage_lines(plan)
         return [*out, f"Focus rule: {plan.focus_rule}", *_tree_line(d), ""]
     focus = plan.focus
     who = "the manager (fix the system)" if focus.owner == "manager" else "the rep, coached weekly"
@@ -80,11 +81,28 @@ def _focus(plan: CoachingPlan, md: bool) -> list[str]:
         out.append(f"Goal: {focus.goal.text} (from {focus.goal.source}).")
     else:
         out.append("Goal: no metric behind this gap has a known value; collect the indicators.")
+    out += _alongside_lines(plan) + _coverage_lines(plan)
     out.append(f"Focus rule: {plan.focus_rule}")
     out.extend(_tree_line(d))
     if d.pip_blocked:
-        out.append("A system gap is confirmed: no PIP may be considered while it stands.")
+        out.append(
+            "A system gap is confirmed or suspected: no PIP may be considered while it stands."
+        )
     return [*out, ""]
+
+
+def _alongside_lines(plan: CoachingPlan) -> list[str]:
+    """The rep's own gap, coached while the manager fixes the system."""
+    rep = plan.rep_focus
+    if rep is None:
+        return []
+    goal = f" Goal: {rep.goal.text}." if rep.goal is not None else ""
+    return [f"Alongside, the rep's own gap: {rep.reason}.{goal}"]
+
+
+def _coverage_lines(plan: CoachingPlan) -> list[str]:
+    """The coverage focus: a pipeline that will not close the gap, whoever's gap it is."""
+    return [f"Coverage: {plan.coverage.text}"] if plan.coverage is not None else []
 
 
 def _tree_line(d: Diagnosis) -> list[str]:

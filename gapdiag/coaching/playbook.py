@@ -1,8 +1,10 @@
 """Choose the quarter's focus gap with a numeric goal, its drills, and check the manager's time.
 
-The focus rule: a confirmed system gap comes first, because nothing the rep does can fix it;
-otherwise the confirmed or suspected gap with the highest confidence (ties in the order
-system, will, skill, knowledge). No confirmed or suspected gap means no focus.
+The focus rule: a confirmed or suspected system gap comes first, as the manager's fix with a
+date, because nothing the rep does can fix it; the rep's own leading gap (``rep_focus``) is
+coached alongside. Otherwise the confirmed or suspected gap with the highest confidence
+(ties in the order system, will, skill, knowledge). No confirmed or suspected gap means no
+gap focus, but a pipeline that will not cover the gap still gets a coverage focus.
 
 The goal comes from the metric behind the focus gap's strongest evidence (highest
 certainty first, then pack order), in three passes:
@@ -36,8 +38,9 @@ from gapdiag.rulebook.interventions import Drill, Indicator, Interventions
 from gapdiag.rulebook.pack import Rulebook
 
 FOCUS_RULE = (
-    "A confirmed system gap first; otherwise the confirmed or suspected gap with the highest "
-    "confidence. The goal is set on the metric behind that gap's strongest evidence."
+    "A confirmed or suspected system gap first, as the manager's fix, with the rep's own gap "
+    "coached alongside; otherwise the confirmed or suspected gap with the highest confidence. "
+    "The goal is set on the metric behind that gap's strongest evidence."
 )
 GOAL_WEEK = 8
 """The week of the plan by which the focus goal should be met (ours: leaves a review at 6)."""
@@ -120,14 +123,52 @@ def choose_focus(
     default) of week `goal_week`.
     """
     system = diagnosis.verdict("system")
-    if system.status == "confirmed":
-        verdict, reason = system, "a confirmed system gap comes before any rep-side gap"
+    if system.status in ("confirmed", "suspected"):
+        verdict = system
+        reason = f"a {system.status} system gap is fixed before any rep-side gap"
     else:
         ranked = [v for v in diagnosis.verdicts if v.status in ("confirmed", "suspected")]
         if not ranked:
             return None
         verdict, reason = ranked[0], "the highest-confidence confirmed or suspected gap"
     due = goal_date(start, goal_week, calendar) if start is not None else None
+    return _focus(verdict, reason, facts, library, targets, due, goal_week)
+
+
+def rep_focus(
+    diagnosis: Diagnosis,
+    facts: Mapping[str, object],
+    library: Interventions,
+    targets: Targets,
+    *,
+    start: dt.date | None = None,
+    goal_week: int = GOAL_WEEK,
+    calendar: WorkingDays | None = None,
+) -> Focus | None:
+    """The rep's own gap, coached alongside a system fix: None unless system comes first."""
+    if diagnosis.verdict("system").status not in ("confirmed", "suspected"):
+        return None
+    ranked = [
+        v
+        for v in diagnosis.verdicts
+        if v.gap != "system" and v.status in ("confirmed", "suspected")
+    ]
+    if not ranked:
+        return None
+    reason = "the rep's own leading gap, coached alongside the system fix"
+    due = goal_date(start, goal_week, calendar) if start is not None else None
+    return _focus(ranked[0], reason, facts, library, targets, due, goal_week)
+
+
+def _focus(
+    verdict: Verdict,
+    reason: str,
+    facts: Mapping[str, object],
+    library: Interventions,
+    targets: Targets,
+    due: dt.date | None,
+    goal_week: int,
+) -> Focus:
     goal = _goal(verdict, facts, library, targets, due, goal_week)
     return Focus(
         gap=verdict.gap,
@@ -278,6 +319,62 @@ def in_plan_units(
     tenure = facts.get("tenure_months")
     factor = ramp_factor(tenure if isinstance(tenure, float) else None, targets.ramp_months)
     return path, value * plan * factor
+
+
+class CoverageFocus(_Strict):
+    """A pipeline that will not close the gap: build coverage this week, whoever's gap it is."""
+
+    gap_to_goal: float
+    expected: float
+    shortfall: float
+    pipeline_needed: float | None
+    open_pipeline: float
+    required_coverage: float
+    by_date: dt.date | None
+    text: str
+
+
+def coverage_focus(
+    facts: Mapping[str, object],
+    targets: Targets,
+    *,
+    start: dt.date | None = None,
+    calendar: WorkingDays | None = None,
+) -> CoverageFocus | None:
+    """A coverage focus when the open pipeline will not close the gap to goal, else None."""
+
+    def num(name: str) -> float | None:
+        value = facts.get(name)
+        return value if isinstance(value, float) else None
+
+    gap, expected = num("derived.gap_to_goal"), num("derived.expected_from_pipeline")
+    shortfall, pipe = num("derived.pipeline_shortfall"), num("pipeline.open_pipeline")
+    if gap is None or expected is None or shortfall is None or pipe is None:
+        return None
+    if gap <= 0 or shortfall <= 0:
+        return None
+    needed = num("derived.pipeline_needed")
+    required = num("derived.coverage_needed") or 3.0
+    by_date = goal_date(start, 1, calendar) if start is not None else None
+    when = f" by {day(by_date)}" if by_date else " this week"
+    text = (
+        f"Close the coverage gap{when}: {show('derived.gap_to_goal', gap)} still to find, the "
+        f"open pipeline of {show('pipeline.open_pipeline', pipe)} should yield "
+        f"{show('derived.expected_from_pipeline', expected)}, leaving "
+        f"{show('derived.pipeline_shortfall', shortfall)} uncovered"
+        + (f"; {show('derived.pipeline_needed', needed)} of pipeline is needed" if needed else "")
+        + "."
+    )
+    return CoverageFocus(
+        gap_to_goal=gap,
+        expected=expected,
+        shortfall=shortfall,
+        pipeline_needed=needed,
+        open_pipeline=pipe,
+        required_coverage=required,
+        by_date=by_date,
+        text=text,
+    )
 
 
 def _kind(name: str) -> Kind | None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gapdiag.engines.verdicts import combine, status_of
+from gapdiag.engines.verdicts import status_of, weigh
+from gapdiag.model.derived import DERIVED
 from gapdiag.model.diagnosis import (
     Check,
     Diagnosis,
     Engine,
     Evidence,
+    Figure,
     RulebookStamp,
     Undetermined,
     Verdict,
@@ -33,23 +35,19 @@ def assemble(
     engine: Engine,
 ) -> Diagnosis:
     """Build the Diagnosis for one rep from each compiled rule's outcome, in pack order."""
-    fired: dict[Gap, list[CompiledRule]] = {g: [] for g in GAPS}
-    open_: dict[Gap, list[CompiledRule]] = {g: [] for g in GAPS}
+    decided: dict[Gap, list[tuple[CompiledRule, Outcome]]] = {g: [] for g in GAPS}
     undetermined = []
     for rule, outcome in zip(book.compiled, outcomes, strict=True):
-        if outcome:
-            fired[rule.gap].append(rule)
-        elif outcome is None:
-            open_[rule.gap].append(rule)
+        decided[rule.gap].append((rule, outcome))
+        if outcome is None:
             undetermined.append(_undetermined(rule, facts))
     verdicts = sorted(
-        (_verdict(gap, fired[gap], open_[gap], facts) for gap in GAPS),
+        (_verdict(gap, decided[gap], facts) for gap in GAPS),
         key=lambda v: (-v.confidence, _ORDER[v.gap]),
     )
-    leading = verdicts[0]
-    primary = leading.gap if leading.status in ("confirmed", "suspected") else None
     # The tree is walked by the compiled evaluator whatever the engine: it is not a rule.
     path, leaf, stop = walk(book.tree, facts) if book.tree is not None else ((), None, None)
+    primary = primary_gap(verdicts, leaf.gap if leaf is not None else None)
     return Diagnosis.trusted(
         {
             "rep_id": rep.rep_id,
@@ -67,14 +65,30 @@ def assemble(
             "tree_leaf": leaf,
             "tree_stop": stop,
             "tree_agrees": None if leaf is None else leaf.gap == primary,
+            "numbers": _numbers(facts),
         }
     )
 
 
-def _verdict(
-    gap: Gap, fired: list[CompiledRule], open_: list[CompiledRule], facts: Facts
-) -> Verdict:
-    certainty, status = score([r.certainty for r in fired], [r.certainty for r in open_])
+def primary_gap(verdicts: Sequence[Verdict], routed: Gap | None = None) -> Gap | None:
+    """The gap to act on first, among those the rules confirm or suspect (by confidence).
+
+    System first: a broken system has to be fixed before anything the rep does can show.
+    Then the gap the decision tree routes to (`routed`, its leaf's gap), when the rules
+    confirm or suspect it: the tree asks in the seeds' order (volume before call craft),
+    the rules weigh. Otherwise the highest-confidence confirmed or suspected gap.
+    """
+    named = [v for v in verdicts if v.status in ("confirmed", "suspected")]
+    first = next((v for v in named if v.gap == "system"), None)
+    first = first or next((v for v in named if v.gap == routed), None)
+    first = first or (named[0] if named else None)
+    return first.gap if first is not None else None
+
+
+def _verdict(gap: Gap, decided: list[tuple[CompiledRule, Outcome]], facts: Facts) -> Verdict:
+    fired = [r for r, outcome in decided if outcome]
+    open_ = [r for r, outcome in decided if outcome is None]
+    certainty, status = score(decided)
     support: list[Evidence] = []
     against: list[Evidence] = []
     for rule in fired:
@@ -88,17 +102,20 @@ def _verdict(
             "evidence": tuple(support),
             "counter_evidence": tuple(against),
             "undetermined": tuple(r.id for r in open_),
-            "blocks_pip": gap == "system" and status == "confirmed",
+            "blocks_pip": gap == "system" and status in ("confirmed", "suspected"),
         }
     )
 
 
-def score(fired: Sequence[float], open_: Sequence[float]) -> tuple[float, Status]:
-    """A gap's combined certainty and status from the certainties of its fired and open rules."""
-    certainty = combine(fired)
+def score(decided: Sequence[tuple[CompiledRule, Outcome]]) -> tuple[float, Status]:
+    """A gap's combined certainty and status from its rules' outcomes, in pack order."""
+    fired = [r for r, outcome in decided if outcome]
+    certainty = weigh(fired)
     possible = certainty
-    if open_ and certainty < SUSPECTED_AT:  # only then can missing data change the status
-        possible = combine([*fired, *(c for c in open_ if c > 0)])
+    if certainty < SUSPECTED_AT and any(o is None for _, o in decided):
+        # only then can missing data change the status: as if every open supporting rule
+        # fired, in pack order like the fired ones
+        possible = weigh([r for r, o in decided if o or (o is None and r.certainty > 0)])
     return certainty, status_of(certainty, possible)
 
 
@@ -124,6 +141,15 @@ def _undetermined(rule: CompiledRule, facts: Facts) -> Undetermined:
             "certainty": rule.certainty,
             "needs": tuple([m for m in rule.needs if facts.get(m) is None]),
         }
+    )
+
+
+def _numbers(facts: Facts) -> tuple[Figure, ...]:
+    """The known derived quantities, in the order ``DERIVED`` lists them."""
+    return tuple(
+        Figure.trusted({"name": path, "value": value})
+        for name in DERIVED
+        if isinstance(value := facts.get(path := f"derived.{name}"), float)
     )
 
 

@@ -302,19 +302,13 @@ def _rediagnose(
     except InvalidMetrics:
         return None
     facts = build_facts(changed, targets, team)
-    fired: list[float] = []
-    open_: list[float] = []
-    ids: set[str] = set()
-    for rule, outcome in zip(book.compiled, book.evaluate(facts), strict=True):
-        if rule.gap != gap:
-            continue
-        if outcome:
-            fired.append(rule.certainty)
-            ids.add(rule.id)
-        elif outcome is None:
-            open_.append(rule.certainty)
-    certainty, status = score(fired, open_)
-    return certainty, status, frozenset(ids)
+    decided = [
+        (rule, outcome)
+        for rule, outcome in zip(book.compiled, book.evaluate(facts), strict=True)
+        if rule.gap == gap
+    ]
+    certainty, status = score(decided)
+    return certainty, status, frozenset(rule.id for rule, outcome in decided if outcome)
 
 
 def _numeric_candidates(

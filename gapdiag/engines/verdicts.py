@@ -3,11 +3,17 @@
 Positive evidence combines as MB = 1 - prod(1 - cf_i), counter-evidence likewise as MD,
 and the gap's certainty is (MB - MD) / (1 - min(MB, MD)). Combining positives and
 negatives separately makes the result independent of rule order.
+
+Counter-evidence that names the facts it contradicts (a rule's ``counters``) speaks
+against those facts alone: each named supporting rule is first weighed against it, the
+same way, and only what is left of it (if anything) enters MB. Such a rule says nothing about the
+other facts of the gap, so "territory at or above the team" cannot cancel broken routing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from gapdiag.model.gaps import CONFIRMED_AT, SUSPECTED_AT, Status
 
@@ -30,6 +36,45 @@ def combine(certainties: Iterable[float]) -> float:
     if belief == 1.0 and disbelief == 1.0:
         return 0.0  # certain for and certain against: the rules contradict each other
     return round((belief - disbelief) / (1.0 - min(belief, disbelief)), DIGITS)
+
+
+class Weighed(Protocol):
+    """What weighing needs of a rule: its id, certainty and the rules it counters."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def certainty(self) -> float: ...
+
+    @property
+    def counters(self) -> tuple[str, ...]: ...
+
+
+def weigh(fired: Sequence[Weighed]) -> float:
+    """Combine fired rules (in pack order) into one certainty, targeted counters included."""
+    doubt: dict[str, float] = {}  # supporting rule id -> product of its counters' doubts
+    for rule in fired:
+        if rule.certainty < 0:
+            for target in rule.counters:
+                doubt[target] = doubt.get(target, 1.0) * (1.0 + rule.certainty)
+    effective: list[float] = []
+    for rule in fired:
+        if rule.certainty > 0:
+            against = doubt.get(rule.id)
+            cf = rule.certainty
+            # a fact its counters outweigh is cancelled, never turned against the others
+            effective.append(cf if against is None else max(0.0, against_fact(cf, 1.0 - against)))
+        elif not rule.counters:
+            effective.append(rule.certainty)
+    return combine(effective)
+
+
+def against_fact(cf: float, disbelief: float) -> float:
+    """A supporting certainty after the counter-evidence that names it (unrounded)."""
+    if cf == 1.0 and disbelief == 1.0:
+        return 0.0
+    return (cf - disbelief) / (1.0 - min(cf, disbelief))
 
 
 def status_of(certainty: float, possible: float) -> Status:

@@ -89,6 +89,19 @@ def calls_per_meeting(calls_per_day: Value, meetings_per_week: Value) -> Value:
     return _ratio(calls_per_day * WORK_DAYS_PER_WEEK, meetings_per_week)
 
 
+def calls_to_meetings(calls_per_day: Value, meetings_per_week: Value) -> Value:
+    """Share of a week's calls that become a meeting (the seed's 150 calls -> 2 meetings)."""
+    if calls_per_day is None:
+        return None
+    return _ratio(meetings_per_week, calls_per_day * WORK_DAYS_PER_WEEK)
+
+
+def coverage_needed(win_rate: Value, flat: Value) -> Value:
+    """Coverage the gap needs: 1 / win rate when the win rate is known, else the flat target."""
+    needed = required_coverage(win_rate)
+    return needed if needed is not None else flat
+
+
 def derive(facts: Mapping[str, object], targets: Targets) -> dict[str, Value]:
     """Compute every derived quantity from flat metric facts, keyed 'derived.<name>'."""
     num = _numbers(facts)
@@ -99,6 +112,10 @@ def derive(facts: Mapping[str, object], targets: Targets) -> dict[str, Value]:
     factor = ramp_factor(num("tenure_months"), targets.ramp_months)
     calls = num("activity.calls_per_day")
     meetings = num("activity.meetings_per_week")
+    converts = calls_to_meetings(calls, meetings)
+    planned = calls_to_meetings(targets.calls_per_day, targets.meetings_per_week)
+    cover = coverage(pipe, gap)
+    needed = coverage_needed(win, targets.pipeline_coverage)
     values = {
         "derived.gap_to_goal": gap,
         "derived.expected_from_pipeline": expected,
@@ -113,6 +130,10 @@ def derive(facts: Mapping[str, object], targets: Targets) -> dict[str, Value]:
         ),
         "derived.meetings_vs_plan": versus_plan(meetings, targets.meetings_per_week, factor),
         "derived.calls_per_meeting": calls_per_meeting(calls, meetings),
+        "derived.calls_to_meetings": converts,
+        "derived.conversion_vs_plan": _ratio(converts, planned),
+        "derived.coverage_needed": needed,
+        "derived.coverage_vs_needed": _ratio(cover, needed),
     }
     # A quantity that overflows (a win rate of 1e-308 needs infinite pipeline) is unknown,
     # as overflow is in conditions: no rule may read -inf as a real amount.
@@ -139,6 +160,10 @@ DERIVED: Mapping[str, k.Kind] = {
     "emails_vs_plan": k.Kind("share", "share"),
     "meetings_vs_plan": k.Kind("share", "share"),
     "calls_per_meeting": k.COUNT,
+    "calls_to_meetings": k.Kind("share", "share"),
+    "conversion_vs_plan": k.Kind("share", "share"),
+    "coverage_needed": k.Kind("multiple", "multiple"),
+    "coverage_vs_needed": k.Kind("share", "share"),
 }
 """Every derived name (without the ``derived.`` prefix) and the kind of value it holds."""
 
@@ -156,6 +181,10 @@ DEPENDS: Mapping[str, tuple[str, ...]] = {
     "emails_vs_plan": ("activity.emails_per_day",),
     "meetings_vs_plan": ("activity.meetings_per_week",),
     "calls_per_meeting": ("activity.calls_per_day", "activity.meetings_per_week"),
+    "calls_to_meetings": ("activity.calls_per_day", "activity.meetings_per_week"),
+    "conversion_vs_plan": ("activity.calls_per_day", "activity.meetings_per_week"),
+    "coverage_needed": (),
+    "coverage_vs_needed": ("pipeline.open_pipeline", *_GAP),
 }
 """The metrics each derived quantity is computed from (what to collect when it is unknown)."""
 

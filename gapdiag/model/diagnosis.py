@@ -108,7 +108,7 @@ class Verdict(_Result):
     counter_evidence: tuple[Evidence, ...] = ()
     undetermined: tuple[str, ...] = Field(default=(), description="Ids of open rules.")
     blocks_pip: bool = Field(
-        default=False, description="A confirmed system gap: no PIP may be recommended."
+        default=False, description="A confirmed or suspected system gap: no PIP may be recommended."
     )
 
 
@@ -181,6 +181,13 @@ class TreeStop(_Result):
     possible: tuple[TreeLeaf, ...] = Field(description="Leaves still reachable from here.")
 
 
+class Figure(_Result):
+    """One derived number the diagnosis worked out (pipeline math, activity against plan)."""
+
+    name: str = Field(description="A derived.* path, e.g. derived.gap_to_goal.")
+    value: float
+
+
 class Diagnosis(_Result):
     """Why one rep is behind: a verdict per gap, the evidence, and what data is missing."""
 
@@ -193,7 +200,9 @@ class Diagnosis(_Result):
     verdicts: tuple[Verdict, ...] = Field(description="One per gap, highest confidence first.")
     undetermined: tuple[Undetermined, ...] = ()
     missing: tuple[str, ...] = Field(default=(), description="Absent metrics the rules read.")
-    pip_blocked: bool = Field(default=False, description="True while a system gap is confirmed.")
+    pip_blocked: bool = Field(
+        default=False, description="True while a system gap is confirmed or suspected."
+    )
     counterfactuals: tuple[Counterfactual, ...] = Field(
         default=(),
         description="Per confirmed or suspected gap, changes its owner can make that change "
@@ -211,6 +220,12 @@ class Diagnosis(_Result):
     tree_agrees: bool | None = Field(
         default=None,
         description="Whether the tree's leaf names the rules' primary gap; None without a leaf.",
+    )
+    numbers: tuple[Figure, ...] = Field(
+        default=(),
+        description="Every derived quantity known for this rep (gap to goal, expected yield, "
+        "shortfall, coverage, pipeline needed, activity against plan...), whether or not a "
+        "rule read it.",
     )
 
     def verdict(self, gap: Gap) -> Verdict:

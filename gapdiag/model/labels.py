@@ -154,6 +154,7 @@ _METRICS: dict[str, tuple[str, str, Owner]] = {
     "territory.territory_size_vs_team": ("territory size against the team", TIMES, _O),
     "territory.lead_routing_ok": ("leads routed as intended", "yes/no", _O),
     "territory.manager_coaching_hours_per_week": ("manager coaching", "hours a week", _M),
+    "territory.stage_definitions_ok": ("clear, used stage definitions", "yes/no", _O),
     "knowledge.product_quiz_score": ("product quiz score", "%", _R),
     "knowledge.certified": ("certified", "yes/no", _R),
     "knowledge.competitor_positioning_score": ("competitor positioning", OF_5, _R),
@@ -172,6 +173,10 @@ _DERIVED: dict[str, tuple[str, str, Owner]] = {
     "derived.emails_vs_plan": ("emails against plan", "%", _R),
     "derived.meetings_vs_plan": ("meetings against plan", "%", _R),
     "derived.calls_per_meeting": ("calls per meeting booked", "calls per meeting", _R),
+    "derived.calls_to_meetings": ("calls that become meetings", "%", _R),
+    "derived.conversion_vs_plan": ("call-to-meeting conversion against plan", "%", _R),
+    "derived.coverage_needed": ("coverage needed", TIMES, _R),
+    "derived.coverage_vs_needed": ("coverage against what is needed", "%", _R),
 }
 
 _TARGETS: dict[str, tuple[str, str]] = {
@@ -196,6 +201,7 @@ _TARGETS: dict[str, tuple[str, str]] = {
     "target.plan_submission_rate": ("target plans on time", "%"),
     "target.product_quiz_score": ("passing quiz score", "%"),
     "target.competitor_positioning_score": ("acceptable competitor positioning", OF_5),
+    "target.conversion_floor": ("lowest healthy conversion against plan", "%"),
     "target.lead_volume_floor": ("lead volume floor", TIMES),
     "target.territory_size_floor": ("territory size floor", TIMES),
     "target.rubric_score": ("acceptable call review score", OF_5),

@@ -141,6 +141,11 @@ class Territory(_Strict):
     manager_coaching_hours_per_week: k.WeeklyHours = Field(
         None, description="Hours of manager coaching a week."
     )
+    stage_definitions_ok: k.Flag = Field(
+        None,
+        description="The CRM's stage definitions are clear to the rep and used "
+        "(false: the rep finds them unclear, or the CRM shows them unused).",
+    )
 
 
 class Knowledge(_Strict):
@@ -196,6 +201,11 @@ class Targets(_Strict):
     )
     pipeline_coverage: k.Count = Field(
         3.0, description="Flat coverage target when win rate is unknown."
+    )
+    conversion_floor: k.Ratio = Field(
+        0.8,
+        description="Share of the plan's calls-to-meetings conversion below which a rep's "
+        "conversion is poor (our default).",
     )
     max_deal_age_days: k.Days = Field(
         60.0, description="Average open-deal age above which deals are stuck."

@@ -18,7 +18,7 @@ from gapdiag.model.diagnosis import (
 )
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.gaps import CONFIRMED_AT, SUSPECTED_AT
-from gapdiag.model.labels import label_of, sentence
+from gapdiag.model.labels import label_of, sentence, show
 from gapdiag.model.wording import check_text, confidence, counterfactual_text, period
 
 _APPROACH = {
@@ -46,6 +46,7 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
         lines.append(_heading("What to do first", md))
         lines.extend(f"- {a}" for a in first)
         lines.append("")
+    lines.extend(numbers_section(diagnosis, md))
     lines.extend(_tree(diagnosis, md))
     for verdict in diagnosis.verdicts:
         lines.extend(_verdict(verdict, md))
@@ -61,7 +62,7 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
         lines.append("")
     if diagnosis.pip_blocked:
         lines.append(
-            "A system gap is confirmed: fix the system first. "
+            "A system gap is confirmed or suspected: fix the system first. "
             "No PIP should be considered while it stands."
         )
     lines.append(
@@ -122,6 +123,42 @@ def _escaped(d: Diagnosis) -> Diagnosis:
             }
         )
     return d.model_copy(update=update)
+
+
+_NUMBER_NAMES = {
+    "gap_to_goal": "Gap to goal (quota - closed won - commit)",
+    "expected_from_pipeline": "Expected from the open pipeline (pipeline x win rate)",
+    "pipeline_shortfall": "Shortfall the pipeline will not cover",
+    "pipeline_needed": "Pipeline needed (gap / win rate)",
+    "coverage": "Coverage (open pipeline / gap)",
+    "required_coverage": "Coverage the win rate requires (1 / win rate)",
+    "coverage_needed": "Coverage needed (1 / win rate, else 3x)",
+    "coverage_vs_needed": "Coverage against what is needed",
+    "attainment": "Attainment (closed won / quota)",
+    "calls_vs_plan": "Calls against plan",
+    "emails_vs_plan": "Emails against plan",
+    "meetings_vs_plan": "Meetings against plan",
+    "calls_per_meeting": "Calls per meeting",
+    "calls_to_meetings": "Calls that become meetings",
+    "conversion_vs_plan": "Calls-to-meetings conversion against the plan's",
+}
+
+
+def numbers_section(d: Diagnosis, md: bool = False) -> list[str]:
+    """'The numbers': the pipeline math and activity against plan the diagnosis worked out."""
+    if not d.numbers:
+        return []
+    out = [_heading("The numbers", md)]
+    for figure in d.numbers:
+        short = figure.name.removeprefix("derived.")
+        name = _NUMBER_NAMES.get(short) or sentence(label_of(figure.name).label)
+        out.append(f"- {name}: {show(figure.name, figure.value)}")
+    short_by = next((f.value for f in d.numbers if f.name == "derived.pipeline_shortfall"), None)
+    if short_by is not None and short_by > 0:
+        out.append(
+            "The open pipeline will not close the gap: a coverage problem to solve this week."
+        )
+    return [*out, ""]
 
 
 def _title(d: Diagnosis, md: bool) -> str:

@@ -308,8 +308,24 @@ class _Builder:
                 )
             self.tree = tree
 
+    def check_counters(self) -> None:
+        """Every `counters:` id must name a supporting rule of the same gap in the pack."""
+        support = {c.id: c.gap for c in self.compiled if c.certainty > 0}
+        for c in self.compiled:
+            for target in c.counters:
+                if support.get(target) != c.gap:
+                    message = (
+                        f"counters {target!r} is not a supporting {c.gap} rule of this pack"
+                        f"{did_you_mean(target, list(support))}"
+                    )
+                    origin = self.origins[c.id]
+                    self.problems.append(
+                        (origin.file, Problem(f"{c.id}.counters", message, origin.line))
+                    )
+
     def finish(self, info: PackInfo, path: Path) -> Rulebook:
         self.check_drills(path if path.is_dir() else None)
+        self.check_counters()
         if self.problems:
             raise RuleFileError(path, (_with_file(f, p, path) for f, p in self.problems))
         return self.assemble(info, self.hasher.hexdigest()[:16], str(path))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from gapdiag.model.derived import inputs_of
 from gapdiag.model.errors import ExpressionError
@@ -40,6 +40,13 @@ class Rule(_Frozen):
     because: str = Field(min_length=1)
     intervention: str | None = None
     drill: str | None = Field(None, description="Id of a drill in the pack's interventions.yaml.")
+    counters: tuple[str, ...] = Field(
+        (),
+        description=(
+            "Counter-evidence only: ids of the supporting rules of the same gap it contradicts. "
+            "It then weighs against those rules alone; empty: against the gap as a whole."
+        ),
+    )
     examples: tuple[Example, ...] = Field(min_length=1)
 
     @field_validator("certainty")
@@ -47,6 +54,16 @@ class Rule(_Frozen):
     def _not_zero(cls, value: float) -> float:
         if value == 0:
             raise ValueError("certainty 0 carries no evidence; use a value in [-1, 0) or (0, 1]")
+        return value
+
+    @field_validator("counters")
+    @classmethod
+    def _counters_on_counter_evidence(
+        cls, value: tuple[str, ...], info: ValidationInfo
+    ) -> tuple[str, ...]:
+        certainty = info.data.get("certainty")
+        if value and isinstance(certainty, float) and certainty > 0:
+            raise ValueError("counters is for counter-evidence: give it a negative certainty")
         return value
 
 
@@ -71,6 +88,7 @@ class CompiledRule:
     id: str
     gap: Gap
     certainty: float
+    counters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,4 +135,5 @@ def compile_rule(rule: Rule) -> CompiledRule:
         rule.id,
         rule.gap,
         rule.certainty,
+        rule.counters,
     )

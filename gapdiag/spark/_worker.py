@@ -190,7 +190,7 @@ def result_columns(
     for gap in GAPS:
         columns[f"{gap}.confidence"] = pa.array(arrays.confidence[gap])
         columns[f"{gap}.status"] = _labels(arrays.status[gap], _vverdicts.STATUSES)
-    columns["pip_blocked"] = pa.array(arrays.status["system"] == 0)
+    columns["pip_blocked"] = pa.array(arrays.status["system"] <= 1)  # confirmed or suspected
     for index, word in enumerate(arrays.fired):
         columns[f"fired_{index}"] = pa.array(word)
     if book.tree is not None and arrays.tree is not None:

@@ -6,12 +6,13 @@ values are bit-identical; a property test holds the two together.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
 
 from gapdiag.engines.vector._columns import Floats
-from gapdiag.model.derived import RAMP_FLOOR, WORK_DAYS_PER_WEEK
+from gapdiag.model.derived import RAMP_FLOOR, WORK_DAYS_PER_WEEK, calls_to_meetings
 from gapdiag.model.metrics import Targets
 
 Column = Callable[[str], Floats]
@@ -39,6 +40,12 @@ def _versus_plan(actual: Floats, plan: float | None, factor: Floats | float) -> 
     return _ratio(actual, np.multiply(plan, factor))
 
 
+def _planned(targets: Targets) -> float:
+    """The plan's own calls -> meetings share (NaN when the plan leaves it undefined)."""
+    planned = calls_to_meetings(targets.calls_per_day, targets.meetings_per_week)
+    return math.nan if planned is None else planned
+
+
 def derive(num: Column, targets: Targets) -> dict[str, Floats]:
     """Every derived quantity over whole columns, keyed 'derived.<name>' (see derived.derive)."""
     with np.errstate(all="ignore"):
@@ -50,11 +57,17 @@ def derive(num: Column, targets: Targets) -> dict[str, Floats]:
         factor = _ramp_factor(num("tenure_months"), targets.ramp_months)
         calls = num("activity.calls_per_day")
         meetings = num("activity.meetings_per_week")
+        converts = _ratio(meetings, calls * WORK_DAYS_PER_WEEK)
+        planned = _planned(targets)
+        cover = np.where(gap <= 0, np.nan, _ratio(pipe, gap))
+        needed = _ratio(1.0, win)
+        if targets.pipeline_coverage is not None:
+            needed = np.where(np.isnan(needed), targets.pipeline_coverage, needed)
         values = {
             "derived.gap_to_goal": gap,
             "derived.expected_from_pipeline": expected,
             "derived.pipeline_needed": _ratio(gap, win),
-            "derived.coverage": np.where(gap <= 0, np.nan, _ratio(pipe, gap)),
+            "derived.coverage": cover,
             "derived.required_coverage": _ratio(1.0, win),
             "derived.pipeline_shortfall": gap - expected,
             "derived.attainment": _ratio(won, quota),
@@ -64,6 +77,10 @@ def derive(num: Column, targets: Targets) -> dict[str, Floats]:
             ),
             "derived.meetings_vs_plan": _versus_plan(meetings, targets.meetings_per_week, factor),
             "derived.calls_per_meeting": _ratio(calls * WORK_DAYS_PER_WEEK, meetings),
+            "derived.calls_to_meetings": converts,
+            "derived.conversion_vs_plan": _ratio(converts, planned),
+            "derived.coverage_needed": needed,
+            "derived.coverage_vs_needed": _ratio(cover, needed),
         }
         # Overflow is unknown, as in derived.derive.
         return {name: np.where(np.isfinite(v), v, np.nan) for name, v in values.items()}

@@ -65,12 +65,15 @@ def evaluate(
         for gap in GAPS:
             out.confidence[gap][start:stop] = verdicts.confidence[gap]
             out.status[gap][start:stop] = verdicts.status[gap]
-        out.primary[start:stop] = verdicts.primary
+        primary = verdicts.primary
         fired = _vverdicts.fired_words(outcomes, stop - start)
         for whole, part in zip(out.fired, fired, strict=True):
             whole[start:stop] = part
         if book.tree is not None and out.tree is not None:
-            out.tree[start:stop] = _vtree.walk(book.tree, lookup, stop - start)
+            reached = _vtree.walk(book.tree, lookup, stop - start)
+            out.tree[start:stop] = reached
+            primary = _vverdicts.routed(verdicts, _vtree.leaf_gaps(book.tree, reached))
+        out.primary[start:stop] = primary
         return stop
 
     starts = range(0, size, chunk)
@@ -128,7 +131,7 @@ def frame(population: Population, arrays: Arrays, book: Rulebook) -> pd.DataFram
         columns[f"{gap}.status"] = pd.Categorical.from_codes(
             arrays.status[gap], categories=list(_vverdicts.STATUSES)
         )
-    columns["pip_blocked"] = arrays.status["system"] == 0
+    columns["pip_blocked"] = arrays.status["system"] <= 1  # confirmed or suspected
     for index, word in enumerate(arrays.fired):
         columns[f"fired_{index}"] = word
     if book.tree is not None and arrays.tree is not None:

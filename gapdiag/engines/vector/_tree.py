@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from gapdiag.engines.vector import _columns as _vector
+from gapdiag.model.gaps import GAPS
 from gapdiag.rulebook.tree import DecisionTree
 
 Codes = npt.NDArray[np.int32]
@@ -47,3 +48,12 @@ def walk(tree: DecisionTree, lookup: _vector.Lookup, size: int) -> Codes:
         return done[node]
 
     return reach(tree.root)
+
+
+def leaf_gaps(tree: DecisionTree, reached: Codes) -> npt.NDArray[np.int8]:
+    """Per rep, the index into GAPS of the leaf's gap; -1 for a `none` leaf or a stop."""
+    codes = np.array(
+        [GAPS.index(leaf.gap) if leaf.gap != "none" else -1 for leaf in tree.leaves] + [-1],
+        dtype=np.int8,
+    )
+    return codes[np.minimum(reached, len(tree.leaves))]

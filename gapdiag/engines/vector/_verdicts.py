@@ -2,9 +2,11 @@
 
 This mirrors ``assemble`` and ``verdicts`` step for step so every number is
 bit-identical: certainty factors multiply into the doubt products in pack order (a rule
-that did not fire multiplies by nothing, as it is skipped per rep), the combined value
+that did not fire multiplies by nothing, as it is skipped per rep; a supporting rule is
+first weighed against the fired counters that name it), the combined value
 is rounded exactly as Python's ``round`` does, statuses use the same cut-offs, and the
-primary gap is the first of the verdicts sorted by confidence, ties in ``GAPS`` order.
+primary gap is system when it is confirmed or suspected, else the first of the verdicts
+sorted by confidence, ties in ``GAPS`` order.
 """
 
 from __future__ import annotations
@@ -53,24 +55,61 @@ def verdicts(rules: Sequence[CompiledRule], outcomes: Sequence[Tri], size: int) 
     stacked = np.stack([confidence[g] for g in GAPS])
     leading = np.argmax(stacked, axis=0)  # the first maximum: ties go in GAPS order
     lead_status = np.choose(leading, [status[g] for g in GAPS])
-    primary = np.where(lead_status <= 1, leading, -1).astype(np.int8)
+    primary = np.where(lead_status <= 1, leading, -1)
+    # system first whenever it is confirmed or suspected, as `assemble.primary_gap` does
+    primary = np.where(status["system"] <= 1, GAPS.index("system"), primary).astype(np.int8)
     return Verdicts(certainty, confidence, status, primary)
+
+
+def routed(found: Verdicts, leaf_gap: Codes) -> Codes:
+    """The primary gap with the tree's leaf gap preferred, as ``assemble.primary_gap`` does."""
+    named = np.zeros(leaf_gap.shape, bool)
+    for index, gap in enumerate(GAPS):
+        named |= (leaf_gap == index) & (found.status[gap] <= 1)
+    system_named = found.status["system"] <= 1
+    out: Codes = np.where(named & ~system_named, leaf_gap, found.primary).astype(np.int8)
+    return out
 
 
 def _combined(mine: list[tuple[CompiledRule, Tri]], size: int) -> tuple[Floats, Floats]:
     """(certainty, certainty if every open supporting rule fired), both rounded."""
+    fired = [true for _, (true, _) in mine]
+    assumed = [
+        true | (~(true | false) if rule.certainty > 0 else False) for rule, (true, false) in mine
+    ]
+    return _weigh(mine, fired, size), _weigh(mine, assumed, size)
+
+
+def _weigh(mine: list[tuple[CompiledRule, Tri]], fired: list[Mask], size: int) -> Floats:
+    """``verdicts.weigh`` per rep: targeted counters first, then MB and MD in pack order."""
     doubt_for = np.ones(size)
     doubt_against = np.ones(size)
-    for rule, (true, _) in mine:
+    for (rule, _), true in zip(mine, fired, strict=True):
         if rule.certainty > 0:
-            doubt_for *= _factor(true, 1.0 - rule.certainty)
-        else:
+            effective = _effective(rule, mine, fired, size)
+            # a fact its counters outweigh is cancelled (as max(0, ...) in verdicts.weigh)
+            doubt_for *= np.where(true & (effective > 0.0), 1.0 - effective, 1.0)
+        elif not rule.counters:
             doubt_against *= _factor(true, 1.0 + rule.certainty)
-    doubt_possible = doubt_for.copy()
-    for rule, (true, false) in mine:
-        if rule.certainty > 0:
-            doubt_possible *= _factor(~(true | false), 1.0 - rule.certainty)
-    return _combine(doubt_for, doubt_against), _combine(doubt_possible, doubt_against)
+    return _combine(doubt_for, doubt_against)
+
+
+def _effective(
+    rule: CompiledRule, mine: list[tuple[CompiledRule, Tri]], fired: list[Mask], size: int
+) -> Floats | float:
+    """A supporting rule's certainty after the fired counters that name it."""
+    if not any(rule.id in r.counters for r, _ in mine):
+        return rule.certainty
+    doubt = np.ones(size)
+    any_ = np.zeros(size, bool)
+    for (other, _), true in zip(mine, fired, strict=True):
+        if rule.id in other.counters:
+            doubt *= _factor(true, 1.0 + other.certainty)
+            any_ |= true
+    cf, disbelief = rule.certainty, 1.0 - doubt
+    both = (cf == 1.0) & (disbelief == 1.0)
+    weighed = np.where(both, 0.0, (cf - disbelief) / (1.0 - np.minimum(cf, disbelief)))
+    return np.where(any_, weighed, cf)
 
 
 def _factor(mask: Mask, doubt: float) -> Floats:

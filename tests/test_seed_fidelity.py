@@ -1,0 +1,367 @@
+"""Issue 14: the seeds' sharpest judgments, pinned through the public API and the CLI.
+
+Each test builds a rep from a seed's worked example (our own numbers where the seed gives
+none) and checks the judgment the seed makes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gapdiag import diagnose, load_rules, plan
+from gapdiag.cli import main
+from gapdiag.coaching.escalation import escalate
+from gapdiag.coaching.history import history_from_rows
+
+START = dt.date(2026, 7, 6)  # a Monday
+NORMAL = {"lead_volume_vs_team": 1.0, "territory_size_vs_team": 1.0}
+
+
+def _cli(capsys: Any, tmp_path: Path, rep: dict[str, Any], *args: str) -> str:
+    path = tmp_path / "rep.json"
+    path.write_text(json.dumps(rep))
+    assert main([*args, str(path)]) == 0
+    out: str = capsys.readouterr().out
+    return out
+
+
+# 1. System first (seed 001: "ignoring the system: the lead routing is broken").
+ROUTING = {
+    "rep_id": "routing",
+    "activity": {"calls_per_day": 12},
+    "ownership": {"deflections_per_one_on_one": 3},
+    "territory": {**NORMAL, "lead_routing_ok": False},
+}
+
+
+def test_broken_routing_is_not_cancelled_by_a_big_patch(capsys: Any, tmp_path: Path) -> None:
+    """Broken routing stands against 'territory at or above team': system first, no PIP."""
+    d = diagnose(ROUTING)
+    system = d.verdict("system")
+    assert system.status == "confirmed"
+    assert system.confidence == 0.7
+    assert d.primary_gap == "system"
+    assert d.pip_blocked
+    assert d.tree_leaf is not None
+    assert d.tree_leaf.id == "system-routing"
+    assert d.tree_agrees is True
+    data = json.loads(_cli(capsys, tmp_path, ROUTING, "diagnose", "--json"))
+    assert data["primary_gap"] == "system"
+    assert data["pip_blocked"] is True
+
+
+def test_system_fix_is_the_first_focus_with_the_reps_gap_alongside() -> None:
+    """The plan's focus is the manager's routing fix with a working-day date; will alongside."""
+    p = plan(ROUTING, start=START)
+    assert p.focus is not None
+    assert p.focus.gap == "system"
+    assert p.focus.owner == "manager"
+    assert p.focus.goal is not None
+    assert p.focus.goal.metric == "territory.lead_routing_ok"
+    assert p.focus.goal.by_date is not None
+    assert p.focus.goal.by_date.weekday() < 5
+    assert p.rep_focus is not None
+    assert p.rep_focus.gap == "will"
+    assert "Alongside" in p.render()
+
+
+def test_a_suspected_system_gap_blocks_a_pip() -> None:
+    """Unclear stage definitions alone (suspected) block any PIP in the escalation."""
+    rep = {"rep_id": "stages", "territory": {"stage_definitions_ok": False}}
+    d = diagnose(rep)
+    assert d.verdict("system").status == "suspected"
+    assert d.pip_blocked
+    weeks = [
+        {
+            "rep_id": "stages",
+            "period_start": str(START + dt.timedelta(weeks=i)),
+            "activity": {"calls_per_day": 15},
+        }
+        for i in range(6)
+    ]
+    result = escalate(history_from_rows(weeks), d, gap="will")
+    assert result.action == "fix-system"
+    assert not result.pip_recommended
+
+
+# 2. Volume vs quality by conversion (seed 001: 150 calls -> 2 meetings vs 40 calls -> 1).
+QUALITY_PER_WEEK = {"calls_per_day": 30, "meetings_per_week": 2}  # 150 calls, 2 meetings a week
+QUALITY_PER_DAY = {"calls_per_day": 150, "meetings_per_week": 10}  # 150 calls, 2 meetings a day
+VOLUME_PER_WEEK = {"calls_per_day": 8, "meetings_per_week": 1}  # 40 calls, 1 meeting a week
+VOLUME_PER_DAY = {"calls_per_day": 40, "meetings_per_week": 5}  # 40 calls, 1 meeting a day
+SOUND = {"product_quiz_score": 0.9, "competitor_positioning_score": 4}
+
+
+def test_150_calls_2_meetings_is_quality_per_day_and_per_week(capsys: Any, tmp_path: Path) -> None:
+    """Rules and tree both read skill, whichever unit the counts come in."""
+    for activity in (QUALITY_PER_WEEK, QUALITY_PER_DAY):
+        rep = {"rep_id": "q", "activity": activity, "territory": NORMAL, "knowledge": SOUND}
+        d = diagnose(rep)
+        assert d.primary_gap == "skill"
+        assert d.tree_leaf is not None
+        assert d.tree_leaf.id == "skill-conversion"
+        assert d.tree_agrees is True
+        data = json.loads(_cli(capsys, tmp_path, rep, "diagnose", "--json"))
+        assert data["primary_gap"] == "skill"
+
+
+def test_40_calls_1_meeting_is_volume_not_quality() -> None:
+    """Read per week it is a volume (will) problem; read per day it is at plan on both."""
+    d = diagnose({"rep_id": "v", "activity": VOLUME_PER_WEEK, "territory": NORMAL})
+    assert d.primary_gap == "will"
+    assert d.tree_leaf is not None
+    assert d.tree_leaf.id == "will-low-volume"
+    at_plan = diagnose({"rep_id": "v", "activity": VOLUME_PER_DAY, "territory": NORMAL})
+    fired = {e.rule for v in at_plan.verdicts for e in v.evidence}
+    assert not fired & {"activity-low-calls-normal-leads", "activity-busy-few-meetings"}
+
+
+def test_weak_product_makes_poor_conversion_knowledge() -> None:
+    """The same poor conversion from a rep weak on the product is a knowledge gap."""
+    rep = {"rep_id": "k", "activity": QUALITY_PER_WEEK, "knowledge": {"product_quiz_score": 0.5}}
+    d = diagnose(rep)
+    assert d.primary_gap == "knowledge"
+    assert d.tree_leaf is not None
+    assert d.tree_leaf.id == "knowledge-product"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.floats(1, 200), st.floats(0, 30))
+def test_no_dead_band_and_rules_agree_with_the_tree(calls: float, meetings: float) -> None:
+    """Volume rule <-> tree's volume branch; quality rule <-> tree's quality branch."""
+    rep = {"rep_id": "b", "activity": {"calls_per_day": calls, "meetings_per_week": meetings}}
+    d = diagnose({**rep, "territory": NORMAL})
+    fired = {e.rule for v in d.verdicts for e in v.evidence}
+    nodes = {s.node: s.answer for s in d.tree_path}
+    assert ("activity-low-calls-normal-leads" in fired) == (nodes.get("volume") is True)
+    assert ("activity-busy-few-meetings" in fired) == (nodes.get("quality") is True)
+    conversion = (meetings / (calls * 5)) / (5 / 200)
+    if calls >= 40 * 0.5 and conversion < 0.8:
+        assert "activity-busy-few-meetings" in fired  # no band where poor conversion is unread
+
+
+# 3. Can't vs won't (seed 000's FAQ: "genuinely can't do the pipeline math").
+HEALTHY = {"calls_per_day": 44, "meetings_per_week": 6, "meeting_to_opportunity_rate": 0.36}
+CANT = {
+    "rep_id": "cant",
+    "activity": HEALTHY,
+    "ownership": {
+        "commitment_score": 9,
+        "deflections_per_one_on_one": 0,
+        "states_gap_unprompted": False,
+        "forecast_accuracy": 0.5,
+    },
+    "knowledge": {"comp_plan_understood": True},
+}
+
+
+def test_committed_rep_who_cannot_do_the_math_is_skill(capsys: Any, tmp_path: Path) -> None:
+    """Committed and not deflecting: skill, and the tree agrees."""
+    d = diagnose(CANT)
+    assert d.primary_gap == "skill"
+    assert d.verdict("will").confidence == 0.0
+    assert d.tree_leaf is not None
+    assert d.tree_leaf.id == "skill-forecasting-math"
+    assert d.tree_agrees is True
+    assert json.loads(_cli(capsys, tmp_path, CANT, "diagnose", "--json"))["primary_gap"] == "skill"
+
+
+def test_deflecting_rep_with_the_same_symptoms_is_will() -> None:
+    """The same symptoms from a rep who deflects read as will, and the tree agrees."""
+    rep = {**CANT, "ownership": {**CANT["ownership"], "deflections_per_one_on_one": 3}}
+    d = diagnose(rep)
+    assert d.primary_gap == "will"
+    assert d.verdict("skill").confidence == 0.0
+    assert d.tree_leaf is not None
+    assert d.tree_leaf.id == "will-avoids-the-number"
+
+
+# 4. Escalation that measures movement (seed 001: 4-6 weeks; seed 000: a 90-day cadence).
+def _weeks(n: int, **groups: dict[str, Any]) -> Any:
+    return history_from_rows(
+        {"rep_id": "w", "period_start": str(START + dt.timedelta(weeks=i)), **groups}
+        for i in range(n)
+    )
+
+
+def test_six_flat_weeks_with_a_self_rated_nine_is_a_pip_review() -> None:
+    """Calls flat at 15 a day for 6 weeks: commitment 9 is not progress -> PIP review."""
+    d = diagnose({"rep_id": "w", "activity": {"calls_per_day": 15}, "territory": NORMAL})
+    history = _weeks(6, activity={"calls_per_day": 15}, ownership={"commitment_score": 9})
+    result = escalate(history, d, gap="will")
+    assert result.action == "pip-review"
+
+
+def test_thirteen_weeks_of_calls_on_plan_but_never_owning_is_a_pip_review() -> None:
+    """Activity at plan is not ownership: 13 weeks without owning the gap -> PIP review."""
+    d = diagnose({"rep_id": "w", "activity": {"calls_per_day": 25}, "territory": NORMAL})
+    history = _weeks(
+        13,
+        activity={"calls_per_day": 40},
+        ownership={"states_gap_unprompted": False, "forecast_accuracy": 0.5},
+    )
+    rising = history_from_rows(
+        {
+            "rep_id": "w",
+            "period_start": str(START + dt.timedelta(weeks=i)),
+            "activity": {"calls_per_day": 20 + 2 * i},
+            "ownership": {"states_gap_unprompted": False, "forecast_accuracy": 0.5},
+        }
+        for i in range(13)
+    )
+    assert escalate(rising, d, gap="will").action == "pip-review"
+    assert escalate(history, d, gap="will").action == "pip-review"
+
+
+# 5. Pipeline math everywhere (seed 000: $180K pipe, $90K gap, 25% win rate).
+COVERAGE = {
+    "rep_id": "coverage",
+    "pipeline": {
+        "quota": 150000,
+        "closed_won": 40000,
+        "commit": 20000,
+        "open_pipeline": 180000,
+        "win_rate": 0.25,
+    },
+}
+
+
+def test_the_coverage_talk_carries_its_numbers(capsys: Any, tmp_path: Path) -> None:
+    """Gap 90K, expected 45K, shortfall 45K, 2x coverage against 4x needed, in JSON and text."""
+    d = diagnose(COVERAGE)
+    numbers = {f.name: f.value for f in d.numbers}
+    assert numbers["derived.gap_to_goal"] == 90000
+    assert numbers["derived.expected_from_pipeline"] == 45000
+    assert numbers["derived.pipeline_shortfall"] == 45000
+    assert numbers["derived.pipeline_needed"] == 360000
+    assert numbers["derived.coverage"] == 2.0
+    assert numbers["derived.coverage_needed"] == 4.0
+    assert "a coverage problem to solve this week" in d.explain()
+    data = json.loads(_cli(capsys, tmp_path, COVERAGE, "diagnose", "--json"))
+    assert {"name": "derived.gap_to_goal", "value": 90000.0} in data["numbers"]
+
+
+def test_a_coverage_shortfall_always_yields_a_plan_focus() -> None:
+    """No gap is established, yet the plan says to close the coverage gap this week."""
+    p = plan(COVERAGE, start=START)
+    assert p.coverage is not None
+    assert p.coverage.shortfall == 45000
+    assert p.coverage.by_date == dt.date(2026, 7, 10)
+    assert "Close the coverage gap" in p.render()
+
+
+# 6. Every seed measure read.
+def test_coverage_needed_is_three_without_a_win_rate() -> None:
+    """3x coverage when no win rate is known, 1 / win rate when it is."""
+    rep = {
+        "rep_id": "c",
+        "pipeline": {"quota": 100000, "closed_won": 0, "commit": 0, "open_pipeline": 150000},
+    }
+    numbers = {f.name: f.value for f in diagnose(rep).numbers}
+    assert numbers["derived.coverage_needed"] == 3.0
+
+
+def test_a_108_day_cycle_against_a_60_day_team_is_read() -> None:
+    """Seed 003's 108-day cycle is slow against the team's median."""
+    rep = {"rep_id": "cycle", "pipeline": {"sales_cycle_days": 108}}
+    d = diagnose(rep, team={"median": {"pipeline.sales_cycle_days": 60}})
+    assert "pipeline-cycle-longer-than-team" in {e.rule for e in d.verdict("skill").evidence}
+
+
+def test_at_least_three_shipped_rules_read_the_team() -> None:
+    """Conversion, stage conversion, cycle and deal age against the team median."""
+    team_rules = [r.id for r in load_rules().rules if "team." in r.when]
+    assert len(team_rules) >= 3
+
+
+# 8. Plan bugs.
+def test_plan_with_fewer_than_eight_weeks_works(capsys: Any, tmp_path: Path) -> None:
+    """--weeks 6 no longer fails on the default goal week 8."""
+    p = plan(ROUTING, start=START, weeks=6)
+    assert p.focus is not None
+    assert p.focus.goal is not None
+    assert p.focus.goal.by_week == 6
+    out = _cli(capsys, tmp_path, ROUTING, "plan", "--start", str(START), "--weeks", "6")
+    assert "Focus" in out
+
+
+def test_no_focus_sheet_does_not_blame_the_manager() -> None:
+    """Without a focus the drills line is plain 'none'."""
+    p = plan({"rep_id": "ok"}, start=START)
+    assert p.focus is None
+    assert "the fixes are the manager's" not in p.render()
+
+
+# Edges of the new code paths.
+def test_a_certain_counter_cancels_a_certain_fact_exactly() -> None:
+    """cf 1 against cf 1 cancels to 0, and a cancelled fact never weighs against others."""
+    from gapdiag.engines.verdicts import against_fact, weigh
+    from gapdiag.rulebook.rule import CompiledRule
+
+    assert against_fact(1.0, 1.0) == 0.0
+    rules = [r for r in load_rules().compiled if r.gap == "system"]
+    at_or_above = next(r for r in rules if r.id == "territory-at-or-above-team")
+    starved = next(r for r in rules if r.id == "territory-starved-leads")
+    routing = next(r for r in rules if r.id == "territory-broken-lead-routing")
+    fired: list[CompiledRule] = [routing, starved, at_or_above]
+    assert weigh(fired) == 0.7  # starved is cancelled, routing stands untouched
+
+
+def test_thirteen_weeks_under_a_system_gap_is_a_system_fix() -> None:
+    """The 13-week ownership review never recommends a PIP while a system gap stands."""
+    d = diagnose({"rep_id": "w", "territory": {"stage_definitions_ok": False}})
+    rising = history_from_rows(
+        {
+            "rep_id": "w",
+            "period_start": str(START + dt.timedelta(weeks=i)),
+            "activity": {"calls_per_day": 20 + 2 * i},
+            "ownership": {"states_gap_unprompted": False},
+        }
+        for i in range(13)
+    )
+    result = escalate(rising, d, gap="will")
+    assert result.action == "fix-system"
+
+
+def test_no_coverage_focus_without_a_shortfall_and_goal_dates_on_weekdays() -> None:
+    """Covered, closed or unknown pipelines give no coverage focus; weekends move to Friday."""
+    from gapdiag.coaching.playbook import coverage_focus
+    from gapdiag.coaching.workdays import WorkingDays
+    from gapdiag.model.metrics import RepMetrics, Targets
+    from gapdiag.rulebook.facts import build_facts
+
+    targets = Targets()
+    covered = {
+        "quota": 100000,
+        "closed_won": 50000,
+        "commit": 0,
+        "open_pipeline": 400000,
+        "win_rate": 0.3,
+    }
+    for pipeline in (
+        covered,
+        {"quota": 100000, "closed_won": 100000, "commit": 0, "open_pipeline": 1, "win_rate": 0.3},
+        {"quota": 100000},
+    ):
+        rep = RepMetrics.model_validate({"rep_id": "x", "pipeline": pipeline})
+        assert coverage_focus(build_facts(rep, targets), targets) is None
+    days = WorkingDays()
+    assert days.on_or_before(dt.date(2026, 8, 30)) == dt.date(2026, 8, 28)  # Sunday -> Friday
+    assert days.on_or_before(dt.date(2026, 8, 26)) == dt.date(2026, 8, 26)
+
+
+def test_batch_derives_conversion_without_a_plan_or_a_flat_coverage() -> None:
+    """Targets that leave the plan's conversion or the flat coverage unset: batch = diagnose."""
+    from gapdiag.engines.vector.batch import diagnose_many
+
+    rep = {"rep_id": "t", **COVERAGE, "activity": QUALITY_PER_WEEK}
+    rep["pipeline"] = {**COVERAGE["pipeline"], "win_rate": None}
+    targets = {"calls_per_day": None, "pipeline_coverage": None}
+    batch = diagnose_many([rep], targets=targets)
+    assert batch.diagnosis(0).primary_gap == diagnose(rep, targets=targets).primary_gap
