@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -41,7 +42,7 @@ def cues(draw: st.DrawFn, *, messy: bool) -> list[Cue]:
         length = draw(st.integers(0 if messy else 1, 60_000))
         ident = draw(IDS) if messy else str(number + 1)
         name = draw(NAMES) if messy else draw(st.sampled_from(["Ana Rep", "Bo", "Cy Buyer"]))
-        text = draw(TEXTS) if messy else draw(st.sampled_from(["What is the budget?", "Sure."]))
+        text = draw(TEXTS) if messy else draw(st.sampled_from(["What is it?", "A &amp; B."]))
         out.append((ident, at, at + length, name, text))
         at += length
     return out
@@ -88,3 +89,29 @@ def test_other_layouts_are_left_to_the_regular_expression() -> None:
         text = HEADER + body
         assert _vtt._plain("x.vtt", text, None, len(HEADER)) is None
         assert _vtt.parse("x.vtt", text, None) == _vtt._careful("x.vtt", text, None)
+
+
+def test_timings_the_bulk_reader_leaves_to_the_others() -> None:
+    """Minutes of 60, three-digit hours or a settings list: read by the other readers."""
+    cue = "1\n{}\n<v Bo>Hi.</v>\n"
+    for timing in (
+        "00:60:01.000 --> 00:60:02.000",
+        "100:00:01.000 --> 100:00:02.000",
+        "00:00:01.000 --> 00:00:02.000 align:start",
+        "00:00:01.000 --> 00:00:02.00",
+    ):
+        text = HEADER + cue.format(timing)
+        assert _vtt._plain("x.vtt", text, None, len(HEADER)) is None
+        assert careful(text) == (careful(text) and _vtt.parse("x.vtt", text, None))
+
+
+def test_times_are_the_same_once_the_clock_table_is_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past its size the table of seconds stops growing and times are still exact."""
+    text = vtt([("1", 3_723_004, 3_724_500, "Bo", "Hi."), ("2", 3_725_000, 3_726_000, "Cy", "Yo.")])
+    monkeypatch.setattr(_vtt, "_CLOCK_SIZE", 0)
+    monkeypatch.setattr(_vtt, "_SECONDS", _vtt._Clock())
+    plain = _vtt._plain("x.vtt", text, None, len(HEADER))
+    assert plain is not None
+    assert plain.starts == (3_723_004, 3_725_000)
+    assert plain == careful(text)
+    assert not _vtt._SECONDS

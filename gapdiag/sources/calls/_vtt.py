@@ -43,12 +43,11 @@ _FAST_BLOCK = re.compile(
 # Digits to numbers by table: about five times faster than int() on this path.
 _TWO = {f"{n:02d}": n for n in range(100)} | {"": 0}
 _THREE = {f"{n:03d}": n for n in range(1000)}
-# HH:MM:SS and mmm of both times of a timing line `_TIMINGS` has checked.
+# HH:MM:SS and mmm of both times of a timing line of `_TIMING_SHAPE`.
 _TIMING_PARTS = itemgetter(slice(0, 8), slice(9, 12), slice(17, 25), slice(26, 29))
-_TIMINGS = re.compile(
-    r"\d\d:[0-5]\d:[0-5]\d\.\d\d\d --> \d\d:[0-5]\d:[0-5]\d\.\d\d\d"
-    r"(?:\n\d\d:[0-5]\d:[0-5]\d\.\d\d\d --> \d\d:[0-5]\d:[0-5]\d\.\d\d\d)*"
-)
+# A timing line with every digit made 0 (minutes and seconds under 60 are `_Clock`'s check).
+_TIMING_SHAPE = b"00:00:00.000 --> 00:00:00.000\n"
+_ZERO_DIGITS = bytes.maketrans(b"123456789", b"000000000")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
 _TAG = re.compile(r"<[^>]*>")
 _NAME_PREFIX = re.compile(r"([^\s:<>][^:<>\n]{0,79}?):[ \t]+(?=\S)")
@@ -129,7 +128,7 @@ def _plain(source: str, text: str, date: dt.date | None, at: int) -> Transcript 
         and len(pieces) == count  # every line break sits between '</v>' and '<v '
         and voiced.count("<") == 2 * count  # no tag but the voice's
         and voiced.count(">") == 2 * count
-        and _TIMINGS.fullmatch("\n".join(timing))  # so every timing line has 29 characters
+        and ("\n".join(timing) + "\n").encode().translate(_ZERO_DIGITS) == _TIMING_SHAPE * count
     ):
         return None
     speakers, seps, texts = zip(*map(str.partition, pieces, repeat(">")), strict=True)
@@ -139,8 +138,11 @@ def _plain(source: str, text: str, date: dt.date | None, at: int) -> Transcript 
         return None
     start_hms, start_ms, end_hms, end_ms = zip(*map(_TIMING_PARTS, timing), strict=True)
     clock, three = _SECONDS.__getitem__, _THREE.__getitem__
-    starts = tuple(map(add, map(clock, start_hms), map(three, start_ms)))
-    ends = tuple(map(add, map(clock, end_hms), map(three, end_ms)))
+    try:
+        starts = tuple(map(add, map(clock, start_hms), map(three, start_ms)))
+        ends = tuple(map(add, map(clock, end_hms), map(three, end_ms)))
+    except ValueError:  # minutes or seconds of 60 or more
+        return None
     if not (all(map(lt, starts, ends)) and all(map(le, ends, starts[1:]))):
         return None  # out of order, overlapping or empty: `_careful` says which
     if "&" in voiced:
@@ -150,14 +152,23 @@ def _plain(source: str, text: str, date: dt.date | None, at: int) -> Transcript 
 
 
 class _Clock(dict[str, int]):
-    """'HH:MM:SS' -> milliseconds, filled as times are met (at most 360,000 keys, 00-99 h)."""
+    """'HH:MM:SS' (digits) -> milliseconds, kept as times are met (at most `_CLOCK_SIZE`).
+
+    Raises:
+        ValueError: minutes or seconds are 60 or more (not a WebVTT time).
+    """
 
     def __missing__(self, key: str) -> int:
-        hours, minutes, seconds = key.split(":")
-        value = self[key] = ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000
+        hours, minutes, seconds = map(int, key.split(":"))
+        if minutes > 59 or seconds > 59:
+            raise ValueError(key)
+        value = ((hours * 60 + minutes) * 60 + seconds) * 1000
+        if len(self) < _CLOCK_SIZE:
+            self[key] = value
         return value
 
 
+_CLOCK_SIZE = 20_000  # about 2 MB: five and a half hours of seconds
 _SECONDS = _Clock()
 
 

@@ -24,7 +24,8 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections.abc import Mapping
-from itertools import groupby
+from itertools import compress, pairwise
+from operator import ne
 
 from pydantic import BaseModel, ConfigDict
 
@@ -133,12 +134,12 @@ def measure(
     rep_turns: list[str] = []
     buyer_texts: list[str] = []
     longest_rep = longest_buyer = rep_talk = buyer_talk = 0
-    first = 0
-    for who, cues in groupby(party):
-        last = first + sum(1 for _ in cues)
+    # Where the party changes (found in C): a turn runs from one edge to the next.
+    edges = [0, *compress(range(1, len(party)), map(ne, party[1:], party)), len(party)]
+    for first, last in pairwise(edges):
         length = ends[last - 1] - starts[first]
         talk = sum(ends[first:last]) - sum(starts[first:last])
-        if who == "":
+        if party[first] == "":
             longest_rep = max(longest_rep, length)
             rep_talk += talk
             rep_turns.append(" ".join(texts[first:last]))
@@ -146,7 +147,6 @@ def measure(
             longest_buyer = max(longest_buyer, length)
             buyer_talk += talk
             buyer_texts += texts[first:last]
-        first = last
     questions, opened, discovery = _questions(rep_turns, words)
     rep_counts = trackers.count(" ".join(rep_turns))
     buyer_counts = trackers.count(" ".join(buyer_texts))

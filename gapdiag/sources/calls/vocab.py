@@ -7,8 +7,8 @@ cannot be used is one `CallsFileError` listing every problem with its line.
 
 from __future__ import annotations
 
-import itertools
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import compress
@@ -74,32 +74,47 @@ def _inside(short: tuple[bytes, ...], long: tuple[bytes, ...]) -> bool:
 class PhraseIndex:
     """Several phrase sets counted in one pass over a text's words.
 
-    The phrases are filed by their first word. Only the words that start some phrase
-    are looked at in Python (found by `map` and `compress`, in C); at each, the phrases
-    starting with it are compared word for word. Every mention counts, overlapping ones
-    too ("very very" twice in "very very very"), once per set it belongs to.
+    The phrases are filed by their first word. The words that start some phrase are
+    picked out in C (`map`, `compress`); one-word phrases are then counted per distinct
+    word (`Counter`), and only where a longer phrase starts are words compared one by
+    one. Every mention counts, overlapping ones too ("very very" twice in "very very
+    very"), once per set it belongs to.
     """
 
     sets: tuple[Phrases, ...]
-    starting: dict[bytes, tuple[tuple[int, tuple[bytes, ...]], ...]] = field(
+    # first word -> the sets it is a one-word phrase of, and (set, phrase) of longer ones
+    single: dict[bytes, tuple[int, ...]] = field(init=False, compare=False, repr=False)
+    multi: dict[bytes, tuple[tuple[int, tuple[bytes, ...]], ...]] = field(
         init=False, compare=False, repr=False
     )
+    first: frozenset[bytes] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        starting: dict[bytes, list[tuple[int, tuple[bytes, ...]]]] = {}
+        single: dict[bytes, list[int]] = {}
+        multi: dict[bytes, list[tuple[int, tuple[bytes, ...]]]] = {}
         for index, phrases in enumerate(self.sets):
             for phrase in phrases.phrases:
-                starting.setdefault(phrase[0], []).append((index, phrase))
-        object.__setattr__(self, "starting", {k: tuple(v) for k, v in starting.items()})
+                if len(phrase) == 1:
+                    single.setdefault(phrase[0], []).append(index)
+                else:
+                    multi.setdefault(phrase[0], []).append((index, phrase))
+        object.__setattr__(self, "single", {k: tuple(v) for k, v in single.items()})
+        object.__setattr__(self, "multi", {k: tuple(v) for k, v in multi.items()})
+        object.__setattr__(self, "first", frozenset(single) | frozenset(multi))
 
     def count(self, words: list[bytes]) -> list[int]:
         """Mentions of each set's phrases among `words` (as `tokens` gives them)."""
-        starting = self.starting
         found = [0] * len(self.sets)
-        for at in compress(itertools.count(), map(starting.__contains__, words)):
-            for index, phrase in starting[words[at]]:
-                size = len(phrase)
-                if size == 1 or tuple(words[at : at + size]) == phrase:
+        at = list(compress(range(len(words)), map(self.first.__contains__, words)))
+        hits = list(map(words.__getitem__, at))
+        single = self.single
+        for word, times in Counter(hits).items():
+            for index in single.get(word, ()):
+                found[index] += times
+        multi = self.multi
+        for start in compress(at, map(multi.__contains__, hits)):
+            for index, phrase in multi[words[start]]:
+                if tuple(words[start : start + len(phrase)]) == phrase:
                     found[index] += 1
         return found
 
