@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,3 +52,12 @@ def test_clean_texts_are_kept_and_others_cleaned() -> None:
     """Texts needing no change are used as they are; one with a run of spaces is cleaned."""
     assert _json._texts(["a b", "c"]) == ["a b", "c"]
     assert _json._texts(["a  b", " c"]) == ["a b", "c"]
+
+
+def test_an_integer_too_large_for_a_float_is_reported() -> None:
+    """A 400-digit start time is one clear error naming the field, not an OverflowError."""
+    huge = "1" + "0" * 400
+    text = f'{{"segments": [{{"speaker": "Bo", "start": {huge}, "end": 2, "text": "hi"}}]}}'
+    with pytest.raises(TranscriptError) as raised:
+        _json.parse("x.json", text, None)
+    assert str(raised.value).startswith("x.json:1: segments[0].start: 100000000000... (401 digits)")

@@ -15,12 +15,14 @@ import datetime as dt
 import json
 import math
 import re
+import sys
 from itertools import repeat
 from operator import mul
 from typing import Any
 
 from gapdiag.sources.calls.cues import Cue, Transcript, clean, fail, in_time_order
 
+_LARGEST = int(sys.float_info.max)  # a larger integer has no float (math.isfinite fails)
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _SHAPE = "expected a list of segments or an object with a 'segments' list"
@@ -95,8 +97,8 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
         texts = _texts([s["text"] for s in segments])
         starts = _all_ms([s["start"] for s in segments])
         ends = _all_ms([s["end"] for s in segments])
-    except (TypeError, KeyError, AttributeError, ValueError):
-        return None
+    except (TypeError, KeyError, AttributeError, ValueError, OverflowError):
+        return None  # OverflowError: an integer too large for a float
     previous = -1
     for start, end in zip(starts, ends, strict=True):
         if start < previous or end <= start:
@@ -242,6 +244,9 @@ def _segment(source: str, index: int, item: Any, line: int) -> Cue:
 
 def _seconds(source: str, line: int, where: str, item: dict[str, Any], key: str) -> int:
     value = item.get(key)
+    if isinstance(value, int) and abs(value) > _LARGEST:
+        shown = f"{str(value)[:12]}... ({len(str(value))} digits)"
+        raise fail(source, line, f"{where}.{key}", f"{shown} is not a time in seconds")
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise fail(source, line, f"{where}.{key}", f"{value!r} is not a time in seconds")
     if value < 0:
