@@ -15,10 +15,14 @@ import datetime as dt
 import json
 import math
 import re
+import sys
+from itertools import repeat
+from operator import mul
 from typing import Any
 
 from gapdiag.sources.calls.cues import Cue, Transcript, clean, fail, in_time_order
 
+_LARGEST = int(sys.float_info.max)  # a larger integer has no float (math.isfinite fails)
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _SHAPE = "expected a list of segments or an object with a 'segments' list"
@@ -90,11 +94,11 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
             return None
     try:
         speakers = [s["speaker"].strip() for s in segments]
-        texts = [clean(s["text"]) for s in segments]
-        starts = [_fast_ms(s["start"]) for s in segments]
-        ends = [_fast_ms(s["end"]) for s in segments]
-    except (TypeError, KeyError, AttributeError, ValueError):
-        return None
+        texts = _texts([s["text"] for s in segments])
+        starts = _all_ms([s["start"] for s in segments])
+        ends = _all_ms([s["end"] for s in segments])
+    except (TypeError, KeyError, AttributeError, ValueError, OverflowError):
+        return None  # OverflowError: an integer too large for a float
     previous = -1
     for start, end in zip(starts, ends, strict=True):
         if start < previous or end <= start:
@@ -108,10 +112,38 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
     )
 
 
-def _fast_ms(value: Any) -> int:
-    if type(value) not in (int, float) or not 0 <= value < math.inf:
-        raise ValueError(value)  # bool, text, NaN, negative: left to the careful reader
-    return round(float(value) * 1000)
+def _texts(said: list[Any]) -> list[str]:
+    """The segments' texts `clean`ed; checked in bulk, as most need no change.
+
+    Raises:
+        TypeError: a text is not a string.
+    """
+    joined = "\0".join(said)
+    if (
+        "  " in joined
+        or "\t" in joined
+        or "\n" in joined
+        or "\0 " in joined
+        or " \0" in joined
+        or joined.startswith(" ")
+        or joined.endswith(" ")
+    ):
+        return [clean(text) for text in said]
+    return said
+
+
+def _all_ms(values: list[Any]) -> list[int]:
+    """Seconds to whole milliseconds, in bulk.
+
+    Raises:
+        ValueError: a bool, text, NaN, infinite or negative value (left to the careful
+            reader, which names it).
+    """
+    if not set(map(type, values)) <= {int, float} or not all(map(math.isfinite, values)):
+        raise ValueError(values)
+    if min(values) < 0:
+        raise ValueError(values)
+    return list(map(round, map(mul, map(float, values), repeat(1000))))
 
 
 def _first_segment(doc: _Doc) -> int:
@@ -212,6 +244,9 @@ def _segment(source: str, index: int, item: Any, line: int) -> Cue:
 
 def _seconds(source: str, line: int, where: str, item: dict[str, Any], key: str) -> int:
     value = item.get(key)
+    if isinstance(value, int) and abs(value) > _LARGEST:
+        shown = f"{str(value)[:12]}... ({len(str(value))} digits)"
+        raise fail(source, line, f"{where}.{key}", f"{shown} is not a time in seconds")
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise fail(source, line, f"{where}.{key}", f"{value!r} is not a time in seconds")
     if value < 0:

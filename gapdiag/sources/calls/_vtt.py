@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from itertools import repeat
+from operator import add, itemgetter, le, lt
 
 from gapdiag.sources.calls.cues import Cue, Transcript, clean, fail, in_time_order
 
@@ -27,17 +29,25 @@ _CUE = re.compile(
 )
 _HEADER = re.compile(r"WEBVTT(?:[ \t][^\n]*)?\n(?:[^\n]*\S[^\n]*\n)*\n+")
 # The fast path's cue: an optional identifier, two-digit hours, one line of one speaker
-# with no other tag; the text starts and ends on a visible character.
+# with no other tag; the text starts and ends on a visible character; a blank line or a
+# timing line next (as in WebVTT, any other line right under a cue's text is more of
+# its text, even an identifier: the careful reader reads it so).
 _FAST_TIME = r"(?:(\d\d):)?([0-5]\d):([0-5]\d)\.(\d\d\d)"
 _FAST_BLOCK = re.compile(
     rf"((?:[^\n>]*\S[^\n>]*\n)?{_FAST_TIME}[ \t]+-->[ \t]+{_FAST_TIME}(?:[ \t][^\n]*)?\n"
     r"(?:<v(?:\.[^\s>]*)?[ \t]+([^\s>](?:[^>\n]*[^\s>])?)[ \t]*>"
     r"|([^\s:<>](?:[^:<>\n]{0,78}[^\s:<>])?)[ \t]*:[ \t])"
-    r"[ \t]*([^\s<](?:[^<\n]*[^\s<])?)[ \t]*(?:</v>)?[ \t]*(?:\n\s*|\Z))"
+    r"[ \t]*([^\s<](?:[^<\n]*[^\s<])?)[ \t]*(?:</v>)?[ \t]*"
+    r"(?:\n[ \t]*\n\s*|\n?\Z|\n(?=[\d:.]+[ \t]+-->)))"
 )
 # Digits to numbers by table: about five times faster than int() on this path.
 _TWO = {f"{n:02d}": n for n in range(100)} | {"": 0}
 _THREE = {f"{n:03d}": n for n in range(1000)}
+# HH:MM:SS and mmm of both times of a timing line of `_TIMING_SHAPE`.
+_TIMING_PARTS = itemgetter(slice(0, 8), slice(9, 12), slice(17, 25), slice(26, 29))
+# A timing line with every digit made 0 (minutes and seconds under 60 are `_Clock`'s check).
+_TIMING_SHAPE = b"00:00:00.000 --> 00:00:00.000\n"
+_ZERO_DIGITS = bytes.maketrans(b"123456789", b"000000000")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
 _TAG = re.compile(r"<[^>]*>")
 _NAME_PREFIX = re.compile(r"([^\s:<>][^:<>\n]{0,79}?):[ \t]+(?=\S)")
@@ -68,6 +78,9 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
     header = _HEADER.match(text)
     if header is None or "  " in text or "\t" in text:
         return None
+    plain = _plain(source, text, date, header.end())
+    if plain is not None:
+        return plain
     blocks = _FAST_BLOCK.findall(text, header.end())
     if not blocks or sum(len(b[0]) for b in blocks) != len(text) - header.end():
         return None
@@ -89,6 +102,74 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
     return Transcript(
         source, date, tuple(starts), tuple(ends), tuple(speakers), tuple(texts), first_line
     )
+
+
+def _plain(source: str, text: str, date: dt.date | None, at: int) -> Transcript | None:
+    """The commonest file, read with str methods over the whole text (no regex per cue).
+
+    Every cue is four lines: an identifier, ``HH:MM:SS.mmm --> HH:MM:SS.mmm``,
+    ``<v Name>text</v>``, a blank line; cues in time order, no tag inside a text, no
+    space at a name's or a text's edge. None for anything else (`_fast` then tries its
+    regular expression). The checks are made in bulk: lines are sliced four apart, the
+    voice lines are split where one ends and the next starts, and the counts of '<'
+    and '>' prove each holds exactly one voice tag.
+    """
+    lines = text[at:].rstrip("\n").split("\n")  # blank lines at the end are allowed
+    count, rest = divmod(len(lines) + 1, 4)
+    if rest or not count or any(lines[3::4]):
+        return None
+    ids, timing, voiced = lines[0::4], lines[1::4], "\n".join(lines[2::4])
+    if "-->" in "\n".join(ids) or not all(map(str.strip, ids)) or "-->" in voiced:
+        return None
+    pieces = voiced[3:-4].split("</v>\n<v ")  # "Name>text", one a line (see below)
+    if not (
+        voiced.startswith("<v ")
+        and voiced.endswith("</v>")
+        and len(pieces) == count  # every line break sits between '</v>' and '<v '
+        and voiced.count("<") == 2 * count  # no tag but the voice's
+        and voiced.count(">") == 2 * count
+        and ("\n".join(timing) + "\n").encode().translate(_ZERO_DIGITS) == _TIMING_SHAPE * count
+    ):
+        return None
+    speakers, seps, texts = zip(*map(str.partition, pieces, repeat(">")), strict=True)
+    if seps.count(">") != count or not all(speakers) or not all(texts):
+        return None
+    if speakers != tuple(map(str.strip, speakers)) or texts != tuple(map(str.strip, texts)):
+        return None
+    start_hms, start_ms, end_hms, end_ms = zip(*map(_TIMING_PARTS, timing), strict=True)
+    clock, three = _SECONDS.__getitem__, _THREE.__getitem__
+    try:
+        starts = tuple(map(add, map(clock, start_hms), map(three, start_ms)))
+        ends = tuple(map(add, map(clock, end_hms), map(three, end_ms)))
+    except ValueError:  # minutes or seconds of 60 or more
+        return None
+    if not (all(map(lt, starts, ends)) and all(map(le, ends, starts[1:]))):
+        return None  # out of order, overlapping or empty: `_careful` says which
+    if "&" in voiced:
+        texts = tuple([html.unescape(t) if "&" in t else t for t in texts])
+    first_line = text.count("\n", 0, at) + 2  # the first timing line, under its identifier
+    return Transcript(source, date, starts, ends, speakers, texts, first_line)
+
+
+class _Clock(dict[str, int]):
+    """'HH:MM:SS' (digits) -> milliseconds, kept as times are met (at most `_CLOCK_SIZE`).
+
+    Raises:
+        ValueError: minutes or seconds are 60 or more (not a WebVTT time).
+    """
+
+    def __missing__(self, key: str) -> int:
+        hours, minutes, seconds = map(int, key.split(":"))
+        if minutes > 59 or seconds > 59:
+            raise ValueError(key)
+        value = ((hours * 60 + minutes) * 60 + seconds) * 1000
+        if len(self) < _CLOCK_SIZE:
+            self[key] = value
+        return value
+
+
+_CLOCK_SIZE = 20_000  # about 2 MB: five and a half hours of seconds
+_SECONDS = _Clock()
 
 
 def _careful(source: str, text: str, date: dt.date | None) -> Transcript:

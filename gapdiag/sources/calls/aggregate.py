@@ -101,19 +101,54 @@ class Tally:
     trackers: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, call: CallMetrics, index: int) -> None:
-        self.talk.append(call.talk_ratio)
-        self.monologue.append(call.longest_monologue_seconds)
-        self.discovery.append(call.discovery_questions)
-        ratio = call.open_question_ratio
+        """Keep what aggregation needs of one call, the `index`-th file read."""
+        self.add_lean(lean(call), index)
+
+    def add_lean(self, call: Lean, index: int) -> None:
+        """As `add`, from the call's `lean` values (what a worker process sends back)."""
+        _, talk, monologue, discovery, ratio, dated, score, date, trackers = call
+        self.talk.append(talk)
+        self.monologue.append(monologue)
+        self.discovery.append(discovery)
         self.open.append(math.nan if ratio is None else ratio)
-        self.dated.append(-1 if call.dated_next_step is None else int(call.dated_next_step))
-        self.score.append(call.score)
-        self.day.append(0 if call.date is None else call.date.toordinal())
+        self.dated.append(-1 if dated is None else int(dated))
+        self.score.append(score)
+        self.day.append(0 if date is None else date.toordinal())
         self.file.append(index)
-        for count in call.trackers:
-            both = self.trackers.setdefault(count.name, [0, 0])
-            both[0] += count.rep
-            both[1] += count.buyer
+        for name, rep, buyer in trackers:
+            both = self.trackers.setdefault(name, [0, 0])
+            both[0] += rep
+            both[1] += buyer
+
+
+# What aggregation keeps of a call: rep id, talk ratio, longest monologue, discovery
+# questions, open-question ratio, dated next step, score, date, (tracker, rep, buyer)...
+Lean = tuple[
+    str,
+    float,
+    float,
+    int,
+    float | None,
+    bool | None,
+    float,
+    dt.date | None,
+    tuple[tuple[str, int, int], ...],
+]
+
+
+def lean(call: CallMetrics) -> Lean:
+    """The values of a call aggregation uses, as plain data (cheap to send between processes)."""
+    return (
+        call.rep_id,
+        call.talk_ratio,
+        call.longest_monologue_seconds,
+        call.discovery_questions,
+        call.open_question_ratio,
+        call.dated_next_step,
+        call.score,
+        call.date,
+        tuple([(t.name, t.rep, t.buyer) for t in call.trackers]),
+    )
 
 
 def rep_calls(rep_id: str, tally: Tally, period: Period, name_of: Callable[[int], str]) -> RepCalls:

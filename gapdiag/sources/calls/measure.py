@@ -22,7 +22,10 @@ Definitions (docs/calls.md has them with worked examples):
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Mapping
+from itertools import compress, pairwise
+from operator import ne
 
 from pydantic import BaseModel, ConfigDict
 
@@ -30,7 +33,7 @@ from gapdiag.model.metrics import Targets
 from gapdiag.sources.calls import rubric
 from gapdiag.sources.calls.cues import Transcript, fail
 from gapdiag.sources.calls.speakers import speaker_key
-from gapdiag.sources.calls.vocab import WORD, Trackers, Words
+from gapdiag.sources.calls.vocab import WORD, Trackers, Words, tokens
 
 CLOSING_SECONDS = 300
 
@@ -123,24 +126,30 @@ def measure(
     """
     rep_id = rep_of(transcript, names)
     starts, ends, texts = transcript.starts, transcript.ends, transcript.texts
-    side = {s: names.get(speaker_key(s)) == rep_id for s in set(transcript.speakers)}
     # A party is the rep side ("") or one other speaker; a turn is a run of one party's cues.
-    party = ["" if side[s] else s for s in transcript.speakers]
-    edges = [i for i in range(1, len(party)) if party[i] != party[i - 1]]
+    party_of = {
+        s: "" if names.get(speaker_key(s)) == rep_id else s for s in set(transcript.speakers)
+    }
+    party = list(map(party_of.__getitem__, transcript.speakers))
     rep_turns: list[str] = []
-    longest_rep = longest_buyer = 0
-    for first, last in zip([0, *edges], [*edges, len(party)], strict=True):
+    buyer_texts: list[str] = []
+    longest_rep = longest_buyer = rep_talk = buyer_talk = 0
+    # Where the party changes (found in C): a turn runs from one edge to the next.
+    edges = [0, *compress(range(1, len(party)), map(ne, party[1:], party)), len(party)]
+    for first, last in pairwise(edges):
         length = ends[last - 1] - starts[first]
+        talk = sum(ends[first:last]) - sum(starts[first:last])
         if party[first] == "":
             longest_rep = max(longest_rep, length)
+            rep_talk += talk
             rep_turns.append(" ".join(texts[first:last]))
         else:
             longest_buyer = max(longest_buyer, length)
-    rep_talk = sum(e - s for s, e, p in zip(starts, ends, party, strict=True) if p == "")
-    buyer_talk = sum(e - s for s, e, p in zip(starts, ends, party, strict=True) if p != "")
+            buyer_talk += talk
+            buyer_texts += texts[first:last]
     questions, opened, discovery = _questions(rep_turns, words)
     rep_counts = trackers.count(" ".join(rep_turns))
-    buyer_counts = trackers.count(" ".join(t for t, p in zip(texts, party, strict=True) if p))
+    buyer_counts = trackers.count(" ".join(buyer_texts))
     dated = _dated_next_step(transcript, words, trackers)
     talk_ratio = rep_talk / (rep_talk + buyer_talk)
     open_ratio = opened / questions if questions else None
@@ -205,9 +214,13 @@ def _dated_next_step(transcript: Transcript, words: Words, trackers: Trackers) -
     if "next_step" not in trackers.names:
         return None
     index = trackers.names.index("next_step")
-    last, first = transcript.ends[-1], transcript.starts[0]
+    ends = transcript.ends
+    last, first = ends[-1], transcript.starts[0]
     after = last - min(CLOSING_SECONDS * 1000, (last - first) / 4)
-    closing = " ".join(
-        t for t, end in zip(transcript.texts, transcript.ends, strict=True) if end > after
-    )
-    return trackers.count(closing)[index] > 0 and words.has_date(closing)
+    # Cues do not overlap and are in time order, so their ends rise: the closing's cues
+    # are the ones from the first that ends after `after`.
+    closing = " ".join(transcript.texts[bisect_right(ends, after) :])
+    said = tokens(closing)
+    if not trackers.index.count(said)[index]:
+        return False
+    return words.has_date(closing, said)

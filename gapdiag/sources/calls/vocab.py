@@ -8,9 +8,10 @@ cannot be used is one `CallsFileError` listing every problem with its line.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
-from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,6 @@ _NUMERIC_DATE = re.compile(
 # Letters and digits stay (and every byte of a non-ASCII character); the rest is a space.
 _KEEP = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789") | frozenset(range(128, 256))
 _TABLE = bytes(c if c in _KEEP else 32 for c in range(256))
-_SPACE = 32
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
@@ -48,45 +48,21 @@ class CallsFileError(GapdiagError, ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Phrases:
-    """A set of phrases counted as whole words (see `tokens`).
+    """A set of phrases counted as whole words (see `tokens`), each as its words.
 
-    A phrase is searched for (`bytes.find`, fast in C) only when all its words occur in the
-    text at all, and a find counts only where it starts and ends on word edges. A phrase
-    that contains a shorter phrase of the same set is dropped: the shorter one already
-    counts each of its mentions.
+    A phrase that contains a shorter phrase of the same set is dropped: the shorter one
+    already counts each of its mentions.
     """
 
-    single: tuple[bytes, ...]
-    multi: tuple[tuple[tuple[bytes, ...], bytes], ...]  # (its words, its words as `spaced`)
+    phrases: tuple[tuple[bytes, ...], ...]
 
     @classmethod
     def of(cls, phrases: Iterable[str]) -> Phrases:
         """Compile phrases (any case and punctuation)."""
         split = {tuple(tokens(p)) for p in phrases} - {()}
-        kept = [p for p in split if not any(q != p and _inside(q, p) for q in split)]
         return cls(
-            single=tuple(sorted(p[0] for p in kept if len(p) == 1)),
-            multi=tuple(sorted((p, b"  ".join(p)) for p in kept if len(p) > 1)),
+            tuple(sorted(p for p in split if not any(q != p and _inside(q, p) for q in split)))
         )
-
-    def count(self, present: AbstractSet[bytes], joined: bytes) -> int:
-        """Mentions in a text, given the set of its words and its `spaced` form."""
-        total = sum(_occurrences(joined, word) for word in self.single if word in present)
-        for words, core in self.multi:
-            if all(word in present for word in words):
-                total += _occurrences(joined, core)
-        return total
-
-
-def _occurrences(joined: bytes, core: bytes) -> int:
-    """Whole-word occurrences of `core` in `joined` (both `spaced`, the edges spaces)."""
-    found, at = 0, joined.find(core)
-    while at >= 0:  # `joined` starts and ends with a space, so both neighbours exist
-        end = at + len(core)
-        if joined[at - 1] == _SPACE and joined[end] == _SPACE:
-            found += 1
-        at = joined.find(core, at + 1)
-    return found
 
 
 def _inside(short: tuple[bytes, ...], long: tuple[bytes, ...]) -> bool:
@@ -94,14 +70,58 @@ def _inside(short: tuple[bytes, ...], long: tuple[bytes, ...]) -> bool:
     return any(long[i : i + size] == short for i in range(len(long) - size + 1))
 
 
+@dataclass(frozen=True, slots=True)
+class PhraseIndex:
+    """Several phrase sets counted in one pass over a text's words.
+
+    The phrases are filed by their first word. The words that start some phrase are
+    picked out in C (`map`, `compress`); one-word phrases are then counted per distinct
+    word (`Counter`), and only where a longer phrase starts are words compared one by
+    one. Every mention counts, overlapping ones too ("very very" twice in "very very
+    very"), once per set it belongs to.
+    """
+
+    sets: tuple[Phrases, ...]
+    # first word -> the sets it is a one-word phrase of, and (set, phrase) of longer ones
+    single: dict[bytes, tuple[int, ...]] = field(init=False, compare=False, repr=False)
+    multi: dict[bytes, tuple[tuple[int, tuple[bytes, ...]], ...]] = field(
+        init=False, compare=False, repr=False
+    )
+    first: frozenset[bytes] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        single: dict[bytes, list[int]] = {}
+        multi: dict[bytes, list[tuple[int, tuple[bytes, ...]]]] = {}
+        for index, phrases in enumerate(self.sets):
+            for phrase in phrases.phrases:
+                if len(phrase) == 1:
+                    single.setdefault(phrase[0], []).append(index)
+                else:
+                    multi.setdefault(phrase[0], []).append((index, phrase))
+        object.__setattr__(self, "single", {k: tuple(v) for k, v in single.items()})
+        object.__setattr__(self, "multi", {k: tuple(v) for k, v in multi.items()})
+        object.__setattr__(self, "first", frozenset(single) | frozenset(multi))
+
+    def count(self, words: list[bytes]) -> list[int]:
+        """Mentions of each set's phrases among `words` (as `tokens` gives them)."""
+        found = [0] * len(self.sets)
+        at = list(compress(range(len(words)), map(self.first.__contains__, words)))
+        hits = list(map(words.__getitem__, at))
+        single = self.single
+        for word, times in Counter(hits).items():
+            for index in single.get(word, ()):
+                found[index] += times
+        multi = self.multi
+        for start in compress(at, map(multi.__contains__, hits)):
+            for index, phrase in multi[words[start]]:
+                if tuple(words[start : start + len(phrase)]) == phrase:
+                    found[index] += 1
+        return found
+
+
 def tokens(text: str) -> list[bytes]:
     """The words of a text as trackers read them: lower case, letters and digits only."""
     return text.lower().encode("utf-8").translate(_TABLE).split()
-
-
-def spaced(words: list[bytes]) -> bytes:
-    """Words joined so a phrase found in them starts and ends on word edges: b' a  b '."""
-    return b" " + b"  ".join(words) + b" "
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,12 +132,14 @@ class Words:
     fillers: frozenset[str]
     small_talk: tuple[str, ...]  # as `open`, so one str.startswith call checks them all
     discovery: frozenset[str]
-    dates: Phrases
+    dates: PhraseIndex
 
-    def has_date(self, text: str) -> bool:
-        """Whether a text names a day or time (a listed word, 3pm, 10:30, 7/14, the 14th)."""
-        words = tokens(text)
-        if self.dates.count(set(words), spaced(words)):
+    def has_date(self, text: str, words: list[bytes] | None = None) -> bool:
+        """Whether a text names a day or time (a listed word, 3pm, 10:30, 7/14, the 14th).
+
+        `words` are the text's `tokens`, when the caller has them already.
+        """
+        if self.dates.count(tokens(text) if words is None else words)[0]:
             return True
         return _NUMERIC_DATE.search(text.lower()) is not None
 
@@ -128,12 +150,14 @@ class Trackers:
 
     names: tuple[str, ...]
     phrases: tuple[Phrases, ...]
+    index: PhraseIndex = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", PhraseIndex(self.phrases))
 
     def count(self, text: str) -> tuple[int, ...]:
         """Mentions of each tracker in `text`."""
-        words = tokens(text)
-        present, joined = set(words), spaced(words)
-        return tuple(p.count(present, joined) for p in self.phrases)
+        return tuple(self.index.count(tokens(text)))
 
 
 def load_words(path: str | Path | None = None) -> Words:
@@ -158,7 +182,7 @@ def load_words(path: str | Path | None = None) -> Words:
         fillers=frozenset(w.lower() for w in lists["fillers"]),
         small_talk=tuple(sorted({_spaced_text(p) for p in lists["small_talk"]})),
         discovery=frozenset(w.lower() for w in lists["discovery"]),
-        dates=Phrases.of(lists["dates"]),
+        dates=PhraseIndex((Phrases.of(lists["dates"]),)),
     )
 
 
