@@ -202,6 +202,6 @@ def test_counterfactuals_are_shown_unless_turned_off() -> None:
     """On by default: changes the rep can make that move the verdict; --no-counterfactuals off."""
     _, out, _ = run("diagnose", str(EXAMPLES / "will-rep.json"))
     assert "What would clear it: changes the rep can make" in out
-    assert "forecast accuracy 55% → 80%" in out
+    assert "14 → 20 calls a day" in out
     _, out, _ = run("diagnose", str(EXAMPLES / "will-rep.json"), "--no-counterfactuals", "--json")
     assert json.loads(out)["counterfactuals"] == []

@@ -132,14 +132,13 @@ def test_example_primary_counts_equal_summary(batch: Batch, page: str) -> None:
 
 
 def test_focus_is_the_coaching_focus(batch: Batch, page: str) -> None:
-    """Each rep line's focus gap is the confirmed system gap, else the primary gap."""
+    """Each rep line's focus gap is the primary gap (a suspected system gap comes first)."""
     found = re.findall(r'<tr data-focus="(\w*)"><th scope="row"><a href="#rep-(\d+)">', page)
     lines = {int(row): focus for focus, row in found}
     expected = {}
     for row in batch.rows:
         d = batch.diagnosis(row)
-        system = d.verdict("system").status == "confirmed"
-        expected[row] = "system" if system else d.primary_gap or ""
+        expected[row] = d.primary_gap or ""  # system first when confirmed or suspected
     assert lines == expected
 
 
@@ -185,7 +184,10 @@ def test_team_wide_causes_of_the_example(page: str) -> None:
     assert "Territory data is missing for 7 of 7 reps" in text
     assert "Ownership data is missing for 7 of 7 reps" in text
     east = page[page.index("Team mid-market-east") : page.index("Team smb-central")]
-    assert "No cause is shared by several reps" in east
+    # the example records no stage definitions (an input added by issue 14): that is the
+    # one cause this otherwise healthy mix shares
+    assert "Territory data is missing for 11 of 11 reps" in east
+    assert "show a system gap" not in east
 
 
 def test_history_gives_sparklines_and_next_steps(page: str) -> None:

@@ -127,10 +127,10 @@ def choose_focus(
         verdict = system
         reason = f"a {system.status} system gap is fixed before any rep-side gap"
     else:
-        ranked = [v for v in diagnosis.verdicts if v.status in ("confirmed", "suspected")]
-        if not ranked:
+        if diagnosis.primary_gap is None:
             return None
-        verdict, reason = ranked[0], "the highest-confidence confirmed or suspected gap"
+        verdict = diagnosis.verdict(diagnosis.primary_gap)
+        reason = "the primary gap (where the tree routes, when the rules back it)"
     due = goal_date(start, goal_week, calendar) if start is not None else None
     return _focus(verdict, reason, facts, library, targets, due, goal_week)
 
