@@ -331,7 +331,7 @@ def test_thirteen_weeks_under_a_system_gap_is_a_system_fix() -> None:
 
 def test_no_coverage_focus_without_a_shortfall_and_goal_dates_on_weekdays() -> None:
     """Covered, closed or unknown pipelines give no coverage focus; weekends move to Friday."""
-    from gapdiag.coaching.playbook import coverage_focus
+    from gapdiag.coaching.coverage import coverage_focus
     from gapdiag.coaching.workdays import WorkingDays
     from gapdiag.model.metrics import RepMetrics, Targets
     from gapdiag.rulebook.facts import build_facts

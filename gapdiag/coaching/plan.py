@@ -16,17 +16,16 @@ from pydantic import Field
 
 from gapdiag.coaching.agenda import Agenda, build_agenda
 from gapdiag.coaching.cadence import QUARTER_WEEKS, Session, schedule
+from gapdiag.coaching.coverage import CoverageFocus, coverage_focus
 from gapdiag.coaching.escalation import Escalation, escalate
 from gapdiag.coaching.history import RepHistory, latest_metrics
 from gapdiag.coaching.playbook import (
     FOCUS_RULE,
     GOAL_WEEK,
-    CoverageFocus,
     Focus,
     ManagerCheck,
     Watch,
     choose_focus,
-    coverage_focus,
     drills_for,
     rep_focus,
     restate,
