@@ -43,11 +43,12 @@ def edited_pack(tmp_path: Path) -> Path:
     activity.write_text(text.replace("derived.calls_vs_plan < 0.5", "derived.calls_vs_plan < 0.6"))
     tree = new / "diagnosis.tree.yaml"
     tree.write_text(
-        tree.read_text().replace("derived.calls_vs_plan >= 0.8", "derived.calls_vs_plan >= 0.6")
+        tree.read_text().replace("derived.calls_vs_plan < 0.5 or", "derived.calls_vs_plan < 0.6 or")
     )
     territory = new / "territory.rules.yaml"
     rules = yaml.safe_load(territory.read_text())
-    territory.write_text(yaml.safe_dump([*rules[1:], CALLS_UNDER_TEAM], sort_keys=False))
+    # the last rule goes (no other rule counters it), a team rule comes in
+    territory.write_text(yaml.safe_dump([*rules[:-1], CALLS_UNDER_TEAM], sort_keys=False))
     return new
 
 
