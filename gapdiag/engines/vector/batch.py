@@ -126,6 +126,10 @@ class Batch(BaseModel):
         """
         return RepMetrics.model_validate(self._population.rep(self._index(row)))
 
+    def reps(self) -> tuple[RepMetrics, ...]:
+        """The validated input metrics of every diagnosed row, in `rows` order (one pass)."""
+        return tuple(RepMetrics.model_validate(rep) for rep in self._population.reps())
+
     def group(self, row: int) -> str | None:
         """The value of the ``team_by`` column for input row `row` (None when it has none)."""
         groups = self._population.groups

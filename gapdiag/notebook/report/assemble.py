@@ -19,7 +19,7 @@ from gapdiag.engines.assemble import assemble as assemble_diagnosis
 from gapdiag.engines.compiled import outcomes
 from gapdiag.model.diagnosis import Diagnosis, RulebookStamp
 from gapdiag.model.gaps import GAPS, Gap
-from gapdiag.model.metrics import Targets
+from gapdiag.model.metrics import RepMetrics, Targets
 from gapdiag.notebook.report.causes import Cause, Collect, team_causes, what_to_collect
 from gapdiag.rulebook.facts import build_facts
 from gapdiag.rulebook.interventions import Interventions
@@ -150,7 +150,10 @@ def assemble(
     library: Interventions,
 ) -> Report:
     """Gather every number and text the report shows, team by team."""
-    lines = [_line(batch, row, histories, library) for row in batch.rows]
+    lines = [
+        _line(batch, row, rep, histories, library)
+        for row, rep in zip(batch.rows, batch.reps(), strict=True)
+    ]
     has_groups = any(line.team != NO_TEAM for line in lines)
     by_team: dict[str, list[RepLine]] = {}
     for line in lines:
@@ -183,10 +186,13 @@ def assemble(
 
 
 def _line(
-    batch: Batch, row: int, histories: Mapping[str, RepHistory], library: Interventions
+    batch: Batch,
+    row: int,
+    rep: RepMetrics,
+    histories: Mapping[str, RepHistory],
+    library: Interventions,
 ) -> RepLine:
     targets = batch.targets
-    rep = batch.rep(row)
     # What diagnose() does for validated inputs (Batch.diagnosis calls it), with the facts
     # built once and kept: the focus and the leaderboard read the same facts as the rules.
     facts = build_facts(rep, targets, batch.team(row))
