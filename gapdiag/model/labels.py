@@ -290,6 +290,13 @@ def _plain(value: Value) -> str | None:
 
 def show(path: str, value: Value) -> str:
     """A value in its unit: '14 calls a day', '$90,000', '25%', '3.0x', '4 of 5', 'yes'."""
+    plain = _plain(value)
+    if plain is not None:
+        return plain
+    unit = _unit(path)
+    if unit.style != "percent" and isinstance(value, float | int):
+        # one number: the unit's usual decimals (what show_all picks for a single value)
+        return unit.with_unit(unit.number(value, unit.places), value)
     return show_all(path, [value])[0]
 
 
