@@ -9,7 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gapdiag.model.labels import LABELS, show, show_all
+from gapdiag.rulebook.pack import Rulebook
 
+from .conftest import rule_dict
 from .strategies import populations
 
 pd = pytest.importorskip("pandas")
@@ -41,6 +43,23 @@ def test_batch_reps_is_rep_of_every_row(reps: list[dict[str, Any]], as_frame: bo
     source: Any = pd.DataFrame([flatten(r) for r in reps]) if as_frame else reps
     batch = diagnose_many(source)
     assert batch.reps() == tuple(batch.rep(row) for row in batch.rows)
+    assert batch.groups() == tuple(batch.group(row) for row in batch.rows)
+    assert batch.teams() == tuple(batch.team(row) for row in batch.rows)
+
+
+@settings(max_examples=20)
+@given(populations(max_size=12), st.booleans())
+def test_batch_teams_is_team_of_every_row(reps: list[dict[str, Any]], as_frame: bool) -> None:
+    """With a pack reading team values, Batch.teams() equals Batch.team(row) for every row."""
+    path = "activity.calls_per_day"
+    book = Rulebook.from_rules(
+        [rule_dict("vs-team", f"{path} < team.mean.{path} and {path} <= team.median.{path}")]
+    )
+    source: Any = pd.DataFrame([flatten(r) for r in reps]) if as_frame else reps
+    batch = diagnose_many(source, rules=book)
+    teams = batch.teams()
+    assert teams == tuple(batch.team(row) for row in batch.rows)
+    assert all(team is not None for team in teams)
 
 
 def test_batch_reps_skips_bad_rows() -> None:
@@ -56,4 +75,5 @@ def test_batch_reps_skips_bad_rows() -> None:
     )
     batch = diagnose_many(frame)
     assert batch.reps() == tuple(batch.rep(row) for row in batch.rows)
-    assert len(batch.reps()) == len(batch.rows)
+    assert batch.groups() == tuple(batch.group(row) for row in batch.rows)
+    assert len(batch.reps()) == len(batch.rows) == 1
