@@ -84,24 +84,34 @@ class Population:
     def reps(self) -> list[dict[str, Any]]:
         """Every valid rep, in order, as `rep(index)` gives it: each column read in one pass."""
         texts = [(name, name in DATES, series.tolist()) for name, series in self.texts.items()]
+        # each metric path split once into group and leaf: what `nest` does to a flat row
         numbers = [
-            (path, METRICS[path].is_bool, column.tolist())
+            (*_split(path), METRICS[path].is_bool, column.tolist())
             for path, column in self.numbers.items()
             if path
         ]
         out: list[dict[str, Any]] = []
         for index in range(self.size):
-            flat: dict[str, Any] = {}
+            rep: dict[str, Any] = {}
             for name, is_date, values in texts:
                 value = values[index]
                 if not _checks._absent(value):
-                    flat[name] = value.date() if is_date else value
-            for path, is_bool, floats in numbers:
+                    rep[name] = value.date() if is_date else value
+            for group, leaf, is_bool, floats in numbers:
                 number = floats[index]
                 if number == number:  # not NaN
-                    flat[path] = (number == 1.0) if is_bool else number
-            out.append(nest(flat))
+                    node = rep if group is None else rep.setdefault(group, {})
+                    node[leaf] = (number == 1.0) if is_bool else number
+            out.append(rep)
         return out
+
+
+def _split(path: str) -> tuple[str | None, str]:
+    """A metric path's group (None at the top) and leaf; the contract nests one deep."""
+    group, _, leaf = path.rpartition(".")
+    if "." in group:
+        raise AssertionError(f"metric path {path!r} nests more than one deep")
+    return group or None, leaf
 
 
 def from_frame(frame: pd.DataFrame, team_by: str | None) -> Population:
