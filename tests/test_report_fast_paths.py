@@ -77,3 +77,36 @@ def test_batch_reps_skips_bad_rows() -> None:
     assert batch.reps() == tuple(batch.rep(row) for row in batch.rows)
     assert batch.groups() == tuple(batch.group(row) for row in batch.rows)
     assert len(batch.reps()) == len(batch.rows) == 1
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_report_restores_the_cycle_collector(
+    enabled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """team_report pauses the cycle collector while it builds, and leaves it as it found it."""
+    import gc
+
+    from gapdiag.notebook import report
+    from gapdiag.notebook.report import team_report
+
+    paused: list[bool] = []
+    real = report.render
+
+    def spy(*args: Any, **kwargs: Any) -> str:
+        paused.append(not gc.isenabled())
+        return real(*args, **kwargs)
+
+    batch = diagnose_many([{"rep_id": "a", "activity": {"calls_per_day": 10.0}}])
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        monkeypatch.setattr(report, "render", spy)
+        assert "<html" in team_report(batch)
+        assert paused == [True]
+        assert gc.isenabled() is enabled
+        monkeypatch.setattr(report, "render", lambda *a, **k: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            team_report(batch)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
