@@ -290,7 +290,22 @@ def _plain(value: Value) -> str | None:
 
 def show(path: str, value: Value) -> str:
     """A value in its unit: '14 calls a day', '$90,000', '25%', '3.0x', '4 of 5', 'yes'."""
+    plain = _plain(value)
+    if plain is not None:
+        return plain
+    unit = _unit(path)
+    if isinstance(value, float | int):  # one number: what show_all picks for a single value
+        places = unit.places if unit.style != "percent" else _places_one(unit, float(value))
+        return unit.with_unit(unit.number(value, places), value)
     return show_all(path, [value])[0]
+
+
+def _places_one(unit: _Unit, number: float) -> int:
+    """`_places` for a single number and no exact value: it is always distinct from itself."""
+    for places in range(unit.places, unit.places + MAX_EXTRA_PLACES + 1):
+        if not _rounds_to_edge(unit, [number], places):
+            return places
+    return unit.places + MAX_EXTRA_PLACES
 
 
 def show_number(path: str, value: Value) -> str:

@@ -163,7 +163,17 @@ def _parse_value(inner: str) -> x.Node:
 
 def _shower(reader: Callable[[Facts], float | bool | None], fmt: str) -> Callable[[Facts], str]:
     """One function reading a placeholder's value and formatting it with `format_value`."""
-    return lambda facts: format_value(reader(facts), fmt)
+    formatter = _FORMATTERS[fmt]
+
+    def show(facts: Facts) -> str:  # format_value with the formatter looked up once
+        value = reader(facts)
+        if value is None:
+            return "unknown"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return formatter(value)
+
+    return show
 
 
 def _reader(node: x.Node) -> Callable[[Facts], float | bool | None]:

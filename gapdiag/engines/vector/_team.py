@@ -79,3 +79,19 @@ def stats_of(columns: dict[str, Floats], index: int) -> TeamStats | None:
         if not np.isnan(value):
             values[stat][path] = value
     return TeamStats.model_validate(values)
+
+
+def stats_all(columns: dict[str, Floats], size: int) -> list[TeamStats | None]:
+    """`stats_of` for every index below `size`, each column read in one pass."""
+    if not columns:
+        return [None] * size
+    read = [(*name.split(".", 2)[1:], column.tolist()) for name, column in columns.items()]
+    out: list[TeamStats | None] = []
+    for index in range(size):
+        values: dict[str, dict[str, float]] = {stat: {} for stat in STATS}
+        for stat, path, floats in read:
+            value = floats[index]
+            if value == value:  # not NaN
+                values[stat][path] = value
+        out.append(TeamStats.model_validate(values))
+    return out

@@ -126,6 +126,23 @@ class Batch(BaseModel):
         """
         return RepMetrics.model_validate(self._population.rep(self._index(row)))
 
+    def reps(self) -> tuple[RepMetrics, ...]:
+        """The validated input metrics of every diagnosed row, in `rows` order (one pass)."""
+        return tuple(RepMetrics.model_validate(rep) for rep in self._population.reps())
+
+    def teams(self) -> tuple[TeamStats | None, ...]:
+        """`team(row)` of every diagnosed row, in `rows` order (one pass)."""
+        from gapdiag.engines.vector._team import stats_all
+
+        return tuple(stats_all(self._team, self._population.size))
+
+    def groups(self) -> tuple[str | None, ...]:
+        """`group(row)` of every diagnosed row, in `rows` order (one pass)."""
+        groups = self._population.groups
+        if groups is None:
+            return (None,) * self._population.size
+        return tuple(None if _is_absent(v) else str(v) for v in groups.tolist())
+
     def group(self, row: int) -> str | None:
         """The value of the ``team_by`` column for input row `row` (None when it has none)."""
         groups = self._population.groups

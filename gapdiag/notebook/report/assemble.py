@@ -19,7 +19,8 @@ from gapdiag.engines.assemble import assemble as assemble_diagnosis
 from gapdiag.engines.compiled import outcomes
 from gapdiag.model.diagnosis import Diagnosis, RulebookStamp
 from gapdiag.model.gaps import GAPS, Gap
-from gapdiag.model.metrics import Targets
+from gapdiag.model.metrics import RepMetrics, Targets
+from gapdiag.model.team import TeamStats
 from gapdiag.notebook.report.causes import Cause, Collect, team_causes, what_to_collect
 from gapdiag.rulebook.facts import build_facts
 from gapdiag.rulebook.interventions import Interventions
@@ -150,7 +151,12 @@ def assemble(
     library: Interventions,
 ) -> Report:
     """Gather every number and text the report shows, team by team."""
-    lines = [_line(batch, row, histories, library) for row in batch.rows]
+    lines = [
+        _line(batch, row, rep, team, group, histories, library)
+        for row, rep, team, group in zip(
+            batch.rows, batch.reps(), batch.teams(), batch.groups(), strict=True
+        )
+    ]
     has_groups = any(line.team != NO_TEAM for line in lines)
     by_team: dict[str, list[RepLine]] = {}
     for line in lines:
@@ -183,13 +189,18 @@ def assemble(
 
 
 def _line(
-    batch: Batch, row: int, histories: Mapping[str, RepHistory], library: Interventions
+    batch: Batch,
+    row: int,
+    rep: RepMetrics,
+    team: TeamStats | None,
+    group: str | None,
+    histories: Mapping[str, RepHistory],
+    library: Interventions,
 ) -> RepLine:
     targets = batch.targets
-    rep = batch.rep(row)
     # What diagnose() does for validated inputs (Batch.diagnosis calls it), with the facts
     # built once and kept: the focus and the leaderboard read the same facts as the rules.
-    facts = build_facts(rep, targets, batch.team(row))
+    facts = build_facts(rep, targets, team)
     diagnosis = assemble_diagnosis(
         rep, batch.rules, facts, outcomes(batch.rules, facts), "compiled"
     )
@@ -206,7 +217,7 @@ def _line(
     return RepLine(
         row=row,
         rep_id=diagnosis.rep_id,
-        team=batch.group(row) or NO_TEAM,
+        team=group or NO_TEAM,
         diagnosis=diagnosis,
         values={m: _number_of(facts.get(m)) for m in LEADING},
         facts=facts,

@@ -119,14 +119,14 @@ def _coaching(reps: Sequence[RepLine], targets: Targets) -> list[Cause]:
 
 
 def _missing(reps: Sequence[RepLine]) -> list[Cause]:
-    lacking: dict[str, dict[str, RepLine]] = {}
+    lacking: dict[str, dict[int, RepLine]] = {}
     metrics: dict[str, set[str]] = {}
     for rep in reps:
-        for u in rep.diagnosis.undetermined:
-            for metric in u.needs:
-                group = metric.split(".", 1)[0]
-                lacking.setdefault(group, {})[rep.anchor] = rep
-                metrics.setdefault(group, set()).add(metric)
+        needs = {metric for u in rep.diagnosis.undetermined for metric in u.needs}
+        for metric in needs:
+            group = metric.split(".", 1)[0]
+            lacking.setdefault(group, {})[rep.row] = rep  # the row is what the anchor names
+            metrics.setdefault(group, set()).add(metric)
     causes = []
     for group in sorted(lacking, key=lambda g: (-len(lacking[g]), g)):
         hit = tuple(sorted(lacking[group].values(), key=lambda r: r.row))

@@ -198,8 +198,9 @@ def _leaderboard(team: TeamView) -> str:
         f'<th scope="col" class="n"><button type="button" data-col="{i}">{w.label(m)}</button></th>'
         for i, m in enumerate(LEADING, 1)
     ]
-    rows = [_board_row(rep, team) for rep in team.reps]
-    foot = "".join(f"<td>{w.value(m, team.mean(m))}</td>" for m in LEADING)
+    means = {m: team.mean(m) for m in LEADING}
+    rows = [_board_row(rep, means, len(team.reps) > 1) for rep in team.reps]
+    foot = "".join(f"<td>{w.value(m, means[m])}</td>" for m in LEADING)
     return (
         f'<h3 id="{a}-board-h">Leaderboard</h3>'
         f'<table class="sortable board" id="{a}-board"><caption>Leading indicators, each rep '
@@ -210,13 +211,14 @@ def _leaderboard(team: TeamView) -> str:
     )
 
 
-def _board_row(rep: RepLine, team: TeamView) -> str:
+def _board_row(rep: RepLine, means: dict[str, float | None], compare: bool) -> str:
+    """One rep's leaderboard row; `compare` (more than one rep) marks each value vs the mean."""
     cells = [f'<th scope="row"><a href="#{rep.anchor}">{escape(rep.rep_id)}</a></th>']
     for metric in LEADING:
         v = rep.values[metric]
-        mean = team.mean(metric)
+        mean = means[metric]
         text = w.value(metric, v)
-        if v is not None and mean is not None and len(team.reps) > 1:
+        if v is not None and mean is not None and compare:
             diff = v - mean
             if abs(diff) <= 1e-9 * max(1.0, abs(mean)):
                 text += " <small>=</small>"
