@@ -24,7 +24,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Literal
 
+Workers = int | Literal["auto"]  # as `gapdiag.sources.calls.report.Workers`
 REPS = 40
 CALL_SECONDS = 30 * 60
 # Sentences a call is drawn from: mostly plain talk, with the questions and tracked words
@@ -130,9 +132,11 @@ def write_corpus(folder: Path, calls: int, fmt: str, seed: int = 16) -> None:
             (folder / f"{name}.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
 
 
-def measure(folder: Path, workers: int = 1) -> dict[str, float]:
+def measure(folder: Path, workers: Workers = 1) -> dict[str, float]:
     """Read and aggregate the corpus; wall and CPU seconds, calls/s and peak RSS."""
-    from gapdiag.sources.calls.report import read_calls
+    from gapdiag.sources.calls.report import read_calls, transcripts, worker_count
+
+    processes = worker_count(workers, len(transcripts(folder)))
 
     started, cpu = time.perf_counter(), time.process_time()
     report = read_calls(
@@ -144,7 +148,7 @@ def measure(folder: Path, workers: int = 1) -> dict[str, float]:
     assert not report.skipped, report.skipped[:3]
     cpu += children.ru_utime + children.ru_stime
     return {
-        "workers": workers,
+        "processes": processes,
         "calls": calls,
         "seconds": seconds,
         "calls_per_second": calls / seconds,
@@ -154,11 +158,11 @@ def measure(folder: Path, workers: int = 1) -> dict[str, float]:
     }
 
 
-def _run_child(folder: Path, workers: int) -> dict[str, float]:
+def _run_child(folder: Path, workers: Workers) -> dict[str, float]:
     """`measure` in a fresh interpreter, so its peak memory is its own."""
     code = (
         "import json, sys, pathlib; sys.path.insert(0, 'benchmarks'); import bench_calls; "
-        f"print(json.dumps(bench_calls.measure(pathlib.Path({str(folder)!r}), {workers})))"
+        f"print(json.dumps(bench_calls.measure(pathlib.Path({str(folder)!r}), {workers!r})))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ
@@ -166,17 +170,27 @@ def _run_child(folder: Path, workers: int) -> dict[str, float]:
     return dict(json.loads(out.stdout))
 
 
-def _line(run: dict[str, float]) -> str:
+def _line(workers: Workers, run: dict[str, float]) -> str:
     return (
-        f"  workers={run['workers']:.0f}: {run['calls']:,.0f} calls in {run['seconds']:.2f} s"
+        f"  workers={workers} ({run['processes']:.0f} process{'es' * (run['processes'] > 1)}):"
+        f" {run['calls']:,.0f} calls in {run['seconds']:.2f} s"
         f" = {run['calls_per_second']:,.0f} calls/s; CPU {run['cpu_ms_per_call']:.2f} ms a call;"
         f" peak RSS {run['peak_rss_mb']:.0f} MB (each worker {run['peak_rss_worker_mb']:.0f} MB)"
     )
 
 
+def _workers(text: str) -> Workers:
+    return "auto" if text == "auto" else int(text)
+
+
 def _load() -> str:
     one, five, _ = os.getloadavg()
-    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
+    line = f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
+    try:  # Linux: the share of the last minute some task waited for a CPU
+        waiting = Path("/proc/pressure/cpu").read_text().split()[2].removeprefix("avg60=")
+    except (OSError, IndexError):
+        return line
+    return f"{line}; tasks waited for a CPU {waiting}% of the last minute"
 
 
 def main() -> None:
@@ -186,7 +200,13 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1_000, help="the small corpus (1,000)")
     parser.add_argument("--format", choices=("vtt", "json"), default="vtt")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the big corpus")
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="processes")
+    parser.add_argument(
+        "--workers",
+        type=_workers,
+        nargs="+",
+        default=[1, "auto"],
+        help="processes: numbers or 'auto', as `gapdiag calls --workers` (1 auto)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gapdiag-calls-") as tmp:
         results: dict[str, list[dict[str, float]]] = {}
@@ -205,7 +225,7 @@ def main() -> None:
                 for _ in range(runs):
                     run = _run_child(folder, workers)
                     results.setdefault(f"{size}/{workers}", []).append(run)
-                    print(_line(run))
+                    print(_line(workers, run))
             print(f"  after: {_load()}")
 
 

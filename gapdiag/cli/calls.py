@@ -27,7 +27,7 @@ from gapdiag.cli._io import (
 from gapdiag.model.errors import InvalidArgument, Problem
 from gapdiag.sources.calls.aggregate import METRIC_COLUMNS
 from gapdiag.sources.calls.measure import CallMetrics
-from gapdiag.sources.calls.report import CallsReport, read_calls
+from gapdiag.sources.calls.report import CallsReport, Workers, read_calls
 
 CALL_COLUMNS = (
     "file",
@@ -84,7 +84,13 @@ def register(commands: Any) -> None:
     run.add_argument("--words", type=Path, help="word-lists YAML (default: shipped English)")
     run.add_argument("--trackers", type=Path, help="keyword-trackers YAML (default: shipped)")
     run.add_argument("--targets", type=Path, help="JSON of target overrides for the rubric")
-    run.add_argument("--workers", type=int, default=1, help="processes reading files (1)")
+    run.add_argument(
+        "--workers",
+        type=_workers,
+        default="auto",
+        metavar="N|auto",
+        help="processes reading files (auto: one per CPU for 200 files or more)",
+    )
     add_format(run, ("text", "json"))
     add_format_alias(run, "--json")
     run.set_defaults(handler=handle)
@@ -113,6 +119,19 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     else:
         printed.write(summary(report, args.out))
     return ExitStatus.OK
+
+
+def _workers(text: str) -> Workers:
+    """'auto' or a whole number of 1 or more, for --workers."""
+    if text == "auto":
+        return "auto"
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not 'auto' or a whole number of 1 or more")
+    return count
 
 
 def _reps(args: argparse.Namespace) -> Any:

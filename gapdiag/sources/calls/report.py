@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -56,6 +56,36 @@ class CallsReport(BaseModel):
 
         columns = ["rep_id", "period_start", "period_end", *METRIC_COLUMNS]
         return pd.DataFrame(self.rows(), columns=columns)
+
+
+Workers = int | Literal["auto"]
+# "auto" starts worker processes only for a corpus where their start-up (a fork, the word
+# lists sent over) is small beside the reading, and no more than this many.
+AUTO_MIN_FILES = 200
+AUTO_MAX_WORKERS = 8
+
+
+def worker_count(workers: Workers, files: int) -> int:
+    """Processes to measure `files` files with: `workers`, or for "auto" the CPUs free to us.
+
+    "auto" is one process under `AUTO_MIN_FILES` files, else one per CPU this process may
+    run on, at most `AUTO_MAX_WORKERS`.
+
+    Raises:
+        InvalidArgument: `workers` is neither "auto" nor a whole number of 1 or more.
+    """
+    if workers == "auto":
+        return 1 if files < AUTO_MIN_FILES else max(1, min(_usable_cpus(), AUTO_MAX_WORKERS))
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise InvalidArgument(f"workers: {workers!r} is not 'auto' or a whole number of 1 or more")
+    return workers
+
+
+def _usable_cpus() -> int:
+    """CPUs this process may run on (its affinity where the system tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # pragma: no cover - systems without affinity (macOS, Windows)
 
 
 def transcripts(folder: str | Path) -> list[str]:
@@ -147,26 +177,6 @@ def _one_in_worker(
     return result
 
 
-def iter_calls(
-    files: Iterable[str | Path],
-    names: Mapping[str, str],
-    *,
-    period: Period | None = None,
-    words: Words,
-    trackers: Trackers,
-    targets: Targets,
-    root: Path | None = None,
-    workers: int = 1,
-) -> Iterator[CallMetrics | Problem | None]:
-    """Measure files one at a time, in order: metrics, a Problem, or None (outside the period).
-
-    Files are named relative to `root` in results and messages when given. With
-    ``workers > 1`` the files are measured by that many processes (results stay in order).
-    """
-    reading = _Reading(names, period, words, trackers, targets, root)
-    yield from _results(files, reading, workers)  # type: ignore[misc]  # not lean: models
-
-
 def _results(
     files: Iterable[str | Path], reading: _Reading, workers: int
 ) -> Iterator[CallMetrics | Lean | Problem | None]:
@@ -187,7 +197,7 @@ def read_calls(
     trackers: str | Path | None = None,
     targets: Targets | None = None,
     keep_calls: bool = True,
-    workers: int = 1,
+    workers: Workers = 1,
 ) -> CallsReport:
     """Measure every transcript under `folder` dated in `period`, and aggregate per rep.
 
@@ -199,16 +209,20 @@ def read_calls(
         trackers: a keyword-trackers YAML file (default: the shipped trackers).
         targets: the targets the call rubric scores against (default: the defaults).
         keep_calls: keep every call's metrics in the report (False keeps memory flat).
-        workers: processes measuring files side by side (1: this process only).
+        workers: processes measuring files side by side: 1 (this process only), more, or
+            "auto" (one per CPU for 200 files or more, see `worker_count`). The report is
+            the same either way.
 
     Raises:
-        InvalidArgument: a bad period or a folder without transcripts.
+        InvalidArgument: a bad period or `workers`, or a folder without transcripts.
         CallsFileError: a reps, words or trackers file that cannot be used.
     """
     when = period if isinstance(period, Period) else parse_period(period)
+    worker_count(workers, 0)  # a bad value is refused before any file is looked for
     names = load_reps(reps)
     chosen = targets or Targets()
     files = transcripts(folder)
+    processes = worker_count(workers, len(files))
     root = Path(folder) if Path(folder).is_dir() else None
     tallies: dict[str, Tally] = {}
     kept: list[CallMetrics] = []
@@ -217,7 +231,7 @@ def read_calls(
     reading = _Reading(
         names, when, load_words(words), load_trackers(trackers), chosen, root, not keep_calls
     )
-    for index, result in enumerate(_results(files, reading, workers)):
+    for index, result in enumerate(_results(files, reading, processes)):
         if result is None:
             outside += 1
         elif isinstance(result, Problem):
