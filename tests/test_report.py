@@ -471,3 +471,13 @@ def test_polars_population() -> None:
     frame = pd.read_csv(TEAM)
     from_pandas = team_report(diagnose_many(frame))
     assert team_report(diagnose_many(pl.from_pandas(frame))) == from_pandas
+
+
+def test_texts_from_elsewhere_show_labels_and_are_escaped() -> None:
+    """A custom pack's text naming a metric path reads as its label, and is HTML-escaped."""
+    from gapdiag.notebook.report._words import humanize
+
+    shown = humanize("calls.talk_ratio <b>high</b>; see territory.lead_volume_vs_team")
+    assert "calls.talk_ratio" not in shown and "territory.lead_volume_vs_team" not in shown
+    assert "&lt;b&gt;high&lt;/b&gt;" in shown
+    assert "e.g." in humanize("e.g. this")  # a word with a dot that is no path stays

@@ -6,10 +6,10 @@ through the label registry (`gapdiag.model.labels`), never shown as paths.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from html import escape
 
+from gapdiag.model import wording
 from gapdiag.model.labels import label_of, show
 
 GAP_WORDS = {
@@ -84,11 +84,6 @@ def difference(path: str, diff: float) -> str:
     return escape(show(path, abs(diff)))
 
 
-_PATH = re.compile(
-    r"\b(?:derived|activity|pipeline|calls|ownership|territory|knowledge|target)\.[a-z_]+\b"
-)
-
-
 def humanize(text: str) -> str:
-    """Escape a text and replace any metric path in it by its label (for texts from elsewhere)."""
-    return escape(_PATH.sub(lambda m: label_of(m.group(0)).label.lower(), text))
+    """Escape a text with any metric path in it replaced by its label (texts from elsewhere)."""
+    return escape(wording.humanize(text))
