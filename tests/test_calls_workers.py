@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import threading
+import warnings
 from io import StringIO
 from pathlib import Path
 
@@ -111,3 +113,45 @@ def test_the_command_refuses_a_bad_number_of_workers(
     assert status == ExitStatus.BAD_INPUT
     assert f"--workers: {bad!r} is not 'auto' or a whole number of 1 or more" in err
     assert "Traceback" not in err
+
+
+def test_workers_fork_only_a_single_threaded_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One thread: a fork (quickest). Other threads: the fork server, never a fork."""
+    monkeypatch.setattr(report_module, "_threads", lambda: 1)
+    assert report_module._context().get_start_method() == "fork"
+    monkeypatch.setattr(report_module, "_threads", lambda: 3)
+    assert report_module._context().get_start_method() == "forkserver"
+
+
+def test_the_thread_count_sees_a_running_thread() -> None:
+    """The count read from the system rises while a thread runs."""
+    before = report_module._threads()
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert report_module._threads() == before + 1
+    finally:
+        release.set()
+        thread.join()
+
+
+def test_workers_started_beside_a_thread_give_the_same_report_without_a_warning() -> None:
+    """With another thread running, workers come from the fork server; nothing warns.
+
+    Python 3.12+ warns when a multi-threaded process forks (3.11 never does, so there
+    only the report is compared).
+    """
+    one = read_calls(EXAMPLES, reps=EXAMPLES / "reps.yaml", period="2026-Q3")
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")  # a fork of this multi-threaded process warns
+            two = read_calls(EXAMPLES, reps=EXAMPLES / "reps.yaml", period="2026-Q3", workers=2)
+    finally:
+        release.set()
+        thread.join()
+    assert one == two
+    assert [str(w.message) for w in caught] == []

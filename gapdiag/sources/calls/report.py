@@ -12,8 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import sys
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -184,8 +187,37 @@ def _results(
         for file in files:
             yield _one(file, reading)
         return
-    with multiprocessing.Pool(workers, _start_worker, (reading,)) as pool:
+    with _context().Pool(workers, _start_worker, (reading,)) as pool:
         yield from pool.imap(_one_in_worker, files, chunksize=16)
+
+
+def _context() -> BaseContext:
+    """How workers start: a fork while this process runs one thread, else a fork server.
+
+    A fork is the quickest start, but forking a process with other threads (a notebook's
+    BLAS pool, a web server's) can deadlock the child, and Python 3.12+ warns of it. The
+    fork server is a fresh, single-threaded process that imports this module once and
+    forks the workers from there.
+    """
+    if sys.platform == "linux" and _threads() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        server = multiprocessing.get_context("forkserver")
+        server.set_forkserver_preload([__name__])
+        return server
+    return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
+
+
+def _threads() -> int:
+    """The threads of this process: the system's count (C libraries' threads too) on Linux."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Threads:"):
+                    return int(line.split()[1])
+    except OSError:  # pragma: no cover - no /proc (macOS, Windows)
+        pass
+    return threading.active_count()  # pragma: no cover - no /proc
 
 
 def read_calls(
