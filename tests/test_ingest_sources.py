@@ -281,6 +281,7 @@ def test_every_week_writes_a_history_plan_reads(tmp_path: Path) -> None:
         ("ana", "Closed Won", "10", "03/01/2017", "04/04/2017"),
         ("ana", "Closed Won", "20", "03/01/2017", "04/12/2017"),
         ("ana", "Prospecting", "5", "04/05/2017", ""),
+        ("ben", "Closed Lost", "1", "04/05/2017", "04/28/2017"),  # the export runs to 28 Apr
     ]
     path = write(tmp_path / "opps.csv", OPP[:5], body)
     out = io.StringIO()
@@ -302,7 +303,7 @@ def test_every_week_writes_a_history_plan_reads(tmp_path: Path) -> None:
     )
     assert code == ExitStatus.OK
     with (tmp_path / "weeks.csv").open() as handle:
-        weeks = list(csv.DictReader(handle))
+        weeks = [w for w in csv.DictReader(handle) if w["rep_id"] == "ana"]
     assert [w["period_start"] for w in weeks] == [
         "2017-03-27",
         "2017-04-03",
@@ -325,11 +326,15 @@ DEAL = st.tuples(
 )
 
 
+ANCHOR = "zz-anchor"
+"""A rep whose one deal spans the quarter and its edge weeks, so the export covers them all."""
+
+
 def _opp_rows(deals: list[tuple[str, str, int, int, int]]) -> list[dict[str, str]]:
     import datetime as dt
 
     first = dt.date(2017, 2, 1)
-    out = []
+    out = [dict(zip(OPP[:5], (ANCHOR, "Closed Won", "1", "03/01/2017", "07/15/2017"), strict=True))]
     for owner, stage, amount, created, length in deals:
         start = first + dt.timedelta(created)
         close = start + dt.timedelta(length)
@@ -357,7 +362,13 @@ def test_a_reps_figures_ignore_row_order_and_other_reps(deals: list, rnd: object
     assert again.keys() == whole.keys()
     for rep, figures in whole.items():
         assert again[rep] == pytest.approx(figures)
-        alone = ingest(period="2017-Q2", opportunities=[d for d in data if d[OPP[0]] == rep])
+        alone = [
+            r
+            for r in ingest(
+                period="2017-Q2", opportunities=[d for d in data if d[OPP[0]] in (rep, ANCHOR)]
+            )
+            if r["rep_id"] == rep
+        ]
         assert alone == [pytest.approx(figures)]
 
 
@@ -572,8 +583,8 @@ def test_activity_figures_ignore_order_and_weeks_add_up(acts: list, rnd: object)
                 strict=True,
             )
         )
-        for o, k, d, s in acts
-    ]
+        for o, k, d, s in [*acts, (ANCHOR, "Call", 0, 60), (ANCHOR, "Call", 107, 60)]
+    ]  # the anchor's calls (20 Mar, 5 Jul) make the export cover the quarter and edge weeks
     whole = ingest(period="2017-Q2", activities=data)
     shuffled = list(data)
     rnd.shuffle(shuffled)  # type: ignore[attr-defined]

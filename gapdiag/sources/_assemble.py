@@ -12,9 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from gapdiag.model.errors import InvalidMetrics, Problem
+from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
 from gapdiag.sources._bad_rows import BadRows
 from gapdiag.sources._columnar import Export
+from gapdiag.sources._coverage import coverage_notes, span_text
 from gapdiag.sources._parse import Keys
 from gapdiag.sources.activities import Activities, activity_columns, read_activities
 from gapdiag.sources.crm import CrmMapping, OpportunityColumns
@@ -65,8 +66,33 @@ def assemble(
         columns |= quota_columns(quota_rows, columns.get("pipeline.closed_won"), cut, reps)
     team_of = teams.team_of if teams is not None else {}
     rows = _rows(owners.names(), columns, cut, team_of)
-    summaries = [_summary(kind, export, bad, deals, seen, teams) for kind, export in exports]
+    if not rows:
+        _refuse_uncovered(cut, deals, seen)
+    coverage = coverage_notes(cut, deals, seen)
+    summaries = [
+        _summary(kind, export, bad, deals, seen, teams, coverage.pop(kind, ()))
+        for kind, export in exports
+    ]
     return rows, summaries
+
+
+def _refuse_uncovered(cut: Grid, deals: Deals | None, seen: Activities | None) -> None:
+    """No row at all because every dated export lies outside the period: say so, once."""
+    runs = [
+        f"the {kind} run {span_text(span)}"
+        for kind, span in (
+            ("opportunities", deals.span if deals else None),
+            ("activities", seen.span if seen else None),
+        )
+        if span is not None
+    ]
+    if runs:
+        first, last = cut.periods[0], cut.periods[-1]
+        asked = first.label if len(cut) == 1 else f"{first.label} to {last.label}"
+        raise InvalidArgument(
+            f"period: nothing in the exports is dated in {asked} ({'; '.join(runs)});"
+            " choose a period they cover"
+        )
 
 
 def _refuse_unknown_stages(deals: Deals, columns: OpportunityColumns) -> None:
@@ -115,6 +141,7 @@ def _summary(
     deals: Deals | None,
     seen: Activities | None,
     teams: Teams | None,
+    coverage: tuple[str, ...],
 ) -> Summary:
     problems = tuple(
         (column, reason, count)
@@ -122,6 +149,7 @@ def _summary(
         if file == export.name
     )
     notes = [f"no column {c!r}: the figures it feeds are left out" for c in export.missing_optional]
+    notes += coverage
     if kind == "activities" and seen is not None:
         if seen.other_types:
             notes.append(

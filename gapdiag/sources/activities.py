@@ -6,6 +6,10 @@ Only activities that took place count: an outcome in the mapping's ``not_held`` 
 activity metrics. A rep with activity rows anywhere in the export gets measured zeros in
 a period without any; a rep with none gets no activity metrics (absent, not zero).
 
+What the exports cannot know stays empty, never zero: a period outside the dates the
+activity exports run over (from their first dated activity to their last), and a kind
+(calls, emails, meetings) of which they hold no row at all (a call log has no emails).
+
 Meeting -> opportunity: for every account a rep met in a period (its first meeting there
 in the period), did the same rep open an opportunity on that account on or after that
 meeting and by the period's end? Needs an account column in both exports.
@@ -25,7 +29,7 @@ from gapdiag.sources._parse import NO_DAY, Keys, days, member, minutes, present
 from gapdiag.sources._tally import Tally, columns_of
 from gapdiag.sources.crm import ActivityColumns
 from gapdiag.sources.opportunities import Deals
-from gapdiag.sources.periods import Grid
+from gapdiag.sources.periods import Grid, Span, covered, widen
 
 _KINDS = ("calls", "emails", "meetings")
 _DAYS = 2**21
@@ -41,6 +45,10 @@ class Activities:
     meetings: list[tuple[Any, Any, Any, Any]] = field(default_factory=list)
     other_types: int = 0
     not_held: int = 0
+    span: Span | None = None
+    """First and last day number of any dated activity, held or not (None: none)."""
+    kinds: set[str] = field(default_factory=set)
+    """The kinds (calls, emails, meetings) the exports hold at least one dated row of."""
 
 
 def read_activities(
@@ -79,6 +87,8 @@ def _block(
     export.bad.skipped[export.name] += int((counted & ~usable).sum())
     seen.other_types += int((~counted & present(kind_of)).sum())
     seen.reps.update(np.unique(rep[usable]).tolist())
+    seen.span = widen(seen.span, day[usable])
+    seen.kinds.update(kind for kind, mask in kinds.items() if (usable & mask).any())
     if "outcome" in cells:
         held = ~member(cells["outcome"], columns.not_held)
         seen.not_held += int((usable & ~held).sum())
@@ -123,7 +133,22 @@ def activity_columns(
         )
     has = np.zeros(reps, dtype=bool)
     has[list(seen.reps)] = True
-    return {path: np.where(has[:, None], values, np.nan) for path, values in columns.items()}
+    known = has[:, None] & covered(grid, seen.span)[None, :]
+    return {
+        path: np.where(known, values, np.nan)
+        for path, values in columns.items()
+        if _KIND_OF[path] in seen.kinds
+    }
+
+
+_KIND_OF = {
+    "activity.calls_per_day": "calls",
+    "activity.emails_per_day": "emails",
+    "activity.meetings_per_week": "meetings",
+    "activity.avg_call_minutes": "calls",
+    "activity.meeting_to_opportunity_rate": "meetings",
+}
+"""The kind of activity each figure is made of: no row of that kind, no figure."""
 
 
 def _conversion(seen: Activities, deals: Deals, grid: Grid, reps: int, accounts: int) -> Any:

@@ -10,6 +10,9 @@ arrays over the grid, so one pass gives every period.
 A deal missing a field only some figures need still counts for the others: no created
 date leaves it out of age and cycle only; an unreadable amount leaves it out of the sums.
 A won or lost deal without a readable close date cannot be placed in time and is skipped.
+
+A period outside the dates the export runs over (from the first day a deal in it was
+created or closed to the last) gets no pipeline figures: the export says nothing of it.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from gapdiag.sources._columnar import Export
 from gapdiag.sources._parse import NO_DAY, Keys, amounts, days, member, present
 from gapdiag.sources._tally import Tally, columns_of
 from gapdiag.sources.crm import OpportunityColumns
-from gapdiag.sources.periods import Grid
+from gapdiag.sources.periods import Grid, Span, covered, widen
 
 
 @dataclass(slots=True)
@@ -38,6 +41,8 @@ class Deals:
     unknown_stages: dict[str, tuple[int, str, int]] = field(default_factory=dict)
     """Stage value -> (rows, first file, first row) for values the mapping does not know."""
     has_accounts: bool = False
+    span: Span | None = None
+    """First and last day any usable deal was created or closed on (None: no dates)."""
 
 
 def read_deals(
@@ -120,6 +125,8 @@ def _block(
         amount=np.where(np.isnan(amount) | negative, 0.0, amount)[keep],
     )
     deals.reps.update(np.unique(block.rep).tolist())
+    dated = np.concatenate((block.created, block.closed[~block.is_open]))  # not forecasts
+    deals.span = widen(deals.span, dated[dated != NO_DAY])
     _tally(deals.tally, block, grid)
     if deals.has_accounts:
         deals.accounts.append((block.rep, keys[1].codes(cells["account"])[keep], block.created))
@@ -189,7 +196,8 @@ def pipeline_columns(deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:
             ),
             "pipeline.stage_conversion_rate": _where(run["play_n"] > 0, won / run["play_n"]),
         }
-    return {path: np.where(seen[:, None], values, np.nan) for path, values in columns.items()}
+    known = seen[:, None] & covered(grid, deals.span)[None, :]
+    return {path: np.where(known, values, np.nan) for path, values in columns.items()}
 
 
 def _where(known: Any, values: Any) -> Any:

@@ -23,7 +23,7 @@ import numpy as np
 from gapdiag.sources._columnar import Export
 from gapdiag.sources._parse import NO_DAY, Keys
 from gapdiag.sources.opportunities import Deals
-from gapdiag.sources.periods import Grid
+from gapdiag.sources.periods import Grid, covered
 
 
 @dataclass(slots=True)
@@ -80,7 +80,8 @@ def territory_columns(teams: Teams, deals: Deals, grid: Grid, reps: int) -> dict
         columns["territory.territory_size_vs_team"] = _relative(
             teams, deals, _accounts(deals, grid, reps), reps
         )
-    return columns
+    known = covered(grid, deals.span)[None, :]  # a period the export says nothing of
+    return {path: np.where(known, values, np.nan) for path, values in columns.items()}
 
 
 def _accounts(deals: Deals, grid: Grid, reps: int) -> Any:

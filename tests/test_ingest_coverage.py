@@ -1,0 +1,175 @@
+"""What the exports cannot speak for is left empty, never zero, and the ingest says why.
+
+A period outside the dates an export runs over, and a kind of activity an export holds no
+row of, get no figures; a period with nothing dated in it at all is refused in one line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gapdiag import InvalidArgument
+from gapdiag.cli import ExitStatus, main
+from gapdiag.sources.ingest import read_exports
+from gapdiag.sources.periods import grid, parse_period
+
+from .test_ingest_sources import ACT, OPP, rows, write
+
+ACTIVITY_PATHS = (
+    "activity.calls_per_day",
+    "activity.emails_per_day",
+    "activity.meetings_per_week",
+    "activity.avg_call_minutes",
+)
+
+
+def test_a_quarter_before_the_activity_export_gets_no_activity_figures() -> None:
+    """Activities from April to June say nothing of Q1: no zeros, a note naming the dates."""
+    result = read_exports(
+        period="2017-Q1",
+        opportunities=rows(OPP, ("ana", "Closed Won", "100", "01/10/2017", "02/10/2017", "A")),
+        activities=rows(
+            ACT,
+            ("ana", "Call", "04/03/2017", "60", "", ""),
+            ("ana", "Email", "06/30/2017", "", "", ""),
+        ),
+    )
+    (ana,) = result.rows
+    assert ana["pipeline.closed_won"] == 100
+    assert not set(ACTIVITY_PATHS) & set(ana)
+    notes = result.files[1].notes
+    assert (
+        "2017-Q1 falls outside the export's dates (from Mon 3 Apr 2017 to Fri 30 Jun 2017): "
+        "its activity figures are left empty, not zero"
+    ) in notes
+
+
+def test_a_kind_the_exports_never_hold_is_empty_not_zero() -> None:
+    """A call log without emails or meetings: calls are measured, emails and meetings are not."""
+    result = read_exports(
+        period="2017-W14",
+        activities=rows(
+            ACT,
+            ("ana", "Call", "04/03/2017", "60", "", ""),
+            ("ben", "Call", "04/07/2017", "120", "", ""),
+        ),
+    )
+    ana, ben = result.rows
+    assert ana["activity.calls_per_day"] == 1 / 5
+    assert "activity.emails_per_day" not in ana
+    assert "activity.meetings_per_week" not in ben
+    assert (
+        "no emails or meetings in the activity exports: emails a day, meetings booked a week "
+        "left empty, not zero"
+    ) in result.files[0].notes
+
+
+def test_a_rep_without_activity_in_a_covered_period_is_still_measured_zero() -> None:
+    """Inside the export's dates, a rep who logged nothing this week did nothing: zero."""
+    result = read_exports(
+        period="2017-W14",
+        activities=rows(
+            ACT,
+            ("ana", "Call", "03/01/2017", "60", "", ""),
+            ("ben", "Call", "04/07/2017", "60", "", ""),
+            ("ben", "Email", "04/20/2017", "", "", ""),
+        ),
+    )
+    ana = next(r for r in result.rows if r["rep_id"] == "ana")
+    assert ana["activity.calls_per_day"] == 0
+    assert ana["activity.emails_per_day"] == 0
+
+
+def test_weeks_after_the_opportunity_export_get_no_pipeline_figures(tmp_path: Path) -> None:
+    """A weekly history stops at the export's last dated deal: no invented weeks of zero wins."""
+    path = write(
+        tmp_path / "opps.csv",
+        OPP[:5],
+        [
+            ("ana", "Closed Won", "10", "03/01/2017", "04/04/2017"),
+            ("ana", "Prospecting", "5", "04/05/2017", ""),
+        ],
+    )
+    result = read_exports(period="2017-04", opportunities=[path], every="week")
+    assert [r["period_start"] for r in result.rows] == ["2017-03-27", "2017-04-03"]
+    assert any(
+        n.startswith("3 of the 5 weeks fall outside the export's dates (from Wed 1 Mar 2017")
+        for n in result.files[0].notes
+    )
+
+
+def test_nothing_dated_in_the_period_is_refused_in_one_line(tmp_path: Path) -> None:
+    """A period none of the exports reaches: one line naming the dates each export runs over."""
+    opps = write(tmp_path / "opps.csv", OPP[:5], [("ana", "Closed Won", "1", "", "05/02/2017")])
+    with pytest.raises(InvalidArgument) as caught:
+        read_exports(period="2026-Q3", opportunities=[opps])
+    assert str(caught.value) == (
+        "period: nothing in the exports is dated in 2026-Q3 (the opportunities run from "
+        "Tue 2 May 2017 to Tue 2 May 2017); choose a period they cover"
+    )
+    err = io.StringIO()
+    argv = ["ingest", str(opps), "--period", "2026-Q3", "--out", str(tmp_path / "o.csv")]
+    status = main(argv, stdout=io.StringIO(), stderr=err)
+    assert status == ExitStatus.BAD_INPUT
+    assert err.getvalue().count("\n") == 1
+    assert "nothing in the exports" in err.getvalue()
+
+
+def test_an_export_that_stops_early_is_flagged() -> None:
+    """Activities that stop weeks before the quarter ends: rates read low, and the note says so."""
+    result = read_exports(
+        period="2017-Q2",
+        activities=rows(
+            ACT,
+            ("ana", "Call", "04/03/2017", "60", "", ""),
+            ("ana", "Call", "05/12/2017", "60", "", ""),
+        ),
+    )
+    assert (
+        "the last activity is on Fri 12 May 2017, 49 days before 2017-Q2 ends: figures a day "
+        "and a week count every working day of 2017-Q2, so they read low if the export was "
+        "pulled early"
+    ) in result.files[0].notes
+
+
+def test_open_deals_without_any_date_still_count() -> None:
+    """Nothing dated to tell the export's dates by: the open pipeline is measured."""
+    (ana,) = read_exports(
+        period="2017-Q2", opportunities=rows(OPP, ("ana", "Prospecting", "700", "", "", "A"))
+    ).rows
+    assert ana["pipeline.open_pipeline"] == 700
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["ana", "ben"]), st.integers(0, 400)), min_size=1),
+    st.integers(0, 60),
+)
+def test_figures_come_only_for_weeks_the_activities_reach(calls: list, month: int) -> None:
+    """Every weekly row lies within the export's dates; every week within them has its row."""
+    base = dt.date(2016, 6, 1)
+    data = rows(
+        ACT,
+        *((rep, "Call", f"{base + dt.timedelta(d):%m/%d/%Y}", "60", "", "") for rep, d in calls),
+    )
+    first = base + dt.timedelta(min(d for _, d in calls))
+    last = base + dt.timedelta(max(d for _, d in calls))
+    year, number = 2016 + (5 + month) // 12, (5 + month) % 12 + 1
+    period = f"{year}-{number:02d}"
+    weeks = grid(parse_period(period), "week").periods
+    reached = [w.start.isoformat() for w in weeks if w.start <= last and w.end >= first]
+    if not reached:
+        with pytest.raises(InvalidArgument, match="nothing in the exports is dated"):
+            read_exports(period=period, activities=data, every="week")
+        return
+    result = read_exports(period=period, activities=data, every="week")
+    reps = sorted({rep for rep, _ in calls})
+    assert [(r["rep_id"], r["period_start"]) for r in result.rows] == [
+        (rep, week) for rep in reps for week in reached
+    ]
