@@ -478,6 +478,7 @@ def test_texts_from_elsewhere_show_labels_and_are_escaped() -> None:
     from gapdiag.notebook.report._words import humanize
 
     shown = humanize("calls.talk_ratio <b>high</b>; see territory.lead_volume_vs_team")
-    assert "calls.talk_ratio" not in shown and "territory.lead_volume_vs_team" not in shown
+    assert "calls.talk_ratio" not in shown
+    assert "territory.lead_volume_vs_team" not in shown
     assert "&lt;b&gt;high&lt;/b&gt;" in shown
     assert "e.g." in humanize("e.g. this")  # a word with a dot that is no path stays
