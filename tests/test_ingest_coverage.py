@@ -121,8 +121,11 @@ def test_nothing_dated_in_the_period_is_refused_in_one_line(tmp_path: Path) -> N
     assert "nothing in the exports" in err.getvalue()
 
 
-def test_an_export_that_stops_early_is_flagged() -> None:
-    """Activities that stop weeks before the quarter ends: rates read low, and the note says so."""
+def test_activities_that_stop_early_are_rated_over_the_days_they_cover() -> None:
+    """Stopping 49 days before Q2 ends (pulled early): rates count 30 working days, not 65.
+
+    From Sat 1 Apr to Fri 12 May 2017: 20 working days in April (3-28) and 10 in May.
+    """
     result = read_exports(
         period="2017-Q2",
         activities=rows(
@@ -131,11 +134,44 @@ def test_an_export_that_stops_early_is_flagged() -> None:
             ("ana", "Call", "05/12/2017", "60", "", ""),
         ),
     )
+    (ana,) = result.rows
+    assert ana["activity.calls_per_day"] == 2 / 30
     assert (
-        "the last activity is on Fri 12 May 2017, 49 days before 2017-Q2 ends: figures a day "
-        "and a week count every working day of 2017-Q2, so they read low if the export was "
-        "pulled early"
+        "figures a day and a week count the 30 working days up to Fri 12 May 2017, the last "
+        "activity in the exports, 49 days before 2017-Q2 ends"
     ) in result.files[0].notes
+
+
+def test_activities_ending_within_a_week_of_the_period_count_every_day() -> None:
+    """A last call on Thu 29 Jun: the quarter's 65 working days all count, and no note."""
+    result = read_exports(
+        period="2017-Q2",
+        activities=rows(
+            ACT,
+            ("ana", "Call", "04/03/2017", "60", "", ""),
+            ("ana", "Call", "06/29/2017", "60", "", ""),
+        ),
+    )
+    assert result.rows[0]["activity.calls_per_day"] == 2 / 65
+    assert not any("working days up to" in n for n in result.files[0].notes)
+
+
+def test_activities_until_leaves_later_ones_out() -> None:
+    """--activities-until 2017-04-07: the call after it is left out, rates over 5 days."""
+    data = rows(
+        ACT,
+        ("ana", "Call", "04/03/2017", "60", "", ""),
+        ("ana", "Call", "04/04/2017", "60", "", ""),
+        ("ana", "Call", "06/30/2017", "60", "", ""),
+    )
+    result = read_exports(period="2017-Q2", activities=data, activities_until=dt.date(2017, 4, 7))
+    assert result.rows[0]["activity.calls_per_day"] == 2 / 5
+    assert any("as --activities-until says" in n for n in result.files[0].notes)
+    with pytest.raises(InvalidArgument, match=r"activities_until: 2017-03-31 is before 2017-Q2"):
+        read_exports(period="2017-Q2", activities=data, activities_until=dt.date(2017, 3, 31))
+    err = io.StringIO()
+    argv = ["ingest", "--period", "2017-Q2", "--out", "-", "--activities-until", "31/03/2017"]
+    assert main(argv, stdout=io.StringIO(), stderr=err) == ExitStatus.BAD_INPUT
 
 
 def test_open_deals_without_any_date_still_count() -> None:

@@ -9,6 +9,7 @@ calling these helpers: ``subcommand`` (a description and an example in its --hel
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import enum
 import textwrap
 from collections.abc import Callable, Sequence
@@ -166,3 +167,11 @@ def read_targets(path: Path | None) -> Targets | None:
         return parse_targets(read_json(str(path)))
     except InvalidMetrics as error:
         raise InvalidMetrics(error.problems, source=str(path)) from None
+
+
+def iso_date(text: str) -> dt.date:
+    """A YYYY-MM-DD option value as a date (argparse type)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None

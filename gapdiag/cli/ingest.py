@@ -18,7 +18,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from gapdiag.cli._io import ExitStatus, add_format, add_out, is_stdout, subcommand, write_output
+from gapdiag.cli._io import (
+    ExitStatus,
+    add_format,
+    add_out,
+    is_stdout,
+    iso_date,
+    subcommand,
+    write_output,
+)
 from gapdiag.model._text import csv_cell
 from gapdiag.model.metrics import METRICS
 from gapdiag.sources.crm import PRESETS
@@ -62,6 +70,13 @@ def register(commands: Any) -> None:
     )
     run.add_argument("--period", required=True, help="2017-Q2, 2017-W14, 2017-05 or 2017")
     run.add_argument(
+        "--activities-until",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="count activities up to this day, e.g. the day the export was pulled "
+        "(default: the period's end, or the last activity if a week or more before it)",
+    )
+    run.add_argument(
         "--every",
         choices=("period", "week"),
         default="period",
@@ -98,6 +113,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         teams=args.teams,
         mapping=args.map,
         every=args.every,
+        activities_until=args.activities_until,
         strict=args.strict,
         progress=progress,
     )

@@ -13,6 +13,7 @@ from gapdiag.cli._io import (
     add_out,
     display_name,
     is_stdout,
+    iso_date,
     read_json,
     read_targets,
     subcommand,
@@ -46,7 +47,7 @@ def register(commands: Any) -> None:
     run.add_argument("--history", type=Path, help="weekly history CSV (dotted metric columns)")
     run.add_argument(
         "--start",
-        type=_date,
+        type=iso_date,
         help="first day of coaching, YYYY-MM-DD (default: the Monday after the history's "
         "last week, else the next Monday from today)",
     )
@@ -69,13 +70,6 @@ def register(commands: Any) -> None:
     run.add_argument("--targets", type=Path, help="JSON file of target overrides")
     run.add_argument("--weeks", type=int, default=13, help="weeks of sessions (default 13)")
     run.set_defaults(handler=handle)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
 
 
 def handle(args: argparse.Namespace, out: IO[str]) -> int:

@@ -7,6 +7,7 @@ periods oldest first, so the output never depends on the order of the input rows
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,7 +16,7 @@ import numpy as np
 from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
 from gapdiag.sources._bad_rows import BadRows
 from gapdiag.sources._columnar import Export
-from gapdiag.sources._coverage import coverage_notes, span_text
+from gapdiag.sources._coverage import coverage_notes, span_text, stop
 from gapdiag.sources._parse import Keys
 from gapdiag.sources.activities import Activities, activity_columns, read_activities
 from gapdiag.sources.crm import CrmMapping, OpportunityColumns
@@ -36,6 +37,7 @@ def assemble(
     bad: BadRows,
     *,
     strict: bool,
+    activities_until: dt.date | None = None,
 ) -> tuple[tuple[dict[str, Any], ...], list[Summary]]:
     """Rows per rep and period, and a summary per export, in the order given."""
     owners, accounts = Keys(), Keys()
@@ -47,7 +49,9 @@ def assemble(
         _refuse_unknown_stages(deals, chosen.opportunities)
     if of["activities"]:
         assert chosen.activities is not None
-        seen = read_activities(of["activities"], chosen.activities, cut, owners, accounts)
+        seen = read_activities(
+            of["activities"], chosen.activities, cut, (owners, accounts), activities_until
+        )
     if of["quotas"]:
         quota_rows = read_quotas(of["quotas"], cut, owners)
     if of["teams"]:
@@ -60,15 +64,16 @@ def assemble(
         columns |= pipeline_columns(deals, cut, reps)
         if teams is not None:
             columns |= territory_columns(teams, deals, cut, reps)
+    until = stop(cut, seen.span if seen is not None else None, activities_until)
     if seen is not None:
-        columns |= activity_columns(seen, deals, cut, reps, len(accounts.ids))
+        columns |= activity_columns(seen, deals, cut, reps, len(accounts.ids), until)
     if quota_rows is not None:
         columns |= quota_columns(quota_rows, columns.get("pipeline.closed_won"), cut, reps)
     team_of = teams.team_of if teams is not None else {}
     rows = _rows(owners.names(), columns, cut, team_of)
     if not rows:
         _refuse_uncovered(cut, deals, seen)
-    coverage = coverage_notes(cut, deals, seen)
+    coverage = coverage_notes(cut, deals, seen, until)
     summaries = [
         _summary(kind, export, bad, deals, seen, teams, coverage.pop(kind, ()))
         for kind, export in exports

@@ -25,7 +25,7 @@ _KIND_PATHS = {
     "meetings": ("activity.meetings_per_week",),
 }
 EARLY_DAYS = 7
-"""An export that stops this many days or more before its period ends is flagged."""
+"""Activities that stop this many days or more before the period ends were pulled early."""
 
 
 def span_text(span: Span) -> str:
@@ -34,7 +34,7 @@ def span_text(span: Span) -> str:
 
 
 def coverage_notes(
-    cut: Grid, deals: Deals | None, seen: Activities | None
+    cut: Grid, deals: Deals | None, seen: Activities | None, until: dt.date | None
 ) -> dict[str, tuple[str, ...]]:
     """Notes per source kind ('opportunities', 'activities') on what is left empty and why."""
     notes: dict[str, tuple[str, ...]] = {}
@@ -52,7 +52,7 @@ def coverage_notes(
             else ()
         )
         notes["activities"] = (
-            absent + _outside(cut, seen.span, "activity figures") + _early(cut, seen.span)
+            absent + _outside(cut, seen.span, "activity figures") + _early(cut, seen.span, until)
         )
     return notes
 
@@ -74,18 +74,32 @@ def _outside(cut: Grid, span: Span, figures: str) -> tuple[str, ...]:
     )
 
 
-def _early(cut: Grid, span: Span) -> tuple[str, ...]:
-    """A note when the activities stop well before a period they cover ends."""
-    end = cut.periods[-1].end
+def stop(cut: Grid, span: Span | None, activities_until: dt.date | None = None) -> dt.date | None:
+    """The last day activities count: `activities_until`, else the last activity when the exports
+    stop `EARLY_DAYS` or more before the grid ends (pulled early), else None (every day).
+    """
+    if activities_until is not None:
+        return activities_until
+    if span is None:
+        return None
     last = _date(span[1])
-    if not covered(cut, span)[-1] or (end - last).days < EARLY_DAYS:
+    return last if (cut.periods[-1].end - last).days >= EARLY_DAYS else None
+
+
+def _early(cut: Grid, span: Span, until: dt.date | None) -> tuple[str, ...]:
+    """A note when rates count working days only up to a day before the grid ends."""
+    end = cut.periods[-1].end
+    if until is None or until >= end or not covered(cut, span)[-1]:
         return ()
     label = cut.periods[-1].label
-    return (
-        f"the last activity is on {long_day(last)}, {(end - last).days} days before "
-        f"{label} ends: figures a day and a week count every working day of {label}, "
-        "so they read low if the export was pulled early",
+    days = cut.periods[-1].working_days_until(until) if len(cut) == 1 else None
+    counted = f"the {days} working days" if days is not None else "the working days"
+    why = (
+        "as --activities-until says"
+        if until != _date(span[1])
+        else f"the last activity in the exports, {(end - until).days} days before {label} ends"
     )
+    return (f"figures a day and a week count {counted} up to {long_day(until)}, {why}",)
 
 
 def _date(day: int | np.integer) -> dt.date:

@@ -17,6 +17,7 @@ meeting and by the period's end? Needs an account column in both exports.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +30,7 @@ from gapdiag.sources._parse import NO_DAY, Keys, days, member, minutes, present
 from gapdiag.sources._tally import Tally, columns_of
 from gapdiag.sources.crm import ActivityColumns
 from gapdiag.sources.opportunities import Deals
-from gapdiag.sources.periods import Grid, Span, covered, widen
+from gapdiag.sources.periods import Grid, Span, covered, day_number, widen
 
 _KINDS = ("calls", "emails", "meetings")
 _DAYS = 2**21
@@ -52,13 +53,21 @@ class Activities:
 
 
 def read_activities(
-    exports: Sequence[Export], columns: ActivityColumns, grid: Grid, owners: Keys, accounts: Keys
+    exports: Sequence[Export],
+    columns: ActivityColumns,
+    grid: Grid,
+    keys: tuple[Keys, Keys],
+    until: dt.date | None = None,
 ) -> Activities:
-    """Tally every block of the activity exports (see the module docstring)."""
+    """Tally every block of the activity exports (see the module docstring).
+
+    `keys` number the owners and the accounts; activities after `until` are left out.
+    """
     seen = Activities(Tally.over(grid))
+    last = day_number(until) if until is not None else None
     for export in exports:
         for first, cells in export.blocks():
-            _block(seen, export, first, cells, columns, grid, (owners, accounts))
+            _block(seen, export, first, cells, columns, grid, keys, last)
     return seen
 
 
@@ -70,6 +79,7 @@ def _block(
     columns: ActivityColumns,
     grid: Grid,
     keys: tuple[Keys, Keys],
+    last: int | None,
 ) -> None:
     owners, accounts = keys
     rows = np.arange(first, first + len(cells["owner"]))
@@ -94,6 +104,8 @@ def _block(
         seen.not_held += int((usable & ~held).sum())
         usable &= held
     column = columns_of(day, grid)
+    if last is not None:
+        column = np.where(day > last, len(grid) + 1, column)  # after the day asked for
     slots = seen.tally.at(rep, column)
     for kind, mask in kinds.items():
         seen.tally.add(kind, slots, usable & mask)
@@ -112,11 +124,21 @@ def _block(
 
 
 def activity_columns(
-    seen: Activities, deals: Deals | None, grid: Grid, reps: int, accounts: int
+    seen: Activities,
+    deals: Deals | None,
+    grid: Grid,
+    reps: int,
+    accounts: int,
+    until: dt.date | None = None,
 ) -> dict[str, Any]:
-    """Metric path -> (reps x periods) array, NaN where absent (call after reading)."""
+    """Metric path -> (reps x periods) array, NaN where absent (call after reading).
+
+    Rates a day and a week count a period's working days up to `until` when given (an
+    export pulled mid-period), else all of them.
+    """
     t = seen.tally
-    working = np.asarray([p.working_days for p in grid.periods], dtype=float)
+    working = np.asarray([p.working_days_until(until or p.end) for p in grid.periods], dtype=float)
+    working[working == 0] = np.nan  # a period with no working day counted has no rate
     calls, timed = t.per_period("calls", reps), t.per_period("call_n", reps)
     with np.errstate(divide="ignore", invalid="ignore"):
         columns = {

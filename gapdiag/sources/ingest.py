@@ -11,6 +11,7 @@ only. The rows carry ``rep_id`` (the owner's name as the exports spell it),
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,7 @@ def ingest(
     mapping: str | Path | CrmMapping = "salesforce",
     every: Every = "period",
     strict: bool = False,
+    activities_until: dt.date | None = None,
 ) -> list[dict[str, Any]]:
     """Per-rep metrics for a period from CRM export rows or CSV paths, as flat rows.
 
@@ -84,6 +86,7 @@ def ingest(
             mapping=mapping,
             every=every,
             strict=strict,
+            activities_until=activities_until,
         ).rows
     )
 
@@ -99,8 +102,15 @@ def read_exports(
     every: Every = "period",
     strict: bool = False,
     progress: Progress | None = None,
+    activities_until: dt.date | None = None,
 ) -> Ingested:
     """Per-rep metrics for `period` (or each week of it) from the exports given.
+
+    `activities_until` is the last day activities count (the day the activity export was
+    pulled, for a period still running): later ones are left out, and rates a day and a
+    week count working days up to it. Without it they count every working day of the
+    period, unless the activities stop a week or more before it ends: then the days up
+    to the last activity.
 
     Raises:
         InvalidArgument: a file that cannot be read or lacks mapped columns (once, naming
@@ -112,6 +122,11 @@ def read_exports(
     if every not in ("period", "week"):
         raise InvalidArgument(f"every: {every!r} is not 'period' or 'week'")
     cut = grid(when, every)
+    if activities_until is not None and activities_until < cut.periods[0].start:
+        raise InvalidArgument(
+            f"activities_until: {activities_until.isoformat()} is before {when.label} starts"
+            f" ({when.start.isoformat()}); expected a day in or after the period"
+        )
     chosen = load_mapping(mapping)
     require_arrow()
     from gapdiag.sources._assemble import assemble
@@ -129,7 +144,9 @@ def read_exports(
             "ingest: no export given (an opportunity export, --activities, --quotas or --teams)"
         )
     exports = open_all(chosen, sources, bad, progress)
-    rows, summaries = assemble(exports, chosen, cut, bad, strict=strict)
+    rows, summaries = assemble(
+        exports, chosen, cut, bad, strict=strict, activities_until=activities_until
+    )
     files = tuple(
         FileSummary(
             file=export.name,

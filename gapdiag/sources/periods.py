@@ -32,8 +32,12 @@ class Period:
     @property
     def working_days(self) -> int:
         """Monday-to-Friday days in the period."""
-        days = (self.end - self.start).days + 1
-        return sum(1 for d in range(days) if (self.start + dt.timedelta(d)).weekday() < 5)
+        return self.working_days_until(self.end)
+
+    def working_days_until(self, last: dt.date) -> int:
+        """Monday-to-Friday days from the period's first day to `last` (or its end, if sooner)."""
+        days = (min(last, self.end) - self.start).days + 1
+        return sum(1 for d in range(max(days, 0)) if (self.start + dt.timedelta(d)).weekday() < 5)
 
 
 def parse_period(text: str) -> Period:
