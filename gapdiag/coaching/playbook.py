@@ -26,10 +26,11 @@ from typing import Literal
 
 from pydantic import Field
 
+from gapdiag.coaching.units import in_plan_units
 from gapdiag.coaching.workdays import WorkingDays
 from gapdiag.model import labels
 from gapdiag.model._kinds import Kind
-from gapdiag.model.derived import DERIVED, ramp_factor
+from gapdiag.model.derived import DERIVED
 from gapdiag.model.diagnosis import Check, Diagnosis, Verdict
 from gapdiag.model.gaps import GAPS, Gap
 from gapdiag.model.metrics import METRICS, Targets, _Strict
@@ -231,18 +232,38 @@ def _from_check(
         return name, seen, not seen, "false" if seen else "true"
     indicator = indicators.get(name)
     if indicator is not None:
-        if indicator.is_met(seen, targets):
+        if indicator.is_met(seen, targets) or _asks_for(check.op) == indicator.better:
             return None  # a condition the rep already meets is context, not the problem
         return name, seen, indicator.target_value(targets), indicator.better
     if check.op not in ("<", "<=", ">", ">="):
         return None
     better: Better = "higher" if "<" in check.op else "lower"
+    if _label_better(name) not in (None, better):
+        return None  # the rule asks for the healthy side of this metric: context
     same = getattr(targets, name.rsplit(".", 1)[-1], None)  # e.g. target.meetings_per_week
     if isinstance(same, float) and (same > seen if better == "higher" else same < seen):
         return name, seen, same, better
     if check.threshold_value is None or check.op in ("<=", ">="):
         return None  # at a non-strict threshold the rule would still fire
     return name, seen, check.threshold_value, better
+
+
+def _asks_for(op: str) -> str | None:
+    """Which way a comparison asks the observed value to lie: 'x >= 20' asks for higher.
+
+    A fired rule's check that asks for the better side of a metric ("at least half the
+    planned calls" in a conversion rule) describes what is fine, not what to fix.
+    """
+    if op in (">", ">="):
+        return "higher"
+    if op in ("<", "<="):
+        return "lower"
+    return None
+
+
+def _label_better(name: str) -> str | None:
+    """The better direction of a metric from the label registry (None: neither, or derived)."""
+    return labels.label_of(name).better
 
 
 def _build(
@@ -296,29 +317,6 @@ def goal_text(
     _, then = in_plan_units(metric, target, facts, targets)
     when = f"by {day(by_date)} (week {week})" if by_date else f"by week {week}"
     return f"{movement(path, now, then)} {when}"
-
-
-_PLAN_UNITS = {
-    "derived.calls_vs_plan": ("activity.calls_per_day", "calls_per_day"),
-    "derived.emails_vs_plan": ("activity.emails_per_day", "emails_per_day"),
-    "derived.meetings_vs_plan": ("activity.meetings_per_week", "meetings_per_week"),
-}
-
-
-def in_plan_units(
-    metric: str, value: float | bool | None, facts: Mapping[str, object], targets: Targets
-) -> tuple[str, float | bool | None]:
-    """A share of plan as the activity behind it (35% of a 40-call plan: 14 calls a day)."""
-    found = _PLAN_UNITS.get(metric)
-    if found is None:
-        return metric, value
-    path, name = found
-    if value is None or isinstance(value, bool):
-        return path, value
-    plan = getattr(targets, name)
-    tenure = facts.get("tenure_months")
-    factor = ramp_factor(tenure if isinstance(tenure, float) else None, targets.ramp_months)
-    return path, value * plan * factor
 
 
 def _kind(name: str) -> Kind | None:
