@@ -248,7 +248,7 @@ def _from_check(
     return name, seen, check.threshold_value, better
 
 
-def _asks_for(op: str) -> str | None:
+def _asks_for(op: str | None) -> str | None:
     """Which way a comparison asks the observed value to lie: 'x >= 20' asks for higher.
 
     A fired rule's check that asks for the better side of a metric ("at least half the
