@@ -12,9 +12,11 @@ certainty first, then pack order), in three passes:
 1. the strongest rule that reads one of the gap's leading indicators where the rep is off
    target: goal = that indicator's target (so the goal is a number the escalation watches);
 2. else the strongest rule's first comparison on a metric that is not already healthy
-   (a condition the rep meets is context, not the problem): goal = the indicator's target,
-   else the team target of the same name, else the rule's strict threshold; a true/false
-   metric's goal is the opposite of what was seen;
+   (a condition the rep meets, or one asking for the healthy side of a metric such as "at
+   least half the planned calls", is context, not the problem): goal = the indicator's
+   target, else the team target of the same name, else the team mean or median the rule
+   compares with, else the rule's strict threshold; a true/false metric's goal is the
+   opposite of what was seen;
 3. else the first of the gap's indicators that is known and off target.
 """
 
@@ -206,7 +208,7 @@ def _goal(
                 return _build(*parts, f"rule {evidence.rule}", week, due, (facts, targets))
     for evidence in strongest:
         for check in evidence.checks:
-            found = _from_check(check, every, targets)
+            found = _from_check(check, every, targets, facts)
             if found is not None:
                 return _build(*found, f"rule {evidence.rule}", week, due, (facts, targets))
     for indicator in own.values():
@@ -222,9 +224,16 @@ Better = Literal["higher", "lower", "true", "false"]
 
 
 def _from_check(
-    check: Check, indicators: Mapping[str, Indicator], targets: Targets
+    check: Check,
+    indicators: Mapping[str, Indicator],
+    targets: Targets,
+    facts: Mapping[str, object],
 ) -> tuple[str, float | bool, float | bool, Better] | None:
-    """A goal from one comparison; None for context (already healthy) or no usable goal."""
+    """A goal from one comparison; None for context (already healthy) or no usable goal.
+
+    A comparison with the team ("over 1.25 times the team median") sets its goal at the
+    team's own value: the rule's margin decides when to act, the team is where to get to.
+    """
     name, seen = check.observed, check.observed_value
     if _kind(name) is None or seen is None:
         return None
@@ -243,9 +252,22 @@ def _from_check(
     same = getattr(targets, name.rsplit(".", 1)[-1], None)  # e.g. target.meetings_per_week
     if isinstance(same, float) and (same > seen if better == "higher" else same < seen):
         return name, seen, same, better
+    team = _team_value(check, facts)
+    if team is not None and (team > seen if better == "higher" else team < seen):
+        return name, seen, team, better
     if check.threshold_value is None or check.op in ("<=", ">="):
         return None  # at a non-strict threshold the rule would still fire
     return name, seen, check.threshold_value, better
+
+
+def _team_value(check: Check, facts: Mapping[str, object]) -> float | None:
+    """The team mean or median of the observed metric that the threshold reads, if known."""
+    for stat in ("median", "mean"):
+        path = f"team.{stat}.{check.observed}"
+        value = facts.get(path)
+        if check.threshold is not None and path in check.threshold and isinstance(value, float):
+            return value
+    return None
 
 
 def _asks_for(op: str | None) -> str | None:
