@@ -518,3 +518,26 @@ def test_call_reviews_take_a_strong_a_weak_and_a_typical_call() -> None:
     review = next(s for s in p.sessions if s.kind == "call-review")
     assert "two or three" in review.detail
     assert all(word in review.detail for word in ("strong", "weak", "typical"))
+
+
+def test_a_territory_30_percent_under_the_team_gets_a_system_goal(
+    capsys: Any, tmp_path: Path
+) -> None:
+    """Seed 001's FAQ on a bad territory: 30% smaller than average means adjusting the quota.
+
+    0.7 of the team's size is at the 0.7 floor: a system gap, no PIP, and the manager's goal
+    is to bring the territory to the team's size (1.0x), with the quota cut as the other
+    way out, rather than no goal at all.
+    """
+    rep = {"rep_id": "small", "territory": {"territory_size_vs_team": 0.7}}
+    d = diagnose(rep)
+    assert d.primary_gap == "system"
+    assert d.pip_blocked
+    p = plan(rep, start=START)
+    assert p.focus is not None
+    assert p.focus.owner == "manager"
+    assert p.focus.goal is not None
+    assert (p.focus.goal.metric, p.focus.goal.target) == ("territory.territory_size_vs_team", 1.0)
+    assert any("quota adjustment" in a for a in p.actions)
+    out = _cli(capsys, tmp_path, rep, "plan", "--start", str(START))
+    assert "Goal: territory size against the team 0.7\u00d7 → 1.0\u00d7" in out
