@@ -541,3 +541,55 @@ def test_a_territory_30_percent_under_the_team_gets_a_system_goal(
     assert any("quota adjustment" in a for a in p.actions)
     out = _cli(capsys, tmp_path, rep, "plan", "--start", str(START))
     assert "Goal: territory size against the team 0.7\u00d7 → 1.0\u00d7" in out
+
+
+def test_conversion_reads_as_meetings_only_with_the_reps_calls() -> None:
+    """Without the rep's calls a conversion goal stays a share; None names the meetings."""
+    from gapdiag.coaching.units import in_plan_units
+    from gapdiag.model.metrics import Targets
+
+    targets = Targets()
+    name = "derived.conversion_vs_plan"
+    assert in_plan_units(name, 0.5, {}, targets) == (name, 0.5)
+    assert in_plan_units(name, None, {}, targets) == ("activity.meetings_per_week", None)
+    calls = {"activity.calls_per_day": 20.0}
+    assert in_plan_units(name, 1.0, calls, targets) == ("activity.meetings_per_week", 2.5)
+    no_plan = Targets(calls_per_day=None)
+    assert in_plan_units(name, 1.0, calls, no_plan) == (name, 1.0)
+
+
+def test_team_file_is_for_one_rep_and_a_bad_one_is_one_clear_error(
+    capsys: Any, tmp_path: Path
+) -> None:
+    """--team on a population is refused (it works team values out); a typo names the path."""
+    team = tmp_path / "team.json"
+    team.write_text(json.dumps({"median": {"pipeline.sales_cyle_days": 48}}))
+    rep = tmp_path / "rep.json"
+    rep.write_text(json.dumps({"rep_id": "r"}))
+    assert main(["plan", str(rep), "--start", str(START), "--team", str(team)]) == 2
+    err = capsys.readouterr().err
+    assert "team.json" in err
+    assert "did you mean 'pipeline.sales_cycle_days'" in err
+    population = tmp_path / "reps.csv"
+    population.write_text("rep_id\nr\n")
+    assert main(["diagnose", str(population), "--team", str(team)]) == 2
+    assert "--team-by" in capsys.readouterr().err
+
+
+def test_a_goal_against_the_team_mean_aims_at_the_mean() -> None:
+    """A rule comparing with the team mean sets its goal at the mean, like a median."""
+    from gapdiag.coaching.playbook import _team_value
+    from gapdiag.model.diagnosis import Check
+
+    check = Check(
+        text="pipeline.sales_cycle_days > 1.25 * team.mean.pipeline.sales_cycle_days",
+        observed="pipeline.sales_cycle_days",
+        op=">",
+        threshold="1.25 * team.mean.pipeline.sales_cycle_days",
+        observed_value=108.0,
+        threshold_value=62.5,
+        result=True,
+        distance=45.5,
+    )
+    assert _team_value(check, {"team.mean.pipeline.sales_cycle_days": 50.0}) == 50.0
+    assert _team_value(check, {}) is None
