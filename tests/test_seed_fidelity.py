@@ -593,3 +593,41 @@ def test_a_goal_against_the_team_mean_aims_at_the_mean() -> None:
     )
     assert _team_value(check, {"team.mean.pipeline.sales_cycle_days": 50.0}) == 50.0
     assert _team_value(check, {}) is None
+
+
+def test_a_check_on_the_healthy_side_never_becomes_the_goal() -> None:
+    """'Lead flow above the floor' in a will rule is context: no goal is taken from it."""
+    from gapdiag.coaching.playbook import _from_check
+    from gapdiag.model.diagnosis import Check
+    from gapdiag.model.metrics import Targets
+
+    def check(name: str, op: str, seen: float, limit: float) -> Check:
+        return Check(
+            text=f"{name} {op} {limit}",
+            observed=name,
+            op=op,
+            threshold=str(limit),
+            observed_value=seen,
+            threshold_value=limit,
+            result=True,
+            distance=seen - limit,
+        )
+
+    targets = Targets()
+    assert (
+        _from_check(check("territory.lead_volume_vs_team", ">", 1.0, 0.7), {}, targets, {}) is None
+    )
+    low = check("territory.lead_volume_vs_team", "<", 0.5, 0.7)
+    assert _from_check(low, {}, targets, {}) == (
+        "territory.lead_volume_vs_team",
+        0.5,
+        0.7,
+        "higher",
+    )
+
+
+def test_a_rep_with_no_data_is_not_narrowed() -> None:
+    """Where the tree stops before ruling anything out, the headline names no shortlist."""
+    first = diagnose({"rep_id": "blank"}).explain().splitlines()[1]
+    assert "stays open" in first
+    assert "narrows" not in first
