@@ -365,3 +365,269 @@ def test_batch_derives_conversion_without_a_plan_or_a_flat_coverage() -> None:
     targets = {"calls_per_day": None, "pipeline_coverage": None}
     batch = diagnose_many([rep], targets=targets)
     assert batch.diagnosis(0).primary_gap == diagnose(rep, targets=targets).primary_gap
+
+
+# 9. Worked examples read one by one (seed-examples): each test names its seed and example.
+def test_38_calls_2_meetings_sets_a_meetings_goal_not_a_calls_goal(
+    capsys: Any, tmp_path: Path
+) -> None:
+    """Seed 001, the Monday note: 38 calls is praised, the 2 meetings are the topic.
+
+    38 calls a day is 190 a week; 2 meetings from 190 calls is 1.05%, against the plan's
+    5 / 200 = 2.5%, so conversion is 42% of plan: skill. The goal is the meetings those
+    same calls give at the plan's share, 190 x 2.5% = 4.75 a week, not 38 -> 40 calls
+    (the calls only have to be at least half the plan for the rule to fire: context).
+    """
+    rep = {"rep_id": "monday", "activity": {"calls_per_day": 38, "meetings_per_week": 2}}
+    p = plan(rep, start=START)
+    assert p.focus is not None
+    assert p.focus.gap == "skill"
+    assert p.focus.goal is not None
+    assert p.focus.goal.metric == "derived.conversion_vs_plan"
+    assert p.focus.goal.target == 1.0
+    assert p.focus.goal.text.startswith("2 → 4.8 meetings a week")
+    out = _cli(capsys, tmp_path, rep, "plan", "--start", str(START))
+    assert "Goal: 2 → 4.8 meetings a week" in out
+    assert "38 → 40 calls a day" not in out
+
+
+def test_a_committed_rep_unclear_on_the_comp_plan_is_knowledge_first(
+    capsys: Any, tmp_path: Path
+) -> None:
+    """Seed 000, the four causes: not knowing the comp plan or quota mechanics is the cheap
+    knowledge gap, so a committed rep (9 of 10, no deflections) who cannot state the gap and
+    cannot explain the comp plan is taught the mechanics first. The can't-do-the-math skill
+    readings (0.4 each, which combined to 0.64 against knowledge's 0.4) are cancelled."""
+    rep = {
+        "rep_id": "mechanics",
+        "activity": HEALTHY,
+        "ownership": {
+            "states_gap_unprompted": False,
+            "forecast_accuracy": 0.5,
+            "commitment_score": 9,
+            "deflections_per_one_on_one": 0,
+        },
+        "knowledge": {"comp_plan_understood": False},
+    }
+    d = diagnose(rep)
+    assert d.primary_gap == "knowledge"
+    assert d.verdict("skill").confidence == 0.0
+    assert d.tree_leaf is not None
+    assert d.tree_leaf.id == "knowledge-quota-mechanics"
+    assert d.tree_agrees is True
+    without_activity = {k: v for k, v in rep.items() if k != "activity"}
+    assert diagnose(without_activity).primary_gap == "knowledge"  # was skill: 0.4 vs 0.4 tie
+    data = json.loads(_cli(capsys, tmp_path, rep, "diagnose", "--format", "json"))
+    assert data["primary_gap"] == "knowledge"
+    p = plan(rep, start=START)
+    assert p.focus is not None
+    assert p.focus.goal is not None
+    assert p.focus.goal.metric == "knowledge.comp_plan_understood"
+
+
+DENIAL = {
+    "rep_id": "denial",
+    "activity": {"calls_per_day": 40, "meetings_per_week": 5, "meeting_to_opportunity_rate": 0.12},
+    "knowledge": {"product_quiz_score": 0.9},
+}
+
+
+def test_a_rep_in_denial_is_shown_conversion_against_the_team_from_the_cli(
+    capsys: Any, tmp_path: Path
+) -> None:
+    """Seed 001's FAQ on denial: show activity against target and conversion against the team.
+
+    12% of meetings become opportunities against a team median of 35%: under 0.8 x 35% =
+    28%, so the team rule fires; one rep's diagnosis and plan take the team from --team.
+    """
+    team = tmp_path / "team.json"
+    team.write_text(json.dumps({"median": {"activity.meeting_to_opportunity_rate": 0.35}}))
+    data = json.loads(
+        _cli(capsys, tmp_path, DENIAL, "diagnose", "--format", "json", "--team", str(team))
+    )
+    fired = {e["rule"] for v in data["verdicts"] for e in v["evidence"]}
+    assert "activity-meeting-conversion-below-team" in fired
+    text = _cli(capsys, tmp_path, DENIAL, "diagnose", "--team", str(team))
+    assert "against a team median of 35%" in text
+    out = _cli(capsys, tmp_path, DENIAL, "plan", "--start", str(START), "--team", str(team))
+    assert "Goal: meetings that become opportunities 12% → 30%" in out
+
+
+def test_the_108_day_cycle_goal_aims_at_the_team_median() -> None:
+    """Seed 003's numeric goal: a sales cycle cut from 108 to 48 days.
+
+    Against a team median of 48 days the rule fires past 1.25 x 48 = 60 days; the goal is
+    the team's 48 days, not the 60-day margin, and the plan reads the team like diagnose.
+    """
+    rep = {"rep_id": "cycle", "pipeline": {"sales_cycle_days": 108}}
+    p = plan(rep, start=START, team={"median": {"pipeline.sales_cycle_days": 48}})
+    assert p.focus is not None
+    assert p.focus.gap == "skill"
+    assert p.focus.goal is not None
+    assert (p.focus.goal.current, p.focus.goal.target) == (108, 48)
+    assert p.focus.goal.text.startswith("sales cycle 108 → 48 days")
+    assert plan(rep, start=START).focus is None  # no team values: the rule stays open
+
+
+def test_ten_calls_a_day_without_territory_data_reads_will_or_system(
+    capsys: Any, tmp_path: Path
+) -> None:
+    """Seed 001's will example (10 calls a day against 40) with no lead or territory data.
+
+    10 / 40 = 25% of plan, under half: a volume problem, which is will or system; the first
+    thing a manager reads says so and names the lead flow to collect, and nothing is judged.
+    """
+    rep = {"rep_id": "ten", "activity": {"calls_per_day": 10}}
+    d = diagnose(rep)
+    assert d.primary_gap is None
+    first = d.explain().splitlines()[1]
+    assert "The decision tree narrows it to system or will" in first
+    assert "collect lead volume against the team" in first
+    assert "territory." not in first
+    assert "narrows it to system or will" in _cli(capsys, tmp_path, rep, "diagnose")
+    normal = diagnose({**rep, "territory": NORMAL})
+    assert normal.primary_gap == "will"
+
+
+def test_the_grow_example_rep_is_will_with_a_calls_goal_and_a_commitment_question() -> None:
+    """Seed 001's GROW dialogue: 15 calls and 20 emails against 40 and 60, commitment 7.
+
+    15 / 40 = 37.5% and 20 / 60 = 33% of plan (both under half) with normal lead flow, and
+    7 < 9: will confirmed (1 - 0.4 x 0.7 x 0.5 = 0.86); the goal is 15 -> 40 calls and the
+    1:1 ends asking what would make the commitment a 9.
+    """
+    rep = {
+        "rep_id": "grow",
+        "activity": {"calls_per_day": 15, "emails_per_day": 20},
+        "ownership": {"commitment_score": 7},
+        "territory": NORMAL,
+    }
+    d = diagnose(rep)
+    assert d.primary_gap == "will"
+    assert d.verdict("will").confidence == 0.86
+    p = plan(rep, start=START)
+    assert p.focus is not None
+    assert p.focus.goal is not None
+    assert p.focus.goal.text.startswith("15 → 40 calls a day")
+    assert "What would make it a 9" in p.render()
+
+
+def test_call_reviews_take_a_strong_a_weak_and_a_typical_call() -> None:
+    """Seed 001's FAQ: listen to two or three calls a week (good, bad, average), not all."""
+    p = plan({"rep_id": "q", "calls": {"open_question_ratio": 0.2}}, start=START)
+    review = next(s for s in p.sessions if s.kind == "call-review")
+    assert "two or three" in review.detail
+    assert all(word in review.detail for word in ("strong", "weak", "typical"))
+
+
+def test_a_territory_30_percent_under_the_team_gets_a_system_goal(
+    capsys: Any, tmp_path: Path
+) -> None:
+    """Seed 001's FAQ on a bad territory: 30% smaller than average means adjusting the quota.
+
+    0.7 of the team's size is at the 0.7 floor: a system gap, no PIP, and the manager's goal
+    is to bring the territory to the team's size (1.0x), with the quota cut as the other
+    way out, rather than no goal at all.
+    """
+    rep = {"rep_id": "small", "territory": {"territory_size_vs_team": 0.7}}
+    d = diagnose(rep)
+    assert d.primary_gap == "system"
+    assert d.pip_blocked
+    p = plan(rep, start=START)
+    assert p.focus is not None
+    assert p.focus.owner == "manager"
+    assert p.focus.goal is not None
+    assert (p.focus.goal.metric, p.focus.goal.target) == ("territory.territory_size_vs_team", 1.0)
+    assert any("quota adjustment" in a for a in p.actions)
+    out = _cli(capsys, tmp_path, rep, "plan", "--start", str(START))
+    assert "Goal: territory size against the team 0.7\u00d7 → 1.0\u00d7" in out
+
+
+def test_conversion_reads_as_meetings_only_with_the_reps_calls() -> None:
+    """Without the rep's calls a conversion goal stays a share; None names the meetings."""
+    from gapdiag.coaching.units import in_plan_units
+    from gapdiag.model.metrics import Targets
+
+    targets = Targets()
+    name = "derived.conversion_vs_plan"
+    assert in_plan_units(name, 0.5, {}, targets) == (name, 0.5)
+    assert in_plan_units(name, None, {}, targets) == ("activity.meetings_per_week", None)
+    calls = {"activity.calls_per_day": 20.0}
+    assert in_plan_units(name, 1.0, calls, targets) == ("activity.meetings_per_week", 2.5)
+    no_plan = Targets(calls_per_day=None)
+    assert in_plan_units(name, 1.0, calls, no_plan) == (name, 1.0)
+
+
+def test_team_file_is_for_one_rep_and_a_bad_one_is_one_clear_error(
+    capsys: Any, tmp_path: Path
+) -> None:
+    """--team on a population is refused (it works team values out); a typo names the path."""
+    team = tmp_path / "team.json"
+    team.write_text(json.dumps({"median": {"pipeline.sales_cyle_days": 48}}))
+    rep = tmp_path / "rep.json"
+    rep.write_text(json.dumps({"rep_id": "r"}))
+    assert main(["plan", str(rep), "--start", str(START), "--team", str(team)]) == 2
+    err = capsys.readouterr().err
+    assert "team.json" in err
+    assert "did you mean 'pipeline.sales_cycle_days'" in err
+    population = tmp_path / "reps.csv"
+    population.write_text("rep_id\nr\n")
+    assert main(["diagnose", str(population), "--team", str(team)]) == 2
+    assert "--team-by" in capsys.readouterr().err
+
+
+def test_a_goal_against_the_team_mean_aims_at_the_mean() -> None:
+    """A rule comparing with the team mean sets its goal at the mean, like a median."""
+    from gapdiag.coaching.playbook import _team_value
+    from gapdiag.model.diagnosis import Check
+
+    check = Check(
+        text="pipeline.sales_cycle_days > 1.25 * team.mean.pipeline.sales_cycle_days",
+        observed="pipeline.sales_cycle_days",
+        op=">",
+        threshold="1.25 * team.mean.pipeline.sales_cycle_days",
+        observed_value=108.0,
+        threshold_value=62.5,
+        result=True,
+        distance=45.5,
+    )
+    assert _team_value(check, {"team.mean.pipeline.sales_cycle_days": 50.0}) == 50.0
+    assert _team_value(check, {}) is None
+
+
+def test_a_check_on_the_healthy_side_never_becomes_the_goal() -> None:
+    """'Lead flow above the floor' in a will rule is context: no goal is taken from it."""
+    from gapdiag.coaching.playbook import _from_check
+    from gapdiag.model.diagnosis import Check
+    from gapdiag.model.metrics import Targets
+
+    def check(name: str, op: str, seen: float, limit: float) -> Check:
+        return Check(
+            text=f"{name} {op} {limit}",
+            observed=name,
+            op=op,
+            threshold=str(limit),
+            observed_value=seen,
+            threshold_value=limit,
+            result=True,
+            distance=seen - limit,
+        )
+
+    targets = Targets()
+    assert (
+        _from_check(check("territory.lead_volume_vs_team", ">", 1.0, 0.7), {}, targets, {}) is None
+    )
+    low = check("territory.lead_volume_vs_team", "<", 0.5, 0.7)
+    assert _from_check(low, {}, targets, {}) == (
+        "territory.lead_volume_vs_team",
+        0.5,
+        0.7,
+        "higher",
+    )
+
+
+def test_a_rep_with_no_data_is_not_narrowed() -> None:
+    """Where the tree stops before ruling anything out, the headline names no shortlist."""
+    first = diagnose({"rep_id": "blank"}).explain().splitlines()[1]
+    assert "stays open" in first
+    assert "narrows" not in first

@@ -19,6 +19,7 @@ from typing import IO, Any
 from gapdiag.model._input import check_file, check_utf8, loads, read_stdin, read_text
 from gapdiag.model.errors import GapdiagError, InvalidInput, InvalidMetrics
 from gapdiag.model.metrics import Targets, parse_targets
+from gapdiag.model.team import TeamStats, parse_team
 
 
 class ExitStatus(enum.IntEnum):
@@ -157,6 +158,22 @@ def write_file(path: Path, write: Callable[[Path], object]) -> None:
     except OSError as error:
         reason = error.strerror or str(error)
         raise InputFileError(f"{path}: cannot write: {reason}") from None
+
+
+def read_team(path: Path | None) -> TeamStats | None:
+    """The team's mean/median per metric from a JSON file, or None when not given."""
+    if path is None:
+        return None
+    try:
+        return parse_team(read_json(str(path)))
+    except InvalidMetrics as error:
+        raise InvalidMetrics(error.problems, source=str(path)) from None
+
+
+TEAM_HELP = (
+    "JSON of the team's mean and/or median per metric path, e.g. "
+    '{"median": {"pipeline.sales_cycle_days": 48}}, for rules comparing the rep with the team'
+)
 
 
 def read_targets(path: Path | None) -> Targets | None:

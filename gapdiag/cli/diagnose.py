@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from gapdiag.cli import _batch
 from gapdiag.cli._io import (
+    TEAM_HELP,
     ExitStatus,
     add_format,
     add_format_alias,
@@ -20,10 +21,12 @@ from gapdiag.cli._io import (
     display_name,
     read_json,
     read_targets,
+    read_team,
     subcommand,
 )
 from gapdiag.engines.compiled import ENGINES, diagnose, trace
 from gapdiag.model.diagnosis import RuleTrace
+from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.metrics import parse_metrics
 from gapdiag.notebook.explain import explain
 
@@ -54,6 +57,7 @@ def register(commands: Any) -> None:
     add_format_alias(run, "--markdown")
     run.add_argument("--rules", type=Path, help="rule pack folder or file (default: shipped)")
     run.add_argument("--targets", type=Path, help="JSON file of target overrides")
+    run.add_argument("--team", type=Path, help="one rep: " + TEAM_HELP)
     run.add_argument("--engine", choices=ENGINES, default="compiled", help="rule engine")
     run.add_argument(
         "--trace", action="store_true", help="also list every rule, fired or not, with its checks"
@@ -81,17 +85,23 @@ def register(commands: Any) -> None:
 def handle(args: argparse.Namespace, out: IO[str]) -> int:
     """Diagnose the rep in `args.file` and print the result (or run a population)."""
     if _batch.is_batch(args):
+        if args.team is not None:
+            raise InvalidArgument(
+                "--team: a population works out its team values itself; use --team-by"
+            )
         return _batch.handle(args, out)
     data = parse_metrics(read_json(args.file), source=display_name(args.file))
     targets = read_targets(args.targets)
+    team = read_team(args.team)
     result = diagnose(
         data,
         rules=args.rules,
         targets=targets,
         engine=args.engine,
+        team=team,
         counterfactuals=args.counterfactuals,
     )
-    traces = trace(data, rules=args.rules, targets=targets) if args.trace else ()
+    traces = trace(data, rules=args.rules, targets=targets, team=team) if args.trace else ()
     if args.format == "json":
         document = result.to_dict()
         if args.trace:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from gapdiag.cli._io import (
+    TEAM_HELP,
     ExitStatus,
     add_format,
     add_out,
@@ -16,6 +17,7 @@ from gapdiag.cli._io import (
     iso_date,
     read_json,
     read_targets,
+    read_team,
     subcommand,
     write_output,
 )
@@ -68,6 +70,7 @@ def register(commands: Any) -> None:
     run.add_argument("--scorecard", type=Path, help="JSON of rep vs manager ratings (1-5)")
     run.add_argument("--rules", type=Path, help="rule pack folder or file (default: shipped)")
     run.add_argument("--targets", type=Path, help="JSON file of target overrides")
+    run.add_argument("--team", type=Path, help=TEAM_HELP)
     run.add_argument("--weeks", type=int, default=13, help="weeks of sessions (default 13)")
     run.set_defaults(handler=handle)
 
@@ -84,6 +87,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         scorecard=_scorecard(args.scorecard),
         rules=args.rules,
         targets=read_targets(args.targets),
+        team=read_team(args.team),
         weeks=args.weeks,
         country=args.country,
         subdivision=args.subdivision,

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from gapdiag.coaching.playbook import Focus, in_plan_units, show
+from gapdiag.coaching.playbook import Focus, show
+from gapdiag.coaching.units import in_plan_units
 from gapdiag.model.derived import DEPENDS, ramp_factor
 from gapdiag.model.labels import label_of
 from gapdiag.model.metrics import Targets, _Strict

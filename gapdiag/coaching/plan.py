@@ -45,6 +45,7 @@ from gapdiag.model.metrics import (
     parse_metrics,
     parse_targets,
 )
+from gapdiag.model.team import TeamStats, parse_team
 from gapdiag.rulebook.facts import build_facts
 from gapdiag.rulebook.interventions import Drill, Interventions, Phase, load_interventions
 
@@ -124,6 +125,7 @@ def plan(
     goal_week: int | None = None,
     country: str | None = None,
     subdivision: str | None = None,
+    team: TeamStats | Mapping[str, Any] | None = None,
 ) -> CoachingPlan:
     """Build the coaching plan for one rep, starting on `start`.
 
@@ -141,6 +143,8 @@ def plan(
         country: ISO 3166 code (e.g. "DE") whose public holidays get no session and no
             goal date (needs ``gapdiag[calendar]``); None skips weekends only.
         subdivision: the country's state or region code (e.g. "BY"), where holidays differ.
+        team: the rep's team mean/median per metric, for the rules and goals that compare
+            the rep with the team (as in `diagnose`); without it those rules stay open.
 
     The rep is diagnosed on `metrics`; the plan's "now" (goal, indicators, agenda numbers,
     manager check) is the latest value the history recorded for each metric, when given.
@@ -153,14 +157,15 @@ def plan(
     """
     rep = parse_metrics(metrics)
     chosen = parse_targets(targets)
+    stats = parse_team(team)
     if goal_week is None:
         goal_week = min(GOAL_WEEK, weeks) if weeks >= 1 else GOAL_WEEK
     _check_arguments(rep, start, history, scorecard, weeks, goal_week)
     days = working_days(country, subdivision)
     book = resolve_rules(rules)
     library = _library(interventions, rules)
-    diagnosis = diagnose(rep, rules=book, targets=chosen)
-    facts = build_facts(latest_metrics(history, rep) if history else rep, chosen)
+    diagnosis = diagnose(rep, rules=book, targets=chosen, team=stats)
+    facts = build_facts(latest_metrics(history, rep) if history else rep, chosen, stats)
     timing: dict[str, Any] = {"start": start, "goal_week": goal_week, "calendar": days}
     focus = choose_focus(diagnosis, facts, library, chosen, **timing)
     alongside = rep_focus(diagnosis, facts, library, chosen, **timing)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Literal
 from gapdiag.coaching.cadence import to_markdown
 from gapdiag.coaching.escalation import Escalation
 from gapdiag.coaching.history import Trend
-from gapdiag.coaching.playbook import in_plan_units
+from gapdiag.coaching.units import in_plan_units
 from gapdiag.model import _text
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import InvalidArgument

@@ -12,9 +12,11 @@ certainty first, then pack order), in three passes:
 1. the strongest rule that reads one of the gap's leading indicators where the rep is off
    target: goal = that indicator's target (so the goal is a number the escalation watches);
 2. else the strongest rule's first comparison on a metric that is not already healthy
-   (a condition the rep meets is context, not the problem): goal = the indicator's target,
-   else the team target of the same name, else the rule's strict threshold; a true/false
-   metric's goal is the opposite of what was seen;
+   (a condition the rep meets, or one asking for the healthy side of a metric such as "at
+   least half the planned calls", is context, not the problem): goal = the indicator's
+   target, else the team target of the same name, else the team mean or median the rule
+   compares with, else the rule's strict threshold; a true/false metric's goal is the
+   opposite of what was seen;
 3. else the first of the gap's indicators that is known and off target.
 """
 
@@ -26,10 +28,11 @@ from typing import Literal
 
 from pydantic import Field
 
+from gapdiag.coaching.units import in_plan_units
 from gapdiag.coaching.workdays import WorkingDays
 from gapdiag.model import labels
 from gapdiag.model._kinds import Kind
-from gapdiag.model.derived import DERIVED, ramp_factor
+from gapdiag.model.derived import DERIVED
 from gapdiag.model.diagnosis import Check, Diagnosis, Verdict
 from gapdiag.model.gaps import GAPS, Gap
 from gapdiag.model.metrics import METRICS, Targets, _Strict
@@ -205,7 +208,7 @@ def _goal(
                 return _build(*parts, f"rule {evidence.rule}", week, due, (facts, targets))
     for evidence in strongest:
         for check in evidence.checks:
-            found = _from_check(check, every, targets)
+            found = _from_check(check, every, targets, facts)
             if found is not None:
                 return _build(*found, f"rule {evidence.rule}", week, due, (facts, targets))
     for indicator in own.values():
@@ -221,9 +224,16 @@ Better = Literal["higher", "lower", "true", "false"]
 
 
 def _from_check(
-    check: Check, indicators: Mapping[str, Indicator], targets: Targets
+    check: Check,
+    indicators: Mapping[str, Indicator],
+    targets: Targets,
+    facts: Mapping[str, object],
 ) -> tuple[str, float | bool, float | bool, Better] | None:
-    """A goal from one comparison; None for context (already healthy) or no usable goal."""
+    """A goal from one comparison; None for context (already healthy) or no usable goal.
+
+    A comparison with the team ("over 1.25 times the team median") sets its goal at the
+    team's own value: the rule's margin decides when to act, the team is where to get to.
+    """
     name, seen = check.observed, check.observed_value
     if _kind(name) is None or seen is None:
         return None
@@ -231,18 +241,51 @@ def _from_check(
         return name, seen, not seen, "false" if seen else "true"
     indicator = indicators.get(name)
     if indicator is not None:
-        if indicator.is_met(seen, targets):
+        if indicator.is_met(seen, targets) or _asks_for(check.op) == indicator.better:
             return None  # a condition the rep already meets is context, not the problem
         return name, seen, indicator.target_value(targets), indicator.better
     if check.op not in ("<", "<=", ">", ">="):
         return None
     better: Better = "higher" if "<" in check.op else "lower"
+    if _label_better(name) not in (None, better):
+        return None  # the rule asks for the healthy side of this metric: context
     same = getattr(targets, name.rsplit(".", 1)[-1], None)  # e.g. target.meetings_per_week
     if isinstance(same, float) and (same > seen if better == "higher" else same < seen):
         return name, seen, same, better
+    team = _team_value(check, facts)
+    if team is not None and (team > seen if better == "higher" else team < seen):
+        return name, seen, team, better
     if check.threshold_value is None or check.op in ("<=", ">="):
         return None  # at a non-strict threshold the rule would still fire
     return name, seen, check.threshold_value, better
+
+
+def _team_value(check: Check, facts: Mapping[str, object]) -> float | None:
+    """The team mean or median of the observed metric that the threshold reads, if known."""
+    for stat in ("median", "mean"):
+        path = f"team.{stat}.{check.observed}"
+        value = facts.get(path)
+        if check.threshold is not None and path in check.threshold and isinstance(value, float):
+            return value
+    return None
+
+
+def _asks_for(op: str | None) -> str | None:
+    """Which way a comparison asks the observed value to lie: 'x >= 20' asks for higher.
+
+    A fired rule's check that asks for the better side of a metric ("at least half the
+    planned calls" in a conversion rule) describes what is fine, not what to fix.
+    """
+    if op in (">", ">="):
+        return "higher"
+    if op in ("<", "<="):
+        return "lower"
+    return None
+
+
+def _label_better(name: str) -> str | None:
+    """The better direction of a metric from the label registry (None: neither, or derived)."""
+    return labels.label_of(name).better
 
 
 def _build(
@@ -296,29 +339,6 @@ def goal_text(
     _, then = in_plan_units(metric, target, facts, targets)
     when = f"by {day(by_date)} (week {week})" if by_date else f"by week {week}"
     return f"{movement(path, now, then)} {when}"
-
-
-_PLAN_UNITS = {
-    "derived.calls_vs_plan": ("activity.calls_per_day", "calls_per_day"),
-    "derived.emails_vs_plan": ("activity.emails_per_day", "emails_per_day"),
-    "derived.meetings_vs_plan": ("activity.meetings_per_week", "meetings_per_week"),
-}
-
-
-def in_plan_units(
-    metric: str, value: float | bool | None, facts: Mapping[str, object], targets: Targets
-) -> tuple[str, float | bool | None]:
-    """A share of plan as the activity behind it (35% of a 40-call plan: 14 calls a day)."""
-    found = _PLAN_UNITS.get(metric)
-    if found is None:
-        return metric, value
-    path, name = found
-    if value is None or isinstance(value, bool):
-        return path, value
-    plan = getattr(targets, name)
-    tenure = facts.get("tenure_months")
-    factor = ramp_factor(tenure if isinstance(tenure, float) else None, targets.ramp_months)
-    return path, value * plan * factor
 
 
 def _kind(name: str) -> Kind | None:

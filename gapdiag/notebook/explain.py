@@ -17,7 +17,7 @@ from gapdiag.model.diagnosis import (
     register_renderer,
 )
 from gapdiag.model.errors import InvalidArgument
-from gapdiag.model.gaps import CONFIRMED_AT, SUSPECTED_AT
+from gapdiag.model.gaps import CONFIRMED_AT, GAPS, SUSPECTED_AT
 from gapdiag.model.labels import label_of, sentence, show
 from gapdiag.model.wording import check_text, confidence, counterfactual_text, period
 
@@ -190,13 +190,31 @@ def headline(d: Diagnosis) -> str:
     if d.primary_gap is None:
         open_ = [v.gap for v in d.verdicts if v.status == "unknown"]
         if open_:
-            return f"No gap is established yet; {_either(open_)} stays open until more data is in."
+            text = f"No gap is established yet; {_either(open_)} stays open until more data is in."
+            narrowed = _narrowed(d)
+            return f"{text} {narrowed}" if narrowed else text
         return "No gap found: no rule points to a skill, will, knowledge or system problem."
     top = d.verdict(d.primary_gap)
     return (
         f"Primary gap: {top.gap} ({top.status}, {confidence(top.confidence)}). "
         f"Approach: {_APPROACH[top.gap]}."
     )
+
+
+def _narrowed(d: Diagnosis) -> str | None:
+    """Where the tree stopped short of a leaf but ruled gaps out: which remain, what to collect.
+
+    Seed 001's rep on 10 calls a day against 40 is "will or system" until lead flow and
+    territory size say which; low activity alone never makes it will.
+    """
+    stop = d.tree_stop
+    if stop is None or not stop.needs:
+        return None
+    ends = list(dict.fromkeys(leaf.gap or "no gap" for leaf in stop.possible))
+    real = [gap for gap in ends if gap != "no gap"]
+    if not real or len(real) == len(GAPS):
+        return None
+    return f"The decision tree narrows it to {_either(ends)}: collect {needs(stop.needs)} to go on."
 
 
 def _tree(d: Diagnosis, md: bool) -> list[str]:
