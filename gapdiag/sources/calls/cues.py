@@ -1,9 +1,10 @@
 """A call transcript's parts: cues (speaker, start, end, text) in time order, and its errors.
 
 Times are kept in integer milliseconds so sums and comparisons are exact. Cues are sorted
-by start time whatever order the file lists them in; two cues that overlap in time make
-the transcript unusable (whose talk would the shared time be?), as do a cue without a
-speaker or text, a file without cues and a file that is not UTF-8.
+by start time whatever order the file lists them in. Two speakers may talk at once
+(crosstalk: each cue counts for its speaker), but one speaker's cues may not overlap
+(their talk would count twice). A cue whose speaker the file does not name has the
+speaker ``""`` (`UNNAMED`). A file without cues, or not UTF-8, is unusable.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from gapdiag.model.errors import GapdiagError, Problem
 
 _SPACES = re.compile(r"[ \t\n]+")
+UNNAMED = ""  # the speaker of a cue the file does not attribute to anyone
 
 
 class TranscriptError(GapdiagError, ValueError):
@@ -81,23 +83,30 @@ def clock(ms: int) -> str:
 
 
 def in_time_order(source: str, cues: Sequence[Cue], date: dt.date | None) -> Transcript:
-    """Sort cues by start; refuse an empty transcript and overlapping cues.
+    """Sort cues by start; refuse an empty transcript and one speaker's overlapping cues.
 
     Raises:
-        TranscriptError: no cues, or a cue that starts before the previous one ends.
+        TranscriptError: no cues, or a cue that starts before the same speaker's
+            previous cue ends.
     """
     if not cues:
         raise fail(source, None, "(file)", "has no cues (an empty transcript)")
     ordered = sorted(cues, key=_start_end)
-    for before, after in itertools.pairwise(ordered):
-        if after.start < before.end:
+    last: dict[str, Cue] = {}
+    for cue in ordered:
+        before = last.get(cue.speaker)
+        if before is not None and cue.start < before.end:
+            who = repr(cue.speaker) if cue.speaker else "no speaker"
             raise fail(
                 source,
-                after.line,
-                f"cue at {clock(after.start)}",
-                f"starts before the cue on line {before.line} ends at {clock(before.end)} "
-                "(overlapping cues: trim or merge them so one speaker talks at a time)",
+                cue.line,
+                f"cue at {clock(cue.start)}",
+                f"starts before the cue on line {before.line} ends at {clock(before.end)}, "
+                f"with the same speaker ({who}) (overlapping cues of one speaker: trim or "
+                "merge them so their talk counts once)",
             )
+        if before is None or cue.end > before.end:
+            last[cue.speaker] = cue
     return Transcript(
         source,
         date,
