@@ -26,7 +26,10 @@ from gapdiag.sources.calls.cues import UNNAMED, Cue, Transcript, clean, fail, in
 _TIME = r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
 _CUE = re.compile(
     rf"^{_TIME}[ \t]+-->[ \t]+{_TIME}(?:[ \t][^\n]*)?(?:\n|\Z)"
-    r"((?:(?![^\n]*-->)[^\n]*\S[^\n]*(?:\n|\Z))*)",  # as in WebVTT, '-->' ends the text
+    # The text: lines up to a blank one ('-->' ends it too, as in WebVTT). A first line of
+    # only spaces is text, as in WebVTT (YouTube's captions start cues so); any later one
+    # ends the cue, so an editor's stray spaces do not glue the next cue's identifier on.
+    r"((?:[ \t]+(?:\n|\Z))?(?:(?![^\n]*-->)[^\n]*\S[^\n]*(?:\n|\Z))*)",
     re.MULTILINE,
 )
 _HEADER = re.compile(r"WEBVTT(?:[ \t][^\n]*)?\n(?:[^\n]*\S[^\n]*\n)*\n+")

@@ -102,8 +102,8 @@ def rep_of(transcript: Transcript, names: Mapping[str, str]) -> str:
             transcript.source,
             transcript.first_line,
             "(speakers)",
-            "no cue names its speaker (a captions file without speakers: export the "
-            "meeting's transcript, with speaker names, instead)",
+            "no cue names its speaker (captions, or a transcript made without speaker "
+            "labels: export one with the speakers' names)",
         )
     found: dict[str, str] = {}
     for speaker in speakers:

@@ -1,0 +1,290 @@
+"""Real transcript exports (reproduced in tests/data/calls/real, see its README) read right."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gapdiag.model.metrics import Targets
+from gapdiag.sources.calls import _json, _vtt
+from gapdiag.sources.calls.cues import UNNAMED, TranscriptError, clock
+from gapdiag.sources.calls.measure import MAX_UNATTRIBUTED, CallMetrics, measure
+from gapdiag.sources.calls.report import read_calls
+from gapdiag.sources.calls.speakers import load_reps, speaker_key
+from gapdiag.sources.calls.transcript import read_transcript
+from gapdiag.sources.calls.vocab import load_trackers, load_words
+
+DATA = Path(__file__).parent / "data" / "calls"
+REAL = DATA / "real"
+NAMES = load_reps(DATA / "real_reps.yaml")
+WORDS, TRACKERS, TARGETS = load_words(), load_trackers(), Targets()
+
+
+def call(name: str) -> CallMetrics:
+    """The metrics of one real file, Dana Reyes the rep."""
+    transcript = read_transcript(REAL / name, name=name)
+    return measure(transcript, NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
+
+
+def refusal(name: str) -> str:
+    """The one-line reason a real file is skipped."""
+    with pytest.raises(TranscriptError) as caught:
+        call(name)
+    return str(caught.value)
+
+
+def test_zoom_cues_without_a_name_count_for_nobody() -> None:
+    """Zoom's unnamed cues are unattributed: the file is read, their time is neither side's."""
+    zoom = call("GMT20260714-153000_Recording.transcript.vtt")
+    assert zoom.rep_id == "dana.reyes"
+    assert zoom.date is not None and zoom.date.isoformat() == "2026-07-14"
+    assert zoom.unattributed_seconds == pytest.approx(2.35 + 3.92)
+    assert zoom.rep_talk_seconds == pytest.approx(3.04 + 6.22 + 4.78 + 2.29 + 8.24)
+    assert zoom.talk_ratio == pytest.approx(
+        zoom.rep_talk_seconds / (zoom.rep_talk_seconds + zoom.buyer_talk_seconds)
+    )
+    assert zoom.dated_next_step is True
+
+
+def test_teams_export_with_crosstalk_and_loose_voice_tags() -> None:
+    """Teams: GUID ids, a voice without </v>, two-line cues, crosstalk, names in other case."""
+    teams = call("2026-07-15_teams_acme.vtt")
+    assert teams.rep_id == "dana.reyes"
+    # Dana's cues (crosstalk "Mm-hmm" included) and Marco's, each counted for its speaker.
+    assert teams.rep_talk_seconds == pytest.approx(2.64 + 8.54 + 1.3 + 4.65 + 7.6)
+    assert teams.buyer_talk_seconds == pytest.approx(2.5 + 11.4 + 5.6)
+    assert teams.duration_seconds == pytest.approx(46.7 - 1.48)
+    assert teams.questions == 2
+
+
+def test_teams_vtt_text_is_read_without_tags_or_entities() -> None:
+    """A voice without </v> runs to the cue's end; entities are decoded."""
+    transcript = read_transcript(REAL / "2026-07-15_teams_acme.vtt")
+    assert transcript.speakers[1:4] == ("Marco Bianchi", "dana reyes", "Marco Bianchi")
+    assert transcript.texts[3].endswith("we still miss the deals that are stuck.")
+    assert "sales ops lead & the CFO" in transcript.texts[6]
+
+
+def test_two_voices_in_one_cue_share_its_time() -> None:
+    """A cue with two voices becomes two cues whose times fill it, by length of text."""
+    transcript = read_transcript(REAL / "2026-07-16_teams_two_voices.vtt")
+    assert transcript.speakers == ("Dana Reyes", "Priya Nair", "Dana Reyes", "Priya Nair")
+    assert transcript.starts[1:3] == (4200, transcript.ends[1])
+    assert transcript.ends[2] == 8200
+    assert transcript.texts[1:3] == ("Fewer surprises.", "Understood.")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("2026-07-17_youtube_auto.vtt", "no cue names its speaker (captions"),
+        ("2026-07-22_whisper.json", "no cue names its speaker (captions"),
+        ("2026-07-20_whisperx.json", "no rep speaker among SPEAKER_00, SPEAKER_01 (the speakers"),
+        ("2026-07-23_assemblyai.json", "no rep speaker among A, B (the speakers are unnamed"),
+        ("2026-07-25_deepgram.json", "no rep speaker among Speaker 0, Speaker 1 (the speakers"),
+        ("2026-07-26_aws_transcribe.json", ":1: (json): is an Amazon Transcribe job's output"),
+        ("2026-07-27_rev.json", ":1: (json): is a Rev transcript ('monologues')"),
+    ],
+)
+def test_unusable_exports_say_why_in_one_line(name: str, expected: str) -> None:
+    """Exports without named speakers, or of shapes not read, are refused with the reason."""
+    message = refusal(name)
+    assert expected in message
+    assert message.startswith(name)
+    assert "\n" not in message
+
+
+def test_whisperx_named_reads_and_leaves_the_speakerless_segment_out() -> None:
+    """WhisperX with labels replaced by names: the segment without a speaker is unattributed."""
+    whisperx = call("2026-07-21_whisperx_named.json")
+    assert whisperx.unattributed_seconds == pytest.approx(0.7)
+    assert whisperx.rep_talk_seconds == pytest.approx(3.381 + 5.7)
+    assert whisperx.buyer_talk_seconds == pytest.approx(2.45)
+
+
+def test_assemblyai_times_are_milliseconds_and_deepgram_seconds() -> None:
+    """AssemblyAI's times are read as ms, Deepgram's as seconds: both calls last seconds."""
+    assembly = call("2026-07-24_assemblyai_named.json")
+    assert assembly.duration_seconds == pytest.approx(23.65)
+    assert assembly.rep_talk_seconds == pytest.approx(2.95 + 7.1)
+    deepgram = read_transcript(REAL / "2026-07-25_deepgram.json")
+    assert (deepgram.starts[0], deepgram.ends[-1]) == (250, 14200)
+    assert deepgram.texts[0] == "Hi Lena, thanks for joining."
+
+
+def test_the_whole_folder_reads_every_usable_call() -> None:
+    """Every readable export counts once; every other one is skipped with its reason."""
+    report = read_calls(REAL, reps=DATA / "real_reps.yaml", period="2026-Q3")
+    assert sorted(c.file for c in report.calls) == [
+        "2026-07-15_teams_acme.vtt",
+        "2026-07-16_teams_two_voices.vtt",
+        "2026-07-21_whisperx_named.json",
+        "2026-07-24_assemblyai_named.json",
+        "GMT20260714-153000_Recording.transcript.vtt",
+    ]
+    assert len(report.skipped) == 7
+    assert report.reps[0].calls == 5
+
+
+def write(tmp_path: Path, name: str, data: object) -> Path:
+    """A JSON file of `data`."""
+    path = tmp_path / name
+    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    return path
+
+
+def test_segment_times_in_milliseconds_are_refused(tmp_path: Path) -> None:
+    """Segments whose times are ms (read as seconds: a call of days) are refused, not measured."""
+    segments = [
+        {"speaker": "Dana Reyes", "start": 250, "end": 3200, "text": "Hi."},
+        {"speaker": "Lena", "start": 3500, "end": 60_000, "text": "Hello."},
+    ]
+    path = write(tmp_path, "ms.json", {"segments": segments})
+    with pytest.raises(TranscriptError, match=r"ms\.json:3: \(times\): the call runs to 17 hours"):
+        read_transcript(path, name="ms.json")
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"utterances": None}, "'utterances' is not a list (an AssemblyAI transcript made"),
+        ({"results": {"channels": []}}, "'results' has no 'utterances' (a Deepgram transcript"),
+        ({"foo": 1, "bar": 2}, "an object with 'foo', 'bar' is not a transcript (expected a list"),
+        ({"utterances": [3]}, ":3: utterances[0]: is int, expected an object"),
+        (
+            {"utterances": [{"speaker": [1], "start": 0, "end": 1, "text": "x"}]},
+            "utterances[0].speaker: [1] is not a speaker",
+        ),
+        (
+            {"utterances": [{"speaker": "A", "start": 0, "end": 1, "text": ""}]},
+            "utterances[0].text: '' is not text",
+        ),
+        (
+            {"utterances": [{"speaker": "A", "start": "0", "end": 1, "text": "x"}]},
+            "utterances[0].start: '0' is not a time in milliseconds",
+        ),
+        (
+            {"results": {"utterances": [{"speaker": 0, "start": -1, "end": 1, "transcript": "x"}]}},
+            "results.utterances[0].start: -1 is negative (seconds from 0)",
+        ),
+        (
+            {"utterances": [{"speaker": "A", "start": 5, "end": 5, "text": "x"}]},
+            "utterances[0].end: 5 is not after start",
+        ),
+        ({"date": "soon", "utterances": []}, ":1: date: 'soon' is not a date"),
+    ],
+)
+def test_bad_utterance_files_name_the_line_and_what_was_expected(
+    tmp_path: Path, data: object, expected: str
+) -> None:
+    """Each problem of an utterances file is one error with the file, line and expectation."""
+    path = write(tmp_path, "u.json", data)
+    with pytest.raises(TranscriptError) as caught:
+        read_transcript(path, name="u.json")
+    assert expected in str(caught.value)
+    assert str(caught.value).startswith("u.json")
+
+
+def test_utterances_may_carry_the_call_date_and_no_speaker(tmp_path: Path) -> None:
+    """A 'date' key dates the call; an utterance without a speaker is unattributed."""
+    data = {
+        "date": "2026-08-01",
+        "utterances": [
+            {"speaker": "A", "start": 0, "end": 1000, "text": "Hi."},
+            {"start": 1000, "end": 1500, "text": "Mm."},
+        ],
+    }
+    transcript = read_transcript(write(tmp_path, "u.json", data))
+    assert transcript.date is not None and transcript.date.isoformat() == "2026-08-01"
+    assert transcript.speakers == ("A", UNNAMED)
+
+
+def test_a_call_mostly_without_speakers_is_refused() -> None:
+    """Over a quarter of the talk unattributed: refused, since the talk ratio would be a guess."""
+    text = (
+        "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nDana Reyes: Hi there.\n\n"
+        "00:00:02.000 --> 00:00:05.000\nHello, who is this?\n"
+    )
+    transcript = _vtt.parse("z.vtt", text, None)
+    with pytest.raises(TranscriptError, match=r"z\.vtt:3: \(speakers\): 60% of the talk is in"):
+        measure(transcript, NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
+
+
+def test_speaker_names_match_across_unicode_forms_and_spaces() -> None:
+    """Composed and decomposed accents, non-breaking and doubled spaces, case: one name."""
+    assert speaker_key("Jose\u0301\u00a0GARCI\u0301A") == speaker_key("José  García")
+
+
+Cue = tuple[str, int, int, str]
+SPEAKERS = ("Dana Reyes", "Lena Fischer", UNNAMED)
+
+
+@st.composite
+def calls_with_crosstalk(draw: st.DrawFn) -> list[Cue]:
+    """Cues where the rep and the buyer may overlap; one speaker's cues never do."""
+    cues: list[Cue] = []
+    last: dict[str, int] = {}
+    at = 0
+    for _ in range(draw(st.integers(1, 20))):
+        speaker = draw(st.sampled_from(SPEAKERS))
+        start = max(at - draw(st.integers(0, 2000)), last.get(speaker, 0))
+        end = start + draw(st.integers(1, 30_000))
+        cues.append((speaker, start, end, "What is your budget? Sure."))
+        last[speaker] = end
+        at = max(at, end)
+    cues.append(("Dana Reyes", at, at + 1000, "Next step on Friday."))
+    return cues
+
+
+def vtt(cues: list[Cue]) -> str:
+    """A WebVTT file of these cues (unnamed ones without a name)."""
+    blocks = [
+        f"{clock(a)} --> {clock(b)}\n{f'<v {s}>' if s else ''}{t}\n" for s, a, b, t in cues
+    ]
+    return "WEBVTT\n\n" + "\n".join(blocks)
+
+
+@given(calls_with_crosstalk())
+def test_talk_is_each_cue_counted_once_for_its_own_side(cues: list[Cue]) -> None:
+    """With crosstalk and unnamed cues, each side's talk is the sum of its own cues' times."""
+    transcript = _vtt.parse("x.vtt", vtt(cues), None)
+    rep = sum(b - a for s, a, b, _ in cues if s == "Dana Reyes") / 1000
+    buyer = sum(b - a for s, a, b, _ in cues if s == "Lena Fischer") / 1000
+    unnamed = sum(b - a for s, a, b, _ in cues if s == UNNAMED) / 1000
+    try:
+        metrics = measure(transcript, NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
+    except TranscriptError as error:
+        assert "cues without a speaker" in str(error)
+        assert unnamed > MAX_UNATTRIBUTED * (rep + buyer + unnamed)
+        return
+    assert math.isclose(metrics.rep_talk_seconds, rep)
+    assert math.isclose(metrics.buyer_talk_seconds, buyer)
+    assert math.isclose(metrics.unattributed_seconds, unnamed)
+    assert metrics.longest_monologue_seconds <= metrics.duration_seconds
+    assert metrics.duration_seconds == (max(b for _, _, b, _ in cues) - cues[0][1]) / 1000
+    assert 0.0 <= metrics.talk_ratio <= 1.0
+
+
+@given(st.lists(st.sampled_from(("Dana Reyes", "Lena Fischer", "Bo")), min_size=1, max_size=5),
+       st.integers(1, 100_000))  # fmt: skip
+def test_a_cue_of_several_voices_is_split_without_gaps_or_overlap(
+    voices: list[str], length: int
+) -> None:
+    """The pieces of a multi-voice cue tile its time exactly, in the order the voices speak."""
+    said = "".join(f"<v {v}>Word {i}.</v>" for i, v in enumerate(voices))
+    transcript = _vtt.parse("x.vtt", f"WEBVTT\n\n00:00:01.000 --> {clock(1000 + length)}\n{said}\n", None)
+    assert transcript.starts[0] == 1000
+    assert transcript.ends[-1] == 1000 + length
+    assert list(transcript.starts[1:]) == list(transcript.ends[:-1])
+    assert len(transcript.speakers) <= len(voices)
+
+
+def test_json_segments_keep_their_fast_path(tmp_path: Path) -> None:
+    """Well-formed named segments are still read in bulk (the careful reader is not needed)."""
+    text = json.dumps([{"speaker": "A", "start": 0, "end": 1, "text": "x"}])
+    assert _json._fast("x.json", text, None) is not None
