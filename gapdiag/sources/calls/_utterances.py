@@ -56,10 +56,18 @@ def unknown(source: str, data: dict[str, Any]) -> TranscriptError:
     """The one error for a JSON object of no shape read here, saying what it looks like."""
     results = data.get("results")
     if "utterances" in data:
-        seen = "'utterances' is not a list (an AssemblyAI transcript made without speaker_labels=true?)"
+        seen = (
+            "'utterances' is not a list (an AssemblyAI transcript made without "
+            "speaker_labels=true?)"
+        )
     elif isinstance(results, dict) and "channels" in results:
-        seen = "'results' has no 'utterances' (a Deepgram transcript made without utterances=true and diarize=true?)"
-    elif isinstance(results, dict) and ({"items", "speaker_labels", "audio_segments"} & set(results)):
+        seen = (
+            "'results' has no 'utterances' (a Deepgram transcript made without "
+            "utterances=true and diarize=true?)"
+        )
+    elif isinstance(results, dict) and (
+        {"items", "speaker_labels", "audio_segments"} & set(results)
+    ):
         seen = "is an Amazon Transcribe job's output, which is not read here"
     elif "monologues" in data:
         seen = "is a Rev transcript ('monologues'), which is not read here"

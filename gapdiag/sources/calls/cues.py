@@ -10,7 +10,6 @@ speaker ``""`` (`UNNAMED`). A file without cues, or not UTF-8, is unusable.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass

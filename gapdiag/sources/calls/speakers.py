@@ -6,9 +6,9 @@ A reps file says, per rep id, the names the rep appears under in transcripts::
       dana.reyes: [Dana Reyes, Dana R.]
       omar.haddad: Omar Haddad
 
-Names match case-insensitively with spaces collapsed (non-breaking ones too) and Unicode
-normalized (an accent typed as one character or two is the same name). On a call, the speakers who map to
-a rep are the rep side; everyone else is the buyer side.
+Names match case-insensitively with spaces collapsed (non-breaking ones too) and
+Unicode normalized (an accent typed as one character or two is the same name). On a
+call, the speakers who map to a rep are the rep side; everyone else is the buyer side.
 """
 
 from __future__ import annotations
