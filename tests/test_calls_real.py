@@ -1,4 +1,4 @@
-"""Real transcript exports (reproduced in tests/data/calls/real, see its README) read right."""
+"""Real transcript exports (reproduced in tests/data/calls_real, see its README) read right."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from gapdiag.sources.calls.speakers import load_reps, speaker_key
 from gapdiag.sources.calls.transcript import read_transcript
 from gapdiag.sources.calls.vocab import load_trackers, load_words
 
-DATA = Path(__file__).parent / "data" / "calls"
-REAL = DATA / "real"
-NAMES = load_reps(DATA / "real_reps.yaml")
+REAL = Path(__file__).parent / "data" / "calls_real"
+REPS = REAL / "reps.yaml"
+NAMES = load_reps(REPS)
 WORDS, TRACKERS, TARGETS = load_words(), load_trackers(), Targets()
 
 
@@ -120,7 +120,7 @@ def test_assemblyai_times_are_milliseconds_and_deepgram_seconds() -> None:
 
 def test_the_whole_folder_reads_every_usable_call() -> None:
     """Every readable export counts once; every other one is skipped with its reason."""
-    report = read_calls(REAL, reps=DATA / "real_reps.yaml", period="2026-Q3")
+    report = read_calls(REAL, reps=REPS, period="2026-Q3")
     assert sorted(c.file for c in report.calls) == [
         "2026-07-15_teams_acme.vtt",
         "2026-07-16_teams_two_voices.vtt",

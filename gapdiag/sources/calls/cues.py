@@ -55,6 +55,12 @@ class Transcript:
     speakers: tuple[str, ...]
     texts: tuple[str, ...]
     first_line: int
+    crosstalk: bool = False  # some cue starts before an earlier one ends (ends may not rise)
+
+    @property
+    def end(self) -> int:
+        """When the last cue ends (the last listed, unless there is crosstalk)."""
+        return max(self.ends) if self.crosstalk else self.ends[-1]
 
     @property
     def cues(self) -> tuple[Cue, ...]:
@@ -92,6 +98,7 @@ def in_time_order(source: str, cues: Sequence[Cue], date: dt.date | None) -> Tra
         raise fail(source, None, "(file)", "has no cues (an empty transcript)")
     ordered = sorted(cues, key=_start_end)
     last: dict[str, Cue] = {}
+    crosstalk, latest = False, -1
     for cue in ordered:
         before = last.get(cue.speaker)
         if before is not None and cue.start < before.end:
@@ -106,6 +113,8 @@ def in_time_order(source: str, cues: Sequence[Cue], date: dt.date | None) -> Tra
             )
         if before is None or cue.end > before.end:
             last[cue.speaker] = cue
+        crosstalk = crosstalk or cue.start < latest
+        latest = max(latest, cue.end)
     return Transcript(
         source,
         date,
@@ -114,6 +123,7 @@ def in_time_order(source: str, cues: Sequence[Cue], date: dt.date | None) -> Tra
         tuple(c.speaker for c in ordered),
         tuple(c.text for c in ordered),
         min(c.line for c in ordered),
+        crosstalk,
     )
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 from itertools import compress, pairwise, repeat
 from operator import gt, ne
@@ -159,10 +160,11 @@ def measure(
     rep_turns: list[str] = []
     buyer_texts: list[str] = []
     longest_rep = longest_buyer = rep_talk = buyer_talk = unattributed = 0
+    crosstalk = transcript.crosstalk
     # Where the party changes (found in C): a turn runs from one edge to the next.
     edges = [0, *compress(range(1, len(party)), map(ne, party[1:], party)), len(party)]
     for first, last in pairwise(edges):
-        length = max(ends[first:last]) - starts[first]
+        length = (max(ends[first:last]) if crosstalk else ends[last - 1]) - starts[first]
         talk = sum(ends[first:last]) - sum(starts[first:last])
         who = party[first]
         if who == "":
@@ -202,7 +204,7 @@ def measure(
         file=transcript.source,
         rep_id=rep_id,
         date=transcript.date,
-        duration_seconds=(max(ends) - starts[0]) / 1000,
+        duration_seconds=(transcript.end - starts[0]) / 1000,
         rep_talk_seconds=rep_talk / 1000,
         buyer_talk_seconds=buyer_talk / 1000,
         talk_ratio=talk_ratio,
@@ -252,11 +254,13 @@ def _dated_next_step(transcript: Transcript, words: Words, trackers: Trackers) -
     if "next_step" not in trackers.names:
         return None
     index = trackers.names.index("next_step")
-    starts, ends = transcript.starts, transcript.ends
-    last, first = max(ends), starts[0]
+    ends = transcript.ends
+    last, first = transcript.end, transcript.starts[0]
     after = last - min(CLOSING_SECONDS * 1000, (last - first) / 4)
-    # A cue belongs to the closing when it ends inside it (with crosstalk, ends need not rise).
-    closing = " ".join(compress(transcript.texts, map(gt, ends, repeat(after))))
+    if transcript.crosstalk:  # ends need not rise: look at every cue
+        closing = " ".join(compress(transcript.texts, map(gt, ends, repeat(after))))
+    else:  # ends rise: the closing's cues are the ones from the first that ends after `after`
+        closing = " ".join(transcript.texts[bisect_right(ends, after) :])
     said = tokens(closing)
     if not trackers.index.count(said)[index]:
         return False

@@ -60,7 +60,7 @@ def read_transcript(path: str | Path, *, name: str | None = None) -> Transcript:
 
 def _check_length(transcript: Transcript) -> None:
     """Refuse a call longer than `LONGEST_CALL_HOURS`: its times are in the wrong unit."""
-    last = max(transcript.ends)
+    last = transcript.end
     if last > LONGEST_CALL_HOURS * 3_600_000:
         raise fail(
             transcript.source,
