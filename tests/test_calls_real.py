@@ -290,3 +290,29 @@ def test_json_segments_keep_their_fast_path(tmp_path: Path) -> None:
     """Well-formed named segments are still read in bulk (the careful reader is not needed)."""
     text = json.dumps([{"speaker": "A", "start": 0, "end": 1, "text": "x"}])
     assert _json._fast("x.json", text, None) is not None
+
+
+def test_zoom_captions_beside_the_transcript_count_the_call_once(tmp_path: Path) -> None:
+    """Zoom's .cc.vtt beside the same call's .transcript.vtt is skipped, saying why."""
+    zoom = REAL / "GMT20260714-153000_Recording.transcript.vtt"
+    (tmp_path / zoom.name).write_bytes(zoom.read_bytes())
+    (tmp_path / "GMT20260714-153000_Recording.cc.vtt").write_bytes(zoom.read_bytes())
+    (tmp_path / "GMT20260715-090000_Recording.cc.vtt").write_bytes(zoom.read_bytes())
+    report = read_calls(tmp_path, reps=REPS, period="2026-Q3")
+    assert sorted(c.file for c in report.calls) == [
+        "GMT20260714-153000_Recording.transcript.vtt",
+        "GMT20260715-090000_Recording.cc.vtt",  # no transcript of that call: read
+    ]
+    assert [str(p) for p in report.skipped] == [
+        "(file): is Zoom's captions of the call in "
+        "GMT20260714-153000_Recording.transcript.vtt (read once, there)"
+    ]
+    assert report.skipped[0].file == "GMT20260714-153000_Recording.cc.vtt"
+
+
+def test_dashes_before_the_voices_of_a_cue_are_not_a_speaker() -> None:
+    """'- <v A>...' (a dash per voice, as subtitles write turns) adds no unattributed talk."""
+    text = "WEBVTT\n\n00:00:00.000 --> 00:00:04.000\n- <v Dana Reyes>Hi.\n- <v Lena>Hello.\n"
+    transcript = _vtt.parse("d.vtt", text, None)
+    assert transcript.speakers == ("Dana Reyes", "Lena")
+    assert transcript.texts[1] == "Hello."

@@ -231,7 +231,8 @@ def _voices(payload: str) -> list[tuple[str, str]]:
     without either the speaker is `UNNAMED`.
     """
     parts = _VOICE.split(payload)  # text, name, text, name, text...
-    said = [(UNNAMED, parts[0])] if parts[0].strip() or len(parts) == 1 else []
+    lead = parts[0]  # before the first voice: only dashes or spaces ("- <v A>") are nothing
+    said = [(UNNAMED, lead)] if len(parts) == 1 or any(map(str.isalnum, lead)) else []
     said += [(name.strip(), text) for name, text in zip(parts[1::2], parts[2::2], strict=True)]
     out: list[tuple[str, str]] = []
     for speaker, raw in said:

@@ -114,6 +114,31 @@ def transcripts(folder: str | Path) -> list[str]:
     return sorted(found)
 
 
+_ZOOM_CAPTIONS = ".cc.vtt"  # Zoom's closed captions, beside the call's .transcript.vtt
+
+
+def _one_file_a_call(files: list[str], root: Path | None) -> tuple[list[str], list[Problem]]:
+    """The files to read, leaving out Zoom's captions of a call whose transcript is read.
+
+    A Zoom cloud recording can come with both ``..._Recording.transcript.vtt`` and
+    ``..._Recording.cc.vtt``: the same call twice. The transcript is read, the captions
+    reported as skipped.
+    """
+    if not any(f.lower().endswith(_ZOOM_CAPTIONS) for f in files):
+        return files, []
+    present = {f.lower() for f in files}
+    kept: list[str] = []
+    skipped: list[Problem] = []
+    for file in files:
+        twin = file[: -len(_ZOOM_CAPTIONS)] + ".transcript.vtt"
+        if file.lower().endswith(_ZOOM_CAPTIONS) and twin.lower() in present:
+            message = f"is Zoom's captions of the call in {_name(twin, root)} (read once, there)"
+            skipped.append(Problem("(file)", message, None, _name(file, root)))
+        else:
+            kept.append(file)
+    return kept, skipped
+
+
 def _name(file: str | Path, root: Path | None) -> str:
     """How a file is named in results: relative to the folder read, with '/'."""
     if root is None:
@@ -221,12 +246,11 @@ def read_calls(
     worker_count(workers, 0)  # a bad value is refused before any file is looked for
     names = load_reps(reps)
     chosen = targets or Targets()
-    files = transcripts(folder)
-    processes = worker_count(workers, len(files))
     root = Path(folder) if Path(folder).is_dir() else None
+    files, skipped = _one_file_a_call(transcripts(folder), root)
+    processes = worker_count(workers, len(files))
     tallies: dict[str, Tally] = {}
     kept: list[CallMetrics] = []
-    skipped: list[Problem] = []
     outside = 0
     reading = _Reading(
         names, when, load_words(words), load_trackers(trackers), chosen, root, not keep_calls
