@@ -316,3 +316,30 @@ def test_dashes_before_the_voices_of_a_cue_are_not_a_speaker() -> None:
     transcript = _vtt.parse("d.vtt", text, None)
     assert transcript.speakers == ("Dana Reyes", "Lena")
     assert transcript.texts[1] == "Hello."
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            '{"date": "July", "segments": [{"speaker": "A", "start": 0, "end": 1, "text": "x"}]}',
+            "s.json:1: date: 'July' is not a date (expected YYYY-MM-DD)",
+        ),
+        ('{"segments": 3}', "s.json:1: segments: is missing or not a list (expected a list of"),
+    ],
+)
+def test_segment_files_of_the_wrong_shape_say_so(
+    tmp_path: Path, content: str, expected: str
+) -> None:
+    """A bad date or a 'segments' that is not a list is one error naming the key."""
+    path = tmp_path / "s.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(TranscriptError) as caught:
+        read_transcript(path, name="s.json")
+    assert str(caught.value).startswith(expected)
+
+
+def test_a_speaker_number_in_segments_is_a_label() -> None:
+    """Segments whose speaker is a number (some diarizers) read as 'Speaker N'."""
+    text = json.dumps([{"speaker": 1, "start": 0, "end": 1, "text": "Hi."}])
+    assert _json.parse("n.json", text, None).speakers == ("Speaker 1",)

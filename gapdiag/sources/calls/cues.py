@@ -111,8 +111,7 @@ def in_time_order(source: str, cues: Sequence[Cue], date: dt.date | None) -> Tra
                 f"with the same speaker ({who}) (overlapping cues of one speaker: trim or "
                 "merge them so their talk counts once)",
             )
-        if before is None or cue.end > before.end:
-            last[cue.speaker] = cue
+        last[cue.speaker] = cue  # it ends after `before` (it starts at or after its end)
         crosstalk = crosstalk or cue.start < latest
         latest = max(latest, cue.end)
     return Transcript(
