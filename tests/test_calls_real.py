@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gapdiag.cli import main
 from gapdiag.model.metrics import Targets
 from gapdiag.sources.calls import _json, _vtt
 from gapdiag.sources.calls.cues import UNNAMED, TranscriptError, clock
@@ -343,3 +344,17 @@ def test_a_speaker_number_in_segments_is_a_label() -> None:
     """Segments whose speaker is a number (some diarizers) read as 'Speaker N'."""
     text = json.dumps([{"speaker": 1, "start": 0, "end": 1, "text": "Hi."}])
     assert _json.parse("n.json", text, None).speakers == ("Speaker 1",)
+
+
+def test_the_per_call_csv_shows_unattributed_talk(tmp_path: Path) -> None:
+    """`--per-call` has an unattributed_seconds column, so a manager sees what was left out."""
+    out, per_call = tmp_path / "calls.csv", tmp_path / "per-call.csv"
+    zoom = str(REAL / "GMT20260714-153000_Recording.transcript.vtt")
+    status = main(
+        ["calls", zoom, "--reps", str(REPS), "--period", "2026-Q3", "--out", str(out),
+         "--per-call", str(per_call)]
+    )  # fmt: skip
+    assert status == 0
+    header, row = per_call.read_text(encoding="utf-8").splitlines()[:2]
+    column = header.split(",").index("unattributed_seconds")
+    assert float(row.split(",")[column]) == pytest.approx(6.27)

@@ -36,6 +36,7 @@ CALL_COLUMNS = (
     "duration_seconds",
     "rep_talk_seconds",
     "buyer_talk_seconds",
+    "unattributed_seconds",
     "talk_ratio",
     "longest_monologue_seconds",
     "longest_buyer_story_seconds",
