@@ -38,8 +38,8 @@ def read(tmp_path: Path, name: str, content: str | bytes) -> TranscriptError:
         ("WEBVTT\n\n", "bad.vtt: (file): has no cues (an empty transcript)"),
         (
             "WEBVTT\n\n00:00:05.000 --> 00:00:09.000\n<v A>One.</v>\n\n"
-            "00:00:08.000 --> 00:00:10.000\n<v A>Two.</v>\n",
-            "bad.vtt:6: cue at 00:00:08.000: starts before the cue on line 3 ends at "
+            "00:00:06.000 --> 00:00:10.000\n<v A>Two.</v>\n",
+            "bad.vtt:6: cue at 00:00:06.000: starts before the cue on line 3 ends at "
             "00:00:09.000, with the same speaker ('A') (overlapping cues of one speaker",
         ),
         (
@@ -119,8 +119,8 @@ def test_non_utf8_names_the_line_of_the_bad_byte(tmp_path: Path) -> None:
         ),
         (
             '{"segments": [\n {"speaker": "A", "start": 0, "end": 5, "text": "x"},\n'
-            ' {"speaker": "A", "start": 4, "end": 6, "text": "y"}\n]}',
-            "bad.json:3: cue at 00:00:04.000: starts before the cue on line 2 ends",
+            ' {"speaker": "A", "start": 2, "end": 6, "text": "y"}\n]}',
+            "bad.json:3: cue at 00:00:02.000: starts before the cue on line 2 ends",
         ),
         ('{"segments": [] "date": 1}', "bad.json:1: (json): found '\"', expected ',' or '}'"),
     ],

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from gapdiag.cli import main
 from gapdiag.model.metrics import Targets
 from gapdiag.sources.calls import _json, _vtt
-from gapdiag.sources.calls.cues import UNNAMED, TranscriptError, clock
+from gapdiag.sources.calls.cues import TRIM_MS, UNNAMED, TranscriptError, clock
 from gapdiag.sources.calls.measure import MAX_UNATTRIBUTED, CallMetrics, measure
 from gapdiag.sources.calls.report import read_calls
 from gapdiag.sources.calls.speakers import load_reps, speaker_key
@@ -358,3 +358,42 @@ def test_the_per_call_csv_shows_unattributed_talk(tmp_path: Path) -> None:
     header, row = per_call.read_text(encoding="utf-8").splitlines()[:2]
     column = header.split(",").index("unattributed_seconds")
     assert float(row.split(",")[column]) == pytest.approx(6.27)
+
+
+def test_one_speakers_small_overlap_is_trimmed_and_counted_once() -> None:
+    """Segments of one speaker overlapping by up to a second are trimmed, not refused."""
+    text = json.dumps(
+        [
+            {"speaker": "Dana Reyes", "start": 0.0, "end": 5.02, "text": "Hi there."},
+            {"speaker": "Dana Reyes", "start": 4.9, "end": 8.0, "text": "How are you?"},
+            {"speaker": "Lena", "start": 8.5, "end": 9.0, "text": "Good."},
+        ]
+    )
+    transcript = _json.parse("w.json", text, None)
+    assert transcript.starts == (0, 5020, 8500)
+    metrics = measure(transcript, NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
+    assert metrics.rep_talk_seconds == 8.0
+
+
+@given(st.integers(1, 5000), st.integers(1, 5000), st.integers(0, 3000))
+def test_one_speakers_overlap_is_trimmed_only_up_to_a_second(
+    first: int, second: int, overlap: int
+) -> None:
+    """Overlap <= TRIM_MS (and the later cue outlasting the first) is trimmed; else refused."""
+    start = max(first - overlap, 0)
+    text = json.dumps(
+        [
+            {"speaker": "A", "start": 0, "end": first / 1000, "text": "x"},
+            {"speaker": "A", "start": start / 1000, "end": (start + second) / 1000, "text": "y"},
+        ]
+    )
+    early, late = sorted([(0, first), (start, start + second)])
+    if late[0] >= early[1]:
+        return  # no overlap
+    if early[1] - late[0] <= TRIM_MS and late[1] > early[1]:
+        transcript = _json.parse("o.json", text, None)
+        assert transcript.starts == (early[0], early[1])
+        assert transcript.ends == (early[1], late[1])
+    else:
+        with pytest.raises(TranscriptError, match="same speaker"):
+            _json.parse("o.json", text, None)

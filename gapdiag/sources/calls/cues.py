@@ -3,8 +3,10 @@
 Times are kept in integer milliseconds so sums and comparisons are exact. Cues are sorted
 by start time whatever order the file lists them in. Two speakers may talk at once
 (crosstalk: each cue counts for its speaker), but one speaker's cues may not overlap
-(their talk would count twice). A cue whose speaker the file does not name has the
-speaker ``""`` (`UNNAMED`). A file without cues, or not UTF-8, is unusable.
+(their talk would count twice): an overlap of up to `TRIM_MS` (aligners such as
+WhisperX round segment edges so) is trimmed off the later cue, a longer one makes the
+transcript unusable. A cue whose speaker the file does not name has the speaker ``""``
+(`UNNAMED`). A file without cues, or not UTF-8, is unusable.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from gapdiag.model.errors import GapdiagError, Problem
 
 _SPACES = re.compile(r"[ \t\n]+")
 UNNAMED = ""  # the speaker of a cue the file does not attribute to anyone
+TRIM_MS = 1000  # one speaker's cues overlapping by this much or less are trimmed apart
 
 
 class TranscriptError(GapdiagError, ValueError):
@@ -91,27 +94,34 @@ def in_time_order(source: str, cues: Sequence[Cue], date: dt.date | None) -> Tra
     """Sort cues by start; refuse an empty transcript and one speaker's overlapping cues.
 
     Raises:
-        TranscriptError: no cues, or a cue that starts before the same speaker's
-            previous cue ends.
+        TranscriptError: no cues, or a cue that starts more than `TRIM_MS` before the same
+            speaker's previous cue ends (or ends inside it).
     """
     if not cues:
         raise fail(source, None, "(file)", "has no cues (an empty transcript)")
     ordered = sorted(cues, key=_start_end)
     last: dict[str, Cue] = {}
-    crosstalk, latest = False, -1
-    for cue in ordered:
+    trimmed = False
+    for index, cue in enumerate(ordered):
         before = last.get(cue.speaker)
         if before is not None and cue.start < before.end:
-            who = repr(cue.speaker) if cue.speaker else "no speaker"
-            raise fail(
-                source,
-                cue.line,
-                f"cue at {clock(cue.start)}",
-                f"starts before the cue on line {before.line} ends at {clock(before.end)}, "
-                f"with the same speaker ({who}) (overlapping cues of one speaker: trim or "
-                "merge them so their talk counts once)",
-            )
+            if before.end - cue.start > TRIM_MS or cue.end <= before.end:
+                who = repr(cue.speaker) if cue.speaker else "no speaker"
+                raise fail(
+                    source,
+                    cue.line,
+                    f"cue at {clock(cue.start)}",
+                    f"starts before the cue on line {before.line} ends at "
+                    f"{clock(before.end)}, with the same speaker ({who}) (overlapping cues "
+                    "of one speaker: trim or merge them so their talk counts once)",
+                )
+            cue = ordered[index] = Cue(before.end, cue.end, cue.speaker, cue.text, cue.line)
+            trimmed = True
         last[cue.speaker] = cue  # it ends after `before` (it starts at or after its end)
+    if trimmed:
+        ordered.sort(key=_start_end)
+    crosstalk, latest = False, -1
+    for cue in ordered:
         crosstalk = crosstalk or cue.start < latest
         latest = max(latest, cue.end)
     return Transcript(
