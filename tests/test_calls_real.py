@@ -397,3 +397,30 @@ def test_one_speakers_overlap_is_trimmed_only_up_to_a_second(
     else:
         with pytest.raises(TranscriptError, match="same speaker"):
             _json.parse("o.json", text, None)
+
+
+def test_a_labelled_speaker_is_pointed_out_when_no_rep_is_found() -> None:
+    """A named buyer and a 'Speaker 1': the hint says the label may be the rep."""
+    text = (
+        "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nSpeaker 1: Hi.\n\n"
+        "00:00:01.000 --> 00:00:02.000\nElena: Hello.\n"
+    )
+    transcript = _vtt.parse("l.vtt", text, None)
+    with pytest.raises(TranscriptError) as caught:
+        measure(transcript, NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
+    assert str(caught.value).endswith(
+        "no rep speaker among Elena, Speaker 1 (add the rep's name to the reps file; "
+        "Speaker 1: an unnamed label, to name if it is the rep)"
+    )
+
+
+def test_a_buyer_known_only_as_speaker_2_is_the_buyer_side() -> None:
+    """The rep named, the buyer a label: the call is read, the label on the buyer side."""
+    text = (
+        "WEBVTT\n\n00:00:00.000 --> 00:00:03.000\nDana Reyes: What matters most to you?\n\n"
+        "00:00:03.000 --> 00:00:09.000\nSpeaker 2: Getting the forecast right.\n"
+    )
+    metrics = measure(
+        _vtt.parse("b.vtt", text, None), NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS
+    )
+    assert (metrics.rep_talk_seconds, metrics.buyer_talk_seconds) == (3.0, 6.0)

@@ -115,11 +115,14 @@ def rep_of(transcript: Transcript, names: Mapping[str, str]) -> str:
         return next(iter(found))
     if not found:
         hint = "add the rep's name to the reps file"
-        if all(_LABEL.fullmatch(s) for s in speakers):
+        labels = [s for s in speakers if _LABEL.fullmatch(s)]
+        if len(labels) == len(speakers):
             hint = (
                 "the speakers are unnamed diarization labels: replace them with the "
                 "speakers' names, then add the rep's name to the reps file"
             )
+        elif labels:
+            hint += f"; {', '.join(labels)}: an unnamed label, to name if it is the rep"
         raise fail(
             transcript.source,
             transcript.first_line,
