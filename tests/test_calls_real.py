@@ -120,8 +120,8 @@ def test_assemblyai_times_are_milliseconds_and_deepgram_seconds() -> None:
 
 
 def test_the_whole_folder_reads_every_usable_call() -> None:
-    """Every readable export counts once; every other one is skipped with its reason."""
-    report = read_calls(REAL, reps=REPS, period="2026-Q3")
+    """With crosstalk counted, every readable export counts once; the others say why not."""
+    report = read_calls(REAL, reps=REPS, period="2026-Q3", crosstalk=True)
     assert sorted(c.file for c in report.calls) == [
         "2026-07-15_teams_acme.vtt",
         "2026-07-16_teams_two_voices.vtt",
@@ -131,6 +131,20 @@ def test_the_whole_folder_reads_every_usable_call() -> None:
     ]
     assert len(report.skipped) == 7
     assert report.reps[0].calls == 5
+
+
+def test_crosstalk_is_skipped_and_reported_unless_asked_for() -> None:
+    """By default two speakers' overlapping cues skip the call, naming the cue and the option."""
+    report = read_calls(REAL, reps=REPS, period="2026-Q3")
+    assert "2026-07-15_teams_acme.vtt" not in {c.file for c in report.calls}
+    (problem,) = [p for p in report.skipped if p.file == "2026-07-15_teams_acme.vtt"]
+    assert problem.line is not None
+    assert problem.message.startswith("starts before the cue on line ")
+    assert problem.message.endswith(
+        "(overlapping cues: trim them so one person talks at a time, or count each cue "
+        "for its own speaker with --crosstalk)"
+    )
+    assert len(report.calls) == 4  # the other calls still count
 
 
 def write(tmp_path: Path, name: str, data: object) -> Path:

@@ -86,6 +86,12 @@ def register(commands: Any) -> None:
     run.add_argument("--trackers", type=Path, help="keyword-trackers YAML (default: shipped)")
     run.add_argument("--targets", type=Path, help="JSON of target overrides for the rubric")
     run.add_argument(
+        "--crosstalk",
+        action="store_true",
+        help="read calls where two speakers' cues overlap, each cue counting for its "
+        "speaker (default: skip and report them)",
+    )
+    run.add_argument(
         "--workers",
         type=_workers,
         default="auto",
@@ -108,6 +114,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         targets=read_targets(args.targets),
         keep_calls=args.per_call is not None,
         workers=args.workers,
+        crosstalk=args.crosstalk,
     )
     if args.out is not None:
         header = ["rep_id", "period_start", "period_end", *METRIC_COLUMNS]

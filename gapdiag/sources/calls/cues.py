@@ -44,6 +44,16 @@ class Cue:
 
 
 @dataclass(frozen=True, slots=True)
+class Crosstalk:
+    """The first cue that starts while another speaker's earlier cue is still running."""
+
+    line: int
+    start: int
+    before_line: int
+    before_end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Transcript:
     """A call's cues in time order (no two overlap), as columns, with the file they came from.
 
@@ -58,7 +68,7 @@ class Transcript:
     speakers: tuple[str, ...]
     texts: tuple[str, ...]
     first_line: int
-    crosstalk: bool = False  # some cue starts before an earlier one ends (ends may not rise)
+    crosstalk: Crosstalk | None = None  # two speakers at once (then ends may not rise)
 
     @property
     def end(self) -> int:
@@ -120,10 +130,12 @@ def in_time_order(source: str, cues: Sequence[Cue], date: dt.date | None) -> Tra
         last[cue.speaker] = cue  # it ends after `before` (it starts at or after its end)
     if trimmed:
         ordered.sort(key=_start_end)
-    crosstalk, latest = False, -1
+    crosstalk, latest = None, None
     for cue in ordered:
-        crosstalk = crosstalk or cue.start < latest
-        latest = max(latest, cue.end)
+        if crosstalk is None and latest is not None and cue.start < latest.end:
+            crosstalk = Crosstalk(cue.line, cue.start, latest.line, latest.end)
+        if latest is None or cue.end > latest.end:
+            latest = cue
     return Transcript(
         source,
         date,
