@@ -99,7 +99,7 @@ def test_bad_transcripts_are_reported_and_the_rest_still_count(tmp_path: Path) -
     (tmp_path / "2026-07-03_latin.vtt").write_bytes(b"WEBVTT\n\n\xff\n")
     (tmp_path / "2026-07-04_overlap.json").write_text(
         '[\n{"speaker": "Ana Rep", "start": 0, "end": 5, "text": "a"},\n'
-        '{"speaker": "Bo", "start": 4, "end": 6, "text": "b"}\n]',
+        '{"speaker": "Ana Rep", "start": 2, "end": 6, "text": "b"}\n]',
         encoding="utf-8",
     )
     (tmp_path / "2026-07-05_norep.vtt").write_text(
@@ -121,9 +121,9 @@ def test_bad_transcripts_are_reported_and_the_rest_still_count(tmp_path: Path) -
         "skipped 2026-07-02_empty.vtt:1: (header): does not start with 'WEBVTT' "
         "(not a WebVTT file)",
         "skipped 2026-07-03_latin.vtt:3: (file): is not UTF-8 text (byte 0xff; save it as UTF-8)",
-        "skipped 2026-07-04_overlap.json:3: cue at 00:00:04.000: starts before the cue on line 2"
-        " ends at 00:00:05.000 (overlapping cues: trim or merge them so one speaker talks at a"
-        " time)",
+        "skipped 2026-07-04_overlap.json:3: cue at 00:00:02.000: starts before the cue on line 2"
+        " ends at 00:00:05.000, with the same speaker ('Ana Rep') (overlapping cues of one"
+        " speaker: trim or merge them so their talk counts once)",
         "skipped 2026-07-05_norep.vtt:3: (speakers): no rep speaker among Bo (add the rep's name"
         " to the reps file)",
         "skipped undated.vtt: (date): the call has no date (put YYYY-MM-DD in the file name, or"

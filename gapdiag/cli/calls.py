@@ -36,6 +36,7 @@ CALL_COLUMNS = (
     "duration_seconds",
     "rep_talk_seconds",
     "buyer_talk_seconds",
+    "unattributed_seconds",
     "talk_ratio",
     "longest_monologue_seconds",
     "longest_buyer_story_seconds",
@@ -85,6 +86,12 @@ def register(commands: Any) -> None:
     run.add_argument("--trackers", type=Path, help="keyword-trackers YAML (default: shipped)")
     run.add_argument("--targets", type=Path, help="JSON of target overrides for the rubric")
     run.add_argument(
+        "--crosstalk",
+        action="store_true",
+        help="read calls where two speakers' cues overlap, each cue counting for its "
+        "speaker (default: skip and report them)",
+    )
+    run.add_argument(
         "--workers",
         type=_workers,
         default="auto",
@@ -107,6 +114,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         targets=read_targets(args.targets),
         keep_calls=args.per_call is not None,
         workers=args.workers,
+        crosstalk=args.crosstalk,
     )
     if args.out is not None:
         header = ["rep_id", "period_start", "period_end", *METRIC_COLUMNS]

@@ -4,6 +4,9 @@ The format (docs/calls.md): either a list of segments, or an object with a ``seg
 list and optionally the call's ``date`` (YYYY-MM-DD). A segment is an object with
 ``speaker`` (text), ``start`` and ``end`` (seconds from the recording's start) and
 ``text``; other keys a tool writes (``id``, ``words``, ``confidence``...) are ignored.
+A segment without a speaker (WhisperX leaves it off where diarization found none) is
+unattributed; a speaker number becomes ``Speaker N``. AssemblyAI and Deepgram utterance
+transcripts are read by `_utterances`; any other object gets one error naming the shapes.
 
 The top level is walked with the standard library's C decoder one value at a time, so
 every segment's line is known for messages without a second parse.
@@ -20,12 +23,13 @@ from itertools import repeat
 from operator import mul
 from typing import Any
 
-from gapdiag.sources.calls.cues import Cue, Transcript, clean, fail, in_time_order
+from gapdiag.sources.calls import _utterances
+from gapdiag.sources.calls.cues import UNNAMED, Cue, Transcript, clean, fail, in_time_order
 
 _LARGEST = int(sys.float_info.max)  # a larger integer has no float (math.isfinite fails)
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
-_SHAPE = "expected a list of segments or an object with a 'segments' list"
+_SHAPE = f"expected {_utterances.SHAPES}"
 
 
 class _Doc:
@@ -84,6 +88,8 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
         data = json.loads(text)
     except ValueError:
         return None
+    if isinstance(data, dict) and "segments" not in data:
+        return _other(source, text, data, date)
     segments = data.get("segments") if isinstance(data, dict) else data
     if not isinstance(segments, list) or not segments:
         return None
@@ -110,6 +116,35 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
     return Transcript(
         source, date, tuple(starts), tuple(ends), tuple(speakers), tuple(texts), first
     )
+
+
+def _other(source: str, text: str, data: dict[str, Any], date: dt.date | None) -> Transcript:
+    """An object without 'segments': AssemblyAI or Deepgram utterances, else one error."""
+    shape = _utterances.shape_of(data)
+    if shape is None:
+        raise _utterances.unknown(source, data)
+    doc = _Doc(source, text)
+    if "date" in data:
+        date = _date(doc, data["date"], 0)
+    items = _items_at(doc, shape.path)
+    cues = [_utterances.cue(source, shape, i, item, line) for i, (item, line) in enumerate(items)]
+    return in_time_order(source, cues, date)
+
+
+def _items_at(doc: _Doc, path: tuple[str, ...]) -> list[tuple[Any, int]]:
+    """The elements (with their lines) of the list at `path` of nested objects (it exists)."""
+    offset = doc.skip(0)
+    for depth, name in enumerate(path):
+        offset = doc.skip(offset + 1)  # past '{'
+        while True:
+            key, offset = doc.value(offset)
+            offset = doc.skip(doc.expect(offset, ":") + 1)
+            if key == name:
+                break
+            offset = doc.skip(doc.expect(doc.value(offset)[1], ",}") + 1)
+        if depth == len(path) - 1:
+            return _array(doc, offset)
+    raise AssertionError(path)  # pragma: no cover - path is never empty
 
 
 def _texts(said: list[Any]) -> list[str]:
@@ -230,7 +265,13 @@ def _segment(source: str, index: int, item: Any, line: int) -> Cue:
     if not isinstance(item, dict):
         raise fail(source, line, where, f"is {type(item).__name__}, expected an object")
     speaker, text = item.get("speaker"), item.get("text")
-    if not isinstance(speaker, str) or not speaker.strip():
+    if speaker is None or (isinstance(speaker, str) and not speaker.strip()):
+        name = UNNAMED  # diarization found no speaker here
+    elif isinstance(speaker, int) and not isinstance(speaker, bool):
+        name = f"Speaker {speaker}"
+    elif isinstance(speaker, str):
+        name = speaker.strip()
+    else:
         raise fail(source, line, f"{where}.speaker", f"{speaker!r} is not a speaker's name")
     said = clean(text) if isinstance(text, str) else ""
     if not said:
@@ -239,7 +280,7 @@ def _segment(source: str, index: int, item: Any, line: int) -> Cue:
     end = _seconds(source, line, where, item, "end")
     if end <= start:
         raise fail(source, line, f"{where}.end", f"{item['end']!r} is not after start")
-    return Cue(start, end, speaker.strip(), said, line)
+    return Cue(start, end, name, said, line)
 
 
 def _seconds(source: str, line: int, where: str, item: dict[str, Any], key: str) -> int:

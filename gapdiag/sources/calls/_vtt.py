@@ -8,7 +8,9 @@ everything between them is something WebVTT allows (the header, NOTE, STYLE and 
 blocks, cue identifiers), so no text is dropped without a word.
 
 The speaker is the cue's ``<v Name>`` voice tag (Teams, most captioning tools); a cue
-without one may start with ``Name: `` (Zoom's transcripts).
+without one may start with ``Name: `` (Zoom's transcripts). A cue with neither is
+unattributed (Zoom leaves the name off some cues). A cue with several voices (``<v A>Hi
+<v B>Hello``) is split into one cue per voice, its time shared by the length of their text.
 """
 
 from __future__ import annotations
@@ -19,12 +21,15 @@ import re
 from itertools import repeat
 from operator import add, itemgetter, le, lt
 
-from gapdiag.sources.calls.cues import Cue, Transcript, clean, fail, in_time_order
+from gapdiag.sources.calls.cues import UNNAMED, Cue, Transcript, clean, fail, in_time_order
 
 _TIME = r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
 _CUE = re.compile(
     rf"^{_TIME}[ \t]+-->[ \t]+{_TIME}(?:[ \t][^\n]*)?(?:\n|\Z)"
-    r"((?:(?![^\n]*-->)[^\n]*\S[^\n]*(?:\n|\Z))*)",  # as in WebVTT, '-->' ends the text
+    # The text: lines up to a blank one ('-->' ends it too, as in WebVTT). A first line of
+    # only spaces is text, as in WebVTT (YouTube's captions start cues so); any later one
+    # ends the cue, so an editor's stray spaces do not glue the next cue's identifier on.
+    r"((?:[ \t]+(?:\n|\Z))?(?:(?![^\n]*-->)[^\n]*\S[^\n]*(?:\n|\Z))*)",
     re.MULTILINE,
 )
 _HEADER = re.compile(r"WEBVTT(?:[ \t][^\n]*)?\n(?:[^\n]*\S[^\n]*\n)*\n+")
@@ -180,7 +185,7 @@ def _careful(source: str, text: str, date: dt.date | None) -> Transcript:
         gap_line = line
         line += text.count("\n", seen, match.start())
         _check_gap(source, text[seen : match.start()], gap_line, first=not cues, last=False)
-        cues.append(_cue(source, match, line))
+        cues += _cues(source, match, line)
         line += text.count("\n", match.start(), match.end())
         seen = match.end()
     _check_gap(source, text[seen:], line, first=not cues, last=True)
@@ -191,34 +196,56 @@ def _ms(hours: str | None, minutes: str, seconds: str, millis: str) -> int:
     return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(millis)
 
 
-def _cue(source: str, match: re.Match[str], line: int) -> Cue:
+def _cues(source: str, match: re.Match[str], line: int) -> list[Cue]:
+    """The cue of a timing line and its text: one per voice in it, in the order spoken."""
     start = _ms(*match.group(1, 2, 3, 4))
     end = _ms(*match.group(5, 6, 7, 8))
     where = f"cue at {match[0][: match[0].find('-->')].strip()}"
     if end <= start:
         raise fail(source, line, where, "ends at or before its start (a cue needs a duration)")
-    payload = match[9]
-    speaker, said = _speaker(source, payload, line, where)
-    if not said:
-        raise fail(source, line, where, f"has no text (speaker {speaker!r} says nothing)")
-    return Cue(start, end, speaker, said, line)
+    said = _voices(match[9])
+    if not any(text for _, text in said):
+        speaker = said[0][0]
+        who = f"speaker {speaker!r} says" if speaker else "it says"
+        raise fail(source, line, where, f"has no text ({who} nothing)")
+    said = [(speaker, text) for speaker, text in said if text]
+    if len(said) == 1:
+        return [Cue(start, end, said[0][0], said[0][1], line)]
+    # Several voices: each gets a share of the cue's time by the length of its text.
+    total = sum(len(text) for _, text in said)
+    cues, at, done = [], start, 0
+    for speaker, text in said:
+        done += len(text)
+        until = start + (end - start) * done // total
+        if until > at:
+            cues.append(Cue(at, until, speaker, text, line))
+        at = until
+    return cues
 
 
-def _speaker(source: str, payload: str, line: int, where: str) -> tuple[str, str]:
-    """The cue's speaker and plain text (tags removed, lines joined)."""
-    said = _TAG.sub("", payload) if "<" in payload else payload
-    voices = {v.strip() for v in _VOICE.findall(payload)} - {""}
-    if len(voices) > 1:
-        names = ", ".join(sorted(voices))
-        raise fail(source, line, where, f"has several speakers ({names}); give each its own cue")
-    if voices:
-        speaker = voices.pop()
-    elif prefix := _NAME_PREFIX.match(said):
-        speaker, said = prefix[1].strip(), said[prefix.end() :]
-    else:
-        raise fail(source, line, where, "has no speaker (expected <v Name> or 'Name: ' first)")
-    said = clean(said)
-    return speaker, html.unescape(said) if "&" in said else said
+def _voices(payload: str) -> list[tuple[str, str]]:
+    """(speaker, plain text) for each voice of a cue's text, tags removed, lines joined.
+
+    A voice runs from its ``<v Name>`` to the next voice (``</v>`` is optional); text
+    before the first voice, or in a cue without voices, may start with ``Name: ``;
+    without either the speaker is `UNNAMED`.
+    """
+    parts = _VOICE.split(payload)  # text, name, text, name, text...
+    lead = parts[0]  # before the first voice: only dashes or spaces ("- <v A>") are nothing
+    said = [(UNNAMED, lead)] if len(parts) == 1 or any(map(str.isalnum, lead)) else []
+    said += [(name.strip(), text) for name, text in zip(parts[1::2], parts[2::2], strict=True)]
+    out: list[tuple[str, str]] = []
+    for speaker, raw in said:
+        text = _TAG.sub("", raw) if "<" in raw else raw
+        if not speaker and (prefix := _NAME_PREFIX.match(text.lstrip())):
+            speaker, text = prefix[1].strip(), text.lstrip()[prefix.end() :]
+        text = clean(text)
+        text = html.unescape(text) if "&" in text else text
+        if out and out[-1][0] == speaker:  # one voice tag closed and reopened
+            out[-1] = (speaker, f"{out[-1][1]} {text}".strip())
+        else:
+            out.append((speaker, text))
+    return out
 
 
 def _check_gap(source: str, gap: str, line: int, *, first: bool, last: bool) -> None:

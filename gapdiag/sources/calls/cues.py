@@ -1,15 +1,17 @@
 """A call transcript's parts: cues (speaker, start, end, text) in time order, and its errors.
 
 Times are kept in integer milliseconds so sums and comparisons are exact. Cues are sorted
-by start time whatever order the file lists them in; two cues that overlap in time make
-the transcript unusable (whose talk would the shared time be?), as do a cue without a
-speaker or text, a file without cues and a file that is not UTF-8.
+by start time whatever order the file lists them in. Two speakers may talk at once
+(crosstalk: each cue counts for its speaker), but one speaker's cues may not overlap
+(their talk would count twice): an overlap of up to `TRIM_MS` (aligners such as
+WhisperX round segment edges so) is trimmed off the later cue, a longer one makes the
+transcript unusable. A cue whose speaker the file does not name has the speaker ``""``
+(`UNNAMED`). A file without cues, or not UTF-8, is unusable.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +19,8 @@ from dataclasses import dataclass
 from gapdiag.model.errors import GapdiagError, Problem
 
 _SPACES = re.compile(r"[ \t\n]+")
+UNNAMED = ""  # the speaker of a cue the file does not attribute to anyone
+TRIM_MS = 1000  # one speaker's cues overlapping by this much or less are trimmed apart
 
 
 class TranscriptError(GapdiagError, ValueError):
@@ -40,6 +44,16 @@ class Cue:
 
 
 @dataclass(frozen=True, slots=True)
+class Crosstalk:
+    """The first cue that starts while another speaker's earlier cue is still running."""
+
+    line: int
+    start: int
+    before_line: int
+    before_end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Transcript:
     """A call's cues in time order (no two overlap), as columns, with the file they came from.
 
@@ -54,6 +68,12 @@ class Transcript:
     speakers: tuple[str, ...]
     texts: tuple[str, ...]
     first_line: int
+    crosstalk: Crosstalk | None = None  # two speakers at once (then ends may not rise)
+
+    @property
+    def end(self) -> int:
+        """When the last cue ends (the last listed, unless there is crosstalk)."""
+        return max(self.ends) if self.crosstalk else self.ends[-1]
 
     @property
     def cues(self) -> tuple[Cue, ...]:
@@ -81,23 +101,41 @@ def clock(ms: int) -> str:
 
 
 def in_time_order(source: str, cues: Sequence[Cue], date: dt.date | None) -> Transcript:
-    """Sort cues by start; refuse an empty transcript and overlapping cues.
+    """Sort cues by start; refuse an empty transcript and one speaker's overlapping cues.
 
     Raises:
-        TranscriptError: no cues, or a cue that starts before the previous one ends.
+        TranscriptError: no cues, or a cue that starts more than `TRIM_MS` before the same
+            speaker's previous cue ends (or ends inside it).
     """
     if not cues:
         raise fail(source, None, "(file)", "has no cues (an empty transcript)")
     ordered = sorted(cues, key=_start_end)
-    for before, after in itertools.pairwise(ordered):
-        if after.start < before.end:
-            raise fail(
-                source,
-                after.line,
-                f"cue at {clock(after.start)}",
-                f"starts before the cue on line {before.line} ends at {clock(before.end)} "
-                "(overlapping cues: trim or merge them so one speaker talks at a time)",
-            )
+    last: dict[str, Cue] = {}
+    trimmed = False
+    for index, cue in enumerate(ordered):
+        before = last.get(cue.speaker)
+        if before is not None and cue.start < before.end:
+            if before.end - cue.start > TRIM_MS or cue.end <= before.end:
+                who = repr(cue.speaker) if cue.speaker else "no speaker"
+                raise fail(
+                    source,
+                    cue.line,
+                    f"cue at {clock(cue.start)}",
+                    f"starts before the cue on line {before.line} ends at "
+                    f"{clock(before.end)}, with the same speaker ({who}) (overlapping cues "
+                    "of one speaker: trim or merge them so their talk counts once)",
+                )
+            cue = ordered[index] = Cue(before.end, cue.end, cue.speaker, cue.text, cue.line)
+            trimmed = True
+        last[cue.speaker] = cue  # it ends after `before` (it starts at or after its end)
+    if trimmed:
+        ordered.sort(key=_start_end)
+    crosstalk, latest = None, None
+    for cue in ordered:
+        if crosstalk is None and latest is not None and cue.start < latest.end:
+            crosstalk = Crosstalk(cue.line, cue.start, latest.line, latest.end)
+        if latest is None or cue.end > latest.end:
+            latest = cue
     return Transcript(
         source,
         date,
@@ -106,6 +144,7 @@ def in_time_order(source: str, cues: Sequence[Cue], date: dt.date | None) -> Tra
         tuple(c.speaker for c in ordered),
         tuple(c.text for c in ordered),
         min(c.line for c in ordered),
+        crosstalk,
     )
 
 

@@ -12,7 +12,12 @@ Definitions (docs/calls.md has them with worked examples):
   question split over two cues counts once); small talk is not counted. A question is
   *open* by its opening words and a *discovery* question when open or when it asks about
   a discovery topic (the word lists in ``words.yaml``).
-- *call duration* runs from the first cue's start to the last cue's end.
+- *call duration* runs from the first cue's start to the last cue's end. Two speakers may
+  talk at once (crosstalk): each cue counts for its own speaker.
+- a cue the file does not attribute (Zoom's unnamed cues, a segment without a speaker)
+  counts for neither side: its time is *unattributed*, it ends the turn it interrupts,
+  and its words are nobody's. A call where more than `MAX_UNATTRIBUTED` of the talk is
+  unattributed is refused: its talk ratio would be a guess.
 - a call *ends with a dated next step* when its closing (the last quarter of the call, at
   most its last five minutes) mentions a next step (the ``next_step`` tracker) and a day
   or time; unknown without a ``next_step`` tracker. A cue belongs to the closing when it
@@ -22,20 +27,24 @@ Definitions (docs/calls.md has them with worked examples):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from bisect import bisect_right
 from collections.abc import Mapping
-from itertools import compress, pairwise
-from operator import ne
+from itertools import compress, pairwise, repeat
+from operator import gt, ne
 
 from pydantic import BaseModel, ConfigDict
 
 from gapdiag.model.metrics import Targets
 from gapdiag.sources.calls import rubric
-from gapdiag.sources.calls.cues import Transcript, fail
+from gapdiag.sources.calls.cues import UNNAMED, Transcript, fail
 from gapdiag.sources.calls.speakers import speaker_key
 from gapdiag.sources.calls.vocab import WORD, Trackers, Words, tokens
 
 CLOSING_SECONDS = 300
+# Speaker labels a diarizer writes when it does not know names: A, SPEAKER_00, spk_1, 2...
+_LABEL = re.compile(r"(?i)(?:speaker|spk|spkr|s)?[ _-]?(?:[a-z]|\d{1,3})")
+MAX_UNATTRIBUTED = 0.25  # share of all talk in cues without a speaker a call may have
 
 
 class TrackerCount(BaseModel):
@@ -62,6 +71,7 @@ class CallMetrics(BaseModel):
     talk_ratio: float
     longest_monologue_seconds: float
     longest_buyer_story_seconds: float
+    unattributed_seconds: float = 0.0
     questions: int
     open_questions: int
     open_question_ratio: float | None
@@ -87,7 +97,15 @@ def rep_of(transcript: Transcript, names: Mapping[str, str]) -> str:
     Raises:
         TranscriptError: no speaker is a known rep, or speakers of two reps.
     """
-    speakers = sorted(set(transcript.speakers))
+    speakers = sorted(set(transcript.speakers) - {UNNAMED})
+    if not speakers:
+        raise fail(
+            transcript.source,
+            transcript.first_line,
+            "(speakers)",
+            "no cue names its speaker (captions, or a transcript made without speaker "
+            "labels: export one with the speakers' names)",
+        )
     found: dict[str, str] = {}
     for speaker in speakers:
         rep = names.get(speaker_key(speaker))
@@ -96,11 +114,20 @@ def rep_of(transcript: Transcript, names: Mapping[str, str]) -> str:
     if len(found) == 1:
         return next(iter(found))
     if not found:
+        hint = "add the rep's name to the reps file"
+        labels = [s for s in speakers if _LABEL.fullmatch(s)]
+        if len(labels) == len(speakers):
+            hint = (
+                "the speakers are unnamed diarization labels: replace them with the "
+                "speakers' names, then add the rep's name to the reps file"
+            )
+        elif labels:
+            hint += f"; {', '.join(labels)}: an unnamed label, to name if it is the rep"
         raise fail(
             transcript.source,
             transcript.first_line,
             "(speakers)",
-            f"no rep speaker among {', '.join(speakers)} (add the rep's name to the reps file)",
+            f"no rep speaker among {', '.join(speakers)} ({hint})",
         )
     both = ", ".join(f"{rep} ({name})" for rep, name in sorted(found.items()))
     raise fail(
@@ -127,26 +154,41 @@ def measure(
     rep_id = rep_of(transcript, names)
     starts, ends, texts = transcript.starts, transcript.ends, transcript.texts
     # A party is the rep side ("") or one other speaker; a turn is a run of one party's cues.
-    party_of = {
+    party_of: dict[str, str | None] = {
         s: "" if names.get(speaker_key(s)) == rep_id else s for s in set(transcript.speakers)
     }
+    if UNNAMED in party_of:
+        party_of[UNNAMED] = None  # nobody's: neither side's talk, words or turn
     party = list(map(party_of.__getitem__, transcript.speakers))
     rep_turns: list[str] = []
     buyer_texts: list[str] = []
-    longest_rep = longest_buyer = rep_talk = buyer_talk = 0
+    longest_rep = longest_buyer = rep_talk = buyer_talk = unattributed = 0
+    crosstalk = transcript.crosstalk
     # Where the party changes (found in C): a turn runs from one edge to the next.
     edges = [0, *compress(range(1, len(party)), map(ne, party[1:], party)), len(party)]
     for first, last in pairwise(edges):
-        length = ends[last - 1] - starts[first]
+        length = (max(ends[first:last]) if crosstalk else ends[last - 1]) - starts[first]
         talk = sum(ends[first:last]) - sum(starts[first:last])
-        if party[first] == "":
+        who = party[first]
+        if who == "":
             longest_rep = max(longest_rep, length)
             rep_talk += talk
             rep_turns.append(" ".join(texts[first:last]))
+        elif who is None:
+            unattributed += talk
         else:
             longest_buyer = max(longest_buyer, length)
             buyer_talk += talk
             buyer_texts += texts[first:last]
+    if unattributed > MAX_UNATTRIBUTED * (rep_talk + buyer_talk + unattributed):
+        share = unattributed / (rep_talk + buyer_talk + unattributed)
+        raise fail(
+            transcript.source,
+            transcript.first_line,
+            "(speakers)",
+            f"{share:.0%} of the talk is in cues without a speaker (at most "
+            f"{MAX_UNATTRIBUTED:.0%}: the talk ratio would be a guess; name the speakers)",
+        )
     questions, opened, discovery = _questions(rep_turns, words)
     rep_counts = trackers.count(" ".join(rep_turns))
     buyer_counts = trackers.count(" ".join(buyer_texts))
@@ -165,12 +207,13 @@ def measure(
         file=transcript.source,
         rep_id=rep_id,
         date=transcript.date,
-        duration_seconds=(ends[-1] - starts[0]) / 1000,
+        duration_seconds=(transcript.end - starts[0]) / 1000,
         rep_talk_seconds=rep_talk / 1000,
         buyer_talk_seconds=buyer_talk / 1000,
         talk_ratio=talk_ratio,
         longest_monologue_seconds=longest_rep / 1000,
         longest_buyer_story_seconds=longest_buyer / 1000,
+        unattributed_seconds=unattributed / 1000,
         questions=questions,
         open_questions=opened,
         open_question_ratio=open_ratio,
@@ -215,11 +258,12 @@ def _dated_next_step(transcript: Transcript, words: Words, trackers: Trackers) -
         return None
     index = trackers.names.index("next_step")
     ends = transcript.ends
-    last, first = ends[-1], transcript.starts[0]
+    last, first = transcript.end, transcript.starts[0]
     after = last - min(CLOSING_SECONDS * 1000, (last - first) / 4)
-    # Cues do not overlap and are in time order, so their ends rise: the closing's cues
-    # are the ones from the first that ends after `after`.
-    closing = " ".join(transcript.texts[bisect_right(ends, after) :])
+    if transcript.crosstalk:  # ends need not rise: look at every cue
+        closing = " ".join(compress(transcript.texts, map(gt, ends, repeat(after))))
+    else:  # ends rise: the closing's cues are the ones from the first that ends after `after`
+        closing = " ".join(transcript.texts[bisect_right(ends, after) :])
     said = tokens(closing)
     if not trackers.index.count(said)[index]:
         return False

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict
 from gapdiag.model.errors import InvalidArgument, Problem
 from gapdiag.model.metrics import Targets
 from gapdiag.sources.calls.aggregate import METRIC_COLUMNS, Lean, RepCalls, Tally, lean, rep_calls
-from gapdiag.sources.calls.cues import TranscriptError
+from gapdiag.sources.calls.cues import Crosstalk, TranscriptError, clock, fail
 from gapdiag.sources.calls.measure import CallMetrics, measure
 from gapdiag.sources.calls.speakers import RepNames, load_reps
 from gapdiag.sources.calls.transcript import SUFFIXES, read_transcript
@@ -117,6 +117,31 @@ def transcripts(folder: str | Path) -> list[str]:
     return sorted(found)
 
 
+_ZOOM_CAPTIONS = ".cc.vtt"  # Zoom's closed captions, beside the call's .transcript.vtt
+
+
+def _one_file_a_call(files: list[str], root: Path | None) -> tuple[list[str], list[Problem]]:
+    """The files to read, leaving out Zoom's captions of a call whose transcript is read.
+
+    A Zoom cloud recording can come with both ``..._Recording.transcript.vtt`` and
+    ``..._Recording.cc.vtt``: the same call twice. The transcript is read, the captions
+    reported as skipped.
+    """
+    if not any(f.lower().endswith(_ZOOM_CAPTIONS) for f in files):
+        return files, []
+    present = {f.lower() for f in files}
+    kept: list[str] = []
+    skipped: list[Problem] = []
+    for file in files:
+        twin = file[: -len(_ZOOM_CAPTIONS)] + ".transcript.vtt"
+        if file.lower().endswith(_ZOOM_CAPTIONS) and twin.lower() in present:
+            message = f"is Zoom's captions of the call in {_name(twin, root)} (read once, there)"
+            skipped.append(Problem("(file)", message, None, _name(file, root)))
+        else:
+            kept.append(file)
+    return kept, skipped
+
+
 def _name(file: str | Path, root: Path | None) -> str:
     """How a file is named in results: relative to the folder read, with '/'."""
     if root is None:
@@ -135,6 +160,7 @@ class _Reading:
     targets: Targets
     root: Path | None
     lean: bool = False  # workers send back only what aggregation needs (`lean`)
+    crosstalk: bool = False  # count two speakers' overlapping cues, each for its speaker
 
 
 def _one(file: str | Path, reading: _Reading) -> CallMetrics | Problem | None:
@@ -152,6 +178,8 @@ def _one(file: str | Path, reading: _Reading) -> CallMetrics | Problem | None:
             )
         if period is not None and not period.start <= transcript.date <= period.end:  # type: ignore[operator]  # None handled above
             return None
+        if transcript.crosstalk is not None and not reading.crosstalk:
+            raise _crosstalk_error(transcript.source, transcript.crosstalk)
         return measure(
             transcript,
             reading.names,
@@ -161,6 +189,18 @@ def _one(file: str | Path, reading: _Reading) -> CallMetrics | Problem | None:
         )
     except TranscriptError as error:
         return error.problem
+
+
+def _crosstalk_error(source: str, at: Crosstalk) -> TranscriptError:
+    """Overlapping cues of two speakers, refused unless crosstalk is asked for."""
+    return fail(
+        source,
+        at.line,
+        f"cue at {clock(at.start)}",
+        f"starts before the cue on line {at.before_line} ends at {clock(at.before_end)} "
+        "(overlapping cues: trim them so one person talks at a time, or count each cue "
+        "for its own speaker with --crosstalk)",
+    )
 
 
 _WORKER: list[_Reading] = []  # the reading context of a worker process
@@ -230,6 +270,7 @@ def read_calls(
     targets: Targets | None = None,
     keep_calls: bool = True,
     workers: Workers = 1,
+    crosstalk: bool = False,
 ) -> CallsReport:
     """Measure every transcript under `folder` dated in `period`, and aggregate per rep.
 
@@ -244,6 +285,9 @@ def read_calls(
         workers: processes measuring files side by side: 1 (this process only), more, or
             "auto" (one per CPU for 200 files or more, see `worker_count`). The report is
             the same either way.
+        crosstalk: read a call where two speakers' cues overlap, counting each cue for
+            its own speaker (lively calls exported by Teams or Zoom); by default such a
+            transcript is skipped and reported, naming the first overlapping cue.
 
     Raises:
         InvalidArgument: a bad period or `workers`, or a folder without transcripts.
@@ -253,15 +297,21 @@ def read_calls(
     worker_count(workers, 0)  # a bad value is refused before any file is looked for
     names = load_reps(reps)
     chosen = targets or Targets()
-    files = transcripts(folder)
-    processes = worker_count(workers, len(files))
     root = Path(folder) if Path(folder).is_dir() else None
+    files, skipped = _one_file_a_call(transcripts(folder), root)
+    processes = worker_count(workers, len(files))
     tallies: dict[str, Tally] = {}
     kept: list[CallMetrics] = []
-    skipped: list[Problem] = []
     outside = 0
     reading = _Reading(
-        names, when, load_words(words), load_trackers(trackers), chosen, root, not keep_calls
+        names,
+        when,
+        load_words(words),
+        load_trackers(trackers),
+        chosen,
+        root,
+        lean=not keep_calls,
+        crosstalk=crosstalk,
     )
     for index, result in enumerate(_results(files, reading, processes)):
         if result is None:
@@ -296,6 +346,7 @@ def calls_frame(
     words: str | Path | None = None,
     trackers: str | Path | None = None,
     targets: Targets | None = None,
+    crosstalk: bool = False,
 ) -> pd.DataFrame:
     """Per-rep ``calls.*`` metrics for a period as a DataFrame, ready to merge with ingest's.
 
@@ -310,6 +361,7 @@ def calls_frame(
         trackers=trackers,
         targets=targets,
         keep_calls=False,
+        crosstalk=crosstalk,
     )
     frame = report.to_frame()
     frame.attrs["report"] = report

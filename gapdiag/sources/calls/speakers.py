@@ -6,12 +6,14 @@ A reps file says, per rep id, the names the rep appears under in transcripts::
       dana.reyes: [Dana Reyes, Dana R.]
       omar.haddad: Omar Haddad
 
-Names match case-insensitively with spaces collapsed. On a call, the speakers who map to
-a rep are the rep side; everyone else is the buyer side.
+Names match case-insensitively with spaces collapsed (non-breaking ones too) and
+Unicode normalized (an accent typed as one character or two is the same name). On a
+call, the speakers who map to a rep are the rep side; everyone else is the buyer side.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,9 @@ RepNames = Mapping[str, str | Sequence[str]]
 
 
 def speaker_key(name: str) -> str:
-    """How speaker names are compared: case-folded, spaces collapsed."""
+    """How speaker names are compared: NFKC-normalized, case-folded, spaces collapsed."""
+    if not name.isascii():
+        name = unicodedata.normalize("NFKC", name)
     return " ".join(name.casefold().split())
 
 

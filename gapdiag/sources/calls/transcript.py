@@ -14,6 +14,7 @@ from gapdiag.sources.calls import _json, _vtt
 from gapdiag.sources.calls.cues import Transcript, decode, fail
 
 SUFFIXES = (".vtt", ".json")
+LONGEST_CALL_HOURS = 12  # a longer "call" has times in the wrong unit (milliseconds as seconds)
 _DATE_IN_NAME = re.compile(r"(?<!\d)(?=(\d{4})-?(\d{2})-?(\d{2})(?!\d))")
 
 
@@ -46,7 +47,25 @@ def read_transcript(path: str | Path, *, name: str | None = None) -> Transcript:
     text = decode(source, raw)
     suffix = file.suffix.lower()
     if suffix == ".vtt":
-        return _vtt.parse(source, text, date_from_name(file))
-    if suffix == ".json":
-        return _json.parse(source, text, date_from_name(file))
-    raise fail(source, None, "(file)", f"is not a transcript (expected {' or '.join(SUFFIXES)})")
+        transcript = _vtt.parse(source, text, date_from_name(file))
+    elif suffix == ".json":
+        transcript = _json.parse(source, text, date_from_name(file))
+    else:
+        raise fail(
+            source, None, "(file)", f"is not a transcript (expected {' or '.join(SUFFIXES)})"
+        )
+    _check_length(transcript)
+    return transcript
+
+
+def _check_length(transcript: Transcript) -> None:
+    """Refuse a call longer than `LONGEST_CALL_HOURS`: its times are in the wrong unit."""
+    last = transcript.end
+    if last > LONGEST_CALL_HOURS * 3_600_000:
+        raise fail(
+            transcript.source,
+            transcript.first_line,
+            "(times)",
+            f"the call runs to {last / 3_600_000:,.0f} hours (more than {LONGEST_CALL_HOURS}: "
+            "are the times milliseconds? 'start' and 'end' of segments are seconds)",
+        )

@@ -1,0 +1,121 @@
+"""Two widespread JSON transcript shapes beside the segment format: AssemblyAI and Deepgram.
+
+Both list *utterances* (one speaker's stretch of talk) rather than segments:
+
+- AssemblyAI (``speaker_labels=true``): ``{"utterances": [{"speaker": "A", "start": 250,
+  "end": 2650, "text": "..."}], ...}``, times in **milliseconds**;
+- Deepgram (``utterances=true&diarize=true``): ``{"results": {"utterances": [{"speaker":
+  0, "start": 0.25, "end": 2.65, "transcript": "..."}]}, ...}``, times in **seconds**.
+
+The shape, not the numbers, says which unit the times are in, so a call is never read a
+thousand times too long. A speaker number becomes ``Speaker N``; an utterance without a
+speaker is unattributed. Any other JSON object is refused with one error naming the
+shapes read here (and, for Amazon Transcribe, Rev and a speakerless AssemblyAI or
+Deepgram transcript, what to export instead).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from gapdiag.sources.calls.cues import UNNAMED, Cue, TranscriptError, clean, fail
+
+SHAPES = (
+    "a list of segments, an object with a 'segments' list (times in seconds), "
+    "AssemblyAI's 'utterances' (milliseconds) or Deepgram's 'results.utterances' (seconds)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """Where a transcript shape keeps its utterances, what its text key is, its time unit."""
+
+    name: str
+    path: tuple[str, ...]
+    text: str
+    ms_per_unit: int
+
+
+_ASSEMBLYAI = Shape("utterances", ("utterances",), "text", 1)
+_DEEPGRAM = Shape("results.utterances", ("results", "utterances"), "transcript", 1000)
+
+
+def shape_of(data: dict[str, Any]) -> Shape | None:
+    """The utterance shape of a JSON object, or None when it is neither."""
+    if isinstance(data.get("utterances"), list):
+        return _ASSEMBLYAI
+    results = data.get("results")
+    if isinstance(results, dict) and isinstance(results.get("utterances"), list):
+        return _DEEPGRAM
+    return None
+
+
+def unknown(source: str, data: dict[str, Any]) -> TranscriptError:
+    """The one error for a JSON object of no shape read here, saying what it looks like."""
+    results = data.get("results")
+    if "utterances" in data:
+        seen = (
+            "'utterances' is not a list (an AssemblyAI transcript made without "
+            "speaker_labels=true?)"
+        )
+    elif isinstance(results, dict) and "channels" in results:
+        seen = (
+            "'results' has no 'utterances' (a Deepgram transcript made without "
+            "utterances=true and diarize=true?)"
+        )
+    elif isinstance(results, dict) and (
+        {"items", "speaker_labels", "audio_segments"} & set(results)
+    ):
+        seen = "is an Amazon Transcribe job's output, which is not read here"
+    elif "monologues" in data:
+        seen = "is a Rev transcript ('monologues'), which is not read here"
+    else:
+        keys = ", ".join(repr(k) for k in list(data)[:6]) or "no keys"
+        seen = f"an object with {keys} is not a transcript"
+    return fail(source, 1, "(json)", f"{seen} (expected {SHAPES})")
+
+
+def cue(source: str, shape: Shape, index: int, item: Any, line: int) -> Cue:
+    """One utterance as a cue (times in milliseconds).
+
+    Raises:
+        TranscriptError: the utterance is not an object, or its text or times are wrong.
+    """
+    where = f"{shape.name}[{index}]"
+    if not isinstance(item, dict):
+        raise fail(source, line, where, f"is {type(item).__name__}, expected an object")
+    speaker = item.get("speaker")
+    if isinstance(speaker, int) and not isinstance(speaker, bool):
+        name = f"Speaker {speaker}"
+    elif isinstance(speaker, str):
+        name = speaker.strip()
+    elif speaker is None:
+        name = UNNAMED
+    else:
+        raise fail(source, line, f"{where}.speaker", f"{speaker!r} is not a speaker")
+    text = item.get(shape.text)
+    said = clean(text) if isinstance(text, str) else ""
+    if not said:
+        raise fail(source, line, f"{where}.{shape.text}", f"{text!r} is not text (the words said)")
+    start = _time(source, line, where, item, "start", shape.ms_per_unit)
+    end = _time(source, line, where, item, "end", shape.ms_per_unit)
+    if end <= start:
+        raise fail(source, line, f"{where}.end", f"{item['end']!r} is not after start")
+    return Cue(start, end, name, said, line)
+
+
+def _time(source: str, line: int, where: str, item: dict[str, Any], key: str, scale: int) -> int:
+    value = item.get(key)
+    unit = "seconds" if scale == 1000 else "milliseconds"
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or abs(value) > 1e15
+    ):
+        raise fail(source, line, f"{where}.{key}", f"{value!r} is not a time in {unit}")
+    if value < 0:
+        raise fail(source, line, f"{where}.{key}", f"{value!r} is negative ({unit} from 0)")
+    return round(value * scale)

@@ -1,0 +1,440 @@
+"""Real transcript exports (reproduced in tests/data/calls_real, see its README) read right."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gapdiag.cli import main
+from gapdiag.model.metrics import Targets
+from gapdiag.sources.calls import _json, _vtt
+from gapdiag.sources.calls.cues import TRIM_MS, UNNAMED, TranscriptError, clock
+from gapdiag.sources.calls.measure import MAX_UNATTRIBUTED, CallMetrics, measure
+from gapdiag.sources.calls.report import read_calls
+from gapdiag.sources.calls.speakers import load_reps, speaker_key
+from gapdiag.sources.calls.transcript import read_transcript
+from gapdiag.sources.calls.vocab import load_trackers, load_words
+
+REAL = Path(__file__).parent / "data" / "calls_real"
+REPS = REAL / "reps.yaml"
+NAMES = load_reps(REPS)
+WORDS, TRACKERS, TARGETS = load_words(), load_trackers(), Targets()
+
+
+def call(name: str) -> CallMetrics:
+    """The metrics of one real file, Dana Reyes the rep."""
+    transcript = read_transcript(REAL / name, name=name)
+    return measure(transcript, NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
+
+
+def refusal(name: str) -> str:
+    """The one-line reason a real file is skipped."""
+    with pytest.raises(TranscriptError) as caught:
+        call(name)
+    return str(caught.value)
+
+
+def test_zoom_cues_without_a_name_count_for_nobody() -> None:
+    """Zoom's unnamed cues are unattributed: the file is read, their time is neither side's."""
+    zoom = call("GMT20260714-153000_Recording.transcript.vtt")
+    assert zoom.rep_id == "dana.reyes"
+    assert zoom.date is not None
+    assert zoom.date.isoformat() == "2026-07-14"
+    assert zoom.unattributed_seconds == pytest.approx(2.35 + 3.92)
+    assert zoom.rep_talk_seconds == pytest.approx(3.04 + 6.22 + 4.78 + 2.29 + 8.24)
+    assert zoom.talk_ratio == pytest.approx(
+        zoom.rep_talk_seconds / (zoom.rep_talk_seconds + zoom.buyer_talk_seconds)
+    )
+    assert zoom.dated_next_step is True
+
+
+def test_teams_export_with_crosstalk_and_loose_voice_tags() -> None:
+    """Teams: GUID ids, a voice without </v>, two-line cues, crosstalk, names in other case."""
+    teams = call("2026-07-15_teams_acme.vtt")
+    assert teams.rep_id == "dana.reyes"
+    # Dana's cues (crosstalk "Mm-hmm" included) and Marco's, each counted for its speaker.
+    assert teams.rep_talk_seconds == pytest.approx(2.64 + 8.54 + 1.3 + 4.65 + 7.6)
+    assert teams.buyer_talk_seconds == pytest.approx(2.5 + 11.4 + 5.6)
+    assert teams.duration_seconds == pytest.approx(46.7 - 1.48)
+    assert teams.questions == 2
+
+
+def test_teams_vtt_text_is_read_without_tags_or_entities() -> None:
+    """A voice without </v> runs to the cue's end; entities are decoded."""
+    transcript = read_transcript(REAL / "2026-07-15_teams_acme.vtt")
+    assert transcript.speakers[1:4] == ("Marco Bianchi", "dana reyes", "Marco Bianchi")
+    assert transcript.texts[3].endswith("we still miss the deals that are stuck.")
+    assert "sales ops lead & the CFO" in transcript.texts[6]
+
+
+def test_two_voices_in_one_cue_share_its_time() -> None:
+    """A cue with two voices becomes two cues whose times fill it, by length of text."""
+    transcript = read_transcript(REAL / "2026-07-16_teams_two_voices.vtt")
+    assert transcript.speakers == ("Dana Reyes", "Priya Nair", "Dana Reyes", "Priya Nair")
+    assert transcript.starts[1:3] == (4200, transcript.ends[1])
+    assert transcript.ends[2] == 8200
+    assert transcript.texts[1:3] == ("Fewer surprises.", "Understood.")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("2026-07-17_youtube_auto.vtt", "no cue names its speaker (captions"),
+        ("2026-07-22_whisper.json", "no cue names its speaker (captions"),
+        ("2026-07-20_whisperx.json", "no rep speaker among SPEAKER_00, SPEAKER_01 (the speakers"),
+        ("2026-07-23_assemblyai.json", "no rep speaker among A, B (the speakers are unnamed"),
+        ("2026-07-25_deepgram.json", "no rep speaker among Speaker 0, Speaker 1 (the speakers"),
+        ("2026-07-26_aws_transcribe.json", ":1: (json): is an Amazon Transcribe job's output"),
+        ("2026-07-27_rev.json", ":1: (json): is a Rev transcript ('monologues')"),
+    ],
+)
+def test_unusable_exports_say_why_in_one_line(name: str, expected: str) -> None:
+    """Exports without named speakers, or of shapes not read, are refused with the reason."""
+    message = refusal(name)
+    assert expected in message
+    assert message.startswith(name)
+    assert "\n" not in message
+
+
+def test_whisperx_named_reads_and_leaves_the_speakerless_segment_out() -> None:
+    """WhisperX with labels replaced by names: the segment without a speaker is unattributed."""
+    whisperx = call("2026-07-21_whisperx_named.json")
+    assert whisperx.unattributed_seconds == pytest.approx(0.7)
+    assert whisperx.rep_talk_seconds == pytest.approx(3.381 + 5.7)
+    assert whisperx.buyer_talk_seconds == pytest.approx(2.45)
+
+
+def test_assemblyai_times_are_milliseconds_and_deepgram_seconds() -> None:
+    """AssemblyAI's times are read as ms, Deepgram's as seconds: both calls last seconds."""
+    assembly = call("2026-07-24_assemblyai_named.json")
+    assert assembly.duration_seconds == pytest.approx(23.65)
+    assert assembly.rep_talk_seconds == pytest.approx(2.95 + 7.1)
+    deepgram = read_transcript(REAL / "2026-07-25_deepgram.json")
+    assert (deepgram.starts[0], deepgram.ends[-1]) == (250, 14200)
+    assert deepgram.texts[0] == "Hi Lena, thanks for joining."
+
+
+def test_the_whole_folder_reads_every_usable_call() -> None:
+    """With crosstalk counted, every readable export counts once; the others say why not."""
+    report = read_calls(REAL, reps=REPS, period="2026-Q3", crosstalk=True)
+    assert sorted(c.file for c in report.calls) == [
+        "2026-07-15_teams_acme.vtt",
+        "2026-07-16_teams_two_voices.vtt",
+        "2026-07-21_whisperx_named.json",
+        "2026-07-24_assemblyai_named.json",
+        "GMT20260714-153000_Recording.transcript.vtt",
+    ]
+    assert len(report.skipped) == 7
+    assert report.reps[0].calls == 5
+
+
+def test_crosstalk_is_skipped_and_reported_unless_asked_for() -> None:
+    """By default two speakers' overlapping cues skip the call, naming the cue and the option."""
+    report = read_calls(REAL, reps=REPS, period="2026-Q3")
+    assert "2026-07-15_teams_acme.vtt" not in {c.file for c in report.calls}
+    (problem,) = [p for p in report.skipped if p.file == "2026-07-15_teams_acme.vtt"]
+    assert problem.line is not None
+    assert problem.message.startswith("starts before the cue on line ")
+    assert problem.message.endswith(
+        "(overlapping cues: trim them so one person talks at a time, or count each cue "
+        "for its own speaker with --crosstalk)"
+    )
+    assert len(report.calls) == 4  # the other calls still count
+
+
+def write(tmp_path: Path, name: str, data: object) -> Path:
+    """A JSON file of `data`."""
+    path = tmp_path / name
+    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    return path
+
+
+def test_segment_times_in_milliseconds_are_refused(tmp_path: Path) -> None:
+    """Segments whose times are ms (read as seconds: a call of days) are refused, not measured."""
+    segments = [
+        {"speaker": "Dana Reyes", "start": 250, "end": 3200, "text": "Hi."},
+        {"speaker": "Lena", "start": 3500, "end": 60_000, "text": "Hello."},
+    ]
+    path = write(tmp_path, "ms.json", {"segments": segments})
+    with pytest.raises(TranscriptError, match=r"ms\.json:3: \(times\): the call runs to 17 hours"):
+        read_transcript(path, name="ms.json")
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"utterances": None}, "'utterances' is not a list (an AssemblyAI transcript made"),
+        ({"results": {"channels": []}}, "'results' has no 'utterances' (a Deepgram transcript"),
+        ({"foo": 1, "bar": 2}, "an object with 'foo', 'bar' is not a transcript (expected a list"),
+        ({"utterances": [3]}, ":3: utterances[0]: is int, expected an object"),
+        (
+            {"utterances": [{"speaker": [1], "start": 0, "end": 1, "text": "x"}]},
+            "utterances[0].speaker: [1] is not a speaker",
+        ),
+        (
+            {"utterances": [{"speaker": "A", "start": 0, "end": 1, "text": ""}]},
+            "utterances[0].text: '' is not text",
+        ),
+        (
+            {"utterances": [{"speaker": "A", "start": "0", "end": 1, "text": "x"}]},
+            "utterances[0].start: '0' is not a time in milliseconds",
+        ),
+        (
+            {"results": {"utterances": [{"speaker": 0, "start": -1, "end": 1, "transcript": "x"}]}},
+            "results.utterances[0].start: -1 is negative (seconds from 0)",
+        ),
+        (
+            {"utterances": [{"speaker": "A", "start": 5, "end": 5, "text": "x"}]},
+            "utterances[0].end: 5 is not after start",
+        ),
+        ({"date": "soon", "utterances": []}, ":1: date: 'soon' is not a date"),
+    ],
+)
+def test_bad_utterance_files_name_the_line_and_what_was_expected(
+    tmp_path: Path, data: object, expected: str
+) -> None:
+    """Each problem of an utterances file is one error with the file, line and expectation."""
+    path = write(tmp_path, "u.json", data)
+    with pytest.raises(TranscriptError) as caught:
+        read_transcript(path, name="u.json")
+    assert expected in str(caught.value)
+    assert str(caught.value).startswith("u.json")
+
+
+def test_utterances_may_carry_the_call_date_and_no_speaker(tmp_path: Path) -> None:
+    """A 'date' key dates the call; an utterance without a speaker is unattributed."""
+    data = {
+        "date": "2026-08-01",
+        "utterances": [
+            {"speaker": "A", "start": 0, "end": 1000, "text": "Hi."},
+            {"start": 1000, "end": 1500, "text": "Mm."},
+        ],
+    }
+    transcript = read_transcript(write(tmp_path, "u.json", data))
+    assert transcript.date is not None
+    assert transcript.date.isoformat() == "2026-08-01"
+    assert transcript.speakers == ("A", UNNAMED)
+
+
+def test_a_call_mostly_without_speakers_is_refused() -> None:
+    """Over a quarter of the talk unattributed: refused, since the talk ratio would be a guess."""
+    text = (
+        "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nDana Reyes: Hi there.\n\n"
+        "00:00:02.000 --> 00:00:05.000\nHello, who is this?\n"
+    )
+    transcript = _vtt.parse("z.vtt", text, None)
+    with pytest.raises(TranscriptError, match=r"z\.vtt:3: \(speakers\): 60% of the talk is in"):
+        measure(transcript, NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
+
+
+def test_speaker_names_match_across_unicode_forms_and_spaces() -> None:
+    """Composed and decomposed accents, non-breaking and doubled spaces, case: one name."""
+    assert speaker_key("Jose\u0301\u00a0GARCI\u0301A") == speaker_key("José  García")
+
+
+Cue = tuple[str, int, int, str]
+SPEAKERS = ("Dana Reyes", "Lena Fischer", UNNAMED)
+
+
+@st.composite
+def calls_with_crosstalk(draw: st.DrawFn) -> list[Cue]:
+    """Cues where the rep and the buyer may overlap; one speaker's cues never do."""
+    cues: list[Cue] = []
+    last: dict[str, int] = {}
+    at = 0
+    for _ in range(draw(st.integers(1, 20))):
+        speaker = draw(st.sampled_from(SPEAKERS))
+        start = max(at - draw(st.integers(0, 2000)), last.get(speaker, 0))
+        end = start + draw(st.integers(1, 30_000))
+        cues.append((speaker, start, end, "What is your budget? Sure."))
+        last[speaker] = end
+        at = max(at, end)
+    cues.append(("Dana Reyes", at, at + 1000, "Next step on Friday."))
+    return cues
+
+
+def vtt(cues: list[Cue]) -> str:
+    """A WebVTT file of these cues (unnamed ones without a name)."""
+    blocks = [f"{clock(a)} --> {clock(b)}\n{f'<v {s}>' if s else ''}{t}\n" for s, a, b, t in cues]
+    return "WEBVTT\n\n" + "\n".join(blocks)
+
+
+@given(calls_with_crosstalk())
+def test_talk_is_each_cue_counted_once_for_its_own_side(cues: list[Cue]) -> None:
+    """With crosstalk and unnamed cues, each side's talk is the sum of its own cues' times."""
+    transcript = _vtt.parse("x.vtt", vtt(cues), None)
+    rep = sum(b - a for s, a, b, _ in cues if s == "Dana Reyes") / 1000
+    buyer = sum(b - a for s, a, b, _ in cues if s == "Lena Fischer") / 1000
+    unnamed = sum(b - a for s, a, b, _ in cues if s == UNNAMED) / 1000
+    unnamed_ms = sum(b - a for s, a, b, _ in cues if s == UNNAMED)
+    if unnamed_ms > MAX_UNATTRIBUTED * sum(b - a for _, a, b, _ in cues):
+        with pytest.raises(TranscriptError, match="cues without a speaker"):
+            measure(transcript, NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
+        return
+    metrics = measure(transcript, NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
+    assert math.isclose(metrics.rep_talk_seconds, rep)
+    assert math.isclose(metrics.buyer_talk_seconds, buyer)
+    assert math.isclose(metrics.unattributed_seconds, unnamed)
+    assert metrics.longest_monologue_seconds <= metrics.duration_seconds
+    assert metrics.duration_seconds == (max(b for _, _, b, _ in cues) - cues[0][1]) / 1000
+    assert 0.0 <= metrics.talk_ratio <= 1.0
+
+
+@given(st.lists(st.sampled_from(("Dana Reyes", "Lena Fischer", "Bo")), min_size=1, max_size=5),
+       st.integers(1, 100_000))  # fmt: skip
+def test_a_cue_of_several_voices_is_split_without_gaps_or_overlap(
+    voices: list[str], length: int
+) -> None:
+    """The pieces of a multi-voice cue tile its time exactly, in the order the voices speak."""
+    said = "".join(f"<v {v}>Word {i}.</v>" for i, v in enumerate(voices))
+    transcript = _vtt.parse(
+        "x.vtt", f"WEBVTT\n\n00:00:01.000 --> {clock(1000 + length)}\n{said}\n", None
+    )
+    assert transcript.starts[0] == 1000
+    assert transcript.ends[-1] == 1000 + length
+    assert list(transcript.starts[1:]) == list(transcript.ends[:-1])
+    assert len(transcript.speakers) <= len(voices)
+
+
+def test_json_segments_keep_their_fast_path(tmp_path: Path) -> None:
+    """Well-formed named segments are still read in bulk (the careful reader is not needed)."""
+    text = json.dumps([{"speaker": "A", "start": 0, "end": 1, "text": "x"}])
+    assert _json._fast("x.json", text, None) is not None
+
+
+def test_zoom_captions_beside_the_transcript_count_the_call_once(tmp_path: Path) -> None:
+    """Zoom's .cc.vtt beside the same call's .transcript.vtt is skipped, saying why."""
+    zoom = REAL / "GMT20260714-153000_Recording.transcript.vtt"
+    (tmp_path / zoom.name).write_bytes(zoom.read_bytes())
+    (tmp_path / "GMT20260714-153000_Recording.cc.vtt").write_bytes(zoom.read_bytes())
+    (tmp_path / "GMT20260715-090000_Recording.cc.vtt").write_bytes(zoom.read_bytes())
+    report = read_calls(tmp_path, reps=REPS, period="2026-Q3")
+    assert sorted(c.file for c in report.calls) == [
+        "GMT20260714-153000_Recording.transcript.vtt",
+        "GMT20260715-090000_Recording.cc.vtt",  # no transcript of that call: read
+    ]
+    assert [str(p) for p in report.skipped] == [
+        "(file): is Zoom's captions of the call in "
+        "GMT20260714-153000_Recording.transcript.vtt (read once, there)"
+    ]
+    assert report.skipped[0].file == "GMT20260714-153000_Recording.cc.vtt"
+
+
+def test_dashes_before_the_voices_of_a_cue_are_not_a_speaker() -> None:
+    """'- <v A>...' (a dash per voice, as subtitles write turns) adds no unattributed talk."""
+    text = "WEBVTT\n\n00:00:00.000 --> 00:00:04.000\n- <v Dana Reyes>Hi.\n- <v Lena>Hello.\n"
+    transcript = _vtt.parse("d.vtt", text, None)
+    assert transcript.speakers == ("Dana Reyes", "Lena")
+    assert transcript.texts[1] == "Hello."
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            '{"date": "July", "segments": [{"speaker": "A", "start": 0, "end": 1, "text": "x"}]}',
+            "s.json:1: date: 'July' is not a date (expected YYYY-MM-DD)",
+        ),
+        ('{"segments": 3}', "s.json:1: segments: is missing or not a list (expected a list of"),
+    ],
+)
+def test_segment_files_of_the_wrong_shape_say_so(
+    tmp_path: Path, content: str, expected: str
+) -> None:
+    """A bad date or a 'segments' that is not a list is one error naming the key."""
+    path = tmp_path / "s.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(TranscriptError) as caught:
+        read_transcript(path, name="s.json")
+    assert str(caught.value).startswith(expected)
+
+
+def test_a_speaker_number_in_segments_is_a_label() -> None:
+    """Segments whose speaker is a number (some diarizers) read as 'Speaker N'."""
+    text = json.dumps([{"speaker": 1, "start": 0, "end": 1, "text": "Hi."}])
+    assert _json.parse("n.json", text, None).speakers == ("Speaker 1",)
+
+
+def test_the_per_call_csv_shows_unattributed_talk(tmp_path: Path) -> None:
+    """`--per-call` has an unattributed_seconds column, so a manager sees what was left out."""
+    out, per_call = tmp_path / "calls.csv", tmp_path / "per-call.csv"
+    zoom = str(REAL / "GMT20260714-153000_Recording.transcript.vtt")
+    status = main(
+        ["calls", zoom, "--reps", str(REPS), "--period", "2026-Q3", "--out", str(out),
+         "--per-call", str(per_call)]
+    )  # fmt: skip
+    assert status == 0
+    header, row = per_call.read_text(encoding="utf-8").splitlines()[:2]
+    column = header.split(",").index("unattributed_seconds")
+    assert float(row.split(",")[column]) == pytest.approx(6.27)
+
+
+def test_one_speakers_small_overlap_is_trimmed_and_counted_once() -> None:
+    """Segments of one speaker overlapping by up to a second are trimmed, not refused."""
+    text = json.dumps(
+        [
+            {"speaker": "Dana Reyes", "start": 0.0, "end": 5.02, "text": "Hi there."},
+            {"speaker": "Dana Reyes", "start": 4.9, "end": 8.0, "text": "How are you?"},
+            {"speaker": "Lena", "start": 8.5, "end": 9.0, "text": "Good."},
+        ]
+    )
+    transcript = _json.parse("w.json", text, None)
+    assert transcript.starts == (0, 5020, 8500)
+    metrics = measure(transcript, NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
+    assert metrics.rep_talk_seconds == 8.0
+
+
+@given(st.integers(1, 5000), st.integers(1, 5000), st.integers(0, 3000))
+def test_one_speakers_overlap_is_trimmed_only_up_to_a_second(
+    first: int, second: int, overlap: int
+) -> None:
+    """Overlap <= TRIM_MS (and the later cue outlasting the first) is trimmed; else refused."""
+    start = max(first - overlap, 0)
+    text = json.dumps(
+        [
+            {"speaker": "A", "start": 0, "end": first / 1000, "text": "x"},
+            {"speaker": "A", "start": start / 1000, "end": (start + second) / 1000, "text": "y"},
+        ]
+    )
+    early, late = sorted([(0, first), (start, start + second)])
+    if late[0] >= early[1]:
+        return  # no overlap
+    if early[1] - late[0] <= TRIM_MS and late[1] > early[1]:
+        transcript = _json.parse("o.json", text, None)
+        assert transcript.starts == (early[0], early[1])
+        assert transcript.ends == (early[1], late[1])
+    else:
+        with pytest.raises(TranscriptError, match="same speaker"):
+            _json.parse("o.json", text, None)
+
+
+def test_a_labelled_speaker_is_pointed_out_when_no_rep_is_found() -> None:
+    """A named buyer and a 'Speaker 1': the hint says the label may be the rep."""
+    text = (
+        "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nSpeaker 1: Hi.\n\n"
+        "00:00:01.000 --> 00:00:02.000\nElena: Hello.\n"
+    )
+    transcript = _vtt.parse("l.vtt", text, None)
+    with pytest.raises(TranscriptError) as caught:
+        measure(transcript, NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
+    assert str(caught.value).endswith(
+        "no rep speaker among Elena, Speaker 1 (add the rep's name to the reps file; "
+        "Speaker 1: an unnamed label, to name if it is the rep)"
+    )
+
+
+def test_a_buyer_known_only_as_speaker_2_is_the_buyer_side() -> None:
+    """The rep named, the buyer a label: the call is read, the label on the buyer side."""
+    text = (
+        "WEBVTT\n\n00:00:00.000 --> 00:00:03.000\nDana Reyes: What matters most to you?\n\n"
+        "00:00:03.000 --> 00:00:09.000\nSpeaker 2: Getting the forecast right.\n"
+    )
+    metrics = measure(
+        _vtt.parse("b.vtt", text, None), NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS
+    )
+    assert (metrics.rep_talk_seconds, metrics.buyer_talk_seconds) == (3.0, 6.0)
