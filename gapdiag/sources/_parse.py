@@ -7,15 +7,28 @@ so the caller decides whether a bad cell skips its row or only drops that field.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from gapdiag.sources._money import amounts
+
+__all__ = [
+    "NO_DAY",
+    "Keys",
+    "amounts",
+    "date_reason",
+    "days",
+    "member",
+    "minutes",
+    "present",
+]
+
 NO_DAY = -(2**40)
 """Day number of an empty or unreadable date (far before any real one)."""
-_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
 
 def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
@@ -23,7 +36,7 @@ def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
     parsed = None
     for fmt in formats:  # later formats only for the cells earlier ones left unread
         rest = text if parsed is None else pc.if_else(pc.is_valid(parsed), None, text)
-        attempt = pc.strptime(rest, format=fmt, unit="s", error_is_null=True)
+        attempt = _plausible(pc.strptime(rest, format=fmt, unit="s", error_is_null=True))
         parsed = attempt if parsed is None else pc.coalesce(parsed, attempt)
         if pc.all(pc.or_(pc.is_valid(parsed), pc.is_null(text))).as_py():
             break
@@ -33,26 +46,35 @@ def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
     return out, pc.is_valid(text).to_numpy(zero_copy_only=False) & ~got
 
 
-def amounts(text: Any) -> tuple[Any, Any]:
-    """(floats, NaN where empty or bad; mask of cells that did not parse). '$1,200.50' reads."""
-    try:  # the usual case, plain numbers throughout, needs no pattern matching
-        plain = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
-    except pa.ArrowInvalid:
-        pass
-    else:
-        finite = np.isfinite(plain) | np.isnan(plain) & ~pc.is_valid(text).to_numpy(
-            zero_copy_only=False
-        )
-        if finite.all():
-            return np.asarray(plain, dtype=np.float64), np.zeros(len(plain), dtype=bool)
-    cleaned = pc.replace_substring_regex(text, r"[$,\s]", "")
-    good = pc.fill_null(pc.match_substring_regex(cleaned, _NUMBER), False)
-    valid = pc.if_else(good, cleaned, pa.scalar(None, pa.string()))
-    values = np.array(pc.cast(valid, pa.float64()).to_numpy(zero_copy_only=False), np.float64)
-    bad = pc.is_valid(text).to_numpy(zero_copy_only=False) & ~good.to_numpy(zero_copy_only=False)
-    huge = np.isinf(values)  # '1e999' reads as infinity: no amount of money, a bad cell
-    values[huge] = np.nan
-    return values, bad | huge
+EARLIEST_YEAR = 1900
+"""A parsed year before this is a misread ('20-10-16' as year 20 by '%Y-%m-%d'), not a date."""
+
+
+def _plausible(parsed: Any) -> Any:
+    """The parsed timestamps, null where the year has fewer than four digits' worth."""
+    early = pc.fill_null(pc.less(pc.year(parsed), EARLIEST_YEAR), False)
+    return pc.if_else(early, pa.scalar(None, parsed.type), parsed)
+
+
+_GUESSES = ("%d-%m-%y", "%d/%m/%Y", "%m/%d/%y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d")
+_SAMPLE = datetime(2017, 3, 31, 14, 5)
+
+
+def date_reason(text: Any, bad: Any, formats: tuple[str, ...]) -> str:
+    """'is not a date like 2017-03-31', and the formats that read every bad cell, if any."""
+    expected = " or ".join(dict.fromkeys(_SAMPLE.strftime(f) for f in formats))
+    cells = pc.filter(text, pa.array(bad))
+    fits = [
+        f
+        for f in _GUESSES
+        if f not in formats
+        and len(cells)
+        and pc.all(pc.is_valid(_plausible(pc.strptime(cells, f, "s", error_is_null=True)))).as_py()
+    ]
+    hint = (
+        f" (they read as {' or '.join(fits)}: list it in date_formats in a mapping)" if fits else ""
+    )
+    return f"is not a date like {expected}{hint}"
 
 
 def member(text: Any, values: tuple[str, ...]) -> Any:

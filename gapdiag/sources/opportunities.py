@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from gapdiag.sources._columnar import Export
-from gapdiag.sources._parse import NO_DAY, Keys, amounts, days, member, present
+from gapdiag.sources._parse import NO_DAY, Keys, amounts, date_reason, days, member, present
 from gapdiag.sources._tally import Tally, columns_of
 from gapdiag.sources.crm import OpportunityColumns
 from gapdiag.sources.periods import Grid
@@ -100,11 +100,13 @@ def _block(
         ~present(cells["stage"]) & (rep >= 0),
         "is empty; the deal is neither open nor closed",
     )
-    record(
-        "closed", no_close & bad_closed, "is not a date; a won or lost deal needs its close date"
-    )
+    if (undated := no_close & bad_closed).any():
+        why = date_reason(cells["closed"], undated, columns.date_formats)
+        record("closed", undated, f"{why}; a won or lost deal needs its close date")
     record("closed", no_close & ~bad_closed, "is empty; a won or lost deal needs its close date")
-    record("created", bad_created & ~backwards, "is not a date; left out of age and cycle")
+    if (unread := bad_created & ~backwards).any():
+        why = date_reason(cells["created"], unread, columns.date_formats)
+        record("created", unread, f"{why}; left out of age and cycle")
     record("created", backwards, "is after the close date; left out of age and cycle")
     record("amount", bad_amount, "is not an amount; left out of the sums")
     record("amount", negative, "is negative; left out of the sums")
