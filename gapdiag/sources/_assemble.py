@@ -122,6 +122,12 @@ def _summary(
         if file == export.name
     )
     notes = [f"no column {c!r}: the figures it feeds are left out" for c in export.missing_optional]
+    if footer := bad.footers[export.name]:
+        lines = "line" if footer == 1 else "lines"
+        notes.append(f"{footer:,} report footer {lines} (totals, copyright): not rows")
+    if repeats := bad.repeats[export.name]:
+        rows = "row repeats" if repeats == 1 else "rows repeat"
+        notes.append(f"{repeats:,} {rows} the header (exports pasted together): not data")
     if kind == "activities" and seen is not None:
         if seen.other_types:
             notes.append(

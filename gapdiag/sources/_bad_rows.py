@@ -28,6 +28,10 @@ class BadRows:
     _malformed: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    footers: Counter[str] = field(default_factory=Counter)
+    """Per file, the trailing report footer lines (totals, copyright) not read as rows."""
+    repeats: Counter[str] = field(default_factory=Counter)
+    """Per file, rows that repeat the header (exports pasted together), not read as rows."""
     """Per file, the mapping's role names -> the export's own column names."""
 
     def add(self, file: str, column: str, reason: str, rows: Any, values: Any) -> None:

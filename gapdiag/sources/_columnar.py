@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
@@ -21,6 +22,7 @@ import pyarrow.csv as pcsv
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.sources._bad_rows import BadRows
+from gapdiag.sources._dialect import delimiter, footer_start, header_repeats
 from gapdiag.sources._inputs import Progress, Rows
 
 BLOCK_BYTES = 8 << 20
@@ -44,11 +46,21 @@ class Export:
         """(row number of the first row, role -> trimmed text array, '' as null) per block."""
         for batch in self._blocks():
             first = self.rows_read + self.bad.malformed(self.name) + 2  # row 1 is the header
-            self.rows_read += batch.num_rows
-            columns = {}
-            for role, header in self.present.items():
-                columns[role] = _trimmed(batch.column(header))
-            yield first, columns
+            first += self.bad.repeats[self.name]
+            columns = {
+                role: _trimmed(batch.column(header)) for role, header in self.present.items()
+            }
+            repeats = np.flatnonzero(header_repeats(columns, self.present))
+            self.rows_read += batch.num_rows - len(repeats)
+            self.bad.repeats[self.name] += len(repeats)
+            start = 0
+            for stop in (*repeats.tolist(), batch.num_rows):  # the rows between header rows
+                if stop > start or not len(repeats):
+                    yield (
+                        first + start,
+                        {r: c.slice(start, stop - start) for r, c in columns.items()},
+                    )
+                start = stop + 1
 
     def recorder(self, rows: Any, cells: dict[str, Any]) -> Callable[[str, Any, str], None]:
         """record(role, mask, reason): record the masked cells of a block as bad rows."""
@@ -134,7 +146,10 @@ def _from_file(
         with path.open("rb") as handle:
             line = handle.readline(HEADER_BYTES)
         size = path.stat().st_size
-        first = next(csv.reader([line.decode("utf-8-sig")]), None)
+        text = line.decode("utf-8-sig")
+        sep = delimiter(text)
+        first = next(csv.reader([text], delimiter=sep), None)
+        end, footer = footer_start(path, size, sep) if first else (size, 0)
     except IsADirectoryError:
         raise InvalidArgument(f"{path}: is a directory, not an export file") from None
     except UnicodeDecodeError:
@@ -148,6 +163,7 @@ def _from_file(
         what = "is empty" if size == 0 else "starts with a blank line"
         raise InvalidArgument(f"{path}: {what}: an export needs a header row first")
     header = tuple(cell.strip() for cell in first)
+    bad.footers[str(path)] = footer
 
     def blocks(columns: list[str]) -> Iterator[Any]:
         types = {c: pa.string() for c in columns}
@@ -155,7 +171,9 @@ def _from_file(
             block_size=BLOCK_BYTES, column_names=list(header), skip_rows=1
         )
         parse = pcsv.ParseOptions(
-            newlines_in_values=True, invalid_row_handler=bad.on_malformed(str(path), len(header))
+            delimiter=sep,
+            newlines_in_values=True,
+            invalid_row_handler=bad.on_malformed(str(path), len(header)),
         )
         convert = pcsv.ConvertOptions(
             include_columns=columns,
@@ -163,7 +181,9 @@ def _from_file(
             null_values=[""],  # only an empty cell is empty: 'NA' may be a name
             strings_can_be_null=True,
         )
-        with pa.OSFile(str(path)) as stream:
+        whole = end >= size
+        with pa.OSFile(str(path)) if whole else pa.memory_map(str(path)) as source:
+            stream = source if whole else pa.BufferReader(source.read_buffer(end))
             try:
                 reader = pcsv.open_csv(
                     stream,

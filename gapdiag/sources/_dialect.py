@@ -1,0 +1,68 @@
+"""How an export file is laid out around its rows: delimiter, report footer, repeated headers.
+
+Report exports end with a footer that is not data: Salesforce writes blank lines, then
+``"Grand Totals (N records)"``, ``"Confidential Information - Do Not Distribute"`` and
+``"Copyright (c) 2000-2024 salesforce.com, inc. ..."``, one cell each. Those trailing lines
+are cut before the rows are parsed (and counted in a note), so they neither count as bad
+rows nor shift the row numbers. Files saved by a spreadsheet in a European locale use
+``;`` between cells, some tools a tab; the header line tells which. Exports pasted one
+after another repeat their header row inside the data; such a row is not a deal.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow.compute as pc
+
+TAIL_BYTES = 64 << 10
+"""How far from the end a report footer is looked for."""
+
+_FOOTER = re.compile(
+    r"^(grand totals?\b|totals?\b|confidential information\b|copyright\b|©|\(c\)\s|"
+    r"generated (by|on|at)\b|report generated\b|filtered by\b|total records\b|"
+    r"powered by\b|exported (by|on|at)\b)",
+    re.IGNORECASE,
+)
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def delimiter(line: str) -> str:
+    """The cell delimiter of a header line: the one that splits it into the most cells."""
+    counts = {d: len(next(csv.reader([line], delimiter=d), [])) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] > 1 else ","
+
+
+def footer_start(path: Path, size: int, sep: str) -> tuple[int, int]:
+    """(byte offset where a trailing report footer starts, its non-blank lines); (size, 0): none."""
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - TAIL_BYTES))
+        tail = handle.read()
+    offset, found = size, 0
+    parts = tail.splitlines(keepends=True)
+    for raw in reversed(parts[1:]):  # the first is the header or a line cut by the seek
+        text = raw.decode("utf-8", "replace").strip()
+        if text and not _is_footer(text, sep):
+            break
+        offset -= len(raw)
+        found += bool(text)
+    return (offset, found) if found else (size, 0)
+
+
+def _is_footer(text: str, sep: str) -> bool:
+    cells = [c.strip() for c in next(csv.reader([text], delimiter=sep), []) if c.strip()]
+    return len(cells) == 1 and bool(_FOOTER.match(cells[0]))
+
+
+def header_repeats(columns: dict[str, Any], header_of: dict[str, str]) -> Any:
+    """Boolean numpy mask of rows whose every mapped cell is its own column's name."""
+    mask: Any = None
+    for role, column in header_of.items():
+        same = pc.fill_null(pc.equal(columns[role], column), False).to_numpy(zero_copy_only=False)
+        mask = same if mask is None else mask & same
+    return np.zeros(0, dtype=bool) if mask is None else mask
