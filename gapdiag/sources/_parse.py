@@ -6,6 +6,7 @@ so the caller decides whether a bad cell skips its row or only drops that field.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -90,25 +91,36 @@ def present(text: Any) -> Any:
 
 @dataclass(slots=True)
 class Keys:
-    """Text values (rep names, accounts) numbered in order of first appearance."""
+    """Text values (rep names, accounts) numbered in order of first appearance.
+
+    Values that differ only in case, Unicode form or spacing ('Anna  Schmidt',
+    'anna schmidt', a no-break space) are one key, named as first spelled: exports of
+    different tools spell the same rep differently.
+    """
 
     ids: dict[str, int] = field(default_factory=dict)
+    spellings: list[str] = field(default_factory=list)
+
+    def code(self, value: str) -> int:
+        """The code of one value, numbering it if new."""
+        key = " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+        if key not in self.ids:
+            self.ids[key] = len(self.ids)
+            self.spellings.append(value)
+        return self.ids[key]
 
     def codes(self, text: Any) -> Any:
         """int64 numpy codes for a text array, -1 where empty."""
         encoded = pc.dictionary_encode(text)
         if isinstance(encoded, pa.ChunkedArray):
             encoded = encoded.combine_chunks()
-        local = np.array(
-            [self.ids.setdefault(v, len(self.ids)) for v in encoded.dictionary.to_pylist()],
-            dtype=np.int64,
-        )
+        local = np.array([self.code(v) for v in encoded.dictionary.to_pylist()], dtype=np.int64)
         index = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
         return np.where(index >= 0, local[np.maximum(index, 0)] if len(local) else -1, -1)
 
     def names(self) -> list[str]:
-        """Every name, by code."""
-        return list(self.ids)
+        """Every name as first spelled, by code."""
+        return list(self.spellings)
 
 
 _CLOCK = r"^(?:(?P<h>\d+):)?(?P<m>\d+):(?P<s>\d+(?:\.\d*)?)$"

@@ -56,7 +56,7 @@ def _read(
                 export.bad.skipped[export.name] += 1
                 continue
             rep_name, period, amounts = got
-            key = (owners.ids.setdefault(rep_name, len(owners.ids)), period.label)
+            key = (owners.code(rep_name), period.label)
             if key in first_seen:
                 export.bad.add(
                     export.name,
