@@ -1,0 +1,160 @@
+"""Real and realistic exports (tests/data/real): footers, locales, pasted headers, names."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gapdiag.cli import main
+from gapdiag.sources._money import amounts
+from gapdiag.sources._parse import days
+from gapdiag.sources.ingest import Ingested, read_exports
+
+REAL = Path(__file__).parent / "data" / "real"
+FOOTER = (
+    '\r\n\r\n"Grand Totals (3 records)"\r\n\r\n'
+    '"Confidential Information - Do Not Distribute"\r\n'
+    '"Copyright (c) 2000-2024 salesforce.com, inc. All rights reserved."\r\n'
+)
+
+
+def _by_rep(result: Ingested) -> dict[str, dict[str, Any]]:
+    return {row["rep_id"]: row for row in result.rows}
+
+
+def _problems(result: Ingested) -> list[tuple[str, int, str, str, str]]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "errors.csv"
+        result.write_errors(path)
+        with path.open(encoding="utf-8") as handle:
+            return [
+                (r["file"], int(r["row"]), r["column"], r["value"], r["reason"])
+                for r in csv.DictReader(handle)
+            ]
+
+
+def test_salesforce_report_footer_and_pasted_header_are_not_rows() -> None:
+    """The Grand Totals/Copyright footer and a repeated header are noted, not bad rows."""
+    result = read_exports(
+        period="2024-Q1", opportunities=REAL / "salesforce_opportunities_report.csv"
+    )
+    reps = _by_rep(result)
+    assert sorted(reps) == ["Ana Ruiz", "Ben Cole", "Chloé Martin", "José Núñez"]
+    assert reps["Ana Ruiz"]["pipeline.closed_won"] == 12400.0  # 'USD 12,400.00'
+    assert reps["Ana Ruiz"]["pipeline.open_pipeline"] == 5250.5
+    rows = [(row, column) for _, row, column, _, _ in _problems(result)]
+    assert rows == [(6, "Amount"), (12, "Close Date")]  # numbered as a spreadsheet shows
+    (summary,) = result.files
+    assert summary.rows == 10
+    assert any("3 report footer lines" in note for note in summary.notes)
+    assert any("1 row repeats the header" in note for note in summary.notes)
+
+
+def test_maven_day_first_dates_are_not_read_as_year_20(tmp_path: Path) -> None:
+    """'20-10-16' is no date under %Y-%m-%d (not the year 20) and the reason names %d-%m-%y."""
+    result = read_exports(
+        period="2017-Q1", opportunities=REAL / "maven_sales_pipeline_ddmmyy.csv", mapping="maven"
+    )
+    reasons = {reason for *_, reason in _problems(result)}
+    assert all("they read as %d-%m-%y" in reason for reason in reasons)
+    assert all(
+        row.get("pipeline.avg_deal_age_days") is None for row in result.rows
+    )  # no 730,000-day-old deals
+    fixed = read_exports(
+        period="2017-Q1",
+        opportunities=REAL / "maven_sales_pipeline_ddmmyy.csv",
+        teams=REAL / "maven_sales_teams.csv",
+        mapping=REAL / "maven_ddmmyy.yaml",
+    )
+    assert fixed.bad_rows == 0
+    assert _by_rep(fixed)["Moses Frase"]["pipeline.closed_won"] == 1054 + 588 + 50
+    assert _by_rep(fixed)["Moses Frase"]["team"] == "Dustin Brinkmann"
+
+
+def test_german_semicolon_export_reads_amounts_and_joins_names() -> None:
+    """';' cells, '12.400,00 €', and 'Anna  Schmidt' joined with 'Anna Schmidt'."""
+    result = read_exports(
+        period="2024-Q1",
+        opportunities=REAL / "pipedrive_deals_de.csv",
+        mapping=REAL / "pipedrive_de.yaml",
+    )
+    reps = _by_rep(result)
+    assert sorted(reps) == ["Anna Schmidt", "Jürgen Müller"]
+    assert reps["Jürgen Müller"]["pipeline.closed_won"] == 12400.0
+    assert reps["Jürgen Müller"]["pipeline.open_pipeline"] == 5250.5
+    assert reps["Anna Schmidt"]["pipeline.closed_won"] == 3100.0 + 950.5
+    assert [(row, value) for _, row, _, value, _ in _problems(result)] == [(6, "-1.200,00 €")]
+
+
+def test_cli_on_the_salesforce_report_lists_only_real_problems(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The command prints footer notes and writes two problem rows, no (row) lines."""
+    out = tmp_path / "reps.csv"
+    src = str(REAL / "salesforce_opportunities_report.csv")
+    status = main(["ingest", src, "--period", "2024-Q1", "--out", str(out)])
+    assert status == 1
+    text = capsys.readouterr()
+    assert "Traceback" not in text.err + text.out
+    with (tmp_path / "reps.errors.csv").open(encoding="utf-8") as handle:
+        errors = list(csv.DictReader(handle))
+    assert [e["column"] for e in errors] == ["Amount", "Close Date"]
+
+
+def test_amount_shapes() -> None:
+    """Currency codes, signs, parentheses and both separator conventions read by shape."""
+    cells = ["USD 1,234.00", "$1,234.00", "(1,200.00)", "1,234", "12%", "EUR", "-$5"]
+    values, bad = amounts(pa.array(cells, pa.string()))
+    assert values[:4].tolist() == [1234.0, 1234.0, -1200.0, 1234.0]
+    assert bad.tolist() == [False, False, False, False, True, True, False]
+    assert values[6] == -5.0
+    european, bad = amounts(pa.array(["1.234", "1.234,56", "12,5", "1 234,5 €"], pa.string()))
+    assert european.tolist() == [1234.0, 1234.56, 12.5, 1234.5] and not bad.any()
+    mixed, bad = amounts(pa.array(["1,234", "1.234,56", "1,234.56"], pa.string()))
+    assert bad.tolist() == [True, False, False]  # '1,234' is ambiguous among both kinds
+
+
+def test_short_years_are_not_dates() -> None:
+    """%Y reads '20-10-16' as the year 20; such a date is unreadable, not year 20."""
+    numbers, bad = days(pa.array(["20-10-16", "2016-10-20"], pa.string()), ("%Y-%m-%d",))
+    assert bad.tolist() == [True, False]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    amounts_=st.lists(st.integers(0, 10**7), min_size=1, max_size=6),
+    blanks=st.integers(0, 3),
+    footer=st.sampled_from(["", FOOTER, '\n"Grand Totals (9 records)"\n', "\n\n"]),
+)
+def test_a_footer_block_never_changes_the_rows_read(
+    tmp_path_factory: object, amounts_: list[int], blanks: int, footer: str
+) -> None:
+    """Any trailing blank lines and report footer leave the rows and metrics as without them."""
+    folder = tmp_path_factory.mktemp("footer")  # type: ignore[attr-defined]
+    body = '"Opportunity Owner","Stage","Amount","Created Date","Close Date"\r\n' + "".join(
+        f'"Rep {i % 2}","Closed Won","${a:,}.00","1/2/2024","2/{i + 1}/2024"\r\n'
+        for i, a in enumerate(amounts_)
+    )
+    plain, footed = folder / "plain.csv", folder / "footed.csv"
+    plain.write_text(body, encoding="utf-8")
+    footed.write_text(body + "\r\n" * blanks + footer, encoding="utf-8")
+    one = read_exports(period="2024-Q1", opportunities=plain)
+    two = read_exports(period="2024-Q1", opportunities=footed)
+    assert one.rows == two.rows
+    assert two.bad_rows == 0 and two.files[0].rows == len(amounts_)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False))
+def test_us_and_european_renderings_read_the_same(value: object) -> None:
+    """An amount written with US or European separators reads as the same number."""
+    us = f"{value:,.2f}"
+    eu = us.replace(",", "_").replace(".", ",").replace("_", ".")
+    read_us, bad_us = amounts(pa.array([f"${us}", "1,234.50"], pa.string()))
+    read_eu, bad_eu = amounts(pa.array([f"{eu} €", "1.234,50"], pa.string()))
+    assert not bad_us.any() and not bad_eu.any()
+    assert read_us[0] == read_eu[0] == float(value)  # type: ignore[arg-type]
