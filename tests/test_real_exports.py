@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gapdiag.cli import main
 from gapdiag.sources._money import amounts
 from gapdiag.sources._parse import days
-from gapdiag.sources.ingest import Ingested, read_exports
+from gapdiag.sources.ingest import Ingested, parse_period, read_exports
 
 REAL = Path(__file__).parent / "data" / "real"
 FOOTER = (
@@ -161,3 +162,61 @@ def test_us_and_european_renderings_read_the_same(value: object) -> None:
     assert not bad_us.any()
     assert not bad_eu.any()
     assert read_us[0] == read_eu[0] == float(value)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Q2 2017", "2017-Q2"),
+        ("2017 Q2", "2017-Q2"),
+        ("q2-2017", "2017-Q2"),
+        ("2017Q2", "2017-Q2"),
+        ("May 2017", "2017-05"),
+        ("May-17", "2017-05"),
+        ("september 2017", "2017-09"),
+        ("2017/5", "2017-05"),
+        ("05/2017", "2017-05"),
+    ],
+)
+def test_quota_sheet_period_spellings(text: str, label: str) -> None:
+    """Quota sheets' spellings of a quarter or month read as the canonical period."""
+    period = parse_period(text)
+    assert period.label == label
+    assert (period.start, period.end) == (parse_period(label).start, parse_period(label).end)
+
+
+def test_quota_sheet_with_spelled_periods_and_dollar_amounts() -> None:
+    """'Q1 2024' rows with '$60,000.00' quotas join the deals; 'FY24 Q1' is one bad row."""
+    result = read_exports(
+        period="Q1 2024",
+        opportunities=REAL / "salesforce_opportunities_report.csv",
+        quotas=REAL / "quota_sheet_fy.csv",
+        mapping=REAL / "quota_sheet.yaml",
+    )
+    reps = _by_rep(result)
+    assert reps["Ana Ruiz"]["pipeline.quota"] == 60000.0
+    assert reps["Ana Ruiz"]["pipeline.commit"] == 20000.0
+    assert reps["José Núñez"]["pipeline.quota"] == 80000.0  # 'José  Núñez', 'USD 80,000'
+    assert reps["Chloé Martin"]["pipeline.quota"] == 50000.0
+    quota_problems = [p for p in _problems(result) if p[0].endswith("quota_sheet_fy.csv")]
+    assert [(row, value) for _, row, _, value, _ in quota_problems] == [(7, "FY24 Q1")]
+
+
+def test_european_quota_is_not_read_as_150() -> None:
+    """A quota sheet's '150.000' next to '1.234,50' is 150000, not 150."""
+    rows = [
+        {"Rep": "A", "Period": "2024-Q1", "Quota": "150.000"},
+        {"Rep": "B", "Period": "2024-Q1", "Quota": "1.234,50"},
+    ]
+    deals_ = [
+        {
+            "Opportunity Owner": n,
+            "Stage": "Closed Won",
+            "Amount": "1",
+            "Created Date": "1/2/2024",
+            "Close Date": "2/2/2024",
+        }
+        for n in ("A", "B")
+    ]
+    result = read_exports(period="2024-Q1", opportunities=deals_, quotas=rows)
+    assert [r["pipeline.quota"] for r in result.rows] == [150000.0, 1234.5]
