@@ -220,3 +220,29 @@ def test_european_quota_is_not_read_as_150() -> None:
     ]
     result = read_exports(period="2024-Q1", opportunities=deals_, quotas=rows)
     assert [r["pipeline.quota"] for r in result.rows] == [150000.0, 1234.5]
+
+
+def test_uk_task_export_is_not_read_month_first() -> None:
+    """DD/MM/YYYY tasks under the US preset: every date flagged with the hint, none misread."""
+    tasks = REAL / "salesforce_tasks_uk.csv"
+    us = read_exports(period="2024-Q1", activities=tasks)
+    reasons = {(column, reason) for _, _, column, _, reason in _problems(us)}
+    assert ("Date", "is empty; an activity needs its date") in reasons
+    assert any("they read as %d/%m/%Y" in reason for _, reason in reasons)
+    assert us.rows == ()  # '05/01/2024' is not read as the 1st of May
+    uk = read_exports(period="2024-Q1", activities=tasks, mapping=REAL / "salesforce_uk.yaml")
+    reps = _by_rep(uk)
+    assert sorted(reps) == ["Ana Ruiz", "Ben Cole", "José Núñez"]  # 'josé núñez' joined
+    assert reps["Ana Ruiz"]["activity.avg_call_minutes"] == pytest.approx(
+        (312 / 60 + 250 / 60 + 17) / 3
+    )
+    assert reps["José Núñez"]["activity.emails_per_day"] > 0
+
+
+def test_day_first_cells_cast_doubt_on_the_rest() -> None:
+    """'05/01/2021' is read month-first only when no cell says the column is day-first."""
+    formats = ("%m/%d/%Y",)
+    _, bad = days(pa.array(["20/01/2021", "05/01/2021"], pa.string()), formats)
+    assert bad.tolist() == [True, True]
+    _, bad = days(pa.array(["12/25/2024", "05/01/2021"], pa.string()), formats)
+    assert not bad.any()

@@ -33,18 +33,43 @@ NO_DAY = -(2**40)
 
 
 def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
-    """(day numbers, NO_DAY where empty or bad; mask of cells that did not parse)."""
+    """(day numbers, NO_DAY where empty or bad; mask of cells that did not parse).
+
+    When every cell no format reads is read by one of them with day and month swapped
+    (a day-first export under a month-first mapping), the cells that format did read are
+    bad too: '05/01/2021' in such a file is the 5th of January, not the 1st of May.
+    """
     parsed = None
+    by_format: list[tuple[str, Any]] = []
     for fmt in formats:  # later formats only for the cells earlier ones left unread
         rest = text if parsed is None else pc.if_else(pc.is_valid(parsed), None, text)
         attempt = _plausible(pc.strptime(rest, format=fmt, unit="s", error_is_null=True))
+        by_format.append((fmt, pc.is_valid(attempt)))
         parsed = attempt if parsed is None else pc.coalesce(parsed, attempt)
         if pc.all(pc.or_(pc.is_valid(parsed), pc.is_null(text))).as_py():
             break
     numbers = pc.cast(pc.cast(parsed, pa.date32()), pa.int32()).to_numpy(zero_copy_only=False)
     got = pc.is_valid(parsed).to_numpy(zero_copy_only=False)
+    bad = pc.is_valid(text).to_numpy(zero_copy_only=False) & ~got
+    if bad.any():
+        got &= ~_swapped_order(text, bad, by_format)
+        bad = pc.is_valid(text).to_numpy(zero_copy_only=False) & ~got
     out = np.where(got, np.nan_to_num(numbers, nan=0).astype(np.int64), NO_DAY)
-    return out, pc.is_valid(text).to_numpy(zero_copy_only=False) & ~got
+    return out, bad
+
+
+def _swapped_order(text: Any, bad: Any, by_format: list[tuple[str, Any]]) -> Any:
+    """Mask of cells read by a format whose day/month swap reads every bad cell."""
+    cells = pc.filter(text, pa.array(bad))
+    doubt = np.zeros(len(bad), dtype=bool)
+    for fmt, read in by_format:
+        swap = fmt.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d")
+        if swap == fmt:
+            continue
+        other = _plausible(pc.strptime(cells, format=swap, unit="s", error_is_null=True))
+        if pc.all(pc.is_valid(other)).as_py():
+            doubt |= read.to_numpy(zero_copy_only=False)
+    return doubt
 
 
 EARLIEST_YEAR = 1900
@@ -57,7 +82,16 @@ def _plausible(parsed: Any) -> Any:
     return pc.if_else(early, pa.scalar(None, parsed.type), parsed)
 
 
-_GUESSES = ("%d-%m-%y", "%d/%m/%Y", "%m/%d/%y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d")
+_GUESSES = (
+    "%d-%m-%y",
+    "%d/%m/%Y",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%y",
+    "%d/%m/%y",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%Y/%m/%d",
+)
 _SAMPLE = datetime(2017, 3, 31, 14, 5)
 
 
