@@ -246,3 +246,16 @@ def test_day_first_cells_cast_doubt_on_the_rest() -> None:
     assert bad.tolist() == [True, True]
     _, bad = days(pa.array(["12/25/2024", "05/01/2021"], pa.string()), formats)
     assert not bad.any()
+
+
+def test_hubspot_export_with_other_capitals() -> None:
+    """'Deal Owner' finds the preset's 'Deal owner'; 'Closed Won' is won, not open pipeline."""
+    result = read_exports(
+        period="2024-Q1", opportunities=REAL / "hubspot_deals_export.csv", mapping="hubspot"
+    )
+    reps = _by_rep(result)
+    assert sorted(reps) == ["Ana Ruiz", "Ben Cole"]  # 'ben cole' joined
+    assert reps["Ana Ruiz"]["pipeline.closed_won"] == 12000.0
+    assert reps["Ana Ruiz"]["pipeline.open_pipeline"] == 5250.5
+    assert reps["Ben Cole"]["pipeline.closed_won"] == 3100.0 + 4400.0
+    assert result.bad_rows == 0

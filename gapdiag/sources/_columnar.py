@@ -107,7 +107,7 @@ def open_export(
         header, blocks = _from_file(Path(source), bad, progress)
     else:
         header, blocks = _from_rows(list(source))
-    chosen = {role: column for role, column in wanted.items() if column is not None}
+    chosen = {role: _spelled(column, header) for role, column in wanted.items() if column}
     skippable = set(optional)
     missing = [r for r, c in chosen.items() if c not in header and r not in skippable]
     if missing:
@@ -119,6 +119,16 @@ def open_export(
     absent = tuple(chosen[r] for r in chosen if r not in present)
     columns = sorted(set(present.values()))
     return Export(name, kind, present, absent, lambda: blocks(columns), bad)
+
+
+def _spelled(column: str, header: tuple[str, ...]) -> str:
+    """The header's own spelling of `column` when it differs only in case or spacing."""
+    if column in header:
+        return column
+    folded = [
+        h for h in header if " ".join(h.casefold().split()) == " ".join(column.casefold().split())
+    ]
+    return folded[0] if len(folded) == 1 else column
 
 
 def _missing_message(

@@ -113,9 +113,13 @@ def date_reason(text: Any, bad: Any, formats: tuple[str, ...]) -> str:
 
 
 def member(text: Any, values: tuple[str, ...]) -> Any:
-    """Boolean numpy mask: the cell is one of `values`."""
-    hit = pc.is_in(text, value_set=pa.array(values, pa.string()))
-    return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+    """Boolean numpy mask: the cell is one of `values`, ignoring case ('Closed Won')."""
+    hit = pc.fill_null(pc.is_in(text, value_set=pa.array(values, pa.string())), False)
+    if pc.all(pc.or_(hit, pc.is_null(text))).as_py():
+        return hit.to_numpy(zero_copy_only=False)
+    lower = pa.array(sorted({v.lower() for v in values}), pa.string())
+    folded = pc.fill_null(pc.is_in(pc.utf8_lower(text), value_set=lower), False)
+    return pc.or_(hit, folded).to_numpy(zero_copy_only=False)
 
 
 def present(text: Any) -> Any:
