@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gapdiag import InvalidArgument
 from gapdiag.cli import main
 from gapdiag.sources._money import amounts
 from gapdiag.sources._parse import days
@@ -259,3 +260,31 @@ def test_hubspot_export_with_other_capitals() -> None:
     assert reps["Ana Ruiz"]["pipeline.open_pipeline"] == 5250.5
     assert reps["Ben Cole"]["pipeline.closed_won"] == 3100.0 + 4400.0
     assert result.bad_rows == 0
+
+
+def test_windows_and_unicode_text_encodings_read_like_utf8(tmp_path: Path) -> None:
+    """Excel's Windows-1252 CSV and UTF-16 'Unicode Text' (tabs) read the same rows."""
+    text = (REAL / "salesforce_opportunities_report.csv").read_text(encoding="utf-8-sig")
+    utf8 = read_exports(
+        period="2024-Q1", opportunities=REAL / "salesforce_opportunities_report.csv"
+    )
+    windows, unicode_text = tmp_path / "windows.csv", tmp_path / "unicode.txt"
+    windows.write_bytes(text.encode("cp1252"))
+    unicode_text.write_bytes(text.replace('","', '"\t"').encode("utf-16"))
+    for path in (windows, unicode_text):
+        result = read_exports(period="2024-Q1", opportunities=path)
+        assert result.rows == utf8.rows
+        assert result.bad_rows == utf8.bad_rows
+        assert any("report footer" in note for note in result.files[0].notes)
+    assert any(
+        "Windows-1252" in note
+        for note in read_exports(period="2024-Q1", opportunities=windows).files[0].notes
+    )
+
+
+def test_undecodable_file_is_one_error(tmp_path: Path) -> None:
+    """Bytes that are neither UTF-8 nor Windows-1252 stop with one line naming the file."""
+    path = tmp_path / "odd.csv"
+    path.write_bytes(b"Opportunity Owner,Stage\x81\x8d,Amount\n")
+    with pytest.raises(InvalidArgument, match=r"odd\.csv: the header is not UTF-8 text"):
+        read_exports(period="2024-Q1", opportunities=path)

@@ -122,6 +122,8 @@ def _summary(
         if file == export.name
     )
     notes = [f"no column {c!r}: the figures it feeds are left out" for c in export.missing_optional]
+    if encoding := bad.encodings.get(export.name):
+        notes.append(f"read as {encoding} text, not UTF-8: check accented names")
     if footer := bad.footers[export.name]:
         lines = "line" if footer == 1 else "lines"
         notes.append(f"{footer:,} report footer {lines} (totals, copyright): not rows")

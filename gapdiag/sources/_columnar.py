@@ -22,7 +22,7 @@ import pyarrow.csv as pcsv
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.sources._bad_rows import BadRows
-from gapdiag.sources._dialect import delimiter, footer_start, header_repeats
+from gapdiag.sources._dialect import delimiter, encoding_of, footer_start, header_repeats
 from gapdiag.sources._inputs import Progress, Rows
 
 BLOCK_BYTES = 8 << 20
@@ -154,17 +154,18 @@ def _from_file(
         raise InvalidArgument(f"{path}: is not a regular file (save the export to a file first)")
     try:
         with path.open("rb") as handle:
-            line = handle.readline(HEADER_BYTES)
+            head = handle.read(HEADER_BYTES)
         size = path.stat().st_size
-        text = line.decode("utf-8-sig")
+        encoding = encoding_of(head, cut=len(head) == HEADER_BYTES)
+        text = next(iter(head.decode(encoding, "ignore").splitlines()), "")
         sep = delimiter(text)
         first = next(csv.reader([text], delimiter=sep), None)
-        end, footer = footer_start(path, size, sep) if first else (size, 0)
+        end, footer = footer_start(path, size, sep, encoding) if first else (size, 0)
     except IsADirectoryError:
         raise InvalidArgument(f"{path}: is a directory, not an export file") from None
     except UnicodeDecodeError:
         raise InvalidArgument(
-            f"{path}: the header is not UTF-8 text (save the export as UTF-8 CSV)"
+            f"{path}: the header is not UTF-8 text, nor Windows-1252 (save the export as UTF-8 CSV)"
         ) from None
     except (OSError, csv.Error) as error:
         reason = getattr(error, "strerror", None) or str(error)
@@ -174,11 +175,16 @@ def _from_file(
         raise InvalidArgument(f"{path}: {what}: an export needs a header row first")
     header = tuple(cell.strip() for cell in first)
     bad.footers[str(path)] = footer
+    if encoding == "cp1252":
+        bad.encodings[str(path)] = "Windows-1252"
 
     def blocks(columns: list[str]) -> Iterator[Any]:
         types = {c: pa.string() for c in columns}
         reader_options = pcsv.ReadOptions(
-            block_size=BLOCK_BYTES, column_names=list(header), skip_rows=1
+            block_size=BLOCK_BYTES,
+            column_names=list(header),
+            skip_rows=1,
+            encoding="utf8" if encoding == "utf-8-sig" else encoding,
         )
         parse = pcsv.ParseOptions(
             delimiter=sep,

@@ -11,6 +11,7 @@ after another repeat their header row inside the data; such a row is not a deal.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from pathlib import Path
@@ -38,15 +39,44 @@ def delimiter(line: str) -> str:
     return best if counts[best] > 1 else ","
 
 
-def footer_start(path: Path, size: int, sep: str) -> tuple[int, int]:
+def encoding_of(head: bytes, *, cut: bool) -> str:
+    """The codec of a file from its first bytes: UTF-8, UTF-16 (with its mark) or Windows-1252.
+
+    Raises:
+        UnicodeDecodeError: the bytes are none of these.
+    """
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # Excel's "Unicode Text", older HubSpot exports
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if cut and error.start >= len(head) - 3:
+            return "utf-8-sig"  # a character cut by the end of the sample
+        head.decode("cp1252")  # Excel's "CSV (Comma delimited)" on Windows
+        return "cp1252"
+    return "utf-8-sig"
+
+
+def footer_start(path: Path, size: int, sep: str, encoding: str) -> tuple[int, int]:
     """(byte offset where a trailing report footer starts, its non-blank lines); (size, 0): none."""
+    start = max(0, size - TAIL_BYTES)
     with path.open("rb") as handle:
-        handle.seek(max(0, size - TAIL_BYTES))
+        wide = encoding == "utf-16"
+        if wide:
+            codec = "utf-16-le" if handle.read(2) == codecs.BOM_UTF16_LE else "utf-16-be"
+            start += start % 2
+        handle.seek(start)
         tail = handle.read()
+    if wide:
+        parts = [
+            (line.encode(codec), line)
+            for line in tail.decode(codec, "replace").splitlines(keepends=True)
+        ]
+    else:
+        parts = [(raw, raw.decode(encoding, "replace")) for raw in tail.splitlines(keepends=True)]
     offset, found = size, 0
-    parts = tail.splitlines(keepends=True)
-    for raw in reversed(parts[1:]):  # the first is the header or a line cut by the seek
-        text = raw.decode("utf-8", "replace").strip()
+    for raw, line in reversed(parts[1:]):  # the first is the header or a line cut by the seek
+        text = line.strip()
         if text and not _is_footer(text, sep):
             break
         offset -= len(raw)
