@@ -288,3 +288,21 @@ def test_undecodable_file_is_one_error(tmp_path: Path) -> None:
     path.write_bytes(b"Opportunity Owner,Stage\x81\x8d,Amount\n")
     with pytest.raises(InvalidArgument, match=r"odd\.csv: the header is not UTF-8 text"):
         read_exports(period="2024-Q1", opportunities=path)
+
+
+def test_spreadsheet_empty_rows_are_not_deals_without_a_rep(tmp_path: Path) -> None:
+    """',,,,' lines (Excel saves them) are noted, not 'owner is empty'; numbering holds."""
+    path = tmp_path / "opps.csv"
+    path.write_text(
+        "Opportunity Owner,Stage,Amount,Created Date,Close Date,Notes\r\n"
+        "Ana,Closed Won,5,1/2/2024,2/2/2024,\r\n"
+        ",,,,,\r\n"
+        "Ben,Closed Won,oops,1/2/2024,2/2/2024,\r\n"
+        ",,,,,\r\n,,,,,\r\n",
+        encoding="utf-8",
+    )
+    result = read_exports(period="2024-Q1", opportunities=path)
+    assert [r["rep_id"] for r in result.rows] == ["Ana", "Ben"]
+    assert [(row, column) for _, row, column, _, _ in _problems(result)] == [(4, "Amount")]
+    assert result.files[0].rows == 2
+    assert any("3 rows have every read column empty" in n for n in result.files[0].notes)

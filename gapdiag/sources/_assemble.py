@@ -122,6 +122,9 @@ def _summary(
         if file == export.name
     )
     notes = [f"no column {c!r}: the figures it feeds are left out" for c in export.missing_optional]
+    if empty := bad.empty[export.name]:
+        rows = "row has" if empty == 1 else "rows have"
+        notes.append(f"{empty:,} {rows} every read column empty: not rows")
     if encoding := bad.encodings.get(export.name):
         notes.append(f"read as {encoding} text, not UTF-8: check accented names")
     if footer := bad.footers[export.name]:

@@ -32,6 +32,8 @@ class BadRows:
     """Per file, the trailing report footer lines (totals, copyright) not read as rows."""
     repeats: Counter[str] = field(default_factory=Counter)
     """Per file, rows that repeat the header (exports pasted together), not read as rows."""
+    empty: Counter[str] = field(default_factory=Counter)
+    """Per file, rows whose mapped cells are all empty (',,,,' lines), not read as rows."""
     encodings: dict[str, str] = field(default_factory=dict)
     """Per file read as other text than UTF-8, the encoding it was read as."""
     """Per file, rows that repeat the header (exports pasted together), not read as rows."""

@@ -22,7 +22,13 @@ import pyarrow.csv as pcsv
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.sources._bad_rows import BadRows
-from gapdiag.sources._dialect import delimiter, encoding_of, footer_start, header_repeats
+from gapdiag.sources._dialect import (
+    delimiter,
+    empty_rows,
+    encoding_of,
+    footer_start,
+    header_repeats,
+)
 from gapdiag.sources._inputs import Progress, Rows
 
 BLOCK_BYTES = 8 << 20
@@ -43,19 +49,27 @@ class Export:
     rows_read: int = field(default=0)
 
     def blocks(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        """(row number of the first row, role -> trimmed text array, '' as null) per block."""
+        """(row number of the first row, role -> trimmed text array, '' as null) per block.
+
+        Rows that repeat the header, and rows whose mapped cells are all empty (a
+        spreadsheet's ',,,,' lines), are not rows: they are counted, and cut out of the
+        blocks with the row numbers of the rest kept.
+        """
         for batch in self._blocks():
             first = self.rows_read + self.bad.malformed(self.name) + 2  # row 1 is the header
-            first += self.bad.repeats[self.name]
+            first += self.bad.repeats[self.name] + self.bad.empty[self.name]
             columns = {
                 role: _trimmed(batch.column(header)) for role, header in self.present.items()
             }
-            repeats = np.flatnonzero(header_repeats(columns, self.present))
-            self.rows_read += batch.num_rows - len(repeats)
-            self.bad.repeats[self.name] += len(repeats)
+            repeats = header_repeats(columns, self.present)
+            empty = empty_rows(columns)
+            cuts = np.flatnonzero(repeats | empty)
+            self.rows_read += batch.num_rows - len(cuts)
+            self.bad.repeats[self.name] += int(repeats.sum())
+            self.bad.empty[self.name] += int(empty.sum())
             start = 0
-            for stop in (*repeats.tolist(), batch.num_rows):  # the rows between header rows
-                if stop > start or not len(repeats):
+            for stop in (*cuts.tolist(), batch.num_rows):  # the rows between cut rows
+                if stop > start or not len(cuts):
                     yield (
                         first + start,
                         {r: c.slice(start, stop - start) for r, c in columns.items()},

@@ -77,10 +77,10 @@ def footer_start(path: Path, size: int, sep: str, encoding: str) -> tuple[int, i
     offset, found = size, 0
     for raw, line in reversed(parts[1:]):  # the first is the header or a line cut by the seek
         text = line.strip()
-        if text and not _is_footer(text, sep):
+        if text.strip(sep + '"') and not _is_footer(text, sep):
             break
         offset -= len(raw)
-        found += bool(text)
+        found += bool(text.strip(sep + '"'))
     return (offset, found) if found else (size, 0)
 
 
@@ -95,4 +95,13 @@ def header_repeats(columns: dict[str, Any], header_of: dict[str, str]) -> Any:
     for role, column in header_of.items():
         same = pc.fill_null(pc.equal(columns[role], column), False).to_numpy(zero_copy_only=False)
         mask = same if mask is None else mask & same
+    return np.zeros(0, dtype=bool) if mask is None else mask
+
+
+def empty_rows(columns: dict[str, Any]) -> Any:
+    """Boolean numpy mask of rows whose every mapped cell is empty."""
+    mask: Any = None
+    for text in columns.values():
+        null = pc.is_null(text).to_numpy(zero_copy_only=False)
+        mask = null if mask is None else mask & null
     return np.zeros(0, dtype=bool) if mask is None else mask
