@@ -306,3 +306,16 @@ def test_spreadsheet_empty_rows_are_not_deals_without_a_rep(tmp_path: Path) -> N
     assert [(row, column) for _, row, column, _, _ in _problems(result)] == [(4, "Amount")]
     assert result.files[0].rows == 2
     assert any("3 rows have every read column empty" in n for n in result.files[0].notes)
+
+
+def test_a_row_of_the_wrong_width_counts_as_a_row(tmp_path: Path) -> None:
+    """'4 rows, 3 used, 1 skipped', not '3 rows, 2 used': the skipped row was a row."""
+    path = tmp_path / "opps.csv"
+    good = "Closed Won,5,1/2/2024,2/2/2024\n"
+    path.write_text(
+        "Opportunity Owner,Stage,Amount,Created Date,Close Date\n"
+        f"Ana,{good}Ana,Closed Won,5,1/2/2024,2/2/2024,extra\nBen,{good}Cy,{good}",
+        encoding="utf-8",
+    )
+    (summary,) = read_exports(period="2024-Q1", opportunities=path).files
+    assert (summary.rows, summary.skipped) == (4, 1)

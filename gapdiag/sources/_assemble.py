@@ -146,4 +146,5 @@ def _summary(
             notes.append(
                 f"{missing:,} reps with deals are on no team: no territory figures for them"
             )
-    return export.rows_read, bad.skipped[export.name], problems, tuple(notes)
+    rows = export.rows_read + bad.malformed(export.name)  # a row of the wrong width is a row
+    return rows, bad.skipped[export.name], problems, tuple(notes)
