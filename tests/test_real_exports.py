@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -319,3 +320,31 @@ def test_a_row_of_the_wrong_width_counts_as_a_row(tmp_path: Path) -> None:
     )
     (summary,) = read_exports(period="2024-Q1", opportunities=path).files
     assert (summary.rows, summary.skipped) == (4, 1)
+
+
+def test_iso_timestamps_read_under_any_mapping() -> None:
+    """'2024-03-07T14:05:00Z' is the 7th of March under the US preset; '2024-13-01' is bad."""
+    cells = pa.array(["2024-03-07T14:05:00Z", "2024-03-07 14:05:00.000+01:00", "2024-13-01"])
+    numbers, bad = days(cells, ("%m/%d/%Y",))
+    march_7 = days(pa.array(["3/7/2024"]), ("%m/%d/%Y",))[0][0]
+    assert numbers[:2].tolist() == [march_7, march_7]
+    assert bad.tolist() == [False, False, True]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_a_date_reads_the_same_in_every_preset_form(day: dt.date) -> None:
+    """US, ISO and ISO-timestamp renderings of one date read as the same day number."""
+    forms = [f"{day.month}/{day.day}/{day.year}", day.isoformat(), f"{day.isoformat()}T09:30:00Z"]
+    numbers, bad = days(pa.array(forms), ("%m/%d/%Y", "%Y-%m-%d"))
+    assert not bad.any()
+    assert set(numbers.tolist()) == {(day - dt.date(1970, 1, 1)).days}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)), min_size=9, max_size=40))
+def test_one_day_first_typo_never_doubts_a_month_first_column(dates: list[dt.date]) -> None:
+    """A single '13/05/2024' among month-first dates is the only bad cell."""
+    cells = [f"{d.month}/{d.day}/{d.year}" for d in dates] + ["13/05/2024"]
+    _, bad = days(pa.array(cells), ("%m/%d/%Y",))
+    assert bad.tolist() == [False] * len(dates) + [True]
