@@ -122,17 +122,7 @@ def _summary(
         if file == export.name
     )
     notes = [f"no column {c!r}: the figures it feeds are left out" for c in export.missing_optional]
-    if empty := bad.empty[export.name]:
-        rows = "row has" if empty == 1 else "rows have"
-        notes.append(f"{empty:,} {rows} every read column empty: not rows")
-    if encoding := bad.encodings.get(export.name):
-        notes.append(f"read as {encoding} text, not UTF-8: check accented names")
-    if footer := bad.footers[export.name]:
-        lines = "line" if footer == 1 else "lines"
-        notes.append(f"{footer:,} report footer {lines} (totals, copyright): not rows")
-    if repeats := bad.repeats[export.name]:
-        rows = "row repeats" if repeats == 1 else "rows repeat"
-        notes.append(f"{repeats:,} {rows} the header (exports pasted together): not data")
+    notes += bad.layout_notes(export.name)
     if kind == "activities" and seen is not None:
         if seen.other_types:
             notes.append(
@@ -146,5 +136,5 @@ def _summary(
             notes.append(
                 f"{missing:,} reps with deals are on no team: no territory figures for them"
             )
-    rows = export.rows_read + bad.malformed(export.name)  # a row of the wrong width is a row
-    return rows, bad.skipped[export.name], problems, tuple(notes)
+    read = export.rows_read + bad.malformed(export.name)  # a row of the wrong width is a row
+    return read, bad.skipped[export.name], problems, tuple(notes)

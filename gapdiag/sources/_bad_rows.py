@@ -61,6 +61,22 @@ class BadRows:
         """Rows of `file` the CSV parser skipped so far."""
         return self._malformed[file]
 
+    def layout_notes(self, file: str) -> list[str]:
+        """What of `file` was not read as rows, and how its text was read, as notes."""
+        notes = []
+        if empty := self.empty[file]:
+            rows = "row has" if empty == 1 else "rows have"
+            notes.append(f"{empty:,} {rows} every read column empty: not rows")
+        if encoding := self.encodings.get(file):
+            notes.append(f"read as {encoding} text, not UTF-8: check accented names")
+        if footer := self.footers[file]:
+            lines = "line" if footer == 1 else "lines"
+            notes.append(f"{footer:,} report footer {lines} (totals, copyright): not rows")
+        if repeats := self.repeats[file]:
+            rows = "row repeats" if repeats == 1 else "rows repeat"
+            notes.append(f"{repeats:,} {rows} the header (exports pasted together): not data")
+        return notes
+
     def counts(self) -> Counter[tuple[str, str, str]]:
         """Problems per (file, column, reason)."""
         out: Counter[tuple[str, str, str]] = Counter()
