@@ -348,3 +348,16 @@ def test_one_day_first_typo_never_doubts_a_month_first_column(dates: list[dt.dat
     cells = [f"{d.month}/{d.day}/{d.year}" for d in dates] + ["13/05/2024"]
     _, bad = days(pa.array(cells), ("%m/%d/%Y",))
     assert bad.tolist() == [False] * len(dates) + [True]
+
+
+def test_a_mapped_column_named_twice_is_noted(tmp_path: Path) -> None:
+    """Two 'Amount' columns: the first is read, and the summary says so."""
+    path = tmp_path / "opps.csv"
+    path.write_text(
+        "Opportunity Owner,Stage,Amount,Created Date,Close Date,Amount\n"
+        "Ana,Closed Won,5,1/2/2024,2/2/2024,9\n",
+        encoding="utf-8",
+    )
+    result = read_exports(period="2024-Q1", opportunities=path)
+    assert result.rows[0]["pipeline.closed_won"] == 5.0
+    assert "column 'Amount' appears more than once: the first one is read" in result.files[0].notes

@@ -34,6 +34,8 @@ class BadRows:
     """Per file, rows that repeat the header (exports pasted together), not read as rows."""
     empty: Counter[str] = field(default_factory=Counter)
     """Per file, rows whose mapped cells are all empty (',,,,' lines), not read as rows."""
+    twice: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per file, mapped column names its header has more than once (the first is read)."""
     encodings: dict[str, str] = field(default_factory=dict)
     """Per file read as other text than UTF-8, the encoding it was read as."""
     """Per file, rows that repeat the header (exports pasted together), not read as rows."""
@@ -63,7 +65,10 @@ class BadRows:
 
     def layout_notes(self, file: str) -> list[str]:
         """What of `file` was not read as rows, and how its text was read, as notes."""
-        notes = []
+        notes = [
+            f"column {column!r} appears more than once: the first one is read"
+            for column in self.twice.get(file, ())
+        ]
         if empty := self.empty[file]:
             rows = "row has" if empty == 1 else "rows have"
             notes.append(f"{empty:,} {rows} every read column empty: not rows")

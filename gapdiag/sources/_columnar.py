@@ -130,6 +130,7 @@ def open_export(
         )
     present = {r: c for r, c in chosen.items() if c in header}
     bad.headers[name] = dict(present)
+    bad.twice[name] = tuple(sorted({c for c in present.values() if header.count(c) > 1}))
     absent = tuple(chosen[r] for r in chosen if r not in present)
     columns = sorted(set(present.values()))
     return Export(name, kind, present, absent, lambda: blocks(columns), bad)
