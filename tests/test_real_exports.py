@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from gapdiag import InvalidArgument
 from gapdiag.cli import main
+from gapdiag.sources._dialect import encoding_of
 from gapdiag.sources._money import amounts
 from gapdiag.sources._parse import days
 from gapdiag.sources.ingest import Ingested, parse_period, read_exports
@@ -361,3 +362,23 @@ def test_a_mapped_column_named_twice_is_noted(tmp_path: Path) -> None:
     result = read_exports(period="2024-Q1", opportunities=path)
     assert result.rows[0]["pipeline.closed_won"] == 5.0
     assert "column 'Amount' appears more than once: the first one is read" in result.files[0].notes
+
+
+def test_plain_numbers_that_are_no_money() -> None:
+    """'inf' and 'NaN' cast as floats but are no amount: bad, not summed."""
+    values, bad = amounts(pa.array(["inf", "NaN", "5"]))
+    assert bad.tolist() == [True, True, False]
+    assert values[2] == 5.0
+
+
+def test_a_utf8_character_cut_by_the_sample_is_still_utf8() -> None:
+    """A sample that ends inside a multi-byte character is UTF-8; cp1252 bytes are not."""
+    assert encoding_of("José".encode()[:-1], cut=True) == "utf-8-sig"
+    assert encoding_of("José".encode("cp1252"), cut=False) == "cp1252"
+    assert encoding_of("José".encode("utf-16"), cut=False) == "utf-16"
+
+
+def test_a_format_without_day_and_month_has_no_swap() -> None:
+    """Unread cells under a year-only format do not doubt anything."""
+    _, bad = days(pa.array(["13/01/2024", "2024"]), ("%Y",))
+    assert bad.tolist() == [True, False]
