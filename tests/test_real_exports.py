@@ -13,11 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gapdiag import InvalidArgument
+from gapdiag import InvalidArgument, InvalidMetrics
 from gapdiag.cli import main
 from gapdiag.sources._dialect import encoding_of
 from gapdiag.sources._money import amounts
-from gapdiag.sources._parse import days
+from gapdiag.sources._parse import days, flags
+from gapdiag.sources.crm import load_mapping
 from gapdiag.sources.ingest import Ingested, parse_period, read_exports
 
 REAL = Path(__file__).parent / "data" / "real"
@@ -382,3 +383,59 @@ def test_a_format_without_day_and_month_has_no_swap() -> None:
     """Unread cells under a year-only format do not doubt anything."""
     _, bad = days(pa.array(["13/01/2024", "2024"]), ("%Y",))
     assert bad.tolist() == [True, False]
+
+
+def test_salesforce_data_export_custom_stages_by_iswon_isclosed(tmp_path: Path) -> None:
+    """Opportunity.csv from Data Export: custom stage names, won/lost/open by IsWon/IsClosed."""
+    path = REAL / "sf_data_export_Opportunity.csv"
+    with pytest.raises(InvalidArgument, match="--map salesforce_export"):
+        read_exports(period="2024-Q1", opportunities=path)
+    result = read_exports(period="2024-Q1", opportunities=path, mapping="salesforce_export")
+    reps = _by_rep(result)
+    ana, ben = reps["0055g00000Rep01AAA"], reps["0055g00000Rep02AAA"]
+    assert (ana["pipeline.closed_won"], ana["pipeline.win_rate"]) == (12400.0, 0.5)
+    assert ana["pipeline.open_pipeline"] == 5250.5  # 'Legal Review', IsClosed false
+    assert ben["pipeline.closed_won"] == 3100.0 + 4400.0  # IsWon true, IsClosed empty
+    assert result.bad_rows == 0
+    broken = tmp_path / "Opportunity.csv"
+    broken.write_text(
+        path.read_text(encoding="utf-8")
+        .replace('"100","2024-03-07"', '"100","2024-03-07"', 1)
+        .replace(
+            '"true","true","Closed","0055g00000Rep01AAA"',
+            '"maybe","maybe","Closed","0055g00000Rep01AAA"',
+        ),
+        encoding="utf-8",
+    )
+    problems = _problems(
+        read_exports(period="2024-Q1", opportunities=broken, mapping="salesforce_export")
+    )
+    assert [(row, column, value) for _, row, column, value, _ in problems] == [
+        (2, "IsWon", "maybe")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected", "bad"),
+    [
+        (
+            ["TRUE", "false", "Yes", "no", "1", "0"],
+            [True, False, True, False, True, False],
+            [False] * 6,
+        ),
+        (["maybe", None], [False, False], [True, True]),
+    ],
+)
+def test_flags(cells: list[str | None], expected: list[bool], bad: list[bool]) -> None:
+    """TRUE/Yes/1 and FALSE/No/0 in any case; anything else, or nothing, is neither."""
+    values, unread = flags(pa.array(cells, pa.string()))
+    assert values.tolist() == expected
+    assert unread.tolist() == bad
+
+
+def test_won_flag_needs_closed_flag(tmp_path: Path) -> None:
+    """A mapping with only one of the two flags is refused, naming the rule."""
+    path = tmp_path / "map.yaml"
+    path.write_text("extends: salesforce\nopportunities:\n  won_flag: IsWon\n", encoding="utf-8")
+    with pytest.raises(InvalidMetrics, match="won_flag and closed_flag go together"):
+        load_mapping(path)

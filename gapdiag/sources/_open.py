@@ -60,7 +60,16 @@ def _wanted(chosen: CrmMapping, kind: str) -> tuple[dict[str, str | None], tuple
     if kind == "opportunities":
         if chosen.opportunities is None:
             raise InvalidArgument("mapping: has no 'opportunities' columns")
-        roles: tuple[str, ...] = ("owner", "stage", "amount", "created", "closed", "account")
+        roles: tuple[str, ...] = (
+            "owner",
+            "stage",
+            "amount",
+            "created",
+            "closed",
+            "account",
+            "won_flag",
+            "closed_flag",
+        )
         return {r: getattr(chosen.opportunities, r) for r in roles}, ("account",)
     if kind == "activities":
         if chosen.activities is None:

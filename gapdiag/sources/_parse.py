@@ -23,6 +23,7 @@ __all__ = [
     "amounts",
     "date_reason",
     "days",
+    "flags",
     "member",
     "minutes",
     "present",
@@ -137,6 +138,18 @@ def date_reason(text: Any, bad: Any, formats: tuple[str, ...]) -> str:
         f" (they read as {' or '.join(fits)}: list it in date_formats in a mapping)" if fits else ""
     )
     return f"is not a date like {expected}{hint}"
+
+
+_TRUE = ("true", "yes", "y", "t", "1", "x", "won", "closed")
+_FALSE = ("false", "no", "n", "f", "0", "")
+
+
+def flags(text: Any) -> tuple[Any, Any]:
+    """(booleans, mask of cells that are neither): TRUE/Yes/1 and FALSE/No/0, any case."""
+    lower = pc.utf8_lower(text)
+    true = pc.fill_null(pc.is_in(lower, value_set=pa.array(_TRUE)), False)
+    false = pc.fill_null(pc.is_in(lower, value_set=pa.array(_FALSE)), False)
+    return true.to_numpy(zero_copy_only=False), ~pc.or_(true, false).to_numpy(zero_copy_only=False)
 
 
 def member(text: Any, values: tuple[str, ...]) -> Any:

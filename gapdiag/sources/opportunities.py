@@ -22,7 +22,16 @@ import numpy as np
 import pyarrow.compute as pc
 
 from gapdiag.sources._columnar import Export
-from gapdiag.sources._parse import NO_DAY, Keys, amounts, date_reason, days, member, present
+from gapdiag.sources._parse import (
+    NO_DAY,
+    Keys,
+    amounts,
+    date_reason,
+    days,
+    flags,
+    member,
+    present,
+)
 from gapdiag.sources._tally import Tally, columns_of
 from gapdiag.sources.crm import OpportunityColumns
 from gapdiag.sources.periods import Grid
@@ -80,12 +89,21 @@ def _block(
 ) -> None:
     rows = np.arange(first, first + len(cells["owner"]))
     rep = keys[0].codes(cells["owner"])
-    won, lost = member(cells["stage"], columns.won), member(cells["stage"], columns.lost)
-    is_open = present(cells["stage"]) & ~won & ~lost
-    if columns.open is not None:
-        known = member(cells["stage"], columns.open)
-        _note_unknown(deals, export.name, cells["stage"], is_open & ~known, rows)
-        is_open &= known
+    record = export.recorder(rows, cells)
+    if "won_flag" in cells:
+        won, lost, is_open = _flagged(cells, rep, record)
+    else:
+        won, lost = member(cells["stage"], columns.won), member(cells["stage"], columns.lost)
+        is_open = present(cells["stage"]) & ~won & ~lost
+        if columns.open is not None:
+            known = member(cells["stage"], columns.open)
+            _note_unknown(deals, export.name, cells["stage"], is_open & ~known, rows)
+            is_open &= known
+        record(
+            "stage",
+            ~present(cells["stage"]) & (rep >= 0),
+            "is empty; the deal is neither open nor closed",
+        )
     created, bad_created = days(cells["created"], columns.date_formats)
     closed, bad_closed = days(cells["closed"], columns.date_formats)
     amount, bad_amount = amounts(cells["amount"])
@@ -93,13 +111,7 @@ def _block(
     no_close = (won | lost) & (closed == NO_DAY)
     backwards = (won | lost) & ~no_close & (created != NO_DAY) & (closed < created)
     usable = (rep >= 0) & (is_open | won | lost) & ~no_close
-    record = export.recorder(rows, cells)
     record("owner", rep < 0, "is empty; the deal has no rep")
-    record(
-        "stage",
-        ~present(cells["stage"]) & (rep >= 0),
-        "is empty; the deal is neither open nor closed",
-    )
     if (undated := no_close & bad_closed).any():
         why = date_reason(cells["closed"], undated, columns.date_formats)
         record("closed", undated, f"{why}; a won or lost deal needs its close date")
@@ -125,6 +137,17 @@ def _block(
     _tally(deals.tally, block, grid)
     if deals.has_accounts:
         deals.accounts.append((block.rep, keys[1].codes(cells["account"])[keep], block.created))
+
+
+def _flagged(cells: dict[str, Any], rep: Any, record: Any) -> tuple[Any, Any, Any]:
+    """(won, lost, open) masks from IsWon/IsClosed-style TRUE/FALSE columns."""
+    won, bad_won = flags(cells["won_flag"])
+    closed, bad_closed = flags(cells["closed_flag"])
+    why = "is not TRUE or FALSE; the deal is neither open nor closed"
+    record("won_flag", bad_won & (rep >= 0), why)
+    record("closed_flag", bad_closed & ~won & ~bad_won & (rep >= 0), why)
+    known = ~bad_won & (~bad_closed | won)  # a won deal is closed whatever IsClosed says
+    return won & known, closed & ~won & known, ~closed & ~won & known
 
 
 def _tally(tally: Tally, deals: _Block, grid: Grid) -> None:
