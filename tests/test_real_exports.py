@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from gapdiag import InvalidArgument, InvalidMetrics
 from gapdiag.cli import main
 from gapdiag.sources._dialect import encoding_of
-from gapdiag.sources._money import amounts
+from gapdiag.sources._money import amounts, other_currency
 from gapdiag.sources._parse import days, flags
 from gapdiag.sources.crm import load_mapping
 from gapdiag.sources.ingest import Ingested, parse_period, read_exports
@@ -433,3 +433,28 @@ def test_won_flag_needs_closed_flag(tmp_path: Path) -> None:
     path.write_text("extends: salesforce\nopportunities:\n  won_flag: IsWon\n", encoding="utf-8")
     with pytest.raises(InvalidMetrics, match="won_flag and closed_flag go together"):
         load_mapping(path)
+
+
+def test_multi_currency_amounts_are_not_summed_together() -> None:
+    """'EUR 12,400.00' among USD amounts is left out and named; the converted column sums."""
+    path = REAL / "salesforce_multicurrency.csv"
+    mixed = read_exports(period="2024-Q1", opportunities=path)
+    assert _by_rep(mixed)["Ana"]["pipeline.closed_won"] == 4100.0
+    assert [(row, value) for _, row, _, value, _ in _problems(mixed)] == [
+        (2, "EUR 12,400.00"),
+        (5, "GBP 500.00"),
+    ]
+    assert all("is not in USD" in reason for *_, reason in _problems(mixed))
+    converted = read_exports(
+        period="2024-Q1", opportunities=path, mapping=REAL / "salesforce_converted.yaml"
+    )
+    assert _by_rep(converted)["Ana"]["pipeline.closed_won"] == 13392.0 + 3100.0 + 1000.0
+    assert converted.bad_rows == 0
+
+
+def test_currency_marks() -> None:
+    """Symbols count as their currency; cells without a mark agree with any."""
+    mask, main, others = other_currency(pa.array(["$5", "USD 7", "€3", "9", None]))
+    assert (mask.tolist(), main, others) == ([False, False, True, False, False], "USD", {"EUR": 1})
+    mask, main, others = other_currency(pa.array(["5", "7"]))
+    assert (mask.tolist(), main, others) == ([False, False], "", {})

@@ -64,3 +64,33 @@ def _mask(text: Any, pattern: str) -> Any:
     return pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(
         zero_copy_only=False
     )
+
+
+_CURRENCY = r"^[+-]?\(?(?P<a>[$€£¥]|[A-Z]{3})|(?P<b>[$€£¥]|[A-Z]{3})\)?$"
+_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+
+
+def other_currency(text: Any) -> tuple[Any, str, dict[str, int]]:
+    """(mask of cells in another currency than most, that currency, other currencies' counts).
+
+    A multi-currency export writes each amount in its deal's currency ('EUR 12,400.00',
+    'USD 3,100.00'); summing them would mix money. Cells without a sign or code agree
+    with any currency.
+    """
+    trimmed = pc.utf8_trim_whitespace(text)
+    if not pc.any(pc.fill_null(pc.match_substring_regex(trimmed, _CURRENCY), False)).as_py():
+        return np.zeros(len(text), dtype=bool), "", {}
+    parts = pc.extract_regex(trimmed, _CURRENCY)
+    found = pc.coalesce(
+        *(
+            pc.if_else(pc.equal(pc.struct_field(parts, f), ""), None, pc.struct_field(parts, f))
+            for f in ("a", "b")
+        )
+    )
+    for symbol, code in _SYMBOLS.items():
+        found = pc.if_else(pc.fill_null(pc.equal(found, symbol), False), code, found)
+    tally = pc.value_counts(pc.drop_null(found)).to_pylist()
+    counts = {entry["values"]: entry["counts"] for entry in tally}
+    main = max(sorted(counts), key=lambda c: counts[c])
+    mask = pc.fill_null(pc.not_equal(found, main), False).to_numpy(zero_copy_only=False)
+    return mask, main, {c: n for c, n in sorted(counts.items()) if c != main}

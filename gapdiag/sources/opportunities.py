@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from gapdiag.sources._columnar import Export
+from gapdiag.sources._money import other_currency
 from gapdiag.sources._parse import (
     NO_DAY,
     Keys,
@@ -107,6 +108,9 @@ def _block(
     created, bad_created = days(cells["created"], columns.date_formats)
     closed, bad_closed = days(cells["closed"], columns.date_formats)
     amount, bad_amount = amounts(cells["amount"])
+    foreign, main, _ = other_currency(cells["amount"])
+    foreign &= ~bad_amount
+    amount = np.where(foreign, np.nan, amount)
     negative = amount < 0
     no_close = (won | lost) & (closed == NO_DAY)
     backwards = (won | lost) & ~no_close & (created != NO_DAY) & (closed < created)
@@ -122,6 +126,11 @@ def _block(
     record("created", backwards, "is after the close date; left out of age and cycle")
     record("amount", bad_amount, "is not an amount; left out of the sums")
     record("amount", negative, "is negative; left out of the sums")
+    record(
+        "amount",
+        foreign,
+        f"is not in {main} like most amounts; left out of the sums (map the converted amount)",
+    )
     export.bad.skipped[export.name] += int((~usable).sum())
     keep = np.flatnonzero(usable)
     block = _Block(
