@@ -458,3 +458,9 @@ def test_currency_marks() -> None:
     assert (mask.tolist(), main, others) == ([False, False, True, False, False], "USD", {"EUR": 1})
     mask, main, others = other_currency(pa.array(["5", "7"]))
     assert (mask.tolist(), main, others) == ([False, False], "", {})
+
+
+def test_the_preset_hint_ignores_capitals() -> None:
+    """A HubSpot export with 'Deal Owner' under the default preset is told '--map hubspot'."""
+    with pytest.raises(InvalidArgument, match="--map hubspot"):
+        read_exports(period="2024-Q1", opportunities=REAL / "hubspot_deals_export.csv")
