@@ -134,7 +134,9 @@ def test_short_years_are_not_dates() -> None:
 @given(
     amounts_=st.lists(st.integers(0, 10**7), min_size=1, max_size=6),
     blanks=st.integers(0, 3),
-    footer=st.sampled_from(["", FOOTER, '\n"Grand Totals (9 records)"\n', "\n\n"]),
+    footer=st.sampled_from(
+        ["", FOOTER, '\n"Grand Totals (9 records)"\n', "\n\n", ",,,,\r\n,,,,\r\n" + FOOTER]
+    ),
 )
 def test_a_footer_block_never_changes_the_rows_read(
     tmp_path_factory: object, amounts_: list[int], blanks: int, footer: str
