@@ -294,13 +294,25 @@ def test_non_utf8_population_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_non_utf8_ingest_input_is_one_clear_error(tmp_path: Path) -> None:
-    """`ingest` on a Latin-1 export is one line naming the file."""
+    """`ingest` on an export neither UTF-8 nor Windows-1252 is one line naming the file."""
     export = salesforce_opportunities(tmp_path / "opps.csv", count=20)
-    export.write_bytes(export.read_bytes().replace(b"Ana Ruiz", b"Ana Mu\xf1oz"))
+    export.write_bytes(export.read_bytes().replace(b"Ana Ruiz", b"Ana Mu\x81oz"))
     one_line(
         "ingest", str(export), "--period", "2017", "--out", str(tmp_path / "o.csv"),
         says=f"{export}:",
     )  # fmt: skip
+
+
+def test_windows_1252_ingest_input_is_read_with_a_note(tmp_path: Path) -> None:
+    """`ingest` on a Latin-1 (Excel on Windows) export reads it and says how."""
+    export = salesforce_opportunities(tmp_path / "opps.csv", count=20)
+    export.write_bytes(export.read_bytes().replace(b"Ana Ruiz", b"Ana Mu\xf1oz"))
+    code, out, err = run(
+        "ingest", str(export), "--period", "2017", "--out", str(tmp_path / "o.csv")
+    )
+    assert code in (ExitStatus.OK, 1), err
+    assert "read as Windows-1252 text" in out + err
+    assert "Ana Muñoz" in (tmp_path / "o.csv").read_text(encoding="utf-8")
 
 
 def test_non_utf8_rule_file_is_one_clear_error(tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ def test_periods(text: str, start: dt.date, end: dt.date) -> None:
 def test_bad_period_is_refused() -> None:
     """Anything else names the expected forms."""
     with pytest.raises(InvalidArgument, match="expected 2017-Q2, 2017-W14"):
-        parse_period("Q2 2017")
+        parse_period("FY17 Q2")  # a fiscal quarter: its calendar months are unknown
 
 
 def test_metrics_are_as_of_the_period_end() -> None:

@@ -159,7 +159,7 @@ def test_malformed_lines_and_formula_cells_in_the_errors_file(tmp_path: Path) ->
     ("content", "message"),
     [
         (b"", "is empty"),
-        (b"\xff\xfeO\x00w\x00", "not UTF-8"),
+        (b"Owner\x81\x8d,Stage\n", "not UTF-8"),
     ],
 )
 def test_unreadable_files_are_one_clear_error(tmp_path: Path, content: bytes, message: str) -> None:
@@ -179,7 +179,9 @@ def test_a_bom_and_latin1_cells_after_the_header(tmp_path: Path) -> None:
         b"\xef\xbb\xbf" + ",".join(OPP[:5]).encode() + b"\nana,Closed Won,5,03/01/2017,05/01/2017\n"
     )
     assert ingest(period="2017-Q2", opportunities=path)[0]["pipeline.closed_won"] == 5
-    path.write_bytes(",".join(OPP[:5]).encode() + b"\nJos\xe9,Closed Won,5,03/01/2017,05/01/2017\n")
+    ascii_rows = b"ana,Closed Won,5,03/01/2017,05/01/2017\n" * 30_000  # past the 1 MB sniffed
+    latin = b"\nJos\xe9,Closed Won,5,03/01/2017,05/01/2017\n"
+    path.write_bytes(",".join(OPP[:5]).encode() + b"\n" + ascii_rows + latin)
     with pytest.raises(InvalidArgument, match=r"cannot read: .*save the export as UTF-8"):
         ingest(period="2017-Q2", opportunities=path)
     seen: list[tuple[str, int, int]] = []

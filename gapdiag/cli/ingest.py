@@ -183,7 +183,8 @@ def summary(result: Ingested, args: argparse.Namespace, errors: Path) -> str:
     count = len(result.rows) if args.every == "week" else reps
     lines.append(f"{count:,} {unit} for {args.period} -> {args.out}")
     if result.bad_rows:
-        lines.append(f"{result.bad_rows:,} problems, one line each -> {errors}")
+        noun = "problem" if result.bad_rows == 1 else "problems, one line each"
+        lines.append(f"{result.bad_rows:,} {noun} -> {errors}")
     if args.history_dir is not None:
         lines.append(f"{reps:,} weekly histories -> {args.history_dir}")
     return "\n".join(lines) + "\n"

@@ -154,6 +154,7 @@ def _summary(
         if file == export.name
     )
     notes = [f"no column {c!r}: the figures it feeds are left out" for c in export.missing_optional]
+    notes += bad.layout_notes(export.name)
     notes += coverage
     if kind == "activities" and seen is not None:
         if seen.other_types:
@@ -168,4 +169,5 @@ def _summary(
             notes.append(
                 f"{missing:,} reps with deals are on no team: no territory figures for them"
             )
-    return export.rows_read, bad.skipped[export.name], problems, tuple(notes)
+    read = export.rows_read + bad.malformed(export.name)  # a row of the wrong width is a row
+    return read, bad.skipped[export.name], problems, tuple(notes)

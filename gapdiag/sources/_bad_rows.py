@@ -28,6 +28,17 @@ class BadRows:
     _malformed: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    footers: Counter[str] = field(default_factory=Counter)
+    """Per file, the trailing report footer lines (totals, copyright) not read as rows."""
+    repeats: Counter[str] = field(default_factory=Counter)
+    """Per file, rows that repeat the header (exports pasted together), not read as rows."""
+    empty: Counter[str] = field(default_factory=Counter)
+    """Per file, rows whose mapped cells are all empty (',,,,' lines), not read as rows."""
+    twice: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per file, mapped column names its header has more than once (the first is read)."""
+    encodings: dict[str, str] = field(default_factory=dict)
+    """Per file read as other text than UTF-8, the encoding it was read as."""
+    """Per file, rows that repeat the header (exports pasted together), not read as rows."""
     """Per file, the mapping's role names -> the export's own column names."""
 
     def add(self, file: str, column: str, reason: str, rows: Any, values: Any) -> None:
@@ -51,6 +62,25 @@ class BadRows:
     def malformed(self, file: str) -> int:
         """Rows of `file` the CSV parser skipped so far."""
         return self._malformed[file]
+
+    def layout_notes(self, file: str) -> list[str]:
+        """What of `file` was not read as rows, and how its text was read, as notes."""
+        notes = [
+            f"column {column!r} appears more than once: the first one is read"
+            for column in self.twice.get(file, ())
+        ]
+        if empty := self.empty[file]:
+            rows = "row has" if empty == 1 else "rows have"
+            notes.append(f"{empty:,} {rows} every read column empty: not rows")
+        if encoding := self.encodings.get(file):
+            notes.append(f"read as {encoding} text, not UTF-8: check accented names")
+        if footer := self.footers[file]:
+            lines = "line" if footer == 1 else "lines"
+            notes.append(f"{footer:,} report footer {lines} (totals, copyright): not rows")
+        if repeats := self.repeats[file]:
+            rows = "row repeats" if repeats == 1 else "rows repeat"
+            notes.append(f"{repeats:,} {rows} the header (exports pasted together): not data")
+        return notes
 
     def counts(self) -> Counter[tuple[str, str, str]]:
         """Problems per (file, column, reason)."""

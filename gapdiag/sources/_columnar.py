@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
@@ -21,6 +22,13 @@ import pyarrow.csv as pcsv
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.sources._bad_rows import BadRows
+from gapdiag.sources._dialect import (
+    delimiter,
+    empty_rows,
+    encoding_of,
+    footer_start,
+    header_repeats,
+)
 from gapdiag.sources._inputs import Progress, Rows
 
 BLOCK_BYTES = 8 << 20
@@ -41,14 +49,32 @@ class Export:
     rows_read: int = field(default=0)
 
     def blocks(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        """(row number of the first row, role -> trimmed text array, '' as null) per block."""
+        """(row number of the first row, role -> trimmed text array, '' as null) per block.
+
+        Rows that repeat the header, and rows whose mapped cells are all empty (a
+        spreadsheet's ',,,,' lines), are not rows: they are counted, and cut out of the
+        blocks with the row numbers of the rest kept.
+        """
         for batch in self._blocks():
             first = self.rows_read + self.bad.malformed(self.name) + 2  # row 1 is the header
-            self.rows_read += batch.num_rows
-            columns = {}
-            for role, header in self.present.items():
-                columns[role] = _trimmed(batch.column(header))
-            yield first, columns
+            first += self.bad.repeats[self.name] + self.bad.empty[self.name]
+            columns = {
+                role: _trimmed(batch.column(header)) for role, header in self.present.items()
+            }
+            repeats = header_repeats(columns, self.present)
+            empty = empty_rows(columns)
+            cuts = np.flatnonzero(repeats | empty)
+            self.rows_read += batch.num_rows - len(cuts)
+            self.bad.repeats[self.name] += int(repeats.sum())
+            self.bad.empty[self.name] += int(empty.sum())
+            start = 0
+            for stop in (*cuts.tolist(), batch.num_rows):  # the rows between cut rows
+                if stop > start or not len(cuts):
+                    yield (
+                        first + start,
+                        {r: c.slice(start, stop - start) for r, c in columns.items()},
+                    )
+                start = stop + 1
 
     def recorder(self, rows: Any, cells: dict[str, Any]) -> Callable[[str, Any, str], None]:
         """record(role, mask, reason): record the masked cells of a block as bad rows."""
@@ -95,7 +121,7 @@ def open_export(
         header, blocks = _from_file(Path(source), bad, progress)
     else:
         header, blocks = _from_rows(list(source))
-    chosen = {role: column for role, column in wanted.items() if column is not None}
+    chosen = {role: _spelled(column, header) for role, column in wanted.items() if column}
     skippable = set(optional)
     missing = [r for r, c in chosen.items() if c not in header and r not in skippable]
     if missing:
@@ -104,9 +130,20 @@ def open_export(
         )
     present = {r: c for r, c in chosen.items() if c in header}
     bad.headers[name] = dict(present)
+    bad.twice[name] = tuple(sorted({c for c in present.values() if header.count(c) > 1}))
     absent = tuple(chosen[r] for r in chosen if r not in present)
     columns = sorted(set(present.values()))
     return Export(name, kind, present, absent, lambda: blocks(columns), bad)
+
+
+def _spelled(column: str, header: tuple[str, ...]) -> str:
+    """The header's own spelling of `column` when it differs only in case or spacing."""
+    if column in header:
+        return column
+    folded = [
+        h for h in header if " ".join(h.casefold().split()) == " ".join(column.casefold().split())
+    ]
+    return folded[0] if len(folded) == 1 else column
 
 
 def _missing_message(
@@ -132,14 +169,18 @@ def _from_file(
         raise InvalidArgument(f"{path}: is not a regular file (save the export to a file first)")
     try:
         with path.open("rb") as handle:
-            line = handle.readline(HEADER_BYTES)
+            head = handle.read(HEADER_BYTES)
         size = path.stat().st_size
-        first = next(csv.reader([line.decode("utf-8-sig")]), None)
+        encoding = encoding_of(head, cut=len(head) == HEADER_BYTES)
+        text = next(iter(head.decode(encoding, "ignore").splitlines()), "")
+        sep = delimiter(text)
+        first = next(csv.reader([text], delimiter=sep), None)
+        end, footer = footer_start(path, size, sep, encoding) if first else (size, 0)
     except IsADirectoryError:
         raise InvalidArgument(f"{path}: is a directory, not an export file") from None
     except UnicodeDecodeError:
         raise InvalidArgument(
-            f"{path}: the header is not UTF-8 text (save the export as UTF-8 CSV)"
+            f"{path}: the header is not UTF-8 text, nor Windows-1252 (save the export as UTF-8 CSV)"
         ) from None
     except (OSError, csv.Error) as error:
         reason = getattr(error, "strerror", None) or str(error)
@@ -148,14 +189,22 @@ def _from_file(
         what = "is empty" if size == 0 else "starts with a blank line"
         raise InvalidArgument(f"{path}: {what}: an export needs a header row first")
     header = tuple(cell.strip() for cell in first)
+    bad.footers[str(path)] = footer
+    if encoding == "cp1252":
+        bad.encodings[str(path)] = "Windows-1252"
 
     def blocks(columns: list[str]) -> Iterator[Any]:
         types = {c: pa.string() for c in columns}
         reader_options = pcsv.ReadOptions(
-            block_size=BLOCK_BYTES, column_names=list(header), skip_rows=1
+            block_size=BLOCK_BYTES,
+            column_names=list(header),
+            skip_rows=1,
+            encoding="utf8" if encoding == "utf-8-sig" else encoding,
         )
         parse = pcsv.ParseOptions(
-            newlines_in_values=True, invalid_row_handler=bad.on_malformed(str(path), len(header))
+            delimiter=sep,
+            newlines_in_values=True,
+            invalid_row_handler=bad.on_malformed(str(path), len(header)),
         )
         convert = pcsv.ConvertOptions(
             include_columns=columns,
@@ -163,7 +212,9 @@ def _from_file(
             null_values=[""],  # only an empty cell is empty: 'NA' may be a name
             strings_can_be_null=True,
         )
-        with pa.OSFile(str(path)) as stream:
+        whole = end >= size
+        with pa.OSFile(str(path)) if whole else pa.memory_map(str(path)) as source:
+            stream = source if whole else pa.BufferReader(source.read_buffer(end))
             try:
                 reader = pcsv.open_csv(
                     stream,

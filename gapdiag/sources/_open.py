@@ -60,7 +60,16 @@ def _wanted(chosen: CrmMapping, kind: str) -> tuple[dict[str, str | None], tuple
     if kind == "opportunities":
         if chosen.opportunities is None:
             raise InvalidArgument("mapping: has no 'opportunities' columns")
-        roles: tuple[str, ...] = ("owner", "stage", "amount", "created", "closed", "account")
+        roles: tuple[str, ...] = (
+            "owner",
+            "stage",
+            "amount",
+            "created",
+            "closed",
+            "account",
+            "won_flag",
+            "closed_flag",
+        )
         return {r: getattr(chosen.opportunities, r) for r in roles}, ("account",)
     if kind == "activities":
         if chosen.activities is None:
@@ -103,13 +112,18 @@ _OPTIONS = {
 
 
 def _fitting(kind: str, header: set[str]) -> list[str]:
-    """Presets whose required columns for `kind` are all in the header."""
+    """Presets whose required columns for `kind` are all in the header (any case, spacing)."""
+    folded = {_fold(h) for h in header}
     return [
         name
         for name, preset in PRESETS.items()
         if (group := getattr(preset, kind)) is not None
-        and _first_columns(group.model_dump(), kind) <= header
+        and {_fold(c) for c in _first_columns(group.model_dump(), kind)} <= folded
     ]
+
+
+def _fold(column: str) -> str:
+    return " ".join(column.casefold().split())
 
 
 def _first_columns(group: dict[str, object], kind: str) -> set[str]:

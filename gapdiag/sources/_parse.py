@@ -6,59 +6,160 @@ so the caller decides whether a bad cell skips its row or only drops that field.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from gapdiag.sources._money import amounts
+
+__all__ = [
+    "NO_DAY",
+    "Keys",
+    "amounts",
+    "date_reason",
+    "days",
+    "flags",
+    "member",
+    "minutes",
+    "present",
+]
+
 NO_DAY = -(2**40)
 """Day number of an empty or unreadable date (far before any real one)."""
-_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
 
 def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
-    """(day numbers, NO_DAY where empty or bad; mask of cells that did not parse)."""
+    """(day numbers, NO_DAY where empty or bad; mask of cells that did not parse).
+
+    When at least SWAP_SHARE of the cells are unread and every one of them is read by a
+    format with day and month swapped (a day-first export under a month-first mapping),
+    the cells that format did read are bad too: '05/01/2021' in such a file is the 5th of
+    January, not the 1st of May.
+    """
     parsed = None
+    by_format: list[tuple[str, Any]] = []
     for fmt in formats:  # later formats only for the cells earlier ones left unread
         rest = text if parsed is None else pc.if_else(pc.is_valid(parsed), None, text)
-        attempt = pc.strptime(rest, format=fmt, unit="s", error_is_null=True)
+        attempt = _plausible(pc.strptime(rest, format=fmt, unit="s", error_is_null=True))
+        by_format.append((fmt, pc.is_valid(attempt)))
         parsed = attempt if parsed is None else pc.coalesce(parsed, attempt)
         if pc.all(pc.or_(pc.is_valid(parsed), pc.is_null(text))).as_py():
             break
+    if parsed is None or not pc.all(pc.or_(pc.is_valid(parsed), pc.is_null(text))).as_py():
+        parsed = _iso(text, parsed)
     numbers = pc.cast(pc.cast(parsed, pa.date32()), pa.int32()).to_numpy(zero_copy_only=False)
     got = pc.is_valid(parsed).to_numpy(zero_copy_only=False)
+    bad = pc.is_valid(text).to_numpy(zero_copy_only=False) & ~got
+    if bad.sum() >= SWAP_SHARE * pc.count(text).as_py():  # a typo does not doubt a column
+        got &= ~_swapped_order(text, bad, by_format)
+        bad = pc.is_valid(text).to_numpy(zero_copy_only=False) & ~got
     out = np.where(got, np.nan_to_num(numbers, nan=0).astype(np.int64), NO_DAY)
-    return out, pc.is_valid(text).to_numpy(zero_copy_only=False) & ~got
+    return out, bad
 
 
-def amounts(text: Any) -> tuple[Any, Any]:
-    """(floats, NaN where empty or bad; mask of cells that did not parse). '$1,200.50' reads."""
-    try:  # the usual case, plain numbers throughout, needs no pattern matching
-        plain = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
-    except pa.ArrowInvalid:
-        pass
-    else:
-        finite = np.isfinite(plain) | np.isnan(plain) & ~pc.is_valid(text).to_numpy(
-            zero_copy_only=False
-        )
-        if finite.all():
-            return np.asarray(plain, dtype=np.float64), np.zeros(len(plain), dtype=bool)
-    cleaned = pc.replace_substring_regex(text, r"[$,\s]", "")
-    good = pc.fill_null(pc.match_substring_regex(cleaned, _NUMBER), False)
-    valid = pc.if_else(good, cleaned, pa.scalar(None, pa.string()))
-    values = np.array(pc.cast(valid, pa.float64()).to_numpy(zero_copy_only=False), np.float64)
-    bad = pc.is_valid(text).to_numpy(zero_copy_only=False) & ~good.to_numpy(zero_copy_only=False)
-    huge = np.isinf(values)  # '1e999' reads as infinity: no amount of money, a bad cell
-    values[huge] = np.nan
-    return values, bad | huge
+_ISO = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
+
+
+def _iso(text: Any, parsed: Any) -> Any:
+    """Cells no format read that are ISO 8601 dates or timestamps, read by their date part.
+
+    ISO 8601 is unambiguous, so it is read whatever the mapping says: API-built and
+    re-saved exports write '2024-03-07T14:05:00Z'.
+    """
+    iso = pc.fill_null(pc.match_substring_regex(text, _ISO), False)
+    if parsed is not None:
+        iso = pc.and_(iso, pc.is_null(parsed))
+    day = pc.utf8_slice_codeunits(pc.if_else(iso, text, pa.scalar(None, pa.string())), 0, 10)
+    attempt = _plausible(pc.strptime(day, format="%Y-%m-%d", unit="s", error_is_null=True))
+    return attempt if parsed is None else pc.coalesce(parsed, attempt)
+
+
+SWAP_SHARE = 0.2
+"""Share of a block's dates that must fail, and read day-first, before the rest are doubted.
+
+In a day-first column about 60% of dates have a day past the 12th; one typo in a
+month-first column is far below this."""
+
+
+def _swapped_order(text: Any, bad: Any, by_format: list[tuple[str, Any]]) -> Any:
+    """Mask of cells read by a format whose day/month swap reads every bad cell."""
+    cells = pc.filter(text, pa.array(bad))
+    doubt = np.zeros(len(bad), dtype=bool)
+    for fmt, read in by_format:
+        swap = fmt.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d")
+        if swap == fmt:
+            continue
+        other = _plausible(pc.strptime(cells, format=swap, unit="s", error_is_null=True))
+        if pc.all(pc.is_valid(other)).as_py():
+            doubt |= read.to_numpy(zero_copy_only=False)
+    return doubt
+
+
+EARLIEST_YEAR = 1900
+"""A parsed year before this is a misread ('20-10-16' as year 20 by '%Y-%m-%d'), not a date."""
+
+
+def _plausible(parsed: Any) -> Any:
+    """The parsed timestamps, null where the year has fewer than four digits' worth."""
+    early = pc.fill_null(pc.less(pc.year(parsed), EARLIEST_YEAR), False)
+    return pc.if_else(early, pa.scalar(None, parsed.type), parsed)
+
+
+_GUESSES = (
+    "%d-%m-%y",
+    "%d/%m/%Y",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%y",
+    "%d/%m/%y",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%Y/%m/%d",
+)
+_SAMPLE = datetime(2017, 3, 31, 14, 5)
+
+
+def date_reason(text: Any, bad: Any, formats: tuple[str, ...]) -> str:
+    """'is not a date like 2017-03-31', and the formats that read every bad cell, if any."""
+    expected = " or ".join(dict.fromkeys(_SAMPLE.strftime(f) for f in formats))
+    cells = pc.filter(text, pa.array(bad))
+    fits = [
+        f
+        for f in _GUESSES
+        if f not in formats
+        and len(cells)
+        and pc.all(pc.is_valid(_plausible(pc.strptime(cells, f, "s", error_is_null=True)))).as_py()
+    ]
+    hint = (
+        f" (they read as {' or '.join(fits)}: list it in date_formats in a mapping)" if fits else ""
+    )
+    return f"is not a date like {expected}{hint}"
+
+
+_TRUE = ("true", "yes", "y", "t", "1", "x", "won", "closed")
+_FALSE = ("false", "no", "n", "f", "0", "")
+
+
+def flags(text: Any) -> tuple[Any, Any]:
+    """(booleans, mask of cells that are neither): TRUE/Yes/1 and FALSE/No/0, any case."""
+    lower = pc.utf8_lower(text)
+    true = pc.fill_null(pc.is_in(lower, value_set=pa.array(_TRUE)), False)
+    false = pc.fill_null(pc.is_in(lower, value_set=pa.array(_FALSE)), False)
+    return true.to_numpy(zero_copy_only=False), ~pc.or_(true, false).to_numpy(zero_copy_only=False)
 
 
 def member(text: Any, values: tuple[str, ...]) -> Any:
-    """Boolean numpy mask: the cell is one of `values`."""
-    hit = pc.is_in(text, value_set=pa.array(values, pa.string()))
-    return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+    """Boolean numpy mask: the cell is one of `values`, ignoring case ('Closed Won')."""
+    hit = pc.fill_null(pc.is_in(text, value_set=pa.array(values, pa.string())), False)
+    if pc.all(pc.or_(hit, pc.is_null(text))).as_py():
+        return hit.to_numpy(zero_copy_only=False)
+    lower = pa.array(sorted({v.lower() for v in values}), pa.string())
+    folded = pc.fill_null(pc.is_in(pc.utf8_lower(text), value_set=lower), False)
+    return pc.or_(hit, folded).to_numpy(zero_copy_only=False)
 
 
 def present(text: Any) -> Any:
@@ -68,25 +169,36 @@ def present(text: Any) -> Any:
 
 @dataclass(slots=True)
 class Keys:
-    """Text values (rep names, accounts) numbered in order of first appearance."""
+    """Text values (rep names, accounts) numbered in order of first appearance.
+
+    Values that differ only in case, Unicode form or spacing ('Anna  Schmidt',
+    'anna schmidt', a no-break space) are one key, named as first spelled: exports of
+    different tools spell the same rep differently.
+    """
 
     ids: dict[str, int] = field(default_factory=dict)
+    spellings: list[str] = field(default_factory=list)
+
+    def code(self, value: str) -> int:
+        """The code of one value, numbering it if new."""
+        key = " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+        if key not in self.ids:
+            self.ids[key] = len(self.ids)
+            self.spellings.append(value)
+        return self.ids[key]
 
     def codes(self, text: Any) -> Any:
         """int64 numpy codes for a text array, -1 where empty."""
         encoded = pc.dictionary_encode(text)
         if isinstance(encoded, pa.ChunkedArray):
             encoded = encoded.combine_chunks()
-        local = np.array(
-            [self.ids.setdefault(v, len(self.ids)) for v in encoded.dictionary.to_pylist()],
-            dtype=np.int64,
-        )
+        local = np.array([self.code(v) for v in encoded.dictionary.to_pylist()], dtype=np.int64)
         index = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
         return np.where(index >= 0, local[np.maximum(index, 0)] if len(local) else -1, -1)
 
     def names(self) -> list[str]:
-        """Every name, by code."""
-        return list(self.ids)
+        """Every name as first spelled, by code."""
+        return list(self.spellings)
 
 
 _CLOCK = r"^(?:(?P<h>\d+):)?(?P<m>\d+):(?P<s>\d+(?:\.\d*)?)$"

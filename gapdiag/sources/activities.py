@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from gapdiag.sources._columnar import Export
-from gapdiag.sources._parse import NO_DAY, Keys, days, member, minutes, present
+from gapdiag.sources._parse import NO_DAY, Keys, date_reason, days, member, minutes, present
 from gapdiag.sources._tally import Tally, columns_of
 from gapdiag.sources.crm import ActivityColumns
 from gapdiag.sources.opportunities import Deals
@@ -91,7 +91,9 @@ def _block(
     undated = counted & (rep >= 0) & (day == NO_DAY)
     record = export.recorder(rows, cells)
     record("owner", counted & (rep < 0), "is empty; the activity has no rep")
-    record("timestamp", undated & bad_day, "is not a date")
+    if (unread := undated & bad_day).any():
+        why = date_reason(cells["timestamp"], unread, columns.date_formats)
+        record("timestamp", unread, why)
     record("timestamp", undated & ~bad_day, "is empty; an activity needs its date")
     usable = counted & (rep >= 0) & (day != NO_DAY)
     export.bad.skipped[export.name] += int((counted & ~usable).sum())

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model._validation import problems_from
@@ -43,6 +43,20 @@ class OpportunityColumns(_Frozen):
     account: str | None = Field(
         default=None, description="Column naming the account; territory size and meeting joins."
     )
+    won_flag: str | None = Field(
+        default=None,
+        description="Column TRUE for a won deal (Salesforce IsWon); with closed_flag it "
+        "decides won, lost and open instead of the stage values.",
+    )
+    closed_flag: str | None = Field(
+        default=None, description="Column TRUE for a closed deal, won or lost (IsClosed)."
+    )
+
+    @model_validator(mode="after")
+    def _flags_together(self) -> OpportunityColumns:
+        if (self.won_flag is None) != (self.closed_flag is None):
+            raise ValueError("won_flag and closed_flag go together: give both or neither")
+        return self
 
 
 class ActivityColumns(_Frozen):
@@ -166,6 +180,30 @@ PRESETS: Mapping[str, CrmMapping] = {
         ),
         teams=TeamColumns(
             rep="sales_agent", team="manager", manager="manager", region="regional_office"
+        ),
+    ),
+    "salesforce_export": CrmMapping(  # Setup > Data Export: Opportunity.csv, Task.csv, Event.csv
+        opportunities=OpportunityColumns(
+            owner="OwnerId",
+            stage="StageName",
+            amount="Amount",
+            created="CreatedDate",
+            closed="CloseDate",
+            won=("Closed Won",),
+            lost=("Closed Lost",),
+            won_flag="IsWon",
+            closed_flag="IsClosed",
+            account="AccountId",
+        ),
+        activities=ActivityColumns(
+            owner="OwnerId",
+            type=("TaskSubtype", "EventSubtype"),
+            timestamp="ActivityDate",
+            duration="CallDurationInSeconds",
+            calls=("Call",),
+            emails=("Email",),
+            meetings=("Event",),
+            account="AccountId",
         ),
     ),
 }

@@ -25,7 +25,17 @@ import numpy as np
 import pyarrow.compute as pc
 
 from gapdiag.sources._columnar import Export
-from gapdiag.sources._parse import NO_DAY, Keys, amounts, days, member, present
+from gapdiag.sources._money import other_currency
+from gapdiag.sources._parse import (
+    NO_DAY,
+    Keys,
+    amounts,
+    date_reason,
+    days,
+    flags,
+    member,
+    present,
+)
 from gapdiag.sources._tally import Tally, columns_of
 from gapdiag.sources.crm import OpportunityColumns
 from gapdiag.sources.periods import Grid, Span, covered, widen
@@ -85,34 +95,47 @@ def _block(
 ) -> None:
     rows = np.arange(first, first + len(cells["owner"]))
     rep = keys[0].codes(cells["owner"])
-    won, lost = member(cells["stage"], columns.won), member(cells["stage"], columns.lost)
-    is_open = present(cells["stage"]) & ~won & ~lost
-    if columns.open is not None:
-        known = member(cells["stage"], columns.open)
-        _note_unknown(deals, export.name, cells["stage"], is_open & ~known, rows)
-        is_open &= known
+    record = export.recorder(rows, cells)
+    if "won_flag" in cells:
+        won, lost, is_open = _flagged(cells, rep, record)
+    else:
+        won, lost = member(cells["stage"], columns.won), member(cells["stage"], columns.lost)
+        is_open = present(cells["stage"]) & ~won & ~lost
+        if columns.open is not None:
+            known = member(cells["stage"], columns.open)
+            _note_unknown(deals, export.name, cells["stage"], is_open & ~known, rows)
+            is_open &= known
+        record(
+            "stage",
+            ~present(cells["stage"]) & (rep >= 0),
+            "is empty; the deal is neither open nor closed",
+        )
     created, bad_created = days(cells["created"], columns.date_formats)
     closed, bad_closed = days(cells["closed"], columns.date_formats)
     amount, bad_amount = amounts(cells["amount"])
+    foreign, main, _ = other_currency(cells["amount"])
+    foreign &= ~bad_amount
+    amount = np.where(foreign, np.nan, amount)
     negative = amount < 0
     no_close = (won | lost) & (closed == NO_DAY)
     backwards = (won | lost) & ~no_close & (created != NO_DAY) & (closed < created)
     usable = (rep >= 0) & (is_open | won | lost) & ~no_close
-    record = export.recorder(rows, cells)
     record("owner", rep < 0, "is empty; the deal has no rep")
-    record(
-        "stage",
-        ~present(cells["stage"]) & (rep >= 0),
-        "is empty; the deal is neither open nor closed",
-    )
-    record(
-        "closed", no_close & bad_closed, "is not a date; a won or lost deal needs its close date"
-    )
+    if (undated := no_close & bad_closed).any():
+        why = date_reason(cells["closed"], undated, columns.date_formats)
+        record("closed", undated, f"{why}; a won or lost deal needs its close date")
     record("closed", no_close & ~bad_closed, "is empty; a won or lost deal needs its close date")
-    record("created", bad_created & ~backwards, "is not a date; left out of age and cycle")
+    if (unread := bad_created & ~backwards).any():
+        why = date_reason(cells["created"], unread, columns.date_formats)
+        record("created", unread, f"{why}; left out of age and cycle")
     record("created", backwards, "is after the close date; left out of age and cycle")
     record("amount", bad_amount, "is not an amount; left out of the sums")
     record("amount", negative, "is negative; left out of the sums")
+    record(
+        "amount",
+        foreign,
+        f"is not in {main} like most amounts; left out of the sums (map the converted amount)",
+    )
     export.bad.skipped[export.name] += int((~usable).sum())
     keep = np.flatnonzero(usable)
     block = _Block(
@@ -130,6 +153,17 @@ def _block(
     _tally(deals.tally, block, grid)
     if deals.has_accounts:
         deals.accounts.append((block.rep, keys[1].codes(cells["account"])[keep], block.created))
+
+
+def _flagged(cells: dict[str, Any], rep: Any, record: Any) -> tuple[Any, Any, Any]:
+    """(won, lost, open) masks from IsWon/IsClosed-style TRUE/FALSE columns."""
+    won, bad_won = flags(cells["won_flag"])
+    closed, bad_closed = flags(cells["closed_flag"])
+    why = "is not TRUE or FALSE; the deal is neither open nor closed"
+    record("won_flag", bad_won & (rep >= 0), why)
+    record("closed_flag", bad_closed & ~won & ~bad_won & (rep >= 0), why)
+    known = ~bad_won & (~bad_closed | won)  # a won deal is closed whatever IsClosed says
+    return won & known, closed & ~won & known, ~closed & ~won & known
 
 
 def _tally(tally: Tally, deals: _Block, grid: Grid) -> None:

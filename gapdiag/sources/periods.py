@@ -43,10 +43,13 @@ class Period:
 def parse_period(text: str) -> Period:
     """Read '2017-Q2', '2017-W14' (ISO week), '2017-05' or '2017' as a Period.
 
+    Quota sheets' spellings are read too and labelled the canonical way: 'Q2 2017',
+    '2017 Q2', 'q2-2017', 'May 2017', 'May-17', '2017/05', '05/2017', '2017-5'.
+
     Raises:
         InvalidArgument: any other text.
     """
-    text = text.strip()
+    text = _canonical(text.strip())
     if m := re.fullmatch(r"(\d{4})-Q([1-4])", text):
         year, quarter = int(m[1]), int(m[2])
         start = dt.date(year, 3 * quarter - 2, 1)
@@ -64,6 +67,34 @@ def parse_period(text: str) -> Period:
     raise InvalidArgument(
         f"period: {text!r} is not a period (expected 2017-Q2, 2017-W14, 2017-05 or 2017)"
     )
+
+
+_MONTHS = {
+    name: number
+    for number in range(1, 13)
+    for name in (
+        dt.date(2000, number, 1).strftime("%b").lower(),
+        dt.date(2000, number, 1).strftime("%B").lower(),
+    )
+}
+_SEP = r"[\s\-/_.']*"
+
+
+def _canonical(text: str) -> str:
+    """'Q2 2017' -> '2017-Q2', 'May-17' -> '2017-05'; anything else unchanged."""
+    low = text.lower()
+    if m := re.fullmatch(rf"q([1-4]){_SEP}(\d{{4}})", low):
+        return f"{m[2]}-Q{m[1]}"
+    if m := re.fullmatch(rf"(\d{{4}}){_SEP}q([1-4])", low):
+        return f"{m[1]}-Q{m[2]}"
+    if (m := re.fullmatch(rf"([a-z]+){_SEP}(\d{{4}}|\d{{2}})", low)) and m[1] in _MONTHS:
+        year = m[2] if len(m[2]) == 4 else f"20{m[2]}"
+        return f"{year}-{_MONTHS[m[1]]:02d}"
+    if m := re.fullmatch(r"(\d{4})[-/](\d{1,2})", low):
+        return f"{m[1]}-{int(m[2]):02d}"
+    if m := re.fullmatch(r"(\d{1,2})[-/](\d{4})", low):
+        return f"{m[2]}-{int(m[1]):02d}"
+    return text
 
 
 def _month_end(year: int, month: int) -> dt.date:

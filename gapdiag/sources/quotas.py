@@ -19,6 +19,7 @@ import numpy as np
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.sources._columnar import Export
 from gapdiag.sources._parse import Keys
+from gapdiag.sources._parse import amounts as read_amounts
 from gapdiag.sources.periods import Grid, parse_period
 
 
@@ -39,6 +40,9 @@ def read_quotas(exports: Sequence[Export], grid: Grid, owners: Keys) -> Quotas:
     return out
 
 
+_AMOUNTS = ("quota", "commit", "forecast")
+
+
 def _read(
     export: Export,
     grid: Grid,
@@ -49,14 +53,16 @@ def _read(
     spans = {(p.start, p.end): b for b, p in enumerate(grid.periods)}
     for first, block in export.blocks():
         cells = {role: array.to_pylist() for role, array in block.items()}
+        money = {role: read_amounts(block[role]) for role in _AMOUNTS if role in block}
         for i in range(len(cells["rep"])):
             row = first + i
-            got = _row(export, row, {role: values[i] for role, values in cells.items()})
+            read = {role: (float(v[i]), bool(b[i])) for role, (v, b) in money.items()}
+            got = _row(export, row, {role: values[i] for role, values in cells.items()}, read)
             if got is None:
                 export.bad.skipped[export.name] += 1
                 continue
             rep_name, period, amounts = got
-            key = (owners.ids.setdefault(rep_name, len(owners.ids)), period.label)
+            key = (owners.code(rep_name), period.label)
             if key in first_seen:
                 export.bad.add(
                     export.name,
@@ -76,7 +82,7 @@ def _read(
 
 
 def _row(
-    export: Export, row: int, cell: dict[str, str | None]
+    export: Export, row: int, cell: dict[str, str | None], read: dict[str, tuple[float, bool]]
 ) -> tuple[str, Any, dict[str, float]] | None:
     bad = export.bad
     if not cell["rep"]:
@@ -88,18 +94,18 @@ def _row(
         bad.add(
             export.name,
             "period",
-            "is not a period like 2017-Q2, 2017-05, 2017-W14 or 2017",
+            "is not a period like 2017-Q2, Q2 2017, 2017-05, May 2017, 2017-W14 or 2017",
             [row],
             [cell["period"] or ""],
         )
         return None
     amounts: dict[str, float] = {}
-    for role in ("quota", "commit", "forecast"):
+    for role in _AMOUNTS:
         text = cell.get(role)
         if text is None:
             continue
-        value = _money(text)
-        if value is None:
+        value, unread = read[role]
+        if unread or not math.isfinite(value) or value < 0:
             bad.add(export.name, role, "is not an amount", [row], [text])
             if role == "quota":
                 return None
@@ -109,14 +115,6 @@ def _row(
         bad.add(export.name, "quota", "is empty; a quota row needs its quota", [row], [""])
         return None
     return cell["rep"], period, amounts
-
-
-def _money(text: str) -> float | None:
-    try:
-        value = float(text.replace(",", "").replace("$", "").strip())
-    except ValueError:
-        return None
-    return value if math.isfinite(value) and value >= 0 else None
 
 
 def quota_columns(quotas: Quotas, closed_won: Any, grid: Grid, reps: int) -> dict[str, Any]:

@@ -54,7 +54,7 @@ def _read(export: Export, owners: Keys, out: Teams, first_row: dict[int, str]) -
                 )
                 export.bad.skipped[export.name] += 1
                 continue
-            code = owners.ids.setdefault(rep, len(owners.ids))
+            code = owners.code(rep)
             if code in first_row:
                 export.bad.add(
                     export.name,

@@ -1,0 +1,468 @@
+"""Real and realistic exports (tests/data/real): footers, locales, pasted headers, names."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gapdiag import InvalidArgument, InvalidMetrics
+from gapdiag.cli import main
+from gapdiag.sources._dialect import encoding_of
+from gapdiag.sources._money import amounts, other_currency
+from gapdiag.sources._parse import days, flags
+from gapdiag.sources.crm import load_mapping
+from gapdiag.sources.ingest import Ingested, parse_period, read_exports
+
+REAL = Path(__file__).parent / "data" / "real"
+FOOTER = (
+    '\r\n\r\n"Grand Totals (3 records)"\r\n\r\n'
+    '"Confidential Information - Do Not Distribute"\r\n'
+    '"Copyright (c) 2000-2024 salesforce.com, inc. All rights reserved."\r\n'
+)
+
+
+def _by_rep(result: Ingested) -> dict[str, dict[str, Any]]:
+    return {row["rep_id"]: row for row in result.rows}
+
+
+def _problems(result: Ingested) -> list[tuple[str, int, str, str, str]]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "errors.csv"
+        result.write_errors(path)
+        with path.open(encoding="utf-8") as handle:
+            return [
+                (r["file"], int(r["row"]), r["column"], r["value"], r["reason"])
+                for r in csv.DictReader(handle)
+            ]
+
+
+def test_salesforce_report_footer_and_pasted_header_are_not_rows() -> None:
+    """The Grand Totals/Copyright footer and a repeated header are noted, not bad rows."""
+    result = read_exports(
+        period="2024-Q1", opportunities=REAL / "salesforce_opportunities_report.csv"
+    )
+    reps = _by_rep(result)
+    assert sorted(reps) == ["Ana Ruiz", "Ben Cole", "Chloé Martin", "José Núñez"]
+    assert reps["Ana Ruiz"]["pipeline.closed_won"] == 12400.0  # 'USD 12,400.00'
+    assert reps["Ana Ruiz"]["pipeline.open_pipeline"] == 5250.5
+    rows = [(row, column) for _, row, column, _, _ in _problems(result)]
+    assert rows == [(6, "Amount"), (12, "Close Date")]  # numbered as a spreadsheet shows
+    (summary,) = result.files
+    assert summary.rows == 10
+    assert any("3 report footer lines" in note for note in summary.notes)
+    assert any("1 row repeats the header" in note for note in summary.notes)
+
+
+def test_maven_day_first_dates_are_not_read_as_year_20(tmp_path: Path) -> None:
+    """'20-10-16' is no date under %Y-%m-%d (not the year 20) and the reason names %d-%m-%y."""
+    result = read_exports(
+        period="2017-Q1", opportunities=REAL / "maven_sales_pipeline_ddmmyy.csv", mapping="maven"
+    )
+    reasons = {reason for *_, reason in _problems(result)}
+    assert all("they read as %d-%m-%y" in reason for reason in reasons)
+    assert all(
+        row.get("pipeline.avg_deal_age_days") is None for row in result.rows
+    )  # no 730,000-day-old deals
+    fixed = read_exports(
+        period="2017-Q1",
+        opportunities=REAL / "maven_sales_pipeline_ddmmyy.csv",
+        teams=REAL / "maven_sales_teams.csv",
+        mapping=REAL / "maven_ddmmyy.yaml",
+    )
+    assert fixed.bad_rows == 0
+    assert _by_rep(fixed)["Moses Frase"]["pipeline.closed_won"] == 1054 + 588 + 50
+    assert _by_rep(fixed)["Moses Frase"]["team"] == "Dustin Brinkmann"
+
+
+def test_german_semicolon_export_reads_amounts_and_joins_names() -> None:
+    """';' cells, '12.400,00 €', and 'Anna  Schmidt' joined with 'Anna Schmidt'."""
+    result = read_exports(
+        period="2024-Q1",
+        opportunities=REAL / "pipedrive_deals_de.csv",
+        mapping=REAL / "pipedrive_de.yaml",
+    )
+    reps = _by_rep(result)
+    assert sorted(reps) == ["Anna Schmidt", "Jürgen Müller"]
+    assert reps["Jürgen Müller"]["pipeline.closed_won"] == 12400.0
+    assert reps["Jürgen Müller"]["pipeline.open_pipeline"] == 5250.5
+    assert reps["Anna Schmidt"]["pipeline.closed_won"] == 3100.0 + 950.5
+    assert [(row, value) for _, row, _, value, _ in _problems(result)] == [(6, "-1.200,00 €")]
+
+
+def test_cli_on_the_salesforce_report_lists_only_real_problems(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The command prints footer notes and writes two problem rows, no (row) lines."""
+    out = tmp_path / "reps.csv"
+    src = str(REAL / "salesforce_opportunities_report.csv")
+    status = main(["ingest", src, "--period", "2024-Q1", "--out", str(out)])
+    assert status == 1
+    text = capsys.readouterr()
+    assert "Traceback" not in text.err + text.out
+    with (tmp_path / "reps.errors.csv").open(encoding="utf-8") as handle:
+        errors = list(csv.DictReader(handle))
+    assert [e["column"] for e in errors] == ["Amount", "Close Date"]
+
+
+def test_amount_shapes() -> None:
+    """Currency codes, signs, parentheses and both separator conventions read by shape."""
+    cells = ["USD 1,234.00", "$1,234.00", "(1,200.00)", "1,234", "12%", "EUR", "-$5"]
+    values, bad = amounts(pa.array(cells, pa.string()))
+    assert values[:4].tolist() == [1234.0, 1234.0, -1200.0, 1234.0]
+    assert bad.tolist() == [False, False, False, False, True, True, False]
+    assert values[6] == -5.0
+    european, bad = amounts(pa.array(["1.234", "1.234,56", "12,5", "1 234,5 €"], pa.string()))
+    assert european.tolist() == [1234.0, 1234.56, 12.5, 1234.5]
+    assert not bad.any()
+    _mixed, bad = amounts(pa.array(["1,234", "1.234,56", "1,234.56"], pa.string()))
+    assert bad.tolist() == [True, False, False]  # '1,234' is ambiguous among both kinds
+
+
+def test_short_years_are_not_dates() -> None:
+    """%Y reads '20-10-16' as the year 20; such a date is unreadable, not year 20."""
+    _numbers, bad = days(pa.array(["20-10-16", "2016-10-20"], pa.string()), ("%Y-%m-%d",))
+    assert bad.tolist() == [True, False]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    amounts_=st.lists(st.integers(0, 10**7), min_size=1, max_size=6),
+    blanks=st.integers(0, 3),
+    footer=st.sampled_from(
+        ["", FOOTER, '\n"Grand Totals (9 records)"\n', "\n\n", ",,,,\r\n,,,,\r\n" + FOOTER]
+    ),
+)
+def test_a_footer_block_never_changes_the_rows_read(
+    tmp_path_factory: object, amounts_: list[int], blanks: int, footer: str
+) -> None:
+    """Any trailing blank lines and report footer leave the rows and metrics as without them."""
+    folder = tmp_path_factory.mktemp("footer")  # type: ignore[attr-defined]
+    body = '"Opportunity Owner","Stage","Amount","Created Date","Close Date"\r\n' + "".join(
+        f'"Rep {i % 2}","Closed Won","${a:,}.00","1/2/2024","2/{i + 1}/2024"\r\n'
+        for i, a in enumerate(amounts_)
+    )
+    plain, footed = folder / "plain.csv", folder / "footed.csv"
+    plain.write_text(body, encoding="utf-8")
+    footed.write_text(body + "\r\n" * blanks + footer, encoding="utf-8")
+    one = read_exports(period="2024-Q1", opportunities=plain)
+    two = read_exports(period="2024-Q1", opportunities=footed)
+    assert one.rows == two.rows
+    assert two.bad_rows == 0
+    assert two.files[0].rows == len(amounts_)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False))
+def test_us_and_european_renderings_read_the_same(value: object) -> None:
+    """An amount written with US or European separators reads as the same number."""
+    us = f"{value:,.2f}"
+    eu = us.replace(",", "_").replace(".", ",").replace("_", ".")
+    read_us, bad_us = amounts(pa.array([f"${us}", "1,234.50"], pa.string()))
+    read_eu, bad_eu = amounts(pa.array([f"{eu} €", "1.234,50"], pa.string()))
+    assert not bad_us.any()
+    assert not bad_eu.any()
+    assert read_us[0] == read_eu[0] == float(value)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Q2 2017", "2017-Q2"),
+        ("2017 Q2", "2017-Q2"),
+        ("q2-2017", "2017-Q2"),
+        ("2017Q2", "2017-Q2"),
+        ("May 2017", "2017-05"),
+        ("May-17", "2017-05"),
+        ("september 2017", "2017-09"),
+        ("2017/5", "2017-05"),
+        ("05/2017", "2017-05"),
+    ],
+)
+def test_quota_sheet_period_spellings(text: str, label: str) -> None:
+    """Quota sheets' spellings of a quarter or month read as the canonical period."""
+    period = parse_period(text)
+    assert period.label == label
+    assert (period.start, period.end) == (parse_period(label).start, parse_period(label).end)
+
+
+def test_quota_sheet_with_spelled_periods_and_dollar_amounts() -> None:
+    """'Q1 2024' rows with '$60,000.00' quotas join the deals; 'FY24 Q1' is one bad row."""
+    result = read_exports(
+        period="Q1 2024",
+        opportunities=REAL / "salesforce_opportunities_report.csv",
+        quotas=REAL / "quota_sheet_fy.csv",
+        mapping=REAL / "quota_sheet.yaml",
+    )
+    reps = _by_rep(result)
+    assert reps["Ana Ruiz"]["pipeline.quota"] == 60000.0
+    assert reps["Ana Ruiz"]["pipeline.commit"] == 20000.0
+    assert reps["José Núñez"]["pipeline.quota"] == 80000.0  # 'José  Núñez', 'USD 80,000'
+    assert reps["Chloé Martin"]["pipeline.quota"] == 50000.0
+    quota_problems = [p for p in _problems(result) if p[0].endswith("quota_sheet_fy.csv")]
+    assert [(row, value) for _, row, _, value, _ in quota_problems] == [(7, "FY24 Q1")]
+
+
+def test_european_quota_is_not_read_as_150() -> None:
+    """A quota sheet's '150.000' next to '1.234,50' is 150000, not 150."""
+    rows = [
+        {"Rep": "A", "Period": "2024-Q1", "Quota": "150.000"},
+        {"Rep": "B", "Period": "2024-Q1", "Quota": "1.234,50"},
+    ]
+    deals_ = [
+        {
+            "Opportunity Owner": n,
+            "Stage": "Closed Won",
+            "Amount": "1",
+            "Created Date": "1/2/2024",
+            "Close Date": "2/2/2024",
+        }
+        for n in ("A", "B")
+    ]
+    result = read_exports(period="2024-Q1", opportunities=deals_, quotas=rows)
+    assert [r["pipeline.quota"] for r in result.rows] == [150000.0, 1234.5]
+
+
+def test_uk_task_export_is_not_read_month_first() -> None:
+    """DD/MM/YYYY tasks under the US preset: every date flagged with the hint, none misread."""
+    tasks = REAL / "salesforce_tasks_uk.csv"
+    us = read_exports(period="2024-Q1", activities=tasks)
+    reasons = {(column, reason) for _, _, column, _, reason in _problems(us)}
+    assert ("Date", "is empty; an activity needs its date") in reasons
+    assert any("they read as %d/%m/%Y" in reason for _, reason in reasons)
+    assert us.rows == ()  # '05/01/2024' is not read as the 1st of May
+    uk = read_exports(period="2024-Q1", activities=tasks, mapping=REAL / "salesforce_uk.yaml")
+    reps = _by_rep(uk)
+    assert sorted(reps) == ["Ana Ruiz", "Ben Cole", "José Núñez"]  # 'josé núñez' joined
+    assert reps["Ana Ruiz"]["activity.avg_call_minutes"] == pytest.approx(
+        (312 / 60 + 250 / 60 + 17) / 3
+    )
+    assert reps["José Núñez"]["activity.emails_per_day"] > 0
+
+
+def test_day_first_cells_cast_doubt_on_the_rest() -> None:
+    """'05/01/2021' is read month-first only when no cell says the column is day-first."""
+    formats = ("%m/%d/%Y",)
+    _, bad = days(pa.array(["20/01/2021", "05/01/2021"], pa.string()), formats)
+    assert bad.tolist() == [True, True]
+    _, bad = days(pa.array(["12/25/2024", "05/01/2021"], pa.string()), formats)
+    assert not bad.any()
+
+
+def test_hubspot_export_with_other_capitals() -> None:
+    """'Deal Owner' finds the preset's 'Deal owner'; 'Closed Won' is won, not open pipeline."""
+    result = read_exports(
+        period="2024-Q1", opportunities=REAL / "hubspot_deals_export.csv", mapping="hubspot"
+    )
+    reps = _by_rep(result)
+    assert sorted(reps) == ["Ana Ruiz", "Ben Cole"]  # 'ben cole' joined
+    assert reps["Ana Ruiz"]["pipeline.closed_won"] == 12000.0
+    assert reps["Ana Ruiz"]["pipeline.open_pipeline"] == 5250.5
+    assert reps["Ben Cole"]["pipeline.closed_won"] == 3100.0 + 4400.0
+    assert result.bad_rows == 0
+
+
+def test_windows_and_unicode_text_encodings_read_like_utf8(tmp_path: Path) -> None:
+    """Excel's Windows-1252 CSV and UTF-16 'Unicode Text' (tabs) read the same rows."""
+    text = (REAL / "salesforce_opportunities_report.csv").read_text(encoding="utf-8-sig")
+    utf8 = read_exports(
+        period="2024-Q1", opportunities=REAL / "salesforce_opportunities_report.csv"
+    )
+    windows, unicode_text = tmp_path / "windows.csv", tmp_path / "unicode.txt"
+    windows.write_bytes(text.encode("cp1252"))
+    unicode_text.write_bytes(text.replace('","', '"\t"').encode("utf-16"))
+    for path in (windows, unicode_text):
+        result = read_exports(period="2024-Q1", opportunities=path)
+        assert result.rows == utf8.rows
+        assert result.bad_rows == utf8.bad_rows
+        assert any("report footer" in note for note in result.files[0].notes)
+    assert any(
+        "Windows-1252" in note
+        for note in read_exports(period="2024-Q1", opportunities=windows).files[0].notes
+    )
+
+
+def test_undecodable_file_is_one_error(tmp_path: Path) -> None:
+    """Bytes that are neither UTF-8 nor Windows-1252 stop with one line naming the file."""
+    path = tmp_path / "odd.csv"
+    path.write_bytes(b"Opportunity Owner,Stage\x81\x8d,Amount\n")
+    with pytest.raises(InvalidArgument, match=r"odd\.csv: the header is not UTF-8 text"):
+        read_exports(period="2024-Q1", opportunities=path)
+
+
+def test_spreadsheet_empty_rows_are_not_deals_without_a_rep(tmp_path: Path) -> None:
+    """',,,,' lines (Excel saves them) are noted, not 'owner is empty'; numbering holds."""
+    path = tmp_path / "opps.csv"
+    path.write_text(
+        "Opportunity Owner,Stage,Amount,Created Date,Close Date,Notes\r\n"
+        "Ana,Closed Won,5,1/2/2024,2/2/2024,\r\n"
+        ",,,,,\r\n"
+        "Ben,Closed Won,oops,1/2/2024,2/2/2024,\r\n"
+        ",,,,,\r\n,,,,,\r\n",
+        encoding="utf-8",
+    )
+    result = read_exports(period="2024-Q1", opportunities=path)
+    assert [r["rep_id"] for r in result.rows] == ["Ana", "Ben"]
+    assert [(row, column) for _, row, column, _, _ in _problems(result)] == [(4, "Amount")]
+    assert result.files[0].rows == 2
+    assert any("3 rows have every read column empty" in n for n in result.files[0].notes)
+
+
+def test_a_row_of_the_wrong_width_counts_as_a_row(tmp_path: Path) -> None:
+    """'4 rows, 3 used, 1 skipped', not '3 rows, 2 used': the skipped row was a row."""
+    path = tmp_path / "opps.csv"
+    good = "Closed Won,5,1/2/2024,2/2/2024\n"
+    path.write_text(
+        "Opportunity Owner,Stage,Amount,Created Date,Close Date\n"
+        f"Ana,{good}Ana,Closed Won,5,1/2/2024,2/2/2024,extra\nBen,{good}Cy,{good}",
+        encoding="utf-8",
+    )
+    (summary,) = read_exports(period="2024-Q1", opportunities=path).files
+    assert (summary.rows, summary.skipped) == (4, 1)
+
+
+def test_iso_timestamps_read_under_any_mapping() -> None:
+    """'2024-03-07T14:05:00Z' is the 7th of March under the US preset; '2024-13-01' is bad."""
+    cells = pa.array(["2024-03-07T14:05:00Z", "2024-03-07 14:05:00.000+01:00", "2024-13-01"])
+    numbers, bad = days(cells, ("%m/%d/%Y",))
+    march_7 = days(pa.array(["3/7/2024"]), ("%m/%d/%Y",))[0][0]
+    assert numbers[:2].tolist() == [march_7, march_7]
+    assert bad.tolist() == [False, False, True]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_a_date_reads_the_same_in_every_preset_form(day: dt.date) -> None:
+    """US, ISO and ISO-timestamp renderings of one date read as the same day number."""
+    forms = [f"{day.month}/{day.day}/{day.year}", day.isoformat(), f"{day.isoformat()}T09:30:00Z"]
+    numbers, bad = days(pa.array(forms), ("%m/%d/%Y", "%Y-%m-%d"))
+    assert not bad.any()
+    assert set(numbers.tolist()) == {(day - dt.date(1970, 1, 1)).days}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)), min_size=9, max_size=40))
+def test_one_day_first_typo_never_doubts_a_month_first_column(dates: list[dt.date]) -> None:
+    """A single '13/05/2024' among month-first dates is the only bad cell."""
+    cells = [f"{d.month}/{d.day}/{d.year}" for d in dates] + ["13/05/2024"]
+    _, bad = days(pa.array(cells), ("%m/%d/%Y",))
+    assert bad.tolist() == [False] * len(dates) + [True]
+
+
+def test_a_mapped_column_named_twice_is_noted(tmp_path: Path) -> None:
+    """Two 'Amount' columns: the first is read, and the summary says so."""
+    path = tmp_path / "opps.csv"
+    path.write_text(
+        "Opportunity Owner,Stage,Amount,Created Date,Close Date,Amount\n"
+        "Ana,Closed Won,5,1/2/2024,2/2/2024,9\n",
+        encoding="utf-8",
+    )
+    result = read_exports(period="2024-Q1", opportunities=path)
+    assert result.rows[0]["pipeline.closed_won"] == 5.0
+    assert "column 'Amount' appears more than once: the first one is read" in result.files[0].notes
+
+
+def test_plain_numbers_that_are_no_money() -> None:
+    """'inf' and 'NaN' cast as floats but are no amount: bad, not summed."""
+    values, bad = amounts(pa.array(["inf", "NaN", "5"]))
+    assert bad.tolist() == [True, True, False]
+    assert values[2] == 5.0
+
+
+def test_a_utf8_character_cut_by_the_sample_is_still_utf8() -> None:
+    """A sample that ends inside a multi-byte character is UTF-8; cp1252 bytes are not."""
+    assert encoding_of("José".encode()[:-1], cut=True) == "utf-8-sig"
+    assert encoding_of("José".encode("cp1252"), cut=False) == "cp1252"
+    assert encoding_of("José".encode("utf-16"), cut=False) == "utf-16"
+
+
+def test_a_format_without_day_and_month_has_no_swap() -> None:
+    """Unread cells under a year-only format do not doubt anything."""
+    _, bad = days(pa.array(["13/01/2024", "2024"]), ("%Y",))
+    assert bad.tolist() == [True, False]
+
+
+def test_salesforce_data_export_custom_stages_by_iswon_isclosed(tmp_path: Path) -> None:
+    """Opportunity.csv from Data Export: custom stage names, won/lost/open by IsWon/IsClosed."""
+    path = REAL / "sf_data_export_Opportunity.csv"
+    with pytest.raises(InvalidArgument, match="--map salesforce_export"):
+        read_exports(period="2024-Q1", opportunities=path)
+    result = read_exports(period="2024-Q1", opportunities=path, mapping="salesforce_export")
+    reps = _by_rep(result)
+    ana, ben = reps["0055g00000Rep01AAA"], reps["0055g00000Rep02AAA"]
+    assert (ana["pipeline.closed_won"], ana["pipeline.win_rate"]) == (12400.0, 0.5)
+    assert ana["pipeline.open_pipeline"] == 5250.5  # 'Legal Review', IsClosed false
+    assert ben["pipeline.closed_won"] == 3100.0 + 4400.0  # IsWon true, IsClosed empty
+    assert result.bad_rows == 0
+    broken = tmp_path / "Opportunity.csv"
+    text = path.read_text(encoding="utf-8")
+    first_won = '"true","true","Closed","0055g00000Rep01AAA"'
+    broken.write_text(text.replace(first_won, first_won.replace("true", "maybe")), encoding="utf-8")
+    problems = _problems(
+        read_exports(period="2024-Q1", opportunities=broken, mapping="salesforce_export")
+    )
+    assert [(row, column, value) for _, row, column, value, _ in problems] == [
+        (2, "IsWon", "maybe")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected", "bad"),
+    [
+        (
+            ["TRUE", "false", "Yes", "no", "1", "0"],
+            [True, False, True, False, True, False],
+            [False] * 6,
+        ),
+        (["maybe", None], [False, False], [True, True]),
+    ],
+)
+def test_flags(cells: list[str | None], expected: list[bool], bad: list[bool]) -> None:
+    """TRUE/Yes/1 and FALSE/No/0 in any case; anything else, or nothing, is neither."""
+    values, unread = flags(pa.array(cells, pa.string()))
+    assert values.tolist() == expected
+    assert unread.tolist() == bad
+
+
+def test_won_flag_needs_closed_flag(tmp_path: Path) -> None:
+    """A mapping with only one of the two flags is refused, naming the rule."""
+    path = tmp_path / "map.yaml"
+    path.write_text("extends: salesforce\nopportunities:\n  won_flag: IsWon\n", encoding="utf-8")
+    with pytest.raises(InvalidMetrics, match="won_flag and closed_flag go together"):
+        load_mapping(path)
+
+
+def test_multi_currency_amounts_are_not_summed_together() -> None:
+    """'EUR 12,400.00' among USD amounts is left out and named; the converted column sums."""
+    path = REAL / "salesforce_multicurrency.csv"
+    mixed = read_exports(period="2024-Q1", opportunities=path)
+    assert _by_rep(mixed)["Ana"]["pipeline.closed_won"] == 4100.0
+    assert [(row, value) for _, row, _, value, _ in _problems(mixed)] == [
+        (2, "EUR 12,400.00"),
+        (5, "GBP 500.00"),
+    ]
+    assert all("is not in USD" in reason for *_, reason in _problems(mixed))
+    converted = read_exports(
+        period="2024-Q1", opportunities=path, mapping=REAL / "salesforce_converted.yaml"
+    )
+    assert _by_rep(converted)["Ana"]["pipeline.closed_won"] == 13392.0 + 3100.0 + 1000.0
+    assert converted.bad_rows == 0
+
+
+def test_currency_marks() -> None:
+    """Symbols count as their currency; cells without a mark agree with any."""
+    mask, main, others = other_currency(pa.array(["$5", "USD 7", "€3", "9", None]))
+    assert (mask.tolist(), main, others) == ([False, False, True, False, False], "USD", {"EUR": 1})
+    mask, main, others = other_currency(pa.array(["5", "7"]))
+    assert (mask.tolist(), main, others) == ([False, False], "", {})
+
+
+def test_the_preset_hint_ignores_capitals() -> None:
+    """A HubSpot export with 'Deal Owner' under the default preset is told '--map hubspot'."""
+    with pytest.raises(InvalidArgument, match="--map hubspot"):
+        read_exports(period="2024-Q1", opportunities=REAL / "hubspot_deals_export.csv")
