@@ -14,12 +14,14 @@ import enum
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from gapdiag.model._input import check_file, check_utf8, loads, read_stdin, read_text
 from gapdiag.model.errors import GapdiagError, InvalidInput, InvalidMetrics
 from gapdiag.model.metrics import Targets, parse_targets
 from gapdiag.model.team import TeamStats, parse_team
+
+T = TypeVar("T")
 
 
 class ExitStatus(enum.IntEnum):
@@ -162,12 +164,7 @@ def write_file(path: Path, write: Callable[[Path], object]) -> None:
 
 def read_team(path: Path | None) -> TeamStats | None:
     """The team's mean/median per metric from a JSON file, or None when not given."""
-    if path is None:
-        return None
-    try:
-        return parse_team(read_json(str(path)))
-    except InvalidMetrics as error:
-        raise InvalidMetrics(error.problems, source=str(path)) from None
+    return _read_parsed(path, parse_team)
 
 
 TEAM_HELP = (
@@ -178,10 +175,15 @@ TEAM_HELP = (
 
 def read_targets(path: Path | None) -> Targets | None:
     """Target overrides from a JSON file, or None for the defaults."""
+    return _read_parsed(path, parse_targets)
+
+
+def _read_parsed(path: Path | None, parse: Callable[[Any], T]) -> T | None:
+    """A JSON file read by `parse`, its problems named by the file; None when not given."""
     if path is None:
         return None
     try:
-        return parse_targets(read_json(str(path)))
+        return parse(read_json(str(path)))
     except InvalidMetrics as error:
         raise InvalidMetrics(error.problems, source=str(path)) from None
 
