@@ -194,3 +194,20 @@ def test_every_room_says_what_it_holds_and_may_import(room: str) -> None:
     assert doc, room
     if room not in {"cli", "spark"}:
         assert "May import" in doc, room
+
+
+def test_the_core_and_the_command_line_import_without_the_frames_extra() -> None:
+    """`pip install gapdiag` has no numpy, pandas or pyarrow: the CLI imports without them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "for name in ('numpy', 'pandas', 'pyarrow', 'polars'):\n"
+        "    sys.modules[name] = None  # importing it now raises ImportError\n"
+        "import gapdiag, gapdiag.cli\n"
+        "from gapdiag.cli import main\n"
+        "assert main(['--version']) == 0\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]

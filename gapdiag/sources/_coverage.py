@@ -13,7 +13,8 @@ import numpy as np
 
 from gapdiag.model.labels import label_of
 from gapdiag.model.wording import long_day
-from gapdiag.sources.periods import EPOCH, Grid, Span, covered
+from gapdiag.sources._span import Span, covered
+from gapdiag.sources.periods import EPOCH, Grid
 
 if TYPE_CHECKING:
     from gapdiag.sources.activities import Activities

@@ -27,10 +27,11 @@ import pyarrow.compute as pc
 
 from gapdiag.sources._columnar import Export
 from gapdiag.sources._parse import NO_DAY, Keys, date_reason, days, member, minutes, present
+from gapdiag.sources._span import Span, covered, widen
 from gapdiag.sources._tally import Tally, columns_of
 from gapdiag.sources.crm import ActivityColumns
 from gapdiag.sources.opportunities import Deals
-from gapdiag.sources.periods import Grid, Span, covered, day_number, widen
+from gapdiag.sources.periods import Grid, day_number
 
 _KINDS = ("calls", "emails", "meetings")
 _DAYS = 2**21

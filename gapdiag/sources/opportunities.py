@@ -36,9 +36,10 @@ from gapdiag.sources._parse import (
     member,
     present,
 )
+from gapdiag.sources._span import Span, covered, widen
 from gapdiag.sources._tally import Tally, columns_of
 from gapdiag.sources.crm import OpportunityColumns
-from gapdiag.sources.periods import Grid, Span, covered, widen
+from gapdiag.sources.periods import Grid
 
 
 @dataclass(slots=True)

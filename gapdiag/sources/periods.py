@@ -11,9 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
-
-import numpy as np
+from typing import Literal
 
 from gapdiag.model.errors import InvalidArgument
 
@@ -138,26 +136,3 @@ def grid(period: Period, every: Every = "period") -> Grid:
         weeks.append(Period(f"{year}-W{week:02d}", monday, monday + dt.timedelta(6)))
         monday += dt.timedelta(7)
     return Grid(tuple(weeks))
-
-
-Span = tuple[int, int]
-"""The first and last day number an export has dated rows on."""
-
-
-def widen(span: Span | None, days: Any) -> Span | None:
-    """`span` grown to hold the day numbers `days` (an array; none: unchanged)."""
-    if not len(days):
-        return span
-    first, last = int(days.min()), int(days.max())
-    return (first, last) if span is None else (min(first, span[0]), max(last, span[1]))
-
-
-def covered(grid: Grid, span: Span | None) -> Any:
-    """Per period of the grid: does it overlap the days from `span`'s first to its last?
-
-    With no span (nothing dated to tell by, e.g. open deals without a created date) every
-    period counts as covered.
-    """
-    if span is None:
-        return np.ones(len(grid), dtype=bool)
-    return (np.asarray(grid.starts) <= span[1]) & (np.asarray(grid.ends) >= span[0])

@@ -22,8 +22,9 @@ import numpy as np
 
 from gapdiag.sources._columnar import Export
 from gapdiag.sources._parse import NO_DAY, Keys
+from gapdiag.sources._span import covered
 from gapdiag.sources.opportunities import Deals
-from gapdiag.sources.periods import Grid, covered
+from gapdiag.sources.periods import Grid
 
 
 @dataclass(slots=True)
