@@ -100,3 +100,21 @@ def test_markdown_is_the_markdown_explanation() -> None:
     assert markdown == result.explain(fmt="markdown")
     assert markdown.startswith("# Diagnosis for rep-skill-01")
     assert "## Decision tree" in markdown
+
+
+def test_the_numbers_say_the_coverage_needed_once() -> None:
+    """With a win rate, 'coverage needed' equals what the win rate requires: one line, not two.
+
+    Without one, the 3x rule of thumb is the only coverage needed, and it is shown.
+    """
+    text = diagnose(example("will-rep")).to_text()
+    assert "Coverage the win rate requires (1 / win rate): 3.7\u00d7" in text
+    assert "Coverage needed (1 / win rate, else 3x)" not in text
+    rep = example("will-rep")
+    del rep["pipeline"]["win_rate"]
+    text = diagnose(rep).to_text()
+    assert "Coverage needed (1 / win rate, else 3x): 3.0\u00d7" in text
+    assert "Coverage the win rate requires" not in text
+    with_both = diagnose(example("will-rep"))
+    names = {figure.name for figure in with_both.numbers}
+    assert {"derived.coverage_needed", "derived.required_coverage"} <= names  # JSON keeps both

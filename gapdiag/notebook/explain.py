@@ -149,7 +149,10 @@ def numbers_section(d: Diagnosis, md: bool = False) -> list[str]:
     if not d.numbers:
         return []
     out = [_heading("The numbers", md)]
+    known = {figure.name for figure in d.numbers}
     for figure in d.numbers:
+        if figure.name in _SAID_ALREADY and _SAID_ALREADY[figure.name] in known:
+            continue
         short = figure.name.removeprefix("derived.")
         name = _NUMBER_NAMES.get(short) or sentence(label_of(figure.name).label)
         out.append(f"- {name}: {show(figure.name, figure.value)}")
@@ -159,6 +162,10 @@ def numbers_section(d: Diagnosis, md: bool = False) -> list[str]:
             "The open pipeline will not close the gap: a coverage problem to solve this week."
         )
     return [*out, ""]
+
+
+_SAID_ALREADY = {"derived.coverage_needed": "derived.required_coverage"}
+"""A figure left out of the text when the other is shown: with a win rate they are equal."""
 
 
 def _title(d: Diagnosis, md: bool) -> str:
