@@ -118,3 +118,10 @@ def test_the_numbers_say_the_coverage_needed_once() -> None:
     with_both = diagnose(example("will-rep"))
     names = {figure.name for figure in with_both.numbers}
     assert {"derived.coverage_needed", "derived.required_coverage"} <= names  # JSON keeps both
+
+
+def test_a_number_whose_name_says_its_unit_is_shown_bare() -> None:
+    """'Calls per meeting: 35', not '35 calls per meeting' after the same words."""
+    text = diagnose(example("will-rep")).to_text()
+    assert "- Calls per meeting: 35\n" in text
+    assert "Gap to goal (quota - closed won - commit): $100,000" in text

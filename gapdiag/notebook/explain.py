@@ -155,7 +155,12 @@ def numbers_section(d: Diagnosis, md: bool = False) -> list[str]:
             continue
         short = figure.name.removeprefix("derived.")
         name = _NUMBER_NAMES.get(short) or sentence(label_of(figure.name).label)
-        out.append(f"- {name}: {show(figure.name, figure.value)}")
+        shown, unit = show(figure.name, figure.value), label_of(figure.name).unit
+        if unit and name.lower().startswith(
+            unit.lower()
+        ):  # not 'Calls per meeting: 35 calls per meeting'
+            shown = shown.removesuffix(f" {unit}")
+        out.append(f"- {name}: {shown}")
     short_by = next((f.value for f in d.numbers if f.name == "derived.pipeline_shortfall"), None)
     if short_by is not None and short_by > 0:
         out.append(
