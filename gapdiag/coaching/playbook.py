@@ -34,7 +34,7 @@ from gapdiag.model import labels
 from gapdiag.model._kinds import Kind
 from gapdiag.model.derived import DERIVED
 from gapdiag.model.diagnosis import Check, Diagnosis, Verdict
-from gapdiag.model.gaps import GAPS, Gap
+from gapdiag.model.gaps import FOUND, GAPS, Gap
 from gapdiag.model.metrics import METRICS, Targets, _Strict
 from gapdiag.model.wording import confidence, day, movement
 from gapdiag.rulebook.interventions import Drill, Indicator, Interventions
@@ -126,7 +126,7 @@ def choose_focus(
     default) of week `goal_week`.
     """
     system = diagnosis.verdict("system")
-    if system.status in ("confirmed", "suspected"):
+    if system.status in FOUND:
         verdict = system
         reason = f"a {system.status} system gap is fixed before any rep-side gap"
     else:
@@ -134,8 +134,7 @@ def choose_focus(
             return None
         verdict = diagnosis.verdict(diagnosis.primary_gap)
         reason = "the primary gap (where the tree routes, when the rules back it)"
-    due = goal_date(start, goal_week, calendar) if start is not None else None
-    return _focus(verdict, reason, facts, library, targets, due, goal_week)
+    return _focus(verdict, reason, facts, library, targets, (start, goal_week, calendar))
 
 
 def rep_focus(
@@ -149,18 +148,13 @@ def rep_focus(
     calendar: WorkingDays | None = None,
 ) -> Focus | None:
     """The rep's own gap, coached alongside a system fix: None unless system comes first."""
-    if diagnosis.verdict("system").status not in ("confirmed", "suspected"):
+    if diagnosis.verdict("system").status not in FOUND:
         return None
-    ranked = [
-        v
-        for v in diagnosis.verdicts
-        if v.gap != "system" and v.status in ("confirmed", "suspected")
-    ]
+    ranked = [v for v in diagnosis.verdicts if v.gap != "system" and v.status in FOUND]
     if not ranked:
         return None
     reason = "the rep's own leading gap, coached alongside the system fix"
-    due = goal_date(start, goal_week, calendar) if start is not None else None
-    return _focus(ranked[0], reason, facts, library, targets, due, goal_week)
+    return _focus(ranked[0], reason, facts, library, targets, (start, goal_week, calendar))
 
 
 def _focus(
@@ -169,9 +163,11 @@ def _focus(
     facts: Mapping[str, object],
     library: Interventions,
     targets: Targets,
-    due: dt.date | None,
-    goal_week: int,
+    when: tuple[dt.date | None, int, WorkingDays | None],
 ) -> Focus:
+    """`verdict` as the focus, its goal due on the last working day of week `when[1]`."""
+    start, goal_week, calendar = when
+    due = goal_date(start, goal_week, calendar) if start is not None else None
     goal = _goal(verdict, facts, library, targets, due, goal_week)
     return Focus(
         gap=verdict.gap,

@@ -16,7 +16,7 @@ from gapdiag.model.diagnosis import (
     Undetermined,
     Verdict,
 )
-from gapdiag.model.gaps import GAPS, SUSPECTED_AT, Gap, Status
+from gapdiag.model.gaps import FOUND, GAPS, SUSPECTED_AT, Gap, Status
 from gapdiag.model.metrics import RepMetrics
 from gapdiag.rulebook.compiler import Facts
 from gapdiag.rulebook.pack import Rulebook
@@ -78,7 +78,7 @@ def primary_gap(verdicts: Sequence[Verdict], routed: Gap | None = None) -> Gap |
     confirm or suspect it: the tree asks in the seeds' order (volume before call craft),
     the rules weigh. Otherwise the highest-confidence confirmed or suspected gap.
     """
-    named = [v for v in verdicts if v.status in ("confirmed", "suspected")]
+    named = [v for v in verdicts if v.status in FOUND]
     first = next((v for v in named if v.gap == "system"), None)
     first = first or next((v for v in named if v.gap == routed), None)
     first = first or (named[0] if named else None)
@@ -102,7 +102,7 @@ def _verdict(gap: Gap, decided: list[tuple[CompiledRule, Outcome]], facts: Facts
             "evidence": tuple(support),
             "counter_evidence": tuple(against),
             "undetermined": tuple(r.id for r in open_),
-            "blocks_pip": gap == "system" and status in ("confirmed", "suspected"),
+            "blocks_pip": gap == "system" and status in FOUND,
         }
     )
 

@@ -29,7 +29,7 @@ from gapdiag.model.changes import apply_changes
 from gapdiag.model.derived import derive, inputs_of
 from gapdiag.model.diagnosis import Counterfactual, CounterfactualChange, Diagnosis, Verdict
 from gapdiag.model.errors import InvalidMetrics
-from gapdiag.model.gaps import Gap, Status
+from gapdiag.model.gaps import FOUND, Gap, Status
 from gapdiag.model.labels import label_of
 from gapdiag.model.metrics import METRICS, RepMetrics, Targets
 from gapdiag.model.team import TeamStats
@@ -92,7 +92,7 @@ def find_counterfactuals(
     by_id = {rule.id: rule for rule in book.compiled}
     found: list[Counterfactual] = []
     for verdict in diagnosis.verdicts:
-        if verdict.status not in ("confirmed", "suspected"):
+        if verdict.status not in FOUND:
             continue
         search = _Search(rep, book, (targets, team), facts, verdict)
         strongest = sorted(verdict.evidence, key=lambda e: -e.certainty)[:MAX_RULES]

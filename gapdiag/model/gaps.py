@@ -13,6 +13,8 @@ GAPS: tuple[Gap, ...] = ("system", "will", "skill", "knowledge")
 Status = Literal["confirmed", "suspected", "unlikely", "unknown"]
 """A verdict's status: confirmed or suspected by combined certainty, unlikely below that,
 or unknown while missing data could still make the gap suspected."""
+FOUND: frozenset[Status] = frozenset({"confirmed", "suspected"})
+"""The statuses of a gap the rules name: confirmed or suspected."""
 CONFIRMED_AT = 0.7
 """Combined certainty from which a gap is confirmed."""
 SUSPECTED_AT = 0.3

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from gapdiag.coaching.playbook import manager_check
+from gapdiag.model.gaps import FOUND
 from gapdiag.model.labels import label_of
 from gapdiag.model.metrics import Targets
 
@@ -75,7 +76,7 @@ def team_causes(reps: Sequence[RepLine], targets: Targets) -> tuple[Cause, ...]:
 
 
 def _system(reps: Sequence[RepLine]) -> list[Cause]:
-    hit = [r for r in reps if r.diagnosis.verdict("system").status in ("confirmed", "suspected")]
+    hit = [r for r in reps if r.diagnosis.verdict("system").status in FOUND]
     if not is_shared(len(hit), len(reps)):
         return []
     signs: Counter[str] = Counter()
