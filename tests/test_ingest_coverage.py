@@ -209,3 +209,17 @@ def test_figures_come_only_for_weeks_the_activities_reach(calls: list, month: in
     assert [(r["rep_id"], r["period_start"]) for r in result.rows] == [
         (rep, week) for rep in reps for week in reached
     ]
+
+
+def test_the_summary_counts_one_rep_in_the_singular(tmp_path: Path) -> None:
+    """'1 rep for 2017-Q2' and '1 weekly history', not '1 reps' and '1 weekly histories'."""
+    opps = write(tmp_path / "o.csv", OPP[:5], [("ana", "Closed Won", "1", "", "05/02/2017")])
+    out = io.StringIO()
+    argv = ["ingest", str(opps), "--period", "2017-Q2", "--out", str(tmp_path / "r.csv")]
+    assert main(argv, stdout=out, stderr=io.StringIO()) == ExitStatus.OK
+    assert f"1 rep for 2017-Q2 -> {tmp_path / 'r.csv'}" in out.getvalue()
+    weekly = [*argv[:4], "--out", str(tmp_path / "w.csv"), "--every", "week"]
+    out = io.StringIO()
+    main([*weekly, "--history-dir", str(tmp_path / "h")], stdout=out, stderr=io.StringIO())
+    assert "1 rep-week for 2017-Q2" in out.getvalue()
+    assert f"1 weekly history -> {tmp_path / 'h'}" in out.getvalue()

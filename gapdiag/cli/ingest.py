@@ -179,14 +179,14 @@ def summary(result: Ingested, args: argparse.Namespace, errors: Path) -> str:
         lines += [f"  {count:,} x {column}: {reason}" for column, reason, count in file.problems]
         lines += [f"  note: {note}" for note in file.notes]
     reps = len({r["rep_id"] for r in result.rows})
-    unit = "rep-weeks" if args.every == "week" else "reps"
+    unit = "rep-week" if args.every == "week" else "rep"
     count = len(result.rows) if args.every == "week" else reps
-    lines.append(f"{count:,} {unit} for {args.period} -> {args.out}")
+    lines.append(f"{count:,} {unit}{'s' * (count != 1)} for {args.period} -> {args.out}")
     if result.bad_rows:
         noun = "problem" if result.bad_rows == 1 else "problems, one line each"
         lines.append(f"{result.bad_rows:,} {noun} -> {errors}")
     if args.history_dir is not None:
-        lines.append(f"{reps:,} weekly histories -> {args.history_dir}")
+        lines.append(f"{reps:,} weekly histor{'ies' if reps != 1 else 'y'} -> {args.history_dir}")
     return "\n".join(lines) + "\n"
 
 
