@@ -114,6 +114,18 @@ def test_non_utf8_names_the_line_of_the_bad_byte(tmp_path: Path) -> None:
             "bad.json:1: segments[0].start: -1 is negative",
         ),
         (
+            '[{"speaker": "A", "start": 0, "text": "x"}]',
+            "bad.json:1: segments[0].end: is missing (expected a time in seconds)",
+        ),
+        (
+            '[{"speaker": "A", "start": 0, "end": null, "text": "x"}]',
+            "bad.json:1: segments[0].end: null is not a time in seconds",
+        ),
+        (
+            '[{"speaker": "A", "start": 0, "end": 1}]',
+            "bad.json:1: segments[0].text: is missing (expected text (the words said))",
+        ),
+        (
             '[{"speaker": "A", "start": 3, "end": 2, "text": "x"}]',
             "bad.json:1: segments[0].end: 2 is not after start",
         ),

@@ -24,7 +24,15 @@ from operator import mul
 from typing import Any
 
 from gapdiag.sources.calls import _utterances
-from gapdiag.sources.calls.cues import UNNAMED, Cue, Transcript, clean, fail, in_time_order
+from gapdiag.sources.calls.cues import (
+    UNNAMED,
+    Cue,
+    Transcript,
+    clean,
+    fail,
+    in_time_order,
+    unusable,
+)
 
 _LARGEST = int(sys.float_info.max)  # a larger integer has no float (math.isfinite fails)
 _WS = re.compile(r"[ \t\n\r]*")
@@ -275,7 +283,7 @@ def _segment(source: str, index: int, item: Any, line: int) -> Cue:
         raise fail(source, line, f"{where}.speaker", f"{speaker!r} is not a speaker's name")
     said = clean(text) if isinstance(text, str) else ""
     if not said:
-        raise fail(source, line, f"{where}.text", f"{text!r} is not text (the words said)")
+        raise fail(source, line, f"{where}.text", unusable(item, "text", "text (the words said)"))
     start = _seconds(source, line, where, item, "start")
     end = _seconds(source, line, where, item, "end")
     if end <= start:
@@ -289,7 +297,7 @@ def _seconds(source: str, line: int, where: str, item: dict[str, Any], key: str)
         shown = f"{str(value)[:12]}... ({len(str(value))} digits)"
         raise fail(source, line, f"{where}.{key}", f"{shown} is not a time in seconds")
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise fail(source, line, f"{where}.{key}", f"{value!r} is not a time in seconds")
+        raise fail(source, line, f"{where}.{key}", unusable(item, key, "a time in seconds"))
     if value < 0:
         raise fail(source, line, f"{where}.{key}", f"{value!r} is negative (seconds from 0)")
     return round(value * 1000)

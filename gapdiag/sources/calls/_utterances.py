@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from gapdiag.sources.calls.cues import UNNAMED, Cue, TranscriptError, clean, fail
+from gapdiag.sources.calls.cues import UNNAMED, Cue, TranscriptError, clean, fail, unusable
 
 SHAPES = (
     "a list of segments, an object with a 'segments' list (times in seconds), "
@@ -98,7 +98,12 @@ def cue(source: str, shape: Shape, index: int, item: Any, line: int) -> Cue:
     text = item.get(shape.text)
     said = clean(text) if isinstance(text, str) else ""
     if not said:
-        raise fail(source, line, f"{where}.{shape.text}", f"{text!r} is not text (the words said)")
+        raise fail(
+            source,
+            line,
+            f"{where}.{shape.text}",
+            unusable(item, shape.text, "text (the words said)"),
+        )
     start = _time(source, line, where, item, "start", shape.ms_per_unit)
     end = _time(source, line, where, item, "end", shape.ms_per_unit)
     if end <= start:
@@ -115,7 +120,7 @@ def _time(source: str, line: int, where: str, item: dict[str, Any], key: str, sc
         or not math.isfinite(value)
         or abs(value) > 1e15
     ):
-        raise fail(source, line, f"{where}.{key}", f"{value!r} is not a time in {unit}")
+        raise fail(source, line, f"{where}.{key}", unusable(item, key, f"a time in {unit}"))
     if value < 0:
         raise fail(source, line, f"{where}.{key}", f"{value!r} is negative ({unit} from 0)")
     return round(value * scale)

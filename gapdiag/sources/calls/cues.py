@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from gapdiag.model.errors import GapdiagError, Problem
@@ -90,6 +90,13 @@ def clean(text: str) -> str:
 def fail(source: str, line: int | None, where: str, message: str) -> TranscriptError:
     """A TranscriptError for `source` at `line`."""
     return TranscriptError(Problem(where, message, line, source))
+
+
+def unusable(item: Mapping[str, object], key: str, expected: str) -> str:
+    """Why a segment's field is unusable, as a person reads it: missing, null or its value."""
+    if key not in item:
+        return f"is missing (expected {expected})"
+    return f"{'null' if item[key] is None else repr(item[key])} is not {expected}"
 
 
 def clock(ms: int) -> str:
