@@ -18,8 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from itertools import repeat
-from operator import add, itemgetter, le, lt
+from operator import add, le, lt
 
 from gapdiag.sources.calls.cues import UNNAMED, Cue, Transcript, clean, fail, in_time_order
 
@@ -47,12 +46,13 @@ _FAST_BLOCK = re.compile(
 )
 # Digits to numbers by table: about five times faster than int() on this path.
 _TWO = {f"{n:02d}": n for n in range(100)} | {"": 0}
-_THREE = {f"{n:03d}": n for n in range(1000)}
-# HH:MM:SS and mmm of both times of a timing line of `_TIMING_SHAPE`.
-_TIMING_PARTS = itemgetter(slice(0, 8), slice(9, 12), slice(17, 25), slice(26, 29))
-# A timing line with every digit made 0 (minutes and seconds under 60 are `_Clock`'s check).
+_THREE = {f"{n:03d}": n for n in range(1000)} | {f"{n:03d}".encode(): n for n in range(1000)}
+# A timing line with every digit made 0 (minutes and seconds under 60 are checked apart).
 _TIMING_SHAPE = b"00:00:00.000 --> 00:00:00.000\n"
 _ZERO_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+_FIVE = ord("5")
+_TIME_FIELDS = bytes.maketrans(b".", b" ")  # (':', '-' and '>' are deleted)
+_STRIPPED = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")  # ASCII white space, but ' \t\r\n'
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
 _TAG = re.compile(r"<[^>]*>")
 _NAME_PREFIX = re.compile(r"([^\s:<>][^:<>\n]{0,79}?):[ \t]+(?=\S)")
@@ -81,11 +81,13 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
     whole text after the header, so nothing can be skipped unseen.
     """
     header = _HEADER.match(text)
-    if header is None or "  " in text or "\t" in text:
+    if header is None:
         return None
     plain = _plain(source, text, date, header.end())
     if plain is not None:
         return plain
+    if "  " in text or "\t" in text:
+        return None
     blocks = _FAST_BLOCK.findall(text, header.end())
     if not blocks or sum(len(b[0]) for b in blocks) != len(text) - header.end():
         return None
@@ -115,59 +117,68 @@ def _plain(source: str, text: str, date: dt.date | None, at: int) -> Transcript 
     Every cue is four lines: an identifier, ``HH:MM:SS.mmm --> HH:MM:SS.mmm``,
     ``<v Name>text</v>``, a blank line; cues in time order, no tag inside a text, no
     space at a name's or a text's edge. None for anything else (`_fast` then tries its
-    regular expression). The checks are made in bulk: lines are sliced four apart, the
-    voice lines are split where one ends and the next starts, and the counts of '<'
-    and '>' prove each holds exactly one voice tag.
+    regular expression). The checks are made in bulk: lines are sliced four apart; the
+    voice lines, joined, hold exactly two '<' and two '>' a line and no line break but
+    between one '</v>' and the next '<v ', so each is one voice tag; the timing lines,
+    joined, have their digits in fixed places, read all at once.
     """
     lines = text[at:].rstrip("\n").split("\n")  # blank lines at the end are allowed
     count, rest = divmod(len(lines) + 1, 4)
     if rest or not count or any(lines[3::4]):
         return None
-    ids, timing, voiced = lines[0::4], lines[1::4], "\n".join(lines[2::4])
-    if "-->" in "\n".join(ids) or not all(map(str.strip, ids)) or "-->" in voiced:
+    ids, voiced = lines[0::4], "\n".join(lines[2::4])
+    if not all(ids) or "-->" in voiced or "-->" in "\n".join(ids):
         return None
-    pieces = voiced[3:-4].split("</v>\n<v ")  # "Name>text", one a line (see below)
+    if not "".join(ids).isalnum() and not all(map(str.strip, ids)):
+        return None  # an identifier of only spaces
+    timing = ("\n".join(lines[1::4]) + "\n").encode()
+    said = voiced[3:-4].replace("</v>\n<v ", ">")  # "Name>text>Name>text..."
     if not (
         voiced.startswith("<v ")
         and voiced.endswith("</v>")
-        and len(pieces) == count  # every line break sits between '</v>' and '<v '
+        and "\n" not in said
         and voiced.count("<") == 2 * count  # no tag but the voice's
         and voiced.count(">") == 2 * count
-        and ("\n".join(timing) + "\n").encode().translate(_ZERO_DIGITS) == _TIMING_SHAPE * count
+        and timing.translate(_ZERO_DIGITS) == _TIMING_SHAPE * count
+        and max(timing[3::30] + timing[6::30] + timing[20::30] + timing[23::30]) <= _FIVE
     ):
+        return None  # (the last check: minutes and seconds under 60)
+    if said.startswith(" ") or said.endswith(" ") or " >" in said or "> " in said:
+        return None  # a space at the edge of a name or a text
+    if "  " in said or "\t" in said:
+        return None  # a text to clean
+    parts = said.split(">")
+    if not _plain_edges(said) and parts != [*map(str.strip, parts)]:
+        return None  # other white space at an edge (a no-break space, a control character)
+    speakers, texts = tuple(parts[0::2]), tuple(parts[1::2])
+    if not all(speakers) or not all(texts):
         return None
-    speakers, seps, texts = zip(*map(str.partition, pieces, repeat(">")), strict=True)
-    if seps.count(">") != count or not all(speakers) or not all(texts):
-        return None
-    if speakers != tuple(map(str.strip, speakers)) or texts != tuple(map(str.strip, texts)):
-        return None
-    start_hms, start_ms, end_hms, end_ms = zip(*map(_TIMING_PARTS, timing), strict=True)
+    fields = timing.translate(_TIME_FIELDS, b":->").split()  # HHMMSS mmm HHMMSS mmm
     clock, three = _SECONDS.__getitem__, _THREE.__getitem__
-    try:
-        starts = tuple(map(add, map(clock, start_hms), map(three, start_ms)))
-        ends = tuple(map(add, map(clock, end_hms), map(three, end_ms)))
-    except ValueError:  # minutes or seconds of 60 or more
-        return None
+    starts = tuple(map(add, map(clock, fields[0::4]), map(three, fields[1::4])))
+    ends = tuple(map(add, map(clock, fields[2::4]), map(three, fields[3::4])))
     if not (all(map(lt, starts, ends)) and all(map(le, ends, starts[1:]))):
         return None  # out of order, overlapping or empty: `_careful` says which
-    if "&" in voiced:
+    if "&" in said:
         texts = tuple([html.unescape(t) if "&" in t else t for t in texts])
     first_line = text.count("\n", 0, at) + 2  # the first timing line, under its identifier
     return Transcript(source, date, starts, ends, speakers, texts, first_line)
 
 
-class _Clock(dict[str, int]):
-    """'HH:MM:SS' (digits) -> milliseconds, kept as times are met (at most `_CLOCK_SIZE`).
+def _plain_edges(text: str) -> bool:
+    """Whether only a space can be white space at a name's or text's edge in `text`.
 
-    Raises:
-        ValueError: minutes or seconds are 60 or more (not a WebVTT time).
+    True for ASCII without the white space characters ``str.strip`` would strip besides
+    the space, tab, line ends (checked apart); quicker than stripping every part.
     """
+    return text.isascii() and not any(map(text.__contains__, _STRIPPED))
 
-    def __missing__(self, key: str) -> int:
-        hours, minutes, seconds = map(int, key.split(":"))
-        if minutes > 59 or seconds > 59:
-            raise ValueError(key)
-        value = ((hours * 60 + minutes) * 60 + seconds) * 1000
+
+class _Clock(dict[bytes, int]):
+    """b'HHMMSS' -> milliseconds, kept as times are met (at most `_CLOCK_SIZE`)."""
+
+    def __missing__(self, key: bytes) -> int:
+        value = ((int(key[:2]) * 60 + int(key[2:4])) * 60 + int(key[4:])) * 1000
         if len(self) < _CLOCK_SIZE:
             self[key] = value
         return value

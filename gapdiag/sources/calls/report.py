@@ -146,7 +146,10 @@ def _name(file: str | Path, root: Path | None) -> str:
     """How a file is named in results: relative to the folder read, with '/'."""
     if root is None:
         return str(file)
-    return os.path.relpath(file, root).replace(os.sep, "/")
+    under = os.path.join(root, "")  # files listed under the folder start with it
+    text = str(file)
+    relative = text[len(under) :] if text.startswith(under) else os.path.relpath(file, root)
+    return relative.replace(os.sep, "/")
 
 
 @dataclass(frozen=True, slots=True)
