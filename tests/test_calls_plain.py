@@ -137,3 +137,9 @@ def test_other_white_space_at_a_name_or_text_edge_is_left_to_the_careful_reader(
         text = vtt([("1", 0, 1000, name, said), ("2", 1000, 2000, "Cy", "Yo.")])
         assert _vtt._plain("x.vtt", text, None, len(HEADER)) is None
         assert _vtt.parse("x.vtt", text, None) == careful(text)
+
+
+def test_a_nul_in_a_text_is_not_a_cue_boundary() -> None:
+    """A NUL character inside a text does not split its cue in two (the careful reader decides)."""
+    text = vtt([("1", 0, 1000, "Bo", "Hi\x00Cy>there."), ("2", 1000, 2000, "Cy", "Yo.")])
+    assert _vtt._plain("x.vtt", text, None, len(HEADER)) is None

@@ -76,7 +76,7 @@ def test_a_question_counts_by_what_it_asks(text: str, expected: tuple[int, int, 
 
 
 def test_the_issue_call_counts_three_questions_two_open() -> None:
-    """The hand-worked call: 3 questions, 2 open, 2 discovery (the first read as small talk before)."""
+    """The hand-worked call: 3 questions, 2 open, 2 discovery (the first was small talk before)."""
     assert asked(
         "How are you handling the forecast today, and who owns it?",
         "What made you look at this now?",

@@ -52,7 +52,7 @@ _TIMING_SHAPE = b"00:00:00.000 --> 00:00:00.000\n"
 _ZERO_DIGITS = bytes.maketrans(b"123456789", b"000000000")
 _FIVE = ord("5")
 _TIME_FIELDS = bytes.maketrans(b".", b" ")  # (':', '-' and '>' are deleted)
-_STRIPPED = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")  # ASCII white space, but ' \t\r\n'
+_NOT_MARKS = bytes(c for c in range(256) if c not in b"<>\x00\n")  # deleted from a copy
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
 _TAG = re.compile(r"<[^>]*>")
 _NAME_PREFIX = re.compile(r"([^\s:<>][^:<>\n]{0,79}?):[ \t]+(?=\S)")
@@ -118,41 +118,39 @@ def _plain(source: str, text: str, date: dt.date | None, at: int) -> Transcript 
     ``<v Name>text</v>``, a blank line; cues in time order, no tag inside a text, no
     space at a name's or a text's edge. None for anything else (`_fast` then tries its
     regular expression). The checks are made in bulk: lines are sliced four apart; the
-    voice lines, joined, hold exactly two '<' and two '>' a line and no line break but
-    between one '</v>' and the next '<v ', so each is one voice tag; the timing lines,
-    joined, have their digits in fixed places, read all at once.
+    voice lines are joined with a NUL where one '</v>' meets the next '<v ', and what
+    is left once every character but '>', NUL, '<' and line breaks is deleted must be
+    '>' and NUL in turn; stripping a name or text must leave it as it is (`str.strip`
+    returns the very string when there is nothing to strip); the timing lines, joined,
+    have their digits in fixed places, read all at once.
     """
     lines = text[at:].rstrip("\n").split("\n")  # blank lines at the end are allowed
     count, rest = divmod(len(lines) + 1, 4)
     if rest or not count or any(lines[3::4]):
         return None
     ids, voiced = lines[0::4], "\n".join(lines[2::4])
-    if not all(ids) or "-->" in voiced or "-->" in "\n".join(ids):
+    if not all(ids):
         return None
-    if not "".join(ids).isalnum() and not all(map(str.strip, ids)):
-        return None  # an identifier of only spaces
+    if not "".join(ids).isalnum() and ("-->" in "\n".join(ids) or not all(map(str.strip, ids))):
+        return None  # an identifier that is a timing line, or of only spaces
     timing = ("\n".join(lines[1::4]) + "\n").encode()
-    said = voiced[3:-4].replace("</v>\n<v ", ">")  # "Name>text>Name>text..."
+    said = voiced[3:-4].replace("</v>\n<v ", "\x00")  # "Name>text\x00Name>text..."
+    marks = said.encode().translate(None, _NOT_MARKS)  # its '<', '>', NULs, line breaks
     if not (
         voiced.startswith("<v ")
         and voiced.endswith("</v>")
-        and "\n" not in said
-        and voiced.count("<") == 2 * count  # no tag but the voice's
-        and voiced.count(">") == 2 * count
+        # one '>' a voice line (so no '-->') and no other tag or line break: '>', NUL in turn
+        and marks == b">\x00" * (count - 1) + b">"
+        and "  " not in said  # (texts to clean)
+        and "\t" not in said
         and timing.translate(_ZERO_DIGITS) == _TIMING_SHAPE * count
         and max(timing[3::30] + timing[6::30] + timing[20::30] + timing[23::30]) <= _FIVE
     ):
         return None  # (the last check: minutes and seconds under 60)
-    if said.startswith(" ") or said.endswith(" ") or " >" in said or "> " in said:
-        return None  # a space at the edge of a name or a text
-    if "  " in said or "\t" in said:
-        return None  # a text to clean
-    parts = said.split(">")
-    if not _plain_edges(said) and parts != [*map(str.strip, parts)]:
-        return None  # other white space at an edge (a no-break space, a control character)
+    parts = said.replace("\x00", ">").split(">")
+    if parts != [*map(str.strip, parts)] or not all(parts):
+        return None  # white space at the edge of a name or text, or an empty one
     speakers, texts = tuple(parts[0::2]), tuple(parts[1::2])
-    if not all(speakers) or not all(texts):
-        return None
     fields = timing.translate(_TIME_FIELDS, b":->").split()  # HHMMSS mmm HHMMSS mmm
     clock, three = _SECONDS.__getitem__, _THREE.__getitem__
     starts = tuple(map(add, map(clock, fields[0::4]), map(three, fields[1::4])))
@@ -163,15 +161,6 @@ def _plain(source: str, text: str, date: dt.date | None, at: int) -> Transcript 
         texts = tuple([html.unescape(t) if "&" in t else t for t in texts])
     first_line = text.count("\n", 0, at) + 2  # the first timing line, under its identifier
     return Transcript(source, date, starts, ends, speakers, texts, first_line)
-
-
-def _plain_edges(text: str) -> bool:
-    """Whether only a space can be white space at a name's or text's edge in `text`.
-
-    True for ASCII without the white space characters ``str.strip`` would strip besides
-    the space, tab, line ends (checked apart); quicker than stripping every part.
-    """
-    return text.isascii() and not any(map(text.__contains__, _STRIPPED))
 
 
 class _Clock(dict[bytes, int]):
