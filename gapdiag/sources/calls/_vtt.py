@@ -20,7 +20,15 @@ import html
 import re
 from operator import add, le, lt
 
-from gapdiag.sources.calls.cues import UNNAMED, Cue, Transcript, clean, fail, in_time_order
+from gapdiag.sources.calls.cues import (
+    UNKNOWN,
+    UNNAMED,
+    Cue,
+    Transcript,
+    clean,
+    fail,
+    in_time_order,
+)
 
 _TIME = r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
 _CUE = re.compile(
@@ -202,16 +210,23 @@ def _cues(source: str, match: re.Match[str], line: int) -> list[Cue]:
     end = _ms(*match.group(5, 6, 7, 8))
     where = f"cue at {match[0][: match[0].find('-->')].strip()}"
     if end <= start:
-        raise fail(source, line, where, "ends at or before its start (a cue needs a duration)")
-    said = _voices(match[9])
+        end = UNKNOWN  # a zero-length (or backwards) cue: its end is inferred
+    said = voices(match[9])
     if not any(text for _, text in said):
         speaker = said[0][0]
         who = f"speaker {speaker!r} says" if speaker else "it says"
         raise fail(source, line, where, f"has no text ({who} nothing)")
-    said = [(speaker, text) for speaker, text in said if text]
-    if len(said) == 1:
-        return [Cue(start, end, said[0][0], said[0][1], line)]
-    # Several voices: each gets a share of the cue's time by the length of its text.
+    return shared(start, end, [(speaker, text) for speaker, text in said if text], line)
+
+
+def shared(start: int, end: int, said: list[tuple[str, str]], line: int) -> list[Cue]:
+    """The cues of one timed cue's voices, in the order spoken.
+
+    Several voices share the cue's time by the length of their text; start-only voices
+    (`UNKNOWN` end) share the time inferred for them (`cues`).
+    """
+    if len(said) == 1 or end == UNKNOWN:
+        return [Cue(start, end, speaker, text, line) for speaker, text in said]
     total = sum(len(text) for _, text in said)
     cues, at, done = [], start, 0
     for speaker, text in said:
@@ -223,7 +238,7 @@ def _cues(source: str, match: re.Match[str], line: int) -> list[Cue]:
     return cues
 
 
-def _voices(payload: str) -> list[tuple[str, str]]:
+def voices(payload: str) -> list[tuple[str, str]]:
     """(speaker, plain text) for each voice of a cue's text, tags removed, lines joined.
 
     A voice runs from its ``<v Name>`` to the next voice (``</v>`` is optional); text

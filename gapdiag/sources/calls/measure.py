@@ -20,6 +20,9 @@ Definitions (docs/calls.md has them with worked examples):
   counts for neither side: its time is *unattributed*, it ends the turn it interrupts,
   and its words are nobody's. A call where more than `MAX_UNATTRIBUTED` of the talk is
   unattributed is refused: its talk ratio would be a guess.
+- a cue whose end the transcript does not give runs to the next cue's start (`cues`);
+  the talk so inferred is `inferred_end_seconds`, and cues without a usable start are
+  left out and counted (`untimed_cues`).
 - a call *ends with a dated next step* when its closing (the last quarter of the call, at
   most its last five minutes) mentions a next step (the ``next_step`` tracker) and a day
   or time; unknown without a ``next_step`` tracker. A cue belongs to the closing when it
@@ -77,6 +80,10 @@ class CallMetrics(BaseModel):
     longest_monologue_seconds: float
     longest_buyer_story_seconds: float
     unattributed_seconds: float = 0.0
+    inferred_end_seconds: float = 0.0
+    """Talk in cues whose end the transcript did not give (start-only or zero-length)."""
+    untimed_cues: int = 0
+    """Cues left out for want of a usable start time."""
     questions: int
     open_questions: int
     open_question_ratio: float | None
@@ -209,6 +216,8 @@ def measure(
         longest_monologue_seconds=longest_rep / 1000,
         longest_buyer_story_seconds=longest_buyer / 1000,
         unattributed_seconds=unattributed / 1000,
+        inferred_end_seconds=transcript.inferred_ms / 1000,
+        untimed_cues=transcript.untimed,
         questions=questions,
         open_questions=opened,
         open_question_ratio=open_ratio,

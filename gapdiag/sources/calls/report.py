@@ -92,7 +92,7 @@ def _usable_cpus() -> int:
 
 
 def transcripts(folder: str | Path) -> list[str]:
-    """The transcript files (.vtt, .json) under a folder, sorted; or the one file given.
+    """The transcript files (`SUFFIXES`) under a folder, sorted; or the one file given.
 
     Paths are kept as text: a list of ten thousand `Path` objects weighs megabytes.
 
@@ -113,7 +113,7 @@ def transcripts(folder: str | Path) -> list[str]:
             if os.path.splitext(name)[1].lower() in SUFFIXES
         ]
     if not found:
-        raise InvalidArgument(f"{root}: holds no transcripts (.vtt or .json files)")
+        raise InvalidArgument(f"{root}: holds no transcripts ({', '.join(SUFFIXES)} files)")
     return sorted(found)
 
 
@@ -278,7 +278,8 @@ def read_calls(
     """Measure every transcript under `folder` dated in `period`, and aggregate per rep.
 
     Args:
-        folder: a folder of .vtt / .json transcripts (searched recursively), or one file.
+        folder: a folder of transcripts (.vtt, .srt, .json, .txt, .docx; searched
+            recursively), or one file.
         reps: a reps YAML file, or a mapping of rep id to the names the rep speaks under.
         period: 2026-Q3, 2026-W14, 2026-07 or 2026 (as ``gapdiag ingest``).
         words: a word-lists YAML file (default: the shipped English lists).
