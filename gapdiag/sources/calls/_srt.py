@@ -71,11 +71,15 @@ def _check_gap(source: str, gap: str, line: int, *, last: bool = False) -> None:
     """Between cues only blank lines and each cue's number may stand."""
     lines = gap.split("\n")
     numbered = not last and len(lines) > 1 and lines[-1] == "" and lines[-2].strip().isdigit()
-    for offset, content in enumerate(lines[:-2] if numbered else lines):
-        if content.strip():
-            at = line + offset
-            if "-->" in content:
-                why = f"{content.strip()!r} is not a timing line ({_EXPECTED})"
-                raise fail(source, at, "(timing)", why)
-            why = f"{content.strip()[:40]!r} is outside any cue ({_EXPECTED})"
-            raise fail(source, at, "(text)", why)
+    stray = [
+        (line + offset, content.strip())
+        for offset, content in enumerate(lines[:-2] if numbered else lines)
+        if content.strip()
+    ]
+    timing = [(at, content) for at, content in stray if "-->" in content]
+    if timing:  # a malformed timing line is what went wrong, not the lines around it
+        at, content = timing[0]
+        raise fail(source, at, "(timing)", f"{content!r} is not a timing line ({_EXPECTED})")
+    if stray:
+        at, content = stray[0]
+        raise fail(source, at, "(text)", f"{content[:40]!r} is outside any cue ({_EXPECTED})")

@@ -157,12 +157,17 @@ def _speaker_lines(entries: list[_Entry]) -> bool:
 
 
 def _cues(entry: _Entry, named: bool) -> list[Cue]:
-    """The cues of one entry (several when its text holds several voices)."""
+    """The cues of one entry (several when its text holds several voices).
+
+    A speaker the header or speaker line names is the speaker of the whole text: a
+    ``word: `` inside it is talk, not a name.
+    """
     lines = entry.lines[1:] if named else entry.lines
-    said = [(who, words) for who, words in voices(" ".join(lines)) if words]
-    speaker = entry.lines[0] if named else entry.name
-    if speaker is not None:
-        said = [(who or speaker.strip(), words) for who, words in said]
+    speaker = (entry.lines[0] if named else entry.name or "").strip()
+    payload = " ".join(lines)
+    if speaker and ">" not in speaker:
+        payload = f"<v {speaker}>{payload}"
+    said = [(who, words) for who, words in voices(payload) if words]
     return [Cue(entry.start, entry.end, who or UNNAMED, words, entry.line) for who, words in said]
 
 
