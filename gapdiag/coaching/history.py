@@ -153,7 +153,7 @@ def history_from_rows(
     return _history(weeks, [f"weeks[{i}]" for i in range(len(weeks))], problems, source)
 
 
-def _csv(reader: csv.DictReader[str], source: str) -> Iterator[dict[str, str]]:
+def csv_rows(reader: csv.DictReader[str], source: str) -> Iterator[dict[str, str]]:
     """The rows of a CSV; a malformed one (a cell over the size limit) is one clear error."""
     try:
         yield from reader
@@ -180,7 +180,7 @@ def read_history_csv(path: str | Path) -> RepHistory:
     weeks: list[RepMetrics] = []
     labels: list[str] = []
     problems: list[Problem] = []
-    for row in _csv(reader, str(path)):
+    for row in csv_rows(reader, str(path)):
         label = f"line {reader.line_num}"
         try:
             if None in row:

@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from gapdiag.sources.calls.cues import UNNAMED, Cue, TranscriptError, clean, fail, unusable
+from gapdiag.sources.calls.cues import UNNAMED, Cue, TranscriptError, clean, fail, shown, unusable
 
 SHAPES = (
     "a list of segments, an object with a 'segments' list (times in seconds), "
@@ -94,7 +94,7 @@ def cue(source: str, shape: Shape, index: int, item: Any, line: int) -> Cue:
     elif speaker is None:
         name = UNNAMED
     else:
-        raise fail(source, line, f"{where}.speaker", f"{speaker!r} is not a speaker")
+        raise fail(source, line, f"{where}.speaker", f"{shown(speaker)} is not a speaker")
     text = item.get(shape.text)
     said = clean(text) if isinstance(text, str) else ""
     if not said:

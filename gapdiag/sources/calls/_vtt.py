@@ -21,7 +21,7 @@ import re
 from itertools import repeat
 from operator import add, itemgetter, le, lt
 
-from gapdiag.sources.calls.cues import UNNAMED, Cue, Transcript, clean, fail, in_time_order
+from gapdiag.sources.calls.cues import UNNAMED, Cue, Transcript, clean, fail, in_time_order, shown
 
 _TIME = r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
 _CUE = re.compile(
@@ -206,7 +206,7 @@ def _cues(source: str, match: re.Match[str], line: int) -> list[Cue]:
     said = _voices(match[9])
     if not any(text for _, text in said):
         speaker = said[0][0]
-        who = f"speaker {speaker!r} says" if speaker else "it says"
+        who = f"speaker {shown(speaker)} says" if speaker else "it says"
         raise fail(source, line, where, f"has no text ({who} nothing)")
     said = [(speaker, text) for speaker, text in said if text]
     if len(said) == 1:
@@ -275,7 +275,7 @@ def _check_gap(source: str, gap: str, line: int, *, first: bool, last: bool) -> 
                 source,
                 bad[0],
                 "(timing)",
-                f"{bad[1].strip()!r} is not a timing line ({_EXPECTED_TIMING})",
+                f"{shown(bad[1].strip())} is not a timing line ({_EXPECTED_TIMING})",
             )
         raise fail(
             source,
