@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from gapdiag import InvalidArgument, InvalidMetrics
 from gapdiag.cli import main
+from gapdiag.model._text import csv_value
 from gapdiag.sources._dialect import encoding_of
 from gapdiag.sources._money import amounts, other_currency
 from gapdiag.sources._parse import days, flags
@@ -39,7 +40,7 @@ def _problems(result: Ingested) -> list[tuple[str, int, str, str, str]]:
         result.write_errors(path)
         with path.open(encoding="utf-8") as handle:
             return [
-                (r["file"], int(r["row"]), r["column"], r["value"], r["reason"])
+                (r["file"], int(r["row"]), r["column"], csv_value(r["value"]), r["reason"])
                 for r in csv.DictReader(handle)
             ]
 

@@ -19,12 +19,12 @@ from gapdiag.cli._io import (
     read_targets,
     read_team,
     subcommand,
-    write_output,
 )
 from gapdiag.coaching.history import RepHistory, read_history_csv
 from gapdiag.coaching.ics import DEFAULT_TZ, time_zone, to_ics
 from gapdiag.coaching.plan import plan
 from gapdiag.coaching.scorecard import Scorecard
+from gapdiag.model._output import Outputs
 from gapdiag.model.errors import InvalidArgument, InvalidMetrics
 from gapdiag.model.metrics import parse_metrics
 
@@ -95,9 +95,11 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     text = result.to_json() + "\n" if args.format == "json" else result.render(fmt=args.format)
     if args.ics and is_stdout(args.ics) and (args.out is None or is_stdout(args.out)):
         raise InvalidArgument("--ics -: standard output already holds the plan; give --out FILE")
-    if args.ics:
-        write_output(args.ics, to_ics(result.sessions, rep_id=result.rep_id, tz=args.tz), out)
-    write_output(args.out or "-", text, out)
+    with Outputs(out) as outputs:  # the plan and its calendar, or neither
+        if args.ics:
+            ics = to_ics(result.sessions, rep_id=result.rep_id, tz=args.tz)
+            outputs.write(args.ics, ics, "--ics")
+        outputs.write(args.out or "-", text, "--out")
     return ExitStatus.OK
 
 

@@ -56,8 +56,12 @@ class Ingested(BaseModel):
         return len(self._bad)
 
     def write_errors(self, path: Path) -> None:
-        """Write every problem as CSV: file, row, column, value, reason."""
+        """Write every problem as CSV: file, row, column, value, reason (formula-safe)."""
         self._bad.write(path)
+
+    def errors_csv(self) -> str:
+        """Every problem as CSV text: file, row, column, value, reason (formula-safe)."""
+        return self._bad.csv()
 
 
 def ingest(

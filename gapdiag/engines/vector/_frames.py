@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,8 @@ from gapdiag.engines.vector import _population
 from gapdiag.engines.vector._checks import _absent
 from gapdiag.engines.vector._population import Population
 from gapdiag.model._input import check_file, loads, read_text
-from gapdiag.model._text import csv_cell
+from gapdiag.model._output import Outputs
+from gapdiag.model._text import csv_cell, csv_value
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.limits import limits
 from gapdiag.model.metrics import METRICS
@@ -56,7 +57,7 @@ def read(path: Path) -> Any:
     if suffix == ".json":
         data = loads(read_text(path, name="population_bytes"), str(path))
     else:
-        check_file(path)
+        check_file(path, name="population_bytes")
         try:
             return read_csv(path) if suffix == ".csv" else pd.read_parquet(path)
         except UnicodeDecodeError:
@@ -73,13 +74,14 @@ def read_csv(path: Path) -> pd.DataFrame:
 
     A header naming one column twice, a cell over the size limit, or data rows with more
     cells than the header (which pandas would silently turn into a shifted index) are errors.
+    Text cells gapdiag wrote formula-safe (``'@dana``) are read as the text they stand for.
     """
     header = _header(path)
     text = {c: str for c in header if c not in METRICS or c in _population.TEXT}
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
-            return pd.read_csv(
+            frame = pd.read_csv(
                 path,
                 dtype=text,
                 keep_default_na=False,
@@ -89,6 +91,23 @@ def read_csv(path: Path) -> pd.DataFrame:
             )
         except pd.errors.ParserWarning:
             raise InvalidArgument(_ragged(path, len(header))) from None
+    return _unneutralized(frame)
+
+
+def _unneutralized(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with `csv_cell`'s apostrophes undone in its header and text columns."""
+    frame.columns = [csv_value(c) for c in frame.columns]
+    for column in frame.columns:
+        cells = frame[column]
+        if isinstance(cells.dtype, pd.StringDtype):
+            marked = cells.str.startswith("'", na=False)
+        elif cells.dtype == object:
+            marked = cells.map(lambda v: isinstance(v, str) and v.startswith("'")).astype(bool)
+        else:
+            continue
+        if marked.any():
+            frame[column] = cells.where(~marked, cells[marked].map(csv_value))
+    return frame
 
 
 def _header(path: Path) -> list[str]:
@@ -153,14 +172,30 @@ def safe_csv(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write(frame: pd.DataFrame, path: Path) -> None:
-    """Write a results table as .csv, .parquet or .json (records)."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        safe_csv(frame).to_csv(path, index=False)
-    elif suffix == ".parquet":
-        frame.to_parquet(path, index=False)
-    elif suffix == ".json":
-        frame.to_json(path, orient="records", indent=1, date_format="iso")
-    else:
+_WRITERS: dict[str, Callable[[pd.DataFrame, Path], object]] = {
+    ".csv": lambda frame, path: safe_csv(frame).to_csv(path, index=False),
+    ".parquet": lambda frame, path: frame.to_parquet(path, index=False),
+    ".json": lambda frame, path: frame.to_json(path, orient="records", indent=1, date_format="iso"),
+}
+
+
+def write(
+    frame: pd.DataFrame, path: Path, *, outputs: Outputs | None = None, what: str = "--out"
+) -> None:
+    """Write a results table as .csv, .parquet or .json (records), through the one writer.
+
+    With `outputs` the file is one of a run's outputs (renamed into place with the rest);
+    without, it is written on its own, whole or not at all.
+
+    Raises:
+        InvalidArgument: another suffix.
+        OutputError: the file cannot or must not be written (see `gapdiag.model._output`).
+    """
+    put = _WRITERS.get(path.suffix.lower())
+    if put is None:
         raise InvalidArgument(f"{path}: expected a {', '.join(READABLE)} file to write")
+    if outputs is not None:
+        outputs.write_with(path, lambda target: put(frame, target), what)
+        return
+    with Outputs() as alone:
+        alone.write_with(path, lambda target: put(frame, target), what)
