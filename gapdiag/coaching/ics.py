@@ -8,6 +8,13 @@ holiday, or a week whose session of that kind says something else (that one is i
 event). The events carry a ``TZID`` and the file its ``VTIMEZONE``, so a 10:00 1:1
 stays at 10:00 in the manager's zone across daylight-saving changes; UTC is the
 default. The ``icalendar`` package (``gapdiag[calendar]``) is imported only here.
+
+Every text property (the calendar's name, each event's UID, summary, description and
+category) passes through `ics_text`, one function: carriage returns, NUL, escape
+sequences and every other control character are removed, and a line break stays only
+where the property may hold one (the description), where icalendar writes it as ``\n``.
+So a rep id or a playbook text can never start a calendar line of its own, whatever
+Python's ``-O`` does to icalendar's own assertions.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gapdiag.model._text import terminal
 from gapdiag.model.errors import BackendUnavailable, InvalidArgument
 
 if TYPE_CHECKING:
@@ -64,6 +72,18 @@ def series(sessions: Sequence[Session]) -> tuple[Series, ...]:
         )
         out.append(Series(tuple(group), interval, count, skipped))
     return tuple(sorted(out, key=lambda s: (s.first.begins, s.first.kind)))
+
+
+def ics_text(value: str, *, lines: bool = False) -> str:
+    """Text safe in an iCalendar property: no CR, NUL, escapes or other control characters.
+
+    Line breaks (``\r\n``, ``\r``, ``\n``, U+2028/9) become one ``\n`` when `lines` is
+    true (icalendar then writes it escaped, as ``\n``), else a space. Tabs stay.
+    """
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    text = terminal(text)  # ANSI escapes and control characters (but \n and \t) removed
+    return text if lines else " ".join(text.split("\n"))
 
 
 def time_zone(name: str) -> dt.tzinfo:
@@ -113,7 +133,7 @@ def to_ics(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"Coaching plan - {rep_id}")
+    calendar.add("x-wr-calname", icalendar.vText(ics_text(f"Coaching plan - {rep_id}")))
     every = series(sessions)
     for item in every:
         calendar.add_component(_event(icalendar.Event(), item, rep_id, zone, when))
@@ -126,8 +146,10 @@ def to_ics(
 
 
 def _event(event: Any, item: Series, rep_id: str, zone: dt.tzinfo, stamp: dt.datetime) -> Any:
+    from icalendar import vText
+
     s = item.first
-    event.add("uid", f"{rep_id}-{s.kind}-{s.date:%Y%m%d}@gapdiag")
+    event.add("uid", vText(ics_text(f"{rep_id}-{s.kind}-{s.date:%Y%m%d}@gapdiag")))
     event.add("dtstamp", stamp)
     event.add("dtstart", s.begins.replace(tzinfo=zone))
     event.add("dtend", s.ends.replace(tzinfo=zone))
@@ -135,7 +157,7 @@ def _event(event: Any, item: Series, rep_id: str, zone: dt.tzinfo, stamp: dt.dat
         event.add("rrule", {"freq": "weekly", "interval": item.interval, "count": item.count})
     if item.skipped:
         event.add("exdate", [dt.datetime.combine(d, s.start, zone) for d in item.skipped])
-    event.add("summary", f"{s.title} - {rep_id}")
-    event.add("description", s.detail)
-    event.add("categories", [s.kind])
+    event.add("summary", vText(ics_text(f"{s.title} - {rep_id}")))
+    event.add("description", vText(ics_text(s.detail, lines=True)))
+    event.add("categories", [ics_text(s.kind)])
     return event
