@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,33 @@ def test_main_prints_limit_notes_once(monkeypatch: pytest.MonkeyPatch) -> None:
     out, err = io.StringIO(), io.StringIO()
     assert main(["tree", "--format", "json"], stdout=out, stderr=err) == 0
     assert err.getvalue().count("GAPDIAG_LIMIT_YAML_NODES") == 1
+
+
+# --- transcript readers in linear time -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WEBVTT\n\nNOTE " + "x" * 100_000 + "\n\n" + VTT[8:],  # 70 s at 4 KB before
+        "WEBVTT\n" + "ab\n" * 5_000,  # a header that never ends: exponential before
+        VTT.replace("Hello there, how are you?", "<v " * 30_000),  # voice tags never closed
+        VTT.replace("Hello there, how are you?", "<b " * 30_000),
+    ],
+    ids=["note-line", "endless-header", "open-voices", "open-tags"],
+)
+def test_a_hostile_webvtt_file_reads_in_well_under_a_second(tmp_path: Path, text: str) -> None:
+    """Issue 26's hanging WebVTT shapes are read (or refused) at once."""
+    folder = transcripts(tmp_path, **{"2026-07-01_a.vtt": text})
+    started = time.process_time()
+    within(30, lambda: read_calls(folder, reps={"dana": "Dana Reyes"}, period="2026-Q3"))
+    assert time.process_time() - started < 1.0
+
+
+def test_an_assemblyai_time_past_any_float_is_skipped(tmp_path: Path) -> None:
+    """An utterance 'end' too large for a float is a skipped file (was an OverflowError)."""
+    body = '{"utterances": [{"speaker": "A", "start": 0, "end": ' + "9" * 400 + ', "text": "hi"}]}'
+    folder = transcripts(tmp_path, **{"2026-07-02_b.json": body})
+    report = read_calls(folder, reps={"dana": "A"}, period="2026-Q3")
+    (skipped,) = report.skipped
+    assert "utterances[0].end" in str(skipped)

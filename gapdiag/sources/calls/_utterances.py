@@ -117,8 +117,8 @@ def _time(source: str, line: int, where: str, item: dict[str, Any], key: str, sc
     if (
         isinstance(value, bool)
         or not isinstance(value, int | float)
+        or abs(value) > 1e15  # first: an integer too large for a float has no isfinite
         or not math.isfinite(value)
-        or abs(value) > 1e15
     ):
         raise fail(source, line, f"{where}.{key}", unusable(item, key, f"a time in {unit}"))
     if value < 0:
