@@ -134,6 +134,7 @@ def read_exports(
     chosen = load_mapping(mapping)
     require_arrow()
     from gapdiag.sources._assemble import assemble
+    from gapdiag.sources._columnar import NotUtf8
     from gapdiag.sources._open import open_all
 
     bad = BadRows()
@@ -147,10 +148,20 @@ def read_exports(
         raise InvalidArgument(
             "ingest: no export given (an opportunity export, --activities, --quotas or --teams)"
         )
-    exports = open_all(chosen, sources, bad, progress)
-    rows, summaries = assemble(
-        exports, chosen, cut, bad, strict=strict, activities_until=activities_until
-    )
+    rescan: set[Path] = set()  # files a row of which was not UTF-8: read line by line
+    while True:
+        exports = open_all(chosen, sources, bad, progress, rescan)
+        try:
+            rows, summaries = assemble(
+                exports, chosen, cut, bad, strict=strict, activities_until=activities_until
+            )
+        except NotUtf8 as found:
+            if found.path in rescan:  # pragma: no cover - a scanned file is read as UTF-8
+                raise
+            rescan.add(found.path)
+            bad = BadRows()
+            continue
+        break
     files = tuple(
         FileSummary(
             file=export.name,
