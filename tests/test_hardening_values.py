@@ -227,3 +227,18 @@ def test_a_mapping_that_cannot_be_is_one_line(tmp_path: Path, body: str, says: s
         "ingest", str(opps), "--map", str(mapping), "--period", "2017-Q2",
         "--out", str(tmp_path / "r.csv"), says=says,
     )  # fmt: skip
+
+
+def test_a_windows_1252_row_past_the_first_megabyte_is_found_on_reading(tmp_path: Path) -> None:
+    """The odd row far down a UTF-8 file (not sniffed) makes a second, line-by-line reading."""
+    good = "D,José Müller,A,Closed Won,1,04/03/2017,04/20/2017\n".encode()
+    odd = "D,José Müller,A,Closed Won,1,04/03/2017,04/20/2017\n".encode("cp1252")
+    path = tmp_path / "opps.csv"
+    path.write_bytes(HEADER.encode() + good * 25_000 + odd + good)
+    result = read_exports(period="2017-Q2", opportunities=path)
+    (rep,) = result.rows
+    assert rep["pipeline.closed_won"] == 25_002
+    assert result.bad_rows == 1
+    errors = tmp_path / "e.csv"
+    result.write_errors(errors)
+    assert problems(errors)[0]["row"] == "25002"

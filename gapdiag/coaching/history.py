@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, Self
@@ -176,7 +177,7 @@ def read_history_csv(path: str | Path) -> RepHistory:
         problem = Problem("(file)", str(error).removeprefix(f"{file}").lstrip(":0123456789 "))
         raise InvalidMetrics([problem], source=str(path)) from None
     csv.field_size_limit(limits().csv_cell_bytes)
-    reader = csv.DictReader(text.splitlines(), restval="")
+    reader = csv.DictReader(io.StringIO(text, newline=""), restval="")
     weeks: list[RepMetrics] = []
     labels: list[str] = []
     problems: list[Problem] = []

@@ -8,6 +8,7 @@ every misplaced week is reported at once, each naming its line.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def read_team_weeks(path: str | Path) -> dict[str, RepHistory]:
         problem = Problem("(file)", str(error).removeprefix(f"{file}").lstrip(":0123456789 "))
         raise InvalidMetrics([problem], source=str(path)) from None
     csv.field_size_limit(limits().csv_cell_bytes)
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text, newline=""), restval="")
     weeks: dict[str, list[tuple[str, RepMetrics]]] = {}
     problems: list[Problem] = []
     for row in csv_rows(reader, str(path)):

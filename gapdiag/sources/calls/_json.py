@@ -37,6 +37,7 @@ from gapdiag.sources.calls.cues import (
 
 _LARGEST = int(sys.float_info.max)  # a larger integer has no float (math.isfinite fails)
 _DIGITS = sys.get_int_max_str_digits() or 4300  # Python refuses to read a longer integer
+_LONGEST_SECONDS = 1e12  # some 30,000 years: a larger time is no time (and * 1000 overflows)
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _SHAPE = f"expected {_utterances.SHAPES}"
@@ -312,7 +313,12 @@ def _seconds(source: str, line: int, where: str, item: dict[str, Any], key: str)
     if isinstance(value, int) and abs(value) > _LARGEST:
         shown = f"{str(value)[:12]}... ({len(str(value))} digits)"
         raise fail(source, line, f"{where}.{key}", f"{shown} is not a time in seconds")
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or abs(value) > _LONGEST_SECONDS
+    ):
         raise fail(source, line, f"{where}.{key}", unusable(item, key, "a time in seconds"))
     if value < 0:
         raise fail(source, line, f"{where}.{key}", f"{value!r} is negative (seconds from 0)")
