@@ -275,12 +275,12 @@ VTT_PLACES = (
     "{line}",
 )
 JSON_PLACES = (
-    '{{"segments": [{{"speaker": "Dana Reyes", "start": 0, "end": 3, "text": "{line}"}}]}}',
-    '{{"segments": [{{"speaker": "{line}", "start": 0, "end": 3, "text": "hi"}}]}}',
-    '{{"segments": [{{"speaker": "Dana", "start": 0, "end": 3, "text": "hi", "{line}": 1}}]}}',
-    '{{"utterances": [{{"speaker": "A", "start": 0, "end": 3000, "text": "{line}"}}]}}',
-    '[{{"speaker": "Dana Reyes", "start": 0, "end": 3, "text": "hi"}}, {line}]',
-    '{{"{line}": 1}}',
+    '{"segments": [{"speaker": "Dana Reyes", "start": 0, "end": 3, "text": "{line}"}]}',
+    '{"segments": [{"speaker": "{line}", "start": 0, "end": 3, "text": "hi"}]}',
+    '{"segments": [{"speaker": "Dana", "start": 0, "end": 3, "text": "hi", "{line}": 1}]}',
+    '{"utterances": [{"speaker": "A", "start": 0, "end": 3000, "text": "{line}"}]}',
+    '[{"speaker": "Dana Reyes", "start": 0, "end": 3, "text": "hi"}, {line}]',
+    '{"{line}": 1}',
     "{line}",
 )
 JSON_ATOMS = (
