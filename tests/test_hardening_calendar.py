@@ -105,13 +105,18 @@ def test_ics_text_leaves_no_control_character(text: str) -> None:
     assert not any(ord(c) < 32 and c not in "\t\n" for c in ics_text(text, lines=True))
 
 
+@pytest.mark.slow
 def test_the_escaping_holds_without_assertions(tmp_path: Path) -> None:
     """Under python -O (icalendar's asserts gone) the hostile calendar still reads back whole."""
     code = (
-        "import datetime as dt, icalendar\n"
-        "from tests.test_hardening_calendar import INJECTION, STAMP, sessions\n"
+        "import datetime, datetime as dt, icalendar\n"
+        "from gapdiag.coaching.cadence import Session\n"
         "from gapdiag.coaching.ics import to_ics\n"
-        "data = to_ics(sessions(INJECTION, INJECTION), rep_id=INJECTION, stamp=STAMP)\n"
+        f"INJECTION, STAMP = {INJECTION!r}, {STAMP!r}\n"
+        "day = dt.date(2026, 7, 6)\n"
+        "sessions = [Session(kind='x', week=1, date=day, start=dt.time(10), minutes=30,\n"
+        "                    who='both', title=INJECTION, detail=INJECTION)]\n"
+        "data = to_ics(sessions, rep_id=INJECTION, stamp=STAMP)\n"
         "events = list(icalendar.Calendar.from_ical(data).walk('VEVENT'))\n"
         "assert __debug__ is False\n"
         "print(len(events), data.split(b'\\r\\n').count(b'BEGIN:VEVENT'))\n"
