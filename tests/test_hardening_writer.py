@@ -397,24 +397,20 @@ def test_a_file_name_that_is_not_utf8_is_written_escaped(tmp_path: Path) -> None
 
 @pytest.mark.slow
 def test_a_file_size_limit_leaves_the_previous_output_whole(tmp_path: Path) -> None:
-    """Under `ulimit -f` the old results stay whole (they were cut to 2 MB of 17 MB before)."""
+    """Under `ulimit -f` the old output stays whole (17 MB of results were cut to 2 MB before)."""
     import resource
     import subprocess
     import sys
 
-    population = tmp_path / "reps.csv"
-    rows = [f"rep-{i},T{i % 5},{i % 40},{i % 9}" for i in range(1000)]
-    header = "rep_id,team,activity.calls_per_day,activity.meetings_per_week\n"
-    population.write_text(header + "\n".join(rows) + "\n")
-    out = tmp_path / "results.csv"
-    out.write_text("the previous good results\n" * 1000)
+    out = tmp_path / "tree.json"
+    out.write_text("the previous good output\n" * 100)
     before = out.read_bytes()
 
     def small_files() -> None:  # pragma: no cover - runs in the child
-        resource.setrlimit(resource.RLIMIT_FSIZE, (32_000, 32_000))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (10_000, 10_000))  # the tree is 70 KB
 
     done = subprocess.run(
-        [sys.executable, "-m", "gapdiag", "diagnose", str(population), "--out", str(out)],
+        [sys.executable, "-m", "gapdiag", "tree", "--format", "json", "--out", str(out)],
         capture_output=True,
         text=True,
         preexec_fn=small_files,
@@ -424,4 +420,4 @@ def test_a_file_size_limit_leaves_the_previous_output_whole(tmp_path: Path) -> N
     assert done.stderr.count("\n") == 1
     assert "cannot write: File too large" in done.stderr
     assert out.read_bytes() == before
-    assert files_in(tmp_path) == {"reps.csv", "results.csv"}
+    assert files_in(tmp_path) == {"tree.json"}
