@@ -11,9 +11,17 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from gapdiag.model import _kinds as k
+from gapdiag.model._suggest import did_you_mean
 from gapdiag.model._validation import problems_from
 from gapdiag.model.errors import InvalidMetrics, Problem
 
@@ -64,6 +72,15 @@ class Activity(_Strict):
     meeting_to_opportunity_rate: k.Fraction = Field(
         None, description="Share of meetings that became opportunities."
     )
+    working_days: k.Count = Field(
+        None, description="Working days the calls, emails and meetings rates are counted over."
+    )
+    timed_calls: k.Count = Field(
+        None, description="Connected calls with a duration, behind avg_call_minutes."
+    )
+    meetings_held: k.Count = Field(
+        None, description="Meetings held, behind meeting_to_opportunity_rate."
+    )
 
 
 class Pipeline(_Strict):
@@ -83,6 +100,12 @@ class Pipeline(_Strict):
     stage_conversion_rate: k.Fraction = Field(
         None, description="Share of deals that advance out of their stage."
     )
+    closed_deals: k.Count = Field(None, description="Deals won or lost, behind win_rate.")
+    won_deals: k.Count = Field(None, description="Deals won, behind sales_cycle_days.")
+    open_deals: k.Count = Field(None, description="Open deals, behind avg_deal_age_days.")
+    deals_in_play: k.Count = Field(
+        None, description="Deals in play in the period, behind stage_conversion_rate."
+    )
 
 
 class Calls(_Strict):
@@ -100,6 +123,9 @@ class Calls(_Strict):
     )
     objection_handling_score: k.Rating = Field(None, description="Objection handling, rated 1-5.")
     rubric_score: k.Rating = Field(None, description="Call review rubric score, rated 1-5.")
+    calls_measured: k.Count = Field(
+        None, description="Recorded or reviewed calls behind the other calls.* values."
+    )
 
 
 class Ownership(_Strict):
@@ -171,6 +197,16 @@ class RepMetrics(_Strict):
     tenure_months: k.Months = Field(None, description="Months since the rep started.")
     period_start: dt.date | None = Field(default=None, description="First day of the period.")
     period_end: dt.date | None = Field(default=None, description="Last day of the period.")
+    as_of: dt.date | None = Field(
+        default=None,
+        description="The day the figures run to; with the period's dates it tells how much "
+        "of the period has gone by (unknown: the pace cannot be judged).",
+    )
+    proxies: tuple[str, ...] = Field(
+        default=(),
+        description="Metric paths whose values are estimated from something else (a proxy), "
+        "not measured: e.g. territory.lead_volume_vs_team from the deals a rep opened.",
+    )
     activity: Activity | None = None
     pipeline: Pipeline | None = None
     calls: Calls | None = None
@@ -184,7 +220,21 @@ class RepMetrics(_Strict):
             raise ValueError(
                 f"period_end {self.period_end} is before period_start {self.period_start}"
             )
+        if self.as_of and self.period_start and self.as_of < self.period_start:
+            raise ValueError(
+                f"as_of {self.as_of} is before period_start {self.period_start}: "
+                "figures cannot run to a day before the period starts"
+            )
         return self
+
+    @field_validator("proxies")
+    @classmethod
+    def _proxies_are_metrics(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [path for path in value if path not in METRICS]
+        if unknown:
+            hint = did_you_mean(unknown[0], METRICS)
+            raise ValueError(f"{unknown[0]!r} is not a metric path{hint}")
+        return tuple(sorted(set(value)))
 
 
 class Targets(_Strict):
@@ -242,6 +292,12 @@ class Targets(_Strict):
     rubric_score: k.Rating = Field(3.0, description="Acceptable call-review rubric score.")
     objection_handling_score: k.Rating = Field(
         3.0, description="Acceptable objection handling score."
+    )
+    margin: k.Fraction = Field(
+        0.1,
+        description="How far past a target a value must be before it counts as short of it "
+        "or above it (0.1: 10%; 99% of the call plan is on plan). Also the band around "
+        "the quota's pace in which a rep is on track (our default).",
     )
 
 

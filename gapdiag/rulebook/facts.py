@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from gapdiag.model.basis import thinness
 from gapdiag.model.derived import derive
 from gapdiag.model.metrics import GROUPS, RepMetrics, Targets
 from gapdiag.model.team import TeamStats
@@ -51,9 +52,14 @@ def complete_facts(
 ) -> dict[str, Fact]:
     """Add ``target.*``, ``derived.*`` and any ``team.*`` to flat metric facts (in place).
 
+    A counted metric with too few observations behind it is set to None first, so every
+    rule and derived quantity reads it as unknown.
+
     For callers that build metric facts without a RepMetrics, such as searches that try
     many values; `build_facts` is this on a validated rep.
     """
+    for path in thinness(facts).set_aside:
+        facts[path] = None  # too few observations: read as unknown (model.basis)
     facts.update(target_facts(targets))
     facts.update(derive(facts, targets))
     if team is not None:
