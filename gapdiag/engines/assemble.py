@@ -163,7 +163,7 @@ def _evidence(rule: CompiledRule, facts: Facts, weak: Weak) -> Evidence:
 
 
 def _margin(facts: Facts) -> float:
-    margin = facts.get("target.margin")
+    margin = facts.get("target.margin.pace")
     return margin if isinstance(margin, float) else 0.0
 
 
@@ -173,7 +173,8 @@ def _set_aside(rep: RepMetrics, basis: Thinness) -> tuple[SetAside, ...]:
     for path in basis.set_aside:
         of = BASES[path]
         value, count = given[path], given[of.count]
-        assert isinstance(value, float | bool) and isinstance(count, float)
+        assert isinstance(value, float | bool)
+        assert isinstance(count, float)
         out.append(
             SetAside.trusted(
                 {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from gapdiag.model._result import Result as _Result
 from gapdiag.model._suggest import did_you_mean
@@ -81,7 +81,7 @@ class SetAside(_Result):
 
 
 class Watch(_Result):
-    """Something to keep an eye on for a rep who is not behind: it may put the next period at risk."""
+    """Something to watch in a rep who is not behind: it may put the next period at risk."""
 
     gap: Gap | None = Field(description="The gap its rule speaks to; None for pipeline cover.")
     rule: str | None = Field(description="The rule that raised it; None for pipeline cover.")

@@ -21,6 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from gapdiag.model.basis import COUNTS
+from gapdiag.model.metrics import MARGINS
 
 Owner = Literal["rep", "manager", "organization"]
 Value = float | bool | None
@@ -219,7 +220,6 @@ _TARGETS: dict[str, tuple[str, str]] = {
     "target.territory_size_floor": ("territory size floor", TIMES),
     "target.rubric_score": ("acceptable call review score", OF_5),
     "target.objection_handling_score": ("acceptable objection handling", OF_5),
-    "target.margin": ("margin before a value counts as short or above", "%"),
 }
 
 _STATS = {"mean": "team average", "median": "team median"}
@@ -258,6 +258,16 @@ def _build() -> dict[str, MetricLabel]:
         out[path] = MetricLabel(path=path, label=label, unit=unit, owner=owner, changeable=False)
     for path, (label, unit) in _TARGETS.items():
         out[path] = MetricLabel(path=path, label=label, unit=unit, owner="organization")
+        margin = f"target.margin.{path.removeprefix('target.')}"
+        out[margin] = MetricLabel(
+            path=margin, label=f"margin on the {label}", unit="%", owner="organization"
+        )
+    out["target.margin.pace"] = MetricLabel(
+        path="target.margin.pace",
+        label="margin around the quota's pace",
+        unit="%",
+        owner="organization",
+    )
     for stat, words in _STATS.items():
         for path, (label, unit, _) in _METRICS.items():
             if unit == "yes/no":

@@ -237,6 +237,41 @@ class RepMetrics(_Strict):
         return tuple(sorted(set(value)))
 
 
+_PLAN = 0.1
+"""Our default margin for a plan or benchmark: 10% (39.6 of 40 planned calls is on plan)."""
+
+
+def _margin(what: str) -> Any:
+    return Field(_PLAN, description=what)
+
+
+class Margins(_Strict):
+    """How far past a plan or benchmark a value must be before it counts as short or over.
+
+    A rule or tree question calls a value short of target T when it is under
+    ``target.T * (1 - target.margin.T)`` (or, for a share of plan, under
+    ``1 - target.margin.T``) and on target from there up; a value over a ceiling (deal age)
+    counts once it passes ``target.T * (1 + target.margin.T)``. So 39.6 calls a day against
+    a plan of 40 is on plan, never "only 39.6". Plans and benchmarks get 10% (our default).
+    Pass marks (quiz), rating cut-offs, commitment, floors and band edges have no margin:
+    they already are the meaningful line. ``pace`` is the band around the quota's pace in
+    which a rep is on track. Every value is a team setting.
+    """
+
+    calls_per_day: k.Fraction = _margin("Calls a day against the plan.")
+    meetings_per_week: k.Fraction = _margin("Meetings a week against the plan.")
+    discovery_call_minutes: k.Fraction = _margin("Call length against the discovery mark.")
+    meeting_to_opportunity_rate: k.Fraction = _margin("Meetings that become opportunities.")
+    max_deal_age_days: k.Fraction = _margin("Deal age over the limit.")
+    manager_coaching_hours_per_week: k.Fraction = _margin("Manager coaching hours a week.")
+    discovery_questions_per_call: k.Fraction = _margin("Questions in a discovery call.")
+    forecast_accuracy: k.Fraction = _margin("Forecast accuracy.")
+    plan_submission_rate: k.Fraction = _margin("Plans submitted on time.")
+    pace: k.Fraction = _margin(
+        "Band around the quota's pace (quota x share of the period gone) that is on track."
+    )
+
+
 class Targets(_Strict):
     """The benchmarks a rep is judged against: seed defaults, all overridable per team."""
 
@@ -293,11 +328,10 @@ class Targets(_Strict):
     objection_handling_score: k.Rating = Field(
         3.0, description="Acceptable objection handling score."
     )
-    margin: k.Fraction = Field(
-        0.1,
-        description="How far past a target a value must be before it counts as short of it "
-        "or above it (0.1: 10%; 99% of the call plan is on plan). Also the band around "
-        "the quota's pace in which a rep is on track (our default).",
+    margins: Margins = Field(
+        default_factory=lambda: Margins(),
+        description="Per target, how far past it a value must be before it counts as short "
+        "of it or above it (see Margins).",
     )
 
 
@@ -332,6 +366,19 @@ TARGETS: Mapping[str, k.Kind] = {
     name: kind for name, info in Targets.model_fields.items() if (kind := k.kind_of(info.metadata))
 }
 """Every target name (without the ``target.`` prefix) and its kind."""
+
+MARGINS: Mapping[str, k.Kind] = {f"margin.{name}": k.FRACTION for name in Margins.model_fields}
+"""Every margin name (``margin.calls_per_day``, read as ``target.margin.calls_per_day``)."""
+
+
+def target_value(targets: Targets, name: str) -> float | None:
+    """A target (``calls_per_day``) or margin (``margin.calls_per_day``) by name."""
+    if name.startswith("margin."):
+        value: float | None = getattr(targets.margins, name.removeprefix("margin."))
+        return value
+    found: float | None = getattr(targets, name)
+    return found
+
 
 DEFAULT_TARGETS = Targets()
 

@@ -140,7 +140,7 @@ def standing_of(
         values["still_needed"] = needed
         if pipe is not None and needed > 0:
             values["coverage"] = pipe / needed
-    margin = _number(facts, "target.margin") or 0.0
+    margin = _number(facts, "target.margin.pace") or 0.0
     status, settled, needs = _decide(values, margin, pipe, as_of is None)
     values |= {"status": status, "settled_by": settled, "needs": needs}
     return Standing.trusted(values)
@@ -151,9 +151,12 @@ def _decide(
 ) -> tuple[StandingStatus, SettledBy | None, tuple[str, ...]]:
     quota, closed, commit = v["quota"], v["closed_won"], v["commit"]
     if not isinstance(quota, float) or quota <= 0 or not isinstance(closed, float):
-        wanted = ("pipeline.quota",) if not isinstance(quota, float) or quota <= 0 else ()
-        wanted += ("pipeline.closed_won",) if not isinstance(closed, float) else ()
-        return "unknown", None, wanted
+        absent: tuple[str, ...] = ()
+        if not isinstance(quota, float) or quota <= 0:
+            absent += ("pipeline.quota",)
+        if not isinstance(closed, float):
+            absent += ("pipeline.closed_won",)
+        return "unknown", None, absent
     if closed >= quota:
         return "ahead", "quota", ()
     share, expected = v["elapsed"], v["expected_to_date"]
@@ -171,8 +174,10 @@ def _decide(
     covered = _pipeline_covers(v, pipe)
     if covered is not None:
         return ("on_track" if covered else "behind"), "pipeline", ()
-    wanted = (("as_of",) if no_as_of else ("period_start", "period_end")) + tuple(
-        name for name, value in (("pipeline.commit", commit), ("pipeline.open_pipeline", pipe))
+    dates: tuple[str, ...] = ("as_of",) if no_as_of else ("period_start", "period_end")
+    wanted = dates + tuple(
+        name
+        for name, value in (("pipeline.commit", commit), ("pipeline.open_pipeline", pipe))
         if value is None
     )
     return "unknown", None, wanted

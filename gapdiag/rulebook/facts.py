@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from gapdiag.model.basis import thinness
 from gapdiag.model.derived import derive
-from gapdiag.model.metrics import GROUPS, RepMetrics, Targets
+from gapdiag.model.metrics import GROUPS, MARGINS, TARGETS, RepMetrics, Targets, target_value
 from gapdiag.model.team import TeamStats
 from gapdiag.rulebook.compiler import Fact
 
@@ -34,7 +34,9 @@ def metric_facts(metrics: RepMetrics) -> dict[str, Fact]:
 @lru_cache(maxsize=64)
 def target_facts(targets: Targets) -> dict[str, Fact]:
     """The targets as ``target.<name>`` facts (cached: a team's targets rarely change)."""
-    return {f"target.{name}": getattr(targets, name) for name in type(targets).model_fields}
+    facts: dict[str, Fact] = {f"target.{name}": getattr(targets, name) for name in TARGETS}
+    facts.update({f"target.{name}": target_value(targets, name) for name in MARGINS})
+    return facts
 
 
 def build_facts(

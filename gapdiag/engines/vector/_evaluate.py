@@ -19,7 +19,7 @@ from gapdiag.engines.vector import _verdicts as _vverdicts
 from gapdiag.engines.vector._columns import Floats
 from gapdiag.engines.vector._population import Population
 from gapdiag.model.gaps import GAPS, Gap
-from gapdiag.model.metrics import Targets
+from gapdiag.model.metrics import Targets, target_value
 from gapdiag.rulebook import expr as x
 from gapdiag.rulebook.pack import Rulebook
 
@@ -107,7 +107,7 @@ def _lookup(
 
     def lookup(path: str) -> _vector.Value:
         if path.startswith("target."):
-            value = getattr(targets, path.removeprefix("target."))
+            value = target_value(targets, path.removeprefix("target."))
             return math.nan if value is None else float(value)
         if path.startswith("derived."):
             return derived[path]
