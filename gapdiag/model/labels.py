@@ -259,9 +259,10 @@ def _build() -> dict[str, MetricLabel]:
     for path, (label, unit) in _TARGETS.items():
         out[path] = MetricLabel(path=path, label=label, unit=unit, owner="organization")
         margin = f"target.margin.{path.removeprefix('target.')}"
-        out[margin] = MetricLabel(
-            path=margin, label=f"margin on the {label}", unit="%", owner="organization"
-        )
+        if margin.removeprefix("target.") in MARGINS:
+            out[margin] = MetricLabel(
+                path=margin, label=f"margin on the {label}", unit="%", owner="organization"
+            )
     out["target.margin.pace"] = MetricLabel(
         path="target.margin.pace",
         label="margin around the quota's pace",
