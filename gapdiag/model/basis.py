@@ -106,3 +106,23 @@ def thinness(facts: Mapping[str, object]) -> Thinness:
 def resting_on(needs: tuple[str, ...], weak: frozenset[str]) -> tuple[str, ...]:
     """The metrics among a rule's inputs (`needs`, derived inputs expanded) that are weak."""
     return tuple(path for path in needs if path in weak)
+
+
+PROXY_SOURCES: Mapping[str, str] = {
+    "territory.lead_volume_vs_team": "the deals the rep opened, against the team's average",
+    "territory.territory_size_vs_team": (
+        "the accounts the rep has had a deal on, against the team's average"
+    ),
+}
+"""What gapdiag's own readers measure when they estimate a metric (``gapdiag ingest``)."""
+
+PROXY_LIMITS: Mapping[str, str] = {
+    "territory.lead_volume_vs_team": (
+        "deals opened are the rep's own output, so they cannot tell a starved territory from a "
+        "rep who converts few of the leads they get"
+    ),
+    "territory.territory_size_vs_team": (
+        "accounts with a deal are the rep's own reach, not every account in the patch"
+    ),
+}
+"""Why each estimate cannot settle a verdict on its own."""

@@ -223,6 +223,12 @@ _TARGETS: dict[str, tuple[str, str]] = {
 }
 
 _STATS = {"mean": "team average", "median": "team median"}
+_DATES = {
+    "as_of": "the day the figures run to (as_of)",
+    "period_start": "the period's first day",
+    "period_end": "the period's last day",
+}
+"""Dates a standing may need, named for the people who collect them."""
 
 _LOWER_IS_BETTER = frozenset(
     {
@@ -263,6 +269,8 @@ def _build() -> dict[str, MetricLabel]:
             out[margin] = MetricLabel(
                 path=margin, label=f"margin on the {label}", unit="%", owner="organization"
             )
+    for path, label in _DATES.items():
+        out[path] = MetricLabel(path=path, label=label, unit="", owner="organization")
     out["target.margin.pace"] = MetricLabel(
         path="target.margin.pace",
         label="margin around the quota's pace",
