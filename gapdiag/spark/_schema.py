@@ -127,7 +127,9 @@ def _team_key(df: DataFrame, team_by: str | None) -> Column:
 def result_schema(prepared: Prepared, book: Rulebook) -> T.StructType:
     """The Spark schema of `diagnose_spark`'s results (that of `diagnose_many`, keyed)."""
     fields = _carried(prepared, IDENTITY)
+    fields.append(T.StructField("standing", T.StringType()))
     fields.append(T.StructField("primary_gap", T.StringType()))
+    fields.append(T.StructField("outcome", T.StringType()))
     for gap in GAPS:
         fields.append(T.StructField(f"{gap}.confidence", T.DoubleType()))
         fields.append(T.StructField(f"{gap}.status", T.StringType()))
