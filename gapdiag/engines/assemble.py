@@ -42,7 +42,7 @@ def assemble(
 ) -> Diagnosis:
     """Build the Diagnosis for one rep from each compiled rule's outcome, in pack order."""
     basis = thinness(metric_facts(rep))
-    weak = Weak(frozenset(basis.thin), frozenset(rep.proxies))
+    weak = Weak(frozenset(basis.thin), frozenset(rep.proxies or ()))
     decided: dict[Gap, list[tuple[CompiledRule, Outcome]]] = {g: [] for g in GAPS}
     undetermined = []
     for rule, outcome in zip(book.compiled, outcomes, strict=True):
@@ -88,15 +88,19 @@ def assemble(
 
 
 def primary_gap(verdicts: Sequence[Verdict]) -> Gap | None:
-    """The best-supported gap: the highest confidence among those confirmed or suspected.
+    """The gap to act on first: a system gap found on measured evidence, else the best-supported.
 
-    Ties go in ``GAPS`` order (system first: a broken system has to be fixed before anything
-    the rep does can show). The decision tree does not override the rules: where its leaf
-    names another gap, the explanation says what the tree saw.
+    A broken system has to be fixed before anything the rep does can show (seed 001), so a
+    system gap that blocks a PIP comes first; one resting on a proxy alone does not. Else
+    the highest confidence among the confirmed or suspected gaps wins, ties in ``GAPS`` order.
+    The decision tree does not override the rules: where its leaf names another gap, the
+    explanation says what the tree saw.
     """
     named = [v for v in verdicts if v.status in FOUND]
     if not named:
         return None
+    if any(v.blocks_pip for v in named):
+        return "system"
     return min(named, key=lambda v: (-v.confidence, _ORDER[v.gap])).gap
 
 

@@ -224,7 +224,7 @@ _TARGETS: dict[str, tuple[str, str]] = {
 
 _STATS = {"mean": "team average", "median": "team median"}
 _DATES = {
-    "as_of": "the day the figures run to (as_of)",
+    "as_of": "the day the figures run to",
     "period_start": "the period's first day",
     "period_end": "the period's last day",
 }

@@ -202,8 +202,8 @@ class RepMetrics(_Strict):
         description="The day the figures run to; with the period's dates it tells how much "
         "of the period has gone by (unknown: the pace cannot be judged).",
     )
-    proxies: tuple[str, ...] = Field(
-        default=(),
+    proxies: tuple[str, ...] | None = Field(
+        default=None,
         description="Metric paths whose values are estimated from something else (a proxy), "
         "not measured: e.g. territory.lead_volume_vs_team from the deals a rep opened.",
     )
@@ -229,7 +229,9 @@ class RepMetrics(_Strict):
 
     @field_validator("proxies")
     @classmethod
-    def _proxies_are_metrics(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+    def _proxies_are_metrics(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if not value:
+            return None  # none marked: absent, like any other field
         unknown = [path for path in value if path not in METRICS]
         if unknown:
             hint = did_you_mean(unknown[0], METRICS)

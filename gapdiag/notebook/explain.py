@@ -197,12 +197,29 @@ MAX_ACTIONS = 3
 
 
 def actions(d: Diagnosis) -> tuple[str, ...]:
-    """What to do first: the interventions of the primary gap's strongest evidence."""
+    """What to do first: the interventions of the primary gap's strongest evidence.
+
+    When every fact behind the primary gap rests on a proxy, checking the proxy comes first:
+    acting on an estimate nobody measured is how a manager loses a rep's trust.
+    """
     if d.primary_gap is None:
         return ()
-    strongest = sorted(d.verdict(d.primary_gap).evidence, key=lambda e: -e.certainty)
+    verdict = d.verdict(d.primary_gap)
+    strongest = sorted(verdict.evidence, key=lambda e: -e.certainty)
     found = dict.fromkeys(e.intervention for e in strongest if e.intervention)
-    return tuple(a for a in found if a)[:MAX_ACTIONS]
+    check = _check_proxies_first(verdict)
+    return (*check, *(a for a in found if a))[:MAX_ACTIONS]
+
+
+def _check_proxies_first(verdict: Verdict) -> tuple[str, ...]:
+    if not verdict.evidence or not all(e.proxies for e in verdict.evidence):
+        return ()
+    proxies = list(dict.fromkeys(p for e in verdict.evidence for p in e.proxies))
+    names = " and ".join(label_of(p).label for p in proxies)
+    return (
+        f"Check the estimate first: collect the real {names} (the figures here are proxies); "
+        f"act on the {verdict.gap} gap once they confirm it.",
+    )
 
 
 def needs(paths: Sequence[str]) -> str:

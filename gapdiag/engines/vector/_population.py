@@ -189,6 +189,8 @@ def from_frame(frame: pd.DataFrame, team_by: str | None) -> Population:
                 message = what.format(end.iloc[p].date(), start.iloc[p].date())
                 bad.append((int(p), later, end.iloc[p].date(), message))
     groups = frame[team_by] if team_by is not None and team_by in frame.columns else None
+    if groups is not None and groups.map(_checks._absent).all():
+        groups = None  # a team column with nothing in it groups nobody: one team, as without
     return _keep_valid(len(frame), numbers, texts, groups, bad)
 
 
@@ -267,7 +269,7 @@ def from_records(records: Iterable[Mapping[str, Any]], team_by: str | None) -> P
         facts.append(metric_facts(rep))
         for name in texts:
             value = getattr(rep, name)
-            texts[name].append(PROXY_SEPARATOR.join(value) or None if name == PROXIES else value)
+            texts[name].append(PROXY_SEPARATOR.join(value) if name == PROXIES and value else value)
     numbers = {
         path: np.array([_number(f.get(path)) for f in facts], dtype=np.float64)
         for path in METRICS

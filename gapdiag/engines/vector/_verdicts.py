@@ -6,8 +6,9 @@ that did not fire multiplies by nothing, as it is skipped per rep; a supporting 
 first weighed against the fired counters that name it), the combined value
 is rounded exactly as Python's ``round`` does, statuses use the same cut-offs, a verdict
 that only weak evidence (thin or proxy) would confirm stays suspected, a rep who is not
-behind gets no confirmed verdict, and the primary gap is the best-supported one among the
-confirmed and suspected (ties in ``GAPS`` order), for a rep who is behind or unknown.
+behind gets no confirmed verdict, and the primary gap (for a rep who is behind or of unknown
+standing) is system when a system gap blocks a PIP, else the best-supported one among the
+confirmed and suspected (ties in ``GAPS`` order).
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def verdicts(
     found = np.stack([np.where(status[g] <= 1, confidence[g], -1.0) for g in GAPS])
     leading = np.argmax(found, axis=0)  # the first maximum: ties go in GAPS order
     named = np.max(found, axis=0) >= 0.0
+    leading = np.where(blocks, GAPS.index("system"), leading)  # a measured system gap first
     primary = np.where(named & behind, leading, -1).astype(np.int8)
     return Verdicts(certainty, confidence, status, primary, blocks)
 

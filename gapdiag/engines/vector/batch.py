@@ -48,6 +48,17 @@ class Summary(BaseModel):
     """Reps with a gap found, with no gap found (judged, nothing wrong), and undetermined."""
     by_primary_gap: dict[str, int]
     """Reps per primary gap (system, will, skill, knowledge); they add up to by_outcome's gap."""
+    team_by: str | None = None
+    """The column that grouped reps into teams for team.* values; None: all reps as one team."""
+    teams: int = 1
+    """How many teams the reps were grouped into."""
+
+    def grouping(self) -> str:
+        """How reps were grouped into teams, in words: 'by the team column (3 teams)'."""
+        if self.team_by is None:
+            return "all reps as one team (no team column)"
+        many = "team" if self.teams == 1 else "teams"
+        return f"by the {self.team_by} column ({self.teams:,} {many})"
 
 
 class Batch(BaseModel):
@@ -368,6 +379,8 @@ def _run(
         by_standing=counts(arrays.standing, STANDING_CODES),
         by_outcome=counts(arrays.outcome, _evaluate.OUTCOMES),
         by_primary_gap=counts(arrays.primary, GAPS),
+        team_by=team_by if population.groups is not None else None,
+        teams=int(codes.max(initial=0)) + 1,
     )
     return _Result(frame, summary, team)
 
