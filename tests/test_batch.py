@@ -121,16 +121,18 @@ def test_team_values_are_each_teams_mean_and_median(reps: list[dict[str, Any]]) 
         [rule_dict("vs-team", f"{path} < team.mean.{path} and {path} <= team.median.{path}")]
     )
     batch = diagnose_many(reps, rules=book)
+    # no rep names a team: the population is one team (issue 23: every command alike)
+    one_team = all(r.get("team") is None for r in reps)
     for position, rep in enumerate(reps):
         mates = [
             r["activity"]["calls_per_day"]
             for r in reps
-            if r.get("team") == rep.get("team")
+            if (one_team or r.get("team") == rep.get("team"))
             and (r.get("activity") or {}).get("calls_per_day") is not None
         ]
         stats = batch.team(position)
         assert stats is not None
-        if rep.get("team") is None or not mates:
+        if (rep.get("team") is None and not one_team) or not mates:
             assert path not in stats.mean
             continue
         assert stats.mean[path] == pytest.approx(statistics.fmean(mates), rel=1e-12, abs=1e-9)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from gapdiag.engines.judgment import Weak, outcome_of, watch_notes
 from gapdiag.engines.verdicts import status_of, weigh
-from gapdiag.model.basis import BASES, Thinness, resting_on, thinness
+from gapdiag.model.basis import BASES, resting_on, thinness
 from gapdiag.model.derived import DERIVED
 from gapdiag.model.diagnosis import (
     Check,
@@ -16,7 +16,7 @@ from gapdiag.model.diagnosis import (
     Evidence,
     Figure,
     RulebookStamp,
-    SetAside,
+    Sample,
     Undetermined,
     Verdict,
 )
@@ -73,7 +73,8 @@ def assemble(
             "outcome": outcome_of(primary, verdicts, behind),
             "verdicts": tuple(verdicts),
             "undetermined": tuple(undetermined),
-            "set_aside": _set_aside(rep, basis),
+            "set_aside": _samples(rep, basis.set_aside),
+            "thin": _samples(rep, basis.thin),
             "watch": () if behind else watch_notes(verdicts, standing, _margin(facts)),
             "missing": _missing(book, facts),
             "pip_blocked": any(v.blocks_pip for v in verdicts),
@@ -171,22 +172,25 @@ def _margin(facts: Facts) -> float:
     return margin if isinstance(margin, float) else 0.0
 
 
-def _set_aside(rep: RepMetrics, basis: Thinness) -> tuple[SetAside, ...]:
+def _samples(rep: RepMetrics, paths: Sequence[str]) -> tuple[Sample, ...]:
+    if not paths:
+        return ()
     given = metric_facts(rep)
     out = []
-    for path in basis.set_aside:
+    for path in paths:
         of = BASES[path]
         value, count = given[path], given[of.count]
         assert isinstance(value, float | bool)
         assert isinstance(count, float)
         out.append(
-            SetAside.trusted(
+            Sample.trusted(
                 {
                     "metric": path,
                     "value": value,
                     "count_metric": of.count,
                     "count": count,
                     "minimum": of.too_few,
+                    "solid": of.solid,
                 }
             )
         )

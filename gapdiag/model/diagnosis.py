@@ -70,14 +70,15 @@ class Evidence(_Result):
     )
 
 
-class SetAside(_Result):
-    """A counted metric read as unknown because too few observations stand behind it."""
+class Sample(_Result):
+    """A counted metric with too few observations behind it: set aside, or thin."""
 
     metric: str
-    value: float | bool = Field(description="The value given, which the rules did not read.")
+    value: float | bool = Field(description="The value given.")
     count_metric: str = Field(description="The count behind it (pipeline.closed_deals).")
     count: float
-    minimum: int = Field(description="The fewest observations from which it is read.")
+    minimum: int = Field(description="The fewest observations from which the rules read it.")
+    solid: int = Field(description="The fewest from which it can confirm a verdict.")
 
 
 class Watch(_Result):
@@ -217,8 +218,12 @@ class Diagnosis(_Result):
     )
     verdicts: tuple[Verdict, ...] = Field(description="One per gap, highest confidence first.")
     undetermined: tuple[Undetermined, ...] = ()
-    set_aside: tuple[SetAside, ...] = Field(
+    set_aside: tuple[Sample, ...] = Field(
         default=(), description="Counted metrics read as unknown: too few observations behind them."
+    )
+    thin: tuple[Sample, ...] = Field(
+        default=(),
+        description="Counted metrics read, but on too few observations to confirm a verdict.",
     )
     watch: tuple[Watch, ...] = Field(
         default=(),

@@ -12,6 +12,7 @@ from gapdiag.model.diagnosis import (
     Counterfactual,
     Diagnosis,
     Evidence,
+    Sample,
     TreeLeaf,
     TreeStep,
     Verdict,
@@ -62,7 +63,7 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
     lines.extend(_set_aside(diagnosis, md))
     lines.extend(_tree(diagnosis, md))
     for verdict in diagnosis.verdicts:
-        lines.extend(_verdict(verdict, md))
+        lines.extend(_verdict(verdict, md, diagnosis.thin))
     lines.extend(_counterfactuals(diagnosis.counterfactuals, md))
     lines.extend(_still_open(diagnosis, md))
     if diagnosis.pip_blocked:
@@ -336,9 +337,15 @@ _CAPPED = {
 }
 
 
-def _verdict(v: Verdict, md: bool) -> list[str]:
+def _verdict(v: Verdict, md: bool, samples: Sequence[Sample] = ()) -> list[str]:
     capped = f" ({_CAPPED[v.capped_by]})" if v.capped_by else ""
     out = [_heading(f"{v.gap.capitalize()} - {v.status}, {confidence(v.confidence)}{capped}", md)]
+    every = (*v.evidence, *v.counter_evidence)
+    proxies = dict.fromkeys(p for e in every for p in e.proxies)
+    thin = tuple(dict.fromkeys(p for e in every for p in e.thin))
+    out.extend(f"- {proxy_note(path)}" for path in proxies)
+    if thin:
+        out.append(f"- {thin_note(thin, samples)}")
     out.extend(_evidence(e, "+") for e in v.evidence)
     out.extend(_evidence(e, "-") for e in v.counter_evidence)
     if not v.evidence and not v.counter_evidence:
@@ -351,11 +358,8 @@ def _verdict(v: Verdict, md: bool) -> list[str]:
 
 def _evidence(e: Evidence, sign: str) -> str:
     checks = "; ".join(_check(c) for c in e.checks)
-    line = f"- [{sign}{abs(e.certainty):.2f}] {e.because} ({checks}; rule {e.rule})"
-    for path in e.proxies:
-        line += f"\n  {proxy_note(path)}"
-    if e.thin:
-        line += f"\n  {thin_note(e.thin)}"
+    weak = " [rests on a proxy]" if e.proxies else " [few observations]" if e.thin else ""
+    line = f"- [{sign}{abs(e.certainty):.2f}]{weak} {e.because} ({checks}; rule {e.rule})"
     if e.intervention and sign == "+":
         line += f"\n  What to do: {e.intervention}"
     return line
@@ -373,10 +377,19 @@ def proxy_note(path: str) -> str:
     )
 
 
-def thin_note(paths: Sequence[str]) -> str:
+def thin_note(paths: Sequence[str], samples: Sequence[Sample]) -> str:
     """Says which of a rule's rates rest on too few observations to confirm anything."""
-    names = ", ".join(label_of(p).label for p in paths)
-    return f"Few observations behind {names}: this can raise a suspicion, not confirm one."
+    counted = {s.metric: s for s in samples}
+    parts = []
+    for path in paths:
+        sample = counted.get(path)
+        name = label_of(path).label
+        if sample is None:
+            parts.append(name)
+            continue
+        basis = BASES[path]
+        parts.append(f"{name} from {basis.counted(sample.count)} ({sample.solid} to be solid)")
+    return f"Few observations: {'; '.join(parts)}. This can raise a suspicion, not confirm one."
 
 
 def _check(c: Check) -> str:
