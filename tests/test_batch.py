@@ -244,6 +244,8 @@ def test_bad_records_are_reported_like_diagnose_reports_them() -> None:
         "by_standing": {"ahead": 0, "on_track": 0, "behind": 0, "unknown": 1},
         "by_outcome": {"gap": 0, "no_gap_found": 0, "undetermined": 1},
         "by_primary_gap": {"system": 0, "will": 0, "skill": 0, "knowledge": 0},
+        "team_by": None,
+        "teams": 1,
     }
 
 
