@@ -26,13 +26,14 @@ from gapdiag.cli._io import (
 )
 from gapdiag.model._output import Outputs, csv_text, file_names
 from gapdiag.model.metrics import METRICS
+from gapdiag.model.rows import PROXY_SEPARATOR
 from gapdiag.sources.crm import PRESETS
 from gapdiag.sources.ingest import Ingested, read_exports
 
 if TYPE_CHECKING:
     from gapdiag.engines.vector.batch import Batch
 
-_KEYS = ("rep_id", "team", "period_start", "period_end")
+_KEYS = ("rep_id", "team", "period_start", "period_end", "as_of")
 
 
 def register(commands: Any) -> None:
@@ -151,10 +152,16 @@ def rows_text(rows: Sequence[dict[str, Any]], fmt: str = "csv") -> str:
     """Rows as CSV (or JSON records): the keys first, then every metric some row has."""
     header = [k for k in _KEYS if any(k in r for r in rows)]
     header += [m for m in METRICS if any(m in r for r in rows)]
+    header += ["proxies"] if any("proxies" in r for r in rows) else []
     if fmt == "json":
         records = [{k: r[k] for k in header if k in r} for r in rows]
         return json.dumps(records, indent=1, default=str) + "\n"  # dates as YYYY-MM-DD
-    return csv_text(header, rows)
+    return csv_text(header, [{k: _flat(k, v) for k, v in r.items()} for r in rows])
+
+
+def _flat(key: str, value: Any) -> Any:
+    """A row's value as one CSV cell: the proxies list joined as `gapdiag diagnose` reads it."""
+    return PROXY_SEPARATOR.join(value) if key == "proxies" else value
 
 
 def write_histories(rows: Sequence[dict[str, Any]], folder: Path, outputs: Outputs) -> None:
@@ -205,7 +212,7 @@ def summary(result: Ingested, args: argparse.Namespace, errors: Path) -> str:
 def _diagnosed(result: Ingested, args: argparse.Namespace) -> Batch:
     from gapdiag.engines.vector.batch import diagnose_many  # needs the frames extra
 
-    return diagnose_many(list(result.rows), team_by="team" if args.teams else None)
+    return diagnose_many(list(result.rows))
 
 
 def _write_diagnosed(batch: Batch, results: Path, outputs: Outputs) -> None:
