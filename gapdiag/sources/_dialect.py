@@ -53,7 +53,7 @@ def delimiter(line: str) -> str:
 def footer_start(path: Path, size: int, sep: str, encoding: str) -> tuple[int, int]:
     """(byte offset where a trailing report footer starts, its non-blank lines); (size, 0): none."""
     start = max(0, size - TAIL_BYTES)
-    with path.open("rb") as handle:
+    with open_input(path, name="export_bytes") as handle:
         wide = encoding == "utf-16"
         if wide:
             codec = "utf-16-le" if handle.read(2) == codecs.BOM_UTF16_LE else "utf-16-be"

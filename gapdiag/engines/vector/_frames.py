@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import warnings
 from collections.abc import Callable, Mapping
@@ -14,7 +15,7 @@ import pandas as pd
 from gapdiag.engines.vector import _population
 from gapdiag.engines.vector._checks import _absent
 from gapdiag.engines.vector._population import Population
-from gapdiag.model._input import check_file, loads, read_text
+from gapdiag.model._input import loads, open_input, read_text
 from gapdiag.model._output import Outputs
 from gapdiag.model._text import csv_cell, csv_value
 from gapdiag.model.errors import InvalidArgument
@@ -57,9 +58,11 @@ def read(path: Path) -> Any:
     if suffix == ".json":
         data = loads(read_text(path, name="population_bytes"), str(path))
     else:
-        check_file(path, name="population_bytes")
         try:
-            return read_csv(path) if suffix == ".csv" else pd.read_parquet(path)
+            if suffix == ".csv":
+                return read_csv(path)
+            with open_input(path, name="population_bytes") as handle:
+                return pd.read_parquet(handle)
         except UnicodeDecodeError:
             raise InvalidArgument(f"{path}: not UTF-8 text; save the file as UTF-8") from None
         except (OSError, ValueError) as error:
@@ -81,14 +84,15 @@ def read_csv(path: Path) -> pd.DataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
-            frame = pd.read_csv(
-                path,
-                dtype=text,
-                keep_default_na=False,
-                na_values=[""],
-                index_col=False,
-                encoding="utf-8-sig",
-            )
+            with open_input(path, name="population_bytes") as handle:
+                frame = pd.read_csv(
+                    handle,
+                    dtype=text,
+                    keep_default_na=False,
+                    na_values=[""],
+                    index_col=False,
+                    encoding="utf-8-sig",
+                )
         except pd.errors.ParserWarning:
             raise InvalidArgument(_ragged(path, len(header))) from None
     return _unneutralized(frame)
@@ -110,9 +114,16 @@ def _unneutralized(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _csv_text(path: Path) -> io.TextIOWrapper:
+    """A population CSV opened by the safe reader, as UTF-8 text for the csv module."""
+    return io.TextIOWrapper(
+        open_input(path, name="population_bytes"), encoding="utf-8-sig", newline=""
+    )
+
+
 def _header(path: Path) -> list[str]:
     csv.field_size_limit(limits().csv_cell_bytes)
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    with _csv_text(path) as handle:
         try:
             header = next(csv.reader(handle), [])
         except csv.Error as error:
@@ -126,7 +137,7 @@ def _header(path: Path) -> list[str]:
 
 def _ragged(path: Path, columns: int) -> str:
     """Where a data row has more cells than the header (found only on that error path)."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    with _csv_text(path) as handle:
         reader = csv.reader(handle)
         for row in reader:
             if len(row) > columns:
