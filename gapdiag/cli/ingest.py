@@ -205,7 +205,8 @@ def summary(result: Ingested, args: argparse.Namespace, errors: Path) -> str:
         noun = "problem" if result.bad_rows == 1 else "problems, one line each"
         lines.append(f"{result.bad_rows:,} {noun} -> {errors}")
     if args.history_dir is not None:
-        lines.append(f"{reps:,} weekly histor{'ies' if reps != 1 else 'y'} -> {args.history_dir}")
+        histories = f"{reps:,} weekly histor{'ies' if reps != 1 else 'y'}"
+        lines.append(f"{histories} -> {args.history_dir} (listed in {INDEX_STEM}.csv)")
     return "\n".join(lines) + "\n"
 
 
