@@ -1,0 +1,120 @@
+"""Calibration benchmark (issue 23, item 7): are gapdiag's verdicts right where the truth is known?
+
+Run from the repository root after `pip install -e '.[test]'`:
+
+    python benchmarks/bench_calibration.py                 # 4,000 reps, seed 23
+    python benchmarks/bench_calibration.py --reps 20000 --seed 7
+    python benchmarks/bench_calibration.py --json          # one JSON object per figure
+    python benchmarks/bench_calibration.py --show rep-00042  # one rep: truth, input, verdicts
+
+Reps are generated from a causal model written from the seeds (benchmarks/calibration.md):
+each has a true cause (will, skill, knowledge, system or none) and a true standing (ahead,
+on track, behind). Every rep is diagnosed with `gapdiag.diagnose`, whole teams drawn at
+random with `gapdiag.diagnose_many`, and the script reports, per gap, the precision of
+confirmed and of suspected verdicts, false alarms on reps ahead or on track, the share left
+undetermined among behind reps with activity, pipeline and territory data, the confusion
+matrix, and the rules behind the wrong verdicts.
+
+Goals (issue 23): confirmed precision >= 95%, suspected >= 75%, false alarms <= 2%,
+undetermined <= 20%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from calibration import report
+from calibration.inputs import NEW_FIELDS, api_input
+from calibration.population import generate
+from calibration.run import batch_agreement, diagnose_all
+from calibration.score import score
+
+import gapdiag
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate, diagnose, score and print; 0 whatever the figures (a benchmark, not a gate)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reps", type=int, default=4000, help="reps to generate (4000)")
+    parser.add_argument("--seed", type=int, default=23, help="generator seed (23)")
+    parser.add_argument("--batch", type=int, default=500, help="reps checked with diagnose_many")
+    parser.add_argument("--rules", help="a rule pack folder instead of the shipped one")
+    parser.add_argument("--top", type=int, default=report.TOP, help="failure patterns shown")
+    parser.add_argument("--json", action="store_true", help="one JSON object per figure")
+    parser.add_argument("--show", metavar="REP_ID", help="print one rep's truth and diagnosis")
+    new = parser.add_mutually_exclusive_group()
+    new.add_argument("--new-fields", dest="new_fields", action="store_true", default=NEW_FIELDS)
+    new.add_argument("--no-new-fields", dest="new_fields", action="store_false")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    cases = generate(args.reps, args.seed)
+    generated = time.perf_counter()
+    if args.show:
+        return _show(cases, args.show, args.new_fields, args.rules)
+    saids = diagnose_all(cases, new_fields=args.new_fields, rules=args.rules)
+    diagnosed = time.perf_counter()
+    agreement = None
+    if args.batch:
+        agreement = batch_agreement(
+            cases,
+            saids,
+            sample=args.batch,
+            seed=args.seed,
+            new_fields=args.new_fields,
+            rules=args.rules,
+        )
+    result = score([c.truth for c in cases], saids)
+    if args.json:
+        print(report.as_json(result, agreement))
+        return 0
+    book = gapdiag.load_rules(args.rules) if args.rules else None
+    stamp = gapdiag.diagnose({"rep_id": "x"}, rules=book).rulebook
+    lines = [
+        f"Calibration: gapdiag {gapdiag.__version__}, pack {stamp.name} {stamp.version} "
+        f"({stamp.content_hash[:12]}), {len(cases):,} generated reps, seed {args.seed}",
+        "planned input fields (as_of, proxies, counts): "
+        + ("given to the API" if args.new_fields else "generated, dropped before the API"),
+        f"generate {generated - started:.1f} s, diagnose {diagnosed - generated:.1f} s "
+        f"({1000 * (diagnosed - generated) / len(cases):.2f} ms a rep)",
+        "",
+        *report.figures_table(result.figures),
+        "",
+        *report.confusion_table(result),
+        *report.patterns_table(result, args.top),
+    ]
+    if agreement is not None:
+        lines += ["", *report.agreement_lines(agreement)]
+    print("\n".join(lines))
+    return 0
+
+
+def _show(cases: list, rep_id: str, new_fields: bool, rules: str | None) -> int:
+    found = [c for c in cases if c.truth.rep_id == rep_id]
+    if not found:
+        print(f"--show: no rep {rep_id!r} among {len(cases):,} (rep-00000 ...)", file=sys.stderr)
+        return 2
+    case = found[0]
+    inputs = [api_input(c.record, new_fields=new_fields) for c in cases]
+    from calibration.inputs import team_stats
+
+    teams = team_stats(inputs)
+    rep = api_input(case.record, new_fields=new_fields)
+    book = gapdiag.load_rules(rules) if rules else None
+    diagnosis = gapdiag.diagnose(rep, rules=book, team=teams.get(rep["team"]))
+    print(f"truth: {case.truth}")
+    print("record (as generated):")
+    print(json.dumps(case.record, indent=2))
+    print()
+    print(diagnosis.to_text())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
