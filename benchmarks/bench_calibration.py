@@ -44,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=4000, help="reps to generate (4000)")
     parser.add_argument("--seed", type=int, default=23, help="generator seed (23)")
     parser.add_argument("--batch", type=int, default=500, help="reps checked with diagnose_many")
+    parser.add_argument(
+        "--plans", type=int, default=300, help="reps ahead or on track given a plan (300)"
+    )
     parser.add_argument("--rules", help="a rule pack folder instead of the shipped one")
     parser.add_argument("--top", type=int, default=report.TOP, help="failure patterns shown")
     parser.add_argument("--json", action="store_true", help="one JSON object per figure")
@@ -58,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     generated = time.perf_counter()
     if args.show:
         return _show(cases, args.show, args.new_fields, args.rules)
-    saids = diagnose_all(cases, new_fields=args.new_fields, rules=args.rules)
+    saids = diagnose_all(
+        cases, new_fields=args.new_fields, rules=args.rules, plans=args.plans, seed=args.seed
+    )
     diagnosed = time.perf_counter()
     agreement = None
     if args.batch:

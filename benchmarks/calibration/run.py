@@ -4,27 +4,43 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import gapdiag
 
 from .inputs import NEW_FIELDS, api_input, team_stats
+from .plans import escalates
 from .population import Case
-from .score import Said, said_of
+from .score import CALM, Said, said_of
 
 
 def diagnose_all(
-    cases: Sequence[Case], *, new_fields: bool = NEW_FIELDS, rules: Any = None
+    cases: Sequence[Case],
+    *,
+    new_fields: bool = NEW_FIELDS,
+    rules: Any = None,
+    plans: int = 0,
+    seed: int = 0,
 ) -> list[Said]:
-    """`gapdiag.diagnose` on every rep, with its team's means and medians."""
+    """`gapdiag.diagnose` on every rep, with its team's means and medians.
+
+    `plans` reps drawn at random among those truly ahead or on track also get a coaching
+    plan after six to eight flat weeks (`plans.escalates`); their `escalated` is set.
+    """
     book = gapdiag.load_rules(rules) if rules is not None else None
     inputs = [api_input(c.record, new_fields=new_fields) for c in cases]
     teams = team_stats(inputs)
-    return [
+    said = [
         said_of(gapdiag.diagnose(rep, rules=book, team=teams.get(rep.get("team", ""))))
         for rep in inputs
     ]
+    calm = [i for i, c in enumerate(cases) if c.truth.standing in CALM]
+    for i in sorted(random.Random(seed).sample(calm, min(plans, len(calm)))):
+        team = teams.get(inputs[i].get("team", ""))
+        up = escalates(inputs[i], cases[i].record, seed=seed + i, team=team, rules=book)
+        said[i] = replace(said[i], escalated=up)
+    return said
 
 
 @dataclass(frozen=True, slots=True)
