@@ -4,6 +4,7 @@ and the failure patterns; or one JSON object per measured figure."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 
 from .run import Agreement
@@ -58,21 +59,28 @@ def confusion_table(score: Score) -> list[str]:
 def patterns_table(score: Score, top: int = TOP) -> list[str]:
     """The rules behind most wrong confirmed/suspected verdicts, and whom they fired on."""
     lines = [
-        "rules behind wrong confirmed/suspected verdicts "
-        "(wrong = not the true cause, or the rep is not behind)",
-        f"  {'rule':<40} {'gap':<10} {'wrong':>6} {'fired':>6} {'conf.':>6}  "
-        "wrong on (true cause/standing)                       e.g.",
+        "rules behind wrong confirmed/suspected verdicts: fired = evidence for a confirmed or",
+        "suspected verdict; wrong = on a rep not behind, or behind for another cause",
+        f"  {'rule':<42} {'gap':<10} {'fired':>6} {'wrong':>6} {'conf.':>6} "
+        f"{'!behind':>7}  {'behind, true cause':<36} e.g.",
     ]
     for p in score.patterns[:top]:
-        on = ", ".join(f"{c}/{s} {n}" for (c, s), n in p.on.most_common(3))
+        calm = sum(n for (_, standing), n in p.on.items() if standing != "behind")
+        causes: Counter[str] = Counter()
+        for (cause, standing), n in p.on.items():
+            if standing == "behind":
+                causes[cause] += n
+        other = ", ".join(f"{c} {n}" for c, n in causes.most_common(3))
         lines.append(
-            f"  {p.rule:<40} {p.gap:<10} {p.wrong:>6,} {p.fired:>6,} {p.wrong_confirmed:>6,}  "
-            f"{on:<52} {p.examples[0]}"
+            f"  {p.rule:<42} {p.gap:<10} {p.fired:>6,} {p.wrong:>6,} {p.wrong_confirmed:>6,} "
+            f"{calm:>7,}  {other:<36} {p.examples[0]}"
         )
     lines += ["", "wrong primary gaps by the tree leaf that named them"]
-    lines.append(f"  {'leaf':<40} {'gap':<10} {'reps':>6}  e.g.")
-    for leaf, gap, count, examples in score.leaves[:top]:
-        lines.append(f"  {leaf:<40} {gap:<10} {count:>6,}  {', '.join(examples)}")
+    lines.append(f"  {'leaf':<42} {'gap':<10} {'wrong':>6} {'behind':>7}  e.g.")
+    lines += [
+        f"  {x.leaf:<42} {x.gap:<10} {x.wrong:>6,} {x.behind:>7,}  {', '.join(x.examples)}"
+        for x in score.leaves[:top]
+    ]
     return lines
 
 

@@ -134,13 +134,24 @@ class Pattern:
 
 
 @dataclass(frozen=True, slots=True)
+class Leaf:
+    """A tree leaf behind wrong primary gaps: how many, how many of them on behind reps."""
+
+    leaf: str
+    gap: str
+    wrong: int
+    behind: int
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Score:
     """Every figure, the confusion matrices and the failure patterns of one run."""
 
     figures: tuple[Figure, ...]
     confusion: Mapping[str, Mapping[str, Counter[str]]]
     patterns: tuple[Pattern, ...]
-    leaves: tuple[tuple[str, str, int, tuple[str, ...]], ...]
+    leaves: tuple[Leaf, ...]
 
 
 def score(truths: Sequence[Truth], saids: Sequence[Said]) -> Score:
@@ -315,16 +326,18 @@ def _patterns(pairs: Pairs, examples: int = 3) -> tuple[Pattern, ...]:
     )
 
 
-def _leaves(pairs: Pairs, examples: int = 3) -> tuple[tuple[str, str, int, tuple[str, ...]], ...]:
-    """Wrong primary gaps by the tree leaf that reached them: (leaf, gap, count, examples)."""
+def _leaves(pairs: Pairs, examples: int = 3) -> tuple[Leaf, ...]:
+    """Wrong primary gaps grouped by the tree leaf that reached them, most first."""
     count: Counter[tuple[str, str]] = Counter()
+    behind: Counter[tuple[str, str]] = Counter()
     seen: dict[tuple[str, str], list[str]] = {}
     for t, s in pairs:
         if s.primary is None or right(t, s.primary) or t.standing == "borderline":
             continue
         key = (s.leaf or "(no leaf)", s.primary)
         count[key] += 1
+        behind[key] += t.standing == "behind"
         if len(seen.setdefault(key, [])) < examples:
             seen[key].append(t.rep_id)
     ranked = sorted(count, key=lambda k: (-count[k], k))
-    return tuple((k[0], k[1], count[k], tuple(seen[k])) for k in ranked)
+    return tuple(Leaf(k[0], k[1], count[k], behind[k], tuple(seen[k])) for k in ranked)
