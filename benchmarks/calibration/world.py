@@ -40,6 +40,8 @@ SECOND_KIND = 0.3
 """Chance that a system or knowledge rep has a second kind of the same cause."""
 COMP_PLAN = 0.3
 """Chance that a knowledge rep also does not understand the comp plan (seed 000)."""
+PIPELINE_MATH = 0.25
+"""Chance that a skill rep also cannot do the pipeline math (seed 000's skill gap)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +139,9 @@ class World:
         self.standing = names[np.searchsorted(edges, self.landing, side="right")]
 
     def _kinds(self, cause: str) -> tuple[str, ...]:
+        if cause == "skill":
+            math = self.rng.random() < PIPELINE_MATH
+            return ("live_calls", "pipeline_math") if math else ("live_calls",)
         mix = {"system": SYSTEM_KINDS, "knowledge": KNOWLEDGE_KINDS}.get(cause)
         if mix is None:
             return ()
@@ -236,7 +241,9 @@ class World:
         self.forecast = np.clip(rng.normal(0.86, 0.05, n), 0.5, 1)
         self.forecast[will] = rng.uniform(0.45, 0.72, w)
         self.forecast[~self.stages_ok] *= 0.9
-        states = np.where(will, 0.3, np.where(self.has("comp_plan"), 0.5, 0.88))
+        math = self.has("pipeline_math")  # cannot read their own pipeline, though willing
+        self.forecast[math] = rng.uniform(0.55, 0.75, int(math.sum()))
+        states = np.where(will | math, 0.3, np.where(self.has("comp_plan"), 0.5, 0.88))
         self.states_gap = rng.random(n) < states
         self.plans = np.clip(rng.normal(0.95, 0.04, n), 0.7, 1)
         self.plans[will] = rng.uniform(0.3, 0.75, w)
