@@ -30,8 +30,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from calibration import report
-from calibration.inputs import NEW_FIELDS, api_input
-from calibration.population import generate
+from calibration.inputs import NEW_FIELDS, api_input, team_stats
+from calibration.population import Case, generate
 from calibration.run import batch_agreement, diagnose_all
 from calibration.score import score
 
@@ -52,9 +52,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="one JSON object per figure")
     parser.add_argument("--show", metavar="REP_ID", help="print one rep's truth and diagnosis")
     new = parser.add_mutually_exclusive_group()
-    new.add_argument("--new-fields", dest="new_fields", action="store_true", default=NEW_FIELDS)
-    new.add_argument("--no-new-fields", dest="new_fields", action="store_false")
+    new.add_argument(
+        "--new-fields",
+        dest="new_fields",
+        action="store_true",
+        default=NEW_FIELDS,
+        help="give the API as_of, proxies and the counts behind rates"
+        + (" (the default)" if NEW_FIELDS else ""),
+    )
+    new.add_argument(
+        "--no-new-fields",
+        dest="new_fields",
+        action="store_false",
+        help="drop them before the API" + ("" if NEW_FIELDS else " (the default)"),
+    )
     args = parser.parse_args(argv)
+    if args.reps < 1:
+        parser.error(f"--reps: {args.reps} is not a number of reps (at least 1)")
 
     started = time.perf_counter()
     cases = generate(args.reps, args.seed)
@@ -100,16 +114,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _show(cases: list, rep_id: str, new_fields: bool, rules: str | None) -> int:
+def _show(cases: list[Case], rep_id: str, new_fields: bool, rules: str | None) -> int:
+    """Print one rep's truth, its record as generated, and its diagnosis explained."""
     found = [c for c in cases if c.truth.rep_id == rep_id]
     if not found:
-        print(f"--show: no rep {rep_id!r} among {len(cases):,} (rep-00000 ...)", file=sys.stderr)
+        last = cases[-1].truth.rep_id
+        print(f"--show: no rep {rep_id!r} among the {len(cases):,} generated", file=sys.stderr)
+        print(f"(rep-00000 to {last}; --reps and --seed as in the run)", file=sys.stderr)
         return 2
     case = found[0]
-    inputs = [api_input(c.record, new_fields=new_fields) for c in cases]
-    from calibration.inputs import team_stats
-
-    teams = team_stats(inputs)
+    teams = team_stats([api_input(c.record, new_fields=new_fields) for c in cases])
     rep = api_input(case.record, new_fields=new_fields)
     book = gapdiag.load_rules(rules) if rules else None
     diagnosis = gapdiag.diagnose(rep, rules=book, team=teams.get(rep["team"]))

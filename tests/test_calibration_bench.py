@@ -19,6 +19,7 @@ from bench_calibration import main  # noqa: E402
 from calibration.inputs import api_input  # noqa: E402
 from calibration.population import COUNT_FIELDS, NOTHING_MISSING, Truth, generate  # noqa: E402
 from calibration.score import GAPS, Said, score  # noqa: E402
+from calibration.world import CAUSES  # noqa: E402
 
 NEW_FIELDS_IN_API = "as_of" in RepMetrics.model_fields
 
@@ -39,7 +40,7 @@ def test_sizes_and_mix() -> None:
     """`size` reps, each cause and standing present in a few hundred."""
     cases = generate(600, 1)
     assert len(cases) == 600
-    assert {c.truth.cause for c in cases} == {"will", "skill", "knowledge", "system", "none"}
+    assert {c.truth.cause for c in cases} == set(CAUSES)
     assert {"ahead", "on_track", "behind"} <= {c.truth.standing for c in cases}
 
 

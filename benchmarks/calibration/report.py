@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from .run import Agreement
 from .score import COLUMNS, Figure, Score
+from .world import CAUSES
 
 TOP = 12
 
@@ -46,7 +47,7 @@ def confusion_table(score: Score) -> list[str]:
     for group, rows in score.confusion.items():
         lines.append(f"true cause ({group}) -> primary gap")
         lines.append(f"  {'':<10}" + "".join(f"{c:>14}" for c in COLUMNS) + f"{'reps':>8}")
-        for cause in ("will", "skill", "knowledge", "system", "none"):
+        for cause in CAUSES:
             counts = rows.get(cause)
             if not counts:
                 continue
