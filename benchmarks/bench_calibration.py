@@ -37,6 +37,8 @@ from calibration.score import score
 
 import gapdiag
 
+ACCEPTS_NEW_FIELDS = "as_of" in gapdiag.RepMetrics.model_fields
+
 
 def main(argv: list[str] | None = None) -> int:
     """Generate, diagnose, score and print; 0 whatever the figures (a benchmark, not a gate)."""
@@ -69,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.reps < 1:
         parser.error(f"--reps: {args.reps} is not a number of reps (at least 1)")
+    if args.new_fields and not ACCEPTS_NEW_FIELDS:
+        parser.error(
+            "--new-fields: this gapdiag's RepMetrics has no as_of, proxies or counts yet "
+            "(issue 23); run with --no-new-fields"
+        )
 
     started = time.perf_counter()
     cases = generate(args.reps, args.seed)
@@ -99,7 +106,12 @@ def main(argv: list[str] | None = None) -> int:
         f"Calibration: gapdiag {gapdiag.__version__}, pack {stamp.name} {stamp.version} "
         f"({stamp.content_hash[:12]}), {len(cases):,} generated reps, seed {args.seed}",
         "planned input fields (as_of, proxies, counts): "
-        + ("given to the API" if args.new_fields else "generated, dropped before the API"),
+        + ("given to the API" if args.new_fields else "generated, dropped before the API")
+        + (
+            " (the API accepts them now: set NEW_FIELDS in calibration/inputs.py)"
+            if ACCEPTS_NEW_FIELDS and not args.new_fields
+            else ""
+        ),
         f"generate {generated - started:.1f} s, diagnose {diagnosed - generated:.1f} s "
         f"({1000 * (diagnosed - generated) / len(cases):.2f} ms a rep)",
         "",
