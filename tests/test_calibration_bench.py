@@ -119,6 +119,28 @@ def test_precision_on_a_hand_built_case() -> None:
     (r1,) = result.patterns  # rep e is a close call; rep c's will verdict has no rule
     assert (r1.rule, r1.wrong, r1.fired, r1.wrong_confirmed) == ("r1", 1, 2, 1)
     assert r1.examples == ("b",)
+    assert not [f for f in result.figures if f.key.startswith("standing")]  # none said
+
+
+def test_standing_figures_once_the_api_gives_one() -> None:
+    """Standing agreement leaves close calls aside; behind and calm reps are counted apart."""
+    truths = [
+        Truth("a", "will", "behind"),
+        Truth("b", "none", "ahead"),
+        Truth("c", "none", "borderline"),
+        Truth("d", "none", "on_track"),
+    ]
+    saids = [
+        Said("a", "will", {}, standing="behind"),
+        Said("b", None, {}, standing="ahead"),
+        Said("c", None, {}, standing="behind"),
+        Said("d", None, {}, standing="behind"),
+    ]
+    result = score(truths, saids)
+    assert figure(result, "standing_agrees").value == pytest.approx(2 / 3)
+    assert figure(result, "behind_said_behind").value == 1.0
+    assert figure(result, "calm_said_behind").value == 0.5
+    assert figure(result, "standing_unknown").value == 0.0
 
 
 @given(st.integers(min_value=0, max_value=10_000))

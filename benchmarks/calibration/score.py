@@ -255,17 +255,25 @@ def _standing(pairs: Pairs) -> Iterable[Figure]:
     told = [(t, s) for t, s in pairs if s.standing is not None]
     if not told:
         return
+    clear = [(t, s) for t, s in told if t.standing != "borderline"]
     yield Figure(
         "standing_agrees",
-        "standing said equals the true standing",
-        sum(t.standing == s.standing for t, s in told),
-        len(told),
+        "standing said equals the true standing (close calls aside)",
+        sum(t.standing == s.standing for t, s in clear),
+        len(clear),
     )
     yield Figure(
         "standing_unknown",
         "standing said unknown",
         sum(s.standing == "unknown" for _, s in told),
         len(told),
+    )
+    behind = [s for t, s in told if t.standing == "behind"]
+    yield Figure(
+        "behind_said_behind",
+        "behind reps said behind",
+        sum(s.standing == "behind" for s in behind),
+        len(behind),
     )
     calm = [s for t, s in told if t.standing in CALM]
     yield Figure(
