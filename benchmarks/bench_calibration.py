@@ -73,8 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--reps: {args.reps} is not a number of reps (at least 1)")
     if args.new_fields and not ACCEPTS_NEW_FIELDS:
         parser.error(
-            "--new-fields: this gapdiag's RepMetrics has no as_of, proxies or counts yet "
-            "(issue 23); run with --no-new-fields"
+            "the new input fields are on (--new-fields, NEW_FIELDS) but this gapdiag's "
+            "RepMetrics has no as_of, proxies or counts (issue 23); run with --no-new-fields"
         )
 
     started = time.perf_counter()
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         f"Calibration: gapdiag {gapdiag.__version__}, pack {stamp.name} {stamp.version} "
         f"({stamp.content_hash[:12]}), {len(cases):,} generated reps, seed {args.seed}",
-        "planned input fields (as_of, proxies, counts): "
+        "issue 23's input fields (as_of, proxies, counts): "
         + ("given to the API" if args.new_fields else "generated, dropped before the API")
         + (
             " (the API accepts them now: set NEW_FIELDS in calibration/inputs.py)"

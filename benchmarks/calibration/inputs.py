@@ -1,9 +1,9 @@
 """From a generated record to what the public API accepts, and the team values it reads.
 
-The planned input fields of issue 23 (`as_of`, `proxies`, the counts behind rates) are
-generated for every rep; `NEW_FIELDS` says whether the API is given them. While the
-`trust` branch is not merged into main the API rejects them, so they are dropped here,
-in this one place.
+Issue 23's input fields (`as_of`, `proxies`, the counts behind rates) are generated for
+every rep; `NEW_FIELDS` says whether the API is given them. They are on since issue 23
+reached main; `--no-new-fields` (or an older gapdiag, which refuses them) drops them here,
+in this one place, to see what the API makes of the same reps without them.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from gapdiag import TeamStats
 
 from .population import COUNT_FIELDS, NEW_TOP
 
-NEW_FIELDS = False
-"""True once main's RepMetrics accepts as_of, proxies and the counts (issue 23, items 1-3)."""
+NEW_FIELDS = True
+"""Give the API as_of, proxies and the counts (main's RepMetrics has them since issue 23)."""
 
 
 def api_input(record: Mapping[str, Any], *, new_fields: bool = NEW_FIELDS) -> dict[str, Any]:
-    """The record as `gapdiag.diagnose` takes it, the planned new fields dropped unless on."""
+    """The record as `gapdiag.diagnose` takes it; issue 23's new fields dropped unless on."""
     if new_fields:
         return {k: dict(v) if isinstance(v, dict) else v for k, v in record.items()}
     out: dict[str, Any] = {}

@@ -1,7 +1,7 @@
 """Generated reps: the truth about each, and the record a CRM would hand the API.
 
 `generate(size, seed)` is deterministic. Each `Case` holds the rep's `Truth` (cause,
-standing, pace) and its `record`: the input fields, the planned new ones included
+standing, pace) and its `record`: the input fields, issue 23's new ones included
 (`as_of`, `proxies`, the counts behind rates), with data missing the way real exports
 miss it: whole groups, single fields, counts, dates; territory values measured, estimated
 from a proxy, or absent.
@@ -29,7 +29,7 @@ COUNT_FIELDS = (
     "pipeline.deals_in_play",
     "calls.calls_measured",
 )
-"""The planned counts behind rates (issue 23 item 2, named in WORKFLOW.md)."""
+"""The counts behind rates (issue 23 item 2)."""
 NEW_TOP = ("as_of", "proxies")
 MONEY = ("pipeline.quota", "pipeline.closed_won")
 PROXIED = {

@@ -186,6 +186,20 @@ def _precision(all_pairs: Pairs) -> Iterable[Figure]:
                 gap,
                 GOALS[status],
             )
+    for status in FOUND:  # the cause alone: verdicts on reps truly behind
+        named = [
+            (t, g)
+            for t, s in pairs
+            if t.standing == "behind"
+            for g in GAPS
+            if s.status.get(g) == status
+        ]
+        yield Figure(
+            f"{status}_precision_behind",
+            f"  {status} verdicts on reps truly behind that name the cause",
+            sum(right(t, g) for t, g in named),
+            len(named),
+        )
     for gap in (None, *GAPS):
         primary = [(t, s.primary) for t, s in pairs if s.primary and gap in (None, s.primary)]
         yield Figure(
