@@ -48,7 +48,7 @@ def test_html_shows_bars_evidence_thresholds_and_tree() -> None:
     page = parse(html)
     text = " ".join(page.text)
     assert "Diagnosis for rep-will-01" in text
-    assert "Primary gap: will (confirmed, 99.2%)" in text
+    assert "Primary gap: will (confirmed, 98.8%)" in text
     widths = re.findall(r"width:([\d.]+)%;height:10px", html)
     assert sorted(float(w) for w in widths) == sorted(
         round(v.confidence * 100, 1) for v in result.verdicts

@@ -104,7 +104,7 @@ def test_team_heatmap_has_a_cell_per_rep_and_gap() -> None:
     assert grid[0][1] == team[0].verdict("will").confidence
     assert [t.get_text() for t in ax.get_yticklabels()] == [d.rep_id for d in team]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["system", "will", "skill", "knowledge"]
-    assert "99.2%\nconfirmed" in [t.get_text() for t in ax.texts]
+    assert "98.8%\nconfirmed" in [t.get_text() for t in ax.texts]
     assert render(figure).startswith(b"\x89PNG")
 
 

@@ -10,14 +10,18 @@ from hypothesis import strategies as st
 
 from gapdiag import Diagnosis, InvalidMetrics, RepMetrics, WhatIf, diagnose, load_rules, what_if
 
+from .conftest import behind
 from .strategies import reps
 
 PACK = load_rules()
-WILL_REP: dict[str, Any] = {
-    "rep_id": "rep-17",
-    "activity": {"calls_per_day": 12, "meetings_per_week": 1},
-    "territory": {"lead_volume_vs_team": 1.0, "territory_size_vs_team": 1.0},
-}
+WILL_REP: dict[str, Any] = behind(
+    {
+        "rep_id": "rep-17",
+        "activity": {"calls_per_day": 12, "meetings_per_week": 1},
+        "territory": {"lead_volume_vs_team": 1.0, "territory_size_vs_team": 1.0},
+        "knowledge": {"product_quiz_score": 0.9},  # knows the product: poor conversion is skill
+    }
+)
 
 
 def test_more_calls_clears_the_will_verdict() -> None:
@@ -45,7 +49,9 @@ def test_a_target_change_and_a_new_group_are_applied() -> None:
     assert result.after.verdict("will").confidence < result.before.verdict("will").confidence
     assert "ownership-low-commitment" in result.started
     assert "activity-low-calls-normal-leads" in result.stopped
-    assert "Rules that start firing: ownership-low-commitment" in result.explain()
+    assert "Rules that start firing: activity-busy-few-meetings, ownership-low-commitment" in (
+        result.explain()
+    )
 
 
 def test_none_makes_a_metric_unknown() -> None:

@@ -117,8 +117,9 @@ class Verdict(_Result):
     capped_by: Literal["thin", "proxy", "standing"] | None = Field(
         default=None,
         description="Why the status is below what the confidence alone gives: evidence that "
-        "rests on too few observations (thin) or on a proxy cannot confirm, and a rep who is "
-        "not behind gets no confirmed gap (standing).",
+        "rests on too few observations (thin) or on a proxy cannot confirm; a rep who is not "
+        "behind has no gap to explain (unlikely), and one whose standing is unknown no "
+        "confirmed one (standing).",
     )
 
 
@@ -211,7 +212,15 @@ class Diagnosis(_Result):
         description="Where the rep stands on the number (ahead, on track, behind, unknown) "
         "and the figures behind it: read first, the gaps explain a rep who is behind."
     )
-    primary_gap: Gap | None
+    primary_gap: Gap | None = Field(
+        description="The gap to act on first, for a rep known to be behind; None otherwise."
+    )
+    leading_gap: Gap | None = Field(
+        default=None,
+        description="The gap the evidence points to first, whatever the standing: the primary "
+        "gap when the rep is behind; for a rep of unknown standing, the gap to act on if they "
+        "are behind.",
+    )
     outcome: Outcome = Field(
         description="gap (a primary gap is named), no_gap_found (judged, nothing to fix) or "
         "undetermined (not enough data: see undetermined and missing for what to collect)."

@@ -201,15 +201,21 @@ def actions(d: Diagnosis) -> tuple[str, ...]:
     """What to do first: the interventions of the primary gap's strongest evidence.
 
     When every fact behind the primary gap rests on a proxy, checking the proxy comes first:
-    acting on an estimate nobody measured is how a manager loses a rep's trust.
+    acting on an estimate nobody measured is how a manager loses a rep's trust. Where the
+    standing is unknown, finding it out comes first, then the gap the evidence points to.
     """
-    if d.primary_gap is None:
+    unknown = d.standing.status == "unknown"
+    gap = d.primary_gap or (d.leading_gap if unknown else None)
+    if gap is None:
         return ()
-    verdict = d.verdict(d.primary_gap)
+    verdict = d.verdict(gap)
     strongest = sorted(verdict.evidence, key=lambda e: -e.certainty)
     found = dict.fromkeys(e.intervention for e in strongest if e.intervention)
-    check = _check_proxies_first(verdict)
-    return (*check, *(a for a in found if a))[:MAX_ACTIONS]
+    first = _check_proxies_first(verdict)
+    if unknown:
+        wanted = ", ".join(label_of(p).label for p in d.standing.needs)
+        first = (f"Find out where the rep stands: collect {wanted}.", *first)
+    return (*first, *(a for a in found if a))[:MAX_ACTIONS]
 
 
 def _check_proxies_first(verdict: Verdict) -> tuple[str, ...]:
@@ -233,6 +239,13 @@ def headline(d: Diagnosis) -> str:
     if d.standing.status in NOT_BEHIND:
         seen = " Keep an eye on the notes below." if d.watch else ""
         return f"Nothing to fix this period: the gaps explain a rep who is behind.{seen}"
+    if d.primary_gap is None and d.leading_gap is not None and d.standing.status == "unknown":
+        lead = d.verdict(d.leading_gap)
+        return (
+            "No gap is named until the standing is known. If the rep is behind, the evidence "
+            f"points to {lead.gap} ({lead.status}, {confidence(lead.confidence)}); "
+            f"approach: {_APPROACH[lead.gap]}."
+        )
     if d.primary_gap is None:
         open_ = [v.gap for v in d.verdicts if v.status == "unknown"]
         if open_:
@@ -333,13 +346,20 @@ def _heading(text: str, md: bool) -> str:
 _CAPPED = {
     "thin": "not confirmed: it rests on too few observations",
     "proxy": "not confirmed: it rests on a proxy",
-    "standing": "not confirmed: the rep is not behind",
+    "standing": "not confirmed while the standing is unknown",
 }
 
 
 def _verdict(v: Verdict, md: bool, samples: Sequence[Sample] = ()) -> list[str]:
-    capped = f" ({_CAPPED[v.capped_by]})" if v.capped_by else ""
-    out = [_heading(f"{v.gap.capitalize()} - {v.status}, {confidence(v.confidence)}{capped}", md)]
+    if v.capped_by == "standing" and v.status == "unlikely":
+        title = (
+            f"{v.gap.capitalize()} - not a gap this period: the rep is not behind "
+            f"(the evidence alone reads {confidence(v.confidence)}; see the watch notes)"
+        )
+    else:
+        capped = f" ({_CAPPED[v.capped_by]})" if v.capped_by else ""
+        title = f"{v.gap.capitalize()} - {v.status}, {confidence(v.confidence)}{capped}"
+    out = [_heading(title, md)]
     every = (*v.evidence, *v.counter_evidence)
     proxies = dict.fromkeys(p for e in every for p in e.proxies)
     thin = tuple(dict.fromkeys(p for e in every for p in e.thin))
