@@ -1,0 +1,151 @@
+"""The report's data, embedded once in the page as JSON; the page's script draws from it.
+
+Every text is in one string table (``s``) and referred to by its index, so a label, an
+action or a check that many reps share is stored once. Numbers are numbers: confidences
+exactly as the batch has them, leaderboard values as sort keys beside their texts.
+
+Layout (arrays, to keep 5,000 reps small)::
+
+    {"v": 1, "s": [texts], "teams": [[name, anchor]], "urgency": [[key, words]],
+     "lead": [[metric, heading]], "history": bool, "brief": bool,
+     "reps": [[row, id, name, team, urgency, gap, status, confidence, verdicts, move,
+               action, values, next, trend, detail]]}
+
+with texts as string-table indexes, ``-1`` or ``0`` for "none" (see `REP_FIELDS`);
+``verdicts`` is ``[[gap, status, confidence, needs]]``, ``move`` ``[label, now, target]``,
+``confidence`` ``[number, text]``, ``values`` ``[[number, text] | 0]`` per lead metric, ``next`` ``[action, words, reason]``,
+``trend`` ``[text, [[week, value]], target]`` and ``detail`` as `DETAIL_FIELDS`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from gapdiag.notebook.report import _words as w
+from gapdiag.notebook.report._detail import Detail, Item
+from gapdiag.model.labels import percent
+from gapdiag.notebook.report.assemble import LEADING, Report, RepLine, TeamView
+from gapdiag.notebook.signs import verdict_words
+
+REP_FIELDS = (
+    "row id name team urgency gap status confidence verdicts move action values next trend "
+    "detail say"
+).split()
+"""The position of each field in a rep's array."""
+DETAIL_FIELDS = (
+    "period headline focus pip evidence more tree tree_end still_open escalation fired open_rules"
+).split()
+"""The position of each field in a rep's detail array."""
+VERSION = 1
+
+
+class Strings:
+    """A string table: each distinct text stored once, referred to by its index."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {"": 0}
+
+    def __call__(self, text: str) -> int:
+        """The index of `text`, added on first use."""
+        found = self.index.get(text)
+        if found is None:
+            found = self.index[text] = len(self.index)
+        return found
+
+    def many(self, texts: Iterable[str]) -> list[int]:
+        """Indexes of several texts."""
+        return [self(t) for t in texts]
+
+
+def page_data(report: Report) -> dict[str, Any]:
+    """The report's data as JSON-ready arrays (see the module docstring for the layout)."""
+    s = Strings()
+    teams = {team.name: i for i, team in enumerate(report.teams)}
+    reps = [_rep(rep, teams, s) for rep in report.reps]
+    return {
+        "v": VERSION,
+        "teams": [[team.name, team.anchor, _means(team, s)] for team in report.teams],
+        "urgency": [list(pair) for pair in w.URGENCY],
+        "lead": [[metric, w.heading(metric)] for metric in LEADING],
+        "history": report.with_history,
+        "brief": report.brief,
+        "reps": reps,
+        "words": w.page_words(),
+        "s": list(s.index),
+    }
+
+
+def to_json(data: dict[str, Any]) -> str:
+    """Compact JSON that is safe inside a ``<script>`` element (no '<' left in it)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c")
+
+
+def _means(team: TeamView, s: Strings) -> list[Any]:
+    return [
+        [float(f"{mean:.6g}"), s(w.value(metric, mean))] if (mean := team.mean(metric)) is not None else 0
+        for metric in LEADING
+    ]
+
+
+def _rep(rep: RepLine, teams: dict[str, int], s: Strings) -> list[Any]:
+    open_ = dict(rep.open_by_gap)
+    verdicts = [
+        [s(gap), s(status), confidence, s(verdict_words(gap, status, confidence, open_.get(gap, ())))]
+        for gap, status, confidence in rep.verdicts
+    ]
+    move = [s(rep.move.label), s(rep.move.now), s(rep.move.target)] if rep.move else 0
+    values = [
+        [float(f"{v:.6g}"), s(w.value(metric, v))] if v is not None else 0
+        for metric, v in zip(LEADING, rep.values, strict=True)
+    ]
+    step = rep.next_step
+    nxt = s.many(step) if step is not None else (-1 if rep.has_history else 0)
+    trend: Any = 0
+    if rep.trend is not None:
+        points = [[week, float(f"{v:.6g}")] for week, v in rep.trend.points]
+        trend = [s(rep.trend.text), points, rep.trend.target]
+    return [
+        rep.row,
+        s(rep.rep_id),
+        s(rep.name),
+        teams.get(rep.team, 0),
+        rep.urgency,
+        s(rep.focus_gap or ""),
+        s(rep.focus_status or ""),
+        [rep.focus_confidence, s(percent(rep.focus_confidence))]
+        if rep.focus_confidence is not None
+        else 0,
+        verdicts,
+        move,
+        s(rep.action),
+        values,
+        nxt,
+        trend,
+        _detail(rep.detail, s),
+        s(rep.say),
+    ]
+
+
+def _items(items: Iterable[Item], s: Strings) -> list[Any]:
+    return [[s(head), s(text), s.many(checks)] for head, text, checks in items]
+
+
+def _detail(d: Detail, s: Strings) -> list[Any]:
+    escalation = _items([d.escalation], s)[0] if d.escalation is not None else 0
+    return [
+        s(d.period),
+        s(d.headline),
+        s(d.focus),
+        s(d.pip),
+        _items(d.evidence, s),
+        d.more,
+        _items(d.tree, s),
+        s(d.tree_end),
+        s(d.still_open),
+        escalation,
+        s.many(d.fired),
+        s.many(d.open_rules),
+    ]
