@@ -138,10 +138,11 @@ def _still_open(d: Diagnosis, *, most: int) -> str:
     if not d.undetermined:
         return ""
     rules = len(d.undetermined)
-    plural = "s" if rules != 1 else ""
+    some = f"{rules} rule{'s' if rules != 1 else ''}"
     if not needs:
-        return f"Not judged yet: {rules} rule{plural} read a value that is undefined here."
-    return f"Not judged yet: {rules} rule{plural} need {signs.needs_words(needs, most)}."
+        return f"Not judged yet: {some} read a value that is undefined here."
+    verb = "needs" if rules == 1 else "need"
+    return f"Not judged yet: {some} {verb} {signs.needs_words(needs, most)}."
 
 
 def _escalation(step: Escalation | None) -> Item | None:
