@@ -77,10 +77,10 @@ COLUMNS = {
 }
 """The rep tables' column headings (the CSV download uses the same)."""
 UI = {
-    "caption": "Every rep, most urgent first. Select a column heading to sort; "
-    "select a name for the rep's diagnosis.",
+    "caption": "Every rep, most urgent first",
     "team_caption": "The team's reps, most urgent first",
     "board": "Leaderboard: each rep against the team average (▲ above, ▼ below, = at it)",
+    "board_short": "Leaderboard",
     "showing": "Showing {shown} of {total} reps ({all} in all).",
     "more": "Show {n} more",
     "csv_file": "reps.csv",

@@ -142,6 +142,8 @@ def _first(report: Report) -> str:
         "<p>Every rep across all teams, most urgent first: the focus, the one number to "
         "move and the first action.</p>"
         f"{_tally(counts)}{_legend()}{filters}"
+        '<p class="noprint hint">Select a column heading to sort, and a name for the '
+        "rep's diagnosis.</p>"
         '<p id="shown" class="count" aria-live="polite"></p>'
         '<div class="scroll" id="reps-box" role="region" aria-label="Reps, most urgent first" '
         'tabindex="0"><table id="reps" class="reps"></table></div>'
@@ -176,14 +178,18 @@ def _team(team: TeamView, *, open_: bool) -> str:
     )
 
 
-def _table(caption: str, head: list[str], rows: list[str]) -> str:
-    """A table in a box that scrolls on narrow screens; '#' marks a numeric column."""
+def _table(caption: str, head: list[str], rows: list[str], whose: str = "") -> str:
+    """A table in a box that scrolls on narrow screens; '#' marks a numeric column.
+
+    `whose` (a team's name) makes the box's label unique on the page.
+    """
     cells = "".join(
         f'<th scope="col" class="n">{h[1:]}</th>' if h.startswith("#") else f'<th scope="col">{h}</th>'
         for h in head
     )
     return (
-        f'<div class="scroll" role="region" aria-label="{escape(caption)}" tabindex="0">'
+        f'<div class="scroll" role="region" tabindex="0" '
+        f'aria-label="{escape(caption + (f": {whose}" if whose else ""))}">'
         f"<table><caption>{escape(caption)}</caption><thead><tr>{cells}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
@@ -200,7 +206,7 @@ def _numbers_table(team: TeamView) -> str:
             f'<td class="n">{n.known} of {len(team.reps)}</td><td>{escape(meets)}</td></tr>'
         )
     head = ["Indicator", "#Team average", "#Target", "#Reps with data", "Against target"]
-    return _table("The team's averages against target", head, rows)
+    return _table("The team's averages against target", head, rows, team.name)
 
 
 def _causes(team: TeamView) -> str:
@@ -228,7 +234,7 @@ def _collect(team: TeamView) -> str:
         for c in team.collect
     ]
     head = ["Metric to record", "#Open verdicts it would decide", "#Reps"]
-    return _table("Missing data, most decisive first", head, rows)
+    return _table("Missing data, most decisive first", head, rows, team.name)
 
 
 def _details_section() -> str:

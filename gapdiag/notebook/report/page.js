@@ -229,6 +229,7 @@
     });
     refresh();
   }
+  if (window.performance && performance.mark) { performance.mark('gapdiag-first-screen'); }
 
   /* Team sections: the rep table and the leaderboard, drawn when the section is opened. */
   function leaderboard(t, list) {
@@ -268,9 +269,10 @@
     var wrap = function (node, label) {
       return h('div', {'class': 'scroll', role: 'region', 'aria-label': label, tabindex: '0'}, [node]);
     };
-    box.appendChild(wrap(table, W.ui.team_caption));
+    var of = ': ' + D.teams[t][0];
+    box.appendChild(wrap(table, W.ui.team_caption + of));
     new RepTable(table, list, columns(false), W.ui.team_caption, false).draw();
-    box.appendChild(wrap(leaderboard(t, list), W.ui.board));
+    box.appendChild(wrap(leaderboard(t, list), W.ui.board_short + of));
   }
   var teamDetails = document.querySelectorAll('details.team-reps');
   Array.prototype.forEach.call(teamDetails, function (d) {
@@ -338,7 +340,7 @@
   }
   document.addEventListener('click', function (e) {
     var a = e.target.closest ? e.target.closest('a[href^="#rep-"]') : null;
-    if (a) { ensure(a.getAttribute('href').slice(6)); }
+    if (a) { ensure(a.getAttribute('href').slice(5)); }
   });
   window.addEventListener('hashchange', fromHash);
   fromHash();
