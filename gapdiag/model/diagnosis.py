@@ -30,6 +30,11 @@ def register_renderer(name: Literal["explain", "html"], render: Callable[..., st
     _RENDERERS[name] = render
 
 
+def register_part_renderer(render: Callable[[Any], str]) -> None:
+    """Let an outer room show any part of a diagnosis (a verdict, a check ...) as HTML."""
+    _RENDERERS["part"] = render
+
+
 @cache
 def _field_set(cls: type[BaseModel]) -> set[str]:
     return set(cls.model_fields)
@@ -53,6 +58,10 @@ class _Result(BaseModel):
         _set(obj, "__pydantic_extra__", None)
         _set(obj, "__pydantic_private__", None)
         return obj
+
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the part in a manager's words."""
+        return _RENDERERS["part"](self)
 
 
 class Check(_Result):
