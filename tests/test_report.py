@@ -101,7 +101,7 @@ def test_focus_is_the_coaching_focus(batch: Batch, page: str) -> None:
 def test_not_judged_is_never_a_percentage(page: str) -> None:
     """An open gap reads 'not judged (needs ...)', never as 0%; ✓/✗ only mean target."""
     for rep in Page(page).reps:
-        for gap, (_, status, words) in rep["verdicts"].items():
+        for _, status, words in rep["verdicts"].values():
             if status == "unknown":
                 assert "not judged (needs " in words, words
                 assert "%" not in words
@@ -140,7 +140,9 @@ def test_no_metric_paths_in_visible_text(page: str) -> None:
     assert not pattern.findall(Page(page).visible)
     shown = Page(page)
     texts = [t for t in shown.data["s"] if t not in shown.words().split("\n")[:0]]
-    rule_ids = {r for rep in shown.reps for r in rep["detail"]["fired"] + rep["detail"]["open_rules"]}
+    rule_ids = {
+        r for rep in shown.reps for r in rep["detail"]["fired"] + rep["detail"]["open_rules"]
+    }
     metrics = {m for m, _ in shown.data["lead"]}
     assert not [t for t in texts if t not in rule_ids | metrics and pattern.search(t)]
 

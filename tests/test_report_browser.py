@@ -125,7 +125,8 @@ def _rows(driver: Any, table: str = "reps") -> list[dict[str, Any]]:
     script = (
         "return Array.from(document.getElementById(arguments[0]).tBodies[0].rows)"
         ".filter(r => r.hasAttribute('data-row'))"
-        ".map(r => ({row: Number(r.dataset.row), cells: Array.from(r.cells).map(c => c.innerText)}))"
+        ".map(r => ({row: Number(r.dataset.row),"
+        " cells: Array.from(r.cells).map(c => c.innerText)}))"
     )
     rows: list[dict[str, Any]] = _js(driver, script, table)
     return rows
@@ -199,11 +200,14 @@ def test_first_screen_answers_who_needs_what(driver: Any, report: Path) -> None:
     ranks = [order.index(d["urgency"]) for d in data]
     assert ranks == sorted(ranks)
     headings = _js(
-        driver, "return Array.from(document.querySelectorAll('#reps tr.group')).map(r => r.innerText)"
+        driver,
+        "return Array.from(document.querySelectorAll('#reps tr.group')).map(r => r.innerText)",
     )
     assert headings[0].startswith("Confirmed gap")
     assert len(headings) == len(set(ranks))
-    top = _js(driver, "return document.querySelector('#reps tbody tr.group').getBoundingClientRect().top")
+    top = _js(
+        driver, "return document.querySelector('#reps tbody tr.group').getBoundingClientRect().top"
+    )
     assert top < 900, "the rep list starts in the first screen"
     first = rows[0]["cells"]
     assert first[2].startswith("● ")  # the focus, with its sign
@@ -218,9 +222,10 @@ def test_filters_and_search(driver: Any, report: Path) -> None:
     rows = _rows(driver)
     assert rows
     assert {data[r["row"]]["team"] for r in rows} == {2}
-    assert f"Showing {len(rows)} of {len(rows)} reps (28 in all)" in driver.find_element(
-        "id", "shown"
-    ).text
+    assert (
+        f"Showing {len(rows)} of {len(rows)} reps (28 in all)"
+        in driver.find_element("id", "shown").text
+    )
     _select(driver, "f-gap", "system")
     assert {data[r["row"]]["gap"] for r in _rows(driver)} == {"system"}
     _select(driver, "f-team", "")
@@ -313,7 +318,8 @@ def test_anchors_resolve_and_rep_sections_open(driver: Any, report: Path) -> Non
     assert "Fix the system" in text
     assert ": holds" in text
     assert "lead_volume" not in text
-    assert "(+0." not in text and "(-0." not in text
+    assert "(+0." not in text
+    assert "(-0." not in text
     assert "For rule authors" in text
     assert "territory-" not in text  # rule ids stay folded until asked for
     hrefs = _js(
@@ -324,7 +330,7 @@ def test_anchors_resolve_and_rep_sections_open(driver: Any, report: Path) -> Non
     assert len(hrefs) > 30
     missing = _js(
         driver,
-        "return arguments[0].filter(h => { document.querySelector(`a[href=\"${h}\"]`).click();"
+        'return arguments[0].filter(h => { document.querySelector(`a[href="${h}"]`).click();'
         " return !document.getElementById(h.slice(1)); })",
         hrefs,
     )
@@ -338,7 +344,9 @@ def test_phone_width_has_no_horizontal_scroll(driver: Any, report: Path) -> None
     _open(driver, report, width=390)
     width = "return document.documentElement.scrollWidth"
     assert _js(driver, width) <= 390
-    display = _js(driver, "return getComputedStyle(document.querySelector('#reps tbody tr')).display")
+    display = _js(
+        driver, "return getComputedStyle(document.querySelector('#reps tbody tr')).display"
+    )
     assert display == "block"
     if UPDATE:
         driver.save_screenshot(str(IMG / "team-report-phone.png"))

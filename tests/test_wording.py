@@ -41,7 +41,9 @@ DOUBLED = [
     re.compile(r"(?<![\d.,])1 (hours|calls|emails|meetings|days|minutes|seconds|months|weeks)\b"),
     *(re.compile(rf"\b{re.escape(u)}\s+{re.escape(u)}\b") for u in NOUNS),
 ]
-_TECHNICAL = re.compile(r"<details[^>]*><summary>For rule authors</summary>.*?</details>", re.DOTALL)
+_TECHNICAL = re.compile(
+    r"<details[^>]*><summary>For rule authors</summary>.*?</details>", re.DOTALL
+)
 
 
 def problems(text: str) -> list[str]:

@@ -308,7 +308,9 @@ def _part_words(part: Any) -> str:
     if isinstance(part, parts.RuleTrace):
         outcome = {True: "fired", False: "did not fire", None: "not judged (data is missing)"}
         checks = "; ".join(signs.check_words(c) for c in part.checks)
-        return escape(f"A {part.gap} rule {outcome[part.outcome]}" + (f": {checks}" if checks else ""))
+        return escape(
+            f"A {part.gap} rule {outcome[part.outcome]}" + (f": {checks}" if checks else "")
+        )
     return escape(repr(part))  # pragma: no cover - every part type is listed above
 
 

@@ -22,7 +22,7 @@ GAP_NAMES: dict[str, str] = {
     "skill": "Skill",
     "knowledge": "Knowledge",
 }
-STATUS_ICONS = {"confirmed": "●", "suspected": "◐", "unlikely": "○", "unknown": "–"}
+STATUS_ICONS = {"confirmed": "●", "suspected": "◐", "unlikely": "○", "unknown": "◌"}
 STATUS_WORDS = {
     "confirmed": "confirmed",
     "suspected": "suspected",

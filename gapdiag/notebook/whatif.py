@@ -115,12 +115,13 @@ class WhatIf(_Frozen):
         after = escape(_gap(self.after.primary_gap))
         rules = "".join(
             f"<p style='margin:2px 0'>{words}: {escape(', '.join(ids))}</p>"
-            for words, ids in (("Rules that stop firing", self.stopped), ("Rules that start firing", self.started))
+            for words, ids in (
+                ("Rules that stop firing", self.stopped),
+                ("Rules that start firing", self.started),
+            )
             if ids
         )
-        authors = (
-            f"<details><summary>For rule authors</summary>{rules}</details>" if rules else ""
-        )
+        authors = f"<details><summary>For rule authors</summary>{rules}</details>" if rules else ""
         return (
             '<div class="gapdiag-whatif" style="font-family:sans-serif;font-size:13px">'
             f"<h4 style='margin:4px 0'>What if, for {escape(self.before.rep_id)}</h4>"

@@ -155,4 +155,8 @@ def _escalation(step: Escalation | None) -> Item | None:
         for t in step.trends
         if t.weeks_observed
     )
-    return (f"After {step.weeks_coached} weeks of coaching: {icon} {words}", humanize(step.reason), trends)
+    return (
+        f"After {step.weeks_coached} weeks of coaching: {icon} {words}",
+        humanize(step.reason),
+        trends,
+    )

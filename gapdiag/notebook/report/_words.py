@@ -8,7 +8,6 @@ names go through the label registry (`gapdiag.model.labels`), never shown as pat
 from __future__ import annotations
 
 from functools import cache
-
 from typing import Any
 
 from gapdiag.model.labels import label_of, sentence, show

@@ -12,9 +12,10 @@ Layout (arrays, to keep 5,000 reps small)::
                action, values, next, trend, detail]]}
 
 with texts as string-table indexes, ``-1`` or ``0`` for "none" (see `REP_FIELDS`);
-``verdicts`` is ``[[gap, status, confidence, needs]]``, ``move`` ``[label, now, target]``,
-``confidence`` ``[number, text]``, ``values`` ``[[number, text] | 0]`` per lead metric, ``next`` ``[action, words, reason]``,
-``trend`` ``[text, [[week, value]], target]`` and ``detail`` as `DETAIL_FIELDS`.
+``verdicts`` is ``[[gap, status, confidence, words]]``, ``move`` ``[label, now, target]``,
+``confidence`` ``[number, text]``, ``values`` ``[[number, text] | 0]`` per lead metric,
+``next`` ``[action, words, reason]``, ``trend`` ``[text, [[week, value]], target]`` and
+``detail`` as `DETAIL_FIELDS`.
 """
 
 from __future__ import annotations
@@ -23,20 +24,45 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from gapdiag.model.labels import percent
 from gapdiag.notebook.report import _words as w
 from gapdiag.notebook.report._detail import Detail, Item
-from gapdiag.model.labels import percent
-from gapdiag.notebook.report.assemble import LEADING, Report, RepLine, TeamView
+from gapdiag.notebook.report.assemble import LEADING, RepLine, Report, TeamView
 from gapdiag.notebook.signs import verdict_words
 
 REP_FIELDS = (
-    "row id name team urgency gap status confidence verdicts move action values next trend "
-    "detail say"
-).split()
+    "row",
+    "id",
+    "name",
+    "team",
+    "urgency",
+    "gap",
+    "status",
+    "confidence",
+    "verdicts",
+    "move",
+    "action",
+    "values",
+    "next",
+    "trend",
+    "detail",
+    "say",
+)
 """The position of each field in a rep's array."""
 DETAIL_FIELDS = (
-    "period headline focus pip evidence more tree tree_end still_open escalation fired open_rules"
-).split()
+    "period",
+    "headline",
+    "focus",
+    "pip",
+    "evidence",
+    "more",
+    "tree",
+    "tree_end",
+    "still_open",
+    "escalation",
+    "fired",
+    "open_rules",
+)
 """The position of each field in a rep's detail array."""
 VERSION = 1
 
@@ -85,7 +111,9 @@ def to_json(data: dict[str, Any]) -> str:
 
 def _means(team: TeamView, s: Strings) -> list[Any]:
     return [
-        [float(f"{mean:.6g}"), s(w.value(metric, mean))] if (mean := team.mean(metric)) is not None else 0
+        [float(f"{mean:.6g}"), s(w.value(metric, mean))]
+        if (mean := team.mean(metric)) is not None
+        else 0
         for metric in LEADING
     ]
 
@@ -93,7 +121,12 @@ def _means(team: TeamView, s: Strings) -> list[Any]:
 def _rep(rep: RepLine, teams: dict[str, int], s: Strings) -> list[Any]:
     open_ = dict(rep.open_by_gap)
     verdicts = [
-        [s(gap), s(status), confidence, s(verdict_words(gap, status, confidence, open_.get(gap, ())))]
+        [
+            s(gap),
+            s(status),
+            confidence,
+            s(verdict_words(gap, status, confidence, open_.get(gap, ()))),
+        ]
         for gap, status, confidence in rep.verdicts
     ]
     move = [s(rep.move.label), s(rep.move.now), s(rep.move.target)] if rep.move else 0

@@ -184,7 +184,9 @@ def _table(caption: str, head: list[str], rows: list[str], whose: str = "") -> s
     `whose` (a team's name) makes the box's label unique on the page.
     """
     cells = "".join(
-        f'<th scope="col" class="n">{h[1:]}</th>' if h.startswith("#") else f'<th scope="col">{h}</th>'
+        f'<th scope="col" class="n">{h[1:]}</th>'
+        if h.startswith("#")
+        else f'<th scope="col">{h}</th>'
         for h in head
     )
     return (
@@ -199,10 +201,11 @@ def _numbers_table(team: TeamView) -> str:
     rows = []
     for n in team.numbers:
         meets = "" if n.target is None else signs.meets_words(n.meets)
+        target = show(n.metric, n.target) if n.target is not None else "none set"
         rows.append(
             f'<tr data-metric="{escape(n.metric)}"><th scope="row">{escape(w.heading(n.metric))}'
             f'</th><td class="n">{escape(w.value(n.metric, n.mean))}</td>'
-            f'<td class="n">{escape(show(n.metric, n.target) if n.target is not None else "—")}</td>'
+            f'<td class="n">{escape(target)}</td>'
             f'<td class="n">{n.known} of {len(team.reps)}</td><td>{escape(meets)}</td></tr>'
         )
     head = ["Indicator", "#Team average", "#Target", "#Reps with data", "Against target"]
