@@ -139,8 +139,8 @@ def _first(report: Report) -> str:
     return (
         '<section id="first" aria-labelledby="first-h">'
         '<h2 id="first-h">Who needs what</h2>'
-        "<p>Every rep across all teams, most urgent first: the focus, the one number to "
-        "move and the first action.</p>"
+        '<p class="lede">Every rep across all teams, most urgent first: the focus, the one '
+        "number to move and the first action.</p>"
         f"{_tally(counts)}{_legend()}{filters}"
         '<p class="noprint hint">Select a column heading to sort, and a name for the '
         "rep's diagnosis.</p>"
