@@ -185,9 +185,8 @@ def main() -> None:
     for line in lines:
         ratio = f"  ratio {line['ratio']:.2f}" if line["ratio"] is not None else ""
         floor = f"  floor {line['floor']:g}" if line["floor"] is not None else ""
-        print(
-            f"{line['path']}: {line['ours']:g} {line['unit']}{floor}{ratio}  (goal {line['goal']:g})"
-        )
+        goal = f"  (goal {line['goal']:g})"
+        print(f"{line['path']}: {line['ours']:g} {line['unit']}{floor}{ratio}{goal}")
     for note in notes:
         print(note)
 

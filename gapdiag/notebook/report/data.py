@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from gapdiag.model.labels import percent
@@ -109,6 +110,17 @@ def to_json(data: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c")
 
 
+@lru_cache(maxsize=8192)
+def _verdict(gap: str, status: str, confidence: float, needs: tuple[str, ...]) -> str:
+    """A verdict in words (cached: a large population repeats few confidences)."""
+    return verdict_words(gap, status, confidence, needs)
+
+
+@lru_cache(maxsize=8192)
+def _percent(value: float) -> str:
+    return percent(value)
+
+
 def _means(team: TeamView, s: Strings) -> list[Any]:
     return [
         [float(f"{mean:.6g}"), s(w.value(metric, mean))]
@@ -125,7 +137,7 @@ def _rep(rep: RepLine, teams: dict[str, int], s: Strings) -> list[Any]:
             s(gap),
             s(status),
             confidence,
-            s(verdict_words(gap, status, confidence, open_.get(gap, ()))),
+            s(_verdict(gap, status, confidence, open_.get(gap, ()))),
         ]
         for gap, status, confidence in rep.verdicts
     ]
@@ -148,7 +160,7 @@ def _rep(rep: RepLine, teams: dict[str, int], s: Strings) -> list[Any]:
         rep.urgency,
         s(rep.focus_gap or ""),
         s(rep.focus_status or ""),
-        [rep.focus_confidence, s(percent(rep.focus_confidence))]
+        [rep.focus_confidence, s(_percent(rep.focus_confidence))]
         if rep.focus_confidence is not None
         else 0,
         verdicts,
