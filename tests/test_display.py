@@ -150,6 +150,7 @@ def test_every_part_of_a_diagnosis_shows_in_words() -> None:
         result.rulebook,
         sparse.undetermined[0],
         sparse.tree_stop,
+        next(v for v in sparse.verdicts if v.status == "unknown"),
         *trace(example("will-rep"))[:2],
     ]
     from gapdiag import load_rules
@@ -162,3 +163,20 @@ def test_every_part_of_a_diagnosis_shows_in_words() -> None:
         assert text.strip()
         assert "=" not in text.replace("(rule:", ""), text  # no field=value repr
         assert not [r for r in rule_ids if r in text], text  # rule ids are for rule authors
+
+
+def test_a_pack_without_a_tree_and_a_rep_with_all_data() -> None:
+    """No tree gives no tree section; nothing left open gives no 'not judged' list."""
+    from gapdiag import load_rules, what_if
+
+    bare = load_rules().model_copy(update={"tree": None})
+    html = diagnose(example("will-rep"), rules=bare)._repr_html_()
+    assert "Decision tree" not in html
+    complete = example("healthy-rep")
+    complete["territory"]["stage_definitions_ok"] = True
+    paths = ("activity.meeting_to_opportunity_rate", "pipeline.stage_conversion_rate")
+    paths += ("pipeline.sales_cycle_days", "pipeline.avg_deal_age_days")
+    team = {"median": dict.fromkeys(paths, 1.0)}
+    assert "Not judged yet" not in diagnose(complete, rules=bare, team=team)._repr_html_()
+    shift = what_if(example("will-rep"), {"activity.calls_per_day": 40}).shifts[0]
+    assert shift.words() in shift._repr_html_()

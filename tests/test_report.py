@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import io
+import json
 import math
 import re
 from pathlib import Path
@@ -519,3 +520,17 @@ def test_header_says_pack_period_date_reps_and_sources(batch: Batch) -> None:
     assert "Mon 5 Oct 2026" in head
     assert "28 reps in 3 teams" in head
     assert "population team.csv" in head
+
+
+def test_healthy_reps_and_several_periods() -> None:
+    """Reps with nothing wrong read 'No gap found' and keep their rhythm; periods are counted."""
+    healthy = json.loads((EXAMPLES / "healthy-rep.json").read_text(encoding="utf-8"))
+    healthy["territory"]["stage_definitions_ok"] = True  # everything recorded
+    later = {**healthy, "rep_id": "h2", "period_start": "2026-10-01", "period_end": "2026-12-31"}
+    html = team_report(diagnose_many([healthy, later]))
+    reps = Page(html).reps
+    assert {r["urgency"] for r in reps} == {"none"}
+    assert {r["say"] for r in reps} == {"No gap found"}
+    assert {r["action"] for r in reps} == {"Keep the current rhythm"}
+    assert "2 periods, 1 Jul to 31 Dec 2026" in html
+    assert "Nothing to collect" in html

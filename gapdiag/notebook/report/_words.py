@@ -56,14 +56,6 @@ def bare(path: str, number: float | bool | None) -> str:
     return text.removesuffix(f" {unit}") if unit else text
 
 
-def difference(path: str, diff: float) -> str:
-    """A rep's distance from the team average, in the metric's unit ('12 pts', '0.4x')."""
-    if label_of(path).unit == "%":
-        size = abs(diff) * 100
-        return f"{size:.0f} pts" if size >= 1 else f"{size:.1f} pts"
-    return show(path, abs(diff))
-
-
 COLUMNS = {
     "rep": "Rep",
     "team": "Team",
