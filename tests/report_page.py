@@ -22,8 +22,13 @@ class Page(HTMLParser):
         self._skip = 0
         self.feed(html)
         found = re.search(r'<script type="application/json" id="gapdiag-data">(.*?)</script>', html)
+        more = re.search(
+            r'<script type="application/json" id="gapdiag-details">(.*?)</script>', html
+        )
         assert found is not None, "no embedded data"
+        assert more is not None, "no embedded details"
         self.data: dict[str, Any] = json.loads(found.group(1))
+        self.details: dict[str, Any] = json.loads(more.group(1))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
@@ -52,30 +57,35 @@ class Page(HTMLParser):
     @property
     def reps(self) -> list[dict[str, Any]]:
         """Every rep of the data, most urgent first, with its texts looked up."""
-        return [self._rep(r) for r in self.data["reps"]]
+        return [self._rep(i, r) for i, r in enumerate(self.data["reps"])]
 
     def words(self) -> str:
         """Every text of the data (what the script can show), one per line."""
-        return "\n".join(self.data["s"])
+        return "\n".join([*self.data["s"], *self.details["s"]])
 
     def _s(self, index: int) -> str:
         return str(self.data["s"][index]) if index > 0 else ""
 
-    def _rep(self, raw: list[Any]) -> dict[str, Any]:
+    def _rep(self, index: int, raw: list[Any]) -> dict[str, Any]:
         rep = dict(zip(REP_FIELDS, raw, strict=True))
         s = self._s
         for key in ("id", "name", "gap", "status", "action", "say"):
             rep[key] = s(rep[key])
         rep["team"] = self.data["teams"][rep["team"]][0]
         rep["urgency"] = self.data["urgency"][rep["urgency"]][0]
-        rep["verdicts"] = {s(g): (c, s(st), s(words)) for g, st, c, words in rep["verdicts"]}
         rep["move"] = [s(i) for i in rep["move"]] if rep["move"] else None
-        detail = dict(zip(DETAIL_FIELDS, rep["detail"], strict=True))
+        detail = dict(zip(DETAIL_FIELDS, self.details["d"][index], strict=True))
+
+        def d(i: int) -> str:
+            return str(self.details["s"][i]) if i > 0 else ""
+
+        rep["verdicts"] = {d(g): (c, d(st), d(words)) for g, st, c, words in detail["verdicts"]}
         for key in ("period", "headline", "focus", "pip", "tree_end", "still_open"):
-            detail[key] = s(detail[key])
+            detail[key] = d(detail[key])
         for key in ("evidence", "tree"):
-            detail[key] = [(s(a), s(b), [s(c) for c in cs]) for a, b, cs in detail[key]]
-        detail["fired"] = [s(i) for i in detail["fired"]]
-        detail["open_rules"] = [s(i) for i in detail["open_rules"]]
+            detail[key] = [(d(a), d(b), [d(c) for c in cs]) for a, b, cs in detail[key]]
+        rules = self.details["rules"]
+        detail["fired"] = [rules[i] for i in detail["fired"]]
+        detail["open_rules"] = [rules[i] for i in detail["open_rules"]]
         rep["detail"] = detail
         return rep

@@ -193,12 +193,13 @@ def test_escaping_of_every_input_string() -> None:
     ]
     page = team_report(diagnose_many(reps), title=evil, sources=[evil])
     html = re.sub(r'<script type="application/json".*?</script>', "", page, flags=re.S)
+    assert "<script" not in html.replace("<script>", "")
     assert evil not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert '<b>"east"&' not in html
     assert "x' onmouseover" not in html
     assert html.count("<script>") == 1
-    assert page.count("</script>") == 2  # the data's and the script's own
+    assert page.count("</script>") == 3  # the data's, the script's own and the details'
     assert evil in Page(page).words()  # as data, which the script sets as text
 
 
@@ -534,3 +535,13 @@ def test_healthy_reps_and_several_periods() -> None:
     assert {r["action"] for r in reps} == {"Keep the current rhythm"}
     assert "2 periods, 1 Jul to 31 Dec 2026" in html
     assert "Nothing to collect" in html
+
+
+def test_a_big_teams_cause_names_a_dozen_reps() -> None:
+    """A cause most of a big team shares links a dozen reps and counts the rest."""
+    reps = [{"rep_id": f"r{i}", "team": "t", "activity": {"calls_per_day": 8.0}} for i in range(30)]
+    html = team_report(diagnose_many(reps))
+    cause = html[html.index('<div class="cause missing"') :]
+    cause = cause[: cause.index("</div>")]
+    assert cause.count('<a href="#rep-') == 12
+    assert "and 18 more (the team's table lists them)" in cause

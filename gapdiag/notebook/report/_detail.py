@@ -31,6 +31,7 @@ class Detail:
     period: str
     headline: str
     focus: str
+    """Whose the focus is and by when ('Will (the rep acts), by week 8')."""
     pip: str
     evidence: tuple[Item, ...]
     more: int
@@ -48,7 +49,6 @@ class Detail:
 def detail_of(
     d: Diagnosis,
     focus: Focus | None,
-    first_action: str | None,
     escalation: Escalation | None,
     *,
     brief: bool,
@@ -59,7 +59,7 @@ def detail_of(
     return Detail(
         period=period(d.period_start, d.period_end),
         headline=headline(d) if d.primary_gap is None else "",
-        focus=_focus(focus, first_action),
+        focus=_focus(focus),
         pip=_pip(d),
         evidence=evidence,
         more=more,
@@ -72,20 +72,15 @@ def detail_of(
     )
 
 
-def _focus(focus: Focus | None, first_action: str | None) -> str:
+def _focus(focus: Focus | None) -> str:
+    """Whose the focus is and when its goal falls due; the page adds the goal and action."""
     if focus is None:
         return ""
     owner = "you act on the system" if focus.owner == "manager" else "the rep acts"
     text = f"{signs.GAP_NAMES[focus.gap]} ({owner})"
-    goal = focus.goal
-    if goal is not None:
-        text += (
-            f". Move {label(goal.metric).lower()} from {show(goal.metric, goal.current)}"
-            f" to {show(goal.metric, goal.target)} by week {goal.by_week}"
-        )
-    if first_action:
-        text += f". First: {first_action.rstrip('.')}"
-    return text + "."
+    if focus.goal is not None:
+        text += f", by week {focus.goal.by_week}"
+    return text
 
 
 def _pip(d: Diagnosis) -> str:

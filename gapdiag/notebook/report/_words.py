@@ -80,6 +80,7 @@ UI = {
     "no_step": "no decision yet",
     "no_trend": "no weekly values",
     "focus": "Focus:",
+    "first": "First action:",
     "evidence": "Evidence",
     "tree": "Decision tree",
     "more_rules": "{n} more fired rule(s) on other gaps are not shown on this large page.",

@@ -343,7 +343,7 @@ def _line(
         next_step=_next_step(escalation),
         trend=trend,
         has_history=history is not None,
-        detail=detail_of(diagnosis, focus, action, escalation, brief=context.brief),
+        detail=detail_of(diagnosis, focus, escalation, brief=context.brief),
     )
     return line, diagnosis
 

@@ -4,18 +4,21 @@ Every text is in one string table (``s``) and referred to by its index, so a lab
 action or a check that many reps share is stored once. Numbers are numbers: confidences
 exactly as the batch has them, leaderboard values as sort keys beside their texts.
 
-Layout (arrays, to keep 5,000 reps small)::
+Layout (arrays, to keep 5,000 reps small), in two parts. What the tables draw::
 
-    {"v": 1, "s": [texts], "teams": [[name, anchor]], "urgency": [[key, words]],
-     "lead": [[metric, heading]], "history": bool, "brief": bool,
-     "reps": [[row, id, name, team, urgency, gap, status, confidence, verdicts, move,
-               action, values, next, trend, detail]]}
+    {"v": 1, "s": [texts], "teams": [[name, anchor, means]], "urgency": [[key, words]],
+     "lead": [[metric, heading]], "history": bool, "brief": bool, "words": {...},
+     "reps": [[row, id, name, team, urgency, gap, status, confidence, move, action,
+               values, next, trend, say]]}
 
 with texts as string-table indexes, ``-1`` or ``0`` for "none" (see `REP_FIELDS`);
-``verdicts`` is ``[[gap, status, confidence, words]]``, ``move`` ``[label, now, target]``,
-``confidence`` ``[number, text]``, ``values`` ``[[number, text] | 0]`` per lead metric,
-``next`` ``[action, words, reason]``, ``trend`` ``[text, [[week, value]], target]`` and
-``detail`` as `DETAIL_FIELDS`.
+``move`` is ``[label, now, target]``, ``confidence`` ``[number, text]``, ``values``
+``[[number, text] | 0]`` per lead metric, ``next`` ``[action, words, reason]`` and
+``trend`` ``[text, [[week, value]], target]``. Each rep's details, in the same order::
+
+    {"v": 1, "s": [texts], "rules": [rule ids], "d": [[verdicts, period, ...]]}
+
+as `DETAIL_FIELDS`, with ``verdicts`` ``[[gap, status, confidence, words]]``.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from typing import Any
 
 from gapdiag.model.labels import percent
 from gapdiag.notebook.report import _words as w
-from gapdiag.notebook.report._detail import Detail, Item
+from gapdiag.notebook.report._detail import Item
 from gapdiag.notebook.report.assemble import LEADING, RepLine, Report, TeamView
 from gapdiag.notebook.signs import verdict_words
 
@@ -40,17 +43,16 @@ REP_FIELDS = (
     "gap",
     "status",
     "confidence",
-    "verdicts",
     "move",
     "action",
     "values",
     "next",
     "trend",
-    "detail",
     "say",
 )
 """The position of each field in a rep's array."""
 DETAIL_FIELDS = (
+    "verdicts",
     "period",
     "headline",
     "focus",
@@ -86,12 +88,18 @@ class Strings:
         return [self(t) for t in texts]
 
 
-def page_data(report: Report) -> dict[str, Any]:
-    """The report's data as JSON-ready arrays (see the module docstring for the layout)."""
+def page_data(report: Report) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The report's data: what the first screen and the tables draw, and each rep's details.
+
+    The two are embedded apart, the details after the script, so a large page draws its
+    first screen before the browser has read every rep's details.
+    """
     s = Strings()
     teams = {team.name: i for i, team in enumerate(report.teams)}
     reps = [_rep(rep, teams, s) for rep in report.reps]
-    return {
+    ds, rules = Strings(), Strings()
+    details = [_detail(rep, ds, rules) for rep in report.reps]
+    main = {
         "v": VERSION,
         "teams": [[team.name, team.anchor, _means(team, s)] for team in report.teams],
         "urgency": [list(pair) for pair in w.URGENCY],
@@ -102,6 +110,7 @@ def page_data(report: Report) -> dict[str, Any]:
         "words": w.page_words(),
         "s": list(s.index),
     }
+    return main, {"v": VERSION, "d": details, "rules": list(rules.index), "s": list(ds.index)}
 
 
 def to_json(data: dict[str, Any]) -> str:
@@ -131,19 +140,9 @@ def _means(team: TeamView, s: Strings) -> list[Any]:
 
 
 def _rep(rep: RepLine, teams: dict[str, int], s: Strings) -> list[Any]:
-    open_ = dict(rep.open_by_gap)
-    verdicts = [
-        [
-            s(gap),
-            s(status),
-            confidence,
-            s(_verdict(gap, status, confidence, open_.get(gap, ()))),
-        ]
-        for gap, status, confidence in rep.verdicts
-    ]
     move = [s(rep.move.label), s(rep.move.now), s(rep.move.target)] if rep.move else 0
     values = [
-        [float(f"{v:.6g}"), s(w.value(metric, v))] if v is not None else 0
+        [float(f"{v:.4g}"), s(w.value(metric, v))] if v is not None else 0
         for metric, v in zip(LEADING, rep.values, strict=True)
     ]
     step = rep.next_step
@@ -163,13 +162,11 @@ def _rep(rep: RepLine, teams: dict[str, int], s: Strings) -> list[Any]:
         [rep.focus_confidence, s(_percent(rep.focus_confidence))]
         if rep.focus_confidence is not None
         else 0,
-        verdicts,
         move,
         s(rep.action),
         values,
         nxt,
         trend,
-        _detail(rep.detail, s),
         s(rep.say),
     ]
 
@@ -178,9 +175,16 @@ def _items(items: Iterable[Item], s: Strings) -> list[Any]:
     return [[s(head), s(text), s.many(checks)] for head, text, checks in items]
 
 
-def _detail(d: Detail, s: Strings) -> list[Any]:
+def _detail(rep: RepLine, s: Strings, rules: Strings) -> list[Any]:
+    d = rep.detail
+    open_ = dict(rep.open_by_gap)
+    verdicts = [
+        [s(gap), s(status), confidence, s(_verdict(gap, status, confidence, open_.get(gap, ())))]
+        for gap, status, confidence in rep.verdicts
+    ]
     escalation = _items([d.escalation], s)[0] if d.escalation is not None else 0
     return [
+        verdicts,
         s(d.period),
         s(d.headline),
         s(d.focus),
@@ -191,6 +195,6 @@ def _detail(d: Detail, s: Strings) -> list[Any]:
         s(d.tree_end),
         s(d.still_open),
         escalation,
-        s.many(d.fired),
-        s.many(d.open_rules),
+        rules.many(d.fired),
+        rules.many(d.open_rules),
     ]

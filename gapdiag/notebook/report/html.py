@@ -22,6 +22,8 @@ from gapdiag.notebook.report.data import page_data, to_json
 
 MAX_BAD_ROWS = 200
 """Bad-row problems listed on the page; the rest are counted (`Batch.errors` has them all)."""
+CAUSE_LINKS = 12
+"""Reps named under a team-wide cause; the rest are counted (a big team's cause is most of it)."""
 OPEN_TEAMS_MAX = 300
 """Up to this many reps, team sections open with their tables drawn; beyond, on request."""
 Detail = Literal["auto", "full", "brief"]
@@ -30,6 +32,7 @@ Detail = Literal["auto", "full", "brief"]
 def render(report: Report) -> str:
     """The whole page."""
     reps = len(report.reps)
+    main, details = page_data(report)
     parts = [
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -42,8 +45,10 @@ def render(report: Report) -> str:
         _details_section() if reps else "",
         _bad(report),
         "</main>",
-        f'<script type="application/json" id="gapdiag-data">{to_json(page_data(report))}</script>',
-        f"<script>{JS}</script></body></html>\n",
+        f'<script type="application/json" id="gapdiag-data">{to_json(main)}</script>',
+        f"<script>{JS}</script>",
+        f'<script type="application/json" id="gapdiag-details">{to_json(details)}</script>',
+        "</body></html>\n",
     ]
     return "".join(parts)
 
@@ -217,7 +222,11 @@ def _causes(team: TeamView) -> str:
         return "<p>No cause is shared by several reps: each gap is the rep's own to work on.</p>"
     out = []
     for cause in team.causes:
-        links = ", ".join(f'<a href="#{r.anchor}">{escape(r.name)}</a>' for r in cause.reps)
+        links = ", ".join(
+            f'<a href="#{r.anchor}">{escape(r.name)}</a>' for r in cause.reps[:CAUSE_LINKS]
+        )
+        if len(cause.reps) > CAUSE_LINKS:
+            links += f" and {len(cause.reps) - CAUSE_LINKS:,} more (the team's table lists them)"
         icon = "⚠" if cause.kind != "missing" else "?"
         out.append(
             f'<div class="cause {cause.kind}" role="note"><p><strong>'

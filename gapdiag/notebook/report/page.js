@@ -8,7 +8,18 @@
   var D = JSON.parse(source.textContent), S = D.s, W = D.words;
   var PAGE = 100;
   var F = {row: 0, id: 1, name: 2, team: 3, urgency: 4, gap: 5, status: 6, conf: 7,
-    verdicts: 8, move: 9, action: 10, values: 11, next: 12, trend: 13, detail: 14, say: 15};
+    move: 8, action: 9, values: 10, next: 11, trend: 12, say: 13};
+  /* Each rep's details come after this script in the page: read on first use. */
+  var details = null;
+  function detailsOf(r) {
+    if (!details) {
+      var node = document.getElementById('gapdiag-details');
+      if (!node) { return null; }
+      details = JSON.parse(node.textContent);
+    }
+    return details.d[r.order];
+  }
+  function dtext(i) { return i > 0 ? details.s[i] : ''; }
   var reps = D.reps;
   var byRow = {};
   reps.forEach(function (r, i) { r.order = i; byRow[r[F.row]] = r; });
@@ -283,42 +294,48 @@
   /* A rep's section, built the first time it is asked for. */
   function items(list, ordered, withChecks) {
     return h(ordered ? 'ol' : 'ul', null, list.map(function (it) {
-      var checks = it[2].map(function (c) { return S[c]; }).join('; ');
-      var kids = ordered ? [S[it[0]] + ' ', h('strong', null, [S[it[1]]])]
-        : [h('strong', null, [S[it[0]]]), ': ' + S[it[1]]];
+      var checks = it[2].map(dtext).join('; ');
+      var kids = ordered ? [dtext(it[0]) + ' ', h('strong', null, [dtext(it[1])])]
+        : [h('strong', null, [dtext(it[0])]), ': ' + dtext(it[1])];
       if (checks && withChecks) { kids.push(' ', h('span', {'class': 'checks'}, ['(' + checks + ')'])); }
       return h('li', null, kids);
     }));
   }
-  function para(i, cls) { return i > 0 ? h('p', cls ? {'class': cls} : null, [S[i]]) : null; }
+  function para(i, cls) { return i > 0 ? h('p', cls ? {'class': cls} : null, [dtext(i)]) : null; }
   function section(r) {
-    var d = r[F.detail], t = team(r), id = S[r[F.id]];
-    var sub = [t[0], text(d[0])].filter(Boolean).join(' · ') + (id !== name(r) ? ' · ' + W.ui.rep_id + ' ' + id : '');
+    var d = detailsOf(r), t = team(r), id = S[r[F.id]];
+    var sub = [t[0], dtext(d[1])].filter(Boolean).join(' · ') + (id !== name(r) ? ' · ' + W.ui.rep_id + ' ' + id : '');
     var parts = [h('h3', null, [name(r) + ' ', h('small', null, [sub])])];
-    parts.push(h('p', {'class': 'vd'}, r[F.verdicts].map(function (v) {
-      var status = S[v[1]], gap = S[v[0]];
+    parts.push(h('p', {'class': 'vd'}, d[0].map(function (v) {
+      var status = dtext(v[1]), gap = dtext(v[0]);
       var cls = 'st ' + (gap === 'system' && (status === 'confirmed' || status === 'suspected') ? 'system' : status);
-      return h('span', {'class': cls}, [h('span', {'aria-hidden': 'true'}, [W.icon[status] + ' ']), S[v[3]]]);
+      return h('span', {'class': cls}, [h('span', {'aria-hidden': 'true'}, [W.icon[status] + ' ']), dtext(v[3])]);
     })));
-    parts.push(para(d[1]));
-    if (d[2] > 0) { parts.push(h('p', null, [h('strong', null, [W.ui.focus + ' ']), S[d[2]]])); }
-    parts.push(para(d[3], 'pip'));
-    if (d[4].length) { parts.push(h('h4', null, [W.ui.evidence]), items(d[4], false, true)); }
-    if (d[5] > 0) { parts.push(h('p', {'class': 'muted'}, [W.ui.more_rules.replace('{n}', d[5])])); }
-    if (!d[4].length && !d[5]) { parts.push(h('p', null, [W.ui.no_rule])); }
-    if (d[6].length || d[7] > 0) {
+    parts.push(para(d[2]));
+    if (d[3] > 0) {
+      var m = r[F.move], focus = [h('strong', null, [W.ui.focus + ' ']), dtext(d[3])];
+      if (m) { focus.push(': ' + S[m[0]] + ' ' + S[m[1]] + ' → ' + S[m[2]]); }
+      if (r[F.action] > 0) { focus.push('. ' + W.ui.first + ' ' + S[r[F.action]]); }
+      parts.push(h('p', null, focus));
+    }
+    parts.push(para(d[4], 'pip'));
+    if (d[5].length) { parts.push(h('h4', null, [W.ui.evidence]), items(d[5], false, true)); }
+    if (d[6] > 0) { parts.push(h('p', {'class': 'muted'}, [W.ui.more_rules.replace('{n}', d[6])])); }
+    if (!d[5].length && !d[6]) { parts.push(h('p', null, [W.ui.no_rule])); }
+    if (d[7].length || d[8] > 0) {
       parts.push(h('h4', null, [W.ui.tree]));
-      if (d[6].length) { parts.push(items(d[6], true, true)); }
-      parts.push(para(d[7]));
+      if (d[7].length) { parts.push(items(d[7], true, true)); }
+      parts.push(para(d[8]));
     }
-    parts.push(para(d[8]));
-    if (d[9]) {
-      parts.push(h('h4', null, [S[d[9][0]]]), para(d[9][1]));
-      if (d[9][2].length) { parts.push(h('ul', null, d[9][2].map(function (s) { return h('li', null, [S[s]]); }))); }
+    parts.push(para(d[9]));
+    if (d[10]) {
+      parts.push(h('h4', null, [dtext(d[10][0])]), para(d[10][1]));
+      if (d[10][2].length) { parts.push(h('ul', null, d[10][2].map(function (s) { return h('li', null, [dtext(s)]); }))); }
     }
+    var ids = function (list) { return list.map(function (i) { return details.rules[i]; }).join(', '); };
     var rules = [h('summary', null, [W.ui.authors])];
-    rules.push(h('p', null, [W.ui.fired + ' ' + (d[10].map(function (s) { return S[s]; }).join(', ') || W.ui.none)]));
-    if (d[11].length) { rules.push(h('p', null, [W.ui.open + ' ' + d[11].map(function (s) { return S[s]; }).join(', ')])); }
+    rules.push(h('p', null, [W.ui.fired + ' ' + (ids(d[11]) || W.ui.none)]));
+    if (d[12].length) { rules.push(h('p', null, [W.ui.open + ' ' + ids(d[12])])); }
     parts.push(h('details', {'class': 'authors'}, rules));
     parts.push(h('p', {'class': 'back'}, [h('a', {href: '#' + t[1]}, [W.ui.back_team + ' ' + t[0]]), ' · ',
       h('a', {href: '#first'}, [W.ui.back_first])]));
@@ -327,7 +344,7 @@
   var list = document.getElementById('rep-list');
   function ensure(row) {
     var found = document.getElementById('rep-' + row);
-    if (found || !(row in byRow) || !list) { return found; }
+    if (found || !(row in byRow) || !list || !detailsOf(byRow[row])) { return found; }
     var made = section(byRow[row]);
     list.appendChild(made);
     return made;
@@ -343,7 +360,11 @@
     if (a) { ensure(a.getAttribute('href').slice(5)); }
   });
   window.addEventListener('hashchange', fromHash);
-  fromHash();
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', fromHash);
+  } else {
+    fromHash();
+  }
 
   /* Printing: the summary prints every shown rep; "Print every rep" adds each section. */
   window.addEventListener('beforeprint', function () {
