@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gapdiag.coaching.history import RepHistory
-from gapdiag.notebook.report.assemble import FULL_DETAIL_MAX, assemble
-from gapdiag.notebook.report.html import Detail, render
+from gapdiag.notebook.report.assemble import FULL_DETAIL_MAX, Detail, assemble
+from gapdiag.notebook.report.html import render
 from gapdiag.notebook.report.names import Names, names_of, read_names
 from gapdiag.notebook.report.weeks import histories_of, read_team_weeks
 from gapdiag.rulebook.interventions import Interventions, load_interventions

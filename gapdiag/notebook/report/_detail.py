@@ -25,7 +25,7 @@ BRIEF_NEEDS = 3
 
 
 @dataclass(frozen=True, slots=True)
-class Detail:
+class Section:
     """The texts of one rep's section, in the order the page shows them."""
 
     period: str
@@ -52,11 +52,11 @@ def detail_of(
     escalation: Escalation | None,
     *,
     brief: bool,
-) -> Detail:
+) -> Section:
     """The rep's section texts; brief keeps the focus gap's evidence and the tree's end."""
     only = (focus.gap if focus else None) if brief else None
     evidence, more = _evidence(d, only=only, brief=brief)
-    return Detail(
+    return Section(
         period=period(d.period_start, d.period_end),
         headline=headline(d) if d.primary_gap is None else "",
         focus=_focus(focus),

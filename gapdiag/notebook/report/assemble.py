@@ -27,7 +27,7 @@ from gapdiag.model.metrics import RepMetrics, Targets
 from gapdiag.model.team import TeamStats
 from gapdiag.model.wording import humanize, period
 from gapdiag.notebook.report import _words as w
-from gapdiag.notebook.report._detail import Detail, detail_of
+from gapdiag.notebook.report._detail import Section, detail_of
 from gapdiag.notebook.report._words import URGENCY
 from gapdiag.notebook.report.causes import Cause, Collect, team_causes, what_to_collect
 from gapdiag.notebook.signs import GAP_NAMES, STATUS_WORDS, needs_of
@@ -53,6 +53,8 @@ ALL_REPS = "All reps"
 """The one group when the population is not split into teams."""
 FULL_DETAIL_MAX = 1000
 """Up to this many reps each rep's section is full; beyond it, brief."""
+Detail = Literal["auto", "full", "brief"]
+"""How much of each rep's diagnosis the page holds: full, brief, or full up to FULL_DETAIL_MAX."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +110,7 @@ class RepLine:
     """With a history: (action, words with icon, reason)."""
     trend: Trend | None
     has_history: bool
-    detail: Detail
+    detail: Section
 
     @property
     def anchor(self) -> str:
@@ -180,7 +182,6 @@ class Report:
     rows: int
     bad: tuple[BadRow, ...]
     rulebook: RulebookStamp | None
-    targets: Targets
     with_history: bool
     brief: bool
     period: str
@@ -197,7 +198,7 @@ def assemble(
     histories: Mapping[str, RepHistory],
     library: Interventions,
     names: Mapping[str, str] | None = None,
-    detail: Literal["auto", "full", "brief"] = "auto",
+    detail: Detail = "auto",
     made: dt.date | None = None,
     sources: tuple[str, ...] = (),
 ) -> Report:
@@ -243,7 +244,6 @@ def assemble(
         rows=batch.summary.rows,
         bad=_bad_rows(batch.errors),
         rulebook=stamp,
-        targets=batch.targets,
         with_history=bool(histories),
         brief=brief,
         period=_period(periods),

@@ -10,7 +10,6 @@ script sets every data text as text, never as markup.
 from __future__ import annotations
 
 from html import escape
-from typing import Literal
 
 from gapdiag.model.labels import show
 from gapdiag.model.wording import long_day
@@ -26,7 +25,6 @@ CAUSE_LINKS = 12
 """Reps named under a team-wide cause; the rest are counted (a big team's cause is most of it)."""
 OPEN_TEAMS_MAX = 300
 """Up to this many reps, team sections open with their tables drawn; beyond, on request."""
-Detail = Literal["auto", "full", "brief"]
 
 
 def render(report: Report) -> str:
