@@ -72,6 +72,7 @@ class Page(HTMLParser):
         for key in ("id", "name", "gap", "status", "action", "say"):
             rep[key] = s(rep[key])
         rep["team"] = self.data["teams"][rep["team"]][0]
+        rep["standing"] = s(rep["standing"][0])
         rep["urgency"] = self.data["urgency"][rep["urgency"]][0]
         rep["move"] = [s(i) for i in rep["move"]] if rep["move"] else None
         detail = dict(zip(DETAIL_FIELDS, self.details["d"][index], strict=True))
@@ -80,8 +81,9 @@ class Page(HTMLParser):
             return str(self.details["s"][i]) if i > 0 else ""
 
         rep["verdicts"] = {d(g): (c, d(st), d(words)) for g, st, c, words in detail["verdicts"]}
-        for key in ("period", "headline", "focus", "pip", "tree_end", "still_open"):
+        for key in ("period", "standing", "headline", "focus", "pip", "tree_end", "still_open"):
             detail[key] = d(detail[key])
+        detail["watch"] = [d(i) for i in detail["watch"]]
         for key in ("evidence", "tree"):
             detail[key] = [(d(a), d(b), [d(c) for c in cs]) for a, b, cs in detail[key]]
         rules = self.details["rules"]

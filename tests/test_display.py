@@ -152,7 +152,12 @@ def test_every_part_of_a_diagnosis_shows_in_words() -> None:
         sparse.tree_stop,
         next(v for v in sparse.verdicts if v.status == "unknown"),
         *trace(example("will-rep"))[:2],
+        result.standing,
     ]
+    thin = diagnose({**example("will-rep"), "pipeline": {"win_rate": 0.2, "closed_deals": 2}})
+    found += [*thin.set_aside, *thin.thin]
+    ahead = diagnose(example("healthy-rep"))
+    found += list(ahead.watch)
     from gapdiag import load_rules
 
     rule_ids = {rule.id for rule in load_rules().rules}

@@ -28,6 +28,8 @@ from .report_page import Page  # noqa: E402
 from .strategies import populations  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+ORDER = ["confirmed", "system", "suspected", "data", "none", "on_track", "ahead"]
+"""The first screen's groups, most urgent first."""
 TEAM = EXAMPLES / "team.csv"
 WEEKS = EXAMPLES / "team-weeks.csv"
 
@@ -65,18 +67,23 @@ def test_example_numbers_equal_diagnose_many(batch: Batch, page: str) -> None:
 def test_first_screen_is_in_urgency_order(batch: Batch, page: str) -> None:
     """Reps come most urgent first: confirmed, system, suspected, not judged, no gap found."""
     reps = Page(page).reps
-    order = ["confirmed", "system", "suspected", "data", "none"]
-    ranks = [order.index(r["urgency"]) for r in reps]
+    ranks = [ORDER.index(r["urgency"]) for r in reps]
     assert ranks == sorted(ranks)
     for rep in reps:
         d = batch.diagnosis(rep["row"])
+        assert rep["standing"] == d.standing.status
         system = d.verdict("system").status
         if system in ("confirmed", "suspected"):
             assert rep["urgency"] == "system"
-        elif d.primary_gap is None:
-            assert rep["urgency"] in ("data", "none")
-        else:
+        elif d.primary_gap is not None:
             assert rep["urgency"] == d.verdict(d.primary_gap).status
+        elif d.outcome == "undetermined":
+            assert rep["urgency"] == "data"
+        elif d.standing.status in ("ahead", "on_track"):
+            assert rep["urgency"] == d.standing.status
+        else:
+            assert rep["urgency"] == "none"
+    assert {r["urgency"] for r in reps} >= {"confirmed", "system", "data", "on_track"}
     within = [r["confidence"][0] for r in reps if r["urgency"] == "confirmed"]
     assert within == sorted(within, reverse=True)
 
@@ -354,9 +361,8 @@ def test_any_population_renders_its_numbers(reps: list[dict[str, Any]]) -> None:
     for row in batch.rows[:2]:
         d = diagnose(reps[row], team=batch.team(row))
         assert d == batch.diagnosis(row)
-    ranks = [r["urgency"] for r in Page(html).reps]
-    order = ["confirmed", "system", "suspected", "data", "none"]
-    assert [order.index(r) for r in ranks] == sorted(order.index(r) for r in ranks)
+    ranks = [ORDER.index(r["urgency"]) for r in Page(html).reps]
+    assert ranks == sorted(ranks)
 
 
 def test_cli_writes_the_report(tmp_path: Path) -> None:
@@ -524,15 +530,18 @@ def test_header_says_pack_period_date_reps_and_sources(batch: Batch) -> None:
 
 
 def test_healthy_reps_and_several_periods() -> None:
-    """Reps with nothing wrong read 'No gap found' and keep their rhythm; periods are counted."""
+    """Healthy reps on track read 'No gap found' and are grouped on track; periods counted."""
     healthy = json.loads((EXAMPLES / "healthy-rep.json").read_text(encoding="utf-8"))
     healthy["territory"]["stage_definitions_ok"] = True  # everything recorded
     later = {**healthy, "rep_id": "h2", "period_start": "2026-10-01", "period_end": "2026-12-31"}
     html = team_report(diagnose_many([healthy, later]))
     reps = Page(html).reps
-    assert {r["urgency"] for r in reps} == {"none"}
+    assert {r["urgency"] for r in reps} == {"on_track"}
+    assert {r["standing"] for r in reps} == {"on_track"}
     assert {r["say"] for r in reps} == {"No gap found"}
-    assert {r["action"] for r in reps} == {"Keep the current rhythm"}
+    assert all(
+        r["action"] == "Keep the current rhythm" or r["action"].startswith("Watch: ") for r in reps
+    )
     assert "2 periods, 1 Jul to 31 Dec 2026" in html
     assert "Nothing to collect" in html
 

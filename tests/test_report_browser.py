@@ -133,11 +133,14 @@ def _rows(driver: Any, table: str = "reps") -> list[dict[str, Any]]:
 
 
 def _data(driver: Any) -> list[dict[str, Any]]:
-    """The embedded data's reps (row, team, urgency, gap, status, id, name), in data order."""
+    """The embedded data's reps (row, team, standing, urgency, gap, status, id, name)."""
     script = (
         "const D = JSON.parse(document.getElementById('gapdiag-data').textContent);"
-        "return D.reps.map(r => ({row: r[0], id: D.s[r[1]], name: D.s[r[2]], team: r[3],"
-        " urgency: D.urgency[r[4]][0], gap: D.s[r[5]] || '', status: D.s[r[6]] || ''}));"
+        "const at = Object.fromEntries(D.fields.map((f, i) => [f, i]));"
+        "return D.reps.map(r => ({row: r[at.row], id: D.s[r[at.id]], name: D.s[r[at.name]],"
+        " team: r[at.team], standing: D.s[r[at.standing][0]],"
+        " urgency: D.urgency[r[at.urgency]][0], gap: D.s[r[at.gap]] || '',"
+        " status: D.s[r[at.status]] || ''}));"
     )
     reps: list[dict[str, Any]] = _js(driver, script)
     return reps
@@ -196,7 +199,7 @@ def test_first_screen_answers_who_needs_what(driver: Any, report: Path) -> None:
     data = _data(driver)
     rows = _rows(driver)
     assert [r["row"] for r in rows] == [d["row"] for d in data]
-    order = ["confirmed", "system", "suspected", "data", "none"]
+    order = ["confirmed", "system", "suspected", "data", "none", "on_track", "ahead"]
     ranks = [order.index(d["urgency"]) for d in data]
     assert ranks == sorted(ranks)
     headings = _js(
@@ -210,8 +213,9 @@ def test_first_screen_answers_who_needs_what(driver: Any, report: Path) -> None:
     )
     assert top < 900, "the rep list starts in the first screen"
     first = rows[0]["cells"]
-    assert first[2].startswith("● ")  # the focus, with its sign
-    assert "→" in first[4]  # the one number to move
+    assert first[1] == "Behind"  # standing comes first
+    assert first[3].startswith("● ")  # the focus, with its sign
+    assert "→" in first[5]  # the one number to move
 
 
 def test_filters_and_search(driver: Any, report: Path) -> None:
@@ -235,6 +239,9 @@ def test_filters_and_search(driver: Any, report: Path) -> None:
     _select(driver, "f-status", "confirmed")
     assert {data[r["row"]]["status"] for r in _rows(driver)} == {"confirmed"}
     _select(driver, "f-status", "")
+    _select(driver, "f-standing", "on_track")
+    assert {data[r["row"]]["standing"] for r in _rows(driver)} == {"on_track"}
+    _select(driver, "f-standing", "")
     box = driver.find_element("id", "f-q")
     box.send_keys("CENTRAL-0")
     found = _rows(driver)
@@ -265,7 +272,7 @@ def test_export_is_what_is_shown(driver: Any, report: Path) -> None:
     )
     records = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert [r["rep_id"] for r in records] == [ids[row] for row in shown]
-    assert list(records[0])[:3] == ["rep_id", "rep", "team"]
+    assert list(records[0])[:4] == ["rep_id", "rep", "standing", "team"]
     assert all(r["focus"] for r in records)
     assert not any(v.startswith(("=", "+", "-", "@")) for r in records for v in r.values())
 
@@ -281,11 +288,12 @@ def test_sorting_a_column(driver: Any, report: Path) -> None:
     assert th.get_attribute("aria-sort") == "ascending"
 
     def values() -> list[float | None]:
-        cells = [r["cells"][3] for r in _rows(driver)]
+        cells = [r["cells"][4] for r in _rows(driver)]
         return [float(c.split()[-1].rstrip("%")) if c.strip() else None for c in cells]
 
     up = values()
     known = [v for v in up if v is not None]
+    assert len(known) >= 10
     assert known == sorted(known)
     assert up[len(known) :] == [None] * (len(up) - len(known))
     assert not _js(driver, "return document.querySelectorAll('#reps tr.group').length")

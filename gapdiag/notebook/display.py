@@ -14,6 +14,7 @@ from html import escape
 from typing import Any
 
 from gapdiag.model import diagnosis as parts
+from gapdiag.model.basis import BASES
 from gapdiag.model.diagnosis import (
     Diagnosis,
     Evidence,
@@ -23,7 +24,14 @@ from gapdiag.model.diagnosis import (
     register_renderer,
 )
 from gapdiag.model.labels import LABELS, label_of, percent, sentence, show
-from gapdiag.model.wording import change_text, counterfactual_text, humanize, period
+from gapdiag.model.standing import Standing
+from gapdiag.model.wording import (
+    change_text,
+    counterfactual_text,
+    humanize,
+    period,
+    standing_text,
+)
 from gapdiag.notebook import signs
 from gapdiag.notebook.explain import actions, headline
 
@@ -303,6 +311,16 @@ def _part_words(part: Any) -> str:
         return escape(change_text(part))
     if isinstance(part, parts.Figure):
         return escape(f"{sentence(label_of(part.name).label)}: {show(part.name, part.value)}")
+    if isinstance(part, Standing):
+        return escape(standing_text(part))
+    if isinstance(part, parts.Watch):
+        return escape(f"Watch: {humanize(part.text)}")
+    if isinstance(part, parts.Sample):
+        counted = BASES[part.metric].counted(part.count) if part.metric in BASES else part.count
+        return escape(
+            f"{sentence(label_of(part.metric).label)} {show(part.metric, part.value)} from "
+            f"{counted}: at least {part.minimum} are needed to read it, {part.solid} to confirm"
+        )
     if isinstance(part, parts.RulebookStamp):
         return escape(f"Rule pack {part.name} {part.version} ({part.content_hash})")
     if isinstance(part, parts.RuleTrace):

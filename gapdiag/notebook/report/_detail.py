@@ -13,7 +13,7 @@ from gapdiag.coaching.escalation import Escalation
 from gapdiag.coaching.playbook import Focus
 from gapdiag.model.diagnosis import Diagnosis, TreeStep
 from gapdiag.model.labels import show
-from gapdiag.model.wording import humanize, period
+from gapdiag.model.wording import humanize, period, standing_text
 from gapdiag.notebook import signs
 from gapdiag.notebook.explain import headline
 from gapdiag.notebook.report._words import ACTIONS, label
@@ -29,6 +29,10 @@ class Section:
     """The texts of one rep's section, in the order the page shows them."""
 
     period: str
+    standing: str
+    """Where the rep stands on the number, with the figures that settled it."""
+    watch: tuple[str, ...]
+    """For a rep not behind: what may put the next period at risk."""
     headline: str
     focus: str
     """Whose the focus is and by when ('Will (the rep acts), by week 8')."""
@@ -58,6 +62,8 @@ def detail_of(
     evidence, more = _evidence(d, only=only, brief=brief)
     return Section(
         period=period(d.period_start, d.period_end),
+        standing=standing_text(d.standing),
+        watch=tuple(humanize(note.text) for note in d.watch),
         headline=headline(d) if d.primary_gap is None else "",
         focus=_focus(focus),
         pip=_pip(d),

@@ -19,6 +19,8 @@ URGENCY: tuple[tuple[str, str], ...] = (
     ("suspected", "Suspected gap: check it in your 1:1"),
     ("data", "Not judged: collect the data first"),
     ("none", "No gap found"),
+    ("on_track", "On track"),
+    ("ahead", "Ahead"),
 )
 """The first screen's groups, most urgent first: (key, what it asks of the manager)."""
 ACTIONS = {
@@ -58,6 +60,7 @@ def bare(path: str, number: float | bool | None) -> str:
 
 COLUMNS = {
     "rep": "Rep",
+    "standing": "Standing",
     "team": "Team",
     "focus": "Focus",
     "conf": "Confidence",
@@ -80,6 +83,7 @@ UI = {
     "no_step": "no decision yet",
     "no_trend": "no weekly values",
     "focus": "Focus:",
+    "watch": "Watch (not a gap: the rep is not behind)",
     "first": "First action:",
     "evidence": "Evidence",
     "tree": "Decision tree",

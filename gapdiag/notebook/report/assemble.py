@@ -25,7 +25,7 @@ from gapdiag.model.diagnosis import Diagnosis, RulebookStamp
 from gapdiag.model.gaps import FOUND
 from gapdiag.model.metrics import RepMetrics, Targets
 from gapdiag.model.team import TeamStats
-from gapdiag.model.wording import humanize, period
+from gapdiag.model.wording import humanize, period, standing_word
 from gapdiag.notebook.report import _words as w
 from gapdiag.notebook.report._detail import Section, detail_of
 from gapdiag.notebook.report._words import URGENCY
@@ -85,6 +85,9 @@ class RepLine:
     name: str
     """The rep's name where one is known, else the rep id."""
     team: str
+    standing: str
+    """Where the rep stands on the number: ahead, on_track, behind or unknown."""
+    standing_words: str
     urgency: int
     """Index into `URGENCY`: 0 is the most urgent."""
     focus_gap: str | None
@@ -321,6 +324,8 @@ def _line(
         rep_id=diagnosis.rep_id,
         name=context.names.get(diagnosis.rep_id) or diagnosis.rep_id,
         team=group or NO_TEAM,
+        standing=diagnosis.standing.status,
+        standing_words=standing_word(diagnosis.standing.status),
         urgency=_urgency(diagnosis, focus),
         focus_gap=focus.gap if focus else None,
         focus_status=focus.status if focus else None,
@@ -330,9 +335,9 @@ def _line(
         open_by_gap=tuple(
             (v.gap, needs_of(diagnosis, v.gap)) for v in diagnosis.verdicts if v.status == "unknown"
         ),
-        say=_say(focus, needs),
+        say=_say(diagnosis, focus, needs),
         move=_move(focus),
-        action=_action_words(focus, action, needs),
+        action=_action_words(diagnosis, focus, action, needs),
         values=tuple(_number_of(facts.get(m)) for m in LEADING),
         system_signs=frozenset(
             c.observed for e in system.evidence for c in e.checks if c.result is True
@@ -349,20 +354,23 @@ def _line(
 
 
 def _urgency(d: Diagnosis, focus: Focus | None) -> int:
+    """The rep's group: by the focus where there is one, else by outcome and standing."""
     keys = [key for key, _ in URGENCY]
     if focus is None:
-        open_ = any(v.status == "unknown" for v in d.verdicts)
-        return keys.index("data" if open_ else "none")
+        if d.outcome == "undetermined":
+            return keys.index("data")
+        status = d.standing.status
+        return keys.index(status if status in ("ahead", "on_track") else "none")
     if focus.gap == "system":
         return keys.index("system")
     return keys.index("confirmed" if focus.status == "confirmed" else "suspected")
 
 
-def _say(focus: Focus | None, needs: tuple[str, ...]) -> str:
+def _say(d: Diagnosis, focus: Focus | None, needs: tuple[str, ...]) -> str:
     if focus is not None:
         return f"{GAP_NAMES[focus.gap]} {STATUS_WORDS[focus.status]}"
-    if needs:
-        return f"Not judged (needs {w.label(needs[0])})"
+    if d.outcome == "undetermined":
+        return f"Not judged (needs {w.label(needs[0])})" if needs else "Not judged"
     return "No gap found"
 
 
@@ -378,11 +386,15 @@ def _move(focus: Focus | None) -> Move | None:
     )
 
 
-def _action_words(focus: Focus | None, action: str | None, needs: tuple[str, ...]) -> str:
+def _action_words(
+    d: Diagnosis, focus: Focus | None, action: str | None, needs: tuple[str, ...]
+) -> str:
     if focus is not None:
         return action or ""
-    if needs:
+    if d.outcome == "undetermined" and needs:
         return f"Collect {w.label(needs[0])}"
+    if d.watch:
+        return f"Watch: {humanize(d.watch[0].text)}"
     return "Keep the current rhythm"
 
 

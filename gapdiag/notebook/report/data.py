@@ -8,13 +8,14 @@ Layout (arrays, to keep 5,000 reps small), in two parts. What the tables draw::
 
     {"v": 1, "s": [texts], "teams": [[name, anchor, means]], "urgency": [[key, words]],
      "lead": [[metric, heading]], "history": bool, "brief": bool, "words": {...},
-     "reps": [[row, id, name, team, urgency, gap, status, confidence, move, action,
-               values, next, trend, say]]}
+     "reps": [[row, id, name, team, standing, urgency, gap, status, confidence, move,
+               action, values, next, trend, say]]}
 
 with texts as string-table indexes, ``-1`` or ``0`` for "none" (see `REP_FIELDS`);
-``move`` is ``[label, now, target]``, ``confidence`` ``[number, text]``, ``values``
-``[[number, text] | 0]`` per lead metric, ``next`` ``[action, words, reason]`` and
-``trend`` ``[text, [[week, value]], target]``. Each rep's details, in the same order::
+``standing`` is ``[status, words]``, ``move`` ``[label, now, target]``, ``confidence``
+``[number, text]``, ``values`` ``[[number, text] | 0]`` per lead metric, ``next``
+``[action, words, reason]`` and ``trend`` ``[text, [[week, value]], target]``. Each rep's
+details, in the same order::
 
     {"v": 1, "s": [texts], "rules": [rule ids], "d": [[verdicts, period, ...]]}
 
@@ -39,6 +40,7 @@ REP_FIELDS = (
     "id",
     "name",
     "team",
+    "standing",
     "urgency",
     "gap",
     "status",
@@ -54,6 +56,8 @@ REP_FIELDS = (
 DETAIL_FIELDS = (
     "verdicts",
     "period",
+    "standing",
+    "watch",
     "headline",
     "focus",
     "pip",
@@ -101,6 +105,7 @@ def page_data(report: Report) -> tuple[dict[str, Any], dict[str, Any]]:
     details = [_detail(rep, ds, rules) for rep in report.reps]
     main = {
         "v": VERSION,
+        "fields": list(REP_FIELDS),
         "teams": [[team.name, team.anchor, _means(team, s)] for team in report.teams],
         "urgency": [list(pair) for pair in w.URGENCY],
         "lead": [[metric, w.heading(metric)] for metric in LEADING],
@@ -110,7 +115,13 @@ def page_data(report: Report) -> tuple[dict[str, Any], dict[str, Any]]:
         "words": w.page_words(),
         "s": list(s.index),
     }
-    return main, {"v": VERSION, "d": details, "rules": list(rules.index), "s": list(ds.index)}
+    return main, {
+        "v": VERSION,
+        "fields": list(DETAIL_FIELDS),
+        "d": details,
+        "rules": list(rules.index),
+        "s": list(ds.index),
+    }
 
 
 def to_json(data: dict[str, Any]) -> str:
@@ -156,6 +167,7 @@ def _rep(rep: RepLine, teams: dict[str, int], s: Strings) -> list[Any]:
         s(rep.rep_id),
         s(rep.name),
         teams.get(rep.team, 0),
+        [s(rep.standing), s(rep.standing_words)],
         rep.urgency,
         s(rep.focus_gap or ""),
         s(rep.focus_status or ""),
@@ -186,6 +198,8 @@ def _detail(rep: RepLine, s: Strings, rules: Strings) -> list[Any]:
     return [
         verdicts,
         s(d.period),
+        s(d.standing),
+        s.many(d.watch),
         s(d.headline),
         s(d.focus),
         s(d.pip),

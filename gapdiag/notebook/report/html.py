@@ -12,7 +12,8 @@ from __future__ import annotations
 from html import escape
 
 from gapdiag.model.labels import show
-from gapdiag.model.wording import long_day
+from gapdiag.model.standing import STANDINGS
+from gapdiag.model.wording import long_day, standing_word
 from gapdiag.notebook import signs
 from gapdiag.notebook.report import _words as w
 from gapdiag.notebook.report._assets import CSS, JS
@@ -120,6 +121,9 @@ def _first(report: Report) -> str:
         f'<option value="{i}">{escape(t.name)}</option>' for i, t in enumerate(report.teams)
     )
     gaps = "".join(f'<option value="{g}">{escape(n)}</option>' for g, n in signs.GAP_NAMES.items())
+    standings = "".join(
+        f'<option value="{s}">{escape(standing_word(s))}</option>' for s in STANDINGS
+    )
     statuses = "".join(
         f'<option value="{s}">{escape(signs.STATUS_WORDS[s].capitalize())}</option>'
         for s in ("confirmed", "suspected")
@@ -128,6 +132,8 @@ def _first(report: Report) -> str:
         '<form class="filters noprint" role="search" aria-label="Filter the reps">'
         f'<label>Team <select id="f-team"><option value="">All teams</option>{teams}</select>'
         "</label>"
+        '<label>Standing <select id="f-standing"><option value="">Any standing</option>'
+        f"{standings}</select></label>"
         f'<label>Gap <select id="f-gap"><option value="">Any gap</option>{gaps}'
         '<option value="-">No focus gap</option></select></label>'
         f'<label>Status <select id="f-status"><option value="">Any status</option>{statuses}'

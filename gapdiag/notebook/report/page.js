@@ -7,8 +7,14 @@
   if (!source) { return; }
   var D = JSON.parse(source.textContent), S = D.s, W = D.words;
   var PAGE = 100;
-  var F = {row: 0, id: 1, name: 2, team: 3, urgency: 4, gap: 5, status: 6, conf: 7,
-    move: 8, action: 9, values: 10, next: 11, trend: 12, say: 13};
+  /* Field positions by name, as the data says (gapdiag.notebook.report.data). */
+  function positions(fields) {
+    var at = {};
+    fields.forEach(function (f, i) { at[f] = i; });
+    return at;
+  }
+  var F = positions(D.fields), DF = null;
+  var STANDING_ORDER = {behind: 0, unknown: 1, on_track: 2, ahead: 3};
   /* Each rep's details come after this script in the page: read on first use. */
   var details = null;
   function detailsOf(r) {
@@ -16,6 +22,7 @@
       var node = document.getElementById('gapdiag-details');
       if (!node) { return null; }
       details = JSON.parse(node.textContent);
+      DF = positions(details.fields);
     }
     return details.d[r.order];
   }
@@ -45,6 +52,10 @@
       if (id !== name(r)) { kids.push(h('small', null, [' ' + id])); }
       return [h('span', null, kids), name(r).toLowerCase(), name(r)];
     },
+    standing: function (r) {
+      var st = r[F.standing], key = S[st[0]];
+      return [h('span', {'class': 'sd ' + key}, [S[st[1]]]), STANDING_ORDER[key], S[st[1]]];
+    },
     team: function (r) {
       var t = team(r);
       return [h('a', {href: '#' + t[1]}, [t[0]]), r[F.team], t[0]];
@@ -55,10 +66,10 @@
       var icon = gap ? W.icon[status] : (group === 'data' ? W.icon.unknown : '');
       var cls = 'st ' + (gap === 'system' ? 'system' : (status || (group === 'data' ? 'unknown' : 'none')));
       return [h('span', {'class': cls}, [icon ? h('span', {'aria-hidden': 'true'}, [icon + ' ']) : '', words]),
-        r[F.urgency] * 10 - (r[F.conf] ? r[F.conf][0] : 0), words];
+        r[F.urgency] * 10 - (r[F.confidence] ? r[F.confidence][0] : 0), words];
     },
     conf: function (r) {
-      var c = r[F.conf];
+      var c = r[F.confidence];
       if (!c) { return ['', -1, '']; }
       var bar = h('span', {'class': 'bar', 'aria-hidden': 'true'}, [h('i')]);
       bar.firstChild.style.width = Math.round(c[0] * 100) + '%';
@@ -111,7 +122,7 @@
   }
 
   function columns(withTeam) {
-    var cols = ['rep'];
+    var cols = ['rep', 'standing'];
     if (withTeam) { cols.push('team'); }
     cols.push('focus', 'conf', 'move', 'action');
     if (D.history) { cols.push('trend', 'next'); }
@@ -189,6 +200,8 @@
   var q = function (id) { return document.getElementById(id); };
   function matches(r) {
     var t = q('f-team').value, g = q('f-gap').value, s = q('f-status').value;
+    var st = q('f-standing').value;
+    if (st !== '' && S[r[F.standing][0]] !== st) { return false; }
     var words = q('f-q').value.trim().toLowerCase();
     if (t !== '' && String(r[F.team]) !== t) { return false; }
     var gap = text(r[F.gap]);
@@ -220,7 +233,7 @@
     return /[",\n\r]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
   }
   function csv() {
-    var cols = ['rep', 'team', 'focus', 'conf', 'move', 'action'];
+    var cols = ['rep', 'standing', 'team', 'focus', 'conf', 'move', 'action'];
     if (D.history) { cols.push('next'); }
     var lines = [['rep_id'].concat(cols.map(function (c) { return W.csv[c]; })).map(csvCell).join(',')];
     main.list.forEach(function (r) {
@@ -230,7 +243,7 @@
     return lines.join('\r\n') + '\r\n';
   }
   if (main) {
-    ['f-team', 'f-gap', 'f-status'].forEach(function (id) { q(id).addEventListener('change', refresh); });
+    ['f-team', 'f-standing', 'f-gap', 'f-status'].forEach(function (id) { q(id).addEventListener('change', refresh); });
     q('f-q').addEventListener('input', refresh);
     q('more').addEventListener('click', function () { main.limit += PAGE; refresh(); });
     q('export').addEventListener('click', function () {
@@ -304,38 +317,47 @@
   function para(i, cls) { return i > 0 ? h('p', cls ? {'class': cls} : null, [dtext(i)]) : null; }
   function section(r) {
     var d = detailsOf(r), t = team(r), id = S[r[F.id]];
-    var sub = [t[0], dtext(d[1])].filter(Boolean).join(' · ') + (id !== name(r) ? ' · ' + W.ui.rep_id + ' ' + id : '');
+    var at = function (k) { return d[DF[k]]; };
+    var sub = [t[0], dtext(at('period'))].filter(Boolean).join(' · ') +
+      (id !== name(r) ? ' · ' + W.ui.rep_id + ' ' + id : '');
     var parts = [h('h3', null, [name(r) + ' ', h('small', null, [sub])])];
-    parts.push(h('p', {'class': 'vd'}, d[0].map(function (v) {
+    parts.push(para(at('standing'), 'standing'));
+    parts.push(h('p', {'class': 'vd'}, at('verdicts').map(function (v) {
       var status = dtext(v[1]), gap = dtext(v[0]);
       var cls = 'st ' + (gap === 'system' && (status === 'confirmed' || status === 'suspected') ? 'system' : status);
       return h('span', {'class': cls}, [h('span', {'aria-hidden': 'true'}, [W.icon[status] + ' ']), dtext(v[3])]);
     })));
-    parts.push(para(d[2]));
-    if (d[3] > 0) {
-      var m = r[F.move], focus = [h('strong', null, [W.ui.focus + ' ']), dtext(d[3])];
+    if (at('watch').length) {
+      parts.push(h('h4', null, [W.ui.watch]),
+        h('ul', null, at('watch').map(function (s) { return h('li', null, [dtext(s)]); })));
+    }
+    parts.push(para(at('headline')));
+    if (at('focus') > 0) {
+      var m = r[F.move], focus = [h('strong', null, [W.ui.focus + ' ']), dtext(at('focus'))];
       if (m) { focus.push(': ' + S[m[0]] + ' ' + S[m[1]] + ' → ' + S[m[2]]); }
       if (r[F.action] > 0) { focus.push('. ' + W.ui.first + ' ' + S[r[F.action]]); }
       parts.push(h('p', null, focus));
     }
-    parts.push(para(d[4], 'pip'));
-    if (d[5].length) { parts.push(h('h4', null, [W.ui.evidence]), items(d[5], false, true)); }
-    if (d[6] > 0) { parts.push(h('p', {'class': 'muted'}, [W.ui.more_rules.replace('{n}', d[6])])); }
-    if (!d[5].length && !d[6]) { parts.push(h('p', null, [W.ui.no_rule])); }
-    if (d[7].length || d[8] > 0) {
+    parts.push(para(at('pip'), 'pip'));
+    var evidence = at('evidence'), more = at('more'), tree = at('tree');
+    if (evidence.length) { parts.push(h('h4', null, [W.ui.evidence]), items(evidence, false, true)); }
+    if (more > 0) { parts.push(h('p', {'class': 'muted'}, [W.ui.more_rules.replace('{n}', more)])); }
+    if (!evidence.length && !more) { parts.push(h('p', null, [W.ui.no_rule])); }
+    if (tree.length || at('tree_end') > 0) {
       parts.push(h('h4', null, [W.ui.tree]));
-      if (d[7].length) { parts.push(items(d[7], true, true)); }
-      parts.push(para(d[8]));
+      if (tree.length) { parts.push(items(tree, true, true)); }
+      parts.push(para(at('tree_end')));
     }
-    parts.push(para(d[9]));
-    if (d[10]) {
-      parts.push(h('h4', null, [dtext(d[10][0])]), para(d[10][1]));
-      if (d[10][2].length) { parts.push(h('ul', null, d[10][2].map(function (s) { return h('li', null, [dtext(s)]); }))); }
+    parts.push(para(at('still_open')));
+    var step = at('escalation');
+    if (step) {
+      parts.push(h('h4', null, [dtext(step[0])]), para(step[1]));
+      if (step[2].length) { parts.push(h('ul', null, step[2].map(function (s) { return h('li', null, [dtext(s)]); }))); }
     }
     var ids = function (list) { return list.map(function (i) { return details.rules[i]; }).join(', '); };
     var rules = [h('summary', null, [W.ui.authors])];
-    rules.push(h('p', null, [W.ui.fired + ' ' + (ids(d[11]) || W.ui.none)]));
-    if (d[12].length) { rules.push(h('p', null, [W.ui.open + ' ' + ids(d[12])])); }
+    rules.push(h('p', null, [W.ui.fired + ' ' + (ids(at('fired')) || W.ui.none)]));
+    if (at('open_rules').length) { rules.push(h('p', null, [W.ui.open + ' ' + ids(at('open_rules'))])); }
     parts.push(h('details', {'class': 'authors'}, rules));
     parts.push(h('p', {'class': 'back'}, [h('a', {href: '#' + t[1]}, [W.ui.back_team + ' ' + t[0]]), ' · ',
       h('a', {href: '#first'}, [W.ui.back_first])]));
