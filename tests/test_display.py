@@ -53,7 +53,7 @@ def test_html_shows_bars_evidence_thresholds_and_tree() -> None:
     assert sorted(float(w) for w in widths) == sorted(
         round(v.confidence * 100, 1) for v in result.verdicts if v.status != "unknown"
     )
-    assert "calls against plan 35% (rule: under 50%): holds" in text
+    assert "calls against plan: 35% (rule: under 50%): holds" in text
     assert "What to do first" in text
     assert "Key numbers" in text
     assert "Decision tree" in text

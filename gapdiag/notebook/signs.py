@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from gapdiag.model.diagnosis import Check, Diagnosis, Evidence
 from gapdiag.model.gaps import Gap
-from gapdiag.model.labels import LABELS, label_of, percent, show_all
-from gapdiag.model.wording import quantity
+from gapdiag.model.labels import LABELS, label_of, percent
+from gapdiag.model.wording import quantity, reading
 
 GAP_NAMES: dict[str, str] = {
     "system": "System",
@@ -76,17 +76,18 @@ def verdict_words(gap: str, status: str, confidence: float, needs: Sequence[str]
 
 
 def check_words(check: Check) -> str:
-    """A rule's comparison and whether it holds: 'calls a day 14 (rule: under 20): holds'."""
+    """A rule's comparison and whether it holds: 'calls a day: 14 (rule: under 20): holds'.
+
+    Units that repeat the label ('deflections a 1:1') are not said twice.
+    """
     name = quantity(check.observed)
     path = check.observed if check.observed in LABELS else ""
     if check.op is None or isinstance(check.observed_value, bool):
-        seen = show_all(path, [check.observed_value])[0]
-        return f"{name}: {seen}"
-    seen, limit = show_all(path, [check.observed_value, check.threshold_value])
+        return f"{name}: {reading(path, check.observed_value)[0]}"
+    seen, limit = reading(path, check.observed_value, check.threshold_value)
     if check.threshold_value is None:
-        return f"{name} {seen}: {HOLDS[check.result]}"
-    rule = f"{_OPS.get(check.op, check.op)} {limit}"
-    return f"{name} {seen} (rule: {rule}): {HOLDS[check.result]}"
+        return f"{name}: {seen}: {HOLDS[check.result]}"
+    return f"{name}: {seen} (rule: {_OPS.get(check.op, check.op)} {limit}): {HOLDS[check.result]}"
 
 
 def evidence_checks(evidence: Evidence) -> tuple[str, ...]:
