@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from gapdiag.model._result import PART_RENDERERS
 from gapdiag.model._result import Result as _Result
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidArgument
@@ -27,6 +28,11 @@ _RENDERERS: dict[str, Callable[..., str]] = {}
 def register_renderer(name: Literal["explain", "html"], render: Callable[..., str]) -> None:
     """Let an outer room render diagnoses: `explain` (text/Markdown) or `html`."""
     _RENDERERS[name] = render
+
+
+def register_part_renderer(render: Callable[[Any], str]) -> None:
+    """Let an outer room show any part of a diagnosis (a verdict, a check ...) as HTML."""
+    PART_RENDERERS["html"] = render
 
 
 class Check(_Result):
