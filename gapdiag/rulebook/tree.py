@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -93,6 +93,10 @@ class CompiledQuestion:
     test: compiler.BoolFn
     atoms: tuple[compiler.Atom, ...]
     needs: tuple[str, ...]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the question and its parsed condition; unpickling builds the closures again."""
+        return _closures, (self.spec, self.condition, self.needs)
 
 
 class Route(NamedTuple):
@@ -198,6 +202,11 @@ def build(spec: TreeSpec, source: str | None = None) -> tuple[DecisionTree, list
 def _compile(node: Question) -> CompiledQuestion:
     condition = expr.parse(node.when)
     needs = tuple(dict.fromkeys(m for n in expr.names_in(condition) for m in inputs_of(n)))
+    return _closures(node, condition, needs)
+
+
+def _closures(node: Question, condition: expr.Node, needs: tuple[str, ...]) -> CompiledQuestion:
+    """A compiled question from its parsed condition: its closures and atoms built."""
     return CompiledQuestion(
         node, condition, compiler.condition(condition), compiler.atoms(condition, node.when), needs
     )
