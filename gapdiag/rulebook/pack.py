@@ -26,11 +26,10 @@ from gapdiag.model.limits import limits
 from gapdiag.model.metrics import DEFAULT_TARGETS
 from gapdiag.rulebook._cache import cached
 from gapdiag.rulebook._codegen import PackFn, compile_pack
-from gapdiag.rulebook._resources import default_rules_dir
+from gapdiag.rulebook._resources import INTERVENTIONS_FILE, default_rules_dir
 from gapdiag.rulebook._yaml import YamlDoc, read_yaml
 from gapdiag.rulebook.compiler import Facts
 from gapdiag.rulebook.expr import Node
-from gapdiag.rulebook.interventions import INTERVENTIONS_FILE, load_interventions
 from gapdiag.rulebook.reach import unreachable
 from gapdiag.rulebook.rule import CompiledRule, FieldError, Origin, PackInfo, Rule, compile_rule
 from gapdiag.rulebook.tree import TREE_GLOB, DecisionTree, TreeSpec, build
@@ -287,6 +286,8 @@ class _Builder:
         """Every `drill:` must name a drill in the pack's interventions (or the shipped ones)."""
         if not self.drills:
             return
+        from gapdiag.rulebook.interventions import load_interventions  # only when building
+
         try:
             known = [d.id for d in load_interventions(pack).drills]
         except RuleFileError as error:
