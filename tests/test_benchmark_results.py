@@ -28,7 +28,7 @@ MEASURED = (
 SPEED = re.compile(
     r"\d[\d,.]*\s*(?:k|M|million)?\s+(?:[\w-]+\s+){0,2}"
     r"(?:rows|reps|rep-periods|calls|deals)(?:/s|\s+(?:a|per)\s+(?:CPU\s+)?second)"
-    r"|\d[\d,.]*\s*µs\b|\d+(?:\.\d+)?\s*(?:%|x|×)\s+faster|\bin about a second\b",
+    r"|\d[\d,.]*\s*µs\b|\d+(?:\.\d+)?\s*(?:%|x|\u00d7)\s+faster|\bin about a second\b",
     re.IGNORECASE,
 )
 
@@ -83,7 +83,7 @@ def _outside_the_table(path: Path) -> list[tuple[int, str]]:
 
 
 def test_no_speed_figure_is_written_by_hand() -> None:
-    """README and docs quote speed only through the generated table (records stay in benchmarks/)."""
+    """README and docs quote speed only through the generated table (records: benchmarks/)."""
     found = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
         for path in (ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")))
