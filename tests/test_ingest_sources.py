@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -440,7 +441,7 @@ def test_sample_exports_to_a_diagnosed_team(tmp_path: Path) -> None:
         stderr=io.StringIO(),
     )
     assert code == ExitStatus.FINDINGS  # the sample carries two bad rows on purpose
-    assert "diagnosed    8" in out.getvalue()
+    assert re.search(r"^diagnosed +8  -> ", out.getvalue(), re.MULTILINE)
     with (tmp_path / "reps.csv").open() as handle:
         reps = list(csv.DictReader(handle))
     assert len(reps) == 8

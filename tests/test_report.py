@@ -127,7 +127,9 @@ def test_example_primary_counts_equal_summary(batch: Batch, page: str) -> None:
     summary = batch.summary.by_primary_gap
     for gap in ("system", "will", "skill", "knowledge"):
         assert totals[gap] == summary[gap]
-    assert totals["undetermined"] + totals["none"] == summary["none"]
+    outcomes = batch.summary.by_outcome
+    assert totals["undetermined"] == outcomes["undetermined"]
+    assert totals["no_gap_found"] == outcomes["no_gap_found"]
     assert len(parsed.with_attr("data-verdicts")) == batch.summary.diagnosed
 
 

@@ -480,7 +480,7 @@ def test_ten_calls_a_day_without_territory_data_reads_will_or_system(
     rep = {"rep_id": "ten", "activity": {"calls_per_day": 10}}
     d = diagnose(rep)
     assert d.primary_gap is None
-    first = d.explain().splitlines()[1]
+    first = d.explain().splitlines()[2]  # the headline, after where the rep stands
     assert "The decision tree narrows it to system or will" in first
     assert "collect lead volume against the team" in first
     assert "territory." not in first
@@ -628,6 +628,6 @@ def test_a_check_on_the_healthy_side_never_becomes_the_goal() -> None:
 
 def test_a_rep_with_no_data_is_not_narrowed() -> None:
     """Where the tree stops before ruling anything out, the headline names no shortlist."""
-    first = diagnose({"rep_id": "blank"}).explain().splitlines()[1]
+    first = diagnose({"rep_id": "blank"}).explain().splitlines()[2]  # after the standing
     assert "stays open" in first
     assert "narrows" not in first

@@ -89,7 +89,7 @@ def test_disagreement_is_shown_not_overridden() -> None:
     assert result.tree_leaf is not None
     assert result.tree_leaf.gap is None
     assert result.tree_agrees is False
-    assert "disagree: the tree says no gap, the rules' primary gap is skill" in explain(result)
+    assert "The tree's questions find no gap; the rules' evidence names skill" in explain(result)
 
 
 def test_tree_fields_are_in_the_json_contract() -> None:

@@ -29,10 +29,11 @@ from gapdiag.cli._io import (
 )
 from gapdiag.model._text import csv_cell
 from gapdiag.model.metrics import METRICS
+from gapdiag.model.rows import PROXY_SEPARATOR
 from gapdiag.sources.crm import PRESETS
 from gapdiag.sources.ingest import Ingested, read_exports
 
-_KEYS = ("rep_id", "team", "period_start", "period_end")
+_KEYS = ("rep_id", "team", "period_start", "period_end", "as_of")
 
 
 def register(commands: Any) -> None:
@@ -139,14 +140,20 @@ def rows_text(rows: Sequence[dict[str, Any]], fmt: str = "csv") -> str:
     """Rows as CSV (or JSON records): the keys first, then every metric some row has."""
     header = [k for k in _KEYS if any(k in r for r in rows)]
     header += [m for m in METRICS if any(m in r for r in rows)]
+    header += ["proxies"] if any("proxies" in r for r in rows) else []
     if fmt == "json":
         records = [{k: r[k] for k in header if k in r} for r in rows]
         return json.dumps(records, indent=1, default=str) + "\n"  # dates as YYYY-MM-DD
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=header)
     writer.writeheader()
-    writer.writerows({k: csv_cell(v) for k, v in r.items()} for r in rows)
+    writer.writerows({k: csv_cell(_flat(k, v)) for k, v in r.items()} for r in rows)
     return buffer.getvalue()
+
+
+def _flat(key: str, value: Any) -> Any:
+    """A row's value as one CSV cell: the proxies list joined as `gapdiag diagnose` reads it."""
+    return PROXY_SEPARATOR.join(value) if key == "proxies" else value
 
 
 def write_rows(rows: Sequence[dict[str, Any]], path: Path) -> None:
@@ -195,7 +202,7 @@ def _diagnose(result: Ingested, args: argparse.Namespace, out: IO[str]) -> None:
     from gapdiag.engines.vector._frames import write
     from gapdiag.engines.vector.batch import diagnose_many
 
-    batch = diagnose_many(list(result.rows), team_by="team" if args.teams else None)
+    batch = diagnose_many(list(result.rows))
     write(batch.frame, args.diagnose)
     out.write(
         summary_table(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
+from gapdiag.engines.judgment import Weak, outcome_of, watch_notes
 from gapdiag.engines.verdicts import status_of, weigh
+from gapdiag.model.basis import BASES, resting_on, thinness
 from gapdiag.model.derived import DERIVED
 from gapdiag.model.diagnosis import (
     Check,
@@ -13,12 +16,15 @@ from gapdiag.model.diagnosis import (
     Evidence,
     Figure,
     RulebookStamp,
+    Sample,
     Undetermined,
     Verdict,
 )
-from gapdiag.model.gaps import FOUND, GAPS, SUSPECTED_AT, Gap, Status
+from gapdiag.model.gaps import CONFIRMED_AT, FOUND, GAPS, SUSPECTED_AT, Gap, Status
 from gapdiag.model.metrics import RepMetrics
+from gapdiag.model.standing import NOT_BEHIND, standing_of
 from gapdiag.rulebook.compiler import Facts
+from gapdiag.rulebook.facts import metric_facts
 from gapdiag.rulebook.pack import Rulebook
 from gapdiag.rulebook.rule import CompiledRule
 from gapdiag.rulebook.walk import walk
@@ -35,29 +41,41 @@ def assemble(
     engine: Engine,
 ) -> Diagnosis:
     """Build the Diagnosis for one rep from each compiled rule's outcome, in pack order."""
+    basis = thinness(metric_facts(rep))
+    weak = Weak(frozenset(basis.thin), frozenset(rep.proxies or ()))
     decided: dict[Gap, list[tuple[CompiledRule, Outcome]]] = {g: [] for g in GAPS}
     undetermined = []
     for rule, outcome in zip(book.compiled, outcomes, strict=True):
         decided[rule.gap].append((rule, outcome))
         if outcome is None:
             undetermined.append(_undetermined(rule, facts))
+    standing = standing_of(
+        facts, period_start=rep.period_start, period_end=rep.period_end, as_of=rep.as_of
+    )
+    behind = standing.status not in NOT_BEHIND
     verdicts = sorted(
-        (_verdict(gap, decided[gap], facts) for gap in GAPS),
+        (_verdict(gap, decided[gap], facts, weak, behind) for gap in GAPS),
         key=lambda v: (-v.confidence, _ORDER[v.gap]),
     )
     # The tree is walked by the compiled evaluator whatever the engine: it is not a rule.
     path, leaf, stop = walk(book.tree, facts) if book.tree is not None else ((), None, None)
-    primary = primary_gap(verdicts, leaf.gap if leaf is not None else None)
+    primary = primary_gap(verdicts) if behind else None
     return Diagnosis.trusted(
         {
             "rep_id": rep.rep_id,
             "period_start": rep.period_start,
             "period_end": rep.period_end,
+            "as_of": rep.as_of,
             "rulebook": _stamp(book),
             "engine": engine,
+            "standing": standing,
             "primary_gap": primary,
+            "outcome": outcome_of(primary, verdicts, behind),
             "verdicts": tuple(verdicts),
             "undetermined": tuple(undetermined),
+            "set_aside": _samples(rep, basis.set_aside),
+            "thin": _samples(rep, basis.thin),
+            "watch": () if behind else watch_notes(verdicts, standing, _margin(facts)),
             "missing": _missing(book, facts),
             "pip_blocked": any(v.blocks_pip for v in verdicts),
             "counterfactuals": (),
@@ -70,29 +88,44 @@ def assemble(
     )
 
 
-def primary_gap(verdicts: Sequence[Verdict], routed: Gap | None = None) -> Gap | None:
-    """The gap to act on first, among those the rules confirm or suspect (by confidence).
+def primary_gap(verdicts: Sequence[Verdict]) -> Gap | None:
+    """The gap to act on first: a system gap found on measured evidence, else the best-supported.
 
-    System first: a broken system has to be fixed before anything the rep does can show.
-    Then the gap the decision tree routes to (`routed`, its leaf's gap), when the rules
-    confirm or suspect it: the tree asks in the seeds' order (volume before call craft),
-    the rules weigh. Otherwise the highest-confidence confirmed or suspected gap.
+    A broken system has to be fixed before anything the rep does can show (seed 001), so a
+    system gap that blocks a PIP comes first; one resting on a proxy alone does not. Else
+    the highest confidence among the confirmed or suspected gaps wins, ties in ``GAPS`` order.
+    The decision tree does not override the rules: where its leaf names another gap, the
+    explanation says what the tree saw.
     """
     named = [v for v in verdicts if v.status in FOUND]
-    first = next((v for v in named if v.gap == "system"), None)
-    first = first or next((v for v in named if v.gap == routed), None)
-    first = first or (named[0] if named else None)
-    return first.gap if first is not None else None
+    if not named:
+        return None
+    if any(v.blocks_pip for v in named):
+        return "system"
+    return min(named, key=lambda v: (-v.confidence, _ORDER[v.gap])).gap
 
 
-def _verdict(gap: Gap, decided: list[tuple[CompiledRule, Outcome]], facts: Facts) -> Verdict:
+def _verdict(
+    gap: Gap,
+    decided: list[tuple[CompiledRule, Outcome]],
+    facts: Facts,
+    weak: Weak,
+    behind: bool,
+) -> Verdict:
     fired = [r for r, outcome in decided if outcome]
     open_ = [r for r, outcome in decided if outcome is None]
     certainty, status = score(decided)
+    strong = weigh([r for r in fired if r.certainty < 0 or not weak.of(r)])
+    capped_by: Literal["thin", "proxy", "standing"] | None = None
+    if status == "confirmed" and strong < CONFIRMED_AT:
+        status = "suspected"
+        capped_by = weak.cause([r for r in fired if r.certainty > 0 and weak.of(r)])
+    if status == "confirmed" and not behind:
+        status, capped_by = "suspected", "standing"
     support: list[Evidence] = []
     against: list[Evidence] = []
     for rule in fired:
-        (support if rule.certainty > 0 else against).append(_evidence(rule, facts))
+        (support if rule.certainty > 0 else against).append(_evidence(rule, facts, weak))
     return Verdict.trusted(
         {
             "gap": gap,
@@ -102,7 +135,8 @@ def _verdict(gap: Gap, decided: list[tuple[CompiledRule, Outcome]], facts: Facts
             "evidence": tuple(support),
             "counter_evidence": tuple(against),
             "undetermined": tuple(r.id for r in open_),
-            "blocks_pip": gap == "system" and status in FOUND,
+            "blocks_pip": gap == "system" and status in FOUND and strong >= SUSPECTED_AT,
+            "capped_by": capped_by,
         }
     )
 
@@ -119,7 +153,7 @@ def score(decided: Sequence[tuple[CompiledRule, Outcome]]) -> tuple[float, Statu
     return certainty, status_of(certainty, possible)
 
 
-def _evidence(rule: CompiledRule, facts: Facts) -> Evidence:
+def _evidence(rule: CompiledRule, facts: Facts, weak: Weak) -> Evidence:
     return Evidence.trusted(
         {
             "rule": rule.id,
@@ -127,8 +161,40 @@ def _evidence(rule: CompiledRule, facts: Facts) -> Evidence:
             "because": rule.because.render(facts),
             "intervention": rule.rule.intervention,
             "checks": tuple(Check.trusted(atom.check(facts)) for atom in rule.atoms),
+            "thin": resting_on(rule.needs, weak.thin),
+            "proxies": resting_on(rule.needs, weak.proxies),
         }
     )
+
+
+def _margin(facts: Facts) -> float:
+    margin = facts.get("target.margin.pace")
+    return margin if isinstance(margin, float) else 0.0
+
+
+def _samples(rep: RepMetrics, paths: Sequence[str]) -> tuple[Sample, ...]:
+    if not paths:
+        return ()
+    given = metric_facts(rep)
+    out = []
+    for path in paths:
+        of = BASES[path]
+        value, count = given[path], given[of.count]
+        assert isinstance(value, float | bool)
+        assert isinstance(count, float)
+        out.append(
+            Sample.trusted(
+                {
+                    "metric": path,
+                    "value": value,
+                    "count_metric": of.count,
+                    "count": count,
+                    "minimum": of.too_few,
+                    "solid": of.solid,
+                }
+            )
+        )
+    return tuple(out)
 
 
 def _undetermined(rule: CompiledRule, facts: Facts) -> Undetermined:

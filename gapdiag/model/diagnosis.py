@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import cache
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from gapdiag.model._result import Result as _Result
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.gaps import GAPS, Gap, Status
+from gapdiag.model.standing import Standing
 
 Engine = Literal["compiled", "durable"]
-
-
-_new = object.__new__
-_set = object.__setattr__
+Outcome = Literal["gap", "no_gap_found", "undetermined"]
+"""What a diagnosis found: a gap, no gap (judged, nothing wrong), or not enough data."""
 
 
 # The notebook room renders diagnoses; it registers its renderers here when imported (and
@@ -28,31 +27,6 @@ _RENDERERS: dict[str, Callable[..., str]] = {}
 def register_renderer(name: Literal["explain", "html"], render: Callable[..., str]) -> None:
     """Let an outer room render diagnoses: `explain` (text/Markdown) or `html`."""
     _RENDERERS[name] = render
-
-
-@cache
-def _field_set(cls: type[BaseModel]) -> set[str]:
-    return set(cls.model_fields)
-
-
-class _Result(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-    @classmethod
-    def trusted(cls, values: dict[str, Any]) -> Self:
-        """Build from values gapdiag computed itself, skipping validation (a hot path).
-
-        `values` must hold every field, and is taken over (not copied). The property tests
-        hold that such objects equal their validated JSON round trip, so this never builds
-        what validation would refuse.
-        """
-        obj = _new(cls)
-        _set(obj, "__dict__", values)
-        # One shared set: pydantic copies it before any change (model_copy), never mutates it.
-        _set(obj, "__pydantic_fields_set__", _field_set(cls))
-        _set(obj, "__pydantic_extra__", None)
-        _set(obj, "__pydantic_private__", None)
-        return obj
 
 
 class Check(_Result):
@@ -86,6 +60,33 @@ class Evidence(_Result):
     because: str
     intervention: str | None = None
     checks: tuple[Check, ...] = ()
+    thin: tuple[str, ...] = Field(
+        default=(),
+        description="Counted metrics it reads that rest on too few observations to confirm "
+        "anything (see gapdiag.model.basis).",
+    )
+    proxies: tuple[str, ...] = Field(
+        default=(), description="Metrics it reads that are proxies, estimated not measured."
+    )
+
+
+class Sample(_Result):
+    """A counted metric with too few observations behind it: set aside, or thin."""
+
+    metric: str
+    value: float | bool = Field(description="The value given.")
+    count_metric: str = Field(description="The count behind it (pipeline.closed_deals).")
+    count: float
+    minimum: int = Field(description="The fewest observations from which the rules read it.")
+    solid: int = Field(description="The fewest from which it can confirm a verdict.")
+
+
+class Watch(_Result):
+    """Something to watch in a rep who is not behind: it may put the next period at risk."""
+
+    gap: Gap | None = Field(description="The gap its rule speaks to; None for pipeline cover.")
+    rule: str | None = Field(description="The rule that raised it; None for pipeline cover.")
+    text: str = Field(description="What was seen, with the rep's own numbers.")
 
 
 class Undetermined(_Result):
@@ -108,7 +109,16 @@ class Verdict(_Result):
     counter_evidence: tuple[Evidence, ...] = ()
     undetermined: tuple[str, ...] = Field(default=(), description="Ids of open rules.")
     blocks_pip: bool = Field(
-        default=False, description="A confirmed or suspected system gap: no PIP may be recommended."
+        default=False,
+        description="A system gap confirmed or suspected on measured evidence: no PIP may be "
+        "recommended. A system gap resting on a proxy alone does not block one, but holds any "
+        "PIP review until the proxy is checked.",
+    )
+    capped_by: Literal["thin", "proxy", "standing"] | None = Field(
+        default=None,
+        description="Why the status is below what the confidence alone gives: evidence that "
+        "rests on too few observations (thin) or on a proxy cannot confirm, and a rep who is "
+        "not behind gets no confirmed gap (standing).",
     )
 
 
@@ -194,11 +204,31 @@ class Diagnosis(_Result):
     rep_id: str
     period_start: dt.date | None = None
     period_end: dt.date | None = None
+    as_of: dt.date | None = None
     rulebook: RulebookStamp
     engine: Engine
+    standing: Standing = Field(
+        description="Where the rep stands on the number (ahead, on track, behind, unknown) "
+        "and the figures behind it: read first, the gaps explain a rep who is behind."
+    )
     primary_gap: Gap | None
+    outcome: Outcome = Field(
+        description="gap (a primary gap is named), no_gap_found (judged, nothing to fix) or "
+        "undetermined (not enough data: see undetermined and missing for what to collect)."
+    )
     verdicts: tuple[Verdict, ...] = Field(description="One per gap, highest confidence first.")
     undetermined: tuple[Undetermined, ...] = ()
+    set_aside: tuple[Sample, ...] = Field(
+        default=(), description="Counted metrics read as unknown: too few observations behind them."
+    )
+    thin: tuple[Sample, ...] = Field(
+        default=(),
+        description="Counted metrics read, but on too few observations to confirm a verdict.",
+    )
+    watch: tuple[Watch, ...] = Field(
+        default=(),
+        description="For a rep ahead or on track: what may put the next period at risk.",
+    )
     missing: tuple[str, ...] = Field(default=(), description="Absent metrics the rules read.")
     pip_blocked: bool = Field(
         default=False, description="True while a system gap is confirmed or suspected."

@@ -20,6 +20,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gapdiag.model.basis import COUNTS
+from gapdiag.model.metrics import MARGINS
+
 Owner = Literal["rep", "manager", "organization"]
 Value = float | bool | None
 
@@ -109,6 +112,9 @@ _U: dict[str, _Unit] = {
         _noun("seconds", "second", 0),
         _noun("days", "day", 0),
         _noun("months", "month"),
+        _noun("deals", "deal", 0),
+        _noun("calls", "call", 0),
+        _noun("meetings", "meeting", 0),
         _Unit("$", "money", 0),
         _Unit("%", "percent", 1),
         _Unit(TIMES, "times", 2),
@@ -159,6 +165,14 @@ _METRICS: dict[str, tuple[str, str, Owner]] = {
     "knowledge.certified": ("certified", "yes/no", _R),
     "knowledge.competitor_positioning_score": ("competitor positioning", OF_5, _R),
     "knowledge.comp_plan_understood": ("understands the comp plan", "yes/no", _R),
+    "activity.working_days": ("working days counted", "days", _R),
+    "activity.timed_calls": ("timed calls counted", "calls", _R),
+    "activity.meetings_held": ("meetings held", "meetings", _R),
+    "pipeline.closed_deals": ("closed deals", "deals", _R),
+    "pipeline.won_deals": ("won deals", "deals", _R),
+    "pipeline.open_deals": ("open deals", "deals", _R),
+    "pipeline.deals_in_play": ("deals in play", "deals", _R),
+    "calls.calls_measured": ("recorded calls measured", "calls", _R),
 }
 
 _DERIVED: dict[str, tuple[str, str, Owner]] = {
@@ -209,6 +223,12 @@ _TARGETS: dict[str, tuple[str, str]] = {
 }
 
 _STATS = {"mean": "team average", "median": "team median"}
+_DATES = {
+    "as_of": "the day the figures run to",
+    "period_start": "the period's first day",
+    "period_end": "the period's last day",
+}
+"""Dates a standing may need, named for the people who collect them."""
 
 _LOWER_IS_BETTER = frozenset(
     {
@@ -219,7 +239,7 @@ _LOWER_IS_BETTER = frozenset(
         "ownership.deflections_per_one_on_one",
     }
 )
-_NEITHER = frozenset({"tenure_months", "calls.talk_ratio"})
+_NEITHER = frozenset({"tenure_months", "calls.talk_ratio"}) | COUNTS
 """Talk share is healthy inside a band, so neither way is better everywhere."""
 
 
@@ -237,13 +257,26 @@ def _build() -> dict[str, MetricLabel]:
             label=label,
             unit=unit,
             owner=owner,
-            changeable=path != "tenure_months",
+            changeable=path != "tenure_months" and path not in COUNTS,
             better=_better(path),
         )
     for path, (label, unit, owner) in _DERIVED.items():
         out[path] = MetricLabel(path=path, label=label, unit=unit, owner=owner, changeable=False)
     for path, (label, unit) in _TARGETS.items():
         out[path] = MetricLabel(path=path, label=label, unit=unit, owner="organization")
+        margin = f"target.margin.{path.removeprefix('target.')}"
+        if margin.removeprefix("target.") in MARGINS:
+            out[margin] = MetricLabel(
+                path=margin, label=f"margin on the {label}", unit="%", owner="organization"
+            )
+    for path, label in _DATES.items():
+        out[path] = MetricLabel(path=path, label=label, unit="", owner="organization")
+    out["target.margin.pace"] = MetricLabel(
+        path="target.margin.pace",
+        label="margin around the quota's pace",
+        unit="%",
+        owner="organization",
+    )
     for stat, words in _STATS.items():
         for path, (label, unit, _) in _METRICS.items():
             if unit == "yes/no":

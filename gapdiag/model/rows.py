@@ -17,7 +17,9 @@ from gapdiag.model._kinds import Kind
 from gapdiag.model.errors import InvalidMetrics, Problem
 from gapdiag.model.metrics import METRICS
 
-_TEXT_FIELDS = frozenset({"rep_id", "team", "period_start", "period_end"})
+_TEXT_FIELDS = frozenset({"rep_id", "team", "period_start", "period_end", "as_of"})
+PROXY_SEPARATOR = ";"
+"""Separates the metric paths in a flat row's ``proxies`` cell."""
 _TRUE = frozenset({"true", "yes", "1"})
 _FALSE = frozenset({"false", "no", "0"})
 
@@ -51,12 +53,18 @@ def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def flatten(nested: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Turn nested mappings into dotted keys: {"a": {"b": 1}} -> {"a.b": 1}."""
+    """Turn nested mappings into dotted keys: {"a": {"b": 1}} -> {"a.b": 1}.
+
+    A ``proxies`` list becomes one cell of paths joined by ``;``, as `read_cell` reads it.
+    """
     out: dict[str, Any] = {}
     for key, value in nested.items():
         name = f"{prefix}{key}"
         if isinstance(value, Mapping):
             out.update(flatten(value, f"{name}."))
+        elif name == "proxies" and isinstance(value, list | tuple):
+            if value:
+                out[name] = PROXY_SEPARATOR.join(str(path) for path in value)
         else:
             out[name] = value
     return out
@@ -74,6 +82,8 @@ def read_cell(column: str, text: str) -> Any:
     stripped = text.strip()
     if stripped == "":
         return None
+    if column == "proxies":
+        return [path.strip() for path in stripped.split(PROXY_SEPARATOR) if path.strip()]
     kind = METRICS.get(column)
     if kind is None or column in _TEXT_FIELDS:
         return text

@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from gapdiag.model import _text
+from gapdiag.model.basis import BASES, PROXY_LIMITS, PROXY_SOURCES
 from gapdiag.model.diagnosis import (
     Check,
     Counterfactual,
     Diagnosis,
     Evidence,
+    Sample,
     TreeLeaf,
     TreeStep,
     Verdict,
@@ -19,7 +21,14 @@ from gapdiag.model.diagnosis import (
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.gaps import CONFIRMED_AT, GAPS, SUSPECTED_AT
 from gapdiag.model.labels import label_of, sentence, show
-from gapdiag.model.wording import check_text, confidence, counterfactual_text, period
+from gapdiag.model.standing import NOT_BEHIND
+from gapdiag.model.wording import (
+    check_text,
+    confidence,
+    counterfactual_text,
+    period,
+    standing_text,
+)
 
 _APPROACH = {
     "skill": "practice and feedback: role-play drills and call reviews against a rubric",
@@ -40,26 +49,23 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
     md = fmt == "markdown"
     if md:
         diagnosis = _escaped(diagnosis)
-    lines = [_title(diagnosis, md), headline(diagnosis), ""]
+    lines = [_title(diagnosis, md), standing_text(diagnosis.standing), headline(diagnosis), ""]
+    if diagnosis.watch:
+        lines.append(_heading("Watch (not a gap: the rep is not behind)", md))
+        lines.extend(f"- {note.text}" for note in diagnosis.watch)
+        lines.append("")
     first = actions(diagnosis)
     if first:
         lines.append(_heading("What to do first", md))
         lines.extend(f"- {a}" for a in first)
         lines.append("")
     lines.extend(numbers_section(diagnosis, md))
+    lines.extend(_set_aside(diagnosis, md))
     lines.extend(_tree(diagnosis, md))
     for verdict in diagnosis.verdicts:
-        lines.extend(_verdict(verdict, md))
+        lines.extend(_verdict(verdict, md, diagnosis.thin))
     lines.extend(_counterfactuals(diagnosis.counterfactuals, md))
-    if diagnosis.undetermined:
-        lines.append(_heading("Still open: data that would decide more rules", md))
-        lines.extend(
-            f"- {u.rule} ({u.gap}): collect {needs(u.needs)}"
-            if u.needs
-            else f"- {u.rule} ({u.gap}): a value was undefined (e.g. a division by zero)"
-            for u in diagnosis.undetermined
-        )
-        lines.append("")
+    lines.extend(_still_open(diagnosis, md))
     if diagnosis.pip_blocked:
         lines.append(
             "A system gap is confirmed or suspected: fix the system first. "
@@ -156,6 +162,8 @@ def numbers_section(d: Diagnosis, md: bool = False) -> list[str]:
         short = figure.name.removeprefix("derived.")
         name = _NUMBER_NAMES.get(short) or sentence(label_of(figure.name).label)
         shown, unit = show(figure.name, figure.value), label_of(figure.name).unit
+        if figure.name in _NEVER_NEGATIVE and figure.value < 0:
+            shown = _NEVER_NEGATIVE[figure.name].format(show(figure.name, -figure.value))
         if unit and name.lower().startswith(
             unit.lower()
         ):  # not 'Calls per meeting: 35 calls per meeting'
@@ -169,6 +177,12 @@ def numbers_section(d: Diagnosis, md: bool = False) -> list[str]:
     return [*out, ""]
 
 
+_NEVER_NEGATIVE = {
+    "derived.gap_to_goal": "none: closed and committed are {} over quota",
+    "derived.pipeline_needed": "none: closed and committed already cover quota",
+    "derived.pipeline_shortfall": "none: the pipeline should bring in {} more than needed",
+}
+"""How a figure below zero is said: money is never negative in words."""
 _SAID_ALREADY = {"derived.coverage_needed": "derived.required_coverage"}
 """A figure left out of the text when the other is shown: with a win rate they are equal."""
 
@@ -184,12 +198,29 @@ MAX_ACTIONS = 3
 
 
 def actions(d: Diagnosis) -> tuple[str, ...]:
-    """What to do first: the interventions of the primary gap's strongest evidence."""
+    """What to do first: the interventions of the primary gap's strongest evidence.
+
+    When every fact behind the primary gap rests on a proxy, checking the proxy comes first:
+    acting on an estimate nobody measured is how a manager loses a rep's trust.
+    """
     if d.primary_gap is None:
         return ()
-    strongest = sorted(d.verdict(d.primary_gap).evidence, key=lambda e: -e.certainty)
+    verdict = d.verdict(d.primary_gap)
+    strongest = sorted(verdict.evidence, key=lambda e: -e.certainty)
     found = dict.fromkeys(e.intervention for e in strongest if e.intervention)
-    return tuple(a for a in found if a)[:MAX_ACTIONS]
+    check = _check_proxies_first(verdict)
+    return (*check, *(a for a in found if a))[:MAX_ACTIONS]
+
+
+def _check_proxies_first(verdict: Verdict) -> tuple[str, ...]:
+    if not verdict.evidence or not all(e.proxies for e in verdict.evidence):
+        return ()
+    proxies = list(dict.fromkeys(p for e in verdict.evidence for p in e.proxies))
+    names = " and ".join(label_of(p).label for p in proxies)
+    return (
+        f"Check the estimate first: collect the real {names} (the figures here are proxies); "
+        f"act on the {verdict.gap} gap once they confirm it.",
+    )
 
 
 def needs(paths: Sequence[str]) -> str:
@@ -199,6 +230,9 @@ def needs(paths: Sequence[str]) -> str:
 
 def headline(d: Diagnosis) -> str:
     """One sentence: the primary gap and its approach, or why there is none yet."""
+    if d.standing.status in NOT_BEHIND:
+        seen = " Keep an eye on the notes below." if d.watch else ""
+        return f"Nothing to fix this period: the gaps explain a rep who is behind.{seen}"
     if d.primary_gap is None:
         open_ = [v.gap for v in d.verdicts if v.status == "unknown"]
         if open_:
@@ -262,12 +296,29 @@ def _leaf(leaf: TreeLeaf) -> str:
 
 
 def _agreement(d: Diagnosis, leaf: TreeLeaf) -> str:
-    rules = d.primary_gap or "no gap"
     if d.tree_agrees:
-        return f"The tree and the rules agree: {rules}."
+        return f"The tree and the rules agree: {d.primary_gap or 'no gap'}."
+    seen = leaf.gap or "no gap"
+    if d.primary_gap is None:
+        if d.standing.status in NOT_BEHIND:
+            return (
+                f"The tree's questions point to {seen}; the rep is not behind, so no gap is named."
+            )
+        return (
+            f"The tree's questions point to {seen}, but the rules' evidence for it does not "
+            "reach a suspicion, so no gap is named."
+        )
+    ours = d.verdict(d.primary_gap).confidence
+    if leaf.gap is None:
+        return (
+            f"The tree's questions find no gap; the rules' evidence names {d.primary_gap} "
+            f"({confidence(ours)}), so {d.primary_gap} is the primary gap."
+        )
+    theirs = d.verdict(leaf.gap)
     return (
-        f"The tree and the rules disagree: the tree says {leaf.gap or 'no gap'}, the rules' "
-        f"primary gap is {rules}. Both are shown; weigh the evidence for each below."
+        f"The tree's questions point to {seen} ({theirs.status}, {confidence(theirs.confidence)}); "
+        f"the rules' evidence for {d.primary_gap} is stronger ({confidence(ours)}), so "
+        f"{d.primary_gap} is the primary gap."
     )
 
 
@@ -279,8 +330,22 @@ def _heading(text: str, md: bool) -> str:
     return f"## {text}" if md else f"{text}:"
 
 
-def _verdict(v: Verdict, md: bool) -> list[str]:
-    out = [_heading(f"{v.gap.capitalize()} - {v.status}, {confidence(v.confidence)}", md)]
+_CAPPED = {
+    "thin": "not confirmed: it rests on too few observations",
+    "proxy": "not confirmed: it rests on a proxy",
+    "standing": "not confirmed: the rep is not behind",
+}
+
+
+def _verdict(v: Verdict, md: bool, samples: Sequence[Sample] = ()) -> list[str]:
+    capped = f" ({_CAPPED[v.capped_by]})" if v.capped_by else ""
+    out = [_heading(f"{v.gap.capitalize()} - {v.status}, {confidence(v.confidence)}{capped}", md)]
+    every = (*v.evidence, *v.counter_evidence)
+    proxies = dict.fromkeys(p for e in every for p in e.proxies)
+    thin = tuple(dict.fromkeys(p for e in every for p in e.thin))
+    out.extend(f"- {proxy_note(path)}" for path in proxies)
+    if thin:
+        out.append(f"- {thin_note(thin, samples)}")
     out.extend(_evidence(e, "+") for e in v.evidence)
     out.extend(_evidence(e, "-") for e in v.counter_evidence)
     if not v.evidence and not v.counter_evidence:
@@ -293,14 +358,97 @@ def _verdict(v: Verdict, md: bool) -> list[str]:
 
 def _evidence(e: Evidence, sign: str) -> str:
     checks = "; ".join(_check(c) for c in e.checks)
-    line = f"- [{sign}{abs(e.certainty):.2f}] {e.because} ({checks}; rule {e.rule})"
+    weak = " [rests on a proxy]" if e.proxies else " [few observations]" if e.thin else ""
+    line = f"- [{sign}{abs(e.certainty):.2f}]{weak} {e.because} ({checks}; rule {e.rule})"
     if e.intervention and sign == "+":
         line += f"\n  What to do: {e.intervention}"
     return line
 
 
+def proxy_note(path: str) -> str:
+    """Says what a proxy metric really measured and why it cannot settle a verdict alone."""
+    name = label_of(path).label
+    source = PROXY_SOURCES.get(path, "other data, not measured directly")
+    limit = PROXY_LIMITS.get(path)
+    why = f": {limit}" if limit else ""
+    return (
+        f"A proxy: {name} was estimated from {source}{why}. It can raise a suspicion, not "
+        f"confirm one; collect the real {name} to settle it."
+    )
+
+
+def thin_note(paths: Sequence[str], samples: Sequence[Sample]) -> str:
+    """Says which of a rule's rates rest on too few observations to confirm anything."""
+    counted = {s.metric: s for s in samples}
+    parts = []
+    for path in paths:
+        sample = counted.get(path)
+        name = label_of(path).label
+        if sample is None:
+            parts.append(name)
+            continue
+        basis = BASES[path]
+        parts.append(f"{name} from {basis.counted(sample.count)} ({sample.solid} to be solid)")
+    return f"Few observations: {'; '.join(parts)}. This can raise a suspicion, not confirm one."
+
+
 def _check(c: Check) -> str:
     return check_text(c)
+
+
+def _set_aside(d: Diagnosis, md: bool) -> list[str]:
+    if not d.set_aside:
+        return []
+    out = [_heading("Too few to judge (read as unknown)", md)]
+    for item in d.set_aside:
+        basis = BASES[item.metric]
+        out.append(
+            f"- {sentence(label_of(item.metric).label)} {show(item.metric, item.value)} "
+            f"from {basis.counted(item.count)}: too few to judge (at least {item.minimum} needed)"
+        )
+    return [*out, ""]
+
+
+def _still_open(d: Diagnosis, md: bool) -> list[str]:
+    """Open rules grouped by what would decide them, in words (rule ids stay in the JSON)."""
+    if not d.undetermined:
+        return []
+    by_need: dict[tuple[str, ...], list[str]] = {}
+    for u in d.undetermined:
+        team_only = bool(u.needs) and all(p.startswith("team.") for p in u.needs)
+        by_need.setdefault(_TEAM if team_only else u.needs, []).append(u.gap)
+    out = [_heading("Still open: data that would decide more rules", md)]
+    for wanted, gaps in by_need.items():
+        count = len(gaps)
+        about = _either(list(dict.fromkeys(gaps)))
+        rules = f"{count} rule{'s' if count > 1 else ''} on {about}"
+        if wanted:
+            out.append(f"- collect {_wanted(d, wanted)}: would decide {rules}")
+        else:
+            out.append(f"- {rules}: a value is undefined for this rep (e.g. a division by zero)")
+    return [*out, ""]
+
+
+_TEAM = ("team",)
+"""Stands for every team value: they all come from diagnosing the rep with their team."""
+
+
+def _wanted(d: Diagnosis, paths: Sequence[str]) -> str:
+    if paths == _TEAM:
+        return "the team's medians (diagnose the rep together with their team)"
+    aside = {item.metric: item for item in d.set_aside}
+    words = []
+    for path in paths:
+        item = aside.get(path)
+        if item is None:
+            words.append(label_of(path).label)
+        else:
+            basis = BASES[path]
+            words.append(
+                f"more {basis.plural} behind {label_of(path).label} "
+                f"({item.count:,.0f} so far, at least {item.minimum})"
+            )
+    return ", ".join(words)
 
 
 _WHOSE = {

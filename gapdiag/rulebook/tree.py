@@ -67,6 +67,12 @@ class Leaf(_Frozen):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
     gap: Literal["skill", "will", "knowledge", "system", "none"]
     reason: str = Field(min_length=1)
+    holds: str | None = Field(
+        None,
+        description="What the reason claims, in the rule language: true (or unknown, for "
+        "missing data) of every rep whose walk ends here, never false. tests/test_tree.py "
+        "walks reps at every threshold of the tree and holds each leaf to it.",
+    )
     examples: tuple[LeafExample, ...] = Field(min_length=1)
 
     @property
@@ -116,6 +122,7 @@ class DecisionTree(_Frozen):
     _questions: Mapping[str, CompiledQuestion] = PrivateAttr(default_factory=dict)
     _leaves: Mapping[str, Leaf] = PrivateAttr(default_factory=dict)
     _results: Mapping[str, TreeLeaf] = PrivateAttr(default_factory=dict)
+    _claims: Mapping[str, compiler.BoolFn] = PrivateAttr(default_factory=dict)
 
     @cached_property
     def routes(self) -> Mapping[str, Route]:
@@ -132,6 +139,10 @@ class DecisionTree(_Frozen):
     def leaf(self, leaf_id: str) -> Leaf | None:
         """The leaf with this id, or None if the id names a question."""
         return self._leaves.get(leaf_id)
+
+    def claim(self, leaf_id: str) -> compiler.BoolFn | None:
+        """The compiled `holds` of a leaf (None where the leaf states none)."""
+        return self._claims.get(leaf_id)
 
     def result(self, leaf_id: str) -> TreeLeaf:
         """The leaf with this id as it appears in a Diagnosis (built once per tree)."""
@@ -191,7 +202,16 @@ def build(spec: TreeSpec, source: str | None = None) -> tuple[DecisionTree, list
             questions.setdefault(node.id, _compile(node))
         except ExpressionError as error:
             problems.append(TreeError(("nodes", index, "when"), f"{node.id}.when", str(error)))
+    claims: dict[str, compiler.BoolFn] = {}
+    for index, leaf in enumerate(spec.leaves):
+        if leaf.holds is None:
+            continue
+        try:
+            claims.setdefault(leaf.id, compiler.condition(expr.parse(leaf.holds)))
+        except ExpressionError as error:
+            problems.append(TreeError(("leaves", index, "holds"), f"{leaf.id}.holds", str(error)))
     tree = DecisionTree(root=spec.root, nodes=spec.nodes, leaves=spec.leaves, source=source)
+    tree._claims = claims
     tree._questions = questions
     tree._leaves = {leaf.id: leaf for leaf in reversed(spec.leaves)}
     tree._results = {leaf.id: leaf.result for leaf in tree._leaves.values()}

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from gapdiag.model.basis import PROXY_SOURCES
 from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
 from gapdiag.sources._bad_rows import BadRows
 from gapdiag.sources._columnar import Export
@@ -21,7 +22,7 @@ from gapdiag.sources._parse import Keys
 from gapdiag.sources.activities import Activities, activity_columns, read_activities
 from gapdiag.sources.crm import CrmMapping, OpportunityColumns
 from gapdiag.sources.opportunities import Deals, pipeline_columns, read_deals
-from gapdiag.sources.periods import Grid
+from gapdiag.sources.periods import EPOCH, Grid
 from gapdiag.sources.quotas import quota_columns, read_quotas
 from gapdiag.sources.territory import Teams, read_teams, territory_columns
 
@@ -72,7 +73,8 @@ def assemble(
     if quota_rows is not None:
         columns |= quota_columns(quota_rows, columns.get("pipeline.closed_won"), cut, reps)
     team_of = teams.team_of if teams is not None else {}
-    rows = _rows(owners.names(), columns, cut, team_of)
+    last = _last_day(deals, seen, activities_until)
+    rows = _rows(owners.names(), columns, cut, team_of, last)
     if not rows:
         _refuse_uncovered(cut, deals, seen)
     coverage = coverage_notes(cut, deals, seen, until)
@@ -119,9 +121,27 @@ def _refuse_unknown_stages(deals: Deals, columns: OpportunityColumns) -> None:
     raise InvalidMetrics([Problem(columns.stage, message)], source=source)
 
 
+def _last_day(
+    deals: Deals | None, seen: Activities | None, activities_until: dt.date | None
+) -> dt.date | None:
+    """The last day the exports speak for: the latest deal date or activity, or the day asked."""
+    if activities_until is not None:
+        return activities_until
+    ends = [
+        span[1] for span in (deals.span if deals else None, seen.span if seen else None) if span
+    ]
+    return EPOCH + dt.timedelta(int(max(ends))) if ends else None
+
+
 def _rows(
-    names: list[str], columns: Mapping[str, Any], cut: Grid, team_of: Mapping[int, str]
+    names: list[str],
+    columns: Mapping[str, Any],
+    cut: Grid,
+    team_of: Mapping[int, str],
+    last: dt.date | None,
 ) -> tuple[dict[str, Any], ...]:
+    """One row per rep and period; ``as_of`` is where the period's figures stop (its end, or
+    the last day the exports speak for); the territory figures are marked as proxies."""
     known = {path: ~np.isnan(values) for path, values in columns.items()}
     out = []
     for rep in sorted(range(len(names)), key=lambda r: names[r]):
@@ -137,7 +157,13 @@ def _rows(
             if rep in team_of:
                 row["team"] = team_of[rep]
             row |= {"period_start": period.start.isoformat(), "period_end": period.end.isoformat()}
-            out.append(row | metrics)
+            if last is not None and last >= period.start:
+                row["as_of"] = min(last, period.end).isoformat()
+            row |= metrics
+            proxies = [path for path in PROXY_SOURCES if path in metrics]
+            if proxies:
+                row["proxies"] = proxies
+            out.append(row)
     return tuple(out)
 
 

@@ -235,6 +235,13 @@ def pipeline_columns(deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:
             ),
             "pipeline.stage_conversion_rate": _where(run["play_n"] > 0, won / run["play_n"]),
         }
+        # the count behind each rate, beside it (model.basis): a rate from 1 deal is weak
+        columns |= {
+            "pipeline.closed_deals": _where(won + lost > 0, won + lost),
+            "pipeline.open_deals": _where(run["age_n"] > 0, run["age_n"]),
+            "pipeline.won_deals": _where(get["cycle_n"] > 0, get["cycle_n"]),
+            "pipeline.deals_in_play": _where(run["play_n"] > 0, run["play_n"]),
+        }
     known = seen[:, None] & covered(grid, deals.span)[None, :]
     return {path: np.where(known, values, np.nan) for path, values in columns.items()}
 

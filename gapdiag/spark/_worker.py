@@ -27,6 +27,7 @@ from gapdiag.engines.vector import _verdicts as _vverdicts
 from gapdiag.engines.vector._columns import Floats
 from gapdiag.engines.vector._frames import _text
 from gapdiag.engines.vector._population import Population
+from gapdiag.engines.vector._standing import STANDING_CODES
 from gapdiag.engines.vector.batch import CHUNK_ROWS
 from gapdiag.model.gaps import GAPS
 from gapdiag.model.metrics import Targets
@@ -34,7 +35,7 @@ from gapdiag.rulebook.pack import Rulebook, from_portable, portable
 
 TEAM_KEY = "__gapdiag_team"
 """The column a population is grouped by for team values (the team, or one constant)."""
-IDENTITY = ("rep_id", "team", "period_start", "period_end")
+IDENTITY = ("rep_id", "team", "period_start", "period_end", "as_of")
 """Input columns that name a row; they are carried into the results as given."""
 
 
@@ -231,11 +232,13 @@ def result_columns(
 ) -> dict[str, pa.Array]:
     """The result columns of `diagnose_many`, with the row key in place of the row number."""
     columns = carried(table, pa.array(population.rows), job, IDENTITY)
+    columns["standing"] = _labels(arrays.standing, STANDING_CODES)
     columns["primary_gap"] = _labels(arrays.primary, GAPS)
+    columns["outcome"] = _labels(arrays.outcome, _evaluate.OUTCOMES)
     for gap in GAPS:
         columns[f"{gap}.confidence"] = pa.array(arrays.confidence[gap])
         columns[f"{gap}.status"] = _labels(arrays.status[gap], _vverdicts.STATUSES)
-    columns["pip_blocked"] = pa.array(arrays.status["system"] <= 1)  # confirmed or suspected
+    columns["pip_blocked"] = pa.array(arrays.blocks_pip)
     for index, word in enumerate(arrays.fired):
         columns[f"fired_{index}"] = pa.array(word)
     if book.tree is not None and arrays.tree is not None:

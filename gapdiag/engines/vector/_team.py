@@ -19,12 +19,11 @@ Codes = npt.NDArray[np.int64]
 def group_codes(population: Population, team_by: str | None) -> Codes:
     """Each rep's team as a number; -1 where the rep has no team (its team values are unknown).
 
-    ``team_by=None`` makes the whole population one team.
+    ``team_by=None``, or the default ``team`` column where the population has none, makes the
+    whole population one team: every command that reads the same rows groups them alike.
     """
-    if team_by is None:
+    if team_by is None or population.groups is None:
         return np.zeros(population.size, dtype=np.int64)
-    if population.groups is None:
-        return np.full(population.size, -1, dtype=np.int64)
     codes, _ = pd.factorize(population.groups, use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64)
 

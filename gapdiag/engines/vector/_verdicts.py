@@ -4,9 +4,11 @@ This mirrors ``assemble`` and ``verdicts`` step for step so every number is
 bit-identical: certainty factors multiply into the doubt products in pack order (a rule
 that did not fire multiplies by nothing, as it is skipped per rep; a supporting rule is
 first weighed against the fired counters that name it), the combined value
-is rounded exactly as Python's ``round`` does, statuses use the same cut-offs, and the
-primary gap is system when it is confirmed or suspected, else the first of the verdicts
-sorted by confidence, ties in ``GAPS`` order.
+is rounded exactly as Python's ``round`` does, statuses use the same cut-offs, a verdict
+that only weak evidence (thin or proxy) would confirm stays suspected, a rep who is not
+behind gets no confirmed verdict, and the primary gap (for a rep who is behind or of unknown
+standing) is system when a system gap blocks a PIP, else the best-supported one among the
+confirmed and suspected (ties in ``GAPS`` order).
 """
 
 from __future__ import annotations
@@ -38,36 +40,55 @@ class Verdicts:
     status: dict[Gap, Codes]
     primary: Codes
     """Index into GAPS, or -1 for no primary gap."""
+    blocks_pip: Mask
+    """A system gap confirmed or suspected on measured evidence (not thin, not a proxy)."""
 
 
-def verdicts(rules: Sequence[CompiledRule], outcomes: Sequence[Tri], size: int) -> Verdicts:
-    """Combine each rep's fired (and open) rules into verdicts, exactly as `assemble` does."""
+def verdicts(
+    rules: Sequence[CompiledRule],
+    outcomes: Sequence[Tri],
+    size: int,
+    weak: Sequence[Mask | None],
+    behind: Mask,
+) -> Verdicts:
+    """Combine each rep's fired (and open) rules into verdicts, exactly as `assemble` does.
+
+    `weak` holds, per rule, the reps for whom it reads a thin or proxy metric (None: none);
+    `behind` the reps who are behind or whose standing is unknown.
+    """
     certainty: dict[Gap, Floats] = {}
     confidence: dict[Gap, Floats] = {}
     status: dict[Gap, Codes] = {}
+    blocks = np.zeros(size, bool)
     with np.errstate(all="ignore"):
         for gap in GAPS:
-            mine = [(r, o) for r, o in zip(rules, outcomes, strict=True) if r.gap == gap]
-            cert, possible = _combined(mine, size)
+            mine = [
+                (r, o, w) for r, o, w in zip(rules, outcomes, weak, strict=True) if r.gap == gap
+            ]
+            pairs = [(r, o) for r, o, _ in mine]
+            cert, possible = _combined(pairs, size)
+            strong = _weigh(pairs, [_measured(r, o, w) for r, o, w in mine], size)
             certainty[gap] = cert
             confidence[gap] = np.where(cert < 0.0, 0.0, cert)  # max(cert, 0.0): -0.0 kept
-            status[gap] = _status(cert, possible)
-    stacked = np.stack([confidence[g] for g in GAPS])
-    leading = np.argmax(stacked, axis=0)  # the first maximum: ties go in GAPS order
-    lead_status = np.choose(leading, [status[g] for g in GAPS])
-    primary = np.where(lead_status <= 1, leading, -1)
-    # system first whenever it is confirmed or suspected, as `assemble.primary_gap` does
-    primary = np.where(status["system"] <= 1, GAPS.index("system"), primary).astype(np.int8)
-    return Verdicts(certainty, confidence, status, primary)
+            codes = _status(cert, possible)
+            codes = np.where((codes == 0) & ((strong < CONFIRMED_AT) | ~behind), 1, codes)
+            status[gap] = codes.astype(np.int8)
+            if gap == "system":
+                blocks = (codes <= 1) & (strong >= SUSPECTED_AT)
+    found = np.stack([np.where(status[g] <= 1, confidence[g], -1.0) for g in GAPS])
+    leading = np.argmax(found, axis=0)  # the first maximum: ties go in GAPS order
+    named = np.max(found, axis=0) >= 0.0
+    leading = np.where(blocks, GAPS.index("system"), leading)  # a measured system gap first
+    primary = np.where(named & behind, leading, -1).astype(np.int8)
+    return Verdicts(certainty, confidence, status, primary, blocks)
 
 
-def routed(found: Verdicts, leaf_gap: Codes) -> Codes:
-    """The primary gap with the tree's leaf gap preferred, as ``assemble.primary_gap`` does."""
-    named = np.zeros(leaf_gap.shape, bool)
-    for index, gap in enumerate(GAPS):
-        named |= (leaf_gap == index) & (found.status[gap] <= 1)
-    system_named = found.status["system"] <= 1
-    out: Codes = np.where(named & ~system_named, leaf_gap, found.primary).astype(np.int8)
+def _measured(rule: CompiledRule, outcome: Tri, weak: Mask | None) -> Mask:
+    """Where a rule fired on measured data: its counter-evidence always counts."""
+    true = outcome[0]
+    if weak is None or rule.certainty < 0:
+        return true
+    out: Mask = true & ~weak
     return out
 
 

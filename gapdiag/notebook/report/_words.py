@@ -18,7 +18,7 @@ GAP_WORDS = {
     "skill": "Skill",
     "knowledge": "Knowledge",
     "undetermined": "Undetermined (data missing)",
-    "none": "No gap found",
+    "no_gap_found": "No gap found",
 }
 STATUS_ICONS = {"confirmed": "●", "suspected": "◐", "unknown": "?", "unlikely": "○"}
 STATUS_WORDS = {

@@ -96,14 +96,11 @@ class TeamView:
     collect: tuple[Collect, ...]
 
     def primary_counts(self) -> dict[str, int]:
-        """Reps per primary gap, then 'undetermined' (some verdict open) and 'none'."""
-        counts = dict.fromkeys([*GAPS, "undetermined", "none"], 0)
+        """Reps per primary gap, then undetermined and no gap found (the diagnosis's outcome)."""
+        counts = dict.fromkeys([*GAPS, "undetermined", "no_gap_found"], 0)
         for rep in self.reps:
             d = rep.diagnosis
-            key = d.primary_gap or (
-                "undetermined" if any(v.status == "unknown" for v in d.verdicts) else "none"
-            )
-            counts[key] += 1
+            counts[d.primary_gap or d.outcome] += 1
         return counts
 
     def status_counts(self, gap: Gap) -> dict[str, int]:

@@ -245,9 +245,7 @@ def _rep_line(rep: RepLine, with_history: bool) -> str:
     focus = rep.focus
     cells = [f'<th scope="row"><a href="#{rep.anchor}">{escape(rep.rep_id)}</a></th>']
     if focus is None:
-        open_ = any(v.status == "unknown" for v in d.verdicts)
-        key = "undetermined" if open_ else "none"
-        cells.append(f"<td>{w.GAP_WORDS[key]}</td><td></td>")
+        cells.append(f"<td>{w.GAP_WORDS[d.outcome]}</td><td></td>")
         needs = list(dict.fromkeys(n for u in d.undetermined for n in u.needs))
         move = ""
         action = f"Collect {w.label(needs[0]).lower()}" if needs else "Keep the current rhythm"
