@@ -105,6 +105,25 @@ class CompiledQuestion:
         return _closures, (self.spec, self.condition, self.needs)
 
 
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """A leaf's ``holds`` condition compiled: called on one rep's facts, true, false or None."""
+
+    condition: expr.Node
+    test: compiler.BoolFn
+
+    def __call__(self, facts: compiler.Facts) -> bool | None:
+        return self.test(facts)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the parsed condition; unpickling compiles it again (closures do not pickle)."""
+        return _claim, (self.condition,)
+
+
+def _claim(condition: expr.Node) -> _Claim:
+    return _Claim(condition, compiler.condition(condition))
+
+
 class Route(NamedTuple):
     """A question and where each answer (True, False, None) leads; None: no such branch."""
 
@@ -207,7 +226,7 @@ def build(spec: TreeSpec, source: str | None = None) -> tuple[DecisionTree, list
         if leaf.holds is None:
             continue
         try:
-            claims.setdefault(leaf.id, compiler.condition(expr.parse(leaf.holds)))
+            claims.setdefault(leaf.id, _claim(expr.parse(leaf.holds)))
         except ExpressionError as error:
             problems.append(TreeError(("leaves", index, "holds"), f"{leaf.id}.holds", str(error)))
     tree = DecisionTree(root=spec.root, nodes=spec.nodes, leaves=spec.leaves, source=source)
