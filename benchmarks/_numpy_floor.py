@@ -19,6 +19,7 @@ import pandas as pd
 
 from gapdiag.model.metrics import Targets
 from gapdiag.rulebook import expr as x
+from gapdiag.rulebook.facts import target_facts
 from gapdiag.rulebook.pack import Rulebook
 
 Array = Any
@@ -107,6 +108,7 @@ def evaluate(book: Rulebook, frame: pd.DataFrame, t: Targets, team_by: str = "te
         return cache[path]
 
     names = sorted({n.path for c in book.compiled for n in _names(c.condition)})
+    targets = target_facts(t)
     values = derived(col, t)
     teams = [n for n in names if n.startswith("team.")]
     if teams:
@@ -117,7 +119,7 @@ def evaluate(book: Rulebook, frame: pd.DataFrame, t: Targets, team_by: str = "te
             return node.value
         if isinstance(node, x.Name):
             if node.path.startswith("target."):
-                return float(getattr(t, node.path.removeprefix("target.")))
+                return float(targets[node.path])
             return values[node.path] if node.path in values else col(node.path)
         if isinstance(node, x.Neg):
             return -number(node.operand)
