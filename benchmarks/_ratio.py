@@ -102,3 +102,20 @@ def line(
 def spread(values: list[float]) -> list[float]:
     """The rounds' figures, rounded, smallest first (reported beside the median)."""
     return [round(v, 6) for v in sorted(values)]
+
+
+def ratio_line(
+    path: str, ours: list[float], floor: list[float], goal: float, unit: str, **extra: Any
+) -> dict[str, Any]:
+    """`line` for alternated rounds held to ``ratio <= goal``: medians, and every round kept."""
+    mine, theirs = median(ours), median(floor)
+    return line(
+        path,
+        mine,
+        theirs,
+        goal=f"ratio <= {goal:g}",
+        met=mine <= goal * theirs,
+        unit=unit,
+        rounds={"ours": spread(ours), "floor": spread(floor)},
+        **extra,
+    )

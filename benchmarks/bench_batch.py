@@ -30,7 +30,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _numpy_floor
-from _ratio import alternate, line, load, median, spread
+from _ratio import alternate, load, ratio_line
 
 import gapdiag
 from gapdiag.engines.vector.batch import diagnose_many, read_population
@@ -204,15 +204,12 @@ def ratio_to_floor(frame: pd.DataFrame, rounds: int) -> None:
         },
         rounds,
     )
-    ours, floor = median(taken["ours"]), median(taken["floor"])
-    line(
+    ratio_line(
         f"diagnose_many: {len(frame):,} reps",
-        ours,
-        floor,
-        goal=f"ratio <= {GOAL}",
-        met=ours <= GOAL * floor,
-        unit="s CPU",
-        rounds={"ours": spread(taken["ours"]), "floor": spread(taken["floor"])},
+        taken["ours"],
+        taken["floor"],
+        GOAL,
+        "s CPU",
         load=load(),
     )
 

@@ -21,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _ratio import alternate, line, load, median, spread
+from _ratio import alternate, load, median, ratio_line
 from bench_core import population
 
 import gapdiag
@@ -60,15 +60,13 @@ def main() -> None:
     for name, label in (("diagnose", "diagnose(rep)"), ("explain", "diagnose(rep).explain()")):
         ours = median(per_rep[name])
         if args.json:
-            line(
+            ratio_line(
                 label,
-                ours,
-                floor,
-                goal=f"ratio <= {GOALS[name]:.0f}",
-                met=ours <= GOALS[name] * floor,
-                unit="us CPU a rep",
+                per_rep[name],
+                per_rep["floor"],
+                GOALS[name],
+                "us CPU a rep",
                 reps=len(reps),
-                rounds={"ours": spread(per_rep[name]), "floor": spread(per_rep["floor"])},
                 load={"before": before, "after": after},
             )
         else:

@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _ratio import alternate, line, load, median, spread
+from _ratio import alternate, line, load, median, ratio_line, spread
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "exports" / "opportunities.csv"
@@ -121,14 +121,12 @@ def main() -> None:
     memory = median([float(p) for p in peaks["ours"]])
     common = {"deals": args.deals, "load": {"before": before, "after": after}}
     if args.json:
-        line(
+        ratio_line(
             f"ingest: {args.deals:,} deals, time",
-            ours,
-            floor,
-            goal=f"ratio <= {GOAL}",
-            met=ours <= GOAL * floor,
-            unit="s CPU",
-            rounds={"ours": spread(taken["ours"]), "floor": spread(taken["floor"])},
+            taken["ours"],
+            taken["floor"],
+            GOAL,
+            "s CPU",
             **common,
         )
         line(
