@@ -35,6 +35,7 @@ from gapdiag.sources._dialect import (
     unclosed_quote,
 )
 from gapdiag.sources._inputs import Progress, Rows
+from gapdiag.sources._paced import Paced
 
 BLOCK_BYTES = 8 << 20
 HEADER_BYTES = 1 << 20
@@ -211,6 +212,7 @@ def _from_file(
         types = {c: pa.string() for c in columns}
         reader_options = pcsv.ReadOptions(
             block_size=BLOCK_BYTES,
+            use_threads=False,
             column_names=list(header),
             skip_rows=1,
             encoding="utf16" if wide else "utf8",  # text_of is UTF-8 too
@@ -226,31 +228,31 @@ def _from_file(
             null_values=[""],  # only an empty cell is empty: 'NA' may be a name
             strings_can_be_null=True,
         )
-        with open_input(path, name="export_bytes") as handle:
-            counted = _Counted(handle, end)  # counts quotes as the reader goes
-            stream = (
-                pa.BufferReader(pa.py_buffer(text_of))
-                if text_of
-                else pa.PythonFile(counted, mode="r")
+        if text_of is not None:  # UTF-8 made of a file that was not: already in memory
+            stream: Any = None
+            source = pa.BufferReader(pa.py_buffer(text_of))
+        else:  # a few blocks in memory, whatever the size; its quotes counted on the way
+            stream = Paced(path, end, BLOCK_BYTES)
+            source = pa.PythonFile(stream, mode="r")
+        try:
+            reader = pcsv.open_csv(
+                source, read_options=reader_options, parse_options=parse, convert_options=convert
             )
-            try:
-                reader = pcsv.open_csv(
-                    stream,
-                    read_options=reader_options,
-                    parse_options=parse,
-                    convert_options=convert,
-                )
-                for batch in reader:
-                    if progress is not None:
-                        progress(str(path), stream.tell(), size)
-                    yield batch
-            except pa.ArrowInvalid as error:
-                if "invalid UTF8" in str(error) and not whole_scan:
-                    raise NotUtf8(path) from None  # read again, line by line (`rescan`)
-                raise InvalidArgument(
-                    f"{path}: cannot read: {_first_line(error)} (save the export as UTF-8 CSV)"
-                ) from None
-        if text_of is None and counted.quotes % 2:  # an odd count may be a quote left open
+            for batch in stream.batches(reader) if stream is not None else reader:
+                if progress is not None:
+                    at = stream.position if stream is not None else source.tell()
+                    progress(str(path), at, size)
+                yield batch
+        except pa.ArrowInvalid as error:
+            if "invalid UTF8" in str(error) and not whole_scan:
+                raise NotUtf8(path) from None  # read again, line by line (`rescan`)
+            raise InvalidArgument(
+                f"{path}: cannot read: {_first_line(error)} (save the export as UTF-8 CSV)"
+            ) from None
+        finally:
+            if stream is not None:
+                stream.close()
+        if stream is not None and stream.quotes % 2:  # an odd count may be a quote left open
             _refuse_unclosed_quote(path, None, end, sep, "utf-16" if wide else "utf-8-sig")
 
     return header, blocks
@@ -262,27 +264,6 @@ class NotUtf8(Exception):
     def __init__(self, path: Path) -> None:
         super().__init__(str(path))
         self.path = path
-
-
-class _Counted:
-    """A binary file read up to `end`, counting the quotes in what was read."""
-
-    def __init__(self, handle: Any, end: int) -> None:
-        self.handle, self.left, self.quotes = handle, end, 0
-        self.closed = False
-
-    def read(self, size: int = -1) -> bytes:
-        want = self.left if size is None or size < 0 else min(size, self.left)
-        data: bytes = self.handle.read(want)
-        self.left -= len(data)
-        self.quotes += data.count(b'"')
-        return data
-
-    def tell(self) -> int:
-        return int(self.handle.tell())
-
-    def close(self) -> None:
-        self.closed = True
 
 
 def _utf8_start(head: bytes, *, cut: bool) -> bool:

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from gapdiag.engines.vector._columns import Floats, Mask, Tri
+from gapdiag.engines.vector._standing import BEHIND, ON_TRACK, UNKNOWN
 from gapdiag.engines.verdicts import DIGITS
 from gapdiag.model.gaps import CONFIRMED_AT, GAPS, SUSPECTED_AT, Gap, Status
 from gapdiag.rulebook.rule import CompiledRule
@@ -40,6 +42,8 @@ class Verdicts:
     status: dict[Gap, Codes]
     primary: Codes
     """Index into GAPS, or -1 for no primary gap."""
+    leading: Codes
+    """The gap the evidence points to first, whatever the standing (-1: none)."""
     blocks_pip: Mask
     """A system gap confirmed or suspected on measured evidence (not thin, not a proxy)."""
 
@@ -49,13 +53,15 @@ def verdicts(
     outcomes: Sequence[Tri],
     size: int,
     weak: Sequence[Mask | None],
-    behind: Mask,
+    standing: Codes,
 ) -> Verdicts:
     """Combine each rep's fired (and open) rules into verdicts, exactly as `assemble` does.
 
     `weak` holds, per rule, the reps for whom it reads a thin or proxy metric (None: none);
-    `behind` the reps who are behind or whose standing is unknown.
+    `standing` each rep's standing code (``_standing.STANDING_CODES``).
     """
+    not_behind = standing <= ON_TRACK
+    unknown = standing == UNKNOWN
     certainty: dict[Gap, Floats] = {}
     confidence: dict[Gap, Floats] = {}
     status: dict[Gap, Codes] = {}
@@ -71,7 +77,9 @@ def verdicts(
             certainty[gap] = cert
             confidence[gap] = np.where(cert < 0.0, 0.0, cert)  # max(cert, 0.0): -0.0 kept
             codes = _status(cert, possible)
-            codes = np.where((codes == 0) & ((strong < CONFIRMED_AT) | ~behind), 1, codes)
+            codes = np.where((codes == 0) & (strong < CONFIRMED_AT), 1, codes)
+            codes = np.where((codes <= 1) & not_behind, 3, codes)  # nothing to explain
+            codes = np.where((codes == 0) & unknown, 1, codes)
             status[gap] = codes.astype(np.int8)
             if gap == "system":
                 blocks = (codes <= 1) & (strong >= SUSPECTED_AT)
@@ -79,8 +87,9 @@ def verdicts(
     leading = np.argmax(found, axis=0)  # the first maximum: ties go in GAPS order
     named = np.max(found, axis=0) >= 0.0
     leading = np.where(blocks, GAPS.index("system"), leading)  # a measured system gap first
-    primary = np.where(named & behind, leading, -1).astype(np.int8)
-    return Verdicts(certainty, confidence, status, primary, blocks)
+    pointed = np.where(named, leading, -1).astype(np.int8)
+    primary = np.where(standing == BEHIND, pointed, -1).astype(np.int8)
+    return Verdicts(certainty, confidence, status, primary, pointed, blocks)
 
 
 def _measured(rule: CompiledRule, outcome: Tri, weak: Mask | None) -> Mask:
@@ -102,7 +111,32 @@ def _combined(mine: list[tuple[CompiledRule, Tri]], size: int) -> tuple[Floats, 
 
 
 def _weigh(mine: list[tuple[CompiledRule, Tri]], fired: list[Mask], size: int) -> Floats:
-    """``verdicts.weigh`` per rep: targeted counters first, then MB and MD in pack order."""
+    """``verdicts.weigh`` per rep, worked out once per distinct pattern of fired rules.
+
+    A rep's certainty depends only on which of the gap's rules fired for it, and reps
+    share a few thousand patterns at most: each pattern is weighed once (the very same
+    operations in the same order, so the same bits) and the result spread to its reps.
+    """
+    if not mine or size == 0:
+        return _weigh_rows(mine, fired, size)
+    distinct, where = _patterns(fired)
+    weighed: Floats = _weigh_rows(mine, distinct, len(distinct[0]))[where]
+    return weighed
+
+
+def _patterns(fired: list[Mask]) -> tuple[list[Mask], npt.NDArray[np.intp]]:
+    """The distinct rows of the fired masks (one mask per rule) and each rep's row among them."""
+    key = np.zeros(len(fired[0]), np.uint64)
+    for index, mask in enumerate(fired):  # a gap's rules as the bits of one number per rep
+        key |= mask.astype(np.uint64) << np.uint64(index)
+    where, keys = pd.factorize(key)  # hashing: one pass, no sort
+    keys = np.asarray(keys, dtype=np.uint64)
+    bits = [((keys >> np.uint64(i)) & np.uint64(1)).astype(bool) for i in range(len(fired))]
+    return bits, np.asarray(where, dtype=np.intp)
+
+
+def _weigh_rows(mine: list[tuple[CompiledRule, Tri]], fired: list[Mask], size: int) -> Floats:
+    """``verdicts.weigh`` per row: targeted counters first, then MB and MD in pack order."""
     doubt_for = np.ones(size)
     doubt_against = np.ones(size)
     for (rule, _), true in zip(mine, fired, strict=True):
