@@ -269,3 +269,17 @@ def test_an_assemblyai_time_past_any_float_is_skipped(tmp_path: Path) -> None:
     report = read_calls(folder, reps={"dana": "A"}, period="2026-Q3")
     (skipped,) = report.skipped
     assert "utterances[0].end" in str(skipped)
+
+
+def test_the_report_names_file_goes_through_the_safe_reader(tmp_path: Path) -> None:
+    """report --names naming a FIFO is one line at once (it was opened raw, and would block)."""
+    fifo = tmp_path / "names.csv"
+    os.mkfifo(fifo)
+    out = str(tmp_path / "t.html")
+    within(
+        20,
+        lambda: one_line(
+            "report", str(EXAMPLES / "team.csv"), "--names", str(fifo), "--out", out,
+            says="not a regular file",
+        ),
+    )  # fmt: skip
