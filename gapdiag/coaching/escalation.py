@@ -1,45 +1,59 @@
 """After weeks of coaching: keep going, extend, talk about fit, review a PIP, or fix the system.
 
+Weeks of figures are not weeks of coaching. The decision needs the day coaching on this
+focus began (``since``): the weeks before it are the baseline, and only the weeks from it
+on count. Without it there is no decision, only the trends (``trends-only``).
+
+**Progress** (seed 001: no improvement in *any* metric after 4-6 weeks leads to a PIP
+review; improving but short of quota extends coaching) is any of the rep's leading
+indicators, of every gap and not only the focus's, that began coaching short of its target
+and moved toward it beyond week-to-week noise, or reached it. A value already at target
+when coaching began is neither progress nor failure; the rep's own commitment rating and
+the territory's figures never count.
+
 The decision is an ordered table (first match wins; docs/playbook.md has it too):
 
-1. commitment under target (9) in the last two recorded weeks, back to back -> fit-conversation
-2. fewer than REVIEW_AFTER_WEEKS weeks of coaching -> keep-coaching
-3. no watched indicator has a trend yet -> collect-data
-4. no indicator moved toward its target, system gap confirmed or suspected -> fix-system
-5. no indicator moved toward its target -> pip-review
-5b. OWNERSHIP_REVIEW_WEEKS (13, a full 90-day cadence) or more, an ownership signal off
-    target and none of them moving -> pip-review (fix-system under a system gap): activity
-    at plan is not ownership
-6. progress, attainment unknown -> keep-coaching
-7. progress, still below quota -> extend-coaching (one more quarter)
-8. progress, quota reached -> graduate
-
-"Moved" means progress during coaching: improving while still short of the target, or
-reaching the target from below. A value that was already at target is not progress, and the
-rep's own commitment score never counts as progress on its own (seed 001: no improvement in
-any metric after 6 weeks -> PIP; seed 000: still not owning gap-to-goal math after a full
-90-day cadence -> PIP, not more coaching).
+1. no coaching start -> trends-only
+2. the rep at or ahead of their number -> graduate once quota is reached, else keep-coaching:
+   never an escalation (issue 23's standing)
+3. commitment under target (9) in the last two coaching weeks, back to back -> fit-conversation
+4. fewer than REVIEW_AFTER_WEEKS coaching weeks -> keep-coaching
+5. no indicator has a trend in the coaching weeks -> collect-data
+6. nothing moved and something fell short: a system gap confirmed or suspected -> fix-system;
+   where the rep stands unknown -> collect-data; else -> pip-review
+7. nothing moved, every indicator at target since coaching began -> keep-coaching
+8. OWNERSHIP_REVIEW_WEEKS (13, a full 90-day cadence) or more, an ownership signal off
+   target and none of them moving -> pip-review (fix-system under a system gap): activity
+   at plan is not ownership (seed 000)
+9. progress, where the rep stands unknown -> keep-coaching
+10. progress, still behind -> extend-coaching (one more quarter)
 
 A PIP is only ever a recommendation for the manager and HR to review; while a system gap is
-confirmed or suspected no branch recommends one.
+confirmed or suspected, or the rep is at or ahead of their number, no branch recommends one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import Field
 
-from gapdiag.coaching.history import RepHistory, Trend, trend
+from gapdiag.coaching.history import RepHistory
+from gapdiag.coaching.trends import MIN_WEEKS_FOR_TREND, Trend, trend
+from gapdiag.coaching.units import across_weeks
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.gaps import GAPS, Gap
-from gapdiag.model.labels import label_of, percent, show
+from gapdiag.model.labels import label_of, show
 from gapdiag.model.metrics import Targets, _Strict, parse_targets
-from gapdiag.model.wording import day
+from gapdiag.model.standing import NOT_BEHIND, Standing, StandingStatus, standing_of
+from gapdiag.model.wording import day, long_day, reading, standing_word
+from gapdiag.rulebook.facts import build_facts
 from gapdiag.rulebook.interventions import Indicator, Interventions, load_interventions
 
 Action = Literal[
+    "trends-only",
     "fit-conversation",
     "keep-coaching",
     "collect-data",
@@ -68,6 +82,16 @@ OWNERSHIP_REVIEW_WEEKS = 13
 """A full 90-day cadence: still not owning the number after it -> PIP review (seed 000)."""
 SELF_RATED = frozenset({"ownership.commitment_score"})
 """Metrics the rep rates themselves: never progress on their own."""
+PIP_NOTE = (
+    "Recommend that the manager and HR review whether a performance improvement plan is "
+    "warranted; this is a recommendation for people to decide, not an outcome."
+)
+
+Progress = Literal["moving", "reached", "held", "flat", "worsening", "slipped", "unknown"]
+"""How one indicator did over the coaching weeks: moving and reached are progress; held (at
+target when coaching began and still) is neither; flat, worsening and slipped fell short."""
+PROGRESS: frozenset[Progress] = frozenset({"moving", "reached"})
+SHORT: frozenset[Progress] = frozenset({"flat", "worsening", "slipped"})
 
 
 class Escalation(_Strict):
@@ -75,11 +99,22 @@ class Escalation(_Strict):
 
     action: Action
     reason: str
-    weeks_coached: int = Field(ge=1)
+    since: dt.date | None = Field(
+        default=None, description="The day coaching on this focus began (None: not given)."
+    )
+    weeks_coached: int = Field(ge=0, description="Calendar weeks of coaching the history holds.")
+    weeks_recorded: int = Field(ge=1, description="Calendar weeks the history spans.")
+    baseline_weeks: int = Field(default=0, ge=0, description="History weeks before coaching.")
     missing_weeks: tuple[dt.date, ...] = ()
-    trends: tuple[Trend, ...] = Field(description="The watched leading indicators.")
+    trends: tuple[Trend, ...] = Field(description="The rep's leading indicators, focus first.")
+    progress: tuple[Progress, ...] = Field(
+        default=(), description="How each of `trends` did over the coaching weeks."
+    )
     ownership: Trend = Field(description="Forecast accuracy: the ownership signal.")
     low_commitment_weeks: tuple[dt.date, ...] = ()
+    standing: StandingStatus = Field(
+        default="unknown", description="Where the rep stands on the number, as judged here."
+    )
     pip_recommended: bool = Field(description="Only for pip-review; for people to decide.")
     pip_blocked: bool = Field(
         description="A confirmed or suspected system gap: no PIP may be recommended."
@@ -88,56 +123,122 @@ class Escalation(_Strict):
         default=(), description="Forecast accuracy, stating the gap, plans on time."
     )
 
+    def moved(self) -> tuple[Trend, ...]:
+        """The indicators that made progress during coaching."""
+        return tuple(t for t, p in zip(self.trends, self.progress, strict=True) if p in PROGRESS)
+
 
 def escalate(
     history: RepHistory,
     diagnosis: Diagnosis,
     *,
     gap: Gap | None,
+    since: dt.date | None = None,
+    standing: Standing | None = None,
     library: Interventions | None = None,
     targets: Targets | None = None,
+    facts: Mapping[str, object] | None = None,
 ) -> Escalation:
     """Decide the next step for a coached rep from their weekly history and latest diagnosis.
 
     Args:
-        history: the weeks coached so far, oldest first.
-        diagnosis: the rep's latest diagnosis (its ``pip_blocked`` guards every branch).
-        gap: the focus gap whose leading indicators are watched; None watches all of them.
+        history: the rep's weekly figures, oldest first (baseline and coaching weeks).
+        diagnosis: the rep's diagnosis (its ``pip_blocked`` guards every branch).
+        gap: the focus gap, whose leading indicators are listed first; every gap's rep-side
+            indicators are watched, since progress in any of them counts.
+        since: the day coaching on this focus began; None gives trends and no decision.
+        standing: where the rep stands now (default: as of the history's latest week with
+            quota and closed-won to date, else the diagnosis's standing).
         library: the interventions library (the shipped one by default).
         targets: team targets (seed defaults by default).
+        facts: the rep's facts now, to show shares of plan as activity (calls a day).
     """
     chosen = parse_targets(targets)
     book = library or load_interventions()
-    trends = tuple(trend(history, i, chosen) for i in _indicators(book, gap))
-    low = _low_commitment(history, chosen)
-    owning = tuple(trend(history, i, chosen) for i in OWNERSHIP_SIGNALS)
-    action, reason = _decide(history, diagnosis, trends, low, chosen, owning)
+    where = standing or _latest_standing(history, chosen) or diagnosis.standing
+    trends = tuple(trend(history, i, chosen, since=since) for i in _indicators(book, gap))
+    progress = tuple(progress_of(t) for t in trends)
+    owning = tuple(trend(history, i, chosen, since=since) for i in OWNERSHIP_SIGNALS)
+    coached = _coached(history, since)
+    low = _low_commitment(history, chosen, since) if since is not None else ()
+    case = _Case(
+        history, diagnosis, where, since, coached, trends, progress, low, chosen, owning, facts
+    )
+    action, reason = case.decide()
+    first = history.starts[0] if since is None else since
+    holes = (
+        history.missing_between(first, history.starts[-1]) if first <= history.starts[-1] else ()
+    )
     return Escalation(
         action=action,
         reason=reason,
-        weeks_coached=history.weeks_coached,
-        missing_weeks=history.missing_weeks,
+        since=since,
+        weeks_coached=coached,
+        weeks_recorded=history.weeks_spanned,
+        baseline_weeks=0 if since is None else max(0, history.week_number(since)),
+        missing_weeks=holes,
         trends=trends,
-        ownership=trend(history, OWNERSHIP_SIGNAL, chosen),
+        progress=progress,
+        ownership=owning[0],
         low_commitment_weeks=low,
+        standing=where.status,
         pip_recommended=action == "pip-review",
         pip_blocked=diagnosis.pip_blocked,
         ownership_signals=owning,
     )
 
 
+def _latest_standing(history: RepHistory, targets: Targets) -> Standing | None:
+    """Where the rep stands as of the history's latest week with the period's figures."""
+    week = history.latest_dated()
+    if week is None or week.pipeline is None or week.pipeline.closed_won is None:
+        return None
+    facts = build_facts(week, targets)
+    return standing_of(
+        facts, period_start=week.period_start, period_end=week.period_end, as_of=week.as_of
+    )
+
+
+def progress_of(t: Trend) -> Progress:
+    """How one indicator did over the coaching weeks (see ``Progress``)."""
+    if t.metric in SELF_RATED or t.latest is None or t.began_at_target is None:
+        return "unknown"
+    if t.began_at_target:
+        return "held" if t.at_target else "slipped"
+    if t.at_target and t.weeks_observed >= 2:
+        return "reached"
+    if t.direction == "improving":
+        return "moving"
+    if t.direction in ("flat", "worsening"):
+        return t.direction
+    return "unknown"
+
+
+def _coached(history: RepHistory, since: dt.date | None) -> int:
+    """Calendar weeks from the one holding `since` to the history's last, both included."""
+    if since is None:
+        return 0
+    return max(0, history.week_number(history.starts[-1]) - history.week_number(since) + 1)
+
+
 def _indicators(book: Interventions, gap: Gap | None) -> tuple[Indicator, ...]:
-    chosen = [gap] if gap is not None else list(GAPS)
-    unique = {i.metric: i for g in reversed(chosen) for i in reversed(book.playbook(g).indicators)}
-    return tuple(reversed(unique.values()))
+    """The focus gap's indicators, then every other gap's that the rep moves (no territory)."""
+    first = [gap] if gap is not None else []
+    chosen = [*first, *(g for g in GAPS if g not in first and g != "system")]
+    unique: dict[str, Indicator] = {}
+    for g in chosen:
+        for indicator in book.playbook(g).indicators:
+            unique.setdefault(indicator.metric, indicator)
+    return tuple(unique.values())
 
 
-def _low_commitment(history: RepHistory, targets: Targets) -> tuple[dt.date, ...]:
-    """The last two recorded commitment scores, if both are under target in adjacent weeks."""
+def _low_commitment(history: RepHistory, targets: Targets, since: dt.date) -> tuple[dt.date, ...]:
+    """The last two coaching weeks' commitment scores, if both are under target back to back."""
+    start = history.week_start(since)
     scored = [
-        (start, w.ownership.commitment_score)
-        for start, w in zip(history.starts, history.weeks, strict=True)
-        if w.ownership is not None and w.ownership.commitment_score is not None
+        (week, w.ownership.commitment_score)
+        for week, w in zip(history.starts, history.weeks, strict=True)
+        if week >= start and w.ownership is not None and w.ownership.commitment_score is not None
     ]
     threshold = targets.commitment_score
     if len(scored) < 2 or threshold is None:
@@ -147,98 +248,192 @@ def _low_commitment(history: RepHistory, targets: Targets) -> tuple[dt.date, ...
     return (before, last) if below and (last - before).days == 7 else ()
 
 
-def _decide(
-    history: RepHistory,
-    diagnosis: Diagnosis,
-    trends: tuple[Trend, ...],
-    low: tuple[dt.date, ...],
-    targets: Targets,
-    owning: tuple[Trend, ...] = (),
-) -> tuple[Action, str]:
-    weeks = history.weeks_coached
-    blocked = diagnosis.pip_blocked
-    if low:
-        return "fit-conversation", _fit(low, targets, blocked)
-    if weeks < REVIEW_AFTER_WEEKS:
-        return "keep-coaching", (
-            f"{_weeks(weeks)} of coaching so far; leading indicators get until week "
-            f"{REVIEW_AFTER_WEEKS} to move before progress is judged."
-        )
-    known = [t for t in trends if t.direction != "unknown"]
-    if not known:
-        return "collect-data", (
-            f"After {weeks} weeks no watched indicator has enough weekly values for a trend; "
-            "record them weekly before judging progress."
-        )
-    moving = [label_of(t.metric).label for t in known if moved(t) and t.metric not in SELF_RATED]
-    stuck = [t for t in owning if t.weeks_observed and not t.at_target]
-    if moving and weeks >= OWNERSHIP_REVIEW_WEEKS and stuck and not any(map(moved, owning)):
-        if blocked:
-            return "fix-system", _fix_system(weeks, diagnosis)
-        return "pip-review", (
-            f"After {weeks} weeks, a full 90-day cadence, no ownership signal "
-            f"({', '.join(label_of(t.metric).label for t in stuck)}) has moved toward its "
-            "target; progress on "
-            f"{', '.join(moving)} is activity, not ownership of the number. Recommend that the "
-            "manager and HR review whether a performance improvement plan is warranted; this "
-            "is a recommendation for people to decide, not an outcome."
-        )
-    if not moving and blocked:
-        return "fix-system", _fix_system(weeks, diagnosis)
-    if not moving:
-        return "pip-review", (
-            f"No leading indicator moved toward its target in {weeks} weeks of coaching (a value "
-            "already at target, or the rep's own commitment rating, is not progress). "
-            "Recommend that the manager and HR review whether a performance improvement plan "
-            "is warranted; this is a recommendation for people to decide, not an outcome."
-        )
-    progress = f"Progress on {', '.join(moving)}"
-    attainment = _latest(history, "derived.attainment", targets)
-    if attainment is None:
-        return "keep-coaching", f"{progress}; attainment is unknown, so keep the plan running."
-    if attainment < 1.0:
+class _Case:
+    """Everything one decision reads, and the table that makes it."""
+
+    def __init__(
+        self,
+        history: RepHistory,
+        diagnosis: Diagnosis,
+        standing: Standing,
+        since: dt.date | None,
+        weeks: int,
+        trends: tuple[Trend, ...],
+        progress: tuple[Progress, ...],
+        low: tuple[dt.date, ...],
+        targets: Targets,
+        owning: tuple[Trend, ...],
+        facts: Mapping[str, object] | None,
+    ) -> None:
+        self.history, self.diagnosis, self.standing = history, diagnosis, standing
+        self.since, self.weeks, self.low, self.targets = since, weeks, low, targets
+        self.trends, self.progress, self.owning = trends, progress, owning
+        self.facts = facts or {}
+
+    def of(self, *kinds: Progress) -> list[Trend]:
+        """The rep-side trends whose progress is one of `kinds`."""
+        return [
+            t
+            for t, p in zip(self.trends, self.progress, strict=True)
+            if p in kinds and not t.metric.startswith("territory.")
+        ]
+
+    def decide(self) -> tuple[Action, str]:
+        """The first row of the table that matches."""
+        if self.since is None:
+            return "trends-only", _trends_only(self.history)
+        if self.standing.status in NOT_BEHIND:
+            return self._at_number()
+        if self.low:
+            return "fit-conversation", self._fit()
+        weeks = _weeks(self.weeks)
+        if self.weeks < REVIEW_AFTER_WEEKS:
+            return "keep-coaching", (
+                f"{weeks} of coaching since {long_day(self.since)}; leading indicators get "
+                f"until week {REVIEW_AFTER_WEEKS} of coaching to move before progress is judged."
+                + self._summary()
+            )
+        moved = self.of("moving", "reached")
+        short = self.of("flat", "worsening", "slipped")
+        if not moved and not short and not self.of("held"):
+            return "collect-data", (
+                f"After {weeks} of coaching no leading indicator has enough weekly values for "
+                f"a trend ({MIN_WEEKS_FOR_TREND} are needed); record them weekly before "
+                "judging progress."
+            )
+        if not moved and short:
+            return self._no_progress(weeks)
+        if not moved:
+            return "keep-coaching", (
+                f"After {weeks} of coaching the watched indicators are where they were: at "
+                "target since coaching began, which is neither progress nor failure. Look "
+                "again at the diagnosis for what holds the number back." + self._summary()
+            )
+        stuck = [t for t in self.owning if t.weeks_observed and not t.at_target]
+        if (
+            self.weeks >= OWNERSHIP_REVIEW_WEEKS
+            and stuck
+            and not any(map(_made_progress, self.owning))
+        ):
+            return self._ownership(weeks, stuck)
+        if self.standing.status == "unknown":
+            return "keep-coaching", (
+                "Progress during coaching, but where the rep stands on the number is unknown, "
+                "so keep the plan running." + self._summary() + self._needs()
+            )
         return "extend-coaching", (
-            f"{progress}, but attainment is {percent(attainment)} of quota: "
-            "extend coaching by one quarter."
+            f"Progress in {weeks} of coaching, but the rep is still behind on the number: "
+            "extend coaching by one quarter." + self._summary()
         )
-    return "graduate", f"{progress}, and quota is reached: close the coaching plan."
 
-
-def moved(t: Trend) -> bool:
-    """Progress during coaching: improving while short of target, or reaching it from below."""
-    if t.first is None or t.latest is None:
-        return False
-    began_short = t.first < t.target if t.better == "higher" else t.first > t.target
-    return began_short and (t.direction == "improving" or t.at_target)
-
-
-def _fit(low: tuple[dt.date, ...], targets: Targets, blocked: bool) -> str:
-    text = (
-        f"Commitment was under {show('target.commitment_score', targets.commitment_score)} in "
-        f"the weeks of {day(low[0])} and {day(low[1])}. Hold a documented conversation "
-        "about fit: whether the rep wants this role and this plan."
-    )
-    if blocked:
-        return text + (
-            " A system gap is confirmed or suspected, so no PIP may be considered"
-            " until it is fixed."
+    def _at_number(self) -> tuple[Action, str]:
+        word = standing_word(self.standing.status).lower()
+        attained = self.standing.attainment
+        if attained is not None and attained >= 1.0:
+            return "graduate", (
+                f"Quota reached ({show('derived.attainment', attained)} of quota): close the "
+                "coaching plan." + self._summary()
+            )
+        return "keep-coaching", (
+            f"The rep is {word} on the number: no escalation while they are at or ahead of "
+            "it; keep the plan running." + self._summary()
         )
-    return text + " If it confirms a fit problem, the manager and HR may review a PIP."
+
+    def _no_progress(self, weeks: str) -> tuple[Action, str]:
+        head = f"No leading indicator moved toward its target in {weeks} of coaching."
+        if self.diagnosis.pip_blocked:
+            return "fix-system", (
+                f"{head} A system gap is confirmed or suspected ({_causes(self.diagnosis)}): "
+                "pressure on the rep cannot fix that; fix the system first, and do not "
+                "consider a PIP while it stands." + self._summary()
+            )
+        if self.standing.status != "behind":
+            return "collect-data", (
+                f"{head} Where the rep stands on the number is unknown, and no PIP review "
+                "is weighed for a rep not known to be behind." + self._summary() + self._needs()
+            )
+        return "pip-review", f"{head}{self._summary()} {PIP_NOTE}"
+
+    def _ownership(self, weeks: str, stuck: list[Trend]) -> tuple[Action, str]:
+        names = ", ".join(self._name(t) for t in stuck)
+        head = (
+            f"After {weeks} of coaching, a full 90-day cadence, no ownership signal ({names}) "
+            "has moved toward its target: progress on activity is not ownership of the number."
+        )
+        if self.diagnosis.pip_blocked:
+            return "fix-system", (
+                f"{head} A system gap is confirmed or suspected ({_causes(self.diagnosis)}): "
+                "fix the system first, and do not consider a PIP while it stands." + self._summary()
+            )
+        return "pip-review", f"{head}{self._summary()} {PIP_NOTE}"
+
+    def _fit(self) -> str:
+        low = self.low
+        text = (
+            f"Commitment was under {show('target.commitment_score', self.targets.commitment_score)}"
+            f" in the weeks of {day(low[0])} and {day(low[1])}. Hold a documented conversation "
+            "about fit: whether the rep wants this role and this plan."
+        )
+        if self.diagnosis.pip_blocked:
+            return text + (
+                " A system gap is confirmed or suspected, so no PIP may be considered"
+                " until it is fixed."
+            )
+        return text + " If it confirms a fit problem, the manager and HR may review a PIP."
+
+    def _needs(self) -> str:
+        wanted = [label_of(n).label for n in self.standing.needs] or ["quota", "revenue won"]
+        return f" Collect {', '.join(wanted)} to tell where the rep stands."
+
+    def _summary(self) -> str:
+        """What moved and what did not, each with its numbers."""
+        parts = []
+        for title, kinds in (
+            ("Moved toward target", ("moving", "reached")),
+            ("Did not move", ("flat", "worsening", "slipped")),
+            ("At target when coaching began (neither progress nor failure)", ("held",)),
+        ):
+            found = self.of(*kinds)
+            if found:
+                parts.append(f"{title}: {'; '.join(self._moved(t) for t in found)}.")
+        return (" " + " ".join(parts)) if parts else ""
+
+    def _name(self, t: Trend) -> str:
+        path, _ = across_weeks(t.metric, None, self.facts, self.targets)
+        return label_of(path).label
+
+    def _moved(self, t: Trend) -> str:
+        path, _ = across_weeks(t.metric, None, self.facts, self.targets)
+        values = [
+            across_weeks(t.metric, v, self.facts, self.targets)[1]
+            for v in (t.began, t.latest, t.target)
+        ]
+        began, latest, goal = reading(path, *values)
+        state = progress_of(t)
+        how = {
+            "reached": "reached target" if t.latest_meets else "within the target's margin",
+            "held": "at target" if t.latest_meets else "within the target's margin",
+            "slipped": "slipped below target",
+        }.get(state, t.direction)
+        return f"{label_of(path).label} {began} → {latest} ({how}; target {goal})"
 
 
-def _fix_system(weeks: int, diagnosis: Diagnosis) -> str:
-    causes = "; ".join(e.because for e in diagnosis.verdict("system").evidence)
+def _made_progress(t: Trend) -> bool:
+    return progress_of(t) in PROGRESS
+
+
+def _trends_only(history: RepHistory) -> str:
     return (
-        f"No leading indicator moved in {weeks} weeks, but a system gap is confirmed or suspected "
-        f"({causes}). Pressure on the rep cannot fix that: fix the system first, "
-        "and do not consider a PIP while it stands."
+        f"No coaching start given: these are {_weeks(history.weeks_spanned)} of figures, not "
+        "weeks of coaching, so no escalation is judged. Give the day coaching on this focus "
+        "began (--since, or a coaching log of the 1:1s) for a decision; the trends show what "
+        "the weeks did."
     )
+
+
+def _causes(diagnosis: Diagnosis) -> str:
+    return "; ".join(e.because for e in diagnosis.verdict("system").evidence)
 
 
 def _weeks(count: int) -> str:
     return "1 week" if count == 1 else f"{count} weeks"
-
-
-def _latest(history: RepHistory, name: str, targets: Targets) -> float | None:
-    values = history.values(name, targets)
-    return values[-1][1] if values else None

@@ -196,8 +196,13 @@ def _escalation(rep: RepLine) -> str:
         for t in step.trends
         if t.weeks_observed
     )
-    return (
+    head = (
         f"<h5>After {step.weeks_coached} weeks of coaching</h5>"
-        f"<p><strong>{icon} {words}.</strong> {w.humanize(step.reason)}</p>"
+        if step.since is not None
+        else f"<h5>Over {step.weeks_recorded} weeks of figures (no coaching start)</h5>"
+    )
+    return (
+        head
+        + f"<p><strong>{icon} {words}.</strong> {w.humanize(step.reason)}</p>"
         + (f"<ul>{trends}</ul>" if trends else "")
     )

@@ -28,6 +28,7 @@ STATUS_WORDS = {
     "unlikely": "unlikely",
 }
 ACTIONS = {
+    "trends-only": ("~", "Trends only (no coaching start given)"),
     "fit-conversation": ("⚑", "Talk about fit"),
     "keep-coaching": ("→", "Keep coaching"),
     "collect-data": ("?", "Collect weekly data"),

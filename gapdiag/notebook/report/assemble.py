@@ -3,7 +3,7 @@
 Every number comes from the batch itself: each rep's `Diagnosis` is `Batch.diagnosis(row)`
 (equal to `diagnose`, and to the batch's results table), the leaderboard values are the
 facts the rules read, and the focus, first action and escalation come from the coaching
-room (`choose_focus`, `drills_for`, `escalate`), so the page never disagrees with a plan.
+room (`choose_focus`, `skill_queue`, `escalate`), so the page never disagrees with a plan.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from gapdiag.coaching.escalation import Escalation, escalate
 from gapdiag.coaching.history import RepHistory
-from gapdiag.coaching.playbook import Focus, choose_focus, drills_for
+from gapdiag.coaching.playbook import Focus, choose_focus
+from gapdiag.coaching.skills import skill_queue
+from gapdiag.coaching.system import system_actions
 from gapdiag.engines.assemble import assemble as assemble_diagnosis
 from gapdiag.engines.compiled import outcomes
 from gapdiag.model.diagnosis import Diagnosis, RulebookStamp
@@ -219,7 +221,7 @@ def _line(
         values={m: _number_of(facts.get(m)) for m in LEADING},
         facts=facts,
         focus=focus,
-        first_action=_first_action(focus, diagnosis, batch, library),
+        first_action=_first_action(focus, diagnosis, batch, library, facts),
         history=history,
         escalation=escalation,
         trend_metric=metric,
@@ -238,15 +240,25 @@ def _trend_metric(focus: Focus | None, library: Interventions) -> str | None:
 
 
 def _first_action(
-    focus: Focus | None, diagnosis: Diagnosis, batch: Batch, library: Interventions
+    focus: Focus | None,
+    diagnosis: Diagnosis,
+    batch: Batch,
+    library: Interventions,
+    facts: Mapping[str, object],
 ) -> str | None:
-    """The first drill for the focus gap, else the playbook's first manager action."""
+    """The plan's first step: the one skill drilled now, else the first manager action
+    (for a system gap, the strongest firing rule's own intervention)."""
     if focus is None:
         return None
-    drills = drills_for(focus.gap, diagnosis, batch.rules, library)
-    if drills:
-        return drills[0].name
+    skills = skill_queue(
+        focus.gap, diagnosis, batch.rules, library, batch.targets, judged=facts, now=facts
+    )
+    current = next((s for s in skills if s.status == "current"), None)
+    if current is not None:
+        return current.drill.name
     actions = library.playbook(focus.gap).actions
+    if focus.gap == "system":
+        actions = system_actions(diagnosis, actions)
     return actions[0] if actions else None
 
 
