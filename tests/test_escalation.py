@@ -67,9 +67,7 @@ def weeks(
     return rows
 
 
-def decide(
-    rows: list[dict[str, Any]], diagnosis: Diagnosis, since: dt.date | None = MONDAY
-) -> Any:
+def decide(rows: list[dict[str, Any]], diagnosis: Diagnosis, since: dt.date | None = MONDAY) -> Any:
     """Escalate a will-focused plan over `rows`, coaching from `since`."""
     return escalate(history_from_rows(rows), diagnosis, gap="will", since=since)
 

@@ -195,8 +195,9 @@ def test_team_wide_causes_of_the_example(page: str) -> None:
 def test_history_gives_sparklines_and_next_steps(page: str) -> None:
     """Reps with weekly history get a trend sparkline and the escalation decision."""
     assert page.count('<svg class="spark"') >= 4
-    assert "Fix the system (no PIP)" in page
-    assert "Extend coaching a quarter" in page
+    # weeks of figures without a coaching start give trends, no decision (issue 24)
+    assert "Trends only (no coaching start given)" in page
+    assert "Review a PIP" not in page
     assert "no history" in page
 
 

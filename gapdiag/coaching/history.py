@@ -204,18 +204,18 @@ def _not_to_date(weeks: Sequence[RepMetrics], labels: Sequence[str]) -> list[Pro
     if not bad:
         return []
     label, week = bad[0]
-    more = f" and {len(bad) - 1} more row{'s' * (len(bad) > 2)}" if len(bad) > 1 else ""
+    more = f" (so do {len(bad) - 1} more row{'s' * (len(bad) > 2)})" if len(bad) > 1 else ""
     if week.as_of is None:
         seen = "no as_of: the day its figures run to"
     else:
         seen = f"a period from {week.period_start} to {week.period_end}, not longer than a week"
     message = (
-        f"quota, closed-won or commit with {seen}; a weekly history row holds the period so "
-        "far: period_start and period_end of the whole period (the quarter), as_of the "
-        "week's last day, closed-won to that day (`gapdiag ingest --every week` writes "
-        "rows so)"
+        f"quota, closed-won or commit with {seen}{more}; a weekly history row holds the "
+        "period so far: period_start and period_end of the whole period (the quarter), "
+        "as_of the week's last day, closed-won to that day (`gapdiag ingest --every week` "
+        "writes rows so)"
     )
-    return [Problem(f"{label}{more}", message)]
+    return [Problem(label, message)]
 
 
 def _to_date(week: RepMetrics) -> bool:

@@ -220,6 +220,7 @@ def plan(
         goal_week if goal_week is not None else min(GOAL_WEEK, weeks) if weeks >= 1 else GOAL_WEEK
     )
     _check_arguments(rep, begin, history, scorecard, weeks, goal_week)
+    history = _with_tenure(history, rep)
     days = working_days(country, subdivision)
     zone, zone_note = plan_zone(tz, days.country)
     book = resolve_rules(rules)
@@ -241,8 +242,11 @@ def plan(
         focus, alongside = (_now(f, facts, chosen) for f in (focus, alongside))
     coached = alongside or focus  # beside a system fix, the rep practises their own gap
     began, began_from = _since(since, log, focus, begin)
+    avoid = distorted(faults)
     skills = (
-        skill_queue(coached.gap, diagnosis, book, library, chosen, judged=judged, now=facts)
+        skill_queue(
+            coached.gap, diagnosis, book, library, chosen, judged=judged, now=facts, avoid=avoid
+        )
         if coached
         else ()
     )
@@ -301,7 +305,7 @@ def plan(
         skills=skills,
         skill_note=skill_note(skills) if coached else None,
         drills=drills,
-        clears=_clears(diagnosis, coached),
+        clears=_clears(diagnosis, coached, avoid),
         watch=watch_list(playbook.indicators, facts, chosen) if playbook else (),
         actions=actions,
         distortions=faults,
@@ -381,12 +385,33 @@ def _first_one_on_one(
     return next((s.date for s in sessions if s.kind == "one-on-one"), None)
 
 
-def _clears(diagnosis: Diagnosis, focus: Focus | None) -> tuple[Counterfactual, ...]:
-    """The focus gap's counterfactuals that clear it (not only weaken it)."""
+def _with_tenure(history: RepHistory | None, rep: RepMetrics) -> RepHistory | None:
+    """The history with the rep's tenure in weeks that lack it, so shares of a ramped plan
+    read the same in the trends as in the plan."""
+    if history is None or rep.tenure_months is None:
+        return history
+    weeks = tuple(
+        w
+        if w.tenure_months is not None
+        else w.model_copy(update={"tenure_months": rep.tenure_months})
+        for w in history.weeks
+    )
+    return RepHistory(rep_id=history.rep_id, weeks=weeks)
+
+
+def _clears(
+    diagnosis: Diagnosis, focus: Focus | None, avoid: frozenset[str]
+) -> tuple[Counterfactual, ...]:
+    """The coached gap's counterfactuals that clear it (not only weaken it), on numbers no
+    system fault distorts."""
     if focus is None:
         return ()
     return tuple(
-        c for c in diagnosis.counterfactuals if c.gap == focus.gap and c.status_after not in FOUND
+        c
+        for c in diagnosis.counterfactuals
+        if c.gap == focus.gap
+        and c.status_after not in FOUND
+        and not any(change.metric in avoid for change in c.changes)
     )
 
 

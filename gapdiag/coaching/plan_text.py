@@ -154,10 +154,12 @@ def _focus(plan: CoachingPlan) -> list[_Block]:
     if plan.distortions:
         out.append(_Items(tuple(x.text for x in plan.distortions), "Numbers a system fault skews:"))
     if plan.clears:
+        gap = plan.clears[0].gap
         out.append(
             _Items(
                 tuple(counterfactual_text(c) for c in plan.clears),
-                "What would clear it (each checked by diagnosing the changed rep again):",
+                f"What would clear the {gap} gap (each checked by diagnosing the changed rep "
+                "again):",
             )
         )
     return out
@@ -362,7 +364,13 @@ def watch_cells(plan: CoachingPlan, w: Watch) -> tuple[str, str, str]:
     path, now = across_weeks(w.metric, w.current, facts, plan.targets)
     _, target = across_weeks(w.metric, w.target, facts, plan.targets)
     now_text, target_text = reading(path, now, target)
+    if label_of(path).unit == "yes/no":  # a flag watched as 1/0 reads yes or no
+        now_text, target_text = (_yes(v) for v in (now, target))
     return sentence(label_of(path).label), now_text, target_text
+
+
+def _yes(value: object) -> str:
+    return "unknown" if value is None else "yes" if value else "no"
 
 
 def _as_text(blocks: Sequence[_Block]) -> str:

@@ -28,6 +28,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from gapdiag.coaching.trends import on_target
 from gapdiag.coaching.units import in_plan_units
 from gapdiag.coaching.workdays import WorkingDays
 from gapdiag.model import labels
@@ -92,7 +93,9 @@ def watch_list(
     return tuple(
         Watch(
             metric=i.metric,
-            current=value if isinstance(value := facts.get(i.metric), float) else None,
+            current=float(value)
+            if isinstance(value := facts.get(i.metric), float | bool)
+            else None,
             target=i.target_value(targets),
             better=i.better,
         )
@@ -202,7 +205,7 @@ def _goal(
             if (
                 indicator is not None
                 and isinstance(value, float)
-                and not indicator.is_met(value, targets)
+                and not on_target(indicator, value, targets)
             ):
                 target = indicator.target_value(targets)
                 parts = (check.observed, value, target, indicator.better)
@@ -214,7 +217,7 @@ def _goal(
                 return _build(*found, f"rule {evidence.rule}", week, due, (facts, targets))
     for indicator in own.values():
         known = facts.get(indicator.metric)
-        if isinstance(known, float) and not indicator.is_met(known, targets):
+        if isinstance(known, float) and not on_target(indicator, known, targets):
             found = (indicator.metric, known, indicator.target_value(targets), indicator.better)
             source = f"indicator {labels.label_of(indicator.metric).label}"
             return _build(*found, source, week, due, (facts, targets))
@@ -242,7 +245,7 @@ def _from_check(
         return name, seen, not seen, "false" if seen else "true"
     indicator = indicators.get(name)
     if indicator is not None:
-        if indicator.is_met(seen, targets) or _asks_for(check.op) == indicator.better:
+        if on_target(indicator, seen, targets) or _asks_for(check.op) == indicator.better:
             return None  # a condition the rep already meets is context, not the problem
         return name, seen, indicator.target_value(targets), indicator.better
     if check.op not in ("<", "<=", ">", ">="):

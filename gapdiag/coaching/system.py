@@ -53,7 +53,8 @@ def distortions(diagnosis: Diagnosis, book: Rulebook) -> tuple[Distortion, ...]:
         derived = [
             f"derived.{name}" for name, inputs in DEPENDS.items() if set(inputs) & set(listed)
         ]
-        names = ", ".join(label_of(m).label for m in listed)
+        labels = [label_of(m).label for m in listed]
+        names = " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
         text = (
             f"{evidence.because}: that skews {names}, so no goal is set for the rep on "
             "them until it is fixed (a number the system distorts says little about the rep)."

@@ -48,6 +48,7 @@ _T95 = (6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812)
 _MARGIN_OF = {
     "derived.calls_vs_plan": "calls_per_day",
     "derived.meetings_vs_plan": "meetings_per_week",
+    "derived.conversion_vs_plan": "meetings_per_week",
 }
 """Indicators on a share of plan whose margin is named for the plan's target."""
 
