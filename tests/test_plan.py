@@ -153,7 +153,7 @@ def test_one_skill_at_a_time_strongest_evidence_first() -> None:
     assert {status for _, status in queue[1:]} == {"next"}
     assert [d.id for d in result.drills] == ["deflection-role-play"]
     assert result.skill_note is not None
-    assert "Then, and only then, the next: Win-rate reality check" in result.skill_note
+    assert "Next, and only once that is at target: Win-rate reality check" in result.skill_note
     drills = {s.title for s in result.sessions if s.kind == "drill"}
     assert drills == {"Role-play drill"}
     assert {s.detail.split(".")[0] for s in result.sessions if s.kind == "drill"} == {

@@ -19,8 +19,9 @@ The decision is an ordered table (first match wins; docs/playbook.md has it too)
 3. commitment under target (9) in the last two coaching weeks, back to back -> fit-conversation
 4. fewer than REVIEW_AFTER_WEEKS coaching weeks -> keep-coaching
 5. no indicator has a trend in the coaching weeks -> collect-data
-6. nothing moved and something fell short: a system gap confirmed or suspected -> fix-system;
-   where the rep stands unknown -> collect-data; else -> pip-review
+6. nothing moved and something fell short: a system gap confirmed or suspected -> fix-system
+   (collect-data when it rests on estimates alone); where the rep stands unknown ->
+   collect-data; else -> pip-review
 7. nothing moved, every indicator at target since coaching began -> keep-coaching
 8. OWNERSHIP_REVIEW_WEEKS (13, a full 90-day cadence) or more, an ownership signal off
    target and none of them moving -> pip-review (fix-system under a system gap): activity
@@ -29,7 +30,8 @@ The decision is an ordered table (first match wins; docs/playbook.md has it too)
 10. progress, still behind -> extend-coaching (one more quarter)
 
 A PIP is only ever a recommendation for the manager and HR to review; while a system gap is
-confirmed or suspected, or the rep is at or ahead of their number, no branch recommends one.
+confirmed or suspected, or the rep is at or ahead of their number, no branch recommends one
+(a system gap resting on estimates alone asks for them to be checked: ``collect-data``).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from gapdiag.coaching.history import RepHistory
 from gapdiag.coaching.trends import MIN_WEEKS_FOR_TREND, Trend, trend
 from gapdiag.coaching.units import across_weeks
 from gapdiag.model.diagnosis import Diagnosis
-from gapdiag.model.gaps import GAPS, Gap
+from gapdiag.model.gaps import FOUND, GAPS, Gap
 from gapdiag.model.labels import label_of, show
 from gapdiag.model.metrics import Targets, _Strict, parse_targets
 from gapdiag.model.standing import NOT_BEHIND, Standing, StandingStatus, standing_of
@@ -138,6 +140,7 @@ def escalate(
     library: Interventions | None = None,
     targets: Targets | None = None,
     facts: Mapping[str, object] | None = None,
+    goal: Indicator | None = None,
 ) -> Escalation:
     """Decide the next step for a coached rep from their weekly history and latest diagnosis.
 
@@ -152,17 +155,36 @@ def escalate(
         library: the interventions library (the shipped one by default).
         targets: team targets (seed defaults by default).
         facts: the rep's facts now, to show shares of plan as activity (calls a day).
+        goal: the focus goal's metric as an indicator, watched first when no playbook lists
+            it (progress on the goal is progress).
     """
     chosen = parse_targets(targets)
     book = library or load_interventions()
     where = standing or _latest_standing(history, chosen) or diagnosis.standing
-    trends = tuple(trend(history, i, chosen, since=since) for i in _indicators(book, gap))
+    watched = _indicators(book, gap)
+    if goal is not None and goal.metric not in {i.metric for i in watched}:
+        watched = (goal, *watched)
+    trends = tuple(trend(history, i, chosen, since=since) for i in watched)
     progress = tuple(progress_of(t) for t in trends)
     owning = tuple(trend(history, i, chosen, since=since) for i in OWNERSHIP_SIGNALS)
     coached = _coached(history, since)
     low = _low_commitment(history, chosen, since) if since is not None else ()
+    rep_side = frozenset(i.metric for i in _indicators(book, None))
+    if goal is not None and gap != "system":
+        rep_side |= {goal.metric}
     case = _Case(
-        history, diagnosis, where, since, coached, trends, progress, low, chosen, owning, facts
+        history,
+        diagnosis,
+        where,
+        since,
+        coached,
+        trends,
+        progress,
+        low,
+        chosen,
+        owning,
+        facts,
+        rep_side,
     )
     action, reason = case.decide()
     first = history.starts[0] if since is None else since
@@ -264,19 +286,38 @@ class _Case:
         targets: Targets,
         owning: tuple[Trend, ...],
         facts: Mapping[str, object] | None,
+        rep_side: frozenset[str],
     ) -> None:
         self.history, self.diagnosis, self.standing = history, diagnosis, standing
         self.since, self.weeks, self.low, self.targets = since, weeks, low, targets
         self.trends, self.progress, self.owning = trends, progress, owning
         self.facts = facts or {}
+        self.rep_side = rep_side
 
     def of(self, *kinds: Progress) -> list[Trend]:
-        """The rep-side trends whose progress is one of `kinds`."""
+        """The rep-side trends (no system indicator) whose progress is one of `kinds`."""
         return [
             t
             for t, p in zip(self.trends, self.progress, strict=True)
-            if p in kinds and not t.metric.startswith("territory.")
+            if p in kinds and t.metric in self.rep_side
         ]
+
+    def _system(self, head: str) -> tuple[Action, str] | None:
+        """The answer while a system gap is confirmed or suspected: fix it, or, when it rests
+        on proxies alone, check them; never a PIP review either way."""
+        verdict = self.diagnosis.verdict("system")
+        if verdict.status not in FOUND:
+            return None
+        if self.diagnosis.pip_blocked:
+            return "fix-system", (
+                f"{head} A system gap is confirmed or suspected ({_causes(self.diagnosis)}): "
+                "pressure on the rep cannot fix that; fix the system first, and do not "
+                "consider a PIP while it stands." + self._summary()
+            )
+        return "collect-data", (
+            f"{head} A system gap is suspected on estimates ({_causes(self.diagnosis)}): "
+            "check those figures with real data before any PIP review is weighed." + self._summary()
+        )
 
     def decide(self) -> tuple[Action, str]:
         """The first row of the table that matches."""
@@ -341,12 +382,9 @@ class _Case:
 
     def _no_progress(self, weeks: str) -> tuple[Action, str]:
         head = f"No leading indicator moved toward its target in {weeks} of coaching."
-        if self.diagnosis.pip_blocked:
-            return "fix-system", (
-                f"{head} A system gap is confirmed or suspected ({_causes(self.diagnosis)}): "
-                "pressure on the rep cannot fix that; fix the system first, and do not "
-                "consider a PIP while it stands." + self._summary()
-            )
+        held = self._system(head)
+        if held is not None:
+            return held
         if self.standing.status != "behind":
             return "collect-data", (
                 f"{head} Where the rep stands on the number is unknown, and no PIP review "
@@ -360,11 +398,9 @@ class _Case:
             f"After {weeks} of coaching, a full 90-day cadence, no ownership signal ({names}) "
             "has moved toward its target: progress on activity is not ownership of the number."
         )
-        if self.diagnosis.pip_blocked:
-            return "fix-system", (
-                f"{head} A system gap is confirmed or suspected ({_causes(self.diagnosis)}): "
-                "fix the system first, and do not consider a PIP while it stands." + self._summary()
-            )
+        held = self._system(head)
+        if held is not None:
+            return held
         return "pip-review", f"{head}{self._summary()} {PIP_NOTE}"
 
     def _fit(self) -> str:
@@ -374,10 +410,10 @@ class _Case:
             f" in the weeks of {day(low[0])} and {day(low[1])}. Hold a documented conversation "
             "about fit: whether the rep wants this role and this plan."
         )
-        if self.diagnosis.pip_blocked:
+        if self.diagnosis.verdict("system").status in FOUND:
             return text + (
                 " A system gap is confirmed or suspected, so no PIP may be considered"
-                " until it is fixed."
+                " until it is fixed (or, resting on estimates, checked)."
             )
         return text + " If it confirms a fit problem, the manager and HR may review a PIP."
 

@@ -57,8 +57,8 @@ def series(sessions: Sequence[Session]) -> tuple[Series, ...]:
     """The sessions grouped into weekly series, in order of their first session."""
     groups: dict[tuple[object, ...], list[Session]] = {}
     for s in sorted(sessions, key=lambda s: (s.begins, s.kind)):
-        key = (s.kind, s.date.weekday(), s.start, s.minutes, s.who, s.title, s.detail)
-        key += (s.moved_from,)  # a moved session is its own event: its text says from where
+        # a moved session is its own event (moved_from in the key): its text says from where
+        key = (s.kind, s.date.weekday(), s.start, s.minutes, s.who, s.title, s.detail, s.moved_from)
         groups.setdefault(key, []).append(s)
     out = []
     for group in groups.values():

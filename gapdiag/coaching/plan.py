@@ -55,7 +55,13 @@ from gapdiag.model.metrics import (
 from gapdiag.model.standing import Standing, standing_of
 from gapdiag.model.team import TeamStats, parse_team
 from gapdiag.rulebook.facts import build_facts
-from gapdiag.rulebook.interventions import Drill, Interventions, Phase, load_interventions
+from gapdiag.rulebook.interventions import (
+    Drill,
+    Indicator,
+    Interventions,
+    Phase,
+    load_interventions,
+)
 
 
 class CoachingPlan(_Strict):
@@ -327,6 +333,7 @@ def plan(
             library=library,
             targets=chosen,
             facts=facts,
+            goal=_goal_indicator(coached),
         )
         if history is not None
         else None,
@@ -383,6 +390,15 @@ def _first_one_on_one(
         if held:
             return min(held)
     return next((s.date for s in sessions if s.kind == "one-on-one"), None)
+
+
+def _goal_indicator(focus: Focus | None) -> Indicator | None:
+    """The focus goal as an indicator the escalation watches (numeric goals only)."""
+    goal = focus.goal if focus is not None else None
+    if goal is None or isinstance(goal.target, bool) or goal.better not in ("higher", "lower"):
+        return None
+    better: Literal["higher", "lower"] = "higher" if goal.better == "higher" else "lower"
+    return Indicator(metric=goal.metric, target=float(goal.target), better=better)
 
 
 def _with_tenure(history: RepHistory | None, rep: RepMetrics) -> RepHistory | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from gapdiag.coaching.history import RepHistory, read_history_csv, week_of
 from gapdiag.coaching.trends import movement, per_week
@@ -106,7 +106,7 @@ def plot_leading_indicators(
 
 def trend_title(name: str, points: Sequence[tuple[int, float]], target: float | None) -> str:
     """A subplot's title: the indicator's trend word and slope, as the plan words them."""
-    better = "lower" if label_of(name).better == "lower" else "higher"
+    better: Literal["higher", "lower"] = "lower" if label_of(name).better == "lower" else "higher"
     direction, slope, _ = movement(points, better, target or 0.0)
     words = f"{sentence(label_of(name).label)}: {direction}"
     if direction != "unknown" and slope is not None:
