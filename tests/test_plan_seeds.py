@@ -217,7 +217,7 @@ def test_seed_004_the_first_1_1_asks_how_to_be_held_accountable() -> None:
     assert "How would you like to be held accountable" in asked.accountability.ask
     assert "how often" in asked.accountability.ask
     text = asked.render()
-    assert "Ask at the first 1:1 (Tue 7 Jul 2026): How would you like to be held" in text
+    assert "Ask at the first 1:1, Tue 7 Jul 2026: How would you like to be held" in text
     assert "The rep's answer: not recorded yet" in text
     assert any("held accountable" in q.ask for q in asked.agenda.questions)
     log = read_coaching_log(EXAMPLES / "coaching-log.csv")

@@ -162,3 +162,42 @@ def test_team_file_mistakes_are_one_clear_line(
     assert (code, out) == (ExitStatus.BAD_INPUT, "")
     assert message in err
     assert err.count("\n") == 1
+
+
+def test_the_playbook_shows_real_output(files: dict[str, Path]) -> None:
+    """Every line the playbook quotes in a text block is printed by the commands it shows
+    (the weekly path on the sample exports) or by the plans of the cases it names."""
+    from .test_plan_seeds import stage_definitions
+
+    team = ("plan", str(files["reps"]), "--rep", "Gus Lee", "--history", str(files["weeks"]))
+    outputs = [
+        run(*team)[1],
+        run(*team, "--since", "2017-05-08", "--country", "US")[1],
+        plan(stage_definitions(), start=dt.date(2026, 7, 6)).render(),
+        plan(_example("skill-rep"), start=dt.date(2026, 7, 6)).render(),
+        run(
+            "plan",
+            str(EXAMPLES / "will-rep.json"),
+            "--history",
+            str(EXAMPLES / "weeks.csv"),
+            "--log",
+            str(EXAMPLES / "coaching-log.csv"),
+        )[1],
+    ]
+    printed = {line for out in outputs for line in out.splitlines()}
+    page = (EXAMPLES.parent / "docs" / "playbook.md").read_text(encoding="utf-8")
+    quoted = page.split("```text\n")[1:]
+    assert len(quoted) >= 5
+    for block in quoted:
+        for line in block.split("```")[0].splitlines():
+            if line != "...":
+                assert line in printed, line
+    inline = "+3.3 calls a day per week; 14 → 31 over 5 recorded weeks"
+    assert any(inline in line for line in printed)
+
+
+def _example(name: str) -> dict[str, Any]:
+    import json
+
+    data: dict[str, Any] = json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+    return data

@@ -7,7 +7,8 @@ on count. Without it there is no decision, only the trends (``trends-only``).
 **Progress** (seed 001: no improvement in *any* metric after 4-6 weeks leads to a PIP
 review; improving but short of quota extends coaching) is any of the rep's leading
 indicators, of every gap and not only the focus's, that began coaching short of its target
-and moved toward it beyond week-to-week noise, or reached it. A value already at target
+and moved toward it beyond week-to-week noise, or reached it and held it there (two weeks
+running). A value already at target
 when coaching began is neither progress nor failure; the rep's own commitment rating and
 the territory's figures never count.
 
@@ -89,6 +90,8 @@ PIP_NOTE = (
     "warranted; this is a recommendation for people to decide, not an outcome."
 )
 
+HOLDS = 2
+"""Weeks in a row at target before reaching it counts as progress (one week may be luck)."""
 Progress = Literal["moving", "reached", "held", "flat", "worsening", "slipped", "unknown"]
 """How one indicator did over the coaching weeks: moving and reached are progress; held (at
 target when coaching began and still) is neither; flat, worsening and slipped fell short."""
@@ -227,7 +230,7 @@ def progress_of(t: Trend) -> Progress:
         return "unknown"
     if t.began_at_target:
         return "held" if t.at_target else "slipped"
-    if t.at_target and t.weeks_observed >= 2:
+    if t.held_weeks >= HOLDS:
         return "reached"
     if t.direction == "improving":
         return "moving"

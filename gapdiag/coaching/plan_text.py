@@ -239,7 +239,9 @@ def _so_far(plan: CoachingPlan) -> list[_Block]:
                 "Commitments in the rep's words:",
             )
         )
-    asked = f" at the first 1:1 ({long_day(a.asked_on)})" if a.asked_on else " at the first 1:1"
+    late = plan.since is not None and a.asked_on is not None and a.asked_on >= plan.start
+    which = "the next 1:1 (no answer is recorded since coaching began)" if late else "the first 1:1"
+    asked = f" at {which}, {long_day(a.asked_on)}" if a.asked_on else f" at {which}"
     answer = (
         f"{a.answer} (recorded {long_day(a.answered_on)})"
         if a.answer is not None and a.answered_on is not None

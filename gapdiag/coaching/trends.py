@@ -16,6 +16,8 @@ the numbers, the same in the plan's text, its HTML and the plots:
 With the day coaching began (``since``) the trend is judged over the coaching weeks,
 starting from the last value before coaching (the baseline), and ``began`` is the value
 when coaching began: the last baseline week's, else the first coaching week's.
+``held_weeks`` counts the latest values in a row at target: reaching a target counts as
+progress once it holds (two weeks), not on one lucky week.
 
 "At target" allows the target's margin (``Targets.margins``, as the rules do): 37 calls a
 day against a plan of 40 is on plan.
@@ -82,6 +84,9 @@ class Trend(_Strict):
     baseline_weeks: int = Field(
         default=0, ge=0, description="Weeks with a value before coaching began."
     )
+    held_weeks: int = Field(
+        default=0, ge=0, description="The latest values in a row that meet the target."
+    )
 
 
 def trend(
@@ -102,6 +107,11 @@ def trend(
     goal = indicator.target_value(chosen)
     direction, slope, noise = movement(points, indicator.better, goal)
     began = points[0][1] if points else None
+    held = 0
+    for _, value in reversed(points[1:]):  # the value when coaching began is not holding
+        if not on_target(indicator, value, chosen):
+            break
+        held += 1
     return Trend(
         metric=indicator.metric,
         direction=direction,
@@ -117,6 +127,7 @@ def trend(
         began=began,
         began_at_target=None if began is None else on_target(indicator, began, chosen),
         baseline_weeks=len(baseline),
+        held_weeks=held,
     )
 
 
