@@ -11,7 +11,13 @@ from html import escape
 
 from gapdiag.model.diagnosis import Check, Diagnosis, Evidence, TreeStep, Verdict, register_renderer
 from gapdiag.model.labels import LABELS, label_of, sentence, show
-from gapdiag.model.wording import check_text, confidence, counterfactual_text, period
+from gapdiag.model.wording import (
+    check_text,
+    confidence,
+    counterfactual_groups,
+    counterfactual_text,
+    period,
+)
 from gapdiag.notebook.explain import actions, headline, needs
 
 STATUS_COLOURS = {
@@ -185,22 +191,14 @@ def _step(step: TreeStep) -> str:
     return f"{escape(step.question)} <b>{answer}</b> <small>({checks})</small>"
 
 
-_WHOSE = {
-    "rep": "What would clear it: changes the rep can make",
-    "organization": "What the organization could change",
-}
-
-
 def _counterfactuals(d: Diagnosis) -> str:
     out = []
-    for owner, heading in _WHOSE.items():
+    for heading, mine in counterfactual_groups(d.counterfactuals):
         items = "".join(
             f"<li><b>{escape(sentence(c.gap))}</b>: {escape(counterfactual_text(c))}</li>"
-            for c in d.counterfactuals
-            if c.owner == owner
+            for c in mine
         )
-        if items:
-            out.append(f"{_h4(heading)}<ul style='margin:2px 0'>{items}</ul>")
+        out.append(f"{_h4(heading)}<ul style='margin:2px 0'>{items}</ul>")
     return "".join(out)
 
 
