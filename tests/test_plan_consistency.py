@@ -288,3 +288,20 @@ def test_plans_hold_for_the_docs_paths(tmp_path: Path) -> None:
     result = plan(example("will-rep"), start=START, tz="UTC")
     (tmp_path / "plan.html").write_text(result.to_html())
     assert result.to_html().startswith('<div class="gapdiag-plan"')
+
+
+def test_plots_use_the_plans_trend_words() -> None:
+    """The leading-indicator plot titles each indicator with the word and slope the plan's
+    trends use, weeks placed by their as_of."""
+    from gapdiag import plot_leading_indicators
+
+    history = read_history_csv(EXAMPLES / "weeks.csv")
+    figure = plot_leading_indicators(history)
+    titles = [ax.get_title(loc="left") for ax in figure.axes]
+    assert titles[0] == "Calls a day: improving, +3.3 calls a day per week"
+    planned = plan(example("will-rep"), history=history, tz="UTC")
+    assert planned.escalation is not None
+    calls = next(t for t in planned.escalation.trends if t.metric == "derived.calls_vs_plan")
+    assert calls.direction == "improving"
+    assert "Calls a day: improving, +3.3 calls a day per week" in planned.render()
+    assert [t.get_text() for t in figure.axes[-1].get_xticklabels()][0] == "Mon 6 Jul"
