@@ -157,13 +157,18 @@ def test_nothing_moving_under_a_system_gap_means_fix_the_system(system: Diagnosi
     assert "Lead routing for this territory is flagged as broken" in result.reason
 
 
-def test_nothing_moving_where_the_standing_is_unknown_asks_for_the_number(
-    will: Diagnosis,
-) -> None:
-    """No PIP review is weighed for a rep not known to be behind: collect the number first."""
-    unknown = will.model_copy(
+@pytest.fixture(scope="module")
+def unknown(will: Diagnosis) -> Diagnosis:
+    """The will rep with nothing to tell where they stand on the number."""
+    return will.model_copy(
         update={"standing": will.standing.model_copy(update={"status": "unknown"})}
     )
+
+
+def test_nothing_moving_where_the_standing_is_unknown_asks_for_the_number(
+    unknown: Diagnosis,
+) -> None:
+    """No PIP review is weighed for a rep not known to be behind: collect the number first."""
     result = decide(weeks([10, 10, 10, 10, 9, 10]), unknown)
     assert result.action == "collect-data"
     assert "not known to be behind" in result.reason
@@ -212,11 +217,8 @@ def test_a_rep_at_or_ahead_of_their_number_is_never_escalated(will: Diagnosis) -
     assert decide(weeks([10, 14, 18, 22, 26, 30], closed=120_000), will).action == "graduate"
 
 
-def test_progress_with_unknown_standing_keeps_coaching(will: Diagnosis) -> None:
+def test_progress_with_unknown_standing_keeps_coaching(unknown: Diagnosis) -> None:
     """Improving indicators but nothing tells where the rep stands: keep the plan running."""
-    unknown = will.model_copy(
-        update={"standing": will.standing.model_copy(update={"status": "unknown"})}
-    )
     result = decide(weeks([10, 14, 18, 22, 26, 30]), unknown)
     assert result.action == "keep-coaching"
     assert "calls a day 10 → 30 (improving; target 40)" in result.reason

@@ -304,4 +304,4 @@ def test_plots_use_the_plans_trend_words() -> None:
     calls = next(t for t in planned.escalation.trends if t.metric == "derived.calls_vs_plan")
     assert calls.direction == "improving"
     assert "Calls a day: improving, +3.3 calls a day per week" in planned.render()
-    assert [t.get_text() for t in figure.axes[-1].get_xticklabels()][0] == "Mon 6 Jul"
+    assert figure.axes[-1].get_xticklabels()[0].get_text() == "Mon 6 Jul"

@@ -16,9 +16,9 @@ from gapdiag.notebook.report.assemble import assemble
 from gapdiag.rulebook.interventions import load_interventions
 
 from .conftest import EXAMPLES
+from .crm_exports import sample_ingest
 from .test_cli import run
 
-EXPORTS = EXAMPLES / "exports"
 SINCE = dt.date(2017, 5, 8)
 
 
@@ -26,21 +26,10 @@ SINCE = dt.date(2017, 5, 8)
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """reps.csv (the quarter) and weeks.csv (every week, to date) from the sample exports."""
     folder = tmp_path_factory.mktemp("exports")
-    sources = [
-        str(EXPORTS / "opportunities.csv"),
-        "--activities",
-        str(EXPORTS / "activities.csv"),
-        "--quotas",
-        str(EXPORTS / "quotas.csv"),
-        "--teams",
-        str(EXPORTS / "teams.csv"),
-        "--period",
-        "2017-Q2",
-    ]
     out = {"reps": folder / "reps.csv", "weeks": folder / "weeks.csv"}
-    assert run("ingest", *sources, "--out", str(out["reps"]))[0] == ExitStatus.FINDINGS
+    assert run(*sample_ingest("--out", str(out["reps"])))[0] == ExitStatus.FINDINGS
     weekly = ("--every", "week", "--out", str(out["weeks"]), "--history-dir", str(folder / "h"))
-    assert run("ingest", *sources, *weekly)[0] == ExitStatus.FINDINGS
+    assert run(*sample_ingest(*weekly))[0] == ExitStatus.FINDINGS
     return out
 
 
