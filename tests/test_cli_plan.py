@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
+import zoneinfo
 from pathlib import Path
 
 import icalendar
@@ -21,6 +23,7 @@ from .test_cli import run
 REP = str(EXAMPLES / "will-rep.json")
 WEEKS = str(EXAMPLES / "weeks.csv")
 LOG = str(EXAMPLES / "coaching-log.csv")
+START = dt.date(2026, 7, 6)
 
 
 def test_plan_text_with_history_log_and_ics(tmp_path: Path) -> None:
@@ -177,3 +180,72 @@ def test_default_start_past_the_calendar_is_a_clear_error() -> None:
     history = history_from_rows([{"rep_id": "r", "period_start": "9999-12-27"}])
     with pytest.raises(InvalidArgument, match="start: the calendar ends before the next week"):
         default_start(history, RepMetrics(rep_id="r"), dt.date(2026, 7, 6))
+
+
+def test_cli_counts_progress_in_any_indicator(tmp_path: Path) -> None:
+    """Seed 001 through the CLI: calls flat, meeting conversion 20% -> 37% and open questions
+    35% -> 60% over six coaching weeks: extend coaching, never a PIP review."""
+    rows = [
+        "rep_id,period_start,activity.calls_per_day,activity.meeting_to_opportunity_rate,"
+        "calls.open_question_ratio"
+    ]
+    for n, (rate, ratio) in enumerate(
+        zip((20, 24, 28, 31, 34, 37), (35, 40, 45, 50, 55, 60), strict=True)
+    ):
+        rows.append(f"rep-will-01,{START + dt.timedelta(weeks=n)},14,{rate / 100},{ratio / 100}")
+    weeks = tmp_path / "weeks.csv"
+    weeks.write_text("\n".join(rows) + "\n")
+    code, out, _ = run("plan", REP, "--history", str(weeks), "--since", "2026-07-06")
+    assert code == ExitStatus.OK
+    assert "After 6 weeks of coaching: extend coaching a quarter" in out
+    assert "meetings that become opportunities 20% → 37% (reached target" in out
+    assert "Did not move: calls a day 14 → 14 (flat; target 40)" in out
+    assert "review a PIP" not in out
+
+
+def test_cli_one_skill_holidays_moved_time_zone_and_html(tmp_path: Path) -> None:
+    """One drill all quarter; a French 14 July 1:1 moved to the Monday in the text and the
+    .ics; the country's zone named; the HTML holds every week and the GROW sheets."""
+    ics = tmp_path / "plan.ics"
+    skill = str(EXAMPLES / "skill-rep.json")
+    code, out, _ = run("plan", skill, "--start", "2026-07-06", "--country", "FR", "--ics", str(ics))
+    assert code == ExitStatus.OK
+    drills = {line.split(": ", 1)[1] for line in out.splitlines() if ") Role-play drill: " in line}
+    assert drills == {"Five open questions before any pitch."}
+    assert "Times are in Europe/Paris, the main time zone of FR" in out
+    assert (
+        "GROW 1:1: Tue 14 Jul is a public holiday (National Day), so it moves to Mon 13 Jul" in out
+    )
+    events = list(icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))
+    assert any(
+        e.decoded("DTSTART")
+        == dt.datetime(2026, 7, 13, 10, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
+        for e in events
+    )
+    code, page, _ = run("plan", skill, "--start", "2026-07-06", "--format", "html", "--tz", "UTC")
+    assert page.startswith('<div class="gapdiag-plan"')
+    for part in (
+        "GROW 1:1: the manager",
+        "Tue 29 Sep 2026",
+        "One skill at a time",
+        "How to coach it",
+    ):
+        assert part in page
+
+
+def test_cli_trend_words_follow_the_numbers(tmp_path: Path) -> None:
+    """Every trend line the CLI prints reads its word the way its first and latest values go."""
+    code, out, _ = run("plan", REP, "--history", WEEKS, "--log", str(EXAMPLES / "coaching-log.csv"))
+    assert code == ExitStatus.OK
+    lines = [line for line in out.splitlines() if " recorded weeks (target " in line]
+    assert len(lines) >= 5
+    for line in lines:
+        word = line.split(": ", 1)[1].split(",")[0]
+        first, latest = (
+            float(re.sub(r"[^\d.]", "", v.split()[0]))
+            for v in line.split("; ", 1)[1].split(" over ")[0].split(" → ")
+        )
+        lower = "deflections" in line
+        gain = (first - latest) if lower else (latest - first)
+        assert word != "improving" or gain > 0, line
+        assert word != "worsening" or gain < 0, line

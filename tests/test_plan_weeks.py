@@ -89,6 +89,15 @@ def test_a_weeks_figures_are_never_set_against_the_quarter(files: dict[str, Path
     ana = run("plan", str(files["reps"]), "--rep", "Ana Ruiz", "--history", str(files["weeks"]))
     assert "Close the coverage gap" not in ana[1]
     assert "Ahead: closed $880,578" in ana[1]
+    batch = diagnose_many(files["reps"])
+    for name, closed in (("Ben Cole", 623_019.01), ("Ana Ruiz", 880_578.35)):
+        row = next(r for r in batch.rows if batch.rep(r).rep_id == name)
+        history = read_history_csv(files["weeks"], rep_id=name)
+        result = plan(batch.rep(row), history=history)
+        numbers = {f.name: f for f in result.agenda.figures}
+        assert numbers["pipeline.closed_won"].value == pytest.approx(closed)
+        assert numbers["derived.gap_to_goal"].shown.startswith("none (")
+        assert result.coverage is None
 
 
 def test_plan_refuses_a_history_of_weeks_against_a_quarters_quota(tmp_path: Path) -> None:
@@ -190,3 +199,15 @@ def _example(name: str) -> dict[str, Any]:
 
     data: dict[str, Any] = json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
     return data
+
+
+def test_cli_plans_on_the_exports_are_true_to_themselves(files: dict[str, Path]) -> None:
+    """Each rep's plan printed by the CLI names every figure with one value."""
+    from .test_plan_consistency import figures
+
+    for rep in ("Chen Wu", "Gus Lee", "Hana Ito"):
+        args = ("--rep", rep, "--history", str(files["weeks"]), "--since", "2017-05-08")
+        code, out, _ = run("plan", str(files["reps"]), *args)
+        assert code == ExitStatus.OK
+        for label, values in figures(out).items():
+            assert len(values) == 1, (rep, label, values)
