@@ -34,9 +34,9 @@ class BatchRep(RepMetrics):
     _judgment: Judgment | None = PrivateAttr(default=None)
 
 
-def with_judgment(rep: RepMetrics, judgment: Judgment) -> BatchRep:
-    """`rep` as a BatchRep carrying `judgment`."""
-    out = BatchRep.model_construct(_fields_set=rep.model_fields_set, **dict(rep))
+def with_judgment(data: Mapping[str, Any], judgment: Judgment) -> BatchRep:
+    """A batch's row (validated like any metrics) as a BatchRep carrying `judgment`."""
+    out = BatchRep.model_validate(data)
     out._judgment = judgment
     return out
 

@@ -145,15 +145,13 @@ class Batch(BaseModel):
         Raises:
             InvalidArgument: the row does not exist or was left out as a bad row.
         """
-        rep = RepMetrics.model_validate(self._population.rep(self._index(row)))
-        return with_judgment(rep, Judgment(self._rules, self._targets, self.team(row)))
+        data = self._population.rep(self._index(row))
+        return with_judgment(data, Judgment(self._rules, self._targets, self.team(row)))
 
     def reps(self) -> tuple[BatchRep, ...]:
         """`rep(row)` of every diagnosed row, in `rows` order (one pass)."""
         return tuple(
-            with_judgment(
-                RepMetrics.model_validate(rep), Judgment(self._rules, self._targets, team)
-            )
+            with_judgment(rep, Judgment(self._rules, self._targets, team))
             for rep, team in zip(self._population.reps(), self.teams(), strict=True)
         )
 
