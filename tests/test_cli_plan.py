@@ -249,3 +249,24 @@ def test_cli_trend_words_follow_the_numbers(tmp_path: Path) -> None:
         gain = (first - latest) if lower else (latest - first)
         assert word != "improving" or gain > 0, line
         assert word != "worsening" or gain < 0, line
+
+
+def test_a_coaching_log_names_its_problems_and_its_focus(tmp_path: Path) -> None:
+    """Bad log rows are named by line and column; an unknown column is one line; a log whose
+    1:1s worked on another focus gives no start, and the plan says why."""
+    bad = tmp_path / "log.csv"
+    bad.write_text("date,kind,note\n2026-07-07,promise,x\nsoon,one-on-one,y\n")
+    code, _, err = run("plan", REP, "--log", str(bad))
+    assert code == ExitStatus.BAD_INPUT
+    assert f"{bad}: line 2: kind: 'promise' is not one of one-on-one, commitment" in err
+    assert "line 3: date: 'soon' is not a date (YYYY-MM-DD)" in err
+    bad.write_text("date,kind,note,colour\n")
+    code, _, err = run("plan", REP, "--log", str(bad))
+    assert err.count("\n") == 1
+    assert "unknown column 'colour' (expected date, kind, note, focus, due, rep_id)" in err
+    other = tmp_path / "other.csv"
+    other.write_text("date,kind,note,focus\n2026-07-07,one-on-one,first,skill\n")
+    code, out, _ = run("plan", REP, "--history", WEEKS, "--log", str(other))
+    assert code == ExitStatus.OK
+    assert "Coaching start: the coaching log has no 1:1 on the will focus (its 1:1s " in out
+    assert "Trends over 6 weeks of figures (no coaching start: no decision)" in out

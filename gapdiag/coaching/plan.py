@@ -79,6 +79,10 @@ class CoachingPlan(_Strict):
         default=None, description="The day coaching on this focus began (None: not known)."
     )
     since_from: Literal["given", "coaching log"] | None = None
+    log_focuses: tuple[str, ...] | None = Field(
+        default=None,
+        description="With a coaching log that gave no start: the focuses its 1:1s name.",
+    )
     focus: Focus | None
     rep_focus: Focus | None = Field(
         default=None, description="The rep's own gap, coached alongside a system fix."
@@ -247,7 +251,7 @@ def plan(
     if history is not None:
         focus, alongside = (_now(f, facts, chosen) for f in (focus, alongside))
     coached = alongside or focus  # beside a system fix, the rep practises their own gap
-    began, began_from = _since(since, log, focus, begin)
+    began, began_from = _since(since, log, coached, begin)
     avoid = distorted(faults)
     skills = (
         skill_queue(
@@ -304,6 +308,7 @@ def plan(
         as_of=now.as_of,
         since=began,
         since_from=began_from,
+        log_focuses=_log_focuses(log) if log is not None and began is None else None,
         focus=focus,
         rep_focus=alongside,
         coverage=coverage_focus(facts, chosen, start=begin, calendar=days),
@@ -379,6 +384,11 @@ def _since(
             "sessions continue coaching that has begun (give a start on or after it)"
         )
     return found, source
+
+
+def _log_focuses(log: CoachingLog) -> tuple[str, ...]:
+    """The focuses a log's 1:1s name (a log without a start for this plan's focus)."""
+    return tuple(dict.fromkeys(e.focus for e in log.entries if e.kind == "one-on-one" and e.focus))
 
 
 def _first_one_on_one(

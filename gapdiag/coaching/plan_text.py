@@ -223,10 +223,18 @@ def _so_far(plan: CoachingPlan) -> list[_Block]:
             )
         )
     else:
+        why = "not given"
+        if plan.log_focuses is not None:
+            coached = plan.rep_focus or plan.focus
+            gap = coached.gap if coached is not None else "this"
+            named = ", ".join(plan.log_focuses)
+            why = f"the coaching log has no 1:1 on the {gap} focus" + (
+                f" (its 1:1s worked on {named})" if named else ""
+            )
         out.append(
             _Para(
-                "Coaching start: not given. Until it is (--since, or a coaching log), weeks of "
-                "figures are not weeks of coaching and no escalation is judged."
+                f"Coaching start: {why}. Until it is known (--since, or a coaching log), weeks "
+                "of figures are not weeks of coaching and no escalation is judged."
             )
         )
     if plan.commitments:
