@@ -403,7 +403,10 @@ def _as_markdown(blocks: Sequence[_Block]) -> str:
     lines: list[str] = []
     for block in blocks:
         if isinstance(block, _Heading):
-            lines += ["", f"{'#' * block.level} {md(block.text)}", ""]
+            lines += ([""] if lines and lines[-1] else []) + [
+                f"{'#' * block.level} {md(block.text)}",
+                "",
+            ]
         elif isinstance(block, _Para):
             lines += [md(block.text), ""]
         elif isinstance(block, _Items):

@@ -106,7 +106,7 @@ def skill_queue(
             out.append(Skill(drill=drill, why=strong, status="strong", indicators=through))
             continue
         done = _strong(through, now, marks, targets) is not None
-        status: SkillStatus = "done" if done and not current else "next" if current else "current"
+        status: SkillStatus = "done" if done else "next" if current else "current"
         current = current or status == "current"
         out.append(Skill(drill=drill, why=why, status=status, indicators=through))
     return tuple(out)
