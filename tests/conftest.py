@@ -37,6 +37,19 @@ def pack() -> Rulebook:
     return load_rules()
 
 
+BEHIND_PERIOD = {"period_start": "2026-07-01", "period_end": "2026-09-30", "as_of": "2026-09-30"}
+BEHIND_PIPELINE = {"quota": 150000.0, "closed_won": 40000.0}
+
+
+def behind(rep: dict[str, Any]) -> dict[str, Any]:
+    """The rep with a quarter that is over and closed well short of quota: known to be behind,
+    so the gaps its evidence points to are named (issue 23: the gaps explain a rep who is
+    behind; without the standing figures no gap is named)."""
+    out: dict[str, Any] = {**BEHIND_PERIOD, **rep}
+    out["pipeline"] = {**BEHIND_PIPELINE, **(rep.get("pipeline") or {})}
+    return out
+
+
 def example(name: str) -> dict[str, Any]:
     """One of the example reps under examples/, as parsed JSON."""
     data: dict[str, Any] = json.loads((EXAMPLES / f"{name}.json").read_text())

@@ -153,10 +153,11 @@ def test_population_csv_writes_results_errors_and_a_summary(tmp_path: Path) -> N
     source = tmp_path / "reps.csv"
     source.write_text(
         "rep_id,team,activity.calls_per_day,territory.lead_volume_vs_team,"
-        "territory.territory_size_vs_team,pipeline.win_rate\n"
-        "a,east,10,1.0,1.0,0.2\n"
-        "b,east,12,1.1,1.0,25\n"
-        "c,west,,,,\n"
+        "territory.territory_size_vs_team,pipeline.win_rate,pipeline.quota,pipeline.closed_won,"
+        "period_start,period_end,as_of\n"
+        "a,east,10,1.0,1.0,0.2,100000,20000,2026-07-01,2026-09-30,2026-09-30\n"
+        "b,east,12,1.1,1.0,25,,,,,\n"
+        "c,west,,,,,,,,,\n"
     )
     results = tmp_path / "out.parquet"
     code, out, err = run("diagnose", str(source), "--out", str(results))

@@ -15,7 +15,7 @@ from gapdiag.coaching.escalation import escalate, progress_of
 from gapdiag.coaching.history import history_from_rows
 from gapdiag.model.gaps import FOUND, GAPS
 
-from .conftest import example
+from .conftest import behind, example
 from .strategies import dense_rep_dicts, rep_dicts
 
 MONDAY = dt.date(2026, 7, 6)
@@ -294,3 +294,14 @@ def test_no_pip_while_a_system_gap_stands_or_the_rep_is_at_their_number(
         assert result.action != "pip-review"
     assert result.pip_recommended == (result.action == "pip-review")
     assert len(result.missing_weeks) <= max(result.weeks_coached, result.weeks_recorded)
+
+
+def test_no_pip_review_while_the_diagnosis_names_no_gap() -> None:
+    """Behind, nothing moved, but the diagnosis names no gap to hold the rep to: find out why
+    first (collect data), never a PIP review for a gap nobody has named."""
+    diagnosis = diagnose(behind({"rep_id": "r1"}))
+    assert diagnosis.primary_gap is None
+    assert diagnosis.standing.status == "behind"
+    result = decide(weeks([10, 10, 10, 10, 9, 10]), diagnosis)
+    assert result.action == "collect-data"
+    assert "names no gap for the rep now" in result.reason

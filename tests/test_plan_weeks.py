@@ -124,13 +124,15 @@ def test_one_rep_of_a_team_file_plans_as_the_team_page_judges(files: dict[str, P
     verdicts equal the batch's and the team page's."""
     batch = diagnose_many(files["reps"])
     report = assemble(batch, title="t", histories={}, library=load_interventions())
-    page = {line.rep_id: line.diagnosis for team in report.teams for line in team.reps}
+    page = {line.rep_id: line for line in report.reps}
     for row in batch.rows:
         rep = batch.rep(row)
         planned = plan(rep, start=dt.date(2017, 7, 3))
         assert planned.diagnosis.verdicts == batch.diagnosis(row).verdicts, rep.rep_id
-        assert planned.diagnosis.verdicts == page[rep.rep_id].verdicts, rep.rep_id
-        assert planned.diagnosis.primary_gap == page[rep.rep_id].primary_gap
+        shown = tuple((v.gap, v.status, v.confidence) for v in planned.diagnosis.verdicts)
+        assert shown == page[rep.rep_id].verdicts, rep.rep_id
+        focus = planned.focus.gap if planned.focus is not None else None
+        assert focus == page[rep.rep_id].focus_gap, rep.rep_id
     plain = plan(rep.model_dump(), start=dt.date(2017, 7, 3))  # without the team: may differ
     assert plain.diagnosis.rep_id == rep.rep_id
     code, out, _ = run("plan", str(files["reps"]), "--rep", "Gus Lee", "--format", "json")
@@ -167,10 +169,12 @@ def test_the_playbook_shows_real_output(files: dict[str, Path]) -> None:
     (the weekly path on the sample exports) or by the plans of the cases it names."""
     from .test_plan_seeds import stage_definitions
 
-    team = ("plan", str(files["reps"]), "--rep", "Gus Lee", "--history", str(files["weeks"]))
+    team = ("plan", str(files["reps"]), "--history", str(files["weeks"]))
+    coached = ("--since", "2017-05-08", "--country", "US")
     outputs = [
-        run(*team)[1],
-        run(*team, "--since", "2017-05-08", "--country", "US")[1],
+        run(*team, "--rep", "Dee Park")[1],
+        run(*team, "--rep", "Dee Park", *coached)[1],
+        run(*team, "--rep", "Eli Moss", *coached)[1],
         plan(stage_definitions(), start=dt.date(2026, 7, 6)).render(),
         plan(_example("skill-rep"), start=dt.date(2026, 7, 6)).render(),
         run(

@@ -30,8 +30,12 @@ def test_diagnose_is_total(rep: RepMetrics) -> None:
             assert result.primary_gap == "system"
         else:
             assert all(primary.confidence >= v.confidence for v in found)
-    elif result.standing.status in ("behind", "unknown"):
+    elif result.standing.status == "behind":
         assert found == []
+    if result.leading_gap is not None:
+        # a rep of unknown standing: no gap named, but the gap the evidence points to is kept
+        assert result.leading_gap in {v.gap for v in found}
+        assert result.primary_gap in (None, result.leading_gap)
     # a system gap confirmed or suspected on measured evidence blocks a PIP (a proxy alone not)
     system = result.verdict("system")
     assert result.pip_blocked == system.blocks_pip

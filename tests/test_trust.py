@@ -21,6 +21,7 @@ from gapdiag import diagnose, diagnose_many
 from gapdiag.cli import main
 from gapdiag.model.metrics import RepMetrics
 
+from .conftest import behind
 from .crm_exports import sample_ingest
 from .strategies import reps
 
@@ -194,15 +195,21 @@ def test_a_rate_from_one_deal_is_set_aside() -> None:
     assert [s.metric for s in d.set_aside] == ["pipeline.stage_conversion_rate"]
     text = d.explain()
     assert "from 1 deal in play: too few to judge (at least 5 needed)" in text
-    typed = diagnose({**rep, "pipeline": {"stage_conversion_rate": 0.0}})
+    typed = diagnose(
+        {
+            **rep,
+            "pipeline": {"stage_conversion_rate": 0.0},
+            "knowledge": {"product_quiz_score": 0.9},
+        }
+    )
     assert "pipeline-low-stage-conversion" in typed.fired  # no count: as typed in
 
 
 def test_thin_evidence_cannot_confirm() -> None:
     """Rates from a few calls can raise a suspicion but never confirm a gap alone."""
     calls = {"open_question_ratio": 0.2, "talk_ratio": 0.7, "rubric_score": 2.0}
-    solid = diagnose({"rep_id": "solid", "calls": {**calls, "calls_measured": 12}})
-    thin = diagnose({"rep_id": "thin", "calls": {**calls, "calls_measured": 3}})
+    solid = diagnose(behind({"rep_id": "solid", "calls": {**calls, "calls_measured": 12}}))
+    thin = diagnose(behind({"rep_id": "thin", "calls": {**calls, "calls_measured": 3}}))
     assert solid.verdict("skill").status == "confirmed"
     skill = thin.verdict("skill")
     assert (skill.status, skill.capped_by) == ("suspected", "thin")
@@ -222,10 +229,10 @@ def test_a_proxy_alone_never_confirms_or_blocks_a_pip() -> None:
         "territory": {"lead_volume_vs_team": 0.4},
         "proxies": ["territory.lead_volume_vs_team"],
     }
-    measured = diagnose({**rep, "proxies": None})
+    measured = diagnose(behind({**rep, "proxies": None}))
     assert measured.verdict("system").status == "confirmed"
     assert measured.pip_blocked
-    d = diagnose(rep)
+    d = diagnose(behind(rep))
     system = d.verdict("system")
     assert (system.status, system.capped_by) == ("suspected", "proxy")
     assert not d.pip_blocked
@@ -280,7 +287,7 @@ def test_the_stronger_evidence_names_the_primary_gap() -> None:
         "knowledge": {"product_quiz_score": 0.9, "competitor_positioning_score": 1.5},
         "territory": NORMAL,
     }
-    d = diagnose(rep)
+    d = diagnose(behind(rep))
     assert d.tree_leaf is not None
     assert d.tree_leaf.gap == "skill"
     assert d.primary_gap == "knowledge"
@@ -318,7 +325,11 @@ def test_every_command_gives_the_same_verdicts_on_one_file(
 def test_a_file_without_a_team_column_is_one_team_everywhere(tmp_path: Path) -> None:
     """No team column: diagnose_many and the CLI both judge the rows as one team, and say so."""
     rows = [
-        {"rep_id": f"r{i}", "pipeline": {"stage_conversion_rate": rate}}
+        {
+            "rep_id": f"r{i}",
+            "pipeline": {"stage_conversion_rate": rate},
+            "knowledge": {"product_quiz_score": 0.9},
+        }
         for i, rate in enumerate((0.3, 0.5, 0.5, 0.5))
     ]
     batch = diagnose_many(rows)

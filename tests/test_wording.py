@@ -1,7 +1,7 @@
 """Everything a person reads speaks their language: no metric paths, None, nan or doubled units.
 
 Every human-facing output is rendered for every example rep (explanations, HTML, plans,
-what-ifs, a batch, the CLI, plot labels). JSON and the evidence's technical column keep
+what-ifs, a batch, the CLI, plot labels). JSON and the folded "For rule authors" part keep
 their paths and are left out.
 """
 
@@ -41,7 +41,9 @@ DOUBLED = [
     re.compile(r"(?<![\d.,])1 (hours|calls|emails|meetings|days|minutes|seconds|months|weeks)\b"),
     *(re.compile(rf"\b{re.escape(u)}\s+{re.escape(u)}\b") for u in NOUNS),
 ]
-_TECHNICAL = re.compile(r"<span style='font-family:monospace[^']*'>.*?</span>", re.DOTALL)
+_TECHNICAL = re.compile(
+    r"<details[^>]*><summary>For rule authors</summary>.*?</details>", re.DOTALL
+)
 
 
 def problems(text: str) -> list[str]:

@@ -264,7 +264,12 @@ def _gap_answer(n: _Numbers) -> str:
     if gap > 0:
         return f"Gap to goal {n.show('derived.gap_to_goal')} = {terms}."
     over = show("derived.gap_to_goal", -gap)
-    return f"No gap left: {terms} leaves nothing to close ({over} over quota, commit counted)."
+    text = f"No gap left: {terms} leaves nothing to close ({over} over quota, commit counted)."
+    quota, closed = n.value("pipeline.quota"), n.value("pipeline.closed_won")
+    if quota is not None and closed is not None and closed < quota:
+        short = show("pipeline.quota", quota - closed)
+        text += f" Until the commit closes, closed-won is still {short} short of quota."
+    return text
 
 
 def _coverage_answer(n: _Numbers) -> str:

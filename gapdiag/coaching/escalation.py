@@ -20,13 +20,13 @@ The decision is an ordered table (first match wins; docs/playbook.md has it too)
 3. commitment under target (9) in the last two coaching weeks, back to back -> fit-conversation
 4. fewer than REVIEW_AFTER_WEEKS coaching weeks -> keep-coaching
 5. no indicator has a trend in the coaching weeks -> collect-data
-6. nothing moved and something fell short: a system gap confirmed or suspected -> fix-system
-   (collect-data when it rests on estimates alone); where the rep stands unknown ->
-   collect-data; else -> pip-review
-7. nothing moved, every indicator at target since coaching began -> keep-coaching
-8. OWNERSHIP_REVIEW_WEEKS (13, a full 90-day cadence) or more, an ownership signal off
-   target and none of them moving -> pip-review (fix-system under a system gap): activity
-   at plan is not ownership (seed 000)
+6. OWNERSHIP_REVIEW_WEEKS (13, a full 90-day cadence) or more, an ownership signal off
+   target and none of them moving -> pip-review (fix-system under a system gap; collect-data
+   where the rep stands is unknown): activity at plan is not ownership (seed 000)
+7. nothing moved and something fell short: a system gap confirmed or suspected -> fix-system
+   (collect-data when it rests on estimates alone); where the rep stands unknown, or no gap
+   named by the diagnosis -> collect-data; else -> pip-review
+8. nothing moved, every indicator at target since coaching began -> keep-coaching
 9. progress, where the rep stands unknown -> keep-coaching
 10. progress, still behind -> extend-coaching (one more quarter)
 
@@ -345,6 +345,13 @@ class _Case:
                 f"a trend ({MIN_WEEKS_FOR_TREND} are needed); record them weekly before "
                 "judging progress."
             )
+        stuck = [t for t in self.owning if t.weeks_observed and not t.at_target]
+        if (
+            self.weeks >= OWNERSHIP_REVIEW_WEEKS
+            and stuck
+            and not any(map(_made_progress, self.owning))
+        ):
+            return self._ownership(weeks, stuck)
         if not moved and short:
             return self._no_progress(weeks)
         if not moved:
@@ -353,13 +360,6 @@ class _Case:
                 "target since coaching began, which is neither progress nor failure. Look "
                 "again at the diagnosis for what holds the number back." + self._summary()
             )
-        stuck = [t for t in self.owning if t.weeks_observed and not t.at_target]
-        if (
-            self.weeks >= OWNERSHIP_REVIEW_WEEKS
-            and stuck
-            and not any(map(_made_progress, self.owning))
-        ):
-            return self._ownership(weeks, stuck)
         if self.standing.status == "unknown":
             return "keep-coaching", (
                 "Progress during coaching, but where the rep stands on the number is unknown, "
@@ -393,7 +393,22 @@ class _Case:
                 f"{head} Where the rep stands on the number is unknown, and no PIP review "
                 "is weighed for a rep not known to be behind." + self._summary() + self._needs()
             )
+        unnamed = self._unnamed(head)
+        if unnamed is not None:
+            return unnamed
         return "pip-review", f"{head}{self._summary()} {PIP_NOTE}"
+
+    def _unnamed(self, head: str) -> tuple[Action, str] | None:
+        """No gap named by the diagnosis: nothing to hold the rep to yet, so no PIP review."""
+        if self.diagnosis.primary_gap is not None:
+            return None
+        wanted = sorted({label_of(n).label for u in self.diagnosis.undetermined for n in u.needs})
+        collect = f" Collect {', '.join(wanted[:4])} first." if wanted else ""
+        return "collect-data", (
+            f"{head} The diagnosis names no gap for the rep now, so there is nothing a PIP "
+            f"review could hold them to yet: find out why they are behind.{collect}"
+            + self._summary()
+        )
 
     def _ownership(self, weeks: str, stuck: list[Trend]) -> tuple[Action, str]:
         names = ", ".join(self._name(t) for t in stuck)
@@ -401,9 +416,14 @@ class _Case:
             f"After {weeks} of coaching, a full 90-day cadence, no ownership signal ({names}) "
             "has moved toward its target: progress on activity is not ownership of the number."
         )
-        held = self._system(head)
+        held = self._system(head)  # the stuck ownership signals are the named problem
         if held is not None:
             return held
+        if self.standing.status != "behind":
+            return "collect-data", (
+                f"{head} Where the rep stands on the number is unknown, and no PIP review "
+                "is weighed for a rep not known to be behind." + self._summary() + self._needs()
+            )
         return "pip-review", f"{head}{self._summary()} {PIP_NOTE}"
 
     def _fit(self) -> str:

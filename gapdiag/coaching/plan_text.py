@@ -172,6 +172,12 @@ def _no_focus(plan: CoachingPlan) -> str:
             f"No focus: {d.rep_id} is {sentence(plan.standing.status.replace('_', ' ')).lower()} "
             "on the number, so there is no gap to coach this period. Keep the regular 1:1."
         )
+    if plan.since is not None and plan.escalation is not None:
+        return (
+            f"No focus: no gap is confirmed or suspected for {d.rep_id} now, so no new focus "
+            f"is set; the coaching since {long_day(plan.since)} is weighed below. Collect "
+            "what the diagnosis lacks."
+        )
     return (
         f"No focus: no gap is confirmed or suspected for {d.rep_id}, so there is no coaching "
         "plan to run. Keep the regular 1:1 and collect what the diagnosis lacks."

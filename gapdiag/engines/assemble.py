@@ -7,7 +7,7 @@ from typing import Literal
 
 from gapdiag.engines.judgment import Weak, outcome_of, watch_notes
 from gapdiag.engines.verdicts import status_of, weigh
-from gapdiag.model.basis import BASES, resting_on, thinness
+from gapdiag.model.basis import BASES, Thinness, resting_on, thinness
 from gapdiag.model.derived import DERIVED
 from gapdiag.model.diagnosis import (
     Check,
@@ -22,7 +22,7 @@ from gapdiag.model.diagnosis import (
 )
 from gapdiag.model.gaps import CONFIRMED_AT, FOUND, GAPS, SUSPECTED_AT, Gap, Status
 from gapdiag.model.metrics import RepMetrics
-from gapdiag.model.standing import NOT_BEHIND, standing_of
+from gapdiag.model.standing import NOT_BEHIND, Standing, StandingStatus, standing_of
 from gapdiag.rulebook.compiler import Facts
 from gapdiag.rulebook.facts import metric_facts
 from gapdiag.rulebook.pack import Rulebook
@@ -42,24 +42,23 @@ def assemble(
 ) -> Diagnosis:
     """Build the Diagnosis for one rep from each compiled rule's outcome, in pack order."""
     basis = thinness(metric_facts(rep))
-    weak = Weak(frozenset(basis.thin), frozenset(rep.proxies or ()))
+    weak = weak_of(rep, basis)
     decided: dict[Gap, list[tuple[CompiledRule, Outcome]]] = {g: [] for g in GAPS}
     undetermined = []
     for rule, outcome in zip(book.compiled, outcomes, strict=True):
         decided[rule.gap].append((rule, outcome))
         if outcome is None:
             undetermined.append(_undetermined(rule, facts))
-    standing = standing_of(
-        facts, period_start=rep.period_start, period_end=rep.period_end, as_of=rep.as_of
-    )
-    behind = standing.status not in NOT_BEHIND
+    standing = standing_at(rep, facts)
     verdicts = sorted(
-        (_verdict(gap, decided[gap], facts, weak, behind) for gap in GAPS),
+        (_verdict(gap, decided[gap], facts, weak, standing.status) for gap in GAPS),
         key=lambda v: (-v.confidence, _ORDER[v.gap]),
     )
     # The tree is walked by the compiled evaluator whatever the engine: it is not a rule.
     path, leaf, stop = walk(book.tree, facts) if book.tree is not None else ((), None, None)
-    primary = primary_gap(verdicts) if behind else None
+    behind = standing.status not in NOT_BEHIND
+    leading = primary_gap(verdicts)
+    primary = leading if standing.status == "behind" else None
     return Diagnosis.trusted(
         {
             "rep_id": rep.rep_id,
@@ -70,7 +69,8 @@ def assemble(
             "engine": engine,
             "standing": standing,
             "primary_gap": primary,
-            "outcome": outcome_of(primary, verdicts, behind),
+            "leading_gap": leading,
+            "outcome": outcome_of(primary, verdicts, standing.status),
             "verdicts": tuple(verdicts),
             "undetermined": tuple(undetermined),
             "set_aside": _samples(rep, basis.set_aside),
@@ -82,9 +82,22 @@ def assemble(
             "tree_path": path,
             "tree_leaf": leaf,
             "tree_stop": stop,
-            "tree_agrees": None if leaf is None else leaf.gap == primary,
+            "tree_agrees": None if leaf is None else leaf.gap == leading,
             "numbers": _numbers(facts),
         }
+    )
+
+
+def weak_of(rep: RepMetrics, basis: Thinness | None = None) -> Weak:
+    """The rep's thin counted metrics and the metrics it marks as proxies."""
+    found = basis if basis is not None else thinness(metric_facts(rep))
+    return Weak(frozenset(found.thin), frozenset(rep.proxies or ()))
+
+
+def standing_at(rep: RepMetrics, facts: Facts) -> Standing:
+    """Where the rep stands, from its facts and its period's dates."""
+    return standing_of(
+        facts, period_start=rep.period_start, period_end=rep.period_end, as_of=rep.as_of
     )
 
 
@@ -110,18 +123,11 @@ def _verdict(
     decided: list[tuple[CompiledRule, Outcome]],
     facts: Facts,
     weak: Weak,
-    behind: bool,
+    standing: StandingStatus,
 ) -> Verdict:
     fired = [r for r, outcome in decided if outcome]
     open_ = [r for r, outcome in decided if outcome is None]
-    certainty, status = score(decided)
-    strong = weigh([r for r in fired if r.certainty < 0 or not weak.of(r)])
-    capped_by: Literal["thin", "proxy", "standing"] | None = None
-    if status == "confirmed" and strong < CONFIRMED_AT:
-        status = "suspected"
-        capped_by = weak.cause([r for r in fired if r.certainty > 0 and weak.of(r)])
-    if status == "confirmed" and not behind:
-        status, capped_by = "suspected", "standing"
+    certainty, status, capped_by, strong = judge(decided, weak, standing)
     support: list[Evidence] = []
     against: list[Evidence] = []
     for rule in fired:
@@ -139,6 +145,33 @@ def _verdict(
             "capped_by": capped_by,
         }
     )
+
+
+Cap = Literal["thin", "proxy", "standing"]
+
+
+def judge(
+    decided: Sequence[tuple[CompiledRule, Outcome]], weak: Weak, standing: StandingStatus
+) -> tuple[float, Status, Cap | None, float]:
+    """A gap's certainty, its status with every cap applied, why it is capped, and the
+    certainty of its measured evidence alone (thin and proxy facts left out).
+
+    Evidence that rests on too few observations or on a proxy cannot confirm; a rep who is
+    not behind has no gap to explain (unlikely, the facts kept as watch notes); and not
+    knowing whether the rep is behind, no gap is confirmed as the reason they are.
+    """
+    fired = [r for r, outcome in decided if outcome]
+    certainty, status = score(decided)
+    strong = weigh([r for r in fired if r.certainty < 0 or not weak.of(r)])
+    capped_by: Cap | None = None
+    if status == "confirmed" and strong < CONFIRMED_AT:
+        status = "suspected"
+        capped_by = weak.cause([r for r in fired if r.certainty > 0 and weak.of(r)])
+    if status in FOUND and standing in NOT_BEHIND:
+        status, capped_by = "unlikely", "standing"
+    elif status == "confirmed" and standing == "unknown":
+        status, capped_by = "suspected", "standing"
+    return certainty, status, capped_by, strong
 
 
 def score(decided: Sequence[tuple[CompiledRule, Outcome]]) -> tuple[float, Status]:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from gapdiag.model.diagnosis import Outcome, Verdict, Watch
-from gapdiag.model.gaps import FOUND, Gap
+from gapdiag.model.gaps import Gap
 from gapdiag.model.labels import show
-from gapdiag.model.standing import Standing
+from gapdiag.model.standing import NOT_BEHIND, Standing, StandingStatus
 from gapdiag.rulebook.rule import CompiledRule
 
 
@@ -34,11 +34,21 @@ class Weak:
         return "proxy" if proxied else "thin"
 
 
-def outcome_of(primary: Gap | None, verdicts: Sequence[Verdict], behind: bool) -> Outcome:
-    """gap, no_gap_found or undetermined, in one vocabulary for every output."""
+def outcome_of(
+    primary: Gap | None, verdicts: Sequence[Verdict], standing: StandingStatus
+) -> Outcome:
+    """gap, no_gap_found or undetermined, in one vocabulary for every output.
+
+    A rep who is not behind has no gap to find. Where the standing is unknown, a gap the
+    evidence points to cannot be named until it is known (undetermined: collect the figures
+    the standing names). Otherwise an open verdict leaves it undetermined.
+    """
     if primary is not None:
         return "gap"
-    if behind and any(v.status == "unknown" for v in verdicts):
+    if standing in NOT_BEHIND:
+        return "no_gap_found"
+    open_ = ("unknown", "suspected", "confirmed") if standing == "unknown" else ("unknown",)
+    if any(v.status in open_ for v in verdicts):
         return "undetermined"
     return "no_gap_found"
 
@@ -46,11 +56,12 @@ def outcome_of(primary: Gap | None, verdicts: Sequence[Verdict], behind: bool) -
 def watch_notes(
     verdicts: Sequence[Verdict], standing: Standing, margin: float
 ) -> tuple[Watch, ...]:
-    """For a rep who is not behind: each confirmed or suspected fact, and thin pipeline cover."""
+    """For a rep who is not behind: each fact of a gap that would otherwise be found (held
+    back by the standing), and thin pipeline cover for the next period."""
     notes = [
         Watch.trusted({"gap": v.gap, "rule": e.rule, "text": e.because})
         for v in verdicts
-        if v.status in FOUND
+        if v.capped_by == "standing"
         for e in v.evidence
     ]
     cover, needed = standing.next_coverage, standing.coverage_needed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any, Self
 
@@ -9,6 +10,8 @@ from pydantic import BaseModel, ConfigDict
 
 _new = object.__new__
 _set = object.__setattr__
+PART_RENDERERS: dict[str, Callable[[Any], str]] = {}
+"""The notebook room's renderer of any result part as HTML (registered when it is imported)."""
 
 
 @cache
@@ -36,3 +39,7 @@ class Result(BaseModel):
         _set(obj, "__pydantic_extra__", None)
         _set(obj, "__pydantic_private__", None)
         return obj
+
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the part in a manager's words."""
+        return PART_RENDERERS["html"](self)

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from gapdiag.model._result import PART_RENDERERS
 from gapdiag.model._result import Result as _Result
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidArgument
@@ -27,6 +28,11 @@ _RENDERERS: dict[str, Callable[..., str]] = {}
 def register_renderer(name: Literal["explain", "html"], render: Callable[..., str]) -> None:
     """Let an outer room render diagnoses: `explain` (text/Markdown) or `html`."""
     _RENDERERS[name] = render
+
+
+def register_part_renderer(render: Callable[[Any], str]) -> None:
+    """Let an outer room show any part of a diagnosis (a verdict, a check ...) as HTML."""
+    PART_RENDERERS["html"] = render
 
 
 class Check(_Result):
@@ -117,8 +123,9 @@ class Verdict(_Result):
     capped_by: Literal["thin", "proxy", "standing"] | None = Field(
         default=None,
         description="Why the status is below what the confidence alone gives: evidence that "
-        "rests on too few observations (thin) or on a proxy cannot confirm, and a rep who is "
-        "not behind gets no confirmed gap (standing).",
+        "rests on too few observations (thin) or on a proxy cannot confirm; a rep who is not "
+        "behind has no gap to explain (unlikely), and one whose standing is unknown no "
+        "confirmed one (standing).",
     )
 
 
@@ -211,7 +218,15 @@ class Diagnosis(_Result):
         description="Where the rep stands on the number (ahead, on track, behind, unknown) "
         "and the figures behind it: read first, the gaps explain a rep who is behind."
     )
-    primary_gap: Gap | None
+    primary_gap: Gap | None = Field(
+        description="The gap to act on first, for a rep known to be behind; None otherwise."
+    )
+    leading_gap: Gap | None = Field(
+        default=None,
+        description="The gap the evidence points to first, whatever the standing: the primary "
+        "gap when the rep is behind; for a rep of unknown standing, the gap to act on if they "
+        "are behind.",
+    )
     outcome: Outcome = Field(
         description="gap (a primary gap is named), no_gap_found (judged, nothing to fix) or "
         "undetermined (not enough data: see undetermined and missing for what to collect)."

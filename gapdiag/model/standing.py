@@ -4,17 +4,19 @@ The four gaps explain why a rep is *behind*; a rep ahead or on track has nothing
 this period. Standing is read from the pipeline figures and the calendar, in this order:
 
 1. **quota**: closed-won at or over quota is *ahead*, whatever else is true.
-2. **period end**: once the period is over (``as_of`` on or after ``period_end``), short of
-   quota is *behind*: nothing more can close.
+2. **period end**: once the period is over (``as_of`` on or after ``period_end``), nothing
+   more can close: within the pace margin of quota is *on track*, further short *behind*.
 3. **pace**: with ``as_of`` inside the period, the share of its working days gone by sets
    what should be closed by now (a rep at 40% of quota 40% into the quarter is on pace).
    More than the margin over that pace is *ahead*; within the margin either side, *on track*.
 4. **commit**: closed-won plus commit that reaches quota is *on track*.
-5. **pipeline**: only when the pace is unknown (no ``as_of``), open pipeline that covers
-   what is still needed (at the rep's win rate, else at the flat coverage target) is *on
-   track*, and pipeline that does not is *behind*. A rep known to be behind pace is not
-   rescued by pipeline that has not closed.
-6. Otherwise *unknown*, with the figures that would tell.
+5. **pipeline**: when the pace is unknown (no ``as_of``), or in the first half of the period
+   (deals come in lumps, so an early pace says little), open pipeline that covers what is
+   still needed (at the rep's win rate, else at the flat coverage target) is *on track*, and
+   pipeline that does not is *behind*. From half-way on, a rep behind pace is *behind*:
+   pipeline that has not closed does not rescue them.
+6. Otherwise *unknown* (or, early in the period without pipeline figures, *behind* pace),
+   with the figures that would tell.
 
 Working days are Monday to Friday; public holidays are not taken out (a team's calendar is
 the coaching plan's business, not the pace's).
@@ -30,6 +32,9 @@ from pydantic import Field
 
 from gapdiag.model._result import Result
 
+EARLY = 0.5
+"""Before this share of the period is gone, deals come in too few lumps for the pace alone to
+say a rep is behind: open pipeline that covers what is still needed keeps them on track."""
 StandingStatus = Literal["ahead", "on_track", "behind", "unknown"]
 """Where a rep stands on the number."""
 STANDINGS: tuple[StandingStatus, ...] = ("behind", "unknown", "on_track", "ahead")
@@ -161,7 +166,7 @@ def _decide(
         return "ahead", "quota", ()
     share, expected = v["elapsed"], v["expected_to_date"]
     if isinstance(share, float) and share >= 1.0:
-        return "behind", "period_end", ()
+        return ("on_track" if closed >= quota * (1.0 - margin) else "behind"), "period_end", ()
     if isinstance(expected, float):
         if closed >= expected * (1.0 + margin) and expected > 0:
             return "ahead", "pace", ()
@@ -169,11 +174,14 @@ def _decide(
             return "on_track", "pace", ()
     if isinstance(commit, float) and closed + commit >= quota:
         return "on_track", "commit", ()
-    if isinstance(expected, float):
+    early = isinstance(share, float) and share < EARLY
+    if isinstance(expected, float) and not early:
         return "behind", "pace", ()
     covered = _pipeline_covers(v, pipe)
     if covered is not None:
         return ("on_track" if covered else "behind"), "pipeline", ()
+    if isinstance(expected, float):
+        return "behind", "pace", ()
     dates: tuple[str, ...] = ("as_of",) if no_as_of else ("period_start", "period_end")
     wanted = dates + tuple(
         name

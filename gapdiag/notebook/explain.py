@@ -30,6 +30,7 @@ from gapdiag.model.wording import (
     period,
     standing_text,
 )
+from gapdiag.notebook import signs
 
 _APPROACH = {
     "skill": "practice and feedback: role-play drills and call reviews against a rubric",
@@ -64,7 +65,8 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
     lines.extend(_set_aside(diagnosis, md))
     lines.extend(_tree(diagnosis, md))
     for verdict in diagnosis.verdicts:
-        lines.extend(_verdict(verdict, md, diagnosis.thin))
+        open_needs = signs.needs_of(diagnosis, verdict.gap)
+        lines.extend(_verdict(verdict, md, diagnosis.thin, open_needs))
     lines.extend(_counterfactuals(diagnosis.counterfactuals, md))
     lines.extend(_still_open(diagnosis, md))
     if diagnosis.pip_blocked:
@@ -72,10 +74,8 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
             "A system gap is confirmed or suspected: fix the system first. "
             "No PIP should be considered while it stands."
         )
-    lines.append(
-        f"Cut-offs: confirmed from {CONFIRMED_AT:.0%} combined certainty, "
-        f"suspected from {SUSPECTED_AT:.0%}."
-    )
+        lines.append("")
+    lines.extend(_authors(diagnosis, md))
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -202,15 +202,21 @@ def actions(d: Diagnosis) -> tuple[str, ...]:
     """What to do first: the interventions of the primary gap's strongest evidence.
 
     When every fact behind the primary gap rests on a proxy, checking the proxy comes first:
-    acting on an estimate nobody measured is how a manager loses a rep's trust.
+    acting on an estimate nobody measured is how a manager loses a rep's trust. Where the
+    standing is unknown, finding it out comes first, then the gap the evidence points to.
     """
-    if d.primary_gap is None:
+    unknown = d.standing.status == "unknown"
+    gap = d.primary_gap or (d.leading_gap if unknown else None)
+    if gap is None:
         return ()
-    verdict = d.verdict(d.primary_gap)
+    verdict = d.verdict(gap)
     strongest = sorted(verdict.evidence, key=lambda e: -e.certainty)
     found = dict.fromkeys(e.intervention for e in strongest if e.intervention)
-    check = _check_proxies_first(verdict)
-    return (*check, *(a for a in found if a))[:MAX_ACTIONS]
+    first = _check_proxies_first(verdict)
+    if unknown:
+        wanted = ", ".join(label_of(p).label for p in d.standing.needs)
+        first = (f"Find out where the rep stands: collect {wanted}.", *first)
+    return (*first, *(a for a in found if a))[:MAX_ACTIONS]
 
 
 def _check_proxies_first(verdict: Verdict) -> tuple[str, ...]:
@@ -234,6 +240,13 @@ def headline(d: Diagnosis) -> str:
     if d.standing.status in NOT_BEHIND:
         seen = " Keep an eye on the notes below." if d.watch else ""
         return f"Nothing to fix this period: the gaps explain a rep who is behind.{seen}"
+    if d.primary_gap is None and d.leading_gap is not None and d.standing.status == "unknown":
+        lead = d.verdict(d.leading_gap)
+        return (
+            "No gap is named until the standing is known. If the rep is behind, the evidence "
+            f"points to {lead.gap} ({lead.status}, {confidence(lead.confidence)}); "
+            f"approach: {_APPROACH[lead.gap]}."
+        )
     if d.primary_gap is None:
         open_ = [v.gap for v in d.verdicts if v.status == "unknown"]
         if open_:
@@ -280,20 +293,21 @@ def _tree(d: Diagnosis, md: bool) -> list[str]:
             if stop.needs
             else "a value it reads is undefined for this rep (e.g. a division by zero)"
         )
-        out.append(f"Stopped at {stop.node!r} for lack of data: {_either(gaps)} - {wanted}.")
-        out.append("Still possible: " + ", ".join(_leaf(leaf) for leaf in stop.possible) + ".")
+        out.append(f"Stopped for lack of data: {_either(gaps)} - {wanted}.")
+        possible = dict.fromkeys(_leaf(leaf) for leaf in stop.possible)
+        out.append("Still possible: " + ", ".join(possible) + ".")
     out.append("")
     return out
 
 
 def _step(step: TreeStep) -> str:
-    answer = {True: "yes", False: "no", None: "unknown"}[step.answer]
-    checks = "; ".join(_check(c) for c in step.checks)
+    answer = {True: "yes", False: "no", None: "not known"}[step.answer]
+    checks = "; ".join(signs.check_words(c) for c in step.checks)
     return f"{step.question} {answer} ({checks})"
 
 
 def _leaf(leaf: TreeLeaf) -> str:
-    return f"{leaf.id} ({leaf.gap or 'no gap'})"
+    return signs.GAP_NAMES[leaf.gap] if leaf.gap else "no gap"
 
 
 def _agreement(d: Diagnosis, leaf: TreeLeaf) -> str:
@@ -334,36 +348,68 @@ def _heading(text: str, md: bool) -> str:
 _CAPPED = {
     "thin": "not confirmed: it rests on too few observations",
     "proxy": "not confirmed: it rests on a proxy",
-    "standing": "not confirmed: the rep is not behind",
+    "standing": "not confirmed while the standing is unknown",
 }
 
 
-def _verdict(v: Verdict, md: bool, samples: Sequence[Sample] = ()) -> list[str]:
-    capped = f" ({_CAPPED[v.capped_by]})" if v.capped_by else ""
-    out = [_heading(f"{v.gap.capitalize()} - {v.status}, {confidence(v.confidence)}{capped}", md)]
+def _verdict(
+    v: Verdict, md: bool, samples: Sequence[Sample] = (), open_needs: Sequence[str] = ()
+) -> list[str]:
+    if v.capped_by == "standing" and v.status == "unlikely":
+        title = (
+            f"{v.gap.capitalize()} - not a gap this period: the rep is not behind "
+            f"(the evidence alone reads {confidence(v.confidence)}; see the watch notes)"
+        )
+    else:
+        capped = f" ({_CAPPED[v.capped_by]})" if v.capped_by else ""
+        title = f"{signs.verdict_words(v.gap, v.status, v.confidence, open_needs)}{capped}"
+    out = [_heading(title, md)]
     every = (*v.evidence, *v.counter_evidence)
     proxies = dict.fromkeys(p for e in every for p in e.proxies)
     thin = tuple(dict.fromkeys(p for e in every for p in e.thin))
     out.extend(f"- {proxy_note(path)}" for path in proxies)
     if thin:
         out.append(f"- {thin_note(thin, samples)}")
-    out.extend(_evidence(e, "+") for e in v.evidence)
-    out.extend(_evidence(e, "-") for e in v.counter_evidence)
+    out.extend(_evidence(e, against=False) for e in v.evidence)
+    out.extend(_evidence(e, against=True) for e in v.counter_evidence)
     if not v.evidence and not v.counter_evidence:
         out.append("- no rule fired")
-    if v.undetermined:
-        out.append(f"- open for lack of data: rules {', '.join(v.undetermined)}")
     out.append("")
     return out
 
 
-def _evidence(e: Evidence, sign: str) -> str:
-    checks = "; ".join(_check(c) for c in e.checks)
-    weak = " [rests on a proxy]" if e.proxies else " [few observations]" if e.thin else ""
-    line = f"- [{sign}{abs(e.certainty):.2f}]{weak} {e.because} ({checks}; rule {e.rule})"
-    if e.intervention and sign == "+":
+def _evidence(e: Evidence, *, against: bool) -> str:
+    """A fired rule in words: for or against, its reason and each comparison (no weights)."""
+    checks = "; ".join(signs.evidence_checks(e))
+    weak = " (rests on a proxy)" if e.proxies else " (few observations)" if e.thin else ""
+    side = "Against" if against else "For"
+    line = f"- {side}{weak}: {e.because}" + (f" ({checks})" if checks else "")
+    if e.intervention and not against:
         line += f"\n  What to do: {e.intervention}"
     return line
+
+
+def _authors(d: Diagnosis, md: bool) -> list[str]:
+    """Rule ids, weights and the tree's node ids, last: for whoever maintains the pack."""
+    out = [_heading("For rule authors", md)]
+    fired = [
+        f"{e.rule} ({v.gap}, {e.certainty:+.2f})"
+        for v in d.verdicts
+        for e in (*v.evidence, *v.counter_evidence)
+    ]
+    out.append(f"- rules that fired: {', '.join(fired) or 'none'}")
+    if d.undetermined:
+        left = ", ".join(f"{u.rule} ({u.gap})" for u in d.undetermined)
+        out.append(f"- rules left open for lack of data: {left}")
+    if d.tree_leaf is not None:
+        out.append(f"- the tree ended at leaf {d.tree_leaf.id}")
+    elif d.tree_stop is not None:
+        out.append(f"- the tree stopped at node {d.tree_stop.node}")
+    out.append(
+        f"- cut-offs: confirmed from {CONFIRMED_AT:.0%} combined certainty, "
+        f"suspected from {SUSPECTED_AT:.0%}"
+    )
+    return out
 
 
 def proxy_note(path: str) -> str:

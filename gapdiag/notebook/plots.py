@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
@@ -39,6 +40,8 @@ LEADING_INDICATORS: Mapping[str, str] = {
     "activity.meeting_to_opportunity_rate": "meeting_to_opportunity_rate",
 }
 """The default indicators to plot, each with the target it is judged against."""
+YLABEL_WIDTH = 18
+"""Characters per line of a panel's axis title: long labels wrap instead of overlapping."""
 
 
 def _figure(**options: Any) -> Figure:
@@ -96,10 +99,11 @@ def plot_leading_indicators(
             shown = f"target {show(name, target)}"
             ax.axhline(target * scale, linestyle="--", color="grey", label=shown)
             ax.legend(loc="upper left", fontsize="small")
-        ax.set_ylabel(axis_label(name), fontsize="small")
+        ax.set_ylabel(textwrap.fill(axis_label(name), YLABEL_WIDTH), fontsize="small")
         known = [(x, v) for x, v in zip(numbers, values, strict=True) if v is not None]
         ax.set_title(plot_label(trend_title(name, known, target)), fontsize="small", loc="left")
     axes[-1].tick_params(axis="x", labelrotation=30)
+    figure.align_ylabels(axes)
     figure.suptitle(f"Leading indicators: {plot_label(ids[0])}")
     return figure
 

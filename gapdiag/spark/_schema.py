@@ -130,6 +130,7 @@ def result_schema(prepared: Prepared, book: Rulebook) -> T.StructType:
     fields = _carried(prepared, IDENTITY)
     fields.append(T.StructField("standing", T.StringType()))
     fields.append(T.StructField("primary_gap", T.StringType()))
+    fields.append(T.StructField("leading_gap", T.StringType()))
     fields.append(T.StructField("outcome", T.StringType()))
     for gap in GAPS:
         fields.append(T.StructField(f"{gap}.confidence", T.DoubleType()))

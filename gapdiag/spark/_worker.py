@@ -20,6 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
+from gapdiag.checks.pack_diff import NONE as NO_GAP
 from gapdiag.engines.vector import _evaluate, _population
 from gapdiag.engines.vector import _team as _vteam
 from gapdiag.engines.vector import _tree as _vtree
@@ -189,6 +190,7 @@ def result_columns(
     columns = carried(table, pa.array(population.rows), job, IDENTITY)
     columns["standing"] = _labels(arrays.standing, STANDING_CODES)
     columns["primary_gap"] = _labels(arrays.primary, GAPS)
+    columns["leading_gap"] = _labels(arrays.leading, GAPS)
     columns["outcome"] = _labels(arrays.outcome, _evaluate.OUTCOMES)
     for gap in GAPS:
         columns[f"{gap}.confidence"] = pa.array(arrays.confidence[gap])
@@ -233,10 +235,10 @@ def errors(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.RecordBat
 def outcome_counts(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.RecordBatch]:
     """Per batch, how many rows went from each outcome under the old pack to each under the new.
 
-    Yields rows (what, old, new, rows): ``primary`` for primary gaps, ``leaf`` for where
-    the tree walk ended, ``fired`` (rule id, "old" or "new") for firing counts, and
-    ``input`` and ``rows`` for the rows read and diagnosed. Spark then sums them: nothing
-    per row leaves the workers.
+    Yields rows (what, old, new, rows): ``primary`` for leading gaps (what the rules point
+    to), ``leaf`` for where the tree walk ended, ``fired`` (rule id, "old" or "new") for
+    firing counts, and ``input`` and ``rows`` for the rows read and diagnosed. Spark then
+    sums them: nothing per row leaves the workers.
     """
     (old_book, old_targets), (new_book, new_targets) = job.compiled()
     for table in tables(batches):
@@ -247,7 +249,7 @@ def outcome_counts(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.R
             ("input", "", ""): table.num_rows,
             ("rows", "", ""): population.size,
         }
-        pairs = _pairs(_outcomes(before.primary, GAPS), _outcomes(after.primary, GAPS))
+        pairs = _pairs(_outcomes(before.leading, GAPS), _outcomes(after.leading, GAPS))
         counts.update({("primary", a, b): n for (a, b), n in pairs.items()})
         ends = _pairs(_ends(before, old_book), _ends(after, new_book))
         counts.update({("leaf", a, b): n for (a, b), n in ends.items()})
@@ -266,7 +268,7 @@ def outcome_counts(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.R
 
 
 def _outcomes(codes: np.ndarray[Any, Any], labels: Iterable[str]) -> np.ndarray[Any, Any]:
-    names = np.array([*labels, "none"], dtype=object)
+    names = np.array([*labels, NO_GAP], dtype=object)
     return names[np.where(codes < 0, len(names) - 1, codes)]
 
 

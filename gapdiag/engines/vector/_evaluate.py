@@ -35,6 +35,7 @@ class Arrays:
     confidence: dict[Gap, Floats]
     status: dict[Gap, npt.NDArray[np.int8]]
     primary: npt.NDArray[np.int8]
+    leading: npt.NDArray[np.int8]
     standing: npt.NDArray[np.int8]
     """Index into ``_standing.STANDING_CODES``."""
     outcome: npt.NDArray[np.int8]
@@ -63,6 +64,7 @@ def evaluate(
         np.empty(size, np.int8),
         np.empty(size, np.int8),
         np.empty(size, np.int8),
+        np.empty(size, np.int8),
         np.empty(size, bool),
         [np.empty(size, np.int64) for _ in range(words)],
         np.empty(size, np.int32) if book.tree is not None else None,
@@ -80,15 +82,15 @@ def evaluate(
         lookup = _lookup(population, targets, team, start, stop, reads_derived)
         outcomes = _vector.evaluate([r.condition for r in rules], lookup, stop - start)
         standing = _standing_codes(lookup, share[start:stop] if share is not None else None)
-        behind = standing >= _vstanding.BEHIND
         weak = _weak_rules(rules, population, proxied, start, stop)
-        verdicts = _vverdicts.verdicts(rules, outcomes, stop - start, weak, behind)
+        verdicts = _vverdicts.verdicts(rules, outcomes, stop - start, weak, standing)
         for gap in GAPS:
             out.confidence[gap][start:stop] = verdicts.confidence[gap]
             out.status[gap][start:stop] = verdicts.status[gap]
         out.primary[start:stop] = verdicts.primary
+        out.leading[start:stop] = verdicts.leading
         out.standing[start:stop] = standing
-        out.outcome[start:stop] = _outcomes(verdicts, behind)
+        out.outcome[start:stop] = _outcomes(verdicts, standing)
         out.blocks_pip[start:stop] = verdicts.blocks_pip
         fired = _vverdicts.fired_words(outcomes, stop - start)
         for whole, part in zip(out.fired, fired, strict=True):
@@ -137,12 +139,19 @@ def _standing_codes(lookup: _vector.Lookup, share: Floats | None) -> npt.NDArray
     )
 
 
-def _outcomes(verdicts: _vverdicts.Verdicts, behind: npt.NDArray[np.bool_]) -> npt.NDArray[np.int8]:
+def _outcomes(
+    verdicts: _vverdicts.Verdicts, standing: npt.NDArray[np.int8]
+) -> npt.NDArray[np.int8]:
     """gap, no_gap_found or undetermined per rep, as ``judgment.outcome_of`` decides."""
-    open_ = np.zeros(len(behind), bool)
+    open_ = np.zeros(len(standing), bool)
+    pointed = np.zeros(len(standing), bool)
     for gap in GAPS:
-        open_ |= verdicts.status[gap] == _vverdicts.STATUSES.index("unknown")
-    codes = np.where(verdicts.primary >= 0, 0, np.where(behind & open_, 2, 1))
+        code = verdicts.status[gap]
+        open_ |= code == _vverdicts.STATUSES.index("unknown")
+        pointed |= code <= 1  # confirmed or suspected
+    unknown = standing == _vstanding.UNKNOWN
+    judged = (standing >= _vstanding.BEHIND) & (open_ | (unknown & pointed))
+    codes = np.where(verdicts.primary >= 0, 0, np.where(judged, 2, 1))
     return codes.astype(np.int8)
 
 
@@ -216,6 +225,7 @@ def frame(population: Population, arrays: Arrays, book: Rulebook) -> pd.DataFram
         arrays.standing, categories=list(_vstanding.STANDING_CODES)
     )
     columns["primary_gap"] = pd.Categorical.from_codes(arrays.primary, categories=list(GAPS))
+    columns["leading_gap"] = pd.Categorical.from_codes(arrays.leading, categories=list(GAPS))
     columns["outcome"] = pd.Categorical.from_codes(arrays.outcome, categories=list(OUTCOMES))
     for gap in GAPS:
         columns[f"{gap}.confidence"] = arrays.confidence[gap]

@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from gapdiag.engines.vector._columns import Floats
-from gapdiag.model.standing import StandingStatus
+from gapdiag.model.standing import EARLY, StandingStatus
 
 STANDING_CODES: tuple[StandingStatus, ...] = ("ahead", "on_track", "behind", "unknown")
 """Standing codes: the index into this tuple."""
@@ -66,19 +66,22 @@ def standing(
         coverage = np.where(needed > 0, pipe / needed, np.nan)
         wanted = np.where(~np.isnan(win) & (win != 0), 1.0 / win, flat_coverage)
         covers = np.where(~np.isnan(made), made >= needed, coverage >= wanted)
+        early = share < EARLY
         conditions = [
             ~judged,
             closed >= quota,
+            (share >= 1.0) & (closed >= quota * (1.0 - margin)),
             share >= 1.0,
             paced & (closed >= expected * (1.0 + margin)) & (expected > 0),
             paced & (closed >= expected * (1.0 - margin)),
             ~np.isnan(commit) & (closed + commit >= quota),
-            paced,
+            paced & ~early,
             ~np.isnan(pipe),
+            paced,
         ]
-        choices = [UNKNOWN, AHEAD, BEHIND, AHEAD, ON_TRACK, ON_TRACK, BEHIND, 0]
+        choices = [UNKNOWN, AHEAD, ON_TRACK, BEHIND, AHEAD, ON_TRACK, ON_TRACK, BEHIND, 0, BEHIND]
         picked = np.select(conditions, choices, default=UNKNOWN)
-    pipeline_decides = np.select(conditions, [False] * 7 + [True], default=False)
+    pipeline_decides = np.select(conditions, [False] * 8 + [True, False], default=False)
     out: Codes = np.where(pipeline_decides, np.where(covers, ON_TRACK, BEHIND), picked).astype(
         np.int8
     )

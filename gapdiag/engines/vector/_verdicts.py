@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from gapdiag.engines.vector._columns import Floats, Mask, Tri
+from gapdiag.engines.vector._standing import BEHIND, ON_TRACK, UNKNOWN
 from gapdiag.engines.verdicts import DIGITS
 from gapdiag.model.gaps import CONFIRMED_AT, GAPS, SUSPECTED_AT, Gap, Status
 from gapdiag.rulebook.rule import CompiledRule
@@ -40,6 +41,8 @@ class Verdicts:
     status: dict[Gap, Codes]
     primary: Codes
     """Index into GAPS, or -1 for no primary gap."""
+    leading: Codes
+    """The gap the evidence points to first, whatever the standing (-1: none)."""
     blocks_pip: Mask
     """A system gap confirmed or suspected on measured evidence (not thin, not a proxy)."""
 
@@ -49,13 +52,15 @@ def verdicts(
     outcomes: Sequence[Tri],
     size: int,
     weak: Sequence[Mask | None],
-    behind: Mask,
+    standing: Codes,
 ) -> Verdicts:
     """Combine each rep's fired (and open) rules into verdicts, exactly as `assemble` does.
 
     `weak` holds, per rule, the reps for whom it reads a thin or proxy metric (None: none);
-    `behind` the reps who are behind or whose standing is unknown.
+    `standing` each rep's standing code (``_standing.STANDING_CODES``).
     """
+    not_behind = standing <= ON_TRACK
+    unknown = standing == UNKNOWN
     certainty: dict[Gap, Floats] = {}
     confidence: dict[Gap, Floats] = {}
     status: dict[Gap, Codes] = {}
@@ -71,7 +76,9 @@ def verdicts(
             certainty[gap] = cert
             confidence[gap] = np.where(cert < 0.0, 0.0, cert)  # max(cert, 0.0): -0.0 kept
             codes = _status(cert, possible)
-            codes = np.where((codes == 0) & ((strong < CONFIRMED_AT) | ~behind), 1, codes)
+            codes = np.where((codes == 0) & (strong < CONFIRMED_AT), 1, codes)
+            codes = np.where((codes <= 1) & not_behind, 3, codes)  # nothing to explain
+            codes = np.where((codes == 0) & unknown, 1, codes)
             status[gap] = codes.astype(np.int8)
             if gap == "system":
                 blocks = (codes <= 1) & (strong >= SUSPECTED_AT)
@@ -79,8 +86,9 @@ def verdicts(
     leading = np.argmax(found, axis=0)  # the first maximum: ties go in GAPS order
     named = np.max(found, axis=0) >= 0.0
     leading = np.where(blocks, GAPS.index("system"), leading)  # a measured system gap first
-    primary = np.where(named & behind, leading, -1).astype(np.int8)
-    return Verdicts(certainty, confidence, status, primary, blocks)
+    pointed = np.where(named, leading, -1).astype(np.int8)
+    primary = np.where(standing == BEHIND, pointed, -1).astype(np.int8)
+    return Verdicts(certainty, confidence, status, primary, pointed, blocks)
 
 
 def _measured(rule: CompiledRule, outcome: Tri, weak: Mask | None) -> Mask:
