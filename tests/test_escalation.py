@@ -305,3 +305,12 @@ def test_no_pip_review_while_the_diagnosis_names_no_gap() -> None:
     result = decide(weeks([10, 10, 10, 10, 9, 10]), diagnosis)
     assert result.action == "collect-data"
     assert "names no gap for the rep now" in result.reason
+
+
+def test_low_commitment_where_the_standing_is_unknown_waits_for_the_number(
+    unknown: Diagnosis,
+) -> None:
+    """Two low commitment weeks for a rep not known to be behind: collect the number first."""
+    result = decide(weeks([10, 12, 14], commitment=[9, 7, 8]), unknown)
+    assert result.action == "collect-data"
+    assert "no fit conversation is weighed" in result.reason

@@ -18,6 +18,7 @@ The decision is an ordered table (first match wins; docs/playbook.md has it too)
 2. the rep at or ahead of their number -> graduate once quota is reached, else keep-coaching:
    never an escalation (issue 23's standing)
 3. commitment under target (9) in the last two coaching weeks, back to back -> fit-conversation
+   (collect-data while where the rep stands is unknown)
 4. fewer than REVIEW_AFTER_WEEKS coaching weeks -> keep-coaching
 5. no indicator has a trend in the coaching weeks -> collect-data
 6. OWNERSHIP_REVIEW_WEEKS (13, a full 90-day cadence) or more, an ownership signal off
@@ -328,6 +329,12 @@ class _Case:
             return "trends-only", _trends_only(self.history)
         if self.standing.status in NOT_BEHIND:
             return self._at_number()
+        if self.low and self.standing.status == "unknown":
+            return "collect-data", (
+                "Commitment was under target two weeks running, but where the rep stands on "
+                "the number is unknown: no fit conversation is weighed for a rep not known to "
+                "be behind." + self._needs()
+            )
         if self.low:
             return "fit-conversation", self._fit()
         weeks = _weeks(self.weeks)
