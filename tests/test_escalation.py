@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gapdiag import Diagnosis, diagnose
-from gapdiag.coaching.escalation import escalate, progress_of
+from gapdiag.coaching.escalation import escalate
 from gapdiag.coaching.history import history_from_rows
+from gapdiag.coaching.progress import progress_of
 from gapdiag.model.gaps import FOUND, GAPS
 
 from .conftest import behind, example

@@ -27,7 +27,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from gapdiag.coaching.escalation import REVIEW_AFTER_WEEKS
+from gapdiag.coaching.decision import REVIEW_AFTER_WEEKS
 from gapdiag.coaching.playbook import Focus
 from gapdiag.coaching.skills import BLIND_CHECK
 from gapdiag.coaching.workdays import WorkingDays
