@@ -15,7 +15,7 @@ import pytest
 
 from gapdiag import RepMetrics
 from gapdiag.cli import ExitStatus
-from gapdiag.coaching.plan import default_start
+from gapdiag.coaching.start import default_start
 
 from .conftest import EXAMPLES
 from .test_cli import run

@@ -30,8 +30,9 @@ from gapdiag.cli._io import (
 from gapdiag.coaching.history import read_history_csv
 from gapdiag.coaching.ics import time_zone, to_ics
 from gapdiag.coaching.log import read_coaching_log
-from gapdiag.coaching.plan import default_start, plan
+from gapdiag.coaching.plan import plan
 from gapdiag.coaching.scorecard import Scorecard
+from gapdiag.coaching.start import default_start
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
 from gapdiag.model.metrics import RepMetrics, parse_metrics

@@ -36,13 +36,19 @@ from gapdiag.coaching.playbook import (
 from gapdiag.coaching.playbook import manager_check as check_manager
 from gapdiag.coaching.scorecard import Opening, Scorecard
 from gapdiag.coaching.skills import Skill, skill_note, skill_queue
+from gapdiag.coaching.start import (
+    accountability_of,
+    check_arguments,
+    coaching_start,
+    default_start,
+    log_focuses,
+)
 from gapdiag.coaching.system import Distortion, distorted, distortions, system_actions
 from gapdiag.coaching.workdays import Holiday, working_days
 from gapdiag.coaching.zones import plan_zone
 from gapdiag.engines.compiled import RulesArg, diagnose, resolve_rules
 from gapdiag.engines.context import judged_with
 from gapdiag.model.diagnosis import Counterfactual, Diagnosis
-from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.gaps import FOUND
 from gapdiag.model.metrics import (
     DEFAULT_TARGETS,
@@ -217,19 +223,14 @@ def plan(
             history or before `since`, a start too late for the calendar, weeks/goal_week
             out of range, or an unknown country, subdivision or time zone.
     """
-    context = judged_with(metrics)
     rep = parse_metrics(metrics)
-    rules = rules if rules is not None or context is None else context.rules
-    if targets is None and context is not None:
-        targets = context.targets
-    if team is None and context is not None:
-        team = context.team
+    rules, targets, team = _judgment(metrics, rules, targets, team)
     chosen, stats = parse_targets(targets), parse_team(team)
     begin = start or default_start(history, rep, dt.date.today())
     goal_week = (
         goal_week if goal_week is not None else min(GOAL_WEEK, weeks) if weeks >= 1 else GOAL_WEEK
     )
-    _check_arguments(rep, begin, history, scorecard, weeks, goal_week)
+    check_arguments(rep, begin, history, scorecard, weeks, goal_week)
     history = _with_tenure(history, rep)
     days = working_days(country, subdivision)
     zone, zone_note = plan_zone(tz, days.country)
@@ -251,7 +252,7 @@ def plan(
     if history is not None:
         focus, alongside = (_now(f, facts, chosen) for f in (focus, alongside))
     coached = alongside or focus  # beside a system fix, the rep practises their own gap
-    began, began_from = _since(since, log, coached, begin)
+    began, began_from = coaching_start(since, log, coached, begin)
     avoid = distorted(faults)
     skills = (
         skill_queue(
@@ -282,12 +283,7 @@ def plan(
     )
     last = begin + dt.timedelta(weeks=weeks, days=-begin.weekday() - 1)
     follow_up = next((s.date for s in sessions if s.kind == "check-in"), None)
-    answer = log.answer() if log is not None else None
-    accountability = Accountability(
-        asked_on=_first_one_on_one(log, began, sessions),
-        answer=answer.note if answer is not None else None,
-        answered_on=answer.date if answer is not None else None,
-    )
+    accountability = accountability_of(log, began, sessions)
     agenda = build_agenda(
         rep.rep_id,
         facts,
@@ -308,7 +304,7 @@ def plan(
         as_of=now.as_of,
         since=began,
         since_from=began_from,
-        log_focuses=_log_focuses(log) if log is not None and began is None else None,
+        log_focuses=log_focuses(log) if log is not None and began is None else None,
         focus=focus,
         rep_focus=alongside,
         coverage=coverage_focus(facts, chosen, start=begin, calendar=days),
@@ -349,57 +345,22 @@ def plan(
     )
 
 
-def default_start(history: RepHistory | None, rep: RepMetrics, today: dt.date) -> dt.date:
-    """The Monday after the history's last week, else after the rep's ``as_of``, else the
-    first Monday from `today`.
-
-    Raises:
-        InvalidArgument: the calendar ends before that Monday.
-    """
-    try:
-        if history is not None:
-            return history.starts[-1] + dt.timedelta(weeks=1)
-        day = rep.as_of + dt.timedelta(days=1) if rep.as_of is not None else today
-        return day + dt.timedelta(days=-day.weekday() % 7)
-    except OverflowError:
-        raise InvalidArgument(
-            "start: the calendar ends before the next week; give --start"
-        ) from None
-
-
-def _since(
-    since: dt.date | None, log: CoachingLog | None, focus: Focus | None, start: dt.date
-) -> tuple[dt.date | None, Literal["given", "coaching log"] | None]:
-    """The coaching start and where it came from; a start after the plan's is refused."""
-    source: Literal["given", "coaching log"]
-    if since is not None:
-        found, source = since, "given"
-    elif log is not None and (first := log.start(focus.gap if focus else None)) is not None:
-        found, source = first, "coaching log"
-    else:
-        return None, None
-    if found > start:
-        raise InvalidArgument(
-            f"since: coaching began {found}, after the plan's start {start}; the plan's "
-            "sessions continue coaching that has begun (give a start on or after it)"
-        )
-    return found, source
-
-
-def _log_focuses(log: CoachingLog) -> tuple[str, ...]:
-    """The focuses a log's 1:1s name (a log without a start for this plan's focus)."""
-    return tuple(dict.fromkeys(e.focus for e in log.entries if e.kind == "one-on-one" and e.focus))
-
-
-def _first_one_on_one(
-    log: CoachingLog | None, began: dt.date | None, sessions: tuple[Session, ...]
-) -> dt.date | None:
-    """Where the accountability question is asked: the first 1:1 of coaching."""
-    if log is not None and began is not None:
-        held = [e.date for e in log.entries if e.kind == "one-on-one" and e.date >= began]
-        if held:
-            return min(held)
-    return next((s.date for s in sessions if s.kind == "one-on-one"), None)
+def _judgment(
+    metrics: RepMetrics | Mapping[str, Any],
+    rules: RulesArg,
+    targets: Targets | Mapping[str, Any] | None,
+    team: TeamStats | Mapping[str, Any] | None,
+) -> tuple[RulesArg, Targets | Mapping[str, Any] | None, TeamStats | Mapping[str, Any] | None]:
+    """The rules, targets and team values to judge with: those given, else those a batch
+    rep carries (so a rep taken from a team file keeps the team's judgment)."""
+    context = judged_with(metrics)
+    if context is None:
+        return rules, targets, team
+    return (
+        context.rules if rules is None else rules,
+        context.targets if targets is None else targets,
+        context.team if team is None else team,
+    )
 
 
 def _goal_indicator(focus: Focus | None) -> Indicator | None:
@@ -455,33 +416,3 @@ def _library(given: Interventions | str | Path | None, rules: RulesArg) -> Inter
         return load_interventions(given)
     pack = rules if isinstance(rules, str | Path) else None
     return load_interventions(pack)
-
-
-def _check_arguments(
-    rep: RepMetrics,
-    start: dt.date,
-    history: RepHistory | None,
-    scorecard: Scorecard | None,
-    weeks: int,
-    goal_week: int,
-) -> None:
-    if not 1 <= weeks <= 104:
-        raise InvalidArgument(f"weeks: {weeks} is not a number of weeks from 1 to 104")
-    if not 1 <= goal_week <= weeks:
-        raise InvalidArgument(f"goal_week: {goal_week} is not a week from 1 to {weeks}")
-    latest = dt.date.max - dt.timedelta(weeks=weeks + 1)
-    if start > latest:
-        raise InvalidArgument(
-            f"start: {start} leaves no room for {weeks} weeks of sessions before the "
-            f"calendar ends (expected a date on or before {latest})"
-        )
-    for name, other in (("history", history), ("scorecard", scorecard)):
-        if other is not None and other.rep_id != rep.rep_id:
-            raise InvalidArgument(f"{name}: rep_id {other.rep_id!r} is not {rep.rep_id!r}")
-    if history is not None:
-        after = history.starts[-1] + dt.timedelta(weeks=1)
-        if start < after:
-            raise InvalidArgument(
-                f"start: {start} falls inside the history (its last week starts "
-                f"{history.starts[-1]}); start the plan on or after {after}"
-            )

@@ -10,16 +10,23 @@ the Markdown, the HTML and the ``.ics``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from html import escape
 from itertools import groupby
 from typing import TYPE_CHECKING, Literal
 
 from gapdiag.coaching.agenda import NEVER_NEGATIVE
+from gapdiag.coaching.blocks import (
+    Block,
+    Heading,
+    Items,
+    Para,
+    Table,
+    as_html,
+    as_markdown,
+    as_text,
+)
 from gapdiag.coaching.escalation import Escalation
 from gapdiag.coaching.trends import trend_text
 from gapdiag.coaching.units import across_weeks
-from gapdiag.model import _text
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.labels import label_of, sentence
@@ -45,54 +52,26 @@ ACTIONS = {
 """Each escalation action in words."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Heading:
-    text: str
-    level: int = 2
-
-
-@dataclass(frozen=True, slots=True)
-class _Para:
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Items:
-    items: tuple[str, ...]
-    lead: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Table:
-    head: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    text_lines: tuple[str, ...]
-    """How plain text shows the table: one line each."""
-
-
-_Block = _Heading | _Para | _Items | _Table
-
-
 def render(plan: CoachingPlan, *, fmt: Format = "text") -> str:
     """The whole plan, section by section.
 
     Raises:
         InvalidArgument: `fmt` is not "text", "markdown" or "html".
     """
-    writers: dict[str, Callable[[Sequence[_Block]], str]] = {
-        "text": _as_text,
-        "markdown": _as_markdown,
-        "html": _as_html,
+    writers: dict[str, Callable[[Sequence[Block]], str]] = {
+        "text": as_text,
+        "markdown": as_markdown,
+        "html": as_html,
     }
     if fmt not in writers:
         raise InvalidArgument(f"fmt: {fmt!r} is not one of text, markdown, html")
     return writers[fmt](blocks(plan))
 
 
-def blocks(plan: CoachingPlan) -> list[_Block]:
+def blocks(plan: CoachingPlan) -> list[Block]:
     """The plan laid out once, for every form."""
     title = f"Coaching plan for {plan.rep_id}, starting {long_day(plan.start)}"
-    out: list[_Block] = [_Heading(title, 1)]
+    out: list[Block] = [Heading(title, 1)]
     out += _standing(plan)
     out += _focus(plan)
     if plan.focus is not None:
@@ -104,23 +83,23 @@ def blocks(plan: CoachingPlan) -> list[_Block]:
         out += _escalation(plan, plan.escalation)
     manager = plan.manager
     status = {"flagged": " (flagged)", "unknown": " (not recorded)"}.get(manager.status, "")
-    out += [_Heading("Manager check"), _Para(f"Manager coaching time{status}: {manager.note}")]
+    out += [Heading("Manager check"), Para(f"Manager coaching time{status}: {manager.note}")]
     if plan.openings:
         out += [
-            _Heading("Scorecard: largest disagreements first"),
-            _Items(tuple(o.note for o in plan.openings)),
+            Heading("Scorecard: largest disagreements first"),
+            Items(tuple(o.note for o in plan.openings)),
         ]
     return out
 
 
-def _standing(plan: CoachingPlan) -> list[_Block]:
+def _standing(plan: CoachingPlan) -> list[Block]:
     when = f" Figures as of {long_day(plan.as_of)}." if plan.as_of is not None else ""
-    return [_Heading("Where the rep stands"), _Para(standing_words(plan.standing) + when)]
+    return [Heading("Where the rep stands"), Para(standing_words(plan.standing) + when)]
 
 
-def _focus(plan: CoachingPlan) -> list[_Block]:
+def _focus(plan: CoachingPlan) -> list[Block]:
     d = plan.diagnosis
-    out: list[_Block] = [_Heading("Focus this quarter")]
+    out: list[Block] = [Heading("Focus this quarter")]
     lines: list[str] = []
     if plan.focus is None:
         lines.append(_no_focus(plan))
@@ -150,13 +129,13 @@ def _focus(plan: CoachingPlan) -> list[_Block]:
         lines.append(
             "A system gap is confirmed or suspected: no PIP may be considered while it stands."
         )
-    out += [_Para(line) for line in lines]
+    out += [Para(line) for line in lines]
     if plan.distortions:
-        out.append(_Items(tuple(x.text for x in plan.distortions), "Numbers a system fault skews:"))
+        out.append(Items(tuple(x.text for x in plan.distortions), "Numbers a system fault skews:"))
     if plan.clears:
         gap = plan.clears[0].gap
         out.append(
-            _Items(
+            Items(
                 tuple(counterfactual_text(c) for c in plan.clears),
                 f"What would clear the {gap} gap (each checked by diagnosing the changed rep "
                 "again):",
@@ -197,13 +176,13 @@ def _tree_line(d: Diagnosis) -> list[str]:
     return []
 
 
-def _coach(plan: CoachingPlan) -> list[_Block]:
-    out: list[_Block] = [_Heading("How to coach it"), _Para(f"Approach: {plan.approach}")]
+def _coach(plan: CoachingPlan) -> list[Block]:
+    out: list[Block] = [Heading("How to coach it"), Para(f"Approach: {plan.approach}")]
     if plan.skill_note:
-        out.append(_Para(plan.skill_note))
+        out.append(Para(plan.skill_note))
     if plan.drills:
         out.append(
-            _Items(
+            Items(
                 tuple(
                     f"{d.name} ({d.minutes} min): {d.how} Look for: {d.look_for}"
                     for d in plan.drills
@@ -212,18 +191,18 @@ def _coach(plan: CoachingPlan) -> list[_Block]:
             )
         )
     if plan.actions:
-        out.append(_Items(plan.actions, "Manager actions:"))
-    out.append(_Items(tuple(_watch(plan, w) for w in plan.watch), "Leading indicators to watch:"))
+        out.append(Items(plan.actions, "Manager actions:"))
+    out.append(Items(tuple(_watch(plan, w) for w in plan.watch), "Leading indicators to watch:"))
     return out
 
 
-def _so_far(plan: CoachingPlan) -> list[_Block]:
+def _so_far(plan: CoachingPlan) -> list[Block]:
     a = plan.accountability
-    out: list[_Block] = [_Heading("Coaching so far and accountability")]
+    out: list[Block] = [Heading("Coaching so far and accountability")]
     if plan.since is not None:
         source = "as given" if plan.since_from == "given" else "the first 1:1 in the coaching log"
         out.append(
-            _Para(
+            Para(
                 f"Coaching on this focus began {long_day(plan.since)} ({source}); weeks of "
                 "history before it are the baseline, not coaching."
             )
@@ -238,14 +217,14 @@ def _so_far(plan: CoachingPlan) -> list[_Block]:
                 f" (its 1:1s worked on {named})" if named else ""
             )
         out.append(
-            _Para(
+            Para(
                 f"Coaching start: {why}. Until it is known (--since, or a coaching log), weeks "
                 "of figures are not weeks of coaching and no escalation is judged."
             )
         )
     if plan.commitments:
         out.append(
-            _Items(
+            Items(
                 tuple(
                     f"{day(c.date)}: {c.note}" + (f" (due {day(c.due)})" if c.due else "")
                     for c in plan.commitments
@@ -261,39 +240,39 @@ def _so_far(plan: CoachingPlan) -> list[_Block]:
         if a.answer is not None and a.answered_on is not None
         else "not recorded yet: write the rep's words here and in the coaching log"
     )
-    out += [_Para(f"Ask{asked}: {a.ask}"), _Para(f"The rep's answer: {answer}.")]
+    out += [Para(f"Ask{asked}: {a.ask}"), Para(f"The rep's answer: {answer}.")]
     return out
 
 
-def _agenda(plan: CoachingPlan) -> list[_Block]:
+def _agenda(plan: CoachingPlan) -> list[Block]:
     agenda = plan.agenda
-    out: list[_Block] = [_Heading("GROW 1:1: the rep's sheet")]
+    out: list[Block] = [Heading("GROW 1:1: the rep's sheet")]
     for stage, questions in groupby(agenda.questions, key=lambda q: q.stage):
-        out.append(_Items(tuple(q.ask for q in questions), f"{stage.capitalize()}:"))
-    out.append(_Para(f"Commitment: {agenda.commitment}"))
+        out.append(Items(tuple(q.ask for q in questions), f"{stage.capitalize()}:"))
+    out.append(Para(f"Commitment: {agenda.commitment}"))
     if agenda.redirects:
         out.append(
-            _Items(agenda.redirects, "When the rep blames the market, the leads or the price:")
+            Items(agenda.redirects, "When the rep blames the market, the leads or the price:")
         )
-    out.append(_Heading("GROW 1:1: the manager's answer sheet (the rep does the math)"))
-    out.append(_Items(tuple(f"{q.stage.capitalize()}: {q.expect}" for q in agenda.questions)))
+    out.append(Heading("GROW 1:1: the manager's answer sheet (the rep does the math)"))
+    out.append(Items(tuple(f"{q.stage.capitalize()}: {q.expect}" for q in agenda.questions)))
     numbers = "; ".join(
         f"{sentence(label_of(f.name).label)}: {f.shown}"
         if f.name in NEVER_NEGATIVE
         else labelled(f.name, f.value)
         for f in agenda.figures
     )
-    out.append(_Para(f"Numbers: {numbers}"))
+    out.append(Para(f"Numbers: {numbers}"))
     return out
 
 
-def _calendar(plan: CoachingPlan) -> list[_Block]:
+def _calendar(plan: CoachingPlan) -> list[Block]:
     if not plan.sessions:
         return []
-    out: list[_Block] = [_Heading("Calendar"), _Para(plan.time_zone_note)]
+    out: list[Block] = [Heading("Calendar"), Para(plan.time_zone_note)]
     if plan.phases:
         out.append(
-            _Items(
+            Items(
                 tuple(f"{p.name} (days {p.first_day}-{p.last_day}): {p.what}" for p in plan.phases)
             )
         )
@@ -304,7 +283,7 @@ def _calendar(plan: CoachingPlan) -> list[_Block]:
         if s.moved_from is not None
     )
     if moved:
-        out.append(_Items(moved, "Sessions moved off a day off:"))
+        out.append(Items(moved, "Sessions moved off a day off:"))
     head = ("week", "date", "time", "minutes", "who", "session", "what")
     rows = tuple(
         (
@@ -323,7 +302,7 @@ def _calendar(plan: CoachingPlan) -> list[_Block]:
         lines.append(f"Week {week}:")
         lines += [f"  {_session_line(s)}" for s in sessions]
     lines.append("Each session's full text is in the Markdown and HTML plans and the .ics export.")
-    out.append(_Table(head, rows, tuple(lines)))
+    out.append(Table(head, rows, tuple(lines)))
     return out
 
 
@@ -337,7 +316,7 @@ def _session_line(s: Session) -> str:
     return f"{day(s.date)} {s.start:%H:%M} ({s.minutes} min, {s.who}{moved}) {s.title}: {first}."
 
 
-def _escalation(plan: CoachingPlan, e: Escalation) -> list[_Block]:
+def _escalation(plan: CoachingPlan, e: Escalation) -> list[Block]:
     facts = {"tenure_months": plan.tenure_months}
     if e.since is None:
         weeks = "1 week" if e.weeks_recorded == 1 else f"{e.weeks_recorded} weeks"
@@ -345,10 +324,10 @@ def _escalation(plan: CoachingPlan, e: Escalation) -> list[_Block]:
     else:
         weeks = "1 week" if e.weeks_coached == 1 else f"{e.weeks_coached} weeks"
         title = f"After {weeks} of coaching: {ACTIONS[e.action]}"
-    out: list[_Block] = [_Heading(title), _Para(e.reason)]
+    out: list[Block] = [Heading(title), Para(e.reason)]
     if e.missing_weeks:
         out.append(
-            _Para("Weeks with no record: " + ", ".join(day(w) for w in e.missing_weeks) + ".")
+            Para("Weeks with no record: " + ", ".join(day(w) for w in e.missing_weeks) + ".")
         )
     shown = [t for t in e.trends if t.weeks_observed]
     unseen = [
@@ -357,14 +336,14 @@ def _escalation(plan: CoachingPlan, e: Escalation) -> list[_Block]:
         if not t.weeks_observed
     ]
     out.append(
-        _Items(
+        Items(
             tuple(trend_text(t, facts, plan.targets) for t in shown),
             "Leading indicators, week by week:",
         )
     )
     if unseen:
-        out.append(_Para(f"No weekly values in the history for: {', '.join(unseen)}."))
-    out.append(_Para(f"Ownership signal: {trend_text(e.ownership, facts, plan.targets)}"))
+        out.append(Para(f"No weekly values in the history for: {', '.join(unseen)}."))
+    out.append(Para(f"Ownership signal: {trend_text(e.ownership, facts, plan.targets)}"))
     return out
 
 
@@ -387,70 +366,3 @@ def watch_cells(plan: CoachingPlan, w: Watch) -> tuple[str, str, str]:
 
 def _yes(value: object) -> str:
     return "unknown" if value is None else "yes" if value else "no"
-
-
-def _as_text(blocks: Sequence[_Block]) -> str:
-    lines: list[str] = []
-    for block in blocks:
-        if isinstance(block, _Heading):
-            underline = [] if block.level == 1 else ["-" * len(block.text)]
-            lines += ["", block.text, *underline] if lines else [block.text, *underline]
-        elif isinstance(block, _Para):
-            lines.append(block.text)
-        elif isinstance(block, _Items):
-            lines += ([block.lead] if block.lead else []) + [f"- {i}" for i in block.items]
-        else:
-            lines += block.text_lines
-    return _text.terminal("\n".join(lines)).rstrip() + "\n"
-
-
-def _as_markdown(blocks: Sequence[_Block]) -> str:
-    md = _text.markdown
-    lines: list[str] = []
-    for block in blocks:
-        if isinstance(block, _Heading):
-            lines += ([""] if lines and lines[-1] else []) + [
-                f"{'#' * block.level} {md(block.text)}",
-                "",
-            ]
-        elif isinstance(block, _Para):
-            lines += [md(block.text), ""]
-        elif isinstance(block, _Items):
-            lines += ([md(block.lead), ""] if block.lead else []) + [
-                f"- {md(i)}" for i in block.items
-            ]
-            lines.append("")
-        else:
-            lines.append("| " + " | ".join(md(h) for h in block.head) + " |")
-            lines.append("|" + " --- |" * len(block.head))
-            lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in block.rows]
-            lines.append("")
-    return "\n".join(lines).strip() + "\n"
-
-
-_CELL = "padding:2px 6px;text-align:left;vertical-align:top;border-bottom:1px solid #ddd"
-
-
-def _as_html(blocks: Sequence[_Block]) -> str:
-    def safe(text: str) -> str:
-        return escape(_text.terminal(text))
-
-    parts = ['<div class="gapdiag-plan" style="font-family:sans-serif;font-size:13px">']
-    for block in blocks:
-        if isinstance(block, _Heading):
-            tag = "h3" if block.level == 1 else "h4"
-            parts.append(f"<{tag} style='margin:8px 0 2px'>{safe(block.text)}</{tag}>")
-        elif isinstance(block, _Para):
-            parts.append(f"<p style='margin:2px 0'>{safe(block.text)}</p>")
-        elif isinstance(block, _Items):
-            lead = f"<p style='margin:2px 0'>{safe(block.lead)}</p>" if block.lead else ""
-            items = "".join(f"<li>{safe(i)}</li>" for i in block.items)
-            parts.append(f"{lead}<ul style='margin:2px 0'>{items}</ul>")
-        else:
-            head = "".join(f"<th style='{_CELL}'>{safe(h)}</th>" for h in block.head)
-            rows = "".join(
-                "<tr>" + "".join(f"<td style='{_CELL}'>{safe(c)}</td>" for c in row) + "</tr>"
-                for row in block.rows
-            )
-            parts.append(f"<table style='border-collapse:collapse'><tr>{head}</tr>{rows}</table>")
-    return "".join(parts) + "</div>"
