@@ -187,18 +187,19 @@ class Case:
 
     def _no_progress(self, weeks: str) -> tuple[Action, str]:
         head = f"No leading indicator moved toward its target in {weeks} of coaching."
-        held = self._system(head)
+        held = self._system(head) or self._not_behind(head) or self._unnamed(head)
         if held is not None:
             return held
-        if self.standing.status != "behind":
-            return "collect-data", (
-                f"{head} Where the rep stands on the number is unknown, and no PIP review "
-                "is weighed for a rep not known to be behind." + self._summary() + self._needs()
-            )
-        unnamed = self._unnamed(head)
-        if unnamed is not None:
-            return unnamed
         return "pip-review", f"{head}{self._summary()} {PIP_NOTE}"
+
+    def _not_behind(self, head: str) -> tuple[Action, str] | None:
+        """Where the rep stands unknown: no PIP review for a rep not known to be behind."""
+        if self.standing.status == "behind":
+            return None
+        return "collect-data", (
+            f"{head} Where the rep stands on the number is unknown, and no PIP review "
+            "is weighed for a rep not known to be behind." + self._summary() + self._needs()
+        )
 
     def _unnamed(self, head: str) -> tuple[Action, str] | None:
         """No gap named by the diagnosis: nothing to hold the rep to yet, so no PIP review."""
@@ -218,14 +219,10 @@ class Case:
             f"After {weeks} of coaching, a full 90-day cadence, no ownership signal ({names}) "
             "has moved toward its target: progress on activity is not ownership of the number."
         )
-        held = self._system(head)  # the stuck ownership signals are the named problem
+        # the stuck ownership signals are the named problem: no need for a named gap
+        held = self._system(head) or self._not_behind(head)
         if held is not None:
             return held
-        if self.standing.status != "behind":
-            return "collect-data", (
-                f"{head} Where the rep stands on the number is unknown, and no PIP review "
-                "is weighed for a rep not known to be behind." + self._summary() + self._needs()
-            )
         return "pip-review", f"{head}{self._summary()} {PIP_NOTE}"
 
     def _fit(self) -> str:
