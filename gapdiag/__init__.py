@@ -40,7 +40,6 @@ from gapdiag.model.labels import MetricLabel, label_of
 from gapdiag.model.metrics import RepMetrics, Targets
 from gapdiag.model.team import TeamStats
 from gapdiag.notebook.explain import explain
-from gapdiag.rulebook.interventions import Drill, Interventions, load_interventions
 from gapdiag.rulebook.pack import Rulebook, load_rules
 from gapdiag.rulebook.rule import Example, Rule
 from gapdiag.rulebook.tree import DecisionTree, Leaf, Question
@@ -62,12 +61,16 @@ if TYPE_CHECKING:  # pragma: no cover - type checkers see every name eagerly
     from gapdiag.model.changes import MetricChange
     from gapdiag.notebook.plots import plot_leading_indicators, plot_team_heatmap
     from gapdiag.notebook.whatif import VerdictShift, WhatIf, what_if
+    from gapdiag.rulebook.interventions import Drill, Interventions, load_interventions
     from gapdiag.sources.calls.aggregate import ListenPick, RepCalls
     from gapdiag.sources.calls.cues import TranscriptError
     from gapdiag.sources.calls.measure import CallMetrics
     from gapdiag.sources.calls.report import CallsReport, calls_frame, read_calls
 
 _LAZY = {
+    "Drill": "rulebook.interventions",
+    "Interventions": "rulebook.interventions",
+    "load_interventions": "rulebook.interventions",
     "Batch": "engines.vector.batch",
     "Summary": "engines.vector.batch",
     "diagnose_many": "engines.vector.batch",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,12 @@ from gapdiag import Rulebook, load_rules
 collect_ignore = ["data"]
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The suite keeps the compiled-pack cache (gapdiag/rulebook/_cache.py) in a folder of its
+# own, shared by its subprocesses, never the user's; it is removed when the run ends.
+_CACHE = tempfile.mkdtemp(prefix="gapdiag-test-cache-")
+os.environ["GAPDIAG_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 EXAMPLES = ROOT / "examples"
 
 settings.register_profile(

@@ -14,12 +14,14 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from gapdiag.cli._io import ExitStatus, is_stdout, read_targets, write_file, write_output
-from gapdiag.engines.vector.batch import Batch, Summary, diagnose_many
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.wording import OUTCOME_WORDS, standing_word
+
+if TYPE_CHECKING:  # pragma: no cover - imported in handle: `diagnose` of one rep never needs it
+    from gapdiag.engines.vector.batch import Batch, Summary
 
 POPULATION_SUFFIXES = (".csv", ".parquet")
 """Files that always hold a population (a .json file does when --out is given)."""
@@ -36,6 +38,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     Exits 0 when every row was diagnosed, 1 when bad rows were left out (see the errors file).
     """
     from gapdiag.engines.vector._frames import safe_csv, write
+    from gapdiag.engines.vector.batch import diagnose_many
 
     if args.out is None:
         raise InvalidArgument(

@@ -187,16 +187,23 @@ def score(decided: Sequence[tuple[CompiledRule, Outcome]]) -> tuple[float, Statu
 
 
 def _evidence(rule: CompiledRule, facts: Facts, weak: Weak) -> Evidence:
-    return Evidence.trusted(
+    """A fired rule's evidence; its because-text and comparisons are filled in when read."""
+
+    def later() -> dict[str, object]:
+        return {
+            "because": rule.because.render(facts),
+            "checks": tuple(Check.trusted(atom.check(facts)) for atom in rule.atoms),
+        }
+
+    return Evidence.deferred(
         {
             "rule": rule.id,
             "certainty": rule.certainty,
-            "because": rule.because.render(facts),
             "intervention": rule.rule.intervention,
-            "checks": tuple(Check.trusted(atom.check(facts)) for atom in rule.atoms),
             "thin": resting_on(rule.needs, weak.thin),
             "proxies": resting_on(rule.needs, weak.proxies),
-        }
+        },
+        later,
     )
 
 

@@ -226,15 +226,24 @@ def _fits(chosen: Mapping[str, CounterfactualChange], change: CounterfactualChan
 
 
 class _Probe:
-    """The rule's outcome with one metric set to a trial value (derived values recomputed)."""
+    """The rule's outcome with one metric set to a trial value.
+
+    The derived values are worked out again only when the rule reads one the metric
+    feeds: for the others the trial value is all that changes what the rule sees.
+    """
 
     def __init__(self, rule: CompiledRule, metric: str, facts: Facts, targets: Targets) -> None:
         self.rule, self.metric, self.base, self.targets = rule, metric, facts, targets
+        self.derives = any(
+            name.startswith("derived.") and metric in inputs_of(name)
+            for name in x.names_in(rule.condition)
+        )
 
     def facts(self, value: float | bool) -> Facts:
         changed = dict(self.base)
         changed[self.metric] = value
-        changed.update(derive(changed, self.targets))
+        if self.derives:
+            changed.update(derive(changed, self.targets))
         return changed
 
     def fires(self, value: float | bool) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
 _new = object.__new__
 _set = object.__setattr__
@@ -43,3 +43,78 @@ class Result(BaseModel):
     def _repr_html_(self) -> str:
         """Rich display in notebooks: the part in a manager's words."""
         return PART_RENDERERS["html"](self)
+
+
+_LATER = "later"
+"""The key under which a deferred result keeps the function that completes it."""
+
+
+class Deferred(Result):
+    """A result some of whose fields are worked out the first time anything needs them.
+
+    `deferred` builds one with the cheap fields at once and a function for the rest (a
+    rule's because-text and comparisons, which most callers of ``diagnose`` never read).
+    Reading a field, serializing (``model_dump``, JSON), comparing, hashing, copying,
+    pickling or printing the object completes it first, so it behaves in every way as if
+    it had been built whole; the function runs at most once per object that needs it.
+    """
+
+    @classmethod
+    def deferred(cls, values: dict[str, Any], later: Callable[[], dict[str, Any]]) -> Self:
+        """Build from `values` now and the remaining fields from `later()` on first need."""
+        obj = cls.trusted(values)
+        _set(obj, "__pydantic_private__", {_LATER: later})
+        return obj
+
+    def _complete(self) -> None:
+        pending = object.__getattribute__(self, "__pydantic_private__")
+        if not pending:
+            return
+        values = {**self.__dict__, **pending[_LATER]()}
+        # field order, as a whole build has it (repr and iteration follow the dict)
+        _set(self, "__dict__", {name: values[name] for name in type(self).model_fields})
+        _set(self, "__pydantic_private__", None)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in type(self).model_fields:
+            self._complete()
+            try:
+                return self.__dict__[name]
+            except KeyError:
+                raise AttributeError(name) from None
+        return super().__getattr__(name)  # type: ignore[misc]
+
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler: SerializerFunctionWrapHandler) -> Any:
+        self._complete()
+        return handler(self)
+
+    def __eq__(self, other: object) -> bool:
+        self._complete()
+        if isinstance(other, Deferred):
+            other._complete()
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        self._complete()
+        return hash(tuple(self.__dict__[name] for name in type(self).model_fields))
+
+    def __repr_args__(self) -> Any:
+        self._complete()
+        return super().__repr_args__()
+
+    def __iter__(self) -> Any:
+        self._complete()
+        return super().__iter__()
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self._complete()
+        return super().__getstate__()
+
+    def __copy__(self) -> Self:
+        self._complete()
+        return super().__copy__()
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        self._complete()
+        return super().__deepcopy__(memo)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from gapdiag.model._result import PART_RENDERERS
+from gapdiag.model._result import PART_RENDERERS, Deferred
 from gapdiag.model._result import Result as _Result
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidArgument
@@ -58,8 +58,12 @@ class RuleTrace(_Result):
     checks: tuple[Check, ...]
 
 
-class Evidence(_Result):
-    """A rule that fired, with its because-text filled in with the rep's own numbers."""
+class Evidence(Deferred):
+    """A rule that fired, with its because-text filled in with the rep's own numbers.
+
+    ``diagnose`` fills in the because-text and the comparisons when they are first read
+    (or the diagnosis is serialized, compared or printed): see ``Deferred``.
+    """
 
     rule: str
     certainty: float

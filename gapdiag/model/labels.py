@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -356,7 +357,7 @@ def _show_many(
 ) -> tuple[str, ...]:
     unit = _unit(path)
     numbers = [float(v) for v in values if isinstance(v, float | int) and _plain(v) is None]
-    places = _places(unit, numbers, exact)
+    _, texts = _places_texts(unit, numbers, exact)
     out: list[str] = []
     for value in values:
         plain = _plain(value)
@@ -364,7 +365,7 @@ def _show_many(
             out.append(plain)
             continue
         assert isinstance(value, float | int)
-        number = unit.number(value, places)
+        number = texts[float(value)]
         keep_noun = nouns or unit.style != "noun"
         out.append(unit.with_unit(number, value) if keep_noun else _bare(unit, number, value))
     return tuple(out)
@@ -380,6 +381,13 @@ def _places(unit: _Unit, numbers: list[float], exact: Value = None) -> int:
     A share short of 100% (or above 0%) never reads as exactly 100% (or 0%) either, and
     an `exact` value (a rule's threshold) is shown as written, up to two more decimals.
     """
+    return _places_texts(unit, numbers, exact)[0]
+
+
+def _places_texts(
+    unit: _Unit, numbers: list[float], exact: Value = None
+) -> tuple[int, dict[float, str]]:
+    """`_places`, with each number as shown at those decimals: each is formatted once a try."""
     distinct = set(numbers)
     start = unit.places
     if isinstance(exact, float | int) and not isinstance(exact, bool) and math.isfinite(exact):
@@ -388,21 +396,29 @@ def _places(unit: _Unit, numbers: list[float], exact: Value = None) -> int:
             1.0, abs(scaled)
         ):
             start += 1
-    for places in range(start, unit.places + MAX_EXTRA_PLACES + 1):
-        shown = {unit.number(n, places) for n in distinct}
-        if len(shown) == len(distinct) and not _rounds_to_edge(unit, numbers, places):
-            return places
-    return unit.places + MAX_EXTRA_PLACES
+    last = unit.places + MAX_EXTRA_PLACES
+    for places in range(start, last + 1):
+        shown = {n: unit.number(n, places) for n in distinct}
+        if len(set(shown.values())) == len(distinct) and not _at_edge(unit, shown, places):
+            return places, shown
+    return last, {n: unit.number(n, last) for n in distinct}
 
 
 def _rounds_to_edge(unit: _Unit, numbers: list[float], places: int) -> bool:
+    return _at_edge(unit, {n: unit.number(n, places) for n in numbers}, places)
+
+
+def _at_edge(unit: _Unit, shown: dict[float, str], places: int) -> bool:
+    """Whether a share other than 0% or 100% reads as one of them at `places` decimals."""
     if unit.style != "percent":
         return False
-    for n in numbers:
-        for edge in (0.0, 1.0):
-            if n != edge and unit.number(n, places) == unit.number(edge, places):
-                return True
-    return False
+    edges = _edge_texts(unit, places)
+    return any(n not in (0.0, 1.0) and text in edges for n, text in shown.items())
+
+
+@cache
+def _edge_texts(unit: _Unit, places: int) -> frozenset[str]:
+    return frozenset({unit.number(0.0, places), unit.number(1.0, places)})
 
 
 def show_change(path: str, old: Value, new: Value) -> str:

@@ -24,11 +24,12 @@ from gapdiag.model._validation import problems_from
 from gapdiag.model.errors import InvalidArgument, Problem, RuleFileError
 from gapdiag.model.limits import limits
 from gapdiag.model.metrics import DEFAULT_TARGETS
+from gapdiag.rulebook._cache import cached
 from gapdiag.rulebook._codegen import PackFn, compile_pack
-from gapdiag.rulebook._resources import default_rules_dir
+from gapdiag.rulebook._resources import INTERVENTIONS_FILE, default_rules_dir
 from gapdiag.rulebook._yaml import YamlDoc, read_yaml
 from gapdiag.rulebook.compiler import Facts
-from gapdiag.rulebook.interventions import INTERVENTIONS_FILE, load_interventions
+from gapdiag.rulebook.expr import Node
 from gapdiag.rulebook.reach import unreachable
 from gapdiag.rulebook.rule import CompiledRule, FieldError, Origin, PackInfo, Rule, compile_rule
 from gapdiag.rulebook.tree import TREE_GLOB, DecisionTree, TreeSpec, build
@@ -41,7 +42,16 @@ PACK_FILE = "pack.yaml"
 class _Program:
     """The pack's conditions compiled into one function (see ``_codegen``)."""
 
+    conditions: tuple[Node, ...]
     evaluate: PackFn
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the conditions; unpickling generates the function again."""
+        return _program, (self.conditions,)
+
+
+def _program(conditions: tuple[Node, ...]) -> _Program:
+    return _Program(conditions, compile_pack(conditions))
 
 
 class Rulebook(BaseModel):
@@ -148,8 +158,16 @@ def _load_cached(path: Path, fingerprint: tuple[tuple[str, int, int], ...]) -> R
 
 @cache
 def default_rules() -> Rulebook:
-    """The shipped default pack, loaded once per process."""
-    return _load(default_rules_dir())
+    """The shipped default pack, loaded once per process (from the disk cache when it can)."""
+    folder = default_rules_dir()
+    return cached("pack", _pack_files(folder), lambda: _load(folder))
+
+
+def _pack_files(folder: Path) -> list[Path]:
+    """Every file loading the pack folder reads, in a fixed order."""
+    files = [*folder.glob(RULE_GLOB), *folder.glob(TREE_GLOB)]
+    files += [f for f in (folder / PACK_FILE, folder / INTERVENTIONS_FILE) if f.is_file()]
+    return sorted(files)
 
 
 def _load(path: Path) -> Rulebook:
@@ -268,6 +286,8 @@ class _Builder:
         """Every `drill:` must name a drill in the pack's interventions (or the shipped ones)."""
         if not self.drills:
             return
+        from gapdiag.rulebook.interventions import load_interventions  # only when building
+
         try:
             known = [d.id for d in load_interventions(pack).drills]
         except RuleFileError as error:
@@ -342,7 +362,7 @@ class _Builder:
         book._compiled = tuple(self.compiled)
         book._needs = tuple(dict.fromkeys(m for c in self.compiled for m in c.needs))
         book._origins = self.origins
-        book._program = _Program(compile_pack([c.condition for c in self.compiled]))
+        book._program = _program(tuple(c.condition for c in self.compiled))
         return book
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -112,6 +112,10 @@ class CompiledRule:
     certainty: float
     counters: tuple[str, ...] = ()
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the rule and its parsed condition; unpickling builds the closures again."""
+        return _closures, (self.rule, self.condition, self.because, self.needs)
+
 
 @dataclass(frozen=True, slots=True)
 class Origin:
@@ -146,12 +150,18 @@ def compile_rule(rule: Rule) -> CompiledRule:
     except ExpressionError as error:
         raise FieldError("because", error) from None
     needs = tuple(dict.fromkeys(m for name in expr.names_in(node) for m in inputs_of(name)))
-    atoms = compiler.atoms(node, rule.when)
+    return _closures(rule, node, because, needs)
+
+
+def _closures(
+    rule: Rule, node: expr.Node, because: Template, needs: tuple[str, ...]
+) -> CompiledRule:
+    """A compiled rule from its parsed parts: the condition's closures and atoms built."""
     return CompiledRule(
         rule,
         node,
         compiler.condition(node),
-        atoms,
+        compiler.atoms(node, rule.when),
         because,
         needs,
         rule.id,

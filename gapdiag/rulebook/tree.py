@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -99,6 +99,29 @@ class CompiledQuestion:
     test: compiler.BoolFn
     atoms: tuple[compiler.Atom, ...]
     needs: tuple[str, ...]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the question and its parsed condition; unpickling builds the closures again."""
+        return _closures, (self.spec, self.condition, self.needs)
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """A leaf's ``holds`` condition compiled: called on one rep's facts, true, false or None."""
+
+    condition: expr.Node
+    test: compiler.BoolFn
+
+    def __call__(self, facts: compiler.Facts) -> bool | None:
+        return self.test(facts)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the parsed condition; unpickling compiles it again (closures do not pickle)."""
+        return _claim, (self.condition,)
+
+
+def _claim(condition: expr.Node) -> _Claim:
+    return _Claim(condition, compiler.condition(condition))
 
 
 class Route(NamedTuple):
@@ -203,7 +226,7 @@ def build(spec: TreeSpec, source: str | None = None) -> tuple[DecisionTree, list
         if leaf.holds is None:
             continue
         try:
-            claims.setdefault(leaf.id, compiler.condition(expr.parse(leaf.holds)))
+            claims.setdefault(leaf.id, _claim(expr.parse(leaf.holds)))
         except ExpressionError as error:
             problems.append(TreeError(("leaves", index, "holds"), f"{leaf.id}.holds", str(error)))
     tree = DecisionTree(root=spec.root, nodes=spec.nodes, leaves=spec.leaves, source=source)
@@ -218,6 +241,11 @@ def build(spec: TreeSpec, source: str | None = None) -> tuple[DecisionTree, list
 def _compile(node: Question) -> CompiledQuestion:
     condition = expr.parse(node.when)
     needs = tuple(dict.fromkeys(m for n in expr.names_in(condition) for m in inputs_of(n)))
+    return _closures(node, condition, needs)
+
+
+def _closures(node: Question, condition: expr.Node, needs: tuple[str, ...]) -> CompiledQuestion:
+    """A compiled question from its parsed condition: its closures and atoms built."""
     return CompiledQuestion(
         node, condition, compiler.condition(condition), compiler.atoms(condition, node.when), needs
     )

@@ -48,7 +48,9 @@ def assemble(
     deals = seen = teams = quota_rows = None
     if of["opportunities"]:
         assert chosen.opportunities is not None
-        deals = read_deals(of["opportunities"], chosen.opportunities, cut, owners, accounts)
+        # accounts join meetings to deals, and measure territory: else they are not kept
+        joins = accounts if of["activities"] or of["teams"] else None
+        deals = read_deals(of["opportunities"], chosen.opportunities, cut, owners, joins)
         _refuse_unknown_stages(deals, chosen.opportunities)
     if of["activities"]:
         assert chosen.activities is not None

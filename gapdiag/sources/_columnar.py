@@ -30,6 +30,7 @@ from gapdiag.sources._dialect import (
     header_repeats,
 )
 from gapdiag.sources._inputs import Progress, Rows
+from gapdiag.sources._paced import Paced
 
 BLOCK_BYTES = 8 << 20
 HEADER_BYTES = 1 << 20
@@ -197,6 +198,7 @@ def _from_file(
         types = {c: pa.string() for c in columns}
         reader_options = pcsv.ReadOptions(
             block_size=BLOCK_BYTES,
+            use_threads=False,
             column_names=list(header),
             skip_rows=1,
             encoding="utf8" if encoding == "utf-8-sig" else encoding,
@@ -212,24 +214,24 @@ def _from_file(
             null_values=[""],  # only an empty cell is empty: 'NA' may be a name
             strings_can_be_null=True,
         )
-        whole = end >= size
-        with pa.OSFile(str(path)) if whole else pa.memory_map(str(path)) as source:
-            stream = source if whole else pa.BufferReader(source.read_buffer(end))
-            try:
-                reader = pcsv.open_csv(
-                    stream,
-                    read_options=reader_options,
-                    parse_options=parse,
-                    convert_options=convert,
-                )
-                for batch in reader:
-                    if progress is not None:
-                        progress(str(path), stream.tell(), size)
-                    yield batch
-            except pa.ArrowInvalid as error:
-                raise InvalidArgument(
-                    f"{path}: cannot read: {_first_line(error)} (save the export as UTF-8 CSV)"
-                ) from None
+        stream = Paced(path, end, BLOCK_BYTES)  # a few blocks in memory, whatever the size
+        try:
+            reader = pcsv.open_csv(
+                pa.PythonFile(stream, mode="r"),
+                read_options=reader_options,
+                parse_options=parse,
+                convert_options=convert,
+            )
+            for batch in stream.batches(reader):
+                if progress is not None:
+                    progress(str(path), stream.position, size)
+                yield batch
+        except pa.ArrowInvalid as error:
+            raise InvalidArgument(
+                f"{path}: cannot read: {_first_line(error)} (save the export as UTF-8 CSV)"
+            ) from None
+        finally:
+            stream.close()
 
     return header, blocks
 

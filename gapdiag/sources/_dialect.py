@@ -95,6 +95,8 @@ def header_repeats(columns: dict[str, Any], header_of: dict[str, str]) -> Any:
     for role, column in header_of.items():
         same = pc.fill_null(pc.equal(columns[role], column), False).to_numpy(zero_copy_only=False)
         mask = same if mask is None else mask & same
+        if not mask.any():
+            break  # the usual case: no row repeats the first column's name
     return np.zeros(0, dtype=bool) if mask is None else mask
 
 
@@ -102,6 +104,8 @@ def empty_rows(columns: dict[str, Any]) -> Any:
     """Boolean numpy mask of rows whose every mapped cell is empty."""
     mask: Any = None
     for text in columns.values():
+        if not text.null_count:  # no empty cell: no empty row
+            return np.zeros(len(text), dtype=bool)
         null = pc.is_null(text).to_numpy(zero_copy_only=False)
         mask = null if mask is None else mask & null
     return np.zeros(0, dtype=bool) if mask is None else mask

@@ -19,6 +19,7 @@ from gapdiag.sources._money import amounts
 
 __all__ = [
     "NO_DAY",
+    "Distinct",
     "Keys",
     "amounts",
     "date_reason",
@@ -33,6 +34,57 @@ NO_DAY = -(2**40)
 """Day number of an empty or unreadable date (far before any real one)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Distinct:
+    """A text array as its distinct values and, per cell, the index of its value (-1: empty).
+
+    Export columns of names, stages and dates repeat a few values over many rows: a cell's
+    meaning is worked out once per distinct value and spread to the rows by index.
+    """
+
+    values: Any  # pyarrow string array of the distinct non-empty values
+    index: Any  # numpy integers, one per cell
+    full: bool  # no cell is empty (no -1 in index)
+
+    @classmethod
+    def of(cls, text: Any) -> Distinct:
+        """The distinct values of `text` (remembered for the last array asked about)."""
+        global _LAST
+        last = _LAST
+        if last is not None and last[0] is text:
+            return last[1]
+        encoded = pc.dictionary_encode(text)
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        full = not encoded.null_count
+        indices = encoded.indices if full else pc.fill_null(encoded.indices, -1)
+        found = cls(encoded.dictionary, indices.to_numpy(zero_copy_only=False), full)
+        _LAST = (text, found)  # one assignment: safe between threads
+        return found
+
+    def spread(self, per_value: Any, empty: Any) -> Any:
+        """Per cell: `per_value` at its value's index, `empty` where the cell is empty."""
+        per_value = np.asarray(per_value)
+        if not len(per_value):
+            return np.full(len(self.index), empty, dtype=np.result_type(per_value, empty))
+        if self.full:
+            return per_value[self.index]
+        return np.where(self.index >= 0, per_value[np.maximum(self.index, 0)], empty)
+
+
+_LAST: tuple[Any, Distinct] | None = None
+_SAMPLE_CELLS = 2_000
+"""Cells looked at to decide whether a column repeats its values enough to work per value."""
+
+
+def _repeats(text: Any) -> bool:
+    """Whether `text` has far fewer distinct values than cells (judged on a sample)."""
+    if len(text) < 4 * _SAMPLE_CELLS:
+        return False
+    sample = text.slice(0, _SAMPLE_CELLS)
+    return len(pc.unique(sample)) <= _SAMPLE_CELLS // 4
+
+
 def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
     """(day numbers, NO_DAY where empty or bad; mask of cells that did not parse).
 
@@ -41,12 +93,33 @@ def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
     the cells that format did read are bad too: '05/01/2021' in such a file is the 5th of
     January, not the 1st of May.
     """
+    if _repeats(text):  # dates repeat: read each distinct one once, spread to the rows
+        distinct = Distinct.of(text)
+        numbers, got, by_format = _read_days(distinct.values, formats)
+        given = distinct.index >= 0
+        bad = distinct.spread(~got, False)
+        if bad.sum() >= SWAP_SHARE * given.sum():  # a typo does not doubt a column
+            doubt = _swapped_order(distinct.values, ~got, by_format)
+            got &= ~doubt
+            bad |= distinct.spread(doubt, False)
+        return distinct.spread(np.where(got, numbers, NO_DAY), NO_DAY), bad
+    numbers, got, by_format = _read_days(text, formats)
+    given = pc.is_valid(text).to_numpy(zero_copy_only=False)
+    bad = given & ~got
+    if bad.sum() >= SWAP_SHARE * given.sum():
+        got &= ~_swapped_order(text, bad, by_format)
+        bad = given & ~got
+    return np.where(got, numbers, NO_DAY), bad
+
+
+def _read_days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any, list[tuple[str, Any]]]:
+    """(day numbers, 0 where unread; mask of cells read; each format's mask of cells it read)."""
     parsed = None
     by_format: list[tuple[str, Any]] = []
     for fmt in formats:  # later formats only for the cells earlier ones left unread
         rest = text if parsed is None else pc.if_else(pc.is_valid(parsed), None, text)
         attempt = _plausible(pc.strptime(rest, format=fmt, unit="s", error_is_null=True))
-        by_format.append((fmt, pc.is_valid(attempt)))
+        by_format.append((fmt, pc.is_valid(attempt).to_numpy(zero_copy_only=False)))
         parsed = attempt if parsed is None else pc.coalesce(parsed, attempt)
         if pc.all(pc.or_(pc.is_valid(parsed), pc.is_null(text))).as_py():
             break
@@ -54,12 +127,7 @@ def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
         parsed = _iso(text, parsed)
     numbers = pc.cast(pc.cast(parsed, pa.date32()), pa.int32()).to_numpy(zero_copy_only=False)
     got = pc.is_valid(parsed).to_numpy(zero_copy_only=False)
-    bad = pc.is_valid(text).to_numpy(zero_copy_only=False) & ~got
-    if bad.sum() >= SWAP_SHARE * pc.count(text).as_py():  # a typo does not doubt a column
-        got &= ~_swapped_order(text, bad, by_format)
-        bad = pc.is_valid(text).to_numpy(zero_copy_only=False) & ~got
-    out = np.where(got, np.nan_to_num(numbers, nan=0).astype(np.int64), NO_DAY)
-    return out, bad
+    return np.nan_to_num(numbers, nan=0).astype(np.int64), got, by_format
 
 
 _ISO = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
@@ -96,7 +164,7 @@ def _swapped_order(text: Any, bad: Any, by_format: list[tuple[str, Any]]) -> Any
             continue
         other = _plausible(pc.strptime(cells, format=swap, unit="s", error_is_null=True))
         if pc.all(pc.is_valid(other)).as_py():
-            doubt |= read.to_numpy(zero_copy_only=False)
+            doubt |= read
     return doubt
 
 
@@ -153,7 +221,15 @@ def flags(text: Any) -> tuple[Any, Any]:
 
 
 def member(text: Any, values: tuple[str, ...]) -> Any:
-    """Boolean numpy mask: the cell is one of `values`, ignoring case ('Closed Won')."""
+    """Boolean numpy mask: the cell is one of `values`, ignoring case ('Closed Won').
+
+    Worked out once per distinct value: a column read this way (a stage, a type) holds few.
+    """
+    distinct = Distinct.of(text)
+    return distinct.spread(_member(distinct.values, values), False)
+
+
+def _member(text: Any, values: tuple[str, ...]) -> Any:
     hit = pc.fill_null(pc.is_in(text, value_set=pa.array(values, pa.string())), False)
     if pc.all(pc.or_(hit, pc.is_null(text))).as_py():
         return hit.to_numpy(zero_copy_only=False)
@@ -189,12 +265,9 @@ class Keys:
 
     def codes(self, text: Any) -> Any:
         """int64 numpy codes for a text array, -1 where empty."""
-        encoded = pc.dictionary_encode(text)
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.combine_chunks()
-        local = np.array([self.code(v) for v in encoded.dictionary.to_pylist()], dtype=np.int64)
-        index = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
-        return np.where(index >= 0, local[np.maximum(index, 0)] if len(local) else -1, -1)
+        distinct = Distinct.of(text)
+        local = np.array([self.code(v) for v in distinct.values.to_pylist()], dtype=np.int64)
+        return distinct.spread(local, -1)
 
     def names(self) -> list[str]:
         """Every name as first spelled, by code."""

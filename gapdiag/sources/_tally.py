@@ -23,6 +23,8 @@ class Slots:
 
     flat: Any
     reps: int
+    whole: bool = True
+    """Every row's rep is known (no -1): masked rows may then be added with weight 0."""
 
 
 @dataclass(slots=True)
@@ -39,15 +41,19 @@ class Tally:
 
     def at(self, reps: Any, columns: Any) -> Slots:
         """The slots of a block's rows (rep codes may be -1 on rows that are masked out)."""
-        return Slots(reps * self.width + columns, int(reps.max(initial=-1)) + 1)
+        whole = not len(reps) or int(reps.min()) >= 0
+        return Slots(reps * self.width + columns, int(reps.max(initial=-1)) + 1, whole)
 
     def add(
         self, name: str, slots: Slots, mask: Any = None, weights: Any = None, sign: float = 1.0
     ) -> None:
         """Add `weights` (or 1) at the slots of the rows in `mask` (or every row)."""
-        flat = slots.flat if mask is None else slots.flat[mask]
-        if weights is not None and mask is not None:
-            weights = weights[mask]
+        flat = slots.flat
+        if mask is not None and slots.whole:  # weight 0 off the mask: no copies of the rows
+            weights = mask if weights is None else np.where(mask, weights, 0.0)
+        elif mask is not None:
+            flat = flat[mask]
+            weights = None if weights is None else weights[mask]
         size = slots.reps * self.width
         counts = np.bincount(flat, weights, minlength=size)[:size].reshape(slots.reps, self.width)
         have = self.figures.get(name)

@@ -99,7 +99,7 @@ def _block(
     usable = counted & (rep >= 0) & (day != NO_DAY)
     export.bad.skipped[export.name] += int((counted & ~usable).sum())
     seen.other_types += int((~counted & present(kind_of)).sum())
-    seen.reps.update(np.unique(rep[usable]).tolist())
+    seen.reps.update(np.flatnonzero(np.bincount(rep[usable])).tolist())  # no sort
     seen.span = widen(seen.span, day[usable])
     seen.kinds.update(kind for kind, mask in kinds.items() if (usable & mask).any())
     if "outcome" in cells:

@@ -66,14 +66,18 @@ def read_deals(
     columns: OpportunityColumns,
     grid: Grid,
     owners: Keys,
-    accounts: Keys,
+    accounts: Keys | None,
 ) -> Deals:
-    """Tally every block of the opportunity exports (see the module docstring)."""
-    has_accounts = all("account" in export.present for export in exports)
+    """Tally every block of the opportunity exports (see the module docstring).
+
+    `accounts` numbers the deals' accounts for joining meetings to deals; None when no
+    activities are read (the accounts are then not kept).
+    """
+    has_accounts = accounts is not None and all("account" in e.present for e in exports)
     deals = Deals(Tally.over(grid), has_accounts=has_accounts)
     for export in exports:
         for first, cells in export.blocks():
-            _block(deals, export, first, cells, columns, grid, (owners, accounts))
+            _block(deals, export, first, cells, columns, grid, (owners, accounts or Keys()))
     return deals
 
 
@@ -153,7 +157,7 @@ def _block(
         closed=closed[keep],
         amount=np.where(np.isnan(amount) | negative, 0.0, amount)[keep],
     )
-    deals.reps.update(np.unique(block.rep).tolist())
+    deals.reps.update(np.flatnonzero(np.bincount(block.rep)).tolist())  # no sort
     dated = np.concatenate((block.created, block.closed[~block.is_open]))  # not forecasts
     deals.span = widen(deals.span, dated[dated != NO_DAY])
     _tally(deals.tally, block, grid)

@@ -98,9 +98,16 @@ def diagnose_spark(
     prepared = prepare(df, key, team_by, bool(names))
     job = Job.of([book], chosen, prepared.key, prepared.contract, names)
     shipped = ship(df, job)
-    data = with_team(prepared, shipped, job)
+    schema = result_schema(prepared, book)
+    if names and team_by is not None and team_by in df.columns:
+        # One scan: the rows are shuffled by team, and each task works out the values of
+        # the teams it holds from the rows it diagnoses (no second read, no join).
+        grouped = prepared.frame.repartition(quoted(TEAM_KEY))
+        frame = map_arrow(grouped, _worker.diagnose_teams, shipped, schema)
+    else:  # no team values, or one team for all: the values joined on (see with_team)
+        frame = map_arrow(with_team(prepared, shipped, job), _worker.diagnose, shipped, schema)
     batch = SparkBatch(
-        frame=map_arrow(data, _worker.diagnose, shipped, result_schema(prepared, book)),
+        frame=frame,
         errors=map_arrow(prepared.frame, _worker.errors, shipped, errors_schema(prepared)),
         rule_ids=tuple(r.id for r in book.compiled),
     )

@@ -166,6 +166,51 @@ def diagnose(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.RecordB
         yield pa.RecordBatch.from_pydict(result_columns(table, population, arrays, book, job))
 
 
+def diagnose_teams(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.RecordBatch]:
+    """`diagnose` for a partition that holds whole teams, working out their team values itself.
+
+    The rows come repartitioned by team key, so every rep of a team is in this partition:
+    each chunk is validated once, the team values come from one pass over the valid rows
+    (`per_team`, as `diagnose_many` computes them), and no second read of the input and
+    no join are needed.
+    """
+    ((book, targets),) = job.compiled()
+    chunks = [(table, validate(table, job)) for table in tables(batches)]
+    for (table, population), team in zip(chunks, _team_columns(chunks, job), strict=True):
+        arrays = _evaluate.evaluate(population, book, targets, team, max(1, population.size), None)
+        yield pa.RecordBatch.from_pydict(result_columns(table, population, arrays, book, job))
+
+
+def _team_columns(
+    chunks: list[tuple[pa.Table, Population]], job: Job
+) -> Iterator[dict[str, Floats]]:
+    """Per chunk, each ``team.*`` name's value for each valid row (NaN: no team, no value)."""
+    if not chunks:
+        return
+    keys = pa.chunked_array(
+        [table.column(TEAM_KEY).take(pa.array(population.rows)) for table, population in chunks],
+        type=chunks[0][0].schema.field(TEAM_KEY).type,
+    )
+    codes, _ = pd.factorize(keys.to_pandas(), use_na_sentinel=True)
+    codes = np.asarray(codes, dtype=np.int64)
+    has_team = codes >= 0
+
+    def number(path: str) -> Floats:
+        return np.concatenate([population.number(path) for _, population in chunks])
+
+    names = list(job.team_names)
+    teams = int(codes.max(initial=-1)) + 1
+    per = _vteam.per_team(number, codes[has_team], has_team, teams, names)
+    start = 0
+    for _, population in chunks:
+        mine = codes[start : start + population.size]
+        start += population.size
+        yield {
+            name: np.where(mine >= 0, values[np.maximum(mine, 0)] if teams else np.nan, np.nan)
+            for name, values in per.items()
+        }
+
+
 def evaluate(
     table: pa.Table, population: Population, book: Rulebook, targets: Targets, job: Job
 ) -> _evaluate.Arrays:

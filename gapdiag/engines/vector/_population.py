@@ -189,7 +189,7 @@ def from_frame(frame: pd.DataFrame, team_by: str | None) -> Population:
                 message = what.format(end.iloc[p].date(), start.iloc[p].date())
                 bad.append((int(p), later, end.iloc[p].date(), message))
     groups = frame[team_by] if team_by is not None and team_by in frame.columns else None
-    if groups is not None and groups.map(_checks._absent).all():
+    if groups is not None and groups.isna().all():
         groups = None  # a team column with nothing in it groups nobody: one team, as without
     return _keep_valid(len(frame), numbers, texts, groups, bad)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from gapdiag.engines.vector._columns import Floats, Mask, Tri
 from gapdiag.engines.vector._standing import BEHIND, ON_TRACK, UNKNOWN
@@ -110,7 +111,32 @@ def _combined(mine: list[tuple[CompiledRule, Tri]], size: int) -> tuple[Floats, 
 
 
 def _weigh(mine: list[tuple[CompiledRule, Tri]], fired: list[Mask], size: int) -> Floats:
-    """``verdicts.weigh`` per rep: targeted counters first, then MB and MD in pack order."""
+    """``verdicts.weigh`` per rep, worked out once per distinct pattern of fired rules.
+
+    A rep's certainty depends only on which of the gap's rules fired for it, and reps
+    share a few thousand patterns at most: each pattern is weighed once (the very same
+    operations in the same order, so the same bits) and the result spread to its reps.
+    """
+    if not mine or size == 0:
+        return _weigh_rows(mine, fired, size)
+    distinct, where = _patterns(fired)
+    weighed: Floats = _weigh_rows(mine, distinct, len(distinct[0]))[where]
+    return weighed
+
+
+def _patterns(fired: list[Mask]) -> tuple[list[Mask], npt.NDArray[np.intp]]:
+    """The distinct rows of the fired masks (one mask per rule) and each rep's row among them."""
+    key = np.zeros(len(fired[0]), np.uint64)
+    for index, mask in enumerate(fired):  # a gap's rules as the bits of one number per rep
+        key |= mask.astype(np.uint64) << np.uint64(index)
+    where, keys = pd.factorize(key)  # hashing: one pass, no sort
+    keys = np.asarray(keys, dtype=np.uint64)
+    bits = [((keys >> np.uint64(i)) & np.uint64(1)).astype(bool) for i in range(len(fired))]
+    return bits, np.asarray(where, dtype=np.intp)
+
+
+def _weigh_rows(mine: list[tuple[CompiledRule, Tri]], fired: list[Mask], size: int) -> Floats:
+    """``verdicts.weigh`` per row: targeted counters first, then MB and MD in pack order."""
     doubt_for = np.ones(size)
     doubt_against = np.ones(size)
     for (rule, _), true in zip(mine, fired, strict=True):
