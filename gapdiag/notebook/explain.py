@@ -25,6 +25,7 @@ from gapdiag.model.standing import NOT_BEHIND
 from gapdiag.model.wording import (
     check_text,
     confidence,
+    counterfactual_groups,
     counterfactual_text,
     period,
     standing_text,
@@ -511,20 +512,12 @@ def _wanted(d: Diagnosis, paths: Sequence[str]) -> str:
     return ", ".join(words)
 
 
-_WHOSE = {
-    "rep": "What would clear it: changes the rep can make",
-    "organization": "What the organization could change (a system gap is not the rep's to fix)",
-}
-
-
 def _counterfactuals(found: Sequence[Counterfactual], md: bool) -> list[str]:
     out: list[str] = []
-    for owner, heading in _WHOSE.items():
-        mine = [c for c in found if c.owner == owner]
-        if mine:
-            out.append(_heading(heading, md))
-            out.extend(f"- {sentence(c.gap)}: {counterfactual_text(c)}" for c in mine)
-            out.append("")
+    for heading, mine in counterfactual_groups(found):
+        out.append(_heading(heading, md))
+        out.extend(f"- {sentence(c.gap)}: {counterfactual_text(c)}" for c in mine)
+        out.append("")
     return out
 
 
