@@ -283,3 +283,17 @@ def test_the_report_names_file_goes_through_the_safe_reader(tmp_path: Path) -> N
             says="not a regular file",
         ),
     )  # fmt: skip
+
+
+def test_a_coaching_log_note_with_a_line_break_stays_one_entry(tmp_path: Path) -> None:
+    """A quoted note holding U+0085 or a CR is one cell (the log was split at them before)."""
+    from gapdiag.coaching.log import read_coaching_log
+
+    log = tmp_path / "log.csv"
+    log.write_text(
+        'date,kind,note,focus,due,rep_id\n2026-07-07,one-on-one,"a\x85b\rc",will,,\'@dana\n',
+        encoding="utf-8",
+        newline="",
+    )
+    (entry,) = read_coaching_log(log, rep_id="@dana").entries
+    assert entry.note == "a\x85b\rc"
