@@ -228,7 +228,7 @@ def test_unwritable_out_is_one_line(tmp_path: Path) -> None:
     target = tmp_path / "missing" / "tree.txt"
     code, out, err = run("tree", "--out", str(target))
     assert (code, out) == (ExitStatus.BAD_INPUT, "")
-    assert err == f"gapdiag: {target}: cannot write: No such file or directory\n"
+    assert err == f"gapdiag: --out {target}: cannot write: no such folder {target.parent}\n"
     with pytest.raises(OutputFileError):
         write_output(target, b"x", io.StringIO())
 

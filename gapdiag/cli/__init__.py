@@ -19,9 +19,11 @@ import sys
 from collections.abc import Sequence
 from typing import IO
 
-from gapdiag.cli._io import ExitStatus
+from gapdiag.cli._io import ExitStatus, check_outputs
+from gapdiag.model._input import recording_inputs
 from gapdiag.model._text import terminal
 from gapdiag.model.errors import GapdiagError
+from gapdiag.model.limits import notes as limit_notes
 from gapdiag.model.version import package_version
 
 __all__ = ["ExitStatus", "main"]
@@ -97,9 +99,18 @@ def main(
         return int(stop.code or 0)
     args.stderr = err
     try:
-        return int(args.handler(args, out))
+        for note in limit_notes():
+            print(f"gapdiag: note: {note}", file=err)
+        with recording_inputs():
+            check_outputs(args)
+            return int(args.handler(args, out))
     except GapdiagError as error:
         if args.traceback:
             raise
         print(f"gapdiag: {error}", file=err)
         return ExitStatus.BAD_INPUT
+    except KeyboardInterrupt:
+        if args.traceback:
+            raise
+        print("gapdiag: interrupted (each output file is written whole or not at all)", file=err)
+        return ExitStatus.INTERRUPTED

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from gapdiag.cli._io import ExitStatus, is_stdout, read_targets, write_file, write_output
+from gapdiag.cli._io import ExitStatus, is_stdout, read_targets
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.wording import OUTCOME_WORDS, standing_word
 
@@ -39,6 +39,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     """
     from gapdiag.engines.vector._frames import safe_csv, write
     from gapdiag.engines.vector.batch import diagnose_many
+    from gapdiag.model._output import Outputs
 
     if args.out is None:
         raise InvalidArgument(
@@ -55,16 +56,18 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     if progress is not None:
         progress.finish()
     to_stdout = is_stdout(args.out)
-    if to_stdout:
-        json_out = args.format == "json"
-        table = batch.frame.to_json(orient="records", date_format="iso") if json_out else None
-        write_output("-", table or safe_csv(batch.frame).to_csv(index=False), out)
-    else:
-        write_file(args.out, lambda path: write(batch.frame, path))
     named = Path(args.file) if to_stdout else args.out
     errors_path = args.errors or named.with_name(f"{named.stem}.errors.csv")
-    if batch.summary.bad_rows:
-        write_file(errors_path, lambda path: safe_csv(batch.errors).to_csv(path, index=False))
+    with Outputs(out) as outputs:  # both files, or neither
+        if to_stdout:
+            json_out = args.format == "json"
+            table = batch.frame.to_json(orient="records", date_format="iso") if json_out else None
+            outputs.write("-", table or safe_csv(batch.frame).to_csv(index=False), "--out")
+        else:
+            write(batch.frame, args.out, outputs=outputs)
+        if batch.summary.bad_rows:
+            errors = safe_csv(batch.errors).to_csv(index=False)
+            outputs.write(errors_path, errors, "--errors")
     shown = Path("<stdout>") if to_stdout else args.out
     if args.format == "json" and not to_stdout:
         out.write(json.dumps(summary_json(batch, shown, errors_path), indent=2) + "\n")

@@ -25,7 +25,6 @@ from gapdiag.cli._io import (
     read_targets,
     read_team,
     subcommand,
-    write_output,
 )
 from gapdiag.coaching.history import read_history_csv
 from gapdiag.coaching.ics import time_zone, to_ics
@@ -33,6 +32,7 @@ from gapdiag.coaching.log import read_coaching_log
 from gapdiag.coaching.plan import plan
 from gapdiag.coaching.scorecard import Scorecard
 from gapdiag.coaching.start import default_start
+from gapdiag.model._output import Outputs
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
 from gapdiag.model.metrics import RepMetrics, parse_metrics
@@ -136,11 +136,11 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     text = result.to_json() + "\n" if args.format == "json" else result.render(fmt=args.format)
     if args.ics and is_stdout(args.ics) and (args.out is None or is_stdout(args.out)):
         raise InvalidArgument("--ics -: standard output already holds the plan; give --out FILE")
-    if args.ics:
-        write_output(
-            args.ics, to_ics(result.sessions, rep_id=result.rep_id, tz=result.time_zone), out
-        )
-    write_output(args.out or "-", text, out)
+    with Outputs(out) as outputs:  # the plan and its calendar, or neither
+        if args.ics:
+            ics = to_ics(result.sessions, rep_id=result.rep_id, tz=result.time_zone)
+            outputs.write(args.ics, ics, "--ics")
+        outputs.write(args.out or "-", text, "--out")
     return ExitStatus.OK
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Self
@@ -29,6 +30,7 @@ from typing import Any, Self
 from pydantic import Field, PrivateAttr, model_validator
 
 from gapdiag.model._input import read_text
+from gapdiag.model._text import csv_value
 from gapdiag.model.errors import InvalidInput, InvalidMetrics, Problem
 from gapdiag.model.limits import limits
 from gapdiag.model.metrics import METRICS, RepMetrics, Targets, _Strict, parse_targets
@@ -244,7 +246,7 @@ def history_from_rows(
     return _history(weeks, [f"weeks[{i}]" for i in range(len(weeks))], problems, source)
 
 
-def _csv(reader: csv.DictReader[str], source: str) -> Iterator[dict[str, str]]:
+def csv_rows(reader: csv.DictReader[str], source: str) -> Iterator[dict[str, str]]:
     """The rows of a CSV; a malformed one (a cell over the size limit) is one clear error."""
     try:
         yield from reader
@@ -270,15 +272,15 @@ def read_history_csv(path: str | Path, *, rep_id: str | None = None) -> RepHisto
         problem = Problem("(file)", str(error).removeprefix(f"{file}").lstrip(":0123456789 "))
         raise InvalidMetrics([problem], source=str(path)) from None
     csv.field_size_limit(limits().csv_cell_bytes)
-    reader = csv.DictReader(text.splitlines(), restval="")
+    reader = csv.DictReader(io.StringIO(text, newline=""), restval="")
     weeks: list[RepMetrics] = []
     labels: list[str] = []
     problems: list[Problem] = []
     others: dict[str, None] = {}
-    for row in _csv(reader, str(path)):
+    for row in csv_rows(reader, str(path)):
         label = f"line {reader.line_num}"
-        if rep_id is not None and row.get("rep_id") != rep_id:
-            others.setdefault(str(row.get("rep_id")), None)
+        if rep_id is not None and csv_value(row.get("rep_id")) != rep_id:
+            others.setdefault(str(csv_value(row.get("rep_id"))), None)
             continue  # another rep's week in a team's file
         try:
             if None in row:

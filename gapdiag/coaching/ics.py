@@ -13,6 +13,13 @@ description says from where. Each event's UID is a UUID derived from the rep, th
 session and its first day (RFC 5545; stable, so importing a plan again updates it). The
 blind gap-to-goal check carries an alarm: it is a reminder for the manager. The
 ``icalendar`` package (``gapdiag[calendar]``) is imported only here.
+
+Every text property (the calendar's name, each event's summary, description and
+category, an alarm's description) passes through `ics_text`, one function: carriage
+returns, NUL, escape sequences and every other control character are removed, and a line
+break stays only where the property may hold one (a description), where icalendar writes
+it as ``\n``. So a rep id or a playbook text can never start a calendar line of its own,
+whatever Python's ``-O`` does to icalendar's own assertions.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gapdiag.coaching.skills import BLIND_CHECK
+from gapdiag.model._text import terminal
 from gapdiag.model.errors import BackendUnavailable, InvalidArgument
 
 if TYPE_CHECKING:
@@ -76,6 +84,18 @@ def series(sessions: Sequence[Session]) -> tuple[Series, ...]:
     return tuple(sorted(out, key=lambda s: (s.first.begins, s.first.kind)))
 
 
+def ics_text(value: str, *, lines: bool = False) -> str:
+    """Text safe in an iCalendar property: no CR, NUL, escapes or other control characters.
+
+    Line breaks (``\r\n``, ``\r``, ``\n``, U+2028/9) become one ``\n`` when `lines` is
+    true (icalendar then writes it escaped, as ``\n``), else a space. Tabs stay.
+    """
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    text = terminal(text)  # ANSI escapes and control characters (but \n and \t) removed
+    return text if lines else " ".join(text.split("\n"))
+
+
 def time_zone(name: str) -> dt.tzinfo:
     """The IANA time zone called `name` (e.g. "Europe/Berlin"; "UTC").
 
@@ -124,7 +144,7 @@ def to_ics(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"Coaching plan - {rep_id}")
+    calendar.add("x-wr-calname", icalendar.vText(ics_text(f"Coaching plan - {rep_id}")))
     every = series(sessions)
     for item in every:
         calendar.add_component(_event(icalendar, item, rep_id, zone, when))
@@ -147,19 +167,19 @@ def _event(ical: Any, item: Series, rep_id: str, zone: dt.tzinfo | None, stamp: 
         event.add("rrule", {"freq": "weekly", "interval": item.interval, "count": item.count})
     if item.skipped:
         event.add("exdate", [dt.datetime.combine(d, s.start, zone) for d in item.skipped])
-    event.add("summary", f"{s.title} - {rep_id}")
+    event.add("summary", ical.vText(ics_text(f"{s.title} - {rep_id}")))
     moved = (
         f" Moved here from {s.moved_from:%a} {s.moved_from.day} {s.moved_from:%b %Y} "
         f"({s.moved_because}), not cancelled."
         if s.moved_from is not None
         else ""
     )
-    event.add("description", s.detail + moved)
-    event.add("categories", [s.kind])
+    event.add("description", ical.vText(ics_text(s.detail + moved, lines=True)))
+    event.add("categories", [ics_text(s.kind)])
     if s.kind == BLIND_CHECK:  # a reminder for the manager: an alarm at its start
         alarm = ical.Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", s.title)
+        alarm.add("description", ical.vText(ics_text(s.title)))
         alarm.add("trigger", dt.timedelta(0))
         event.add_component(alarm)
     return event

@@ -20,14 +20,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
 
+from gapdiag.coaching.history import csv_rows
 from gapdiag.model._input import read_text
+from gapdiag.model._text import csv_value
 from gapdiag.model.errors import InvalidInput, InvalidMetrics, Problem
 from gapdiag.model.gaps import GAPS, Gap
+from gapdiag.model.limits import limits
 from gapdiag.model.metrics import _Strict
 
 EntryKind = Literal["one-on-one", "commitment", "check-in", "accountability"]
@@ -81,7 +85,8 @@ def read_coaching_log(path: str | Path, *, rep_id: str | None = None) -> Coachin
     except InvalidInput as error:
         problem = Problem("(file)", str(error).removeprefix(source).lstrip(":0123456789 "))
         raise InvalidMetrics([problem], source=source) from None
-    reader = csv.DictReader(text.splitlines(), restval="")
+    csv.field_size_limit(limits().csv_cell_bytes)
+    reader = csv.DictReader(io.StringIO(text, newline=""), restval="")  # CSV rules split rows
     unknown = [c for c in reader.fieldnames or () if c not in COLUMNS]
     if (
         unknown
@@ -93,9 +98,9 @@ def read_coaching_log(path: str | Path, *, rep_id: str | None = None) -> Coachin
         raise InvalidMetrics([Problem("line 1", f"{what} (expected {wanted})")], source=source)
     entries: list[LogEntry] = []
     problems: list[Problem] = []
-    for row in reader:
+    for row in csv_rows(reader, source):
         label = f"line {reader.line_num}"
-        if rep_id is not None and row.get("rep_id") not in (None, "", rep_id):
+        if rep_id is not None and csv_value(row.get("rep_id")) not in (None, "", rep_id):
             continue
         entry = _entry(row, label, problems)
         if entry is not None:

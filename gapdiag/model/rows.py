@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gapdiag.model._kinds import Kind
+from gapdiag.model._text import csv_value
 from gapdiag.model.errors import InvalidMetrics, Problem
 from gapdiag.model.metrics import METRICS
 
@@ -110,12 +111,15 @@ def _read_kind(column: str, kind: Kind, text: str) -> Any:
 def rep_from_text(row: Mapping[str, str]) -> dict[str, Any]:
     """A CSV row (column -> text) as nested metrics data; empty cells are left out.
 
+    A cell gapdiag wrote formula-safe (``'@dana``) is read as the text it stands for.
+
     Raises:
         InvalidMetrics: every cell that does not read as its kind, and dotted-name clashes.
     """
     values: dict[str, Any] = {}
     problems: list[Problem] = []
-    for column, text in row.items():
+    for given, cell in row.items():
+        column, text = csv_value(given), csv_value(cell)
         try:
             value = read_cell(column, text)
         except ValueError as error:

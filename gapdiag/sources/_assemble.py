@@ -72,6 +72,7 @@ def assemble(
     until = stop(cut, seen.span if seen is not None else None, activities_until)
     if seen is not None:
         columns |= activity_columns(seen, deals, cut, reps, len(accounts.ids), until)
+    _refuse_overflow(exports, chosen, owners.names(), deals, seen)
     if quota_rows is not None:
         columns |= quota_columns(quota_rows, columns.get("pipeline.closed_won"), cut, reps)
     team_of = teams.team_of if teams is not None else {}
@@ -104,6 +105,42 @@ def _refuse_uncovered(cut: Grid, deals: Deals | None, seen: Activities | None) -
             f"period: nothing in the exports is dated in {asked} ({'; '.join(runs)});"
             " choose a period they cover"
         )
+
+
+_SUMMED = {
+    "won_amount": ("pipeline.closed_won", "amount"),
+    "open_amount": ("pipeline.open_pipeline", "amount"),
+    "call_minutes": ("activity.avg_call_minutes", "duration"),
+}
+"""Tally figures that sum cells of the export -> (the metric, the mapping's column role)."""
+
+
+def _refuse_overflow(
+    exports: Sequence[tuple[str, Export]],
+    chosen: CrmMapping,
+    names: list[str],
+    deals: Deals | None,
+    seen: Activities | None,
+) -> None:
+    """One error when a rep's sums grew past the largest float (amounts of 1e308 added)."""
+    for kind, source in (("opportunities", deals), ("activities", seen)):
+        if source is None or not source.tally.overflowed:
+            continue
+        found = source.tally.overflowed
+        figure = next((f for f in _SUMMED if f in found), min(found))
+        reps = set().union(*found.values())
+        metric, role = _SUMMED.get(figure, (figure, "amount"))
+        group = chosen.opportunities if kind == "opportunities" else chosen.activities
+        column = getattr(group, role, None) or role
+        file = next(e.name for k, e in exports if k == kind)
+        shown = sorted(names[r] for r in reps)
+        more = len(shown) - 1
+        others = f" (and {more:,} more rep{'s' * (more != 1)})" if more else ""
+        message = (
+            f"the {column!r} cells of rep {shown[0]!r}{others} add up past the largest "
+            f"number gapdiag holds (about 1.8e308): check them for stray digits"
+        )
+        raise InvalidMetrics([Problem(metric, message)], source=file)
 
 
 def _refuse_unknown_stages(deals: Deals, columns: OpportunityColumns) -> None:

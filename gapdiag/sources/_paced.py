@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from gapdiag.model._input import open_input
+
 AHEAD = 2
 """Blocks of input the reader may hold beyond the batches taken so far."""
 STALL = 1.0
@@ -27,7 +29,7 @@ class Paced:
     """The first `end` bytes of a file, fetched no further than AHEAD blocks ahead."""
 
     def __init__(self, path: Path, end: int, block: int) -> None:
-        self._file = path.open("rb")
+        self._file = open_input(path, name="export_bytes")
         self._left = end
         self._block = block
         self._taken = 0
@@ -36,6 +38,8 @@ class Paced:
         self._turn = threading.Condition()
         self.position = 0
         """Bytes handed to the reader so far."""
+        self.quotes = 0
+        """Quotes ('"') in those bytes: an odd count may be a quoted cell never closed."""
 
     def read(self, size: int = -1) -> bytes:
         """Up to `size` bytes, once the consumer is close enough behind (pyarrow calls this)."""
@@ -48,6 +52,7 @@ class Paced:
             data = self._file.read(self._left if size < 0 else min(size, self._left))
             self._left -= len(data)
             self.position += len(data)
+            self.quotes += data.count(b'"')
             return data
 
     def batches(self, reader: Any) -> Iterator[Any]:

@@ -6,6 +6,7 @@ so the caller decides whether a bad cell skips its row or only drops that field.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -118,7 +119,7 @@ def _read_days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any, list[tupl
     by_format: list[tuple[str, Any]] = []
     for fmt in formats:  # later formats only for the cells earlier ones left unread
         rest = text if parsed is None else pc.if_else(pc.is_valid(parsed), None, text)
-        attempt = _plausible(pc.strptime(rest, format=fmt, unit="s", error_is_null=True))
+        attempt = _read(rest, fmt)
         by_format.append((fmt, pc.is_valid(attempt).to_numpy(zero_copy_only=False)))
         parsed = attempt if parsed is None else pc.coalesce(parsed, attempt)
         if pc.all(pc.or_(pc.is_valid(parsed), pc.is_null(text))).as_py():
@@ -143,7 +144,7 @@ def _iso(text: Any, parsed: Any) -> Any:
     if parsed is not None:
         iso = pc.and_(iso, pc.is_null(parsed))
     day = pc.utf8_slice_codeunits(pc.if_else(iso, text, pa.scalar(None, pa.string())), 0, 10)
-    attempt = _plausible(pc.strptime(day, format="%Y-%m-%d", unit="s", error_is_null=True))
+    attempt = _read(day, "%Y-%m-%d")
     return attempt if parsed is None else pc.coalesce(parsed, attempt)
 
 
@@ -162,7 +163,7 @@ def _swapped_order(text: Any, bad: Any, by_format: list[tuple[str, Any]]) -> Any
         swap = fmt.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d")
         if swap == fmt:
             continue
-        other = _plausible(pc.strptime(cells, format=swap, unit="s", error_is_null=True))
+        other = _read(cells, swap)
         if pc.all(pc.is_valid(other)).as_py():
             doubt |= read
     return doubt
@@ -170,6 +171,60 @@ def _swapped_order(text: Any, bad: Any, by_format: list[tuple[str, Any]]) -> Any
 
 EARLIEST_YEAR = 1900
 """A parsed year before this is a misread ('20-10-16' as year 20 by '%Y-%m-%d'), not a date."""
+
+
+def _read(text: Any, fmt: str) -> Any:
+    """Timestamps of the cells `fmt` reads as a real, plausible date; null for the rest."""
+    return _real_days(
+        text, _plausible(pc.strptime(text, format=fmt, unit="s", error_is_null=True)), fmt
+    )
+
+
+_DIRECTIVE = re.compile(r"%(.)")
+_NUMERIC = frozenset("YymdHIMS")  # directives written as digits
+_WORDS = frozenset("bBaAp%")  # directives written as words (or a '%')
+
+
+def _real_days(text: Any, parsed: Any, fmt: str) -> Any:
+    """`parsed` with null where the text names a day its month does not have.
+
+    Arrow's strptime reads '04/31/2017' as 1 May and '2017-02-30' as 2 March; such a
+    day lands on the 1st to the 3rd of the next month, so only those are checked: the
+    day the text wrote (its digits, by the position of ``%d`` among the format's numeric
+    fields) must be the day read. A format whose numbers touch ('%Y%m%d') is checked by
+    Python's strptime, which refuses such days itself.
+    """
+    directives = _DIRECTIVE.findall(fmt)
+    if "d" not in directives:
+        return parsed
+    day = pc.day(parsed)
+    suspect = pc.fill_null(pc.less_equal(day, 3), False)
+    if not pc.any(suspect).as_py():
+        return parsed
+    cells, read = pc.filter(text, suspect), pc.filter(day, suspect)  # about a tenth
+    if set(directives) <= _NUMERIC | _WORDS and not _TOUCHING.search(fmt):
+        position = [d for d in directives if d in _NUMERIC].index("d")
+        pattern = rf"^\D*(?:\d+\D+){{{position}}}(?P<d>\d+)"
+        written = pc.cast(pc.struct_field(pc.extract_regex(cells, pattern), "d"), pa.int64())
+        moved = pc.fill_null(pc.not_equal(written, read), True).to_numpy(zero_copy_only=False)
+    else:
+        moved = np.array([not _python_reads(cell, fmt) for cell in cells.to_pylist()], bool)
+    if not moved.any():
+        return parsed
+    wrong = np.zeros(len(parsed), dtype=bool)
+    wrong[np.flatnonzero(suspect.to_numpy(zero_copy_only=False))[moved]] = True
+    return pc.if_else(pa.array(wrong), pa.scalar(None, parsed.type), parsed)
+
+
+_TOUCHING = re.compile(r"%[YymdHIMS]%[YymdHIMS]")
+
+
+def _python_reads(cell: str, fmt: str) -> bool:
+    try:
+        datetime.strptime(cell, fmt)
+    except ValueError:
+        return False
+    return True
 
 
 def _plausible(parsed: Any) -> Any:
@@ -198,14 +253,23 @@ def date_reason(text: Any, bad: Any, formats: tuple[str, ...]) -> str:
     fits = [
         f
         for f in _GUESSES
-        if f not in formats
-        and len(cells)
-        and pc.all(pc.is_valid(_plausible(pc.strptime(cells, f, "s", error_is_null=True)))).as_py()
+        if f not in formats and len(cells) and pc.all(pc.is_valid(_read(cells, f))).as_py()
     ]
     hint = (
         f" (they read as {' or '.join(fits)}: list it in date_formats in a mapping)" if fits else ""
     )
+    if not fits and _impossible(cells, formats):
+        hint = " (or names a day its month does not have, such as 31 April)"
     return f"is not a date like {expected}{hint}"
+
+
+def _impossible(cells: Any, formats: tuple[str, ...]) -> bool:
+    """Whether some cell has a date's shape but a day its month does not have."""
+    for fmt in formats:
+        rolled = _plausible(pc.strptime(cells, format=fmt, unit="s", error_is_null=True))
+        if pc.any(pc.and_(pc.is_valid(rolled), pc.is_null(_read(cells, fmt)))).as_py():
+            return True
+    return False
 
 
 _TRUE = ("true", "yes", "y", "t", "1", "x", "won", "closed")

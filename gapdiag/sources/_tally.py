@@ -29,10 +29,17 @@ class Slots:
 
 @dataclass(slots=True)
 class Tally:
-    """Figures per rep and grid column; `width` is len(grid) + 4."""
+    """Figures per rep and grid column; `width` is len(grid) + 4.
+
+    Every value added is finite, so a sum that is not (amounts of 1e308 added up) has
+    overflowed: numpy's warnings are silenced and `overflowed` names the figure and the
+    reps instead, for one error naming the rep.
+    """
 
     width: int
     figures: dict[str, Any] = field(default_factory=dict)
+    overflowed: dict[str, set[int]] = field(default_factory=dict)
+    """Figure -> the reps (codes) whose sums of it grew past the largest float."""
 
     @classmethod
     def over(cls, grid: Grid) -> Tally:
@@ -62,10 +69,20 @@ class Tally:
             if have is not None:
                 grown[: have.shape[0]] = have
             have = self.figures[name] = grown
-        if sign > 0:
-            have[: slots.reps] += counts
-        else:
-            have[: slots.reps] -= counts
+        with np.errstate(over="ignore", invalid="ignore"):
+            if sign > 0:
+                have[: slots.reps] += counts
+            else:
+                have[: slots.reps] -= counts
+        self._check(name, have)
+
+    def _check(self, name: str, values: Any) -> None:
+        """Record the reps whose row of `values` is no longer finite (an overflow)."""
+        finite = np.isfinite(values)
+        if finite.all():
+            return
+        rows = np.flatnonzero(~finite.all(axis=1))
+        self.overflowed.setdefault(name, set()).update(rows.tolist())
 
     def interval(
         self, name: str, first: Slots, after: Slots, mask: Any = None, weights: Any = None
@@ -86,7 +103,9 @@ class Tally:
         if flow:
             full[:, 0] = 0.0
         if running:
-            full = np.cumsum(full, axis=1)
+            with np.errstate(over="ignore", invalid="ignore"):
+                full = np.cumsum(full, axis=1)
+            self._check(name, full)
         return full[:, 1 : self.width - 3]
 
 

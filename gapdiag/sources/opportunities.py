@@ -234,8 +234,8 @@ def pipeline_columns(deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:
     won, lost = get["won_n"], get["lost_n"]
     with np.errstate(divide="ignore", invalid="ignore"):
         columns = {
-            "pipeline.closed_won": np.round(get["won_amount"], 2),
-            "pipeline.open_pipeline": np.maximum(np.round(run["open_amount"], 2), 0.0),
+            "pipeline.closed_won": _cents(get["won_amount"]),
+            "pipeline.open_pipeline": np.maximum(_cents(run["open_amount"]), 0.0),
             "pipeline.win_rate": _where(won + lost > 0, won / (won + lost)),
             "pipeline.avg_deal_age_days": _where(
                 run["age_n"] > 0, (run["age_n"] * ends - run["age_created"]) / run["age_n"]
@@ -254,6 +254,16 @@ def pipeline_columns(deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:
         }
     known = seen[:, None] & covered(grid, deals.span)[None, :]
     return {path: np.where(known, values, np.nan) for path, values in columns.items()}
+
+
+def _cents(amounts: Any) -> Any:
+    """Amounts rounded to the cent; one so large it has no cents is left as it is.
+
+    (Rounding multiplies by 100 first, which overflows past 1.8e306.)
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        rounded = np.round(amounts, 2)
+    return np.where(np.isfinite(rounded), rounded, amounts)
 
 
 def _where(known: Any, values: Any) -> Any:

@@ -21,6 +21,8 @@ from gapdiag.model.errors import InvalidArgument
 
 EPOCH = dt.date(1970, 1, 1)
 Every = Literal["period", "week"]
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""The years a period may fall in: sales records from before or after are typing slips."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +51,15 @@ def parse_period(text: str) -> Period:
     '2017 Q2', 'q2-2017', 'May 2017', 'May-17', '2017/05', '05/2017', '2017-5'.
 
     Raises:
-        InvalidArgument: any other text.
+        InvalidArgument: any other text, or a year outside `FIRST_YEAR` to `LAST_YEAR`.
     """
     text = _canonical(text.strip())
+    first = re.match(r"\d{4}(?!\d)", text)
+    if first and not FIRST_YEAR <= int(first[0]) <= LAST_YEAR:
+        raise InvalidArgument(
+            f"period: {text!r} is outside the years {FIRST_YEAR} to {LAST_YEAR} "
+            "(expected a period such as 2017-Q2)"
+        )
     if m := re.fullmatch(r"(\d{4})-Q([1-4])", text):
         year, quarter = int(m[1]), int(m[2])
         start = dt.date(year, 3 * quarter - 2, 1)

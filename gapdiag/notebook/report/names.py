@@ -9,10 +9,13 @@ columns (team, manager, region) are ignored. Reps without a name are shown by th
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Mapping
 from pathlib import Path
 
-from gapdiag.model.errors import InvalidMetrics, Problem
+from gapdiag.model._input import read_text
+from gapdiag.model.errors import InvalidInput, InvalidMetrics, Problem
+from gapdiag.model.limits import limits
 
 Names = Mapping[str, str] | str | Path | None
 """Rep names by rep id, or the path of a teams file that has them."""
@@ -40,13 +43,14 @@ def read_names(path: str | Path) -> dict[str, str]:
         InvalidMetrics: an unreadable file, a missing rep or name column (with the file's
             columns), or a rep given two different names (with both lines).
     """
-    source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        why = getattr(error, "strerror", None) or "not UTF-8 text"
-        raise InvalidMetrics([Problem("(file)", f"cannot read: {why}")], source=source) from None
-    reader = csv.reader(text.splitlines())
+    source, file = str(path), Path(path)
+    try:  # a regular file within the size limit, UTF-8 (see gapdiag.model._input)
+        text = read_text(file)
+    except InvalidInput as error:
+        why = str(error).removeprefix(f"{file}").lstrip(":0123456789 ")
+        raise InvalidMetrics([Problem("(file)", why)], source=source) from None
+    csv.field_size_limit(limits().csv_cell_bytes)
+    reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, [])
     folded = [_fold(h) for h in header]
     rep = _find(folded, REP_COLUMNS)

@@ -31,10 +31,13 @@ from gapdiag.sources.calls.cues import (
     clean,
     fail,
     in_time_order,
+    shown,
     unusable,
 )
 
 _LARGEST = int(sys.float_info.max)  # a larger integer has no float (math.isfinite fails)
+_DIGITS = sys.get_int_max_str_digits() or 4300  # Python refuses to read a longer integer
+_LONGEST_SECONDS = 1e12  # some 30,000 years: a larger time is no time (and * 1000 overflows)
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _SHAPE = f"expected {_utterances.SHAPES}"
@@ -63,6 +66,17 @@ class _Doc:
         except json.JSONDecodeError as error:
             raise fail(
                 self.source, error.lineno, "(json)", f"not valid JSON: {error.msg}"
+            ) from None
+        except RecursionError:  # the C decoder stops cleanly at the interpreter's depth
+            raise fail(
+                self.source, self.line(offset), "(json)", "JSON nested too deeply to read"
+            ) from None
+        except ValueError:  # an integer of more digits than Python reads
+            raise fail(
+                self.source,
+                self.line(offset),
+                "(json)",
+                f"holds an integer of more than {_DIGITS:,} digits (not a time or a name)",
             ) from None
 
     def expect(self, offset: int, chars: str) -> int:
@@ -94,7 +108,7 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
     """
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # `_careful` says what and where
         return None
     if isinstance(data, dict) and "segments" not in data:
         return _other(source, text, data, date)
@@ -264,7 +278,10 @@ def _date(doc: _Doc, value: Any, offset: int) -> dt.date:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise fail(
-            doc.source, doc.line(offset), "date", f"{value!r} is not a date (expected YYYY-MM-DD)"
+            doc.source,
+            doc.line(offset),
+            "date",
+            f"{shown(value)} is not a date (expected YYYY-MM-DD)",
         ) from None
 
 
@@ -280,7 +297,7 @@ def _segment(source: str, index: int, item: Any, line: int) -> Cue:
     elif isinstance(speaker, str):
         name = speaker.strip()
     else:
-        raise fail(source, line, f"{where}.speaker", f"{speaker!r} is not a speaker's name")
+        raise fail(source, line, f"{where}.speaker", f"{shown(speaker)} is not a speaker's name")
     said = clean(text) if isinstance(text, str) else ""
     if not said:
         raise fail(source, line, f"{where}.text", unusable(item, "text", "text (the words said)"))
@@ -296,7 +313,12 @@ def _seconds(source: str, line: int, where: str, item: dict[str, Any], key: str)
     if isinstance(value, int) and abs(value) > _LARGEST:
         shown = f"{str(value)[:12]}... ({len(str(value))} digits)"
         raise fail(source, line, f"{where}.{key}", f"{shown} is not a time in seconds")
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or abs(value) > _LONGEST_SECONDS
+    ):
         raise fail(source, line, f"{where}.{key}", unusable(item, key, "a time in seconds"))
     if value < 0:
         raise fail(source, line, f"{where}.{key}", f"{value!r} is negative (seconds from 0)")

@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from gapdiag.sources.calls.cues import UNNAMED, Cue, TranscriptError, clean, fail, unusable
+from gapdiag.sources.calls.cues import UNNAMED, Cue, TranscriptError, clean, fail, shown, unusable
 
 SHAPES = (
     "a list of segments, an object with a 'segments' list (times in seconds), "
@@ -94,7 +94,7 @@ def cue(source: str, shape: Shape, index: int, item: Any, line: int) -> Cue:
     elif speaker is None:
         name = UNNAMED
     else:
-        raise fail(source, line, f"{where}.speaker", f"{speaker!r} is not a speaker")
+        raise fail(source, line, f"{where}.speaker", f"{shown(speaker)} is not a speaker")
     text = item.get(shape.text)
     said = clean(text) if isinstance(text, str) else ""
     if not said:
@@ -117,8 +117,8 @@ def _time(source: str, line: int, where: str, item: dict[str, Any], key: str, sc
     if (
         isinstance(value, bool)
         or not isinstance(value, int | float)
+        or abs(value) > 1e15  # first: an integer too large for a float has no isfinite
         or not math.isfinite(value)
-        or abs(value) > 1e15
     ):
         raise fail(source, line, f"{where}.{key}", unusable(item, key, f"a time in {unit}"))
     if value < 0:

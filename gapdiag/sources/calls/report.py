@@ -143,10 +143,13 @@ def _one_file_a_call(files: list[str], root: Path | None) -> tuple[list[str], li
 
 
 def _name(file: str | Path, root: Path | None) -> str:
-    """How a file is named in results: relative to the folder read, with '/'."""
-    if root is None:
-        return str(file)
-    return os.path.relpath(file, root).replace(os.sep, "/")
+    """How a file is named in results: relative to the folder read, with '/'.
+
+    A name that is not UTF-8 on disk shows its odd bytes escaped (``\\xff``), so results,
+    messages and JSON can always be written.
+    """
+    name = str(file) if root is None else os.path.relpath(file, root).replace(os.sep, "/")
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True, slots=True)

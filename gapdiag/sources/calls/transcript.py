@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from gapdiag.model._input import read_bytes
+from gapdiag.model.errors import InvalidInput
 from gapdiag.sources.calls import _json, _vtt
 from gapdiag.sources.calls.cues import Transcript, decode, fail
 
@@ -35,15 +37,19 @@ def read_transcript(path: str | Path, *, name: str | None = None) -> Transcript:
         path: the file.
         name: how to name the file in messages (default: the path as given).
 
+    The file is read by the safe reader: a regular file (a FIFO or a link to a device is
+    refused before it is opened), within the ``file_bytes`` limit.
+
     Raises:
         TranscriptError: the file cannot be read or is not a usable transcript.
     """
     file = Path(path)
     source = name or str(path)
     try:
-        raw = file.read_bytes()
-    except OSError as error:
-        raise fail(source, None, "(file)", f"cannot read: {error.strerror}") from None
+        raw = read_bytes(file)
+    except InvalidInput as error:
+        reason = str(error).removeprefix(f"{file}: ")
+        raise fail(source, None, "(file)", reason) from None
     text = decode(source, raw)
     suffix = file.suffix.lower()
     if suffix == ".vtt":
