@@ -18,7 +18,7 @@ from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.metrics import RepMetrics, Targets, parse_metrics, parse_targets
 from gapdiag.model.team import TeamStats, parse_team
 from gapdiag.rulebook.compiler import Facts
-from gapdiag.rulebook.facts import build_facts
+from gapdiag.rulebook.facts import build_facts, facts_and_basis
 from gapdiag.rulebook.pack import Rulebook, load_rules
 
 ENGINES: tuple[Engine, ...] = ("compiled", "durable")
@@ -59,8 +59,8 @@ def diagnose(
     book = resolve_rules(rules)
     wanted = parse_targets(targets)
     stats = parse_team(team)
-    facts = build_facts(rep, wanted, stats)
-    result = assemble(rep, book, facts, outcomes(book, facts, engine), engine)
+    facts, basis = facts_and_basis(rep, wanted, stats)
+    result = assemble(rep, book, facts, outcomes(book, facts, engine), engine, basis)
     if not counterfactuals:
         return result
     found = find_counterfactuals(rep, book, wanted, result, stats)

@@ -108,8 +108,11 @@ class Undetermined(_Result):
     needs: tuple[str, ...] = Field(description="Absent metrics; empty if a value was undefined.")
 
 
-class Verdict(_Result):
-    """The verdict on one gap: confidence, status and the evidence behind them."""
+class Verdict(Deferred):
+    """The verdict on one gap: confidence, status and the evidence behind them.
+
+    ``diagnose`` lists the evidence when it is first read (see ``Deferred``).
+    """
 
     gap: Gap
     confidence: float = Field(ge=0.0, le=1.0)
@@ -209,8 +212,13 @@ class Figure(_Result):
     value: float
 
 
-class Diagnosis(_Result):
-    """Why one rep is behind: a verdict per gap, the evidence, and what data is missing."""
+class Diagnosis(Deferred):
+    """Why one rep is behind: a verdict per gap, the evidence, and what data is missing.
+
+    ``diagnose`` works out the standing, the verdicts and the answer at once, and what
+    explains them (open rules, the decision tree's walk, figures, watch notes) when first
+    read, serialized, compared or printed (see ``Deferred``).
+    """
 
     rep_id: str
     period_start: dt.date | None = None

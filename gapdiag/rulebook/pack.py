@@ -21,7 +21,9 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model._validation import problems_from
+from gapdiag.model.diagnosis import RulebookStamp
 from gapdiag.model.errors import InvalidArgument, Problem, RuleFileError
+from gapdiag.model.gaps import GAPS, Gap
 from gapdiag.model.limits import limits
 from gapdiag.model.metrics import DEFAULT_TARGETS
 from gapdiag.rulebook._cache import cached
@@ -69,11 +71,31 @@ class Rulebook(BaseModel):
     _needs: tuple[str, ...] = PrivateAttr(default=())
     _origins: dict[str, Origin] = PrivateAttr(default_factory=dict)
     _program: _Program = PrivateAttr()
+    _by_gap: tuple[tuple[Gap, tuple[int, ...], tuple[CompiledRule, ...]], ...] = PrivateAttr(
+        default=()
+    )
+    _stamp: RulebookStamp = PrivateAttr()
+    _memo: dict[Any, Any] = PrivateAttr(default_factory=dict)
 
     @property
     def compiled(self) -> tuple[CompiledRule, ...]:
         """The compiled rules, in pack order."""
         return self._compiled
+
+    @property
+    def by_gap(self) -> tuple[tuple[Gap, tuple[int, ...], tuple[CompiledRule, ...]], ...]:
+        """Per gap (in ``GAPS`` order): its rules' positions in pack order, and the rules."""
+        return self._by_gap
+
+    @property
+    def memo(self) -> dict[Any, Any]:
+        """Scratch space for the engines' per-pack memos (results of pure functions)."""
+        return self._memo
+
+    @property
+    def stamp(self) -> RulebookStamp:
+        """Which pack this is, as a Diagnosis names it."""
+        return self._stamp
 
     def evaluate(self, facts: Facts) -> tuple[bool | None, ...]:
         """Every rule's outcome on one rep's facts, in pack order (generated code, fast)."""
@@ -363,6 +385,17 @@ class _Builder:
         book._needs = tuple(dict.fromkeys(m for c in self.compiled for m in c.needs))
         book._origins = self.origins
         book._program = _program(tuple(c.condition for c in self.compiled))
+        book._by_gap = tuple(
+            (
+                gap,
+                tuple(i for i, c in enumerate(self.compiled) if c.gap == gap),
+                tuple(c for c in self.compiled if c.gap == gap),
+            )
+            for gap in GAPS
+        )
+        book._stamp = RulebookStamp.trusted(
+            {"name": book.name, "version": book.version, "content_hash": book.content_hash}
+        )
         return book
 
 
