@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from gapdiag import diagnose
-from gapdiag.model.diagnosis import Check, Evidence
+from gapdiag.model.diagnosis import Check, Diagnosis, Evidence
 
 from .conftest import example
 
@@ -113,3 +113,11 @@ def test_a_verdict_lists_its_evidence_on_first_need() -> None:
     assert "evidence" not in verdict.__dict__
     assert verdict.evidence
     assert list(dict(verdict)) == list(type(verdict).model_fields)
+
+
+def test_the_json_schema_of_a_diagnosis_describes_what_it_serializes() -> None:
+    """Filling fields in before serializing leaves the serialization schema whole."""
+    schema = Diagnosis.model_json_schema(mode="serialization")
+    assert "verdicts" in schema["properties"]
+    assert "evidence" in schema["$defs"]["Verdict"]["properties"]
+    assert "because" in schema["$defs"]["Evidence"]["properties"]

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Any, Self
+from typing import Any, Self, cast
 
-from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    GetJsonSchemaHandler,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 _new = object.__new__
 _set = object.__setattr__
@@ -100,6 +108,15 @@ class Deferred(Result):
     def _serialize(self, handler: SerializerFunctionWrapHandler) -> Any:
         self._complete()
         return handler(self)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """The model's own shape: the serializer only fills the fields in first."""
+        if schema.get("type") == "model" and "serialization" in schema:
+            schema = cast(CoreSchema, {k: v for k, v in schema.items() if k != "serialization"})
+        return handler(schema)
 
     def __eq__(self, other: object) -> bool:
         self._complete()

@@ -59,11 +59,10 @@ class RuleTrace(_Result):
 
 
 class Evidence(Deferred):
-    """A rule that fired, with its because-text filled in with the rep's own numbers.
+    """A rule that fired, with its because-text filled in with the rep's own numbers."""
 
-    ``diagnose`` fills in the because-text and the comparisons when they are first read
-    (or the diagnosis is serialized, compared or printed): see ``Deferred``.
-    """
+    # diagnose fills in the because-text and the comparisons when they are first read (or
+    # the diagnosis is serialized, compared or printed): see Deferred
 
     rule: str
     certainty: float
@@ -109,10 +108,9 @@ class Undetermined(_Result):
 
 
 class Verdict(Deferred):
-    """The verdict on one gap: confidence, status and the evidence behind them.
+    """The verdict on one gap: confidence, status and the evidence behind them."""
 
-    ``diagnose`` lists the evidence when it is first read (see ``Deferred``).
-    """
+    # diagnose lists the evidence when it is first read (see Deferred)
 
     gap: Gap
     confidence: float = Field(ge=0.0, le=1.0)
@@ -213,12 +211,11 @@ class Figure(_Result):
 
 
 class Diagnosis(Deferred):
-    """Why one rep is behind: a verdict per gap, the evidence, and what data is missing.
+    """Why one rep is behind: a verdict per gap, the evidence, and what data is missing."""
 
-    ``diagnose`` works out the standing, the verdicts and the answer at once, and what
-    explains them (open rules, the decision tree's walk, figures, watch notes) when first
-    read, serialized, compared or printed (see ``Deferred``).
-    """
+    # diagnose works out the standing, the verdicts and the answer at once, and what
+    # explains them (open rules, the tree's walk, figures, watch notes) when first read,
+    # serialized, compared or printed (see Deferred)
 
     rep_id: str
     period_start: dt.date | None = None
