@@ -90,9 +90,12 @@ class _Unit:
 
 
 def _trim(value: float, places: int) -> str:
-    text = f"{value:,.{places}f}"
+    text = format(value, _SPECS[places]) if places < len(_SPECS) else f"{value:,.{places}f}"
     text = text.rstrip("0").rstrip(".") if "." in text else text
     return "0" if text == "-0" else text
+
+
+_SPECS = tuple(f",.{places}f" for places in range(16))
 
 
 def _noun(plural: str, singular: str, places: int = 1) -> _Unit:
