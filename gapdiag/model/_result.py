@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    GetJsonSchemaHandler,
-    SerializerFunctionWrapHandler,
-    model_serializer,
-)
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
+
+if TYPE_CHECKING:  # pragma: no cover - typing only (pydantic.json_schema is slow to import)
+    from pydantic import GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema
 
 _new = object.__new__
 _set = object.__setattr__
@@ -115,7 +112,7 @@ class Deferred(Result):
     ) -> JsonSchemaValue:
         """The model's own shape: the serializer only fills the fields in first."""
         if schema.get("type") == "model" and "serialization" in schema:
-            schema = cast(CoreSchema, {k: v for k, v in schema.items() if k != "serialization"})
+            schema = cast("CoreSchema", {k: v for k, v in schema.items() if k != "serialization"})
         return handler(schema)
 
     def __eq__(self, other: object) -> bool:

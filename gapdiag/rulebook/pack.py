@@ -27,12 +27,11 @@ from gapdiag.model.gaps import GAPS, Gap
 from gapdiag.model.limits import limits
 from gapdiag.model.metrics import DEFAULT_TARGETS
 from gapdiag.rulebook._cache import cached
-from gapdiag.rulebook._codegen import PackFn, compile_pack
+from gapdiag.rulebook._codegen import PackFn, compile_pack, pack_code
 from gapdiag.rulebook._resources import INTERVENTIONS_FILE, default_rules_dir
 from gapdiag.rulebook._yaml import YamlDoc, read_yaml
 from gapdiag.rulebook.compiler import Facts
 from gapdiag.rulebook.expr import Node
-from gapdiag.rulebook.reach import unreachable
 from gapdiag.rulebook.rule import CompiledRule, FieldError, Origin, PackInfo, Rule, compile_rule
 from gapdiag.rulebook.tree import TREE_GLOB, DecisionTree, TreeSpec, build
 
@@ -48,12 +47,13 @@ class _Program:
     evaluate: PackFn
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle the conditions; unpickling generates the function again."""
-        return _program, (self.conditions,)
+        """Pickle the conditions and the function's compiled code; unpickling rebuilds the
+        function from that code (the pack cache is keyed by Python's version, as code is)."""
+        return _program, (self.conditions, pack_code(self.evaluate))
 
 
-def _program(conditions: tuple[Node, ...]) -> _Program:
-    return _Program(conditions, compile_pack(conditions))
+def _program(conditions: tuple[Node, ...], code: bytes | None = None) -> _Program:
+    return _Program(conditions, compile_pack(conditions, code))
 
 
 class Rulebook(BaseModel):
@@ -342,6 +342,8 @@ class _Builder:
                 (file, Problem(found.where, found.message, doc.line_of(found.loc)))
             )
         if not errors:
+            from gapdiag.rulebook.reach import unreachable  # only when a tree file is read
+
             for leaf_id in unreachable(tree, DEFAULT_TARGETS):
                 index = next(i for i, leaf in enumerate(tree.leaves) if leaf.id == leaf_id)
                 message = "no input reaches this leaf (the conditions on every path to it conflict)"
