@@ -110,15 +110,14 @@ def _verdict(
     memo: dict[object, tuple[dict[str, object], tuple[CompiledRule, ...], Verdict | None]],
 ) -> Verdict:
     # A verdict's numbers depend only on which of its rules fired or stayed open, the
-    # standing and what is weak: with nothing weak, they are worked out once per pattern.
-    key = None if weak else (gap, outcomes, standing)
-    found = memo.get(key) if key is not None else None
+    # standing and what is weak: they are worked out once per pattern of those.
+    key = (gap, outcomes, standing, weak.thin, weak.proxies)
+    found = memo.get(key)
     if found is None:
         found = _judged(gap, list(zip(rules, outcomes, strict=True)), weak, standing)
-        if key is not None:
-            if len(memo) >= MEMO_SIZE:
-                memo.clear()
-            memo[key] = found
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[key] = found
     values, fired, whole = found
     if whole is not None:
         return whole

@@ -13,13 +13,14 @@ from typing import Any
 
 from gapdiag.engines.assemble import Outcome, assemble
 from gapdiag.engines.counterfactual import find_counterfactuals
-from gapdiag.model.diagnosis import Check, Diagnosis, Engine, RuleTrace
+from gapdiag.model.diagnosis import Diagnosis, Engine, RuleTrace
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.metrics import RepMetrics, Targets, parse_metrics, parse_targets
 from gapdiag.model.team import TeamStats, parse_team
 from gapdiag.rulebook.compiler import Facts
 from gapdiag.rulebook.facts import build_facts, facts_and_basis
 from gapdiag.rulebook.pack import Rulebook, load_rules
+from gapdiag.rulebook.walk import traced
 
 ENGINES: tuple[Engine, ...] = ("compiled", "durable")
 RulesArg = Rulebook | str | Path | None
@@ -88,7 +89,7 @@ def trace(
                 "gap": rule.gap,
                 "certainty": rule.certainty,
                 "outcome": outcome,
-                "checks": tuple(Check.trusted(atom.check(facts)) for atom in rule.atoms),
+                "checks": traced(rule.atoms, facts),
             }
         )
         for rule, outcome in zip(book.compiled, book.evaluate(facts), strict=True)

@@ -17,7 +17,6 @@ from gapdiag.engines.judgment import Weak, watch_notes
 from gapdiag.model.basis import BASES, Thinness, resting_on
 from gapdiag.model.derived import DERIVED
 from gapdiag.model.diagnosis import (
-    Check,
     Evidence,
     Figure,
     Sample,
@@ -31,7 +30,7 @@ from gapdiag.rulebook.compiler import Facts
 from gapdiag.rulebook.facts import metric_facts
 from gapdiag.rulebook.pack import Rulebook
 from gapdiag.rulebook.rule import CompiledRule
-from gapdiag.rulebook.walk import walk
+from gapdiag.rulebook.walk import traced, walk
 
 Outcome = bool | None
 Fields = dict[str, Any]
@@ -175,12 +174,14 @@ class _Because:
     def __init__(self, rule: CompiledRule, facts: Facts) -> None:
         self.rule, self.facts = rule, facts
 
-    def __call__(self, _: Sequence[str]) -> Fields:
+    def __call__(self, names: Sequence[str]) -> Fields:
         rule, facts = self.rule, self.facts
-        return {
-            "because": rule.because.render(facts),
-            "checks": tuple([Check.trusted(atom.check(facts)) for atom in rule.atoms]),
-        }
+        found: Fields = {}
+        if "because" in names:  # watch notes and brief pages read the text alone
+            found["because"] = rule.because.render(facts)
+        if "checks" in names:
+            found["checks"] = traced(rule.atoms, facts)
+        return found
 
 
 def evidence(rule: CompiledRule, facts: Facts, weak: Weak) -> Evidence:

@@ -174,8 +174,10 @@ class Counterfactual(_Result):
     confidence_after: float = Field(ge=0.0, le=1.0, description="The gap's confidence after.")
 
 
-class TreeStep(_Result):
+class TreeStep(Deferred):
     """One question of the decision tree on this rep: what it read and how it was answered."""
+
+    # diagnose traces the comparisons when they are first read (see Deferred)
 
     node: str
     question: str
