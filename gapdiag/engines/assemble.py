@@ -42,7 +42,7 @@ def assemble(
     weak = weak_of(rep, basis)
     standing = standing_at(rep, facts)
     status = standing.status
-    memo = book.memo
+    memo = book.memo("verdicts")
     judged = [
         _verdict(gap, rules, tuple([outcomes[i] for i in rows]), facts, weak, status, memo)
         for gap, rows, rules in book.by_gap

@@ -78,16 +78,17 @@ class Explanation:
 
     def still_open(self) -> Fields:
         """The rules missing data left open, and every absent metric the rules read."""
-        facts = self.facts
+        facts, book = self.facts, self.book
+        memo = book.memo("undetermined")
         return {
             "undetermined": tuple(
                 [
-                    _undetermined(rule, facts)
-                    for rule, outcome in zip(self.book.compiled, self.outcomes, strict=True)
+                    _undetermined(rule, facts, memo)
+                    for rule, outcome in zip(book.compiled, self.outcomes, strict=True)
                     if outcome is None
                 ]
             ),
-            "missing": tuple([m for m in self.book.needs if facts.get(m) is None]),
+            "missing": tuple([m for m in book.needs if facts.get(m) is None]),
         }
 
     def samples(self) -> Fields:
@@ -191,8 +192,8 @@ def evidence(rule: CompiledRule, facts: Facts, weak: Weak) -> Evidence:
             "rule": rule.id,
             "certainty": rule.certainty,
             "intervention": rule.rule.intervention,
-            "thin": resting_on(rule.needs, weak.thin),
-            "proxies": resting_on(rule.needs, weak.proxies),
+            "thin": resting_on(rule.needs, weak.thin) if weak.thin else (),
+            "proxies": resting_on(rule.needs, weak.proxies) if weak.proxies else (),
         },
         _Because(rule, facts),
     )
@@ -223,14 +224,21 @@ def _samples(rep: RepMetrics, paths: Sequence[str]) -> tuple[Sample, ...]:
     return tuple(out)
 
 
-def _undetermined(rule: CompiledRule, facts: Facts) -> Undetermined:
+def _undetermined(rule: CompiledRule, facts: Facts, memo: dict[Any, Undetermined]) -> Undetermined:
     # An absent metric leaves every comparison that reads it unknown, so the absent inputs
     # of an open rule are exactly what would decide it. None absent: a value was undefined.
-    return Undetermined.trusted(
-        {
-            "rule": rule.id,
-            "gap": rule.gap,
-            "certainty": rule.certainty,
-            "needs": tuple([m for m in rule.needs if facts.get(m) is None]),
-        }
-    )
+    needs = tuple([m for m in rule.needs if facts.get(m) is None])
+    key = (rule.id, needs)
+    found = memo.get(key)
+    if found is None:  # immutable, so one object serves every rep it describes
+        found = Undetermined.trusted(
+            {"rule": rule.id, "gap": rule.gap, "certainty": rule.certainty, "needs": needs}
+        )
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[key] = found
+    return found
+
+
+MEMO_SIZE = 4096
+"""Open rules, each with the metrics it needs, a pack keeps one object of (per process)."""

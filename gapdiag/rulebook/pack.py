@@ -87,10 +87,12 @@ class Rulebook(BaseModel):
         """Per gap (in ``GAPS`` order): its rules' positions in pack order, and the rules."""
         return self._by_gap
 
-    @property
-    def memo(self) -> dict[Any, Any]:
-        """Scratch space for the engines' per-pack memos (results of pure functions)."""
-        return self._memo
+    def memo(self, name: str) -> dict[Any, Any]:
+        """A named scratch dict for an engine's memo of a pure function of this pack."""
+        found: dict[Any, Any] | None = self._memo.get(name)
+        if found is None:
+            found = self._memo[name] = {}
+        return found
 
     @property
     def stamp(self) -> RulebookStamp:

@@ -51,7 +51,7 @@ def walk(tree: DecisionTree, facts: Facts) -> Walk:
                 {
                     "node": current,
                     "needs": tuple([m for m in question.needs if facts.get(m) is None]),
-                    "possible": tuple(tree.result(leaf.id) for leaf in tree.leaves_under(current)),
+                    "possible": tree.possible(current),
                 }
             )
             return Walk(tuple(path), None, stop)
