@@ -81,12 +81,11 @@ class Deferred(Result):
         pending = object.__getattribute__(self, "__pydantic_private__")
         if not pending:
             return
-        have = self.__dict__
+        values = self.__dict__  # built by `trusted` for this object alone: filled in place
         fields = type(self).model_fields
-        wanted = [name] if name is not None else [field for field in fields if field not in have]
-        values = {**have, **pending[_LATER](wanted)}
+        wanted = [name] if name is not None else [field for field in fields if field not in values]
+        values.update(pending[_LATER](wanted))
         if len(values) < len(fields):
-            _set(self, "__dict__", values)
             return
         # field order, as a whole build has it (repr and iteration follow the dict)
         _set(self, "__dict__", {field: values[field] for field in fields})

@@ -78,35 +78,42 @@ class Rulebook(BaseModel):
     _memo: dict[Any, Any] = PrivateAttr(default_factory=dict)
 
     @property
+    def _private(self) -> dict[str, Any]:
+        # the private attributes themselves: read through pydantic's __getattr__ fallback,
+        # each costs a few microseconds on the hot path of every diagnosis
+        return self.__pydantic_private__  # type: ignore[return-value]
+
+    @property
     def compiled(self) -> tuple[CompiledRule, ...]:
         """The compiled rules, in pack order."""
-        return self._compiled
+        return self._private["_compiled"]  # type: ignore[no-any-return]
 
     @property
     def by_gap(self) -> tuple[tuple[Gap, tuple[int, ...], tuple[CompiledRule, ...]], ...]:
         """Per gap (in ``GAPS`` order): its rules' positions in pack order, and the rules."""
-        return self._by_gap
+        return self._private["_by_gap"]  # type: ignore[no-any-return]
 
     def memo(self, name: str) -> dict[Any, Any]:
         """A named scratch dict for an engine's memo of a pure function of this pack."""
-        found: dict[Any, Any] | None = self._memo.get(name)
+        memo = self._private["_memo"]
+        found: dict[Any, Any] | None = memo.get(name)
         if found is None:
-            found = self._memo[name] = {}
+            found = memo[name] = {}
         return found
 
     @property
     def stamp(self) -> RulebookStamp:
         """Which pack this is, as a Diagnosis names it."""
-        return self._stamp
+        return self._private["_stamp"]  # type: ignore[no-any-return]
 
     def evaluate(self, facts: Facts) -> tuple[bool | None, ...]:
         """Every rule's outcome on one rep's facts, in pack order (generated code, fast)."""
-        return self._program.evaluate(facts)
+        return self._private["_program"].evaluate(facts)  # type: ignore[no-any-return]
 
     @property
     def needs(self) -> tuple[str, ...]:
         """Every metric some rule depends on, in order of first use."""
-        return self._needs
+        return self._private["_needs"]  # type: ignore[no-any-return]
 
     def origin(self, rule_id: str) -> Origin | None:
         """Where a rule is written (file and lines), or None for an id not in the pack."""
