@@ -410,6 +410,17 @@ def _at_usual_places(unit: _Unit, values: list[Value]) -> list[str] | None:
     numbers reading distinct, no share at an edge. None where the general search is needed.
     """
     places = unit.places
+    if len(values) == 2:  # a comparison: observed against threshold, the common case
+        a, b = values
+        if type(a) is float and type(b) is float and math.isfinite(a) and math.isfinite(b):
+            ta, tb = unit.number(a, places), unit.number(b, places)
+            if ta == tb and a != b:
+                return None
+            if unit.style == "percent":
+                edges = _edge_texts(unit, places)
+                if (ta in edges and a not in (0.0, 1.0)) or (tb in edges and b not in (0.0, 1.0)):
+                    return None
+            return [ta, tb]
     texts = []
     numbers = []
     for value in values:
