@@ -22,9 +22,9 @@ from gapdiag.cli import main
 from gapdiag.model.metrics import RepMetrics
 
 from .conftest import behind
+from .crm_exports import sample_ingest
 from .strategies import reps
 
-EXPORTS = Path(__file__).resolve().parent.parent / "examples" / "exports"
 NORMAL = {"lead_volume_vs_team": 1.0, "territory_size_vs_team": 1.0}
 
 
@@ -39,22 +39,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The shipped sample exports for 2017-Q2, ingested and diagnosed by the CLI."""
     folder = tmp_path_factory.mktemp("exports")
     reps_csv, diag_csv = folder / "reps.csv", folder / "diag.csv"
-    code, out, _ = _run(
-        "ingest",
-        str(EXPORTS / "opportunities.csv"),
-        "--activities",
-        str(EXPORTS / "activities.csv"),
-        "--quotas",
-        str(EXPORTS / "quotas.csv"),
-        "--teams",
-        str(EXPORTS / "teams.csv"),
-        "--period",
-        "2017-Q2",
-        "--out",
-        str(reps_csv),
-        "--diagnose",
-        str(diag_csv),
-    )
+    code, out, _ = _run(*sample_ingest("--out", str(reps_csv), "--diagnose", str(diag_csv)))
     assert code in (0, 1)
     with diag_csv.open(newline="") as handle:
         rows = {row["rep_id"]: row for row in csv.DictReader(handle)}

@@ -141,7 +141,7 @@ def test_plan_now_agrees_between_sections() -> None:
     text = plan(example("will-rep"), start=dt.date(2026, 8, 17), history=history).to_text()
     assert "Goal: 31 → 40 calls a day" in text
     assert "Calls a day: now 31, target 40" in text
-    assert "latest 31, target 40" in text
+    assert "14 → 31 over 5 recorded weeks (target 40" in text
     assert "35%" not in text.split("Leading indicators to watch")[1].split("GROW")[0]
 
 

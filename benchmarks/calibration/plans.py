@@ -2,8 +2,12 @@
 
 Each sampled rep gets six to eight weeks of weekly figures drawn around their own period
 figures, with no coaching effect: nothing moves, because for a rep ahead or on track there
-is nothing to fix. `gapdiag.plan` then builds the rep's plan with that history; a PIP
-review or a fit conversation on a rep ahead or on track is a false alarm.
+is nothing to fix. Each week is the period to date as of its Friday (closed-won so far
+against the period's quota), as `gapdiag ingest --every week` writes it, the last one as of
+the rep's own `as_of`; a rep whose figures name no `as_of`, and a week before the period
+starts, get the week's activity only. `gapdiag.plan` then builds the rep's plan with that
+history, coaching counted from the first week; a PIP review or a fit conversation on a rep
+ahead or on track is a false alarm.
 """
 
 from __future__ import annotations
@@ -36,14 +40,20 @@ def weekly_history(
 ) -> list[dict[str, Any]]:
     """`weeks` weekly rows, oldest first, drawn around the record's own figures."""
     last = _week_of(record)
+    start, end, day = record.get("period_start"), record.get("period_end"), record.get("as_of")
     rows = []
     for back in range(weeks - 1, -1, -1):
-        row: dict[str, Any] = {
-            "rep_id": record["rep_id"],
-            "period_start": str(last - dt.timedelta(weeks=back)),
-        }
-        share = (weeks - back) / weeks
-        row.update({g: values for g, values in _week(record, rng, share).items() if values})
+        monday = last - dt.timedelta(weeks=back)
+        friday = monday + dt.timedelta(days=4)
+        row: dict[str, Any] = {"rep_id": record["rep_id"]}
+        figures = _week(record, rng, (weeks - back) / weeks)
+        if start and end and day and friday >= dt.date.fromisoformat(start):
+            as_of = min(friday, dt.date.fromisoformat(day))
+            row |= {"period_start": start, "period_end": end, "as_of": str(as_of)}
+        else:  # no day the figures run to: the week's own activity only
+            row["period_start"] = str(monday)
+            figures.pop("pipeline")
+        row.update({g: values for g, values in figures.items() if values})
         rows.append(row)
     return rows
 
@@ -91,8 +101,11 @@ def escalates(
     rng = np.random.default_rng(seed)
     rows = weekly_history(record, rng, int(rng.integers(6, 9)))
     history = gapdiag.history_from_rows(rows)
-    start = dt.date.fromisoformat(rows[-1]["period_start"]) + dt.timedelta(weeks=1)
-    plan = gapdiag.plan(metrics, start=start, history=history, team=team, rules=rules)
+    start = history.starts[-1] + dt.timedelta(weeks=1)
+    since = history.starts[0]  # coaching began with the first week
+    plan = gapdiag.plan(
+        metrics, start=start, since=since, history=history, team=team, rules=rules, tz="UTC"
+    )
     escalation = plan.escalation
     if escalation is None:
         return False

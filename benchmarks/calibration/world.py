@@ -123,7 +123,7 @@ class World:
         knows = self.cause == "knowledge"
         self.tenure[knows] = rng.gamma(2, 4, int(knows.sum())) + 1  # newer reps know less
         # Share of the period's working days the figures run to; 15% of periods are over.
-        wd_total = np.busday_count(self.start, self.end + 1)
+        wd_total = np.busday_count(self.start, self.end + np.timedelta64(1, "D"))
         share = np.where(rng.random(n) < 0.15, 1.0, rng.uniform(0.1, 1.0, n))
         self.days = np.maximum(1, np.round(share * wd_total)).astype(int)
         self.elapsed = self.days / wd_total

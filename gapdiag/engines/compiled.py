@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gapdiag.engines.assemble import Outcome, assemble
+from gapdiag.engines.context import judged_with
 from gapdiag.engines.counterfactual import find_counterfactuals
 from gapdiag.model.diagnosis import Diagnosis, Engine, RuleTrace
 from gapdiag.model.errors import InvalidArgument
@@ -38,7 +39,9 @@ def diagnose(
     """Diagnose one rep for one period.
 
     Args:
-        metrics: a RepMetrics, or a mapping in its shape (e.g. parsed JSON).
+        metrics: a RepMetrics, or a mapping in its shape (e.g. parsed JSON). A rep taken
+            from a batch (``diagnose_many(...).rep(row)``) is judged with the batch's rules,
+            targets and team values unless others are given.
         rules: a Rulebook, a pack folder or rule file, or None for the default pack.
         targets: overrides of the default targets (a Targets or a mapping).
         engine: "compiled" (default, the source of truth) or "durable" (durable-rules).
@@ -56,6 +59,11 @@ def diagnose(
     """
     if engine not in ENGINES:
         raise InvalidArgument(f"engine: {engine!r} is not one of {', '.join(ENGINES)}")
+    judged = judged_with(metrics)  # a rep from a batch keeps the batch's judgment
+    if judged is not None:
+        rules = judged.rules if rules is None else rules
+        targets = judged.targets if targets is None else targets
+        team = judged.team if team is None else team
     rep = parse_metrics(metrics)
     book = resolve_rules(rules)
     wanted = parse_targets(targets)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from gapdiag.model.diagnosis import Check, Counterfactual, CounterfactualChange
@@ -113,6 +114,29 @@ def counterfactual_text(found: Counterfactual) -> str:
         what = f"{'; '.join(changes[:-1])} and {changes[-1]}, together"
     after = f"{found.gap} then {found.status_after}, {percent(found.confidence_after)}"
     return f"{what} ({after})"
+
+
+COUNTERFACTUAL_HEADINGS = {
+    ("rep", True): "What would clear it: changes the rep can make",
+    ("rep", False): "What would weaken it, not clear it: changes the rep can make",
+    ("organization", True): "What the organization could change "
+    "(a system gap is not the rep's to fix)",
+}
+"""Headings of counterfactuals by owner and whether they clear the gap: only a change that
+leaves the gap unlikely or unknown is listed as clearing it."""
+
+
+def counterfactual_groups(
+    found: Sequence[Counterfactual],
+) -> list[tuple[str, list[Counterfactual]]]:
+    """Counterfactuals under their headings: the rep's that clear the gap, the rep's that
+    only weaken it, then the organization's; empty groups left out."""
+    groups: dict[tuple[str, bool], list[Counterfactual]] = {}
+    for c in found:
+        clears = c.owner == "organization" or c.status_after not in ("confirmed", "suspected")
+        groups.setdefault((c.owner, clears), []).append(c)
+    order = (("rep", True), ("rep", False), ("organization", True))
+    return [(COUNTERFACTUAL_HEADINGS[key], groups[key]) for key in order if key in groups]
 
 
 def confidence(value: float) -> str:

@@ -25,6 +25,7 @@ from gapdiag.model.labels import LABELS, label_of, percent, sentence, show
 from gapdiag.model.standing import Standing
 from gapdiag.model.wording import (
     change_text,
+    counterfactual_groups,
     counterfactual_text,
     humanize,
     period,
@@ -207,22 +208,14 @@ def step_html(step: TreeStep) -> str:
     )
 
 
-_WHOSE = {
-    "rep": "What would clear it: changes the rep can make",
-    "organization": "What the organization could change",
-}
-
-
 def _counterfactuals(d: Diagnosis) -> str:
     out = []
-    for owner, heading in _WHOSE.items():
+    for heading, mine in counterfactual_groups(d.counterfactuals):
         items = "".join(
             f"<li><b>{escape(sentence(c.gap))}</b>: {escape(counterfactual_text(c))}</li>"
-            for c in d.counterfactuals
-            if c.owner == owner
+            for c in mine
         )
-        if items:
-            out.append(f"{_h4(heading)}<ul style='margin:2px 0'>{items}</ul>")
+        out.append(f"{_h4(heading)}<ul style='margin:2px 0'>{items}</ul>")
     return "".join(out)
 
 

@@ -25,6 +25,7 @@ from gapdiag.model.standing import NOT_BEHIND
 from gapdiag.model.wording import (
     check_text,
     confidence,
+    counterfactual_groups,
     counterfactual_text,
     period,
     standing_text,
@@ -456,23 +457,37 @@ def _set_aside(d: Diagnosis, md: bool) -> list[str]:
 
 
 def _still_open(d: Diagnosis, md: bool) -> list[str]:
-    """Open rules grouped by what would decide them, in words (rule ids stay in the JSON)."""
+    """What to collect, one line per metric, the metrics that open the most rules first.
+
+    Rule ids stay in the JSON and the part for rule authors.
+    """
     if not d.undetermined:
         return []
-    by_need: dict[tuple[str, ...], list[str]] = {}
+    per_metric: dict[tuple[str, ...], list[str]] = {}
+    undefined: list[str] = []
     for u in d.undetermined:
-        team_only = bool(u.needs) and all(p.startswith("team.") for p in u.needs)
-        by_need.setdefault(_TEAM if team_only else u.needs, []).append(u.gap)
-    out = [_heading("Still open: data that would decide more rules", md)]
-    for wanted, gaps in by_need.items():
-        count = len(gaps)
-        about = _either(list(dict.fromkeys(gaps)))
-        rules = f"{count} rule{'s' if count > 1 else ''} on {about}"
-        if wanted:
-            out.append(f"- collect {_wanted(d, wanted)}: would decide {rules}")
+        if not u.needs:
+            undefined.append(u.gap)
+        elif all(p.startswith("team.") for p in u.needs):
+            per_metric.setdefault(_TEAM, []).append(u.gap)
         else:
-            out.append(f"- {rules}: a value is undefined for this rep (e.g. a division by zero)")
+            for path in u.needs:
+                if not path.startswith("team."):
+                    per_metric.setdefault((path,), []).append(u.gap)
+    ranked = sorted(per_metric.items(), key=lambda item: -len(item[1]))  # stable: ties keep order
+    out = [_heading("Still open: data that would decide more rules", md)]
+    for wanted, gaps in ranked:
+        out.append(f"- collect {_wanted(d, wanted)}: needed by {_rules_on(gaps)}")
+    if undefined:
+        out.append(
+            f"- {_rules_on(undefined)}: a value is undefined for this rep (e.g. a division by zero)"
+        )
     return [*out, ""]
+
+
+def _rules_on(gaps: Sequence[str]) -> str:
+    count = len(gaps)
+    return f"{count} rule{'s' if count > 1 else ''} on {_either(list(dict.fromkeys(gaps)))}"
 
 
 _TEAM = ("team",)
@@ -497,20 +512,12 @@ def _wanted(d: Diagnosis, paths: Sequence[str]) -> str:
     return ", ".join(words)
 
 
-_WHOSE = {
-    "rep": "What would clear it: changes the rep can make",
-    "organization": "What the organization could change (a system gap is not the rep's to fix)",
-}
-
-
 def _counterfactuals(found: Sequence[Counterfactual], md: bool) -> list[str]:
     out: list[str] = []
-    for owner, heading in _WHOSE.items():
-        mine = [c for c in found if c.owner == owner]
-        if mine:
-            out.append(_heading(heading, md))
-            out.extend(f"- {sentence(c.gap)}: {counterfactual_text(c)}" for c in mine)
-            out.append("")
+    for heading, mine in counterfactual_groups(found):
+        out.append(_heading(heading, md))
+        out.extend(f"- {sentence(c.gap)}: {counterfactual_text(c)}" for c in mine)
+        out.append("")
     return out
 
 

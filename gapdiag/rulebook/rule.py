@@ -12,9 +12,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from gapdiag.model.derived import inputs_of
+from gapdiag.model._suggest import did_you_mean
+from gapdiag.model.derived import DERIVED, inputs_of
 from gapdiag.model.errors import ExpressionError
 from gapdiag.model.gaps import Gap
+from gapdiag.model.metrics import METRICS
 from gapdiag.rulebook import compiler, expr
 from gapdiag.rulebook._given import Given
 from gapdiag.rulebook.template import Template, parse_template
@@ -47,7 +49,27 @@ class Rule(_Frozen):
             "It then weighs against those rules alone; empty: against the gap as a whole."
         ),
     )
+    distorts: tuple[str, ...] = Field(
+        (),
+        description=(
+            "System rules only: metrics or derived quantities this fault distorts. While the "
+            "system gap is confirmed or suspected, no goal is set for the rep on them."
+        ),
+    )
     examples: tuple[Example, ...] = Field(min_length=1)
+
+    @field_validator("distorts")
+    @classmethod
+    def _distorts_known_metrics(
+        cls, value: tuple[str, ...], info: ValidationInfo
+    ) -> tuple[str, ...]:
+        if value and info.data.get("gap") != "system":
+            raise ValueError("distorts is for system rules: the faults that skew a rep's numbers")
+        names = (*METRICS, *(f"derived.{name}" for name in DERIVED))
+        for name in value:
+            if name not in names:
+                raise ValueError(f"unknown metric {name!r}{did_you_mean(name, names)}")
+        return value
 
     @field_validator("certainty")
     @classmethod

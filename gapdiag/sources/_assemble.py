@@ -27,6 +27,8 @@ from gapdiag.sources.quotas import quota_columns, read_quotas
 from gapdiag.sources.territory import Teams, read_teams, territory_columns
 
 KINDS = ("opportunities", "activities", "quotas", "teams")
+_SHEET = frozenset({"pipeline.quota", "pipeline.commit", "ownership.forecast_accuracy"})
+"""What a quota sheet gives: alone on a week the other exports miss, it makes no row."""
 Summary = tuple[int, int, tuple[tuple[str, str, int], ...], tuple[str, ...]]
 """rows read, rows skipped, (column, reason, count) problems, notes."""
 
@@ -141,8 +143,14 @@ def _rows(
     last: dt.date | None,
 ) -> tuple[dict[str, Any], ...]:
     """One row per rep and period; ``as_of`` is where the period's figures stop (its end, or
-    the last day the exports speak for); the territory figures are marked as proxies."""
+    the last day the exports speak for); the territory figures are marked as proxies.
+
+    On a weekly grid each row is the whole period so far, as of the week's end: its
+    ``period_start`` and ``period_end`` are the period's, ``as_of`` the week's last day (or
+    the last day the exports speak for); weeks past that day get no row.
+    """
     known = {path: ~np.isnan(values) for path, values in columns.items()}
+    whole = cut.to_date
     out = []
     for rep in sorted(range(len(names)), key=lambda r: names[r]):
         for b, period in enumerate(cut.periods):
@@ -151,13 +159,19 @@ def _rows(
                 for path, values in columns.items()
                 if known[path][rep, b]
             }
-            if not metrics:
-                continue
+            if not metrics or (
+                whole is not None
+                and (not metrics.keys() - _SHEET or (last is not None and last < period.start))
+            ):
+                continue  # a week with nothing but the quota sheet's, or one the exports miss
             row: dict[str, Any] = {"rep_id": names[rep]}
             if rep in team_of:
                 row["team"] = team_of[rep]
-            row |= {"period_start": period.start.isoformat(), "period_end": period.end.isoformat()}
-            if last is not None and last >= period.start:
+            span = whole or period
+            row |= {"period_start": span.start.isoformat(), "period_end": span.end.isoformat()}
+            if whole is not None:
+                row["as_of"] = min(last or period.end, period.end).isoformat()
+            elif last is not None and last >= period.start:
                 row["as_of"] = min(last, period.end).isoformat()
             row |= metrics
             proxies = [path for path in PROXY_SOURCES if path in metrics]

@@ -74,11 +74,17 @@ class Tally:
         self.add(name, first, mask, weights)
         self.add(name, after, mask, weights, sign=-1.0)
 
-    def per_period(self, name: str, reps: int, *, running: bool = False) -> Any:
-        """(reps x periods) array; `running` sums a difference array along the row first."""
+    def per_period(self, name: str, reps: int, *, running: bool = False, flow: bool = False) -> Any:
+        """(reps x periods) array; `running` sums a difference array along the row first.
+
+        A `flow` (something that happens in a period, like a deal won) summed `running`
+        starts from the grid's first period: what came before the grid is left out.
+        """
         have = self.figures.get(name, np.zeros((0, self.width)))
         full = np.zeros((reps, self.width))
         full[: have.shape[0]] = have[:reps]
+        if flow:
+            full[:, 0] = 0.0
         if running:
             full = np.cumsum(full, axis=1)
         return full[:, 1 : self.width - 3]

@@ -13,6 +13,11 @@ A won or lost deal without a readable close date cannot be placed in time and is
 
 A period outside the dates the export runs over (from the first day a deal in it was
 created or closed to the last) gets no pipeline figures: the export says nothing of it.
+
+On a weekly grid (``Grid.to_date``) the figures are the period's so far at each week's
+end: closed-won, win rate, cycle and stage conversion count every deal closed (or in
+play) from the period's first day to the week's last; open pipeline and deal age are
+what is open at the week's end, as on any grid.
 """
 
 from __future__ import annotations
@@ -189,6 +194,9 @@ def _tally(tally: Tally, deals: _Block, grid: Grid) -> None:
     tally.interval("age_created", created, ended, known, deals.created.astype(float))
     # in play in period b: created by its end, not closed before its first day (b <= end)
     tally.interval("play_n", created, tally.at(deals.rep, end + 1))
+    # in play from the grid's first day to the end of period b, summed along the row:
+    # created by then and not closed before the grid starts
+    tally.add("play_from", created, end >= 1)
     tally.add("leads_n", created, known & (start >= 1) & (start <= len(grid)))
 
 
@@ -210,14 +218,16 @@ def _note_unknown(deals: Deals, file: str, stage: Any, unknown: Any, rows: Any) 
 def pipeline_columns(deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:
     """Metric path -> (reps x periods) array, NaN where absent (call after reading)."""
     t = deals.tally
-    get = {
-        name: t.per_period(name, reps)
-        for name in ("won_n", "lost_n", "won_amount", "cycle_n", "cycle_days", "leads_n")
-    }
+    to_date = grid.to_date is not None  # the period so far at each week's end
+    flows = ("won_n", "lost_n", "won_amount", "cycle_n", "cycle_days")
+    get = {name: t.per_period(name, reps, running=to_date, flow=True) for name in flows}
+    get["leads_n"] = t.per_period("leads_n", reps)
     run = {
         name: t.per_period(name, reps, running=True)
         for name in ("open_n", "open_amount", "age_n", "age_created", "play_n")
     }
+    if to_date:
+        run["play_n"] = t.per_period("play_from", reps, running=True)
     ends = np.asarray(grid.ends, dtype=float)
     seen = np.zeros(reps, dtype=bool)
     seen[list(deals.reps)] = True

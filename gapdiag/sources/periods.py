@@ -4,6 +4,10 @@ A period is read from the labels people use (``2017-Q2``, ``2017-W14``, ``2017-0
 ``2017``). A ``Grid`` is a run of back-to-back periods; every date maps to the index of the
 period holding it, ``-1`` before the first and ``len(grid)`` after the last, so a deal's
 created and closed dates become bucket numbers and per-period figures become sums.
+
+A weekly grid cuts the period into its ISO weeks, the first and last cut at the period's
+edges (a quarter starting on a Saturday begins with a two-day week), and keeps the whole
+period as ``to_date``: a weekly history row holds the period's figures so far.
 """
 
 from __future__ import annotations
@@ -110,6 +114,8 @@ class Grid:
     """Back-to-back periods, oldest first."""
 
     periods: tuple[Period, ...]
+    to_date: Period | None = None
+    """For a weekly grid, the whole period: money and deal figures run from its start."""
 
     def __len__(self) -> int:
         return len(self.periods)
@@ -126,13 +132,14 @@ class Grid:
 
 
 def grid(period: Period, every: Every = "period") -> Grid:
-    """The period itself, or every ISO week that overlaps it (Monday to Sunday)."""
+    """The period itself, or every ISO week of it (Monday to Sunday, cut at its edges)."""
     if every == "period":
         return Grid((period,))
     monday = period.start - dt.timedelta(period.start.weekday())
     weeks = []
     while monday <= period.end:
         year, week, _ = monday.isocalendar()
-        weeks.append(Period(f"{year}-W{week:02d}", monday, monday + dt.timedelta(6)))
+        first, last = max(monday, period.start), min(monday + dt.timedelta(6), period.end)
+        weeks.append(Period(f"{year}-W{week:02d}", first, last))
         monday += dt.timedelta(7)
-    return Grid(tuple(weeks))
+    return Grid(tuple(weeks), to_date=period)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from gapdiag.engines.compiled import RulesArg, diagnose, resolve_rules
+from gapdiag.engines.context import BatchRep, Judgment, with_judgment
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import BackendUnavailable, InvalidArgument
 from gapdiag.model.gaps import GAPS
@@ -134,17 +135,25 @@ class Batch(BaseModel):
         """The targets every rep was judged against."""
         return self._targets
 
-    def rep(self, row: int) -> RepMetrics:
-        """The validated input metrics of input row `row`.
+    def rep(self, row: int) -> BatchRep:
+        """The validated input metrics of input row `row`, carrying the batch's judgment.
+
+        ``diagnose`` and ``plan`` given this rep use the batch's rules, targets and the
+        rep's team values, so they agree with the batch (``diagnose(batch.rep(i))`` equals
+        ``batch.diagnosis(i)``).
 
         Raises:
             InvalidArgument: the row does not exist or was left out as a bad row.
         """
-        return RepMetrics.model_validate(self._population.rep(self._index(row)))
+        data = self._population.rep(self._index(row))
+        return with_judgment(data, Judgment(self._rules, self._targets, self.team(row)))
 
-    def reps(self) -> tuple[RepMetrics, ...]:
-        """The validated input metrics of every diagnosed row, in `rows` order (one pass)."""
-        return tuple(RepMetrics.model_validate(rep) for rep in self._population.reps())
+    def reps(self) -> tuple[BatchRep, ...]:
+        """`rep(row)` of every diagnosed row, in `rows` order (one pass)."""
+        return tuple(
+            with_judgment(rep, Judgment(self._rules, self._targets, team))
+            for rep, team in zip(self._population.reps(), self.teams(), strict=True)
+        )
 
     def teams(self) -> tuple[TeamStats | None, ...]:
         """`team(row)` of every diagnosed row, in `rows` order (one pass)."""

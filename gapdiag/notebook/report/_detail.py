@@ -160,8 +160,9 @@ def _escalation(step: Escalation | None) -> Item | None:
         for t in step.trends
         if t.weeks_observed
     )
-    return (
-        f"After {step.weeks_coached} weeks of coaching: {icon} {words}",
-        humanize(step.reason),
-        trends,
+    head = (
+        f"After {step.weeks_coached} weeks of coaching: {icon} {words}"
+        if step.since is not None
+        else f"Over {step.weeks_recorded} weeks of figures (no coaching start): {icon} {words}"
     )
+    return (head, humanize(step.reason), trends)

@@ -24,6 +24,7 @@ URGENCY: tuple[tuple[str, str], ...] = (
 )
 """The first screen's groups, most urgent first: (key, what it asks of the manager)."""
 ACTIONS = {
+    "trends-only": ("~", "Trends only (no coaching start given)"),
     "fit-conversation": ("⚑", "Talk about fit"),
     "keep-coaching": ("→", "Keep coaching"),
     "collect-data": ("?", "Collect weekly data"),

@@ -3,7 +3,7 @@
 Every number comes from the batch itself: each rep's `Diagnosis` is what
 `Batch.diagnosis(row)` gives (equal to `diagnose`, and to the batch's results table), the
 leaderboard values are the facts the rules read, and the focus, first action and
-escalation come from the coaching room (`choose_focus`, `drills_for`, `escalate`), so the
+escalation come from the coaching room (`choose_focus`, `skill_queue`, `escalate`), so the
 page never disagrees with a plan. Each diagnosis is turned into short texts as soon as it
 is built and then dropped, so the report's memory grows with its words, not its objects.
 """
@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from gapdiag.coaching.escalation import Escalation, escalate
 from gapdiag.coaching.history import RepHistory
-from gapdiag.coaching.playbook import Focus, choose_focus, coaching_status, drills_for
+from gapdiag.coaching.playbook import Focus, choose_focus, coaching_status
+from gapdiag.coaching.skills import skill_queue
+from gapdiag.coaching.system import system_actions
 from gapdiag.engines.assemble import assemble as assemble_diagnosis
 from gapdiag.engines.compiled import outcomes
 from gapdiag.model.diagnosis import Diagnosis, RulebookStamp
@@ -316,7 +318,7 @@ def _line(
         gap = focus.gap if focus is not None else None
         escalation = escalate(history, diagnosis, gap=gap, library=library, targets=targets)
         trend = _trend(history, focus, library, targets)
-    action = _first_action(focus, diagnosis, batch, library)
+    action = _first_action(focus, diagnosis, batch, library, facts)
     needs, needs_by_gap = open_needs(diagnosis)
     system = diagnosis.verdict("system")
     line = RepLine(
@@ -437,15 +439,25 @@ def _trend_metric(focus: Focus | None, library: Interventions) -> str | None:
 
 
 def _first_action(
-    focus: Focus | None, diagnosis: Diagnosis, batch: Batch, library: Interventions
+    focus: Focus | None,
+    diagnosis: Diagnosis,
+    batch: Batch,
+    library: Interventions,
+    facts: Mapping[str, object],
 ) -> str | None:
-    """The first drill for the focus gap, else the playbook's first manager action."""
+    """The plan's first step: the one skill drilled now, else the first manager action
+    (for a system gap, the strongest firing rule's own intervention)."""
     if focus is None:
         return None
-    drills = drills_for(focus.gap, diagnosis, batch.rules, library)
-    if drills:
-        return drills[0].name
+    skills = skill_queue(
+        focus.gap, diagnosis, batch.rules, library, batch.targets, judged=facts, now=facts
+    )
+    current = next((s for s in skills if s.status == "current"), None)
+    if current is not None:
+        return current.drill.name
     actions = library.playbook(focus.gap).actions
+    if focus.gap == "system":
+        actions = system_actions(diagnosis, actions)
     return actions[0] if actions else None
 
 
