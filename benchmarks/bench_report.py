@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -37,6 +36,10 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import _ratio  # noqa: E402
+
 GOAL_RATIO = 3.0
 GOAL_MB = 5.0
 GOAL_MEMORY_MB = 400.0
@@ -95,6 +98,8 @@ def measure(reps: int, rounds: int, folder: Path) -> dict[str, Any]:
         "floor": statistics.median(floor),
         "peak": max(peaks),
         "floor_peak": max(floor_peaks),
+        "rounds": ours,
+        "floors": floor,
         "mb": page.stat().st_size / 1e6,
         "page": page,
     }
@@ -123,22 +128,32 @@ def first_screen(page: Path, loads: int = 3) -> float | str:
             browser.get(page.as_uri())
             mark = "return performance.getEntriesByName('gapdiag-first-screen')[0].startTime"
             times.append(browser.execute_script(mark) / 1000)
-        return statistics.median(times)
+        return float(statistics.median(times))
     finally:
         browser.quit()
 
 
 def _line(
-    path: str, ours: float, floor: float | None, goal: float | None, unit: str
+    path: str, ours: float, floor: float | None, goal: float | None, unit: str, **extra: Any
 ) -> dict[str, Any]:
+    """One figure as run.py reads it: against its floor (goal on the ratio) where it has one,
+    else absolute (goal on `ours` in `unit`); `met` is None where the issues set no goal."""
     ratio = ours / floor if floor else None
+    if goal is None:
+        words, met = "none at this size", None
+    elif ratio is not None:
+        words, met = f"ratio <= {goal:g}", ratio <= goal
+    else:
+        words, met = f"ours <= {goal:g} {unit}", ours <= goal
     return {
         "path": path,
         "ours": round(ours, 3),
         "floor": round(floor, 3) if floor is not None else None,
-        "ratio": round(ratio, 2) if ratio is not None else None,
-        "goal": goal,
+        "ratio": round(ratio, 3) if ratio is not None else None,
+        "goal": words,
+        "met": met,
         "unit": unit,
+        **extra,
     }
 
 
@@ -155,7 +170,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="one JSON object per path")
     parser.add_argument("--keep", type=Path, help="keep the pages in this folder")
     args = parser.parse_args()
-    load = os.getloadavg()[0]
+    before = _ratio.load()
     lines: list[dict[str, Any]] = []
     notes: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -170,7 +185,11 @@ def main() -> None:
                     got["ours"],
                     got["floor"],
                     GOAL_RATIO,
-                    "s CPU",
+                    "s CPU a process",
+                    rounds={
+                        "ours": _ratio.spread(got["rounds"]),
+                        "floor": _ratio.spread(got["floors"]),
+                    },
                 )
             )
             lines.append(
@@ -192,15 +211,16 @@ def main() -> None:
                         "s",
                     )
                 )
+    after = _ratio.load()
     if args.json:
         for line in lines:
-            print(json.dumps(line))
+            print(json.dumps({**line, "load": {"before": before, "after": after}}))
         return
-    print(f"load average before: {load:.1f} (2 cores; other processes slow the figures)")
+    print(f"load before {before}, after {after} (2 cores; other processes slow the figures)")
     for line in lines:
         ratio = f"  ratio {line['ratio']:.2f}" if line["ratio"] is not None else ""
         floor = f"  floor {line['floor']:g}" if line["floor"] is not None else ""
-        goal = f"  (goal {line['goal']:g})" if line["goal"] is not None else ""
+        goal = f"  (goal: {line['goal']})"
         print(f"{line['path']}: {line['ours']:g} {line['unit']}{floor}{ratio}{goal}")
     for note in notes:
         print(note)

@@ -99,10 +99,11 @@ def render(results: dict[str, Any]) -> str:
         "| --- | ---: | ---: | ---: | --- | --- | --- |",
     ]
     for item in results["paths"]:
-        met = "yes" if item.get("met") else "no"
-        ratio = f"{item['ratio']:.2f}" if isinstance(item["ratio"], int | float) else "?"
+        met = {True: "yes", False: "no"}.get(item.get("met"), "-")  # "-": no goal set
+        ratio = f"{item['ratio']:.2f}" if isinstance(item["ratio"], int | float) else ""
+        floor = _number(item["floor"]) if item["floor"] is not None else ""
         lines.append(
-            f"| {item['path']} | {_number(item['ours'])} | {_number(item['floor'])} | "
+            f"| {item['path']} | {_number(item['ours'])} | {floor} | "
             f"{ratio} | {item['goal']} | {met} | {item['unit']} |"
         )
     lines.extend(

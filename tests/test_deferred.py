@@ -1,16 +1,17 @@
-"""Evidence filled in on first need behaves in every way like evidence built whole."""
+"""Results filled in on first need behave in every way like results built whole."""
 
 from __future__ import annotations
 
 import copy
 import json
 import pickle
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 
 from gapdiag import diagnose
-from gapdiag.model.diagnosis import Check, Evidence
+from gapdiag.model.diagnosis import Check, Diagnosis, Evidence
 
 from .conftest import example
 
@@ -29,7 +30,7 @@ def pending(calls: list[int] | None = None) -> Evidence:
     """Evidence whose because-text and checks are not worked out yet."""
     calls = calls if calls is not None else []
 
-    def later() -> dict[str, Any]:
+    def later(names: Sequence[str]) -> dict[str, Any]:
         calls.append(1)
         return {"because": WHOLE["because"], "checks": WHOLE["checks"]}
 
@@ -88,3 +89,35 @@ def test_a_diagnosis_leaves_its_evidence_pending_until_read() -> None:
     assert texts
     assert all(texts)
     assert all(isinstance(c, Check) for e in evidence for c in e.checks)
+
+
+def test_a_diagnosis_works_out_only_the_part_read() -> None:
+    """Reading the tree's leaf walks the tree and nothing else; JSON then has every part."""
+    result = diagnose(example("will-rep"))
+    assert "tree_leaf" not in result.__dict__
+    assert result.tree_leaf is not None
+    assert "tree_path" in result.__dict__
+    assert "undetermined" not in result.__dict__
+    assert "numbers" not in result.__dict__
+    whole = diagnose(example("will-rep"))
+    whole.to_json()
+    assert result == whole
+    assert result.to_json() == whole.to_json()
+    assert list(dict(result)) == list(type(result).model_fields)
+
+
+def test_a_verdict_lists_its_evidence_on_first_need() -> None:
+    """A verdict with rules fired holds no Evidence until its evidence is read."""
+    result = diagnose(example("will-rep"))
+    verdict = result.verdict("will")
+    assert "evidence" not in verdict.__dict__
+    assert verdict.evidence
+    assert list(dict(verdict)) == list(type(verdict).model_fields)
+
+
+def test_the_json_schema_of_a_diagnosis_describes_what_it_serializes() -> None:
+    """Filling fields in before serializing leaves the serialization schema whole."""
+    schema = Diagnosis.model_json_schema(mode="serialization")
+    assert "verdicts" in schema["properties"]
+    assert "evidence" in schema["$defs"]["Verdict"]["properties"]
+    assert "because" in schema["$defs"]["Evidence"]["properties"]

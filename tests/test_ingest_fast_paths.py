@@ -188,3 +188,28 @@ def test_padded_cells_are_trimmed(padded: str) -> None:
 
     out = _trimmed(pa.array(["a", padded, "  ", None]))
     assert out.to_pylist() == ["a", padded.strip(), None, None]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.none() | st.text(alphabet=st.sampled_from(["a", "é", " ", "\t", "\r", "\x0b", "\xa0"])),
+        max_size=12,
+    ),
+    st.integers(min_value=0, max_value=4),
+    st.integers(min_value=0, max_value=12),
+)
+def test_trimming_skips_only_columns_nothing_pads(
+    cells: list[str | None], start: int, size: int
+) -> None:
+    """A column is left as it is only when trimming it would change no cell (slices too)."""
+    from gapdiag.sources._columnar import _padded, _trimmed
+
+    text = pa.array(cells, pa.string()).slice(start, size)
+    trimmed = pc.ascii_trim_whitespace(text)
+    changes = pc.sum(pc.binary_length(trimmed)).as_py() != pc.sum(pc.binary_length(text)).as_py()
+    if changes:
+        assert _padded(text)
+    blank = pc.equal(pc.binary_length(trimmed), 0)
+    expected = pc.if_else(blank, pa.scalar(None, pa.string()), trimmed) if changes else text
+    assert _trimmed(text).to_pylist() == expected.to_pylist()

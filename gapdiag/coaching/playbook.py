@@ -356,14 +356,26 @@ def show(name: str, value: float | bool | None) -> str:
     return labels.show(name, value)
 
 
+def coaching_status(
+    facts: Mapping[str, object], targets: Targets
+) -> Literal["flagged", "ok", "unknown"]:
+    """`manager_check`'s status alone: flagged under the weekly threshold, ok, or unknown."""
+    hours = facts.get("territory.manager_coaching_hours_per_week")
+    threshold = targets.manager_coaching_hours_per_week
+    if not isinstance(hours, float) or threshold is None:
+        return "unknown"
+    return "flagged" if hours < threshold else "ok"
+
+
 def manager_check(facts: Mapping[str, object], targets: Targets) -> ManagerCheck:
     """Flag a manager coaching under the weekly threshold: a system-level cause for the team."""
     hours = facts.get("territory.manager_coaching_hours_per_week")
     threshold = targets.manager_coaching_hours_per_week
-    if not isinstance(hours, float) or threshold is None:
+    status = coaching_status(facts, targets)
+    if not isinstance(hours, float) or status == "unknown":
         note = "Manager coaching hours are not recorded; collect them. " + CEB_NOTE
         return ManagerCheck(status="unknown", hours=None, threshold=threshold, note=note)
-    if hours < threshold:
+    if status == "flagged":
         note = (
             f"The manager coaches {show('territory.manager_coaching_hours_per_week', hours)}, "
             f"under the setting of {show('target.manager_coaching_hours_per_week', threshold)}. "

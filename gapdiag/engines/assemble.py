@@ -5,21 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from gapdiag.engines.judgment import Weak, outcome_of, watch_notes
+from gapdiag.engines.details import Explanation, FiredRules
+from gapdiag.engines.judgment import Weak, outcome_of
 from gapdiag.engines.verdicts import status_of, weigh
-from gapdiag.model.basis import BASES, Thinness, resting_on, thinness
-from gapdiag.model.derived import DERIVED
-from gapdiag.model.diagnosis import (
-    Check,
-    Diagnosis,
-    Engine,
-    Evidence,
-    Figure,
-    RulebookStamp,
-    Sample,
-    Undetermined,
-    Verdict,
-)
+from gapdiag.model.basis import Thinness, thinness
+from gapdiag.model.diagnosis import Diagnosis, Engine, Verdict
 from gapdiag.model.gaps import CONFIRMED_AT, FOUND, GAPS, SUSPECTED_AT, Gap, Status
 from gapdiag.model.metrics import RepMetrics
 from gapdiag.model.standing import NOT_BEHIND, Standing, StandingStatus, standing_of
@@ -27,10 +17,10 @@ from gapdiag.rulebook.compiler import Facts
 from gapdiag.rulebook.facts import metric_facts
 from gapdiag.rulebook.pack import Rulebook
 from gapdiag.rulebook.rule import CompiledRule
-from gapdiag.rulebook.walk import walk
 
 Outcome = bool | None
 _ORDER = {gap: index for index, gap in enumerate(GAPS)}
+_NO_EVIDENCE: dict[str, object] = {"evidence": (), "counter_evidence": ()}
 
 
 def assemble(
@@ -39,52 +29,44 @@ def assemble(
     facts: Facts,
     outcomes: Sequence[Outcome],
     engine: Engine,
+    basis: Thinness | None = None,
 ) -> Diagnosis:
-    """Build the Diagnosis for one rep from each compiled rule's outcome, in pack order."""
-    basis = thinness(metric_facts(rep))
+    """Build the Diagnosis for one rep from each compiled rule's outcome, in pack order.
+
+    The verdicts, the standing and the answer are worked out now; what explains them (the
+    open rules, the decision tree's walk, the derived figures, watch notes and samples) on
+    first need (see ``Deferred``), from the same facts. `basis` is the rep's thinness when
+    the caller has it (``build_facts`` works it out).
+    """
+    basis = basis if basis is not None else thinness(metric_facts(rep))
     weak = weak_of(rep, basis)
-    decided: dict[Gap, list[tuple[CompiledRule, Outcome]]] = {g: [] for g in GAPS}
-    undetermined = []
-    for rule, outcome in zip(book.compiled, outcomes, strict=True):
-        decided[rule.gap].append((rule, outcome))
-        if outcome is None:
-            undetermined.append(_undetermined(rule, facts))
     standing = standing_at(rep, facts)
-    verdicts = sorted(
-        (_verdict(gap, decided[gap], facts, weak, standing.status) for gap in GAPS),
-        key=lambda v: (-v.confidence, _ORDER[v.gap]),
-    )
-    # The tree is walked by the compiled evaluator whatever the engine: it is not a rule.
-    path, leaf, stop = walk(book.tree, facts) if book.tree is not None else ((), None, None)
-    behind = standing.status not in NOT_BEHIND
+    status = standing.status
+    memo = book.memo("verdicts")
+    judged = [
+        _verdict(gap, rules, tuple([outcomes[i] for i in rows]), facts, weak, status, memo)
+        for gap, rows, rules in book.by_gap
+    ]
+    verdicts = tuple(sorted(judged, key=lambda v: (-v.confidence, _ORDER[v.gap])))
     leading = primary_gap(verdicts)
     primary = leading if standing.status == "behind" else None
-    return Diagnosis.trusted(
+    return Diagnosis.deferred(
         {
             "rep_id": rep.rep_id,
             "period_start": rep.period_start,
             "period_end": rep.period_end,
             "as_of": rep.as_of,
-            "rulebook": _stamp(book),
+            "rulebook": book.stamp,
             "engine": engine,
             "standing": standing,
             "primary_gap": primary,
             "leading_gap": leading,
             "outcome": outcome_of(primary, verdicts, standing.status),
-            "verdicts": tuple(verdicts),
-            "undetermined": tuple(undetermined),
-            "set_aside": _samples(rep, basis.set_aside),
-            "thin": _samples(rep, basis.thin),
-            "watch": () if behind else watch_notes(verdicts, standing, _margin(facts)),
-            "missing": _missing(book, facts),
+            "verdicts": verdicts,
             "pip_blocked": any(v.blocks_pip for v in verdicts),
             "counterfactuals": (),
-            "tree_path": path,
-            "tree_leaf": leaf,
-            "tree_stop": stop,
-            "tree_agrees": None if leaf is None else leaf.gap == leading,
-            "numbers": _numbers(facts),
-        }
+        },
+        Explanation(rep, book, facts, outcomes, basis, (standing, verdicts, leading)),
     )
 
 
@@ -120,31 +102,50 @@ def primary_gap(verdicts: Sequence[Verdict]) -> Gap | None:
 
 def _verdict(
     gap: Gap,
-    decided: list[tuple[CompiledRule, Outcome]],
+    rules: tuple[CompiledRule, ...],
+    outcomes: tuple[Outcome, ...],
     facts: Facts,
     weak: Weak,
     standing: StandingStatus,
+    memo: dict[object, tuple[dict[str, object], tuple[CompiledRule, ...], Verdict | None]],
 ) -> Verdict:
-    fired = [r for r, outcome in decided if outcome]
-    open_ = [r for r, outcome in decided if outcome is None]
+    # A verdict's numbers depend only on which of its rules fired or stayed open, the
+    # standing and what is weak: they are worked out once per pattern of those.
+    key = (gap, outcomes, standing, weak.thin, weak.proxies)
+    found = memo.get(key)
+    if found is None:
+        found = _judged(gap, list(zip(rules, outcomes, strict=True)), weak, standing)
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[key] = found
+    values, fired, whole = found
+    if whole is not None:
+        return whole
+    return Verdict.deferred(dict(values), FiredRules(fired, facts, weak))
+
+
+MEMO_SIZE = 4096
+"""Patterns of rule outcomes whose verdict numbers a pack keeps (per process)."""
+
+
+def _judged(
+    gap: Gap, decided: list[tuple[CompiledRule, Outcome]], weak: Weak, standing: StandingStatus
+) -> tuple[dict[str, object], tuple[CompiledRule, ...], Verdict | None]:
+    """A verdict's fields but its evidence, the rules that fired, and the whole verdict
+    where none fired (it has no evidence to list, so it is the same for every rep)."""
     certainty, status, capped_by, strong = judge(decided, weak, standing)
-    support: list[Evidence] = []
-    against: list[Evidence] = []
-    for rule in fired:
-        (support if rule.certainty > 0 else against).append(_evidence(rule, facts, weak))
-    return Verdict.trusted(
-        {
-            "gap": gap,
-            "confidence": max(certainty, 0.0),
-            "certainty": certainty,
-            "status": status,
-            "evidence": tuple(support),
-            "counter_evidence": tuple(against),
-            "undetermined": tuple(r.id for r in open_),
-            "blocks_pip": gap == "system" and status in FOUND and strong >= SUSPECTED_AT,
-            "capped_by": capped_by,
-        }
-    )
+    fired = tuple([r for r, outcome in decided if outcome])
+    values = {
+        "gap": gap,
+        "confidence": max(certainty, 0.0),
+        "certainty": certainty,
+        "status": status,
+        **({} if fired else _NO_EVIDENCE),
+        "undetermined": tuple([r.id for r, outcome in decided if outcome is None]),
+        "blocks_pip": gap == "system" and status in FOUND and strong >= SUSPECTED_AT,
+        "capped_by": capped_by,
+    }
+    return values, fired, None if fired else Verdict.trusted(values)
 
 
 Cap = Literal["thin", "proxy", "standing"]
@@ -161,8 +162,9 @@ def judge(
     knowing whether the rep is behind, no gap is confirmed as the reason they are.
     """
     fired = [r for r, outcome in decided if outcome]
-    certainty, status = score(decided)
-    strong = weigh([r for r in fired if r.certainty < 0 or not weak.of(r)])
+    certainty, status = score(decided, fired)
+    # with nothing weak (most reps), the measured evidence is all of it
+    strong = weigh([r for r in fired if r.certainty < 0 or not weak.of(r)]) if weak else certainty
     capped_by: Cap | None = None
     if status == "confirmed" and strong < CONFIRMED_AT:
         status = "suspected"
@@ -174,9 +176,15 @@ def judge(
     return certainty, status, capped_by, strong
 
 
-def score(decided: Sequence[tuple[CompiledRule, Outcome]]) -> tuple[float, Status]:
-    """A gap's combined certainty and status from its rules' outcomes, in pack order."""
-    fired = [r for r, outcome in decided if outcome]
+def score(
+    decided: Sequence[tuple[CompiledRule, Outcome]], fired: Sequence[CompiledRule] | None = None
+) -> tuple[float, Status]:
+    """A gap's combined certainty and status from its rules' outcomes, in pack order.
+
+    `fired` are the rules that fired, in pack order, where the caller has them already.
+    """
+    if fired is None:
+        fired = [r for r, outcome in decided if outcome]
     certainty = weigh(fired)
     possible = certainty
     if certainty < SUSPECTED_AT and any(o is None for _, o in decided):
@@ -184,86 +192,3 @@ def score(decided: Sequence[tuple[CompiledRule, Outcome]]) -> tuple[float, Statu
         # fired, in pack order like the fired ones
         possible = weigh([r for r, o in decided if o or (o is None and r.certainty > 0)])
     return certainty, status_of(certainty, possible)
-
-
-def _evidence(rule: CompiledRule, facts: Facts, weak: Weak) -> Evidence:
-    """A fired rule's evidence; its because-text and comparisons are filled in when read."""
-
-    def later() -> dict[str, object]:
-        return {
-            "because": rule.because.render(facts),
-            "checks": tuple(Check.trusted(atom.check(facts)) for atom in rule.atoms),
-        }
-
-    return Evidence.deferred(
-        {
-            "rule": rule.id,
-            "certainty": rule.certainty,
-            "intervention": rule.rule.intervention,
-            "thin": resting_on(rule.needs, weak.thin),
-            "proxies": resting_on(rule.needs, weak.proxies),
-        },
-        later,
-    )
-
-
-def _margin(facts: Facts) -> float:
-    margin = facts.get("target.margin.pace")
-    return margin if isinstance(margin, float) else 0.0
-
-
-def _samples(rep: RepMetrics, paths: Sequence[str]) -> tuple[Sample, ...]:
-    if not paths:
-        return ()
-    given = metric_facts(rep)
-    out = []
-    for path in paths:
-        of = BASES[path]
-        value, count = given[path], given[of.count]
-        assert isinstance(value, float | bool)
-        assert isinstance(count, float)
-        out.append(
-            Sample.trusted(
-                {
-                    "metric": path,
-                    "value": value,
-                    "count_metric": of.count,
-                    "count": count,
-                    "minimum": of.too_few,
-                    "solid": of.solid,
-                }
-            )
-        )
-    return tuple(out)
-
-
-def _undetermined(rule: CompiledRule, facts: Facts) -> Undetermined:
-    # An absent metric leaves every comparison that reads it unknown, so the absent inputs
-    # of an open rule are exactly what would decide it. None absent: a value was undefined.
-    return Undetermined.trusted(
-        {
-            "rule": rule.id,
-            "gap": rule.gap,
-            "certainty": rule.certainty,
-            "needs": tuple([m for m in rule.needs if facts.get(m) is None]),
-        }
-    )
-
-
-def _numbers(facts: Facts) -> tuple[Figure, ...]:
-    """The known derived quantities, in the order ``DERIVED`` lists them."""
-    return tuple(
-        Figure.trusted({"name": path, "value": value})
-        for name in DERIVED
-        if isinstance(value := facts.get(path := f"derived.{name}"), float)
-    )
-
-
-def _stamp(book: Rulebook) -> RulebookStamp:
-    return RulebookStamp.trusted(
-        {"name": book.name, "version": book.version, "content_hash": book.content_hash}
-    )
-
-
-def _missing(book: Rulebook, facts: Facts) -> tuple[str, ...]:
-    return tuple([m for m in book.needs if facts.get(m) is None])

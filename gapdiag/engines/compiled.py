@@ -14,13 +14,14 @@ from typing import Any
 from gapdiag.engines.assemble import Outcome, assemble
 from gapdiag.engines.context import judged_with
 from gapdiag.engines.counterfactual import find_counterfactuals
-from gapdiag.model.diagnosis import Check, Diagnosis, Engine, RuleTrace
+from gapdiag.model.diagnosis import Diagnosis, Engine, RuleTrace
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.metrics import RepMetrics, Targets, parse_metrics, parse_targets
 from gapdiag.model.team import TeamStats, parse_team
 from gapdiag.rulebook.compiler import Facts
-from gapdiag.rulebook.facts import build_facts
+from gapdiag.rulebook.facts import build_facts, facts_and_basis
 from gapdiag.rulebook.pack import Rulebook, load_rules
+from gapdiag.rulebook.walk import traced
 
 ENGINES: tuple[Engine, ...] = ("compiled", "durable")
 RulesArg = Rulebook | str | Path | None
@@ -67,8 +68,8 @@ def diagnose(
     book = resolve_rules(rules)
     wanted = parse_targets(targets)
     stats = parse_team(team)
-    facts = build_facts(rep, wanted, stats)
-    result = assemble(rep, book, facts, outcomes(book, facts, engine), engine)
+    facts, basis = facts_and_basis(rep, wanted, stats)
+    result = assemble(rep, book, facts, outcomes(book, facts, engine), engine, basis)
     if not counterfactuals:
         return result
     found = find_counterfactuals(rep, book, wanted, result, stats)
@@ -96,7 +97,7 @@ def trace(
                 "gap": rule.gap,
                 "certainty": rule.certainty,
                 "outcome": outcome,
-                "checks": tuple(Check.trusted(atom.check(facts)) for atom in rule.atoms),
+                "checks": traced(rule.atoms, facts),
             }
         )
         for rule, outcome in zip(book.compiled, book.evaluate(facts), strict=True)

@@ -24,6 +24,10 @@ class Weak:
     thin: frozenset[str]
     proxies: frozenset[str]
 
+    def __bool__(self) -> bool:
+        """Whether anything is weak at all."""
+        return bool(self.thin or self.proxies)
+
     def of(self, rule: CompiledRule) -> bool:
         """Whether the rule reads a thin or proxy metric (derived inputs included)."""
         return any(path in self.thin or path in self.proxies for path in rule.needs)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
+
+if TYPE_CHECKING:  # pragma: no cover - typing only (pydantic.json_schema is slow to import)
+    from pydantic import GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema
 
 _new = object.__new__
 _set = object.__setattr__
@@ -46,38 +51,49 @@ class Result(BaseModel):
 
 
 _LATER = "later"
-"""The key under which a deferred result keeps the function that completes it."""
+"""The key under which a deferred result keeps what works out its remaining fields."""
+
+Later = Callable[[Sequence[str]], dict[str, Any]]
+"""Works out the named fields of a result (and any worked out with them), by name."""
 
 
 class Deferred(Result):
     """A result some of whose fields are worked out the first time anything needs them.
 
     `deferred` builds one with the cheap fields at once and a function for the rest (a
-    rule's because-text and comparisons, which most callers of ``diagnose`` never read).
-    Reading a field, serializing (``model_dump``, JSON), comparing, hashing, copying,
-    pickling or printing the object completes it first, so it behaves in every way as if
-    it had been built whole; the function runs at most once per object that needs it.
+    rule's because-text and comparisons, a diagnosis's decision-tree walk, which most
+    callers of ``diagnose`` never read). Reading a field works out that field (and what
+    the function works out with it); serializing (``model_dump``, JSON), comparing,
+    hashing, copying, pickling or printing the object works out every field first, so it
+    behaves in every way as if it had been built whole. The function is asked for each
+    field at most once per object.
     """
 
     @classmethod
-    def deferred(cls, values: dict[str, Any], later: Callable[[], dict[str, Any]]) -> Self:
-        """Build from `values` now and the remaining fields from `later()` on first need."""
+    def deferred(cls, values: dict[str, Any], later: Later) -> Self:
+        """Build from `values` now; `later(names)` gives the named other fields on first need."""
         obj = cls.trusted(values)
         _set(obj, "__pydantic_private__", {_LATER: later})
         return obj
 
-    def _complete(self) -> None:
+    def _complete(self, name: str | None = None) -> None:
+        """Work out field `name` (with what comes with it), or every field when None."""
         pending = object.__getattribute__(self, "__pydantic_private__")
         if not pending:
             return
-        values = {**self.__dict__, **pending[_LATER]()}
+        values = self.__dict__  # built by `trusted` for this object alone: filled in place
+        fields = type(self).model_fields
+        wanted = [name] if name is not None else [field for field in fields if field not in values]
+        values.update(pending[_LATER](wanted))
+        if len(values) < len(fields):
+            return
         # field order, as a whole build has it (repr and iteration follow the dict)
-        _set(self, "__dict__", {name: values[name] for name in type(self).model_fields})
+        _set(self, "__dict__", {field: values[field] for field in fields})
         _set(self, "__pydantic_private__", None)
 
     def __getattr__(self, name: str) -> Any:
         if name in type(self).model_fields:
-            self._complete()
+            self._complete(name)
             try:
                 return self.__dict__[name]
             except KeyError:
@@ -88,6 +104,15 @@ class Deferred(Result):
     def _serialize(self, handler: SerializerFunctionWrapHandler) -> Any:
         self._complete()
         return handler(self)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """The model's own shape: the serializer only fills the fields in first."""
+        if schema.get("type") == "model" and "serialization" in schema:
+            schema = cast("CoreSchema", {k: v for k, v in schema.items() if k != "serialization"})
+        return handler(schema)
 
     def __eq__(self, other: object) -> bool:
         self._complete()

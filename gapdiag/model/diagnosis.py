@@ -59,11 +59,10 @@ class RuleTrace(_Result):
 
 
 class Evidence(Deferred):
-    """A rule that fired, with its because-text filled in with the rep's own numbers.
+    """A rule that fired, with its because-text filled in with the rep's own numbers."""
 
-    ``diagnose`` fills in the because-text and the comparisons when they are first read
-    (or the diagnosis is serialized, compared or printed): see ``Deferred``.
-    """
+    # diagnose fills in the because-text and the comparisons when they are first read (or
+    # the diagnosis is serialized, compared or printed): see Deferred
 
     rule: str
     certainty: float
@@ -108,8 +107,10 @@ class Undetermined(_Result):
     needs: tuple[str, ...] = Field(description="Absent metrics; empty if a value was undefined.")
 
 
-class Verdict(_Result):
+class Verdict(Deferred):
     """The verdict on one gap: confidence, status and the evidence behind them."""
+
+    # diagnose lists the evidence when it is first read (see Deferred)
 
     gap: Gap
     confidence: float = Field(ge=0.0, le=1.0)
@@ -173,8 +174,10 @@ class Counterfactual(_Result):
     confidence_after: float = Field(ge=0.0, le=1.0, description="The gap's confidence after.")
 
 
-class TreeStep(_Result):
+class TreeStep(Deferred):
     """One question of the decision tree on this rep: what it read and how it was answered."""
+
+    # diagnose traces the comparisons when they are first read (see Deferred)
 
     node: str
     question: str
@@ -209,8 +212,12 @@ class Figure(_Result):
     value: float
 
 
-class Diagnosis(_Result):
+class Diagnosis(Deferred):
     """Why one rep is behind: a verdict per gap, the evidence, and what data is missing."""
+
+    # diagnose works out the standing, the verdicts and the answer at once, and what
+    # explains them (open rules, the tree's walk, figures, watch notes) when first read,
+    # serialized, compared or printed (see Deferred)
 
     rep_id: str
     period_start: dt.date | None = None

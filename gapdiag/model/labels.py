@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -90,9 +90,12 @@ class _Unit:
 
 
 def _trim(value: float, places: int) -> str:
-    text = f"{value:,.{places}f}"
+    text = format(value, _SPECS[places]) if places < len(_SPECS) else f"{value:,.{places}f}"
     text = text.rstrip("0").rstrip(".") if "." in text else text
     return "0" if text == "-0" else text
+
+
+_SPECS = tuple(f",.{places}f" for places in range(16))
 
 
 def _noun(plural: str, singular: str, places: int = 1) -> _Unit:
@@ -308,6 +311,7 @@ def label_of(path: str) -> MetricLabel:
     )
 
 
+@lru_cache(maxsize=4096)
 def _unit(path: str) -> _Unit:
     return _U[label_of(path).unit]
 
@@ -324,6 +328,17 @@ def _plain(value: Value) -> str | None:
 
 def show(path: str, value: Value) -> str:
     """A value in its unit: '14 calls a day', '$90,000', '25%', '3.0x', '4 of 5', 'yes'."""
+    if type(value) is float and math.isfinite(value):  # the common case, as below
+        unit = _unit(path)
+        places = unit.places
+        text = unit.number(value, places)
+        if (
+            unit.style == "percent"
+            and value not in (0.0, 1.0)
+            and text in _edge_texts(unit, places)
+        ):
+            text = unit.number(value, _places_one(unit, value))
+        return unit.with_unit(text, value)
     plain = _plain(value)
     if plain is not None:
         return plain
@@ -356,6 +371,25 @@ def _show_many(
     path: str, values: list[Value], *, nouns: bool, exact: Value = None
 ) -> tuple[str, ...]:
     unit = _unit(path)
+    keep_noun = nouns or unit.style != "noun"
+    if exact is None:
+        texts = _at_usual_places(unit, values)
+        if texts is not None:
+            if not keep_noun:
+                return tuple(texts)
+            return tuple(
+                [
+                    unit.with_unit(t, v) if type(v) is float else t
+                    for t, v in zip(texts, values, strict=True)
+                ]
+            )
+    return _searched(unit, values, keep_noun, exact)
+
+
+def _searched(
+    unit: _Unit, values: list[Value], keep_noun: bool, exact: Value = None
+) -> tuple[str, ...]:
+    """`_show_many` by the general search of `_places_texts` (any values, any `exact`)."""
     numbers = [float(v) for v in values if isinstance(v, float | int) and _plain(v) is None]
     _, texts = _places_texts(unit, numbers, exact)
     out: list[str] = []
@@ -366,9 +400,55 @@ def _show_many(
             continue
         assert isinstance(value, float | int)
         number = texts[float(value)]
-        keep_noun = nouns or unit.style != "noun"
         out.append(unit.with_unit(number, value) if keep_noun else _bare(unit, number, value))
     return tuple(out)
+
+
+def _at_usual_places(unit: _Unit, values: list[Value]) -> list[str] | None:
+    """Each value's text (numbers at the unit's usual decimals, without unit), when
+    `_places_texts` would pick those decimals: every number a finite float, distinct
+    numbers reading distinct, no share at an edge. None where the general search is needed.
+    """
+    places = unit.places
+    if len(values) == 2:  # a comparison: observed against threshold, the common case
+        a, b = values
+        if type(a) is float and type(b) is float and math.isfinite(a) and math.isfinite(b):
+            ta, tb = unit.number(a, places), unit.number(b, places)
+            if ta == tb and a != b:
+                return None
+            if unit.style == "percent":
+                edges = _edge_texts(unit, places)
+                if (ta in edges and a not in (0.0, 1.0)) or (tb in edges and b not in (0.0, 1.0)):
+                    return None
+            return [ta, tb]
+    texts = []
+    numbers = []
+    for value in values:
+        if type(value) is float:
+            if not math.isfinite(value):
+                return None
+            numbers.append(value)
+            texts.append(unit.number(value, places))
+        elif value is None or type(value) is bool:
+            texts.append(_PLAIN[value])
+        else:
+            return None
+    if len(numbers) > 1:
+        shown = [t for t, v in zip(texts, values, strict=True) if type(v) is float]
+        if len(set(shown)) != len(set(numbers)):
+            return None
+    if unit.style == "percent" and numbers:
+        edges = _edge_texts(unit, places)
+        if any(
+            t in edges and v not in (0.0, 1.0)
+            for t, v in zip(texts, values, strict=True)
+            if type(v) is float
+        ):
+            return None
+    return texts
+
+
+_PLAIN: dict[Value, str] = {None: "unknown", True: "yes", False: "no"}
 
 
 def _bare(unit: _Unit, number: str, value: float) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from gapdiag.model.diagnosis import Check, Counterfactual, CounterfactualChange
 from gapdiag.model.labels import (
@@ -46,6 +47,7 @@ def humanize(text: str) -> str:
     )
 
 
+@lru_cache(maxsize=4096)
 def quantity(observed: str) -> str:
     """What a check measured, in words: a label, or an expression with labels in it."""
     return label_of(observed).label if observed in LABELS else humanize(observed)

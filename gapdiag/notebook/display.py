@@ -20,8 +20,6 @@ from gapdiag.model.diagnosis import (
     Evidence,
     TreeStep,
     Verdict,
-    register_part_renderer,
-    register_renderer,
 )
 from gapdiag.model.labels import LABELS, label_of, percent, sentence, show
 from gapdiag.model.standing import Standing
@@ -323,7 +321,3 @@ def _part_words(part: Any) -> str:
             f"A {part.gap} rule {outcome[part.outcome]}" + (f": {checks}" if checks else "")
         )
     return escape(repr(part))  # pragma: no cover - every part type is listed above
-
-
-register_renderer("html", to_html)
-register_part_renderer(part_html)

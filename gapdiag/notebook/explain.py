@@ -65,7 +65,7 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
     lines.extend(_set_aside(diagnosis, md))
     lines.extend(_tree(diagnosis, md))
     for verdict in diagnosis.verdicts:
-        open_needs = signs.needs_of(diagnosis, verdict.gap)
+        open_needs = signs.needs_of(diagnosis, verdict.gap) if verdict.status == "unknown" else ()
         lines.extend(_verdict(verdict, md, diagnosis.thin, open_needs))
     lines.extend(_counterfactuals(diagnosis.counterfactuals, md))
     lines.extend(_still_open(diagnosis, md))

@@ -49,11 +49,23 @@ MAX_NEEDS = 3
 
 def needs_of(d: Diagnosis, gap: Gap | None = None) -> tuple[str, ...]:
     """The absent metrics the open rules need (of one gap, or of all), most-needed first."""
-    counts: dict[str, int] = {}
+    every, by_gap = open_needs(d)
+    return every if gap is None else by_gap.get(gap, ())
+
+
+def open_needs(d: Diagnosis) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """`needs_of` for all the open rules and for each gap's, in one pass."""
+    every: dict[str, int] = {}
+    by_gap: dict[str, dict[str, int]] = {}
     for u in d.undetermined:
-        if gap is None or u.gap == gap:
-            for metric in u.needs:
-                counts[metric] = counts.get(metric, 0) + 1
+        mine = by_gap.setdefault(u.gap, {})
+        for metric in u.needs:
+            every[metric] = every.get(metric, 0) + 1
+            mine[metric] = mine.get(metric, 0) + 1
+    return _most_first(every), {gap: _most_first(counts) for gap, counts in by_gap.items()}
+
+
+def _most_first(counts: dict[str, int]) -> tuple[str, ...]:
     return tuple(sorted(counts, key=lambda m: -counts[m]))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from gapdiag.model.basis import thinness
+from gapdiag.model.basis import Thinness, thinness
 from gapdiag.model.derived import derive
 from gapdiag.model.metrics import GROUPS, MARGINS, TARGETS, RepMetrics, Targets, target_value
 from gapdiag.model.team import TeamStats
@@ -49,6 +49,15 @@ def build_facts(
     return complete_facts(metric_facts(metrics), targets, team)
 
 
+def facts_and_basis(
+    metrics: RepMetrics, targets: Targets, team: TeamStats | None = None
+) -> tuple[dict[str, Fact], Thinness]:
+    """`build_facts`, and the rep's counted metrics sorted by the counts behind them."""
+    facts = metric_facts(metrics)
+    basis = thinness(facts)
+    return _complete(facts, basis, targets, team), basis
+
+
 def complete_facts(
     facts: dict[str, Fact], targets: Targets, team: TeamStats | None = None
 ) -> dict[str, Fact]:
@@ -60,7 +69,13 @@ def complete_facts(
     For callers that build metric facts without a RepMetrics, such as searches that try
     many values; `build_facts` is this on a validated rep.
     """
-    for path in thinness(facts).set_aside:
+    return _complete(facts, thinness(facts), targets, team)
+
+
+def _complete(
+    facts: dict[str, Fact], basis: Thinness, targets: Targets, team: TeamStats | None
+) -> dict[str, Fact]:
+    for path in basis.set_aside:
         facts[path] = None  # too few observations: read as unknown (model.basis)
     facts.update(target_facts(targets))
     facts.update(derive(facts, targets))

@@ -142,6 +142,7 @@ class DecisionTree(_Frozen):
     _leaves: Mapping[str, Leaf] = PrivateAttr(default_factory=dict)
     _results: Mapping[str, TreeLeaf] = PrivateAttr(default_factory=dict)
     _claims: Mapping[str, compiler.BoolFn] = PrivateAttr(default_factory=dict)
+    _possible: dict[str, tuple[TreeLeaf, ...]] = PrivateAttr(default_factory=dict)
 
     @cached_property
     def routes(self) -> Mapping[str, Route]:
@@ -176,6 +177,14 @@ class DecisionTree(_Frozen):
             target = found.spec.branch(name)
             if target is not None:
                 yield name, target
+
+    def possible(self, node_id: str) -> tuple[TreeLeaf, ...]:
+        """The leaves reachable from a node, as a Diagnosis shows them (found once a node)."""
+        found = self._possible.get(node_id)
+        if found is None:
+            found = tuple(self.result(leaf.id) for leaf in self.leaves_under(node_id))
+            self._possible[node_id] = found
+        return found
 
     def leaves_under(self, node_id: str) -> tuple[Leaf, ...]:
         """Every leaf reachable from a node (or the leaf itself), in file order."""

@@ -99,11 +99,38 @@ def _trimmed(text: Any) -> Any:
     ASCII only: pyarrow's ASCII trim is several times faster than its Unicode one, and
     exports pad with spaces and tabs, not with Unicode spaces.
     """
+    if not _padded(text):
+        return text  # the usual case: nothing to trim
     trimmed = pc.ascii_trim_whitespace(text)
     if pc.sum(pc.binary_length(trimmed)) == pc.sum(pc.binary_length(text)):
-        return text  # the usual case: nothing was trimmed
+        return text
     blank = pc.equal(pc.binary_length(trimmed), 0)
     return pc.if_else(blank, pa.scalar(None, pa.string()), trimmed)
+
+
+_SPACE = np.zeros(256, dtype=bool)
+_SPACE[list(b" \t\n\x0b\x0c\r")] = True
+"""The bytes pyarrow's ASCII trim removes."""
+
+
+def _padded(text: Any) -> bool:
+    """Whether some cell may start or end with ASCII white space (True when unsure).
+
+    Reads each cell's first and last byte from the array's buffers: no trimmed copy of
+    every cell is made to find that none needed trimming.
+    """
+    if not isinstance(text, pa.StringArray) or len(text) == 0:
+        return True
+    _, offsets, data = text.buffers()
+    if data is None:
+        return False  # every cell empty or null
+    ends = np.frombuffer(offsets, dtype=np.int32, count=len(text) + 1, offset=4 * text.offset)
+    first, after = ends[:-1], ends[1:]
+    filled = after > first
+    data_bytes = np.frombuffer(data, dtype=np.uint8)
+    return bool(
+        _SPACE[data_bytes[first[filled]]].any() or _SPACE[data_bytes[after[filled] - 1]].any()
+    )
 
 
 def open_export(

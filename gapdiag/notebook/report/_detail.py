@@ -56,8 +56,12 @@ def detail_of(
     escalation: Escalation | None,
     *,
     brief: bool,
+    needs: tuple[str, ...] | None = None,
 ) -> Section:
-    """The rep's section texts; brief keeps the focus gap's evidence and the tree's end."""
+    """The rep's section texts; brief keeps the focus gap's evidence and the tree's end.
+
+    `needs` are `signs.needs_of(d)` where the caller has them already.
+    """
     only = (focus.gap if focus else None) if brief else None
     evidence, more = _evidence(d, only=only, brief=brief)
     return Section(
@@ -71,7 +75,7 @@ def detail_of(
         more=more,
         tree=() if brief else tuple(_step(s) for s in d.tree_path),
         tree_end=_tree_end(d),
-        still_open=_still_open(d, most=BRIEF_NEEDS if brief else 8),
+        still_open=_still_open(d, most=BRIEF_NEEDS if brief else 8, needs=needs),
         escalation=_escalation(escalation),
         fired=d.fired,
         open_rules=tuple(u.rule for u in d.undetermined),
@@ -134,8 +138,8 @@ def _tree_end(d: Diagnosis) -> str:
     return ""
 
 
-def _still_open(d: Diagnosis, *, most: int) -> str:
-    needs = signs.needs_of(d)
+def _still_open(d: Diagnosis, *, most: int, needs: tuple[str, ...] | None = None) -> str:
+    needs = signs.needs_of(d) if needs is None else needs
     if not d.undetermined:
         return ""
     rules = len(d.undetermined)

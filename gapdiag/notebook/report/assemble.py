@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from gapdiag.coaching.escalation import Escalation, escalate
 from gapdiag.coaching.history import RepHistory
-from gapdiag.coaching.playbook import Focus, choose_focus, manager_check
+from gapdiag.coaching.playbook import Focus, choose_focus, coaching_status
 from gapdiag.coaching.skills import skill_queue
 from gapdiag.coaching.system import system_actions
 from gapdiag.engines.assemble import assemble as assemble_diagnosis
@@ -32,7 +32,7 @@ from gapdiag.notebook.report import _words as w
 from gapdiag.notebook.report._detail import Section, detail_of
 from gapdiag.notebook.report._words import URGENCY
 from gapdiag.notebook.report.causes import Cause, Collect, team_causes, what_to_collect
-from gapdiag.notebook.signs import GAP_NAMES, STATUS_WORDS, needs_of
+from gapdiag.notebook.signs import GAP_NAMES, STATUS_WORDS, open_needs
 from gapdiag.rulebook.facts import build_facts
 from gapdiag.rulebook.interventions import Interventions
 
@@ -319,7 +319,7 @@ def _line(
         escalation = escalate(history, diagnosis, gap=gap, library=library, targets=targets)
         trend = _trend(history, focus, library, targets)
     action = _first_action(focus, diagnosis, batch, library, facts)
-    needs = needs_of(diagnosis)
+    needs, needs_by_gap = open_needs(diagnosis)
     system = diagnosis.verdict("system")
     line = RepLine(
         row=row,
@@ -335,7 +335,9 @@ def _line(
         verdicts=tuple((v.gap, v.status, v.confidence) for v in diagnosis.verdicts),
         needs=needs,
         open_by_gap=tuple(
-            (v.gap, needs_of(diagnosis, v.gap)) for v in diagnosis.verdicts if v.status == "unknown"
+            (v.gap, needs_by_gap.get(v.gap, ()))
+            for v in diagnosis.verdicts
+            if v.status == "unknown"
         ),
         say=_say(diagnosis, focus, needs),
         move=_move(focus),
@@ -346,11 +348,11 @@ def _line(
         )
         if system.status in FOUND
         else frozenset(),
-        coaching_short=manager_check(facts, targets).status == "flagged",
+        coaching_short=coaching_status(facts, targets) == "flagged",
         next_step=_next_step(escalation),
         trend=trend,
         has_history=history is not None,
-        detail=detail_of(diagnosis, focus, escalation, brief=context.brief),
+        detail=detail_of(diagnosis, focus, escalation, brief=context.brief, needs=needs),
     )
     return line, diagnosis
 
