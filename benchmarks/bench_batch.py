@@ -4,6 +4,7 @@ Run from the repository root after `pip install -e '.[test]'`:
 
     python benchmarks/bench_batch.py              # 1,000,000 reps, about a minute
     python benchmarks/bench_batch.py --rows 200000 --no-csv
+    python benchmarks/bench_batch.py --json       # issue 28: the ratio to the numpy floor
 
 Goals (issue 6), on the project's 2-core machine: 1,000,000 rep-periods already in a
 DataFrame -> results DataFrame with the default pack in <= 1 s; peak memory <= 1.5 GB;
@@ -17,6 +18,7 @@ import argparse
 import json
 import resource
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,9 +27,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _numpy_floor
+from _ratio import alternate, load, ratio_line
+
 import gapdiag
 from gapdiag.engines.vector.batch import diagnose_many, read_population
 from gapdiag.model.rows import nest
+
+GOAL = 3.0
+"""Issue 28: diagnose_many at most 3x the numpy floor's CPU time at 1M rows."""
 
 # (column, low, high, share present): values spread around the default targets.
 COLUMNS: list[tuple[str, float, float, float]] = [
@@ -115,9 +125,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--per-rep", type=int, default=3000, help="reps for the per-rep engines")
     parser.add_argument("--no-csv", action="store_true")
-    parser.add_argument("--json", type=Path)
+    parser.add_argument("--figures", type=Path, help="also write the figures here (JSON)")
+    parser.add_argument("--rounds", type=int, default=5, help="--json: alternated rounds")
+    parser.add_argument(
+        "--json", action="store_true", help="only the ratio to the numpy floor, as a JSON line"
+    )
     args = parser.parse_args()
     frame = population(args.rows)
+    if args.json:
+        ratio_to_floor(frame, args.rounds)
+        return
     before = peak_rss_mib()
     diagnose_many(frame.head(1000))  # warm up: load the pack, import numpy paths
     times = []
@@ -168,8 +185,33 @@ def main() -> None:
             f"read a {args.rows:,}-row CSV   {figures['csv_read_seconds']:.2f} s, then "
             f"diagnose_many {figures['csv_diagnose_seconds']:.2f} s"
         )
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=2))
+    if args.figures:
+        args.figures.write_text(json.dumps(figures, indent=2))
+
+
+def ratio_to_floor(frame: pd.DataFrame, rounds: int) -> None:
+    """diagnose_many against the numpy floor (``_numpy_floor``), alternated rounds: a JSON line.
+
+    The floor is first checked to fire the rules diagnose_many fires on a 20,000-row sample.
+    """
+    book, targets = gapdiag.load_rules(), gapdiag.Targets()
+    sample = frame.head(20_000)
+    _numpy_floor.check(book, sample, targets, diagnose_many(sample).frame)
+    taken = alternate(
+        {
+            "ours": lambda: diagnose_many(frame),
+            "floor": lambda: _numpy_floor.evaluate(book, frame, targets),
+        },
+        rounds,
+    )
+    ratio_line(
+        f"diagnose_many: {len(frame):,} reps",
+        taken["ours"],
+        taken["floor"],
+        GOAL,
+        "s CPU",
+        load=load(),
+    )
 
 
 if __name__ == "__main__":

@@ -1,12 +1,19 @@
-"""Ingest speed and memory: a 1M-deal opportunity export and 5M activity rows.
+"""Ingest a 1M-deal opportunity export, against pyarrow reading the same columns.
 
-    python benchmarks/bench_ingest.py [--deals 1000000] [--activities 5000000]
+    python benchmarks/bench_ingest.py                   # 1,000,000 deals, about a minute
+    python benchmarks/bench_ingest.py --deals 200000 --json
 
-Writes the exports once (examples/exports/generate.py, seeded) into a temporary folder,
-then times, each in a fresh process: pandas reading the two files (``pd.read_csv``, all
-columns, and only the mapped ones), and ``read_exports`` for 2017-Q2. Memory is the
-process's peak resident size (VmHWM) minus what it held after imports, against the
-in-memory size of the mapped columns as Arrow text (what "the columns used" weigh).
+Writes a seeded Salesforce-style export once (``examples/exports/generate.py``, 99 MB
+for 1M deals) into a temporary folder. Time: in one process, rounds that take turns
+between ``read_exports(period="2017-Q2", opportunities=[file])`` (read, parse dates,
+stages and amounts, tally per rep) and the floor, ``pyarrow.csv.read_csv`` of the same
+file keeping only the six mapped columns (types inferred, threads on: pyarrow's
+defaults); CPU time (every thread), median of the rounds. The floor's table is checked
+to hold the rows and owners ingest read. Memory: in fresh processes, the peak resident
+size (VmHWM) of the call above the size once a small export was read the same way
+(libraries loaded, kernels initialized), against the size of the mapped columns as
+pyarrow holds them. Goals (issue 28): time at most 1.5x the floor's, memory at most
+1.5x the columns'.
 """
 
 from __future__ import annotations
@@ -16,95 +23,131 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _ratio import alternate, line, load, median, ratio_line, spread
 
 ROOT = Path(__file__).resolve().parent.parent
-OPP = ["Opportunity Owner", "Stage", "Amount", "Created Date", "Close Date", "Account Name"]
-ACT = ["Assigned", "Task Subtype", "Date", "Call Duration", "Outcome", "Company / Account"]
+SAMPLE = ROOT / "examples" / "exports" / "opportunities.csv"
+COLUMNS = ["Opportunity Owner", "Stage", "Amount", "Created Date", "Close Date", "Account Name"]
+PERIOD = "2017-Q2"
+GOAL = 1.5
 
-_CHILD = """
-import json, sys, time
-sys.path.insert(0, {root!r})
-def peak():
-    for line in open("/proc/self/status"):
-        if line.startswith(("VmHWM", "VmRSS")):
-            yield int(line.split()[1]) * 1024
-import pandas as pd, pyarrow, numpy
+_MEMORY = """
+import json, sys
+import pyarrow.csv as pcsv
 from gapdiag.sources.ingest import read_exports
-base = list(peak())[1]
-start = time.perf_counter()
-{body}
-took = time.perf_counter() - start
-print(json.dumps({{"seconds": took, "peak": list(peak())[0] - base}}))
+def status():
+    fields = dict(l.split(":", 1) for l in open("/proc/self/status"))
+    return int(fields["VmHWM"].split()[0]) * 1024, int(fields["VmRSS"].split()[0]) * 1024
+def ours(path):
+    return read_exports(period={period!r}, opportunities=[path])
+def floor(path):
+    return pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(include_columns={columns!r}))
+run = {{"ours": ours, "floor": floor}}[sys.argv[1]]
+run({sample!r})  # libraries loaded and kernels initialized: not the data's memory
+open("/proc/self/clear_refs", "w").write("5")  # the peak starts again from here
+base = status()[1]
+run(sys.argv[2])
+print(json.dumps({{"peak": status()[0] - base}}))
 """
-BODIES = {
-    "pandas, all columns": "pd.read_csv({opp!r}); pd.read_csv({act!r})",
-    "pandas, mapped columns": (
-        "pd.read_csv({opp!r}, usecols={opp_cols!r}); pd.read_csv({act!r}, usecols={act_cols!r})"
-    ),
-    "gapdiag ingest": "read_exports(period='2017-Q2', opportunities={opp!r}, activities={act!r})",
-}
 
 
-def _run(body: str) -> dict[str, float]:
-    code = _CHILD.format(root=str(ROOT), body=body)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
-def _columns_bytes(opp: Path, act: Path) -> int:
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
-
-    total = 0
-    for path, cols in ((opp, OPP), (act, ACT)):
-        types = {c: pa.string() for c in cols}
-        table = pcsv.read_csv(
-            path, convert_options=pcsv.ConvertOptions(include_columns=cols, column_types=types)
-        )
-        total += table.nbytes
-    return total
-
-
-def main() -> None:
-    """Write the exports, time and measure each reader, print a Markdown table."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--deals", type=int, default=1_000_000)
-    parser.add_argument("--activities", type=int, default=5_000_000)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per reader (best is kept)")
-    args = parser.parse_args()
+def write_export(folder: Path, deals: int) -> Path:
+    """The seeded opportunity export with `deals` rows."""
     sys.path.insert(0, str(ROOT / "examples" / "exports"))
     from generate import write_exports
 
+    write_exports(folder, deals=deals, activities=0)
+    return folder / "opportunities.csv"
+
+
+def read_columns(path: Path) -> Any:
+    """The floor: pyarrow reading the mapped columns, its default options otherwise."""
+    import pyarrow.csv as pcsv
+
+    return pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(include_columns=COLUMNS))
+
+
+def ingest(path: Path) -> Any:
+    """Ours: the opportunity export to per-rep metrics for the period."""
+    from gapdiag.sources.ingest import read_exports
+
+    return read_exports(period=PERIOD, opportunities=[path])
+
+
+def check(path: Path) -> int:
+    """The floor reads the rows and owners ingest read; returns the columns' size in bytes."""
+    import pyarrow.compute as pc
+
+    table, ours = read_columns(path), ingest(path)
+    (summary,) = ours.files
+    owners = {name.strip() for name in pc.unique(table.column(COLUMNS[0])).to_pylist() if name}
+    if table.num_rows != summary.rows or owners != {row["rep_id"] for row in ours.rows}:
+        raise SystemExit("the floor did not read what ingest read")
+    return int(table.nbytes)
+
+
+def peak(which: str, path: Path) -> int:
+    """Peak memory of one fresh process running `which` on `path`, above its warm baseline."""
+    code = _MEMORY.format(period=PERIOD, columns=COLUMNS, sample=str(SAMPLE))
+    done = subprocess.run(
+        [sys.executable, "-c", code, which, str(path)], capture_output=True, text=True, check=True
+    )
+    return int(json.loads(done.stdout.strip().splitlines()[-1])["peak"])
+
+
+def main() -> None:
+    """Write the export, time and measure both readers, print a summary or JSON lines."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--deals", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=7, help="alternated rounds (median)")
+    parser.add_argument("--memory-runs", type=int, default=3, help="fresh processes each")
+    parser.add_argument("--json", action="store_true", help="print one JSON line per figure")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        started = time.perf_counter()
-        write_exports(Path(folder), deals=args.deals, activities=args.activities)
-        opp, act = Path(folder) / "opportunities.csv", Path(folder) / "activities.csv"
-        rows = sum(1 for _ in act.open()) - 1
-        took = time.perf_counter() - started
-        sizes = f"{opp.stat().st_size / 1e6:.0f} MB, {act.stat().st_size / 1e6:.0f} MB"
-        print(f"wrote {args.deals:,} deals and {rows:,} activities ({sizes}) in {took:.0f} s")
-        used = _columns_bytes(opp, act)
-        print(f"mapped columns as Arrow text: {used / 1e6:.0f} MB\n")
-        print(f"| reader | seconds (best of {args.repeat}) | peak memory over baseline |")
-        print("| --- | ---: | ---: |")
-        texts = {
-            name: body.format(opp=str(opp), act=str(act), opp_cols=OPP, act_cols=ACT)
-            for name, body in BODIES.items()
-        }
-        runs: dict[str, list[dict[str, float]]] = {name: [] for name in texts}
-        for _ in range(args.repeat):  # interleaved, so a busy machine slows every reader alike
-            for name, text in texts.items():
-                runs[name].append(_run(text))
-        for name, results in runs.items():
-            best = min(r["seconds"] for r in results)
-            peak = min(r["peak"] for r in results)
-            print(
-                f"| {name} | {best:.2f} | {peak / 1e6:,.0f} MB "
-                f"({peak / used:.2f}x the columns used) |"
-            )
+        path = write_export(Path(folder), args.deals)
+        columns = check(path)
+        before = load()
+        taken = alternate(
+            {"ours": lambda: ingest(path), "floor": lambda: read_columns(path)}, args.rounds
+        )
+        peaks = {name: [peak(name, path) for _ in range(args.memory_runs)] for name in taken}
+        after = load()
+    ours, floor = median(taken["ours"]), median(taken["floor"])
+    memory = median([float(p) for p in peaks["ours"]])
+    common = {"deals": args.deals, "load": {"before": before, "after": after}}
+    if args.json:
+        ratio_line(
+            f"ingest: {args.deals:,} deals, time",
+            taken["ours"],
+            taken["floor"],
+            GOAL,
+            "s CPU",
+            **common,
+        )
+        line(
+            f"ingest: {args.deals:,} deals, peak memory",
+            memory / 1e6,
+            columns / 1e6,
+            goal=f"ratio <= {GOAL}",
+            met=memory <= GOAL * columns,
+            unit="MB (floor: the mapped columns)",
+            floor_process_mb=median([p / 1e6 for p in peaks["floor"]]),
+            runs_mb=spread([p / 1e6 for p in peaks["ours"]]),
+            **common,
+        )
+        return
+    print(f"load before {before}, after {after}")
+    print(f"time: ingest {ours:.3f} s CPU, pyarrow {floor:.3f} s CPU: {ours / floor:.2f}x")
+    print(
+        f"memory: ingest {memory / 1e6:.0f} MB over its baseline, the columns "
+        f"{columns / 1e6:.0f} MB: {memory / columns:.2f}x (pyarrow's process "
+        f"{median([p / 1e6 for p in peaks['floor']]):.0f} MB)"
+    )
 
 
 if __name__ == "__main__":

@@ -86,9 +86,12 @@ def weeks(reps: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for week in range(WEEKS):
             step = week / (WEEKS - 1)
             grow = 1 + (0.8 * step if improving else 0.04 * rng.uniform(-1, 1))
+            friday = FIRST_WEEK + dt.timedelta(weeks=week, days=4)
             row = {
-                "rep_id": rep["rep_id"],
-                "period_start": str(FIRST_WEEK + dt.timedelta(weeks=week)),
+                "rep_id": rep["rep_id"],  # the quarter to date, as of the week's Friday
+                "period_start": rep["period_start"],
+                "period_end": rep["period_end"],
+                "as_of": str(friday),
             }
             for name in (
                 "activity.calls_per_day",

@@ -40,7 +40,6 @@ from gapdiag.model.labels import MetricLabel, label_of
 from gapdiag.model.metrics import RepMetrics, Targets
 from gapdiag.model.team import TeamStats
 from gapdiag.notebook.explain import explain
-from gapdiag.rulebook.interventions import Drill, Interventions, load_interventions
 from gapdiag.rulebook.pack import Rulebook, load_rules
 from gapdiag.rulebook.rule import Example, Rule
 from gapdiag.rulebook.tree import DecisionTree, Leaf, Question
@@ -52,20 +51,26 @@ if TYPE_CHECKING:  # pragma: no cover - type checkers see every name eagerly
     from gapdiag.checks.pack_diff import PackDiff, diff_packs
     from gapdiag.checks.verify import Finding, check_pack, verify_pack
     from gapdiag.coaching.escalation import Escalation, escalate
-    from gapdiag.coaching.history import RepHistory, Trend, history_from_rows, read_history_csv
+    from gapdiag.coaching.history import RepHistory, history_from_rows, read_history_csv
+    from gapdiag.coaching.log import CoachingLog, read_coaching_log
     from gapdiag.coaching.plan import CoachingPlan, plan
     from gapdiag.coaching.playbook import Focus, Goal
     from gapdiag.coaching.scorecard import Scorecard
+    from gapdiag.coaching.trends import Trend
     from gapdiag.engines.vector.batch import Batch, Summary, diagnose_many
     from gapdiag.model.changes import MetricChange
     from gapdiag.notebook.plots import plot_leading_indicators, plot_team_heatmap
     from gapdiag.notebook.whatif import VerdictShift, WhatIf, what_if
+    from gapdiag.rulebook.interventions import Drill, Interventions, load_interventions
     from gapdiag.sources.calls.aggregate import ListenPick, RepCalls
     from gapdiag.sources.calls.cues import TranscriptError
     from gapdiag.sources.calls.measure import CallMetrics
     from gapdiag.sources.calls.report import CallsReport, calls_frame, read_calls
 
 _LAZY = {
+    "Drill": "rulebook.interventions",
+    "Interventions": "rulebook.interventions",
+    "load_interventions": "rulebook.interventions",
     "Batch": "engines.vector.batch",
     "Summary": "engines.vector.batch",
     "diagnose_many": "engines.vector.batch",
@@ -76,7 +81,9 @@ _LAZY = {
     "ExampleResult": "checks.examples",
     "run_examples": "checks.examples",
     "RepHistory": "coaching.history",
-    "Trend": "coaching.history",
+    "Trend": "coaching.trends",
+    "CoachingLog": "coaching.log",
+    "read_coaching_log": "coaching.log",
     "history_from_rows": "coaching.history",
     "read_history_csv": "coaching.history",
     "PackDiff": "checks.pack_diff",
@@ -130,6 +137,7 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "CallMetrics",
     "CallsReport",
     "Check",
+    "CoachingLog",
     "CoachingPlan",
     "Counterfactual",
     "CounterfactualChange",
@@ -194,6 +202,7 @@ __all__ = [  # noqa: RUF022 - plain sorted() order, pinned by tests/test_public_
     "plot_leading_indicators",
     "plot_team_heatmap",
     "read_calls",
+    "read_coaching_log",
     "read_history_csv",
     "rule_catalog",
     "run_examples",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,12 @@ from gapdiag import Rulebook, load_rules
 collect_ignore = ["data"]
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The suite keeps the compiled-pack cache (gapdiag/rulebook/_cache.py) in a folder of its
+# own, shared by its subprocesses, never the user's; it is removed when the run ends.
+_CACHE = tempfile.mkdtemp(prefix="gapdiag-test-cache-")
+os.environ["GAPDIAG_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 EXAMPLES = ROOT / "examples"
 
 settings.register_profile(
@@ -35,6 +43,19 @@ settings.load_profile("default")
 def pack() -> Rulebook:
     """The shipped default rule pack."""
     return load_rules()
+
+
+BEHIND_PERIOD = {"period_start": "2026-07-01", "period_end": "2026-09-30", "as_of": "2026-09-30"}
+BEHIND_PIPELINE = {"quota": 150000.0, "closed_won": 40000.0}
+
+
+def behind(rep: dict[str, Any]) -> dict[str, Any]:
+    """The rep with a quarter that is over and closed well short of quota: known to be behind,
+    so the gaps its evidence points to are named (issue 23: the gaps explain a rep who is
+    behind; without the standing figures no gap is named)."""
+    out: dict[str, Any] = {**BEHIND_PERIOD, **rep}
+    out["pipeline"] = {**BEHIND_PIPELINE, **(rep.get("pipeline") or {})}
+    return out
 
 
 def example(name: str) -> dict[str, Any]:

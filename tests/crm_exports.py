@@ -10,6 +10,25 @@ from pathlib import Path
 SF_OPEN = ("Prospecting", "Qualification", "Needs Analysis", "Proposal/Price Quote")
 HS_OPEN = ("Appointment scheduled", "Qualified to buy", "Presentation scheduled", "Contract sent")
 OWNERS = ("Ana Ruiz", "Ben Cole", "Chen Wu", "Dee Park", "Eli Moss")
+SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "exports"
+"""The shipped sample exports (2017-Q2)."""
+
+
+def sample_ingest(*options: str) -> list[str]:
+    """`gapdiag ingest` arguments for every shipped sample export and 2017-Q2, then `options`."""
+    return [
+        "ingest",
+        str(SAMPLE / "opportunities.csv"),
+        "--activities",
+        str(SAMPLE / "activities.csv"),
+        "--quotas",
+        str(SAMPLE / "quotas.csv"),
+        "--teams",
+        str(SAMPLE / "teams.csv"),
+        "--period",
+        "2017-Q2",
+        *options,
+    ]
 
 
 def _deals(rnd: random.Random, count: int) -> list[tuple[str, str, float, dt.date, dt.date]]:

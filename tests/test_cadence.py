@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gapdiag import BackendUnavailable, InvalidArgument
-from gapdiag.coaching.cadence import Session, to_markdown
+from gapdiag.coaching.cadence import Session
 from gapdiag.coaching.ics import to_ics
 from gapdiag.coaching.plan import CoachingPlan, plan
 from gapdiag.coaching.workdays import working_days
@@ -90,7 +90,8 @@ def test_system_focus_has_no_drill_sessions_and_weekly_fixes() -> None:
     """A system gap gets review, 1:1 and check-in only; each review names a system fix."""
     sessions = make("system-rep", dt.date(2026, 7, 6)).sessions
     assert {s.kind for s in sessions} == {"review", "one-on-one", "check-in"}
-    assert "This week's system fix: Audit the territory" in sessions[0].detail
+    # the firing rule's own intervention, not a fixed list (issue 24)
+    assert "This week's system fix: Raise the routing fault with sales ops" in sessions[0].detail
 
 
 def test_review_and_goal_weeks_are_marked() -> None:
@@ -132,9 +133,19 @@ def occurrences(
             s.begins.replace(tzinfo=zone),
             s.ends.replace(tzinfo=zone),
             f"{s.title} - rep-will-01",
-            s.detail,
+            s.detail + _moved(s),
         )
         for s in sessions
+    )
+
+
+def _moved(s: Session) -> str:
+    """What the .ics adds to a moved session's description."""
+    if s.moved_from is None:
+        return ""
+    return (
+        f" Moved here from {s.moved_from:%a} {s.moved_from.day} {s.moved_from:%b %Y} "
+        f"({s.moved_because}), not cancelled."
     )
 
 
@@ -153,12 +164,16 @@ def test_ics_is_a_few_recurring_series_holding_every_session() -> None:
 
 
 def test_ics_round_trips_with_time_zone_and_no_session_on_a_holiday() -> None:
-    """Latvia at new year: TZID, VTIMEZONE, RRULE, EXDATE; nothing on 24/25/31 Dec or 1 Jan."""
+    """Latvia at new year: TZID, VTIMEZONE, RRULE, EXDATE; nothing on 24/25/31 Dec or 1 Jan:
+    those sessions move to the nearest working day of their week, and the .ics has them."""
     result = plan(example("will-rep"), start=dt.date(2026, 12, 7), country="LV")
     holidays = {dt.date(2026, 12, 24), dt.date(2026, 12, 25)}
     holidays |= {dt.date(2026, 12, 31), dt.date(2027, 1, 1)}
     assert holidays <= {h.date for h in result.holidays}
     assert not {s.date for s in result.sessions} & holidays
+    moved = {(s.kind, s.moved_from, s.date) for s in result.sessions if s.moved_from}
+    assert ("call-review", dt.date(2026, 12, 24), dt.date(2026, 12, 23)) in moved
+    assert ("check-in", dt.date(2026, 12, 25), dt.date(2026, 12, 23)) in moved
     data = to_ics(result.sessions, rep_id=result.rep_id, tz="Europe/Riga", stamp=STAMP)
     calendar = icalendar.Calendar.from_ical(data)
     assert [str(z["TZID"]) for z in calendar.walk("VTIMEZONE")] == ["Europe/Riga"]
@@ -221,18 +236,10 @@ def test_ics_without_icalendar_says_what_to_install(monkeypatch: pytest.MonkeyPa
         to_ics((), rep_id="r")
 
 
-def test_markdown_table_has_a_row_per_session_and_escapes_pipes() -> None:
-    """The Markdown export is one table row per session, pipes escaped."""
-    session = Session(
-        kind="drill",
-        week=1,
-        date=dt.date(2026, 7, 8),
-        start=dt.time(10),
-        minutes=15,
-        who="both",
-        title="Role-play drill",
-        detail="a | b",
-    )
-    text = to_markdown([session])
-    assert "| 1 | Wed 2026-07-08 | 10:00 | 15 | both | Role-play drill | a \\| b |" in text
+def test_markdown_calendar_has_a_row_per_session_and_escapes_pipes() -> None:
+    """The Markdown plan's calendar is one table row per session, cells escaped."""
+    result = make("will-rep", dt.date(2026, 7, 6))
+    session = result.sessions[0].model_copy(update={"detail": "a | b"})
+    text = result.model_copy(update={"sessions": (session,)}).to_markdown()
+    assert "| 1 | Mon 6 Jul 2026 | 09:00 | 20 | manager | Data review | a \\| b |" in text
     assert text.count("\n| 1 |") == 1

@@ -153,10 +153,11 @@ def test_population_csv_writes_results_errors_and_a_summary(tmp_path: Path) -> N
     source = tmp_path / "reps.csv"
     source.write_text(
         "rep_id,team,activity.calls_per_day,territory.lead_volume_vs_team,"
-        "territory.territory_size_vs_team,pipeline.win_rate\n"
-        "a,east,10,1.0,1.0,0.2\n"
-        "b,east,12,1.1,1.0,25\n"
-        "c,west,,,,\n"
+        "territory.territory_size_vs_team,pipeline.win_rate,pipeline.quota,pipeline.closed_won,"
+        "period_start,period_end,as_of\n"
+        "a,east,10,1.0,1.0,0.2,100000,20000,2026-07-01,2026-09-30,2026-09-30\n"
+        "b,east,12,1.1,1.0,25,,,,,\n"
+        "c,west,,,,,,,,,\n"
     )
     results = tmp_path / "out.parquet"
     code, out, err = run("diagnose", str(source), "--out", str(results))
@@ -201,7 +202,10 @@ def test_population_json_list_to_json(tmp_path: Path) -> None:
 def test_counterfactuals_are_shown_unless_turned_off() -> None:
     """On by default: changes the rep can make that move the verdict; --no-counterfactuals off."""
     _, out, _ = run("diagnose", str(EXAMPLES / "will-rep.json"))
-    assert "What would clear it: changes the rep can make" in out
-    assert "14 → 20 calls a day" in out
+    # 14 -> 20 calls a day leaves will suspected: it weakens the gap, it does not clear it
+    assert "What would weaken it, not clear it: changes the rep can make" in out
+    assert "What would clear it" not in out
+    assert "14 → 20 calls a day;" in out
+    assert "(will then suspected" in out
     _, out, _ = run("diagnose", str(EXAMPLES / "will-rep.json"), "--no-counterfactuals", "--json")
     assert json.loads(out)["counterfactuals"] == []

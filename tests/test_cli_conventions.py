@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import gapdiag
-from gapdiag.cli import ExitStatus, _parser
+from gapdiag.cli import _COMMANDS, ExitStatus, _parser
 from gapdiag.cli._io import OutputFileError, write_output
 
 from .conftest import EXAMPLES, ROOT
@@ -88,6 +88,17 @@ def test_top_level_help_lists_every_command() -> None:
     text = _parser().format_help()
     for name in ("diagnose", "plan", "tree", "rules", "schema", "ingest"):
         assert f"    {name}" in text
+
+
+@pytest.mark.parametrize("name", _COMMANDS)
+def test_a_chosen_command_parses_as_in_the_full_parser(name: str) -> None:
+    """The parser built for one chosen command gives that command the same options and help."""
+    full = dict(commands(_parser()))
+    chosen = dict(commands(_parser(name)))
+    assert chosen
+    for path, command in chosen.items():
+        assert path.split()[0] == name
+        assert command.format_help() == full[path].format_help()
 
 
 @pytest.mark.parametrize(
@@ -217,7 +228,7 @@ def test_unwritable_out_is_one_line(tmp_path: Path) -> None:
     target = tmp_path / "missing" / "tree.txt"
     code, out, err = run("tree", "--out", str(target))
     assert (code, out) == (ExitStatus.BAD_INPUT, "")
-    assert err == f"gapdiag: {target}: cannot write: No such file or directory\n"
+    assert err == f"gapdiag: --out {target}: cannot write: no such folder {target.parent}\n"
     with pytest.raises(OutputFileError):
         write_output(target, b"x", io.StringIO())
 

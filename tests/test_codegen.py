@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import pickle
+from importlib.util import MAGIC_NUMBER
 from typing import Any
 
 from hypothesis import given
 
 from gapdiag import RepMetrics, Rulebook, load_rules
-from gapdiag.model.metrics import Targets
-from gapdiag.rulebook._codegen import generate
+from gapdiag.model.metrics import DEFAULT_TARGETS, Targets, parse_metrics
+from gapdiag.rulebook._codegen import compile_pack, generate, pack_code
 from gapdiag.rulebook.facts import build_facts
 
-from .conftest import rule_dict
+from .conftest import example, rule_dict
 from .strategies import reps, rule_dicts
 
 PACK = load_rules()
@@ -70,3 +72,17 @@ def test_generated_source_holds_no_rule_text() -> None:
     source = generate([c.condition for c in PACK.compiled])
     assert "import" not in source
     assert "__" not in source
+
+
+def test_a_pickled_pack_keeps_its_compiled_code_and_refuses_another_pythons() -> None:
+    """Unpickling reuses the compiled code; code under another bytecode magic is recompiled."""
+    book = load_rules()
+    facts = build_facts(parse_metrics(example("will-rep")), DEFAULT_TARGETS)
+    code = pack_code(book._program.evaluate)
+    assert code is not None
+    assert code.startswith(MAGIC_NUMBER)
+    again = pickle.loads(pickle.dumps(book))
+    assert again.evaluate(facts) == book.evaluate(facts)
+    foreign = b"\x00\x00\r\n" + code[len(MAGIC_NUMBER) :] + b"garbage"
+    conditions = tuple(rule.condition for rule in book.compiled)
+    assert compile_pack(conditions, foreign)(facts) == book.evaluate(facts)

@@ -20,7 +20,7 @@ from gapdiag import (
 from gapdiag.engines import counterfactual as cf
 from gapdiag.model.labels import label_of
 
-from .conftest import CALLS_UNDER_TEAM, example
+from .conftest import CALLS_UNDER_TEAM, behind, example
 from .strategies import reps
 
 PACK = load_rules()
@@ -139,7 +139,7 @@ def test_several_changes_together_when_no_single_one_moves_the_verdict() -> None
         ]
     )
     activity = {"calls_per_day": 10, "emails_per_day": 10, "meetings_per_week": 0}
-    rep = {"rep_id": "r", "activity": activity}
+    rep = behind({"rep_id": "r", "activity": activity})
     result = diagnose(rep, rules=book, counterfactuals=True)
     (found,) = result.counterfactuals
     assert [c.metric for c in found.changes] == [
@@ -209,7 +209,7 @@ def test_team_values_are_held_fixed_while_a_rep_metric_moves() -> None:
     """A rule over team.* gets its counterfactual with the team's values kept as given."""
     book = Rulebook.from_rules([CALLS_UNDER_TEAM])
     team = {"mean": {"activity.calls_per_day": 40.0}}
-    rep = {"rep_id": "r", "activity": {"calls_per_day": 20.0}}
+    rep = behind({"rep_id": "r", "activity": {"calls_per_day": 20.0}})
     result = diagnose(rep, rules=book, team=team, counterfactuals=True)
     assert result.primary_gap == "will"
     (found,) = result.counterfactuals

@@ -42,26 +42,29 @@ def parse(html: str) -> _Collect:
 
 
 def test_html_shows_bars_evidence_thresholds_and_tree() -> None:
-    """Confidence bars per gap, the evidence table with values vs thresholds, the tree path."""
+    """Confidence bars per judged gap, evidence in words, the tree; rule ids folded away."""
     result = diagnose(example("will-rep"))
     html = result._repr_html_()
     page = parse(html)
     text = " ".join(page.text)
     assert "Diagnosis for rep-will-01" in text
-    assert "Primary gap: will (confirmed, 99.2%)" in text
-    widths = re.findall(r"width:([\d.]+)%;height:10px", html)
+    assert "Primary gap: will (confirmed, 98.8%)" in text
+    widths = re.findall(r"width:([\d.]+)%;height:8px", html)
     assert sorted(float(w) for w in widths) == sorted(
-        round(v.confidence * 100, 1) for v in result.verdicts
+        round(v.confidence * 100, 1) for v in result.verdicts if v.status != "unknown"
     )
-    assert "activity-low-calls-normal-leads" in text
-    assert "calls against plan 35% < 50%" in text
+    assert "calls against plan: 35% (rule: under 50%): holds" in text
     assert "What to do first" in text
     assert "Key numbers" in text
-    assert "derived.calls_vs_plan < 0.5 [0.35, limit 0.5]" in text  # the technical column
     assert "Decision tree" in text
     assert result.tree_path[0].question in text
-    assert result.tree_leaf is not None
-    assert result.tree_leaf.id in text
+    assert re.search(r"Ends at\s+Will", text)
+    shown, folded = html.split("<details", 1)
+    assert "activity-low-calls-normal-leads" not in shown  # rule ids only for rule authors
+    assert "activity-low-calls-normal-leads" in folded
+    assert "For rule authors" in folded
+    assert not re.search(r"[+-]0\.\d\d", shown)  # no raw rule weights
+    assert "derived." not in shown
 
 
 def test_user_strings_are_escaped() -> None:
@@ -77,14 +80,16 @@ def test_user_strings_are_escaped() -> None:
 def test_html_lists_counterfactuals_open_rules_and_pip_block() -> None:
     """Counterfactuals, rules left open and the PIP block appear when present."""
     will = diagnose(example("will-rep"), counterfactuals=True)._repr_html_()
-    assert "What would clear it" in will
+    assert "What would weaken it, not clear it" in will
     assert "14 → 20 calls a day" in will
     system = diagnose(example("system-rep"))._repr_html_()
-    assert "no PIP while it stands" in system
+    assert "no PIP may be considered while it stands" in system
     sparse = diagnose({"rep_id": "r", "activity": {"calls_per_day": 12}})._repr_html_()
-    assert "Still open" in sparse
-    assert "collect lead volume against the team" in sparse
-    assert "Stopped at" in sparse
+    assert "Not judged yet: data to collect" in sparse
+    assert "Lead volume against the team: would decide" in sparse
+    assert "Stops for lack of data: collect" in sparse
+    assert "not judged (needs " in sparse
+    assert " 0%" not in sparse.split("<details")[0]  # open gaps never read as 0%
 
 
 def test_no_evidence_says_so() -> None:
@@ -125,3 +130,58 @@ def test_a_number_whose_name_says_its_unit_is_shown_bare() -> None:
     text = diagnose(example("will-rep")).to_text()
     assert "- Calls per meeting: 35\n" in text
     assert "Gap to goal (quota - closed won - commit): $100,000" in text
+
+
+def test_every_part_of_a_diagnosis_shows_in_words() -> None:
+    """Verdicts, evidence, checks, open rules, tree parts, counterfactuals, figures, traces."""
+    from gapdiag.engines.compiled import trace
+
+    result = diagnose(example("will-rep"), counterfactuals=True)
+    sparse = diagnose(example("ambiguous-rep"))
+    found = [
+        result.verdicts[0],
+        result.verdicts[0].evidence[0],
+        result.verdicts[0].evidence[0].checks[0],
+        result.tree_path[0],
+        result.tree_leaf,
+        result.counterfactuals[0],
+        result.counterfactuals[0].changes[0],
+        result.numbers[0],
+        result.rulebook,
+        sparse.undetermined[0],
+        sparse.tree_stop,
+        next(v for v in sparse.verdicts if v.status == "unknown"),
+        *trace(example("will-rep"))[:2],
+        result.standing,
+    ]
+    thin = diagnose({**example("will-rep"), "pipeline": {"win_rate": 0.2, "closed_deals": 2}})
+    found += [*thin.set_aside, *thin.thin]
+    ahead = diagnose(example("healthy-rep"))
+    found += list(ahead.watch)
+    from gapdiag import load_rules
+
+    rule_ids = {rule.id for rule in load_rules().rules}
+    for part in found:
+        assert part is not None
+        html = part._repr_html_()
+        text = " ".join(parse(html).text)
+        assert text.strip()
+        assert "=" not in text.replace("(rule:", ""), text  # no field=value repr
+        assert not [r for r in rule_ids if r in text], text  # rule ids are for rule authors
+
+
+def test_a_pack_without_a_tree_and_a_rep_with_all_data() -> None:
+    """No tree gives no tree section; nothing left open gives no 'not judged' list."""
+    from gapdiag import load_rules, what_if
+
+    bare = load_rules().model_copy(update={"tree": None})
+    html = diagnose(example("will-rep"), rules=bare)._repr_html_()
+    assert "Decision tree" not in html
+    complete = example("healthy-rep")
+    complete["territory"]["stage_definitions_ok"] = True
+    paths = ("activity.meeting_to_opportunity_rate", "pipeline.stage_conversion_rate")
+    paths += ("pipeline.sales_cycle_days", "pipeline.avg_deal_age_days")
+    team = {"median": dict.fromkeys(paths, 1.0)}
+    assert "Not judged yet" not in diagnose(complete, rules=bare, team=team)._repr_html_()
+    shift = what_if(example("will-rep"), {"activity.calls_per_day": 40}).shifts[0]
+    assert shift.words() in shift._repr_html_()

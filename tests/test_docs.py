@@ -83,8 +83,7 @@ def test_cli_reference_covers_every_subcommand(monkeypatch: pytest.MonkeyPatch) 
     page = cli_reference()
     assert page.startswith("# Command-line reference")
     assert len(_COMMANDS) >= 2
-    for module in _COMMANDS:
-        name = module.__name__.rpartition(".")[2]
+    for name in _COMMANDS:
         assert f"## gapdiag {name}" in page
         assert f"usage: gapdiag {name}" in page
     assert "--engine {compiled,durable}" in page
@@ -202,3 +201,35 @@ def test_index_example_runs_as_shown(capsys: pytest.CaptureFixture[str]) -> None
     out = capsys.readouterr().out
     assert out.startswith("will 0.6\n")
     assert "Diagnosis for rep-17" in out
+
+
+def test_notebook_cells_show_no_raw_dict_or_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each notebook cell ends in something that displays itself in words, or in nothing.
+
+    The cells run as the docs build runs them (from docs/); a cell's last expression must
+    have a rich display (or be a figure), never a bare dict, tuple, list or pydantic repr.
+    """
+    import ast
+
+    pytest.importorskip("matplotlib")
+    monkeypatch.chdir(DOCS)
+    cells = json.loads((DOCS / "notebook.ipynb").read_text(encoding="utf-8"))["cells"]
+    scope: dict[str, object] = {}
+    shown = []
+    for cell in cells:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(line for line in cell["source"] if not line.startswith("%"))
+        tree = ast.parse(source)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, "notebook", "exec"), scope)
+        if last is None:
+            continue
+        value = eval(compile(ast.Expression(last.value), "notebook", "eval"), scope)
+        if value is None:
+            continue
+        kind = type(value).__name__
+        assert not isinstance(value, dict | tuple | list | str), f"raw {kind} output"
+        assert hasattr(value, "_repr_html_") or kind == "Figure", f"{kind} shows as a repr"
+        shown.append(kind)
+    assert "Diagnosis" in shown

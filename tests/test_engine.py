@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 
 from gapdiag import Diagnosis, InvalidArgument, InvalidMetrics, RuleFileError, diagnose
 from gapdiag.rulebook.pack import Rulebook, load_rules
 
-from .conftest import example, rule_dict
+from .conftest import behind, example, rule_dict
 
 LOW_VOLUME = {"activity": {"calls_per_day": 10, "meetings_per_week": 1}}
 
 
-def rep(**groups: object) -> dict[str, object]:
-    """A rep mapping with the given groups."""
-    return {"rep_id": "r", **groups}
+def rep(**groups: Any) -> dict[str, Any]:
+    """A rep mapping with the given groups, known to be behind (conftest.behind)."""
+    return behind({"rep_id": "r", **groups})
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,8 @@ from gapdiag.coaching.history import (
     history_from_rows,
     latest_metrics,
     read_history_csv,
-    trend,
 )
+from gapdiag.coaching.trends import trend
 from gapdiag.model.metrics import METRICS
 from gapdiag.model.rows import flatten
 from gapdiag.rulebook.interventions import Indicator
@@ -89,7 +89,7 @@ def test_missing_weeks_are_listed_and_placed_at_their_real_week() -> None:
         ]
     )
     assert history.missing_weeks == (MONDAY + dt.timedelta(weeks=1), MONDAY + dt.timedelta(weeks=2))
-    assert history.weeks_coached == 5
+    assert history.weeks_spanned == 5
     assert history.values("activity.meeting_to_opportunity_rate") == ((0, 0.1), (4, 0.5))
     assert trend(history, RATE).slope == pytest.approx(0.1)
 
@@ -115,7 +115,7 @@ def test_derived_quantities_and_flags_can_trend() -> None:
             r"weeks\[1\]: week 2026-07-15 is not a whole number of weeks after the first",
         ),
         ([week(0), {**week(1), "rep_id": "r2"}], r"weeks\[1\]: rep_id 'r2' is not 'r1'"),
-        ([{"rep_id": "r1"}], r"weeks\[0\]: period_start is required"),
+        ([{"rep_id": "r1"}], r"weeks\[0\]: as_of or period_start is required"),
         ([week(0, activity={"calls_per_day": -1})], r"weeks\[0\]\.activity\.calls_per_day: -1"),
         ([], r"no weeks"),
     ],
@@ -173,21 +173,74 @@ def test_unreadable_csv_is_reported(tmp_path: Path) -> None:
         read_history_csv(tmp_path / "nope.csv")
 
 
+QUARTER = {"period_start": "2026-07-01", "period_end": "2026-09-30"}
+
+
 @given(base=rep_dicts(), weeks=st.lists(rep_dicts(), min_size=1, max_size=4))
 def test_latest_metrics_takes_each_metrics_last_recorded_value(
     base: dict[str, Any], weeks: list[dict[str, Any]]
 ) -> None:
-    """Every metric is its latest recorded weekly value, else the base's; identity is the base's."""
+    """Every metric is its latest recorded weekly value, else the base's; the pipeline is the
+    latest dated week's snapshot as a whole, never mixed week by week; identity is the base's."""
     rep = RepMetrics.model_validate({**base, "rep_id": "r"})
     rows = [
-        {**w, "rep_id": "r", "period_start": dt.date(2026, 7, 6) + dt.timedelta(weeks=i)}
+        {**w, **QUARTER, "rep_id": "r", "as_of": dt.date(2026, 7, 10) + dt.timedelta(weeks=i)}
         for i, w in enumerate(weeks)
     ]
     history = history_from_rows(rows)
     merged = flatten(latest_metrics(history, rep).model_dump())
     recorded = [flatten(w.model_dump()) for w in history.weeks]
     before = flatten(rep.model_dump())
+    snapshot = next((w for w in reversed(history.weeks) if w.pipeline is not None), None)
     for name in METRICS:
+        if name.startswith("pipeline.") and snapshot is not None:
+            assert merged.get(name) == flatten(snapshot.model_dump()).get(name), name
+            continue
         known = [week[name] for week in recorded if week.get(name) is not None]
+        if name.startswith("pipeline."):
+            known = []  # dated weeks only ever give their pipeline as one snapshot
         assert merged.get(name) == (known[-1] if known else before.get(name)), name
-    assert (merged["rep_id"], merged["period_start"]) == ("r", rep.period_start)
+    assert merged["rep_id"] == "r"
+    if snapshot is not None:
+        assert merged["as_of"] == snapshot.as_of
+
+
+def test_a_weeks_closed_won_against_a_quarters_quota_is_refused_once() -> None:
+    """Rows that set quota or closed-won against one week cannot be read period to date:
+    one problem for the whole history, naming the first row and how many more."""
+    rows = [
+        week(i, pipeline={"quota": 600_000, "closed_won": 90_000 + i}, period_end=None)
+        for i in range(3)
+    ]
+    with pytest.raises(InvalidMetrics) as caught:
+        history_from_rows(rows)
+    assert len(caught.value.problems) == 1
+    assert "weeks[0]: quota, closed-won or commit with no as_of" in str(caught.value)
+    assert "(so do 2 more rows)" in str(caught.value)
+    weekly = [
+        {**week(i), "period_end": str(MONDAY + dt.timedelta(weeks=i, days=6)), "as_of": None}
+        | {"pipeline": {"closed_won": 1.0}, "as_of": str(MONDAY + dt.timedelta(weeks=i, days=6))}
+        for i in range(2)
+    ]
+    with pytest.raises(InvalidMetrics, match="not longer than a week"):
+        history_from_rows(weekly)
+
+
+def test_period_to_date_rows_are_keyed_by_the_week_of_as_of() -> None:
+    """A to-date row speaks for the week holding its as_of, whatever its period_start."""
+    rows = [
+        {"rep_id": "r1", **QUARTER, "as_of": day, "pipeline": {"quota": 100.0, "closed_won": won}}
+        for day, won in (("2026-07-05", 0.0), ("2026-07-12", 10.0), ("2026-07-24", 30.0))
+    ]
+    history = history_from_rows(rows)
+    assert history.starts == (dt.date(2026, 6, 29), dt.date(2026, 7, 6), dt.date(2026, 7, 20))
+    assert history.missing_weeks == (dt.date(2026, 7, 13),)
+
+
+def test_a_team_file_is_read_for_one_rep(tmp_path: Path) -> None:
+    """With rep_id, a team's weekly file gives that rep's rows; a rep it lacks is named."""
+    file = tmp_path / "weeks.csv"
+    file.write_text(CSV + CSV.splitlines()[1].replace("r1,", "r2,") + "\n")
+    assert len(read_history_csv(file, rep_id="r2").weeks) == 1
+    with pytest.raises(InvalidMetrics, match="no week of 'r3' \\(the file holds 'r1', 'r2'\\)"):
+        read_history_csv(file, rep_id="r3")

@@ -23,11 +23,21 @@ from gapdiag.model.labels import (
     show_number,
     show_step,
 )
-from gapdiag.model.metrics import METRICS, TARGETS
+from gapdiag.model.metrics import MARGINS, METRICS, TARGETS
 from gapdiag.model.team import TEAM_NAMES
 
+STANDING_DATES = ("as_of", "period_start", "period_end")
+"""Dates a standing may ask for (model.standing)."""
+
 KNOWN = sorted(
-    [*METRICS, *(f"derived.{n}" for n in DERIVED), *(f"target.{n}" for n in TARGETS), *TEAM_NAMES]
+    [
+        *METRICS,
+        *(f"derived.{n}" for n in DERIVED),
+        *(f"target.{n}" for n in TARGETS),
+        *(f"target.{n}" for n in MARGINS),
+        *TEAM_NAMES,
+        *STANDING_DATES,
+    ]
 )
 NUMERIC = [p for p in KNOWN if label_of(p).unit != "yes/no"]
 

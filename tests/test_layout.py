@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "gapdiag"
+EXAMPLE = PACKAGE.parent / "examples" / "will-rep.json"
 
 # From the core out: a room may import the rooms before it, never one after it.
 ROOMS = (
@@ -197,7 +198,10 @@ def test_every_room_says_what_it_holds_and_may_import(room: str) -> None:
 
 
 def test_the_core_and_the_command_line_import_without_the_frames_extra() -> None:
-    """`pip install gapdiag` has no numpy, pandas or pyarrow: the CLI imports without them."""
+    """`pip install gapdiag` has no numpy, pandas or pyarrow: the CLI imports without them.
+
+    A command imports only its own module: `gapdiag diagnose` never loads `ingest` or `calls`.
+    """
     import subprocess
     import sys
 
@@ -207,6 +211,10 @@ def test_the_core_and_the_command_line_import_without_the_frames_extra() -> None
         "    sys.modules[name] = None  # importing it now raises ImportError\n"
         "import gapdiag, gapdiag.cli\n"
         "from gapdiag.cli import main\n"
+        f"assert main(['diagnose', {str(EXAMPLE)!r}, '--format', 'json']) == 0\n"
+        "others = sorted(m for m in sys.modules if m.startswith('gapdiag.cli.') and\n"
+        "    m.rpartition('.')[2] in {'ingest', 'calls', 'plan', 'report', 'rules', 'tree'})\n"
+        "assert not others, others  # only the chosen command's module is imported\n"
         "assert main(['--version']) == 0\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)

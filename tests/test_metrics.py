@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 
 from gapdiag import InvalidMetrics, RepMetrics, Targets
+from gapdiag.model.basis import COUNTS
 from gapdiag.model.metrics import METRICS, parse_metrics, parse_targets
 
 from .strategies import rep_dicts
@@ -197,6 +198,8 @@ def test_catalogue_covers_the_design_contract() -> None:
     expected = {f"{g}.{f}" for g, fields in contract.items() for f in fields} | {"tenure_months"}
     # fields added since the contract, never renamed (issue 14: stage definitions)
     added = {"territory.stage_definitions_ok"}
+    # issue 23: the count behind each counted rate (model.basis)
+    added |= set(COUNTS)
     assert set(METRICS) == expected | added
 
 

@@ -21,13 +21,26 @@ def test_diagnose_is_total(rep: RepMetrics) -> None:
     result = diagnose(rep, rules=PACK)
     assert sorted(v.gap for v in result.verdicts) == ["knowledge", "skill", "system", "will"]
     assert all(0.0 <= v.confidence <= 1.0 for v in result.verdicts)
+    found = [v for v in result.verdicts if v.status in ("confirmed", "suspected")]
     if result.primary_gap is not None:
-        assert result.verdict(result.primary_gap).status in ("confirmed", "suspected")
-    # a suspected system gap blocks a PIP too, and is named first (issue 14: system first)
-    system_named = result.verdict("system").status in ("confirmed", "suspected")
-    assert result.pip_blocked == system_named
-    if system_named:
-        assert result.primary_gap == "system"
+        # issue 23: a measured system gap first, else the best-supported one, never the tree's
+        primary = result.verdict(result.primary_gap)
+        assert primary.status in ("confirmed", "suspected")
+        if result.pip_blocked:
+            assert result.primary_gap == "system"
+        else:
+            assert all(primary.confidence >= v.confidence for v in found)
+    elif result.standing.status == "behind":
+        assert found == []
+    if result.leading_gap is not None:
+        # a rep of unknown standing: no gap named, but the gap the evidence points to is kept
+        assert result.leading_gap in {v.gap for v in found}
+        assert result.primary_gap in (None, result.leading_gap)
+    # a system gap confirmed or suspected on measured evidence blocks a PIP (a proxy alone not)
+    system = result.verdict("system")
+    assert result.pip_blocked == system.blocks_pip
+    if system.blocks_pip:
+        assert system.status in ("confirmed", "suspected")
 
 
 @given(reps())

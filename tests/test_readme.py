@@ -30,9 +30,14 @@ def test_python_example_gives_the_shown_answer() -> None:
     result = diagnose(
         {
             "rep_id": "rep-17",
+            "period_start": "2026-07-01",
+            "period_end": "2026-09-30",
+            "as_of": "2026-08-14",
+            "pipeline": {"quota": 150000, "closed_won": 30000},
             "activity": {"calls_per_day": 12, "meetings_per_week": 1},
             "territory": {"lead_volume_vs_team": 1.0, "territory_size_vs_team": 1.0},
         }
     )
+    assert result.standing.status == "behind"
     assert result.primary_gap == "will"
     assert result.verdict("will").confidence == 0.6

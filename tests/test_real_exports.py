@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from gapdiag import InvalidArgument, InvalidMetrics
 from gapdiag.cli import main
-from gapdiag.sources._dialect import encoding_of
+from gapdiag.model._text import csv_value
+from gapdiag.sources._dialect import scan
 from gapdiag.sources._money import amounts, other_currency
 from gapdiag.sources._parse import days, flags
 from gapdiag.sources.crm import load_mapping
@@ -39,7 +40,7 @@ def _problems(result: Ingested) -> list[tuple[str, int, str, str, str]]:
         result.write_errors(path)
         with path.open(encoding="utf-8") as handle:
             return [
-                (r["file"], int(r["row"]), r["column"], r["value"], r["reason"])
+                (r["file"], int(r["row"]), r["column"], csv_value(r["value"]), r["reason"])
                 for r in csv.DictReader(handle)
             ]
 
@@ -374,11 +375,19 @@ def test_plain_numbers_that_are_no_money() -> None:
     assert values[2] == 5.0
 
 
-def test_a_utf8_character_cut_by_the_sample_is_still_utf8() -> None:
-    """A sample that ends inside a multi-byte character is UTF-8; cp1252 bytes are not."""
-    assert encoding_of("José".encode()[:-1], cut=True) == "utf-8-sig"
-    assert encoding_of("José".encode("cp1252"), cut=False) == "cp1252"
-    assert encoding_of("José".encode("utf-16"), cut=False) == "utf-16"
+def test_the_scan_reads_whole_lines_so_no_character_is_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A piece ending inside a multi-byte character is still UTF-8; cp1252 lines are not."""
+    monkeypatch.setattr("gapdiag.sources._dialect.SCAN_BYTES", 3)
+    path = tmp_path / "a.csv"
+    path.write_bytes("Rep\nJosé\n".encode())
+    found = scan(path)
+    assert (found.odd_lines, found.utf8_text) == ([], True)
+    path.write_bytes("Rep\nJosé\n".encode() + "Müller\n".encode("cp1252"))
+    found = scan(path)
+    assert [line for line, _, _ in found.odd_lines] == [3]
+    assert found.mixed
 
 
 def test_a_format_without_day_and_month_has_no_swap() -> None:

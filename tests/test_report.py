@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import io
+import json
 import math
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -23,52 +24,14 @@ from gapdiag.model.metrics import METRICS  # noqa: E402
 from gapdiag.notebook.report import read_team_weeks, team_report  # noqa: E402
 from gapdiag.notebook.report.causes import is_shared  # noqa: E402
 
+from .report_page import Page  # noqa: E402
 from .strategies import populations  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+ORDER = ["confirmed", "system", "suspected", "data", "none", "on_track", "ahead"]
+"""The first screen's groups, most urgent first."""
 TEAM = EXAMPLES / "team.csv"
 WEEKS = EXAMPLES / "team-weeks.csv"
-
-
-class Page(HTMLParser):
-    """The parts of a report page the tests read: visible text, elements with data, links."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.text: list[str] = []
-        self.elements: list[tuple[str, dict[str, str]]] = []
-        self.ids: set[str] = set()
-        self.hrefs: list[str] = []
-        self._skip = 0
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v or "" for k, v in attrs}
-        self.elements.append((tag, values))
-        if "id" in values:
-            assert values["id"] not in self.ids, f"duplicate id {values['id']}"
-            self.ids.add(values["id"])
-        if tag == "a":
-            self.hrefs.append(values.get("href", ""))
-        if tag in ("script", "style"):
-            self._skip += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.text.append(data)
-
-    def with_attr(self, name: str) -> list[dict[str, str]]:
-        """Attributes of every element carrying `name`."""
-        return [attrs for _, attrs in self.elements if name in attrs]
-
-    @property
-    def visible(self) -> str:
-        """All text outside scripts and styles."""
-        return " ".join(self.text)
 
 
 @pytest.fixture(scope="module")
@@ -83,25 +46,14 @@ def page(batch: Batch) -> str:
     return team_report(batch, history=WEEKS)
 
 
-def verdicts_of(page: Page) -> dict[int, dict[str, tuple[float, str]]]:
-    """Each rep section's verdicts as {row: {gap: (confidence, status)}}."""
-    out = {}
-    for attrs in page.with_attr("data-verdicts"):
-        row = int(attrs["id"].removeprefix("rep-"))
-        out[row] = {
-            gap: (float(confidence), status)
-            for gap, confidence, status in (v.split(" ") for v in attrs["data-verdicts"].split(";"))
-        }
-    return out
-
-
 def assert_equals_frame(html: str, batch: Batch) -> None:
-    """Every rep's section holds exactly the batch's confidences and statuses, for every gap."""
-    found = verdicts_of(Page(html))
+    """Every rep's data holds exactly the batch's confidences and statuses, for every gap."""
+    found = {rep["row"]: rep["verdicts"] for rep in Page(html).reps}
     rows = batch.frame.to_dict("records")
     assert sorted(found) == [r["row"] for r in rows]
     for row in rows:
-        for gap, (confidence, status) in found[row["row"]].items():
+        assert set(found[row["row"]]) == {"system", "will", "skill", "knowledge"}
+        for gap, (confidence, status, _) in found[row["row"]].items():
             assert confidence == row[f"{gap}.confidence"]
             assert math.copysign(1, confidence) == math.copysign(1, row[f"{gap}.confidence"])
             assert status == row[f"{gap}.status"]
@@ -112,51 +64,81 @@ def test_example_numbers_equal_diagnose_many(batch: Batch, page: str) -> None:
     assert_equals_frame(page, batch)
 
 
-def test_example_primary_counts_equal_summary(batch: Batch, page: str) -> None:
-    """Reps per primary gap, summed over teams, equal the batch summary."""
-    totals: dict[str, int] = {}
-    for tag, attrs in Page(page).elements:
-        if tag == "tr" and "data-primary" in attrs:
-            totals.setdefault(attrs["data-primary"], 0)
-    parsed = Page(page)
-    counts = re.findall(
-        r'<tr data-primary="(\w+)"><th scope="row">[^<]*</th><td class="n">(\d+)', page
-    )
-    for key, number in counts:
-        totals[key] = totals.get(key, 0) + int(number)
-    summary = batch.summary.by_primary_gap
-    for gap in ("system", "will", "skill", "knowledge"):
-        assert totals[gap] == summary[gap]
-    assert totals["undetermined"] + totals["none"] == summary["none"]
-    assert len(parsed.with_attr("data-verdicts")) == batch.summary.diagnosed
+def test_first_screen_is_in_urgency_order(batch: Batch, page: str) -> None:
+    """Reps come most urgent first: confirmed, system, suspected, not judged, no gap found."""
+    reps = Page(page).reps
+    ranks = [ORDER.index(r["urgency"]) for r in reps]
+    assert ranks == sorted(ranks)
+    for rep in reps:
+        d = batch.diagnosis(rep["row"])
+        assert rep["standing"] == d.standing.status
+        system = d.verdict("system").status
+        if system in ("confirmed", "suspected"):
+            assert rep["urgency"] == "system"
+        elif d.primary_gap is not None:
+            assert rep["urgency"] == d.verdict(d.primary_gap).status
+        elif d.outcome == "undetermined":
+            assert rep["urgency"] == "data"
+        elif d.standing.status in ("ahead", "on_track"):
+            assert rep["urgency"] == d.standing.status
+        else:
+            assert rep["urgency"] == "none"
+    assert {r["urgency"] for r in reps} >= {"confirmed", "system", "data", "on_track"}
+    within = [r["confidence"][0] for r in reps if r["urgency"] == "confirmed"]
+    assert within == sorted(within, reverse=True)
+
+
+def test_urgency_counts_add_up(batch: Batch, page: str) -> None:
+    """The first screen's counts and each team's add up to the reps diagnosed."""
+    first = page[page.index('id="first"') : page.index('class="team"')]
+    counts = [int(n) for n in re.findall(r'<li class="u-\w+"><b>([\d,]+)</b>', first)]
+    assert sum(counts) == batch.summary.diagnosed
+    teams = re.findall(r'<section class="team".*?</section>', page, re.S)
+    team_counts = [int(n) for t in teams for n in re.findall(r'<li class="u-\w+"><b>(\d+)</b>', t)]
+    assert sum(team_counts) == batch.summary.diagnosed
 
 
 def test_focus_is_the_coaching_focus(batch: Batch, page: str) -> None:
-    """Each rep line's focus gap is the primary gap (a suspected system gap comes first)."""
-    found = re.findall(r'<tr data-focus="(\w*)"><th scope="row"><a href="#rep-(\d+)">', page)
-    lines = {int(row): focus for focus, row in found}
-    expected = {}
-    for row in batch.rows:
-        d = batch.diagnosis(row)
-        expected[row] = d.primary_gap or ""  # system first when confirmed or suspected
-    assert lines == expected
+    """Each rep's focus gap is the primary gap (a suspected system gap comes first)."""
+    for rep in Page(page).reps:
+        d = batch.diagnosis(rep["row"])
+        system = d.verdict("system").status in ("confirmed", "suspected")
+        assert rep["gap"] == ("system" if system else d.primary_gap or "")
+
+
+def test_not_judged_is_never_a_percentage(page: str) -> None:
+    """An open gap reads 'not judged (needs ...)', never as 0%; ✓/✗ only mean target."""
+    for rep in Page(page).reps:
+        for _, status, words in rep["verdicts"].values():
+            if status == "unknown":
+                assert "not judged (needs " in words, words
+                assert "%" not in words
+        if rep["urgency"] == "data":
+            assert rep["say"].startswith("Not judged (needs ")
+            assert rep["action"].startswith("Collect ")
+    words = Page(page).words()
+    assert "✗" not in words
+    assert "✓" not in words.replace("✓ Graduate", "")
+    assert not re.search(r"[+-]0\.\d\d\)", words)  # no raw rule weights like (-0.30)
 
 
 def test_page_is_self_contained(page: str) -> None:
-    """No network, no external file: no URL, no src, no stylesheet link."""
-    assert not re.search(r"https?://|\bsrc=|<link\b|@import|url\(", page)
+    """No network, no external file: no URL (but SVG's namespace), no src, no link."""
+    assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)|\bsrc=|<link\b|@import|url\(", page)
     assert page.startswith("<!DOCTYPE html>")
     assert "<style>" in page
     assert "<script>" in page
 
 
 def test_every_anchor_resolves(page: str) -> None:
-    """Every in-page link points at an element that exists."""
+    """Every link the server draws points at an element that exists or a rep's section."""
     parsed = Page(page)
     targets = [h.removeprefix("#") for h in parsed.hrefs]
     assert targets
     assert all(h.startswith("#") for h in parsed.hrefs)
-    assert set(targets) <= parsed.ids
+    sections = {f"rep-{r['row']}" for r in parsed.reps}  # drawn by the script on request
+    assert set(targets) <= parsed.ids | sections
+    assert {t[1] for t in parsed.data["teams"]} <= parsed.ids
 
 
 def test_no_metric_paths_in_visible_text(page: str) -> None:
@@ -164,6 +146,13 @@ def test_no_metric_paths_in_visible_text(page: str) -> None:
     groups = sorted({p.split(".")[0] for p in METRICS if "." in p} | {"derived", "target"})
     pattern = re.compile(rf"\b(?:{'|'.join(groups)})\.[a-z_]+")
     assert not pattern.findall(Page(page).visible)
+    shown = Page(page)
+    texts = [t for t in shown.data["s"] if t not in shown.words().split("\n")[:0]]
+    rule_ids = {
+        r for rep in shown.reps for r in rep["detail"]["fired"] + rep["detail"]["open_rules"]
+    }
+    metrics = {m for m, _ in shown.data["lead"]}
+    assert not [t for t in texts if t not in rule_ids | metrics and pattern.search(t)]
 
 
 def test_accessible_structure(page: str) -> None:
@@ -171,7 +160,7 @@ def test_accessible_structure(page: str) -> None:
     parsed = Page(page)
     tags = [t for t, _ in parsed.elements]
     assert tags.count("h1") == 1
-    assert tags.count("table") == tags.count("caption")
+    assert tags.count("table") == tags.count("caption") + 1  # the script captions the first
     assert all("scope" in a for t, a in parsed.elements if t == "th")
     assert "@media print" in page
     assert 'lang="en"' in page
@@ -183,7 +172,7 @@ def test_team_wide_causes_of_the_example(page: str) -> None:
     assert "4 of 10 reps show a system gap" in text
     assert "Territory data is missing for 7 of 7 reps" in text
     assert "Ownership data is missing for 7 of 7 reps" in text
-    east = page[page.index("Team mid-market-east") : page.index("Team smb-central")]
+    east = page[page.index("Team mid-market-east") : page.index("Team smb-central ")]
     # the example records no stage definitions (an input added by issue 14): that is the
     # one cause this otherwise healthy mix shares
     assert "Territory data is missing for 11 of 11 reps" in east
@@ -191,11 +180,16 @@ def test_team_wide_causes_of_the_example(page: str) -> None:
 
 
 def test_history_gives_sparklines_and_next_steps(page: str) -> None:
-    """Reps with weekly history get a trend sparkline and the escalation decision."""
-    assert page.count('<svg class="spark"') >= 4
-    assert "Fix the system (no PIP)" in page
-    assert "Extend coaching a quarter" in page
-    assert "no history" in page
+    """Reps with weekly history get a trend and the next step; others none. With no coaching
+    start the weeks are figures: trends only, no escalation decision (issue 24)."""
+    reps = Page(page).reps
+    assert sum(1 for r in reps if r["trend"]) >= 4
+    assert sum(1 for r in reps if r["trend"] and len(r["trend"][1]) >= 2) >= 4
+    words = Page(page).words()
+    assert "Trends only (no coaching start given)" in words
+    assert "Review a PIP" not in words
+    coached = set(read_team_weeks(WEEKS))
+    assert {r["id"] for r in reps if r["next"] != 0} == coached
 
 
 def test_escaping_of_every_input_string() -> None:
@@ -205,12 +199,16 @@ def test_escaping_of_every_input_string() -> None:
         {"rep_id": evil, "team": '<b>"east"&', "activity": {"calls_per_day": 10.0}},
         {"rep_id": "x' onmouseover='y", "team": '<b>"east"&', "activity": {"calls_per_day": 50.0}},
     ]
-    html = team_report(diagnose_many(reps))
+    page = team_report(diagnose_many(reps), title=evil, sources=[evil])
+    html = re.sub(r'<script type="application/json".*?</script>', "", page, flags=re.S)
+    assert "<script" not in html.replace("<script>", "")
     assert evil not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert '<b>"east"&' not in html
     assert "x' onmouseover" not in html
     assert html.count("<script>") == 1
+    assert page.count("</script>") == 3  # the data's, the script's own and the details'
+    assert evil in Page(page).words()  # as data, which the script sets as text
 
 
 def test_empty_population_gives_a_page() -> None:
@@ -235,7 +233,6 @@ def test_team_of_one() -> None:
     batch = diagnose_many(reps)
     html = team_report(batch)
     assert "No cause is shared" in html
-    assert "▲" not in html.split("<tbody>", 3)[-1].split("</table>")[0]
     assert_equals_frame(html, batch)
 
 
@@ -244,9 +241,9 @@ def test_all_reps_undetermined() -> None:
     reps = [{"rep_id": f"r{i}", "team": "t", "activity": {"calls_per_day": 8.0}} for i in range(4)]
     batch = diagnose_many(reps)
     html = team_report(batch)
-    assert html.count("Undetermined (data missing)") >= 4
+    assert [r["urgency"] for r in Page(html).reps] == ["data"] * 4
     assert "Open verdicts it would decide" in html
-    assert "Collect " in html
+    assert all(r["action"].startswith("Collect ") for r in Page(html).reps)
 
 
 def test_no_team_column_makes_one_team() -> None:
@@ -260,11 +257,14 @@ def test_brief_detail_keeps_the_numbers(batch: Batch) -> None:
     html = team_report(batch, detail="brief")
     assert_equals_frame(html, batch)
     assert len(html) < len(team_report(batch, detail="full"))
+    assert all(not r["detail"]["tree"] for r in Page(html).reps)
 
 
 def test_report_is_deterministic(batch: Batch, page: str) -> None:
     """The same batch and history give the same bytes."""
     assert team_report(batch, history=WEEKS) == page
+    made = team_report(batch, made=dt.date(2026, 10, 2))
+    assert "Fri 2 Oct 2026" in made
 
 
 def test_batch_to_html_is_team_report(batch: Batch) -> None:
@@ -343,7 +343,7 @@ def test_what_to_collect_counts_open_verdicts(batch: Batch, page: str) -> None:
                 if v.status == "unknown":
                     for m in {n for u in d.undetermined if u.gap == v.gap for n in u.needs}:
                         counts[m] = counts.get(m, 0) + 1
-    west = page[page.index("Team enterprise-west") : page.index("Team mid-market-east")]
+    west = page[page.index("Team enterprise-west ") : page.index("Team mid-market-east ")]
     shown = dict(
         re.findall(
             r'<tr data-metric="([a-z_.]+)"><th scope="row">[^<]*</th><td class="n">(\d+)</td>', west
@@ -362,6 +362,8 @@ def test_any_population_renders_its_numbers(reps: list[dict[str, Any]]) -> None:
     for row in batch.rows[:2]:
         d = diagnose(reps[row], team=batch.team(row))
         assert d == batch.diagnosis(row)
+    ranks = [ORDER.index(r["urgency"]) for r in Page(html).reps]
+    assert ranks == sorted(ranks)
 
 
 def test_cli_writes_the_report(tmp_path: Path) -> None:
@@ -370,8 +372,11 @@ def test_cli_writes_the_report(tmp_path: Path) -> None:
     target = tmp_path / "team.html"
     argv = ["report", str(TEAM), "--history", str(WEEKS), "--out", str(target)]
     assert main(argv, stdout=out, stderr=err) == 0
-    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    written = target.read_text(encoding="utf-8")
+    assert written.startswith("<!DOCTYPE html>")
     assert "28 rep(s)" in out.getvalue()
+    assert "team.csv" in written  # the data it came from, in the header
+    assert "team-weeks.csv" in written
 
 
 def test_cli_out_dash_is_stdout() -> None:
@@ -425,32 +430,19 @@ def test_pack_without_a_tree(batch: Batch) -> None:
     batch_ = diagnose_many(reps, rules=bare)
     for detail in ("full", "brief"):
         html = team_report(batch_, detail=detail)
-        assert "Decision tree" not in html
+        assert all(not r["detail"]["tree"] and not r["detail"]["tree_end"] for r in Page(html).reps)
         assert_equals_frame(html, batch_)
 
 
 def test_brief_sections_say_where_the_tree_ended() -> None:
     """Brief sections name the tree's leaf (a gap or no gap) or the data that stopped it."""
     healthy = diagnose_many(EXAMPLES / "team.csv")
-    html = team_report(healthy, detail="brief")
-    assert "ends at no gap" in html
-    assert "ends at Will" in html
-    assert "stopped for lack of" in html
-    assert "more fired rule(s) on other gaps" in html
-
-
-def test_sparkline_shapes() -> None:
-    """No points give the text alone; one point a dot; a target a dashed line."""
-    from gapdiag.notebook.report._svg import sparkline
-
-    assert sparkline([], target=None, text="a <b>") == '<span class="muted">a &lt;b&gt;</span>'
-    one = sparkline([(0, 1.0)], target=None, text="one")
-    assert "<circle" in one
-    assert "<polyline" not in one
-    assert "goal" not in one
-    two = sparkline([(0, 1.0), (2, 1.0)], target=2.0, text="two")
-    assert 'class="goal"' in two
-    assert "<polyline" in two
+    reps = Page(team_report(healthy, detail="brief")).reps
+    ends = [r["detail"]["tree_end"] for r in reps]
+    assert any("the tree ends at no gap" in e for e in ends)
+    assert any("the tree ends at Will" in e for e in ends)
+    assert any("the tree stops for lack of data" in e for e in ends)
+    assert any(r["detail"]["more"] > 0 for r in reps)
 
 
 def test_report_diagnoses_are_batch_diagnoses(batch: Batch) -> None:
@@ -461,8 +453,11 @@ def test_report_diagnoses_are_batch_diagnoses(batch: Batch) -> None:
     report = assemble(batch, title="t", histories={}, library=load_interventions())
     lines = [line for team in report.teams for line in team.reps]
     assert sorted(line.row for line in lines) == list(batch.rows)
+    assert sorted(line.row for line in report.reps) == list(batch.rows)
     for line in lines:
-        assert line.diagnosis == batch.diagnosis(line.row)
+        d = batch.diagnosis(line.row)
+        assert line.verdicts == tuple((v.gap, v.status, v.confidence) for v in d.verdicts)
+        assert line.detail.fired == d.fired
 
 
 def test_polars_population() -> None:
@@ -474,11 +469,89 @@ def test_polars_population() -> None:
 
 
 def test_texts_from_elsewhere_show_labels_and_are_escaped() -> None:
-    """A custom pack's text naming a metric path reads as its label, and is HTML-escaped."""
-    from gapdiag.notebook.report._words import humanize
+    """A custom pack's text naming a metric path reads as its label; markup stays text."""
+    from gapdiag.model.wording import humanize
 
     shown = humanize("calls.talk_ratio <b>high</b>; see territory.lead_volume_vs_team")
     assert "calls.talk_ratio" not in shown
     assert "territory.lead_volume_vs_team" not in shown
-    assert "&lt;b&gt;high&lt;/b&gt;" in shown
+    assert "<b>high</b>" in shown  # plain text: the page's script sets it as text
     assert "e.g." in humanize("e.g. this")  # a word with a dot that is no path stays
+
+
+def test_teams_come_in_natural_order() -> None:
+    """team-2 comes before team-10, and 'No team' last."""
+    reps = [{"rep_id": f"r{t}", "team": f"team-{t}"} for t in (10, 2, 1)]
+    reps.append({"rep_id": "loose"})
+    data = Page(team_report(diagnose_many(reps))).data
+    assert [t[0] for t in data["teams"]] == ["team-1", "team-2", "team-10", "No team"]
+
+
+def test_names_from_a_teams_file(tmp_path: Path, batch: Batch) -> None:
+    """A teams file's Name column names reps; reps without one keep their id."""
+    teams = tmp_path / "teams.csv"
+    teams.write_text(
+        "Rep,Team,Full Name\neast-01,mid-market-east,Ada Park\nwest-02,enterprise-west,\n",
+        encoding="utf-8",
+    )
+    reps = {r["id"]: r["name"] for r in Page(team_report(batch, names=teams)).reps}
+    assert reps["east-01"] == "Ada Park"
+    assert reps["west-02"] == "west-02"
+    mapped = {r["id"]: r["name"] for r in Page(team_report(batch, names={"west-02": "Bo"})).reps}
+    assert mapped["west-02"] == "Bo"
+
+
+def test_bad_names_files(tmp_path: Path) -> None:
+    """A names file without the columns, or naming a rep twice, is one clear error."""
+    from gapdiag.notebook.report import read_names
+
+    path = tmp_path / "teams.csv"
+    path.write_text("Rep,Team\na,t\n", encoding="utf-8")
+    with pytest.raises(InvalidMetrics, match=r"needs a name column.*'Rep', 'Team'"):
+        read_names(path)
+    path.write_text("rep_id,name\na,Ann\na,Anne\n", encoding="utf-8")
+    with pytest.raises(InvalidMetrics, match=r"line 3: rep 'a' is named 'Anne' here and 'Ann'"):
+        read_names(path)
+    with pytest.raises(InvalidMetrics, match="cannot read"):
+        read_names(tmp_path / "absent.csv")
+    path.write_text("name\nAnn\n", encoding="utf-8")
+    with pytest.raises(InvalidMetrics, match="needs a rep column"):
+        read_names(path)
+
+
+def test_header_says_pack_period_date_reps_and_sources(batch: Batch) -> None:
+    """The header names the rule pack, the period, the date made, the reps and the data."""
+    html = team_report(batch, made=dt.date(2026, 10, 5), sources=["population team.csv"])
+    head = html[: html.index("</header>")]
+    assert "gapdiag-default" in head
+    assert "1 Jul to 30 Sep 2026" in head
+    assert "Mon 5 Oct 2026" in head
+    assert "28 reps in 3 teams" in head
+    assert "population team.csv" in head
+
+
+def test_healthy_reps_and_several_periods() -> None:
+    """Healthy reps on track read 'No gap found' and are grouped on track; periods counted."""
+    healthy = json.loads((EXAMPLES / "healthy-rep.json").read_text(encoding="utf-8"))
+    healthy["territory"]["stage_definitions_ok"] = True  # everything recorded
+    later = {**healthy, "rep_id": "h2", "period_start": "2026-10-01", "period_end": "2026-12-31"}
+    html = team_report(diagnose_many([healthy, later]))
+    reps = Page(html).reps
+    assert {r["urgency"] for r in reps} == {"on_track"}
+    assert {r["standing"] for r in reps} == {"on_track"}
+    assert {r["say"] for r in reps} == {"No gap found"}
+    assert all(
+        r["action"] == "Keep the current rhythm" or r["action"].startswith("Watch: ") for r in reps
+    )
+    assert "2 periods, 1 Jul to 31 Dec 2026" in html
+    assert "Nothing to collect" in html
+
+
+def test_a_big_teams_cause_names_a_dozen_reps() -> None:
+    """A cause most of a big team shares links a dozen reps and counts the rest."""
+    reps = [{"rep_id": f"r{i}", "team": "t", "activity": {"calls_per_day": 8.0}} for i in range(30)]
+    html = team_report(diagnose_many(reps))
+    cause = html[html.index('<div class="cause missing"') :]
+    cause = cause[: cause.index("</div>")]
+    assert cause.count('<a href="#rep-') == 12
+    assert "and 18 more (the team's table lists them)" in cause

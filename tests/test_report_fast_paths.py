@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gapdiag.model.labels import LABELS, show, show_all
+from gapdiag.model.labels import LABELS, _searched, _show_many, _unit, show, show_all
 from gapdiag.rulebook.pack import Rulebook
 
 from .conftest import rule_dict
@@ -34,6 +34,21 @@ VALUES = st.one_of(
 def test_show_of_one_value_is_show_all_of_it(path: str, value: Any) -> None:
     """show() skips the distinctness search for one value; its text is show_all's."""
     assert show(path, value) == show_all(path, [value])[0]
+
+
+@settings(max_examples=400)
+@given(
+    st.sampled_from(sorted(LABELS)) | st.just("no.such_metric"),
+    st.lists(VALUES | st.sampled_from([0.25, 0.2466, 0.2499, 14.0, 14.04]), max_size=4),
+    st.booleans(),
+)
+def test_show_many_at_the_usual_places_is_the_general_search(
+    path: str, values: list[Any], nouns: bool
+) -> None:
+    """Several values at their unit's usual decimals read exactly as the general search."""
+    unit = _unit(path)
+    keep_noun = nouns or unit.style != "noun"
+    assert _show_many(path, values, nouns=nouns) == _searched(unit, values, keep_noun)
 
 
 @settings(max_examples=25)

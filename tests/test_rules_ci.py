@@ -151,7 +151,7 @@ def test_diff_of_a_moved_threshold(tmp_path: Path) -> None:
     cases = population_reps(read_reps(_write(tmp_path / "reps.json", reps)).reps)
     diff = diff_packs(book, new, cases, source="reps.json")
     assert diff.changed
-    assert [(c.rep, c.old, c.new) for c in diff.primary_changes] == [("moves", "none", "skill")]
+    assert [(c.rep, c.old, c.new) for c in diff.primary_changes] == [("moves", "no gap", "skill")]
     assert [(s.rep, s.gap, s.old, s.new) for s in diff.confidence_shifts] == [
         ("moves", "skill", 0.0, 0.5)
     ]
@@ -159,12 +159,12 @@ def test_diff_of_a_moved_threshold(tmp_path: Path) -> None:
         ("calls-closed-questions", "changed", ("when",))
     ]
     assert [(f.rule, f.old, f.new) for f in diff.firing] == [("calls-closed-questions", 0, 1)]
-    assert ("none", "skill", 1) in diff.matrix
+    assert ("no gap", "skill", 1) in diff.matrix
     report = to_markdown(diff, rejected=["reps.json: item 9: rep_id: missing"])
-    assert "| none | 0 | 0 | **1** | 0 | 1 |" in report
+    assert "| no gap | 0 | 0 | **1** | 0 | 1 |" in report
     assert "`calls.open_question_ratio < 0.5` → `calls.open_question_ratio < 0.7`" in report
     assert "### Rows left out (1)" in report
-    assert "moves: none -> skill" in to_text(diff)
+    assert "moves: no gap -> skill" in to_text(diff)
 
 
 def test_diff_lists_added_and_removed_rules() -> None:

@@ -87,6 +87,25 @@ def test_team_steps_compute_each_teams_values_from_its_valid_reps() -> None:
     assert list(_worker.team_stats(iter([]), job)) == []
 
 
+@pytest.mark.parametrize("chunk", [1, 100_000])
+def test_a_partition_of_whole_teams_diagnoses_with_its_own_team_values(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """diagnose_teams on rows grouped by team gives diagnose_many's results, chunk by chunk."""
+    whole = _worker.tables
+    monkeypatch.setattr(_worker, "tables", lambda given: whole(given, chunk))
+    name = "team.mean.activity.calls_per_day"
+    book = Rulebook.from_rules([CALLS_UNDER_TEAM])
+    keyed = FLAT.assign(row=range(5), **{TEAM_KEY: FLAT["team"]})
+    out = pa.Table.from_batches(
+        list(_worker.diagnose_teams(batches(keyed), job_for(book, team=(name,))))
+    )
+    expected = diagnose_many(FLAT, rules=book).frame
+    plain = expected.astype(object).where(expected.notna(), None).to_dict("records")
+    assert out.to_pylist() == plain
+    assert list(_worker.diagnose_teams(iter(()), job_for(book, team=(name,)))) == []
+
+
 def test_outcome_counts_are_per_batch_partial_sums() -> None:
     """Counts per batch add up to the rows read and diagnosed, for both packs."""
     job = job_for(PACK, Rulebook.from_rules([CALLS_UNDER_TEAM]))

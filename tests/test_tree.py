@@ -19,7 +19,7 @@ from gapdiag.rulebook.reach import find_witness, unreachable
 from gapdiag.rulebook.tree import DecisionTree, TreeSpec, build
 from gapdiag.rulebook.walk import leaf_id, walk
 
-from .conftest import EXAMPLES, example
+from .conftest import EXAMPLES, behind, example
 from .strategies import reps, tree_dicts
 
 PACK = load_rules()
@@ -71,9 +71,9 @@ def test_missing_territory_data_stops_at_will_or_system() -> None:
 
 def test_disagreement_is_shown_not_overridden() -> None:
     """Tree and rules that disagree are both reported, and explain() says so plainly."""
-    # Since issue 14 the tree asks the rules' own conditions and the primary gap prefers the
-    # tree's gap when the rules name it; what remains is two weak skill signals that add up
-    # (0.2 and 0.25 -> 0.4) where no single question of the tree finds a gap.
+    # The tree asks the rules' own conditions; what remains is two weak will signals that add
+    # up (stale deals, older than the team's: 0.2 and 0.2 -> 0.36) where no single question of
+    # the tree finds a gap. The rules' evidence names the gap; the tree's view is said.
     rep = {
         "rep_id": "split",
         "activity": {
@@ -81,15 +81,14 @@ def test_disagreement_is_shown_not_overridden() -> None:
             "meetings_per_week": 6,
             "meeting_to_opportunity_rate": 0.36,
         },
-        "calls": {"talk_ratio": 0.25},
         "pipeline": {"avg_deal_age_days": 85},
     }
-    result = diagnose(rep)
-    assert result.primary_gap == "skill"
+    result = diagnose(behind(rep), team={"median": {"pipeline.avg_deal_age_days": 40}})
+    assert result.primary_gap == "will"
     assert result.tree_leaf is not None
     assert result.tree_leaf.gap is None
     assert result.tree_agrees is False
-    assert "disagree: the tree says no gap, the rules' primary gap is skill" in explain(result)
+    assert "The tree's questions find no gap; the rules' evidence names will" in explain(result)
 
 
 def test_tree_fields_are_in_the_json_contract() -> None:
@@ -118,7 +117,7 @@ def test_every_input_ends_at_a_leaf_or_names_what_to_collect(rep: RepMetrics) ->
         assert result.tree_path[-1].branch is None
     else:
         assert result.tree_stop is None
-        assert result.tree_agrees == (result.tree_leaf.gap == result.primary_gap)
+        assert result.tree_agrees == (result.tree_leaf.gap == result.leading_gap)
     for step, after in zip(result.tree_path, result.tree_path[1:], strict=False):
         question = TREE.question(step.node)
         assert question is not None

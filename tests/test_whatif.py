@@ -10,14 +10,18 @@ from hypothesis import strategies as st
 
 from gapdiag import Diagnosis, InvalidMetrics, RepMetrics, WhatIf, diagnose, load_rules, what_if
 
+from .conftest import behind, example
 from .strategies import reps
 
 PACK = load_rules()
-WILL_REP: dict[str, Any] = {
-    "rep_id": "rep-17",
-    "activity": {"calls_per_day": 12, "meetings_per_week": 1},
-    "territory": {"lead_volume_vs_team": 1.0, "territory_size_vs_team": 1.0},
-}
+WILL_REP: dict[str, Any] = behind(
+    {
+        "rep_id": "rep-17",
+        "activity": {"calls_per_day": 12, "meetings_per_week": 1},
+        "territory": {"lead_volume_vs_team": 1.0, "territory_size_vs_team": 1.0},
+        "knowledge": {"product_quiz_score": 0.9},  # knows the product: poor conversion is skill
+    }
+)
 
 
 def test_more_calls_clears_the_will_verdict() -> None:
@@ -34,7 +38,7 @@ def test_more_calls_clears_the_will_verdict() -> None:
     assert will.moved
     text = result.explain()
     assert "12 → 40 calls a day" in text
-    assert "Rules that stop firing: activity-low-calls-normal-leads" in text
+    assert "rules that stop firing: activity-low-calls-normal-leads" in text
 
 
 def test_a_target_change_and_a_new_group_are_applied() -> None:
@@ -45,7 +49,9 @@ def test_a_target_change_and_a_new_group_are_applied() -> None:
     assert result.after.verdict("will").confidence < result.before.verdict("will").confidence
     assert "ownership-low-commitment" in result.started
     assert "activity-low-calls-normal-leads" in result.stopped
-    assert "Rules that start firing: ownership-low-commitment" in result.explain()
+    assert "rules that start firing: activity-busy-few-meetings, ownership-low-commitment" in (
+        result.explain()
+    )
 
 
 def test_none_makes_a_metric_unknown() -> None:
@@ -102,3 +108,17 @@ def test_setting_a_metric_to_its_own_value_changes_nothing(rep: RepMetrics, path
     result = what_if(rep, {path: value}, rules=PACK)
     assert result.after == result.before == diagnose(rep, rules=PACK)
     assert isinstance(result.after, Diagnosis)
+
+
+def test_a_target_change_reads_as_a_change_of_plan() -> None:
+    """Lowering a target reads as the plan changing, never as the rep doing less."""
+    result = what_if(example("will-rep"), {"target.calls_per_day": 25})
+    text = result.explain()
+    assert "Plan change: the target for calls a day moves 40 → 25 calls a day" in text
+    assert "\n- 40 → 25 calls a day" not in text
+    assert "Plan change" in result._repr_html_()
+    rep = {"rep_id": "r", "activity": {"calls_per_day": 12.0}}
+    rep["territory"] = {"lead_volume_vs_team": 1.0, "territory_size_vs_team": 1.0}
+    opened = what_if(rep, {"territory.lead_volume_vs_team": None}).explain()
+    assert "Will confirmed" in opened or "Will suspected" in opened
+    assert "→ not judged" in opened

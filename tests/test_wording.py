@@ -1,7 +1,7 @@
 """Everything a person reads speaks their language: no metric paths, None, nan or doubled units.
 
 Every human-facing output is rendered for every example rep (explanations, HTML, plans,
-what-ifs, a batch, the CLI, plot labels). JSON and the evidence's technical column keep
+what-ifs, a batch, the CLI, plot labels). JSON and the folded "For rule authors" part keep
 their paths and are left out.
 """
 
@@ -41,7 +41,9 @@ DOUBLED = [
     re.compile(r"(?<![\d.,])1 (hours|calls|emails|meetings|days|minutes|seconds|months|weeks)\b"),
     *(re.compile(rf"\b{re.escape(u)}\s+{re.escape(u)}\b") for u in NOUNS),
 ]
-_TECHNICAL = re.compile(r"<span style='font-family:monospace[^']*'>.*?</span>", re.DOTALL)
+_TECHNICAL = re.compile(
+    r"<details[^>]*><summary>For rule authors</summary>.*?</details>", re.DOTALL
+)
 
 
 def problems(text: str) -> list[str]:
@@ -139,7 +141,7 @@ def test_plan_now_agrees_between_sections() -> None:
     text = plan(example("will-rep"), start=dt.date(2026, 8, 17), history=history).to_text()
     assert "Goal: 31 → 40 calls a day" in text
     assert "Calls a day: now 31, target 40" in text
-    assert "latest 31, target 40" in text
+    assert "14 → 31 over 5 recorded weeks (target 40" in text
     assert "35%" not in text.split("Leading indicators to watch")[1].split("GROW")[0]
 
 

@@ -15,7 +15,7 @@ def to_text(diff: PackDiff) -> str:
     """A few lines saying what moved; enough to read in a CI log."""
     lines = [
         f"{_stamp(diff.old)} -> {_stamp(diff.new)} over {diff.reps} rep(s) from {diff.source}",
-        f"primary gap changed for {len(diff.primary_changes)} rep(s)",
+        f"leading gap changed for {len(diff.primary_changes)} rep(s)",
     ]
     lines += [f"  {c.rep}: {c.old} -> {c.new}" for c in diff.primary_changes[:SHOWN]]
     lines += _more(diff.primary_changes, "  ")
@@ -43,7 +43,7 @@ def to_markdown(diff: PackDiff, *, rejected: Sequence[str] = ()) -> str:
         f"Diagnosed {diff.reps} rep(s) from {diff.source} under both packs. "
         + ("**Verdicts changed.**" if diff.changed else "No verdict changed."),
         "",
-        f"- Primary gap changed: **{len(diff.primary_changes)}** rep(s)",
+        f"- Leading gap changed: **{len(diff.primary_changes)}** rep(s)",
         f"- Confidence shifts of {diff.threshold:.0%} or more: **{len(diff.confidence_shifts)}**",
         f"- Rules added / removed / edited: {_count(diff, 'added')} / "
         f"{_count(diff, 'removed')} / {_count(diff, 'changed')}",
@@ -59,7 +59,7 @@ def to_markdown(diff: PackDiff, *, rejected: Sequence[str] = ()) -> str:
         for a in OUTCOMES
     ]
     out += _section(
-        "Reps whose primary gap changed",
+        "Reps whose leading gap changed",
         ["rep", "old", "new"],
         [[c.rep, c.old, c.new] for c in diff.primary_changes],
     )

@@ -1,7 +1,8 @@
 """Diff two versions of a rule pack by their verdicts: whose diagnosis a rule change moves.
 
-Every rep is diagnosed under both packs. The diff lists reps whose primary gap changed,
-the from -> to matrix of primary gaps, per-gap confidence shifts at or above a threshold,
+Every rep is diagnosed under both packs. The diff lists reps whose leading gap (the gap the
+rules point to first, whatever the rep's standing: ``Diagnosis.leading_gap``) changed, the
+from -> to matrix of leading gaps, per-gap confidence shifts at or above a threshold,
 reps whose decision-tree walk ends at another leaf, how often each rule fired under each
 pack, and which rules were added, removed or edited.
 A pack diffed against itself reports no change.
@@ -22,8 +23,8 @@ from gapdiag.model.gaps import GAPS
 from gapdiag.rulebook.pack import Rulebook
 from gapdiag.rulebook.rule import Rule
 
-NONE = "none"
-"""How a diagnosis with no primary gap shows in the matrix."""
+NONE = "no gap"
+"""How a diagnosis whose evidence points to no gap shows in the matrix."""
 OUTCOMES = (*GAPS, NONE)
 RULE_FIELDS = ("gap", "certainty", "when", "because", "intervention", "examples")
 
@@ -33,7 +34,7 @@ class _Frozen(BaseModel):
 
 
 class PrimaryChange(_Frozen):
-    """A rep whose primary gap differs between the packs."""
+    """A rep whose leading gap (the gap the rules point to first) differs between the packs."""
 
     rep: str
     old: str
@@ -97,7 +98,7 @@ class PackDiff(_Frozen):
 
     @property
     def changed(self) -> bool:
-        """True when a rep's primary gap, a confidence or a tree leaf moved (--fail-on-change)."""
+        """True when a rep's leading gap, a confidence or a tree leaf moved (--fail-on-change)."""
         return bool(self.primary_changes or self.confidence_shifts or self.leaf_changes)
 
 
@@ -121,7 +122,9 @@ def diff_packs(
         total += 1
         before = diagnose(rep, rules=old, targets=targets, team=team)
         after = diagnose(rep, rules=new, targets=targets, team=team)
-        pair = (before.primary_gap or NONE, after.primary_gap or NONE)
+        # the gap the rules point to, whatever the standing: a rule change moves what the
+        # evidence says, and the packs' example reps carry no standing figures
+        pair = (before.leading_gap or NONE, after.leading_gap or NONE)
         matrix[pair] += 1
         if pair[0] != pair[1]:
             primary.append(PrimaryChange(rep=label, old=pair[0], new=pair[1]))

@@ -1,31 +1,35 @@
 """The command line: one module per subcommand; this one parses, dispatches and maps errors.
 
-A subcommand module exposes ``register(commands)``, which adds its parser and sets
-``handler`` (a function of the parsed arguments and the output stream returning an exit
-status). Add a command by adding its module to ``_COMMANDS``. The conventions every
-command follows (a description and examples in --help, one --format option, --out with
-'-' for standard output) are helpers in ``_io``. Notes that must not mix with data on
-standard output go to ``args.stderr``.
+A subcommand module, named for its command, exposes ``register(commands)``, which adds its
+parser and sets ``handler`` (a function of the parsed arguments and the output stream
+returning an exit status). Add a command by adding its name to ``_COMMANDS``. Only the
+chosen command's module is imported (``gapdiag diagnose`` never pays for ``ingest`` or
+``calls``); ``--help``, a mistyped command and the docs' reference build the full parser.
+The conventions every command follows (a description and examples in --help, one --format
+option, --out with '-' for standard output) are helpers in ``_io``. Notes that must not mix
+with data on standard output go to ``args.stderr``.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import sys
 from collections.abc import Sequence
 from typing import IO
 
-from gapdiag.cli import calls, diagnose, ingest, plan, rules, schema, tree
-from gapdiag.cli import report as report_command
-from gapdiag.cli._io import ExitStatus
+from gapdiag.cli._io import ExitStatus, check_outputs
+from gapdiag.model._input import recording_inputs
 from gapdiag.model._text import terminal
 from gapdiag.model.errors import GapdiagError
+from gapdiag.model.limits import notes as limit_notes
 from gapdiag.model.version import package_version
 
 __all__ = ["ExitStatus", "main"]
 
-_COMMANDS = (diagnose, ingest, plan, tree, rules, schema, report_command, calls)
+_COMMANDS = ("diagnose", "ingest", "plan", "tree", "rules", "schema", "report", "calls")
+"""Every subcommand, in the order `gapdiag --help` lists them; each is gapdiag.cli.<name>."""
 
 
 class _Terminal(io.TextIOBase):
@@ -46,7 +50,12 @@ class _Terminal(io.TextIOBase):
         self.stream.flush()
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: every subcommand, or only `chosen` when it is one of them.
+
+    A parser holding only the chosen command parses that command's arguments exactly as
+    the full one does; the others' help is never shown once a command is given.
+    """
     parser = argparse.ArgumentParser(
         prog="gapdiag",
         description="Diagnose why a sales rep is behind quota.",
@@ -54,10 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"gapdiag {package_version()}")
     parser.add_argument("--traceback", action="store_true", help="show tracebacks on errors")
-    _add_completion(parser)
+    if chosen not in _COMMANDS:
+        _add_completion(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in _COMMANDS:
-        command.register(commands)
+    for name in _COMMANDS if chosen not in _COMMANDS else (chosen,):
+        importlib.import_module(f"gapdiag.cli.{name}").register(commands)
     return parser
 
 
@@ -79,16 +89,28 @@ def main(
     """Run the gapdiag command line; returns the exit status."""
     out = _Terminal(stdout or sys.stdout)
     err = _Terminal(stderr or sys.stderr)
-    parser = _parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    # The command comes first in nearly every call; an option before it (--traceback,
+    # --help) takes the full parser, which reads it the same way.
+    parser = _parser(words[0] if words else None)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except SystemExit as stop:  # argparse has already printed usage and the problem
         return int(stop.code or 0)
     args.stderr = err
     try:
-        return int(args.handler(args, out))
+        for note in limit_notes():
+            print(f"gapdiag: note: {note}", file=err)
+        with recording_inputs():
+            check_outputs(args)
+            return int(args.handler(args, out))
     except GapdiagError as error:
         if args.traceback:
             raise
         print(f"gapdiag: {error}", file=err)
         return ExitStatus.BAD_INPUT
+    except KeyboardInterrupt:
+        if args.traceback:
+            raise
+        print("gapdiag: interrupted (each output file is written whole or not at all)", file=err)
+        return ExitStatus.INTERRUPTED

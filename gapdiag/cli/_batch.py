@@ -14,11 +14,14 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from gapdiag.cli._io import ExitStatus, is_stdout, read_targets, write_file, write_output
-from gapdiag.engines.vector.batch import Batch, diagnose_many
+from gapdiag.cli._io import ExitStatus, is_stdout, read_targets
 from gapdiag.model.errors import InvalidArgument
+from gapdiag.model.wording import OUTCOME_WORDS, standing_word
+
+if TYPE_CHECKING:  # pragma: no cover - imported in handle: `diagnose` of one rep never needs it
+    from gapdiag.engines.vector.batch import Batch, Summary
 
 POPULATION_SUFFIXES = (".csv", ".parquet")
 """Files that always hold a population (a .json file does when --out is given)."""
@@ -35,6 +38,8 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     Exits 0 when every row was diagnosed, 1 when bad rows were left out (see the errors file).
     """
     from gapdiag.engines.vector._frames import safe_csv, write
+    from gapdiag.engines.vector.batch import diagnose_many
+    from gapdiag.model._output import Outputs
 
     if args.out is None:
         raise InvalidArgument(
@@ -51,16 +56,18 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     if progress is not None:
         progress.finish()
     to_stdout = is_stdout(args.out)
-    if to_stdout:
-        json_out = args.format == "json"
-        table = batch.frame.to_json(orient="records", date_format="iso") if json_out else None
-        write_output("-", table or safe_csv(batch.frame).to_csv(index=False), out)
-    else:
-        write_file(args.out, lambda path: write(batch.frame, path))
     named = Path(args.file) if to_stdout else args.out
     errors_path = args.errors or named.with_name(f"{named.stem}.errors.csv")
-    if batch.summary.bad_rows:
-        write_file(errors_path, lambda path: safe_csv(batch.errors).to_csv(path, index=False))
+    with Outputs(out) as outputs:  # both files, or neither
+        if to_stdout:
+            json_out = args.format == "json"
+            table = batch.frame.to_json(orient="records", date_format="iso") if json_out else None
+            outputs.write("-", table or safe_csv(batch.frame).to_csv(index=False), "--out")
+        else:
+            write(batch.frame, args.out, outputs=outputs)
+        if batch.summary.bad_rows:
+            errors = safe_csv(batch.errors).to_csv(index=False)
+            outputs.write(errors_path, errors, "--errors")
     shown = Path("<stdout>") if to_stdout else args.out
     if args.format == "json" and not to_stdout:
         out.write(json.dumps(summary_json(batch, shown, errors_path), indent=2) + "\n")
@@ -76,24 +83,45 @@ def summary_json(batch: Batch, results: Path, errors: Path) -> dict[str, object]
         "rows": summary.rows,
         "diagnosed": summary.diagnosed,
         "bad_rows": summary.bad_rows,
+        "by_standing": dict(summary.by_standing),
+        "by_outcome": dict(summary.by_outcome),
         "by_primary_gap": dict(summary.by_primary_gap),
+        "team_by": summary.team_by,
+        "teams": summary.teams,
         "results": str(results),
         "errors": str(errors) if summary.bad_rows else None,
     }
 
 
 def summary_table(batch: Batch, results: Path, errors: Path) -> str:
-    """Reps per primary gap, and how many rows were diagnosed and left out."""
+    """Where reps stand, what was found, and how many rows were diagnosed and left out."""
     summary = batch.summary
-    width = max(len(f"{n:,}") for n in (summary.rows, *summary.by_primary_gap.values()))
-    lines = [f"{'primary gap':<12} {'reps':>{width}}  share"]
-    for gap, count in summary.by_primary_gap.items():
-        share = count / summary.diagnosed if summary.diagnosed else 0.0
-        lines.append(f"{gap:<12} {count:>{width},}  {share:6.1%}")
-    lines.append(f"{'diagnosed':<12} {summary.diagnosed:>{width},}  -> {results}")
+    found = {f"{gap} gap": n for gap, n in summary.by_primary_gap.items()}
+    found |= {OUTCOME_WORDS[o].lower(): summary.by_outcome[o] for o in _NOT_A_GAP}
+    standing = {standing_word(s).lower(): n for s, n in _standing_order(summary)}
+    width = max(len(f"{n:,}") for n in (summary.rows, *found.values(), *standing.values()))
+    label = max(len(name) for name in (*found, *standing)) + 2
+    lines = [f"{'where reps stand':<{label}} {'reps':>{width}}  share"]
+    lines += [_row(name, n, summary.diagnosed, label, width) for name, n in standing.items()]
+    lines.append("what was found")
+    lines += [_row(name, n, summary.diagnosed, label, width) for name, n in found.items()]
+    lines.append(f"{'diagnosed':<{label}} {summary.diagnosed:>{width},}  -> {results}")
     bad = f"  -> {errors}" if summary.bad_rows else ""
-    lines.append(f"{'bad rows':<12} {summary.bad_rows:>{width},}{bad}")
+    lines.append(f"{'bad rows':<{label}} {summary.bad_rows:>{width},}{bad}")
+    lines.append(f"teams: {summary.grouping()}")
     return "\n".join(lines) + "\n"
+
+
+_NOT_A_GAP = ("no_gap_found", "undetermined")
+
+
+def _standing_order(summary: Summary) -> list[tuple[str, int]]:
+    return [(s, summary.by_standing[s]) for s in ("behind", "on_track", "ahead", "unknown")]
+
+
+def _row(name: str, count: int, total: int, label: int, width: int) -> str:
+    share = count / total if total else 0.0
+    return f"  {name:<{label - 2}} {count:>{width},}  {share:6.1%}"
 
 
 class _Progress:

@@ -3,7 +3,10 @@
 The conventions every subcommand follows, in one place so a new command adopts them by
 calling these helpers: ``subcommand`` (a description and an example in its --help),
 ``add_format`` (one ``--format`` option), ``add_out`` and ``write_output`` (a path, or
-``-`` for standard output).
+``-`` for standard output). Every file a command writes goes through the one writer,
+``gapdiag.model._output.Outputs`` (``write_output`` for a single output): a command with
+several outputs claims them all in one ``Outputs`` block, so they are written together or
+not at all.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from gapdiag.model._input import check_file, check_utf8, loads, read_stdin, read_text
-from gapdiag.model.errors import GapdiagError, InvalidInput, InvalidMetrics
+from gapdiag.model._input import check_file, check_utf8, loads, note_input, read_stdin, read_text
+from gapdiag.model._output import STDOUT, Outputs
+from gapdiag.model.errors import GapdiagError, InvalidInput, InvalidMetrics, OutputError
 from gapdiag.model.metrics import Targets, parse_targets
 from gapdiag.model.team import TeamStats, parse_team
 
@@ -30,19 +34,18 @@ class ExitStatus(enum.IntEnum):
     OK = 0
     FINDINGS = 1
     BAD_INPUT = 2
+    INTERRUPTED = 130  # Ctrl-C, as shells report it (128 + SIGINT)
 
 
 class InputFileError(GapdiagError):
     """An input file that cannot be read or is not JSON."""
 
 
-class OutputFileError(GapdiagError):
-    """An output file that cannot be written."""
+OutputFileError = OutputError
+"""An output file that cannot or must not be written (the writer's error)."""
 
 
 _HELP_WIDTH = 79
-STDOUT = "-"
-"""The --out value that means standard output."""
 
 
 def subcommand(
@@ -89,12 +92,25 @@ def add_format_alias(parser: argparse.ArgumentParser, flag: str = "--json") -> N
 
 
 def add_out(
-    parser: argparse.ArgumentParser, what: str, *, flag: str = "--out", required: bool = False
+    parser: argparse.ArgumentParser,
+    what: str,
+    *,
+    flag: str = "--out",
+    required: bool = False,
+    stdout: bool = True,
+    folder: bool = False,
+    metavar: str = "PATH",
 ) -> None:
-    """An output path option; '-' writes to standard output."""
-    parser.add_argument(
-        flag, type=Path, metavar="PATH", required=required, help=f"{what} ('-': standard output)"
-    )
+    """An output path option ('-' writes to standard output unless `stdout` is False).
+
+    Every output option is declared here, so `check_outputs` can refuse one that names an
+    input of the run, or a path another output names, before any work is done.
+    """
+    shown = f"{what} ('-': standard output)" if stdout else what
+    parser.add_argument(flag, type=Path, metavar=metavar, required=required, help=shown)
+    dest = flag.lstrip("-").replace("-", "_")
+    known = parser.get_default("output_options") or ()
+    parser.set_defaults(output_options=(*known, (dest, flag, folder)))
 
 
 def is_stdout(path: Path | str | None) -> bool:
@@ -102,22 +118,57 @@ def is_stdout(path: Path | str | None) -> bool:
     return path is not None and str(path) == STDOUT
 
 
-def write_output(path: Path | str, data: str | bytes, stdout: IO[str]) -> None:
-    """Write `data` to the file at `path`, or to `stdout` for '-'.
+def write_output(
+    path: Path | str, data: str | bytes, stdout: IO[str], *, what: str = "--out"
+) -> None:
+    """Write `data` to the file at `path` through the one writer, or to `stdout` for '-'.
 
     Raises:
-        OutputFileError: the file cannot be written (one line naming it and why).
+        OutputFileError: the file cannot or must not be written (one line naming it).
     """
-    if is_stdout(path):
-        stdout.write(data.decode("utf-8") if isinstance(data, bytes) else data)
-        return
+    with Outputs(stdout) as outputs:
+        outputs.write(path, data, what)
+
+
+INPUT_ARGUMENTS = ("file", "population", "transcripts", "opportunities")
+"""Positional arguments that name an input file (the rest are found by their type, Path)."""
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Refuse, before any work, an output option naming an input or another output's path.
+
+    The writer checks again when it writes (against every file the run read); this finds
+    the common slips (``ingest in.csv --out in.csv``) before a large export is read.
+
+    Raises:
+        OutputFileError: naming the option and the path.
+    """
+    options = getattr(args, "output_options", ())
+    dests = {dest for dest, _, _ in options}
+    for name, value in vars(args).items():
+        if name in dests:
+            continue
+        for given in value if isinstance(value, list) else [value]:
+            named = isinstance(given, Path) or (name in INPUT_ARGUMENTS and isinstance(given, str))
+            if named and not is_stdout(given) and _is_file(given):
+                note_input(given)
+    probe = Outputs()
+    for dest, flag, folder in options:
+        value = getattr(args, dest, None)
+        if value is None or is_stdout(value):
+            continue
+        if folder:
+            if Path(value).exists() and not Path(value).is_dir():
+                raise OutputFileError(f"{flag} {value}: is a file, expected a folder")
+            continue
+        probe.claim(value, flag)
+
+
+def _is_file(path: str | Path) -> bool:
     try:
-        if isinstance(data, bytes):
-            Path(path).write_bytes(data)
-        else:
-            Path(path).write_text(data, encoding="utf-8")
-    except OSError as error:
-        raise OutputFileError(f"{path}: cannot write: {error.strerror}") from None
+        return Path(path).is_file()
+    except (OSError, ValueError):  # a name the system cannot look up: no file
+        return False
 
 
 def display_name(file: str) -> str:
@@ -147,19 +198,6 @@ def check_input(path: Path, *, utf8: bool = False) -> None:
             check_utf8(path)
     except InvalidInput as error:
         raise InputFileError(str(error)) from None
-
-
-def write_file(path: Path, write: Callable[[Path], object]) -> None:
-    """Run `write(path)`; a path that cannot be written is one clear error, not a traceback.
-
-    Raises:
-        InputFileError: naming the path and why it cannot be written.
-    """
-    try:
-        write(path)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise InputFileError(f"{path}: cannot write: {reason}") from None
 
 
 def read_team(path: Path | None) -> TeamStats | None:

@@ -8,8 +8,6 @@ merges with its output on them. Transcripts that cannot be used are listed on st
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -22,8 +20,8 @@ from gapdiag.cli._io import (
     is_stdout,
     read_targets,
     subcommand,
-    write_output,
 )
+from gapdiag.model._output import Outputs, csv_text
 from gapdiag.model.errors import InvalidArgument, Problem
 from gapdiag.sources.calls.aggregate import METRIC_COLUMNS
 from gapdiag.sources.calls.measure import CallMetrics
@@ -125,11 +123,13 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         crosstalk=args.crosstalk,
     )
     nothing = nothing_measured(report)
-    if nothing is None and args.out is not None:
-        header = ["rep_id", "period_start", "period_end", *METRIC_COLUMNS]
-        write_output(args.out, _csv(header, report.rows()), out)
-    if nothing is None and args.per_call is not None:
-        write_output(args.per_call, _calls_csv(report), out)
+    if nothing is None:
+        with Outputs(out) as outputs:  # both files, or neither
+            if args.out is not None:
+                header = ["rep_id", "period_start", "period_end", *METRIC_COLUMNS]
+                outputs.write(args.out, csv_text(header, report.rows()), "--out")
+            if args.per_call is not None:
+                outputs.write(args.per_call, _calls_csv(report), "--per-call")
     printed = args.stderr if is_stdout(args.out) or is_stdout(args.per_call) else out
     if args.format == "json":
         printed.write(report.model_dump_json(indent=2) + "\n")
@@ -214,21 +214,13 @@ def _located(problem: Problem) -> str:
     return f"{problem.file}{line}: {problem}"
 
 
-def _csv(header: list[str], rows: list[dict[str, Any]]) -> str:
-    buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=header)
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
 def _calls_csv(report: CallsReport) -> str:
     picks = {pick.file: pick.kind for rep in report.reps for pick in rep.listen}
     names = [t.name for t in report.calls[0].trackers] if report.calls else []
     header = [*CALL_COLUMNS]
     header += [f"tracker.{name}.{side}" for name in names for side in ("rep", "buyer")]
     header.append("listen")
-    return _csv(header, [_call_row(call, picks) for call in report.calls])
+    return csv_text(header, [_call_row(call, picks) for call in report.calls])
 
 
 def _call_row(call: CallMetrics, picks: Mapping[str, str]) -> dict[str, Any]:

@@ -73,8 +73,11 @@ def register(commands: Any) -> None:
         "population mode: write one row per rep (.csv/.parquet/.json; CSV, or JSON with "
         "--format json, on standard output)",
     )
-    run.add_argument(
-        "--errors", type=Path, help="population mode: bad rows file (default: OUT.errors.csv)"
+    add_out(
+        run,
+        "population mode: bad rows file (default: OUT.errors.csv)",
+        flag="--errors",
+        stdout=False,
     )
     run.add_argument(
         "--team-by", default="team", help="column grouping reps for team.* values ('' = all)"

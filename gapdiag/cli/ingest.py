@@ -8,16 +8,14 @@ straight on to ``diagnose_many``: raw exports to a diagnosed team in one command
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
-import re
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
+from gapdiag.cli._batch import summary_table
 from gapdiag.cli._io import (
     ExitStatus,
     add_format,
@@ -25,14 +23,17 @@ from gapdiag.cli._io import (
     is_stdout,
     iso_date,
     subcommand,
-    write_output,
 )
-from gapdiag.model._text import csv_cell
+from gapdiag.model._output import Outputs, csv_text, file_names
 from gapdiag.model.metrics import METRICS
+from gapdiag.model.rows import PROXY_SEPARATOR
 from gapdiag.sources.crm import PRESETS
 from gapdiag.sources.ingest import Ingested, read_exports
 
-_KEYS = ("rep_id", "team", "period_start", "period_end")
+if TYPE_CHECKING:
+    from gapdiag.engines.vector.batch import Batch
+
+_KEYS = ("rep_id", "team", "period_start", "period_end", "as_of")
 
 
 def register(commands: Any) -> None:
@@ -84,26 +85,34 @@ def register(commands: Any) -> None:
     )
     add_out(run, "where to write the reps", required=True)
     add_format(run, ("csv", "json"))
-    run.add_argument("--errors", type=Path, help="bad rows file (default: OUT.errors.csv)")
+    add_out(run, "bad rows file (default: OUT.errors.csv)", flag="--errors", stdout=False)
     run.add_argument(
         "--strict", action="store_true", help="fail on any bad row instead of skipping it"
     )
-    run.add_argument(
-        "--history-dir",
-        type=Path,
-        help="also write one CSV per rep (REP.csv) for `gapdiag plan --history`",
+    add_out(
+        run,
+        "also write one CSV per rep (REP.csv, listed in index.csv) for `gapdiag plan --history`",
+        flag="--history-dir",
+        stdout=False,
+        folder=True,
+        metavar="FOLDER",
     )
-    run.add_argument(
-        "--diagnose",
-        type=Path,
+    add_out(
+        run,
+        "also diagnose every row into RESULTS (.csv/.parquet/.json)",
+        flag="--diagnose",
+        stdout=False,
         metavar="RESULTS",
-        help="also diagnose every row into RESULTS (.csv/.parquet/.json)",
     )
     run.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace, out: IO[str]) -> int:
-    """Read the exports, compute each rep's metrics, write them and the errors file."""
+    """Read the exports, compute each rep's metrics, and write them and the errors file.
+
+    Every output (the rows, the errors, the histories, the diagnoses) is written through
+    one `Outputs`: all of them, or none.
+    """
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
     result = read_exports(
         period=args.period,
@@ -119,15 +128,19 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     )
     if progress is not None:
         progress.finish()
-    write_output(args.out, rows_text(result.rows, args.format), out)
     errors = args.errors or _errors_path(args.out)
-    if result.bad_rows:
-        result.write_errors(errors)
-    if args.history_dir is not None:
-        write_histories(result.rows, args.history_dir)
+    batch = _diagnosed(result, args) if args.diagnose is not None else None
+    with Outputs(out) as outputs:
+        outputs.write(args.out, rows_text(result.rows, args.format), "--out")
+        if result.bad_rows:
+            outputs.write(errors, result.errors_csv(), "--errors")
+        if args.history_dir is not None:
+            write_histories(result.rows, args.history_dir, outputs)
+        if batch is not None:
+            _write_diagnosed(batch, args.diagnose, outputs)
     (args.stderr if is_stdout(args.out) else out).write(summary(result, args, errors))
-    if args.diagnose is not None:
-        _diagnose(result, args, out)
+    if batch is not None:
+        out.write(summary_table(batch, args.diagnose, _diagnose_errors(args.diagnose)))
     return ExitStatus.FINDINGS if result.bad_rows else ExitStatus.OK
 
 
@@ -139,33 +152,39 @@ def rows_text(rows: Sequence[dict[str, Any]], fmt: str = "csv") -> str:
     """Rows as CSV (or JSON records): the keys first, then every metric some row has."""
     header = [k for k in _KEYS if any(k in r for r in rows)]
     header += [m for m in METRICS if any(m in r for r in rows)]
+    header += ["proxies"] if any("proxies" in r for r in rows) else []
     if fmt == "json":
         records = [{k: r[k] for k in header if k in r} for r in rows]
         return json.dumps(records, indent=1, default=str) + "\n"  # dates as YYYY-MM-DD
-    buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=header)
-    writer.writeheader()
-    writer.writerows({k: csv_cell(v) for k, v in r.items()} for r in rows)
-    return buffer.getvalue()
+    return csv_text(header, [{k: _flat(k, v) for k, v in r.items()} for r in rows])
 
 
-def write_rows(rows: Sequence[dict[str, Any]], path: Path) -> None:
-    """Write rows as a CSV file."""
-    path.write_text(rows_text(rows), encoding="utf-8", newline="")
+def _flat(key: str, value: Any) -> Any:
+    """A row's value as one CSV cell: the proxies list joined as `gapdiag diagnose` reads it."""
+    return PROXY_SEPARATOR.join(value) if key == "proxies" else value
 
 
-def write_histories(rows: Sequence[dict[str, Any]], folder: Path) -> None:
-    """One CSV per rep, weeks oldest first, as `gapdiag plan --history` reads it."""
-    folder.mkdir(parents=True, exist_ok=True)
+def write_histories(rows: Sequence[dict[str, Any]], folder: Path, outputs: Outputs) -> None:
+    """One CSV per rep, weeks oldest first, as `gapdiag plan --history` reads it.
+
+    File names are the rep ids made safe (see `file_names`); ``index.csv`` lists which
+    file holds whose weeks.
+    """
+    target = outputs.folder(folder, "--history-dir")
     by_rep: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_rep.setdefault(row["rep_id"], []).append(row)
+    names = file_names(by_rep, reserved=(INDEX_STEM,))
     for rep, weeks in by_rep.items():
-        write_rows(weeks, folder / f"{_file_name(rep)}.csv")
+        outputs.write(target / f"{names[rep]}.csv", rows_text(weeks), "--history-dir")
+    index = ((rep, f"{names[rep]}.csv", len(weeks)) for rep, weeks in by_rep.items())
+    outputs.write(
+        target / f"{INDEX_STEM}.csv", csv_text(("rep_id", "file", "weeks"), index), "--history-dir"
+    )
 
 
-def _file_name(rep: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", rep).strip("._") or "rep"
+INDEX_STEM = "index"
+"""The history folder's list of files (no rep's file is ever called so)."""
 
 
 def summary(result: Ingested, args: argparse.Namespace, errors: Path) -> str:
@@ -186,22 +205,29 @@ def summary(result: Ingested, args: argparse.Namespace, errors: Path) -> str:
         noun = "problem" if result.bad_rows == 1 else "problems, one line each"
         lines.append(f"{result.bad_rows:,} {noun} -> {errors}")
     if args.history_dir is not None:
-        lines.append(f"{reps:,} weekly histor{'ies' if reps != 1 else 'y'} -> {args.history_dir}")
+        histories = f"{reps:,} weekly histor{'ies' if reps != 1 else 'y'}"
+        lines.append(f"{histories} -> {args.history_dir} (listed in {INDEX_STEM}.csv)")
     return "\n".join(lines) + "\n"
 
 
-def _diagnose(result: Ingested, args: argparse.Namespace, out: IO[str]) -> None:
-    from gapdiag.cli._batch import summary_table
-    from gapdiag.engines.vector._frames import write
-    from gapdiag.engines.vector.batch import diagnose_many
+def _diagnosed(result: Ingested, args: argparse.Namespace) -> Batch:
+    from gapdiag.engines.vector.batch import diagnose_many  # needs the frames extra
 
-    batch = diagnose_many(list(result.rows), team_by="team" if args.teams else None)
-    write(batch.frame, args.diagnose)
-    out.write(
-        summary_table(
-            batch, args.diagnose, args.diagnose.with_name(f"{args.diagnose.stem}.errors.csv")
-        )
-    )
+    return diagnose_many(list(result.rows))
+
+
+def _write_diagnosed(batch: Batch, results: Path, outputs: Outputs) -> None:
+    """The diagnoses, and their bad rows beside them when there are any."""
+    from gapdiag.engines.vector._frames import safe_csv, write
+
+    write(batch.frame, results, outputs=outputs, what="--diagnose")
+    if batch.summary.bad_rows:
+        errors = safe_csv(batch.errors).to_csv(index=False)
+        outputs.write(_diagnose_errors(results), errors, "--diagnose")
+
+
+def _diagnose_errors(results: Path) -> Path:
+    return results.with_name(f"{results.stem}.errors.csv")
 
 
 class _Progress:

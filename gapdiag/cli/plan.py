@@ -1,4 +1,9 @@
-"""`gapdiag plan`: a rep's coaching plan as text, Markdown or JSON, and optionally an .ics file."""
+"""`gapdiag plan`: a rep's coaching plan as text, Markdown, HTML or JSON, and optionally .ics.
+
+The rep comes from a JSON file, or from a team file (``reps.csv``, as ``ingest`` writes
+it) with ``--rep NAME``: the team is diagnosed as one batch, grouped into teams as every
+population command groups them, so the plan's verdict is the one the team page shows.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 from typing import IO, Any
 
+from gapdiag.cli._batch import POPULATION_SUFFIXES
 from gapdiag.cli._io import (
     TEAM_HELP,
     ExitStatus,
@@ -19,14 +25,17 @@ from gapdiag.cli._io import (
     read_targets,
     read_team,
     subcommand,
-    write_output,
 )
-from gapdiag.coaching.history import RepHistory, read_history_csv
-from gapdiag.coaching.ics import DEFAULT_TZ, time_zone, to_ics
+from gapdiag.coaching.history import read_history_csv
+from gapdiag.coaching.ics import time_zone, to_ics
+from gapdiag.coaching.log import read_coaching_log
 from gapdiag.coaching.plan import plan
 from gapdiag.coaching.scorecard import Scorecard
-from gapdiag.model.errors import InvalidArgument, InvalidMetrics
-from gapdiag.model.metrics import parse_metrics
+from gapdiag.coaching.start import default_start
+from gapdiag.model._output import Outputs
+from gapdiag.model._suggest import did_you_mean
+from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
+from gapdiag.model.metrics import RepMetrics, parse_metrics
 
 
 def register(commands: Any) -> None:
@@ -34,38 +43,65 @@ def register(commands: Any) -> None:
     run = subcommand(
         commands,
         "plan",
-        summary="coaching plan for one rep from a JSON file",
-        description="Build a rep's coaching plan for the quarter: the focus gap and its goal, "
-        "drills, a GROW 1:1 agenda with the rep's numbers, the weekly sessions on working "
-        "days, and, given weekly history, whether to continue, extend or escalate.",
+        summary="coaching plan for one rep (a JSON file, or a team file with --rep)",
+        description="Build a rep's coaching plan for the quarter: where the rep stands, the "
+        "focus gap and its goal, one skill at a time, a GROW 1:1 agenda with the rep's "
+        "numbers, the weekly sessions on working days, and, given weekly history and the day "
+        "coaching began, whether to continue, extend or escalate.",
         examples=(
-            "gapdiag plan examples/will-rep.json --history examples/weeks.csv",
-            "gapdiag plan rep.json --start 2026-07-06 --country DE --tz Europe/Berlin "
-            "--ics plan.ics",
-            "gapdiag plan rep.json --format markdown --out plan.md",
+            "gapdiag plan reps.csv --rep 'Ben Cole' --history weeks.csv --since 2017-05-08",
+            "gapdiag plan examples/will-rep.json --history examples/weeks.csv "
+            "--log examples/coaching-log.csv",
+            "gapdiag plan rep.json --start 2026-07-06 --country DE --ics plan.ics",
+            "gapdiag plan rep.json --format html --out plan.html",
         ),
     )
-    run.add_argument("file", help="rep metrics as JSON, or '-' for standard input")
-    run.add_argument("--history", type=Path, help="weekly history CSV (dotted metric columns)")
+    run.add_argument(
+        "file", help="rep metrics as JSON ('-' for standard input), or a team file with --rep"
+    )
+    run.add_argument(
+        "--rep",
+        metavar="NAME",
+        help="plan this rep of a team file (.csv/.parquet/.json list), judged with the team",
+    )
+    run.add_argument(
+        "--history",
+        type=Path,
+        help="weekly history CSV, period to date (`ingest --every week` writes it); a team's "
+        "file is read for this rep's rows",
+    )
+    run.add_argument(
+        "--since",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="the day coaching on this focus began: weeks before it are the baseline; "
+        "without it (or --log) there is no escalation decision, only trends",
+    )
+    run.add_argument(
+        "--log",
+        type=Path,
+        help="coaching log CSV: date,kind,note[,focus,due,rep_id]; its first 1:1 on the "
+        "focus is the coaching start",
+    )
     run.add_argument(
         "--start",
         type=iso_date,
-        help="first day of coaching, YYYY-MM-DD (default: the Monday after the history's "
-        "last week, else the next Monday from today)",
+        help="first day of the plan's sessions, YYYY-MM-DD (default: the Monday after the "
+        "history's last week, else after the figures' as_of, else the next Monday)",
     )
     add_out(run, "also write the sessions as iCalendar to this .ics file", flag="--ics")
     run.add_argument(
         "--tz",
-        default=DEFAULT_TZ,
-        help=f"time zone of the .ics session times, e.g. Europe/Berlin (default {DEFAULT_TZ})",
+        help="time zone of the session times, e.g. America/New_York (default: the main zone "
+        "of --country, else this computer's)",
     )
     run.add_argument(
         "--country",
-        help="skip this country's public holidays, ISO code such as DE or US (default: "
-        "weekends only)",
+        help="move sessions off this country's public holidays, ISO code such as DE or US "
+        "(default: weekends only)",
     )
     run.add_argument("--subdivision", help="the country's state or region, e.g. BY for Bavaria")
-    add_format(run, ("text", "markdown", "json"))
+    add_format(run, ("text", "markdown", "html", "json"))
     add_out(run, "write the plan to this file instead of standard output")
     run.add_argument("--scorecard", type=Path, help="JSON of rep vs manager ratings (1-5)")
     run.add_argument("--rules", type=Path, help="rule pack folder or file (default: shipped)")
@@ -77,12 +113,16 @@ def register(commands: Any) -> None:
 
 def handle(args: argparse.Namespace, out: IO[str]) -> int:
     """Build the plan for the rep in `args.file` and print it."""
-    time_zone(args.tz)  # a wrong zone is refused even without --ics, never ignored
-    rep = parse_metrics(read_json(args.file), source=display_name(args.file))
-    history = read_history_csv(args.history) if args.history else None
+    if args.tz is not None:
+        time_zone(args.tz)  # a wrong zone is refused at once, in one line
+    rep = _rep(args)
+    history = read_history_csv(args.history, rep_id=rep.rep_id) if args.history else None
+    log = read_coaching_log(args.log, rep_id=rep.rep_id) if args.log else None
     result = plan(
         rep,
-        start=args.start or default_start(history, dt.date.today()),
+        start=args.start or default_start(history, rep, dt.date.today()),
+        since=args.since,
+        log=log,
         history=history,
         scorecard=_scorecard(args.scorecard),
         rules=args.rules,
@@ -91,26 +131,72 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         weeks=args.weeks,
         country=args.country,
         subdivision=args.subdivision,
+        tz=args.tz,
     )
     text = result.to_json() + "\n" if args.format == "json" else result.render(fmt=args.format)
     if args.ics and is_stdout(args.ics) and (args.out is None or is_stdout(args.out)):
         raise InvalidArgument("--ics -: standard output already holds the plan; give --out FILE")
-    if args.ics:
-        write_output(args.ics, to_ics(result.sessions, rep_id=result.rep_id, tz=args.tz), out)
-    write_output(args.out or "-", text, out)
+    with Outputs(out) as outputs:  # the plan and its calendar, or neither
+        if args.ics:
+            ics = to_ics(result.sessions, rep_id=result.rep_id, tz=result.time_zone)
+            outputs.write(args.ics, ics, "--ics")
+        outputs.write(args.out or "-", text, "--out")
     return ExitStatus.OK
 
 
-def default_start(history: RepHistory | None, today: dt.date) -> dt.date:
-    """The Monday after the history's last week, or else the first Monday from `today`."""
-    try:
-        if history is not None:
-            return history.starts[-1] + dt.timedelta(weeks=1)
-        return today + dt.timedelta(days=-today.weekday() % 7)
-    except OverflowError:
+def _rep(args: argparse.Namespace) -> RepMetrics:
+    """The rep to plan: from a JSON file, or the --rep of a team file, judged with its team."""
+    team_file = Path(args.file).suffix.lower() in POPULATION_SUFFIXES
+    if args.rep is None:
+        if team_file:
+            raise InvalidArgument(
+                f"{args.file}: a team file holds many reps; give --rep NAME to plan one of them"
+            )
+        data = read_json(args.file)
+        if isinstance(data, list):
+            raise InvalidArgument(
+                f"{display_name(args.file)}: a list of reps; give --rep NAME to plan one of them"
+            )
+        return parse_metrics(data, source=display_name(args.file))
+    if args.file == "-":
+        raise InvalidArgument("--rep: reads a team file, not standard input; give its path")
+    if args.team is not None:
         raise InvalidArgument(
-            "start: the calendar ends before the next week; give --start"
-        ) from None
+            "--team: the team file's own reps give the team values with --rep; leave --team out"
+        )
+    return team_rep(Path(args.file), args.rep, rules=args.rules, targets=args.targets)
+
+
+def team_rep(path: Path, name: str, *, rules: Path | None, targets: Path | None) -> RepMetrics:
+    """One rep of a team file, diagnosed with the team (rules, targets, team values kept).
+
+    Raises:
+        InvalidArgument: no row, or more than one row, for `name` (with the names it holds).
+        InvalidMetrics: the rep's own row is bad (its problems, from the errors table).
+    """
+    from gapdiag.engines.vector.batch import diagnose_many
+
+    batch = diagnose_many(path, rules=rules, targets=read_targets(targets))
+    reps = batch.reps()
+    found = [r for r in reps if r.rep_id == name]
+    if len(found) > 1:
+        periods = ", ".join(f"{r.period_start} to {r.period_end}" for r in found)
+        raise InvalidArgument(
+            f"{path}: {name!r} has {len(found)} rows ({periods}); keep one period in the file"
+        )
+    if found:
+        return found[0]
+    errors = batch.errors
+    bad = errors[errors["rep_id"] == name] if len(errors) else errors
+    if len(bad):
+        first = bad.iloc[0]
+        where = f"row {int(first['row']) + 1}: {first['field']}"
+        raise InvalidMetrics([Problem(where, str(first["reason"]))], source=str(path))
+    names = sorted({r.rep_id for r in reps})
+    held = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
+    raise InvalidArgument(
+        f"--rep: {name!r} is not a rep of {path}{did_you_mean(name, names)} (it holds {held})"
+    )
 
 
 def _scorecard(path: Path | None) -> Scorecard | None:

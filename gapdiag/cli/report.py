@@ -47,6 +47,11 @@ def register(commands: Any) -> None:
     run.add_argument(
         "--history", type=Path, help="weekly coaching history CSV with a rep_id column"
     )
+    run.add_argument(
+        "--names",
+        type=Path,
+        help="teams file (CSV) with a rep_id or Rep column and a Name column: reps shown by name",
+    )
     run.add_argument("--rules", type=Path, help="rule pack folder or file (default: shipped)")
     run.add_argument("--targets", type=Path, help="JSON file of target overrides")
     run.add_argument("--title", default=TITLE, help=f"page title (default: {TITLE!r})")
@@ -74,6 +79,8 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         title=args.title,
         interventions=interventions,
         detail=args.detail,
+        names=args.names,
+        sources=_sources(args),
     )
     write_output(args.out, page, out)
     if not is_stdout(args.out):
@@ -81,3 +88,10 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         bad = f", {summary.bad_rows} bad row(s) listed on the page" if summary.bad_rows else ""
         out.write(f"{args.out}: {summary.diagnosed} rep(s){bad}\n")
     return ExitStatus.FINDINGS if batch.summary.bad_rows else ExitStatus.OK
+
+
+def _sources(args: argparse.Namespace) -> list[str]:
+    """The files the page was made from, by name, for its header."""
+    named = [("population", Path(args.population)), ("weekly history", args.history)]
+    named += [("names", args.names), ("rules", args.rules), ("targets", args.targets)]
+    return [f"{what} {path.name}" for what, path in named if path is not None]

@@ -83,7 +83,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     diff = diff_packs(old, new, cases, source=source, threshold=args.threshold)
     report = to_markdown(diff, rejected=[str(p) for p in rejected])
     if args.report:
-        write_output(args.report, report, out)
+        write_output(args.report, report, out, what="--report")
     if args.format == "markdown":
         out.write(report)
     elif args.format == "json":

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from pydantic import Field
+
 from gapdiag.coaching.playbook import Focus, show
 from gapdiag.coaching.units import in_plan_units
 from gapdiag.model.derived import DEPENDS, ramp_factor
@@ -30,6 +32,33 @@ REDIRECTS = (
     "Let us park the market for today. Which deal can you move forward this week?",
 )
 """What to say when a rep with a will gap blames the market, the leads or the price."""
+
+ACCOUNTABILITY_ASK = (
+    "How would you like to be held accountable for your results each month? And how often "
+    "do you want to check in with me between our 1:1s, and how: a short message, a call, a "
+    "meeting?"
+)
+"""Seed 004: ask each rep how they want to be held to account; never assume it."""
+ACCOUNTABILITY_LISTEN = (
+    "Write the rep's answer into the plan in their words, and fit the check-ins to it (the "
+    "weekly check-in booked here is only a default). Ask about 'you', never 'we': the "
+    "accountability is the rep's. Answers differ: frequent updates and feedback suit some "
+    "(a new rep), room to work alone between sessions suits others. An 'I don't know' calls "
+    "for more questions about what drives them, and can be a sign the rep does not want to "
+    "be held to account."
+)
+
+
+class Accountability(_Strict):
+    """How the rep wants to be held accountable: asked at the first 1:1, answer recorded."""
+
+    asked_on: dt.date | None = Field(description="The first coaching 1:1, where it is asked.")
+    ask: str = ACCOUNTABILITY_ASK
+    listen: str = ACCOUNTABILITY_LISTEN
+    answer: str | None = Field(
+        default=None, description="The rep's answer, in their words (None: not recorded yet)."
+    )
+    answered_on: dt.date | None = None
 
 
 class Figure(_Strict):
@@ -78,6 +107,14 @@ _FIGURES = (
 )
 
 
+NEVER_NEGATIVE = {
+    "derived.gap_to_goal": "none ({} over quota, commit counted)",
+    "derived.pipeline_shortfall": "none ({} to spare)",
+    "derived.pipeline_needed": "none (nothing left to close)",
+}
+"""Money is never negative in words: what a zero or negative figure reads as."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Numbers:
     """The rep's facts, read and shown the way the agenda needs them."""
@@ -89,7 +126,10 @@ class _Numbers:
         return found if isinstance(found, float) else None
 
     def show(self, name: str) -> str:
-        return show(name, self.value(name))
+        value = self.value(name)
+        if name in NEVER_NEGATIVE and value is not None and value <= 0:
+            return NEVER_NEGATIVE[name].format(show(name, -value))
+        return show(name, value)
 
     def known(self, *names: str) -> bool:
         return all(self.value(n) is not None for n in names)
@@ -108,8 +148,12 @@ def build_agenda(
     focus: Focus | None,
     drills: tuple[Drill, ...] = (),
     follow_up: dt.date | None = None,
+    accountability: Accountability | None = None,
 ) -> Agenda:
-    """The GROW agenda for one rep from their facts (metrics, targets and derived values)."""
+    """The GROW agenda for one rep from their facts (metrics, targets and derived values).
+
+    Until the rep's answer on accountability is recorded, the agenda asks for it.
+    """
     n = _Numbers(facts)
     when = f" on {day(follow_up)}" if follow_up else ""
     fallback = "none: the fixes are the manager's" if focus and focus.owner == "manager" else "none"
@@ -130,6 +174,7 @@ def build_agenda(
             "when should I check in? Send it to me in writing after this meeting.",
             expect=f"A dated commitment in the rep's words; the check-in is{when or ' set now'}.",
         ),
+        *_accountability(accountability),
     )
     return Agenda(
         rep_id=rep_id,
@@ -143,6 +188,13 @@ def build_agenda(
     )
 
 
+def _accountability(accountability: Accountability | None) -> list[Question]:
+    """The accountability question, until the rep's answer is recorded."""
+    if accountability is None or accountability.answer is not None:
+        return []
+    return [Question(stage="will", ask=accountability.ask, expect=accountability.listen)]
+
+
 def _goal(n: _Numbers, focus: Focus | None) -> list[Question]:
     gap = "derived.gap_to_goal"
     out = [
@@ -150,10 +202,7 @@ def _goal(n: _Numbers, focus: Focus | None) -> list[Question]:
             stage="goal",
             ask="What is your number this quarter, and how much of it is still open once "
             "closed-won and committed deals are counted? Work it out aloud.",
-            expect=f"Gap to goal {n.show(gap)} = quota {n.show('pipeline.quota')} - "
-            f"closed-won {n.show('pipeline.closed_won')} - commit {n.show('pipeline.commit')}."
-            if n.known(gap)
-            else n.missing(gap),
+            expect=_gap_answer(n) if n.known(gap) else n.missing(gap),
         )
     ]
     if focus is not None and focus.goal is not None:
@@ -205,9 +254,32 @@ def _reality(n: _Numbers, targets: Targets) -> list[Question]:
     return out
 
 
+def _gap_answer(n: _Numbers) -> str:
+    """Gap to goal as the rep should work it out; money never negative in words."""
+    terms = (
+        f"quota {n.show('pipeline.quota')} - closed-won {n.show('pipeline.closed_won')} - "
+        f"commit {n.show('pipeline.commit')}"
+    )
+    gap = n.value("derived.gap_to_goal") or 0.0
+    if gap > 0:
+        return f"Gap to goal {n.show('derived.gap_to_goal')} = {terms}."
+    over = show("derived.gap_to_goal", -gap)
+    text = f"No gap left: {terms} leaves nothing to close ({over} over quota, commit counted)."
+    quota, closed = n.value("pipeline.quota"), n.value("pipeline.closed_won")
+    if quota is not None and closed is not None and closed < quota:
+        short = show("pipeline.quota", quota - closed)
+        text += f" Until the commit closes, closed-won is still {short} short of quota."
+    return text
+
+
 def _coverage_answer(n: _Numbers) -> str:
     if not n.known("derived.expected_from_pipeline", "derived.gap_to_goal"):
         return n.missing("derived.pipeline_shortfall")
+    if (n.value("derived.gap_to_goal") or 0.0) <= 0:
+        return (
+            f"No gap left to cover: the {n.show('pipeline.open_pipeline')} of open pipeline "
+            "builds the next period's number."
+        )
     text = (
         f"Expected {n.show('derived.expected_from_pipeline')} against a gap of "
         f"{n.show('derived.gap_to_goal')}; shortfall {n.show('derived.pipeline_shortfall')}."

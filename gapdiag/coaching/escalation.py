@@ -1,55 +1,37 @@
-"""After weeks of coaching: keep going, extend, talk about fit, review a PIP, or fix the system.
+"""After weeks of coaching: the trends of the rep's indicators and the next step.
 
-The decision is an ordered table (first match wins; docs/playbook.md has it too):
-
-1. commitment under target (9) in the last two recorded weeks, back to back -> fit-conversation
-2. fewer than REVIEW_AFTER_WEEKS weeks of coaching -> keep-coaching
-3. no watched indicator has a trend yet -> collect-data
-4. no indicator moved toward its target, system gap confirmed or suspected -> fix-system
-5. no indicator moved toward its target -> pip-review
-5b. OWNERSHIP_REVIEW_WEEKS (13, a full 90-day cadence) or more, an ownership signal off
-    target and none of them moving -> pip-review (fix-system under a system gap): activity
-    at plan is not ownership
-6. progress, attainment unknown -> keep-coaching
-7. progress, still below quota -> extend-coaching (one more quarter)
-8. progress, quota reached -> graduate
-
-"Moved" means progress during coaching: improving while still short of the target, or
-reaching the target from below. A value that was already at target is not progress, and the
-rep's own commitment score never counts as progress on its own (seed 001: no improvement in
-any metric after 6 weeks -> PIP; seed 000: still not owning gap-to-goal math after a full
-90-day cadence -> PIP, not more coaching).
-
-A PIP is only ever a recommendation for the manager and HR to review; while a system gap is
-confirmed or suspected no branch recommends one.
+Weeks of figures are not weeks of coaching: ``escalate`` needs the day coaching on this
+focus began (``since``); the weeks before it are the baseline and only the weeks from it
+count. It computes each leading indicator's trend over the coaching weeks (every gap's
+indicators the rep moves, the focus gap's first, and the focus goal's metric), how each did
+(``progress``), the ownership signals and the weeks of low commitment, then runs the
+decision table of ``decision`` on them. A PIP is only ever a recommendation for the
+manager and HR to review, and never while a system gap is found, for a rep at or ahead of
+their number, or without a coaching start.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Mapping
 
 from pydantic import Field
 
-from gapdiag.coaching.history import RepHistory, Trend, trend
+from gapdiag.coaching.decision import Action, Case
+from gapdiag.coaching.history import RepHistory
+from gapdiag.coaching.progress import (
+    PROGRESS,
+    Progress,
+    progress_of,
+)
+from gapdiag.coaching.trends import Trend, trend
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.gaps import GAPS, Gap
-from gapdiag.model.labels import label_of, percent, show
 from gapdiag.model.metrics import Targets, _Strict, parse_targets
-from gapdiag.model.wording import day
+from gapdiag.model.standing import Standing, StandingStatus, standing_of
+from gapdiag.rulebook.facts import build_facts
 from gapdiag.rulebook.interventions import Indicator, Interventions, load_interventions
 
-Action = Literal[
-    "fit-conversation",
-    "keep-coaching",
-    "collect-data",
-    "fix-system",
-    "pip-review",
-    "extend-coaching",
-    "graduate",
-]
-REVIEW_AFTER_WEEKS = 6
-"""Leading indicators should move within 4-6 weeks of weekly coaching (seeds)."""
 OWNERSHIP_SIGNAL = Indicator(
     metric="ownership.forecast_accuracy", target="target.forecast_accuracy", better="higher"
 )
@@ -64,10 +46,6 @@ OWNERSHIP_SIGNALS = (
     ),
 )
 """The signals that a rep owns the number (activity is not among them)."""
-OWNERSHIP_REVIEW_WEEKS = 13
-"""A full 90-day cadence: still not owning the number after it -> PIP review (seed 000)."""
-SELF_RATED = frozenset({"ownership.commitment_score"})
-"""Metrics the rep rates themselves: never progress on their own."""
 
 
 class Escalation(_Strict):
@@ -75,11 +53,22 @@ class Escalation(_Strict):
 
     action: Action
     reason: str
-    weeks_coached: int = Field(ge=1)
+    since: dt.date | None = Field(
+        default=None, description="The day coaching on this focus began (None: not given)."
+    )
+    weeks_coached: int = Field(ge=0, description="Calendar weeks of coaching the history holds.")
+    weeks_recorded: int = Field(ge=1, description="Calendar weeks the history spans.")
+    baseline_weeks: int = Field(default=0, ge=0, description="History weeks before coaching.")
     missing_weeks: tuple[dt.date, ...] = ()
-    trends: tuple[Trend, ...] = Field(description="The watched leading indicators.")
+    trends: tuple[Trend, ...] = Field(description="The rep's leading indicators, focus first.")
+    progress: tuple[Progress, ...] = Field(
+        default=(), description="How each of `trends` did over the coaching weeks."
+    )
     ownership: Trend = Field(description="Forecast accuracy: the ownership signal.")
     low_commitment_weeks: tuple[dt.date, ...] = ()
+    standing: StandingStatus = Field(
+        default="unknown", description="Where the rep stands on the number, as judged here."
+    )
     pip_recommended: bool = Field(description="Only for pip-review; for people to decide.")
     pip_blocked: bool = Field(
         description="A confirmed or suspected system gap: no PIP may be recommended."
@@ -88,56 +77,127 @@ class Escalation(_Strict):
         default=(), description="Forecast accuracy, stating the gap, plans on time."
     )
 
+    def moved(self) -> tuple[Trend, ...]:
+        """The indicators that made progress during coaching."""
+        return tuple(t for t, p in zip(self.trends, self.progress, strict=True) if p in PROGRESS)
+
 
 def escalate(
     history: RepHistory,
     diagnosis: Diagnosis,
     *,
     gap: Gap | None,
+    since: dt.date | None = None,
+    standing: Standing | None = None,
     library: Interventions | None = None,
     targets: Targets | None = None,
+    facts: Mapping[str, object] | None = None,
+    goal: Indicator | None = None,
 ) -> Escalation:
     """Decide the next step for a coached rep from their weekly history and latest diagnosis.
 
     Args:
-        history: the weeks coached so far, oldest first.
-        diagnosis: the rep's latest diagnosis (its ``pip_blocked`` guards every branch).
-        gap: the focus gap whose leading indicators are watched; None watches all of them.
+        history: the rep's weekly figures, oldest first (baseline and coaching weeks).
+        diagnosis: the rep's diagnosis (its ``pip_blocked`` guards every branch).
+        gap: the focus gap, whose leading indicators are listed first; every gap's rep-side
+            indicators are watched, since progress in any of them counts.
+        since: the day coaching on this focus began; None gives trends and no decision.
+        standing: where the rep stands now (default: as of the history's latest week with
+            quota and closed-won to date, else the diagnosis's standing).
         library: the interventions library (the shipped one by default).
         targets: team targets (seed defaults by default).
+        facts: the rep's facts now, to show shares of plan as activity (calls a day).
+        goal: the focus goal's metric as an indicator, watched first when no playbook lists
+            it (progress on the goal is progress).
     """
     chosen = parse_targets(targets)
     book = library or load_interventions()
-    trends = tuple(trend(history, i, chosen) for i in _indicators(book, gap))
-    low = _low_commitment(history, chosen)
-    owning = tuple(trend(history, i, chosen) for i in OWNERSHIP_SIGNALS)
-    action, reason = _decide(history, diagnosis, trends, low, chosen, owning)
+    where = standing or _latest_standing(history, chosen) or diagnosis.standing
+    watched = _indicators(book, gap)
+    if goal is not None and goal.metric not in {i.metric for i in watched}:
+        watched = (goal, *watched)
+    trends = tuple(trend(history, i, chosen, since=since) for i in watched)
+    progress = tuple(progress_of(t) for t in trends)
+    owning = tuple(trend(history, i, chosen, since=since) for i in OWNERSHIP_SIGNALS)
+    coached = _coached(history, since)
+    low = _low_commitment(history, chosen, since) if since is not None else ()
+    rep_side = frozenset(i.metric for i in _indicators(book, None))
+    if goal is not None and gap != "system":
+        rep_side |= {goal.metric}
+    case = Case(
+        history=history,
+        diagnosis=diagnosis,
+        standing=where,
+        since=since,
+        weeks=coached,
+        trends=trends,
+        progress=progress,
+        low=low,
+        targets=chosen,
+        owning=owning,
+        facts=facts or {},
+        rep_side=rep_side,
+    )
+    action, reason = case.decide()
+    first = history.starts[0] if since is None else since
+    holes = (
+        history.missing_between(first, history.starts[-1]) if first <= history.starts[-1] else ()
+    )
     return Escalation(
         action=action,
         reason=reason,
-        weeks_coached=history.weeks_coached,
-        missing_weeks=history.missing_weeks,
+        since=since,
+        weeks_coached=coached,
+        weeks_recorded=history.weeks_spanned,
+        baseline_weeks=0 if since is None else max(0, history.week_number(since)),
+        missing_weeks=holes,
         trends=trends,
-        ownership=trend(history, OWNERSHIP_SIGNAL, chosen),
+        progress=progress,
+        ownership=owning[0],
         low_commitment_weeks=low,
+        standing=where.status,
         pip_recommended=action == "pip-review",
         pip_blocked=diagnosis.pip_blocked,
         ownership_signals=owning,
     )
 
 
+def _latest_standing(history: RepHistory, targets: Targets) -> Standing | None:
+    """Where the rep stands as of the history's latest week with the period's figures."""
+    week = history.latest_dated()
+    if week is None or week.pipeline is None or week.pipeline.closed_won is None:
+        return None
+    facts = build_facts(week, targets)
+    return standing_of(
+        facts, period_start=week.period_start, period_end=week.period_end, as_of=week.as_of
+    )
+
+
+def _coached(history: RepHistory, since: dt.date | None) -> int:
+    """Calendar weeks from the one holding `since` to the history's last, both included."""
+    if since is None:
+        return 0
+    return max(0, history.week_number(history.starts[-1]) - history.week_number(since) + 1)
+
+
 def _indicators(book: Interventions, gap: Gap | None) -> tuple[Indicator, ...]:
-    chosen = [gap] if gap is not None else list(GAPS)
-    unique = {i.metric: i for g in reversed(chosen) for i in reversed(book.playbook(g).indicators)}
-    return tuple(reversed(unique.values()))
+    """The focus gap's indicators, then every other gap's that the rep moves (no territory)."""
+    first = [gap] if gap is not None else []
+    chosen = [*first, *(g for g in GAPS if g not in first and g != "system")]
+    unique: dict[str, Indicator] = {}
+    for g in chosen:
+        for indicator in book.playbook(g).indicators:
+            unique.setdefault(indicator.metric, indicator)
+    return tuple(unique.values())
 
 
-def _low_commitment(history: RepHistory, targets: Targets) -> tuple[dt.date, ...]:
-    """The last two recorded commitment scores, if both are under target in adjacent weeks."""
+def _low_commitment(history: RepHistory, targets: Targets, since: dt.date) -> tuple[dt.date, ...]:
+    """The last two coaching weeks' commitment scores, if both are under target back to back."""
+    start = history.week_start(since)
     scored = [
-        (start, w.ownership.commitment_score)
-        for start, w in zip(history.starts, history.weeks, strict=True)
-        if w.ownership is not None and w.ownership.commitment_score is not None
+        (week, w.ownership.commitment_score)
+        for week, w in zip(history.starts, history.weeks, strict=True)
+        if week >= start and w.ownership is not None and w.ownership.commitment_score is not None
     ]
     threshold = targets.commitment_score
     if len(scored) < 2 or threshold is None:
@@ -145,100 +205,3 @@ def _low_commitment(history: RepHistory, targets: Targets) -> tuple[dt.date, ...
     (before, a), (last, b) = scored[-2:]
     below = a < threshold and b < threshold
     return (before, last) if below and (last - before).days == 7 else ()
-
-
-def _decide(
-    history: RepHistory,
-    diagnosis: Diagnosis,
-    trends: tuple[Trend, ...],
-    low: tuple[dt.date, ...],
-    targets: Targets,
-    owning: tuple[Trend, ...] = (),
-) -> tuple[Action, str]:
-    weeks = history.weeks_coached
-    blocked = diagnosis.pip_blocked
-    if low:
-        return "fit-conversation", _fit(low, targets, blocked)
-    if weeks < REVIEW_AFTER_WEEKS:
-        return "keep-coaching", (
-            f"{_weeks(weeks)} of coaching so far; leading indicators get until week "
-            f"{REVIEW_AFTER_WEEKS} to move before progress is judged."
-        )
-    known = [t for t in trends if t.direction != "unknown"]
-    if not known:
-        return "collect-data", (
-            f"After {weeks} weeks no watched indicator has enough weekly values for a trend; "
-            "record them weekly before judging progress."
-        )
-    moving = [label_of(t.metric).label for t in known if moved(t) and t.metric not in SELF_RATED]
-    stuck = [t for t in owning if t.weeks_observed and not t.at_target]
-    if moving and weeks >= OWNERSHIP_REVIEW_WEEKS and stuck and not any(map(moved, owning)):
-        if blocked:
-            return "fix-system", _fix_system(weeks, diagnosis)
-        return "pip-review", (
-            f"After {weeks} weeks, a full 90-day cadence, no ownership signal "
-            f"({', '.join(label_of(t.metric).label for t in stuck)}) has moved toward its "
-            "target; progress on "
-            f"{', '.join(moving)} is activity, not ownership of the number. Recommend that the "
-            "manager and HR review whether a performance improvement plan is warranted; this "
-            "is a recommendation for people to decide, not an outcome."
-        )
-    if not moving and blocked:
-        return "fix-system", _fix_system(weeks, diagnosis)
-    if not moving:
-        return "pip-review", (
-            f"No leading indicator moved toward its target in {weeks} weeks of coaching (a value "
-            "already at target, or the rep's own commitment rating, is not progress). "
-            "Recommend that the manager and HR review whether a performance improvement plan "
-            "is warranted; this is a recommendation for people to decide, not an outcome."
-        )
-    progress = f"Progress on {', '.join(moving)}"
-    attainment = _latest(history, "derived.attainment", targets)
-    if attainment is None:
-        return "keep-coaching", f"{progress}; attainment is unknown, so keep the plan running."
-    if attainment < 1.0:
-        return "extend-coaching", (
-            f"{progress}, but attainment is {percent(attainment)} of quota: "
-            "extend coaching by one quarter."
-        )
-    return "graduate", f"{progress}, and quota is reached: close the coaching plan."
-
-
-def moved(t: Trend) -> bool:
-    """Progress during coaching: improving while short of target, or reaching it from below."""
-    if t.first is None or t.latest is None:
-        return False
-    began_short = t.first < t.target if t.better == "higher" else t.first > t.target
-    return began_short and (t.direction == "improving" or t.at_target)
-
-
-def _fit(low: tuple[dt.date, ...], targets: Targets, blocked: bool) -> str:
-    text = (
-        f"Commitment was under {show('target.commitment_score', targets.commitment_score)} in "
-        f"the weeks of {day(low[0])} and {day(low[1])}. Hold a documented conversation "
-        "about fit: whether the rep wants this role and this plan."
-    )
-    if blocked:
-        return text + (
-            " A system gap is confirmed or suspected, so no PIP may be considered"
-            " until it is fixed."
-        )
-    return text + " If it confirms a fit problem, the manager and HR may review a PIP."
-
-
-def _fix_system(weeks: int, diagnosis: Diagnosis) -> str:
-    causes = "; ".join(e.because for e in diagnosis.verdict("system").evidence)
-    return (
-        f"No leading indicator moved in {weeks} weeks, but a system gap is confirmed or suspected "
-        f"({causes}). Pressure on the rep cannot fix that: fix the system first, "
-        "and do not consider a PIP while it stands."
-    )
-
-
-def _weeks(count: int) -> str:
-    return "1 week" if count == 1 else f"{count} weeks"
-
-
-def _latest(history: RepHistory, name: str, targets: Targets) -> float | None:
-    values = history.values(name, targets)
-    return values[-1][1] if values else None

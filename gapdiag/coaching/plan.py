@@ -1,8 +1,10 @@
-"""A rep's coaching plan: diagnosis, focus, drills, GROW agenda, calendar and escalation.
+"""A rep's coaching plan: standing, focus, one skill, GROW agenda, calendar and escalation.
 
 ``plan()`` is the one entry point; the parts it combines live in ``playbook`` (focus,
-drills, manager check), ``agenda`` (GROW), ``cadence`` (sessions), ``history`` and
-``escalation`` (weeks of coaching) and ``scorecard`` (self vs manager ratings).
+goal, manager check), ``skills`` (one skill at a time), ``system`` (fixes from the firing
+rules, numbers a fault distorts), ``agenda`` (GROW, accountability), ``cadence``
+(sessions), ``history``, ``trends`` and ``escalation`` (weeks of coaching), ``log`` (the
+coaching so far), ``zones`` (the calendar's time zone) and ``scorecard``.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from gapdiag.coaching.agenda import Agenda, build_agenda
+from gapdiag.coaching.agenda import Accountability, Agenda, build_agenda
 from gapdiag.coaching.cadence import QUARTER_WEEKS, Session, schedule
 from gapdiag.coaching.coverage import CoverageFocus, coverage_focus
 from gapdiag.coaching.escalation import Escalation, escalate
 from gapdiag.coaching.history import RepHistory, latest_metrics
+from gapdiag.coaching.log import CoachingLog, LogEntry
 from gapdiag.coaching.playbook import (
     FOCUS_RULE,
     GOAL_WEEK,
@@ -26,17 +29,27 @@ from gapdiag.coaching.playbook import (
     ManagerCheck,
     Watch,
     choose_focus,
-    drills_for,
     rep_focus,
     restate,
     watch_list,
 )
 from gapdiag.coaching.playbook import manager_check as check_manager
 from gapdiag.coaching.scorecard import Opening, Scorecard
+from gapdiag.coaching.skills import Skill, skill_note, skill_queue
+from gapdiag.coaching.start import (
+    accountability_of,
+    check_arguments,
+    coaching_start,
+    default_start,
+    log_focuses,
+)
+from gapdiag.coaching.system import Distortion, distorted, distortions, system_actions
 from gapdiag.coaching.workdays import Holiday, working_days
+from gapdiag.coaching.zones import plan_zone
 from gapdiag.engines.compiled import RulesArg, diagnose, resolve_rules
-from gapdiag.model.diagnosis import Diagnosis
-from gapdiag.model.errors import InvalidArgument
+from gapdiag.engines.context import judged_with
+from gapdiag.model.diagnosis import Counterfactual, Diagnosis
+from gapdiag.model.gaps import FOUND
 from gapdiag.model.metrics import (
     DEFAULT_TARGETS,
     RepMetrics,
@@ -45,9 +58,16 @@ from gapdiag.model.metrics import (
     parse_metrics,
     parse_targets,
 )
+from gapdiag.model.standing import Standing, standing_of
 from gapdiag.model.team import TeamStats, parse_team
 from gapdiag.rulebook.facts import build_facts
-from gapdiag.rulebook.interventions import Drill, Interventions, Phase, load_interventions
+from gapdiag.rulebook.interventions import (
+    Drill,
+    Indicator,
+    Interventions,
+    Phase,
+    load_interventions,
+)
 
 
 class CoachingPlan(_Strict):
@@ -56,6 +76,19 @@ class CoachingPlan(_Strict):
     rep_id: str
     start: dt.date
     diagnosis: Diagnosis
+    standing: Standing = Field(
+        description="Where the rep stands now: the latest figures (the history's latest "
+        "week when it runs later than the rep's figures)."
+    )
+    as_of: dt.date | None = Field(default=None, description="The day those figures run to.")
+    since: dt.date | None = Field(
+        default=None, description="The day coaching on this focus began (None: not known)."
+    )
+    since_from: Literal["given", "coaching log"] | None = None
+    log_focuses: tuple[str, ...] | None = Field(
+        default=None,
+        description="With a coaching log that gave no start: the focuses its 1:1s name.",
+    )
     focus: Focus | None
     rep_focus: Focus | None = Field(
         default=None, description="The rep's own gap, coached alongside a system fix."
@@ -65,14 +98,32 @@ class CoachingPlan(_Strict):
     )
     focus_rule: str = FOCUS_RULE
     approach: str | None = None
-    drills: tuple[Drill, ...] = ()
+    skills: tuple[Skill, ...] = Field(
+        default=(), description="The skills the evidence names, in order; one current."
+    )
+    skill_note: str | None = None
+    drills: tuple[Drill, ...] = Field(default=(), description="The skill practised now.")
+    clears: tuple[Counterfactual, ...] = Field(
+        default=(), description="Changes that would clear the focus gap (verified)."
+    )
     watch: tuple[Watch, ...] = Field(default=(), description="The focus gap's indicators.")
     actions: tuple[str, ...] = Field(default=(), description="What the manager does.")
+    distortions: tuple[Distortion, ...] = Field(
+        default=(), description="Numbers a system fault skews: no rep goal on them."
+    )
     agenda: Agenda
+    accountability: Accountability
+    commitments: tuple[LogEntry, ...] = Field(
+        default=(), description="The rep's commitments since coaching began (coaching log)."
+    )
     sessions: tuple[Session, ...] = ()
-    country: str | None = Field(default=None, description="Whose public holidays are skipped.")
+    time_zone: str | None = Field(
+        default=None, description="The sessions' time zone (None: floating local times)."
+    )
+    time_zone_note: str = ""
+    country: str | None = Field(default=None, description="Whose public holidays are kept.")
     holidays: tuple[Holiday, ...] = Field(
-        default=(), description="Public holidays in the plan's weeks: no session on them."
+        default=(), description="Public holidays in the plan's weeks: sessions move off them."
     )
     phases: tuple[Phase, ...] = ()
     escalation: Escalation | None = None
@@ -87,8 +138,8 @@ class CoachingPlan(_Strict):
         """This plan as a JSON document."""
         return self.model_dump_json(indent=indent)
 
-    def render(self, *, fmt: Literal["text", "markdown"] = "text") -> str:
-        """The plan as text or Markdown, for the manager."""
+    def render(self, *, fmt: Literal["text", "markdown", "html"] = "text") -> str:
+        """The plan as text, Markdown or HTML, for the manager (the same content in each)."""
         from gapdiag.coaching.plan_text import render
 
         return render(self, fmt=fmt)
@@ -101,21 +152,25 @@ class CoachingPlan(_Strict):
         """The plan as Markdown."""
         return self.render(fmt="markdown")
 
+    def to_html(self) -> str:
+        """The plan as one HTML fragment: everything the Markdown plan holds."""
+        return self.render(fmt="html")
+
     def _repr_markdown_(self) -> str:
         """Markdown display in notebooks."""
         return self.to_markdown()
 
     def _repr_html_(self) -> str:
-        """Rich display in notebooks: focus, goal, indicators and the week's sessions."""
-        from gapdiag.coaching.plan_text import to_html
-
-        return to_html(self)
+        """Rich display in notebooks: the whole plan."""
+        return self.to_html()
 
 
 def plan(
     metrics: RepMetrics | Mapping[str, Any],
     *,
-    start: dt.date,
+    start: dt.date | None = None,
+    since: dt.date | None = None,
+    log: CoachingLog | None = None,
     history: RepHistory | None = None,
     scorecard: Scorecard | None = None,
     rules: RulesArg = None,
@@ -125,14 +180,24 @@ def plan(
     goal_week: int | None = None,
     country: str | None = None,
     subdivision: str | None = None,
+    tz: str | None = None,
     team: TeamStats | Mapping[str, Any] | None = None,
 ) -> CoachingPlan:
-    """Build the coaching plan for one rep, starting on `start`.
+    """Build the coaching plan for one rep.
 
     Args:
-        metrics: the rep's current metrics (diagnosed with `rules` and `targets`).
-        start: the first day of coaching; after every week in `history`.
-        history: weekly metrics of the coaching so far, for trends and escalation.
+        metrics: the rep's metrics (diagnosed with `rules`, `targets` and `team`). A rep
+            from a team's batch (``diagnose_many(...).rep(row)``) brings the rules, targets
+            and team values the batch judged it with, unless given here.
+        start: the first day of the plan's sessions; after every week in `history`
+            (default: the Monday after the history's last week, else after ``as_of``, else
+            the next Monday from today).
+        since: the day coaching on this focus began. History weeks before it are the
+            baseline; only the weeks from it count as coaching. Without it (or a `log`),
+            the plan shows trends and gives no escalation decision.
+        log: the coaching so far (dated 1:1s, commitments, the rep's answer on
+            accountability); its first 1:1 on the focus is the start when `since` is None.
+        history: weekly figures (period to date), for trends and escalation.
         scorecard: rep and manager ratings; their largest disagreements are listed.
         rules: the rule pack (default: shipped); its folder's interventions.yaml is used.
         targets: team target overrides.
@@ -140,66 +205,136 @@ def plan(
         weeks: how many weeks of sessions to schedule (a quarter by default).
         goal_week: the week by which the focus goal should be met (default: week 8, or
             the last week when fewer are scheduled).
-        country: ISO 3166 code (e.g. "DE") whose public holidays get no session and no
-            goal date (needs ``gapdiag[calendar]``); None skips weekends only.
+        country: ISO 3166 code (e.g. "DE") whose public holidays sessions move off (needs
+            ``gapdiag[calendar]``); None keeps weekends only. It also sets the default
+            time zone.
         subdivision: the country's state or region code (e.g. "BY"), where holidays differ.
+        tz: the time zone of the session times (default: the country's main zone, else
+            this computer's, else floating local times); the plan says which.
         team: the rep's team mean/median per metric, for the rules and goals that compare
             the rep with the team (as in `diagnose`); without it those rules stay open.
 
     The rep is diagnosed on `metrics`; the plan's "now" (goal, indicators, agenda numbers,
-    manager check) is the latest value the history recorded for each metric, when given.
+    manager check, standing) reads the history's latest values where it has them.
 
     Raises:
         InvalidMetrics: bad metrics or targets.
-        InvalidArgument: history or scorecard of another rep, a start inside the history,
-            a start too late for the calendar, weeks/goal_week out of range, or an unknown
-            country or subdivision.
+        InvalidArgument: history, log or scorecard of another rep, a start inside the
+            history or before `since`, a start too late for the calendar, weeks/goal_week
+            out of range, or an unknown country, subdivision or time zone.
     """
     rep = parse_metrics(metrics)
-    chosen = parse_targets(targets)
-    stats = parse_team(team)
-    if goal_week is None:
-        goal_week = min(GOAL_WEEK, weeks) if weeks >= 1 else GOAL_WEEK
-    _check_arguments(rep, start, history, scorecard, weeks, goal_week)
+    rules, targets, team = _judgment(metrics, rules, targets, team)
+    chosen, stats = parse_targets(targets), parse_team(team)
+    begin = start or default_start(history, rep, dt.date.today())
+    goal_week = (
+        goal_week if goal_week is not None else min(GOAL_WEEK, weeks) if weeks >= 1 else GOAL_WEEK
+    )
+    check_arguments(rep, begin, history, scorecard, weeks, goal_week)
+    history = _with_tenure(history, rep)
     days = working_days(country, subdivision)
+    zone, zone_note = plan_zone(tz, days.country)
     book = resolve_rules(rules)
     library = _library(interventions, rules)
-    diagnosis = diagnose(rep, rules=book, targets=chosen, team=stats)
-    facts = build_facts(latest_metrics(history, rep) if history else rep, chosen, stats)
-    timing: dict[str, Any] = {"start": start, "goal_week": goal_week, "calendar": days}
+    diagnosis = diagnose(rep, rules=book, targets=chosen, team=stats, counterfactuals=True)
+    now = latest_metrics(history, rep) if history else rep
+    facts = build_facts(now, chosen, stats)
+    judged = build_facts(rep, chosen, stats)
+    faults = distortions(diagnosis, book)
+    timing: dict[str, Any] = {
+        "start": begin,
+        "goal_week": goal_week,
+        "calendar": days,
+        "avoid": distorted(faults),
+    }
     focus = choose_focus(diagnosis, facts, library, chosen, **timing)
     alongside = rep_focus(diagnosis, facts, library, chosen, **timing)
     if history is not None:
         focus, alongside = (_now(f, facts, chosen) for f in (focus, alongside))
     coached = alongside or focus  # beside a system fix, the rep practises their own gap
-    drills = drills_for(coached.gap, diagnosis, book, library) if coached else ()
-    sessions = (
-        schedule(library, focus, start, drills=drills, weeks=weeks, calendar=days) if focus else ()
+    began, began_from = coaching_start(since, log, coached, begin)
+    avoid = distorted(faults)
+    skills = (
+        skill_queue(
+            coached.gap, diagnosis, book, library, chosen, judged=judged, now=facts, avoid=avoid
+        )
+        if coached
+        else ()
     )
-    last = start + dt.timedelta(weeks=weeks, days=-start.weekday() - 1)
-    follow_up = next((s.date for s in sessions if s.kind == "check-in"), None)
-    agenda = build_agenda(
-        rep.rep_id, facts, chosen, focus=focus, drills=drills, follow_up=follow_up
-    )
+    drills = tuple(s.drill for s in skills if s.status == "current")
     playbook = library.playbook(focus.gap) if focus else None
+    actions = playbook.actions if playbook else ()
+    if focus is not None and focus.gap == "system":
+        actions = system_actions(diagnosis, actions)
+    sessions = (
+        schedule(
+            library,
+            focus,
+            begin,
+            drills=drills,
+            weeks=weeks,
+            calendar=days,
+            began=began if began is not None and began <= begin else None,
+            seed=rep.rep_id,
+            fixes=actions,
+        )
+        if focus
+        else ()
+    )
+    last = begin + dt.timedelta(weeks=weeks, days=-begin.weekday() - 1)
+    follow_up = next((s.date for s in sessions if s.kind == "check-in"), None)
+    accountability = accountability_of(log, began, sessions)
+    agenda = build_agenda(
+        rep.rep_id,
+        facts,
+        chosen,
+        focus=focus,
+        drills=drills,
+        follow_up=follow_up,
+        accountability=accountability,
+    )
+    standing = standing_of(
+        facts, period_start=now.period_start, period_end=now.period_end, as_of=now.as_of
+    )
     return CoachingPlan(
         rep_id=rep.rep_id,
-        start=start,
+        start=begin,
         diagnosis=diagnosis,
+        standing=standing,
+        as_of=now.as_of,
+        since=began,
+        since_from=began_from,
+        log_focuses=log_focuses(log) if log is not None and began is None else None,
         focus=focus,
         rep_focus=alongside,
-        coverage=coverage_focus(facts, chosen, start=start, calendar=days),
+        coverage=coverage_focus(facts, chosen, start=begin, calendar=days),
         approach=playbook.approach if playbook else None,
+        skills=skills,
+        skill_note=skill_note(skills) if coached else None,
         drills=drills,
+        clears=_clears(diagnosis, coached, avoid),
         watch=watch_list(playbook.indicators, facts, chosen) if playbook else (),
-        actions=playbook.actions if playbook else (),
+        actions=actions,
+        distortions=faults,
         agenda=agenda,
+        accountability=accountability,
+        commitments=log.commitments(began) if log is not None else (),
         sessions=sessions,
+        time_zone=zone,
+        time_zone_note=zone_note,
         country=days.country,
-        holidays=tuple(Holiday(date=d, name=n) for d, n in days.holidays_between(start, last)),
+        holidays=tuple(Holiday(date=d, name=n) for d, n in days.holidays_between(begin, last)),
         phases=library.phases if focus else (),
         escalation=escalate(
-            history, diagnosis, gap=focus.gap if focus else None, library=library, targets=chosen
+            history,
+            diagnosis,
+            gap=coached.gap if coached else None,
+            since=began,
+            standing=standing,
+            library=library,
+            targets=chosen,
+            facts=facts,
+            goal=_goal_indicator(coached),
         )
         if history is not None
         else None,
@@ -207,6 +342,63 @@ def plan(
         openings=scorecard.openings() if scorecard is not None else (),
         targets=chosen,
         tenure_months=rep.tenure_months,
+    )
+
+
+def _judgment(
+    metrics: RepMetrics | Mapping[str, Any],
+    rules: RulesArg,
+    targets: Targets | Mapping[str, Any] | None,
+    team: TeamStats | Mapping[str, Any] | None,
+) -> tuple[RulesArg, Targets | Mapping[str, Any] | None, TeamStats | Mapping[str, Any] | None]:
+    """The rules, targets and team values to judge with: those given, else those a batch
+    rep carries (so a rep taken from a team file keeps the team's judgment)."""
+    context = judged_with(metrics)
+    if context is None:
+        return rules, targets, team
+    return (
+        context.rules if rules is None else rules,
+        context.targets if targets is None else targets,
+        context.team if team is None else team,
+    )
+
+
+def _goal_indicator(focus: Focus | None) -> Indicator | None:
+    """The focus goal as an indicator the escalation watches (numeric goals only)."""
+    goal = focus.goal if focus is not None else None
+    if goal is None or isinstance(goal.target, bool) or goal.better not in ("higher", "lower"):
+        return None
+    better: Literal["higher", "lower"] = "higher" if goal.better == "higher" else "lower"
+    return Indicator(metric=goal.metric, target=float(goal.target), better=better)
+
+
+def _with_tenure(history: RepHistory | None, rep: RepMetrics) -> RepHistory | None:
+    """The history with the rep's tenure in weeks that lack it, so shares of a ramped plan
+    read the same in the trends as in the plan."""
+    if history is None or rep.tenure_months is None:
+        return history
+    weeks = tuple(
+        w
+        if w.tenure_months is not None
+        else w.model_copy(update={"tenure_months": rep.tenure_months})
+        for w in history.weeks
+    )
+    return RepHistory(rep_id=history.rep_id, weeks=weeks)
+
+
+def _clears(
+    diagnosis: Diagnosis, focus: Focus | None, avoid: frozenset[str]
+) -> tuple[Counterfactual, ...]:
+    """The coached gap's counterfactuals that clear it (not only weaken it), on numbers no
+    system fault distorts."""
+    if focus is None:
+        return ()
+    return tuple(
+        c
+        for c in diagnosis.counterfactuals
+        if c.gap == focus.gap
+        and c.status_after not in FOUND
+        and not any(change.metric in avoid for change in c.changes)
     )
 
 
@@ -224,33 +416,3 @@ def _library(given: Interventions | str | Path | None, rules: RulesArg) -> Inter
         return load_interventions(given)
     pack = rules if isinstance(rules, str | Path) else None
     return load_interventions(pack)
-
-
-def _check_arguments(
-    rep: RepMetrics,
-    start: dt.date,
-    history: RepHistory | None,
-    scorecard: Scorecard | None,
-    weeks: int,
-    goal_week: int,
-) -> None:
-    if not 1 <= weeks <= 104:
-        raise InvalidArgument(f"weeks: {weeks} is not a number of weeks from 1 to 104")
-    if not 1 <= goal_week <= weeks:
-        raise InvalidArgument(f"goal_week: {goal_week} is not a week from 1 to {weeks}")
-    latest = dt.date.max - dt.timedelta(weeks=weeks + 1)
-    if start > latest:
-        raise InvalidArgument(
-            f"start: {start} leaves no room for {weeks} weeks of sessions before the "
-            f"calendar ends (expected a date on or before {latest})"
-        )
-    for name, other in (("history", history), ("scorecard", scorecard)):
-        if other is not None and other.rep_id != rep.rep_id:
-            raise InvalidArgument(f"{name}: rep_id {other.rep_id!r} is not {rep.rep_id!r}")
-    if history is not None:
-        after = history.starts[-1] + dt.timedelta(weeks=1)
-        if start < after:
-            raise InvalidArgument(
-                f"start: {start} falls inside the history (its last week starts "
-                f"{history.starts[-1]}); start the plan on or after {after}"
-            )

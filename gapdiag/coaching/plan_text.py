@@ -1,108 +1,166 @@
-"""Render a CoachingPlan as plain text or Markdown for the manager."""
+"""Render a CoachingPlan as plain text, Markdown or HTML: one content, three forms.
+
+The plan is first laid out as blocks (headings, paragraphs, lists, tables), then each
+form writes the same blocks, so the HTML plan holds everything the Markdown plan does
+(escalation, trends, drills, the GROW sheets, every week of the calendar). Plain text
+writes the calendar week by week with each session's first sentence; its full text is in
+the Markdown, the HTML and the ``.ics``.
+"""
 
 from __future__ import annotations
 
-from html import escape
+from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import TYPE_CHECKING, Literal
 
-from gapdiag.coaching.cadence import to_markdown
+from gapdiag.coaching.agenda import NEVER_NEGATIVE
+from gapdiag.coaching.blocks import (
+    Block,
+    Heading,
+    Items,
+    Para,
+    Table,
+    as_html,
+    as_markdown,
+    as_text,
+)
 from gapdiag.coaching.escalation import Escalation
-from gapdiag.coaching.history import Trend
-from gapdiag.coaching.units import in_plan_units
-from gapdiag.model import _text
+from gapdiag.coaching.trends import trend_text
+from gapdiag.coaching.units import across_weeks
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import InvalidArgument
-from gapdiag.model.labels import label_of, sentence, show_step
-from gapdiag.model.wording import day, labelled, long_day, reading
+from gapdiag.model.labels import label_of, sentence
+from gapdiag.model.wording import counterfactual_text, day, labelled, long_day, reading
+from gapdiag.model.wording import standing_text as standing_words
 
 if TYPE_CHECKING:
+    from gapdiag.coaching.cadence import Session
     from gapdiag.coaching.plan import CoachingPlan
     from gapdiag.coaching.playbook import Watch
 
-_STAGES = ("goal", "reality", "options", "will")
+Format = Literal["text", "markdown", "html"]
+ACTIONS = {
+    "trends-only": "trends only, no decision",
+    "fit-conversation": "talk about fit",
+    "keep-coaching": "keep coaching",
+    "collect-data": "collect data",
+    "fix-system": "fix the system",
+    "pip-review": "review a PIP with HR",
+    "extend-coaching": "extend coaching a quarter",
+    "graduate": "graduate",
+}
+"""Each escalation action in words."""
 
 
-def render(plan: CoachingPlan, *, fmt: Literal["text", "markdown"] = "text") -> str:
+def render(plan: CoachingPlan, *, fmt: Format = "text") -> str:
     """The whole plan, section by section.
 
     Raises:
-        InvalidArgument: `fmt` is neither "text" nor "markdown".
+        InvalidArgument: `fmt` is not "text", "markdown" or "html".
     """
-    if fmt not in ("text", "markdown"):
-        raise InvalidArgument(f"fmt: {fmt!r} is not one of text, markdown")
-    md = fmt == "markdown"
-    safe = _escaped if md else list
+    writers: dict[str, Callable[[Sequence[Block]], str]] = {
+        "text": as_text,
+        "markdown": as_markdown,
+        "html": as_html,
+    }
+    if fmt not in writers:
+        raise InvalidArgument(f"fmt: {fmt!r} is not one of text, markdown, html")
+    return writers[fmt](blocks(plan))
+
+
+def blocks(plan: CoachingPlan) -> list[Block]:
+    """The plan laid out once, for every form."""
     title = f"Coaching plan for {plan.rep_id}, starting {long_day(plan.start)}"
-    lines = safe([f"# {title}" if md else title, "", *_focus(plan, md)])
+    out: list[Block] = [Heading(title, 1)]
+    out += _standing(plan)
+    out += _focus(plan)
     if plan.focus is not None:
-        lines += safe(_approach(plan, md))
-    lines += safe(_agenda(plan, md))
-    lines += _calendar(plan, md)  # its Markdown table escapes its own cells
+        out += _coach(plan)
+    out += _so_far(plan)
+    out += _agenda(plan)
+    out += _calendar(plan)
     if plan.escalation is not None:
-        lines += safe(_escalation(plan, plan.escalation, md))
-    tail = [_heading("Manager check", md), f"{plan.manager.status}: {plan.manager.note}", ""]
+        out += _escalation(plan, plan.escalation)
+    manager = plan.manager
+    status = {"flagged": " (flagged)", "unknown": " (not recorded)"}.get(manager.status, "")
+    out += [Heading("Manager check"), Para(f"Manager coaching time{status}: {manager.note}")]
     if plan.openings:
-        tail.append(_heading("Scorecard: largest disagreements first", md))
-        tail += [f"- {o.note}" for o in plan.openings] + [""]
-    lines += safe(tail)
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _escaped(lines: list[str]) -> list[str]:
-    """Markdown lines whose text (not their heading or list marker) is escaped."""
-    out = []
-    for line in lines:
-        text = line.lstrip(" ")
-        marker = next((m for m in ("# ", "## ", "- ") if text.startswith(m)), "")
-        indent = line[: len(line) - len(text)]
-        out.append(indent + marker + _text.markdown(text[len(marker) :]))
+        out += [
+            Heading("Scorecard: largest disagreements first"),
+            Items(tuple(o.note for o in plan.openings)),
+        ]
     return out
 
 
-def _heading(text: str, md: bool) -> str:
-    return f"## {text}" if md else f"{text}\n{'-' * len(text)}"
+def _standing(plan: CoachingPlan) -> list[Block]:
+    when = f" Figures as of {long_day(plan.as_of)}." if plan.as_of is not None else ""
+    return [Heading("Where the rep stands"), Para(standing_words(plan.standing) + when)]
 
 
-def _focus(plan: CoachingPlan, md: bool) -> list[str]:
+def _focus(plan: CoachingPlan) -> list[Block]:
     d = plan.diagnosis
-    out = [_heading("Focus this quarter", md)]
+    out: list[Block] = [Heading("Focus this quarter")]
+    lines: list[str] = []
     if plan.focus is None:
-        out.append(
-            f"No focus: no gap is confirmed or suspected for {d.rep_id}, so there is no "
-            "coaching plan to run. Keep the regular 1:1 and collect what the diagnosis lacks."
-        )
-        out += _coverage_lines(plan)
-        return [*out, f"Focus rule: {plan.focus_rule}", *_tree_line(d), ""]
-    focus = plan.focus
-    who = "the manager (fix the system)" if focus.owner == "manager" else "the rep, coached weekly"
-    out += [f"Gap: {focus.reason}.", f"Who acts: {who}."]
-    if focus.goal is not None:
-        out.append(f"Goal: {focus.goal.text} (from {focus.goal.source}).")
+        lines.append(_no_focus(plan))
     else:
-        out.append("Goal: no metric behind this gap has a known value; collect the indicators.")
-    out += _alongside_lines(plan) + _coverage_lines(plan)
-    out.append(f"Focus rule: {plan.focus_rule}")
-    out.extend(_tree_line(d))
+        focus = plan.focus
+        who = (
+            "the manager (fix the system)"
+            if focus.owner == "manager"
+            else "the rep, coached weekly"
+        )
+        lines += [f"Gap: {focus.reason}.", f"Who acts: {who}."]
+        if focus.goal is not None:
+            lines.append(f"Goal: {focus.goal.text} (from {focus.goal.source}).")
+        else:
+            lines.append(
+                "Goal: no metric behind this gap has a known value; collect the indicators."
+            )
+        rep = plan.rep_focus
+        if rep is not None:
+            goal = f" Goal: {rep.goal.text}." if rep.goal is not None else ""
+            lines.append(f"Alongside, the rep's own gap: {rep.reason}.{goal}")
+    if plan.coverage is not None:
+        lines.append(f"Coverage: {plan.coverage.text}")
+    lines.append(f"Focus rule: {plan.focus_rule}")
+    lines += _tree_line(d)
     if d.pip_blocked:
-        out.append(
+        lines.append(
             "A system gap is confirmed or suspected: no PIP may be considered while it stands."
         )
-    return [*out, ""]
+    out += [Para(line) for line in lines]
+    if plan.distortions:
+        out.append(Items(tuple(x.text for x in plan.distortions), "Numbers a system fault skews:"))
+    if plan.clears:
+        gap = plan.clears[0].gap
+        out.append(
+            Items(
+                tuple(counterfactual_text(c) for c in plan.clears),
+                f"What would clear the {gap} gap (each checked by diagnosing the changed rep "
+                "again):",
+            )
+        )
+    return out
 
 
-def _alongside_lines(plan: CoachingPlan) -> list[str]:
-    """The rep's own gap, coached while the manager fixes the system."""
-    rep = plan.rep_focus
-    if rep is None:
-        return []
-    goal = f" Goal: {rep.goal.text}." if rep.goal is not None else ""
-    return [f"Alongside, the rep's own gap: {rep.reason}.{goal}"]
-
-
-def _coverage_lines(plan: CoachingPlan) -> list[str]:
-    """The coverage focus: a pipeline that will not close the gap, whoever's gap it is."""
-    return [f"Coverage: {plan.coverage.text}"] if plan.coverage is not None else []
+def _no_focus(plan: CoachingPlan) -> str:
+    d = plan.diagnosis
+    if plan.standing.status in ("ahead", "on_track"):
+        return (
+            f"No focus: {d.rep_id} is {sentence(plan.standing.status.replace('_', ' ')).lower()} "
+            "on the number, so there is no gap to coach this period. Keep the regular 1:1."
+        )
+    if plan.since is not None and plan.escalation is not None:
+        return (
+            f"No focus: no gap is confirmed or suspected for {d.rep_id} now, so no new focus "
+            f"is set; the coaching since {long_day(plan.since)} is weighed below. Collect "
+            "what the diagnosis lacks."
+        )
+    return (
+        f"No focus: no gap is confirmed or suspected for {d.rep_id}, so there is no coaching "
+        "plan to run. Keep the regular 1:1 and collect what the diagnosis lacks."
+    )
 
 
 def _tree_line(d: Diagnosis) -> list[str]:
@@ -118,131 +176,193 @@ def _tree_line(d: Diagnosis) -> list[str]:
     return []
 
 
-def _approach(plan: CoachingPlan, md: bool) -> list[str]:
-    out = [_heading("How to coach it", md), f"Approach: {plan.approach}", ""]
+def _coach(plan: CoachingPlan) -> list[Block]:
+    out: list[Block] = [Heading("How to coach it"), Para(f"Approach: {plan.approach}")]
+    if plan.skill_note:
+        out.append(Para(plan.skill_note))
     if plan.drills:
-        out.append("Drills:")
-        out += [
-            f"- {d.name} ({d.minutes} min): {d.how} Look for: {d.look_for}" for d in plan.drills
-        ]
+        out.append(
+            Items(
+                tuple(
+                    f"{d.name} ({d.minutes} min): {d.how} Look for: {d.look_for}"
+                    for d in plan.drills
+                ),
+                "This skill's drill:",
+            )
+        )
     if plan.actions:
-        out.append("Manager actions:")
-        out += [f"- {a}" for a in plan.actions]
-    out.append("Leading indicators to watch:")
-    out += [_watch(plan, w) for w in plan.watch]
-    return [*out, ""]
+        out.append(Items(plan.actions, "Manager actions:"))
+    out.append(Items(tuple(_watch(plan, w) for w in plan.watch), "Leading indicators to watch:"))
+    return out
 
 
-def _agenda(plan: CoachingPlan, md: bool) -> list[str]:
+def _so_far(plan: CoachingPlan) -> list[Block]:
+    a = plan.accountability
+    out: list[Block] = [Heading("Coaching so far and accountability")]
+    if plan.since is not None:
+        source = "as given" if plan.since_from == "given" else "the first 1:1 in the coaching log"
+        out.append(
+            Para(
+                f"Coaching on this focus began {long_day(plan.since)} ({source}); weeks of "
+                "history before it are the baseline, not coaching."
+            )
+        )
+    else:
+        why = "not given"
+        if plan.log_focuses is not None:
+            coached = plan.rep_focus or plan.focus
+            gap = coached.gap if coached is not None else "this"
+            named = ", ".join(plan.log_focuses)
+            why = f"the coaching log has no 1:1 on the {gap} focus" + (
+                f" (its 1:1s worked on {named})" if named else ""
+            )
+        out.append(
+            Para(
+                f"Coaching start: {why}. Until it is known (--since, or a coaching log), weeks "
+                "of figures are not weeks of coaching and no escalation is judged."
+            )
+        )
+    if plan.commitments:
+        out.append(
+            Items(
+                tuple(
+                    f"{day(c.date)}: {c.note}" + (f" (due {day(c.due)})" if c.due else "")
+                    for c in plan.commitments
+                ),
+                "Commitments in the rep's words:",
+            )
+        )
+    late = plan.since is not None and a.asked_on is not None and a.asked_on >= plan.start
+    which = "the next 1:1 (no answer is recorded since coaching began)" if late else "the first 1:1"
+    asked = f" at {which}, {long_day(a.asked_on)}" if a.asked_on else f" at {which}"
+    answer = (
+        f"{a.answer} (recorded {long_day(a.answered_on)})"
+        if a.answer is not None and a.answered_on is not None
+        else "not recorded yet: write the rep's words here and in the coaching log"
+    )
+    out += [Para(f"Ask{asked}: {a.ask}"), Para(f"The rep's answer: {answer}.")]
+    return out
+
+
+def _agenda(plan: CoachingPlan) -> list[Block]:
     agenda = plan.agenda
-    out = [_heading("GROW 1:1: the rep's sheet", md)]
+    out: list[Block] = [Heading("GROW 1:1: the rep's sheet")]
     for stage, questions in groupby(agenda.questions, key=lambda q: q.stage):
-        out.append(f"{stage.capitalize()}:")
-        out += [f"- {q.ask}" for q in questions]
-    out += [f"Commitment: {agenda.commitment}", ""]
+        out.append(Items(tuple(q.ask for q in questions), f"{stage.capitalize()}:"))
+    out.append(Para(f"Commitment: {agenda.commitment}"))
     if agenda.redirects:
-        out.append("When the rep blames the market, the leads or the price:")
-        out += [f"- {r}" for r in agenda.redirects] + [""]
-    out.append(_heading("GROW 1:1: the manager's answer sheet (the rep does the math)", md))
-    out += [f"- {q.stage.capitalize()}: {q.expect}" for q in agenda.questions]
-    out.append("Numbers: " + "; ".join(labelled(f.name, f.value) for f in agenda.figures))
-    return [*out, ""]
+        out.append(
+            Items(agenda.redirects, "When the rep blames the market, the leads or the price:")
+        )
+    out.append(Heading("GROW 1:1: the manager's answer sheet (the rep does the math)"))
+    out.append(Items(tuple(f"{q.stage.capitalize()}: {q.expect}" for q in agenda.questions)))
+    numbers = "; ".join(
+        f"{sentence(label_of(f.name).label)}: {f.shown}"
+        if f.name in NEVER_NEGATIVE
+        else labelled(f.name, f.value)
+        for f in agenda.figures
+    )
+    out.append(Para(f"Numbers: {numbers}"))
+    return out
 
 
-def _calendar(plan: CoachingPlan, md: bool) -> list[str]:
+def _calendar(plan: CoachingPlan) -> list[Block]:
     if not plan.sessions:
         return []
-    if md:
-        return [to_markdown(plan.sessions, title="Calendar")]
-    out = [_heading("Calendar", False)]
-    out += [f"- {p.name} (days {p.first_day}-{p.last_day}): {p.what}" for p in plan.phases]
+    out: list[Block] = [Heading("Calendar"), Para(plan.time_zone_note)]
+    if plan.phases:
+        out.append(
+            Items(
+                tuple(f"{p.name} (days {p.first_day}-{p.last_day}): {p.what}" for p in plan.phases)
+            )
+        )
+    moved = tuple(
+        f"{s.title}: {day(s.moved_from)} is {_off(s.moved_because)}, so it moves to "
+        f"{day(s.date)}, not cancelled."
+        for s in plan.sessions
+        if s.moved_from is not None
+    )
+    if moved:
+        out.append(Items(moved, "Sessions moved off a day off:"))
+    head = ("week", "date", "time", "minutes", "who", "session", "what")
+    rows = tuple(
+        (
+            str(s.week),
+            long_day(s.date),
+            f"{s.start:%H:%M}",
+            str(s.minutes),
+            s.who,
+            s.title,
+            s.detail + (f" (moved from {day(s.moved_from)})" if s.moved_from else ""),
+        )
+        for s in plan.sessions
+    )
+    lines: list[str] = []
     for week, sessions in groupby(plan.sessions, key=lambda s: s.week):
-        out.append(f"Week {week}:")
-        out += [
-            f"  {day(s.date)} {s.start:%H:%M} ({s.minutes} min, {s.who}) {s.title}"
-            + (f": {s.detail.split('. ')[0]}" if s.kind == "drill" else "")
-            for s in sessions
-        ]
-    return [*out, "Each session's full text is in the .ics export and the Markdown output.", ""]
+        lines.append(f"Week {week}:")
+        lines += [f"  {_session_line(s)}" for s in sessions]
+    lines.append("Each session's full text is in the Markdown and HTML plans and the .ics export.")
+    out.append(Table(head, rows, tuple(lines)))
+    return out
 
 
-def _escalation(plan: CoachingPlan, e: Escalation, md: bool) -> list[str]:
-    weeks = "1 week" if e.weeks_coached == 1 else f"{e.weeks_coached} weeks"
-    out = [_heading(f"After {weeks} of coaching: {e.action}", md), e.reason]
+def _off(because: str | None) -> str:
+    return "a weekend" if because in (None, "a weekend") else f"a public holiday ({because})"
+
+
+def _session_line(s: Session) -> str:
+    first = s.detail.split(". ")[0].rstrip(".")
+    moved = f"; moved from {day(s.moved_from)}" if s.moved_from else ""
+    return f"{day(s.date)} {s.start:%H:%M} ({s.minutes} min, {s.who}{moved}) {s.title}: {first}."
+
+
+def _escalation(plan: CoachingPlan, e: Escalation) -> list[Block]:
+    facts = {"tenure_months": plan.tenure_months}
+    if e.since is None:
+        weeks = "1 week" if e.weeks_recorded == 1 else f"{e.weeks_recorded} weeks"
+        title = f"Trends over {weeks} of figures (no coaching start: no decision)"
+    else:
+        weeks = "1 week" if e.weeks_coached == 1 else f"{e.weeks_coached} weeks"
+        title = f"After {weeks} of coaching: {ACTIONS[e.action]}"
+    out: list[Block] = [Heading(title), Para(e.reason)]
     if e.missing_weeks:
-        out.append("Weeks with no record: " + ", ".join(day(w) for w in e.missing_weeks) + ".")
-    out.append("Leading indicators:")
-    out += [f"- {_trend(t, plan)}" for t in e.trends]
-    out.append(f"Ownership signal: {_trend(e.ownership, plan)}")
-    return [*out, ""]
+        out.append(
+            Para("Weeks with no record: " + ", ".join(day(w) for w in e.missing_weeks) + ".")
+        )
+    shown = [t for t in e.trends if t.weeks_observed]
+    unseen = [
+        label_of(across_weeks(t.metric, None, facts, plan.targets)[0]).label
+        for t in e.trends
+        if not t.weeks_observed
+    ]
+    out.append(
+        Items(
+            tuple(trend_text(t, facts, plan.targets) for t in shown),
+            "Leading indicators, week by week:",
+        )
+    )
+    if unseen:
+        out.append(Para(f"No weekly values in the history for: {', '.join(unseen)}."))
+    out.append(Para(f"Ownership signal: {trend_text(e.ownership, facts, plan.targets)}"))
+    return out
 
 
 def _watch(plan: CoachingPlan, w: Watch) -> str:
-    name, now, target = _watch_cells(plan, w)
-    return f"- {name}: now {now}, target {target} ({w.better} is better)"
+    name, now, target = watch_cells(plan, w)
+    better = "higher" if w.better == "higher" else "lower"
+    return f"{name}: now {now}, target {target} ({better} is better)"
 
 
-def _trend(t: Trend, plan: CoachingPlan) -> str:
+def watch_cells(plan: CoachingPlan, w: Watch) -> tuple[str, str, str]:
+    """A watched indicator's name, value now and target, in the rep's plan units."""
     facts = {"tenure_months": plan.tenure_months}
-    path, latest = in_plan_units(t.metric, t.latest, facts, plan.targets)
-    name = sentence(label_of(path).label)
-    if t.weeks_observed == 0:
-        return f"{name}: not recorded"
-    slope = ""
-    if t.slope is not None:
-        step = in_plan_units(t.metric, t.slope, facts, plan.targets)[1]
-        slope = f", {show_step(path, float(step or 0.0))} a week"
-    target = in_plan_units(t.metric, t.target, facts, plan.targets)[1]
-    latest_text, target_text = reading(path, latest, target)
-    weeks = "1 week" if t.weeks_observed == 1 else f"{t.weeks_observed} weeks"
-    return f"{name}: {t.direction}{slope} over {weeks}; latest {latest_text}, target {target_text}"
-
-
-_CELL = "padding:2px 6px;text-align:left;vertical-align:top;border-bottom:1px solid #ddd"
-
-
-def to_html(plan: CoachingPlan) -> str:
-    """The plan's essentials as one HTML fragment: focus, goal, indicators, first week."""
-    parts = [
-        '<div class="gapdiag-plan" style="font-family:sans-serif;font-size:13px;max-width:100%">',
-        f"<h3 style='margin:4px 0'>Coaching plan for {escape(plan.rep_id)}</h3>",
-        f"<p style='margin:2px 0;color:#555'>Starting {escape(long_day(plan.start))}</p>",
-    ]
-    focus = plan.focus
-    if focus is None:
-        parts.append("<p>No focus: no gap is confirmed or suspected.</p>")
-    else:
-        goal = focus.goal.text if focus.goal is not None else "no measurable goal yet"
-        parts.append(f"<p><b>Focus:</b> {escape(focus.reason)}<br><b>Goal:</b> {escape(goal)}</p>")
-        if plan.approach:
-            parts.append(f"<p><b>Approach:</b> {escape(plan.approach)}</p>")
-    rows = "".join(
-        "<tr>"
-        + "".join(f"<td style='{_CELL}'>{escape(c)}</td>" for c in _watch_cells(plan, w))
-        + "</tr>"
-        for w in plan.watch
-    )
-    if rows:
-        head = "".join(f"<th style='{_CELL}'>{h}</th>" for h in ("indicator", "now", "target"))
-        parts.append(
-            "<h4 style='margin:8px 0 2px'>Leading indicators</h4>"
-            f"<table style='border-collapse:collapse'><tr>{head}</tr>{rows}</table>"
-        )
-    first = [s for s in plan.sessions if s.week == 1]
-    if first:
-        items = "".join(
-            f"<li>{escape(day(s.date))} {s.start:%H:%M}: {escape(s.title)}</li>" for s in first
-        )
-        parts.append(f"<h4 style='margin:8px 0 2px'>Week 1</h4><ul>{items}</ul>")
-    parts.append(
-        f"<p style='color:#555'>{escape(plan.manager.status)}: {escape(plan.manager.note)}</p>"
-    )
-    return "".join(parts) + "</div>"
-
-
-def _watch_cells(plan: CoachingPlan, w: Watch) -> tuple[str, str, str]:
-    facts = {"tenure_months": plan.tenure_months}
-    path, now = in_plan_units(w.metric, w.current, facts, plan.targets)
-    _, target = in_plan_units(w.metric, w.target, facts, plan.targets)
+    path, now = across_weeks(w.metric, w.current, facts, plan.targets)
+    _, target = across_weeks(w.metric, w.target, facts, plan.targets)
     now_text, target_text = reading(path, now, target)
+    if label_of(path).unit == "yes/no":  # a flag watched as 1/0 reads yes or no
+        now_text, target_text = (_yes(v) for v in (now, target))
     return sentence(label_of(path).label), now_text, target_text
+
+
+def _yes(value: object) -> str:
+    return "unknown" if value is None else "yes" if value else "no"

@@ -28,6 +28,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from gapdiag.coaching.trends import on_target
 from gapdiag.coaching.units import in_plan_units
 from gapdiag.coaching.workdays import WorkingDays
 from gapdiag.model import labels
@@ -37,8 +38,7 @@ from gapdiag.model.diagnosis import Check, Diagnosis, Verdict
 from gapdiag.model.gaps import FOUND, GAPS, Gap
 from gapdiag.model.metrics import METRICS, Targets, _Strict
 from gapdiag.model.wording import confidence, day, movement
-from gapdiag.rulebook.interventions import Drill, Indicator, Interventions
-from gapdiag.rulebook.pack import Rulebook
+from gapdiag.rulebook.interventions import Indicator, Interventions
 
 FOCUS_RULE = (
     "A confirmed or suspected system gap first, as the manager's fix, with the rep's own gap "
@@ -93,7 +93,9 @@ def watch_list(
     return tuple(
         Watch(
             metric=i.metric,
-            current=value if isinstance(value := facts.get(i.metric), float) else None,
+            current=float(value)
+            if isinstance(value := facts.get(i.metric), float | bool)
+            else None,
             target=i.target_value(targets),
             better=i.better,
         )
@@ -119,11 +121,13 @@ def choose_focus(
     start: dt.date | None = None,
     goal_week: int = GOAL_WEEK,
     calendar: WorkingDays | None = None,
+    avoid: frozenset[str] = frozenset(),
 ) -> Focus | None:
     """The quarter's focus gap with a numeric goal, by the documented focus rule.
 
     The goal falls due on the last working day (in `calendar`; weekends only by
-    default) of week `goal_week`.
+    default) of week `goal_week`; it is never set on a metric in `avoid` (one a system
+    fault distorts).
     """
     system = diagnosis.verdict("system")
     if system.status in FOUND:
@@ -134,7 +138,7 @@ def choose_focus(
             return None
         verdict = diagnosis.verdict(diagnosis.primary_gap)
         reason = "the primary gap (where the tree routes, when the rules back it)"
-    return _focus(verdict, reason, facts, library, targets, (start, goal_week, calendar))
+    return _focus(verdict, reason, facts, library, targets, (start, goal_week, calendar), avoid)
 
 
 def rep_focus(
@@ -146,6 +150,7 @@ def rep_focus(
     start: dt.date | None = None,
     goal_week: int = GOAL_WEEK,
     calendar: WorkingDays | None = None,
+    avoid: frozenset[str] = frozenset(),
 ) -> Focus | None:
     """The rep's own gap, coached alongside a system fix: None unless system comes first."""
     if diagnosis.verdict("system").status not in FOUND:
@@ -154,7 +159,8 @@ def rep_focus(
     if not ranked:
         return None
     reason = "the rep's own leading gap, coached alongside the system fix"
-    return _focus(ranked[0], reason, facts, library, targets, (start, goal_week, calendar))
+    when = (start, goal_week, calendar)
+    return _focus(ranked[0], reason, facts, library, targets, when, avoid)
 
 
 def _focus(
@@ -164,11 +170,12 @@ def _focus(
     library: Interventions,
     targets: Targets,
     when: tuple[dt.date | None, int, WorkingDays | None],
+    avoid: frozenset[str] = frozenset(),
 ) -> Focus:
     """`verdict` as the focus, its goal due on the last working day of week `when[1]`."""
     start, goal_week, calendar = when
     due = goal_date(start, goal_week, calendar) if start is not None else None
-    goal = _goal(verdict, facts, library, targets, due, goal_week)
+    goal = _goal(verdict, facts, library, targets, (due, goal_week), avoid)
     return Focus(
         gap=verdict.gap,
         status=verdict.status,
@@ -184,10 +191,11 @@ def _goal(
     facts: Mapping[str, object],
     library: Interventions,
     targets: Targets,
-    due: dt.date | None,
-    week: int,
+    when: tuple[dt.date | None, int],
+    avoid: frozenset[str],
 ) -> Goal | None:
-    own = {i.metric: i for i in library.playbook(verdict.gap).indicators}
+    due, week = when
+    own = {i.metric: i for i in library.playbook(verdict.gap).indicators if i.metric not in avoid}
     every = {i.metric: i for g in reversed(GAPS) for i in library.playbook(g).indicators}
     every.update(own)
     strongest = sorted(verdict.evidence, key=lambda e: -e.certainty)
@@ -197,19 +205,19 @@ def _goal(
             if (
                 indicator is not None
                 and isinstance(value, float)
-                and not indicator.is_met(value, targets)
+                and not on_target(indicator, value, targets)
             ):
                 target = indicator.target_value(targets)
                 parts = (check.observed, value, target, indicator.better)
                 return _build(*parts, f"rule {evidence.rule}", week, due, (facts, targets))
     for evidence in strongest:
         for check in evidence.checks:
-            found = _from_check(check, every, targets, facts)
+            found = None if check.observed in avoid else _from_check(check, every, targets, facts)
             if found is not None:
                 return _build(*found, f"rule {evidence.rule}", week, due, (facts, targets))
     for indicator in own.values():
         known = facts.get(indicator.metric)
-        if isinstance(known, float) and not indicator.is_met(known, targets):
+        if isinstance(known, float) and not on_target(indicator, known, targets):
             found = (indicator.metric, known, indicator.target_value(targets), indicator.better)
             source = f"indicator {labels.label_of(indicator.metric).label}"
             return _build(*found, source, week, due, (facts, targets))
@@ -237,7 +245,7 @@ def _from_check(
         return name, seen, not seen, "false" if seen else "true"
     indicator = indicators.get(name)
     if indicator is not None:
-        if indicator.is_met(seen, targets) or _asks_for(check.op) == indicator.better:
+        if on_target(indicator, seen, targets) or _asks_for(check.op) == indicator.better:
             return None  # a condition the rep already meets is context, not the problem
         return name, seen, indicator.target_value(targets), indicator.better
     if check.op not in ("<", "<=", ">", ">="):
@@ -348,24 +356,26 @@ def show(name: str, value: float | bool | None) -> str:
     return labels.show(name, value)
 
 
-def drills_for(
-    gap: Gap, diagnosis: Diagnosis, book: Rulebook, library: Interventions
-) -> tuple[Drill, ...]:
-    """The drills for a gap: those its strongest fired rules point at first, then the playbook's."""
-    evidence = sorted(diagnosis.verdict(gap).evidence, key=lambda e: -e.certainty)
-    pointed = [drill for e in evidence if (drill := book.rule(e.rule).drill) is not None]
-    ids = dict.fromkeys([*pointed, *library.playbook(gap).drills])
-    return tuple(library.drill(i) for i in ids)
+def coaching_status(
+    facts: Mapping[str, object], targets: Targets
+) -> Literal["flagged", "ok", "unknown"]:
+    """`manager_check`'s status alone: flagged under the weekly threshold, ok, or unknown."""
+    hours = facts.get("territory.manager_coaching_hours_per_week")
+    threshold = targets.manager_coaching_hours_per_week
+    if not isinstance(hours, float) or threshold is None:
+        return "unknown"
+    return "flagged" if hours < threshold else "ok"
 
 
 def manager_check(facts: Mapping[str, object], targets: Targets) -> ManagerCheck:
     """Flag a manager coaching under the weekly threshold: a system-level cause for the team."""
     hours = facts.get("territory.manager_coaching_hours_per_week")
     threshold = targets.manager_coaching_hours_per_week
-    if not isinstance(hours, float) or threshold is None:
+    status = coaching_status(facts, targets)
+    if not isinstance(hours, float) or status == "unknown":
         note = "Manager coaching hours are not recorded; collect them. " + CEB_NOTE
         return ManagerCheck(status="unknown", hours=None, threshold=threshold, note=note)
-    if hours < threshold:
+    if status == "flagged":
         note = (
             f"The manager coaches {show('territory.manager_coaching_hours_per_week', hours)}, "
             f"under the setting of {show('target.manager_coaching_hours_per_week', threshold)}. "

@@ -57,3 +57,14 @@ def _conversion_in_meetings(
         return _CONVERSION, value
     # the plan's share is plan meetings / (plan calls x 5); the ramp factor cancels out
     return "activity.meetings_per_week", value * plan_meetings * calls / plan_calls
+
+
+def across_weeks(
+    metric: str, value: float | bool | None, facts: Mapping[str, object], targets: Targets
+) -> tuple[str, float | bool | None]:
+    """`in_plan_units` for values from different weeks: a share of plan reads as the activity
+    behind it, but conversion against plan stays a share (its meetings a week would depend
+    on each week's own calls)."""
+    if metric == _CONVERSION:
+        return metric, value
+    return in_plan_units(metric, value, facts, targets)

@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
+from gapdiag.engines.details import Explanation, FiredRules
+from gapdiag.engines.judgment import Weak, outcome_of
 from gapdiag.engines.verdicts import status_of, weigh
-from gapdiag.model.derived import DERIVED
-from gapdiag.model.diagnosis import (
-    Check,
-    Diagnosis,
-    Engine,
-    Evidence,
-    Figure,
-    RulebookStamp,
-    Undetermined,
-    Verdict,
-)
-from gapdiag.model.gaps import FOUND, GAPS, SUSPECTED_AT, Gap, Status
+from gapdiag.model.basis import Thinness, thinness
+from gapdiag.model.diagnosis import Diagnosis, Engine, Verdict
+from gapdiag.model.gaps import CONFIRMED_AT, FOUND, GAPS, SUSPECTED_AT, Gap, Status
 from gapdiag.model.metrics import RepMetrics
+from gapdiag.model.standing import NOT_BEHIND, Standing, StandingStatus, standing_of
 from gapdiag.rulebook.compiler import Facts
+from gapdiag.rulebook.facts import metric_facts
 from gapdiag.rulebook.pack import Rulebook
 from gapdiag.rulebook.rule import CompiledRule
-from gapdiag.rulebook.walk import walk
 
 Outcome = bool | None
 _ORDER = {gap: index for index, gap in enumerate(GAPS)}
+_NO_EVIDENCE: dict[str, object] = {"evidence": (), "counter_evidence": ()}
 
 
 def assemble(
@@ -33,83 +29,162 @@ def assemble(
     facts: Facts,
     outcomes: Sequence[Outcome],
     engine: Engine,
+    basis: Thinness | None = None,
 ) -> Diagnosis:
-    """Build the Diagnosis for one rep from each compiled rule's outcome, in pack order."""
-    decided: dict[Gap, list[tuple[CompiledRule, Outcome]]] = {g: [] for g in GAPS}
-    undetermined = []
-    for rule, outcome in zip(book.compiled, outcomes, strict=True):
-        decided[rule.gap].append((rule, outcome))
-        if outcome is None:
-            undetermined.append(_undetermined(rule, facts))
-    verdicts = sorted(
-        (_verdict(gap, decided[gap], facts) for gap in GAPS),
-        key=lambda v: (-v.confidence, _ORDER[v.gap]),
-    )
-    # The tree is walked by the compiled evaluator whatever the engine: it is not a rule.
-    path, leaf, stop = walk(book.tree, facts) if book.tree is not None else ((), None, None)
-    primary = primary_gap(verdicts, leaf.gap if leaf is not None else None)
-    return Diagnosis.trusted(
+    """Build the Diagnosis for one rep from each compiled rule's outcome, in pack order.
+
+    The verdicts, the standing and the answer are worked out now; what explains them (the
+    open rules, the decision tree's walk, the derived figures, watch notes and samples) on
+    first need (see ``Deferred``), from the same facts. `basis` is the rep's thinness when
+    the caller has it (``build_facts`` works it out).
+    """
+    basis = basis if basis is not None else thinness(metric_facts(rep))
+    weak = weak_of(rep, basis)
+    standing = standing_at(rep, facts)
+    status = standing.status
+    memo = book.memo("verdicts")
+    judged = [
+        _verdict(gap, rules, tuple([outcomes[i] for i in rows]), facts, weak, status, memo)
+        for gap, rows, rules in book.by_gap
+    ]
+    verdicts = tuple(sorted(judged, key=lambda v: (-v.confidence, _ORDER[v.gap])))
+    leading = primary_gap(verdicts)
+    primary = leading if standing.status == "behind" else None
+    return Diagnosis.deferred(
         {
             "rep_id": rep.rep_id,
             "period_start": rep.period_start,
             "period_end": rep.period_end,
-            "rulebook": _stamp(book),
+            "as_of": rep.as_of,
+            "rulebook": book.stamp,
             "engine": engine,
+            "standing": standing,
             "primary_gap": primary,
-            "verdicts": tuple(verdicts),
-            "undetermined": tuple(undetermined),
-            "missing": _missing(book, facts),
+            "leading_gap": leading,
+            "outcome": outcome_of(primary, verdicts, standing.status),
+            "verdicts": verdicts,
             "pip_blocked": any(v.blocks_pip for v in verdicts),
             "counterfactuals": (),
-            "tree_path": path,
-            "tree_leaf": leaf,
-            "tree_stop": stop,
-            "tree_agrees": None if leaf is None else leaf.gap == primary,
-            "numbers": _numbers(facts),
-        }
+        },
+        Explanation(rep, book, facts, outcomes, basis, (standing, verdicts, leading)),
     )
 
 
-def primary_gap(verdicts: Sequence[Verdict], routed: Gap | None = None) -> Gap | None:
-    """The gap to act on first, among those the rules confirm or suspect (by confidence).
+def weak_of(rep: RepMetrics, basis: Thinness | None = None) -> Weak:
+    """The rep's thin counted metrics and the metrics it marks as proxies."""
+    found = basis if basis is not None else thinness(metric_facts(rep))
+    return Weak(frozenset(found.thin), frozenset(rep.proxies or ()))
 
-    System first: a broken system has to be fixed before anything the rep does can show.
-    Then the gap the decision tree routes to (`routed`, its leaf's gap), when the rules
-    confirm or suspect it: the tree asks in the seeds' order (volume before call craft),
-    the rules weigh. Otherwise the highest-confidence confirmed or suspected gap.
+
+def standing_at(rep: RepMetrics, facts: Facts) -> Standing:
+    """Where the rep stands, from its facts and its period's dates."""
+    return standing_of(
+        facts, period_start=rep.period_start, period_end=rep.period_end, as_of=rep.as_of
+    )
+
+
+def primary_gap(verdicts: Sequence[Verdict]) -> Gap | None:
+    """The gap to act on first: a system gap found on measured evidence, else the best-supported.
+
+    A broken system has to be fixed before anything the rep does can show (seed 001), so a
+    system gap that blocks a PIP comes first; one resting on a proxy alone does not. Else
+    the highest confidence among the confirmed or suspected gaps wins, ties in ``GAPS`` order.
+    The decision tree does not override the rules: where its leaf names another gap, the
+    explanation says what the tree saw.
     """
     named = [v for v in verdicts if v.status in FOUND]
-    first = next((v for v in named if v.gap == "system"), None)
-    first = first or next((v for v in named if v.gap == routed), None)
-    first = first or (named[0] if named else None)
-    return first.gap if first is not None else None
+    if not named:
+        return None
+    if any(v.blocks_pip for v in named):
+        return "system"
+    return min(named, key=lambda v: (-v.confidence, _ORDER[v.gap])).gap
 
 
-def _verdict(gap: Gap, decided: list[tuple[CompiledRule, Outcome]], facts: Facts) -> Verdict:
+def _verdict(
+    gap: Gap,
+    rules: tuple[CompiledRule, ...],
+    outcomes: tuple[Outcome, ...],
+    facts: Facts,
+    weak: Weak,
+    standing: StandingStatus,
+    memo: dict[object, tuple[dict[str, object], tuple[CompiledRule, ...], Verdict | None]],
+) -> Verdict:
+    # A verdict's numbers depend only on which of its rules fired or stayed open, the
+    # standing and what is weak: they are worked out once per pattern of those.
+    key = (gap, outcomes, standing, weak.thin, weak.proxies)
+    found = memo.get(key)
+    if found is None:
+        found = _judged(gap, list(zip(rules, outcomes, strict=True)), weak, standing)
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[key] = found
+    values, fired, whole = found
+    if whole is not None:
+        return whole
+    return Verdict.deferred(dict(values), FiredRules(fired, facts, weak))
+
+
+MEMO_SIZE = 4096
+"""Patterns of rule outcomes whose verdict numbers a pack keeps (per process)."""
+
+
+def _judged(
+    gap: Gap, decided: list[tuple[CompiledRule, Outcome]], weak: Weak, standing: StandingStatus
+) -> tuple[dict[str, object], tuple[CompiledRule, ...], Verdict | None]:
+    """A verdict's fields but its evidence, the rules that fired, and the whole verdict
+    where none fired (it has no evidence to list, so it is the same for every rep)."""
+    certainty, status, capped_by, strong = judge(decided, weak, standing)
+    fired = tuple([r for r, outcome in decided if outcome])
+    values = {
+        "gap": gap,
+        "confidence": max(certainty, 0.0),
+        "certainty": certainty,
+        "status": status,
+        **({} if fired else _NO_EVIDENCE),
+        "undetermined": tuple([r.id for r, outcome in decided if outcome is None]),
+        "blocks_pip": gap == "system" and status in FOUND and strong >= SUSPECTED_AT,
+        "capped_by": capped_by,
+    }
+    return values, fired, None if fired else Verdict.trusted(values)
+
+
+Cap = Literal["thin", "proxy", "standing"]
+
+
+def judge(
+    decided: Sequence[tuple[CompiledRule, Outcome]], weak: Weak, standing: StandingStatus
+) -> tuple[float, Status, Cap | None, float]:
+    """A gap's certainty, its status with every cap applied, why it is capped, and the
+    certainty of its measured evidence alone (thin and proxy facts left out).
+
+    Evidence that rests on too few observations or on a proxy cannot confirm; a rep who is
+    not behind has no gap to explain (unlikely, the facts kept as watch notes); and not
+    knowing whether the rep is behind, no gap is confirmed as the reason they are.
+    """
     fired = [r for r, outcome in decided if outcome]
-    open_ = [r for r, outcome in decided if outcome is None]
-    certainty, status = score(decided)
-    support: list[Evidence] = []
-    against: list[Evidence] = []
-    for rule in fired:
-        (support if rule.certainty > 0 else against).append(_evidence(rule, facts))
-    return Verdict.trusted(
-        {
-            "gap": gap,
-            "confidence": max(certainty, 0.0),
-            "certainty": certainty,
-            "status": status,
-            "evidence": tuple(support),
-            "counter_evidence": tuple(against),
-            "undetermined": tuple(r.id for r in open_),
-            "blocks_pip": gap == "system" and status in FOUND,
-        }
-    )
+    certainty, status = score(decided, fired)
+    # with nothing weak (most reps), the measured evidence is all of it
+    strong = weigh([r for r in fired if r.certainty < 0 or not weak.of(r)]) if weak else certainty
+    capped_by: Cap | None = None
+    if status == "confirmed" and strong < CONFIRMED_AT:
+        status = "suspected"
+        capped_by = weak.cause([r for r in fired if r.certainty > 0 and weak.of(r)])
+    if status in FOUND and standing in NOT_BEHIND:
+        status, capped_by = "unlikely", "standing"
+    elif status == "confirmed" and standing == "unknown":
+        status, capped_by = "suspected", "standing"
+    return certainty, status, capped_by, strong
 
 
-def score(decided: Sequence[tuple[CompiledRule, Outcome]]) -> tuple[float, Status]:
-    """A gap's combined certainty and status from its rules' outcomes, in pack order."""
-    fired = [r for r, outcome in decided if outcome]
+def score(
+    decided: Sequence[tuple[CompiledRule, Outcome]], fired: Sequence[CompiledRule] | None = None
+) -> tuple[float, Status]:
+    """A gap's combined certainty and status from its rules' outcomes, in pack order.
+
+    `fired` are the rules that fired, in pack order, where the caller has them already.
+    """
+    if fired is None:
+        fired = [r for r, outcome in decided if outcome]
     certainty = weigh(fired)
     possible = certainty
     if certainty < SUSPECTED_AT and any(o is None for _, o in decided):
@@ -117,47 +192,3 @@ def score(decided: Sequence[tuple[CompiledRule, Outcome]]) -> tuple[float, Statu
         # fired, in pack order like the fired ones
         possible = weigh([r for r, o in decided if o or (o is None and r.certainty > 0)])
     return certainty, status_of(certainty, possible)
-
-
-def _evidence(rule: CompiledRule, facts: Facts) -> Evidence:
-    return Evidence.trusted(
-        {
-            "rule": rule.id,
-            "certainty": rule.certainty,
-            "because": rule.because.render(facts),
-            "intervention": rule.rule.intervention,
-            "checks": tuple(Check.trusted(atom.check(facts)) for atom in rule.atoms),
-        }
-    )
-
-
-def _undetermined(rule: CompiledRule, facts: Facts) -> Undetermined:
-    # An absent metric leaves every comparison that reads it unknown, so the absent inputs
-    # of an open rule are exactly what would decide it. None absent: a value was undefined.
-    return Undetermined.trusted(
-        {
-            "rule": rule.id,
-            "gap": rule.gap,
-            "certainty": rule.certainty,
-            "needs": tuple([m for m in rule.needs if facts.get(m) is None]),
-        }
-    )
-
-
-def _numbers(facts: Facts) -> tuple[Figure, ...]:
-    """The known derived quantities, in the order ``DERIVED`` lists them."""
-    return tuple(
-        Figure.trusted({"name": path, "value": value})
-        for name in DERIVED
-        if isinstance(value := facts.get(path := f"derived.{name}"), float)
-    )
-
-
-def _stamp(book: Rulebook) -> RulebookStamp:
-    return RulebookStamp.trusted(
-        {"name": book.name, "version": book.version, "content_hash": book.content_hash}
-    )
-
-
-def _missing(book: Rulebook, facts: Facts) -> tuple[str, ...]:
-    return tuple([m for m in book.needs if facts.get(m) is None])

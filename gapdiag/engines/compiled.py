@@ -12,14 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from gapdiag.engines.assemble import Outcome, assemble
+from gapdiag.engines.context import judged_with
 from gapdiag.engines.counterfactual import find_counterfactuals
-from gapdiag.model.diagnosis import Check, Diagnosis, Engine, RuleTrace
+from gapdiag.model.diagnosis import Diagnosis, Engine, RuleTrace
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.metrics import RepMetrics, Targets, parse_metrics, parse_targets
 from gapdiag.model.team import TeamStats, parse_team
 from gapdiag.rulebook.compiler import Facts
-from gapdiag.rulebook.facts import build_facts
+from gapdiag.rulebook.facts import build_facts, facts_and_basis
 from gapdiag.rulebook.pack import Rulebook, load_rules
+from gapdiag.rulebook.walk import traced
 
 ENGINES: tuple[Engine, ...] = ("compiled", "durable")
 RulesArg = Rulebook | str | Path | None
@@ -37,7 +39,9 @@ def diagnose(
     """Diagnose one rep for one period.
 
     Args:
-        metrics: a RepMetrics, or a mapping in its shape (e.g. parsed JSON).
+        metrics: a RepMetrics, or a mapping in its shape (e.g. parsed JSON). A rep taken
+            from a batch (``diagnose_many(...).rep(row)``) is judged with the batch's rules,
+            targets and team values unless others are given.
         rules: a Rulebook, a pack folder or rule file, or None for the default pack.
         targets: overrides of the default targets (a Targets or a mapping).
         engine: "compiled" (default, the source of truth) or "durable" (durable-rules).
@@ -55,12 +59,17 @@ def diagnose(
     """
     if engine not in ENGINES:
         raise InvalidArgument(f"engine: {engine!r} is not one of {', '.join(ENGINES)}")
+    judged = judged_with(metrics)  # a rep from a batch keeps the batch's judgment
+    if judged is not None:
+        rules = judged.rules if rules is None else rules
+        targets = judged.targets if targets is None else targets
+        team = judged.team if team is None else team
     rep = parse_metrics(metrics)
     book = resolve_rules(rules)
     wanted = parse_targets(targets)
     stats = parse_team(team)
-    facts = build_facts(rep, wanted, stats)
-    result = assemble(rep, book, facts, outcomes(book, facts, engine), engine)
+    facts, basis = facts_and_basis(rep, wanted, stats)
+    result = assemble(rep, book, facts, outcomes(book, facts, engine), engine, basis)
     if not counterfactuals:
         return result
     found = find_counterfactuals(rep, book, wanted, result, stats)
@@ -88,7 +97,7 @@ def trace(
                 "gap": rule.gap,
                 "certainty": rule.certainty,
                 "outcome": outcome,
-                "checks": tuple(Check.trusted(atom.check(facts)) for atom in rule.atoms),
+                "checks": traced(rule.atoms, facts),
             }
         )
         for rule, outcome in zip(book.compiled, book.evaluate(facts), strict=True)

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from gapdiag.engines.assemble import score
+from gapdiag.engines.assemble import judge, weak_of
 from gapdiag.model._kinds import Kind
 from gapdiag.model.changes import apply_changes
 from gapdiag.model.derived import derive, inputs_of
@@ -32,6 +32,7 @@ from gapdiag.model.errors import InvalidMetrics
 from gapdiag.model.gaps import FOUND, Gap, Status
 from gapdiag.model.labels import label_of
 from gapdiag.model.metrics import METRICS, RepMetrics, Targets
+from gapdiag.model.standing import StandingStatus
 from gapdiag.model.team import TeamStats
 from gapdiag.rulebook import compiler
 from gapdiag.rulebook import expr as x
@@ -65,7 +66,8 @@ LEVERS: Mapping[Gap, tuple[str, frozenset[str]]] = {
 """Per gap: whose levers a counterfactual shows, and the metric owners that are searched."""
 
 Candidate = tuple[float | bool, float | bool, bool]  # value, boundary, strict
-Setting = tuple[Targets, TeamStats | None]
+Setting = tuple[Targets, TeamStats | None, StandingStatus]
+"""The targets, the team values and the standing: all held fixed while a rep metric moves."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +96,7 @@ def find_counterfactuals(
     for verdict in diagnosis.verdicts:
         if verdict.status not in FOUND:
             continue
-        search = _Search(rep, book, (targets, team), facts, verdict)
+        search = _Search(rep, book, (targets, team, diagnosis.standing.status), facts, verdict)
         strongest = sorted(verdict.evidence, key=lambda e: -e.certainty)[:MAX_RULES]
         options = [search.options(by_id[e.rule]) for e in strongest]
         found.extend(search.singles(options) or search.together(options, by_id))
@@ -224,15 +226,24 @@ def _fits(chosen: Mapping[str, CounterfactualChange], change: CounterfactualChan
 
 
 class _Probe:
-    """The rule's outcome with one metric set to a trial value (derived values recomputed)."""
+    """The rule's outcome with one metric set to a trial value.
+
+    The derived values are worked out again only when the rule reads one the metric
+    feeds: for the others the trial value is all that changes what the rule sees.
+    """
 
     def __init__(self, rule: CompiledRule, metric: str, facts: Facts, targets: Targets) -> None:
         self.rule, self.metric, self.base, self.targets = rule, metric, facts, targets
+        self.derives = any(
+            name.startswith("derived.") and metric in inputs_of(name)
+            for name in x.names_in(rule.condition)
+        )
 
     def facts(self, value: float | bool) -> Facts:
         changed = dict(self.base)
         changed[self.metric] = value
-        changed.update(derive(changed, self.targets))
+        if self.derives:
+            changed.update(derive(changed, self.targets))
         return changed
 
     def fires(self, value: float | bool) -> bool:
@@ -296,7 +307,7 @@ def _rediagnose(
     Only the one verdict is scored: building the whole Diagnosis (every because-text of
     every fired rule) would make each check cost as much as the pack's text.
     """
-    targets, team = setting
+    targets, team, standing = setting
     try:
         changed, _, _ = apply_changes(rep, targets, {c.metric: c.value for c in changes})
     except InvalidMetrics:
@@ -307,7 +318,9 @@ def _rediagnose(
         for rule, outcome in zip(book.compiled, book.evaluate(facts), strict=True)
         if rule.gap == gap
     ]
-    certainty, status = score(decided)
+    # the standing is held: what clears a gap is a change in its evidence, never "had the
+    # rep closed more, they would not be behind"
+    certainty, status, _, _ = judge(decided, weak_of(changed), standing)
     return certainty, status, frozenset(rule.id for rule, outcome in decided if outcome)
 
 

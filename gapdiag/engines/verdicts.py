@@ -53,6 +53,8 @@ class Weighed(Protocol):
 
 def weigh(fired: Sequence[Weighed]) -> float:
     """Combine fired rules (in pack order) into one certainty, targeted counters included."""
+    if not any(rule.counters and rule.certainty < 0 for rule in fired):
+        return combine([rule.certainty for rule in fired])  # what the loops below give then
     doubt: dict[str, float] = {}  # supporting rule id -> product of its counters' doubts
     for rule in fired:
         if rule.certainty < 0:

@@ -13,49 +13,129 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from gapdiag.model.errors import InvalidInput
 from gapdiag.model.limits import Limits, limits
+
+_CHUNK = 1 << 20
+"""Bytes read at a time once a file's size is known to be wrong (or zero, as in /proc)."""
+_RUN_INPUTS: ContextVar[set[str] | None] = ContextVar("gapdiag_run_inputs", default=None)
+
+
+@contextmanager
+def recording_inputs() -> Iterator[set[str]]:
+    """Record every file read while the block runs (a command's run), for the writer.
+
+    The writer refuses to write over any of them (see `gapdiag.model._output`). Inside a
+    block already recording, the same record is used (one run).
+    """
+    outer = _RUN_INPUTS.get()
+    if outer is not None:
+        yield outer
+        return
+    seen: set[str] = set()
+    token = _RUN_INPUTS.set(seen)
+    try:
+        yield seen
+    finally:
+        _RUN_INPUTS.reset(token)
+
+
+def note_input(path: str | os.PathLike[str]) -> None:
+    """Record `path` as read by this run (when one is recording; see `recording_inputs`)."""
+    seen = _RUN_INPUTS.get()
+    if seen is not None:
+        seen.add(os.fspath(path))
+
+
+def run_inputs() -> frozenset[str]:
+    """The files this run has read so far (empty outside a recording run)."""
+    return frozenset(_RUN_INPUTS.get() or ())
 
 
 def read_bytes(path: Path, *, limit: int | None = None, name: str = "file_bytes") -> bytes:
     """The bytes of a regular file, refusing FIFOs, devices, folders and files over `limit`.
 
+    Memory follows the file, never the limit: nothing is allocated before it is read.
+
     Raises:
         InvalidInput: naming the file and what is wrong with it.
     """
     bound = limit if limit is not None else getattr(limits(), name)
-    size = check_file(path)
-    if size > bound:
-        raise InvalidInput(f"{path}: {size:,} bytes is too large ({limits().hint(name)})")
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(bound + 1)
-    except OSError as error:
-        raise InvalidInput(f"{path}: cannot read: {error.strerror}") from None
-    if len(data) > bound:
+    with open_input(path, name=name, limit=limit) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        try:
+            data = _read_bounded(handle, bound, first=min(size, bound) + 1 if size else _CHUNK)
+        except OSError as error:
+            raise InvalidInput(f"{path}: cannot read: {error.strerror}") from None
+    if data is None:
         raise InvalidInput(f"{path}: more than {bound:,} bytes ({limits().hint(name)})")
     return data
 
 
-def check_file(path: Path) -> int:
-    """The size of `path` if it is a regular file one can open; else one clear error.
+def _read_bounded(handle: IO[bytes], bound: int, *, first: int) -> bytes | None:
+    """Everything `handle` holds, read in pieces; None past `bound` bytes."""
+    pieces: list[bytes] = []
+    total, want = 0, first
+    while piece := handle.read(min(want, bound + 1 - total)):
+        pieces.append(piece)
+        total += len(piece)
+        if total > bound:
+            return None
+        want = _CHUNK
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+
+
+def open_input(path: Path, *, name: str = "file_bytes", limit: int | None = None) -> IO[bytes]:
+    """A regular file opened for reading in binary, within the size limit `name`.
+
+    The file is checked before it is opened (a FIFO would block the open itself) and
+    again once open (it may have been swapped), and recorded as this run's input.
 
     Raises:
-        InvalidInput: missing, a folder, a FIFO or device, or not readable.
+        InvalidInput: missing, a folder, a FIFO or device, unreadable, or too large.
+    """
+    check_file(path, name=name, limit=limit)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as error:
+        raise InvalidInput(f"{path}: cannot read: {error.strerror}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InvalidInput(f"{path}: is not a regular file (a pipe or device?); expected a file")
+    return os.fdopen(fd, "rb")
+
+
+def check_file(path: Path, *, name: str | None = None, limit: int | None = None) -> int:
+    """The size of `path` if it is a regular file one can open; else one clear error.
+
+    With a limit `name` (or a `limit` in bytes), a larger file is refused too. The file is
+    recorded as this run's input (see `recording_inputs`).
+
+    Raises:
+        InvalidInput: missing, a folder, a FIFO or device, not readable, or too large.
     """
     try:
         info = os.stat(path)
-    except OSError as error:
-        raise InvalidInput(f"{path}: cannot read: {error.strerror}") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        reason = getattr(error, "strerror", None) or "not a file name"
+        raise InvalidInput(f"{path}: cannot read: {reason}") from None
     if stat.S_ISDIR(info.st_mode):
         raise InvalidInput(f"{path}: is a folder, expected a file")
     if not stat.S_ISREG(info.st_mode):
         raise InvalidInput(f"{path}: is not a regular file (a pipe or device?); expected a file")
     if not os.access(path, os.R_OK):
         raise InvalidInput(f"{path}: cannot read: Permission denied")
+    bound = limit if limit is not None else getattr(limits(), name) if name else None
+    if bound is not None and info.st_size > bound:
+        hint = f" ({limits().hint(name)})" if name else ""
+        raise InvalidInput(f"{path}: {info.st_size:,} bytes is too large{hint}")
+    note_input(path)
     return info.st_size
 
 
@@ -83,7 +163,7 @@ def check_utf8(path: Path, *, chunk: int = 1 << 20) -> None:
     """
     decoder = codecs.getincrementaldecoder("utf-8")()
     line = 1
-    with open(path, "rb") as handle:
+    with open_input(path, name="export_bytes") as handle:
         while True:
             block = handle.read(chunk)
             try:
@@ -109,10 +189,18 @@ def read_stdin() -> str:
         if stream is None or stream.closed:
             raise ValueError("closed")
         buffer = getattr(stream, "buffer", None)
-        data: bytes | str = buffer.read(bound + 1) if buffer is not None else stream.read(bound + 1)
+        if buffer is not None:
+            data: bytes | str | None = _read_bounded(buffer, bound, first=_CHUNK)
+        else:  # a text stream (a notebook, a test): read in pieces as well
+            pieces: list[str] = []
+            total = 0
+            while (piece := stream.read(_CHUNK)) and total <= bound:
+                pieces.append(piece)
+                total += len(piece)
+            data = "".join(pieces) if total <= bound else None
     except (OSError, ValueError):
         raise InvalidInput("<stdin>: cannot read standard input (it is closed)") from None
-    if len(data) > bound:
+    if data is None:
         raise InvalidInput(f"<stdin>: more than {bound:,} bytes ({limits().hint('file_bytes')})")
     return decode(data, "<stdin>") if isinstance(data, bytes) else data
 

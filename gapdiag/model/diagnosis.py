@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import cache
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from gapdiag.model._result import PART_RENDERERS, Deferred
+from gapdiag.model._result import Result as _Result
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.gaps import GAPS, Gap, Status
+from gapdiag.model.standing import Standing
 
 Engine = Literal["compiled", "durable"]
-
-
-_new = object.__new__
-_set = object.__setattr__
+Outcome = Literal["gap", "no_gap_found", "undetermined"]
+"""What a diagnosis found: a gap, no gap (judged, nothing wrong), or not enough data."""
 
 
 # The notebook room renders diagnoses; it registers its renderers here when imported (and
@@ -30,29 +30,9 @@ def register_renderer(name: Literal["explain", "html"], render: Callable[..., st
     _RENDERERS[name] = render
 
 
-@cache
-def _field_set(cls: type[BaseModel]) -> set[str]:
-    return set(cls.model_fields)
-
-
-class _Result(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-    @classmethod
-    def trusted(cls, values: dict[str, Any]) -> Self:
-        """Build from values gapdiag computed itself, skipping validation (a hot path).
-
-        `values` must hold every field, and is taken over (not copied). The property tests
-        hold that such objects equal their validated JSON round trip, so this never builds
-        what validation would refuse.
-        """
-        obj = _new(cls)
-        _set(obj, "__dict__", values)
-        # One shared set: pydantic copies it before any change (model_copy), never mutates it.
-        _set(obj, "__pydantic_fields_set__", _field_set(cls))
-        _set(obj, "__pydantic_extra__", None)
-        _set(obj, "__pydantic_private__", None)
-        return obj
+def register_part_renderer(render: Callable[[Any], str]) -> None:
+    """Let an outer room show any part of a diagnosis (a verdict, a check ...) as HTML."""
+    PART_RENDERERS["html"] = render
 
 
 class Check(_Result):
@@ -78,14 +58,44 @@ class RuleTrace(_Result):
     checks: tuple[Check, ...]
 
 
-class Evidence(_Result):
+class Evidence(Deferred):
     """A rule that fired, with its because-text filled in with the rep's own numbers."""
+
+    # diagnose fills in the because-text and the comparisons when they are first read (or
+    # the diagnosis is serialized, compared or printed): see Deferred
 
     rule: str
     certainty: float
     because: str
     intervention: str | None = None
     checks: tuple[Check, ...] = ()
+    thin: tuple[str, ...] = Field(
+        default=(),
+        description="Counted metrics it reads that rest on too few observations to confirm "
+        "anything (see gapdiag.model.basis).",
+    )
+    proxies: tuple[str, ...] = Field(
+        default=(), description="Metrics it reads that are proxies, estimated not measured."
+    )
+
+
+class Sample(_Result):
+    """A counted metric with too few observations behind it: set aside, or thin."""
+
+    metric: str
+    value: float | bool = Field(description="The value given.")
+    count_metric: str = Field(description="The count behind it (pipeline.closed_deals).")
+    count: float
+    minimum: int = Field(description="The fewest observations from which the rules read it.")
+    solid: int = Field(description="The fewest from which it can confirm a verdict.")
+
+
+class Watch(_Result):
+    """Something to watch in a rep who is not behind: it may put the next period at risk."""
+
+    gap: Gap | None = Field(description="The gap its rule speaks to; None for pipeline cover.")
+    rule: str | None = Field(description="The rule that raised it; None for pipeline cover.")
+    text: str = Field(description="What was seen, with the rep's own numbers.")
 
 
 class Undetermined(_Result):
@@ -97,8 +107,10 @@ class Undetermined(_Result):
     needs: tuple[str, ...] = Field(description="Absent metrics; empty if a value was undefined.")
 
 
-class Verdict(_Result):
+class Verdict(Deferred):
     """The verdict on one gap: confidence, status and the evidence behind them."""
+
+    # diagnose lists the evidence when it is first read (see Deferred)
 
     gap: Gap
     confidence: float = Field(ge=0.0, le=1.0)
@@ -108,7 +120,17 @@ class Verdict(_Result):
     counter_evidence: tuple[Evidence, ...] = ()
     undetermined: tuple[str, ...] = Field(default=(), description="Ids of open rules.")
     blocks_pip: bool = Field(
-        default=False, description="A confirmed or suspected system gap: no PIP may be recommended."
+        default=False,
+        description="A system gap confirmed or suspected on measured evidence: no PIP may be "
+        "recommended. A system gap resting on a proxy alone does not block one, but holds any "
+        "PIP review until the proxy is checked.",
+    )
+    capped_by: Literal["thin", "proxy", "standing"] | None = Field(
+        default=None,
+        description="Why the status is below what the confidence alone gives: evidence that "
+        "rests on too few observations (thin) or on a proxy cannot confirm; a rep who is not "
+        "behind has no gap to explain (unlikely), and one whose standing is unknown no "
+        "confirmed one (standing).",
     )
 
 
@@ -152,8 +174,10 @@ class Counterfactual(_Result):
     confidence_after: float = Field(ge=0.0, le=1.0, description="The gap's confidence after.")
 
 
-class TreeStep(_Result):
+class TreeStep(Deferred):
     """One question of the decision tree on this rep: what it read and how it was answered."""
+
+    # diagnose traces the comparisons when they are first read (see Deferred)
 
     node: str
     question: str
@@ -188,17 +212,49 @@ class Figure(_Result):
     value: float
 
 
-class Diagnosis(_Result):
+class Diagnosis(Deferred):
     """Why one rep is behind: a verdict per gap, the evidence, and what data is missing."""
+
+    # diagnose works out the standing, the verdicts and the answer at once, and what
+    # explains them (open rules, the tree's walk, figures, watch notes) when first read,
+    # serialized, compared or printed (see Deferred)
 
     rep_id: str
     period_start: dt.date | None = None
     period_end: dt.date | None = None
+    as_of: dt.date | None = None
     rulebook: RulebookStamp
     engine: Engine
-    primary_gap: Gap | None
+    standing: Standing = Field(
+        description="Where the rep stands on the number (ahead, on track, behind, unknown) "
+        "and the figures behind it: read first, the gaps explain a rep who is behind."
+    )
+    primary_gap: Gap | None = Field(
+        description="The gap to act on first, for a rep known to be behind; None otherwise."
+    )
+    leading_gap: Gap | None = Field(
+        default=None,
+        description="The gap the evidence points to first, whatever the standing: the primary "
+        "gap when the rep is behind; for a rep of unknown standing, the gap to act on if they "
+        "are behind.",
+    )
+    outcome: Outcome = Field(
+        description="gap (a primary gap is named), no_gap_found (judged, nothing to fix) or "
+        "undetermined (not enough data: see undetermined and missing for what to collect)."
+    )
     verdicts: tuple[Verdict, ...] = Field(description="One per gap, highest confidence first.")
     undetermined: tuple[Undetermined, ...] = ()
+    set_aside: tuple[Sample, ...] = Field(
+        default=(), description="Counted metrics read as unknown: too few observations behind them."
+    )
+    thin: tuple[Sample, ...] = Field(
+        default=(),
+        description="Counted metrics read, but on too few observations to confirm a verdict.",
+    )
+    watch: tuple[Watch, ...] = Field(
+        default=(),
+        description="For a rep ahead or on track: what may put the next period at risk.",
+    )
     missing: tuple[str, ...] = Field(default=(), description="Absent metrics the rules read.")
     pip_blocked: bool = Field(
         default=False, description="True while a system gap is confirmed or suspected."

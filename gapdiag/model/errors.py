@@ -69,3 +69,7 @@ class InvalidArgument(GapdiagError, ValueError):
 
 class InvalidInput(InvalidArgument):
     """An input file or stream that cannot be read safely: not a file, not UTF-8, too big."""
+
+
+class OutputError(InvalidArgument):
+    """An output that cannot or must not be written: unwritable, an input, or given twice."""

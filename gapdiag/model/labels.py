@@ -16,9 +16,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from gapdiag.model.basis import COUNTS
+from gapdiag.model.metrics import MARGINS
 
 Owner = Literal["rep", "manager", "organization"]
 Value = float | bool | None
@@ -86,9 +90,12 @@ class _Unit:
 
 
 def _trim(value: float, places: int) -> str:
-    text = f"{value:,.{places}f}"
+    text = format(value, _SPECS[places]) if places < len(_SPECS) else f"{value:,.{places}f}"
     text = text.rstrip("0").rstrip(".") if "." in text else text
     return "0" if text == "-0" else text
+
+
+_SPECS = tuple(f",.{places}f" for places in range(16))
 
 
 def _noun(plural: str, singular: str, places: int = 1) -> _Unit:
@@ -109,6 +116,9 @@ _U: dict[str, _Unit] = {
         _noun("seconds", "second", 0),
         _noun("days", "day", 0),
         _noun("months", "month"),
+        _noun("deals", "deal", 0),
+        _noun("calls", "call", 0),
+        _noun("meetings", "meeting", 0),
         _Unit("$", "money", 0),
         _Unit("%", "percent", 1),
         _Unit(TIMES, "times", 2),
@@ -159,6 +169,14 @@ _METRICS: dict[str, tuple[str, str, Owner]] = {
     "knowledge.certified": ("certified", "yes/no", _R),
     "knowledge.competitor_positioning_score": ("competitor positioning", OF_5, _R),
     "knowledge.comp_plan_understood": ("understands the comp plan", "yes/no", _R),
+    "activity.working_days": ("working days counted", "days", _R),
+    "activity.timed_calls": ("timed calls counted", "calls", _R),
+    "activity.meetings_held": ("meetings held", "meetings", _R),
+    "pipeline.closed_deals": ("closed deals", "deals", _R),
+    "pipeline.won_deals": ("won deals", "deals", _R),
+    "pipeline.open_deals": ("open deals", "deals", _R),
+    "pipeline.deals_in_play": ("deals in play", "deals", _R),
+    "calls.calls_measured": ("recorded calls measured", "calls", _R),
 }
 
 _DERIVED: dict[str, tuple[str, str, Owner]] = {
@@ -209,6 +227,12 @@ _TARGETS: dict[str, tuple[str, str]] = {
 }
 
 _STATS = {"mean": "team average", "median": "team median"}
+_DATES = {
+    "as_of": "the day the figures run to",
+    "period_start": "the period's first day",
+    "period_end": "the period's last day",
+}
+"""Dates a standing may need, named for the people who collect them."""
 
 _LOWER_IS_BETTER = frozenset(
     {
@@ -219,7 +243,7 @@ _LOWER_IS_BETTER = frozenset(
         "ownership.deflections_per_one_on_one",
     }
 )
-_NEITHER = frozenset({"tenure_months", "calls.talk_ratio"})
+_NEITHER = frozenset({"tenure_months", "calls.talk_ratio"}) | COUNTS
 """Talk share is healthy inside a band, so neither way is better everywhere."""
 
 
@@ -237,13 +261,26 @@ def _build() -> dict[str, MetricLabel]:
             label=label,
             unit=unit,
             owner=owner,
-            changeable=path != "tenure_months",
+            changeable=path != "tenure_months" and path not in COUNTS,
             better=_better(path),
         )
     for path, (label, unit, owner) in _DERIVED.items():
         out[path] = MetricLabel(path=path, label=label, unit=unit, owner=owner, changeable=False)
     for path, (label, unit) in _TARGETS.items():
         out[path] = MetricLabel(path=path, label=label, unit=unit, owner="organization")
+        margin = f"target.margin.{path.removeprefix('target.')}"
+        if margin.removeprefix("target.") in MARGINS:
+            out[margin] = MetricLabel(
+                path=margin, label=f"margin on the {label}", unit="%", owner="organization"
+            )
+    for path, label in _DATES.items():
+        out[path] = MetricLabel(path=path, label=label, unit="", owner="organization")
+    out["target.margin.pace"] = MetricLabel(
+        path="target.margin.pace",
+        label="margin around the quota's pace",
+        unit="%",
+        owner="organization",
+    )
     for stat, words in _STATS.items():
         for path, (label, unit, _) in _METRICS.items():
             if unit == "yes/no":
@@ -274,6 +311,7 @@ def label_of(path: str) -> MetricLabel:
     )
 
 
+@lru_cache(maxsize=4096)
 def _unit(path: str) -> _Unit:
     return _U[label_of(path).unit]
 
@@ -290,6 +328,17 @@ def _plain(value: Value) -> str | None:
 
 def show(path: str, value: Value) -> str:
     """A value in its unit: '14 calls a day', '$90,000', '25%', '3.0x', '4 of 5', 'yes'."""
+    if type(value) is float and math.isfinite(value):  # the common case, as below
+        unit = _unit(path)
+        places = unit.places
+        text = unit.number(value, places)
+        if (
+            unit.style == "percent"
+            and value not in (0.0, 1.0)
+            and text in _edge_texts(unit, places)
+        ):
+            text = unit.number(value, _places_one(unit, value))
+        return unit.with_unit(text, value)
     plain = _plain(value)
     if plain is not None:
         return plain
@@ -322,8 +371,27 @@ def _show_many(
     path: str, values: list[Value], *, nouns: bool, exact: Value = None
 ) -> tuple[str, ...]:
     unit = _unit(path)
+    keep_noun = nouns or unit.style != "noun"
+    if exact is None:
+        texts = _at_usual_places(unit, values)
+        if texts is not None:
+            if not keep_noun:
+                return tuple(texts)
+            return tuple(
+                [
+                    unit.with_unit(t, v) if type(v) is float else t
+                    for t, v in zip(texts, values, strict=True)
+                ]
+            )
+    return _searched(unit, values, keep_noun, exact)
+
+
+def _searched(
+    unit: _Unit, values: list[Value], keep_noun: bool, exact: Value = None
+) -> tuple[str, ...]:
+    """`_show_many` by the general search of `_places_texts` (any values, any `exact`)."""
     numbers = [float(v) for v in values if isinstance(v, float | int) and _plain(v) is None]
-    places = _places(unit, numbers, exact)
+    _, texts = _places_texts(unit, numbers, exact)
     out: list[str] = []
     for value in values:
         plain = _plain(value)
@@ -331,10 +399,56 @@ def _show_many(
             out.append(plain)
             continue
         assert isinstance(value, float | int)
-        number = unit.number(value, places)
-        keep_noun = nouns or unit.style != "noun"
+        number = texts[float(value)]
         out.append(unit.with_unit(number, value) if keep_noun else _bare(unit, number, value))
     return tuple(out)
+
+
+def _at_usual_places(unit: _Unit, values: list[Value]) -> list[str] | None:
+    """Each value's text (numbers at the unit's usual decimals, without unit), when
+    `_places_texts` would pick those decimals: every number a finite float, distinct
+    numbers reading distinct, no share at an edge. None where the general search is needed.
+    """
+    places = unit.places
+    if len(values) == 2:  # a comparison: observed against threshold, the common case
+        a, b = values
+        if type(a) is float and type(b) is float and math.isfinite(a) and math.isfinite(b):
+            ta, tb = unit.number(a, places), unit.number(b, places)
+            if ta == tb and a != b:
+                return None
+            if unit.style == "percent":
+                edges = _edge_texts(unit, places)
+                if (ta in edges and a not in (0.0, 1.0)) or (tb in edges and b not in (0.0, 1.0)):
+                    return None
+            return [ta, tb]
+    texts = []
+    numbers = []
+    for value in values:
+        if type(value) is float:
+            if not math.isfinite(value):
+                return None
+            numbers.append(value)
+            texts.append(unit.number(value, places))
+        elif value is None or type(value) is bool:
+            texts.append(_PLAIN[value])
+        else:
+            return None
+    if len(numbers) > 1:
+        shown = [t for t, v in zip(texts, values, strict=True) if type(v) is float]
+        if len(set(shown)) != len(set(numbers)):
+            return None
+    if unit.style == "percent" and numbers:
+        edges = _edge_texts(unit, places)
+        if any(
+            t in edges and v not in (0.0, 1.0)
+            for t, v in zip(texts, values, strict=True)
+            if type(v) is float
+        ):
+            return None
+    return texts
+
+
+_PLAIN: dict[Value, str] = {None: "unknown", True: "yes", False: "no"}
 
 
 def _bare(unit: _Unit, number: str, value: float) -> str:
@@ -347,6 +461,13 @@ def _places(unit: _Unit, numbers: list[float], exact: Value = None) -> int:
     A share short of 100% (or above 0%) never reads as exactly 100% (or 0%) either, and
     an `exact` value (a rule's threshold) is shown as written, up to two more decimals.
     """
+    return _places_texts(unit, numbers, exact)[0]
+
+
+def _places_texts(
+    unit: _Unit, numbers: list[float], exact: Value = None
+) -> tuple[int, dict[float, str]]:
+    """`_places`, with each number as shown at those decimals: each is formatted once a try."""
     distinct = set(numbers)
     start = unit.places
     if isinstance(exact, float | int) and not isinstance(exact, bool) and math.isfinite(exact):
@@ -355,21 +476,29 @@ def _places(unit: _Unit, numbers: list[float], exact: Value = None) -> int:
             1.0, abs(scaled)
         ):
             start += 1
-    for places in range(start, unit.places + MAX_EXTRA_PLACES + 1):
-        shown = {unit.number(n, places) for n in distinct}
-        if len(shown) == len(distinct) and not _rounds_to_edge(unit, numbers, places):
-            return places
-    return unit.places + MAX_EXTRA_PLACES
+    last = unit.places + MAX_EXTRA_PLACES
+    for places in range(start, last + 1):
+        shown = {n: unit.number(n, places) for n in distinct}
+        if len(set(shown.values())) == len(distinct) and not _at_edge(unit, shown, places):
+            return places, shown
+    return last, {n: unit.number(n, last) for n in distinct}
 
 
 def _rounds_to_edge(unit: _Unit, numbers: list[float], places: int) -> bool:
+    return _at_edge(unit, {n: unit.number(n, places) for n in numbers}, places)
+
+
+def _at_edge(unit: _Unit, shown: dict[float, str], places: int) -> bool:
+    """Whether a share other than 0% or 100% reads as one of them at `places` decimals."""
     if unit.style != "percent":
         return False
-    for n in numbers:
-        for edge in (0.0, 1.0):
-            if n != edge and unit.number(n, places) == unit.number(edge, places):
-                return True
-    return False
+    edges = _edge_texts(unit, places)
+    return any(n not in (0.0, 1.0) and text in edges for n, text in shown.items())
+
+
+@cache
+def _edge_texts(unit: _Unit, places: int) -> frozenset[str]:
+    return frozenset({unit.number(0.0, places), unit.number(1.0, places)})
 
 
 def show_change(path: str, old: Value, new: Value) -> str:

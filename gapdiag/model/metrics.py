@@ -11,9 +11,17 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from gapdiag.model import _kinds as k
+from gapdiag.model._suggest import did_you_mean
 from gapdiag.model._validation import problems_from
 from gapdiag.model.errors import InvalidMetrics, Problem
 
@@ -64,6 +72,15 @@ class Activity(_Strict):
     meeting_to_opportunity_rate: k.Fraction = Field(
         None, description="Share of meetings that became opportunities."
     )
+    working_days: k.Count = Field(
+        None, description="Working days the calls, emails and meetings rates are counted over."
+    )
+    timed_calls: k.Count = Field(
+        None, description="Connected calls with a duration, behind avg_call_minutes."
+    )
+    meetings_held: k.Count = Field(
+        None, description="Meetings held, behind meeting_to_opportunity_rate."
+    )
 
 
 class Pipeline(_Strict):
@@ -83,6 +100,12 @@ class Pipeline(_Strict):
     stage_conversion_rate: k.Fraction = Field(
         None, description="Share of deals that advance out of their stage."
     )
+    closed_deals: k.Count = Field(None, description="Deals won or lost, behind win_rate.")
+    won_deals: k.Count = Field(None, description="Deals won, behind sales_cycle_days.")
+    open_deals: k.Count = Field(None, description="Open deals, behind avg_deal_age_days.")
+    deals_in_play: k.Count = Field(
+        None, description="Deals in play in the period, behind stage_conversion_rate."
+    )
 
 
 class Calls(_Strict):
@@ -100,6 +123,9 @@ class Calls(_Strict):
     )
     objection_handling_score: k.Rating = Field(None, description="Objection handling, rated 1-5.")
     rubric_score: k.Rating = Field(None, description="Call review rubric score, rated 1-5.")
+    calls_measured: k.Count = Field(
+        None, description="Recorded or reviewed calls behind the other calls.* values."
+    )
 
 
 class Ownership(_Strict):
@@ -171,6 +197,16 @@ class RepMetrics(_Strict):
     tenure_months: k.Months = Field(None, description="Months since the rep started.")
     period_start: dt.date | None = Field(default=None, description="First day of the period.")
     period_end: dt.date | None = Field(default=None, description="Last day of the period.")
+    as_of: dt.date | None = Field(
+        default=None,
+        description="The day the figures run to; with the period's dates it tells how much "
+        "of the period has gone by (unknown: the pace cannot be judged).",
+    )
+    proxies: tuple[str, ...] | None = Field(
+        default=None,
+        description="Metric paths whose values are estimated from something else (a proxy), "
+        "not measured: e.g. territory.lead_volume_vs_team from the deals a rep opened.",
+    )
     activity: Activity | None = None
     pipeline: Pipeline | None = None
     calls: Calls | None = None
@@ -184,7 +220,58 @@ class RepMetrics(_Strict):
             raise ValueError(
                 f"period_end {self.period_end} is before period_start {self.period_start}"
             )
+        if self.as_of and self.period_start and self.as_of < self.period_start:
+            raise ValueError(
+                f"as_of {self.as_of} is before period_start {self.period_start}: "
+                "figures cannot run to a day before the period starts"
+            )
         return self
+
+    @field_validator("proxies")
+    @classmethod
+    def _proxies_are_metrics(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if not value:
+            return None  # none marked: absent, like any other field
+        unknown = [path for path in value if path not in METRICS]
+        if unknown:
+            hint = did_you_mean(unknown[0], METRICS)
+            raise ValueError(f"{unknown[0]!r} is not a metric path{hint}")
+        return tuple(sorted(set(value)))
+
+
+_PLAN = 0.1
+"""Our default margin for a plan or benchmark: 10% (39.6 of 40 planned calls is on plan)."""
+
+
+def _margin(what: str) -> Any:
+    return Field(_PLAN, description=what)
+
+
+class Margins(_Strict):
+    """How far past a plan or benchmark a value must be before it counts as short or over.
+
+    A rule or tree question calls a value short of target T when it is under
+    ``target.T * (1 - target.margin.T)`` (or, for a share of plan, under
+    ``1 - target.margin.T``) and on target from there up; a value over a ceiling (deal age)
+    counts once it passes ``target.T * (1 + target.margin.T)``. So 39.6 calls a day against
+    a plan of 40 is on plan, never "only 39.6". Plans and benchmarks get 10% (our default).
+    Pass marks (quiz), rating cut-offs, commitment, floors and band edges have no margin:
+    they already are the meaningful line. ``pace`` is the band around the quota's pace in
+    which a rep is on track. Every value is a team setting.
+    """
+
+    calls_per_day: k.Fraction = _margin("Calls a day against the plan.")
+    meetings_per_week: k.Fraction = _margin("Meetings a week against the plan.")
+    discovery_call_minutes: k.Fraction = _margin("Call length against the discovery mark.")
+    meeting_to_opportunity_rate: k.Fraction = _margin("Meetings that become opportunities.")
+    max_deal_age_days: k.Fraction = _margin("Deal age over the limit.")
+    manager_coaching_hours_per_week: k.Fraction = _margin("Manager coaching hours a week.")
+    discovery_questions_per_call: k.Fraction = _margin("Questions in a discovery call.")
+    forecast_accuracy: k.Fraction = _margin("Forecast accuracy.")
+    plan_submission_rate: k.Fraction = _margin("Plans submitted on time.")
+    pace: k.Fraction = _margin(
+        "Band around the quota's pace (quota x share of the period gone) that is on track."
+    )
 
 
 class Targets(_Strict):
@@ -243,6 +330,11 @@ class Targets(_Strict):
     objection_handling_score: k.Rating = Field(
         3.0, description="Acceptable objection handling score."
     )
+    margins: Margins = Field(
+        default_factory=lambda: Margins(),
+        description="Per target, how far past it a value must be before it counts as short "
+        "of it or above it (see Margins).",
+    )
 
 
 GROUPS: dict[str, type[_Strict]] = {
@@ -276,6 +368,19 @@ TARGETS: Mapping[str, k.Kind] = {
     name: kind for name, info in Targets.model_fields.items() if (kind := k.kind_of(info.metadata))
 }
 """Every target name (without the ``target.`` prefix) and its kind."""
+
+MARGINS: Mapping[str, k.Kind] = {f"margin.{name}": k.FRACTION for name in Margins.model_fields}
+"""Every margin name (``margin.calls_per_day``, read as ``target.margin.calls_per_day``)."""
+
+
+def target_value(targets: Targets, name: str) -> float | None:
+    """A target (``calls_per_day``) or margin (``margin.calls_per_day``) by name."""
+    if name.startswith("margin."):
+        value: float | None = getattr(targets.margins, name.removeprefix("margin."))
+        return value
+    found: float | None = getattr(targets, name)
+    return found
+
 
 DEFAULT_TARGETS = Targets()
 

@@ -14,10 +14,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from gapdiag.model._kinds import Kind
+from gapdiag.model._text import csv_value
 from gapdiag.model.errors import InvalidMetrics, Problem
 from gapdiag.model.metrics import METRICS
 
-_TEXT_FIELDS = frozenset({"rep_id", "team", "period_start", "period_end"})
+_TEXT_FIELDS = frozenset({"rep_id", "team", "period_start", "period_end", "as_of"})
+PROXY_SEPARATOR = ";"
+"""Separates the metric paths in a flat row's ``proxies`` cell."""
 _TRUE = frozenset({"true", "yes", "1"})
 _FALSE = frozenset({"false", "no", "0"})
 
@@ -51,12 +54,18 @@ def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def flatten(nested: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Turn nested mappings into dotted keys: {"a": {"b": 1}} -> {"a.b": 1}."""
+    """Turn nested mappings into dotted keys: {"a": {"b": 1}} -> {"a.b": 1}.
+
+    A ``proxies`` list becomes one cell of paths joined by ``;``, as `read_cell` reads it.
+    """
     out: dict[str, Any] = {}
     for key, value in nested.items():
         name = f"{prefix}{key}"
         if isinstance(value, Mapping):
             out.update(flatten(value, f"{name}."))
+        elif name == "proxies" and isinstance(value, list | tuple):
+            if value:
+                out[name] = PROXY_SEPARATOR.join(str(path) for path in value)
         else:
             out[name] = value
     return out
@@ -74,6 +83,8 @@ def read_cell(column: str, text: str) -> Any:
     stripped = text.strip()
     if stripped == "":
         return None
+    if column == "proxies":
+        return [path.strip() for path in stripped.split(PROXY_SEPARATOR) if path.strip()]
     kind = METRICS.get(column)
     if kind is None or column in _TEXT_FIELDS:
         return text
@@ -100,12 +111,15 @@ def _read_kind(column: str, kind: Kind, text: str) -> Any:
 def rep_from_text(row: Mapping[str, str]) -> dict[str, Any]:
     """A CSV row (column -> text) as nested metrics data; empty cells are left out.
 
+    A cell gapdiag wrote formula-safe (``'@dana``) is read as the text it stands for.
+
     Raises:
         InvalidMetrics: every cell that does not read as its kind, and dotted-name clashes.
     """
     values: dict[str, Any] = {}
     problems: list[Problem] = []
-    for column, text in row.items():
+    for given, cell in row.items():
+        column, text = csv_value(given), csv_value(cell)
         try:
             value = read_cell(column, text)
         except ValueError as error:

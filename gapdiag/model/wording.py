@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 
 from gapdiag.model.diagnosis import Check, Counterfactual, CounterfactualChange
 from gapdiag.model.labels import (
@@ -22,6 +24,7 @@ from gapdiag.model.labels import (
     show_change,
     show_comparison,
 )
+from gapdiag.model.standing import Standing
 
 _PATH = re.compile(r"\b(?:team\.(?:mean|median)\.)?[a-z_]+\.[a-z_]+\b|\btenure_months\b")
 _SELF_DESCRIBING = frozenset(
@@ -44,6 +47,7 @@ def humanize(text: str) -> str:
     )
 
 
+@lru_cache(maxsize=4096)
 def quantity(observed: str) -> str:
     """What a check measured, in words: a label, or an expression with labels in it."""
     return label_of(observed).label if observed in LABELS else humanize(observed)
@@ -112,6 +116,29 @@ def counterfactual_text(found: Counterfactual) -> str:
     return f"{what} ({after})"
 
 
+COUNTERFACTUAL_HEADINGS = {
+    ("rep", True): "What would clear it: changes the rep can make",
+    ("rep", False): "What would weaken it, not clear it: changes the rep can make",
+    ("organization", True): "What the organization could change "
+    "(a system gap is not the rep's to fix)",
+}
+"""Headings of counterfactuals by owner and whether they clear the gap: only a change that
+leaves the gap unlikely or unknown is listed as clearing it."""
+
+
+def counterfactual_groups(
+    found: Sequence[Counterfactual],
+) -> list[tuple[str, list[Counterfactual]]]:
+    """Counterfactuals under their headings: the rep's that clear the gap, the rep's that
+    only weaken it, then the organization's; empty groups left out."""
+    groups: dict[tuple[str, bool], list[Counterfactual]] = {}
+    for c in found:
+        clears = c.owner == "organization" or c.status_after not in ("confirmed", "suspected")
+        groups.setdefault((c.owner, clears), []).append(c)
+    order = (("rep", True), ("rep", False), ("organization", True))
+    return [(COUNTERFACTUAL_HEADINGS[key], groups[key]) for key in order if key in groups]
+
+
 def confidence(value: float) -> str:
     """A confidence as a percentage that never rounds up to 100% (0.995 reads 99.5%)."""
     return percent(value)
@@ -133,3 +160,81 @@ def period(start: dt.date | None, end: dt.date | None) -> str:
         return ""
     first = f"{start.day} {start:%b}" + ("" if start.year == end.year else f" {start.year}")
     return f"{first} to {end.day} {end:%b} {end.year}"
+
+
+_STANDING_WORDS = {
+    "ahead": "Ahead",
+    "on_track": "On track",
+    "behind": "Behind",
+    "unknown": "Standing unknown",
+}
+"""The one name of each standing, in every output."""
+OUTCOME_WORDS = {
+    "gap": "Gap found",
+    "no_gap_found": "No gap found",
+    "undetermined": "Undetermined",
+}
+"""The one name of each outcome, in every output (never 'none')."""
+
+
+def standing_word(status: str) -> str:
+    """'Ahead', 'On track', 'Behind' or 'Standing unknown'."""
+    return _STANDING_WORDS[status]
+
+
+def money(value: float) -> str:
+    """An amount of money, never negative in words (callers say 'over' or 'short')."""
+    return show("pipeline.quota", abs(value))
+
+
+def standing_text(standing: Standing) -> str:
+    """Where the rep stands, with the figures that settled it: one or two sentences."""
+    s = standing
+    word = standing_word(s.status)
+    if s.status == "unknown" or s.quota is None or s.closed_won is None:
+        wanted = ", ".join(label_of(p).label for p in s.needs) or "quota and revenue won"
+        return f"{word}: collect {wanted} to tell whether the rep is ahead, on track or behind."
+    closed = (
+        f"closed {money(s.closed_won)} of a {money(s.quota)} quota ({percent(s.attainment or 0.0)})"
+    )
+    gone = _gone(s)
+    if s.settled_by == "quota":
+        return f"{word}: {closed}, {money(s.closed_won - s.quota)} over quota{gone}."
+    if s.settled_by == "period_end":
+        return f"{word}: {closed} with the period over, {money(s.quota - s.closed_won)} short."
+    if s.settled_by == "pace" and s.expected_to_date is not None:
+        diff = s.closed_won - s.expected_to_date
+        side = "ahead of" if diff >= 0 else "short of"
+        return (
+            f"{word}: {closed}{gone}; the pace calls for {money(s.expected_to_date)} by now, "
+            f"so {money(diff)} {side} it."
+        )
+    if s.settled_by == "commit" and s.commit is not None:
+        return f"{word}: {closed}, and the {money(s.commit)} committed reaches quota{gone}."
+    return f"{word}: {closed}{gone}; {_pipeline_words(s)}."
+
+
+def _gone(s: Standing) -> str:
+    if s.elapsed is None or s.days_elapsed is None or s.days_in_period is None:
+        return ""
+    if s.elapsed >= 1.0:
+        return ", with the period over"
+    return f", {s.days_elapsed} of {s.days_in_period} working days into the period"
+
+
+def _pipeline_words(s: Standing) -> str:
+    needed = s.still_needed if s.still_needed is not None else 0.0
+    after = " after commit" if s.commit is not None else ""
+    pipe = money(s.open_pipeline or 0.0)
+    if s.pipeline_yield is not None:
+        enough = "enough for" if s.pipeline_yield >= needed else "short of"
+        return (
+            f"{pipe} of open pipeline should bring in about {money(s.pipeline_yield)} at the "
+            f"rep's win rate, {enough} the {money(needed)} still needed{after}"
+        )
+    cover = show("derived.coverage", s.coverage) if s.coverage is not None else "unknown"
+    wanted = show("derived.coverage", s.coverage_needed) if s.coverage_needed else "unknown"
+    return (
+        f"{pipe} of open pipeline is {cover} the {money(needed)} still needed{after}, "
+        f"where {wanted} is needed"
+    )

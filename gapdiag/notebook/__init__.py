@@ -9,7 +9,25 @@ May import: every room above except `checks`, `spark` and `cli`.
 from typing import Any
 
 from gapdiag.engines.vector.hooks import register_renderer
-from gapdiag.notebook import display, explain  # noqa: F401 - registers the renderers
+from gapdiag.model.diagnosis import register_part_renderer
+from gapdiag.model.diagnosis import register_renderer as register_diagnosis_renderer
+from gapdiag.notebook import explain  # noqa: F401 - registers the text renderer
+
+
+def _diagnosis_html(diagnosis: Any) -> str:
+    from gapdiag.notebook.display import to_html  # on first use: most programs print text
+
+    return to_html(diagnosis)
+
+
+def _part_html(part: Any) -> str:
+    from gapdiag.notebook.display import part_html
+
+    return part_html(part)
+
+
+register_diagnosis_renderer("html", _diagnosis_html)
+register_part_renderer(_part_html)
 
 
 def _team_report(batch: Any, **options: Any) -> str:

@@ -1,65 +1,81 @@
-"""A Diagnosis as HTML for notebooks: confidence bars, evidence against thresholds, tree path.
+"""A Diagnosis (and each of its parts) as HTML for notebooks, in the team page's words.
 
-Every string that comes from the input or a rule pack (rep ids, because-texts, rule ids)
-is escaped, so a rep id like ``<script>`` shows as text. Styles are inline: the fragment
-renders the same in Jupyter, VS Code and a static docs page.
+The same signs as the team report (`gapdiag.notebook.signs`): a status icon and word per
+gap, "not judged (needs ...)" for a gap missing data left open, each rule comparison
+saying whether it holds, no rule weights; rule ids and conditions only in a folded
+"For rule authors" part. Every string from the input or a rule pack is escaped. Styles are
+inline and colours meet WCAG AA on white, so the fragment reads the same in Jupyter, VS
+Code and a static docs page.
 """
 
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
-from gapdiag.model.diagnosis import Check, Diagnosis, Evidence, TreeStep, Verdict, register_renderer
-from gapdiag.model.labels import LABELS, label_of, sentence, show
-from gapdiag.model.wording import check_text, confidence, counterfactual_text, period
-from gapdiag.notebook.explain import actions, headline, needs
+from gapdiag.model import diagnosis as parts
+from gapdiag.model.basis import BASES
+from gapdiag.model.diagnosis import (
+    Diagnosis,
+    Evidence,
+    TreeStep,
+    Verdict,
+)
+from gapdiag.model.labels import LABELS, label_of, percent, sentence, show
+from gapdiag.model.standing import Standing
+from gapdiag.model.wording import (
+    change_text,
+    counterfactual_groups,
+    counterfactual_text,
+    humanize,
+    period,
+    standing_text,
+)
+from gapdiag.notebook import signs
+from gapdiag.notebook.explain import actions, headline
 
 STATUS_COLOURS = {
-    "confirmed": "#c0392b",
-    "suspected": "#e67e22",
-    "unknown": "#7f8c8d",
-    "unlikely": "#bdc3c7",
+    "confirmed": "#a32a24",
+    "suspected": "#7f5300",
+    "unknown": "#4f5963",
+    "unlikely": "#525c66",
 }
+"""Text colours per status, each at least 4.5:1 on white (WCAG AA)."""
 _CELL = (
     "padding:2px 6px;text-align:left;vertical-align:top;border-bottom:1px solid #ddd;"
     "overflow-wrap:anywhere"
 )
-_TECH = "font-family:monospace;font-size:11px;color:#555"
-_MARK = {True: "&#10003;", False: "&#10007;", None: "?"}
+_MUTED = "color:#525c66"
 MAX_KEY_NUMBERS = 6
 
 
 def to_html(diagnosis: Diagnosis) -> str:
     """Render a diagnosis as one self-contained HTML fragment, no wider than its column."""
     d = diagnosis
-    parts = [
+    body = [
         '<div class="gapdiag-diagnosis" style="font-family:sans-serif;font-size:13px;'
         'max-width:100%;overflow-x:auto">',
         f"<h3 style='margin:4px 0'>Diagnosis for {escape(d.rep_id)}</h3>",
-        f"<p style='margin:2px 0;color:#555'>{escape(_subtitle(d))}</p>",
+        f"<p style='margin:2px 0;{_MUTED}'>{escape(_subtitle(d))}</p>",
         f"<p style='margin:6px 0'><b>{escape(headline(d))}</b></p>",
         _actions(d),
         _key_numbers(d),
-        _verdict_table(d.verdicts),
+        _verdict_table(d),
         _tree(d),
         _evidence_table(d.verdicts),
         _counterfactuals(d),
         _open(d),
+        _pip(d),
+        _authors(d),
+        "</div>",
     ]
-    if d.pip_blocked:
-        parts.append(
-            "<p style='color:#c0392b'><b>A system gap is confirmed: fix the system first; "
-            "no PIP while it stands.</b></p>"
-        )
-    parts.append("</div>")
-    return "".join(p for p in parts if p)
+    return "".join(p for p in body if p)
 
 
 def _subtitle(d: Diagnosis) -> str:
     when = period(d.period_start, d.period_end)
-    book = d.rulebook
-    stamp = f"rule pack {book.name} {book.version} ({book.content_hash}), {d.engine} engine"
-    return f"{when} - {stamp}" if when else stamp
+    stamp = f"rule pack {d.rulebook.name} {d.rulebook.version}"
+    return f"{when} · {stamp}" if when else stamp
 
 
 def _table(head: tuple[str, ...], rows: list[str], widths: tuple[str, ...] = ()) -> str:
@@ -81,11 +97,12 @@ def _h4(text: str) -> str:
     return f"<h4 style='margin:8px 0 2px'>{escape(text)}</h4>"
 
 
-def _bar(value: float, colour: str) -> str:
+def _bar(value: float) -> str:
     width = round(value * 100, 1)
     return (
-        f"<div title='{confidence(value)}' style='background:#eee;width:160px;height:10px'>"
-        f"<div style='background:{colour};width:{width}%;height:10px'></div></div>"
+        "<span aria-hidden='true' style='display:inline-block;background:#e3e6ea;width:80px;"
+        f"height:8px;margin-right:6px'><span style='display:block;background:#1d2733;"
+        f"width:{width}%;height:8px'></span></span>"
     )
 
 
@@ -117,102 +134,190 @@ def _key_numbers(d: Diagnosis) -> str:
     return _h4("Key numbers") + _table(("measure", "now"), rows)
 
 
-def _verdict_table(verdicts: tuple[Verdict, ...]) -> str:
-    rows = [
-        _row(
-            f"<b>{escape(v.gap)}</b>",
-            _bar(v.confidence, STATUS_COLOURS[v.status]),
-            confidence(v.confidence),
-            f"<span style='color:{STATUS_COLOURS[v.status]}'>{escape(v.status)}</span>",
-        )
-        for v in verdicts
-    ]
-    return _table(("gap", "confidence", "", "status"), rows)
-
-
-def _evidence_table(verdicts: tuple[Verdict, ...]) -> str:
-    rows = [_evidence_row(v.gap, e) for v in verdicts for e in (*v.evidence, *v.counter_evidence)]
-    if not rows:
-        return "<p>No rule fired.</p>"
-    head = ("gap", "because", "technical: rule and checks")
-    return _h4("Evidence") + _table(head, rows, ("14%", "56%", "30%"))
-
-
-def _evidence_row(gap: str, e: Evidence) -> str:
-    checks = "<br>".join(_check(c) for c in e.checks)
-    technical = "<br>".join(_technical(c) for c in e.checks)
-    todo = f"<br><i>What to do:</i> {escape(e.intervention)}" if e.intervention else ""
-    return _row(
-        f"{escape(gap)} <small>{e.certainty:+.2f}</small>",
-        f"{escape(e.because)}<br><small>{checks}</small>{todo if e.certainty > 0 else ''}",
-        f"<span style='{_TECH}'>{escape(e.rule)}<br>{technical}</span>",
+def _status(status: str, words: str) -> str:
+    colour = STATUS_COLOURS[status]
+    icon = signs.STATUS_ICONS[status]
+    return (
+        f"<span style='color:{colour};font-weight:600'>"
+        f"<span aria-hidden='true'>{icon} </span>{escape(words)}</span>"
     )
 
 
-def _check(c: Check) -> str:
-    return f"{_MARK[c.result]} {escape(check_text(c))}"
+def verdict_cells(d: Diagnosis, v: Verdict) -> tuple[str, str]:
+    """A verdict's status (sign and words) and its confidence, or what it needs."""
+    words = signs.verdict_words(v.gap, v.status, v.confidence, signs.needs_of(d, v.gap))
+    if v.status == "unknown":
+        return _status(v.status, words), f"<span style='{_MUTED}'>not judged</span>"
+    return _status(v.status, words), _bar(v.confidence) + escape(percent(v.confidence))
 
 
-def _technical(c: Check) -> str:
-    """The check as the rule wrote it, with the raw numbers: for rule authors."""
-    value = "unknown" if c.observed_value is None else repr(c.observed_value)
-    limit = "" if c.threshold_value is None else f", limit {c.threshold_value!r}"
-    return escape(f"{c.text} [{value}{limit}]")
+def _verdict_table(d: Diagnosis) -> str:
+    rows = [_row(*verdict_cells(d, v)) for v in d.verdicts]
+    return _h4("Verdicts") + _table(("gap and status", "confidence"), rows)
+
+
+def _evidence_table(verdicts: tuple[Verdict, ...]) -> str:
+    rows = [
+        _evidence_row(v.gap, e, against)
+        for v in verdicts
+        for against, group in ((False, v.evidence), (True, v.counter_evidence))
+        for e in group
+    ]
+    if not rows:
+        return "<p>No rule fired.</p>"
+    head = ("evidence", "because, and the comparisons behind it", "what to do")
+    return _h4("Evidence") + _table(head, rows, ("16%", "56%", "28%"))
+
+
+def evidence_html(gap: str, e: Evidence, against: bool) -> tuple[str, str]:
+    """One fired rule in words: its side, and its because-text with each comparison."""
+    checks = "<br>".join(escape(c) for c in signs.evidence_checks(e))
+    side = escape(signs.side_words(gap, against))
+    return side, f"{escape(humanize(e.because))}<br><small style='{_MUTED}'>{checks}</small>"
+
+
+def _evidence_row(gap: str, e: Evidence, against: bool) -> str:
+    side, because = evidence_html(gap, e, against)
+    todo = escape(e.intervention) if e.intervention and not against else ""
+    return _row(side, because, todo)
 
 
 def _tree(d: Diagnosis) -> str:
     if not d.tree_path and d.tree_leaf is None:
         return ""
-    steps = "".join(f"<li>{_step(s)}</li>" for s in d.tree_path)
+    steps = "".join(f"<li>{step_html(s)}</li>" for s in d.tree_path)
     end = ""
     if d.tree_leaf is not None:
         leaf = d.tree_leaf
-        end = f"Ends at <b>{escape(leaf.id)}</b> ({escape(leaf.gap or 'no gap')}): "
-        end += escape(leaf.reason)
+        gap = signs.GAP_NAMES[leaf.gap] if leaf.gap else "no gap"
+        end = f"Ends at <b>{escape(gap)}</b>: {escape(humanize(leaf.reason))}"
     elif d.tree_stop is not None:
-        wanted = needs(d.tree_stop.needs) or "a value that is undefined here"
-        end = f"Stopped at <b>{escape(d.tree_stop.node)}</b> for lack of data: "
-        end += f"collect {escape(wanted)}"
+        end = f"Stops for lack of data: collect {escape(signs.needs_words(d.tree_stop.needs))}"
     return (
         f"{_h4('Decision tree')}<ol style='margin:2px 0'>{steps}</ol>"
         f"<p style='margin:2px 0'>{end}</p>"
     )
 
 
-def _step(step: TreeStep) -> str:
-    answer = {True: "yes", False: "no", None: "unknown"}[step.answer]
-    checks = "; ".join(_check(c) for c in step.checks)
-    return f"{escape(step.question)} <b>{answer}</b> <small>({checks})</small>"
-
-
-_WHOSE = {
-    "rep": "What would clear it: changes the rep can make",
-    "organization": "What the organization could change",
-}
+def step_html(step: TreeStep) -> str:
+    """One question of the tree, its answer and the comparisons behind it."""
+    answer = {True: "yes", False: "no", None: "not known"}[step.answer]
+    checks = "; ".join(signs.check_words(c) for c in step.checks)
+    return f"{escape(humanize(step.question))} <b>{answer}</b> <small style='{_MUTED}'>" + (
+        f"({escape(checks)})</small>" if checks else "</small>"
+    )
 
 
 def _counterfactuals(d: Diagnosis) -> str:
     out = []
-    for owner, heading in _WHOSE.items():
+    for heading, mine in counterfactual_groups(d.counterfactuals):
         items = "".join(
             f"<li><b>{escape(sentence(c.gap))}</b>: {escape(counterfactual_text(c))}</li>"
-            for c in d.counterfactuals
-            if c.owner == owner
+            for c in mine
         )
-        if items:
-            out.append(f"{_h4(heading)}<ul style='margin:2px 0'>{items}</ul>")
+        out.append(f"{_h4(heading)}<ul style='margin:2px 0'>{items}</ul>")
     return "".join(out)
 
 
 def _open(d: Diagnosis) -> str:
-    if not d.undetermined:
+    needs = signs.needs_of(d)
+    if not needs:
         return ""
+    counts = {m: sum(m in u.needs for u in d.undetermined) for m in needs}
     items = "".join(
-        f"<li><code>{escape(u.rule)}</code> ({escape(u.gap)}): "
-        f"{escape('collect ' + needs(u.needs) if u.needs else 'a value was undefined')}</li>"
+        f"<li>{escape(sentence(label_of(m).label))}: would decide {n} rule{'s' if n != 1 else ''}"
+        "</li>"
+        for m, n in counts.items()
+    )
+    return f"{_h4('Not judged yet: data to collect')}<ul style='margin:2px 0'>{items}</ul>"
+
+
+def _pip(d: Diagnosis) -> str:
+    if not d.pip_blocked:
+        return ""
+    status = signs.STATUS_WORDS[d.verdict("system").status]
+    return (
+        f"<p style='color:{STATUS_COLOURS['confirmed']}'><b>A system gap is {status}: fix the "
+        "system first; no PIP may be considered while it stands.</b></p>"
+    )
+
+
+def _authors(d: Diagnosis) -> str:
+    """Rule ids, weights and conditions, folded: for whoever maintains the rule pack."""
+    fired = "".join(
+        f"<li><code>{escape(e.rule)}</code> ({escape(v.gap)}, {e.certainty:+.2f}): "
+        f"{escape('; '.join(c.text for c in e.checks))}</li>"
+        for v in d.verdicts
+        for e in (*v.evidence, *v.counter_evidence)
+    )
+    left = "".join(
+        f"<li><code>{escape(u.rule)}</code> ({escape(u.gap)}): needs "
+        f"{escape(', '.join(u.needs) or 'a defined value')}</li>"
         for u in d.undetermined
     )
-    return f"{_h4('Still open')}<ul style='margin:2px 0'>{items}</ul>"
+    book = d.rulebook
+    body = f"<p>Rule pack {escape(book.name)} {escape(book.version)} ({escape(book.content_hash)})"
+    body += f", {escape(d.engine)} engine.</p>"
+    if fired:
+        body += f"<p>Rules that fired:</p><ul style='margin:2px 0'>{fired}</ul>"
+    if left:
+        body += f"<p>Rules left open:</p><ul style='margin:2px 0'>{left}</ul>"
+    if d.tree_leaf is not None:
+        body += f"<p>Tree leaf: <code>{escape(d.tree_leaf.id)}</code></p>"
+    elif d.tree_stop is not None:
+        body += f"<p>Tree stopped at: <code>{escape(d.tree_stop.node)}</code></p>"
+    return f"<details style='margin:6px 0'><summary>For rule authors</summary>{body}</details>"
 
 
-register_renderer("html", to_html)
+def part_html(part: Any) -> str:
+    """One part of a diagnosis (a verdict, a fired rule, a check ...) in words."""
+    line = _part_words(part)
+    return f"<div class='gapdiag-part' style='font-family:sans-serif;font-size:13px'>{line}</div>"
+
+
+def _part_words(part: Any) -> str:
+    if isinstance(part, parts.Verdict):
+        words = signs.verdict_words(part.gap, part.status, part.confidence, ())
+        if part.status == "unknown":
+            words = f"{signs.GAP_NAMES[part.gap]} not judged (data is missing)"
+        return _status(part.status, words)
+    if isinstance(part, parts.Evidence):
+        _, because = evidence_html("", part, part.certainty < 0)
+        return f"<b>{'Counter-evidence' if part.certainty < 0 else 'Evidence'}</b>: {because}"
+    if isinstance(part, parts.Check):
+        return escape(signs.check_words(part))
+    if isinstance(part, parts.Undetermined):
+        needs = signs.needs_words(part.needs)
+        return escape(f"Not judged yet ({part.gap}): needs {needs}")
+    if isinstance(part, parts.TreeStep):
+        return step_html(part)
+    if isinstance(part, parts.TreeLeaf):
+        gap = signs.GAP_NAMES[part.gap] if part.gap else "no gap"
+        return f"Ends at <b>{escape(gap)}</b>: {escape(humanize(part.reason))}"
+    if isinstance(part, parts.TreeStop):
+        return escape(f"Stops for lack of data: collect {signs.needs_words(part.needs)}")
+    if isinstance(part, parts.Counterfactual):
+        return escape(f"{sentence(part.gap)}: {counterfactual_text(part)}")
+    if isinstance(part, parts.CounterfactualChange):
+        return escape(change_text(part))
+    if isinstance(part, parts.Figure):
+        return escape(f"{sentence(label_of(part.name).label)}: {show(part.name, part.value)}")
+    if isinstance(part, Standing):
+        return escape(standing_text(part))
+    if isinstance(part, parts.Watch):
+        return escape(f"Watch: {humanize(part.text)}")
+    if isinstance(part, parts.Sample):
+        counted = BASES[part.metric].counted(part.count) if part.metric in BASES else part.count
+        return escape(
+            f"{sentence(label_of(part.metric).label)} {show(part.metric, part.value)} from "
+            f"{counted}: at least {part.minimum} are needed to read it, {part.solid} to confirm"
+        )
+    if isinstance(part, parts.RulebookStamp):
+        return escape(f"Rule pack {part.name} {part.version} ({part.content_hash})")
+    if isinstance(part, parts.RuleTrace):
+        outcome = {True: "fired", False: "did not fire", None: "not judged (data is missing)"}
+        checks = "; ".join(signs.check_words(c) for c in part.checks)
+        return escape(
+            f"A {part.gap} rule {outcome[part.outcome]}" + (f": {checks}" if checks else "")
+        )
+    return escape(repr(part))  # pragma: no cover - every part type is listed above

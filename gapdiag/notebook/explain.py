@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from gapdiag.model import _text
+from gapdiag.model.basis import BASES, PROXY_LIMITS, PROXY_SOURCES
 from gapdiag.model.diagnosis import (
     Check,
     Counterfactual,
     Diagnosis,
     Evidence,
+    Sample,
     TreeLeaf,
     TreeStep,
     Verdict,
@@ -19,7 +21,16 @@ from gapdiag.model.diagnosis import (
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.gaps import CONFIRMED_AT, GAPS, SUSPECTED_AT
 from gapdiag.model.labels import label_of, sentence, show
-from gapdiag.model.wording import check_text, confidence, counterfactual_text, period
+from gapdiag.model.standing import NOT_BEHIND
+from gapdiag.model.wording import (
+    check_text,
+    confidence,
+    counterfactual_groups,
+    counterfactual_text,
+    period,
+    standing_text,
+)
+from gapdiag.notebook import signs
 
 _APPROACH = {
     "skill": "practice and feedback: role-play drills and call reviews against a rubric",
@@ -40,35 +51,31 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
     md = fmt == "markdown"
     if md:
         diagnosis = _escaped(diagnosis)
-    lines = [_title(diagnosis, md), headline(diagnosis), ""]
+    lines = [_title(diagnosis, md), standing_text(diagnosis.standing), headline(diagnosis), ""]
+    if diagnosis.watch:
+        lines.append(_heading("Watch (not a gap: the rep is not behind)", md))
+        lines.extend(f"- {note.text}" for note in diagnosis.watch)
+        lines.append("")
     first = actions(diagnosis)
     if first:
         lines.append(_heading("What to do first", md))
         lines.extend(f"- {a}" for a in first)
         lines.append("")
     lines.extend(numbers_section(diagnosis, md))
+    lines.extend(_set_aside(diagnosis, md))
     lines.extend(_tree(diagnosis, md))
     for verdict in diagnosis.verdicts:
-        lines.extend(_verdict(verdict, md))
+        open_needs = signs.needs_of(diagnosis, verdict.gap) if verdict.status == "unknown" else ()
+        lines.extend(_verdict(verdict, md, diagnosis.thin, open_needs))
     lines.extend(_counterfactuals(diagnosis.counterfactuals, md))
-    if diagnosis.undetermined:
-        lines.append(_heading("Still open: data that would decide more rules", md))
-        lines.extend(
-            f"- {u.rule} ({u.gap}): collect {needs(u.needs)}"
-            if u.needs
-            else f"- {u.rule} ({u.gap}): a value was undefined (e.g. a division by zero)"
-            for u in diagnosis.undetermined
-        )
-        lines.append("")
+    lines.extend(_still_open(diagnosis, md))
     if diagnosis.pip_blocked:
         lines.append(
             "A system gap is confirmed or suspected: fix the system first. "
             "No PIP should be considered while it stands."
         )
-    lines.append(
-        f"Cut-offs: confirmed from {CONFIRMED_AT:.0%} combined certainty, "
-        f"suspected from {SUSPECTED_AT:.0%}."
-    )
+        lines.append("")
+    lines.extend(_authors(diagnosis, md))
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -156,6 +163,8 @@ def numbers_section(d: Diagnosis, md: bool = False) -> list[str]:
         short = figure.name.removeprefix("derived.")
         name = _NUMBER_NAMES.get(short) or sentence(label_of(figure.name).label)
         shown, unit = show(figure.name, figure.value), label_of(figure.name).unit
+        if figure.name in _NEVER_NEGATIVE and figure.value < 0:
+            shown = _NEVER_NEGATIVE[figure.name].format(show(figure.name, -figure.value))
         if unit and name.lower().startswith(
             unit.lower()
         ):  # not 'Calls per meeting: 35 calls per meeting'
@@ -169,6 +178,12 @@ def numbers_section(d: Diagnosis, md: bool = False) -> list[str]:
     return [*out, ""]
 
 
+_NEVER_NEGATIVE = {
+    "derived.gap_to_goal": "none: closed and committed are {} over quota",
+    "derived.pipeline_needed": "none: closed and committed already cover quota",
+    "derived.pipeline_shortfall": "none: the pipeline should bring in {} more than needed",
+}
+"""How a figure below zero is said: money is never negative in words."""
 _SAID_ALREADY = {"derived.coverage_needed": "derived.required_coverage"}
 """A figure left out of the text when the other is shown: with a win rate they are equal."""
 
@@ -184,12 +199,35 @@ MAX_ACTIONS = 3
 
 
 def actions(d: Diagnosis) -> tuple[str, ...]:
-    """What to do first: the interventions of the primary gap's strongest evidence."""
-    if d.primary_gap is None:
+    """What to do first: the interventions of the primary gap's strongest evidence.
+
+    When every fact behind the primary gap rests on a proxy, checking the proxy comes first:
+    acting on an estimate nobody measured is how a manager loses a rep's trust. Where the
+    standing is unknown, finding it out comes first, then the gap the evidence points to.
+    """
+    unknown = d.standing.status == "unknown"
+    gap = d.primary_gap or (d.leading_gap if unknown else None)
+    if gap is None:
         return ()
-    strongest = sorted(d.verdict(d.primary_gap).evidence, key=lambda e: -e.certainty)
+    verdict = d.verdict(gap)
+    strongest = sorted(verdict.evidence, key=lambda e: -e.certainty)
     found = dict.fromkeys(e.intervention for e in strongest if e.intervention)
-    return tuple(a for a in found if a)[:MAX_ACTIONS]
+    first = _check_proxies_first(verdict)
+    if unknown:
+        wanted = ", ".join(label_of(p).label for p in d.standing.needs)
+        first = (f"Find out where the rep stands: collect {wanted}.", *first)
+    return (*first, *(a for a in found if a))[:MAX_ACTIONS]
+
+
+def _check_proxies_first(verdict: Verdict) -> tuple[str, ...]:
+    if not verdict.evidence or not all(e.proxies for e in verdict.evidence):
+        return ()
+    proxies = list(dict.fromkeys(p for e in verdict.evidence for p in e.proxies))
+    names = " and ".join(label_of(p).label for p in proxies)
+    return (
+        f"Check the estimate first: collect the real {names} (the figures here are proxies); "
+        f"act on the {verdict.gap} gap once they confirm it.",
+    )
 
 
 def needs(paths: Sequence[str]) -> str:
@@ -199,6 +237,16 @@ def needs(paths: Sequence[str]) -> str:
 
 def headline(d: Diagnosis) -> str:
     """One sentence: the primary gap and its approach, or why there is none yet."""
+    if d.standing.status in NOT_BEHIND:
+        seen = " Keep an eye on the notes below." if d.watch else ""
+        return f"Nothing to fix this period: the gaps explain a rep who is behind.{seen}"
+    if d.primary_gap is None and d.leading_gap is not None and d.standing.status == "unknown":
+        lead = d.verdict(d.leading_gap)
+        return (
+            "No gap is named until the standing is known. If the rep is behind, the evidence "
+            f"points to {lead.gap} ({lead.status}, {confidence(lead.confidence)}); "
+            f"approach: {_APPROACH[lead.gap]}."
+        )
     if d.primary_gap is None:
         open_ = [v.gap for v in d.verdicts if v.status == "unknown"]
         if open_:
@@ -245,29 +293,47 @@ def _tree(d: Diagnosis, md: bool) -> list[str]:
             if stop.needs
             else "a value it reads is undefined for this rep (e.g. a division by zero)"
         )
-        out.append(f"Stopped at {stop.node!r} for lack of data: {_either(gaps)} - {wanted}.")
-        out.append("Still possible: " + ", ".join(_leaf(leaf) for leaf in stop.possible) + ".")
+        out.append(f"Stopped for lack of data: {_either(gaps)} - {wanted}.")
+        possible = dict.fromkeys(_leaf(leaf) for leaf in stop.possible)
+        out.append("Still possible: " + ", ".join(possible) + ".")
     out.append("")
     return out
 
 
 def _step(step: TreeStep) -> str:
-    answer = {True: "yes", False: "no", None: "unknown"}[step.answer]
-    checks = "; ".join(_check(c) for c in step.checks)
+    answer = {True: "yes", False: "no", None: "not known"}[step.answer]
+    checks = "; ".join(signs.check_words(c) for c in step.checks)
     return f"{step.question} {answer} ({checks})"
 
 
 def _leaf(leaf: TreeLeaf) -> str:
-    return f"{leaf.id} ({leaf.gap or 'no gap'})"
+    return signs.GAP_NAMES[leaf.gap] if leaf.gap else "no gap"
 
 
 def _agreement(d: Diagnosis, leaf: TreeLeaf) -> str:
-    rules = d.primary_gap or "no gap"
     if d.tree_agrees:
-        return f"The tree and the rules agree: {rules}."
+        return f"The tree and the rules agree: {d.primary_gap or 'no gap'}."
+    seen = leaf.gap or "no gap"
+    if d.primary_gap is None:
+        if d.standing.status in NOT_BEHIND:
+            return (
+                f"The tree's questions point to {seen}; the rep is not behind, so no gap is named."
+            )
+        return (
+            f"The tree's questions point to {seen}, but the rules' evidence for it does not "
+            "reach a suspicion, so no gap is named."
+        )
+    ours = d.verdict(d.primary_gap).confidence
+    if leaf.gap is None:
+        return (
+            f"The tree's questions find no gap; the rules' evidence names {d.primary_gap} "
+            f"({confidence(ours)}), so {d.primary_gap} is the primary gap."
+        )
+    theirs = d.verdict(leaf.gap)
     return (
-        f"The tree and the rules disagree: the tree says {leaf.gap or 'no gap'}, the rules' "
-        f"primary gap is {rules}. Both are shown; weigh the evidence for each below."
+        f"The tree's questions point to {seen} ({theirs.status}, {confidence(theirs.confidence)}); "
+        f"the rules' evidence for {d.primary_gap} is stronger ({confidence(ours)}), so "
+        f"{d.primary_gap} is the primary gap."
     )
 
 
@@ -279,44 +345,179 @@ def _heading(text: str, md: bool) -> str:
     return f"## {text}" if md else f"{text}:"
 
 
-def _verdict(v: Verdict, md: bool) -> list[str]:
-    out = [_heading(f"{v.gap.capitalize()} - {v.status}, {confidence(v.confidence)}", md)]
-    out.extend(_evidence(e, "+") for e in v.evidence)
-    out.extend(_evidence(e, "-") for e in v.counter_evidence)
+_CAPPED = {
+    "thin": "not confirmed: it rests on too few observations",
+    "proxy": "not confirmed: it rests on a proxy",
+    "standing": "not confirmed while the standing is unknown",
+}
+
+
+def _verdict(
+    v: Verdict, md: bool, samples: Sequence[Sample] = (), open_needs: Sequence[str] = ()
+) -> list[str]:
+    if v.capped_by == "standing" and v.status == "unlikely":
+        title = (
+            f"{v.gap.capitalize()} - not a gap this period: the rep is not behind "
+            f"(the evidence alone reads {confidence(v.confidence)}; see the watch notes)"
+        )
+    else:
+        capped = f" ({_CAPPED[v.capped_by]})" if v.capped_by else ""
+        title = f"{signs.verdict_words(v.gap, v.status, v.confidence, open_needs)}{capped}"
+    out = [_heading(title, md)]
+    every = (*v.evidence, *v.counter_evidence)
+    proxies = dict.fromkeys(p for e in every for p in e.proxies)
+    thin = tuple(dict.fromkeys(p for e in every for p in e.thin))
+    out.extend(f"- {proxy_note(path)}" for path in proxies)
+    if thin:
+        out.append(f"- {thin_note(thin, samples)}")
+    out.extend(_evidence(e, against=False) for e in v.evidence)
+    out.extend(_evidence(e, against=True) for e in v.counter_evidence)
     if not v.evidence and not v.counter_evidence:
         out.append("- no rule fired")
-    if v.undetermined:
-        out.append(f"- open for lack of data: rules {', '.join(v.undetermined)}")
     out.append("")
     return out
 
 
-def _evidence(e: Evidence, sign: str) -> str:
-    checks = "; ".join(_check(c) for c in e.checks)
-    line = f"- [{sign}{abs(e.certainty):.2f}] {e.because} ({checks}; rule {e.rule})"
-    if e.intervention and sign == "+":
+def _evidence(e: Evidence, *, against: bool) -> str:
+    """A fired rule in words: for or against, its reason and each comparison (no weights)."""
+    checks = "; ".join(signs.evidence_checks(e))
+    weak = " (rests on a proxy)" if e.proxies else " (few observations)" if e.thin else ""
+    side = "Against" if against else "For"
+    line = f"- {side}{weak}: {e.because}" + (f" ({checks})" if checks else "")
+    if e.intervention and not against:
         line += f"\n  What to do: {e.intervention}"
     return line
+
+
+def _authors(d: Diagnosis, md: bool) -> list[str]:
+    """Rule ids, weights and the tree's node ids, last: for whoever maintains the pack."""
+    out = [_heading("For rule authors", md)]
+    fired = [
+        f"{e.rule} ({v.gap}, {e.certainty:+.2f})"
+        for v in d.verdicts
+        for e in (*v.evidence, *v.counter_evidence)
+    ]
+    out.append(f"- rules that fired: {', '.join(fired) or 'none'}")
+    if d.undetermined:
+        left = ", ".join(f"{u.rule} ({u.gap})" for u in d.undetermined)
+        out.append(f"- rules left open for lack of data: {left}")
+    if d.tree_leaf is not None:
+        out.append(f"- the tree ended at leaf {d.tree_leaf.id}")
+    elif d.tree_stop is not None:
+        out.append(f"- the tree stopped at node {d.tree_stop.node}")
+    out.append(
+        f"- cut-offs: confirmed from {CONFIRMED_AT:.0%} combined certainty, "
+        f"suspected from {SUSPECTED_AT:.0%}"
+    )
+    return out
+
+
+def proxy_note(path: str) -> str:
+    """Says what a proxy metric really measured and why it cannot settle a verdict alone."""
+    name = label_of(path).label
+    source = PROXY_SOURCES.get(path, "other data, not measured directly")
+    limit = PROXY_LIMITS.get(path)
+    why = f": {limit}" if limit else ""
+    return (
+        f"A proxy: {name} was estimated from {source}{why}. It can raise a suspicion, not "
+        f"confirm one; collect the real {name} to settle it."
+    )
+
+
+def thin_note(paths: Sequence[str], samples: Sequence[Sample]) -> str:
+    """Says which of a rule's rates rest on too few observations to confirm anything."""
+    counted = {s.metric: s for s in samples}
+    parts = []
+    for path in paths:
+        sample = counted.get(path)
+        name = label_of(path).label
+        if sample is None:
+            parts.append(name)
+            continue
+        basis = BASES[path]
+        parts.append(f"{name} from {basis.counted(sample.count)} ({sample.solid} to be solid)")
+    return f"Few observations: {'; '.join(parts)}. This can raise a suspicion, not confirm one."
 
 
 def _check(c: Check) -> str:
     return check_text(c)
 
 
-_WHOSE = {
-    "rep": "What would clear it: changes the rep can make",
-    "organization": "What the organization could change (a system gap is not the rep's to fix)",
-}
+def _set_aside(d: Diagnosis, md: bool) -> list[str]:
+    if not d.set_aside:
+        return []
+    out = [_heading("Too few to judge (read as unknown)", md)]
+    for item in d.set_aside:
+        basis = BASES[item.metric]
+        out.append(
+            f"- {sentence(label_of(item.metric).label)} {show(item.metric, item.value)} "
+            f"from {basis.counted(item.count)}: too few to judge (at least {item.minimum} needed)"
+        )
+    return [*out, ""]
+
+
+def _still_open(d: Diagnosis, md: bool) -> list[str]:
+    """What to collect, one line per metric, the metrics that open the most rules first.
+
+    Rule ids stay in the JSON and the part for rule authors.
+    """
+    if not d.undetermined:
+        return []
+    per_metric: dict[tuple[str, ...], list[str]] = {}
+    undefined: list[str] = []
+    for u in d.undetermined:
+        if not u.needs:
+            undefined.append(u.gap)
+        elif all(p.startswith("team.") for p in u.needs):
+            per_metric.setdefault(_TEAM, []).append(u.gap)
+        else:
+            for path in u.needs:
+                if not path.startswith("team."):
+                    per_metric.setdefault((path,), []).append(u.gap)
+    ranked = sorted(per_metric.items(), key=lambda item: -len(item[1]))  # stable: ties keep order
+    out = [_heading("Still open: data that would decide more rules", md)]
+    for wanted, gaps in ranked:
+        out.append(f"- collect {_wanted(d, wanted)}: needed by {_rules_on(gaps)}")
+    if undefined:
+        out.append(
+            f"- {_rules_on(undefined)}: a value is undefined for this rep (e.g. a division by zero)"
+        )
+    return [*out, ""]
+
+
+def _rules_on(gaps: Sequence[str]) -> str:
+    count = len(gaps)
+    return f"{count} rule{'s' if count > 1 else ''} on {_either(list(dict.fromkeys(gaps)))}"
+
+
+_TEAM = ("team",)
+"""Stands for every team value: they all come from diagnosing the rep with their team."""
+
+
+def _wanted(d: Diagnosis, paths: Sequence[str]) -> str:
+    if paths == _TEAM:
+        return "the team's medians (diagnose the rep together with their team)"
+    aside = {item.metric: item for item in d.set_aside}
+    words = []
+    for path in paths:
+        item = aside.get(path)
+        if item is None:
+            words.append(label_of(path).label)
+        else:
+            basis = BASES[path]
+            words.append(
+                f"more {basis.plural} behind {label_of(path).label} "
+                f"({item.count:,.0f} so far, at least {item.minimum})"
+            )
+    return ", ".join(words)
 
 
 def _counterfactuals(found: Sequence[Counterfactual], md: bool) -> list[str]:
     out: list[str] = []
-    for owner, heading in _WHOSE.items():
-        mine = [c for c in found if c.owner == owner]
-        if mine:
-            out.append(_heading(heading, md))
-            out.extend(f"- {sentence(c.gap)}: {counterfactual_text(c)}" for c in mine)
-            out.append("")
+    for heading, mine in counterfactual_groups(found):
+        out.append(_heading(heading, md))
+        out.extend(f"- {sentence(c.gap)}: {counterfactual_text(c)}" for c in mine)
+        out.append("")
     return out
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import textwrap
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-from gapdiag.coaching.history import RepHistory, read_history_csv
+from gapdiag.coaching.history import RepHistory, read_history_csv, week_of
+from gapdiag.coaching.trends import movement, per_week
 from gapdiag.model._text import plot_label
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import BackendUnavailable, InvalidArgument, InvalidMetrics, Problem
@@ -38,6 +40,8 @@ LEADING_INDICATORS: Mapping[str, str] = {
     "activity.meeting_to_opportunity_rate": "meeting_to_opportunity_rate",
 }
 """The default indicators to plot, each with the target it is judged against."""
+YLABEL_WIDTH = 18
+"""Characters per line of a panel's axis title: long labels wrap instead of overlapping."""
 
 
 def _figure(**options: Any) -> Figure:
@@ -77,12 +81,13 @@ def plot_leading_indicators(
     for name in indicators:
         if name not in METRICS or METRICS[name].is_bool:
             raise InvalidArgument(f"indicators: {name!r} is not a numeric metric path")
-    starts = [r.period_start for r in reps]
+    starts = [week_of(r) for r in reps]  # the week each row speaks for (as_of, else start)
     labels = (
         [day(s) for s in starts if s]
         if all(starts)
         else [f"week {n + 1}" for n in range(len(reps))]
     )
+    numbers = [(s - starts[0]).days // 7 if s and starts[0] else n for n, s in enumerate(starts)]
     figure = _figure(figsize=(8, 2.2 * len(indicators)), layout="constrained")
     axes = figure.subplots(len(indicators), 1, sharex=True, squeeze=False)[:, 0]
     for ax, name in zip(axes, indicators, strict=True):
@@ -94,10 +99,23 @@ def plot_leading_indicators(
             shown = f"target {show(name, target)}"
             ax.axhline(target * scale, linestyle="--", color="grey", label=shown)
             ax.legend(loc="upper left", fontsize="small")
-        ax.set_ylabel(axis_label(name), fontsize="small")
+        ax.set_ylabel(textwrap.fill(axis_label(name), YLABEL_WIDTH), fontsize="small")
+        known = [(x, v) for x, v in zip(numbers, values, strict=True) if v is not None]
+        ax.set_title(plot_label(trend_title(name, known, target)), fontsize="small", loc="left")
     axes[-1].tick_params(axis="x", labelrotation=30)
+    figure.align_ylabels(axes)
     figure.suptitle(f"Leading indicators: {plot_label(ids[0])}")
     return figure
+
+
+def trend_title(name: str, points: Sequence[tuple[int, float]], target: float | None) -> str:
+    """A subplot's title: the indicator's trend word and slope, as the plan words them."""
+    better: Literal["higher", "lower"] = "lower" if label_of(name).better == "lower" else "higher"
+    direction, slope, _ = movement(points, better, target or 0.0)
+    words = f"{sentence(label_of(name).label)}: {direction}"
+    if direction != "unknown" and slope is not None:
+        words += f", {per_week(name, slope)}"
+    return words
 
 
 def weeks_of(weeks: Weeks) -> list[RepMetrics]:

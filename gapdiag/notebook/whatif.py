@@ -12,9 +12,10 @@ from gapdiag.engines.compiled import RulesArg, diagnose, resolve_rules
 from gapdiag.model.changes import MetricChange, apply_changes
 from gapdiag.model.diagnosis import Diagnosis, Engine
 from gapdiag.model.gaps import GAPS, Gap, Status
-from gapdiag.model.labels import sentence
+from gapdiag.model.labels import label_of, sentence, show_change
 from gapdiag.model.metrics import RepMetrics, Targets, parse_metrics, parse_targets
 from gapdiag.model.wording import confidence, movement
+from gapdiag.notebook.signs import GAP_NAMES, STATUS_WORDS
 
 
 class _Frozen(BaseModel):
@@ -29,6 +30,15 @@ class VerdictShift(_Frozen):
     confidence_after: float
     status_before: Status
     status_after: Status
+
+    def words(self) -> str:
+        """'Will confirmed, 99.2% → suspected, 45%'; an open gap reads 'not judged'."""
+        return f"{GAP_NAMES[self.gap]} {_state(self.status_before, self.confidence_before)} → " + (
+            _state(self.status_after, self.confidence_after)
+        )
+
+    def _repr_html_(self) -> str:
+        return f"<span style='font-family:sans-serif;font-size:13px'>{escape(self.words())}</span>"
 
     @property
     def moved(self) -> bool:
@@ -50,25 +60,27 @@ class WhatIf(_Frozen):
     started: tuple[str, ...]
 
     def explain(self, *, fmt: Literal["text", "markdown"] = "text") -> str:
-        """What changed in the inputs and in the verdicts, in plain text (or Markdown)."""
+        """What changed in the inputs and in the verdicts, in plain text (or Markdown).
+
+        A change to a target reads as a change of plan, not of what the rep did; rule ids
+        come last, for rule authors.
+        """
         md = fmt == "markdown"
         lines = ["## Changes" if md else "Changes:"]
-        lines.extend(f"- {sentence(movement(c.path, c.before, c.after))}" for c in self.changes)
-        before = self.before.primary_gap or "none"
-        after = self.after.primary_gap or "none"
+        lines.extend(f"- {change_words(c)}" for c in self.changes)
+        before = _gap(self.before.primary_gap)
+        after = _gap(self.after.primary_gap)
         lines.append(f"Primary gap: {before} → {after}")
         moved = [s for s in self.shifts if s.moved]
-        lines.extend(
-            f"- {s.gap}: {s.status_before} {confidence(s.confidence_before)} → "
-            f"{s.status_after} {confidence(s.confidence_after)}"
-            for s in moved
-        )
+        lines.extend(f"- {s.words()}" for s in moved)
         if not moved:
             lines.append("- no verdict moved")
+        if self.stopped or self.started:
+            lines.append("## For rule authors" if md else "For rule authors:")
         if self.stopped:
-            lines.append(f"Rules that stop firing: {', '.join(self.stopped)}")
+            lines.append(f"- rules that stop firing: {', '.join(self.stopped)}")
         if self.started:
-            lines.append(f"Rules that start firing: {', '.join(self.started)}")
+            lines.append(f"- rules that start firing: {', '.join(self.started)}")
         return "\n".join(lines) + "\n"
 
     def to_text(self) -> str:
@@ -84,36 +96,61 @@ class WhatIf(_Frozen):
 
     def _repr_html_(self) -> str:
         """Rich display: the changes, then each gap's status and confidence before and after."""
-        changes = "".join(
-            f"<li>{escape(sentence(movement(c.path, c.before, c.after)))}</li>"
-            for c in self.changes
-        )
+        changes = "".join(f"<li>{escape(change_words(c))}</li>" for c in self.changes)
         rows = "".join(
             "<tr>"
             + "".join(
                 f"<td style='{_CELL}'>{cell}</td>"
                 for cell in (
-                    f"<b>{escape(s.gap)}</b>" if s.moved else escape(s.gap),
-                    f"{escape(s.status_before)} {confidence(s.confidence_before)}",
-                    f"{escape(s.status_after)} {confidence(s.confidence_after)}",
+                    f"<b>{escape(GAP_NAMES[s.gap])}</b>" if s.moved else escape(GAP_NAMES[s.gap]),
+                    escape(_state(s.status_before, s.confidence_before)),
+                    escape(_state(s.status_after, s.confidence_after)),
                 )
             )
             + "</tr>"
             for s in self.shifts
         )
         head = "".join(f"<th style='{_CELL}'>{h}</th>" for h in ("gap", "before", "after"))
-        before = escape(self.before.primary_gap or "none")
-        after = escape(self.after.primary_gap or "none")
+        before = escape(_gap(self.before.primary_gap))
+        after = escape(_gap(self.after.primary_gap))
+        rules = "".join(
+            f"<p style='margin:2px 0'>{words}: {escape(', '.join(ids))}</p>"
+            for words, ids in (
+                ("Rules that stop firing", self.stopped),
+                ("Rules that start firing", self.started),
+            )
+            if ids
+        )
+        authors = f"<details><summary>For rule authors</summary>{rules}</details>" if rules else ""
         return (
             '<div class="gapdiag-whatif" style="font-family:sans-serif;font-size:13px">'
             f"<h4 style='margin:4px 0'>What if, for {escape(self.before.rep_id)}</h4>"
             f"<ul style='margin:2px 0'>{changes}</ul>"
             f"<p style='margin:4px 0'>Primary gap: <b>{before}</b> → <b>{after}</b></p>"
-            f"<table style='border-collapse:collapse'><tr>{head}</tr>{rows}</table></div>"
+            f"<table style='border-collapse:collapse'><tr>{head}</tr>{rows}</table>{authors}</div>"
         )
 
 
 _CELL = "padding:2px 6px;text-align:left;border-bottom:1px solid #ddd"
+
+
+def change_words(change: MetricChange) -> str:
+    """One change in words; a target's change reads as a change of plan, not of the rep."""
+    if change.path.startswith("target."):
+        moved = show_change(change.path, change.before, change.after)
+        name = label_of(change.path).label.removeprefix("planned ")
+        return f"Plan change: the target for {name} moves {moved}"
+    return sentence(movement(change.path, change.before, change.after))
+
+
+def _state(status: str, value: float) -> str:
+    if status == "unknown":
+        return "not judged"
+    return f"{STATUS_WORDS[status]}, {confidence(value)}"
+
+
+def _gap(gap: str | None) -> str:
+    return GAP_NAMES[gap] if gap else "none"
 
 
 def what_if(

@@ -12,8 +12,10 @@ true/false names hold a bool or None.
 
 from __future__ import annotations
 
+import marshal
 import math
 from collections.abc import Callable, Sequence
+from importlib.util import MAGIC_NUMBER
 
 from gapdiag.rulebook import expr as x
 from gapdiag.rulebook.compiler import Facts
@@ -108,10 +110,15 @@ def generate(conditions: Sequence[x.Node]) -> str:
     )
 
 
-def compile_pack(conditions: Sequence[x.Node]) -> PackFn:
-    """Compile a pack's conditions into one function returning every outcome in order."""
+def compile_pack(conditions: Sequence[x.Node], code: bytes | None = None) -> PackFn:
+    """Compile a pack's conditions into one function returning every outcome in order.
+
+    `code` is `pack_code` of the function compiled from the same conditions (the pack
+    cache keeps it), which spares generating and compiling it again; code another Python
+    version compiled is not used (its bytecode differs).
+    """
     if not conditions:
-        return lambda facts: ()
+        return _no_rules
     namespace: dict[str, object] = {
         "__builtins__": {},
         "_isfinite": math.isfinite,
@@ -120,6 +127,22 @@ def compile_pack(conditions: Sequence[x.Node]) -> PackFn:
         "abs": abs,
     }
     # The source is built from our own syntax tree, never from rule text (see above).
-    exec(compile(generate(conditions), "<gapdiag pack>", "exec"), namespace)
+    if code is not None and code.startswith(MAGIC_NUMBER):
+        module = marshal.loads(code[len(MAGIC_NUMBER) :])
+    else:
+        module = compile(generate(conditions), "<gapdiag pack>", "exec")
+    exec(module, namespace)
     function: PackFn = namespace["evaluate"]  # type: ignore[assignment]
+    function.__gapdiag_module__ = module  # type: ignore[attr-defined]
     return function
+
+
+def pack_code(function: PackFn) -> bytes | None:
+    """The compiled module behind a `compile_pack` function, marshalled after this Python's
+    bytecode magic number (None for a pack without rules)."""
+    module = getattr(function, "__gapdiag_module__", None)
+    return MAGIC_NUMBER + marshal.dumps(module) if module is not None else None
+
+
+def _no_rules(facts: Facts) -> tuple[bool | None, ...]:
+    return ()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent.parent
+INTERVENTIONS_FILE = "interventions.yaml"
+"""A pack's own drills, sessions and playbook (see ``interventions``)."""
 
 
 def default_rules_dir() -> Path:

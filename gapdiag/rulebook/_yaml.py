@@ -4,22 +4,24 @@ Only regular files are read (a FIFO or device would hang), as UTF-8 with or with
 byte-order mark. The node tree is measured before any data is built from it: a file whose
 aliases stand for more nodes than ``Limits.yaml_nodes`` (a "billion laughs" bomb), or that
 nests deeper than ``Limits.yaml_depth``, is refused at once and never expanded.
+
+PyYAML is imported on first use, not with this module: a process that takes the compiled
+default pack from its cache (see ``_cache``) never reads YAML, and importing PyYAML is
+about a twentieth of a short command's time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from gapdiag.model._input import read_bytes
 from gapdiag.model.errors import InvalidInput, Problem
 from gapdiag.model.limits import limits
 
-# libyaml's safe loader when PyYAML was built with it (about 15x faster), else pure Python.
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:  # pragma: no cover - imported where it is used (see above)
+    import yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +36,11 @@ class YamlDoc:
     def line_of(self, loc: tuple[int | str, ...]) -> int | None:
         """The 1-based line of the deepest node reachable along `loc`, or None."""
         node = self.root
-        line = node.start_mark.line + 1 if node is not None else None
+        if node is None:
+            return None
+        import yaml
+
+        line = node.start_mark.line + 1
         for part in loc:
             node = _child(node, part)
             if node is None:
@@ -63,6 +69,8 @@ class YamlDoc:
 
 def _keys(node: yaml.Node | None) -> list[yaml.Node]:
     """Every mapping key at or below `node`, each node visited once (aliases are shared)."""
+    import yaml
+
     keys: list[yaml.Node] = []
     seen: set[int] = set()
     stack = [node]
@@ -82,6 +90,8 @@ def _keys(node: yaml.Node | None) -> list[yaml.Node]:
 
 
 def _child(node: yaml.Node | None, part: int | str) -> yaml.Node | None:
+    import yaml
+
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
         items: list[yaml.Node] = node.value
         return items[part] if 0 <= part < len(items) else None
@@ -95,6 +105,8 @@ def _child(node: yaml.Node | None, part: int | str) -> yaml.Node | None:
 
 def read_yaml(path: Path) -> YamlDoc:
     """Load one YAML file with the safe loader; a syntax error becomes a located Problem."""
+    import yaml
+
     try:
         raw = read_bytes(path)
     except InvalidInput as error:
@@ -130,7 +142,11 @@ class _TooBig(Exception):
 
 def _parse(text: str) -> tuple[yaml.Node | None, Any]:
     """Compose the node tree once, measure it, and only then build the data from it."""
-    loader = _Loader(text)
+    import yaml
+
+    # libyaml's safe loader when PyYAML was built with it (about 15x faster), else Python's.
+    factory: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = factory(text)
     try:
         root = loader.get_single_node()
         if root is None:
@@ -179,6 +195,8 @@ def _measure(root: yaml.Node) -> None:
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         return [item for pair in node.value for item in pair]
     if isinstance(node, yaml.SequenceNode):

@@ -30,7 +30,7 @@ from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.derived import DERIVED
 from gapdiag.model.errors import ExpressionError
 from gapdiag.model.limits import Limits, limits
-from gapdiag.model.metrics import METRICS, TARGETS
+from gapdiag.model.metrics import MARGINS, METRICS, TARGETS
 from gapdiag.model.team import TEAM_NAMES
 
 Type = Literal["number", "bool"]
@@ -137,6 +137,7 @@ def known_names() -> Mapping[str, k.Kind]:
     """Every name a condition may read: metrics, ``target.*``, ``derived.*`` and ``team.*``."""
     names: dict[str, k.Kind] = dict(METRICS)
     names.update({f"target.{n}": kind for n, kind in TARGETS.items()})
+    names.update({f"target.{n}": kind for n, kind in MARGINS.items()})
     names.update({f"derived.{n}": kind for n, kind in DERIVED.items()})
     names.update(TEAM_NAMES)
     return names

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from gapdiag.model.basis import Thinness, thinness
 from gapdiag.model.derived import derive
-from gapdiag.model.metrics import GROUPS, RepMetrics, Targets
+from gapdiag.model.metrics import GROUPS, MARGINS, TARGETS, RepMetrics, Targets, target_value
 from gapdiag.model.team import TeamStats
 from gapdiag.rulebook.compiler import Fact
 
@@ -33,7 +34,9 @@ def metric_facts(metrics: RepMetrics) -> dict[str, Fact]:
 @lru_cache(maxsize=64)
 def target_facts(targets: Targets) -> dict[str, Fact]:
     """The targets as ``target.<name>`` facts (cached: a team's targets rarely change)."""
-    return {f"target.{name}": getattr(targets, name) for name in type(targets).model_fields}
+    facts: dict[str, Fact] = {f"target.{name}": getattr(targets, name) for name in TARGETS}
+    facts.update({f"target.{name}": target_value(targets, name) for name in MARGINS})
+    return facts
 
 
 def build_facts(
@@ -46,14 +49,34 @@ def build_facts(
     return complete_facts(metric_facts(metrics), targets, team)
 
 
+def facts_and_basis(
+    metrics: RepMetrics, targets: Targets, team: TeamStats | None = None
+) -> tuple[dict[str, Fact], Thinness]:
+    """`build_facts`, and the rep's counted metrics sorted by the counts behind them."""
+    facts = metric_facts(metrics)
+    basis = thinness(facts)
+    return _complete(facts, basis, targets, team), basis
+
+
 def complete_facts(
     facts: dict[str, Fact], targets: Targets, team: TeamStats | None = None
 ) -> dict[str, Fact]:
     """Add ``target.*``, ``derived.*`` and any ``team.*`` to flat metric facts (in place).
 
+    A counted metric with too few observations behind it is set to None first, so every
+    rule and derived quantity reads it as unknown.
+
     For callers that build metric facts without a RepMetrics, such as searches that try
     many values; `build_facts` is this on a validated rep.
     """
+    return _complete(facts, thinness(facts), targets, team)
+
+
+def _complete(
+    facts: dict[str, Fact], basis: Thinness, targets: Targets, team: TeamStats | None
+) -> dict[str, Fact]:
+    for path in basis.set_aside:
+        facts[path] = None  # too few observations: read as unknown (model.basis)
     facts.update(target_facts(targets))
     facts.update(derive(facts, targets))
     if team is not None:

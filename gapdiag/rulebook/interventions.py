@@ -21,10 +21,9 @@ from gapdiag.model.derived import DERIVED
 from gapdiag.model.errors import InvalidArgument, Problem, RuleFileError
 from gapdiag.model.gaps import GAPS, Gap
 from gapdiag.model.metrics import METRICS, TARGETS, Targets
-from gapdiag.rulebook._resources import default_rules_dir
+from gapdiag.rulebook._resources import INTERVENTIONS_FILE, default_rules_dir
 from gapdiag.rulebook._yaml import YamlDoc, read_yaml
 
-INTERVENTIONS_FILE = "interventions.yaml"
 INDICATOR_NAMES = (*METRICS, *(f"derived.{name}" for name in DERIVED))
 """Every name a leading indicator may watch: a metric or a derived quantity."""
 

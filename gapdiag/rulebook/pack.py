@@ -21,15 +21,17 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model._validation import problems_from
+from gapdiag.model.diagnosis import RulebookStamp
 from gapdiag.model.errors import InvalidArgument, Problem, RuleFileError
+from gapdiag.model.gaps import GAPS, Gap
 from gapdiag.model.limits import limits
 from gapdiag.model.metrics import DEFAULT_TARGETS
-from gapdiag.rulebook._codegen import PackFn, compile_pack
-from gapdiag.rulebook._resources import default_rules_dir
+from gapdiag.rulebook._cache import cached
+from gapdiag.rulebook._codegen import PackFn, compile_pack, pack_code
+from gapdiag.rulebook._resources import INTERVENTIONS_FILE, default_rules_dir
 from gapdiag.rulebook._yaml import YamlDoc, read_yaml
 from gapdiag.rulebook.compiler import Facts
-from gapdiag.rulebook.interventions import INTERVENTIONS_FILE, load_interventions
-from gapdiag.rulebook.reach import unreachable
+from gapdiag.rulebook.expr import Node
 from gapdiag.rulebook.rule import CompiledRule, FieldError, Origin, PackInfo, Rule, compile_rule
 from gapdiag.rulebook.tree import TREE_GLOB, DecisionTree, TreeSpec, build
 
@@ -41,7 +43,17 @@ PACK_FILE = "pack.yaml"
 class _Program:
     """The pack's conditions compiled into one function (see ``_codegen``)."""
 
+    conditions: tuple[Node, ...]
     evaluate: PackFn
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the conditions and the function's compiled code; unpickling rebuilds the
+        function from that code (the pack cache is keyed by Python's version, as code is)."""
+        return _program, (self.conditions, pack_code(self.evaluate))
+
+
+def _program(conditions: tuple[Node, ...], code: bytes | None = None) -> _Program:
+    return _Program(conditions, compile_pack(conditions, code))
 
 
 class Rulebook(BaseModel):
@@ -59,20 +71,49 @@ class Rulebook(BaseModel):
     _needs: tuple[str, ...] = PrivateAttr(default=())
     _origins: dict[str, Origin] = PrivateAttr(default_factory=dict)
     _program: _Program = PrivateAttr()
+    _by_gap: tuple[tuple[Gap, tuple[int, ...], tuple[CompiledRule, ...]], ...] = PrivateAttr(
+        default=()
+    )
+    _stamp: RulebookStamp = PrivateAttr()
+    _memo: dict[Any, Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def _private(self) -> dict[str, Any]:
+        # the private attributes themselves: read through pydantic's __getattr__ fallback,
+        # each costs a few microseconds on the hot path of every diagnosis
+        return self.__pydantic_private__  # type: ignore[return-value]
 
     @property
     def compiled(self) -> tuple[CompiledRule, ...]:
         """The compiled rules, in pack order."""
-        return self._compiled
+        return self._private["_compiled"]  # type: ignore[no-any-return]
+
+    @property
+    def by_gap(self) -> tuple[tuple[Gap, tuple[int, ...], tuple[CompiledRule, ...]], ...]:
+        """Per gap (in ``GAPS`` order): its rules' positions in pack order, and the rules."""
+        return self._private["_by_gap"]  # type: ignore[no-any-return]
+
+    def memo(self, name: str) -> dict[Any, Any]:
+        """A named scratch dict for an engine's memo of a pure function of this pack."""
+        memo = self._private["_memo"]
+        found: dict[Any, Any] | None = memo.get(name)
+        if found is None:
+            found = memo[name] = {}
+        return found
+
+    @property
+    def stamp(self) -> RulebookStamp:
+        """Which pack this is, as a Diagnosis names it."""
+        return self._private["_stamp"]  # type: ignore[no-any-return]
 
     def evaluate(self, facts: Facts) -> tuple[bool | None, ...]:
         """Every rule's outcome on one rep's facts, in pack order (generated code, fast)."""
-        return self._program.evaluate(facts)
+        return self._private["_program"].evaluate(facts)  # type: ignore[no-any-return]
 
     @property
     def needs(self) -> tuple[str, ...]:
         """Every metric some rule depends on, in order of first use."""
-        return self._needs
+        return self._private["_needs"]  # type: ignore[no-any-return]
 
     def origin(self, rule_id: str) -> Origin | None:
         """Where a rule is written (file and lines), or None for an id not in the pack."""
@@ -148,8 +189,16 @@ def _load_cached(path: Path, fingerprint: tuple[tuple[str, int, int], ...]) -> R
 
 @cache
 def default_rules() -> Rulebook:
-    """The shipped default pack, loaded once per process."""
-    return _load(default_rules_dir())
+    """The shipped default pack, loaded once per process (from the disk cache when it can)."""
+    folder = default_rules_dir()
+    return cached("pack", _pack_files(folder), lambda: _load(folder))
+
+
+def _pack_files(folder: Path) -> list[Path]:
+    """Every file loading the pack folder reads, in a fixed order."""
+    files = [*folder.glob(RULE_GLOB), *folder.glob(TREE_GLOB)]
+    files += [f for f in (folder / PACK_FILE, folder / INTERVENTIONS_FILE) if f.is_file()]
+    return sorted(files)
 
 
 def _load(path: Path) -> Rulebook:
@@ -268,6 +317,8 @@ class _Builder:
         """Every `drill:` must name a drill in the pack's interventions (or the shipped ones)."""
         if not self.drills:
             return
+        from gapdiag.rulebook.interventions import load_interventions  # only when building
+
         try:
             known = [d.id for d in load_interventions(pack).drills]
         except RuleFileError as error:
@@ -300,6 +351,8 @@ class _Builder:
                 (file, Problem(found.where, found.message, doc.line_of(found.loc)))
             )
         if not errors:
+            from gapdiag.rulebook.reach import unreachable  # only when a tree file is read
+
             for leaf_id in unreachable(tree, DEFAULT_TARGETS):
                 index = next(i for i, leaf in enumerate(tree.leaves) if leaf.id == leaf_id)
                 message = "no input reaches this leaf (the conditions on every path to it conflict)"
@@ -342,7 +395,18 @@ class _Builder:
         book._compiled = tuple(self.compiled)
         book._needs = tuple(dict.fromkeys(m for c in self.compiled for m in c.needs))
         book._origins = self.origins
-        book._program = _Program(compile_pack([c.condition for c in self.compiled]))
+        book._program = _program(tuple(c.condition for c in self.compiled))
+        book._by_gap = tuple(
+            (
+                gap,
+                tuple(i for i, c in enumerate(self.compiled) if c.gap == gap),
+                tuple(c for c in self.compiled if c.gap == gap),
+            )
+            for gap in GAPS
+        )
+        book._stamp = RulebookStamp.trusted(
+            {"name": book.name, "version": book.version, "content_hash": book.content_hash}
+        )
         return book
 
 

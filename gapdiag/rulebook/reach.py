@@ -43,7 +43,7 @@ _EMPTY_FACTS: dict[str, Fact] = dict.fromkeys(METRICS, None)
 
 def find_witness(tree: DecisionTree, leaf: str, targets: Targets) -> RepMetrics | None:
     """A rep whose walk ends at `leaf` under `targets`, or None if the search finds none."""
-    return _search(tree, leaf, targets, _candidates(tree, targets))
+    return _search(tree, leaf, targets, boundary_values(tree, targets))
 
 
 def _search(
@@ -74,7 +74,7 @@ def unreachable(tree: DecisionTree, targets: Targets) -> tuple[str, ...]:
     missing = [leaf.id for leaf in tree.leaves if leaf.id not in reached]
     if not missing:
         return ()
-    candidates = _candidates(tree, targets)  # built once for every leaf left to search
+    candidates = boundary_values(tree, targets)  # built once for every leaf left to search
     return tuple(leaf for leaf in missing if _search(tree, leaf, targets, candidates) is None)
 
 
@@ -146,7 +146,10 @@ def _some_products(
         yield tuple(rng.choice(options) for options in choices)
 
 
-def _candidates(tree: DecisionTree, targets: Targets) -> dict[str, tuple[float | bool | None, ...]]:
+def boundary_values(
+    tree: DecisionTree, targets: Targets
+) -> dict[str, tuple[float | bool | None, ...]]:
+    """Per metric, the values worth trying: each tree threshold and either side, a grid, absent."""
     limits: dict[str, set[float]] = {}
     consts = target_facts(targets)
     for node in tree.nodes:

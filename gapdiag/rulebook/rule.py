@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from gapdiag.model.derived import inputs_of
+from gapdiag.model._suggest import did_you_mean
+from gapdiag.model.derived import DERIVED, inputs_of
 from gapdiag.model.errors import ExpressionError
 from gapdiag.model.gaps import Gap
+from gapdiag.model.metrics import METRICS
 from gapdiag.rulebook import compiler, expr
 from gapdiag.rulebook._given import Given
 from gapdiag.rulebook.template import Template, parse_template
@@ -47,7 +49,27 @@ class Rule(_Frozen):
             "It then weighs against those rules alone; empty: against the gap as a whole."
         ),
     )
+    distorts: tuple[str, ...] = Field(
+        (),
+        description=(
+            "System rules only: metrics or derived quantities this fault distorts. While the "
+            "system gap is confirmed or suspected, no goal is set for the rep on them."
+        ),
+    )
     examples: tuple[Example, ...] = Field(min_length=1)
+
+    @field_validator("distorts")
+    @classmethod
+    def _distorts_known_metrics(
+        cls, value: tuple[str, ...], info: ValidationInfo
+    ) -> tuple[str, ...]:
+        if value and info.data.get("gap") != "system":
+            raise ValueError("distorts is for system rules: the faults that skew a rep's numbers")
+        names = (*METRICS, *(f"derived.{name}" for name in DERIVED))
+        for name in value:
+            if name not in names:
+                raise ValueError(f"unknown metric {name!r}{did_you_mean(name, names)}")
+        return value
 
     @field_validator("certainty")
     @classmethod
@@ -90,6 +112,10 @@ class CompiledRule:
     certainty: float
     counters: tuple[str, ...] = ()
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the rule and its parsed condition; unpickling builds the closures again."""
+        return _closures, (self.rule, self.condition, self.because, self.needs)
+
 
 @dataclass(frozen=True, slots=True)
 class Origin:
@@ -124,12 +150,18 @@ def compile_rule(rule: Rule) -> CompiledRule:
     except ExpressionError as error:
         raise FieldError("because", error) from None
     needs = tuple(dict.fromkeys(m for name in expr.names_in(node) for m in inputs_of(name)))
-    atoms = compiler.atoms(node, rule.when)
+    return _closures(rule, node, because, needs)
+
+
+def _closures(
+    rule: Rule, node: expr.Node, because: Template, needs: tuple[str, ...]
+) -> CompiledRule:
+    """A compiled rule from its parsed parts: the condition's closures and atoms built."""
     return CompiledRule(
         rule,
         node,
         compiler.condition(node),
-        atoms,
+        compiler.atoms(node, rule.when),
         because,
         needs,
         rule.id,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from gapdiag.model import _kinds as k
 from gapdiag.model.errors import ExpressionError
@@ -70,6 +71,11 @@ class Placeholder:
     text: str
     fmt: str
     show: Callable[[Facts], str]
+    node: x.Node | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the parsed slot; unpickling builds `show` again (closures do not pickle)."""
+        return _slot, (self.text, self.fmt, self.node)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,16 +144,23 @@ def _placeholder(text: str, match: re.Match[str]) -> Placeholder:
         column = match.start() + 1 + (error.column or 1)
         raise ExpressionError(error.reason, text=text, column=column) from None
     chosen = fmt.strip() or (format_for(node.kind) if isinstance(node, x.Name) else "num")
-    if chosen == "unit":  # the value in its unit, from the label registry: '1 hour a week'
-        if not isinstance(node, x.Name):
-            raise ExpressionError(
-                "the unit format shows one name, not an expression",
-                text=text,
-                column=match.start() + 2,
-            )
+    if chosen == "unit" and not isinstance(node, x.Name):
+        raise ExpressionError(
+            "the unit format shows one name, not an expression",
+            text=text,
+            column=match.start() + 2,
+        )
+    return _slot(inner.strip(), chosen, node)
+
+
+def _slot(text: str, fmt: str, node: x.Node | None) -> Placeholder:
+    """A placeholder showing `node` in `fmt`."""
+    if fmt == "unit" and isinstance(node, x.Name):  # in its unit: '1 hour a week'
         path = node.path
-        return Placeholder(inner.strip(), chosen, lambda facts: show(path, facts.get(path)))
-    return Placeholder(inner.strip(), chosen, _shower(_reader(node), chosen))
+        return Placeholder(text, fmt, lambda facts: show(path, facts.get(path)), node)
+    if node is None:
+        raise TypeError("a placeholder needs the value it shows")
+    return Placeholder(text, fmt, _shower(_reader(node), fmt), node)
 
 
 def _parse_value(inner: str) -> x.Node:

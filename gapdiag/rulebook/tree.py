@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -67,6 +67,12 @@ class Leaf(_Frozen):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
     gap: Literal["skill", "will", "knowledge", "system", "none"]
     reason: str = Field(min_length=1)
+    holds: str | None = Field(
+        None,
+        description="What the reason claims, in the rule language: true (or unknown, for "
+        "missing data) of every rep whose walk ends here, never false. tests/test_tree.py "
+        "walks reps at every threshold of the tree and holds each leaf to it.",
+    )
     examples: tuple[LeafExample, ...] = Field(min_length=1)
 
     @property
@@ -94,6 +100,29 @@ class CompiledQuestion:
     atoms: tuple[compiler.Atom, ...]
     needs: tuple[str, ...]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the question and its parsed condition; unpickling builds the closures again."""
+        return _closures, (self.spec, self.condition, self.needs)
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """A leaf's ``holds`` condition compiled: called on one rep's facts, true, false or None."""
+
+    condition: expr.Node
+    test: compiler.BoolFn
+
+    def __call__(self, facts: compiler.Facts) -> bool | None:
+        return self.test(facts)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the parsed condition; unpickling compiles it again (closures do not pickle)."""
+        return _claim, (self.condition,)
+
+
+def _claim(condition: expr.Node) -> _Claim:
+    return _Claim(condition, compiler.condition(condition))
+
 
 class Route(NamedTuple):
     """A question and where each answer (True, False, None) leads; None: no such branch."""
@@ -112,6 +141,8 @@ class DecisionTree(_Frozen):
     _questions: Mapping[str, CompiledQuestion] = PrivateAttr(default_factory=dict)
     _leaves: Mapping[str, Leaf] = PrivateAttr(default_factory=dict)
     _results: Mapping[str, TreeLeaf] = PrivateAttr(default_factory=dict)
+    _claims: Mapping[str, compiler.BoolFn] = PrivateAttr(default_factory=dict)
+    _possible: dict[str, tuple[TreeLeaf, ...]] = PrivateAttr(default_factory=dict)
 
     @cached_property
     def routes(self) -> Mapping[str, Route]:
@@ -129,6 +160,10 @@ class DecisionTree(_Frozen):
         """The leaf with this id, or None if the id names a question."""
         return self._leaves.get(leaf_id)
 
+    def claim(self, leaf_id: str) -> compiler.BoolFn | None:
+        """The compiled `holds` of a leaf (None where the leaf states none)."""
+        return self._claims.get(leaf_id)
+
     def result(self, leaf_id: str) -> TreeLeaf:
         """The leaf with this id as it appears in a Diagnosis (built once per tree)."""
         return self._results[leaf_id]
@@ -142,6 +177,14 @@ class DecisionTree(_Frozen):
             target = found.spec.branch(name)
             if target is not None:
                 yield name, target
+
+    def possible(self, node_id: str) -> tuple[TreeLeaf, ...]:
+        """The leaves reachable from a node, as a Diagnosis shows them (found once a node)."""
+        found = self._possible.get(node_id)
+        if found is None:
+            found = tuple(self.result(leaf.id) for leaf in self.leaves_under(node_id))
+            self._possible[node_id] = found
+        return found
 
     def leaves_under(self, node_id: str) -> tuple[Leaf, ...]:
         """Every leaf reachable from a node (or the leaf itself), in file order."""
@@ -187,7 +230,16 @@ def build(spec: TreeSpec, source: str | None = None) -> tuple[DecisionTree, list
             questions.setdefault(node.id, _compile(node))
         except ExpressionError as error:
             problems.append(TreeError(("nodes", index, "when"), f"{node.id}.when", str(error)))
+    claims: dict[str, compiler.BoolFn] = {}
+    for index, leaf in enumerate(spec.leaves):
+        if leaf.holds is None:
+            continue
+        try:
+            claims.setdefault(leaf.id, _claim(expr.parse(leaf.holds)))
+        except ExpressionError as error:
+            problems.append(TreeError(("leaves", index, "holds"), f"{leaf.id}.holds", str(error)))
     tree = DecisionTree(root=spec.root, nodes=spec.nodes, leaves=spec.leaves, source=source)
+    tree._claims = claims
     tree._questions = questions
     tree._leaves = {leaf.id: leaf for leaf in reversed(spec.leaves)}
     tree._results = {leaf.id: leaf.result for leaf in tree._leaves.values()}
@@ -198,6 +250,11 @@ def build(spec: TreeSpec, source: str | None = None) -> tuple[DecisionTree, list
 def _compile(node: Question) -> CompiledQuestion:
     condition = expr.parse(node.when)
     needs = tuple(dict.fromkeys(m for n in expr.names_in(condition) for m in inputs_of(n)))
+    return _closures(node, condition, needs)
+
+
+def _closures(node: Question, condition: expr.Node, needs: tuple[str, ...]) -> CompiledQuestion:
+    """A compiled question from its parsed condition: its closures and atoms built."""
     return CompiledQuestion(
         node, condition, compiler.condition(condition), compiler.atoms(condition, node.when), needs
     )

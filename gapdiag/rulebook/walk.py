@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from gapdiag.model.diagnosis import Check, TreeLeaf, TreeStep, TreeStop
-from gapdiag.rulebook.compiler import Facts
+from gapdiag.rulebook.compiler import Atom, Facts
 from gapdiag.rulebook.tree import Branch, DecisionTree
 
 _BRANCH: dict[bool | None, Branch] = {True: "then", False: "else", None: "unknown"}
@@ -34,15 +35,15 @@ def walk(tree: DecisionTree, facts: Facts) -> Walk:
         answer = question.test(facts)
         target = route.next[answer]
         path.append(
-            TreeStep.trusted(
+            TreeStep.deferred(
                 {
                     "node": current,
                     "question": question.spec.question,
                     "condition": question.spec.when,
                     "answer": answer,
                     "branch": None if target is None else _BRANCH[answer],
-                    "checks": tuple([Check.trusted(a.check(facts)) for a in question.atoms]),
-                }
+                },
+                Traced(question.atoms, facts),
             )
         )
         if target is None:
@@ -50,7 +51,7 @@ def walk(tree: DecisionTree, facts: Facts) -> Walk:
                 {
                     "node": current,
                     "needs": tuple([m for m in question.needs if facts.get(m) is None]),
-                    "possible": tuple(tree.result(leaf.id) for leaf in tree.leaves_under(current)),
+                    "possible": tree.possible(current),
                 }
             )
             return Walk(tuple(path), None, stop)
@@ -65,3 +66,21 @@ def leaf_id(tree: DecisionTree, facts: Facts) -> str | None:
     while current is not None and (route := routes.get(current)) is not None:
         current = route.next[route.question.test(facts)]
     return current
+
+
+def traced(atoms: Sequence[Atom], facts: Facts) -> tuple[Check, ...]:
+    """Each comparison of a rule's or a question's condition, traced on one rep's facts."""
+    return tuple([Check.trusted(atom.check(facts)) for atom in atoms])
+
+
+class Traced:
+    """A tree step's or a rule's comparisons, traced when first read (see ``Deferred``)."""
+
+    __slots__ = ("atoms", "facts")
+
+    def __init__(self, atoms: Sequence[Atom], facts: Facts) -> None:
+        self.atoms, self.facts = atoms, facts
+
+    def __call__(self, names: Sequence[str]) -> dict[str, Any]:
+        """The comparisons, as the ``checks`` field."""
+        return {"checks": traced(self.atoms, self.facts)}

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from gapdiag.model.basis import PROXY_SOURCES
 from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
 from gapdiag.sources._bad_rows import BadRows
 from gapdiag.sources._columnar import Export
@@ -21,11 +22,13 @@ from gapdiag.sources._parse import Keys
 from gapdiag.sources.activities import Activities, activity_columns, read_activities
 from gapdiag.sources.crm import CrmMapping, OpportunityColumns
 from gapdiag.sources.opportunities import Deals, pipeline_columns, read_deals
-from gapdiag.sources.periods import Grid
+from gapdiag.sources.periods import EPOCH, Grid
 from gapdiag.sources.quotas import quota_columns, read_quotas
 from gapdiag.sources.territory import Teams, read_teams, territory_columns
 
 KINDS = ("opportunities", "activities", "quotas", "teams")
+_SHEET = frozenset({"pipeline.quota", "pipeline.commit", "ownership.forecast_accuracy"})
+"""What a quota sheet gives: alone on a week the other exports miss, it makes no row."""
 Summary = tuple[int, int, tuple[tuple[str, str, int], ...], tuple[str, ...]]
 """rows read, rows skipped, (column, reason, count) problems, notes."""
 
@@ -45,7 +48,9 @@ def assemble(
     deals = seen = teams = quota_rows = None
     if of["opportunities"]:
         assert chosen.opportunities is not None
-        deals = read_deals(of["opportunities"], chosen.opportunities, cut, owners, accounts)
+        # accounts join meetings to deals, and measure territory: else they are not kept
+        joins = accounts if of["activities"] or of["teams"] else None
+        deals = read_deals(of["opportunities"], chosen.opportunities, cut, owners, joins)
         _refuse_unknown_stages(deals, chosen.opportunities)
     if of["activities"]:
         assert chosen.activities is not None
@@ -67,10 +72,12 @@ def assemble(
     until = stop(cut, seen.span if seen is not None else None, activities_until)
     if seen is not None:
         columns |= activity_columns(seen, deals, cut, reps, len(accounts.ids), until)
+    _refuse_overflow(exports, chosen, owners.names(), deals, seen)
     if quota_rows is not None:
         columns |= quota_columns(quota_rows, columns.get("pipeline.closed_won"), cut, reps)
     team_of = teams.team_of if teams is not None else {}
-    rows = _rows(owners.names(), columns, cut, team_of)
+    last = _last_day(deals, seen, activities_until)
+    rows = _rows(owners.names(), columns, cut, team_of, last)
     if not rows:
         _refuse_uncovered(cut, deals, seen)
     coverage = coverage_notes(cut, deals, seen, until)
@@ -100,6 +107,42 @@ def _refuse_uncovered(cut: Grid, deals: Deals | None, seen: Activities | None) -
         )
 
 
+_SUMMED = {
+    "won_amount": ("pipeline.closed_won", "amount"),
+    "open_amount": ("pipeline.open_pipeline", "amount"),
+    "call_minutes": ("activity.avg_call_minutes", "duration"),
+}
+"""Tally figures that sum cells of the export -> (the metric, the mapping's column role)."""
+
+
+def _refuse_overflow(
+    exports: Sequence[tuple[str, Export]],
+    chosen: CrmMapping,
+    names: list[str],
+    deals: Deals | None,
+    seen: Activities | None,
+) -> None:
+    """One error when a rep's sums grew past the largest float (amounts of 1e308 added)."""
+    for kind, source in (("opportunities", deals), ("activities", seen)):
+        if source is None or not source.tally.overflowed:
+            continue
+        found = source.tally.overflowed
+        figure = next((f for f in _SUMMED if f in found), min(found))
+        reps = set().union(*found.values())
+        metric, role = _SUMMED.get(figure, (figure, "amount"))
+        group = chosen.opportunities if kind == "opportunities" else chosen.activities
+        column = getattr(group, role, None) or role
+        file = next(e.name for k, e in exports if k == kind)
+        shown = sorted(names[r] for r in reps)
+        more = len(shown) - 1
+        others = f" (and {more:,} more rep{'s' * (more != 1)})" if more else ""
+        message = (
+            f"the {column!r} cells of rep {shown[0]!r}{others} add up past the largest "
+            f"number gapdiag holds (about 1.8e308): check them for stray digits"
+        )
+        raise InvalidMetrics([Problem(metric, message)], source=file)
+
+
 def _refuse_unknown_stages(deals: Deals, columns: OpportunityColumns) -> None:
     if not deals.unknown_stages:
         return
@@ -117,10 +160,34 @@ def _refuse_unknown_stages(deals: Deals, columns: OpportunityColumns) -> None:
     raise InvalidMetrics([Problem(columns.stage, message)], source=source)
 
 
+def _last_day(
+    deals: Deals | None, seen: Activities | None, activities_until: dt.date | None
+) -> dt.date | None:
+    """The last day the exports speak for: the latest deal date or activity, or the day asked."""
+    if activities_until is not None:
+        return activities_until
+    ends = [
+        span[1] for span in (deals.span if deals else None, seen.span if seen else None) if span
+    ]
+    return EPOCH + dt.timedelta(int(max(ends))) if ends else None
+
+
 def _rows(
-    names: list[str], columns: Mapping[str, Any], cut: Grid, team_of: Mapping[int, str]
+    names: list[str],
+    columns: Mapping[str, Any],
+    cut: Grid,
+    team_of: Mapping[int, str],
+    last: dt.date | None,
 ) -> tuple[dict[str, Any], ...]:
+    """One row per rep and period; ``as_of`` is where the period's figures stop (its end, or
+    the last day the exports speak for); the territory figures are marked as proxies.
+
+    On a weekly grid each row is the whole period so far, as of the week's end: its
+    ``period_start`` and ``period_end`` are the period's, ``as_of`` the week's last day (or
+    the last day the exports speak for); weeks past that day get no row.
+    """
     known = {path: ~np.isnan(values) for path, values in columns.items()}
+    whole = cut.to_date
     out = []
     for rep in sorted(range(len(names)), key=lambda r: names[r]):
         for b, period in enumerate(cut.periods):
@@ -129,13 +196,25 @@ def _rows(
                 for path, values in columns.items()
                 if known[path][rep, b]
             }
-            if not metrics:
-                continue
+            if not metrics or (
+                whole is not None
+                and (not metrics.keys() - _SHEET or (last is not None and last < period.start))
+            ):
+                continue  # a week with nothing but the quota sheet's, or one the exports miss
             row: dict[str, Any] = {"rep_id": names[rep]}
             if rep in team_of:
                 row["team"] = team_of[rep]
-            row |= {"period_start": period.start.isoformat(), "period_end": period.end.isoformat()}
-            out.append(row | metrics)
+            span = whole or period
+            row |= {"period_start": span.start.isoformat(), "period_end": span.end.isoformat()}
+            if whole is not None:
+                row["as_of"] = min(last or period.end, period.end).isoformat()
+            elif last is not None and last >= period.start:
+                row["as_of"] = min(last, period.end).isoformat()
+            row |= metrics
+            proxies = [path for path in PROXY_SOURCES if path in metrics]
+            if proxies:
+                row["proxies"] = proxies
+            out.append(row)
     return tuple(out)
 
 

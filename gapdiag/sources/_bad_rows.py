@@ -7,17 +7,16 @@ counts them by reason instead of repeating a line per row.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gapdiag.model._output import Outputs, csv_text
 from gapdiag.model.errors import InvalidMetrics, Problem
 
 ERROR_COLUMNS = ("file", "row", "column", "value", "reason")
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
 
 
 @dataclass(slots=True)
@@ -105,13 +104,20 @@ class BadRows:
         records.sort(key=lambda r: (r[0], r[1], r[2]))
         return records
 
+    def csv(self) -> str:
+        """Every problem as CSV text (file, row, column, value, reason), cells formula-safe."""
+        return csv_text(
+            ERROR_COLUMNS,
+            (
+                (file, row or "", column, value, reason)
+                for file, row, column, value, reason in self._records()
+            ),
+        )
+
     def write(self, path: Path) -> None:
-        """Write every problem as CSV: file, row, column, value, reason."""
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(ERROR_COLUMNS)
-            for file, row, column, value, reason in self._records():
-                writer.writerow((file, row or "", column, _neutral(value), reason))
+        """Write every problem as CSV through the one writer (whole, or not at all)."""
+        with Outputs() as outputs:
+            outputs.write(path, self.csv(), "errors")
 
     def strict_error(self) -> InvalidMetrics:
         """One error for --strict: the counts per reason and the first few rows."""
@@ -125,8 +131,3 @@ class BadRows:
         ]
         problems.append(Problem("(strict)", "bad rows are failures; drop --strict to skip them"))
         return InvalidMetrics(problems)
-
-
-def _neutral(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return f"'{value}" if value.startswith(_FORMULA_START) else value

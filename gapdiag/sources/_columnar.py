@@ -8,6 +8,7 @@ columns, a did-you-mean and the presets whose columns the file does have.
 
 from __future__ import annotations
 
+import codecs
 import csv
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -19,17 +20,22 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from gapdiag.model._input import check_file, open_input
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.sources._bad_rows import BadRows
 from gapdiag.sources._dialect import (
+    Scan,
+    as_utf8,
     delimiter,
     empty_rows,
-    encoding_of,
     footer_start,
     header_repeats,
+    scan,
+    unclosed_quote,
 )
 from gapdiag.sources._inputs import Progress, Rows
+from gapdiag.sources._paced import Paced
 
 BLOCK_BYTES = 8 << 20
 HEADER_BYTES = 1 << 20
@@ -93,11 +99,38 @@ def _trimmed(text: Any) -> Any:
     ASCII only: pyarrow's ASCII trim is several times faster than its Unicode one, and
     exports pad with spaces and tabs, not with Unicode spaces.
     """
+    if not _padded(text):
+        return text  # the usual case: nothing to trim
     trimmed = pc.ascii_trim_whitespace(text)
     if pc.sum(pc.binary_length(trimmed)) == pc.sum(pc.binary_length(text)):
-        return text  # the usual case: nothing was trimmed
+        return text
     blank = pc.equal(pc.binary_length(trimmed), 0)
     return pc.if_else(blank, pa.scalar(None, pa.string()), trimmed)
+
+
+_SPACE = np.zeros(256, dtype=bool)
+_SPACE[list(b" \t\n\x0b\x0c\r")] = True
+"""The bytes pyarrow's ASCII trim removes."""
+
+
+def _padded(text: Any) -> bool:
+    """Whether some cell may start or end with ASCII white space (True when unsure).
+
+    Reads each cell's first and last byte from the array's buffers: no trimmed copy of
+    every cell is made to find that none needed trimming.
+    """
+    if not isinstance(text, pa.StringArray) or len(text) == 0:
+        return True
+    _, offsets, data = text.buffers()
+    if data is None:
+        return False  # every cell empty or null
+    ends = np.frombuffer(offsets, dtype=np.int32, count=len(text) + 1, offset=4 * text.offset)
+    first, after = ends[:-1], ends[1:]
+    filled = after > first
+    data_bytes = np.frombuffer(data, dtype=np.uint8)
+    return bool(
+        _SPACE[data_bytes[first[filled]]].any() or _SPACE[data_bytes[after[filled] - 1]].any()
+    )
 
 
 def open_export(
@@ -109,6 +142,7 @@ def open_export(
     bad: BadRows,
     hint: Callable[[tuple[str, ...]], str] = lambda _: "",
     progress: Progress | None = None,
+    rescan: bool = False,
 ) -> Export:
     """Open `source` (a CSV path or row mappings) for the mapped roles -> header names.
 
@@ -118,7 +152,7 @@ def open_export(
     """
     name = str(source) if isinstance(source, str | Path) else f"{kind} rows"
     if isinstance(source, str | Path):
-        header, blocks = _from_file(Path(source), bad, progress)
+        header, blocks = _from_file(Path(source), bad, progress, rescan=rescan)
     else:
         header, blocks = _from_rows(list(source))
     chosen = {role: _spelled(column, header) for role, column in wanted.items() if column}
@@ -163,21 +197,22 @@ def _missing_message(
 
 
 def _from_file(
-    path: Path, bad: BadRows, progress: Progress | None
+    path: Path, bad: BadRows, progress: Progress | None, *, rescan: bool = False
 ) -> tuple[tuple[str, ...], Callable[[list[str]], Iterator[Any]]]:
-    if path.exists() and not path.is_dir() and not path.is_file():
-        raise InvalidArgument(f"{path}: is not a regular file (save the export to a file first)")
+    size = check_file(path, name="export_bytes")  # a regular file within the limit
     try:
-        with path.open("rb") as handle:
+        with open_input(path, name="export_bytes") as handle:
             head = handle.read(HEADER_BYTES)
-        size = path.stat().st_size
-        encoding = encoding_of(head, cut=len(head) == HEADER_BYTES)
-        text = next(iter(head.decode(encoding, "ignore").splitlines()), "")
+        wide = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        # The whole file is scanned when its start is not UTF-8, or its reading found a
+        # row that is not (`rescan`); an export that is UTF-8 throughout is read at once.
+        whole_scan = not wide and (rescan or not _utf8_start(head, cut=len(head) == HEADER_BYTES))
+        layout = scan(path) if whole_scan else None
+        encoding = "utf-16" if wide else "cp1252" if _windows(layout) else "utf-8-sig"
+        text = _first_line_of(head, encoding)
         sep = delimiter(text)
         first = next(csv.reader([text], delimiter=sep), None)
         end, footer = footer_start(path, size, sep, encoding) if first else (size, 0)
-    except IsADirectoryError:
-        raise InvalidArgument(f"{path}: is a directory, not an export file") from None
     except UnicodeDecodeError:
         raise InvalidArgument(
             f"{path}: the header is not UTF-8 text, nor Windows-1252 (save the export as UTF-8 CSV)"
@@ -190,16 +225,24 @@ def _from_file(
         raise InvalidArgument(f"{path}: {what}: an export needs a header row first")
     header = tuple(cell.strip() for cell in first)
     bad.footers[str(path)] = footer
-    if encoding == "cp1252":
-        bad.encodings[str(path)] = "Windows-1252"
+    text_of = None
+    if layout is not None and layout.odd_lines:  # read as UTF-8, odd lines made UTF-8
+        text_of = as_utf8(path, end, layout.odd_lines)
+        if layout.mixed:
+            _report_odd_lines(path, end, layout, bad)
+        else:
+            bad.encodings[str(path)] = "Windows-1252"
+    if layout is not None and layout.quotes % 2:
+        _refuse_unclosed_quote(path, text_of, end, sep, "utf-8-sig")
 
     def blocks(columns: list[str]) -> Iterator[Any]:
         types = {c: pa.string() for c in columns}
         reader_options = pcsv.ReadOptions(
             block_size=BLOCK_BYTES,
+            use_threads=False,
             column_names=list(header),
             skip_rows=1,
-            encoding="utf8" if encoding == "utf-8-sig" else encoding,
+            encoding="utf16" if wide else "utf8",  # text_of is UTF-8 too
         )
         parse = pcsv.ParseOptions(
             delimiter=sep,
@@ -212,26 +255,102 @@ def _from_file(
             null_values=[""],  # only an empty cell is empty: 'NA' may be a name
             strings_can_be_null=True,
         )
-        whole = end >= size
-        with pa.OSFile(str(path)) if whole else pa.memory_map(str(path)) as source:
-            stream = source if whole else pa.BufferReader(source.read_buffer(end))
-            try:
-                reader = pcsv.open_csv(
-                    stream,
-                    read_options=reader_options,
-                    parse_options=parse,
-                    convert_options=convert,
-                )
-                for batch in reader:
-                    if progress is not None:
-                        progress(str(path), stream.tell(), size)
-                    yield batch
-            except pa.ArrowInvalid as error:
-                raise InvalidArgument(
-                    f"{path}: cannot read: {_first_line(error)} (save the export as UTF-8 CSV)"
-                ) from None
+        if text_of is not None:  # UTF-8 made of a file that was not: already in memory
+            stream: Any = None
+            source = pa.BufferReader(pa.py_buffer(text_of))
+        else:  # a few blocks in memory, whatever the size; its quotes counted on the way
+            stream = Paced(path, end, BLOCK_BYTES)
+            source = pa.PythonFile(stream, mode="r")
+        try:
+            reader = pcsv.open_csv(
+                source, read_options=reader_options, parse_options=parse, convert_options=convert
+            )
+            for batch in stream.batches(reader) if stream is not None else reader:
+                if progress is not None:
+                    at = stream.position if stream is not None else source.tell()
+                    progress(str(path), at, size)
+                yield batch
+        except pa.ArrowInvalid as error:
+            if "invalid UTF8" in str(error) and not whole_scan:
+                raise NotUtf8(path) from None  # read again, line by line (`rescan`)
+            raise InvalidArgument(
+                f"{path}: cannot read: {_first_line(error)} (save the export as UTF-8 CSV)"
+            ) from None
+        finally:
+            if stream is not None:
+                stream.close()
+        if stream is not None and stream.quotes % 2:  # an odd count may be a quote left open
+            _refuse_unclosed_quote(path, None, end, sep, "utf-16" if wide else "utf-8-sig")
 
     return header, blocks
+
+
+class NotUtf8(Exception):
+    """A row of a file read as UTF-8 is not: read the file again, scanned line by line."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+def _utf8_start(head: bytes, *, cut: bool) -> bool:
+    """Whether the file's first bytes are UTF-8 (a character cut by the sample's end is)."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return cut and error.start >= len(head) - 3
+    return True
+
+
+def _first_line_of(head: bytes, encoding: str) -> str:
+    """The header line: in the file's encoding (a header in another one than its rows too)."""
+    line = head.split(b"\n", 1)[0] if encoding != "utf-16" else head
+    if encoding == "utf-8-sig":
+        try:
+            return next(iter(line.decode("utf-8-sig").splitlines()), "")
+        except UnicodeDecodeError:  # a Windows-1252 header over UTF-8 rows
+            encoding = "cp1252"
+    errors = "ignore" if encoding == "utf-16" else "strict"  # UTF-16: a character cut short
+    return next(iter(line.decode(encoding, errors).splitlines()), "")
+
+
+def _windows(layout: Scan | None) -> bool:
+    """A file with lines that are not UTF-8 and none that is: Windows-1252 throughout."""
+    return layout is not None and bool(layout.odd_lines) and not layout.mixed
+
+
+def _report_odd_lines(path: Path, end: int, layout: Scan, bad: BadRows) -> None:
+    """Each Windows-1252 row of a UTF-8 file as a problem, with its number and text."""
+    name = str(path)
+    odd = [(number, start) for number, start, _ in layout.odd_lines if start < end and number > 1]
+    if odd:
+        rows = np.array([number for number, _ in odd])
+        with open_input(path, name="export_bytes") as handle:
+            shown = []
+            for _, start in odd:
+                handle.seek(start)
+                shown.append(handle.readline(200).decode("cp1252", "replace").rstrip("\r\n"))
+        reason = "is Windows-1252 text in a UTF-8 file: read as Windows-1252 (check its names)"
+        bad.add(name, "(row)", reason, rows, shown)
+
+
+def _refuse_unclosed_quote(
+    path: Path, text_of: bytes | None, end: int, sep: str, encoding: str
+) -> None:
+    """One error naming the row where a quoted cell opens and is never closed.
+
+    Raises:
+        InvalidArgument: such a row exists (every row after it would be one cell).
+    """
+    if text_of is None:
+        with open_input(path, name="export_bytes") as handle:
+            text_of = handle.read(end)
+    line = unclosed_quote(text_of.decode(encoding, "replace"), sep)
+    if line is not None:
+        raise InvalidArgument(
+            f"{path}:{line}: a quoted cell starts in this row and is never closed, so every "
+            "row after it would be read as one cell (close the quote, or remove it)"
+        )
 
 
 def _first_line(error: Exception) -> str:

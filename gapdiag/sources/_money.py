@@ -77,6 +77,8 @@ def other_currency(text: Any) -> tuple[Any, str, dict[str, int]]:
     'USD 3,100.00'); summing them would mix money. Cells without a sign or code agree
     with any currency.
     """
+    if not _may_be_marked(text):
+        return np.zeros(len(text), dtype=bool), "", {}
     trimmed = pc.utf8_trim_whitespace(text)
     if not pc.any(pc.fill_null(pc.match_substring_regex(trimmed, _CURRENCY), False)).as_py():
         return np.zeros(len(text), dtype=bool), "", {}
@@ -94,3 +96,20 @@ def other_currency(text: Any) -> tuple[Any, str, dict[str, int]]:
     main = max(sorted(counts), key=lambda c: counts[c])
     mask = pc.fill_null(pc.not_equal(found, main), False).to_numpy(zero_copy_only=False)
     return mask, main, {c: n for c, n in sorted(counts.items()) if c != main}
+
+
+_MARKS = np.zeros(256, dtype=bool)
+_MARKS[[*range(ord("A"), ord("Z") + 1), ord("$"), *range(0x80, 0x100)]] = True
+"""Bytes a currency mark needs: a code's capitals, '$', or the start of a non-ASCII sign."""
+
+
+def _may_be_marked(text: Any) -> bool:
+    """False when no cell holds a byte any currency mark needs (plain numbers): one pass."""
+    if not pa.types.is_string(text.type) or not len(text):
+        return True
+    _, offsets, data = text.buffers()
+    if data is None:
+        return False
+    ends = np.frombuffer(offsets, dtype=np.int32)[text.offset : text.offset + len(text) + 1]
+    raw = np.frombuffer(data, dtype=np.uint8)[ends[0] : ends[-1]]
+    return bool(_MARKS[raw].any())

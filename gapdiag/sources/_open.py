@@ -6,7 +6,7 @@ columns are all in the file, that preset (a forgotten ``--map hubspot`` says so)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 from gapdiag.model.errors import InvalidArgument
@@ -27,8 +27,12 @@ def open_all(
     sources: dict[str, Rows | Sequence[str | Path] | None],
     bad: BadRows,
     progress: Progress | None,
+    rescan: Collection[Path] = (),
 ) -> list[tuple[str, Export]]:
-    """Every file given as (kind, export), opened and its header checked, in kind order."""
+    """Every file given as (kind, export), opened and its header checked, in kind order.
+
+    Files in `rescan` were found not to be UTF-8 throughout: they are scanned line by line.
+    """
     opened: list[tuple[str, Export]] = []
     for kind, given in sources.items():
         if given is None:
@@ -43,6 +47,7 @@ def open_all(
                 bad=bad,
                 hint=_preset_hint(kind),
                 progress=progress,
+                rescan=isinstance(source, str | Path) and Path(source) in rescan,
             )
             opened.append((kind, export))
     return opened

@@ -6,6 +6,7 @@ so the caller decides whether a bad cell skips its row or only drops that field.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +20,7 @@ from gapdiag.sources._money import amounts
 
 __all__ = [
     "NO_DAY",
+    "Distinct",
     "Keys",
     "amounts",
     "date_reason",
@@ -33,6 +35,57 @@ NO_DAY = -(2**40)
 """Day number of an empty or unreadable date (far before any real one)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Distinct:
+    """A text array as its distinct values and, per cell, the index of its value (-1: empty).
+
+    Export columns of names, stages and dates repeat a few values over many rows: a cell's
+    meaning is worked out once per distinct value and spread to the rows by index.
+    """
+
+    values: Any  # pyarrow string array of the distinct non-empty values
+    index: Any  # numpy integers, one per cell
+    full: bool  # no cell is empty (no -1 in index)
+
+    @classmethod
+    def of(cls, text: Any) -> Distinct:
+        """The distinct values of `text` (remembered for the last array asked about)."""
+        global _LAST
+        last = _LAST
+        if last is not None and last[0] is text:
+            return last[1]
+        encoded = pc.dictionary_encode(text)
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        full = not encoded.null_count
+        indices = encoded.indices if full else pc.fill_null(encoded.indices, -1)
+        found = cls(encoded.dictionary, indices.to_numpy(zero_copy_only=False), full)
+        _LAST = (text, found)  # one assignment: safe between threads
+        return found
+
+    def spread(self, per_value: Any, empty: Any) -> Any:
+        """Per cell: `per_value` at its value's index, `empty` where the cell is empty."""
+        per_value = np.asarray(per_value)
+        if not len(per_value):
+            return np.full(len(self.index), empty, dtype=np.result_type(per_value, empty))
+        if self.full:
+            return per_value[self.index]
+        return np.where(self.index >= 0, per_value[np.maximum(self.index, 0)], empty)
+
+
+_LAST: tuple[Any, Distinct] | None = None
+_SAMPLE_CELLS = 2_000
+"""Cells looked at to decide whether a column repeats its values enough to work per value."""
+
+
+def _repeats(text: Any) -> bool:
+    """Whether `text` has far fewer distinct values than cells (judged on a sample)."""
+    if len(text) < 4 * _SAMPLE_CELLS:
+        return False
+    sample = text.slice(0, _SAMPLE_CELLS)
+    return len(pc.unique(sample)) <= _SAMPLE_CELLS // 4
+
+
 def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
     """(day numbers, NO_DAY where empty or bad; mask of cells that did not parse).
 
@@ -41,12 +94,33 @@ def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
     the cells that format did read are bad too: '05/01/2021' in such a file is the 5th of
     January, not the 1st of May.
     """
+    if _repeats(text):  # dates repeat: read each distinct one once, spread to the rows
+        distinct = Distinct.of(text)
+        numbers, got, by_format = _read_days(distinct.values, formats)
+        given = distinct.index >= 0
+        bad = distinct.spread(~got, False)
+        if bad.sum() >= SWAP_SHARE * given.sum():  # a typo does not doubt a column
+            doubt = _swapped_order(distinct.values, ~got, by_format)
+            got &= ~doubt
+            bad |= distinct.spread(doubt, False)
+        return distinct.spread(np.where(got, numbers, NO_DAY), NO_DAY), bad
+    numbers, got, by_format = _read_days(text, formats)
+    given = pc.is_valid(text).to_numpy(zero_copy_only=False)
+    bad = given & ~got
+    if bad.sum() >= SWAP_SHARE * given.sum():
+        got &= ~_swapped_order(text, bad, by_format)
+        bad = given & ~got
+    return np.where(got, numbers, NO_DAY), bad
+
+
+def _read_days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any, list[tuple[str, Any]]]:
+    """(day numbers, 0 where unread; mask of cells read; each format's mask of cells it read)."""
     parsed = None
     by_format: list[tuple[str, Any]] = []
     for fmt in formats:  # later formats only for the cells earlier ones left unread
         rest = text if parsed is None else pc.if_else(pc.is_valid(parsed), None, text)
-        attempt = _plausible(pc.strptime(rest, format=fmt, unit="s", error_is_null=True))
-        by_format.append((fmt, pc.is_valid(attempt)))
+        attempt = _read(rest, fmt)
+        by_format.append((fmt, pc.is_valid(attempt).to_numpy(zero_copy_only=False)))
         parsed = attempt if parsed is None else pc.coalesce(parsed, attempt)
         if pc.all(pc.or_(pc.is_valid(parsed), pc.is_null(text))).as_py():
             break
@@ -54,12 +128,7 @@ def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
         parsed = _iso(text, parsed)
     numbers = pc.cast(pc.cast(parsed, pa.date32()), pa.int32()).to_numpy(zero_copy_only=False)
     got = pc.is_valid(parsed).to_numpy(zero_copy_only=False)
-    bad = pc.is_valid(text).to_numpy(zero_copy_only=False) & ~got
-    if bad.sum() >= SWAP_SHARE * pc.count(text).as_py():  # a typo does not doubt a column
-        got &= ~_swapped_order(text, bad, by_format)
-        bad = pc.is_valid(text).to_numpy(zero_copy_only=False) & ~got
-    out = np.where(got, np.nan_to_num(numbers, nan=0).astype(np.int64), NO_DAY)
-    return out, bad
+    return np.nan_to_num(numbers, nan=0).astype(np.int64), got, by_format
 
 
 _ISO = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
@@ -75,7 +144,7 @@ def _iso(text: Any, parsed: Any) -> Any:
     if parsed is not None:
         iso = pc.and_(iso, pc.is_null(parsed))
     day = pc.utf8_slice_codeunits(pc.if_else(iso, text, pa.scalar(None, pa.string())), 0, 10)
-    attempt = _plausible(pc.strptime(day, format="%Y-%m-%d", unit="s", error_is_null=True))
+    attempt = _read(day, "%Y-%m-%d")
     return attempt if parsed is None else pc.coalesce(parsed, attempt)
 
 
@@ -94,14 +163,68 @@ def _swapped_order(text: Any, bad: Any, by_format: list[tuple[str, Any]]) -> Any
         swap = fmt.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d")
         if swap == fmt:
             continue
-        other = _plausible(pc.strptime(cells, format=swap, unit="s", error_is_null=True))
+        other = _read(cells, swap)
         if pc.all(pc.is_valid(other)).as_py():
-            doubt |= read.to_numpy(zero_copy_only=False)
+            doubt |= read
     return doubt
 
 
 EARLIEST_YEAR = 1900
 """A parsed year before this is a misread ('20-10-16' as year 20 by '%Y-%m-%d'), not a date."""
+
+
+def _read(text: Any, fmt: str) -> Any:
+    """Timestamps of the cells `fmt` reads as a real, plausible date; null for the rest."""
+    return _real_days(
+        text, _plausible(pc.strptime(text, format=fmt, unit="s", error_is_null=True)), fmt
+    )
+
+
+_DIRECTIVE = re.compile(r"%(.)")
+_NUMERIC = frozenset("YymdHIMS")  # directives written as digits
+_WORDS = frozenset("bBaAp%")  # directives written as words (or a '%')
+
+
+def _real_days(text: Any, parsed: Any, fmt: str) -> Any:
+    """`parsed` with null where the text names a day its month does not have.
+
+    Arrow's strptime reads '04/31/2017' as 1 May and '2017-02-30' as 2 March; such a
+    day lands on the 1st to the 3rd of the next month, so only those are checked: the
+    day the text wrote (its digits, by the position of ``%d`` among the format's numeric
+    fields) must be the day read. A format whose numbers touch ('%Y%m%d') is checked by
+    Python's strptime, which refuses such days itself.
+    """
+    directives = _DIRECTIVE.findall(fmt)
+    if "d" not in directives:
+        return parsed
+    day = pc.day(parsed)
+    suspect = pc.fill_null(pc.less_equal(day, 3), False)
+    if not pc.any(suspect).as_py():
+        return parsed
+    cells, read = pc.filter(text, suspect), pc.filter(day, suspect)  # about a tenth
+    if set(directives) <= _NUMERIC | _WORDS and not _TOUCHING.search(fmt):
+        position = [d for d in directives if d in _NUMERIC].index("d")
+        pattern = rf"^\D*(?:\d+\D+){{{position}}}(?P<d>\d+)"
+        written = pc.cast(pc.struct_field(pc.extract_regex(cells, pattern), "d"), pa.int64())
+        moved = pc.fill_null(pc.not_equal(written, read), True).to_numpy(zero_copy_only=False)
+    else:
+        moved = np.array([not _python_reads(cell, fmt) for cell in cells.to_pylist()], bool)
+    if not moved.any():
+        return parsed
+    wrong = np.zeros(len(parsed), dtype=bool)
+    wrong[np.flatnonzero(suspect.to_numpy(zero_copy_only=False))[moved]] = True
+    return pc.if_else(pa.array(wrong), pa.scalar(None, parsed.type), parsed)
+
+
+_TOUCHING = re.compile(r"%[YymdHIMS]%[YymdHIMS]")
+
+
+def _python_reads(cell: str, fmt: str) -> bool:
+    try:
+        datetime.strptime(cell, fmt)
+    except ValueError:
+        return False
+    return True
 
 
 def _plausible(parsed: Any) -> Any:
@@ -130,14 +253,23 @@ def date_reason(text: Any, bad: Any, formats: tuple[str, ...]) -> str:
     fits = [
         f
         for f in _GUESSES
-        if f not in formats
-        and len(cells)
-        and pc.all(pc.is_valid(_plausible(pc.strptime(cells, f, "s", error_is_null=True)))).as_py()
+        if f not in formats and len(cells) and pc.all(pc.is_valid(_read(cells, f))).as_py()
     ]
     hint = (
         f" (they read as {' or '.join(fits)}: list it in date_formats in a mapping)" if fits else ""
     )
+    if not fits and _impossible(cells, formats):
+        hint = " (or names a day its month does not have, such as 31 April)"
     return f"is not a date like {expected}{hint}"
+
+
+def _impossible(cells: Any, formats: tuple[str, ...]) -> bool:
+    """Whether some cell has a date's shape but a day its month does not have."""
+    for fmt in formats:
+        rolled = _plausible(pc.strptime(cells, format=fmt, unit="s", error_is_null=True))
+        if pc.any(pc.and_(pc.is_valid(rolled), pc.is_null(_read(cells, fmt)))).as_py():
+            return True
+    return False
 
 
 _TRUE = ("true", "yes", "y", "t", "1", "x", "won", "closed")
@@ -153,7 +285,15 @@ def flags(text: Any) -> tuple[Any, Any]:
 
 
 def member(text: Any, values: tuple[str, ...]) -> Any:
-    """Boolean numpy mask: the cell is one of `values`, ignoring case ('Closed Won')."""
+    """Boolean numpy mask: the cell is one of `values`, ignoring case ('Closed Won').
+
+    Worked out once per distinct value: a column read this way (a stage, a type) holds few.
+    """
+    distinct = Distinct.of(text)
+    return distinct.spread(_member(distinct.values, values), False)
+
+
+def _member(text: Any, values: tuple[str, ...]) -> Any:
     hit = pc.fill_null(pc.is_in(text, value_set=pa.array(values, pa.string())), False)
     if pc.all(pc.or_(hit, pc.is_null(text))).as_py():
         return hit.to_numpy(zero_copy_only=False)
@@ -189,12 +329,9 @@ class Keys:
 
     def codes(self, text: Any) -> Any:
         """int64 numpy codes for a text array, -1 where empty."""
-        encoded = pc.dictionary_encode(text)
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.combine_chunks()
-        local = np.array([self.code(v) for v in encoded.dictionary.to_pylist()], dtype=np.int64)
-        index = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
-        return np.where(index >= 0, local[np.maximum(index, 0)] if len(local) else -1, -1)
+        distinct = Distinct.of(text)
+        local = np.array([self.code(v) for v in distinct.values.to_pylist()], dtype=np.int64)
+        return distinct.spread(local, -1)
 
     def names(self) -> list[str]:
         """Every name as first spelled, by code."""

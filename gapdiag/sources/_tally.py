@@ -23,14 +23,23 @@ class Slots:
 
     flat: Any
     reps: int
+    whole: bool = True
+    """Every row's rep is known (no -1): masked rows may then be added with weight 0."""
 
 
 @dataclass(slots=True)
 class Tally:
-    """Figures per rep and grid column; `width` is len(grid) + 4."""
+    """Figures per rep and grid column; `width` is len(grid) + 4.
+
+    Every value added is finite, so a sum that is not (amounts of 1e308 added up) has
+    overflowed: numpy's warnings are silenced and `overflowed` names the figure and the
+    reps instead, for one error naming the rep.
+    """
 
     width: int
     figures: dict[str, Any] = field(default_factory=dict)
+    overflowed: dict[str, set[int]] = field(default_factory=dict)
+    """Figure -> the reps (codes) whose sums of it grew past the largest float."""
 
     @classmethod
     def over(cls, grid: Grid) -> Tally:
@@ -39,15 +48,19 @@ class Tally:
 
     def at(self, reps: Any, columns: Any) -> Slots:
         """The slots of a block's rows (rep codes may be -1 on rows that are masked out)."""
-        return Slots(reps * self.width + columns, int(reps.max(initial=-1)) + 1)
+        whole = not len(reps) or int(reps.min()) >= 0
+        return Slots(reps * self.width + columns, int(reps.max(initial=-1)) + 1, whole)
 
     def add(
         self, name: str, slots: Slots, mask: Any = None, weights: Any = None, sign: float = 1.0
     ) -> None:
         """Add `weights` (or 1) at the slots of the rows in `mask` (or every row)."""
-        flat = slots.flat if mask is None else slots.flat[mask]
-        if weights is not None and mask is not None:
-            weights = weights[mask]
+        flat = slots.flat
+        if mask is not None and slots.whole:  # weight 0 off the mask: no copies of the rows
+            weights = mask if weights is None else np.where(mask, weights, 0.0)
+        elif mask is not None:
+            flat = flat[mask]
+            weights = None if weights is None else weights[mask]
         size = slots.reps * self.width
         counts = np.bincount(flat, weights, minlength=size)[:size].reshape(slots.reps, self.width)
         have = self.figures.get(name)
@@ -56,10 +69,20 @@ class Tally:
             if have is not None:
                 grown[: have.shape[0]] = have
             have = self.figures[name] = grown
-        if sign > 0:
-            have[: slots.reps] += counts
-        else:
-            have[: slots.reps] -= counts
+        with np.errstate(over="ignore", invalid="ignore"):
+            if sign > 0:
+                have[: slots.reps] += counts
+            else:
+                have[: slots.reps] -= counts
+        self._check(name, have)
+
+    def _check(self, name: str, values: Any) -> None:
+        """Record the reps whose row of `values` is no longer finite (an overflow)."""
+        finite = np.isfinite(values)
+        if finite.all():
+            return
+        rows = np.flatnonzero(~finite.all(axis=1))
+        self.overflowed.setdefault(name, set()).update(rows.tolist())
 
     def interval(
         self, name: str, first: Slots, after: Slots, mask: Any = None, weights: Any = None
@@ -68,13 +91,21 @@ class Tally:
         self.add(name, first, mask, weights)
         self.add(name, after, mask, weights, sign=-1.0)
 
-    def per_period(self, name: str, reps: int, *, running: bool = False) -> Any:
-        """(reps x periods) array; `running` sums a difference array along the row first."""
+    def per_period(self, name: str, reps: int, *, running: bool = False, flow: bool = False) -> Any:
+        """(reps x periods) array; `running` sums a difference array along the row first.
+
+        A `flow` (something that happens in a period, like a deal won) summed `running`
+        starts from the grid's first period: what came before the grid is left out.
+        """
         have = self.figures.get(name, np.zeros((0, self.width)))
         full = np.zeros((reps, self.width))
         full[: have.shape[0]] = have[:reps]
+        if flow:
+            full[:, 0] = 0.0
         if running:
-            full = np.cumsum(full, axis=1)
+            with np.errstate(over="ignore", invalid="ignore"):
+                full = np.cumsum(full, axis=1)
+            self._check(name, full)
         return full[:, 1 : self.width - 3]
 
 

@@ -99,7 +99,7 @@ def _block(
     usable = counted & (rep >= 0) & (day != NO_DAY)
     export.bad.skipped[export.name] += int((counted & ~usable).sum())
     seen.other_types += int((~counted & present(kind_of)).sum())
-    seen.reps.update(np.unique(rep[usable]).tolist())
+    seen.reps.update(np.flatnonzero(np.bincount(rep[usable])).tolist())  # no sort
     seen.span = widen(seen.span, day[usable])
     seen.kinds.update(kind for kind, mask in kinds.items() if (usable & mask).any())
     if "outcome" in cells:
@@ -151,33 +151,42 @@ def activity_columns(
             "activity.avg_call_minutes": np.where(
                 timed > 0, t.per_period("call_minutes", reps) / timed, np.nan
             ),
+            # the counts behind the rates (model.basis)
+            "activity.working_days": np.broadcast_to(working, calls.shape),
+            "activity.timed_calls": np.where(timed > 0, timed, np.nan),
         }
     if deals is not None and deals.has_accounts and seen.meetings:
-        columns["activity.meeting_to_opportunity_rate"] = _conversion(
-            seen, deals, grid, reps, accounts
-        )
+        rate, met = _conversion(seen, deals, grid, reps, accounts)
+        columns["activity.meeting_to_opportunity_rate"] = rate
+        columns["activity.meetings_held"] = np.where(met > 0, met, np.nan)
     has = np.zeros(reps, dtype=bool)
     has[list(seen.reps)] = True
     known = has[:, None] & covered(grid, seen.span)[None, :]
     return {
         path: np.where(known, values, np.nan)
         for path, values in columns.items()
-        if _KIND_OF[path] in seen.kinds
+        if _KIND_OF[path] in seen.kinds or (_KIND_OF[path] is None and seen.kinds)
     }
 
 
-_KIND_OF = {
+_KIND_OF: dict[str, str | None] = {
+    "activity.working_days": None,  # behind every rate a day or a week: any kind will do
+    "activity.timed_calls": "calls",
+    "activity.meetings_held": "meetings",
     "activity.calls_per_day": "calls",
     "activity.emails_per_day": "emails",
     "activity.meetings_per_week": "meetings",
     "activity.avg_call_minutes": "calls",
     "activity.meeting_to_opportunity_rate": "meetings",
 }
-"""The kind of activity each figure is made of: no row of that kind, no figure."""
+"""The kind of activity each figure is made of: no row of that kind, no figure (None: any)."""
 
 
-def _conversion(seen: Activities, deals: Deals, grid: Grid, reps: int, accounts: int) -> Any:
-    """Per rep and period: accounts met that got a deal on or after the first meeting."""
+def _conversion(
+    seen: Activities, deals: Deals, grid: Grid, reps: int, accounts: int
+) -> tuple[Any, Any]:
+    """Per rep and period: the share of accounts met that got a deal on or after the first
+    meeting, and how many accounts were met (the count behind the share)."""
     rep, account, period, day = (np.concatenate(part) for part in zip(*seen.meetings, strict=True))
     order = np.lexsort((day, period, account, rep))
     rep, account, period, day = rep[order], account[order], period[order], day[order]
@@ -196,7 +205,7 @@ def _conversion(seen: Activities, deals: Deals, grid: Grid, reps: int, accounts:
     turned = np.zeros((reps, len(grid)))
     np.add.at(met, (rep, period), 1)
     np.add.at(turned, (rep, period), converted)
-    return np.where(met > 0, turned / np.maximum(met, 1), np.nan)
+    return np.where(met > 0, turned / np.maximum(met, 1), np.nan), met
 
 
 def _key(rep: Any, account: Any, day: Any, accounts: int) -> Any:

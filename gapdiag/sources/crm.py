@@ -14,16 +14,48 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from gapdiag.model._suggest import did_you_mean
-from gapdiag.model._validation import problems_from
+from gapdiag.model._validation import problems_from, show_value
 from gapdiag.model.errors import InvalidArgument, InvalidMetrics
 from gapdiag.rulebook._yaml import read_yaml
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _not_blank(cls, value: object) -> object:
+        """A column name or a listed value is never empty (it would match nothing)."""
+        listed = value if isinstance(value, tuple) else (value,)
+        if any(isinstance(v, str) and not v.strip() for v in listed):
+            raise ValueError("is empty (expected a column name or a value the export writes)")
+        return value
+
+
+def _one_meaning(groups: Mapping[str, tuple[str, ...] | None], what: str) -> None:
+    """Refuse a value listed in two groups (case ignored, as exports are read).
+
+    Raises:
+        ValueError: naming the value and the two groups.
+    """
+    seen: dict[str, str] = {}
+    for group, values in groups.items():
+        for value in values or ():
+            other = seen.setdefault(value.casefold(), group)
+            if other != group:
+                raise ValueError(
+                    f"{value!r} is under both {other} and {group}: a {what} has one meaning"
+                )
 
 
 class OpportunityColumns(_Frozen):
@@ -56,6 +88,7 @@ class OpportunityColumns(_Frozen):
     def _flags_together(self) -> OpportunityColumns:
         if (self.won_flag is None) != (self.closed_flag is None):
             raise ValueError("won_flag and closed_flag go together: give both or neither")
+        _one_meaning({"won": self.won, "lost": self.lost, "open": self.open}, "stage")
         return self
 
 
@@ -81,6 +114,12 @@ class ActivityColumns(_Frozen):
     account: str | None = Field(
         default=None, description="Column naming the account met; joins meetings to deals."
     )
+
+    @model_validator(mode="after")
+    def _types_apart(self) -> ActivityColumns:
+        kinds = {"calls": self.calls, "emails": self.emails, "meetings": self.meetings}
+        _one_meaning(kinds, "type")
+        return self
 
 
 class QuotaColumns(_Frozen):
@@ -239,6 +278,11 @@ def _extended(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     base_name = data.pop("extends", None)
     if base_name is None:
         return data
+    if not isinstance(base_name, str):
+        raise InvalidArgument(
+            f"{path}: extends: {show_value(base_name)} is not a preset name "
+            f"(expected one of {', '.join(PRESETS)})"
+        )
     if base_name not in PRESETS:
         hint = did_you_mean(str(base_name), PRESETS)
         raise InvalidArgument(f"{path}: extends: {base_name!r} is not a preset{hint}")

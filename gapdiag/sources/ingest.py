@@ -56,8 +56,12 @@ class Ingested(BaseModel):
         return len(self._bad)
 
     def write_errors(self, path: Path) -> None:
-        """Write every problem as CSV: file, row, column, value, reason."""
+        """Write every problem as CSV: file, row, column, value, reason (formula-safe)."""
         self._bad.write(path)
+
+    def errors_csv(self) -> str:
+        """Every problem as CSV text: file, row, column, value, reason (formula-safe)."""
+        return self._bad.csv()
 
 
 def ingest(
@@ -130,6 +134,7 @@ def read_exports(
     chosen = load_mapping(mapping)
     require_arrow()
     from gapdiag.sources._assemble import assemble
+    from gapdiag.sources._columnar import NotUtf8
     from gapdiag.sources._open import open_all
 
     bad = BadRows()
@@ -143,10 +148,20 @@ def read_exports(
         raise InvalidArgument(
             "ingest: no export given (an opportunity export, --activities, --quotas or --teams)"
         )
-    exports = open_all(chosen, sources, bad, progress)
-    rows, summaries = assemble(
-        exports, chosen, cut, bad, strict=strict, activities_until=activities_until
-    )
+    rescan: set[Path] = set()  # files a row of which was not UTF-8: read line by line
+    while True:
+        exports = open_all(chosen, sources, bad, progress, rescan)
+        try:
+            rows, summaries = assemble(
+                exports, chosen, cut, bad, strict=strict, activities_until=activities_until
+            )
+        except NotUtf8 as found:
+            if found.path in rescan:  # pragma: no cover - a scanned file is read as UTF-8
+                raise
+            rescan.add(found.path)
+            bad = BadRows()
+            continue
+        break
     files = tuple(
         FileSummary(
             file=export.name,

@@ -13,6 +13,11 @@ A won or lost deal without a readable close date cannot be placed in time and is
 
 A period outside the dates the export runs over (from the first day a deal in it was
 created or closed to the last) gets no pipeline figures: the export says nothing of it.
+
+On a weekly grid (``Grid.to_date``) the figures are the period's so far at each week's
+end: closed-won, win rate, cycle and stage conversion count every deal closed (or in
+play) from the period's first day to the week's last; open pipeline and deal age are
+what is open at the week's end, as on any grid.
 """
 
 from __future__ import annotations
@@ -61,14 +66,18 @@ def read_deals(
     columns: OpportunityColumns,
     grid: Grid,
     owners: Keys,
-    accounts: Keys,
+    accounts: Keys | None,
 ) -> Deals:
-    """Tally every block of the opportunity exports (see the module docstring)."""
-    has_accounts = all("account" in export.present for export in exports)
+    """Tally every block of the opportunity exports (see the module docstring).
+
+    `accounts` numbers the deals' accounts for joining meetings to deals; None when no
+    activities are read (the accounts are then not kept).
+    """
+    has_accounts = accounts is not None and all("account" in e.present for e in exports)
     deals = Deals(Tally.over(grid), has_accounts=has_accounts)
     for export in exports:
         for first, cells in export.blocks():
-            _block(deals, export, first, cells, columns, grid, (owners, accounts))
+            _block(deals, export, first, cells, columns, grid, (owners, accounts or Keys()))
     return deals
 
 
@@ -148,7 +157,7 @@ def _block(
         closed=closed[keep],
         amount=np.where(np.isnan(amount) | negative, 0.0, amount)[keep],
     )
-    deals.reps.update(np.unique(block.rep).tolist())
+    deals.reps.update(np.flatnonzero(np.bincount(block.rep)).tolist())  # no sort
     dated = np.concatenate((block.created, block.closed[~block.is_open]))  # not forecasts
     deals.span = widen(deals.span, dated[dated != NO_DAY])
     _tally(deals.tally, block, grid)
@@ -185,6 +194,9 @@ def _tally(tally: Tally, deals: _Block, grid: Grid) -> None:
     tally.interval("age_created", created, ended, known, deals.created.astype(float))
     # in play in period b: created by its end, not closed before its first day (b <= end)
     tally.interval("play_n", created, tally.at(deals.rep, end + 1))
+    # in play from the grid's first day to the end of period b, summed along the row:
+    # created by then and not closed before the grid starts
+    tally.add("play_from", created, end >= 1)
     tally.add("leads_n", created, known & (start >= 1) & (start <= len(grid)))
 
 
@@ -206,22 +218,24 @@ def _note_unknown(deals: Deals, file: str, stage: Any, unknown: Any, rows: Any) 
 def pipeline_columns(deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:
     """Metric path -> (reps x periods) array, NaN where absent (call after reading)."""
     t = deals.tally
-    get = {
-        name: t.per_period(name, reps)
-        for name in ("won_n", "lost_n", "won_amount", "cycle_n", "cycle_days", "leads_n")
-    }
+    to_date = grid.to_date is not None  # the period so far at each week's end
+    flows = ("won_n", "lost_n", "won_amount", "cycle_n", "cycle_days")
+    get = {name: t.per_period(name, reps, running=to_date, flow=True) for name in flows}
+    get["leads_n"] = t.per_period("leads_n", reps)
     run = {
         name: t.per_period(name, reps, running=True)
         for name in ("open_n", "open_amount", "age_n", "age_created", "play_n")
     }
+    if to_date:
+        run["play_n"] = t.per_period("play_from", reps, running=True)
     ends = np.asarray(grid.ends, dtype=float)
     seen = np.zeros(reps, dtype=bool)
     seen[list(deals.reps)] = True
     won, lost = get["won_n"], get["lost_n"]
     with np.errstate(divide="ignore", invalid="ignore"):
         columns = {
-            "pipeline.closed_won": np.round(get["won_amount"], 2),
-            "pipeline.open_pipeline": np.maximum(np.round(run["open_amount"], 2), 0.0),
+            "pipeline.closed_won": _cents(get["won_amount"]),
+            "pipeline.open_pipeline": np.maximum(_cents(run["open_amount"]), 0.0),
             "pipeline.win_rate": _where(won + lost > 0, won / (won + lost)),
             "pipeline.avg_deal_age_days": _where(
                 run["age_n"] > 0, (run["age_n"] * ends - run["age_created"]) / run["age_n"]
@@ -231,8 +245,25 @@ def pipeline_columns(deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:
             ),
             "pipeline.stage_conversion_rate": _where(run["play_n"] > 0, won / run["play_n"]),
         }
+        # the count behind each rate, beside it (model.basis): a rate from 1 deal is weak
+        columns |= {
+            "pipeline.closed_deals": _where(won + lost > 0, won + lost),
+            "pipeline.open_deals": _where(run["age_n"] > 0, run["age_n"]),
+            "pipeline.won_deals": _where(get["cycle_n"] > 0, get["cycle_n"]),
+            "pipeline.deals_in_play": _where(run["play_n"] > 0, run["play_n"]),
+        }
     known = seen[:, None] & covered(grid, deals.span)[None, :]
     return {path: np.where(known, values, np.nan) for path, values in columns.items()}
+
+
+def _cents(amounts: Any) -> Any:
+    """Amounts rounded to the cent; one so large it has no cents is left as it is.
+
+    (Rounding multiplies by 100 first, which overflows past 1.8e306.)
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        rounded = np.round(amounts, 2)
+    return np.where(np.isfinite(rounded), rounded, amounts)
 
 
 def _where(known: Any, values: Any) -> Any:

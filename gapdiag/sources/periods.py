@@ -4,6 +4,10 @@ A period is read from the labels people use (``2017-Q2``, ``2017-W14``, ``2017-0
 ``2017``). A ``Grid`` is a run of back-to-back periods; every date maps to the index of the
 period holding it, ``-1`` before the first and ``len(grid)`` after the last, so a deal's
 created and closed dates become bucket numbers and per-period figures become sums.
+
+A weekly grid cuts the period into its ISO weeks, the first and last cut at the period's
+edges (a quarter starting on a Saturday begins with a two-day week), and keeps the whole
+period as ``to_date``: a weekly history row holds the period's figures so far.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from gapdiag.model.errors import InvalidArgument
 
 EPOCH = dt.date(1970, 1, 1)
 Every = Literal["period", "week"]
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""The years a period may fall in: sales records from before or after are typing slips."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +51,15 @@ def parse_period(text: str) -> Period:
     '2017 Q2', 'q2-2017', 'May 2017', 'May-17', '2017/05', '05/2017', '2017-5'.
 
     Raises:
-        InvalidArgument: any other text.
+        InvalidArgument: any other text, or a year outside `FIRST_YEAR` to `LAST_YEAR`.
     """
     text = _canonical(text.strip())
+    first = re.match(r"\d{4}(?!\d)", text)
+    if first and not FIRST_YEAR <= int(first[0]) <= LAST_YEAR:
+        raise InvalidArgument(
+            f"period: {text!r} is outside the years {FIRST_YEAR} to {LAST_YEAR} "
+            "(expected a period such as 2017-Q2)"
+        )
     if m := re.fullmatch(r"(\d{4})-Q([1-4])", text):
         year, quarter = int(m[1]), int(m[2])
         start = dt.date(year, 3 * quarter - 2, 1)
@@ -110,6 +122,8 @@ class Grid:
     """Back-to-back periods, oldest first."""
 
     periods: tuple[Period, ...]
+    to_date: Period | None = None
+    """For a weekly grid, the whole period: money and deal figures run from its start."""
 
     def __len__(self) -> int:
         return len(self.periods)
@@ -126,13 +140,14 @@ class Grid:
 
 
 def grid(period: Period, every: Every = "period") -> Grid:
-    """The period itself, or every ISO week that overlaps it (Monday to Sunday)."""
+    """The period itself, or every ISO week of it (Monday to Sunday, cut at its edges)."""
     if every == "period":
         return Grid((period,))
     monday = period.start - dt.timedelta(period.start.weekday())
     weeks = []
     while monday <= period.end:
         year, week, _ = monday.isocalendar()
-        weeks.append(Period(f"{year}-W{week:02d}", monday, monday + dt.timedelta(6)))
+        first, last = max(monday, period.start), min(monday + dt.timedelta(6), period.end)
+        weeks.append(Period(f"{year}-W{week:02d}", first, last))
         monday += dt.timedelta(7)
-    return Grid(tuple(weeks))
+    return Grid(tuple(weeks), to_date=period)

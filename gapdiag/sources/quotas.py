@@ -2,9 +2,11 @@
 
 One row per rep and period (``2017-Q2``, ``2017-05``, ``2017-W14``, ``2017``). A row
 applies to an ingested period with exactly the same first and last day: a quarterly
-quota is never spread over weeks. Forecast accuracy compares the forecast with what the
-rep actually won in that period, as of its end: ``1 - |won - forecast| / forecast``, at
-least 0, so a forecast off by its own size or more scores 0.
+quota is never spread over weeks. On a weekly grid every week's row carries the whole
+period's quota and commit, beside the period's closed-won so far. Forecast accuracy
+compares the forecast with what the rep actually won in that period, as of its end:
+``1 - |won - forecast| / forecast``, at least 0, so a forecast off by its own size or more
+scores 0 (on a weekly grid only the period's last week has it).
 """
 
 from __future__ import annotations
@@ -50,7 +52,12 @@ def _read(
     out: Quotas,
     first_seen: dict[tuple[int, str], str],
 ) -> None:
-    spans = {(p.start, p.end): b for b, p in enumerate(grid.periods)}
+    whole = grid.to_date
+    spans = (
+        {(whole.start, whole.end): 0}
+        if whole is not None
+        else {(p.start, p.end): b for b, p in enumerate(grid.periods)}
+    )
     for first, block in export.blocks():
         cells = {role: array.to_pylist() for role, array in block.items()}
         money = {role: read_amounts(block[role]) for role in _AMOUNTS if role in block}
@@ -124,14 +131,17 @@ def quota_columns(quotas: Quotas, closed_won: Any, grid: Grid, reps: int) -> dic
         p: np.full(shape, np.nan)
         for p in ("pipeline.quota", "pipeline.commit", "ownership.forecast_accuracy")
     }
+    whole = grid.to_date
     for (rep, b), amounts in quotas.values.items():
-        columns["pipeline.quota"][rep, b] = amounts["quota"]
+        where = slice(None) if whole is not None else b  # every week holds the period's
+        columns["pipeline.quota"][rep, where] = amounts["quota"]
         if "commit" in amounts:
-            columns["pipeline.commit"][rep, b] = amounts["commit"]
+            columns["pipeline.commit"][rep, where] = amounts["commit"]
         forecast = amounts.get("forecast")
-        won = closed_won[rep, b] if closed_won is not None else np.nan
+        last = len(grid) - 1 if whole is not None else b  # the period as of its end
+        won = closed_won[rep, last] if closed_won is not None else np.nan
         if forecast and not np.isnan(won):
-            columns["ownership.forecast_accuracy"][rep, b] = max(
+            columns["ownership.forecast_accuracy"][rep, last] = max(
                 0.0, 1 - abs(won - forecast) / forecast
             )
     return columns

@@ -9,6 +9,7 @@ every other row is still read.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,7 +62,7 @@ def read_reps(path: str | Path) -> RepFile:
 def _csv_rows(file: Path, text: str) -> Iterator[tuple[str, Any]]:
     """Each CSV row as a mapping; a row with more cells than the header is a bad row."""
     csv.field_size_limit(limits().csv_cell_bytes)
-    reader = csv.DictReader(text.splitlines(), restval="")  # a short row's missing cells: empty
+    reader = csv.DictReader(io.StringIO(text, newline=""), restval="")  # short row: empty
     try:
         header = reader.fieldnames or []
         twice = sorted({c for c in header if header.count(c) > 1})

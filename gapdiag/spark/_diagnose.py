@@ -11,6 +11,8 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from gapdiag.engines.compiled import RulesArg, resolve_rules
+from gapdiag.engines.vector._evaluate import OUTCOMES
+from gapdiag.engines.vector._standing import STANDING_CODES
 from gapdiag.engines.vector.batch import Summary, team_names
 from gapdiag.model.gaps import GAPS
 from gapdiag.model.metrics import Targets, parse_targets
@@ -33,17 +35,24 @@ class SparkBatch(BaseModel):
     _input: DataFrame = PrivateAttr()
 
     def summary(self) -> Summary:
-        """Rows read, diagnosed and left out, and reps per primary gap (runs Spark jobs)."""
-        counts = {
-            row["primary_gap"]: int(row["count"])
-            for row in self.frame.groupBy("primary_gap").count().collect()
+        """Rows read, diagnosed and left out; reps per standing, outcome and gap (runs Spark)."""
+        counts: dict[tuple[str, str, str | None], int] = {
+            (row["standing"], row["outcome"], row["primary_gap"]): int(row["count"])
+            for row in self.frame.groupBy("standing", "outcome", "primary_gap").count().collect()
         }
-        by_gap = {str(gap): counts.get(gap, 0) for gap in GAPS}
-        by_gap["none"] = counts.get(None, 0)
+
+        def total(index: int, name: str) -> int:
+            return sum(n for key, n in counts.items() if key[index] == name)
+
         diagnosed = sum(counts.values())
         rows = int(self._input.count())
         return Summary(
-            rows=rows, diagnosed=diagnosed, bad_rows=rows - diagnosed, by_primary_gap=by_gap
+            rows=rows,
+            diagnosed=diagnosed,
+            bad_rows=rows - diagnosed,
+            by_standing={name: total(0, name) for name in STANDING_CODES},
+            by_outcome={name: total(1, name) for name in OUTCOMES},
+            by_primary_gap={str(gap): total(2, gap) for gap in GAPS},
         )
 
     def expand_fired(self) -> DataFrame:
@@ -89,9 +98,16 @@ def diagnose_spark(
     prepared = prepare(df, key, team_by, bool(names))
     job = Job.of([book], chosen, prepared.key, prepared.contract, names)
     shipped = ship(df, job)
-    data = with_team(prepared, shipped, job)
+    schema = result_schema(prepared, book)
+    if names and team_by is not None and team_by in df.columns:
+        # One scan: the rows are shuffled by team, and each task works out the values of
+        # the teams it holds from the rows it diagnoses (no second read, no join).
+        grouped = prepared.frame.repartition(quoted(TEAM_KEY))
+        frame = map_arrow(grouped, _worker.diagnose_teams, shipped, schema)
+    else:  # no team values, or one team for all: the values joined on (see with_team)
+        frame = map_arrow(with_team(prepared, shipped, job), _worker.diagnose, shipped, schema)
     batch = SparkBatch(
-        frame=map_arrow(data, _worker.diagnose, shipped, result_schema(prepared, book)),
+        frame=frame,
         errors=map_arrow(prepared.frame, _worker.errors, shipped, errors_schema(prepared)),
         rule_ids=tuple(r.id for r in book.compiled),
     )

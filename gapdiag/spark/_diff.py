@@ -50,7 +50,7 @@ class SparkDiff(BaseModel):
     rules: tuple[RuleChange, ...]
     """Rules added, removed or edited, as ``gapdiag rules diff`` lists them."""
     changed: bool
-    """True when some rep's primary gap or tree leaf moved."""
+    """True when some rep's leading gap or tree leaf moved."""
 
 
 def diff_spark(

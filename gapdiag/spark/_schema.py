@@ -116,18 +116,22 @@ def _typed(name: str, column: Column, kind: T.DataType) -> Column:
 
 
 def _team_key(df: DataFrame, team_by: str | None) -> Column:
-    """The column reps are grouped by: the team column, one constant, or none (unknown)."""
-    if team_by is None:
+    """The column reps are grouped by: the team column, or one constant (one team).
+
+    As in `diagnose_many`, a DataFrame without the default ``team`` column is one team.
+    """
+    if team_by is None or team_by not in df.columns:
         return F.lit(0)
-    if team_by not in df.columns:
-        return F.lit(None).cast(T.StringType())
     return quoted(team_by)
 
 
 def result_schema(prepared: Prepared, book: Rulebook) -> T.StructType:
     """The Spark schema of `diagnose_spark`'s results (that of `diagnose_many`, keyed)."""
     fields = _carried(prepared, IDENTITY)
+    fields.append(T.StructField("standing", T.StringType()))
     fields.append(T.StructField("primary_gap", T.StringType()))
+    fields.append(T.StructField("leading_gap", T.StringType()))
+    fields.append(T.StructField("outcome", T.StringType()))
     for gap in GAPS:
         fields.append(T.StructField(f"{gap}.confidence", T.DoubleType()))
         fields.append(T.StructField(f"{gap}.status", T.StringType()))

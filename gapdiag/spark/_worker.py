@@ -20,6 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
+from gapdiag.checks.pack_diff import NONE as NO_GAP
 from gapdiag.engines.vector import _evaluate, _population
 from gapdiag.engines.vector import _team as _vteam
 from gapdiag.engines.vector import _tree as _vtree
@@ -27,6 +28,7 @@ from gapdiag.engines.vector import _verdicts as _vverdicts
 from gapdiag.engines.vector._columns import Floats
 from gapdiag.engines.vector._frames import _text
 from gapdiag.engines.vector._population import Population
+from gapdiag.engines.vector._standing import STANDING_CODES
 from gapdiag.engines.vector.batch import CHUNK_ROWS
 from gapdiag.model.gaps import GAPS
 from gapdiag.model.metrics import Targets
@@ -34,7 +36,7 @@ from gapdiag.rulebook.pack import Rulebook, from_portable, portable
 
 TEAM_KEY = "__gapdiag_team"
 """The column a population is grouped by for team values (the team, or one constant)."""
-IDENTITY = ("rep_id", "team", "period_start", "period_end")
+IDENTITY = ("rep_id", "team", "period_start", "period_end", "as_of")
 """Input columns that name a row; they are carried into the results as given."""
 
 
@@ -164,6 +166,51 @@ def diagnose(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.RecordB
         yield pa.RecordBatch.from_pydict(result_columns(table, population, arrays, book, job))
 
 
+def diagnose_teams(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.RecordBatch]:
+    """`diagnose` for a partition that holds whole teams, working out their team values itself.
+
+    The rows come repartitioned by team key, so every rep of a team is in this partition:
+    each chunk is validated once, the team values come from one pass over the valid rows
+    (`per_team`, as `diagnose_many` computes them), and no second read of the input and
+    no join are needed.
+    """
+    ((book, targets),) = job.compiled()
+    chunks = [(table, validate(table, job)) for table in tables(batches)]
+    for (table, population), team in zip(chunks, _team_columns(chunks, job), strict=True):
+        arrays = _evaluate.evaluate(population, book, targets, team, max(1, population.size), None)
+        yield pa.RecordBatch.from_pydict(result_columns(table, population, arrays, book, job))
+
+
+def _team_columns(
+    chunks: list[tuple[pa.Table, Population]], job: Job
+) -> Iterator[dict[str, Floats]]:
+    """Per chunk, each ``team.*`` name's value for each valid row (NaN: no team, no value)."""
+    if not chunks:
+        return
+    keys = pa.chunked_array(
+        [table.column(TEAM_KEY).take(pa.array(population.rows)) for table, population in chunks],
+        type=chunks[0][0].schema.field(TEAM_KEY).type,
+    )
+    codes, _ = pd.factorize(keys.to_pandas(), use_na_sentinel=True)
+    codes = np.asarray(codes, dtype=np.int64)
+    has_team = codes >= 0
+
+    def number(path: str) -> Floats:
+        return np.concatenate([population.number(path) for _, population in chunks])
+
+    names = list(job.team_names)
+    teams = int(codes.max(initial=-1)) + 1
+    per = _vteam.per_team(number, codes[has_team], has_team, teams, names)
+    start = 0
+    for _, population in chunks:
+        mine = codes[start : start + population.size]
+        start += population.size
+        yield {
+            name: np.where(mine >= 0, values[np.maximum(mine, 0)] if teams else np.nan, np.nan)
+            for name, values in per.items()
+        }
+
+
 def evaluate(
     table: pa.Table, population: Population, book: Rulebook, targets: Targets, job: Job
 ) -> _evaluate.Arrays:
@@ -186,11 +233,14 @@ def result_columns(
 ) -> dict[str, pa.Array]:
     """The result columns of `diagnose_many`, with the row key in place of the row number."""
     columns = carried(table, pa.array(population.rows), job, IDENTITY)
+    columns["standing"] = _labels(arrays.standing, STANDING_CODES)
     columns["primary_gap"] = _labels(arrays.primary, GAPS)
+    columns["leading_gap"] = _labels(arrays.leading, GAPS)
+    columns["outcome"] = _labels(arrays.outcome, _evaluate.OUTCOMES)
     for gap in GAPS:
         columns[f"{gap}.confidence"] = pa.array(arrays.confidence[gap])
         columns[f"{gap}.status"] = _labels(arrays.status[gap], _vverdicts.STATUSES)
-    columns["pip_blocked"] = pa.array(arrays.status["system"] <= 1)  # confirmed or suspected
+    columns["pip_blocked"] = pa.array(arrays.blocks_pip)
     for index, word in enumerate(arrays.fired):
         columns[f"fired_{index}"] = pa.array(word)
     if book.tree is not None and arrays.tree is not None:
@@ -230,10 +280,10 @@ def errors(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.RecordBat
 def outcome_counts(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.RecordBatch]:
     """Per batch, how many rows went from each outcome under the old pack to each under the new.
 
-    Yields rows (what, old, new, rows): ``primary`` for primary gaps, ``leaf`` for where
-    the tree walk ended, ``fired`` (rule id, "old" or "new") for firing counts, and
-    ``input`` and ``rows`` for the rows read and diagnosed. Spark then sums them: nothing
-    per row leaves the workers.
+    Yields rows (what, old, new, rows): ``primary`` for leading gaps (what the rules point
+    to), ``leaf`` for where the tree walk ended, ``fired`` (rule id, "old" or "new") for
+    firing counts, and ``input`` and ``rows`` for the rows read and diagnosed. Spark then
+    sums them: nothing per row leaves the workers.
     """
     (old_book, old_targets), (new_book, new_targets) = job.compiled()
     for table in tables(batches):
@@ -244,7 +294,7 @@ def outcome_counts(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.R
             ("input", "", ""): table.num_rows,
             ("rows", "", ""): population.size,
         }
-        pairs = _pairs(_outcomes(before.primary, GAPS), _outcomes(after.primary, GAPS))
+        pairs = _pairs(_outcomes(before.leading, GAPS), _outcomes(after.leading, GAPS))
         counts.update({("primary", a, b): n for (a, b), n in pairs.items()})
         ends = _pairs(_ends(before, old_book), _ends(after, new_book))
         counts.update({("leaf", a, b): n for (a, b), n in ends.items()})
@@ -263,7 +313,7 @@ def outcome_counts(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.R
 
 
 def _outcomes(codes: np.ndarray[Any, Any], labels: Iterable[str]) -> np.ndarray[Any, Any]:
-    names = np.array([*labels, "none"], dtype=object)
+    names = np.array([*labels, NO_GAP], dtype=object)
     return names[np.where(codes < 0, len(names) - 1, codes)]
 
 

@@ -251,3 +251,108 @@ def crm_export(draw: st.DrawFn) -> bytes:
     )  # fmt: skip
     lines = [SF_HEADER, *(",".join(_quoted(str(c)) for c in row) for row in rows)]
     return ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass")
+
+
+# --- call transcripts ---------------------------------------------------------------------------
+
+# Pieces of WebVTT and text that regular expressions trip on when repeated: tag and voice
+# starts without their end, colons (speaker prefixes), arrows and times, blank-ish lines.
+VTT_ATOMS = (
+    "x", " ", "\t", "<v ", "<v Dana>", "</v>", "<b>", "<", ">", "a:", ":", "-->", " --> ",
+    "0", "1", "00:00:01.000", "99:59:59.999", "\n", "\n\n", "ab\n", " \n", "&amp;", "&",
+    "NOTE", "STYLE", "WEBVTT", "é", "\x00", "\ufeff", "-", ".", "<v.loud A>", "[", "{",
+)  # fmt: skip
+VTT_PLACES = (
+    "WEBVTT\n{line}\n\n1\n00:00:01.000 --> 00:00:04.000\n<v Dana Reyes>Hello.</v>\n",
+    "WEBVTT\n\nNOTE {line}\n\n00:00:01.000 --> 00:00:04.000\n<v Dana Reyes>Hello.</v>\n",
+    "WEBVTT\n\n{line}\n00:00:01.000 --> 00:00:04.000\n<v Dana Reyes>Hello.</v>\n",
+    "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\n<v Dana Reyes>{line}</v>\n",
+    "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nDana Reyes: {line}\n",
+    "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000 {line}\n<v Dana Reyes>Hello.</v>\n",
+    "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nHello.\n{line}\n",
+    "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nHello.\n\n{line}",
+    "WEBVTT {line}",
+    "{line}",
+)
+JSON_PLACES = (
+    '{"segments": [{"speaker": "Dana Reyes", "start": 0, "end": 3, "text": "{line}"}]}',
+    '{"segments": [{"speaker": "{line}", "start": 0, "end": 3, "text": "hi"}]}',
+    '{"segments": [{"speaker": "Dana", "start": 0, "end": 3, "text": "hi", "{line}": 1}]}',
+    '{"utterances": [{"speaker": "A", "start": 0, "end": 3000, "text": "{line}"}]}',
+    '[{"speaker": "Dana Reyes", "start": 0, "end": 3, "text": "hi"}, {line}]',
+    '{"{line}": 1}',
+    "{line}",
+)
+JSON_ATOMS = (
+    "[", "{", "]", "}", '"', "\\", "\\u00e9", ":", ",", "1", "-", "e", " ", "\n", "x",
+)  # fmt: skip
+
+
+@st.composite
+def repeated_line(draw: st.DrawFn, atoms: tuple[str, ...] = VTT_ATOMS) -> str:
+    """A short run of atoms, to be repeated into one long adversarial line."""
+    return "".join(draw(st.lists(st.sampled_from(atoms), min_size=1, max_size=5)))
+
+
+_TIME = st.sampled_from(
+    ["00:00:01.000", "00:00:04.000", "00:01:00.000", "01:00:00.000", "00:00:00.000",
+     "00:60:00.000", "0:00:01.000", "00:00:01,000", "99:59:59.999", "00:00:03.500"]
+)  # fmt: skip
+
+
+@st.composite
+def vtt_bytes(draw: st.DrawFn) -> bytes:
+    """A WebVTT file's bytes: near-valid cues with hostile parts, soup, or random bytes."""
+    kind = draw(st.integers(0, 5))
+    if kind == 0:
+        return draw(st.binary(max_size=300))
+    if kind == 1:
+        soup = "".join(draw(st.lists(st.sampled_from(VTT_ATOMS), max_size=60)))
+        return ("WEBVTT\n\n" + soup).encode("utf-8", "surrogatepass")
+    blocks = []
+    for n in range(draw(st.integers(0, 6))):
+        start, end = draw(_TIME), draw(_TIME)
+        speaker = draw(odd_text | st.sampled_from(["Dana Reyes", "Buyer", ""]))
+        text = draw(odd_text | st.just("How does your team forecast today?"))
+        voice = draw(st.sampled_from(["<v {s}>{t}</v>", "{s}: {t}", "{t}", "<v {s}>{t}"]))
+        ident = draw(st.sampled_from(["", f"{n + 1}\n", "NOTE x\n\n"]))
+        blocks.append(f"{ident}{start} --> {end}\n{voice.format(s=speaker, t=text)}\n")
+    text = "WEBVTT\n\n" + "\n".join(blocks)
+    if kind == 3:
+        text = text.replace("\n", "\r\n")
+    if kind == 4:
+        text = "\ufeff" + text
+    return text.encode("utf-8", "surrogatepass")
+
+
+@st.composite
+def json_transcript_bytes(draw: st.DrawFn) -> bytes:
+    """A JSON transcript's bytes: segments or utterances with hostile fields, deep, or bytes."""
+    kind = draw(st.integers(0, 5))
+    if kind == 0:
+        return draw(st.binary(max_size=300))
+    if kind == 1:
+        return draw(deep_json()).encode()
+    item = st.fixed_dictionaries(
+        {
+            "speaker": odd_text | st.integers(-3, 3) | st.none() | st.just("Dana Reyes"),
+            "start": number | odd_text,
+            "end": number | odd_text,
+            "text": odd_text | st.just("hello there"),
+        },
+        optional={"words": json_values(), "id": scalar},
+    )
+    items = draw(st.lists(item | json_values(), max_size=6))
+    shape = draw(st.integers(0, 3))
+    if shape == 0:
+        data: Any = items
+    elif shape == 1:
+        data = {"segments": items, "date": draw(odd_text | st.just("2026-07-14"))}
+    elif shape == 2:
+        data = {"utterances": items}
+    else:
+        data = {"results": {"utterances": items}}
+    text = json.dumps(data, allow_nan=True, ensure_ascii=draw(st.booleans()))
+    if kind == 2:
+        text = text[: draw(st.integers(0, len(text)))]
+    return _utf8(text)

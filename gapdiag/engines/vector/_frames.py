@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,9 @@ import pandas as pd
 from gapdiag.engines.vector import _population
 from gapdiag.engines.vector._checks import _absent
 from gapdiag.engines.vector._population import Population
-from gapdiag.model._input import check_file, loads, read_text
-from gapdiag.model._text import csv_cell
+from gapdiag.model._input import loads, open_input, read_text
+from gapdiag.model._output import Outputs
+from gapdiag.model._text import csv_cell, csv_value
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.limits import limits
 from gapdiag.model.metrics import METRICS
@@ -56,9 +58,11 @@ def read(path: Path) -> Any:
     if suffix == ".json":
         data = loads(read_text(path, name="population_bytes"), str(path))
     else:
-        check_file(path)
         try:
-            return read_csv(path) if suffix == ".csv" else pd.read_parquet(path)
+            if suffix == ".csv":
+                return read_csv(path)
+            with open_input(path, name="population_bytes") as handle:
+                return pd.read_parquet(handle)
         except UnicodeDecodeError:
             raise InvalidArgument(f"{path}: not UTF-8 text; save the file as UTF-8") from None
         except (OSError, ValueError) as error:
@@ -73,27 +77,53 @@ def read_csv(path: Path) -> pd.DataFrame:
 
     A header naming one column twice, a cell over the size limit, or data rows with more
     cells than the header (which pandas would silently turn into a shifted index) are errors.
+    Text cells gapdiag wrote formula-safe (``'@dana``) are read as the text they stand for.
     """
     header = _header(path)
     text = {c: str for c in header if c not in METRICS or c in _population.TEXT}
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
-            return pd.read_csv(
-                path,
-                dtype=text,
-                keep_default_na=False,
-                na_values=[""],
-                index_col=False,
-                encoding="utf-8-sig",
-            )
+            with open_input(path, name="population_bytes") as handle:
+                frame = pd.read_csv(
+                    handle,
+                    dtype=text,
+                    keep_default_na=False,
+                    na_values=[""],
+                    index_col=False,
+                    encoding="utf-8-sig",
+                )
         except pd.errors.ParserWarning:
             raise InvalidArgument(_ragged(path, len(header))) from None
+    return _unneutralized(frame)
+
+
+def _unneutralized(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with `csv_cell`'s apostrophes undone in its header and text columns."""
+    frame.columns = [csv_value(c) for c in frame.columns]
+    for column in frame.columns:
+        cells = frame[column]
+        if isinstance(cells.dtype, pd.StringDtype):
+            marked = cells.str.startswith("'", na=False)
+        elif cells.dtype == object:
+            marked = cells.map(lambda v: isinstance(v, str) and v.startswith("'")).astype(bool)
+        else:
+            continue
+        if marked.any():
+            frame[column] = cells.where(~marked, cells[marked].map(csv_value))
+    return frame
+
+
+def _csv_text(path: Path) -> io.TextIOWrapper:
+    """A population CSV opened by the safe reader, as UTF-8 text for the csv module."""
+    return io.TextIOWrapper(
+        open_input(path, name="population_bytes"), encoding="utf-8-sig", newline=""
+    )
 
 
 def _header(path: Path) -> list[str]:
     csv.field_size_limit(limits().csv_cell_bytes)
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    with _csv_text(path) as handle:
         try:
             header = next(csv.reader(handle), [])
         except csv.Error as error:
@@ -107,7 +137,7 @@ def _header(path: Path) -> list[str]:
 
 def _ragged(path: Path, columns: int) -> str:
     """Where a data row has more cells than the header (found only on that error path)."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    with _csv_text(path) as handle:
         reader = csv.reader(handle)
         for row in reader:
             if len(row) > columns:
@@ -153,14 +183,30 @@ def safe_csv(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write(frame: pd.DataFrame, path: Path) -> None:
-    """Write a results table as .csv, .parquet or .json (records)."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        safe_csv(frame).to_csv(path, index=False)
-    elif suffix == ".parquet":
-        frame.to_parquet(path, index=False)
-    elif suffix == ".json":
-        frame.to_json(path, orient="records", indent=1, date_format="iso")
-    else:
+_WRITERS: dict[str, Callable[[pd.DataFrame, Path], object]] = {
+    ".csv": lambda frame, path: safe_csv(frame).to_csv(path, index=False),
+    ".parquet": lambda frame, path: frame.to_parquet(path, index=False),
+    ".json": lambda frame, path: frame.to_json(path, orient="records", indent=1, date_format="iso"),
+}
+
+
+def write(
+    frame: pd.DataFrame, path: Path, *, outputs: Outputs | None = None, what: str = "--out"
+) -> None:
+    """Write a results table as .csv, .parquet or .json (records), through the one writer.
+
+    With `outputs` the file is one of a run's outputs (renamed into place with the rest);
+    without, it is written on its own, whole or not at all.
+
+    Raises:
+        InvalidArgument: another suffix.
+        OutputError: the file cannot or must not be written (see `gapdiag.model._output`).
+    """
+    put = _WRITERS.get(path.suffix.lower())
+    if put is None:
         raise InvalidArgument(f"{path}: expected a {', '.join(READABLE)} file to write")
+    if outputs is not None:
+        outputs.write_with(path, lambda target: put(frame, target), what)
+        return
+    with Outputs() as alone:
+        alone.write_with(path, lambda target: put(frame, target), what)

@@ -21,11 +21,13 @@ from gapdiag.engines.vector._columns import Floats
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidMetrics, Problem
 from gapdiag.model.metrics import METRICS, parse_metrics
-from gapdiag.model.rows import flatten, nest
+from gapdiag.model.rows import PROXY_SEPARATOR, flatten, nest
 from gapdiag.rulebook.facts import metric_facts
 
 TEXT = ("rep_id", "team")
-DATES = ("period_start", "period_end")
+DATES = ("period_start", "period_end", "as_of")
+PROXIES = "proxies"
+"""The column of metric paths estimated from something else, joined by ``;``."""
 DEFAULT_TEAM_BY = "team"
 """The default grouping column: it may be absent; any other `team_by` column must exist."""
 
@@ -61,6 +63,15 @@ class Population:
         """One metric's column (NaN = absent); an all-NaN column when nobody gave it."""
         return self.numbers.get(path, self.absent)
 
+    def proxied(self) -> dict[str, npt.NDArray[np.bool_]]:
+        """Per metric path marked as a proxy on some row, which rows mark it."""
+        series = self.texts.get(PROXIES)
+        if series is None:
+            return {}
+        marks = [_proxy_paths(v) for v in series.tolist()]
+        paths = sorted({path for row in marks for path in row})
+        return {path: np.array([path in row for row in marks], dtype=bool) for path in paths}
+
     @property
     def absent(self) -> Floats:
         """A read-only all-NaN column, shared by every metric nobody gave."""
@@ -72,7 +83,7 @@ class Population:
         for name, series in self.texts.items():
             value = series.iloc[index]
             if not _checks._absent(value):
-                flat[name] = value.date() if name in DATES else value
+                flat[name] = _text_value(name, value)
         for path, column in self.numbers.items():
             if not path:
                 continue
@@ -83,7 +94,7 @@ class Population:
 
     def reps(self) -> list[dict[str, Any]]:
         """Every valid rep, in order, as `rep(index)` gives it: each column read in one pass."""
-        texts = [(name, name in DATES, series.tolist()) for name, series in self.texts.items()]
+        texts = [(name, series.tolist()) for name, series in self.texts.items()]
         # each metric path split once into group and leaf: what `nest` does to a flat row
         numbers = [
             (*_split(path), METRICS[path].is_bool, column.tolist())
@@ -93,10 +104,10 @@ class Population:
         out: list[dict[str, Any]] = []
         for index in range(self.size):
             rep: dict[str, Any] = {}
-            for name, is_date, values in texts:
+            for name, values in texts:
                 value = values[index]
                 if not _checks._absent(value):
-                    rep[name] = value.date() if is_date else value
+                    rep[name] = _text_value(name, value)
             for group, leaf, is_bool, floats in numbers:
                 number = floats[index]
                 if number == number:  # not NaN
@@ -104,6 +115,21 @@ class Population:
                     node[leaf] = (number == 1.0) if is_bool else number
             out.append(rep)
         return out
+
+
+def _text_value(name: str, value: Any) -> Any:
+    """A text column's cell as a rep mapping holds it: a date, a list of proxy paths, text."""
+    if name in DATES:
+        return value.date()
+    if name == PROXIES:
+        return list(_proxy_paths(value))
+    return value
+
+
+def _proxy_paths(cell: Any) -> tuple[str, ...]:
+    if _checks._absent(cell) or not isinstance(cell, str):
+        return ()
+    return tuple(path.strip() for path in cell.split(PROXY_SEPARATOR) if path.strip())
 
 
 def _split(path: str) -> tuple[str | None, str]:
@@ -144,14 +170,27 @@ def from_frame(frame: pd.DataFrame, team_by: str | None) -> Population:
         if name in frame.columns:
             texts[name], problems = _checks.date_column(frame[name])
             bad.extend((p, name, v, r) for p, v, r in problems)
-    if "period_start" in texts and "period_end" in texts:
-        start, end = texts["period_start"], texts["period_end"]
-        for p in np.flatnonzero((end < start).to_numpy()):
-            message = (
-                f"period_end {end.iloc[p].date()} is before period_start {start.iloc[p].date()}"
-            )
-            bad.append((int(p), "period_end", end.iloc[p].date(), message))
+    if PROXIES in frame.columns:
+        texts[PROXIES] = frame[PROXIES]
+        bad.extend((p, PROXIES, v, r) for p, v, r in _proxy_problems(frame[PROXIES]))
+    for later, what in (
+        ("period_end", "period_end {} is before period_start {}"),
+        (
+            "as_of",
+            (
+                "as_of {} is before period_start {}: figures cannot run to a day before the period "
+                "starts"
+            ),
+        ),
+    ):
+        if "period_start" in texts and later in texts:
+            start, end = texts["period_start"], texts[later]
+            for p in np.flatnonzero((end < start).to_numpy()):
+                message = what.format(end.iloc[p].date(), start.iloc[p].date())
+                bad.append((int(p), later, end.iloc[p].date(), message))
     groups = frame[team_by] if team_by is not None and team_by in frame.columns else None
+    if groups is not None and groups.isna().all():
+        groups = None  # a team column with nothing in it groups nobody: one team, as without
     return _keep_valid(len(frame), numbers, texts, groups, bad)
 
 
@@ -159,12 +198,12 @@ def _check_columns(columns: Sequence[str], team_by: str | None) -> None:
     twice = sorted({c for c in columns if columns.count(c) > 1})
     if twice:
         raise InvalidMetrics([Problem(twice[0], "two columns have this name; keep one")])
-    allowed = {*METRICS, *TEXT, *DATES} | ({team_by} if team_by else set())
+    allowed = {*METRICS, *TEXT, *DATES, PROXIES} | ({team_by} if team_by else set())
     problems = [
         Problem(
             c,
             f"unknown field{did_you_mean(c, allowed)}; columns are metric paths such as "
-            "activity.calls_per_day, or rep_id, team, period_start, period_end",
+            "activity.calls_per_day, or rep_id, team, period_start, period_end, as_of, proxies",
         )
         for c in columns
         if c not in allowed
@@ -211,7 +250,7 @@ def _rep_id(rep_ids: pd.Series | None, position: int) -> str | None:
 def from_records(records: Iterable[Mapping[str, Any]], team_by: str | None) -> Population:
     """Validate rep mappings (nested, or flat with dotted keys) one by one, as `diagnose` does."""
     facts: list[dict[str, Any]] = []
-    texts: dict[str, list[Any]] = {name: [] for name in ("team", *DATES)}
+    texts: dict[str, list[Any]] = {name: [] for name in ("team", *DATES, PROXIES)}
     bad: list[tuple[int, str, Any, str]] = []
     ids: list[Any] = []
     total = 0
@@ -229,7 +268,8 @@ def from_records(records: Iterable[Mapping[str, Any]], team_by: str | None) -> P
             continue
         facts.append(metric_facts(rep))
         for name in texts:
-            texts[name].append(getattr(rep, name))
+            value = getattr(rep, name)
+            texts[name].append(PROXY_SEPARATOR.join(value) if name == PROXIES and value else value)
     numbers = {
         path: np.array([_number(f.get(path)) for f in facts], dtype=np.float64)
         for path in METRICS
@@ -239,6 +279,23 @@ def from_records(records: Iterable[Mapping[str, Any]], team_by: str | None) -> P
     series["rep_id"] = pd.Series(ids, dtype=object)
     groups = series.get(team_by) if team_by is not None else None
     return _keep_valid(total, numbers, series, groups, bad)
+
+
+def _proxy_problems(series: pd.Series) -> list[tuple[int, Any, str]]:
+    """Cells of the proxies column that are not text, or name something that is no metric."""
+    out: list[tuple[int, Any, str]] = []
+    for position, cell in enumerate(series.tolist()):
+        if _checks._absent(cell):
+            continue
+        if not isinstance(cell, str):
+            out.append((position, cell, f"{cell!r} is not text: metric paths joined by ';'"))
+            continue
+        for path in _proxy_paths(cell):
+            if path not in METRICS:
+                reason = f"{path!r} is not a metric path{did_you_mean(path, METRICS)}"
+                out.append((position, cell, reason))
+                break
+    return out
 
 
 def _number(value: float | bool | None) -> float:

@@ -19,12 +19,11 @@ Codes = npt.NDArray[np.int64]
 def group_codes(population: Population, team_by: str | None) -> Codes:
     """Each rep's team as a number; -1 where the rep has no team (its team values are unknown).
 
-    ``team_by=None`` makes the whole population one team.
+    ``team_by=None``, or the default ``team`` column where the population has none, makes the
+    whole population one team: every command that reads the same rows groups them alike.
     """
-    if team_by is None:
+    if team_by is None or population.groups is None:
         return np.zeros(population.size, dtype=np.int64)
-    if population.groups is None:
-        return np.full(population.size, -1, dtype=np.int64)
     codes, _ = pd.factorize(population.groups, use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64)
 
@@ -57,15 +56,47 @@ def per_team(
     so rounding can never make a team average of fractions read as 1.0000000000000002.
     """
     out: dict[str, Floats] = {}
+    groups = _partition(codes, teams) if teams <= _LOOPED_TEAMS else None
     for name in names:
         _, stat, path = name.split(".", 2)
         values = number(path)[rows]
-        order = np.argsort(values, kind="stable")
-        grouped = pd.Series(values[order]).groupby(codes[order]).agg(stat)
-        per = grouped.reindex(range(teams)).to_numpy(dtype=np.float64)
+        if stat == "median" and groups is not None:
+            per = _medians(values, groups)
+        else:
+            order = np.argsort(values, kind="stable")
+            grouped = pd.Series(values[order]).groupby(codes[order]).agg(stat)
+            per = grouped.reindex(range(teams)).to_numpy(dtype=np.float64)
         kind = METRICS[path]
         out[name] = np.clip(per, kind.low, kind.high)
     return out
+
+
+_LOOPED_TEAMS = 4096
+"""Up to this many teams, medians are taken team by team over one partition of the reps."""
+
+
+def _partition(codes: Codes, teams: int) -> list[npt.NDArray[np.intp]]:
+    """Each team's reps (positions into `codes`): one stable sort by team for every metric."""
+    if teams == 0:
+        return []
+    order = np.argsort(codes, kind="stable")
+    ends = np.cumsum(np.bincount(codes, minlength=teams))
+    return np.split(order, ends[:-1])
+
+
+def _medians(values: Floats, groups: list[npt.NDArray[np.intp]]) -> Floats:
+    """Each team's median of its known values (NaN: none), as pandas' groupby median gives.
+
+    A median does not depend on the order of the values, so no sort by value is needed:
+    numpy selects the middle one (or two, averaged as pandas does) per team.
+    """
+    per = np.full(len(groups), np.nan)
+    for team, members in enumerate(groups):
+        known = values[members]
+        known = known[~np.isnan(known)]
+        if len(known):
+            per[team] = np.median(known)
+    return per
 
 
 def stats_of(columns: dict[str, Floats], index: int) -> TeamStats | None:

@@ -4,9 +4,11 @@ This mirrors ``assemble`` and ``verdicts`` step for step so every number is
 bit-identical: certainty factors multiply into the doubt products in pack order (a rule
 that did not fire multiplies by nothing, as it is skipped per rep; a supporting rule is
 first weighed against the fired counters that name it), the combined value
-is rounded exactly as Python's ``round`` does, statuses use the same cut-offs, and the
-primary gap is system when it is confirmed or suspected, else the first of the verdicts
-sorted by confidence, ties in ``GAPS`` order.
+is rounded exactly as Python's ``round`` does, statuses use the same cut-offs, a verdict
+that only weak evidence (thin or proxy) would confirm stays suspected, a rep who is not
+behind gets no confirmed verdict, and the primary gap (for a rep who is behind or of unknown
+standing) is system when a system gap blocks a PIP, else the best-supported one among the
+confirmed and suspected (ties in ``GAPS`` order).
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from gapdiag.engines.vector._columns import Floats, Mask, Tri
+from gapdiag.engines.vector._standing import BEHIND, ON_TRACK, UNKNOWN
 from gapdiag.engines.verdicts import DIGITS
 from gapdiag.model.gaps import CONFIRMED_AT, GAPS, SUSPECTED_AT, Gap, Status
 from gapdiag.rulebook.rule import CompiledRule
@@ -38,36 +42,62 @@ class Verdicts:
     status: dict[Gap, Codes]
     primary: Codes
     """Index into GAPS, or -1 for no primary gap."""
+    leading: Codes
+    """The gap the evidence points to first, whatever the standing (-1: none)."""
+    blocks_pip: Mask
+    """A system gap confirmed or suspected on measured evidence (not thin, not a proxy)."""
 
 
-def verdicts(rules: Sequence[CompiledRule], outcomes: Sequence[Tri], size: int) -> Verdicts:
-    """Combine each rep's fired (and open) rules into verdicts, exactly as `assemble` does."""
+def verdicts(
+    rules: Sequence[CompiledRule],
+    outcomes: Sequence[Tri],
+    size: int,
+    weak: Sequence[Mask | None],
+    standing: Codes,
+) -> Verdicts:
+    """Combine each rep's fired (and open) rules into verdicts, exactly as `assemble` does.
+
+    `weak` holds, per rule, the reps for whom it reads a thin or proxy metric (None: none);
+    `standing` each rep's standing code (``_standing.STANDING_CODES``).
+    """
+    not_behind = standing <= ON_TRACK
+    unknown = standing == UNKNOWN
     certainty: dict[Gap, Floats] = {}
     confidence: dict[Gap, Floats] = {}
     status: dict[Gap, Codes] = {}
+    blocks = np.zeros(size, bool)
     with np.errstate(all="ignore"):
         for gap in GAPS:
-            mine = [(r, o) for r, o in zip(rules, outcomes, strict=True) if r.gap == gap]
-            cert, possible = _combined(mine, size)
+            mine = [
+                (r, o, w) for r, o, w in zip(rules, outcomes, weak, strict=True) if r.gap == gap
+            ]
+            pairs = [(r, o) for r, o, _ in mine]
+            cert, possible = _combined(pairs, size)
+            strong = _weigh(pairs, [_measured(r, o, w) for r, o, w in mine], size)
             certainty[gap] = cert
             confidence[gap] = np.where(cert < 0.0, 0.0, cert)  # max(cert, 0.0): -0.0 kept
-            status[gap] = _status(cert, possible)
-    stacked = np.stack([confidence[g] for g in GAPS])
-    leading = np.argmax(stacked, axis=0)  # the first maximum: ties go in GAPS order
-    lead_status = np.choose(leading, [status[g] for g in GAPS])
-    primary = np.where(lead_status <= 1, leading, -1)
-    # system first whenever it is confirmed or suspected, as `assemble.primary_gap` does
-    primary = np.where(status["system"] <= 1, GAPS.index("system"), primary).astype(np.int8)
-    return Verdicts(certainty, confidence, status, primary)
+            codes = _status(cert, possible)
+            codes = np.where((codes == 0) & (strong < CONFIRMED_AT), 1, codes)
+            codes = np.where((codes <= 1) & not_behind, 3, codes)  # nothing to explain
+            codes = np.where((codes == 0) & unknown, 1, codes)
+            status[gap] = codes.astype(np.int8)
+            if gap == "system":
+                blocks = (codes <= 1) & (strong >= SUSPECTED_AT)
+    found = np.stack([np.where(status[g] <= 1, confidence[g], -1.0) for g in GAPS])
+    leading = np.argmax(found, axis=0)  # the first maximum: ties go in GAPS order
+    named = np.max(found, axis=0) >= 0.0
+    leading = np.where(blocks, GAPS.index("system"), leading)  # a measured system gap first
+    pointed = np.where(named, leading, -1).astype(np.int8)
+    primary = np.where(standing == BEHIND, pointed, -1).astype(np.int8)
+    return Verdicts(certainty, confidence, status, primary, pointed, blocks)
 
 
-def routed(found: Verdicts, leaf_gap: Codes) -> Codes:
-    """The primary gap with the tree's leaf gap preferred, as ``assemble.primary_gap`` does."""
-    named = np.zeros(leaf_gap.shape, bool)
-    for index, gap in enumerate(GAPS):
-        named |= (leaf_gap == index) & (found.status[gap] <= 1)
-    system_named = found.status["system"] <= 1
-    out: Codes = np.where(named & ~system_named, leaf_gap, found.primary).astype(np.int8)
+def _measured(rule: CompiledRule, outcome: Tri, weak: Mask | None) -> Mask:
+    """Where a rule fired on measured data: its counter-evidence always counts."""
+    true = outcome[0]
+    if weak is None or rule.certainty < 0:
+        return true
+    out: Mask = true & ~weak
     return out
 
 
@@ -81,7 +111,32 @@ def _combined(mine: list[tuple[CompiledRule, Tri]], size: int) -> tuple[Floats, 
 
 
 def _weigh(mine: list[tuple[CompiledRule, Tri]], fired: list[Mask], size: int) -> Floats:
-    """``verdicts.weigh`` per rep: targeted counters first, then MB and MD in pack order."""
+    """``verdicts.weigh`` per rep, worked out once per distinct pattern of fired rules.
+
+    A rep's certainty depends only on which of the gap's rules fired for it, and reps
+    share a few thousand patterns at most: each pattern is weighed once (the very same
+    operations in the same order, so the same bits) and the result spread to its reps.
+    """
+    if not mine or size == 0:
+        return _weigh_rows(mine, fired, size)
+    distinct, where = _patterns(fired)
+    weighed: Floats = _weigh_rows(mine, distinct, len(distinct[0]))[where]
+    return weighed
+
+
+def _patterns(fired: list[Mask]) -> tuple[list[Mask], npt.NDArray[np.intp]]:
+    """The distinct rows of the fired masks (one mask per rule) and each rep's row among them."""
+    key = np.zeros(len(fired[0]), np.uint64)
+    for index, mask in enumerate(fired):  # a gap's rules as the bits of one number per rep
+        key |= mask.astype(np.uint64) << np.uint64(index)
+    where, keys = pd.factorize(key)  # hashing: one pass, no sort
+    keys = np.asarray(keys, dtype=np.uint64)
+    bits = [((keys >> np.uint64(i)) & np.uint64(1)).astype(bool) for i in range(len(fired))]
+    return bits, np.asarray(where, dtype=np.intp)
+
+
+def _weigh_rows(mine: list[tuple[CompiledRule, Tri]], fired: list[Mask], size: int) -> Floats:
+    """``verdicts.weigh`` per row: targeted counters first, then MB and MD in pack order."""
     doubt_for = np.ones(size)
     doubt_against = np.ones(size)
     for (rule, _), true in zip(mine, fired, strict=True):

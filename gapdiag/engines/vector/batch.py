@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from gapdiag.engines.compiled import RulesArg, diagnose, resolve_rules
+from gapdiag.engines.context import BatchRep, Judgment, with_judgment
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import BackendUnavailable, InvalidArgument
 from gapdiag.model.gaps import GAPS
@@ -35,14 +36,30 @@ CHUNK_ROWS = 1 << 16
 
 
 class Summary(BaseModel):
-    """How many rows a batch read, diagnosed and left out, and reps per primary gap."""
+    """How many rows a batch read, diagnosed and left out; reps per standing, outcome and gap."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     rows: int
     diagnosed: int
     bad_rows: int
+    by_standing: dict[str, int]
+    """Reps ahead, on track, behind, or of unknown standing."""
+    by_outcome: dict[str, int]
+    """Reps with a gap found, with no gap found (judged, nothing wrong), and undetermined."""
     by_primary_gap: dict[str, int]
+    """Reps per primary gap (system, will, skill, knowledge); they add up to by_outcome's gap."""
+    team_by: str | None = None
+    """The column that grouped reps into teams for team.* values; None: all reps as one team."""
+    teams: int = 1
+    """How many teams the reps were grouped into."""
+
+    def grouping(self) -> str:
+        """How reps were grouped into teams, in words: 'by the team column (3 teams)'."""
+        if self.team_by is None:
+            return "all reps as one team (no team column)"
+        many = "team" if self.teams == 1 else "teams"
+        return f"by the {self.team_by} column ({self.teams:,} {many})"
 
 
 class Batch(BaseModel):
@@ -118,17 +135,25 @@ class Batch(BaseModel):
         """The targets every rep was judged against."""
         return self._targets
 
-    def rep(self, row: int) -> RepMetrics:
-        """The validated input metrics of input row `row`.
+    def rep(self, row: int) -> BatchRep:
+        """The validated input metrics of input row `row`, carrying the batch's judgment.
+
+        ``diagnose`` and ``plan`` given this rep use the batch's rules, targets and the
+        rep's team values, so they agree with the batch (``diagnose(batch.rep(i))`` equals
+        ``batch.diagnosis(i)``).
 
         Raises:
             InvalidArgument: the row does not exist or was left out as a bad row.
         """
-        return RepMetrics.model_validate(self._population.rep(self._index(row)))
+        data = self._population.rep(self._index(row))
+        return with_judgment(data, Judgment(self._rules, self._targets, self.team(row)))
 
-    def reps(self) -> tuple[RepMetrics, ...]:
-        """The validated input metrics of every diagnosed row, in `rows` order (one pass)."""
-        return tuple(RepMetrics.model_validate(rep) for rep in self._population.reps())
+    def reps(self) -> tuple[BatchRep, ...]:
+        """`rep(row)` of every diagnosed row, in `rows` order (one pass)."""
+        return tuple(
+            with_judgment(rep, Judgment(self._rules, self._targets, team))
+            for rep, team in zip(self._population.reps(), self.teams(), strict=True)
+        )
 
     def teams(self) -> tuple[TeamStats | None, ...]:
         """`team(row)` of every diagnosed row, in `rows` order (one pass)."""
@@ -351,13 +376,20 @@ def _run(
     team = _vteam.team_columns(population, codes, names)
     arrays = _evaluate.evaluate(population, book, targets, team, CHUNK_ROWS, progress)
     frame = _evaluate.frame(population, arrays, book)
-    counts_by = {str(gap): int((arrays.primary == i).sum()) for i, gap in enumerate(GAPS)}
-    counts_by["none"] = int((arrays.primary < 0).sum())
+    from gapdiag.engines.vector._standing import STANDING_CODES
+
+    def counts(codes: Any, names: Sequence[str]) -> dict[str, int]:
+        return {str(name): int((codes == i).sum()) for i, name in enumerate(names)}
+
     summary = Summary(
         rows=population.total,
         diagnosed=population.size,
         bad_rows=population.total - population.size,
-        by_primary_gap=counts_by,
+        by_standing=counts(arrays.standing, STANDING_CODES),
+        by_outcome=counts(arrays.outcome, _evaluate.OUTCOMES),
+        by_primary_gap=counts(arrays.primary, GAPS),
+        team_by=team_by if population.groups is not None else None,
+        teams=int(codes.max(initial=0)) + 1,
     )
     return _Result(frame, summary, team)
 

@@ -1,33 +1,37 @@
 """The manager's team page: one self-contained HTML report for a whole population.
 
-`team_report(batch)` (also `Batch.to_html()`) groups a `diagnose_many` result by team and
-renders, per team: the team at a glance, team-wide causes, a sortable leaderboard of the
-leading indicators, each rep in one line, what data to collect and each rep's full
-diagnosis; with a coaching history, trend sparklines and the escalation decision.
+`team_report(batch)` (also `Batch.to_html()`) answers first who needs what across all
+teams (every rep, most urgent first, with filters, search, sorting and a CSV download),
+then gives each team its rep table, leaderboard, numbers against target, team-wide causes
+and what to collect; each rep's diagnosis opens on request. With a coaching history:
+trend sparklines and the escalation decision.
 
-Modules: `assemble` (every number, before any HTML), `causes` (team-wide causes and what to
-collect), `weeks` (a team's weekly history CSV), `html` (the page), `_rep` (one rep's
-section), `_svg`, `_words` and `_assets` (graphics, wording, inline CSS and script).
+Modules: `assemble` (every number and text, before any HTML), `_detail` (one rep's section
+in words), `causes` (team-wide causes and what to collect), `weeks` (a team's weekly
+history CSV), `names` (rep names from a teams file), `data` (the data embedded in the
+page), `html` (the page), `_words` and `_assets` (wording, the stylesheet and the script).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gapdiag.coaching.history import RepHistory
-from gapdiag.notebook.report.assemble import assemble
-from gapdiag.notebook.report.html import FULL_DETAIL_MAX, Detail, render
+from gapdiag.notebook.report.assemble import FULL_DETAIL_MAX, Detail, assemble
+from gapdiag.notebook.report.html import render
+from gapdiag.notebook.report.names import Names, names_of, read_names
 from gapdiag.notebook.report.weeks import histories_of, read_team_weeks
 from gapdiag.rulebook.interventions import Interventions, load_interventions
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from gapdiag.engines.vector.batch import Batch
 
-__all__ = ["FULL_DETAIL_MAX", "Detail", "read_team_weeks", "team_report"]
+__all__ = ["FULL_DETAIL_MAX", "Detail", "read_names", "read_team_weeks", "team_report"]
 
 TITLE = "Team report"
 
@@ -42,6 +46,9 @@ def team_report(
     title: str = TITLE,
     interventions: Interventions | str | Path | None = None,
     detail: Detail = "auto",
+    names: Names = None,
+    sources: Sequence[str] = (),
+    made: dt.date | None = None,
 ) -> str:
     """The team report of a `diagnose_many` result as one self-contained HTML page.
 
@@ -52,9 +59,13 @@ def team_report(
         interventions: the playbook library, or a path to one (default: the shipped one).
         detail: each rep's section in full, brief, or (auto) full up to
             `FULL_DETAIL_MAX` reps and brief beyond, to keep very large pages small.
+        names: rep names by rep id, or a teams file (CSV) with a rep column and a name
+            column; reps without one are shown by their id.
+        sources: the data the population came from, named in the page's header.
+        made: the date the page says it was made (default: today).
 
     Raises:
-        InvalidMetrics: a bad history file or row.
+        InvalidMetrics: a bad history or names file or row.
         RuleFileError: an interventions file that does not load.
     """
     library = (
@@ -64,8 +75,17 @@ def team_report(
     )
     histories = _histories(history)
     with _collector_paused():
-        report = assemble(batch, title=title, histories=histories, library=library)
-        return render(report, detail=detail)
+        report = assemble(
+            batch,
+            title=title,
+            histories=histories,
+            library=library,
+            names=names_of(names),
+            detail=detail,
+            made=made,
+            sources=tuple(sources),
+        )
+        return render(report)
 
 
 @contextmanager

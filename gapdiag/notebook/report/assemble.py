@@ -1,27 +1,38 @@
-"""What the team report shows, computed before any HTML: teams, rep lines, numbers, trends.
+"""What the team report shows, computed before any HTML: reps by urgency, teams, numbers.
 
-Every number comes from the batch itself: each rep's `Diagnosis` is `Batch.diagnosis(row)`
-(equal to `diagnose`, and to the batch's results table), the leaderboard values are the
-facts the rules read, and the focus, first action and escalation come from the coaching
-room (`choose_focus`, `drills_for`, `escalate`), so the page never disagrees with a plan.
+Every number comes from the batch itself: each rep's `Diagnosis` is what
+`Batch.diagnosis(row)` gives (equal to `diagnose`, and to the batch's results table), the
+leaderboard values are the facts the rules read, and the focus, first action and
+escalation come from the coaching room (`choose_focus`, `skill_queue`, `escalate`), so the
+page never disagrees with a plan. Each diagnosis is turned into short texts as soon as it
+is built and then dropped, so the report's memory grows with its words, not its objects.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from gapdiag.coaching.escalation import Escalation, escalate
 from gapdiag.coaching.history import RepHistory
-from gapdiag.coaching.playbook import Focus, choose_focus, drills_for
+from gapdiag.coaching.playbook import Focus, choose_focus, coaching_status
+from gapdiag.coaching.skills import skill_queue
+from gapdiag.coaching.system import system_actions
 from gapdiag.engines.assemble import assemble as assemble_diagnosis
 from gapdiag.engines.compiled import outcomes
 from gapdiag.model.diagnosis import Diagnosis, RulebookStamp
-from gapdiag.model.gaps import GAPS, Gap
+from gapdiag.model.gaps import FOUND
 from gapdiag.model.metrics import RepMetrics, Targets
 from gapdiag.model.team import TeamStats
+from gapdiag.model.wording import humanize, period, standing_word
+from gapdiag.notebook.report import _words as w
+from gapdiag.notebook.report._detail import Section, detail_of
+from gapdiag.notebook.report._words import URGENCY
 from gapdiag.notebook.report.causes import Cause, Collect, team_causes, what_to_collect
+from gapdiag.notebook.signs import GAP_NAMES, STATUS_WORDS, open_needs
 from gapdiag.rulebook.facts import build_facts
 from gapdiag.rulebook.interventions import Interventions
 
@@ -29,42 +40,91 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from gapdiag.engines.vector.batch import Batch
 
 LEADING: tuple[str, ...] = (
+    "derived.attainment",
     "derived.calls_vs_plan",
     "derived.meetings_vs_plan",
     "activity.meeting_to_opportunity_rate",
     "derived.coverage",
     "ownership.forecast_accuracy",
 )
-"""The seeds' leading indicators: activity vs plan, conversion, coverage, forecast accuracy."""
+"""The leaderboard: quota attainment, then the seeds' leading indicators (activity against
+plan, conversion, coverage, forecast accuracy)."""
 NO_TEAM = "No team"
 """The group of reps whose team cell is empty."""
 ALL_REPS = "All reps"
 """The one group when the population is not split into teams."""
+FULL_DETAIL_MAX = 1000
+"""Up to this many reps each rep's section is full; beyond it, brief."""
+Detail = Literal["auto", "full", "brief"]
+"""How much of each rep's diagnosis the page holds: full, brief, or full up to FULL_DETAIL_MAX."""
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """The one number to move now: its label, where it is and where it should be."""
+
+    metric: str
+    label: str
+    now: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """The focus metric over the coached weeks: (week, value) points, target and words."""
+
+    points: tuple[tuple[int, float], ...]
+    target: float | None
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
 class RepLine:
-    """One rep in the report: diagnosis, focus, leaderboard values and, with history, trends."""
+    """One rep on the page, in words and numbers only (no diagnosis object is kept)."""
 
     row: int
     rep_id: str
+    name: str
+    """The rep's name where one is known, else the rep id."""
     team: str
-    diagnosis: Diagnosis
-    values: Mapping[str, float | None]
-    """The leading indicators (LEADING), None where unknown."""
-    facts: Mapping[str, object]
-    focus: Focus | None
-    first_action: str | None
-    history: RepHistory | None
-    escalation: Escalation | None
-    trend_metric: str | None
-    trend: tuple[tuple[int, float], ...]
-    """(week number, value) of the focus metric over the history."""
+    standing: str
+    """Where the rep stands on the number: ahead, on_track, behind or unknown."""
+    standing_words: str
+    urgency: int
+    """Index into `URGENCY`: 0 is the most urgent."""
+    focus_gap: str | None
+    focus_status: str | None
+    focus_confidence: float | None
+    verdicts: tuple[tuple[str, str, float], ...]
+    """(gap, status, confidence) of every gap, in the diagnosis's order."""
+    needs: tuple[str, ...]
+    """Absent metrics the open rules need, most needed first."""
+    open_by_gap: tuple[tuple[str, tuple[str, ...]], ...]
+    """For each gap left unknown, the metrics its open rules need."""
+    say: str
+    """The focus in words: 'Will confirmed', 'Not judged (needs win rate)', 'No gap found'."""
+    move: Move | None
+    action: str
+    values: tuple[float | None, ...]
+    """The LEADING values, None where unknown."""
+    system_signs: frozenset[str]
+    """Metrics whose comparisons held in the system gap's evidence."""
+    coaching_short: bool
+    """The manager coaches this rep under the weekly setting."""
+    next_step: tuple[str, str, str] | None
+    """With a history: (action, words with icon, reason)."""
+    trend: Trend | None
+    has_history: bool
+    detail: Section
 
     @property
     def anchor(self) -> str:
         """The id of the rep's detail section (the input row keeps it unique and safe)."""
         return f"rep-{self.row}"
+
+    def value(self, metric: str) -> float | None:
+        """One leaderboard value."""
+        return self.values[LEADING.index(metric)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +146,7 @@ class TeamNumber:
 
 @dataclass(frozen=True, slots=True)
 class TeamView:
-    """Everything the report shows about one team."""
+    """Everything the report shows about one team; its reps most urgent first."""
 
     name: str
     anchor: str
@@ -95,22 +155,11 @@ class TeamView:
     causes: tuple[Cause, ...]
     collect: tuple[Collect, ...]
 
-    def primary_counts(self) -> dict[str, int]:
-        """Reps per primary gap, then 'undetermined' (some verdict open) and 'none'."""
-        counts = dict.fromkeys([*GAPS, "undetermined", "none"], 0)
+    def urgency_counts(self) -> dict[str, int]:
+        """Reps per urgency group, in `URGENCY` order."""
+        counts = dict.fromkeys((key for key, _ in URGENCY), 0)
         for rep in self.reps:
-            d = rep.diagnosis
-            key = d.primary_gap or (
-                "undetermined" if any(v.status == "unknown" for v in d.verdicts) else "none"
-            )
-            counts[key] += 1
-        return counts
-
-    def status_counts(self, gap: Gap) -> dict[str, int]:
-        """How many reps have this gap confirmed, suspected, open (unknown) or unlikely."""
-        counts = dict.fromkeys(("confirmed", "suspected", "unknown", "unlikely"), 0)
-        for rep in self.reps:
-            counts[rep.diagnosis.verdict(gap).status] += 1
+            counts[URGENCY[rep.urgency][0]] += 1
         return counts
 
     def mean(self, metric: str) -> float | None:
@@ -130,15 +179,19 @@ class BadRow:
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    """The whole page: teams in name order, and what was left out."""
+    """The whole page: every rep most urgent first, teams in natural order, what was left out."""
 
     title: str
+    reps: tuple[RepLine, ...]
     teams: tuple[TeamView, ...]
     rows: int
     bad: tuple[BadRow, ...]
     rulebook: RulebookStamp | None
-    targets: Targets
     with_history: bool
+    brief: bool
+    period: str
+    made: dt.date
+    sources: tuple[str, ...] = ()
     unmatched_history: tuple[str, ...] = ()
     """Rep ids with a weekly history but no row in the population (so not shown)."""
 
@@ -149,22 +202,32 @@ def assemble(
     title: str,
     histories: Mapping[str, RepHistory],
     library: Interventions,
+    names: Mapping[str, str] | None = None,
+    detail: Detail = "auto",
+    made: dt.date | None = None,
+    sources: tuple[str, ...] = (),
 ) -> Report:
-    """Gather every number and text the report shows, team by team."""
-    lines = [
-        _line(batch, row, rep, team, group, histories, library)
-        for row, rep, team, group in zip(
-            batch.rows, batch.reps(), batch.teams(), batch.groups(), strict=True
-        )
-    ]
+    """Gather every number and text the report shows: reps by urgency, then team by team."""
+    brief = detail == "brief" or (detail == "auto" and batch.summary.diagnosed > FULL_DETAIL_MAX)
+    context = _Context(batch, histories, library, names or {}, brief)
+    lines: list[RepLine] = []
+    periods: set[tuple[dt.date | None, dt.date | None]] = set()
+    stamp: RulebookStamp | None = None
+    for row, rep, team, group in zip(
+        batch.rows, batch.reps(), batch.teams(), batch.groups(), strict=True
+    ):
+        line, diagnosis = _line(context, row, rep, team, group)
+        lines.append(line)
+        periods.add((diagnosis.period_start, diagnosis.period_end))
+        stamp = diagnosis.rulebook
     has_groups = any(line.team != NO_TEAM for line in lines)
     by_team: dict[str, list[RepLine]] = {}
     for line in lines:
         by_team.setdefault(line.team if has_groups else ALL_REPS, []).append(line)
-    names = sorted(by_team, key=lambda n: (n == NO_TEAM, n))
+    names_ = sorted(by_team, key=lambda n: (n == NO_TEAM, natural(n)))
     teams = []
-    for index, name in enumerate(names):
-        reps = tuple(by_team[name])
+    for index, name in enumerate(names_):
+        reps = tuple(sorted(by_team[name], key=_urgent_first))
         teams.append(
             TeamView(
                 name=name,
@@ -175,28 +238,71 @@ def assemble(
                 collect=what_to_collect(reps),
             )
         )
-    stamp = lines[0].diagnosis.rulebook if lines else None
+    order = {name: index for index, name in enumerate(names_)}
+    everyone = sorted(
+        lines, key=lambda r: (*_urgent_first(r)[:2], order[r.team if has_groups else ALL_REPS])
+    )
     return Report(
         title=title,
+        reps=tuple(everyone),
         teams=tuple(teams),
         rows=batch.summary.rows,
         bad=_bad_rows(batch.errors),
         rulebook=stamp,
-        targets=batch.targets,
         with_history=bool(histories),
+        brief=brief,
+        period=_period(periods),
+        made=made or dt.date.today(),
+        sources=sources,
         unmatched_history=tuple(sorted(set(histories) - {line.rep_id for line in lines})),
     )
 
 
+def natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key that orders numbers inside names by value: team-2 before team-10."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part.casefold())
+        for part in _DIGITS.split(text)
+        if part
+    )
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _urgent_first(rep: RepLine) -> tuple[Any, ...]:
+    """Most urgent group first; within it the surest verdict first, then by name."""
+    return (rep.urgency, -(rep.focus_confidence or 0.0), natural(rep.name), rep.row)
+
+
+def _period(periods: set[tuple[dt.date | None, dt.date | None]]) -> str:
+    known = [(s, e) for s, e in periods if s is not None and e is not None]
+    if not known:
+        return ""
+    if len(periods) == 1:
+        return period(*known[0])
+    first = min(s for s, _ in known if s is not None)
+    last = max(e for _, e in known if e is not None)
+    return f"{len(periods)} periods, {period(first, last)}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    batch: Batch
+    histories: Mapping[str, RepHistory]
+    library: Interventions
+    names: Mapping[str, str]
+    brief: bool
+
+
 def _line(
-    batch: Batch,
+    context: _Context,
     row: int,
     rep: RepMetrics,
     team: TeamStats | None,
     group: str | None,
-    histories: Mapping[str, RepHistory],
-    library: Interventions,
-) -> RepLine:
+) -> tuple[RepLine, Diagnosis]:
+    batch, library = context.batch, context.library
     targets = batch.targets
     # What diagnose() does for validated inputs (Batch.diagnosis calls it), with the facts
     # built once and kept: the focus and the leaderboard read the same facts as the rules.
@@ -205,29 +311,121 @@ def _line(
         rep, batch.rules, facts, outcomes(batch.rules, facts), "compiled"
     )
     focus = choose_focus(diagnosis, facts, library, targets)
-    history = histories.get(diagnosis.rep_id)
+    history = context.histories.get(diagnosis.rep_id)
     escalation = None
-    metric: str | None = None
-    trend: tuple[tuple[int, float], ...] = ()
+    trend = None
     if history is not None:
         gap = focus.gap if focus is not None else None
         escalation = escalate(history, diagnosis, gap=gap, library=library, targets=targets)
-        metric = _trend_metric(focus, library)
-        trend = history.values(metric, targets) if metric is not None else ()
-    return RepLine(
+        trend = _trend(history, focus, library, targets)
+    action = _first_action(focus, diagnosis, batch, library, facts)
+    needs, needs_by_gap = open_needs(diagnosis)
+    system = diagnosis.verdict("system")
+    line = RepLine(
         row=row,
         rep_id=diagnosis.rep_id,
+        name=context.names.get(diagnosis.rep_id) or diagnosis.rep_id,
         team=group or NO_TEAM,
-        diagnosis=diagnosis,
-        values={m: _number_of(facts.get(m)) for m in LEADING},
-        facts=facts,
-        focus=focus,
-        first_action=_first_action(focus, diagnosis, batch, library),
-        history=history,
-        escalation=escalation,
-        trend_metric=metric,
+        standing=diagnosis.standing.status,
+        standing_words=standing_word(diagnosis.standing.status),
+        urgency=_urgency(diagnosis, focus),
+        focus_gap=focus.gap if focus else None,
+        focus_status=focus.status if focus else None,
+        focus_confidence=focus.confidence if focus else None,
+        verdicts=tuple((v.gap, v.status, v.confidence) for v in diagnosis.verdicts),
+        needs=needs,
+        open_by_gap=tuple(
+            (v.gap, needs_by_gap.get(v.gap, ()))
+            for v in diagnosis.verdicts
+            if v.status == "unknown"
+        ),
+        say=_say(diagnosis, focus, needs),
+        move=_move(focus),
+        action=_action_words(diagnosis, focus, action, needs),
+        values=tuple(_number_of(facts.get(m)) for m in LEADING),
+        system_signs=frozenset(
+            c.observed for e in system.evidence for c in e.checks if c.result is True
+        )
+        if system.status in FOUND
+        else frozenset(),
+        coaching_short=coaching_status(facts, targets) == "flagged",
+        next_step=_next_step(escalation),
         trend=trend,
+        has_history=history is not None,
+        detail=detail_of(diagnosis, focus, escalation, brief=context.brief, needs=needs),
     )
+    return line, diagnosis
+
+
+def _urgency(d: Diagnosis, focus: Focus | None) -> int:
+    """The rep's group: by the focus where there is one, else by outcome and standing."""
+    keys = [key for key, _ in URGENCY]
+    if focus is None:
+        if d.outcome == "undetermined":
+            return keys.index("data")
+        status = d.standing.status
+        return keys.index(status if status in ("ahead", "on_track") else "none")
+    if focus.gap == "system":
+        return keys.index("system")
+    return keys.index("confirmed" if focus.status == "confirmed" else "suspected")
+
+
+def _say(d: Diagnosis, focus: Focus | None, needs: tuple[str, ...]) -> str:
+    if focus is not None:
+        return f"{GAP_NAMES[focus.gap]} {STATUS_WORDS[focus.status]}"
+    if d.outcome == "undetermined":
+        return f"Not judged (needs {w.label(needs[0])})" if needs else "Not judged"
+    return "No gap found"
+
+
+def _move(focus: Focus | None) -> Move | None:
+    goal = focus.goal if focus is not None else None
+    if goal is None:
+        return None
+    return Move(
+        metric=goal.metric,
+        label=w.heading(goal.metric),
+        now=w.bare(goal.metric, goal.current),
+        target=w.bare(goal.metric, goal.target),
+    )
+
+
+def _action_words(
+    d: Diagnosis, focus: Focus | None, action: str | None, needs: tuple[str, ...]
+) -> str:
+    if focus is not None:
+        return action or ""
+    if d.outcome == "undetermined" and needs:
+        return f"Collect {w.label(needs[0])}"
+    if d.watch:
+        return f"Watch: {humanize(d.watch[0].text)}"
+    return "Keep the current rhythm"
+
+
+def _next_step(step: Escalation | None) -> tuple[str, str, str] | None:
+    if step is None:
+        return None
+    icon, words = w.ACTIONS[step.action]
+    return (step.action, f"{icon} {words}", humanize(step.reason))
+
+
+def _trend(
+    history: RepHistory, focus: Focus | None, library: Interventions, targets: Targets
+) -> Trend | None:
+    metric = _trend_metric(focus, library)
+    if metric is None:
+        return None
+    points = history.values(metric, targets)
+    if not points:
+        return Trend((), None, "no weekly values")
+    first, last = points[0][1], points[-1][1]
+    weeks = points[-1][0] - points[0][0] + 1
+    target = focus.goal.target if focus and focus.goal else None
+    text = (
+        f"{w.heading(metric)}: {w.value(metric, first)} to {w.value(metric, last)} "
+        f"over {weeks} week{'s' if weeks != 1 else ''}"
+    )
+    return Trend(points, target if isinstance(target, float) else None, text)
 
 
 def _trend_metric(focus: Focus | None, library: Interventions) -> str | None:
@@ -241,15 +439,25 @@ def _trend_metric(focus: Focus | None, library: Interventions) -> str | None:
 
 
 def _first_action(
-    focus: Focus | None, diagnosis: Diagnosis, batch: Batch, library: Interventions
+    focus: Focus | None,
+    diagnosis: Diagnosis,
+    batch: Batch,
+    library: Interventions,
+    facts: Mapping[str, object],
 ) -> str | None:
-    """The first drill for the focus gap, else the playbook's first manager action."""
+    """The plan's first step: the one skill drilled now, else the first manager action
+    (for a system gap, the strongest firing rule's own intervention)."""
     if focus is None:
         return None
-    drills = drills_for(focus.gap, diagnosis, batch.rules, library)
-    if drills:
-        return drills[0].name
+    skills = skill_queue(
+        focus.gap, diagnosis, batch.rules, library, batch.targets, judged=facts, now=facts
+    )
+    current = next((s for s in skills if s.status == "current"), None)
+    if current is not None:
+        return current.drill.name
     actions = library.playbook(focus.gap).actions
+    if focus.gap == "system":
+        actions = system_actions(diagnosis, actions)
     return actions[0] if actions else None
 
 
@@ -258,7 +466,7 @@ def _number_of(value: object) -> float | None:
 
 
 def target_of(metric: str, targets: Targets) -> float | None:
-    """The team target of a leading indicator."""
+    """The team target of a leading indicator (None where the pack sets none)."""
     named: dict[str, float | None] = {
         "derived.calls_vs_plan": 1.0,
         "derived.meetings_vs_plan": 1.0,
@@ -270,7 +478,7 @@ def target_of(metric: str, targets: Targets) -> float | None:
 
 
 def _number(metric: str, reps: tuple[RepLine, ...], targets: Targets) -> TeamNumber:
-    known = [v for rep in reps if (v := rep.values[metric]) is not None]
+    known = [v for rep in reps if (v := rep.value(metric)) is not None]
     mean = sum(known) / len(known) if known else None
     return TeamNumber(metric=metric, mean=mean, known=len(known), target=target_of(metric, targets))
 

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from gapdiag.coaching.playbook import manager_check
 from gapdiag.model.gaps import FOUND
 from gapdiag.model.labels import label_of
 from gapdiag.model.metrics import Targets
@@ -76,18 +75,12 @@ def team_causes(reps: Sequence[RepLine], targets: Targets) -> tuple[Cause, ...]:
 
 
 def _system(reps: Sequence[RepLine]) -> list[Cause]:
-    hit = [r for r in reps if r.diagnosis.verdict("system").status in FOUND]
+    hit = [r for r in reps if any(g == "system" and s in FOUND for g, s, _ in r.verdicts)]
     if not is_shared(len(hit), len(reps)):
         return []
     signs: Counter[str] = Counter()
     for rep in hit:
-        seen = {
-            c.observed
-            for e in rep.diagnosis.verdict("system").evidence
-            for c in e.checks
-            if c.result is True
-        }
-        signs.update(seen)
+        signs.update(rep.system_signs)
     shared = ", ".join(
         f"{label_of(m).label.lower()} ({n} reps)"
         for m, n in sorted(signs.items(), key=lambda s: (-s[1], label_of(s[0]).label))
@@ -104,7 +97,7 @@ def _system(reps: Sequence[RepLine]) -> list[Cause]:
 
 
 def _coaching(reps: Sequence[RepLine], targets: Targets) -> list[Cause]:
-    flagged = [r for r in reps if manager_check(r.facts, targets).status == "flagged"]
+    flagged = [r for r in reps if r.coaching_short]
     if not is_shared(len(flagged), len(reps)):
         return []
     hours = targets.manager_coaching_hours_per_week
@@ -123,8 +116,7 @@ def _missing(reps: Sequence[RepLine]) -> list[Cause]:
     lacking: dict[str, dict[int, RepLine]] = {}
     metrics: dict[str, set[str]] = {}
     for rep in reps:
-        needs = {metric for u in rep.diagnosis.undetermined for metric in u.needs}
-        for metric in needs:
+        for metric in rep.needs:
             group = metric.split(".", 1)[0]
             lacking.setdefault(group, {})[rep.row] = rep  # the row is what the anchor names
             metrics.setdefault(group, set()).add(metric)
@@ -152,11 +144,7 @@ def what_to_collect(reps: Sequence[RepLine]) -> tuple[Collect, ...]:
     verdicts: Counter[str] = Counter()
     who: dict[str, set[int]] = {}
     for rep in reps:
-        d = rep.diagnosis
-        for verdict in d.verdicts:
-            if verdict.status != "unknown":
-                continue
-            needs = {m for u in d.undetermined if u.gap == verdict.gap for m in u.needs}
+        for _, needs in rep.open_by_gap:
             for metric in needs:
                 verdicts[metric] += 1
                 who.setdefault(metric, set()).add(rep.row)

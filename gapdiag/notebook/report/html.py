@@ -1,71 +1,82 @@
-"""The team report as one self-contained HTML page: team sections, then each rep's section.
+"""The team report as one self-contained HTML page: who needs what first, then each team.
 
-No network and no external file: the stylesheet, the sorting script and every graphic
-(inline SVG) are in the page, so it opens from a mail attachment. Tables have captions
-and header scopes; statuses carry an icon and a word besides their colour; a print
-stylesheet starts each team on a new page. Every string from the input or the rule pack
-(rep ids, team names, because-texts) is escaped.
+The page holds its stylesheet, its script and its data (`data.page_data`, embedded once);
+nothing is fetched. Python writes every word; the script lays the rep tables and sections
+out from the data when they are shown (a 5,000-rep page draws only what is on screen).
+Server-side parts (header, team numbers, causes, what to collect) are escaped here; the
+script sets every data text as text, never as markup.
 """
 
 from __future__ import annotations
 
 from html import escape
-from typing import Literal
 
-from gapdiag.model.gaps import GAPS
-from gapdiag.model.labels import label_of, show
+from gapdiag.model.labels import show
+from gapdiag.model.standing import STANDINGS
+from gapdiag.model.wording import long_day, standing_word
+from gapdiag.notebook import signs
 from gapdiag.notebook.report import _words as w
 from gapdiag.notebook.report._assets import CSS, JS
-from gapdiag.notebook.report._rep import rep_section
-from gapdiag.notebook.report._svg import bar_cell, sparkline
-from gapdiag.notebook.report.assemble import LEADING, RepLine, Report, TeamView
+from gapdiag.notebook.report.assemble import Report, TeamView
+from gapdiag.notebook.report.data import page_data, to_json
 
 MAX_BAD_ROWS = 200
 """Bad-row problems listed on the page; the rest are counted (`Batch.errors` has them all)."""
+CAUSE_LINKS = 12
+"""Reps named under a team-wide cause; the rest are counted (a big team's cause is most of it)."""
+OPEN_TEAMS_MAX = 300
+"""Up to this many reps, team sections open with their tables drawn; beyond, on request."""
 
 
-FULL_DETAIL_MAX = 1000
-"""Up to this many reps, each rep's section is full; beyond it, brief (see `rep_section`)."""
-Detail = Literal["auto", "full", "brief"]
-
-
-def render(report: Report, *, detail: Detail = "auto") -> str:
-    """The whole page; `detail` says how much of each rep's diagnosis its section shows."""
-    teams = report.teams
-    reps = sum(len(t.reps) for t in teams)
-    brief = detail == "brief" or (detail == "auto" and reps > FULL_DETAIL_MAX)
+def render(report: Report) -> str:
+    """The whole page."""
+    reps = len(report.reps)
+    main, details = page_data(report)
     parts = [
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(report.title)}</title><style>{CSS}</style></head><body>",
-        '<a class="skip" href="#main">Skip to the report</a>',
-        f"<header><h1>{escape(report.title)}</h1><p>{_intro(report, reps)}</p>",
-        _nav(teams),
-        '</header><main id="main">',
+        '<a class="skip" href="#first">Skip to who needs what</a>',
+        f"<header><h1>{escape(report.title)}</h1>{_meta(report)}{_nav(report.teams)}</header>",
+        '<main id="main">',
+        _first(report) if reps else f"<p><strong>{_empty(report)}</strong></p>",
+        *(_team(team, open_=reps <= OPEN_TEAMS_MAX) for team in report.teams),
+        _details_section() if reps else "",
+        _bad(report),
+        "</main>",
+        f'<script type="application/json" id="gapdiag-data">{to_json(main)}</script>',
+        f"<script>{JS}</script>",
+        f'<script type="application/json" id="gapdiag-details">{to_json(details)}</script>',
+        "</body></html>\n",
     ]
-    if not teams:
-        parts.append(f"<p><strong>{_empty(report)}</strong></p>")
-    parts.extend(_team(team, report.with_history, brief) for team in teams)
-    parts.append(_bad(report))
-    parts.append(f"</main><script>{JS}</script></body></html>\n")
     return "".join(parts)
 
 
-def _intro(report: Report, reps: int) -> str:
-    teams = len(report.teams)
-    text = f"{reps} rep(s) diagnosed in {teams} team(s), from {report.rows} input row(s)"
+def _meta(report: Report) -> str:
+    """The header's facts: rule pack, period, date made, reps, data sources."""
+    reps, teams = len(report.reps), len(report.teams)
+    counted = f"{reps:,} rep{'s' if reps != 1 else ''} in {teams} team{'s' if teams != 1 else ''}"
     if report.bad:
-        text += f"; {len({b.row for b in report.bad})} row(s) left out for bad data"
-    stamp = report.rulebook
-    if stamp is not None:
-        text += f". Rule pack {stamp.name} {stamp.version}"
+        left = len({b.row for b in report.bad})
+        counted += f" ({left:,} input row{'s' if left != 1 else ''} left out for bad data)"
+    facts = []
+    if report.rulebook is not None:
+        facts.append(("Rule pack", f"{report.rulebook.name} {report.rulebook.version}"))
+    facts.append(("Period", report.period or "not given in the data"))
+    facts.append(("Made", long_day(report.made)))
+    facts.append(("Reps", counted))
+    if report.sources:
+        facts.append(("Data", "; ".join(report.sources)))
+    items = "".join(f"<div><dt>{escape(k)}</dt><dd>{escape(v)}</dd></div>" for k, v in facts)
+    out = f'<dl class="meta">{items}</dl>'
     unmatched = report.unmatched_history
     if unmatched:
         shown = ", ".join(unmatched[:10]) + (" ..." if len(unmatched) > 10 else "")
-        text += (
-            f". The history has weeks for {len(unmatched)} rep(s) not in the population: {shown}"
+        out += (
+            f'<p class="note">The history has weeks for {len(unmatched)} rep(s) not in '
+            f"the population: {escape(shown)}.</p>"
         )
-    return escape(text) + "."
+    return out
 
 
 def _empty(report: Report) -> str:
@@ -81,233 +92,174 @@ def _nav(teams: tuple[TeamView, ...]) -> str:
         f'<li><a href="#{t.anchor}">{escape(t.name)}</a> <small>({len(t.reps)})</small></li>'
         for t in teams
     )
-    return f'<nav aria-label="Teams"><ul>{links}</ul></nav>'
+    return f'<nav aria-label="Teams" class="noprint"><ul>{links}</ul></nav>'
 
 
-def _team(team: TeamView, with_history: bool, brief: bool) -> str:
+def _legend() -> str:
+    items = " ".join(
+        f'<span><b aria-hidden="true">{escape(sign)}</b> {escape(words)}</span>'
+        for sign, words in signs.LEGEND
+    )
+    return f'<p class="legend"><strong>Signs:</strong> {items}</p>'
+
+
+def _tally(counts: dict[str, int]) -> str:
+    words = dict(w.URGENCY)
+    items = "".join(
+        f'<li class="u-{key}"><b>{count:,}</b> {escape(words[key])}</li>'
+        for key, count in counts.items()
+        if count
+    )
+    return f'<ul class="tally">{items}</ul>'
+
+
+def _first(report: Report) -> str:
+    counts = dict.fromkeys((key for key, _ in w.URGENCY), 0)
+    for rep in report.reps:
+        counts[w.URGENCY[rep.urgency][0]] += 1
+    teams = "".join(
+        f'<option value="{i}">{escape(t.name)}</option>' for i, t in enumerate(report.teams)
+    )
+    gaps = "".join(f'<option value="{g}">{escape(n)}</option>' for g, n in signs.GAP_NAMES.items())
+    standings = "".join(
+        f'<option value="{s}">{escape(standing_word(s))}</option>' for s in STANDINGS
+    )
+    statuses = "".join(
+        f'<option value="{s}">{escape(signs.STATUS_WORDS[s].capitalize())}</option>'
+        for s in ("confirmed", "suspected")
+    )
+    filters = (
+        '<form class="filters noprint" role="search" aria-label="Filter the reps">'
+        f'<label>Team <select id="f-team"><option value="">All teams</option>{teams}</select>'
+        "</label>"
+        '<label>Standing <select id="f-standing"><option value="">Any standing</option>'
+        f"{standings}</select></label>"
+        f'<label>Gap <select id="f-gap"><option value="">Any gap</option>{gaps}'
+        '<option value="-">No focus gap</option></select></label>'
+        f'<label>Status <select id="f-status"><option value="">Any status</option>{statuses}'
+        '<option value="data">Not judged</option><option value="none">No gap found</option>'
+        "</select></label>"
+        '<label>Search <input type="search" id="f-q" placeholder="Name, rep id or team">'
+        "</label>"
+        '<button type="button" id="export">Download these reps (CSV)</button>'
+        '<button type="button" id="print-full">Print every rep</button>'
+        "</form>"
+    )
+    return (
+        '<section id="first" aria-labelledby="first-h">'
+        '<h2 id="first-h">Who needs what</h2>'
+        '<p class="lede">Every rep across all teams, most urgent first: the focus, the one '
+        "number to move and the first action.</p>"
+        f"{_tally(counts)}{_legend()}{filters}"
+        '<p class="noprint hint">Select a column heading to sort, and a name for the '
+        "rep's diagnosis.</p>"
+        '<p id="shown" class="count" aria-live="polite"></p>'
+        '<div class="scroll" id="reps-box" role="region" aria-label="Reps, most urgent first" '
+        'tabindex="0"><table id="reps" class="reps"></table></div>'
+        '<p class="noprint"><button type="button" id="more" hidden>Show more</button></p>'
+        "<noscript><p>The rep tables and each rep's section are drawn by this page's own "
+        "script: allow scripts for this file to see them.</p></noscript>"
+        "</section>"
+    )
+
+
+def _team(team: TeamView, *, open_: bool) -> str:
     a = team.anchor
+    size = len(team.reps)
+    state = " open" if open_ else ""
     return "".join(
         [
             f'<section class="team" id="{a}" aria-labelledby="{a}-h">',
             f'<h2 id="{a}-h">Team {escape(team.name)} '
-            f"<small>· {len(team.reps)} rep(s)</small></h2>",
-            "<h3>At a glance</h3>",
-            _primary_table(team),
-            _status_table(team),
+            f"<small>· {size:,} rep{'s' if size != 1 else ''}</small></h2>",
+            _tally(team.urgency_counts()),
+            f'<details class="team-reps" data-team="{a}"{state}>'
+            f"<summary>The team's reps, most urgent first, and its leaderboard</summary>"
+            '<div class="team-tables"></div></details>',
+            "<h3>The team's numbers against target</h3>",
             _numbers_table(team),
             "<h3>Team-wide causes</h3>",
             _causes(team),
-            _leaderboard(team),
-            f'<h3 id="{a}-reps">Each rep in one line</h3>',
-            _rep_lines(team, with_history),
             "<h3>What to collect</h3>",
             _collect(team),
-            "<h3>Rep by rep</h3>",
-            *(rep_section(rep, a, brief=brief) for rep in team.reps),
             "</section>",
         ]
     )
 
 
-def _table(caption: str, head: list[str], rows: list[str], css: str = "", extra: str = "") -> str:
-    """A table; a heading starting with '#' marks a numeric (right-aligned) column."""
+def _table(caption: str, head: list[str], rows: list[str], whose: str = "") -> str:
+    """A table in a box that scrolls on narrow screens; '#' marks a numeric column.
+
+    `whose` (a team's name) makes the box's label unique on the page.
+    """
     cells = "".join(
         f'<th scope="col" class="n">{h[1:]}</th>'
         if h.startswith("#")
         else f'<th scope="col">{h}</th>'
         for h in head
     )
-    cls = f' class="{css}"' if css else ""
     return (
-        f"<table{cls}{extra}><caption>{caption}</caption><thead><tr>{cells}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f'<div class="scroll" role="region" tabindex="0" '
+        f'aria-label="{escape(caption + (f": {whose}" if whose else ""))}">'
+        f"<table><caption>{escape(caption)}</caption><thead><tr>{cells}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
-
-
-def _primary_table(team: TeamView) -> str:
-    counts = team.primary_counts()
-    size = len(team.reps)
-    rows = []
-    for key, count in counts.items():
-        share = count / size if size else 0.0
-        rows.append(
-            f'<tr data-primary="{key}"><th scope="row">{w.GAP_WORDS[key]}</th>'
-            f'<td class="n">{count}</td>{bar_cell(share, "count", f"{share:.0%}")}</tr>'
-        )
-    return _table("Reps per primary gap", ["Primary gap", "#Reps", "Share"], rows)
-
-
-def _status_table(team: TeamView) -> str:
-    rows = []
-    for gap in GAPS:
-        c = team.status_counts(gap)
-        cells = "".join(
-            f'<td class="n" data-status="{s}">{c[s]}</td>'
-            for s in ("confirmed", "suspected", "unknown")
-        )
-        rows.append(f'<tr data-gap="{gap}"><th scope="row">{w.GAP_WORDS[gap]}</th>{cells}</tr>')
-    head = [
-        "Gap",
-        f"#{w.status('confirmed')}",
-        f"#{w.status('suspected')}",
-        f"#{w.status('unknown')} (data missing)",
-    ]
-    return _table("Confirmed, suspected and open verdicts", head, rows)
 
 
 def _numbers_table(team: TeamView) -> str:
     rows = []
     for n in team.numbers:
-        if n.meets is None:
-            verdict = '<span class="muted">? unknown</span>'
-        elif n.meets:
-            verdict = '<span class="ok">✓ on target</span>'
-        else:
-            verdict = '<span class="off">✗ below target</span>'
+        meets = "" if n.target is None else signs.meets_words(n.meets)
+        target = show(n.metric, n.target) if n.target is not None else "none set"
         rows.append(
-            f'<tr data-metric="{escape(n.metric)}"><th scope="row">{w.label(n.metric)}</th>'
-            f'<td class="n">{w.value(n.metric, n.mean)}</td>'
-            f'<td class="n">{w.value(n.metric, n.target)}</td>'
-            f'<td class="n">{n.known} of {len(team.reps)}</td><td>{verdict}</td></tr>'
+            f'<tr data-metric="{escape(n.metric)}"><th scope="row">{escape(w.heading(n.metric))}'
+            f'</th><td class="n">{escape(w.value(n.metric, n.mean))}</td>'
+            f'<td class="n">{escape(target)}</td>'
+            f'<td class="n">{n.known} of {len(team.reps)}</td><td>{escape(meets)}</td></tr>'
         )
-    head = ["Leading indicator", "#Team average", "#Target", "#Reps with data", "Status"]
-    return _table("The team's numbers against target", head, rows)
+    head = ["Indicator", "#Team average", "#Target", "#Reps with data", "Against target"]
+    return _table("The team's averages against target", head, rows, team.name)
 
 
 def _causes(team: TeamView) -> str:
     if not team.causes:
-        return (
-            "<p>No cause is shared by several reps: each gap below is the rep's own to work on.</p>"
-        )
+        return "<p>No cause is shared by several reps: each gap is the rep's own to work on.</p>"
     out = []
     for cause in team.causes:
-        links = ", ".join(f'<a href="#{r.anchor}">{escape(r.rep_id)}</a>' for r in cause.reps)
+        links = ", ".join(
+            f'<a href="#{r.anchor}">{escape(r.name)}</a>' for r in cause.reps[:CAUSE_LINKS]
+        )
+        if len(cause.reps) > CAUSE_LINKS:
+            links += f" and {len(cause.reps) - CAUSE_LINKS:,} more (the team's table lists them)"
         icon = "⚠" if cause.kind != "missing" else "?"
         out.append(
-            f'<div class="cause {cause.kind}" role="note"><p><strong>{icon} '
-            f"{escape(cause.headline)}</strong> <small>(for your own manager)</small></p>"
+            f'<div class="cause {cause.kind}" role="note"><p><strong>'
+            f'<span aria-hidden="true">{icon}</span> {escape(cause.headline)}</strong> '
+            f"<small>(for your own manager)</small></p>"
             f"<p>{escape(cause.detail)}</p><p><small>Reps: {links}</small></p></div>"
         )
     return "".join(out)
-
-
-def _leaderboard(team: TeamView) -> str:
-    a = team.anchor
-    head = ['<th scope="col"><button type="button" data-col="0">Rep</button></th>']
-    head += [
-        f'<th scope="col" class="n"><button type="button" data-col="{i}">{w.label(m)}</button></th>'
-        for i, m in enumerate(LEADING, 1)
-    ]
-    means = {m: team.mean(m) for m in LEADING}
-    rows = [_board_row(rep, means, len(team.reps) > 1) for rep in team.reps]
-    foot = "".join(f"<td>{w.value(m, means[m])}</td>" for m in LEADING)
-    return (
-        f'<h3 id="{a}-board-h">Leaderboard</h3>'
-        f'<table class="sortable board" id="{a}-board"><caption>Leading indicators, each rep '
-        "against the team average (▲ above it, ▼ below it, = at it). "
-        "Select a column heading to sort."
-        f"</caption><thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody>"
-        f'<tfoot><tr><th scope="row">Team average</th>{foot}</tr></tfoot></table>'
-    )
-
-
-def _board_row(rep: RepLine, means: dict[str, float | None], compare: bool) -> str:
-    """One rep's leaderboard row; `compare` (more than one rep) marks each value vs the mean."""
-    cells = [f'<th scope="row"><a href="#{rep.anchor}">{escape(rep.rep_id)}</a></th>']
-    for metric in LEADING:
-        v = rep.values[metric]
-        mean = means[metric]
-        text = w.value(metric, v)
-        if v is not None and mean is not None and compare:
-            diff = v - mean
-            if abs(diff) <= 1e-9 * max(1.0, abs(mean)):
-                text += " <small>=</small>"
-            else:
-                mark = "▲" if diff > 0 else "▼"
-                text += f" <small>{mark}{w.difference(metric, diff)}</small>"
-        data = "" if v is None else f"{v:.6g}"
-        cells.append(f'<td data-v="{data}">{text}</td>')
-    return f"<tr>{''.join(cells)}</tr>"
-
-
-def _rep_lines(team: TeamView, with_history: bool) -> str:
-    head = ["Rep", "Focus gap", "#Confidence", "Move now → target", "First action"]
-    if with_history:
-        head += ["Trend of the focus metric", "Next step"]
-    rows = [_rep_line(rep, with_history) for rep in team.reps]
-    return _table(
-        "Each rep: focus, the one metric to move, and the first action", head, rows, "lines"
-    )
-
-
-def _rep_line(rep: RepLine, with_history: bool) -> str:
-    d = rep.diagnosis
-    focus = rep.focus
-    cells = [f'<th scope="row"><a href="#{rep.anchor}">{escape(rep.rep_id)}</a></th>']
-    if focus is None:
-        open_ = any(v.status == "unknown" for v in d.verdicts)
-        key = "undetermined" if open_ else "none"
-        cells.append(f"<td>{w.GAP_WORDS[key]}</td><td></td>")
-        needs = list(dict.fromkeys(n for u in d.undetermined for n in u.needs))
-        move = ""
-        action = f"Collect {w.label(needs[0]).lower()}" if needs else "Keep the current rhythm"
-    else:
-        v = d.verdict(focus.gap)
-        cells.append(
-            f"<td>{w.GAP_WORDS[focus.gap]} {w.status(v.status)}</td>"
-            + bar_cell(v.confidence, v.status, f"{v.confidence:.0%}")
-        )
-        goal = focus.goal
-        move = (
-            f"{w.label(goal.metric)}: {w.bare(goal.metric, goal.current)} → "
-            f"<strong>{w.bare(goal.metric, goal.target)}</strong>"
-            if goal is not None
-            else ""
-        )
-        action = escape(rep.first_action or "")
-    cells.append(f"<td>{move}</td><td>{action}</td>")
-    if with_history:
-        cells.append(f"<td>{_trend(rep)}</td><td>{_next_step(rep)}</td>")
-    return f'<tr data-focus="{focus.gap if focus else ""}">{"".join(cells)}</tr>'
-
-
-def _trend(rep: RepLine) -> str:
-    if rep.history is None:
-        return '<span class="muted">no history</span>'
-    metric = rep.trend_metric
-    if metric is None or not rep.trend:
-        return '<span class="muted">no weekly values</span>'
-    first, last = rep.trend[0][1], rep.trend[-1][1]
-    weeks = rep.trend[-1][0] - rep.trend[0][0] + 1
-    target = rep.focus.goal.target if rep.focus and rep.focus.goal else None
-    goal = target if isinstance(target, float) else None
-    text = (
-        f"{label_of(metric).label}: {show(metric, first)} to {show(metric, last)} "
-        f"over {weeks} week(s)"
-    )
-    return sparkline(rep.trend, target=goal, text=text) + (
-        f"<small>{w.value(metric, first)} → {w.value(metric, last)}</small>"
-    )
-
-
-def _next_step(rep: RepLine) -> str:
-    step = rep.escalation
-    if step is None:
-        return '<span class="muted">—</span>'
-    icon, words = w.ACTIONS[step.action]
-    return f'<span title="{w.humanize(step.reason)}">{icon} {words}</span>'
 
 
 def _collect(team: TeamView) -> str:
     if not team.collect:
         return "<p>Nothing to collect: no verdict is left open for lack of data.</p>"
     rows = [
-        f'<tr data-metric="{escape(c.metric)}"><th scope="row">{w.label(c.metric)}</th>'
-        f'<td class="n">{c.verdicts}</td><td class="n">{c.reps}</td></tr>'
+        f'<tr data-metric="{escape(c.metric)}"><th scope="row">{escape(w.heading(c.metric))}'
+        f'</th><td class="n">{c.verdicts}</td><td class="n">{c.reps}</td></tr>'
         for c in team.collect
     ]
     head = ["Metric to record", "#Open verdicts it would decide", "#Reps"]
-    return _table("Missing data, most decisive first", head, rows)
+    return _table("Missing data, most decisive first", head, rows, team.name)
+
+
+def _details_section() -> str:
+    return (
+        '<section id="rep-details" aria-labelledby="rep-details-h">'
+        '<h2 id="rep-details-h">Rep by rep</h2>'
+        '<p class="noprint">Select a rep\'s name in any table to see their diagnosis here.</p>'
+        '<div id="rep-list"></div></section>'
+    )
 
 
 def _bad(report: Report) -> str:

@@ -8,11 +8,14 @@ every misplaced week is reported at once, each naming its line.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from gapdiag.coaching.history import RepHistory, week_problems
-from gapdiag.model.errors import InvalidMetrics, Problem
+from gapdiag.coaching.history import RepHistory, csv_rows, week_problems
+from gapdiag.model._input import read_text
+from gapdiag.model.errors import InvalidInput, InvalidMetrics, Problem
+from gapdiag.model.limits import limits
 from gapdiag.model.metrics import RepMetrics
 from gapdiag.model.rows import rep_from_text
 
@@ -28,15 +31,16 @@ def read_team_weeks(path: str | Path) -> dict[str, RepHistory]:
             misaligned within a rep; every problem with its line.
     """
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as error:
-        problem = Problem("(file)", f"cannot read: {error.strerror}")
+    try:  # a regular file within the size limit, UTF-8 (see gapdiag.model._input)
+        text = read_text(file)
+    except InvalidInput as error:
+        problem = Problem("(file)", str(error).removeprefix(f"{file}").lstrip(":0123456789 "))
         raise InvalidMetrics([problem], source=str(path)) from None
-    reader = csv.DictReader(text.splitlines())
+    csv.field_size_limit(limits().csv_cell_bytes)
+    reader = csv.DictReader(io.StringIO(text, newline=""), restval="")
     weeks: dict[str, list[tuple[str, RepMetrics]]] = {}
     problems: list[Problem] = []
-    for row in reader:
+    for row in csv_rows(reader, str(path)):
         label = f"line {reader.line_num}"
         try:
             if None in row:

@@ -32,11 +32,14 @@ from gapdiag.sources.calls.cues import (
     TranscriptError,
     clean,
     fail,
+    shown,
     timed,
     unusable,
 )
 
 _LARGEST = int(sys.float_info.max)  # a larger integer has no float (math.isfinite fails)
+_DIGITS = sys.get_int_max_str_digits() or 4300  # Python refuses to read a longer integer
+_LONGEST_SECONDS = 1e12  # some 30,000 years: a larger time is no time (and * 1000 overflows)
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _SHAPE = f"expected {_utterances.SHAPES}"
@@ -65,6 +68,17 @@ class _Doc:
         except json.JSONDecodeError as error:
             raise fail(
                 self.source, error.lineno, "(json)", f"not valid JSON: {error.msg}"
+            ) from None
+        except RecursionError:  # the C decoder stops cleanly at the interpreter's depth
+            raise fail(
+                self.source, self.line(offset), "(json)", "JSON nested too deeply to read"
+            ) from None
+        except ValueError:  # an integer of more digits than Python reads
+            raise fail(
+                self.source,
+                self.line(offset),
+                "(json)",
+                f"holds an integer of more than {_DIGITS:,} digits (not a time or a name)",
             ) from None
 
     def expect(self, offset: int, chars: str) -> int:
@@ -96,7 +110,7 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
     """
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # `_careful` says what and where
         return None
     if isinstance(data, dict) and "segments" not in data:
         return _other(source, text, data, date)
@@ -266,14 +280,18 @@ def _date(doc: _Doc, value: Any, offset: int) -> dt.date:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise fail(
-            doc.source, doc.line(offset), "date", f"{value!r} is not a date (expected YYYY-MM-DD)"
+            doc.source,
+            doc.line(offset),
+            "date",
+            f"{shown(value)} is not a date (expected YYYY-MM-DD)",
         ) from None
 
 
 def _segment(source: str, index: int, item: Any, line: int) -> Cue | TranscriptError:
     """One segment's cue, or (not raised) why its start is unusable: it is left out alone.
 
-    An end that is missing, unusable or not after the start is inferred (`cues.UNKNOWN`).
+    An end that is missing (or null) or not after the start is inferred (`cues.UNKNOWN`);
+    one that is there but no time (text, too large, negative) leaves the cue out alone.
 
     Raises:
         TranscriptError: the segment is not an object, or its speaker or text is wrong.
@@ -289,7 +307,7 @@ def _segment(source: str, index: int, item: Any, line: int) -> Cue | TranscriptE
     elif isinstance(speaker, str):
         name = speaker.strip()
     else:
-        raise fail(source, line, f"{where}.speaker", f"{speaker!r} is not a speaker's name")
+        raise fail(source, line, f"{where}.speaker", f"{shown(speaker)} is not a speaker's name")
     said = clean(text) if isinstance(text, str) else ""
     if not said:
         raise fail(source, line, f"{where}.text", unusable(item, "text", "text (the words said)"))
@@ -297,6 +315,8 @@ def _segment(source: str, index: int, item: Any, line: int) -> Cue | TranscriptE
     if isinstance(start, TranscriptError):
         return start
     end = _seconds(source, line, where, item, "end")
+    if isinstance(end, TranscriptError) and item.get("end") is not None:
+        return end
     return Cue(start, end if isinstance(end, int) and end > start else UNKNOWN, name, said, line)
 
 
@@ -306,9 +326,14 @@ def _seconds(
     """A time in seconds as milliseconds, or (not raised) why it is not one."""
     value = item.get(key)
     if isinstance(value, int) and abs(value) > _LARGEST:
-        shown = f"{str(value)[:12]}... ({len(str(value))} digits)"
-        return fail(source, line, f"{where}.{key}", f"{shown} is not a time in seconds")
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        digits = f"{str(value)[:12]}... ({len(str(value))} digits)"
+        return fail(source, line, f"{where}.{key}", f"{digits} is not a time in seconds")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or abs(value) > _LONGEST_SECONDS
+    ):
         return fail(source, line, f"{where}.{key}", unusable(item, key, "a time in seconds"))
     if value < 0:
         return fail(source, line, f"{where}.{key}", f"{value!r} is negative (seconds from 0)")

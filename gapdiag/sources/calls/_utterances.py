@@ -27,6 +27,7 @@ from gapdiag.sources.calls.cues import (
     TranscriptError,
     clean,
     fail,
+    shown,
     unusable,
 )
 
@@ -89,7 +90,8 @@ def cue(source: str, shape: Shape, index: int, item: Any, line: int) -> Cue | Tr
     """One utterance as a cue (times in milliseconds), or (not raised) why its start is
     unusable: it is then left out alone.
 
-    An end that is missing, unusable or not after the start is inferred (`cues.UNKNOWN`).
+    An end that is missing (or null) or not after the start is inferred (`cues.UNKNOWN`);
+    one that is there but no time (text, too large, negative) leaves the cue out alone.
 
     Raises:
         TranscriptError: the utterance is not an object, or its speaker or text is wrong.
@@ -105,7 +107,7 @@ def cue(source: str, shape: Shape, index: int, item: Any, line: int) -> Cue | Tr
     elif speaker is None:
         name = UNNAMED
     else:
-        raise fail(source, line, f"{where}.speaker", f"{speaker!r} is not a speaker")
+        raise fail(source, line, f"{where}.speaker", f"{shown(speaker)} is not a speaker")
     text = item.get(shape.text)
     said = clean(text) if isinstance(text, str) else ""
     if not said:
@@ -119,6 +121,8 @@ def cue(source: str, shape: Shape, index: int, item: Any, line: int) -> Cue | Tr
     if isinstance(start, TranscriptError):
         return start
     end = _time(source, line, where, item, "end", shape.ms_per_unit)
+    if isinstance(end, TranscriptError) and item.get("end") is not None:
+        return end
     return Cue(start, end if isinstance(end, int) and end > start else UNKNOWN, name, said, line)
 
 
@@ -131,8 +135,8 @@ def _time(
     if (
         isinstance(value, bool)
         or not isinstance(value, int | float)
+        or abs(value) > 1e15  # first: an integer too large for a float has no isfinite
         or not math.isfinite(value)
-        or abs(value) > 1e15
     ):
         return fail(source, line, f"{where}.{key}", unusable(item, key, f"a time in {unit}"))
     if value < 0:

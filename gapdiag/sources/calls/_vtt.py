@@ -28,6 +28,7 @@ from gapdiag.sources.calls.cues import (
     clean,
     fail,
     in_time_order,
+    shown,
 )
 
 _TIME = r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
@@ -39,14 +40,22 @@ _CUE = re.compile(
     r"((?:[ \t]+(?:\n|\Z))?(?:(?![^\n]*-->)[^\n]*\S[^\n]*(?:\n|\Z))*)",
     re.MULTILINE,
 )
-_HEADER = re.compile(r"WEBVTT(?:[ \t][^\n]*)?\n(?:[^\n]*\S[^\n]*\n)*\n+")
+# A line with something visible: its first visible character is where `\S` matches, so
+# a line matches one way only (`[^\n]*\S[^\n]*` could split a line at each of its
+# characters: tried in turn for every line, a header that never ends took exponential time).
+_LINE = r"[^\S\n]*\S[^\n]*\n"
+_HEADER = re.compile(rf"WEBVTT(?:[ \t][^\n]*)?\n(?:{_LINE})*\n+")
 # The fast path's cue: an optional identifier, two-digit hours, one line of one speaker
 # with no other tag; the text starts and ends on a visible character; a blank line or a
 # timing line next (as in WebVTT, any other line right under a cue's text is more of
 # its text, even an identifier: the careful reader reads it so).
 _FAST_TIME = r"(?:(\d\d):)?([0-5]\d):([0-5]\d)\.(\d\d\d)"
+# Blocks start at a line's start (the look-behind), and the identifier's first visible
+# character is fixed: so `findall` tries each line once, in time linear in the text (it
+# tried every character with every split of its line before: cubic in a line's length).
 _FAST_BLOCK = re.compile(
-    rf"((?:[^\n>]*\S[^\n>]*\n)?{_FAST_TIME}[ \t]+-->[ \t]+{_FAST_TIME}(?:[ \t][^\n]*)?\n"
+    rf"(?<![^\n])((?:[^\S\n]*[^\s>][^\n>]*\n)?"
+    rf"{_FAST_TIME}[ \t]+-->[ \t]+{_FAST_TIME}(?:[ \t][^\n]*)?\n"
     r"(?:<v(?:\.[^\s>]*)?[ \t]+([^\s>](?:[^>\n]*[^\s>])?)[ \t]*>"
     r"|([^\s:<>](?:[^:<>\n]{0,78}[^\s:<>])?)[ \t]*:[ \t])"
     r"[ \t]*([^\s<](?:[^<\n]*[^\s<])?)[ \t]*(?:</v>)?[ \t]*"
@@ -61,8 +70,10 @@ _ZERO_DIGITS = bytes.maketrans(b"123456789", b"000000000")
 _FIVE = ord("5")
 _TIME_FIELDS = bytes.maketrans(b".", b" ")  # (':', '-' and '>' are deleted)
 _NOT_MARKS = bytes(c for c in range(256) if c not in b"<>\x00\n")  # deleted from a copy
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
-_TAG = re.compile(r"<[^>]*>")
+# A tag ends at the first '>' before any other '<' or line break: a '<v' without its
+# '>' is looked at once, never scanned to the end of the text for each '<' (quadratic).
+_VOICE = re.compile(r"<v(?:\.[^\s<>]*)?[ \t]+([^<>\n]*)>")
+_TAG = re.compile(r"<[^<>]*>")
 _NAME_PREFIX = re.compile(r"([^\s:<>][^:<>\n]{0,79}?):[ \t]+(?=\S)")
 _BLOCKS_ALLOWED = ("NOTE", "STYLE", "REGION")
 _EXPECTED_TIMING = "expected HH:MM:SS.mmm --> HH:MM:SS.mmm"
@@ -214,7 +225,7 @@ def _cues(source: str, match: re.Match[str], line: int) -> list[Cue]:
     said = voices(match[9])
     if not any(text for _, text in said):
         speaker = said[0][0]
-        who = f"speaker {speaker!r} says" if speaker else "it says"
+        who = f"speaker {shown(speaker)} says" if speaker else "it says"
         raise fail(source, line, where, f"has no text ({who} nothing)")
     return shared(start, end, [(speaker, text) for speaker, text in said if text], line)
 
@@ -290,7 +301,7 @@ def _check_gap(source: str, gap: str, line: int, *, first: bool, last: bool) -> 
                 source,
                 bad[0],
                 "(timing)",
-                f"{bad[1].strip()!r} is not a timing line ({_EXPECTED_TIMING})",
+                f"{shown(bad[1].strip())} is not a timing line ({_EXPECTED_TIMING})",
             )
         raise fail(
             source,

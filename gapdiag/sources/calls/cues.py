@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -111,7 +112,17 @@ def unusable(item: Mapping[str, object], key: str, expected: str) -> str:
     """Why a segment's field is unusable, as a person reads it: missing, null or its value."""
     if key not in item:
         return f"is missing (expected {expected})"
-    return f"{'null' if item[key] is None else repr(item[key])} is not {expected}"
+    return f"{'null' if item[key] is None else shown(item[key])} is not {expected}"
+
+
+_SHORT = reprlib.Repr()  # keyword arguments need Python 3.12
+_SHORT.maxstring = _SHORT.maxother = 60
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict = 2, 4, 4
+
+
+def shown(value: object) -> str:
+    """A file's value as a message shows it: its repr, cut short however long or deep."""
+    return _SHORT.repr(value)
 
 
 def clock(ms: int) -> str:

@@ -143,13 +143,19 @@ def _one_file_a_call(files: list[str], root: Path | None) -> tuple[list[str], li
 
 
 def _name(file: str | Path, root: Path | None) -> str:
-    """How a file is named in results: relative to the folder read, with '/'."""
+    """How a file is named in results: relative to the folder read, with '/'.
+
+    A name that is not UTF-8 on disk shows its odd bytes escaped (``\xff``), so results,
+    messages and JSON can always be written.
+    """
     if root is None:
-        return str(file)
-    under = os.path.join(root, "")  # files listed under the folder start with it
-    text = str(file)
-    relative = text[len(under) :] if text.startswith(under) else os.path.relpath(file, root)
-    return relative.replace(os.sep, "/")
+        name = str(file)
+    else:
+        under = os.path.join(root, "")  # files listed under the folder start with it
+        text = str(file)
+        relative = text[len(under) :] if text.startswith(under) else os.path.relpath(file, root)
+        name = relative.replace(os.sep, "/")
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,9 @@ def read_transcript(path: str | Path, *, name: str | None = None) -> Transcript:
         path: the file.
         name: how to name the file in messages (default: the path as given).
 
+    The file is read by the safe reader: a regular file (a FIFO or a link to a device is
+    refused before it is opened), within the ``file_bytes`` limit.
+
     Raises:
         TranscriptError: the file cannot be read or is not a usable transcript.
     """

@@ -1,0 +1,68 @@
+"""The system side of a plan: the fixes the firing rules name, and the numbers they skew.
+
+A system gap is the manager's to fix (seed 000: coaching a broken system is malpractice), so
+the manager's actions and each week's system fix are the interventions of the system rules
+that fired, strongest first, never a fixed list. A system rule may also say which of the
+rep's numbers its fault distorts (``distorts:``; broken stage definitions skew stage
+conversion and deal age): while the gap is confirmed or suspected, no goal is set for the
+rep on those numbers, nor on anything derived from them, and the plan says why.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from gapdiag.model.derived import DEPENDS
+from gapdiag.model.diagnosis import Diagnosis, Evidence
+from gapdiag.model.gaps import FOUND
+from gapdiag.model.labels import label_of
+from gapdiag.model.metrics import _Strict
+from gapdiag.rulebook.pack import Rulebook
+
+
+class Distortion(_Strict):
+    """A fault that skews some of the rep's numbers: no rep goal on them while it stands."""
+
+    rule: str
+    metrics: tuple[str, ...] = Field(description="What it distorts, derived quantities included.")
+    text: str
+
+
+def system_evidence(diagnosis: Diagnosis) -> tuple[Evidence, ...]:
+    """The supporting evidence of a confirmed or suspected system gap, strongest first."""
+    verdict = diagnosis.verdict("system")
+    if verdict.status not in FOUND:
+        return ()
+    chosen = (e for e in verdict.evidence if e.certainty > 0)
+    return tuple(sorted(chosen, key=lambda e: -e.certainty))
+
+
+def system_actions(diagnosis: Diagnosis, fallback: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The firing system rules' own interventions, strongest first (else `fallback`)."""
+    found = [e.intervention for e in system_evidence(diagnosis) if e.intervention]
+    return tuple(dict.fromkeys(found)) or fallback
+
+
+def distortions(diagnosis: Diagnosis, book: Rulebook) -> tuple[Distortion, ...]:
+    """Per firing system rule that declares them: the rep's numbers its fault distorts."""
+    out = []
+    for evidence in system_evidence(diagnosis):
+        listed = book.rule(evidence.rule).distorts
+        if not listed:
+            continue
+        derived = [
+            f"derived.{name}" for name, inputs in DEPENDS.items() if set(inputs) & set(listed)
+        ]
+        labels = [label_of(m).label for m in listed]
+        names = " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
+        text = (
+            f"{evidence.because}: that skews {names}, so no goal is set for the rep on "
+            "them until it is fixed (a number the system distorts says little about the rep)."
+        )
+        out.append(Distortion(rule=evidence.rule, metrics=(*listed, *derived), text=text))
+    return tuple(out)
+
+
+def distorted(found: tuple[Distortion, ...]) -> frozenset[str]:
+    """Every metric and derived quantity some fault distorts."""
+    return frozenset(m for d in found for m in d.metrics)

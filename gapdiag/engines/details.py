@@ -1,0 +1,244 @@
+"""What explains a Diagnosis, worked out the first time it is read (see ``Deferred``).
+
+`diagnose` settles the standing, the verdicts and the answer at once; most callers read
+no more. The rest comes from the same facts on first need: a verdict's evidence (each
+rule's because-text and comparisons later still), the rules missing data left open, the
+decision tree's walk, the derived figures, counted metrics set aside or thin, and watch
+notes. Each holder is one small object per result (no closures), so a list of many
+diagnoses holds few objects for the cycle collector to visit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from gapdiag.engines.judgment import Weak, watch_notes
+from gapdiag.model.basis import BASES, Thinness, resting_on
+from gapdiag.model.derived import DERIVED
+from gapdiag.model.diagnosis import (
+    Evidence,
+    Figure,
+    Sample,
+    Undetermined,
+    Verdict,
+)
+from gapdiag.model.gaps import Gap
+from gapdiag.model.metrics import RepMetrics
+from gapdiag.model.standing import NOT_BEHIND, Standing
+from gapdiag.rulebook.compiler import Facts
+from gapdiag.rulebook.facts import metric_facts
+from gapdiag.rulebook.pack import Rulebook
+from gapdiag.rulebook.rule import CompiledRule
+from gapdiag.rulebook.walk import traced, walk
+
+Outcome = bool | None
+Fields = dict[str, Any]
+
+
+class Explanation:
+    """The parts of one Diagnosis not worked out yet, and what they are worked out from."""
+
+    __slots__ = (
+        "basis",
+        "book",
+        "facts",
+        "leading",
+        "outcomes",
+        "rep",
+        "standing",
+        "verdicts",
+    )
+
+    def __init__(
+        self,
+        rep: RepMetrics,
+        book: Rulebook,
+        facts: Facts,
+        outcomes: Sequence[Outcome],
+        basis: Thinness,
+        judged: tuple[Standing, Sequence[Verdict], Gap | None],
+    ) -> None:
+        self.rep, self.book, self.facts, self.outcomes, self.basis = (
+            rep,
+            book,
+            facts,
+            outcomes,
+            basis,
+        )
+        self.standing, self.verdicts, self.leading = judged
+
+    def __call__(self, names: Sequence[str]) -> Fields:
+        """The named fields, each part worked out once."""
+        found: Fields = {}
+        for name in names:
+            if name not in found:
+                found.update(_PARTS[name](self))
+        return found
+
+    def still_open(self) -> Fields:
+        """The rules missing data left open, and every absent metric the rules read."""
+        facts, book = self.facts, self.book
+        memo = book.memo("undetermined")
+        return {
+            "undetermined": tuple(
+                [
+                    _undetermined(rule, facts, memo)
+                    for rule, outcome in zip(book.compiled, self.outcomes, strict=True)
+                    if outcome is None
+                ]
+            ),
+            "missing": tuple([m for m in book.needs if facts.get(m) is None]),
+        }
+
+    def samples(self) -> Fields:
+        """Counted metrics set aside (too few to read) and thin (too few to confirm)."""
+        basis = self.basis
+        return {
+            "set_aside": _samples(self.rep, basis.set_aside),
+            "thin": _samples(self.rep, basis.thin),
+        }
+
+    def tree(self) -> Fields:
+        """The decision tree's walk (compiled evaluator whatever the engine: it is no rule)."""
+        tree = self.book.tree
+        path, leaf, stop = walk(tree, self.facts) if tree is not None else ((), None, None)
+        return {
+            "tree_path": path,
+            "tree_leaf": leaf,
+            "tree_stop": stop,
+            "tree_agrees": None if leaf is None else leaf.gap == self.leading,
+        }
+
+    def numbers(self) -> Fields:
+        """The known derived quantities, in the order ``DERIVED`` lists them."""
+        facts = self.facts
+        return {
+            "numbers": tuple(
+                [
+                    Figure.trusted({"name": path, "value": value})
+                    for name in DERIVED
+                    if isinstance(value := facts.get(path := f"derived.{name}"), float)
+                ]
+            )
+        }
+
+    def watch(self) -> Fields:
+        """For a rep who is not behind: what may put the next period at risk."""
+        if self.standing.status not in NOT_BEHIND:
+            return {"watch": ()}
+        margin = self.facts.get("target.margin.pace")
+        pace = margin if isinstance(margin, float) else 0.0
+        return {"watch": watch_notes(self.verdicts, self.standing, pace)}
+
+
+_PARTS: dict[str, Callable[[Explanation], Fields]] = {
+    "undetermined": Explanation.still_open,
+    "missing": Explanation.still_open,
+    "set_aside": Explanation.samples,
+    "thin": Explanation.samples,
+    "watch": Explanation.watch,
+    "tree_path": Explanation.tree,
+    "tree_leaf": Explanation.tree,
+    "tree_stop": Explanation.tree,
+    "tree_agrees": Explanation.tree,
+    "numbers": Explanation.numbers,
+}
+DEFERRED = tuple(_PARTS)
+"""The fields of a Diagnosis worked out on first need."""
+
+
+class FiredRules:
+    """A verdict's evidence not listed yet: the rules that fired on its gap, in pack order."""
+
+    __slots__ = ("facts", "fired", "weak")
+
+    def __init__(self, fired: Sequence[CompiledRule], facts: Facts, weak: Weak) -> None:
+        self.fired, self.facts, self.weak = fired, facts, weak
+
+    def __call__(self, _: Sequence[str]) -> Fields:
+        """The verdict's evidence and counter-evidence."""
+        support: list[Evidence] = []
+        against: list[Evidence] = []
+        for rule in self.fired:
+            (support if rule.certainty > 0 else against).append(
+                evidence(rule, self.facts, self.weak)
+            )
+        return {"evidence": tuple(support), "counter_evidence": tuple(against)}
+
+
+class _Because:
+    """A fired rule's because-text and comparisons, not worked out yet."""
+
+    __slots__ = ("facts", "rule")
+
+    def __init__(self, rule: CompiledRule, facts: Facts) -> None:
+        self.rule, self.facts = rule, facts
+
+    def __call__(self, names: Sequence[str]) -> Fields:
+        rule, facts = self.rule, self.facts
+        found: Fields = {}
+        if "because" in names:  # watch notes and brief pages read the text alone
+            found["because"] = rule.because.render(facts)
+        if "checks" in names:
+            found["checks"] = traced(rule.atoms, facts)
+        return found
+
+
+def evidence(rule: CompiledRule, facts: Facts, weak: Weak) -> Evidence:
+    """A fired rule's evidence; its because-text and comparisons are filled in when read."""
+    return Evidence.deferred(
+        {
+            "rule": rule.id,
+            "certainty": rule.certainty,
+            "intervention": rule.rule.intervention,
+            "thin": resting_on(rule.needs, weak.thin) if weak.thin else (),
+            "proxies": resting_on(rule.needs, weak.proxies) if weak.proxies else (),
+        },
+        _Because(rule, facts),
+    )
+
+
+def _samples(rep: RepMetrics, paths: Sequence[str]) -> tuple[Sample, ...]:
+    if not paths:
+        return ()
+    given = metric_facts(rep)
+    out = []
+    for path in paths:
+        of = BASES[path]
+        value, count = given[path], given[of.count]
+        assert isinstance(value, float | bool)
+        assert isinstance(count, float)
+        out.append(
+            Sample.trusted(
+                {
+                    "metric": path,
+                    "value": value,
+                    "count_metric": of.count,
+                    "count": count,
+                    "minimum": of.too_few,
+                    "solid": of.solid,
+                }
+            )
+        )
+    return tuple(out)
+
+
+def _undetermined(rule: CompiledRule, facts: Facts, memo: dict[Any, Undetermined]) -> Undetermined:
+    # An absent metric leaves every comparison that reads it unknown, so the absent inputs
+    # of an open rule are exactly what would decide it. None absent: a value was undefined.
+    needs = tuple([m for m in rule.needs if facts.get(m) is None])
+    key = (rule.id, needs)
+    found = memo.get(key)
+    if found is None:  # immutable, so one object serves every rep it describes
+        found = Undetermined.trusted(
+            {"rule": rule.id, "gap": rule.gap, "certainty": rule.certainty, "needs": needs}
+        )
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[key] = found
+    return found
+
+
+MEMO_SIZE = 4096
+"""Open rules, each with the metrics it needs, a pack keeps one object of (per process)."""

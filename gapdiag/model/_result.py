@@ -1,0 +1,145 @@
+"""The base of every result model: frozen, strict, and buildable without validation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Any, Self, cast
+
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
+
+if TYPE_CHECKING:  # pragma: no cover - typing only (pydantic.json_schema is slow to import)
+    from pydantic import GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema
+
+_new = object.__new__
+_set = object.__setattr__
+PART_RENDERERS: dict[str, Callable[[Any], str]] = {}
+"""The notebook room's renderer of any result part as HTML (registered when it is imported)."""
+
+
+@cache
+def _field_set(cls: type[BaseModel]) -> set[str]:
+    return set(cls.model_fields)
+
+
+class Result(BaseModel):
+    """A frozen result model; `trusted` builds one from values gapdiag computed itself."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    @classmethod
+    def trusted(cls, values: dict[str, Any]) -> Self:
+        """Build from values gapdiag computed itself, skipping validation (a hot path).
+
+        `values` must hold every field, and is taken over (not copied). The property tests
+        hold that such objects equal their validated JSON round trip, so this never builds
+        what validation would refuse.
+        """
+        obj = _new(cls)
+        _set(obj, "__dict__", values)
+        # One shared set: pydantic copies it before any change (model_copy), never mutates it.
+        _set(obj, "__pydantic_fields_set__", _field_set(cls))
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", None)
+        return obj
+
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the part in a manager's words."""
+        return PART_RENDERERS["html"](self)
+
+
+_LATER = "later"
+"""The key under which a deferred result keeps what works out its remaining fields."""
+
+Later = Callable[[Sequence[str]], dict[str, Any]]
+"""Works out the named fields of a result (and any worked out with them), by name."""
+
+
+class Deferred(Result):
+    """A result some of whose fields are worked out the first time anything needs them.
+
+    `deferred` builds one with the cheap fields at once and a function for the rest (a
+    rule's because-text and comparisons, a diagnosis's decision-tree walk, which most
+    callers of ``diagnose`` never read). Reading a field works out that field (and what
+    the function works out with it); serializing (``model_dump``, JSON), comparing,
+    hashing, copying, pickling or printing the object works out every field first, so it
+    behaves in every way as if it had been built whole. The function is asked for each
+    field at most once per object.
+    """
+
+    @classmethod
+    def deferred(cls, values: dict[str, Any], later: Later) -> Self:
+        """Build from `values` now; `later(names)` gives the named other fields on first need."""
+        obj = cls.trusted(values)
+        _set(obj, "__pydantic_private__", {_LATER: later})
+        return obj
+
+    def _complete(self, name: str | None = None) -> None:
+        """Work out field `name` (with what comes with it), or every field when None."""
+        pending = object.__getattribute__(self, "__pydantic_private__")
+        if not pending:
+            return
+        values = self.__dict__  # built by `trusted` for this object alone: filled in place
+        fields = type(self).model_fields
+        wanted = [name] if name is not None else [field for field in fields if field not in values]
+        values.update(pending[_LATER](wanted))
+        if len(values) < len(fields):
+            return
+        # field order, as a whole build has it (repr and iteration follow the dict)
+        _set(self, "__dict__", {field: values[field] for field in fields})
+        _set(self, "__pydantic_private__", None)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in type(self).model_fields:
+            self._complete(name)
+            try:
+                return self.__dict__[name]
+            except KeyError:
+                raise AttributeError(name) from None
+        return super().__getattr__(name)  # type: ignore[misc]
+
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler: SerializerFunctionWrapHandler) -> Any:
+        self._complete()
+        return handler(self)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """The model's own shape: the serializer only fills the fields in first."""
+        if schema.get("type") == "model" and "serialization" in schema:
+            schema = cast("CoreSchema", {k: v for k, v in schema.items() if k != "serialization"})
+        return handler(schema)
+
+    def __eq__(self, other: object) -> bool:
+        self._complete()
+        if isinstance(other, Deferred):
+            other._complete()
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        self._complete()
+        return hash(tuple(self.__dict__[name] for name in type(self).model_fields))
+
+    def __repr_args__(self) -> Any:
+        self._complete()
+        return super().__repr_args__()
+
+    def __iter__(self) -> Any:
+        self._complete()
+        return super().__iter__()
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self._complete()
+        return super().__getstate__()
+
+    def __copy__(self) -> Self:
+        self._complete()
+        return super().__copy__()
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        self._complete()
+        return super().__deepcopy__(memo)

@@ -1,0 +1,168 @@
+"""One rep's detail in words: verdicts, focus, evidence, the tree's walk, what is open.
+
+Built from the rep's `Diagnosis` while it is at hand, then kept as short texts only (the
+page builds the section from them when it is opened), so a large report holds no
+diagnosis objects. Every text is plain: the page escapes it when it shows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gapdiag.coaching.escalation import Escalation
+from gapdiag.coaching.playbook import Focus
+from gapdiag.model.diagnosis import Diagnosis, TreeStep
+from gapdiag.model.labels import show
+from gapdiag.model.wording import humanize, period, standing_text
+from gapdiag.notebook import signs
+from gapdiag.notebook.explain import headline
+from gapdiag.notebook.report._words import ACTIONS, label
+
+Item = tuple[str, str, tuple[str, ...]]
+"""(heading, text, the comparisons behind it in words)."""
+BRIEF_NEEDS = 3
+"""Metrics named in a brief section's 'not judged yet' line; the rest are counted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """The texts of one rep's section, in the order the page shows them."""
+
+    period: str
+    standing: str
+    """Where the rep stands on the number, with the figures that settled it."""
+    watch: tuple[str, ...]
+    """For a rep not behind: what may put the next period at risk."""
+    headline: str
+    focus: str
+    """Whose the focus is and by when ('Will (the rep acts), by week 8')."""
+    pip: str
+    evidence: tuple[Item, ...]
+    more: int
+    """Fired rules on other gaps left out of a brief section."""
+    tree: tuple[Item, ...]
+    tree_end: str
+    still_open: str
+    escalation: Item | None
+    fired: tuple[str, ...]
+    """Rule ids that fired (for rule authors)."""
+    open_rules: tuple[str, ...]
+    """Rule ids missing data left open (for rule authors)."""
+
+
+def detail_of(
+    d: Diagnosis,
+    focus: Focus | None,
+    escalation: Escalation | None,
+    *,
+    brief: bool,
+    needs: tuple[str, ...] | None = None,
+) -> Section:
+    """The rep's section texts; brief keeps the focus gap's evidence and the tree's end.
+
+    `needs` are `signs.needs_of(d)` where the caller has them already.
+    """
+    only = (focus.gap if focus else None) if brief else None
+    evidence, more = _evidence(d, only=only, brief=brief)
+    return Section(
+        period=period(d.period_start, d.period_end),
+        standing=standing_text(d.standing),
+        watch=tuple(humanize(note.text) for note in d.watch),
+        headline=headline(d) if d.primary_gap is None else "",
+        focus=_focus(focus),
+        pip=_pip(d),
+        evidence=evidence,
+        more=more,
+        tree=() if brief else tuple(_step(s) for s in d.tree_path),
+        tree_end=_tree_end(d),
+        still_open=_still_open(d, most=BRIEF_NEEDS if brief else 8, needs=needs),
+        escalation=_escalation(escalation),
+        fired=d.fired,
+        open_rules=tuple(u.rule for u in d.undetermined),
+    )
+
+
+def _focus(focus: Focus | None) -> str:
+    """Whose the focus is and when its goal falls due; the page adds the goal and action."""
+    if focus is None:
+        return ""
+    owner = "you act on the system" if focus.owner == "manager" else "the rep acts"
+    text = f"{signs.GAP_NAMES[focus.gap]} ({owner})"
+    if focus.goal is not None:
+        text += f", by week {focus.goal.by_week}"
+    return text
+
+
+def _pip(d: Diagnosis) -> str:
+    if not d.pip_blocked:
+        return ""
+    status = d.verdict("system").status
+    return (
+        f"A system gap is {signs.STATUS_WORDS.get(status, status)}: fix the system first; "
+        "no PIP may be considered while it stands."
+    )
+
+
+def _evidence(d: Diagnosis, *, only: str | None, brief: bool) -> tuple[tuple[Item, ...], int]:
+    """Fired rules by gap and side, each because-text with its comparisons in words."""
+    items: list[Item] = []
+    left_out = 0
+    for v in d.verdicts:
+        if brief and v.gap != only:
+            left_out += len(v.evidence) + len(v.counter_evidence)
+            continue
+        for against, group in ((False, v.evidence), (True, v.counter_evidence)):
+            side = signs.side_words(signs.GAP_NAMES[v.gap].lower(), against)
+            items.extend(
+                (side, humanize(e.because), () if brief else signs.evidence_checks(e))
+                for e in group
+            )
+    return tuple(items), left_out
+
+
+def _step(step: TreeStep) -> Item:
+    answer = {True: "yes", False: "no", None: "not known"}[step.answer]
+    checks = tuple(signs.check_words(c) for c in step.checks)
+    return (humanize(step.question), answer, checks)
+
+
+def _tree_end(d: Diagnosis) -> str:
+    asked = len(d.tree_path)
+    questions = f"{asked} question{'s' if asked != 1 else ''}"
+    if d.tree_leaf is not None:
+        gap = signs.GAP_NAMES[d.tree_leaf.gap] if d.tree_leaf.gap else "no gap"
+        return f"After {questions}, the tree ends at {gap}: {humanize(d.tree_leaf.reason)}"
+    if d.tree_stop is not None:
+        wanted = signs.needs_words(d.tree_stop.needs)
+        return f"After {questions}, the tree stops for lack of data: collect {wanted}."
+    return ""
+
+
+def _still_open(d: Diagnosis, *, most: int, needs: tuple[str, ...] | None = None) -> str:
+    needs = signs.needs_of(d) if needs is None else needs
+    if not d.undetermined:
+        return ""
+    rules = len(d.undetermined)
+    some = f"{rules} rule{'s' if rules != 1 else ''}"
+    if not needs:
+        return f"Not judged yet: {some} read a value that is undefined here."
+    verb = "needs" if rules == 1 else "need"
+    return f"Not judged yet: {some} {verb} {signs.needs_words(needs, most)}."
+
+
+def _escalation(step: Escalation | None) -> Item | None:
+    if step is None:
+        return None
+    icon, words = ACTIONS[step.action]
+    trends = tuple(
+        f"{label(t.metric)}: {t.direction} ({show(t.metric, t.first)} → "
+        f"{show(t.metric, t.latest)}, target {show(t.metric, t.target)})"
+        for t in step.trends
+        if t.weeks_observed
+    )
+    head = (
+        f"After {step.weeks_coached} weeks of coaching: {icon} {words}"
+        if step.since is not None
+        else f"Over {step.weeks_recorded} weeks of figures (no coaching start): {icon} {words}"
+    )
+    return (head, humanize(step.reason), trends)

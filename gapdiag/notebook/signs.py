@@ -1,0 +1,127 @@
+"""One set of signs and words for every view of a diagnosis: team page, notebook, single rep.
+
+- A verdict's status has an icon and a word (colour is never the only signal); a gap that
+  missing data left open reads "not judged (needs ...)", never as a 0% confidence.
+- ✓ and ✗ only ever mean "meets the target" and "misses the target".
+- A rule's comparison says in words whether it holds; rule weights are not shown (the
+  folded "for rule authors" part names the rules).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gapdiag.model.diagnosis import Check, Diagnosis, Evidence
+from gapdiag.model.gaps import Gap
+from gapdiag.model.labels import LABELS, label_of, percent
+from gapdiag.model.wording import quantity, reading
+
+GAP_NAMES: dict[str, str] = {
+    "system": "System",
+    "will": "Will",
+    "skill": "Skill",
+    "knowledge": "Knowledge",
+}
+STATUS_ICONS = {"confirmed": "●", "suspected": "◐", "unlikely": "○", "unknown": "◌"}
+STATUS_WORDS = {
+    "confirmed": "confirmed",
+    "suspected": "suspected",
+    "unlikely": "unlikely",
+    "unknown": "not judged",
+}
+MEETS = "✓"
+MISSES = "✗"
+ABOVE, BELOW, LEVEL = "▲", "▼", "="
+HOLDS = {True: "holds", False: "does not hold", None: "not known (no data)"}
+LEGEND: tuple[tuple[str, str], ...] = (
+    (STATUS_ICONS["confirmed"], "confirmed gap"),
+    (STATUS_ICONS["suspected"], "suspected gap"),
+    (STATUS_ICONS["unlikely"], "unlikely"),
+    (STATUS_ICONS["unknown"], "not judged: data is missing"),
+    (MEETS, "meets the target"),
+    (MISSES, "misses the target"),
+    (f"{ABOVE} {BELOW}", "above / below the team average"),
+)
+"""Every sign the views use, with its meaning: shown once as a legend."""
+_OPS = {"<": "under", "<=": "at most", ">": "over", ">=": "at least", "==": "equal to"}
+MAX_NEEDS = 3
+
+
+def needs_of(d: Diagnosis, gap: Gap | None = None) -> tuple[str, ...]:
+    """The absent metrics the open rules need (of one gap, or of all), most-needed first."""
+    every, by_gap = open_needs(d)
+    return every if gap is None else by_gap.get(gap, ())
+
+
+def open_needs(d: Diagnosis) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """`needs_of` for all the open rules and for each gap's, in one pass."""
+    every: dict[str, int] = {}
+    by_gap: dict[str, dict[str, int]] = {}
+    for u in d.undetermined:
+        mine = by_gap.setdefault(u.gap, {})
+        for metric in u.needs:
+            every[metric] = every.get(metric, 0) + 1
+            mine[metric] = mine.get(metric, 0) + 1
+    return _most_first(every), {gap: _most_first(counts) for gap, counts in by_gap.items()}
+
+
+def _most_first(counts: dict[str, int]) -> tuple[str, ...]:
+    return tuple(sorted(counts, key=lambda m: -counts[m]))
+
+
+def needs_words(paths: Sequence[str], most: int = MAX_NEEDS) -> str:
+    """Metrics to collect, by label: 'lead volume against the team, win rate and 2 more'."""
+    names = [label_of(p).label for p in dict.fromkeys(paths)]
+    if len(names) > most:
+        return f"{', '.join(names[:most])} and {len(names) - most} more"
+    if len(names) > 1:
+        return f"{', '.join(names[:-1])} and {names[-1]}"
+    return names[0] if names else "a value that is undefined here"
+
+
+def verdict_words(gap: str, status: str, confidence: float, needs: Sequence[str] = ()) -> str:
+    """'Will confirmed, 82%'; an open gap: 'System not judged (needs lead volume ...)'."""
+    name = GAP_NAMES.get(gap, gap)
+    if status == "unknown":
+        return f"{name} not judged (needs {needs_words(needs)})"
+    return f"{name} {STATUS_WORDS[status]}, {percent(confidence)}"
+
+
+def check_words(check: Check) -> str:
+    """A rule's comparison and whether it holds: 'calls a day: 14 (rule: under 20): holds'.
+
+    Units that repeat the label ('deflections a 1:1') are not said twice.
+    """
+    name = quantity(check.observed)
+    path = check.observed if check.observed in LABELS else ""
+    if check.op is None or isinstance(check.observed_value, bool):
+        return f"{name}: {reading(path, check.observed_value)[0]}"
+    seen, limit = reading(path, check.observed_value, check.threshold_value)
+    if check.threshold_value is None:
+        return f"{name}: {seen}: {HOLDS[check.result]}"
+    return f"{name}: {seen} (rule: {_OPS.get(check.op, check.op)} {limit}): {HOLDS[check.result]}"
+
+
+def evidence_checks(evidence: Evidence) -> tuple[str, ...]:
+    """The comparisons behind one fired rule in words, each metric and direction once."""
+    seen: set[tuple[str, str | None]] = set()
+    out = []
+    for check in evidence.checks:
+        key = (check.observed, check.op)
+        if key in seen:  # the same metric compared the same way twice (target and team)
+            continue
+        seen.add(key)
+        out.append(check_words(check))
+    return tuple(out)
+
+
+def meets_words(meets: bool | None) -> str:
+    """✓ meets / ✗ misses the target, or 'not known'."""
+    if meets is None:
+        return "not known"
+    return f"{MEETS} meets target" if meets else f"{MISSES} misses target"
+
+
+def side_words(gap: str, against: bool) -> str:
+    """'For will' (evidence) or 'Against skill' (counter-evidence)."""
+    return f"{'Against' if against else 'For'} {gap}"
