@@ -277,8 +277,9 @@ def _from_file(
                 f"{path}: cannot read: {_first_line(error)} (save the export as UTF-8 CSV)"
             ) from None
         finally:
-            if stream is not None:
-                stream.close()
+            if stream is not None:  # (see `_paced`: no read may call into Python at exit)
+                stream.close()  # a waiting fetch wakes and reads nothing, as will any later one
+                source.close()  # the Python file let go here, on this thread, not on the reader's
         if stream is not None and stream.quotes % 2:  # an odd count may be a quote left open
             _refuse_unclosed_quote(path, None, end, sep, "utf-16" if wide else "utf-8-sig")
 

@@ -8,11 +8,23 @@ block or two of input, so the reader always has what it needs for the next one; 
 fetch still wait for ``STALL`` seconds while the consumer waits on the reader, it goes
 ahead, so the two can never wait on each other for good. Closing the stream wakes a
 waiting fetch, which then reads nothing (end of file).
+
+The fetches run on pyarrow's I/O thread and call into Python. One still running when the
+interpreter shuts down cannot take the GIL: the thread is stopped inside C++ and the
+process aborts ("terminate called without an active exception", exit 134). That happened
+when an error left a reader unfinished (its generator held by the error's traceback, a
+fetch waiting for batches no one would take, waking each `STALL`): so every stream still
+open is closed at exit, after a collection that finishes abandoned readers, while the
+interpreter is whole (`atexit` runs before shutdown begins); and the reader's user closes
+its Python file itself (`_columnar`), so the file is never let go on the I/O thread.
 """
 
 from __future__ import annotations
 
+import atexit
+import gc
 import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +35,19 @@ AHEAD = 2
 """Blocks of input the reader may hold beyond the batches taken so far."""
 STALL = 1.0
 """Seconds a fetch waits, while the consumer waits on the reader, before it goes ahead."""
+
+
+_OPEN: weakref.WeakSet[Paced] = weakref.WeakSet()
+"""Streams not yet closed (closed at exit, see the module docstring)."""
+
+
+@atexit.register
+def close_all() -> None:
+    """Finish abandoned readers and close every stream still open (run at exit)."""
+    if _OPEN:  # readers left unfinished: their generators, if held only by cycles (an
+        gc.collect()  # error's traceback), run their `finally` now, while Python is whole
+    for stream in list(_OPEN):
+        stream.close()
 
 
 class Paced:
@@ -40,6 +65,7 @@ class Paced:
         """Bytes handed to the reader so far."""
         self.quotes = 0
         """Quotes ('"') in those bytes: an odd count may be a quoted cell never closed."""
+        _OPEN.add(self)
 
     def read(self, size: int = -1) -> bytes:
         """Up to `size` bytes, once the consumer is close enough behind (pyarrow calls this)."""
@@ -81,6 +107,7 @@ class Paced:
             self._done = True
             self._turn.notify_all()
             self._file.close()
+        _OPEN.discard(self)
 
     @property
     def closed(self) -> bool:
