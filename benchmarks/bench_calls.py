@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import os
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -236,7 +236,8 @@ def json_lines(calls: int, rounds: int) -> None:
             report = read_calls(
                 folder, reps=folder / "reps.yaml", period="2026-Q3", keep_calls=False, workers=1
             )
-            assert sum(rep.calls for rep in report.reps) == calls and not report.skipped
+            assert sum(rep.calls for rep in report.reps) == calls
+            assert not report.skipped
 
         taken = alternate({"ours": ours, "floor": lambda: floor_read(files)}, rounds)
     mine, floor = median(taken["ours"]) / calls * 1000, median(taken["floor"]) / calls * 1000
