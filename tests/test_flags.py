@@ -61,12 +61,13 @@ def test_flags_in_another_form_are_one_problem_naming_the_values(tmp_path: Path)
     argv = ["ingest", str(DATA / "odd_y_n.csv"), "--map", "salesforce_export", "--period", "2023"]
     status = main([*argv, "--out", str(tmp_path / "o.csv")], stdout=out, stderr=err)
     assert status == ExitStatus.BAD_INPUT
-    problems = [line for line in err.getvalue().splitlines() if " x IsWon" in line]
+    problems = [line for line in out.getvalue().splitlines() if " x IsWon" in line]
     assert problems == [
         "  10 x IsWon: holds 'N', 'Y', not yes or no as the mapping reads it (true/false, 1/0 "
         "or 1/empty; its flag_forms may add others); the deal is neither open nor closed"
     ]
-    assert " x IsClosed" not in err.getvalue()  # a row is one problem, not two
+    assert " x IsClosed" not in out.getvalue()  # a row is one problem, not two
+    assert err.getvalue().count("\n") == 1  # and one line on stderr
 
 
 def test_an_empty_flag_is_no_only_in_forms_that_write_no_so(tmp_path: Path) -> None:

@@ -147,14 +147,15 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def _nothing_used(result: Ingested, args: argparse.Namespace, errors: Path, out: IO[str]) -> int:
-    """No row for the period (every row in it skipped): only the errors file, and one line.
+    """No row for the period (every row in it skipped): only the errors file, one line.
 
     (Exports dated wholly outside the period are refused earlier, by `read_exports`.)
     """
     if result.bad_rows:
         with Outputs(out) as outputs:
             outputs.write(errors, result.errors_csv(), "--errors")
-    args.stderr.write("".join(f"{line}\n" for line in _file_lines(result)))
+    if not is_stdout(args.out):  # what was read and why it was skipped; stderr: one line
+        out.write("".join(f"{line}\n" for line in _file_lines(result)))
     why = f"{result.bad_rows:,} problem{'s' * (result.bad_rows != 1)} -> {errors}"
     args.stderr.write(
         f"gapdiag: no rep row for {args.period}: every row of the exports was skipped "
