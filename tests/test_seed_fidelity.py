@@ -244,8 +244,12 @@ COVERAGE = {
 
 
 def test_the_coverage_talk_carries_its_numbers(capsys: Any, tmp_path: Path) -> None:
-    """Gap 90K, expected 45K, shortfall 45K, 2x coverage against 4x needed, in JSON and text."""
-    d = diagnose(behind(COVERAGE))
+    """Gap 90K, expected 45K, shortfall 45K, 2x coverage against 4x needed, in JSON and text.
+
+    Half-way through the quarter (behind the pace): a shortfall to work on this week."""
+    d = diagnose(behind({**COVERAGE, "as_of": "2026-08-14"}))
+    assert d.standing.status == "behind"
+    assert d.standing.settled_by == "pace"
     numbers = {f.name: f.value for f in d.numbers}
     assert numbers["derived.gap_to_goal"] == 90000
     assert numbers["derived.expected_from_pipeline"] == 45000
@@ -256,6 +260,16 @@ def test_the_coverage_talk_carries_its_numbers(capsys: Any, tmp_path: Path) -> N
     assert "a coverage problem to solve this week" in d.explain()
     data = json.loads(_cli(capsys, tmp_path, behind(COVERAGE), "diagnose", "--json"))
     assert {"name": "derived.gap_to_goal", "value": 90000.0} in data["numbers"]
+
+
+def test_a_period_that_is_over_is_not_a_coverage_problem_for_this_week() -> None:
+    """Once the period is over, its gap and pipeline figures are not this week's actions,
+    and the text says the open pipeline carries into the next period."""
+    text = diagnose(behind(COVERAGE)).explain()
+    assert "solve this week" not in text
+    assert "The period is over" in text
+    assert "carries into the next period" in text
+    assert "with the period over, $110,000 short" in text
 
 
 def test_a_coverage_shortfall_always_yields_a_plan_focus() -> None:

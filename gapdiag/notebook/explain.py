@@ -171,11 +171,24 @@ def numbers_section(d: Diagnosis, md: bool = False) -> list[str]:
             shown = shown.removesuffix(f" {unit}")
         out.append(f"- {name}: {shown}")
     short_by = next((f.value for f in d.numbers if f.name == "derived.pipeline_shortfall"), None)
-    if short_by is not None and short_by > 0:
+    over = d.standing.elapsed is not None and d.standing.elapsed >= 1.0
+    if over and known & _PIPELINE_MATH:
+        out.append(
+            "The period is over: the gap and pipeline figures above count the commit and the "
+            "open pipeline as the data left them; what is still open carries into the next period."
+        )
+    elif short_by is not None and short_by > 0:
         out.append(
             "The open pipeline will not close the gap: a coverage problem to solve this week."
         )
     return [*out, ""]
+
+
+_PIPELINE_MATH = frozenset(
+    f"derived.{name}"
+    for name in ("gap_to_goal", "pipeline_shortfall", "pipeline_needed", "coverage")
+)
+"""Figures about closing this period's gap: moot as actions once the period is over."""
 
 
 _NEVER_NEGATIVE = {
