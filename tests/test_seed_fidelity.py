@@ -274,11 +274,19 @@ def test_a_period_that_is_over_is_not_a_coverage_problem_for_this_week() -> None
 
 def test_a_coverage_shortfall_always_yields_a_plan_focus() -> None:
     """No gap is established, yet the plan says to close the coverage gap this week."""
-    p = plan(behind(COVERAGE), start=START)
+    p = plan(behind({**COVERAGE, "as_of": "2026-07-03"}), start=START)
     assert p.coverage is not None
     assert p.coverage.shortfall == 45000
     assert p.coverage.by_date == dt.date(2026, 7, 10)
     assert "Close the coverage gap" in p.render()
+
+
+def test_a_period_that_is_over_leaves_no_coverage_gap_to_close() -> None:
+    """A plan made after the quarter ended does not ask to close that quarter's gap."""
+    p = plan(behind(COVERAGE), start=dt.date(2026, 10, 5))
+    assert p.standing.status == "behind"
+    assert p.coverage is None
+    assert "Close the coverage gap" not in p.render()
 
 
 # 6. Every seed measure read.
