@@ -15,7 +15,7 @@ from pydantic import Field
 from gapdiag.model.derived import DEPENDS
 from gapdiag.model.diagnosis import Diagnosis, Evidence
 from gapdiag.model.gaps import FOUND
-from gapdiag.model.labels import label_of
+from gapdiag.model.labels import labels_listed
 from gapdiag.model.metrics import _Strict
 from gapdiag.rulebook.pack import Rulebook
 
@@ -53,8 +53,7 @@ def distortions(diagnosis: Diagnosis, book: Rulebook) -> tuple[Distortion, ...]:
         derived = [
             f"derived.{name}" for name, inputs in DEPENDS.items() if set(inputs) & set(listed)
         ]
-        labels = [label_of(m).label for m in listed]
-        names = " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
+        names = labels_listed(listed)
         text = (
             f"{evidence.because}: that skews {names}, so no goal is set for the rep on "
             "them until it is fixed (a number the system distorts says little about the rep)."

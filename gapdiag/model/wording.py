@@ -17,6 +17,7 @@ from gapdiag.model.labels import (
     LABELS,
     Value,
     label_of,
+    labels_listed,
     percent,
     sentence,
     show,
@@ -192,7 +193,7 @@ def standing_text(standing: Standing) -> str:
     s = standing
     word = standing_word(s.status)
     if s.status == "unknown" or s.quota is None or s.closed_won is None:
-        wanted = ", ".join(label_of(p).label for p in s.needs) or "quota and revenue won"
+        wanted = labels_listed(s.needs) or "quota and revenue won"
         return f"{word}: collect {wanted} to tell whether the rep is ahead, on track or behind."
     closed = (
         f"closed {money(s.closed_won)} of a {money(s.quota)} quota ({percent(s.attainment or 0.0)})"

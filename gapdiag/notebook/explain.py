@@ -20,7 +20,7 @@ from gapdiag.model.diagnosis import (
 )
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.gaps import CONFIRMED_AT, GAPS, SUSPECTED_AT
-from gapdiag.model.labels import label_of, sentence, show
+from gapdiag.model.labels import label_of, labels_listed, sentence, show
 from gapdiag.model.standing import NOT_BEHIND
 from gapdiag.model.wording import (
     check_text,
@@ -227,7 +227,7 @@ def actions(d: Diagnosis) -> tuple[str, ...]:
     found = dict.fromkeys(e.intervention for e in strongest if e.intervention)
     first = _check_proxies_first(verdict)
     if unknown:
-        wanted = ", ".join(label_of(p).label for p in d.standing.needs)
+        wanted = labels_listed(d.standing.needs)
         first = (f"Find out where the rep stands: collect {wanted}.", *first)
     return (*first, *(a for a in found if a))[:MAX_ACTIONS]
 
@@ -236,7 +236,7 @@ def _check_proxies_first(verdict: Verdict) -> tuple[str, ...]:
     if not verdict.evidence or not all(e.proxies for e in verdict.evidence):
         return ()
     proxies = list(dict.fromkeys(p for e in verdict.evidence for p in e.proxies))
-    names = " and ".join(label_of(p).label for p in proxies)
+    names = labels_listed(proxies)
     return (
         f"Check the estimate first: collect the real {names} (the figures here are proxies); "
         f"act on the {verdict.gap} gap once they confirm it.",
