@@ -679,3 +679,28 @@ def test_a_rep_with_no_data_is_not_narrowed() -> None:
     first = diagnose(behind({"rep_id": "blank"})).explain().splitlines()[2]  # after the standing
     assert "stays open" in first
     assert "narrows" not in first
+
+
+def test_a_suspicion_the_tree_cannot_tell_from_the_system_says_what_to_collect_first() -> None:
+    """Seed 001's rep ($40k of $150k, two weeks left, 15 calls against 40, commitment 7):
+    low volume is will or system, and without lead volume the tree cannot tell which, so
+    ruling the system out comes before acting on a suspected will gap."""
+    rep = {
+        "rep_id": "seed-001",
+        "period_start": "2026-07-01",
+        "period_end": "2026-09-30",
+        "as_of": "2026-09-16",
+        "pipeline": {"quota": 150000, "closed_won": 40000},
+        "activity": {"calls_per_day": 15, "emails_per_day": 20},
+        "ownership": {"commitment_score": 7},
+    }
+    d = diagnose(rep)
+    assert d.standing.status == "behind"
+    assert d.primary_gap == "will"
+    assert d.verdict("will").status == "suspected"
+    first = d.explain().split("What to do first:\n")[1].splitlines()[0]
+    assert first.startswith("- Before acting on will, rule out system: collect lead volume")
+    partly = diagnose({**rep, "territory": {"lead_volume_vs_team": 1.0}}).explain()
+    assert "rule out system: collect territory size against the team" in partly
+    told = {"lead_volume_vs_team": 1.0, "territory_size_vs_team": 1.0}
+    assert "Before acting on will" not in diagnose({**rep, "territory": told}).explain()

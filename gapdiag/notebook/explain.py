@@ -19,7 +19,7 @@ from gapdiag.model.diagnosis import (
     register_renderer,
 )
 from gapdiag.model.errors import InvalidArgument
-from gapdiag.model.gaps import CONFIRMED_AT, GAPS, SUSPECTED_AT
+from gapdiag.model.gaps import CONFIRMED_AT, GAPS, SUSPECTED_AT, Gap
 from gapdiag.model.labels import label_of, labels_listed, sentence, show
 from gapdiag.model.standing import NOT_BEHIND
 from gapdiag.model.wording import (
@@ -225,11 +225,26 @@ def actions(d: Diagnosis) -> tuple[str, ...]:
     verdict = d.verdict(gap)
     strongest = sorted(verdict.evidence, key=lambda e: -e.certainty)
     found = dict.fromkeys(e.intervention for e in strongest if e.intervention)
-    first = _check_proxies_first(verdict)
+    first = (*_check_proxies_first(verdict), *_rule_out_first(d, gap))
     if unknown:
         wanted = labels_listed(d.standing.needs)
         first = (f"Find out where the rep stands: collect {wanted}.", *first)
     return (*first, *(a for a in found if a))[:MAX_ACTIONS]
+
+
+def _rule_out_first(d: Diagnosis, gap: Gap) -> tuple[str, ...]:
+    """A suspected gap the decision tree could not yet tell from another: the data that
+    would, before the manager acts on it (seed 001: rule the system out first)."""
+    stop = d.tree_stop
+    if stop is None or not stop.needs or d.verdict(gap).status == "confirmed":
+        return ()
+    others = list(dict.fromkeys(leaf.gap for leaf in stop.possible if leaf.gap not in (None, gap)))
+    if not others:
+        return ()
+    return (
+        f"Before acting on {gap}, rule out {_either(others)}: collect {needs(stop.needs)} "
+        "(the decision tree cannot tell them apart without it).",
+    )
 
 
 def _check_proxies_first(verdict: Verdict) -> tuple[str, ...]:
