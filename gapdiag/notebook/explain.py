@@ -225,7 +225,7 @@ def actions(d: Diagnosis) -> tuple[str, ...]:
     verdict = d.verdict(gap)
     strongest = sorted(verdict.evidence, key=lambda e: -e.certainty)
     found = dict.fromkeys(e.intervention for e in strongest if e.intervention)
-    first = (*_check_proxies_first(verdict), *_rule_out_first(d, gap))
+    first = (*check_proxies_first(verdict), *_rule_out_first(d, gap))
     if unknown:
         wanted = labels_listed(d.standing.needs)
         first = (f"Find out where the rep stands: collect {wanted}.", *first)
@@ -247,7 +247,8 @@ def _rule_out_first(d: Diagnosis, gap: Gap) -> tuple[str, ...]:
     )
 
 
-def _check_proxies_first(verdict: Verdict) -> tuple[str, ...]:
+def check_proxies_first(verdict: Verdict) -> tuple[str, ...]:
+    """'Check the estimate first: ...' when every fact behind the verdict rests on a proxy."""
     if not verdict.evidence or not all(e.proxies for e in verdict.evidence):
         return ()
     proxies = list(dict.fromkeys(p for e in verdict.evidence for p in e.proxies))
