@@ -17,6 +17,7 @@ from gapdiag.model.diagnosis import Diagnosis, Evidence
 from gapdiag.model.gaps import FOUND
 from gapdiag.model.labels import labels_listed
 from gapdiag.model.metrics import _Strict
+from gapdiag.model.wording import check_proxies_first
 from gapdiag.rulebook.pack import Rulebook
 
 
@@ -38,9 +39,11 @@ def system_evidence(diagnosis: Diagnosis) -> tuple[Evidence, ...]:
 
 
 def system_actions(diagnosis: Diagnosis, fallback: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The firing system rules' own interventions, strongest first (else `fallback`)."""
+    """The firing system rules' own interventions, strongest first (else `fallback`); when
+    every fact behind the gap is an estimate, checking it comes first."""
     found = [e.intervention for e in system_evidence(diagnosis) if e.intervention]
-    return tuple(dict.fromkeys(found)) or fallback
+    check = check_proxies_first(diagnosis.verdict("system")) if found else ()
+    return (*check, *dict.fromkeys(found)) or fallback
 
 
 def distortions(diagnosis: Diagnosis, book: Rulebook) -> tuple[Distortion, ...]:

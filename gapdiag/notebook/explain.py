@@ -23,6 +23,7 @@ from gapdiag.model.gaps import CONFIRMED_AT, GAPS, SUSPECTED_AT, Gap
 from gapdiag.model.labels import label_of, labels_listed, sentence, show
 from gapdiag.model.standing import NOT_BEHIND
 from gapdiag.model.wording import (
+    check_proxies_first,
     check_text,
     confidence,
     counterfactual_groups,
@@ -244,18 +245,6 @@ def _rule_out_first(d: Diagnosis, gap: Gap) -> tuple[str, ...]:
     return (
         f"Before acting on {gap}, rule out {_either(others)}: collect {needs(stop.needs)} "
         "(the decision tree cannot tell them apart without it).",
-    )
-
-
-def check_proxies_first(verdict: Verdict) -> tuple[str, ...]:
-    """'Check the estimate first: ...' when every fact behind the verdict rests on a proxy."""
-    if not verdict.evidence or not all(e.proxies for e in verdict.evidence):
-        return ()
-    proxies = list(dict.fromkeys(p for e in verdict.evidence for p in e.proxies))
-    names = labels_listed(proxies)
-    return (
-        f"Check the estimate first: collect the real {names} (the figures here are proxies); "
-        f"act on the {verdict.gap} gap once they confirm it.",
     )
 
 

@@ -27,8 +27,7 @@ from gapdiag.model.diagnosis import Diagnosis, RulebookStamp
 from gapdiag.model.gaps import FOUND
 from gapdiag.model.metrics import RepMetrics, Targets
 from gapdiag.model.team import TeamStats
-from gapdiag.model.wording import humanize, period, standing_word
-from gapdiag.notebook.explain import check_proxies_first
+from gapdiag.model.wording import check_proxies_first, humanize, period, standing_word
 from gapdiag.notebook.report import _words as w
 from gapdiag.notebook.report._detail import Section, detail_of
 from gapdiag.notebook.report._words import URGENCY
