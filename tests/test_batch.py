@@ -274,6 +274,7 @@ def test_bad_records_are_reported_like_diagnose_reports_them() -> None:
         "by_primary_gap": {"system": 0, "will": 0, "skill": 0, "knowledge": 0},
         "team_by": None,
         "teams": 1,
+        "standing_needs": {"pipeline.quota": 1, "pipeline.closed_won": 1},
     }
 
 
