@@ -55,7 +55,9 @@ class Summary(BaseModel):
     """How many teams the reps were grouped into."""
     standing_needs: dict[str, int] = {}
     """Among reps of unknown standing, how many lack each figure the standing reads
-    (``pipeline.quota``, ``pipeline.closed_won``, ``as_of``, ``pipeline.open_pipeline``)."""
+    (``pipeline.quota``, ``pipeline.closed_won``, ``as_of``, ``pipeline.open_pipeline``), as
+    ``Standing.needs`` names them; ``diagnose_spark``'s summary leaves it empty (its results
+    carry no input columns to count)."""
 
     def grouping(self) -> str:
         """How reps were grouped into teams, in words: 'by the team column (3 teams)'."""
