@@ -111,6 +111,31 @@ def test_cli_on_the_salesforce_report_lists_only_real_problems(tmp_path: Path, c
     assert [e["column"] for e in errors] == ["Amount", "Close Date"]
 
 
+def test_without_quotas_the_summary_says_to_collect_them(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The Maven export has no quotas: no rep's standing can be told, and the summary says
+    which figure would tell it instead of leaving 'standing unknown 100%' unexplained."""
+    status = main(
+        [
+            "ingest",
+            str(REAL / "maven_sales_pipeline_ddmmyy.csv"),
+            "--map",
+            str(REAL / "maven_ddmmyy.yaml"),
+            "--teams",
+            str(REAL / "maven_sales_teams.csv"),
+            "--period",
+            "2017-Q1",
+            "--out",
+            str(tmp_path / "reps.csv"),
+            "--diagnose",
+            str(tmp_path / "results.csv"),
+        ]
+    )
+    assert status == 0
+    out = capsys.readouterr().out
+    assert "standing unknown 23  100.0%" in out
+    assert "to tell where the 23 reps of unknown standing stand, collect: quota (23 of them)" in out
+
+
 def test_amount_shapes() -> None:
     """Currency codes, signs, parentheses and both separator conventions read by shape."""
     cells = ["USD 1,234.00", "$1,234.00", "(1,200.00)", "1,234", "12%", "EUR", "-$5"]

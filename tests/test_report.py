@@ -73,8 +73,11 @@ def test_first_screen_is_in_urgency_order(batch: Batch, page: str) -> None:
         d = batch.diagnosis(rep["row"])
         assert rep["standing"] == d.standing.status
         system = d.verdict("system").status
-        if system in ("confirmed", "suspected"):
+        if system in ("confirmed", "suspected") and d.verdict("system").blocks_pip:
             assert rep["urgency"] == "system"
+        elif system in ("confirmed", "suspected"):  # on estimates alone: check it first
+            assert rep["urgency"] == "suspected"
+            assert rep["action"].startswith("Check the estimate first")
         elif d.primary_gap is not None:
             assert rep["urgency"] == d.verdict(d.primary_gap).status
         elif d.outcome == "undetermined":
@@ -244,6 +247,33 @@ def test_all_reps_undetermined() -> None:
     assert [r["urgency"] for r in Page(html).reps] == ["data"] * 4
     assert "Open verdicts it would decide" in html
     assert all(r["action"].startswith("Collect ") for r in Page(html).reps)
+
+
+def test_a_system_gap_on_estimates_is_a_suspicion_to_check_not_a_fix() -> None:
+    """Lead flow estimated from deals opened (a proxy) raises a system suspicion: the first
+    screen puts it with the suspicions to check and its first action checks the estimate,
+    never 'take the quota math to your own manager'."""
+    rep = {
+        "rep_id": "starved",
+        "team": "t",
+        "period_start": "2026-07-01",
+        "period_end": "2026-09-30",
+        "as_of": "2026-09-30",
+        "pipeline": {"quota": 150000.0, "closed_won": 40000.0},
+        "activity": {"calls_per_day": 44.0, "meetings_per_week": 5.0},
+        "territory": {"lead_volume_vs_team": 0.33, "territory_size_vs_team": 1.0},
+        "proxies": ["territory.lead_volume_vs_team", "territory.territory_size_vs_team"],
+    }
+    batch = diagnose_many([rep])
+    d = batch.diagnosis(0)
+    assert d.verdict("system").status == "suspected"
+    assert not d.verdict("system").blocks_pip
+    (line,) = Page(team_report(batch)).reps
+    assert line["urgency"] == "suspected"
+    assert line["action"].startswith("Check the estimate first: collect the real lead volume")
+    measured = diagnose_many([{**rep, "proxies": []}])
+    (fix,) = Page(team_report(measured)).reps
+    assert fix["urgency"] == "system"
 
 
 def test_no_team_column_makes_one_team() -> None:

@@ -307,7 +307,9 @@ def plan(
         log_focuses=log_focuses(log) if log is not None and began is None else None,
         focus=focus,
         rep_focus=alongside,
-        coverage=coverage_focus(facts, chosen, start=begin, calendar=days),
+        coverage=None
+        if _over(standing)
+        else coverage_focus(facts, chosen, start=begin, calendar=days),
         approach=playbook.approach if playbook else None,
         skills=skills,
         skill_note=skill_note(skills) if coached else None,
@@ -416,3 +418,8 @@ def _library(given: Interventions | str | Path | None, rules: RulesArg) -> Inter
         return load_interventions(given)
     pack = rules if isinstance(rules, str | Path) else None
     return load_interventions(pack)
+
+
+def _over(standing: Standing) -> bool:
+    """The period the figures describe is over: its gap is no longer there to close."""
+    return standing.elapsed is not None and standing.elapsed >= 1.0

@@ -133,6 +133,8 @@ def choose_focus(
     if system.status in FOUND:
         verdict = system
         reason = f"a {system.status} system gap is fixed before any rep-side gap"
+        if not system.blocks_pip:
+            reason += " (it rests on estimates: check them first)"
     else:
         if diagnosis.primary_gap is None:
             return None

@@ -29,7 +29,7 @@ from pydantic import Field
 from gapdiag.coaching.trends import on_target
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.gaps import GAPS, Gap
-from gapdiag.model.labels import label_of
+from gapdiag.model.labels import label_of, labels_listed
 from gapdiag.model.metrics import Targets, _Strict
 from gapdiag.model.wording import reading
 from gapdiag.rulebook.interventions import Drill, Indicator, Interventions
@@ -114,8 +114,7 @@ def skill_queue(
 
 def _names(metrics: tuple[str, ...]) -> str:
     """'open questions and discovery questions a call'."""
-    names = [label_of(m).label for m in metrics]
-    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return labels_listed(metrics)
 
 
 def _lower(text: str) -> str:

@@ -15,8 +15,9 @@ from pydantic import Field
 from gapdiag.model.derived import DEPENDS
 from gapdiag.model.diagnosis import Diagnosis, Evidence
 from gapdiag.model.gaps import FOUND
-from gapdiag.model.labels import label_of
+from gapdiag.model.labels import labels_listed
 from gapdiag.model.metrics import _Strict
+from gapdiag.model.wording import check_proxies_first
 from gapdiag.rulebook.pack import Rulebook
 
 
@@ -38,9 +39,11 @@ def system_evidence(diagnosis: Diagnosis) -> tuple[Evidence, ...]:
 
 
 def system_actions(diagnosis: Diagnosis, fallback: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The firing system rules' own interventions, strongest first (else `fallback`)."""
+    """The firing system rules' own interventions, strongest first (else `fallback`); when
+    every fact behind the gap is an estimate, checking it comes first."""
     found = [e.intervention for e in system_evidence(diagnosis) if e.intervention]
-    return tuple(dict.fromkeys(found)) or fallback
+    check = check_proxies_first(diagnosis.verdict("system")) if found else ()
+    return (*check, *dict.fromkeys(found)) or fallback
 
 
 def distortions(diagnosis: Diagnosis, book: Rulebook) -> tuple[Distortion, ...]:
@@ -53,8 +56,7 @@ def distortions(diagnosis: Diagnosis, book: Rulebook) -> tuple[Distortion, ...]:
         derived = [
             f"derived.{name}" for name, inputs in DEPENDS.items() if set(inputs) & set(listed)
         ]
-        labels = [label_of(m).label for m in listed]
-        names = " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
+        names = labels_listed(listed)
         text = (
             f"{evidence.because}: that skews {names}, so no goal is set for the rep on "
             "them until it is fixed (a number the system distorts says little about the rep)."

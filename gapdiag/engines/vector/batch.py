@@ -53,6 +53,11 @@ class Summary(BaseModel):
     """The column that grouped reps into teams for team.* values; None: all reps as one team."""
     teams: int = 1
     """How many teams the reps were grouped into."""
+    standing_needs: dict[str, int] = {}
+    """Among reps of unknown standing, how many lack each figure the standing reads
+    (``pipeline.quota``, ``pipeline.closed_won``, ``as_of``, ``pipeline.open_pipeline``), as
+    ``Standing.needs`` names them; ``diagnose_spark``'s summary leaves it empty (its results
+    carry no input columns to count)."""
 
     def grouping(self) -> str:
         """How reps were grouped into teams, in words: 'by the team column (3 teams)'."""
@@ -390,8 +395,35 @@ def _run(
         by_primary_gap=counts(arrays.primary, GAPS),
         team_by=team_by if population.groups is not None else None,
         teams=int(codes.max(initial=0)) + 1,
+        standing_needs=_standing_needs(
+            population, arrays.standing == STANDING_CODES.index("unknown")
+        ),
     )
     return _Result(frame, summary, team)
+
+
+def _standing_needs(population: Population, unknown: Any) -> dict[str, int]:
+    """Per figure, how many reps of unknown standing lack it: what ``model.standing`` names
+    as needed (quota and closed-won first; with both, the dates, commit and pipeline)."""
+    import numpy as np
+
+    quota = population.number("pipeline.quota")
+    no_quota = np.isnan(quota) | (quota <= 0)
+    no_closed = np.isnan(population.number("pipeline.closed_won"))
+    judged = unknown & ~no_quota & ~no_closed
+    as_of = population.texts.get("as_of")
+    no_as_of = as_of.isna().to_numpy() if as_of is not None else np.ones(population.size, bool)
+    lacking = {
+        "pipeline.quota": unknown & no_quota,
+        "pipeline.closed_won": unknown & no_closed,
+        "as_of": judged & no_as_of,
+        "period_start": judged & ~no_as_of,
+        "period_end": judged & ~no_as_of,
+        "pipeline.commit": judged & np.isnan(population.number("pipeline.commit")),
+        "pipeline.open_pipeline": judged & np.isnan(population.number("pipeline.open_pipeline")),
+    }
+    counts = {path: int(lack.sum()) for path, lack in lacking.items()}
+    return {path: n for path, n in counts.items() if n}
 
 
 def read_population(path: str | Path) -> Any:
