@@ -26,8 +26,14 @@ def _part_html(part: Any) -> str:
     return part_html(part)
 
 
+def _part_text(part: Any) -> str:
+    from gapdiag.notebook.lines import part_text
+
+    return part_text(part)
+
+
 register_diagnosis_renderer("html", _diagnosis_html)
-register_part_renderer(_part_html)
+register_part_renderer(_part_html, _part_text)
 
 
 def _team_report(batch: Any, **options: Any) -> str:

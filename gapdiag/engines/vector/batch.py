@@ -18,11 +18,13 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from gapdiag.engines.compiled import RulesArg, diagnose, resolve_rules
 from gapdiag.engines.context import BatchRep, Judgment, with_judgment
+from gapdiag.model._result import Worded
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import BackendUnavailable, InvalidArgument
 from gapdiag.model.gaps import GAPS
 from gapdiag.model.metrics import RepMetrics, Targets, parse_targets
 from gapdiag.model.team import TeamStats
+from gapdiag.model.wording import standing_word
 from gapdiag.rulebook.pack import Rulebook
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -35,7 +37,7 @@ CHUNK_ROWS = 1 << 16
 """Reps evaluated together: large enough to amortize numpy calls, small enough for cache."""
 
 
-class Summary(BaseModel):
+class Summary(Worded, BaseModel):
     """How many rows a batch read, diagnosed and left out; reps per standing, outcome and gap."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -61,8 +63,16 @@ class Summary(BaseModel):
         many = "team" if self.teams == 1 else "teams"
         return f"by the {self.team_by} column ({self.teams:,} {many})"
 
+    def _words(self) -> str:
+        standing = ", ".join(
+            f"{n} {standing_word(s).lower()}" for s, n in self.by_standing.items() if n
+        )
+        found = ", ".join(f"{n} {o.replace('_', ' ')}" for o, n in self.by_outcome.items() if n)
+        bad = f", {self.bad_rows} bad rows" if self.bad_rows else ""
+        return f"{self.diagnosed} of {self.rows} rows diagnosed{bad}: {standing}; {found}"
 
-class Batch(BaseModel):
+
+class Batch(Worded, BaseModel):
     """The result of `diagnose_many`: a results table, an errors table, and each Diagnosis."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
@@ -201,6 +211,9 @@ class Batch(BaseModel):
             )
             raise InvalidArgument(f"row {row} {why}")
         return index
+
+    def _words(self) -> str:
+        return f"{self.summary}; teams {self.summary.grouping()}"
 
 
 _CELL = "padding:2px 6px;text-align:left;border-bottom:1px solid #ddd"
