@@ -92,14 +92,17 @@ def test_the_examples_reach_every_kind_of_result() -> None:
 
 @pytest.mark.parametrize("kind", RESULTS, ids=lambda kind: kind.__name__)
 def test_a_result_prints_as_one_short_line_of_words(kind: type) -> None:
-    """repr is '<Name: words>' on one line, within the limit, with no field dump; str is the words."""
+    """repr is '<Name: words>' on one line, within the limit, no field dump; str the words."""
     obj = REACHED[kind]
     shown = repr(obj)
     assert isinstance(obj, Worded)
-    assert shown.startswith(f"<{kind.__name__}: ") and shown.endswith(">"), shown
-    assert "\n" not in shown and len(shown) <= REPR_MAX + len(kind.__name__) + 4, shown
+    assert shown.startswith(f"<{kind.__name__}: "), shown
+    assert shown.endswith(">"), shown
+    assert "\n" not in shown
+    assert len(shown) <= REPR_MAX + len(kind.__name__) + 4, shown
     assert not _DUMP.search(shown), shown
-    assert str(obj) and "\n" not in str(obj).strip()
+    assert str(obj)
+    assert "\n" not in str(obj).strip()
 
 
 def test_an_undetermined_gap_never_prints_as_zero_percent() -> None:
@@ -108,11 +111,11 @@ def test_an_undetermined_gap_never_prints_as_zero_percent() -> None:
     open_ = [v for v in d.verdicts if v.status == "unknown"]
     assert open_
     for verdict in open_:
-        assert "not judged" in repr(verdict) and "0%" not in repr(verdict)
+        assert "not judged" in repr(verdict)
+        assert "0%" not in repr(verdict)
     for left in d.undetermined:
-        assert repr(left).startswith("<Undetermined: Not judged yet") and left.rule not in repr(
-            left
-        )
+        assert repr(left).startswith("<Undetermined: Not judged yet")
+        assert left.rule not in repr(left)
 
 
 def test_a_diagnosis_prints_its_standing_and_answer() -> None:
