@@ -186,6 +186,19 @@ def test_generated_hubspot_export_matches_a_direct_count(tmp_path: Path) -> None
         assert rep["pipeline.closed_won"] == pytest.approx(won)
 
 
+def test_every_row_names_the_exports_it_came_from(tmp_path: Path) -> None:
+    """Rows carry the exports read, by kind and file name (no folders), and the mapping."""
+    opportunities = salesforce_opportunities(tmp_path / "opps;2017.csv")
+    activities = salesforce_activities(tmp_path / "acts.csv")
+    reps = ingest(period="2017-Q2", opportunities=opportunities, activities=activities)
+    named = [
+        "opportunity export opps,2017.csv (salesforce)",
+        "activity export acts.csv (salesforce)",
+    ]
+    assert all(rep["sources"] == named for rep in reps)
+    assert str(tmp_path) not in str(reps[0]["sources"])
+
+
 def test_cli_ingest_writes_reps_csv(tmp_path: Path) -> None:
     """`gapdiag ingest deals.csv --map hubspot --period 2017-Q2 --out reps.csv`: a row per rep."""
     import io
@@ -211,6 +224,7 @@ def test_cli_ingest_writes_reps_csv(tmp_path: Path) -> None:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 5
     assert rows[0]["period_end"] == "2017-06-30"
+    assert rows[0]["sources"] == "opportunity export deals.csv (hubspot)"
     assert "5 reps for 2017-Q2" in out.getvalue()
     code = main(
         ["ingest", str(path), "--period", "2017-Q5", "--out", "x.csv"], stdout=out, stderr=err

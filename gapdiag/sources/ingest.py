@@ -12,7 +12,7 @@ only. The rows carry ``rep_id`` (the owner's name as the exports spell it),
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from gapdiag.model.errors import InvalidArgument
 from gapdiag.sources._arrow import require_arrow
 from gapdiag.sources._bad_rows import BadRows
 from gapdiag.sources._inputs import Progress, Rows
-from gapdiag.sources.crm import CrmMapping, load_mapping
+from gapdiag.sources.crm import PRESETS, CrmMapping, load_mapping
 from gapdiag.sources.periods import Every, Period, grid, parse_period
 
 __all__ = ["FileSummary", "Ingested", "Period", "ingest", "parse_period", "read_exports"]
@@ -62,6 +62,37 @@ class Ingested(BaseModel):
     def errors_csv(self) -> str:
         """Every problem as CSV text: file, row, column, value, reason (formula-safe)."""
         return self._bad.csv()
+
+
+_KINDS = {
+    "opportunities": "opportunity export",
+    "activities": "activity export",
+    "quotas": "quota sheet",
+    "teams": "teams file",
+}
+
+
+def sources_named(files: Sequence[FileSummary], mapping: str | Path | CrmMapping) -> list[str]:
+    """Each export file read, in words for a page's header: 'opportunity export a.csv (hubspot)'.
+
+    The file's name only (no folders); a ``;`` in it reads ``,`` (``;`` joins the names in a
+    CSV cell).
+    """
+    how = f" ({mapping})" if isinstance(mapping, str) and mapping in PRESETS else ""
+    if isinstance(mapping, str | Path) and not how:
+        how = f" (mapping {Path(mapping).name})"
+    return [
+        f"{_KINDS.get(f.kind, f.kind)} {Path(f.file).name.replace(';', ',')}{how}" for f in files
+    ]
+
+
+def _paths(given: Iterable[object]) -> set[str]:
+    """The files among the exports given (rows passed in memory are no file)."""
+    out: set[str] = set()
+    for value in given:
+        items = value if isinstance(value, list | tuple) else [value]
+        out.update(str(item) for item in items if isinstance(item, str | Path))
+    return out
 
 
 def ingest(
@@ -173,6 +204,9 @@ def read_exports(
         )
         for (kind, export), (read, skipped, problems, notes) in zip(exports, summaries, strict=True)
     )
+    named = sources_named([f for f in files if f.file in _paths(sources.values())], mapping)
+    if named:
+        rows = tuple({**row, "sources": named} for row in rows)
     result = Ingested(rows=rows, files=files)
     result._bad = bad
     return result

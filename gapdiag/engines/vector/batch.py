@@ -178,6 +178,16 @@ class Batch(Worded, BaseModel):
             return (None,) * self._population.size
         return tuple(None if _is_absent(v) else str(v) for v in groups.tolist())
 
+    def sources(self) -> tuple[str, ...]:
+        """The data sources the diagnosed rows name (their ``sources``), each once, in order."""
+        from gapdiag.engines.vector._population import SOURCES, cell_items
+
+        cells = self._population.texts.get(SOURCES)
+        if cells is None:
+            return ()
+        named = (name for cell in dict.fromkeys(cells.tolist()) for name in cell_items(cell))
+        return tuple(dict.fromkeys(named))
+
     def group(self, row: int) -> str | None:
         """The value of the ``team_by`` column for input row `row` (None when it has none)."""
         groups = self._population.groups
