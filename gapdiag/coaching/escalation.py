@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 from pydantic import Field
 
-from gapdiag.coaching.decision import Action, Case
+from gapdiag.coaching.decision import ACTIONS, Action, Case
 from gapdiag.coaching.history import RepHistory
 from gapdiag.coaching.progress import (
     PROGRESS,
@@ -84,8 +84,6 @@ class Escalation(Worded, _Strict):
         return tuple(t for t, p in zip(self.trends, self.progress, strict=True) if p in PROGRESS)
 
     def _words(self) -> str:
-        from gapdiag.coaching.plan_text import ACTIONS
-
         return f"{sentence(ACTIONS[self.action])}: {self.reason}"
 
 
