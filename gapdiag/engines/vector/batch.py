@@ -67,7 +67,8 @@ class Summary(Worded, BaseModel):
         standing = ", ".join(
             f"{n} {standing_word(s).lower()}" for s, n in self.by_standing.items() if n
         )
-        found = ", ".join(f"{n} {o.replace('_', ' ')}" for o, n in self.by_outcome.items() if n)
+        outcome = {"gap": "with a gap", "no_gap_found": "no gap found"}
+        found = ", ".join(f"{n} {outcome.get(o, o)}" for o, n in self.by_outcome.items() if n)
         bad = f", {self.bad_rows} bad rows" if self.bad_rows else ""
         return f"{self.diagnosed} of {self.rows} rows diagnosed{bad}: {standing}; {found}"
 
