@@ -63,13 +63,16 @@ def answer_text(d: parts.Diagnosis) -> str:
 
 
 def verdict_text(v: parts.Verdict) -> str:
-    """'Will confirmed, 98.8% (2 rules for, 1 against)' or 'System not judged (...)'."""
+    """'Will confirmed, 98.8% (9 rules for it, 1 against)'; 'System not judged (...)'."""
     if v.status == "unknown":
         return f"{signs.GAP_NAMES[v.gap]} not judged (data is missing)"
     words = signs.verdict_words(v.gap, v.status, v.confidence)
-    counts = [f"{len(v.evidence)} for"] if v.evidence else []
-    counts += [f"{len(v.counter_evidence)} against"] if v.counter_evidence else []
-    return f"{words} (rules: {', '.join(counts)})" if counts else words
+    pro, con = len(v.evidence), len(v.counter_evidence)
+    if not pro and not con:
+        return words
+    first = pro or con
+    counted = f"{first} rule{'' if first == 1 else 's'} {'for' if pro else 'against'} it"
+    return f"{words} ({counted}, {con} against)" if pro and con else f"{words} ({counted})"
 
 
 def evidence_text(e: parts.Evidence) -> str:
