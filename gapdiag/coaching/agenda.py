@@ -230,7 +230,7 @@ def _goal(n: _Numbers, focus: Focus | None) -> list[Question]:
                 stage="goal",
                 ask=f"This quarter we work on one thing: {label_of(path).label}. Where is it "
                 f"now, and where should it be by week {goal.by_week}?",
-                expect=f"{goal.text} ({goal.source}).",
+                expect=f"{goal.text} (from {goal.origin()}).",
             )
         )
     return out

@@ -102,7 +102,7 @@ def _focus(plan: CoachingPlan) -> list[Block]:
         )
         lines += [f"Gap: {focus.reason}.", f"Who acts: {who}."]
         if focus.goal is not None:
-            lines.append(f"Goal: {focus.goal.text} (from {focus.goal.source}).")
+            lines.append(f"Goal: {focus.goal.text} (from {focus.goal.origin()}).")
         else:
             lines.append(
                 "Goal: no metric behind this gap has a known value; collect the indicators."

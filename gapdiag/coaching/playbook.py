@@ -67,6 +67,13 @@ class Goal(Worded, _Strict):
     source: str = Field(description="The rule or indicator the goal was taken from.")
     text: str
 
+    def origin(self) -> str:
+        """Where the goal came from, in words: 'the evidence' or 'the indicator calls a day'.
+
+        The rule's id stays in `source` (JSON), for rule authors.
+        """
+        return "the evidence" if self.source.startswith("rule ") else f"the {self.source}"
+
     def _words(self) -> str:
         return self.text
 
