@@ -73,8 +73,6 @@ ACTIONS = {
 """Each escalation action in words."""
 REVIEW_AFTER_WEEKS = 6
 """Leading indicators should move within 4-6 weeks of weekly coaching (seeds)."""
-REVIEW_AFTER_WEEKS = 6
-"""Leading indicators should move within 4-6 weeks of weekly coaching (seeds)."""
 OWNERSHIP_REVIEW_WEEKS = 13
 """A full 90-day cadence: still not owning the number after it -> PIP review (seed 000)."""
 PIP_NOTE = (
