@@ -44,7 +44,9 @@ def diagnosis_text(d: parts.Diagnosis) -> str:
     when = period(d.period_start, d.period_end)
     head = f"{d.rep_id}, {when}" if when else d.rep_id
     standing = standing_word(d.standing.status)
-    if d.standing.attainment is not None:
+    if d.standing.status == "unknown" and d.standing.needs:
+        standing += f" (needs {signs.needs_words(d.standing.needs, most=1)})"
+    elif d.standing.attainment is not None:
         standing += f" ({percent(d.standing.attainment)} of quota)"
     return f"{head}: {standing}; {answer_text(d)}"
 
@@ -59,7 +61,7 @@ def answer_text(d: parts.Diagnosis) -> str:
     if d.outcome == "no_gap_found":
         return "no gap found"
     needs = signs.needs_of(d) or d.missing
-    return f"undetermined (needs {signs.needs_words(needs)})" if needs else "undetermined"
+    return f"undetermined (needs {signs.needs_words(needs, most=1)})" if needs else "undetermined"
 
 
 def verdict_text(v: parts.Verdict) -> str:
