@@ -48,18 +48,39 @@ def _results() -> Iterator[Any]:
     yield g.diff_packs(book, book, cases, source="two reps")
     yield from list(g.verify_pack(book))[:2]
     yield g.load_interventions()
+    yield from _more_results()
+
+
+def _more_results() -> Iterator[Any]:
+    """Results the examples above leave out: holidays, openings, team values, thin counts,
+    traces, and the changes between two packs."""
+    from gapdiag.checks import pack_diff
+
+    yield g.plan(example("will-rep"), start=dt.date(2026, 12, 7), country="US")
+    card = {"metric": "ownership.forecast_accuracy", "rep": 5, "manager": 2}
+    yield g.Scorecard(rep_id="r", ratings=(card,)).openings()
+    yield g.diagnose_many(EXAMPLES / "team.csv", team_by="team").team(0)
+    thin = example("will-rep")
+    thin["pipeline"] = {**thin["pipeline"], "win_rate": 0.2, "closed_deals": 3}
+    yield g.diagnose(thin)
+    yield g.trace(example("will-rep"))
+    yield pack_diff.PrimaryChange(rep="a", old="will", new="skill")
+    yield pack_diff.LeafChange(rep="a", old="will-low-volume", new="stopped at lead-flow")
+    yield pack_diff.ConfidenceShift(rep="a", gap="will", old=0.4, new=0.8)
+    yield pack_diff.RuleChange(rule="r", change="changed", fields=("when",))
+    yield pack_diff.FiringChange(rule="r", old=None, new=3)
 
 
 def _reachable() -> dict[type, Any]:
     """One object of every model type reachable from the results, by type."""
     found: dict[type, Any] = {}
-    seen: set[int] = set()
+    seen: dict[int, Any] = {}  # holds what it saw, so no id is reused while walking
     stack: list[Any] = list(_results())
     while stack:
         obj = stack.pop()
         if id(obj) in seen:
             continue
-        seen.add(id(obj))
+        seen[id(obj)] = obj
         if isinstance(obj, BaseModel):
             found.setdefault(type(obj), obj)
             stack.extend(getattr(obj, field) for field in type(obj).model_fields)
@@ -87,6 +108,7 @@ def test_the_examples_reach_every_kind_of_result() -> None:
     wanted = {"Diagnosis", "Verdict", "Evidence", "Standing", "Undetermined", "Batch", "Summary"}
     wanted |= {"CoachingPlan", "Focus", "Goal", "Session", "Escalation", "Trend", "WhatIf"}
     wanted |= {"MetricChange", "CallsReport", "CallMetrics", "PackDiff", "Finding", "Scorecard"}
+    wanted |= {"Holiday", "Opening", "TeamStats", "Sample", "RuleTrace", "FiringChange"}
     assert wanted <= names, wanted - names
 
 
