@@ -192,8 +192,9 @@ def test_every_row_names_the_exports_it_came_from(tmp_path: Path) -> None:
     activities = salesforce_activities(tmp_path / "acts.csv")
     reps = ingest(period="2017-Q2", opportunities=opportunities, activities=activities)
     named = [
-        "opportunity export opps,2017.csv (salesforce)",
-        "activity export acts.csv (salesforce)",
+        "opportunity export opps,2017.csv",
+        "activity export acts.csv",
+        "salesforce mapping",
     ]
     assert all(rep["sources"] == named for rep in reps)
     assert str(tmp_path) not in str(reps[0]["sources"])
@@ -224,7 +225,7 @@ def test_cli_ingest_writes_reps_csv(tmp_path: Path) -> None:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 5
     assert rows[0]["period_end"] == "2017-06-30"
-    assert rows[0]["sources"] == "opportunity export deals.csv (hubspot)"
+    assert rows[0]["sources"] == "opportunity export deals.csv;hubspot mapping"
     assert "5 reps for 2017-Q2" in out.getvalue()
     code = main(
         ["ingest", str(path), "--period", "2017-Q5", "--out", "x.csv"], stdout=out, stderr=err

@@ -534,17 +534,17 @@ def test_header_says_pack_period_date_reps_and_sources(batch: Batch) -> None:
 def test_header_names_the_exports_the_rows_came_from(tmp_path: Path) -> None:
     """Exports named in the rows' sources column (ingest's) come first, then the files given."""
     reps = [json.loads((EXAMPLES / f"{n}-rep.json").read_text()) for n in ("will", "skill")]
-    reps[0]["sources"] = ["opportunity export opps.csv (hubspot)", "quota sheet q.csv"]
-    reps[1]["sources"] = ["opportunity export opps.csv (hubspot)"]
+    reps[0]["sources"] = ["opportunity export opps.csv", "quota sheet q.csv"]
+    reps[1]["sources"] = ["opportunity export opps.csv"]
     path = tmp_path / "reps.csv"
     pd.DataFrame([flatten(r) for r in reps]).to_csv(path, index=False)
     batch = diagnose_many(path)
-    assert batch.sources() == ("opportunity export opps.csv (hubspot)", "quota sheet q.csv")
+    assert batch.sources() == ("opportunity export opps.csv", "quota sheet q.csv")
     assert diagnose_many(reps).sources() == batch.sources()
     out = tmp_path / "team.html"
     assert main(["report", str(path), "--out", str(out)], stdout=io.StringIO()) == 0
     head = out.read_text(encoding="utf-8").split("</header>")[0]
-    data = "opportunity export opps.csv (hubspot); quota sheet q.csv; population reps.csv"
+    data = "opportunity export opps.csv; quota sheet q.csv; population reps.csv"
     assert f"<dt>Data</dt><dd>{data}</dd>" in head
 
 

@@ -375,7 +375,7 @@ def test_long_export_names_wrap_on_a_phone(
 
     long = "opportunity export Opportunities_with_products_2026_Q3_full_export_all_regions.csv"
     reps = [json.loads((ROOT / "examples" / "will-rep.json").read_text(encoding="utf-8"))]
-    reps[0]["sources"] = [long, "activity export activities.csv (salesforce)"]
+    reps[0]["sources"] = [long, "activity export activities.csv", "salesforce mapping"]
     page = _write(tmp_path_factory, "sources.html", team_report(diagnose_many(reps)))
     _open(driver, page, width=390)
     assert _js(driver, "return document.documentElement.scrollWidth") <= 390

@@ -209,9 +209,9 @@ class RepMetrics(_Strict):
     )
     sources: tuple[str, ...] | None = Field(
         default=None,
-        description="Where the figures came from, in words: the exports ingest read, e.g. "
-        "'opportunity export opportunities.csv (salesforce)'. Named in the team page's "
-        "header; it changes no judgment.",
+        description="Where the figures came from, in words: the exports ingest read and "
+        "the mapping, e.g. 'opportunity export opportunities.csv', 'salesforce mapping'. "
+        "Named in the team page's header; it changes no judgment.",
     )
     activity: Activity | None = None
     pipeline: Pipeline | None = None

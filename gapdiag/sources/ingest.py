@@ -73,17 +73,24 @@ _KINDS = {
 
 
 def sources_named(files: Sequence[FileSummary], mapping: str | Path | CrmMapping) -> list[str]:
-    """Each export file read, in words for a page's header: 'opportunity export a.csv (hubspot)'.
+    """Each export file read, in words for a page's header, then the mapping they were read
+    with: ['opportunity export deals.csv', 'hubspot mapping'].
 
-    The file's name only (no folders); a ``;`` in it reads ``,`` (``;`` joins the names in a
-    CSV cell).
+    File names only (no folders); a ``;`` in one reads ``,`` (``;`` joins the names in a
+    CSV cell). None when no file was read.
     """
-    how = f" ({mapping})" if isinstance(mapping, str) and mapping in PRESETS else ""
-    if isinstance(mapping, str | Path) and not how:
-        how = f" (mapping {Path(mapping).name})"
-    return [
-        f"{_KINDS.get(f.kind, f.kind)} {Path(f.file).name.replace(';', ',')}{how}" for f in files
-    ]
+    named = [f"{_KINDS.get(f.kind, f.kind)} {_name(f.file)}" for f in files]
+    if not named:
+        return []
+    if isinstance(mapping, str) and mapping in PRESETS:
+        return [*named, f"{mapping} mapping"]
+    if isinstance(mapping, str | Path):
+        return [*named, f"mapping {_name(mapping)}"]
+    return named
+
+
+def _name(path: str | Path) -> str:
+    return Path(path).name.replace(";", ",")
 
 
 def _paths(given: Iterable[object]) -> set[str]:
