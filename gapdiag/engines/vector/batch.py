@@ -128,8 +128,10 @@ class Batch(Worded, BaseModel):
         return pd.DataFrame(columns)
 
     def _repr_html_(self) -> str:
-        """Rich display: reps per primary gap, bad rows, and the first rows of results."""
-        return _batch_html(self)
+        """Rich display: where reps stand, what was found, and the first rows, in words."""
+        from gapdiag.engines.vector.hooks import render
+
+        return render("display", self)
 
     @property
     def rows(self) -> tuple[int, ...]:
@@ -225,54 +227,6 @@ class Batch(Worded, BaseModel):
 
     def _words(self) -> str:
         return f"{self.summary}; teams {self.summary.grouping()}"
-
-
-_CELL = "padding:2px 6px;text-align:left;border-bottom:1px solid #ddd"
-PREVIEW_ROWS = 10
-
-
-def _batch_html(batch: Batch) -> str:
-    """A batch as HTML: a summary table, then the first rows (rep, primary gap, statuses)."""
-    from html import escape
-
-    summary = batch.summary
-    total = summary.diagnosed or 1
-    rows = [
-        (escape(gap), f"{count:,}", f"{count / total:.1%}")
-        for gap, count in summary.by_primary_gap.items()
-    ]
-    rows += [("diagnosed", f"{summary.diagnosed:,}", ""), ("bad rows", f"{summary.bad_rows:,}", "")]
-    table = "".join(
-        "<tr>" + "".join(f"<td style='{_CELL}'>{c}</td>" for c in row) + "</tr>" for row in rows
-    )
-    shown = ["rep_id", "primary_gap", *(f"{g}.status" for g in GAPS)]
-    head = "".join(f"<th style='{_CELL}'>{escape(c.replace('.status', ''))}</th>" for c in shown)
-    preview = batch.frame.head(PREVIEW_ROWS)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f"<td style='{_CELL}'>{escape(_cell(v))}</td>"
-            for v in (preview[c].iloc[i] for c in shown)
-        )
-        + "</tr>"
-        for i in range(len(preview))
-    )
-    return (
-        '<div class="gapdiag-batch" style="font-family:sans-serif;font-size:13px;max-width:100%">'
-        f"<h4 style='margin:4px 0'>{summary.rows:,} rows diagnosed as a population</h4>"
-        "<table style='border-collapse:collapse'><tr>"
-        f"<th style='{_CELL}'>primary gap</th><th style='{_CELL}'>reps</th>"
-        f"<th style='{_CELL}'>share</th></tr>{table}</table>"
-        f"<h4 style='margin:8px 0 2px'>First {len(preview)} rows</h4>"
-        f"<table style='border-collapse:collapse'><tr>{head}</tr>{body}</table></div>"
-    )
-
-
-def _cell(value: Any) -> str:
-    """A table cell: missing values (None, NaN) read as 'none'."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "none"
-    return str(value)
 
 
 def _is_absent(value: object) -> bool:
