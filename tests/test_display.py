@@ -215,5 +215,8 @@ def test_a_batch_displays_in_the_pages_words() -> None:
     for raw in ("on_track", "no_gap_found", ">unknown", ">none<", ".status"):
         assert raw not in html
     assert html.count("<tr>") == (1 + 4) + (1 + 4 + 2) + (1 + PREVIEW_ROWS)
+    empty = diagnose_many(pd.DataFrame({"rep_id": ["a"], "pipeline.win_rate": [25.0]}))
+    assert "0 of 1 rows diagnosed, 1 bad row left out" in empty._repr_html_()
+    assert "First" not in empty._repr_html_()
     polars = pytest.importorskip("polars")
     assert diagnose_many(polars.from_pandas(frame))._repr_html_() == html

@@ -231,3 +231,19 @@ def test_cli_ingest_writes_reps_csv(tmp_path: Path) -> None:
         ["ingest", str(path), "--period", "2017-Q5", "--out", "x.csv"], stdout=out, stderr=err
     )
     assert code == ExitStatus.BAD_INPUT
+
+
+def test_sources_name_the_files_and_the_mapping_once(tmp_path: Path) -> None:
+    """Files by kind and name; the mapping last: a preset, a mapping file, or none."""
+    from gapdiag.sources.crm import PRESETS
+    from gapdiag.sources.ingest import FileSummary, sources_named
+
+    files = [
+        FileSummary(file=str(tmp_path / "a;b.csv"), kind="opportunities", rows=1, skipped=0),
+        FileSummary(file="q.csv", kind="quotas", rows=1, skipped=0),
+    ]
+    named = ["opportunity export a,b.csv", "quota sheet q.csv"]
+    assert sources_named(files, "hubspot") == [*named, "hubspot mapping"]
+    assert sources_named(files, tmp_path / "ours.yaml") == [*named, "mapping ours.yaml"]
+    assert sources_named(files, PRESETS["salesforce"]) == named
+    assert sources_named([], "hubspot") == []

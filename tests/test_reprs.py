@@ -151,3 +151,22 @@ def test_a_target_change_prints_as_a_plan_change() -> None:
     """A what-if on a target reads as a change of plan, not a drop in what the rep did."""
     shown = repr(g.what_if(example("will-rep"), {"target.calls_per_day": 25}))
     assert "Plan change: the target for calls a day moves 40 → 25" in shown
+
+
+def test_a_diagnosis_without_period_or_standing_says_what_to_collect() -> None:
+    """No period: the rep id alone; unknown standing: its first missing figure, and the
+    gap the evidence points to is named as 'if behind'."""
+    bare = repr(g.diagnose({"rep_id": "x"}))
+    assert bare.startswith("<Diagnosis: x: Standing unknown (needs quota")
+    assert "undetermined (needs" in bare
+    rep = {"rep_id": "r", "activity": {"calls_per_day": 12, "meetings_per_week": 1}}
+    rep["territory"] = {"lead_volume_vs_team": 1.0, "territory_size_vs_team": 1.0}
+    assert "; if behind, Will suspected" in repr(g.diagnose(rep))
+
+
+def test_a_verdict_with_no_rule_either_way_says_so_plainly() -> None:
+    """A judged verdict no rule spoke to is its status and confidence alone."""
+    from gapdiag.model.diagnosis import Verdict
+
+    verdict = Verdict(gap="will", confidence=0.0, certainty=0.0, status="unlikely")
+    assert repr(verdict) == "<Verdict: Will unlikely, 0%>"

@@ -60,8 +60,7 @@ def answer_text(d: parts.Diagnosis) -> str:
         return lead + signs.verdict_words(v.gap, v.status, v.confidence)
     if d.outcome == "no_gap_found":
         return "no gap found"
-    needs = signs.needs_of(d) or d.missing
-    return f"undetermined (needs {signs.needs_words(needs, most=1)})" if needs else "undetermined"
+    return f"undetermined (needs {signs.needs_words(signs.needs_of(d) or d.missing, most=1)})"
 
 
 def verdict_text(v: parts.Verdict) -> str:

@@ -28,7 +28,8 @@ _CELL = "padding:2px 6px;text-align:left;vertical-align:top;border-bottom:1px so
 def batch_html(batch: Batch) -> str:
     """The batch as one HTML fragment: counts by standing and answer, then the first rows."""
     summary = batch.summary
-    bad = f", {summary.bad_rows:,} bad rows left out" if summary.bad_rows else ""
+    rows = "row" if summary.bad_rows == 1 else "rows"
+    bad = f", {summary.bad_rows:,} bad {rows} left out" if summary.bad_rows else ""
     title = f"{summary.diagnosed:,} of {summary.rows:,} rows diagnosed{bad}"
     return (
         '<div class="gapdiag-batch" style="font-family:sans-serif;font-size:13px;'

@@ -69,7 +69,9 @@ class Summary(Worded, BaseModel):
         )
         outcome = {"gap": "with a gap", "no_gap_found": "no gap found"}
         found = ", ".join(f"{n} {outcome.get(o, o)}" for o, n in self.by_outcome.items() if n)
-        bad = f", {self.bad_rows} bad rows" if self.bad_rows else ""
+        bad = (
+            f", {self.bad_rows} bad row{'' if self.bad_rows == 1 else 's'}" if self.bad_rows else ""
+        )
         return f"{self.diagnosed} of {self.rows} rows diagnosed{bad}: {standing}; {found}"
 
 
