@@ -170,3 +170,10 @@ def test_a_verdict_with_no_rule_either_way_says_so_plainly() -> None:
 
     verdict = Verdict(gap="will", confidence=0.0, certainty=0.0, status="unlikely")
     assert repr(verdict) == "<Verdict: Will unlikely, 0%>"
+
+
+def test_a_rep_not_behind_has_nothing_to_fix() -> None:
+    """A rep on track or ahead reads 'nothing to fix this period', with what to watch."""
+    shown = repr(g.diagnose(example("healthy-rep")))
+    assert "On track (" in shown
+    assert "nothing to fix this period" in shown

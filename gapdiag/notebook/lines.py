@@ -13,7 +13,7 @@ from typing import Any
 from gapdiag.model import diagnosis as parts
 from gapdiag.model.basis import BASES
 from gapdiag.model.labels import label_of, percent, sentence, show
-from gapdiag.model.standing import Standing
+from gapdiag.model.standing import NOT_BEHIND, Standing
 from gapdiag.model.wording import (
     change_text,
     counterfactual_text,
@@ -53,6 +53,10 @@ def diagnosis_text(d: parts.Diagnosis) -> str:
 
 def answer_text(d: parts.Diagnosis) -> str:
     """The diagnosis's answer: the gap to act on, no gap found, or what it needs."""
+    if d.standing.status in NOT_BEHIND:
+        many = "thing" if len(d.watch) == 1 else "things"
+        watch = f", {len(d.watch)} {many} to watch" if d.watch else ""
+        return f"nothing to fix this period{watch}"
     gap = d.primary_gap or d.leading_gap
     if gap is not None:
         v = d.verdict(gap)
