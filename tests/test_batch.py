@@ -247,6 +247,19 @@ def test_text_cells_are_read_by_kind_and_bad_text_reported() -> None:
     )
 
 
+def test_a_sources_cell_is_read_as_names_and_a_bad_one_is_a_bad_row() -> None:
+    """The sources column names exports (';'-joined text); a number there is one bad cell."""
+    frame = pd.DataFrame({"rep_id": ["a", "b", "c"], "sources": ["deals.csv; quotas.csv", None, 7]})
+    batch = diagnose_many(frame)
+    assert list(batch.frame["rep_id"]) == ["a", "b"]
+    assert batch.rep(0).sources == ("deals.csv", "quotas.csv")
+    assert batch.rep(1).sources is None
+    assert batch.sources() == ("deals.csv", "quotas.csv")
+    [error] = batch.errors.to_dict("records")
+    assert (error["row"], error["field"]) == (2, "sources")
+    assert "is not a text string" in error["reason"]
+
+
 def test_unknown_columns_are_refused_with_a_hint() -> None:
     """A column outside the input contract stops the batch, naming it with a did-you-mean."""
     frame = pd.DataFrame({"rep_id": ["a"], "activity.calls_per_dya": [3.0]})

@@ -45,6 +45,11 @@ def _problems(result: Ingested) -> list[tuple[str, int, str, str, str]]:
             ]
 
 
+def figures(rows: Any) -> list[dict[str, Any]]:
+    """The rows without the export files they name (which differ from file to file)."""
+    return [{k: v for k, v in row.items() if k != "sources"} for row in rows]
+
+
 def test_salesforce_report_footer_and_pasted_header_are_not_rows() -> None:
     """The Grand Totals/Copyright footer and a repeated header are noted, not bad rows."""
     result = read_exports(
@@ -178,7 +183,7 @@ def test_a_footer_block_never_changes_the_rows_read(
     footed.write_text(body + "\r\n" * blanks + footer, encoding="utf-8")
     one = read_exports(period="2024-Q1", opportunities=plain)
     two = read_exports(period="2024-Q1", opportunities=footed)
-    assert one.rows == two.rows
+    assert figures(one.rows) == figures(two.rows)
     assert two.bad_rows == 0
     assert two.files[0].rows == len(amounts_)
 
@@ -304,7 +309,7 @@ def test_windows_and_unicode_text_encodings_read_like_utf8(tmp_path: Path) -> No
     unicode_text.write_bytes(text.replace('","', '"\t"').encode("utf-16"))
     for path in (windows, unicode_text):
         result = read_exports(period="2024-Q1", opportunities=path)
-        assert result.rows == utf8.rows
+        assert figures(result.rows) == figures(utf8.rows)
         assert result.bad_rows == utf8.bad_rows
         assert any("report footer" in note for note in result.files[0].notes)
     assert any(

@@ -21,6 +21,7 @@ from gapdiag.cli import main  # noqa: E402
 from gapdiag.engines.vector import hooks  # noqa: E402
 from gapdiag.engines.vector.batch import Batch, diagnose_many  # noqa: E402
 from gapdiag.model.metrics import METRICS  # noqa: E402
+from gapdiag.model.rows import flatten  # noqa: E402
 from gapdiag.notebook.report import read_team_weeks, team_report  # noqa: E402
 from gapdiag.notebook.report.causes import is_shared  # noqa: E402
 
@@ -558,6 +559,23 @@ def test_header_says_pack_period_date_reps_and_sources(batch: Batch) -> None:
     assert "Mon 5 Oct 2026" in head
     assert "28 reps in 3 teams" in head
     assert "population team.csv" in head
+
+
+def test_header_names_the_exports_the_rows_came_from(tmp_path: Path) -> None:
+    """Exports named in the rows' sources column (ingest's) come first, then the files given."""
+    reps = [json.loads((EXAMPLES / f"{n}-rep.json").read_text()) for n in ("will", "skill")]
+    reps[0]["sources"] = ["opportunity export opps.csv", "quota sheet q.csv"]
+    reps[1]["sources"] = ["opportunity export opps.csv"]
+    path = tmp_path / "reps.csv"
+    pd.DataFrame([flatten(r) for r in reps]).to_csv(path, index=False)
+    batch = diagnose_many(path)
+    assert batch.sources() == ("opportunity export opps.csv", "quota sheet q.csv")
+    assert diagnose_many(reps).sources() == batch.sources()
+    out = tmp_path / "team.html"
+    assert main(["report", str(path), "--out", str(out)], stdout=io.StringIO()) == 0
+    head = out.read_text(encoding="utf-8").split("</header>")[0]
+    data = "opportunity export opps.csv; quota sheet q.csv; population reps.csv"
+    assert f"<dt>Data</dt><dd>{data}</dd>" in head
 
 
 def test_healthy_reps_and_several_periods() -> None:

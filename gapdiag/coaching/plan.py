@@ -48,6 +48,7 @@ from gapdiag.coaching.workdays import Holiday, working_days
 from gapdiag.coaching.zones import plan_zone
 from gapdiag.engines.compiled import RulesArg, diagnose, resolve_rules
 from gapdiag.engines.context import judged_with
+from gapdiag.model._result import Worded
 from gapdiag.model.diagnosis import Counterfactual, Diagnosis
 from gapdiag.model.gaps import FOUND
 from gapdiag.model.metrics import (
@@ -60,6 +61,7 @@ from gapdiag.model.metrics import (
 )
 from gapdiag.model.standing import Standing, standing_of
 from gapdiag.model.team import TeamStats, parse_team
+from gapdiag.model.wording import long_day
 from gapdiag.rulebook.facts import build_facts
 from gapdiag.rulebook.interventions import (
     Drill,
@@ -70,7 +72,7 @@ from gapdiag.rulebook.interventions import (
 )
 
 
-class CoachingPlan(_Strict):
+class CoachingPlan(Worded, _Strict):
     """What a manager does with one rep this quarter, and why."""
 
     rep_id: str
@@ -163,6 +165,10 @@ class CoachingPlan(_Strict):
     def _repr_html_(self) -> str:
         """Rich display in notebooks: the whole plan."""
         return self.to_html()
+
+    def _words(self) -> str:
+        focus = f"focus {self.focus}" if self.focus is not None else "no focus"
+        return f"{self.rep_id} from {long_day(self.start)}: {focus}; {len(self.sessions)} sessions"
 
 
 def plan(

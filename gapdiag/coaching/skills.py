@@ -27,6 +27,7 @@ from typing import Literal
 from pydantic import Field
 
 from gapdiag.coaching.trends import on_target
+from gapdiag.model._result import Worded
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.gaps import GAPS, Gap
 from gapdiag.model.labels import label_of, labels_listed
@@ -42,7 +43,7 @@ BLIND_CHECK = "blind-gap-check"
 SkillStatus = Literal["strong", "skewed", "done", "current", "next"]
 
 
-class Skill(_Strict):
+class Skill(Worded, _Strict):
     """One skill of the queue: its drill, why it is there, and where it stands."""
 
     drill: Drill
@@ -55,6 +56,9 @@ class Skill(_Strict):
     indicators: tuple[str, ...] = Field(
         description="The metrics that named it: the skill is at target when they all are."
     )
+
+    def _words(self) -> str:
+        return f"{self.drill.name} ({self.status})"
 
 
 def skill_queue(

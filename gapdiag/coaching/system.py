@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from gapdiag.model._result import Worded
 from gapdiag.model.derived import DEPENDS
 from gapdiag.model.diagnosis import Diagnosis, Evidence
 from gapdiag.model.gaps import FOUND
@@ -21,12 +22,15 @@ from gapdiag.model.wording import check_proxies_first
 from gapdiag.rulebook.pack import Rulebook
 
 
-class Distortion(_Strict):
+class Distortion(Worded, _Strict):
     """A fault that skews some of the rep's numbers: no rep goal on them while it stands."""
 
     rule: str
     metrics: tuple[str, ...] = Field(description="What it distorts, derived quantities included.")
     text: str
+
+    def _words(self) -> str:
+        return self.text
 
 
 def system_evidence(diagnosis: Diagnosis) -> tuple[Evidence, ...]:

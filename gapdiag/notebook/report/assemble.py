@@ -253,7 +253,7 @@ def assemble(
         brief=brief,
         period=_period(periods),
         made=made or dt.date.today(),
-        sources=sources,
+        sources=tuple(dict.fromkeys((*batch.sources(), *sources))),
         unmatched_history=tuple(sorted(set(histories) - {line.rep_id for line in lines})),
     )
 
