@@ -72,7 +72,7 @@ def test_a_team_file_round_trips_through_excel_style_saves(
     assert _verdicts(saved) == _verdicts(EXAMPLES / "team.csv")
     assert batch.notes == (
         "column 'Manager' not read: not a metric path or rep_id, team, period_start, "
-        "period_end, as_of, proxies (--strict refuses them)",
+        "period_end, as_of, proxies, sources (--strict refuses them)",
     )
 
 
@@ -88,7 +88,7 @@ def test_the_cli_notes_an_unknown_column_once_and_strict_refuses_it(tmp_path: Pa
         notes = [line for line in err.getvalue().splitlines() if "note:" in line]
         assert notes == [
             "gapdiag: note: column 'Manager' not read: not a metric path or rep_id, team, "
-            "period_start, period_end, as_of, proxies (--strict refuses them)"
+            "period_start, period_end, as_of, proxies, sources (--strict refuses them)"
         ]
         err = io.StringIO()
         status = main([*argv, "--strict"], stdout=io.StringIO(), stderr=err)
