@@ -63,7 +63,7 @@ def test_flags_in_another_form_are_one_problem_naming_the_values(tmp_path: Path)
     assert status == ExitStatus.BAD_INPUT
     problems = [line for line in out.getvalue().splitlines() if " x IsWon" in line]
     assert problems == [
-        "  10 x IsWon: holds 'N', 'Y', not yes or no as the mapping reads it (true/false, 1/0 "
+        "  10 x IsWon: holds 'N', 'Y', in none of the mapping's flag forms (true/false, 1/0 "
         "or 1/empty; its flag_forms may add others); the deal is neither open nor closed"
     ]
     assert " x IsClosed" not in out.getvalue()  # a row is one problem, not two
@@ -82,4 +82,4 @@ def test_an_empty_flag_is_no_only_in_forms_that_write_no_so(tmp_path: Path) -> N
     )
     ((column, reason, count),) = result.files[0].problems
     assert (column, count) == ("IsWon", 10)
-    assert reason.startswith("holds empty, '1', not yes or no")
+    assert reason.startswith("holds empty, '1', in none of the mapping's flag forms")

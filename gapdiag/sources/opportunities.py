@@ -188,7 +188,7 @@ def _not_a_flag(found: list[str], forms: tuple[str, ...]) -> str:
     shown = ", ".join(repr(value) if value else "empty" for value in found[:5])
     more = f" and {len(found) - 5} more" if len(found) > 5 else ""
     return (
-        f"holds {shown}{more}, not yes or no as the mapping reads it "
+        f"holds {shown}{more}, in none of the mapping's flag forms "
         f"({flag_forms_text(forms)}; its flag_forms may add others); "
         "the deal is neither open nor closed"
     )
