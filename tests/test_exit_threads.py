@@ -33,10 +33,12 @@ _DRIVER = textwrap.dedent(
     def child():
         _columnar.BLOCK_BYTES = 16 << 10  # several blocks: the reader paces its fetches
         if case == "ingest":  # the case: activities and a period out of range
-            sys.exit(gapdiag.cli.main([
+            sys.argv = ["gapdiag", *[
                 "ingest", f"{folder}/opportunities.csv", "--activities",
                 f"{folder}/activities.csv", "--period", "2030-Q1", "--out", f"{out}{os.getpid()}",
-            ], stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w")))
+            ]]
+            sys.stdout = sys.stderr = open(os.devnull, "w")
+            gapdiag.cli.entry()  # the `gapdiag` command's own way out
         from pathlib import Path
         from gapdiag.sources._bad_rows import BadRows
         export = _columnar.open_export(
