@@ -1,0 +1,278 @@
+"""Run the examples of README.md and docs/*.md with Sybil and check what they show.
+
+What runs (docs/contributing-docs.md says the same for authors):
+
+- every ```python block, in the page's order and in one namespace per page;
+- every ``gapdiag`` command of a ```bash block, in-process (``gapdiag.cli.main``), with
+  stdout and stderr interleaved as a terminal shows them. Set-up commands (``python3``,
+  ``pip``, ``pytest``, ``npm``, ``mkdocs``, ``git``, ``.``) are not run: the README's own
+  test command is what CI runs, and the rest would install or fetch.
+- A code block followed directly by a ```text block: the text block is the block's
+  output, compared after the normalization below. Without one, the block must only run
+  (a command's exit status at most 1: 1 is gapdiag's "done, with rows skipped").
+
+Each page runs in its own temporary folder holding a copy of ``examples/`` and ``rules/``
+(the files every documented command reads), so a command that writes ``reps.csv`` writes it
+there, and a later block of the same page reads it back; nothing is written to the checkout.
+
+An HTML comment right before a block (invisible on the site) says what else to expect:
+``<!-- docs-test: exit 2 -->`` (the command is meant to fail with that status),
+``<!-- docs-test: skip REASON -->`` (shown, not run; the reason is reported as a skip), and
+``<!-- docs-test: durable -->`` (needs the durable-rules backend; skipped where it is absent).
+
+Normalization, the whole of it: trailing spaces of each line and trailing blank lines are
+dropped; the page's temporary folder reads ``.``. Nothing else varies in the shown outputs.
+
+``GAPDIAG_UPDATE_DOCS=1 pytest tests/test_docs_examples.py`` rewrites each output block that
+differs with what the code prints now (and the generated metric table); review the diff.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import shlex
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sybil import Document, Example, Region
+from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = (ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")))
+COPIED = ("examples", "rules")
+"""Folders each page's temporary folder holds a copy of."""
+SETUP = frozenset({"python3", "python", "pip", "pytest", "npm", "mkdocs", "git", "."})
+"""Programs a docs example may name that the docs test does not run (they install or fetch)."""
+UPDATE = os.environ.get("GAPDIAG_UPDATE_DOCS", "") == "1"
+
+_BLOCK = RawFencedCodeBlockLexer(
+    info_pattern=re.compile(r"(?P<language>[\w-]*)[^\n]*$\n", re.MULTILINE),
+    mapping={"language": "language", "source": "source"},
+)
+_DIRECTIVE = re.compile(r"<!--\s*docs-test:\s*(?P<word>[\w-]+)\s*(?P<rest>.*?)\s*-->\s*\Z", re.S)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A runnable code block, the output block shown after it (if any), and its directive."""
+
+    language: str
+    source: str
+    expected: str | None
+    output_span: tuple[int, int] | None
+    directive: tuple[str, str] | None
+
+
+class Skipped(Exception):
+    """The block is not run here, for the reason given."""
+
+
+@dataclass
+class PageState:
+    """One page's temporary folder and Python namespace, and how far it has run."""
+
+    folder: Path
+    namespace: dict[str, Any] = field(default_factory=dict)
+    done: int = -1
+
+
+def parse(document: Document) -> Iterable[Region]:
+    """Sybil parser: python and bash blocks, each with the text block right after it."""
+    blocks = list(_BLOCK(document))
+    for index, region in enumerate(blocks):
+        language = region.lexemes["language"]
+        if language not in ("python", "bash"):
+            continue
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        expected = span = None
+        end = region.end
+        if (
+            following is not None
+            and following.lexemes["language"] == "text"
+            and document.text[region.end : following.start].strip() == ""
+        ):
+            source = following.lexemes["source"]
+            start = following.start + source.offset
+            expected, span, end = str(source), (start, start + len(source)), following.end
+        before = document.text[: region.start].rstrip()
+        directive = None
+        if before.endswith("-->"):
+            found = _DIRECTIVE.search(before[before.rfind("<!--") :])
+            if found is not None:
+                directive = (found["word"], found["rest"])
+        block = Block(language, str(region.lexemes["source"]), expected, span, directive)
+        yield Region(region.start, end, parsed=block, evaluator=_not_run)
+
+
+def _not_run(example: Example) -> None:
+    raise AssertionError("docs examples run through run_example, not Example.evaluate")
+
+
+def examples(page: Path) -> list[Example]:
+    """The runnable examples of a page, in order."""
+    return list(Document.parse(str(page), parse).examples())
+
+
+def new_state() -> PageState:
+    """A fresh temporary folder with copies of the files the docs' commands read."""
+    folder = Path(tempfile.mkdtemp(prefix="gapdiag-docs-"))
+    for name in COPIED:
+        shutil.copytree(ROOT / name, folder / name)
+    return PageState(folder=folder)
+
+
+def run_example(example: Example, state: PageState) -> str | None:
+    """Run one block in the page's folder; returns what it printed (None: nothing to compare)."""
+    block: Block = example.parsed
+    word, rest = block.directive or ("", "")
+    if word == "skip":
+        raise Skipped(rest or "marked skip")
+    if word == "durable" and not _durable():
+        raise Skipped("needs durable-rules, which does not install on this Python")
+    expected_exit = int(rest) if word == "exit" else None
+    with _inside(state.folder):
+        if block.language == "python":
+            printed = _run_python(block.source, state.namespace, example)
+        else:
+            printed = _run_shell(block.source, expected_exit)
+    return normalize(printed, state.folder) if block.expected is not None else None
+
+
+def normalize(text: str, folder: Path) -> str:
+    """The documented normalization: the page's folder reads `.`; no trailing spaces."""
+    text = text.replace(str(folder), ".")
+    lines = [line.rstrip() for line in text.splitlines()]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+@contextlib.contextmanager
+def _inside(folder: Path) -> Iterator[None]:
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def _durable() -> bool:
+    try:
+        import durable  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _run_python(source: str, namespace: dict[str, Any], example: Example) -> str:
+    buffer = io.StringIO()
+    code = compile("\n" * (example.line) + source, example.path, "exec")
+    with contextlib.redirect_stdout(buffer):
+        exec(code, namespace)
+    return buffer.getvalue()
+
+
+def commands(source: str) -> list[list[str]]:
+    """The commands of a shell block: continuation lines joined, comments and `&&` split."""
+    joined = source.replace("\\\n", " ")
+    found: list[list[str]] = []
+    for line in joined.splitlines():
+        lexer = shlex.shlex(line, posix=True, punctuation_chars="<>&|;")
+        lexer.whitespace_split = True
+        lexer.commenters = "#"
+        words: list[str] = []
+        for token in lexer:
+            if token in ("&&", ";"):
+                found.append(words)
+                words = []
+            elif token in ("|", "||", "&"):
+                raise AssertionError(f"{line!r}: pipes and background jobs are not run in docs")
+            else:
+                words.append(token)
+        if words:
+            found.append(words)
+    return [words for words in found if words]
+
+
+def _run_shell(source: str, expected_exit: int | None) -> str:
+    from gapdiag.cli import main
+
+    buffer = io.StringIO()
+    for words in commands(source):
+        env = {}
+        while words and re.fullmatch(r"[A-Z_][A-Z0-9_]*=.*", words[0]):
+            name, _, value = words.pop(0).partition("=")
+            env[name] = value
+        if not words or words[0] in SETUP:
+            continue
+        if words[0] != "gapdiag":
+            raise AssertionError(f"{shlex.join(words)}: only gapdiag commands run in docs")
+        argv, stdin, stdout = _redirects(words[1:])
+        status = _call(main, argv, env, stdin, stdout, buffer)
+        allowed = {expected_exit} if expected_exit is not None else {0, 1}
+        if status not in allowed:
+            raise AssertionError(
+                f"{shlex.join(words)} exited {status} (expected {sorted(allowed)}):\n"
+                + buffer.getvalue()
+            )
+    return buffer.getvalue()
+
+
+def _redirects(words: list[str]) -> tuple[list[str], str | None, str | None]:
+    argv: list[str] = []
+    stdin = stdout = None
+    rest = iter(words)
+    for word in rest:
+        if word == "<":
+            stdin = next(rest)
+        elif word == ">":
+            stdout = next(rest)
+        else:
+            argv.append(word)
+    return argv, stdin, stdout
+
+
+def _call(
+    main: Any,
+    argv: list[str],
+    env: dict[str, str],
+    stdin: str | None,
+    stdout: str | None,
+    buffer: io.StringIO,
+) -> int:
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    saved_stdin = sys.stdin
+    with contextlib.ExitStack() as stack:
+        if stdin is not None:
+            sys.stdin = stack.enter_context(open(stdin, encoding="utf-8"))  # noqa: SIM115
+        target: io.TextIOBase | Any = buffer
+        if stdout is not None:
+            target = stack.enter_context(open(stdout, "w", encoding="utf-8"))  # noqa: SIM115
+        try:
+            with contextlib.redirect_stdout(target), contextlib.redirect_stderr(buffer):
+                return int(main(argv, stdout=target, stderr=buffer))
+        finally:
+            sys.stdin = saved_stdin
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+
+def rewrite(page: Path, replacements: dict[tuple[int, int], str]) -> None:
+    """Write the new outputs into the page, from the last one back so offsets hold."""
+    text = page.read_text(encoding="utf-8")
+    for (start, end), new in sorted(replacements.items(), reverse=True):
+        text = text[:start] + new + text[end:]
+    page.write_text(text, encoding="utf-8")

@@ -1,0 +1,85 @@
+"""Every Python block and gapdiag command in README.md and docs/*.md runs and shows its output.
+
+How blocks are run and compared is in tests/docs_examples.py; ``GAPDIAG_UPDATE_DOCS=1``
+rewrites the shown outputs that differ (docs/contributing-docs.md).
+"""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sybil import Example
+
+from . import docs_examples as d
+
+CASES = [
+    pytest.param(page, index, id=f"{page.relative_to(d.ROOT)}:{example.line}")
+    for page in d.PAGES
+    for index, example in enumerate(d.examples(page))
+]
+_STATES: dict[Path, d.PageState] = {}
+_UPDATES: dict[Path, dict[tuple[int, int], str]] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _pages() -> Iterator[None]:
+    """Remove each page's folder at the end; in update mode, write the new outputs."""
+    yield
+    for state in _STATES.values():
+        shutil.rmtree(state.folder, ignore_errors=True)
+    _STATES.clear()
+    for page, replacements in _UPDATES.items():
+        d.rewrite(page, replacements)
+    _UPDATES.clear()
+
+
+def _state(page: Path, index: int, examples: list[Example]) -> d.PageState:
+    """The page's state with every block before `index` run (in order, whatever ran before)."""
+    state = _STATES.get(page)
+    if state is None or state.done >= index:
+        if state is not None:
+            shutil.rmtree(state.folder, ignore_errors=True)
+        state = _STATES[page] = d.new_state()
+    for earlier in range(state.done + 1, index):
+        try:
+            d.run_example(examples[earlier], state)
+        except (d.Skipped, Exception):  # its own test reports it; later blocks still run
+            pass
+        state.done = earlier
+    return state
+
+
+@pytest.mark.parametrize(("page", "index"), CASES)
+def test_docs_example(page: Path, index: int) -> None:
+    """The block runs in the page's folder and prints exactly the output block shown after it."""
+    examples = d.examples(page)
+    example = examples[index]
+    state = _state(page, index, examples)
+    state.done = index
+    try:
+        printed = d.run_example(example, state)
+    except d.Skipped as reason:
+        pytest.skip(str(reason))
+    block: d.Block = example.parsed
+    if printed is None or block.expected is None or block.output_span is None:
+        return
+    shown = d.normalize(block.expected, state.folder)
+    if printed == shown:
+        return
+    if d.UPDATE:
+        _UPDATES.setdefault(page, {})[block.output_span] = printed
+        return
+    diff = "".join(
+        difflib.unified_diff(
+            shown.splitlines(keepends=True), printed.splitlines(keepends=True), "shown", "printed"
+        )
+    )
+    pytest.fail(
+        f"{page.name} line {example.line}: the output shown differs from what runs now "
+        f"(GAPDIAG_UPDATE_DOCS=1 rewrites it):\n{diff}",
+        pytrace=False,
+    )
