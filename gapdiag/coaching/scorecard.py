@@ -7,13 +7,15 @@ sees something the manager does not, or the other way round.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, model_validator
 
 from gapdiag.model import _kinds as k
+from gapdiag.model.labels import label_of
 from gapdiag.model.metrics import _Strict
 from gapdiag.rulebook.interventions import IndicatorName
+from gapdiag.rulebook.schema import DIALECT
 
 Score = Annotated[float, k.RATING.constraints(), k.RATING]
 
@@ -62,7 +64,8 @@ def _opening(rating: Rating) -> Opening:
     difference = rating.rep - rating.manager
     side: Literal["higher", "lower"] = "higher" if difference > 0 else "lower"
     note = (
-        f"The rep rates {rating.metric} {abs(difference):g} point(s) {side} than you do "
+        f"The rep rates {label_of(rating.metric).label} {abs(difference):g} point(s) {side} "
+        "than you do "
         f"({rating.rep:g} vs {rating.manager:g}): "
         + (
             "ask what they see that makes it good, then show the evidence you see."
@@ -77,3 +80,8 @@ def _opening(rating: Rating) -> Opening:
         difference=difference,
         note=note,
     )
+
+
+def scorecard_schema() -> dict[str, Any]:
+    """The JSON Schema of a scorecard file (``gapdiag plan --scorecard``)."""
+    return {"$schema": DIALECT, **Scorecard.model_json_schema(), "title": "gapdiag scorecard"}
