@@ -220,9 +220,9 @@ def _run_shell(source: str, expected_exit: int | None) -> str:
         status = _call(main, argv, env, stdin, stdout, buffer)
         allowed = {expected_exit} if expected_exit is not None else {0, 1}
         if status not in allowed:
+            tail = "\n".join(buffer.getvalue().splitlines()[-12:])
             raise AssertionError(
-                f"{shlex.join(words)} exited {status} (expected {sorted(allowed)}):\n"
-                + buffer.getvalue()
+                f"{shlex.join(words)} exited {status} (expected {sorted(allowed)}):\n{tail}"
             )
     return buffer.getvalue()
 
@@ -254,10 +254,10 @@ def _call(
     saved_stdin = sys.stdin
     with contextlib.ExitStack() as stack:
         if stdin is not None:
-            sys.stdin = stack.enter_context(open(stdin, encoding="utf-8"))  # noqa: SIM115
+            sys.stdin = stack.enter_context(open(stdin, encoding="utf-8"))
         target: io.TextIOBase | Any = buffer
         if stdout is not None:
-            target = stack.enter_context(open(stdout, "w", encoding="utf-8"))  # noqa: SIM115
+            target = stack.enter_context(open(stdout, "w", encoding="utf-8"))
         try:
             with contextlib.redirect_stdout(target), contextlib.redirect_stderr(buffer):
                 return int(main(argv, stdout=target, stderr=buffer))

@@ -6,18 +6,29 @@ rewrites the shown outputs that differ (docs/contributing-docs.md).
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sybil import Example
 
 from . import docs_examples as d
 
+SPARK_PAGES = frozenset(
+    page for page in d.PAGES if any(e.parsed.directive == ("spark", "") for e in d.examples(page))
+)
+"""Pages whose Python runs on a Spark session: the conftest's, and marked `spark`."""
 CASES = [
-    pytest.param(page, index, id=f"{page.relative_to(d.ROOT)}:{example.line}")
+    pytest.param(
+        page,
+        index,
+        id=f"{page.relative_to(d.ROOT)}:{example.line}",
+        marks=[pytest.mark.spark] if page in SPARK_PAGES else [],
+    )
     for page in d.PAGES
     for index, example in enumerate(d.examples(page))
 ]
@@ -37,28 +48,29 @@ def _pages() -> Iterator[None]:
     _UPDATES.clear()
 
 
-def _state(page: Path, index: int, examples: list[Example]) -> d.PageState:
+def _state(page: Path, index: int, examples: list[Example], given: dict[str, Any]) -> d.PageState:
     """The page's state with every block before `index` run (in order, whatever ran before)."""
     state = _STATES.get(page)
     if state is None or state.done >= index:
         if state is not None:
             shutil.rmtree(state.folder, ignore_errors=True)
         state = _STATES[page] = d.new_state()
+    state.namespace.update(given)
     for earlier in range(state.done + 1, index):
-        try:
+        # a block that fails or is skipped is reported by its own test; later blocks still run
+        with contextlib.suppress(d.Skipped, Exception):
             d.run_example(examples[earlier], state)
-        except (d.Skipped, Exception):  # its own test reports it; later blocks still run
-            pass
         state.done = earlier
     return state
 
 
 @pytest.mark.parametrize(("page", "index"), CASES)
-def test_docs_example(page: Path, index: int) -> None:
+def test_docs_example(page: Path, index: int, request: pytest.FixtureRequest) -> None:
     """The block runs in the page's folder and prints exactly the output block shown after it."""
     examples = d.examples(page)
     example = examples[index]
-    state = _state(page, index, examples)
+    given = {"spark": request.getfixturevalue("spark")} if page in SPARK_PAGES else {}
+    state = _state(page, index, examples, given)
     state.done = index
     try:
         printed = d.run_example(example, state)
