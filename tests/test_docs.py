@@ -233,3 +233,34 @@ def test_notebook_cells_show_no_raw_dict_or_repr(monkeypatch: pytest.MonkeyPatch
         assert hasattr(value, "_repr_html_") or kind == "Figure", f"{kind} shows as a repr"
         shown.append(kind)
     assert "Diagnosis" in shown
+
+
+def test_metric_tables_are_generated_from_the_label_registry() -> None:
+    """docs/metrics.md's tables are exactly what the label registry and models generate."""
+    from gapdiag.checks.glossary import END, START, metric_tables
+
+    page = DOCS / "metrics.md"
+    text = page.read_text(encoding="utf-8")
+    before, rest = text.split(START + "\n", 1)
+    shown, after = rest.split(END, 1)
+    if shown != metric_tables() and os.environ.get("GAPDIAG_UPDATE_DOCS") == "1":
+        page.write_text(before + START + "\n" + metric_tables() + END + after, encoding="utf-8")
+        return
+    assert shown == metric_tables(), "GAPDIAG_UPDATE_DOCS=1 pytest tests/test_docs.py rewrites it"
+
+
+def test_metric_tables_define_every_input_metric_once() -> None:
+    """Each input metric and target has a label, a unit and a definition, in one row."""
+    from gapdiag.checks.glossary import metric_tables
+    from gapdiag.model.metrics import RepMetrics
+
+    tables = metric_tables()
+    for group, info in RepMetrics.model_fields.items():
+        if group in ("activity", "pipeline", "calls", "ownership", "territory", "knowledge"):
+            model = next(t for t in info.annotation.__args__ if isinstance(t, type))
+            for name, field in model.model_fields.items():
+                assert tables.count(f"| `{group}.{name}` |") == 1
+                assert field.description and f"| {field.description} |" in tables
+    assert "| `target.calls_per_day` | planned calls a day | calls a day | 40 calls a day |" in (
+        tables
+    )

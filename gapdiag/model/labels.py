@@ -22,7 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from gapdiag.model.basis import COUNTS
-from gapdiag.model.metrics import MARGINS
+from gapdiag.model.metrics import MARGINS, RepMetrics, Targets
 
 Owner = Literal["rep", "manager", "organization"]
 Value = float | bool | None
@@ -51,6 +51,11 @@ class MetricLabel(BaseModel):
         default=None, description="Which way is an improvement; None where neither is."
     )
     known: bool = Field(default=True, description="False for a humanized fallback label.")
+    definition: str = Field(
+        default="",
+        description="What the value measures: the input model's field description, stated "
+        "once there (empty where the model has none, e.g. derived values).",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,8 +258,26 @@ def _better(path: str) -> Literal["higher", "lower"] | None:
     return "lower" if path in _LOWER_IS_BETTER else "higher"
 
 
+def _definitions() -> dict[str, str]:
+    """Each input metric's and target's definition, from the models' field descriptions."""
+    out: dict[str, str] = {}
+    for name, info in RepMetrics.model_fields.items():
+        group = next(
+            (t for t in getattr(info.annotation, "__args__", ()) if isinstance(t, type)), None
+        )
+        if group is not None and issubclass(group, BaseModel):
+            for inner, field in group.model_fields.items():
+                out[f"{name}.{inner}"] = field.description or ""
+        else:
+            out[name] = info.description or ""
+    for name, info in Targets.model_fields.items():
+        out[f"target.{name}"] = info.description or ""
+    return out
+
+
 def _build() -> dict[str, MetricLabel]:
     out: dict[str, MetricLabel] = {}
+    defined = _definitions()
     for path, (label, unit, owner) in _METRICS.items():
         out[path] = MetricLabel(
             path=path,
@@ -263,18 +286,23 @@ def _build() -> dict[str, MetricLabel]:
             owner=owner,
             changeable=path != "tenure_months" and path not in COUNTS,
             better=_better(path),
+            definition=defined[path],
         )
     for path, (label, unit, owner) in _DERIVED.items():
         out[path] = MetricLabel(path=path, label=label, unit=unit, owner=owner, changeable=False)
     for path, (label, unit) in _TARGETS.items():
-        out[path] = MetricLabel(path=path, label=label, unit=unit, owner="organization")
+        out[path] = MetricLabel(
+            path=path, label=label, unit=unit, owner="organization", definition=defined[path]
+        )
         margin = f"target.margin.{path.removeprefix('target.')}"
         if margin.removeprefix("target.") in MARGINS:
             out[margin] = MetricLabel(
                 path=margin, label=f"margin on the {label}", unit="%", owner="organization"
             )
     for path, label in _DATES.items():
-        out[path] = MetricLabel(path=path, label=label, unit="", owner="organization")
+        out[path] = MetricLabel(
+            path=path, label=label, unit="", owner="organization", definition=defined[path]
+        )
     out["target.margin.pace"] = MetricLabel(
         path="target.margin.pace",
         label="margin around the quota's pace",
