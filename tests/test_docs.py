@@ -260,7 +260,8 @@ def test_metric_tables_define_every_input_metric_once() -> None:
             model = next(t for t in info.annotation.__args__ if isinstance(t, type))
             for name, field in model.model_fields.items():
                 assert tables.count(f"| `{group}.{name}` |") == 1
-                assert field.description and f"| {field.description} |" in tables
+                assert field.description
+                assert f"| {field.description} |" in tables
     assert "| `target.calls_per_day` | planned calls a day | calls a day | 40 calls a day |" in (
         tables
     )
