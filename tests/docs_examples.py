@@ -1,6 +1,6 @@
 """Run the examples of README.md and docs/*.md with Sybil and check what they show.
 
-What runs (docs/contributing-docs.md says the same for authors):
+What runs (CONTRIBUTING.md, "Examples in the docs", says the same for authors):
 
 - every ```python block, in the page's order and in one namespace per page;
 - every ``gapdiag`` command of a ```bash block, in-process (``gapdiag.cli.main``), with

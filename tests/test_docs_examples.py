@@ -1,7 +1,7 @@
 """Every Python block and gapdiag command in README.md and docs/*.md runs and shows its output.
 
 How blocks are run and compared is in tests/docs_examples.py; ``GAPDIAG_UPDATE_DOCS=1``
-rewrites the shown outputs that differ (docs/contributing-docs.md).
+rewrites the shown outputs that differ (CONTRIBUTING.md, "Examples in the docs").
 """
 
 from __future__ import annotations
