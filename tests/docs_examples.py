@@ -18,7 +18,11 @@ there, and a later block of the same page reads it back; nothing is written to t
 An HTML comment right before a block (invisible on the site) says what else to expect:
 ``<!-- docs-test: exit 2 -->`` (the command is meant to fail with that status),
 ``<!-- docs-test: skip REASON -->`` (shown, not run; the reason is reported as a skip), and
-``<!-- docs-test: durable -->`` (needs the durable-rules backend; skipped where it is absent).
+``<!-- docs-test: durable -->`` (needs the durable-rules backend; skipped where it is absent),
+``<!-- docs-test: spark -->`` (the page's Python gets the test Spark session as ``spark``), and
+``<!-- docs-test: excerpt-of COMMAND -->`` before a ```text block: the block is an excerpt
+of what the gapdiag COMMAND prints (run in the page's folder): runs of lines separated by
+``...`` lines, each found whole in the output, in order.
 
 Normalization, the whole of it: trailing spaces of each line and trailing blank lines are
 dropped; the page's temporary folder reads ``.``. Nothing else varies in the shown outputs.
@@ -30,6 +34,8 @@ differs with what the code prints now (and the generated metric table); review t
 from __future__ import annotations
 
 import contextlib
+import difflib
+import html
 import io
 import os
 import re
@@ -84,11 +90,27 @@ class PageState:
     done: int = -1
 
 
+def _directive(document: Document, region: Region) -> tuple[str, str] | None:
+    """The docs-test directive in an HTML comment right before a block, if any."""
+    before = document.text[: region.start].rstrip()
+    if not before.endswith("-->"):
+        return None
+    found = _DIRECTIVE.search(before[before.rfind("<!--") :])
+    return (found["word"], found["rest"]) if found is not None else None
+
+
 def parse(document: Document) -> Iterable[Region]:
     """Sybil parser: python and bash blocks, each with the text block right after it."""
     blocks = list(_BLOCK(document))
     for index, region in enumerate(blocks):
         language = region.lexemes["language"]
+        directive = _directive(document, region)
+        if language == "text" and directive is not None and directive[0] == "excerpt-of":
+            source = region.lexemes["source"]
+            start = region.start + source.offset
+            span = (start, start + len(source))
+            excerpt = Block("excerpt", directive[1], str(source), span, None)
+            yield Region(region.start, region.end, parsed=excerpt, evaluator=_not_run)
         if language not in ("python", "bash"):
             continue
         following = blocks[index + 1] if index + 1 < len(blocks) else None
@@ -102,12 +124,6 @@ def parse(document: Document) -> Iterable[Region]:
             source = following.lexemes["source"]
             start = following.start + source.offset
             expected, span, end = str(source), (start, start + len(source)), following.end
-        before = document.text[: region.start].rstrip()
-        directive = None
-        if before.endswith("-->"):
-            found = _DIRECTIVE.search(before[before.rfind("<!--") :])
-            if found is not None:
-                directive = (found["word"], found["rest"])
         block = Block(language, str(region.lexemes["source"]), expected, span, directive)
         yield Region(region.start, end, parsed=block, evaluator=_not_run)
 
@@ -141,6 +157,8 @@ def run_example(example: Example, state: PageState) -> str | None:
     with _inside(state.folder):
         if block.language == "python":
             printed = _run_python(block.source, state.namespace, example)
+        elif block.language == "excerpt":
+            printed = _run_shell(html.unescape(block.source), None)
         else:
             printed = _run_shell(block.source, expected_exit)
     return normalize(printed, state.folder) if block.expected is not None else None
@@ -268,6 +286,54 @@ def _call(
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
+
+
+def compare(block: Block, shown: str, printed: str) -> tuple[bool, str]:
+    """Whether the block shows what was printed, and what it should show now.
+
+    An excerpt is updated run by run: a run that is no longer in the output is replaced
+    by as many lines of the output, from the line most like its first (after the previous
+    run); with no line alike, the run is kept and the test keeps failing.
+    """
+    if block.language != "excerpt":
+        return printed == shown, printed
+    lines = printed.splitlines()
+    runs = _runs(shown)
+    updated: list[list[str]] = []
+    at = 0
+    matched = True
+    for run in runs:
+        found = _find(lines, run, at)
+        if found is None:
+            matched = False
+            candidates = lines[at:]
+            scores = [difflib.SequenceMatcher(None, run[0], c).ratio() for c in candidates]
+            best = max(range(len(scores)), key=scores.__getitem__, default=None)
+            if best is None or scores[best] < 0.5:
+                updated.append(run)
+                continue
+            found = at + best
+            run = lines[found : found + len(run)]
+        updated.append(run)
+        at = found + len(run)
+    return matched, "\n...\n".join("\n".join(run) for run in updated) + "\n"
+
+
+def _runs(text: str) -> list[list[str]]:
+    runs: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if line == "...":
+            runs.append([])
+        else:
+            runs[-1].append(line)
+    return [run for run in runs if run]
+
+
+def _find(lines: list[str], run: list[str], start: int) -> int | None:
+    for index in range(start, len(lines) - len(run) + 1):
+        if lines[index : index + len(run)] == run:
+            return index
+    return None
 
 
 def rewrite(page: Path, replacements: dict[tuple[int, int], str]) -> None:

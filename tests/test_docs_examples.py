@@ -80,14 +80,15 @@ def test_docs_example(page: Path, index: int, request: pytest.FixtureRequest) ->
     if printed is None or block.expected is None or block.output_span is None:
         return
     shown = d.normalize(block.expected, state.folder)
-    if printed == shown:
+    matched, wanted = d.compare(block, shown, printed)
+    if matched:
         return
-    if d.UPDATE:
-        _UPDATES.setdefault(page, {})[block.output_span] = printed
+    if d.UPDATE and wanted != shown:
+        _UPDATES.setdefault(page, {})[block.output_span] = wanted
         return
     diff = "".join(
         difflib.unified_diff(
-            shown.splitlines(keepends=True), printed.splitlines(keepends=True), "shown", "printed"
+            shown.splitlines(keepends=True), wanted.splitlines(keepends=True), "shown", "printed"
         )
     )
     pytest.fail(
