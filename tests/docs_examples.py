@@ -137,9 +137,10 @@ def examples(page: Path) -> list[Example]:
     return list(Document.parse(str(page), parse).examples())
 
 
-def new_state() -> PageState:
-    """A fresh temporary folder with copies of the files the docs' commands read."""
-    folder = Path(tempfile.mkdtemp(prefix="gapdiag-docs-"))
+def new_state(folder: Path | None = None) -> PageState:
+    """A fresh (temporary) folder with copies of the files the docs' commands read."""
+    folder = folder or Path(tempfile.mkdtemp(prefix="gapdiag-docs-"))
+    folder.mkdir(exist_ok=True)
     for name in COPIED:
         shutil.copytree(ROOT / name, folder / name)
     return PageState(folder=folder)
