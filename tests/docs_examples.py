@@ -22,7 +22,8 @@ An HTML comment right before a block (invisible on the site) says what else to e
 ``<!-- docs-test: spark -->`` (the page's Python gets the test Spark session as ``spark``), and
 ``<!-- docs-test: excerpt-of COMMAND -->`` before a ```text block: the block is an excerpt
 of what the gapdiag COMMAND prints (run in the page's folder): runs of lines separated by
-``...`` lines, each found whole in the output, in order.
+``...`` lines, each found whole in the output, in order; ``<!-- docs-test: excerpt -->``
+before a code block: its output block is such an excerpt of what the code prints.
 
 Normalization, the whole of it: trailing spaces of each line and trailing blank lines are
 dropped; the page's temporary folder reads ``.``. Nothing else varies in the shown outputs.
@@ -296,7 +297,7 @@ def compare(block: Block, shown: str, printed: str) -> tuple[bool, str]:
     by as many lines of the output, from the line most like its first (after the previous
     run); with no line alike, the run is kept and the test keeps failing.
     """
-    if block.language != "excerpt":
+    if block.language != "excerpt" and block.directive != ("excerpt", ""):
         return printed == shown, printed
     lines = printed.splitlines()
     runs = _runs(shown)
