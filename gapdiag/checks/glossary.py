@@ -1,8 +1,9 @@
 """The metrics and targets as Markdown tables, generated from the label registry.
 
 Each row's label and unit come from `gapdiag.model.labels` (what every text a person reads
-uses), and its definition from the input models' field descriptions, where it is stated
-once. ``docs/metrics.md`` holds these tables; a test fails when they differ from what this
+uses), its definition from the input models' field descriptions, where it is stated once,
+and a derived value's formula from the registry, the one explanations show beside it.
+``docs/metrics.md`` holds these tables; a test fails when they differ from what this
 module generates, and ``GAPDIAG_UPDATE_DOCS=1`` rewrites them.
 """
 
@@ -19,7 +20,7 @@ _HEAD = ("path", "label", "unit", "changed by", "definition")
 
 
 def metric_tables() -> str:
-    """The input metrics' table, then the targets' (with their defaults), as Markdown."""
+    """The input metrics' table, the derived values', the targets' (with defaults): Markdown."""
     inputs = [
         label
         for path, label in LABELS.items()
@@ -29,6 +30,12 @@ def metric_tables() -> str:
     targets = [label for path, label in LABELS.items() if _is_target(path)]
     defaults = Targets()
     lines = ["### Metrics", "", *_table(_HEAD, [_metric_row(label) for label in inputs])]
+    derived = [label for path, label in LABELS.items() if path.startswith("derived.")]
+    lines += ["", "### Worked out from them", ""]
+    lines += _table(
+        ("path", "label", "unit", "how"),
+        [(f"`{x.path}`", x.label, x.unit, x.definition) for x in derived],
+    )
     lines += ["", "### Targets", ""]
     lines += _table(
         ("path", "label", "unit", "default", "definition"),

@@ -53,8 +53,8 @@ class MetricLabel(BaseModel):
     known: bool = Field(default=True, description="False for a humanized fallback label.")
     definition: str = Field(
         default="",
-        description="What the value measures: the input model's field description, stated "
-        "once there (empty where the model has none, e.g. derived values).",
+        description="What the value measures: an input's or target's model field description "
+        "(stated once there), a derived value's formula; empty where none is stated.",
     )
 
 
@@ -202,6 +202,26 @@ _DERIVED: dict[str, tuple[str, str, Owner]] = {
     "derived.coverage_vs_needed": ("coverage against what is needed", "%", _R),
 }
 
+_FORMULAS: dict[str, str] = {
+    "derived.gap_to_goal": "quota - closed won - commit",
+    "derived.expected_from_pipeline": "pipeline x win rate",
+    "derived.pipeline_needed": "gap / win rate",
+    "derived.coverage": "open pipeline / gap",
+    "derived.required_coverage": "1 / win rate",
+    "derived.coverage_needed": "1 / win rate, else 3x",
+    "derived.attainment": "closed won / quota",
+    "derived.pipeline_shortfall": "gap - expected from the open pipeline",
+    "derived.calls_vs_plan": "calls a day / planned calls a day, less while ramping",
+    "derived.emails_vs_plan": "emails a day / planned emails a day, less while ramping",
+    "derived.meetings_vs_plan": "meetings a week / planned meetings a week, less while ramping",
+    "derived.calls_per_meeting": "5 x calls a day / meetings a week",
+    "derived.calls_to_meetings": "meetings a week / (5 x calls a day)",
+    "derived.conversion_vs_plan": "calls that become meetings / the same share in the plan",
+    "derived.coverage_vs_needed": "coverage / coverage needed",
+}
+"""How each derived value is worked out; docs/metrics.md lists it and the explanation's
+'The numbers' shows it beside the value."""
+
 _TARGETS: dict[str, tuple[str, str]] = {
     "target.calls_per_day": ("planned calls a day", "calls a day"),
     "target.emails_per_day": ("planned emails a day", "emails a day"),
@@ -289,7 +309,14 @@ def _build() -> dict[str, MetricLabel]:
             definition=defined[path],
         )
     for path, (label, unit, owner) in _DERIVED.items():
-        out[path] = MetricLabel(path=path, label=label, unit=unit, owner=owner, changeable=False)
+        out[path] = MetricLabel(
+            path=path,
+            label=label,
+            unit=unit,
+            owner=owner,
+            changeable=False,
+            definition=_FORMULAS.get(path, ""),
+        )
     for path, (label, unit) in _TARGETS.items():
         out[path] = MetricLabel(
             path=path, label=label, unit=unit, owner="organization", definition=defined[path]
