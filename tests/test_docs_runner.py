@@ -126,3 +126,26 @@ def test_only_gapdiag_commands_run(tmp_path: Path) -> None:
     (example,) = d.examples(other)
     with pytest.raises(AssertionError, match="only gapdiag commands run"):
         d.run_example(example, d.new_state(tmp_path / "run"))
+
+
+RUN = {"python", "bash"}
+SHOWN = {"text", "yaml", "json", "mermaid", ""}
+"""Languages the runner runs, and those that are only shown (data, diagrams, outputs)."""
+
+
+@pytest.mark.parametrize("page", d.PAGES, ids=lambda p: p.name)
+def test_no_block_looks_runnable_without_running(page: Path) -> None:
+    """A `sh`/`console`/`pycon` block, or an unlabeled one of commands, would pass unchecked."""
+    import re
+
+    text = page.read_text(encoding="utf-8")
+    for found in re.finditer(r"^```(\w*)\n(.*?)^```$", text, re.S | re.M):
+        language, body = found[1], found[2]
+        line = text[: found.start()].count("\n") + 1
+        assert language in RUN | SHOWN, f"{page.name}:{line}: ```{language} is not run"
+        first = body.lstrip().split("\n", 1)[0]
+        if language in SHOWN:
+            assert not first.startswith(("$ ", "gapdiag ", ">>> ")), (
+                f"{page.name}:{line}: a command in a ```{language} block is not run: "
+                "put it in a ```bash block, its output in the ```text block after it"
+            )

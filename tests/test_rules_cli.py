@@ -228,3 +228,5 @@ def test_shipped_targets_and_scorecard_validate_and_load() -> None:
     scorecard = _validator("scorecard")
     assert not scorecard.is_valid({**card, "ratings": [{**card["ratings"][0], "rep": 6}]})
     assert not scorecard.is_valid({**card, "stars": 5})
+    typo = {**card["ratings"][0], "metric": "activity.call_per_day"}
+    assert not scorecard.is_valid({**card, "ratings": [typo]})

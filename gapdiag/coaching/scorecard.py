@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 from gapdiag.model import _kinds as k
 from gapdiag.model.labels import label_of
 from gapdiag.model.metrics import _Strict
-from gapdiag.rulebook.interventions import IndicatorName
+from gapdiag.rulebook.interventions import INDICATOR_NAMES, IndicatorName
 from gapdiag.rulebook.schema import DIALECT
 
 Score = Annotated[float, k.RATING.constraints(), k.RATING]
@@ -23,9 +23,12 @@ Score = Annotated[float, k.RATING.constraints(), k.RATING]
 class Rating(_Strict):
     """One metric rated by the rep (self-rating) and by the manager, each 1-5."""
 
-    metric: IndicatorName
-    rep: Score
-    manager: Score
+    metric: IndicatorName = Field(
+        description="The metric rated, as a metric path (docs/metrics.md lists them).",
+        json_schema_extra={"enum": sorted(INDICATOR_NAMES)},
+    )
+    rep: Score = Field(description="The rep's rating of themselves, 1-5.")
+    manager: Score = Field(description="The manager's rating of the rep, 1-5.")
 
 
 class Opening(_Strict):
@@ -41,8 +44,8 @@ class Opening(_Strict):
 class Scorecard(_Strict):
     """One week's ratings for one rep; each metric rated once."""
 
-    rep_id: str = Field(min_length=1, strict=True)
-    week: dt.date | None = None
+    rep_id: str = Field(min_length=1, strict=True, description="The rep rated, as in the plan.")
+    week: dt.date | None = Field(default=None, description="A day of the week rated.")
     ratings: tuple[Rating, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
