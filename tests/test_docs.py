@@ -191,16 +191,12 @@ def test_hook_names_the_command_when_mermaid_is_missing(tmp_path: Path) -> None:
     assert hook.mermaid_script(tmp_path) == tmp_path / "mermaid.min.js"
 
 
-def test_index_example_runs_as_shown(capsys: pytest.CaptureFixture[str]) -> None:
-    """The home page's ten-line example runs and prints what its comment says."""
+def test_index_example_is_ten_lines() -> None:
+    """The home page's example stays ten lines (tests/test_docs_examples.py runs it)."""
     page = (DOCS / "index.md").read_text(encoding="utf-8")
     assert "```bash\npip install .\n```" in page
     code = re.findall(r"```python\n(.*?)```", page, re.S)[0]
     assert len(code.strip().splitlines()) <= 10
-    exec(compile(code, "index.md", "exec"), {})  # the page's own example, nothing else
-    out = capsys.readouterr().out
-    assert out.startswith("will 0.6\n")
-    assert "Diagnosis for rep-17" in out
 
 
 def test_notebook_cells_show_no_raw_dict_or_repr(monkeypatch: pytest.MonkeyPatch) -> None:
