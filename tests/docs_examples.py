@@ -17,9 +17,9 @@ there, and a later block of the same page reads it back; nothing is written to t
 
 An HTML comment right before a block (invisible on the site) says what else to expect:
 ``<!-- docs-test: exit 2 -->`` (the command is meant to fail with that status),
-``<!-- docs-test: skip REASON -->`` (shown, not run; the reason is reported as a skip), and
+``<!-- docs-test: skip REASON -->`` (shown, not run; the reason is reported as a skip),
 ``<!-- docs-test: durable -->`` (needs the durable-rules backend; skipped where it is absent),
-``<!-- docs-test: spark -->`` (the page's Python gets the test Spark session as ``spark``), and
+``<!-- docs-test: spark -->`` (the page's Python gets the test Spark session as ``spark``),
 ``<!-- docs-test: excerpt-of COMMAND -->`` before a ```text block: the block is an excerpt
 of what the gapdiag COMMAND prints (run in the page's folder): runs of lines separated by
 ``...`` lines, each found whole in the output, in order; ``<!-- docs-test: excerpt -->``
@@ -29,7 +29,8 @@ Normalization, the whole of it: trailing spaces of each line and trailing blank 
 dropped; the page's temporary folder reads ``.``. Nothing else varies in the shown outputs.
 
 ``GAPDIAG_UPDATE_DOCS=1 pytest tests/test_docs_examples.py`` rewrites each output block that
-differs with what the code prints now (and the generated metric table); review the diff.
+differs with what the code prints now (tests/test_docs.py, the generated metric tables);
+review the diff.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ COPIED = ("examples", "rules")
 SETUP = frozenset({"python3", "python", "pip", "pytest", "npm", "mkdocs", "git", "."})
 """Programs a docs example may name that the docs test does not run (they install or fetch)."""
 UPDATE = os.environ.get("GAPDIAG_UPDATE_DOCS", "") == "1"
+DIRECTIVES = frozenset({"exit", "skip", "durable", "spark", "excerpt", "excerpt-of"})
+"""The words a docs-test comment may hold; any other is a typo that would silently do nothing."""
 
 _BLOCK = RawFencedCodeBlockLexer(
     info_pattern=re.compile(r"(?P<language>[\w-]*)[^\n]*$\n", re.MULTILINE),
@@ -151,6 +154,8 @@ def run_example(example: Example, state: PageState) -> str | None:
     """Run one block in the page's folder; returns what it printed (None: nothing to compare)."""
     block: Block = example.parsed
     word, rest = block.directive or ("", "")
+    if word and word not in DIRECTIVES:
+        raise AssertionError(f"docs-test: {word!r} is not one of {', '.join(sorted(DIRECTIVES))}")
     if word == "skip":
         raise Skipped(rest or "marked skip")
     if word == "durable" and not _durable():

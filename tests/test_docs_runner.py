@@ -119,6 +119,15 @@ def test_normalization_is_the_folder_and_trailing_space_only(tmp_path: Path) -> 
     assert d.normalize(text, tmp_path) == "wrote ./reps.csv\n  kept  x\n"
 
 
+def test_a_mistyped_directive_fails(tmp_path: Path) -> None:
+    """`docs-test: skp` is refused by name, not read as no directive at all."""
+    other = tmp_path / "typo.md"
+    other.write_text("<!-- docs-test: skp later -->\n```bash\ngapdiag --version\n```\n")
+    (example,) = d.examples(other)
+    with pytest.raises(AssertionError, match="'skp' is not one of"):
+        d.run_example(example, d.new_state(tmp_path / "run"))
+
+
 def test_only_gapdiag_commands_run(tmp_path: Path) -> None:
     """Another program in a bash block is refused, not silently passed over."""
     other = tmp_path / "other.md"
