@@ -21,12 +21,12 @@ _HEAD = ("path", "label", "unit", "changed by", "definition")
 
 def metric_tables() -> str:
     """The input metrics' table, the derived values', the targets' (with defaults): Markdown."""
-    inputs = [
+    top = [label for path, label in LABELS.items() if "." not in path]
+    inputs = top + [
         label
         for path, label in LABELS.items()
         if "." in path and path.split(".", 1)[0] not in ("derived", "target", "team")
     ]
-    inputs.insert(0, LABELS["tenure_months"])
     targets = [label for path, label in LABELS.items() if _is_target(path)]
     defaults = Targets()
     lines = ["### Metrics", "", *_table(_HEAD, [_metric_row(label) for label in inputs])]
@@ -58,7 +58,8 @@ def _is_target(path: str) -> bool:
 
 
 def _metric_row(label: MetricLabel) -> tuple[str, ...]:
-    return (f"`{label.path}`", label.label, label.unit, label.owner, label.definition)
+    unit = label.unit or "date"  # the registry gives the period's dates no unit
+    return (f"`{label.path}`", label.label, unit, label.owner, label.definition)
 
 
 def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
