@@ -161,7 +161,7 @@ def run_example(example: Example, state: PageState) -> str | None:
     if word == "durable" and not _durable():
         raise Skipped("needs durable-rules, which does not install on this Python")
     expected_exit = int(rest) if word == "exit" else None
-    with _inside(state.folder):
+    with _inside(state.folder), _spark_inside(state.namespace.get("spark"), state.folder):
         if block.language == "python":
             printed = _run_python(block.source, state.namespace, example)
         elif block.language == "excerpt":
@@ -188,6 +188,25 @@ def _inside(folder: Path) -> Iterator[None]:
         yield
     finally:
         os.chdir(before)
+
+
+@contextlib.contextmanager
+def _spark_inside(spark: Any, folder: Path) -> Iterator[None]:
+    """Point Spark's local file system at the folder: the JVM resolves relative paths
+    against its own working directory, which Python's chdir does not move."""
+    if spark is None:
+        yield
+        return
+    context = spark.sparkContext
+    local = context._jvm.org.apache.hadoop.fs.FileSystem.getLocal(
+        context._jsc.hadoopConfiguration()
+    )
+    before = local.getWorkingDirectory()
+    local.setWorkingDirectory(context._jvm.org.apache.hadoop.fs.Path(str(folder)))
+    try:
+        yield
+    finally:
+        local.setWorkingDirectory(before)
 
 
 def _durable() -> bool:
