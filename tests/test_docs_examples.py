@@ -36,16 +36,31 @@ _STATES: dict[Path, d.PageState] = {}
 _UPDATES: dict[Path, dict[tuple[int, int], str]] = {}
 
 
+def _checkout() -> set[str]:
+    """The names in the checkout's top folder, examples/ and docs/ (what a run could litter)."""
+    return {
+        str(path.relative_to(d.ROOT))
+        for folder in (d.ROOT, d.ROOT / "examples", d.ROOT / "docs")
+        for path in folder.iterdir()
+    }
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _pages() -> Iterator[None]:
-    """Remove each page's folder at the end; in update mode, write the new outputs."""
+    """Remove each page's folder at the end; in update mode, write the new outputs.
+
+    Nothing a docs example writes may land in the checkout (each page has its own folder).
+    """
+    before = _checkout()
     yield
+    littered = _checkout() - before - {".pytest_cache", ".hypothesis"}
     for state in _STATES.values():
         shutil.rmtree(state.folder, ignore_errors=True)
     _STATES.clear()
     for page, replacements in _UPDATES.items():
         d.rewrite(page, replacements)
     _UPDATES.clear()
+    assert not littered, f"docs examples wrote into the checkout: {sorted(littered)}"
 
 
 def _state(page: Path, index: int, examples: list[Example], given: dict[str, Any]) -> d.PageState:
