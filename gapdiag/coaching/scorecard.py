@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, JsonValue, model_validator
 
 from gapdiag.model import _kinds as k
 from gapdiag.model.labels import label_of
@@ -25,7 +25,7 @@ class Rating(_Strict):
 
     metric: IndicatorName = Field(
         description="The metric rated, as a metric path (docs/metrics.md lists them).",
-        json_schema_extra={"enum": sorted(INDICATOR_NAMES)},
+        json_schema_extra={"enum": list[JsonValue](sorted(INDICATOR_NAMES))},
     )
     rep: Score = Field(description="The rep's rating of themselves, 1-5.")
     manager: Score = Field(description="The manager's rating of the rep, 1-5.")
