@@ -10,6 +10,8 @@ What runs (CONTRIBUTING.md, "Examples in the docs", says the same for authors):
 - A code block followed directly by a ```text block: the text block is the block's
   output, compared after the normalization below. Without one, the block must only run
   (a command's exit status at most 1: 1 is gapdiag's "done, with rows skipped").
+- In Python, ``expr  # 'value'``: a comment that starts like a value is compared with the
+  expression's repr (tests/docs_claims.py).
 
 Each page runs in its own temporary folder holding a copy of ``examples/`` and ``rules/``
 (the files every documented command reads), so a command that writes ``reps.csv`` writes it
@@ -35,6 +37,7 @@ review the diff.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import difflib
 import html
@@ -52,6 +55,8 @@ from typing import Any
 
 from sybil import Document, Example, Region
 from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
+
+from . import docs_claims
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = (ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")))
@@ -79,6 +84,16 @@ class Block:
     expected: str | None
     output_span: tuple[int, int] | None
     directive: tuple[str, str] | None
+    source_start: int = 0
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A value a comment shows that the code no longer gives: where, what it gives now."""
+
+    span: tuple[int, int]
+    now: str | None
+    message: str
 
 
 class Skipped(Exception):
@@ -92,6 +107,8 @@ class PageState:
     folder: Path
     namespace: dict[str, Any] = field(default_factory=dict)
     done: int = -1
+    mismatches: list[Mismatch] = field(default_factory=list)
+    """The last block's comments that show another value than the code gives."""
 
 
 def _directive(document: Document, region: Region) -> tuple[str, str] | None:
@@ -128,7 +145,8 @@ def parse(document: Document) -> Iterable[Region]:
             source = following.lexemes["source"]
             start = following.start + source.offset
             expected, span, end = str(source), (start, start + len(source)), following.end
-        block = Block(language, str(region.lexemes["source"]), expected, span, directive)
+        code = region.lexemes["source"]
+        block = Block(language, str(code), expected, span, directive, region.start + code.offset)
         yield Region(region.start, end, parsed=block, evaluator=_not_run)
 
 
@@ -163,7 +181,7 @@ def run_example(example: Example, state: PageState) -> str | None:
     expected_exit = int(rest) if word == "exit" else None
     with _inside(state.folder), _spark_inside(state.namespace.get("spark"), state.folder):
         if block.language == "python":
-            printed = _run_python(block.source, state.namespace, example)
+            printed, state.mismatches = _run_python(block, state.namespace, example)
         elif block.language == "excerpt":
             printed = _run_shell(html.unescape(block.source), None)
         else:
@@ -217,12 +235,40 @@ def _durable() -> bool:
     return True
 
 
-def _run_python(source: str, namespace: dict[str, Any], example: Example) -> str:
+def _run_python(
+    block: Block, namespace: dict[str, Any], example: Example
+) -> tuple[str, list[Mismatch]]:
+    """Run the block statement by statement; a claimed expression's value is compared."""
     buffer = io.StringIO()
-    code = compile("\n" * (example.line) + source, example.path, "exec")
+    tree = ast.parse(block.source)
+    found = docs_claims.claims(block.source)
+    starts = [0]
+    for line in block.source.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    shifted = {line + example.line: claim for line, claim in found.items()}
+    mismatches: list[Mismatch] = []
     with contextlib.redirect_stdout(buffer):
-        exec(code, namespace)
-    return buffer.getvalue()
+        for statement in tree.body:
+            ast.increment_lineno(statement, example.line)
+            if not docs_claims.is_claimed(statement, shifted):
+                exec(compile(ast.Module([statement], []), example.path, "exec"), namespace)
+                continue
+            assert isinstance(statement, ast.Expr)
+            value = eval(compile(ast.Expression(statement.value), example.path, "eval"), namespace)
+            claim = shifted[statement.end_lineno or 0]
+            if docs_claims.shows(claim, value):
+                continue
+            start = block.source_start + starts[claim.line - 1] + claim.column
+            given = repr(value)
+            given = given if len(given) <= 200 else given[:200] + "..."
+            mismatches.append(
+                Mismatch(
+                    (start, start + len(claim.shown)),
+                    None if claim.excerpt else repr(value),
+                    f"line {example.line + claim.line}: shows {claim.shown}, gives {given}",
+                )
+            )
+    return buffer.getvalue(), mismatches
 
 
 def commands(source: str) -> list[list[str]]:

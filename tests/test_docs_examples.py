@@ -92,6 +92,18 @@ def test_docs_example(page: Path, index: int, request: pytest.FixtureRequest) ->
     except d.Skipped as reason:
         pytest.skip(str(reason))
     block: d.Block = example.parsed
+    if state.mismatches:
+        fixable = [m for m in state.mismatches if m.now is not None]
+        if d.UPDATE and len(fixable) == len(state.mismatches):
+            for mismatch in fixable:
+                _UPDATES.setdefault(page, {})[mismatch.span] = mismatch.now  # type: ignore[assignment]
+        else:
+            lines = "\n".join(m.message for m in state.mismatches)
+            pytest.fail(
+                f"{page.name}: a comment shows another value than the code gives "
+                f"(GAPDIAG_UPDATE_DOCS=1 rewrites all but excerpts):\n{lines}",
+                pytrace=False,
+            )
     if printed is None or block.expected is None or block.output_span is None:
         return
     shown = d.normalize(block.expected, state.folder)

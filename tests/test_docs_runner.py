@@ -158,3 +158,31 @@ def test_no_block_looks_runnable_without_running(page: Path) -> None:
                 f"{page.name}:{line}: a command in a ```{language} block is not run: "
                 "put it in a ```bash block, its output in the ```text block after it"
             )
+
+
+CLAIMS = """```python
+value = 2
+value                 # 2
+value + 1             # 4: the comment claims a value the code does not give
+"the whole answer"    # "the ... answer"
+"the whole answer"    # "a ... answer"
+print("x")            # 20% of it is prose, not a value
+value                 # readable prose
+```
+"""
+
+
+def test_comments_that_show_a_value_are_checked(tmp_path: Path) -> None:
+    """`expr  # value` is compared; an excerpt string matches in pieces; prose is not read."""
+    page = tmp_path / "claims.md"
+    page.write_text(CLAIMS, encoding="utf-8")
+    (example,) = d.examples(page)
+    state = d.new_state(tmp_path / "run")
+    assert d.run_example(example, state) is None
+    wrong, excerpt = state.mismatches
+    assert wrong.now == "3"
+    assert "shows 4, gives 3" in wrong.message
+    assert excerpt.now is None  # an excerpt is fixed by hand
+    assert "shows \"a ... answer\"" in excerpt.message
+    d.rewrite(page, {wrong.span: "3"})
+    assert "value + 1             # 3: the comment" in page.read_text(encoding="utf-8")
