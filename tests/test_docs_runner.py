@@ -183,6 +183,6 @@ def test_comments_that_show_a_value_are_checked(tmp_path: Path) -> None:
     assert wrong.now == "3"
     assert "shows 4, gives 3" in wrong.message
     assert excerpt.now is None  # an excerpt is fixed by hand
-    assert "shows \"a ... answer\"" in excerpt.message
+    assert 'shows "a ... answer"' in excerpt.message
     d.rewrite(page, {wrong.span: "3"})
     assert "value + 1             # 3: the comment" in page.read_text(encoding="utf-8")
