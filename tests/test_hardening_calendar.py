@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gapdiag.cli import ExitStatus
+from gapdiag.coaching import ics
 from gapdiag.coaching.cadence import Session
 from gapdiag.coaching.ics import ics_text, series, to_ics
 
@@ -94,6 +95,17 @@ def test_any_text_gives_a_calendar_icalendar_reads_back(rep: str, title: str, de
     events = read_back(data)
     assert len(events) == len(series(planned)) == 1
     assert str(events[0]["summary"]).endswith(ics_text(rep))
+
+
+def test_lone_surrogate_rep_id_gets_a_calendar_and_other_uids_stay() -> None:
+    """A rep id holding a lone surrogate (only possible from Python) no longer stops uuid5;
+    a valid id keeps the UID it always had."""
+    data = to_ics(sessions("t", "d"), rep_id="\ud800", stamp=STAMP)
+    assert len(read_back(data)) == 1
+    (event,) = read_back(to_ics(sessions("t", "d"), rep_id="ana", stamp=STAMP))
+    first = sessions("t", "d")[0]
+    name = f"ana\n{first.kind}\n{first.date:%Y-%m-%d}"
+    assert str(event["uid"]) == str(uuid.uuid5(ics._UIDS, name))
 
 
 @given(ODD)

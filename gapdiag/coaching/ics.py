@@ -159,7 +159,10 @@ def to_ics(
 def _event(ical: Any, item: Series, rep_id: str, zone: dt.tzinfo | None, stamp: dt.datetime) -> Any:
     s = item.first
     event = ical.Event()
-    event.add("uid", str(uuid.uuid5(_UIDS, f"{rep_id}\n{s.kind}\n{s.date:%Y-%m-%d}")))
+    # A lone surrogate (possible in a rep id given from Python) reads as U+FFFD in the UID's
+    # name: uuid5 encodes strictly; any other text keeps the UID it always had.
+    name = f"{rep_id}\n{s.kind}\n{s.date:%Y-%m-%d}".encode("utf-8", "surrogatepass")
+    event.add("uid", str(uuid.uuid5(_UIDS, name.decode("utf-8", "replace"))))
     event.add("dtstamp", stamp)
     event.add("dtstart", s.begins.replace(tzinfo=zone))
     event.add("dtend", s.ends.replace(tzinfo=zone))
