@@ -171,6 +171,7 @@ def new_state(folder: Path | None = None) -> PageState:
 def run_example(example: Example, state: PageState) -> str | None:
     """Run one block in the page's folder; returns what it printed (None: nothing to compare)."""
     block: Block = example.parsed
+    state.mismatches = []
     word, rest = block.directive or ("", "")
     if word and word not in DIRECTIVES:
         raise AssertionError(f"docs-test: {word!r} is not one of {', '.join(sorted(DIRECTIVES))}")

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from hypothesis import example as case
 from hypothesis import given
 from hypothesis import strategies as st
 
 from gapdiag.cli import ExitStatus
-from gapdiag.coaching import ics
 from gapdiag.coaching.cadence import Session
 from gapdiag.coaching.ics import ics_text, series, to_ics
 
@@ -88,6 +88,7 @@ def test_session_texts_are_escaped_too() -> None:
 
 
 @given(ODD, ODD, ODD)
+@case(rep="\ud800", title="", detail="")  # a lone surrogate in the UID failed to encode
 def test_any_text_gives_a_calendar_icalendar_reads_back(rep: str, title: str, detail: str) -> None:
     """Whatever the texts, the calendar parses and has exactly one event per series."""
     planned = sessions(title, detail)
@@ -95,17 +96,6 @@ def test_any_text_gives_a_calendar_icalendar_reads_back(rep: str, title: str, de
     events = read_back(data)
     assert len(events) == len(series(planned)) == 1
     assert str(events[0]["summary"]).endswith(ics_text(rep))
-
-
-def test_lone_surrogate_rep_id_gets_a_calendar_and_other_uids_stay() -> None:
-    """A rep id holding a lone surrogate (only possible from Python) no longer stops uuid5;
-    a valid id keeps the UID it always had."""
-    data = to_ics(sessions("t", "d"), rep_id="\ud800", stamp=STAMP)
-    assert len(read_back(data)) == 1
-    (event,) = read_back(to_ics(sessions("t", "d"), rep_id="ana", stamp=STAMP))
-    first = sessions("t", "d")[0]
-    name = f"ana\n{first.kind}\n{first.date:%Y-%m-%d}"
-    assert str(event["uid"]) == str(uuid.uuid5(ics._UIDS, name))
 
 
 @given(ODD)

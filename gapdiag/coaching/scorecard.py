@@ -12,15 +12,17 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import Field, JsonValue, model_validator
 
 from gapdiag.model import _kinds as k
-from gapdiag.model.labels import label_of
+from gapdiag.model._result import Worded
+from gapdiag.model.labels import label_of, sentence
 from gapdiag.model.metrics import _Strict
+from gapdiag.model.wording import long_day
 from gapdiag.rulebook.interventions import INDICATOR_NAMES, IndicatorName
 from gapdiag.rulebook.schema import DIALECT
 
 Score = Annotated[float, k.RATING.constraints(), k.RATING]
 
 
-class Rating(_Strict):
+class Rating(Worded, _Strict):
     """One metric rated by the rep (self-rating) and by the manager, each 1-5."""
 
     metric: IndicatorName = Field(
@@ -30,8 +32,12 @@ class Rating(_Strict):
     rep: Score = Field(description="The rep's rating of themselves, 1-5.")
     manager: Score = Field(description="The manager's rating of the rep, 1-5.")
 
+    def _words(self) -> str:
+        label = sentence(label_of(self.metric).label)
+        return f"{label}: rep {self.rep}, manager {self.manager}"
 
-class Opening(_Strict):
+
+class Opening(Worded, _Strict):
     """A disagreement worth a conversation: who rates higher, and by how much."""
 
     metric: str
@@ -40,8 +46,11 @@ class Opening(_Strict):
     difference: float = Field(description="rep - manager: positive when the rep rates higher.")
     note: str
 
+    def _words(self) -> str:
+        return self.note
 
-class Scorecard(_Strict):
+
+class Scorecard(Worded, _Strict):
     """One week's ratings for one rep; each metric rated once."""
 
     rep_id: str = Field(min_length=1, strict=True, description="The rep rated, as in the plan.")
@@ -61,6 +70,10 @@ class Scorecard(_Strict):
         """Disagreements of at least `minimum` points, largest first (ties in rating order)."""
         ranked = sorted(self.ratings, key=lambda r: -abs(r.rep - r.manager))
         return tuple(_opening(r) for r in ranked if abs(r.rep - r.manager) >= minimum)
+
+    def _words(self) -> str:
+        week = f", week of {long_day(self.week)}" if self.week else ""
+        return f"{self.rep_id}{week}: {len(self.ratings)} ratings"
 
 
 def _opening(rating: Rating) -> Opening:
