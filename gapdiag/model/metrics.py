@@ -400,6 +400,9 @@ DEFAULT_TARGETS = Targets()
 def parse_metrics(data: RepMetrics | Mapping[str, Any], *, source: str | None = None) -> RepMetrics:
     """Validate a mapping (e.g. parsed JSON) into RepMetrics; a RepMetrics passes through.
 
+    A flat row with dotted keys ("pipeline.quota", as CSV columns name them) is read as
+    the same groups.
+
     Raises:
         InvalidMetrics: listing every problem, each with field path, value and expectation.
     """
@@ -411,9 +414,18 @@ def parse_metrics(data: RepMetrics | Mapping[str, Any], *, source: str | None = 
             source=source,
         )
     try:
+        if any(isinstance(key, str) and "." in key for key in data):
+            data = _nested(data)
         return RepMetrics.model_validate(data)
     except InvalidMetrics as error:
         raise InvalidMetrics(error.problems, source=source) from None
+
+
+def _nested(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A flat row's dotted keys ("pipeline.quota", as in CSV columns) as metric groups."""
+    from gapdiag.model.rows import nest
+
+    return nest({k: dict(v) if isinstance(v, Mapping) else v for k, v in data.items()})
 
 
 def parse_targets(data: Targets | Mapping[str, Any] | None) -> Targets:
