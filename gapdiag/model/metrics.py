@@ -423,8 +423,6 @@ def parse_metrics(data: RepMetrics | Mapping[str, Any], *, source: str | None = 
 
 def _nested(data: Mapping[str, Any]) -> dict[str, Any]:
     """A flat row's dotted keys ("pipeline.quota", as in CSV columns) as metric groups."""
-    from gapdiag.model.rows import nest
-
     return nest({k: dict(v) if isinstance(v, Mapping) else v for k, v in data.items()})
 
 
@@ -435,3 +433,31 @@ def parse_targets(data: Targets | Mapping[str, Any] | None) -> Targets:
     if isinstance(data, Targets):
         return data
     return Targets.model_validate(data)
+
+
+def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn dotted keys into nested mappings: {"a.b": 1} -> {"a": {"b": 1}}.
+
+    Raises:
+        InvalidMetrics: a key is both a value and a group ("activity" and "activity.x").
+    """
+    out: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key, value in flat.items():
+        *groups, leaf = str(key).split(".")
+        node = out
+        for depth, group in enumerate(groups):
+            child = node.setdefault(group, {})
+            if not isinstance(child, dict):
+                where = ".".join(groups[: depth + 1])
+                problems.append(Problem(key, f"{where!r} is given both as a value and a group"))
+                break
+            node = child
+        else:
+            if isinstance(node.get(leaf), dict):
+                problems.append(Problem(key, f"{key!r} is given both as a value and a group"))
+            else:
+                node[leaf] = value
+    if problems:
+        raise InvalidMetrics(problems)
+    return out
