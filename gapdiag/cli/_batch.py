@@ -38,7 +38,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
 
     Exits 0 when every row was diagnosed, 1 when bad rows were left out (see the errors file).
     """
-    from gapdiag.engines.vector._frames import safe_csv, write
+    from gapdiag.engines.vector._frames import records_json, safe_csv, write
     from gapdiag.engines.vector.batch import diagnose_many
     from gapdiag.model._output import Outputs
 
@@ -64,7 +64,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     with Outputs(out) as outputs:  # both files, or neither
         if to_stdout:
             json_out = args.format == "json"
-            table = batch.frame.to_json(orient="records", date_format="iso") if json_out else None
+            table = records_json(batch.frame) if json_out else None
             outputs.write("-", table or safe_csv(batch.frame).to_csv(index=False), "--out")
         else:
             write(batch.frame, args.out, outputs=outputs)

@@ -209,8 +209,22 @@ def safe_csv(frame: pd.DataFrame) -> pd.DataFrame:
 _WRITERS: dict[str, Callable[[pd.DataFrame, Path], object]] = {
     ".csv": lambda frame, path: safe_csv(frame).to_csv(path, index=False),
     ".parquet": lambda frame, path: frame.to_parquet(path, index=False),
-    ".json": lambda frame, path: frame.to_json(path, orient="records", indent=1, date_format="iso"),
+    ".json": lambda frame, path: records_json(frame, path),
 }
+
+
+def records_json(frame: pd.DataFrame, path: Path | None = None) -> str | None:
+    """The results as JSON records, dates as a person writes them (2017-04-01, no clock)."""
+    import pandas as pd
+
+    days = {
+        name: frame[name].dt.strftime("%Y-%m-%d")
+        for name in frame.columns
+        if pd.api.types.is_datetime64_any_dtype(frame[name])
+    }
+    shown = frame.assign(**days) if days else frame
+    text: str | None = shown.to_json(path, orient="records", indent=None if path is None else 1)
+    return text
 
 
 def write(

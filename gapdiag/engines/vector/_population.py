@@ -21,8 +21,8 @@ from gapdiag.engines.vector import _checks
 from gapdiag.engines.vector._columns import Floats
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidMetrics, Problem
-from gapdiag.model.metrics import METRICS, parse_metrics
-from gapdiag.model.rows import PROXY_SEPARATOR, flatten, nest
+from gapdiag.model.metrics import METRICS, nest, parse_metrics
+from gapdiag.model.rows import PROXY_SEPARATOR, flatten
 from gapdiag.rulebook.facts import metric_facts
 
 TEXT = ("rep_id", "team")
