@@ -133,18 +133,46 @@ def test_the_whole_folder_reads_every_usable_call() -> None:
     assert report.reps[0].calls == 5
 
 
-def test_crosstalk_is_skipped_and_reported_unless_asked_for() -> None:
-    """By default two speakers' overlapping cues skip the call, naming the cue and the option."""
-    report = read_calls(REAL, reps=REPS, period="2026-Q3")
-    assert "2026-07-15_teams_acme.vtt" not in {c.file for c in report.calls}
-    (problem,) = [p for p in report.skipped if p.file == "2026-07-15_teams_acme.vtt"]
+CROSSTALK = """WEBVTT
+
+00:00:01.000 --> 00:00:12.000
+<v Dana Reyes>Tell me how your managers run their weekly pipeline review today?</v>
+
+00:00:04.000 --> 00:00:09.000
+<v Marco Bianchi>Sorry, go on, we do it rep by rep in a spreadsheet.</v>
+
+00:00:12.500 --> 00:00:20.000
+<v Marco Bianchi>It takes two hours and we still miss the deals that are stuck.</v>
+"""
+
+
+def test_crosstalk_is_skipped_and_reported_unless_asked_for(tmp_path: Path) -> None:
+    """By default two speakers talking over each other skip the call, naming the cue and the
+    option; with crosstalk asked for, the call counts."""
+    (tmp_path / "2026-07-28_talk_over.vtt").write_text(CROSSTALK, encoding="utf-8")
+    report = read_calls(tmp_path, reps=REPS, period="2026-Q3")
+    assert not report.calls
+    (problem,) = report.skipped
     assert problem.line is not None
     assert problem.message.startswith("starts before the cue on line ")
     assert problem.message.endswith(
         "(overlapping cues: trim them so one person talks at a time, or count each cue "
         "for its own speaker with --crosstalk)"
     )
-    assert len(report.calls) == 4  # the other calls still count
+    assert len(read_calls(tmp_path, reps=REPS, period="2026-Q3", crosstalk=True).calls) == 1
+
+
+def test_a_turn_handed_over_with_overlapping_edges_is_not_crosstalk() -> None:
+    """Teams rounds cue edges: Dana's "Mm-hmm, right." starts half a second before Marco's
+    cue ends and runs past it. That is a hand-over: the call is read by default, with the same
+    figures as when crosstalk is asked for."""
+    default = read_calls(REAL, reps=REPS, period="2026-Q3")
+    asked = read_calls(REAL, reps=REPS, period="2026-Q3", crosstalk=True)
+    name = "2026-07-15_teams_acme.vtt"
+    (teams,) = [c for c in default.calls if c.file == name]
+    (same,) = [c for c in asked.calls if c.file == name]
+    assert teams == same
+    assert name not in {p.file for p in default.skipped}
 
 
 def write(tmp_path: Path, name: str, data: object) -> Path:
@@ -434,3 +462,12 @@ def test_a_buyer_known_only_as_speaker_2_is_the_buyer_side() -> None:
         _vtt.parse("b.vtt", text, None), NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS
     )
     assert (metrics.rep_talk_seconds, metrics.buyer_talk_seconds) == (3.0, 6.0)
+
+
+@given(calls_with_crosstalk())
+def test_without_crosstalk_every_cue_ends_after_the_ones_before(cues: list[Cue]) -> None:
+    """Hand-overs aside, a transcript read without crosstalk has cues ending in order, so its
+    last cue ends the call (what `Transcript` and the duration rely on)."""
+    transcript = _vtt.parse("x.vtt", vtt(cues), None)
+    if transcript.crosstalk is None:
+        assert list(transcript.ends) == sorted(transcript.ends)

@@ -5,8 +5,10 @@ by start time whatever order the file lists them in. Two speakers may talk at on
 (crosstalk: each cue counts for its speaker), but one speaker's cues may not overlap
 (their talk would count twice): an overlap of up to `TRIM_MS` (aligners such as
 WhisperX round segment edges so) is trimmed off the later cue, a longer one makes the
-transcript unusable. A cue whose speaker the file does not name has the speaker ``""``
-(`UNNAMED`). A file without cues, or not UTF-8, is unusable.
+transcript unusable. A turn handed to another speaker whose edges overlap by up to
+`TRIM_MS` (Teams rounds cue edges so) is a hand-over, not crosstalk: the call is read, each
+cue counted for its speaker, without asking for crosstalk. A cue whose speaker the file
+does not name has the speaker ``""`` (`UNNAMED`). A file without cues, or not UTF-8, is unusable.
 
 Many exports give a start per cue and no end (Teams' and Otter's text transcripts,
 captioning tools), or an end no later than the start (zero-length cues, whole seconds).
@@ -172,12 +174,16 @@ def in_time_order(
         last[cue.speaker] = cue  # it ends after `before` (it starts at or after its end)
     if trimmed:
         ordered.sort(key=_start_end)
-    crosstalk, latest = None, None
+    crosstalk, latest, second = None, None, -1  # second: the largest end but the latest's
     for cue in ordered:
-        if crosstalk is None and latest is not None and cue.start < latest.end:
+        overlaps = crosstalk is None and latest is not None and cue.start < latest.end
+        if overlaps and latest is not None and not _hand_over(latest, cue, second):
             crosstalk = Crosstalk(cue.line, cue.start, latest.line, latest.end)
         if latest is None or cue.end > latest.end:
+            second = max(second, latest.end) if latest is not None else second
             latest = cue
+        else:
+            second = max(second, cue.end)
     return Transcript(
         source,
         date,
@@ -189,6 +195,19 @@ def in_time_order(
         crosstalk,
         inferred,
         untimed,
+    )
+
+
+def _hand_over(earlier: Cue, cue: Cue, others_end: int) -> bool:
+    """A turn handed over with its edges overlapping by up to `TRIM_MS` (Teams and caption
+    tools round cue edges so): another speaker, starting inside the earlier cue's last
+    second and talking on past it, while no third cue is still running; not crosstalk."""
+    return (
+        earlier.speaker != cue.speaker
+        and earlier.start < cue.start
+        and earlier.end - cue.start <= TRIM_MS
+        and cue.end > earlier.end
+        and others_end <= cue.start
     )
 
 
