@@ -251,7 +251,7 @@ def _reality(n: _Numbers, targets: Targets) -> list[Question]:
         Question(stage="reality", ask=ask, expect=_coverage_answer(n)),
         Question(
             stage="reality",
-            ask="How many calls a day did you make last week, and what does your plan ask for?",
+            ask="How many calls a day have you made this period, and what does your plan ask for?",
             expect=f"{n.show('activity.calls_per_day')} against a plan of "
             f"{_plan(targets.calls_per_day, tenure, targets)}: {n.show(calls)} of plan."
             if n.known(calls)

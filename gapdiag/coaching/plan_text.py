@@ -340,7 +340,18 @@ def _escalation(plan: CoachingPlan, e: Escalation) -> list[Block]:
 def _watch(plan: CoachingPlan, w: Watch) -> str:
     name, now, target = watch_cells(plan, w)
     better = "higher" if w.better == "higher" else "lower"
-    return f"{name}: now {now}, target {target} ({better} is better)"
+    return f"{name}: now {now}{latest_week(plan, w)}, target {target} ({better} is better)"
+
+
+def latest_week(plan: CoachingPlan, w: Watch) -> str:
+    """' over the period (latest week 0.7×)' where the history's latest week reads otherwise
+    than the period's figure the plan speaks with; '' where it does not."""
+    if w.latest_week is None:
+        return ""
+    facts = {"tenure_months": plan.tenure_months}
+    path, value = across_weeks(w.metric, w.latest_week, facts, plan.targets)
+    (text,) = reading(path, value)
+    return f" over the period (latest week {text})"
 
 
 def watch_cells(plan: CoachingPlan, w: Watch) -> tuple[str, str, str]:
