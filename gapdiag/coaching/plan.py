@@ -20,7 +20,7 @@ from gapdiag.coaching.agenda import Accountability, Agenda, build_agenda
 from gapdiag.coaching.cadence import QUARTER_WEEKS, Session, schedule
 from gapdiag.coaching.coverage import CoverageFocus, coverage_focus
 from gapdiag.coaching.escalation import Escalation, escalate
-from gapdiag.coaching.history import RepHistory
+from gapdiag.coaching.history import RepHistory, latest_metrics
 from gapdiag.coaching.log import CoachingLog, LogEntry
 from gapdiag.coaching.playbook import (
     FOCUS_RULE,
@@ -245,6 +245,8 @@ def plan(
     library = _library(interventions, rules)
     diagnosis = diagnose(rep, rules=book, targets=chosen, team=stats, counterfactuals=True)
     facts = judged = build_facts(rep, chosen, stats)
+    # a skill drilled since the diagnosis is done once the latest weeks show it at target
+    latest = build_facts(latest_metrics(history, rep), chosen, stats) if history else facts
     faults = distortions(diagnosis, book)
     timing: dict[str, Any] = {
         "start": begin,
@@ -259,7 +261,7 @@ def plan(
     avoid = distorted(faults)
     skills = (
         skill_queue(
-            coached.gap, diagnosis, book, library, chosen, judged=judged, now=facts, avoid=avoid
+            coached.gap, diagnosis, book, library, chosen, judged=judged, now=latest, avoid=avoid
         )
         if coached
         else ()

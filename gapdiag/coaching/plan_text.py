@@ -344,7 +344,7 @@ def _watch(plan: CoachingPlan, w: Watch) -> str:
 
 
 def latest_week(plan: CoachingPlan, w: Watch) -> str:
-    """' over the period (latest week 0.7×)' where the history's latest week reads otherwise
+    """' over the period (latest week 0.7x)' where the history's latest week reads otherwise
     than the period's figure the plan speaks with; '' where it does not."""
     if w.latest_week is None:
         return ""

@@ -38,7 +38,7 @@ from gapdiag.model._result import Worded
 from gapdiag.model.derived import DERIVED
 from gapdiag.model.diagnosis import Check, Diagnosis, Verdict
 from gapdiag.model.gaps import FOUND, GAPS, Gap
-from gapdiag.model.labels import label_of, percent, sentence, show
+from gapdiag.model.labels import label_of, percent, sentence
 from gapdiag.model.metrics import METRICS, Targets, _Strict
 from gapdiag.model.wording import confidence, day, movement
 from gapdiag.rulebook.interventions import Indicator, Interventions
@@ -128,8 +128,10 @@ def watch_list(
         current = float(value) if isinstance(value, float | bool) else None
         points = history.values(i.metric, targets) if history is not None else ()
         latest = points[-1][1] if points else None
-        if latest is not None and current is not None and show(i.metric, latest) == show(
-            i.metric, current
+        if (
+            latest is not None
+            and current is not None
+            and show(i.metric, latest) == show(i.metric, current)
         ):
             latest = None
         out.append(
