@@ -155,7 +155,7 @@ def _escalation(step: Escalation | None) -> Item | None:
         return None
     icon, words = ACTIONS[step.action]
     trends = tuple(
-        f"{label(t.metric)}: {t.direction} ({show(t.metric, t.first)} → "
+        f"{label(t.metric)}: {t.word} ({show(t.metric, t.first)} → "
         f"{show(t.metric, t.latest)}, target {show(t.metric, t.target)})"
         for t in step.trends
         if t.weeks_observed
