@@ -166,10 +166,12 @@ def build_agenda(
     drills: tuple[Drill, ...] = (),
     follow_up: dt.date | None = None,
     accountability: Accountability | None = None,
+    behind: bool = True,
 ) -> Agenda:
     """The GROW agenda for one rep from their facts (metrics, targets and derived values).
 
-    Until the rep's answer on accountability is recorded, the agenda asks for it.
+    Until the rep's answer on accountability is recorded, the agenda asks for it. A rep not
+    known to be behind (`behind` False: ahead or on track) is never told of consequences.
     """
     n = _Numbers(facts)
     when = f" on {day(follow_up)}" if follow_up else ""
@@ -199,8 +201,8 @@ def build_agenda(
         figures=tuple(Figure(name=f, value=n.value(f), shown=n.show(f)) for f in _FIGURES),
         redirects=REDIRECTS if focus is not None and focus.gap == "will" else (),
         commitment="On a scale of 1 to 10, how committed are you to this plan? What would "
-        f"make it a 9 or 10? Follow up{when or ' at the next check-in'}: under 9 two weeks "
-        "running calls for a conversation about fit.",
+        f"make it a 9 or 10? Follow up{when or ' at the next check-in'}"
+        + (": under 9 two weeks running calls for a conversation about fit." if behind else "."),
         follow_up=follow_up,
     )
 

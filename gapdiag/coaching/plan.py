@@ -289,6 +289,9 @@ def plan(
     last = begin + dt.timedelta(weeks=weeks, days=-begin.weekday() - 1)
     follow_up = next((s.date for s in sessions if s.kind == "check-in"), None)
     accountability = accountability_of(log, began, sessions)
+    standing = standing_of(
+        facts, period_start=rep.period_start, period_end=rep.period_end, as_of=rep.as_of
+    )
     agenda = build_agenda(
         rep.rep_id,
         facts,
@@ -297,9 +300,7 @@ def plan(
         drills=drills,
         follow_up=follow_up,
         accountability=accountability,
-    )
-    standing = standing_of(
-        facts, period_start=rep.period_start, period_end=rep.period_end, as_of=rep.as_of
+        behind=standing.status == "behind",
     )
     return CoachingPlan(
         rep_id=rep.rep_id,
@@ -309,7 +310,9 @@ def plan(
         as_of=rep.as_of,
         since=began,
         since_from=began_from,
-        log_focuses=log_focuses(log) if log is not None and began is None else None,
+        log_focuses=log_focuses(log)
+        if log is not None and (began is None or coached is None)
+        else None,
         focus=focus,
         rep_focus=alongside,
         coverage=None
