@@ -290,10 +290,17 @@ def test_plan_is_total_and_never_pips_under_a_system_gap(rep: dict[str, Any]) ->
 
 
 def test_plan_text_names_the_decision_tree_end() -> None:
-    """The plan says where the tree ended, or which metric it still needs."""
-    assert "Decision tree: ends at will-low-volume (will); agrees." in make("will-rep").render()
+    """The plan says where the tree ended (the leaf's reason), or the question it could not
+    answer and which metric it still needs: in words, never a node or leaf id."""
+    ended = make("will-rep").render()
+    assert "Decision tree: ends at will (agrees with the rules): Calls are well short" in ended
+    assert "will-low-volume" not in ended
     stopped = make("ambiguous-rep").render()
-    assert "Decision tree: stopped at lead-flow; collect lead volume against the team" in stopped
+    assert (
+        "Decision tree: stopped at its question 'With low volume, does the territory get more "
+        "than the floor share of the team's leads?' for lack of data (still possible: system, "
+        "will); collect lead volume against the team."
+    ) in stopped
 
 
 def test_goal_falls_due_on_a_working_day() -> None:
