@@ -5,6 +5,7 @@ at or ahead of quota, and the decision tree in words rather than ids."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from pathlib import Path
@@ -111,3 +112,24 @@ def test_the_decision_tree_is_in_words_not_ids(printed: dict[str, str]) -> None:
     assert leaf.id not in will
     assert "Decision tree: ends at will (agrees with the rules): Calls are well short" in will
     assert "Decision tree: stopped at its question 'Does the rep deflect" in printed["Dee Park"]
+
+
+def test_the_team_page_words_trends_true_of_their_numbers(
+    files: dict[str, Path],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The team page's trends use the plan's words, with the noise band that makes a word
+    like 'flat' checkable: a rise past target is not 'flat'."""
+    page = tmp_path / "team.html"
+    code, _, _ = run(
+        "report", str(files["reps"]), "--history", str(files["weeks"]), "--out", str(page)
+    )
+    assert code in (ExitStatus.OK, ExitStatus.FINDINGS)
+    text = html.unescape(page.read_text("utf-8"))
+    x = TIMES
+    assert f"lead volume against the team: flat (0.33{x} → 0.7{x}" not in text
+    assert f"lead volume against the team: uneven, no steady trend (0.33{x} → 0.7{x}" in text
+    assert "call-to-meeting conversion against plan: flat (59.7% → 114.3%" not in text
+    assert "call-to-meeting conversion against plan: at target (59.7% → 114.3%" in text
+    for found in re.findall(r": flat \([^)]*\)", text):
+        assert "noise band ±" in found, found

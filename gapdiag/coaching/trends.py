@@ -278,14 +278,15 @@ def trend_text(t: Trend, facts: Mapping[str, object], targets: Targets) -> str:
     step = across_weeks(t.metric, t.slope, facts, targets)[1]
     band = across_weeks(t.metric, t.noise, facts, targets)[1]
     slope = per_week(path, float(step)) if isinstance(step, float) else ""
-    noise = f", noise band {_band(path, band)}" if isinstance(band, float) else ""
+    noise = f", noise band {band_text(path, band)}" if isinstance(band, float) else ""
     return (
         f"{name}: {t.word}, {slope}; {first_text} → {latest_text} over {weeks} "
         f"(target {goal_text}{noise})"
     )
 
 
-def _band(path: str, band: float) -> str:
+def band_text(path: str, band: float) -> str:
+    """A noise band in the metric's unit: '±3.2 calls a day', '±22 points'."""
     unit = label_of(path).unit
     if unit in ("%", "yes/no"):
         return f"±{_significant(band * 100)} points"
