@@ -177,13 +177,15 @@ def build_agenda(
     when = f" on {day(follow_up)}" if follow_up else ""
     fallback = "none: the fixes are the manager's" if focus and focus.owner == "manager" else "none"
     drill_names = ", ".join(d.name for d in drills) or fallback
+    closed = _closed(n)
+    aim = "build next period's pipeline" if closed else "close the gap"
     questions = (
         *_goal(n, focus),
         *_reality(n, targets),
         Question(
             stage="options",
-            ask="Name three things you will do in the next ten days to close the gap. The "
-            "list is yours; I will only pressure-test it.",
+            ask=f"Name three things you will do in the next ten days to {aim}. The list is "
+            "yours; I will only pressure-test it.",
             expect="Actions the rep controls, each with a date; steer the practice towards "
             f"the plan's drills ({drill_names}).",
         ),
@@ -238,15 +240,26 @@ def _goal(n: _Numbers, focus: Focus | None) -> list[Question]:
     return out
 
 
+def _closed(n: _Numbers) -> bool:
+    """Nothing is left to close this period (quota met with closed-won and commit)."""
+    gap = n.value("derived.gap_to_goal")
+    return isinstance(gap, float) and gap <= 0
+
+
 def _reality(n: _Numbers, targets: Targets) -> list[Question]:
     tenure = n.value("tenure_months")
+    cover = (
+        "how much of next period's number does it build?"
+        if _closed(n)
+        else "does it cover your gap?"
+    )
     ask = (
         f"You have {n.show('pipeline.open_pipeline')} in open pipeline and win about "
         f"{n.show('pipeline.win_rate')} of your deals. What will that pipeline bring in, and "
-        "does it cover your gap?"
+        f"{cover}"
         if n.known("pipeline.open_pipeline", "pipeline.win_rate")
         else "What is your open pipeline and your win rate, and what will that pipeline "
-        "bring in? Does it cover your gap?"
+        f"bring in? {cover[0].upper()}{cover[1:]}"
     )
     calls = "derived.calls_vs_plan"
     out = [
