@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from gapdiag.cli._io import ExitStatus, is_stdout, read_targets
+from gapdiag.cli._io import ExitStatus, is_stdout, print_notes, read_targets
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.labels import label_of
 from gapdiag.model.wording import OUTCOME_WORDS, standing_word
@@ -53,9 +53,11 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         targets=read_targets(args.targets),
         team_by=args.team_by or None,
         progress=progress,
+        strict=args.strict,
     )
     if progress is not None:
         progress.finish()
+    print_notes(batch.notes, args.stderr)
     to_stdout = is_stdout(args.out)
     named = Path(args.file) if to_stdout else args.out
     errors_path = args.errors or named.with_name(f"{named.stem}.errors.csv")

@@ -129,6 +129,8 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     if progress is not None:
         progress.finish()
     errors = args.errors or _errors_path(args.out)
+    if not result.rows:
+        return _nothing_used(result, args, errors, out)
     batch = _diagnosed(result, args) if args.diagnose is not None else None
     with Outputs(out) as outputs:
         outputs.write(args.out, rows_text(result.rows, args.format), "--out")
@@ -142,6 +144,24 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     if batch is not None:
         out.write(summary_table(batch, args.diagnose, _diagnose_errors(args.diagnose)))
     return ExitStatus.FINDINGS if result.bad_rows else ExitStatus.OK
+
+
+def _nothing_used(result: Ingested, args: argparse.Namespace, errors: Path, out: IO[str]) -> int:
+    """No row for the period (every row in it skipped): only the errors file, one line.
+
+    (Exports dated wholly outside the period are refused earlier, by `read_exports`.)
+    """
+    if result.bad_rows:
+        with Outputs(out) as outputs:
+            outputs.write(errors, result.errors_csv(), "--errors")
+    if not is_stdout(args.out):  # what was read and why it was skipped; stderr: one line
+        out.write("".join(f"{line}\n" for line in _file_lines(result)))
+    why = f"{result.bad_rows:,} problem{'s' * (result.bad_rows != 1)} -> {errors}"
+    args.stderr.write(
+        f"gapdiag: no rep row for {args.period}: every row of the exports was skipped "
+        f"({why if result.bad_rows else 'none usable'}); nothing else written\n"
+    )
+    return ExitStatus.BAD_INPUT
 
 
 def _errors_path(out: Path) -> Path:
@@ -189,14 +209,7 @@ INDEX_STEM = "index"
 
 def summary(result: Ingested, args: argparse.Namespace, errors: Path) -> str:
     """Rows per file, skipped rows, problems by column and reason, and where things went."""
-    lines = []
-    for file in result.files:
-        used = file.rows - file.skipped
-        lines.append(
-            f"{file.kind}: {file.file}: {file.rows:,} rows, {used:,} used, {file.skipped:,} skipped"
-        )
-        lines += [f"  {count:,} x {column}: {reason}" for column, reason, count in file.problems]
-        lines += [f"  note: {note}" for note in file.notes]
+    lines = _file_lines(result)
     reps = len({r["rep_id"] for r in result.rows})
     unit = "rep-week" if args.every == "week" else "rep"
     count = len(result.rows) if args.every == "week" else reps
@@ -208,6 +221,19 @@ def summary(result: Ingested, args: argparse.Namespace, errors: Path) -> str:
         histories = f"{reps:,} weekly histor{'ies' if reps != 1 else 'y'}"
         lines.append(f"{histories} -> {args.history_dir} (listed in {INDEX_STEM}.csv)")
     return "\n".join(lines) + "\n"
+
+
+def _file_lines(result: Ingested) -> list[str]:
+    """Per export: rows read, used and skipped, the problems by column, and its notes."""
+    lines = []
+    for file in result.files:
+        used = file.rows - file.skipped
+        lines.append(
+            f"{file.kind}: {file.file}: {file.rows:,} rows, {used:,} used, {file.skipped:,} skipped"
+        )
+        lines += [f"  {count:,} x {column}: {reason}" for column, reason, count in file.problems]
+        lines += [f"  note: {note}" for note in file.notes]
+    return lines
 
 
 def _diagnosed(result: Ingested, args: argparse.Namespace) -> Batch:
