@@ -290,10 +290,17 @@ def test_plan_is_total_and_never_pips_under_a_system_gap(rep: dict[str, Any]) ->
 
 
 def test_plan_text_names_the_decision_tree_end() -> None:
-    """The plan says where the tree ended, or which metric it still needs."""
-    assert "Decision tree: ends at will-low-volume (will); agrees." in make("will-rep").render()
+    """The plan says where the tree ended (the leaf's reason), or the question it could not
+    answer and which metric it still needs: in words, never a node or leaf id."""
+    ended = make("will-rep").render()
+    assert "Decision tree: ends at will (agrees with the rules): Calls are well short" in ended
+    assert "will-low-volume" not in ended
     stopped = make("ambiguous-rep").render()
-    assert "Decision tree: stopped at lead-flow; collect lead volume against the team" in stopped
+    assert (
+        "Decision tree: stopped at its question 'With low volume, does the territory get more "
+        "than the floor share of the team's leads?' for lack of data (still possible: system, "
+        "will); collect lead volume against the team."
+    ) in stopped
 
 
 def test_goal_falls_due_on_a_working_day() -> None:
@@ -309,19 +316,24 @@ def test_goal_falls_due_on_a_working_day() -> None:
     assert german.goal.by_date == dt.date(2027, 3, 25)
 
 
-def test_now_is_the_latest_history_week() -> None:
-    """With a history, the goal and indicators start from the latest recorded week's values."""
+def test_now_is_the_periods_figures_and_the_latest_week_is_named_beside_them() -> None:
+    """With a history, the plan's "now" is still the period's figures the diagnosis read (one
+    plan, one set of numbers); a watched indicator whose latest week reads otherwise says so,
+    and the trends keep the weeks."""
     history = read_history_csv(EXAMPLES / "weeks.csv")
     result = plan(example("will-rep"), start=dt.date(2026, 8, 17), history=history)
     assert result.focus is not None
     assert result.focus.goal is not None
-    assert result.focus.goal.current == 31 / 40  # the latest week: 31 calls a day of 40
+    assert result.focus.goal.current == 14 / 40  # the period's 14 calls a day, as diagnosed
     assert result.escalation is not None
     latest = {t.metric: t.latest for t in result.escalation.trends}
-    for watch in result.watch:
-        if latest.get(watch.metric) is not None:
-            assert watch.current == latest[watch.metric], watch.metric
-    # the diagnosis itself is still of the rep file given
+    assert latest["derived.calls_vs_plan"] == 31 / 40  # the latest week, for the trend
+    calls = next(w for w in result.watch if w.metric == "derived.calls_vs_plan")
+    assert (calls.current, calls.latest_week) == (14 / 40, 31 / 40)
+    text = result.render()
+    assert "Calls a day: now 14 over the period (latest week 31), target 40" in text
+    assert "14 → 40 calls a day" in text
+    assert "31 → 40" not in text
     assert result.diagnosis.verdicts == diagnose(example("will-rep")).verdicts
 
 

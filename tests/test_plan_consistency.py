@@ -101,18 +101,23 @@ def _token(value: str) -> str:
 
 
 def figures(text: str) -> dict[str, set[str]]:
-    """Each figure's value wherever the plan states where the rep is now: watched
-    indicators, the numbers line, and the latest value of each trend."""
+    """Each figure's value wherever the plan states where the rep is now (watched indicators,
+    the numbers line: the period's figures) and, as '<label> (latest week)', wherever it
+    states the history's latest week (a trend's latest value, a watched indicator's)."""
     seen: dict[str, set[str]] = defaultdict(set)
     for line in text.splitlines():
-        if m := re.match(r"- ([^:]+): now ([^,]+), target", line):
+        if m := re.match(
+            r"- ([^:]+): now ([^,]+?)(?: over the period \(latest week (.+)\))?, target", line
+        ):
             seen[m[1].lower()].add(_token(m[2]))
-        if m := re.match(rf"{TREND}([^:]+): \w+, [^;]+; .+? → (.+?) over ", line):
-            seen[m[1].lower()].add(_token(m[2]))
+            if m[3]:
+                seen[f"{m[1].lower()} (latest week)"].add(_token(m[3]))
+        if m := re.match(rf"{TREND}([^:]+): [\w ,]+?, [^;]+; .+? → (.+?) over ", line):
+            seen[f"{m[1].lower()} (latest week)"].add(_token(m[2]))
         if m := re.match(
             r"(?:- |Ownership signal: )([^:]+): too few weeks .*; latest ([^,]+),", line
         ):
-            seen[m[1].lower()].add(_token(m[2]))
+            seen[f"{m[1].lower()} (latest week)"].add(_token(m[2]))
         if line.startswith("Numbers: "):
             for part in line.removeprefix("Numbers: ").split("; "):
                 label, _, value = part.partition(": ")
@@ -126,7 +131,9 @@ def test_the_figure_check_sees_a_contradiction() -> None:
     text = "- Calls a day: now 14, target 40\nNumbers: Quota: $1; Calls a day: 31"
     assert figures(text)["calls a day"] == {"14", "31"}
     trend = "- Calls a day: improving, +2 calls a day per week; 14 → 31 over 5 recorded weeks"
-    assert figures(trend)["calls a day"] == {"31"}
+    watched = "- Calls a day: now 25 over the period (latest week 30), target 40"
+    assert figures(f"{trend}\n{watched}")["calls a day (latest week)"] == {"31", "30"}
+    assert figures(watched)["calls a day"] == {"25"}
 
 
 def test_each_figure_named_twice_has_one_value(plans: list[tuple[str, CoachingPlan]]) -> None:

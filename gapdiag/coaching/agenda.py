@@ -166,22 +166,26 @@ def build_agenda(
     drills: tuple[Drill, ...] = (),
     follow_up: dt.date | None = None,
     accountability: Accountability | None = None,
+    behind: bool = True,
 ) -> Agenda:
     """The GROW agenda for one rep from their facts (metrics, targets and derived values).
 
-    Until the rep's answer on accountability is recorded, the agenda asks for it.
+    Until the rep's answer on accountability is recorded, the agenda asks for it. A rep not
+    known to be behind (`behind` False: ahead or on track) is never told of consequences.
     """
     n = _Numbers(facts)
     when = f" on {day(follow_up)}" if follow_up else ""
     fallback = "none: the fixes are the manager's" if focus and focus.owner == "manager" else "none"
     drill_names = ", ".join(d.name for d in drills) or fallback
+    closed = _closed(n)
+    aim = "build next period's pipeline" if closed else "close the gap"
     questions = (
         *_goal(n, focus),
         *_reality(n, targets),
         Question(
             stage="options",
-            ask="Name three things you will do in the next ten days to close the gap. The "
-            "list is yours; I will only pressure-test it.",
+            ask=f"Name three things you will do in the next ten days to {aim}. The list is "
+            "yours; I will only pressure-test it.",
             expect="Actions the rep controls, each with a date; steer the practice towards "
             f"the plan's drills ({drill_names}).",
         ),
@@ -199,8 +203,8 @@ def build_agenda(
         figures=tuple(Figure(name=f, value=n.value(f), shown=n.show(f)) for f in _FIGURES),
         redirects=REDIRECTS if focus is not None and focus.gap == "will" else (),
         commitment="On a scale of 1 to 10, how committed are you to this plan? What would "
-        f"make it a 9 or 10? Follow up{when or ' at the next check-in'}: under 9 two weeks "
-        "running calls for a conversation about fit.",
+        f"make it a 9 or 10? Follow up{when or ' at the next check-in'}"
+        + (": under 9 two weeks running calls for a conversation about fit." if behind else "."),
         follow_up=follow_up,
     )
 
@@ -236,22 +240,33 @@ def _goal(n: _Numbers, focus: Focus | None) -> list[Question]:
     return out
 
 
+def _closed(n: _Numbers) -> bool:
+    """Nothing is left to close this period (quota met with closed-won and commit)."""
+    gap = n.value("derived.gap_to_goal")
+    return isinstance(gap, float) and gap <= 0
+
+
 def _reality(n: _Numbers, targets: Targets) -> list[Question]:
     tenure = n.value("tenure_months")
+    cover = (
+        "how much of next period's number does it build?"
+        if _closed(n)
+        else "does it cover your gap?"
+    )
     ask = (
         f"You have {n.show('pipeline.open_pipeline')} in open pipeline and win about "
         f"{n.show('pipeline.win_rate')} of your deals. What will that pipeline bring in, and "
-        "does it cover your gap?"
+        f"{cover}"
         if n.known("pipeline.open_pipeline", "pipeline.win_rate")
         else "What is your open pipeline and your win rate, and what will that pipeline "
-        "bring in? Does it cover your gap?"
+        f"bring in? {cover[0].upper()}{cover[1:]}"
     )
     calls = "derived.calls_vs_plan"
     out = [
         Question(stage="reality", ask=ask, expect=_coverage_answer(n)),
         Question(
             stage="reality",
-            ask="How many calls a day did you make last week, and what does your plan ask for?",
+            ask="How many calls a day have you made this period, and what does your plan ask for?",
             expect=f"{n.show('activity.calls_per_day')} against a plan of "
             f"{_plan(targets.calls_per_day, tenure, targets)}: {n.show(calls)} of plan."
             if n.known(calls)

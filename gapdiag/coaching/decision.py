@@ -149,7 +149,7 @@ class Case:
                 + self._summary()
             )
         moved = self.of("moving", "reached")
-        short = self.of("flat", "worsening", "slipped")
+        short = self.of("flat", "uneven", "worsening", "slipped")
         if not moved and not short and not self.of("held"):
             return "collect-data", (
                 f"After {weeks} of coaching no leading indicator has enough weekly values for "

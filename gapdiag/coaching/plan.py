@@ -30,7 +30,6 @@ from gapdiag.coaching.playbook import (
     Watch,
     choose_focus,
     rep_focus,
-    restate,
     watch_list,
 )
 from gapdiag.coaching.playbook import manager_check as check_manager
@@ -220,8 +219,10 @@ def plan(
         team: the rep's team mean/median per metric, for the rules and goals that compare
             the rep with the team (as in `diagnose`); without it those rules stay open.
 
-    The rep is diagnosed on `metrics`; the plan's "now" (goal, indicators, agenda numbers,
-    manager check, standing) reads the history's latest values where it has them.
+    The rep is diagnosed on `metrics`, and the plan's "now" (goal, indicators, agenda
+    numbers, manager check, standing) is those same period figures: one plan speaks with
+    one set of numbers. The history gives the trends; a watched indicator whose latest week
+    reads otherwise says so beside the period's figure.
 
     Raises:
         InvalidMetrics: bad metrics or targets.
@@ -243,9 +244,9 @@ def plan(
     book = resolve_rules(rules)
     library = _library(interventions, rules)
     diagnosis = diagnose(rep, rules=book, targets=chosen, team=stats, counterfactuals=True)
-    now = latest_metrics(history, rep) if history else rep
-    facts = build_facts(now, chosen, stats)
-    judged = build_facts(rep, chosen, stats)
+    facts = judged = build_facts(rep, chosen, stats)
+    # a skill drilled since the diagnosis is done once the latest weeks show it at target
+    latest = build_facts(latest_metrics(history, rep), chosen, stats) if history else facts
     faults = distortions(diagnosis, book)
     timing: dict[str, Any] = {
         "start": begin,
@@ -255,14 +256,12 @@ def plan(
     }
     focus = choose_focus(diagnosis, facts, library, chosen, **timing)
     alongside = rep_focus(diagnosis, facts, library, chosen, **timing)
-    if history is not None:
-        focus, alongside = (_now(f, facts, chosen) for f in (focus, alongside))
     coached = alongside or focus  # beside a system fix, the rep practises their own gap
     began, began_from = coaching_start(since, log, coached, begin)
     avoid = distorted(faults)
     skills = (
         skill_queue(
-            coached.gap, diagnosis, book, library, chosen, judged=judged, now=facts, avoid=avoid
+            coached.gap, diagnosis, book, library, chosen, judged=judged, now=latest, avoid=avoid
         )
         if coached
         else ()
@@ -290,6 +289,9 @@ def plan(
     last = begin + dt.timedelta(weeks=weeks, days=-begin.weekday() - 1)
     follow_up = next((s.date for s in sessions if s.kind == "check-in"), None)
     accountability = accountability_of(log, began, sessions)
+    standing = standing_of(
+        facts, period_start=rep.period_start, period_end=rep.period_end, as_of=rep.as_of
+    )
     agenda = build_agenda(
         rep.rep_id,
         facts,
@@ -298,19 +300,19 @@ def plan(
         drills=drills,
         follow_up=follow_up,
         accountability=accountability,
-    )
-    standing = standing_of(
-        facts, period_start=now.period_start, period_end=now.period_end, as_of=now.as_of
+        behind=standing.status == "behind",
     )
     return CoachingPlan(
         rep_id=rep.rep_id,
         start=begin,
         diagnosis=diagnosis,
         standing=standing,
-        as_of=now.as_of,
+        as_of=rep.as_of,
         since=began,
         since_from=began_from,
-        log_focuses=log_focuses(log) if log is not None and began is None else None,
+        log_focuses=log_focuses(log)
+        if log is not None and (began is None or coached is None)
+        else None,
         focus=focus,
         rep_focus=alongside,
         coverage=None
@@ -321,7 +323,7 @@ def plan(
         skill_note=skill_note(skills) if coached else None,
         drills=drills,
         clears=_clears(diagnosis, coached, avoid),
-        watch=watch_list(playbook.indicators, facts, chosen) if playbook else (),
+        watch=watch_list(playbook.indicators, facts, chosen, history) if playbook else (),
         actions=actions,
         distortions=faults,
         agenda=agenda,
@@ -408,13 +410,6 @@ def _clears(
         and c.status_after not in FOUND
         and not any(change.metric in avoid for change in c.changes)
     )
-
-
-def _now(focus: Focus | None, facts: Mapping[str, object], targets: Targets) -> Focus | None:
-    """The focus with its goal's "now" read from the latest history week."""
-    if focus is None or focus.goal is None:
-        return focus
-    return focus.model_copy(update={"goal": restate(focus.goal, facts, targets)})
 
 
 def _library(given: Interventions | str | Path | None, rules: RulesArg) -> Interventions:

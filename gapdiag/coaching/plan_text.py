@@ -31,7 +31,14 @@ from gapdiag.coaching.units import across_weeks
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.labels import label_of, sentence
-from gapdiag.model.wording import counterfactual_text, day, labelled, long_day, reading
+from gapdiag.model.wording import (
+    counterfactual_text,
+    day,
+    humanize,
+    labelled,
+    long_day,
+    reading,
+)
 from gapdiag.model.wording import standing_text as standing_words
 
 if TYPE_CHECKING:
@@ -154,15 +161,24 @@ def _no_focus(plan: CoachingPlan) -> str:
 
 
 def _tree_line(d: Diagnosis) -> list[str]:
-    """The decision tree's end, and whether it agrees with the focus's diagnosis."""
+    """The decision tree's end in its own words (its reason, or the question it could not
+    answer), and whether it agrees with the rules; node and leaf ids stay in the JSON."""
     if d.tree_leaf is not None:
-        verdict = "agrees" if d.tree_agrees else "disagrees: weigh both before the 1:1"
-        return [
-            f"Decision tree: ends at {d.tree_leaf.id} ({d.tree_leaf.gap or 'no gap'}); {verdict}."
-        ]
+        verdict = (
+            "agrees with the rules"
+            if d.tree_agrees
+            else "disagrees with the rules: weigh both before the 1:1"
+        )
+        reason = humanize(d.tree_leaf.reason).rstrip(".")
+        return [f"Decision tree: ends at {d.tree_leaf.gap or 'no gap'} ({verdict}): {reason}."]
     if d.tree_stop is not None and d.tree_stop.needs:
-        wanted = ", ".join(label_of(n).label for n in d.tree_stop.needs)
-        return [f"Decision tree: stopped at {d.tree_stop.node}; collect {wanted}."]
+        stop = d.tree_stop
+        wanted = ", ".join(label_of(n).label for n in stop.needs)
+        asked = next((humanize(s.question) for s in d.tree_path if s.node == stop.node), None)
+        where = f" at its question '{asked}'" if asked else ""
+        gaps = list(dict.fromkeys(leaf.gap or "no gap" for leaf in stop.possible))
+        still = f" (still possible: {', '.join(gaps)})" if gaps else ""
+        return [f"Decision tree: stopped{where} for lack of data{still}; collect {wanted}."]
     return []
 
 
@@ -189,7 +205,16 @@ def _coach(plan: CoachingPlan) -> list[Block]:
 def _so_far(plan: CoachingPlan) -> list[Block]:
     a = plan.accountability
     out: list[Block] = [Heading("Coaching so far and accountability")]
-    if plan.since is not None:
+    if plan.since is not None and (plan.rep_focus or plan.focus) is None:
+        source = "as given" if plan.since_from == "given" else "the first 1:1 in the coaching log"
+        out.append(
+            Para(
+                f"Coaching began {long_day(plan.since)} ({source}; {_coached_on(plan)}). No gap "
+                "is named now, so no new focus carries it on; weeks of history before it are "
+                "the baseline, not coaching."
+            )
+        )
+    elif plan.since is not None:
         source = "as given" if plan.since_from == "given" else "the first 1:1 in the coaching log"
         out.append(
             Para(
@@ -306,6 +331,16 @@ def _session_line(s: Session) -> str:
     return f"{day(s.date)} {s.start:%H:%M} ({s.minutes} min, {s.who}{moved}) {s.title}: {first}."
 
 
+def _coached_on(plan: CoachingPlan, *, short: bool = False) -> str:
+    """What the coaching so far was on, for a plan that sets no focus now: 'on will' from
+    the coaching log's 1:1s, else that it is not recorded."""
+    if plan.log_focuses:
+        return f"on {', '.join(plan.log_focuses)}"
+    if short:
+        return "its focus not recorded"
+    return "what it was on is not recorded: a coaching log names it"
+
+
 def _escalation(plan: CoachingPlan, e: Escalation) -> list[Block]:
     facts = {"tenure_months": plan.tenure_months}
     if e.since is None:
@@ -314,6 +349,9 @@ def _escalation(plan: CoachingPlan, e: Escalation) -> list[Block]:
     else:
         weeks = "1 week" if e.weeks_coached == 1 else f"{e.weeks_coached} weeks"
         title = f"After {weeks} of coaching: {ACTIONS[e.action]}"
+        if (plan.rep_focus or plan.focus) is None:  # say what the coaching was on
+            on = _coached_on(plan, short=True)
+            title = f"After {weeks} of coaching since {day(e.since)} ({on}): {ACTIONS[e.action]}"
     out: list[Block] = [Heading(title), Para(e.reason)]
     if e.missing_weeks:
         out.append(
@@ -340,7 +378,18 @@ def _escalation(plan: CoachingPlan, e: Escalation) -> list[Block]:
 def _watch(plan: CoachingPlan, w: Watch) -> str:
     name, now, target = watch_cells(plan, w)
     better = "higher" if w.better == "higher" else "lower"
-    return f"{name}: now {now}, target {target} ({better} is better)"
+    return f"{name}: now {now}{latest_week(plan, w)}, target {target} ({better} is better)"
+
+
+def latest_week(plan: CoachingPlan, w: Watch) -> str:
+    """' over the period (latest week 0.7x)' where the history's latest week reads otherwise
+    than the period's figure the plan speaks with; '' where it does not."""
+    if w.latest_week is None:
+        return ""
+    facts = {"tenure_months": plan.tenure_months}
+    path, value = across_weeks(w.metric, w.latest_week, facts, plan.targets)
+    (text,) = reading(path, value)
+    return f" over the period (latest week {text})"
 
 
 def watch_cells(plan: CoachingPlan, w: Watch) -> tuple[str, str, str]:

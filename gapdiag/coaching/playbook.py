@@ -28,6 +28,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from gapdiag.coaching.history import RepHistory
 from gapdiag.coaching.trends import on_target
 from gapdiag.coaching.units import in_plan_units
 from gapdiag.coaching.workdays import WorkingDays
@@ -97,9 +98,14 @@ class Watch(Worded, _Strict):
     """A leading indicator to watch: where the rep is now and the target it should reach."""
 
     metric: str
-    current: float | None
+    current: float | None = Field(description="The period's figure (the one diagnosed).")
     target: float
     better: Literal["higher", "lower"]
+    latest_week: float | None = Field(
+        default=None,
+        description="The history's latest weekly value, when it reads otherwise than the "
+        "period's figure (None: no history, or the same).",
+    )
 
     def _words(self) -> str:
         label = sentence(label_of(self.metric).label)
@@ -109,20 +115,35 @@ class Watch(Worded, _Strict):
 
 
 def watch_list(
-    indicators: tuple[Indicator, ...], facts: Mapping[str, object], targets: Targets
+    indicators: tuple[Indicator, ...],
+    facts: Mapping[str, object],
+    targets: Targets,
+    history: RepHistory | None = None,
 ) -> tuple[Watch, ...]:
-    """The indicators with the rep's current values and the team's targets resolved."""
-    return tuple(
-        Watch(
-            metric=i.metric,
-            current=float(value)
-            if isinstance(value := facts.get(i.metric), float | bool)
-            else None,
-            target=i.target_value(targets),
-            better=i.better,
+    """The indicators with the rep's period figures, the team's targets resolved, and the
+    history's latest week where it reads otherwise."""
+    out = []
+    for i in indicators:
+        value = facts.get(i.metric)
+        current = float(value) if isinstance(value, float | bool) else None
+        points = history.values(i.metric, targets) if history is not None else ()
+        latest = points[-1][1] if points else None
+        if (
+            latest is not None
+            and current is not None
+            and show(i.metric, latest) == show(i.metric, current)
+        ):
+            latest = None
+        out.append(
+            Watch(
+                metric=i.metric,
+                current=current,
+                target=i.target_value(targets),
+                better=i.better,
+                latest_week=latest,
+            )
         )
-        for i in indicators
-    )
+    return tuple(out)
 
 
 class ManagerCheck(Worded, _Strict):
@@ -339,15 +360,6 @@ def _build(
         source=source,
         text=goal_text(metric, current, target, week, by_date, *setting),
     )
-
-
-def restate(goal: Goal, facts: Mapping[str, object], targets: Targets) -> Goal:
-    """The goal with its current value read from `facts` (the latest week), where known."""
-    now = facts.get(goal.metric)
-    if not isinstance(now, float) or isinstance(goal.current, bool):
-        return goal
-    text = goal_text(goal.metric, now, goal.target, goal.by_week, goal.by_date, facts, targets)
-    return goal.model_copy(update={"current": now, "text": text})
 
 
 def goal_date(start: dt.date, week: int, calendar: WorkingDays | None = None) -> dt.date:

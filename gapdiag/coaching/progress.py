@@ -4,8 +4,12 @@ Progress (seed 001: no improvement in *any* metric after 4-6 weeks leads to a PI
 is an indicator that began coaching short of its target and either moved toward it beyond
 week-to-week noise (``moving``) or reached it and held it there two weeks running
 (``reached``). One already at target when coaching began is ``held`` while it stays there:
-neither progress nor failure. ``flat``, ``worsening`` and ``slipped`` (was at target, now
-below) fell short. The rep's own commitment rating is never progress on its own.
+neither progress nor failure. ``flat``, ``uneven`` (no steady trend though the first and
+latest values differ), ``worsening`` and ``slipped`` (was at target, now below) fell short.
+The rep's own commitment rating is never progress on its own.
+
+The summary groups them under words true of their numbers: what fell ("Did not improve")
+apart from what stayed ("Did not move") and what jumped about ("No steady trend").
 """
 
 from __future__ import annotations
@@ -23,14 +27,17 @@ HOLDS = 2
 """Weeks in a row at target before reaching it counts as progress (one week may be luck)."""
 SELF_RATED = frozenset({"ownership.commitment_score"})
 """Metrics the rep rates themselves: never progress on their own."""
-Progress = Literal["moving", "reached", "held", "flat", "worsening", "slipped", "unknown"]
+Progress = Literal["moving", "reached", "held", "flat", "uneven", "worsening", "slipped", "unknown"]
 """How one indicator did over the coaching weeks: moving and reached are progress; held (at
-target when coaching began and still) is neither; flat, worsening and slipped fell short."""
+target when coaching began and still) is neither; flat, uneven, worsening and slipped fell
+short."""
 PROGRESS: frozenset[Progress] = frozenset({"moving", "reached"})
-SHORT: frozenset[Progress] = frozenset({"flat", "worsening", "slipped"})
+SHORT: frozenset[Progress] = frozenset({"flat", "uneven", "worsening", "slipped"})
 _GROUPS: tuple[tuple[str, frozenset[Progress]], ...] = (
     ("Moved toward target", PROGRESS),
-    ("Did not move", SHORT),
+    ("Did not improve (fell)", frozenset({"worsening", "slipped"})),
+    ("Did not move", frozenset({"flat"})),
+    ("No steady trend (uneven week to week)", frozenset({"uneven"})),
     ("At target when coaching began (neither progress nor failure)", frozenset({"held"})),
 )
 
@@ -45,7 +52,7 @@ def progress_of(t: Trend) -> Progress:
         return "reached"
     if t.direction == "improving":
         return "moving"
-    if t.direction in ("flat", "worsening"):
+    if t.direction in ("flat", "uneven", "worsening"):
         return t.direction
     return "unknown"
 
@@ -72,5 +79,5 @@ def _moved(t: Trend, facts: Mapping[str, object], targets: Targets) -> str:
         "reached": "reached target" if t.latest_meets else "within the target's margin",
         "held": "at target" if t.latest_meets else "within the target's margin",
         "slipped": "slipped below target",
-    }.get(progress_of(t), t.direction)
+    }.get(progress_of(t), t.word)
     return f"{label_of(path).label} {began} → {latest} ({how}; target {goal})"

@@ -5,13 +5,19 @@ that have a value (a missing week neither stretches nor shrinks it). Its word co
 the numbers, the same in the plan's text, its HTML and the plots:
 
 - **unknown** with fewer than ``MIN_WEEKS_FOR_TREND`` values;
-- **flat** when the change the line shows over the weeks is inside the **noise band**: the
-  larger of a t-quantile (95%, one side) times the change's standard error, which the
-  scatter of the weeks around the line sets, and ``FLAT_SHARE`` of the target; and when
-  the first and the latest value do not differ the same way (a trend the numbers shown do
-  not bear out is no trend);
+- no steady trend when the change the line shows over the weeks is inside the **noise
+  band** (the larger of a t-quantile (95%, one side) times the change's standard error,
+  which the scatter of the weeks around the line sets, and ``FLAT_SHARE`` of the target),
+  or when the first and the latest value do not differ the same way (a trend the numbers
+  shown do not bear out is no trend). It is **flat** when the first and latest values are
+  also within the band of each other, and **uneven** when they differ by more: the weeks
+  jump about, and "flat" would be false of the two numbers shown;
 - otherwise **improving** when it moved the better way (toward the target from short of
   it, or further past it), **worsening** when it moved the other way.
+
+The word a person reads (``trend_word``) must be true of the two numbers shown beside it:
+a latest value at or beyond its target (a minimum or a maximum) reads **at target**, never
+"worsening" or "flat" by a hair; "uneven" reads "uneven, no steady trend".
 
 With the day coaching began (``since``) the trend is judged over the coaching weeks,
 starting from the last value before coaching (the baseline), and ``began`` is the value
@@ -40,7 +46,7 @@ from gapdiag.model.metrics import Margins, Targets, _Strict, parse_targets
 from gapdiag.model.wording import reading
 from gapdiag.rulebook.interventions import Indicator
 
-Direction = Literal["improving", "flat", "worsening", "unknown"]
+Direction = Literal["improving", "flat", "uneven", "worsening", "unknown"]
 MIN_WEEKS_FOR_TREND = 3
 """Fewest weeks with a value before a trend is called (two points are mostly noise; ours)."""
 FLAT_SHARE = 0.05
@@ -89,15 +95,32 @@ class Trend(Worded, _Strict):
         default=0, ge=0, description="The latest values in a row that meet the target."
     )
 
+    @property
+    def word(self) -> str:
+        """The trend in a word true of its first and latest values (see ``trend_word``)."""
+        return trend_word(self.direction, self.better, self.latest, self.target)
+
     def _words(self) -> str:
         label = sentence(label_of(self.metric).label)
         if self.latest is None:
             return f"{label}: {self.direction}, no value yet"
         first = "" if self.first is None else f"{show(self.metric, self.first)} → "
         return (
-            f"{label}: {self.direction}, {first}{show(self.metric, self.latest)} over "
+            f"{label}: {self.word}, {first}{show(self.metric, self.latest)} over "
             f"{self.weeks_observed} weeks (target {show(self.metric, self.target)})"
         )
+
+
+def trend_word(
+    direction: Direction, better: Literal["higher", "lower"], latest: float | None, goal: float
+) -> str:
+    """A trend's word, true of the numbers shown beside it: 'improving', 'worsening', 'flat',
+    'uneven, no steady trend', or 'at target' for a latest value at or beyond its target
+    that did not improve (a minimum exceeded is never 'worsening' by a hair)."""
+    meets = latest is not None and (latest >= goal if better == "higher" else latest <= goal)
+    if meets and direction in ("flat", "uneven", "worsening"):
+        return "at target"
+    return "uneven, no steady trend" if direction == "uneven" else direction
 
 
 def trend(
@@ -183,7 +206,7 @@ def movement(
     change = slope * span
     shown = points[-1][1] - points[0][1]  # the first and latest values a reader sees
     if abs(change) <= noise or change * shown <= 0:
-        return "flat", slope, noise
+        return ("uneven" if abs(shown) > noise else "flat"), slope, noise
     up = change > 0
     return ("improving" if up == (better == "higher") else "worsening"), slope, noise
 
@@ -255,14 +278,15 @@ def trend_text(t: Trend, facts: Mapping[str, object], targets: Targets) -> str:
     step = across_weeks(t.metric, t.slope, facts, targets)[1]
     band = across_weeks(t.metric, t.noise, facts, targets)[1]
     slope = per_week(path, float(step)) if isinstance(step, float) else ""
-    noise = f", noise band {_band(path, band)}" if isinstance(band, float) else ""
+    noise = f", noise band {band_text(path, band)}" if isinstance(band, float) else ""
     return (
-        f"{name}: {t.direction}, {slope}; {first_text} → {latest_text} over {weeks} "
+        f"{name}: {t.word}, {slope}; {first_text} → {latest_text} over {weeks} "
         f"(target {goal_text}{noise})"
     )
 
 
-def _band(path: str, band: float) -> str:
+def band_text(path: str, band: float) -> str:
+    """A noise band in the metric's unit: '±3.2 calls a day', '±22 points'."""
     unit = label_of(path).unit
     if unit in ("%", "yes/no"):
         return f"±{_significant(band * 100)} points"

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from gapdiag.coaching.history import RepHistory, read_history_csv, week_of
-from gapdiag.coaching.trends import movement, per_week
+from gapdiag.coaching.trends import movement, per_week, trend_word
 from gapdiag.model._text import plot_label
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import BackendUnavailable, InvalidArgument, InvalidMetrics, Problem
@@ -112,7 +112,9 @@ def trend_title(name: str, points: Sequence[tuple[int, float]], target: float | 
     """A subplot's title: the indicator's trend word and slope, as the plan words them."""
     better: Literal["higher", "lower"] = "lower" if label_of(name).better == "lower" else "higher"
     direction, slope, _ = movement(points, better, target or 0.0)
-    words = f"{sentence(label_of(name).label)}: {direction}"
+    latest = points[-1][1] if points and target is not None else None  # no target: none met
+    word = trend_word(direction, better, latest, target or 0.0)
+    words = f"{sentence(label_of(name).label)}: {word}"
     if direction != "unknown" and slope is not None:
         words += f", {per_week(name, slope)}"
     return words

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from gapdiag.coaching.escalation import Escalation
 from gapdiag.coaching.playbook import Focus
+from gapdiag.coaching.trends import band_text
 from gapdiag.model.diagnosis import Diagnosis, TreeStep
 from gapdiag.model.labels import show
 from gapdiag.model.wording import humanize, period, standing_text
@@ -159,8 +160,9 @@ def _escalation(step: Escalation | None) -> Item | None:
         return None
     icon, words = ACTIONS[step.action]
     trends = tuple(
-        f"{label(t.metric)}: {t.direction} ({show(t.metric, t.first)} → "
-        f"{show(t.metric, t.latest)}, target {show(t.metric, t.target)})"
+        f"{label(t.metric)}: {t.word} ({show(t.metric, t.first)} → "
+        f"{show(t.metric, t.latest)}, target {show(t.metric, t.target)}"
+        f"{'' if t.noise is None else f', noise band {band_text(t.metric, t.noise)}'})"
         for t in step.trends
         if t.weeks_observed
     )
