@@ -82,7 +82,7 @@ class Deferred(Result):
         if not pending:
             return
         values = self.__dict__  # built by `trusted` for this object alone: filled in place
-        fields = type(self).model_fields
+        fields = type(self).__pydantic_fields__  # model_fields, without its property's cost
         wanted = [name] if name is not None else [field for field in fields if field not in values]
         values.update(pending[_LATER](wanted))
         if len(values) < len(fields):
@@ -92,7 +92,7 @@ class Deferred(Result):
         _set(self, "__pydantic_private__", None)
 
     def __getattr__(self, name: str) -> Any:
-        if name in type(self).model_fields:
+        if name in type(self).__pydantic_fields__:
             self._complete(name)
             try:
                 return self.__dict__[name]
