@@ -77,7 +77,7 @@ class Explanation:
         return found
 
     def still_open(self) -> Fields:
-        """The rules missing data left open, and every absent metric the rules read."""
+        """The rules missing data left open."""
         facts, book = self.facts, self.book
         memo = book.memo("undetermined")
         return {
@@ -87,9 +87,13 @@ class Explanation:
                     for rule, outcome in zip(book.compiled, self.outcomes, strict=True)
                     if outcome is None
                 ]
-            ),
-            "missing": tuple([m for m in book.needs if facts.get(m) is None]),
+            )
         }
+
+    def missing(self) -> Fields:
+        """Every absent metric the rules read."""
+        facts = self.facts
+        return {"missing": tuple([m for m in self.book.needs if facts.get(m) is None])}
 
     def samples(self) -> Fields:
         """Counted metrics set aside (too few to read) and thin (too few to confirm)."""
@@ -134,7 +138,7 @@ class Explanation:
 
 _PARTS: dict[str, Callable[[Explanation], Fields]] = {
     "undetermined": Explanation.still_open,
-    "missing": Explanation.still_open,
+    "missing": Explanation.missing,
     "set_aside": Explanation.samples,
     "thin": Explanation.samples,
     "watch": Explanation.watch,
