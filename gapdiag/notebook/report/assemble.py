@@ -308,9 +308,7 @@ def _line(
     # What diagnose() does for validated inputs (Batch.diagnosis calls it), with the facts
     # built once and kept: the focus and the leaderboard read the same facts as the rules.
     facts = build_facts(rep, targets, team)
-    diagnosis = assemble_diagnosis(
-        rep, rules, facts, outcomes(rules, facts), "compiled"
-    )
+    diagnosis = assemble_diagnosis(rep, rules, facts, outcomes(rules, facts), "compiled")
     focus = choose_focus(diagnosis, facts, library, targets)
     history = context.histories.get(diagnosis.rep_id)
     escalation = None
