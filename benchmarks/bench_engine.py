@@ -12,9 +12,9 @@ Goals (issue 28): diagnose at most 10x the floor; explaining at most 10x the flo
 (diagnose and explain together at most 20x).
 
 A pack remembers what it worked out per pattern of rule outcomes (a verdict's numbers, an
-open rule's entry), and explanations remember comparisons already put in words; the rounds
-repeat the same reps, so those memos are emptied before each round: the figure is the cost
-of reps seen for the first time, as in a new population.
+open rule's entry), and explanations remember comparisons and shares already put in
+words; the rounds repeat the same reps, so those memos are emptied before each round: the
+figure is the cost of reps seen for the first time, as in a new population.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from _ratio import alternate, load, median, ratio_line
 from bench_core import population
 
 import gapdiag
+from gapdiag.model import labels
 from gapdiag.model.metrics import parse_metrics
 from gapdiag.notebook import signs
 
@@ -58,6 +59,7 @@ def main() -> None:
         """Each round sees the reps for the first time (see the docstring)."""
         book._memo.clear()
         signs._words.cache_clear()  # comparisons in words, remembered across reps
+        labels.percent.cache_clear()  # confidences in words, likewise
 
     def diagnose() -> Any:
         forget()
