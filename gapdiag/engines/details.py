@@ -160,6 +160,11 @@ class FiredRules:
     def __init__(self, fired: Sequence[CompiledRule], facts: Facts, weak: Weak) -> None:
         self.fired, self.facts, self.weak = fired, facts, weak
 
+    def rule_ids(self) -> list[str]:
+        """Ids of the evidence's rules, then the counter-evidence's, as `__call__` lists them."""
+        fired = self.fired
+        return [r.id for r in fired if r.certainty > 0] + [r.id for r in fired if r.certainty <= 0]
+
     def __call__(self, _: Sequence[str]) -> Fields:
         """The verdict's evidence and counter-evidence."""
         support: list[Evidence] = []

@@ -91,6 +91,11 @@ class Deferred(Result):
         _set(self, "__dict__", {field: values[field] for field in fields})
         _set(self, "__pydantic_private__", None)
 
+    def _pending(self) -> Any:
+        """What works out the fields not worked out yet (None once every field is)."""
+        pending = object.__getattribute__(self, "__pydantic_private__")
+        return pending[_LATER] if pending else None
+
     def __getattr__(self, name: str) -> Any:
         if name in type(self).__pydantic_fields__:
             self._complete(name)
