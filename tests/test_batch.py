@@ -6,6 +6,7 @@ import importlib.util
 import json
 import math
 import statistics
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,33 @@ def assert_matches_diagnose(batch: Batch, reps: list[dict[str, Any]], book: Rule
 def test_default_pack_matches_diagnose_from_records(reps: list[dict[str, Any]]) -> None:
     """A list of reps with missing values: every row as diagnose() has it, default pack."""
     assert_matches_diagnose(diagnose_many(reps, rules=PACK), reps, PACK)
+
+
+_DATES = st.sampled_from(
+    [
+        {},
+        {"as_of": "2026-08-14"},
+        {"period_start": "2026-07-01", "period_end": "2026-09-30"},
+        {"period_start": "2026-07-01", "period_end": "2026-09-30", "as_of": "2026-07-08"},
+        {"period_start": "2026-07-01", "period_end": "2026-09-30", "as_of": "2026-09-30"},
+    ]
+)
+
+
+@settings(max_examples=30)
+@given(populations(max_size=12), st.lists(_DATES, min_size=12, max_size=12))
+def test_the_summary_names_what_each_unknown_standing_needs(
+    people: list[dict[str, Any]], dates: list[dict[str, str]]
+) -> None:
+    """The summary's figures to collect are, counted, the needs diagnose() gives each rep of
+    unknown standing (the ingest and diagnose summaries print them)."""
+    reps = [{**rep, **when} for rep, when in zip(people, dates, strict=False)]
+    wanted: Counter[str] = Counter()
+    for rep in reps:
+        standing = diagnose(rep, rules=PACK).standing
+        if standing.status == "unknown":
+            wanted.update(standing.needs)
+    assert diagnose_many(reps, rules=PACK).summary.standing_needs == dict(wanted)
 
 
 @settings(max_examples=25)
@@ -219,6 +247,19 @@ def test_text_cells_are_read_by_kind_and_bad_text_reported() -> None:
     )
 
 
+def test_a_sources_cell_is_read_as_names_and_a_bad_one_is_a_bad_row() -> None:
+    """The sources column names exports (';'-joined text); a number there is one bad cell."""
+    frame = pd.DataFrame({"rep_id": ["a", "b", "c"], "sources": ["deals.csv; quotas.csv", None, 7]})
+    batch = diagnose_many(frame)
+    assert list(batch.frame["rep_id"]) == ["a", "b"]
+    assert batch.rep(0).sources == ("deals.csv", "quotas.csv")
+    assert batch.rep(1).sources is None
+    assert batch.sources() == ("deals.csv", "quotas.csv")
+    [error] = batch.errors.to_dict("records")
+    assert (error["row"], error["field"]) == (2, "sources")
+    assert "is not a text string" in error["reason"]
+
+
 def test_unknown_columns_are_refused_with_a_hint() -> None:
     """A column outside the input contract stops the batch, naming it with a did-you-mean."""
     frame = pd.DataFrame({"rep_id": ["a"], "activity.calls_per_dya": [3.0]})
@@ -246,6 +287,7 @@ def test_bad_records_are_reported_like_diagnose_reports_them() -> None:
         "by_primary_gap": {"system": 0, "will": 0, "skill": 0, "knowledge": 0},
         "team_by": None,
         "teams": 1,
+        "standing_needs": {"pipeline.quota": 1, "pipeline.closed_won": 1},
     }
 
 

@@ -185,3 +185,38 @@ def test_a_pack_without_a_tree_and_a_rep_with_all_data() -> None:
     assert "Not judged yet" not in diagnose(complete, rules=bare, team=team)._repr_html_()
     shift = what_if(example("will-rep"), {"activity.calls_per_day": 40}).shifts[0]
     assert shift.words() in shift._repr_html_()
+
+
+def test_a_batch_displays_in_the_pages_words() -> None:
+    """A batch shows where reps stand, what was found and its first rows, in words.
+
+    No raw status, standing or outcome code; a gap missing data left open reads 'not
+    judged'; input text is escaped; pandas and polars frames display alike.
+    """
+    import pytest
+
+    pd = pytest.importorskip("pandas")
+    from gapdiag import diagnose_many
+    from gapdiag.notebook.population import PREVIEW_ROWS
+
+    from .conftest import EXAMPLES
+
+    frame = pd.read_csv(EXAMPLES / "team.csv")
+    frame.loc[0, "rep_id"] = "<b>east-01</b>"
+    html = diagnose_many(frame)._repr_html_()
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert "28 of 28 rows diagnosed" in text
+    assert "Standing unknown" in text
+    assert "On track" in text
+    assert "No gap found" in text
+    assert "Will gap" in text
+    assert "not judged" in text
+    assert "&lt;b&gt;east-01&lt;/b&gt;" in html
+    for raw in ("on_track", "no_gap_found", ">unknown", ">none<", ".status"):
+        assert raw not in html
+    assert html.count("<tr>") == (1 + 4) + (1 + 4 + 2) + (1 + PREVIEW_ROWS)
+    empty = diagnose_many(pd.DataFrame({"rep_id": ["a"], "pipeline.win_rate": [25.0]}))
+    assert "0 of 1 rows diagnosed, 1 bad row left out" in empty._repr_html_()
+    assert "First" not in empty._repr_html_()
+    polars = pytest.importorskip("polars")
+    assert diagnose_many(polars.from_pandas(frame))._repr_html_() == html

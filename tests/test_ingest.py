@@ -186,6 +186,20 @@ def test_generated_hubspot_export_matches_a_direct_count(tmp_path: Path) -> None
         assert rep["pipeline.closed_won"] == pytest.approx(won)
 
 
+def test_every_row_names_the_exports_it_came_from(tmp_path: Path) -> None:
+    """Rows carry the exports read, by kind and file name (no folders), and the mapping."""
+    opportunities = salesforce_opportunities(tmp_path / "opps;2017.csv")
+    activities = salesforce_activities(tmp_path / "acts.csv")
+    reps = ingest(period="2017-Q2", opportunities=opportunities, activities=activities)
+    named = [
+        "opportunity export opps,2017.csv",
+        "activity export acts.csv",
+        "salesforce mapping",
+    ]
+    assert all(rep["sources"] == named for rep in reps)
+    assert str(tmp_path) not in str(reps[0]["sources"])
+
+
 def test_cli_ingest_writes_reps_csv(tmp_path: Path) -> None:
     """`gapdiag ingest deals.csv --map hubspot --period 2017-Q2 --out reps.csv`: a row per rep."""
     import io
@@ -211,8 +225,25 @@ def test_cli_ingest_writes_reps_csv(tmp_path: Path) -> None:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 5
     assert rows[0]["period_end"] == "2017-06-30"
+    assert rows[0]["sources"] == "opportunity export deals.csv;hubspot mapping"
     assert "5 reps for 2017-Q2" in out.getvalue()
     code = main(
         ["ingest", str(path), "--period", "2017-Q5", "--out", "x.csv"], stdout=out, stderr=err
     )
     assert code == ExitStatus.BAD_INPUT
+
+
+def test_sources_name_the_files_and_the_mapping_once(tmp_path: Path) -> None:
+    """Files by kind and name; the mapping last: a preset, a mapping file, or none."""
+    from gapdiag.sources.crm import PRESETS
+    from gapdiag.sources.ingest import FileSummary, sources_named
+
+    files = [
+        FileSummary(file=str(tmp_path / "a;b.csv"), kind="opportunities", rows=1, skipped=0),
+        FileSummary(file="q.csv", kind="quotas", rows=1, skipped=0),
+    ]
+    named = ["opportunity export a,b.csv", "quota sheet q.csv"]
+    assert sources_named(files, "hubspot") == [*named, "hubspot mapping"]
+    assert sources_named(files, tmp_path / "ours.yaml") == [*named, "mapping ours.yaml"]
+    assert sources_named(files, PRESETS["salesforce"]) == named
+    assert sources_named([], "hubspot") == []

@@ -348,3 +348,19 @@ def test_plan_lists_the_holidays_it_skipped() -> None:
     named = {h.date: h.name for h in result.holidays}
     assert named[dt.date(2026, 12, 25)] == "Christmas Day"
     assert not {s.date for s in result.sessions} & set(named)
+
+
+@pytest.mark.parametrize("name", ["will-rep", "system-rep", "skill-rep", "knowledge-rep"])
+def test_a_plan_names_no_rule_id_where_a_manager_reads(name: str) -> None:
+    """The goal says where it came from in words; the rule's id stays in the JSON."""
+    from gapdiag import load_rules
+
+    made = plan(example(name), start=dt.date(2026, 10, 5))
+    assert made.focus is not None
+    assert made.focus.goal is not None
+    ids = {rule.id for rule in load_rules().rules}
+    for fmt in ("text", "markdown", "html"):
+        shown = made.render(fmt=fmt)
+        assert not [i for i in ids if i in shown], fmt
+    assert f"(from {made.focus.goal.origin()})" in made.to_text()
+    assert made.focus.goal.source in made.to_json()

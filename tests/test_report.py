@@ -21,6 +21,7 @@ from gapdiag.cli import main  # noqa: E402
 from gapdiag.engines.vector import hooks  # noqa: E402
 from gapdiag.engines.vector.batch import Batch, diagnose_many  # noqa: E402
 from gapdiag.model.metrics import METRICS  # noqa: E402
+from gapdiag.model.rows import flatten  # noqa: E402
 from gapdiag.notebook.report import read_team_weeks, team_report  # noqa: E402
 from gapdiag.notebook.report.causes import is_shared  # noqa: E402
 
@@ -73,8 +74,11 @@ def test_first_screen_is_in_urgency_order(batch: Batch, page: str) -> None:
         d = batch.diagnosis(rep["row"])
         assert rep["standing"] == d.standing.status
         system = d.verdict("system").status
-        if system in ("confirmed", "suspected"):
+        if system in ("confirmed", "suspected") and d.verdict("system").blocks_pip:
             assert rep["urgency"] == "system"
+        elif system in ("confirmed", "suspected"):  # on estimates alone: check it first
+            assert rep["urgency"] == "suspected"
+            assert rep["action"].startswith("Check the estimate first")
         elif d.primary_gap is not None:
             assert rep["urgency"] == d.verdict(d.primary_gap).status
         elif d.outcome == "undetermined":
@@ -244,6 +248,33 @@ def test_all_reps_undetermined() -> None:
     assert [r["urgency"] for r in Page(html).reps] == ["data"] * 4
     assert "Open verdicts it would decide" in html
     assert all(r["action"].startswith("Collect ") for r in Page(html).reps)
+
+
+def test_a_system_gap_on_estimates_is_a_suspicion_to_check_not_a_fix() -> None:
+    """Lead flow estimated from deals opened (a proxy) raises a system suspicion: the first
+    screen puts it with the suspicions to check and its first action checks the estimate,
+    never 'take the quota math to your own manager'."""
+    rep = {
+        "rep_id": "starved",
+        "team": "t",
+        "period_start": "2026-07-01",
+        "period_end": "2026-09-30",
+        "as_of": "2026-09-30",
+        "pipeline": {"quota": 150000.0, "closed_won": 40000.0},
+        "activity": {"calls_per_day": 44.0, "meetings_per_week": 5.0},
+        "territory": {"lead_volume_vs_team": 0.33, "territory_size_vs_team": 1.0},
+        "proxies": ["territory.lead_volume_vs_team", "territory.territory_size_vs_team"],
+    }
+    batch = diagnose_many([rep])
+    d = batch.diagnosis(0)
+    assert d.verdict("system").status == "suspected"
+    assert not d.verdict("system").blocks_pip
+    (line,) = Page(team_report(batch)).reps
+    assert line["urgency"] == "suspected"
+    assert line["action"].startswith("Check the estimate first: collect the real lead volume")
+    measured = diagnose_many([{**rep, "proxies": []}])
+    (fix,) = Page(team_report(measured)).reps
+    assert fix["urgency"] == "system"
 
 
 def test_no_team_column_makes_one_team() -> None:
@@ -528,6 +559,23 @@ def test_header_says_pack_period_date_reps_and_sources(batch: Batch) -> None:
     assert "Mon 5 Oct 2026" in head
     assert "28 reps in 3 teams" in head
     assert "population team.csv" in head
+
+
+def test_header_names_the_exports_the_rows_came_from(tmp_path: Path) -> None:
+    """Exports named in the rows' sources column (ingest's) come first, then the files given."""
+    reps = [json.loads((EXAMPLES / f"{n}-rep.json").read_text()) for n in ("will", "skill")]
+    reps[0]["sources"] = ["opportunity export opps.csv", "quota sheet q.csv"]
+    reps[1]["sources"] = ["opportunity export opps.csv"]
+    path = tmp_path / "reps.csv"
+    pd.DataFrame([flatten(r) for r in reps]).to_csv(path, index=False)
+    batch = diagnose_many(path)
+    assert batch.sources() == ("opportunity export opps.csv", "quota sheet q.csv")
+    assert diagnose_many(reps).sources() == batch.sources()
+    out = tmp_path / "team.html"
+    assert main(["report", str(path), "--out", str(out)], stdout=io.StringIO()) == 0
+    head = out.read_text(encoding="utf-8").split("</header>")[0]
+    data = "opportunity export opps.csv; quota sheet q.csv; population reps.csv"
+    assert f"<dt>Data</dt><dd>{data}</dd>" in head
 
 
 def test_healthy_reps_and_several_periods() -> None:

@@ -12,6 +12,7 @@ GAPDIAG_UPDATE_SCREENSHOT=1 it also refreshes the pictures in docs/img/.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import shutil
@@ -363,6 +364,22 @@ def test_phone_width_has_no_horizontal_scroll(driver: Any, report: Path) -> None
     _js(driver, "document.querySelectorAll('details').forEach(d => { d.open = true; })")
     assert _js(driver, width) <= 390
     assert _js(driver, "return document.documentElement.clientWidth") == 390
+
+
+def test_long_export_names_wrap_on_a_phone(
+    driver: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The header's data line wraps even a long unbroken export name at 390 px."""
+    from gapdiag.engines.vector.batch import diagnose_many
+    from gapdiag.notebook.report import team_report
+
+    long = "opportunity export Opportunities_with_products_2026_Q3_full_export_all_regions.csv"
+    reps = [json.loads((ROOT / "examples" / "will-rep.json").read_text(encoding="utf-8"))]
+    reps[0]["sources"] = [long, "activity export activities.csv", "salesforce mapping"]
+    page = _write(tmp_path_factory, "sources.html", team_report(diagnose_many(reps)))
+    _open(driver, page, width=390)
+    assert _js(driver, "return document.documentElement.scrollWidth") <= 390
+    assert long in _js(driver, "return document.querySelector('.meta').textContent")
 
 
 def test_print_summary_and_full(driver: Any, report: Path) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gapdiag.model.errors import InvalidMetrics
 from gapdiag.model.metrics import parse_metrics
@@ -94,3 +95,28 @@ def test_rep_from_text_reports_every_bad_cell() -> None:
         "activity.calls_per_day",
         "pipeline.win_rate",
     ]
+
+
+SOURCE_NAMES = st.lists(
+    st.text(st.characters(blacklist_characters=";", blacklist_categories=("Cs", "Cc")), min_size=1)
+    .map(str.strip)
+    .filter(bool),
+    min_size=1,
+    max_size=4,
+    unique=True,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rep_dicts(), SOURCE_NAMES)
+def test_sources_round_trip_a_csv_cell_and_change_no_judgment(
+    data: dict[str, object], named: list[str]
+) -> None:
+    """A rep's sources survive one ';'-joined cell and leave its diagnosis unchanged."""
+    from gapdiag import RepMetrics, diagnose
+
+    given = RepMetrics.model_validate({**data, "sources": named})
+    cell = flatten(given.model_dump(exclude_none=True))["sources"]
+    assert read_cell("sources", cell) == named
+    assert given.sources == tuple(named)
+    assert diagnose(given) == diagnose(RepMetrics.model_validate(data))

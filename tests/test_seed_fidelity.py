@@ -244,8 +244,12 @@ COVERAGE = {
 
 
 def test_the_coverage_talk_carries_its_numbers(capsys: Any, tmp_path: Path) -> None:
-    """Gap 90K, expected 45K, shortfall 45K, 2x coverage against 4x needed, in JSON and text."""
-    d = diagnose(behind(COVERAGE))
+    """Gap 90K, expected 45K, shortfall 45K, 2x coverage against 4x needed, in JSON and text.
+
+    Half-way through the quarter (behind the pace): a shortfall to work on this week."""
+    d = diagnose(behind({**COVERAGE, "as_of": "2026-08-14"}))
+    assert d.standing.status == "behind"
+    assert d.standing.settled_by == "pace"
     numbers = {f.name: f.value for f in d.numbers}
     assert numbers["derived.gap_to_goal"] == 90000
     assert numbers["derived.expected_from_pipeline"] == 45000
@@ -258,13 +262,31 @@ def test_the_coverage_talk_carries_its_numbers(capsys: Any, tmp_path: Path) -> N
     assert {"name": "derived.gap_to_goal", "value": 90000.0} in data["numbers"]
 
 
+def test_a_period_that_is_over_is_not_a_coverage_problem_for_this_week() -> None:
+    """Once the period is over, its gap and pipeline figures are not this week's actions,
+    and the text says the open pipeline carries into the next period."""
+    text = diagnose(behind(COVERAGE)).explain()
+    assert "solve this week" not in text
+    assert "The period is over" in text
+    assert "carries into the next period" in text
+    assert "with the period over, $110,000 short" in text
+
+
 def test_a_coverage_shortfall_always_yields_a_plan_focus() -> None:
     """No gap is established, yet the plan says to close the coverage gap this week."""
-    p = plan(behind(COVERAGE), start=START)
+    p = plan(behind({**COVERAGE, "as_of": "2026-07-03"}), start=START)
     assert p.coverage is not None
     assert p.coverage.shortfall == 45000
     assert p.coverage.by_date == dt.date(2026, 7, 10)
     assert "Close the coverage gap" in p.render()
+
+
+def test_a_period_that_is_over_leaves_no_coverage_gap_to_close() -> None:
+    """A plan made after the quarter ended does not ask to close that quarter's gap."""
+    p = plan(behind(COVERAGE), start=dt.date(2026, 10, 5))
+    assert p.standing.status == "behind"
+    assert p.coverage is None
+    assert "Close the coverage gap" not in p.render()
 
 
 # 6. Every seed measure read.
@@ -657,3 +679,28 @@ def test_a_rep_with_no_data_is_not_narrowed() -> None:
     first = diagnose(behind({"rep_id": "blank"})).explain().splitlines()[2]  # after the standing
     assert "stays open" in first
     assert "narrows" not in first
+
+
+def test_a_suspicion_the_tree_cannot_tell_from_the_system_says_what_to_collect_first() -> None:
+    """Seed 001's rep ($40k of $150k, two weeks left, 15 calls against 40, commitment 7):
+    low volume is will or system, and without lead volume the tree cannot tell which, so
+    ruling the system out comes before acting on a suspected will gap."""
+    rep = {
+        "rep_id": "seed-001",
+        "period_start": "2026-07-01",
+        "period_end": "2026-09-30",
+        "as_of": "2026-09-16",
+        "pipeline": {"quota": 150000, "closed_won": 40000},
+        "activity": {"calls_per_day": 15, "emails_per_day": 20},
+        "ownership": {"commitment_score": 7},
+    }
+    d = diagnose(rep)
+    assert d.standing.status == "behind"
+    assert d.primary_gap == "will"
+    assert d.verdict("will").status == "suspected"
+    first = d.explain().split("What to do first:\n")[1].splitlines()[0]
+    assert first.startswith("- Before acting on will, rule out system: collect lead volume")
+    partly = diagnose({**rep, "territory": {"lead_volume_vs_team": 1.0}}).explain()
+    assert "rule out system: collect territory size against the team" in partly
+    told = {"lead_volume_vs_team": 1.0, "territory_size_vs_team": 1.0}
+    assert "Before acting on will" not in diagnose({**rep, "territory": told}).explain()

@@ -152,7 +152,7 @@ def test_an_unknown_standing_says_what_to_collect() -> None:
     d = diagnose({"rep_id": "blank", "activity": {"calls_per_day": 30}})
     assert d.standing.status == "unknown"
     assert d.standing.needs == ("pipeline.quota", "pipeline.closed_won")
-    assert d.explain().splitlines()[1].startswith("Standing unknown: collect quota, revenue won")
+    assert d.explain().splitlines()[1].startswith("Standing unknown: collect quota and revenue won")
 
 
 # 3. Near-plan activity is on plan: the margin.

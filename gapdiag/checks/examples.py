@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from gapdiag.model._result import Worded
 from gapdiag.model.metrics import DEFAULT_TARGETS
 from gapdiag.rulebook._given import Given
 from gapdiag.rulebook._yaml import read_yaml
@@ -32,7 +33,7 @@ _SHOWN = {True: "true", False: "false", None: "unknown"}
 _ANSWER = {True: "then", False: "else", None: "unknown"}
 
 
-class ExampleResult(BaseModel):
+class ExampleResult(Worded, BaseModel):
     """One example run: what was expected, what the evaluator gave, and why."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -58,6 +59,13 @@ class ExampleResult(BaseModel):
         if self.file is None:
             return self.owner
         return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+    def _words(self) -> str:
+        verdict = "passes" if self.passed else "fails"
+        return (
+            f"{self.kind} {self.owner} example {self.index + 1} {verdict}: "
+            f"expected {self.expected}, got {self.got}"
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gapdiag.checks.coverage import LabelledRep
 from gapdiag.engines.compiled import diagnose
+from gapdiag.model._result import Worded
 from gapdiag.model.diagnosis import Diagnosis, RulebookStamp
 from gapdiag.model.gaps import GAPS
+from gapdiag.model.labels import percent
 from gapdiag.rulebook.pack import Rulebook
 from gapdiag.rulebook.rule import Rule
 
@@ -33,23 +35,29 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class PrimaryChange(_Frozen):
+class PrimaryChange(Worded, _Frozen):
     """A rep whose leading gap (the gap the rules point to first) differs between the packs."""
 
     rep: str
     old: str
     new: str
 
+    def _words(self) -> str:
+        return f"{self.rep}: leading gap {self.old} → {self.new}"
 
-class LeafChange(_Frozen):
+
+class LeafChange(Worded, _Frozen):
     """A rep whose decision-tree walk ends elsewhere (a leaf id, or 'stopped at NODE')."""
 
     rep: str
     old: str
     new: str
 
+    def _words(self) -> str:
+        return f"{self.rep}: tree ends at {self.old} → {self.new}"
 
-class ConfidenceShift(_Frozen):
+
+class ConfidenceShift(Worded, _Frozen):
     """A rep whose confidence in one gap moved by at least the threshold."""
 
     rep: str
@@ -62,8 +70,11 @@ class ConfidenceShift(_Frozen):
         """new - old."""
         return self.new - self.old
 
+    def _words(self) -> str:
+        return f"{self.rep}: {self.gap} {percent(self.old)} → {percent(self.new)}"
 
-class RuleChange(_Frozen):
+
+class RuleChange(Worded, _Frozen):
     """A rule added, removed, or edited (with the fields that differ)."""
 
     rule: str
@@ -72,16 +83,26 @@ class RuleChange(_Frozen):
     old_when: str | None = None
     new_when: str | None = None
 
+    def _words(self) -> str:
+        fields = f" ({', '.join(self.fields)})" if self.fields else ""
+        return f"{self.rule} {self.change}{fields}"
 
-class FiringChange(_Frozen):
+
+class FiringChange(Worded, _Frozen):
     """A rule that fires on a different number of reps under the new pack."""
 
     rule: str
     old: int | None = Field(description="Reps it fired on under the old pack; None if absent.")
     new: int | None = Field(description="Reps it fires on under the new pack; None if absent.")
 
+    def _words(self) -> str:
+        def reps(n: int | None) -> str:
+            return "absent" if n is None else f"{n} reps"
 
-class PackDiff(_Frozen):
+        return f"{self.rule} fires on {reps(self.old)} → {reps(self.new)}"
+
+
+class PackDiff(Worded, _Frozen):
     """What changes between two packs, over one set of reps."""
 
     old: RulebookStamp
@@ -100,6 +121,14 @@ class PackDiff(_Frozen):
     def changed(self) -> bool:
         """True when a rep's leading gap, a confidence or a tree leaf moved (--fail-on-change)."""
         return bool(self.primary_changes or self.confidence_shifts or self.leaf_changes)
+
+    def _words(self) -> str:
+        packs = f"{self.old.name} {self.old.version} → {self.new.name} {self.new.version}"
+        return (
+            f"{packs} on {self.reps} reps from {self.source}: {len(self.primary_changes)} leading "
+            f"gaps moved, {len(self.confidence_shifts)} confidences shifted, "
+            f"{len(self.rules)} rules changed"
+        )
 
 
 def diff_packs(

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict
 
 from gapdiag.checks._boxes import Box, TooComplex, boxes, is_constant, valid_range
 from gapdiag.checks._witness import Assignment, find_witness
+from gapdiag.model._result import Worded
 from gapdiag.model.errors import RuleFileError
 from gapdiag.model.limits import Limits, limits
 from gapdiag.model.metrics import METRICS, Targets, parse_targets
@@ -49,7 +50,7 @@ Code = Literal[
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
-class Finding(BaseModel):
+class Finding(Worded, BaseModel):
     """One thing the verifier found, where it is, and the evidence for it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -70,6 +71,9 @@ class Finding(BaseModel):
         if self.file is None:
             return "(pack)"
         return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+    def _words(self) -> str:
+        return f"{self.severity}: {self.message}"
 
 
 def check_pack(

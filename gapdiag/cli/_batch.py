@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING
 
 from gapdiag.cli._io import ExitStatus, is_stdout, read_targets
 from gapdiag.model.errors import InvalidArgument
+from gapdiag.model.labels import label_of
 from gapdiag.model.wording import OUTCOME_WORDS, standing_word
 
 if TYPE_CHECKING:  # pragma: no cover - imported in handle: `diagnose` of one rep never needs it
@@ -86,6 +87,7 @@ def summary_json(batch: Batch, results: Path, errors: Path) -> dict[str, object]
         "by_standing": dict(summary.by_standing),
         "by_outcome": dict(summary.by_outcome),
         "by_primary_gap": dict(summary.by_primary_gap),
+        "standing_needs": dict(summary.standing_needs),
         "team_by": summary.team_by,
         "teams": summary.teams,
         "results": str(results),
@@ -103,6 +105,7 @@ def summary_table(batch: Batch, results: Path, errors: Path) -> str:
     label = max(len(name) for name in (*found, *standing)) + 2
     lines = [f"{'where reps stand':<{label}} {'reps':>{width}}  share"]
     lines += [_row(name, n, summary.diagnosed, label, width) for name, n in standing.items()]
+    lines += _collect_lines(summary)
     lines.append("what was found")
     lines += [_row(name, n, summary.diagnosed, label, width) for name, n in found.items()]
     lines.append(f"{'diagnosed':<{label}} {summary.diagnosed:>{width},}  -> {results}")
@@ -113,6 +116,17 @@ def summary_table(batch: Batch, results: Path, errors: Path) -> str:
 
 
 _NOT_A_GAP = ("no_gap_found", "undetermined")
+
+
+def _collect_lines(summary: Summary) -> list[str]:
+    """For reps of unknown standing: the figures to collect, most often missing first."""
+    unknown = summary.by_standing.get("unknown", 0)
+    if not unknown or not summary.standing_needs:
+        return []
+    ranked = sorted(summary.standing_needs.items(), key=lambda item: (-item[1], item[0]))
+    wanted = "; ".join(f"{label_of(path).label} ({n:,} of them)" for path, n in ranked)
+    reps = "rep" if unknown == 1 else "reps"
+    return [f"  to tell where the {unknown:,} {reps} of unknown standing stand, collect: {wanted}"]
 
 
 def _standing_order(summary: Summary) -> list[tuple[str, int]]:

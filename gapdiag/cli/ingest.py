@@ -26,7 +26,7 @@ from gapdiag.cli._io import (
 )
 from gapdiag.model._output import Outputs, csv_text, file_names
 from gapdiag.model.metrics import METRICS
-from gapdiag.model.rows import PROXY_SEPARATOR
+from gapdiag.model.rows import LIST_COLUMNS, PROXY_SEPARATOR
 from gapdiag.sources.crm import PRESETS
 from gapdiag.sources.ingest import Ingested, read_exports
 
@@ -152,7 +152,7 @@ def rows_text(rows: Sequence[dict[str, Any]], fmt: str = "csv") -> str:
     """Rows as CSV (or JSON records): the keys first, then every metric some row has."""
     header = [k for k in _KEYS if any(k in r for r in rows)]
     header += [m for m in METRICS if any(m in r for r in rows)]
-    header += ["proxies"] if any("proxies" in r for r in rows) else []
+    header += [k for k in LIST_COLUMNS if any(k in r for r in rows)]
     if fmt == "json":
         records = [{k: r[k] for k in header if k in r} for r in rows]
         return json.dumps(records, indent=1, default=str) + "\n"  # dates as YYYY-MM-DD
@@ -160,8 +160,8 @@ def rows_text(rows: Sequence[dict[str, Any]], fmt: str = "csv") -> str:
 
 
 def _flat(key: str, value: Any) -> Any:
-    """A row's value as one CSV cell: the proxies list joined as `gapdiag diagnose` reads it."""
-    return PROXY_SEPARATOR.join(value) if key == "proxies" else value
+    """A row's value as one CSV cell: a proxies or sources list joined as `diagnose` reads it."""
+    return PROXY_SEPARATOR.join(value) if key in LIST_COLUMNS else value
 
 
 def write_histories(rows: Sequence[dict[str, Any]], folder: Path, outputs: Outputs) -> None:

@@ -17,8 +17,9 @@ from pydantic import Field
 
 from gapdiag.coaching.playbook import Focus, show
 from gapdiag.coaching.units import in_plan_units
+from gapdiag.model._result import Worded
 from gapdiag.model.derived import DEPENDS, ramp_factor
-from gapdiag.model.labels import label_of
+from gapdiag.model.labels import label_of, sentence
 from gapdiag.model.metrics import Targets, _Strict
 from gapdiag.model.wording import day
 from gapdiag.rulebook.interventions import Drill
@@ -49,7 +50,7 @@ ACCOUNTABILITY_LISTEN = (
 )
 
 
-class Accountability(_Strict):
+class Accountability(Worded, _Strict):
     """How the rep wants to be held accountable: asked at the first 1:1, answer recorded."""
 
     asked_on: dt.date | None = Field(description="The first coaching 1:1, where it is asked.")
@@ -60,24 +61,34 @@ class Accountability(_Strict):
     )
     answered_on: dt.date | None = None
 
+    def _words(self) -> str:
+        when = f" on {day(self.asked_on)}" if self.asked_on is not None else ""
+        return f"Ask{when}: {self.ask}"
 
-class Figure(_Strict):
+
+class Figure(Worded, _Strict):
     """One number on the manager's sheet: its name, value and how it reads."""
 
     name: str
     value: float | None
     shown: str
 
+    def _words(self) -> str:
+        return f"{sentence(label_of(self.name).label)}: {self.shown}"
 
-class Question(_Strict):
+
+class Question(Worded, _Strict):
     """One agenda question: what the rep is asked, and what the manager should hear."""
 
     stage: Stage
     ask: str
     expect: str
 
+    def _words(self) -> str:
+        return f"{sentence(self.stage)}: {self.ask}"
 
-class Agenda(_Strict):
+
+class Agenda(Worded, _Strict):
     """A GROW 1:1: the rep's questions, the manager's answer sheet and the commitment check."""
 
     rep_id: str
@@ -86,6 +97,12 @@ class Agenda(_Strict):
     redirects: tuple[str, ...] = ()
     commitment: str
     follow_up: dt.date | None
+
+    def _words(self) -> str:
+        return (
+            f"1:1 agenda for {self.rep_id}: {len(self.questions)} questions, "
+            f"{len(self.figures)} figures to bring"
+        )
 
 
 _FIGURES = (
@@ -213,7 +230,7 @@ def _goal(n: _Numbers, focus: Focus | None) -> list[Question]:
                 stage="goal",
                 ask=f"This quarter we work on one thing: {label_of(path).label}. Where is it "
                 f"now, and where should it be by week {goal.by_week}?",
-                expect=f"{goal.text} ({goal.source}).",
+                expect=f"{goal.text} (from {goal.origin()}).",
             )
         )
     return out

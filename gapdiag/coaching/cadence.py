@@ -31,13 +31,15 @@ from gapdiag.coaching.decision import REVIEW_AFTER_WEEKS
 from gapdiag.coaching.playbook import Focus
 from gapdiag.coaching.skills import BLIND_CHECK
 from gapdiag.coaching.workdays import WorkingDays
+from gapdiag.model._result import Worded
 from gapdiag.model.metrics import _Strict
+from gapdiag.model.wording import day
 from gapdiag.rulebook.interventions import WEEKDAYS, Drill, Interventions, Phase
 
 QUARTER_WEEKS = 13
 
 
-class Session(_Strict):
+class Session(Worded, _Strict):
     """One dated coaching session."""
 
     kind: str = Field(description="The weekly session id (review, one-on-one, drill, ...).")
@@ -65,6 +67,13 @@ class Session(_Strict):
     def ends(self) -> dt.datetime:
         """End as a local (wall-clock) date and time."""
         return self.begins + dt.timedelta(minutes=self.minutes)
+
+    def _words(self) -> str:
+        moved = f" (moved from {day(self.moved_from)})" if self.moved_from else ""
+        return (
+            f"Week {self.week}, {day(self.date)} {self.start:%H:%M}, {self.minutes} min, "
+            f"{self.who}: {self.title}{moved}"
+        )
 
 
 def schedule(

@@ -11,12 +11,13 @@ from collections.abc import Mapping
 
 from gapdiag.coaching.playbook import goal_date
 from gapdiag.coaching.workdays import WorkingDays
+from gapdiag.model._result import Worded
 from gapdiag.model.labels import show
 from gapdiag.model.metrics import Targets, _Strict
 from gapdiag.model.wording import day
 
 
-class CoverageFocus(_Strict):
+class CoverageFocus(Worded, _Strict):
     """A pipeline that will not close the gap: build coverage this week, whoever's gap it is."""
 
     gap_to_goal: float
@@ -27,6 +28,9 @@ class CoverageFocus(_Strict):
     required_coverage: float
     by_date: dt.date | None
     text: str
+
+    def _words(self) -> str:
+        return self.text
 
 
 def coverage_focus(

@@ -60,8 +60,17 @@ Action = Literal[
     "extend-coaching",
     "graduate",
 ]
-REVIEW_AFTER_WEEKS = 6
-"""Leading indicators should move within 4-6 weeks of weekly coaching (seeds)."""
+ACTIONS = {
+    "trends-only": "trends only, no decision",
+    "fit-conversation": "talk about fit",
+    "keep-coaching": "keep coaching",
+    "collect-data": "collect data",
+    "fix-system": "fix the system",
+    "pip-review": "review a PIP with HR",
+    "extend-coaching": "extend coaching a quarter",
+    "graduate": "graduate",
+}
+"""Each escalation action in words."""
 REVIEW_AFTER_WEEKS = 6
 """Leading indicators should move within 4-6 weeks of weekly coaching (seeds)."""
 OWNERSHIP_REVIEW_WEEKS = 13

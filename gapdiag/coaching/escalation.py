@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 from pydantic import Field
 
-from gapdiag.coaching.decision import Action, Case
+from gapdiag.coaching.decision import ACTIONS, Action, Case
 from gapdiag.coaching.history import RepHistory
 from gapdiag.coaching.progress import (
     PROGRESS,
@@ -25,8 +25,10 @@ from gapdiag.coaching.progress import (
     progress_of,
 )
 from gapdiag.coaching.trends import Trend, trend
+from gapdiag.model._result import Worded
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.gaps import GAPS, Gap
+from gapdiag.model.labels import sentence
 from gapdiag.model.metrics import Targets, _Strict, parse_targets
 from gapdiag.model.standing import Standing, StandingStatus, standing_of
 from gapdiag.rulebook.facts import build_facts
@@ -48,7 +50,7 @@ OWNERSHIP_SIGNALS = (
 """The signals that a rep owns the number (activity is not among them)."""
 
 
-class Escalation(_Strict):
+class Escalation(Worded, _Strict):
     """The recommendation after some weeks of coaching, with the trends behind it."""
 
     action: Action
@@ -80,6 +82,9 @@ class Escalation(_Strict):
     def moved(self) -> tuple[Trend, ...]:
         """The indicators that made progress during coaching."""
         return tuple(t for t, p in zip(self.trends, self.progress, strict=True) if p in PROGRESS)
+
+    def _words(self) -> str:
+        return f"{sentence(ACTIONS[self.action])}: {self.reason}"
 
 
 def escalate(

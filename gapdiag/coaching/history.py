@@ -30,11 +30,13 @@ from typing import Any, Self
 from pydantic import Field, PrivateAttr, model_validator
 
 from gapdiag.model._input import read_text
+from gapdiag.model._result import Worded
 from gapdiag.model._text import csv_value
 from gapdiag.model.errors import InvalidInput, InvalidMetrics, Problem
 from gapdiag.model.limits import limits
 from gapdiag.model.metrics import METRICS, RepMetrics, Targets, _Strict, parse_targets
 from gapdiag.model.rows import rep_from_text
+from gapdiag.model.wording import day, long_day
 from gapdiag.rulebook.compiler import Facts
 from gapdiag.rulebook.facts import build_facts
 
@@ -51,7 +53,7 @@ def week_of(row: RepMetrics) -> dt.date | None:
     return row.period_start
 
 
-class RepHistory(_Strict):
+class RepHistory(Worded, _Strict):
     """One rep's weekly metrics, oldest week first; each week is a RepMetrics."""
 
     rep_id: str = Field(min_length=1, strict=True)
@@ -121,6 +123,14 @@ class RepHistory(_Strict):
         return next(
             (w for w in reversed(self.weeks) if w.as_of is not None and w.pipeline is not None),
             None,
+        )
+
+    def _words(self) -> str:
+        starts = self.starts
+        many = "week" if len(self.weeks) == 1 else "weeks"
+        return (
+            f"{self.rep_id}: {len(self.weeks)} {many} of figures, weeks of "
+            f"{day(starts[0])} to {long_day(starts[-1])}"
         )
 
 

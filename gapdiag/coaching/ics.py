@@ -25,6 +25,7 @@ whatever Python's ``-O`` does to icalendar's own assertions.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import uuid
 import zoneinfo
@@ -159,7 +160,7 @@ def to_ics(
 def _event(ical: Any, item: Series, rep_id: str, zone: dt.tzinfo | None, stamp: dt.datetime) -> Any:
     s = item.first
     event = ical.Event()
-    event.add("uid", str(uuid.uuid5(_UIDS, f"{rep_id}\n{s.kind}\n{s.date:%Y-%m-%d}")))
+    event.add("uid", _uid(f"{rep_id}\n{s.kind}\n{s.date:%Y-%m-%d}"))
     event.add("dtstamp", stamp)
     event.add("dtstart", s.begins.replace(tzinfo=zone))
     event.add("dtend", s.ends.replace(tzinfo=zone))
@@ -183,3 +184,10 @@ def _event(ical: Any, item: Series, rep_id: str, zone: dt.tzinfo | None, stamp: 
         alarm.add("trigger", dt.timedelta(0))
         event.add_component(alarm)
     return event
+
+
+def _uid(name: str) -> str:
+    """uuid5 of the name under gapdiag's namespace; a lone surrogate (which JSON input can
+    carry) is hashed as its code unit rather than failing to encode."""
+    digest = hashlib.sha1(_UIDS.bytes + name.encode("utf-8", "surrogatepass")).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=5))

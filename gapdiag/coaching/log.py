@@ -28,18 +28,20 @@ from pydantic import Field
 
 from gapdiag.coaching.history import csv_rows
 from gapdiag.model._input import read_text
+from gapdiag.model._result import Worded
 from gapdiag.model._text import csv_value
 from gapdiag.model.errors import InvalidInput, InvalidMetrics, Problem
 from gapdiag.model.gaps import GAPS, Gap
 from gapdiag.model.limits import limits
 from gapdiag.model.metrics import _Strict
+from gapdiag.model.wording import day, long_day
 
 EntryKind = Literal["one-on-one", "commitment", "check-in", "accountability"]
 KINDS: tuple[EntryKind, ...] = ("one-on-one", "commitment", "check-in", "accountability")
 COLUMNS = ("date", "kind", "note", "focus", "due", "rep_id")
 
 
-class LogEntry(_Strict):
+class LogEntry(Worded, _Strict):
     """One dated entry of the coaching log."""
 
     date: dt.date
@@ -48,8 +50,11 @@ class LogEntry(_Strict):
     focus: Gap | None = None
     due: dt.date | None = None
 
+    def _words(self) -> str:
+        return f"{long_day(self.date)}, {self.kind}: {self.note}"
 
-class CoachingLog(_Strict):
+
+class CoachingLog(Worded, _Strict):
     """A rep's coaching so far: entries by date (ties in file order)."""
 
     entries: tuple[LogEntry, ...] = Field(min_length=1)
@@ -70,6 +75,12 @@ class CoachingLog(_Strict):
         return tuple(
             e for e in self.entries if e.kind == "commitment" and (since is None or e.date >= since)
         )
+
+    def _words(self) -> str:
+        if not self.entries:
+            return "no entries"
+        first, last = min(e.date for e in self.entries), max(e.date for e in self.entries)
+        return f"{len(self.entries)} entries, {day(first)} to {long_day(last)}"
 
 
 def read_coaching_log(path: str | Path, *, rep_id: str | None = None) -> CoachingLog:

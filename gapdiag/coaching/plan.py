@@ -48,6 +48,7 @@ from gapdiag.coaching.workdays import Holiday, working_days
 from gapdiag.coaching.zones import plan_zone
 from gapdiag.engines.compiled import RulesArg, diagnose, resolve_rules
 from gapdiag.engines.context import judged_with
+from gapdiag.model._result import Worded
 from gapdiag.model.diagnosis import Counterfactual, Diagnosis
 from gapdiag.model.gaps import FOUND
 from gapdiag.model.metrics import (
@@ -60,6 +61,7 @@ from gapdiag.model.metrics import (
 )
 from gapdiag.model.standing import Standing, standing_of
 from gapdiag.model.team import TeamStats, parse_team
+from gapdiag.model.wording import long_day
 from gapdiag.rulebook.facts import build_facts
 from gapdiag.rulebook.interventions import (
     Drill,
@@ -70,7 +72,7 @@ from gapdiag.rulebook.interventions import (
 )
 
 
-class CoachingPlan(_Strict):
+class CoachingPlan(Worded, _Strict):
     """What a manager does with one rep this quarter, and why."""
 
     rep_id: str
@@ -163,6 +165,10 @@ class CoachingPlan(_Strict):
     def _repr_html_(self) -> str:
         """Rich display in notebooks: the whole plan."""
         return self.to_html()
+
+    def _words(self) -> str:
+        focus = f"focus {self.focus}" if self.focus is not None else "no focus"
+        return f"{self.rep_id} from {long_day(self.start)}: {focus}; {len(self.sessions)} sessions"
 
 
 def plan(
@@ -307,7 +313,9 @@ def plan(
         log_focuses=log_focuses(log) if log is not None and began is None else None,
         focus=focus,
         rep_focus=alongside,
-        coverage=coverage_focus(facts, chosen, start=begin, calendar=days),
+        coverage=None
+        if _over(standing)
+        else coverage_focus(facts, chosen, start=begin, calendar=days),
         approach=playbook.approach if playbook else None,
         skills=skills,
         skill_note=skill_note(skills) if coached else None,
@@ -416,3 +424,8 @@ def _library(given: Interventions | str | Path | None, rules: RulesArg) -> Inter
         return load_interventions(given)
     pack = rules if isinstance(rules, str | Path) else None
     return load_interventions(pack)
+
+
+def _over(standing: Standing) -> bool:
+    """The period the figures describe is over: its gap is no longer there to close."""
+    return standing.elapsed is not None and standing.elapsed >= 1.0

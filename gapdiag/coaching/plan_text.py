@@ -24,6 +24,7 @@ from gapdiag.coaching.blocks import (
     as_markdown,
     as_text,
 )
+from gapdiag.coaching.decision import ACTIONS
 from gapdiag.coaching.escalation import Escalation
 from gapdiag.coaching.trends import trend_text
 from gapdiag.coaching.units import across_weeks
@@ -39,17 +40,6 @@ if TYPE_CHECKING:
     from gapdiag.coaching.playbook import Watch
 
 Format = Literal["text", "markdown", "html"]
-ACTIONS = {
-    "trends-only": "trends only, no decision",
-    "fit-conversation": "talk about fit",
-    "keep-coaching": "keep coaching",
-    "collect-data": "collect data",
-    "fix-system": "fix the system",
-    "pip-review": "review a PIP with HR",
-    "extend-coaching": "extend coaching a quarter",
-    "graduate": "graduate",
-}
-"""Each escalation action in words."""
 
 
 def render(plan: CoachingPlan, *, fmt: Format = "text") -> str:
@@ -112,7 +102,7 @@ def _focus(plan: CoachingPlan) -> list[Block]:
         )
         lines += [f"Gap: {focus.reason}.", f"Who acts: {who}."]
         if focus.goal is not None:
-            lines.append(f"Goal: {focus.goal.text} (from {focus.goal.source}).")
+            lines.append(f"Goal: {focus.goal.text} (from {focus.goal.origin()}).")
         else:
             lines.append(
                 "Goal: no metric behind this gap has a known value; collect the indicators."

@@ -33,9 +33,11 @@ from gapdiag.coaching.units import in_plan_units
 from gapdiag.coaching.workdays import WorkingDays
 from gapdiag.model import labels
 from gapdiag.model._kinds import Kind
+from gapdiag.model._result import Worded
 from gapdiag.model.derived import DERIVED
 from gapdiag.model.diagnosis import Check, Diagnosis, Verdict
 from gapdiag.model.gaps import FOUND, GAPS, Gap
+from gapdiag.model.labels import label_of, percent, sentence
 from gapdiag.model.metrics import METRICS, Targets, _Strict
 from gapdiag.model.wording import confidence, day, movement
 from gapdiag.rulebook.interventions import Indicator, Interventions
@@ -53,7 +55,7 @@ CEB_NOTE = (
 )
 
 
-class Goal(_Strict):
+class Goal(Worded, _Strict):
     """The focus metric, where it is, where it should be and by when."""
 
     metric: str
@@ -65,8 +67,18 @@ class Goal(_Strict):
     source: str = Field(description="The rule or indicator the goal was taken from.")
     text: str
 
+    def origin(self) -> str:
+        """Where the goal came from, in words: 'the evidence' or 'the indicator calls a day'.
 
-class Focus(_Strict):
+        The rule's id stays in `source` (JSON), for rule authors.
+        """
+        return "the evidence" if self.source.startswith("rule ") else f"the {self.source}"
+
+    def _words(self) -> str:
+        return self.text
+
+
+class Focus(Worded, _Strict):
     """The one gap to work on this quarter, why it was chosen, and its goal."""
 
     gap: Gap
@@ -76,14 +88,24 @@ class Focus(_Strict):
     reason: str
     goal: Goal | None
 
+    def _words(self) -> str:
+        name = sentence(self.gap)
+        return f"{name} ({self.status}, {percent(self.confidence)}), the {self.owner}'s to act on"
 
-class Watch(_Strict):
+
+class Watch(Worded, _Strict):
     """A leading indicator to watch: where the rep is now and the target it should reach."""
 
     metric: str
     current: float | None
     target: float
     better: Literal["higher", "lower"]
+
+    def _words(self) -> str:
+        label = sentence(label_of(self.metric).label)
+        return (
+            f"{label}: {show(self.metric, self.current)}, target {show(self.metric, self.target)}"
+        )
 
 
 def watch_list(
@@ -103,13 +125,16 @@ def watch_list(
     )
 
 
-class ManagerCheck(_Strict):
+class ManagerCheck(Worded, _Strict):
     """Whether the manager's coaching time is itself a system-level cause for the team."""
 
     status: Literal["flagged", "ok", "unknown"]
     hours: float | None
     threshold: float | None
     note: str
+
+    def _words(self) -> str:
+        return self.note
 
 
 def choose_focus(
@@ -133,6 +158,8 @@ def choose_focus(
     if system.status in FOUND:
         verdict = system
         reason = f"a {system.status} system gap is fixed before any rep-side gap"
+        if not system.blocks_pip:
+            reason += " (it rests on estimates: check them first)"
     else:
         if diagnosis.primary_gap is None:
             return None

@@ -12,21 +12,28 @@ from typing import Annotated, Literal, Self
 from pydantic import Field, model_validator
 
 from gapdiag.model import _kinds as k
+from gapdiag.model._result import Worded
+from gapdiag.model.labels import label_of, sentence
 from gapdiag.model.metrics import _Strict
+from gapdiag.model.wording import long_day
 from gapdiag.rulebook.interventions import IndicatorName
 
 Score = Annotated[float, k.RATING.constraints(), k.RATING]
 
 
-class Rating(_Strict):
+class Rating(Worded, _Strict):
     """One metric rated by the rep (self-rating) and by the manager, each 1-5."""
 
     metric: IndicatorName
     rep: Score
     manager: Score
 
+    def _words(self) -> str:
+        label = sentence(label_of(self.metric).label)
+        return f"{label}: rep {self.rep}, manager {self.manager}"
 
-class Opening(_Strict):
+
+class Opening(Worded, _Strict):
     """A disagreement worth a conversation: who rates higher, and by how much."""
 
     metric: str
@@ -35,8 +42,11 @@ class Opening(_Strict):
     difference: float = Field(description="rep - manager: positive when the rep rates higher.")
     note: str
 
+    def _words(self) -> str:
+        return self.note
 
-class Scorecard(_Strict):
+
+class Scorecard(Worded, _Strict):
     """One week's ratings for one rep; each metric rated once."""
 
     rep_id: str = Field(min_length=1, strict=True)
@@ -56,6 +66,10 @@ class Scorecard(_Strict):
         """Disagreements of at least `minimum` points, largest first (ties in rating order)."""
         ranked = sorted(self.ratings, key=lambda r: -abs(r.rep - r.manager))
         return tuple(_opening(r) for r in ranked if abs(r.rep - r.manager) >= minimum)
+
+    def _words(self) -> str:
+        week = f", week of {long_day(self.week)}" if self.week else ""
+        return f"{self.rep_id}{week}: {len(self.ratings)} ratings"
 
 
 def _opening(rating: Rating) -> Opening:

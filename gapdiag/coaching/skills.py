@@ -27,9 +27,10 @@ from typing import Literal
 from pydantic import Field
 
 from gapdiag.coaching.trends import on_target
+from gapdiag.model._result import Worded
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.gaps import GAPS, Gap
-from gapdiag.model.labels import label_of
+from gapdiag.model.labels import label_of, labels_listed
 from gapdiag.model.metrics import Targets, _Strict
 from gapdiag.model.wording import reading
 from gapdiag.rulebook.interventions import Drill, Indicator, Interventions
@@ -42,7 +43,7 @@ BLIND_CHECK = "blind-gap-check"
 SkillStatus = Literal["strong", "skewed", "done", "current", "next"]
 
 
-class Skill(_Strict):
+class Skill(Worded, _Strict):
     """One skill of the queue: its drill, why it is there, and where it stands."""
 
     drill: Drill
@@ -55,6 +56,9 @@ class Skill(_Strict):
     indicators: tuple[str, ...] = Field(
         description="The metrics that named it: the skill is at target when they all are."
     )
+
+    def _words(self) -> str:
+        return f"{self.drill.name} ({self.status})"
 
 
 def skill_queue(
@@ -114,8 +118,7 @@ def skill_queue(
 
 def _names(metrics: tuple[str, ...]) -> str:
     """'open questions and discovery questions a call'."""
-    names = [label_of(m).label for m in metrics]
-    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return labels_listed(metrics)
 
 
 def _lower(text: str) -> str:

@@ -12,20 +12,25 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from gapdiag.model._result import Worded
 from gapdiag.model.derived import DEPENDS
 from gapdiag.model.diagnosis import Diagnosis, Evidence
 from gapdiag.model.gaps import FOUND
-from gapdiag.model.labels import label_of
+from gapdiag.model.labels import labels_listed
 from gapdiag.model.metrics import _Strict
+from gapdiag.model.wording import check_proxies_first
 from gapdiag.rulebook.pack import Rulebook
 
 
-class Distortion(_Strict):
+class Distortion(Worded, _Strict):
     """A fault that skews some of the rep's numbers: no rep goal on them while it stands."""
 
     rule: str
     metrics: tuple[str, ...] = Field(description="What it distorts, derived quantities included.")
     text: str
+
+    def _words(self) -> str:
+        return self.text
 
 
 def system_evidence(diagnosis: Diagnosis) -> tuple[Evidence, ...]:
@@ -38,9 +43,11 @@ def system_evidence(diagnosis: Diagnosis) -> tuple[Evidence, ...]:
 
 
 def system_actions(diagnosis: Diagnosis, fallback: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The firing system rules' own interventions, strongest first (else `fallback`)."""
+    """The firing system rules' own interventions, strongest first (else `fallback`); when
+    every fact behind the gap is an estimate, checking it comes first."""
     found = [e.intervention for e in system_evidence(diagnosis) if e.intervention]
-    return tuple(dict.fromkeys(found)) or fallback
+    check = check_proxies_first(diagnosis.verdict("system")) if found else ()
+    return (*check, *dict.fromkeys(found)) or fallback
 
 
 def distortions(diagnosis: Diagnosis, book: Rulebook) -> tuple[Distortion, ...]:
@@ -53,8 +60,7 @@ def distortions(diagnosis: Diagnosis, book: Rulebook) -> tuple[Distortion, ...]:
         derived = [
             f"derived.{name}" for name, inputs in DEPENDS.items() if set(inputs) & set(listed)
         ]
-        labels = [label_of(m).label for m in listed]
-        names = " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
+        names = labels_listed(listed)
         text = (
             f"{evidence.because}: that skews {names}, so no goal is set for the rep on "
             "them until it is fixed (a number the system distorts says little about the rep)."

@@ -34,6 +34,7 @@ from pydantic import Field
 
 from gapdiag.coaching.history import RepHistory
 from gapdiag.coaching.units import across_weeks
+from gapdiag.model._result import Worded
 from gapdiag.model.labels import OF_5, OF_10, TIMES, label_of, sentence, show
 from gapdiag.model.metrics import Margins, Targets, _Strict, parse_targets
 from gapdiag.model.wording import reading
@@ -55,7 +56,7 @@ _MARGIN_OF = {
 """Indicators on a share of plan whose margin is named for the plan's target."""
 
 
-class Trend(_Strict):
+class Trend(Worded, _Strict):
     """Which way one leading indicator moved over the weeks it was observed."""
 
     metric: str
@@ -87,6 +88,16 @@ class Trend(_Strict):
     held_weeks: int = Field(
         default=0, ge=0, description="The latest values in a row that meet the target."
     )
+
+    def _words(self) -> str:
+        label = sentence(label_of(self.metric).label)
+        if self.latest is None:
+            return f"{label}: {self.direction}, no value yet"
+        first = "" if self.first is None else f"{show(self.metric, self.first)} → "
+        return (
+            f"{label}: {self.direction}, {first}{show(self.metric, self.latest)} over "
+            f"{self.weeks_observed} weeks (target {show(self.metric, self.target)})"
+        )
 
 
 def trend(

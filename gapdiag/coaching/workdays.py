@@ -13,19 +13,24 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from gapdiag.model._result import Worded
 from gapdiag.model.errors import BackendUnavailable, InvalidArgument
 from gapdiag.model.metrics import _Strict
+from gapdiag.model.wording import long_day
 
 WEEKEND = frozenset({5, 6})
 """Saturday and Sunday (``date.weekday()`` numbers)."""
 _DAY = dt.timedelta(days=1)
 
 
-class Holiday(_Strict):
+class Holiday(Worded, _Strict):
     """A public holiday: no session is booked on it and no goal falls due on it."""
 
     date: dt.date
     name: str
+
+    def _words(self) -> str:
+        return f"{long_day(self.date)}: {self.name}"
 
 
 @dataclass(frozen=True, slots=True)

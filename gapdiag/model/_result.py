@@ -16,7 +16,36 @@ if TYPE_CHECKING:  # pragma: no cover - typing only (pydantic.json_schema is slo
 _new = object.__new__
 _set = object.__setattr__
 PART_RENDERERS: dict[str, Callable[[Any], str]] = {}
-"""The notebook room's renderer of any result part as HTML (registered when it is imported)."""
+"""The notebook room's renderers of any result part, as HTML and as a line of text
+(registered when it is imported)."""
+REPR_MAX = 200
+"""The longest repr, in characters: a line a person reads at a glance."""
+
+
+def clip(text: str, most: int = REPR_MAX) -> str:
+    """`text` on one line, cut to `most` characters with an ellipsis."""
+    line = " ".join(text.split())
+    return line if len(line) <= most else line[: most - 1].rstrip() + "…"
+
+
+class Worded:
+    """Mixin: a result's repr and str are a line in a person's words, not a dump of fields.
+
+    A class says its line in `_words`; ``repr`` shows it as ``<Name: words>`` cut to
+    `REPR_MAX` characters, ``str`` whole. The fields stay where they are (attributes,
+    ``model_dump``, JSON).
+    """
+
+    __slots__ = ()
+
+    def _words(self) -> str:
+        raise NotImplementedError  # pragma: no cover - every worded class says its line
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {clip(self._words())}>"
+
+    def __str__(self) -> str:
+        return self._words()
 
 
 @cache
@@ -24,8 +53,11 @@ def _field_set(cls: type[BaseModel]) -> set[str]:
     return set(cls.model_fields)
 
 
-class Result(BaseModel):
-    """A frozen result model; `trusted` builds one from values gapdiag computed itself."""
+class Result(Worded, BaseModel):
+    """A frozen result model; `trusted` builds one from values gapdiag computed itself.
+
+    Its repr and str are the notebook room's line of text for it (`Worded`).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
@@ -48,6 +80,9 @@ class Result(BaseModel):
     def _repr_html_(self) -> str:
         """Rich display in notebooks: the part in a manager's words."""
         return PART_RENDERERS["html"](self)
+
+    def _words(self) -> str:
+        return PART_RENDERERS["text"](self)
 
 
 _LATER = "later"

@@ -14,16 +14,19 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from gapdiag.model._result import Worded
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidMetrics, Problem
+from gapdiag.model.labels import label_of, sentence, show_change
 from gapdiag.model.metrics import METRICS, TARGETS, RepMetrics, Targets
+from gapdiag.model.wording import movement
 
 TARGET_PREFIX = "target."
 
 Value = float | bool | None
 
 
-class MetricChange(BaseModel):
+class MetricChange(Worded, BaseModel):
     """One input changed for a what-if: the path, its value before and after."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -31,6 +34,13 @@ class MetricChange(BaseModel):
     path: str
     before: Value
     after: Value
+
+    def _words(self) -> str:
+        if self.path.startswith(TARGET_PREFIX):
+            moved = show_change(self.path, self.before, self.after)
+            name = label_of(self.path).label.removeprefix("planned ")
+            return f"Plan change: the target for {name} moves {moved}"
+        return sentence(movement(self.path, self.before, self.after))
 
 
 def changeable() -> tuple[str, ...]:

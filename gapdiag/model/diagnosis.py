@@ -30,9 +30,10 @@ def register_renderer(name: Literal["explain", "html"], render: Callable[..., st
     _RENDERERS[name] = render
 
 
-def register_part_renderer(render: Callable[[Any], str]) -> None:
-    """Let an outer room show any part of a diagnosis (a verdict, a check ...) as HTML."""
-    PART_RENDERERS["html"] = render
+def register_part_renderer(html: Callable[[Any], str], text: Callable[[Any], str]) -> None:
+    """Let an outer room show any part of a diagnosis as HTML and as a line of text (repr)."""
+    PART_RENDERERS["html"] = html
+    PART_RENDERERS["text"] = text
 
 
 class Check(_Result):

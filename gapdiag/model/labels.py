@@ -14,7 +14,7 @@ reads "24.66%" and "25%", never "25%" and "25%").
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Literal
@@ -550,3 +550,13 @@ def percent(value: float) -> str:
 def sentence(text: str) -> str:
     """Capitalize the first letter only (labels are lower case mid-sentence)."""
     return text[:1].upper() + text[1:]
+
+
+def listed(words: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c': a list as a sentence says it."""
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+
+def labels_listed(paths: Iterable[str]) -> str:
+    """The labels of metric paths, listed as a sentence says them."""
+    return listed([label_of(p).label for p in paths])

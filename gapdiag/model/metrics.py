@@ -207,6 +207,12 @@ class RepMetrics(_Strict):
         description="Metric paths whose values are estimated from something else (a proxy), "
         "not measured: e.g. territory.lead_volume_vs_team from the deals a rep opened.",
     )
+    sources: tuple[str, ...] | None = Field(
+        default=None,
+        description="Where the figures came from, in words: the exports ingest read and "
+        "the mapping, e.g. 'opportunity export opportunities.csv', 'salesforce mapping'. "
+        "Named in the team page's header; it changes no judgment.",
+    )
     activity: Activity | None = None
     pipeline: Pipeline | None = None
     calls: Calls | None = None
@@ -226,6 +232,12 @@ class RepMetrics(_Strict):
                 "figures cannot run to a day before the period starts"
             )
         return self
+
+    @field_validator("sources")
+    @classmethod
+    def _sources_named(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        named = tuple(dict.fromkeys(s.strip() for s in value or () if s.strip()))
+        return named or None  # none named: absent, like any other field
 
     @field_validator("proxies")
     @classmethod

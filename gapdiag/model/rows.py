@@ -20,7 +20,9 @@ from gapdiag.model.metrics import METRICS
 
 _TEXT_FIELDS = frozenset({"rep_id", "team", "period_start", "period_end", "as_of"})
 PROXY_SEPARATOR = ";"
-"""Separates the metric paths in a flat row's ``proxies`` cell."""
+"""Separates the metric paths in a flat row's ``proxies`` cell (and the ``sources`` named)."""
+LIST_COLUMNS = ("proxies", "sources")
+"""Columns whose cell holds several items joined by `PROXY_SEPARATOR`."""
 _TRUE = frozenset({"true", "yes", "1"})
 _FALSE = frozenset({"false", "no", "0"})
 
@@ -56,14 +58,14 @@ def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
 def flatten(nested: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """Turn nested mappings into dotted keys: {"a": {"b": 1}} -> {"a.b": 1}.
 
-    A ``proxies`` list becomes one cell of paths joined by ``;``, as `read_cell` reads it.
+    A ``proxies`` or ``sources`` list becomes one cell joined by ``;``, as `read_cell` reads it.
     """
     out: dict[str, Any] = {}
     for key, value in nested.items():
         name = f"{prefix}{key}"
         if isinstance(value, Mapping):
             out.update(flatten(value, f"{name}."))
-        elif name == "proxies" and isinstance(value, list | tuple):
+        elif name in LIST_COLUMNS and isinstance(value, list | tuple):
             if value:
                 out[name] = PROXY_SEPARATOR.join(str(path) for path in value)
         else:
@@ -83,7 +85,7 @@ def read_cell(column: str, text: str) -> Any:
     stripped = text.strip()
     if stripped == "":
         return None
-    if column == "proxies":
+    if column in LIST_COLUMNS:
         return [path.strip() for path in stripped.split(PROXY_SEPARATOR) if path.strip()]
     kind = METRICS.get(column)
     if kind is None or column in _TEXT_FIELDS:

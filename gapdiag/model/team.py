@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import Field, StrictFloat, field_validator
 
 from gapdiag.model import _kinds as k
+from gapdiag.model._result import Worded
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidMetrics, Problem
 from gapdiag.model.metrics import METRICS, _Strict
@@ -29,7 +30,7 @@ TEAM_NAMES: Mapping[str, k.Kind] = {
 """Every team name a condition may read, with the kind of its metric."""
 
 
-class TeamStats(_Strict):
+class TeamStats(Worded, _Strict):
     """A team's mean and median of each numeric metric, keyed by metric path."""
 
     mean: dict[str, StrictFloat] = Field(
@@ -54,6 +55,9 @@ class TeamStats(_Strict):
             for stat in STATS
             for path, value in getattr(self, stat).items()
         }
+
+    def _words(self) -> str:
+        return f"team figures: mean and median of {len(self.mean)} metrics"
 
 
 def _problem(path: str, value: float) -> str | None:

@@ -12,11 +12,12 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from gapdiag.model.diagnosis import Check, Counterfactual, CounterfactualChange
+from gapdiag.model.diagnosis import Check, Counterfactual, CounterfactualChange, Verdict
 from gapdiag.model.labels import (
     LABELS,
     Value,
     label_of,
+    labels_listed,
     percent,
     sentence,
     show,
@@ -209,7 +210,7 @@ def standing_text(standing: Standing) -> str:
     s = standing
     word = standing_word(s.status)
     if s.status == "unknown" or s.quota is None or s.closed_won is None:
-        wanted = ", ".join(label_of(p).label for p in s.needs) or "quota and revenue won"
+        wanted = labels_listed(s.needs) or "quota and revenue won"
         return f"{word}: collect {wanted} to tell whether the rep is ahead, on track or behind."
     closed = (
         f"closed {money(s.closed_won)} of a {money(s.quota)} quota ({percent(s.attainment or 0.0)})"
@@ -254,4 +255,16 @@ def _pipeline_words(s: Standing) -> str:
     return (
         f"{pipe} of open pipeline is {cover} the {money(needed)} still needed{after}, "
         f"where {wanted} is needed"
+    )
+
+
+def check_proxies_first(verdict: Verdict) -> tuple[str, ...]:
+    """'Check the estimate first: ...' when every fact behind the verdict rests on a proxy."""
+    if not verdict.evidence or not all(e.proxies for e in verdict.evidence):
+        return ()
+    proxies = list(dict.fromkeys(p for e in verdict.evidence for p in e.proxies))
+    names = labels_listed(proxies)
+    return (
+        f"Check the estimate first: collect the real {names} (the figures here are proxies); "
+        f"act on the {verdict.gap} gap once they confirm it.",
     )

@@ -1,7 +1,8 @@
 """Reading results: explanations, rich display, plots, what-ifs and tree rendering.
 
 Importing this room registers the `Diagnosis` renderers (`explain`, `_repr_html_`) and the
-team report as `Batch.to_html` (the `report` package is imported on first use).
+team report as `Batch.to_html` and a batch's notebook display (`population`), each
+imported on first use.
 
 May import: every room above except `checks`, `spark` and `cli`.
 """
@@ -26,8 +27,14 @@ def _part_html(part: Any) -> str:
     return part_html(part)
 
 
+def _part_text(part: Any) -> str:
+    from gapdiag.notebook.lines import part_text
+
+    return part_text(part)
+
+
 register_diagnosis_renderer("html", _diagnosis_html)
-register_part_renderer(_part_html)
+register_part_renderer(_part_html, _part_text)
 
 
 def _team_report(batch: Any, **options: Any) -> str:
@@ -36,4 +43,11 @@ def _team_report(batch: Any, **options: Any) -> str:
     return team_report(batch, **options)
 
 
+def _batch_display(batch: Any) -> str:
+    from gapdiag.notebook.population import batch_html
+
+    return batch_html(batch)
+
+
 register_renderer("html", _team_report)
+register_renderer("display", _batch_display)

@@ -14,7 +14,6 @@ from html import escape
 from typing import Any
 
 from gapdiag.model import diagnosis as parts
-from gapdiag.model.basis import BASES
 from gapdiag.model.diagnosis import (
     Diagnosis,
     Evidence,
@@ -22,16 +21,13 @@ from gapdiag.model.diagnosis import (
     Verdict,
 )
 from gapdiag.model.labels import LABELS, label_of, percent, sentence, show
-from gapdiag.model.standing import Standing
 from gapdiag.model.wording import (
-    change_text,
     counterfactual_groups,
     counterfactual_text,
     humanize,
     period,
-    standing_text,
 )
-from gapdiag.notebook import signs
+from gapdiag.notebook import lines, signs
 from gapdiag.notebook.explain import actions, headline
 
 STATUS_COLOURS = {
@@ -277,47 +273,10 @@ def part_html(part: Any) -> str:
 
 def _part_words(part: Any) -> str:
     if isinstance(part, parts.Verdict):
-        words = signs.verdict_words(part.gap, part.status, part.confidence, ())
-        if part.status == "unknown":
-            words = f"{signs.GAP_NAMES[part.gap]} not judged (data is missing)"
-        return _status(part.status, words)
+        return _status(part.status, lines.part_text(part))
     if isinstance(part, parts.Evidence):
         _, because = evidence_html("", part, part.certainty < 0)
         return f"<b>{'Counter-evidence' if part.certainty < 0 else 'Evidence'}</b>: {because}"
-    if isinstance(part, parts.Check):
-        return escape(signs.check_words(part))
-    if isinstance(part, parts.Undetermined):
-        needs = signs.needs_words(part.needs)
-        return escape(f"Not judged yet ({part.gap}): needs {needs}")
     if isinstance(part, parts.TreeStep):
         return step_html(part)
-    if isinstance(part, parts.TreeLeaf):
-        gap = signs.GAP_NAMES[part.gap] if part.gap else "no gap"
-        return f"Ends at <b>{escape(gap)}</b>: {escape(humanize(part.reason))}"
-    if isinstance(part, parts.TreeStop):
-        return escape(f"Stops for lack of data: collect {signs.needs_words(part.needs)}")
-    if isinstance(part, parts.Counterfactual):
-        return escape(f"{sentence(part.gap)}: {counterfactual_text(part)}")
-    if isinstance(part, parts.CounterfactualChange):
-        return escape(change_text(part))
-    if isinstance(part, parts.Figure):
-        return escape(f"{sentence(label_of(part.name).label)}: {show(part.name, part.value)}")
-    if isinstance(part, Standing):
-        return escape(standing_text(part))
-    if isinstance(part, parts.Watch):
-        return escape(f"Watch: {humanize(part.text)}")
-    if isinstance(part, parts.Sample):
-        counted = BASES[part.metric].counted(part.count) if part.metric in BASES else part.count
-        return escape(
-            f"{sentence(label_of(part.metric).label)} {show(part.metric, part.value)} from "
-            f"{counted}: at least {part.minimum} are needed to read it, {part.solid} to confirm"
-        )
-    if isinstance(part, parts.RulebookStamp):
-        return escape(f"Rule pack {part.name} {part.version} ({part.content_hash})")
-    if isinstance(part, parts.RuleTrace):
-        outcome = {True: "fired", False: "did not fire", None: "not judged (data is missing)"}
-        checks = "; ".join(signs.check_words(c) for c in part.checks)
-        return escape(
-            f"A {part.gap} rule {outcome[part.outcome]}" + (f": {checks}" if checks else "")
-        )
-    return escape(repr(part))  # pragma: no cover - every part type is listed above
+    return escape(lines.part_text(part))

@@ -19,10 +19,11 @@ from gapdiag.model.diagnosis import (
     register_renderer,
 )
 from gapdiag.model.errors import InvalidArgument
-from gapdiag.model.gaps import CONFIRMED_AT, GAPS, SUSPECTED_AT
-from gapdiag.model.labels import label_of, sentence, show
+from gapdiag.model.gaps import CONFIRMED_AT, GAPS, SUSPECTED_AT, Gap
+from gapdiag.model.labels import label_of, labels_listed, sentence, show
 from gapdiag.model.standing import NOT_BEHIND
 from gapdiag.model.wording import (
+    check_proxies_first,
     check_text,
     confidence,
     counterfactual_groups,
@@ -176,11 +177,24 @@ def numbers_section(d: Diagnosis, md: bool = False) -> list[str]:
             shown = shown.removesuffix(f" {unit}")
         out.append(f"- {name}: {shown}")
     short_by = next((f.value for f in d.numbers if f.name == "derived.pipeline_shortfall"), None)
-    if short_by is not None and short_by > 0:
+    over = d.standing.elapsed is not None and d.standing.elapsed >= 1.0
+    if over and known & _PIPELINE_MATH:
+        out.append(
+            "The period is over: the gap and pipeline figures above count the commit and the "
+            "open pipeline as the data left them; what is still open carries into the next period."
+        )
+    elif short_by is not None and short_by > 0:
         out.append(
             "The open pipeline will not close the gap: a coverage problem to solve this week."
         )
     return [*out, ""]
+
+
+_PIPELINE_MATH = frozenset(
+    f"derived.{name}"
+    for name in ("gap_to_goal", "pipeline_shortfall", "pipeline_needed", "coverage")
+)
+"""Figures about closing this period's gap: moot as actions once the period is over."""
 
 
 _NEVER_NEGATIVE = {
@@ -217,21 +231,25 @@ def actions(d: Diagnosis) -> tuple[str, ...]:
     verdict = d.verdict(gap)
     strongest = sorted(verdict.evidence, key=lambda e: -e.certainty)
     found = dict.fromkeys(e.intervention for e in strongest if e.intervention)
-    first = _check_proxies_first(verdict)
+    first = (*check_proxies_first(verdict), *_rule_out_first(d, gap))
     if unknown:
-        wanted = ", ".join(label_of(p).label for p in d.standing.needs)
+        wanted = labels_listed(d.standing.needs)
         first = (f"Find out where the rep stands: collect {wanted}.", *first)
     return (*first, *(a for a in found if a))[:MAX_ACTIONS]
 
 
-def _check_proxies_first(verdict: Verdict) -> tuple[str, ...]:
-    if not verdict.evidence or not all(e.proxies for e in verdict.evidence):
+def _rule_out_first(d: Diagnosis, gap: Gap) -> tuple[str, ...]:
+    """A suspected gap the decision tree could not yet tell from another: the data that
+    would, before the manager acts on it (seed 001: rule the system out first)."""
+    stop = d.tree_stop
+    if stop is None or not stop.needs or d.verdict(gap).status == "confirmed":
         return ()
-    proxies = list(dict.fromkeys(p for e in verdict.evidence for p in e.proxies))
-    names = " and ".join(label_of(p).label for p in proxies)
+    others = list(dict.fromkeys(leaf.gap for leaf in stop.possible if leaf.gap not in (None, gap)))
+    if not others:
+        return ()
     return (
-        f"Check the estimate first: collect the real {names} (the figures here are proxies); "
-        f"act on the {verdict.gap} gap once they confirm it.",
+        f"Before acting on {gap}, rule out {_either(others)}: collect {needs(stop.needs)} "
+        "(the decision tree cannot tell them apart without it).",
     )
 
 

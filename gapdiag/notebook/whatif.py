@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from gapdiag.engines.compiled import RulesArg, diagnose, resolve_rules
+from gapdiag.model._result import Worded
 from gapdiag.model.changes import MetricChange, apply_changes
 from gapdiag.model.diagnosis import Diagnosis, Engine
 from gapdiag.model.gaps import GAPS, Gap, Status
@@ -22,7 +23,7 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class VerdictShift(_Frozen):
+class VerdictShift(Worded, _Frozen):
     """How one gap's verdict moved between two diagnoses."""
 
     gap: Gap
@@ -48,8 +49,11 @@ class VerdictShift(_Frozen):
             self.status_after,
         )
 
+    def _words(self) -> str:
+        return self.words()
 
-class WhatIf(_Frozen):
+
+class WhatIf(Worded, _Frozen):
     """A rep diagnosed as is and with some inputs changed: both diagnoses and what moved."""
 
     changes: tuple[MetricChange, ...]
@@ -129,6 +133,11 @@ class WhatIf(_Frozen):
             f"<p style='margin:4px 0'>Primary gap: <b>{before}</b> → <b>{after}</b></p>"
             f"<table style='border-collapse:collapse'><tr>{head}</tr>{rows}</table>{authors}</div>"
         )
+
+    def _words(self) -> str:
+        changes = "; ".join(change_words(c) for c in self.changes)
+        moved = "; ".join(s.words() for s in self.shifts if s.moved) or "no verdict moved"
+        return f"{changes}: {moved}"
 
 
 _CELL = "padding:2px 6px;text-align:left;border-bottom:1px solid #ddd"

@@ -15,11 +15,13 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from gapdiag.model._result import Worded
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model._validation import dotted, problems_from
 from gapdiag.model.derived import DERIVED
 from gapdiag.model.errors import InvalidArgument, Problem, RuleFileError
 from gapdiag.model.gaps import GAPS, Gap
+from gapdiag.model.labels import label_of, sentence, show
 from gapdiag.model.metrics import METRICS, TARGETS, Targets
 from gapdiag.rulebook._resources import INTERVENTIONS_FILE, default_rules_dir
 from gapdiag.rulebook._yaml import YamlDoc, read_yaml
@@ -53,7 +55,7 @@ def _known_indicator(name: str) -> str:
 IndicatorName = Annotated[str, AfterValidator(_known_indicator)]
 
 
-class Indicator(_Frozen):
+class Indicator(Worded, _Frozen):
     """A leading indicator to watch, its target, and which direction is progress."""
 
     metric: IndicatorName
@@ -88,8 +90,16 @@ class Indicator(_Frozen):
         goal = self.target_value(targets)
         return value >= goal if self.better == "higher" else value <= goal
 
+    def _words(self) -> str:
+        label = sentence(label_of(self.metric).label)
+        if isinstance(self.target, str):
+            target = f"the {self.target.removeprefix('target.').replace('_', ' ')} target"
+        else:
+            target = show(self.metric, self.target)
+        return f"{label} against {target} ({self.better} is better)"
 
-class Drill(_Frozen):
+
+class Drill(Worded, _Frozen):
     """A short practice exercise the manager runs with the rep."""
 
     id: str = Field(pattern=_ID, max_length=80)
@@ -100,8 +110,11 @@ class Drill(_Frozen):
     look_for: str = Field(min_length=1)
     indicators: tuple[IndicatorName, ...] = ()
 
+    def _words(self) -> str:
+        return f"{self.name} ({self.minutes} min)"
 
-class GapPlaybook(_Frozen):
+
+class GapPlaybook(Worded, _Frozen):
     """How to coach one gap: the approach, drills, indicators, sessions and manager actions."""
 
     approach: str = Field(min_length=1)
@@ -110,8 +123,11 @@ class GapPlaybook(_Frozen):
     indicators: tuple[Indicator, ...] = Field(min_length=1)
     actions: tuple[str, ...] = ()
 
+    def _words(self) -> str:
+        return self.approach
 
-class Gaps(_Frozen):
+
+class Gaps(Worded, _Frozen):
     """One playbook per gap; all four are required."""
 
     skill: GapPlaybook
@@ -119,8 +135,11 @@ class Gaps(_Frozen):
     knowledge: GapPlaybook
     system: GapPlaybook
 
+    def _words(self) -> str:
+        return "playbooks for skill, will, knowledge and system gaps"
 
-class WeeklySession(_Frozen):
+
+class WeeklySession(Worded, _Frozen):
     """One session of the weekly coaching rhythm."""
 
     id: str = Field(pattern=_ID, max_length=40)
@@ -131,8 +150,11 @@ class WeeklySession(_Frozen):
     title: str = Field(min_length=1)
     what: str = Field(min_length=1)
 
+    def _words(self) -> str:
+        return f"{self.day} {self.time}, {self.minutes} min, {self.who}: {self.title}"
 
-class Phase(_Frozen):
+
+class Phase(Worded, _Frozen):
     """One stage of the 30/60/90-day ownership build, by day of the plan (day 1 = start)."""
 
     first_day: int = Field(ge=1)
@@ -140,8 +162,11 @@ class Phase(_Frozen):
     name: str = Field(min_length=1)
     what: str = Field(min_length=1)
 
+    def _words(self) -> str:
+        return f"Days {self.first_day} to {self.last_day}: {self.name}"
 
-class Interventions(_Frozen):
+
+class Interventions(Worded, _Frozen):
     """The whole playbook library: drills, per-gap playbooks, the weekly rhythm and phases."""
 
     drills: tuple[Drill, ...]
@@ -166,6 +191,12 @@ class Interventions(_Frozen):
         """The playbook for one gap."""
         playbook: GapPlaybook = getattr(self.gaps, gap)
         return playbook
+
+    def _words(self) -> str:
+        return (
+            f"{len(self.drills)} drills, {len(self.weekly)} weekly sessions, "
+            f"{len(self.phases)} phases from {self.source}"
+        )
 
 
 def interventions_file(path: str | Path | None) -> Path:

@@ -77,10 +77,12 @@ def assemble(
         columns |= quota_columns(quota_rows, columns.get("pipeline.closed_won"), cut, reps)
     team_of = teams.team_of if teams is not None else {}
     last = _last_day(deals, seen, activities_until)
-    rows = _rows(owners.names(), columns, cut, team_of, last)
+    rows, settled = _rows(owners.names(), columns, cut, team_of, last)
     if not rows:
         _refuse_uncovered(cut, deals, seen)
     coverage = coverage_notes(cut, deals, seen, until)
+    if settled:
+        coverage["quotas"] = (*coverage.get("quotas", ()), _settled_note(settled))
     summaries = [
         _summary(kind, export, bad, deals, seen, teams, coverage.pop(kind, ()))
         for kind, export in exports
@@ -178,9 +180,12 @@ def _rows(
     cut: Grid,
     team_of: Mapping[int, str],
     last: dt.date | None,
-) -> tuple[dict[str, Any], ...]:
+) -> tuple[tuple[dict[str, Any], ...], int]:
     """One row per rep and period; ``as_of`` is where the period's figures stop (its end, or
     the last day the exports speak for); the territory figures are marked as proxies.
+
+    A row whose figures run to the period's end has nothing committed still to close in it:
+    its commit is 0 (the count of such rows is returned beside the rows, for a note).
 
     On a weekly grid each row is the whole period so far, as of the week's end: its
     ``period_start`` and ``period_end`` are the period's, ``as_of`` the week's last day (or
@@ -189,6 +194,7 @@ def _rows(
     known = {path: ~np.isnan(values) for path, values in columns.items()}
     whole = cut.to_date
     out = []
+    settled = 0
     for rep in sorted(range(len(names)), key=lambda r: names[r]):
         for b, period in enumerate(cut.periods):
             metrics = {
@@ -211,11 +217,23 @@ def _rows(
             elif last is not None and last >= period.start:
                 row["as_of"] = min(last, period.end).isoformat()
             row |= metrics
+            if row.get("pipeline.commit") and row.get("as_of") == span.end.isoformat():
+                row["pipeline.commit"] = 0.0
+                settled += 1
             proxies = [path for path in PROXY_SOURCES if path in metrics]
             if proxies:
                 row["proxies"] = proxies
             out.append(row)
-    return tuple(out)
+    return tuple(out), settled
+
+
+def _settled_note(rows: int) -> str:
+    """The note for commits read as 0 because their period is over."""
+    what = "row" if rows == 1 else "rows"
+    return (
+        f"commit written as 0 in {rows:,} {what} whose period is over: nothing committed is "
+        "still to close in it (what closed is in closed-won)"
+    )
 
 
 def _summary(

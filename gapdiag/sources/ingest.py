@@ -12,7 +12,7 @@ only. The rows carry ``rep_id`` (the owner's name as the exports spell it),
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from gapdiag.model.errors import InvalidArgument
 from gapdiag.sources._arrow import require_arrow
 from gapdiag.sources._bad_rows import BadRows
 from gapdiag.sources._inputs import Progress, Rows
-from gapdiag.sources.crm import CrmMapping, load_mapping
+from gapdiag.sources.crm import PRESETS, CrmMapping, load_mapping
 from gapdiag.sources.periods import Every, Period, grid, parse_period
 
 __all__ = ["FileSummary", "Ingested", "Period", "ingest", "parse_period", "read_exports"]
@@ -62,6 +62,44 @@ class Ingested(BaseModel):
     def errors_csv(self) -> str:
         """Every problem as CSV text: file, row, column, value, reason (formula-safe)."""
         return self._bad.csv()
+
+
+_KINDS = {
+    "opportunities": "opportunity export",
+    "activities": "activity export",
+    "quotas": "quota sheet",
+    "teams": "teams file",
+}
+
+
+def sources_named(files: Sequence[FileSummary], mapping: str | Path | CrmMapping) -> list[str]:
+    """Each export file read, in words for a page's header, then the mapping they were read
+    with: ['opportunity export deals.csv', 'hubspot mapping'].
+
+    File names only (no folders); a ``;`` in one reads ``,`` (``;`` joins the names in a
+    CSV cell). None when no file was read.
+    """
+    named = [f"{_KINDS.get(f.kind, f.kind)} {_name(f.file)}" for f in files]
+    if not named:
+        return []
+    if isinstance(mapping, str) and mapping in PRESETS:
+        return [*named, f"{mapping} mapping"]
+    if isinstance(mapping, str | Path):
+        return [*named, f"mapping {_name(mapping)}"]
+    return named
+
+
+def _name(path: str | Path) -> str:
+    return Path(path).name.replace(";", ",")
+
+
+def _paths(given: Iterable[object]) -> set[str]:
+    """The files among the exports given (rows passed in memory are no file)."""
+    out: set[str] = set()
+    for value in given:
+        items = value if isinstance(value, list | tuple) else [value]
+        out.update(str(item) for item in items if isinstance(item, str | Path))
+    return out
 
 
 def ingest(
@@ -173,6 +211,9 @@ def read_exports(
         )
         for (kind, export), (read, skipped, problems, notes) in zip(exports, summaries, strict=True)
     )
+    named = sources_named([f for f in files if f.file in _paths(sources.values())], mapping)
+    if named:
+        rows = tuple({**row, "sources": named} for row in rows)
     result = Ingested(rows=rows, files=files)
     result._bad = bad
     return result

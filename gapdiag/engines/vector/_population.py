@@ -27,6 +27,7 @@ from gapdiag.rulebook.facts import metric_facts
 TEXT = ("rep_id", "team")
 DATES = ("period_start", "period_end", "as_of")
 PROXIES = "proxies"
+SOURCES = "sources"
 """The column of metric paths estimated from something else, joined by ``;``."""
 DEFAULT_TEAM_BY = "team"
 """The default grouping column: it may be absent; any other `team_by` column must exist."""
@@ -68,7 +69,7 @@ class Population:
         series = self.texts.get(PROXIES)
         if series is None:
             return {}
-        marks = [_proxy_paths(v) for v in series.tolist()]
+        marks = [cell_items(v) for v in series.tolist()]
         paths = sorted({path for row in marks for path in row})
         return {path: np.array([path in row for row in marks], dtype=bool) for path in paths}
 
@@ -121,12 +122,13 @@ def _text_value(name: str, value: Any) -> Any:
     """A text column's cell as a rep mapping holds it: a date, a list of proxy paths, text."""
     if name in DATES:
         return value.date()
-    if name == PROXIES:
-        return list(_proxy_paths(value))
+    if name in (PROXIES, SOURCES):
+        return list(cell_items(value))
     return value
 
 
-def _proxy_paths(cell: Any) -> tuple[str, ...]:
+def cell_items(cell: Any) -> tuple[str, ...]:
+    """The items of a ``proxies`` or ``sources`` cell (joined by ``;``); none when absent."""
     if _checks._absent(cell) or not isinstance(cell, str):
         return ()
     return tuple(path.strip() for path in cell.split(PROXY_SEPARATOR) if path.strip())
@@ -173,6 +175,10 @@ def from_frame(frame: pd.DataFrame, team_by: str | None) -> Population:
     if PROXIES in frame.columns:
         texts[PROXIES] = frame[PROXIES]
         bad.extend((p, PROXIES, v, r) for p, v, r in _proxy_problems(frame[PROXIES]))
+    if SOURCES in frame.columns:
+        texts[SOURCES] = frame[SOURCES]
+        problems = _checks.text_column(frame[SOURCES], required=False)
+        bad.extend((p, SOURCES, v, r) for p, v, r in problems)
     for later, what in (
         ("period_end", "period_end {} is before period_start {}"),
         (
@@ -198,12 +204,13 @@ def _check_columns(columns: Sequence[str], team_by: str | None) -> None:
     twice = sorted({c for c in columns if columns.count(c) > 1})
     if twice:
         raise InvalidMetrics([Problem(twice[0], "two columns have this name; keep one")])
-    allowed = {*METRICS, *TEXT, *DATES, PROXIES} | ({team_by} if team_by else set())
+    allowed = {*METRICS, *TEXT, *DATES, PROXIES, SOURCES} | ({team_by} if team_by else set())
     problems = [
         Problem(
             c,
             f"unknown field{did_you_mean(c, allowed)}; columns are metric paths such as "
-            "activity.calls_per_day, or rep_id, team, period_start, period_end, as_of, proxies",
+            "activity.calls_per_day, or rep_id, team, period_start, period_end, as_of, proxies, "
+            "sources",
         )
         for c in columns
         if c not in allowed
@@ -250,7 +257,7 @@ def _rep_id(rep_ids: pd.Series | None, position: int) -> str | None:
 def from_records(records: Iterable[Mapping[str, Any]], team_by: str | None) -> Population:
     """Validate rep mappings (nested, or flat with dotted keys) one by one, as `diagnose` does."""
     facts: list[dict[str, Any]] = []
-    texts: dict[str, list[Any]] = {name: [] for name in ("team", *DATES, PROXIES)}
+    texts: dict[str, list[Any]] = {name: [] for name in ("team", *DATES, PROXIES, SOURCES)}
     bad: list[tuple[int, str, Any, str]] = []
     ids: list[Any] = []
     total = 0
@@ -269,7 +276,8 @@ def from_records(records: Iterable[Mapping[str, Any]], team_by: str | None) -> P
         facts.append(metric_facts(rep))
         for name in texts:
             value = getattr(rep, name)
-            texts[name].append(PROXY_SEPARATOR.join(value) if name == PROXIES and value else value)
+            listed = name in (PROXIES, SOURCES) and value
+            texts[name].append(PROXY_SEPARATOR.join(value) if listed else value)
     numbers = {
         path: np.array([_number(f.get(path)) for f in facts], dtype=np.float64)
         for path in METRICS
@@ -290,7 +298,7 @@ def _proxy_problems(series: pd.Series) -> list[tuple[int, Any, str]]:
         if not isinstance(cell, str):
             out.append((position, cell, f"{cell!r} is not text: metric paths joined by ';'"))
             continue
-        for path in _proxy_paths(cell):
+        for path in cell_items(cell):
             if path not in METRICS:
                 reason = f"{path!r} is not a metric path{did_you_mean(path, METRICS)}"
                 out.append((position, cell, reason))

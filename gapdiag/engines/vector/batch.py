@@ -18,11 +18,13 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from gapdiag.engines.compiled import RulesArg, diagnose, resolve_rules
 from gapdiag.engines.context import BatchRep, Judgment, with_judgment
+from gapdiag.model._result import Worded
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import BackendUnavailable, InvalidArgument
 from gapdiag.model.gaps import GAPS
 from gapdiag.model.metrics import RepMetrics, Targets, parse_targets
 from gapdiag.model.team import TeamStats
+from gapdiag.model.wording import standing_word
 from gapdiag.rulebook.pack import Rulebook
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -35,7 +37,7 @@ CHUNK_ROWS = 1 << 16
 """Reps evaluated together: large enough to amortize numpy calls, small enough for cache."""
 
 
-class Summary(BaseModel):
+class Summary(Worded, BaseModel):
     """How many rows a batch read, diagnosed and left out; reps per standing, outcome and gap."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -53,6 +55,11 @@ class Summary(BaseModel):
     """The column that grouped reps into teams for team.* values; None: all reps as one team."""
     teams: int = 1
     """How many teams the reps were grouped into."""
+    standing_needs: dict[str, int] = {}
+    """Among reps of unknown standing, how many lack each figure the standing reads
+    (``pipeline.quota``, ``pipeline.closed_won``, ``as_of``, ``pipeline.open_pipeline``), as
+    ``Standing.needs`` names them; ``diagnose_spark``'s summary leaves it empty (its results
+    carry no input columns to count)."""
 
     def grouping(self) -> str:
         """How reps were grouped into teams, in words: 'by the team column (3 teams)'."""
@@ -61,8 +68,19 @@ class Summary(BaseModel):
         many = "team" if self.teams == 1 else "teams"
         return f"by the {self.team_by} column ({self.teams:,} {many})"
 
+    def _words(self) -> str:
+        standing = ", ".join(
+            f"{n} {standing_word(s).lower()}" for s, n in self.by_standing.items() if n
+        )
+        outcome = {"gap": "with a gap", "no_gap_found": "no gap found"}
+        found = ", ".join(f"{n} {outcome.get(o, o)}" for o, n in self.by_outcome.items() if n)
+        bad = (
+            f", {self.bad_rows} bad row{'' if self.bad_rows == 1 else 's'}" if self.bad_rows else ""
+        )
+        return f"{self.diagnosed} of {self.rows} rows diagnosed{bad}: {standing}; {found}"
 
-class Batch(BaseModel):
+
+class Batch(Worded, BaseModel):
     """The result of `diagnose_many`: a results table, an errors table, and each Diagnosis."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
@@ -117,8 +135,10 @@ class Batch(BaseModel):
         return pd.DataFrame(columns)
 
     def _repr_html_(self) -> str:
-        """Rich display: reps per primary gap, bad rows, and the first rows of results."""
-        return _batch_html(self)
+        """Rich display: where reps stand, what was found, and the first rows, in words."""
+        from gapdiag.engines.vector.hooks import render
+
+        return render("display", self)
 
     @property
     def rows(self) -> tuple[int, ...]:
@@ -168,6 +188,16 @@ class Batch(BaseModel):
             return (None,) * self._population.size
         return tuple(None if _is_absent(v) else str(v) for v in groups.tolist())
 
+    def sources(self) -> tuple[str, ...]:
+        """The data sources the diagnosed rows name (their ``sources``), each once, in order."""
+        from gapdiag.engines.vector._population import SOURCES, cell_items
+
+        cells = self._population.texts.get(SOURCES)
+        if cells is None:
+            return ()
+        named = (name for cell in dict.fromkeys(cells.tolist()) for name in cell_items(cell))
+        return tuple(dict.fromkeys(named))
+
     def group(self, row: int) -> str | None:
         """The value of the ``team_by`` column for input row `row` (None when it has none)."""
         groups = self._population.groups
@@ -202,53 +232,8 @@ class Batch(BaseModel):
             raise InvalidArgument(f"row {row} {why}")
         return index
 
-
-_CELL = "padding:2px 6px;text-align:left;border-bottom:1px solid #ddd"
-PREVIEW_ROWS = 10
-
-
-def _batch_html(batch: Batch) -> str:
-    """A batch as HTML: a summary table, then the first rows (rep, primary gap, statuses)."""
-    from html import escape
-
-    summary = batch.summary
-    total = summary.diagnosed or 1
-    rows = [
-        (escape(gap), f"{count:,}", f"{count / total:.1%}")
-        for gap, count in summary.by_primary_gap.items()
-    ]
-    rows += [("diagnosed", f"{summary.diagnosed:,}", ""), ("bad rows", f"{summary.bad_rows:,}", "")]
-    table = "".join(
-        "<tr>" + "".join(f"<td style='{_CELL}'>{c}</td>" for c in row) + "</tr>" for row in rows
-    )
-    shown = ["rep_id", "primary_gap", *(f"{g}.status" for g in GAPS)]
-    head = "".join(f"<th style='{_CELL}'>{escape(c.replace('.status', ''))}</th>" for c in shown)
-    preview = batch.frame.head(PREVIEW_ROWS)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f"<td style='{_CELL}'>{escape(_cell(v))}</td>"
-            for v in (preview[c].iloc[i] for c in shown)
-        )
-        + "</tr>"
-        for i in range(len(preview))
-    )
-    return (
-        '<div class="gapdiag-batch" style="font-family:sans-serif;font-size:13px;max-width:100%">'
-        f"<h4 style='margin:4px 0'>{summary.rows:,} rows diagnosed as a population</h4>"
-        "<table style='border-collapse:collapse'><tr>"
-        f"<th style='{_CELL}'>primary gap</th><th style='{_CELL}'>reps</th>"
-        f"<th style='{_CELL}'>share</th></tr>{table}</table>"
-        f"<h4 style='margin:8px 0 2px'>First {len(preview)} rows</h4>"
-        f"<table style='border-collapse:collapse'><tr>{head}</tr>{body}</table></div>"
-    )
-
-
-def _cell(value: Any) -> str:
-    """A table cell: missing values (None, NaN) read as 'none'."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "none"
-    return str(value)
+    def _words(self) -> str:
+        return f"{self.summary}; teams {self.summary.grouping()}"
 
 
 def _is_absent(value: object) -> bool:
@@ -390,8 +375,35 @@ def _run(
         by_primary_gap=counts(arrays.primary, GAPS),
         team_by=team_by if population.groups is not None else None,
         teams=int(codes.max(initial=0)) + 1,
+        standing_needs=_standing_needs(
+            population, arrays.standing == STANDING_CODES.index("unknown")
+        ),
     )
     return _Result(frame, summary, team)
+
+
+def _standing_needs(population: Population, unknown: Any) -> dict[str, int]:
+    """Per figure, how many reps of unknown standing lack it: what ``model.standing`` names
+    as needed (quota and closed-won first; with both, the dates, commit and pipeline)."""
+    import numpy as np
+
+    quota = population.number("pipeline.quota")
+    no_quota = np.isnan(quota) | (quota <= 0)
+    no_closed = np.isnan(population.number("pipeline.closed_won"))
+    judged = unknown & ~no_quota & ~no_closed
+    as_of = population.texts.get("as_of")
+    no_as_of = as_of.isna().to_numpy() if as_of is not None else np.ones(population.size, bool)
+    lacking = {
+        "pipeline.quota": unknown & no_quota,
+        "pipeline.closed_won": unknown & no_closed,
+        "as_of": judged & no_as_of,
+        "period_start": judged & ~no_as_of,
+        "period_end": judged & ~no_as_of,
+        "pipeline.commit": judged & np.isnan(population.number("pipeline.commit")),
+        "pipeline.open_pipeline": judged & np.isnan(population.number("pipeline.open_pipeline")),
+    }
+    counts = {path: int(lack.sum()) for path, lack in lacking.items()}
+    return {path: n for path, n in counts.items() if n}
 
 
 def read_population(path: str | Path) -> Any:

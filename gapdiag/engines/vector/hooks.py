@@ -1,4 +1,4 @@
-"""Where an outer room plugs in how a `Batch` renders itself (the team report as HTML).
+"""Where an outer room plugs in how a `Batch` renders itself (the team report, its display).
 
 The engines room may not import the notebook room, so the notebook registers its renderer
 here when imported; this module is tiny so registering costs nothing at ``import gapdiag``.
@@ -14,12 +14,12 @@ from gapdiag.model.errors import BackendUnavailable
 _RENDERERS: dict[str, Callable[..., str]] = {}
 
 
-def register_renderer(name: Literal["html"], render: Callable[..., str]) -> None:
-    """Let an outer room render batches: `html` (the team report)."""
+def register_renderer(name: Literal["html", "display"], render: Callable[..., str]) -> None:
+    """Let an outer room render batches: `html` (the team report), `display` (notebooks)."""
     _RENDERERS[name] = render
 
 
-def render(name: Literal["html"], batch: Any, **options: Any) -> str:
+def render(name: Literal["html", "display"], batch: Any, **options: Any) -> str:
     """Render `batch` with the registered renderer `name`.
 
     Raises:

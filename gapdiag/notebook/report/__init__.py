@@ -61,7 +61,9 @@ def team_report(
             `FULL_DETAIL_MAX` reps and brief beyond, to keep very large pages small.
         names: rep names by rep id, or a teams file (CSV) with a rep column and a name
             column; reps without one are shown by their id.
-        sources: the data the population came from, named in the page's header.
+        sources: files the page was made from, named in the page's header after the
+            exports the population's rows name (their ``sources`` column, which
+            ``gapdiag ingest`` fills in).
         made: the date the page says it was made (default: today).
 
     Raises:

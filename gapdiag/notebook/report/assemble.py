@@ -27,7 +27,7 @@ from gapdiag.model.diagnosis import Diagnosis, RulebookStamp
 from gapdiag.model.gaps import FOUND
 from gapdiag.model.metrics import RepMetrics, Targets
 from gapdiag.model.team import TeamStats
-from gapdiag.model.wording import humanize, period, standing_word
+from gapdiag.model.wording import check_proxies_first, humanize, period, standing_word
 from gapdiag.notebook.report import _words as w
 from gapdiag.notebook.report._detail import Section, detail_of
 from gapdiag.notebook.report._words import URGENCY
@@ -254,7 +254,7 @@ def assemble(
         brief=brief,
         period=_period(periods),
         made=made or dt.date.today(),
-        sources=sources,
+        sources=tuple(dict.fromkeys((*batch.sources(), *sources))),
         unmatched_history=tuple(sorted(set(histories) - {line.rep_id for line in lines})),
     )
 
@@ -364,8 +364,8 @@ def _urgency(d: Diagnosis, focus: Focus | None) -> int:
             return keys.index("data")
         status = d.standing.status
         return keys.index(status if status in ("ahead", "on_track") else "none")
-    if focus.gap == "system":
-        return keys.index("system")
+    if focus.gap == "system" and d.verdict("system").blocks_pip:
+        return keys.index("system")  # measured: on estimates alone it is a suspicion to check
     return keys.index("confirmed" if focus.status == "confirmed" else "suspected")
 
 
@@ -447,6 +447,9 @@ def _first_action(
     (for a system gap, the strongest firing rule's own intervention)."""
     if focus is None:
         return None
+    check = check_proxies_first(diagnosis.verdict(focus.gap))
+    if check:
+        return check[0]
     library = context.library
     skills = skill_queue(
         focus.gap, diagnosis, context.rules, library, context.targets, judged=facts, now=facts

@@ -27,6 +27,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from gapdiag.model._result import Worded
+from gapdiag.model.labels import percent, sentence
+from gapdiag.model.wording import day
 from gapdiag.sources.calls.measure import CallMetrics, TrackerCount
 from gapdiag.sources.ingest import Period
 
@@ -39,7 +42,7 @@ METRIC_COLUMNS = (
 )
 
 
-class ListenPick(BaseModel):
+class ListenPick(Worded, BaseModel):
     """A call to listen to: which kind it is, the file, its score and why."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -50,8 +53,12 @@ class ListenPick(BaseModel):
     score: float
     why: str
 
+    def _words(self) -> str:
+        when = f", {day(self.date)}" if self.date else ""
+        return f"{sentence(self.kind)} call {self.file}{when}: {self.why}"
 
-class RepCalls(BaseModel):
+
+class RepCalls(Worded, BaseModel):
     """One rep's calls in a period: the ``calls.*`` metrics, trackers and calls to hear."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -81,6 +88,10 @@ class RepCalls(BaseModel):
         if self.open_question_ratio is not None:
             out["calls.open_question_ratio"] = self.open_question_ratio
         return out
+
+    def _words(self) -> str:
+        talks = percent(self.talk_ratio)
+        return f"{self.rep_id}: {self.calls} calls, the rep talks {talks} of the time"
 
 
 @dataclass(slots=True)

@@ -35,7 +35,10 @@ from operator import gt, ne
 
 from pydantic import BaseModel, ConfigDict
 
+from gapdiag.model._result import Worded
+from gapdiag.model.labels import percent
 from gapdiag.model.metrics import Targets
+from gapdiag.model.wording import day
 from gapdiag.sources.calls import rubric
 from gapdiag.sources.calls.cues import UNNAMED, Transcript, fail
 from gapdiag.sources.calls.speakers import speaker_key
@@ -47,7 +50,7 @@ _LABEL = re.compile(r"(?i)(?:speaker|spk|spkr|s)?[ _-]?(?:[a-z]|\d{1,3})")
 MAX_UNATTRIBUTED = 0.25  # share of all talk in cues without a speaker a call may have
 
 
-class TrackerCount(BaseModel):
+class TrackerCount(Worded, BaseModel):
     """Mentions of one tracked topic, by the rep and by the buyer side."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -56,8 +59,11 @@ class TrackerCount(BaseModel):
     rep: int
     buyer: int
 
+    def _words(self) -> str:
+        return f"{self.name}: rep {self.rep}, buyer {self.buyer}"
 
-class CallMetrics(BaseModel):
+
+class CallMetrics(Worded, BaseModel):
     """One call's metrics; times in seconds, ratios as fractions."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -79,6 +85,14 @@ class CallMetrics(BaseModel):
     dated_next_step: bool | None
     trackers: tuple[TrackerCount, ...]
     score: float
+
+    def _words(self) -> str:
+        when = f", {day(self.date)}" if self.date else ""
+        minutes = round(self.duration_seconds / 60)
+        return (
+            f"{self.file} ({self.rep_id}{when}): {minutes} min, the rep talks "
+            f"{percent(self.talk_ratio)}, {self.questions} questions ({self.open_questions} open)"
+        )
 
 
 def talk_seconds(transcript: Transcript) -> dict[str, float]:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from gapdiag.model._result import Worded
 from gapdiag.model.errors import InvalidArgument, Problem
 from gapdiag.model.metrics import Targets
 from gapdiag.sources.calls.aggregate import METRIC_COLUMNS, Lean, RepCalls, Tally, lean, rep_calls
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-class CallsReport(BaseModel):
+class CallsReport(Worded, BaseModel):
     """Every rep's calls in a period, the calls measured, and the transcripts skipped."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -59,6 +60,13 @@ class CallsReport(BaseModel):
 
         columns = ["rep_id", "period_start", "period_end", *METRIC_COLUMNS]
         return pd.DataFrame(self.rows(), columns=columns)
+
+    def _words(self) -> str:
+        calls = len(self.calls) if self.calls else sum(r.calls for r in self.reps)
+        return (
+            f"{self.period}: {calls} calls from {len(self.reps)} reps "
+            f"({len(self.skipped)} skipped, {self.outside_period} outside the period)"
+        )
 
 
 Workers = int | Literal["auto"]
