@@ -178,6 +178,7 @@ def test_the_playbook_shows_real_output(files: dict[str, Path]) -> None:
         run(*team, "--rep", "Eli Moss", *coached)[1],
         plan(stage_definitions(), start=dt.date(2026, 7, 6)).render(),
         plan(_example("skill-rep"), start=dt.date(2026, 7, 6)).render(),
+        plan(_example("system-rep"), start=dt.date(2026, 7, 6)).render(),
         run(
             "plan",
             str(EXAMPLES / "will-rep.json"),

@@ -173,7 +173,7 @@ def test_diff_bad_rows_and_arguments(tmp_path: Path) -> None:
     assert "nowhere: no such rule pack" in err
 
 
-@pytest.mark.parametrize("name", ["metrics", "rules", "pack", "targets"])
+@pytest.mark.parametrize("name", ["metrics", "rules", "pack", "targets", "scorecard"])
 def test_schema_is_valid_json_schema(name: str) -> None:
     """Every schema the CLI prints is itself a valid JSON Schema (draft 2020-12)."""
     code, out, _ = run("schema", name)
@@ -198,7 +198,7 @@ def test_schemas_accept_shipped_inputs_and_refuse_bad_ones() -> None:
     """pack.yaml and the example reps validate; a wrong gap and a percentage do not."""
     assert _validator("pack").is_valid(yaml.safe_load((ROOT / "rules" / "pack.yaml").read_text()))
     metrics = _validator("metrics")
-    for rep in sorted((ROOT / "examples").glob("*.json")):
+    for rep in sorted((ROOT / "examples").glob("*-rep.json")):
         assert metrics.is_valid(json.loads(rep.read_text())), rep.name
     assert not metrics.is_valid({"rep_id": "a", "pipeline": {"win_rate": 25}})
     assert not metrics.is_valid({"pipeline": {}})  # rep_id is required outside examples
@@ -213,3 +213,20 @@ def test_schemas_accept_shipped_inputs_and_refuse_bad_ones() -> None:
         }
     ]
     assert not _validator("rules").is_valid(bad_rule)
+
+
+def test_shipped_targets_and_scorecard_validate_and_load() -> None:
+    """examples/team-targets.json and examples/scorecard.json pass their schemas and load."""
+    from gapdiag import Scorecard, Targets
+
+    targets = json.loads((ROOT / "examples" / "team-targets.json").read_text())
+    card = json.loads((ROOT / "examples" / "scorecard.json").read_text())
+    assert _validator("targets").is_valid(targets)
+    assert _validator("scorecard").is_valid(card)
+    assert Targets.model_validate(targets).calls_per_day == 30
+    assert len(Scorecard.model_validate(card).openings()) == 3
+    scorecard = _validator("scorecard")
+    assert not scorecard.is_valid({**card, "ratings": [{**card["ratings"][0], "rep": 6}]})
+    assert not scorecard.is_valid({**card, "stars": 5})
+    typo = {**card["ratings"][0], "metric": "activity.call_per_day"}
+    assert not scorecard.is_valid({**card, "ratings": [typo]})

@@ -7,16 +7,17 @@ sees something the manager does not, or the other way round.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, JsonValue, model_validator
 
 from gapdiag.model import _kinds as k
 from gapdiag.model._result import Worded
 from gapdiag.model.labels import label_of, sentence
 from gapdiag.model.metrics import _Strict
 from gapdiag.model.wording import long_day
-from gapdiag.rulebook.interventions import IndicatorName
+from gapdiag.rulebook.interventions import INDICATOR_NAMES, IndicatorName
+from gapdiag.rulebook.schema import DIALECT
 
 Score = Annotated[float, k.RATING.constraints(), k.RATING]
 
@@ -24,9 +25,12 @@ Score = Annotated[float, k.RATING.constraints(), k.RATING]
 class Rating(Worded, _Strict):
     """One metric rated by the rep (self-rating) and by the manager, each 1-5."""
 
-    metric: IndicatorName
-    rep: Score
-    manager: Score
+    metric: IndicatorName = Field(
+        description="The metric rated, as a metric path (docs/metrics.md lists them).",
+        json_schema_extra={"enum": list[JsonValue](sorted(INDICATOR_NAMES))},
+    )
+    rep: Score = Field(description="The rep's rating of themselves, 1-5.")
+    manager: Score = Field(description="The manager's rating of the rep, 1-5.")
 
     def _words(self) -> str:
         label = sentence(label_of(self.metric).label)
@@ -49,8 +53,8 @@ class Opening(Worded, _Strict):
 class Scorecard(Worded, _Strict):
     """One week's ratings for one rep; each metric rated once."""
 
-    rep_id: str = Field(min_length=1, strict=True)
-    week: dt.date | None = None
+    rep_id: str = Field(min_length=1, strict=True, description="The rep rated, as in the plan.")
+    week: dt.date | None = Field(default=None, description="A day of the week rated.")
     ratings: tuple[Rating, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -76,7 +80,8 @@ def _opening(rating: Rating) -> Opening:
     difference = rating.rep - rating.manager
     side: Literal["higher", "lower"] = "higher" if difference > 0 else "lower"
     note = (
-        f"The rep rates {rating.metric} {abs(difference):g} point(s) {side} than you do "
+        f"The rep rates {label_of(rating.metric).label} {abs(difference):g} point(s) {side} "
+        "than you do "
         f"({rating.rep:g} vs {rating.manager:g}): "
         + (
             "ask what they see that makes it good, then show the evidence you see."
@@ -91,3 +96,8 @@ def _opening(rating: Rating) -> Opening:
         difference=difference,
         note=note,
     )
+
+
+def scorecard_schema() -> dict[str, Any]:
+    """The JSON Schema of a scorecard file (``gapdiag plan --scorecard``)."""
+    return {"$schema": DIALECT, **Scorecard.model_json_schema(), "title": "gapdiag scorecard"}

@@ -22,7 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from gapdiag.model.basis import COUNTS
-from gapdiag.model.metrics import MARGINS
+from gapdiag.model.metrics import MARGINS, RepMetrics, Targets
 
 Owner = Literal["rep", "manager", "organization"]
 Value = float | bool | None
@@ -51,6 +51,11 @@ class MetricLabel(BaseModel):
         default=None, description="Which way is an improvement; None where neither is."
     )
     known: bool = Field(default=True, description="False for a humanized fallback label.")
+    definition: str = Field(
+        default="",
+        description="What the value measures: an input's or target's model field description "
+        "(stated once there), a derived value's formula; empty where none is stated.",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +202,26 @@ _DERIVED: dict[str, tuple[str, str, Owner]] = {
     "derived.coverage_vs_needed": ("coverage against what is needed", "%", _R),
 }
 
+_FORMULAS: dict[str, str] = {
+    "derived.gap_to_goal": "quota - closed won - commit",
+    "derived.expected_from_pipeline": "pipeline x win rate",
+    "derived.pipeline_needed": "gap / win rate",
+    "derived.coverage": "open pipeline / gap",
+    "derived.required_coverage": "1 / win rate",
+    "derived.coverage_needed": "1 / win rate, else 3x",
+    "derived.attainment": "closed won / quota",
+    "derived.pipeline_shortfall": "gap - expected from the open pipeline",
+    "derived.calls_vs_plan": "calls a day / planned calls a day, less while ramping",
+    "derived.emails_vs_plan": "emails a day / planned emails a day, less while ramping",
+    "derived.meetings_vs_plan": "meetings a week / planned meetings a week, less while ramping",
+    "derived.calls_per_meeting": "5 x calls a day / meetings a week",
+    "derived.calls_to_meetings": "meetings a week / (5 x calls a day)",
+    "derived.conversion_vs_plan": "calls that become meetings / the same share in the plan",
+    "derived.coverage_vs_needed": "coverage / coverage needed",
+}
+"""How each derived value is worked out; docs/metrics.md lists it and the explanation's
+'The numbers' shows it beside the value."""
+
 _TARGETS: dict[str, tuple[str, str]] = {
     "target.calls_per_day": ("planned calls a day", "calls a day"),
     "target.emails_per_day": ("planned emails a day", "emails a day"),
@@ -253,8 +278,26 @@ def _better(path: str) -> Literal["higher", "lower"] | None:
     return "lower" if path in _LOWER_IS_BETTER else "higher"
 
 
+def _definitions() -> dict[str, str]:
+    """Each input metric's and target's definition, from the models' field descriptions."""
+    out: dict[str, str] = {}
+    for name, info in RepMetrics.model_fields.items():
+        group = next(
+            (t for t in getattr(info.annotation, "__args__", ()) if isinstance(t, type)), None
+        )
+        if group is not None and issubclass(group, BaseModel):
+            for inner, field in group.model_fields.items():
+                out[f"{name}.{inner}"] = field.description or ""
+        else:
+            out[name] = info.description or ""
+    for name, info in Targets.model_fields.items():
+        out[f"target.{name}"] = info.description or ""
+    return out
+
+
 def _build() -> dict[str, MetricLabel]:
     out: dict[str, MetricLabel] = {}
+    defined = _definitions()
     for path, (label, unit, owner) in _METRICS.items():
         out[path] = MetricLabel(
             path=path,
@@ -263,18 +306,30 @@ def _build() -> dict[str, MetricLabel]:
             owner=owner,
             changeable=path != "tenure_months" and path not in COUNTS,
             better=_better(path),
+            definition=defined[path],
         )
     for path, (label, unit, owner) in _DERIVED.items():
-        out[path] = MetricLabel(path=path, label=label, unit=unit, owner=owner, changeable=False)
+        out[path] = MetricLabel(
+            path=path,
+            label=label,
+            unit=unit,
+            owner=owner,
+            changeable=False,
+            definition=_FORMULAS.get(path, ""),
+        )
     for path, (label, unit) in _TARGETS.items():
-        out[path] = MetricLabel(path=path, label=label, unit=unit, owner="organization")
+        out[path] = MetricLabel(
+            path=path, label=label, unit=unit, owner="organization", definition=defined[path]
+        )
         margin = f"target.margin.{path.removeprefix('target.')}"
         if margin.removeprefix("target.") in MARGINS:
             out[margin] = MetricLabel(
                 path=margin, label=f"margin on the {label}", unit="%", owner="organization"
             )
     for path, label in _DATES.items():
-        out[path] = MetricLabel(path=path, label=label, unit="", owner="organization")
+        out[path] = MetricLabel(
+            path=path, label=label, unit="", owner="organization", definition=defined[path]
+        )
     out["target.margin.pace"] = MetricLabel(
         path="target.margin.pace",
         label="margin around the quota's pace",

@@ -139,15 +139,15 @@ def _escaped(d: Diagnosis) -> Diagnosis:
 
 
 _NUMBER_NAMES = {
-    "gap_to_goal": "Gap to goal (quota - closed won - commit)",
-    "expected_from_pipeline": "Expected from the open pipeline (pipeline x win rate)",
+    "gap_to_goal": "Gap to goal",
+    "expected_from_pipeline": "Expected from the open pipeline",
     "pipeline_shortfall": "Shortfall the pipeline will not cover",
-    "pipeline_needed": "Pipeline needed (gap / win rate)",
-    "coverage": "Coverage (open pipeline / gap)",
-    "required_coverage": "Coverage the win rate requires (1 / win rate)",
-    "coverage_needed": "Coverage needed (1 / win rate, else 3x)",
+    "pipeline_needed": "Pipeline needed",
+    "coverage": "Coverage",
+    "required_coverage": "Coverage the win rate requires",
+    "coverage_needed": "Coverage needed",
     "coverage_vs_needed": "Coverage against what is needed",
-    "attainment": "Attainment (closed won / quota)",
+    "attainment": "Attainment",
     "calls_vs_plan": "Calls against plan",
     "emails_vs_plan": "Emails against plan",
     "meetings_vs_plan": "Meetings against plan",
@@ -155,6 +155,20 @@ _NUMBER_NAMES = {
     "calls_to_meetings": "Calls that become meetings",
     "conversion_vs_plan": "Calls-to-meetings conversion against the plan's",
 }
+
+
+_WITH_FORMULA = frozenset(
+    {
+        "gap_to_goal",
+        "expected_from_pipeline",
+        "pipeline_needed",
+        "coverage",
+        "required_coverage",
+        "coverage_needed",
+        "attainment",
+    }
+)
+"""The pipeline math, shown with how it is worked out; the plan ratios read plainly."""
 
 
 def numbers_section(d: Diagnosis, md: bool = False) -> list[str]:
@@ -168,6 +182,8 @@ def numbers_section(d: Diagnosis, md: bool = False) -> list[str]:
             continue
         short = figure.name.removeprefix("derived.")
         name = _NUMBER_NAMES.get(short) or sentence(label_of(figure.name).label)
+        if short in _WITH_FORMULA:  # the registry's formula, as docs/metrics.md states it
+            name = f"{name} ({label_of(figure.name).definition})"
         shown, unit = show(figure.name, figure.value), label_of(figure.name).unit
         if figure.name in _NEVER_NEGATIVE and figure.value < 0:
             shown = _NEVER_NEGATIVE[figure.name].format(show(figure.name, -figure.value))
