@@ -10,6 +10,13 @@ Goals (issue 16), on the project's 2-core machine: >= 500 calls per second from 
 files to per-rep metrics; memory flat in the number of calls (files are read one at a
 time). Each measured run is a fresh process, so peak memory (ru_maxrss) is its own.
 The corpus is written once into a temporary folder (not timed) and removed afterwards.
+
+    python benchmarks/bench_calls.py --json             # issue 28: the line run.py records
+
+With ``--json`` (issue 28: >= 1,000 thirty-minute calls a second in one process) the
+corpus (``--calls``, default 2,000) is read in one process, rounds alternated with the
+floor: a regular expression that reads every cue's times and voice and sums each
+speaker's talk, the least any reader of these files does. Figures are CPU time.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -193,6 +201,59 @@ def _load() -> str:
     return f"{line}; tasks waited for a CPU {waiting}% of the last minute"
 
 
+_FLOOR_CUE = re.compile(
+    r"^(\d\d):(\d\d):(\d\d)\.(\d{3}) --> (\d\d):(\d\d):(\d\d)\.(\d{3})\n<v ([^>]*)>",
+    re.MULTILINE,
+)
+
+
+def floor_read(files: list[Path]) -> dict[str, int]:
+    """The floor: each file read and decoded, every cue's times and voice found by one
+    regular expression, talk summed per speaker (milliseconds)."""
+    talk: dict[str, int] = {}
+    for file in files:
+        text = file.read_bytes().decode("utf-8")
+        for match in _FLOOR_CUE.finditer(text):
+            h1, m1, s1, f1, h2, m2, s2, f2, who = match.groups()
+            start = ((int(h1) * 60 + int(m1)) * 60 + int(s1)) * 1000 + int(f1)
+            end = ((int(h2) * 60 + int(m2)) * 60 + int(s2)) * 1000 + int(f2)
+            talk[who] = talk.get(who, 0) + end - start
+    return talk
+
+
+def json_lines(calls: int, rounds: int) -> None:
+    """Issue 28's line: calls read in one process against the floor, CPU per call."""
+    from _ratio import alternate, line, median, spread
+
+    from gapdiag.sources.calls.report import read_calls
+
+    with tempfile.TemporaryDirectory(prefix="gapdiag-calls-") as tmp:
+        folder = Path(tmp)
+        write_corpus(folder, calls, "vtt")
+        files = sorted(folder.glob("*.vtt"))
+
+        def ours() -> None:
+            report = read_calls(
+                folder, reps=folder / "reps.yaml", period="2026-Q3", keep_calls=False, workers=1
+            )
+            assert sum(rep.calls for rep in report.reps) == calls
+            assert not report.skipped
+
+        taken = alternate({"ours": ours, "floor": lambda: floor_read(files)}, rounds)
+    mine, floor = median(taken["ours"]) / calls * 1000, median(taken["floor"]) / calls * 1000
+    line(
+        "calls: 30-minute calls, one process",
+        mine,
+        floor,
+        goal=">= 1,000 calls/s (<= 1 ms CPU a call)",
+        met=mine <= 1.0,
+        unit="ms CPU a call",
+        calls=calls,
+        calls_per_second=round(1000 / mine),
+        rounds={"ours": spread(taken["ours"]), "floor": spread(taken["floor"])},
+    )
+
+
 def main() -> None:
     """Write the corpora, measure each in a fresh process, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -207,7 +268,12 @@ def main() -> None:
         default=[1, "auto"],
         help="processes: numbers or 'auto', as `gapdiag calls --workers` (1 auto)",
     )
+    parser.add_argument("--json", action="store_true", help="issue 28's JSON line (run.py)")
+    parser.add_argument("--rounds", type=int, default=5, help="alternated rounds (--json)")
     args = parser.parse_args()
+    if args.json:
+        json_lines(args.calls if args.calls != 10_000 else 2_000, args.rounds)
+        return
     with tempfile.TemporaryDirectory(prefix="gapdiag-calls-") as tmp:
         results: dict[str, list[dict[str, float]]] = {}
         for size, runs in ((args.small, 1), (args.calls, args.repeat)):

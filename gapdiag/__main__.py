@@ -1,7 +1,5 @@
 """Run the command line with ``python -m gapdiag``."""
 
-import sys
+from gapdiag.cli import entry
 
-from gapdiag.cli import main
-
-sys.exit(main())
+entry()

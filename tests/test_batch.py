@@ -395,3 +395,16 @@ def test_team_means_do_not_depend_on_the_order_of_the_rows() -> None:
         assert stats is not None
         means.add(stats.mean[path])
     assert len(means) == 1
+
+
+def test_json_results_write_dates_as_a_person_does(tmp_path: Path) -> None:
+    """Dates in JSON results read 2026-09-30, not 2026-09-30T00:00:00.000 (file and stdout)."""
+    from gapdiag.cli import main
+
+    rep = {"rep_id": "a", "period_start": "2026-07-01", "period_end": "2026-09-30"}
+    source = tmp_path / "reps.csv"
+    pd.DataFrame([rep]).to_csv(source, index=False)
+    target = tmp_path / "out.json"
+    assert main(["diagnose", str(source), "--out", str(target)]) == 0
+    (row,) = json.loads(target.read_text(encoding="utf-8"))
+    assert (row["period_start"], row["period_end"]) == ("2026-07-01", "2026-09-30")

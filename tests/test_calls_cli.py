@@ -114,10 +114,10 @@ def test_bad_transcripts_are_reported_and_the_rest_still_count(tmp_path: Path) -
         "calls", str(tmp_path), "--rep", "ana.rep=Ana Rep", "--period", "2026-Q3",
         "--out", str(out), "--per-call", str(per_call),
     )  # fmt: skip
-    assert status == ExitStatus.OK
+    assert status == ExitStatus.FINDINGS  # some transcripts were skipped
     lines = text.splitlines()
-    assert lines[0] == (f"2 calls from 1 rep for 2026-Q3 -> {out} (5 transcripts skipped)")
-    assert lines[1:6] == [
+    assert lines[0] == (f"2 calls from 1 rep for 2026-Q3 -> {out} (6 transcripts skipped)")
+    assert lines[1:7] == [
         "skipped 2026-07-02_empty.vtt:1: (header): does not start with 'WEBVTT' "
         "(not a WebVTT file)",
         "skipped 2026-07-03_latin.vtt:3: (file): is not UTF-8 text (byte 0xff; save it as UTF-8)",
@@ -126,6 +126,9 @@ def test_bad_transcripts_are_reported_and_the_rest_still_count(tmp_path: Path) -
         " speaker: trim or merge them so their talk counts once)",
         "skipped 2026-07-05_norep.vtt:3: (speakers): no rep speaker among Bo (add the rep's name"
         " to the reps file)",
+        "skipped notes.txt: (file): is not a timestamped transcript (expected times such as"
+        " 'Dana Reyes  00:03', 'Dana Reyes (00:03):', or a line '00:03' or '00:00:03 -->"
+        " 00:00:07' before each stretch of talk)",
         "skipped undated.vtt: (date): the call has no date (put YYYY-MM-DD in the file name, or"
         " 'date' in the JSON)",
     ]
@@ -220,3 +223,39 @@ def test_public_names() -> None:
     assert gapdiag.read_calls is read_calls
     assert gapdiag.calls_frame is calls_frame
     assert issubclass(gapdiag.TranscriptError, gapdiag.GapdiagError)
+
+
+def test_no_call_in_the_period_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    """Every call outside the period: one line says so, exit 2, no CSV written."""
+    out = tmp_path / "calls.csv"
+    status, text, err = run(
+        "calls", str(EXAMPLES), "--reps", str(EXAMPLES / "reps.yaml"), "--period", "2025-Q1",
+        "--out", str(out),
+    )  # fmt: skip
+    assert status == ExitStatus.BAD_INPUT
+    assert text.startswith("0 calls from 0 reps for 2025-Q1 (0 transcripts skipped, 6 outside")
+    assert err == (
+        "gapdiag: no call measured for 2025-Q1: no call falls in the period (6 outside it);"
+        " nothing written\n"
+    )
+    assert not out.exists()
+
+
+def test_every_transcript_skipped_exits_2(tmp_path: Path) -> None:
+    """All transcripts unusable: each is listed, then one line says none was measured."""
+    (tmp_path / "2026-07-01_a.vtt").write_text("not vtt", encoding="utf-8")
+    (tmp_path / "2026-08-01_b.json").write_text("[]", encoding="utf-8")
+    (tmp_path / "2025-01-01_c.vtt").write_text(
+        "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n<v Ana>Hi.</v>\n", encoding="utf-8"
+    )
+    status, text, err = run("calls", str(tmp_path), "--rep", "a=Ana", "--period", "2026-Q3")
+    assert status == ExitStatus.BAD_INPUT
+    assert text.count("\nskipped ") == 2
+    assert err == (
+        "gapdiag: no call measured for 2026-Q3: no call falls in the period (1 outside it)"
+        " and 2 transcripts were skipped; nothing written\n"
+    )
+    (tmp_path / "2025-01-01_c.vtt").unlink()
+    status, _, err = run("calls", str(tmp_path), "--rep", "a=Ana", "--period", "2026-Q3")
+    assert status == ExitStatus.BAD_INPUT
+    assert err.endswith("every transcript was skipped (2); nothing written\n")

@@ -105,13 +105,41 @@ def test_timings_the_bulk_reader_leaves_to_the_others() -> None:
         assert careful(text) == (careful(text) and _vtt.parse("x.vtt", text, None))
 
 
-def test_times_are_the_same_once_the_clock_table_is_full(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past its size the table of seconds stops growing and times are still exact."""
-    text = vtt([("1", 3_723_004, 3_724_500, "Bo", "Hi."), ("2", 3_725_000, 3_726_000, "Cy", "Yo.")])
-    monkeypatch.setattr(_vtt, "_CLOCK_SIZE", 0)
+def test_times_are_exact_also_once_the_clock_table_is_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Hours, minutes and seconds at their largest, and past the table's size, are exact."""
+    monkeypatch.setattr(_vtt, "_CLOCK_SIZE", 1)
     monkeypatch.setattr(_vtt, "_SECONDS", _vtt._Clock())
+    text = vtt(
+        [
+            ("1", 3_723_004, 3_724_500, "Bo", "Hi."),
+            ("2", 359_999_000, 359_999_999, "Cy", "Yo."),  # 99:59:59.000 --> 99:59:59.999
+        ]
+    )
     plain = _vtt._plain("x.vtt", text, None, len(HEADER))
     assert plain is not None
-    assert plain.starts == (3_723_004, 3_725_000)
+    assert plain.starts == (3_723_004, 359_999_000)
     assert plain == careful(text)
-    assert not _vtt._SECONDS
+    assert len(_vtt._SECONDS) == 1
+
+
+def test_a_minute_or_second_of_60_is_left_to_the_careful_reader() -> None:
+    """00:60:00.000 has the shape of a time but is not one: the careful reader says so."""
+    for bad in ("00:60:00.000", "00:00:60.000"):
+        text = HEADER + f"1\n{bad} --> 01:00:00.000\n<v Bo>Hi.</v>\n"
+        assert _vtt._plain("x.vtt", text, None, len(HEADER)) is None
+
+
+def test_other_white_space_at_a_name_or_text_edge_is_left_to_the_careful_reader() -> None:
+    """A no-break space or a control character at an edge: read as the careful reader reads it."""
+    for name, said in (("\u00a0Bo", "Hi."), ("Bo", "Hi.\x1f"), ("Bo\x0b", "Hi.")):
+        text = vtt([("1", 0, 1000, name, said), ("2", 1000, 2000, "Cy", "Yo.")])
+        assert _vtt._plain("x.vtt", text, None, len(HEADER)) is None
+        assert _vtt.parse("x.vtt", text, None) == careful(text)
+
+
+def test_a_nul_in_a_text_is_not_a_cue_boundary() -> None:
+    """A NUL character inside a text does not split its cue in two (the careful reader decides)."""
+    text = vtt([("1", 0, 1000, "Bo", "Hi\x00Cy>there."), ("2", 1000, 2000, "Cy", "Yo.")])
+    assert _vtt._plain("x.vtt", text, None, len(HEADER)) is None

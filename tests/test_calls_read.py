@@ -54,10 +54,6 @@ def read(tmp_path: Path, name: str, content: str | bytes) -> TranscriptError:
             "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n<v A></v>\n",
             "bad.vtt:3: cue at 00:00:00.000: has no text",
         ),
-        (
-            "WEBVTT\n\n00:00:02.000 --> 00:00:02.000\n<v A>Zero length.</v>\n",
-            "bad.vtt:3: cue at 00:00:02.000: ends at or before its start",
-        ),
         ("WEBVTTX\n", "bad.vtt:1: (header): does not start with 'WEBVTT'"),
     ],
 )
@@ -114,20 +110,16 @@ def test_non_utf8_names_the_line_of_the_bad_byte(tmp_path: Path) -> None:
             "bad.json:1: segments[0].start: -1 is negative",
         ),
         (
-            '[{"speaker": "A", "start": 0, "text": "x"}]',
-            "bad.json:1: segments[0].end: is missing (expected a time in seconds)",
+            '[{"speaker": "A", "end": 1, "text": "x"}]',
+            "bad.json:1: segments[0].start: is missing (expected a time in seconds)",
         ),
         (
-            '[{"speaker": "A", "start": 0, "end": null, "text": "x"}]',
-            "bad.json:1: segments[0].end: null is not a time in seconds",
+            '[{"speaker": "A", "start": null, "end": 1, "text": "x"}]',
+            "bad.json:1: segments[0].start: null is not a time in seconds",
         ),
         (
             '[{"speaker": "A", "start": 0, "end": 1}]',
             "bad.json:1: segments[0].text: is missing (expected text (the words said))",
-        ),
-        (
-            '[{"speaker": "A", "start": 3, "end": 2, "text": "x"}]',
-            "bad.json:1: segments[0].end: 2 is not after start",
         ),
         (
             '{"segments": [\n {"speaker": "A", "start": 0, "end": 5, "text": "x"},\n'
@@ -146,7 +138,8 @@ def test_unreadable_and_unknown_files(tmp_path: Path) -> None:
     """A missing file and a file of another kind are reported, not raised as OSError."""
     with pytest.raises(TranscriptError, match=r"gone\.vtt: \(file\): cannot read"):
         read_transcript(tmp_path / "gone.vtt", name="gone.vtt")
-    assert "is not a transcript (expected .vtt or .json)" in str(read(tmp_path, "a.srt", "1\n"))
+    expected = "is not a transcript (expected .vtt, .srt, .json, .txt, .docx)"
+    assert expected in str(read(tmp_path, "a.doc", "1\n"))
 
 
 def test_vtt_features_webvtt_allows() -> None:

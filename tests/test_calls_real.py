@@ -188,10 +188,6 @@ def test_segment_times_in_milliseconds_are_refused(tmp_path: Path) -> None:
             {"results": {"utterances": [{"speaker": 0, "start": -1, "end": 1, "transcript": "x"}]}},
             "results.utterances[0].start: -1 is negative (seconds from 0)",
         ),
-        (
-            {"utterances": [{"speaker": "A", "start": 5, "end": 5, "text": "x"}]},
-            "utterances[0].end: 5 is not after start",
-        ),
         ({"date": "soon", "utterances": []}, ":1: date: 'soon' is not a date"),
     ],
 )

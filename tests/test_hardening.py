@@ -285,12 +285,13 @@ def test_non_utf8_tree_highlight_is_one_clear_error(tmp_path: Path) -> None:
     one_line("tree", "--highlight", str(rep), says="not UTF-8")
 
 
-def test_non_utf8_population_is_one_clear_error(tmp_path: Path) -> None:
-    """A Latin-1 population CSV is one line for `diagnose` and for `rules diff --population`."""
+def test_a_windows_1252_population_is_read_as_ingest_reads_it(tmp_path: Path) -> None:
+    """A population CSV saved as Windows-1252 is read so, as ingest reads exports (issue 25)."""
     population = latin1(tmp_path / "reps.csv", "rep_id,team\ncaf\xe9,a\n")
-    one_line("diagnose", str(population), "--out", str(tmp_path / "o.csv"), says="not UTF-8")
-    rules = str(ROOT / "rules")
-    one_line("rules", "diff", rules, rules, "--population", str(population), says="not UTF-8")
+    out = tmp_path / "o.csv"
+    code, _, err = run("diagnose", str(population), "--out", str(out))
+    assert code == ExitStatus.OK, err
+    assert "caf\u00e9" in out.read_text(encoding="utf-8")
 
 
 def test_non_utf8_ingest_input_is_one_clear_error(tmp_path: Path) -> None:

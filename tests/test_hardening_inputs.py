@@ -157,7 +157,7 @@ def test_a_transcript_linked_to_dev_zero_is_skipped(tmp_path: Path) -> None:
     folder = transcripts(tmp_path, **{"2026-07-01_a.vtt": VTT})
     (folder / "2026-07-02_z.vtt").symlink_to("/dev/zero")
     code, out, err = within(10, lambda: run("calls", str(folder), *DANA, "--period", "2026-Q3"))
-    assert code == ExitStatus.OK, err
+    assert code == ExitStatus.FINDINGS, err  # one transcript skipped (issue 25)
     assert "1 call from 1 rep" in out
     assert "2026-07-02_z.vtt" in out
     assert "not a regular file" in out
@@ -179,7 +179,7 @@ def test_a_json_transcript_nested_100000_deep_is_skipped(tmp_path: Path) -> None
     deep = '{"segments": ' + "[" * 100_000 + "]" * 100_000 + "}"
     folder = transcripts(tmp_path, **{"2026-07-01_a.vtt": VTT, "2026-07-02_b.json": deep})
     code, out, err = within(20, lambda: run("calls", str(folder), *DANA, "--period", "2026-Q3"))
-    assert code == ExitStatus.OK, err
+    assert code == ExitStatus.FINDINGS, err  # one transcript skipped
     assert "2026-07-02_b.json" in out
     assert "nested" in out
     assert "1 call from 1 rep" in out
@@ -196,7 +196,8 @@ def test_a_segment_time_of_5000_digits_is_skipped(tmp_path: Path, where: str) ->
     )
     folder = transcripts(tmp_path, **{"2026-07-02_b.json": body})
     code, out, err = run("calls", str(folder), *DANA, "--period", "2026-Q3")
-    assert code == ExitStatus.OK, err
+    assert code == ExitStatus.BAD_INPUT, err  # its only transcript skipped: nothing measured
+    assert "every transcript was skipped" in err
     assert "2026-07-02_b.json" in out
     assert "digits" in out
     assert len(out) < 2000  # the number is never printed whole

@@ -642,3 +642,31 @@ def test_an_amount_too_large_for_a_number_is_a_bad_cell(tmp_path: Path) -> None:
     assert result.bad_rows == 1
     (row,) = result.rows
     assert row["pipeline.closed_won"] == 1000.0
+
+
+EXPORTS = Path(__file__).resolve().parent.parent / "examples" / "exports"
+
+
+def test_the_reps_file_takes_the_form_its_name_says(tmp_path: Path) -> None:
+    """--out reps.parquet writes Parquet (it was CSV text under a .parquet name, which
+    `report` then could not read), .json writes JSON, and the diagnoses read from each are
+    the same; a --format that contradicts the name is one line, before any reading."""
+    opportunities = str(EXPORTS / "opportunities.csv")
+    paths = {form: tmp_path / f"reps.{form}" for form in ("csv", "json", "parquet")}
+    for path in paths.values():
+        status = main(["ingest", opportunities, "--period", "2017-Q2", "--out", str(path)])
+        assert status == ExitStatus.FINDINGS  # the export's two bad rows
+    import pandas as pd
+
+    from gapdiag import diagnose_many
+
+    assert paths["parquet"].read_bytes().startswith(b"PAR1")
+    assert pd.read_json(paths["json"]).shape[0] == 8
+    frames = [diagnose_many(path).frame for path in paths.values()]
+    for frame in frames[1:]:
+        assert frame["outcome"].tolist() == frames[0]["outcome"].tolist()
+        assert frame["standing"].tolist() == frames[0]["standing"].tolist()
+    wrong = tmp_path / "other.csv"
+    args = ["ingest", opportunities, "--period", "2017-Q2", "--out", str(wrong), "--format", "json"]
+    assert main(args) == ExitStatus.BAD_INPUT
+    assert not wrong.exists()

@@ -11,6 +11,7 @@ from hypothesis import given
 from gapdiag import InvalidMetrics, RepMetrics, Targets
 from gapdiag.model.basis import COUNTS
 from gapdiag.model.metrics import METRICS, parse_metrics, parse_targets
+from gapdiag.model.rows import flatten
 
 from .strategies import rep_dicts
 
@@ -208,3 +209,26 @@ def test_any_valid_mapping_parses_and_round_trips(data: dict[str, Any]) -> None:
     """Every mapping the strategy builds is valid and survives a JSON round trip unchanged."""
     rep = parse_metrics(data)
     assert RepMetrics.model_validate_json(rep.model_dump_json()) == rep
+
+
+@given(rep_dicts())
+def test_a_flat_row_with_dotted_keys_reads_as_its_groups(rep: dict[str, Any]) -> None:
+    """{"pipeline.quota": ...} (a CSV row's columns) is the same rep as {"pipeline": {...}};
+    the caller's dict is left as it was."""
+    flat = flatten(rep)
+    before = dict(flat)
+
+    def known(data: dict[str, Any]) -> dict[str, Any]:  # an empty group says nothing either
+        return flatten(parse_metrics(data).model_dump(exclude_none=True))
+
+    assert known(flat) == known(rep)
+    assert flat == before
+
+
+def test_a_misspelled_dotted_key_is_one_line_naming_it() -> None:
+    """One problem per bad key, with a did-you-mean within its group, not a list per key."""
+    with pytest.raises(InvalidMetrics) as caught:
+        parse_metrics({"rep_id": "a", "pipeline.quotaa": 1.0, "pipeline.closed_won": 1.0})
+    (problem,) = caught.value.problems
+    assert problem.where == "pipeline.quotaa"
+    assert "did you mean 'quota'" in problem.message

@@ -74,7 +74,7 @@ def _export_plans() -> Iterator[tuple[str, CoachingPlan]]:
     )
     batch = diagnose_many(rows)
     from gapdiag import history_from_rows
-    from gapdiag.model.rows import nest
+    from gapdiag.model.metrics import nest
 
     for row in batch.rows:
         rep = batch.rep(row)

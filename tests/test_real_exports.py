@@ -19,7 +19,7 @@ from gapdiag.model._text import csv_value
 from gapdiag.sources._dialect import scan
 from gapdiag.sources._money import amounts, other_currency
 from gapdiag.sources._parse import days, flags
-from gapdiag.sources.crm import load_mapping
+from gapdiag.sources.crm import FLAG_FORMS, load_mapping
 from gapdiag.sources.ingest import Ingested, parse_period, read_exports
 
 REAL = Path(__file__).parent / "data" / "real"
@@ -451,19 +451,24 @@ def test_salesforce_data_export_custom_stages_by_iswon_isclosed(tmp_path: Path) 
 
 
 @pytest.mark.parametrize(
-    ("cells", "expected", "bad"),
+    ("forms", "cells", "expected", "bad"),
     [
         (
+            ("true/false", "1/0", "yes/no"),
             ["TRUE", "false", "Yes", "no", "1", "0"],
             [True, False, True, False, True, False],
             [False] * 6,
         ),
-        (["maybe", None], [False, False], [True, True]),
+        (("true/false", "1/0"), ["maybe", None, "x"], [False] * 3, [True] * 3),
+        (("1/empty",), ["1", None, "0"], [True, False, False], [False, False, True]),
+        (("X/empty",), ["X", None, "x", "1"], [True, False, True, False], [False] * 3 + [True]),
     ],
 )
-def test_flags(cells: list[str | None], expected: list[bool], bad: list[bool]) -> None:
-    """TRUE/Yes/1 and FALSE/No/0 in any case; anything else, or nothing, is neither."""
-    values, unread = flags(pa.array(cells, pa.string()))
+def test_flags(
+    forms: tuple[str, ...], cells: list[str | None], expected: list[bool], bad: list[bool]
+) -> None:
+    """Each form in any case; an empty cell is no only under 1/empty or X/empty."""
+    values, unread, _ = flags(pa.array(cells, pa.string()), [FLAG_FORMS[f] for f in forms])
     assert values.tolist() == expected
     assert unread.tolist() == bad
 

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gapdiag.model.errors import InvalidMetrics
-from gapdiag.model.metrics import parse_metrics
-from gapdiag.model.rows import flatten, nest, read_cell, rep_from_text
+from gapdiag.model.metrics import nest, parse_metrics
+from gapdiag.model.rows import flatten, read_cell, rep_from_text
 
 from .strategies import rep_dicts
 

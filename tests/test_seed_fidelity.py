@@ -699,6 +699,10 @@ def test_a_suspicion_the_tree_cannot_tell_from_the_system_says_what_to_collect_f
     assert d.primary_gap == "will"
     assert d.verdict("will").status == "suspected"
     first = d.explain().split("What to do first:\n")[1].splitlines()[0]
+    # a change that leaves the gap open says so, never 'unknown, 0%'
+    probed = diagnose(rep, counterfactuals=True).explain()
+    assert "will then not judged until more data is in" in probed
+    assert ", 0%)" not in probed
     assert first.startswith("- Before acting on will, rule out system: collect lead volume")
     partly = diagnose({**rep, "territory": {"lead_volume_vs_team": 1.0}}).explain()
     assert "rule out system: collect territory size against the team" in partly

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 
 from gapdiag import load_rules
-from gapdiag.model.metrics import DEFAULT_TARGETS, RepMetrics
-from gapdiag.model.rows import flatten, nest
+from gapdiag.model.metrics import DEFAULT_TARGETS, RepMetrics, nest
+from gapdiag.model.rows import flatten
 from gapdiag.rulebook.facts import build_facts
 from gapdiag.rulebook.reach import boundary_values
 from gapdiag.rulebook.walk import leaf_id

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from gapdiag import RepMetrics, Rulebook
 from gapdiag.checks._witness import as_rep
 from gapdiag.checks.verify import firing_input, verify_pack
-from gapdiag.model.metrics import METRICS, Targets
-from gapdiag.model.rows import nest
+from gapdiag.model.metrics import METRICS, Targets, nest
 from gapdiag.rulebook import expr as x
 from gapdiag.rulebook.facts import build_facts
 

@@ -17,8 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from gapdiag.checks._boxes import Box, Interval, valid_range
 from gapdiag.model.derived import derive, inputs_of
-from gapdiag.model.metrics import RepMetrics, Targets
-from gapdiag.model.rows import nest
+from gapdiag.model.metrics import RepMetrics, Targets, nest
 from gapdiag.model.team import TeamStats
 from gapdiag.rulebook.compiler import BoolFn
 from gapdiag.rulebook.expr import known_names

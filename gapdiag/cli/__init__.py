@@ -13,8 +13,10 @@ with data on standard output go to ``args.stderr``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import io
+import os
 import sys
 from collections.abc import Sequence
 from typing import IO
@@ -114,3 +116,22 @@ def main(
             raise
         print("gapdiag: interrupted (each output file is written whole or not at all)", file=err)
         return ExitStatus.INTERRUPTED
+
+
+def entry() -> None:
+    """The ``gapdiag`` command: `main`, then the process ends with its status.
+
+    Once pyarrow has run, its I/O and CPU threads live until the process ends, and one
+    that calls into Python while the interpreter shuts down (to read a file or drop a
+    callback) aborts the process ("terminate called without an active exception", exit
+    134) after the command's work is done. Every output is written and closed by then, so
+    the streams are flushed and the process ends at once (`os._exit`), before any
+    shutdown those threads could race. Without pyarrow it ends the ordinary way.
+    """
+    status = main()
+    if "pyarrow" not in sys.modules:
+        sys.exit(status)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
+            stream.flush()
+    os._exit(status)

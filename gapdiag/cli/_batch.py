@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from gapdiag.cli._io import ExitStatus, is_stdout, read_targets
+from gapdiag.cli._io import ExitStatus, is_stdout, print_notes, read_targets
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.labels import label_of
 from gapdiag.model.wording import OUTCOME_WORDS, standing_word
@@ -38,7 +38,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
 
     Exits 0 when every row was diagnosed, 1 when bad rows were left out (see the errors file).
     """
-    from gapdiag.engines.vector._frames import safe_csv, write
+    from gapdiag.engines.vector._frames import records_json, safe_csv, write
     from gapdiag.engines.vector.batch import diagnose_many
     from gapdiag.model._output import Outputs
 
@@ -53,16 +53,18 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         targets=read_targets(args.targets),
         team_by=args.team_by or None,
         progress=progress,
+        strict=args.strict,
     )
     if progress is not None:
         progress.finish()
+    print_notes(batch.notes, args.stderr)
     to_stdout = is_stdout(args.out)
     named = Path(args.file) if to_stdout else args.out
     errors_path = args.errors or named.with_name(f"{named.stem}.errors.csv")
     with Outputs(out) as outputs:  # both files, or neither
         if to_stdout:
             json_out = args.format == "json"
-            table = batch.frame.to_json(orient="records", date_format="iso") if json_out else None
+            table = records_json(batch.frame) if json_out else None
             outputs.write("-", table or safe_csv(batch.frame).to_csv(index=False), "--out")
         else:
             write(batch.frame, args.out, outputs=outputs)

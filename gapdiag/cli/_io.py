@@ -232,3 +232,17 @@ def iso_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+STRICT_HELP = "refuse a population column gapdiag does not know (default: leave it unread, noted)"
+
+
+def add_strict(run: argparse.ArgumentParser) -> None:
+    """Add --strict: unknown population columns are an error, not a note."""
+    run.add_argument("--strict", action="store_true", help=STRICT_HELP)
+
+
+def print_notes(notes: Sequence[str], err: IO[str]) -> None:
+    """Each note about the input as one 'gapdiag: note:' line on stderr."""
+    for note in notes:
+        err.write(f"gapdiag: note: {note}\n")

@@ -35,6 +35,8 @@ CALL_COLUMNS = (
     "rep_talk_seconds",
     "buyer_talk_seconds",
     "unattributed_seconds",
+    "inferred_end_seconds",
+    "untimed_cues",
     "talk_ratio",
     "longest_monologue_seconds",
     "longest_buyer_story_seconds",
@@ -52,8 +54,9 @@ def register(commands: Any) -> None:
     run = subcommand(
         commands,
         "calls",
-        summary="turn call transcripts (.vtt, .json) into per-rep call metrics (CSV)",
-        description="Measure call transcripts (WebVTT with speaker tags, or JSON segments): "
+        summary="turn call transcripts into per-rep call metrics (CSV)",
+        description="Measure call transcripts (WebVTT, SubRip, JSON segments, timestamped "
+        "text or Word, with the speakers named): "
         "talk ratio, monologues, questions, keyword trackers and dated next steps per call, "
         "then one row of call metrics per rep for the period, and which calls to listen to. "
         "Unusable transcripts are listed as file:line and skipped.",
@@ -67,7 +70,7 @@ def register(commands: Any) -> None:
         "transcripts",
         type=Path,
         metavar="TRANSCRIPTS_DIR",
-        help="folder of .vtt/.json transcripts, searched recursively (or one file)",
+        help="folder of .vtt/.srt/.json/.txt/.docx transcripts, searched recursively (or one file)",
     )
     run.add_argument("--reps", type=Path, help="YAML file: rep id -> names on the calls")
     run.add_argument(
@@ -102,7 +105,12 @@ def register(commands: Any) -> None:
 
 
 def handle(args: argparse.Namespace, out: IO[str]) -> int:
-    """Measure the transcripts, write the CSV files, print the summary and calls to hear."""
+    """Measure the transcripts, write the CSV files, print the summary and calls to hear.
+
+    Exits 0 when every transcript was read, 1 when some were skipped, and 2 when no
+    call was measured (none in the period, or every one skipped): then nothing is
+    written, and one line on stderr says which.
+    """
     report = read_calls(
         args.transcripts,
         reps=_reps(args),
@@ -114,18 +122,40 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         workers=args.workers,
         crosstalk=args.crosstalk,
     )
-    with Outputs(out) as outputs:  # both files, or neither
-        if args.out is not None:
-            header = ["rep_id", "period_start", "period_end", *METRIC_COLUMNS]
-            outputs.write(args.out, csv_text(header, report.rows()), "--out")
-        if args.per_call is not None:
-            outputs.write(args.per_call, _calls_csv(report), "--per-call")
+    nothing = nothing_measured(report)
+    if nothing is None:
+        with Outputs(out) as outputs:  # both files, or neither
+            if args.out is not None:
+                header = ["rep_id", "period_start", "period_end", *METRIC_COLUMNS]
+                outputs.write(args.out, csv_text(header, report.rows()), "--out")
+            if args.per_call is not None:
+                outputs.write(args.per_call, _calls_csv(report), "--per-call")
     printed = args.stderr if is_stdout(args.out) or is_stdout(args.per_call) else out
     if args.format == "json":
         printed.write(report.model_dump_json(indent=2) + "\n")
     else:
-        printed.write(summary(report, args.out))
-    return ExitStatus.OK
+        printed.write(summary(report, args.out if nothing is None else None))
+    if nothing is not None:
+        args.stderr.write(f"gapdiag: {nothing}\n")
+        return ExitStatus.BAD_INPUT
+    return ExitStatus.FINDINGS if report.skipped else ExitStatus.OK
+
+
+def nothing_measured(report: CallsReport) -> str | None:
+    """Why no call was measured (none in the period, or all skipped); None when one was."""
+    if report.reps:
+        return None
+    skipped, outside = len(report.skipped), report.outside_period
+    if skipped and not outside:
+        why = f"every transcript was skipped ({skipped})"
+    elif outside and not skipped:
+        why = f"no call falls in the period ({outside} outside it)"
+    else:
+        why = (
+            f"no call falls in the period ({outside} outside it) and {skipped} "
+            f"transcript{_s(skipped)} {'was' if skipped == 1 else 'were'} skipped"
+        )
+    return f"no call measured for {report.period}: {why}; nothing written"
 
 
 def _workers(text: str) -> Workers:

@@ -18,6 +18,7 @@ from gapdiag.cli._io import (
     add_format,
     add_format_alias,
     add_out,
+    add_strict,
     display_name,
     read_json,
     read_targets,
@@ -82,6 +83,7 @@ def register(commands: Any) -> None:
     run.add_argument(
         "--team-by", default="team", help="column grouping reps for team.* values ('' = all)"
     )
+    add_strict(run)
     run.set_defaults(handler=handle)
 
 

@@ -25,6 +25,7 @@ from gapdiag.cli._io import (
     subcommand,
 )
 from gapdiag.model._output import Outputs, csv_text, file_names
+from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.metrics import METRICS
 from gapdiag.model.rows import LIST_COLUMNS, PROXY_SEPARATOR
 from gapdiag.sources.crm import PRESETS
@@ -83,8 +84,9 @@ def register(commands: Any) -> None:
         default="period",
         help="one row per rep for the period, or per rep and ISO week (a weekly history)",
     )
-    add_out(run, "where to write the reps", required=True)
+    add_out(run, "where to write the reps (.csv, .json or .parquet by its name)", required=True)
     add_format(run, ("csv", "json"))
+    run.set_defaults(format=None)  # unset: the --out file's suffix says, else CSV
     add_out(run, "bad rows file (default: OUT.errors.csv)", flag="--errors", stdout=False)
     run.add_argument(
         "--strict", action="store_true", help="fail on any bad row instead of skipping it"
@@ -113,6 +115,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     Every output (the rows, the errors, the histories, the diagnoses) is written through
     one `Outputs`: all of them, or none.
     """
+    form = out_form(args.out, args.format)  # before any reading: a mistake costs nothing
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
     result = read_exports(
         period=args.period,
@@ -129,9 +132,15 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     if progress is not None:
         progress.finish()
     errors = args.errors or _errors_path(args.out)
+    if not result.rows:
+        return _nothing_used(result, args, errors, out)
     batch = _diagnosed(result, args) if args.diagnose is not None else None
     with Outputs(out) as outputs:
-        outputs.write(args.out, rows_text(result.rows, args.format), "--out")
+        if form == "parquet":
+            frame = rows_frame(result.rows)
+            outputs.write_with(args.out, lambda path: frame.to_parquet(path, index=False), "--out")
+        else:
+            outputs.write(args.out, rows_text(result.rows, form), "--out")
         if result.bad_rows:
             outputs.write(errors, result.errors_csv(), "--errors")
         if args.history_dir is not None:
@@ -144,19 +153,72 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     return ExitStatus.FINDINGS if result.bad_rows else ExitStatus.OK
 
 
+def _nothing_used(result: Ingested, args: argparse.Namespace, errors: Path, out: IO[str]) -> int:
+    """No row for the period (every row in it skipped): only the errors file, one line.
+
+    (Exports dated wholly outside the period are refused earlier, by `read_exports`.)
+    """
+    if result.bad_rows:
+        with Outputs(out) as outputs:
+            outputs.write(errors, result.errors_csv(), "--errors")
+    if not is_stdout(args.out):  # what was read and why it was skipped; stderr: one line
+        out.write("".join(f"{line}\n" for line in _file_lines(result)))
+    why = f"{result.bad_rows:,} problem{'s' * (result.bad_rows != 1)} -> {errors}"
+    args.stderr.write(
+        f"gapdiag: no rep row for {args.period}: every row of the exports was skipped "
+        f"({why if result.bad_rows else 'none usable'}); nothing else written\n"
+    )
+    return ExitStatus.BAD_INPUT
+
+
+_FORMS = {".csv": "csv", ".json": "json", ".parquet": "parquet"}
+"""The forms a reps file takes by its name."""
+
+
+def out_form(path: Path, asked: str | None) -> str:
+    """The reps file's form: what its name says (.csv, .json, .parquet), else --format, else
+    CSV; a name and a --format that disagree are one error.
+
+    Raises:
+        InvalidArgument: --format names another form than the file's suffix.
+    """
+    named = None if is_stdout(path) else _FORMS.get(path.suffix.lower())
+    if named is not None and asked is not None and asked != named:
+        raise InvalidArgument(
+            f"--out {path} names a {named.upper()} file but --format asks for {asked}; "
+            "expected the two to agree (or drop --format: the name decides)"
+        )
+    return named or asked or "csv"
+
+
+def rows_frame(rows: Sequence[dict[str, Any]]) -> Any:
+    """The rows as a DataFrame with the CSV's columns and cells (for a .parquet file)."""
+    import pandas as pd
+
+    header = _header(rows)
+    return pd.DataFrame(
+        [{k: _flat(k, r[k]) for k in header if k in r} for r in rows], columns=header
+    )
+
+
 def _errors_path(out: Path) -> Path:
     return Path("ingest.errors.csv") if is_stdout(out) else out.with_name(f"{out.stem}.errors.csv")
 
 
 def rows_text(rows: Sequence[dict[str, Any]], fmt: str = "csv") -> str:
     """Rows as CSV (or JSON records): the keys first, then every metric some row has."""
-    header = [k for k in _KEYS if any(k in r for r in rows)]
-    header += [m for m in METRICS if any(m in r for r in rows)]
-    header += [k for k in LIST_COLUMNS if any(k in r for r in rows)]
+    header = _header(rows)
     if fmt == "json":
         records = [{k: r[k] for k in header if k in r} for r in rows]
         return json.dumps(records, indent=1, default=str) + "\n"  # dates as YYYY-MM-DD
     return csv_text(header, [{k: _flat(k, v) for k, v in r.items()} for r in rows])
+
+
+def _header(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """The keys first, then every metric some row has, then the list columns."""
+    header = [k for k in _KEYS if any(k in r for r in rows)]
+    header += [m for m in METRICS if any(m in r for r in rows)]
+    return header + [k for k in LIST_COLUMNS if any(k in r for r in rows)]
 
 
 def _flat(key: str, value: Any) -> Any:
@@ -189,14 +251,7 @@ INDEX_STEM = "index"
 
 def summary(result: Ingested, args: argparse.Namespace, errors: Path) -> str:
     """Rows per file, skipped rows, problems by column and reason, and where things went."""
-    lines = []
-    for file in result.files:
-        used = file.rows - file.skipped
-        lines.append(
-            f"{file.kind}: {file.file}: {file.rows:,} rows, {used:,} used, {file.skipped:,} skipped"
-        )
-        lines += [f"  {count:,} x {column}: {reason}" for column, reason, count in file.problems]
-        lines += [f"  note: {note}" for note in file.notes]
+    lines = _file_lines(result)
     reps = len({r["rep_id"] for r in result.rows})
     unit = "rep-week" if args.every == "week" else "rep"
     count = len(result.rows) if args.every == "week" else reps
@@ -208,6 +263,19 @@ def summary(result: Ingested, args: argparse.Namespace, errors: Path) -> str:
         histories = f"{reps:,} weekly histor{'ies' if reps != 1 else 'y'}"
         lines.append(f"{histories} -> {args.history_dir} (listed in {INDEX_STEM}.csv)")
     return "\n".join(lines) + "\n"
+
+
+def _file_lines(result: Ingested) -> list[str]:
+    """Per export: rows read, used and skipped, the problems by column, and its notes."""
+    lines = []
+    for file in result.files:
+        used = file.rows - file.skipped
+        lines.append(
+            f"{file.kind}: {file.file}: {file.rows:,} rows, {used:,} used, {file.skipped:,} skipped"
+        )
+        lines += [f"  {count:,} x {column}: {reason}" for column, reason, count in file.problems]
+        lines += [f"  note: {note}" for note in file.notes]
+    return lines
 
 
 def _diagnosed(result: Ingested, args: argparse.Namespace) -> Batch:

@@ -18,9 +18,11 @@ from gapdiag.cli._io import (
     ExitStatus,
     add_format,
     add_out,
+    add_strict,
     display_name,
     is_stdout,
     iso_date,
+    print_notes,
     read_json,
     read_targets,
     read_team,
@@ -107,6 +109,7 @@ def register(commands: Any) -> None:
     run.add_argument("--rules", type=Path, help="rule pack folder or file (default: shipped)")
     run.add_argument("--targets", type=Path, help="JSON file of target overrides")
     run.add_argument("--team", type=Path, help=TEAM_HELP)
+    add_strict(run)
     run.add_argument("--weeks", type=int, default=13, help="weeks of sessions (default 13)")
     run.set_defaults(handler=handle)
 
@@ -164,10 +167,25 @@ def _rep(args: argparse.Namespace) -> RepMetrics:
         raise InvalidArgument(
             "--team: the team file's own reps give the team values with --rep; leave --team out"
         )
-    return team_rep(Path(args.file), args.rep, rules=args.rules, targets=args.targets)
+    return team_rep(
+        Path(args.file),
+        args.rep,
+        rules=args.rules,
+        targets=args.targets,
+        strict=args.strict,
+        err=args.stderr,
+    )
 
 
-def team_rep(path: Path, name: str, *, rules: Path | None, targets: Path | None) -> RepMetrics:
+def team_rep(
+    path: Path,
+    name: str,
+    *,
+    rules: Path | None,
+    targets: Path | None,
+    strict: bool = False,
+    err: IO[str] | None = None,
+) -> RepMetrics:
     """One rep of a team file, diagnosed with the team (rules, targets, team values kept).
 
     Raises:
@@ -176,7 +194,9 @@ def team_rep(path: Path, name: str, *, rules: Path | None, targets: Path | None)
     """
     from gapdiag.engines.vector.batch import diagnose_many
 
-    batch = diagnose_many(path, rules=rules, targets=read_targets(targets))
+    batch = diagnose_many(path, rules=rules, targets=read_targets(targets), strict=strict)
+    if err is not None:
+        print_notes(batch.notes, err)
     reps = batch.reps()
     found = [r for r in reps if r.rep_id == name]
     if len(found) > 1:

@@ -15,7 +15,9 @@ from gapdiag.cli._io import (
     ExitStatus,
     add_format,
     add_out,
+    add_strict,
     is_stdout,
+    print_notes,
     read_targets,
     subcommand,
     write_output,
@@ -44,6 +46,7 @@ def register(commands: Any) -> None:
     run.add_argument(
         "--team-by", default="team", help="column that groups reps into teams (default: team)"
     )
+    add_strict(run)
     run.add_argument(
         "--history", type=Path, help="weekly coaching history CSV with a rep_id column"
     )
@@ -71,7 +74,9 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         rules=args.rules,
         targets=read_targets(args.targets),
         team_by=args.team_by or None,
+        strict=args.strict,
     )
+    print_notes(batch.notes, args.stderr)
     interventions = args.rules if args.rules is not None and args.rules.is_dir() else None
     page = team_report(
         batch,

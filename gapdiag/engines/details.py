@@ -30,7 +30,7 @@ from gapdiag.rulebook.compiler import Facts
 from gapdiag.rulebook.facts import metric_facts
 from gapdiag.rulebook.pack import Rulebook
 from gapdiag.rulebook.rule import CompiledRule
-from gapdiag.rulebook.walk import traced, walk
+from gapdiag.rulebook.walk import deciding, traced, walk
 
 Outcome = bool | None
 Fields = dict[str, Any]
@@ -190,7 +190,7 @@ class _Because:
         if "because" in names:  # watch notes and brief pages read the text alone
             found["because"] = rule.because.render(facts)
         if "checks" in names:
-            found["checks"] = traced(rule.atoms, facts)
+            found["checks"] = deciding(rule.condition, traced(rule.atoms, facts))
         return found
 
 

@@ -400,6 +400,9 @@ DEFAULT_TARGETS = Targets()
 def parse_metrics(data: RepMetrics | Mapping[str, Any], *, source: str | None = None) -> RepMetrics:
     """Validate a mapping (e.g. parsed JSON) into RepMetrics; a RepMetrics passes through.
 
+    A flat row with dotted keys ("pipeline.quota", as CSV columns name them) is read as
+    the same groups.
+
     Raises:
         InvalidMetrics: listing every problem, each with field path, value and expectation.
     """
@@ -411,9 +414,16 @@ def parse_metrics(data: RepMetrics | Mapping[str, Any], *, source: str | None = 
             source=source,
         )
     try:
+        if any(isinstance(key, str) and "." in key for key in data):
+            data = _nested(data)
         return RepMetrics.model_validate(data)
     except InvalidMetrics as error:
         raise InvalidMetrics(error.problems, source=source) from None
+
+
+def _nested(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A flat row's dotted keys ("pipeline.quota", as in CSV columns) as metric groups."""
+    return nest({k: dict(v) if isinstance(v, Mapping) else v for k, v in data.items()})
 
 
 def parse_targets(data: Targets | Mapping[str, Any] | None) -> Targets:
@@ -423,3 +433,31 @@ def parse_targets(data: Targets | Mapping[str, Any] | None) -> Targets:
     if isinstance(data, Targets):
         return data
     return Targets.model_validate(data)
+
+
+def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn dotted keys into nested mappings: {"a.b": 1} -> {"a": {"b": 1}}.
+
+    Raises:
+        InvalidMetrics: a key is both a value and a group ("activity" and "activity.x").
+    """
+    out: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key, value in flat.items():
+        *groups, leaf = str(key).split(".")
+        node = out
+        for depth, group in enumerate(groups):
+            child = node.setdefault(group, {})
+            if not isinstance(child, dict):
+                where = ".".join(groups[: depth + 1])
+                problems.append(Problem(key, f"{where!r} is given both as a value and a group"))
+                break
+            node = child
+        else:
+            if isinstance(node.get(leaf), dict):
+                problems.append(Problem(key, f"{key!r} is given both as a value and a group"))
+            else:
+                node[leaf] = value
+    if problems:
+        raise InvalidMetrics(problems)
+    return out

@@ -16,7 +16,7 @@ from typing import Any
 from gapdiag.model._kinds import Kind
 from gapdiag.model._text import csv_value
 from gapdiag.model.errors import InvalidMetrics, Problem
-from gapdiag.model.metrics import METRICS
+from gapdiag.model.metrics import METRICS, nest
 
 _TEXT_FIELDS = frozenset({"rep_id", "team", "period_start", "period_end", "as_of"})
 PROXY_SEPARATOR = ";"
@@ -25,34 +25,6 @@ LIST_COLUMNS = ("proxies", "sources")
 """Columns whose cell holds several items joined by `PROXY_SEPARATOR`."""
 _TRUE = frozenset({"true", "yes", "1"})
 _FALSE = frozenset({"false", "no", "0"})
-
-
-def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn dotted keys into nested mappings: {"a.b": 1} -> {"a": {"b": 1}}.
-
-    Raises:
-        InvalidMetrics: a key is both a value and a group ("activity" and "activity.x").
-    """
-    out: dict[str, Any] = {}
-    problems: list[Problem] = []
-    for key, value in flat.items():
-        *groups, leaf = str(key).split(".")
-        node = out
-        for depth, group in enumerate(groups):
-            child = node.setdefault(group, {})
-            if not isinstance(child, dict):
-                where = ".".join(groups[: depth + 1])
-                problems.append(Problem(key, f"{where!r} is given both as a value and a group"))
-                break
-            node = child
-        else:
-            if isinstance(node.get(leaf), dict):
-                problems.append(Problem(key, f"{key!r} is given both as a value and a group"))
-            else:
-                node[leaf] = value
-    if problems:
-        raise InvalidMetrics(problems)
-    return out
 
 
 def flatten(nested: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -130,7 +130,11 @@ def counterfactual_text(found: Counterfactual) -> str:
         what = changes[0]
     else:
         what = f"{'; '.join(changes[:-1])} and {changes[-1]}, together"
-    after = f"{found.gap} then {found.status_after}, {percent(found.confidence_after)}"
+    after = (
+        f"{found.gap} then not judged until more data is in"
+        if found.status_after == "unknown"
+        else f"{found.gap} then {found.status_after}, {percent(found.confidence_after)}"
+    )
     return f"{what} ({after})"
 
 

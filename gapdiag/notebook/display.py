@@ -141,9 +141,12 @@ def _status(status: str, words: str) -> str:
 
 def verdict_cells(d: Diagnosis, v: Verdict) -> tuple[str, str]:
     """A verdict's status (sign and words) and its confidence, or what it needs."""
-    words = signs.verdict_words(v.gap, v.status, v.confidence, signs.needs_of(d, v.gap))
+    held = v.capped_by == "standing"
+    words = signs.verdict_words(v.gap, v.status, v.confidence, signs.needs_of(d, v.gap), held=held)
     if v.status == "unknown":
         return _status(v.status, words), f"<span style='{_MUTED}'>not judged</span>"
+    if held:
+        return _status(v.status, words), f"<span style='{_MUTED}'>not behind</span>"
     return _status(v.status, words), _bar(v.confidence) + escape(percent(v.confidence))
 
 
@@ -154,7 +157,7 @@ def _verdict_table(d: Diagnosis) -> str:
 
 def _evidence_table(verdicts: tuple[Verdict, ...]) -> str:
     rows = [
-        _evidence_row(v.gap, e, against)
+        _evidence_row(v, e, against)
         for v in verdicts
         for against, group in ((False, v.evidence), (True, v.counter_evidence))
         for e in group
@@ -168,13 +171,14 @@ def _evidence_table(verdicts: tuple[Verdict, ...]) -> str:
 def evidence_html(gap: str, e: Evidence, against: bool) -> tuple[str, str]:
     """One fired rule in words: its side, and its because-text with each comparison."""
     checks = "<br>".join(escape(c) for c in signs.evidence_checks(e))
-    side = escape(signs.side_words(gap, against))
+    side = escape(signs.side_words(gap, against, e))
     return side, f"{escape(humanize(e.because))}<br><small style='{_MUTED}'>{checks}</small>"
 
 
-def _evidence_row(gap: str, e: Evidence, against: bool) -> str:
-    side, because = evidence_html(gap, e, against)
-    todo = escape(e.intervention) if e.intervention and not against else ""
+def _evidence_row(v: Verdict, e: Evidence, against: bool) -> str:
+    side, because = evidence_html(v.gap, e, against)
+    act = v.capped_by != "standing"  # a rep who is not behind gets no gap's intervention
+    todo = escape(e.intervention) if e.intervention and act and not against else ""
     return _row(side, because, todo)
 
 

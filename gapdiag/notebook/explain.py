@@ -409,7 +409,8 @@ def _verdict(
     out.extend(f"- {proxy_note(path)}" for path in proxies)
     if thin:
         out.append(f"- {thin_note(thin, samples)}")
-    out.extend(_evidence(e, against=False) for e in v.evidence)
+    act = v.capped_by != "standing"  # a rep who is not behind gets no gap's intervention
+    out.extend(_evidence(e, against=False, act=act) for e in v.evidence)
     out.extend(_evidence(e, against=True) for e in v.counter_evidence)
     if not v.evidence and not v.counter_evidence:
         out.append("- no rule fired")
@@ -417,13 +418,14 @@ def _verdict(
     return out
 
 
-def _evidence(e: Evidence, *, against: bool) -> str:
-    """A fired rule in words: for or against, its reason and each comparison (no weights)."""
+def _evidence(e: Evidence, *, against: bool, act: bool = True) -> str:
+    """A fired rule in words: for or against, its reason and each comparison (no weights),
+    and, where `act`, what to do about it."""
     checks = "; ".join(signs.evidence_checks(e))
-    weak = " (rests on a proxy)" if e.proxies else " (few observations)" if e.thin else ""
+    weak = signs.weak_words(e)
     side = "Against" if against else "For"
     line = f"- {side}{weak}: {e.because}" + (f" ({checks})" if checks else "")
-    if e.intervention and not against:
+    if e.intervention and act and not against:
         line += f"\n  What to do: {e.intervention}"
     return line
 

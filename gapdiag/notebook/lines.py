@@ -71,7 +71,7 @@ def verdict_text(v: parts.Verdict) -> str:
     """'Will confirmed, 98.8% (9 rules for it, 1 against)'; 'System not judged (...)'."""
     if v.status == "unknown":
         return f"{signs.GAP_NAMES[v.gap]} not judged (data is missing)"
-    words = signs.verdict_words(v.gap, v.status, v.confidence)
+    words = signs.verdict_words(v.gap, v.status, v.confidence, held=v.capped_by == "standing")
     pro, con = len(v.evidence), len(v.counter_evidence)
     if not pro and not con:
         return words

@@ -20,8 +20,8 @@ from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import BackendUnavailable, InvalidArgument, InvalidMetrics, Problem
 from gapdiag.model.gaps import GAPS
 from gapdiag.model.labels import label_of, sentence, show
-from gapdiag.model.metrics import METRICS, RepMetrics, Targets, parse_metrics, parse_targets
-from gapdiag.model.rows import nest, read_cell
+from gapdiag.model.metrics import METRICS, RepMetrics, Targets, nest, parse_metrics, parse_targets
+from gapdiag.model.rows import read_cell
 from gapdiag.model.wording import confidence, day
 
 if TYPE_CHECKING:

@@ -80,11 +80,16 @@ def needs_words(paths: Sequence[str], most: int = MAX_NEEDS) -> str:
     return names[0] if names else "a value that is undefined here"
 
 
-def verdict_words(gap: str, status: str, confidence: float, needs: Sequence[str] = ()) -> str:
-    """'Will confirmed, 82%'; an open gap: 'System not judged (needs lead volume ...)'."""
+def verdict_words(
+    gap: str, status: str, confidence: float, needs: Sequence[str] = (), *, held: bool = False
+) -> str:
+    """'Will confirmed, 82%'; an open gap: 'System not judged (needs lead volume ...)'; a gap
+    `held` back because the rep is not behind: 'Will: not a gap this period (...)'."""
     name = GAP_NAMES.get(gap, gap)
     if status == "unknown":
         return f"{name} not judged (needs {needs_words(needs)})"
+    if held:
+        return f"{name}: not a gap this period (the evidence alone reads {percent(confidence)})"
     return f"{name} {STATUS_WORDS[status]}, {percent(confidence)}"
 
 
@@ -138,6 +143,20 @@ def meets_words(meets: bool | None) -> str:
     return f"{MEETS} meets target" if meets else f"{MISSES} misses target"
 
 
-def side_words(gap: str, against: bool) -> str:
-    """'For will' (evidence) or 'Against skill' (counter-evidence)."""
-    return f"{'Against' if against else 'For'} {gap}"
+def side_words(gap: str, against: bool, evidence: Evidence | None = None) -> str:
+    """'For will' (evidence) or 'Against skill' (counter-evidence), marked where the fact
+    rests on an estimate or on few observations."""
+    return f"{'Against' if against else 'For'} {gap}{weak_words(evidence)}"
+
+
+def weak_words(evidence: Evidence | None) -> str:
+    """' (rests on a proxy)', ' (few observations)', or nothing for a measured fact."""
+    if evidence is None:
+        return ""
+    return (
+        " (rests on a proxy)"
+        if evidence.proxies
+        else " (few observations)"
+        if evidence.thin
+        else ""
+    )

@@ -17,8 +17,7 @@ import random
 from collections.abc import Iterator, Mapping, Sequence
 
 from gapdiag.model._kinds import Kind
-from gapdiag.model.metrics import METRICS, RepMetrics, Targets, parse_metrics
-from gapdiag.model.rows import nest
+from gapdiag.model.metrics import METRICS, RepMetrics, Targets, nest, parse_metrics
 from gapdiag.rulebook import expr as x
 from gapdiag.rulebook.compiler import Fact, number
 from gapdiag.rulebook.facts import build_facts, complete_facts, target_facts

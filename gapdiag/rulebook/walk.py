@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from gapdiag.model.diagnosis import Check, TreeLeaf, TreeStep, TreeStop
-from gapdiag.rulebook.compiler import Atom, Facts
+from gapdiag.rulebook import expr as x
+from gapdiag.rulebook.compiler import Atom, Facts, atoms
 from gapdiag.rulebook.tree import Branch, DecisionTree
 
 _BRANCH: dict[bool | None, Branch] = {True: "then", False: "else", None: "unknown"}
@@ -43,7 +44,7 @@ def walk(tree: DecisionTree, facts: Facts) -> Walk:
                     "answer": answer,
                     "branch": None if target is None else _BRANCH[answer],
                 },
-                Traced(question.atoms, facts),
+                Traced(question.condition, question.atoms, facts),
             )
         )
         if target is None:
@@ -76,11 +77,66 @@ def traced(atoms: Sequence[Atom], facts: Facts) -> tuple[Check, ...]:
 class Traced:
     """A tree step's or a rule's comparisons, traced when first read (see ``Deferred``)."""
 
-    __slots__ = ("atoms", "facts")
+    __slots__ = ("atoms", "facts", "node")
 
-    def __init__(self, atoms: Sequence[Atom], facts: Facts) -> None:
-        self.atoms, self.facts = atoms, facts
+    def __init__(self, node: x.Node, atoms: Sequence[Atom], facts: Facts) -> None:
+        self.node, self.atoms, self.facts = node, atoms, facts
 
     def __call__(self, names: Sequence[str]) -> dict[str, Any]:
-        """The comparisons, as the ``checks`` field."""
-        return {"checks": traced(self.atoms, self.facts)}
+        """The comparisons that decided the answer, as the ``checks`` field."""
+        return {"checks": deciding(self.node, traced(self.atoms, self.facts))}
+
+
+def supporting(node: x.Node, results: Sequence[bool | None]) -> tuple[bool | None, frozenset[int]]:
+    """A condition's value from its atoms' results (left to right, as ``compiler.atoms``
+    lists them), and the atoms that make it come out so: all of a true 'and', the first true
+    branch of an 'or', the first false part of a false 'and', every part of a false 'or',
+    through 'not' the other way round. An unknown value has no deciding atoms.
+
+    A fired rule's evidence lists these comparisons only: an 'or' branch that did not hold
+    says nothing for the gap.
+    """
+    value, when_true, when_false, _ = _support(node, results, 0)
+    decided = when_true if value is True else when_false if value is False else frozenset()
+    return value, decided
+
+
+def deciding(node: x.Node, checks: tuple[Check, ...]) -> tuple[Check, ...]:
+    """The checks that decided a condition's value (all of them while it is unknown)."""
+    value, decided = supporting(node, [c.result for c in checks])
+    if value is None or not decided:
+        return checks
+    return tuple([c for i, c in enumerate(checks) if i in decided])
+
+
+_Support = tuple[bool | None, frozenset[int], frozenset[int], int]
+
+
+def _support(node: x.Node, results: Sequence[bool | None], at: int) -> _Support:
+    if isinstance(node, x.Compare | x.Name):
+        result = results[at]
+        mine = frozenset((at,))
+        none: frozenset[int] = frozenset()
+        return result, mine if result is True else none, mine if result is False else none, at + 1
+    if isinstance(node, x.Not):
+        value, when_true, when_false, after = _support(node.operand, results, at)
+        return (None if value is None else not value), when_false, when_true, after
+    if isinstance(node, x.And | x.Or):
+        parts = []
+        for item in node.items:
+            part = _support(item, results, at)
+            parts.append(part)
+            at = part[3]
+        values = [p[0] for p in parts]
+        union_true = frozenset().union(*(p[1] for p in parts))
+        union_false = frozenset().union(*(p[2] for p in parts))
+        if isinstance(node, x.And):
+            value = False if False in values else None if None in values else True
+            first_false = next((p[2] for p in parts if p[0] is False), frozenset())
+            return value, union_true, first_false, at
+        value = True if True in values else None if None in values else False
+        first_true = next((p[1] for p in parts if p[0] is True), frozenset())
+        return value, first_true, union_false, at
+    count = len(atoms(node, ""))  # no other node reads a rep's facts at the top of a condition
+    every = frozenset(range(at, at + count))
+    return None, every, every, at + count

@@ -21,7 +21,6 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from gapdiag.model._input import check_file, open_input
-from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.sources._bad_rows import BadRows
 from gapdiag.sources._dialect import (
@@ -34,6 +33,7 @@ from gapdiag.sources._dialect import (
     scan,
     unclosed_quote,
 )
+from gapdiag.sources._hints import column_hint
 from gapdiag.sources._inputs import Progress, Rows
 from gapdiag.sources._paced import Paced
 
@@ -176,7 +176,7 @@ def open_export(
     missing = [r for r, c in chosen.items() if c not in header and r not in skippable]
     if missing:
         raise InvalidArgument(
-            _missing_message(name, kind, [chosen[r] for r in missing], header, hint)
+            _missing_message(name, kind, {r: chosen[r] for r in missing}, header, hint)
         )
     present = {r: c for r, c in chosen.items() if c in header}
     bad.headers[name] = dict(present)
@@ -199,11 +199,11 @@ def _spelled(column: str, header: tuple[str, ...]) -> str:
 def _missing_message(
     name: str,
     kind: str,
-    missing: list[str],
+    missing: dict[str, str],
     header: tuple[str, ...],
     hint: Callable[[tuple[str, ...]], str],
 ) -> str:
-    named = ", ".join(f"{c!r}{did_you_mean(c, header)}" for c in missing)
+    named = ", ".join(f"{c!r}{column_hint(role, c, header)}" for role, c in missing.items())
     shown = ", ".join(header[:40]) + (f", ... ({len(header)} in all)" if len(header) > 40 else "")
     plural = "s" if len(missing) > 1 else ""
     return (
@@ -293,8 +293,9 @@ def _from_file(
                 f"{path}: cannot read: {_first_line(error)} (save the export as UTF-8 CSV)"
             ) from None
         finally:
-            if stream is not None:
-                stream.close()
+            if stream is not None:  # (see `_paced`: no read may call into Python at exit)
+                stream.close()  # a waiting fetch wakes and reads nothing, as will any later one
+                source.close()  # the Python file let go here, on this thread, not on the reader's
         if stream is not None and stream.quotes % 2:  # an odd count may be a quote left open
             _refuse_unclosed_quote(path, None, end, sep, "utf-16" if wide else "utf-8-sig")
 

@@ -8,11 +8,24 @@ block or two of input, so the reader always has what it needs for the next one; 
 fetch still wait for ``STALL`` seconds while the consumer waits on the reader, it goes
 ahead, so the two can never wait on each other for good. Closing the stream wakes a
 waiting fetch, which then reads nothing (end of file).
+
+The fetches run on pyarrow's I/O thread and call into Python. One still running when the
+interpreter shuts down cannot take the GIL: the thread is stopped inside C++ and the
+process aborts ("terminate called without an active exception", exit 134). That happened
+when an error left a reader unfinished (its generator held by the error's traceback, a
+fetch waiting for batches no one would take, waking each `STALL`): so every stream still
+open is closed at exit, after a collection that finishes abandoned readers, while the
+interpreter is whole (`atexit` runs before shutdown begins); and the reader's user closes
+its Python file itself (`_columnar`), so the file is never let go on the I/O thread.
 """
 
 from __future__ import annotations
 
+import atexit
+import gc
 import threading
+import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +36,25 @@ AHEAD = 2
 """Blocks of input the reader may hold beyond the batches taken so far."""
 STALL = 1.0
 """Seconds a fetch waits, while the consumer waits on the reader, before it goes ahead."""
+
+
+_OPEN: weakref.WeakSet[Paced] = weakref.WeakSet()
+"""Streams not yet closed (closed at exit, see the module docstring)."""
+_ALL: weakref.WeakSet[Paced] = weakref.WeakSet()
+"""Every stream alive (at exit, each waits for its fetches to be out of Python)."""
+SETTLE = 0.05
+"""Seconds with no fetch in Python after which a stream is settled (at exit)."""
+
+
+@atexit.register
+def close_all() -> None:
+    """Finish abandoned readers and close every stream still open (run at exit)."""
+    if _OPEN:  # readers left unfinished: their generators, if held only by cycles (an
+        gc.collect()  # error's traceback), run their `finally` now, while Python is whole
+    for stream in list(_OPEN):
+        stream.close()
+    for stream in list(_ALL):  # a woken fetch must be out of Python before shutdown
+        stream.settle()
 
 
 class Paced:
@@ -40,20 +72,32 @@ class Paced:
         """Bytes handed to the reader so far."""
         self.quotes = 0
         """Quotes ('"') in those bytes: an odd count may be a quoted cell never closed."""
+        self._fetching = 0  # fetches inside `read` now
+        _OPEN.add(self)
+        _ALL.add(self)
 
     def read(self, size: int = -1) -> bytes:
         """Up to `size` bytes, once the consumer is close enough behind (pyarrow calls this)."""
         with self._turn:
-            while not self._done and self.position >= (self._taken + AHEAD) * self._block:
-                if not self._turn.wait(timeout=STALL) and self._waiting:
-                    break  # the consumer waits on the reader and nothing moved: go ahead
-            if self._done:
-                return b""
-            data = self._file.read(self._left if size < 0 else min(size, self._left))
-            self._left -= len(data)
-            self.position += len(data)
-            self.quotes += data.count(b'"')
-            return data
+            self._fetching += 1
+            try:
+                return self._fetch(size)
+            finally:
+                self._fetching -= 1
+                self._turn.notify_all()
+
+    def _fetch(self, size: int) -> bytes:
+        """`read`'s work, the condition held."""
+        while not self._done and self.position >= (self._taken + AHEAD) * self._block:
+            if not self._turn.wait(timeout=STALL) and self._waiting:
+                break  # the consumer waits on the reader and nothing moved: go ahead
+        if self._done:
+            return b""
+        data = self._file.read(self._left if size < 0 else min(size, self._left))
+        self._left -= len(data)
+        self.position += len(data)
+        self.quotes += data.count(b'"')
+        return data
 
     def batches(self, reader: Any) -> Iterator[Any]:
         """The reader's record batches, letting it fetch ahead as they are taken."""
@@ -81,6 +125,17 @@ class Paced:
             self._done = True
             self._turn.notify_all()
             self._file.close()
+        _OPEN.discard(self)
+
+    def settle(self, most: float = 2.0) -> None:
+        """Wait (at most `most` seconds) until no fetch has been in `read` for `SETTLE`."""
+        deadline = time.monotonic() + most
+        with self._turn:
+            while time.monotonic() < deadline:
+                if self._fetching:
+                    self._turn.wait(timeout=SETTLE)
+                elif not self._turn.wait(timeout=SETTLE):  # quiet for SETTLE: done
+                    return
 
     @property
     def closed(self) -> bool:

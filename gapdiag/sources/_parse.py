@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -272,16 +273,22 @@ def _impossible(cells: Any, formats: tuple[str, ...]) -> bool:
     return False
 
 
-_TRUE = ("true", "yes", "y", "t", "1", "x", "won", "closed")
-_FALSE = ("false", "no", "n", "f", "0", "")
+def flags(text: Any, forms: Sequence[tuple[str, str]]) -> tuple[Any, Any, list[str]]:
+    """(booleans, mask of cells that are neither, those cells' distinct values, sorted).
 
-
-def flags(text: Any) -> tuple[Any, Any]:
-    """(booleans, mask of cells that are neither): TRUE/Yes/1 and FALSE/No/0, any case."""
+    `forms` are the (yes, no) cells of the flag forms allowed (`crm.FLAG_FORMS`), any
+    case; an empty cell is no only when a form writes no as empty.
+    """
+    trues = sorted({true for true, _ in forms})
+    falses = sorted({false for _, false in forms if false})
     lower = pc.utf8_lower(text)
-    true = pc.fill_null(pc.is_in(lower, value_set=pa.array(_TRUE)), False)
-    false = pc.fill_null(pc.is_in(lower, value_set=pa.array(_FALSE)), False)
-    return true.to_numpy(zero_copy_only=False), ~pc.or_(true, false).to_numpy(zero_copy_only=False)
+    true = pc.fill_null(pc.is_in(lower, value_set=pa.array(trues, pa.string())), False)
+    false = pc.fill_null(pc.is_in(lower, value_set=pa.array(falses, pa.string())), False)
+    if any(not no for _, no in forms):
+        false = pc.or_(false, pc.is_null(text))
+    bad = ~pc.or_(true, false).to_numpy(zero_copy_only=False)
+    found = pc.unique(pc.filter(pc.fill_null(text, ""), pa.array(bad))) if bad.any() else []
+    return true.to_numpy(zero_copy_only=False), bad, sorted(str(v) for v in found)
 
 
 def member(text: Any, values: tuple[str, ...]) -> Any:

@@ -10,7 +10,7 @@ the plain headers in ``QuotaColumns`` and ``TeamColumns`` unless a mapping says 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -58,6 +58,22 @@ def _one_meaning(groups: Mapping[str, tuple[str, ...] | None], what: str) -> Non
                 )
 
 
+FlagForm = Literal["true/false", "1/0", "1/empty", "yes/no", "X/empty"]
+FLAG_FORMS: dict[str, tuple[str, str]] = {
+    "true/false": ("true", "false"),
+    "1/0": ("1", "0"),
+    "1/empty": ("1", ""),
+    "yes/no": ("yes", "no"),
+    "X/empty": ("x", ""),
+}
+"""How exports write a yes-or-no column: form -> (the true cell, the false cell), any case."""
+
+
+def flag_forms_text(forms: Sequence[str]) -> str:
+    """The forms as a person reads them: 'true/false, 1/0 or 1/empty'."""
+    return " or ".join([", ".join(forms[:-1]), forms[-1]]) if len(forms) > 1 else forms[0]
+
+
 class OpportunityColumns(_Frozen):
     """Where an opportunity export keeps each field, and what its stage values mean."""
 
@@ -82,6 +98,12 @@ class OpportunityColumns(_Frozen):
     )
     closed_flag: str | None = Field(
         default=None, description="Column TRUE for a closed deal, won or lost (IsClosed)."
+    )
+    flag_forms: tuple[FlagForm, ...] = Field(
+        default=("true/false", "1/0", "1/empty", "yes/no", "X/empty"),
+        min_length=1,
+        description="How the flag columns write yes and no (any case); an empty cell is "
+        "no only under 1/empty or X/empty.",
     )
 
     @model_validator(mode="after")
@@ -232,6 +254,8 @@ PRESETS: Mapping[str, CrmMapping] = {
             lost=("Closed Lost",),
             won_flag="IsWon",
             closed_flag="IsClosed",
+            # Data Export and Data Loader write true/false, reports 1/0, Workbench 1/empty
+            flag_forms=("true/false", "1/0", "1/empty"),
             account="AccountId",
         ),
         activities=ActivityColumns(

@@ -43,7 +43,7 @@ from gapdiag.sources._parse import (
 )
 from gapdiag.sources._span import Span, covered, widen
 from gapdiag.sources._tally import Tally, columns_of
-from gapdiag.sources.crm import OpportunityColumns
+from gapdiag.sources.crm import FLAG_FORMS, OpportunityColumns, flag_forms_text
 from gapdiag.sources.periods import Grid
 
 
@@ -107,7 +107,7 @@ def _block(
     rep = keys[0].codes(cells["owner"])
     record = export.recorder(rows, cells)
     if "won_flag" in cells:
-        won, lost, is_open = _flagged(cells, rep, record)
+        won, lost, is_open = _flagged(cells, rep, record, columns)
     else:
         won, lost = member(cells["stage"], columns.won), member(cells["stage"], columns.lost)
         is_open = present(cells["stage"]) & ~won & ~lost
@@ -165,15 +165,33 @@ def _block(
         deals.accounts.append((block.rep, keys[1].codes(cells["account"])[keep], block.created))
 
 
-def _flagged(cells: dict[str, Any], rep: Any, record: Any) -> tuple[Any, Any, Any]:
-    """(won, lost, open) masks from IsWon/IsClosed-style TRUE/FALSE columns."""
-    won, bad_won = flags(cells["won_flag"])
-    closed, bad_closed = flags(cells["closed_flag"])
-    why = "is not TRUE or FALSE; the deal is neither open nor closed"
-    record("won_flag", bad_won & (rep >= 0), why)
+def _flagged(
+    cells: dict[str, Any], rep: Any, record: Any, columns: OpportunityColumns
+) -> tuple[Any, Any, Any]:
+    """(won, lost, open) masks from IsWon/IsClosed-style yes-or-no columns.
+
+    A cell in none of the mapping's flag forms is a bad row; its reason names every such
+    value the column holds, so the summary says it in one line.
+    """
+    forms = [FLAG_FORMS[form] for form in columns.flag_forms]
+    won, bad_won, odd_won = flags(cells["won_flag"], forms)
+    closed, bad_closed, odd_closed = flags(cells["closed_flag"], forms)
+    record("won_flag", bad_won & (rep >= 0), _not_a_flag(odd_won, columns.flag_forms))
+    why = _not_a_flag(odd_closed, columns.flag_forms)
     record("closed_flag", bad_closed & ~won & ~bad_won & (rep >= 0), why)
     known = ~bad_won & (~bad_closed | won)  # a won deal is closed whatever IsClosed says
     return won & known, closed & ~won & known, ~closed & ~won & known
+
+
+def _not_a_flag(found: list[str], forms: tuple[str, ...]) -> str:
+    """Why cells are no flag: the values found (a few), and the forms the mapping reads."""
+    shown = ", ".join(repr(value) if value else "empty" for value in found[:5])
+    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+    return (
+        f"holds {shown}{more}, in none of the mapping's flag forms "
+        f"({flag_forms_text(forms)}; its flag_forms may add others); "
+        "the deal is neither open nor closed"
+    )
 
 
 def _tally(tally: Tally, deals: _Block, grid: Grid) -> None:

@@ -356,3 +356,121 @@ def json_transcript_bytes(draw: st.DrawFn) -> bytes:
     if kind == 2:
         text = text[: draw(st.integers(0, len(text)))]
     return _utf8(text)
+
+
+SRT_PLACES = (
+    "1\n00:00:01,000 --> 00:00:04,000\n{line}\n",
+    "1\n00:00:01,000 --> 00:00:04,000\nDana Reyes: {line}\n\n"
+    "2\n00:00:05,000 --> 00:00:06,000\nOk\n",
+    "{line}\n00:00:01,000 --> 00:00:04,000\nHello.\n",
+    "1\n00:00:01,000 --> 00:00:04,000 {line}\nHello.\n",
+    "1\n00:00:01,000 --> 00:00:04,000\nHello.\n\n{line}",
+    "{line}",
+)
+TEXT_PLACES = (
+    "Dana Reyes  0:00\n{line}\n",
+    "{line}  0:00\nHello.\n",
+    "0:00\n{line}\n",
+    "[00:00:01] Dana Reyes: {line}\n",
+    "{line}\nDana Reyes  0:00\nHello.\n",
+    "Dana Reyes  0:00\nHello.\n\n{line}",
+    "{line}",
+)
+TEXT_ATOMS = (
+    "x", " ", "  ", "\t", "0", "1", ":", "0:00", "00:00:01", "[", "]", "(", ")", "-", ",", ".",
+    "\n", "\n\n", "Dana", "Dana Reyes  0:00", "-->", "é", "\x00", "\ufeff", ">>", "Speaker 1",
+)  # fmt: skip
+
+_SRT_TIME = st.sampled_from(
+    ["00:00:01,000", "00:00:04,000", "00:01:00,000", "00:00:00,000", "00:60:00,000",
+     "0:00:01,000", "00:00:01.000", "99:59:59,999", "00:00:03,500", "xx"]
+)  # fmt: skip
+_CLOCK = st.sampled_from(["0:00", "0:04", "1:02", "00:00:09", "59:59", "99:99", "", "0:0"])
+
+
+@st.composite
+def srt_bytes(draw: st.DrawFn) -> bytes:
+    """A SubRip file's bytes: near-valid cues with hostile parts, soup, or random bytes."""
+    kind = draw(st.integers(0, 4))
+    if kind == 0:
+        return draw(st.binary(max_size=300))
+    if kind == 1:
+        soup = "".join(draw(st.lists(st.sampled_from(VTT_ATOMS + TEXT_ATOMS), max_size=60)))
+        return soup.encode("utf-8", "surrogatepass")
+    blocks = []
+    for n in range(draw(st.integers(0, 6))):
+        start, end = draw(_SRT_TIME), draw(_SRT_TIME)
+        speaker = draw(odd_text | st.sampled_from(["Dana Reyes", "Buyer", ""]))
+        text = draw(odd_text | st.just("How does your team forecast today?"))
+        number = draw(st.sampled_from([str(n + 1), "", "x", "-1"]))
+        blocks.append(f"{number}\n{start} --> {end}\n{speaker}: {text}\n")
+    text = "\n".join(blocks)
+    return (text.replace("\n", "\r\n") if kind == 3 else text).encode("utf-8", "surrogatepass")
+
+
+@st.composite
+def text_transcript_bytes(draw: st.DrawFn) -> bytes:
+    """A timestamped text transcript's bytes: Otter/Teams/Rev-like entries, soup, or bytes."""
+    kind = draw(st.integers(0, 4))
+    if kind == 0:
+        return draw(st.binary(max_size=300))
+    if kind == 1:
+        soup = "".join(draw(st.lists(st.sampled_from(TEXT_ATOMS), max_size=60)))
+        return soup.encode("utf-8", "surrogatepass")
+    shape = draw(st.sampled_from(["{s}  {t}\n{x}\n", "{t}\n{s}\n{x}\n", "[{t}] {s}: {x}\n"]))
+    entries = []
+    for _ in range(draw(st.integers(0, 6))):
+        speaker = draw(odd_text | st.sampled_from(["Dana Reyes", "Elena", ""]))
+        said = draw(odd_text | st.just("What made you look at this now?"))
+        entries.append(shape.format(s=speaker, t=draw(_CLOCK), x=said))
+    title = draw(st.sampled_from(["", "Discovery call\nJul 11, 2026 · 30 min\n\n"]))
+    text = title + "\n".join(entries)
+    return (text.replace("\n", "\r\n") if kind == 3 else text).encode("utf-8", "surrogatepass")
+
+
+@st.composite
+def docx_bytes(draw: st.DrawFn) -> bytes:
+    """A .docx's bytes: a zip whose document.xml holds hostile paragraphs, or other bytes."""
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    kind = draw(st.integers(0, 3))
+    if kind == 0:
+        return draw(st.binary(max_size=300))
+    paragraphs = draw(
+        st.lists(
+            st.sampled_from(["Dana Reyes   0:00", "Elena  0:05", "Hello there.", "", "0:00"])
+            | odd_text,
+            max_size=8,
+        )
+    )
+    body = "".join(
+        f"<w:p><w:r><w:t>{escape(p.encode('utf-8', 'replace').decode('utf-8'))}</w:t></w:r></w:p>"
+        for p in paragraphs
+    )
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body>{body}</w:body></w:document>"
+    )
+    if kind == 2:
+        xml = xml[: draw(st.integers(0, len(xml)))]  # cut short
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org'
+            '/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http:'
+            '//schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="word/document.xml"/></Relationships>',
+        )
+        archive.writestr("word/document.xml", xml)
+    return packed.getvalue()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
+import re
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -15,25 +17,32 @@ import pandas as pd
 from gapdiag.engines.vector import _population
 from gapdiag.engines.vector._checks import _absent
 from gapdiag.engines.vector._population import Population
-from gapdiag.model._input import loads, open_input, read_text
+from gapdiag.model._input import loads, open_input, read_bytes, read_text
 from gapdiag.model._output import Outputs
 from gapdiag.model._text import csv_cell, csv_value
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.limits import limits
 from gapdiag.model.metrics import METRICS
+from gapdiag.sources._dialect import delimiter
 
 ERROR_COLUMNS = ("row", "rep_id", "field", "value", "reason")
 READABLE = (".csv", ".parquet", ".json")
 
 
-def population_of(data: Any, team_by: str | None) -> tuple[Population, bool]:
-    """Validate any accepted population; also say whether the caller gave polars."""
+def population_of(
+    data: Any, team_by: str | None, *, strict: bool = False
+) -> tuple[Population, bool]:
+    """Validate any accepted population; also say whether the caller gave polars.
+
+    Columns gapdiag does not know are left unread (`Population.unknown`), or refused when
+    `strict`.
+    """
     if isinstance(data, str | Path):
         data = read(Path(data))
     if isinstance(data, pd.DataFrame):
-        return _population.from_frame(data, team_by), False
+        return _population.from_frame(data, team_by, strict=strict), False
     if _is_polars(data):
-        return _population.from_frame(data.to_pandas(), team_by), True
+        return _population.from_frame(data.to_pandas(), team_by, strict=strict), True
     if isinstance(data, list | tuple) and all(isinstance(r, Mapping) for r in data):
         return _population.from_records(data, team_by), False
     raise InvalidArgument(
@@ -73,29 +82,50 @@ def read(path: Path) -> Any:
 
 
 def read_csv(path: Path) -> pd.DataFrame:
-    """Read a CSV population: only empty cells are absent ('nan' or 'NA' text is refused).
+    """Read a CSV population as ``gapdiag ingest`` reads exports: only empty cells are absent.
 
-    A header naming one column twice, a cell over the size limit, or data rows with more
-    cells than the header (which pandas would silently turn into a shifted index) are errors.
-    Text cells gapdiag wrote formula-safe (``'@dana``) are read as the text they stand for.
+    The file may be UTF-8 (with or without a byte-order mark), UTF-16 with its mark, or
+    else Windows-1252, as spreadsheets save them; cells split by ``,``, ``;``, a tab or
+    ``|`` (the header line tells which); with ``;``, a tab or ``|`` numbers may have a
+    decimal comma (``0,45``), as a European Excel writes them. 'nan' or 'NA' text is
+    refused. A header naming one column twice, a cell over the size limit, or data rows
+    with more cells than the header (which pandas would silently turn into a shifted
+    index) are errors. Text cells gapdiag wrote formula-safe (``'@dana``) are read as the
+    text they stand for.
     """
-    header = _header(path)
-    text = {c: str for c in header if c not in METRICS or c in _population.TEXT}
+    text = _decoded(read_bytes(path, name="population_bytes"))
+    header, sep = _header(path, text)
+    kinds = {c: str for c in header if c not in METRICS or c in _population.TEXT}
+    decimal = "," if sep != "," and _DECIMAL_COMMA.search(text) else "."
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
-            with open_input(path, name="population_bytes") as handle:
-                frame = pd.read_csv(
-                    handle,
-                    dtype=text,
-                    keep_default_na=False,
-                    na_values=[""],
-                    index_col=False,
-                    encoding="utf-8-sig",
-                )
+            frame = pd.read_csv(
+                io.StringIO(text, newline=""),
+                sep=sep,
+                decimal=decimal,
+                dtype=kinds,
+                keep_default_na=False,
+                na_values=[""],
+                index_col=False,
+            )
         except pd.errors.ParserWarning:
-            raise InvalidArgument(_ragged(path, len(header))) from None
+            raise InvalidArgument(_ragged(path, text, sep, len(header))) from None
     return _unneutralized(frame)
+
+
+_DECIMAL_COMMA = re.compile(r"(?:^|[;\t|])[ \t]*-?\d+,\d+[ \t]*(?=[;\t|\r\n]|$)", re.MULTILINE)
+"""A cell that is a number with a decimal comma (looked for when cells are not split by ',')."""
+
+
+def _decoded(raw: bytes) -> str:
+    """A population file's text: UTF-16 by its mark, UTF-8 (mark dropped), else Windows-1252."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
 
 
 def _unneutralized(frame: pd.DataFrame) -> pd.DataFrame:
@@ -114,37 +144,30 @@ def _unneutralized(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _csv_text(path: Path) -> io.TextIOWrapper:
-    """A population CSV opened by the safe reader, as UTF-8 text for the csv module."""
-    return io.TextIOWrapper(
-        open_input(path, name="population_bytes"), encoding="utf-8-sig", newline=""
-    )
-
-
-def _header(path: Path) -> list[str]:
+def _header(path: Path, text: str) -> tuple[list[str], str]:
+    """The header's cells and the delimiter between them."""
     csv.field_size_limit(limits().csv_cell_bytes)
-    with _csv_text(path) as handle:
-        try:
-            header = next(csv.reader(handle), [])
-        except csv.Error as error:
-            hint = limits().hint("csv_cell_bytes")
-            raise InvalidArgument(f"{path}:1: cannot read the header: {error} ({hint})") from None
+    try:
+        sep = delimiter(text.split("\n", 1)[0])
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=sep), [])
+    except csv.Error as error:
+        hint = limits().hint("csv_cell_bytes")
+        raise InvalidArgument(f"{path}:1: cannot read the header: {error} ({hint})") from None
     twice = sorted({c for c in header if header.count(c) > 1})
     if twice:
         raise InvalidArgument(f"{path}:1: column {twice[0]!r} appears twice in the header")
-    return header
+    return header, sep
 
 
-def _ragged(path: Path, columns: int) -> str:
+def _ragged(path: Path, text: str, sep: str, columns: int) -> str:
     """Where a data row has more cells than the header (found only on that error path)."""
-    with _csv_text(path) as handle:
-        reader = csv.reader(handle)
-        for row in reader:
-            if len(row) > columns:
-                return (
-                    f"{path}:{reader.line_num}: {len(row)} cells but the header has {columns} "
-                    "columns (a stray comma or delimiter?)"
-                )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    for row in reader:
+        if len(row) > columns:
+            return (
+                f"{path}:{reader.line_num}: {len(row)} cells but the header has {columns} "
+                "columns (a stray comma or delimiter?)"
+            )
     return f"{path}: data rows have more cells than the header has columns"  # pragma: no cover
 
 
@@ -186,8 +209,22 @@ def safe_csv(frame: pd.DataFrame) -> pd.DataFrame:
 _WRITERS: dict[str, Callable[[pd.DataFrame, Path], object]] = {
     ".csv": lambda frame, path: safe_csv(frame).to_csv(path, index=False),
     ".parquet": lambda frame, path: frame.to_parquet(path, index=False),
-    ".json": lambda frame, path: frame.to_json(path, orient="records", indent=1, date_format="iso"),
+    ".json": lambda frame, path: records_json(frame, path),
 }
+
+
+def records_json(frame: pd.DataFrame, path: Path | None = None) -> str | None:
+    """The results as JSON records, dates as a person writes them (2017-04-01, no clock)."""
+    import pandas as pd
+
+    days = {
+        name: frame[name].dt.strftime("%Y-%m-%d")
+        for name in frame.columns
+        if pd.api.types.is_datetime64_any_dtype(frame[name])
+    }
+    shown = frame.assign(**days) if days else frame
+    text: str | None = shown.to_json(path, orient="records", indent=None if path is None else 1)
+    return text
 
 
 def write(

@@ -7,6 +7,7 @@ contract are kept aside as problems, one per bad cell, and left out of the colum
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,8 +21,8 @@ from gapdiag.engines.vector import _checks
 from gapdiag.engines.vector._columns import Floats
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidMetrics, Problem
-from gapdiag.model.metrics import METRICS, parse_metrics
-from gapdiag.model.rows import PROXY_SEPARATOR, flatten, nest
+from gapdiag.model.metrics import METRICS, nest, parse_metrics
+from gapdiag.model.rows import PROXY_SEPARATOR, flatten
 from gapdiag.rulebook.facts import metric_facts
 
 TEXT = ("rep_id", "team")
@@ -54,6 +55,8 @@ class Population:
     texts: dict[str, pd.Series]
     groups: pd.Series | None
     bad: tuple[BadCell, ...]
+    unknown: tuple[str, ...] = ()
+    """Columns of the file gapdiag does not know, left unread (see `from_frame`)."""
 
     @property
     def size(self) -> int:
@@ -142,17 +145,24 @@ def _split(path: str) -> tuple[str | None, str]:
     return group or None, leaf
 
 
-def from_frame(frame: pd.DataFrame, team_by: str | None) -> Population:
+def from_frame(frame: pd.DataFrame, team_by: str | None, *, strict: bool = True) -> Population:
     """Validate a DataFrame whose columns are metric paths and rep_id, team, period dates.
 
+    A column gapdiag does not know (a spreadsheet's "Manager") is left unread and named
+    in `Population.unknown`, unless `strict`.
+
     Raises:
-        InvalidMetrics: a column that is no field of the input contract, or no rep_id column.
+        InvalidMetrics: (`strict`) a column that is no field of the input contract; no
+            rep_id column.
     """
     columns = [str(c) for c in frame.columns]
     if team_by is not None and team_by != DEFAULT_TEAM_BY and team_by not in columns:
         hint = did_you_mean(team_by, columns)
         raise InvalidMetrics([Problem("team_by", f"no column {team_by!r}{hint}")])
-    _check_columns(columns, team_by)
+    unknown = _check_columns(columns, team_by, strict=strict)
+    if unknown:
+        frame = frame.drop(columns=[c for c in frame.columns if str(c) in unknown])
+        return dataclasses.replace(from_frame(frame, team_by), unknown=unknown)
     bad: list[tuple[int, str, Any, str]] = []
     numbers: dict[str, Floats] = {}
     for path in frame.columns:
@@ -200,25 +210,38 @@ def from_frame(frame: pd.DataFrame, team_by: str | None) -> Population:
     return _keep_valid(len(frame), numbers, texts, groups, bad)
 
 
-def _check_columns(columns: Sequence[str], team_by: str | None) -> None:
+def _check_columns(
+    columns: Sequence[str], team_by: str | None, *, strict: bool = True
+) -> tuple[str, ...]:
+    """Refuse a header gapdiag cannot read; the other columns it does not know.
+
+    Raises:
+        InvalidMetrics: a name twice, no rep_id, a misspelt field (close to a known one,
+            or a dotted path), or (`strict`) any unknown column.
+    """
     twice = sorted({c for c in columns if columns.count(c) > 1})
     if twice:
         raise InvalidMetrics([Problem(twice[0], "two columns have this name; keep one")])
     allowed = {*METRICS, *TEXT, *DATES, PROXIES, SOURCES} | ({team_by} if team_by else set())
+    hints = {c: did_you_mean(c, allowed) for c in columns if c not in allowed}
+    # A misspelt field (one close to a known one, or a dotted metric path) is refused even
+    # so: left unread, its figures would be lost without a word.
+    refused = [c for c, hint in hints.items() if strict or hint or "." in c]
     problems = [
         Problem(
             c,
-            f"unknown field{did_you_mean(c, allowed)}; columns are metric paths such as "
+            f"unknown field{hints[c]}; columns are metric paths such as "
             "activity.calls_per_day, or rep_id, team, period_start, period_end, as_of, proxies, "
             "sources",
         )
-        for c in columns
-        if c not in allowed
+        for c in refused
     ]
+    unknown = tuple(c for c in hints if c not in refused)
     if "rep_id" not in columns:
         problems.append(Problem("rep_id", "is required but missing (no rep_id column)"))
     if problems:
         raise InvalidMetrics(problems)
+    return unknown
 
 
 def _keep_valid(

@@ -92,6 +92,8 @@ class Batch(Worded, BaseModel):
     summary: Summary
     rule_ids: tuple[str, ...]
     """The pack's rule ids in pack order: bit i of the fired_* columns is rule i."""
+    notes: tuple[str, ...] = ()
+    """What a person should know about the input: columns left unread."""
     _population: Population = PrivateAttr()
     _rules: Rulebook = PrivateAttr()
     _targets: Targets = PrivateAttr()
@@ -257,6 +259,7 @@ def diagnose_many(
     targets: Targets | Mapping[str, Any] | None = None,
     team_by: str | None = "team",
     progress: Progress | None = None,
+    strict: bool = False,
 ) -> Batch:
     """Diagnose every rep-period of a population with the vectorized evaluator.
 
@@ -269,15 +272,17 @@ def diagnose_many(
         team_by: the column whose values group reps for ``team.*`` values (default
             ``team``); None makes the whole population one team.
         progress: called with (done, total) after each chunk of reps.
+        strict: refuse a column that is not part of the input contract; by default it
+            is left unread and named in `Batch.notes`.
 
     Raises:
-        InvalidMetrics: a column that is not part of the input contract.
+        InvalidMetrics: (`strict`) a column that is not part of the input contract.
         BackendUnavailable: numpy or pandas is not installed (``pip install gapdiag[frames]``).
     """
     _need_frames()
     from gapdiag.engines.vector import _frames
 
-    population, polars_out = _frames.population_of(data, team_by)
+    population, polars_out = _frames.population_of(data, team_by, strict=strict)
     book = resolve_rules(rules)
     chosen = parse_targets(targets)
     result = _run(population, book, chosen, team_by, progress)
@@ -286,12 +291,26 @@ def diagnose_many(
         errors=_frames.errors_frame(population, polars_out),
         summary=result.summary,
         rule_ids=tuple(r.id for r in book.compiled),
+        notes=unread_note(population.unknown),
     )
     batch._population = population
     batch._rules = book
     batch._targets = chosen
     batch._team = result.team
     return batch
+
+
+def unread_note(unknown: Sequence[str]) -> tuple[str, ...]:
+    """One note naming the columns left unread (none when every column was read)."""
+    if not unknown:
+        return ()
+    named = ", ".join(repr(c) for c in unknown[:10]) + (
+        f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+    )
+    return (
+        f"column{'s' * (len(unknown) > 1)} {named} not read: not a metric path or rep_id, "
+        "team, period_start, period_end, as_of, proxies, sources (--strict refuses them)",
+    )
 
 
 def team_values(

@@ -111,10 +111,14 @@ def _evidence(d: Diagnosis, *, only: str | None, brief: bool) -> tuple[tuple[Ite
         if brief and v.gap != only:
             left_out += len(v.fired_rules())  # counted without listing the evidence
             continue
+        gap = signs.GAP_NAMES[v.gap].lower()
         for against, group in ((False, v.evidence), (True, v.counter_evidence)):
-            side = signs.side_words(signs.GAP_NAMES[v.gap].lower(), against)
             items.extend(
-                (side, humanize(e.because), () if brief else signs.evidence_checks(e))
+                (
+                    signs.side_words(gap, against, e),
+                    humanize(e.because),
+                    () if brief else signs.evidence_checks(e),
+                )
                 for e in group
             )
     return tuple(items), left_out

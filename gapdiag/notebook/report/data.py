@@ -29,7 +29,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from gapdiag.model.gaps import SUSPECTED_AT
 from gapdiag.model.labels import percent
+from gapdiag.model.standing import NOT_BEHIND
 from gapdiag.notebook.report import _words as w
 from gapdiag.notebook.report._detail import Item
 from gapdiag.notebook.report.assemble import LEADING, RepLine, Report, TeamView
@@ -131,9 +133,9 @@ def to_json(data: dict[str, Any]) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _verdict(gap: str, status: str, confidence: float, needs: tuple[str, ...]) -> str:
+def _verdict(gap: str, status: str, confidence: float, needs: tuple[str, ...], held: bool) -> str:
     """A verdict in words (cached: a large population repeats few confidences)."""
-    return verdict_words(gap, status, confidence, needs)
+    return verdict_words(gap, status, confidence, needs, held=held)
 
 
 def _means(team: TeamView, s: Strings) -> list[Any]:
@@ -185,8 +187,23 @@ def _items(items: Iterable[Item], s: Strings) -> list[Any]:
 def _detail(rep: RepLine, s: Strings, rules: Strings) -> list[Any]:
     d = rep.detail
     open_ = dict(rep.open_by_gap)
+    # a gap found on a rep who is not behind is held back as unlikely (judgment.judge)
+    calm = rep.standing in NOT_BEHIND
     verdicts = [
-        [s(gap), s(status), confidence, s(_verdict(gap, status, confidence, open_.get(gap, ())))]
+        [
+            s(gap),
+            s(status),
+            confidence,
+            s(
+                _verdict(
+                    gap,
+                    status,
+                    confidence,
+                    open_.get(gap, ()),
+                    calm and status == "unlikely" and confidence >= SUSPECTED_AT,
+                )
+            ),
+        ]
         for gap, status, confidence in rep.verdicts
     ]
     escalation = _items([d.escalation], s)[0] if d.escalation is not None else 0

@@ -25,13 +25,15 @@ from typing import Any
 
 from gapdiag.sources.calls import _utterances
 from gapdiag.sources.calls.cues import (
+    UNKNOWN,
     UNNAMED,
     Cue,
     Transcript,
+    TranscriptError,
     clean,
     fail,
-    in_time_order,
     shown,
+    timed,
     unusable,
 )
 
@@ -149,8 +151,8 @@ def _other(source: str, text: str, data: dict[str, Any], date: dt.date | None) -
     if "date" in data:
         date = _date(doc, data["date"], 0)
     items = _items_at(doc, shape.path)
-    cues = [_utterances.cue(source, shape, i, item, line) for i, (item, line) in enumerate(items)]
-    return in_time_order(source, cues, date)
+    found = [_utterances.cue(source, shape, i, item, line) for i, (item, line) in enumerate(items)]
+    return timed(source, found, date)
 
 
 def _items_at(doc: _Doc, path: tuple[str, ...]) -> list[tuple[Any, int]]:
@@ -228,8 +230,8 @@ def _careful(source: str, text: str, date: dt.date | None) -> Transcript:
         items, date = _object(doc, start, date)
     else:
         raise fail(source, doc.line(start), "(json)", f"not a transcript ({_SHAPE})")
-    cues = [_segment(source, index, item, line) for index, (item, line) in enumerate(items)]
-    return in_time_order(source, cues, date)
+    found = [_segment(source, index, item, line) for index, (item, line) in enumerate(items)]
+    return timed(source, found, date)
 
 
 def _array(doc: _Doc, offset: int) -> list[tuple[Any, int]]:
@@ -285,7 +287,15 @@ def _date(doc: _Doc, value: Any, offset: int) -> dt.date:
         ) from None
 
 
-def _segment(source: str, index: int, item: Any, line: int) -> Cue:
+def _segment(source: str, index: int, item: Any, line: int) -> Cue | TranscriptError:
+    """One segment's cue, or (not raised) why its start is unusable: it is left out alone.
+
+    An end that is missing (or null) or not after the start is inferred (`cues.UNKNOWN`);
+    one that is there but no time (text, too large, negative) leaves the cue out alone.
+
+    Raises:
+        TranscriptError: the segment is not an object, or its speaker or text is wrong.
+    """
     where = f"segments[{index}]"
     if not isinstance(item, dict):
         raise fail(source, line, where, f"is {type(item).__name__}, expected an object")
@@ -302,24 +312,29 @@ def _segment(source: str, index: int, item: Any, line: int) -> Cue:
     if not said:
         raise fail(source, line, f"{where}.text", unusable(item, "text", "text (the words said)"))
     start = _seconds(source, line, where, item, "start")
+    if isinstance(start, TranscriptError):
+        return start
     end = _seconds(source, line, where, item, "end")
-    if end <= start:
-        raise fail(source, line, f"{where}.end", f"{item['end']!r} is not after start")
-    return Cue(start, end, name, said, line)
+    if isinstance(end, TranscriptError) and item.get("end") is not None:
+        return end
+    return Cue(start, end if isinstance(end, int) and end > start else UNKNOWN, name, said, line)
 
 
-def _seconds(source: str, line: int, where: str, item: dict[str, Any], key: str) -> int:
+def _seconds(
+    source: str, line: int, where: str, item: dict[str, Any], key: str
+) -> int | TranscriptError:
+    """A time in seconds as milliseconds, or (not raised) why it is not one."""
     value = item.get(key)
     if isinstance(value, int) and abs(value) > _LARGEST:
-        shown = f"{str(value)[:12]}... ({len(str(value))} digits)"
-        raise fail(source, line, f"{where}.{key}", f"{shown} is not a time in seconds")
+        digits = f"{str(value)[:12]}... ({len(str(value))} digits)"
+        return fail(source, line, f"{where}.{key}", f"{digits} is not a time in seconds")
     if (
         isinstance(value, bool)
         or not isinstance(value, int | float)
         or not math.isfinite(value)
         or abs(value) > _LONGEST_SECONDS
     ):
-        raise fail(source, line, f"{where}.{key}", unusable(item, key, "a time in seconds"))
+        return fail(source, line, f"{where}.{key}", unusable(item, key, "a time in seconds"))
     if value < 0:
-        raise fail(source, line, f"{where}.{key}", f"{value!r} is negative (seconds from 0)")
+        return fail(source, line, f"{where}.{key}", f"{value!r} is negative (seconds from 0)")
     return round(value * 1000)

@@ -20,7 +20,16 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from gapdiag.sources.calls.cues import UNNAMED, Cue, TranscriptError, clean, fail, shown, unusable
+from gapdiag.sources.calls.cues import (
+    UNKNOWN,
+    UNNAMED,
+    Cue,
+    TranscriptError,
+    clean,
+    fail,
+    shown,
+    unusable,
+)
 
 SHAPES = (
     "a list of segments, an object with a 'segments' list (times in seconds), "
@@ -77,11 +86,15 @@ def unknown(source: str, data: dict[str, Any]) -> TranscriptError:
     return fail(source, 1, "(json)", f"{seen} (expected {SHAPES})")
 
 
-def cue(source: str, shape: Shape, index: int, item: Any, line: int) -> Cue:
-    """One utterance as a cue (times in milliseconds).
+def cue(source: str, shape: Shape, index: int, item: Any, line: int) -> Cue | TranscriptError:
+    """One utterance as a cue (times in milliseconds), or (not raised) why its start is
+    unusable: it is then left out alone.
+
+    An end that is missing (or null) or not after the start is inferred (`cues.UNKNOWN`);
+    one that is there but no time (text, too large, negative) leaves the cue out alone.
 
     Raises:
-        TranscriptError: the utterance is not an object, or its text or times are wrong.
+        TranscriptError: the utterance is not an object, or its speaker or text is wrong.
     """
     where = f"{shape.name}[{index}]"
     if not isinstance(item, dict):
@@ -105,13 +118,18 @@ def cue(source: str, shape: Shape, index: int, item: Any, line: int) -> Cue:
             unusable(item, shape.text, "text (the words said)"),
         )
     start = _time(source, line, where, item, "start", shape.ms_per_unit)
+    if isinstance(start, TranscriptError):
+        return start
     end = _time(source, line, where, item, "end", shape.ms_per_unit)
-    if end <= start:
-        raise fail(source, line, f"{where}.end", f"{item['end']!r} is not after start")
-    return Cue(start, end, name, said, line)
+    if isinstance(end, TranscriptError) and item.get("end") is not None:
+        return end
+    return Cue(start, end if isinstance(end, int) and end > start else UNKNOWN, name, said, line)
 
 
-def _time(source: str, line: int, where: str, item: dict[str, Any], key: str, scale: int) -> int:
+def _time(
+    source: str, line: int, where: str, item: dict[str, Any], key: str, scale: int
+) -> int | TranscriptError:
+    """A time in the shape's unit as milliseconds, or (not raised) why it is not one."""
     value = item.get(key)
     unit = "seconds" if scale == 1000 else "milliseconds"
     if (
@@ -120,7 +138,7 @@ def _time(source: str, line: int, where: str, item: dict[str, Any], key: str, sc
         or abs(value) > 1e15  # first: an integer too large for a float has no isfinite
         or not math.isfinite(value)
     ):
-        raise fail(source, line, f"{where}.{key}", unusable(item, key, f"a time in {unit}"))
+        return fail(source, line, f"{where}.{key}", unusable(item, key, f"a time in {unit}"))
     if value < 0:
-        raise fail(source, line, f"{where}.{key}", f"{value!r} is negative ({unit} from 0)")
+        return fail(source, line, f"{where}.{key}", f"{value!r} is negative ({unit} from 0)")
     return round(value * scale)

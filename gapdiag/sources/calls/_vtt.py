@@ -18,10 +18,18 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from itertools import repeat
-from operator import add, itemgetter, le, lt
+from operator import add, le, lt
 
-from gapdiag.sources.calls.cues import UNNAMED, Cue, Transcript, clean, fail, in_time_order, shown
+from gapdiag.sources.calls.cues import (
+    UNKNOWN,
+    UNNAMED,
+    Cue,
+    Transcript,
+    clean,
+    fail,
+    in_time_order,
+    shown,
+)
 
 _TIME = r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
 _CUE = re.compile(
@@ -55,12 +63,13 @@ _FAST_BLOCK = re.compile(
 )
 # Digits to numbers by table: about five times faster than int() on this path.
 _TWO = {f"{n:02d}": n for n in range(100)} | {"": 0}
-_THREE = {f"{n:03d}": n for n in range(1000)}
-# HH:MM:SS and mmm of both times of a timing line of `_TIMING_SHAPE`.
-_TIMING_PARTS = itemgetter(slice(0, 8), slice(9, 12), slice(17, 25), slice(26, 29))
-# A timing line with every digit made 0 (minutes and seconds under 60 are `_Clock`'s check).
+_THREE = {f"{n:03d}": n for n in range(1000)} | {f"{n:03d}".encode(): n for n in range(1000)}
+# A timing line with every digit made 0 (minutes and seconds under 60 are checked apart).
 _TIMING_SHAPE = b"00:00:00.000 --> 00:00:00.000\n"
 _ZERO_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+_FIVE = ord("5")
+_TIME_FIELDS = bytes.maketrans(b".", b" ")  # (':', '-' and '>' are deleted)
+_NOT_MARKS = bytes(c for c in range(256) if c not in b"<>\x00\n")  # deleted from a copy
 # A tag ends at the first '>' before any other '<' or line break: a '<v' without its
 # '>' is looked at once, never scanned to the end of the text for each '<' (quadratic).
 _VOICE = re.compile(r"<v(?:\.[^\s<>]*)?[ \t]+([^<>\n]*)>")
@@ -91,11 +100,13 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
     whole text after the header, so nothing can be skipped unseen.
     """
     header = _HEADER.match(text)
-    if header is None or "  " in text or "\t" in text:
+    if header is None:
         return None
     plain = _plain(source, text, date, header.end())
     if plain is not None:
         return plain
+    if "  " in text or "\t" in text:
+        return None
     blocks = _FAST_BLOCK.findall(text, header.end())
     if not blocks or sum(len(b[0]) for b in blocks) != len(text) - header.end():
         return None
@@ -125,59 +136,57 @@ def _plain(source: str, text: str, date: dt.date | None, at: int) -> Transcript 
     Every cue is four lines: an identifier, ``HH:MM:SS.mmm --> HH:MM:SS.mmm``,
     ``<v Name>text</v>``, a blank line; cues in time order, no tag inside a text, no
     space at a name's or a text's edge. None for anything else (`_fast` then tries its
-    regular expression). The checks are made in bulk: lines are sliced four apart, the
-    voice lines are split where one ends and the next starts, and the counts of '<'
-    and '>' prove each holds exactly one voice tag.
+    regular expression). The checks are made in bulk: lines are sliced four apart; the
+    voice lines are joined with a NUL where one '</v>' meets the next '<v ', and what
+    is left once every character but '>', NUL, '<' and line breaks is deleted must be
+    '>' and NUL in turn; stripping a name or text must leave it as it is (`str.strip`
+    returns the very string when there is nothing to strip); the timing lines, joined,
+    have their digits in fixed places, read all at once.
     """
     lines = text[at:].rstrip("\n").split("\n")  # blank lines at the end are allowed
     count, rest = divmod(len(lines) + 1, 4)
     if rest or not count or any(lines[3::4]):
         return None
-    ids, timing, voiced = lines[0::4], lines[1::4], "\n".join(lines[2::4])
-    if "-->" in "\n".join(ids) or not all(map(str.strip, ids)) or "-->" in voiced:
+    ids, voiced = lines[0::4], "\n".join(lines[2::4])
+    if not all(ids):
         return None
-    pieces = voiced[3:-4].split("</v>\n<v ")  # "Name>text", one a line (see below)
+    if not "".join(ids).isalnum() and ("-->" in "\n".join(ids) or not all(map(str.strip, ids))):
+        return None  # an identifier that is a timing line, or of only spaces
+    timing = ("\n".join(lines[1::4]) + "\n").encode()
+    said = voiced[3:-4].replace("</v>\n<v ", "\x00")  # "Name>text\x00Name>text..."
+    marks = said.encode().translate(None, _NOT_MARKS)  # its '<', '>', NULs, line breaks
     if not (
         voiced.startswith("<v ")
         and voiced.endswith("</v>")
-        and len(pieces) == count  # every line break sits between '</v>' and '<v '
-        and voiced.count("<") == 2 * count  # no tag but the voice's
-        and voiced.count(">") == 2 * count
-        and ("\n".join(timing) + "\n").encode().translate(_ZERO_DIGITS) == _TIMING_SHAPE * count
+        # one '>' a voice line (so no '-->') and no other tag or line break: '>', NUL in turn
+        and marks == b">\x00" * (count - 1) + b">"
+        and "  " not in said  # (texts to clean)
+        and "\t" not in said
+        and timing.translate(_ZERO_DIGITS) == _TIMING_SHAPE * count
+        and max(timing[3::30] + timing[6::30] + timing[20::30] + timing[23::30]) <= _FIVE
     ):
-        return None
-    speakers, seps, texts = zip(*map(str.partition, pieces, repeat(">")), strict=True)
-    if seps.count(">") != count or not all(speakers) or not all(texts):
-        return None
-    if speakers != tuple(map(str.strip, speakers)) or texts != tuple(map(str.strip, texts)):
-        return None
-    start_hms, start_ms, end_hms, end_ms = zip(*map(_TIMING_PARTS, timing), strict=True)
+        return None  # (the last check: minutes and seconds under 60)
+    parts = said.replace("\x00", ">").split(">")
+    if parts != [*map(str.strip, parts)] or not all(parts):
+        return None  # white space at the edge of a name or text, or an empty one
+    speakers, texts = tuple(parts[0::2]), tuple(parts[1::2])
+    fields = timing.translate(_TIME_FIELDS, b":->").split()  # HHMMSS mmm HHMMSS mmm
     clock, three = _SECONDS.__getitem__, _THREE.__getitem__
-    try:
-        starts = tuple(map(add, map(clock, start_hms), map(three, start_ms)))
-        ends = tuple(map(add, map(clock, end_hms), map(three, end_ms)))
-    except ValueError:  # minutes or seconds of 60 or more
-        return None
+    starts = tuple(map(add, map(clock, fields[0::4]), map(three, fields[1::4])))
+    ends = tuple(map(add, map(clock, fields[2::4]), map(three, fields[3::4])))
     if not (all(map(lt, starts, ends)) and all(map(le, ends, starts[1:]))):
         return None  # out of order, overlapping or empty: `_careful` says which
-    if "&" in voiced:
+    if "&" in said:
         texts = tuple([html.unescape(t) if "&" in t else t for t in texts])
     first_line = text.count("\n", 0, at) + 2  # the first timing line, under its identifier
     return Transcript(source, date, starts, ends, speakers, texts, first_line)
 
 
-class _Clock(dict[str, int]):
-    """'HH:MM:SS' (digits) -> milliseconds, kept as times are met (at most `_CLOCK_SIZE`).
+class _Clock(dict[bytes, int]):
+    """b'HHMMSS' -> milliseconds, kept as times are met (at most `_CLOCK_SIZE`)."""
 
-    Raises:
-        ValueError: minutes or seconds are 60 or more (not a WebVTT time).
-    """
-
-    def __missing__(self, key: str) -> int:
-        hours, minutes, seconds = map(int, key.split(":"))
-        if minutes > 59 or seconds > 59:
-            raise ValueError(key)
-        value = ((hours * 60 + minutes) * 60 + seconds) * 1000
+    def __missing__(self, key: bytes) -> int:
+        value = ((int(key[:2]) * 60 + int(key[2:4])) * 60 + int(key[4:])) * 1000
         if len(self) < _CLOCK_SIZE:
             self[key] = value
         return value
@@ -212,16 +221,23 @@ def _cues(source: str, match: re.Match[str], line: int) -> list[Cue]:
     end = _ms(*match.group(5, 6, 7, 8))
     where = f"cue at {match[0][: match[0].find('-->')].strip()}"
     if end <= start:
-        raise fail(source, line, where, "ends at or before its start (a cue needs a duration)")
-    said = _voices(match[9])
+        end = UNKNOWN  # a zero-length (or backwards) cue: its end is inferred
+    said = voices(match[9])
     if not any(text for _, text in said):
         speaker = said[0][0]
         who = f"speaker {shown(speaker)} says" if speaker else "it says"
         raise fail(source, line, where, f"has no text ({who} nothing)")
-    said = [(speaker, text) for speaker, text in said if text]
-    if len(said) == 1:
-        return [Cue(start, end, said[0][0], said[0][1], line)]
-    # Several voices: each gets a share of the cue's time by the length of its text.
+    return shared(start, end, [(speaker, text) for speaker, text in said if text], line)
+
+
+def shared(start: int, end: int, said: list[tuple[str, str]], line: int) -> list[Cue]:
+    """The cues of one timed cue's voices, in the order spoken.
+
+    Several voices share the cue's time by the length of their text; start-only voices
+    (`UNKNOWN` end) share the time inferred for them (`cues`).
+    """
+    if len(said) == 1 or end == UNKNOWN:
+        return [Cue(start, end, speaker, text, line) for speaker, text in said]
     total = sum(len(text) for _, text in said)
     cues, at, done = [], start, 0
     for speaker, text in said:
@@ -233,7 +249,7 @@ def _cues(source: str, match: re.Match[str], line: int) -> list[Cue]:
     return cues
 
 
-def _voices(payload: str) -> list[tuple[str, str]]:
+def voices(payload: str) -> list[tuple[str, str]]:
     """(speaker, plain text) for each voice of a cue's text, tags removed, lines joined.
 
     A voice runs from its ``<v Name>`` to the next voice (``</v>`` is optional); text

@@ -7,6 +7,14 @@ by start time whatever order the file lists them in. Two speakers may talk at on
 WhisperX round segment edges so) is trimmed off the later cue, a longer one makes the
 transcript unusable. A cue whose speaker the file does not name has the speaker ``""``
 (`UNNAMED`). A file without cues, or not UTF-8, is unusable.
+
+Many exports give a start per cue and no end (Teams' and Otter's text transcripts,
+captioning tools), or an end no later than the start (zero-length cues, whole seconds).
+Such a cue's end is inferred (`UNKNOWN` from the reader): it runs to the next cue's
+start; cues that start in the same second share that second; the last cue lasts as
+long as its words take at a speaking pace (`PACE_MS_PER_WORD`). The talk so inferred is
+counted per call (`Transcript.inferred_ms`). A cue without a usable start is left out
+alone and counted (`Transcript.untimed`); it never costs the rest of the call.
 """
 
 from __future__ import annotations
@@ -22,6 +30,9 @@ from gapdiag.model.errors import GapdiagError, Problem
 _SPACES = re.compile(r"[ \t\n]+")
 UNNAMED = ""  # the speaker of a cue the file does not attribute to anyone
 TRIM_MS = 1000  # one speaker's cues overlapping by this much or less are trimmed apart
+UNKNOWN = -1  # a cue's end the file does not give: inferred (see the module docstring)
+PACE_MS_PER_WORD = 400  # 150 words a minute: how long the last start-only cue lasts
+_SHARED_MS = 1000  # cues that start at one time share at most this much of what follows
 
 
 class TranscriptError(GapdiagError, ValueError):
@@ -70,6 +81,10 @@ class Transcript:
     texts: tuple[str, ...]
     first_line: int
     crosstalk: Crosstalk | None = None  # two speakers at once (then ends may not rise)
+    inferred_ms: int = 0
+    """Talk in cues whose end the file did not give (milliseconds)."""
+    untimed: int = 0
+    """Cues left out for want of a usable start."""
 
     @property
     def end(self) -> int:
@@ -118,8 +133,12 @@ def clock(ms: int) -> str:
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
 
 
-def in_time_order(source: str, cues: Sequence[Cue], date: dt.date | None) -> Transcript:
-    """Sort cues by start; refuse an empty transcript and one speaker's overlapping cues.
+def in_time_order(
+    source: str, cues: Sequence[Cue], date: dt.date | None, *, untimed: int = 0
+) -> Transcript:
+    """Sort cues by start, infer unknown ends; refuse one speaker's overlapping cues.
+
+    `untimed` counts the cues the reader left out for want of a usable start.
 
     Raises:
         TranscriptError: no cues, or a cue that starts more than `TRIM_MS` before the same
@@ -127,7 +146,12 @@ def in_time_order(source: str, cues: Sequence[Cue], date: dt.date | None) -> Tra
     """
     if not cues:
         raise fail(source, None, "(file)", "has no cues (an empty transcript)")
-    ordered = sorted(cues, key=_start_end)
+    inferred = 0
+    if any(cue.end == UNKNOWN for cue in cues):
+        ordered, inferred = _with_ends(sorted(cues, key=_start))  # (same starts: file order)
+    else:
+        ordered = list(cues)
+    ordered.sort(key=_start_end)
     last: dict[str, Cue] = {}
     trimmed = False
     for index, cue in enumerate(ordered):
@@ -163,11 +187,62 @@ def in_time_order(source: str, cues: Sequence[Cue], date: dt.date | None) -> Tra
         tuple(c.text for c in ordered),
         min(c.line for c in ordered),
         crosstalk,
+        inferred,
+        untimed,
     )
+
+
+def timed(source: str, found: Sequence[Cue | TranscriptError], date: dt.date | None) -> Transcript:
+    """`in_time_order` of the cues a reader found; the others (their start unusable) are
+    left out and counted, unless none is left: then the first one's problem is raised.
+
+    Raises:
+        TranscriptError: no cue has a usable start, or as `in_time_order`.
+    """
+    cues = [cue for cue in found if isinstance(cue, Cue)]
+    if not cues and found:
+        raise next(problem for problem in found if isinstance(problem, TranscriptError))
+    return in_time_order(source, cues, date, untimed=len(found) - len(cues))
+
+
+def _start(cue: Cue) -> int:
+    return cue.start
 
 
 def _start_end(cue: Cue) -> tuple[int, int]:
     return cue.start, cue.end
+
+
+def _with_ends(ordered: list[Cue]) -> tuple[list[Cue], int]:
+    """Cues (sorted by start) with every `UNKNOWN` end inferred, and the talk so inferred.
+
+    The start-only cues at one start share the time up to the next later start (at most
+    `_SHARED_MS` of it, the last of them taking the rest), in file order.
+    """
+    out: list[Cue] = []
+    inferred = at = 0
+    while at < len(ordered):
+        start = ordered[at].start
+        stop = at + 1
+        while stop < len(ordered) and ordered[stop].start == start:
+            stop += 1
+        group = ordered[at:stop]
+        out += [cue for cue in group if cue.end != UNKNOWN]
+        run = [cue for cue in group if cue.end == UNKNOWN]
+        if run:
+            if stop < len(ordered):
+                later = ordered[stop].start
+            else:  # the last cue: as long as its words take
+                words = sum(len(cue.text.split()) for cue in run)
+                later = start + max(_SHARED_MS, PACE_MS_PER_WORD * words)
+            window = min(_SHARED_MS, later - start)
+            edges = [start + window * i // len(run) for i in range(len(run))] + [later]
+            for cue, begin, end in zip(run, edges, edges[1:], strict=False):
+                if end > begin:  # (more cues in one millisecond than it has: left out)
+                    out.append(Cue(begin, end, cue.speaker, cue.text, cue.line))
+                    inferred += end - begin
+        at = stop
+    return out, inferred
 
 
 def decode(source: str, raw: bytes) -> str:

@@ -9,15 +9,20 @@ Definitions (docs/calls.md has them with worked examples):
   cue's end. The rep's *longest monologue* is the longest rep turn, the *buyer's longest
   story* the longest turn of anyone else.
 - *questions* are the rep's sentences ending in '?' (a turn's cues are joined first, so a
-  question split over two cues counts once); small talk is not counted. A question is
-  *open* by its opening words and a *discovery* question when open or when it asks about
-  a discovery topic (the word lists in ``words.yaml``).
+  question split over two cues counts once); small talk and tags are not counted. A
+  question is *open* by its opening words and a *discovery* question when open or when
+  it asks about a discovery topic (`questions`; the word lists in ``words.yaml``).
+- the call's text is split into words once (`said`), for questions, trackers and the
+  next step alike.
 - *call duration* runs from the first cue's start to the last cue's end. Two speakers may
   talk at once (crosstalk): each cue counts for its own speaker.
 - a cue the file does not attribute (Zoom's unnamed cues, a segment without a speaker)
   counts for neither side: its time is *unattributed*, it ends the turn it interrupts,
   and its words are nobody's. A call where more than `MAX_UNATTRIBUTED` of the talk is
   unattributed is refused: its talk ratio would be a guess.
+- a cue whose end the transcript does not give runs to the next cue's start (`cues`);
+  the talk so inferred is `inferred_end_seconds`, and cues without a usable start are
+  left out and counted (`untimed_cues`).
 - a call *ends with a dated next step* when its closing (the last quarter of the call, at
   most its last five minutes) mentions a next step (the ``next_step`` tracker) and a day
   or time; unknown without a ``next_step`` tracker. A cue belongs to the closing when it
@@ -30,8 +35,9 @@ import datetime as dt
 import re
 from bisect import bisect_right
 from collections.abc import Mapping
-from itertools import compress, pairwise, repeat
-from operator import gt, ne
+from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import add, eq, gt, is_, ne, sub
 
 from pydantic import BaseModel, ConfigDict
 
@@ -41,8 +47,10 @@ from gapdiag.model.metrics import Targets
 from gapdiag.model.wording import day
 from gapdiag.sources.calls import rubric
 from gapdiag.sources.calls.cues import UNNAMED, Transcript, fail
+from gapdiag.sources.calls.questions import Around, asked, classify
+from gapdiag.sources.calls.said import Said, tokens
 from gapdiag.sources.calls.speakers import speaker_key
-from gapdiag.sources.calls.vocab import WORD, Trackers, Words, tokens
+from gapdiag.sources.calls.vocab import NEXT_STEP, PhraseIndex, Trackers, Words
 
 CLOSING_SECONDS = 300
 # Speaker labels a diarizer writes when it does not know names: A, SPEAKER_00, spk_1, 2...
@@ -78,6 +86,10 @@ class CallMetrics(Worded, BaseModel):
     longest_monologue_seconds: float
     longest_buyer_story_seconds: float
     unattributed_seconds: float = 0.0
+    inferred_end_seconds: float = 0.0
+    """Talk in cues whose end the transcript did not give (start-only or zero-length)."""
+    untimed_cues: int = 0
+    """Cues left out for want of a usable start time."""
     questions: int
     open_questions: int
     open_question_ratio: float | None
@@ -166,7 +178,7 @@ def measure(
         TranscriptError: the call has no rep speaker, or speakers of two reps.
     """
     rep_id = rep_of(transcript, names)
-    starts, ends, texts = transcript.starts, transcript.ends, transcript.texts
+    starts, texts = transcript.starts, transcript.texts
     # A party is the rep side ("") or one other speaker; a turn is a run of one party's cues.
     party_of: dict[str, str | None] = {
         s: "" if names.get(speaker_key(s)) == rep_id else s for s in set(transcript.speakers)
@@ -174,26 +186,14 @@ def measure(
     if UNNAMED in party_of:
         party_of[UNNAMED] = None  # nobody's: neither side's talk, words or turn
     party = list(map(party_of.__getitem__, transcript.speakers))
-    rep_turns: list[str] = []
-    buyer_texts: list[str] = []
-    longest_rep = longest_buyer = rep_talk = buyer_talk = unattributed = 0
-    crosstalk = transcript.crosstalk
-    # Where the party changes (found in C): a turn runs from one edge to the next.
-    edges = [0, *compress(range(1, len(party)), map(ne, party[1:], party)), len(party)]
-    for first, last in pairwise(edges):
-        length = (max(ends[first:last]) if crosstalk else ends[last - 1]) - starts[first]
-        talk = sum(ends[first:last]) - sum(starts[first:last])
-        who = party[first]
-        if who == "":
-            longest_rep = max(longest_rep, length)
-            rep_talk += talk
-            rep_turns.append(" ".join(texts[first:last]))
-        elif who is None:
-            unattributed += talk
-        else:
-            longest_buyer = max(longest_buyer, length)
-            buyer_talk += talk
-            buyer_texts += texts[first:last]
+    sides: Sides = (
+        list(map(eq, party, repeat(""))),  # the rep
+        list(map(bool, party)),  # a named speaker who is not the rep
+        list(map(is_, party, repeat(None))),  # nobody
+    )
+    talk = _talk(transcript, party, sides)
+    rep_talk, buyer_talk, unattributed = talk.rep, talk.buyer, talk.unattributed
+    longest_rep, longest_buyer = talk.longest_rep, talk.longest_buyer
     if unattributed > MAX_UNATTRIBUTED * (rep_talk + buyer_talk + unattributed):
         share = unattributed / (rep_talk + buyer_talk + unattributed)
         raise fail(
@@ -203,10 +203,12 @@ def measure(
             f"{share:.0%} of the talk is in cues without a speaker (at most "
             f"{MAX_UNATTRIBUTED:.0%}: the talk ratio would be a guess; name the speakers)",
         )
-    questions, opened, discovery = _questions(rep_turns, words)
-    rep_counts = trackers.count(" ".join(rep_turns))
-    buyer_counts = trackers.count(" ".join(buyer_texts))
-    dated = _dated_next_step(transcript, words, trackers)
+    said = Said.of(texts, sides, talk.turn_ends, _closing_start(transcript))
+    questions, opened, discovery = _questions(said.rep, Around.of(words, _names(party_of)))
+    counted = list(map(_index(words, trackers).count, said.parts))
+    rep_counts = list(map(add, counted[0], counted[1]))
+    buyer_counts = list(map(add, counted[2], counted[3]))
+    dated = _dated_next_step(said, counted, words, trackers)
     talk_ratio = rep_talk / (rep_talk + buyer_talk)
     open_ratio = opened / questions if questions else None
     scored = rubric.parts(
@@ -228,6 +230,8 @@ def measure(
         longest_monologue_seconds=longest_rep / 1000,
         longest_buyer_story_seconds=longest_buyer / 1000,
         unattributed_seconds=unattributed / 1000,
+        inferred_end_seconds=transcript.inferred_ms / 1000,
+        untimed_cues=transcript.untimed,
         questions=questions,
         open_questions=opened,
         open_question_ratio=open_ratio,
@@ -235,50 +239,108 @@ def measure(
         dated_next_step=dated,
         trackers=tuple(
             TrackerCount(name=name, rep=rep, buyer=buyer)
-            for name, rep, buyer in zip(trackers.names, rep_counts, buyer_counts, strict=True)
+            for name, rep, buyer in zip(trackers.names, rep_counts, buyer_counts, strict=False)
         ),
         score=scored.score,
     )
 
 
-def _questions(turns: list[str], words: Words) -> tuple[int, int, int]:
-    """Questions, open questions and discovery questions in the rep's turns.
+def _names(party_of: Mapping[str, str | None]) -> frozenset[bytes]:
+    """The words of the speakers' names on a call (a name said around a question is trimmed)."""
+    return frozenset(w for name in party_of for w in tokens(name) if len(w) > 1)
 
-    A question is the text after the previous '.', '!' or '?' of its turn up to a '?'.
+
+Sides = tuple[list[bool], list[bool], list[bool]]
+"""Per cue: spoken by the rep, by someone else named, by nobody named."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Talk:
+    """Talk time by side and the longest turns (milliseconds), and each turn's last cue."""
+
+    rep: int
+    buyer: int
+    unattributed: int
+    longest_rep: int
+    longest_buyer: int
+    turn_ends: list[int]
+
+
+def _talk(transcript: Transcript, party: list[str | None], sides: Sides) -> _Talk:
+    """Talk and turns, computed column-wise (a call has some 300 cues and 100 turns)."""
+    starts, ends = transcript.starts, transcript.ends
+    rep, buyer, nobody = sides
+    count = len(rep)
+    # Where the party changes (found in C): a turn runs from one edge to the next.
+    firsts = [0, *compress(range(1, count), map(ne, party[1:], party))]
+    lasts = [*map((-1).__add__, firsts[1:]), count - 1]
+    if transcript.crosstalk:  # ends need not rise: a turn lasts until its latest end
+        closes = [max(ends[a : b + 1]) for a, b in zip(firsts, lasts, strict=True)]
+    else:
+        closes = list(map(ends.__getitem__, lasts))
+    lengths = list(map(sub, closes, map(starts.__getitem__, firsts)))
+    rep_talk = sum(compress(ends, rep)) - sum(compress(starts, rep))
+    unattributed = sum(compress(ends, nobody)) - sum(compress(starts, nobody))
+    return _Talk(
+        rep=rep_talk,
+        buyer=sum(ends) - sum(starts) - rep_talk - unattributed,
+        unattributed=unattributed,
+        longest_rep=max(compress(lengths, map(rep.__getitem__, firsts)), default=0),
+        longest_buyer=max(compress(lengths, map(buyer.__getitem__, firsts)), default=0),
+        turn_ends=lasts,
+    )
+
+
+def _questions(rep: bytes, around: Around) -> tuple[int, int, int]:
+    """Questions, open questions and discovery questions in the rep's talk (`questions`)."""
+    counted = opened = discovery = 0
+    for question in asked(rep):
+        kind = classify(question, around)
+        if kind is not None:
+            counted += 1
+            opened += kind[0]
+            discovery += kind[1]
+    return counted, opened, discovery
+
+
+def _closing_start(transcript: Transcript) -> int:
+    """The first cue of the closing: the last quarter of the call, at most its last 5 minutes.
+
+    The closing runs from the first cue (in start order) that ends inside it.
     """
-    asked = opened = discovery = 0
-    for turn in turns:
-        if "?" not in turn:
-            continue
-        for piece in turn.split("?")[:-1]:
-            sentence = piece[max(piece.rfind("."), piece.rfind("!")) + 1 :]
-            tokens = WORD.findall(sentence.lower())
-            start = 0
-            while start < len(tokens) and tokens[start] in words.fillers:
-                start += 1
-            said = " ".join(tokens[start:]) + " "
-            if said == " " or said.startswith(words.small_talk):
-                continue
-            is_open = said.startswith(words.open)
-            asked += 1
-            opened += is_open
-            discovery += is_open or not words.discovery.isdisjoint(tokens)
-    return asked, opened, discovery
-
-
-def _dated_next_step(transcript: Transcript, words: Words, trackers: Trackers) -> bool | None:
-    """Whether the closing names a next step and a date; None without the tracker."""
-    if "next_step" not in trackers.names:
-        return None
-    index = trackers.names.index("next_step")
     ends = transcript.ends
     last, first = transcript.end, transcript.starts[0]
     after = last - min(CLOSING_SECONDS * 1000, (last - first) / 4)
-    if transcript.crosstalk:  # ends need not rise: look at every cue
-        closing = " ".join(compress(transcript.texts, map(gt, ends, repeat(after))))
-    else:  # ends rise: the closing's cues are the ones from the first that ends after `after`
-        closing = " ".join(transcript.texts[bisect_right(ends, after) :])
-    said = tokens(closing)
-    if not trackers.index.count(said)[index]:
+    if transcript.crosstalk:  # ends need not rise
+        return next(compress(range(len(ends)), map(gt, ends, repeat(after))))
+    return bisect_right(ends, after)
+
+
+def _dated_next_step(
+    said: Said, counted: list[list[int]], words: Words, trackers: Trackers
+) -> bool | None:
+    """Whether the closing names a next step and a date; None without the tracker.
+
+    `counted` are the mentions per tracker and of the day words (last) in `said.parts`.
+    """
+    if NEXT_STEP not in trackers.names:
+        return None
+    closing = [sum(column) for column in zip(*counted[1::2], counted[4], strict=True)]
+    if not closing[trackers.names.index(NEXT_STEP)]:
         return False
-    return words.has_date(closing, said)
+    return words.has_date(said.closing_text, listed=closing[-1])
+
+
+_INDEXES: dict[tuple[int, int], tuple[Words, Trackers, PhraseIndex]] = {}
+
+
+def _index(words: Words, trackers: Trackers) -> PhraseIndex:
+    """The trackers' phrases and the day words in one index, compiled once per pair."""
+    key = (id(words), id(trackers))
+    kept = _INDEXES.get(key)
+    if kept is None or kept[0] is not words or kept[1] is not trackers:
+        if len(_INDEXES) >= 8:
+            _INDEXES.clear()
+        kept = (words, trackers, PhraseIndex((*trackers.phrases, *words.dates.sets)))
+        _INDEXES[key] = kept
+    return kept[2]

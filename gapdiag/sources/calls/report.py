@@ -100,7 +100,7 @@ def _usable_cpus() -> int:
 
 
 def transcripts(folder: str | Path) -> list[str]:
-    """The transcript files (.vtt, .json) under a folder, sorted; or the one file given.
+    """The transcript files (`SUFFIXES`) under a folder, sorted; or the one file given.
 
     Paths are kept as text: a list of ten thousand `Path` objects weighs megabytes.
 
@@ -121,7 +121,7 @@ def transcripts(folder: str | Path) -> list[str]:
             if os.path.splitext(name)[1].lower() in SUFFIXES
         ]
     if not found:
-        raise InvalidArgument(f"{root}: holds no transcripts (.vtt or .json files)")
+        raise InvalidArgument(f"{root}: holds no transcripts ({', '.join(SUFFIXES)} files)")
     return sorted(found)
 
 
@@ -153,10 +153,16 @@ def _one_file_a_call(files: list[str], root: Path | None) -> tuple[list[str], li
 def _name(file: str | Path, root: Path | None) -> str:
     """How a file is named in results: relative to the folder read, with '/'.
 
-    A name that is not UTF-8 on disk shows its odd bytes escaped (``\\xff``), so results,
+    A name that is not UTF-8 on disk shows its odd bytes escaped (``\xff``), so results,
     messages and JSON can always be written.
     """
-    name = str(file) if root is None else os.path.relpath(file, root).replace(os.sep, "/")
+    if root is None:
+        name = str(file)
+    else:
+        under = os.path.join(root, "")  # files listed under the folder start with it
+        text = str(file)
+        relative = text[len(under) :] if text.startswith(under) else os.path.relpath(file, root)
+        name = relative.replace(os.sep, "/")
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
@@ -286,7 +292,8 @@ def read_calls(
     """Measure every transcript under `folder` dated in `period`, and aggregate per rep.
 
     Args:
-        folder: a folder of .vtt / .json transcripts (searched recursively), or one file.
+        folder: a folder of transcripts (.vtt, .srt, .json, .txt, .docx; searched
+            recursively), or one file.
         reps: a reps YAML file, or a mapping of rep id to the names the rep speaks under.
         period: 2026-Q3, 2026-W14, 2026-07 or 2026 (as ``gapdiag ingest``).
         words: a word-lists YAML file (default: the shipped English lists).

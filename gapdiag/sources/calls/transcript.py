@@ -1,7 +1,11 @@
-"""Read one transcript file: WebVTT (``<v Speaker>`` voice tags) or JSON segments.
+"""Read one transcript file: WebVTT, SubRip, JSON segments, timestamped text or Word.
 
-The call's date comes from the JSON ``date`` field or else from the file name
-(``2026-07-14_acme.vtt``, Zoom's ``GMT20260714-153000...``).
+Each format has its reader (`_vtt`, `_srt`, `_json`, `_text`, `_docx`), chosen by the
+file's suffix. The file is read through the safe reader (`gapdiag.model._input`: a
+regular file, within the size limit) and must be UTF-8 (a .docx is a zip archive).
+The call's date comes from the file itself (JSON ``date``, a date in a text
+transcript's title) or else from the file name (``2026-07-14_acme.vtt``, Zoom's
+``GMT20260714-153000...``).
 """
 
 from __future__ import annotations
@@ -12,10 +16,11 @@ from pathlib import Path
 
 from gapdiag.model._input import read_bytes
 from gapdiag.model.errors import InvalidInput
-from gapdiag.sources.calls import _json, _vtt
+from gapdiag.sources.calls import _docx, _json, _srt, _text, _vtt
 from gapdiag.sources.calls.cues import Transcript, decode, fail
 
-SUFFIXES = (".vtt", ".json")
+SUFFIXES = (".vtt", ".srt", ".json", ".txt", ".docx")
+_TEXT_READERS = {".vtt": _vtt.parse, ".srt": _srt.parse, ".json": _json.parse, ".txt": _text.parse}
 LONGEST_CALL_HOURS = 12  # a longer "call" has times in the wrong unit (milliseconds as seconds)
 _DATE_IN_NAME = re.compile(r"(?<!\d)(?=(\d{4})-?(\d{2})-?(\d{2})(?!\d))")
 
@@ -31,7 +36,7 @@ def date_from_name(path: Path) -> dt.date | None:
 
 
 def read_transcript(path: str | Path, *, name: str | None = None) -> Transcript:
-    """Read one transcript file (.vtt or .json), cues sorted by time.
+    """Read one transcript file (.vtt, .srt, .json, .txt or .docx), cues sorted by time.
 
     Args:
         path: the file.
@@ -45,21 +50,17 @@ def read_transcript(path: str | Path, *, name: str | None = None) -> Transcript:
     """
     file = Path(path)
     source = name or str(path)
+    suffix = file.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise fail(source, None, "(file)", f"is not a transcript (expected {', '.join(SUFFIXES)})")
     try:
         raw = read_bytes(file)
-    except InvalidInput as error:
-        reason = str(error).removeprefix(f"{file}: ")
-        raise fail(source, None, "(file)", reason) from None
-    text = decode(source, raw)
-    suffix = file.suffix.lower()
-    if suffix == ".vtt":
-        transcript = _vtt.parse(source, text, date_from_name(file))
-    elif suffix == ".json":
-        transcript = _json.parse(source, text, date_from_name(file))
+    except InvalidInput as error:  # "<path>: why"
+        raise fail(source, None, "(file)", str(error).removeprefix(f"{file}: ")) from None
+    if suffix == ".docx":
+        transcript = _docx.parse(source, raw, date_from_name(file))
     else:
-        raise fail(
-            source, None, "(file)", f"is not a transcript (expected {' or '.join(SUFFIXES)})"
-        )
+        transcript = _TEXT_READERS[suffix](source, decode(source, raw), date_from_name(file))
     _check_length(transcript)
     return transcript
 

@@ -17,20 +17,19 @@ from typing import Any
 
 from gapdiag.model.errors import GapdiagError, Problem
 from gapdiag.rulebook._yaml import YamlDoc, read_yaml
+from gapdiag.sources.calls.said import tokens
 
 _HERE = Path(__file__).resolve().parent
 DEFAULT_WORDS = _HERE / "words.yaml"
 DEFAULT_TRACKERS = _HERE / "trackers.yaml"
+NEXT_STEP = "next_step"  # the tracker that also decides whether a call ends with a dated step
 _WORD_LISTS = ("open", "fillers", "small_talk", "discovery", "dates")
+_OPTIONAL_LISTS = ("tags",)  # added later: a team's older words file may lack it
 # Dates and times that need no word list: 3pm, 10:30, 7/14, the 14th, 2026-07-14.
 _NUMERIC_DATE = re.compile(
     r"\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\d{1,2}:\d{2}\b|\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"
     r"|\d{1,2}(?:st|nd|rd|th)\b|\d{4}-\d{2}-\d{2}\b"
 )
-# Letters and digits stay (and every byte of a non-ASCII character); the rest is a space.
-_KEEP = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789") | frozenset(range(128, 256))
-_TABLE = bytes(c if c in _KEEP else 32 for c in range(256))
-WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
 class CallsFileError(GapdiagError, ValueError):
@@ -74,10 +73,10 @@ def _inside(short: tuple[bytes, ...], long: tuple[bytes, ...]) -> bool:
 class PhraseIndex:
     """Several phrase sets counted in one pass over a text's words.
 
-    The phrases are filed by their first word. The words that start some phrase are
-    picked out in C (`map`, `compress`); one-word phrases are then counted per distinct
-    word (`Counter`), and only where a longer phrase starts are words compared one by
-    one. Every mention counts, overlapping ones too ("very very" twice in "very very
+    The phrases are filed by their first word. The places of the words that start some
+    phrase are picked out in C (`map`, `compress`); one-word phrases are then counted per
+    distinct word (`Counter`), and only where a longer phrase starts are words compared
+    one by one. Every mention counts, overlapping ones too ("very very" twice in "very very
     very"), once per set it belongs to.
     """
 
@@ -103,9 +102,11 @@ class PhraseIndex:
         object.__setattr__(self, "first", frozenset(single) | frozenset(multi))
 
     def count(self, words: list[bytes]) -> list[int]:
-        """Mentions of each set's phrases among `words` (as `tokens` gives them)."""
+        """Mentions of each set's phrases among `words` (as `said.tokens` gives them)."""
         found = [0] * len(self.sets)
-        at = list(compress(range(len(words)), map(self.first.__contains__, words)))
+        at = list(compress(_places(len(words)), map(self.first.__contains__, words)))
+        if not at:
+            return found
         hits = list(map(words.__getitem__, at))
         single = self.single
         for word, times in Counter(hits).items():
@@ -119,27 +120,37 @@ class PhraseIndex:
         return found
 
 
-def tokens(text: str) -> list[bytes]:
-    """The words of a text as trackers read them: lower case, letters and digits only."""
-    return text.lower().encode("utf-8").translate(_TABLE).split()
+_PLACES: list[int] = []
+
+
+def _places(count: int) -> list[int]:
+    """0, 1, 2... as a list kept between calls: iterating it makes no new int objects."""
+    if len(_PLACES) < count:
+        _PLACES.extend(range(len(_PLACES), max(count, 2 * len(_PLACES))))
+    return _PLACES
 
 
 @dataclass(frozen=True, slots=True)
 class Words:
-    """Compiled word lists: open-question openings, fillers, small talk, discovery, dates."""
+    """Compiled word lists: open openings, fillers, small talk, tags, discovery, dates.
 
-    open: tuple[str, ...]  # "what ", "tell me ": words spaced once, a space after the last
-    fillers: frozenset[str]
-    small_talk: tuple[str, ...]  # as `open`, so one str.startswith call checks them all
-    discovery: frozenset[str]
+    Phrases are their `tokens` joined by one space; the open openings end with a space,
+    so one ``bytes.startswith`` call checks them all.
+    """
+
+    open: tuple[bytes, ...]
+    fillers: frozenset[bytes]
+    small_talk: frozenset[bytes]
+    discovery: frozenset[bytes]
     dates: PhraseIndex
+    tags: frozenset[bytes] = frozenset()
 
-    def has_date(self, text: str, words: list[bytes] | None = None) -> bool:
+    def has_date(self, text: str, *, listed: int | None = None) -> bool:
         """Whether a text names a day or time (a listed word, 3pm, 10:30, 7/14, the 14th).
 
-        `words` are the text's `tokens`, when the caller has them already.
+        `listed` is how often the text says a listed day word, when the caller counted it.
         """
-        if self.dates.count(tokens(text) if words is None else words)[0]:
+        if self.dates.count(tokens(text))[0] if listed is None else listed:
             return True
         return _NUMERIC_DATE.search(text.lower()) is not None
 
@@ -170,24 +181,28 @@ def load_words(path: str | Path | None = None) -> Words:
     doc = _load(file)
     problems: list[Problem] = []
     lists = {name: _phrases(doc, (name,), problems) for name in _WORD_LISTS}
-    extra = sorted(set(doc.data) - set(_WORD_LISTS))
+    optional = [name for name in _OPTIONAL_LISTS if name in doc.data]
+    lists |= {name: _phrases(doc, (name,), problems) for name in optional}
+    known = (*_WORD_LISTS, *_OPTIONAL_LISTS)
+    extra = sorted(set(doc.data) - set(known))
     problems += [
-        Problem(k, f"is not a word list (expected {', '.join(_WORD_LISTS)})", doc.line_of((k,)))
+        Problem(k, f"is not a word list (expected {', '.join(known)})", doc.line_of((k,)))
         for k in extra
     ]
     if problems:
         raise CallsFileError(file, problems)
     return Words(
-        open=tuple(sorted({_spaced_text(p) for p in lists["open"]})),
-        fillers=frozenset(w.lower() for w in lists["fillers"]),
-        small_talk=tuple(sorted({_spaced_text(p) for p in lists["small_talk"]})),
-        discovery=frozenset(w.lower() for w in lists["discovery"]),
+        open=tuple(sorted({_joined(p) + b" " for p in lists["open"]})),
+        fillers=frozenset(_joined(w) for w in lists["fillers"]),
+        small_talk=frozenset(_joined(p) for p in lists["small_talk"]),
+        discovery=frozenset(_joined(w) for w in lists["discovery"]),
         dates=PhraseIndex((Phrases.of(lists["dates"]),)),
+        tags=frozenset(_joined(p) for p in lists.get("tags", ())),
     )
 
 
-def _spaced_text(phrase: str) -> str:
-    return " ".join(WORD.findall(phrase.lower())) + " "
+def _joined(phrase: str) -> bytes:
+    return b" ".join(tokens(phrase))
 
 
 def load_trackers(path: str | Path | None = None) -> Trackers:
@@ -246,7 +261,7 @@ def _phrases(doc: YamlDoc, loc: tuple[str, ...], problems: list[Problem]) -> tup
         return ()
     good: list[str] = []
     for index, item in enumerate(value):
-        if isinstance(item, str) and WORD.search(item.lower()):
+        if isinstance(item, str) and tokens(item):
             good.append(item)
         else:
             problems.append(

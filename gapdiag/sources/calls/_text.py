@@ -1,0 +1,216 @@
+"""A reader for timestamped text transcripts: Teams, Otter, Rev and captioning tools.
+
+Such a file is a run of entries, each opened by a time; the layout is read from the
+file (the one form most of its lines follow), so a time said inside the talk ("3:00
+works") never opens an entry:
+
+- a speaker header with the time after two or more spaces or a tab (Otter, Teams:
+  ``Dana Reyes  0:03``), or in brackets (Rev: ``Dana Reyes (00:03):``), then the text;
+- a time line (``00:03``, ``[0:00:03]``) or a time range (Teams' older export:
+  ``0:0:0.0 --> 0:0:3.68``), then the text, with an optional speaker line first (when
+  every entry's first line is a short name, and names repeat), else a ``Name: `` at the
+  start of the text;
+- a time at the start of the line, then the text (``[00:03] Dana Reyes: Hello``).
+
+Times are ``M:SS``, ``H:MM:SS`` (a fraction of a second after '.' or ',' too), so most
+entries have a start and no end: the end is inferred (`cues`). Lines before the first
+entry are the title; a date written there (``2026-07-14``, ``July 14, 2026``) dates the
+call. An entry without text is no cue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from gapdiag.sources.calls._vtt import voices
+from gapdiag.sources.calls.cues import UNKNOWN, UNNAMED, Cue, Transcript, fail, in_time_order
+
+_T = r"(\d{1,3})(?::(\d{1,2}))?:(\d{1,2})(?:[.,](\d{1,3}))?"  # M:SS or H:MM:SS, a fraction
+_OPEN, _CLOSE = r"[\[(]?", r"[\])]?"
+_FORMS: dict[str, re.Pattern[str]] = {
+    "range": re.compile(rf"{_OPEN}{_T}{_CLOSE}[ \t]*-->[ \t]*{_OPEN}{_T}{_CLOSE}"),
+    "bracketed header": re.compile(rf"(?P<name>\S.*?)[ \t]*[\[(]{_T}[\])][ \t]*:?"),
+    "spaced header": re.compile(rf"(?P<name>\S.*?)(?: {{2,}}|\t)[ \t]*{_OPEN}{_T}{_CLOSE}"),
+    "time": re.compile(rf"{_OPEN}{_T}{_CLOSE}:?"),
+    "time first": re.compile(rf"[\[(]?{_T}[\])]?[ \t]+(?P<rest>\S.*)"),
+}
+_NAME = re.compile(r"[^\W\d_][^.!?:;,]{0,40}(?<![\s.,])(?:\.)?")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_WORDS_DATE = re.compile(
+    r"(?i)\b(?:([a-z]{3,9})\.? (\d{1,2}),? (\d{4})|(\d{1,2}) ([a-z]{3,9})\.? (\d{4}))\b"
+)
+_TITLE_LINES = 12  # lines before the first entry read as the title
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One entry: where it opens, its start and end (ms), a header's name, its text lines."""
+
+    line: int
+    start: int
+    end: int
+    name: str | None
+    lines: list[str]
+
+
+def parse(source: str, text: str, date: dt.date | None) -> Transcript:
+    """Read a timestamped text transcript.
+
+    Raises:
+        TranscriptError: no line opens an entry, a time that is not one, text outside
+            any entry after the title, one speaker's overlapping cues, or no cues.
+    """
+    lines = text.split("\n")
+    form = _layout(lines)
+    if form is None:
+        raise fail(
+            source,
+            None,
+            "(file)",
+            "is not a timestamped transcript (expected times such as 'Dana Reyes  00:03', "
+            "'Dana Reyes (00:03):', or a line '00:03' or '00:00:03 --> 00:00:07' before "
+            "each stretch of talk)",
+        )
+    entries, title = _entries(source, lines, form)
+    date = _written_date(title) or date
+    named = form in ("range", "time") and _speaker_lines(entries)
+    cues = [cue for entry in entries for cue in _cues(entry, named)]
+    return in_time_order(source, cues, date)
+
+
+def _layout(lines: list[str]) -> str | None:
+    """The form most lines that open an entry follow (the first listed on a tie)."""
+    counts = dict.fromkeys(_FORMS, 0)
+    for line in lines:
+        stripped = line.strip()
+        for form, pattern in _FORMS.items():
+            if stripped and pattern.fullmatch(stripped):
+                counts[form] += 1
+    best = max(_FORMS, key=lambda form: counts[form])
+    return best if counts[best] else None
+
+
+def _entries(source: str, lines: list[str], form: str) -> tuple[list[_Entry], list[str]]:
+    """The entries, and the title lines before the first."""
+    pattern = _FORMS[form]
+    entries: list[_Entry] = []
+    title: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        match = pattern.fullmatch(stripped) if stripped else None
+        if match is not None:
+            entries.append(_entry(source, number, form, match))
+        elif not stripped:
+            continue
+        elif entries:
+            entries[-1].lines.append(stripped)
+        elif len(title) < _TITLE_LINES:
+            title.append(stripped)
+        else:
+            raise fail(
+                source,
+                number,
+                "(text)",
+                f"{stripped[:40]!r} comes before any time ({_TITLE_LINES} title lines at most)",
+            )
+    return entries, title
+
+
+def _entry(source: str, line: int, form: str, match: re.Match[str]) -> _Entry:
+    """The entry a marker line opens (its time groups are the unnamed ones)."""
+    named = set(match.re.groupindex.values())
+    times = [g for i, g in enumerate(match.groups(), start=1) if i not in named]
+    start = _ms(source, line, *times[:4])
+    end = _ms(source, line, *times[4:8]) if form == "range" else UNKNOWN
+    found = match.groupdict()
+    rest = [found["rest"]] if found.get("rest") else []
+    return _Entry(line, start, end if end > start else UNKNOWN, found.get("name"), rest)
+
+
+def _ms(
+    source: str,
+    line: int,
+    first: str | None,
+    middle: str | None,
+    last: str | None,
+    part: str | None,
+) -> int:
+    """Milliseconds of a matched time: M:SS or H:MM:SS, with an optional fraction."""
+    hours, minutes = (int(first or 0), int(middle)) if middle is not None else (0, int(first or 0))
+    seconds = int(last or 0)
+    if seconds > 59 or (middle is not None and minutes > 59):
+        shown = f"{first}:{middle}:{last}" if middle is not None else f"{first}:{last}"
+        raise fail(source, line, "(time)", f"{shown!r} is not a time (minutes and seconds < 60)")
+    millis = int((part or "0").ljust(3, "0"))
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
+
+
+def _speaker_lines(entries: list[_Entry]) -> bool:
+    """Whether each entry's first line names its speaker: all are short names, and repeat."""
+    if not entries or any(len(e.lines) < 2 or not _NAME.fullmatch(e.lines[0]) for e in entries):
+        return False
+    names = {e.lines[0] for e in entries}
+    return len(entries) < 4 or len(names) <= max(2, len(entries) // 2)
+
+
+def _cues(entry: _Entry, named: bool) -> list[Cue]:
+    """The cues of one entry (several when its text holds several voices).
+
+    A speaker the header or speaker line names is the speaker of the whole text: a
+    ``word: `` inside it is talk, not a name.
+    """
+    lines = entry.lines[1:] if named else entry.lines
+    speaker = (entry.lines[0] if named else entry.name or "").strip()
+    payload = " ".join(lines)
+    if speaker and ">" not in speaker:
+        payload = f"<v {speaker}>{payload}"
+    said = [(who, words) for who, words in voices(payload) if words]
+    return [Cue(entry.start, entry.end, who or UNNAMED, words, entry.line) for who, words in said]
+
+
+def _written_date(title: list[str]) -> dt.date | None:
+    """The first date written in the title lines (ISO, 'July 14, 2026', '14 July 2026')."""
+    for line in title:
+        found = [_iso(m) for m in _ISO_DATE.finditer(line)]
+        found += [_worded(m) for m in _WORDS_DATE.finditer(line)]
+        day = next((d for d in found if d is not None), None)
+        if day is not None:
+            return day
+    return None
+
+
+def _iso(match: re.Match[str]) -> dt.date | None:
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def _worded(match: re.Match[str]) -> dt.date | None:
+    month, day, year = match.group(1, 2, 3) if match[1] else match.group(5, 4, 6)
+    word = month.lower()
+    if word[:3] not in _MONTHS or not _MONTH_NAMES[_MONTHS.index(word[:3])].startswith(word):
+        return None
+    try:
+        return dt.date(int(year), _MONTHS.index(word[:3]) + 1, int(day))
+    except ValueError:
+        return None
+
+
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)

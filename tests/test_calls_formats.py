@@ -1,0 +1,230 @@
+"""Transcripts as they come: SubRip, timestamped text, Word, start-only and zero-length cues.
+
+The files are in tests/data/calls_formats/ (its README says what each reproduces); every
+expected figure below is worked out by hand from the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from gapdiag.cli import ExitStatus, main
+from gapdiag.model.limits import limits
+from gapdiag.model.metrics import Targets
+from gapdiag.sources.calls import _docx, _srt, _text
+from gapdiag.sources.calls.cues import TranscriptError
+from gapdiag.sources.calls.measure import measure
+from gapdiag.sources.calls.speakers import load_reps
+from gapdiag.sources.calls.transcript import read_transcript
+from gapdiag.sources.calls.vocab import load_trackers, load_words
+
+DATA = Path(__file__).parent / "data" / "calls_formats"
+DANA, ELENA = "Dana Reyes", "Elena Petrova"
+
+
+def cues(name: str) -> list[tuple[int, int, str]]:
+    """(start, end, speaker) of each cue of a sample file, in time order."""
+    transcript = read_transcript(DATA / name)
+    return list(zip(transcript.starts, transcript.ends, transcript.speakers, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected", "inferred_ms", "date"),
+    [
+        # CRLF line ends; 'Name: text'; a tag around the name; cue 3 zero-length: its end
+        # is the next start (9.0 s)
+        (
+            "2026-07-10_zoom.srt",
+            [
+                (0, 4200, DANA),
+                (4500, 7000, ELENA),
+                (7000, 9000, DANA),
+                (9000, 15500, ELENA),
+                (16000, 19000, DANA),
+            ],
+            2000,
+            dt.date(2026, 7, 10),
+        ),
+        # Otter: 'Name  M:SS' headers; a title with the date; the last cue's 15 words at
+        # 0.4 s each (6 s); every end inferred
+        (
+            "2026-07-11_otter.txt",
+            [
+                (0, 4000, DANA),
+                (4000, 6000, ELENA),
+                (6000, 9000, DANA),
+                (9000, 62000, ELENA),
+                (62000, 68000, DANA),
+            ],
+            68000,
+            dt.date(2026, 7, 11),
+        ),
+        # Teams' older text: time ranges with single-digit fields, a speaker line; one
+        # zero-length cue (9.0 --> 9.0) runs to the next start
+        (
+            "2026-07-12_teams.txt",
+            [(0, 3680, DANA), (4100, 9000, ELENA), (9000, 12500, DANA), (12500, 20000, ELENA)],
+            3500,
+            dt.date(2026, 7, 12),
+        ),
+        # Rev: 'Name (MM:SS):'; the last cue's 5 words take 2 s
+        (
+            "2026-07-13_rev.txt",
+            [(0, 5000, DANA), (5000, 12000, ELENA), (12000, 16000, DANA), (16000, 18000, ELENA)],
+            18000,
+            dt.date(2026, 7, 13),
+        ),
+        # time lines and 'Name: text'; two lines in one second share it
+        (
+            "2026-07-14_captions.txt",
+            [(1000, 1500, DANA), (1500, 2000, ELENA), (2000, 8000, DANA), (8000, 11200, ELENA)],
+            10200,
+            dt.date(2026, 7, 14),
+        ),
+        # Teams' Word download: 'Name   M:SS' paragraphs, one header and its text in one
+        # paragraph; 'Then let me ask: ...' is talk, not a speaker
+        (
+            "2026-07-15_teams.docx",
+            [
+                (0, 5000, DANA),
+                (5000, 8000, ELENA),
+                (8000, 15000, DANA),
+                (15000, 31000, ELENA),
+                (31000, 35800, DANA),
+            ],
+            35800,
+            dt.date(2026, 7, 15),
+        ),
+        # JSON: a zero-length segment, two start-only ones in one second, a segment
+        # without a start (left out), a start-only last one (2 words: at least 1 s)
+        (
+            "2026-07-16_start_only.json",
+            [
+                (0, 1000, DANA),
+                (1000, 1500, ELENA),
+                (1500, 3000, ELENA),
+                (3000, 7500, DANA),
+                (8000, 9000, ELENA),
+            ],
+            4000,
+            dt.date(2026, 7, 16),
+        ),
+    ],
+)
+def test_each_format_reads_to_its_cues(
+    name: str, expected: list[tuple[int, int, str]], inferred_ms: int, date: dt.date
+) -> None:
+    """Every sample reads to the cues worked out by hand, with the talk inferred counted."""
+    transcript = read_transcript(DATA / name)
+    assert cues(name) == expected
+    assert transcript.inferred_ms == inferred_ms
+    assert transcript.date == date
+    assert transcript.untimed == (1 if name.endswith(".json") else 0)
+
+
+def test_a_text_inside_a_headed_entry_keeps_its_colon() -> None:
+    """A header names the speaker of the whole text: 'Then let me ask: ...' stays talk."""
+    transcript = read_transcript(DATA / "2026-07-15_teams.docx")
+    assert transcript.texts[2] == "Then let me ask: what would a better forecast change for you?"
+
+
+def test_the_zoom_srt_call_measured_by_hand() -> None:
+    """Talk 9.2 s of 18.2 s; 2 questions (the courtesy is not one), 1 open; a dated step.
+
+    Questions: 'How are you doing today' is small talk; 'How are you handling the
+    forecast today' is open (and discovery); 'Can we book a time on Tuesday for the
+    next step' is closed, no discovery word. Trackers: next_step rep 2 ('book a time',
+    'next step'), decision_maker buyer 2 ('CFO', 'signs off'). The closing (the last
+    4.55 s) names a next step and Tuesday.
+    """
+    call = measure(
+        read_transcript(DATA / "2026-07-10_zoom.srt"),
+        load_reps(DATA / "reps.yaml"),
+        words=load_words(),
+        trackers=load_trackers(),
+        targets=Targets(),
+    )
+    assert (call.rep_talk_seconds, call.buyer_talk_seconds) == (9.2, 9.0)
+    assert (call.questions, call.open_questions, call.discovery_questions) == (2, 1, 1)
+    assert call.inferred_end_seconds == 2.0
+    trackers = {t.name: (t.rep, t.buyer) for t in call.trackers}
+    assert trackers["next_step"] == (2, 0)
+    assert trackers["decision_maker"] == (0, 2)
+    assert call.dated_next_step is True
+
+
+def test_the_folder_of_every_format_is_read_whole(tmp_path: Path) -> None:
+    """`gapdiag calls` reads all seven files, none skipped: exit 0, counts per call."""
+    out, per_call = tmp_path / "calls.csv", tmp_path / "per-call.csv"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    argv = [
+        "calls", str(DATA), "--reps", str(DATA / "reps.yaml"), "--period", "2026-07",
+        "--out", str(out), "--per-call", str(per_call),
+    ]  # fmt: skip
+    status = main(argv, stdout=stdout, stderr=stderr)
+    assert status == ExitStatus.OK, stdout.getvalue() + stderr.getvalue()
+    assert stdout.getvalue().startswith("7 calls from 1 rep for 2026-07")
+    lines = per_call.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    inferred = [row.split(",")[header.index("inferred_end_seconds")] for row in lines[1:]]
+    untimed = [row.split(",")[header.index("untimed_cues")] for row in lines[1:]]
+    assert inferred == ["2.0", "68.0", "3.5", "18.0", "10.2", "35.8", "4.0"]
+    assert untimed == ["0", "0", "0", "0", "0", "0", "1"]
+
+
+@pytest.mark.parametrize(
+    ("reader", "text", "expected"),
+    [
+        (_srt.parse, "1\n00:00:01,000 --> 00:00:02,000\n\n", "x:2: cue at 00:00:01,000: has no"),
+        (_srt.parse, "1\nhello\n", "x:1: (text): '1' is outside any cue"),
+        (_srt.parse, "1\n00:00:01 --> 00:00:02\nHi\n", "x:2: (timing): '00:00:01 --> 00:00:02'"),
+        (_text.parse, "just words\n", "x: (file): is not a timestamped transcript"),
+        (_text.parse, "Dana  0:61\nHi\n", "x:1: (time): '0:61' is not a time"),
+        (_text.parse, "Dana  1:61:00\nHi\n", "x:1: (time): '1:61:00' is not a time"),
+        (_text.parse, "\n".join(["title"] * 13) + "\nDana  0:01\nHi\n", "x:13: (text)"),
+    ],
+)
+def test_bad_srt_and_text_name_the_line(reader: object, text: str, expected: str) -> None:
+    """Each problem is one error naming the line and what was expected."""
+    with pytest.raises(TranscriptError) as raised:
+        reader(  # type: ignore[operator]  # one of the readers' parse functions
+            "x", text, None
+        )
+    assert str(raised.value).startswith(expected)
+
+
+def test_a_start_only_cue_with_a_name_prefix_in_text_lines() -> None:
+    """A time line then 'Name: text' names the speaker; without a name, nobody's."""
+    transcript = _text.parse("x", "00:01\nDana: Hi.\n00:03\nJust talk.\n", None)
+    assert transcript.speakers == ("Dana", "")
+    assert (transcript.starts, transcript.ends) == ((1000, 3000), (3000, 4000))
+
+
+def test_docx_without_python_docx_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the optional package a Word transcript is skipped with the install hint."""
+    monkeypatch.setitem(sys.modules, "docx", None)
+    with pytest.raises(TranscriptError, match=r"needs python-docx \(pip install 'gapdiag\[docx\]'"):
+        read_transcript(DATA / "2026-07-15_teams.docx")
+
+
+def test_a_docx_that_is_no_word_file_or_unpacks_too_far_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a zip, a zip that is no document, or parts past the size limit: one line each."""
+    with pytest.raises(TranscriptError, match=r"is not a Word document \(not a zip archive\)"):
+        _docx.parse("x.docx", b"plain text", None)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("word/document.xml", "0" * 10_000)
+    with pytest.raises(TranscriptError, match=r"is not a Word document \("):
+        _docx.parse("x.docx", archive.getvalue(), None)
+    monkeypatch.setenv("GAPDIAG_LIMIT_FILE_BYTES", "5000")
+    assert limits().file_bytes == 5000
+    with pytest.raises(TranscriptError, match=r"unpacks to 10,000 bytes, more than 5,000"):
+        _docx.parse("x.docx", archive.getvalue(), None)
