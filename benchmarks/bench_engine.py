@@ -12,8 +12,9 @@ Goals (issue 28): diagnose at most 10x the floor; explaining at most 10x the flo
 (diagnose and explain together at most 20x).
 
 A pack remembers what it worked out per pattern of rule outcomes (a verdict's numbers, an
-open rule's entry); the rounds repeat the same reps, so those memos are emptied before
-each round: the figure is the cost of reps seen for the first time, as in a new population.
+open rule's entry), and explanations remember comparisons and shares already put in
+words; the rounds repeat the same reps, so those memos are emptied before each round: the
+figure is the cost of reps seen for the first time, as in a new population.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from _ratio import alternate, load, median, ratio_line
 from bench_core import population
 
 import gapdiag
+from gapdiag.model import labels
 from gapdiag.model.metrics import parse_metrics
+from gapdiag.notebook import signs
 
 GOALS = {"diagnose": 10.0, "explain": 20.0}
 
@@ -52,12 +55,18 @@ def main() -> None:
 
     book = gapdiag.load_rules()
 
+    def forget() -> None:
+        """Each round sees the reps for the first time (see the docstring)."""
+        book._memo.clear()
+        signs._words.cache_clear()  # comparisons in words, remembered across reps
+        labels.percent.cache_clear()  # confidences in words, likewise
+
     def diagnose() -> Any:
-        book._memo.clear()  # each round sees the reps for the first time (see the docstring)
+        forget()
         return [gapdiag.diagnose(r) for r in reps]
 
     def explain() -> Any:
-        book._memo.clear()
+        forget()
         return [gapdiag.diagnose(r).explain() for r in reps]
 
     before = load()

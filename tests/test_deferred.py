@@ -9,11 +9,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
 
 from gapdiag import diagnose
 from gapdiag.model.diagnosis import Check, Diagnosis, Evidence
+from gapdiag.model.metrics import RepMetrics
 
 from .conftest import example
+from .strategies import reps
 
 WHOLE = {
     "rule": "r",
@@ -121,3 +124,15 @@ def test_the_json_schema_of_a_diagnosis_describes_what_it_serializes() -> None:
     assert "verdicts" in schema["properties"]
     assert "evidence" in schema["$defs"]["Verdict"]["properties"]
     assert "because" in schema["$defs"]["Evidence"]["properties"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(reps())
+def test_the_rules_that_fired_are_read_without_listing_the_evidence(rep: RepMetrics) -> None:
+    """`fired` names the rules the listed evidence names, in its order, listing none itself."""
+    result = diagnose(rep)
+    pending = [v._pending() is not None for v in result.verdicts]  # those with rules fired
+    fired = result.fired
+    assert [v._pending() is not None for v in result.verdicts] == pending
+    listed = tuple(e.rule for v in result.verdicts for e in (*v.evidence, *v.counter_evidence))
+    assert fired == listed == result.fired

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import numpy as np
 import pyarrow as pa
@@ -213,3 +214,20 @@ def test_trimming_skips_only_columns_nothing_pads(
     blank = pc.equal(pc.binary_length(trimmed), 0)
     expected = pc.if_else(blank, pa.scalar(None, pa.string()), trimmed) if changes else text
     assert _trimmed(text).to_pylist() == expected.to_pylist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.none() | st.text(alphabet=st.sampled_from(["a", " ", "\t", "\x01"])), max_size=9),
+    st.integers(min_value=0, max_value=3),
+    st.integers(min_value=1, max_value=4),
+)
+def test_padding_is_found_across_steps(cells: list[str | None], start: int, step: int) -> None:
+    """Cells read a few at a time: a padded cell is found in whichever step it falls."""
+    from gapdiag.sources import _columnar
+
+    text = pa.array(cells, pa.string()).slice(start)
+    padded = any(c is not None and c != c.strip(" \t") for c in text.to_pylist())
+    with patch.object(_columnar, "_STEP", step):
+        found = _columnar._padded(text)
+    assert found or not padded

@@ -14,12 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gapdiag import diagnose, diagnose_many, plan, read_history_csv, what_if
 from gapdiag.cli import main
 from gapdiag.model import labels
 from gapdiag.model.diagnosis import Check
-from gapdiag.model.wording import check_text, day, humanize, period
+from gapdiag.model.wording import _PATH, check_text, day, humanize, period
 
 from .conftest import EXAMPLES, example
 
@@ -188,3 +190,21 @@ def test_markdown_titles_escape_the_rep_id() -> None:
     assert "Diagnosis for rep\\_\\*1\\*" in diagnose(rep).to_markdown()
     assert "Coaching plan for rep\\_\\*1\\*" in plan(rep, start=START).to_markdown()
     assert "Coaching plan for rep_*1*" in plan(rep, start=START).to_text()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [*labels.LABELS, "tenure_months", "a", "_", "z", "é", ".", " ", "1", "3.5", "x.y", "$"]
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_humanize_skips_only_texts_without_paths(text: str) -> None:
+    """The quick check before the regular expression never skips a text it would change."""
+    expected = _PATH.sub(
+        lambda m: labels.LABELS[m.group(0)].label if m.group(0) in labels.LABELS else m.group(0),
+        text,
+    )
+    assert humanize(text) == expected

@@ -77,7 +77,7 @@ class Explanation:
         return found
 
     def still_open(self) -> Fields:
-        """The rules missing data left open, and every absent metric the rules read."""
+        """The rules missing data left open."""
         facts, book = self.facts, self.book
         memo = book.memo("undetermined")
         return {
@@ -87,9 +87,13 @@ class Explanation:
                     for rule, outcome in zip(book.compiled, self.outcomes, strict=True)
                     if outcome is None
                 ]
-            ),
-            "missing": tuple([m for m in book.needs if facts.get(m) is None]),
+            )
         }
+
+    def missing(self) -> Fields:
+        """Every absent metric the rules read."""
+        facts = self.facts
+        return {"missing": tuple([m for m in self.book.needs if facts.get(m) is None])}
 
     def samples(self) -> Fields:
         """Counted metrics set aside (too few to read) and thin (too few to confirm)."""
@@ -134,7 +138,7 @@ class Explanation:
 
 _PARTS: dict[str, Callable[[Explanation], Fields]] = {
     "undetermined": Explanation.still_open,
-    "missing": Explanation.still_open,
+    "missing": Explanation.missing,
     "set_aside": Explanation.samples,
     "thin": Explanation.samples,
     "watch": Explanation.watch,
@@ -155,6 +159,11 @@ class FiredRules:
 
     def __init__(self, fired: Sequence[CompiledRule], facts: Facts, weak: Weak) -> None:
         self.fired, self.facts, self.weak = fired, facts, weak
+
+    def rule_ids(self) -> list[str]:
+        """Ids of the evidence's rules, then the counter-evidence's, as `__call__` lists them."""
+        fired = self.fired
+        return [r.id for r in fired if r.certainty > 0] + [r.id for r in fired if r.certainty <= 0]
 
     def __call__(self, _: Sequence[str]) -> Fields:
         """The verdict's evidence and counter-evidence."""

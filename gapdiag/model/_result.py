@@ -117,7 +117,7 @@ class Deferred(Result):
         if not pending:
             return
         values = self.__dict__  # built by `trusted` for this object alone: filled in place
-        fields = type(self).model_fields
+        fields = type(self).__pydantic_fields__  # model_fields, without its property's cost
         wanted = [name] if name is not None else [field for field in fields if field not in values]
         values.update(pending[_LATER](wanted))
         if len(values) < len(fields):
@@ -126,8 +126,13 @@ class Deferred(Result):
         _set(self, "__dict__", {field: values[field] for field in fields})
         _set(self, "__pydantic_private__", None)
 
+    def _pending(self) -> Any:
+        """What works out the fields not worked out yet (None once every field is)."""
+        pending = object.__getattribute__(self, "__pydantic_private__")
+        return pending[_LATER] if pending else None
+
     def __getattr__(self, name: str) -> Any:
-        if name in type(self).model_fields:
+        if name in type(self).__pydantic_fields__:
             self._complete(name)
             try:
                 return self.__dict__[name]

@@ -134,6 +134,17 @@ class Verdict(Deferred):
         "confirmed one (standing).",
     )
 
+    def fired_rules(self) -> tuple[str, ...]:
+        """Ids of the rules that fired on this gap: evidence, then counter-evidence.
+
+        Read without listing the evidence where it is not listed yet (see Deferred).
+        """
+        if "evidence" not in self.__dict__:
+            listed = getattr(self._pending(), "rule_ids", None)
+            if listed is not None:
+                return tuple(listed())
+        return tuple(e.rule for e in (*self.evidence, *self.counter_evidence))
+
 
 class RulebookStamp(_Result):
     """Which rule pack produced a diagnosis."""
@@ -301,7 +312,7 @@ class Diagnosis(Deferred):
     @property
     def fired(self) -> tuple[str, ...]:
         """Ids of every rule that fired, evidence and counter-evidence, in verdict order."""
-        return tuple(e.rule for v in self.verdicts for e in (*v.evidence, *v.counter_evidence))
+        return tuple(rule for v in self.verdicts for rule in v.fired_rules())
 
     def to_dict(self) -> dict[str, Any]:
         """This diagnosis as JSON-ready data (the output contract)."""

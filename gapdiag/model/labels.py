@@ -593,8 +593,12 @@ def show_step(path: str, step: float) -> str:
     return f"{sign}{show(path, abs(step))}"
 
 
+@lru_cache(maxsize=4096, typed=True)
 def percent(value: float) -> str:
-    """A share as a percentage that never rounds to 0% or 100% unless it is exactly that."""
+    """A share as a percentage that never rounds to 0% or 100% unless it is exactly that.
+
+    Remembered: confidences, the usual shares shown, are few distinct numbers.
+    """
     return show("derived.attainment", value)
 
 

@@ -25,6 +25,7 @@ the coaching plan's business, not the pace's).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Literal
 
@@ -127,7 +128,7 @@ def standing_of(
         "quota": quota,
         "closed_won": closed,
         "commit": commit,
-        "attainment": closed / quota if quota and closed is not None else None,
+        "attainment": _quotient(closed, quota),
         "elapsed": share,
         "days_elapsed": timing[1] if timing else None,
         "days_in_period": timing[2] if timing else None,
@@ -136,19 +137,30 @@ def standing_of(
         "pipeline_yield": pipe * win if pipe is not None and win is not None else None,
         "coverage": None,
         "open_pipeline": pipe,
-        "next_coverage": pipe / quota if pipe is not None and quota else None,
-        "coverage_needed": 1.0 / win if win else _number(facts, "target.pipeline_coverage"),
+        "next_coverage": _quotient(pipe, quota),
+        "coverage_needed": _quotient(1.0, win)
+        if win
+        else _number(facts, "target.pipeline_coverage"),
         "needs": (),
     }
     if quota is not None and closed is not None:
         needed = quota - closed - (commit or 0.0)
         values["still_needed"] = needed
         if pipe is not None and needed > 0:
-            values["coverage"] = pipe / needed
+            values["coverage"] = _quotient(pipe, needed)
     margin = _number(facts, "target.margin.pace") or 0.0
     status, settled, needs = _decide(values, margin, pipe, as_of is None)
     values |= {"status": status, "settled_by": settled, "needs": needs}
     return Standing.trusted(values)
+
+
+def _quotient(top: float | None, bottom: float | None) -> float | None:
+    """top / bottom; None where either is unknown, bottom is 0, or the quotient overflows
+    (a quota of 1e-311 gives no attainment a person, or JSON, could read)."""
+    if top is None or not bottom:
+        return None
+    value = top / bottom
+    return value if math.isfinite(value) else None
 
 
 def _decide(

@@ -43,9 +43,26 @@ _SELF_DESCRIBING = frozenset(
 
 def humanize(text: str) -> str:
     """Replace every known metric path in a text by its label ('derived.coverage' -> ...)."""
+    if not _may_name_a_path(text):
+        return text  # the usual case: a because-text of numbers and words
     return _PATH.sub(
         lambda m: LABELS[m.group(0)].label if m.group(0) in LABELS else m.group(0), text
     )
+
+
+def _may_name_a_path(text: str) -> bool:
+    """Whether `_PATH` can match: some dot between a letter (or '_') on each side, or
+    'tenure_months'. Found with `str.find` over the few dots a text holds: most because-
+    texts have none between letters, and the regular expression scans every word."""
+    at = text.find(".")
+    while at != -1:
+        if 0 < at < len(text) - 1 and text[at - 1] in _PATH_CHARS and text[at + 1] in _PATH_CHARS:
+            return True
+        at = text.find(".", at + 1)
+    return "tenure_months" in text
+
+
+_PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz_")
 
 
 @lru_cache(maxsize=4096)

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from gapdiag.model.diagnosis import Check, Diagnosis, Evidence
 from gapdiag.model.gaps import Gap
@@ -97,14 +98,29 @@ def check_words(check: Check) -> str:
 
     Units that repeat the label ('deflections a 1:1') are not said twice.
     """
-    name = quantity(check.observed)
-    path = check.observed if check.observed in LABELS else ""
-    if check.op is None or isinstance(check.observed_value, bool):
-        return f"{name}: {reading(path, check.observed_value)[0]}"
-    seen, limit = reading(path, check.observed_value, check.threshold_value)
-    if check.threshold_value is None:
-        return f"{name}: {seen}: {HOLDS[check.result]}"
-    return f"{name}: {seen} (rule: {_OPS.get(check.op, check.op)} {limit}): {HOLDS[check.result]}"
+    return _words(
+        check.observed, check.op, check.observed_value, check.threshold_value, check.result
+    )
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _words(
+    observed: str,
+    op: str | None,
+    value: float | bool | None,
+    threshold: float | None,
+    result: bool | None,
+) -> str:
+    """`check_words` by the check's fields (cached: a population repeats its comparisons,
+    thresholds are targets and observed values are few distinct numbers)."""
+    name = quantity(observed)
+    path = observed if observed in LABELS else ""
+    if op is None or isinstance(value, bool):
+        return f"{name}: {reading(path, value)[0]}"
+    seen, limit = reading(path, value, threshold)
+    if threshold is None:
+        return f"{name}: {seen}: {HOLDS[result]}"
+    return f"{name}: {seen} (rule: {_OPS.get(op, op)} {limit}): {HOLDS[result]}"
 
 
 def evidence_checks(evidence: Evidence) -> tuple[str, ...]:

@@ -118,11 +118,16 @@ def stats_all(columns: dict[str, Floats], size: int) -> list[TeamStats | None]:
         return [None] * size
     read = [(*name.split(".", 2)[1:], column.tolist()) for name, column in columns.items()]
     out: list[TeamStats | None] = []
+    # Reps of one team share its values: one (immutable) TeamStats serves them all.
+    made: dict[tuple[float | None, ...], TeamStats] = {}
     for index in range(size):
-        values: dict[str, dict[str, float]] = {stat: {} for stat in STATS}
-        for stat, path, floats in read:
-            value = floats[index]
-            if value == value:  # not NaN
-                values[stat][path] = value
-        out.append(TeamStats.model_validate(values))
+        key = tuple([v if (v := floats[index]) == v else None for _, _, floats in read])
+        found = made.get(key)  # None for NaN (no value): NaN never equals itself
+        if found is None:
+            values: dict[str, dict[str, float]] = {stat: {} for stat in STATS}
+            for (stat, path, _), value in zip(read, key, strict=True):
+                if value is not None:
+                    values[stat][path] = value
+            found = made[key] = TeamStats.model_validate(values)
+        out.append(found)
     return out

@@ -110,7 +110,7 @@ def _evidence(d: Diagnosis, *, only: str | None, brief: bool) -> tuple[tuple[Ite
     left_out = 0
     for v in d.verdicts:
         if brief and v.gap != only:
-            left_out += len(v.evidence) + len(v.counter_evidence)
+            left_out += len(v.fired_rules())  # counted without listing the evidence
             continue
         gap = signs.GAP_NAMES[v.gap].lower()
         for against, group in ((False, v.evidence), (True, v.counter_evidence)):

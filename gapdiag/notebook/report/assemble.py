@@ -35,6 +35,7 @@ from gapdiag.notebook.report.causes import Cause, Collect, team_causes, what_to_
 from gapdiag.notebook.signs import GAP_NAMES, STATUS_WORDS, open_needs
 from gapdiag.rulebook.facts import build_facts
 from gapdiag.rulebook.interventions import Interventions
+from gapdiag.rulebook.pack import Rulebook
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from gapdiag.engines.vector.batch import Batch
@@ -209,7 +210,7 @@ def assemble(
 ) -> Report:
     """Gather every number and text the report shows: reps by urgency, then team by team."""
     brief = detail == "brief" or (detail == "auto" and batch.summary.diagnosed > FULL_DETAIL_MAX)
-    context = _Context(batch, histories, library, names or {}, brief)
+    context = _Context(batch.rules, batch.targets, histories, library, names or {}, brief)
     lines: list[RepLine] = []
     periods: set[tuple[dt.date | None, dt.date | None]] = set()
     stamp: RulebookStamp | None = None
@@ -288,7 +289,8 @@ def _period(periods: set[tuple[dt.date | None, dt.date | None]]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Context:
-    batch: Batch
+    rules: Rulebook
+    targets: Targets
     histories: Mapping[str, RepHistory]
     library: Interventions
     names: Mapping[str, str]
@@ -302,14 +304,11 @@ def _line(
     team: TeamStats | None,
     group: str | None,
 ) -> tuple[RepLine, Diagnosis]:
-    batch, library = context.batch, context.library
-    targets = batch.targets
+    rules, targets, library = context.rules, context.targets, context.library
     # What diagnose() does for validated inputs (Batch.diagnosis calls it), with the facts
     # built once and kept: the focus and the leaderboard read the same facts as the rules.
     facts = build_facts(rep, targets, team)
-    diagnosis = assemble_diagnosis(
-        rep, batch.rules, facts, outcomes(batch.rules, facts), "compiled"
-    )
+    diagnosis = assemble_diagnosis(rep, rules, facts, outcomes(rules, facts), "compiled")
     focus = choose_focus(diagnosis, facts, library, targets)
     history = context.histories.get(diagnosis.rep_id)
     escalation = None
@@ -318,7 +317,7 @@ def _line(
         gap = focus.gap if focus is not None else None
         escalation = escalate(history, diagnosis, gap=gap, library=library, targets=targets)
         trend = _trend(history, focus, library, targets)
-    action = _first_action(focus, diagnosis, batch, library, facts)
+    action = _first_action(focus, diagnosis, context, facts)
     needs, needs_by_gap = open_needs(diagnosis)
     system = diagnosis.verdict("system")
     line = RepLine(
@@ -441,8 +440,7 @@ def _trend_metric(focus: Focus | None, library: Interventions) -> str | None:
 def _first_action(
     focus: Focus | None,
     diagnosis: Diagnosis,
-    batch: Batch,
-    library: Interventions,
+    context: _Context,
     facts: Mapping[str, object],
 ) -> str | None:
     """The plan's first step: the one skill drilled now, else the first manager action
@@ -452,8 +450,9 @@ def _first_action(
     check = check_proxies_first(diagnosis.verdict(focus.gap))
     if check:
         return check[0]
+    library = context.library
     skills = skill_queue(
-        focus.gap, diagnosis, batch.rules, library, batch.targets, judged=facts, now=facts
+        focus.gap, diagnosis, context.rules, library, context.targets, judged=facts, now=facts
     )
     current = next((s for s in skills if s.status == "current"), None)
     if current is not None:

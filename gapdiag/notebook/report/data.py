@@ -138,11 +138,6 @@ def _verdict(gap: str, status: str, confidence: float, needs: tuple[str, ...], h
     return verdict_words(gap, status, confidence, needs, held=held)
 
 
-@lru_cache(maxsize=8192)
-def _percent(value: float) -> str:
-    return percent(value)
-
-
 def _means(team: TeamView, s: Strings) -> list[Any]:
     return [
         [float(f"{mean:.6g}"), s(w.value(metric, mean))]
@@ -173,7 +168,7 @@ def _rep(rep: RepLine, teams: dict[str, int], s: Strings) -> list[Any]:
         rep.urgency,
         s(rep.focus_gap or ""),
         s(rep.focus_status or ""),
-        [rep.focus_confidence, s(_percent(rep.focus_confidence))]
+        [rep.focus_confidence, s(percent(rep.focus_confidence))]
         if rep.focus_confidence is not None
         else 0,
         move,
