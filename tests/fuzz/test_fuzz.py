@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gapdiag import diagnose, diagnose_many, load_rules
@@ -157,8 +157,13 @@ def test_fuzz_pack_and_interventions_files(raw: bytes) -> None:
         safely(lambda: load_interventions(root / "interventions.yaml"))
 
 
+_HUGE_INT = b"\xef\xbb\xbfrep_id,activity.avg_call_minutes\nr0," + b"9" * 400 + b"\n"
+"""The long profile's find: an integer past the largest float (pandas' astype overflowed)."""
+
+
 @FUZZ
 @given(hostile.population_csv(), st.sampled_from(["team", "region", ""]))
+@example(raw=_HUGE_INT, team_by="team")
 def test_fuzz_population_csv(raw: bytes, team_by: str) -> None:
     """diagnose_many, read_reps, `diagnose --out` and `rules diff --population` on a CSV."""
     with files(reps__csv=raw) as root:

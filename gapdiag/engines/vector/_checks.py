@@ -40,7 +40,10 @@ def number_column(name: str, kind: Kind, series: pd.Series) -> tuple[Floats, lis
     """A numeric metric column as float64 (NaN = absent), and the cells that break its kind."""
     dtype = series.dtype
     if dtype is np.dtype(object) and pd.api.types.infer_dtype(series, skipna=True) in _NUMBERS:
-        series = series.astype("float64")  # numbers and None, as pandas builds from dicts
+        try:
+            series = series.astype("float64")  # numbers and None, as pandas builds from dicts
+        except OverflowError:  # an integer past the largest float: said cell by cell
+            return _cell_by_cell(series, lambda v: _number_cell(name, kind, v))
         dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
         return _cell_by_cell(series, lambda v: _number_cell(name, kind, v))
@@ -99,7 +102,10 @@ def _number_cell(name: str, kind: Kind, cell: Any) -> tuple[float, str | None]:
             return math.nan, problem
     if isinstance(cell, bool) or not isinstance(cell, int | float):
         return math.nan, f"{show_value(cell)} is not a number"
-    value = float(cell)
+    try:
+        value = float(cell)
+    except OverflowError:
+        return math.nan, f"{show_value(cell)} is past the largest number a metric can hold"
     low = -math.inf if kind.low is None else kind.low
     high = math.inf if kind.high is None else kind.high
     if math.isfinite(value) and low <= value <= high:
