@@ -177,6 +177,7 @@ def test_fuzz_population_csv(raw: bytes, team_by: str) -> None:
 
 @FUZZ
 @given(hostile.rep_json(), st.sampled_from([".json", ".jsonl"]))
+@example(raw=b'{"rep_id": "r1", "activity": {"calls_per_day": "\\ud800"}}', suffix=".json")
 def test_fuzz_population_json(raw: bytes, suffix: str) -> None:
     """JSON and JSON Lines populations built from hostile rep bytes."""
     body = b"[" + raw + b"]" if suffix == ".json" else raw + b"\n" + raw

@@ -181,10 +181,20 @@ def to_polars(frame: pd.DataFrame) -> Any:
 def errors_frame(population: Population, polars_out: bool) -> Any:
     """The bad cells of a population as a table: row, rep_id, field, value, reason."""
     frame = pd.DataFrame(
-        [(c.row, c.rep_id, c.field, _text(c.value), c.reason) for c in population.bad],
+        [
+            (c.row, _utf8(c.rep_id), c.field, _utf8(_text(c.value)), _utf8(c.reason))
+            for c in population.bad
+        ],
         columns=list(ERROR_COLUMNS),
     ).astype({"row": "int64"})
     return to_polars(frame) if polars_out else frame
+
+
+def _utf8(text: str | None) -> str | None:
+    """Text UTF-8 can hold: a lone surrogate (JSON input can carry one) written as its escape."""
+    if text is None or text.isascii():
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _text(value: Any) -> str | None:
