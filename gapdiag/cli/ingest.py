@@ -136,9 +136,10 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         return _nothing_used(result, args, errors, out)
     batch = _diagnosed(result, args) if args.diagnose is not None else None
     with Outputs(out) as outputs:
-        if form == "parquet":
-            frame = rows_frame(result.rows)
-            outputs.write_with(args.out, lambda path: frame.to_parquet(path, index=False), "--out")
+        if form == "parquet":  # the results tables' one Parquet writer
+            from gapdiag.engines.vector._frames import write
+
+            write(rows_frame(result.rows), args.out, outputs=outputs, what="--out")
         else:
             outputs.write(args.out, rows_text(result.rows, form), "--out")
         if result.bad_rows:
