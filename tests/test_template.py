@@ -120,7 +120,7 @@ def test_the_shipped_because_texts_never_say_only_none_or_one_plural(
         facts = {n: share if any(s in n for s in shares) else count for n in names}
         text = rule.because.render(facts)
         assert not re.search(r"\b[Oo]nly -?\$?0(?:\.0+)?(?:%|x)?(?![\d.])", text), text
-        plural = r"(?<![\d.,])\b1 (calls|meetings|emails|days|minutes|seconds)\b"
+        plural = r"(?<![\d.,])\b1 (calls|meetings|emails|days|minutes|seconds|times)\b"
         assert not re.search(plural, text), text
 
 

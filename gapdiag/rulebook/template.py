@@ -150,7 +150,9 @@ def _noun_after(
     if slot.fmt != "num" or not isinstance(slot.node, x.Name) or not isinstance(after, str):
         return None
     forms = noun_forms(slot.node.path)
-    return forms if forms is not None and after.startswith(f" {forms[0]}") else None
+    if forms is not None and after.startswith(f" {forms[0]}"):
+        return forms
+    return ("times", "time") if after.startswith(" times ") else None
 
 
 def parse_template(text: str) -> Template:
