@@ -82,11 +82,11 @@ def _read_kind(column: str, kind: Kind, text: str) -> Any:
             return False
         raise ValueError(f"{column}: {text!r} is not true or false")
     try:
-        value = float(text)
+        value: float | None = float(text)
     except ValueError:
         value = _written(kind, text)
-        if value is None:
-            raise ValueError(f"{column}: {text!r} is not a number ({kind.expectation})") from None
+    if value is None:
+        raise ValueError(f"{column}: {text!r} is not a number ({kind.expectation})")
     if not math.isfinite(value):
         raise ValueError(f"{column}: {text!r} is not a finite number ({kind.expectation})")
     return value
