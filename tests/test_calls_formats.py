@@ -336,3 +336,40 @@ def test_amazon_transcribe_problems_name_the_item() -> None:
     no_words = json.dumps({"results": {"speaker_labels": {"segments": []}}})
     with pytest.raises(TranscriptError, match="Amazon Transcribe job's output without its word"):
         _json.parse("x.json", no_words, None)
+
+
+MEET = """Acme / Globex forecasting - Transcript
+00:00:00
+
+Dana Reyes: Hi Lena, thanks for joining. What does your forecast look like today?
+Lena Ortiz: We pull numbers from three spreadsheets every Friday.
+Dana Reyes: How long does that take?
+00:05:00
+
+Dana Reyes: Could we book a demo next Tuesday at 10?
+Lena Ortiz: Yes, Tuesday works.
+"""
+
+
+def test_several_named_turns_under_one_time_are_each_their_speakers() -> None:
+    """Google Meet writes a time every few minutes and 'Name: words' turns under it: each
+    turn is its speaker's, one after another at the speaking pace (not one long cue of the
+    first speaker's, which read as a 100% talk ratio)."""
+    found = _text.parse("x.txt", MEET, None)
+    assert found.speakers == ("Dana Reyes", "Lena Ortiz", "Dana Reyes", "Dana Reyes", "Lena Ortiz")
+    words = [len(t.split()) for t in found.texts]
+    assert found.starts[:3] == (0, 400 * words[0], 400 * (words[0] + words[1]))
+    assert found.starts[3] == 300_000
+    assert found.ends[4] == found.starts[4] + 400 * words[4]
+    assert found.texts[1] == "We pull numbers from three spreadsheets every Friday."
+
+
+def test_named_turns_faster_than_the_pace_fit_their_time_range() -> None:
+    """Two turns of 4 words in a 1-second range share it by their words, never running past
+    it; in a 2-second range they keep the speaking pace (1.6 s)."""
+    text = "0:00:00.0 --> 0:00:01.0\nDana: one two three\nBo: four\n"
+    found = _text.parse("x.txt", text, None)
+    assert found.speakers == ("Dana", "Bo")
+    assert (found.starts, found.ends) == ((0, 750), (750, 1000))
+    found = _text.parse("x.txt", text.replace("01.0", "02.0"), None)
+    assert (found.starts, found.ends) == ((0, 1200), (1200, 1600))
