@@ -390,7 +390,7 @@ def test_fireflies_sentences_alone_or_as_the_api_returns_them(wrapped: bool) -> 
             "speaker_name": "Lena Ortiz",
             "text": "Spreadsheets.",
             "start_time": 4.2,
-            "end_time": "soon",
+            "end_time": None,
         },
         {"speaker_name": 7, "text": "x", "start_time": 5, "end_time": 6},
     ]
