@@ -392,7 +392,7 @@ def test_fireflies_sentences_alone_or_as_the_api_returns_them(wrapped: bool) -> 
             "start_time": 4.2,
             "end_time": None,
         },
-        {"speaker_name": 7, "text": "x", "start_time": 5, "end_time": 6},
+        {"speaker_name": ["Dana"], "text": "x", "start_time": 5, "end_time": 6},
     ]
     doc: dict[str, object] = {"sentences": sentences[:2]}
     if wrapped:
@@ -401,5 +401,7 @@ def test_fireflies_sentences_alone_or_as_the_api_returns_them(wrapped: bool) -> 
     assert found.speakers == ("Dana Reyes", "Lena Ortiz")
     assert (found.starts, found.ends) == ((500, 4200), (3900, 5200))
     bad = json.dumps({"sentences": sentences})
-    with pytest.raises(TranscriptError, match=r"sentences\[2\]\.speaker_name: 7 is not a speaker"):
+    with pytest.raises(
+        TranscriptError, match=r"sentences\[2\]\.speaker_name: \[.Dana.\] is not a speaker"
+    ):
         _json.parse("x.json", bad, None)
