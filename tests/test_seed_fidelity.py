@@ -19,7 +19,7 @@ from gapdiag.cli import main
 from gapdiag.coaching.escalation import escalate
 from gapdiag.coaching.history import history_from_rows
 
-from .conftest import behind
+from .conftest import BEHIND_PIPELINE, behind
 
 START = dt.date(2026, 7, 6)  # a Monday
 NORMAL = {"lead_volume_vs_team": 1.0, "territory_size_vs_team": 1.0}
@@ -708,3 +708,390 @@ def test_a_suspicion_the_tree_cannot_tell_from_the_system_says_what_to_collect_f
     assert "rule out system: collect territory size against the team" in partly
     told = {"lead_volume_vs_team": 1.0, "territory_size_vs_team": 1.0}
     assert "Before acting on will" not in diagnose({**rep, "territory": told}).explain()
+
+
+# 10. The rest of the seeds' worked examples, each read through the CLI as a manager would.
+MID = {"period_start": "2026-07-01", "period_end": "2026-09-30", "as_of": "2026-08-14"}
+"""Half-way through the quarter (33 of 66 working days), $40k of $150k closed: behind pace."""
+
+
+def _mid(rep: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {**MID, **rep}
+    out["pipeline"] = {**BEHIND_PIPELINE, **(rep.get("pipeline") or {})}
+    return out
+
+
+AT_PLAN = {"calls_per_day": 42, "meetings_per_week": 5}  # 105% and 100% of plan
+
+
+def _weeks_csv(tmp_path: Path, rep_id: str, columns: dict[str, list[Any]]) -> Path:
+    """A weekly history CSV, one row a Friday from 10 Jul 2026, as `ingest --every week`."""
+    n = len(next(iter(columns.values())))
+    head = ["rep_id", "period_start", "period_end", "as_of", *columns]
+    lines = [",".join(head)]
+    for i in range(n):
+        day = dt.date(2026, 7, 10) + dt.timedelta(weeks=i)
+        cells = [rep_id, "2026-07-01", "2026-09-30", str(day)]
+        cells += ["" if v[i] is None else str(v[i]).lower() for v in columns.values()]
+        lines.append(",".join(cells))
+    path = tmp_path / "weeks.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_a_rep_who_cannot_position_against_a_competitor_is_knowledge(
+    capsys: Any, tmp_path: Path
+) -> None:
+    """Seed 001's knowledge example: calls and meetings at plan, but the rep cannot say why
+    we beat a named competitor (positioning 2 of 5, under 3): knowledge, trained with
+    battle cards, and the tree agrees."""
+    rep = _mid(
+        {
+            "rep_id": "positioning",
+            "activity": AT_PLAN,
+            "knowledge": {"competitor_positioning_score": 2, "product_quiz_score": 0.9},
+            "territory": NORMAL,
+        }
+    )
+    d = diagnose(rep)
+    assert d.primary_gap == "knowledge"
+    assert d.tree_leaf is not None
+    assert d.tree_leaf.id == "knowledge-gaps"
+    assert d.tree_agrees is True
+    out = _cli(capsys, tmp_path, rep, "diagnose")
+    assert "Primary gap: knowledge" in out
+    assert "battle cards" in out
+    assert "Positioning against competitors scores 2 out of 5, under 3" in out
+
+
+def test_leads_without_a_usable_score_are_a_system_gap_fixed_with_demand_gen(
+    capsys: Any, tmp_path: Path
+) -> None:
+    """Seed 001's system example: no lead score, so the rep works bad leads (lead quality
+    1.5 of 5, at most 2), while calling at plan. System, no PIP, the manager takes it to
+    demand generation; the rep's effort is read as not the problem."""
+    rep = _mid(
+        {
+            "rep_id": "lead-score",
+            "activity": AT_PLAN,
+            "territory": {**NORMAL, "lead_quality_score": 1.5},
+        }
+    )
+    d = diagnose(rep)
+    assert d.primary_gap == "system"
+    assert d.pip_blocked
+    out = _cli(capsys, tmp_path, rep, "diagnose")
+    assert "demand generation" in out
+    assert "so effort is not the problem" in out
+
+
+def test_a_quota_above_what_the_patch_can_produce_is_a_system_fix(
+    capsys: Any, tmp_path: Path
+) -> None:
+    """Seed 000's system example: quota set above what the territory can yield.
+
+    A $110k gap at a 25% win rate needs $440k of pipeline, over twice the $100k open, with
+    lead flow at 0.6 of the team's: the quota rule (0.5) and starved leads (0.4) confirm a
+    system gap at 1 - 0.5 x 0.6 = 0.7; the manager takes the quota math upward."""
+    rep = _mid(
+        {
+            "rep_id": "patch",
+            "pipeline": {"commit": 0, "open_pipeline": 100000, "win_rate": 0.25},
+            "territory": {"lead_volume_vs_team": 0.6},
+        }
+    )
+    d = diagnose(rep)
+    assert d.primary_gap == "system"
+    assert d.verdict("system").status == "confirmed"
+    assert d.verdict("system").confidence == 0.7
+    assert "pipeline-quota-beyond-patch" in {e.rule for e in d.verdict("system").evidence}
+    out = _cli(capsys, tmp_path, rep, "diagnose")
+    assert "needs $440,000 of pipeline, more than twice the $100,000 open" in out
+    assert "ask for a quota or territory adjustment" in out
+
+
+def test_the_seed_001_measures_each_read_against_their_marks(capsys: Any, tmp_path: Path) -> None:
+    """Seed 001's 'what to measure': calls over 3 minutes, over 30% of meetings becoming
+    opportunities, open deals under 60 days. A 2-minute average call and 20% of meetings
+    converting are skill; 75-day-old deals are read (over 60 x 1.1 = 66) but alone do not
+    name a gap, and the text says what to collect."""
+    short = _mid(
+        {
+            "rep_id": "short",
+            "activity": {**AT_PLAN, "avg_call_minutes": 2.0},
+            "knowledge": {"product_quiz_score": 0.9},
+            "territory": NORMAL,
+        }
+    )
+    d = diagnose(short)
+    assert d.primary_gap == "skill"
+    assert "activity-short-discovery-calls" in {e.rule for e in d.verdict("skill").evidence}
+    weak = _mid(
+        {
+            "rep_id": "weak",
+            "activity": {**AT_PLAN, "meeting_to_opportunity_rate": 0.2},
+            "knowledge": {"product_quiz_score": 0.9},
+            "territory": NORMAL,
+        }
+    )
+    d = diagnose(weak)
+    assert d.primary_gap == "skill"
+    assert d.tree_leaf is not None
+    assert d.tree_leaf.id == "skill-meeting-conversion"
+    out = _cli(capsys, tmp_path, weak, "diagnose")
+    assert "only 20% of meetings become opportunities (target 30%)" in out
+    old = _mid({"rep_id": "old", "pipeline": {"avg_deal_age_days": 75}, "territory": NORMAL})
+    d = diagnose(old)
+    assert "pipeline-stale-deals" in {e.rule for e in d.verdict("will").evidence}
+    assert d.primary_gap is None
+    assert "stays open until more data is in" in _cli(capsys, tmp_path, old, "diagnose")
+
+
+def test_an_hour_of_coaching_a_week_is_the_managers_gap(capsys: Any, tmp_path: Path) -> None:
+    """Seed 003: teams coached two or more hours a week hit 107% against 90% under it, and a
+    missed quota is the manager's problem too. One hour a week (under 2 x 0.9 = 1.8) is a
+    suspected system gap: book the time for the quarter, move sessions rather than cancel."""
+    rep = _mid({"rep_id": "coached", "territory": {"manager_coaching_hours_per_week": 1.0}})
+    d = diagnose(rep)
+    assert d.primary_gap == "system"
+    assert d.verdict("system").status == "suspected"
+    assert d.pip_blocked
+    out = _cli(capsys, tmp_path, rep, "diagnose")
+    assert "1 hour a week of coaching, below the target of 2 hours a week" in out
+    assert "move, rather than cancel" in out
+
+
+def test_a_rep_who_blames_the_leads_is_redirected_when_the_leads_are_fine(
+    capsys: Any, tmp_path: Path
+) -> None:
+    """Seed 000's deflecting rep: 'the leads are bad' three times a 1:1, commitment 6, and
+    lead flow at the team's: will (0.5 and 0.3 combine to 0.65), the redirect comes first,
+    and no system gap is found."""
+    rep = _mid(
+        {
+            "rep_id": "blames",
+            "activity": {"calls_per_day": 20, "meetings_per_week": 2},
+            "ownership": {"deflections_per_one_on_one": 3, "commitment_score": 6},
+            "territory": NORMAL,
+        }
+    )
+    d = diagnose(rep)
+    assert d.primary_gap == "will"
+    assert d.verdict("will").confidence == 0.65
+    assert d.verdict("system").status not in ("confirmed", "suspected")
+    first = d.explain().split("What to do first:\n")[1].splitlines()[0]
+    assert "promise to handle it separately" in first
+    out = _cli(capsys, tmp_path, rep, "plan", "--start", str(START))
+    assert "Say the leads stay exactly as they are" in out
+
+
+def test_a_rep_who_blames_leads_that_really_are_thin_gets_both_answers() -> None:
+    """Seed 000's FAQ: the outside factor can be real. Lead flow at 0.5 of the team's is a
+    system gap the manager fixes first (no PIP), and the rep's deflecting is coached
+    alongside it: the lead issue is worked separately, the rep's part is not dropped."""
+    rep = _mid(
+        {
+            "rep_id": "thin",
+            "activity": {"calls_per_day": 20, "meetings_per_week": 2},
+            "ownership": {"deflections_per_one_on_one": 3, "commitment_score": 6},
+            "territory": {"lead_volume_vs_team": 0.5, "territory_size_vs_team": 1.0},
+        }
+    )
+    d = diagnose(rep)
+    assert d.primary_gap == "system"
+    assert d.pip_blocked
+    assert d.verdict("will").status == "suspected"
+    p = plan(rep, start=dt.date(2026, 8, 17))
+    assert p.focus is not None
+    assert (p.focus.gap, p.focus.owner) == ("system", "manager")
+    assert p.rep_focus is not None
+    assert p.rep_focus.gap == "will"
+    assert p.rep_focus.goal is not None
+    assert p.rep_focus.goal.text.startswith("3 → 1 deflection a 1:1")
+    assert "Alongside, the rep's own gap: will" in p.render()
+
+
+def test_low_pipeline_from_a_rep_who_cannot_open_a_call_is_skill_not_will() -> None:
+    """Seed 001's 'coaching the symptom': the pipeline is thin ($60k open against a $110k
+    gap), but the rep calls at plan (42 a day) and only 2 of 210 calls become meetings,
+    calls last 1.5 minutes and 20% of questions are open: skill, confirmed, not 'prospect
+    more'; effort is named as not the problem."""
+    rep = _mid(
+        {
+            "rep_id": "opener",
+            "activity": {"calls_per_day": 42, "meetings_per_week": 2, "avg_call_minutes": 1.5},
+            "pipeline": {"commit": 0, "open_pipeline": 60000, "win_rate": 0.25},
+            "calls": {"open_question_ratio": 0.2},
+            "knowledge": {"product_quiz_score": 0.9},
+            "territory": NORMAL,
+        }
+    )
+    d = diagnose(rep)
+    assert d.primary_gap == "skill"
+    assert d.verdict("skill").status == "confirmed"
+    assert d.verdict("will").status not in ("confirmed", "suspected")
+    assert "so effort is not the problem" in d.explain()
+
+
+def test_a_busy_rep_who_does_not_own_the_number_is_will() -> None:
+    """Seed 000: a rep can be busy and still passive. 41 calls a day (on plan) but the
+    forecast lands at 50%, the gap is looked up, 30% of plans arrive on time, commitment 6:
+    will, confirmed; the calls count against will and say so."""
+    rep = _mid(
+        {
+            "rep_id": "busy",
+            "activity": {"calls_per_day": 41, "meetings_per_week": 5},
+            "ownership": {
+                "commitment_score": 6,
+                "states_gap_unprompted": False,
+                "forecast_accuracy": 0.5,
+                "plan_submission_rate": 0.3,
+            },
+            "territory": NORMAL,
+        }
+    )
+    d = diagnose(rep)
+    assert d.primary_gap == "will"
+    assert d.verdict("will").status == "confirmed"
+    against = [e.rule for e in d.verdict("will").counter_evidence]
+    assert against == ["activity-calls-at-or-above-plan"]
+
+
+def test_little_self_sourced_pipeline_is_a_will_lead_that_names_what_to_collect() -> None:
+    """Seed 003 reads pipeline self-creation: 5% self-sourced (under our 20% floor) points
+    to will, but without activity figures the tree cannot rule out the rest, and the first
+    line says to collect them before acting on it."""
+    rep = _mid(
+        {
+            "rep_id": "sourced",
+            "ownership": {"self_sourced_pipeline_share": 0.05},
+            "territory": NORMAL,
+        }
+    )
+    d = diagnose(rep)
+    assert d.primary_gap == "will"
+    assert d.verdict("will").status == "suspected"
+    first = d.explain().split("What to do first:\n")[1].splitlines()[0]
+    assert first.startswith("- Before acting on will, rule out")
+    assert "collect calls a day, meetings booked a week" in first
+
+
+def test_the_40k_gap_is_the_reps_to_work_out_and_the_answer_sheet_has_it() -> None:
+    """Seed 000: the manager never says 'you're $40K short'; the rep works it out. Quota
+    $100k, $50k won, $10k committed: the rep's sheet asks for the gap, the manager's sheet
+    holds $40k = 100k - 50k - 10k, and $120k at 25% brings $30k, $10k short."""
+    rep = _mid(
+        {
+            "rep_id": "forty",
+            "pipeline": {
+                "quota": 100000,
+                "closed_won": 50000,
+                "commit": 10000,
+                "open_pipeline": 120000,
+                "win_rate": 0.25,
+            },
+        }
+    )
+    text = plan(rep, start=dt.date(2026, 8, 17)).render()
+    sheet, answers = text.split("GROW 1:1: the rep's sheet")[1].split("the manager's answer sheet")
+    assert "$40,000" not in sheet
+    assert "Gap to goal $40,000 = quota $100,000 - closed-won $50,000 - commit $10,000." in answers
+    assert "Expected $30,000 against a gap of $40,000; shortfall $10,000." in answers
+
+
+def test_a_rep_in_the_first_month_is_held_to_the_ramp_plan() -> None:
+    """Seed 004: a new rep is brought on with closer check-ins, not judged on the full plan.
+    One month in (of a 3-month ramp), 15 calls a day is 112.5% of the 13.3 the ramp asks:
+    not a will gap."""
+    rep = _mid(
+        {
+            "rep_id": "new",
+            "tenure_months": 1,
+            "activity": {"calls_per_day": 15, "meetings_per_week": 2},
+            "territory": NORMAL,
+        }
+    )
+    d = diagnose(rep)
+    numbers = {f.name: f.value for f in d.numbers}
+    assert numbers["derived.calls_vs_plan"] == 1.125
+    assert d.verdict("will").status not in ("confirmed", "suspected")
+
+
+def test_improving_but_still_behind_extends_coaching_a_quarter(capsys: Any, tmp_path: Path) -> None:
+    """Seed 001's FAQ: improvement in the leading indicators but still short of quota
+    extends coaching another quarter. The GROW rep's calls climb 15 -> 28 a day over nine
+    coached weeks, still behind ($40k of $150k two weeks before the end)."""
+    rep = {
+        "rep_id": "climber",
+        **MID,
+        "as_of": "2026-09-16",
+        "pipeline": BEHIND_PIPELINE,
+        "activity": {"calls_per_day": 28, "emails_per_day": 40},
+        "ownership": {"commitment_score": 9},
+        "territory": NORMAL,
+    }
+    weeks = _weeks_csv(
+        tmp_path,
+        "climber",
+        {
+            "activity.calls_per_day": [15, 15, 18, 21, 24, 26, 28, 28, 28, 28],
+            "ownership.commitment_score": [7, 9, 9, 9, 9, 9, 9, 9, 9, 9],
+        },
+    )
+    out = _cli(capsys, tmp_path, rep, "plan", "--history", str(weeks), "--since", "2026-07-13")
+    assert "After 9 weeks of coaching since Mon 13 Jul (its focus not recorded): extend" in out
+    assert "Moved toward target: calls a day 15 → 28 (improving; target 40)" in out
+
+
+def test_commitment_under_nine_two_weeks_running_is_a_fit_conversation(
+    capsys: Any, tmp_path: Path
+) -> None:
+    """Seed 001's FAQ: a rep who cannot commit at 9 or 10 two weeks running is a fit
+    question. The GROW rep answers 7, then 9, then 7 and 7: the two back-to-back weeks are
+    named and the plan asks for a documented conversation about fit."""
+    rep = {
+        "rep_id": "seven",
+        **MID,
+        "as_of": "2026-09-16",
+        "pipeline": BEHIND_PIPELINE,
+        "activity": {"calls_per_day": 15, "emails_per_day": 20},
+        "ownership": {"commitment_score": 7},
+        "territory": NORMAL,
+    }
+    weeks = _weeks_csv(
+        tmp_path,
+        "seven",
+        {"activity.calls_per_day": [15, 16, 18, 20], "ownership.commitment_score": [7, 9, 7, 7]},
+    )
+    out = _cli(capsys, tmp_path, rep, "plan", "--history", str(weeks), "--since", "2026-07-13")
+    assert "After 3 weeks of coaching: talk about fit" in out
+    assert "Commitment was under 9 of 10 in the weeks of Mon 20 Jul and Mon 27 Jul" in out
+
+
+def test_conversion_falling_during_coaching_reads_as_worsening(capsys: Any, tmp_path: Path) -> None:
+    """Seed 002: show the rep how their conversion has moved over time. Meetings turning
+    into opportunities slide from 36% to 20% over nine coached weeks: 'worsening', said
+    with both numbers, and with nothing moving toward target a PIP review is recommended."""
+    rep = _mid(
+        {
+            "rep_id": "slide",
+            "as_of": "2026-09-11",
+            "activity": {**AT_PLAN, "meeting_to_opportunity_rate": 0.2},
+            "knowledge": {"product_quiz_score": 0.9},
+            "territory": NORMAL,
+        }
+    )
+    weeks = _weeks_csv(
+        tmp_path,
+        "slide",
+        {
+            "activity.calls_per_day": [42] * 10,
+            "activity.meetings_per_week": [5] * 10,
+            "activity.meeting_to_opportunity_rate": [
+                0.36, 0.35, 0.33, 0.31, 0.3, 0.28, 0.26, 0.24, 0.22, 0.2,
+            ],
+        },
+    )  # fmt: skip
+    out = _cli(capsys, tmp_path, rep, "plan", "--history", str(weeks), "--since", "2026-07-13")
+    assert "- Meetings that become opportunities: worsening, -1.8 points per week; 36% → 20%" in out
+    assert "After 9 weeks of coaching: review a PIP with HR" in out
