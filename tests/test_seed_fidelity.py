@@ -1118,3 +1118,125 @@ def test_conversion_exactly_at_the_floor_is_not_under_it(capsys: Any, tmp_path: 
     batch = diagnose_many([rep])
     assert batch.diagnosis(0).primary_gap == "will"
     assert batch.diagnosis(0).tree_leaf == d.tree_leaf
+
+
+def test_a_rep_exactly_on_pace_is_right_on_it_not_zero_dollars_ahead() -> None:
+    """Seed 000's $40k gap, half-way through: $50k of $100k closed is exactly the pace.
+
+    The standing said 'so $0 ahead of it'; it says the rep is right on it. The rep is on
+    track, so the open pipeline's $10k shortfall is coverage to build, not a coverage
+    problem beside 'nothing to fix this period'."""
+    rep = _mid(
+        {
+            "rep_id": "pace",
+            "pipeline": {
+                "quota": 100000,
+                "closed_won": 50000,
+                "commit": 10000,
+                "open_pipeline": 120000,
+                "win_rate": 0.25,
+            },
+        }
+    )
+    d = diagnose(rep)
+    assert d.standing.status == "on_track"
+    text = d.explain()
+    assert "the pace calls for $50,000 by now, so right on it." in text
+    assert "$0 ahead" not in text
+    assert "a coverage problem to solve this week" not in text
+    assert "no gap while the rep keeps pace, but coverage to build this week" in text
+
+
+def test_a_rep_ahead_never_reads_a_negative_amount() -> None:
+    """Seed 000: the rep states gap and coverage every week, even when ahead. $120k of $150k
+    closed half-way, $10k committed, $100k open at 30%: the pipeline brings $30k against
+    the $20k still needed. The comparison behind it says 'none, $10,000 to spare', never
+    '-$10,000'."""
+    rep = _mid(
+        {
+            "rep_id": "ahead",
+            "pipeline": {
+                "quota": 150000,
+                "closed_won": 120000,
+                "commit": 10000,
+                "open_pipeline": 100000,
+                "win_rate": 0.3,
+            },
+        }
+    )
+    d = diagnose(rep)
+    assert d.standing.status == "ahead"
+    text = d.explain()
+    assert "-$" not in text
+    assert "pipeline shortfall: none, $10,000 to spare (rule: at most $0): holds" in text
+    assert "-$" not in d.explain(fmt="markdown")
+
+
+def test_deflections_falling_and_the_gap_stated_over_90_days_read_in_words(
+    capsys: Any, tmp_path: Path
+) -> None:
+    """Seed 000's measures over a 90-day cadence: deflections should fall, forecasts tighten,
+    and the rep should come to state the gap unprompted. Deflections 4 -> 0 read as
+    improving (lower is better), forecast accuracy 50% -> 80%, and the yes/no reads
+    'no → yes', never '0 yes/no → 1'; still behind, coaching is extended, not escalated."""
+    rep = _mid(
+        {
+            "rep_id": "owner",
+            "as_of": "2026-09-30",
+            "activity": {"calls_per_day": 40, "meetings_per_week": 5},
+            "ownership": {
+                "deflections_per_one_on_one": 3,
+                "commitment_score": 9,
+                "forecast_accuracy": 0.55,
+                "states_gap_unprompted": False,
+            },
+            "territory": NORMAL,
+        }
+    )
+    weeks = _weeks_csv(
+        tmp_path,
+        "owner",
+        {
+            "activity.calls_per_day": [40] * 13,
+            "ownership.deflections_per_one_on_one": [4, 4, 3, 3, 3, 2, 2, 2, 1, 1, 1, 0, 0],
+            "ownership.forecast_accuracy": [
+                0.5, 0.52, 0.55, 0.58, 0.6, 0.63, 0.66, 0.68, 0.7, 0.73, 0.75, 0.78, 0.8,
+            ],
+            "ownership.states_gap_unprompted": [False] * 6 + [True] * 7,
+        },
+    )  # fmt: skip
+    out = _cli(capsys, tmp_path, rep, "plan", "--history", str(weeks), "--since", "2026-07-06")
+    assert "After 13 weeks of coaching" in out
+    assert "extend coaching a quarter" in out
+    assert "- Blame deflections a 1:1: improving, -0.34 deflections a 1:1 per week; 4 → 0" in out
+    assert "- Forecast accuracy: improving, +2.5 points per week; 50% → 80%" in out
+    assert "- States the gap to goal unprompted: improving; no → yes over 13 recorded weeks" in out
+    assert "states the gap to goal unprompted no → yes (reached target; target yes)" in out
+    assert "yes/no" not in out
+
+
+def test_beside_a_system_fix_the_reps_sheet_is_about_the_reps_own_part() -> None:
+    """Seed 000's FAQ: acknowledge the outside factor, work it separately, and ask only for
+    the part the rep controls. With thin leads (system) and 3 deflections a 1:1 (will), the
+    rep's sheet sets the deflections goal and carries the redirects; with a small territory
+    alone, the sheet says the fix is the manager's and asks what the rep controls, never
+    'where should territory size be by week 8'."""
+    thin = _mid(
+        {
+            "rep_id": "thin",
+            "activity": {"calls_per_day": 20, "meetings_per_week": 2},
+            "ownership": {"deflections_per_one_on_one": 3, "commitment_score": 6},
+            "territory": {"lead_volume_vs_team": 0.5, "territory_size_vs_team": 1.0},
+        }
+    )
+    text = plan(thin, start=dt.date(2026, 8, 17)).render()
+    sheet = text.split("GROW 1:1: the rep's sheet")[1].split("the manager's answer sheet")[0]
+    assert "This quarter we work on one thing: blame deflections a 1:1." in sheet
+    assert "lead volume against the team" not in sheet
+    assert "Say the leads stay exactly as they are until the quarter ends" in sheet
+    small = _mid({"rep_id": "small", "territory": {"territory_size_vs_team": 0.7}})
+    text = plan(small, start=dt.date(2026, 8, 17)).render()
+    sheet = text.split("GROW 1:1: the rep's sheet")[1].split("the manager's answer sheet")[0]
+    assert "I am taking up territory size against the team separately" in sheet
+    assert "which part of your number do you control?" in sheet
+    assert "where should it be by week" not in sheet

@@ -229,14 +229,20 @@ def _goal(n: _Numbers, focus: Focus | None) -> list[Question]:
     if focus is not None and focus.goal is not None:
         goal = focus.goal
         path, _ = in_plan_units(goal.metric, None, {}, Targets())
-        out.append(
-            Question(
-                stage="goal",
-                ask=f"This quarter we work on one thing: {label_of(path).label}. Where is it "
-                f"now, and where should it be by week {goal.by_week}?",
-                expect=f"{goal.text} (from {goal.origin()}).",
+        label = label_of(path).label
+        if focus.owner == "manager":  # seed 000: the outside issue is worked separately
+            ask = (
+                f"I am taking up {label} separately: that fix is mine. Until it is done, "
+                "which part of your number do you control?"
             )
-        )
+            expect = f"{goal.text} (from {goal.origin()}): the manager's fix, not the rep's goal."
+        else:
+            ask = (
+                f"This quarter we work on one thing: {label}. Where is it now, and where "
+                f"should it be by week {goal.by_week}?"
+            )
+            expect = f"{goal.text} (from {goal.origin()})."
+        out.append(Question(stage="goal", ask=ask, expect=expect))
     return out
 
 
