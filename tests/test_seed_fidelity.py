@@ -19,7 +19,7 @@ from gapdiag.cli import main
 from gapdiag.coaching.escalation import escalate
 from gapdiag.coaching.history import history_from_rows
 
-from .conftest import BEHIND_PIPELINE, behind
+from .conftest import BEHIND_PIPELINE, EXAMPLES, behind
 
 START = dt.date(2026, 7, 6)  # a Monday
 NORMAL = {"lead_volume_vs_team": 1.0, "territory_size_vs_team": 1.0}
@@ -1240,3 +1240,22 @@ def test_beside_a_system_fix_the_reps_sheet_is_about_the_reps_own_part() -> None
     assert "I am taking up territory size against the team separately" in sheet
     assert "which part of your number do you control?" in sheet
     assert "where should it be by week" not in sheet
+
+
+def test_the_scorecard_gap_between_rep_and_manager_reads_in_plain_numbers(
+    capsys: Any, tmp_path: Path
+) -> None:
+    """Seed 001's weekly scorecard: the rep rates each metric 1-5, the manager too, and the
+    difference is where to coach. Forecast accuracy 4 against the manager's 2 comes first
+    (2 points), then objection handling 2 against 4, then calls 3 against 2: '1 point',
+    never 'point(s)'."""
+    rep = json.loads((EXAMPLES / "will-rep.json").read_text())
+    card = tmp_path / "card.json"
+    card.write_text((EXAMPLES / "scorecard.json").read_text())
+    out = _cli(capsys, tmp_path, rep, "plan", "--start", str(START), "--scorecard", str(card))
+    board = out.split("Scorecard: largest disagreements first")[1]
+    lines = [line for line in board.splitlines() if line.startswith("- ")][:3]
+    assert lines[0].startswith("- The rep rates forecast accuracy 2 points higher than you do (4")
+    assert lines[1].startswith("- The rep rates objection handling 2 points lower than you do")
+    assert lines[2].startswith("- The rep rates calls a day 1 point higher than you do (3 vs 2)")
+    assert "point(s)" not in out
