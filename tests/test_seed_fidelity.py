@@ -1259,3 +1259,24 @@ def test_the_scorecard_gap_between_rep_and_manager_reads_in_plain_numbers(
     assert lines[1].startswith("- The rep rates objection handling 2 points lower than you do")
     assert lines[2].startswith("- The rep rates calls a day 1 point higher than you do (3 vs 2)")
     assert "point(s)" not in out
+
+
+def test_an_i_dont_know_on_accountability_is_asked_again_and_noted(
+    capsys: Any, tmp_path: Path
+) -> None:
+    """Seed 004: some reps answer 'I don't know' to how they want to be held accountable;
+    that calls for more questions about what drives them, and can be a red flag. The plan
+    records the answer and says so; a real answer gets no such note."""
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "date,kind,note,focus,due\n"
+        "2026-07-07,one-on-one,First GROW 1:1,will,\n"
+        '2026-07-07,accountability,"I don\'t know.",will,\n'
+    )
+    rep = json.loads((EXAMPLES / "will-rep.json").read_text())
+    out = _cli(capsys, tmp_path, rep, "plan", "--log", str(log), "--start", "2026-07-13")
+    assert "The rep's answer: I don't know. (recorded Tue 7 Jul 2026)." in out
+    assert "An 'I don't know' is not an answer yet" in out
+    kept = _cli(capsys, tmp_path, rep, "plan", "--log", str(EXAMPLES / "coaching-log.csv"))
+    assert "The rep's answer: A two-line email every Friday" in kept
+    assert "An 'I don't know' is not an answer yet" not in kept
