@@ -184,7 +184,7 @@ def test_the_folder_of_every_format_is_read_whole(tmp_path: Path) -> None:
         (_srt.parse, "1\n00:00:01,000 --> 00:00:02,000\n\n", "x:2: cue at 00:00:01,000: has no"),
         (_srt.parse, "1\nhello\n", "x:1: (text): '1' is outside any cue"),
         (_srt.parse, "1\n00:00:01 --> 00:00:02\nHi\n", "x:2: (timing): '00:00:01 --> 00:00:02'"),
-        (_text.parse, "just words\n", "x: (file): is not a timestamped transcript"),
+        (_text.parse, "just words\n", "x: (file): is not a transcript"),
         (_text.parse, "Dana  0:61\nHi\n", "x:1: (time): '0:61' is not a time"),
         (_text.parse, "Dana  1:61:00\nHi\n", "x:1: (time): '1:61:00' is not a time"),
         (_text.parse, "\n".join(["title"] * 13) + "\nDana  0:01\nHi\n", "x:13: (text)"),
@@ -228,3 +228,43 @@ def test_a_docx_that_is_no_word_file_or_unpacks_too_far_is_refused(
     assert limits().file_bytes == 5000
     with pytest.raises(TranscriptError, match=r"unpacks to 10,000 bytes, more than 5,000"):
         _docx.parse("x.docx", archive.getvalue(), None)
+
+
+DIALOGUE = """Discovery call with Acme - July 14, 2026
+
+Dana Reyes: Thanks for the time today. What made you look at this now?
+Elena Park: Our managers spend every Friday pulling numbers by hand,
+and they never match.
+Dana Reyes: How do you pick the deals that go into the commit today?
+Elena Park: Gut feel, mostly.
+Dana Reyes: Could we set up a demo with your CRO next Tuesday at 10?
+Elena Park: Yes, Tuesday works.
+"""
+
+
+def test_a_dialogue_without_times_is_timed_by_its_words() -> None:
+    """'Name: words' turns, no times: back to back at 150 words a minute, all of it inferred;
+    a line without a name goes on the turn before; the title's date dates the call."""
+    found = _text.parse("x.txt", DIALOGUE, None)
+    assert found.date == dt.date(2026, 7, 14)
+    assert found.speakers == ("Dana Reyes", "Elena Park") * 3
+    assert found.texts[1].endswith("by hand, and they never match.")
+    words = [len(t.split()) for t in found.texts]
+    assert list(found.starts) == [400 * sum(words[:i]) for i in range(len(words))]
+    assert list(found.ends) == [400 * sum(words[: i + 1]) for i in range(len(words))]
+    assert found.inferred_ms == found.ends[-1]
+    assert found.first_line == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Subject: renewal\nDana: please send the quote\nThanks\n",  # names do not repeat
+        "Dana: hi\nDana: hello\nDana: anyone?\n",  # one speaker
+        "Dana: hi\nBo: hey\nDana: so\nBo: ok\n" + "a line of notes\n" * 9,  # mostly not turns
+    ],
+)
+def test_text_that_is_not_a_dialogue_is_not_read_as_one(text: str) -> None:
+    """Two or more names must each open several turns, and turns make most of the lines."""
+    with pytest.raises(TranscriptError, match=r"\(file\): is not a transcript"):
+        _text.parse("x.txt", text, None)

@@ -90,7 +90,6 @@ def test_two_voices_in_one_cue_share_its_time() -> None:
         ("2026-07-23_assemblyai.json", "no rep speaker among A, B (the speakers are unnamed"),
         ("2026-07-25_deepgram.json", "no rep speaker among Speaker 0, Speaker 1 (the speakers"),
         ("2026-07-26_aws_transcribe.json", ":1: (json): is an Amazon Transcribe job's output"),
-        ("2026-07-27_rev.json", ":1: (json): is a Rev transcript ('monologues')"),
     ],
 )
 def test_unusable_exports_say_why_in_one_line(name: str, expected: str) -> None:
@@ -119,6 +118,20 @@ def test_assemblyai_times_are_milliseconds_and_deepgram_seconds() -> None:
     assert deepgram.texts[0] == "Hi Lena, thanks for joining."
 
 
+def test_rev_monologues_run_from_first_to_last_word() -> None:
+    """Rev: a monologue spans its words' ts..end_ts (seconds), said by speaker_name; words
+    and punctuation elements join into the sentence as said."""
+    rev = read_transcript(REAL / "2026-07-27_rev.json")
+    assert rev.speakers == ("Dana Reyes", "Lena Ortiz") * 3
+    assert (rev.starts[0], rev.ends[0]) == (250, 4750)
+    assert (
+        rev.texts[0] == "Thanks for joining, Lena. What does your forecast process look like today?"
+    )
+    found = call("2026-07-27_rev.json")
+    assert found.questions == 3
+    assert found.dated_next_step
+
+
 def test_the_whole_folder_reads_every_usable_call() -> None:
     """With crosstalk counted, every readable export counts once; the others say why not."""
     report = read_calls(REAL, reps=REPS, period="2026-Q3", crosstalk=True)
@@ -127,10 +140,11 @@ def test_the_whole_folder_reads_every_usable_call() -> None:
         "2026-07-16_teams_two_voices.vtt",
         "2026-07-21_whisperx_named.json",
         "2026-07-24_assemblyai_named.json",
+        "2026-07-27_rev.json",
         "GMT20260714-153000_Recording.transcript.vtt",
     ]
-    assert len(report.skipped) == 7
-    assert report.reps[0].calls == 5
+    assert len(report.skipped) == 6
+    assert report.reps[0].calls == 6
 
 
 CROSSTALK = """WEBVTT

@@ -1150,7 +1150,7 @@ def test_a_rep_exactly_on_pace_is_right_on_it_not_zero_dollars_ahead() -> None:
 def test_a_rep_ahead_never_reads_a_negative_amount() -> None:
     """Seed 000: the rep states gap and coverage every week, even when ahead. $120k of $150k
     closed half-way, $10k committed, $100k open at 30%: the pipeline brings $30k against
-    the $20k still needed. The comparison behind it says 'none, $10,000 to spare', never
+    the $20k still needed. The comparison behind it says '$10,000 to spare', never
     '-$10,000'."""
     rep = _mid(
         {
@@ -1168,7 +1168,7 @@ def test_a_rep_ahead_never_reads_a_negative_amount() -> None:
     assert d.standing.status == "ahead"
     text = d.explain()
     assert "-$" not in text
-    assert "pipeline shortfall: none, $10,000 to spare (rule: at most $0): holds" in text
+    assert "pipeline shortfall: $10,000 to spare (rule: at most $0): holds" in text
     assert "-$" not in d.explain(fmt="markdown")
 
 

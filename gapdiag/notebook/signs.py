@@ -118,25 +118,9 @@ def _words(
     if op is None or isinstance(value, bool):
         return f"{name}: {reading(path, value)[0]}"
     seen, limit = reading(path, value, threshold)
-    if isinstance(value, float) and value < 0 and label_of(path).unit == "$":
-        seen = _below_zero(path, value)
     if threshold is None:
         return f"{name}: {seen}: {HOLDS[result]}"
     return f"{name}: {seen} (rule: {_OPS.get(op, op)} {limit}): {HOLDS[result]}"
-
-
-_BELOW_ZERO = {
-    "derived.gap_to_goal": "none, {} over quota with commit counted",
-    "derived.pipeline_shortfall": "none, {} to spare",
-    "derived.pipeline_needed": "none, closed and committed cover quota",
-}
-"""A money figure below zero in a comparison: money is never negative in words."""
-
-
-def _below_zero(path: str, value: float) -> str:
-    """'none, $10,000 to spare' for a shortfall of -$10,000; '$5 below zero' otherwise."""
-    amount = reading(path, -value)[0]
-    return _BELOW_ZERO.get(path, "{} below zero").format(amount)
 
 
 def evidence_checks(evidence: Evidence) -> tuple[str, ...]:

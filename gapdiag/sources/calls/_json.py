@@ -143,7 +143,7 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
 
 
 def _other(source: str, text: str, data: dict[str, Any], date: dt.date | None) -> Transcript:
-    """An object without 'segments': AssemblyAI or Deepgram utterances, else one error."""
+    """An object without 'segments': AssemblyAI, Deepgram or Rev utterances, else one error."""
     shape = _utterances.shape_of(data)
     if shape is None:
         raise _utterances.unknown(source, data)
@@ -151,6 +151,8 @@ def _other(source: str, text: str, data: dict[str, Any], date: dt.date | None) -
     if "date" in data:
         date = _date(doc, data["date"], 0)
     items = _items_at(doc, shape.path)
+    if shape is _utterances.REV:
+        items = [(_utterances.monologue(item), line) for item, line in items]
     found = [_utterances.cue(source, shape, i, item, line) for i, (item, line) in enumerate(items)]
     return timed(source, found, date)
 
