@@ -886,18 +886,20 @@ def test_a_rep_who_blames_the_leads_is_redirected_when_the_leads_are_fine(
     assert "Say the leads stay exactly as they are" in out
 
 
+THIN_LEADS = {
+    "rep_id": "thin",
+    "activity": {"calls_per_day": 20, "meetings_per_week": 2},
+    "ownership": {"deflections_per_one_on_one": 3, "commitment_score": 6},
+    "territory": {"lead_volume_vs_team": 0.5, "territory_size_vs_team": 1.0},
+}
+"""Seed 000's deflecting rep whose leads really are thin: half the team's lead flow."""
+
+
 def test_a_rep_who_blames_leads_that_really_are_thin_gets_both_answers() -> None:
     """Seed 000's FAQ: the outside factor can be real. Lead flow at 0.5 of the team's is a
     system gap the manager fixes first (no PIP), and the rep's deflecting is coached
     alongside it: the lead issue is worked separately, the rep's part is not dropped."""
-    rep = _mid(
-        {
-            "rep_id": "thin",
-            "activity": {"calls_per_day": 20, "meetings_per_week": 2},
-            "ownership": {"deflections_per_one_on_one": 3, "commitment_score": 6},
-            "territory": {"lead_volume_vs_team": 0.5, "territory_size_vs_team": 1.0},
-        }
-    )
+    rep = _mid(THIN_LEADS)
     d = diagnose(rep)
     assert d.primary_gap == "system"
     assert d.pip_blocked
@@ -1018,19 +1020,24 @@ def test_a_rep_in_the_first_month_is_held_to_the_ramp_plan() -> None:
     assert d.verdict("will").status not in ("confirmed", "suspected")
 
 
+def _two_weeks_left(rep_id: str, *, calls: float, emails: float, commitment: int) -> dict[str, Any]:
+    """Seed 001's GROW rep: $40k of $150k closed with two weeks of the quarter left."""
+    return {
+        "rep_id": rep_id,
+        **MID,
+        "as_of": "2026-09-16",
+        "pipeline": BEHIND_PIPELINE,
+        "activity": {"calls_per_day": calls, "emails_per_day": emails},
+        "ownership": {"commitment_score": commitment},
+        "territory": NORMAL,
+    }
+
+
 def test_improving_but_still_behind_extends_coaching_a_quarter(capsys: Any, tmp_path: Path) -> None:
     """Seed 001's FAQ: improvement in the leading indicators but still short of quota
     extends coaching another quarter. The GROW rep's calls climb 15 -> 28 a day over nine
     coached weeks, still behind ($40k of $150k two weeks before the end)."""
-    rep = {
-        "rep_id": "climber",
-        **MID,
-        "as_of": "2026-09-16",
-        "pipeline": BEHIND_PIPELINE,
-        "activity": {"calls_per_day": 28, "emails_per_day": 40},
-        "ownership": {"commitment_score": 9},
-        "territory": NORMAL,
-    }
+    rep = _two_weeks_left("climber", calls=28, emails=40, commitment=9)
     weeks = _weeks_csv(
         tmp_path,
         "climber",
@@ -1050,15 +1057,7 @@ def test_commitment_under_nine_two_weeks_running_is_a_fit_conversation(
     """Seed 001's FAQ: a rep who cannot commit at 9 or 10 two weeks running is a fit
     question. The GROW rep answers 7, then 9, then 7 and 7: the two back-to-back weeks are
     named and the plan asks for a documented conversation about fit."""
-    rep = {
-        "rep_id": "seven",
-        **MID,
-        "as_of": "2026-09-16",
-        "pipeline": BEHIND_PIPELINE,
-        "activity": {"calls_per_day": 15, "emails_per_day": 20},
-        "ownership": {"commitment_score": 7},
-        "territory": NORMAL,
-    }
+    rep = _two_weeks_left("seven", calls=15, emails=20, commitment=7)
     weeks = _weeks_csv(
         tmp_path,
         "seven",
@@ -1221,14 +1220,7 @@ def test_beside_a_system_fix_the_reps_sheet_is_about_the_reps_own_part() -> None
     rep's sheet sets the deflections goal and carries the redirects; with a small territory
     alone, the sheet says the fix is the manager's and asks what the rep controls, never
     'where should territory size be by week 8'."""
-    thin = _mid(
-        {
-            "rep_id": "thin",
-            "activity": {"calls_per_day": 20, "meetings_per_week": 2},
-            "ownership": {"deflections_per_one_on_one": 3, "commitment_score": 6},
-            "territory": {"lead_volume_vs_team": 0.5, "territory_size_vs_team": 1.0},
-        }
-    )
+    thin = _mid(THIN_LEADS)
     text = plan(thin, start=dt.date(2026, 8, 17)).render()
     sheet = text.split("GROW 1:1: the rep's sheet")[1].split("the manager's answer sheet")[0]
     assert "This quarter we work on one thing: blame deflections a 1:1." in sheet
