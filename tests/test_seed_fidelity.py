@@ -810,30 +810,28 @@ def test_a_quota_above_what_the_patch_can_produce_is_a_system_fix(
     assert "ask for a quota or territory adjustment" in out
 
 
+def _at_plan(rep_id: str, **activity: float) -> dict[str, Any]:
+    """A rep calling and booking at plan who knows the product, with `activity` added."""
+    return _mid(
+        {
+            "rep_id": rep_id,
+            "activity": {**AT_PLAN, **activity},
+            "knowledge": {"product_quiz_score": 0.9},
+            "territory": NORMAL,
+        }
+    )
+
+
 def test_the_seed_001_measures_each_read_against_their_marks(capsys: Any, tmp_path: Path) -> None:
     """Seed 001's 'what to measure': calls over 3 minutes, over 30% of meetings becoming
     opportunities, open deals under 60 days. A 2-minute average call and 20% of meetings
     converting are skill; 75-day-old deals are read (over 60 x 1.1 = 66) but alone do not
     name a gap, and the text says what to collect."""
-    short = _mid(
-        {
-            "rep_id": "short",
-            "activity": {**AT_PLAN, "avg_call_minutes": 2.0},
-            "knowledge": {"product_quiz_score": 0.9},
-            "territory": NORMAL,
-        }
-    )
+    short = _at_plan("short", avg_call_minutes=2.0)
     d = diagnose(short)
     assert d.primary_gap == "skill"
     assert "activity-short-discovery-calls" in {e.rule for e in d.verdict("skill").evidence}
-    weak = _mid(
-        {
-            "rep_id": "weak",
-            "activity": {**AT_PLAN, "meeting_to_opportunity_rate": 0.2},
-            "knowledge": {"product_quiz_score": 0.9},
-            "territory": NORMAL,
-        }
-    )
+    weak = _at_plan("weak", meeting_to_opportunity_rate=0.2)
     d = diagnose(weak)
     assert d.primary_gap == "skill"
     assert d.tree_leaf is not None
@@ -979,22 +977,25 @@ def test_little_self_sourced_pipeline_is_a_will_lead_that_names_what_to_collect(
     assert "collect calls a day, meetings booked a week" in first
 
 
+def _money(
+    rep_id: str, quota: float, won: float, commit: float, pipe: float, win: float
+) -> dict[str, Any]:
+    """A rep half-way through the quarter with these pipeline figures."""
+    pipeline = {
+        "quota": quota,
+        "closed_won": won,
+        "commit": commit,
+        "open_pipeline": pipe,
+        "win_rate": win,
+    }
+    return _mid({"rep_id": rep_id, "pipeline": pipeline})
+
+
 def test_the_40k_gap_is_the_reps_to_work_out_and_the_answer_sheet_has_it() -> None:
     """Seed 000: the manager never says 'you're $40K short'; the rep works it out. Quota
     $100k, $50k won, $10k committed: the rep's sheet asks for the gap, the manager's sheet
     holds $40k = 100k - 50k - 10k, and $120k at 25% brings $30k, $10k short."""
-    rep = _mid(
-        {
-            "rep_id": "forty",
-            "pipeline": {
-                "quota": 100000,
-                "closed_won": 50000,
-                "commit": 10000,
-                "open_pipeline": 120000,
-                "win_rate": 0.25,
-            },
-        }
-    )
+    rep = _money("forty", 100000, 50000, 10000, 120000, 0.25)
     text = plan(rep, start=dt.date(2026, 8, 17)).render()
     sheet, answers = text.split("GROW 1:1: the rep's sheet")[1].split("the manager's answer sheet")
     assert "$40,000" not in sheet
@@ -1125,18 +1126,7 @@ def test_a_rep_exactly_on_pace_is_right_on_it_not_zero_dollars_ahead() -> None:
     The standing said 'so $0 ahead of it'; it says the rep is right on it. The rep is on
     track, so the open pipeline's $10k shortfall is coverage to build, not a coverage
     problem beside 'nothing to fix this period'."""
-    rep = _mid(
-        {
-            "rep_id": "pace",
-            "pipeline": {
-                "quota": 100000,
-                "closed_won": 50000,
-                "commit": 10000,
-                "open_pipeline": 120000,
-                "win_rate": 0.25,
-            },
-        }
-    )
+    rep = _money("pace", 100000, 50000, 10000, 120000, 0.25)
     d = diagnose(rep)
     assert d.standing.status == "on_track"
     text = d.explain()
@@ -1151,18 +1141,7 @@ def test_a_rep_ahead_never_reads_a_negative_amount() -> None:
     closed half-way, $10k committed, $100k open at 30%: the pipeline brings $30k against
     the $20k still needed. The comparison behind it says '$10,000 to spare', never
     '-$10,000'."""
-    rep = _mid(
-        {
-            "rep_id": "ahead",
-            "pipeline": {
-                "quota": 150000,
-                "closed_won": 120000,
-                "commit": 10000,
-                "open_pipeline": 100000,
-                "win_rate": 0.3,
-            },
-        }
-    )
+    rep = _money("ahead", 150000, 120000, 10000, 100000, 0.3)
     d = diagnose(rep)
     assert d.standing.status == "ahead"
     text = d.explain()
