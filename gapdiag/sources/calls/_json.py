@@ -23,7 +23,7 @@ from itertools import repeat
 from operator import mul
 from typing import Any
 
-from gapdiag.sources.calls import _utterances
+from gapdiag.sources.calls import _transcribe, _utterances
 from gapdiag.sources.calls.cues import (
     UNKNOWN,
     UNNAMED,
@@ -143,8 +143,13 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
 
 
 def _other(source: str, text: str, data: dict[str, Any], date: dt.date | None) -> Transcript:
-    """An object without 'segments': AssemblyAI, Deepgram or Rev utterances, else one error."""
+    """An object without 'segments': AssemblyAI, Deepgram or Rev utterances, Amazon
+    Transcribe's words, else one error."""
     shape = _utterances.shape_of(data)
+    if shape is None and _transcribe.is_transcribe(data):
+        doc = _Doc(source, text)
+        words = _items_at(doc, ("results", "items"))
+        return timed(source, _transcribe.cues(source, data, words), date)
     if shape is None:
         raise _utterances.unknown(source, data)
     doc = _Doc(source, text)

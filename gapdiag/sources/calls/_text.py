@@ -91,7 +91,12 @@ def parse(source: str, text: str, date: dt.date | None) -> Transcript:
     entries, title = _entries(source, lines, form)
     date = _written_date(title) or date
     named = form in ("range", "time") and _speaker_lines(entries)
-    cues = [cue for entry in entries for cue in _cues(entry, named)]
+    later = [e.start for e in entries[1:]] + [UNKNOWN]
+    cues = [
+        cue
+        for entry, until in zip(entries, later, strict=True)
+        for cue in _cues(entry, named, until if until > entry.start else UNKNOWN)
+    ]
     return in_time_order(source, cues, date)
 
 
@@ -207,19 +212,47 @@ def _speaker_lines(entries: list[_Entry]) -> bool:
     return len(entries) < 4 or len(names) <= max(2, len(entries) // 2)
 
 
-def _cues(entry: _Entry, named: bool) -> list[Cue]:
+def _cues(entry: _Entry, named: bool, until: int) -> list[Cue]:
     """The cues of one entry (several when its text holds several voices).
 
     A speaker the header or speaker line names is the speaker of the whole text: a
-    ``word: `` inside it is talk, not a name.
+    ``word: `` inside it is talk, not a name. Without one, each line that opens with a
+    name (``Dana Reyes: ...``, as Google Meet writes several turns under one time) starts
+    a voice. Several voices follow each other from the entry's start at the speaking pace,
+    faster where that would run past the entry's end or else the next entry's start
+    (`until`); each runs to the next one's start, the last for its words' time.
     """
     lines = entry.lines[1:] if named else entry.lines
     speaker = (entry.lines[0] if named else entry.name or "").strip()
-    payload = " ".join(lines)
     if speaker and ">" not in speaker:
-        payload = f"<v {speaker}>{payload}"
+        payload = f"<v {speaker}>{' '.join(lines)}"
+    else:
+        payload = " ".join(_voiced(line) for line in lines)
     said = [(who, words) for who, words in voices(payload) if words]
-    return [Cue(entry.start, entry.end, who or UNNAMED, words, entry.line) for who, words in said]
+    if len(said) < 2:
+        return [
+            Cue(entry.start, entry.end, who or UNNAMED, words, entry.line) for who, words in said
+        ]
+    counts = [max(1, len(words.split())) for _, words in said]
+    end = entry.end if entry.end != UNKNOWN else until
+    pace: float = PACE_MS_PER_WORD  # the speaking pace, or faster where the span is shorter
+    if end != UNKNOWN and pace * sum(counts) > end - entry.start:
+        pace = (end - entry.start) / sum(counts)
+    starts = [entry.start + round(pace * sum(counts[:i])) for i in range(len(counts))]
+    last = starts[-1] + round(pace * counts[-1])
+    ends = [UNKNOWN] * (len(said) - 1) + [last if last > starts[-1] else UNKNOWN]
+    return [
+        Cue(start, stop, who or UNNAMED, words, entry.line)
+        for (who, words), start, stop in zip(said, starts, ends, strict=True)
+    ]
+
+
+def _voiced(line: str) -> str:
+    """A line that opens with a speaker's name (``Dana Reyes: Hi``) as a WebVTT voice."""
+    found = _TURN.fullmatch(line)
+    if found is None or not _NAME.fullmatch(found["name"]):
+        return line
+    return f"<v {found['name']}>{found['words']}"
 
 
 def _written_date(title: list[str]) -> dt.date | None:

@@ -14,8 +14,8 @@ They list *utterances* (one speaker's stretch of talk) rather than segments:
 The shape, not the numbers, says which unit the times are in, so a call is never read a
 thousand times too long. A speaker number becomes ``Speaker N``; an utterance without a
 speaker is unattributed. Any other JSON object is refused with one error naming the
-shapes read here (and, for Amazon Transcribe and a speakerless AssemblyAI or Deepgram
-transcript, what to export instead).
+shapes read here (and, for a speakerless AssemblyAI or Deepgram transcript, what to export
+instead). Amazon Transcribe's word items are read by `_transcribe`.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ from gapdiag.sources.calls.cues import (
 
 SHAPES = (
     "a list of segments, an object with a 'segments' list (times in seconds), "
-    "AssemblyAI's 'utterances' (milliseconds), Deepgram's 'results.utterances' (seconds) "
-    "or Rev's 'monologues' (seconds)"
+    "AssemblyAI's 'utterances' (milliseconds), Deepgram's 'results.utterances' (seconds), "
+    "Rev's 'monologues' or Amazon Transcribe's 'results.items' (seconds)"
 )
 
 
@@ -112,10 +112,8 @@ def unknown(source: str, data: dict[str, Any]) -> TranscriptError:
             "'results' has no 'utterances' (a Deepgram transcript made without "
             "utterances=true and diarize=true?)"
         )
-    elif isinstance(results, dict) and (
-        {"items", "speaker_labels", "audio_segments"} & set(results)
-    ):
-        seen = "is an Amazon Transcribe job's output, which is not read here"
+    elif isinstance(results, dict) and ({"speaker_labels", "audio_segments"} & set(results)):
+        seen = "is an Amazon Transcribe job's output without its word 'items'"
     else:
         keys = ", ".join(repr(k) for k in list(data)[:6]) or "no keys"
         seen = f"an object with {keys} is not a transcript"
