@@ -932,6 +932,10 @@ def test_low_pipeline_from_a_rep_who_cannot_open_a_call_is_skill_not_will() -> N
     assert d.verdict("skill").status == "confirmed"
     assert d.verdict("will").status not in ("confirmed", "suspected")
     assert "so effort is not the problem" in d.explain()
+    # seed 001: not everything at once; short calls and closed questions share one drill,
+    # and the first moves name it once
+    first = d.explain().split("What to do first:\n")[1].split("\n\n")[0]
+    assert first.count("five open questions") == 1
 
 
 def test_a_busy_rep_who_does_not_own_the_number_is_will() -> None:
