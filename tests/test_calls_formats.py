@@ -373,3 +373,67 @@ def test_named_turns_faster_than_the_pace_fit_their_time_range() -> None:
     assert (found.starts, found.ends) == ((0, 750), (750, 1000))
     found = _text.parse("x.txt", text.replace("01.0", "02.0"), None)
     assert (found.starts, found.ends) == ((0, 1200), (1200, 1600))
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_fireflies_sentences_alone_or_as_the_api_returns_them(wrapped: bool) -> None:
+    """Fireflies: 'sentences' with speaker_name, text and start/end_time in seconds, given
+    alone or under data.transcript as its GraphQL API answers."""
+    sentences = [
+        {
+            "speaker_name": "Dana Reyes",
+            "text": "What does your forecast look like?",
+            "start_time": 0.5,
+            "end_time": 3.9,
+        },
+        {
+            "speaker_name": "Lena Ortiz",
+            "text": "Spreadsheets.",
+            "start_time": 4.2,
+            "end_time": None,
+        },
+        {"speaker_name": ["Dana"], "text": "x", "start_time": 5, "end_time": 6},
+    ]
+    doc: dict[str, object] = {"sentences": sentences[:2]}
+    if wrapped:
+        doc = {"data": {"transcript": doc}}
+    found = _json.parse("x.json", json.dumps(doc), None)
+    assert found.speakers == ("Dana Reyes", "Lena Ortiz")
+    assert (found.starts, found.ends) == ((500, 4200), (3900, 5200))
+    bad = json.dumps({"sentences": sentences})
+    with pytest.raises(
+        TranscriptError, match=r"sentences\[2\]\.speaker_name: \[.Dana.\] is not a speaker"
+    ):
+        _json.parse("x.json", bad, None)
+
+
+@pytest.mark.parametrize(
+    ("reader", "text"),
+    [
+        (
+            "vtt",
+            "WEBVTT\n\n00:00:00.000 --> 00:00:06.000\nDana Reyes: Hi Lena, what does your "
+            "forecast look like?\nLena Ortiz: Spreadsheets, every Friday.\n",
+        ),
+        (
+            "srt",
+            "1\n00:00:00,000 --> 00:00:06,000\nDana Reyes: Hi Lena, what does your "
+            "forecast look like?\nLena Ortiz: Spreadsheets, every Friday.\n",
+        ),
+    ],
+)
+def test_a_cue_of_two_named_lines_is_two_speakers(reader: str, text: str) -> None:
+    """'Name: words' on each line of one cue: each line is its speaker's, sharing the cue's
+    time by length (they read as all the first speaker's talk, a 100% talk ratio)."""
+    from gapdiag.sources.calls import _vtt
+
+    parse = _vtt.parse if reader == "vtt" else _srt.parse
+    found = parse(f"x.{reader}", text, None)
+    assert found.speakers == ("Dana Reyes", "Lena Ortiz")
+    assert found.texts == (
+        "Hi Lena, what does your forecast look like?",
+        "Spreadsheets, every Friday.",
+    )
+    assert found.starts[0] == 0
+    assert found.ends[-1] == 6000
+    assert found.ends[0] == found.starts[1]

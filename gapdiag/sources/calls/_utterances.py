@@ -9,7 +9,10 @@ They list *utterances* (one speaker's stretch of talk) rather than segments:
 - Rev (``monologues``): ``{"monologues": [{"speaker": 0, "speaker_name": "Dana Reyes",
   "elements": [{"type": "text", "value": "Hi", "ts": 0.25, "end_ts": 0.6}, {"type":
   "punct", "value": "."}]}]}``: a monologue runs from its first word's ``ts`` to its last
-  word's ``end_ts``, in **seconds**, and is said by ``speaker_name`` where given.
+  word's ``end_ts``, in **seconds**, and is said by ``speaker_name`` where given;
+- Fireflies (``sentences``, alone or as its API returns them under ``data.transcript``):
+  ``{"sentences": [{"speaker_name": "Dana Reyes", "text": "...", "start_time": 0.25,
+  "end_time": 2.6}]}``, times in **seconds**.
 
 The shape, not the numbers, says which unit the times are in, so a call is never read a
 thousand times too long. A speaker number becomes ``Speaker N``; an utterance without a
@@ -38,7 +41,8 @@ from gapdiag.sources.calls.cues import (
 SHAPES = (
     "a list of segments, an object with a 'segments' list (times in seconds), "
     "AssemblyAI's 'utterances' (milliseconds), Deepgram's 'results.utterances' (seconds), "
-    "Rev's 'monologues' or Amazon Transcribe's 'results.items' (seconds)"
+    "Rev's 'monologues', Fireflies' 'sentences' or Amazon Transcribe's 'results.items' "
+    "(seconds)"
 )
 
 
@@ -52,11 +56,24 @@ class Shape:
     ms_per_unit: int
     start: str = "start"
     end: str = "end"
+    speaker: str = "speaker"
 
 
 _ASSEMBLYAI = Shape("utterances", ("utterances",), "text", 1)
 _DEEPGRAM = Shape("results.utterances", ("results", "utterances"), "transcript", 1000)
 REV = Shape("monologues", ("monologues",), "text", 1000, "ts", "end_ts")
+_FIREFLIES = Shape(
+    "sentences", ("sentences",), "text", 1000, "start_time", "end_time", "speaker_name"
+)
+_FIREFLIES_API = Shape(
+    "data.transcript.sentences",
+    ("data", "transcript", "sentences"),
+    "text",
+    1000,
+    "start_time",
+    "end_time",
+    "speaker_name",
+)
 
 
 def shape_of(data: dict[str, Any]) -> Shape | None:
@@ -68,6 +85,12 @@ def shape_of(data: dict[str, Any]) -> Shape | None:
         return _DEEPGRAM
     if isinstance(data.get("monologues"), list):
         return REV
+    if isinstance(data.get("sentences"), list):
+        return _FIREFLIES
+    found = data.get("data")
+    found = found.get("transcript") if isinstance(found, dict) else None
+    if isinstance(found, dict) and isinstance(found.get("sentences"), list):
+        return _FIREFLIES_API
     return None
 
 
@@ -133,7 +156,7 @@ def cue(source: str, shape: Shape, index: int, item: Any, line: int) -> Cue | Tr
     where = f"{shape.name}[{index}]"
     if not isinstance(item, dict):
         raise fail(source, line, where, f"is {type(item).__name__}, expected an object")
-    speaker = item.get("speaker")
+    speaker = item.get(shape.speaker)
     if isinstance(speaker, int) and not isinstance(speaker, bool):
         name = f"Speaker {speaker}"
     elif isinstance(speaker, str):
@@ -141,7 +164,7 @@ def cue(source: str, shape: Shape, index: int, item: Any, line: int) -> Cue | Tr
     elif speaker is None:
         name = UNNAMED
     else:
-        raise fail(source, line, f"{where}.speaker", f"{shown(speaker)} is not a speaker")
+        raise fail(source, line, f"{where}.{shape.speaker}", f"{shown(speaker)} is not a speaker")
     text = item.get(shape.text)
     said = clean(text) if isinstance(text, str) else ""
     if not said:
