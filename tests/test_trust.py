@@ -406,5 +406,5 @@ def test_the_next_periods_cover_counts_only_what_this_period_leaves() -> None:
     (note,) = [w.text for w in d.watch if w.gap is None]
     assert note == (
         "Open pipeline of $200,000, less what the $40,000 still needed this period takes, "
-        "leaves $40,000: 0.4× one period's quota; the next period needs 4.0×"
+        "leaves $40,000: 0.4\u00d7 one period's quota; the next period needs 4.0\u00d7"
     )
