@@ -186,12 +186,10 @@ class _Because:
 
     def __call__(self, names: Sequence[str]) -> Fields:
         rule, facts = self.rule, self.facts
-        found: Fields = {}
-        if "because" in names:  # watch notes and brief pages read the text alone
-            found["because"] = rule.because.render(facts)
-        if "checks" in names:
-            found["checks"] = deciding(rule.condition, traced(rule.atoms, facts))
-        return found
+        found: Fields = {"because": rule.because.render(facts)}
+        if "checks" in names:  # with the text, which every view showing them shows too
+            found["checks"] = deciding(rule.condition, traced(rule.atoms, facts), rule.decided)
+        return found  # the text alone: watch notes
 
 
 def evidence(rule: CompiledRule, facts: Facts, weak: Weak) -> Evidence:

@@ -6,7 +6,7 @@ a failure names the field (``when`` or ``because``) so the loader can give its l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -111,6 +111,10 @@ class CompiledRule:
     gap: Gap
     certainty: float
     counters: tuple[str, ...] = ()
+    decided: dict[tuple[bool | None, ...], tuple[int, ...] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """The deciding atoms per pattern of results, filled as reps are explained (walk.deciding)."""
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle the rule and its parsed condition; unpickling builds the closures again."""

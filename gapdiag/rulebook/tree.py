@@ -11,7 +11,7 @@ some input (see ``reach``); each problem carries its file and line.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal, NamedTuple
 
@@ -99,6 +99,10 @@ class CompiledQuestion:
     test: compiler.BoolFn
     atoms: tuple[compiler.Atom, ...]
     needs: tuple[str, ...]
+    decided: dict[tuple[bool | None, ...], tuple[int, ...] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """The deciding atoms per pattern of results, filled as reps are explained (walk.deciding)."""
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle the question and its parsed condition; unpickling builds the closures again."""

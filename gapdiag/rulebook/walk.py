@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 from gapdiag.model.diagnosis import Check, TreeLeaf, TreeStep, TreeStop
 from gapdiag.rulebook import expr as x
 from gapdiag.rulebook.compiler import Atom, Facts, atoms
-from gapdiag.rulebook.tree import Branch, DecisionTree
+from gapdiag.rulebook.tree import Branch, CompiledQuestion, DecisionTree
 
 _BRANCH: dict[bool | None, Branch] = {True: "then", False: "else", None: "unknown"}
 
@@ -44,7 +44,7 @@ def walk(tree: DecisionTree, facts: Facts) -> Walk:
                     "answer": answer,
                     "branch": None if target is None else _BRANCH[answer],
                 },
-                Traced(question.condition, question.atoms, facts),
+                Traced(question, facts),
             )
         )
         if target is None:
@@ -77,14 +77,15 @@ def traced(atoms: Sequence[Atom], facts: Facts) -> tuple[Check, ...]:
 class Traced:
     """A tree step's or a rule's comparisons, traced when first read (see ``Deferred``)."""
 
-    __slots__ = ("atoms", "facts", "node")
+    __slots__ = ("facts", "question")
 
-    def __init__(self, node: x.Node, atoms: Sequence[Atom], facts: Facts) -> None:
-        self.node, self.atoms, self.facts = node, atoms, facts
+    def __init__(self, question: CompiledQuestion, facts: Facts) -> None:
+        self.question, self.facts = question, facts
 
     def __call__(self, names: Sequence[str]) -> dict[str, Any]:
         """The comparisons that decided the answer, as the ``checks`` field."""
-        return {"checks": deciding(self.node, traced(self.atoms, self.facts))}
+        q = self.question
+        return {"checks": deciding(q.condition, traced(q.atoms, self.facts), q.decided)}
 
 
 def supporting(node: x.Node, results: Sequence[bool | None]) -> tuple[bool | None, frozenset[int]]:
@@ -101,12 +102,27 @@ def supporting(node: x.Node, results: Sequence[bool | None]) -> tuple[bool | Non
     return value, decided
 
 
-def deciding(node: x.Node, checks: tuple[Check, ...]) -> tuple[Check, ...]:
-    """The checks that decided a condition's value (all of them while it is unknown)."""
-    value, decided = supporting(node, [c.result for c in checks])
-    if value is None or not decided:
-        return checks
-    return tuple([c for i, c in enumerate(checks) if i in decided])
+Decided = dict[tuple[bool | None, ...], tuple[int, ...] | None]
+"""A condition's deciding atoms per pattern of its atoms' results (None: all of them)."""
+
+
+def deciding(
+    node: x.Node, checks: tuple[Check, ...], seen: Decided | None = None
+) -> tuple[Check, ...]:
+    """The checks that decided a condition's value (all of them while it is unknown).
+
+    `seen`, the condition's own dict, remembers the answer per pattern of results: a
+    condition of n comparisons has at most 3**n, and a population repeats a few of them.
+    """
+    results = tuple([c.result for c in checks])
+    if seen is not None and results in seen:
+        chosen = seen[results]
+    else:
+        value, decided = supporting(node, results)
+        chosen = None if value is None or not decided else tuple(sorted(decided))
+        if seen is not None:
+            seen[results] = chosen
+    return checks if chosen is None else tuple([checks[i] for i in chosen])
 
 
 _Support = tuple[bool | None, frozenset[int], frozenset[int], int]
