@@ -26,7 +26,7 @@ from gapdiag.model.diagnosis import (
 from gapdiag.model.gaps import Gap
 from gapdiag.model.metrics import RepMetrics
 from gapdiag.model.standing import NOT_BEHIND, Standing
-from gapdiag.rulebook.compiler import Facts
+from gapdiag.rulebook.compiler import Facts, reading
 from gapdiag.rulebook.facts import metric_facts
 from gapdiag.rulebook.pack import Rulebook
 from gapdiag.rulebook.rule import CompiledRule
@@ -106,7 +106,8 @@ class Explanation:
     def tree(self) -> Fields:
         """The decision tree's walk (compiled evaluator whatever the engine: it is no rule)."""
         tree = self.book.tree
-        path, leaf, stop = walk(tree, self.facts) if tree is not None else ((), None, None)
+        found = walk(tree, self.facts, self.book.memo("steps")) if tree is not None else None
+        path, leaf, stop = found if found is not None else ((), None, None)
         return {
             "tree_path": path,
             "tree_leaf": leaf,
@@ -155,10 +156,16 @@ DEFERRED = tuple(_PARTS)
 class FiredRules:
     """A verdict's evidence not listed yet: the rules that fired on its gap, in pack order."""
 
-    __slots__ = ("facts", "fired", "weak")
+    __slots__ = ("facts", "fired", "memo", "weak")
 
-    def __init__(self, fired: Sequence[CompiledRule], facts: Facts, weak: Weak) -> None:
-        self.fired, self.facts, self.weak = fired, facts, weak
+    def __init__(
+        self,
+        fired: Sequence[CompiledRule],
+        facts: Facts,
+        weak: Weak,
+        memo: dict[Any, Evidence] | None = None,
+    ) -> None:
+        self.fired, self.facts, self.weak, self.memo = fired, facts, weak, memo
 
     def rule_ids(self) -> list[str]:
         """Ids of the evidence's rules, then the counter-evidence's, as `__call__` lists them."""
@@ -171,7 +178,7 @@ class FiredRules:
         against: list[Evidence] = []
         for rule in self.fired:
             (support if rule.certainty > 0 else against).append(
-                evidence(rule, self.facts, self.weak)
+                evidence(rule, self.facts, self.weak, self.memo)
             )
         return {"evidence": tuple(support), "counter_evidence": tuple(against)}
 
@@ -186,24 +193,42 @@ class _Because:
 
     def __call__(self, names: Sequence[str]) -> Fields:
         rule, facts = self.rule, self.facts
-        found: Fields = {"because": rule.because.render(facts)}
-        if "checks" in names:  # with the text, which every view showing them shows too
-            found["checks"] = deciding(rule.condition, traced(rule.atoms, facts), rule.decided)
-        return found  # the text alone: watch notes
+        # both at once: every view showing the comparisons shows the text with them
+        return {
+            "because": rule.because.render(facts),
+            "checks": deciding(rule.condition, traced(rule.atoms, facts), rule.decided),
+        }
 
 
-def evidence(rule: CompiledRule, facts: Facts, weak: Weak) -> Evidence:
-    """A fired rule's evidence; its because-text and comparisons are filled in when read."""
-    return Evidence.deferred(
-        {
-            "rule": rule.id,
-            "certainty": rule.certainty,
-            "intervention": rule.rule.intervention,
-            "thin": resting_on(rule.needs, weak.thin) if weak.thin else (),
-            "proxies": resting_on(rule.needs, weak.proxies) if weak.proxies else (),
-        },
-        _Because(rule, facts),
-    )
+def evidence(
+    rule: CompiledRule, facts: Facts, weak: Weak, memo: dict[Any, Evidence] | None = None
+) -> Evidence:
+    """A fired rule's evidence; its because-text and comparisons are filled in when read.
+
+    Evidence depends on the facts the rule reads and on which of its inputs are weak, no
+    more: with a `memo` (the pack's), reps alike in those share one object, whose text and
+    comparisons are then worked out once.
+    """
+    thin = resting_on(rule.needs, weak.thin) if weak.thin else ()
+    proxies = resting_on(rule.needs, weak.proxies) if weak.proxies else ()
+    key = (rule.id, thin, proxies, reading(facts, rule.reads)) if memo is not None else None
+    found = memo.get(key) if memo is not None else None
+    if found is None:
+        found = Evidence.deferred(
+            {
+                "rule": rule.id,
+                "certainty": rule.certainty,
+                "intervention": rule.rule.intervention,
+                "thin": thin,
+                "proxies": proxies,
+            },
+            _Because(rule, facts),
+        )
+        if memo is not None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[key] = found
+    return found
 
 
 def _samples(rep: RepMetrics, paths: Sequence[str]) -> tuple[Sample, ...]:

@@ -34,6 +34,18 @@ FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 
 
+def reading(facts: Facts, paths: tuple[str, ...]) -> tuple[object, ...]:
+    """The values of `paths` on one rep, as a memo key for what depends on them alone.
+
+    Values that compare equal but read differently are kept apart: -0.0 and 0.0, and a
+    flag and a number (False == 0.0, True == 1.0).
+    """
+    values = tuple([facts.get(path) for path in paths])
+    if 0.0 in values or 1.0 in values:
+        return (values, tuple([repr(value) for value in values]))
+    return values
+
+
 def number(node: x.Node) -> NumFn:
     """Compile a numeric node into a closure returning a float or None."""
     if isinstance(node, x.Num):

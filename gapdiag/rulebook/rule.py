@@ -111,6 +111,9 @@ class CompiledRule:
     gap: Gap
     certainty: float
     counters: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()
+    """Every fact the condition and the because-text read: all a fired rule's evidence
+    depends on, with the rep's weak metrics."""
     decided: dict[tuple[bool | None, ...], tuple[int, ...] | None] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -172,4 +175,5 @@ def _closures(
         rule.gap,
         rule.certainty,
         rule.counters,
+        tuple(dict.fromkeys([*expr.names_in(node), *because.reads])),
     )

@@ -95,6 +95,12 @@ class Template:
         object.__setattr__(self, "_pattern", pattern)
         object.__setattr__(self, "_slots", tuple(p for p in self.parts if not isinstance(p, str)))
 
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """Every name the placeholders read, in order of first appearance."""
+        found = [n for p in self._slots if p.node is not None for n in x.names_in(p.node)]
+        return tuple(dict.fromkeys(found))
+
     def render(self, facts: Facts) -> str:
         """Fill the placeholders with one rep's values."""
         return self._pattern.format(*[p.show(facts) for p in self._slots])

@@ -99,6 +99,8 @@ class CompiledQuestion:
     test: compiler.BoolFn
     atoms: tuple[compiler.Atom, ...]
     needs: tuple[str, ...]
+    reads: tuple[str, ...] = ()
+    """Every fact the condition reads: all a step's answer and comparisons depend on."""
     decided: dict[tuple[bool | None, ...], tuple[int, ...] | None] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -260,7 +262,12 @@ def _compile(node: Question) -> CompiledQuestion:
 def _closures(node: Question, condition: expr.Node, needs: tuple[str, ...]) -> CompiledQuestion:
     """A compiled question from its parsed condition: its closures and atoms built."""
     return CompiledQuestion(
-        node, condition, compiler.condition(condition), compiler.atoms(condition, node.when), needs
+        node,
+        condition,
+        compiler.condition(condition),
+        compiler.atoms(condition, node.when),
+        needs,
+        expr.names_in(condition),
     )
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from gapdiag.model.diagnosis import Check, TreeLeaf, TreeStep, TreeStop
 from gapdiag.rulebook import expr as x
-from gapdiag.rulebook.compiler import Atom, Facts, atoms
+from gapdiag.rulebook.compiler import Atom, Facts, atoms, reading
 from gapdiag.rulebook.tree import Branch, CompiledQuestion, DecisionTree
 
 _BRANCH: dict[bool | None, Branch] = {True: "then", False: "else", None: "unknown"}
@@ -21,32 +21,30 @@ class Walk(NamedTuple):
     stop: TreeStop | None
 
 
-def walk(tree: DecisionTree, facts: Facts) -> Walk:
+def walk(tree: DecisionTree, facts: Facts, memo: dict[Any, TreeStep] | None = None) -> Walk:
     """Answer questions from the root until a leaf, or until one cannot be answered.
 
     A question whose condition is unknown follows its ``unknown`` branch if it has one;
     otherwise the walk stops there, naming the absent metrics that would answer it and
-    the leaves still possible.
+    the leaves still possible. A step depends on the facts its question reads alone: with
+    a `memo` (the pack's), reps alike in those share one step, traced once.
     """
     path: list[TreeStep] = []
     routes = tree.routes
     current = tree.root
     while (route := routes.get(current)) is not None:
         question = route.question
-        answer = question.test(facts)
+        key = (current, reading(facts, question.reads)) if memo is not None else None
+        step = memo.get(key) if memo is not None else None
+        if step is None:
+            step = _step(current, route.next, question, facts)
+            if memo is not None:
+                if len(memo) >= MEMO_SIZE:
+                    memo.clear()
+                memo[key] = step
+        path.append(step)
+        answer = step.answer
         target = route.next[answer]
-        path.append(
-            TreeStep.deferred(
-                {
-                    "node": current,
-                    "question": question.spec.question,
-                    "condition": question.spec.when,
-                    "answer": answer,
-                    "branch": None if target is None else _BRANCH[answer],
-                },
-                Traced(question, facts),
-            )
-        )
         if target is None:
             stop = TreeStop.trusted(
                 {
@@ -58,6 +56,26 @@ def walk(tree: DecisionTree, facts: Facts) -> Walk:
             return Walk(tuple(path), None, stop)
         current = target
     return Walk(tuple(path), tree.result(current), None)
+
+
+MEMO_SIZE = 4096
+"""Tree steps a pack keeps, each with the facts it read (per process)."""
+
+
+def _step(
+    node: str, next_: Mapping[bool | None, str | None], question: CompiledQuestion, facts: Facts
+) -> TreeStep:
+    answer = question.test(facts)
+    return TreeStep.deferred(
+        {
+            "node": node,
+            "question": question.spec.question,
+            "condition": question.spec.when,
+            "answer": answer,
+            "branch": None if next_[answer] is None else _BRANCH[answer],
+        },
+        Traced(question, facts),
+    )
 
 
 def leaf_id(tree: DecisionTree, facts: Facts) -> str | None:
