@@ -58,7 +58,7 @@ def main() -> None:
     def forget() -> None:
         """Each round sees the reps for the first time (see the docstring)."""
         book._memo.clear()
-        signs._words.cache_clear()  # comparisons in words, remembered across reps
+        signs.forget()  # comparisons, evidence and tree steps in words, remembered across reps
         labels.percent.cache_clear()  # confidences in words, likewise
 
     def diagnose() -> Any:
