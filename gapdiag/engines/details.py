@@ -17,6 +17,7 @@ from gapdiag.engines.judgment import Weak, watch_notes
 from gapdiag.model.basis import BASES, Thinness, resting_on
 from gapdiag.model.derived import DERIVED
 from gapdiag.model.diagnosis import (
+    Check,
     Evidence,
     Figure,
     Sample,
@@ -106,7 +107,12 @@ class Explanation:
     def tree(self) -> Fields:
         """The decision tree's walk (compiled evaluator whatever the engine: it is no rule)."""
         tree = self.book.tree
-        found = walk(tree, self.facts, self.book.memo("steps")) if tree is not None else None
+        book = self.book
+        found = (
+            walk(tree, self.facts, book.memo("steps"), book.memo("checks"))
+            if tree is not None
+            else None
+        )
         path, leaf, stop = found if found is not None else ((), None, None)
         return {
             "tree_path": path,
@@ -163,7 +169,7 @@ class FiredRules:
         fired: Sequence[CompiledRule],
         facts: Facts,
         weak: Weak,
-        memo: dict[Any, Evidence] | None = None,
+        memo: tuple[dict[Any, Evidence], dict[Any, Check]] | None = None,
     ) -> None:
         self.fired, self.facts, self.weak, self.memo = fired, facts, weak, memo
 
@@ -186,33 +192,40 @@ class FiredRules:
 class _Because:
     """A fired rule's because-text and comparisons, not worked out yet."""
 
-    __slots__ = ("facts", "rule")
+    __slots__ = ("facts", "memo", "rule")
 
-    def __init__(self, rule: CompiledRule, facts: Facts) -> None:
-        self.rule, self.facts = rule, facts
+    def __init__(
+        self, rule: CompiledRule, facts: Facts, memo: dict[Any, Check] | None = None
+    ) -> None:
+        self.rule, self.facts, self.memo = rule, facts, memo
 
     def __call__(self, names: Sequence[str]) -> Fields:
         rule, facts = self.rule, self.facts
+        checks = traced(rule.atoms, facts, self.memo)
         # both at once: every view showing the comparisons shows the text with them
         return {
             "because": rule.because.render(facts),
-            "checks": deciding(rule.condition, traced(rule.atoms, facts), rule.decided),
+            "checks": deciding(rule.condition, checks, rule.decided),
         }
 
 
 def evidence(
-    rule: CompiledRule, facts: Facts, weak: Weak, memo: dict[Any, Evidence] | None = None
+    rule: CompiledRule,
+    facts: Facts,
+    weak: Weak,
+    memo: tuple[dict[Any, Evidence], dict[Any, Check]] | None = None,
 ) -> Evidence:
     """A fired rule's evidence; its because-text and comparisons are filled in when read.
 
     Evidence depends on the facts the rule reads and on which of its inputs are weak, no
-    more: with a `memo` (the pack's), reps alike in those share one object, whose text and
-    comparisons are then worked out once.
+    more: with `memo` (the pack's evidence and traced comparisons), reps alike in those
+    share one object, whose text and comparisons are then worked out once.
     """
     thin = resting_on(rule.needs, weak.thin) if weak.thin else ()
     proxies = resting_on(rule.needs, weak.proxies) if weak.proxies else ()
-    key = (rule.id, thin, proxies, reading(facts, rule.reads)) if memo is not None else None
-    found = memo.get(key) if memo is not None else None
+    known, checks = memo if memo is not None else (None, None)
+    key = (rule.id, thin, proxies, reading(facts, rule.reads)) if known is not None else None
+    found = known.get(key) if known is not None else None
     if found is None:
         found = Evidence.deferred(
             {
@@ -222,12 +235,12 @@ def evidence(
                 "thin": thin,
                 "proxies": proxies,
             },
-            _Because(rule, facts),
+            _Because(rule, facts, checks),
         )
-        if memo is not None:
-            if len(memo) >= MEMO_SIZE:
-                memo.clear()
-            memo[key] = found
+        if known is not None:
+            if len(known) >= MEMO_SIZE:
+                known.clear()
+            known[key] = found
     return found
 
 

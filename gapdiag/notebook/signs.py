@@ -83,6 +83,7 @@ class Said:
 
 SAID: list[Said] = []
 """Every `Said`, for `forget`."""
+_CHECKS = Said()
 CACHES: list[Callable[[], None]] = []
 """How to clear each other cache of texts remembered across reps, for `forget`."""
 
@@ -149,9 +150,13 @@ def check_words(check: Check) -> str:
 
     Units that repeat the label ('deflections a 1:1') are not said twice.
     """
-    return _words(
+    said = _CHECKS.get(check)  # reps alike in what it reads share one Check
+    if said is not None:
+        return said
+    words = _words(
         check.observed, check.op, check.observed_value, check.threshold_value, check.result
     )
+    return _CHECKS.put(check, None, words)
 
 
 @lru_cache(maxsize=8192, typed=True)

@@ -37,13 +37,11 @@ NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 def reading(facts: Facts, paths: tuple[str, ...]) -> tuple[object, ...]:
     """The values of `paths` on one rep, as a memo key for what depends on them alone.
 
-    Values that compare equal but read differently are kept apart: -0.0 and 0.0, and a
-    flag and a number (False == 0.0, True == 1.0).
+    Zeros that compare equal but read differently are kept apart (-0.0, 0.0 and False);
+    a path holds flags or numbers, never both, so True and 1.0 never meet.
     """
     values = tuple([facts.get(path) for path in paths])
-    if 0.0 in values or 1.0 in values:
-        return (values, tuple([repr(value) for value in values]))
-    return values
+    return (values, tuple(map(str, values))) if 0.0 in values else values
 
 
 def number(node: x.Node) -> NumFn:
@@ -183,6 +181,8 @@ class Atom:
     threshold: str | None
     observed_fn: Callable[[Facts], Fact]
     threshold_fn: NumFn | None
+    reads: tuple[str, ...] = ()
+    """Every fact the comparison reads: all its trace depends on."""
 
     def trace(self, facts: Facts) -> Check:
         """Evaluate this leaf on one rep's facts and report values, result and distance."""
@@ -221,7 +221,7 @@ def atoms(node: x.Node, text: str) -> tuple[Atom, ...]:
     if isinstance(node, x.Compare):
         return (_compare_atom(node, text),)
     if isinstance(node, x.Name):
-        return (Atom(node.path, node.path, None, None, number_or_flag(node), None),)
+        return (Atom(node.path, node.path, None, None, number_or_flag(node), None, (node.path,)),)
     return tuple(a for child in x.children(node) for a in atoms(child, text))
 
 
@@ -244,6 +244,7 @@ def _compare_atom(node: x.Compare, text: str) -> Atom:
         x.source(text, right),
         number(left),
         number(right),
+        x.names_in(node),
     )
 
 

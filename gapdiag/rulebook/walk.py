@@ -21,7 +21,12 @@ class Walk(NamedTuple):
     stop: TreeStop | None
 
 
-def walk(tree: DecisionTree, facts: Facts, memo: dict[Any, TreeStep] | None = None) -> Walk:
+def walk(
+    tree: DecisionTree,
+    facts: Facts,
+    memo: dict[Any, TreeStep] | None = None,
+    checks: dict[Any, Check] | None = None,
+) -> Walk:
     """Answer questions from the root until a leaf, or until one cannot be answered.
 
     A question whose condition is unknown follows its ``unknown`` branch if it has one;
@@ -37,7 +42,7 @@ def walk(tree: DecisionTree, facts: Facts, memo: dict[Any, TreeStep] | None = No
         key = (current, reading(facts, question.reads)) if memo is not None else None
         step = memo.get(key) if memo is not None else None
         if step is None:
-            step = _step(current, route.next, question, facts)
+            step = _step(current, route.next, question, facts, checks)
             if memo is not None:
                 if len(memo) >= MEMO_SIZE:
                     memo.clear()
@@ -59,11 +64,15 @@ def walk(tree: DecisionTree, facts: Facts, memo: dict[Any, TreeStep] | None = No
 
 
 MEMO_SIZE = 4096
-"""Tree steps a pack keeps, each with the facts it read (per process)."""
+"""Tree steps, and traced comparisons, a pack keeps with the facts they read (per process)."""
 
 
 def _step(
-    node: str, next_: Mapping[bool | None, str | None], question: CompiledQuestion, facts: Facts
+    node: str,
+    next_: Mapping[bool | None, str | None],
+    question: CompiledQuestion,
+    facts: Facts,
+    checks: dict[Any, Check] | None,
 ) -> TreeStep:
     answer = question.test(facts)
     return TreeStep.deferred(
@@ -74,7 +83,7 @@ def _step(
             "answer": answer,
             "branch": None if next_[answer] is None else _BRANCH[answer],
         },
-        Traced(question, facts),
+        Traced(question, facts, checks),
     )
 
 
@@ -87,23 +96,44 @@ def leaf_id(tree: DecisionTree, facts: Facts) -> str | None:
     return current
 
 
-def traced(atoms: Sequence[Atom], facts: Facts) -> tuple[Check, ...]:
-    """Each comparison of a rule's or a question's condition, traced on one rep's facts."""
-    return tuple([Check.trusted(atom.check(facts)) for atom in atoms])
+def traced(
+    atoms: Sequence[Atom], facts: Facts, memo: dict[Any, Check] | None = None
+) -> tuple[Check, ...]:
+    """Each comparison of a rule's or a question's condition, traced on one rep's facts.
+
+    With a `memo` (the pack's, whose atoms these are), reps alike in the facts a comparison
+    reads share its one Check.
+    """
+    if memo is None:
+        return tuple([Check.trusted(atom.check(facts)) for atom in atoms])
+    out = []
+    for atom in atoms:
+        key = (id(atom), reading(facts, atom.reads))  # the pack holds its atoms: ids stay unique
+        found = memo.get(key)
+        if found is None:
+            found = Check.trusted(atom.check(facts))
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[key] = found
+        out.append(found)
+    return tuple(out)
 
 
 class Traced:
     """A tree step's or a rule's comparisons, traced when first read (see ``Deferred``)."""
 
-    __slots__ = ("facts", "question")
+    __slots__ = ("facts", "memo", "question")
 
-    def __init__(self, question: CompiledQuestion, facts: Facts) -> None:
-        self.question, self.facts = question, facts
+    def __init__(
+        self, question: CompiledQuestion, facts: Facts, memo: dict[Any, Check] | None = None
+    ) -> None:
+        self.question, self.facts, self.memo = question, facts, memo
 
     def __call__(self, names: Sequence[str]) -> dict[str, Any]:
         """The comparisons that decided the answer, as the ``checks`` field."""
         q = self.question
-        return {"checks": deciding(q.condition, traced(q.atoms, self.facts), q.decided)}
+        checks = traced(q.atoms, self.facts, self.memo)
+        return {"checks": deciding(q.condition, checks, q.decided)}
 
 
 def supporting(node: x.Node, results: Sequence[bool | None]) -> tuple[bool | None, frozenset[int]]:
