@@ -573,7 +573,7 @@ def _collect(wanted: tuple[str, ...], gaps: tuple[str, ...]) -> str:
     return f"- collect {_wanted({}, wanted)}: needed by {_rules_on(gaps)}"
 
 
-signs.CACHES.extend([_collect.cache_clear])
+signs.CACHES.extend([_asks_for.cache_clear, _collect.cache_clear])
 
 
 def _rules_on(gaps: Sequence[str]) -> str:
