@@ -12,9 +12,11 @@ Goals (issue 28): diagnose at most 10x the floor; explaining at most 10x the flo
 (diagnose and explain together at most 20x).
 
 A pack remembers what it worked out per pattern of rule outcomes (a verdict's numbers, an
-open rule's entry), and explanations remember comparisons and shares already put in
-words; the rounds repeat the same reps, so those memos are emptied before each round: the
-figure is the cost of reps seen for the first time, as in a new population.
+open rule's entry) and per set of facts read (a fired rule's evidence, a tree step, a
+traced comparison, shared by reps alike in those), and explanations remember the texts
+of those shared objects and the comparisons and shares already put in words; the rounds
+repeat the same reps, so those memos are emptied before each round (``signs.forget``):
+the figure is the cost of reps seen for the first time, as in a new population.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def main() -> None:
     def forget() -> None:
         """Each round sees the reps for the first time (see the docstring)."""
         book._memo.clear()
-        signs._words.cache_clear()  # comparisons in words, remembered across reps
+        signs.forget()  # comparisons, evidence and tree steps in words, remembered across reps
         labels.percent.cache_clear()  # confidences in words, likewise
 
     def diagnose() -> Any:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 
-from gapdiag import diagnose
+from gapdiag import diagnose, load_rules
 from gapdiag.model.diagnosis import Check, Diagnosis, Evidence
 from gapdiag.model.metrics import RepMetrics
 
@@ -83,6 +83,7 @@ def test_unknown_attributes_still_raise() -> None:
 
 def test_a_diagnosis_leaves_its_evidence_pending_until_read() -> None:
     """diagnose() fills no because-text in until one is read; JSON holds them all."""
+    load_rules()._memo.clear()  # no rep alike diagnosed before, whose evidence it would share
     result = diagnose(example("will-rep"))
     evidence = [e for v in result.verdicts for e in (*v.evidence, *v.counter_evidence)]
     assert evidence

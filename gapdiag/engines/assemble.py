@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from gapdiag.engines.details import Explanation, FiredRules
 from gapdiag.engines.judgment import Weak, outcome_of
 from gapdiag.engines.verdicts import status_of, weigh
 from gapdiag.model.basis import Thinness, thinness
-from gapdiag.model.diagnosis import Diagnosis, Engine, Verdict
+from gapdiag.model.diagnosis import Check, Diagnosis, Engine, Evidence, Verdict
 from gapdiag.model.gaps import CONFIRMED_AT, FOUND, GAPS, SUSPECTED_AT, Gap, Status
 from gapdiag.model.metrics import RepMetrics
 from gapdiag.model.standing import NOT_BEHIND, Standing, StandingStatus, standing_of
@@ -42,9 +42,9 @@ def assemble(
     weak = weak_of(rep, basis)
     standing = standing_at(rep, facts)
     status = standing.status
-    memo = book.memo("verdicts")
+    memo, known = book.memo("verdicts"), (book.memo("evidence"), book.memo("checks"))
     judged = [
-        _verdict(gap, rules, tuple([outcomes[i] for i in rows]), facts, weak, status, memo)
+        _verdict(gap, rules, tuple([outcomes[i] for i in rows]), facts, weak, status, memo, known)
         for gap, rows, rules in book.by_gap
     ]
     verdicts = tuple(sorted(judged, key=lambda v: (-v.confidence, _ORDER[v.gap])))
@@ -108,6 +108,7 @@ def _verdict(
     weak: Weak,
     standing: StandingStatus,
     memo: dict[object, tuple[dict[str, object], tuple[CompiledRule, ...], Verdict | None]],
+    known: tuple[dict[Any, Evidence], dict[Any, Check]],
 ) -> Verdict:
     # A verdict's numbers depend only on which of its rules fired or stayed open, the
     # standing and what is weak: they are worked out once per pattern of those.
@@ -121,7 +122,7 @@ def _verdict(
     values, fired, whole = found
     if whole is not None:
         return whole
-    return Verdict.deferred(dict(values), FiredRules(fired, facts, weak))
+    return Verdict.deferred(dict(values), FiredRules(fired, facts, weak, known))
 
 
 MEMO_SIZE = 4096

@@ -17,6 +17,7 @@ from gapdiag.engines.judgment import Weak, watch_notes
 from gapdiag.model.basis import BASES, Thinness, resting_on
 from gapdiag.model.derived import DERIVED
 from gapdiag.model.diagnosis import (
+    Check,
     Evidence,
     Figure,
     Sample,
@@ -26,7 +27,7 @@ from gapdiag.model.diagnosis import (
 from gapdiag.model.gaps import Gap
 from gapdiag.model.metrics import RepMetrics
 from gapdiag.model.standing import NOT_BEHIND, Standing
-from gapdiag.rulebook.compiler import Facts
+from gapdiag.rulebook.compiler import Facts, reading
 from gapdiag.rulebook.facts import metric_facts
 from gapdiag.rulebook.pack import Rulebook
 from gapdiag.rulebook.rule import CompiledRule
@@ -106,7 +107,13 @@ class Explanation:
     def tree(self) -> Fields:
         """The decision tree's walk (compiled evaluator whatever the engine: it is no rule)."""
         tree = self.book.tree
-        path, leaf, stop = walk(tree, self.facts) if tree is not None else ((), None, None)
+        book = self.book
+        found = (
+            walk(tree, self.facts, book.memo("steps"), book.memo("checks"))
+            if tree is not None
+            else None
+        )
+        path, leaf, stop = found if found is not None else ((), None, None)
         return {
             "tree_path": path,
             "tree_leaf": leaf,
@@ -155,10 +162,16 @@ DEFERRED = tuple(_PARTS)
 class FiredRules:
     """A verdict's evidence not listed yet: the rules that fired on its gap, in pack order."""
 
-    __slots__ = ("facts", "fired", "weak")
+    __slots__ = ("facts", "fired", "memo", "weak")
 
-    def __init__(self, fired: Sequence[CompiledRule], facts: Facts, weak: Weak) -> None:
-        self.fired, self.facts, self.weak = fired, facts, weak
+    def __init__(
+        self,
+        fired: Sequence[CompiledRule],
+        facts: Facts,
+        weak: Weak,
+        memo: tuple[dict[Any, Evidence], dict[Any, Check]] | None = None,
+    ) -> None:
+        self.fired, self.facts, self.weak, self.memo = fired, facts, weak, memo
 
     def rule_ids(self) -> list[str]:
         """Ids of the evidence's rules, then the counter-evidence's, as `__call__` lists them."""
@@ -171,7 +184,7 @@ class FiredRules:
         against: list[Evidence] = []
         for rule in self.fired:
             (support if rule.certainty > 0 else against).append(
-                evidence(rule, self.facts, self.weak)
+                evidence(rule, self.facts, self.weak, self.memo)
             )
         return {"evidence": tuple(support), "counter_evidence": tuple(against)}
 
@@ -179,33 +192,56 @@ class FiredRules:
 class _Because:
     """A fired rule's because-text and comparisons, not worked out yet."""
 
-    __slots__ = ("facts", "rule")
+    __slots__ = ("facts", "memo", "rule")
 
-    def __init__(self, rule: CompiledRule, facts: Facts) -> None:
-        self.rule, self.facts = rule, facts
+    def __init__(
+        self, rule: CompiledRule, facts: Facts, memo: dict[Any, Check] | None = None
+    ) -> None:
+        self.rule, self.facts, self.memo = rule, facts, memo
 
     def __call__(self, names: Sequence[str]) -> Fields:
         rule, facts = self.rule, self.facts
-        found: Fields = {}
-        if "because" in names:  # watch notes and brief pages read the text alone
-            found["because"] = rule.because.render(facts)
-        if "checks" in names:
-            found["checks"] = deciding(rule.condition, traced(rule.atoms, facts))
-        return found
+        checks = traced(rule.atoms, facts, self.memo)
+        # both at once: every view showing the comparisons shows the text with them
+        return {
+            "because": rule.because.render(facts),
+            "checks": deciding(rule.condition, checks, rule.decided),
+        }
 
 
-def evidence(rule: CompiledRule, facts: Facts, weak: Weak) -> Evidence:
-    """A fired rule's evidence; its because-text and comparisons are filled in when read."""
-    return Evidence.deferred(
-        {
-            "rule": rule.id,
-            "certainty": rule.certainty,
-            "intervention": rule.rule.intervention,
-            "thin": resting_on(rule.needs, weak.thin) if weak.thin else (),
-            "proxies": resting_on(rule.needs, weak.proxies) if weak.proxies else (),
-        },
-        _Because(rule, facts),
-    )
+def evidence(
+    rule: CompiledRule,
+    facts: Facts,
+    weak: Weak,
+    memo: tuple[dict[Any, Evidence], dict[Any, Check]] | None = None,
+) -> Evidence:
+    """A fired rule's evidence; its because-text and comparisons are filled in when read.
+
+    Evidence depends on the facts the rule reads and on which of its inputs are weak, no
+    more: with `memo` (the pack's evidence and traced comparisons), reps alike in those
+    share one object, whose text and comparisons are then worked out once.
+    """
+    thin = resting_on(rule.needs, weak.thin) if weak.thin else ()
+    proxies = resting_on(rule.needs, weak.proxies) if weak.proxies else ()
+    known, checks = memo if memo is not None else (None, None)
+    key = (rule.id, thin, proxies, reading(facts, rule.reads)) if known is not None else None
+    found = known.get(key) if known is not None else None
+    if found is None:
+        found = Evidence.deferred(
+            {
+                "rule": rule.id,
+                "certainty": rule.certainty,
+                "intervention": rule.rule.intervention,
+                "thin": thin,
+                "proxies": proxies,
+            },
+            _Because(rule, facts, checks),
+        )
+        if known is not None:
+            if len(known) >= MEMO_SIZE:
+                known.clear()
+            known[key] = found
+    return found
 
 
 def _samples(rep: RepMetrics, paths: Sequence[str]) -> tuple[Sample, ...]:

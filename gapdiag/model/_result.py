@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import cache
 from typing import TYPE_CHECKING, Any, Self, cast
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
@@ -48,9 +47,11 @@ class Worded:
         return self._words()
 
 
-@cache
-def _field_set(cls: type[BaseModel]) -> set[str]:
-    return set(cls.model_fields)
+_FIELD_SETS: dict[type[BaseModel], set[str]] = {}
+"""Each result class's field names, as `trusted` marks them all set (one shared set)."""
+_set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__  # the slots themselves:
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__  # faster than object.__setattr__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 class Result(Worded, BaseModel):
@@ -72,9 +73,12 @@ class Result(Worded, BaseModel):
         obj = _new(cls)
         _set(obj, "__dict__", values)
         # One shared set: pydantic copies it before any change (model_copy), never mutates it.
-        _set(obj, "__pydantic_fields_set__", _field_set(cls))
-        _set(obj, "__pydantic_extra__", None)
-        _set(obj, "__pydantic_private__", None)
+        fields = _FIELD_SETS.get(cls)
+        if fields is None:
+            fields = _FIELD_SETS[cls] = set(cls.model_fields)
+        _set_fields(obj, fields)
+        _set_extra(obj, None)
+        _set_private(obj, None)
         return obj
 
     def _repr_html_(self) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 from gapdiag.model import _text
@@ -180,17 +181,12 @@ def numbers_section(d: Diagnosis, md: bool = False) -> list[str]:
     for figure in d.numbers:
         if figure.name in _SAID_ALREADY and _SAID_ALREADY[figure.name] in known:
             continue
-        short = figure.name.removeprefix("derived.")
-        name = _NUMBER_NAMES.get(short) or sentence(label_of(figure.name).label)
-        if short in _WITH_FORMULA:  # the registry's formula, as docs/metrics.md states it
-            name = f"{name} ({label_of(figure.name).definition})"
-        shown, unit = show(figure.name, figure.value), label_of(figure.name).unit
+        name, said_unit = _figure_name(figure.name)
+        shown = show(figure.name, figure.value)
         if figure.name in _NEVER_NEGATIVE and figure.value < 0:
             shown = _NEVER_NEGATIVE[figure.name].format(show(figure.name, -figure.value))
-        if unit and name.lower().startswith(
-            unit.lower()
-        ):  # not 'Calls per meeting: 35 calls per meeting'
-            shown = shown.removesuffix(f" {unit}")
+        if said_unit:  # not 'Calls per meeting: 35 calls per meeting'
+            shown = shown.removesuffix(said_unit)
         out.append(f"- {name}: {shown}")
     short_by = next((f.value for f in d.numbers if f.name == "derived.pipeline_shortfall"), None)
     over = d.standing.elapsed is not None and d.standing.elapsed >= 1.0
@@ -209,6 +205,18 @@ def numbers_section(d: Diagnosis, md: bool = False) -> list[str]:
             "The open pipeline will not close the gap: a coverage problem to solve this week."
         )
     return [*out, ""]
+
+
+@cache
+def _figure_name(path: str) -> tuple[str, str]:
+    """A figure's name in 'The numbers' and the unit its value leaves off ('' for none)."""
+    short = path.removeprefix("derived.")
+    label = label_of(path)
+    name = _NUMBER_NAMES.get(short) or sentence(label.label)
+    if short in _WITH_FORMULA:  # the registry's formula, as docs/metrics.md states it
+        name = f"{name} ({label.definition})"
+    unit = label.unit
+    return name, f" {unit}" if unit and name.lower().startswith(unit.lower()) else ""
 
 
 _PIPELINE_MATH = frozenset(
@@ -348,9 +356,16 @@ def _tree(d: Diagnosis, md: bool) -> list[str]:
 
 
 def _step(step: TreeStep) -> str:
+    said = _STEPS.get(step)
+    if said is not None:
+        return said
     answer = {True: "yes", False: "no", None: "not known"}[step.answer]
     checks = "; ".join(signs.check_words(c) for c in step.checks)
-    return f"{step.question} {answer} ({checks})"
+    return _STEPS.put(step, None, f"{step.question} {answer} ({checks})")
+
+
+_STEPS = signs.Said()
+_LINES = signs.Said()
 
 
 def _leaf(leaf: TreeLeaf) -> str:
@@ -429,20 +444,24 @@ def _verdict(
 def _evidence(e: Evidence, *, against: bool, act: bool = True) -> str:
     """A fired rule in words: for or against, its reason and each comparison (no weights),
     and, where `act`, what to do about it."""
+    how = (against, act)
+    said = _LINES.get(e, how)
+    if said is not None:
+        return said
     checks = "; ".join(signs.evidence_checks(e))
     weak = signs.weak_words(e)
     side = "Against" if against else "For"
     line = f"- {side}{weak}: {e.because}" + (f" ({checks})" if checks else "")
     if e.intervention and act and not against:
         line += f"\n  What to do: {e.intervention}"
-    return line
+    return _LINES.put(e, how, line)
 
 
 def _authors(d: Diagnosis, md: bool) -> list[str]:
     """Rule ids, weights and the tree's node ids, last: for whoever maintains the pack."""
     out = [_heading("For rule authors", md)]
     fired = [
-        f"{e.rule} ({v.gap}, {e.certainty:+.2f})"
+        _fired(e.rule, v.gap, e.certainty)
         for v in d.verdicts
         for e in (*v.evidence, *v.counter_evidence)
     ]
@@ -459,6 +478,14 @@ def _authors(d: Diagnosis, md: bool) -> list[str]:
         f"suspected from {SUSPECTED_AT:.0%}"
     )
     return out
+
+
+@lru_cache(maxsize=4096)
+def _fired(rule: str, gap: str, certainty: float) -> str:
+    return f"{rule} ({gap}, {certainty:+.2f})"
+
+
+signs.CACHES.append(_fired.cache_clear)
 
 
 def proxy_note(path: str) -> str:
@@ -515,23 +542,46 @@ def _still_open(d: Diagnosis, md: bool) -> list[str]:
     per_metric: dict[tuple[str, ...], list[str]] = {}
     undefined: list[str] = []
     for u in d.undetermined:
-        if not u.needs:
+        keys = _asks_for(u.needs)
+        if not keys:
             undefined.append(u.gap)
-        elif all(p.startswith("team.") for p in u.needs):
-            per_metric.setdefault(_TEAM, []).append(u.gap)
-        else:
-            for path in u.needs:
-                if not path.startswith("team."):
-                    per_metric.setdefault((path,), []).append(u.gap)
-    ranked = sorted(per_metric.items(), key=lambda item: -len(item[1]))  # stable: ties keep order
+        for key in keys:
+            gaps = per_metric.get(key)
+            if gaps is None:
+                per_metric[key] = [u.gap]
+            else:
+                gaps.append(u.gap)
+    # stable: ties keep order
+    ranked = sorted(per_metric.items(), key=lambda item: len(item[1]), reverse=True)
     out = [_heading("Still open: data that would decide more rules", md)]
-    for wanted, gaps in ranked:
-        out.append(f"- collect {_wanted(d, wanted)}: needed by {_rules_on(gaps)}")
+    aside = {item.metric: item for item in d.set_aside} if d.set_aside else None
+    for metrics, gaps in ranked:
+        if aside is None or metrics[0] not in aside:
+            out.append(_collect(metrics, tuple(gaps)))
+        else:
+            out.append(f"- collect {_wanted(aside, metrics)}: needed by {_rules_on(gaps)}")
     if undefined:
         out.append(
             f"- {_rules_on(undefined)}: a value is undefined for this rep (e.g. a division by zero)"
         )
     return [*out, ""]
+
+
+@lru_cache(maxsize=1024)
+def _asks_for(needs: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The lines of 'Still open' an open rule needing `needs` counts in (none: undefined)."""
+    if needs and all(p.startswith("team.") for p in needs):
+        return (_TEAM,)
+    return tuple((path,) for path in needs if not path.startswith("team."))
+
+
+@lru_cache(maxsize=4096)
+def _collect(wanted: tuple[str, ...], gaps: tuple[str, ...]) -> str:
+    """A line of 'Still open' for metrics none of which was set aside."""
+    return f"- collect {_wanted({}, wanted)}: needed by {_rules_on(gaps)}"
+
+
+signs.CACHES.extend([_asks_for.cache_clear, _collect.cache_clear])
 
 
 def _rules_on(gaps: Sequence[str]) -> str:
@@ -543,10 +593,9 @@ _TEAM = ("team",)
 """Stands for every team value: they all come from diagnosing the rep with their team."""
 
 
-def _wanted(d: Diagnosis, paths: Sequence[str]) -> str:
+def _wanted(aside: Mapping[str, Sample], paths: Sequence[str]) -> str:
     if paths == _TEAM:
         return "the team's medians (diagnose the rep together with their team)"
-    aside = {item.metric: item for item in d.set_aside}
     words = []
     for path in paths:
         item = aside.get(path)

@@ -9,7 +9,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from gapdiag.model.diagnosis import Check, Diagnosis, Evidence
@@ -48,6 +49,53 @@ _OPS = {"<": "under", "<=": "at most", ">": "over", ">=": "at least", "==": "equ
 MAX_NEEDS = 3
 
 
+class Said:
+    """Texts already made of result objects, by the object's identity (and how it was said).
+
+    Reps alike in what a fired rule or a tree question reads share one result object (see
+    ``engines.details.evidence``), so a population says each such object once. Each entry
+    holds its object, so no other object can take its identity while the entry lives.
+    """
+
+    __slots__ = ("_seen",)
+    SIZE = 4096
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[int, object], tuple[object, str]] = {}
+        SAID.append(self)
+
+    def get(self, item: object, how: object = None) -> str | None:
+        """The text made of `item` said `how`, if it was made."""
+        found = self._seen.get((id(item), how))
+        return found[1] if found is not None and found[0] is item else None
+
+    def put(self, item: object, how: object, text: str) -> str:
+        """Remember and return `text`, made of `item` said `how`."""
+        if len(self._seen) >= self.SIZE:
+            self._seen.clear()
+        self._seen[(id(item), how)] = (item, text)
+        return text
+
+    def clear(self) -> None:
+        """Forget every text."""
+        self._seen.clear()
+
+
+SAID: list[Said] = []
+"""Every `Said`, for `forget`."""
+_CHECKS = Said()
+CACHES: list[Callable[[], None]] = []
+"""How to clear each other cache of texts remembered across reps, for `forget`."""
+
+
+def forget() -> None:
+    """Forget every text remembered across reps (benchmarks time reps seen the first time)."""
+    for said in SAID:
+        said.clear()
+    for clear in CACHES:
+        clear()
+
+
 def needs_of(d: Diagnosis, gap: Gap | None = None) -> tuple[str, ...]:
     """The absent metrics the open rules need (of one gap, or of all), most-needed first."""
     every, by_gap = open_needs(d)
@@ -56,18 +104,22 @@ def needs_of(d: Diagnosis, gap: Gap | None = None) -> tuple[str, ...]:
 
 def open_needs(d: Diagnosis) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
     """`needs_of` for all the open rules and for each gap's, in one pass."""
-    every: dict[str, int] = {}
-    by_gap: dict[str, dict[str, int]] = {}
+    every: list[str] = []
+    by_gap: dict[str, list[str]] = {}
     for u in d.undetermined:
-        mine = by_gap.setdefault(u.gap, {})
-        for metric in u.needs:
-            every[metric] = every.get(metric, 0) + 1
-            mine[metric] = mine.get(metric, 0) + 1
-    return _most_first(every), {gap: _most_first(counts) for gap, counts in by_gap.items()}
+        every.extend(u.needs)
+        mine = by_gap.get(u.gap)
+        if mine is None:
+            by_gap[u.gap] = list(u.needs)
+        else:
+            mine.extend(u.needs)
+    return _most_first(every), {gap: _most_first(needs) for gap, needs in by_gap.items()}
 
 
-def _most_first(counts: dict[str, int]) -> tuple[str, ...]:
-    return tuple(sorted(counts, key=lambda m: -counts[m]))
+def _most_first(needs: list[str]) -> tuple[str, ...]:
+    """Each metric once, the most needed first, ties in order of first need (stable)."""
+    counts = Counter(needs)
+    return tuple(sorted(counts, key=counts.__getitem__, reverse=True))
 
 
 def needs_words(paths: Sequence[str], most: int = MAX_NEEDS) -> str:
@@ -98,9 +150,13 @@ def check_words(check: Check) -> str:
 
     Units that repeat the label ('deflections a 1:1') are not said twice.
     """
-    return _words(
+    said = _CHECKS.get(check)  # reps alike in what it reads share one Check
+    if said is not None:
+        return said
+    words = _words(
         check.observed, check.op, check.observed_value, check.threshold_value, check.result
     )
+    return _CHECKS.put(check, None, words)
 
 
 @lru_cache(maxsize=8192, typed=True)
@@ -121,6 +177,9 @@ def _words(
     if threshold is None:
         return f"{name}: {seen}: {HOLDS[result]}"
     return f"{name}: {seen} (rule: {_OPS.get(op, op)} {limit}): {HOLDS[result]}"
+
+
+CACHES.append(_words.cache_clear)
 
 
 def evidence_checks(evidence: Evidence) -> tuple[str, ...]:

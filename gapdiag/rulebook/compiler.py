@@ -34,6 +34,16 @@ FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 
 
+def reading(facts: Facts, paths: tuple[str, ...]) -> tuple[object, ...]:
+    """The values of `paths` on one rep, as a memo key for what depends on them alone.
+
+    Zeros that compare equal but read differently are kept apart (-0.0, 0.0 and False);
+    a path holds flags or numbers, never both, so True and 1.0 never meet.
+    """
+    values = tuple([facts.get(path) for path in paths])
+    return (values, tuple(map(str, values))) if 0.0 in values else values
+
+
 def number(node: x.Node) -> NumFn:
     """Compile a numeric node into a closure returning a float or None."""
     if isinstance(node, x.Num):
@@ -171,6 +181,8 @@ class Atom:
     threshold: str | None
     observed_fn: Callable[[Facts], Fact]
     threshold_fn: NumFn | None
+    reads: tuple[str, ...] = ()
+    """Every fact the comparison reads: all its trace depends on."""
 
     def trace(self, facts: Facts) -> Check:
         """Evaluate this leaf on one rep's facts and report values, result and distance."""
@@ -209,7 +221,7 @@ def atoms(node: x.Node, text: str) -> tuple[Atom, ...]:
     if isinstance(node, x.Compare):
         return (_compare_atom(node, text),)
     if isinstance(node, x.Name):
-        return (Atom(node.path, node.path, None, None, number_or_flag(node), None),)
+        return (Atom(node.path, node.path, None, None, number_or_flag(node), None, (node.path,)),)
     return tuple(a for child in x.children(node) for a in atoms(child, text))
 
 
@@ -232,6 +244,7 @@ def _compare_atom(node: x.Compare, text: str) -> Atom:
         x.source(text, right),
         number(left),
         number(right),
+        x.names_in(node),
     )
 
 

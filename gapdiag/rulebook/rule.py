@@ -6,7 +6,7 @@ a failure names the field (``when`` or ``because``) so the loader can give its l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -111,6 +111,13 @@ class CompiledRule:
     gap: Gap
     certainty: float
     counters: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()
+    """Every fact the condition and the because-text read: all a fired rule's evidence
+    depends on, with the rep's weak metrics."""
+    decided: dict[tuple[bool | None, ...], tuple[int, ...] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """The deciding atoms per pattern of results, filled as reps are explained (walk.deciding)."""
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle the rule and its parsed condition; unpickling builds the closures again."""
@@ -168,4 +175,5 @@ def _closures(
         rule.gap,
         rule.certainty,
         rule.counters,
+        tuple(dict.fromkeys([*expr.names_in(node), *because.reads])),
     )

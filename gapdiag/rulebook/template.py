@@ -113,6 +113,12 @@ class Template:
         object.__setattr__(self, "_only", tuple(only))
         object.__setattr__(self, "_nouns", nouns)
 
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """Every name the placeholders read, in order of first appearance."""
+        found = [n for p in self._slots if p.node is not None for n in x.names_in(p.node)]
+        return tuple(dict.fromkeys(found))
+
     def render(self, facts: Facts) -> str:
         """Fill the placeholders with one rep's values: 'only 0%' reads '0%' (nothing is
         'only' none) and '1 meetings a week' reads '1 meeting a week'."""

@@ -11,7 +11,7 @@ some input (see ``reach``); each problem carries its file and line.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal, NamedTuple
 
@@ -99,6 +99,12 @@ class CompiledQuestion:
     test: compiler.BoolFn
     atoms: tuple[compiler.Atom, ...]
     needs: tuple[str, ...]
+    reads: tuple[str, ...] = ()
+    """Every fact the condition reads: all a step's answer and comparisons depend on."""
+    decided: dict[tuple[bool | None, ...], tuple[int, ...] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """The deciding atoms per pattern of results, filled as reps are explained (walk.deciding)."""
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle the question and its parsed condition; unpickling builds the closures again."""
@@ -256,7 +262,12 @@ def _compile(node: Question) -> CompiledQuestion:
 def _closures(node: Question, condition: expr.Node, needs: tuple[str, ...]) -> CompiledQuestion:
     """A compiled question from its parsed condition: its closures and atoms built."""
     return CompiledQuestion(
-        node, condition, compiler.condition(condition), compiler.atoms(condition, node.when), needs
+        node,
+        condition,
+        compiler.condition(condition),
+        compiler.atoms(condition, node.when),
+        needs,
+        expr.names_in(condition),
     )
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from gapdiag.model.diagnosis import Check, TreeLeaf, TreeStep, TreeStop
 from gapdiag.rulebook import expr as x
-from gapdiag.rulebook.compiler import Atom, Facts, atoms
-from gapdiag.rulebook.tree import Branch, DecisionTree
+from gapdiag.rulebook.compiler import Atom, Facts, atoms, reading
+from gapdiag.rulebook.tree import Branch, CompiledQuestion, DecisionTree
 
 _BRANCH: dict[bool | None, Branch] = {True: "then", False: "else", None: "unknown"}
 
@@ -21,32 +21,35 @@ class Walk(NamedTuple):
     stop: TreeStop | None
 
 
-def walk(tree: DecisionTree, facts: Facts) -> Walk:
+def walk(
+    tree: DecisionTree,
+    facts: Facts,
+    memo: dict[Any, TreeStep] | None = None,
+    checks: dict[Any, Check] | None = None,
+) -> Walk:
     """Answer questions from the root until a leaf, or until one cannot be answered.
 
     A question whose condition is unknown follows its ``unknown`` branch if it has one;
     otherwise the walk stops there, naming the absent metrics that would answer it and
-    the leaves still possible.
+    the leaves still possible. A step depends on the facts its question reads alone: with
+    a `memo` (the pack's), reps alike in those share one step, traced once.
     """
     path: list[TreeStep] = []
     routes = tree.routes
     current = tree.root
     while (route := routes.get(current)) is not None:
         question = route.question
-        answer = question.test(facts)
+        key = (current, reading(facts, question.reads)) if memo is not None else None
+        step = memo.get(key) if memo is not None else None
+        if step is None:
+            step = _step(current, route.next, question, facts, checks)
+            if memo is not None:
+                if len(memo) >= MEMO_SIZE:
+                    memo.clear()
+                memo[key] = step
+        path.append(step)
+        answer = step.answer
         target = route.next[answer]
-        path.append(
-            TreeStep.deferred(
-                {
-                    "node": current,
-                    "question": question.spec.question,
-                    "condition": question.spec.when,
-                    "answer": answer,
-                    "branch": None if target is None else _BRANCH[answer],
-                },
-                Traced(question.condition, question.atoms, facts),
-            )
-        )
         if target is None:
             stop = TreeStop.trusted(
                 {
@@ -60,6 +63,30 @@ def walk(tree: DecisionTree, facts: Facts) -> Walk:
     return Walk(tuple(path), tree.result(current), None)
 
 
+MEMO_SIZE = 4096
+"""Tree steps, and traced comparisons, a pack keeps with the facts they read (per process)."""
+
+
+def _step(
+    node: str,
+    next_: Mapping[bool | None, str | None],
+    question: CompiledQuestion,
+    facts: Facts,
+    checks: dict[Any, Check] | None,
+) -> TreeStep:
+    answer = question.test(facts)
+    return TreeStep.deferred(
+        {
+            "node": node,
+            "question": question.spec.question,
+            "condition": question.spec.when,
+            "answer": answer,
+            "branch": None if next_[answer] is None else _BRANCH[answer],
+        },
+        Traced(question, facts, checks),
+    )
+
+
 def leaf_id(tree: DecisionTree, facts: Facts) -> str | None:
     """Only the id of the leaf the walk reaches (None if it stops): the cheap form."""
     routes = tree.routes
@@ -69,22 +96,44 @@ def leaf_id(tree: DecisionTree, facts: Facts) -> str | None:
     return current
 
 
-def traced(atoms: Sequence[Atom], facts: Facts) -> tuple[Check, ...]:
-    """Each comparison of a rule's or a question's condition, traced on one rep's facts."""
-    return tuple([Check.trusted(atom.check(facts)) for atom in atoms])
+def traced(
+    atoms: Sequence[Atom], facts: Facts, memo: dict[Any, Check] | None = None
+) -> tuple[Check, ...]:
+    """Each comparison of a rule's or a question's condition, traced on one rep's facts.
+
+    With a `memo` (the pack's, whose atoms these are), reps alike in the facts a comparison
+    reads share its one Check.
+    """
+    if memo is None:
+        return tuple([Check.trusted(atom.check(facts)) for atom in atoms])
+    out = []
+    for atom in atoms:
+        key = (id(atom), reading(facts, atom.reads))  # the pack holds its atoms: ids stay unique
+        found = memo.get(key)
+        if found is None:
+            found = Check.trusted(atom.check(facts))
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[key] = found
+        out.append(found)
+    return tuple(out)
 
 
 class Traced:
     """A tree step's or a rule's comparisons, traced when first read (see ``Deferred``)."""
 
-    __slots__ = ("atoms", "facts", "node")
+    __slots__ = ("facts", "memo", "question")
 
-    def __init__(self, node: x.Node, atoms: Sequence[Atom], facts: Facts) -> None:
-        self.node, self.atoms, self.facts = node, atoms, facts
+    def __init__(
+        self, question: CompiledQuestion, facts: Facts, memo: dict[Any, Check] | None = None
+    ) -> None:
+        self.question, self.facts, self.memo = question, facts, memo
 
     def __call__(self, names: Sequence[str]) -> dict[str, Any]:
         """The comparisons that decided the answer, as the ``checks`` field."""
-        return {"checks": deciding(self.node, traced(self.atoms, self.facts))}
+        q = self.question
+        checks = traced(q.atoms, self.facts, self.memo)
+        return {"checks": deciding(q.condition, checks, q.decided)}
 
 
 def supporting(node: x.Node, results: Sequence[bool | None]) -> tuple[bool | None, frozenset[int]]:
@@ -101,12 +150,27 @@ def supporting(node: x.Node, results: Sequence[bool | None]) -> tuple[bool | Non
     return value, decided
 
 
-def deciding(node: x.Node, checks: tuple[Check, ...]) -> tuple[Check, ...]:
-    """The checks that decided a condition's value (all of them while it is unknown)."""
-    value, decided = supporting(node, [c.result for c in checks])
-    if value is None or not decided:
-        return checks
-    return tuple([c for i, c in enumerate(checks) if i in decided])
+Decided = dict[tuple[bool | None, ...], tuple[int, ...] | None]
+"""A condition's deciding atoms per pattern of its atoms' results (None: all of them)."""
+
+
+def deciding(
+    node: x.Node, checks: tuple[Check, ...], seen: Decided | None = None
+) -> tuple[Check, ...]:
+    """The checks that decided a condition's value (all of them while it is unknown).
+
+    `seen`, the condition's own dict, remembers the answer per pattern of results: a
+    condition of n comparisons has at most 3**n, and a population repeats a few of them.
+    """
+    results = tuple([c.result for c in checks])
+    if seen is not None and results in seen:
+        chosen = seen[results]
+    else:
+        value, decided = supporting(node, results)
+        chosen = None if value is None or not decided else tuple(sorted(decided))
+        if seen is not None:
+            seen[results] = chosen
+    return checks if chosen is None else tuple([checks[i] for i in chosen])
 
 
 _Support = tuple[bool | None, frozenset[int], frozenset[int], int]
