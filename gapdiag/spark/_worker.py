@@ -52,6 +52,9 @@ class Job:
     """Input-contract columns (metric paths, rep_id, team, period dates) present in the data."""
     team_names: tuple[str, ...]
     """The ``team.*`` columns joined onto each row, for the packs that read them."""
+    team_key: str = TEAM_KEY
+    """The column that groups rows for team values: `TEAM_KEY`, or ``team`` itself when the
+    rows already carry it (one string column less to shuffle and to hand to Python)."""
     digest: str = field(init=False)
     """A hash of the packs and targets: the key under which a worker keeps them compiled."""
 
@@ -66,13 +69,14 @@ class Job:
         key: tuple[str, ...],
         contract: tuple[str, ...],
         team_names: tuple[str, ...],
+        team_key: str = TEAM_KEY,
     ) -> Job:
         """A job for `books` under `targets`."""
         chosen = targets.model_dump(mode="json")
         packs = tuple(
             json.dumps({"pack": portable(b), "targets": chosen}, sort_keys=True) for b in books
         )
-        return Job(packs, key, contract, team_names)
+        return Job(packs, key, contract, team_names, team_key)
 
     def compiled(self) -> tuple[tuple[Rulebook, Targets], ...]:
         """The packs and targets, compiled on this worker's first call and then reused."""
@@ -200,8 +204,8 @@ def _team_columns(
     if not chunks:
         return
     keys = pa.chunked_array(
-        [part for table, _ in chunks for part in table.column(TEAM_KEY).chunks],
-        type=chunks[0][0].schema.field(TEAM_KEY).type,
+        [part for table, _ in chunks for part in table.column(job.team_key).chunks],
+        type=chunks[0][0].schema.field(job.team_key).type,
     )
     every = team_codes(keys)  # each input row's team, valid or not: one encoding for all
     starts = np.cumsum([0] + [table.num_rows for table, _ in chunks[:-1]])
