@@ -276,3 +276,18 @@ def test_import_gapdiag_never_imports_pyspark() -> None:
         "assert 'pyspark' not in sys.modules, 'pyspark imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_team_by_another_column_or_the_rep_groups_as_diagnose_many_does(spark: Any) -> None:
+    """team_by naming a column outside the contract (squad), or rep_id (each rep its own team):
+    the rows are shuffled by that column, and the medians are diagnose_many's."""
+    book = Rulebook.from_rules([CALLS_UNDER_TEAM])
+    flat = frame_of(
+        [
+            {"rep_id": f"r{i}", "team": "abc"[i % 3], "activity": {"calls_per_day": 10.0 * i}}
+            for i in range(9)
+        ]
+    ).assign(squad=[None, "x", "y", "x", "y", "x", "y", "x", None])
+    for team_by, rows in (("squad", flat), ("rep_id", flat.drop(columns="squad"))):
+        expected = records(diagnose_many(rows, rules=book, team_by=team_by).frame)
+        assert spark_rows(spark, rows, book, team_by=team_by) == expected, team_by

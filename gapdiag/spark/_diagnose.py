@@ -12,6 +12,7 @@ from pyspark.sql import types as T
 
 from gapdiag.engines.compiled import RulesArg, resolve_rules
 from gapdiag.engines.vector._evaluate import OUTCOMES
+from gapdiag.engines.vector._population import TEXT
 from gapdiag.engines.vector._standing import STANDING_CODES
 from gapdiag.engines.vector.batch import Summary, team_names
 from gapdiag.model.gaps import GAPS
@@ -95,14 +96,17 @@ def diagnose_spark(
     book = resolve_rules(rules)
     chosen = parse_targets(targets)
     names = tuple(team_names(book))
-    prepared = prepare(df, key, team_by, bool(names))
-    job = Job.of([book], chosen, prepared.key, prepared.contract, names)
+    by_team = bool(names) and team_by is not None and team_by in df.columns
+    # A team column of the input contract (``team``) groups the rows as it stands.
+    team_key = team_by if by_team and team_by in TEXT else TEAM_KEY
+    prepared = prepare(df, key, team_by, bool(names) and team_key == TEAM_KEY)
+    job = Job.of([book], chosen, prepared.key, prepared.contract, names, team_key)
     shipped = ship(df, job)
     schema = result_schema(prepared, book)
-    if names and team_by is not None and team_by in df.columns:
+    if by_team:
         # One scan: the rows are shuffled by team, and each task works out the values of
         # the teams it holds from the rows it diagnoses (no second read, no join).
-        grouped = prepared.frame.repartition(quoted(TEAM_KEY))
+        grouped = prepared.frame.repartition(quoted(team_key))
         frame = map_arrow(grouped, _worker.diagnose_teams, shipped, schema)
     else:  # no team values, or one team for all: the values joined on (see with_team)
         frame = map_arrow(with_team(prepared, shipped, job), _worker.diagnose, shipped, schema)

@@ -52,6 +52,9 @@ class Job:
     """Input-contract columns (metric paths, rep_id, team, period dates) present in the data."""
     team_names: tuple[str, ...]
     """The ``team.*`` columns joined onto each row, for the packs that read them."""
+    team_key: str = TEAM_KEY
+    """The column that groups rows for team values: `TEAM_KEY`, or ``team`` itself when the
+    rows already carry it (one string column less to shuffle and to hand to Python)."""
     digest: str = field(init=False)
     """A hash of the packs and targets: the key under which a worker keeps them compiled."""
 
@@ -66,13 +69,14 @@ class Job:
         key: tuple[str, ...],
         contract: tuple[str, ...],
         team_names: tuple[str, ...],
+        team_key: str = TEAM_KEY,
     ) -> Job:
         """A job for `books` under `targets`."""
         chosen = targets.model_dump(mode="json")
         packs = tuple(
             json.dumps({"pack": portable(b), "targets": chosen}, sort_keys=True) for b in books
         )
-        return Job(packs, key, contract, team_names)
+        return Job(packs, key, contract, team_names, team_key)
 
     def compiled(self) -> tuple[tuple[Rulebook, Targets], ...]:
         """The packs and targets, compiled on this worker's first call and then reused."""
@@ -131,6 +135,19 @@ def _numbers(table: pa.Table, name: str, rows: npt.NDArray[np.int64]) -> Floats:
     return column[rows]
 
 
+def team_codes(keys: pa.ChunkedArray) -> npt.NDArray[np.int64]:
+    """Each row's team as a number in order of first appearance; -1 where it has none.
+
+    Text keys are encoded by Arrow without making a Python string per row; other keys
+    go through pandas, which also reads a NaN key as no team.
+    """
+    if pa.types.is_string(keys.type) or pa.types.is_large_string(keys.type):
+        indices = keys.combine_chunks().dictionary_encode().indices
+        return np.asarray(indices.fill_null(-1).to_numpy(zero_copy_only=False), np.int64)
+    codes, _ = pd.factorize(keys.to_pandas(), use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64)
+
+
 def team_stats(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.RecordBatch]:
     """One row per team in this partition: its key and every team value the packs read.
 
@@ -142,8 +159,7 @@ def team_stats(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.Recor
         return
     table = pa.Table.from_batches(gathered)
     keys = table.column(TEAM_KEY)
-    codes, _ = pd.factorize(keys.to_pandas(), use_na_sentinel=True)
-    codes = np.asarray(codes, dtype=np.int64)
+    codes = team_codes(keys)
     rows = np.ones(len(codes), dtype=bool)
     teams = int(codes.max(initial=-1)) + 1
 
@@ -188,11 +204,13 @@ def _team_columns(
     if not chunks:
         return
     keys = pa.chunked_array(
-        [table.column(TEAM_KEY).take(pa.array(population.rows)) for table, population in chunks],
-        type=chunks[0][0].schema.field(TEAM_KEY).type,
+        [part for table, _ in chunks for part in table.column(job.team_key).chunks],
+        type=chunks[0][0].schema.field(job.team_key).type,
     )
-    codes, _ = pd.factorize(keys.to_pandas(), use_na_sentinel=True)
-    codes = np.asarray(codes, dtype=np.int64)
+    every = team_codes(keys)  # each input row's team, valid or not: one encoding for all
+    starts = np.cumsum([0] + [table.num_rows for table, _ in chunks[:-1]])
+    valid = [start + population.rows for start, (_, population) in zip(starts, chunks, strict=True)]
+    codes = np.concatenate([every[rows] for rows in valid])
     has_team = codes >= 0
 
     def number(path: str) -> Floats:
