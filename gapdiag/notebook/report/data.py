@@ -76,22 +76,25 @@ DETAIL_FIELDS = (
 VERSION = 1
 
 
-class Strings:
-    """A string table: each distinct text stored once, referred to by its index."""
+class Strings(dict[str, int]):
+    """A string table: each distinct text stored once, referred to by its index.
+
+    ``strings(text)`` is the index of `text`, added on first use: a plain dict lookup (the
+    page data asks for tens of indexes a rep), with `__missing__` only for a new text.
+    """
 
     def __init__(self) -> None:
-        self.index: dict[str, int] = {"": 0}
+        super().__init__({"": 0})
 
-    def __call__(self, text: str) -> int:
-        """The index of `text`, added on first use."""
-        found = self.index.get(text)
-        if found is None:
-            found = self.index[text] = len(self.index)
+    def __missing__(self, text: str) -> int:
+        found = self[text] = len(self)
         return found
+
+    __call__ = dict.__getitem__
 
     def many(self, texts: Iterable[str]) -> list[int]:
         """Indexes of several texts."""
-        return [self(t) for t in texts]
+        return list(map(self.__getitem__, texts))
 
 
 def page_data(report: Report) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -115,14 +118,14 @@ def page_data(report: Report) -> tuple[dict[str, Any], dict[str, Any]]:
         "brief": report.brief,
         "reps": reps,
         "words": w.page_words(),
-        "s": list(s.index),
+        "s": list(s),
     }
     return main, {
         "v": VERSION,
         "fields": list(DETAIL_FIELDS),
         "d": details,
-        "rules": list(rules.index),
-        "s": list(ds.index),
+        "rules": list(rules),
+        "s": list(ds),
     }
 
 
