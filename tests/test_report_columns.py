@@ -1,0 +1,223 @@
+"""What the team page writes for each rep from the batch's columns is what the rep's own
+Diagnosis gives (issues 27 and 28): the fast path of a large page cannot drift.
+
+The population is generated from a fixed seed: reps ahead, on track, behind and of unknown
+standing, missing data, proxies and thin counts, so the tree both ends at leaves (by routes
+of one length and of several) and stops for lack of data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import yaml
+
+np = pytest.importorskip("numpy")
+pd = pytest.importorskip("pandas")
+
+from gapdiag.coaching.playbook import choose_focus  # noqa: E402
+from gapdiag.engines.vector.batch import Batch, diagnose_many  # noqa: E402
+from gapdiag.notebook.report import _ends  # noqa: E402
+from gapdiag.notebook.report._detail import _tree_end, detail_of  # noqa: E402
+from gapdiag.notebook.report.assemble import Report, assemble  # noqa: E402
+from gapdiag.notebook.signs import open_needs  # noqa: E402
+from gapdiag.rulebook.facts import build_facts  # noqa: E402
+from gapdiag.rulebook.interventions import Interventions, load_interventions  # noqa: E402
+from gapdiag.rulebook.pack import Rulebook  # noqa: E402
+
+from .conftest import rule_dict  # noqa: E402
+
+REPS = 400
+# (column, low, high): values spread around the default targets; about 20% left absent.
+SPREAD: tuple[tuple[str, float, float], ...] = (
+    ("tenure_months", 0.5, 60),
+    ("activity.calls_per_day", 5, 120),
+    ("activity.emails_per_day", 5, 100),
+    ("activity.meetings_per_week", 0, 12),
+    ("activity.avg_call_minutes", 0.5, 12),
+    ("activity.meeting_to_opportunity_rate", 0, 0.6),
+    ("activity.working_days", 2, 60),
+    ("activity.timed_calls", 4, 400),
+    ("pipeline.closed_won", 0, 300_000),
+    ("pipeline.commit", 0, 80_000),
+    ("pipeline.open_pipeline", 0, 900_000),
+    ("pipeline.win_rate", 0.05, 0.5),
+    ("pipeline.closed_deals", 1, 40),
+    ("pipeline.avg_deal_age_days", 5, 150),
+    ("pipeline.stage_conversion_rate", 0.05, 0.7),
+    ("calls.discovery_questions_per_call", 2, 20),
+    ("calls.open_question_ratio", 0.1, 0.9),
+    ("calls.talk_ratio", 0.2, 0.8),
+    ("calls.calls_measured", 1, 12),
+    ("ownership.forecast_accuracy", 0.3, 1),
+    ("ownership.commitment_score", 3, 10),
+    ("territory.lead_volume_vs_team", 0.3, 1.6),
+    ("territory.lead_quality_score", 1, 5),
+    ("territory.manager_coaching_hours_per_week", 0, 5),
+    ("knowledge.product_quiz_score", 0.3, 1),
+    ("knowledge.competitor_positioning_score", 1, 5),
+)
+FLAGS = ("territory.lead_routing_ok", "knowledge.certified", "knowledge.comp_plan_understood")
+PROXIES = ("territory.lead_volume_vs_team", "activity.meetings_per_week;pipeline.win_rate")
+
+
+def population(reps: int = REPS, seed: int = 27) -> Any:
+    """A messy population with every standing, missing data, proxies and thin counts."""
+    rng = np.random.default_rng(seed)
+    data: dict[str, Any] = {
+        "rep_id": [f"rep-{i}" for i in range(reps)],
+        "team": [f"team-{i % 7}" for i in range(reps)],
+        "pipeline.quota": np.where(rng.random(reps) < 0.9, 200_000.0, np.nan),
+    }
+    for name, low, high in SPREAD:
+        values = np.round(rng.uniform(low, high, reps), 2)
+        values[rng.random(reps) < 0.2] = np.nan
+        data[name] = values
+    for name in FLAGS:
+        flags = pd.array(rng.random(reps) < 0.7, dtype="boolean")
+        flags[rng.random(reps) < 0.2] = pd.NA
+        data[name] = flags
+    start, end = dt.date(2026, 10, 1), dt.date(2026, 12, 31)
+    days = rng.integers(5, 92, reps)
+    data["period_start"] = [start.isoformat()] * reps
+    data["period_end"] = [end.isoformat()] * reps
+    data["as_of"] = [
+        (start + dt.timedelta(days=int(d))).isoformat() if rng.random() < 0.85 else None
+        for d in days
+    ]
+    data["proxies"] = [PROXIES[i % 2] if rng.random() < 0.15 else None for i in range(reps)]
+    return pd.DataFrame(data)
+
+
+@pytest.fixture(scope="module")
+def batch() -> Batch:
+    """The generated population, diagnosed."""
+    return diagnose_many(population())
+
+
+@pytest.fixture(scope="module")
+def library() -> Interventions:
+    """The shipped interventions."""
+    return load_interventions(None)
+
+
+@pytest.fixture(scope="module")
+def brief(batch: Batch, library: Interventions) -> Report:
+    """The population's page with brief sections: the form a large population gets."""
+    return assemble(batch, title="Team report", histories={}, library=library, detail="brief")
+
+
+def test_the_population_covers_every_case(batch: Batch, brief: Report) -> None:
+    """Every standing, proxies, thin counts, tree leaves by one and by several route
+    lengths, and tree stops: else the comparisons below would prove less than they say."""
+    assert set(batch.frame["standing"]) == {"ahead", "on_track", "behind", "unknown"}
+    assert set(batch.frame["outcome"]) == {"gap", "no_gap_found", "undetermined"}
+    diagnoses = [batch.diagnosis(row) for row in batch.rows]
+    assert any(any(v.capped_by == "proxy" for v in d.verdicts) for d in diagnoses)
+    assert any(any(v.capped_by == "thin" for v in d.verdicts) for d in diagnoses)
+    assert any(d.watch for d in diagnoses)
+    tree = batch.rules.tree
+    assert tree is not None
+    depth = _ends.depths(tree)
+    reached = _ends.reached(batch)
+    assert reached is not None
+    leaves = [leaf for leaf, _ in reached if leaf is not None]
+    assert any(depth[leaf] is None for leaf in leaves)
+    assert any(depth[leaf] is not None for leaf in leaves)
+    assert any(stop is not None for _, stop in reached)
+
+
+def test_brief_sections_are_the_diagnosis_path(
+    batch: Batch, brief: Report, library: Interventions
+) -> None:
+    """Each rep's brief section, read from the batch's columns where they serve, equals the
+    section built from that rep's own Diagnosis (`Batch.diagnosis`, equal to `diagnose`)."""
+    assert brief.brief
+    for line in brief.reps:
+        d = batch.diagnosis(line.row)
+        facts = build_facts(batch.rep(line.row), batch.targets, batch.team(line.row))
+        focus = choose_focus(d, facts, library, batch.targets)
+        needs, by_gap = open_needs(d)
+        assert line.detail == detail_of(d, focus, None, brief=True, needs=needs), line.row
+        assert line.detail.tree_end == _tree_end(d)
+        assert line.standing == d.standing.status
+        assert line.verdicts == tuple((v.gap, v.status, v.confidence) for v in d.verdicts)
+        assert line.needs == needs
+        assert dict(line.open_by_gap) == {
+            v.gap: by_gap.get(v.gap, ()) for v in d.verdicts if v.status == "unknown"
+        }
+        assert (line.focus_gap, line.focus_status) == (
+            (focus.gap, focus.status) if focus else (None, None)
+        )
+
+
+def test_the_tree_end_is_read_from_the_columns(
+    batch: Batch, library: Interventions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where every route to the end has one length the rep's walk is not taken again."""
+    walked: list[object] = []
+    real = _ends.end
+
+    def counting(tree: Any, facts: Any) -> Any:
+        walked.append(facts)
+        return real(tree, facts)
+
+    monkeypatch.setattr(_ends, "end", counting)
+    assemble(batch, title="t", histories={}, library=library, detail="brief")
+    tree = batch.rules.tree
+    assert tree is not None
+    depth = _ends.depths(tree)
+    reached = _ends.reached(batch)
+    assert reached is not None
+    ambiguous = [(leaf, stop) for leaf, stop in reached if depth[leaf or str(stop)] is None]
+    assert 0 < len(walked) == len(ambiguous) < len(reached)
+
+
+MEETING = """\
+root: q1
+nodes:
+  - id: q1
+    question: Few calls?
+    when: activity.calls_per_day < 20
+    then: q2
+    else: skill
+    examples: [{given: {}, answer: unknown}]
+  - id: q2
+    question: Few meetings?
+    when: activity.meetings_per_week < 2
+    then: will
+    else: skill
+    examples: [{given: {}, answer: unknown}]
+leaves:
+  - id: will
+    gap: will
+    reason: low
+    examples: [{given: {activity: {calls_per_day: 3, meetings_per_week: 1}}}]
+  - {id: skill, gap: skill, reason: there, examples: [{given: {activity: {calls_per_day: 30}}}]}
+"""
+
+
+def test_depths_of_routes_that_meet() -> None:
+    """A node reached by routes of two lengths has no single depth; the others have one."""
+    rules = [rule_dict("r", "activity.calls_per_day < 10", because="few")]
+    tree = Rulebook.from_rules(rules, tree=yaml.safe_load(MEETING)).tree
+    assert tree is not None
+    assert _ends.depths(tree) == {"q1": 0, "q2": 1, "will": 2, "skill": None}
+
+
+def test_polars_and_pandas_pages_agree(batch: Batch, library: Interventions) -> None:
+    """The tree columns read the same from a polars result as from a pandas one."""
+    pl = pytest.importorskip("polars")
+    frame = population(60, seed=3)
+    as_pandas = diagnose_many(frame)
+    as_polars = diagnose_many(pl.from_pandas(frame))
+    assert _ends.reached(as_pandas) == _ends.reached(as_polars)
+    pages = [
+        assemble(
+            b, title="t", histories={}, library=library, detail="brief", made=dt.date(2026, 12, 7)
+        )
+        for b in (as_pandas, as_polars)
+    ]
+    assert [r.detail for r in pages[0].reps] == [r.detail for r in pages[1].reps]
