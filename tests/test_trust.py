@@ -245,12 +245,16 @@ def test_a_proxy_alone_never_confirms_or_blocks_a_pip() -> None:
 
 
 def test_ingest_marks_its_territory_figures_as_proxies(sample: dict[str, Any]) -> None:
-    """The teams file's lead volume and size are written as proxies, with the counts beside."""
+    """The teams file's lead volume and size, and stage conversion (won out of deals in play:
+    an export has no stage history), are written as proxies, with the counts beside."""
     with sample["reps"].open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert rows
     for row in rows:
-        assert row["proxies"] == "territory.lead_volume_vs_team;territory.territory_size_vs_team"
+        assert row["proxies"] == (
+            "territory.lead_volume_vs_team;territory.territory_size_vs_team;"
+            "pipeline.stage_conversion_rate"
+        )
         assert row["as_of"] == "2017-06-30"
         assert float(row["pipeline.closed_deals"]) > 0
     for name, row in sample["diag"].items():
