@@ -79,24 +79,7 @@ def skill_queue(
     gets no drill either.
     """
     marks = _indicators(library)
-    named: dict[str, tuple[str, tuple[str, ...]]] = {}  # drill -> (why, metrics naming it)
-    for evidence in sorted(diagnosis.verdict(gap).evidence, key=lambda e: -e.certainty):
-        if evidence.certainty <= 0:
-            continue
-        pointed = book.rule(evidence.rule).drill
-        read = {check.observed for check in evidence.checks}
-        for drill in library.drills:
-            through = tuple(m for m in drill.indicators if m in read)
-            if gap in drill.gaps and (drill.id == pointed or through):
-                why, before = named.get(drill.id, (_lower(evidence.because.rstrip(".")), ()))
-                metrics = (*before, *(m for m in through or drill.indicators if m not in before))
-                named[drill.id] = (why, metrics)
-    if not named:
-        for drill_id in library.playbook(gap).drills:
-            drill = library.drill(drill_id)
-            weak = _weak(drill.indicators, judged, marks, targets)
-            if weak:
-                named[drill.id] = (f"its indicator is short: {weak[0]}", weak[1])
+    named = _named(gap, diagnosis, book, library, targets, judged, marks, words=True)
     out: list[Skill] = []
     current = False
     for drill_id, (why, named_by) in named.items():
@@ -109,11 +92,74 @@ def skill_queue(
         if strong is not None:  # the evidence shows this skill strong: no drill for it
             out.append(Skill(drill=drill, why=strong, status="strong", indicators=through))
             continue
-        done = _strong(through, now, marks, targets) is not None
+        done = _at_target(through, now, marks, targets)
         status: SkillStatus = "done" if done else "next" if current else "current"
         current = current or status == "current"
         out.append(Skill(drill=drill, why=why, status=status, indicators=through))
     return tuple(out)
+
+
+def current_drill(
+    gap: Gap,
+    diagnosis: Diagnosis,
+    book: Rulebook,
+    library: Interventions,
+    targets: Targets,
+    *,
+    judged: Mapping[str, object],
+    now: Mapping[str, object],
+    avoid: frozenset[str] = frozenset(),
+) -> Drill | None:
+    """The drill of `skill_queue`'s current skill (None where it has none), without the
+    words of the others: what a page that shows only the first action needs."""
+    marks = _indicators(library)
+    named = _named(gap, diagnosis, book, library, targets, judged, marks, words=False)
+    for drill_id, (_, named_by) in named.items():
+        through = tuple(m for m in named_by if m not in avoid)
+        if not through or _at_target(through, judged, marks, targets):
+            continue  # skewed, or strong
+        if not _at_target(through, now, marks, targets):
+            return library.drill(drill_id)  # the first neither strong nor done
+    return None
+
+
+def _named(
+    gap: Gap,
+    diagnosis: Diagnosis,
+    book: Rulebook,
+    library: Interventions,
+    targets: Targets,
+    judged: Mapping[str, object],
+    marks: Mapping[str, Indicator],
+    *,
+    words: bool,
+) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Drill id -> (why, the metrics naming it), in queue order; `why` is '' unless `words`."""
+    named: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for evidence in sorted(diagnosis.verdict(gap).evidence, key=lambda e: -e.certainty):
+        if evidence.certainty <= 0:
+            continue
+        pointed = book.rule(evidence.rule).drill
+        read = {check.observed for check in evidence.checks}
+        for drill in library.drills:
+            through = tuple(m for m in drill.indicators if m in read)
+            if gap in drill.gaps and (drill.id == pointed or through):
+                found = named.get(drill.id)
+                why, before = (
+                    found
+                    if found is not None
+                    else (_lower(evidence.because.rstrip(".")) if words else "", ())
+                )
+                metrics = (*before, *(m for m in through or drill.indicators if m not in before))
+                named[drill.id] = (why, metrics)
+    if not named:
+        for drill_id in library.playbook(gap).drills:
+            drill = library.drill(drill_id)
+            short = _short(drill.indicators, judged, marks, targets)
+            if short:
+                why = f"its indicator is short: {_reading(*short[0], targets)}" if words else ""
+                named[drill.id] = (why, tuple(m for m, _, _ in short))
+    return named
 
 
 def _names(metrics: tuple[str, ...]) -> str:
@@ -135,18 +181,25 @@ def _indicators(library: Interventions) -> dict[str, Indicator]:
     return out
 
 
-def _weak(
+def _short(
     metrics: tuple[str, ...],
     facts: Mapping[str, object],
     marks: Mapping[str, Indicator],
     targets: Targets,
-) -> tuple[str, tuple[str, ...]] | None:
-    """(the first short metric in words, every short one) of `metrics`, or None."""
-    short = [(m, v, i) for m, v, i in _known(metrics, facts, marks) if not on_target(i, v, targets)]
-    if not short:
-        return None
-    metric, value, indicator = short[0]
-    return _reading(metric, value, indicator, targets), tuple(m for m, _, _ in short)
+) -> list[tuple[str, float, Indicator]]:
+    """(metric, value, indicator) of every one of `metrics` known and short of target."""
+    return [(m, v, i) for m, v, i in _known(metrics, facts, marks) if not on_target(i, v, targets)]
+
+
+def _at_target(
+    metrics: tuple[str, ...],
+    facts: Mapping[str, object],
+    marks: Mapping[str, Indicator],
+    targets: Targets,
+) -> bool:
+    """Whether every one of `metrics` is known and at target."""
+    known = _known(metrics, facts, marks)
+    return len(known) == len(metrics) and all(on_target(i, v, targets) for _, v, i in known)
 
 
 def _strong(
@@ -156,10 +209,9 @@ def _strong(
     targets: Targets,
 ) -> str | None:
     """`metrics` in words when every one is known and at target (None otherwise)."""
-    known = _known(metrics, facts, marks)
-    if len(known) < len(metrics) or any(not on_target(i, v, targets) for _, v, i in known):
+    if not _at_target(metrics, facts, marks, targets):
         return None
-    return "; ".join(_reading(m, v, i, targets) for m, v, i in known)
+    return "; ".join(_reading(m, v, i, targets) for m, v, i in _known(metrics, facts, marks))
 
 
 def _known(

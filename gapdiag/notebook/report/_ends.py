@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from gapdiag.notebook.report._detail import tree_end
+from gapdiag.rulebook.compiler import Facts
 from gapdiag.rulebook.tree import DecisionTree
 from gapdiag.rulebook.walk import end
 
@@ -60,7 +61,7 @@ def end_words(
     tree: DecisionTree,
     at: Reached | None,
     depth: Mapping[str, int | None],
-    facts: Mapping[str, object],
+    facts: Facts,
 ) -> str:
     """The tree's end in words (as `_detail.tree_end` says it for the rep's own walk)."""
     leaf, stop = at if at is not None else (None, None)
@@ -69,5 +70,5 @@ def end_words(
     if stop is not None and (before := depth.get(stop)) is not None:
         needs = tuple([m for m in tree.routes[stop].question.needs if facts.get(m) is None])
         return tree_end(before + 1, None, needs)
-    asked, found, needs = end(tree, facts)
-    return tree_end(asked, found, needs)
+    walked = end(tree, facts)
+    return tree_end(walked.asked, walked.leaf, walked.needs)

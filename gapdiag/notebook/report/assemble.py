@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from gapdiag.coaching.escalation import Escalation, escalate
 from gapdiag.coaching.history import RepHistory
 from gapdiag.coaching.playbook import Focus, choose_focus, coaching_status
-from gapdiag.coaching.skills import skill_queue
+from gapdiag.coaching.skills import current_drill
 from gapdiag.coaching.system import system_actions
 from gapdiag.engines.assemble import assemble as assemble_diagnosis
 from gapdiag.engines.compiled import outcomes
@@ -224,7 +224,9 @@ def assemble(
     lines: list[RepLine] = []
     periods: set[tuple[dt.date | None, dt.date | None]] = set()
     stamp: RulebookStamp | None = None
-    ends = (reached(batch) if brief else None) or [None] * batch.summary.diagnosed
+    ends: list[Reached | None] = [None] * batch.summary.diagnosed
+    if brief:
+        ends = list(reached(batch) or ends)
     for row, rep, team, group, at in zip(
         batch.rows, batch.reps(), batch.teams(), batch.groups(), ends, strict=True
     ):
@@ -474,12 +476,11 @@ def _first_action(
     if check:
         return check[0]
     library = context.library
-    skills = skill_queue(
+    drill = current_drill(
         focus.gap, diagnosis, context.rules, library, context.targets, judged=facts, now=facts
     )
-    current = next((s for s in skills if s.status == "current"), None)
-    if current is not None:
-        return current.drill.name
+    if drill is not None:
+        return drill.name
     actions = library.playbook(focus.gap).actions
     if focus.gap == "system":
         actions = system_actions(diagnosis, actions)
