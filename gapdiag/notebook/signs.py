@@ -67,7 +67,8 @@ def open_needs(d: Diagnosis) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]
 
 
 def _most_first(counts: dict[str, int]) -> tuple[str, ...]:
-    return tuple(sorted(counts, key=lambda m: -counts[m]))
+    # a stable sort, reversed, keeps equal counts in the order first seen
+    return tuple(sorted(counts, key=counts.__getitem__, reverse=True))
 
 
 def needs_words(paths: Sequence[str], most: int = MAX_NEEDS) -> str:
