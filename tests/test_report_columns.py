@@ -22,10 +22,10 @@ pd = pytest.importorskip("pandas")
 from gapdiag.coaching.playbook import choose_focus  # noqa: E402
 from gapdiag.coaching.skills import current_drill, skill_queue  # noqa: E402
 from gapdiag.engines.vector.batch import Batch, diagnose_many  # noqa: E402
+from gapdiag.model.metrics import METRICS  # noqa: E402
 from gapdiag.notebook.report import _ends  # noqa: E402
 from gapdiag.notebook.report._detail import _tree_end, detail_of  # noqa: E402
 from gapdiag.notebook.report.assemble import Report, assemble  # noqa: E402
-from gapdiag.model.metrics import METRICS  # noqa: E402
 from gapdiag.notebook.signs import _most_first, open_needs  # noqa: E402
 from gapdiag.rulebook.facts import build_facts  # noqa: E402
 from gapdiag.rulebook.interventions import Interventions, load_interventions  # noqa: E402
