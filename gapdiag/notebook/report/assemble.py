@@ -228,7 +228,7 @@ def assemble(
     if brief:
         ends = list(reached(batch) or ends)
     for row, rep, team, group, at in zip(
-        batch.rows, batch.reps(), batch.teams(), batch.groups(), ends, strict=True
+        batch.rows, batch.each_rep(), batch.teams(), batch.groups(), ends, strict=True
     ):
         line, diagnosis = _line(context, row, rep, team, group, at)
         lines.append(line)
