@@ -281,3 +281,17 @@ def test_needs_come_most_needed_first_ties_as_first_seen(needed: list[str]) -> N
     first_seen = list(dict.fromkeys(needed))
     expected = tuple(sorted(first_seen, key=lambda m: (-counts[m], first_seen.index(m))))
     assert _most_first(counts) == expected
+
+
+def test_a_pack_without_a_tree_has_no_tree_end(library: Interventions) -> None:
+    """Without a decision tree a brief section says nothing about one, as the Diagnosis path."""
+    book = Rulebook.from_rules([rule_dict("few", "activity.calls_per_day < 40", because="few")])
+    batch = diagnose_many(population(40, seed=5), rules=book)
+    assert "tree_leaf" not in batch.frame.columns
+    page = assemble(batch, title="t", histories={}, library=library, detail="brief")
+    for line in page.reps:
+        d = batch.diagnosis(line.row)
+        facts = build_facts(batch.rep(line.row), batch.targets, batch.team(line.row))
+        focus = choose_focus(d, facts, library, batch.targets)
+        assert line.detail == detail_of(d, focus, None, brief=True)
+        assert line.detail.tree_end == ""
