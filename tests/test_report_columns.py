@@ -295,3 +295,21 @@ def test_a_pack_without_a_tree_has_no_tree_end(library: Interventions) -> None:
         focus = choose_focus(d, facts, library, batch.targets)
         assert line.detail == detail_of(d, focus, None, brief=True)
         assert line.detail.tree_end == ""
+
+
+def test_watch_notes_read_first_leave_the_diagnosis_whole(batch: Batch) -> None:
+    """Watch notes read before the evidence (as the page reads them) leave every verdict's
+    evidence, its because-texts and the whole diagnosis as a diagnosis read in one go."""
+    watched = 0
+    for row in batch.rows:
+        first = batch.diagnosis(row)
+        notes = first.watch
+        watched += bool(notes)
+        whole = batch.diagnosis(row)
+        assert first.model_dump() == whole.model_dump()
+        assert first == whole
+        for note in notes:
+            if note.rule is not None:
+                verdict = first.verdict(note.gap)  # type: ignore[arg-type]
+                assert note.text in [e.because for e in verdict.evidence]
+    assert watched

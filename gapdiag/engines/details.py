@@ -155,10 +155,20 @@ DEFERRED = tuple(_PARTS)
 class FiredRules:
     """A verdict's evidence not listed yet: the rules that fired on its gap, in pack order."""
 
-    __slots__ = ("facts", "fired", "weak")
+    __slots__ = ("facts", "fired", "texts", "weak")
 
     def __init__(self, fired: Sequence[CompiledRule], facts: Facts, weak: Weak) -> None:
         self.fired, self.facts, self.weak = fired, facts, weak
+        self.texts: dict[str, str] | None = None
+
+    def because_texts(self) -> list[tuple[str, str]]:
+        """(rule id, because-text) of the evidence (supporting rules, in `__call__`'s order),
+        without listing it: what watch notes read. The texts are rendered once, and the
+        evidence listed later carries them."""
+        if self.texts is None:
+            facts = self.facts
+            self.texts = {r.id: r.because.render(facts) for r in self.fired if r.certainty > 0}
+        return list(self.texts.items())
 
     def rule_ids(self) -> list[str]:
         """Ids of the evidence's rules, then the counter-evidence's, as `__call__` lists them."""
@@ -169,9 +179,10 @@ class FiredRules:
         """The verdict's evidence and counter-evidence."""
         support: list[Evidence] = []
         against: list[Evidence] = []
+        texts = self.texts or {}
         for rule in self.fired:
             (support if rule.certainty > 0 else against).append(
-                evidence(rule, self.facts, self.weak)
+                evidence(rule, self.facts, self.weak, texts.get(rule.id))
             )
         return {"evidence": tuple(support), "counter_evidence": tuple(against)}
 
@@ -194,18 +205,19 @@ class _Because:
         return found
 
 
-def evidence(rule: CompiledRule, facts: Facts, weak: Weak) -> Evidence:
-    """A fired rule's evidence; its because-text and comparisons are filled in when read."""
-    return Evidence.deferred(
-        {
-            "rule": rule.id,
-            "certainty": rule.certainty,
-            "intervention": rule.rule.intervention,
-            "thin": resting_on(rule.needs, weak.thin) if weak.thin else (),
-            "proxies": resting_on(rule.needs, weak.proxies) if weak.proxies else (),
-        },
-        _Because(rule, facts),
-    )
+def evidence(rule: CompiledRule, facts: Facts, weak: Weak, because: str | None = None) -> Evidence:
+    """A fired rule's evidence; its because-text (unless given, rendered already) and
+    comparisons are filled in when read."""
+    values: Fields = {
+        "rule": rule.id,
+        "certainty": rule.certainty,
+        "intervention": rule.rule.intervention,
+        "thin": resting_on(rule.needs, weak.thin) if weak.thin else (),
+        "proxies": resting_on(rule.needs, weak.proxies) if weak.proxies else (),
+    }
+    if because is not None:
+        values["because"] = because
+    return Evidence.deferred(values, _Because(rule, facts))
 
 
 def _samples(rep: RepMetrics, paths: Sequence[str]) -> tuple[Sample, ...]:
