@@ -30,6 +30,7 @@ from gapdiag.notebook.signs import _most_first, open_needs  # noqa: E402
 from gapdiag.rulebook.facts import build_facts  # noqa: E402
 from gapdiag.rulebook.interventions import Interventions, load_interventions  # noqa: E402
 from gapdiag.rulebook.pack import Rulebook  # noqa: E402
+from gapdiag.rulebook.template import Template  # noqa: E402
 
 from .conftest import rule_dict  # noqa: E402
 
@@ -313,3 +314,27 @@ def test_watch_notes_read_first_leave_the_diagnosis_whole(batch: Batch) -> None:
                 verdict = first.verdict(note.gap)  # type: ignore[arg-type]
                 assert note.text in [e.because for e in verdict.evidence]
     assert watched
+
+
+def test_a_because_text_read_for_a_watch_note_is_not_rendered_again(
+    batch: Batch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The evidence listed after the watch notes carries the texts the notes rendered."""
+    rendered: list[str] = []
+    real = Template.render
+
+    def counting(self: Template, facts: Any) -> str:
+        rendered.append(self.source)
+        return real(self, facts)
+
+    monkeypatch.setattr(Template, "render", counting)
+    row = next(r for r in batch.rows if any(n.rule for n in batch.diagnosis(r).watch))
+    d = batch.diagnosis(row)
+    rendered.clear()
+    notes = [n for n in d.watch if n.rule is not None]
+    assert len(rendered) == len(notes)
+    held = [v for v in d.verdicts if v.capped_by == "standing"]
+    assert [(n.rule, n.text) for n in notes] == [
+        (e.rule, e.because) for v in held for e in v.evidence
+    ]
+    assert len(rendered) == len(notes)

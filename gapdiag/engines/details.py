@@ -179,11 +179,13 @@ class FiredRules:
         """The verdict's evidence and counter-evidence."""
         support: list[Evidence] = []
         against: list[Evidence] = []
-        texts = self.texts or {}
         for rule in self.fired:
             (support if rule.certainty > 0 else against).append(
-                evidence(rule, self.facts, self.weak, texts.get(rule.id))
+                evidence(rule, self.facts, self.weak)
             )
+        if self.texts is not None:  # rendered for watch notes already: not again
+            for item in support:
+                item.__dict__.setdefault("because", self.texts[item.rule])
         return {"evidence": tuple(support), "counter_evidence": tuple(against)}
 
 
@@ -205,19 +207,18 @@ class _Because:
         return found
 
 
-def evidence(rule: CompiledRule, facts: Facts, weak: Weak, because: str | None = None) -> Evidence:
-    """A fired rule's evidence; its because-text (unless given, rendered already) and
-    comparisons are filled in when read."""
-    values: Fields = {
-        "rule": rule.id,
-        "certainty": rule.certainty,
-        "intervention": rule.rule.intervention,
-        "thin": resting_on(rule.needs, weak.thin) if weak.thin else (),
-        "proxies": resting_on(rule.needs, weak.proxies) if weak.proxies else (),
-    }
-    if because is not None:
-        values["because"] = because
-    return Evidence.deferred(values, _Because(rule, facts))
+def evidence(rule: CompiledRule, facts: Facts, weak: Weak) -> Evidence:
+    """A fired rule's evidence; its because-text and comparisons are filled in when read."""
+    return Evidence.deferred(
+        {
+            "rule": rule.id,
+            "certainty": rule.certainty,
+            "intervention": rule.rule.intervention,
+            "thin": resting_on(rule.needs, weak.thin) if weak.thin else (),
+            "proxies": resting_on(rule.needs, weak.proxies) if weak.proxies else (),
+        },
+        _Because(rule, facts),
+    )
 
 
 def _samples(rep: RepMetrics, paths: Sequence[str]) -> tuple[Sample, ...]:
