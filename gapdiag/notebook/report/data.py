@@ -105,7 +105,8 @@ def page_data(report: Report) -> tuple[dict[str, Any], dict[str, Any]]:
     """
     s = Strings()
     teams = {team.name: i for i, team in enumerate(report.teams)}
-    reps = [_rep(rep, teams, s) for rep in report.reps]
+    cells: Cells = {}
+    reps = [_rep(rep, teams, s, cells) for rep in report.reps]
     ds, rules = Strings(), Strings()
     details = [_detail(rep, ds, rules) for rep in report.reps]
     main = {
@@ -150,10 +151,24 @@ def _means(team: TeamView, s: Strings) -> list[Any]:
     ]
 
 
-def _rep(rep: RepLine, teams: dict[str, int], s: Strings) -> list[Any]:
+Cells = dict[tuple[str, float], list[Any]]
+"""Leaderboard cells by (metric, value): a population repeats many values (rounded inputs)."""
+
+
+def _value(metric: str, v: float, s: Strings, cells: Cells) -> list[Any]:
+    """A leaderboard cell, [sort key, text index]; zero (signed) is never looked up."""
+    if not v:
+        return [float(f"{v:.4g}"), s(w.value(metric, v))]
+    found = cells.get((metric, v))
+    if found is None:
+        found = cells[metric, v] = [float(f"{v:.4g}"), s(w.value(metric, v))]
+    return found
+
+
+def _rep(rep: RepLine, teams: dict[str, int], s: Strings, cells: Cells) -> list[Any]:
     move = [s(rep.move.label), s(rep.move.now), s(rep.move.target)] if rep.move else 0
     values = [
-        [float(f"{v:.4g}"), s(w.value(metric, v))] if v is not None else 0
+        _value(metric, v, s, cells) if v is not None else 0
         for metric, v in zip(LEADING, rep.values, strict=True)
     ]
     step = rep.next_step
