@@ -13,8 +13,6 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 np = pytest.importorskip("numpy")
 pd = pytest.importorskip("pandas")
@@ -22,11 +20,10 @@ pd = pytest.importorskip("pandas")
 from gapdiag.coaching.playbook import choose_focus  # noqa: E402
 from gapdiag.coaching.skills import current_drill, skill_queue  # noqa: E402
 from gapdiag.engines.vector.batch import Batch, diagnose_many  # noqa: E402
-from gapdiag.model.metrics import METRICS  # noqa: E402
 from gapdiag.notebook.report import _ends  # noqa: E402
 from gapdiag.notebook.report._detail import _tree_end, detail_of  # noqa: E402
 from gapdiag.notebook.report.assemble import Report, assemble  # noqa: E402
-from gapdiag.notebook.signs import _most_first, open_needs  # noqa: E402
+from gapdiag.notebook.signs import open_needs  # noqa: E402
 from gapdiag.rulebook.facts import build_facts  # noqa: E402
 from gapdiag.rulebook.interventions import Interventions, load_interventions  # noqa: E402
 from gapdiag.rulebook.pack import Rulebook  # noqa: E402
@@ -269,19 +266,6 @@ def test_current_drill_is_the_queues_current_skill(batch: Batch, library: Interv
                 )
                 assert found == current, (row, gap)
     assert all(seen[status] for status in ("current", "done", "strong", "skewed")), seen
-
-
-@settings(max_examples=200)
-@given(st.lists(st.sampled_from(sorted(METRICS)[:12]), max_size=30))
-def test_needs_come_most_needed_first_ties_as_first_seen(needed: list[str]) -> None:
-    """What to collect: the metric the most open rules need first; equal counts keep the
-    order the open rules first named them in."""
-    counts: dict[str, int] = {}
-    for metric in needed:
-        counts[metric] = counts.get(metric, 0) + 1
-    first_seen = list(dict.fromkeys(needed))
-    expected = tuple(sorted(first_seen, key=lambda m: (-counts[m], first_seen.index(m))))
-    assert _most_first(counts) == expected
 
 
 def test_a_pack_without_a_tree_has_no_tree_end(library: Interventions) -> None:

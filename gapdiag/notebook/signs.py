@@ -67,8 +67,7 @@ def open_needs(d: Diagnosis) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]
 
 
 def _most_first(counts: dict[str, int]) -> tuple[str, ...]:
-    # a stable sort, reversed, keeps equal counts in the order first seen
-    return tuple(sorted(counts, key=counts.__getitem__, reverse=True))
+    return tuple(sorted(counts, key=lambda m: -counts[m]))
 
 
 def needs_words(paths: Sequence[str], most: int = MAX_NEEDS) -> str:
