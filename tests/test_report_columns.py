@@ -20,6 +20,7 @@ pd = pytest.importorskip("pandas")
 from gapdiag.coaching.playbook import choose_focus  # noqa: E402
 from gapdiag.coaching.skills import current_drill, skill_queue  # noqa: E402
 from gapdiag.engines.vector.batch import Batch, diagnose_many  # noqa: E402
+from gapdiag.model.diagnosis import Diagnosis  # noqa: E402
 from gapdiag.notebook.report import _ends  # noqa: E402
 from gapdiag.notebook.report._detail import _tree_end, detail_of  # noqa: E402
 from gapdiag.notebook.report.assemble import Report, assemble  # noqa: E402
@@ -111,6 +112,13 @@ def brief(batch: Batch, library: Interventions) -> Report:
     return assemble(batch, title="Team report", histories={}, library=library, detail="brief")
 
 
+def _diagnosis_path(batch: Batch, row: int, library: Interventions) -> tuple[Diagnosis, Any]:
+    """The rep's own Diagnosis (`Batch.diagnosis`, equal to `diagnose`) and its focus."""
+    d = batch.diagnosis(row)
+    facts = build_facts(batch.rep(row), batch.targets, batch.team(row))
+    return d, choose_focus(d, facts, library, batch.targets)
+
+
 def test_the_population_covers_every_case(batch: Batch, brief: Report) -> None:
     """Every standing, proxies, thin counts, tree leaves by one and by several route
     lengths, and tree stops: else the comparisons below would prove less than they say."""
@@ -138,9 +146,7 @@ def test_brief_sections_are_the_diagnosis_path(
     section built from that rep's own Diagnosis (`Batch.diagnosis`, equal to `diagnose`)."""
     assert brief.brief
     for line in brief.reps:
-        d = batch.diagnosis(line.row)
-        facts = build_facts(batch.rep(line.row), batch.targets, batch.team(line.row))
-        focus = choose_focus(d, facts, library, batch.targets)
+        d, focus = _diagnosis_path(batch, line.row, library)
         needs, by_gap = open_needs(d)
         assert line.detail == detail_of(d, focus, None, brief=True, needs=needs), line.row
         assert line.detail.tree_end == _tree_end(d)
@@ -241,29 +247,12 @@ def test_current_drill_is_the_queues_current_skill(batch: Batch, library: Interv
                 (now, frozenset()),
                 (facts, frozenset({"calls.open_question_ratio", "activity.meetings_per_week"})),
             ):
-                queue = skill_queue(
-                    gap,
-                    d,
-                    batch.rules,
-                    library,
-                    batch.targets,
-                    judged=facts,
-                    now=latest,
-                    avoid=avoid,
-                )
+                args = (gap, d, batch.rules, library, batch.targets)
+                queue = skill_queue(*args, judged=facts, now=latest, avoid=avoid)
                 for skill in queue:
                     seen[skill.status] = seen.get(skill.status, 0) + 1
                 current = next((s.drill for s in queue if s.status == "current"), None)
-                found = current_drill(
-                    gap,
-                    d,
-                    batch.rules,
-                    library,
-                    batch.targets,
-                    judged=facts,
-                    now=latest,
-                    avoid=avoid,
-                )
+                found = current_drill(*args, judged=facts, now=latest, avoid=avoid)
                 assert found == current, (row, gap)
     assert all(seen[status] for status in ("current", "done", "strong", "skewed")), seen
 
@@ -275,9 +264,7 @@ def test_a_pack_without_a_tree_has_no_tree_end(library: Interventions) -> None:
     assert "tree_leaf" not in batch.frame.columns
     page = assemble(batch, title="t", histories={}, library=library, detail="brief")
     for line in page.reps:
-        d = batch.diagnosis(line.row)
-        facts = build_facts(batch.rep(line.row), batch.targets, batch.team(line.row))
-        focus = choose_focus(d, facts, library, batch.targets)
+        d, focus = _diagnosis_path(batch, line.row, library)
         assert line.detail == detail_of(d, focus, None, brief=True)
         assert line.detail.tree_end == ""
 

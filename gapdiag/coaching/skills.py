@@ -21,7 +21,7 @@ the plan says so.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Literal
 
 from pydantic import Field
@@ -80,23 +80,16 @@ def skill_queue(
     """
     marks = _indicators(library)
     named = _named(gap, diagnosis, book, library, targets, judged, marks, words=True)
-    out: list[Skill] = []
-    current = False
-    for drill_id, (why, named_by) in named.items():
-        drill = library.drill(drill_id)
-        through = tuple(m for m in named_by if m not in avoid)
-        if not through:  # only numbers a system fault distorts name it: not the rep's skill
-            out.append(Skill(drill=drill, why=why, status="skewed", indicators=named_by))
-            continue
-        strong = _strong(through, judged, marks, targets)
-        if strong is not None:  # the evidence shows this skill strong: no drill for it
-            out.append(Skill(drill=drill, why=strong, status="strong", indicators=through))
-            continue
-        done = _at_target(through, now, marks, targets)
-        status: SkillStatus = "done" if done else "next" if current else "current"
-        current = current or status == "current"
-        out.append(Skill(drill=drill, why=why, status=status, indicators=through))
-    return tuple(out)
+    return tuple(
+        Skill(
+            drill=library.drill(drill_id),
+            # the evidence shows a strong skill at target: the figures say why it gets no drill
+            why=_readings(through, judged, marks, targets) if status == "strong" else why,
+            status=status,
+            indicators=through,
+        )
+        for drill_id, why, through, status in _statuses(named, (judged, now), marks, targets, avoid)
+    )
 
 
 def current_drill(
@@ -114,13 +107,32 @@ def current_drill(
     words of the others: what a page that shows only the first action needs."""
     marks = _indicators(library)
     named = _named(gap, diagnosis, book, library, targets, judged, marks, words=False)
-    for drill_id, (_, named_by) in named.items():
+    statuses = _statuses(named, (judged, now), marks, targets, avoid)
+    return next((library.drill(d) for d, _, _, status in statuses if status == "current"), None)
+
+
+def _statuses(
+    named: Mapping[str, tuple[str, tuple[str, ...]]],
+    figures: tuple[Mapping[str, object], Mapping[str, object]],
+    marks: Mapping[str, Indicator],
+    targets: Targets,
+    avoid: frozenset[str],
+) -> Iterator[tuple[str, str, tuple[str, ...], SkillStatus]]:
+    """Each named drill's (id, why, the metrics it is judged on, status), in queue order,
+    from the figures (judged, now); worked out as far as the caller reads."""
+    judged, now = figures
+    current = False
+    for drill_id, (why, named_by) in named.items():
         through = tuple(m for m in named_by if m not in avoid)
-        if not through or _at_target(through, judged, marks, targets):
-            continue  # skewed, or strong
-        if not _at_target(through, now, marks, targets):
-            return library.drill(drill_id)  # the first neither strong nor done
-    return None
+        if not through:  # only numbers a system fault distorts name it: not the rep's skill
+            yield drill_id, why, named_by, "skewed"
+        elif _at_target(through, judged, marks, targets):  # strong: no drill for it
+            yield drill_id, why, through, "strong"
+        else:
+            done = _at_target(through, now, marks, targets)
+            status: SkillStatus = "done" if done else "next" if current else "current"
+            current = current or status == "current"
+            yield drill_id, why, through, status
 
 
 def _named(
@@ -202,15 +214,13 @@ def _at_target(
     return len(known) == len(metrics) and all(on_target(i, v, targets) for _, v, i in known)
 
 
-def _strong(
+def _readings(
     metrics: tuple[str, ...],
     facts: Mapping[str, object],
     marks: Mapping[str, Indicator],
     targets: Targets,
-) -> str | None:
-    """`metrics` in words when every one is known and at target (None otherwise)."""
-    if not _at_target(metrics, facts, marks, targets):
-        return None
+) -> str:
+    """The known ones of `metrics` in words, each against its target."""
     return "; ".join(_reading(m, v, i, targets) for m, v, i in _known(metrics, facts, marks))
 
 
