@@ -58,6 +58,7 @@ def test_batch_reps_is_rep_of_every_row(reps: list[dict[str, Any]], as_frame: bo
     source: Any = pd.DataFrame([flatten(r) for r in reps]) if as_frame else reps
     batch = diagnose_many(source)
     assert batch.reps() == tuple(batch.rep(row) for row in batch.rows)
+    assert tuple(batch.each_rep()) == batch.reps()
     assert batch.groups() == tuple(batch.group(row) for row in batch.rows)
     assert batch.teams() == tuple(batch.team(row) for row in batch.rows)
 
@@ -90,6 +91,7 @@ def test_batch_reps_skips_bad_rows() -> None:
     )
     batch = diagnose_many(frame)
     assert batch.reps() == tuple(batch.rep(row) for row in batch.rows)
+    assert tuple(batch.each_rep()) == batch.reps()
     assert batch.groups() == tuple(batch.group(row) for row in batch.rows)
     assert len(batch.reps()) == len(batch.rows) == 1
 

@@ -21,7 +21,7 @@ the plan says so.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Literal
 
 from pydantic import Field
@@ -79,7 +79,75 @@ def skill_queue(
     gets no drill either.
     """
     marks = _indicators(library)
-    named: dict[str, tuple[str, tuple[str, ...]]] = {}  # drill -> (why, metrics naming it)
+    named = _named(gap, diagnosis, book, library, targets, judged, marks, words=True)
+    return tuple(
+        Skill(
+            drill=library.drill(drill_id),
+            # the evidence shows a strong skill at target: the figures say why it gets no drill
+            why=_readings(through, judged, marks, targets) if status == "strong" else why,
+            status=status,
+            indicators=through,
+        )
+        for drill_id, why, through, status in _statuses(named, (judged, now), marks, targets, avoid)
+    )
+
+
+def current_drill(
+    gap: Gap,
+    diagnosis: Diagnosis,
+    book: Rulebook,
+    library: Interventions,
+    targets: Targets,
+    *,
+    judged: Mapping[str, object],
+    now: Mapping[str, object],
+    avoid: frozenset[str] = frozenset(),
+) -> Drill | None:
+    """The drill of `skill_queue`'s current skill (None where it has none), without the
+    words of the others: what a page that shows only the first action needs."""
+    marks = _indicators(library)
+    named = _named(gap, diagnosis, book, library, targets, judged, marks, words=False)
+    statuses = _statuses(named, (judged, now), marks, targets, avoid)
+    return next((library.drill(d) for d, _, _, status in statuses if status == "current"), None)
+
+
+def _statuses(
+    named: Mapping[str, tuple[str, tuple[str, ...]]],
+    figures: tuple[Mapping[str, object], Mapping[str, object]],
+    marks: Mapping[str, Indicator],
+    targets: Targets,
+    avoid: frozenset[str],
+) -> Iterator[tuple[str, str, tuple[str, ...], SkillStatus]]:
+    """Each named drill's (id, why, the metrics it is judged on, status), in queue order,
+    from the figures (judged, now); worked out as far as the caller reads."""
+    judged, now = figures
+    current = False
+    for drill_id, (why, named_by) in named.items():
+        through = tuple(m for m in named_by if m not in avoid)
+        if not through:  # only numbers a system fault distorts name it: not the rep's skill
+            yield drill_id, why, named_by, "skewed"
+        elif _at_target(through, judged, marks, targets):  # strong: no drill for it
+            yield drill_id, why, through, "strong"
+        else:
+            done = _at_target(through, now, marks, targets)
+            status: SkillStatus = "done" if done else "next" if current else "current"
+            current = current or status == "current"
+            yield drill_id, why, through, status
+
+
+def _named(
+    gap: Gap,
+    diagnosis: Diagnosis,
+    book: Rulebook,
+    library: Interventions,
+    targets: Targets,
+    judged: Mapping[str, object],
+    marks: Mapping[str, Indicator],
+    *,
+    words: bool,
+) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Drill id -> (why, the metrics naming it), in queue order; `why` is '' unless `words`."""
+    named: dict[str, tuple[str, tuple[str, ...]]] = {}
     for evidence in sorted(diagnosis.verdict(gap).evidence, key=lambda e: -e.certainty):
         if evidence.certainty <= 0:
             continue
@@ -88,32 +156,22 @@ def skill_queue(
         for drill in library.drills:
             through = tuple(m for m in drill.indicators if m in read)
             if gap in drill.gaps and (drill.id == pointed or through):
-                why, before = named.get(drill.id, (_lower(evidence.because.rstrip(".")), ()))
+                found = named.get(drill.id)
+                why, before = (
+                    found
+                    if found is not None
+                    else (_lower(evidence.because.rstrip(".")) if words else "", ())
+                )
                 metrics = (*before, *(m for m in through or drill.indicators if m not in before))
                 named[drill.id] = (why, metrics)
     if not named:
         for drill_id in library.playbook(gap).drills:
             drill = library.drill(drill_id)
-            weak = _weak(drill.indicators, judged, marks, targets)
-            if weak:
-                named[drill.id] = (f"its indicator is short: {weak[0]}", weak[1])
-    out: list[Skill] = []
-    current = False
-    for drill_id, (why, named_by) in named.items():
-        drill = library.drill(drill_id)
-        through = tuple(m for m in named_by if m not in avoid)
-        if not through:  # only numbers a system fault distorts name it: not the rep's skill
-            out.append(Skill(drill=drill, why=why, status="skewed", indicators=named_by))
-            continue
-        strong = _strong(through, judged, marks, targets)
-        if strong is not None:  # the evidence shows this skill strong: no drill for it
-            out.append(Skill(drill=drill, why=strong, status="strong", indicators=through))
-            continue
-        done = _strong(through, now, marks, targets) is not None
-        status: SkillStatus = "done" if done else "next" if current else "current"
-        current = current or status == "current"
-        out.append(Skill(drill=drill, why=why, status=status, indicators=through))
-    return tuple(out)
+            short = _short(drill.indicators, judged, marks, targets)
+            if short:
+                why = f"its indicator is short: {_reading(*short[0], targets)}" if words else ""
+                named[drill.id] = (why, tuple(m for m, _, _ in short))
+    return named
 
 
 def _names(metrics: tuple[str, ...]) -> str:
@@ -135,31 +193,35 @@ def _indicators(library: Interventions) -> dict[str, Indicator]:
     return out
 
 
-def _weak(
+def _short(
     metrics: tuple[str, ...],
     facts: Mapping[str, object],
     marks: Mapping[str, Indicator],
     targets: Targets,
-) -> tuple[str, tuple[str, ...]] | None:
-    """(the first short metric in words, every short one) of `metrics`, or None."""
-    short = [(m, v, i) for m, v, i in _known(metrics, facts, marks) if not on_target(i, v, targets)]
-    if not short:
-        return None
-    metric, value, indicator = short[0]
-    return _reading(metric, value, indicator, targets), tuple(m for m, _, _ in short)
+) -> list[tuple[str, float, Indicator]]:
+    """(metric, value, indicator) of every one of `metrics` known and short of target."""
+    return [(m, v, i) for m, v, i in _known(metrics, facts, marks) if not on_target(i, v, targets)]
 
 
-def _strong(
+def _at_target(
     metrics: tuple[str, ...],
     facts: Mapping[str, object],
     marks: Mapping[str, Indicator],
     targets: Targets,
-) -> str | None:
-    """`metrics` in words when every one is known and at target (None otherwise)."""
+) -> bool:
+    """Whether every one of `metrics` is known and at target."""
     known = _known(metrics, facts, marks)
-    if len(known) < len(metrics) or any(not on_target(i, v, targets) for _, v, i in known):
-        return None
-    return "; ".join(_reading(m, v, i, targets) for m, v, i in known)
+    return len(known) == len(metrics) and all(on_target(i, v, targets) for _, v, i in known)
+
+
+def _readings(
+    metrics: tuple[str, ...],
+    facts: Mapping[str, object],
+    marks: Mapping[str, Indicator],
+    targets: Targets,
+) -> str:
+    """The known ones of `metrics` in words, each against its target."""
+    return "; ".join(_reading(m, v, i, targets) for m, v, i in _known(metrics, facts, marks))
 
 
 def _known(

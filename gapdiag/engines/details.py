@@ -162,7 +162,7 @@ DEFERRED = tuple(_PARTS)
 class FiredRules:
     """A verdict's evidence not listed yet: the rules that fired on its gap, in pack order."""
 
-    __slots__ = ("facts", "fired", "memo", "weak")
+    __slots__ = ("facts", "fired", "memo", "texts", "weak")
 
     def __init__(
         self,
@@ -172,6 +172,16 @@ class FiredRules:
         memo: tuple[dict[Any, Evidence], dict[Any, Check]] | None = None,
     ) -> None:
         self.fired, self.facts, self.weak, self.memo = fired, facts, weak, memo
+        self.texts: dict[str, str] | None = None
+
+    def because_texts(self) -> list[tuple[str, str]]:
+        """(rule id, because-text) of the evidence (supporting rules, in `__call__`'s order),
+        without listing it: what watch notes read. The texts are rendered once, and the
+        evidence listed later carries them."""
+        if self.texts is None:
+            facts = self.facts
+            self.texts = {r.id: r.because.render(facts) for r in self.fired if r.certainty > 0}
+        return list(self.texts.items())
 
     def rule_ids(self) -> list[str]:
         """Ids of the evidence's rules, then the counter-evidence's, as `__call__` lists them."""
@@ -186,6 +196,9 @@ class FiredRules:
             (support if rule.certainty > 0 else against).append(
                 evidence(rule, self.facts, self.weak, self.memo)
             )
+        if self.texts is not None:  # rendered for watch notes already: not again
+            for item in support:
+                item.__dict__.setdefault("because", self.texts[item.rule])
         return {"evidence": tuple(support), "counter_evidence": tuple(against)}
 
 

@@ -57,16 +57,26 @@ def outcome_of(
     return "no_gap_found"
 
 
+def _supporting(verdict: Verdict) -> list[tuple[str, str]]:
+    """(rule id, because-text) of the verdict's evidence, without listing the evidence
+    where it is not listed yet (a note needs the texts alone)."""
+    if "evidence" not in verdict.__dict__:
+        texts = getattr(verdict._pending(), "because_texts", None)
+        if texts is not None:
+            return texts()  # type: ignore[no-any-return]
+    return [(e.rule, e.because) for e in verdict.evidence]
+
+
 def watch_notes(
     verdicts: Sequence[Verdict], standing: Standing, margin: float
 ) -> tuple[Watch, ...]:
     """For a rep who is not behind: each fact of a gap that would otherwise be found (held
     back by the standing), and thin pipeline cover for the next period."""
     notes = [
-        Watch.trusted({"gap": v.gap, "rule": e.rule, "text": e.because})
+        Watch.trusted({"gap": v.gap, "rule": rule, "text": text})
         for v in verdicts
         if v.capped_by == "standing"
-        for e in v.evidence
+        for rule, text in _supporting(v)
     ]
     cover, needed = standing.next_coverage, standing.coverage_needed
     if cover is not None and needed is not None and cover < needed * (1.0 - margin):

@@ -125,9 +125,12 @@ class Rulebook(BaseModel):
         Raises:
             InvalidArgument: no rule has that id (with the nearest id, if one is close).
         """
-        for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
+        by_id = self.memo("rule_by_id")
+        if not by_id:
+            by_id.update((rule.id, rule) for rule in self.rules)
+        found: Rule | None = by_id.get(rule_id)
+        if found is not None:
+            return found
         hint = did_you_mean(rule_id, [r.id for r in self.rules])
         raise InvalidArgument(f"no rule {rule_id!r} in pack {self.name}{hint}")
 

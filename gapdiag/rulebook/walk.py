@@ -204,3 +204,27 @@ def _support(node: x.Node, results: Sequence[bool | None], at: int) -> _Support:
     count = len(atoms(node, ""))  # no other node reads a rep's facts at the top of a condition
     every = frozenset(range(at, at + count))
     return None, every, every, at + count
+
+
+class End(NamedTuple):
+    """Where a walk ends, without its steps: questions asked, and the leaf or the stop's needs."""
+
+    asked: int
+    leaf: TreeLeaf | None
+    needs: tuple[str, ...] | None
+    """At a stop, the absent metrics that would answer the question; None at a leaf."""
+
+
+def end(tree: DecisionTree, facts: Facts) -> End:
+    """`walk`'s end and length alone (no step is recorded): the cheap form a brief page reads."""
+    routes = tree.routes
+    current = tree.root
+    asked = 0
+    while (route := routes.get(current)) is not None:
+        question = route.question
+        target = route.next[question.test(facts)]
+        asked += 1
+        if target is None:
+            return End(asked, None, tuple([m for m in question.needs if facts.get(m) is None]))
+        current = target
+    return End(asked, tree.result(current), None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,8 +96,9 @@ class Population:
                 flat[path] = (value == 1.0) if METRICS[path].is_bool else value
         return nest(flat)
 
-    def reps(self) -> list[dict[str, Any]]:
-        """Every valid rep, in order, as `rep(index)` gives it: each column read in one pass."""
+    def reps(self) -> Iterator[dict[str, Any]]:
+        """Every valid rep, in order, as `rep(index)` gives it: each column read in one pass,
+        each rep built when it is asked for (a caller that uses one at a time holds one)."""
         texts = [(name, series.tolist()) for name, series in self.texts.items()]
         # each metric path split once into group and leaf: what `nest` does to a flat row
         numbers = [
@@ -105,7 +106,6 @@ class Population:
             for path, column in self.numbers.items()
             if path
         ]
-        out: list[dict[str, Any]] = []
         for index in range(self.size):
             rep: dict[str, Any] = {}
             for name, values in texts:
@@ -117,8 +117,7 @@ class Population:
                 if number == number:  # not NaN
                     node = rep if group is None else rep.setdefault(group, {})
                     node[leaf] = (number == 1.0) if is_bool else number
-            out.append(rep)
-        return out
+            yield rep
 
 
 def _text_value(name: str, value: Any) -> Any:

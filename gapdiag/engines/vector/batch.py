@@ -9,7 +9,7 @@ gives for that row. Needs the ``frames`` extra (numpy, pandas; polars for polars
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -172,10 +172,13 @@ class Batch(Worded, BaseModel):
 
     def reps(self) -> tuple[BatchRep, ...]:
         """`rep(row)` of every diagnosed row, in `rows` order (one pass)."""
-        return tuple(
-            with_judgment(rep, Judgment(self._rules, self._targets, team))
-            for rep, team in zip(self._population.reps(), self.teams(), strict=True)
-        )
+        return tuple(self.each_rep())
+
+    def each_rep(self) -> Iterator[BatchRep]:
+        """`reps()` one at a time, each built when it is asked for: a caller that uses one
+        rep at a time (the team page) never holds them all."""
+        for rep, team in zip(self._population.reps(), self.teams(), strict=True):
+            yield with_judgment(rep, Judgment(self._rules, self._targets, team))
 
     def teams(self) -> tuple[TeamStats | None, ...]:
         """`team(row)` of every diagnosed row, in `rows` order (one pass)."""

@@ -8,11 +8,12 @@ diagnosis objects. Every text is plain: the page escapes it when it shows it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gapdiag.coaching.escalation import Escalation
 from gapdiag.coaching.playbook import Focus
 from gapdiag.coaching.trends import band_text
-from gapdiag.model.diagnosis import Diagnosis, TreeStep
+from gapdiag.model.diagnosis import Diagnosis, TreeLeaf, TreeStep
 from gapdiag.model.labels import show
 from gapdiag.model.wording import humanize, period, standing_text
 from gapdiag.notebook import signs
@@ -58,10 +59,12 @@ def detail_of(
     *,
     brief: bool,
     needs: tuple[str, ...] | None = None,
+    end: str | None = None,
 ) -> Section:
     """The rep's section texts; brief keeps the focus gap's evidence and the tree's end.
 
-    `needs` are `signs.needs_of(d)` where the caller has them already.
+    `needs` are `signs.needs_of(d)` and `end` the tree's end in words (`tree_end`) where
+    the caller has them already.
     """
     only = (focus.gap if focus else None) if brief else None
     evidence, more = _evidence(d, only=only, brief=brief)
@@ -75,7 +78,7 @@ def detail_of(
         evidence=evidence,
         more=more,
         tree=() if brief else tuple(_step(s) for s in d.tree_path),
-        tree_end=_tree_end(d),
+        tree_end=_tree_end(d) if end is None else end,
         still_open=_still_open(d, most=BRIEF_NEEDS if brief else 8, needs=needs),
         escalation=_escalation(escalation),
         fired=d.fired,
@@ -132,13 +135,20 @@ def _step(step: TreeStep) -> Item:
 
 
 def _tree_end(d: Diagnosis) -> str:
-    asked = len(d.tree_path)
+    stop = d.tree_stop
+    return tree_end(len(d.tree_path), d.tree_leaf, stop.needs if stop is not None else None)
+
+
+@lru_cache(maxsize=1024)
+def tree_end(asked: int, leaf: TreeLeaf | None, needs: tuple[str, ...] | None) -> str:
+    """Where the tree's walk of `asked` questions ended, in words: at `leaf`, or stopped for
+    lack of `needs` (cached: a pack's tree has few ends)."""
     questions = f"{asked} question{'s' if asked != 1 else ''}"
-    if d.tree_leaf is not None:
-        gap = signs.GAP_NAMES[d.tree_leaf.gap] if d.tree_leaf.gap else "no gap"
-        return f"After {questions}, the tree ends at {gap}: {humanize(d.tree_leaf.reason)}"
-    if d.tree_stop is not None:
-        wanted = signs.needs_words(d.tree_stop.needs)
+    if leaf is not None:
+        gap = signs.GAP_NAMES[leaf.gap] if leaf.gap else "no gap"
+        return f"After {questions}, the tree ends at {gap}: {humanize(leaf.reason)}"
+    if needs is not None:
+        wanted = signs.needs_words(needs)
         return f"After {questions}, the tree stops for lack of data: collect {wanted}."
     return ""
 

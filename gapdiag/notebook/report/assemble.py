@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from gapdiag.coaching.escalation import Escalation, escalate
 from gapdiag.coaching.history import RepHistory
 from gapdiag.coaching.playbook import Focus, choose_focus, coaching_status
-from gapdiag.coaching.skills import skill_queue
+from gapdiag.coaching.skills import current_drill
 from gapdiag.coaching.system import system_actions
 from gapdiag.engines.assemble import assemble as assemble_diagnosis
 from gapdiag.engines.compiled import outcomes
@@ -30,10 +30,11 @@ from gapdiag.model.team import TeamStats
 from gapdiag.model.wording import check_proxies_first, humanize, period, standing_word
 from gapdiag.notebook.report import _words as w
 from gapdiag.notebook.report._detail import Section, detail_of
+from gapdiag.notebook.report._ends import Reached, depths, end_words, reached
 from gapdiag.notebook.report._words import URGENCY
 from gapdiag.notebook.report.causes import Cause, Collect, team_causes, what_to_collect
 from gapdiag.notebook.signs import GAP_NAMES, STATUS_WORDS, open_needs
-from gapdiag.rulebook.facts import build_facts
+from gapdiag.rulebook.facts import facts_and_basis
 from gapdiag.rulebook.interventions import Interventions
 from gapdiag.rulebook.pack import Rulebook
 
@@ -210,14 +211,26 @@ def assemble(
 ) -> Report:
     """Gather every number and text the report shows: reps by urgency, then team by team."""
     brief = detail == "brief" or (detail == "auto" and batch.summary.diagnosed > FULL_DETAIL_MAX)
-    context = _Context(batch.rules, batch.targets, histories, library, names or {}, brief)
+    tree = batch.rules.tree
+    context = _Context(
+        batch.rules,
+        batch.targets,
+        histories,
+        library,
+        names or {},
+        brief,
+        depths(tree) if brief and tree is not None else {},
+    )
     lines: list[RepLine] = []
     periods: set[tuple[dt.date | None, dt.date | None]] = set()
     stamp: RulebookStamp | None = None
-    for row, rep, team, group in zip(
-        batch.rows, batch.reps(), batch.teams(), batch.groups(), strict=True
+    ends: list[Reached | None] = [None] * batch.summary.diagnosed
+    if brief:
+        ends = list(reached(batch) or ends)
+    for row, rep, team, group, at in zip(
+        batch.rows, batch.each_rep(), batch.teams(), batch.groups(), ends, strict=True
     ):
-        line, diagnosis = _line(context, row, rep, team, group)
+        line, diagnosis = _line(context, row, rep, team, group, at)
         lines.append(line)
         periods.add((diagnosis.period_start, diagnosis.period_end))
         stamp = diagnosis.rulebook
@@ -295,6 +308,8 @@ class _Context:
     library: Interventions
     names: Mapping[str, str]
     brief: bool
+    depths: Mapping[str, int | None]
+    """Questions asked before each tree node (brief pages only, see `_ends`)."""
 
 
 def _line(
@@ -303,12 +318,13 @@ def _line(
     rep: RepMetrics,
     team: TeamStats | None,
     group: str | None,
+    at: Reached | None = None,
 ) -> tuple[RepLine, Diagnosis]:
     rules, targets, library = context.rules, context.targets, context.library
     # What diagnose() does for validated inputs (Batch.diagnosis calls it), with the facts
     # built once and kept: the focus and the leaderboard read the same facts as the rules.
-    facts = build_facts(rep, targets, team)
-    diagnosis = assemble_diagnosis(rep, rules, facts, outcomes(rules, facts), "compiled")
+    facts, basis = facts_and_basis(rep, targets, team)
+    diagnosis = assemble_diagnosis(rep, rules, facts, outcomes(rules, facts), "compiled", basis)
     focus = choose_focus(diagnosis, facts, library, targets)
     history = context.histories.get(diagnosis.rep_id)
     escalation = None
@@ -351,7 +367,16 @@ def _line(
         next_step=_next_step(escalation),
         trend=trend,
         has_history=history is not None,
-        detail=detail_of(diagnosis, focus, escalation, brief=context.brief, needs=needs),
+        detail=detail_of(
+            diagnosis,
+            focus,
+            escalation,
+            brief=True,
+            needs=needs,
+            end=end_words(rules.tree, at, context.depths, facts) if rules.tree is not None else "",
+        )
+        if context.brief
+        else detail_of(diagnosis, focus, escalation, brief=False, needs=needs),
     )
     return line, diagnosis
 
@@ -451,12 +476,11 @@ def _first_action(
     if check:
         return check[0]
     library = context.library
-    skills = skill_queue(
+    drill = current_drill(
         focus.gap, diagnosis, context.rules, library, context.targets, judged=facts, now=facts
     )
-    current = next((s for s in skills if s.status == "current"), None)
-    if current is not None:
-        return current.drill.name
+    if drill is not None:
+        return drill.name
     actions = library.playbook(focus.gap).actions
     if focus.gap == "system":
         actions = system_actions(diagnosis, actions)

@@ -76,22 +76,25 @@ DETAIL_FIELDS = (
 VERSION = 1
 
 
-class Strings:
-    """A string table: each distinct text stored once, referred to by its index."""
+class Strings(dict[str, int]):
+    """A string table: each distinct text stored once, referred to by its index.
+
+    ``strings(text)`` is the index of `text`, added on first use: a plain dict lookup (the
+    page data asks for tens of indexes a rep), with `__missing__` only for a new text.
+    """
 
     def __init__(self) -> None:
-        self.index: dict[str, int] = {"": 0}
+        super().__init__({"": 0})
 
-    def __call__(self, text: str) -> int:
-        """The index of `text`, added on first use."""
-        found = self.index.get(text)
-        if found is None:
-            found = self.index[text] = len(self.index)
+    def __missing__(self, text: str) -> int:
+        found = self[text] = len(self)
         return found
+
+    __call__ = dict.__getitem__
 
     def many(self, texts: Iterable[str]) -> list[int]:
         """Indexes of several texts."""
-        return [self(t) for t in texts]
+        return list(map(self.__getitem__, texts))
 
 
 def page_data(report: Report) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -102,7 +105,8 @@ def page_data(report: Report) -> tuple[dict[str, Any], dict[str, Any]]:
     """
     s = Strings()
     teams = {team.name: i for i, team in enumerate(report.teams)}
-    reps = [_rep(rep, teams, s) for rep in report.reps]
+    cells: Cells = {}
+    reps = [_rep(rep, teams, s, cells) for rep in report.reps]
     ds, rules = Strings(), Strings()
     details = [_detail(rep, ds, rules) for rep in report.reps]
     main = {
@@ -115,14 +119,14 @@ def page_data(report: Report) -> tuple[dict[str, Any], dict[str, Any]]:
         "brief": report.brief,
         "reps": reps,
         "words": w.page_words(),
-        "s": list(s.index),
+        "s": list(s),
     }
     return main, {
         "v": VERSION,
         "fields": list(DETAIL_FIELDS),
         "d": details,
-        "rules": list(rules.index),
-        "s": list(ds.index),
+        "rules": list(rules),
+        "s": list(ds),
     }
 
 
@@ -147,10 +151,24 @@ def _means(team: TeamView, s: Strings) -> list[Any]:
     ]
 
 
-def _rep(rep: RepLine, teams: dict[str, int], s: Strings) -> list[Any]:
+Cells = dict[tuple[str, float], list[Any]]
+"""Leaderboard cells by (metric, value): a population repeats many values (rounded inputs)."""
+
+
+def _value(metric: str, v: float, s: Strings, cells: Cells) -> list[Any]:
+    """A leaderboard cell, [sort key, text index]; zero (signed) is never looked up."""
+    if not v:
+        return [float(f"{v:.4g}"), s(w.value(metric, v))]
+    found = cells.get((metric, v))
+    if found is None:
+        found = cells[metric, v] = [float(f"{v:.4g}"), s(w.value(metric, v))]
+    return found
+
+
+def _rep(rep: RepLine, teams: dict[str, int], s: Strings, cells: Cells) -> list[Any]:
     move = [s(rep.move.label), s(rep.move.now), s(rep.move.target)] if rep.move else 0
     values = [
-        [float(f"{v:.4g}"), s(w.value(metric, v))] if v is not None else 0
+        _value(metric, v, s, cells) if v is not None else 0
         for metric, v in zip(LEADING, rep.values, strict=True)
     ]
     step = rep.next_step

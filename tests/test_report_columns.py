@@ -1,0 +1,311 @@
+"""What the team page writes for each rep from the batch's columns is what the rep's own
+Diagnosis gives (issues 27 and 28): the fast path of a large page cannot drift.
+
+The population is generated from a fixed seed: reps ahead, on track, behind and of unknown
+standing, missing data, proxies and thin counts, so the tree both ends at leaves (by routes
+of one length and of several) and stops for lack of data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import yaml
+
+np = pytest.importorskip("numpy")
+pd = pytest.importorskip("pandas")
+
+from gapdiag.coaching.playbook import choose_focus  # noqa: E402
+from gapdiag.coaching.skills import current_drill, skill_queue  # noqa: E402
+from gapdiag.engines.vector.batch import Batch, diagnose_many  # noqa: E402
+from gapdiag.model.diagnosis import Diagnosis  # noqa: E402
+from gapdiag.notebook.report import _ends  # noqa: E402
+from gapdiag.notebook.report._detail import _tree_end, detail_of  # noqa: E402
+from gapdiag.notebook.report.assemble import Report, assemble  # noqa: E402
+from gapdiag.notebook.signs import open_needs  # noqa: E402
+from gapdiag.rulebook.facts import build_facts  # noqa: E402
+from gapdiag.rulebook.interventions import Interventions, load_interventions  # noqa: E402
+from gapdiag.rulebook.pack import Rulebook  # noqa: E402
+from gapdiag.rulebook.template import Template  # noqa: E402
+
+from .conftest import rule_dict  # noqa: E402
+
+REPS = 400
+# (column, low, high): values spread around the default targets; about 20% left absent.
+SPREAD: tuple[tuple[str, float, float], ...] = (
+    ("tenure_months", 0.5, 60),
+    ("activity.calls_per_day", 5, 120),
+    ("activity.emails_per_day", 5, 100),
+    ("activity.meetings_per_week", 0, 12),
+    ("activity.avg_call_minutes", 0.5, 12),
+    ("activity.meeting_to_opportunity_rate", 0, 0.6),
+    ("activity.working_days", 2, 60),
+    ("activity.timed_calls", 4, 400),
+    ("pipeline.closed_won", 0, 300_000),
+    ("pipeline.commit", 0, 80_000),
+    ("pipeline.open_pipeline", 0, 900_000),
+    ("pipeline.win_rate", 0.05, 0.5),
+    ("pipeline.closed_deals", 1, 40),
+    ("pipeline.avg_deal_age_days", 5, 150),
+    ("pipeline.stage_conversion_rate", 0.05, 0.7),
+    ("calls.discovery_questions_per_call", 2, 20),
+    ("calls.open_question_ratio", 0.1, 0.9),
+    ("calls.talk_ratio", 0.2, 0.8),
+    ("calls.calls_measured", 1, 12),
+    ("ownership.forecast_accuracy", 0.3, 1),
+    ("ownership.commitment_score", 3, 10),
+    ("territory.lead_volume_vs_team", 0.3, 1.6),
+    ("territory.lead_quality_score", 1, 5),
+    ("territory.manager_coaching_hours_per_week", 0, 5),
+    ("knowledge.product_quiz_score", 0.3, 1),
+    ("knowledge.competitor_positioning_score", 1, 5),
+)
+FLAGS = ("territory.lead_routing_ok", "knowledge.certified", "knowledge.comp_plan_understood")
+PROXIES = ("territory.lead_volume_vs_team", "activity.meetings_per_week;pipeline.win_rate")
+
+
+def population(reps: int = REPS, seed: int = 27) -> Any:
+    """A messy population with every standing, missing data, proxies and thin counts."""
+    rng = np.random.default_rng(seed)
+    data: dict[str, Any] = {
+        "rep_id": [f"rep-{i}" for i in range(reps)],
+        "team": [f"team-{i % 7}" for i in range(reps)],
+        "pipeline.quota": np.where(rng.random(reps) < 0.9, 200_000.0, np.nan),
+    }
+    for name, low, high in SPREAD:
+        values = np.round(rng.uniform(low, high, reps), 2)
+        values[rng.random(reps) < 0.2] = np.nan
+        data[name] = values
+    for name in FLAGS:
+        flags = pd.array(rng.random(reps) < 0.7, dtype="boolean")
+        flags[rng.random(reps) < 0.2] = pd.NA
+        data[name] = flags
+    start, end = dt.date(2026, 10, 1), dt.date(2026, 12, 31)
+    days = rng.integers(5, 92, reps)
+    data["period_start"] = [start.isoformat()] * reps
+    data["period_end"] = [end.isoformat()] * reps
+    data["as_of"] = [
+        (start + dt.timedelta(days=int(d))).isoformat() if rng.random() < 0.85 else None
+        for d in days
+    ]
+    data["proxies"] = [PROXIES[i % 2] if rng.random() < 0.15 else None for i in range(reps)]
+    return pd.DataFrame(data)
+
+
+@pytest.fixture(scope="module")
+def batch() -> Batch:
+    """The generated population, diagnosed."""
+    return diagnose_many(population())
+
+
+@pytest.fixture(scope="module")
+def library() -> Interventions:
+    """The shipped interventions."""
+    return load_interventions(None)
+
+
+@pytest.fixture(scope="module")
+def brief(batch: Batch, library: Interventions) -> Report:
+    """The population's page with brief sections: the form a large population gets."""
+    return assemble(batch, title="Team report", histories={}, library=library, detail="brief")
+
+
+def _diagnosis_path(batch: Batch, row: int, library: Interventions) -> tuple[Diagnosis, Any]:
+    """The rep's own Diagnosis (`Batch.diagnosis`, equal to `diagnose`) and its focus."""
+    d = batch.diagnosis(row)
+    facts = build_facts(batch.rep(row), batch.targets, batch.team(row))
+    return d, choose_focus(d, facts, library, batch.targets)
+
+
+def test_the_population_covers_every_case(batch: Batch, brief: Report) -> None:
+    """Every standing, proxies, thin counts, tree leaves by one and by several route
+    lengths, and tree stops: else the comparisons below would prove less than they say."""
+    assert set(batch.frame["standing"]) == {"ahead", "on_track", "behind", "unknown"}
+    assert set(batch.frame["outcome"]) == {"gap", "no_gap_found", "undetermined"}
+    diagnoses = [batch.diagnosis(row) for row in batch.rows]
+    assert any(any(v.capped_by == "proxy" for v in d.verdicts) for d in diagnoses)
+    assert any(any(v.capped_by == "thin" for v in d.verdicts) for d in diagnoses)
+    assert any(d.watch for d in diagnoses)
+    tree = batch.rules.tree
+    assert tree is not None
+    depth = _ends.depths(tree)
+    reached = _ends.reached(batch)
+    assert reached is not None
+    leaves = [leaf for leaf, _ in reached if leaf is not None]
+    assert any(depth[leaf] is None for leaf in leaves)
+    assert any(depth[leaf] is not None for leaf in leaves)
+    assert any(stop is not None for _, stop in reached)
+
+
+def test_brief_sections_are_the_diagnosis_path(
+    batch: Batch, brief: Report, library: Interventions
+) -> None:
+    """Each rep's brief section, read from the batch's columns where they serve, equals the
+    section built from that rep's own Diagnosis (`Batch.diagnosis`, equal to `diagnose`)."""
+    assert brief.brief
+    for line in brief.reps:
+        d, focus = _diagnosis_path(batch, line.row, library)
+        needs, by_gap = open_needs(d)
+        assert line.detail == detail_of(d, focus, None, brief=True, needs=needs), line.row
+        assert line.detail.tree_end == _tree_end(d)
+        assert line.standing == d.standing.status
+        assert line.verdicts == tuple((v.gap, v.status, v.confidence) for v in d.verdicts)
+        assert line.needs == needs
+        assert dict(line.open_by_gap) == {
+            v.gap: by_gap.get(v.gap, ()) for v in d.verdicts if v.status == "unknown"
+        }
+        assert (line.focus_gap, line.focus_status) == (
+            (focus.gap, focus.status) if focus else (None, None)
+        )
+
+
+def test_the_tree_end_is_read_from_the_columns(
+    batch: Batch, library: Interventions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where every route to the end has one length the rep's walk is not taken again."""
+    walked: list[object] = []
+    real = _ends.end
+
+    def counting(tree: Any, facts: Any) -> Any:
+        walked.append(facts)
+        return real(tree, facts)
+
+    monkeypatch.setattr(_ends, "end", counting)
+    assemble(batch, title="t", histories={}, library=library, detail="brief")
+    tree = batch.rules.tree
+    assert tree is not None
+    depth = _ends.depths(tree)
+    reached = _ends.reached(batch)
+    assert reached is not None
+    ambiguous = [(leaf, stop) for leaf, stop in reached if depth[leaf or str(stop)] is None]
+    assert 0 < len(walked) == len(ambiguous) < len(reached)
+
+
+MEETING = """\
+root: q1
+nodes:
+  - id: q1
+    question: Few calls?
+    when: activity.calls_per_day < 20
+    then: q2
+    else: skill
+    examples: [{given: {}, answer: unknown}]
+  - id: q2
+    question: Few meetings?
+    when: activity.meetings_per_week < 2
+    then: will
+    else: skill
+    examples: [{given: {}, answer: unknown}]
+leaves:
+  - id: will
+    gap: will
+    reason: low
+    examples: [{given: {activity: {calls_per_day: 3, meetings_per_week: 1}}}]
+  - {id: skill, gap: skill, reason: there, examples: [{given: {activity: {calls_per_day: 30}}}]}
+"""
+
+
+def test_depths_of_routes_that_meet() -> None:
+    """A node reached by routes of two lengths has no single depth; the others have one."""
+    rules = [rule_dict("r", "activity.calls_per_day < 10", because="few")]
+    tree = Rulebook.from_rules(rules, tree=yaml.safe_load(MEETING)).tree
+    assert tree is not None
+    assert _ends.depths(tree) == {"q1": 0, "q2": 1, "will": 2, "skill": None}
+
+
+def test_polars_and_pandas_pages_agree(batch: Batch, library: Interventions) -> None:
+    """The tree columns read the same from a polars result as from a pandas one."""
+    pl = pytest.importorskip("polars")
+    frame = population(60, seed=3)
+    as_pandas = diagnose_many(frame)
+    as_polars = diagnose_many(pl.from_pandas(frame))
+    assert _ends.reached(as_pandas) == _ends.reached(as_polars)
+    pages = [
+        assemble(
+            b, title="t", histories={}, library=library, detail="brief", made=dt.date(2026, 12, 7)
+        )
+        for b in (as_pandas, as_polars)
+    ]
+    assert [r.detail for r in pages[0].reps] == [r.detail for r in pages[1].reps]
+
+
+def test_current_drill_is_the_queues_current_skill(batch: Batch, library: Interventions) -> None:
+    """The first action's drill, found without the queue's words, is the queue's current
+    skill: for the figures the rep was judged on, for other figures now (skills done since),
+    and with metrics a system fault skews set aside."""
+    rows = list(batch.rows)
+    seen = {"current": 0, "done": 0, "strong": 0, "skewed": 0}
+    for row, later in zip(rows, rows[1:] + rows[:1], strict=True):
+        d = batch.diagnosis(row)
+        facts = build_facts(batch.rep(row), batch.targets, batch.team(row))
+        now = build_facts(batch.rep(later), batch.targets, batch.team(later))
+        for gap in ("skill", "will", "knowledge"):
+            for latest, avoid in (
+                (facts, frozenset()),
+                (now, frozenset()),
+                (facts, frozenset({"calls.open_question_ratio", "activity.meetings_per_week"})),
+            ):
+                args = (gap, d, batch.rules, library, batch.targets)
+                queue = skill_queue(*args, judged=facts, now=latest, avoid=avoid)
+                for skill in queue:
+                    seen[skill.status] = seen.get(skill.status, 0) + 1
+                current = next((s.drill for s in queue if s.status == "current"), None)
+                found = current_drill(*args, judged=facts, now=latest, avoid=avoid)
+                assert found == current, (row, gap)
+    assert all(seen[status] for status in ("current", "done", "strong", "skewed")), seen
+
+
+def test_a_pack_without_a_tree_has_no_tree_end(library: Interventions) -> None:
+    """Without a decision tree a brief section says nothing about one, as the Diagnosis path."""
+    book = Rulebook.from_rules([rule_dict("few", "activity.calls_per_day < 40", because="few")])
+    batch = diagnose_many(population(40, seed=5), rules=book)
+    assert "tree_leaf" not in batch.frame.columns
+    page = assemble(batch, title="t", histories={}, library=library, detail="brief")
+    for line in page.reps:
+        d, focus = _diagnosis_path(batch, line.row, library)
+        assert line.detail == detail_of(d, focus, None, brief=True)
+        assert line.detail.tree_end == ""
+
+
+def test_watch_notes_read_first_leave_the_diagnosis_whole(batch: Batch) -> None:
+    """Watch notes read before the evidence (as the page reads them) leave every verdict's
+    evidence, its because-texts and the whole diagnosis as a diagnosis read in one go."""
+    watched = 0
+    for row in batch.rows:
+        first = batch.diagnosis(row)
+        notes = first.watch
+        watched += bool(notes)
+        whole = batch.diagnosis(row)
+        assert first.model_dump() == whole.model_dump()
+        assert first == whole
+        for note in notes:
+            if note.rule is not None:
+                verdict = first.verdict(note.gap)  # type: ignore[arg-type]
+                assert note.text in [e.because for e in verdict.evidence]
+    assert watched
+
+
+def test_a_because_text_read_for_a_watch_note_is_not_rendered_again(
+    batch: Batch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The evidence listed after the watch notes carries the texts the notes rendered."""
+    rendered: list[str] = []
+    real = Template.render
+
+    def counting(self: Template, facts: Any) -> str:
+        rendered.append(self.source)
+        return real(self, facts)
+
+    monkeypatch.setattr(Template, "render", counting)
+    row = next(r for r in batch.rows if any(n.rule for n in batch.diagnosis(r).watch))
+    d = batch.diagnosis(row)
+    rendered.clear()
+    notes = [n for n in d.watch if n.rule is not None]
+    assert len(rendered) == len(notes)
+    held = [v for v in d.verdicts if v.capped_by == "standing"]
+    assert [(n.rule, n.text) for n in notes] == [
+        (e.rule, e.because) for v in held for e in v.evidence
+    ]
+    assert len(rendered) == len(notes)
