@@ -404,7 +404,7 @@ def test_the_next_periods_cover_counts_only_what_this_period_leaves() -> None:
     assert d.standing.pipeline_left == 40_000
     assert d.standing.next_coverage == 0.4
     (note,) = [w.text for w in d.watch if w.gap is None]
-    assert note == (
-        "Open pipeline of $200,000, less what the $40,000 still needed this period takes, "
-        "leaves $40,000: 0.4\u00d7 one period's quota; the next period needs 4.0\u00d7"
+    said = (
+        "Next period: $40,000 left after this period's $40,000, 0.4\u00d7 quota (needs 4.0\u00d7)"
     )
+    assert note == said
