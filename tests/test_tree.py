@@ -305,3 +305,42 @@ def test_reaching_example_reps_is_stable_json() -> None:
         "system-rep": "system-starved-leads",
         "will-rep": "will-low-volume",
     }
+
+
+def test_a_count_asked_later_does_not_undo_an_earlier_answer() -> None:
+    """Root answered by a call rate (rubric 5), then a question on the count behind it: a
+    count under 2 would set the rate aside and undo the root's answer, so the search keeps
+    every earlier answer when it gives the count a value (found by hypothesis)."""
+    leaf = {"reason": "generated", "examples": [{"given": {}}]}
+    data = {
+        "root": "root",
+        "nodes": [
+            {
+                "id": "root",
+                "question": "first?",
+                "when": "calls.rubric_score == 5.0",
+                "examples": [{"given": {}, "answer": "unknown"}],
+                "then": "second",
+                "else": "leaf-b",
+                "unknown": "leaf-b",
+            },
+            {
+                "id": "second",
+                "question": "second?",
+                "when": "calls.calls_measured != 0.25 and pipeline.win_rate != 1.0",
+                "examples": [{"given": {}, "answer": "unknown"}],
+                "then": "leaf-b",
+                "else": "leaf-b",
+                "unknown": "leaf-a",
+            },
+        ],
+        "leaves": [
+            {"id": "leaf-a", "gap": "skill", **leaf},
+            {"id": "leaf-b", "gap": "will", **leaf},
+        ],
+    }
+    tree = _compiled(data)
+    assert "leaf-a" not in unreachable(tree, DEFAULT_TARGETS)
+    rep = find_witness(tree, "leaf-a", DEFAULT_TARGETS)
+    assert rep is not None
+    assert walk(tree, build_facts(rep, DEFAULT_TARGETS)).leaf == tree.result("leaf-a")

@@ -98,21 +98,29 @@ def _solve(
     fixed: dict[str, float | bool],
     candidates: Mapping[str, tuple[float | bool | None, ...]],
     targets: Targets,
+    done: tuple[tuple[CompiledQuestion, bool | None], ...] = (),
 ) -> dict[str, float | bool] | None:
-    """Backtracking: extend `fixed` so every question on `path` answers as it must."""
+    """Backtracking: extend `fixed` so every question on `path` answers as it must.
+
+    The questions answered already (`done`) are asked again with each new value: a count
+    given later (``calls.calls_measured``) can set aside a rate an earlier answer read.
+    """
     if not path:
         return fixed
     (question, branch), rest = path[0], path[1:]
     want = {"then": True, "else": False, "unknown": None}[branch]
+    asked = (*done, (question, want))
     free = [m for m in question.needs if m not in fixed and m in METRICS]
     choices = [candidates.get(m, (_ABSENT,)) for m in free]
     for values in _some_products(choices, question.spec.id):
         trial = dict(fixed)
         trial.update({m: v for m, v in zip(free, values, strict=True) if v is not _ABSENT})
-        if question.test(_facts(trial, targets)) is not want:
+        facts = _facts(trial, targets)
+        if any(q.test(facts) is not w for q, w in asked):
             continue
         # Absent metrics stay free only in name: later questions must not give them values.
-        solved = _solve(rest, trial, _pin_absent(candidates, free, values), targets)
+        pinned = _pin_absent(candidates, free, values)
+        solved = _solve(rest, trial, pinned, targets, asked)
         if solved is not None:
             return solved
     return None
