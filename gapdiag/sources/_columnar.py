@@ -36,6 +36,7 @@ from gapdiag.sources._dialect import (
 from gapdiag.sources._hints import column_hint
 from gapdiag.sources._inputs import Progress, Rows
 from gapdiag.sources._paced import Paced
+from gapdiag.sources._parse import values_of
 
 BLOCK_BYTES = 8 << 20
 HEADER_BYTES = 1 << 20
@@ -73,9 +74,12 @@ class Export:
             self.rows_read += batch.num_rows - len(cuts)
             self.bad.repeats[self.name] += int(repeats.sum())
             self.bad.empty[self.name] += int(empty.sum())
+            if not len(cuts):  # the usual case: the block whole (its arrays' encodings kept)
+                yield first, columns
+                continue
             start = 0
             for stop in (*cuts.tolist(), batch.num_rows):  # the rows between cut rows
-                if stop > start or not len(cuts):
+                if stop > start:
                     yield (
                         first + start,
                         {r: c.slice(start, stop - start) for r, c in columns.items()},
@@ -97,9 +101,11 @@ def _trimmed(text: Any) -> Any:
     """Cells without surrounding ASCII white space; blank cells null (empty ones already are).
 
     ASCII only: pyarrow's ASCII trim is several times faster than its Unicode one, and
-    exports pad with spaces and tabs, not with Unicode spaces.
+    exports pad with spaces and tabs, not with Unicode spaces. A column that repeats a few
+    values (names, stages, dates) is looked at by distinct value, an encoding its reader
+    then finds remembered (`Distinct.of`).
     """
-    if not _padded(text):
+    if not _padded(values_of(text)):
         return text  # the usual case: nothing to trim
     trimmed = pc.ascii_trim_whitespace(text)
     if pc.sum(pc.binary_length(trimmed)) == pc.sum(pc.binary_length(text)):

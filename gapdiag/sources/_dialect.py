@@ -136,11 +136,20 @@ def scan(path: Path) -> Scan:
             cut = len(piece) if not block else piece.rfind(b"\n") + 1
             whole, rest = piece[:cut], piece[cut:]
             _scan_lines(found, whole, line, offset)
-            found.quotes += whole.count(b'"')
+            found.quotes += quotes_in(whole)
             line += whole.count(b"\n")
             offset += len(whole)
             if not block:
                 return found
+
+
+def quotes_in(data: bytes) -> int:
+    """How many '"' bytes `data` holds."""
+    # numpy compares a block several times faster than `bytes.count` counts one byte
+    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == _QUOTE))
+
+
+_QUOTE = ord('"')
 
 
 def _scan_lines(found: Scan, piece: bytes, line: int, offset: int) -> None:

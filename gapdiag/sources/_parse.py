@@ -30,6 +30,7 @@ __all__ = [
     "member",
     "minutes",
     "present",
+    "values_of",
 ]
 
 NO_DAY = -(2**40)
@@ -50,18 +51,19 @@ class Distinct:
 
     @classmethod
     def of(cls, text: Any) -> Distinct:
-        """The distinct values of `text` (remembered for the last array asked about)."""
-        global _LAST
-        last = _LAST
-        if last is not None and last[0] is text:
-            return last[1]
+        """The distinct values of `text` (remembered for the last few arrays asked about)."""
+        global _RECENT
+        recent = _RECENT
+        for seen, known in recent:
+            if seen is text:
+                return known
         encoded = pc.dictionary_encode(text)
         if isinstance(encoded, pa.ChunkedArray):
             encoded = encoded.combine_chunks()
         full = not encoded.null_count
         indices = encoded.indices if full else pc.fill_null(encoded.indices, -1)
         found = cls(encoded.dictionary, indices.to_numpy(zero_copy_only=False), full)
-        _LAST = (text, found)  # one assignment: safe between threads
+        _RECENT = ((text, found), *recent[: _REMEMBERED - 1])  # one assignment: thread-safe
         return found
 
     def spread(self, per_value: Any, empty: Any) -> Any:
@@ -74,7 +76,10 @@ class Distinct:
         return np.where(self.index >= 0, per_value[np.maximum(self.index, 0)], empty)
 
 
-_LAST: tuple[Any, Distinct] | None = None
+_RECENT: tuple[tuple[Any, Distinct], ...] = ()
+_REMEMBERED = 8
+"""Arrays whose encoding is remembered: a block's columns, encoded when trimmed (`_columnar`)
+and looked at again by the reader of the block's rows."""
 _SAMPLE_CELLS = 2_000
 """Cells looked at to decide whether a column repeats its values enough to work per value."""
 
@@ -85,6 +90,11 @@ def _repeats(text: Any) -> bool:
         return False
     sample = text.slice(0, _SAMPLE_CELLS)
     return len(pc.unique(sample)) <= _SAMPLE_CELLS // 4
+
+
+def values_of(text: Any) -> Any:
+    """The distinct values of `text` when it repeats a few (then remembered), else `text`."""
+    return Distinct.of(text).values if _repeats(text) else text
 
 
 def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
