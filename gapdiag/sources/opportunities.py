@@ -147,7 +147,7 @@ def _block(
         f"is not in {main} like most amounts; left out of the sums (map the converted amount)",
     )
     export.bad.skipped[export.name] += int((~usable).sum())
-    keep = np.flatnonzero(usable)
+    keep = np.flatnonzero(usable) if not usable.all() else slice(None)  # (no copies)
     block = _Block(
         rep=rep[keep],
         won=won[keep],
