@@ -54,6 +54,9 @@ class Export:
     _blocks: Callable[[], Iterator[Any]]
     bad: BadRows
     rows_read: int = field(default=0)
+    by_value: frozenset[str] = frozenset()
+    """Roles whose reader works per distinct value (names, stages, dates): their padding
+    is looked for among the distinct values, an encoding the reader then finds remembered."""
 
     def blocks(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """(row number of the first row, role -> trimmed text array, '' as null) per block.
@@ -66,7 +69,8 @@ class Export:
             first = self.rows_read + self.bad.malformed(self.name) + 2  # row 1 is the header
             first += self.bad.repeats[self.name] + self.bad.empty[self.name]
             columns = {
-                role: _trimmed(batch.column(header)) for role, header in self.present.items()
+                role: _trimmed(batch.column(header), by_value=role in self.by_value)
+                for role, header in self.present.items()
             }
             repeats = header_repeats(columns, self.present)
             empty = empty_rows(columns)
@@ -97,15 +101,14 @@ class Export:
         return record
 
 
-def _trimmed(text: Any) -> Any:
+def _trimmed(text: Any, *, by_value: bool = False) -> Any:
     """Cells without surrounding ASCII white space; blank cells null (empty ones already are).
 
     ASCII only: pyarrow's ASCII trim is several times faster than its Unicode one, and
-    exports pad with spaces and tabs, not with Unicode spaces. A column that repeats a few
-    values (names, stages, dates) is looked at by distinct value, an encoding its reader
-    then finds remembered (`Distinct.of`).
+    exports pad with spaces and tabs, not with Unicode spaces. A column read `by_value`
+    that repeats a few values is looked at by distinct value (`values_of`).
     """
-    if not _padded(values_of(text)):
+    if not _padded(values_of(text) if by_value else text):
         return text  # the usual case: nothing to trim
     trimmed = pc.ascii_trim_whitespace(text)
     if pc.sum(pc.binary_length(trimmed)) == pc.sum(pc.binary_length(text)):
@@ -165,8 +168,11 @@ def open_export(
     hint: Callable[[tuple[str, ...]], str] = lambda _: "",
     progress: Progress | None = None,
     rescan: bool = False,
+    by_value: Iterable[str] = (),
 ) -> Export:
     """Open `source` (a CSV path or row mappings) for the mapped roles -> header names.
+
+    `by_value` are the roles its reader works out per distinct value (`Export.by_value`).
 
     Raises:
         InvalidArgument: the file cannot be read, or required columns are missing (once,
@@ -189,7 +195,9 @@ def open_export(
     bad.twice[name] = tuple(sorted({c for c in present.values() if header.count(c) > 1}))
     absent = tuple(chosen[r] for r in chosen if r not in present)
     columns = sorted(set(present.values()))
-    return Export(name, kind, present, absent, lambda: blocks(columns), bad)
+    return Export(
+        name, kind, present, absent, lambda: blocks(columns), bad, by_value=frozenset(by_value)
+    )
 
 
 def _spelled(column: str, header: tuple[str, ...]) -> str:

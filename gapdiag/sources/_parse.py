@@ -108,6 +108,8 @@ def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
     if _repeats(text):  # dates repeat: read each distinct one once, spread to the rows
         distinct = Distinct.of(text)
         numbers, got, by_format = _read_days(distinct.values, formats)
+        if got.all():  # the usual column: every date read (so none is doubted)
+            return distinct.spread(numbers, NO_DAY), np.zeros(len(distinct.index), dtype=bool)
         given = distinct.index >= 0
         bad = distinct.spread(~got, False)
         if bad.sum() >= SWAP_SHARE * given.sum():  # a typo does not doubt a column
