@@ -35,22 +35,20 @@ def test_a_few_periods_columns_are_searchsorted_columns(data: Any, cut: Any, siz
     assert _tally.columns_of(days, cut).dtype == expected.dtype
 
 
-def _block(data: Any, size: int, reps: int, cut: Grid) -> Any:
-    draw = data.draw
-    state = np.array(draw(st.lists(st.integers(0, 2), min_size=size, max_size=size)))
-    created = _days(draw, size, cut)
-    closed = _days(draw, size, cut)
-    closed = np.where(closed == NO_DAY, cut.ends[-1], closed)  # a closed deal has its day
-    amounts = draw(st.lists(st.floats(0, 1e7, allow_nan=False), min_size=size, max_size=size))
-    rep = np.array(draw(st.lists(st.integers(0, reps - 1), min_size=size, max_size=size)))
+def _block(seed: int, size: int, reps: int, cut: Grid) -> Any:
+    """A block of `size` usable deals: states, days around the grid (some unknown), amounts."""
+    rng = np.random.default_rng(seed)
+    low, high = cut.starts[0] - 40, cut.ends[-1] + 40
+    state = rng.integers(0, 3, size)
+    created = np.where(rng.random(size) < 0.1, NO_DAY, rng.integers(low, high, size))
     return opportunities._Block(
-        rep=rep.astype(np.int64),
+        rep=rng.integers(0, reps, size),
         won=state == 2,
         lost=state == 1,
         is_open=state == 0,
         created=created,
-        closed=closed,
-        amount=np.array(amounts, dtype=float),
+        closed=rng.integers(low, high, size),
+        amount=np.round(rng.random(size) * 1e5, 2),
     )
 
 
@@ -75,15 +73,21 @@ def _plain_tally(tally: _tally.Tally, deals: Any, cut: Grid) -> None:
     tally.add("leads_n", created, known & (start >= 1) & (start <= len(cut)))
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.data(), st.sampled_from(_GRIDS), st.integers(0, 300), st.integers(1, 30), st.booleans())
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(0, 2**32),
+    st.sampled_from(_GRIDS),
+    st.sampled_from([0, 1, 9, 400, 2500]),
+    st.integers(1, 40),
+    st.booleans(),
+)
 def test_grouped_deals_tally_as_deals_one_by_one(
-    data: Any, cut: Any, size: int, reps: int, twice: bool
+    seed: int, cut: Any, size: int, reps: int, twice: bool
 ) -> None:
     """Every figure, groups or a group per deal, equals the row-by-row sums bit for bit."""
     grouped, plain = _tally.Tally.over(cut), _tally.Tally.over(cut)
-    for _ in range(2 if twice else 1):  # a second block adds to the first
-        block = _block(data, size, reps, cut)
+    for turn in range(2 if twice else 1):  # a second block adds to the first
+        block = _block(seed + turn, size, reps, cut)
         opportunities._tally(grouped, block, cut)
         _plain_tally(plain, block, cut)
     assert grouped.figures.keys() == plain.figures.keys()
