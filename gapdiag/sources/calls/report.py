@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict
 
 from gapdiag.model._result import Worded
 from gapdiag.model.errors import InvalidArgument, Problem
+from gapdiag.model.limits import limits
 from gapdiag.model.metrics import Targets
 from gapdiag.sources.calls.aggregate import METRIC_COLUMNS, Lean, RepCalls, Tally, lean, rep_calls
 from gapdiag.sources.calls.cues import Crosstalk, TranscriptError, clock, fail
@@ -177,6 +178,7 @@ class _Reading:
     targets: Targets
     root: Path | None
     lean: bool = False  # workers send back only what aggregation needs (`lean`)
+    file_bytes: int | None = None  # the limit, read from the environment once a run
     crosstalk: bool = False  # count two speakers' overlapping cues, each for its speaker
 
 
@@ -185,7 +187,7 @@ def _one(file: str | Path, reading: _Reading) -> CallMetrics | Problem | None:
     name = _name(file, reading.root)
     period = reading.period
     try:
-        transcript = read_transcript(file, name=name)
+        transcript = read_transcript(file, name=name, limit=reading.file_bytes)
         if period is not None and transcript.date is None:
             return Problem(
                 "(date)",
@@ -330,6 +332,7 @@ def read_calls(
         root,
         lean=not keep_calls,
         crosstalk=crosstalk,
+        file_bytes=limits().file_bytes,
     )
     for index, result in enumerate(_results(files, reading, processes)):
         if result is None:
