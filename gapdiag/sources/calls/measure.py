@@ -189,7 +189,8 @@ def measure(
     sides: Sides = (
         list(map(eq, party, repeat(""))),  # the rep
         list(map(bool, party)),  # a named speaker who is not the rep
-        list(map(is_, party, repeat(None))),  # nobody
+        # nobody (the usual call names every cue's speaker)
+        list(map(is_, party, repeat(None))) if UNNAMED in party_of else [False] * len(party),
     )
     talk = _talk(transcript, party, sides)
     rep_talk, buyer_talk, unattributed = talk.rep, talk.buyer, talk.unattributed
@@ -280,7 +281,7 @@ def _talk(transcript: Transcript, party: list[str | None], sides: Sides) -> _Tal
         closes = list(map(ends.__getitem__, lasts))
     lengths = list(map(sub, closes, map(starts.__getitem__, firsts)))
     rep_talk = sum(compress(ends, rep)) - sum(compress(starts, rep))
-    unattributed = sum(compress(ends, nobody)) - sum(compress(starts, nobody))
+    unattributed = sum(compress(ends, nobody)) - sum(compress(starts, nobody)) if any(nobody) else 0
     return _Talk(
         rep=rep_talk,
         buyer=sum(ends) - sum(starts) - rep_talk - unattributed,
