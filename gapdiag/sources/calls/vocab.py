@@ -81,24 +81,27 @@ class PhraseIndex:
     """
 
     sets: tuple[Phrases, ...]
-    # first word -> the sets it is a one-word phrase of, and (set, phrase) of longer ones
+    # first word -> the sets it is a one-word phrase of; first word -> second word ->
+    # (set, phrase as a list, its length) of longer ones
     single: dict[bytes, tuple[int, ...]] = field(init=False, compare=False, repr=False)
-    multi: dict[bytes, tuple[tuple[int, tuple[bytes, ...]], ...]] = field(
+    multi: dict[bytes, dict[bytes, tuple[tuple[int, list[bytes], int], ...]]] = field(
         init=False, compare=False, repr=False
     )
     first: frozenset[bytes] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         single: dict[bytes, list[int]] = {}
-        multi: dict[bytes, list[tuple[int, tuple[bytes, ...]]]] = {}
+        multi: dict[bytes, dict[bytes, list[tuple[int, list[bytes], int]]]] = {}
         for index, phrases in enumerate(self.sets):
             for phrase in phrases.phrases:
                 if len(phrase) == 1:
                     single.setdefault(phrase[0], []).append(index)
                 else:
-                    multi.setdefault(phrase[0], []).append((index, phrase))
+                    after = multi.setdefault(phrase[0], {}).setdefault(phrase[1], [])
+                    after.append((index, list(phrase), len(phrase)))
         object.__setattr__(self, "single", {k: tuple(v) for k, v in single.items()})
-        object.__setattr__(self, "multi", {k: tuple(v) for k, v in multi.items()})
+        multi_kept = {k: {w: tuple(v) for w, v in after.items()} for k, after in multi.items()}
+        object.__setattr__(self, "multi", multi_kept)
         object.__setattr__(self, "first", frozenset(single) | frozenset(multi))
 
     def count(self, words: list[bytes]) -> list[int]:
@@ -112,10 +115,13 @@ class PhraseIndex:
         for word, times in Counter(hits).items():
             for index in single.get(word, ()):
                 found[index] += times
-        multi = self.multi
+        multi, last = self.multi, len(words) - 1
         for start in compress(at, map(multi.__contains__, hits)):
-            for index, phrase in multi[words[start]]:
-                if tuple(words[start : start + len(phrase)]) == phrase:
+            if start == last:
+                continue  # a longer phrase needs a word after its first
+            # most first words ("how", "by", "end") go on otherwise: their next word decides
+            for index, phrase, size in multi[words[start]].get(words[start + 1], ()):
+                if size == 2 or words[start : start + size] == phrase:
                     found[index] += 1
         return found
 
