@@ -8,7 +8,6 @@ cannot be used is one `CallsFileError` listing every problem with its line.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import compress
@@ -74,9 +73,9 @@ class PhraseIndex:
     """Several phrase sets counted in one pass over a text's words.
 
     The phrases are filed by their first word. The places of the words that start some
-    phrase are picked out in C (`map`, `compress`); one-word phrases are then counted per
-    distinct word (`Counter`), and only where a longer phrase starts are words compared
-    one by one. Every mention counts, overlapping ones too ("very very" twice in "very very
+    phrase are picked out in C (`map`, `compress`) and only those few are looked at: a
+    one-word phrase counts where it is; a longer one is looked up by its second word, and
+    only then are the rest compared. Every mention counts, overlapping ones too ("very very" twice in "very very
     very"), once per set it belongs to.
     """
 
@@ -112,9 +111,9 @@ class PhraseIndex:
             return found
         hits = list(map(words.__getitem__, at))
         single = self.single
-        for word, times in Counter(hits).items():
+        for word in hits:  # (a few dozen: a Counter costs more than it saves)
             for index in single.get(word, ()):
-                found[index] += times
+                found[index] += 1
         multi, last = self.multi, len(words) - 1
         for start in compress(at, map(multi.__contains__, hits)):
             if start == last:
