@@ -75,8 +75,8 @@ class PhraseIndex:
     The phrases are filed by their first word. The places of the words that start some
     phrase are picked out in C (`map`, `compress`) and only those few are looked at: a
     one-word phrase counts where it is; a longer one is looked up by its second word, and
-    only then are the rest compared. Every mention counts, overlapping ones too ("very very" twice in "very very
-    very"), once per set it belongs to.
+    only then are the rest compared. Every mention counts, overlapping ones too ("very
+    very" twice in "very very very"), once per set it belongs to.
     """
 
     sets: tuple[Phrases, ...]
