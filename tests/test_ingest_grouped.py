@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -117,3 +118,27 @@ def test_both_ways_of_grouping_are_taken() -> None:
 def test_quotes_are_counted_as_bytes_count_counts(data: bytes) -> None:
     """The numpy count of quotes is bytes.count's."""
     assert quotes_in(data) == data.count(b'"')
+
+
+_DATES = ["03/04/2017", "12/31/2016", "2017-05-06", "05/06/17", "04/31/2017", "soon", None]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(_DATES), min_size=1, max_size=6), min_size=1, max_size=4),
+    st.sampled_from([("%m/%d/%Y",), ("%m/%d/%Y", "%m/%d/%y"), ("%d/%m/%Y",)]),
+)
+def test_dates_remembered_read_as_dates_read_afresh(
+    columns: list[list[str | None]], formats: tuple[str, ...]
+) -> None:
+    """Blocks read one after another, dates remembered between them, read as each alone."""
+    from gapdiag.sources import _parse
+
+    texts = [pa.array((cells * 2000)[:9000], pa.string()) for cells in columns * 2]
+    _parse._KNOWN_DAYS.clear()
+    remembered = [_parse.days(text, formats) for text in texts]
+    for text, (numbers, bad) in zip(texts, remembered, strict=True):
+        _parse._KNOWN_DAYS.clear()
+        fresh_numbers, fresh_bad = _parse.days(text, formats)
+        np.testing.assert_array_equal(numbers, fresh_numbers)
+        np.testing.assert_array_equal(bad, fresh_bad)

@@ -30,6 +30,8 @@ def amounts(text: Any) -> tuple[Any, Any]:
     except pa.ArrowInvalid:
         pass
     else:
+        if not text.null_count and np.isfinite(plain).all():  # (no empty cell)
+            return np.asarray(plain, dtype=np.float64), np.zeros(len(plain), dtype=bool)
         given = pc.is_valid(text).to_numpy(zero_copy_only=False)
         if (np.isfinite(plain) | np.isnan(plain) & ~given).all():
             return np.asarray(plain, dtype=np.float64), np.zeros(len(plain), dtype=bool)

@@ -107,8 +107,12 @@ def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
     """
     if _repeats(text):  # dates repeat: read each distinct one once, spread to the rows
         distinct = Distinct.of(text)
+        numbers = _known_days(distinct.values, formats)
+        if numbers is not None:  # every value read before, each the same alone as among others
+            return distinct.spread(numbers, NO_DAY), np.zeros(len(distinct.index), dtype=bool)
         numbers, got, by_format = _read_days(distinct.values, formats)
         if got.all():  # the usual column: every date read (so none is doubted)
+            _remember_days(distinct.values, numbers, formats)
             return distinct.spread(numbers, NO_DAY), np.zeros(len(distinct.index), dtype=bool)
         given = distinct.index >= 0
         bad = distinct.spread(~got, False)
@@ -124,6 +128,31 @@ def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
         got &= ~_swapped_order(text, bad, by_format)
         bad = given & ~got
     return np.where(got, numbers, NO_DAY), bad
+
+
+_KNOWN_DAYS: dict[tuple[str, ...], dict[str, int]] = {}
+"""Date formats -> text -> day number, of the dates read so far in columns read whole:
+an export's blocks repeat most of each other's dates."""
+_KNOWN_MOST = 100_000
+
+
+def _known_days(values: Any, formats: tuple[str, ...]) -> Any:
+    """Day numbers of `values` when every one was read before under `formats`, else None."""
+    known = _KNOWN_DAYS.get(formats)
+    if not known:
+        return None
+    try:
+        return np.array([known[value] for value in values.to_pylist()], dtype=np.int64)
+    except KeyError:
+        return None
+
+
+def _remember_days(values: Any, numbers: Any, formats: tuple[str, ...]) -> None:
+    """Keep the day numbers of `values`, every one read (the table starts again when full)."""
+    known = _KNOWN_DAYS.setdefault(formats, {})
+    if len(known) > _KNOWN_MOST:
+        known.clear()
+    known.update(zip(values.to_pylist(), numbers.tolist(), strict=True))
 
 
 def _read_days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any, list[tuple[str, Any]]]:

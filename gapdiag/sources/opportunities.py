@@ -105,32 +105,32 @@ def _block(
 ) -> None:
     rows = np.arange(first, first + len(cells["owner"]))
     rep = keys[0].codes(cells["owner"])
+    owned = rep >= 0
     record = export.recorder(rows, cells)
     if "won_flag" in cells:
         won, lost, is_open = _flagged(cells, rep, record, columns)
     else:
         won, lost = member(cells["stage"], columns.won), member(cells["stage"], columns.lost)
-        is_open = present(cells["stage"]) & ~won & ~lost
+        staged = present(cells["stage"])
+        is_open = staged & ~won & ~lost
         if columns.open is not None:
             known = member(cells["stage"], columns.open)
             _note_unknown(deals, export.name, cells["stage"], is_open & ~known, rows)
             is_open &= known
-        record(
-            "stage",
-            ~present(cells["stage"]) & (rep >= 0),
-            "is empty; the deal is neither open nor closed",
-        )
+        record("stage", ~staged & owned, "is empty; the deal is neither open nor closed")
     created, bad_created = days(cells["created"], columns.date_formats)
     closed, bad_closed = days(cells["closed"], columns.date_formats)
     amount, bad_amount = amounts(cells["amount"])
     foreign, main, _ = other_currency(cells["amount"])
-    foreign &= ~bad_amount
-    amount = np.where(foreign, np.nan, amount)
+    if foreign.any():  # (the usual export is in one currency)
+        foreign &= ~bad_amount
+        amount = np.where(foreign, np.nan, amount)
     negative = amount < 0
-    no_close = (won | lost) & (closed == NO_DAY)
-    backwards = (won | lost) & ~no_close & (created != NO_DAY) & (closed < created)
-    usable = (rep >= 0) & (is_open | won | lost) & ~no_close
-    record("owner", rep < 0, "is empty; the deal has no rep")
+    ended = won | lost
+    no_close = ended & (closed == NO_DAY)
+    backwards = ended & ~no_close & (created != NO_DAY) & (closed < created)
+    usable = owned & (is_open | ended) & ~no_close
+    record("owner", ~owned, "is empty; the deal has no rep")
     if (undated := no_close & bad_closed).any():
         why = date_reason(cells["closed"], undated, columns.date_formats)
         record("closed", undated, f"{why}; a won or lost deal needs its close date")
