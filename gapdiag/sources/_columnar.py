@@ -36,7 +36,7 @@ from gapdiag.sources._dialect import (
 from gapdiag.sources._hints import column_hint
 from gapdiag.sources._inputs import Progress, Rows
 from gapdiag.sources._paced import Paced
-from gapdiag.sources._parse import values_of
+from gapdiag.sources._parse import Distinct, values_of
 
 BLOCK_BYTES = 8 << 20
 HEADER_BYTES = 1 << 20
@@ -66,6 +66,7 @@ class Export:
         blocks with the row numbers of the rest kept.
         """
         for batch in self._blocks():
+            Distinct.forget()  # the last block's encodings: its arrays are not kept alive
             first = self.rows_read + self.bad.malformed(self.name) + 2  # row 1 is the header
             first += self.bad.repeats[self.name] + self.bad.empty[self.name]
             columns = {
@@ -89,6 +90,7 @@ class Export:
                         {r: c.slice(start, stop - start) for r, c in columns.items()},
                     )
                 start = stop + 1
+        Distinct.forget()
 
     def recorder(self, rows: Any, cells: dict[str, Any]) -> Callable[[str, Any, str], None]:
         """record(role, mask, reason): record the masked cells of a block as bad rows."""

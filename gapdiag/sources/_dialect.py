@@ -145,11 +145,17 @@ def scan(path: Path) -> Scan:
 
 def quotes_in(data: bytes) -> int:
     """How many '"' bytes `data` holds."""
-    # numpy compares a block several times faster than `bytes.count` counts one byte
-    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == _QUOTE))
+    # numpy compares several times faster than `bytes.count` counts one byte; a piece at a
+    # time, so the comparison's mask stays small beside a block of the file
+    cells = np.frombuffer(data, dtype=np.uint8)
+    return sum(
+        int(np.count_nonzero(cells[at : at + _PIECE] == _QUOTE))
+        for at in range(0, len(cells), _PIECE)
+    )
 
 
 _QUOTE = ord('"')
+_PIECE = 1 << 18
 
 
 def _scan_lines(found: Scan, piece: bytes, line: int, offset: int) -> None:

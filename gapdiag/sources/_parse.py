@@ -66,6 +66,12 @@ class Distinct:
         _RECENT = ((text, found), *recent[: _REMEMBERED - 1])  # one assignment: thread-safe
         return found
 
+    @staticmethod
+    def forget() -> None:
+        """Let go of the encodings remembered (a block read: its arrays can be freed)."""
+        global _RECENT
+        _RECENT = ()
+
     def spread(self, per_value: Any, empty: Any) -> Any:
         """Per cell: `per_value` at its value's index, `empty` where the cell is empty."""
         per_value = np.asarray(per_value)
