@@ -142,3 +142,21 @@ def test_dates_remembered_read_as_dates_read_afresh(
         fresh_numbers, fresh_bad = _parse.days(text, formats)
         np.testing.assert_array_equal(numbers, fresh_numbers)
         np.testing.assert_array_equal(bad, fresh_bad)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from(["Ann", "Bo", "Owner", None]), min_size=1, max_size=5))
+def test_header_repeats_found_by_distinct_value_as_by_cell(owners: list[str | None]) -> None:
+    """A repeated header is found whether the owner column's encoding is remembered or not."""
+    from gapdiag.sources import _dialect, _parse
+
+    owner = pa.array((owners * 9000)[:9000], pa.string())
+    stage = pa.array((["Stage", "Won"] * 4500)[:9000], pa.string())
+    header = {"owner": "Owner", "stage": "Stage"}
+    _parse.Distinct.forget()
+    plain = _dialect.header_repeats({"owner": owner, "stage": stage}, header)
+    _parse.Distinct.of(owner)  # remembered, as a column read by value is
+    np.testing.assert_array_equal(
+        _dialect.header_repeats({"owner": owner, "stage": stage}, header), plain
+    )
+    assert plain.any() == ("Owner" in owners)

@@ -67,6 +67,14 @@ class Distinct:
         return found
 
     @staticmethod
+    def known(text: Any) -> Distinct | None:
+        """The encoding of `text` if it is remembered (nothing is encoded to answer)."""
+        for seen, found in _RECENT:
+            if seen is text:
+                return found
+        return None
+
+    @staticmethod
     def forget() -> None:
         """Let go of the encodings remembered (a block read: its arrays can be freed)."""
         global _RECENT
