@@ -126,9 +126,10 @@ def test_bad_transcripts_are_reported_and_the_rest_still_count(tmp_path: Path) -
         " speaker: trim or merge them so their talk counts once)",
         "skipped 2026-07-05_norep.vtt:3: (speakers): no rep speaker among Bo (add the rep's name"
         " to the reps file)",
-        "skipped notes.txt: (file): is not a timestamped transcript (expected times such as"
+        "skipped notes.txt: (file): is not a transcript (expected times such as"
         " 'Dana Reyes  00:03', 'Dana Reyes (00:03):', or a line '00:03' or '00:00:03 -->"
-        " 00:00:07' before each stretch of talk)",
+        " 00:00:07' before each stretch of talk, or 'Name: words' lines from two or more"
+        " speakers)",
         "skipped undated.vtt: (date): the call has no date (put YYYY-MM-DD in the file name, or"
         " 'date' in the JSON)",
     ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import sys
 import zipfile
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 from gapdiag.cli import ExitStatus, main
 from gapdiag.model.limits import limits
 from gapdiag.model.metrics import Targets
-from gapdiag.sources.calls import _docx, _srt, _text
+from gapdiag.sources.calls import _docx, _json, _srt, _text
 from gapdiag.sources.calls.cues import TranscriptError
 from gapdiag.sources.calls.measure import measure
 from gapdiag.sources.calls.speakers import load_reps
@@ -184,7 +185,7 @@ def test_the_folder_of_every_format_is_read_whole(tmp_path: Path) -> None:
         (_srt.parse, "1\n00:00:01,000 --> 00:00:02,000\n\n", "x:2: cue at 00:00:01,000: has no"),
         (_srt.parse, "1\nhello\n", "x:1: (text): '1' is outside any cue"),
         (_srt.parse, "1\n00:00:01 --> 00:00:02\nHi\n", "x:2: (timing): '00:00:01 --> 00:00:02'"),
-        (_text.parse, "just words\n", "x: (file): is not a timestamped transcript"),
+        (_text.parse, "just words\n", "x: (file): is not a transcript"),
         (_text.parse, "Dana  0:61\nHi\n", "x:1: (time): '0:61' is not a time"),
         (_text.parse, "Dana  1:61:00\nHi\n", "x:1: (time): '1:61:00' is not a time"),
         (_text.parse, "\n".join(["title"] * 13) + "\nDana  0:01\nHi\n", "x:13: (text)"),
@@ -228,3 +229,179 @@ def test_a_docx_that_is_no_word_file_or_unpacks_too_far_is_refused(
     assert limits().file_bytes == 5000
     with pytest.raises(TranscriptError, match=r"unpacks to 10,000 bytes, more than 5,000"):
         _docx.parse("x.docx", archive.getvalue(), None)
+
+
+DIALOGUE = """Discovery call with Acme - July 14, 2026
+
+Dana Reyes: Thanks for the time today. What made you look at this now?
+Elena Park: Our managers spend every Friday pulling numbers by hand,
+and they never match.
+Dana Reyes: How do you pick the deals that go into the commit today?
+Elena Park: Gut feel, mostly.
+Dana Reyes: Could we set up a demo with your CRO next Tuesday at 10?
+Elena Park: Yes, Tuesday works.
+"""
+
+
+def test_a_dialogue_without_times_is_timed_by_its_words() -> None:
+    """'Name: words' turns, no times: back to back at 150 words a minute, all of it inferred;
+    a line without a name goes on the turn before; the title's date dates the call."""
+    found = _text.parse("x.txt", DIALOGUE, None)
+    assert found.date == dt.date(2026, 7, 14)
+    assert found.speakers == ("Dana Reyes", "Elena Park") * 3
+    assert found.texts[1].endswith("by hand, and they never match.")
+    words = [len(t.split()) for t in found.texts]
+    assert list(found.starts) == [400 * sum(words[:i]) for i in range(len(words))]
+    assert list(found.ends) == [400 * sum(words[: i + 1]) for i in range(len(words))]
+    assert found.inferred_ms == found.ends[-1]
+    assert found.first_line == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Subject: renewal\nDana: please send the quote\nThanks\n",  # names do not repeat
+        "Dana: hi\nDana: hello\nDana: anyone?\n",  # one speaker
+        "Dana: hi\nBo: hey\nDana: so\nBo: ok\n" + "a line of notes\n" * 9,  # mostly not turns
+    ],
+)
+def test_text_that_is_not_a_dialogue_is_not_read_as_one(text: str) -> None:
+    """Two or more names must each open several turns, and turns make most of the lines."""
+    with pytest.raises(TranscriptError, match=r"\(file\): is not a transcript"):
+        _text.parse("x.txt", text, None)
+
+
+def _aws(items: list[object], segments: list[object] | None = None) -> str:
+    """An Amazon Transcribe output with these word items (and speaker segments)."""
+    results: dict[str, object] = {"transcripts": [{"transcript": ""}], "items": items}
+    if segments is not None:
+        results["speaker_labels"] = {"speakers": 2, "segments": segments}
+    return json.dumps({"jobName": "j", "status": "COMPLETED", "results": results})
+
+
+def _word(start: str, end: str, text: str, label: str | None = None) -> dict[str, object]:
+    item: dict[str, object] = {
+        "start_time": start,
+        "end_time": end,
+        "alternatives": [{"confidence": "0.9", "content": text}],
+        "type": "pronunciation",
+    }
+    if label is not None:
+        item["speaker_label"] = label
+    return item
+
+
+PUNCT = {"alternatives": [{"confidence": "0.0", "content": "."}], "type": "punctuation"}
+
+
+def test_amazon_transcribe_older_output_names_speakers_in_segments() -> None:
+    """Words without their own label take the segment's (by start time); a word with an
+    unusable time leaves its run out alone, counted, and the rest is read."""
+    segments = [
+        {
+            "start_time": "0.0",
+            "end_time": "1.0",
+            "speaker_label": "spk_0",
+            "items": [
+                {"start_time": "0.0", "end_time": "0.4", "speaker_label": "spk_0"},
+                {"start_time": "0.5", "end_time": "1.0", "speaker_label": "spk_0"},
+            ],
+        },
+        {
+            "start_time": "1.2",
+            "end_time": "2.0",
+            "speaker_label": "spk_1",
+            "items": [{"start_time": "1.2", "end_time": "2.0", "speaker_label": "spk_1"}],
+        },
+    ]
+    items = [
+        _word("0.0", "0.4", "Hello"),
+        _word("0.5", "1.0", "there"),
+        PUNCT,
+        _word("1.2", "2.0", "Hi"),
+        _word("2.1", "2.5", "again", "spk_0"),
+        _word("soon", "3.0", "later", "spk_1"),
+    ]
+    found = _json.parse("x.json", _aws(items, segments), None)
+    assert found.speakers == ("spk_0", "spk_1", "spk_0")
+    assert found.texts == ("Hello there.", "Hi", "again")
+    assert (found.starts, found.ends) == ((0, 1200, 2100), (1000, 2000, 2500))
+    assert found.untimed == 1
+
+
+def test_amazon_transcribe_problems_name_the_item() -> None:
+    """An item that is no object is one error naming it; output without words says so."""
+    with pytest.raises(TranscriptError, match=r"results\.items\[1\]: is int, expected an object"):
+        _json.parse("x.json", _aws([_word("0", "1", "Hi", "spk_0"), 5]), None)
+    no_words = json.dumps({"results": {"speaker_labels": {"segments": []}}})
+    with pytest.raises(TranscriptError, match="Amazon Transcribe job's output without its word"):
+        _json.parse("x.json", no_words, None)
+
+
+MEET = """Acme / Globex forecasting - Transcript
+00:00:00
+
+Dana Reyes: Hi Lena, thanks for joining. What does your forecast look like today?
+Lena Ortiz: We pull numbers from three spreadsheets every Friday.
+Dana Reyes: How long does that take?
+00:05:00
+
+Dana Reyes: Could we book a demo next Tuesday at 10?
+Lena Ortiz: Yes, Tuesday works.
+"""
+
+
+def test_several_named_turns_under_one_time_are_each_their_speakers() -> None:
+    """Google Meet writes a time every few minutes and 'Name: words' turns under it: each
+    turn is its speaker's, one after another at the speaking pace (not one long cue of the
+    first speaker's, which read as a 100% talk ratio)."""
+    found = _text.parse("x.txt", MEET, None)
+    assert found.speakers == ("Dana Reyes", "Lena Ortiz", "Dana Reyes", "Dana Reyes", "Lena Ortiz")
+    words = [len(t.split()) for t in found.texts]
+    assert found.starts[:3] == (0, 400 * words[0], 400 * (words[0] + words[1]))
+    assert found.starts[3] == 300_000
+    assert found.ends[4] == found.starts[4] + 400 * words[4]
+    assert found.texts[1] == "We pull numbers from three spreadsheets every Friday."
+
+
+def test_named_turns_faster_than_the_pace_fit_their_time_range() -> None:
+    """Two turns of 4 words in a 1-second range share it by their words, never running past
+    it; in a 2-second range they keep the speaking pace (1.6 s)."""
+    text = "0:00:00.0 --> 0:00:01.0\nDana: one two three\nBo: four\n"
+    found = _text.parse("x.txt", text, None)
+    assert found.speakers == ("Dana", "Bo")
+    assert (found.starts, found.ends) == ((0, 750), (750, 1000))
+    found = _text.parse("x.txt", text.replace("01.0", "02.0"), None)
+    assert (found.starts, found.ends) == ((0, 1200), (1200, 1600))
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_fireflies_sentences_alone_or_as_the_api_returns_them(wrapped: bool) -> None:
+    """Fireflies: 'sentences' with speaker_name, text and start/end_time in seconds, given
+    alone or under data.transcript as its GraphQL API answers."""
+    sentences = [
+        {
+            "speaker_name": "Dana Reyes",
+            "text": "What does your forecast look like?",
+            "start_time": 0.5,
+            "end_time": 3.9,
+        },
+        {
+            "speaker_name": "Lena Ortiz",
+            "text": "Spreadsheets.",
+            "start_time": 4.2,
+            "end_time": None,
+        },
+        {"speaker_name": ["Dana"], "text": "x", "start_time": 5, "end_time": 6},
+    ]
+    doc: dict[str, object] = {"sentences": sentences[:2]}
+    if wrapped:
+        doc = {"data": {"transcript": doc}}
+    found = _json.parse("x.json", json.dumps(doc), None)
+    assert found.speakers == ("Dana Reyes", "Lena Ortiz")
+    assert (found.starts, found.ends) == ((500, 4200), (3900, 5200))
+    bad = json.dumps({"sentences": sentences})
+    with pytest.raises(
+        TranscriptError, match=r"sentences\[2\]\.speaker_name: \[.Dana.\] is not a speaker"
+    ):
+        _json.parse("x.json", bad, None)

@@ -89,8 +89,6 @@ def test_two_voices_in_one_cue_share_its_time() -> None:
         ("2026-07-20_whisperx.json", "no rep speaker among SPEAKER_00, SPEAKER_01 (the speakers"),
         ("2026-07-23_assemblyai.json", "no rep speaker among A, B (the speakers are unnamed"),
         ("2026-07-25_deepgram.json", "no rep speaker among Speaker 0, Speaker 1 (the speakers"),
-        ("2026-07-26_aws_transcribe.json", ":1: (json): is an Amazon Transcribe job's output"),
-        ("2026-07-27_rev.json", ":1: (json): is a Rev transcript ('monologues')"),
     ],
 )
 def test_unusable_exports_say_why_in_one_line(name: str, expected: str) -> None:
@@ -119,6 +117,32 @@ def test_assemblyai_times_are_milliseconds_and_deepgram_seconds() -> None:
     assert deepgram.texts[0] == "Hi Lena, thanks for joining."
 
 
+def test_rev_monologues_run_from_first_to_last_word() -> None:
+    """Rev: a monologue spans its words' ts..end_ts (seconds), said by speaker_name; words
+    and punctuation elements join into the sentence as said."""
+    rev = read_transcript(REAL / "2026-07-27_rev.json")
+    assert rev.speakers == ("Dana Reyes", "Lena Ortiz") * 3
+    assert (rev.starts[0], rev.ends[0]) == (250, 4750)
+    assert (
+        rev.texts[0] == "Thanks for joining, Lena. What does your forecast process look like today?"
+    )
+    found = call("2026-07-27_rev.json")
+    assert found.questions == 3
+    assert found.dated_next_step
+
+
+def test_amazon_transcribe_words_make_cues_and_the_rep_introduces_herself() -> None:
+    """Transcribe: a run of one label's words is a cue (first start to last end, punctuation
+    on the word before); the labels are spk_0/spk_1, and spk_0 says 'this is Dana Reyes'."""
+    aws = read_transcript(REAL / "2026-07-26_aws_transcribe.json")
+    assert aws.speakers == ("spk_0", "spk_1") * 4
+    assert (aws.starts[0], aws.ends[0]) == (250, 4870)
+    assert aws.texts[0] == "Hi Lena, this is Dana Reyes from Acme. Thanks for making the time."
+    found = call("2026-07-26_aws_transcribe.json")
+    assert found.rep_id == "dana.reyes"
+    assert found.dated_next_step
+
+
 def test_the_whole_folder_reads_every_usable_call() -> None:
     """With crosstalk counted, every readable export counts once; the others say why not."""
     report = read_calls(REAL, reps=REPS, period="2026-Q3", crosstalk=True)
@@ -127,10 +151,12 @@ def test_the_whole_folder_reads_every_usable_call() -> None:
         "2026-07-16_teams_two_voices.vtt",
         "2026-07-21_whisperx_named.json",
         "2026-07-24_assemblyai_named.json",
+        "2026-07-26_aws_transcribe.json",
+        "2026-07-27_rev.json",
         "GMT20260714-153000_Recording.transcript.vtt",
     ]
-    assert len(report.skipped) == 7
-    assert report.reps[0].calls == 5
+    assert len(report.skipped) == 5
+    assert report.reps[0].calls == 7
 
 
 CROSSTALK = """WEBVTT

@@ -74,6 +74,28 @@ def test_not_json_exit_2(tmp_path: Path) -> None:
     assert f"{bad}:1: not valid JSON" in err
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "said"),
+    [
+        ("rep.json", "", "the file is empty; expected JSON"),
+        ("reps.csv", "", "the file is empty; expected a header row naming the columns"),
+        ("reps.csv", "\n\n", "the file is empty; expected a header row naming the columns"),
+        ("reps.csv", "rep_id,team\n", "holds no reps (a header and no rows, or an empty list)"),
+        ("reps.json", "[]", "holds no reps (a header and no rows, or an empty list)"),
+    ],
+)
+def test_empty_files_say_so_once(tmp_path: Path, name: str, text: str, said: str) -> None:
+    """An empty file, or a population with no rows, is one line naming the file, exit 2."""
+    path = tmp_path / name
+    path.write_text(text)
+    for command in ("diagnose", "report"):
+        code, _, err = run(command, str(path), "--out", str(tmp_path / "out.csv"))
+        assert code == 2, (command, err)
+        assert err == f"gapdiag: {path}: {said}" + err.split(said, 1)[1], err
+        assert len(err.strip().splitlines()) == 1
+        assert "cannot read" not in err
+
+
 def test_missing_file_exit_2() -> None:
     """A file that does not exist is a clear error."""
     code, _, err = run("diagnose", "/no/such/rep.json")

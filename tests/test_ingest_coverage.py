@@ -227,3 +227,23 @@ def test_the_summary_counts_one_rep_in_the_singular(tmp_path: Path) -> None:
     main([*weekly, "--history-dir", str(tmp_path / "h")], stdout=out, stderr=io.StringIO())
     assert "1 rep-week for 2017-Q2" in out.getvalue()
     assert f"1 weekly history -> {tmp_path / 'h'}" in out.getvalue()
+
+
+def test_a_missing_optional_column_says_what_goes_without_it() -> None:
+    """Each absent optional column names what it would have fed, not 'the figures it feeds'."""
+    result = read_exports(
+        period="2017-Q2",
+        opportunities=rows(OPP[:-1], ("ana", "Closed Won", "100", "04/10/2017", "05/10/2017")),
+        activities=rows(ACT[:3], ("ana", "Call", "04/03/2017")),
+    )
+    notes = [n for f in result.files for n in f.notes if n.startswith("no column")]
+    assert notes == [
+        "no column 'Account Name': meetings that become opportunities (needs accounts in "
+        "deals and activities) are left out",
+        "no column 'Event Subtype': activity types are read from 'Task Subtype' alone",
+        "no column 'Call Duration': average call length is left out",
+        "no column 'Outcome': cancelled and no-show activities cannot be told apart: every "
+        "one counts as held",
+        "no column 'Company / Account': meetings that become opportunities (needs accounts "
+        "in deals and activities) are left out",
+    ]

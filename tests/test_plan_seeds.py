@@ -9,6 +9,7 @@ import datetime as dt
 import itertools
 import json
 import uuid
+from pathlib import Path
 from typing import Any
 
 import icalendar
@@ -292,3 +293,13 @@ def test_the_blind_check_is_a_reminder_on_a_varying_day() -> None:
     alarms = [e for e in icalendar.Calendar.from_ical(data).walk("VEVENT") if e.walk("VALARM")]
     assert alarms
     assert all("gap-to-goal" in str(e["SUMMARY"]) for e in alarms)
+
+
+def test_skills_that_share_a_reason_do_not_repeat_it() -> None:
+    """Two drills the same fact calls for (forecast accuracy behind both the win-rate check
+    and the forecast scorecard): the second reads 'for the same reason', not the fact again."""
+    rep = json.loads((Path(__file__).parent.parent / "examples" / "will-rep.json").read_text())
+    note = plan(rep, start=START, since=START).skill_note
+    assert note is not None
+    assert "Then Forecast accuracy scorecard, for the same reason." in note
+    assert note.count("land at 55% accuracy") == 1

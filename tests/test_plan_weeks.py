@@ -1,5 +1,6 @@
 """Issue 24 on the sample exports (2017-Q2): weekly exports are not weeks of coaching, every
-weekly row is the period to date, and one rep of a team file plans as the team page judges."""
+weekly row holds the period to date for quota and pipeline (activity is the week's own), and
+one rep of a team file plans as the team page judges."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ SINCE = dt.date(2017, 5, 8)
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """reps.csv (the quarter) and weeks.csv (every week, to date) from the sample exports."""
+    """reps.csv (the quarter) and weeks.csv (every week) from the sample exports."""
     folder = tmp_path_factory.mktemp("exports")
     out = {"reps": folder / "reps.csv", "weeks": folder / "weeks.csv"}
     assert run(*sample_ingest("--out", str(out["reps"])))[0] == ExitStatus.FINDINGS
@@ -53,6 +54,17 @@ def test_weekly_rows_hold_the_quarter_to_date(files: dict[str, Path]) -> None:
         assert float(weeks[-1][name]) == pytest.approx(float(quarter[name])), name
     assert {w["pipeline.quota"] for w in weeks} == {"600000.0"}
     assert [bool(w["ownership.forecast_accuracy"]) for w in weeks].count(True) == 1
+
+
+def test_weekly_activity_is_the_weeks_own(files: dict[str, Path]) -> None:
+    """Activity figures of a weekly row count that week's working days only (docs/ingest.md):
+    the last week's are not the quarter's, its pipeline figures are."""
+    weeks = rows_of(files["weeks"], "Ben Cole")
+    quarter = rows_of(files["reps"], "Ben Cole")[0]
+    assert all(float(w["activity.working_days"] or 0) <= 5 for w in weeks)
+    assert float(quarter["activity.working_days"]) > 5 * 12
+    days = sum(float(w["activity.working_days"] or 0) for w in weeks)
+    assert days == float(quarter["activity.working_days"])
 
 
 @pytest.mark.parametrize("rep", ["Fay Diaz", "Hana Ito"])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -120,3 +123,39 @@ def test_sources_round_trip_a_csv_cell_and_change_no_judgment(
     assert read_cell("sources", cell) == named
     assert given.sources == tuple(named)
     assert diagnose(given) == diagnose(RepMetrics.model_validate(data))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.decimals(min_value=0, max_value=10**12, places=2, allow_nan=False),
+    st.sampled_from(["${:,}", "{:,}", "€{:,}", "£ {:,}", "{:,} $"]),
+)
+def test_money_as_a_spreadsheet_writes_it_reads_as_its_amount(amount: Any, form: str) -> None:
+    """'$150,000.50', '150,000', '€ 9,000' read as the amount they show, in any size."""
+    assert read_cell("pipeline.quota", form.format(amount)) == float(amount)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.decimals(min_value=0, max_value=100, places=3, allow_nan=False))
+def test_a_percentage_reads_as_its_fraction(percent: Any) -> None:
+    """'45%' and '45.5 %' are 0.45 and 0.455 for a fraction."""
+    assert read_cell("pipeline.win_rate", f"{percent}%") == pytest.approx(float(percent) / 100)
+    assert read_cell("pipeline.win_rate", f"{percent} %") == pytest.approx(float(percent) / 100)
+
+
+@pytest.mark.parametrize(
+    ("column", "text"),
+    [
+        ("pipeline.quota", "0,45"),  # a decimal comma: not read outside a ';' file
+        ("pipeline.quota", "1.200,50"),
+        ("pipeline.quota", "12,34,567"),  # not groups of three
+        ("pipeline.quota", "45%"),  # a percentage is no amount
+        ("activity.calls_per_day", "1,200"),  # grouping is read for money only
+        ("activity.calls_per_day", "$12"),
+        ("pipeline.win_rate", "$0.45"),
+    ],
+)
+def test_written_numbers_are_read_only_where_unambiguous(column: str, text: str) -> None:
+    """What could mean two numbers, or belongs to another kind, stays an error naming it."""
+    with pytest.raises(ValueError, match=rf"{column}: '{re.escape(text)}' is not a number"):
+        read_cell(column, text)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from gapdiag import ExpressionError
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gapdiag import ExpressionError, load_rules
+from gapdiag.rulebook import expr as x
 from gapdiag.rulebook.template import format_value, parse_template
 
 
@@ -72,3 +77,51 @@ def test_unit_format_shows_the_registry_unit() -> None:
     assert format_value(2.5, "unit") == "2.5"
     with pytest.raises(ExpressionError, match="one name, not an expression"):
         parse_template("{2 * activity.calls_per_day:unit}")
+
+
+def test_only_none_and_one_of_a_plural_read_as_words() -> None:
+    """'Only 0%' drops 'only'; '1 meetings a week' reads '1 meeting a week'; others stay."""
+    t = parse_template(
+        "Only {ownership.plan_submission_rate} on time; {activity.calls_per_day} calls a day "
+        "give only {activity.meetings_per_week} meetings a week, commonly {activity.emails_per_day}"
+    )
+    facts = {
+        "ownership.plan_submission_rate": 0.0,
+        "activity.calls_per_day": 1.0,
+        "activity.meetings_per_week": 1.0,
+        "activity.emails_per_day": 0.0,
+    }
+    assert t.render(facts) == "0% on time; 1 call a day give only 1 meeting a week, commonly 0"
+    facts |= {"ownership.plan_submission_rate": 0.25, "activity.meetings_per_week": 0.0}
+    assert t.render(facts) == "Only 25% on time; 1 call a day give 0 meetings a week, commonly 0"
+    facts |= {"activity.calls_per_day": 12.0, "activity.meetings_per_week": 2.5}
+    assert t.render(facts) == (
+        "Only 25% on time; 12 calls a day give only 2.5 meetings a week, commonly 0"
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from([0.0, 1.0, 0.004, 1.004, 2.0, 0.5, 37.25]),
+    st.sampled_from([0.0, 0.001, 0.2, 1.0]),
+)
+def test_the_shipped_because_texts_never_say_only_none_or_one_plural(
+    count: float, share: float
+) -> None:
+    """Over every because-text of the default pack, for counts and shares around 0 and 1."""
+    for rule in PACK.compiled:
+        names = {
+            n
+            for part in rule.because.parts
+            if not isinstance(part, str) and part.node
+            for n in x.names_in(part.node)
+        }
+        shares = ("rate", "ratio", "share", "score")
+        facts = {n: share if any(s in n for s in shares) else count for n in names}
+        text = rule.because.render(facts)
+        assert not re.search(r"\b[Oo]nly -?\$?0(?:\.0+)?(?:%|x)?(?![\d.])", text), text
+        plural = r"(?<![\d.,])\b1 (calls|meetings|emails|days|minutes|seconds|times)\b"
+        assert not re.search(plural, text), text
+
+
+PACK = load_rules()

@@ -8,6 +8,7 @@ command that reads the same rows gives the same verdicts in one vocabulary.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 
 from gapdiag import diagnose, diagnose_many
 from gapdiag.cli import main
+from gapdiag.coaching.plan import plan
 from gapdiag.model.metrics import RepMetrics
 
 from .conftest import behind
@@ -245,12 +247,16 @@ def test_a_proxy_alone_never_confirms_or_blocks_a_pip() -> None:
 
 
 def test_ingest_marks_its_territory_figures_as_proxies(sample: dict[str, Any]) -> None:
-    """The teams file's lead volume and size are written as proxies, with the counts beside."""
+    """The teams file's lead volume and size, and stage conversion (won out of deals in play:
+    an export has no stage history), are written as proxies, with the counts beside."""
     with sample["reps"].open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert rows
     for row in rows:
-        assert row["proxies"] == "territory.lead_volume_vs_team;territory.territory_size_vs_team"
+        assert row["proxies"] == (
+            "territory.lead_volume_vs_team;territory.territory_size_vs_team;"
+            "pipeline.stage_conversion_rate"
+        )
         assert row["as_of"] == "2017-06-30"
         assert float(row["pipeline.closed_deals"]) > 0
     for name, row in sample["diag"].items():
@@ -360,3 +366,18 @@ def test_a_rep_not_behind_never_gets_a_confirmed_verdict(rep: RepMetrics, over: 
     assert d.primary_gap is None
     assert all(v.status != "confirmed" for v in d.verdicts)
     assert d.outcome == "no_gap_found"
+
+
+def test_a_plan_that_starts_after_the_period_sets_no_coverage_gap_in_it() -> None:
+    """Figures without as_of for Jul-Sep, a plan starting in December: the period is over, so
+    there is no coverage gap to close 'by Friday'; started inside the period, there is."""
+    rep = json.loads((Path(__file__).parent.parent / "examples" / "will-rep.json").read_text())
+    late = plan(rep, start=dt.date(2026, 12, 7))
+    assert late.coverage is None
+    assert late.standing == diagnose(rep).standing  # one answer: the plan adds a note
+    assert "ended on Wed 30 Sep 2026, before this plan starts" in late.render()
+    assert "Close the coverage gap" not in late.render()
+    early = plan(rep, start=dt.date(2026, 8, 3))
+    assert early.coverage is not None
+    assert "Close the coverage gap by" in early.render()
+    assert "before this plan starts" not in early.render()

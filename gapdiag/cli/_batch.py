@@ -68,7 +68,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
             outputs.write("-", table or safe_csv(batch.frame).to_csv(index=False), "--out")
         else:
             write(batch.frame, args.out, outputs=outputs)
-        if batch.summary.bad_rows:
+        if batch.summary.bad_rows or errors_path.exists():  # never a stale errors file
             errors = safe_csv(batch.errors).to_csv(index=False)
             outputs.write(errors_path, errors, "--errors")
     shown = Path("<stdout>") if to_stdout else args.out

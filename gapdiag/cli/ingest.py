@@ -142,7 +142,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
             write(rows_frame(result.rows), args.out, outputs=outputs, what="--out")
         else:
             outputs.write(args.out, rows_text(result.rows, form), "--out")
-        if result.bad_rows:
+        if result.bad_rows or errors.exists():  # never a stale errors file beside new rows
             outputs.write(errors, result.errors_csv(), "--errors")
         if args.history_dir is not None:
             write_histories(result.rows, args.history_dir, outputs)
@@ -290,7 +290,7 @@ def _write_diagnosed(batch: Batch, results: Path, outputs: Outputs) -> None:
     from gapdiag.engines.vector._frames import safe_csv, write
 
     write(batch.frame, results, outputs=outputs, what="--diagnose")
-    if batch.summary.bad_rows:
+    if batch.summary.bad_rows or _diagnose_errors(results).exists():  # never a stale one
         errors = safe_csv(batch.errors).to_csv(index=False)
         outputs.write(_diagnose_errors(results), errors, "--diagnose")
 

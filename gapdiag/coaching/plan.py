@@ -316,7 +316,7 @@ def plan(
         focus=focus,
         rep_focus=alongside,
         coverage=None
-        if _over(standing)
+        if _over(standing) or _ended_before(rep, begin)
         else coverage_focus(facts, chosen, start=begin, calendar=days),
         approach=playbook.approach if playbook else None,
         skills=skills,
@@ -419,6 +419,11 @@ def _library(given: Interventions | str | Path | None, rules: RulesArg) -> Inter
         return load_interventions(given)
     pack = rules if isinstance(rules, str | Path) else None
     return load_interventions(pack)
+
+
+def _ended_before(rep: RepMetrics, begin: dt.date) -> bool:
+    """The figures' period ended before the plan starts: no gap in it is left to close."""
+    return rep.period_end is not None and rep.period_end < begin
 
 
 def _over(standing: Standing) -> bool:

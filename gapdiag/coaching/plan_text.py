@@ -91,6 +91,13 @@ def blocks(plan: CoachingPlan) -> list[Block]:
 
 def _standing(plan: CoachingPlan) -> list[Block]:
     when = f" Figures as of {long_day(plan.as_of)}." if plan.as_of is not None else ""
+    end = plan.diagnosis.period_end
+    if end is not None and end < plan.start and (plan.as_of is None or plan.as_of < end):
+        when += (
+            f" The period these figures describe ended on {long_day(end)}, before this plan"
+            " starts: nothing in it is left to close, and the goals below are for the weeks"
+            " ahead."
+        )
     return [Heading("Where the rep stands"), Para(standing_words(plan.standing) + when)]
 
 

@@ -212,9 +212,16 @@ def skill_note(skills: tuple[Skill, ...]) -> str:
         f"{verb} target."
     )
     if upcoming:
-        later = "".join(f" Then {s.drill.name}, because {s.why}." for s in upcoming[1:])
+        reasons = [s.why for s in upcoming]
+        said = [current.why, *reasons]
+        why = [
+            "for the same reason" if reason in said[: at + 1] else f"because {reason}"
+            for at, reason in enumerate(reasons)
+        ]
+        later = "".join(
+            f" Then {s.drill.name}, {w}." for s, w in zip(upcoming[1:], why[1:], strict=True)
+        )
         parts.append(
-            f"Next, and only once that is at target: {upcoming[0].drill.name}, because "
-            f"{upcoming[0].why}.{later}"
+            f"Next, and only once that is at target: {upcoming[0].drill.name}, {why[0]}.{later}"
         )
     return " ".join(parts)

@@ -220,6 +220,8 @@ def loads(text: str, source: str, *, line: int | None = None) -> Any:
         InvalidInput: `source[:line]: not valid JSON: ...` or the limit that was hit.
     """
     bound = limits()
+    if not text.strip():
+        raise InvalidInput(f"{source}: the file is empty; expected JSON")
 
     def where(lineno: int | None) -> str:
         at = (line or 1) + (lineno or 1) - 1 if line is not None or lineno else None

@@ -113,6 +113,7 @@ PROXY_SOURCES: Mapping[str, str] = {
     "territory.territory_size_vs_team": (
         "the accounts the rep has had a deal on, against the team's average"
     ),
+    "pipeline.stage_conversion_rate": "the deals won out of the deals in play in the period",
 }
 """What gapdiag's own readers measure when they estimate a metric (``gapdiag ingest``)."""
 
@@ -123,6 +124,10 @@ PROXY_LIMITS: Mapping[str, str] = {
     ),
     "territory.territory_size_vs_team": (
         "accounts with a deal are the rep's own reach, not every account in the patch"
+    ),
+    "pipeline.stage_conversion_rate": (
+        "a CRM export has no stage history, and a win is the last of several stages, so the "
+        "share won reads lower than the share that moves on a stage"
     ),
 }
 """Why each estimate cannot settle a verdict on its own."""

@@ -67,6 +67,7 @@ class _Unit:
     places: int = 1
     singular: str = ""
     top: int = 0  # the top of a 1-5 or 1-10 scale
+    below_zero: str = ""  # money under zero in words: '$73,965 to spare', never '-$73,965'
 
     def number(self, value: float, places: int) -> str:
         """The bare number, without unit, at `places` decimals (trailing zeros trimmed)."""
@@ -82,7 +83,9 @@ class _Unit:
     def with_unit(self, number: str, value: float) -> str:
         """Attach the unit to an already formatted number."""
         if self.style == "money":
-            return f"-${number}" if value < 0 and number.strip("0.,") else f"${number}"
+            if value < 0 and number.strip("0.,"):
+                return f"${number} {self.below_zero}" if self.below_zero else f"-${number}"
+            return f"${number}"
         if self.style == "percent":
             return f"{number}%"
         if self.style == "times":
@@ -366,9 +369,19 @@ def label_of(path: str) -> MetricLabel:
     )
 
 
+# A shortfall under zero is money to spare: shown that way, never as a negative amount.
+_BY_PATH = {"derived.pipeline_shortfall": _Unit("$", "money", 0, below_zero="to spare")}
+
+
 @lru_cache(maxsize=4096)
 def _unit(path: str) -> _Unit:
-    return _U[label_of(path).unit]
+    return _BY_PATH.get(path) or _U[label_of(path).unit]
+
+
+def noun_forms(path: str) -> tuple[str, str] | None:
+    """A counted unit's plural and singular ('meetings a week', 'meeting a week'), if any."""
+    unit = _unit(path)
+    return (unit.name, unit.singular) if unit.style == "noun" and unit.singular else None
 
 
 def _plain(value: Value) -> str | None:

@@ -4,12 +4,16 @@ A flat row names nested fields with dotted columns: ``activity.calls_per_day``. 
 (from CSV) are read by the kind of the metric their column names, so ``"12"`` becomes 12.0
 for a count and ``"true"`` becomes True for a flag; an empty cell means absent, never zero.
 A cell that does not read as its kind is a Problem naming the column, the text and what was
-expected; nothing is guessed.
+expected; nothing is guessed. What a spreadsheet writes for an unambiguous number is read
+as that number: a percentage for a fraction (``45%`` is 0.45) and, for money, a currency
+sign and thousands commas in groups of three (``$150,000``, ``150,000.50``); ``0,45`` or
+``1.200,50`` stay errors (a decimal comma is read only where the file's delimiter says so).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +27,10 @@ PROXY_SEPARATOR = ";"
 """Separates the metric paths in a flat row's ``proxies`` cell (and the ``sources`` named)."""
 LIST_COLUMNS = ("proxies", "sources")
 """Columns whose cell holds several items joined by `PROXY_SEPARATOR`."""
+_PERCENT = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+))\s*%")
+_MONEY = re.compile(
+    r"([+-]?)\s*[$€£¥]?\s*([1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*[$€£¥]?"
+)
 _TRUE = frozenset({"true", "yes", "1"})
 _FALSE = frozenset({"false", "no", "0"})
 
@@ -74,12 +82,23 @@ def _read_kind(column: str, kind: Kind, text: str) -> Any:
             return False
         raise ValueError(f"{column}: {text!r} is not true or false")
     try:
-        value = float(text)
+        value: float | None = float(text)
     except ValueError:
-        raise ValueError(f"{column}: {text!r} is not a number ({kind.expectation})") from None
+        value = _written(kind, text)
+    if value is None:
+        raise ValueError(f"{column}: {text!r} is not a number ({kind.expectation})")
     if not math.isfinite(value):
         raise ValueError(f"{column}: {text!r} is not a finite number ({kind.expectation})")
     return value
+
+
+def _written(kind: Kind, text: str) -> float | None:
+    """A number as a spreadsheet writes it for this kind ('45%', '$150,000'), else None."""
+    if kind.name == "fraction" and (found := _PERCENT.fullmatch(text)) is not None:
+        return float(found[1]) / 100
+    if kind.name == "money" and (found := _MONEY.fullmatch(text)) is not None:
+        return float(found[1] + found[2].replace(",", ""))
+    return None
 
 
 def rep_from_text(row: Mapping[str, str]) -> dict[str, Any]:

@@ -17,12 +17,14 @@ from typing import Any
 
 from gapdiag.model import _kinds as k
 from gapdiag.model.errors import ExpressionError
-from gapdiag.model.labels import show
+from gapdiag.model.labels import noun_forms, show
 from gapdiag.rulebook import expr as x
 from gapdiag.rulebook.compiler import Facts, number
 
 FORMATS = ("pct", "money", "x", "num", "int", "unit")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_ONLY = re.compile(r"(?:^|(?<=\W))[Oo]nly $")  # 'only ' just before a placeholder
+_ZERO = re.compile(r"-?\$?0(?:\.0+)?(?:%|x)?(?: |$)")  # '0', '0%', '$0', '0.0x', '0 calls'
 
 
 def format_value(value: float | bool | None, fmt: str) -> str:
@@ -86,6 +88,8 @@ class Template:
     parts: tuple[str | Placeholder, ...]
     _pattern: str = field(init=False, repr=False, compare=False)
     _slots: tuple[Placeholder, ...] = field(init=False, repr=False, compare=False)
+    _only: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _nouns: dict[int, tuple[str, str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         pattern = "".join(
@@ -94,10 +98,61 @@ class Template:
         )
         object.__setattr__(self, "_pattern", pattern)
         object.__setattr__(self, "_slots", tuple(p for p in self.parts if not isinstance(p, str)))
+        only, nouns, slot = [], {}, 0
+        for at, part in enumerate(self.parts):
+            if isinstance(part, str):
+                continue
+            before = self.parts[at - 1] if at else None
+            if isinstance(before, str) and _ONLY.search(before):
+                only.append(slot)
+            after = self.parts[at + 1] if at + 1 < len(self.parts) else None
+            forms = _noun_after(part, after)
+            if forms is not None:
+                nouns[slot] = forms
+            slot += 1
+        object.__setattr__(self, "_only", tuple(only))
+        object.__setattr__(self, "_nouns", nouns)
 
     def render(self, facts: Facts) -> str:
-        """Fill the placeholders with one rep's values."""
-        return self._pattern.format(*[p.show(facts) for p in self._slots])
+        """Fill the placeholders with one rep's values: 'only 0%' reads '0%' (nothing is
+        'only' none) and '1 meetings a week' reads '1 meeting a week'."""
+        shown = [p.show(facts) for p in self._slots]
+        if any(_ZERO.match(shown[i]) for i in self._only) or any(
+            shown[i] == "1" for i in self._nouns
+        ):
+            return self._worded(shown)
+        return self._pattern.format(*shown)
+
+    def _worded(self, shown: list[str]) -> str:
+        out: list[str] = []
+        slot, one = 0, None
+        for part in self.parts:
+            if isinstance(part, str):
+                if one is not None:  # the plural just after a '1'
+                    plural, singular = one
+                    part = part.replace(plural, singular, 1)
+                    one = None
+                out.append(part)
+                continue
+            if slot in self._only and _ZERO.match(shown[slot]):
+                out[-1] = out[-1][: -len("only ")]
+            if shown[slot] == "1":
+                one = self._nouns.get(slot)
+            out.append(shown[slot])
+            slot += 1
+        return "".join(out)
+
+
+def _noun_after(
+    slot: Placeholder, after: str | bool | Placeholder | None
+) -> tuple[str, str] | None:
+    """The unit's plural and singular when the text right after a bare number names it."""
+    if slot.fmt != "num" or not isinstance(slot.node, x.Name) or not isinstance(after, str):
+        return None
+    forms = noun_forms(slot.node.path)
+    if forms is not None and after.startswith(f" {forms[0]}"):
+        return forms
+    return ("times", "time") if after.startswith(" times ") else None
 
 
 def parse_template(text: str) -> Template:

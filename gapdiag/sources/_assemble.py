@@ -236,6 +236,28 @@ def _settled_note(rows: int) -> str:
     )
 
 
+# What an optional column feeds, said when an export has no such column.
+_FEEDS = {
+    "duration": "average call length is left out",
+    "outcome": "cancelled and no-show activities cannot be told apart: every one counts as held",
+    "account": "meetings that become opportunities (needs accounts in deals and activities) "
+    "are left out",
+    "commit": "committed revenue is left out",
+    "forecast": "forecast accuracy is left out",
+    "manager": "reps are not listed by manager",
+    "region": "reps are not listed by region",
+}
+
+
+def _absent(export: Export, role: str, column: str) -> str:
+    """The note for one optional column the export lacks, saying what goes without it."""
+    if role.startswith("type."):
+        first = export.present.get("type")
+        found = f"from {first!r} alone" if first else "from the other type columns"
+        return f"no column {column!r}: activity types are read {found}"
+    return f"no column {column!r}: {_FEEDS.get(role, 'the figures it feeds are left out')}"
+
+
 def _summary(
     kind: str,
     export: Export,
@@ -250,7 +272,7 @@ def _summary(
         for (file, column, reason), count in sorted(bad.counts().items())
         if file == export.name
     )
-    notes = [f"no column {c!r}: the figures it feeds are left out" for c in export.missing_optional]
+    notes = [_absent(export, role, column) for role, column in export.missing_optional]
     notes += bad.layout_notes(export.name)
     notes += coverage
     if kind == "activities" and seen is not None:

@@ -50,7 +50,7 @@ class Export:
     name: str
     kind: str
     present: dict[str, str]
-    missing_optional: tuple[str, ...]
+    missing_optional: tuple[tuple[str, str], ...]  # (role, column) of each absent optional
     _blocks: Callable[[], Iterator[Any]]
     bad: BadRows
     rows_read: int = field(default=0)
@@ -195,7 +195,7 @@ def open_export(
     present = {r: c for r, c in chosen.items() if c in header}
     bad.headers[name] = dict(present)
     bad.twice[name] = tuple(sorted({c for c in present.values() if header.count(c) > 1}))
-    absent = tuple(chosen[r] for r in chosen if r not in present)
+    absent = tuple((r, chosen[r]) for r in chosen if r not in present)
     columns = sorted(set(present.values()))
     return Export(
         name, kind, present, absent, lambda: blocks(columns), bad, by_value=frozenset(by_value)

@@ -66,18 +66,24 @@ def read(path: Path) -> Any:
         raise InvalidArgument(f"{path}: expected a {', '.join(READABLE)} file")
     if suffix == ".json":
         data = loads(read_text(path, name="population_bytes"), str(path))
+        if not isinstance(data, list):
+            kind = type(data).__name__
+            raise InvalidArgument(f"{path}: expected a JSON list of reps, got {kind}")
     else:
         try:
             if suffix == ".csv":
-                return read_csv(path)
-            with open_input(path, name="population_bytes") as handle:
-                return pd.read_parquet(handle)
+                data = read_csv(path)
+            else:
+                with open_input(path, name="population_bytes") as handle:
+                    data = pd.read_parquet(handle)
+        except InvalidArgument:
+            raise
         except UnicodeDecodeError:
             raise InvalidArgument(f"{path}: not UTF-8 text; save the file as UTF-8") from None
         except (OSError, ValueError) as error:
             raise InvalidArgument(f"{path}: cannot read: {error}") from None
-    if not isinstance(data, list):
-        raise InvalidArgument(f"{path}: expected a JSON list of reps, got {type(data).__name__}")
+    if len(data) == 0:
+        raise InvalidArgument(f"{path}: holds no reps (a header and no rows, or an empty list)")
     return data
 
 
@@ -147,6 +153,11 @@ def _unneutralized(frame: pd.DataFrame) -> pd.DataFrame:
 def _header(path: Path, text: str) -> tuple[list[str], str]:
     """The header's cells and the delimiter between them."""
     csv.field_size_limit(limits().csv_cell_bytes)
+    if not text.strip():
+        raise InvalidArgument(
+            f"{path}: the file is empty; expected a header row naming the columns "
+            "(rep_id, period_start, period_end and metrics such as activity.calls_per_day)"
+        )
     try:
         sep = delimiter(text.split("\n", 1)[0])
         header = next(csv.reader(io.StringIO(text, newline=""), delimiter=sep), [])

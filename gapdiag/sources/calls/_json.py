@@ -23,7 +23,7 @@ from itertools import repeat
 from operator import mul
 from typing import Any
 
-from gapdiag.sources.calls import _utterances
+from gapdiag.sources.calls import _transcribe, _utterances
 from gapdiag.sources.calls.cues import (
     UNKNOWN,
     UNNAMED,
@@ -143,14 +143,21 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
 
 
 def _other(source: str, text: str, data: dict[str, Any], date: dt.date | None) -> Transcript:
-    """An object without 'segments': AssemblyAI or Deepgram utterances, else one error."""
+    """An object without 'segments': AssemblyAI, Deepgram or Rev utterances, Amazon
+    Transcribe's words, else one error."""
     shape = _utterances.shape_of(data)
+    if shape is None and _transcribe.is_transcribe(data):
+        doc = _Doc(source, text)
+        words = _items_at(doc, ("results", "items"))
+        return timed(source, _transcribe.cues(source, data, words), date)
     if shape is None:
         raise _utterances.unknown(source, data)
     doc = _Doc(source, text)
     if "date" in data:
         date = _date(doc, data["date"], 0)
     items = _items_at(doc, shape.path)
+    if shape is _utterances.REV:
+        items = [(_utterances.monologue(item), line) for item, line in items]
     found = [_utterances.cue(source, shape, i, item, line) for i, (item, line) in enumerate(items)]
     return timed(source, found, date)
 

@@ -25,7 +25,15 @@ import re
 from dataclasses import dataclass
 
 from gapdiag.sources.calls._vtt import voices
-from gapdiag.sources.calls.cues import UNKNOWN, UNNAMED, Cue, Transcript, fail, in_time_order
+from gapdiag.sources.calls.cues import (
+    PACE_MS_PER_WORD,
+    UNKNOWN,
+    UNNAMED,
+    Cue,
+    Transcript,
+    fail,
+    in_time_order,
+)
 
 _T = r"(\d{1,3})(?::(\d{1,2}))?:(\d{1,2})(?:[.,](\d{1,3}))?"  # M:SS or H:MM:SS, a fraction
 _OPEN, _CLOSE = r"[\[(]?", r"[\])]?"
@@ -37,6 +45,8 @@ _FORMS: dict[str, re.Pattern[str]] = {
     "time first": re.compile(rf"[\[(]?{_T}[\])]?[ \t]+(?P<rest>\S.*)"),
 }
 _NAME = re.compile(r"[^\W\d_][^.!?:;,]{0,40}(?<![\s.,])(?:\.)?")
+_TURN = re.compile(r"(?P<name>[^:]{1,42}?):[ \t]+(?P<words>\S.*)")  # 'Dana Reyes: words'
+
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _WORDS_DATE = re.compile(
@@ -66,19 +76,65 @@ def parse(source: str, text: str, date: dt.date | None) -> Transcript:
     lines = text.split("\n")
     form = _layout(lines)
     if form is None:
+        dialogue = _dialogue(lines)
+        if dialogue is not None:
+            title, cues = dialogue
+            return in_time_order(source, cues, _written_date(title) or date)
         raise fail(
             source,
             None,
             "(file)",
-            "is not a timestamped transcript (expected times such as 'Dana Reyes  00:03', "
+            "is not a transcript (expected times such as 'Dana Reyes  00:03', "
             "'Dana Reyes (00:03):', or a line '00:03' or '00:00:03 --> 00:00:07' before "
-            "each stretch of talk)",
+            "each stretch of talk, or 'Name: words' lines from two or more speakers)",
         )
     entries, title = _entries(source, lines, form)
     date = _written_date(title) or date
     named = form in ("range", "time") and _speaker_lines(entries)
-    cues = [cue for entry in entries for cue in _cues(entry, named)]
+    later = [e.start for e in entries[1:]] + [UNKNOWN]
+    cues = [
+        cue
+        for entry, until in zip(entries, later, strict=True)
+        for cue in _cues(entry, named, until if until > entry.start else UNKNOWN)
+    ]
     return in_time_order(source, cues, date)
+
+
+def _dialogue(lines: list[str]) -> tuple[list[str], list[Cue]] | None:
+    """A transcript without times, one 'Name: words' line a turn (lines without a name go on
+    the turn before), or None when the file is not one: each turn is timed by its words at
+    the speaking pace, back to back, so every second of it counts as inferred (`cues`).
+
+    It is read as one only when most lines open a turn, and two or more names each open
+    several turns (a note with a 'Subject:' line is not a call).
+    """
+    title: list[str] = []
+    turns: list[tuple[int, str, list[str]]] = []
+    said = 0
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        said += 1
+        match = _TURN.fullmatch(stripped)
+        if match is not None and _NAME.fullmatch(match["name"]):
+            turns.append((number, match["name"], [match["words"]]))
+        elif turns:
+            turns[-1][2].append(stripped)
+        elif len(title) < _TITLE_LINES:
+            title.append(stripped)
+        else:
+            return None
+    names = [name for _, name, _ in turns]
+    repeated = [n for n in set(names) if names.count(n) > 1]
+    if len(turns) * 2 < said - len(title) or len(repeated) < 2:
+        return None
+    cues, at = [], 0
+    for number, name, words in turns:
+        text = " ".join(words)
+        cues.append(Cue(at, UNKNOWN, name, text, number))
+        at += PACE_MS_PER_WORD * max(1, len(text.split()))
+    return title, cues
 
 
 def _layout(lines: list[str]) -> str | None:
@@ -156,19 +212,47 @@ def _speaker_lines(entries: list[_Entry]) -> bool:
     return len(entries) < 4 or len(names) <= max(2, len(entries) // 2)
 
 
-def _cues(entry: _Entry, named: bool) -> list[Cue]:
+def _cues(entry: _Entry, named: bool, until: int) -> list[Cue]:
     """The cues of one entry (several when its text holds several voices).
 
     A speaker the header or speaker line names is the speaker of the whole text: a
-    ``word: `` inside it is talk, not a name.
+    ``word: `` inside it is talk, not a name. Without one, each line that opens with a
+    name (``Dana Reyes: ...``, as Google Meet writes several turns under one time) starts
+    a voice. Several voices follow each other from the entry's start at the speaking pace,
+    faster where that would run past the entry's end or else the next entry's start
+    (`until`); each runs to the next one's start, the last for its words' time.
     """
     lines = entry.lines[1:] if named else entry.lines
     speaker = (entry.lines[0] if named else entry.name or "").strip()
-    payload = " ".join(lines)
     if speaker and ">" not in speaker:
-        payload = f"<v {speaker}>{payload}"
+        payload = f"<v {speaker}>{' '.join(lines)}"
+    else:
+        payload = " ".join(_voiced(line) for line in lines)
     said = [(who, words) for who, words in voices(payload) if words]
-    return [Cue(entry.start, entry.end, who or UNNAMED, words, entry.line) for who, words in said]
+    if len(said) < 2:
+        return [
+            Cue(entry.start, entry.end, who or UNNAMED, words, entry.line) for who, words in said
+        ]
+    counts = [max(1, len(words.split())) for _, words in said]
+    end = entry.end if entry.end != UNKNOWN else until
+    pace: float = PACE_MS_PER_WORD  # the speaking pace, or faster where the span is shorter
+    if end != UNKNOWN and pace * sum(counts) > end - entry.start:
+        pace = (end - entry.start) / sum(counts)
+    starts = [entry.start + round(pace * sum(counts[:i])) for i in range(len(counts))]
+    last = starts[-1] + round(pace * counts[-1])
+    ends = [UNKNOWN] * (len(said) - 1) + [last if last > starts[-1] else UNKNOWN]
+    return [
+        Cue(start, stop, who or UNNAMED, words, entry.line)
+        for (who, words), start, stop in zip(said, starts, ends, strict=True)
+    ]
+
+
+def _voiced(line: str) -> str:
+    """A line that opens with a speaker's name (``Dana Reyes: Hi``) as a WebVTT voice."""
+    found = _TURN.fullmatch(line)
+    if found is None or not _NAME.fullmatch(found["name"]):
+        return line
+    return f"<v {found['name']}>{found['words']}"
 
 
 def _written_date(title: list[str]) -> dt.date | None:

@@ -1,17 +1,24 @@
-"""Two widespread JSON transcript shapes beside the segment format: AssemblyAI and Deepgram.
+"""Widespread JSON transcript shapes beside the segment format: AssemblyAI, Deepgram, Rev.
 
-Both list *utterances* (one speaker's stretch of talk) rather than segments:
+They list *utterances* (one speaker's stretch of talk) rather than segments:
 
 - AssemblyAI (``speaker_labels=true``): ``{"utterances": [{"speaker": "A", "start": 250,
   "end": 2650, "text": "..."}], ...}``, times in **milliseconds**;
 - Deepgram (``utterances=true&diarize=true``): ``{"results": {"utterances": [{"speaker":
-  0, "start": 0.25, "end": 2.65, "transcript": "..."}]}, ...}``, times in **seconds**.
+  0, "start": 0.25, "end": 2.65, "transcript": "..."}]}, ...}``, times in **seconds**;
+- Rev (``monologues``): ``{"monologues": [{"speaker": 0, "speaker_name": "Dana Reyes",
+  "elements": [{"type": "text", "value": "Hi", "ts": 0.25, "end_ts": 0.6}, {"type":
+  "punct", "value": "."}]}]}``: a monologue runs from its first word's ``ts`` to its last
+  word's ``end_ts``, in **seconds**, and is said by ``speaker_name`` where given;
+- Fireflies (``sentences``, alone or as its API returns them under ``data.transcript``):
+  ``{"sentences": [{"speaker_name": "Dana Reyes", "text": "...", "start_time": 0.25,
+  "end_time": 2.6}]}``, times in **seconds**.
 
 The shape, not the numbers, says which unit the times are in, so a call is never read a
 thousand times too long. A speaker number becomes ``Speaker N``; an utterance without a
 speaker is unattributed. Any other JSON object is refused with one error naming the
-shapes read here (and, for Amazon Transcribe, Rev and a speakerless AssemblyAI or
-Deepgram transcript, what to export instead).
+shapes read here (and, for a speakerless AssemblyAI or Deepgram transcript, what to export
+instead). Amazon Transcribe's word items are read by `_transcribe`.
 """
 
 from __future__ import annotations
@@ -33,7 +40,9 @@ from gapdiag.sources.calls.cues import (
 
 SHAPES = (
     "a list of segments, an object with a 'segments' list (times in seconds), "
-    "AssemblyAI's 'utterances' (milliseconds) or Deepgram's 'results.utterances' (seconds)"
+    "AssemblyAI's 'utterances' (milliseconds), Deepgram's 'results.utterances' (seconds), "
+    "Rev's 'monologues', Fireflies' 'sentences' or Amazon Transcribe's 'results.items' "
+    "(seconds)"
 )
 
 
@@ -45,10 +54,26 @@ class Shape:
     path: tuple[str, ...]
     text: str
     ms_per_unit: int
+    start: str = "start"
+    end: str = "end"
+    speaker: str = "speaker"
 
 
 _ASSEMBLYAI = Shape("utterances", ("utterances",), "text", 1)
 _DEEPGRAM = Shape("results.utterances", ("results", "utterances"), "transcript", 1000)
+REV = Shape("monologues", ("monologues",), "text", 1000, "ts", "end_ts")
+_FIREFLIES = Shape(
+    "sentences", ("sentences",), "text", 1000, "start_time", "end_time", "speaker_name"
+)
+_FIREFLIES_API = Shape(
+    "data.transcript.sentences",
+    ("data", "transcript", "sentences"),
+    "text",
+    1000,
+    "start_time",
+    "end_time",
+    "speaker_name",
+)
 
 
 def shape_of(data: dict[str, Any]) -> Shape | None:
@@ -58,7 +83,43 @@ def shape_of(data: dict[str, Any]) -> Shape | None:
     results = data.get("results")
     if isinstance(results, dict) and isinstance(results.get("utterances"), list):
         return _DEEPGRAM
+    if isinstance(data.get("monologues"), list):
+        return REV
+    if isinstance(data.get("sentences"), list):
+        return _FIREFLIES
+    found = data.get("data")
+    found = found.get("transcript") if isinstance(found, dict) else None
+    if isinstance(found, dict) and isinstance(found.get("sentences"), list):
+        return _FIREFLIES_API
     return None
+
+
+def monologue(item: Any) -> Any:
+    """A Rev monologue as an utterance (speaker, ts, end_ts, text); anything else as it is.
+
+    Its words are the 'text' elements, joined by spaces unless a 'punct' element gives
+    them; it starts at its first word's 'ts' and ends at its last word's 'end_ts'.
+    """
+    if not isinstance(item, dict) or not isinstance(item.get("elements"), list):
+        return item
+    parts: list[str] = []
+    times: list[dict[str, Any]] = []
+    for element in item["elements"]:
+        if not isinstance(element, dict) or not isinstance(element.get("value"), str):
+            continue
+        if element.get("type") == "text":
+            if parts and not parts[-1].endswith((" ", "\n")):
+                parts.append(" ")
+            times.append(element)
+        parts.append(element["value"])
+    name = item.get("speaker_name")
+    speaker = name if isinstance(name, str) and name.strip() else item.get("speaker")
+    return {
+        "speaker": speaker,
+        "ts": times[0].get("ts") if times else None,
+        "end_ts": times[-1].get("end_ts") if times else None,
+        "text": "".join(parts),
+    }
 
 
 def unknown(source: str, data: dict[str, Any]) -> TranscriptError:
@@ -74,12 +135,8 @@ def unknown(source: str, data: dict[str, Any]) -> TranscriptError:
             "'results' has no 'utterances' (a Deepgram transcript made without "
             "utterances=true and diarize=true?)"
         )
-    elif isinstance(results, dict) and (
-        {"items", "speaker_labels", "audio_segments"} & set(results)
-    ):
-        seen = "is an Amazon Transcribe job's output, which is not read here"
-    elif "monologues" in data:
-        seen = "is a Rev transcript ('monologues'), which is not read here"
+    elif isinstance(results, dict) and ({"speaker_labels", "audio_segments"} & set(results)):
+        seen = "is an Amazon Transcribe job's output without its word 'items'"
     else:
         keys = ", ".join(repr(k) for k in list(data)[:6]) or "no keys"
         seen = f"an object with {keys} is not a transcript"
@@ -99,7 +156,7 @@ def cue(source: str, shape: Shape, index: int, item: Any, line: int) -> Cue | Tr
     where = f"{shape.name}[{index}]"
     if not isinstance(item, dict):
         raise fail(source, line, where, f"is {type(item).__name__}, expected an object")
-    speaker = item.get("speaker")
+    speaker = item.get(shape.speaker)
     if isinstance(speaker, int) and not isinstance(speaker, bool):
         name = f"Speaker {speaker}"
     elif isinstance(speaker, str):
@@ -107,7 +164,7 @@ def cue(source: str, shape: Shape, index: int, item: Any, line: int) -> Cue | Tr
     elif speaker is None:
         name = UNNAMED
     else:
-        raise fail(source, line, f"{where}.speaker", f"{shown(speaker)} is not a speaker")
+        raise fail(source, line, f"{where}.{shape.speaker}", f"{shown(speaker)} is not a speaker")
     text = item.get(shape.text)
     said = clean(text) if isinstance(text, str) else ""
     if not said:
@@ -117,11 +174,11 @@ def cue(source: str, shape: Shape, index: int, item: Any, line: int) -> Cue | Tr
             f"{where}.{shape.text}",
             unusable(item, shape.text, "text (the words said)"),
         )
-    start = _time(source, line, where, item, "start", shape.ms_per_unit)
+    start = _time(source, line, where, item, shape.start, shape.ms_per_unit)
     if isinstance(start, TranscriptError):
         return start
-    end = _time(source, line, where, item, "end", shape.ms_per_unit)
-    if isinstance(end, TranscriptError) and item.get("end") is not None:
+    end = _time(source, line, where, item, shape.end, shape.ms_per_unit)
+    if isinstance(end, TranscriptError) and item.get(shape.end) is not None:
         return end
     return Cue(start, end if isinstance(end, int) and end > start else UNKNOWN, name, said, line)
 

@@ -48,6 +48,7 @@ from gapdiag.model.metrics import Targets
 from gapdiag.model.wording import day
 from gapdiag.sources.calls import rubric
 from gapdiag.sources.calls.cues import UNNAMED, Transcript, fail
+from gapdiag.sources.calls.introductions import introduced
 from gapdiag.sources.calls.questions import Around, asked, classify
 from gapdiag.sources.calls.said import Said, tokens
 from gapdiag.sources.calls.speakers import speaker_key
@@ -145,7 +146,8 @@ def rep_of(transcript: Transcript, names: Mapping[str, str]) -> str:
         labels = [s for s in speakers if _LABEL.fullmatch(s)]
         if len(labels) == len(speakers):
             hint = (
-                "the speakers are unnamed diarization labels: replace them with the "
+                "the speakers are unnamed diarization labels, and none introduced itself "
+                "by a rep's name in the first three minutes: replace them with the "
                 "speakers' names, then add the rep's name to the reps file"
             )
         elif labels:
@@ -203,6 +205,7 @@ def figures(
     Raises:
         TranscriptError: the call has no rep speaker, or speakers of two reps.
     """
+    names = introduced(transcript, names)  # unnamed labels: the one that said a rep's name
     rep_id = rep_of(transcript, names)
     starts, texts = transcript.starts, transcript.texts
     # A party is the rep side ("") or one other speaker; a turn is a run of one party's cues.
