@@ -111,8 +111,8 @@ class PhraseIndex:
             return found
         hits = list(map(words.__getitem__, at))
         single = self.single
-        for word in hits:  # (a few dozen: a Counter costs more than it saves)
-            for index in single.get(word, ()):
+        for word in filter(single.__contains__, hits):  # (a Counter costs more than it saves)
+            for index in single[word]:
                 found[index] += 1
         multi, last = self.multi, len(words) - 1
         for start in compress(at, map(multi.__contains__, hits)):
