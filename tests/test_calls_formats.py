@@ -405,3 +405,35 @@ def test_fireflies_sentences_alone_or_as_the_api_returns_them(wrapped: bool) -> 
         TranscriptError, match=r"sentences\[2\]\.speaker_name: \[.Dana.\] is not a speaker"
     ):
         _json.parse("x.json", bad, None)
+
+
+@pytest.mark.parametrize(
+    ("reader", "text"),
+    [
+        (
+            "vtt",
+            "WEBVTT\n\n00:00:00.000 --> 00:00:06.000\nDana Reyes: Hi Lena, what does your "
+            "forecast look like?\nLena Ortiz: Spreadsheets, every Friday.\n",
+        ),
+        (
+            "srt",
+            "1\n00:00:00,000 --> 00:00:06,000\nDana Reyes: Hi Lena, what does your "
+            "forecast look like?\nLena Ortiz: Spreadsheets, every Friday.\n",
+        ),
+    ],
+)
+def test_a_cue_of_two_named_lines_is_two_speakers(reader: str, text: str) -> None:
+    """'Name: words' on each line of one cue: each line is its speaker's, sharing the cue's
+    time by length (they read as all the first speaker's talk, a 100% talk ratio)."""
+    from gapdiag.sources.calls import _vtt
+
+    parse = _vtt.parse if reader == "vtt" else _srt.parse
+    found = parse(f"x.{reader}", text, None)
+    assert found.speakers == ("Dana Reyes", "Lena Ortiz")
+    assert found.texts == (
+        "Hi Lena, what does your forecast look like?",
+        "Spreadsheets, every Friday.",
+    )
+    assert found.starts[0] == 0
+    assert found.ends[-1] == 6000
+    assert found.ends[0] == found.starts[1]

@@ -146,15 +146,15 @@ def _other(source: str, text: str, data: dict[str, Any], date: dt.date | None) -
     """An object without 'segments': AssemblyAI, Deepgram or Rev utterances, Amazon
     Transcribe's words, else one error."""
     shape = _utterances.shape_of(data)
-    if shape is None and _transcribe.is_transcribe(data):
-        doc = _Doc(source, text)
-        words = _items_at(doc, ("results", "items"))
-        return timed(source, _transcribe.cues(source, data, words), date)
-    if shape is None:
+    aws = shape is None and _transcribe.is_transcribe(data)
+    if shape is None and not aws:
         raise _utterances.unknown(source, data)
     doc = _Doc(source, text)
     if "date" in data:
         date = _date(doc, data["date"], 0)
+    if shape is None:  # Amazon Transcribe's words
+        words = _items_at(doc, ("results", "items"))
+        return timed(source, _transcribe.cues(source, data, words), date)
     items = _items_at(doc, shape.path)
     if shape is _utterances.REV:
         items = [(_utterances.monologue(item), line) for item, line in items]

@@ -258,6 +258,8 @@ def voices(payload: str) -> list[tuple[str, str]]:
     before the first voice, or in a cue without voices, may start with ``Name: ``;
     without either the speaker is `UNNAMED`.
     """
+    if "\n" in payload and "<v" not in payload:
+        payload = _named_lines(payload)
     parts = _VOICE.split(payload)  # text, name, text, name, text...
     lead = parts[0]  # before the first voice: only dashes or spaces ("- <v A>") are nothing
     said = [(UNNAMED, lead)] if len(parts) == 1 or any(map(str.isalnum, lead)) else []
@@ -274,6 +276,19 @@ def voices(payload: str) -> list[tuple[str, str]]:
         else:
             out.append((speaker, text))
     return out
+
+
+def _named_lines(payload: str) -> str:
+    """A cue written as 'Name: words' lines, one speaker a line (as some tools write two
+    turns in one cue), with each line after the first that opens with a name made a voice."""
+    lines = payload.split("\n")
+    if not _NAME_PREFIX.match(lines[0].lstrip()):
+        return payload
+    for at in range(1, len(lines)):
+        found = _NAME_PREFIX.match(lines[at].lstrip())
+        if found is not None:
+            lines[at] = f"<v {found[1].strip()}>{lines[at].lstrip()[found.end() :]}"
+    return "\n".join(lines)
 
 
 def _check_gap(source: str, gap: str, line: int, *, first: bool, last: bool) -> None:
