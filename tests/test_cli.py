@@ -224,10 +224,10 @@ def test_population_json_list_to_json(tmp_path: Path) -> None:
 def test_counterfactuals_are_shown_unless_turned_off() -> None:
     """On by default: changes the rep can make that move the verdict; --no-counterfactuals off."""
     _, out, _ = run("diagnose", str(EXAMPLES / "will-rep.json"))
-    # 14 -> 20 calls a day leaves will suspected: it weakens the gap, it does not clear it
+    # 14 -> above 20 calls a day leaves will suspected: it weakens the gap, it does not clear it
     assert "What would weaken it, not clear it: changes the rep can make" in out
     assert "What would clear it" not in out
-    assert "14 → 20 calls a day;" in out
+    assert "14 → above 20 calls a day;" in out
     assert "(will then suspected" in out
     _, out, _ = run("diagnose", str(EXAMPLES / "will-rep.json"), "--no-counterfactuals", "--json")
     assert json.loads(out)["counterfactuals"] == []

@@ -81,7 +81,7 @@ def test_html_lists_counterfactuals_open_rules_and_pip_block() -> None:
     """Counterfactuals, rules left open and the PIP block appear when present."""
     will = diagnose(example("will-rep"), counterfactuals=True)._repr_html_()
     assert "What would weaken it, not clear it" in will
-    assert "14 → 20 calls a day" in will
+    assert "14 → above 20 calls a day" in will
     system = diagnose(example("system-rep"))._repr_html_()
     assert "no PIP may be considered while it stands" in system
     sparse = diagnose({"rep_id": "r", "activity": {"calls_per_day": 12}})._repr_html_()

@@ -160,3 +160,13 @@ def test_steps_and_values_too_close_to_tell_apart() -> None:
     assert show_step("pipeline.quota", 500) == "+$500"
     tiny = show_all("activity.calls_per_day", [0.1, 0.1 + 1e-12])
     assert tiny == ("0.1 calls a day", "0.1 calls a day")  # past the precision cap
+
+
+def test_a_yes_no_read_as_a_number_is_said_in_words() -> None:
+    """A yes/no from weekly figures comes as 1.0 or 0.0 (a share of weeks in between): it
+    reads 'yes' / 'no', never '1 ' or '0 yes/no'."""
+    path = "ownership.states_gap_unprompted"
+    assert show(path, 1.0) == "yes"
+    assert show(path, 0.0) == "no"
+    assert show_all(path, [0.0, 1.0]) == ("no", "yes")
+    assert show(path, 0.75) == "yes 75% of the time"

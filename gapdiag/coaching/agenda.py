@@ -50,6 +50,19 @@ ACCOUNTABILITY_LISTEN = (
 )
 
 
+_UNSURE = frozenset(
+    {"i don't know", "i dont know", "i do not know", "don't know", "dont know", "not sure",
+     "i'm not sure", "im not sure", "no idea", "dunno", "?", ""}
+)  # fmt: skip
+"""Answers that say the rep does not know how they want to be held to account."""
+ACCOUNTABILITY_UNSURE = (
+    "An 'I don't know' is not an answer yet: ask what drives the rep and how they have "
+    "liked to be managed before, and ask again at the next 1:1. It can also be a sign the "
+    "rep does not want to be held to account."
+)
+"""Seed 004: what to do when the rep does not know how they want to be held to account."""
+
+
 class Accountability(Worded, _Strict):
     """How the rep wants to be held accountable: asked at the first 1:1, answer recorded."""
 
@@ -60,6 +73,14 @@ class Accountability(Worded, _Strict):
         default=None, description="The rep's answer, in their words (None: not recorded yet)."
     )
     answered_on: dt.date | None = None
+
+    @property
+    def unsure(self) -> bool:
+        """The recorded answer is an 'I don't know' (seed 004: ask on, and note it)."""
+        if self.answer is None:
+            return False
+        words = " ".join(self.answer.lower().replace("\u2019", "'").split()).strip(" .!?")
+        return words in _UNSURE
 
     def _words(self) -> str:
         when = f" on {day(self.asked_on)}" if self.asked_on is not None else ""
@@ -229,14 +250,20 @@ def _goal(n: _Numbers, focus: Focus | None) -> list[Question]:
     if focus is not None and focus.goal is not None:
         goal = focus.goal
         path, _ = in_plan_units(goal.metric, None, {}, Targets())
-        out.append(
-            Question(
-                stage="goal",
-                ask=f"This quarter we work on one thing: {label_of(path).label}. Where is it "
-                f"now, and where should it be by week {goal.by_week}?",
-                expect=f"{goal.text} (from {goal.origin()}).",
+        label = label_of(path).label
+        if focus.owner == "manager":  # seed 000: the outside issue is worked separately
+            ask = (
+                f"I am taking up {label} separately: that fix is mine. Until it is done, "
+                "which part of your number do you control?"
             )
-        )
+            expect = f"{goal.text} (from {goal.origin()}): the manager's fix, not the rep's goal."
+        else:
+            ask = (
+                f"This quarter we work on one thing: {label}. Where is it now, and where "
+                f"should it be by week {goal.by_week}?"
+            )
+            expect = f"{goal.text} (from {goal.origin()})."
+        out.append(Question(stage="goal", ask=ask, expect=expect))
     return out
 
 

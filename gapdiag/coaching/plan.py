@@ -296,7 +296,7 @@ def plan(
         rep.rep_id,
         facts,
         chosen,
-        focus=focus,
+        focus=coached,  # beside a system fix, the 1:1 is on the rep's own gap
         drills=drills,
         follow_up=follow_up,
         accountability=accountability,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import TYPE_CHECKING, Literal
 
-from gapdiag.coaching.agenda import NEVER_NEGATIVE
+from gapdiag.coaching.agenda import ACCOUNTABILITY_UNSURE, NEVER_NEGATIVE
 from gapdiag.coaching.blocks import (
     Block,
     Heading,
@@ -263,6 +263,8 @@ def _so_far(plan: CoachingPlan) -> list[Block]:
         else "not recorded yet: write the rep's words here and in the coaching log"
     )
     out += [Para(f"Ask{asked}: {a.ask}"), Para(f"The rep's answer: {answer}.")]
+    if a.unsure:
+        out.append(Para(ACCOUNTABILITY_UNSURE))
     return out
 
 

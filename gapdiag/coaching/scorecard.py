@@ -79,8 +79,9 @@ class Scorecard(Worded, _Strict):
 def _opening(rating: Rating) -> Opening:
     difference = rating.rep - rating.manager
     side: Literal["higher", "lower"] = "higher" if difference > 0 else "lower"
+    points = "point" if abs(difference) == 1 else "points"
     note = (
-        f"The rep rates {label_of(rating.metric).label} {abs(difference):g} point(s) {side} "
+        f"The rep rates {label_of(rating.metric).label} {abs(difference):g} {points} {side} "
         "than you do "
         f"({rating.rep:g} vs {rating.manager:g}): "
         + (

@@ -275,6 +275,8 @@ def trend_text(t: Trend, facts: Mapping[str, object], targets: Targets) -> str:
             f"{name}: too few weeks for a trend ({weeks}, {MIN_WEEKS_FOR_TREND} needed); "
             f"latest {latest_text}, target {goal_text}"
         )
+    if label_of(path).unit == "yes/no":  # a slope of a yes/no is no figure a manager reads
+        return f"{name}: {t.word}; {first_text} → {latest_text} over {weeks} (target {goal_text})"
     step = across_weeks(t.metric, t.slope, facts, targets)[1]
     band = across_weeks(t.metric, t.noise, facts, targets)[1]
     slope = per_week(path, float(step)) if isinstance(step, float) else ""

@@ -96,6 +96,19 @@ def calls_to_meetings(calls_per_day: Value, meetings_per_week: Value) -> Value:
     return _ratio(meetings_per_week, calls_per_day * WORK_DAYS_PER_WEEK)
 
 
+def conversion_vs_plan(
+    calls_per_day: Value, meetings_per_week: Value, planned_calls: Value, planned_meetings: Value
+) -> Value:
+    """The rep's calls-to-meetings share over the plan's, worked out as one quotient
+    (meetings x planned calls / (calls x planned meetings)): equal shares read exactly equal,
+    so 2 meetings from 20 calls a day is 80% of a 5-from-40 plan, not 79.99...%."""
+    if calls_per_day is None or meetings_per_week is None:
+        return None
+    if planned_calls is None or planned_meetings is None or planned_calls == 0:
+        return None
+    return _ratio(meetings_per_week * planned_calls, calls_per_day * planned_meetings)
+
+
 def coverage_needed(win_rate: Value, flat: Value) -> Value:
     """Coverage the gap needs: 1 / win rate when the win rate is known, else the flat target."""
     needed = required_coverage(win_rate)
@@ -113,7 +126,6 @@ def derive(facts: Mapping[str, object], targets: Targets) -> dict[str, Value]:
     calls = num("activity.calls_per_day")
     meetings = num("activity.meetings_per_week")
     converts = calls_to_meetings(calls, meetings)
-    planned = calls_to_meetings(targets.calls_per_day, targets.meetings_per_week)
     cover = coverage(pipe, gap)
     needed = coverage_needed(win, targets.pipeline_coverage)
     values = {
@@ -131,7 +143,9 @@ def derive(facts: Mapping[str, object], targets: Targets) -> dict[str, Value]:
         "derived.meetings_vs_plan": versus_plan(meetings, targets.meetings_per_week, factor),
         "derived.calls_per_meeting": calls_per_meeting(calls, meetings),
         "derived.calls_to_meetings": converts,
-        "derived.conversion_vs_plan": _ratio(converts, planned),
+        "derived.conversion_vs_plan": conversion_vs_plan(
+            calls, meetings, targets.calls_per_day, targets.meetings_per_week
+        ),
         "derived.coverage_needed": needed,
         "derived.coverage_vs_needed": _ratio(cover, needed),
     }

@@ -92,9 +92,14 @@ class _Unit:
             return f"{number}{TIMES}"
         if self.style == "scale":
             return f"{number} of {self.top}"
+        if self.style == "flag":  # a yes/no read from weekly figures comes as 1.0 or 0.0
+            return _FLAG_WORDS.get(value) or f"yes {_trim(value * 100, 0)}% of the time"
         if not self.name:
             return number
         return f"{number} {self.singular if number in ('1', '-1') else self.name}"
+
+
+_FLAG_WORDS = {1.0: "yes", 0.0: "no"}
 
 
 def _trim(value: float, places: int) -> str:

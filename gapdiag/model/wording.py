@@ -227,9 +227,10 @@ def standing_text(standing: Standing) -> str:
     if s.settled_by == "pace" and s.expected_to_date is not None:
         diff = s.closed_won - s.expected_to_date
         side = "ahead of" if diff >= 0 else "short of"
+        where = f"{money(diff)} {side} it" if money(diff) != money(0.0) else "right on it"
         return (
             f"{word}: {closed}{gone}; the pace calls for {money(s.expected_to_date)} by now, "
-            f"so {money(diff)} {side} it."
+            f"so {where}."
         )
     if s.settled_by == "commit" and s.commit is not None:
         return f"{word}: {closed}, and the {money(s.commit)} committed reaches quota{gone}."

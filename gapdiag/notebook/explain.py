@@ -199,6 +199,11 @@ def numbers_section(d: Diagnosis, md: bool = False) -> list[str]:
             "The period is over: the gap and pipeline figures above count the commit and the "
             "open pipeline as the data left them; what is still open carries into the next period."
         )
+    elif short_by is not None and short_by > 0 and d.standing.status in NOT_BEHIND:
+        out.append(
+            "The open pipeline will not close what is left of the gap: no gap while the rep "
+            "keeps pace, but coverage to build this week to keep it."
+        )
     elif short_by is not None and short_by > 0:
         out.append(
             "The open pipeline will not close the gap: a coverage problem to solve this week."

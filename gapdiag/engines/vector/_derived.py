@@ -6,13 +6,12 @@ values are bit-identical; a property test holds the two together.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
 
 from gapdiag.engines.vector._columns import Floats
-from gapdiag.model.derived import RAMP_FLOOR, WORK_DAYS_PER_WEEK, calls_to_meetings
+from gapdiag.model.derived import RAMP_FLOOR, WORK_DAYS_PER_WEEK
 from gapdiag.model.metrics import Targets
 
 Column = Callable[[str], Floats]
@@ -40,10 +39,12 @@ def _versus_plan(actual: Floats, plan: float | None, factor: Floats | float) -> 
     return _ratio(actual, np.multiply(plan, factor))
 
 
-def _planned(targets: Targets) -> float:
-    """The plan's own calls -> meetings share (NaN when the plan leaves it undefined)."""
-    planned = calls_to_meetings(targets.calls_per_day, targets.meetings_per_week)
-    return math.nan if planned is None else planned
+def _conversion(calls: Floats, meetings: Floats, targets: Targets) -> Floats:
+    """The rep's share over the plan's as one quotient, as derived.conversion_vs_plan."""
+    plan_calls, plan_meetings = targets.calls_per_day, targets.meetings_per_week
+    if plan_calls is None or plan_meetings is None or plan_calls == 0:
+        return np.full(calls.shape, np.nan)
+    return _ratio(meetings * plan_calls, calls * plan_meetings)
 
 
 def derive(num: Column, targets: Targets) -> dict[str, Floats]:
@@ -58,7 +59,6 @@ def derive(num: Column, targets: Targets) -> dict[str, Floats]:
         calls = num("activity.calls_per_day")
         meetings = num("activity.meetings_per_week")
         converts = _ratio(meetings, calls * WORK_DAYS_PER_WEEK)
-        planned = _planned(targets)
         cover = np.where(gap <= 0, np.nan, _ratio(pipe, gap))
         needed = _ratio(1.0, win)
         if targets.pipeline_coverage is not None:
@@ -78,7 +78,7 @@ def derive(num: Column, targets: Targets) -> dict[str, Floats]:
             "derived.meetings_vs_plan": _versus_plan(meetings, targets.meetings_per_week, factor),
             "derived.calls_per_meeting": _ratio(calls * WORK_DAYS_PER_WEEK, meetings),
             "derived.calls_to_meetings": converts,
-            "derived.conversion_vs_plan": _ratio(converts, planned),
+            "derived.conversion_vs_plan": _conversion(calls, meetings, targets),
             "derived.coverage_needed": needed,
             "derived.coverage_vs_needed": _ratio(cover, needed),
         }
