@@ -381,3 +381,30 @@ def test_a_plan_that_starts_after_the_period_sets_no_coverage_gap_in_it() -> Non
     assert early.coverage is not None
     assert "Close the coverage gap by" in early.render()
     assert "before this plan starts" not in early.render()
+
+
+def test_the_next_periods_cover_counts_only_what_this_period_leaves() -> None:
+    """On track ($50k of $100k won, $10k committed, $200k open at 25%): the $40k still
+    needed takes $160k of the pipeline at that win rate, leaving $40k for the next period;
+    the watch note says so instead of '2.0x one period's quota'."""
+    rep = {
+        "rep_id": "r",
+        "period_start": "2026-07-01",
+        "period_end": "2026-09-30",
+        "pipeline": {
+            "quota": 100_000,
+            "closed_won": 50_000,
+            "commit": 10_000,
+            "open_pipeline": 200_000,
+            "win_rate": 0.25,
+        },
+    }
+    d = diagnose(rep)
+    assert d.standing.status == "on_track"
+    assert d.standing.pipeline_left == 40_000
+    assert d.standing.next_coverage == 0.4
+    (note,) = [w.text for w in d.watch if w.gap is None]
+    assert note == (
+        "Open pipeline of $200,000, less what the $40,000 still needed this period takes, "
+        "leaves $40,000: 0.4\u00d7 one period's quota; the next period needs 4.0\u00d7"
+    )

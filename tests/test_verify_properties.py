@@ -112,3 +112,21 @@ def test_subsumption_holds_on_every_sampled_rep(
                 outcome = _fires(book, rep)
                 if outcome[inner] is True:
                     assert outcome[1 - inner] is True
+
+
+def test_a_count_under_its_floor_makes_a_rule_on_its_rate_unsatisfiable() -> None:
+    """Fewer than 2 recorded calls set the call rates aside (model.basis), so a rule needing
+    both never fires: 'unsatisfiable', saying why; over the floor it fires, with a witness."""
+    never = "calls.calls_measured < 0.2 and calls.discovery_questions_per_call < 0.2"
+    book = Rulebook.from_rules([rule_dict("r", never, "will")])
+    (finding,) = [f for f in verify_pack(book) if f.code != "out-of-range"]
+    assert finding.code == "unsatisfiable"
+    assert "2 <= calls.calls_measured < 0.2" in finding.message
+    assert "set aside" in finding.message
+    assert firing_input(book, "r") is None
+    some = "calls.calls_measured < 3 and calls.talk_ratio > 0.6"
+    book = Rulebook.from_rules([rule_dict("r", some, "will")])
+    witness = firing_input(book, "r")
+    assert witness is not None
+    assert witness["calls.calls_measured"] >= 2
+    assert _fires(book, as_rep(witness)) == (True,)

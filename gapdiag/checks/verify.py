@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict
 from gapdiag.checks._boxes import Box, TooComplex, boxes, is_constant, valid_range
 from gapdiag.checks._witness import Assignment, find_witness
 from gapdiag.model._result import Worded
+from gapdiag.model.basis import BASES
 from gapdiag.model.errors import RuleFileError
 from gapdiag.model.limits import Limits, limits
 from gapdiag.model.metrics import METRICS, Targets, parse_targets
@@ -181,14 +182,18 @@ def _analyse(book: Rulebook, rule: CompiledRule, targets: Targets) -> _Rule:
     line = origin.when_line if origin else None
     here = _Rule(rule, str(origin.file) if origin else "", line, (), seeds, [])
     here.findings.extend(_out_of_range(here, rule.condition, rule.rule.when, targets))
+    condition, text = _gated(rule)
     try:
-        every = boxes(rule.condition, rule.rule.when, target_facts(targets))
+        every = boxes(condition, text, target_facts(targets))
     except TooComplex as error:
         here.findings.append(here.finding("info", "undecided", f"not analysed: {error}"))
         return here
     here.live = tuple(b for b in every if not b.empty)
     if not here.live:
-        here.findings.append(here.finding("error", "unsatisfiable", _never(every)))
+        why = _never(every)
+        if text != rule.rule.when:  # the counts' own floors took part
+            why += " (a rate read from fewer observations than that is set aside)"
+        here.findings.append(here.finding("error", "unsatisfiable", why))
         return here
     for box in here.live:
         here.witness = find_witness(box, [rule.test], targets, seeds=seeds)
@@ -197,6 +202,22 @@ def _analyse(book: Rulebook, rule: CompiledRule, targets: Targets) -> _Rule:
     message = "no input on which it fires was found, and intervals do not rule one out"
     here.findings.append(here.finding("info", "undecided", message))
     return here
+
+
+def _gated(rule: CompiledRule) -> tuple[x.Node, str]:
+    """The rule's condition, and beside each count it reads that is the basis of a rate it
+    reads, the count at which the rate stops being set aside ('calls.calls_measured >= 2'):
+    under it the rule is left open for too few observations, so it cannot fire there."""
+    read = set(x.names_in(rule.condition))
+    gates = {
+        f"{basis.count} >= {basis.too_few}"
+        for path, basis in BASES.items()
+        if basis.count in read and path in rule.needs
+    }
+    if not gates:
+        return rule.condition, rule.rule.when
+    text = f"({rule.rule.when}) and " + " and ".join(sorted(gates))
+    return x.parse(text), text
 
 
 def _raw(given: dict[str, object]) -> Assignment:

@@ -71,9 +71,14 @@ def watch_notes(
     cover, needed = standing.next_coverage, standing.coverage_needed
     if cover is not None and needed is not None and cover < needed * (1.0 - margin):
         pipe = show("pipeline.open_pipeline", standing.open_pipeline)
-        text = (
-            f"Open pipeline of {pipe} is {show('derived.coverage', cover)} one period's quota; "
-            f"the next period needs {show('derived.coverage', needed)}"
-        )
+        times = f"{show('derived.coverage', cover)} one period's quota"
+        if standing.pipeline_left != standing.open_pipeline:  # this period still takes some
+            left = show("pipeline.open_pipeline", standing.pipeline_left)
+            gap = show("pipeline.open_pipeline", standing.still_needed)
+            takes = f"less what the {gap} still needed this period takes"
+            said = f"Open pipeline of {pipe}, {takes}, leaves {left}: {times}"
+        else:
+            said = f"Open pipeline of {pipe} is {times}"
+        text = f"{said}; the next period needs {show('derived.coverage', needed)}"
         notes.append(Watch.trusted({"gap": None, "rule": None, "text": text}))
     return tuple(notes)

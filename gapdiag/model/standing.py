@@ -75,9 +75,14 @@ class Standing(Result):
         description="Coverage the win rate requires (1 / win rate), else the flat target."
     )
     open_pipeline: float | None
+    pipeline_left: float | None = Field(
+        default=None,
+        description="Open pipeline less what this period still takes (what is still needed "
+        "times the coverage the win rate requires), at least 0: what the next period inherits.",
+    )
     next_coverage: float | None = Field(
-        description="Open pipeline as a multiple of one period's quota: the cover a rep who "
-        "is not behind brings into the next period."
+        description="The pipeline left for the next period as a multiple of one period's "
+        "quota: the cover a rep who is not behind brings into it."
     )
     needs: tuple[str, ...] = Field(
         default=(), description="Figures that would settle an unknown standing."
@@ -137,6 +142,7 @@ def standing_of(
         "pipeline_yield": pipe * win if pipe is not None and win is not None else None,
         "coverage": None,
         "open_pipeline": pipe,
+        "pipeline_left": pipe,
         "next_coverage": _quotient(pipe, quota),
         "coverage_needed": _quotient(1.0, win)
         if win
@@ -148,6 +154,10 @@ def standing_of(
         values["still_needed"] = needed
         if pipe is not None and needed > 0:
             values["coverage"] = _quotient(pipe, needed)
+            takes = values["coverage_needed"]
+            left = max(0.0, pipe - needed * takes) if isinstance(takes, float) else None
+            values["pipeline_left"] = left
+            values["next_coverage"] = _quotient(left, quota)
     margin = _number(facts, "target.margin.pace") or 0.0
     status, settled, needs = _decide(values, margin, pipe, as_of is None)
     values |= {"status": status, "settled_by": settled, "needs": needs}

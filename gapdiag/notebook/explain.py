@@ -283,7 +283,10 @@ def headline(d: Diagnosis) -> str:
     """One sentence: the primary gap and its approach, or why there is none yet."""
     if d.standing.status in NOT_BEHIND:
         seen = " Keep an eye on the notes below." if d.watch else ""
-        return f"Nothing to fix this period: the gaps explain a rep who is behind.{seen}"
+        return (
+            "Nothing to fix this period: the rep is not behind, and a gap is named only for a "
+            f"rep who is.{seen}"
+        )
     if d.primary_gap is None and d.leading_gap is not None and d.standing.status == "unknown":
         lead = d.verdict(d.leading_gap)
         return (
