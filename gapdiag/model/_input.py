@@ -67,7 +67,7 @@ def read_bytes(path: Path, *, limit: int | None = None, name: str = "file_bytes"
         InvalidInput: naming the file and what is wrong with it.
     """
     bound = limit if limit is not None else getattr(limits(), name)
-    with open_input(path, name=name, limit=limit) as handle:
+    with open_input(path, name=name, limit=bound) as handle:  # (the limits read once)
         size = os.fstat(handle.fileno()).st_size
         try:
             data = _read_bounded(handle, bound, first=min(size, bound) + 1 if size else _CHUNK)

@@ -36,6 +36,7 @@ from gapdiag.sources._dialect import (
 from gapdiag.sources._hints import column_hint
 from gapdiag.sources._inputs import Progress, Rows
 from gapdiag.sources._paced import Paced
+from gapdiag.sources._parse import Distinct, values_of
 
 BLOCK_BYTES = 8 << 20
 HEADER_BYTES = 1 << 20
@@ -53,6 +54,9 @@ class Export:
     _blocks: Callable[[], Iterator[Any]]
     bad: BadRows
     rows_read: int = field(default=0)
+    by_value: frozenset[str] = frozenset()
+    """Roles whose reader works per distinct value (names, stages, dates): their padding
+    is looked for among the distinct values, an encoding the reader then finds remembered."""
 
     def blocks(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """(row number of the first row, role -> trimmed text array, '' as null) per block.
@@ -62,10 +66,12 @@ class Export:
         blocks with the row numbers of the rest kept.
         """
         for batch in self._blocks():
+            Distinct.forget()  # the last block's encodings: its arrays are not kept alive
             first = self.rows_read + self.bad.malformed(self.name) + 2  # row 1 is the header
             first += self.bad.repeats[self.name] + self.bad.empty[self.name]
             columns = {
-                role: _trimmed(batch.column(header)) for role, header in self.present.items()
+                role: _trimmed(batch.column(header), by_value=role in self.by_value)
+                for role, header in self.present.items()
             }
             repeats = header_repeats(columns, self.present)
             empty = empty_rows(columns)
@@ -73,14 +79,18 @@ class Export:
             self.rows_read += batch.num_rows - len(cuts)
             self.bad.repeats[self.name] += int(repeats.sum())
             self.bad.empty[self.name] += int(empty.sum())
+            if not len(cuts):  # the usual case: the block whole (its arrays' encodings kept)
+                yield first, columns
+                continue
             start = 0
             for stop in (*cuts.tolist(), batch.num_rows):  # the rows between cut rows
-                if stop > start or not len(cuts):
+                if stop > start:
                     yield (
                         first + start,
                         {r: c.slice(start, stop - start) for r, c in columns.items()},
                     )
                 start = stop + 1
+        Distinct.forget()
 
     def recorder(self, rows: Any, cells: dict[str, Any]) -> Callable[[str, Any, str], None]:
         """record(role, mask, reason): record the masked cells of a block as bad rows."""
@@ -93,13 +103,14 @@ class Export:
         return record
 
 
-def _trimmed(text: Any) -> Any:
+def _trimmed(text: Any, *, by_value: bool = False) -> Any:
     """Cells without surrounding ASCII white space; blank cells null (empty ones already are).
 
     ASCII only: pyarrow's ASCII trim is several times faster than its Unicode one, and
-    exports pad with spaces and tabs, not with Unicode spaces.
+    exports pad with spaces and tabs, not with Unicode spaces. A column read `by_value`
+    that repeats a few values is looked at by distinct value (`values_of`).
     """
-    if not _padded(text):
+    if not _padded(values_of(text) if by_value else text):
         return text  # the usual case: nothing to trim
     trimmed = pc.ascii_trim_whitespace(text)
     if pc.sum(pc.binary_length(trimmed)) == pc.sum(pc.binary_length(text)):
@@ -159,8 +170,11 @@ def open_export(
     hint: Callable[[tuple[str, ...]], str] = lambda _: "",
     progress: Progress | None = None,
     rescan: bool = False,
+    by_value: Iterable[str] = (),
 ) -> Export:
     """Open `source` (a CSV path or row mappings) for the mapped roles -> header names.
+
+    `by_value` are the roles its reader works out per distinct value (`Export.by_value`).
 
     Raises:
         InvalidArgument: the file cannot be read, or required columns are missing (once,
@@ -183,7 +197,9 @@ def open_export(
     bad.twice[name] = tuple(sorted({c for c in present.values() if header.count(c) > 1}))
     absent = tuple((r, chosen[r]) for r in chosen if r not in present)
     columns = sorted(set(present.values()))
-    return Export(name, kind, present, absent, lambda: blocks(columns), bad)
+    return Export(
+        name, kind, present, absent, lambda: blocks(columns), bad, by_value=frozenset(by_value)
+    )
 
 
 def _spelled(column: str, header: tuple[str, ...]) -> str:

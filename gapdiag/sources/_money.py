@@ -30,6 +30,8 @@ def amounts(text: Any) -> tuple[Any, Any]:
     except pa.ArrowInvalid:
         pass
     else:
+        if not text.null_count and np.isfinite(plain).all():  # (no empty cell)
+            return np.asarray(plain, dtype=np.float64), np.zeros(len(plain), dtype=bool)
         given = pc.is_valid(text).to_numpy(zero_copy_only=False)
         if (np.isfinite(plain) | np.isnan(plain) & ~given).all():
             return np.asarray(plain, dtype=np.float64), np.zeros(len(plain), dtype=bool)
@@ -112,4 +114,11 @@ def _may_be_marked(text: Any) -> bool:
         return False
     ends = np.frombuffer(offsets, dtype=np.int32)[text.offset : text.offset + len(text) + 1]
     raw = np.frombuffer(data, dtype=np.uint8)[ends[0] : ends[-1]]
+    if raw.max(initial=0) < _FIRST_MARK and not (raw == _DOLLAR).any():
+        return False  # the usual column: digits, signs, points and commas only
     return bool(_MARKS[raw].any())
+
+
+_FIRST_MARK = ord("A")
+"""Every byte a mark needs but '$' is at least this."""
+_DOLLAR = ord("$")

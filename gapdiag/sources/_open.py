@@ -21,6 +21,12 @@ _REQUIRED = {
     "teams": ("rep", "team"),
 }
 
+_BY_VALUE = {
+    "opportunities": ("owner", "stage", "created", "closed"),
+    "activities": ("owner", "type", "timestamp", "outcome"),
+}
+"""Roles the readers (`opportunities`, `activities`) work out per distinct value."""
+
 
 def open_all(
     chosen: CrmMapping,
@@ -48,6 +54,7 @@ def open_all(
                 hint=_preset_hint(kind),
                 progress=progress,
                 rescan=isinstance(source, str | Path) and Path(source) in rescan,
+                by_value=[r for r in wanted if r.split(".")[0] in _BY_VALUE.get(kind, ())],
             )
             opened.append((kind, export))
     return opened

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from gapdiag.model._input import open_input
+from gapdiag.sources._dialect import quotes_in
 
 AHEAD = 2
 """Blocks of input the reader may hold beyond the batches taken so far."""
@@ -96,7 +97,7 @@ class Paced:
         data = self._file.read(self._left if size < 0 else min(size, self._left))
         self._left -= len(data)
         self.position += len(data)
-        self.quotes += data.count(b'"')
+        self.quotes += quotes_in(data)
         return data
 
     def batches(self, reader: Any) -> Iterator[Any]:

@@ -30,6 +30,7 @@ __all__ = [
     "member",
     "minutes",
     "present",
+    "values_of",
 ]
 
 NO_DAY = -(2**40)
@@ -50,19 +51,34 @@ class Distinct:
 
     @classmethod
     def of(cls, text: Any) -> Distinct:
-        """The distinct values of `text` (remembered for the last array asked about)."""
-        global _LAST
-        last = _LAST
-        if last is not None and last[0] is text:
-            return last[1]
+        """The distinct values of `text` (remembered for the last few arrays asked about)."""
+        global _RECENT
+        recent = _RECENT
+        for seen, known in recent:
+            if seen is text:
+                return known
         encoded = pc.dictionary_encode(text)
         if isinstance(encoded, pa.ChunkedArray):
             encoded = encoded.combine_chunks()
         full = not encoded.null_count
         indices = encoded.indices if full else pc.fill_null(encoded.indices, -1)
         found = cls(encoded.dictionary, indices.to_numpy(zero_copy_only=False), full)
-        _LAST = (text, found)  # one assignment: safe between threads
+        _RECENT = ((text, found), *recent[: _REMEMBERED - 1])  # one assignment: thread-safe
         return found
+
+    @staticmethod
+    def known(text: Any) -> Distinct | None:
+        """The encoding of `text` if it is remembered (nothing is encoded to answer)."""
+        for seen, found in _RECENT:
+            if seen is text:
+                return found
+        return None
+
+    @staticmethod
+    def forget() -> None:
+        """Let go of the encodings remembered (a block read: its arrays can be freed)."""
+        global _RECENT
+        _RECENT = ()
 
     def spread(self, per_value: Any, empty: Any) -> Any:
         """Per cell: `per_value` at its value's index, `empty` where the cell is empty."""
@@ -74,7 +90,10 @@ class Distinct:
         return np.where(self.index >= 0, per_value[np.maximum(self.index, 0)], empty)
 
 
-_LAST: tuple[Any, Distinct] | None = None
+_RECENT: tuple[tuple[Any, Distinct], ...] = ()
+_REMEMBERED = 8
+"""Arrays whose encoding is remembered: a block's columns, encoded when trimmed (`_columnar`)
+and looked at again by the reader of the block's rows."""
 _SAMPLE_CELLS = 2_000
 """Cells looked at to decide whether a column repeats its values enough to work per value."""
 
@@ -87,6 +106,11 @@ def _repeats(text: Any) -> bool:
     return len(pc.unique(sample)) <= _SAMPLE_CELLS // 4
 
 
+def values_of(text: Any) -> Any:
+    """The distinct values of `text` when it repeats a few (then remembered), else `text`."""
+    return Distinct.of(text).values if _repeats(text) else text
+
+
 def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
     """(day numbers, NO_DAY where empty or bad; mask of cells that did not parse).
 
@@ -97,7 +121,13 @@ def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
     """
     if _repeats(text):  # dates repeat: read each distinct one once, spread to the rows
         distinct = Distinct.of(text)
+        numbers = _known_days(distinct.values, formats)
+        if numbers is not None:  # every value read before, each the same alone as among others
+            return distinct.spread(numbers, NO_DAY), np.zeros(len(distinct.index), dtype=bool)
         numbers, got, by_format = _read_days(distinct.values, formats)
+        if got.all():  # the usual column: every date read (so none is doubted)
+            _remember_days(distinct.values, numbers, formats)
+            return distinct.spread(numbers, NO_DAY), np.zeros(len(distinct.index), dtype=bool)
         given = distinct.index >= 0
         bad = distinct.spread(~got, False)
         if bad.sum() >= SWAP_SHARE * given.sum():  # a typo does not doubt a column
@@ -112,6 +142,31 @@ def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
         got &= ~_swapped_order(text, bad, by_format)
         bad = given & ~got
     return np.where(got, numbers, NO_DAY), bad
+
+
+_KNOWN_DAYS: dict[tuple[str, ...], dict[str, int]] = {}
+"""Date formats -> text -> day number, of the dates read so far in columns read whole:
+an export's blocks repeat most of each other's dates."""
+_KNOWN_MOST = 100_000
+
+
+def _known_days(values: Any, formats: tuple[str, ...]) -> Any:
+    """Day numbers of `values` when every one was read before under `formats`, else None."""
+    known = _KNOWN_DAYS.get(formats)
+    if not known:
+        return None
+    try:
+        return np.array([known[value] for value in values.to_pylist()], dtype=np.int64)
+    except KeyError:
+        return None
+
+
+def _remember_days(values: Any, numbers: Any, formats: tuple[str, ...]) -> None:
+    """Keep the day numbers of `values`, every one read (the table starts again when full)."""
+    known = _KNOWN_DAYS.setdefault(formats, {})
+    if len(known) > _KNOWN_MOST:
+        known.clear()
+    known.update(zip(values.to_pylist(), numbers.tolist(), strict=True))
 
 
 def _read_days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any, list[tuple[str, Any]]]:

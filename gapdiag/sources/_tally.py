@@ -111,5 +111,14 @@ class Tally:
 
 def columns_of(days: Any, grid: Grid) -> Any:
     """Tally column of each day number: 0 before the grid, len(grid) + 1 after it."""
-    column = np.searchsorted(np.asarray(grid.starts), days, side="right")
-    return np.where(days > grid.ends[-1], len(grid) + 1, column)
+    if len(grid) > _FEW:
+        column = np.searchsorted(np.asarray(grid.starts), days, side="right")
+        return np.where(days > grid.ends[-1], len(grid) + 1, column)
+    column = (days > grid.ends[-1]).astype(np.int64)  # a few periods: counted by comparisons
+    for start in grid.starts:
+        column += days >= start
+    return column
+
+
+_FEW = 4
+"""Up to this many periods, a day's column is counted by comparisons (searchsorted is slower)."""

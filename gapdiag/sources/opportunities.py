@@ -105,32 +105,32 @@ def _block(
 ) -> None:
     rows = np.arange(first, first + len(cells["owner"]))
     rep = keys[0].codes(cells["owner"])
+    owned = rep >= 0
     record = export.recorder(rows, cells)
     if "won_flag" in cells:
         won, lost, is_open = _flagged(cells, rep, record, columns)
     else:
         won, lost = member(cells["stage"], columns.won), member(cells["stage"], columns.lost)
-        is_open = present(cells["stage"]) & ~won & ~lost
+        staged = present(cells["stage"])
+        is_open = staged & ~won & ~lost
         if columns.open is not None:
             known = member(cells["stage"], columns.open)
             _note_unknown(deals, export.name, cells["stage"], is_open & ~known, rows)
             is_open &= known
-        record(
-            "stage",
-            ~present(cells["stage"]) & (rep >= 0),
-            "is empty; the deal is neither open nor closed",
-        )
+        record("stage", ~staged & owned, "is empty; the deal is neither open nor closed")
     created, bad_created = days(cells["created"], columns.date_formats)
     closed, bad_closed = days(cells["closed"], columns.date_formats)
     amount, bad_amount = amounts(cells["amount"])
     foreign, main, _ = other_currency(cells["amount"])
-    foreign &= ~bad_amount
-    amount = np.where(foreign, np.nan, amount)
+    if foreign.any():  # (the usual export is in one currency)
+        foreign &= ~bad_amount
+        amount = np.where(foreign, np.nan, amount)
     negative = amount < 0
-    no_close = (won | lost) & (closed == NO_DAY)
-    backwards = (won | lost) & ~no_close & (created != NO_DAY) & (closed < created)
-    usable = (rep >= 0) & (is_open | won | lost) & ~no_close
-    record("owner", rep < 0, "is empty; the deal has no rep")
+    ended = won | lost
+    no_close = ended & (closed == NO_DAY)
+    backwards = ended & ~no_close & (created != NO_DAY) & (closed < created)
+    usable = owned & (is_open | ended) & ~no_close
+    record("owner", ~owned, "is empty; the deal has no rep")
     if (undated := no_close & bad_closed).any():
         why = date_reason(cells["closed"], undated, columns.date_formats)
         record("closed", undated, f"{why}; a won or lost deal needs its close date")
@@ -147,7 +147,7 @@ def _block(
         f"is not in {main} like most amounts; left out of the sums (map the converted amount)",
     )
     export.bad.skipped[export.name] += int((~usable).sum())
-    keep = np.flatnonzero(usable)
+    keep = np.flatnonzero(usable) if not usable.all() else slice(None)  # (no copies)
     block = _Block(
         rep=rep[keep],
         won=won[keep],
@@ -195,27 +195,81 @@ def _not_a_flag(found: list[str], forms: tuple[str, ...]) -> str:
 
 
 def _tally(tally: Tally, deals: _Block, grid: Grid) -> None:
-    won, known = deals.won, deals.created != NO_DAY
+    known = deals.created != NO_DAY
     start = np.where(known, columns_of(deals.created, grid), 0)
     end = np.where(deals.is_open, tally.width - 2, columns_of(deals.closed, grid))
+    # money is summed row by row (a sum of amounts depends on their order)
     created, ended = tally.at(deals.rep, start), tally.at(deals.rep, end)
-    tally.add("won_n", ended, won)
-    tally.add("lost_n", ended, deals.lost)
-    tally.add("won_amount", ended, won, deals.amount)
-    tally.add("cycle_n", ended, won & known)
-    length = np.maximum(deals.closed - deals.created, 0).astype(float)
-    tally.add("cycle_days", ended, won & known, length)
-    # open at the end of period b: created by then (start <= b), not closed by then (b < end)
-    tally.interval("open_n", created, ended)
+    tally.add("won_amount", ended, deals.won, deals.amount)
     tally.interval("open_amount", created, ended, None, deals.amount)
-    tally.interval("age_n", created, ended, known)
-    tally.interval("age_created", created, ended, known, deals.created.astype(float))
+    _tally_counts(tally, _Alike.of(deals, start, end, known, tally.width), grid)
+
+
+@dataclass(frozen=True, slots=True)
+class _Alike:
+    """A block's deals grouped by rep, columns and state: how many, and their day sums.
+
+    Counts and sums of day numbers are whole numbers, which floats add exactly in any
+    order: a group adds them at once where its deals added them one by one. A block of
+    many reps (more groups than deals) is left a group per deal.
+    """
+
+    rep: Any
+    start: Any
+    end: Any
+    won: Any
+    lost: Any
+    known: Any
+    count: Any
+    created: Any  # sum of the known created days
+    length: Any  # sum of the won deals' cycle lengths (days)
+
+    @classmethod
+    def of(cls, deals: _Block, start: Any, end: Any, known: Any, width: int) -> _Alike:
+        """The groups of a block's deals (start and end are their tally columns)."""
+        won, lost = deals.won, deals.lost
+        created = np.where(known, deals.created, 0).astype(float)
+        length = np.where(won & known, np.maximum(deals.closed - deals.created, 0), 0)
+        reps = int(deals.rep.max(initial=-1)) + 1
+        size = reps * width * width * 6
+        if size > len(deals.rep):  # a group per deal
+            ones = np.ones(len(deals.rep))
+            return cls(deals.rep, start, end, won, lost, known, ones, created, length)
+        key = ((deals.rep * width + start) * width + end) * 6 + (won * 2 + lost) * 2 + known
+        count = np.bincount(key, minlength=size)
+        groups = np.flatnonzero(count)
+        state, rest = (groups // 2) % 3, groups // 6
+        return cls(
+            rep=rest // (width * width),
+            start=(rest // width) % width,
+            end=rest % width,
+            won=state == 2,
+            lost=state == 1,
+            known=(groups % 2).astype(bool),
+            count=count[groups].astype(float),
+            created=np.bincount(key, created, minlength=size)[groups],
+            length=np.bincount(key, length.astype(float), minlength=size)[groups],
+        )
+
+
+def _tally_counts(tally: Tally, deals: _Alike, grid: Grid) -> None:
+    won, known, n = deals.won, deals.known, deals.count
+    created, ended = tally.at(deals.rep, deals.start), tally.at(deals.rep, deals.end)
+    tally.add("won_n", ended, won, n)
+    tally.add("lost_n", ended, deals.lost, n)
+    tally.add("cycle_n", ended, won & known, n)
+    tally.add("cycle_days", ended, won & known, deals.length)
+    # open at the end of period b: created by then (start <= b), not closed by then (b < end)
+    tally.interval("open_n", created, ended, None, n)
+    tally.interval("age_n", created, ended, known, n)
+    tally.interval("age_created", created, ended, known, deals.created)
     # in play in period b: created by its end, not closed before its first day (b <= end)
-    tally.interval("play_n", created, tally.at(deals.rep, end + 1))
+    tally.interval("play_n", created, tally.at(deals.rep, deals.end + 1), None, n)
     # in play from the grid's first day to the end of period b, summed along the row:
     # created by then and not closed before the grid starts
-    tally.add("play_from", created, end >= 1)
-    tally.add("leads_n", created, known & (start >= 1) & (start <= len(grid)))
+    tally.add("play_from", created, deals.end >= 1, n)
+    start = deals.start
+    tally.add("leads_n", created, known & (start >= 1) & (start <= len(grid)), n)
 
 
 def _note_unknown(deals: Deals, file: str, stage: Any, unknown: Any, rows: Any) -> None:

@@ -63,7 +63,9 @@ _FAST_BLOCK = re.compile(
 )
 # Digits to numbers by table: about five times faster than int() on this path.
 _TWO = {f"{n:02d}": n for n in range(100)} | {"": 0}
-_THREE = {f"{n:03d}": n for n in range(1000)} | {f"{n:03d}".encode(): n for n in range(1000)}
+_THREE = {f"{n:03d}": n for n in range(1000)}
+# Bytes apart from text: b"123" and "123" hash alike, so one table of both probed twice.
+_THREE_BYTES = {f"{n:03d}".encode(): n for n in range(1000)}
 # A timing line with every digit made 0 (minutes and seconds under 60 are checked apart).
 _TIMING_SHAPE = b"00:00:00.000 --> 00:00:00.000\n"
 _ZERO_DIGITS = bytes.maketrans(b"123456789", b"000000000")
@@ -171,7 +173,7 @@ def _plain(source: str, text: str, date: dt.date | None, at: int) -> Transcript 
         return None  # white space at the edge of a name or text, or an empty one
     speakers, texts = tuple(parts[0::2]), tuple(parts[1::2])
     fields = timing.translate(_TIME_FIELDS, b":->").split()  # HHMMSS mmm HHMMSS mmm
-    clock, three = _SECONDS.__getitem__, _THREE.__getitem__
+    clock, three = _SECONDS.__getitem__, _THREE_BYTES.__getitem__
     starts = tuple(map(add, map(clock, fields[0::4]), map(three, fields[1::4])))
     ends = tuple(map(add, map(clock, fields[2::4]), map(three, fields[3::4])))
     if not (all(map(lt, starts, ends)) and all(map(le, ends, starts[1:]))):

@@ -21,7 +21,7 @@ import datetime as dt
 import math
 import statistics
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -147,18 +147,24 @@ Lean = tuple[
 ]
 
 
-def lean(call: CallMetrics) -> Lean:
-    """The values of a call aggregation uses, as plain data (cheap to send between processes)."""
+def lean(call: CallMetrics | Mapping[str, Any]) -> Lean:
+    """The values of a call aggregation uses, as plain data (cheap to send between processes).
+
+    From the call's model or its `measure.figures` (trackers as (name, rep, buyer)).
+    """
+    if isinstance(call, CallMetrics):
+        trackers = tuple([(t.name, t.rep, t.buyer) for t in call.trackers])
+        call = {**dict(call), "trackers": trackers}
     return (
-        call.rep_id,
-        call.talk_ratio,
-        call.longest_monologue_seconds,
-        call.discovery_questions,
-        call.open_question_ratio,
-        call.dated_next_step,
-        call.score,
-        call.date,
-        tuple([(t.name, t.rep, t.buyer) for t in call.trackers]),
+        call["rep_id"],
+        call["talk_ratio"],
+        call["longest_monologue_seconds"],
+        call["discovery_questions"],
+        call["open_question_ratio"],
+        call["dated_next_step"],
+        call["score"],
+        call["date"],
+        call["trackers"],
     )
 
 

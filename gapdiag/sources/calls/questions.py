@@ -55,9 +55,12 @@ def classify(question: list[bytes], around: Around) -> tuple[bool, bool] | None:
     first, last = 0, len(question)
     while first < last and question[first] in trimmed:
         first += 1
-    if COMMA in question and _tagged(question[first:], around):
-        return None
-    if b" ".join(t for t in question[first:] if t != COMMA) in words.small_talk:
+    core = question[first:]
+    if COMMA in core:
+        if _tagged(core, around):
+            return None
+        core = [t for t in core if t != COMMA]
+    if b" ".join(core) in words.small_talk:
         return None  # "Is that right?": the courtesy ends with a filler
     while last > first and question[last - 1] in trimmed:
         last -= 1

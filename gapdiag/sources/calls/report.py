@@ -24,10 +24,11 @@ from pydantic import BaseModel, ConfigDict
 
 from gapdiag.model._result import Worded
 from gapdiag.model.errors import InvalidArgument, Problem
+from gapdiag.model.limits import limits
 from gapdiag.model.metrics import Targets
 from gapdiag.sources.calls.aggregate import METRIC_COLUMNS, Lean, RepCalls, Tally, lean, rep_calls
 from gapdiag.sources.calls.cues import Crosstalk, TranscriptError, clock, fail
-from gapdiag.sources.calls.measure import CallMetrics, measure
+from gapdiag.sources.calls.measure import CallMetrics, figures, metrics_of
 from gapdiag.sources.calls.speakers import RepNames, load_reps
 from gapdiag.sources.calls.transcript import SUFFIXES, read_transcript
 from gapdiag.sources.calls.vocab import Trackers, Words, load_trackers, load_words
@@ -176,16 +177,17 @@ class _Reading:
     trackers: Trackers
     targets: Targets
     root: Path | None
-    lean: bool = False  # workers send back only what aggregation needs (`lean`)
+    lean: bool = False  # only what aggregation needs (`lean`): no model built, tuples sent back
+    file_bytes: int | None = None  # the limit, read from the environment once a run
     crosstalk: bool = False  # count two speakers' overlapping cues, each for its speaker
 
 
-def _one(file: str | Path, reading: _Reading) -> CallMetrics | Problem | None:
+def _one(file: str | Path, reading: _Reading) -> CallMetrics | Lean | Problem | None:
     """Measure one file: its metrics, a Problem if it is skipped, None if outside the period."""
     name = _name(file, reading.root)
     period = reading.period
     try:
-        transcript = read_transcript(file, name=name)
+        transcript = read_transcript(file, name=name, limit=reading.file_bytes)
         if period is not None and transcript.date is None:
             return Problem(
                 "(date)",
@@ -197,13 +199,14 @@ def _one(file: str | Path, reading: _Reading) -> CallMetrics | Problem | None:
             return None
         if transcript.crosstalk is not None and not reading.crosstalk:
             raise _crosstalk_error(transcript.source, transcript.crosstalk)
-        return measure(
+        values = figures(
             transcript,
             reading.names,
             words=reading.words,
             trackers=reading.trackers,
             targets=reading.targets,
         )
+        return lean(values) if reading.lean else metrics_of(values)
     except TranscriptError as error:
         return error.problem
 
@@ -230,11 +233,7 @@ def _start_worker(reading: _Reading) -> None:  # pragma: no cover - runs in a wo
 def _one_in_worker(
     file: str | Path,
 ) -> CallMetrics | Lean | Problem | None:  # pragma: no cover - in a worker
-    reading = _WORKER[0]
-    result = _one(file, reading)
-    if reading.lean and isinstance(result, CallMetrics):
-        return lean(result)  # a tuple pickles in a tenth of the model's time
-    return result
+    return _one(file, _WORKER[0])  # lean: a tuple pickles in a tenth of the model's time
 
 
 def _results(
@@ -330,6 +329,7 @@ def read_calls(
         root,
         lean=not keep_calls,
         crosstalk=crosstalk,
+        file_bytes=limits().file_bytes,
     )
     for index, result in enumerate(_results(files, reading, processes)):
         if result is None:

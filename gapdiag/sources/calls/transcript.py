@@ -35,12 +35,15 @@ def date_from_name(path: Path) -> dt.date | None:
     return None
 
 
-def read_transcript(path: str | Path, *, name: str | None = None) -> Transcript:
+def read_transcript(
+    path: str | Path, *, name: str | None = None, limit: int | None = None
+) -> Transcript:
     """Read one transcript file (.vtt, .srt, .json, .txt or .docx), cues sorted by time.
 
     Args:
         path: the file.
         name: how to name the file in messages (default: the path as given).
+        limit: the ``file_bytes`` limit in force, when the caller read it for many files.
 
     The file is read by the safe reader: a regular file (a FIFO or a link to a device is
     refused before it is opened), within the ``file_bytes`` limit.
@@ -54,7 +57,7 @@ def read_transcript(path: str | Path, *, name: str | None = None) -> Transcript:
     if suffix not in SUFFIXES:
         raise fail(source, None, "(file)", f"is not a transcript (expected {', '.join(SUFFIXES)})")
     try:
-        raw = read_bytes(file)
+        raw = read_bytes(file, limit=limit)
     except InvalidInput as error:  # "<path>: why"
         raise fail(source, None, "(file)", str(error).removeprefix(f"{file}: ")) from None
     if suffix == ".docx":

@@ -8,7 +8,6 @@ cannot be used is one `CallsFileError` listing every problem with its line.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import compress
@@ -74,31 +73,34 @@ class PhraseIndex:
     """Several phrase sets counted in one pass over a text's words.
 
     The phrases are filed by their first word. The places of the words that start some
-    phrase are picked out in C (`map`, `compress`); one-word phrases are then counted per
-    distinct word (`Counter`), and only where a longer phrase starts are words compared
-    one by one. Every mention counts, overlapping ones too ("very very" twice in "very very
-    very"), once per set it belongs to.
+    phrase are picked out in C (`map`, `compress`) and only those few are looked at: a
+    one-word phrase counts where it is; a longer one is looked up by its second word, and
+    only then are the rest compared. Every mention counts, overlapping ones too ("very
+    very" twice in "very very very"), once per set it belongs to.
     """
 
     sets: tuple[Phrases, ...]
-    # first word -> the sets it is a one-word phrase of, and (set, phrase) of longer ones
+    # first word -> the sets it is a one-word phrase of; first word -> second word ->
+    # (set, phrase as a list, its length) of longer ones
     single: dict[bytes, tuple[int, ...]] = field(init=False, compare=False, repr=False)
-    multi: dict[bytes, tuple[tuple[int, tuple[bytes, ...]], ...]] = field(
+    multi: dict[bytes, dict[bytes, tuple[tuple[int, list[bytes], int], ...]]] = field(
         init=False, compare=False, repr=False
     )
     first: frozenset[bytes] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         single: dict[bytes, list[int]] = {}
-        multi: dict[bytes, list[tuple[int, tuple[bytes, ...]]]] = {}
+        multi: dict[bytes, dict[bytes, list[tuple[int, list[bytes], int]]]] = {}
         for index, phrases in enumerate(self.sets):
             for phrase in phrases.phrases:
                 if len(phrase) == 1:
                     single.setdefault(phrase[0], []).append(index)
                 else:
-                    multi.setdefault(phrase[0], []).append((index, phrase))
+                    after = multi.setdefault(phrase[0], {}).setdefault(phrase[1], [])
+                    after.append((index, list(phrase), len(phrase)))
         object.__setattr__(self, "single", {k: tuple(v) for k, v in single.items()})
-        object.__setattr__(self, "multi", {k: tuple(v) for k, v in multi.items()})
+        multi_kept = {k: {w: tuple(v) for w, v in after.items()} for k, after in multi.items()}
+        object.__setattr__(self, "multi", multi_kept)
         object.__setattr__(self, "first", frozenset(single) | frozenset(multi))
 
     def count(self, words: list[bytes]) -> list[int]:
@@ -109,13 +111,16 @@ class PhraseIndex:
             return found
         hits = list(map(words.__getitem__, at))
         single = self.single
-        for word, times in Counter(hits).items():
-            for index in single.get(word, ()):
-                found[index] += times
-        multi = self.multi
+        for word in filter(single.__contains__, hits):  # (a Counter costs more than it saves)
+            for index in single[word]:
+                found[index] += 1
+        multi, last = self.multi, len(words) - 1
         for start in compress(at, map(multi.__contains__, hits)):
-            for index, phrase in multi[words[start]]:
-                if tuple(words[start : start + len(phrase)]) == phrase:
+            if start == last:
+                continue  # a longer phrase needs a word after its first
+            # most first words ("how", "by", "end") go on otherwise: their next word decides
+            for index, phrase, size in multi[words[start]].get(words[start + 1], ()):
+                if size == 2 or words[start : start + size] == phrase:
                     found[index] += 1
         return found
 

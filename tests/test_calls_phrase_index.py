@@ -1,0 +1,47 @@
+"""The phrase index counts every mention as a word-by-word search over every place does."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gapdiag.sources.calls.measure import _index
+from gapdiag.sources.calls.vocab import PhraseIndex, Phrases, load_trackers, load_words
+
+_WORDS = ["next", "step", "steps", "how", "much", "end", "of", "the", "quarter", "a", ",", "."]
+_PHRASE = st.lists(st.sampled_from(_WORDS[:-2]), min_size=1, max_size=4).map(" ".join)
+
+
+def _naive(index: PhraseIndex, words: list[bytes]) -> list[int]:
+    """Each set's mentions: every phrase compared at every place, overlaps counted."""
+    found = [0] * len(index.sets)
+    for number, phrases in enumerate(index.sets):
+        for phrase in phrases.phrases:
+            size = len(phrase)
+            found[number] += sum(
+                tuple(words[at : at + size]) == phrase for at in range(len(words) - size + 1)
+            )
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(_PHRASE, min_size=1, max_size=5), min_size=1, max_size=3),
+    st.lists(st.sampled_from(_WORDS), max_size=40),
+)
+def test_the_index_counts_as_a_search_at_every_place(
+    sets: list[list[str]], text: list[str]
+) -> None:
+    """One-word and longer phrases, repeated and overlapping, at the text's end too."""
+    index = PhraseIndex(tuple(Phrases.of(phrases) for phrases in sets))
+    words = [w.encode() for w in text]
+    assert index.count(words) == _naive(index, words)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.sampled_from([*_WORDS, "price", "per", "seat", "follow", "up"]), max_size=60))
+def test_the_shipped_trackers_count_as_a_search(text: list[str]) -> None:
+    """The shipped trackers and day words, counted in one index, as the plain search does."""
+    index = _index(load_words(), load_trackers())
+    words = [w.encode() for w in text]
+    assert index.count(words) == _naive(index, words)
