@@ -13,9 +13,11 @@ The fetches run on pyarrow's I/O thread and call into Python. One still running 
 interpreter shuts down cannot take the GIL: the thread is stopped inside C++ and the
 process aborts ("terminate called without an active exception", exit 134). That happened
 when an error left a reader unfinished (its generator held by the error's traceback, a
-fetch waiting for batches no one would take, waking each `STALL`): so every stream still
-open is closed at exit, after a collection that finishes abandoned readers, while the
-interpreter is whole (`atexit` runs before shutdown begins); and the reader's user closes
+fetch waiting for batches no one would take, waking each `STALL`): so at exit, while the
+interpreter is whole (`atexit` runs before shutdown begins), every stream still open is
+closed first, so its reader fetches the end of its file and stops, and only then does a
+collection finish the abandoned readers (the other way round, a reader let go while its
+fetches were still running aborted about one exit in 150); and the reader's user closes
 its Python file itself (`_columnar`), so the file is never let go on the I/O thread.
 """
 
@@ -50,12 +52,15 @@ SETTLE = 0.05
 @atexit.register
 def close_all() -> None:
     """Finish abandoned readers and close every stream still open (run at exit)."""
-    if _OPEN:  # readers left unfinished: their generators, if held only by cycles (an
-        gc.collect()  # error's traceback), run their `finally` now, while Python is whole
-    for stream in list(_OPEN):
-        stream.close()
+    abandoned = bool(_OPEN)
+    for stream in list(_OPEN):  # first: every fetch wakes and reads the end of its file,
+        stream.close()  # so the reader stops fetching while it is still whole
     for stream in list(_ALL):  # a woken fetch must be out of Python before shutdown
         stream.settle()
+    if abandoned:  # then the readers left unfinished: their generators, if held only by
+        gc.collect()  # cycles (an error's traceback), run their `finally` while Python is whole
+        for stream in list(_ALL):
+            stream.settle()
 
 
 class Paced:
