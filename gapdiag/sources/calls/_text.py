@@ -116,8 +116,8 @@ def _dialogue(lines: list[str]) -> tuple[list[str], list[Cue]] | None:
         if not stripped:
             continue
         said += 1
-        match = _TURN.fullmatch(stripped)
-        if match is not None and _NAME.fullmatch(match["name"]):
+        match = _turn(stripped)
+        if match is not None:
             turns.append((number, match["name"], [match["words"]]))
         elif turns:
             turns[-1][2].append(stripped)
@@ -249,10 +249,14 @@ def _cues(entry: _Entry, named: bool, until: int) -> list[Cue]:
 
 def _voiced(line: str) -> str:
     """A line that opens with a speaker's name (``Dana Reyes: Hi``) as a WebVTT voice."""
+    found = _turn(line)
+    return line if found is None else f"<v {found['name']}>{found['words']}"
+
+
+def _turn(line: str) -> re.Match[str] | None:
+    """A line that opens with a speaker's name ('Dana Reyes: words'), else None."""
     found = _TURN.fullmatch(line)
-    if found is None or not _NAME.fullmatch(found["name"]):
-        return line
-    return f"<v {found['name']}>{found['words']}"
+    return found if found is not None and _NAME.fullmatch(found["name"]) else None
 
 
 def _written_date(title: list[str]) -> dt.date | None:
