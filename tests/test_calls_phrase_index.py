@@ -35,7 +35,8 @@ def test_the_index_counts_as_a_search_at_every_place(
     """One-word and longer phrases, repeated and overlapping, at the text's end too."""
     index = PhraseIndex(tuple(Phrases.of(phrases) for phrases in sets))
     words = [w.encode() for w in text]
-    assert index.count(words) == _naive(index, words)
+    assert index.count(b" ".join(words)) == _naive(index, words)
+    assert index.count(b"  ".join(words) + b" ") == _naive(index, words)  # spaces between
 
 
 @settings(max_examples=50, deadline=None)
@@ -44,4 +45,14 @@ def test_the_shipped_trackers_count_as_a_search(text: list[str]) -> None:
     """The shipped trackers and day words, counted in one index, as the plain search does."""
     index = _index(load_words(), load_trackers())
     words = [w.encode() for w in text]
-    assert index.count(words) == _naive(index, words)
+    assert index.count(b" ".join(words)) == _naive(index, words)
+
+
+def test_a_set_without_phrases_and_phrases_in_several_sets() -> None:
+    """No phrases count nothing; a phrase in two sets and its first part in a third count
+    for all three, where they overlap too."""
+    assert PhraseIndex(()).count(b"next step") == []
+    index = PhraseIndex(
+        (Phrases.of(["next step"]), Phrases.of(["next step"]), Phrases.of(["next"]))
+    )
+    assert index.count(b"the next step next step next") == [2, 2, 3]

@@ -12,7 +12,7 @@ Definitions (docs/calls.md has them with worked examples):
   question split over two cues counts once); small talk and tags are not counted. A
   question is *open* by its opening words and a *discovery* question when open or when
   it asks about a discovery topic (`questions`; the word lists in ``words.yaml``).
-- the call's text is split into words once (`said`), for questions, trackers and the
+- the call's text is made into words once (`said`), for questions, trackers and the
   next step alike.
 - *call duration* runs from the first cue's start to the last cue's end. Two speakers may
   talk at once (crosstalk): each cue counts for its own speaker.
