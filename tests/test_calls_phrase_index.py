@@ -56,3 +56,16 @@ def test_a_set_without_phrases_and_phrases_in_several_sets() -> None:
         (Phrases.of(["next step"]), Phrases.of(["next step"]), Phrases.of(["next"]))
     )
     assert index.count(b"the next step next step next") == [2, 2, 3]
+
+
+def test_phrases_nested_too_deep_for_one_expression_count_alike() -> None:
+    """Hundreds of words each the start of the next, and one very long phrase, count as
+    the plain search does (the expression is split where it would nest too deep)."""
+    chain = PhraseIndex((Phrases.of(["x" * n + "y" for n in range(1, 1200)]),))
+    assert len(chain.groups) > 1
+    words = [b"x" * n + b"y" for n in (1, 5, 700, 1199, 1200)] + [b"xx", b"y"]
+    assert chain.count(b" ".join(words)) == _naive(chain, words) == [4]
+    long = PhraseIndex((Phrases.of(["x " * 3000 + "y"]), Phrases.of(["x x"])))
+    assert len(long.groups) == 1
+    words = [b"x"] * 30 + [b"y", b"x", b"z"]
+    assert long.count(b" ".join(words)) == _naive(long, words) == [0, 29]

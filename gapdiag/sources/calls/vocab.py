@@ -75,46 +75,66 @@ class PhraseIndex:
     `said.unmarked` leave them). The expression tries each token in turn (in C) against a
     tree of the phrases, letter by letter (``pric(?:e|ing)``), and gives the longest
     phrase that starts there; every shorter phrase that starts there is a first part of
-    that one, so the sets it counts for are known beforehand (`counts_for`). Every mention
+    that one, so the sets it counts for are known beforehand (`_groups`). Every mention
     counts, overlapping ones too ("very very" twice in "very very very"), once per set
     it belongs to. (Splitting the text into tokens and looking each one up took longer.)
     """
 
     sets: tuple[Phrases, ...]
-    # a phrase (tokens joined by one space) -> the sets of it and of its first parts
-    counts_for: dict[bytes, tuple[int, ...]] = field(init=False, compare=False, repr=False)
-    pattern: re.Pattern[bytes] = field(init=False, compare=False, repr=False)
+    # (expression, a phrase (tokens joined by one space) -> the sets of it and of its first
+    # parts): one of them, unless the phrases nest too deep for one expression
+    groups: tuple[tuple[re.Pattern[bytes], dict[bytes, tuple[int, ...]]], ...] = field(
+        init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         owners: dict[tuple[bytes, ...], list[int]] = {}
         for index, phrases in enumerate(self.sets):
             for phrase in phrases.phrases:
                 owners.setdefault(phrase, []).append(index)
-        counts_for = {
-            b" ".join(phrase): tuple(
-                index
-                for size in range(1, len(phrase) + 1)
-                for index in owners.get(phrase[:size], ())
-            )
-            for phrase in owners
-        }
-        object.__setattr__(self, "counts_for", counts_for)
-        tree = _tree(counts_for)
-        # a space, then (looked ahead, so mentions may overlap) the longest phrase there
-        body = b" (?=(" + _expression(tree) + b"))" if tree else b"(?!)"
-        object.__setattr__(self, "pattern", re.compile(body))
+        object.__setattr__(self, "groups", _groups(sorted(owners), owners))
 
     def count(self, text: bytes) -> list[int]:
         """Mentions of each set's phrases in `text`, tokens apart by spaces."""
         found = [0] * len(self.sets)
-        counts_for = self.counts_for
-        for said in self.pattern.findall(b" " + text):
-            sets = counts_for.get(said)
-            if sets is None:  # its tokens several spaces apart
-                sets = counts_for[b" ".join(said.split())]
-            for index in sets:
-                found[index] += 1
+        spaced = b" " + text
+        for pattern, counts_for in self.groups:
+            for said in pattern.findall(spaced):
+                sets = counts_for.get(said)
+                if sets is None:  # its tokens several spaces apart
+                    sets = counts_for[b" ".join(said.split())]
+                for index in sets:
+                    found[index] += 1
         return found
+
+
+def _groups(
+    phrases: list[tuple[bytes, ...]], owners: dict[tuple[bytes, ...], list[int]]
+) -> tuple[tuple[re.Pattern[bytes], dict[bytes, tuple[int, ...]]], ...]:
+    """The expression of `phrases` and the sets each of its matches counts for; halved
+    until each half compiles (hundreds of phrases each a first part of the next nest
+    deeper than Python's regular expressions go)."""
+    chosen = set(phrases)  # a first part in another group counts there, not here
+    counts_for = {
+        b" ".join(phrase): tuple(
+            index
+            for size in range(1, len(phrase) + 1)
+            if phrase[:size] in chosen
+            for index in owners[phrase[:size]]
+        )
+        for phrase in phrases
+    }
+    if not counts_for:
+        return ()
+    try:
+        # a space, then (looked ahead, so mentions may overlap) the longest phrase there
+        pattern = re.compile(b" (?=(" + _expression(_tree(counts_for)) + b"))")
+    except (RecursionError, re.error):
+        if len(phrases) == 1:
+            raise
+        half = len(phrases) // 2
+        return _groups(phrases[:half], owners) + _groups(phrases[half:], owners)
+    return ((pattern, counts_for),)
 
 
 _Tree = dict[int | None, "_Tree"]  # byte -> the tree of what follows; None: a phrase ends
@@ -134,16 +154,24 @@ def _expression(node: _Tree) -> bytes:
     """The regular expression of a tree: what follows in turn, longest first.
 
     A space between tokens matches any run of spaces; a phrase ends at a space or the
-    text's end (``(?![^ ])``).
+    text's end (``(?![^ ])``). A run of bytes without a choice is written out in a loop,
+    so only a choice nests.
     """
+    run = b""
+    while len(node) == 1 and None not in node:
+        ((byte, node),) = node.items()
+        run += _byte(byte)  # type: ignore[arg-type]  # (not None: checked above)
     branches = [
-        (b" ++" if byte == 0x20 else re.escape(bytes([byte]))) + _expression(node[byte])
-        for byte in sorted(b for b in node if b is not None)
+        _byte(byte) + _expression(node[byte]) for byte in sorted(b for b in node if b is not None)
     ]
     if not branches:
-        return b"(?![^ ])"
+        return run + b"(?![^ ])"
     body = branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
-    return b"(?:" + body + b")?(?![^ ])" if None in node else body
+    return run + (b"(?:" + body + b")?(?![^ ])" if None in node else body)
+
+
+def _byte(byte: int) -> bytes:
+    return b" ++" if byte == 0x20 else re.escape(bytes([byte]))
 
 
 @dataclass(frozen=True, slots=True)
