@@ -202,7 +202,7 @@ def _tree(d: Diagnosis) -> str:
 def step_html(step: TreeStep) -> str:
     """One question of the tree, its answer and the comparisons behind it."""
     answer = {True: "yes", False: "no", None: "not known"}[step.answer]
-    checks = "; ".join(signs.check_words(c) for c in step.checks)
+    checks = signs.checks_words(step.checks)
     return f"{escape(humanize(step.question))} <b>{answer}</b> <small style='{_MUTED}'>" + (
         f"({escape(checks)})</small>" if checks else "</small>"
     )

@@ -360,7 +360,7 @@ def _step(step: TreeStep) -> str:
     if said is not None:
         return said
     answer = {True: "yes", False: "no", None: "not known"}[step.answer]
-    checks = "; ".join(signs.check_words(c) for c in step.checks)
+    checks = signs.checks_words(step.checks)
     return _STEPS.put(step, None, f"{step.question} {answer} ({checks})")
 
 
