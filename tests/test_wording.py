@@ -209,6 +209,35 @@ def test_a_step_says_what_it_lacks_and_each_check_once() -> None:
     assert "38%: not known" not in text
 
 
+def test_an_undecided_rep_is_told_what_to_collect_first_in_a_short_list() -> None:
+    """With every gap open, the headline names the data the tree needs next; 'Still open'
+    lists the most needed data and counts the rest, truthfully."""
+    d = diagnose(example("coverage-rep"))
+    text = d.explain()
+    head = text.splitlines()[2]
+    assert head.endswith(
+        "Collect calls a day and meetings booked a week first: the decision tree cannot go on "
+        "without them."
+    )
+    lines = text.split("Still open: data that would decide more rules:\n")[1].split("\n\n")[0]
+    items = lines.splitlines()
+    assert len(items) == 9
+    rest = re.fullmatch(
+        r"- and (\d+) more, each needed by (\d+) rules or fewer \(the JSON output lists them all\)",
+        items[-1],
+    )
+    assert rest is not None
+    shown = [int(re.search(r"needed by (\d+) rule", item)[1]) for item in items[:-1]]  # type: ignore[index]
+    assert shown == sorted(shown, reverse=True)
+    assert int(rest[2]) <= shown[-1]
+    assert (
+        int(rest[1])
+        == len({p for u in d.undetermined for p in u.needs if not p.startswith("team.")})
+        + any(all(p.startswith("team.") for p in u.needs) for u in d.undetermined)
+        - 8
+    )
+
+
 def test_dates_and_free_text() -> None:
     """Dates read as people write them; paths inside free text become labels."""
     assert day(dt.date(2026, 11, 27)) == "Fri 27 Nov"

@@ -122,6 +122,10 @@ def _most_first(needs: list[str]) -> tuple[str, ...]:
     return tuple(sorted(counts, key=counts.__getitem__, reverse=True))
 
 
+MAX_OPEN = 8
+"""Data to collect listed before the rest is counted ('and 20 more'): the most needed first."""
+
+
 def needs_words(paths: Sequence[str], most: int = MAX_NEEDS) -> str:
     """Metrics to collect, by label: 'lead volume against the team, win rate and 2 more'."""
     names = [label_of(p).label for p in dict.fromkeys(paths)]
