@@ -21,7 +21,7 @@ from gapdiag.model.diagnosis import (
 )
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.gaps import CONFIRMED_AT, GAPS, SUSPECTED_AT, Gap
-from gapdiag.model.labels import label_of, labels_listed, sentence, show
+from gapdiag.model.labels import asked, label_of, labels_listed, sentence, show
 from gapdiag.model.standing import NOT_BEHIND
 from gapdiag.model.wording import (
     check_proxies_first,
@@ -285,7 +285,8 @@ def _rule_out_first(d: Diagnosis, gap: Gap) -> tuple[str, ...]:
 
 def needs(paths: Sequence[str]) -> str:
     """Metrics to collect, by label: 'calls a day and meetings booked a week'."""
-    return signs.needs_words(paths, most=len(paths))
+    names = [asked(p) for p in dict.fromkeys(paths)]
+    return f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else "".join(names)
 
 
 def headline(d: Diagnosis) -> str:
@@ -611,7 +612,7 @@ def _wanted(aside: Mapping[str, Sample], paths: Sequence[str]) -> str:
     for path in paths:
         item = aside.get(path)
         if item is None:
-            words.append(label_of(path).label)
+            words.append(asked(path))
         else:
             basis = BASES[path]
             words.append(
