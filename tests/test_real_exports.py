@@ -18,7 +18,7 @@ from gapdiag.cli import main
 from gapdiag.model._text import csv_value
 from gapdiag.sources._dialect import scan
 from gapdiag.sources._money import amounts, other_currency
-from gapdiag.sources._parse import days, flags
+from gapdiag.sources._parse import date_reason, days, flags
 from gapdiag.sources.crm import FLAG_FORMS, load_mapping
 from gapdiag.sources.ingest import Ingested, parse_period, read_exports
 
@@ -510,3 +510,60 @@ def test_the_preset_hint_ignores_capitals() -> None:
     """A HubSpot export with 'Deal Owner' under the default preset is told '--map hubspot'."""
     with pytest.raises(InvalidArgument, match="--map hubspot"):
         read_exports(period="2024-Q1", opportunities=REAL / "hubspot_deals_export.csv")
+
+
+def test_close_export_won_and_lost_dates_in_two_columns_and_cents() -> None:
+    """Close keeps the won date and the lost date apart: a lost deal is not dropped."""
+    path = REAL / "close_opportunities.csv"
+    result = read_exports(period="2024-Q1", opportunities=path, mapping=REAL / "close.yaml")
+    reps = _by_rep(result)
+    assert result.bad_rows == 0
+    assert reps["Sam Okafor"]["pipeline.win_rate"] == pytest.approx(2 / 3)  # 2 won, 1 lost
+    assert reps["Lena Park"]["pipeline.closed_deals"] == 2.0
+    # annualized_value in cents: $12,000 once and $5,000 a month (60,000 a year)
+    assert reps["Sam Okafor"]["pipeline.closed_won"] == 72000.0
+    assert reps["Lena Park"]["pipeline.open_pipeline"] == 24000.0
+
+
+def test_a_deal_without_any_of_its_close_dates_names_every_column(tmp_path: Path) -> None:
+    """With closed: [won date, lost date], a lost deal with neither is one problem naming both."""
+    path = tmp_path / "close.csv"
+    path.write_text(
+        "user_name,status_type,annualized_value,date_created,date_won,date_lost\n"
+        "Ann,won,100000,2024-01-02,2024-02-01,\n"
+        "Ann,lost,50000,2024-01-03,,\n",
+        encoding="utf-8",
+    )
+    result = read_exports(period="2024-Q1", opportunities=path, mapping=REAL / "close.yaml")
+    assert [(row, column, reason) for _, row, column, _, reason in _problems(result)] == [
+        (3, "date_won or date_lost", "is empty; a won or lost deal needs its close date")
+    ]
+    assert _by_rep(result)["Ann"]["pipeline.closed_won"] == 1000.0
+
+
+def test_dynamics_export_saved_by_excel() -> None:
+    """Dynamics 365 via Excel: Status Open/Won/Lost, '$24,000.00', '1/8/2024 9:14'."""
+    path = REAL / "dynamics_opportunities_excel.csv"
+    result = read_exports(period="2024-Q1", opportunities=path, mapping=REAL / "dynamics.yaml")
+    reps = _by_rep(result)
+    assert result.bad_rows == 0
+    assert reps["Maria Lopez"]["pipeline.closed_won"] == 24000.0
+    assert reps["Maria Lopez"]["pipeline.win_rate"] == pytest.approx(1 / 3)
+    assert reps["James Carter"]["pipeline.avg_deal_age_days"] == 20.0  # 11 to 31 March
+
+
+@pytest.mark.parametrize(
+    ("cells", "fmt"),
+    [
+        (["1/8/2024 9:14", "12/18/2023 16:44"], "%m/%d/%Y %H:%M"),  # Excel en-US date-time
+        (["Mar 7, 2024", "Dec 18, 2023"], "%b %d, %Y"),
+        (["7-Mar-24", "18-Dec-23"], "%d-%b-%y"),
+        (["07 Mar 2024", "18 Dec 2023"], "%d %b %Y"),
+    ],
+)
+def test_spreadsheet_date_shapes_are_named_to_add(cells: list[str], fmt: str) -> None:
+    """A date column a spreadsheet re-wrote fails with the format that reads it named."""
+    text = pa.array(cells)
+    _, bad = days(text, ("%m/%d/%Y",))
+    assert bad.all()
+    assert f"they read as {fmt}:" in date_reason(text, bad, ("%m/%d/%Y",))

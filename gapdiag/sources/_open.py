@@ -72,26 +72,22 @@ def _wanted(chosen: CrmMapping, kind: str) -> tuple[dict[str, str | None], tuple
     if kind == "opportunities":
         if chosen.opportunities is None:
             raise InvalidArgument("mapping: has no 'opportunities' columns")
-        roles: tuple[str, ...] = (
-            "owner",
-            "stage",
-            "amount",
-            "created",
-            "closed",
-            "account",
-            "won_flag",
-            "closed_flag",
-        )
-        return {r: getattr(chosen.opportunities, r) for r in roles}, ("account",)
+        opps = chosen.opportunities
+        roles = ("owner", "stage", "amount", "created", "account", "won_flag", "closed_flag")
+        wanted = {r: getattr(opps, r) for r in roles}
+        closes = (opps.closed,) if isinstance(opps.closed, str) else opps.closed
+        wanted |= {"closed": closes[0]}
+        wanted |= {f"closed.{i}": column for i, column in enumerate(closes[1:], start=1)}
+        return wanted, ("account",)
     if kind == "activities":
         if chosen.activities is None:
             raise InvalidArgument("mapping: has no 'activities' columns")
         return _activity_roles(chosen.activities)
     if kind == "quotas":
-        roles = ("rep", "period", "quota", "commit", "forecast")
-        return {r: getattr(chosen.quotas, r) for r in roles}, ("commit", "forecast")
-    roles = ("rep", "team", "manager", "region")
-    return {r: getattr(chosen.teams, r) for r in roles}, ("manager", "region")
+        quota_roles = ("rep", "period", "quota", "commit", "forecast")
+        return {r: getattr(chosen.quotas, r) for r in quota_roles}, ("commit", "forecast")
+    team_roles = ("rep", "team", "manager", "region")
+    return {r: getattr(chosen.teams, r) for r in team_roles}, ("manager", "region")
 
 
 def _activity_roles(acts: ActivityColumns) -> tuple[dict[str, str | None], tuple[str, ...]]:

@@ -81,11 +81,19 @@ class OpportunityColumns(_Frozen):
     stage: str
     amount: str
     created: str
-    closed: str = Field(description="Close date: actual once closed, expected while open.")
+    closed: str | tuple[str, ...] = Field(
+        description="Close date: actual once closed, expected while open; several columns "
+        "(a won date and a lost date): the first non-empty one."
+    )
     won: tuple[str, ...] = Field(min_length=1, description="Stage values that mean won.")
     lost: tuple[str, ...] = Field(min_length=1, description="Stage values that mean lost.")
     open: tuple[str, ...] | None = Field(
         default=None, description="Stage values that mean open; None: every other value."
+    )
+    amount_unit: Literal["currency", "cents"] = Field(
+        default="currency",
+        description="cents: amounts are written in hundredths of the currency (Close's "
+        "'value' column: 50000 is $500).",
     )
     date_formats: tuple[str, ...] = ("%Y-%m-%d",)
     account: str | None = Field(

@@ -76,7 +76,13 @@ def read_deals(
     has_accounts = accounts is not None and all("account" in e.present for e in exports)
     deals = Deals(Tally.over(grid), has_accounts=has_accounts)
     for export in exports:
+        closes = sorted(r for r in export.present if r.startswith("closed."))
+        if closes:  # a won date and a lost date: problems name them all
+            names = [export.present[r] for r in ("closed", *closes)]
+            export.bad.headers[export.name]["closed"] = " or ".join(names)
         for first, cells in export.blocks():
+            if closes:  # the first non-empty close date
+                cells = {**cells, "closed": pc.coalesce(cells["closed"], *map(cells.get, closes))}
             _block(deals, export, first, cells, columns, grid, (owners, accounts or Keys()))
     return deals
 
@@ -121,6 +127,8 @@ def _block(
     created, bad_created = days(cells["created"], columns.date_formats)
     closed, bad_closed = days(cells["closed"], columns.date_formats)
     amount, bad_amount = amounts(cells["amount"])
+    if columns.amount_unit == "cents":
+        amount = amount / 100
     foreign, main, _ = other_currency(cells["amount"])
     if foreign.any():  # (the usual export is in one currency)
         foreign &= ~bad_amount
