@@ -567,3 +567,33 @@ def test_spreadsheet_date_shapes_are_named_to_add(cells: list[str], fmt: str) ->
     _, bad = days(text, ("%m/%d/%Y",))
     assert bad.all()
     assert f"they read as {fmt}:" in date_reason(text, bad, ("%m/%d/%Y",))
+
+
+def test_a_sum_over_deals_without_a_readable_amount_is_unknown_not_zero(tmp_path: Path) -> None:
+    """Close's 'value_formatted' ('$3,000 monthly') mapped as the amount: a rep whose only
+    open deal has no amount read has no open pipeline, not $0 (which reads as none at all);
+    a sum with some amounts read keeps them."""
+    mapping = tmp_path / "close.yaml"
+    mapping.write_text(
+        (REAL / "close.yaml")
+        .read_text(encoding="utf-8")
+        .replace("amount: annualized_value", "amount: value_formatted")
+        .replace("  amount_unit: cents\n", ""),
+        encoding="utf-8",
+    )
+    path = REAL / "close_opportunities.csv"
+    reps = _by_rep(read_exports(period="2024-Q1", opportunities=path, mapping=mapping))
+    assert "pipeline.open_pipeline" not in reps["Lena Park"]  # '$24,000 annual' only
+    assert "pipeline.open_pipeline" not in reps["Sam Okafor"]  # '$3,000 monthly' only
+    assert reps["Sam Okafor"]["pipeline.closed_won"] == 12000.0  # '$5,000 monthly' left out
+    assert reps["Sam Okafor"]["pipeline.open_deals"] == 1.0
+    lone = tmp_path / "lone.csv"
+    lone.write_text(
+        "user_name,status_type,value_formatted,date_created,date_won,date_lost\n"
+        "Ann,won,$1 monthly,2024-01-02,2024-02-01,\n"
+        "Ann,lost,$700,2024-01-03,,2024-02-03\n",
+        encoding="utf-8",
+    )
+    ann = _by_rep(read_exports(period="2024-Q1", opportunities=lone, mapping=mapping))["Ann"]
+    assert "pipeline.closed_won" not in ann
+    assert ann["pipeline.win_rate"] == 0.5

@@ -98,6 +98,7 @@ class _Block:
     created: Any  # NO_DAY when unknown
     closed: Any
     amount: Any  # 0 when empty or unreadable
+    priced: Any = None  # the amount was read (None: every one was)
 
 
 def _block(
@@ -134,6 +135,7 @@ def _block(
         foreign &= ~bad_amount
         amount = np.where(foreign, np.nan, amount)
     negative = amount < 0
+    unpriced = np.isnan(amount) | negative
     ended = won | lost
     no_close = ended & (closed == NO_DAY)
     backwards = ended & ~no_close & (created != NO_DAY) & (closed < created)
@@ -163,7 +165,8 @@ def _block(
         is_open=is_open[keep],
         created=np.where(backwards, NO_DAY, created)[keep],
         closed=closed[keep],
-        amount=np.where(np.isnan(amount) | negative, 0.0, amount)[keep],
+        amount=np.where(unpriced, 0.0, amount)[keep],
+        priced=None if not unpriced[keep].any() else ~unpriced[keep],
     )
     deals.reps.update(np.flatnonzero(np.bincount(block.rep)).tolist())  # no sort
     dated = np.concatenate((block.created, block.closed[~block.is_open]))  # not forecasts
@@ -210,6 +213,9 @@ def _tally(tally: Tally, deals: _Block, grid: Grid) -> None:
     created, ended = tally.at(deals.rep, start), tally.at(deals.rep, end)
     tally.add("won_amount", ended, deals.won, deals.amount)
     tally.interval("open_amount", created, ended, None, deals.amount)
+    if deals.priced is not None:  # deals without an amount: a sum of none of them is unknown
+        tally.add("won_unpriced", ended, deals.won & ~deals.priced)
+        tally.interval("open_unpriced", created, ended, ~deals.priced)
     _tally_counts(tally, _Alike.of(deals, start, end, known, tally.width), grid)
 
 
@@ -299,12 +305,12 @@ def pipeline_columns(deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:
     """Metric path -> (reps x periods) array, NaN where absent (call after reading)."""
     t = deals.tally
     to_date = grid.to_date is not None  # the period so far at each week's end
-    flows = ("won_n", "lost_n", "won_amount", "cycle_n", "cycle_days")
+    flows = ("won_n", "lost_n", "won_amount", "cycle_n", "cycle_days", "won_unpriced")
     get = {name: t.per_period(name, reps, running=to_date, flow=True) for name in flows}
     get["leads_n"] = t.per_period("leads_n", reps)
     run = {
         name: t.per_period(name, reps, running=True)
-        for name in ("open_n", "open_amount", "age_n", "age_created", "play_n")
+        for name in ("open_n", "open_amount", "age_n", "age_created", "play_n", "open_unpriced")
     }
     if to_date:
         run["play_n"] = t.per_period("play_from", reps, running=True)
@@ -314,8 +320,14 @@ def pipeline_columns(deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:
     won, lost = get["won_n"], get["lost_n"]
     with np.errstate(divide="ignore", invalid="ignore"):
         columns = {
-            "pipeline.closed_won": _cents(get["won_amount"]),
-            "pipeline.open_pipeline": np.maximum(_cents(run["open_amount"]), 0.0),
+            # a sum over deals none of which has a readable amount is unknown, not 0
+            "pipeline.closed_won": _where(
+                (won == 0) | (get["won_unpriced"] < won), _cents(get["won_amount"])
+            ),
+            "pipeline.open_pipeline": _where(
+                (run["open_n"] == 0) | (run["open_unpriced"] < run["open_n"]),
+                np.maximum(_cents(run["open_amount"]), 0.0),
+            ),
             "pipeline.win_rate": _where(won + lost > 0, won / (won + lost)),
             "pipeline.avg_deal_age_days": _where(
                 run["age_n"] > 0, (run["age_n"] * ends - run["age_created"]) / run["age_n"]
