@@ -153,10 +153,11 @@ def test_the_whole_folder_reads_every_usable_call() -> None:
         "2026-07-24_assemblyai_named.json",
         "2026-07-26_aws_transcribe.json",
         "2026-07-27_rev.json",
+        "2026-07-28_otter.txt",
         "GMT20260714-153000_Recording.transcript.vtt",
     ]
     assert len(report.skipped) == 5
-    assert report.reps[0].calls == 7
+    assert report.reps[0].calls == 8
 
 
 CROSSTALK = """WEBVTT
@@ -497,3 +498,19 @@ def test_without_crosstalk_every_cue_ends_after_the_ones_before(cues: list[Cue])
     transcript = _vtt.parse("x.vtt", vtt(cues), None)
     if transcript.crosstalk is None:
         assert list(transcript.ends) == sorted(transcript.ends)
+
+
+def test_otter_text_unknown_speaker_is_nobody_and_its_footer_no_talk() -> None:
+    """Otter: 'Unknown Speaker' is no one (unattributed), the closing 'Transcribed by
+    https://otter.ai' is not the buyer's talk, and a lead-in before an open question
+    ('Before I show anything, what prompted you...?') leaves it open."""
+    otter = call("2026-07-28_otter.txt")
+    assert otter.rep_id == "dana.reyes"
+    assert otter.unattributed_seconds == 2.0  # 'Sorry, can you mute?' at 0:31 to 0:33
+    assert otter.rep_talk_seconds == 5 + 7 + 5 + 5 + 4 + 7
+    # Tom's last turn at 1:13: 'Tuesday works. Send the invite.' 5 words at 150 a minute
+    assert otter.duration_seconds == 75.0
+    assert otter.buyer_talk_seconds == 3 + 16 + 6 + 7 + 6 + 2
+    # 'Can you hear me okay?' is courtesy; 'Who else...?' and 'Could we...?' are closed
+    assert (otter.questions, otter.open_questions) == (5, 3)
+    assert otter.dated_next_step is True
