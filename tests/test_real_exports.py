@@ -597,3 +597,28 @@ def test_a_sum_over_deals_without_a_readable_amount_is_unknown_not_zero(tmp_path
     ann = _by_rep(read_exports(period="2024-Q1", opportunities=lone, mapping=mapping))["Ann"]
     assert "pipeline.closed_won" not in ann
     assert ann["pipeline.win_rate"] == 0.5
+
+
+def test_zoho_lost_to_competition_is_lost_and_a_forgotten_one_is_pointed_out(
+    tmp_path: Path,
+) -> None:
+    """Zoho's 'Closed-Lost to Competition': lost when mapped; when forgotten (no open list,
+    so it reads as open), a note names it rather than the deal silently counting as open."""
+    path = REAL / "zoho_deals_export.csv"
+    result = read_exports(period="2024-Q1", opportunities=path, mapping=REAL / "zoho.yaml")
+    aisha = _by_rep(result)["Aisha Khan"]
+    assert aisha["pipeline.win_rate"] == pytest.approx(1 / 3)
+    assert aisha["pipeline.open_pipeline"] == 9200.0
+    assert not any("is read as open" in note for note in result.files[0].notes)
+    forgot = tmp_path / "zoho.yaml"
+    forgot.write_text(
+        (REAL / "zoho.yaml")
+        .read_text(encoding="utf-8")
+        .replace("[Closed Lost, Closed-Lost to Competition]", "[Closed Lost]"),
+        encoding="utf-8",
+    )
+    naive = read_exports(period="2024-Q1", opportunities=path, mapping=forgot)
+    assert [n for n in naive.files[0].notes if "is read as open" in n] == [
+        "stage 'Closed-Lost to Competition' (2 rows) is read as open, yet it says the deal "
+        "is over: list it under won or lost in a mapping"
+    ]

@@ -282,6 +282,12 @@ def _summary(
             )
         if seen.not_held:
             notes.append(f"{seen.not_held:,} activities did not take place (cancelled, no show)")
+    if kind == "opportunities" and deals is not None:
+        notes += [
+            f"stage {value!r} ({count:,} rows) is read as open, yet it says the deal is "
+            "over: list it under won or lost in a mapping"
+            for value, count in sorted(deals.closed_looking.get(export.name, {}).items())
+        ]
     if kind == "teams" and teams is not None and deals is not None:
         missing = len(deals.reps - set(teams.team_of))
         if missing:

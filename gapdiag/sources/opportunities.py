@@ -22,6 +22,7 @@ what is open at the week's end, as on any grid.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,7 @@ from gapdiag.sources._columnar import Export
 from gapdiag.sources._money import other_currency
 from gapdiag.sources._parse import (
     NO_DAY,
+    Distinct,
     Keys,
     amounts,
     date_reason,
@@ -56,6 +58,8 @@ class Deals:
     accounts: list[tuple[Any, Any, Any]] = field(default_factory=list)
     unknown_stages: dict[str, tuple[int, str, int]] = field(default_factory=dict)
     """Stage value -> (rows, first file, first row) for values the mapping does not know."""
+    closed_looking: dict[str, dict[str, int]] = field(default_factory=dict)
+    """File -> stage value -> rows, for values read as open that say closed, won or lost."""
     has_accounts: bool = False
     span: Span | None = None
     """First and last day any usable deal was created or closed on (None: no dates)."""
@@ -124,6 +128,8 @@ def _block(
             known = member(cells["stage"], columns.open)
             _note_unknown(deals, export.name, cells["stage"], is_open & ~known, rows)
             is_open &= known
+        else:
+            _note_closed_looking(deals, export.name, cells["stage"], is_open)
         record("stage", ~staged & owned, "is empty; the deal is neither open nor closed")
     created, bad_created = days(cells["created"], columns.date_formats)
     closed, bad_closed = days(cells["closed"], columns.date_formats)
@@ -284,6 +290,26 @@ def _tally_counts(tally: Tally, deals: _Alike, grid: Grid) -> None:
     tally.add("play_from", created, deals.end >= 1, n)
     start = deals.start
     tally.add("leads_n", created, known & (start >= 1) & (start <= len(grid)), n)
+
+
+_CLOSED_WORDS = re.compile(r"(?i)(?<![^\W_])(?:closed|lost|won)(?![^\W_])")
+"""A stage value with one of these words says the deal is over ('Closed-Lost to Competition')."""
+
+
+def _note_closed_looking(deals: Deals, file: str, stage: Any, is_open: Any) -> None:
+    """Count the rows of stage values read as open (no open list) that say closed, won or lost."""
+    distinct = Distinct.of(stage)  # (remembered: the stage was just matched by value)
+    looking = [i for i, v in enumerate(distinct.values.to_pylist()) if _CLOSED_WORDS.search(v)]
+    if not looking:
+        return
+    counts = np.bincount(
+        distinct.index[is_open & (distinct.index >= 0)], minlength=len(distinct.values)
+    )
+    found = deals.closed_looking.setdefault(file, {})
+    for i in looking:
+        if counts[i]:
+            value = distinct.values[i].as_py()
+            found[value] = found.get(value, 0) + int(counts[i])
 
 
 def _note_unknown(deals: Deals, file: str, stage: Any, unknown: Any, rows: Any) -> None:
