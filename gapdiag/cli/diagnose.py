@@ -28,7 +28,7 @@ from gapdiag.cli._io import (
 from gapdiag.engines.compiled import ENGINES, diagnose, trace
 from gapdiag.model.diagnosis import RuleTrace
 from gapdiag.model.errors import InvalidArgument
-from gapdiag.model.metrics import parse_metrics
+from gapdiag.model.metrics import RepMetrics, parse_metrics
 from gapdiag.notebook.explain import explain
 
 
@@ -46,6 +46,7 @@ def register(commands: Any) -> None:
             "gapdiag diagnose examples/will-rep.json",
             "gapdiag diagnose examples/will-rep.json --format json",
             "gapdiag diagnose - --format markdown < rep.json",
+            "gapdiag diagnose reps.csv --rep 'Ben Cole'",
             "gapdiag diagnose reps.csv --out results.parquet",
             "gapdiag diagnose reps.csv --out - --format json | jq .",
         ),
@@ -56,6 +57,11 @@ def register(commands: Any) -> None:
     add_format(run, ("text", "markdown", "json"))
     add_format_alias(run, "--json")  # deprecated spellings of --format json / markdown
     add_format_alias(run, "--markdown")
+    run.add_argument(
+        "--rep",
+        metavar="NAME",
+        help="diagnose this rep of a team file (.csv/.parquet/.json list), judged with the team",
+    )
     run.add_argument("--rules", type=Path, help="rule pack folder or file (default: shipped)")
     run.add_argument("--targets", type=Path, help="JSON file of target overrides")
     run.add_argument("--team", type=Path, help="one rep: " + TEAM_HELP)
@@ -89,6 +95,8 @@ def register(commands: Any) -> None:
 
 def handle(args: argparse.Namespace, out: IO[str]) -> int:
     """Diagnose the rep in `args.file` and print the result (or run a population)."""
+    if args.rep is not None:
+        return _one_of_team(args, out)
     if _batch.is_batch(args):
         if args.team is not None:
             raise InvalidArgument(
@@ -96,8 +104,35 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
             )
         return _batch.handle(args, out)
     data = parse_metrics(read_json(args.file), source=display_name(args.file))
+    return _show(args, out, data, read_team(args.team))
+
+
+def _one_of_team(args: argparse.Namespace, out: IO[str]) -> int:
+    """`--rep NAME`: that rep of a team file, diagnosed with the team (as `plan --rep`)."""
+    from gapdiag.cli.plan import team_rep  # (only here: `diagnose` starts without it)
+
+    if args.file == "-":
+        raise InvalidArgument("--rep: reads a team file, not standard input; give its path")
+    if args.out is not None:
+        raise InvalidArgument("--rep: diagnoses one rep; leave --out out (it writes a population)")
+    if args.team is not None:
+        raise InvalidArgument(
+            "--team: the team file's own reps give the team values with --rep; leave --team out"
+        )
+    rep = team_rep(
+        Path(args.file),
+        args.rep,
+        rules=args.rules,
+        targets=args.targets,
+        strict=args.strict,
+        err=args.stderr,
+    )
+    return _show(args, out, rep, None)
+
+
+def _show(args: argparse.Namespace, out: IO[str], data: RepMetrics, team: Any) -> int:
+    """Diagnose one rep and write it in the format asked for."""
     targets = read_targets(args.targets)
-    team = read_team(args.team)
     result = diagnose(
         data,
         rules=args.rules,
