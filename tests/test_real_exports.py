@@ -622,3 +622,36 @@ def test_zoho_lost_to_competition_is_lost_and_a_forgotten_one_is_pointed_out(
         "stage 'Closed-Lost to Competition' (2 rows) is read as open, yet it says the deal "
         "is over: list it under won or lost in a mapping"
     ]
+
+
+def test_a_calls_only_export_has_no_type_column_and_averages_connected_calls(
+    tmp_path: Path,
+) -> None:
+    """HubSpot's Calls export: every row is a call (every_row: calls); a 0:00 call never
+    connected, and with connected: [Connected] a voicemail's 31 s is no call length."""
+    path = REAL / "hubspot_calls_export.csv"
+    result = read_exports(period="2024-03", activities=path, mapping=REAL / "hubspot_calls.yaml")
+    reps = _by_rep(result)
+    assert result.bad_rows == 0
+    assert reps["Aisha Khan"]["activity.calls_per_day"] == 5 / 6  # every dial is a call
+    assert reps["Aisha Khan"]["activity.timed_calls"] == 2.0
+    assert reps["Aisha Khan"]["activity.avg_call_minutes"] == pytest.approx((412 + 1260) / 120)
+    anyone = tmp_path / "calls.yaml"
+    anyone.write_text(
+        (REAL / "hubspot_calls.yaml")
+        .read_text(encoding="utf-8")
+        .replace("  connected: [Connected]\n", ""),
+        encoding="utf-8",
+    )
+    loose = _by_rep(read_exports(period="2024-03", activities=path, mapping=anyone))
+    # without the outcome list: every call over 0:00 (the voicemail too), never a 0:00 one
+    assert loose["Aisha Khan"]["activity.timed_calls"] == 3.0
+    assert loose["Diego Alvarez"]["activity.avg_call_minutes"] == pytest.approx(7.0)
+
+
+def test_an_activity_mapping_needs_a_type_column_or_every_row(tmp_path: Path) -> None:
+    """Neither type nor every_row: one error saying to give one."""
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("activities:\n  owner: Owner\n  timestamp: When\n", encoding="utf-8")
+    with pytest.raises(InvalidMetrics, match=r"give type .* or every_row"):
+        load_mapping(mapping)

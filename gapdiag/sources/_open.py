@@ -91,8 +91,12 @@ def _wanted(chosen: CrmMapping, kind: str) -> tuple[dict[str, str | None], tuple
 
 
 def _activity_roles(acts: ActivityColumns) -> tuple[dict[str, str | None], tuple[str, ...]]:
-    types = (acts.type,) if isinstance(acts.type, str) else acts.type
-    wanted: dict[str, str | None] = {"owner": acts.owner, "type": types[0]}
+    types: tuple[str, ...] = ()
+    if acts.every_row is None and acts.type is not None:
+        types = (acts.type,) if isinstance(acts.type, str) else acts.type
+    wanted: dict[str, str | None] = {"owner": acts.owner}
+    if types:
+        wanted["type"] = types[0]
     extra = {f"type.{i}": column for i, column in enumerate(types[1:], start=1)}
     wanted |= extra
     wanted |= {r: getattr(acts, r) for r in ("timestamp", "duration", "outcome", "account")}

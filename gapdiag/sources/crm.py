@@ -126,8 +126,14 @@ class ActivityColumns(_Frozen):
     """Where an activity export keeps each field, and which type values are which activity."""
 
     owner: str
-    type: str | tuple[str, ...] = Field(
-        description="Column with the activity type; several: the first non-empty one."
+    type: str | tuple[str, ...] | None = Field(
+        default=None,
+        description="Column with the activity type; several: the first non-empty one.",
+    )
+    every_row: Literal["calls", "emails", "meetings"] | None = Field(
+        default=None,
+        description="Every row is this kind of activity (a calls-only export has no type "
+        "column); when given, no type column is read.",
     )
     timestamp: str
     duration: str | None = None
@@ -144,9 +150,19 @@ class ActivityColumns(_Frozen):
     account: str | None = Field(
         default=None, description="Column naming the account met; joins meetings to deals."
     )
+    connected: tuple[str, ...] | None = Field(
+        default=None,
+        description="Outcome values of calls that connected: only their durations make the "
+        "average call length (None: every call longer than 0:00).",
+    )
 
     @model_validator(mode="after")
     def _types_apart(self) -> ActivityColumns:
+        if self.type is None and self.every_row is None:
+            raise ValueError(
+                "give type (the column with the activity type) or every_row (calls, emails "
+                "or meetings: the kind of every row of an export of one kind)"
+            )
         kinds = {"calls": self.calls, "emails": self.emails, "meetings": self.meetings}
         _one_meaning(kinds, "type")
         return self
