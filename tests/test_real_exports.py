@@ -655,3 +655,28 @@ def test_an_activity_mapping_needs_a_type_column_or_every_row(tmp_path: Path) ->
     mapping.write_text("activities:\n  owner: Owner\n  timestamp: When\n", encoding="utf-8")
     with pytest.raises(InvalidMetrics, match=r"give type .* or every_row"):
         load_mapping(mapping)
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "currency"),
+    [
+        ("R$ 1.234,56", 1234.56, "BRL"),  # Excel, Portuguese (Brazil)
+        ("₹1,25,000.00", 125000.0, "INR"),  # Excel, English (India): lakh grouping
+        ("Rs. 1,25,000", 125000.0, "INR"),
+        ("1 234,50 kr", 1234.5, "kr"),  # Excel, Swedish
+        ("12 400,00 zł", 12400.0, "PLN"),  # Excel, Polish
+        ("Kč 5 000", 5000.0, "CZK"),
+        ("Fr. 1'234.50", 1234.5, "CHF"),
+        ("A$1,234.00", 1234.0, "AUD"),
+        ("US$1,234.00", 1234.0, "USD"),
+        ("₩1,200,000", 1200000.0, "KRW"),
+    ],
+)
+def test_amounts_in_other_locales_and_currencies(cell: str, value: float, currency: str) -> None:
+    """Signs and letters other locales write around amounts are read, and name the currency."""
+    values, bad = amounts(pa.array([cell, cell], pa.string()))
+    assert values.tolist() == [value, value]
+    assert not bad.any()
+    mask, main, others = other_currency(pa.array([cell, cell, "EUR 1"]))
+    assert (main, others) == (currency, {"EUR": 1})
+    assert mask.tolist() == [False, False, True]
