@@ -514,3 +514,20 @@ def test_otter_text_unknown_speaker_is_nobody_and_its_footer_no_talk() -> None:
     # 'Can you hear me okay?' is courtesy; 'Who else...?' and 'Could we...?' are closed
     assert (otter.questions, otter.open_questions) == (5, 3)
     assert otter.dated_next_step is True
+
+
+def test_a_zoom_name_with_an_aside_is_pointed_at_the_reps_name(tmp_path: Path) -> None:
+    """Zoom display names carry pronouns or a company: 'Dana Reyes (she/her)' is not in the
+    reps file, and the skip says which rep's name it is, to add that spelling."""
+    path = tmp_path / "2026-07-14_zoom.vtt"
+    path.write_text(
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nDana Reyes (she/her): Hi Tom.\n\n"
+        "2\n00:00:04.500 --> 00:00:09.000\nTom Becker: Hello, what is on the agenda?\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(TranscriptError) as caught:
+        measure(read_transcript(path), NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
+    assert str(caught.value).endswith(
+        "no rep speaker among Dana Reyes (she/her), Tom Becker ('Dana Reyes (she/her)' is "
+        "'Dana Reyes' (dana.reyes) with an aside: add that spelling to the reps file)"
+    )

@@ -152,6 +152,8 @@ def rep_of(transcript: Transcript, names: Mapping[str, str]) -> str:
             )
         elif labels:
             hint += f"; {', '.join(labels)}: an unnamed label, to name if it is the rep"
+        elif near := _near_names(speakers, names):
+            hint = f"{near}: add that spelling to the reps file"
         raise fail(
             transcript.source,
             transcript.first_line,
@@ -165,6 +167,21 @@ def rep_of(transcript: Transcript, names: Mapping[str, str]) -> str:
         "(speakers)",
         f"speakers of several reps: {both} (one rep a call)",
     )
+
+
+_ASIDE = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*$")
+"""A display name's trailing aside: pronouns or a company ('Dana Reyes (she/her)')."""
+
+
+def _near_names(speakers: list[str], names: Mapping[str, str]) -> str:
+    """ "'Dana Reyes (she/her)' is rep dana.reyes's name with an aside", for each such speaker."""
+    near = []
+    for speaker in speakers:
+        bare = _ASIDE.sub("", speaker)
+        rep = names.get(speaker_key(bare)) if bare != speaker else None
+        if rep is not None:
+            near.append(f"{speaker!r} is {bare!r} ({rep}) with an aside")
+    return "; ".join(near)
 
 
 def measure(
