@@ -547,7 +547,9 @@ def test_dynamics_export_saved_by_excel() -> None:
     result = read_exports(period="2024-Q1", opportunities=path, mapping=REAL / "dynamics.yaml")
     reps = _by_rep(result)
     assert result.bad_rows == 0
-    assert reps["Maria Lopez"]["pipeline.closed_won"] == 24000.0
+    # amount: [Actual Revenue, Est. Revenue]: a won deal's actual, an open deal's estimate
+    assert reps["Maria Lopez"]["pipeline.closed_won"] == 22500.0  # estimated at 24,000
+    assert reps["Priya Nair"]["pipeline.open_pipeline"] == 11200.0
     assert reps["Maria Lopez"]["pipeline.win_rate"] == pytest.approx(1 / 3)
     assert reps["James Carter"]["pipeline.avg_deal_age_days"] == 20.0  # 11 to 31 March
 

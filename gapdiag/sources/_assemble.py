@@ -134,6 +134,7 @@ def _refuse_overflow(
         metric, role = _SUMMED.get(figure, (figure, "amount"))
         group = chosen.opportunities if kind == "opportunities" else chosen.activities
         column = getattr(group, role, None) or role
+        column = column if isinstance(column, str) else " or ".join(column)
         file = next(e.name for k, e in exports if k == kind)
         shown = sorted(names[r] for r in reps)
         more = len(shown) - 1

@@ -21,6 +21,9 @@ _REQUIRED = {
     "teams": ("rep", "team"),
 }
 
+LISTED = ("amount", "closed")
+"""Opportunity roles a mapping may give several columns for: 'closed.1' is the second."""
+
 _BY_VALUE = {
     "opportunities": ("owner", "stage", "created", "closed"),
     "activities": ("owner", "type", "timestamp", "outcome"),
@@ -73,11 +76,13 @@ def _wanted(chosen: CrmMapping, kind: str) -> tuple[dict[str, str | None], tuple
         if chosen.opportunities is None:
             raise InvalidArgument("mapping: has no 'opportunities' columns")
         opps = chosen.opportunities
-        roles = ("owner", "stage", "amount", "created", "account", "won_flag", "closed_flag")
+        roles = ("owner", "stage", "created", "account", "won_flag", "closed_flag")
         wanted = {r: getattr(opps, r) for r in roles}
-        closes = (opps.closed,) if isinstance(opps.closed, str) else opps.closed
-        wanted |= {"closed": closes[0]}
-        wanted |= {f"closed.{i}": column for i, column in enumerate(closes[1:], start=1)}
+        for role in LISTED:  # one column, or several read as the first non-empty one
+            given = getattr(opps, role)
+            columns = (given,) if isinstance(given, str) else given
+            wanted |= {role: columns[0]}
+            wanted |= {f"{role}.{i}": column for i, column in enumerate(columns[1:], start=1)}
         return wanted, ("account",)
     if kind == "activities":
         if chosen.activities is None:

@@ -79,7 +79,10 @@ class OpportunityColumns(_Frozen):
 
     owner: str = Field(description="Column naming the rep who owns the deal.")
     stage: str
-    amount: str
+    amount: str | tuple[str, ...] = Field(
+        description="Deal amount; several columns (an actual and an estimated revenue): the "
+        "first non-empty one."
+    )
     created: str
     closed: str | tuple[str, ...] = Field(
         description="Close date: actual once closed, expected while open; several columns "

@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 
 from gapdiag.sources._columnar import Export
 from gapdiag.sources._money import other_currency
+from gapdiag.sources._open import LISTED
 from gapdiag.sources._parse import (
     NO_DAY,
     Distinct,
@@ -80,15 +81,29 @@ def read_deals(
     has_accounts = accounts is not None and all("account" in e.present for e in exports)
     deals = Deals(Tally.over(grid), has_accounts=has_accounts)
     for export in exports:
-        closes = sorted(r for r in export.present if r.startswith("closed."))
-        if closes:  # a won date and a lost date: problems name them all
-            names = [export.present[r] for r in ("closed", *closes)]
-            export.bad.headers[export.name]["closed"] = " or ".join(names)
+        listed = _listed(export)
         for first, cells in export.blocks():
-            if closes:  # the first non-empty close date
-                cells = {**cells, "closed": pc.coalesce(cells["closed"], *map(cells.get, closes))}
+            if listed:  # the first non-empty of each role's columns
+                cells = cells | {r: pc.coalesce(*map(cells.get, rs)) for r, rs in listed.items()}
             _block(deals, export, first, cells, columns, grid, (owners, accounts or Keys()))
     return deals
+
+
+def _listed(export: Export) -> dict[str, list[str]]:
+    """Role -> its column roles in order, for roles the mapping gives several columns for
+    (a won date and a lost date); problems then name every one of the columns."""
+    listed = {}
+    for role in LISTED:
+        more = sorted((r for r in export.present if r.startswith(f"{role}.")), key=_order)
+        if more:
+            listed[role] = [role, *more]
+            names = [export.present[r] for r in listed[role]]
+            export.bad.headers[export.name][role] = " or ".join(names)
+    return listed
+
+
+def _order(role: str) -> int:
+    return int(role.rsplit(".", 1)[1])
 
 
 @dataclass(frozen=True, slots=True)
