@@ -682,3 +682,19 @@ def test_amounts_in_other_locales_and_currencies(cell: str, value: float, curren
     mask, main, others = other_currency(pa.array([cell, cell, "EUR 1"]))
     assert (main, others) == (currency, {"EUR": 1})
     assert mask.tolist() == [False, False, True]
+
+
+def test_a_salesforce_report_re_saved_by_excel_reads_its_24_hour_times(tmp_path: Path) -> None:
+    """Excel (en-US) re-saves '1/8/2024 9:14 AM' as '1/8/2024 9:14' and '4:30 PM' as '16:30':
+    the salesforce preset reads both."""
+    path = tmp_path / "report.csv"
+    path.write_text(
+        '"Opportunity Owner","Stage","Amount","Created Date","Close Date"\r\n'
+        '"Ana Ruiz","Closed Won","$1,200.00","1/8/2024 9:14","3/7/2024"\r\n'
+        '"Ana Ruiz","Prospecting","$900.00","2/8/2024 16:30",""\r\n',
+        encoding="utf-8",
+    )
+    result = read_exports(period="2024-Q1", opportunities=path)
+    assert result.bad_rows == 0
+    ana = _by_rep(result)["Ana Ruiz"]
+    assert (ana["pipeline.sales_cycle_days"], ana["pipeline.avg_deal_age_days"]) == (59.0, 52.0)

@@ -199,7 +199,8 @@ class CrmMapping(_Frozen):
     teams: TeamColumns = TeamColumns()
 
 
-_SF_DATES = ("%m/%d/%Y", "%m/%d/%Y %I:%M %p", "%Y-%m-%d")
+# the last: a report re-saved by Excel (en-US) turns '1/8/2024 9:14 AM' into '1/8/2024 9:14'
+_SF_DATES = ("%m/%d/%Y", "%m/%d/%Y %I:%M %p", "%Y-%m-%d", "%m/%d/%Y %H:%M")
 _HS_DATES = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 
 PRESETS: Mapping[str, CrmMapping] = {
