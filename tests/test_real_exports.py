@@ -50,6 +50,15 @@ def figures(rows: Any) -> list[dict[str, Any]]:
     return [{k: v for k, v in row.items() if k != "sources"} for row in rows]
 
 
+def _edited(folder: Path, mapping: str, old: str, new: str) -> Path:
+    """A copy of a fixture mapping in `folder`, `old` (which it holds) replaced by `new`."""
+    text = (REAL / mapping).read_text(encoding="utf-8")
+    assert old in text
+    path = folder / mapping
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
 def test_salesforce_report_footer_and_pasted_header_are_not_rows() -> None:
     """The Grand Totals/Copyright footer and a repeated header are noted, not bad rows."""
     result = read_exports(
@@ -575,13 +584,8 @@ def test_a_sum_over_deals_without_a_readable_amount_is_unknown_not_zero(tmp_path
     """Close's 'value_formatted' ('$3,000 monthly') mapped as the amount: a rep whose only
     open deal has no amount read has no open pipeline, not $0 (which reads as none at all);
     a sum with some amounts read keeps them."""
-    mapping = tmp_path / "close.yaml"
-    mapping.write_text(
-        (REAL / "close.yaml")
-        .read_text(encoding="utf-8")
-        .replace("amount: annualized_value", "amount: value_formatted")
-        .replace("  amount_unit: cents\n", ""),
-        encoding="utf-8",
+    mapping = _edited(
+        tmp_path, "close.yaml", "annualized_value\n  amount_unit: cents", "value_formatted"
     )
     path = REAL / "close_opportunities.csv"
     reps = _by_rep(read_exports(period="2024-Q1", opportunities=path, mapping=mapping))
@@ -612,12 +616,8 @@ def test_zoho_lost_to_competition_is_lost_and_a_forgotten_one_is_pointed_out(
     assert aisha["pipeline.win_rate"] == pytest.approx(1 / 3)
     assert aisha["pipeline.open_pipeline"] == 9200.0
     assert not any("is read as open" in note for note in result.files[0].notes)
-    forgot = tmp_path / "zoho.yaml"
-    forgot.write_text(
-        (REAL / "zoho.yaml")
-        .read_text(encoding="utf-8")
-        .replace("[Closed Lost, Closed-Lost to Competition]", "[Closed Lost]"),
-        encoding="utf-8",
+    forgot = _edited(
+        tmp_path, "zoho.yaml", "[Closed Lost, Closed-Lost to Competition]", "[Closed Lost]"
     )
     naive = read_exports(period="2024-Q1", opportunities=path, mapping=forgot)
     assert [n for n in naive.files[0].notes if "is read as open" in n] == [
@@ -638,13 +638,7 @@ def test_a_calls_only_export_has_no_type_column_and_averages_connected_calls(
     assert reps["Aisha Khan"]["activity.calls_per_day"] == 5 / 6  # every dial is a call
     assert reps["Aisha Khan"]["activity.timed_calls"] == 2.0
     assert reps["Aisha Khan"]["activity.avg_call_minutes"] == pytest.approx((412 + 1260) / 120)
-    anyone = tmp_path / "calls.yaml"
-    anyone.write_text(
-        (REAL / "hubspot_calls.yaml")
-        .read_text(encoding="utf-8")
-        .replace("  connected: [Connected]\n", ""),
-        encoding="utf-8",
-    )
+    anyone = _edited(tmp_path, "hubspot_calls.yaml", "  connected: [Connected]\n", "")
     loose = _by_rep(read_exports(period="2024-03", activities=path, mapping=anyone))
     # without the outcome list: every call over 0:00 (the voicemail too), never a 0:00 one
     assert loose["Aisha Khan"]["activity.timed_calls"] == 3.0

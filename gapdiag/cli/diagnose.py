@@ -109,25 +109,11 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
 
 def _one_of_team(args: argparse.Namespace, out: IO[str]) -> int:
     """`--rep NAME`: that rep of a team file, diagnosed with the team (as `plan --rep`)."""
-    from gapdiag.cli.plan import team_rep  # (only here: `diagnose` starts without it)
+    from gapdiag.cli.plan import rep_of_team  # (only here: `diagnose` starts without it)
 
-    if args.file == "-":
-        raise InvalidArgument("--rep: reads a team file, not standard input; give its path")
     if args.out is not None:
         raise InvalidArgument("--rep: diagnoses one rep; leave --out out (it writes a population)")
-    if args.team is not None:
-        raise InvalidArgument(
-            "--team: the team file's own reps give the team values with --rep; leave --team out"
-        )
-    rep = team_rep(
-        Path(args.file),
-        args.rep,
-        rules=args.rules,
-        targets=args.targets,
-        strict=args.strict,
-        err=args.stderr,
-    )
-    return _show(args, out, rep, None)
+    return _show(args, out, rep_of_team(args), None)
 
 
 def _show(args: argparse.Namespace, out: IO[str], data: RepMetrics, team: Any) -> int:

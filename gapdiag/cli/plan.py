@@ -161,6 +161,15 @@ def _rep(args: argparse.Namespace) -> RepMetrics:
                 f"{display_name(args.file)}: a list of reps; give --rep NAME to plan one of them"
             )
         return parse_metrics(data, source=display_name(args.file))
+    return rep_of_team(args)
+
+
+def rep_of_team(args: argparse.Namespace) -> RepMetrics:
+    """The `--rep` of the team file `args.file`, judged with its team (plan and diagnose).
+
+    Raises:
+        InvalidArgument: standard input or --team given, or no such rep (see `team_rep`).
+    """
     if args.file == "-":
         raise InvalidArgument("--rep: reads a team file, not standard input; give its path")
     if args.team is not None:
