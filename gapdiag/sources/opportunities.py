@@ -144,7 +144,7 @@ def _block(
             _note_unknown(deals, export.name, cells["stage"], is_open & ~known, rows)
             is_open &= known
         else:
-            _note_closed_looking(deals, export.name, cells["stage"], is_open)
+            _note_closed_looking(deals, export.name, cells["stage"], columns)
         record("stage", ~staged & owned, "is empty; the deal is neither open nor closed")
     created, bad_created = days(cells["created"], columns.date_formats)
     closed, bad_closed = days(cells["closed"], columns.date_formats)
@@ -311,20 +311,26 @@ _CLOSED_WORDS = re.compile(r"(?i)(?<![^\W_])(?:closed|lost|won)(?![^\W_])")
 """A stage value with one of these words says the deal is over ('Closed-Lost to Competition')."""
 
 
-def _note_closed_looking(deals: Deals, file: str, stage: Any, is_open: Any) -> None:
-    """Count the rows of stage values read as open (no open list) that say closed, won or lost."""
+def _note_closed_looking(deals: Deals, file: str, stage: Any, columns: OpportunityColumns) -> None:
+    """Count the rows of stage values read as open (no open list) that say closed, won or lost.
+
+    Worked out on the distinct values; the rows are counted only when such a value is found
+    (the usual export's closed stages are its won and lost ones: nothing to count).
+    """
     distinct = Distinct.of(stage)  # (remembered: the stage was just matched by value)
-    looking = [i for i, v in enumerate(distinct.values.to_pylist()) if _CLOSED_WORDS.search(v)]
+    known = {v.casefold() for v in (*columns.won, *columns.lost)}
+    looking = [
+        i
+        for i, v in enumerate(distinct.values.to_pylist())
+        if v.casefold() not in known and _CLOSED_WORDS.search(v)
+    ]
     if not looking:
         return
-    counts = np.bincount(
-        distinct.index[is_open & (distinct.index >= 0)], minlength=len(distinct.values)
-    )
+    counts = np.bincount(distinct.index[distinct.index >= 0], minlength=len(distinct.values))
     found = deals.closed_looking.setdefault(file, {})
     for i in looking:
-        if counts[i]:
-            value = distinct.values[i].as_py()
-            found[value] = found.get(value, 0) + int(counts[i])
+        value = distinct.values[i].as_py()
+        found[value] = found.get(value, 0) + int(counts[i])
 
 
 def _note_unknown(deals: Deals, file: str, stage: Any, unknown: Any, rows: Any) -> None:
