@@ -256,13 +256,13 @@ def figures(
     questions, opened, discovery = _questions(said.rep, Around.of(words, _names(party_of)))
     # the day words matter only in the closing (the dated next step)
     early, closing = trackers.index.count, _index(words, trackers).count
-    rep_early, rep_closing, buyer_early, buyer_closing, nobody = said.parts
+    rep_early, rep_closing, buyer_early, buyer_closing, nobodys_closing = said.parts
     counted = [
         early(rep_early),
         closing(rep_closing),
         early(buyer_early),
         closing(buyer_closing),
-        closing(nobody),
+        closing(nobodys_closing),
     ]
     rep_counts = list(map(add, counted[0], counted[1]))
     buyer_counts = list(map(add, counted[2], counted[3]))
