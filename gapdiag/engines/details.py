@@ -121,16 +121,18 @@ class Explanation:
             "tree_agrees": None if leaf is None else leaf.gap == self.leading,
         }
 
-    def numbers(self) -> Fields:
-        """The known derived quantities, in the order ``DERIVED`` lists them."""
+    def figures(self) -> tuple[tuple[str, float], ...]:
+        """(path, value) of each known derived quantity, in the order ``DERIVED`` lists them."""
         facts = self.facts
+        return tuple(
+            [(path, value) for path in _DERIVED if isinstance(value := facts.get(path), float)]
+        )
+
+    def numbers(self) -> Fields:
+        """The known derived quantities, as Figures."""
         return {
             "numbers": tuple(
-                [
-                    Figure.trusted({"name": path, "value": value})
-                    for name in DERIVED
-                    if isinstance(value := facts.get(path := f"derived.{name}"), float)
-                ]
+                [Figure.trusted({"name": path, "value": value}) for path, value in self.figures()]
             )
         }
 
@@ -142,6 +144,8 @@ class Explanation:
         pace = margin if isinstance(margin, float) else 0.0
         return {"watch": watch_notes(self.verdicts, self.standing, pace)}
 
+
+_DERIVED = tuple(f"derived.{name}" for name in DERIVED)
 
 _PARTS: dict[str, Callable[[Explanation], Fields]] = {
     "undetermined": Explanation.still_open,

@@ -174,23 +174,24 @@ _WITH_FORMULA = frozenset(
 
 def numbers_section(d: Diagnosis, md: bool = False) -> list[str]:
     """'The numbers': the pipeline math and activity against plan the diagnosis worked out."""
-    if not d.numbers:
+    figures = d.figures()
+    if not figures:
         return []
     out = [_heading("The numbers", md)]
-    known = {figure.name for figure in d.numbers}
-    for figure in d.numbers:
-        if figure.name in _SAID_ALREADY and _SAID_ALREADY[figure.name] in known:
+    known = dict(figures)
+    for path, value in figures:
+        if path in _SAID_ALREADY and _SAID_ALREADY[path] in known:
             continue
-        name, said_unit = _figure_name(figure.name)
-        shown = show(figure.name, figure.value)
-        if figure.name in _NEVER_NEGATIVE and figure.value < 0:
-            shown = _NEVER_NEGATIVE[figure.name].format(show(figure.name, -figure.value))
+        name, said_unit = _figure_name(path)
+        shown = show(path, value)
+        if path in _NEVER_NEGATIVE and value < 0:
+            shown = _NEVER_NEGATIVE[path].format(show(path, -value))
         if said_unit:  # not 'Calls per meeting: 35 calls per meeting'
             shown = shown.removesuffix(said_unit)
         out.append(f"- {name}: {shown}")
-    short_by = next((f.value for f in d.numbers if f.name == "derived.pipeline_shortfall"), None)
+    short_by = known.get("derived.pipeline_shortfall")
     over = d.standing.elapsed is not None and d.standing.elapsed >= 1.0
-    if over and known & _PIPELINE_MATH:
+    if over and not _PIPELINE_MATH.isdisjoint(known):
         out.append(
             "The period is over: the gap and pipeline figures above count the commit and the "
             "open pipeline as the data left them; what is still open carries into the next period."
