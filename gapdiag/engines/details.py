@@ -11,7 +11,7 @@ diagnoses holds few objects for the cycle collector to visit.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from gapdiag.engines.judgment import Weak, watch_notes
 from gapdiag.model.basis import BASES, Thinness, resting_on
@@ -31,7 +31,7 @@ from gapdiag.rulebook.compiler import Facts, reading
 from gapdiag.rulebook.facts import metric_facts
 from gapdiag.rulebook.pack import Rulebook
 from gapdiag.rulebook.rule import CompiledRule
-from gapdiag.rulebook.walk import deciding, traced, walk
+from gapdiag.rulebook.walk import deciding, deciding_at, traced, walk
 
 Outcome = bool | None
 Fields = dict[str, Any]
@@ -163,10 +163,24 @@ DEFERRED = tuple(_PARTS)
 """The fields of a Diagnosis worked out on first need."""
 
 
+class Fired(NamedTuple):
+    """A fired rule as an explanation shows it, read without building its Evidence."""
+
+    rule: str
+    certainty: float
+    intervention: str | None
+    thin: tuple[str, ...]
+    proxies: tuple[str, ...]
+    against: bool
+    key: tuple[object, ...]
+    """What its Evidence depends on, no more (the pack's evidence memo's key)."""
+    compiled: CompiledRule
+
+
 class FiredRules:
     """A verdict's evidence not listed yet: the rules that fired on its gap, in pack order."""
 
-    __slots__ = ("facts", "fired", "memo", "texts", "weak")
+    __slots__ = ("facts", "fired", "listed", "memo", "texts", "weak")
 
     def __init__(
         self,
@@ -177,6 +191,41 @@ class FiredRules:
     ) -> None:
         self.fired, self.facts, self.weak, self.memo = fired, facts, weak, memo
         self.texts: dict[str, str] | None = None
+        self.listed: tuple[Fired, ...] | None = None
+
+    def sketches(self) -> tuple[Fired, ...]:
+        """The evidence, then the counter-evidence, as `__call__` lists them, each rule as an
+        explanation reads it (no Evidence object is built)."""
+        if self.listed is None:
+            facts, weak = self.facts, self.weak
+            self.listed = tuple(
+                [
+                    Fired(
+                        rule.id,
+                        rule.certainty,
+                        rule.rule.intervention,
+                        *(weakness := _weakness(rule, weak)),
+                        against,
+                        (rule.id, *weakness, reading(facts, rule.reads)),
+                        rule,
+                    )
+                    for against in (False, True)
+                    for rule in self.fired
+                    if (rule.certainty <= 0) is against
+                ]
+            )
+        return self.listed
+
+    def worked(self, item: Fired) -> tuple[str, list[dict[str, Any]]]:
+        """A fired rule's because-text and the comparisons that decided it, as the fields of
+        its Evidence's checks (no Check object is built)."""
+        rule, facts = item.compiled, self.facts
+        because = self.texts.get(item.rule) if self.texts is not None else None
+        if because is None:
+            because = rule.because.render(facts)
+        checks = [atom.check(facts) for atom in rule.atoms]
+        chosen = deciding_at(rule.condition, tuple([c["result"] for c in checks]), rule.decided)
+        return because, checks if chosen is None else [checks[i] for i in chosen]
 
     def because_texts(self) -> list[tuple[str, str]]:
         """(rule id, because-text) of the evidence (supporting rules, in `__call__`'s order),
@@ -238,8 +287,7 @@ def evidence(
     more: with `memo` (the pack's evidence and traced comparisons), reps alike in those
     share one object, whose text and comparisons are then worked out once.
     """
-    thin = resting_on(rule.needs, weak.thin) if weak.thin else ()
-    proxies = resting_on(rule.needs, weak.proxies) if weak.proxies else ()
+    thin, proxies = _weakness(rule, weak)
     known, checks = memo if memo is not None else (None, None)
     key = (rule.id, thin, proxies, reading(facts, rule.reads)) if known is not None else None
     found = known.get(key) if known is not None else None
@@ -259,6 +307,12 @@ def evidence(
                 known.clear()
             known[key] = found
     return found
+
+
+def _weakness(rule: CompiledRule, weak: Weak) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The rule's inputs that are thin, and those that are proxies."""
+    thin = resting_on(rule.needs, weak.thin) if weak.thin else ()
+    return thin, resting_on(rule.needs, weak.proxies) if weak.proxies else ()
 
 
 def _samples(rep: RepMetrics, paths: Sequence[str]) -> tuple[Sample, ...]:

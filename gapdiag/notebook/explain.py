@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 from typing import Any, Literal
 
+from gapdiag.engines.details import Fired, FiredRules
 from gapdiag.model import _text
 from gapdiag.model.basis import BASES, PROXY_LIMITS, PROXY_SOURCES
 from gapdiag.model.diagnosis import (
@@ -259,9 +260,11 @@ def actions(d: Diagnosis) -> tuple[str, ...]:
     if gap is None:
         return ()
     verdict = d.verdict(gap)
-    strongest = sorted(verdict.evidence, key=lambda e: -e.certainty)
+    evidence = _listed(verdict)[0]
+    strongest = sorted(evidence, key=lambda e: -e.certainty)
     found = dict.fromkeys(e.intervention for e in strongest if e.intervention)
-    first = (*check_proxies_first(verdict), *_rule_out_first(d, gap))
+    resting = [e.proxies for e in evidence]
+    first = (*check_proxies_first(verdict, resting), *_rule_out_first(d, gap))
     if unknown:
         wanted = labels_listed(d.standing.needs)
         first = (f"Find out where the rep stands: collect {wanted}.", *first)
@@ -427,19 +430,42 @@ def _verdict(
         capped = f" ({_CAPPED[v.capped_by]})" if v.capped_by else ""
         title = f"{signs.verdict_words(v.gap, v.status, v.confidence, open_needs)}{capped}"
     out = [_heading(title, md)]
-    every = (*v.evidence, *v.counter_evidence)
+    support, against, rules = _listed(v)
+    every = (*support, *against)
     proxies = dict.fromkeys(p for e in every for p in e.proxies)
     thin = tuple(dict.fromkeys(p for e in every for p in e.thin))
     out.extend(f"- {proxy_note(path)}" for path in proxies)
     if thin:
         out.append(f"- {thin_note(thin, samples)}")
     act = v.capped_by != "standing"  # a rep who is not behind gets no gap's intervention
-    out.extend(_evidence(e, against=False, act=act) for e in v.evidence)
-    out.extend(_evidence(e, against=True) for e in v.counter_evidence)
-    if not v.evidence and not v.counter_evidence:
+    if rules is None:
+        out.extend(_evidence(e, against=False, act=act) for e in v.evidence)
+        out.extend(_evidence(e, against=True) for e in v.counter_evidence)
+    else:  # not listed yet: said from the rules themselves, no Evidence built
+        out.extend(_sketched(rules, item, act) for item in rules.sketches())
+    if not every:
         out.append("- no rule fired")
     out.append("")
     return out
+
+
+Shown = Evidence | Fired
+"""A fired rule as a verdict lists it, or as an explanation reads it before it is listed."""
+
+
+def _listed(v: Verdict) -> tuple[Sequence[Shown], Sequence[Shown], FiredRules | None]:
+    """The verdict's evidence and counter-evidence; where not listed yet, as the rules that
+    fired (with them, what says them), so that saying them builds no Evidence."""
+    if "evidence" not in v.__dict__:
+        rules = v._pending()
+        if isinstance(rules, FiredRules):
+            listed = rules.sketches()
+            return (
+                [f for f in listed if not f.against],
+                [f for f in listed if f.against],
+                rules,
+            )
+    return v.evidence, v.counter_evidence, None
 
 
 def _evidence(e: Evidence, *, against: bool, act: bool = True) -> str:
@@ -449,13 +475,36 @@ def _evidence(e: Evidence, *, against: bool, act: bool = True) -> str:
     said = _LINES.get(e, how)
     if said is not None:
         return said
-    checks = "; ".join(signs.evidence_checks(e))
-    weak = signs.weak_words(e)
+    line = _line(e, against, act, e.because, signs.evidence_checks(e))
+    return _LINES.put(e, how, line)
+
+
+def _sketched(rules: FiredRules, item: Fired, act: bool) -> str:
+    """`_evidence` of a fired rule not listed as Evidence: said once per set of facts it
+    reads (as its Evidence would be shared)."""
+    key = (item.key, item.against, act)
+    said = _SKETCHED.get(key)
+    if said is None:
+        because, checks = rules.worked(item)
+        said = _line(item, item.against, act, because, signs.traced_words(checks))
+        if len(_SKETCHED) >= signs.Said.SIZE:
+            _SKETCHED.clear()
+        _SKETCHED[key] = said
+    return said
+
+
+_SKETCHED: dict[tuple[object, ...], str] = {}
+signs.CACHES.append(_SKETCHED.clear)
+
+
+def _line(e: Shown, against: bool, act: bool, because: str, checks: Sequence[str]) -> str:
+    said = "; ".join(checks)
+    weak = signs.weak_of(e.proxies, e.thin)
     side = "Against" if against else "For"
-    line = f"- {side}{weak}: {e.because}" + (f" ({checks})" if checks else "")
+    line = f"- {side}{weak}: {because}" + (f" ({said})" if said else "")
     if e.intervention and act and not against:
         line += f"\n  What to do: {e.intervention}"
-    return _LINES.put(e, how, line)
+    return line
 
 
 def _authors(d: Diagnosis, md: bool) -> list[str]:
@@ -464,7 +513,8 @@ def _authors(d: Diagnosis, md: bool) -> list[str]:
     fired = [
         _fired(e.rule, v.gap, e.certainty)
         for v in d.verdicts
-        for e in (*v.evidence, *v.counter_evidence)
+        for listed in _listed(v)[:2]
+        for e in listed
     ]
     out.append(f"- rules that fired: {', '.join(fired) or 'none'}")
     if d.undetermined:

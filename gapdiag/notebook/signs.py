@@ -10,8 +10,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
+from typing import Any
 
 from gapdiag.model.diagnosis import Check, Diagnosis, Evidence
 from gapdiag.model.gaps import Gap
@@ -195,6 +196,21 @@ def evidence_checks(evidence: Evidence) -> tuple[str, ...]:
     return tuple(out)
 
 
+def traced_words(checks: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
+    """`evidence_checks` of comparisons given by their fields (no Check object built)."""
+    seen: set[tuple[str, str | None]] = set()
+    out = []
+    for check in checks:
+        observed, op = check["observed"], check["op"]
+        if (observed, op) in seen:
+            continue
+        seen.add((observed, op))
+        out.append(
+            _words(observed, op, check["observed_value"], check["threshold_value"], check["result"])
+        )
+    return tuple(out)
+
+
 def meets_words(meets: bool | None) -> str:
     """✓ meets / ✗ misses the target, or 'not known'."""
     if meets is None:
@@ -210,12 +226,9 @@ def side_words(gap: str, against: bool, evidence: Evidence | None = None) -> str
 
 def weak_words(evidence: Evidence | None) -> str:
     """' (rests on a proxy)', ' (few observations)', or nothing for a measured fact."""
-    if evidence is None:
-        return ""
-    return (
-        " (rests on a proxy)"
-        if evidence.proxies
-        else " (few observations)"
-        if evidence.thin
-        else ""
-    )
+    return "" if evidence is None else weak_of(evidence.proxies, evidence.thin)
+
+
+def weak_of(proxies: Sequence[str], thin: Sequence[str]) -> str:
+    """`weak_words` of a fact resting on `proxies` and on `thin` counts."""
+    return " (rests on a proxy)" if proxies else " (few observations)" if thin else ""

@@ -162,15 +162,21 @@ def deciding(
     `seen`, the condition's own dict, remembers the answer per pattern of results: a
     condition of n comparisons has at most 3**n, and a population repeats a few of them.
     """
-    results = tuple([c.result for c in checks])
-    if seen is not None and results in seen:
-        chosen = seen[results]
-    else:
-        value, decided = supporting(node, results)
-        chosen = None if value is None or not decided else tuple(sorted(decided))
-        if seen is not None:
-            seen[results] = chosen
+    chosen = deciding_at(node, tuple([c.result for c in checks]), seen)
     return checks if chosen is None else tuple([checks[i] for i in chosen])
+
+
+def deciding_at(
+    node: x.Node, results: tuple[bool | None, ...], seen: Decided | None = None
+) -> tuple[int, ...] | None:
+    """`deciding` by the comparisons' results: the deciding ones' places (None: all)."""
+    if seen is not None and results in seen:
+        return seen[results]
+    value, decided = supporting(node, results)
+    chosen = None if value is None or not decided else tuple(sorted(decided))
+    if seen is not None:
+        seen[results] = chosen
+    return chosen
 
 
 _Support = tuple[bool | None, frozenset[int], frozenset[int], int]
