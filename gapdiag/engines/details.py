@@ -31,7 +31,7 @@ from gapdiag.rulebook.compiler import Facts, reading
 from gapdiag.rulebook.facts import metric_facts
 from gapdiag.rulebook.pack import Rulebook
 from gapdiag.rulebook.rule import CompiledRule
-from gapdiag.rulebook.walk import deciding, deciding_at, traced, walk
+from gapdiag.rulebook.walk import Answered, deciding, deciding_fields, route, steps, traced
 
 Outcome = bool | None
 Fields = dict[str, Any]
@@ -49,6 +49,7 @@ class Explanation:
         "rep",
         "standing",
         "verdicts",
+        "walked",
     )
 
     def __init__(
@@ -68,6 +69,7 @@ class Explanation:
             basis,
         )
         self.standing, self.verdicts, self.leading = judged
+        self.walked: Answered | None = None
 
     def __call__(self, names: Sequence[str]) -> Fields:
         """The named fields, each part worked out once."""
@@ -104,22 +106,33 @@ class Explanation:
             "thin": _samples(self.rep, basis.thin),
         }
 
-    def tree(self) -> Fields:
-        """The decision tree's walk (compiled evaluator whatever the engine: it is no rule)."""
+    def route(self) -> Answered | None:
+        """The decision tree's questions, answers and end, no step built (None without a
+        tree), worked out once (compiled evaluator whatever the engine: it is no rule)."""
         tree = self.book.tree
-        book = self.book
-        found = (
-            walk(tree, self.facts, book.memo("steps"), book.memo("checks"))
-            if tree is not None
-            else None
-        )
-        path, leaf, stop = found if found is not None else ((), None, None)
+        if tree is None:
+            return None
+        if self.walked is None:
+            self.walked = route(tree, self.facts)
+        return self.walked
+
+    def tree(self) -> Fields:
+        """Where the decision tree's walk ends."""
+        found = self.route()
+        leaf, stop = (found.leaf, found.stop) if found is not None else (None, None)
         return {
-            "tree_path": path,
             "tree_leaf": leaf,
             "tree_stop": stop,
             "tree_agrees": None if leaf is None else leaf.gap == self.leading,
         }
+
+    def path(self) -> Fields:
+        """The decision tree's walk, step by step."""
+        found, book = self.route(), self.book
+        if found is None or book.tree is None:
+            return {"tree_path": ()}
+        memo = book.memo("steps")
+        return {"tree_path": steps(book.tree, found.asked, self.facts, memo, book.memo("checks"))}
 
     def figures(self) -> tuple[tuple[str, float], ...]:
         """(path, value) of each known derived quantity, in the order ``DERIVED`` lists them."""
@@ -153,7 +166,7 @@ _PARTS: dict[str, Callable[[Explanation], Fields]] = {
     "set_aside": Explanation.samples,
     "thin": Explanation.samples,
     "watch": Explanation.watch,
-    "tree_path": Explanation.tree,
+    "tree_path": Explanation.path,
     "tree_leaf": Explanation.tree,
     "tree_stop": Explanation.tree,
     "tree_agrees": Explanation.tree,
@@ -223,9 +236,7 @@ class FiredRules:
         because = self.texts.get(item.rule) if self.texts is not None else None
         if because is None:
             because = rule.because.render(facts)
-        checks = [atom.check(facts) for atom in rule.atoms]
-        chosen = deciding_at(rule.condition, tuple([c["result"] for c in checks]), rule.decided)
-        return because, checks if chosen is None else [checks[i] for i in chosen]
+        return because, deciding_fields(rule.atoms, rule.condition, rule.decided, facts)
 
     def because_texts(self) -> list[tuple[str, str]]:
         """(rule id, because-text) of the evidence (supporting rules, in `__call__`'s order),

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 from typing import Any, Literal
 
-from gapdiag.engines.details import Fired, FiredRules
+from gapdiag.engines.details import Explanation, Fired, FiredRules
 from gapdiag.model import _text
 from gapdiag.model.basis import BASES, PROXY_LIMITS, PROXY_SOURCES
 from gapdiag.model.diagnosis import (
@@ -34,6 +34,8 @@ from gapdiag.model.wording import (
     standing_text,
 )
 from gapdiag.notebook import signs
+from gapdiag.rulebook.compiler import Facts
+from gapdiag.rulebook.walk import Asked, deciding_fields
 
 _APPROACH = {
     "skill": "practice and feedback: role-play drills and call reviews against a rubric",
@@ -337,10 +339,11 @@ def _narrowed(d: Diagnosis) -> str | None:
 
 
 def _tree(d: Diagnosis, md: bool) -> list[str]:
-    if not d.tree_path and d.tree_leaf is None:
+    said = _steps(d)
+    if not said and d.tree_leaf is None:
         return []
     out = [_heading("Decision tree", md)]
-    out.extend(f"{n}. {_step(step)}" for n, step in enumerate(d.tree_path, 1))
+    out.extend(f"{n}. {step}" for n, step in enumerate(said, 1))
     if d.tree_leaf is not None:
         out.append(f"Ends at {_leaf(d.tree_leaf)}: {d.tree_leaf.reason}")
         out.append(_agreement(d, d.tree_leaf))
@@ -363,11 +366,40 @@ def _step(step: TreeStep) -> str:
     said = _STEPS.get(step)
     if said is not None:
         return said
-    answer = {True: "yes", False: "no", None: "not known"}[step.answer]
+    answer = _ANSWERS[step.answer]
     checks = "; ".join(signs.check_words(c) for c in step.checks)
     return _STEPS.put(step, None, f"{step.question} {answer} ({checks})")
 
 
+def _steps(d: Diagnosis) -> list[str]:
+    """The tree's steps in words; where the walk is not built yet, said from the questions
+    asked (no TreeStep built)."""
+    if "tree_path" not in d.__dict__:
+        pending = d._pending()
+        if isinstance(pending, Explanation):
+            found = pending.route()
+            return [] if found is None else [_asked(item, pending.facts) for item in found.asked]
+    return [_step(step) for step in d.tree_path]
+
+
+def _asked(item: Asked, facts: Facts) -> str:
+    """`_step` of a question asked, said once per set of facts it reads (as its step is
+    shared)."""
+    said = _ASKED.get(item.key)
+    if said is None:
+        q = item.question
+        checks = deciding_fields(q.atoms, q.condition, q.decided, facts)
+        words = "; ".join([signs.fields_words(c) for c in checks])
+        said = f"{q.spec.question} {_ANSWERS[item.answer]} ({words})"
+        if len(_ASKED) >= signs.Said.SIZE:
+            _ASKED.clear()
+        _ASKED[item.key] = said
+    return said
+
+
+_ANSWERS = {True: "yes", False: "no", None: "not known"}
+_ASKED: dict[tuple[object, ...], str] = {}
+signs.CACHES.append(_ASKED.clear)
 _STEPS = signs.Said()
 _LINES = signs.Said()
 

@@ -205,10 +205,19 @@ def traced_words(checks: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
         if (observed, op) in seen:
             continue
         seen.add((observed, op))
-        out.append(
-            _words(observed, op, check["observed_value"], check["threshold_value"], check["result"])
-        )
+        out.append(fields_words(check))
     return tuple(out)
+
+
+def fields_words(check: Mapping[str, Any]) -> str:
+    """`check_words` of a comparison given by its fields (no Check object built)."""
+    return _words(
+        check["observed"],
+        check["op"],
+        check["observed_value"],
+        check["threshold_value"],
+        check["result"],
+    )
 
 
 def meets_words(meets: bool | None) -> str:

@@ -34,22 +34,38 @@ def walk(
     the leaves still possible. A step depends on the facts its question reads alone: with
     a `memo` (the pack's), reps alike in those share one step, traced once.
     """
-    path: list[TreeStep] = []
+    found = route(tree, facts)
+    return Walk(steps(tree, found.asked, facts, memo, checks), found.leaf, found.stop)
+
+
+class Asked(NamedTuple):
+    """One question of a walk, before (or without) its TreeStep."""
+
+    node: str
+    question: CompiledQuestion
+    answer: bool | None
+    key: tuple[object, ...]
+    """What its step depends on, no more: the node and the facts its question reads."""
+
+
+class Answered(NamedTuple):
+    """`walk` without its steps built: the questions asked, and the leaf or the stop."""
+
+    asked: tuple[Asked, ...]
+    leaf: TreeLeaf | None
+    stop: TreeStop | None
+
+
+def route(tree: DecisionTree, facts: Facts) -> Answered:
+    """`walk`'s questions, answers and end, no TreeStep built (see `steps`)."""
+    asked: list[Asked] = []
     routes = tree.routes
     current = tree.root
-    while (route := routes.get(current)) is not None:
-        question = route.question
-        key = (current, reading(facts, question.reads)) if memo is not None else None
-        step = memo.get(key) if memo is not None else None
-        if step is None:
-            step = _step(current, route.next, question, facts, checks)
-            if memo is not None:
-                if len(memo) >= MEMO_SIZE:
-                    memo.clear()
-                memo[key] = step
-        path.append(step)
-        answer = step.answer
-        target = route.next[answer]
+    while (at := routes.get(current)) is not None:
+        question = at.question
+        answer = question.test(facts)
+        asked.append(Asked(current, question, answer, (current, reading(facts, question.reads))))
+        target = at.next[answer]
         if target is None:
             stop = TreeStop.trusted(
                 {
@@ -58,9 +74,30 @@ def walk(
                     "possible": tree.possible(current),
                 }
             )
-            return Walk(tuple(path), None, stop)
+            return Answered(tuple(asked), None, stop)
         current = target
-    return Walk(tuple(path), tree.result(current), None)
+    return Answered(tuple(asked), tree.result(current), None)
+
+
+def steps(
+    tree: DecisionTree,
+    asked: Sequence[Asked],
+    facts: Facts,
+    memo: dict[Any, TreeStep] | None = None,
+    checks: dict[Any, Check] | None = None,
+) -> tuple[TreeStep, ...]:
+    """The TreeSteps of a `route`'s questions (shared through `memo`, as `walk` says)."""
+    out = []
+    for item in asked:
+        step = memo.get(item.key) if memo is not None else None
+        if step is None:
+            step = _step(item, tree.routes[item.node].next, facts, checks)
+            if memo is not None:
+                if len(memo) >= MEMO_SIZE:
+                    memo.clear()
+                memo[item.key] = step
+        out.append(step)
+    return tuple(out)
 
 
 MEMO_SIZE = 4096
@@ -68,16 +105,15 @@ MEMO_SIZE = 4096
 
 
 def _step(
-    node: str,
+    item: Asked,
     next_: Mapping[bool | None, str | None],
-    question: CompiledQuestion,
     facts: Facts,
     checks: dict[Any, Check] | None,
 ) -> TreeStep:
-    answer = question.test(facts)
+    question, answer = item.question, item.answer
     return TreeStep.deferred(
         {
-            "node": node,
+            "node": item.node,
             "question": question.spec.question,
             "condition": question.spec.when,
             "answer": answer,
@@ -134,6 +170,16 @@ class Traced:
         q = self.question
         checks = traced(q.atoms, self.facts, self.memo)
         return {"checks": deciding(q.condition, checks, q.decided)}
+
+
+def deciding_fields(
+    atoms: Sequence[Atom], condition: x.Node, seen: Decided | None, facts: Facts
+) -> list[dict[str, Any]]:
+    """`deciding` of a condition's comparisons traced on `facts`, as the fields of their
+    Checks (no Check object built): the form an explanation says them from."""
+    checks = [atom.check(facts) for atom in atoms]
+    chosen = deciding_at(condition, tuple([c["result"] for c in checks]), seen)
+    return checks if chosen is None else [checks[i] for i in chosen]
 
 
 def supporting(node: x.Node, results: Sequence[bool | None]) -> tuple[bool | None, frozenset[int]]:
