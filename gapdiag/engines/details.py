@@ -80,18 +80,30 @@ class Explanation:
         return found
 
     def still_open(self) -> Fields:
-        """The rules missing data left open."""
-        facts, book = self.facts, self.book
+        """The rules missing data left open.
+
+        An absent metric leaves every comparison that reads it unknown, so the absent inputs
+        of an open rule are exactly what would decide it (none absent: a value was
+        undefined). Each open rule with its needs is one object a pack keeps (immutable, so
+        one serves every rep it describes).
+        """
+        get, book = self.facts.get, self.book
         memo = book.memo("undetermined")
-        return {
-            "undetermined": tuple(
-                [
-                    _undetermined(rule, facts, memo)
-                    for rule, outcome in zip(book.compiled, self.outcomes, strict=True)
-                    if outcome is None
-                ]
-            )
-        }
+        found = []
+        for rule, outcome in zip(book.compiled, self.outcomes, strict=True):
+            if outcome is not None:
+                continue
+            needs = tuple([m for m in rule.needs if get(m) is None])
+            item = memo.get(key := (rule.id, needs))
+            if item is None:
+                item = Undetermined.trusted(
+                    {"rule": rule.id, "gap": rule.gap, "certainty": rule.certainty, "needs": needs}
+                )
+                if len(memo) >= MEMO_SIZE:
+                    memo.clear()
+                memo[key] = item
+            found.append(item)
+        return {"undetermined": tuple(found)}
 
     def missing(self) -> Fields:
         """Every absent metric the rules read."""
@@ -349,22 +361,6 @@ def _samples(rep: RepMetrics, paths: Sequence[str]) -> tuple[Sample, ...]:
             )
         )
     return tuple(out)
-
-
-def _undetermined(rule: CompiledRule, facts: Facts, memo: dict[Any, Undetermined]) -> Undetermined:
-    # An absent metric leaves every comparison that reads it unknown, so the absent inputs
-    # of an open rule are exactly what would decide it. None absent: a value was undefined.
-    needs = tuple([m for m in rule.needs if facts.get(m) is None])
-    key = (rule.id, needs)
-    found = memo.get(key)
-    if found is None:  # immutable, so one object serves every rep it describes
-        found = Undetermined.trusted(
-            {"rule": rule.id, "gap": rule.gap, "certainty": rule.certainty, "needs": needs}
-        )
-        if len(memo) >= MEMO_SIZE:
-            memo.clear()
-        memo[key] = found
-    return found
 
 
 MEMO_SIZE = 4096

@@ -40,7 +40,7 @@ def reading(facts: Facts, paths: tuple[str, ...]) -> tuple[object, ...]:
     Zeros that compare equal but read differently are kept apart (-0.0, 0.0 and False);
     a path holds flags or numbers, never both, so True and 1.0 never meet.
     """
-    values = tuple([facts.get(path) for path in paths])
+    values = tuple(map(facts.get, paths))
     return (values, tuple(map(str, values))) if 0.0 in values else values
 
 
