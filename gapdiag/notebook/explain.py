@@ -69,11 +69,8 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
     lines.extend(numbers_section(diagnosis, md))
     lines.extend(_set_aside(diagnosis, md))
     lines.extend(_tree(diagnosis, md))
-    needs_by_gap = (
-        signs.open_needs(diagnosis)[1]
-        if any(v.status == "unknown" for v in diagnosis.verdicts)
-        else {}
-    )
+    unknown = [v.gap for v in diagnosis.verdicts if v.status == "unknown"]
+    needs_by_gap = signs.gaps_needs(diagnosis, unknown) if unknown else {}
     for verdict in diagnosis.verdicts:
         open_needs = needs_by_gap.get(verdict.gap, ()) if verdict.status == "unknown" else ()
         lines.extend(_verdict(verdict, md, diagnosis.thin, open_needs))
