@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -129,7 +128,11 @@ def gaps_needs(d: Diagnosis, gaps: Sequence[str]) -> dict[str, tuple[str, ...]]:
 
 def _most_first(needs: list[str]) -> tuple[str, ...]:
     """Each metric once, the most needed first, ties in order of first need (stable)."""
-    counts = Counter(needs)
+    counts: dict[str, int] = {}
+    for need in needs:
+        counts[need] = counts.get(need, 0) + 1
+    if len(counts) == len(needs):  # each needed once: in order of need
+        return tuple(counts)
     return tuple(sorted(counts, key=counts.__getitem__, reverse=True))
 
 
