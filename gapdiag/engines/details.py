@@ -223,22 +223,19 @@ class FiredRules:
         explanation reads it (no Evidence object is built)."""
         if self.listed is None:
             facts, weak = self.facts, self.weak
-            self.listed = tuple(
-                [
-                    Fired(
-                        rule.id,
-                        rule.certainty,
-                        rule.rule.intervention,
-                        *(weakness := _weakness(rule, weak)),
-                        against,
-                        (rule.id, *weakness, reading(facts, rule.reads)),
-                        rule,
+            measured = not (weak.thin or weak.proxies)  # the common case: nothing weak
+            listed = []
+            for against in (False, True):
+                for rule in self.fired:
+                    if (rule.certainty <= 0) is not against:
+                        continue
+                    thin, proxies = ((), ()) if measured else _weakness(rule, weak)
+                    name, intervention = rule.id, rule.rule.intervention
+                    key = (name, thin, proxies, reading(facts, rule.reads))
+                    listed.append(
+                        Fired(name, rule.certainty, intervention, thin, proxies, against, key, rule)
                     )
-                    for against in (False, True)
-                    for rule in self.fired
-                    if (rule.certainty <= 0) is against
-                ]
-            )
+            self.listed = tuple(listed)
         return self.listed
 
     def worked(self, item: Fired) -> tuple[str, list[dict[str, Any]]]:
