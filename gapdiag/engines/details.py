@@ -27,11 +27,11 @@ from gapdiag.model.diagnosis import (
 from gapdiag.model.gaps import Gap
 from gapdiag.model.metrics import RepMetrics
 from gapdiag.model.standing import NOT_BEHIND, Standing
-from gapdiag.rulebook.compiler import Facts, reading
+from gapdiag.rulebook.compiler import Facts, Stated, reading
 from gapdiag.rulebook.facts import metric_facts
 from gapdiag.rulebook.pack import Rulebook
 from gapdiag.rulebook.rule import CompiledRule
-from gapdiag.rulebook.walk import Answered, deciding, deciding_fields, route, steps, traced
+from gapdiag.rulebook.walk import Answered, deciding, deciding_said, route, steps, traced
 
 Outcome = bool | None
 Fields = dict[str, Any]
@@ -238,14 +238,14 @@ class FiredRules:
             self.listed = tuple(listed)
         return self.listed
 
-    def worked(self, item: Fired) -> tuple[str, list[dict[str, Any]]]:
-        """A fired rule's because-text and the comparisons that decided it, as the fields of
-        its Evidence's checks (no Check object is built)."""
+    def worked(self, item: Fired) -> tuple[str, list[Stated]]:
+        """A fired rule's because-text and the comparisons that decided it, as an
+        explanation says them (no Check object is built)."""
         rule, facts = item.compiled, self.facts
         because = self.texts.get(item.rule) if self.texts is not None else None
         if because is None:
             because = rule.because.render(facts)
-        return because, deciding_fields(rule.atoms, rule.condition, rule.decided, facts)
+        return because, deciding_said(rule.atoms, rule.condition, rule.decided, facts)
 
     def because_texts(self) -> list[tuple[str, str]]:
         """(rule id, because-text) of the evidence (supporting rules, in `__call__`'s order),

@@ -35,7 +35,7 @@ from gapdiag.model.wording import (
 )
 from gapdiag.notebook import signs
 from gapdiag.rulebook.compiler import Facts
-from gapdiag.rulebook.walk import Asked, deciding_fields
+from gapdiag.rulebook.walk import Asked, deciding_said
 
 _APPROACH = {
     "skill": "practice and feedback: role-play drills and call reviews against a rubric",
@@ -385,8 +385,8 @@ def _asked(item: Asked, facts: Facts) -> str:
     said = _ASKED.get(item.key)
     if said is None:
         q = item.question
-        checks = deciding_fields(q.atoms, q.condition, q.decided, facts)
-        words = "; ".join([signs.fields_words(c) for c in checks])
+        checks = deciding_said(q.atoms, q.condition, q.decided, facts)
+        words = "; ".join([signs.comparison_words(c) for c in checks])
         said = f"{q.spec.question} {_ANSWERS[item.answer]} ({words})"
         if len(_ASKED) >= signs.Said.SIZE:
             _ASKED.clear()

@@ -9,14 +9,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from typing import Any
 
 from gapdiag.model.diagnosis import Check, Diagnosis, Evidence
 from gapdiag.model.gaps import Gap
 from gapdiag.model.labels import LABELS, label_of, percent
 from gapdiag.model.wording import quantity, reading
+from gapdiag.rulebook.compiler import Stated
 
 GAP_NAMES: dict[str, str] = {
     "system": "System",
@@ -209,28 +209,21 @@ def evidence_checks(evidence: Evidence) -> tuple[str, ...]:
     return tuple(out)
 
 
-def traced_words(checks: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
-    """`evidence_checks` of comparisons given by their fields (no Check object built)."""
+def traced_words(said: Iterable[Stated]) -> tuple[str, ...]:
+    """`evidence_checks` of comparisons as `Atom.said` gives them (no Check object built)."""
     seen: set[tuple[str, str | None]] = set()
     out = []
-    for check in checks:
-        observed, op = check["observed"], check["op"]
-        if (observed, op) in seen:
+    for each in said:
+        if (each[0], each[1]) in seen:
             continue
-        seen.add((observed, op))
-        out.append(fields_words(check))
+        seen.add((each[0], each[1]))
+        out.append(_words(*each))
     return tuple(out)
 
 
-def fields_words(check: Mapping[str, Any]) -> str:
-    """`check_words` of a comparison given by its fields (no Check object built)."""
-    return _words(
-        check["observed"],
-        check["op"],
-        check["observed_value"],
-        check["threshold_value"],
-        check["result"],
-    )
+def comparison_words(said: Stated) -> str:
+    """`check_words` of a comparison as `Atom.said` gives it (no Check object built)."""
+    return _words(*said)
 
 
 def meets_words(meets: bool | None) -> str:

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from gapdiag.model.diagnosis import Check, TreeLeaf, TreeStep, TreeStop
 from gapdiag.rulebook import expr as x
-from gapdiag.rulebook.compiler import Atom, Facts, atoms, reading
+from gapdiag.rulebook.compiler import Atom, Facts, Stated, atoms, reading
 from gapdiag.rulebook.tree import Branch, CompiledQuestion, DecisionTree
 
 _BRANCH: dict[bool | None, Branch] = {True: "then", False: "else", None: "unknown"}
@@ -172,14 +172,14 @@ class Traced:
         return {"checks": deciding(q.condition, checks, q.decided)}
 
 
-def deciding_fields(
+def deciding_said(
     atoms: Sequence[Atom], condition: x.Node, seen: Decided | None, facts: Facts
-) -> list[dict[str, Any]]:
-    """`deciding` of a condition's comparisons traced on `facts`, as the fields of their
-    Checks (no Check object built): the form an explanation says them from."""
-    checks = [atom.check(facts) for atom in atoms]
-    chosen = deciding_at(condition, tuple([c["result"] for c in checks]), seen)
-    return checks if chosen is None else [checks[i] for i in chosen]
+) -> list[Stated]:
+    """`deciding` of a condition's comparisons on `facts`, each as an explanation says it
+    (`Atom.said`; no Check object built)."""
+    said = [atom.said(facts) for atom in atoms]
+    chosen = deciding_at(condition, tuple([s[4] for s in said]), seen)
+    return said if chosen is None else [said[i] for i in chosen]
 
 
 def supporting(node: x.Node, results: Sequence[bool | None]) -> tuple[bool | None, frozenset[int]]:
