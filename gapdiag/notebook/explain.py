@@ -547,17 +547,20 @@ def _authors(d: Diagnosis, md: bool) -> list[str]:
     ]
     out.append(f"- rules that fired: {', '.join(fired) or 'none'}")
     if d.undetermined:
-        left = ", ".join(f"{u.rule} ({u.gap})" for u in d.undetermined)
+        left = ", ".join([f"{u.rule} ({u.gap})" for u in d.undetermined])
         out.append(f"- rules left open for lack of data: {left}")
     if d.tree_leaf is not None:
         out.append(f"- the tree ended at leaf {d.tree_leaf.id}")
     elif d.tree_stop is not None:
         out.append(f"- the tree stopped at node {d.tree_stop.node}")
-    out.append(
-        f"- cut-offs: confirmed from {CONFIRMED_AT:.0%} combined certainty, "
-        f"suspected from {SUSPECTED_AT:.0%}"
-    )
+    out.append(_CUT_OFFS)
     return out
+
+
+_CUT_OFFS = (
+    f"- cut-offs: confirmed from {CONFIRMED_AT:.0%} combined certainty, "
+    f"suspected from {SUSPECTED_AT:.0%}"
+)
 
 
 @lru_cache(maxsize=4096)
