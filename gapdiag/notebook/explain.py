@@ -59,12 +59,12 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
     lines = [_title(diagnosis, md), standing_text(diagnosis.standing), headline(diagnosis), ""]
     if diagnosis.watch:
         lines.append(_heading("Watch (not a gap: the rep is not behind)", md))
-        lines.extend(f"- {note.text}" for note in diagnosis.watch)
+        lines.extend([f"- {note.text}" for note in diagnosis.watch])
         lines.append("")
     first = actions(diagnosis)
     if first:
         lines.append(_heading("What to do first", md))
-        lines.extend(f"- {a}" for a in first)
+        lines.extend([f"- {a}" for a in first])
         lines.append("")
     lines.extend(numbers_section(diagnosis, md))
     lines.extend(_set_aside(diagnosis, md))
@@ -340,7 +340,7 @@ def _tree(d: Diagnosis, md: bool) -> list[str]:
     if not said and d.tree_leaf is None:
         return []
     out = [_heading("Decision tree", md)]
-    out.extend(f"{n}. {step}" for n, step in enumerate(said, 1))
+    out.extend([f"{n}. {step}" for n, step in enumerate(said, 1)])
     if d.tree_leaf is not None:
         out.append(f"Ends at {_leaf(d.tree_leaf)}: {d.tree_leaf.reason}")
         out.append(_agreement(d, d.tree_leaf))
@@ -461,9 +461,9 @@ def _verdict(
     out = [_heading(title, md)]
     support, against, rules = _listed(v)
     every = (*support, *against)
-    proxies = dict.fromkeys(p for e in every for p in e.proxies)
-    thin = tuple(dict.fromkeys(p for e in every for p in e.thin))
-    out.extend(f"- {proxy_note(path)}" for path in proxies)
+    proxies = dict.fromkeys([p for e in every if e.proxies for p in e.proxies])
+    thin = tuple(dict.fromkeys([p for e in every if e.thin for p in e.thin]))
+    out.extend([f"- {proxy_note(path)}" for path in proxies])
     if thin:
         out.append(f"- {thin_note(thin, samples)}")
     act = v.capped_by != "standing"  # a rep who is not behind gets no gap's intervention
@@ -471,7 +471,7 @@ def _verdict(
         out.extend(_evidence(e, against=False, act=act) for e in v.evidence)
         out.extend(_evidence(e, against=True) for e in v.counter_evidence)
     else:  # not listed yet: said from the rules themselves, no Evidence built
-        out.extend(_sketched(rules, item, act) for item in rules.sketches())
+        out.extend([_sketched(rules, item, act) for item in rules.sketches()])
     if not every:
         out.append("- no rule fired")
     out.append("")
