@@ -216,26 +216,24 @@ class FiredRules:
     ) -> None:
         self.fired, self.facts, self.weak, self.memo = fired, facts, weak, memo
         self.texts: dict[str, str] | None = None
-        self.listed: tuple[Fired, ...] | None = None
+        self.listed: tuple[tuple[Fired, ...], tuple[Fired, ...]] | None = None
 
-    def sketches(self) -> tuple[Fired, ...]:
-        """The evidence, then the counter-evidence, as `__call__` lists them, each rule as an
+    def sketches(self) -> tuple[tuple[Fired, ...], tuple[Fired, ...]]:
+        """The evidence and the counter-evidence, as `__call__` lists them, each rule as an
         explanation reads it (no Evidence object is built)."""
         if self.listed is None:
             facts, weak = self.facts, self.weak
             measured = not (weak.thin or weak.proxies)  # the common case: nothing weak
-            listed = []
-            for against in (False, True):
-                for rule in self.fired:
-                    if (rule.certainty <= 0) is not against:
-                        continue
-                    thin, proxies = ((), ()) if measured else _weakness(rule, weak)
-                    name, intervention = rule.id, rule.rule.intervention
-                    key = (name, thin, proxies, reading(facts, rule.reads))
-                    listed.append(
-                        Fired(name, rule.certainty, intervention, thin, proxies, against, key, rule)
-                    )
-            self.listed = tuple(listed)
+            sides: tuple[list[Fired], list[Fired]] = ([], [])
+            for rule in self.fired:
+                against = rule.certainty <= 0
+                thin, proxies = ((), ()) if measured else _weakness(rule, weak)
+                name, intervention = rule.id, rule.rule.intervention
+                key = (name, thin, proxies, reading(facts, rule.reads))
+                sides[against].append(
+                    Fired(name, rule.certainty, intervention, thin, proxies, against, key, rule)
+                )
+            self.listed = (tuple(sides[0]), tuple(sides[1]))
         return self.listed
 
     def worked(self, item: Fired) -> tuple[str, list[Stated]]:

@@ -471,7 +471,7 @@ def _verdict(
         out.extend(_evidence(e, against=False, act=act) for e in v.evidence)
         out.extend(_evidence(e, against=True) for e in v.counter_evidence)
     else:  # not listed yet: said from the rules themselves, no Evidence built
-        out.extend([_sketched(rules, item, act) for item in rules.sketches()])
+        out.extend([_sketched(rules, item, act) for side in rules.sketches() for item in side])
     if not every:
         out.append("- no rule fired")
     out.append("")
@@ -488,12 +488,8 @@ def _listed(v: Verdict) -> tuple[Sequence[Shown], Sequence[Shown], FiredRules | 
     if "evidence" not in v.__dict__:
         rules = v._pending()
         if isinstance(rules, FiredRules):
-            listed = rules.sketches()
-            return (
-                [f for f in listed if not f.against],
-                [f for f in listed if f.against],
-                rules,
-            )
+            support, against = rules.sketches()
+            return support, against, rules
     return v.evidence, v.counter_evidence, None
 
 
