@@ -136,6 +136,10 @@ def _most_first(needs: list[str]) -> tuple[str, ...]:
     return tuple(sorted(counts, key=counts.__getitem__, reverse=True))
 
 
+MAX_OPEN = 8
+"""Data to collect listed before the rest is counted ('and 20 more'): the most needed first."""
+
+
 def needs_words(paths: Sequence[str], most: int = MAX_NEEDS) -> str:
     """Metrics to collect, by label: 'lead volume against the team, win rate and 2 more'."""
     names = [label_of(p).label for p in dict.fromkeys(paths)]
@@ -168,7 +172,12 @@ def check_words(check: Check) -> str:
     if said is not None:
         return said
     words = _words(
-        check.observed, check.op, check.observed_value, check.threshold_value, check.result
+        check.observed,
+        check.op,
+        check.observed_value,
+        check.threshold_value,
+        check.result,
+        check.threshold is not None and "team.median." in check.threshold,
     )
     return _CHECKS.put(check, None, words)
 
@@ -180,6 +189,7 @@ def _words(
     value: float | bool | None,
     threshold: float | None,
     result: bool | None,
+    by_team: bool = False,
 ) -> str:
     """`check_words` by the check's fields (cached: a population repeats its comparisons,
     thresholds are targets and observed values are few distinct numbers)."""
@@ -189,6 +199,8 @@ def _words(
         return f"{name}: {reading(path, value)[0]}"
     seen, limit = reading(path, value, threshold)
     if threshold is None:
+        if by_team and value is not None:  # the rep's value is there, the team's is not
+            return f"{name}: {seen}, against the team median: not known (no team median)"
         return f"{name}: {seen}: {HOLDS[result]}"
     return f"{name}: {seen} (rule: {_OPS.get(op, op)} {limit}): {HOLDS[result]}"
 
@@ -224,6 +236,11 @@ def traced_words(said: Iterable[Stated]) -> tuple[str, ...]:
 def comparison_words(said: Stated) -> str:
     """`check_words` of a comparison as `Atom.said` gives it (no Check object built)."""
     return _words(*said)
+
+
+def checks_words(checks: Sequence[Check]) -> str:
+    """A tree step's comparisons in words, joined by '; ', each said once."""
+    return "; ".join(dict.fromkeys(check_words(c) for c in checks))
 
 
 def meets_words(meets: bool | None) -> str:

@@ -190,7 +190,7 @@ class Atom:
 
     def check(self, facts: Facts) -> dict[str, Any]:
         """The fields of `trace` as a fresh dict (the form result objects are built from)."""
-        observed, op, value, limit, result = self.said(facts)
+        observed, op, value, limit, result, _ = self.said(facts)
         return {
             "text": self.text,
             "observed": observed,
@@ -204,20 +204,21 @@ class Atom:
 
     def said(self, facts: Facts) -> Stated:
         """What an explanation says of this comparison: the metric, the operator, the
-        observed value, the threshold's value and the result (the fields of `check` a
-        comparison is put in words from)."""
+        observed value, the threshold's value, the result (the fields of `check` a
+        comparison is put in words from) and whether the threshold reads a team median."""
         seen = self.observed_fn(facts)
+        by_team = self.threshold is not None and "team.median." in self.threshold
         if self.threshold_fn is None or self.op is None:
             flag = seen if isinstance(seen, bool) else None
-            return self.observed, self.op, flag, None, flag
+            return self.observed, self.op, flag, None, flag, by_team
         limit = self.threshold_fn(facts)
         value = seen if isinstance(seen, float) else None
         if value is None or limit is None:
-            return self.observed, self.op, value, limit, None
-        return self.observed, self.op, value, limit, _COMPARE[self.op](value, limit)
+            return self.observed, self.op, value, limit, None, by_team
+        return self.observed, self.op, value, limit, _COMPARE[self.op](value, limit), by_team
 
 
-Stated = tuple[str, str | None, float | bool | None, float | None, bool | None]
+Stated = tuple[str, str | None, float | bool | None, float | None, bool | None, bool]
 """A comparison as an explanation says it (see `Atom.said`)."""
 
 
