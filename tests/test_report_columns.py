@@ -9,6 +9,7 @@ of one length and of several) and stops for lack of data.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ from gapdiag.coaching.playbook import choose_focus  # noqa: E402
 from gapdiag.coaching.skills import current_drill, skill_queue  # noqa: E402
 from gapdiag.engines.vector.batch import Batch, diagnose_many  # noqa: E402
 from gapdiag.model.diagnosis import Diagnosis  # noqa: E402
-from gapdiag.notebook.report import _ends  # noqa: E402
+from gapdiag.notebook.report import _ends, _open  # noqa: E402
 from gapdiag.notebook.report._detail import _tree_end, detail_of  # noqa: E402
 from gapdiag.notebook.report.assemble import Report, assemble  # noqa: E402
 from gapdiag.notebook.signs import open_needs  # noqa: E402
@@ -148,7 +149,7 @@ def test_brief_sections_are_the_diagnosis_path(
     for line in brief.reps:
         d, focus = _diagnosis_path(batch, line.row, library)
         needs, by_gap = open_needs(d)
-        assert line.detail == detail_of(d, focus, None, brief=True, needs=needs), line.row
+        assert line.detail == detail_of(d, focus, None, brief=True), line.row
         assert line.detail.tree_end == _tree_end(d)
         assert line.standing == d.standing.status
         assert line.verdicts == tuple((v.gap, v.status, v.confidence) for v in d.verdicts)
@@ -159,6 +160,47 @@ def test_brief_sections_are_the_diagnosis_path(
         assert (line.focus_gap, line.focus_status) == (
             (focus.gap, focus.status) if focus else (None, None)
         )
+
+
+def test_open_rules_and_needs_are_each_diagnosis_s(batch: Batch, library: Interventions) -> None:
+    """The rules left open and what they need, read from the batch's arrays for every rep at
+    once, are what each rep's own Diagnosis lists; so is each full section built from them."""
+    full = assemble(batch, title="t", histories={}, library=library, detail="full")
+    lines = {line.row: line for line in full.reps}
+    ties = 0
+    for row, found in zip(batch.rows, _open.open_rules(batch), strict=True):
+        d, focus = _diagnosis_path(batch, row, library)
+        needs, by_gap = open_needs(d)
+        assert found.rules == tuple(u.rule for u in d.undetermined), row
+        assert found.needs == needs, row
+        unknown = {v.gap: by_gap.get(v.gap, ()) for v in d.verdicts if v.status == "unknown"}
+        assert found.by_gap == unknown, row
+        assert lines[row].detail == detail_of(d, focus, None, brief=False), row
+        counts = Counter(n for u in d.undetermined for n in u.needs)
+        ties += len(counts) != len(set(counts.values()))
+    assert ties  # the order of metrics needed equally often is tested too
+
+
+def test_open_rules_of_a_pack_reading_team_and_derived_values(library: Interventions) -> None:
+    """A metric needed through a derived value or a team median, several per rule."""
+    book = Rulebook.from_rules(
+        [
+            rule_dict("slow", "derived.attainment < 0.5 and activity.calls_per_day < 40"),
+            rule_dict(
+                "behind-team",
+                "pipeline.win_rate < team.median.pipeline.win_rate or calls.talk_ratio > 0.6",
+            ),
+            rule_dict("quiet", "activity.calls_per_day < 20 and pipeline.win_rate < 0.2"),
+        ]
+    )
+    batch = diagnose_many(population(120, seed=9), rules=book)
+    named: set[str] = set()
+    for row, found in zip(batch.rows, _open.open_rules(batch), strict=True):
+        d = batch.diagnosis(row)
+        needs, _ = open_needs(d)
+        assert (found.rules, found.needs) == (tuple(u.rule for u in d.undetermined), needs)
+        named.update(needs)
+    assert {"pipeline.quota", "pipeline.closed_won", "pipeline.win_rate"} <= named
 
 
 def test_the_tree_end_is_read_from_the_columns(

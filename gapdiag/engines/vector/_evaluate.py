@@ -115,6 +115,29 @@ def evaluate(
     return out
 
 
+def unknowns(
+    population: Population,
+    book: Rulebook,
+    targets: Targets,
+    team: dict[str, Floats],
+    names: tuple[str, ...],
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Per rep, the rules left open (reps x rules, pack order) and which of `names` the
+    rules read as unknown (reps x names): what each rep's ``Diagnosis.undetermined`` lists,
+    for every rep at once."""
+    size, rules = population.size, book.compiled
+    reads_derived = any(n.startswith("derived.") for r in rules for n in x.names_in(r.condition))
+    lookup = _lookup(population, targets, team, 0, size, reads_derived)
+    outcomes = _vector.evaluate([r.condition for r in rules], lookup, size)
+    open_ = np.empty((size, len(rules)), bool)
+    for index, (true, false) in enumerate(outcomes):
+        open_[:, index] = ~(true | false)
+    absent = np.empty((size, len(names)), bool)
+    for index, name in enumerate(names):
+        absent[:, index] = np.isnan(np.asarray(lookup(name), dtype=np.float64))
+    return open_, absent
+
+
 OUTCOMES: tuple[Outcome, ...] = ("gap", "no_gap_found", "undetermined")
 """Outcome codes: the index into this tuple."""
 

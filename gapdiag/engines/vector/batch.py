@@ -136,6 +136,14 @@ class Batch(Worded, BaseModel):
             columns[rule] = (word >> (i % 63)) & 1 == 1
         return pd.DataFrame(columns)
 
+    def unknowns(self, names: Sequence[str]) -> tuple[Any, Any]:
+        """Rules left open on each rep (a reps x rules boolean array, `rule_ids` order) and
+        which of the metric paths `names` the rules read as unknown (reps x names), in
+        `rows` order: every rep's ``Diagnosis.undetermined`` at once."""
+        from gapdiag.engines.vector._evaluate import unknowns
+
+        return unknowns(self._population, self._rules, self._targets, self._team, tuple(names))
+
     def _repr_html_(self) -> str:
         """Rich display: where reps stand, what was found, and the first rows, in words."""
         from gapdiag.engines.vector.hooks import render

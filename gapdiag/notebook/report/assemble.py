@@ -31,9 +31,10 @@ from gapdiag.model.wording import check_proxies_first, humanize, period, standin
 from gapdiag.notebook.report import _words as w
 from gapdiag.notebook.report._detail import Section, detail_of
 from gapdiag.notebook.report._ends import Reached, depths, end_words, reached
+from gapdiag.notebook.report._open import Open, open_rules
 from gapdiag.notebook.report._words import URGENCY
 from gapdiag.notebook.report.causes import Cause, Collect, team_causes, what_to_collect
-from gapdiag.notebook.signs import GAP_NAMES, STATUS_WORDS, open_needs
+from gapdiag.notebook.signs import GAP_NAMES, STATUS_WORDS
 from gapdiag.rulebook.facts import facts_and_basis
 from gapdiag.rulebook.interventions import Interventions
 from gapdiag.rulebook.pack import Rulebook
@@ -227,10 +228,16 @@ def assemble(
     ends: list[Reached | None] = [None] * batch.summary.diagnosed
     if brief:
         ends = list(reached(batch) or ends)
-    for row, rep, team, group, at in zip(
-        batch.rows, batch.each_rep(), batch.teams(), batch.groups(), ends, strict=True
+    for row, rep, team, group, open_, at in zip(
+        batch.rows,
+        batch.each_rep(),
+        batch.teams(),
+        batch.groups(),
+        open_rules(batch),
+        ends,
+        strict=True,
     ):
-        line, diagnosis = _line(context, row, rep, team, group, at)
+        line, diagnosis = _line(context, row, rep, team, group, open_, at)
         lines.append(line)
         periods.add((diagnosis.period_start, diagnosis.period_end))
         stamp = diagnosis.rulebook
@@ -318,6 +325,7 @@ def _line(
     rep: RepMetrics,
     team: TeamStats | None,
     group: str | None,
+    open_: Open,
     at: Reached | None = None,
 ) -> tuple[RepLine, Diagnosis]:
     rules, targets, library = context.rules, context.targets, context.library
@@ -334,7 +342,7 @@ def _line(
         escalation = escalate(history, diagnosis, gap=gap, library=library, targets=targets)
         trend = _trend(history, focus, library, targets)
     action = _first_action(focus, diagnosis, context, facts)
-    needs, needs_by_gap = open_needs(diagnosis)
+    needs, needs_by_gap = open_.needs, open_.by_gap
     system = diagnosis.verdict("system")
     line = RepLine(
         row=row,
@@ -372,11 +380,11 @@ def _line(
             focus,
             escalation,
             brief=True,
-            needs=needs,
+            open_=(open_.rules, needs),
             end=end_words(rules.tree, at, context.depths, facts) if rules.tree is not None else "",
         )
         if context.brief
-        else detail_of(diagnosis, focus, escalation, brief=False, needs=needs),
+        else detail_of(diagnosis, focus, escalation, brief=False, open_=(open_.rules, needs)),
     )
     return line, diagnosis
 
