@@ -129,14 +129,15 @@ def test_the_population_covers_every_case(batch: Batch, brief: Report) -> None:
     assert any(any(v.capped_by == "proxy" for v in d.verdicts) for d in diagnoses)
     assert any(any(v.capped_by == "thin" for v in d.verdicts) for d in diagnoses)
     assert any(d.watch for d in diagnoses)
-    tree = batch.rules.tree
-    assert tree is not None
-    depth = _ends.depths(tree)
+    lengths: dict[str, set[int]] = {}
+    for d in diagnoses:
+        end = d.tree_leaf.id if d.tree_leaf is not None else "stop"
+        lengths.setdefault(end, set()).add(len(d.tree_path))
+    assert any(len(seen) > 1 for end, seen in lengths.items() if end != "stop")
+    assert any(len(seen) == 1 for end, seen in lengths.items() if end != "stop")
+    assert len(lengths["stop"]) > 1
     reached = _ends.reached(batch)
     assert reached is not None
-    leaves = [leaf for leaf, _ in reached if leaf is not None]
-    assert any(depth[leaf] is None for leaf in leaves)
-    assert any(depth[leaf] is not None for leaf in leaves)
     assert any(stop is not None for _, stop in reached)
 
 
@@ -203,26 +204,25 @@ def test_open_rules_of_a_pack_reading_team_and_derived_values(library: Intervent
     assert {"pipeline.quota", "pipeline.closed_won", "pipeline.win_rate"} <= named
 
 
-def test_the_tree_end_is_read_from_the_columns(
+def test_the_tree_is_not_walked_again_for_a_brief_page(
     batch: Batch, library: Interventions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Where every route to the end has one length the rep's walk is not taken again."""
+    """A brief page words every rep's tree end from the batch's columns: no rep's walk is
+    taken again (the ends themselves are compared in the test above)."""
+    from gapdiag.engines import details
+    from gapdiag.rulebook import walk
+
     walked: list[object] = []
-    real = _ends.end
 
-    def counting(tree: Any, facts: Any) -> Any:
-        walked.append(facts)
-        return real(tree, facts)
+    def counting(*args: Any) -> Any:
+        walked.append(args)
+        raise AssertionError("walked again")
 
-    monkeypatch.setattr(_ends, "end", counting)
-    assemble(batch, title="t", histories={}, library=library, detail="brief")
-    tree = batch.rules.tree
-    assert tree is not None
-    depth = _ends.depths(tree)
-    reached = _ends.reached(batch)
-    assert reached is not None
-    ambiguous = [(leaf, stop) for leaf, stop in reached if depth[leaf or str(stop)] is None]
-    assert 0 < len(walked) == len(ambiguous) < len(reached)
+    monkeypatch.setattr(walk, "end", counting)
+    monkeypatch.setattr(details, "walk", counting)
+    page = assemble(batch, title="t", histories={}, library=library, detail="brief")
+    assert not walked
+    assert all(line.detail.tree_end for line in page.reps)
 
 
 MEETING = """\
@@ -249,12 +249,22 @@ leaves:
 """
 
 
-def test_depths_of_routes_that_meet() -> None:
-    """A node reached by routes of two lengths has no single depth; the others have one."""
+def test_questions_asked_where_routes_meet(library: Interventions) -> None:
+    """Where routes of two lengths meet (skill after one question or two), each rep's count
+    of questions asked is its own walk's length, and its brief tree end is its own."""
     rules = [rule_dict("r", "activity.calls_per_day < 10", because="few")]
-    tree = Rulebook.from_rules(rules, tree=yaml.safe_load(MEETING)).tree
-    assert tree is not None
-    assert _ends.depths(tree) == {"q1": 0, "q2": 1, "will": 2, "skill": None}
+    book = Rulebook.from_rules(rules, tree=yaml.safe_load(MEETING))
+    batch = diagnose_many(population(80, seed=4), rules=book)
+    _, _, asked = batch.unknowns(())
+    page = assemble(batch, title="t", histories={}, library=library, detail="brief")
+    ends = {line.row: line.detail.tree_end for line in page.reps}
+    seen = set()
+    for row, count in zip(batch.rows, asked.tolist(), strict=True):
+        d = batch.diagnosis(row)
+        assert count == len(d.tree_path), row
+        assert ends[row] == _tree_end(d), row
+        seen.add((d.tree_leaf.id if d.tree_leaf else None, count))
+    assert {("skill", 1), ("skill", 2), ("will", 2), (None, 1), (None, 2)} <= seen
 
 
 def test_polars_and_pandas_pages_agree(batch: Batch, library: Interventions) -> None:

@@ -121,10 +121,11 @@ def unknowns(
     targets: Targets,
     team: dict[str, Floats],
     names: tuple[str, ...],
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """Per rep, the rules left open (reps x rules, pack order) and which of `names` the
-    rules read as unknown (reps x names): what each rep's ``Diagnosis.undetermined`` lists,
-    for every rep at once."""
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.int32] | None]:
+    """Per rep, the rules left open (reps x rules, pack order), which of `names` the rules
+    read as unknown (reps x names), and how many questions the decision tree's walk asks
+    (None without a tree): what each rep's ``Diagnosis.undetermined`` lists and the length
+    of its ``tree_path``, for every rep at once."""
     size, rules = population.size, book.compiled
     reads_derived = any(n.startswith("derived.") for r in rules for n in x.names_in(r.condition))
     lookup = _lookup(population, targets, team, 0, size, reads_derived)
@@ -135,7 +136,8 @@ def unknowns(
     absent = np.empty((size, len(names)), bool)
     for index, name in enumerate(names):
         absent[:, index] = np.isnan(np.asarray(lookup(name), dtype=np.float64))
-    return open_, absent
+    asked = _vtree.asked(book.tree, lookup, size) if book.tree is not None else None
+    return open_, absent, asked
 
 
 OUTCOMES: tuple[Outcome, ...] = ("gap", "no_gap_found", "undetermined")

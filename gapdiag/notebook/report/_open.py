@@ -14,6 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gapdiag.notebook.report import _ends
+from gapdiag.notebook.report._ends import reached
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from gapdiag.engines.vector.batch import Batch
 
@@ -28,6 +31,8 @@ class Open:
     """Absent metrics the open rules need, most needed first."""
     by_gap: dict[str, tuple[str, ...]]
     """The same for each gap whose verdict is unknown (the only ones the page names)."""
+    tree_end: str
+    """Where the decision tree's walk ended, in words (`_ends.ends`); empty without a tree."""
 
 
 def open_rules(batch: Batch) -> Iterator[Open]:
@@ -35,8 +40,9 @@ def open_rules(batch: Batch) -> Iterator[Open]:
     import numpy as np
 
     book = batch.rules
-    rules = book.compiled
-    names = tuple(dict.fromkeys(m for rule in rules for m in rule.needs))
+    rules, tree = book.compiled, book.tree
+    asks = tuple(m for route in tree.routes.values() for m in route.question.needs) if tree else ()
+    names = tuple(dict.fromkeys([*(m for rule in rules for m in rule.needs), *asks]))
     column = {name: index for index, name in enumerate(names)}
     reads = np.zeros((len(rules), len(names)), bool)
     place = np.zeros((len(rules), len(names)), np.int64)
@@ -44,7 +50,13 @@ def open_rules(batch: Batch) -> Iterator[Open]:
         for at, name in enumerate(rule.needs):
             reads[index, column[name]] = True
             place[index, column[name]] = at
-    open_, absent = batch.unknowns(names)
+    open_, absent, asked = batch.unknowns(names)
+    walked = reached(batch)
+    ends = (
+        _ends.ends(tree, walked, asked.tolist(), absent, column)
+        if tree is not None and walked is not None and asked is not None
+        else [""] * len(open_)
+    )
     every = _ordered(open_, reads, place, absent, names)
     by_gap: list[dict[str, tuple[str, ...]]] = [{} for _ in every]
     for gap, of_gap, _ in book.by_gap:
@@ -57,8 +69,8 @@ def open_rules(batch: Batch) -> Iterator[Open]:
         for index, needs in zip(unknown.tolist(), found, strict=True):
             by_gap[index][gap] = needs
     ids = _split(np.array([rule.id for rule in rules], dtype=object), open_)
-    for rule_ids, needs, gaps in zip(ids, every, by_gap, strict=True):
-        yield Open(rules=rule_ids, needs=needs, by_gap=gaps)
+    for rule_ids, needs, gaps, end in zip(ids, every, by_gap, ends, strict=True):
+        yield Open(rules=rule_ids, needs=needs, by_gap=gaps, tree_end=end)
 
 
 def _split(items: Any, chosen: Any) -> list[tuple[Any, ...]]:

@@ -30,7 +30,6 @@ from gapdiag.model.team import TeamStats
 from gapdiag.model.wording import check_proxies_first, humanize, period, standing_word
 from gapdiag.notebook.report import _words as w
 from gapdiag.notebook.report._detail import Section, detail_of
-from gapdiag.notebook.report._ends import Reached, depths, end_words, reached
 from gapdiag.notebook.report._open import Open, open_rules
 from gapdiag.notebook.report._words import URGENCY
 from gapdiag.notebook.report.causes import Cause, Collect, team_causes, what_to_collect
@@ -212,32 +211,14 @@ def assemble(
 ) -> Report:
     """Gather every number and text the report shows: reps by urgency, then team by team."""
     brief = detail == "brief" or (detail == "auto" and batch.summary.diagnosed > FULL_DETAIL_MAX)
-    tree = batch.rules.tree
-    context = _Context(
-        batch.rules,
-        batch.targets,
-        histories,
-        library,
-        names or {},
-        brief,
-        depths(tree) if brief and tree is not None else {},
-    )
+    context = _Context(batch.rules, batch.targets, histories, library, names or {}, brief)
     lines: list[RepLine] = []
     periods: set[tuple[dt.date | None, dt.date | None]] = set()
     stamp: RulebookStamp | None = None
-    ends: list[Reached | None] = [None] * batch.summary.diagnosed
-    if brief:
-        ends = list(reached(batch) or ends)
-    for row, rep, team, group, open_, at in zip(
-        batch.rows,
-        batch.each_rep(),
-        batch.teams(),
-        batch.groups(),
-        open_rules(batch),
-        ends,
-        strict=True,
+    for row, rep, team, group, open_ in zip(
+        batch.rows, batch.each_rep(), batch.teams(), batch.groups(), open_rules(batch), strict=True
     ):
-        line, diagnosis = _line(context, row, rep, team, group, open_, at)
+        line, diagnosis = _line(context, row, rep, team, group, open_)
         lines.append(line)
         periods.add((diagnosis.period_start, diagnosis.period_end))
         stamp = diagnosis.rulebook
@@ -315,8 +296,6 @@ class _Context:
     library: Interventions
     names: Mapping[str, str]
     brief: bool
-    depths: Mapping[str, int | None]
-    """Questions asked before each tree node (brief pages only, see `_ends`)."""
 
 
 def _line(
@@ -326,7 +305,6 @@ def _line(
     team: TeamStats | None,
     group: str | None,
     open_: Open,
-    at: Reached | None = None,
 ) -> tuple[RepLine, Diagnosis]:
     rules, targets, library = context.rules, context.targets, context.library
     # What diagnose() does for validated inputs (Batch.diagnosis calls it), with the facts
@@ -381,7 +359,7 @@ def _line(
             escalation,
             brief=True,
             open_=(open_.rules, needs),
-            end=end_words(rules.tree, at, context.depths, facts) if rules.tree is not None else "",
+            end=open_.tree_end,
         )
         if context.brief
         else detail_of(diagnosis, focus, escalation, brief=False, open_=(open_.rules, needs)),
