@@ -20,6 +20,7 @@ pd = pytest.importorskip("pandas")
 
 from gapdiag.coaching.playbook import choose_focus  # noqa: E402
 from gapdiag.coaching.skills import current_drill, skill_queue  # noqa: E402
+from gapdiag.engines.compiled import outcomes  # noqa: E402
 from gapdiag.engines.vector.batch import Batch, diagnose_many  # noqa: E402
 from gapdiag.model.diagnosis import Diagnosis  # noqa: E402
 from gapdiag.notebook.report import _ends, _open  # noqa: E402
@@ -173,6 +174,8 @@ def test_open_rules_and_needs_are_each_diagnosis_s(batch: Batch, library: Interv
         d, focus = _diagnosis_path(batch, row, library)
         needs, by_gap = open_needs(d)
         assert found.rules == tuple(u.rule for u in d.undetermined), row
+        facts = build_facts(batch.rep(row), batch.targets, batch.team(row))
+        assert found.outcomes == outcomes(batch.rules, facts), row
         assert found.needs == needs, row
         unknown = {v.gap: by_gap.get(v.gap, ()) for v in d.verdicts if v.status == "unknown"}
         assert found.by_gap == unknown, row
@@ -200,6 +203,8 @@ def test_open_rules_of_a_pack_reading_team_and_derived_values(library: Intervent
         d = batch.diagnosis(row)
         needs, _ = open_needs(d)
         assert (found.rules, found.needs) == (tuple(u.rule for u in d.undetermined), needs)
+        facts = build_facts(batch.rep(row), batch.targets, batch.team(row))
+        assert found.outcomes == outcomes(book, facts), row
         named.update(needs)
     assert {"pipeline.quota", "pipeline.closed_won", "pipeline.win_rate"} <= named
 

@@ -121,23 +121,23 @@ def unknowns(
     targets: Targets,
     team: dict[str, Floats],
     names: tuple[str, ...],
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.int32] | None]:
-    """Per rep, the rules left open (reps x rules, pack order), which of `names` the rules
-    read as unknown (reps x names), and how many questions the decision tree's walk asks
-    (None without a tree): what each rep's ``Diagnosis.undetermined`` lists and the length
-    of its ``tree_path``, for every rep at once."""
+) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.bool_], npt.NDArray[np.int32] | None]:
+    """Per rep, each rule's outcome (reps x rules, pack order: 1 true, 0 false, -1 unknown),
+    which of `names` the rules read as unknown (reps x names), and how many questions the
+    decision tree's walk asks (None without a tree): what each rep's ``Diagnosis`` is built
+    from, its ``undetermined`` and the length of its ``tree_path``, for every rep at once."""
     size, rules = population.size, book.compiled
     reads_derived = any(n.startswith("derived.") for r in rules for n in x.names_in(r.condition))
     lookup = _lookup(population, targets, team, 0, size, reads_derived)
     outcomes = _vector.evaluate([r.condition for r in rules], lookup, size)
-    open_ = np.empty((size, len(rules)), bool)
+    decided = np.empty((size, len(rules)), np.int8)
     for index, (true, false) in enumerate(outcomes):
-        open_[:, index] = ~(true | false)
+        decided[:, index] = np.where(true, 1, np.where(false, 0, -1))
     absent = np.empty((size, len(names)), bool)
     for index, name in enumerate(names):
         absent[:, index] = np.isnan(np.asarray(lookup(name), dtype=np.float64))
     asked = _vtree.asked(book.tree, lookup, size) if book.tree is not None else None
-    return open_, absent, asked
+    return decided, absent, asked
 
 
 OUTCOMES: tuple[Outcome, ...] = ("gap", "no_gap_found", "undetermined")

@@ -137,10 +137,11 @@ class Batch(Worded, BaseModel):
         return pd.DataFrame(columns)
 
     def unknowns(self, names: Sequence[str]) -> tuple[Any, Any, Any]:
-        """Rules left open on each rep (a reps x rules boolean array, `rule_ids` order),
-        which of the metric paths `names` the rules read as unknown (reps x names) and how
-        many questions the decision tree asks each rep (None without a tree), in `rows`
-        order: every rep's ``Diagnosis.undetermined`` and ``len(tree_path)`` at once."""
+        """Each rule's outcome on each rep (reps x rules in `rule_ids` order: 1 true, 0
+        false, -1 unknown), which of the metric paths `names` the rules read as unknown
+        (reps x names) and how many questions the decision tree asks each rep (None without
+        a tree), in `rows` order: what every rep's Diagnosis is built from, its
+        ``undetermined`` and ``len(tree_path)``, at once."""
         from gapdiag.engines.vector._evaluate import unknowns
 
         return unknowns(self._population, self._rules, self._targets, self._team, tuple(names))

@@ -33,6 +33,8 @@ class Open:
     """The same for each gap whose verdict is unknown (the only ones the page names)."""
     tree_end: str
     """Where the decision tree's walk ended, in words (`_ends.ends`); empty without a tree."""
+    outcomes: tuple[bool | None, ...]
+    """Each rule's outcome, in pack order, as ``compiled.outcomes`` gives it."""
 
 
 def open_rules(batch: Batch) -> Iterator[Open]:
@@ -50,7 +52,8 @@ def open_rules(batch: Batch) -> Iterator[Open]:
         for at, name in enumerate(rule.needs):
             reads[index, column[name]] = True
             place[index, column[name]] = at
-    open_, absent, asked = batch.unknowns(names)
+    decided, absent, asked = batch.unknowns(names)
+    open_ = decided < 0
     walked = reached(batch)
     ends = (
         _ends.ends(tree, walked, asked.tolist(), absent, column)
@@ -69,8 +72,12 @@ def open_rules(batch: Batch) -> Iterator[Open]:
         for index, needs in zip(unknown.tolist(), found, strict=True):
             by_gap[index][gap] = needs
     ids = _split(np.array([rule.id for rule in rules], dtype=object), open_)
-    for rule_ids, needs, gaps, end in zip(ids, every, by_gap, ends, strict=True):
-        yield Open(rules=rule_ids, needs=needs, by_gap=gaps, tree_end=end)
+    said = (False, True, None)  # by code: 0 false, 1 true, -1 unknown
+    for rule_ids, needs, gaps, end, codes in zip(
+        ids, every, by_gap, ends, decided.tolist(), strict=True
+    ):
+        outcomes = tuple([said[code] for code in codes])
+        yield Open(rules=rule_ids, needs=needs, by_gap=gaps, tree_end=end, outcomes=outcomes)
 
 
 def _split(items: Any, chosen: Any) -> list[tuple[Any, ...]]:

@@ -22,7 +22,6 @@ from gapdiag.coaching.playbook import Focus, choose_focus, coaching_status
 from gapdiag.coaching.skills import current_drill
 from gapdiag.coaching.system import system_actions
 from gapdiag.engines.assemble import assemble as assemble_diagnosis
-from gapdiag.engines.compiled import outcomes
 from gapdiag.model.diagnosis import Diagnosis, RulebookStamp
 from gapdiag.model.gaps import FOUND
 from gapdiag.model.metrics import RepMetrics, Targets
@@ -308,9 +307,10 @@ def _line(
 ) -> tuple[RepLine, Diagnosis]:
     rules, targets, library = context.rules, context.targets, context.library
     # What diagnose() does for validated inputs (Batch.diagnosis calls it), with the facts
-    # built once and kept: the focus and the leaderboard read the same facts as the rules.
+    # built once and kept (the focus and the leaderboard read the same facts as the rules)
+    # and the rules' outcomes the batch's evaluator found (equal to `compiled.outcomes`).
     facts, basis = facts_and_basis(rep, targets, team)
-    diagnosis = assemble_diagnosis(rep, rules, facts, outcomes(rules, facts), "compiled", basis)
+    diagnosis = assemble_diagnosis(rep, rules, facts, open_.outcomes, "compiled", basis)
     focus = choose_focus(diagnosis, facts, library, targets)
     history = context.histories.get(diagnosis.rep_id)
     escalation = None
