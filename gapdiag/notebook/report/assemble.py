@@ -241,7 +241,12 @@ def assemble(
         )
     order = {name: index for index, name in enumerate(names_)}
     everyone = sorted(
-        lines, key=lambda r: (*_urgent_first(r)[:2], order[r.team if has_groups else ALL_REPS])
+        lines,
+        key=lambda r: (
+            r.urgency,
+            -(r.focus_confidence or 0.0),
+            order[r.team if has_groups else ALL_REPS],
+        ),
     )
     return Report(
         title=title,
