@@ -14,11 +14,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gapdiag.model.gaps import GAPS
 from gapdiag.notebook.report import _ends
 from gapdiag.notebook.report._ends import reached
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from gapdiag.engines.vector.batch import Batch
+
+
+CHUNK = 2048
+"""Reps whose rules are evaluated and lists worked out together (small arrays, reused)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +43,8 @@ class Open:
 
 
 def open_rules(batch: Batch) -> Iterator[Open]:
-    """Every diagnosed rep's `Open`, in `rows` order."""
+    """Every diagnosed rep's `Open`, in `rows` order, worked out `CHUNK` reps at a time (so a
+    large page holds the lists of one chunk at once)."""
     import numpy as np
 
     book = batch.rules
@@ -52,32 +58,34 @@ def open_rules(batch: Batch) -> Iterator[Open]:
         for at, name in enumerate(rule.needs):
             reads[index, column[name]] = True
             place[index, column[name]] = at
-    decided, absent, asked = batch.unknowns(names)
-    open_ = decided < 0
-    walked = reached(batch)
-    ends = (
-        _ends.ends(tree, walked, asked.tolist(), absent, column)
-        if tree is not None and walked is not None and asked is not None
-        else [""] * len(open_)
-    )
-    every = _ordered(open_, reads, place, absent, names)
-    by_gap: list[dict[str, tuple[str, ...]]] = [{} for _ in every]
-    for gap, of_gap, _ in book.by_gap:
-        rows = np.asarray(of_gap, dtype=np.int64)
-        unknown = np.flatnonzero(np.asarray(batch.frame[f"{gap}.status"]) == "unknown")
-        if not len(unknown):
-            continue
-        part = open_[np.ix_(unknown, rows)]
-        found = _ordered(part, reads[rows], place[rows], absent[unknown], names)
-        for index, needs in zip(unknown.tolist(), found, strict=True):
-            by_gap[index][gap] = needs
-    ids = _split(np.array([rule.id for rule in rules], dtype=object), open_)
+    walked = reached(batch) if tree is not None else None
+    unknown = {gap: np.asarray(batch.frame[f"{gap}.status"]) == "unknown" for gap in GAPS}
+    ids = np.array([rule.id for rule in rules], dtype=object)
     said = (False, True, None)  # by code: 0 false, 1 true, -1 unknown
-    for rule_ids, needs, gaps, end, codes in zip(
-        ids, every, by_gap, ends, decided.tolist(), strict=True
-    ):
-        outcomes = tuple([said[code] for code in codes])
-        yield Open(rules=rule_ids, needs=needs, by_gap=gaps, tree_end=end, outcomes=outcomes)
+    for start in range(0, batch.summary.diagnosed, CHUNK):
+        part = slice(start, start + CHUNK)
+        decided, missing, asked = batch.unknowns(names, start, start + CHUNK)
+        open_ = decided < 0
+        ends = (
+            _ends.ends(tree, walked[part], asked.tolist(), missing, column)
+            if tree is not None and walked is not None and asked is not None
+            else [""] * len(open_)
+        )
+        every = _ordered(open_, reads, place, missing, names)
+        by_gap: list[dict[str, tuple[str, ...]]] = [{} for _ in every]
+        for gap, of_gap, _ in book.by_gap:
+            reps = np.flatnonzero(unknown[gap][part])
+            rows = np.asarray(of_gap, dtype=np.int64)
+            found = _ordered(
+                open_[np.ix_(reps, rows)], reads[rows], place[rows], missing[reps], names
+            )
+            for index, needs in zip(reps.tolist(), found, strict=True):
+                by_gap[index][gap] = needs
+        for rule_ids, needs, gaps, end, codes in zip(
+            _split(ids, open_), every, by_gap, ends, decided.tolist(), strict=True
+        ):
+            outcomes = tuple([said[code] for code in codes])
+            yield Open(rules=rule_ids, needs=needs, by_gap=gaps, tree_end=end, outcomes=outcomes)
 
 
 def _split(items: Any, chosen: Any) -> list[tuple[Any, ...]]:
