@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from gapdiag.engines.vector.batch import Batch
 
 
-CHUNK = 2048
+CHUNK = 4096
 """Reps whose rules are evaluated and lists worked out together (small arrays, reused)."""
 
 
@@ -61,7 +61,7 @@ def open_rules(batch: Batch) -> Iterator[Open]:
     walked = reached(batch) if tree is not None else None
     unknown = {gap: np.asarray(batch.frame[f"{gap}.status"]) == "unknown" for gap in GAPS}
     ids = np.array([rule.id for rule in rules], dtype=object)
-    said = (False, True, None)  # by code: 0 false, 1 true, -1 unknown
+    said = np.array([False, True, None], dtype=object)  # by code: 0 false, 1 true, -1 unknown
     for start in range(0, batch.summary.diagnosed, CHUNK):
         part = slice(start, start + CHUNK)
         decided, missing, asked = batch.unknowns(names, start, start + CHUNK)
@@ -82,10 +82,11 @@ def open_rules(batch: Batch) -> Iterator[Open]:
             for index, needs in zip(reps.tolist(), found, strict=True):
                 by_gap[index][gap] = needs
         for rule_ids, needs, gaps, end, codes in zip(
-            _split(ids, open_), every, by_gap, ends, decided.tolist(), strict=True
+            _split(ids, open_), every, by_gap, ends, said[decided].tolist(), strict=True
         ):
-            outcomes = tuple([said[code] for code in codes])
-            yield Open(rules=rule_ids, needs=needs, by_gap=gaps, tree_end=end, outcomes=outcomes)
+            yield Open(
+                rules=rule_ids, needs=needs, by_gap=gaps, tree_end=end, outcomes=tuple(codes)
+            )
 
 
 def _split(items: Any, chosen: Any) -> list[tuple[Any, ...]]:
