@@ -137,3 +137,17 @@ def test_the_team_page_words_trends_true_of_their_numbers(
     assert "call-to-meeting conversion against plan: at target (59.7% → 114.3%" in text
     for found in re.findall(r": flat \([^)]*\)", text):
         assert "noise band ±" in found, found
+
+
+def test_an_ahead_reps_plan_does_not_set_the_tree_against_the_rules() -> None:
+    """A rep over quota gets no gap; the tree's end is not 'disagrees with the rules: weigh
+    both', and the 1:1 sheet steers towards no drill."""
+    rep = example("will-rep")
+    ahead = {**rep, "pipeline": {**rep["pipeline"], "closed_won": 160_000.0}}
+    text = plan(ahead, start=dt.date(2026, 7, 6)).to_text()
+    assert "Ahead: closed $160,000" in text
+    assert "ends at will (the rep is not behind, so no gap is named)" in text
+    assert "disagrees with the rules" not in text
+    assert "plan's drills" not in text
+    behind = plan(rep, start=dt.date(2026, 7, 6)).to_text()
+    assert "steer the practice towards the plan's drills (" in behind

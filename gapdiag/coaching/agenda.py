@@ -207,8 +207,10 @@ def build_agenda(
             stage="options",
             ask=f"Name three things you will do in the next ten days to {aim}. The list is "
             "yours; I will only pressure-test it.",
-            expect="Actions the rep controls, each with a date; steer the practice towards "
-            f"the plan's drills ({drill_names}).",
+            expect="Actions the rep controls, each with a date"
+            + (
+                f"; steer the practice towards the plan's drills ({drill_names})." if focus else "."
+            ),
         ),
         Question(
             stage="will",
