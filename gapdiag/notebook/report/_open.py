@@ -5,7 +5,9 @@ absent metrics would decide them, most needed first (``signs.open_needs`` of the
 `Diagnosis`). Listing each rep's open rules one object at a time was a tenth of the page's
 time; the batch evaluates every rule for every rep at once (`Batch.unknowns`), so here the
 same lists come from its arrays: a metric's count is how many open rules need it, ties in
-the order the rules first need it (pack order, then each rule's order of inputs).
+the order the rules first need it (pack order, then each rule's order of inputs). The same
+arrays give each rep's rule outcomes (what its `Diagnosis` is built from) and, with the
+batch's tree columns, where its tree's walk ended (`_ends`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ CHUNK = 4096
 
 @dataclass(frozen=True, slots=True)
 class Open:
-    """One rep's open rules and what they need, as ``signs.open_needs`` gives them."""
+    """One rep's open rules and what they need (as ``signs.open_needs`` gives them), its
+    rule outcomes and its tree's end, from the batch's arrays."""
 
     rules: tuple[str, ...]
     """Ids of the rules left open, in pack order (``Diagnosis.undetermined``'s rules)."""
