@@ -74,6 +74,8 @@ def team_rep(
         print_notes(batch.notes, err)
     reps = batch.reps()
     found = [r for r in reps if r.rep_id == name]
+    if not found:  # as ingest matches names: ignoring case and runs of spaces
+        found = [r for r in reps if _folded(r.rep_id) == _folded(name)]
     if len(found) > 1:
         periods = ", ".join(f"{r.period_start} to {r.period_end}" for r in found)
         raise InvalidArgument(
@@ -92,3 +94,7 @@ def team_rep(
     raise InvalidArgument(
         f"--rep: {name!r} is not a rep of {path}{did_you_mean(name, names)} (it holds {held})"
     )
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.casefold().split())

@@ -284,7 +284,7 @@ def _agenda(plan: CoachingPlan) -> list[Block]:
     out.append(Items(tuple(f"{q.stage.capitalize()}: {q.expect}" for q in agenda.questions)))
     numbers = "; ".join(
         f"{sentence(label_of(f.name).label)}: {f.shown}"
-        if f.name in NEVER_NEGATIVE
+        if f.name in NEVER_NEGATIVE or f.value is None
         else labelled(f.name, f.value)
         for f in agenda.figures
     )
