@@ -9,6 +9,7 @@ of one length and of several) and stops for lack of data.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -19,9 +20,10 @@ pd = pytest.importorskip("pandas")
 
 from gapdiag.coaching.playbook import choose_focus  # noqa: E402
 from gapdiag.coaching.skills import current_drill, skill_queue  # noqa: E402
+from gapdiag.engines.compiled import outcomes  # noqa: E402
 from gapdiag.engines.vector.batch import Batch, diagnose_many  # noqa: E402
 from gapdiag.model.diagnosis import Diagnosis  # noqa: E402
-from gapdiag.notebook.report import _ends  # noqa: E402
+from gapdiag.notebook.report import _ends, _open  # noqa: E402
 from gapdiag.notebook.report._detail import _tree_end, detail_of  # noqa: E402
 from gapdiag.notebook.report.assemble import Report, assemble  # noqa: E402
 from gapdiag.notebook.signs import open_needs  # noqa: E402
@@ -128,14 +130,15 @@ def test_the_population_covers_every_case(batch: Batch, brief: Report) -> None:
     assert any(any(v.capped_by == "proxy" for v in d.verdicts) for d in diagnoses)
     assert any(any(v.capped_by == "thin" for v in d.verdicts) for d in diagnoses)
     assert any(d.watch for d in diagnoses)
-    tree = batch.rules.tree
-    assert tree is not None
-    depth = _ends.depths(tree)
+    lengths: dict[str, set[int]] = {}
+    for d in diagnoses:
+        end = d.tree_leaf.id if d.tree_leaf is not None else "stop"
+        lengths.setdefault(end, set()).add(len(d.tree_path))
+    assert any(len(seen) > 1 for end, seen in lengths.items() if end != "stop")
+    assert any(len(seen) == 1 for end, seen in lengths.items() if end != "stop")
+    assert len(lengths["stop"]) > 1
     reached = _ends.reached(batch)
     assert reached is not None
-    leaves = [leaf for leaf, _ in reached if leaf is not None]
-    assert any(depth[leaf] is None for leaf in leaves)
-    assert any(depth[leaf] is not None for leaf in leaves)
     assert any(stop is not None for _, stop in reached)
 
 
@@ -148,7 +151,7 @@ def test_brief_sections_are_the_diagnosis_path(
     for line in brief.reps:
         d, focus = _diagnosis_path(batch, line.row, library)
         needs, by_gap = open_needs(d)
-        assert line.detail == detail_of(d, focus, None, brief=True, needs=needs), line.row
+        assert line.detail == detail_of(d, focus, None, brief=True), line.row
         assert line.detail.tree_end == _tree_end(d)
         assert line.standing == d.standing.status
         assert line.verdicts == tuple((v.gap, v.status, v.confidence) for v in d.verdicts)
@@ -161,26 +164,70 @@ def test_brief_sections_are_the_diagnosis_path(
         )
 
 
-def test_the_tree_end_is_read_from_the_columns(
+def test_open_rules_and_needs_are_each_diagnosis_s(batch: Batch, library: Interventions) -> None:
+    """The rules left open and what they need, read from the batch's arrays for every rep at
+    once, are what each rep's own Diagnosis lists; so is each full section built from them."""
+    full = assemble(batch, title="t", histories={}, library=library, detail="full")
+    lines = {line.row: line for line in full.reps}
+    ties = 0
+    for row, found in zip(batch.rows, _open.open_rules(batch), strict=True):
+        d, focus = _diagnosis_path(batch, row, library)
+        needs, by_gap = open_needs(d)
+        assert found.rules == tuple(u.rule for u in d.undetermined), row
+        facts = build_facts(batch.rep(row), batch.targets, batch.team(row))
+        assert found.outcomes == outcomes(batch.rules, facts), row
+        assert found.needs == needs, row
+        unknown = {v.gap: by_gap.get(v.gap, ()) for v in d.verdicts if v.status == "unknown"}
+        assert found.by_gap == unknown, row
+        assert lines[row].detail == detail_of(d, focus, None, brief=False), row
+        counts = Counter(n for u in d.undetermined for n in u.needs)
+        ties += len(counts) != len(set(counts.values()))
+    assert ties  # the order of metrics needed equally often is tested too
+
+
+def test_open_rules_of_a_pack_reading_team_and_derived_values(library: Interventions) -> None:
+    """A metric needed through a derived value or a team median, several per rule."""
+    book = Rulebook.from_rules(
+        [
+            rule_dict("slow", "derived.attainment < 0.5 and activity.calls_per_day < 40"),
+            rule_dict(
+                "behind-team",
+                "pipeline.win_rate < team.median.pipeline.win_rate or calls.talk_ratio > 0.6",
+            ),
+            rule_dict("quiet", "activity.calls_per_day < 20 and pipeline.win_rate < 0.2"),
+        ]
+    )
+    batch = diagnose_many(population(120, seed=9), rules=book)
+    named: set[str] = set()
+    for row, found in zip(batch.rows, _open.open_rules(batch), strict=True):
+        d = batch.diagnosis(row)
+        needs, _ = open_needs(d)
+        assert (found.rules, found.needs) == (tuple(u.rule for u in d.undetermined), needs)
+        facts = build_facts(batch.rep(row), batch.targets, batch.team(row))
+        assert found.outcomes == outcomes(book, facts), row
+        named.update(needs)
+    assert {"pipeline.quota", "pipeline.closed_won", "pipeline.win_rate"} <= named
+
+
+def test_the_tree_is_not_walked_again_for_a_brief_page(
     batch: Batch, library: Interventions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Where every route to the end has one length the rep's walk is not taken again."""
+    """A brief page words every rep's tree end from the batch's columns: no rep's walk is
+    taken again (the ends themselves are compared in the test above)."""
+    from gapdiag.engines import details
+    from gapdiag.rulebook import walk
+
     walked: list[object] = []
-    real = _ends.end
 
-    def counting(tree: Any, facts: Any) -> Any:
-        walked.append(facts)
-        return real(tree, facts)
+    def counting(*args: Any) -> Any:
+        walked.append(args)
+        raise AssertionError("walked again")
 
-    monkeypatch.setattr(_ends, "end", counting)
-    assemble(batch, title="t", histories={}, library=library, detail="brief")
-    tree = batch.rules.tree
-    assert tree is not None
-    depth = _ends.depths(tree)
-    reached = _ends.reached(batch)
-    assert reached is not None
-    ambiguous = [(leaf, stop) for leaf, stop in reached if depth[leaf or str(stop)] is None]
-    assert 0 < len(walked) == len(ambiguous) < len(reached)
+    monkeypatch.setattr(walk, "end", counting)
+    monkeypatch.setattr(details, "walk", counting)
+    page = assemble(batch, title="t", histories={}, library=library, detail="brief")
+    assert not walked
+    assert all(line.detail.tree_end for line in page.reps)
 
 
 MEETING = """\
@@ -207,12 +254,22 @@ leaves:
 """
 
 
-def test_depths_of_routes_that_meet() -> None:
-    """A node reached by routes of two lengths has no single depth; the others have one."""
+def test_questions_asked_where_routes_meet(library: Interventions) -> None:
+    """Where routes of two lengths meet (skill after one question or two), each rep's count
+    of questions asked is its own walk's length, and its brief tree end is its own."""
     rules = [rule_dict("r", "activity.calls_per_day < 10", because="few")]
-    tree = Rulebook.from_rules(rules, tree=yaml.safe_load(MEETING)).tree
-    assert tree is not None
-    assert _ends.depths(tree) == {"q1": 0, "q2": 1, "will": 2, "skill": None}
+    book = Rulebook.from_rules(rules, tree=yaml.safe_load(MEETING))
+    batch = diagnose_many(population(80, seed=4), rules=book)
+    _, _, asked = batch.unknowns(())
+    page = assemble(batch, title="t", histories={}, library=library, detail="brief")
+    ends = {line.row: line.detail.tree_end for line in page.reps}
+    seen = set()
+    for row, count in zip(batch.rows, asked.tolist(), strict=True):
+        d = batch.diagnosis(row)
+        assert count == len(d.tree_path), row
+        assert ends[row] == _tree_end(d), row
+        seen.add((d.tree_leaf.id if d.tree_leaf else None, count))
+    assert {("skill", 1), ("skill", 2), ("will", 2), (None, 1), (None, 2)} <= seen
 
 
 def test_polars_and_pandas_pages_agree(batch: Batch, library: Interventions) -> None:

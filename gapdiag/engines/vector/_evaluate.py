@@ -115,6 +115,35 @@ def evaluate(
     return out
 
 
+def unknowns(
+    population: Population,
+    book: Rulebook,
+    targets: Targets,
+    team: dict[str, Floats],
+    names: tuple[str, ...],
+    start: int = 0,
+    stop: int | None = None,
+) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.bool_], npt.NDArray[np.int32] | None]:
+    """Per rep, each rule's outcome (reps x rules, pack order: 1 true, 0 false, -1 unknown),
+    which of `names` the rules read as unknown (reps x names), and how many questions the
+    decision tree's walk asks (None without a tree): what each rep's ``Diagnosis`` is built
+    from, its ``undetermined`` and the length of its ``tree_path``, for the reps from
+    `start` to `stop` (all by default) at once."""
+    stop = population.size if stop is None else min(stop, population.size)
+    size, rules = max(stop - start, 0), book.compiled
+    reads_derived = any(n.startswith("derived.") for r in rules for n in x.names_in(r.condition))
+    lookup = _lookup(population, targets, team, start, stop, reads_derived)
+    outcomes = _vector.evaluate([r.condition for r in rules], lookup, size)
+    decided = np.empty((size, len(rules)), np.int8)
+    for index, (true, false) in enumerate(outcomes):
+        decided[:, index] = np.where(true, 1, np.where(false, 0, -1))
+    absent = np.empty((size, len(names)), bool)
+    for index, name in enumerate(names):
+        absent[:, index] = np.isnan(np.asarray(lookup(name), dtype=np.float64))
+    asked = _vtree.asked(book.tree, lookup, size) if book.tree is not None else None
+    return decided, absent, asked
+
+
 OUTCOMES: tuple[Outcome, ...] = ("gap", "no_gap_found", "undetermined")
 """Outcome codes: the index into this tuple."""
 

@@ -50,6 +50,30 @@ def walk(tree: DecisionTree, lookup: _vector.Lookup, size: int) -> Codes:
     return reach(tree.root)
 
 
+def asked(tree: DecisionTree, lookup: _vector.Lookup, size: int) -> Codes:
+    """Per rep, how many questions its walk asks (a stop's question counted), as
+    ``walk.end`` counts them: a node's count is one more than its answered branch's."""
+    order = [node.id for node in tree.nodes]
+    compiled = [tree.question(q) for q in order]
+    answers = _vector.evaluate([c.condition for c in compiled if c is not None], lookup, size)
+    masks = dict(zip(order, answers, strict=True))
+    done: dict[str, Codes] = {}
+
+    def count(node: str | None) -> Codes:
+        if node is None or node not in masks:
+            return np.zeros(size, np.int32)  # a leaf, or no branch: the walk ends here
+        if node not in done:
+            true, false = masks[node]
+            route = tree.routes[node].next
+            then, other, unknown = count(route[True]), count(route[False]), count(route[None])
+            done[node] = (1 + np.where(true, then, np.where(false, other, unknown))).astype(
+                np.int32
+            )
+        return done[node]
+
+    return count(tree.root)
+
+
 def leaf_gaps(tree: DecisionTree, reached: Codes) -> npt.NDArray[np.int8]:
     """Per rep, the index into GAPS of the leaf's gap; -1 for a `none` leaf or a stop."""
     codes = np.array(

@@ -136,6 +136,20 @@ class Batch(Worded, BaseModel):
             columns[rule] = (word >> (i % 63)) & 1 == 1
         return pd.DataFrame(columns)
 
+    def unknowns(
+        self, names: Sequence[str], start: int = 0, stop: int | None = None
+    ) -> tuple[Any, Any, Any]:
+        """Each rule's outcome on each rep (reps x rules in `rule_ids` order: 1 true, 0
+        false, -1 unknown), which of the metric paths `names` the rules read as unknown
+        (reps x names) and how many questions the decision tree asks each rep (None without
+        a tree), in `rows` order: what every rep's Diagnosis is built from, its
+        ``undetermined`` and ``len(tree_path)``, at once; for the diagnosed reps from index
+        `start` to `stop` (all by default), a large batch taken in parts."""
+        from gapdiag.engines.vector._evaluate import unknowns
+
+        book, population = self._rules, self._population
+        return unknowns(population, book, self._targets, self._team, tuple(names), start, stop)
+
     def _repr_html_(self) -> str:
         """Rich display: where reps stand, what was found, and the first rows, in words."""
         from gapdiag.engines.vector.hooks import render

@@ -87,7 +87,10 @@ def team_report(
             made=made,
             sources=tuple(sources),
         )
-        return render(report)
+        page = render(report)
+        # freed while the collector is off: else its first pass walks every object built
+        del report
+    return page
 
 
 @contextmanager

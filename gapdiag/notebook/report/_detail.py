@@ -58,14 +58,15 @@ def detail_of(
     escalation: Escalation | None,
     *,
     brief: bool,
-    needs: tuple[str, ...] | None = None,
+    open_: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
     end: str | None = None,
 ) -> Section:
     """The rep's section texts; brief keeps the focus gap's evidence and the tree's end.
 
-    `needs` are `signs.needs_of(d)` and `end` the tree's end in words (`tree_end`) where
-    the caller has them already.
+    `open_` are the ids of the rules left open and `signs.needs_of(d)`, and `end` the
+    tree's end in words (`tree_end`), where the caller has them already.
     """
+    rules, needs = open_ if open_ is not None else (_open_rules(d), signs.needs_of(d))
     only = (focus.gap if focus else None) if brief else None
     evidence, more = _evidence(d, only=only, brief=brief)
     return Section(
@@ -79,11 +80,15 @@ def detail_of(
         more=more,
         tree=() if brief else tuple(_step(s) for s in d.tree_path),
         tree_end=_tree_end(d) if end is None else end,
-        still_open=_still_open(d, most=BRIEF_NEEDS if brief else 8, needs=needs),
+        still_open=_still_open(len(rules), needs, most=BRIEF_NEEDS if brief else 8),
         escalation=_escalation(escalation),
         fired=d.fired,
-        open_rules=tuple(u.rule for u in d.undetermined),
+        open_rules=rules,
     )
+
+
+def _open_rules(d: Diagnosis) -> tuple[str, ...]:
+    return tuple(u.rule for u in d.undetermined)
 
 
 def _focus(focus: Focus | None) -> str:
@@ -153,11 +158,10 @@ def tree_end(asked: int, leaf: TreeLeaf | None, needs: tuple[str, ...] | None) -
     return ""
 
 
-def _still_open(d: Diagnosis, *, most: int, needs: tuple[str, ...] | None = None) -> str:
-    needs = signs.needs_of(d) if needs is None else needs
-    if not d.undetermined:
+def _still_open(rules: int, needs: tuple[str, ...], *, most: int) -> str:
+    """'Not judged yet: 3 rules need win rate and calls a day.' (`rules` left open)."""
+    if not rules:
         return ""
-    rules = len(d.undetermined)
     some = f"{rules} rule{'s' if rules != 1 else ''}"
     if not needs:
         return f"Not judged yet: {some} read a value that is undefined here."

@@ -1,21 +1,18 @@
-"""Where the decision tree ends for every rep of a batch, read from its tree columns.
+"""Where the decision tree ends for every rep of a batch, read from its columns.
 
 A brief section shows only the tree's end ("After 4 questions, the tree ends at Skill:
 ..."). The batch has walked the tree for every rep already (its ``tree_leaf`` and
-``tree_stop`` columns), so the page need not walk it again: the number of questions asked
-is the depth of the node where the walk ended, where every route to that node has the
-same length; elsewhere (and without the columns) the rep's walk is taken again.
+``tree_stop`` columns) and counts the questions each walk asks (`Batch.unknowns`), so the
+page words each end from those columns and never walks the tree again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from gapdiag.notebook.report._detail import tree_end
-from gapdiag.rulebook.compiler import Facts
 from gapdiag.rulebook.tree import DecisionTree
-from gapdiag.rulebook.walk import end
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from gapdiag.engines.vector.batch import Batch
@@ -38,37 +35,32 @@ def _name(cell: Any) -> str | None:
     return cell if isinstance(cell, str) else None
 
 
-def depths(tree: DecisionTree) -> dict[str, int | None]:
-    """Questions asked before each node is reached; None where routes of other lengths meet."""
-    found: dict[str, set[int]] = {}
-    routes = tree.routes
-
-    def visit(node: str, depth: int) -> None:
-        seen = found.setdefault(node, set())
-        if depth in seen:
-            return
-        seen.add(depth)
-        route = routes.get(node)
-        if route is not None:
-            for target in dict.fromkeys(t for t in route.next.values() if t is not None):
-                visit(target, depth + 1)
-
-    visit(tree.root, 0)
-    return {node: next(iter(d)) if len(d) == 1 else None for node, d in found.items()}
-
-
-def end_words(
+def ends(
     tree: DecisionTree,
-    at: Reached | None,
-    depth: Mapping[str, int | None],
-    facts: Facts,
-) -> str:
-    """The tree's end in words (as `_detail.tree_end` says it for the rep's own walk)."""
-    leaf, stop = at if at is not None else (None, None)
-    if leaf is not None and (asked := depth.get(leaf)) is not None:
-        return tree_end(asked, tree.result(leaf), None)
-    if stop is not None and (before := depth.get(stop)) is not None:
-        needs = tuple([m for m in tree.routes[stop].question.needs if facts.get(m) is None])
-        return tree_end(before + 1, None, needs)
-    walked = end(tree, facts)
-    return tree_end(walked.asked, walked.leaf, walked.needs)
+    at: Sequence[Reached],
+    asked: Sequence[int],
+    absent: Any,
+    column: dict[str, int],
+) -> list[str]:
+    """Each rep's tree end in words, as `_detail.tree_end` says it for the rep's own walk:
+    `asked` questions, then the leaf, or the stop and the absent inputs of its question
+    (`absent`: reps x metric paths, each path's position in `column`)."""
+    said: dict[tuple[Any, ...], str] = {}
+    out = []
+    for index, ((leaf, stop), count) in enumerate(zip(at, asked, strict=True)):
+        if leaf is not None:
+            key: tuple[Any, ...] = (count, leaf)
+            text = said.get(key)
+            if text is None:
+                text = said[key] = tree_end(count, tree.result(leaf), None)
+        elif stop is not None:
+            row = absent[index]
+            needs = tuple([m for m in tree.routes[stop].question.needs if row[column[m]]])
+            key = (count, stop, needs)
+            text = said.get(key)
+            if text is None:
+                text = said[key] = tree_end(count, None, needs)
+        else:
+            text = ""
+        out.append(text)
+    return out

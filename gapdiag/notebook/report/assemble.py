@@ -22,7 +22,6 @@ from gapdiag.coaching.playbook import Focus, choose_focus, coaching_status
 from gapdiag.coaching.skills import current_drill
 from gapdiag.coaching.system import system_actions
 from gapdiag.engines.assemble import assemble as assemble_diagnosis
-from gapdiag.engines.compiled import outcomes
 from gapdiag.model.diagnosis import Diagnosis, RulebookStamp
 from gapdiag.model.gaps import FOUND
 from gapdiag.model.metrics import RepMetrics, Targets
@@ -30,10 +29,10 @@ from gapdiag.model.team import TeamStats
 from gapdiag.model.wording import check_proxies_first, humanize, period, standing_word
 from gapdiag.notebook.report import _words as w
 from gapdiag.notebook.report._detail import Section, detail_of
-from gapdiag.notebook.report._ends import Reached, depths, end_words, reached
+from gapdiag.notebook.report._open import Open, open_rules
 from gapdiag.notebook.report._words import URGENCY
 from gapdiag.notebook.report.causes import Cause, Collect, team_causes, what_to_collect
-from gapdiag.notebook.signs import GAP_NAMES, STATUS_WORDS, open_needs
+from gapdiag.notebook.signs import GAP_NAMES, STATUS_WORDS
 from gapdiag.rulebook.facts import facts_and_basis
 from gapdiag.rulebook.interventions import Interventions
 from gapdiag.rulebook.pack import Rulebook
@@ -211,26 +210,14 @@ def assemble(
 ) -> Report:
     """Gather every number and text the report shows: reps by urgency, then team by team."""
     brief = detail == "brief" or (detail == "auto" and batch.summary.diagnosed > FULL_DETAIL_MAX)
-    tree = batch.rules.tree
-    context = _Context(
-        batch.rules,
-        batch.targets,
-        histories,
-        library,
-        names or {},
-        brief,
-        depths(tree) if brief and tree is not None else {},
-    )
+    context = _Context(batch.rules, batch.targets, histories, library, names or {}, brief)
     lines: list[RepLine] = []
     periods: set[tuple[dt.date | None, dt.date | None]] = set()
     stamp: RulebookStamp | None = None
-    ends: list[Reached | None] = [None] * batch.summary.diagnosed
-    if brief:
-        ends = list(reached(batch) or ends)
-    for row, rep, team, group, at in zip(
-        batch.rows, batch.each_rep(), batch.teams(), batch.groups(), ends, strict=True
+    for row, rep, team, group, open_ in zip(
+        batch.rows, batch.each_rep(), batch.teams(), batch.groups(), open_rules(batch), strict=True
     ):
-        line, diagnosis = _line(context, row, rep, team, group, at)
+        line, diagnosis = _line(context, row, rep, team, group, open_)
         lines.append(line)
         periods.add((diagnosis.period_start, diagnosis.period_end))
         stamp = diagnosis.rulebook
@@ -254,7 +241,12 @@ def assemble(
         )
     order = {name: index for index, name in enumerate(names_)}
     everyone = sorted(
-        lines, key=lambda r: (*_urgent_first(r)[:2], order[r.team if has_groups else ALL_REPS])
+        lines,
+        key=lambda r: (
+            r.urgency,
+            -(r.focus_confidence or 0.0),
+            order[r.team if has_groups else ALL_REPS],
+        ),
     )
     return Report(
         title=title,
@@ -308,8 +300,6 @@ class _Context:
     library: Interventions
     names: Mapping[str, str]
     brief: bool
-    depths: Mapping[str, int | None]
-    """Questions asked before each tree node (brief pages only, see `_ends`)."""
 
 
 def _line(
@@ -318,13 +308,14 @@ def _line(
     rep: RepMetrics,
     team: TeamStats | None,
     group: str | None,
-    at: Reached | None = None,
+    open_: Open,
 ) -> tuple[RepLine, Diagnosis]:
     rules, targets, library = context.rules, context.targets, context.library
     # What diagnose() does for validated inputs (Batch.diagnosis calls it), with the facts
-    # built once and kept: the focus and the leaderboard read the same facts as the rules.
+    # built once and kept (the focus and the leaderboard read the same facts as the rules)
+    # and the rules' outcomes the batch's evaluator found (equal to `compiled.outcomes`).
     facts, basis = facts_and_basis(rep, targets, team)
-    diagnosis = assemble_diagnosis(rep, rules, facts, outcomes(rules, facts), "compiled", basis)
+    diagnosis = assemble_diagnosis(rep, rules, facts, open_.outcomes, "compiled", basis)
     focus = choose_focus(diagnosis, facts, library, targets)
     history = context.histories.get(diagnosis.rep_id)
     escalation = None
@@ -334,7 +325,7 @@ def _line(
         escalation = escalate(history, diagnosis, gap=gap, library=library, targets=targets)
         trend = _trend(history, focus, library, targets)
     action = _first_action(focus, diagnosis, context, facts)
-    needs, needs_by_gap = open_needs(diagnosis)
+    needs, needs_by_gap = open_.needs, open_.by_gap
     system = diagnosis.verdict("system")
     line = RepLine(
         row=row,
@@ -372,11 +363,11 @@ def _line(
             focus,
             escalation,
             brief=True,
-            needs=needs,
-            end=end_words(rules.tree, at, context.depths, facts) if rules.tree is not None else "",
+            open_=(open_.rules, needs),
+            end=open_.tree_end,
         )
         if context.brief
-        else detail_of(diagnosis, focus, escalation, brief=False, needs=needs),
+        else detail_of(diagnosis, focus, escalation, brief=False, open_=(open_.rules, needs)),
     )
     return line, diagnosis
 
