@@ -196,6 +196,21 @@ def test_every_sign_the_page_shows_is_in_its_legend(page: str) -> None:
     assert '<span aria-hidden="true">?</span>' not in page
 
 
+def test_a_rep_with_quota_covered_reads_no_gap_left_not_unknown() -> None:
+    """Pipeline coverage is undefined once closed and committed reach quota: the leaderboard
+    says 'no gap left' there (not 'unknown', which reads as missing data), only there."""
+    rows = pd.read_csv(TEAM).head(6)
+    rows.loc[0, "pipeline.closed_won"] = rows.loc[0, "pipeline.quota"]
+    rows.loc[1, "pipeline.open_pipeline"] = None
+    page = Page(team_report(diagnose_many(rows)))
+    where = [lead[0] for lead in page.data["lead"]].index("derived.coverage")
+    cells = {rep["id"]: rep["values"][where] for rep in page.reps}
+    covered, unknown = rows.loc[0, "rep_id"], rows.loc[1, "rep_id"]
+    assert page.data["s"][cells[covered]] == "no gap left"
+    assert cells[unknown] == 0  # drawn as "unknown": the pipeline is missing
+    assert all(isinstance(v, list) for rep, v in cells.items() if rep not in (covered, unknown))
+
+
 def test_history_gives_sparklines_and_next_steps(page: str) -> None:
     """Reps with weekly history get a trend and the next step; others none. With no coaching
     start the weeks are figures: trends only, no escalation decision (issue 24)."""

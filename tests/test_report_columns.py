@@ -224,7 +224,7 @@ def test_the_tree_is_not_walked_again_for_a_brief_page(
         raise AssertionError("walked again")
 
     monkeypatch.setattr(walk, "end", counting)
-    monkeypatch.setattr(details, "walk", counting)
+    monkeypatch.setattr(details, "route", counting)
     page = assemble(batch, title="t", histories={}, library=library, detail="brief")
     assert not walked
     assert all(line.detail.tree_end for line in page.reps)

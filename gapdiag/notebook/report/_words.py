@@ -71,6 +71,9 @@ COLUMNS = {
     "next": "Next step",
 }
 """The rep tables' column headings (the CSV download uses the same)."""
+NO_GAP_LEFT = "no gap left"
+"""Pipeline coverage of a rep whose closed and committed deals already reach quota."""
+
 UI = {
     "caption": "Every rep, most urgent first",
     "team_caption": "The team's reps, most urgent first",

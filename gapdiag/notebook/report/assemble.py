@@ -117,6 +117,8 @@ class RepLine:
     trend: Trend | None
     has_history: bool
     detail: Section
+    covered: bool = False
+    """Closed and committed already cover quota: pipeline coverage has no gap to cover."""
 
     @property
     def anchor(self) -> str:
@@ -358,6 +360,7 @@ def _line(
         next_step=_next_step(escalation),
         trend=trend,
         has_history=history is not None,
+        covered=_covered(facts),
         detail=detail_of(
             diagnosis,
             focus,
@@ -415,6 +418,12 @@ def _action_words(
     if d.watch:
         return f"Watch: {humanize(d.watch[0].text)}"
     return "Keep the current rhythm"
+
+
+def _covered(facts: Mapping[str, object]) -> bool:
+    """Whether closed-won and commit already reach quota (no gap left to cover)."""
+    gap = facts.get("derived.gap_to_goal")
+    return isinstance(gap, float) and gap <= 0
 
 
 def _next_step(step: Escalation | None) -> tuple[str, str, str] | None:

@@ -37,6 +37,8 @@ from gapdiag.notebook.report._detail import Item
 from gapdiag.notebook.report.assemble import LEADING, RepLine, Report, TeamView
 from gapdiag.notebook.signs import verdict_words
 
+COVERAGE = "derived.coverage"
+
 REP_FIELDS = (
     "row",
     "id",
@@ -174,7 +176,9 @@ def _value(metric: str, v: float, s: Strings, cells: Cells) -> list[Any]:
 def _rep(rep: RepLine, teams: dict[str, int], s: Strings, cells: Cells) -> list[Any]:
     move = [s(rep.move.label), s(rep.move.now), s(rep.move.target)] if rep.move else 0
     values = [
-        _value(metric, v, s, cells) if v is not None else 0
+        _value(metric, v, s, cells)
+        if v is not None
+        else (s(w.NO_GAP_LEFT) if rep.covered and metric == COVERAGE else 0)
         for metric, v in zip(LEADING, rep.values, strict=True)
     ]
     step = rep.next_step

@@ -267,10 +267,10 @@
       var tr = h('tr', null, [h('th', {scope: 'row'}, [repLink(r)])]);
       r[F.values].forEach(function (v, i) {
         var mean = means[i], mark = '';
-        if (v && mean && list.length > 1) {
+        if (Array.isArray(v) && mean && list.length > 1) {
           mark = v[0] > mean[0] ? ' ' + W.above : (v[0] < mean[0] ? ' ' + W.below : ' ' + W.level);
         }
-        tr.appendChild(h('td', {'class': 'n', 'data-label': D.lead[i][1]}, [v ? S[v[1]] + mark : W.ui.unknown]));
+        tr.appendChild(h('td', {'class': 'n', 'data-label': D.lead[i][1]}, [v ? (Array.isArray(v) ? S[v[1]] + mark : S[v]) : W.ui.unknown]));
       });
       body.appendChild(tr);
     });
