@@ -23,6 +23,7 @@ from gapdiag.engines.vector.batch import Batch, diagnose_many  # noqa: E402
 from gapdiag.model.metrics import METRICS  # noqa: E402
 from gapdiag.model.rows import flatten  # noqa: E402
 from gapdiag.notebook.report import read_team_weeks, team_report  # noqa: E402
+from gapdiag.notebook.report._words import ACTIONS  # noqa: E402
 from gapdiag.notebook.report.causes import is_shared  # noqa: E402
 
 from .report_page import Page  # noqa: E402
@@ -122,7 +123,8 @@ def test_not_judged_is_never_a_percentage(page: str) -> None:
             assert rep["action"].startswith("Collect ")
     words = Page(page).words()
     assert "✗" not in words
-    assert "✓" not in words.replace("✓ Graduate", "")
+    assert "✓" not in words  # not even for graduating from coaching (★)
+    assert "?" not in {icon for icon, _ in ACTIONS.values()}
     assert not re.search(r"[+-]0\.\d\d\)", words)  # no raw rule weights like (-0.30)
 
 

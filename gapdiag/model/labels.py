@@ -384,8 +384,10 @@ _ASKED = {
     "territory.stage_definitions_ok": "whether stage definitions are clear and used",
     "knowledge.certified": "whether the rep is certified",
     "knowledge.comp_plan_understood": "whether the rep understands the comp plan",
+    "ownership.deflections_per_one_on_one": "how often the rep blames outside causes in a 1:1",
 }
-"""Yes/no metrics as the thing to find out ('collect whether the rep is certified')."""
+"""Metrics whose label reads badly after 'collect', as the thing to find out: yes/no ones
+('collect whether the rep is certified') and counts a 1:1."""
 
 
 def asked(path: str) -> str:

@@ -27,11 +27,11 @@ ACTIONS = {
     "trends-only": ("~", "Trends only (no coaching start given)"),
     "fit-conversation": ("⚑", "Talk about fit"),
     "keep-coaching": ("→", "Keep coaching"),
-    "collect-data": ("?", "Collect weekly data"),
+    "collect-data": ("◌", "Collect weekly data"),
     "fix-system": ("⚙", "Fix the system (no PIP)"),
     "pip-review": ("⚠", "Review a PIP with HR (people decide)"),
     "extend-coaching": ("↻", "Extend coaching a quarter"),
-    "graduate": ("✓", "Graduate from coaching"),
+    "graduate": ("★", "Graduate from coaching"),
 }
 
 

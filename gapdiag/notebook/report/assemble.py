@@ -24,6 +24,7 @@ from gapdiag.coaching.system import system_actions
 from gapdiag.engines.assemble import assemble as assemble_diagnosis
 from gapdiag.model.diagnosis import Diagnosis, RulebookStamp
 from gapdiag.model.gaps import FOUND
+from gapdiag.model.labels import asked
 from gapdiag.model.metrics import RepMetrics, Targets
 from gapdiag.model.team import TeamStats
 from gapdiag.model.wording import check_proxies_first, humanize, period, standing_word
@@ -414,7 +415,7 @@ def _action_words(
     if focus is not None:
         return action or ""
     if d.outcome == "undetermined" and needs:
-        return f"Collect {w.label(needs[0])}"
+        return f"Collect {asked(needs[0])}"
     if d.watch:
         return f"Watch: {humanize(d.watch[0].text)}"
     return "Keep the current rhythm"
