@@ -437,3 +437,84 @@ def test_a_cue_of_two_named_lines_is_two_speakers(reader: str, text: str) -> Non
     assert found.starts[0] == 0
     assert found.ends[-1] == 6000
     assert found.ends[0] == found.starts[1]
+
+
+def _gong(monologues: list[object], **top: object) -> dict[str, object]:
+    """Gong's /v2/calls/transcript answer for one call."""
+    call: dict[str, object] = {"callId": "7782342274025937895", "transcript": monologues}
+    return {"requestId": "x", "callTranscripts": [call], **top}
+
+
+_DANA_ID, _LENA_ID = "6432345678555530067", "1110000000000000001"
+_MONOLOGUES: list[object] = [
+    {
+        "speakerId": _DANA_ID,
+        "topic": "Call Setup",
+        "sentences": [
+            {"start": 1200, "end": 4100, "text": "Hi Lena, this is Dana Reyes from Acme."},
+            {"start": 4300, "end": 9800, "text": "What does your forecast look like?"},
+        ],
+    },
+    {
+        "speakerId": _LENA_ID,
+        "topic": None,
+        "sentences": [{"start": 10100, "end": 24000, "text": "Spreadsheets, every Friday."}],
+    },
+]
+
+
+def test_gong_transcripts_in_milliseconds_named_by_their_parties() -> None:
+    """Gong: monologues of sentences, times in milliseconds; speaker ids, named where the
+    file carries the call's parties (at the top or in the call), kept as labels otherwise."""
+    found = _json.parse("x.json", json.dumps(_gong(_MONOLOGUES)), None)
+    assert found.speakers == (_DANA_ID, _DANA_ID, _LENA_ID)
+    assert found.starts == (1200, 4300, 10100)
+    assert found.ends == (4100, 9800, 24000)
+    parties = [{"speakerId": _DANA_ID, "name": "Dana Reyes"}, {"speakerId": _LENA_ID}]
+    named = _json.parse("x.json", json.dumps(_gong(_MONOLOGUES, parties=parties)), None)
+    assert named.speakers == ("Dana Reyes", "Dana Reyes", _LENA_ID)
+    one_call = {"callId": "1", "parties": parties, "transcript": _MONOLOGUES, "date": "2026-07-14"}
+    alone = _json.parse("x.json", json.dumps(one_call), None)
+    assert alone.speakers == named.speakers
+    assert alone.date == dt.date(2026, 7, 14)
+
+
+def test_gong_calls_are_read_by_their_reps_introduction(tmp_path: Path) -> None:
+    """Without parties, the speaker who introduces themselves as a rep is that rep."""
+    (tmp_path / "2026-07-14_gong.json").write_text(json.dumps(_gong(_MONOLOGUES)))
+    out = io.StringIO()
+    code = main(
+        ["calls", str(tmp_path), "--rep", "dana=Dana Reyes", "--period", "2026-Q3", "--out", "-"],
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    assert code == ExitStatus.OK
+    row = dict(zip(*[line.split(",") for line in out.getvalue().splitlines()[:2]], strict=True))
+    assert row["rep_id"] == "dana"
+    assert float(row["calls.talk_ratio"]) == pytest.approx(8.4 / 22.3, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        ({"callTranscripts": []}, "callTranscripts: holds no call; gapdiag reads one call a file"),
+        (
+            {"callTranscripts": [{"callId": "1", "transcript": []}] * 2},
+            "callTranscripts: holds 2 calls",
+        ),
+        (_gong([{"speakerId": _DANA_ID}]), r"transcript\[0\]\.sentences: is missing"),
+        (_gong(["hello"]), r"transcript\[0\]: 'hello' is not a monologue"),
+        (
+            _gong([{"speakerId": _DANA_ID, "sentences": [{"start": 0, "end": 5}]}]),
+            r"transcript\[0\]\.sentences\[0\]\.text: is missing",
+        ),
+        (
+            _gong([{"speakerId": _DANA_ID, "sentences": [{"start": "x", "text": "Hi."}]}]),
+            r"transcript\[0\]\.sentences\[0\]\.start: 'x' is not a time in milliseconds",
+        ),
+    ],
+)
+def test_gong_problems_name_the_sentence(doc: dict[str, object], expected: str) -> None:
+    """One call a file; a monologue or sentence not as Gong writes it is named."""
+    with pytest.raises(TranscriptError, match=expected):
+        _json.parse("x.json", json.dumps(doc, indent=2), None)

@@ -68,6 +68,11 @@ def asked(*texts: str) -> tuple[int, int, int]:
         ("Tell me about the last deal that slipped?", (1, 1, 1)),
         # typographic apostrophe
         ("What\u2019s the process for approvals?", (1, 1, 1)),
+        # open after a lead-in clause; a clause of one or two words is no question's opening
+        ("Before I show anything, what prompted you to take this call?", (1, 1, 1)),
+        ("If budget were no issue, how would you roll it out, Elena?", (1, 1, 1)),
+        ("Is it the price, the timing, or what?", (1, 0, 0)),
+        ("You said forty reps, how many?", (1, 0, 0)),
     ],
 )
 def test_a_question_counts_by_what_it_asks(text: str, expected: tuple[int, int, int]) -> None:

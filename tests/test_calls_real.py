@@ -153,10 +153,11 @@ def test_the_whole_folder_reads_every_usable_call() -> None:
         "2026-07-24_assemblyai_named.json",
         "2026-07-26_aws_transcribe.json",
         "2026-07-27_rev.json",
+        "2026-07-28_otter.txt",
         "GMT20260714-153000_Recording.transcript.vtt",
     ]
     assert len(report.skipped) == 5
-    assert report.reps[0].calls == 7
+    assert report.reps[0].calls == 8
 
 
 CROSSTALK = """WEBVTT
@@ -497,3 +498,36 @@ def test_without_crosstalk_every_cue_ends_after_the_ones_before(cues: list[Cue])
     transcript = _vtt.parse("x.vtt", vtt(cues), None)
     if transcript.crosstalk is None:
         assert list(transcript.ends) == sorted(transcript.ends)
+
+
+def test_otter_text_unknown_speaker_is_nobody_and_its_footer_no_talk() -> None:
+    """Otter: 'Unknown Speaker' is no one (unattributed), the closing 'Transcribed by
+    https://otter.ai' is not the buyer's talk, and a lead-in before an open question
+    ('Before I show anything, what prompted you...?') leaves it open."""
+    otter = call("2026-07-28_otter.txt")
+    assert otter.rep_id == "dana.reyes"
+    assert otter.unattributed_seconds == 2.0  # 'Sorry, can you mute?' at 0:31 to 0:33
+    assert otter.rep_talk_seconds == 5 + 7 + 5 + 5 + 4 + 7
+    # Tom's last turn at 1:13: 'Tuesday works. Send the invite.' 5 words at 150 a minute
+    assert otter.duration_seconds == 75.0
+    assert otter.buyer_talk_seconds == 3 + 16 + 6 + 7 + 6 + 2
+    # 'Can you hear me okay?' is courtesy; 'Who else...?' and 'Could we...?' are closed
+    assert (otter.questions, otter.open_questions) == (5, 3)
+    assert otter.dated_next_step is True
+
+
+def test_a_zoom_name_with_an_aside_is_pointed_at_the_reps_name(tmp_path: Path) -> None:
+    """Zoom display names carry pronouns or a company: 'Dana Reyes (she/her)' is not in the
+    reps file, and the skip says which rep's name it is, to add that spelling."""
+    path = tmp_path / "2026-07-14_zoom.vtt"
+    path.write_text(
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nDana Reyes (she/her): Hi Tom.\n\n"
+        "2\n00:00:04.500 --> 00:00:09.000\nTom Becker: Hello, what is on the agenda?\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(TranscriptError) as caught:
+        measure(read_transcript(path), NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
+    assert str(caught.value).endswith(
+        "no rep speaker among Dana Reyes (she/her), Tom Becker ('Dana Reyes (she/her)' is "
+        "'Dana Reyes' (dana.reyes) with an aside: add that spelling to the reps file)"
+    )

@@ -231,3 +231,21 @@ def test_counterfactuals_are_shown_unless_turned_off() -> None:
     assert "(will then suspected" in out
     _, out, _ = run("diagnose", str(EXAMPLES / "will-rep.json"), "--no-counterfactuals", "--json")
     assert json.loads(out)["counterfactuals"] == []
+
+
+def test_rep_of_a_team_file_matches_names_as_ingest_does(tmp_path: Path) -> None:
+    """--rep NAME finds the rep ignoring case and runs of spaces, as ingest joins names."""
+    team = tmp_path / "reps.csv"
+    team.write_text(
+        "rep_id,period_start,period_end,pipeline.quota,pipeline.closed_won\n"
+        "Maria Lopez,2024-01-01,2024-03-31,90000,24000\n"
+        "James Carter,2024-01-01,2024-03-31,60000,43750\n",
+        encoding="utf-8",
+    )
+    for command in ("diagnose", "plan"):
+        code, out, err = run(command, str(team), "--rep", "maria  lopez")
+        assert code == ExitStatus.OK, err
+        assert "Maria Lopez" in out.splitlines()[0]
+    code, _, err = run("diagnose", str(team), "--rep", "Ana")
+    assert code == ExitStatus.BAD_INPUT
+    assert "gapdiag: --rep: 'Ana' is not a rep of" in err

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gapdiag.model import labels
 from gapdiag.model.derived import DERIVED
 from gapdiag.model.labels import (
     LABELS,
@@ -170,3 +171,12 @@ def test_a_yes_no_read_as_a_number_is_said_in_words() -> None:
     assert show(path, 0.0) == "no"
     assert show_all(path, [0.0, 1.0]) == ("no", "yes")
     assert show(path, 0.75) == "yes 75% of the time"
+
+
+def test_every_yes_no_metric_is_asked_as_a_question() -> None:
+    """'collect whether the rep is certified', never 'collect certified'."""
+    flags = [p for p, lab in labels.LABELS.items() if lab.unit == "yes/no"]
+    assert flags
+    for path in flags:
+        assert labels.asked(path).startswith("whether "), path
+    assert labels.asked("activity.calls_per_day") == "calls a day"

@@ -137,3 +137,31 @@ def test_the_team_page_words_trends_true_of_their_numbers(
     assert "call-to-meeting conversion against plan: at target (59.7% → 114.3%" in text
     for found in re.findall(r": flat \([^)]*\)", text):
         assert "noise band ±" in found, found
+
+
+def test_an_ahead_reps_plan_does_not_set_the_tree_against_the_rules() -> None:
+    """A rep over quota gets no gap; the tree's end is not 'disagrees with the rules: weigh
+    both', and the 1:1 sheet steers towards no drill."""
+    rep = example("will-rep")
+    ahead = {**rep, "pipeline": {**rep["pipeline"], "closed_won": 160_000.0}}
+    text = plan(ahead, start=dt.date(2026, 7, 6)).to_text()
+    assert "Ahead: closed $160,000" in text
+    assert "ends at will (the rep is not behind, so no gap is named)" in text
+    assert "disagrees with the rules" not in text
+    assert "plan's drills" not in text
+    behind = plan(rep, start=dt.date(2026, 7, 6)).to_text()
+    assert "steer the practice towards the plan's drills (" in behind
+
+
+def test_a_thin_win_rate_reads_as_too_few_not_as_unknown() -> None:
+    """A win rate from too few closed deals is set aside by the diagnosis; the plan's 1:1
+    sheet says so with the value and count, as the explanation does, not 'collect win rate'."""
+    rep = example("will-rep")
+    thin = {**rep, "pipeline": {**rep["pipeline"], "closed_deals": 3.0}}
+    d = diagnose(thin)
+    assert any(s.metric == "pipeline.win_rate" for s in d.set_aside or ())
+    text = plan(thin, start=dt.date(2026, 7, 6)).to_text()
+    assert "collect win rate" not in text
+    assert "Win rate: unknown" not in text
+    assert "too few to judge: win rate 27% from 3 closed deals (at least 5 needed)" in text
+    assert "Win rate: 27% from 3 closed deals, too few to judge (at least 5 needed)" in text

@@ -18,7 +18,7 @@ from gapdiag.cli import main
 from gapdiag.model._text import csv_value
 from gapdiag.sources._dialect import scan
 from gapdiag.sources._money import amounts, other_currency
-from gapdiag.sources._parse import days, flags
+from gapdiag.sources._parse import date_reason, days, flags
 from gapdiag.sources.crm import FLAG_FORMS, load_mapping
 from gapdiag.sources.ingest import Ingested, parse_period, read_exports
 
@@ -48,6 +48,15 @@ def _problems(result: Ingested) -> list[tuple[str, int, str, str, str]]:
 def figures(rows: Any) -> list[dict[str, Any]]:
     """The rows without the export files they name (which differ from file to file)."""
     return [{k: v for k, v in row.items() if k != "sources"} for row in rows]
+
+
+def _edited(folder: Path, mapping: str, old: str, new: str) -> Path:
+    """A copy of a fixture mapping in `folder`, `old` (which it holds) replaced by `new`."""
+    text = (REAL / mapping).read_text(encoding="utf-8")
+    assert old in text
+    path = folder / mapping
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
 
 
 def test_salesforce_report_footer_and_pasted_header_are_not_rows() -> None:
@@ -510,3 +519,176 @@ def test_the_preset_hint_ignores_capitals() -> None:
     """A HubSpot export with 'Deal Owner' under the default preset is told '--map hubspot'."""
     with pytest.raises(InvalidArgument, match="--map hubspot"):
         read_exports(period="2024-Q1", opportunities=REAL / "hubspot_deals_export.csv")
+
+
+def test_close_export_won_and_lost_dates_in_two_columns_and_cents() -> None:
+    """Close keeps the won date and the lost date apart: a lost deal is not dropped."""
+    path = REAL / "close_opportunities.csv"
+    result = read_exports(period="2024-Q1", opportunities=path, mapping=REAL / "close.yaml")
+    reps = _by_rep(result)
+    assert result.bad_rows == 0
+    assert reps["Sam Okafor"]["pipeline.win_rate"] == pytest.approx(2 / 3)  # 2 won, 1 lost
+    assert reps["Lena Park"]["pipeline.closed_deals"] == 2.0
+    # annualized_value in cents: $12,000 once and $5,000 a month (60,000 a year)
+    assert reps["Sam Okafor"]["pipeline.closed_won"] == 72000.0
+    assert reps["Lena Park"]["pipeline.open_pipeline"] == 24000.0
+
+
+def test_a_deal_without_any_of_its_close_dates_names_every_column(tmp_path: Path) -> None:
+    """With closed: [won date, lost date], a lost deal with neither is one problem naming both."""
+    path = tmp_path / "close.csv"
+    path.write_text(
+        "user_name,status_type,annualized_value,date_created,date_won,date_lost\n"
+        "Ann,won,100000,2024-01-02,2024-02-01,\n"
+        "Ann,lost,50000,2024-01-03,,\n",
+        encoding="utf-8",
+    )
+    result = read_exports(period="2024-Q1", opportunities=path, mapping=REAL / "close.yaml")
+    assert [(row, column, reason) for _, row, column, _, reason in _problems(result)] == [
+        (3, "date_won or date_lost", "is empty; a won or lost deal needs its close date")
+    ]
+    assert _by_rep(result)["Ann"]["pipeline.closed_won"] == 1000.0
+
+
+def test_dynamics_export_saved_by_excel() -> None:
+    """Dynamics 365 via Excel: Status Open/Won/Lost, '$24,000.00', '1/8/2024 9:14'."""
+    path = REAL / "dynamics_opportunities_excel.csv"
+    result = read_exports(period="2024-Q1", opportunities=path, mapping=REAL / "dynamics.yaml")
+    reps = _by_rep(result)
+    assert result.bad_rows == 0
+    # amount: [Actual Revenue, Est. Revenue]: a won deal's actual, an open deal's estimate
+    assert reps["Maria Lopez"]["pipeline.closed_won"] == 22500.0  # estimated at 24,000
+    assert reps["Priya Nair"]["pipeline.open_pipeline"] == 11200.0
+    assert reps["Maria Lopez"]["pipeline.win_rate"] == pytest.approx(1 / 3)
+    assert reps["James Carter"]["pipeline.avg_deal_age_days"] == 20.0  # 11 to 31 March
+
+
+@pytest.mark.parametrize(
+    ("cells", "fmt"),
+    [
+        (["1/8/2024 9:14", "12/18/2023 16:44"], "%m/%d/%Y %H:%M"),  # Excel en-US date-time
+        (["Mar 7, 2024", "Dec 18, 2023"], "%b %d, %Y"),
+        (["7-Mar-24", "18-Dec-23"], "%d-%b-%y"),
+        (["07 Mar 2024", "18 Dec 2023"], "%d %b %Y"),
+    ],
+)
+def test_spreadsheet_date_shapes_are_named_to_add(cells: list[str], fmt: str) -> None:
+    """A date column a spreadsheet re-wrote fails with the format that reads it named."""
+    text = pa.array(cells)
+    _, bad = days(text, ("%m/%d/%Y",))
+    assert bad.all()
+    assert f"they read as {fmt}:" in date_reason(text, bad, ("%m/%d/%Y",))
+
+
+def test_a_sum_over_deals_without_a_readable_amount_is_unknown_not_zero(tmp_path: Path) -> None:
+    """Close's 'value_formatted' ('$3,000 monthly') mapped as the amount: a rep whose only
+    open deal has no amount read has no open pipeline, not $0 (which reads as none at all);
+    a sum with some amounts read keeps them."""
+    mapping = _edited(
+        tmp_path, "close.yaml", "annualized_value\n  amount_unit: cents", "value_formatted"
+    )
+    path = REAL / "close_opportunities.csv"
+    reps = _by_rep(read_exports(period="2024-Q1", opportunities=path, mapping=mapping))
+    assert "pipeline.open_pipeline" not in reps["Lena Park"]  # '$24,000 annual' only
+    assert "pipeline.open_pipeline" not in reps["Sam Okafor"]  # '$3,000 monthly' only
+    assert reps["Sam Okafor"]["pipeline.closed_won"] == 12000.0  # '$5,000 monthly' left out
+    assert reps["Sam Okafor"]["pipeline.open_deals"] == 1.0
+    lone = tmp_path / "lone.csv"
+    lone.write_text(
+        "user_name,status_type,value_formatted,date_created,date_won,date_lost\n"
+        "Ann,won,$1 monthly,2024-01-02,2024-02-01,\n"
+        "Ann,lost,$700,2024-01-03,,2024-02-03\n",
+        encoding="utf-8",
+    )
+    ann = _by_rep(read_exports(period="2024-Q1", opportunities=lone, mapping=mapping))["Ann"]
+    assert "pipeline.closed_won" not in ann
+    assert ann["pipeline.win_rate"] == 0.5
+
+
+def test_zoho_lost_to_competition_is_lost_and_a_forgotten_one_is_pointed_out(
+    tmp_path: Path,
+) -> None:
+    """Zoho's 'Closed-Lost to Competition': lost when mapped; when forgotten (no open list,
+    so it reads as open), a note names it rather than the deal silently counting as open."""
+    path = REAL / "zoho_deals_export.csv"
+    result = read_exports(period="2024-Q1", opportunities=path, mapping=REAL / "zoho.yaml")
+    aisha = _by_rep(result)["Aisha Khan"]
+    assert aisha["pipeline.win_rate"] == pytest.approx(1 / 3)
+    assert aisha["pipeline.open_pipeline"] == 9200.0
+    assert not any("is read as open" in note for note in result.files[0].notes)
+    forgot = _edited(
+        tmp_path, "zoho.yaml", "[Closed Lost, Closed-Lost to Competition]", "[Closed Lost]"
+    )
+    naive = read_exports(period="2024-Q1", opportunities=path, mapping=forgot)
+    assert [n for n in naive.files[0].notes if "is read as open" in n] == [
+        "stage 'Closed-Lost to Competition' (2 rows) is read as open, yet it says the deal "
+        "is over: list it under won or lost in a mapping"
+    ]
+
+
+def test_a_calls_only_export_has_no_type_column_and_averages_connected_calls(
+    tmp_path: Path,
+) -> None:
+    """HubSpot's Calls export: every row is a call (every_row: calls); a 0:00 call never
+    connected, and with connected: [Connected] a voicemail's 31 s is no call length."""
+    path = REAL / "hubspot_calls_export.csv"
+    result = read_exports(period="2024-03", activities=path, mapping=REAL / "hubspot_calls.yaml")
+    reps = _by_rep(result)
+    assert result.bad_rows == 0
+    assert reps["Aisha Khan"]["activity.calls_per_day"] == 5 / 6  # every dial is a call
+    assert reps["Aisha Khan"]["activity.timed_calls"] == 2.0
+    assert reps["Aisha Khan"]["activity.avg_call_minutes"] == pytest.approx((412 + 1260) / 120)
+    anyone = _edited(tmp_path, "hubspot_calls.yaml", "  connected: [Connected]\n", "")
+    loose = _by_rep(read_exports(period="2024-03", activities=path, mapping=anyone))
+    # without the outcome list: every call over 0:00 (the voicemail too), never a 0:00 one
+    assert loose["Aisha Khan"]["activity.timed_calls"] == 3.0
+    assert loose["Diego Alvarez"]["activity.avg_call_minutes"] == pytest.approx(7.0)
+
+
+def test_an_activity_mapping_needs_a_type_column_or_every_row(tmp_path: Path) -> None:
+    """Neither type nor every_row: one error saying to give one."""
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("activities:\n  owner: Owner\n  timestamp: When\n", encoding="utf-8")
+    with pytest.raises(InvalidMetrics, match=r"give type .* or every_row"):
+        load_mapping(mapping)
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "currency"),
+    [
+        ("R$ 1.234,56", 1234.56, "BRL"),  # Excel, Portuguese (Brazil)
+        ("₹1,25,000.00", 125000.0, "INR"),  # Excel, English (India): lakh grouping
+        ("Rs. 1,25,000", 125000.0, "INR"),
+        ("1 234,50 kr", 1234.5, "kr"),  # Excel, Swedish
+        ("12 400,00 zł", 12400.0, "PLN"),  # Excel, Polish
+        ("Kč 5 000", 5000.0, "CZK"),
+        ("Fr. 1'234.50", 1234.5, "CHF"),
+        ("A$1,234.00", 1234.0, "AUD"),
+        ("US$1,234.00", 1234.0, "USD"),
+        ("₩1,200,000", 1200000.0, "KRW"),
+    ],
+)
+def test_amounts_in_other_locales_and_currencies(cell: str, value: float, currency: str) -> None:
+    """Signs and letters other locales write around amounts are read, and name the currency."""
+    values, bad = amounts(pa.array([cell, cell], pa.string()))
+    assert values.tolist() == [value, value]
+    assert not bad.any()
+    mask, main, others = other_currency(pa.array([cell, cell, "EUR 1"]))
+    assert (main, others) == (currency, {"EUR": 1})
+    assert mask.tolist() == [False, False, True]
+
+
+def test_a_salesforce_report_re_saved_by_excel_reads_its_24_hour_times(tmp_path: Path) -> None:
+    """Excel (en-US) re-saves '1/8/2024 9:14 AM' as '1/8/2024 9:14' and '4:30 PM' as '16:30':
+    the salesforce preset reads both."""
+    path = tmp_path / "report.csv"
+    path.write_text(
+        '"Opportunity Owner","Stage","Amount","Created Date","Close Date"\r\n'
+        '"Ana Ruiz","Closed Won","$1,200.00","1/8/2024 9:14","3/7/2024"\r\n'
+        '"Ana Ruiz","Prospecting","$900.00","2/8/2024 16:30",""\r\n',
+        encoding="utf-8",
+    )
+    result = read_exports(period="2024-Q1", opportunities=path)
+    assert result.bad_rows == 0
+    ana = _by_rep(result)["Ana Ruiz"]
+    assert (ana["pipeline.sales_cycle_days"], ana["pipeline.avg_deal_age_days"]) == (59.0, 52.0)

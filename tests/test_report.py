@@ -183,6 +183,19 @@ def test_team_wide_causes_of_the_example(page: str) -> None:
     assert "show a system gap" not in east
 
 
+def test_every_sign_the_page_shows_is_in_its_legend(page: str) -> None:
+    """One set of signs: each icon drawn in the page's own HTML is one the legend explains
+    (missing data is the legend's ◌, not a '?' of its own)."""
+    legend = page[page.index('class="legend"') :]
+    legend = legend[: legend.index("</div>")]
+    shown = set(re.findall(r'<span aria-hidden="true">([^<]*)</span>', page))
+    assert shown
+    for icon in shown:
+        if icon != "⚠":  # a team-wide cause for the manager's own manager, said in words
+            assert all(part in legend for part in icon.split()), icon
+    assert '<span aria-hidden="true">?</span>' not in page
+
+
 def test_history_gives_sparklines_and_next_steps(page: str) -> None:
     """Reps with weekly history get a trend and the next step; others none. With no coaching
     start the weeks are figures: trends only, no escalation decision (issue 24)."""

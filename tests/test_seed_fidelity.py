@@ -978,7 +978,8 @@ def test_little_self_sourced_pipeline_is_a_will_lead_that_names_what_to_collect(
     assert d.verdict("will").status == "suspected"
     first = d.explain().split("What to do first:\n")[1].splitlines()[0]
     assert first.startswith("- Before acting on will, rule out")
-    assert "collect calls a day, meetings booked a week" in first
+    assert "collect calls a day and meetings booked a week (" in first
+    assert "cannot tell the gaps apart without them" in first
 
 
 def _money(

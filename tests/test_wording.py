@@ -173,6 +173,71 @@ def test_checks_read_true_and_symbols_once() -> None:
     assert check_text(calls) == "14 < 25 calls a day"
 
 
+def test_a_step_says_what_it_lacks_and_each_check_once() -> None:
+    """A team comparison without the team's median names what is missing, not the rep's
+    value as unknown; a comparison a tree question reads twice is said once."""
+    from gapdiag.notebook import signs
+
+    team = Check(
+        text="pipeline.stage_conversion_rate < 0.8 * team.median.pipeline.stage_conversion_rate",
+        observed="pipeline.stage_conversion_rate",
+        op="<",
+        threshold="0.8 * team.median.pipeline.stage_conversion_rate",
+        observed_value=0.38,
+        threshold_value=None,
+        result=None,
+        distance=None,
+    )
+    quiz = Check(
+        text="knowledge.product_quiz_score >= target.product_quiz_score",
+        observed="knowledge.product_quiz_score",
+        op=">=",
+        threshold="target.product_quiz_score",
+        observed_value=0.92,
+        threshold_value=0.8,
+        result=True,
+        distance=0.12,
+    )
+    words = signs.checks_words((quiz, team, quiz))
+    assert words == (
+        "product quiz score: 92% (rule: at least 80%): holds; "
+        "deals advancing a stage: 38%, against the team median: not known (no team median)"
+    )
+    missing = team.model_copy(update={"observed_value": None})
+    assert signs.check_words(missing).endswith(": not known (no data)")
+    text = diagnose(example("healthy-rep")).explain()
+    assert "38%: not known" not in text
+
+
+def test_an_undecided_rep_is_told_what_to_collect_first_in_a_short_list() -> None:
+    """With every gap open, the headline names the data the tree needs next; 'Still open'
+    lists the most needed data and counts the rest, truthfully."""
+    d = diagnose(example("coverage-rep"))
+    text = d.explain()
+    head = text.splitlines()[2]
+    assert head.endswith(
+        "Collect calls a day and meetings booked a week first: the decision tree cannot go on "
+        "without them."
+    )
+    lines = text.split("Still open: data that would decide more rules:\n")[1].split("\n\n")[0]
+    items = lines.splitlines()
+    assert len(items) == 9
+    rest = re.fullmatch(
+        r"- and (\d+) more, each needed by (\d+) rules or fewer \(the JSON output lists them all\)",
+        items[-1],
+    )
+    assert rest is not None
+    shown = [int(re.search(r"needed by (\d+) rule", item)[1]) for item in items[:-1]]  # type: ignore[index]
+    assert shown == sorted(shown, reverse=True)
+    assert int(rest[2]) <= shown[-1]
+    assert (
+        int(rest[1])
+        == len({p for u in d.undetermined for p in u.needs if not p.startswith("team.")})
+        + any(all(p.startswith("team.") for p in u.needs) for u in d.undetermined)
+        - 8
+    )
+
+
 def test_dates_and_free_text() -> None:
     """Dates read as people write them; paths inside free text become labels."""
     assert day(dt.date(2026, 11, 27)) == "Fri 27 Nov"

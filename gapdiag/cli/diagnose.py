@@ -19,16 +19,14 @@ from gapdiag.cli._io import (
     add_format_alias,
     add_out,
     add_strict,
-    display_name,
-    read_json,
     read_targets,
     read_team,
     subcommand,
 )
+from gapdiag.cli._team import one_rep
 from gapdiag.engines.compiled import ENGINES, diagnose, trace
 from gapdiag.model.diagnosis import RuleTrace
 from gapdiag.model.errors import InvalidArgument
-from gapdiag.model.metrics import parse_metrics
 from gapdiag.notebook.explain import explain
 
 
@@ -47,6 +45,7 @@ def register(commands: Any) -> None:
             "gapdiag diagnose examples/will-rep.json --format json",
             "gapdiag diagnose - --format markdown < rep.json",
             "gapdiag diagnose reps.csv --out results.parquet",
+            "gapdiag diagnose reps.csv --rep 'Ben Cole'",
             "gapdiag diagnose reps.csv --out - --format json | jq .",
         ),
     )
@@ -59,6 +58,12 @@ def register(commands: Any) -> None:
     run.add_argument("--rules", type=Path, help="rule pack folder or file (default: shipped)")
     run.add_argument("--targets", type=Path, help="JSON file of target overrides")
     run.add_argument("--team", type=Path, help="one rep: " + TEAM_HELP)
+    run.add_argument(
+        "--rep",
+        metavar="NAME",
+        help="diagnose this rep of a population file (.csv/.parquet/.json list), judged with "
+        "the team, as the population's results judge it",
+    )
     run.add_argument("--engine", choices=ENGINES, default="compiled", help="rule engine")
     run.add_argument(
         "--trace", action="store_true", help="also list every rule, fired or not, with its checks"
@@ -89,13 +94,17 @@ def register(commands: Any) -> None:
 
 def handle(args: argparse.Namespace, out: IO[str]) -> int:
     """Diagnose the rep in `args.file` and print the result (or run a population)."""
-    if _batch.is_batch(args):
+    if args.rep is not None and args.out is not None:
+        raise InvalidArgument(
+            "--out: --rep explains one rep here; leave --out out to diagnose the whole file"
+        )
+    if args.rep is None and _batch.is_batch(args):
         if args.team is not None:
             raise InvalidArgument(
                 "--team: a population works out its team values itself; use --team-by"
             )
         return _batch.handle(args, out)
-    data = parse_metrics(read_json(args.file), source=display_name(args.file))
+    data = one_rep(args, "diagnose")
     targets = read_targets(args.targets)
     team = read_team(args.team)
     result = diagnose(

@@ -12,22 +12,20 @@ import datetime as dt
 from pathlib import Path
 from typing import IO, Any
 
-from gapdiag.cli._batch import POPULATION_SUFFIXES
 from gapdiag.cli._io import (
     TEAM_HELP,
     ExitStatus,
     add_format,
     add_out,
     add_strict,
-    display_name,
     is_stdout,
     iso_date,
-    print_notes,
     read_json,
     read_targets,
     read_team,
     subcommand,
 )
+from gapdiag.cli._team import one_rep
 from gapdiag.coaching.history import read_history_csv
 from gapdiag.coaching.ics import time_zone, to_ics
 from gapdiag.coaching.log import read_coaching_log
@@ -35,9 +33,7 @@ from gapdiag.coaching.plan import plan
 from gapdiag.coaching.scorecard import Scorecard
 from gapdiag.coaching.start import default_start
 from gapdiag.model._output import Outputs
-from gapdiag.model._suggest import did_you_mean
-from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
-from gapdiag.model.metrics import RepMetrics, parse_metrics
+from gapdiag.model.errors import InvalidArgument, InvalidMetrics
 
 
 def register(commands: Any) -> None:
@@ -118,7 +114,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     """Build the plan for the rep in `args.file` and print it."""
     if args.tz is not None:
         time_zone(args.tz)  # a wrong zone is refused at once, in one line
-    rep = _rep(args)
+    rep = one_rep(args, "plan")
     history = read_history_csv(args.history, rep_id=rep.rep_id) if args.history else None
     log = read_coaching_log(args.log, rep_id=rep.rep_id) if args.log else None
     result = plan(
@@ -145,78 +141,6 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
             outputs.write(args.ics, ics, "--ics")
         outputs.write(args.out or "-", text, "--out")
     return ExitStatus.OK
-
-
-def _rep(args: argparse.Namespace) -> RepMetrics:
-    """The rep to plan: from a JSON file, or the --rep of a team file, judged with its team."""
-    team_file = Path(args.file).suffix.lower() in POPULATION_SUFFIXES
-    if args.rep is None:
-        if team_file:
-            raise InvalidArgument(
-                f"{args.file}: a team file holds many reps; give --rep NAME to plan one of them"
-            )
-        data = read_json(args.file)
-        if isinstance(data, list):
-            raise InvalidArgument(
-                f"{display_name(args.file)}: a list of reps; give --rep NAME to plan one of them"
-            )
-        return parse_metrics(data, source=display_name(args.file))
-    if args.file == "-":
-        raise InvalidArgument("--rep: reads a team file, not standard input; give its path")
-    if args.team is not None:
-        raise InvalidArgument(
-            "--team: the team file's own reps give the team values with --rep; leave --team out"
-        )
-    return team_rep(
-        Path(args.file),
-        args.rep,
-        rules=args.rules,
-        targets=args.targets,
-        strict=args.strict,
-        err=args.stderr,
-    )
-
-
-def team_rep(
-    path: Path,
-    name: str,
-    *,
-    rules: Path | None,
-    targets: Path | None,
-    strict: bool = False,
-    err: IO[str] | None = None,
-) -> RepMetrics:
-    """One rep of a team file, diagnosed with the team (rules, targets, team values kept).
-
-    Raises:
-        InvalidArgument: no row, or more than one row, for `name` (with the names it holds).
-        InvalidMetrics: the rep's own row is bad (its problems, from the errors table).
-    """
-    from gapdiag.engines.vector.batch import diagnose_many
-
-    batch = diagnose_many(path, rules=rules, targets=read_targets(targets), strict=strict)
-    if err is not None:
-        print_notes(batch.notes, err)
-    reps = batch.reps()
-    found = [r for r in reps if r.rep_id == name]
-    if len(found) > 1:
-        periods = ", ".join(f"{r.period_start} to {r.period_end}" for r in found)
-        raise InvalidArgument(
-            f"{path}: {name!r} has {len(found)} rows ({periods}); keep one period in the file"
-        )
-    if found:
-        return found[0]
-    errors = batch.errors
-    bad = errors[errors["rep_id"] == name] if len(errors) else errors
-    if len(bad):
-        first = bad.iloc[0]
-        where = f"row {int(first['row']) + 1}: {first['field']}"
-        raise InvalidMetrics([Problem(where, str(first["reason"]))], source=str(path))
-    names = sorted({r.rep_id for r in reps})
-    held = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
-    raise InvalidArgument(
-        f"--rep: {name!r} is not a rep of {path}{did_you_mean(name, names)} (it holds {held})"
-    )
 
 
 def _scorecard(path: Path | None) -> Scorecard | None:

@@ -18,7 +18,9 @@ from pydantic import Field
 from gapdiag.coaching.playbook import Focus, show
 from gapdiag.coaching.units import in_plan_units
 from gapdiag.model._result import Worded
+from gapdiag.model.basis import BASES
 from gapdiag.model.derived import DEPENDS, ramp_factor
+from gapdiag.model.diagnosis import Sample
 from gapdiag.model.labels import label_of, sentence
 from gapdiag.model.metrics import Targets, _Strict
 from gapdiag.model.wording import day
@@ -158,6 +160,8 @@ class _Numbers:
     """The rep's facts, read and shown the way the agenda needs them."""
 
     facts: Mapping[str, object]
+    aside: Mapping[str, Sample]
+    """Counted metrics given but set aside: too few observations to read (by path)."""
 
     def value(self, name: str) -> float | None:
         found = self.facts.get(name)
@@ -167,15 +171,28 @@ class _Numbers:
         value = self.value(name)
         if name in NEVER_NEGATIVE and value is not None and value <= 0:
             return NEVER_NEGATIVE[name].format(show(name, -value))
+        if value is None and name in self.aside:
+            return self.thin(name, ", too few to judge")
         return show(name, value)
+
+    def thin(self, name: str, said: str = "") -> str:
+        """'33.3% from 3 closed deals (at least 5 needed)': a value set aside, and why."""
+        sample = self.aside[name]
+        counted = BASES[name].counted(sample.count) if name in BASES else f"{sample.count:,.0f}"
+        return f"{show(name, sample.value)} from {counted}{said} (at least {sample.minimum} needed)"
 
     def known(self, *names: str) -> bool:
         return all(self.value(n) is not None for n in names)
 
     def missing(self, name: str) -> str:
         needs = DEPENDS.get(name.removeprefix("derived."), (name,))
-        wanted = [label_of(n).label for n in needs if self.value(n) is None]
-        return f"unknown: collect {', '.join(wanted)}"
+        absent = [n for n in needs if self.value(n) is None]
+        wanted = [label_of(n).label for n in absent if n not in self.aside]
+        thin = [f"{label_of(n).label} {self.thin(n)}" for n in absent if n in self.aside]
+        said = [f"unknown: collect {', '.join(wanted)}"] if wanted else []
+        if thin:
+            said.append(f"too few to judge: {'; '.join(thin)}")
+        return "; ".join(said) or "unknown"
 
 
 def build_agenda(
@@ -188,13 +205,14 @@ def build_agenda(
     follow_up: dt.date | None = None,
     accountability: Accountability | None = None,
     behind: bool = True,
+    set_aside: tuple[Sample, ...] = (),
 ) -> Agenda:
     """The GROW agenda for one rep from their facts (metrics, targets and derived values).
 
     Until the rep's answer on accountability is recorded, the agenda asks for it. A rep not
     known to be behind (`behind` False: ahead or on track) is never told of consequences.
     """
-    n = _Numbers(facts)
+    n = _Numbers(facts, {sample.metric: sample for sample in set_aside})
     when = f" on {day(follow_up)}" if follow_up else ""
     fallback = "none: the fixes are the manager's" if focus and focus.owner == "manager" else "none"
     drill_names = ", ".join(d.name for d in drills) or fallback
@@ -207,8 +225,10 @@ def build_agenda(
             stage="options",
             ask=f"Name three things you will do in the next ten days to {aim}. The list is "
             "yours; I will only pressure-test it.",
-            expect="Actions the rep controls, each with a date; steer the practice towards "
-            f"the plan's drills ({drill_names}).",
+            expect="Actions the rep controls, each with a date"
+            + (
+                f"; steer the practice towards the plan's drills ({drill_names})." if focus else "."
+            ),
         ),
         Question(
             stage="will",

@@ -301,6 +301,7 @@ def plan(
         follow_up=follow_up,
         accountability=accountability,
         behind=standing.status == "behind",
+        set_aside=diagnosis.set_aside or (),
     )
     return CoachingPlan(
         rep_id=rep.rep_id,

@@ -31,6 +31,7 @@ from gapdiag.coaching.units import across_weeks
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.labels import label_of, sentence
+from gapdiag.model.standing import NOT_BEHIND
 from gapdiag.model.wording import (
     counterfactual_text,
     day,
@@ -171,11 +172,12 @@ def _tree_line(d: Diagnosis) -> list[str]:
     """The decision tree's end in its own words (its reason, or the question it could not
     answer), and whether it agrees with the rules; node and leaf ids stay in the JSON."""
     if d.tree_leaf is not None:
-        verdict = (
-            "agrees with the rules"
-            if d.tree_agrees
-            else "disagrees with the rules: weigh both before the 1:1"
-        )
+        if d.tree_agrees:
+            verdict = "agrees with the rules"
+        elif d.primary_gap is None and d.standing.status in NOT_BEHIND:
+            verdict = "the rep is not behind, so no gap is named"
+        else:
+            verdict = "disagrees with the rules: weigh both before the 1:1"
         reason = humanize(d.tree_leaf.reason).rstrip(".")
         return [f"Decision tree: ends at {d.tree_leaf.gap or 'no gap'} ({verdict}): {reason}."]
     if d.tree_stop is not None and d.tree_stop.needs:
@@ -282,7 +284,7 @@ def _agenda(plan: CoachingPlan) -> list[Block]:
     out.append(Items(tuple(f"{q.stage.capitalize()}: {q.expect}" for q in agenda.questions)))
     numbers = "; ".join(
         f"{sentence(label_of(f.name).label)}: {f.shown}"
-        if f.name in NEVER_NEGATIVE
+        if f.name in NEVER_NEGATIVE or f.value is None
         else labelled(f.name, f.value)
         for f in agenda.figures
     )

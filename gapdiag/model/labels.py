@@ -374,6 +374,21 @@ def label_of(path: str) -> MetricLabel:
     )
 
 
+_ASKED = {
+    "ownership.states_gap_unprompted": "whether the rep states the gap to goal unprompted",
+    "territory.lead_routing_ok": "whether leads are routed as intended",
+    "territory.stage_definitions_ok": "whether stage definitions are clear and used",
+    "knowledge.certified": "whether the rep is certified",
+    "knowledge.comp_plan_understood": "whether the rep understands the comp plan",
+}
+"""Yes/no metrics as the thing to find out ('collect whether the rep is certified')."""
+
+
+def asked(path: str) -> str:
+    """What to collect for a metric: its label, or for a yes/no, the question it answers."""
+    return _ASKED.get(path) or label_of(path).label
+
+
 # A shortfall under zero is money to spare: shown that way, never as a negative amount.
 _BY_PATH = {"derived.pipeline_shortfall": _Unit("$", "money", 0, below_zero="to spare")}
 

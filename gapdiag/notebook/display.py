@@ -202,7 +202,7 @@ def _tree(d: Diagnosis) -> str:
 def step_html(step: TreeStep) -> str:
     """One question of the tree, its answer and the comparisons behind it."""
     answer = {True: "yes", False: "no", None: "not known"}[step.answer]
-    checks = "; ".join(signs.check_words(c) for c in step.checks)
+    checks = signs.checks_words(step.checks)
     return f"{escape(humanize(step.question))} <b>{answer}</b> <small style='{_MUTED}'>" + (
         f"({escape(checks)})</small>" if checks else "</small>"
     )
@@ -224,11 +224,14 @@ def _open(d: Diagnosis) -> str:
     if not needs:
         return ""
     counts = {m: sum(m in u.needs for u in d.undetermined) for m in needs}
+    shown = needs if len(needs) <= signs.MAX_OPEN + 1 else needs[: signs.MAX_OPEN]
     items = "".join(
-        f"<li>{escape(sentence(label_of(m).label))}: would decide {n} rule{'s' if n != 1 else ''}"
-        "</li>"
-        for m, n in counts.items()
+        f"<li>{escape(sentence(label_of(m).label))}: would decide {counts[m]} "
+        f"rule{'s' if counts[m] != 1 else ''}</li>"
+        for m in shown
     )
+    if len(shown) < len(needs):
+        items += f"<li>and {len(needs) - len(shown)} more (the JSON output lists them all)</li>"
     return f"{_h4('Not judged yet: data to collect')}<ul style='margin:2px 0'>{items}</ul>"
 
 

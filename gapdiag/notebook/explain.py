@@ -21,7 +21,7 @@ from gapdiag.model.diagnosis import (
 )
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.gaps import CONFIRMED_AT, GAPS, SUSPECTED_AT, Gap
-from gapdiag.model.labels import label_of, labels_listed, sentence, show
+from gapdiag.model.labels import asked, label_of, labels_listed, sentence, show
 from gapdiag.model.standing import NOT_BEHIND
 from gapdiag.model.wording import (
     check_proxies_first,
@@ -276,15 +276,17 @@ def _rule_out_first(d: Diagnosis, gap: Gap) -> tuple[str, ...]:
     others = list(dict.fromkeys(leaf.gap for leaf in stop.possible if leaf.gap not in (None, gap)))
     if not others:
         return ()
+    it = "them" if len(stop.needs) > 1 else "it"
     return (
         f"Before acting on {gap}, rule out {_either(others)}: collect {needs(stop.needs)} "
-        "(the decision tree cannot tell them apart without it).",
+        f"(the decision tree cannot tell the gaps apart without {it}).",
     )
 
 
 def needs(paths: Sequence[str]) -> str:
-    """Metrics to collect, by label."""
-    return ", ".join(label_of(p).label for p in paths)
+    """Metrics to collect, by label: 'calls a day and meetings booked a week'."""
+    names = [asked(p) for p in dict.fromkeys(paths)]
+    return f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else "".join(names)
 
 
 def headline(d: Diagnosis) -> str:
@@ -327,8 +329,11 @@ def _narrowed(d: Diagnosis) -> str | None:
         return None
     ends = list(dict.fromkeys(leaf.gap or "no gap" for leaf in stop.possible))
     real = [gap for gap in ends if gap != "no gap"]
-    if not real or len(real) == len(GAPS):
+    if not real:
         return None
+    if len(real) == len(GAPS):
+        them = "them" if len(stop.needs) > 1 else "it"
+        return f"Collect {needs(stop.needs)} first: the decision tree cannot go on without {them}."
     return f"The decision tree narrows it to {_either(ends)}: collect {needs(stop.needs)} to go on."
 
 
@@ -360,7 +365,7 @@ def _step(step: TreeStep) -> str:
     if said is not None:
         return said
     answer = {True: "yes", False: "no", None: "not known"}[step.answer]
-    checks = "; ".join(signs.check_words(c) for c in step.checks)
+    checks = signs.checks_words(step.checks)
     return _STEPS.put(step, None, f"{step.question} {answer} ({checks})")
 
 
@@ -555,11 +560,18 @@ def _still_open(d: Diagnosis, md: bool) -> list[str]:
     ranked = sorted(per_metric.items(), key=lambda item: len(item[1]), reverse=True)
     out = [_heading("Still open: data that would decide more rules", md)]
     aside = {item.metric: item for item in d.set_aside} if d.set_aside else None
+    more = len(ranked) - signs.MAX_OPEN
+    if more > 1:  # "and 1 more" would take the line it saves
+        most = len(ranked[signs.MAX_OPEN][1])
+        ranked = ranked[: signs.MAX_OPEN]
     for metrics, gaps in ranked:
         if aside is None or metrics[0] not in aside:
             out.append(_collect(metrics, tuple(gaps)))
         else:
             out.append(f"- collect {_wanted(aside, metrics)}: needed by {_rules_on(gaps)}")
+    if more > 1:
+        rules = f"{most} rules or fewer" if most > 1 else "1 rule"
+        out.append(f"- and {more} more, each needed by {rules} (the JSON output lists them all)")
     if undefined:
         out.append(
             f"- {_rules_on(undefined)}: a value is undefined for this rep (e.g. a division by zero)"
@@ -600,7 +612,7 @@ def _wanted(aside: Mapping[str, Sample], paths: Sequence[str]) -> str:
     for path in paths:
         item = aside.get(path)
         if item is None:
-            words.append(label_of(path).label)
+            words.append(asked(path))
         else:
             basis = BASES[path]
             words.append(

@@ -97,7 +97,7 @@ def _sample(s: parts.Sample) -> str:
 
 def _step(step: parts.TreeStep) -> str:
     answer = {True: "yes", False: "no", None: "not known"}[step.answer]
-    checks = "; ".join(signs.check_words(c) for c in step.checks)
+    checks = signs.checks_words(step.checks)
     return f"{humanize(step.question)} {answer}" + (f" ({checks})" if checks else "")
 
 

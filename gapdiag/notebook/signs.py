@@ -122,6 +122,10 @@ def _most_first(needs: list[str]) -> tuple[str, ...]:
     return tuple(sorted(counts, key=counts.__getitem__, reverse=True))
 
 
+MAX_OPEN = 8
+"""Data to collect listed before the rest is counted ('and 20 more'): the most needed first."""
+
+
 def needs_words(paths: Sequence[str], most: int = MAX_NEEDS) -> str:
     """Metrics to collect, by label: 'lead volume against the team, win rate and 2 more'."""
     names = [label_of(p).label for p in dict.fromkeys(paths)]
@@ -154,7 +158,12 @@ def check_words(check: Check) -> str:
     if said is not None:
         return said
     words = _words(
-        check.observed, check.op, check.observed_value, check.threshold_value, check.result
+        check.observed,
+        check.op,
+        check.observed_value,
+        check.threshold_value,
+        check.result,
+        check.threshold is not None and "team.median." in check.threshold,
     )
     return _CHECKS.put(check, None, words)
 
@@ -166,6 +175,7 @@ def _words(
     value: float | bool | None,
     threshold: float | None,
     result: bool | None,
+    by_team: bool = False,
 ) -> str:
     """`check_words` by the check's fields (cached: a population repeats its comparisons,
     thresholds are targets and observed values are few distinct numbers)."""
@@ -175,6 +185,8 @@ def _words(
         return f"{name}: {reading(path, value)[0]}"
     seen, limit = reading(path, value, threshold)
     if threshold is None:
+        if by_team and value is not None:  # the rep's value is there, the team's is not
+            return f"{name}: {seen}, against the team median: not known (no team median)"
         return f"{name}: {seen}: {HOLDS[result]}"
     return f"{name}: {seen} (rule: {_OPS.get(op, op)} {limit}): {HOLDS[result]}"
 
@@ -193,6 +205,11 @@ def evidence_checks(evidence: Evidence) -> tuple[str, ...]:
         seen.add(key)
         out.append(check_words(check))
     return tuple(out)
+
+
+def checks_words(checks: Sequence[Check]) -> str:
+    """A tree step's comparisons in words, joined by '; ', each said once."""
+    return "; ".join(dict.fromkeys(check_words(c) for c in checks))
 
 
 def meets_words(meets: bool | None) -> str:

@@ -134,6 +134,7 @@ def _refuse_overflow(
         metric, role = _SUMMED.get(figure, (figure, "amount"))
         group = chosen.opportunities if kind == "opportunities" else chosen.activities
         column = getattr(group, role, None) or role
+        column = column if isinstance(column, str) else " or ".join(column)
         file = next(e.name for k, e in exports if k == kind)
         shown = sorted(names[r] for r in reps)
         more = len(shown) - 1
@@ -282,6 +283,12 @@ def _summary(
             )
         if seen.not_held:
             notes.append(f"{seen.not_held:,} activities did not take place (cancelled, no show)")
+    if kind == "opportunities" and deals is not None:
+        notes += [
+            f"stage {value!r} ({count:,} rows) is read as open, yet it says the deal is "
+            "over: list it under won or lost in a mapping"
+            for value, count in sorted(deals.closed_looking.get(export.name, {}).items())
+        ]
     if kind == "teams" and teams is not None and deals is not None:
         missing = len(deals.reps - set(teams.team_of))
         if missing:

@@ -16,9 +16,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
-_SIGN = r"^([+-]?)(?:[$€£¥]|[A-Z]{3})\s*|\s*(?:[$€£¥]|[A-Z]{3})$"
+_MARK = r"[A-Z]{0,3}\$|[€£¥₹₩₽₺₪₫฿₱]|[A-Z]{3}|kr\.?|zł|Kč|Fr\.|Rs\.?"
+"""A currency sign or code: $, R$ and A$, €, ₹..., an ISO code, and the letters some locales
+write (Swedish and Danish 'kr', Polish 'zł', Czech 'Kč', Swiss 'Fr.', Indian 'Rs.')."""
+_SIGN = rf"^([+-]?)(?:{_MARK})\s*|\s*(?:{_MARK})$"
 _SPACES = "[\\s\u00a0\u202f']"  # thousands spaces (fr), apostrophes (ch)
-_US = r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$"
+_US = r"^[+-]?(\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})+,\d{3})(\.\d*)?$"  # or 1,25,000 (en-IN)
 _EU = r"^[+-]?(\d{1,3}(\.\d{3})+(,\d*)?|\d+,\d{1,2}|\d+,\d{4,})$"
 _EITHER = r"^[+-]?\d{1,3}[.,]\d{3}$"
 
@@ -68,8 +71,28 @@ def _mask(text: Any, pattern: str) -> Any:
     )
 
 
-_CURRENCY = r"^[+-]?\(?(?P<a>[$€£¥]|[A-Z]{3})|(?P<b>[$€£¥]|[A-Z]{3})\)?$"
-_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+_CURRENCY = rf"^[+-]?\(?(?P<a>{_MARK})|(?P<b>{_MARK})\)?$"
+_SYMBOLS = {
+    "$": "USD",
+    "US$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "R$": "BRL",
+    "A$": "AUD",
+    "C$": "CAD",
+    "NZ$": "NZD",
+    "HK$": "HKD",
+    "S$": "SGD",
+    "₹": "INR",
+    "Rs": "INR",
+    "Rs.": "INR",
+    "₩": "KRW",
+    "zł": "PLN",
+    "Kč": "CZK",
+    "Fr.": "CHF",
+}
+"""Signs read as their ISO code, so '€5' and 'EUR 7' are one currency ('kr' stays itself)."""
 
 
 def other_currency(text: Any) -> tuple[Any, str, dict[str, int]]:
@@ -101,8 +124,8 @@ def other_currency(text: Any) -> tuple[Any, str, dict[str, int]]:
 
 
 _MARKS = np.zeros(256, dtype=bool)
-_MARKS[[*range(ord("A"), ord("Z") + 1), ord("$"), *range(0x80, 0x100)]] = True
-"""Bytes a currency mark needs: a code's capitals, '$', or the start of a non-ASCII sign."""
+_MARKS[[*range(ord("A"), ord("Z") + 1), ord("$"), ord("k"), *range(0x80, 0x100)]] = True
+"""Bytes a currency mark needs: a code's capitals, '$', 'k' of 'kr', or a non-ASCII sign's."""
 
 
 def _may_be_marked(text: Any) -> bool:

@@ -21,6 +21,9 @@ _REQUIRED = {
     "teams": ("rep", "team"),
 }
 
+LISTED = ("amount", "closed")
+"""Opportunity roles a mapping may give several columns for: 'closed.1' is the second."""
+
 _BY_VALUE = {
     "opportunities": ("owner", "stage", "created", "closed"),
     "activities": ("owner", "type", "timestamp", "outcome"),
@@ -72,31 +75,33 @@ def _wanted(chosen: CrmMapping, kind: str) -> tuple[dict[str, str | None], tuple
     if kind == "opportunities":
         if chosen.opportunities is None:
             raise InvalidArgument("mapping: has no 'opportunities' columns")
-        roles: tuple[str, ...] = (
-            "owner",
-            "stage",
-            "amount",
-            "created",
-            "closed",
-            "account",
-            "won_flag",
-            "closed_flag",
-        )
-        return {r: getattr(chosen.opportunities, r) for r in roles}, ("account",)
+        opps = chosen.opportunities
+        roles = ("owner", "stage", "created", "account", "won_flag", "closed_flag")
+        wanted = {r: getattr(opps, r) for r in roles}
+        for role in LISTED:  # one column, or several read as the first non-empty one
+            given = getattr(opps, role)
+            columns = (given,) if isinstance(given, str) else given
+            wanted |= {role: columns[0]}
+            wanted |= {f"{role}.{i}": column for i, column in enumerate(columns[1:], start=1)}
+        return wanted, ("account",)
     if kind == "activities":
         if chosen.activities is None:
             raise InvalidArgument("mapping: has no 'activities' columns")
         return _activity_roles(chosen.activities)
     if kind == "quotas":
-        roles = ("rep", "period", "quota", "commit", "forecast")
-        return {r: getattr(chosen.quotas, r) for r in roles}, ("commit", "forecast")
-    roles = ("rep", "team", "manager", "region")
-    return {r: getattr(chosen.teams, r) for r in roles}, ("manager", "region")
+        quota_roles = ("rep", "period", "quota", "commit", "forecast")
+        return {r: getattr(chosen.quotas, r) for r in quota_roles}, ("commit", "forecast")
+    team_roles = ("rep", "team", "manager", "region")
+    return {r: getattr(chosen.teams, r) for r in team_roles}, ("manager", "region")
 
 
 def _activity_roles(acts: ActivityColumns) -> tuple[dict[str, str | None], tuple[str, ...]]:
-    types = (acts.type,) if isinstance(acts.type, str) else acts.type
-    wanted: dict[str, str | None] = {"owner": acts.owner, "type": types[0]}
+    types: tuple[str, ...] = ()
+    if acts.every_row is None and acts.type is not None:
+        types = (acts.type,) if isinstance(acts.type, str) else acts.type
+    wanted: dict[str, str | None] = {"owner": acts.owner}
+    if types:
+        wanted["type"] = types[0]
     extra = {f"type.{i}": column for i, column in enumerate(types[1:], start=1)}
     wanted |= extra
     wanted |= {r: getattr(acts, r) for r in ("timestamp", "duration", "outcome", "account")}

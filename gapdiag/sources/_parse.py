@@ -298,6 +298,10 @@ _GUESSES = (
     "%d.%m.%Y",
     "%d-%m-%Y",
     "%Y/%m/%d",
+    "%m/%d/%Y %H:%M",  # Excel (en-US) re-saving a date-time: 1/8/2024 9:14
+    "%b %d, %Y",  # Mar 7, 2024
+    "%d-%b-%y",  # 7-Mar-24, Excel's default short date with a month name
+    "%d %b %Y",  # 07 Mar 2024
 )
 _SAMPLE = datetime(2017, 3, 31, 14, 5)
 

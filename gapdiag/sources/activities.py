@@ -85,8 +85,12 @@ def _block(
     owners, accounts = keys
     rows = np.arange(first, first + len(cells["owner"]))
     rep = owners.codes(cells["owner"])
-    kind_of = pc.coalesce(*(cells[r] for r in sorted(cells) if r.startswith("type")))
-    kinds = {kind: member(kind_of, getattr(columns, kind)) for kind in _KINDS}
+    if columns.every_row is None:
+        kind_of = pc.coalesce(*(cells[r] for r in sorted(cells) if r.startswith("type")))
+        kinds = {kind: member(kind_of, getattr(columns, kind)) for kind in _KINDS}
+    else:  # an export of one kind of activity: every row is one
+        every = np.ones(len(rows), dtype=bool)
+        kinds = {kind: every if kind == columns.every_row else ~every for kind in _KINDS}
     counted = kinds["calls"] | kinds["emails"] | kinds["meetings"]
     day, bad_day = days(cells["timestamp"], columns.date_formats)
     undated = counted & (rep >= 0) & (day == NO_DAY)
@@ -98,7 +102,8 @@ def _block(
     record("timestamp", undated & ~bad_day, "is empty; an activity needs its date")
     usable = counted & (rep >= 0) & (day != NO_DAY)
     export.bad.skipped[export.name] += int((counted & ~usable).sum())
-    seen.other_types += int((~counted & present(kind_of)).sum())
+    if columns.every_row is None:
+        seen.other_types += int((~counted & present(kind_of)).sum())
     seen.reps.update(np.flatnonzero(np.bincount(rep[usable])).tolist())  # no sort
     seen.span = widen(seen.span, day[usable])
     seen.kinds.update(kind for kind, mask in kinds.items() if (usable & mask).any())
@@ -116,7 +121,9 @@ def _block(
     if "duration" in cells:
         length, bad = minutes(cells["duration"], columns.duration_unit)
         record("duration", calls & bad, "is not a duration; the call counts without it")
-        timed = calls & ~np.isnan(length)
+        timed = calls & ~np.isnan(length) & (length > 0)  # a 0:00 call never connected
+        if columns.connected is not None and "outcome" in cells:  # not a voicemail, say
+            timed &= member(cells["outcome"], columns.connected)
         seen.tally.add("call_n", slots, timed)
         seen.tally.add("call_minutes", slots, timed, length)
     if "account" in cells:  # accounts are numbered only for the meetings: few rows

@@ -79,13 +79,24 @@ class OpportunityColumns(_Frozen):
 
     owner: str = Field(description="Column naming the rep who owns the deal.")
     stage: str
-    amount: str
+    amount: str | tuple[str, ...] = Field(
+        description="Deal amount; several columns (an actual and an estimated revenue): the "
+        "first non-empty one."
+    )
     created: str
-    closed: str = Field(description="Close date: actual once closed, expected while open.")
+    closed: str | tuple[str, ...] = Field(
+        description="Close date: actual once closed, expected while open; several columns "
+        "(a won date and a lost date): the first non-empty one."
+    )
     won: tuple[str, ...] = Field(min_length=1, description="Stage values that mean won.")
     lost: tuple[str, ...] = Field(min_length=1, description="Stage values that mean lost.")
     open: tuple[str, ...] | None = Field(
         default=None, description="Stage values that mean open; None: every other value."
+    )
+    amount_unit: Literal["currency", "cents"] = Field(
+        default="currency",
+        description="cents: amounts are written in hundredths of the currency (Close's "
+        "'value' column: 50000 is $500).",
     )
     date_formats: tuple[str, ...] = ("%Y-%m-%d",)
     account: str | None = Field(
@@ -118,8 +129,14 @@ class ActivityColumns(_Frozen):
     """Where an activity export keeps each field, and which type values are which activity."""
 
     owner: str
-    type: str | tuple[str, ...] = Field(
-        description="Column with the activity type; several: the first non-empty one."
+    type: str | tuple[str, ...] | None = Field(
+        default=None,
+        description="Column with the activity type; several: the first non-empty one.",
+    )
+    every_row: Literal["calls", "emails", "meetings"] | None = Field(
+        default=None,
+        description="Every row is this kind of activity (a calls-only export has no type "
+        "column); when given, no type column is read.",
     )
     timestamp: str
     duration: str | None = None
@@ -136,9 +153,19 @@ class ActivityColumns(_Frozen):
     account: str | None = Field(
         default=None, description="Column naming the account met; joins meetings to deals."
     )
+    connected: tuple[str, ...] | None = Field(
+        default=None,
+        description="Outcome values of calls that connected: only their durations make the "
+        "average call length (None: every call longer than 0:00).",
+    )
 
     @model_validator(mode="after")
     def _types_apart(self) -> ActivityColumns:
+        if self.type is None and self.every_row is None:
+            raise ValueError(
+                "give type (the column with the activity type) or every_row (calls, emails "
+                "or meetings: the kind of every row of an export of one kind)"
+            )
         kinds = {"calls": self.calls, "emails": self.emails, "meetings": self.meetings}
         _one_meaning(kinds, "type")
         return self
@@ -172,7 +199,8 @@ class CrmMapping(_Frozen):
     teams: TeamColumns = TeamColumns()
 
 
-_SF_DATES = ("%m/%d/%Y", "%m/%d/%Y %I:%M %p", "%Y-%m-%d")
+# the last: a report re-saved by Excel (en-US) turns '1/8/2024 9:14 AM' into '1/8/2024 9:14'
+_SF_DATES = ("%m/%d/%Y", "%m/%d/%Y %I:%M %p", "%Y-%m-%d", "%m/%d/%Y %H:%M")
 _HS_DATES = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 
 PRESETS: Mapping[str, CrmMapping] = {

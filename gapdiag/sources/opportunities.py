@@ -22,6 +22,7 @@ what is open at the week's end, as on any grid.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,8 +32,10 @@ import pyarrow.compute as pc
 
 from gapdiag.sources._columnar import Export
 from gapdiag.sources._money import other_currency
+from gapdiag.sources._open import LISTED
 from gapdiag.sources._parse import (
     NO_DAY,
+    Distinct,
     Keys,
     amounts,
     date_reason,
@@ -56,6 +59,8 @@ class Deals:
     accounts: list[tuple[Any, Any, Any]] = field(default_factory=list)
     unknown_stages: dict[str, tuple[int, str, int]] = field(default_factory=dict)
     """Stage value -> (rows, first file, first row) for values the mapping does not know."""
+    closed_looking: dict[str, dict[str, int]] = field(default_factory=dict)
+    """File -> stage value -> rows, for values read as open that say closed, won or lost."""
     has_accounts: bool = False
     span: Span | None = None
     """First and last day any usable deal was created or closed on (None: no dates)."""
@@ -76,9 +81,29 @@ def read_deals(
     has_accounts = accounts is not None and all("account" in e.present for e in exports)
     deals = Deals(Tally.over(grid), has_accounts=has_accounts)
     for export in exports:
+        listed = _listed(export)
         for first, cells in export.blocks():
+            if listed:  # the first non-empty of each role's columns
+                cells = cells | {r: pc.coalesce(*map(cells.get, rs)) for r, rs in listed.items()}
             _block(deals, export, first, cells, columns, grid, (owners, accounts or Keys()))
     return deals
+
+
+def _listed(export: Export) -> dict[str, list[str]]:
+    """Role -> its column roles in order, for roles the mapping gives several columns for
+    (a won date and a lost date); problems then name every one of the columns."""
+    listed = {}
+    for role in LISTED:
+        more = sorted((r for r in export.present if r.startswith(f"{role}.")), key=_order)
+        if more:
+            listed[role] = [role, *more]
+            names = [export.present[r] for r in listed[role]]
+            export.bad.headers[export.name][role] = " or ".join(names)
+    return listed
+
+
+def _order(role: str) -> int:
+    return int(role.rsplit(".", 1)[1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +117,7 @@ class _Block:
     created: Any  # NO_DAY when unknown
     closed: Any
     amount: Any  # 0 when empty or unreadable
+    priced: Any = None  # the amount was read (None: every one was)
 
 
 def _block(
@@ -117,15 +143,20 @@ def _block(
             known = member(cells["stage"], columns.open)
             _note_unknown(deals, export.name, cells["stage"], is_open & ~known, rows)
             is_open &= known
+        else:
+            _note_closed_looking(deals, export.name, cells["stage"], columns)
         record("stage", ~staged & owned, "is empty; the deal is neither open nor closed")
     created, bad_created = days(cells["created"], columns.date_formats)
     closed, bad_closed = days(cells["closed"], columns.date_formats)
     amount, bad_amount = amounts(cells["amount"])
+    if columns.amount_unit == "cents":
+        amount = amount / 100
     foreign, main, _ = other_currency(cells["amount"])
     if foreign.any():  # (the usual export is in one currency)
         foreign &= ~bad_amount
         amount = np.where(foreign, np.nan, amount)
     negative = amount < 0
+    unpriced = np.isnan(amount) | negative
     ended = won | lost
     no_close = ended & (closed == NO_DAY)
     backwards = ended & ~no_close & (created != NO_DAY) & (closed < created)
@@ -155,7 +186,8 @@ def _block(
         is_open=is_open[keep],
         created=np.where(backwards, NO_DAY, created)[keep],
         closed=closed[keep],
-        amount=np.where(np.isnan(amount) | negative, 0.0, amount)[keep],
+        amount=np.where(unpriced, 0.0, amount)[keep],
+        priced=None if not unpriced[keep].any() else ~unpriced[keep],
     )
     deals.reps.update(np.flatnonzero(np.bincount(block.rep)).tolist())  # no sort
     dated = np.concatenate((block.created, block.closed[~block.is_open]))  # not forecasts
@@ -202,6 +234,9 @@ def _tally(tally: Tally, deals: _Block, grid: Grid) -> None:
     created, ended = tally.at(deals.rep, start), tally.at(deals.rep, end)
     tally.add("won_amount", ended, deals.won, deals.amount)
     tally.interval("open_amount", created, ended, None, deals.amount)
+    if deals.priced is not None:  # deals without an amount: a sum of none of them is unknown
+        tally.add("won_unpriced", ended, deals.won & ~deals.priced)
+        tally.interval("open_unpriced", created, ended, ~deals.priced)
     _tally_counts(tally, _Alike.of(deals, start, end, known, tally.width), grid)
 
 
@@ -272,6 +307,32 @@ def _tally_counts(tally: Tally, deals: _Alike, grid: Grid) -> None:
     tally.add("leads_n", created, known & (start >= 1) & (start <= len(grid)), n)
 
 
+_CLOSED_WORDS = re.compile(r"(?i)(?<![^\W_])(?:closed|lost|won)(?![^\W_])")
+"""A stage value with one of these words says the deal is over ('Closed-Lost to Competition')."""
+
+
+def _note_closed_looking(deals: Deals, file: str, stage: Any, columns: OpportunityColumns) -> None:
+    """Count the rows of stage values read as open (no open list) that say closed, won or lost.
+
+    Worked out on the distinct values; the rows are counted only when such a value is found
+    (the usual export's closed stages are its won and lost ones: nothing to count).
+    """
+    distinct = Distinct.of(stage)  # (remembered: the stage was just matched by value)
+    known = {v.casefold() for v in (*columns.won, *columns.lost)}
+    looking = [
+        i
+        for i, v in enumerate(distinct.values.to_pylist())
+        if v.casefold() not in known and _CLOSED_WORDS.search(v)
+    ]
+    if not looking:
+        return
+    counts = np.bincount(distinct.index[distinct.index >= 0], minlength=len(distinct.values))
+    found = deals.closed_looking.setdefault(file, {})
+    for i in looking:
+        value = distinct.values[i].as_py()
+        found[value] = found.get(value, 0) + int(counts[i])
+
+
 def _note_unknown(deals: Deals, file: str, stage: Any, unknown: Any, rows: Any) -> None:
     if not unknown.any():
         return
@@ -291,12 +352,12 @@ def pipeline_columns(deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:
     """Metric path -> (reps x periods) array, NaN where absent (call after reading)."""
     t = deals.tally
     to_date = grid.to_date is not None  # the period so far at each week's end
-    flows = ("won_n", "lost_n", "won_amount", "cycle_n", "cycle_days")
+    flows = ("won_n", "lost_n", "won_amount", "cycle_n", "cycle_days", "won_unpriced")
     get = {name: t.per_period(name, reps, running=to_date, flow=True) for name in flows}
     get["leads_n"] = t.per_period("leads_n", reps)
     run = {
         name: t.per_period(name, reps, running=True)
-        for name in ("open_n", "open_amount", "age_n", "age_created", "play_n")
+        for name in ("open_n", "open_amount", "age_n", "age_created", "play_n", "open_unpriced")
     }
     if to_date:
         run["play_n"] = t.per_period("play_from", reps, running=True)
@@ -306,8 +367,14 @@ def pipeline_columns(deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:
     won, lost = get["won_n"], get["lost_n"]
     with np.errstate(divide="ignore", invalid="ignore"):
         columns = {
-            "pipeline.closed_won": _cents(get["won_amount"]),
-            "pipeline.open_pipeline": np.maximum(_cents(run["open_amount"]), 0.0),
+            # a sum over deals none of which has a readable amount is unknown, not 0
+            "pipeline.closed_won": _where(
+                (won == 0) | (get["won_unpriced"] < won), _cents(get["won_amount"])
+            ),
+            "pipeline.open_pipeline": _where(
+                (run["open_n"] == 0) | (run["open_unpriced"] < run["open_n"]),
+                np.maximum(_cents(run["open_amount"]), 0.0),
+            ),
             "pipeline.win_rate": _where(won + lost > 0, won / (won + lost)),
             "pipeline.avg_deal_age_days": _where(
                 run["age_n"] > 0, (run["age_n"] * ends - run["age_created"]) / run["age_n"]

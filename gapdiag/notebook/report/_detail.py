@@ -130,7 +130,7 @@ def _evidence(d: Diagnosis, *, only: str | None, brief: bool) -> tuple[tuple[Ite
 
 def _step(step: TreeStep) -> Item:
     answer = {True: "yes", False: "no", None: "not known"}[step.answer]
-    checks = tuple(signs.check_words(c) for c in step.checks)
+    checks = tuple(dict.fromkeys(signs.check_words(c) for c in step.checks))
     return (humanize(step.question), answer, checks)
 
 

@@ -231,7 +231,7 @@ def _causes(team: TeamView) -> str:
         )
         if len(cause.reps) > CAUSE_LINKS:
             links += f" and {len(cause.reps) - CAUSE_LINKS:,} more (the team's table lists them)"
-        icon = "⚠" if cause.kind != "missing" else "?"
+        icon = "⚠" if cause.kind != "missing" else signs.STATUS_ICONS["unknown"]  # legend: ◌
         out.append(
             f'<div class="cause {cause.kind}" role="note"><p><strong>'
             f'<span aria-hidden="true">{icon}</span> {escape(cause.headline)}</strong> '

@@ -73,7 +73,7 @@ def parse(source: str, text: str, date: dt.date | None) -> Transcript:
         TranscriptError: no line opens an entry, a time that is not one, text outside
             any entry after the title, one speaker's overlapping cues, or no cues.
     """
-    lines = text.split("\n")
+    lines = _without_footer(text.split("\n"))
     form = _layout(lines)
     if form is None:
         dialogue = _dialogue(lines)
@@ -98,6 +98,20 @@ def parse(source: str, text: str, date: dt.date | None) -> Transcript:
         for cue in _cues(entry, named, until if until > entry.start else UNKNOWN)
     ]
     return in_time_order(source, cues, date)
+
+
+_FOOTER = re.compile(r"(?i)transcribed by (?:https?://)?(?:www\.)?otter\.ai/?")
+"""The line Otter ends its text and Word exports with: no one's talk."""
+
+
+def _without_footer(lines: list[str]) -> list[str]:
+    """The lines without a tool's closing line ('Transcribed by https://otter.ai')."""
+    last = len(lines) - 1
+    while last >= 0 and not lines[last].strip():
+        last -= 1
+    if last >= 0 and _FOOTER.fullmatch(lines[last].strip()):
+        return lines[:last]
+    return lines
 
 
 def _dialogue(lines: list[str]) -> tuple[list[str], list[Cue]] | None:

@@ -41,8 +41,8 @@ from gapdiag.sources.calls.cues import (
 SHAPES = (
     "a list of segments, an object with a 'segments' list (times in seconds), "
     "AssemblyAI's 'utterances' (milliseconds), Deepgram's 'results.utterances' (seconds), "
-    "Rev's 'monologues', Fireflies' 'sentences' or Amazon Transcribe's 'results.items' "
-    "(seconds)"
+    "Rev's 'monologues', Fireflies' 'sentences', Amazon Transcribe's 'results.items' "
+    "(seconds) or Gong's 'callTranscripts' (milliseconds)"
 )
 
 

@@ -51,7 +51,7 @@ from gapdiag.sources.calls.cues import UNNAMED, Transcript, fail
 from gapdiag.sources.calls.introductions import introduced
 from gapdiag.sources.calls.questions import Around, asked, classify
 from gapdiag.sources.calls.said import Said, tokens
-from gapdiag.sources.calls.speakers import speaker_key
+from gapdiag.sources.calls.speakers import NOBODY, speaker_key
 from gapdiag.sources.calls.vocab import NEXT_STEP, PhraseIndex, Trackers, Words
 
 CLOSING_SECONDS = 300
@@ -152,6 +152,8 @@ def rep_of(transcript: Transcript, names: Mapping[str, str]) -> str:
             )
         elif labels:
             hint += f"; {', '.join(labels)}: an unnamed label, to name if it is the rep"
+        elif near := _near_names(speakers, names):
+            hint = f"{near}: add that spelling to the reps file"
         raise fail(
             transcript.source,
             transcript.first_line,
@@ -165,6 +167,21 @@ def rep_of(transcript: Transcript, names: Mapping[str, str]) -> str:
         "(speakers)",
         f"speakers of several reps: {both} (one rep a call)",
     )
+
+
+_ASIDE = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*$")
+"""A display name's trailing aside: pronouns or a company ('Dana Reyes (she/her)')."""
+
+
+def _near_names(speakers: list[str], names: Mapping[str, str]) -> str:
+    """ "'Dana Reyes (she/her)' is rep dana.reyes's name with an aside", for each such speaker."""
+    near = []
+    for speaker in speakers:
+        bare = _ASIDE.sub("", speaker)
+        rep = names.get(speaker_key(bare)) if bare != speaker else None
+        if rep is not None:
+            near.append(f"{speaker!r} is {bare!r} ({rep}) with an aside")
+    return "; ".join(near)
 
 
 def measure(
@@ -212,14 +229,16 @@ def figures(
     party_of: dict[str, str | None] = {
         s: "" if names.get(speaker_key(s)) == rep_id else s for s in set(transcript.speakers)
     }
-    if UNNAMED in party_of:
-        party_of[UNNAMED] = None  # nobody's: neither side's talk, words or turn
+    for speaker in party_of:
+        if speaker == UNNAMED or speaker_key(speaker) in NOBODY:
+            party_of[speaker] = None  # nobody's: neither side's talk, words or turn
+    nobody = None in party_of.values()
     party = list(map(party_of.__getitem__, transcript.speakers))
     sides: Sides = (
         list(map(eq, party, repeat(""))),  # the rep
         list(map(bool, party)),  # a named speaker who is not the rep
         # nobody (the usual call names every cue's speaker)
-        list(map(is_, party, repeat(None))) if UNNAMED in party_of else [False] * len(party),
+        list(map(is_, party, repeat(None))) if nobody else [False] * len(party),
     )
     talk = _talk(transcript, party, sides)
     rep_talk, buyer_talk, unattributed = talk.rep, talk.buyer, talk.unattributed

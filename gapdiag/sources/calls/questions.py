@@ -12,7 +12,9 @@ trimmed, then:
   "That works, doesn't it?"). A question that opens like an open one keeps counting
   ("What does the team use today, right?"): the tag is a habit of speech;
 - a question is **open** when its first words are an open opening (what, how, tell
-  me...), and a **discovery** question when open or when it names a discovery topic.
+  me...), or when the words after its last comma are, three or more of them (a lead-in
+  first: "Before I show anything, what prompted you to take the call?"), and a
+  **discovery** question when open or when it names a discovery topic.
 
 The word lists are `vocab.Words` (``words.yaml``).
 """
@@ -65,13 +67,31 @@ def classify(question: list[bytes], around: Around) -> tuple[bool, bool] | None:
     while last > first and question[last - 1] in trimmed:
         last -= 1
     plain = question[first:last]
-    if COMMA in plain:
+    lead_in = COMMA in plain
+    if lead_in:
+        clause = _last_clause(plain, around)
         plain = [t for t in plain if t != COMMA]
     said = b" ".join(plain)
     if not said or said in words.small_talk or said in words.tags:
         return None
     is_open = (said + b" ").startswith(words.open)
+    if not is_open and lead_in:  # "Before I show anything, what prompted you to ...?"
+        is_open = len(clause) >= _CLAUSE and (b" ".join(clause) + b" ").startswith(words.open)
     return is_open, is_open or not words.discovery.isdisjoint(plain)
+
+
+_CLAUSE = 3
+"""Words a question after a lead-in needs to be read for its opening ('..., what?' is not one)."""
+
+
+def _last_clause(question: list[bytes], around: Around) -> list[bytes]:
+    """The words after the question's last comma, fillers and names in front trimmed."""
+    cut = len(question) - 1 - question[::-1].index(COMMA)
+    clause = question[cut + 1 :]
+    start = 0
+    while start < len(clause) and clause[start] in around.trimmed:
+        start += 1
+    return clause[start:]
 
 
 def _tagged(core: list[bytes], around: Around) -> bool:

@@ -25,6 +25,11 @@ from gapdiag.sources.calls.vocab import CallsFileError
 RepNames = Mapping[str, str | Sequence[str]]
 
 
+NOBODY = frozenset({"unknown speaker"})
+"""Speaker names (as compared) a tool writes for a voice it could not tell: Otter's
+'Unknown Speaker' is no one person, so its talk is unattributed, like a cue without a name."""
+
+
 def speaker_key(name: str) -> str:
     """How speaker names are compared: NFKC-normalized, case-folded, spaces collapsed."""
     if not name.isascii():
