@@ -151,8 +151,8 @@ def partitions_for(size: int, cores: int) -> int | None:
     fits `TASKS_PER_CORE` partitions of at most `TASK_BYTES` per core goes into exactly that
     many per core (one per core when it is under `SMALL_BYTES` a core), so the last tasks
     end close together. A larger input makes many partitions per core, which even out by
-    themselves, and an unknown size (Spark says 2**63 - 1, as for a DataFrame made in
-    Python) could be anything: both are left to Spark.
+    themselves, and an unknown size (Spark says 2**63 - 1, as for rows from an RDD) could
+    be anything: both are left to Spark.
     """
     if cores < 1 or size > cores * TASKS_PER_CORE * TASK_BYTES:
         return None
