@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +25,13 @@ from gapdiag.model.rows import flatten  # noqa: E402
 from gapdiag.rulebook.pack import from_portable, portable  # noqa: E402
 from gapdiag.rulebook.tree import TreeSpec, build  # noqa: E402
 from gapdiag.spark import diagnose_spark  # noqa: E402
+from gapdiag.spark._diagnose import (  # noqa: E402
+    SMALL_BYTES,
+    TASK_BYTES,
+    TASKS_PER_CORE,
+    partitions_for,
+    team_partitions,
+)
 from gapdiag.spark._worker import Job  # noqa: E402
 
 from .conftest import CALLS_UNDER_TEAM, ROOT  # noqa: E402
@@ -121,14 +129,19 @@ def population(size: int, seed: int = 7) -> Any:
     return pd.DataFrame(columns)
 
 
-def test_a_200k_row_population_matches_diagnose_many(spark: Any) -> None:
-    """200,000 rows, with a team rule beside the default pack's: identical results."""
+def test_a_200k_row_population_matches_diagnose_many(spark: Any, tmp_path: Path) -> None:
+    """200,000 rows read from Parquet, with a team rule beside the default pack's: identical
+    results. Spark knows this input's size, so the rows go into the partitions
+    `partitions_for` chooses (the DataFrames made in Python elsewhere are left to Spark)."""
     flat = population(200_000)
     book = Rulebook.from_rules(
         [*(r.model_dump(mode="json") for r in PACK.rules), CALLS_UNDER_TEAM], tree=PACK.tree
     )
     expected = diagnose_many(flat, rules=book).frame
-    got = diagnose_spark(spark.createDataFrame(flat.assign(row=range(len(flat)))), book, key="row")
+    flat.assign(row=range(len(flat))).to_parquet(tmp_path / "reps.parquet")
+    df = spark.read.parquet(str(tmp_path / "reps.parquet"))
+    assert team_partitions(df) == 2 * TASKS_PER_CORE  # local[2], a few MB: 4 per core
+    got = diagnose_spark(df, book, key="row")
     table = got.frame.toPandas().sort_values("row").reset_index(drop=True)
     assert len(table) == len(expected) == 200_000
     assert list(table.columns) == list(expected.columns)
@@ -291,3 +304,32 @@ def test_team_by_another_column_or_the_rep_groups_as_diagnose_many_does(spark: A
     for team_by, rows in (("squad", flat), ("rep_id", flat.drop(columns="squad"))):
         expected = records(diagnose_many(rows, rules=book, team_by=team_by).frame)
         assert spark_rows(spark, rows, book, team_by=team_by) == expected, team_by
+
+
+@given(st.integers(0, 2**63 - 1), st.integers(1, 512))
+def test_partitions_are_a_multiple_of_the_cores_or_left_to_spark(size: int, cores: int) -> None:
+    """A known input of moderate size goes into whole rounds of tasks, one or
+    TASKS_PER_CORE per core, each at most TASK_BYTES of input; a larger or unknown one
+    (Spark's 2**63 - 1) is Spark's to split."""
+    chosen = partitions_for(size, cores)
+    if size > cores * TASKS_PER_CORE * TASK_BYTES:
+        assert chosen is None
+    else:
+        assert chosen == cores * (1 if size <= cores * SMALL_BYTES else TASKS_PER_CORE)
+        assert size <= chosen * TASK_BYTES
+    assert partitions_for(2**63 - 1, cores) is None
+
+
+def test_an_input_of_unknown_size_is_partitioned_by_spark(spark: Any) -> None:
+    """Rows from an RDD have no size estimate: Spark's coalescing splits them by team, and
+    the team values are still diagnose_many's."""
+    flat = population(3_000).assign(row=range(3_000))
+    book = Rulebook.from_rules([CALLS_UNDER_TEAM])
+    known = spark.createDataFrame(flat)
+    df = spark.createDataFrame(known.rdd, known.schema)
+    assert team_partitions(known) is not None
+    assert team_partitions(df) is None
+    expected = records(diagnose_many(flat.drop(columns="row"), rules=book).frame)
+    result = diagnose_spark(df, book, key="row").frame.toPandas()
+    got = records(result.sort_values("row").reset_index(drop=True))
+    assert got == expected

@@ -106,7 +106,7 @@ def diagnose_spark(
     if by_team:
         # One scan: the rows are shuffled by team, and each task works out the values of
         # the teams it holds from the rows it diagnoses (no second read, no join).
-        grouped = prepared.frame.repartition(quoted(team_key))
+        grouped = group_by_team(prepared.frame, team_key, team_partitions(df))
         frame = map_arrow(grouped, _worker.diagnose_teams, shipped, schema)
     else:  # no team values, or one team for all: the values joined on (see with_team)
         frame = map_arrow(with_team(prepared, shipped, job), _worker.diagnose, shipped, schema)
@@ -117,6 +117,53 @@ def diagnose_spark(
     )
     batch._input = df
     return batch
+
+
+TASKS_PER_CORE = 4
+"""Partitions per core when `team_partitions` chooses their number."""
+TASK_BYTES = 32 << 20
+"""The most input (as Spark estimates it, e.g. Parquet bytes) a chosen partition holds."""
+SMALL_BYTES = 8 << 20
+"""Input per core under which one partition per core is enough."""
+
+
+def team_partitions(df: DataFrame) -> int | None:
+    """How many partitions to shuffle `df`'s rows into by team; None leaves it to Spark.
+
+    Reads Spark's estimate of the input's size and the cores (see `partitions_for`);
+    where either is not at hand (a Spark Connect session), Spark decides.
+    """
+    try:
+        cores = int(df.sparkSession.sparkContext.defaultParallelism)
+        size = int(df._jdf.queryExecution().optimizedPlan().stats().sizeInBytes())
+    except Exception:  # pragma: no cover - Spark Connect: no SparkContext, no plan statistics
+        return None
+    return partitions_for(size, cores)
+
+
+def partitions_for(size: int, cores: int) -> int | None:
+    """The partitions for an input Spark estimates at `size` bytes, on `cores`; None: Spark's.
+
+    Spark's adaptive execution coalesces a shuffle into partitions of about 64 MB, as many
+    as the data fills. A partition holds whole teams and cannot be split, so on an input of
+    a few hundred MB the count is small and the cores rarely finish together: 2,000,000
+    rows make 5 partitions on 2 cores, and one core idles through the last. An input that
+    fits `TASKS_PER_CORE` partitions of at most `TASK_BYTES` per core goes into exactly that
+    many per core (one per core when it is under `SMALL_BYTES` a core), so the last tasks
+    end close together. A larger input makes many partitions per core, which even out by
+    themselves, and an unknown size (Spark says 2**63 - 1, as for rows from an RDD) could
+    be anything: both are left to Spark.
+    """
+    if cores < 1 or size > cores * TASKS_PER_CORE * TASK_BYTES:
+        return None
+    return cores * (1 if size <= cores * SMALL_BYTES else TASKS_PER_CORE)
+
+
+def group_by_team(frame: DataFrame, team_key: str, partitions: int | None) -> DataFrame:
+    """`frame` shuffled so that each team lies whole in one partition (`partitions` of them)."""
+    if partitions is None:
+        return frame.repartition(quoted(team_key))
+    return frame.repartition(partitions, quoted(team_key))
 
 
 def ship(df: DataFrame, job: Job) -> Any:
