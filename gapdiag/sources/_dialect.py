@@ -61,16 +61,17 @@ def footer_start(path: Path, size: int, sep: str, encoding: str) -> tuple[int, i
             start += start % 2
         handle.seek(start)
         tail = handle.read()
+    parts: list[tuple[bytes, str | None]]
     if wide:
         parts = [
             (line.encode(codec), line)
             for line in tail.decode(codec, "replace").splitlines(keepends=True)
         ]
-    else:
-        parts = [(raw, raw.decode(encoding, "replace")) for raw in tail.splitlines(keepends=True)]
+    else:  # each line decoded only when reached: the usual file has no footer
+        parts = [(raw, None) for raw in tail.splitlines(keepends=True)]
     offset, found = size, 0
     for raw, line in reversed(parts[1:]):  # the first is the header or a line cut by the seek
-        text = line.strip()
+        text = (raw.decode(encoding, "replace") if line is None else line).strip()
         if text.strip(sep + '"') and not _is_footer(text, sep):
             break
         offset -= len(raw)
