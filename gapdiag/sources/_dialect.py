@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from gapdiag.model._input import open_input
@@ -89,6 +90,8 @@ def header_repeats(columns: dict[str, Any], header_of: dict[str, str]) -> Any:
     mask: Any = None
     for role, column in header_of.items():
         distinct = Distinct.known(columns[role])
+        if pa.types.is_floating(columns[role].type):  # read as numbers: its name is none
+            return np.zeros(len(columns[role]), dtype=bool)
         if distinct is not None and column not in distinct.values.to_pylist():
             return np.zeros(len(columns[role]), dtype=bool)  # no cell is the name: no row
         same = pc.fill_null(pc.equal(columns[role], column), False).to_numpy(zero_copy_only=False)
