@@ -35,7 +35,8 @@ def test_the_index_counts_as_a_search_at_every_place(
     """One-word and longer phrases, repeated and overlapping, at the text's end too."""
     index = PhraseIndex(tuple(Phrases.of(phrases) for phrases in sets))
     words = [w.encode() for w in text]
-    assert index.count(words) == _naive(index, words)
+    assert index.count(b" ".join(words)) == _naive(index, words)
+    assert index.count(b"  ".join(words) + b" ") == _naive(index, words)  # spaces between
 
 
 @settings(max_examples=50, deadline=None)
@@ -44,4 +45,27 @@ def test_the_shipped_trackers_count_as_a_search(text: list[str]) -> None:
     """The shipped trackers and day words, counted in one index, as the plain search does."""
     index = _index(load_words(), load_trackers())
     words = [w.encode() for w in text]
-    assert index.count(words) == _naive(index, words)
+    assert index.count(b" ".join(words)) == _naive(index, words)
+
+
+def test_a_set_without_phrases_and_phrases_in_several_sets() -> None:
+    """No phrases count nothing; a phrase in two sets and its first part in a third count
+    for all three, where they overlap too."""
+    assert PhraseIndex(()).count(b"next step") == []
+    index = PhraseIndex(
+        (Phrases.of(["next step"]), Phrases.of(["next step"]), Phrases.of(["next"]))
+    )
+    assert index.count(b"the next step next step next") == [2, 2, 3]
+
+
+def test_phrases_nested_too_deep_for_one_expression_count_alike() -> None:
+    """Hundreds of words each the start of the next, and one very long phrase, count as
+    the plain search does (the expression is split where it would nest too deep)."""
+    chain = PhraseIndex((Phrases.of(["x" * n + "y" for n in range(1, 1200)]),))
+    assert len(chain.groups) > 1
+    words = [b"x" * n + b"y" for n in (1, 5, 700, 1199, 1200)] + [b"xx", b"y"]
+    assert chain.count(b" ".join(words)) == _naive(chain, words) == [4]
+    long = PhraseIndex((Phrases.of(["x " * 3000 + "y"]), Phrases.of(["x x"])))
+    assert len(long.groups) == 1
+    words = [b"x"] * 30 + [b"y", b"x", b"z"]
+    assert long.count(b" ".join(words)) == _naive(long, words) == [0, 29]

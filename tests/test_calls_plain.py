@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -105,12 +104,8 @@ def test_timings_the_bulk_reader_leaves_to_the_others() -> None:
         assert careful(text) == (careful(text) and _vtt.parse("x.vtt", text, None))
 
 
-def test_times_are_exact_also_once_the_clock_table_is_full(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Hours, minutes and seconds at their largest, and past the table's size, are exact."""
-    monkeypatch.setattr(_vtt, "_CLOCK_SIZE", 1)
-    monkeypatch.setattr(_vtt, "_SECONDS", _vtt._Clock())
+def test_times_are_exact_at_their_largest() -> None:
+    """Hours, minutes and seconds at their largest (99:59:59.999) are exact."""
     text = vtt(
         [
             ("1", 3_723_004, 3_724_500, "Bo", "Hi."),
@@ -120,8 +115,17 @@ def test_times_are_exact_also_once_the_clock_table_is_full(
     plain = _vtt._plain("x.vtt", text, None, len(HEADER))
     assert plain is not None
     assert plain.starts == (3_723_004, 359_999_000)
+    assert plain.ends == (3_724_500, 359_999_999)
     assert plain == careful(text)
-    assert len(_vtt._SECONDS) == 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 359_999_999), st.integers(0, 359_999_999)), max_size=40))
+def test_all_times_at_once_are_each_time_read_alone(times: list[tuple[int, int]]) -> None:
+    """`_times` reads every timing line as the careful reader's `_ms` reads each one."""
+    timing = "".join(f"{clock(a)} --> {clock(b)}\n" for a, b in times).encode()
+    starts, ends = _vtt._times(timing, len(times))
+    assert [*zip(starts, ends, strict=True)] == times
 
 
 def test_a_minute_or_second_of_60_is_left_to_the_careful_reader() -> None:

@@ -96,11 +96,13 @@ def test_a_diagnosis_leaves_its_evidence_pending_until_read() -> None:
 
 
 def test_a_diagnosis_works_out_only_the_part_read() -> None:
-    """Reading the tree's leaf walks the tree and nothing else; JSON then has every part."""
+    """Reading the tree's leaf walks the tree and builds nothing else (not even its steps);
+    JSON then has every part."""
     result = diagnose(example("will-rep"))
     assert "tree_leaf" not in result.__dict__
     assert result.tree_leaf is not None
-    assert "tree_path" in result.__dict__
+    assert "tree_stop" in result.__dict__
+    assert "tree_path" not in result.__dict__
     assert "undetermined" not in result.__dict__
     assert "numbers" not in result.__dict__
     whole = diagnose(example("will-rep"))

@@ -117,3 +117,17 @@ def test_the_population_in_one_batch_reads_as_before() -> None:
     rows = [{**flatten(rep(i)[0]), "team": f"team-{i % 7}"} for i in range(REPS)]
     table = diagnose_many(pd.DataFrame(rows)).frame.to_csv(index=False)
     _check("batch.json", {"csv_sha256": hashlib.sha256(table.encode()).hexdigest()})
+
+
+def test_an_explanation_read_first_reads_as_one_read_last() -> None:
+    """Explained before anything else is read, a diagnosis says its fired rules and tree
+    steps without building their result objects: the text and Markdown equal those of a
+    diagnosis whose every part was built first (its JSON written), rep for rep, for the
+    population (with its team) and the examples (without one), whatever came before."""
+    examples = [(json.loads(p.read_text()), None) for p in sorted(EXAMPLES.glob("*-rep.json"))]
+    for data, team in [rep(index) for index in range(REPS)] + examples:
+        first = diagnose(data, team=team)
+        read = first.explain(), first.explain(fmt="markdown")
+        whole = diagnose(data, team=team)
+        whole.to_json()
+        assert read == (whole.explain(), whole.explain(fmt="markdown")), data["rep_id"]

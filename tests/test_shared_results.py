@@ -60,3 +60,18 @@ def test_zeros_that_read_differently_are_never_shared() -> None:
     assert alone[0] != alone[1]
     _forget()
     assert [_outputs(plain), _outputs(negative)] == alone
+
+
+@settings(max_examples=60, deadline=None)
+@given(reps())
+def test_an_explanation_read_first_reads_as_one_read_after_the_json(rep: RepMetrics) -> None:
+    """Explained before anything else is read, a diagnosis says its fired rules and tree
+    steps from the rules and the facts, building no result object for them: any rep (thin
+    counts and proxies included) reads exactly as when every part was built first."""
+    _forget()
+    first = diagnose(rep)
+    read = first.explain(), first.explain(fmt="markdown")
+    _forget()
+    whole = diagnose(rep)
+    whole.to_json()
+    assert read == (whole.explain(), whole.explain(fmt="markdown"))

@@ -11,7 +11,7 @@ diagnoses holds few objects for the cycle collector to visit.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from gapdiag.engines.judgment import Weak, watch_notes
 from gapdiag.model.basis import BASES, Thinness, resting_on
@@ -27,11 +27,11 @@ from gapdiag.model.diagnosis import (
 from gapdiag.model.gaps import Gap
 from gapdiag.model.metrics import RepMetrics
 from gapdiag.model.standing import NOT_BEHIND, Standing
-from gapdiag.rulebook.compiler import Facts, reading
+from gapdiag.rulebook.compiler import Facts, Stated, reading
 from gapdiag.rulebook.facts import metric_facts
 from gapdiag.rulebook.pack import Rulebook
 from gapdiag.rulebook.rule import CompiledRule
-from gapdiag.rulebook.walk import deciding, traced, walk
+from gapdiag.rulebook.walk import Answered, deciding, deciding_said, route, steps, traced
 
 Outcome = bool | None
 Fields = dict[str, Any]
@@ -49,6 +49,7 @@ class Explanation:
         "rep",
         "standing",
         "verdicts",
+        "walked",
     )
 
     def __init__(
@@ -68,6 +69,7 @@ class Explanation:
             basis,
         )
         self.standing, self.verdicts, self.leading = judged
+        self.walked: Answered | None = None
 
     def __call__(self, names: Sequence[str]) -> Fields:
         """The named fields, each part worked out once."""
@@ -78,18 +80,30 @@ class Explanation:
         return found
 
     def still_open(self) -> Fields:
-        """The rules missing data left open."""
-        facts, book = self.facts, self.book
+        """The rules missing data left open.
+
+        An absent metric leaves every comparison that reads it unknown, so the absent inputs
+        of an open rule are exactly what would decide it (none absent: a value was
+        undefined). Each open rule with its needs is one object a pack keeps (immutable, so
+        one serves every rep it describes).
+        """
+        get, book = self.facts.get, self.book
         memo = book.memo("undetermined")
-        return {
-            "undetermined": tuple(
-                [
-                    _undetermined(rule, facts, memo)
-                    for rule, outcome in zip(book.compiled, self.outcomes, strict=True)
-                    if outcome is None
-                ]
-            )
-        }
+        found = []
+        for rule, outcome in zip(book.compiled, self.outcomes, strict=True):
+            if outcome is not None:
+                continue
+            needs = tuple([m for m in rule.needs if get(m) is None])
+            item = memo.get(key := (rule.id, needs))
+            if item is None:
+                item = Undetermined.trusted(
+                    {"rule": rule.id, "gap": rule.gap, "certainty": rule.certainty, "needs": needs}
+                )
+                if len(memo) >= MEMO_SIZE:
+                    memo.clear()
+                memo[key] = item
+            found.append(item)
+        return {"undetermined": tuple(found)}
 
     def missing(self) -> Fields:
         """Every absent metric the rules read."""
@@ -104,33 +118,46 @@ class Explanation:
             "thin": _samples(self.rep, basis.thin),
         }
 
-    def tree(self) -> Fields:
-        """The decision tree's walk (compiled evaluator whatever the engine: it is no rule)."""
+    def route(self) -> Answered | None:
+        """The decision tree's questions, answers and end, no step built (None without a
+        tree), worked out once (compiled evaluator whatever the engine: it is no rule)."""
         tree = self.book.tree
-        book = self.book
-        found = (
-            walk(tree, self.facts, book.memo("steps"), book.memo("checks"))
-            if tree is not None
-            else None
-        )
-        path, leaf, stop = found if found is not None else ((), None, None)
+        if tree is None:
+            return None
+        if self.walked is None:
+            self.walked = route(tree, self.facts)
+        return self.walked
+
+    def tree(self) -> Fields:
+        """Where the decision tree's walk ends."""
+        found = self.route()
+        leaf, stop = (found.leaf, found.stop) if found is not None else (None, None)
         return {
-            "tree_path": path,
             "tree_leaf": leaf,
             "tree_stop": stop,
             "tree_agrees": None if leaf is None else leaf.gap == self.leading,
         }
 
-    def numbers(self) -> Fields:
-        """The known derived quantities, in the order ``DERIVED`` lists them."""
+    def path(self) -> Fields:
+        """The decision tree's walk, step by step."""
+        found, book = self.route(), self.book
+        if found is None or book.tree is None:
+            return {"tree_path": ()}
+        memo = book.memo("steps")
+        return {"tree_path": steps(book.tree, found.asked, self.facts, memo, book.memo("checks"))}
+
+    def figures(self) -> tuple[tuple[str, float], ...]:
+        """(path, value) of each known derived quantity, in the order ``DERIVED`` lists them."""
         facts = self.facts
+        return tuple(
+            [(path, value) for path in _DERIVED if isinstance(value := facts.get(path), float)]
+        )
+
+    def numbers(self) -> Fields:
+        """The known derived quantities, as Figures."""
         return {
             "numbers": tuple(
-                [
-                    Figure.trusted({"name": path, "value": value})
-                    for name in DERIVED
-                    if isinstance(value := facts.get(path := f"derived.{name}"), float)
-                ]
+                [Figure.trusted({"name": path, "value": value}) for path, value in self.figures()]
             )
         }
 
@@ -143,13 +170,15 @@ class Explanation:
         return {"watch": watch_notes(self.verdicts, self.standing, pace)}
 
 
+_DERIVED = tuple(f"derived.{name}" for name in DERIVED)
+
 _PARTS: dict[str, Callable[[Explanation], Fields]] = {
     "undetermined": Explanation.still_open,
     "missing": Explanation.missing,
     "set_aside": Explanation.samples,
     "thin": Explanation.samples,
     "watch": Explanation.watch,
-    "tree_path": Explanation.tree,
+    "tree_path": Explanation.path,
     "tree_leaf": Explanation.tree,
     "tree_stop": Explanation.tree,
     "tree_agrees": Explanation.tree,
@@ -159,10 +188,24 @@ DEFERRED = tuple(_PARTS)
 """The fields of a Diagnosis worked out on first need."""
 
 
+class Fired(NamedTuple):
+    """A fired rule as an explanation shows it, read without building its Evidence."""
+
+    rule: str
+    certainty: float
+    intervention: str | None
+    thin: tuple[str, ...]
+    proxies: tuple[str, ...]
+    against: bool
+    key: tuple[object, ...]
+    """What its Evidence depends on, no more (the pack's evidence memo's key)."""
+    compiled: CompiledRule
+
+
 class FiredRules:
     """A verdict's evidence not listed yet: the rules that fired on its gap, in pack order."""
 
-    __slots__ = ("facts", "fired", "memo", "texts", "weak")
+    __slots__ = ("facts", "fired", "listed", "memo", "texts", "weak")
 
     def __init__(
         self,
@@ -173,6 +216,34 @@ class FiredRules:
     ) -> None:
         self.fired, self.facts, self.weak, self.memo = fired, facts, weak, memo
         self.texts: dict[str, str] | None = None
+        self.listed: tuple[tuple[Fired, ...], tuple[Fired, ...]] | None = None
+
+    def sketches(self) -> tuple[tuple[Fired, ...], tuple[Fired, ...]]:
+        """The evidence and the counter-evidence, as `__call__` lists them, each rule as an
+        explanation reads it (no Evidence object is built)."""
+        if self.listed is None:
+            facts, weak = self.facts, self.weak
+            measured = not (weak.thin or weak.proxies)  # the common case: nothing weak
+            sides: tuple[list[Fired], list[Fired]] = ([], [])
+            for rule in self.fired:
+                against = rule.certainty <= 0
+                thin, proxies = ((), ()) if measured else _weakness(rule, weak)
+                name, intervention = rule.id, rule.rule.intervention
+                key = (name, thin, proxies, reading(facts, rule.reads))
+                sides[against].append(
+                    Fired(name, rule.certainty, intervention, thin, proxies, against, key, rule)
+                )
+            self.listed = (tuple(sides[0]), tuple(sides[1]))
+        return self.listed
+
+    def worked(self, item: Fired) -> tuple[str, list[Stated]]:
+        """A fired rule's because-text and the comparisons that decided it, as an
+        explanation says them (no Check object is built)."""
+        rule, facts = item.compiled, self.facts
+        because = self.texts.get(item.rule) if self.texts is not None else None
+        if because is None:
+            because = rule.because.render(facts)
+        return because, deciding_said(rule.atoms, rule.condition, rule.decided, facts)
 
     def because_texts(self) -> list[tuple[str, str]]:
         """(rule id, because-text) of the evidence (supporting rules, in `__call__`'s order),
@@ -234,8 +305,7 @@ def evidence(
     more: with `memo` (the pack's evidence and traced comparisons), reps alike in those
     share one object, whose text and comparisons are then worked out once.
     """
-    thin = resting_on(rule.needs, weak.thin) if weak.thin else ()
-    proxies = resting_on(rule.needs, weak.proxies) if weak.proxies else ()
+    thin, proxies = _weakness(rule, weak)
     known, checks = memo if memo is not None else (None, None)
     key = (rule.id, thin, proxies, reading(facts, rule.reads)) if known is not None else None
     found = known.get(key) if known is not None else None
@@ -255,6 +325,12 @@ def evidence(
                 known.clear()
             known[key] = found
     return found
+
+
+def _weakness(rule: CompiledRule, weak: Weak) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The rule's inputs that are thin, and those that are proxies."""
+    thin = resting_on(rule.needs, weak.thin) if weak.thin else ()
+    return thin, resting_on(rule.needs, weak.proxies) if weak.proxies else ()
 
 
 def _samples(rep: RepMetrics, paths: Sequence[str]) -> tuple[Sample, ...]:
@@ -280,22 +356,6 @@ def _samples(rep: RepMetrics, paths: Sequence[str]) -> tuple[Sample, ...]:
             )
         )
     return tuple(out)
-
-
-def _undetermined(rule: CompiledRule, facts: Facts, memo: dict[Any, Undetermined]) -> Undetermined:
-    # An absent metric leaves every comparison that reads it unknown, so the absent inputs
-    # of an open rule are exactly what would decide it. None absent: a value was undefined.
-    needs = tuple([m for m in rule.needs if facts.get(m) is None])
-    key = (rule.id, needs)
-    found = memo.get(key)
-    if found is None:  # immutable, so one object serves every rep it describes
-        found = Undetermined.trusted(
-            {"rule": rule.id, "gap": rule.gap, "certainty": rule.certainty, "needs": needs}
-        )
-        if len(memo) >= MEMO_SIZE:
-            memo.clear()
-        memo[key] = found
-    return found
 
 
 MEMO_SIZE = 4096

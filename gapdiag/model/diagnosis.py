@@ -309,6 +309,17 @@ class Diagnosis(Deferred):
             f"gap: {gap!r} is not one of {', '.join(GAPS)}{did_you_mean(str(gap), GAPS)}"
         )
 
+    def figures(self) -> tuple[tuple[str, float], ...]:
+        """(path, value) of each derived figure, as `numbers` lists them.
+
+        Read without building the Figure objects where they are not built yet (see Deferred).
+        """
+        if "numbers" not in self.__dict__:
+            pairs = getattr(self._pending(), "figures", None)
+            if pairs is not None:
+                return pairs()  # type: ignore[no-any-return]
+        return tuple([(figure.name, figure.value) for figure in self.numbers])
+
     @property
     def fired(self) -> tuple[str, ...]:
         """Ids of every rule that fired, evidence and counter-evidence, in verdict order."""

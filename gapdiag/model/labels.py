@@ -58,9 +58,13 @@ class MetricLabel(BaseModel):
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class _Unit:
-    """How to show a number of one unit: style, usual decimals, nouns."""
+    """How to show a number of one unit: style, usual decimals, nouns.
+
+    Each unit is one object made at import, compared and hashed by identity (the caches
+    keyed by unit then hash in C, not by its six fields).
+    """
 
     name: str
     style: Literal["noun", "money", "percent", "times", "scale", "flag"]

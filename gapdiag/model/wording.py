@@ -263,11 +263,18 @@ def _pipeline_words(s: Standing) -> str:
     )
 
 
-def check_proxies_first(verdict: Verdict) -> tuple[str, ...]:
-    """'Check the estimate first: ...' when every fact behind the verdict rests on a proxy."""
-    if not verdict.evidence or not all(e.proxies for e in verdict.evidence):
+def check_proxies_first(
+    verdict: Verdict, resting: Sequence[Sequence[str]] | None = None
+) -> tuple[str, ...]:
+    """'Check the estimate first: ...' when every fact behind the verdict rests on a proxy.
+
+    `resting`: the proxies of each fact of the evidence, where the caller has them.
+    """
+    if resting is None:
+        resting = [e.proxies for e in verdict.evidence]
+    if not resting or not all(resting):
         return ()
-    proxies = list(dict.fromkeys(p for e in verdict.evidence for p in e.proxies))
+    proxies = list(dict.fromkeys(p for each in resting for p in each))
     names = labels_listed(proxies)
     return (
         f"Check the estimate first: collect the real {names} (the figures here are proxies); "

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 from typing import Any, Literal
 
+from gapdiag.engines.details import Explanation, Fired, FiredRules
 from gapdiag.model import _text
 from gapdiag.model.basis import BASES, PROXY_LIMITS, PROXY_SOURCES
 from gapdiag.model.diagnosis import (
@@ -33,6 +34,8 @@ from gapdiag.model.wording import (
     standing_text,
 )
 from gapdiag.notebook import signs
+from gapdiag.rulebook.compiler import Facts
+from gapdiag.rulebook.walk import Asked, deciding_said
 
 _APPROACH = {
     "skill": "practice and feedback: role-play drills and call reviews against a rubric",
@@ -56,21 +59,18 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
     lines = [_title(diagnosis, md), standing_text(diagnosis.standing), headline(diagnosis), ""]
     if diagnosis.watch:
         lines.append(_heading("Watch (not a gap: the rep is not behind)", md))
-        lines.extend(f"- {note.text}" for note in diagnosis.watch)
+        lines.extend([f"- {note.text}" for note in diagnosis.watch])
         lines.append("")
     first = actions(diagnosis)
     if first:
         lines.append(_heading("What to do first", md))
-        lines.extend(f"- {a}" for a in first)
+        lines.extend([f"- {a}" for a in first])
         lines.append("")
     lines.extend(numbers_section(diagnosis, md))
     lines.extend(_set_aside(diagnosis, md))
     lines.extend(_tree(diagnosis, md))
-    needs_by_gap = (
-        signs.open_needs(diagnosis)[1]
-        if any(v.status == "unknown" for v in diagnosis.verdicts)
-        else {}
-    )
+    unknown = [v.gap for v in diagnosis.verdicts if v.status == "unknown"]
+    needs_by_gap = signs.gaps_needs(diagnosis, unknown) if unknown else {}
     for verdict in diagnosis.verdicts:
         open_needs = needs_by_gap.get(verdict.gap, ()) if verdict.status == "unknown" else ()
         lines.extend(_verdict(verdict, md, diagnosis.thin, open_needs))
@@ -174,23 +174,24 @@ _WITH_FORMULA = frozenset(
 
 def numbers_section(d: Diagnosis, md: bool = False) -> list[str]:
     """'The numbers': the pipeline math and activity against plan the diagnosis worked out."""
-    if not d.numbers:
+    figures = d.figures()
+    if not figures:
         return []
     out = [_heading("The numbers", md)]
-    known = {figure.name for figure in d.numbers}
-    for figure in d.numbers:
-        if figure.name in _SAID_ALREADY and _SAID_ALREADY[figure.name] in known:
+    known = dict(figures)
+    for path, value in figures:
+        if path in _SAID_ALREADY and _SAID_ALREADY[path] in known:
             continue
-        name, said_unit = _figure_name(figure.name)
-        shown = show(figure.name, figure.value)
-        if figure.name in _NEVER_NEGATIVE and figure.value < 0:
-            shown = _NEVER_NEGATIVE[figure.name].format(show(figure.name, -figure.value))
+        name, said_unit = _figure_name(path)
+        shown = show(path, value)
+        if path in _NEVER_NEGATIVE and value < 0:
+            shown = _NEVER_NEGATIVE[path].format(show(path, -value))
         if said_unit:  # not 'Calls per meeting: 35 calls per meeting'
             shown = shown.removesuffix(said_unit)
         out.append(f"- {name}: {shown}")
-    short_by = next((f.value for f in d.numbers if f.name == "derived.pipeline_shortfall"), None)
+    short_by = known.get("derived.pipeline_shortfall")
     over = d.standing.elapsed is not None and d.standing.elapsed >= 1.0
-    if over and known & _PIPELINE_MATH:
+    if over and not _PIPELINE_MATH.isdisjoint(known):
         out.append(
             "The period is over: the gap and pipeline figures above count the commit and the "
             "open pipeline as the data left them; what is still open carries into the next period."
@@ -258,9 +259,11 @@ def actions(d: Diagnosis) -> tuple[str, ...]:
     if gap is None:
         return ()
     verdict = d.verdict(gap)
-    strongest = sorted(verdict.evidence, key=lambda e: -e.certainty)
+    evidence = _listed(verdict)[0]
+    strongest = sorted(evidence, key=lambda e: -e.certainty)
     found = dict.fromkeys(e.intervention for e in strongest if e.intervention)
-    first = (*check_proxies_first(verdict), *_rule_out_first(d, gap))
+    resting = [e.proxies for e in evidence]
+    first = (*check_proxies_first(verdict, resting), *_rule_out_first(d, gap))
     if unknown:
         wanted = labels_listed(d.standing.needs)
         first = (f"Find out where the rep stands: collect {wanted}.", *first)
@@ -338,10 +341,11 @@ def _narrowed(d: Diagnosis) -> str | None:
 
 
 def _tree(d: Diagnosis, md: bool) -> list[str]:
-    if not d.tree_path and d.tree_leaf is None:
+    said = _steps(d)
+    if not said and d.tree_leaf is None:
         return []
     out = [_heading("Decision tree", md)]
-    out.extend(f"{n}. {_step(step)}" for n, step in enumerate(d.tree_path, 1))
+    out.extend([f"{n}. {step}" for n, step in enumerate(said, 1)])
     if d.tree_leaf is not None:
         out.append(f"Ends at {_leaf(d.tree_leaf)}: {d.tree_leaf.reason}")
         out.append(_agreement(d, d.tree_leaf))
@@ -364,11 +368,40 @@ def _step(step: TreeStep) -> str:
     said = _STEPS.get(step)
     if said is not None:
         return said
-    answer = {True: "yes", False: "no", None: "not known"}[step.answer]
+    answer = _ANSWERS[step.answer]
     checks = signs.checks_words(step.checks)
     return _STEPS.put(step, None, f"{step.question} {answer} ({checks})")
 
 
+def _steps(d: Diagnosis) -> list[str]:
+    """The tree's steps in words; where the walk is not built yet, said from the questions
+    asked (no TreeStep built)."""
+    if "tree_path" not in d.__dict__:
+        pending = d._pending()
+        if isinstance(pending, Explanation):
+            found = pending.route()
+            return [] if found is None else [_asked(item, pending.facts) for item in found.asked]
+    return [_step(step) for step in d.tree_path]
+
+
+def _asked(item: Asked, facts: Facts) -> str:
+    """`_step` of a question asked, said once per set of facts it reads (as its step is
+    shared)."""
+    said = _ASKED.get(item.key)
+    if said is None:
+        q = item.question
+        checks = deciding_said(q.atoms, q.condition, q.decided, facts)
+        words = "; ".join(dict.fromkeys([signs.comparison_words(c) for c in checks]))
+        said = f"{q.spec.question} {_ANSWERS[item.answer]} ({words})"
+        if len(_ASKED) >= signs.Said.SIZE:
+            _ASKED.clear()
+        _ASKED[item.key] = said
+    return said
+
+
+_ANSWERS = {True: "yes", False: "no", None: "not known"}
+_ASKED: dict[tuple[object, ...], str] = {}
+signs.CACHES.append(_ASKED.clear)
 _STEPS = signs.Said()
 _LINES = signs.Said()
 
@@ -431,19 +464,38 @@ def _verdict(
         capped = f" ({_CAPPED[v.capped_by]})" if v.capped_by else ""
         title = f"{signs.verdict_words(v.gap, v.status, v.confidence, open_needs)}{capped}"
     out = [_heading(title, md)]
-    every = (*v.evidence, *v.counter_evidence)
-    proxies = dict.fromkeys(p for e in every for p in e.proxies)
-    thin = tuple(dict.fromkeys(p for e in every for p in e.thin))
-    out.extend(f"- {proxy_note(path)}" for path in proxies)
+    support, against, rules = _listed(v)
+    every = (*support, *against)
+    proxies = dict.fromkeys([p for e in every if e.proxies for p in e.proxies])
+    thin = tuple(dict.fromkeys([p for e in every if e.thin for p in e.thin]))
+    out.extend([f"- {proxy_note(path)}" for path in proxies])
     if thin:
         out.append(f"- {thin_note(thin, samples)}")
     act = v.capped_by != "standing"  # a rep who is not behind gets no gap's intervention
-    out.extend(_evidence(e, against=False, act=act) for e in v.evidence)
-    out.extend(_evidence(e, against=True) for e in v.counter_evidence)
-    if not v.evidence and not v.counter_evidence:
+    if rules is None:
+        out.extend(_evidence(e, against=False, act=act) for e in v.evidence)
+        out.extend(_evidence(e, against=True) for e in v.counter_evidence)
+    else:  # not listed yet: said from the rules themselves, no Evidence built
+        out.extend([_sketched(rules, item, act) for side in rules.sketches() for item in side])
+    if not every:
         out.append("- no rule fired")
     out.append("")
     return out
+
+
+Shown = Evidence | Fired
+"""A fired rule as a verdict lists it, or as an explanation reads it before it is listed."""
+
+
+def _listed(v: Verdict) -> tuple[Sequence[Shown], Sequence[Shown], FiredRules | None]:
+    """The verdict's evidence and counter-evidence; where not listed yet, as the rules that
+    fired (with them, what says them), so that saying them builds no Evidence."""
+    if "evidence" not in v.__dict__:
+        rules = v._pending()
+        if isinstance(rules, FiredRules):
+            support, against = rules.sketches()
+            return support, against, rules
+    return v.evidence, v.counter_evidence, None
 
 
 def _evidence(e: Evidence, *, against: bool, act: bool = True) -> str:
@@ -453,13 +505,36 @@ def _evidence(e: Evidence, *, against: bool, act: bool = True) -> str:
     said = _LINES.get(e, how)
     if said is not None:
         return said
-    checks = "; ".join(signs.evidence_checks(e))
-    weak = signs.weak_words(e)
+    line = _line(e, against, act, e.because, signs.evidence_checks(e))
+    return _LINES.put(e, how, line)
+
+
+def _sketched(rules: FiredRules, item: Fired, act: bool) -> str:
+    """`_evidence` of a fired rule not listed as Evidence: said once per set of facts it
+    reads (as its Evidence would be shared)."""
+    key = (item.key, item.against, act)
+    said = _SKETCHED.get(key)
+    if said is None:
+        because, checks = rules.worked(item)
+        said = _line(item, item.against, act, because, signs.traced_words(checks))
+        if len(_SKETCHED) >= signs.Said.SIZE:
+            _SKETCHED.clear()
+        _SKETCHED[key] = said
+    return said
+
+
+_SKETCHED: dict[tuple[object, ...], str] = {}
+signs.CACHES.append(_SKETCHED.clear)
+
+
+def _line(e: Shown, against: bool, act: bool, because: str, checks: Sequence[str]) -> str:
+    said = "; ".join(checks)
+    weak = signs.weak_of(e.proxies, e.thin)
     side = "Against" if against else "For"
-    line = f"- {side}{weak}: {e.because}" + (f" ({checks})" if checks else "")
+    line = f"- {side}{weak}: {because}" + (f" ({said})" if said else "")
     if e.intervention and act and not against:
         line += f"\n  What to do: {e.intervention}"
-    return _LINES.put(e, how, line)
+    return line
 
 
 def _authors(d: Diagnosis, md: bool) -> list[str]:
@@ -468,21 +543,25 @@ def _authors(d: Diagnosis, md: bool) -> list[str]:
     fired = [
         _fired(e.rule, v.gap, e.certainty)
         for v in d.verdicts
-        for e in (*v.evidence, *v.counter_evidence)
+        for listed in _listed(v)[:2]
+        for e in listed
     ]
     out.append(f"- rules that fired: {', '.join(fired) or 'none'}")
     if d.undetermined:
-        left = ", ".join(f"{u.rule} ({u.gap})" for u in d.undetermined)
+        left = ", ".join([f"{u.rule} ({u.gap})" for u in d.undetermined])
         out.append(f"- rules left open for lack of data: {left}")
     if d.tree_leaf is not None:
         out.append(f"- the tree ended at leaf {d.tree_leaf.id}")
     elif d.tree_stop is not None:
         out.append(f"- the tree stopped at node {d.tree_stop.node}")
-    out.append(
-        f"- cut-offs: confirmed from {CONFIRMED_AT:.0%} combined certainty, "
-        f"suspected from {SUSPECTED_AT:.0%}"
-    )
+    out.append(_CUT_OFFS)
     return out
+
+
+_CUT_OFFS = (
+    f"- cut-offs: confirmed from {CONFIRMED_AT:.0%} combined certainty, "
+    f"suspected from {SUSPECTED_AT:.0%}"
+)
 
 
 @lru_cache(maxsize=4096)

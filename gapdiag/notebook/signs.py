@@ -9,14 +9,14 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from gapdiag.model.diagnosis import Check, Diagnosis, Evidence
 from gapdiag.model.gaps import Gap
 from gapdiag.model.labels import LABELS, label_of, percent
 from gapdiag.model.wording import quantity, reading
+from gapdiag.rulebook.compiler import Stated
 
 GAP_NAMES: dict[str, str] = {
     "system": "System",
@@ -116,9 +116,23 @@ def open_needs(d: Diagnosis) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]
     return _most_first(every), {gap: _most_first(needs) for gap, needs in by_gap.items()}
 
 
+def gaps_needs(d: Diagnosis, gaps: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """`needs_of` each of `gaps` (no more: what an explanation's open verdicts say)."""
+    wanted: dict[str, list[str]] = {gap: [] for gap in gaps}
+    for u in d.undetermined:
+        mine = wanted.get(u.gap)
+        if mine is not None:
+            mine.extend(u.needs)
+    return {gap: _most_first(needs) for gap, needs in wanted.items()}
+
+
 def _most_first(needs: list[str]) -> tuple[str, ...]:
     """Each metric once, the most needed first, ties in order of first need (stable)."""
-    counts = Counter(needs)
+    counts: dict[str, int] = {}
+    for need in needs:
+        counts[need] = counts.get(need, 0) + 1
+    if len(counts) == len(needs):  # each needed once: in order of need
+        return tuple(counts)
     return tuple(sorted(counts, key=counts.__getitem__, reverse=True))
 
 
@@ -207,6 +221,23 @@ def evidence_checks(evidence: Evidence) -> tuple[str, ...]:
     return tuple(out)
 
 
+def traced_words(said: Iterable[Stated]) -> tuple[str, ...]:
+    """`evidence_checks` of comparisons as `Atom.said` gives them (no Check object built)."""
+    seen: set[tuple[str, str | None]] = set()
+    out = []
+    for each in said:
+        if (each[0], each[1]) in seen:
+            continue
+        seen.add((each[0], each[1]))
+        out.append(_words(*each))
+    return tuple(out)
+
+
+def comparison_words(said: Stated) -> str:
+    """`check_words` of a comparison as `Atom.said` gives it (no Check object built)."""
+    return _words(*said)
+
+
 def checks_words(checks: Sequence[Check]) -> str:
     """A tree step's comparisons in words, joined by '; ', each said once."""
     return "; ".join(dict.fromkeys(check_words(c) for c in checks))
@@ -227,12 +258,9 @@ def side_words(gap: str, against: bool, evidence: Evidence | None = None) -> str
 
 def weak_words(evidence: Evidence | None) -> str:
     """' (rests on a proxy)', ' (few observations)', or nothing for a measured fact."""
-    if evidence is None:
-        return ""
-    return (
-        " (rests on a proxy)"
-        if evidence.proxies
-        else " (few observations)"
-        if evidence.thin
-        else ""
-    )
+    return "" if evidence is None else weak_of(evidence.proxies, evidence.thin)
+
+
+def weak_of(proxies: Sequence[str], thin: Sequence[str]) -> str:
+    """`weak_words` of a fact resting on `proxies` and on `thin` counts."""
+    return " (rests on a proxy)" if proxies else " (few observations)" if thin else ""

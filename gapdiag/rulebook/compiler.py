@@ -40,7 +40,7 @@ def reading(facts: Facts, paths: tuple[str, ...]) -> tuple[object, ...]:
     Zeros that compare equal but read differently are kept apart (-0.0, 0.0 and False);
     a path holds flags or numbers, never both, so True and 1.0 never meet.
     """
-    values = tuple([facts.get(path) for path in paths])
+    values = tuple(map(facts.get, paths))
     return (values, tuple(map(str, values))) if 0.0 in values else values
 
 
@@ -190,30 +190,36 @@ class Atom:
 
     def check(self, facts: Facts) -> dict[str, Any]:
         """The fields of `trace` as a fresh dict (the form result objects are built from)."""
-        seen = self.observed_fn(facts)
-        if self.threshold_fn is None or self.op is None:
-            flag = seen if isinstance(seen, bool) else None
-            limit = None
-            result: bool | None = flag
-            value: float | bool | None = flag
-            distance = None
-        else:
-            limit = self.threshold_fn(facts)
-            value = seen if isinstance(seen, float) else None
-            if value is None or limit is None:
-                result = distance = None
-            else:
-                result, distance = _COMPARE[self.op](value, limit), value - limit
+        observed, op, value, limit, result, _ = self.said(facts)
         return {
             "text": self.text,
-            "observed": self.observed,
-            "op": self.op,
+            "observed": observed,
+            "op": op,
             "threshold": self.threshold,
             "observed_value": value,
             "threshold_value": limit,
             "result": result,
-            "distance": distance,
+            "distance": None if value is None or limit is None else value - limit,
         }
+
+    def said(self, facts: Facts) -> Stated:
+        """What an explanation says of this comparison: the metric, the operator, the
+        observed value, the threshold's value, the result (the fields of `check` a
+        comparison is put in words from) and whether the threshold reads a team median."""
+        seen = self.observed_fn(facts)
+        by_team = self.threshold is not None and "team.median." in self.threshold
+        if self.threshold_fn is None or self.op is None:
+            flag = seen if isinstance(seen, bool) else None
+            return self.observed, self.op, flag, None, flag, by_team
+        limit = self.threshold_fn(facts)
+        value = seen if isinstance(seen, float) else None
+        if value is None or limit is None:
+            return self.observed, self.op, value, limit, None, by_team
+        return self.observed, self.op, value, limit, _COMPARE[self.op](value, limit), by_team
+
+
+Stated = tuple[str, str | None, float | bool | None, float | None, bool | None, bool]
+"""A comparison as an explanation says it (see `Atom.said`)."""
 
 
 def atoms(node: x.Node, text: str) -> tuple[Atom, ...]:

@@ -37,8 +37,12 @@ def format_value(value: float | bool | None, fmt: str) -> str:
 
 
 def _trim(value: float, places: int) -> str:
-    text = f"{value:,.{places}f}"
+    text = format(value, _SPECS[places])
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+_SPECS = {places: f",.{places}f" for places in (1, 2)}
+"""The format specs `_trim` is called with."""
 
 
 def _money(value: float) -> str:
@@ -123,9 +127,9 @@ class Template:
         """Fill the placeholders with one rep's values: 'only 0%' reads '0%' (nothing is
         'only' none) and '1 meetings a week' reads '1 meeting a week'."""
         shown = [p.show(facts) for p in self._slots]
-        if any(_ZERO.match(shown[i]) for i in self._only) or any(
-            shown[i] == "1" for i in self._nouns
-        ):
+        if self._only and any(_ZERO.match(shown[i]) for i in self._only):
+            return self._worded(shown)
+        if self._nouns and "1" in [shown[i] for i in self._nouns]:
             return self._worded(shown)
         return self._pattern.format(*shown)
 

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from gapdiag.model.diagnosis import Check, TreeLeaf, TreeStep, TreeStop
 from gapdiag.rulebook import expr as x
-from gapdiag.rulebook.compiler import Atom, Facts, atoms, reading
+from gapdiag.rulebook.compiler import Atom, Facts, Stated, atoms, reading
 from gapdiag.rulebook.tree import Branch, CompiledQuestion, DecisionTree
 
 _BRANCH: dict[bool | None, Branch] = {True: "then", False: "else", None: "unknown"}
@@ -34,22 +34,38 @@ def walk(
     the leaves still possible. A step depends on the facts its question reads alone: with
     a `memo` (the pack's), reps alike in those share one step, traced once.
     """
-    path: list[TreeStep] = []
+    found = route(tree, facts)
+    return Walk(steps(tree, found.asked, facts, memo, checks), found.leaf, found.stop)
+
+
+class Asked(NamedTuple):
+    """One question of a walk, before (or without) its TreeStep."""
+
+    node: str
+    question: CompiledQuestion
+    answer: bool | None
+    key: tuple[object, ...]
+    """What its step depends on, no more: the node and the facts its question reads."""
+
+
+class Answered(NamedTuple):
+    """`walk` without its steps built: the questions asked, and the leaf or the stop."""
+
+    asked: tuple[Asked, ...]
+    leaf: TreeLeaf | None
+    stop: TreeStop | None
+
+
+def route(tree: DecisionTree, facts: Facts) -> Answered:
+    """`walk`'s questions, answers and end, no TreeStep built (see `steps`)."""
+    asked: list[Asked] = []
     routes = tree.routes
     current = tree.root
-    while (route := routes.get(current)) is not None:
-        question = route.question
-        key = (current, reading(facts, question.reads)) if memo is not None else None
-        step = memo.get(key) if memo is not None else None
-        if step is None:
-            step = _step(current, route.next, question, facts, checks)
-            if memo is not None:
-                if len(memo) >= MEMO_SIZE:
-                    memo.clear()
-                memo[key] = step
-        path.append(step)
-        answer = step.answer
-        target = route.next[answer]
+    while (at := routes.get(current)) is not None:
+        question = at.question
+        answer = question.test(facts)
+        asked.append(Asked(current, question, answer, (current, reading(facts, question.reads))))
+        target = at.next[answer]
         if target is None:
             stop = TreeStop.trusted(
                 {
@@ -58,9 +74,30 @@ def walk(
                     "possible": tree.possible(current),
                 }
             )
-            return Walk(tuple(path), None, stop)
+            return Answered(tuple(asked), None, stop)
         current = target
-    return Walk(tuple(path), tree.result(current), None)
+    return Answered(tuple(asked), tree.result(current), None)
+
+
+def steps(
+    tree: DecisionTree,
+    asked: Sequence[Asked],
+    facts: Facts,
+    memo: dict[Any, TreeStep] | None = None,
+    checks: dict[Any, Check] | None = None,
+) -> tuple[TreeStep, ...]:
+    """The TreeSteps of a `route`'s questions (shared through `memo`, as `walk` says)."""
+    out = []
+    for item in asked:
+        step = memo.get(item.key) if memo is not None else None
+        if step is None:
+            step = _step(item, tree.routes[item.node].next, facts, checks)
+            if memo is not None:
+                if len(memo) >= MEMO_SIZE:
+                    memo.clear()
+                memo[item.key] = step
+        out.append(step)
+    return tuple(out)
 
 
 MEMO_SIZE = 4096
@@ -68,16 +105,15 @@ MEMO_SIZE = 4096
 
 
 def _step(
-    node: str,
+    item: Asked,
     next_: Mapping[bool | None, str | None],
-    question: CompiledQuestion,
     facts: Facts,
     checks: dict[Any, Check] | None,
 ) -> TreeStep:
-    answer = question.test(facts)
+    question, answer = item.question, item.answer
     return TreeStep.deferred(
         {
-            "node": node,
+            "node": item.node,
             "question": question.spec.question,
             "condition": question.spec.when,
             "answer": answer,
@@ -136,6 +172,16 @@ class Traced:
         return {"checks": deciding(q.condition, checks, q.decided)}
 
 
+def deciding_said(
+    atoms: Sequence[Atom], condition: x.Node, seen: Decided | None, facts: Facts
+) -> list[Stated]:
+    """`deciding` of a condition's comparisons on `facts`, each as an explanation says it
+    (`Atom.said`; no Check object built)."""
+    said = [atom.said(facts) for atom in atoms]
+    chosen = deciding_at(condition, tuple([s[4] for s in said]), seen)
+    return said if chosen is None else [said[i] for i in chosen]
+
+
 def supporting(node: x.Node, results: Sequence[bool | None]) -> tuple[bool | None, frozenset[int]]:
     """A condition's value from its atoms' results (left to right, as ``compiler.atoms``
     lists them), and the atoms that make it come out so: all of a true 'and', the first true
@@ -162,15 +208,21 @@ def deciding(
     `seen`, the condition's own dict, remembers the answer per pattern of results: a
     condition of n comparisons has at most 3**n, and a population repeats a few of them.
     """
-    results = tuple([c.result for c in checks])
-    if seen is not None and results in seen:
-        chosen = seen[results]
-    else:
-        value, decided = supporting(node, results)
-        chosen = None if value is None or not decided else tuple(sorted(decided))
-        if seen is not None:
-            seen[results] = chosen
+    chosen = deciding_at(node, tuple([c.result for c in checks]), seen)
     return checks if chosen is None else tuple([checks[i] for i in chosen])
+
+
+def deciding_at(
+    node: x.Node, results: tuple[bool | None, ...], seen: Decided | None = None
+) -> tuple[int, ...] | None:
+    """`deciding` by the comparisons' results: the deciding ones' places (None: all)."""
+    if seen is not None and results in seen:
+        return seen[results]
+    value, decided = supporting(node, results)
+    chosen = None if value is None or not decided else tuple(sorted(decided))
+    if seen is not None:
+        seen[results] = chosen
+    return chosen
 
 
 _Support = tuple[bool | None, frozenset[int], frozenset[int], int]

@@ -12,7 +12,7 @@ Definitions (docs/calls.md has them with worked examples):
   question split over two cues counts once); small talk and tags are not counted. A
   question is *open* by its opening words and a *discovery* question when open or when
   it asks about a discovery topic (`questions`; the word lists in ``words.yaml``).
-- the call's text is split into words once (`said`), for questions, trackers and the
+- the call's text is made into words once (`said`), for questions, trackers and the
   next step alike.
 - *call duration* runs from the first cue's start to the last cue's end. Two speakers may
   talk at once (crosstalk): each cue counts for its own speaker.
@@ -254,7 +254,16 @@ def figures(
         )
     said = Said.of(texts, sides, talk.turn_ends, _closing_start(transcript))
     questions, opened, discovery = _questions(said.rep, Around.of(words, _names(party_of)))
-    counted = list(map(_index(words, trackers).count, said.parts))
+    # the day words matter only in the closing (the dated next step)
+    early, closing = trackers.index.count, _index(words, trackers).count
+    rep_early, rep_closing, buyer_early, buyer_closing, nobodys_closing = said.parts
+    counted = [
+        early(rep_early),
+        closing(rep_closing),
+        early(buyer_early),
+        closing(buyer_closing),
+        closing(nobodys_closing),
+    ]
     rep_counts = list(map(add, counted[0], counted[1]))
     buyer_counts = list(map(add, counted[2], counted[3]))
     dated = _dated_next_step(said, counted, words, trackers)
@@ -367,7 +376,8 @@ def _dated_next_step(
 ) -> bool | None:
     """Whether the closing names a next step and a date; None without the tracker.
 
-    `counted` are the mentions per tracker and of the day words (last) in `said.parts`.
+    `counted` are the mentions per tracker in `said.parts`, and of the day words (last)
+    in the closing's parts.
     """
     if NEXT_STEP not in trackers.names:
         return None

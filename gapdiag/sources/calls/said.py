@@ -1,12 +1,12 @@
-"""What each side said on a call, split into words once: for questions, trackers, next step.
+"""What each side said on a call, made into words once: for questions, trackers, next step.
 
-Every cue's text is split exactly once, as part of one of five stretches: the rep's talk
-and everyone else's, each before the call's closing and in it, and unattributed talk in
-the closing (its words are nobody's, but they can close the call). One pass of
-`vocab.PhraseIndex.count` over each stretch counts the keyword trackers and the day
-words; the rep's questions are read from the same split text. (The speed goal leaves
-about a millisecond per thirty-minute call; splitting the text three times took a
-third of it.)
+Every cue's text is lower-cased and marked (`marked`) exactly once, as part of one of
+five stretches: the rep's talk and everyone else's, each before the call's closing and
+in it, and unattributed talk in the closing (its words are nobody's, but they can close
+the call). One pass of `vocab.PhraseIndex.count` over each stretch counts the keyword
+trackers and the day words; the rep's questions are read from the same text. (The
+speed goal leaves under a millisecond per thirty-minute call; reading the text three
+times took a third of it.)
 
 A token is bytes: a run of letters and digits (lower case; a non-ASCII character is kept
 whole, so accented words survive), or one of the marks ``?``, ``.`` (``!`` too) and
@@ -36,7 +36,12 @@ TURN_END = " . "  # put after each turn's texts
 
 def tokens(text: str) -> list[bytes]:
     """The words of a text, without marks: lower case, letters and digits."""
-    return _encoded(text).translate(_WORDS_ONLY).split()
+    return unmarked(text).split()
+
+
+def unmarked(text: str) -> bytes:
+    """A text lower-cased, its words apart by spaces, without marks: its `tokens` unsplit."""
+    return _encoded(text).translate(_WORDS_ONLY)
 
 
 def marked(text: str) -> bytes:
@@ -60,11 +65,11 @@ def _encoded(text: str) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class Said:
-    """Each side's talk split into tokens, before the closing and in it; the rep's as text."""
+    """Each side's talk as `marked` text, before the closing and in it; the rep's whole."""
 
-    parts: tuple[list[bytes], ...]
-    """The rep's and the buyer side's tokens before the closing and in it, and nobody's
-    in the closing."""
+    parts: tuple[bytes, ...]
+    """The rep's and the buyer side's talk before the closing and in it, and nobody's in
+    the closing."""
     rep: bytes
     """The rep's talk as `marked` text (questions are read from it)."""
     closing_text: str
@@ -77,7 +82,7 @@ class Said:
         turn_ends: Iterable[int],
         closing: int,
     ) -> Said:
-        """Split the cues' texts by side: `sides` says per cue if the rep, a buyer or nobody.
+        """The cues' texts by side: `sides` says per cue if the rep, a buyer or nobody.
 
         `turn_ends` are the last cues of the turns; the closing starts at cue `closing`.
         """
@@ -89,4 +94,4 @@ class Said:
         rep = marked(" ".join(compress(early, sides[0]))), marked(said[0])
         buyer = marked(" ".join(compress(early, sides[1]))), marked(said[1])
         parts = (*rep, *buyer, marked(said[2]))
-        return cls(tuple(map(bytes.split, parts)), b" ".join(rep), " ".join(said))
+        return cls(parts, b" ".join(rep), " ".join(said))

@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import compress
 from pathlib import Path
 from typing import Any
 
 from gapdiag.model.errors import GapdiagError, Problem
 from gapdiag.rulebook._yaml import YamlDoc, read_yaml
-from gapdiag.sources.calls.said import tokens
+from gapdiag.sources.calls.said import tokens, unmarked
 
 _HERE = Path(__file__).resolve().parent
 DEFAULT_WORDS = _HERE / "words.yaml"
@@ -70,69 +69,109 @@ def _inside(short: tuple[bytes, ...], long: tuple[bytes, ...]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class PhraseIndex:
-    """Several phrase sets counted in one pass over a text's words.
+    """Several phrase sets counted in one pass over a text, by one regular expression.
 
-    The phrases are filed by their first word. The places of the words that start some
-    phrase are picked out in C (`map`, `compress`) and only those few are looked at: a
-    one-word phrase counts where it is; a longer one is looked up by its second word, and
-    only then are the rest compared. Every mention counts, overlapping ones too ("very
-    very" twice in "very very very"), once per set it belongs to.
+    The text's tokens are its runs of anything but spaces (as `said.marked` and
+    `said.unmarked` leave them). The expression tries each token in turn (in C) against a
+    tree of the phrases, letter by letter (``pric(?:e|ing)``), and gives the longest
+    phrase that starts there; every shorter phrase that starts there is a first part of
+    that one, so the sets it counts for are known beforehand (`_groups`). Every mention
+    counts, overlapping ones too ("very very" twice in "very very very"), once per set
+    it belongs to. (Splitting the text into tokens and looking each one up took longer.)
     """
 
     sets: tuple[Phrases, ...]
-    # first word -> the sets it is a one-word phrase of; first word -> second word ->
-    # (set, phrase as a list, its length) of longer ones
-    single: dict[bytes, tuple[int, ...]] = field(init=False, compare=False, repr=False)
-    multi: dict[bytes, dict[bytes, tuple[tuple[int, list[bytes], int], ...]]] = field(
+    # (expression, a phrase (tokens joined by one space) -> the sets of it and of its first
+    # parts): one of them, unless the phrases nest too deep for one expression
+    groups: tuple[tuple[re.Pattern[bytes], dict[bytes, tuple[int, ...]]], ...] = field(
         init=False, compare=False, repr=False
     )
-    first: frozenset[bytes] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        single: dict[bytes, list[int]] = {}
-        multi: dict[bytes, dict[bytes, list[tuple[int, list[bytes], int]]]] = {}
+        owners: dict[tuple[bytes, ...], list[int]] = {}
         for index, phrases in enumerate(self.sets):
             for phrase in phrases.phrases:
-                if len(phrase) == 1:
-                    single.setdefault(phrase[0], []).append(index)
-                else:
-                    after = multi.setdefault(phrase[0], {}).setdefault(phrase[1], [])
-                    after.append((index, list(phrase), len(phrase)))
-        object.__setattr__(self, "single", {k: tuple(v) for k, v in single.items()})
-        multi_kept = {k: {w: tuple(v) for w, v in after.items()} for k, after in multi.items()}
-        object.__setattr__(self, "multi", multi_kept)
-        object.__setattr__(self, "first", frozenset(single) | frozenset(multi))
+                owners.setdefault(phrase, []).append(index)
+        object.__setattr__(self, "groups", _groups(sorted(owners), owners))
 
-    def count(self, words: list[bytes]) -> list[int]:
-        """Mentions of each set's phrases among `words` (as `said.tokens` gives them)."""
+    def count(self, text: bytes) -> list[int]:
+        """Mentions of each set's phrases in `text`, tokens apart by spaces."""
         found = [0] * len(self.sets)
-        at = list(compress(_places(len(words)), map(self.first.__contains__, words)))
-        if not at:
-            return found
-        hits = list(map(words.__getitem__, at))
-        single = self.single
-        for word in filter(single.__contains__, hits):  # (a Counter costs more than it saves)
-            for index in single[word]:
-                found[index] += 1
-        multi, last = self.multi, len(words) - 1
-        for start in compress(at, map(multi.__contains__, hits)):
-            if start == last:
-                continue  # a longer phrase needs a word after its first
-            # most first words ("how", "by", "end") go on otherwise: their next word decides
-            for index, phrase, size in multi[words[start]].get(words[start + 1], ()):
-                if size == 2 or words[start : start + size] == phrase:
+        spaced = b" " + text
+        for pattern, counts_for in self.groups:
+            for said in pattern.findall(spaced):
+                sets = counts_for.get(said)
+                if sets is None:  # its tokens several spaces apart
+                    sets = counts_for[b" ".join(said.split())]
+                for index in sets:
                     found[index] += 1
         return found
 
 
-_PLACES: list[int] = []
+def _groups(
+    phrases: list[tuple[bytes, ...]], owners: dict[tuple[bytes, ...], list[int]]
+) -> tuple[tuple[re.Pattern[bytes], dict[bytes, tuple[int, ...]]], ...]:
+    """The expression of `phrases` and the sets each of its matches counts for; halved
+    until each half compiles (hundreds of phrases each a first part of the next nest
+    deeper than Python's regular expressions go)."""
+    chosen = set(phrases)  # a first part in another group counts there, not here
+    counts_for = {
+        b" ".join(phrase): tuple(
+            index
+            for size in range(1, len(phrase) + 1)
+            if phrase[:size] in chosen
+            for index in owners[phrase[:size]]
+        )
+        for phrase in phrases
+    }
+    if not counts_for:
+        return ()
+    try:
+        # a space, then (looked ahead, so mentions may overlap) the longest phrase there
+        pattern = re.compile(b" (?=(" + _expression(_tree(counts_for)) + b"))")
+    except (RecursionError, re.error):
+        if len(phrases) == 1:
+            raise
+        half = len(phrases) // 2
+        return _groups(phrases[:half], owners) + _groups(phrases[half:], owners)
+    return ((pattern, counts_for),)
 
 
-def _places(count: int) -> list[int]:
-    """0, 1, 2... as a list kept between calls: iterating it makes no new int objects."""
-    if len(_PLACES) < count:
-        _PLACES.extend(range(len(_PLACES), max(count, 2 * len(_PLACES))))
-    return _PLACES
+_Tree = dict[int | None, "_Tree"]  # byte -> the tree of what follows; None: a phrase ends
+
+
+def _tree(phrases: Iterable[bytes]) -> _Tree:
+    tree: _Tree = {}
+    for phrase in phrases:
+        node = tree
+        for byte in phrase:
+            node = node.setdefault(byte, {})
+        node[None] = {}
+    return tree
+
+
+def _expression(node: _Tree) -> bytes:
+    """The regular expression of a tree: what follows in turn, longest first.
+
+    A space between tokens matches any run of spaces; a phrase ends at a space or the
+    text's end (``(?![^ ])``). A run of bytes without a choice is written out in a loop,
+    so only a choice nests.
+    """
+    run = b""
+    while len(node) == 1 and None not in node:
+        ((byte, node),) = node.items()
+        run += _byte(byte)  # type: ignore[arg-type]  # (not None: checked above)
+    branches = [
+        _byte(byte) + _expression(node[byte]) for byte in sorted(b for b in node if b is not None)
+    ]
+    if not branches:
+        return run + b"(?![^ ])"
+    body = branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
+    return run + (b"(?:" + body + b")?(?![^ ])" if None in node else body)
+
+
+def _byte(byte: int) -> bytes:
+    return b" ++" if byte == 0x20 else re.escape(bytes([byte]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +194,7 @@ class Words:
 
         `listed` is how often the text says a listed day word, when the caller counted it.
         """
-        if self.dates.count(tokens(text))[0] if listed is None else listed:
+        if self.dates.count(unmarked(text))[0] if listed is None else listed:
             return True
         return _NUMERIC_DATE.search(text.lower()) is not None
 
@@ -173,7 +212,7 @@ class Trackers:
 
     def count(self, text: str) -> tuple[int, ...]:
         """Mentions of each tracker in `text`."""
-        return tuple(self.index.count(tokens(text)))
+        return tuple(self.index.count(unmarked(text)))
 
 
 def load_words(path: str | Path | None = None) -> Words:
