@@ -102,3 +102,10 @@ def test_a_bad_amount_is_named_with_its_line(tmp_path: Path) -> None:
     errors = result.errors_csv().splitlines()
     assert len(errors) == 2  # a header and the one bad row
     assert errors[1] == f"{path},201,Amount,N/A,is not an amount; left out of the sums"
+
+
+def test_only_a_column_of_its_own_with_no_number_for_a_name_is_read_as_numbers() -> None:
+    """A column shared with another role, or named like a number, stays text."""
+    assert _columnar._only_for("amount", {"owner": "Owner", "amount": "Amount"})
+    assert not _columnar._only_for("amount", {"account": "Amount", "amount": "Amount"})
+    assert not _columnar._only_for("amount", {"owner": "Owner", "amount": "2017"})
