@@ -342,20 +342,20 @@ def _from_file(
     return header, blocks
 
 
-class AsText(Exception):
+class ReadAgain(Exception):
+    """A file's reading found it must be read again another way (its kind says which)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+class AsText(ReadAgain):
     """A cell of a column read as numbers is not one: read the file again, all as text."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(str(path))
-        self.path = path
 
-
-class NotUtf8(Exception):
+class NotUtf8(ReadAgain):
     """A row of a file read as UTF-8 is not: read the file again, scanned line by line."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(str(path))
-        self.path = path
 
 
 def _utf8_start(head: bytes, *, cut: bool) -> bool:

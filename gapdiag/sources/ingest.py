@@ -172,7 +172,7 @@ def read_exports(
     chosen = load_mapping(mapping)
     require_arrow()
     from gapdiag.sources._assemble import assemble
-    from gapdiag.sources._columnar import AsText, NotUtf8
+    from gapdiag.sources._columnar import NotUtf8, ReadAgain
     from gapdiag.sources._open import open_all
 
     bad = BadRows()
@@ -194,16 +194,11 @@ def read_exports(
             rows, summaries = assemble(
                 exports, chosen, cut, bad, strict=strict, activities_until=activities_until
             )
-        except NotUtf8 as found:
-            if found.path in rescan:  # pragma: no cover - a scanned file is read as UTF-8
+        except ReadAgain as found:
+            again = rescan if isinstance(found, NotUtf8) else as_text
+            if found.path in again:  # pragma: no cover - a file read that way raises none
                 raise
-            rescan.add(found.path)
-            bad = BadRows()
-            continue
-        except AsText as found:
-            if found.path in as_text:  # pragma: no cover - a file read as text raises none
-                raise
-            as_text.add(found.path)
+            again.add(found.path)
             bad = BadRows()
             continue
         break
