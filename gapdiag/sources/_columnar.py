@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,9 +108,10 @@ def _trimmed(text: Any, *, by_value: bool = False) -> Any:
 
     ASCII only: pyarrow's ASCII trim is several times faster than its Unicode one, and
     exports pad with spaces and tabs, not with Unicode spaces. A column read `by_value`
-    that repeats a few values is looked at by distinct value (`values_of`).
+    that repeats a few values is looked at by distinct value (`values_of`); numbers are
+    kept as read.
     """
-    if not _padded(values_of(text) if by_value else text):
+    if pa.types.is_floating(text.type) or not _padded(values_of(text) if by_value else text):
         return text  # the usual case: nothing to trim
     trimmed = pc.ascii_trim_whitespace(text)
     if pc.sum(pc.binary_length(trimmed)) == pc.sum(pc.binary_length(text)):
@@ -171,10 +172,12 @@ def open_export(
     progress: Progress | None = None,
     rescan: bool = False,
     by_value: Iterable[str] = (),
+    numbers: Iterable[str] = (),
 ) -> Export:
     """Open `source` (a CSV path or row mappings) for the mapped roles -> header names.
 
     `by_value` are the roles its reader works out per distinct value (`Export.by_value`).
+    `numbers` are roles a file's reader parses as floats (`AsText` when a cell is not one).
 
     Raises:
         InvalidArgument: the file cannot be read, or required columns are missing (once,
@@ -197,9 +200,28 @@ def open_export(
     bad.twice[name] = tuple(sorted({c for c in present.values() if header.count(c) > 1}))
     absent = tuple((r, chosen[r]) for r in chosen if r not in present)
     columns = sorted(set(present.values()))
+    floats = {present[r] for r in numbers if r in present and _only_for(r, present)}
     return Export(
-        name, kind, present, absent, lambda: blocks(columns), bad, by_value=frozenset(by_value)
+        name,
+        kind,
+        present,
+        absent,
+        lambda: blocks(columns, floats),
+        bad,
+        by_value=frozenset(by_value),
     )
+
+
+def _only_for(role: str, present: dict[str, str]) -> bool:
+    """Whether `role`'s column is read for it alone, and its name is no number."""
+    column = present[role]
+    if sum(c == column for c in present.values()) > 1:
+        return False
+    try:
+        float(column)
+    except ValueError:
+        return True
+    return False
 
 
 def _spelled(column: str, header: tuple[str, ...]) -> str:
@@ -230,7 +252,7 @@ def _missing_message(
 
 def _from_file(
     path: Path, bad: BadRows, progress: Progress | None, *, rescan: bool = False
-) -> tuple[tuple[str, ...], Callable[[list[str]], Iterator[Any]]]:
+) -> tuple[tuple[str, ...], Callable[[list[str], Collection[str]], Iterator[Any]]]:
     size = check_file(path, name="export_bytes")  # a regular file within the limit
     try:
         with open_input(path, name="export_bytes") as handle:
@@ -267,8 +289,8 @@ def _from_file(
     if layout is not None and layout.quotes % 2:
         _refuse_unclosed_quote(path, text_of, end, sep, "utf-8-sig")
 
-    def blocks(columns: list[str]) -> Iterator[Any]:
-        types = {c: pa.string() for c in columns}
+    def blocks(columns: list[str], floats: Collection[str] = ()) -> Iterator[Any]:
+        types = {c: pa.float64() if c in floats else pa.string() for c in columns}
         reader_options = pcsv.ReadOptions(
             block_size=BLOCK_BYTES,
             use_threads=False,
@@ -303,6 +325,8 @@ def _from_file(
                     progress(str(path), at, size)
                 yield batch
         except pa.ArrowInvalid as error:
+            if floats and "conversion error to double" in str(error):
+                raise AsText(path) from None  # read again, its numbers as text
             if "invalid UTF8" in str(error) and not whole_scan:
                 raise NotUtf8(path) from None  # read again, line by line (`rescan`)
             raise InvalidArgument(
@@ -318,12 +342,20 @@ def _from_file(
     return header, blocks
 
 
-class NotUtf8(Exception):
-    """A row of a file read as UTF-8 is not: read the file again, scanned line by line."""
+class ReadAgain(Exception):
+    """A file's reading found it must be read again another way (its kind says which)."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(str(path))
         self.path = path
+
+
+class AsText(ReadAgain):
+    """A cell of a column read as numbers is not one: read the file again, all as text."""
+
+
+class NotUtf8(ReadAgain):
+    """A row of a file read as UTF-8 is not: read the file again, scanned line by line."""
 
 
 def _utf8_start(head: bytes, *, cut: bool) -> bool:
@@ -392,10 +424,10 @@ def _first_line(error: Exception) -> str:
 
 def _from_rows(
     rows: list[Mapping[str, str]],
-) -> tuple[tuple[str, ...], Callable[[list[str]], Iterator[Any]]]:
+) -> tuple[tuple[str, ...], Callable[[list[str], Collection[str]], Iterator[Any]]]:
     header = tuple(dict.fromkeys(key for row in rows for key in row))
 
-    def blocks(columns: list[str]) -> Iterator[Any]:
+    def blocks(columns: list[str], _floats: Collection[str] = ()) -> Iterator[Any]:
         schema = pa.schema([(c, pa.string()) for c in columns])
         values = {
             c: [(None if (v := row.get(c)) in (None, "") else str(v)) for row in rows]

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from gapdiag.model._input import open_input
@@ -61,16 +62,17 @@ def footer_start(path: Path, size: int, sep: str, encoding: str) -> tuple[int, i
             start += start % 2
         handle.seek(start)
         tail = handle.read()
+    parts: list[tuple[bytes, str | None]]
     if wide:
         parts = [
             (line.encode(codec), line)
             for line in tail.decode(codec, "replace").splitlines(keepends=True)
         ]
-    else:
-        parts = [(raw, raw.decode(encoding, "replace")) for raw in tail.splitlines(keepends=True)]
+    else:  # each line decoded only when reached: the usual file has no footer
+        parts = [(raw, None) for raw in tail.splitlines(keepends=True)]
     offset, found = size, 0
     for raw, line in reversed(parts[1:]):  # the first is the header or a line cut by the seek
-        text = line.strip()
+        text = (raw.decode(encoding, "replace") if line is None else line).strip()
         if text.strip(sep + '"') and not _is_footer(text, sep):
             break
         offset -= len(raw)
@@ -88,6 +90,8 @@ def header_repeats(columns: dict[str, Any], header_of: dict[str, str]) -> Any:
     mask: Any = None
     for role, column in header_of.items():
         distinct = Distinct.known(columns[role])
+        if pa.types.is_floating(columns[role].type):  # read as numbers: its name is none
+            return np.zeros(len(columns[role]), dtype=bool)
         if distinct is not None and column not in distinct.values.to_pylist():
             return np.zeros(len(columns[role]), dtype=bool)  # no cell is the name: no row
         same = pc.fill_null(pc.equal(columns[role], column), False).to_numpy(zero_copy_only=False)

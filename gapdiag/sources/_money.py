@@ -28,6 +28,8 @@ _EITHER = r"^[+-]?\d{1,3}[.,]\d{3}$"
 
 def amounts(text: Any) -> tuple[Any, Any]:
     """(floats, NaN where empty or bad; mask of cells that did not parse)."""
+    if pa.types.is_floating(text.type):  # read as numbers (see `plain_only`)
+        return text.to_numpy(zero_copy_only=False), np.zeros(len(text), dtype=bool)
     try:  # the usual case, plain numbers throughout, needs no pattern matching
         plain = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
     except pa.ArrowInvalid:
@@ -39,6 +41,17 @@ def amounts(text: Any) -> tuple[Any, Any]:
         if (np.isfinite(plain) | np.isnan(plain) & ~given).all():
             return np.asarray(plain, dtype=np.float64), np.zeros(len(plain), dtype=bool)
     return _patterned(text)
+
+
+def plain_only(numbers: Any, values: Any) -> bool:
+    """Whether amounts read as numbers (`values` of the arrow array `numbers`) need no text.
+
+    A cell read as infinity or not-a-number is a bad cell, and a negative one a skipped
+    cell: each is named with its text, so its file is read again as text.
+    """
+    return bool(np.isfinite(values).sum() == len(numbers) - numbers.null_count) and not bool(
+        (values < 0).any()
+    )
 
 
 def _patterned(text: Any) -> tuple[Any, Any]:
@@ -102,7 +115,7 @@ def other_currency(text: Any) -> tuple[Any, str, dict[str, int]]:
     'USD 3,100.00'); summing them would mix money. Cells without a sign or code agree
     with any currency.
     """
-    if not _may_be_marked(text):
+    if pa.types.is_floating(text.type) or not _may_be_marked(text):
         return np.zeros(len(text), dtype=bool), "", {}
     trimmed = pc.utf8_trim_whitespace(text)
     if not pc.any(pc.fill_null(pc.match_substring_regex(trimmed, _CURRENCY), False)).as_py():

@@ -37,10 +37,13 @@ def open_all(
     bad: BadRows,
     progress: Progress | None,
     rescan: Collection[Path] = (),
+    as_text: Collection[Path] = (),
 ) -> list[tuple[str, Export]]:
     """Every file given as (kind, export), opened and its header checked, in kind order.
 
     Files in `rescan` were found not to be UTF-8 throughout: they are scanned line by line.
+    A deal file's one amount column is read as numbers, unless it is in `as_text` (a cell of
+    it was not a plain number: it is read as text, and each cell's form worked out).
     """
     opened: list[tuple[str, Export]] = []
     for kind, given in sources.items():
@@ -58,9 +61,19 @@ def open_all(
                 progress=progress,
                 rescan=isinstance(source, str | Path) and Path(source) in rescan,
                 by_value=[r for r in wanted if r.split(".")[0] in _BY_VALUE.get(kind, ())],
+                numbers=_numbers(kind, wanted, source, as_text),
             )
             opened.append((kind, export))
     return opened
+
+
+def _numbers(
+    kind: str, wanted: dict[str, str | None], source: Rows, as_text: Collection[Path]
+) -> tuple[str, ...]:
+    """The roles of `source` read as numbers: a deal file's amount, when it is one column."""
+    if kind != "opportunities" or "amount.1" in wanted or not isinstance(source, str | Path):
+        return ()
+    return () if Path(source) in as_text else ("amount",)
 
 
 def _each(given: Rows | Sequence[str | Path]) -> list[Rows]:

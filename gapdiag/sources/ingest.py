@@ -172,7 +172,7 @@ def read_exports(
     chosen = load_mapping(mapping)
     require_arrow()
     from gapdiag.sources._assemble import assemble
-    from gapdiag.sources._columnar import NotUtf8
+    from gapdiag.sources._columnar import NotUtf8, ReadAgain
     from gapdiag.sources._open import open_all
 
     bad = BadRows()
@@ -187,16 +187,18 @@ def read_exports(
             "ingest: no export given (an opportunity export, --activities, --quotas or --teams)"
         )
     rescan: set[Path] = set()  # files a row of which was not UTF-8: read line by line
+    as_text: set[Path] = set()  # files with an amount not a plain number: read as text
     while True:
-        exports = open_all(chosen, sources, bad, progress, rescan)
+        exports = open_all(chosen, sources, bad, progress, rescan, as_text)
         try:
             rows, summaries = assemble(
                 exports, chosen, cut, bad, strict=strict, activities_until=activities_until
             )
-        except NotUtf8 as found:
-            if found.path in rescan:  # pragma: no cover - a scanned file is read as UTF-8
+        except ReadAgain as found:
+            again = rescan if isinstance(found, NotUtf8) else as_text
+            if found.path in again:  # pragma: no cover - a file read that way raises none
                 raise
-            rescan.add(found.path)
+            again.add(found.path)
             bad = BadRows()
             continue
         break

@@ -25,13 +25,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 
-from gapdiag.sources._columnar import Export
-from gapdiag.sources._money import other_currency
+from gapdiag.sources._columnar import AsText, Export
+from gapdiag.sources._money import other_currency, plain_only
 from gapdiag.sources._open import LISTED
 from gapdiag.sources._parse import (
     NO_DAY,
@@ -149,6 +151,8 @@ def _block(
     created, bad_created = days(cells["created"], columns.date_formats)
     closed, bad_closed = days(cells["closed"], columns.date_formats)
     amount, bad_amount = amounts(cells["amount"])
+    if pa.types.is_floating(cells["amount"].type) and not plain_only(cells["amount"], amount):
+        raise AsText(Path(export.name))  # (the usual export has none)
     if columns.amount_unit == "cents":
         amount = amount / 100
     foreign, main, _ = other_currency(cells["amount"])
