@@ -288,8 +288,7 @@ def _rule_out_first(d: Diagnosis, gap: Gap) -> tuple[str, ...]:
 
 def needs(paths: Sequence[str]) -> str:
     """Metrics to collect, by label: 'calls a day and meetings booked a week'."""
-    names = [asked(p) for p in dict.fromkeys(paths)]
-    return f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else "".join(names)
+    return signs.listed([asked(p) for p in dict.fromkeys(paths)])
 
 
 def headline(d: Diagnosis) -> str:

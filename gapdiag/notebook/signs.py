@@ -145,9 +145,14 @@ def needs_words(paths: Sequence[str], most: int = MAX_NEEDS) -> str:
     names = [label_of(p).label for p in dict.fromkeys(paths)]
     if len(names) > most:
         return f"{', '.join(names[:most])} and {len(names) - most} more"
+    return listed(names) or "a value that is undefined here"
+
+
+def listed(names: Sequence[str]) -> str:
+    """Names in a sentence: 'a, b and c'; one name alone; nothing for none."""
     if len(names) > 1:
         return f"{', '.join(names[:-1])} and {names[-1]}"
-    return names[0] if names else "a value that is undefined here"
+    return names[0] if names else ""
 
 
 def verdict_words(
