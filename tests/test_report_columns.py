@@ -14,12 +14,15 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 np = pytest.importorskip("numpy")
 pd = pytest.importorskip("pandas")
 
 from gapdiag.coaching.playbook import choose_focus  # noqa: E402
 from gapdiag.coaching.skills import current_drill, skill_queue  # noqa: E402
+from gapdiag.engines.assemble import assemble as assemble_diagnosis  # noqa: E402
 from gapdiag.engines.compiled import outcomes  # noqa: E402
 from gapdiag.engines.vector.batch import Batch, diagnose_many  # noqa: E402
 from gapdiag.model.diagnosis import Diagnosis  # noqa: E402
@@ -27,7 +30,7 @@ from gapdiag.notebook.report import _ends, _open  # noqa: E402
 from gapdiag.notebook.report._detail import _tree_end, detail_of  # noqa: E402
 from gapdiag.notebook.report.assemble import Report, assemble  # noqa: E402
 from gapdiag.notebook.signs import open_needs  # noqa: E402
-from gapdiag.rulebook.facts import build_facts  # noqa: E402
+from gapdiag.rulebook.facts import build_facts, facts_and_basis  # noqa: E402
 from gapdiag.rulebook.interventions import Interventions, load_interventions  # noqa: E402
 from gapdiag.rulebook.pack import Rulebook  # noqa: E402
 from gapdiag.rulebook.template import Template  # noqa: E402
@@ -183,6 +186,57 @@ def test_open_rules_and_needs_are_each_diagnosis_s(batch: Batch, library: Interv
         counts = Counter(n for u in d.undetermined for n in u.needs)
         ties += len(counts) != len(set(counts.values()))
     assert ties  # the order of metrics needed equally often is tested too
+
+
+def _numbers_are_each_diagnosis_s(batch: Batch) -> Counter[str]:
+    """Each rep's Diagnosis built from the verdict numbers the batch worked out for every
+    rep at once equals the rep's own (`Batch.diagnosis`); the caps seen, counted."""
+    caps: Counter[str] = Counter()
+    for row, found in zip(batch.rows, _open.open_rules(batch), strict=True):
+        rep, team = batch.rep(row), batch.team(row)
+        facts, basis = facts_and_basis(rep, batch.targets, team)
+        d = assemble_diagnosis(
+            rep, batch.rules, facts, found.outcomes, "compiled", basis, found.numbers
+        )
+        own = batch.diagnosis(row)
+        assert d.model_dump() == own.model_dump(), row
+        for mine, theirs in zip(d.verdicts, own.verdicts, strict=True):
+            assert repr(mine.certainty) == repr(theirs.certainty), row  # -0.0 kept
+            assert repr(mine.confidence) == repr(theirs.confidence), row
+        caps.update(str(v.capped_by) for v in own.verdicts)
+        caps.update(f"blocks {v.blocks_pip}" for v in own.verdicts if v.gap == "system")
+    return caps
+
+
+def test_verdict_numbers_from_the_batch_are_each_diagnosis_s(batch: Batch) -> None:
+    """Certainty, confidence, status, cap and PIP block, from the batch's arrays, give each
+    rep the Diagnosis it gets alone, over every cap: thin, proxy, standing, none."""
+    caps = _numbers_are_each_diagnosis_s(batch)
+    assert {"thin", "proxy", "standing", "None", "blocks True", "blocks False"} <= set(caps)
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 2**16), reps=st.integers(1, 60))
+def test_verdict_numbers_hold_on_generated_populations(seed: int, reps: int) -> None:
+    """The same on generated populations of every size, for a pack whose rules read derived
+    and team values and name their counters."""
+    book = Rulebook.from_rules(
+        [
+            rule_dict("slow", "derived.attainment < 0.5 and activity.calls_per_day < 40"),
+            rule_dict(
+                "behind-team",
+                "pipeline.win_rate < team.median.pipeline.win_rate or calls.talk_ratio > 0.6",
+            ),
+            rule_dict("quiet", "activity.calls_per_day < 20 and pipeline.win_rate < 0.2"),
+            {
+                **rule_dict("busy", "activity.meetings_per_week > 6", certainty=-0.6),
+                "counters": ["quiet"],
+            },
+            rule_dict("thin", "pipeline.win_rate < 0.3", gap="skill", certainty=0.9),
+        ]
+    )
+    _numbers_are_each_diagnosis_s(diagnose_many(population(reps, seed=seed)))
+    _numbers_are_each_diagnosis_s(diagnose_many(population(reps, seed=seed), rules=book))
 
 
 def test_open_rules_of_a_pack_reading_team_and_derived_values(library: Interventions) -> None:

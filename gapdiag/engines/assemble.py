@@ -30,23 +30,34 @@ def assemble(
     outcomes: Sequence[Outcome],
     engine: Engine,
     basis: Thinness | None = None,
+    numbers: Sequence[Numbers] | None = None,
 ) -> Diagnosis:
     """Build the Diagnosis for one rep from each compiled rule's outcome, in pack order.
 
     The verdicts, the standing and the answer are worked out now; what explains them (the
     open rules, the decision tree's walk, the derived figures, watch notes and samples) on
     first need (see ``Deferred``), from the same facts. `basis` is the rep's thinness when
-    the caller has it (``build_facts`` works it out).
+    the caller has it (``build_facts`` works it out); `numbers` each gap's verdict numbers
+    (in ``by_gap`` order) where a batch worked them out for many reps at once.
     """
     basis = basis if basis is not None else thinness(metric_facts(rep))
     weak = weak_of(rep, basis)
     standing = standing_at(rep, facts)
     status = standing.status
     memo, known = book.memo("verdicts"), (book.memo("evidence"), book.memo("checks"))
-    judged = [
-        _verdict(gap, rules, tuple([outcomes[i] for i in rows]), facts, weak, status, memo, known)
-        for gap, rows, rules in book.by_gap
-    ]
+    judged = (
+        [
+            _verdict(
+                gap, rules, tuple([outcomes[i] for i in rows]), facts, weak, status, memo, known
+            )
+            for gap, rows, rules in book.by_gap
+        ]
+        if numbers is None
+        else [
+            _numbered(gap, rules, [outcomes[i] for i in rows], facts, weak, found, known)
+            for (gap, rows, rules), found in zip(book.by_gap, numbers, strict=True)
+        ]
+    )
     verdicts = tuple(sorted(judged, key=lambda v: (-v.confidence, _ORDER[v.gap])))
     leading = primary_gap(verdicts)
     primary = leading if standing.status == "behind" else None
@@ -123,6 +134,42 @@ def _verdict(
     if whole is not None:
         return whole
     return Verdict.deferred(dict(values), FiredRules(fired, facts, weak, known))
+
+
+Numbers = tuple[float, float, Status, Literal["thin", "proxy", "standing", "weak"] | None, bool]
+"""A verdict's certainty, confidence, status, cap (weak: thin or proxy, as the rep's
+evidence says) and whether it blocks a PIP, worked out by a batch for many reps at once."""
+
+
+def _numbered(
+    gap: Gap,
+    rules: tuple[CompiledRule, ...],
+    outcomes: list[Outcome],
+    facts: Facts,
+    weak: Weak,
+    numbers: Numbers,
+    known: tuple[dict[Any, Evidence], dict[Any, Check]],
+) -> Verdict:
+    """`_verdict` from numbers a batch worked out: the same fields, no pattern to weigh."""
+    certainty, confidence, status, capped_by, blocks = numbers
+    fired = tuple([r for r, outcome in zip(rules, outcomes, strict=True) if outcome])
+    if capped_by == "weak":
+        capped_by = weak.cause([r for r in fired if r.certainty > 0 and weak.of(r)])
+    values = {
+        "gap": gap,
+        "confidence": confidence,
+        "certainty": certainty,
+        "status": status,
+        **({} if fired else _NO_EVIDENCE),
+        "undetermined": tuple(
+            [r.id for r, outcome in zip(rules, outcomes, strict=True) if outcome is None]
+        ),
+        "blocks_pip": blocks,
+        "capped_by": capped_by,
+    }
+    if not fired:
+        return Verdict.trusted(values)
+    return Verdict.deferred(values, FiredRules(fired, facts, weak, known))
 
 
 MEMO_SIZE = 4096

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -129,6 +130,33 @@ def unknowns(
     decision tree's walk asks (None without a tree): what each rep's ``Diagnosis`` is built
     from, its ``undetermined`` and the length of its ``tree_path``, for the reps from
     `start` to `stop` (all by default) at once."""
+    found = judged(population, book, targets, team, names, start, stop, verdicts=False)
+    return found.decided, found.absent, found.asked
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """What `judged` works out for a run of reps (see there)."""
+
+    decided: npt.NDArray[np.int8]
+    absent: npt.NDArray[np.bool_]
+    asked: npt.NDArray[np.int32] | None
+    verdicts: _vverdicts.Verdicts | None
+
+
+def judged(
+    population: Population,
+    book: Rulebook,
+    targets: Targets,
+    team: dict[str, Floats],
+    names: tuple[str, ...],
+    start: int = 0,
+    stop: int | None = None,
+    *,
+    verdicts: bool = True,
+) -> Judged:
+    """`unknowns`, and (with `verdicts`) each rep's verdict numbers as ``assemble`` works
+    them out one rep at a time: certainty, confidence, status, cap, whether it blocks a PIP."""
     stop = population.size if stop is None else min(stop, population.size)
     size, rules = max(stop - start, 0), book.compiled
     reads_derived = any(n.startswith("derived.") for r in rules for n in x.names_in(r.condition))
@@ -141,7 +169,20 @@ def unknowns(
     for index, name in enumerate(names):
         absent[:, index] = np.isnan(np.asarray(lookup(name), dtype=np.float64))
     asked = _vtree.asked(book.tree, lookup, size) if book.tree is not None else None
-    return decided, absent, asked
+    found = None
+    if verdicts:
+        share = _vstanding.elapsed(*(_part(population.texts.get(n), start, stop) for n in _DATES))
+        standing = _standing_codes(lookup, share)
+        weak = _weak_rules(rules, population, population.proxied(), start, stop)
+        found = _vverdicts.verdicts(rules, outcomes, size, weak, standing)
+    return Judged(decided, absent, asked, found)
+
+
+_DATES = ("period_start", "period_end", "as_of")
+
+
+def _part(series: Any, start: int, stop: int) -> Any:
+    return None if series is None else series.iloc[start:stop]
 
 
 OUTCOMES: tuple[Outcome, ...] = ("gap", "no_gap_found", "undetermined")

@@ -46,6 +46,12 @@ class Verdicts:
     """The gap the evidence points to first, whatever the standing (-1: none)."""
     blocks_pip: Mask
     """A system gap confirmed or suspected on measured evidence (not thin, not a proxy)."""
+    capped: dict[Gap, Codes]
+    """Per gap, why its status was held below what its certainty gives (`CAPS`)."""
+
+
+CAPS: tuple[str | None, ...] = (None, "weak", "standing")
+"""Cap codes: none; weak (thin or proxy) evidence cannot confirm; the standing."""
 
 
 def verdicts(
@@ -66,6 +72,7 @@ def verdicts(
     confidence: dict[Gap, Floats] = {}
     status: dict[Gap, Codes] = {}
     blocks = np.zeros(size, bool)
+    capped: dict[Gap, Codes] = {}
     with np.errstate(all="ignore"):
         for gap in GAPS:
             mine = [
@@ -77,10 +84,13 @@ def verdicts(
             certainty[gap] = cert
             confidence[gap] = np.where(cert < 0.0, 0.0, cert)  # max(cert, 0.0): -0.0 kept
             codes = _status(cert, possible)
-            codes = np.where((codes == 0) & (strong < CONFIRMED_AT), 1, codes)
+            weak_cap = (codes == 0) & (strong < CONFIRMED_AT)
+            codes = np.where(weak_cap, 1, codes)
+            standing_cap = ((codes <= 1) & not_behind) | ((codes == 0) & unknown)
             codes = np.where((codes <= 1) & not_behind, 3, codes)  # nothing to explain
             codes = np.where((codes == 0) & unknown, 1, codes)
             status[gap] = codes.astype(np.int8)
+            capped[gap] = np.where(standing_cap, 2, np.where(weak_cap, 1, 0)).astype(np.int8)
             if gap == "system":
                 blocks = (codes <= 1) & (strong >= SUSPECTED_AT)
     found = np.stack([np.where(status[g] <= 1, confidence[g], -1.0) for g in GAPS])
@@ -89,7 +99,7 @@ def verdicts(
     leading = np.where(blocks, GAPS.index("system"), leading)  # a measured system gap first
     pointed = np.where(named, leading, -1).astype(np.int8)
     primary = np.where(standing == BEHIND, pointed, -1).astype(np.int8)
-    return Verdicts(certainty, confidence, status, primary, pointed, blocks)
+    return Verdicts(certainty, confidence, status, primary, pointed, blocks, capped)
 
 
 def _measured(rule: CompiledRule, outcome: Tri, weak: Mask | None) -> Mask:

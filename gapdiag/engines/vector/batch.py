@@ -150,6 +150,15 @@ class Batch(Worded, BaseModel):
         book, population = self._rules, self._population
         return unknowns(population, book, self._targets, self._team, tuple(names), start, stop)
 
+    def judged(self, names: Sequence[str], start: int = 0, stop: int | None = None) -> Any:
+        """`unknowns` as one object (``decided``, ``absent``, ``asked``) with each rep's
+        ``verdicts``: per gap the certainty, confidence and status codes, why a status was
+        capped and whether a system gap blocks a PIP, as each rep's Diagnosis has them."""
+        from gapdiag.engines.vector._evaluate import judged
+
+        book, population = self._rules, self._population
+        return judged(population, book, self._targets, self._team, tuple(names), start, stop)
+
     def _repr_html_(self) -> str:
         """Rich display: where reps stand, what was found, and the first rows, in words."""
         from gapdiag.engines.vector.hooks import render

@@ -16,11 +16,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gapdiag.model.gaps import GAPS
+from gapdiag.engines.assemble import Numbers
+from gapdiag.model.gaps import GAPS, Gap
 from gapdiag.notebook.report import _ends
 from gapdiag.notebook.report._ends import reached
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from gapdiag.engines.vector._verdicts import Verdicts
     from gapdiag.engines.vector.batch import Batch
 
 
@@ -43,6 +45,8 @@ class Open:
     """Where the decision tree's walk ended, in words (`_ends.ends`); empty without a tree."""
     outcomes: tuple[bool | None, ...]
     """Each rule's outcome, in pack order, as ``compiled.outcomes`` gives it."""
+    numbers: tuple[Numbers, ...]
+    """Each gap's verdict numbers, in the pack's ``by_gap`` order (``assemble``'s `numbers`)."""
 
 
 def open_rules(batch: Batch) -> Iterator[Open]:
@@ -67,7 +71,8 @@ def open_rules(batch: Batch) -> Iterator[Open]:
     said = np.array([False, True, None], dtype=object)  # by code: 0 false, 1 true, -1 unknown
     for start in range(0, batch.summary.diagnosed, CHUNK):
         part = slice(start, start + CHUNK)
-        decided, missing, asked = batch.unknowns(names, start, start + CHUNK)
+        judged = batch.judged(names, start, start + CHUNK)
+        decided, missing, asked = judged.decided, judged.absent, judged.asked
         open_ = decided < 0
         ends = (
             _ends.ends(tree, walked[part], asked.tolist(), missing, column)
@@ -84,12 +89,40 @@ def open_rules(batch: Batch) -> Iterator[Open]:
             )
             for index, needs in zip(reps.tolist(), found, strict=True):
                 by_gap[index][gap] = needs
-        for rule_ids, needs, gaps, end, codes in zip(
-            _split(ids, open_), every, by_gap, ends, said[decided].tolist(), strict=True
+        numbers = _numbers(judged.verdicts, [gap for gap, _, _ in book.by_gap], len(open_))
+        for rule_ids, needs, gaps, end, codes, found in zip(
+            _split(ids, open_), every, by_gap, ends, said[decided].tolist(), numbers, strict=True
         ):
             yield Open(
-                rules=rule_ids, needs=needs, by_gap=gaps, tree_end=end, outcomes=tuple(codes)
+                rules=rule_ids,
+                needs=needs,
+                by_gap=gaps,
+                tree_end=end,
+                outcomes=tuple(codes),
+                numbers=found,
             )
+
+
+def _numbers(verdicts: Verdicts, gaps: list[Gap], size: int) -> list[tuple[Numbers, ...]]:
+    """Per rep, each of `gaps`' verdict numbers as ``assemble`` takes them."""
+    import numpy as np
+
+    from gapdiag.engines.vector._verdicts import CAPS, STATUSES
+
+    statuses, caps = np.array(STATUSES, dtype=object), np.array(CAPS, dtype=object)
+    no = [False] * size
+    columns = [
+        zip(
+            verdicts.certainty[gap].tolist(),
+            verdicts.confidence[gap].tolist(),
+            statuses[verdicts.status[gap]].tolist(),
+            caps[verdicts.capped[gap]].tolist(),
+            verdicts.blocks_pip.tolist() if gap == "system" else no,
+            strict=True,
+        )
+        for gap in gaps
+    ]
+    return list(zip(*columns, strict=True)) if columns else [()] * size
 
 
 def _split(items: Any, chosen: Any) -> list[tuple[Any, ...]]:

@@ -318,7 +318,9 @@ def _line(
     # built once and kept (the focus and the leaderboard read the same facts as the rules)
     # and the rules' outcomes the batch's evaluator found (equal to `compiled.outcomes`).
     facts, basis = facts_and_basis(rep, targets, team)
-    diagnosis = assemble_diagnosis(rep, rules, facts, open_.outcomes, "compiled", basis)
+    diagnosis = assemble_diagnosis(
+        rep, rules, facts, open_.outcomes, "compiled", basis, open_.numbers
+    )
     focus = choose_focus(diagnosis, facts, library, targets)
     history = context.histories.get(diagnosis.rep_id)
     escalation = None
