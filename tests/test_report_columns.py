@@ -200,6 +200,7 @@ def _numbers_are_each_diagnosis_s(batch: Batch) -> Counter[str]:
         )
         own = batch.diagnosis(row)
         assert d.model_dump() == own.model_dump(), row
+        assert found.fired == {v.gap: v.fired_rules() for v in own.verdicts}, row
         for mine, theirs in zip(d.verdicts, own.verdicts, strict=True):
             assert repr(mine.certainty) == repr(theirs.certainty), row  # -0.0 kept
             assert repr(mine.confidence) == repr(theirs.confidence), row
@@ -210,7 +211,8 @@ def _numbers_are_each_diagnosis_s(batch: Batch) -> Counter[str]:
 
 def test_verdict_numbers_from_the_batch_are_each_diagnosis_s(batch: Batch) -> None:
     """Certainty, confidence, status, cap and PIP block, from the batch's arrays, give each
-    rep the Diagnosis it gets alone, over every cap: thin, proxy, standing, none."""
+    rep the Diagnosis it gets alone, over every cap: thin, proxy, standing, none; so do the
+    rules that fired on each gap."""
     caps = _numbers_are_each_diagnosis_s(batch)
     assert {"thin", "proxy", "standing", "None", "blocks True", "blocks False"} <= set(caps)
 

@@ -7,6 +7,7 @@ diagnosis objects. Every text is plain: the page escapes it when it shows it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -60,15 +61,19 @@ def detail_of(
     brief: bool,
     open_: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
     end: str | None = None,
+    fired: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Section:
     """The rep's section texts; brief keeps the focus gap's evidence and the tree's end.
 
-    `open_` are the ids of the rules left open and `signs.needs_of(d)`, and `end` the
-    tree's end in words (`tree_end`), where the caller has them already.
+    `open_` are the ids of the rules left open and `signs.needs_of(d)`, `end` the tree's
+    end in words (`tree_end`), and `fired` each gap's ``fired_rules()``, where the caller
+    has them already.
     """
     rules, needs = open_ if open_ is not None else (_open_rules(d), signs.needs_of(d))
     only = (focus.gap if focus else None) if brief else None
-    evidence, more = _evidence(d, only=only, brief=brief)
+    if fired is None:
+        fired = {v.gap: v.fired_rules() for v in d.verdicts}
+    evidence, more = _evidence(d, fired, only=only, brief=brief)
     return Section(
         period=period(d.period_start, d.period_end),
         standing=standing_text(d.standing),
@@ -82,7 +87,7 @@ def detail_of(
         tree_end=_tree_end(d) if end is None else end,
         still_open=_still_open(len(rules), needs, most=BRIEF_NEEDS if brief else 8),
         escalation=_escalation(escalation),
-        fired=d.fired,
+        fired=tuple([rule for v in d.verdicts for rule in fired[v.gap]]),
         open_rules=rules,
     )
 
@@ -112,13 +117,15 @@ def _pip(d: Diagnosis) -> str:
     )
 
 
-def _evidence(d: Diagnosis, *, only: str | None, brief: bool) -> tuple[tuple[Item, ...], int]:
+def _evidence(
+    d: Diagnosis, fired: Mapping[str, tuple[str, ...]], *, only: str | None, brief: bool
+) -> tuple[tuple[Item, ...], int]:
     """Fired rules by gap and side, each because-text with its comparisons in words."""
     items: list[Item] = []
     left_out = 0
     for v in d.verdicts:
         if brief and v.gap != only:
-            left_out += len(v.fired_rules())  # counted without listing the evidence
+            left_out += len(fired[v.gap])  # counted without listing the evidence
             continue
         gap = signs.GAP_NAMES[v.gap].lower()
         for against, group in ((False, v.evidence), (True, v.counter_evidence)):

@@ -24,6 +24,7 @@ from gapdiag.notebook.report._ends import reached
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from gapdiag.engines.vector._verdicts import Verdicts
     from gapdiag.engines.vector.batch import Batch
+    from gapdiag.rulebook.pack import Rulebook
 
 
 CHUNK = 4096
@@ -47,6 +48,9 @@ class Open:
     """Each rule's outcome, in pack order, as ``compiled.outcomes`` gives it."""
     numbers: tuple[Numbers, ...]
     """Each gap's verdict numbers, in the pack's ``by_gap`` order (``assemble``'s `numbers`)."""
+    fired: dict[str, tuple[str, ...]]
+    """Per gap, the rules that fired on it: evidence, then counter-evidence, each in pack
+    order (``Verdict.fired_rules``)."""
 
 
 def open_rules(batch: Batch) -> Iterator[Open]:
@@ -90,8 +94,16 @@ def open_rules(batch: Batch) -> Iterator[Open]:
             for index, needs in zip(reps.tolist(), found, strict=True):
                 by_gap[index][gap] = needs
         numbers = _numbers(judged.verdicts, [gap for gap, _, _ in book.by_gap], len(open_))
-        for rule_ids, needs, gaps, end, codes, found in zip(
-            _split(ids, open_), every, by_gap, ends, said[decided].tolist(), numbers, strict=True
+        fired = _fired(book, ids, decided == 1)
+        for rule_ids, needs, gaps, end, codes, found, fired_by_gap in zip(
+            _split(ids, open_),
+            every,
+            by_gap,
+            ends,
+            said[decided].tolist(),
+            numbers,
+            fired,
+            strict=True,
         ):
             yield Open(
                 rules=rule_ids,
@@ -100,7 +112,28 @@ def open_rules(batch: Batch) -> Iterator[Open]:
                 tree_end=end,
                 outcomes=tuple(codes),
                 numbers=found,
+                fired=fired_by_gap,
             )
+
+
+def _fired(book: Rulebook, ids: Any, fired: Any) -> list[dict[str, tuple[str, ...]]]:
+    """Per rep (rows of the reps x rules mask `fired`), each gap's fired rule ids as
+    ``Verdict.fired_rules`` lists them: the supporting rules, then the counters."""
+    import numpy as np
+
+    gaps = []
+    lists = []
+    for gap, rows, rules in book.by_gap:
+        ordered = [i for i, r in zip(rows, rules, strict=True) if r.certainty > 0]
+        ordered += [i for i, r in zip(rows, rules, strict=True) if r.certainty <= 0]
+        at = np.asarray(ordered, dtype=np.int64)
+        gaps.append(gap)
+        lists.append(_split(ids[at], fired[:, at]))
+    return (
+        [dict(zip(gaps, each, strict=True)) for each in zip(*lists, strict=True)]
+        if lists
+        else [{} for _ in range(len(fired))]
+    )
 
 
 def _numbers(verdicts: Verdicts, gaps: list[Gap], size: int) -> list[tuple[Numbers, ...]]:

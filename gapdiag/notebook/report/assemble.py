@@ -371,9 +371,17 @@ def _line(
             brief=True,
             open_=(open_.rules, needs),
             end=open_.tree_end,
+            fired=open_.fired,
         )
         if context.brief
-        else detail_of(diagnosis, focus, escalation, brief=False, open_=(open_.rules, needs)),
+        else detail_of(
+            diagnosis,
+            focus,
+            escalation,
+            brief=False,
+            open_=(open_.rules, needs),
+            fired=open_.fired,
+        ),
     )
     return line, diagnosis
 
