@@ -68,7 +68,7 @@ def test_a_rep_over_quota_reads_ahead_with_money_never_negative(sample: dict[str
     ben = batch.diagnosis(names.index("Ben Cole"))
     text = ben.explain()
     lines = text.splitlines()
-    assert lines[1].startswith("Ahead: closed $623,019 of a $600,000 quota (103.8%)")
+    assert lines[1].startswith("Ahead: closed $623,019 of the $600,000 quota (103.8%)")
     assert "$23,019 over quota" in lines[1]
     assert "-$" not in text
     assert "Primary gap" not in text
