@@ -188,6 +188,17 @@ def test_open_rules_and_needs_are_each_diagnosis_s(batch: Batch, library: Interv
     assert ties  # the order of metrics needed equally often is tested too
 
 
+_TEAM_AND_DERIVED = (
+    rule_dict("slow", "derived.attainment < 0.5 and activity.calls_per_day < 40"),
+    rule_dict(
+        "behind-team",
+        "pipeline.win_rate < team.median.pipeline.win_rate or calls.talk_ratio > 0.6",
+    ),
+    rule_dict("quiet", "activity.calls_per_day < 20 and pipeline.win_rate < 0.2"),
+)
+"""Rules that read derived and team values, several metrics each."""
+
+
 def _numbers_are_each_diagnosis_s(batch: Batch) -> Counter[str]:
     """Each rep's Diagnosis built from the verdict numbers the batch worked out for every
     rep at once equals the rep's own (`Batch.diagnosis`); the caps seen, counted."""
@@ -224,12 +235,7 @@ def test_verdict_numbers_hold_on_generated_populations(seed: int, reps: int) -> 
     and team values and name their counters."""
     book = Rulebook.from_rules(
         [
-            rule_dict("slow", "derived.attainment < 0.5 and activity.calls_per_day < 40"),
-            rule_dict(
-                "behind-team",
-                "pipeline.win_rate < team.median.pipeline.win_rate or calls.talk_ratio > 0.6",
-            ),
-            rule_dict("quiet", "activity.calls_per_day < 20 and pipeline.win_rate < 0.2"),
+            *_TEAM_AND_DERIVED,
             {
                 **rule_dict("busy", "activity.meetings_per_week > 6", certainty=-0.6),
                 "counters": ["quiet"],
@@ -243,16 +249,7 @@ def test_verdict_numbers_hold_on_generated_populations(seed: int, reps: int) -> 
 
 def test_open_rules_of_a_pack_reading_team_and_derived_values(library: Interventions) -> None:
     """A metric needed through a derived value or a team median, several per rule."""
-    book = Rulebook.from_rules(
-        [
-            rule_dict("slow", "derived.attainment < 0.5 and activity.calls_per_day < 40"),
-            rule_dict(
-                "behind-team",
-                "pipeline.win_rate < team.median.pipeline.win_rate or calls.talk_ratio > 0.6",
-            ),
-            rule_dict("quiet", "activity.calls_per_day < 20 and pipeline.win_rate < 0.2"),
-        ]
-    )
+    book = Rulebook.from_rules(list(_TEAM_AND_DERIVED))
     batch = diagnose_many(population(120, seed=9), rules=book)
     named: set[str] = set()
     for row, found in zip(batch.rows, _open.open_rules(batch), strict=True):
