@@ -182,7 +182,7 @@ def test_the_folder_of_every_format_is_read_whole(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("reader", "text", "expected"),
     [
-        (_srt.parse, "1\n00:00:01,000 --> 00:00:02,000\n\n", "x:2: cue at 00:00:01,000: has no"),
+        (_srt.parse, "1\n00:00:01,000 --> 00:00:02,000\n\n", "x: (file): has no cue with words"),
         (_srt.parse, "1\nhello\n", "x:1: (text): '1' is outside any cue"),
         (_srt.parse, "1\n00:00:01 --> 00:00:02\nHi\n", "x:2: (timing): '00:00:01 --> 00:00:02'"),
         (_text.parse, "just words\n", "x: (file): is not a transcript"),
