@@ -692,3 +692,56 @@ def test_a_salesforce_report_re_saved_by_excel_reads_its_24_hour_times(tmp_path:
     assert result.bad_rows == 0
     ana = _by_rep(result)["Ana Ruiz"]
     assert (ana["pipeline.sales_cycle_days"], ana["pipeline.avg_deal_age_days"]) == (59.0, 52.0)
+
+
+_NOT_CSV = [
+    (b"PK\x03\x04\x14\x00\x06\x00", "is an Excel workbook (.xlsx)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", "is an old Excel workbook (.xls)"),
+    (b"%PDF-1.7\n", "is a PDF document"),
+    (b"\xef\xbb\xbf<html><body><table><tr><td>Opportunity Owner", "is a web page"),
+    (b'<?xml version="1.0"?>\r\n<Workbook xmlns="urn:schemas-microsoft-com', "is a web page"),
+]
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.sampled_from(_NOT_CSV),
+    st.binary(max_size=300),
+    st.sampled_from(["opportunities", "activities", "quotas", "teams"]),
+)
+def test_a_workbook_or_pdf_given_as_an_export_is_one_line_saying_to_save_csv(
+    found: tuple[bytes, str], rest: bytes, kind: str
+) -> None:
+    """HubSpot and Monday export .xlsx by default, Salesforce's 'Excel' export is a web page:
+    given where a CSV export is expected, whatever follows its first bytes, the run stops
+    with one line naming the file, what it is and how to save it as CSV (it listed the
+    workbook's bytes as 'its columns')."""
+    head, what = found
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.csv"
+        path.write_bytes(head + rest)
+        others = {"opportunities": REAL / "salesforce_opportunities_report.csv"}
+        with pytest.raises(InvalidArgument) as caught:
+            read_exports(period="2024-Q1", **{**others, kind: path})  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert message.startswith(f"{path}: {what}")
+    assert "save the sheet as 'CSV UTF-8'" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(("head", "what"), _NOT_CSV)
+def test_a_workbook_given_as_a_population_says_to_save_csv(
+    tmp_path: Path, capsys: Any, head: bytes, what: str
+) -> None:
+    """`diagnose`, `report` and `plan` given a workbook (under a .csv, .json or .xlsx name)
+    say what it is and how to save it as CSV, not 'not UTF-8 text' or 'holds no reps'."""
+    for name in ("team.csv", "rep.json"):
+        path = tmp_path / name
+        path.write_bytes(head + b"\x00\x91" * 50)
+        assert main(["diagnose", str(path), "--out", str(tmp_path / "r.csv")]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"gapdiag: {path}: {what}"), err
+    workbook = tmp_path / "team.xlsx"
+    workbook.write_bytes(head)
+    assert main(["report", str(workbook), "--out", str(tmp_path / "t.html")]) == 2
+    assert "save the sheet as 'CSV UTF-8'" in capsys.readouterr().err

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from gapdiag.model._input import check_file, open_input
+from gapdiag.model._input import check_file, not_csv, open_input
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.sources._bad_rows import BadRows
 from gapdiag.sources._dialect import (
@@ -257,6 +257,8 @@ def _from_file(
     try:
         with open_input(path, name="export_bytes") as handle:
             head = handle.read(HEADER_BYTES)
+        if (what := not_csv(head)) is not None:
+            raise InvalidArgument(f"{path}: {what}")
         wide = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
         # The whole file is scanned when its start is not UTF-8, or its reading found a
         # row that is not (`rescan`); an export that is UTF-8 throughout is read at once.
