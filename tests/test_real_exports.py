@@ -748,3 +748,66 @@ def test_a_workbook_given_as_a_population_says_to_save_csv(
     workbook.write_bytes(head)
     assert main(["report", str(workbook), "--out", str(tmp_path / "t.html")]) == 2
     assert "save the sheet as 'CSV UTF-8'" in capsys.readouterr().err
+
+
+def test_copper_abandoned_is_pointed_out_when_it_would_read_as_open(tmp_path: Path) -> None:
+    """Copper's Status 'Abandoned' ends a deal without a win: mapped as lost it is no open
+    pipeline; a mapping that forgets it (no open list) reads it as open, and a note now
+    names it (it counted $20,000 of open pipeline in silence)."""
+    path = REAL / "copper_opportunities.csv"
+    result = read_exports(period="2024-Q3", opportunities=path, mapping=REAL / "copper.yaml")
+    ana = _by_rep(result)["Ana Ruiz"]
+    assert ana["pipeline.open_pipeline"] == 12000.0
+    assert ana["pipeline.win_rate"] == pytest.approx(1 / 3)
+    forgot = _edited(tmp_path, "copper.yaml", "[Lost, Abandoned]", "[Lost]")
+    naive = read_exports(period="2024-Q3", opportunities=path, mapping=forgot)
+    assert _by_rep(naive)["Ana Ruiz"]["pipeline.open_pipeline"] == 32000.0
+    assert [n for n in naive.files[0].notes if "is read as open" in n] == [
+        "stage 'Abandoned' (1 row) is read as open, yet it says the deal is over: list it "
+        "under won or lost in a mapping"
+    ]
+
+
+@pytest.mark.parametrize(
+    "stage",
+    [
+        "Abandoned",
+        "Dead",
+        "Disqualified",
+        "Unqualified",
+        "Cancelled",
+        "canceled",
+        "Churned",
+        "Rejected",
+        "Declined",
+        "No Decision",
+        "No-decision",
+        "Closed - Dead",
+    ],
+)
+def test_stage_names_that_end_a_deal_are_never_open_in_silence(tmp_path: Path, stage: str) -> None:
+    """A stage that says the deal ended, read as open for want of an open list, is noted."""
+    path = tmp_path / "opps.csv"
+    path.write_text(
+        "Opportunity Owner,Stage,Amount,Created Date,Close Date\n"
+        f"Ann,{stage},100,1/5/2024,2/5/2024\nAnn,Closed Won,50,1/5/2024,2/6/2024\n",
+        encoding="utf-8",
+    )
+    notes = read_exports(period="2024-Q1", opportunities=path).files[0].notes
+    assert [n for n in notes if "is read as open" in n] == [
+        f"stage {stage!r} (1 row) is read as open, yet it says the deal is over: list it "
+        "under won or lost in a mapping"
+    ]
+
+
+@pytest.mark.parametrize("stage", ["Discovery", "Proposal", "Closing", "Deadline set", "Reclosed-ish"])
+def test_open_stages_are_not_noted(tmp_path: Path, stage: str) -> None:
+    """Stage names that only look like an ending ('Closing', 'Deadline set') are open."""
+    path = tmp_path / "opps.csv"
+    path.write_text(
+        "Opportunity Owner,Stage,Amount,Created Date,Close Date\n"
+        f'Ann,"{stage}",100,1/5/2024,2/5/2024\n',
+        encoding="utf-8",
+    )
+    notes = read_exports(period="2024-Q1", opportunities=path).files[0].notes
+    assert not [n for n in notes if "is read as open" in n]

@@ -312,7 +312,8 @@ def _summary(
             notes.append(f"{seen.not_held:,} activities did not take place (cancelled, no show)")
     if kind == "opportunities" and deals is not None:
         notes += [
-            f"stage {value!r} ({count:,} rows) is read as open, yet it says the deal is "
+            f"stage {value!r} ({count:,} {'row' if count == 1 else 'rows'}) is read as open, "
+            "yet it says the deal is "
             "over: list it under won or lost in a mapping"
             for value, count in sorted(deals.closed_looking.get(export.name, {}).items())
         ]

@@ -311,8 +311,12 @@ def _tally_counts(tally: Tally, deals: _Alike, grid: Grid) -> None:
     tally.add("leads_n", created, known & (start >= 1) & (start <= len(grid)), n)
 
 
-_CLOSED_WORDS = re.compile(r"(?i)(?<![^\W_])(?:closed|lost|won)(?![^\W_])")
-"""A stage value with one of these words says the deal is over ('Closed-Lost to Competition')."""
+_CLOSED_WORDS = re.compile(
+    r"(?i)(?<![^\W_])(?:closed|lost|won|abandoned|dead|disqualified|unqualified|cancell?ed"
+    r"|churned|rejected|declined|no[ _-]decision)(?![^\W_])"
+)
+"""A stage value with one of these words says the deal is over ('Closed-Lost to Competition',
+Copper's 'Abandoned' status, a 'Disqualified' stage)."""
 
 
 def _note_closed_looking(deals: Deals, file: str, stage: Any, columns: OpportunityColumns) -> None:
