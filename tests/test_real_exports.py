@@ -800,7 +800,9 @@ def test_stage_names_that_end_a_deal_are_never_open_in_silence(tmp_path: Path, s
     ]
 
 
-@pytest.mark.parametrize("stage", ["Discovery", "Proposal", "Closing", "Deadline set", "Reclosed-ish"])
+@pytest.mark.parametrize(
+    "stage", ["Discovery", "Proposal", "Closing", "Deadline set", "Reclosed-ish"]
+)
 def test_open_stages_are_not_noted(tmp_path: Path, stage: str) -> None:
     """Stage names that only look like an ending ('Closing', 'Deadline set') are open."""
     path = tmp_path / "opps.csv"
@@ -811,3 +813,38 @@ def test_open_stages_are_not_noted(tmp_path: Path, stage: str) -> None:
     )
     notes = read_exports(period="2024-Q1", opportunities=path).files[0].notes
     assert not [n for n in notes if "is read as open" in n]
+
+
+def test_pipedrive_durations_in_hours_and_minutes_and_activities_still_to_do() -> None:
+    """Pipedrive writes an activity's duration as hh:mm ('00:30' is half an hour, read as
+    30 seconds before); an activity still 'To do' is not counted, and the note says
+    '1 activity ... is not counted'; won and lost times come from two columns."""
+    result = read_exports(
+        period="2024-Q3",
+        opportunities=REAL / "pipedrive_deals_en.csv",
+        activities=REAL / "pipedrive_activities_en.csv",
+        mapping=REAL / "pipedrive_en.yaml",
+    )
+    reps = _by_rep(result)
+    assert reps["Ana Ruiz"]["activity.avg_call_minutes"] == 30.0
+    assert reps["Ben Ode"]["activity.avg_call_minutes"] == 15.0
+    assert reps["Ana Ruiz"]["pipeline.win_rate"] == 0.5
+    assert reps["Ana Ruiz"]["pipeline.open_pipeline"] == 12000.0
+    assert (
+        "1 activity did not take place (an outcome under the mapping's not_held) and is not "
+        "counted" in result.files[1].notes
+    )
+
+
+@given(st.integers(0, 23), st.integers(0, 59), st.sampled_from(["seconds", "minutes"]))
+def test_a_two_part_clock_follows_the_duration_unit(hours: int, mins: int, unit: str) -> None:
+    """'H:MM' is hours and minutes under `duration_unit: minutes`, minutes and seconds
+    under seconds (or milliseconds); a three-part clock is h:mm:ss under any unit."""
+    from gapdiag.sources._parse import minutes
+
+    text = pa.array([f"{hours:02d}:{mins:02d}", f"{hours}:{mins:02d}:30"])
+    value, bad = minutes(text, unit)
+    assert not bad.any()
+    two = hours * 60 + mins if unit == "minutes" else hours + mins / 60
+    assert value[0] == pytest.approx(two)
+    assert value[1] == pytest.approx(hours * 60 + mins + 0.5)

@@ -309,7 +309,11 @@ def _summary(
                 f"{seen.other_types:,} rows of other types (tasks, notes) are not activity"
             )
         if seen.not_held:
-            notes.append(f"{seen.not_held:,} activities did not take place (cancelled, no show)")
+            what, are = ("activity", "is") if seen.not_held == 1 else ("activities", "are")
+            notes.append(
+                f"{seen.not_held:,} {what} did not take place (an outcome under the mapping's "
+                f"not_held) and {are} not counted"
+            )
     if kind == "opportunities" and deals is not None:
         notes += [
             f"stage {value!r} ({count:,} {'row' if count == 1 else 'rows'}) is read as open, "
