@@ -848,3 +848,46 @@ def test_a_two_part_clock_follows_the_duration_unit(hours: int, mins: int, unit:
     two = hours * 60 + mins if unit == "minutes" else hours + mins / 60
     assert value[0] == pytest.approx(two)
     assert value[1] == pytest.approx(hours * 60 + mins + 0.5)
+
+
+def test_a_report_with_its_title_and_filters_above_the_header_says_where_it_is(
+    tmp_path: Path,
+) -> None:
+    """A report saved with its title and filter lines above the column names: the one
+    error names the line the columns are on and what is above it."""
+    path = tmp_path / "report.csv"
+    path.write_bytes(
+        b'"Opportunity Pipeline Q3"\r\n"Filtered By: Close Date equals THIS QUARTER"\r\n\r\n'
+        b'"Opportunity Owner","Account Name","Stage","Amount","Created Date","Close Date"\r\n'
+        b'"Ana Ruiz","Acme","Closed Won","$1,000.00","7/1/2024","8/1/2024"\r\n'
+    )
+    with pytest.raises(InvalidArgument) as caught:
+        read_exports(period="2024-Q3", opportunities=path)
+    assert str(caught.value).endswith(
+        "; they are on line 4, under 'Opportunity Pipeline Q3', 'Filtered By: Close Date "
+        "equals THIS QUARTER': delete the 3 lines above the column names (or export the "
+        "report's details only)"
+    )
+
+
+def test_a_wide_quota_tab_is_told_apart_and_no_preset_is_said_to_fit(tmp_path: Path) -> None:
+    """A quota tab with a column per quarter: the error says so and what shape is read;
+    it no longer claims every preset 'fits this file' (none has a quota column list)."""
+    path = tmp_path / "quotas.csv"
+    path.write_text(
+        'Rep,Q1 2024,Q2 2024,Q3 2024,Q4 2024\nAna Ruiz,"$90,000","$95,000","$100,000",1\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidArgument) as caught:
+        read_exports(
+            period="2024-Q3",
+            opportunities=REAL / "salesforce_opportunities_report.csv",
+            quotas=path,
+        )
+    message = str(caught.value)
+    assert "preset fits" not in message
+    assert message.endswith(
+        "its columns Q1 2024, Q2 2024, Q3 2024, Q4 2024 hold one period's quota each: a quota "
+        "sheet has one row per rep and period (Rep, Period, Quota); unpivot the tab into "
+        "those three columns"
+    )
