@@ -161,7 +161,7 @@ def test_the_zoom_srt_call_measured_by_hand() -> None:
 
 
 def test_the_folder_of_every_format_is_read_whole(tmp_path: Path) -> None:
-    """`gapdiag calls` reads all seven files, none skipped: exit 0, counts per call."""
+    """`gapdiag calls` reads all eight files, none skipped: exit 0, counts per call."""
     out, per_call = tmp_path / "calls.csv", tmp_path / "per-call.csv"
     stdout, stderr = io.StringIO(), io.StringIO()
     argv = [
@@ -170,13 +170,13 @@ def test_the_folder_of_every_format_is_read_whole(tmp_path: Path) -> None:
     ]  # fmt: skip
     status = main(argv, stdout=stdout, stderr=stderr)
     assert status == ExitStatus.OK, stdout.getvalue() + stderr.getvalue()
-    assert stdout.getvalue().startswith("7 calls from 1 rep for 2026-07")
+    assert stdout.getvalue().startswith("8 calls from 1 rep for 2026-07")
     lines = per_call.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
     inferred = [row.split(",")[header.index("inferred_end_seconds")] for row in lines[1:]]
     untimed = [row.split(",")[header.index("untimed_cues")] for row in lines[1:]]
-    assert inferred == ["2.0", "68.0", "3.5", "18.0", "10.2", "35.8", "4.0"]
-    assert untimed == ["0", "0", "0", "0", "0", "0", "1"]
+    assert inferred == ["2.0", "68.0", "3.5", "18.0", "10.2", "35.8", "4.0", "23.6"]
+    assert untimed == ["0", "0", "0", "0", "0", "0", "1", "0"]
 
 
 @pytest.mark.parametrize(
@@ -518,3 +518,14 @@ def test_gong_problems_name_the_sentence(doc: dict[str, object], expected: str) 
     """One call a file; a monologue or sentence not as Gong writes it is named."""
     with pytest.raises(TranscriptError, match=expected):
         _json.parse("x.json", json.dumps(doc, indent=2), None)
+
+
+def test_google_meet_closing_line_is_no_ones_words() -> None:
+    """A Google Meet transcript (title with the date, Attendees, a time line every five
+    minutes, 'Name: words' lines) ends with 'Meeting ended after 00:07:41 👋': no one's
+    talk (it was read as the buyer's words)."""
+    transcript = read_transcript(DATA / "2026-07-17_meet.txt")
+    assert transcript.texts[-1] == "Yes, send the invite."
+    assert not any("Meeting ended" in text for text in transcript.texts)
+    assert transcript.speakers[0] == DANA
+    assert set(transcript.speakers) == {DANA, ELENA, "Marco Bianchi"}
