@@ -706,3 +706,50 @@ def test_figures_run_to_the_quarters_end_when_the_exports_stop_in_its_last_week(
     assert len(notes) == (1 if extended and back else 0)
     if notes:
         assert notes[0].startswith(f"the exports stop on {long_day(last)}, {back} days before")
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["ana", "ben", "cy"]), st.booleans(), st.booleans()),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_a_sum_missing_some_amounts_is_named_as_at_least(
+    deals: list[tuple[str, bool, bool]],
+) -> None:
+    """Deals (rep, won or open, amount readable): the note names exactly the reps whose
+    closed-won or open pipeline leaves out some deals but not all (a sum of none is left
+    empty), with the counts, as at least the figure shown."""
+    body = [
+        (
+            rep,
+            "Closed Won" if won else "Prospecting",
+            "100" if readable else "TBD",
+            "06/03/2024",
+            "08/01/2024" if won else "",
+            "Acme",
+        )
+        for rep, won, readable in deals
+    ]
+    body.append(("dee", "Closed Won", "50", "07/01/2024", "09/30/2024", "Birch"))  # dates Q3
+    result = read_exports(period="2024-Q3", opportunities=rows(OPP, *body))
+    notes = [n for n in result.files[0].notes if n.startswith("sums that leave out")]
+    expected = []
+    for what, kind, won in (("closed-won", "won", True), ("open pipeline", "open", False)):
+        named = []
+        for rep in ("ana", "ben", "cy"):
+            mine = [readable for r, w, readable in deals if r == rep and w == won]
+            out = mine.count(False)
+            if 0 < out < len(mine):
+                named.append(f"{rep} ({out} of {len(mine)} {kind} deals left out)")
+        if named:
+            expected.append(f"{what} of {', '.join(named)}")
+    if not expected:
+        assert notes == []
+    else:
+        assert notes == [
+            "sums that leave out deals without a readable amount (read each as at least the "
+            f"figure shown): {'; '.join(expected)}"
+        ]

@@ -22,7 +22,12 @@ from gapdiag.sources._coverage import EARLY_DAYS, coverage_notes, span_text, sto
 from gapdiag.sources._parse import Keys
 from gapdiag.sources.activities import Activities, activity_columns, read_activities
 from gapdiag.sources.crm import CrmMapping, OpportunityColumns
-from gapdiag.sources.opportunities import Deals, pipeline_columns, read_deals
+from gapdiag.sources.opportunities import (
+    Deals,
+    lower_bounds_note,
+    pipeline_columns,
+    read_deals,
+)
 from gapdiag.sources.periods import EPOCH, Grid
 from gapdiag.sources.quotas import quota_columns, read_quotas
 from gapdiag.sources.territory import Teams, read_teams, territory_columns
@@ -83,6 +88,8 @@ def assemble(
     if not rows:
         _refuse_uncovered(cut, deals, seen)
     coverage = coverage_notes(cut, deals, seen, until)
+    if deals is not None and (bounds := lower_bounds_note(deals, cut, owners.names())):
+        coverage["opportunities"] = (*coverage.get("opportunities", ()), *bounds)
     if last != exported and exported is not None:
         coverage["opportunities" if deals is not None else "activities"] = (
             *coverage.get("opportunities" if deals is not None else "activities", ()),
