@@ -6,6 +6,7 @@ expected figure below is worked out by hand from the file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -14,12 +15,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gapdiag.cli import ExitStatus, main
 from gapdiag.model.limits import limits
 from gapdiag.model.metrics import Targets
-from gapdiag.sources.calls import _docx, _json, _srt, _text
-from gapdiag.sources.calls.cues import TranscriptError
+from gapdiag.sources.calls import _docx, _json, _srt, _text, _vtt
+from gapdiag.sources.calls.cues import TranscriptError, clock
 from gapdiag.sources.calls.measure import measure
 from gapdiag.sources.calls.speakers import load_reps
 from gapdiag.sources.calls.transcript import read_transcript
@@ -27,6 +30,22 @@ from gapdiag.sources.calls.vocab import load_trackers, load_words
 
 DATA = Path(__file__).parent / "data" / "calls_formats"
 DANA, ELENA = "Dana Reyes", "Elena Petrova"
+NAMES = load_reps(DATA / "reps.yaml")
+WORDS, TRACKERS, TARGETS = load_words(), load_trackers(), Targets()
+ENGLISH = (
+    "What is your budget for this?",
+    "How do you handle pricing today?",
+    "Do you have a next step in mind?",
+    "Our CFO decides, and the price is high.",
+    "Let's book the next step on Friday at 3pm.",
+    "We looked at a competitor, another tool.",
+    "Sure.",
+    "So why now? Tell me more.",
+    "The timeline is the end of the quarter.",
+    "Follow-up by email, then a decision maker call.",
+    "Walk me through how your managers run the weekly forecast review.",
+    "Okay, that makes sense. Mm-hmm.",
+)
 
 
 def cues(name: str) -> list[tuple[int, int, str]]:
@@ -161,7 +180,8 @@ def test_the_zoom_srt_call_measured_by_hand() -> None:
 
 
 def test_the_folder_of_every_format_is_read_whole(tmp_path: Path) -> None:
-    """`gapdiag calls` reads all eight files, none skipped: exit 0, counts per call."""
+    """`gapdiag calls` reads all eight English files, the German one skipped (exit 1),
+    counts per call."""
     out, per_call = tmp_path / "calls.csv", tmp_path / "per-call.csv"
     stdout, stderr = io.StringIO(), io.StringIO()
     argv = [
@@ -169,8 +189,9 @@ def test_the_folder_of_every_format_is_read_whole(tmp_path: Path) -> None:
         "--out", str(out), "--per-call", str(per_call),
     ]  # fmt: skip
     status = main(argv, stdout=stdout, stderr=stderr)
-    assert status == ExitStatus.OK, stdout.getvalue() + stderr.getvalue()
+    assert status == ExitStatus.FINDINGS, stdout.getvalue() + stderr.getvalue()
     assert stdout.getvalue().startswith("8 calls from 1 rep for 2026-07")
+    assert "1 transcript skipped" in stdout.getvalue()
     lines = per_call.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
     inferred = [row.split(",")[header.index("inferred_end_seconds")] for row in lines[1:]]
@@ -529,3 +550,33 @@ def test_google_meet_closing_line_is_no_ones_words() -> None:
     assert not any("Meeting ended" in text for text in transcript.texts)
     assert transcript.speakers[0] == DANA
     assert set(transcript.speakers) == {DANA, ELENA, "Marco Bianchi"}
+
+
+def test_a_call_in_another_language_is_skipped_not_scored_as_asking_nothing_open() -> None:
+    """A German call's open questions ('Wie ...?', 'Warum ...?', 'Was würde ...?') are not
+    in the English lists: it was scored 0% open and 0 discovery questions, evidence of a
+    skill gap. It is now refused, saying what to pass; with a words file without the
+    common-words list (or one for German) it is read."""
+    path = DATA / "2026-07-18_german.vtt"
+    with pytest.raises(TranscriptError) as caught:
+        measure(read_transcript(path), NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
+    assert str(caught.value).startswith(
+        f"{path}:3: (language): few of the rep's words are in the word lists' language"
+    )
+    assert "pass --words with lists for the call's language" in str(caught.value)
+    no_check = dataclasses.replace(WORDS, common=frozenset())
+    call = measure(read_transcript(path), NAMES, words=no_check, trackers=TRACKERS, targets=TARGETS)
+    assert call.questions == 4
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from(ENGLISH), min_size=1, max_size=40))
+def test_english_sales_talk_is_never_taken_for_another_language(said: list[str]) -> None:
+    """Any run of the English sales sentences the tests use reads as English."""
+    text = "WEBVTT\n\n" + "\n".join(
+        f"{clock(i * 4000)} --> {clock(i * 4000 + 3000)}\n<v {DANA if i % 2 == 0 else ELENA}>"
+        f"{line}</v>\n"
+        for i, line in enumerate(said)
+    )
+    transcript = _vtt.parse("x.vtt", text, None)
+    measure(transcript, NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
