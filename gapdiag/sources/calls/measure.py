@@ -381,7 +381,7 @@ def _closing_start(transcript: Transcript) -> int:
 
 
 _LANGUAGE_SAMPLE = 800
-"""Bytes of the rep's talk looked at for its language (about 140 words: a few microseconds a call)."""
+"""Bytes of the rep's talk read for its language (about 140 words: microseconds a call)."""
 _LANGUAGE_WORDS = 30
 """Fewer words than this in the sample: too few to tell a language by."""
 _LANGUAGE_SHARE = 0.15
