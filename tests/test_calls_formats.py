@@ -28,21 +28,14 @@ from gapdiag.sources.calls.speakers import load_reps
 from gapdiag.sources.calls.transcript import read_transcript
 from gapdiag.sources.calls.vocab import load_trackers, load_words
 
+from .test_calls_properties import SENTENCES
+
 DATA = Path(__file__).parent / "data" / "calls_formats"
 DANA, ELENA = "Dana Reyes", "Elena Petrova"
 NAMES = load_reps(DATA / "reps.yaml")
 WORDS, TRACKERS, TARGETS = load_words(), load_trackers(), Targets()
 ENGLISH = (
-    "What is your budget for this?",
-    "How do you handle pricing today?",
-    "Do you have a next step in mind?",
-    "Our CFO decides, and the price is high.",
-    "Let's book the next step on Friday at 3pm.",
-    "We looked at a competitor, another tool.",
-    "Sure.",
-    "So why now? Tell me more.",
-    "The timeline is the end of the quarter.",
-    "Follow-up by email, then a decision maker call.",
+    *SENTENCES,
     "Walk me through how your managers run the weekly forecast review.",
     "Okay, that makes sense. Mm-hmm.",
 )

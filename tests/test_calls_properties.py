@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -110,6 +111,11 @@ def _srt_text(cues: list[Cue]) -> str:
     return "\n".join(blocks)
 
 
+def _said(transcript: Any) -> tuple[tuple[Any, ...], ...]:
+    """A transcript's cues without the lines they came from: starts, ends, speakers, texts."""
+    return transcript.starts, transcript.ends, transcript.speakers, transcript.texts
+
+
 _EMPTY_TEXTS = st.sampled_from(["", " ", "<v Bo Buyer></v>", "<i></i>"])
 
 
@@ -130,22 +136,11 @@ def test_cues_without_words_change_nothing(cues: list[Cue], data: st.DataObject)
     ]
     plain = _vtt.parse("x.vtt", vtt(cues), None)
     from_vtt = _vtt.parse("x.vtt", "WEBVTT\n\n" + "\n".join(blocks), None)
-    assert (from_vtt.starts, from_vtt.ends, from_vtt.speakers, from_vtt.texts) == (
-        plain.starts,
-        plain.ends,
-        plain.speakers,
-        plain.texts,
-    )
+    assert _said(from_vtt) == _said(plain)
     srt_cues = [
         (s, a, b, t if s else t.replace("<v Bo Buyer></v>", "")) for s, a, b, t in with_empty
     ]
-    from_srt = _srt.parse("x.srt", _srt_text(srt_cues), None)
-    assert (from_srt.starts, from_srt.ends, from_srt.speakers, from_srt.texts) == (
-        plain.starts,
-        plain.ends,
-        plain.speakers,
-        plain.texts,
-    )
+    assert _said(_srt.parse("x.srt", _srt_text(srt_cues), None)) == _said(plain)
     segments = [
         {"speaker": s or None, "start": a / 1000, "end": b / 1000, "text": "" if not s else t}
         for s, a, b, t in with_empty

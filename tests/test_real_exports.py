@@ -787,14 +787,7 @@ def test_copper_abandoned_is_pointed_out_when_it_would_read_as_open(tmp_path: Pa
 )
 def test_stage_names_that_end_a_deal_are_never_open_in_silence(tmp_path: Path, stage: str) -> None:
     """A stage that says the deal ended, read as open for want of an open list, is noted."""
-    path = tmp_path / "opps.csv"
-    path.write_text(
-        "Opportunity Owner,Stage,Amount,Created Date,Close Date\n"
-        f"Ann,{stage},100,1/5/2024,2/5/2024\nAnn,Closed Won,50,1/5/2024,2/6/2024\n",
-        encoding="utf-8",
-    )
-    notes = read_exports(period="2024-Q1", opportunities=path).files[0].notes
-    assert [n for n in notes if "is read as open" in n] == [
+    assert _open_notes(tmp_path, stage) == [
         f"stage {stage!r} (1 row) is read as open, yet it says the deal is over: list it "
         "under won or lost in a mapping"
     ]
@@ -805,14 +798,19 @@ def test_stage_names_that_end_a_deal_are_never_open_in_silence(tmp_path: Path, s
 )
 def test_open_stages_are_not_noted(tmp_path: Path, stage: str) -> None:
     """Stage names that only look like an ending ('Closing', 'Deadline set') are open."""
-    path = tmp_path / "opps.csv"
+    assert _open_notes(tmp_path, stage) == []
+
+
+def _open_notes(folder: Path, stage: str) -> list[str]:
+    """The notes on stages read as open of a deals file with one deal at `stage`."""
+    path = folder / "opps.csv"
     path.write_text(
         "Opportunity Owner,Stage,Amount,Created Date,Close Date\n"
-        f'Ann,"{stage}",100,1/5/2024,2/5/2024\n',
+        f'Ann,"{stage}",100,1/5/2024,2/5/2024\nAnn,Closed Won,50,1/5/2024,2/6/2024\n',
         encoding="utf-8",
     )
     notes = read_exports(period="2024-Q1", opportunities=path).files[0].notes
-    assert not [n for n in notes if "is read as open" in n]
+    return [n for n in notes if "is read as open" in n]
 
 
 def test_pipedrive_durations_in_hours_and_minutes_and_activities_still_to_do() -> None:
