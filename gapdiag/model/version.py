@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
 UNKNOWN = "0+unknown"
 """The version of a checkout on sys.path that was never installed (no metadata to read)."""
 
 
-@cache  # read once a process: the CLI's --version and the pack cache's key both ask
 def package_version() -> str:
     """The installed distribution's version, or UNKNOWN when it is not installed."""
     try:
