@@ -130,8 +130,9 @@ def entry() -> None:
     shutdown those threads could race. Without pyarrow it ends the ordinary way, with every
     object alive at that point frozen (`gc.freeze`): the interpreter's shutdown then frees
     them by reference counting alone instead of also searching them for cycles, which cost
-    a short command (``gapdiag diagnose rep.json``) a fifth of its time. Exit handlers
-    still run and the standard streams are still flushed.
+    a short command (``gapdiag diagnose rep.json``) about a fifth of its time. Exit
+    handlers still run and the standard streams are still flushed; what stays unfreed is
+    memory the process is giving back anyway (its outputs are closed by then).
     """
     status = main()
     if "pyarrow" not in sys.modules:
