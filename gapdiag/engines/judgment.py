@@ -83,17 +83,11 @@ def watch_notes(
     if cover is not None and needed is not None and cover < needed * (1.0 - margin):
         times, wanted = show("derived.coverage", cover), show("derived.coverage", needed)
         money = partial(show, "pipeline.open_pipeline")
-        left, still = standing.pipeline_left, standing.still_needed
-        pipeline = standing.open_pipeline
-        if left is None or pipeline is None or left == pipeline or still is None:
-            # this period takes none of it (a known cover implies both figures)
-            carried = f"the {money(pipeline)} of open pipeline is"
-        else:
-            taken = money(pipeline - left)
-            carried = (
-                f"{money(left)} of open pipeline is left once {taken} of it goes to the "
-                f"{money(still)} still needed this period; that is"
-            )
-        text = f"Next period: {carried} {times} one period's quota, against {wanted} needed"
+        left, pipeline = standing.pipeline_left, standing.open_pipeline
+        if left is None or pipeline is None or left == pipeline:  # this period takes none
+            carried = f"the {money(pipeline)} of pipeline,"
+        else:  # this period takes what it still needs, at the coverage its win rate calls for
+            carried = f"{money(left)} of pipeline left after this period:"
+        text = f"Next period: {carried} {times} quota (needs {wanted})"
         notes.append(Watch.trusted({"gap": None, "rule": None, "text": text}))
     return tuple(notes)
