@@ -404,8 +404,10 @@ def test_the_next_periods_cover_counts_only_what_this_period_leaves() -> None:
     assert d.standing.pipeline_left == 40_000
     assert d.standing.next_coverage == 0.4
     (note,) = [w.text for w in d.watch if w.gap is None]
-    said = "Next period: $40,000 of pipeline left after this period: 0.4× quota (needs 4.0×)"
+    said = (
+        "Next period: $40,000 of pipeline left after this period: 0.4\u00d7 quota (needs 4.0\u00d7)"
+    )
     assert note == said
     covered = dict(rep, pipeline={**rep["pipeline"], "commit": 60_000, "open_pipeline": 80_000})
     (note,) = [w.text for w in diagnose(covered).watch if w.gap is None]
-    assert note == "Next period: the $80,000 of pipeline, 0.8× quota (needs 4.0×)"
+    assert note == "Next period: the $80,000 of pipeline, 0.8\u00d7 quota (needs 4.0\u00d7)"
