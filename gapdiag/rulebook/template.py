@@ -94,6 +94,7 @@ class Template:
     _slots: tuple[Placeholder, ...] = field(init=False, repr=False, compare=False)
     _only: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _nouns: dict[int, tuple[str, str]] = field(init=False, repr=False, compare=False)
+    _reads: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         pattern = "".join(
@@ -116,12 +117,13 @@ class Template:
             slot += 1
         object.__setattr__(self, "_only", tuple(only))
         object.__setattr__(self, "_nouns", nouns)
+        found = [n for p in self._slots if p.node is not None for n in x.names_in(p.node)]
+        object.__setattr__(self, "_reads", tuple(dict.fromkeys(found)))
 
     @property
     def reads(self) -> tuple[str, ...]:
         """Every name the placeholders read, in order of first appearance."""
-        found = [n for p in self._slots if p.node is not None for n in x.names_in(p.node)]
-        return tuple(dict.fromkeys(found))
+        return self._reads
 
     def render(self, facts: Facts) -> str:
         """Fill the placeholders with one rep's values: 'only 0%' reads '0%' (nothing is
