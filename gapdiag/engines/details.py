@@ -202,6 +202,10 @@ class Fired(NamedTuple):
     compiled: CompiledRule
 
 
+_new_fired = tuple.__new__
+"""Builds a `Fired` from its fields in C (a NamedTuple's own `__new__` is Python code)."""
+
+
 class FiredRules:
     """A verdict's evidence not listed yet: the rules that fired on its gap, in pack order."""
 
@@ -228,11 +232,10 @@ class FiredRules:
             for rule in self.fired:
                 against = rule.certainty <= 0
                 thin, proxies = ((), ()) if measured else _weakness(rule, weak)
-                name, intervention = rule.id, rule.rule.intervention
+                name = rule.id
                 key = (name, thin, proxies, reading(facts, rule.reads))
-                sides[against].append(
-                    Fired(name, rule.certainty, intervention, thin, proxies, against, key, rule)
-                )
+                fields = (name, rule.certainty, rule.rule.intervention, thin, proxies, against)
+                sides[against].append(_new_fired(Fired, (*fields, key, rule)))
             self.listed = (tuple(sides[0]), tuple(sides[1]))
         return self.listed
 

@@ -242,8 +242,9 @@ def _parse_value(inner: str) -> x.Node:
 
 
 def _shower(reader: Callable[[Facts], float | bool | None], fmt: str) -> Callable[[Facts], str]:
-    """One function reading a placeholder's value and formatting it with `format_value`."""
-    formatter = _FORMATTERS[fmt]
+    """One function reading a placeholder's value and formatting it with `format_value`
+    (each value formatted once in each format: a population repeats its values)."""
+    formatter, said = _FORMATTERS[fmt], _SAID[fmt]
 
     def show(facts: Facts) -> str:  # format_value with the formatter looked up once
         value = reader(facts)
@@ -251,9 +252,27 @@ def _shower(reader: Callable[[Facts], float | bool | None], fmt: str) -> Callabl
             return "unknown"
         if isinstance(value, bool):
             return "yes" if value else "no"
-        return formatter(value)
+        text = said.get(value)
+        if text is None:
+            text = formatter(value)
+            if value:  # -0.0 reads '-0', 0.0 '0', and they are one key: neither remembered
+                if len(said) >= _SAID_SIZE:
+                    said.clear()
+                said[value] = text
+        return text
 
     return show
+
+
+_SAID: dict[str, dict[float, str]] = {fmt: {} for fmt in _FORMATTERS}
+"""Values already formatted, by format."""
+_SAID_SIZE = 4096
+
+
+def forget() -> None:
+    """Forget every value formatted (benchmarks time values seen the first time)."""
+    for said in _SAID.values():
+        said.clear()
 
 
 def _reader(node: x.Node) -> Callable[[Facts], float | bool | None]:
