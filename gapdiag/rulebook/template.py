@@ -94,7 +94,8 @@ class Template:
     _slots: tuple[Placeholder, ...] = field(init=False, repr=False, compare=False)
     _only: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _nouns: dict[int, tuple[str, str]] = field(init=False, repr=False, compare=False)
-    _reads: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    reads: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """Every name the placeholders read, in order of first appearance."""
 
     def __post_init__(self) -> None:
         pattern = "".join(
@@ -118,12 +119,7 @@ class Template:
         object.__setattr__(self, "_only", tuple(only))
         object.__setattr__(self, "_nouns", nouns)
         found = [n for p in self._slots if p.node is not None for n in x.names_in(p.node)]
-        object.__setattr__(self, "_reads", tuple(dict.fromkeys(found)))
-
-    @property
-    def reads(self) -> tuple[str, ...]:
-        """Every name the placeholders read, in order of first appearance."""
-        return self._reads
+        object.__setattr__(self, "reads", tuple(dict.fromkeys(found)))
 
     def render(self, facts: Facts) -> str:
         """Fill the placeholders with one rep's values: 'only 0%' reads '0%' (nothing is
@@ -227,7 +223,7 @@ def _slot(text: str, fmt: str, node: x.Node | None) -> Placeholder:
         return Placeholder(text, fmt, lambda facts: show(path, facts.get(path)), node)
     if node is None:
         raise TypeError("a placeholder needs the value it shows")
-    return Placeholder(text, fmt, _shower(_reader(node), fmt), node)
+    return Placeholder(text, fmt, _shower(node, fmt), node)
 
 
 def _parse_value(inner: str) -> x.Node:
@@ -241,13 +237,16 @@ def _parse_value(inner: str) -> x.Node:
         return node
 
 
-def _shower(reader: Callable[[Facts], float | bool | None], fmt: str) -> Callable[[Facts], str]:
+def _shower(node: x.Node, fmt: str) -> Callable[[Facts], str]:
     """One function reading a placeholder's value and formatting it with `format_value`
     (each value formatted once in each format: a population repeats its values)."""
     formatter, said = _FORMATTERS[fmt], _SAID[fmt]
+    # a name is read as it is (a flag too: 'certified: {knowledge.certified}'), in place
+    path = node.path if isinstance(node, x.Name) else ""
+    reader = None if path else number(node)
 
     def show(facts: Facts) -> str:  # format_value with the formatter looked up once
-        value = reader(facts)
+        value = facts.get(path) if reader is None else reader(facts)
         if value is None:
             return "unknown"
         if isinstance(value, bool):
@@ -273,10 +272,3 @@ def forget() -> None:
     """Forget every value formatted (benchmarks time values seen the first time)."""
     for said in _SAID.values():
         said.clear()
-
-
-def _reader(node: x.Node) -> Callable[[Facts], float | bool | None]:
-    if isinstance(node, x.Name):
-        path = node.path
-        return lambda facts: facts.get(path)
-    return number(node)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import itemgetter, methodcaller
 from typing import Any, NamedTuple
 
 from gapdiag.model.diagnosis import Check, TreeLeaf, TreeStep, TreeStop
@@ -182,9 +183,13 @@ def deciding_said(
 ) -> list[Stated]:
     """`deciding` of a condition's comparisons on `facts`, each as an explanation says it
     (`Atom.said`; no Check object built)."""
-    said = [atom.said(facts) for atom in atoms]
-    chosen = deciding_at(condition, tuple([s[4] for s in said]), seen)
-    return said if chosen is None else [said[i] for i in chosen]
+    said = list(map(methodcaller("said", facts), atoms))  # in C: no comprehension's frame
+    chosen = deciding_at(condition, tuple(map(_RESULT, said)), seen)
+    return said if chosen is None else list(map(said.__getitem__, chosen))
+
+
+_RESULT = itemgetter(4)
+"""A comparison's result, as `Atom.said` gives it."""
 
 
 def supporting(node: x.Node, results: Sequence[bool | None]) -> tuple[bool | None, frozenset[int]]:
