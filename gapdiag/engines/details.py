@@ -11,8 +11,6 @@ diagnoses holds few objects for the cycle collector to visit.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import compress, repeat
-from operator import is_
 from typing import Any, NamedTuple
 
 from gapdiag.engines.judgment import Weak, watch_notes
@@ -92,12 +90,10 @@ class Explanation:
         get, book = self.facts.get, self.book
         memo = book.memo("undetermined")
         found = []
-        nones = repeat(None)
         for rule, outcome in zip(book.compiled, self.outcomes, strict=True):
             if outcome is not None:
                 continue
-            # the inputs whose fact is None, picked in C (many open rules a rep)
-            needs = tuple(compress(rule.needs, map(is_, map(get, rule.needs), nones)))
+            needs = tuple([m for m in rule.needs if get(m) is None])
             item = memo.get(key := (rule.id, needs))
             if item is None:
                 item = Undetermined.trusted(

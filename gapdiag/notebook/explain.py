@@ -651,13 +651,8 @@ def _still_open(d: Diagnosis, md: bool) -> list[str]:
                 per_metric[key] = [u.gap]
             else:
                 gaps.append(u.gap)
-    # most needed first, ties in order (the place breaks ties: no key function called)
-    ranked = [
-        (metrics, gaps)
-        for _, _, metrics, gaps in sorted(
-            [(-len(g), at, m, g) for at, (m, g) in enumerate(per_metric.items())]
-        )
-    ]
+    # stable: ties keep order
+    ranked = sorted(per_metric.items(), key=lambda item: len(item[1]), reverse=True)
     out = [_heading("Still open: data that would decide more rules", md)]
     aside = {item.metric: item for item in d.set_aside} if d.set_aside else None
     more = len(ranked) - signs.MAX_OPEN

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from operator import itemgetter, methodcaller
 from typing import Any, NamedTuple
 
 from gapdiag.model.diagnosis import Check, TreeLeaf, TreeStep, TreeStop
@@ -183,13 +182,9 @@ def deciding_said(
 ) -> list[Stated]:
     """`deciding` of a condition's comparisons on `facts`, each as an explanation says it
     (`Atom.said`; no Check object built)."""
-    said = list(map(methodcaller("said", facts), atoms))  # in C: no comprehension's frame
-    chosen = deciding_at(condition, tuple(map(_RESULT, said)), seen)
-    return said if chosen is None else list(map(said.__getitem__, chosen))
-
-
-_RESULT = itemgetter(4)
-"""A comparison's result, as `Atom.said` gives it."""
+    said = [atom.said(facts) for atom in atoms]
+    chosen = deciding_at(condition, tuple([s[4] for s in said]), seen)
+    return said if chosen is None else [said[i] for i in chosen]
 
 
 def supporting(node: x.Node, results: Sequence[bool | None]) -> tuple[bool | None, frozenset[int]]:
