@@ -43,7 +43,7 @@ def assemble(
     standing = standing_at(rep, facts)
     status = standing.status
     memo = book.memo("verdicts")
-    known = (book.memo("evidence"), book.memo("checks"), book.memo("because"))
+    known = book.memos("evidence", "checks", "because")
     judged = [
         _verdict(gap, rules, tuple([outcomes[i] for i in rows]), facts, weak, status, memo, known)
         for gap, rows, rules in book.by_gap

@@ -276,8 +276,9 @@ class FiredRules:
         return {"evidence": tuple(support), "counter_evidence": tuple(against)}
 
 
-Memos = tuple[dict[Any, Evidence], dict[Any, Check], dict[Any, str]]
-"""A pack's memos of fired rules' evidence, traced comparisons and because-texts."""
+Memos = tuple[dict[Any, Any], ...]
+"""A pack's memos of fired rules' evidence, traced comparisons and because-texts, in this
+order (``Rulebook.memos("evidence", "checks", "because")``)."""
 
 
 def because_of(rule: CompiledRule, facts: Facts, memo: dict[Any, str] | None) -> str:
