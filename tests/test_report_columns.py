@@ -413,9 +413,11 @@ def test_a_because_text_read_for_a_watch_note_is_not_rendered_again(
     d = batch.diagnosis(row)
     rendered.clear()
     notes = [n for n in d.watch if n.rule is not None]
-    assert len(rendered) == len(notes)
+    # each text rendered at most once (the pack's memo may hold some from earlier reps)
+    assert len(rendered) <= len(notes)
+    first = len(rendered)
     held = [v for v in d.verdicts if v.capped_by == "standing"]
     assert [(n.rule, n.text) for n in notes] == [
         (e.rule, e.because) for v in held for e in v.evidence
     ]
-    assert len(rendered) == len(notes)
+    assert len(rendered) == first

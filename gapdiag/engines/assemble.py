@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Literal
 
-from gapdiag.engines.details import Explanation, FiredRules
+from gapdiag.engines.details import Explanation, FiredRules, Memos
 from gapdiag.engines.judgment import Weak, outcome_of
 from gapdiag.engines.verdicts import status_of, weigh
 from gapdiag.model.basis import Thinness, thinness
-from gapdiag.model.diagnosis import Check, Diagnosis, Engine, Evidence, Verdict
+from gapdiag.model.diagnosis import Diagnosis, Engine, Verdict
 from gapdiag.model.gaps import CONFIRMED_AT, FOUND, GAPS, SUSPECTED_AT, Gap, Status
 from gapdiag.model.metrics import RepMetrics
 from gapdiag.model.standing import NOT_BEHIND, Standing, StandingStatus, standing_of
@@ -44,7 +44,8 @@ def assemble(
     weak = weak_of(rep, basis)
     standing = standing_at(rep, facts)
     status = standing.status
-    memo, known = book.memo("verdicts"), (book.memo("evidence"), book.memo("checks"))
+    memo = book.memo("verdicts")
+    known = book.memos("evidence", "checks", "because")
     judged = (
         [
             _verdict(
@@ -119,7 +120,7 @@ def _verdict(
     weak: Weak,
     standing: StandingStatus,
     memo: dict[object, tuple[dict[str, object], tuple[CompiledRule, ...], Verdict | None]],
-    known: tuple[dict[Any, Evidence], dict[Any, Check]],
+    known: Memos,
 ) -> Verdict:
     # A verdict's numbers depend only on which of its rules fired or stayed open, the
     # standing and what is weak: they are worked out once per pattern of those.
@@ -148,7 +149,7 @@ def _numbered(
     facts: Facts,
     weak: Weak,
     numbers: Numbers,
-    known: tuple[dict[Any, Evidence], dict[Any, Check]],
+    known: Memos,
 ) -> Verdict:
     """`_verdict` from numbers a batch worked out: the same fields, no pattern to weigh."""
     certainty, confidence, status, capped_by, blocks = numbers

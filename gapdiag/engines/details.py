@@ -202,6 +202,10 @@ class Fired(NamedTuple):
     compiled: CompiledRule
 
 
+_new_fired = tuple.__new__
+"""Builds a `Fired` from its fields in C (a NamedTuple's own `__new__` is Python code)."""
+
+
 class FiredRules:
     """A verdict's evidence not listed yet: the rules that fired on its gap, in pack order."""
 
@@ -212,7 +216,7 @@ class FiredRules:
         fired: Sequence[CompiledRule],
         facts: Facts,
         weak: Weak,
-        memo: tuple[dict[Any, Evidence], dict[Any, Check]] | None = None,
+        memo: Memos | None = None,
     ) -> None:
         self.fired, self.facts, self.weak, self.memo = fired, facts, weak, memo
         self.texts: dict[str, str] | None = None
@@ -228,11 +232,10 @@ class FiredRules:
             for rule in self.fired:
                 against = rule.certainty <= 0
                 thin, proxies = ((), ()) if measured else _weakness(rule, weak)
-                name, intervention = rule.id, rule.rule.intervention
+                name = rule.id
                 key = (name, thin, proxies, reading(facts, rule.reads))
-                sides[against].append(
-                    Fired(name, rule.certainty, intervention, thin, proxies, against, key, rule)
-                )
+                fields = (name, rule.certainty, rule.rule.intervention, thin, proxies, against)
+                sides[against].append(_new_fired(Fired, (*fields, key, rule)))
             self.listed = (tuple(sides[0]), tuple(sides[1]))
         return self.listed
 
@@ -242,7 +245,7 @@ class FiredRules:
         rule, facts = item.compiled, self.facts
         because = self.texts.get(item.rule) if self.texts is not None else None
         if because is None:
-            because = rule.because.render(facts)
+            because = because_of(rule, facts, self.memo[2] if self.memo is not None else None)
         return because, deciding_said(rule.atoms, rule.condition, rule.decided, facts)
 
     def because_texts(self) -> list[tuple[str, str]]:
@@ -250,8 +253,8 @@ class FiredRules:
         without listing it: what watch notes read. The texts are rendered once, and the
         evidence listed later carries them."""
         if self.texts is None:
-            facts = self.facts
-            self.texts = {r.id: r.because.render(facts) for r in self.fired if r.certainty > 0}
+            facts, memo = self.facts, self.memo[2] if self.memo is not None else None
+            self.texts = {r.id: because_of(r, facts, memo) for r in self.fired if r.certainty > 0}
         return list(self.texts.items())
 
     def rule_ids(self) -> list[str]:
@@ -273,22 +276,47 @@ class FiredRules:
         return {"evidence": tuple(support), "counter_evidence": tuple(against)}
 
 
+Memos = tuple[dict[Any, Any], ...]
+"""A pack's memos of fired rules' evidence, traced comparisons and because-texts, in this
+order (``Rulebook.memos("evidence", "checks", "because")``)."""
+
+
+def because_of(rule: CompiledRule, facts: Facts, memo: dict[Any, str] | None) -> str:
+    """A fired rule's because-text on `facts`; with `memo` (the pack's), rendered once per
+    set of values its placeholders read."""
+    template = rule.because
+    if memo is None:
+        return template.render(facts)
+    key = (rule.id, reading(facts, template.reads))
+    text = memo.get(key)
+    if text is None:
+        text = template.render(facts)
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[key] = text
+    return text
+
+
 class _Because:
     """A fired rule's because-text and comparisons, not worked out yet."""
 
-    __slots__ = ("facts", "memo", "rule")
+    __slots__ = ("facts", "memo", "rule", "texts")
 
     def __init__(
-        self, rule: CompiledRule, facts: Facts, memo: dict[Any, Check] | None = None
+        self,
+        rule: CompiledRule,
+        facts: Facts,
+        memo: dict[Any, Check] | None = None,
+        texts: dict[Any, str] | None = None,
     ) -> None:
-        self.rule, self.facts, self.memo = rule, facts, memo
+        self.rule, self.facts, self.memo, self.texts = rule, facts, memo, texts
 
     def __call__(self, names: Sequence[str]) -> Fields:
         rule, facts = self.rule, self.facts
         checks = traced(rule.atoms, facts, self.memo)
         # both at once: every view showing the comparisons shows the text with them
         return {
-            "because": rule.because.render(facts),
+            "because": because_of(rule, facts, self.texts),
             "checks": deciding(rule.condition, checks, rule.decided),
         }
 
@@ -297,7 +325,7 @@ def evidence(
     rule: CompiledRule,
     facts: Facts,
     weak: Weak,
-    memo: tuple[dict[Any, Evidence], dict[Any, Check]] | None = None,
+    memo: Memos | None = None,
 ) -> Evidence:
     """A fired rule's evidence; its because-text and comparisons are filled in when read.
 
@@ -306,7 +334,7 @@ def evidence(
     share one object, whose text and comparisons are then worked out once.
     """
     thin, proxies = _weakness(rule, weak)
-    known, checks = memo if memo is not None else (None, None)
+    known, checks, texts = memo if memo is not None else (None, None, None)
     key = (rule.id, thin, proxies, reading(facts, rule.reads)) if known is not None else None
     found = known.get(key) if known is not None else None
     if found is None:
@@ -318,7 +346,7 @@ def evidence(
                 "thin": thin,
                 "proxies": proxies,
             },
-            _Because(rule, facts, checks),
+            _Because(rule, facts, checks, texts),
         )
         if known is not None:
             if len(known) >= MEMO_SIZE:

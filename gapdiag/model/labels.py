@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Literal
 
@@ -58,6 +58,9 @@ class MetricLabel(BaseModel):
     )
 
 
+_SPECS = tuple(f",.{places}f" for places in range(16))
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class _Unit:
     """How to show a number of one unit: style, usual decimals, nouns.
@@ -72,17 +75,32 @@ class _Unit:
     singular: str = ""
     top: int = 0  # the top of a 1-5 or 1-10 scale
     below_zero: str = ""  # money under zero in words: '$73,965 to spare', never '-$73,965'
+    said: tuple[dict[float, str], ...] = field(
+        default_factory=lambda: tuple({} for _ in _SPECS), repr=False
+    )
+    """Numbers already said, by decimals then value (-0.0 and 0.0 read alike here)."""
 
     def number(self, value: float, places: int) -> str:
         """The bare number, without unit, at `places` decimals (trailing zeros trimmed)."""
+        said = self.said[places] if places < len(_SPECS) else None
+        if said is not None:
+            text = said.get(value)
+            if text is not None:
+                return text
         if self.style == "percent":
-            return _trim(value * 100, places)
-        if self.style == "money":
-            return _trim(abs(value), places)
-        if self.style == "times":  # always one decimal at least: 3.0x, 1.05x
+            text = _trim(value * 100, places)
+        elif self.style == "money":
+            text = _trim(abs(value), places)
+        elif self.style == "times":  # always one decimal at least: 3.0x, 1.05x
             text = _trim(value, places)
-            return text if "." in text else f"{text}.0"
-        return _trim(value, places)
+            text = text if "." in text else f"{text}.0"
+        else:
+            text = _trim(value, places)
+        if said is not None:
+            if len(said) >= _SAID_SIZE:
+                said.clear()
+            said[value] = text
+        return text
 
     def with_unit(self, number: str, value: float) -> str:
         """Attach the unit to an already formatted number."""
@@ -104,15 +122,21 @@ class _Unit:
 
 
 _FLAG_WORDS = {1.0: "yes", 0.0: "no"}
+_SAID_SIZE = 4096
+"""Numbers each unit remembers at each precision (a population repeats its values)."""
+
+
+def forget_numbers() -> None:
+    """Forget every number said (benchmarks time values seen the first time)."""
+    for unit in (*_U.values(), *_BY_PATH.values()):
+        for said in unit.said:
+            said.clear()
 
 
 def _trim(value: float, places: int) -> str:
     text = format(value, _SPECS[places]) if places < len(_SPECS) else f"{value:,.{places}f}"
     text = text.rstrip("0").rstrip(".") if "." in text else text
     return "0" if text == "-0" else text
-
-
-_SPECS = tuple(f",.{places}f" for places in range(16))
 
 
 def _noun(plural: str, singular: str, places: int = 1) -> _Unit:

@@ -71,9 +71,10 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
     lines.extend(_tree(diagnosis, md))
     unknown = [v.gap for v in diagnosis.verdicts if v.status == "unknown"]
     needs_by_gap = signs.gaps_needs(diagnosis, unknown) if unknown else {}
-    for verdict in diagnosis.verdicts:
+    listed = [_listed(v) for v in diagnosis.verdicts]
+    for verdict, mine in zip(diagnosis.verdicts, listed, strict=True):
         open_needs = needs_by_gap.get(verdict.gap, ()) if verdict.status == "unknown" else ()
-        lines.extend(_verdict(verdict, md, diagnosis.thin, open_needs))
+        lines.extend(_verdict(verdict, md, diagnosis.thin, open_needs, mine))
     lines.extend(_counterfactuals(diagnosis.counterfactuals, md))
     lines.extend(_still_open(diagnosis, md))
     if diagnosis.pip_blocked:
@@ -82,7 +83,7 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
             "No PIP should be considered while it stands."
         )
         lines.append("")
-    lines.extend(_authors(diagnosis, md))
+    lines.extend(_authors(diagnosis, md, listed))
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -452,7 +453,11 @@ _CAPPED = {
 
 
 def _verdict(
-    v: Verdict, md: bool, samples: Sequence[Sample] = (), open_needs: Sequence[str] = ()
+    v: Verdict,
+    md: bool,
+    samples: Sequence[Sample] = (),
+    open_needs: Sequence[str] = (),
+    listed: Listed | None = None,
 ) -> list[str]:
     if v.capped_by == "standing" and v.status == "unlikely":
         title = (
@@ -463,13 +468,19 @@ def _verdict(
         capped = f" ({_CAPPED[v.capped_by]})" if v.capped_by else ""
         title = f"{signs.verdict_words(v.gap, v.status, v.confidence, open_needs)}{capped}"
     out = [_heading(title, md)]
-    support, against, rules = _listed(v)
+    support, against, rules = listed if listed is not None else _listed(v)
     every = (*support, *against)
-    proxies = dict.fromkeys([p for e in every if e.proxies for p in e.proxies])
-    thin = tuple(dict.fromkeys([p for e in every if e.thin for p in e.thin]))
-    out.extend([f"- {proxy_note(path)}" for path in proxies])
-    if thin:
-        out.append(f"- {thin_note(thin, samples)}")
+    proxied: list[str] = []
+    thinned: list[str] = []
+    for e in every:
+        if e.proxies:
+            proxied.extend(e.proxies)
+        if e.thin:
+            thinned.extend(e.thin)
+    if proxied:
+        out.extend([f"- {proxy_note(path)}" for path in dict.fromkeys(proxied)])
+    if thinned:
+        out.append(f"- {thin_note(tuple(dict.fromkeys(thinned)), samples)}")
     act = v.capped_by != "standing"  # a rep who is not behind gets no gap's intervention
     if rules is None:
         out.extend(_evidence(e, against=False, act=act) for e in v.evidence)
@@ -486,7 +497,11 @@ Shown = Evidence | Fired
 """A fired rule as a verdict lists it, or as an explanation reads it before it is listed."""
 
 
-def _listed(v: Verdict) -> tuple[Sequence[Shown], Sequence[Shown], FiredRules | None]:
+Listed = tuple[Sequence[Shown], Sequence[Shown], FiredRules | None]
+"""A verdict's evidence, counter-evidence and (not listed yet) the rules that fired."""
+
+
+def _listed(v: Verdict) -> Listed:
     """The verdict's evidence and counter-evidence; where not listed yet, as the rules that
     fired (with them, what says them), so that saying them builds no Evidence."""
     if "evidence" not in v.__dict__:
@@ -536,14 +551,16 @@ def _line(e: Shown, against: bool, act: bool, because: str, checks: Sequence[str
     return line
 
 
-def _authors(d: Diagnosis, md: bool) -> list[str]:
+def _authors(d: Diagnosis, md: bool, listed: Sequence[Listed] | None = None) -> list[str]:
     """Rule ids, weights and the tree's node ids, last: for whoever maintains the pack."""
     out = [_heading("For rule authors", md)]
+    if listed is None:
+        listed = [_listed(v) for v in d.verdicts]
     fired = [
         _fired(e.rule, v.gap, e.certainty)
-        for v in d.verdicts
-        for listed in _listed(v)[:2]
-        for e in listed
+        for v, mine in zip(d.verdicts, listed, strict=True)
+        for side in mine[:2]
+        for e in side
     ]
     out.append(f"- rules that fired: {', '.join(fired) or 'none'}")
     if d.undetermined:

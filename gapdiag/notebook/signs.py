@@ -14,8 +14,9 @@ from functools import lru_cache
 
 from gapdiag.model.diagnosis import Check, Diagnosis, Evidence
 from gapdiag.model.gaps import Gap
-from gapdiag.model.labels import LABELS, label_of, percent
+from gapdiag.model.labels import LABELS, forget_numbers, label_of, percent
 from gapdiag.model.wording import quantity, reading
+from gapdiag.rulebook import template
 from gapdiag.rulebook.compiler import Stated
 
 GAP_NAMES: dict[str, str] = {
@@ -84,7 +85,7 @@ class Said:
 SAID: list[Said] = []
 """Every `Said`, for `forget`."""
 _CHECKS = Said()
-CACHES: list[Callable[[], None]] = []
+CACHES: list[Callable[[], None]] = [forget_numbers, template.forget]
 """How to clear each other cache of texts remembered across reps, for `forget`."""
 
 

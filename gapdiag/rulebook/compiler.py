@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from gapdiag.rulebook import expr as x
@@ -51,7 +51,8 @@ def number(node: x.Node) -> NumFn:
         return lambda facts: value
     if isinstance(node, x.Name):
         path = node.path
-        return lambda facts: _as_number(facts.get(path))
+        # _as_number inlined: one call a read, not two (traces and the tree read many)
+        return lambda facts: v if isinstance(v := facts.get(path), float) else None
     if isinstance(node, x.Neg):
         inner = number(node.operand)
         return lambda facts: None if (v := inner(facts)) is None else -v
@@ -60,10 +61,6 @@ def number(node: x.Node) -> NumFn:
     if isinstance(node, x.Call):
         return _call(node.func, tuple(number(a) for a in node.args))
     raise TypeError(f"not a numeric node: {node!r}")
-
-
-def _as_number(value: Fact) -> float | None:
-    return value if isinstance(value, float) else None
 
 
 def _binop(op: str, left: NumFn, right: NumFn) -> NumFn:
@@ -110,7 +107,7 @@ def condition(node: x.Node) -> BoolFn:
         return _compare(node.op, number(node.left), number(node.right))
     if isinstance(node, x.Name):
         path = node.path
-        return lambda facts: _as_flag(facts.get(path))
+        return lambda facts: v if isinstance(v := facts.get(path), bool) else None
     if isinstance(node, x.Not):
         inner = condition(node.operand)
         return lambda facts: None if (v := inner(facts)) is None else not v
@@ -118,10 +115,6 @@ def condition(node: x.Node) -> BoolFn:
         items = tuple(condition(i) for i in node.items)
         return _kleene(items, decisive=isinstance(node, x.Or))
     raise TypeError(f"not a condition node: {node!r}")
-
-
-def _as_flag(value: Fact) -> bool | None:
-    return value if isinstance(value, bool) else None
 
 
 def _compare(op: str, left: NumFn, right: NumFn) -> BoolFn:
@@ -183,6 +176,12 @@ class Atom:
     threshold_fn: NumFn | None
     reads: tuple[str, ...] = ()
     """Every fact the comparison reads: all its trace depends on."""
+    by_team: bool = field(init=False, repr=False, compare=False)
+    """Whether the threshold reads a team median."""
+
+    def __post_init__(self) -> None:
+        by_team = self.threshold is not None and "team.median." in self.threshold
+        object.__setattr__(self, "by_team", by_team)
 
     def trace(self, facts: Facts) -> Check:
         """Evaluate this leaf on one rep's facts and report values, result and distance."""
@@ -207,7 +206,7 @@ class Atom:
         observed value, the threshold's value, the result (the fields of `check` a
         comparison is put in words from) and whether the threshold reads a team median."""
         seen = self.observed_fn(facts)
-        by_team = self.threshold is not None and "team.median." in self.threshold
+        by_team = self.by_team
         if self.threshold_fn is None or self.op is None:
             flag = seen if isinstance(seen, bool) else None
             return self.observed, self.op, flag, None, flag, by_team

@@ -101,6 +101,14 @@ class Rulebook(BaseModel):
             found = memo[name] = {}
         return found
 
+    def memos(self, *names: str) -> tuple[dict[Any, Any], ...]:
+        """`memo` of each name, the tuple itself remembered (one call on a hot path)."""
+        memo = self._private["_memo"]
+        found: tuple[dict[Any, Any], ...] | None = memo.get(names)
+        if found is None:
+            found = memo[names] = tuple([self.memo(name) for name in names])
+        return found
+
     @property
     def stamp(self) -> RulebookStamp:
         """Which pack this is, as a Diagnosis names it."""

@@ -94,6 +94,8 @@ class Template:
     _slots: tuple[Placeholder, ...] = field(init=False, repr=False, compare=False)
     _only: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _nouns: dict[int, tuple[str, str]] = field(init=False, repr=False, compare=False)
+    reads: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """Every name the placeholders read, in order of first appearance."""
 
     def __post_init__(self) -> None:
         pattern = "".join(
@@ -116,12 +118,8 @@ class Template:
             slot += 1
         object.__setattr__(self, "_only", tuple(only))
         object.__setattr__(self, "_nouns", nouns)
-
-    @property
-    def reads(self) -> tuple[str, ...]:
-        """Every name the placeholders read, in order of first appearance."""
         found = [n for p in self._slots if p.node is not None for n in x.names_in(p.node)]
-        return tuple(dict.fromkeys(found))
+        object.__setattr__(self, "reads", tuple(dict.fromkeys(found)))
 
     def render(self, facts: Facts) -> str:
         """Fill the placeholders with one rep's values: 'only 0%' reads '0%' (nothing is
@@ -225,7 +223,7 @@ def _slot(text: str, fmt: str, node: x.Node | None) -> Placeholder:
         return Placeholder(text, fmt, lambda facts: show(path, facts.get(path)), node)
     if node is None:
         raise TypeError("a placeholder needs the value it shows")
-    return Placeholder(text, fmt, _shower(_reader(node), fmt), node)
+    return Placeholder(text, fmt, _shower(node, fmt), node)
 
 
 def _parse_value(inner: str) -> x.Node:
@@ -239,23 +237,38 @@ def _parse_value(inner: str) -> x.Node:
         return node
 
 
-def _shower(reader: Callable[[Facts], float | bool | None], fmt: str) -> Callable[[Facts], str]:
-    """One function reading a placeholder's value and formatting it with `format_value`."""
-    formatter = _FORMATTERS[fmt]
+def _shower(node: x.Node, fmt: str) -> Callable[[Facts], str]:
+    """One function reading a placeholder's value and formatting it with `format_value`
+    (each value formatted once in each format: a population repeats its values)."""
+    formatter, said = _FORMATTERS[fmt], _SAID[fmt]
+    # a name is read as it is (a flag too: 'certified: {knowledge.certified}'), in place
+    path = node.path if isinstance(node, x.Name) else ""
+    reader = None if path else number(node)
 
     def show(facts: Facts) -> str:  # format_value with the formatter looked up once
-        value = reader(facts)
+        value = facts.get(path) if reader is None else reader(facts)
         if value is None:
             return "unknown"
         if isinstance(value, bool):
             return "yes" if value else "no"
-        return formatter(value)
+        text = said.get(value)
+        if text is None:
+            text = formatter(value)
+            if value:  # -0.0 reads '-0', 0.0 '0', and they are one key: neither remembered
+                if len(said) >= _SAID_SIZE:
+                    said.clear()
+                said[value] = text
+        return text
 
     return show
 
 
-def _reader(node: x.Node) -> Callable[[Facts], float | bool | None]:
-    if isinstance(node, x.Name):
-        path = node.path
-        return lambda facts: facts.get(path)
-    return number(node)
+_SAID: dict[str, dict[float, str]] = {fmt: {} for fmt in _FORMATTERS}
+"""Values already formatted, by format."""
+_SAID_SIZE = 4096
+
+
+def forget() -> None:
+    """Forget every value formatted (benchmarks time values seen the first time)."""
+    for said in _SAID.values():
+        said.clear()

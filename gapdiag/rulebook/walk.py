@@ -48,6 +48,10 @@ class Asked(NamedTuple):
     """What its step depends on, no more: the node and the facts its question reads."""
 
 
+_new = tuple.__new__
+"""Builds an `Asked` from its fields in C (a NamedTuple's own `__new__` is Python code)."""
+
+
 class Answered(NamedTuple):
     """`walk` without its steps built: the questions asked, and the leaf or the stop."""
 
@@ -64,7 +68,8 @@ def route(tree: DecisionTree, facts: Facts) -> Answered:
     while (at := routes.get(current)) is not None:
         question = at.question
         answer = question.test(facts)
-        asked.append(Asked(current, question, answer, (current, reading(facts, question.reads))))
+        key = (current, reading(facts, question.reads))
+        asked.append(_new(Asked, (current, question, answer, key)))
         target = at.next[answer]
         if target is None:
             stop = TreeStop.trusted(
