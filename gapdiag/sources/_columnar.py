@@ -155,6 +155,10 @@ def _padded(text: Any) -> bool:
     cells = np.frombuffer(data, dtype=np.uint8, count=high - low, offset=low)
     if cells[-1] <= _SPACE_MAX:  # the last cell's last byte
         return True
+    width = (high - low) // len(text)
+    if width * len(text) == high - low and not (np.diff(ends) != width).any():
+        # every cell as wide (dates, codes): first and last bytes at a stride, no index
+        return bool(min(cells[::width].min(), cells[width - 1 :: width].min()) <= _SPACE_MAX)
     for at in range(0, len(text), _STEP):
         part = ends[at : at + _STEP + 1] - low
         if cells.take(part[:-1], mode="clip").min() <= _SPACE_MAX:  # first bytes

@@ -25,10 +25,11 @@ LISTED = ("amount", "closed")
 """Opportunity roles a mapping may give several columns for: 'closed.1' is the second."""
 
 _BY_VALUE = {
-    "opportunities": ("owner", "stage", "created", "closed"),
+    "opportunities": ("owner", "stage"),
     "activities": ("owner", "type", "timestamp", "outcome"),
 }
-"""Roles the readers (`opportunities`, `activities`) work out per distinct value."""
+"""Roles the readers (`opportunities`, `activities`) work out per distinct value (a deal's
+dates are, unless written at one width, which is read from the bytes: `_fixed_dates`)."""
 
 
 def open_all(

@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from gapdiag.sources._fixed_dates import fixed_days
 from gapdiag.sources._money import amounts
 
 __all__ = [
@@ -119,6 +120,8 @@ def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
     the cells that format did read are bad too: '05/01/2021' in such a file is the 5th of
     January, not the 1st of May.
     """
+    if formats and (fixed := fixed_days(text, formats[0])) is not None:  # the usual column
+        return fixed, np.zeros(len(fixed), dtype=bool)
     if Distinct.known(text) is not None or _repeats(text):  # dates repeat: each read once
         distinct = Distinct.of(text)
         numbers = _known_days(distinct.values, formats)
