@@ -188,9 +188,9 @@ def _block(
         won=won[keep],
         lost=lost[keep],
         is_open=is_open[keep],
-        created=np.where(backwards, NO_DAY, created)[keep],
+        created=(np.where(backwards, NO_DAY, created) if backwards.any() else created)[keep],
         closed=closed[keep],
-        amount=np.where(unpriced, 0.0, amount)[keep],
+        amount=(np.where(unpriced, 0.0, amount) if unpriced.any() else amount)[keep],
         priced=None if not unpriced[keep].any() else ~unpriced[keep],
     )
     deals.reps.update(np.flatnonzero(np.bincount(block.rep)).tolist())  # no sort
