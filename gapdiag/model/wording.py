@@ -217,7 +217,7 @@ def standing_text(standing: Standing) -> str:
         wanted = labels_listed(s.needs) or "quota and revenue won"
         return f"{word}: collect {wanted} to tell whether the rep is ahead, on track or behind."
     closed = (
-        f"closed {money(s.closed_won)} of a {money(s.quota)} quota ({percent(s.attainment or 0.0)})"
+        f"closed {money(s.closed_won)} of the {money(s.quota)} quota ({percent(s.attainment or 0.0)})"
     )
     gone = _gone(s)
     if s.settled_by == "quota":
