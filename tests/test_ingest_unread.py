@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from gapdiag.sources import _columnar, _open
 from gapdiag.sources.ingest import read_exports
 
+from .crm_exports import read_in_small_blocks
+
 HEADER = "Opportunity Owner,Stage,Amount,Created Date,Close Date,Account Name\n"
 ODD_ROWS = [
     ",,,,,Acme 9\n",  # only the account: a deal without a rep, not an empty row
@@ -41,13 +43,7 @@ def _export(folder: Path, odd: list[str], rows: int, late: int) -> Path:
 
 def _read(path: Path, *, every_column: bool) -> Any:
     """read_exports' rows, file summaries and bad rows, the account read or not."""
-    with patch.object(_columnar, "BLOCK_BYTES", 2048):  # many blocks: a late row re-reads
-        if every_column:
-            with patch.object(_open, "_unread", lambda *_: ()):
-                result = read_exports(period="2017-Q2", opportunities=[path])
-        else:
-            result = read_exports(period="2017-Q2", opportunities=[path])
-    return result.rows, result.files, result.errors_csv()
+    return read_in_small_blocks(path, without="_unread" if every_column else None)
 
 
 @settings(max_examples=15, deadline=None)
