@@ -6,12 +6,32 @@ import csv
 import datetime as dt
 import random
 from pathlib import Path
+from typing import Any
+from unittest.mock import patch
 
 SF_OPEN = ("Prospecting", "Qualification", "Needs Analysis", "Proposal/Price Quote")
 HS_OPEN = ("Appointment scheduled", "Qualified to buy", "Presentation scheduled", "Contract sent")
 OWNERS = ("Ana Ruiz", "Ben Cole", "Chen Wu", "Dee Park", "Eli Moss")
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "exports"
 """The shipped sample exports (2017-Q2)."""
+
+
+def read_in_small_blocks(path: Path, *, without: str | None = None) -> Any:
+    """read_exports' rows, file summaries and bad rows of a deal file in blocks of 2 KB.
+
+    `without` names a helper of `gapdiag.sources._open` that picks a way of reading (such
+    as `_numbers`, the amounts read as numbers): it picks none, the file read plainly.
+    """
+    from gapdiag.sources import _columnar, _open
+    from gapdiag.sources.ingest import read_exports
+
+    with patch.object(_columnar, "BLOCK_BYTES", 2048):  # many blocks: a late cell re-reads
+        if without is not None:
+            with patch.object(_open, without, lambda *_: ()):
+                result = read_exports(period="2017-Q2", opportunities=[path])
+        else:
+            result = read_exports(period="2017-Q2", opportunities=[path])
+    return result.rows, result.files, result.errors_csv()
 
 
 def sample_ingest(*options: str) -> list[str]:

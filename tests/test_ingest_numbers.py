@@ -11,8 +11,10 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gapdiag.sources import _columnar, _open, opportunities
+from gapdiag.sources import _columnar, opportunities
 from gapdiag.sources.ingest import read_exports
+
+from .crm_exports import read_in_small_blocks
 
 AMOUNTS = [
     "1200",
@@ -56,13 +58,7 @@ def _export(folder: Path, amounts: list[str], rows: int) -> Path:
 
 def _read(path: Path, *, as_text: bool) -> Any:
     """read_exports' rows and file summaries, amounts read as numbers or forced to text."""
-    with patch.object(_columnar, "BLOCK_BYTES", 2048):  # many blocks: a late cell re-reads
-        if as_text:
-            with patch.object(_open, "_numbers", lambda *_: ()):
-                result = read_exports(period="2017-Q2", opportunities=[path])
-        else:
-            result = read_exports(period="2017-Q2", opportunities=[path])
-    return result.rows, result.files, result.errors_csv()
+    return read_in_small_blocks(path, without="_numbers" if as_text else None)
 
 
 @settings(max_examples=25, deadline=None)

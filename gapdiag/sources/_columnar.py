@@ -58,6 +58,10 @@ class Export:
     by_value: frozenset[str] = frozenset()
     """Roles whose reader works per distinct value (names, stages, dates): their padding
     is looked for among the distinct values, an encoding the reader then finds remembered."""
+    unread: frozenset[str] = frozenset()
+    """Roles found in the header but not read, their cells needed by nothing asked for (a
+    deal's account without activities to join). A row whose cells read are all empty or
+    repeat the header may hold one in them: its file is read again whole (`Unread`)."""
 
     def blocks(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """(row number of the first row, role -> trimmed text array, '' as null) per block.
@@ -70,13 +74,16 @@ class Export:
             Distinct.forget()  # the last block's encodings: its arrays are not kept alive
             first = self.rows_read + self.bad.malformed(self.name) + 2  # row 1 is the header
             first += self.bad.repeats[self.name] + self.bad.empty[self.name]
+            read = {r: c for r, c in self.present.items() if r not in self.unread}
             columns = {
                 role: _trimmed(batch.column(header), by_value=role in self.by_value)
-                for role, header in self.present.items()
+                for role, header in read.items()
             }
-            repeats = header_repeats(columns, self.present)
+            repeats = header_repeats(columns, read)
             empty = empty_rows(columns)
             cuts = np.flatnonzero(repeats | empty)
+            if len(cuts) and self.unread:  # the cells not read may make such a row a row
+                raise Unread(Path(self.name))
             self.rows_read += batch.num_rows - len(cuts)
             self.bad.repeats[self.name] += int(repeats.sum())
             self.bad.empty[self.name] += int(empty.sum())
@@ -149,6 +156,10 @@ def _padded(text: Any) -> bool:
     cells = np.frombuffer(data, dtype=np.uint8, count=high - low, offset=low)
     if cells[-1] <= _SPACE_MAX:  # the last cell's last byte
         return True
+    width = (high - low) // len(text)
+    if width * len(text) == high - low and not (np.diff(ends) != width).any():
+        # every cell as wide (dates, codes): first and last bytes at a stride, no index
+        return bool(min(cells[::width].min(), cells[width - 1 :: width].min()) <= _SPACE_MAX)
     for at in range(0, len(text), _STEP):
         part = ends[at : at + _STEP + 1] - low
         if cells.take(part[:-1], mode="clip").min() <= _SPACE_MAX:  # first bytes
@@ -174,11 +185,13 @@ def open_export(
     rescan: bool = False,
     by_value: Iterable[str] = (),
     numbers: Iterable[str] = (),
+    unread: Iterable[str] = (),
 ) -> Export:
     """Open `source` (a CSV path or row mappings) for the mapped roles -> header names.
 
     `by_value` are the roles its reader works out per distinct value (`Export.by_value`).
     `numbers` are roles a file's reader parses as floats (`AsText` when a cell is not one).
+    `unread` are roles of a file whose cells are not read (`Export.unread`).
 
     Raises:
         InvalidArgument: the file cannot be read, or required columns are missing (once,
@@ -203,7 +216,8 @@ def open_export(
     bad.headers[name] = dict(present)
     bad.twice[name] = tuple(sorted({c for c in present.values() if header.count(c) > 1}))
     absent = tuple((r, chosen[r]) for r in chosen if r not in present)
-    columns = sorted(set(present.values()))
+    skipped = frozenset(unread) if isinstance(source, str | Path) else frozenset()
+    columns = sorted({c for r, c in present.items() if r not in skipped})
     floats = {present[r] for r in numbers if r in present and _only_for(r, present)}
     return Export(
         name,
@@ -213,6 +227,7 @@ def open_export(
         lambda: blocks(columns, floats),
         bad,
         by_value=frozenset(by_value),
+        unread=frozenset(r for r in skipped if r in present),
     )
 
 
@@ -402,6 +417,10 @@ class AsText(ReadAgain):
 
 class NotUtf8(ReadAgain):
     """A row of a file read as UTF-8 is not: read the file again, scanned line by line."""
+
+
+class Unread(ReadAgain):
+    """A row's cells read are all empty or the header's: read the file again, every column."""
 
 
 def _utf8_start(head: bytes, *, cut: bool) -> bool:

@@ -26,10 +26,11 @@ LISTED = ("amount", "closed")
 """Opportunity roles a mapping may give several columns for: 'closed.1' is the second."""
 
 _BY_VALUE = {
-    "opportunities": ("owner", "stage", "created", "closed"),
+    "opportunities": ("owner", "stage"),
     "activities": ("owner", "type", "timestamp", "outcome"),
 }
-"""Roles the readers (`opportunities`, `activities`) work out per distinct value."""
+"""Roles the readers (`opportunities`, `activities`) work out per distinct value (a deal's
+dates are, unless written at one width, which is read from the bytes: `_fixed_dates`)."""
 
 
 def open_all(
@@ -39,13 +40,17 @@ def open_all(
     progress: Progress | None,
     rescan: Collection[Path] = (),
     as_text: Collection[Path] = (),
+    whole: Collection[Path] = (),
 ) -> list[tuple[str, Export]]:
     """Every file given as (kind, export), opened and its header checked, in kind order.
 
     Files in `rescan` were found not to be UTF-8 throughout: they are scanned line by line.
     A deal file's one amount column is read as numbers, unless it is in `as_text` (a cell of
-    it was not a plain number: it is read as text, and each cell's form worked out).
+    it was not a plain number: it is read as text, and each cell's form worked out). A deal
+    file's account column is read only to join activities or teams to deals, or when the
+    file is in `whole` (a row of it was empty but for cells not read).
     """
+    joined = sources.get("activities") is not None or sources.get("teams") is not None
     opened: list[tuple[str, Export]] = []
     for kind, given in sources.items():
         if given is None:
@@ -63,6 +68,7 @@ def open_all(
                 rescan=isinstance(source, str | Path) and Path(source) in rescan,
                 by_value=[r for r in wanted if r.split(".")[0] in _BY_VALUE.get(kind, ())],
                 numbers=_numbers(kind, wanted, source, as_text),
+                unread=_unread(kind, joined, source, whole),
             )
             opened.append((kind, export))
     return opened
@@ -75,6 +81,13 @@ def _numbers(
     if kind != "opportunities" or "amount.1" in wanted or not isinstance(source, str | Path):
         return ()
     return () if Path(source) in as_text else ("amount",)
+
+
+def _unread(kind: str, joined: bool, source: Rows, whole: Collection[Path]) -> tuple[str, ...]:
+    """The roles of `source` not read: a deal file's account, when nothing joins by it."""
+    if kind != "opportunities" or joined or not isinstance(source, str | Path):
+        return ()
+    return () if Path(source) in whole else ("account",)
 
 
 def _each(given: Rows | Sequence[str | Path]) -> list[Rows]:

@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from gapdiag.sources._fixed_dates import fixed_days
 from gapdiag.sources._money import amounts
 
 __all__ = [
@@ -86,8 +87,8 @@ class Distinct:
         if not len(per_value):
             return np.full(len(self.index), empty, dtype=np.result_type(per_value, empty))
         if self.full:
-            return per_value[self.index]
-        return np.where(self.index >= 0, per_value[np.maximum(self.index, 0)], empty)
+            return per_value.take(self.index)  # (`take` is about twice as quick as indexing)
+        return np.where(self.index >= 0, per_value.take(np.maximum(self.index, 0)), empty)
 
 
 _RECENT: tuple[tuple[Any, Distinct], ...] = ()
@@ -119,7 +120,9 @@ def days(text: Any, formats: tuple[str, ...]) -> tuple[Any, Any]:
     the cells that format did read are bad too: '05/01/2021' in such a file is the 5th of
     January, not the 1st of May.
     """
-    if _repeats(text):  # dates repeat: read each distinct one once, spread to the rows
+    if formats and (fixed := fixed_days(text, formats[0])) is not None:  # the usual column
+        return fixed, np.zeros(len(fixed), dtype=bool)
+    if Distinct.known(text) is not None or _repeats(text):  # dates repeat: each read once
         distinct = Distinct.of(text)
         numbers = _known_days(distinct.values, formats)
         if numbers is not None:  # every value read before, each the same alone as among others

@@ -16,12 +16,23 @@ Span = tuple[int, int]
 """The first and last day number an export has dated rows on."""
 
 
-def widen(span: Span | None, days: Any) -> Span | None:
-    """`span` grown to hold the day numbers `days` (an array; none: unchanged)."""
-    if not len(days):
+def widen(span: Span | None, days: Any, skip: Any = None) -> Span | None:
+    """`span` grown to hold the day numbers `days` (an array) but those `skip` masks.
+
+    No day left: `span` unchanged. The masked days are moved out of reach of the minimum
+    and the maximum (sums, not a filtered copy: no branch per row).
+    """
+    if skip is None or not skip.any():
+        first, last = (int(days.min()), int(days.max())) if len(days) else (1, 0)
+    else:
+        first, last = int((days + skip * _FAR).min()), int((days - skip * _FAR).max())
+    if first > last:
         return span
-    first, last = int(days.min()), int(days.max())
     return (first, last) if span is None else (min(first, span[0]), max(last, span[1]))
+
+
+_FAR = 2**61
+"""Past every day number (`_parse.NO_DAY` too), and far enough from int64's ends to add."""
 
 
 def covered(grid: Grid, span: Span | None) -> Any:

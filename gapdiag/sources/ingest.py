@@ -172,7 +172,7 @@ def read_exports(
     chosen = load_mapping(mapping)
     require_arrow()
     from gapdiag.sources._assemble import assemble
-    from gapdiag.sources._columnar import NotUtf8, ReadAgain
+    from gapdiag.sources._columnar import NotUtf8, ReadAgain, Unread
     from gapdiag.sources._open import open_all
 
     bad = BadRows()
@@ -188,14 +188,21 @@ def read_exports(
         )
     rescan: set[Path] = set()  # files a row of which was not UTF-8: read line by line
     as_text: set[Path] = set()  # files with an amount not a plain number: read as text
+    whole: set[Path] = set()  # files with a row empty but for columns not read: read all
     while True:
-        exports = open_all(chosen, sources, bad, progress, rescan, as_text)
+        exports = open_all(chosen, sources, bad, progress, rescan, as_text, whole)
         try:
             rows, summaries = assemble(
                 exports, chosen, cut, bad, strict=strict, activities_until=activities_until
             )
         except ReadAgain as found:
-            again = rescan if isinstance(found, NotUtf8) else as_text
+            again = (
+                rescan
+                if isinstance(found, NotUtf8)
+                else whole
+                if isinstance(found, Unread)
+                else as_text
+            )
             if found.path in again:  # pragma: no cover - a file read that way raises none
                 raise
             again.add(found.path)

@@ -188,14 +188,15 @@ def _block(
         won=won[keep],
         lost=lost[keep],
         is_open=is_open[keep],
-        created=np.where(backwards, NO_DAY, created)[keep],
+        created=(np.where(backwards, NO_DAY, created) if backwards.any() else created)[keep],
         closed=closed[keep],
-        amount=np.where(unpriced, 0.0, amount)[keep],
+        amount=(np.where(unpriced, 0.0, amount) if unpriced.any() else amount)[keep],
         priced=None if not unpriced[keep].any() else ~unpriced[keep],
     )
     deals.reps.update(np.flatnonzero(np.bincount(block.rep)).tolist())  # no sort
-    dated = np.concatenate((block.created, block.closed[~block.is_open]))  # not forecasts
-    deals.span = widen(deals.span, dated[dated != NO_DAY])
+    deals.span = widen(deals.span, block.created, block.created == NO_DAY)
+    no_day = block.is_open | (block.closed == NO_DAY)  # (an open deal's is a forecast)
+    deals.span = widen(deals.span, block.closed, no_day)
     _tally(deals.tally, block, grid)
     if deals.has_accounts:
         deals.accounts.append((block.rep, keys[1].codes(cells["account"])[keep], block.created))
@@ -232,11 +233,14 @@ def _not_a_flag(found: list[str], forms: tuple[str, ...]) -> str:
 
 def _tally(tally: Tally, deals: _Block, grid: Grid) -> None:
     known = deals.created != NO_DAY
-    start = np.where(known, columns_of(deals.created, grid), 0)
-    end = np.where(deals.is_open, tally.width - 2, columns_of(deals.closed, grid))
+    start = columns_of(deals.created, grid) * known  # (products, not `where`: no branches)
+    end = columns_of(deals.closed, grid)
+    end += (tally.width - 2 - end) * deals.is_open
     # money is summed row by row (a sum of amounts depends on their order)
     created, ended = tally.at(deals.rep, start), tally.at(deals.rep, end)
-    tally.add("won_amount", ended, deals.won, deals.amount)
+    # (the won deals' amounts, 0 for the rest, as a product: amounts are finite here, and
+    # a -0.0 added to a bin that starts at 0.0 leaves it as 0.0 would)
+    tally.add("won_amount", ended, None, deals.amount * deals.won)
     tally.interval("open_amount", created, ended, None, deals.amount)
     if deals.priced is not None:  # deals without an amount: a sum of none of them is unknown
         tally.add("won_unpriced", ended, deals.won & ~deals.priced)
@@ -267,8 +271,8 @@ class _Alike:
     def of(cls, deals: _Block, start: Any, end: Any, known: Any, width: int) -> _Alike:
         """The groups of a block's deals (start and end are their tally columns)."""
         won, lost = deals.won, deals.lost
-        created = np.where(known, deals.created, 0).astype(float)
-        length = np.where(won & known, np.maximum(deals.closed - deals.created, 0), 0)
+        created = (deals.created * known).astype(float)
+        length = np.maximum(deals.closed - deals.created, 0) * (won & known)
         reps = int(deals.rep.max(initial=-1)) + 1
         size = reps * width * width * 6
         if size > len(deals.rep):  # a group per deal
