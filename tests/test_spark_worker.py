@@ -169,3 +169,19 @@ def test_a_worker_keeps_a_bounded_number_of_compiled_packs() -> None:
     assert len(_worker._COMPILED) == _worker._KEEP
     assert jobs[0].digest not in _worker._COMPILED
     assert jobs[0].compiled() is not first
+
+
+def test_label_codes_pack_into_words_without_overlap() -> None:
+    """Each label column gets bits for null and every label; a column never spans two words."""
+    columns = [(f"c{i}", tuple(f"l{j}" for j in range(i * 40))) for i in range(12)]
+    layout = _worker.packed(columns)
+    assert [label.name for label in layout] == [name for name, _ in columns]
+    used: dict[str, int] = {}
+    for label, (_, labels) in zip(layout, columns, strict=True):
+        assert (1 << label.bits) > len(labels) >= (1 << label.bits) // 2 or not labels
+        mask = ((1 << label.bits) - 1) << label.shift
+        assert not used.get(label.word, 0) & mask
+        assert label.shift + label.bits <= 63
+        used[label.word] = used.get(label.word, 0) | mask
+    assert len(used) > 1
+    assert [label.word for label in _worker.label_layout(PACK)] == [f"{_worker.CODES}0"] * 10

@@ -271,6 +271,11 @@ def label_layout(book: Rulebook) -> tuple[Label, ...]:
     if book.tree is not None:
         leaves, questions = _vtree.node_ids(book.tree)
         columns += [("tree_leaf", tuple(leaves)), ("tree_stop", tuple(questions))]
+    return packed(columns)
+
+
+def packed(columns: Iterable[tuple[str, tuple[str, ...]]]) -> tuple[Label, ...]:
+    """Label columns laid out in order, each in the fewest bits that hold its codes, 63 a word."""
     layout: list[Label] = []
     word, shift = 0, 0
     for name, labels in columns:
