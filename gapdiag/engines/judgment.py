@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from gapdiag.model.diagnosis import Outcome, Verdict, Watch
@@ -80,15 +81,19 @@ def watch_notes(
     ]
     cover, needed = standing.next_coverage, standing.coverage_needed
     if cover is not None and needed is not None and cover < needed * (1.0 - margin):
-        times = show("derived.coverage", cover)
-        left = show("pipeline.open_pipeline", standing.pipeline_left)
-        after = " of open pipeline"
-        if standing.pipeline_left != standing.open_pipeline:  # this period still takes some
-            after = (
-                f" left after this period's {show('pipeline.open_pipeline', standing.still_needed)}"
+        times, wanted = show("derived.coverage", cover), show("derived.coverage", needed)
+        money = partial(show, "pipeline.open_pipeline")
+        left, still = standing.pipeline_left, standing.still_needed
+        pipeline = standing.open_pipeline
+        if left is None or pipeline is None or left == pipeline or still is None:
+            # this period takes none of it (a known cover implies both figures)
+            carried = f"the {money(pipeline)} of open pipeline is"
+        else:
+            taken = money(pipeline - left)
+            carried = (
+                f"{money(left)} of open pipeline is left once {taken} of it goes to the "
+                f"{money(still)} still needed this period; that is"
             )
-        text = (
-            f"Next period: {left}{after}, {times} quota (needs {show('derived.coverage', needed)})"
-        )
+        text = f"Next period: {carried} {times} one period's quota, against {wanted} needed"
         notes.append(Watch.trusted({"gap": None, "rule": None, "text": text}))
     return tuple(notes)
