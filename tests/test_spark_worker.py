@@ -41,6 +41,23 @@ def batches(frame: Any, size: int = 2) -> list[Any]:
     return table.to_batches(max_chunksize=size)
 
 
+def labelled(table: Any, book: Rulebook) -> list[dict[str, Any]]:
+    """The workers' rows with each label column decoded from its code, in result order."""
+    rows = []
+    for row in table.to_pylist():
+        for label in _worker.label_layout(book):
+            code = (row[label.word] >> label.shift) & ((1 << label.bits) - 1)
+            row[label.name] = label.labels[code - 1] if code else None
+        rows.append({k: v for k, v in row.items() if not k.startswith(_worker.CODES)})
+    return rows
+
+
+def in_order(rows: list[dict[str, Any]], columns: list[str]) -> list[dict[str, Any]]:
+    """Rows with their keys in the order of `columns` (those of diagnose_many's frame)."""
+    assert all(sorted(row) == sorted(columns) for row in rows)
+    return [{name: row[name] for name in columns} for row in rows]
+
+
 def test_diagnose_step_gives_diagnose_many_columns_for_valid_rows() -> None:
     """Batches are gathered, validated and evaluated; bad rows are left to the errors step."""
     out = pa.Table.from_batches(
@@ -48,7 +65,7 @@ def test_diagnose_step_gives_diagnose_many_columns_for_valid_rows() -> None:
     )
     expected = diagnose_many(FLAT, rules=PACK).frame
     plain = expected.astype(object).where(expected.notna(), None).to_dict("records")
-    assert out.to_pylist() == plain
+    assert in_order(labelled(out, PACK), list(expected.columns)) == plain
     assert [row["row"] for row in plain] == [0, 1, 3, 4]
 
 
@@ -102,7 +119,7 @@ def test_a_partition_of_whole_teams_diagnoses_with_its_own_team_values(
     )
     expected = diagnose_many(FLAT, rules=book).frame
     plain = expected.astype(object).where(expected.notna(), None).to_dict("records")
-    assert out.to_pylist() == plain
+    assert in_order(labelled(out, book), list(expected.columns)) == plain
     assert list(_worker.diagnose_teams(iter(()), job_for(book, team=(name,)))) == []
 
 
@@ -152,3 +169,19 @@ def test_a_worker_keeps_a_bounded_number_of_compiled_packs() -> None:
     assert len(_worker._COMPILED) == _worker._KEEP
     assert jobs[0].digest not in _worker._COMPILED
     assert jobs[0].compiled() is not first
+
+
+def test_label_codes_pack_into_words_without_overlap() -> None:
+    """Each label column gets bits for null and every label; a column never spans two words."""
+    columns = [(f"c{i}", tuple(f"l{j}" for j in range(i * 40))) for i in range(12)]
+    layout = _worker.packed(columns)
+    assert [label.name for label in layout] == [name for name, _ in columns]
+    used: dict[str, int] = {}
+    for label, (_, labels) in zip(layout, columns, strict=True):
+        assert (1 << label.bits) > len(labels) >= (1 << label.bits) // 2 or not labels
+        mask = ((1 << label.bits) - 1) << label.shift
+        assert not used.get(label.word, 0) & mask
+        assert label.shift + label.bits <= 63
+        used[label.word] = used.get(label.word, 0) | mask
+    assert len(used) > 1
+    assert [label.word for label in _worker.label_layout(PACK)] == [f"{_worker.CODES}0"] * 10

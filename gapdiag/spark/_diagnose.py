@@ -18,7 +18,14 @@ from gapdiag.engines.vector.batch import Summary, team_names
 from gapdiag.model.gaps import GAPS
 from gapdiag.model.metrics import Targets, parse_targets
 from gapdiag.spark import _worker
-from gapdiag.spark._schema import Prepared, errors_schema, prepare, quoted, result_schema
+from gapdiag.spark._schema import (
+    Prepared,
+    errors_schema,
+    named,
+    prepare,
+    quoted,
+    result_schema,
+)
 from gapdiag.spark._worker import TEAM_KEY, Job, Step, Task
 
 
@@ -127,7 +134,7 @@ def diagnose_spark(
     else:  # no team values, or one team for all: the values joined on (see with_team)
         frame = map_arrow(with_team(prepared, shipped, job), _worker.diagnose, shipped, schema)
     batch = SparkBatch(
-        frame=frame,
+        frame=named(frame, prepared, book),
         errors=map_arrow(prepared.frame, _worker.errors, shipped, errors_schema(prepared)),
         rule_ids=tuple(r.id for r in book.compiled),
     )

@@ -24,7 +24,7 @@ from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
 from gapdiag.model.gaps import GAPS
 from gapdiag.model.metrics import METRICS
 from gapdiag.rulebook.pack import Rulebook
-from gapdiag.spark._worker import ERROR_IDENTITY, IDENTITY, TEAM_KEY
+from gapdiag.spark._worker import ERROR_IDENTITY, IDENTITY, TEAM_KEY, Label, label_layout
 
 _NUMBERS = (T.ByteType, T.ShortType, T.IntegerType, T.LongType, T.FloatType, T.DoubleType)
 _GROUPS = frozenset(path.split(".", 1)[0] for path in METRICS if "." in path)
@@ -126,22 +126,43 @@ def _team_key(df: DataFrame, team_by: str | None) -> Column:
 
 
 def result_schema(prepared: Prepared, book: Rulebook) -> T.StructType:
-    """The Spark schema of `diagnose_spark`'s results (that of `diagnose_many`, keyed)."""
+    """The Spark schema of the workers' results: the carried columns, the numbers, the codes.
+
+    The label columns cross as codes (``_worker.label_layout``); `named` turns them back
+    into the columns of `diagnose_many`.
+    """
     fields = _carried(prepared, IDENTITY)
-    fields.append(T.StructField("standing", T.StringType()))
-    fields.append(T.StructField("primary_gap", T.StringType()))
-    fields.append(T.StructField("leading_gap", T.StringType()))
-    fields.append(T.StructField("outcome", T.StringType()))
-    for gap in GAPS:
-        fields.append(T.StructField(f"{gap}.confidence", T.DoubleType()))
-        fields.append(T.StructField(f"{gap}.status", T.StringType()))
+    fields.extend(T.StructField(f"{gap}.confidence", T.DoubleType()) for gap in GAPS)
     fields.append(T.StructField("pip_blocked", T.BooleanType()))
-    words = max(1, -(-len(book.compiled) // WORD_BITS))
-    fields.extend(T.StructField(f"fired_{w}", T.LongType()) for w in range(words))
-    if book.tree is not None:
-        fields.append(T.StructField("tree_leaf", T.StringType()))
-        fields.append(T.StructField("tree_stop", T.StringType()))
+    fields.extend(T.StructField(name, T.LongType()) for name in _fired(book))
+    words = dict.fromkeys(label.word for label in label_layout(book))
+    fields.extend(T.StructField(word, T.LongType()) for word in words)
     return T.StructType(fields)
+
+
+def named(frame: DataFrame, prepared: Prepared, book: Rulebook) -> DataFrame:
+    """The workers' results with their labels, in the columns and order of `diagnose_many`."""
+    labels = {label.name: _label(label) for label in label_layout(book)}
+    columns = [quoted(field.name) for field in _carried(prepared, IDENTITY)]
+    columns += [labels[n] for n in ("standing", "primary_gap", "leading_gap", "outcome")]
+    for gap in GAPS:
+        columns += [quoted(f"{gap}.confidence"), labels[f"{gap}.status"]]
+    columns += [quoted("pip_blocked"), *(quoted(name) for name in _fired(book))]
+    columns += [labels[n] for n in ("tree_leaf", "tree_stop") if n in labels]
+    return frame.select(*columns)
+
+
+def _fired(book: Rulebook) -> list[str]:
+    return [f"fired_{w}" for w in range(max(1, -(-len(book.compiled) // WORD_BITS)))]
+
+
+def _label(label: Label) -> Column:
+    """A label column from its code: null for 0, else the label at code - 1."""
+    if not label.labels:
+        return F.lit(None).cast(T.StringType()).alias(label.name)
+    code = F.shiftright(quoted(label.word), label.shift).bitwiseAND((1 << label.bits) - 1)
+    table = F.array(*(F.lit(text) for text in label.labels))
+    return F.get(table, (code - 1).cast(T.IntegerType())).alias(label.name)
 
 
 def errors_schema(prepared: Prepared) -> T.StructType:

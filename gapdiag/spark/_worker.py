@@ -237,9 +237,71 @@ def evaluate(
     return _evaluate.evaluate(population, book, targets, team, max(1, population.size), None)
 
 
-def _labels(codes: np.ndarray[Any, Any], labels: Iterable[str]) -> pa.Array:
-    indices = pa.array(codes.astype(np.int32), mask=codes < 0)
-    return pa.array(list(labels), pa.string()).take(indices)
+CODES = "__gapdiag_codes_"
+"""The prefix of the int64 columns that carry the label columns' codes to Spark."""
+
+
+@dataclass(frozen=True)
+class Label:
+    """A result column of labels, sent to Spark as a code in some bits of an int64 column."""
+
+    name: str
+    labels: tuple[str, ...]
+    word: str
+    """The column of codes that holds it (`CODES` and a number)."""
+    shift: int
+    bits: int
+    """Its code is ``(word >> shift) & (2**bits - 1)``: 0 for null, else 1 + the label's index."""
+
+
+def label_layout(book: Rulebook) -> tuple[Label, ...]:
+    """The label columns of `book`'s results, in result order, packed into as few words as fit.
+
+    A code travels as a few bits instead of a string per row: Spark turns it back into
+    its label (see ``_schema.named``), which costs the JVM less than reading strings from
+    Arrow, and the workers less than building them.
+    """
+    columns: list[tuple[str, tuple[str, ...]]] = [
+        ("standing", STANDING_CODES),
+        ("primary_gap", GAPS),
+        ("leading_gap", GAPS),
+        ("outcome", _evaluate.OUTCOMES),
+        *((f"{gap}.status", _vverdicts.STATUSES) for gap in GAPS),
+    ]
+    if book.tree is not None:
+        leaves, questions = _vtree.node_ids(book.tree)
+        columns += [("tree_leaf", tuple(leaves)), ("tree_stop", tuple(questions))]
+    return packed(columns)
+
+
+def packed(columns: Iterable[tuple[str, tuple[str, ...]]]) -> tuple[Label, ...]:
+    """Label columns laid out in order, each in the fewest bits that hold its codes, 63 a word."""
+    layout: list[Label] = []
+    word, shift = 0, 0
+    for name, labels in columns:
+        bits = len(labels).bit_length()
+        if shift + bits > _vverdicts.WORD_BITS:
+            word, shift = word + 1, 0
+        layout.append(Label(name, tuple(labels), f"{CODES}{word}", shift, bits))
+        shift += bits
+    return tuple(layout)
+
+
+def _codes(arrays: _evaluate.Arrays, book: Rulebook) -> dict[str, npt.NDArray[np.int64]]:
+    """Each label column's codes (-1: null), by column name."""
+    codes: dict[str, npt.NDArray[Any]] = {
+        "standing": arrays.standing,
+        "primary_gap": arrays.primary,
+        "leading_gap": arrays.leading,
+        "outcome": arrays.outcome,
+    }
+    codes.update({f"{gap}.status": arrays.status[gap] for gap in GAPS})
+    if book.tree is not None and arrays.tree is not None:
+        leaves, _ = _vtree.node_ids(book.tree)
+        reached = arrays.tree < len(leaves)
+        codes["tree_leaf"] = np.where(reached, arrays.tree, -1)
+        codes["tree_stop"] = np.where(reached, -1, arrays.tree - len(leaves))
+    return codes
 
 
 def result_columns(
@@ -249,23 +311,20 @@ def result_columns(
     book: Rulebook,
     job: Job,
 ) -> dict[str, pa.Array]:
-    """The result columns of `diagnose_many`, with the row key in place of the row number."""
+    """The result columns of `diagnose_many` with the row key in place of the row number,
+    and the label columns as codes (`label_layout`)."""
     columns = carried(table, pa.array(population.rows), job, IDENTITY)
-    columns["standing"] = _labels(arrays.standing, STANDING_CODES)
-    columns["primary_gap"] = _labels(arrays.primary, GAPS)
-    columns["leading_gap"] = _labels(arrays.leading, GAPS)
-    columns["outcome"] = _labels(arrays.outcome, _evaluate.OUTCOMES)
     for gap in GAPS:
         columns[f"{gap}.confidence"] = pa.array(arrays.confidence[gap])
-        columns[f"{gap}.status"] = _labels(arrays.status[gap], _vverdicts.STATUSES)
     columns["pip_blocked"] = pa.array(arrays.blocks_pip)
     for index, word in enumerate(arrays.fired):
         columns[f"fired_{index}"] = pa.array(word)
-    if book.tree is not None and arrays.tree is not None:
-        leaves, questions = _vtree.node_ids(book.tree)
-        reached = arrays.tree < len(leaves)
-        columns["tree_leaf"] = _labels(np.where(reached, arrays.tree, -1), leaves)
-        columns["tree_stop"] = _labels(np.where(reached, -1, arrays.tree - len(leaves)), questions)
+    codes = _codes(arrays, book)
+    words: dict[str, npt.NDArray[np.int64]] = {}
+    for label in label_layout(book):
+        word = words.setdefault(label.word, np.zeros(population.size, np.int64))
+        word |= (codes[label.name].astype(np.int64) + 1) << label.shift
+    columns.update({name: pa.array(word) for name, word in words.items()})
     return columns
 
 
