@@ -80,15 +80,27 @@ def watch_notes(
     ]
     cover, needed = standing.next_coverage, standing.coverage_needed
     if cover is not None and needed is not None and cover < needed * (1.0 - margin):
-        times = show("derived.coverage", cover)
-        left = show("pipeline.open_pipeline", standing.pipeline_left)
-        after = " of open pipeline"
-        if standing.pipeline_left != standing.open_pipeline:  # this period still takes some
-            after = (
-                f" left after this period's {show('pipeline.open_pipeline', standing.still_needed)}"
-            )
-        text = (
-            f"Next period: {left}{after}, {times} quota (needs {show('derived.coverage', needed)})"
-        )
+        text = f"Next period: {_next_period(standing, cover, needed)}"
         notes.append(Watch.trusted({"gap": None, "rule": None, "text": text}))
     return tuple(notes)
+
+
+def _next_period(standing: Standing, cover: float, needed: float) -> str:
+    """What the open pipeline leaves the next period, with what this period takes of it."""
+    money = "pipeline.open_pipeline"
+    times, needs = show("derived.coverage", cover), show("derived.coverage", needed)
+    pipe, left, still = standing.open_pipeline, standing.pipeline_left, standing.still_needed
+    if pipe is None or left is None or left == pipe or still is None:  # nothing left to take
+        return f"{show(money, left)} of open pipeline, {times} quota (needs {needs})"
+    takes = show(money, still * needed)
+    share = f"this period's {show(money, still)} still to find"
+    if left > 0:
+        return (
+            f"{show(money, left)} of the {show(money, pipe)} open is left once {share} takes "
+            f"{takes} of it ({needs} cover), so the next period starts at {times} quota "
+            f"(needs {needs})"
+        )
+    return (
+        f"none of the {show(money, pipe)} open is left: {share} needs {takes} of pipeline "
+        f"({needs} cover), so the next period starts at {times} quota (needs {needs})"
+    )
