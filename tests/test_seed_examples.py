@@ -508,3 +508,22 @@ def test_the_plan_focuses_on_the_articles_gap(example: Example) -> None:
     assert p.focus.goal is not None
     assert p.focus.goal.by_date is not None
     assert p.focus.goal.by_date.weekday() < 5
+
+
+def test_a_rep_in_ramp_is_shown_the_plan_they_are_held_to() -> None:
+    """Seed 004's new rep, one month into a three-month ramp: 10 calls a day reads as 75% of
+    plan only against the ramp plan (a third of 40), so both the explanation and the 1:1's
+    answer sheet say which plan that is; a rep past the ramp reads the full plan."""
+    (new,) = [e for e in EXAMPLES if e.scenario == "new-rep-first-month"]
+    text = diagnose(new.rep()).explain()
+    ramp = "- Plan while ramping, as a share of the full plan"
+    assert f"{ramp} (months in the role / ramp period, at least 25%): 33.3%" in text
+    assert text.index(ramp) < text.index("- Calls against plan: 75%")
+    sheet = plan(new.rep(), start=START).render()
+    assert "10 calls a day against a ramp plan of 13.3 (33.3% of the full 40): 75% of plan" in sheet
+    assert (
+        "2 meetings a week against a ramp plan of 1.7 (33.3% of the full 5): 120% of plan" in sheet
+    )
+    ramped = {**new.rep(), "tenure_months": 3}
+    assert "Plan while ramping" not in diagnose(ramped).explain()
+    assert "10 calls a day against a plan of 40: 25% of plan" in plan(ramped, start=START).render()
