@@ -527,3 +527,37 @@ def test_a_rep_in_ramp_is_shown_the_plan_they_are_held_to() -> None:
     ramped = {**new.rep(), "tenure_months": 3}
     assert "Plan while ramping" not in diagnose(ramped).explain()
     assert "10 calls a day against a plan of 40: 25% of plan" in plan(ramped, start=START).render()
+
+
+def test_six_flat_weeks_put_the_pip_review_before_the_calendar(tmp_path: Path) -> None:
+    """Seed 001's FAQ: no leading indicator moving after six weeks of coaching calls for a
+    PIP review (for people to decide), and for a system fix where the system is broken.
+    The plan says so before the 1:1 sheets and the calendar, where a manager reads it."""
+    (will,) = [e for e in EXAMPLES if e.scenario == "ten-calls-normal-leads"]
+    (system,) = [e for e in EXAMPLES if e.scenario == "40-for-1-starved-leads"]
+    for example, heading in ((will, "review a PIP with HR"), (system, "fix the system")):
+        rep = {**example.rep(), "as_of": "2026-11-20"}
+        activity, territory = rep["activity"], rep["territory"]
+        rows = [
+            "rep_id,period_start,period_end,as_of,activity.calls_per_day,"
+            "activity.meetings_per_week,territory.lead_volume_vs_team"
+        ]
+        rows += [
+            f"{rep['rep_id']},2026-10-01,2026-12-31,{dt.date(2026, 10, 9) + dt.timedelta(weeks=i)},"
+            f"{activity['calls_per_day']},{activity['meetings_per_week']},"
+            f"{territory['lead_volume_vs_team']}"
+            for i in range(7)
+        ]
+        history = tmp_path / f"{example.scenario}.csv"
+        history.write_text("\n".join(rows) + "\n")
+        path = tmp_path / f"{example.scenario}.json"
+        path.write_text(json.dumps(rep))
+        out = tmp_path / f"{example.scenario}.txt"
+        args = ["plan", str(path), "--history", str(history), "--since", "2026-10-05"]
+        assert main([*args, "--start", str(START), "--out", str(out)]) == 0
+        text = out.read_text()
+        decision = text.index(f"After 7 weeks of coaching: {heading}")
+        assert text.index("Coaching so far and accountability") < decision
+        assert decision < text.index("GROW 1:1: the rep's sheet") < text.index("Calendar")
+        assert "PIP" in text[decision:]
+        assert ("not an outcome" in text) == (example is will)  # a PIP review only for will
