@@ -185,6 +185,20 @@ def test_team_wide_causes_of_the_example(page: str) -> None:
     assert "show a system gap" not in east
 
 
+def test_team_attainment_has_quota_as_its_target_and_missing_data_is_said_as_asked(
+    page: str,
+) -> None:
+    """A team's attainment reads against the whole quota by the period's end (a short
+    average is 'short so far', never 'none set' or a miss); missing data is listed in the
+    words a manager would ask for, not as a count 'a 1:1'."""
+    text = Page(page).visible
+    assert "none set" not in text
+    assert "100% by the period's end" in text
+    assert "short so far" in text  # the example's teams are all below quota mid-period
+    assert "how often the rep blames outside causes in a 1:1" in text
+    assert "blame deflections a 1:1," not in text
+
+
 def test_every_sign_the_page_shows_is_in_its_legend(page: str) -> None:
     """One set of signs: each icon drawn in the page's own HTML is one the legend explains
     (missing data is the legend's ◌, not a '?' of its own)."""

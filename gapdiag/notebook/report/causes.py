@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from gapdiag.model.gaps import FOUND
-from gapdiag.model.labels import label_of
+from gapdiag.model.labels import asked, label_of
 from gapdiag.model.metrics import Targets
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -125,7 +125,7 @@ def _missing(reps: Sequence[RepLine]) -> list[Cause]:
         hit = tuple(sorted(lacking[group].values(), key=lambda r: r.row))
         if not is_shared(len(hit), len(reps)):
             continue
-        names = ", ".join(sorted(label_of(m).label.lower() for m in metrics[group]))
+        names = ", ".join(sorted(asked(m).lower() for m in metrics[group]))
         headline = (
             f"{GROUP_LABELS.get(group, label_of(group).label)} data is missing for "
             f"{len(hit)} of {len(reps)} reps"

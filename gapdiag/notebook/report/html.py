@@ -17,7 +17,7 @@ from gapdiag.model.wording import long_day, standing_word
 from gapdiag.notebook import signs
 from gapdiag.notebook.report import _words as w
 from gapdiag.notebook.report._assets import CSS, JS
-from gapdiag.notebook.report.assemble import Report, TeamView
+from gapdiag.notebook.report.assemble import Report, TeamNumber, TeamView
 from gapdiag.notebook.report.data import page_data, to_json
 
 MAX_BAD_ROWS = 200
@@ -209,8 +209,7 @@ def _table(caption: str, head: list[str], rows: list[str], whose: str = "") -> s
 def _numbers_table(team: TeamView) -> str:
     rows = []
     for n in team.numbers:
-        meets = "" if n.target is None else signs.meets_words(n.meets)
-        target = show(n.metric, n.target) if n.target is not None else "none set"
+        meets, target = _against(n)
         rows.append(
             f'<tr data-metric="{escape(n.metric)}"><th scope="row">{escape(w.heading(n.metric))}'
             f'</th><td class="n">{escape(w.value(n.metric, n.mean))}</td>'
@@ -219,6 +218,24 @@ def _numbers_table(team: TeamView) -> str:
         )
     head = ["Indicator", "#Team average", "#Target", "#Reps with data", "Against target"]
     return _table("The team's averages against target", head, rows, team.name)
+
+
+def _against(n: TeamNumber) -> tuple[str, str]:
+    """The target cell and the 'against target' cell of one team number.
+
+    Attainment's target is the whole quota by the period's end; the pace to date is each
+    rep's own (their as-of dates may differ), so a team average short of 100% is said as
+    short so far, not as a miss.
+    """
+    if n.metric == "derived.attainment":
+        if n.mean is None:
+            return "not known", "100% by the period's end"
+        if n.mean >= 1:
+            return signs.meets_words(True), "100% by the period's end"
+        return "short so far", "100% by the period's end"
+    if n.target is None:
+        return "", "none set"
+    return signs.meets_words(n.meets), show(n.metric, n.target)
 
 
 def _causes(team: TeamView) -> str:
