@@ -561,3 +561,18 @@ def test_six_flat_weeks_put_the_pip_review_before_the_calendar(tmp_path: Path) -
         assert decision < text.index("GROW 1:1: the rep's sheet") < text.index("Calendar")
         assert "PIP" in text[decision:]
         assert ("not an outcome" in text) == (example is will)  # a PIP review only for will
+
+
+@pytest.mark.parametrize(
+    "scenario", ["150-for-2-knows-product", "meetings-convert-15-knows-product"]
+)
+def test_a_skill_gap_in_conversion_is_drilled(scenario: str) -> None:
+    """Seed 001: a skill gap is fixed by practice, and its skill drill is the discovery
+    drill. A rep whose calls or first meetings convert poorly gets that drill in the plan,
+    not 'No skill to drill' beside an approach of role-play drills."""
+    (example,) = [e for e in EXAMPLES if e.scenario == scenario]
+    p = plan(example.rep(), start=START)
+    assert [d.id for d in p.drills] == ["discovery-questions"]
+    text = p.render()
+    assert "No skill to drill" not in text
+    assert "Role-play drill: Five open questions before any pitch" in text
