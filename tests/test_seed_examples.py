@@ -569,10 +569,22 @@ def test_six_flat_weeks_put_the_pip_review_before_the_calendar(tmp_path: Path) -
 def test_a_skill_gap_in_conversion_is_drilled(scenario: str) -> None:
     """Seed 001: a skill gap is fixed by practice, and its skill drill is the discovery
     drill. A rep whose calls or first meetings convert poorly gets that drill in the plan,
-    not 'No skill to drill' beside an approach of role-play drills."""
+    not 'No drill' beside an approach of role-play drills."""
     (example,) = [e for e in EXAMPLES if e.scenario == scenario]
     p = plan(example.rep(), start=START)
     assert [d.id for d in p.drills] == ["discovery-questions"]
     text = p.render()
-    assert "No skill to drill" not in text
+    assert "No drill" not in text
     assert "Role-play drill: Five open questions before any pitch" in text
+
+
+def test_a_rep_weak_against_competitors_practises_the_objection_reframe() -> None:
+    """Seed 001's knowledge example and its knowledge drill: a rep who cannot position
+    against a competitor is trained and practises the objection reframe; a rep whose
+    objection handling is already at target gets no such drill, and the plan says why."""
+    (competitor,) = [e for e in EXAMPLES if e.scenario == "competitor"]
+    assert [d.id for d in plan(competitor.rep(), start=START).drills] == ["objection-reframe"]
+    strong = {**competitor.rep(), "calls": {"objection_handling_score": 4.5}}
+    p = plan(strong, start=START)
+    assert p.drills == ()
+    assert "No drill for objection reframe: the evidence shows it strong" in p.render()
