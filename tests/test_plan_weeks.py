@@ -94,7 +94,7 @@ def test_a_weeks_figures_are_never_set_against_the_quarter(files: dict[str, Path
         "plan", str(files["reps"]), "--rep", "Ben Cole", "--history", str(files["weeks"])
     )
     assert code == ExitStatus.OK
-    assert "closed $623,019 of a $600,000 quota (103.8%)" in out
+    assert "closed $623,019 of the $600,000 quota (103.8%)" in out
     # the quarter is over: nothing committed is still to close (ingest writes commit 0)
     assert "No gap left: quota $600,000 - closed-won $623,019 - commit $0" in out
     assert "$91,839" not in out

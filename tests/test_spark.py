@@ -306,6 +306,32 @@ def test_team_by_another_column_or_the_rep_groups_as_diagnose_many_does(spark: A
         assert spark_rows(spark, rows, book, team_by=team_by) == expected, team_by
 
 
+def test_the_summary_counts_and_groups_as_diagnose_many_does(spark: Any) -> None:
+    """summary(): rows, standings, outcomes, gaps, the grouping column and how many teams, as
+    diagnose_many's summary says them (standing_needs aside: Spark's results carry no
+    input figures), whether the grouping column is carried into the results or not."""
+    flat = frame_of(
+        [
+            {
+                "rep_id": f"r{i}",
+                "team": "abc"[i % 3],
+                "activity": {"calls_per_day": 10.0 * i},
+                "pipeline": {"quota": 100.0, "closed_won": 30.0 * i},
+            }
+            for i in range(9)
+        ]
+    ).assign(squad=[None, "x", "y", "x", "y", "x", "y", "x", None])
+    for team_by in (None, "team", "squad", "rep_id"):
+        rows = flat if team_by == "squad" else flat.drop(columns="squad")
+        want = diagnose_many(rows, team_by=team_by).summary.model_dump(exclude={"standing_needs"})
+        got = diagnose_spark(spark.createDataFrame(rows), team_by=team_by).summary()
+        assert got.model_dump(exclude={"standing_needs"}) == want, team_by
+    assert want["teams"] == 9  # each rep its own team
+    alone = diagnose_spark(spark.createDataFrame(flat.drop(columns=["team", "squad"])))
+    no_team = alone.summary()
+    assert (no_team.team_by, no_team.teams) == (None, 1)
+
+
 @given(st.integers(0, 2**63 - 1), st.integers(1, 512))
 def test_partitions_are_a_multiple_of_the_cores_or_left_to_spark(size: int, cores: int) -> None:
     """A known input of moderate size goes into whole rounds of tasks, one or

@@ -68,7 +68,7 @@ def test_a_rep_over_quota_reads_ahead_with_money_never_negative(sample: dict[str
     ben = batch.diagnosis(names.index("Ben Cole"))
     text = ben.explain()
     lines = text.splitlines()
-    assert lines[1].startswith("Ahead: closed $623,019 of a $600,000 quota (103.8%)")
+    assert lines[1].startswith("Ahead: closed $623,019 of the $600,000 quota (103.8%)")
     assert "$23,019 over quota" in lines[1]
     assert "-$" not in text
     assert "Primary gap" not in text
@@ -405,23 +405,13 @@ def test_the_next_periods_cover_counts_only_what_this_period_leaves() -> None:
     assert d.standing.next_coverage == 0.4
     (note,) = [w.text for w in d.watch if w.gap is None]
     said = (
-        "Next period: $40,000 of the $200,000 open is left once this period's $40,000 still to"
-        " find takes $160,000 of it (4.0\u00d7 cover), so the next period starts at 0.4\u00d7"
-        " quota (needs 4.0\u00d7)"
+        "Next period: $40,000 of open pipeline is left once $160,000 of it goes to the $40,000 "
+        "still needed this period; that is 0.4\u00d7 one period's quota, against 4.0\u00d7 needed"
     )
     assert note == said
-    # ahead of pace, with a pipeline this period takes in full: $20k still to find needs
-    # $80k at 25%, more than the $60k open; nothing is said to be left after a smaller sum
-    ahead = {
-        **rep,
-        "as_of": "2026-08-14",
-        "pipeline": {**rep["pipeline"], "closed_won": 70_000, "open_pipeline": 60_000},  # type: ignore[dict-item]
-    }
-    d = diagnose(ahead)
-    assert d.standing.status == "ahead"
-    (note,) = [w.text for w in d.watch if w.gap is None]
+    covered = dict(rep, pipeline={**rep["pipeline"], "commit": 60_000, "open_pipeline": 80_000})
+    (note,) = [w.text for w in diagnose(covered).watch if w.gap is None]
     assert note == (
-        "Next period: none of the $60,000 open is left: this period's $20,000 still to find"
-        " needs $80,000 of pipeline (4.0\u00d7 cover), so the next period starts at 0.0\u00d7"
-        " quota (needs 4.0\u00d7)"
+        "Next period: the $80,000 of open pipeline is 0.8\u00d7 one period's quota, "
+        "against 4.0\u00d7 needed"
     )

@@ -21,9 +21,11 @@ from gapdiag import diagnose, diagnose_many, plan, read_history_csv, what_if
 from gapdiag.cli import main
 from gapdiag.model import labels
 from gapdiag.model.diagnosis import Check
+from gapdiag.model.metrics import RepMetrics
 from gapdiag.model.wording import _PATH, check_text, day, humanize, period
 
 from .conftest import EXAMPLES, example
+from .strategies import reps
 
 REPS = sorted(p.stem for p in EXAMPLES.glob("*-rep.json"))
 START = dt.date(2026, 10, 5)
@@ -43,6 +45,8 @@ DOUBLED = [
     re.compile(r"(?<![\d.,])1 (hours|calls|emails|meetings|days|minutes|seconds|months|weeks)\b"),
     *(re.compile(rf"\b{re.escape(u)}\s+{re.escape(u)}\b") for u in NOUNS),
 ]
+ARTICLE = re.compile(r"\b[Aa] \$?(?:8|1[18](?!\d))")
+"""'a' before a number said with a vowel sound: 'a 18% win rate', 'a $80,000 quota'."""
 _TECHNICAL = re.compile(
     r"<details[^>]*><summary>For rule authors</summary>.*?</details>", re.DOTALL
 )
@@ -53,6 +57,7 @@ def problems(text: str) -> list[str]:
     found = [m.group(0) for m in PATH.finditer(text)]
     found += re.findall(r"\bNone\b|(?i:\bnan\b)", text)
     found += [m.group(0) for pattern in DOUBLED for m in pattern.finditer(text)]
+    found += [m.group(0) for m in ARTICLE.finditer(text)]
     return found
 
 
@@ -255,6 +260,24 @@ def test_markdown_titles_escape_the_rep_id() -> None:
     assert "Diagnosis for rep\\_\\*1\\*" in diagnose(rep).to_markdown()
     assert "Coaching plan for rep\\_\\*1\\*" in plan(rep, start=START).to_markdown()
     assert "Coaching plan for rep_*1*" in plan(rep, start=START).to_text()
+
+
+@settings(max_examples=60, deadline=None)
+@given(reps())
+def test_no_number_follows_the_wrong_article(rep: RepMetrics) -> None:
+    """Whatever the figures, no sentence reads 'a 18%' or 'a $80,000': a number said with a
+    vowel sound never follows 'a' (the texts put numbers where no article is needed)."""
+    assert ARTICLE.findall(diagnose(rep).to_text()) == []
+
+
+def test_the_article_check_catches_what_it_should() -> None:
+    """The check flags 'a 18% win rate' and 'a $80,000 quota', not 'a 1:1' or 'a 110-day'."""
+    assert ARTICLE.findall("at a 18% win rate, of a $80,000 quota, a 11.5 score") == [
+        "a 18",
+        "a $8",
+        "a 11",
+    ]
+    assert ARTICLE.findall("a 1:1, a 110-day cycle, a 180-call week, a 1.8x ratio") == []
 
 
 @settings(max_examples=300, deadline=None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from gapdiag.model.diagnosis import Outcome, Verdict, Watch
@@ -80,27 +81,19 @@ def watch_notes(
     ]
     cover, needed = standing.next_coverage, standing.coverage_needed
     if cover is not None and needed is not None and cover < needed * (1.0 - margin):
-        text = f"Next period: {_next_period(standing, cover, needed)}"
+        times, wanted = show("derived.coverage", cover), show("derived.coverage", needed)
+        money = partial(show, "pipeline.open_pipeline")
+        left, still = standing.pipeline_left, standing.still_needed
+        pipeline = standing.open_pipeline
+        if left is None or pipeline is None or left == pipeline or still is None:
+            # this period takes none of it (a known cover implies both figures)
+            carried = f"the {money(pipeline)} of open pipeline is"
+        else:
+            taken = money(pipeline - left)
+            carried = (
+                f"{money(left)} of open pipeline is left once {taken} of it goes to the "
+                f"{money(still)} still needed this period; that is"
+            )
+        text = f"Next period: {carried} {times} one period's quota, against {wanted} needed"
         notes.append(Watch.trusted({"gap": None, "rule": None, "text": text}))
     return tuple(notes)
-
-
-def _next_period(standing: Standing, cover: float, needed: float) -> str:
-    """What the open pipeline leaves the next period, with what this period takes of it."""
-    money = "pipeline.open_pipeline"
-    times, needs = show("derived.coverage", cover), show("derived.coverage", needed)
-    pipe, left, still = standing.open_pipeline, standing.pipeline_left, standing.still_needed
-    if pipe is None or left is None or left == pipe or still is None:  # nothing left to take
-        return f"{show(money, left)} of open pipeline, {times} quota (needs {needs})"
-    takes = show(money, still * needed)
-    share = f"this period's {show(money, still)} still to find"
-    if left > 0:
-        return (
-            f"{show(money, left)} of the {show(money, pipe)} open is left once {share} takes "
-            f"{takes} of it ({needs} cover), so the next period starts at {times} quota "
-            f"(needs {needs})"
-        )
-    return (
-        f"none of the {show(money, pipe)} open is left: {share} needs {takes} of pipeline "
-        f"({needs} cover), so the next period starts at {times} quota (needs {needs})"
-    )

@@ -216,9 +216,8 @@ def standing_text(standing: Standing) -> str:
     if s.status == "unknown" or s.quota is None or s.closed_won is None:
         wanted = labels_listed(s.needs) or "quota and revenue won"
         return f"{word}: collect {wanted} to tell whether the rep is ahead, on track or behind."
-    closed = (
-        f"closed {money(s.closed_won)} of a {money(s.quota)} quota ({percent(s.attainment or 0.0)})"
-    )
+    share = percent(s.attainment or 0.0)
+    closed = f"closed {money(s.closed_won)} of the {money(s.quota)} quota ({share})"
     gone = _gone(s)
     if s.settled_by == "quota":
         return f"{word}: {closed}, {money(s.closed_won - s.quota)} over quota{gone}."

@@ -34,19 +34,33 @@ class SparkBatch(BaseModel):
     rule_ids: tuple[str, ...]
     """The pack's rule ids in pack order: bit i % 63 of fired_{i // 63} is rule i."""
     _input: DataFrame = PrivateAttr()
+    _team_by: str | None = PrivateAttr(default=None)
 
     def summary(self) -> Summary:
-        """Rows read, diagnosed and left out; reps per standing, outcome and gap (runs Spark)."""
-        counts: dict[tuple[str, str, str | None], int] = {
-            (row["standing"], row["outcome"], row["primary_gap"]): int(row["count"])
-            for row in self.frame.groupBy("standing", "outcome", "primary_gap").count().collect()
-        }
+        """Rows read, diagnosed and left out; reps per standing, outcome and gap, and how
+        reps were grouped into teams (runs Spark: one pass over the results, one count).
+
+        ``standing_needs`` stays empty: the results carry no input figures to count.
+        """
+        carried = self._team_by is not None and self._team_by in self.frame.columns
+        keys = ["standing", "outcome", "primary_gap", *([self._team_by] if carried else [])]
+        counts: dict[tuple[str, str, str | None], int] = {}
+        names: set[str] = set()
+        for row in self.frame.groupBy(*keys).count().collect():
+            key = (row["standing"], row["outcome"], row["primary_gap"])
+            counts[key] = counts.get(key, 0) + int(row["count"])
+            if carried and row[self._team_by] is not None:
+                names.add(row[self._team_by])
 
         def total(index: int, name: str) -> int:
             return sum(n for key, n in counts.items() if key[index] == name)
 
         diagnosed = sum(counts.values())
-        rows = int(self._input.count())
+        if self._team_by is not None and not carried:  # a grouping column left out of results
+            read = self._input.agg(F.count(F.lit(1)), F.countDistinct(quoted(self._team_by)))
+            rows, teams = (int(n) for n in read.first() or (0, 0))
+        else:
+            rows, teams = int(self._input.count()), len(names)
         return Summary(
             rows=rows,
             diagnosed=diagnosed,
@@ -54,6 +68,8 @@ class SparkBatch(BaseModel):
             by_standing={name: total(0, name) for name in STANDING_CODES},
             by_outcome={name: total(1, name) for name in OUTCOMES},
             by_primary_gap={str(gap): total(2, gap) for gap in GAPS},
+            team_by=self._team_by,
+            teams=max(teams, 1),
         )
 
     def expand_fired(self) -> DataFrame:
@@ -116,6 +132,7 @@ def diagnose_spark(
         rule_ids=tuple(r.id for r in book.compiled),
     )
     batch._input = df
+    batch._team_by = team_by if team_by is not None and team_by in df.columns else None
     return batch
 
 
