@@ -4,7 +4,7 @@
     python benchmarks/bench_cli.py --json      # one JSON line (see _ratio.py)
 
 Each round starts, in turn, ``gapdiag diagnose examples/will-rep.json`` (the console
-script's code: ``gapdiag.cli.main``) and the floor, a Python process that reads the same
+script's code: ``gapdiag.cli.entry``) and the floor, a Python process that reads the same
 file and validates it with pydantic (``import pydantic``, one ``TypeAdapter``): what any
 command line built on pydantic pays before doing anything. The figure is the CPU time
 (user + system) of each process, median of the rounds; wall time is reported beside it.
@@ -34,7 +34,7 @@ from _ratio import children_cpu, line, load, median, spread
 ROOT = Path(__file__).resolve().parent.parent
 REP = ROOT / "examples" / "will-rep.json"
 GOAL_MS = 250.0
-OURS = "import sys; from gapdiag.cli import main; sys.exit(main())"
+OURS = "import sys; from gapdiag.cli import entry; sys.exit(entry())"
 FLOOR = (
     "import json, sys, pydantic; "
     "rep = pydantic.TypeAdapter(dict[str, object]).validate_python(json.load(open(sys.argv[1]))); "

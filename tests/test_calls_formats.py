@@ -6,6 +6,7 @@ expected figure below is worked out by hand from the file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -14,19 +15,30 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gapdiag.cli import ExitStatus, main
 from gapdiag.model.limits import limits
 from gapdiag.model.metrics import Targets
-from gapdiag.sources.calls import _docx, _json, _srt, _text
-from gapdiag.sources.calls.cues import TranscriptError
+from gapdiag.sources.calls import _docx, _json, _srt, _text, _vtt
+from gapdiag.sources.calls.cues import TranscriptError, clock
 from gapdiag.sources.calls.measure import measure
 from gapdiag.sources.calls.speakers import load_reps
 from gapdiag.sources.calls.transcript import read_transcript
 from gapdiag.sources.calls.vocab import load_trackers, load_words
 
+from .test_calls_properties import SENTENCES
+
 DATA = Path(__file__).parent / "data" / "calls_formats"
 DANA, ELENA = "Dana Reyes", "Elena Petrova"
+NAMES = load_reps(DATA / "reps.yaml")
+WORDS, TRACKERS, TARGETS = load_words(), load_trackers(), Targets()
+ENGLISH = (
+    *SENTENCES,
+    "Walk me through how your managers run the weekly forecast review.",
+    "Okay, that makes sense. Mm-hmm.",
+)
 
 
 def cues(name: str) -> list[tuple[int, int, str]]:
@@ -161,7 +173,8 @@ def test_the_zoom_srt_call_measured_by_hand() -> None:
 
 
 def test_the_folder_of_every_format_is_read_whole(tmp_path: Path) -> None:
-    """`gapdiag calls` reads all seven files, none skipped: exit 0, counts per call."""
+    """`gapdiag calls` reads all eight English files, the German one skipped (exit 1),
+    counts per call."""
     out, per_call = tmp_path / "calls.csv", tmp_path / "per-call.csv"
     stdout, stderr = io.StringIO(), io.StringIO()
     argv = [
@@ -169,20 +182,21 @@ def test_the_folder_of_every_format_is_read_whole(tmp_path: Path) -> None:
         "--out", str(out), "--per-call", str(per_call),
     ]  # fmt: skip
     status = main(argv, stdout=stdout, stderr=stderr)
-    assert status == ExitStatus.OK, stdout.getvalue() + stderr.getvalue()
-    assert stdout.getvalue().startswith("7 calls from 1 rep for 2026-07")
+    assert status == ExitStatus.FINDINGS, stdout.getvalue() + stderr.getvalue()
+    assert stdout.getvalue().startswith("8 calls from 1 rep for 2026-07")
+    assert "1 transcript skipped" in stdout.getvalue()
     lines = per_call.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
     inferred = [row.split(",")[header.index("inferred_end_seconds")] for row in lines[1:]]
     untimed = [row.split(",")[header.index("untimed_cues")] for row in lines[1:]]
-    assert inferred == ["2.0", "68.0", "3.5", "18.0", "10.2", "35.8", "4.0"]
-    assert untimed == ["0", "0", "0", "0", "0", "0", "1"]
+    assert inferred == ["2.0", "68.0", "3.5", "18.0", "10.2", "35.8", "4.0", "23.6"]
+    assert untimed == ["0", "0", "0", "0", "0", "0", "1", "0"]
 
 
 @pytest.mark.parametrize(
     ("reader", "text", "expected"),
     [
-        (_srt.parse, "1\n00:00:01,000 --> 00:00:02,000\n\n", "x:2: cue at 00:00:01,000: has no"),
+        (_srt.parse, "1\n00:00:01,000 --> 00:00:02,000\n\n", "x: (file): has no cue with words"),
         (_srt.parse, "1\nhello\n", "x:1: (text): '1' is outside any cue"),
         (_srt.parse, "1\n00:00:01 --> 00:00:02\nHi\n", "x:2: (timing): '00:00:01 --> 00:00:02'"),
         (_text.parse, "just words\n", "x: (file): is not a transcript"),
@@ -518,3 +532,44 @@ def test_gong_problems_name_the_sentence(doc: dict[str, object], expected: str) 
     """One call a file; a monologue or sentence not as Gong writes it is named."""
     with pytest.raises(TranscriptError, match=expected):
         _json.parse("x.json", json.dumps(doc, indent=2), None)
+
+
+def test_google_meet_closing_line_is_no_ones_words() -> None:
+    """A Google Meet transcript (title with the date, Attendees, a time line every five
+    minutes, 'Name: words' lines) ends with 'Meeting ended after 00:07:41 👋': no one's
+    talk (it was read as the buyer's words)."""
+    transcript = read_transcript(DATA / "2026-07-17_meet.txt")
+    assert transcript.texts[-1] == "Yes, send the invite."
+    assert not any("Meeting ended" in text for text in transcript.texts)
+    assert transcript.speakers[0] == DANA
+    assert set(transcript.speakers) == {DANA, ELENA, "Marco Bianchi"}
+
+
+def test_a_call_in_another_language_is_skipped_not_scored_as_asking_nothing_open() -> None:
+    """A German call's open questions ('Wie ...?', 'Warum ...?', 'Was würde ...?') are not
+    in the English lists: it was scored 0% open and 0 discovery questions, evidence of a
+    skill gap. It is now refused, saying what to pass; with a words file without the
+    common-words list (or one for German) it is read."""
+    path = DATA / "2026-07-18_german.vtt"
+    with pytest.raises(TranscriptError) as caught:
+        measure(read_transcript(path), NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
+    assert str(caught.value).startswith(
+        f"{path}:3: (language): few of the rep's words are in the word lists' language"
+    )
+    assert "pass --words with lists for the call's language" in str(caught.value)
+    no_check = dataclasses.replace(WORDS, common=frozenset())
+    call = measure(read_transcript(path), NAMES, words=no_check, trackers=TRACKERS, targets=TARGETS)
+    assert call.questions == 4
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from(ENGLISH), min_size=1, max_size=40))
+def test_english_sales_talk_is_never_taken_for_another_language(said: list[str]) -> None:
+    """Any run of the English sales sentences the tests use reads as English."""
+    text = "WEBVTT\n\n" + "\n".join(
+        f"{clock(i * 4000)} --> {clock(i * 4000 + 3000)}\n<v {DANA if i % 2 == 0 else ELENA}>"
+        f"{line}</v>\n"
+        for i, line in enumerate(said)
+    )
+    transcript = _vtt.parse("x.vtt", text, None)
+    measure(transcript, NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gapdiag.model.metrics import Targets
-from gapdiag.sources.calls import _json, _vtt
+from gapdiag.sources.calls import _json, _srt, _vtt
 from gapdiag.sources.calls.cues import clock
 from gapdiag.sources.calls.measure import measure, talk_seconds
 from gapdiag.sources.calls.report import read_calls
@@ -98,6 +99,61 @@ def test_cue_order_in_the_file_changes_nothing(cues: list[Cue], random: object) 
     first = measure(ordered, NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
     second = measure(from_json, NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
     assert first == second
+
+
+def _srt_text(cues: list[Cue]) -> str:
+    """A SubRip file of these cues ('Name: text'; an empty name writes the text alone)."""
+    blocks = [
+        f"{n}\n{clock(a).replace('.', ',')} --> {clock(b).replace('.', ',')}\n"
+        f"{f'{s}: ' if s else ''}{t}\n"
+        for n, (s, a, b, t) in enumerate(cues, 1)
+    ]
+    return "\n".join(blocks)
+
+
+def _said(transcript: Any) -> tuple[tuple[Any, ...], ...]:
+    """A transcript's cues without the lines they came from: starts, ends, speakers, texts."""
+    return transcript.starts, transcript.ends, transcript.speakers, transcript.texts
+
+
+_EMPTY_TEXTS = st.sampled_from(["", " ", "<v Bo Buyer></v>", "<i></i>"])
+
+
+@given(calls(), st.data())
+def test_cues_without_words_change_nothing(cues: list[Cue], data: st.DataObject) -> None:
+    """A cue or segment with no words (as Zoom and Teams write some) is silence: a call
+    with such cues anywhere reads and measures as the call without them, in WebVTT,
+    SubRip and JSON; the call's other cues are never lost (it used to be refused)."""
+    with_empty = list(cues)
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(with_empty)))
+        start = data.draw(st.integers(0, 200_000))
+        length = data.draw(st.integers(0, 5_000))
+        text = data.draw(_EMPTY_TEXTS)
+        with_empty.insert(at, ("", start, start + length, text))
+    blocks = [
+        f"{clock(a)} --> {clock(b)}\n{f'<v {s}>{t}</v>' if s else t}\n" for s, a, b, t in with_empty
+    ]
+    plain = _vtt.parse("x.vtt", vtt(cues), None)
+    from_vtt = _vtt.parse("x.vtt", "WEBVTT\n\n" + "\n".join(blocks), None)
+    assert _said(from_vtt) == _said(plain)
+    srt_cues = [
+        (s, a, b, t if s else t.replace("<v Bo Buyer></v>", "")) for s, a, b, t in with_empty
+    ]
+    assert _said(_srt.parse("x.srt", _srt_text(srt_cues), None)) == _said(plain)
+    segments = [
+        {"speaker": s or None, "start": a / 1000, "end": b / 1000, "text": "" if not s else t}
+        for s, a, b, t in with_empty
+    ]
+    from_json = _json.parse("x.vtt", json.dumps(segments, indent=1), None)
+    assert (from_json.starts, from_json.speakers, from_json.texts) == (
+        plain.starts,
+        plain.speakers,
+        plain.texts,
+    )
+    assert measure(from_json, NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS) == measure(
+        plain, NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS
+    )
 
 
 @given(calls())

@@ -35,7 +35,7 @@ def read(tmp_path: Path, name: str, content: str | bytes) -> TranscriptError:
     ("content", "expected"),
     [
         ("", "bad.vtt:1: (header): does not start with 'WEBVTT'"),
-        ("WEBVTT\n\n", "bad.vtt: (file): has no cues (an empty transcript)"),
+        ("WEBVTT\n\n", "bad.vtt: (file): has no cue with words in it (an empty transcript)"),
         (
             "WEBVTT\n\n00:00:05.000 --> 00:00:09.000\n<v A>One.</v>\n\n"
             "00:00:06.000 --> 00:00:10.000\n<v A>Two.</v>\n",
@@ -52,7 +52,7 @@ def read(tmp_path: Path, name: str, content: str | bytes) -> TranscriptError:
         ),
         (
             "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n<v A></v>\n",
-            "bad.vtt:3: cue at 00:00:00.000: has no text",
+            "bad.vtt: (file): has no cue with words in it (an empty transcript)",
         ),
         ("WEBVTTX\n", "bad.vtt:1: (header): does not start with 'WEBVTT'"),
     ],
@@ -86,7 +86,7 @@ def test_non_utf8_names_the_line_of_the_bad_byte(tmp_path: Path) -> None:
             '{"date": "July", "segments": []}',
             "bad.json:1: date: 'July' is not a date (expected YYYY-MM-DD)",
         ),
-        ("[]", "bad.json: (file): has no cues"),
+        ("[]", "bad.json: (file): has no cue with words in it"),
         ("[\n 3\n]", "bad.json:2: segments[0]: is int, expected an object"),
         (
             '[\n {"speaker": "A", "start": 0, "end": 1, "text": "x"},\n'
@@ -95,7 +95,7 @@ def test_non_utf8_names_the_line_of_the_bad_byte(tmp_path: Path) -> None:
         ),
         (
             '[{"speaker": "A", "start": 0, "end": 1, "text": " "}]',
-            "bad.json:1: segments[0].text: ' ' is not text",
+            "bad.json: (file): has no cue with words in it (an empty transcript)",
         ),
         (
             '[{"speaker": "A", "start": "0", "end": 1, "text": "x"}]',

@@ -155,9 +155,10 @@ def test_the_whole_folder_reads_every_usable_call() -> None:
         "2026-07-27_rev.json",
         "2026-07-28_otter.txt",
         "GMT20260714-153000_Recording.transcript.vtt",
+        "GMT20260729-100000_Recording.transcript.vtt",
     ]
     assert len(report.skipped) == 5
-    assert report.reps[0].calls == 8
+    assert report.reps[0].calls == 9
 
 
 CROSSTALK = """WEBVTT
@@ -233,7 +234,7 @@ def test_segment_times_in_milliseconds_are_refused(tmp_path: Path) -> None:
         ),
         (
             {"utterances": [{"speaker": "A", "start": 0, "end": 1, "text": ""}]},
-            "utterances[0].text: '' is not text",
+            "(file): has no cue with words in it",
         ),
         (
             {"utterances": [{"speaker": "A", "start": "0", "end": 1, "text": "x"}]},
@@ -531,3 +532,16 @@ def test_a_zoom_name_with_an_aside_is_pointed_at_the_reps_name(tmp_path: Path) -
         "no rep speaker among Dana Reyes (she/her), Tom Becker ('Dana Reyes (she/her)' is "
         "'Dana Reyes' (dana.reyes) with an aside: add that spelling to the reps file)"
     )
+
+
+def test_zoom_cues_without_words_are_silence_and_the_call_is_read() -> None:
+    """A Zoom file saved with its byte-order mark and Windows line ends, with a cue of a
+    name and a colon alone and a cue with no text: those two are silence (they used to
+    refuse the whole call, or count 'Marco Bianchi:' as someone's words)."""
+    zoom = call("GMT20260729-100000_Recording.transcript.vtt")
+    assert zoom.rep_id == "dana.reyes"
+    assert zoom.unattributed_seconds == 0.0
+    assert zoom.rep_talk_seconds == pytest.approx(3.68 + 6.5 + 6.65)
+    assert zoom.buyer_talk_seconds == pytest.approx(2.86 + 11.75 + 2.2)
+    assert zoom.duration_seconds == pytest.approx(36.1 - 0.42)
+    assert zoom.dated_next_step is True

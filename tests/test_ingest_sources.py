@@ -4,6 +4,7 @@ activities, quotas, teams, weekly rows, and figures independent of row order and
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from gapdiag import InvalidArgument, InvalidMetrics
 from gapdiag.cli import ExitStatus, main
 from gapdiag.coaching.history import read_history_csv
+from gapdiag.model.wording import long_day
 from gapdiag.sources.ingest import ingest, read_exports
 
 from .crm_exports import hubspot_deals
@@ -281,13 +283,13 @@ def test_territory_relative_to_the_team_mean() -> None:
 
 def test_every_week_writes_a_history_plan_reads(tmp_path: Path) -> None:
     """--every week: one row per rep per ISO week, the month to date as of the week's end
-    (cut at the month's edges and the export's last day); --history-dir files read as
-    histories."""
+    (cut at the month's edges; an export whose last day is in the month's last week runs
+    to its end); --history-dir files read as histories."""
     body = [
         ("ana", "Closed Won", "10", "03/01/2017", "04/04/2017"),
         ("ana", "Closed Won", "20", "03/01/2017", "04/12/2017"),
         ("ana", "Prospecting", "5", "04/05/2017", ""),
-        ("ben", "Closed Lost", "1", "04/05/2017", "04/28/2017"),  # the export runs to 28 Apr
+        ("ben", "Closed Lost", "1", "04/05/2017", "04/28/2017"),  # to Fri 28 Apr: the month
     ]
     path = write(tmp_path / "opps.csv", OPP[:5], body)
     out = io.StringIO()
@@ -316,7 +318,7 @@ def test_every_week_writes_a_history_plan_reads(tmp_path: Path) -> None:
         "2017-04-09",
         "2017-04-16",
         "2017-04-23",
-        "2017-04-28",
+        "2017-04-30",
     ]
     assert [float(w["pipeline.closed_won"]) for w in weeks] == [0, 10, 30, 30, 30]
     assert [float(w["pipeline.open_pipeline"]) for w in weeks] == [30, 25, 5, 5, 5]
@@ -673,3 +675,81 @@ def test_the_reps_file_takes_the_form_its_name_says(tmp_path: Path) -> None:
     args = ["ingest", opportunities, "--period", "2017-Q2", "--out", str(wrong), "--format", "json"]
     assert main(args) == ExitStatus.BAD_INPUT
     assert not wrong.exists()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 89), st.booleans())  # (the other deal closes on 2 Jul)
+def test_figures_run_to_the_quarters_end_when_the_exports_stop_in_its_last_week(
+    back: int, pulled: bool
+) -> None:
+    """The last deal of 2024-Q3 closed `back` days before 30 Sep: the row's `as_of` is the
+    quarter's end when that is less than a week before it (the quarter is over; activity
+    rates count every working day then too), with a note, and commit is 0; else the last
+    day. `--activities-until` (`pulled`) sets the day whatever the exports say."""
+    end = dt.date(2024, 9, 30)
+    last = end - dt.timedelta(back)
+    deals = rows(
+        OPP,
+        ("ana", "Closed Won", "100", "06/03/2024", "07/02/2024", "Acme"),
+        ("ana", "Closed Won", "50", "06/03/2024", last.strftime("%m/%d/%Y"), "Birch"),
+    )
+    quota = [{"Rep": "ana", "Period": "2024-Q3", "Quota": "400", "Commit": "120"}]
+    until = last if pulled else None
+    result = read_exports(
+        period="2024-Q3", opportunities=deals, quotas=quota, activities_until=until
+    )
+    (row,) = result.rows
+    extended = back < 7 and not pulled
+    assert row["as_of"] == (end if extended or back == 0 else last).isoformat()
+    assert row["pipeline.commit"] == (0.0 if row["as_of"] == end.isoformat() else 120.0)
+    notes = [n for f in result.files for n in f.notes if "the exports stop" in n]
+    assert len(notes) == (1 if extended and back else 0)
+    if notes:
+        assert notes[0].startswith(f"the exports stop on {long_day(last)}, {back} days before")
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["ana", "ben", "cy"]), st.booleans(), st.booleans()),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_a_sum_missing_some_amounts_is_named_as_at_least(
+    deals: list[tuple[str, bool, bool]],
+) -> None:
+    """Deals (rep, won or open, amount readable): the note names exactly the reps whose
+    closed-won or open pipeline leaves out some deals but not all (a sum of none is left
+    empty), with the counts, as at least the figure shown."""
+    body = [
+        (
+            rep,
+            "Closed Won" if won else "Prospecting",
+            "100" if readable else "TBD",
+            "06/03/2024",
+            "08/01/2024" if won else "",
+            "Acme",
+        )
+        for rep, won, readable in deals
+    ]
+    body.append(("dee", "Closed Won", "50", "07/01/2024", "09/30/2024", "Birch"))  # dates Q3
+    result = read_exports(period="2024-Q3", opportunities=rows(OPP, *body))
+    notes = [n for n in result.files[0].notes if n.startswith("sums that leave out")]
+    expected = []
+    for what, kind, won in (("closed-won", "won", True), ("open pipeline", "open", False)):
+        named = []
+        for rep in ("ana", "ben", "cy"):
+            mine = [readable for r, w, readable in deals if r == rep and w == won]
+            out = mine.count(False)
+            if 0 < out < len(mine):
+                named.append(f"{rep} ({out} of {len(mine)} {kind} deals left out)")
+        if named:
+            expected.append(f"{what} of {', '.join(named)}")
+    if not expected:
+        assert notes == []
+    else:
+        assert notes == [
+            "sums that leave out deals without a readable amount (read each as at least the "
+            f"figure shown): {'; '.join(expected)}"
+        ]

@@ -10,7 +10,7 @@ from hypothesis import given
 
 from gapdiag import InvalidMetrics, RepMetrics, Targets
 from gapdiag.model.basis import COUNTS
-from gapdiag.model.metrics import METRICS, parse_metrics, parse_targets
+from gapdiag.model.metrics import DEFAULT_TARGETS, METRICS, parse_metrics, parse_targets
 from gapdiag.model.rows import flatten
 
 from .strategies import rep_dicts
@@ -232,3 +232,15 @@ def test_a_misspelled_dotted_key_is_one_line_naming_it() -> None:
     (problem,) = caught.value.problems
     assert problem.where == "pipeline.quotaa"
     assert "did you mean 'quota'" in problem.message
+
+
+def test_default_targets_are_targets_built_with_nothing_given() -> None:
+    """DEFAULT_TARGETS (built without validation) equals, dumps, hashes and reads as Targets()."""
+    built = Targets()
+    assert built == DEFAULT_TARGETS
+    assert hash(DEFAULT_TARGETS) == hash(built)
+    assert repr(DEFAULT_TARGETS) == repr(built)
+    assert DEFAULT_TARGETS.model_dump() == built.model_dump()
+    assert DEFAULT_TARGETS.model_fields_set == built.model_fields_set == set()
+    assert DEFAULT_TARGETS.margins.model_fields_set == built.margins.model_fields_set == set()
+    assert type(DEFAULT_TARGETS.margins) is type(built.margins)

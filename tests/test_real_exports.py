@@ -241,7 +241,10 @@ def test_quota_sheet_with_spelled_periods_and_dollar_amounts() -> None:
     )
     reps = _by_rep(result)
     assert reps["Ana Ruiz"]["pipeline.quota"] == 60000.0
-    assert reps["Ana Ruiz"]["pipeline.commit"] == 20000.0
+    # the report's last deal closed on Friday 29 March, the quarter's last working day:
+    # the quarter is read as over, so nothing committed is left to close in it
+    assert reps["Ana Ruiz"]["as_of"] == "2024-03-31"
+    assert reps["Ana Ruiz"]["pipeline.commit"] == 0.0
     assert reps["José Núñez"]["pipeline.quota"] == 80000.0  # 'José  Núñez', 'USD 80,000'
     assert reps["Chloé Martin"]["pipeline.quota"] == 50000.0
     quota_problems = [p for p in _problems(result) if p[0].endswith("quota_sheet_fy.csv")]
@@ -692,3 +695,197 @@ def test_a_salesforce_report_re_saved_by_excel_reads_its_24_hour_times(tmp_path:
     assert result.bad_rows == 0
     ana = _by_rep(result)["Ana Ruiz"]
     assert (ana["pipeline.sales_cycle_days"], ana["pipeline.avg_deal_age_days"]) == (59.0, 52.0)
+
+
+_NOT_CSV = [
+    (b"PK\x03\x04\x14\x00\x06\x00", "is an Excel workbook (.xlsx)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", "is an old Excel workbook (.xls)"),
+    (b"%PDF-1.7\n", "is a PDF document"),
+    (b"\xef\xbb\xbf<html><body><table><tr><td>Opportunity Owner", "is a web page"),
+    (b'<?xml version="1.0"?>\r\n<Workbook xmlns="urn:schemas-microsoft-com', "is a web page"),
+]
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.sampled_from(_NOT_CSV),
+    st.binary(max_size=300),
+    st.sampled_from(["opportunities", "activities", "quotas", "teams"]),
+)
+def test_a_workbook_or_pdf_given_as_an_export_is_one_line_saying_to_save_csv(
+    found: tuple[bytes, str], rest: bytes, kind: str
+) -> None:
+    """HubSpot and Monday export .xlsx by default, Salesforce's 'Excel' export is a web page:
+    given where a CSV export is expected, whatever follows its first bytes, the run stops
+    with one line naming the file, what it is and how to save it as CSV (it listed the
+    workbook's bytes as 'its columns')."""
+    head, what = found
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.csv"
+        path.write_bytes(head + rest)
+        others = {"opportunities": REAL / "salesforce_opportunities_report.csv"}
+        with pytest.raises(InvalidArgument) as caught:
+            read_exports(period="2024-Q1", **{**others, kind: path})  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert message.startswith(f"{path}: {what}")
+    assert "save the sheet as 'CSV UTF-8'" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(("head", "what"), _NOT_CSV)
+def test_a_workbook_given_as_a_population_says_to_save_csv(
+    tmp_path: Path, capsys: Any, head: bytes, what: str
+) -> None:
+    """`diagnose`, `report` and `plan` given a workbook (under a .csv, .json or .xlsx name)
+    say what it is and how to save it as CSV, not 'not UTF-8 text' or 'holds no reps'."""
+    for name in ("team.csv", "rep.json"):
+        path = tmp_path / name
+        path.write_bytes(head + b"\x00\x91" * 50)
+        assert main(["diagnose", str(path), "--out", str(tmp_path / "r.csv")]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"gapdiag: {path}: {what}"), err
+    workbook = tmp_path / "team.xlsx"
+    workbook.write_bytes(head)
+    assert main(["report", str(workbook), "--out", str(tmp_path / "t.html")]) == 2
+    assert "save the sheet as 'CSV UTF-8'" in capsys.readouterr().err
+
+
+def test_copper_abandoned_is_pointed_out_when_it_would_read_as_open(tmp_path: Path) -> None:
+    """Copper's Status 'Abandoned' ends a deal without a win: mapped as lost it is no open
+    pipeline; a mapping that forgets it (no open list) reads it as open, and a note now
+    names it (it counted $20,000 of open pipeline in silence)."""
+    path = REAL / "copper_opportunities.csv"
+    result = read_exports(period="2024-Q3", opportunities=path, mapping=REAL / "copper.yaml")
+    ana = _by_rep(result)["Ana Ruiz"]
+    assert ana["pipeline.open_pipeline"] == 12000.0
+    assert ana["pipeline.win_rate"] == pytest.approx(1 / 3)
+    forgot = _edited(tmp_path, "copper.yaml", "[Lost, Abandoned]", "[Lost]")
+    naive = read_exports(period="2024-Q3", opportunities=path, mapping=forgot)
+    assert _by_rep(naive)["Ana Ruiz"]["pipeline.open_pipeline"] == 32000.0
+    assert [n for n in naive.files[0].notes if "is read as open" in n] == [
+        "stage 'Abandoned' (1 row) is read as open, yet it says the deal is over: list it "
+        "under won or lost in a mapping"
+    ]
+
+
+@pytest.mark.parametrize(
+    "stage",
+    [
+        "Abandoned",
+        "Dead",
+        "Disqualified",
+        "Unqualified",
+        "Cancelled",
+        "canceled",
+        "Churned",
+        "Rejected",
+        "Declined",
+        "No Decision",
+        "No-decision",
+        "Closed - Dead",
+    ],
+)
+def test_stage_names_that_end_a_deal_are_never_open_in_silence(tmp_path: Path, stage: str) -> None:
+    """A stage that says the deal ended, read as open for want of an open list, is noted."""
+    assert _open_notes(tmp_path, stage) == [
+        f"stage {stage!r} (1 row) is read as open, yet it says the deal is over: list it "
+        "under won or lost in a mapping"
+    ]
+
+
+@pytest.mark.parametrize(
+    "stage", ["Discovery", "Proposal", "Closing", "Deadline set", "Reclosed-ish"]
+)
+def test_open_stages_are_not_noted(tmp_path: Path, stage: str) -> None:
+    """Stage names that only look like an ending ('Closing', 'Deadline set') are open."""
+    assert _open_notes(tmp_path, stage) == []
+
+
+def _open_notes(folder: Path, stage: str) -> list[str]:
+    """The notes on stages read as open of a deals file with one deal at `stage`."""
+    path = folder / "opps.csv"
+    path.write_text(
+        "Opportunity Owner,Stage,Amount,Created Date,Close Date\n"
+        f'Ann,"{stage}",100,1/5/2024,2/5/2024\nAnn,Closed Won,50,1/5/2024,2/6/2024\n',
+        encoding="utf-8",
+    )
+    notes = read_exports(period="2024-Q1", opportunities=path).files[0].notes
+    return [n for n in notes if "is read as open" in n]
+
+
+def test_pipedrive_durations_in_hours_and_minutes_and_activities_still_to_do() -> None:
+    """Pipedrive writes an activity's duration as hh:mm ('00:30' is half an hour, read as
+    30 seconds before); an activity still 'To do' is not counted, and the note says
+    '1 activity ... is not counted'; won and lost times come from two columns."""
+    result = read_exports(
+        period="2024-Q3",
+        opportunities=REAL / "pipedrive_deals_en.csv",
+        activities=REAL / "pipedrive_activities_en.csv",
+        mapping=REAL / "pipedrive_en.yaml",
+    )
+    reps = _by_rep(result)
+    assert reps["Ana Ruiz"]["activity.avg_call_minutes"] == 30.0
+    assert reps["Ben Ode"]["activity.avg_call_minutes"] == 15.0
+    assert reps["Ana Ruiz"]["pipeline.win_rate"] == 0.5
+    assert reps["Ana Ruiz"]["pipeline.open_pipeline"] == 12000.0
+    assert (
+        "1 activity did not take place (an outcome under the mapping's not_held) and is not "
+        "counted" in result.files[1].notes
+    )
+
+
+@given(st.integers(0, 23), st.integers(0, 59), st.sampled_from(["seconds", "minutes"]))
+def test_a_two_part_clock_follows_the_duration_unit(hours: int, mins: int, unit: str) -> None:
+    """'H:MM' is hours and minutes under `duration_unit: minutes`, minutes and seconds
+    under seconds (or milliseconds); a three-part clock is h:mm:ss under any unit."""
+    from gapdiag.sources._parse import minutes
+
+    text = pa.array([f"{hours:02d}:{mins:02d}", f"{hours}:{mins:02d}:30"])
+    value, bad = minutes(text, unit)
+    assert not bad.any()
+    two = hours * 60 + mins if unit == "minutes" else hours + mins / 60
+    assert value[0] == pytest.approx(two)
+    assert value[1] == pytest.approx(hours * 60 + mins + 0.5)
+
+
+def test_a_report_with_its_title_and_filters_above_the_header_says_where_it_is(
+    tmp_path: Path,
+) -> None:
+    """A report saved with its title and filter lines above the column names: the one
+    error names the line the columns are on and what is above it."""
+    path = tmp_path / "report.csv"
+    path.write_bytes(
+        b'"Opportunity Pipeline Q3"\r\n"Filtered By: Close Date equals THIS QUARTER"\r\n\r\n'
+        b'"Opportunity Owner","Account Name","Stage","Amount","Created Date","Close Date"\r\n'
+        b'"Ana Ruiz","Acme","Closed Won","$1,000.00","7/1/2024","8/1/2024"\r\n'
+    )
+    with pytest.raises(InvalidArgument) as caught:
+        read_exports(period="2024-Q3", opportunities=path)
+    assert str(caught.value).endswith(
+        "; they are on line 4, under 'Opportunity Pipeline Q3', 'Filtered By: Close Date "
+        "equals THIS QUARTER': delete the 3 lines above the column names (or export the "
+        "report's details only)"
+    )
+
+
+def test_a_wide_quota_tab_is_told_apart_and_no_preset_is_said_to_fit(tmp_path: Path) -> None:
+    """A quota tab with a column per quarter: the error says so and what shape is read;
+    it no longer claims every preset 'fits this file' (none has a quota column list)."""
+    path = tmp_path / "quotas.csv"
+    path.write_text(
+        'Rep,Q1 2024,Q2 2024,Q3 2024,Q4 2024\nAna Ruiz,"$90,000","$95,000","$100,000",1\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidArgument) as caught:
+        read_exports(
+            period="2024-Q3",
+            opportunities=REAL / "salesforce_opportunities_report.csv",
+            quotas=path,
+        )
+    message = str(caught.value)
+    assert "preset fits" not in message
+    assert message.endswith(
+        "its columns Q1 2024, Q2 2024, Q3 2024, Q4 2024 hold one period's quota each: a quota "
+        "sheet has one row per rep and period (Rep, Period, Quota); unpivot the tab into "
+        "those three columns"
+    )

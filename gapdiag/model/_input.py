@@ -139,6 +139,30 @@ def check_file(path: Path, *, name: str | None = None, limit: int | None = None)
     return info.st_size
 
 
+_NOT_CSV = (
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zipped document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel workbook (.xls)"),
+    (b"%PDF", "a PDF document"),
+)
+SAVE_AS_CSV = (
+    "open it and save the sheet as 'CSV UTF-8' (Excel: File > Save As; Google Sheets: "
+    "File > Download > .csv), or export CSV from the CRM"
+)
+
+
+def not_csv(head: bytes) -> str | None:
+    """What a file is when its first bytes show it is no CSV text (a workbook, a PDF, a web
+    page saved with a spreadsheet's name, as some CRMs' 'Excel' exports are), and what to
+    do; None for anything else."""
+    for signature, what in _NOT_CSV:
+        if head.startswith(signature):
+            return f"is {what}, not CSV text: {SAVE_AS_CSV}"
+    start = head.lstrip(codecs.BOM_UTF8).lstrip()[:200].lower()
+    if start.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
+        return f"is a web page or XML spreadsheet, not CSV text: {SAVE_AS_CSV}"
+    return None
+
+
 def decode(raw: bytes, source: str) -> str:
     """UTF-8 text (a leading byte-order mark dropped), or one error naming line and byte.
 
@@ -148,6 +172,8 @@ def decode(raw: bytes, source: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        if (what := not_csv(raw[:512])) is not None:
+            raise InvalidInput(f"{source}: {what}") from None
         line = raw[: error.start].count(b"\n") + 1
         byte = raw[error.start : error.start + 1].hex()
         raise InvalidInput(
@@ -169,6 +195,8 @@ def check_utf8(path: Path, *, chunk: int = 1 << 20) -> None:
             try:
                 decoder.decode(block, final=not block)
             except UnicodeDecodeError as error:
+                if line == 1 and (what := not_csv(block[:512])) is not None:
+                    raise InvalidInput(f"{path}: {what}") from None
                 at = line + block[: max(error.start, 0)].count(b"\n")
                 raise InvalidInput(f"{path}:{at}: not UTF-8 text; save the file as UTF-8") from None
             if not block:

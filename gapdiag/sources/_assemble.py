@@ -15,13 +15,19 @@ import numpy as np
 
 from gapdiag.model.basis import PROXY_SOURCES
 from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
+from gapdiag.model.wording import long_day
 from gapdiag.sources._bad_rows import BadRows
 from gapdiag.sources._columnar import Export
-from gapdiag.sources._coverage import coverage_notes, span_text, stop
+from gapdiag.sources._coverage import EARLY_DAYS, coverage_notes, span_text, stop
 from gapdiag.sources._parse import Keys
 from gapdiag.sources.activities import Activities, activity_columns, read_activities
 from gapdiag.sources.crm import CrmMapping, OpportunityColumns
-from gapdiag.sources.opportunities import Deals, pipeline_columns, read_deals
+from gapdiag.sources.opportunities import (
+    Deals,
+    lower_bounds_note,
+    pipeline_columns,
+    read_deals,
+)
 from gapdiag.sources.periods import EPOCH, Grid
 from gapdiag.sources.quotas import quota_columns, read_quotas
 from gapdiag.sources.territory import Teams, read_teams, territory_columns
@@ -76,11 +82,19 @@ def assemble(
     if quota_rows is not None:
         columns |= quota_columns(quota_rows, columns.get("pipeline.closed_won"), cut, reps)
     team_of = teams.team_of if teams is not None else {}
-    last = _last_day(deals, seen, activities_until)
+    exported = _last_day(deals, seen, activities_until)
+    last = _to_the_end(cut, exported) if activities_until is None else exported
     rows, settled = _rows(owners.names(), columns, cut, team_of, last)
     if not rows:
         _refuse_uncovered(cut, deals, seen)
     coverage = coverage_notes(cut, deals, seen, until)
+    if deals is not None and (bounds := lower_bounds_note(deals, cut, owners.names())):
+        coverage["opportunities"] = (*coverage.get("opportunities", ()), *bounds)
+    if last != exported and exported is not None:
+        coverage["opportunities" if deals is not None else "activities"] = (
+            *coverage.get("opportunities" if deals is not None else "activities", ()),
+            _to_the_end_note(cut, exported),
+        )
     if settled:
         coverage["quotas"] = (*coverage.get("quotas", ()), _settled_note(settled))
     summaries = [
@@ -173,6 +187,26 @@ def _last_day(
         span[1] for span in (deals.span if deals else None, seen.span if seen else None) if span
     ]
     return EPOCH + dt.timedelta(int(max(ends))) if ends else None
+
+
+def _to_the_end(cut: Grid, last: dt.date | None) -> dt.date | None:
+    """The day the figures run to: the period's end when the exports stop less than
+    `EARLY_DAYS` before it (a quarter over whose last deal closed a few days early; activity
+    rates count every working day then too, `_coverage.stop`), else their last day."""
+    end = cut.periods[-1].end
+    if last is not None and last < end and (end - last).days < EARLY_DAYS:
+        return end
+    return last
+
+
+def _to_the_end_note(cut: Grid, last: dt.date) -> str:
+    """The note saying the figures were read to the period's end, not the exports' last day."""
+    end = cut.periods[-1].end
+    return (
+        f"the exports stop on {long_day(last)}, {(end - last).days} days before "
+        f"{cut.periods[-1].label} ends: its figures are read as of its end; if it is still "
+        "running, give the day the exports were pulled with --activities-until"
+    )
 
 
 def _rows(
@@ -282,10 +316,15 @@ def _summary(
                 f"{seen.other_types:,} rows of other types (tasks, notes) are not activity"
             )
         if seen.not_held:
-            notes.append(f"{seen.not_held:,} activities did not take place (cancelled, no show)")
+            what, are = ("activity", "is") if seen.not_held == 1 else ("activities", "are")
+            notes.append(
+                f"{seen.not_held:,} {what} did not take place (an outcome under the mapping's "
+                f"not_held) and {are} not counted"
+            )
     if kind == "opportunities" and deals is not None:
         notes += [
-            f"stage {value!r} ({count:,} rows) is read as open, yet it says the deal is "
+            f"stage {value!r} ({count:,} {'row' if count == 1 else 'rows'}) is read as open, "
+            "yet it says the deal is "
             "over: list it under won or lost in a mapping"
             for value, count in sorted(deals.closed_looking.get(export.name, {}).items())
         ]

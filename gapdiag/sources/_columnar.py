@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from gapdiag.model._input import check_file, open_input
+from gapdiag.model._input import check_file, not_csv, open_input
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.sources._bad_rows import BadRows
 from gapdiag.sources._dialect import (
@@ -37,6 +37,7 @@ from gapdiag.sources._hints import column_hint
 from gapdiag.sources._inputs import Progress, Rows
 from gapdiag.sources._paced import Paced
 from gapdiag.sources._parse import Distinct, values_of
+from gapdiag.sources.periods import parse_period
 
 BLOCK_BYTES = 8 << 20
 HEADER_BYTES = 1 << 20
@@ -192,9 +193,12 @@ def open_export(
     skippable = set(optional)
     missing = [r for r, c in chosen.items() if c not in header and r not in skippable]
     if missing:
-        raise InvalidArgument(
-            _missing_message(name, kind, {r: chosen[r] for r in missing}, header, hint)
-        )
+        message = _missing_message(name, kind, {r: chosen[r] for r in missing}, header, hint)
+        if isinstance(source, str | Path):
+            message += _header_lower_down(Path(source), [chosen[r] for r in missing])
+        if kind == "quotas" and {"period", "quota"} <= set(missing):
+            message += _wide_quotas(header, chosen)
+        raise InvalidArgument(message)
     present = {r: c for r, c in chosen.items() if c in header}
     bad.headers[name] = dict(present)
     bad.twice[name] = tuple(sorted({c for c in present.values() if header.count(c) > 1}))
@@ -250,6 +254,46 @@ def _missing_message(
     )
 
 
+def _wide_quotas(header: tuple[str, ...], chosen: Mapping[str, str]) -> str:
+    """A hint for a quota tab with one column per period (a rep a row), else ''."""
+    periods = []
+    for column in header:
+        try:
+            parse_period(column)
+        except InvalidArgument:
+            continue
+        periods.append(column)
+    if len(periods) < 2:
+        return ""
+    shown = ", ".join(periods[:4]) + (", ..." if len(periods) > 4 else "")
+    return (
+        f"; its columns {shown} hold one period's quota each: a quota sheet has one row per "
+        f"rep and period ({chosen['rep']}, {chosen['period']}, {chosen['quota']}); unpivot "
+        "the tab into those three columns"
+    )
+
+
+def _header_lower_down(path: Path, columns: list[str], lines: int = 30) -> str:
+    """Where the mapped columns' header is when it is not the file's first line (a title,
+    filters or a merged heading above it, as a report or a sheet tab writes), else ''."""
+    with open_input(path, name="export_bytes") as handle:
+        head = handle.read(HEADER_BYTES).decode("utf-8-sig", "replace")
+    wanted = {" ".join(c.casefold().split()) for c in columns}
+    found = head.splitlines()[:lines]
+    for number, line in enumerate(found[1:], 2):
+        cells = next(csv.reader([line], delimiter=delimiter(line)), [])
+        if wanted <= {" ".join(c.casefold().split()) for c in cells}:
+            above = ", ".join(
+                repr(t.strip(' ,;\t"')) for t in found[: number - 1] if t.strip(' ,;\t"')
+            )
+            return (
+                f"; they are on line {number}, under {above or 'blank lines'}: delete the "
+                f"{number - 1} line{'s' if number > 2 else ''} above the column names (or export "
+                "the report's details only)"
+            )
+    return ""
+
+
 def _from_file(
     path: Path, bad: BadRows, progress: Progress | None, *, rescan: bool = False
 ) -> tuple[tuple[str, ...], Callable[[list[str], Collection[str]], Iterator[Any]]]:
@@ -257,6 +301,8 @@ def _from_file(
     try:
         with open_input(path, name="export_bytes") as handle:
             head = handle.read(HEADER_BYTES)
+        if (what := not_csv(head)) is not None:
+            raise InvalidArgument(f"{path}: {what}")
         wide = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
         # The whole file is scanned when its start is not UTF-8, or its reading found a
         # row that is not (`rescan`); an export that is UTF-8 throughout is read at once.

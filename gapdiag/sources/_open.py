@@ -19,6 +19,7 @@ _REQUIRED = {
     "opportunities": ("owner", "stage", "amount", "created", "closed"),
     "activities": ("owner", "type", "timestamp"),
     "teams": ("rep", "team"),
+    "quotas": ("rep", "period", "quota"),
 }
 
 LISTED = ("amount", "closed")

@@ -409,12 +409,17 @@ _PER_MINUTE = {"milliseconds": 60_000.0, "seconds": 60.0, "minutes": 1.0}
 
 
 def minutes(text: Any, unit: str) -> tuple[Any, Any]:
-    """(minutes, NaN where empty or bad; bad mask): numbers in `unit`, or h:mm:ss / m:ss."""
+    """(minutes, NaN where empty or bad; bad mask): numbers in `unit`, or h:mm:ss / m:ss.
+
+    Under the unit `minutes` a two-part clock is h:mm, not m:ss: a column counted in
+    minutes writes its hours and minutes (Pipedrive's `00:30` is half an hour).
+    """
     number, bad = amounts(text)
     value = number / _PER_MINUTE[unit]
     clock = pc.fill_null(pc.match_substring_regex(text, _CLOCK), False) if bad.any() else None
     if clock is not None and pc.any(clock).as_py():
         parts = pc.extract_regex(pc.if_else(clock, text, "0:0"), _CLOCK)
+        two = pc.equal(pc.struct_field(parts, "h"), "").to_numpy(zero_copy_only=False)
         h, m, s = (
             pc.cast(
                 pc.if_else(pc.equal(pc.struct_field(parts, f), ""), "0", pc.struct_field(parts, f)),
@@ -423,7 +428,10 @@ def minutes(text: Any, unit: str) -> tuple[Any, Any]:
             for f in ("h", "m", "s")
         )
         on_clock = clock.to_numpy(zero_copy_only=False)
-        value = np.where(on_clock, h * 60 + m + s / 60, value)
+        read = h * 60 + m + s / 60
+        if unit == "minutes":
+            read = np.where(two, m * 60 + s, read)  # h:mm
+        value = np.where(on_clock, read, value)
         bad = bad & ~on_clock
     bad = bad | (value < 0)
     return np.where(bad, np.nan, value), bad

@@ -311,8 +311,12 @@ def _tally_counts(tally: Tally, deals: _Alike, grid: Grid) -> None:
     tally.add("leads_n", created, known & (start >= 1) & (start <= len(grid)), n)
 
 
-_CLOSED_WORDS = re.compile(r"(?i)(?<![^\W_])(?:closed|lost|won)(?![^\W_])")
-"""A stage value with one of these words says the deal is over ('Closed-Lost to Competition')."""
+_CLOSED_WORDS = re.compile(
+    r"(?i)(?<![^\W_])(?:closed|lost|won|abandoned|dead|disqualified|unqualified|cancell?ed"
+    r"|churned|rejected|declined|no[ _-]decision)(?![^\W_])"
+)
+"""A stage value with one of these words says the deal is over ('Closed-Lost to Competition',
+Copper's 'Abandoned' status, a 'Disqualified' stage)."""
 
 
 def _note_closed_looking(deals: Deals, file: str, stage: Any, columns: OpportunityColumns) -> None:
@@ -350,6 +354,37 @@ def _note_unknown(deals: Deals, file: str, stage: Any, unknown: Any, rows: Any) 
         if not count:
             first_row = int(where[np.argmax(index == code)])
         deals.unknown_stages[value] = (count + int(counts[code]), first_file, first_row)
+
+
+def lower_bounds_note(deals: Deals, grid: Grid, names: list[str]) -> tuple[str, ...]:
+    """A note naming the reps whose closed-won or open pipeline (at the grid's end) leaves
+    out deals without a readable amount: such a sum is at least the figure shown."""
+    t, reps = deals.tally, len(names)
+    to_date = grid.to_date is not None
+    won = t.per_period("won_n", reps, running=to_date, flow=True)[:, -1]
+    won_out = t.per_period("won_unpriced", reps, running=to_date, flow=True)[:, -1]
+    open_n = t.per_period("open_n", reps, running=True)[:, -1]
+    open_out = t.per_period("open_unpriced", reps, running=True)[:, -1]
+    parts = []
+    for what, kind, out, of in (
+        ("closed-won", "won", won_out, won),
+        ("open pipeline", "open", open_out, open_n),
+    ):
+        # a sum with every amount unreadable is left empty, not shown: nothing to bound
+        partial = [r for r in sorted(range(reps), key=lambda r: names[r]) if 0 < out[r] < of[r]]
+        if partial:
+            shown = ", ".join(
+                f"{names[r]} ({int(out[r])} of {int(of[r])} {kind} deals left out)"
+                for r in partial[:5]
+            )
+            more = f" and {len(partial) - 5} more" if len(partial) > 5 else ""
+            parts.append(f"{what} of {shown}{more}")
+    if not parts:
+        return ()
+    return (
+        "sums that leave out deals without a readable amount (read each as at least the "
+        f"figure shown): {'; '.join(parts)}",
+    )
 
 
 def pipeline_columns(deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import pandas as pd
 from gapdiag.engines.vector import _population
 from gapdiag.engines.vector._checks import _absent
 from gapdiag.engines.vector._population import Population
-from gapdiag.model._input import loads, open_input, read_bytes, read_text
+from gapdiag.model._input import SAVE_AS_CSV, loads, not_csv, open_input, read_bytes, read_text
 from gapdiag.model._output import Outputs
 from gapdiag.model._text import csv_cell, csv_value
 from gapdiag.model.errors import InvalidArgument
@@ -27,6 +27,8 @@ from gapdiag.sources._dialect import delimiter
 
 ERROR_COLUMNS = ("row", "rep_id", "field", "value", "reason")
 READABLE = (".csv", ".parquet", ".json")
+_WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
+"""Spreadsheet files: the error for one says how to save it as CSV."""
 
 
 def population_of(
@@ -63,7 +65,13 @@ def read(path: Path) -> Any:
     """
     suffix = path.suffix.lower()
     if suffix not in READABLE:
-        raise InvalidArgument(f"{path}: expected a {', '.join(READABLE)} file")
+        advice = f": {SAVE_AS_CSV}" if suffix in _WORKBOOKS else ""
+        raise InvalidArgument(f"{path}: expected a {', '.join(READABLE)} file{advice}")
+    if suffix != ".parquet":
+        with open_input(path, name="population_bytes") as handle:
+            what = not_csv(handle.read(512))
+        if what is not None:  # a workbook saved under a text file's name
+            raise InvalidArgument(f"{path}: {what}")
     if suffix == ".json":
         data = loads(read_text(path, name="population_bytes"), str(path))
         if not isinstance(data, list):

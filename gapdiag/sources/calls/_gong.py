@@ -30,7 +30,7 @@ def is_gong(data: dict[str, Any]) -> bool:
     return "callId" in data and isinstance(data.get("transcript"), list)
 
 
-def cues(source: str, data: dict[str, Any], text: str) -> list[Cue | TranscriptError]:
+def cues(source: str, data: dict[str, Any], text: str) -> list[Cue | TranscriptError | None]:
     """Every sentence as a cue of its monologue's speaker (its name where the parties give
     it); a sentence whose start is unusable is (not raised) the reason, left out alone.
 
@@ -41,7 +41,7 @@ def cues(source: str, data: dict[str, Any], text: str) -> list[Cue | TranscriptE
     call = _the_call(source, data)
     names = _names(data) | _names(call)
     lines = _lines(text)
-    found: list[Cue | TranscriptError] = []
+    found: list[Cue | TranscriptError | None] = []
     for index, monologue in enumerate(call["transcript"]):
         where = f"transcript[{index}]"
         line = lines[len(found)] if len(found) < len(lines) else 1

@@ -298,8 +298,9 @@ def _date(doc: _Doc, value: Any, offset: int) -> dt.date:
         ) from None
 
 
-def _segment(source: str, index: int, item: Any, line: int) -> Cue | TranscriptError:
-    """One segment's cue, or (not raised) why its start is unusable: it is left out alone.
+def _segment(source: str, index: int, item: Any, line: int) -> Cue | TranscriptError | None:
+    """One segment's cue, or (not raised) why its start is unusable: it is left out alone;
+    `None` for a segment whose text is empty (silence, left out too).
 
     An end that is missing (or null) or not after the start is inferred (`cues.UNKNOWN`);
     one that is there but no time (text, too large, negative) leaves the cue out alone.
@@ -320,6 +321,8 @@ def _segment(source: str, index: int, item: Any, line: int) -> Cue | TranscriptE
     else:
         raise fail(source, line, f"{where}.speaker", f"{shown(speaker)} is not a speaker's name")
     said = clean(text) if isinstance(text, str) else ""
+    if isinstance(text, str) and not said:
+        return None  # no words: silence
     if not said:
         raise fail(source, line, f"{where}.text", unusable(item, "text", "text (the words said)"))
     start = _seconds(source, line, where, item, "start")

@@ -61,10 +61,8 @@ def _cues(source: str, match: re.Match[str], line: int) -> list[Cue]:
     """The cue (one per voice in it) of a timing line and its text."""
     start, end = _ms(*match.group(1, 2, 3, 4)), _ms(*match.group(5, 6, 7, 8))
     said = [(who, words) for who, words in voices(match[9]) if words]
-    if not said:
-        where = f"cue at {match[0][: match[0].find('-->')].strip()}"
-        raise fail(source, line, where, "has no text")
-    return shared(start, UNKNOWN if end <= start else end, said, line)
+    # a cue without words is silence: left out, as in WebVTT (`_vtt._cues`)
+    return shared(start, UNKNOWN if end <= start else end, said, line) if said else []
 
 
 def _check_gap(source: str, gap: str, line: int, *, last: bool = False) -> None:

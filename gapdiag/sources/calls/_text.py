@@ -100,12 +100,17 @@ def parse(source: str, text: str, date: dt.date | None) -> Transcript:
     return in_time_order(source, cues, date)
 
 
-_FOOTER = re.compile(r"(?i)transcribed by (?:https?://)?(?:www\.)?otter\.ai/?")
-"""The line Otter ends its text and Word exports with: no one's talk."""
+_FOOTER = re.compile(
+    r"(?i)transcribed by (?:https?://)?(?:www\.)?otter\.ai/?"
+    r"|meeting ended after (?:\d+:)?\d+:\d+\W*"
+)
+"""The line Otter ends its text and Word exports with, or Google Meet its transcripts
+('Meeting ended after 00:07:41 👋'): no one's talk."""
 
 
 def _without_footer(lines: list[str]) -> list[str]:
-    """The lines without a tool's closing line ('Transcribed by https://otter.ai')."""
+    """The lines without a tool's closing line ('Transcribed by https://otter.ai',
+    'Meeting ended after 00:07:41')."""
     last = len(lines) - 1
     while last >= 0 and not lines[last].strip():
         last -= 1

@@ -143,9 +143,12 @@ def unknown(source: str, data: dict[str, Any]) -> TranscriptError:
     return fail(source, 1, "(json)", f"{seen} (expected {SHAPES})")
 
 
-def cue(source: str, shape: Shape, index: int, item: Any, line: int) -> Cue | TranscriptError:
+def cue(
+    source: str, shape: Shape, index: int, item: Any, line: int
+) -> Cue | TranscriptError | None:
     """One utterance as a cue (times in milliseconds), or (not raised) why its start is
-    unusable: it is then left out alone.
+    unusable: it is then left out alone; `None` for an utterance whose text is empty
+    (silence, left out too).
 
     An end that is missing (or null) or not after the start is inferred (`cues.UNKNOWN`);
     one that is there but no time (text, too large, negative) leaves the cue out alone.
@@ -167,6 +170,8 @@ def cue(source: str, shape: Shape, index: int, item: Any, line: int) -> Cue | Tr
         raise fail(source, line, f"{where}.{shape.speaker}", f"{shown(speaker)} is not a speaker")
     text = item.get(shape.text)
     said = clean(text) if isinstance(text, str) else ""
+    if isinstance(text, str) and not said:
+        return None  # no words: silence
     if not said:
         raise fail(
             source,

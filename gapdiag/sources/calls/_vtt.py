@@ -89,6 +89,9 @@ _NOT_MARKS = bytes(c for c in range(256) if c not in b"<>\x00\n")  # deleted fro
 _VOICE = re.compile(r"<v(?:\.[^\s<>]*)?[ \t]+([^<>\n]*)>")
 _TAG = re.compile(r"<[^<>]*>")
 _NAME_PREFIX = re.compile(r"([^\s:<>][^:<>\n]{0,79}?):[ \t]+(?=\S)")
+# A cue of a name and a colon alone ('Marco Bianchi:'): Zoom writes one where the words
+# were not made out. The speaker said nothing that was written down.
+_NAME_ALONE = re.compile(r"([^\s:<>][^:<>\n]{0,79}?):[ \t]*")
 _BLOCKS_ALLOWED = ("NOTE", "STYLE", "REGION")
 _EXPECTED_TIMING = "expected HH:MM:SS.mmm --> HH:MM:SS.mmm"
 
@@ -239,15 +242,13 @@ def _cues(source: str, match: re.Match[str], line: int) -> list[Cue]:
     """The cue of a timing line and its text: one per voice in it, in the order spoken."""
     start = _ms(*match.group(1, 2, 3, 4))
     end = _ms(*match.group(5, 6, 7, 8))
-    where = f"cue at {match[0][: match[0].find('-->')].strip()}"
     if end <= start:
         end = UNKNOWN  # a zero-length (or backwards) cue: its end is inferred
-    said = voices(match[9])
-    if not any(text for _, text in said):
-        speaker = said[0][0]
-        who = f"speaker {shown(speaker)} says" if speaker else "it says"
-        raise fail(source, line, where, f"has no text ({who} nothing)")
-    return shared(start, end, [(speaker, text) for speaker, text in said if text], line)
+    # A cue without words (Zoom and Teams write some: a name and nothing, or no text at
+    # all) is silence: there is no talk in it to count, so it is left out, and the call's
+    # other cues are read.
+    said = [(speaker, text) for speaker, text in voices(match[9]) if text]
+    return shared(start, end, said, line) if said else []
 
 
 def shared(start: int, end: int, said: list[tuple[str, str]], line: int) -> list[Cue]:
@@ -285,7 +286,9 @@ def voices(payload: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for speaker, raw in said:
         text = _TAG.sub("", raw) if "<" in raw else raw
-        if not speaker and (prefix := _NAME_PREFIX.match(text.lstrip())):
+        if not speaker and (
+            prefix := _NAME_PREFIX.match(text.lstrip()) or _NAME_ALONE.fullmatch(text.strip())
+        ):
             speaker, text = prefix[1].strip(), text.lstrip()[prefix.end() :]
         text = clean(text)
         text = html.unescape(text) if "&" in text else text

@@ -147,7 +147,7 @@ def in_time_order(
             speaker's previous cue ends (or ends inside it).
     """
     if not cues:
-        raise fail(source, None, "(file)", "has no cues (an empty transcript)")
+        raise fail(source, None, "(file)", "has no cue with words in it (an empty transcript)")
     inferred = 0
     if any(cue.end == UNKNOWN for cue in cues):
         ordered, inferred = _with_ends(sorted(cues, key=_start))  # (same starts: file order)
@@ -211,17 +211,21 @@ def _hand_over(earlier: Cue, cue: Cue, others_end: int) -> bool:
     )
 
 
-def timed(source: str, found: Sequence[Cue | TranscriptError], date: dt.date | None) -> Transcript:
+def timed(
+    source: str, found: Sequence[Cue | TranscriptError | None], date: dt.date | None
+) -> Transcript:
     """`in_time_order` of the cues a reader found; the others (their start unusable) are
     left out and counted, unless none is left: then the first one's problem is raised.
+    A `None` is a segment without words (silence): left out, not counted.
 
     Raises:
         TranscriptError: no cue has a usable start, or as `in_time_order`.
     """
     cues = [cue for cue in found if isinstance(cue, Cue)]
-    if not cues and found:
-        raise next(problem for problem in found if isinstance(problem, TranscriptError))
-    return in_time_order(source, cues, date, untimed=len(found) - len(cues))
+    problems = [problem for problem in found if isinstance(problem, TranscriptError)]
+    if not cues and problems:
+        raise problems[0]
+    return in_time_order(source, cues, date, untimed=len(problems))
 
 
 def _start(cue: Cue) -> int:

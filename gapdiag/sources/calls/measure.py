@@ -253,6 +253,15 @@ def figures(
             f"{MAX_UNATTRIBUTED:.0%}: the talk ratio would be a guess; name the speakers)",
         )
     said = Said.of(texts, sides, talk.turn_ends, _closing_start(transcript))
+    if words.common and not _in_language(said.rep, words.common):
+        raise fail(
+            transcript.source,
+            transcript.first_line,
+            "(language)",
+            "few of the rep's words are in the word lists' language (English by default): "
+            "questions, discovery and next steps would be misread; pass --words with lists "
+            "for the call's language",
+        )
     questions, opened, discovery = _questions(said.rep, Around.of(words, _names(party_of)))
     # the day words matter only in the closing (the dated next step)
     early, closing = trackers.index.count, _index(words, trackers).count
@@ -369,6 +378,24 @@ def _closing_start(transcript: Transcript) -> int:
     if transcript.crosstalk:  # ends need not rise
         return next(compress(range(len(ends)), map(gt, ends, repeat(after))))
     return bisect_right(ends, after)
+
+
+_LANGUAGE_SAMPLE = 800
+"""Bytes of the rep's talk read for its language (about 140 words: microseconds a call)."""
+_LANGUAGE_WORDS = 30
+"""Fewer words than this in the sample: too few to tell a language by."""
+_LANGUAGE_SHARE = 0.15
+"""Under this share of the sample's words among the common ones: another language (in
+English talk about half the words are among the 70 most common)."""
+
+
+def _in_language(rep: bytes, common: frozenset[bytes]) -> bool:
+    """Whether the rep's talk (`marked` text) reads as the word lists' language."""
+    tokens = rep[:_LANGUAGE_SAMPLE].split()
+    words = len(tokens) - tokens.count(b"?") - tokens.count(b".") - tokens.count(b",")
+    if words < _LANGUAGE_WORDS:
+        return True
+    return sum(map(common.__contains__, tokens)) >= _LANGUAGE_SHARE * words
 
 
 def _dated_next_step(

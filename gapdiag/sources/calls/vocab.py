@@ -22,7 +22,7 @@ DEFAULT_WORDS = _HERE / "words.yaml"
 DEFAULT_TRACKERS = _HERE / "trackers.yaml"
 NEXT_STEP = "next_step"  # the tracker that also decides whether a call ends with a dated step
 _WORD_LISTS = ("open", "fillers", "small_talk", "discovery", "dates")
-_OPTIONAL_LISTS = ("tags",)  # added later: a team's older words file may lack it
+_OPTIONAL_LISTS = ("tags", "common")  # added later: a team's older words file may lack them
 # Dates and times that need no word list: 3pm, 10:30, 7/14, the 14th, 2026-07-14.
 _NUMERIC_DATE = re.compile(
     r"\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\d{1,2}:\d{2}\b|\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"
@@ -188,6 +188,8 @@ class Words:
     discovery: frozenset[bytes]
     dates: PhraseIndex
     tags: frozenset[bytes] = frozenset()
+    common: frozenset[bytes] = frozenset()
+    """The language's most common words (none: every call is read as in the lists' language)."""
 
     def has_date(self, text: str, *, listed: int | None = None) -> bool:
         """Whether a text names a day or time (a listed word, 3pm, 10:30, 7/14, the 14th).
@@ -242,6 +244,7 @@ def load_words(path: str | Path | None = None) -> Words:
         discovery=frozenset(_joined(w) for w in lists["discovery"]),
         dates=PhraseIndex((Phrases.of(lists["dates"]),)),
         tags=frozenset(_joined(p) for p in lists.get("tags", ())),
+        common=frozenset(_joined(w) for w in lists.get("common", ())),
     )
 
 
