@@ -58,7 +58,7 @@ def test_activity_against_the_ramp_adjusted_plan() -> None:
     result = plan(rep, start=START)
     assert figures(result)["derived.calls_vs_plan"] == versus_plan(14, 40, 0.5) == 0.7
     reality = [q.expect for q in result.agenda.questions if q.stage == "reality"]
-    assert "14 calls a day against a plan of 20: 70% of plan." in reality
+    assert "14 calls a day against a ramp plan of 20 (50% of the full 40): 70% of plan." in reality
 
 
 def test_rep_sheet_gives_inputs_but_never_the_answers() -> None:

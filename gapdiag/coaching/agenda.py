@@ -314,8 +314,9 @@ def _reality(n: _Numbers, targets: Targets) -> list[Question]:
         Question(
             stage="reality",
             ask="How many calls a day have you made this period, and what does your plan ask for?",
-            expect=f"{n.show('activity.calls_per_day')} against a plan of "
-            f"{_plan(targets.calls_per_day, tenure, targets)}: {n.show(calls)} of plan."
+            expect=f"{n.show('activity.calls_per_day')} against "
+            f"{_plan(targets.calls_per_day, tenure, targets, 'a plan of ')}: "
+            f"{n.show(calls)} of plan."
             if n.known(calls)
             else n.missing(calls),
         ),
@@ -372,8 +373,13 @@ def _coverage_answer(n: _Numbers) -> str:
     return text
 
 
-def _plan(full: float | None, tenure: float | None, targets: Targets) -> str:
-    """The ramp-adjusted plan, as the derived quantities use it."""
+def _plan(full: float | None, tenure: float | None, targets: Targets, plain: str = "") -> str:
+    """The ramp-adjusted plan, as the derived quantities use it, said as one while ramping
+    ("a ramp plan of 13.3 (33.3% of the full 40)") so the share beside it adds up."""
     if full is None:
-        return "unknown"
-    return f"{full * ramp_factor(tenure, targets.ramp_months):g}"
+        return f"{plain}unknown"
+    factor = ramp_factor(tenure, targets.ramp_months)
+    if factor >= 1.0:
+        return f"{plain}{full:g}"
+    share = show("derived.ramp_share", factor)
+    return f"a ramp plan of {round(full * factor, 1):g} ({share} of the full {full:g})"

@@ -75,10 +75,10 @@ def blocks(plan: CoachingPlan) -> list[Block]:
     if plan.focus is not None:
         out += _coach(plan)
     out += _so_far(plan)
+    if plan.escalation is not None:  # the decision the weeks of coaching call for, before
+        out += _escalation(plan, plan.escalation)  # the 1:1 sheets and the calendar
     out += _agenda(plan)
     out += _calendar(plan)
-    if plan.escalation is not None:
-        out += _escalation(plan, plan.escalation)
     manager = plan.manager
     status = {"flagged": " (flagged)", "unknown": " (not recorded)"}.get(manager.status, "")
     out += [Heading("Manager check"), Para(f"Manager coaching time{status}: {manager.note}")]

@@ -262,7 +262,8 @@ def skill_note(skills: tuple[Skill, ...]) -> str:
         parts.append(f"At target now, so done: {names}.")
     if current is None:
         parts.append(
-            "No skill to drill: the evidence names none that is short of target."
+            "No drill: this gap's evidence names none of the playbook's drills, and none has "
+            "its measures short of target; the leading indicators below are what to watch."
             if not done
             else "Every skill the evidence named is at target."
         )

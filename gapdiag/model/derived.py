@@ -75,6 +75,11 @@ def ramp_factor(tenure_months: Value, ramp_months: Value) -> float:
     return max(RAMP_FLOOR, tenure_months / ramp_months)
 
 
+def ramp_share(factor: float) -> Value:
+    """The share of the full plan a rep in ramp is held to; unknown (absent) once ramped."""
+    return factor if factor < 1.0 else None
+
+
 def versus_plan(actual: Value, plan: Value, factor: float) -> Value:
     """Actual activity as a fraction of the (ramp-adjusted) plan."""
     if plan is None:
@@ -136,6 +141,7 @@ def derive(facts: Mapping[str, object], targets: Targets) -> dict[str, Value]:
         "derived.required_coverage": required_coverage(win),
         "derived.pipeline_shortfall": pipeline_shortfall(gap, expected),
         "derived.attainment": _ratio(num("pipeline.closed_won"), num("pipeline.quota")),
+        "derived.ramp_share": ramp_share(factor),
         "derived.calls_vs_plan": versus_plan(calls, targets.calls_per_day, factor),
         "derived.emails_vs_plan": versus_plan(
             num("activity.emails_per_day"), targets.emails_per_day, factor
@@ -170,6 +176,7 @@ DERIVED: Mapping[str, k.Kind] = {
     "required_coverage": k.Kind("multiple", "multiple"),
     "pipeline_shortfall": k.Kind("money", "amount of money", None),
     "attainment": k.Kind("share", "share"),
+    "ramp_share": k.Kind("share", "share"),
     "calls_vs_plan": k.Kind("share", "share"),
     "emails_vs_plan": k.Kind("share", "share"),
     "meetings_vs_plan": k.Kind("share", "share"),
@@ -191,6 +198,7 @@ DEPENDS: Mapping[str, tuple[str, ...]] = {
     "required_coverage": ("pipeline.win_rate",),
     "pipeline_shortfall": (*_GAP, *_EXPECTED),
     "attainment": ("pipeline.closed_won", "pipeline.quota"),
+    "ramp_share": ("tenure_months",),
     "calls_vs_plan": ("activity.calls_per_day",),
     "emails_vs_plan": ("activity.emails_per_day",),
     "meetings_vs_plan": ("activity.meetings_per_week",),

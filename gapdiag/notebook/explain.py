@@ -150,6 +150,7 @@ _NUMBER_NAMES = {
     "coverage_needed": "Coverage needed",
     "coverage_vs_needed": "Coverage against what is needed",
     "attainment": "Attainment",
+    "ramp_share": "Plan while ramping, as a share of the full plan",
     "calls_vs_plan": "Calls against plan",
     "emails_vs_plan": "Emails against plan",
     "meetings_vs_plan": "Meetings against plan",
@@ -168,6 +169,7 @@ _WITH_FORMULA = frozenset(
         "required_coverage",
         "coverage_needed",
         "attainment",
+        "ramp_share",
     }
 )
 """The pipeline math, shown with how it is worked out; the plan ratios read plainly."""

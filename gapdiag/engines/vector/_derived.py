@@ -33,6 +33,13 @@ def _ramp_factor(tenure: Floats, ramp_months: float | None) -> Floats | float:
     return factor
 
 
+def _ramp_share(factor: Floats | float, shape: tuple[int, ...]) -> Floats:
+    """The ramp factor where it is under 1 (a rep in ramp), NaN elsewhere, as ramp_share."""
+    full = np.broadcast_to(np.asarray(factor, dtype=np.float64), shape)
+    share: Floats = np.where(full < 1.0, full, np.nan)
+    return share
+
+
 def _versus_plan(actual: Floats, plan: float | None, factor: Floats | float) -> Floats:
     if plan is None:
         return np.full(actual.shape, np.nan)
@@ -71,6 +78,7 @@ def derive(num: Column, targets: Targets) -> dict[str, Floats]:
             "derived.required_coverage": _ratio(1.0, win),
             "derived.pipeline_shortfall": gap - expected,
             "derived.attainment": _ratio(won, quota),
+            "derived.ramp_share": _ramp_share(factor, calls.shape),
             "derived.calls_vs_plan": _versus_plan(calls, targets.calls_per_day, factor),
             "derived.emails_vs_plan": _versus_plan(
                 num("activity.emails_per_day"), targets.emails_per_day, factor
