@@ -368,18 +368,9 @@ def _line(
             diagnosis,
             focus,
             escalation,
-            brief=True,
+            brief=context.brief,
             open_=(open_.rules, needs),
-            end=open_.tree_end,
-            fired=open_.fired,
-        )
-        if context.brief
-        else detail_of(
-            diagnosis,
-            focus,
-            escalation,
-            brief=False,
-            open_=(open_.rules, needs),
+            end=open_.tree_end if context.brief else None,  # a full section walks the tree
             fired=open_.fired,
         ),
     )
