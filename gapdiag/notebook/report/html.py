@@ -228,11 +228,10 @@ def _against(n: TeamNumber) -> tuple[str, str]:
     short so far, not as a miss.
     """
     if n.metric == "derived.attainment":
+        whole = "100% by the period's end"
         if n.mean is None:
-            return "not known", "100% by the period's end"
-        if n.mean >= 1:
-            return signs.meets_words(True), "100% by the period's end"
-        return "short so far", "100% by the period's end"
+            return "not known", whole
+        return (signs.meets_words(True) if n.mean >= 1 else "short so far"), whole
     if n.target is None:
         return "", "none set"
     return signs.meets_words(n.meets), show(n.metric, n.target)
