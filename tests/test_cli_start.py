@@ -70,3 +70,24 @@ def test_the_command_writes_what_main_writes(tmp_path: Path) -> None:
         code, expected, _ = run("diagnose", str(EXAMPLE), "--format", form)
         assert code == 0
         assert text == expected, form
+
+
+def test_a_population_file_without_the_frames_extra_says_what_to_install(
+    tmp_path: Path,
+) -> None:
+    """`pip install .` alone (no numpy, no pandas): a population file gets one line naming
+    the extra to install, not a traceback."""
+    rows = tmp_path / "reps.csv"
+    rows.write_text("rep_id,pipeline.quota\nr1,100000\n", encoding="utf-8")
+    code = (
+        "import sys; sys.modules['numpy'] = None; sys.modules['pandas'] = None\n"
+        "from gapdiag.cli import main\n"
+        f"sys.exit(main(['diagnose', {str(rows)!r}, '--out', {str(tmp_path / 'out.csv')!r}]))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "gapdiag: diagnose_many needs numpy and pandas (import of numpy halted; None in "
+        "sys.modules): pip install 'gapdiag[frames]'"
+    ]

@@ -38,8 +38,10 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
 
     Exits 0 when every row was diagnosed, 1 when bad rows were left out (see the errors file).
     """
+    from gapdiag.engines.vector.batch import diagnose_many, need_frames
+
+    need_frames()  # before the table helpers, which import pandas
     from gapdiag.engines.vector._frames import records_json, safe_csv, write
-    from gapdiag.engines.vector.batch import diagnose_many
     from gapdiag.model._output import Outputs
 
     if args.out is None:

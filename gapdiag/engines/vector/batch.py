@@ -305,7 +305,7 @@ def diagnose_many(
         InvalidMetrics: (`strict`) a column that is not part of the input contract.
         BackendUnavailable: numpy or pandas is not installed (``pip install gapdiag[frames]``).
     """
-    _need_frames()
+    need_frames()
     from gapdiag.engines.vector import _frames
 
     population, polars_out = _frames.population_of(data, team_by, strict=strict)
@@ -354,7 +354,7 @@ def team_values(
     names = team_names(*books)
     if not names:
         return (None,) * len(reps)
-    _need_frames()
+    need_frames()
     from gapdiag.engines.vector import _population
     from gapdiag.engines.vector import _team as _vteam
 
@@ -374,7 +374,8 @@ def team_names(*books: Rulebook) -> list[str]:
     return sorted({n for n in needs if n.startswith("team.")})
 
 
-def _need_frames() -> None:
+def need_frames() -> None:
+    """Raise BackendUnavailable, saying what to install, when numpy or pandas is absent."""
     try:
         import numpy  # noqa: F401
         import pandas  # noqa: F401
@@ -457,7 +458,7 @@ def read_population(path: str | Path) -> Any:
     Raises:
         InvalidArgument: the file type is not one of .csv, .parquet, .json.
     """
-    _need_frames()
+    need_frames()
     from gapdiag.engines.vector import _frames
 
     return _frames.read(Path(path))
