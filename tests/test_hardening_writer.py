@@ -410,7 +410,9 @@ def test_a_file_size_limit_leaves_the_previous_output_whole(tmp_path: Path) -> N
         resource.setrlimit(resource.RLIMIT_FSIZE, (10_000, 10_000))  # the tree is 70 KB
 
     done = subprocess.run(
-        [sys.executable, "-m", "gapdiag", "tree", "--format", "json", "--out", str(out)],
+        # -B: under the limit CPython would cache cut-short bytecode (10 KB of a module's
+        # .pyc), and every later import of that module would fail with "marshal data too short"
+        [sys.executable, "-B", "-m", "gapdiag", "tree", "--format", "json", "--out", str(out)],
         capture_output=True,
         text=True,
         preexec_fn=small_files,
