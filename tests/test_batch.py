@@ -408,3 +408,25 @@ def test_json_results_write_dates_as_a_person_does(tmp_path: Path) -> None:
     assert main(["diagnose", str(source), "--out", str(target)]) == 0
     (row,) = json.loads(target.read_text(encoding="utf-8"))
     assert (row["period_start"], row["period_end"]) == ("2026-07-01", "2026-09-30")
+
+
+@given(
+    st.integers(1, 70).flatmap(
+        lambda n: st.lists(st.integers(0, 2**n - 1), min_size=1, max_size=40).map(
+            lambda keys: (n, keys)
+        )
+    )
+)
+def test_fired_patterns_rebuild_every_rep(case: tuple[int, list[int]]) -> None:
+    """Each rep's fired rules are its pattern's, and no pattern is listed twice, whatever the
+    number of rules (a table up to 16, a hash up to 64, whole rows beyond)."""
+    from gapdiag.engines.vector._verdicts import _patterns
+
+    count, keys = case
+    fired = [np.array([(k >> i) & 1 == 1 for k in keys], dtype=bool) for i in range(count)]
+    distinct, where = _patterns(fired)
+    assert len(distinct) == count
+    rows = {tuple(bool(d[j]) for d in distinct) for j in range(len(distinct[0]))}
+    assert len(rows) == len(distinct[0]) == len(set(keys))
+    for rep, index in enumerate(where):
+        assert [bool(d[index]) for d in distinct] == [bool(m[rep]) for m in fired]

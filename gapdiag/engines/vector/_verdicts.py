@@ -80,7 +80,10 @@ def verdicts(
             ]
             pairs = [(r, o) for r, o, _ in mine]
             cert, possible = _combined(pairs, size)
-            strong = _weigh(pairs, [_measured(r, o, w) for r, o, w in mine], size)
+            measured = [_measured(r, o, w) for r, o, w in mine]
+            # with no thin or proxy evidence among these reps, measured is what fired
+            same = all(m is o[0] for m, (_, o) in zip(measured, pairs, strict=True))
+            strong = cert if same else _weigh(pairs, measured, size)
             certainty[gap] = cert
             confidence[gap] = np.where(cert < 0.0, 0.0, cert)  # max(cert, 0.0): -0.0 kept
             codes = _status(cert, possible)
@@ -105,7 +108,7 @@ def verdicts(
 def _measured(rule: CompiledRule, outcome: Tri, weak: Mask | None) -> Mask:
     """Where a rule fired on measured data: its counter-evidence always counts."""
     true = outcome[0]
-    if weak is None or rule.certainty < 0:
+    if weak is None or rule.certainty < 0 or not weak.any():
         return true
     out: Mask = true & ~weak
     return out
@@ -136,13 +139,31 @@ def _weigh(mine: list[tuple[CompiledRule, Tri]], fired: list[Mask], size: int) -
 
 def _patterns(fired: list[Mask]) -> tuple[list[Mask], npt.NDArray[np.intp]]:
     """The distinct rows of the fired masks (one mask per rule) and each rep's row among them."""
-    key = np.zeros(len(fired[0]), np.uint64)
+    if len(fired) > _KEY_BITS:  # more rules than one number holds: compare whole rows
+        rows = np.ascontiguousarray(np.stack(fired, axis=1))
+        distinct, where = np.unique(rows, axis=0, return_inverse=True)
+        return list(distinct.T), np.asarray(where, dtype=np.intp).ravel()
+    kind = np.uint32 if len(fired) <= 32 else np.uint64
+    key = np.zeros(len(fired[0]), kind)
     for index, mask in enumerate(fired):  # a gap's rules as the bits of one number per rep
-        key |= mask.astype(np.uint64) << np.uint64(index)
-    where, keys = pd.factorize(key)  # hashing: one pass, no sort
-    keys = np.asarray(keys, dtype=np.uint64)
-    bits = [((keys >> np.uint64(i)) & np.uint64(1)).astype(bool) for i in range(len(fired))]
+        key |= mask.astype(kind) << kind(index)
+    if len(fired) <= _TABLE_BITS:  # a table with a slot per possible pattern: no hashing
+        slots = np.zeros(1 << len(fired), np.intp)
+        slots[key] = 1
+        keys = np.flatnonzero(slots).astype(kind)
+        slots[keys] = np.arange(len(keys))
+        where = slots[key]
+    else:
+        where, keys = pd.factorize(key)  # hashing: one pass, no sort
+        keys = np.asarray(keys, dtype=kind)
+    bits = [((keys >> kind(i)) & kind(1)).astype(bool) for i in range(len(fired))]
     return bits, np.asarray(where, dtype=np.intp)
+
+
+_KEY_BITS = 64
+"""The most rules whose fired pattern `_patterns` packs into one number per rep."""
+_TABLE_BITS = 16
+"""Up to this many rules, `_patterns` looks patterns up in a table of 2**bits slots."""
 
 
 def _weigh_rows(mine: list[tuple[CompiledRule, Tri]], fired: list[Mask], size: int) -> Floats:
