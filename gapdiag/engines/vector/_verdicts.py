@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -144,9 +145,9 @@ def _patterns(fired: list[Mask]) -> tuple[list[Mask], npt.NDArray[np.intp]]:
         distinct, where = np.unique(rows, axis=0, return_inverse=True)
         return list(distinct.T), np.asarray(where, dtype=np.intp).ravel()
     kind = np.uint32 if len(fired) <= 32 else np.uint64
-    key = np.zeros(len(fired[0]), kind)
+    key: npt.NDArray[Any] = np.zeros(len(fired[0]), kind)
     for index, mask in enumerate(fired):  # a gap's rules as the bits of one number per rep
-        key |= mask.astype(kind) << kind(index)
+        key |= np.left_shift(mask.astype(kind), kind(index))
     if len(fired) <= _TABLE_BITS:  # a table with a slot per possible pattern: no hashing
         slots = np.zeros(1 << len(fired), np.intp)
         slots[key] = 1
@@ -156,7 +157,10 @@ def _patterns(fired: list[Mask]) -> tuple[list[Mask], npt.NDArray[np.intp]]:
     else:
         where, keys = pd.factorize(key)  # hashing: one pass, no sort
         keys = np.asarray(keys, dtype=kind)
-    bits = [((keys >> kind(i)) & kind(1)).astype(bool) for i in range(len(fired))]
+    bits = [
+        np.bitwise_and(np.right_shift(keys, kind(i)), kind(1)).astype(bool)
+        for i in range(len(fired))
+    ]
     return bits, np.asarray(where, dtype=np.intp)
 
 
