@@ -30,24 +30,25 @@ def walk(tree: DecisionTree, lookup: _vector.Lookup, size: int) -> Codes:
     compiled = [tree.question(q) for q in order]
     answers = _vector.evaluate([c.condition for c in compiled if c is not None], lookup, size)
     masks = dict(zip(order, answers, strict=True))
-    leaf_code = {leaf: index for index, leaf in enumerate(leaves)}
+    leaf_code = {leaf: np.int32(index) for index, leaf in enumerate(leaves)}
     done: dict[str, Codes] = {}
 
-    def reach(node: str) -> Codes:
-        if node in leaf_code:
-            return np.full(size, leaf_code[node], dtype=np.int32)
+    def reach(node: str) -> Codes | np.int32:
+        if node in leaf_code:  # one number, spread by np.where: no array per leaf
+            return leaf_code[node]
         if node not in done:
             true, false = masks[node]
             route = tree.routes[node].next
-            stop = len(leaves) + order.index(node)
             unknown = route[None]
-            otherwise = reach(unknown) if unknown is not None else np.full(size, stop, np.int32)
+            otherwise = (
+                reach(unknown) if unknown is not None else np.int32(len(leaves) + order.index(node))
+            )
             done[node] = np.where(
                 true, reach(str(route[True])), np.where(false, reach(str(route[False])), otherwise)
-            ).astype(np.int32)
+            ).astype(np.int32, copy=False)
         return done[node]
 
-    return reach(tree.root)
+    return np.array(np.broadcast_to(reach(tree.root), (size,)), np.int32)
 
 
 def asked(tree: DecisionTree, lookup: _vector.Lookup, size: int) -> Codes:
