@@ -37,10 +37,14 @@ from gapdiag.sources._hints import column_hint
 from gapdiag.sources._inputs import Progress, Rows
 from gapdiag.sources._paced import Paced
 from gapdiag.sources._parse import Distinct, values_of
+from gapdiag.sources._utf8 import as_text
 from gapdiag.sources.periods import parse_period
 
 BLOCK_BYTES = 8 << 20
 HEADER_BYTES = 1 << 20
+TEXT_AS_BYTES = True
+"""Read a UTF-8 file's text columns as bytes and make them text after (`_utf8`): its
+cells' UTF-8 then costs one pass for the largest byte, not the reader's check per cell."""
 """A header line longer than this is cut there (and its last column will not match)."""
 
 
@@ -350,8 +354,11 @@ def _from_file(
     if layout is not None and layout.quotes % 2:
         _refuse_unclosed_quote(path, text_of, end, sep, "utf-8-sig")
 
+    raw = TEXT_AS_BYTES and not wide and not whole_scan
+
     def blocks(columns: list[str], floats: Collection[str] = ()) -> Iterator[Any]:
-        types = {c: pa.float64() if c in floats else pa.string() for c in columns}
+        text = pa.binary() if raw else pa.string()
+        types = {c: pa.float64() if c in floats else text for c in columns}
         reader_options = pcsv.ReadOptions(
             block_size=BLOCK_BYTES,
             use_threads=False,
@@ -384,7 +391,9 @@ def _from_file(
                 if progress is not None:
                     at = stream.position if stream is not None else source.tell()
                     progress(str(path), at, size)
-                yield batch
+                if (checked := as_text(batch)) is None:
+                    raise NotUtf8(path)  # read again, line by line (`rescan`)
+                yield checked
         except pa.ArrowInvalid as error:
             if floats and "conversion error to double" in str(error):
                 raise AsText(path) from None  # read again, its numbers as text
