@@ -22,7 +22,7 @@ import pyarrow.csv as pcsv
 
 from gapdiag.model._input import check_file, not_csv, open_input
 from gapdiag.model.errors import InvalidArgument
-from gapdiag.sources._bad_rows import BadRows
+from gapdiag.sources._bad_rows import BadRows, undecodable_rows_unsaid
 from gapdiag.sources._dialect import (
     Scan,
     as_utf8,
@@ -366,10 +366,9 @@ def _from_file(
             skip_rows=1,
             encoding="utf16" if wide else "utf8",  # text_of is UTF-8 too
         )
+        handler = bad.on_malformed(str(path), len(header))
         parse = pcsv.ParseOptions(
-            delimiter=sep,
-            newlines_in_values=True,
-            invalid_row_handler=bad.on_malformed(str(path), len(header)),
+            delimiter=sep, newlines_in_values=True, invalid_row_handler=handler
         )
         convert = pcsv.ConvertOptions(
             include_columns=columns,
@@ -384,20 +383,24 @@ def _from_file(
             stream = Paced(path, end, BLOCK_BYTES)
             source = pa.PythonFile(stream, mode="r")
         try:
-            reader = pcsv.open_csv(
-                source, read_options=reader_options, parse_options=parse, convert_options=convert
-            )
-            for batch in stream.batches(reader) if stream is not None else reader:
-                if progress is not None:
-                    at = stream.position if stream is not None else source.tell()
-                    progress(str(path), at, size)
-                if (checked := as_text(batch)) is None:
-                    raise NotUtf8(path)  # read again, line by line (`rescan`)
-                yield checked
+            with undecodable_rows_unsaid(handler):
+                reader = pcsv.open_csv(
+                    source,
+                    read_options=reader_options,
+                    parse_options=parse,
+                    convert_options=convert,
+                )
+                for batch in stream.batches(reader) if stream is not None else reader:
+                    if progress is not None:
+                        at = stream.position if stream is not None else source.tell()
+                        progress(str(path), at, size)
+                    if (checked := as_text(batch)) is None:
+                        raise NotUtf8(path)  # read again, line by line (`rescan`)
+                    yield checked
         except pa.ArrowInvalid as error:
             if floats and "conversion error to double" in str(error):
                 raise AsText(path) from None  # read again, its numbers as text
-            if "invalid UTF8" in str(error) and not whole_scan:
+            if not whole_scan and ("invalid UTF8" in str(error) or _row_not_text(error)):
                 raise NotUtf8(path) from None  # read again, line by line (`rescan`)
             raise InvalidArgument(
                 f"{path}: cannot read: {_first_line(error)} (save the export as UTF-8 CSV)"
@@ -410,6 +413,15 @@ def _from_file(
             _refuse_unclosed_quote(path, None, end, sep, "utf-16" if wide else "utf-8-sig")
 
     return header, blocks
+
+
+def _row_not_text(error: pa.ArrowInvalid) -> bool:
+    """Whether pyarrow gave up on a row its invalid-row handler never saw.
+
+    A row with the wrong number of cells goes to the handler, unless pyarrow cannot make its
+    bytes text (a Windows-1252 name, say): then the parse error is raised instead.
+    """
+    return str(error).startswith("CSV parse error: ") and " columns, got " in str(error)
 
 
 class ReadAgain(Exception):
