@@ -18,7 +18,7 @@ from gapdiag.cli import main
 from gapdiag.model._text import csv_value
 from gapdiag.sources._dialect import scan
 from gapdiag.sources._money import amounts, other_currency
-from gapdiag.sources._parse import date_reason, days, flags
+from gapdiag.sources._parse import date_reason, days, flags, member
 from gapdiag.sources.crm import FLAG_FORMS, load_mapping
 from gapdiag.sources.ingest import Ingested, parse_period, read_exports
 
@@ -889,3 +889,37 @@ def test_a_wide_quota_tab_is_told_apart_and_no_preset_is_said_to_fit(tmp_path: P
         "sheet has one row per rep and period (Rep, Period, Quota); unpivot the tab into "
         "those three columns"
     )
+
+
+def test_hubspot_internal_stage_values_are_won_and_lost_not_open() -> None:
+    """HubSpot's API writes stages by internal value ('closedwon'): never open pipeline."""
+    result = read_exports(
+        period="2024-Q1",
+        opportunities=REAL / "hubspot_deals_api.csv",
+        mapping=REAL / "hubspot_api.yaml",
+    )
+    reps = _by_rep(result)
+    assert reps["Ana Ruiz"]["pipeline.closed_won"] == 12000.0
+    assert reps["Ana Ruiz"]["pipeline.open_pipeline"] == 15000.0
+    assert reps["Ana Ruiz"]["pipeline.win_rate"] == 0.5
+    assert reps["Ben Cole"]["pipeline.closed_won"] == 30000.0
+    assert reps["Ben Cole"]["pipeline.open_pipeline"] == 20000.0
+    assert reps["Ben Cole"]["pipeline.win_rate"] == 0.5  # 'closed_lost' is lost
+    assert result.bad_rows == 0
+    assert not [n for n in result.files[0].notes if "read as open" in n]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.sampled_from([" ", "_", "-", "  "]), min_size=0, max_size=2),
+    st.booleans(),
+)
+def test_a_stage_value_spelled_with_other_separators_or_case_is_the_same(
+    seps: list[str], upper: bool
+) -> None:
+    """'Closed Won', 'closed-won', 'CLOSED_WON' and 'closedwon' all read as the won stage."""
+    sep = "".join(seps)
+    value = f"Closed{sep}Won"
+    cell = value.upper() if upper else value.lower()
+    column = pa.array([cell, "Closed Lost", None, "Qualified"])
+    assert member(column, ("Closed Won",)).tolist() == [True, False, False, False]
