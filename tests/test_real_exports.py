@@ -923,3 +923,68 @@ def test_a_stage_value_spelled_with_other_separators_or_case_is_the_same(
     cell = value.upper() if upper else value.lower()
     column = pa.array([cell, "Closed Lost", None, "Qualified"])
     assert member(column, ("Closed Won",)).tolist() == [True, False, False, False]
+
+
+def test_a_monthly_quota_sheet_gives_the_quarter_its_quota_or_says_why_not(
+    tmp_path: Path,
+) -> None:
+    """Months that cover the quarter add up; a rep missing a month gets no quota and a note."""
+    deals = tmp_path / "deals.csv"
+    deals.write_text(
+        "Opportunity Owner,Stage,Amount,Created Date,Close Date\n"
+        "Ana Ruiz,Closed Won,12000,1/5/2024,3/28/2024\n"
+        "Ben Cole,Closed Won,9000,1/5/2024,3/27/2024\n"
+        "Cara Diaz,Closed Won,7000,1/5/2024,3/26/2024\n",
+        encoding="utf-8",
+    )
+    result = read_exports(
+        period="2024-Q1", opportunities=deals, quotas=REAL / "quota_sheet_monthly.csv"
+    )
+    reps = _by_rep(result)
+    assert reps["Ana Ruiz"]["pipeline.quota"] == 60000.0
+    assert reps["Ben Cole"]["pipeline.quota"] == 45000.0
+    assert "pipeline.quota" not in reps["Cara Diaz"]  # February has no row: unknown, not 50k
+    assert reps["Ana Ruiz"]["ownership.forecast_accuracy"] == pytest.approx(1 - 42000 / 54000)
+    assert "pipeline.commit" not in reps["Ben Cole"]  # January's commit is empty
+    notes = result.files[1].notes
+    assert (
+        "quota for 2024-Q1 added up from the monthly rows, which cover it with no gap "
+        "(Ana Ruiz, Ben Cole)" in notes
+    )
+    assert (
+        "1 rep has quota rows only for other periods (Cara Diaz: 2024-01, 2024-03): no quota "
+        "for 2024-Q1, so where the rep stands is unknown (months or quarters add up only when "
+        "they cover the period with no gap)" in notes
+    )
+    # a month is its own row, never part of another's sum
+    month = read_exports(
+        period="2024-02", opportunities=deals, quotas=REAL / "quota_sheet_monthly.csv"
+    )
+    assert _by_rep(month)["Ben Cole"]["pipeline.quota"] == 15000.0
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.integers(0, 10**6), min_size=12, max_size=12),
+    st.sets(st.integers(1, 12), max_size=3),
+)
+def test_months_add_up_to_a_year_only_without_a_gap(quotas: list[int], gone: set[int]) -> None:
+    """The year's quota is the sum of its twelve months', and unknown with any month missing."""
+    with tempfile.TemporaryDirectory() as folder:
+        sheet = Path(folder) / "quotas.csv"
+        sheet.write_text(
+            "Rep,Period,Quota\n"
+            + "".join(f"Ann,2024-{m:02d},{quotas[m - 1]}\n" for m in range(1, 13) if m not in gone),
+            encoding="utf-8",
+        )
+        deals = Path(folder) / "deals.csv"
+        deals.write_text(
+            "Opportunity Owner,Stage,Amount,Created Date,Close Date\n"
+            "Ann,Closed Won,100,1/5/2024,12/20/2024\n",
+            encoding="utf-8",
+        )
+        row = read_exports(period="2024", opportunities=deals, quotas=sheet).rows[0]
+    if gone:
+        assert "pipeline.quota" not in row
+    else:
+        assert row["pipeline.quota"] == float(sum(quotas))

@@ -29,7 +29,7 @@ from gapdiag.sources.opportunities import (
     read_deals,
 )
 from gapdiag.sources.periods import EPOCH, Grid
-from gapdiag.sources.quotas import quota_columns, read_quotas
+from gapdiag.sources.quotas import quota_columns, quota_notes, read_quotas
 from gapdiag.sources.territory import Teams, read_teams, territory_columns
 
 KINDS = ("opportunities", "activities", "quotas", "teams")
@@ -95,6 +95,8 @@ def assemble(
             *coverage.get("opportunities" if deals is not None else "activities", ()),
             _to_the_end_note(cut, exported),
         )
+    if quota_rows is not None and (sums := quota_notes(quota_rows, owners.names())):
+        coverage["quotas"] = (*coverage.get("quotas", ()), *sums)
     if settled:
         coverage["quotas"] = (*coverage.get("quotas", ()), _settled_note(settled))
     summaries = [
