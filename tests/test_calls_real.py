@@ -217,7 +217,7 @@ def test_segment_times_in_milliseconds_are_refused(tmp_path: Path) -> None:
         {"speaker": "Lena", "start": 3500, "end": 60_000, "text": "Hello."},
     ]
     path = write(tmp_path, "ms.json", {"segments": segments})
-    with pytest.raises(TranscriptError, match=r"ms\.json:3: \(times\): the call runs to 17 hours"):
+    with pytest.raises(TranscriptError, match=r"ms\.json:3: \(times\): the call runs for 17 hours"):
         read_transcript(path, name="ms.json")
 
 
