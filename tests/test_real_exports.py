@@ -988,3 +988,46 @@ def test_months_add_up_to_a_year_only_without_a_gap(quotas: list[int], gone: set
         assert "pipeline.quota" not in row
     else:
         assert row["pipeline.quota"] == float(sum(quotas))
+
+
+def test_a_quota_sheet_keyed_by_email_against_named_deals_is_pointed_out(tmp_path: Path) -> None:
+    """Reps by e-mail in the sheets and by name in the deals never meet: a note says so;
+    a rep on the sheet alone (not started yet) is no sign of it."""
+    sheet = tmp_path / "quotas.csv"
+    sheet.write_text(
+        "Rep,Period,Quota\nana.ruiz@acme.example,2024-Q1,60000\n"
+        "ben.cole@acme.example,2024-Q1,45000\n",
+        encoding="utf-8",
+    )
+    teams = tmp_path / "teams.csv"
+    teams.write_text("Rep,Team\nana.ruiz@acme.example,East\n", encoding="utf-8")
+    result = read_exports(
+        period="2024-Q1",
+        opportunities=REAL / "hubspot_deals_api.csv",
+        mapping=REAL / "hubspot_api.yaml",
+        quotas=sheet,
+        teams=teams,
+    )
+    quota_notes, team_notes = result.files[1].notes, result.files[2].notes
+    assert (
+        "2 reps of the quota sheet (ana.ruiz@acme.example, ben.cole@acme.example) have no "
+        "deal or activity, and 2 with deals or activities (Ana Ruiz, Ben Cole) are not in "
+        "it: the same people spelled two ways (e-mail addresses in the quota sheet, names in "
+        "the exports)? Their rows do not meet; key the quota sheet by the names the exports "
+        "use" in quota_notes
+    )
+    assert any(
+        n.startswith("1 rep of the teams file (ana.ruiz@acme.example) has") for n in team_notes
+    )
+    sheet.write_text(
+        "Rep,Period,Quota\nAna Ruiz,2024-Q1,60000\nBen Cole,2024-Q1,45000\nDee New,2024-Q1,30000\n",
+        encoding="utf-8",
+    )
+    alone = read_exports(
+        period="2024-Q1",
+        opportunities=REAL / "hubspot_deals_api.csv",
+        mapping=REAL / "hubspot_api.yaml",
+        quotas=sheet,
+    )
+    assert not [n for n in alone.files[1].notes if "spelled two ways" in n]
+    assert _by_rep(alone)["Dee New"]["pipeline.quota"] == 30000.0  # a rep not started yet

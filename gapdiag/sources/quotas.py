@@ -41,6 +41,8 @@ class Quotas:
     added: dict[int, str] = field(default_factory=dict)
     """Rep -> the kind of rows ('month') its quota was added up from."""
     asked: str = ""
+    reps: set[int] = field(default_factory=set)
+    """Every rep the sheet names, whatever the period."""
 
 
 def read_quotas(exports: Sequence[Export], grid: Grid, owners: Keys) -> Quotas:
@@ -168,6 +170,7 @@ def _read(
                 continue
             rep_name, period, amounts = got
             key = (owners.code(rep_name), period.label)
+            out.reps.add(key[0])
             if key in first_seen:
                 export.bad.add(
                     export.name,
