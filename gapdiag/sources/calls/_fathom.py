@@ -23,11 +23,11 @@ from gapdiag.sources.calls.cues import (
     clean,
     fail,
     shown,
+    text_key_lines,
     unusable,
 )
 
 _CLOCK = re.compile(r"(\d{1,3}):([0-5]\d):([0-5]\d)(?:\.(\d{1,3}))?")
-_TEXT_KEY = re.compile(r'"text"\s*:')
 
 
 def is_fathom(data: dict[str, Any]) -> bool:
@@ -61,7 +61,7 @@ def cues(source: str, data: dict[str, Any], text: str) -> list[Cue | TranscriptE
     Raises:
         TranscriptError: an item that is not an object, or its speaker or text is wrong.
     """
-    lines = _lines(text)
+    lines = text_key_lines(text)
     found: list[Cue | TranscriptError | None] = []
     for index, item in enumerate(data["transcript"]):
         where = f"transcript[{index}]"
@@ -93,13 +93,3 @@ def _cue(source: str, where: str, item: dict[str, Any], line: int) -> Cue | Tran
     hours, minutes, seconds = int(found[1]), int(found[2]), int(found[3])
     start = ((hours * 60 + minutes) * 60 + seconds) * 1000 + int((found[4] or "0").ljust(3, "0"))
     return Cue(start, UNKNOWN, name.strip(), clean(said), line)
-
-
-def _lines(text: str) -> list[int]:
-    """The line of each item's text key, in file order (a message's line)."""
-    lines, at, line = [], 0, 1
-    for match in _TEXT_KEY.finditer(text):
-        line += text.count("\n", at, match.start())
-        at = match.start()
-        lines.append(line)
-    return lines
