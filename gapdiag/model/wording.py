@@ -105,6 +105,12 @@ def reading(path: str, *values: Value) -> tuple[str, ...]:
     return tuple(text.split(" ", 1)[0] for text in show_all(path, values))
 
 
+def stated(path: str, value: Value) -> str:
+    """A value with its name said once: '15 calls a day', 'win rate 18%'."""
+    shown = show(path, value)
+    return shown if label_of(path).unit in _SELF_DESCRIBING else f"{label_of(path).label} {shown}"
+
+
 def labelled(path: str, value: Value) -> str:
     """'Calls a day: 14', 'Win rate: 18%'."""
     return f"{sentence(label_of(path).label)}: {reading(path, value)[0]}"

@@ -1,0 +1,70 @@
+"""A manager's read of one rep in a 1:1: each sentence true of the numbers beside it.
+
+Edge cases a team throws up (thin data, exactly at quota, a period already over, a rule that
+fires inside a target's margin) read through every view a manager opens: the diagnosis text,
+the plan and its answer sheet. Each test names what read wrong before it was fixed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from gapdiag import diagnose, plan
+from gapdiag.model import labels
+
+THIN: dict[str, Any] = {
+    "rep_id": "thin",
+    "period_start": "2026-11-02",
+    "period_end": "2026-12-31",
+    "activity": {
+        "calls_per_day": 15,
+        "working_days": 3,
+        "meetings_per_week": 1,
+        "meeting_to_opportunity_rate": 0.0,
+        "meetings_held": 1,
+    },
+    "pipeline": {
+        "quota": 100_000,
+        "closed_won": 0,
+        "open_pipeline": 40_000,
+        "win_rate": 0.0,
+        "closed_deals": 1,
+    },
+}
+START = dt.date(2026, 12, 7)
+NOUN_UNITS = sorted({lab.unit for lab in labels.LABELS.values() if " " in lab.unit}, key=len)
+
+
+def _doubled(text: str) -> list[str]:
+    """A label followed by its own unit ('Calls a day 15 calls a day'), in any case."""
+    found = []
+    for unit in NOUN_UNITS:
+        pattern = rf"(?i)\b{re.escape(unit)}:? [\d.,$%]+ {re.escape(unit)}\b"
+        found += re.findall(pattern, text)
+    return found
+
+
+def test_the_doubled_label_check_can_fail() -> None:
+    """The detector flags the thin-data line as it read before the fix."""
+    assert _doubled("- Calls a day 15 calls a day from 3 working days: too few") != []
+    assert _doubled("Calls a day: 15 calls a day from 3 working days") != []
+    assert _doubled("- 15 calls a day from 3 working days: too few") == []
+
+
+def test_thin_data_says_each_unit_once_in_every_view() -> None:
+    """A rate from 3 working days reads '15 calls a day from 3 working days' in the
+    diagnosis' set-aside list, the plan's answer sheet and its numbers line, never with the
+    label in front repeating the unit."""
+    d = diagnose(THIN)
+    coaching = plan(THIN, start=START)
+    for text in (d.explain(), d.to_markdown(), coaching.to_text(), coaching.to_markdown()):
+        assert _doubled(text) == [], _doubled(text)
+    assert "- 15 calls a day from 3 working days: too few to judge (at least 5 needed)" in (
+        d.explain()
+    )
+    assert "- Win rate 0% from 1 closed deal: too few to judge (at least 5 needed)" in (d.explain())
+    sheet = coaching.to_text()
+    assert "too few to judge: 15 calls a day from 3 working days (at least 5 needed)" in sheet
+    assert "Calls a day: 15 from 3 working days, too few to judge (at least 5 needed)" in sheet
