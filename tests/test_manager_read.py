@@ -14,6 +14,8 @@ from typing import Any
 from gapdiag import diagnose, plan
 from gapdiag.model import labels
 
+from .conftest import example
+
 THIN: dict[str, Any] = {
     "rep_id": "thin",
     "period_start": "2026-11-02",
@@ -68,3 +70,19 @@ def test_thin_data_says_each_unit_once_in_every_view() -> None:
     sheet = coaching.to_text()
     assert "too few to judge: 15 calls a day from 3 working days (at least 5 needed)" in sheet
     assert "Calls a day: 15 from 3 working days, too few to judge (at least 5 needed)" in sheet
+
+
+def test_a_rule_inside_a_targets_margin_says_so_beside_the_target() -> None:
+    """'expected 80%' beside '(rule: under 72%)' read as a contradiction: a threshold set
+    from a target and its margin says so, in the evidence, the tree and the plan's views."""
+    text = diagnose(example("will-rep")).explain()
+    assert "(expected 80%) (forecast accuracy: 55% (rule: under 72%, the target less its " in text
+    assert "calls against plan: 35% (rule: under 50%): holds" in text  # a plain cut-off
+    skill = diagnose(example("skill-rep")).explain()
+    assert "(rule: at least 90%, the plan less its margin)" in skill
+    for name in ("will-rep", "skill-rep", "healthy-rep", "system-rep", "knowledge-rep"):
+        for rule in re.findall(r"\(rule: [^)]*\)", diagnose(example(name)).explain()):
+            # 90% of a target: 72% of 80%, 81% of 90%, 27% of 30%, 2.7 of 3 minutes, 9.9 of
+            # 11 questions, 1.8 of 2 hours; 66 days is 60 plus 10%
+            if re.search(r"\b(72%|81%|27%|2\.7 |9\.9|1\.8 |66 days)", rule):
+                assert "margin)" in rule, (name, rule)
