@@ -86,3 +86,53 @@ def test_a_rule_inside_a_targets_margin_says_so_beside_the_target() -> None:
             # 11 questions, 1.8 of 2 hours; 66 days is 60 plus 10%
             if re.search(r"\b(72%|81%|27%|2\.7 |9\.9|1\.8 |66 days)", rule):
                 assert "margin)" in rule, (name, rule)
+
+
+def _will(**pipeline: float) -> dict[str, Any]:
+    rep = example("will-rep")
+    return {**rep, "pipeline": {**rep["pipeline"], **pipeline}}
+
+
+def test_exactly_at_quota_reads_quota_met_not_zero_over() -> None:
+    """$150,000 closed of a $150,000 quota read 'Ahead: ..., $0 over quota'."""
+    head = diagnose(_will(closed_won=150_000)).explain().splitlines()[1]
+    assert head == "Ahead: closed $150,000 of the $150,000 quota (100%): quota met."
+    assert "$0 over" not in plan(_will(closed_won=150_000), start=START).to_text()
+    over = diagnose(_will(closed_won=160_000)).explain().splitlines()[1]
+    assert over == "Ahead: closed $160,000 of the $150,000 quota (106.7%), $10,000 over quota."
+
+
+def test_a_plan_after_the_period_does_not_say_on_track_and_nothing_left_to_close() -> None:
+    """Figures without as_of for a quarter that ended before the plan: 'On track ... pipeline
+    enough for the $100,000 still needed' sat beside 'nothing in it is left to close'. The
+    standing stays the diagnosis' (one answer), and the note says what it rests on and what
+    to collect."""
+    rep = _will(open_pipeline=50_000_000)
+    d = diagnose(rep)
+    assert d.standing.status == "on_track"
+    assert d.standing.settled_by == "pipeline"
+    coaching = plan(rep, start=START)
+    assert coaching.standing == d.standing
+    text = coaching.to_text()
+    assert "nothing in it is left to close" not in text
+    assert (
+        "The period these figures describe ended on Wed 30 Sep 2026, before this plan starts, "
+        "and the figures give no day they run to: the standing above counts pipeline that "
+        "was still open then. Collect the period's final closed-won (or the day the figures "
+        "run to) to see where the rep ended."
+    ) in text
+    behind = plan(example("will-rep"), start=START).to_text()
+    assert "ended on Wed 30 Sep 2026, before this plan starts: nothing in it is left" in behind
+
+
+def test_closed_and_committed_at_quota_reads_quota_met_on_the_answer_sheet() -> None:
+    """$100,000 closed and $50,000 committed of $150,000 read '$0 over quota', and an ahead
+    rep's coverage read 'unknown' (as if a figure were missing) on the answer sheet."""
+    text = plan(_will(closed_won=100_000, commit=50_000), start=START).to_text()
+    assert "$0 over" not in text
+    assert "leaves nothing to close (quota met, commit counted)" in text
+    assert "Gap to goal: none (quota met, commit counted)" in text
+    assert "Pipeline coverage: none needed (nothing left to close)" in text
+    ahead = plan(_will(closed_won=160_000), start=START).to_text()
+    assert "Gap to goal: none ($25,000 over quota, commit counted)" in ahead
+    assert "Pipeline coverage: unknown" not in ahead

@@ -147,8 +147,15 @@ _FIGURES = (
 )
 
 
+def _over_quota(over: float) -> str:
+    """'$25,000 over quota, commit counted', or 'quota met, commit counted' at $0."""
+    said = show("derived.gap_to_goal", over)
+    met = said == show("derived.gap_to_goal", 0.0)
+    return f"{'quota met' if met else said + ' over quota'}, commit counted"
+
+
 NEVER_NEGATIVE = {
-    "derived.gap_to_goal": "none ({} over quota, commit counted)",
+    "derived.gap_to_goal": "none ({})",  # the amount over quota in words: `_over_quota`
     "derived.pipeline_shortfall": "none ({} to spare)",
     "derived.pipeline_needed": "none (nothing left to close)",
 }
@@ -170,7 +177,11 @@ class _Numbers:
     def show(self, name: str) -> str:
         value = self.value(name)
         if name in NEVER_NEGATIVE and value is not None and value <= 0:
-            return NEVER_NEGATIVE[name].format(show(name, -value))
+            over = _over_quota(-value) if name == "derived.gap_to_goal" else show(name, -value)
+            return NEVER_NEGATIVE[name].format(over)
+        gap = self.value("derived.gap_to_goal")
+        if name == "derived.coverage" and value is None and gap is not None and gap <= 0:
+            return "none needed (nothing left to close)"
         if value is None and name in self.aside:
             return self.thin(name, show, ", too few to judge")
         return show(name, value)
@@ -353,8 +364,7 @@ def _gap_answer(n: _Numbers) -> str:
     gap = n.value("derived.gap_to_goal") or 0.0
     if gap > 0:
         return f"Gap to goal {n.show('derived.gap_to_goal')} = {terms}."
-    over = show("derived.gap_to_goal", -gap)
-    text = f"No gap left: {terms} leaves nothing to close ({over} over quota, commit counted)."
+    text = f"No gap left: {terms} leaves nothing to close ({_over_quota(-gap)})."
     quota, closed = n.value("pipeline.quota"), n.value("pipeline.closed_won")
     if quota is not None and closed is not None and closed < quota:
         short = show("pipeline.quota", quota - closed)

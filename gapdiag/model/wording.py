@@ -226,7 +226,10 @@ def standing_text(standing: Standing) -> str:
     closed = f"closed {money(s.closed_won)} of the {money(s.quota)} quota ({share})"
     gone = _gone(s)
     if s.settled_by == "quota":
-        return f"{word}: {closed}, {money(s.closed_won - s.quota)} over quota{gone}."
+        over = money(s.closed_won - s.quota)
+        if over == money(0.0):
+            return f"{word}: {closed}{gone}: quota met."
+        return f"{word}: {closed}, {over} over quota{gone}."
     if s.settled_by == "period_end":
         return f"{word}: {closed} with the period over, {money(s.quota - s.closed_won)} short."
     if s.settled_by == "pace" and s.expected_to_date is not None:
