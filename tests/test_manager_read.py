@@ -11,10 +11,14 @@ import datetime as dt
 import re
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from gapdiag import diagnose, plan
 from gapdiag.model import labels
 
 from .conftest import example
+from .strategies import reps
 
 THIN: dict[str, Any] = {
     "rep_id": "thin",
@@ -136,3 +140,69 @@ def test_closed_and_committed_at_quota_reads_quota_met_on_the_answer_sheet() -> 
     ahead = plan(_will(closed_won=160_000), start=START).to_text()
     assert "Gap to goal: none ($25,000 over quota, commit counted)" in ahead
     assert "Pipeline coverage: unknown" not in ahead
+
+
+_MONEY = st.integers(0, 400).map(lambda k: k * 1_000.0)
+
+
+@st.composite
+def standing_reps(draw: st.DrawFn) -> dict[str, Any]:
+    """A generated rep with the figures a standing is read from (some may be missing) and a
+    quarter; as_of anywhere in it, or absent."""
+    rep = draw(reps()).model_dump(exclude_none=True, mode="json") | {"rep_id": "r-1"}
+    pipeline = rep.get("pipeline", {})
+    pipeline["quota"] = draw(st.integers(1, 300).map(lambda k: k * 1_000.0))
+    pipeline["closed_won"] = draw(_MONEY)
+    for name in ("commit", "open_pipeline"):
+        value = draw(st.one_of(st.none(), _MONEY))
+        if value is None:
+            pipeline.pop(name, None)
+        else:
+            pipeline[name] = value
+    rep["pipeline"] = pipeline
+    rep["period_start"], rep["period_end"] = "2026-07-01", "2026-09-30"
+    day = draw(st.one_of(st.none(), st.integers(0, 91)))
+    if day is not None:
+        rep["as_of"] = str(dt.date(2026, 7, 1) + dt.timedelta(days=day))
+    return rep
+
+
+STANDING_WORDS = ("Ahead: ", "On track: ", "Behind: ", "Standing unknown: ")
+
+
+@settings(max_examples=60, deadline=None)
+@given(standing_reps())
+def test_where_the_rep_stands_comes_first_and_is_the_same_everywhere(rep: dict[str, Any]) -> None:
+    """The line after the title of every view says where the rep stands, in the same words;
+    a rep who is not behind gets no primary gap, no first actions and no escalation."""
+    d = diagnose(rep)
+    text = d.explain()
+    head = text.splitlines()[1]
+    assert head.startswith(STANDING_WORDS)
+    assert d.to_markdown().splitlines()[1] == head
+    coaching = plan(rep, start=START).to_text()
+    where = coaching.split("Where the rep stands\n--------------------\n")[1]
+    assert where.startswith(head)
+    if d.standing.status in ("ahead", "on_track"):
+        assert "Primary gap" not in text
+        assert "What to do first" not in text
+        assert "PIP" not in text
+        assert "No focus:" in coaching
+        assert "Close the coverage gap" not in coaching
+
+
+@settings(max_examples=60, deadline=None)
+@given(standing_reps())
+def test_enough_and_short_of_are_true_of_the_figures(rep: dict[str, Any]) -> None:
+    """'enough for' and 'short of' in the standing line agree with the pipeline's yield and
+    what is still needed; a share over 100% is never 'behind' on quota alone."""
+    d = diagnose(rep)
+    s = d.standing
+    head = d.explain().splitlines()[1]
+    if s.settled_by == "pipeline" and s.pipeline_yield is not None:
+        needed = s.still_needed or 0.0
+        assert ("enough for" in head) == (s.pipeline_yield >= needed), head
+        assert ("short of the" in head) == (s.pipeline_yield < needed), head
+    if s.quota and s.closed_won is not None and s.closed_won >= s.quota:
+        assert head.startswith("Ahead: "), head
+        assert "$0 over" not in head
