@@ -227,3 +227,17 @@ def test_a_team_average_inside_the_margin_is_not_a_miss() -> None:
     calls = west[west.index("Calls against plan") :][:120]
     assert "78.7%" in calls
     assert "misses target" in calls
+
+
+def test_lead_flow_above_its_floor_is_not_said_to_match_the_team() -> None:
+    """The email rule fires with lead flow and territory size above their 0.7× floors; at
+    0.75× and 0.8× its text said they 'match the team average'."""
+    rep = {**example("will-rep")}
+    rep["territory"] = {**rep["territory"], "lead_volume_vs_team": 0.75}
+    rep["territory"]["territory_size_vs_team"] = 0.8
+    text = diagnose(rep).explain()
+    line = next(x for x in text.splitlines() if "emails a day (" in x)
+    assert "match the team average" not in line
+    assert "22 emails a day (36.7% of plan), with lead flow at 0.75× and territory size 0.8×" in (
+        line
+    )
