@@ -230,14 +230,26 @@ def test_a_team_average_inside_the_margin_is_not_a_miss() -> None:
 
 
 def test_lead_flow_above_its_floor_is_not_said_to_match_the_team() -> None:
-    """The email rule fires with lead flow and territory size above their 0.7× floors; at
-    0.75× and 0.8× its text said they 'match the team average'."""
+    """The email rule fires with lead flow and territory size above their 0.7x floors; at
+    0.75x and 0.8x its text said they 'match the team average'."""
     rep = {**example("will-rep")}
     rep["territory"] = {**rep["territory"], "lead_volume_vs_team": 0.75}
     rep["territory"]["territory_size_vs_team"] = 0.8
     text = diagnose(rep).explain()
     line = next(x for x in text.splitlines() if "emails a day (" in x)
     assert "match the team average" not in line
-    assert "22 emails a day (36.7% of plan), with lead flow at 0.75× and territory size 0.8×" in (
-        line
+    assert (
+        "22 emails a day (36.7% of plan), with lead flow at 0.75\u00d7 and territory size 0.8\u00d7"
+        in (line)
     )
+
+
+def test_a_missing_figure_is_said_missing_once() -> None:
+    """A tree step over absent territory figures read 'lead volume against the team: unknown
+    (rule: at most 0.7x): not known (no data)': unknown twice. It says 'no data' once,
+    with the rule it would be checked against."""
+    text = diagnose(THIN).explain()
+    step = next(x for x in text.splitlines() if x.startswith("1. "))
+    assert "lead volume against the team: no data (rule: at most 0.7\u00d7)" in step
+    assert "unknown (rule" not in text
+    assert "not known (no data)" not in text

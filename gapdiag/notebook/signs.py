@@ -205,6 +205,11 @@ def _words(
     path = observed if observed in LABELS else ""
     if op is None or isinstance(value, bool):
         return f"{name}: {reading(path, value)[0]}"
+    if value is None:  # nothing to compare: said once, with the rule it would meet
+        if threshold is None:
+            return f"{name}: no data"
+        rule = f"{_OPS.get(op, op)} {reading(path, threshold)[0]}{_MARGINS[margin]}"
+        return f"{name}: no data (rule: {rule})"
     seen, limit = reading(path, value, threshold)
     if threshold is None:
         if by_team and value is not None:  # the rep's value is there, the team's is not
