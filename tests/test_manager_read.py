@@ -253,3 +253,15 @@ def test_a_missing_figure_is_said_missing_once() -> None:
     assert "lead volume against the team: no data (rule: at most 0.7\u00d7)" in step
     assert "unknown (rule" not in text
     assert "not known (no data)" not in text
+
+
+def test_a_what_if_never_puts_unlikely_beside_a_high_confidence() -> None:
+    """For a rep who is not behind, what_if read 'Will unlikely, 98.5%': the verdict held
+    back by the standing is said as the diagnosis says it, not a gap this period."""
+    from gapdiag import what_if
+
+    ahead = what_if(_will(closed_won=160_000), {"activity.calls_per_day": 40}).to_text()
+    assert "unlikely, 98.5%" not in ahead
+    assert "- Will not a gap this period (evidence alone 98.5%) → " in ahead
+    rescued = what_if(example("will-rep"), {"pipeline.closed_won": 150_000}).to_text()
+    assert "- Will confirmed, 98.8% → not a gap this period (evidence alone " in rescued
