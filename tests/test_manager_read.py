@@ -265,3 +265,27 @@ def test_a_what_if_never_puts_unlikely_beside_a_high_confidence() -> None:
     assert "- Will not a gap this period (evidence alone 98.5%) → " in ahead
     rescued = what_if(example("will-rep"), {"pipeline.closed_won": 150_000}).to_text()
     assert "- Will confirmed, 98.8% → not a gap this period (evidence alone " in rescued
+
+
+def test_behind_pace_early_without_pipeline_says_what_would_tell() -> None:
+    """Three working days into a quarter with nothing closed and no pipeline figures, the
+    rep is behind pace, and the line said no more: early on, one deal changes that, so it
+    says which figure would tell."""
+    rep = {
+        "rep_id": "new",
+        "period_start": "2026-10-01",
+        "period_end": "2026-12-31",
+        "as_of": "2026-10-05",
+        "pipeline": {"quota": 100_000, "closed_won": 0},
+    }
+    head = diagnose(rep).explain().splitlines()[1]
+    assert head == (
+        "Behind: closed $0 of the $100,000 quota (0%), 3 of 66 working days into the period; "
+        "the pace calls for $4,545 by now, so $4,545 short of it. This early, one deal can "
+        "change that: collect open pipeline to see whether it covers the $100,000 still "
+        "needed."
+    )
+    late = {**rep, "as_of": "2026-12-01"}
+    assert "This early" not in diagnose(late).explain().splitlines()[1]
+    covered = {**rep, "pipeline": {**rep["pipeline"], "open_pipeline": 400_000}}
+    assert "This early" not in diagnose(covered).explain().splitlines()[1]

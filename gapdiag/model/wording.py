@@ -25,7 +25,7 @@ from gapdiag.model.labels import (
     show_change,
     show_comparison,
 )
-from gapdiag.model.standing import Standing
+from gapdiag.model.standing import EARLY, Standing
 
 _PATH = re.compile(r"\b(?:team\.(?:mean|median)\.)?[a-z_]+\.[a-z_]+\b|\btenure_months\b")
 _SELF_DESCRIBING = frozenset(
@@ -238,11 +238,24 @@ def standing_text(standing: Standing) -> str:
         where = f"{money(diff)} {side} it" if money(diff) != money(0.0) else "right on it"
         return (
             f"{word}: {closed}{gone}; the pace calls for {money(s.expected_to_date)} by now, "
-            f"so {where}."
+            f"so {where}.{_early(s)}"
         )
     if s.settled_by == "commit" and s.commit is not None:
         return f"{word}: {closed}, and the {money(s.commit)} committed reaches quota{gone}."
     return f"{word}: {closed}{gone}; {_pipeline_words(s)}."
+
+
+def _early(s: Standing) -> str:
+    """What would tell, for a rep behind pace early in the period with no pipeline figure:
+    deals come in lumps, so one deal can change that."""
+    if s.status != "behind" or s.open_pipeline is not None or s.elapsed is None:
+        return ""
+    if s.elapsed >= EARLY or s.still_needed is None or s.still_needed <= 0:
+        return ""
+    return (
+        " This early, one deal can change that: collect open pipeline to see whether it "
+        f"covers the {money(s.still_needed)} still needed."
+    )
 
 
 def _gone(s: Standing) -> str:
