@@ -289,3 +289,14 @@ def test_behind_pace_early_without_pipeline_says_what_would_tell() -> None:
     assert "This early" not in diagnose(late).explain().splitlines()[1]
     covered = {**rep, "pipeline": {**rep["pipeline"], "open_pipeline": 400_000}}
     assert "This early" not in diagnose(covered).explain().splitlines()[1]
+
+
+def test_territory_ratios_read_in_the_unit_their_checks_show() -> None:
+    """'gets just 0.5 of the team's average lead volume (floor 0.7)' sat beside
+    'lead volume against the team: 0.5x (rule: at most 0.7x)': one figure, two units."""
+    text = diagnose(example("system-rep")).explain()
+    assert "the territory gets just 0.5\u00d7 the team's average lead volume (" in text
+    receives = "The territory receives 0.5\u00d7 the team's average lead volume (floor 0.7\u00d7)"
+    assert receives in text
+    assert "The territory is 0.65\u00d7 the size of the team average (floor 0.7\u00d7)" in text
+    assert not re.search(r"\b0\.\d+ (of|the size)", text)
