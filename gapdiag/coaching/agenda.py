@@ -9,7 +9,7 @@ manager can check the rep's math without doing it for them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -21,9 +21,9 @@ from gapdiag.model._result import Worded
 from gapdiag.model.basis import BASES
 from gapdiag.model.derived import DEPENDS, ramp_factor
 from gapdiag.model.diagnosis import Sample
-from gapdiag.model.labels import label_of, sentence
+from gapdiag.model.labels import Value, label_of, sentence
 from gapdiag.model.metrics import Targets, _Strict
-from gapdiag.model.wording import day
+from gapdiag.model.wording import day, reading, stated
 from gapdiag.rulebook.interventions import Drill
 
 Stage = Literal["goal", "reality", "options", "will"]
@@ -147,8 +147,15 @@ _FIGURES = (
 )
 
 
+def _over_quota(over: float) -> str:
+    """'$25,000 over quota, commit counted', or 'quota met, commit counted' at $0."""
+    said = show("derived.gap_to_goal", over)
+    met = said == show("derived.gap_to_goal", 0.0)
+    return f"{'quota met' if met else said + ' over quota'}, commit counted"
+
+
 NEVER_NEGATIVE = {
-    "derived.gap_to_goal": "none ({} over quota, commit counted)",
+    "derived.gap_to_goal": "none ({})",  # the amount over quota in words: `_over_quota`
     "derived.pipeline_shortfall": "none ({} to spare)",
     "derived.pipeline_needed": "none (nothing left to close)",
 }
@@ -170,16 +177,30 @@ class _Numbers:
     def show(self, name: str) -> str:
         value = self.value(name)
         if name in NEVER_NEGATIVE and value is not None and value <= 0:
-            return NEVER_NEGATIVE[name].format(show(name, -value))
+            over = _over_quota(-value) if name == "derived.gap_to_goal" else show(name, -value)
+            return NEVER_NEGATIVE[name].format(over)
+        gap = self.value("derived.gap_to_goal")
+        if name == "derived.coverage" and value is None and gap is not None and gap <= 0:
+            return "none needed (nothing left to close)"
         if value is None and name in self.aside:
-            return self.thin(name, ", too few to judge")
+            return self.thin(name, show, ", too few to judge")
         return show(name, value)
 
-    def thin(self, name: str, said: str = "") -> str:
-        """'33.3% from 3 closed deals (at least 5 needed)': a value set aside, and why."""
+    def figure(self, name: str) -> str:
+        """`show` for the numbers line, where the label stands in front: a value set aside
+        in a unit that repeats the label reads '15 from 3 working days', said once."""
+        if self.value(name) is None and name in self.aside:
+            return self.thin(
+                name, lambda path, value: reading(path, value)[0], ", too few to judge"
+            )
+        return self.show(name)
+
+    def thin(self, name: str, said: Callable[[str, Value], str], why: str = "") -> str:
+        """'33.3% from 3 closed deals (at least 5 needed)': a value set aside, and why;
+        `said` puts the value in words (with its unit, its name, or bare)."""
         sample = self.aside[name]
         counted = BASES[name].counted(sample.count) if name in BASES else f"{sample.count:,.0f}"
-        return f"{show(name, sample.value)} from {counted}{said} (at least {sample.minimum} needed)"
+        return f"{said(name, sample.value)} from {counted}{why} (at least {sample.minimum} needed)"
 
     def known(self, *names: str) -> bool:
         return all(self.value(n) is not None for n in names)
@@ -188,7 +209,7 @@ class _Numbers:
         needs = DEPENDS.get(name.removeprefix("derived."), (name,))
         absent = [n for n in needs if self.value(n) is None]
         wanted = [label_of(n).label for n in absent if n not in self.aside]
-        thin = [f"{label_of(n).label} {self.thin(n)}" for n in absent if n in self.aside]
+        thin = [self.thin(n, stated) for n in absent if n in self.aside]
         said = [f"unknown: collect {', '.join(wanted)}"] if wanted else []
         if thin:
             said.append(f"too few to judge: {'; '.join(thin)}")
@@ -241,7 +262,7 @@ def build_agenda(
     return Agenda(
         rep_id=rep_id,
         questions=questions,
-        figures=tuple(Figure(name=f, value=n.value(f), shown=n.show(f)) for f in _FIGURES),
+        figures=tuple(Figure(name=f, value=n.value(f), shown=n.figure(f)) for f in _FIGURES),
         redirects=REDIRECTS if focus is not None and focus.gap == "will" else (),
         commitment="On a scale of 1 to 10, how committed are you to this plan? What would "
         f"make it a 9 or 10? Follow up{when or ' at the next check-in'}"
@@ -343,8 +364,7 @@ def _gap_answer(n: _Numbers) -> str:
     gap = n.value("derived.gap_to_goal") or 0.0
     if gap > 0:
         return f"Gap to goal {n.show('derived.gap_to_goal')} = {terms}."
-    over = show("derived.gap_to_goal", -gap)
-    text = f"No gap left: {terms} leaves nothing to close ({over} over quota, commit counted)."
+    text = f"No gap left: {terms} leaves nothing to close ({_over_quota(-gap)})."
     quota, closed = n.value("pipeline.quota"), n.value("pipeline.closed_won")
     if quota is not None and closed is not None and closed < quota:
         short = show("pipeline.quota", quota - closed)

@@ -94,12 +94,31 @@ def _standing(plan: CoachingPlan) -> list[Block]:
     when = f" Figures as of {long_day(plan.as_of)}." if plan.as_of is not None else ""
     end = plan.diagnosis.period_end
     if end is not None and end < plan.start and (plan.as_of is None or plan.as_of < end):
-        when += (
-            f" The period these figures describe ended on {long_day(end)}, before this plan"
-            " starts: nothing in it is left to close, and the goals below are for the weeks"
-            " ahead."
-        )
+        ended = f" The period these figures describe ended on {long_day(end)}, before this plan"
+        read = _READ_OPEN.get(plan.standing.settled_by or "")
+        if plan.standing.status == "behind" or read is None:
+            when += (
+                f"{ended} starts: nothing in it is left to close, and the goals below are for"
+                " the weeks ahead."
+            )
+        else:  # on track by what was still open then: that part may never have closed
+            undated = plan.as_of is None
+            when += (
+                f"{ended} starts, and the figures "
+                f"{'give no day they run to' if undated else 'run to an earlier day'}: the "
+                f"standing above {read}. Collect the period's final closed-won"
+                f"{' (or the day the figures run to)' if undated else ''} to see where the rep"
+                " ended."
+            )
     return [Heading("Where the rep stands"), Para(standing_words(plan.standing) + when)]
+
+
+_READ_OPEN = {
+    "pipeline": "counts pipeline that was still open then",
+    "commit": "counts commit that had not closed then",
+    "pace": "reads the pace on that day",
+}
+"""What a standing settled before the period ended rests on, for a plan that starts after it."""
 
 
 def _focus(plan: CoachingPlan) -> list[Block]:

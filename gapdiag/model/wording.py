@@ -25,7 +25,7 @@ from gapdiag.model.labels import (
     show_change,
     show_comparison,
 )
-from gapdiag.model.standing import Standing
+from gapdiag.model.standing import EARLY, Standing
 
 _PATH = re.compile(r"\b(?:team\.(?:mean|median)\.)?[a-z_]+\.[a-z_]+\b|\btenure_months\b")
 _SELF_DESCRIBING = frozenset(
@@ -103,6 +103,12 @@ def reading(path: str, *values: Value) -> tuple[str, ...]:
     if label_of(path).unit not in _SELF_DESCRIBING:
         return show_all(path, values)
     return tuple(text.split(" ", 1)[0] for text in show_all(path, values))
+
+
+def stated(path: str, value: Value) -> str:
+    """A value with its name said once: '15 calls a day', 'win rate 18%'."""
+    shown = show(path, value)
+    return shown if label_of(path).unit in _SELF_DESCRIBING else f"{label_of(path).label} {shown}"
 
 
 def labelled(path: str, value: Value) -> str:
@@ -220,7 +226,10 @@ def standing_text(standing: Standing) -> str:
     closed = f"closed {money(s.closed_won)} of the {money(s.quota)} quota ({share})"
     gone = _gone(s)
     if s.settled_by == "quota":
-        return f"{word}: {closed}, {money(s.closed_won - s.quota)} over quota{gone}."
+        over = money(s.closed_won - s.quota)
+        if over == money(0.0):
+            return f"{word}: {closed}{gone}: quota met."
+        return f"{word}: {closed}, {over} over quota{gone}."
     if s.settled_by == "period_end":
         return f"{word}: {closed} with the period over, {money(s.quota - s.closed_won)} short."
     if s.settled_by == "pace" and s.expected_to_date is not None:
@@ -229,11 +238,24 @@ def standing_text(standing: Standing) -> str:
         where = f"{money(diff)} {side} it" if money(diff) != money(0.0) else "right on it"
         return (
             f"{word}: {closed}{gone}; the pace calls for {money(s.expected_to_date)} by now, "
-            f"so {where}."
+            f"so {where}.{_early(s)}"
         )
     if s.settled_by == "commit" and s.commit is not None:
         return f"{word}: {closed}, and the {money(s.commit)} committed reaches quota{gone}."
     return f"{word}: {closed}{gone}; {_pipeline_words(s)}."
+
+
+def _early(s: Standing) -> str:
+    """What would tell, for a rep behind pace early in the period with no pipeline figure:
+    deals come in lumps, so one deal can change that."""
+    if s.status != "behind" or s.open_pipeline is not None or s.elapsed is None:
+        return ""
+    if s.elapsed >= EARLY or s.still_needed is None or s.still_needed <= 0:
+        return ""
+    return (
+        " This early, one deal can change that: collect open pipeline to see whether it "
+        f"covers the {money(s.still_needed)} still needed."
+    )
 
 
 def _gone(s: Standing) -> str:

@@ -32,6 +32,7 @@ from gapdiag.model.wording import (
     counterfactual_text,
     period,
     standing_text,
+    stated,
 )
 from gapdiag.notebook import signs
 from gapdiag.rulebook.compiler import Facts
@@ -628,7 +629,7 @@ def _set_aside(d: Diagnosis, md: bool) -> list[str]:
     for item in d.set_aside:
         basis = BASES[item.metric]
         out.append(
-            f"- {sentence(label_of(item.metric).label)} {show(item.metric, item.value)} "
+            f"- {sentence(stated(item.metric, item.value))} "
             f"from {basis.counted(item.count)}: too few to judge (at least {item.minimum} needed)"
         )
     return [*out, ""]

@@ -17,7 +17,7 @@ from gapdiag.model.gaps import Gap
 from gapdiag.model.labels import LABELS, forget_numbers, label_of, percent
 from gapdiag.model.wording import quantity, reading
 from gapdiag.rulebook import template
-from gapdiag.rulebook.compiler import Stated
+from gapdiag.rulebook.compiler import Stated, margin_of
 
 GAP_NAMES: dict[str, str] = {
     "system": "System",
@@ -184,6 +184,7 @@ def check_words(check: Check) -> str:
         check.threshold_value,
         check.result,
         check.threshold is not None and "team.median." in check.threshold,
+        margin_of(check.threshold),
     )
     return _CHECKS.put(check, None, words)
 
@@ -196,6 +197,7 @@ def _words(
     threshold: float | None,
     result: bool | None,
     by_team: bool = False,
+    margin: str = "",
 ) -> str:
     """`check_words` by the check's fields (cached: a population repeats its comparisons,
     thresholds are targets and observed values are few distinct numbers)."""
@@ -203,12 +205,27 @@ def _words(
     path = observed if observed in LABELS else ""
     if op is None or isinstance(value, bool):
         return f"{name}: {reading(path, value)[0]}"
+    if value is None:  # nothing to compare: said once, with the rule it would meet
+        if threshold is None:
+            return f"{name}: no data"
+        rule = f"{_OPS.get(op, op)} {reading(path, threshold)[0]}{_MARGINS[margin]}"
+        return f"{name}: no data (rule: {rule})"
     seen, limit = reading(path, value, threshold)
     if threshold is None:
         if by_team and value is not None:  # the rep's value is there, the team's is not
             return f"{name}: {seen}, against the team median: not known (no team median)"
         return f"{name}: {seen}: {HOLDS[result]}"
-    return f"{name}: {seen} (rule: {_OPS.get(op, op)} {limit}): {HOLDS[result]}"
+    return f"{name}: {seen} (rule: {_OPS.get(op, op)} {limit}{_MARGINS[margin]}): {HOLDS[result]}"
+
+
+_MARGINS = {
+    "": "",
+    "plan": ", the plan less its margin",
+    "less": ", the target less its margin",
+    "plus": ", the limit plus its margin",
+}
+"""What a threshold set from a target and its margin is, said beside it (so 'under 72%'
+next to 'expected 80%' does not read as a contradiction)."""
 
 
 CACHES.append(_words.cache_clear)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from gapdiag.engines.compiled import RulesArg, diagnose, resolve_rules
 from gapdiag.model._result import Worded
 from gapdiag.model.changes import MetricChange, apply_changes
-from gapdiag.model.diagnosis import Diagnosis, Engine
+from gapdiag.model.diagnosis import Diagnosis, Engine, Verdict
 from gapdiag.model.gaps import GAPS, Gap, Status
 from gapdiag.model.labels import label_of, sentence, show_change
 from gapdiag.model.metrics import RepMetrics, Targets, parse_metrics, parse_targets
@@ -31,12 +31,16 @@ class VerdictShift(Worded, _Frozen):
     confidence_after: float
     status_before: Status
     status_after: Status
+    held_before: bool = False
+    """The verdict is held back because the rep is not behind (capped by the standing)."""
+    held_after: bool = False
 
     def words(self) -> str:
-        """'Will confirmed, 99.2% → suspected, 45%'; an open gap reads 'not judged'."""
-        return f"{GAP_NAMES[self.gap]} {_state(self.status_before, self.confidence_before)} → " + (
-            _state(self.status_after, self.confidence_after)
-        )
+        """'Will confirmed, 99.2% → suspected, 45%'; an open gap reads 'not judged', one
+        held back because the rep is not behind 'not a gap this period'."""
+        before = _state(self.status_before, self.confidence_before, self.held_before)
+        after = _state(self.status_after, self.confidence_after, self.held_after)
+        return f"{GAP_NAMES[self.gap]} {before} → {after}"
 
     def _repr_html_(self) -> str:
         return f"<span style='font-family:sans-serif;font-size:13px'>{escape(self.words())}</span>"
@@ -107,8 +111,8 @@ class WhatIf(Worded, _Frozen):
                 f"<td style='{_CELL}'>{cell}</td>"
                 for cell in (
                     f"<b>{escape(GAP_NAMES[s.gap])}</b>" if s.moved else escape(GAP_NAMES[s.gap]),
-                    escape(_state(s.status_before, s.confidence_before)),
-                    escape(_state(s.status_after, s.confidence_after)),
+                    escape(_state(s.status_before, s.confidence_before, s.held_before)),
+                    escape(_state(s.status_after, s.confidence_after, s.held_after)),
                 )
             )
             + "</tr>"
@@ -152,10 +156,17 @@ def change_words(change: MetricChange) -> str:
     return sentence(movement(change.path, change.before, change.after))
 
 
-def _state(status: str, value: float) -> str:
+def _state(status: str, value: float, held: bool = False) -> str:
     if status == "unknown":
         return "not judged"
+    if held:
+        return f"not a gap this period (evidence alone {confidence(value)})"
     return f"{STATUS_WORDS[status]}, {confidence(value)}"
+
+
+def _held(v: Verdict) -> bool:
+    """Held back by the standing: the evidence may be strong, the rep is not behind."""
+    return v.capped_by == "standing" and v.status == "unlikely"
 
 
 def _gap(gap: str | None) -> str:
@@ -203,4 +214,6 @@ def _shift(before: Diagnosis, after: Diagnosis, gap: Gap) -> VerdictShift:
         confidence_after=new.confidence,
         status_before=old.status,
         status_after=new.status,
+        held_before=_held(old),
+        held_after=_held(new),
     )

@@ -178,10 +178,13 @@ class Atom:
     """Every fact the comparison reads: all its trace depends on."""
     by_team: bool = field(init=False, repr=False, compare=False)
     """Whether the threshold reads a team median."""
+    margin: str = field(init=False, repr=False, compare=False)
+    """How the threshold stands to a target's margin (`margin_of`)."""
 
     def __post_init__(self) -> None:
         by_team = self.threshold is not None and "team.median." in self.threshold
         object.__setattr__(self, "by_team", by_team)
+        object.__setattr__(self, "margin", margin_of(self.threshold))
 
     def trace(self, facts: Facts) -> Check:
         """Evaluate this leaf on one rep's facts and report values, result and distance."""
@@ -189,7 +192,7 @@ class Atom:
 
     def check(self, facts: Facts) -> dict[str, Any]:
         """The fields of `trace` as a fresh dict (the form result objects are built from)."""
-        observed, op, value, limit, result, _ = self.said(facts)
+        observed, op, value, limit, result, _, _ = self.said(facts)
         return {
             "text": self.text,
             "observed": observed,
@@ -209,16 +212,29 @@ class Atom:
         by_team = self.by_team
         if self.threshold_fn is None or self.op is None:
             flag = seen if isinstance(seen, bool) else None
-            return self.observed, self.op, flag, None, flag, by_team
+            return self.observed, self.op, flag, None, flag, by_team, ""
         limit = self.threshold_fn(facts)
         value = seen if isinstance(seen, float) else None
+        margin = self.margin
         if value is None or limit is None:
-            return self.observed, self.op, value, limit, None, by_team
-        return self.observed, self.op, value, limit, _COMPARE[self.op](value, limit), by_team
+            return self.observed, self.op, value, limit, None, by_team, margin
+        result = _COMPARE[self.op](value, limit)
+        return self.observed, self.op, value, limit, result, by_team, margin
 
 
-Stated = tuple[str, str | None, float | bool | None, float | None, bool | None, bool]
+Stated = tuple[str, str | None, float | bool | None, float | None, bool | None, bool, str]
 """A comparison as an explanation says it (see `Atom.said`)."""
+
+
+def margin_of(threshold: str | None) -> str:
+    """How a threshold stands to a target's margin: 'plan' (``1 - target.margin.T``, a share
+    of plan), 'less' (``target.T * (1 - target.margin.T)``), 'plus' (a ceiling with its
+    margin added), or '' (a plain cut-off)."""
+    if threshold is None or "target.margin." not in threshold:
+        return ""
+    if threshold.startswith("1 - target.margin."):
+        return "plan"
+    return "plus" if "(1 + target.margin." in threshold else "less"
 
 
 def atoms(node: x.Node, text: str) -> tuple[Atom, ...]:

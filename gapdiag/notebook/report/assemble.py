@@ -139,13 +139,16 @@ class TeamNumber:
     mean: float | None
     known: int
     target: float | None
+    margin: float = 0.0
+    """The target's margin, as the rules read it: a mean within it is on target."""
 
     @property
     def meets(self) -> bool | None:
-        """Whether the team mean reaches the target (None when either is unknown)."""
+        """Whether the team mean reaches the target less its margin, as a rep's value must
+        for the rules (None when either is unknown)."""
         if self.mean is None or self.target is None:
             return None
-        return self.mean >= self.target
+        return self.mean >= self.target * (1 - self.margin)
 
 
 @dataclass(frozen=True, slots=True)
@@ -505,10 +508,22 @@ def target_of(metric: str, targets: Targets) -> float | None:
     return named.get(metric)
 
 
+_MARGIN_OF = {
+    "derived.calls_vs_plan": "calls_per_day",
+    "derived.meetings_vs_plan": "meetings_per_week",
+    "activity.meeting_to_opportunity_rate": "meeting_to_opportunity_rate",
+    "ownership.forecast_accuracy": "forecast_accuracy",
+}
+"""The margin the rules allow each leading indicator's target (`Margins`)."""
+
+
 def _number(metric: str, reps: tuple[RepLine, ...], targets: Targets) -> TeamNumber:
     known = [v for rep in reps if (v := rep.value(metric)) is not None]
     mean = sum(known) / len(known) if known else None
-    return TeamNumber(metric=metric, mean=mean, known=len(known), target=target_of(metric, targets))
+    target = target_of(metric, targets)
+    name = _MARGIN_OF.get(metric)
+    margin = float(getattr(targets.margins, name)) if name is not None else 0.0
+    return TeamNumber(metric=metric, mean=mean, known=len(known), target=target, margin=margin)
 
 
 def _bad_rows(errors: Any) -> tuple[BadRow, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
-from gapdiag.model.labels import show
+from gapdiag.model.labels import percent, show
 from gapdiag.model.standing import STANDINGS
 from gapdiag.model.wording import long_day, standing_word
 from gapdiag.notebook import signs
@@ -234,7 +234,10 @@ def _against(n: TeamNumber) -> tuple[str, str]:
         return (signs.meets_words(True) if n.mean >= 1 else "short so far"), whole
     if n.target is None:
         return "", "none set"
-    return signs.meets_words(n.meets), show(n.metric, n.target)
+    said = signs.meets_words(n.meets)
+    if n.meets and n.mean is not None and n.mean < n.target:  # on target as the rules read it
+        said += f" (inside its {percent(n.margin)} margin)"
+    return said, show(n.metric, n.target)
 
 
 def _causes(team: TeamView) -> str:
