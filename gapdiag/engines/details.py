@@ -11,6 +11,8 @@ diagnoses holds few objects for the cycle collector to visit.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import compress, repeat
+from operator import is_
 from typing import Any, NamedTuple
 
 from gapdiag.engines.judgment import Weak, watch_notes
@@ -90,9 +92,7 @@ class Explanation:
         get, book = self.facts.get, self.book
         memo = book.memo("undetermined")
         found = []
-        for rule, outcome in zip(book.compiled, self.outcomes, strict=True):
-            if outcome is not None:
-                continue
+        for rule in compress(book.compiled, map(is_, self.outcomes, repeat(None))):
             needs = tuple([m for m in rule.needs if get(m) is None])
             item = memo.get(key := (rule.id, needs))
             if item is None:

@@ -14,7 +14,7 @@ reads "24.66%" and "25%", never "25%" and "25%").
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Literal
@@ -426,7 +426,9 @@ _BY_PATH = {"derived.pipeline_shortfall": _Unit("$", "money", 0, below_zero="to 
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)
 def _unit(path: str) -> _Unit:
+    """How a path's values are shown (the registries are fixed: looked up once a path)."""
     return _BY_PATH.get(path) or _U[label_of(path).unit]
 
 
@@ -467,6 +469,31 @@ def show(path: str, value: Value) -> str:
         places = unit.places if unit.style != "percent" else _places_one(unit, float(value))
         return unit.with_unit(unit.number(value, places), value)
     return show_all(path, [value])[0]
+
+
+Pair = Callable[[float, float], tuple[str, str] | None]
+"""Two finite numbers of one path in their unit, or None where `show_all` must search."""
+
+
+@lru_cache(maxsize=1024)
+def pair_shower(path: str) -> Pair:
+    """`show_all(path, (a, b))` of two finite numbers, composed once a path (its unit,
+    decimals and edge texts looked up here, not per comparison): None where the numbers
+    need more decimals than the unit's usual (`show_all` then searches for them)."""
+    unit = _unit(path)
+    places, number, with_unit = unit.places, unit.number, unit.with_unit
+    edges = _edge_texts(unit, places) if unit.style == "percent" else frozenset()
+    ends = (0.0, 1.0)
+
+    def pair(a: float, b: float) -> tuple[str, str] | None:
+        ta, tb = number(a, places), number(b, places)
+        if ta == tb and a != b:
+            return None
+        if edges and ((ta in edges and a not in ends) or (tb in edges and b not in ends)):
+            return None
+        return with_unit(ta, a), with_unit(tb, b)
+
+    return pair
 
 
 def _places_one(unit: _Unit, number: float) -> int:
@@ -617,7 +644,9 @@ def _at_edge(unit: _Unit, shown: dict[float, str], places: int) -> bool:
 
 
 @cache
+@lru_cache(maxsize=256)
 def _edge_texts(unit: _Unit, places: int) -> frozenset[str]:
+    """0% and 100% as a share unit says them at `places` decimals (fixed: worked out once)."""
     return frozenset({unit.number(0.0, places), unit.number(1.0, places)})
 
 

@@ -8,8 +8,9 @@ units instead of bare fractions, days people pick instead of ISO dates.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from gapdiag.model.diagnosis import Check, Counterfactual, CounterfactualChange, Verdict
@@ -18,6 +19,7 @@ from gapdiag.model.labels import (
     Value,
     label_of,
     labels_listed,
+    pair_shower,
     percent,
     sentence,
     show,
@@ -109,6 +111,24 @@ def stated(path: str, value: Value) -> str:
     """A value with its name said once: '15 calls a day', 'win rate 18%'."""
     shown = show(path, value)
     return shown if label_of(path).unit in _SELF_DESCRIBING else f"{label_of(path).label} {shown}"
+
+
+@lru_cache(maxsize=1024)
+def pair_reading(path: str) -> Callable[[Value, Value], tuple[str, ...]]:
+    """`reading(path, a, b)`, composed once a path: two finite numbers said in a few steps
+    (`labels.pair_shower`), anything else as `reading` says it."""
+    shown = pair_shower(path)
+    bare = label_of(path).unit in _SELF_DESCRIBING
+    isfinite = math.isfinite
+
+    def read(a: Value, b: Value) -> tuple[str, ...]:
+        if type(a) is float and type(b) is float and isfinite(a) and isfinite(b):
+            texts = shown(a, b)
+            if texts is not None:
+                return (texts[0].split(" ", 1)[0], texts[1].split(" ", 1)[0]) if bare else texts
+        return reading(path, a, b)
+
+    return read
 
 
 def labelled(path: str, value: Value) -> str:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from gapdiag.model.diagnosis import Check, Diagnosis, Evidence
 from gapdiag.model.gaps import Gap
 from gapdiag.model.labels import LABELS, forget_numbers, label_of, percent
-from gapdiag.model.wording import quantity, reading
+from gapdiag.model.wording import pair_reading, quantity, reading
 from gapdiag.rulebook import template
 from gapdiag.rulebook.compiler import Stated, margin_of
 
@@ -210,7 +210,7 @@ def _words(
             return f"{name}: no data"
         rule = f"{_OPS.get(op, op)} {reading(path, threshold)[0]}{_MARGINS[margin]}"
         return f"{name}: no data (rule: {rule})"
-    seen, limit = reading(path, value, threshold)
+    seen, limit = pair_reading(path)(value, threshold)
     if threshold is None:
         if by_team and value is not None:  # the rep's value is there, the team's is not
             return f"{name}: {seen}, against the team median: not known (no team median)"

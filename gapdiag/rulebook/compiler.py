@@ -176,15 +176,23 @@ class Atom:
     threshold_fn: NumFn | None
     reads: tuple[str, ...] = ()
     """Every fact the comparison reads: all its trace depends on."""
+    plain: tuple[str, float | str] | None = field(default=None, repr=False, compare=False)
+    """(path, constant or path) where the comparison reads one name against a number or
+    another name: `say` then reads them in place (see `_said_plainly`)."""
     by_team: bool = field(init=False, repr=False, compare=False)
     """Whether the threshold reads a team median."""
     margin: str = field(init=False, repr=False, compare=False)
     """How the threshold stands to a target's margin (`margin_of`)."""
+    say: Callable[[Facts], Stated] = field(init=False, repr=False, compare=False)
+    """`said` as one function composed at load (the form explanations call)."""
 
     def __post_init__(self) -> None:
         by_team = self.threshold is not None and "team.median." in self.threshold
         object.__setattr__(self, "by_team", by_team)
         object.__setattr__(self, "margin", margin_of(self.threshold))
+        plain = self.plain
+        say = self.said if plain is None or self.op is None else _said_plainly(self, *plain)
+        object.__setattr__(self, "say", say)
 
     def trace(self, facts: Facts) -> Check:
         """Evaluate this leaf on one rep's facts and report values, result and distance."""
@@ -237,6 +245,34 @@ def margin_of(threshold: str | None) -> str:
     return "plus" if "(1 + target.margin." in threshold else "less"
 
 
+def _said_plainly(atom: Atom, path: str, limit: float | str) -> Callable[[Facts], Stated]:
+    """`atom.said` of a comparison of the name `path` with a number or with another name
+    (`limit`), reading both in place: one call a comparison, not three."""
+    observed, op, by_team, margin = atom.observed, atom.op, atom.by_team, atom.margin
+    assert op is not None
+    test = _COMPARE[op]
+    if isinstance(limit, str):
+        other = limit
+
+        def by_name(facts: Facts) -> Stated:
+            value = v if isinstance(v := facts.get(path), float) else None
+            bound = b if isinstance(b := facts.get(other), float) else None
+            if value is None or bound is None:
+                return observed, op, value, bound, None, by_team, margin
+            return observed, op, value, bound, test(value, bound), by_team, margin
+
+        return by_name
+    fixed = limit
+
+    def by_number(facts: Facts) -> Stated:
+        value = v if isinstance(v := facts.get(path), float) else None
+        if value is None:
+            return observed, op, None, fixed, None, by_team, margin
+        return observed, op, value, fixed, test(value, fixed), by_team, margin
+
+    return by_number
+
+
 def atoms(node: x.Node, text: str) -> tuple[Atom, ...]:
     """The comparisons and true/false metrics of a condition, left to right."""
     if isinstance(node, x.Compare):
@@ -258,6 +294,9 @@ def _compare_atom(node: x.Compare, text: str) -> Atom:
     left, right, op = node.left, node.right, node.op
     if _is_constant(left) and not _is_constant(right):
         left, right, op = right, left, FLIPPED[op]
+    plain: tuple[str, float | str] | None = None
+    if isinstance(left, x.Name) and isinstance(right, x.Num | x.Name):
+        plain = (left.path, right.value if isinstance(right, x.Num) else right.path)
     return Atom(
         x.source(text, node),
         x.source(text, left),
@@ -266,6 +305,7 @@ def _compare_atom(node: x.Compare, text: str) -> Atom:
         number(left),
         number(right),
         x.names_in(node),
+        plain,
     )
 
 

@@ -182,7 +182,7 @@ def deciding_said(
 ) -> list[Stated]:
     """`deciding` of a condition's comparisons on `facts`, each as an explanation says it
     (`Atom.said`; no Check object built)."""
-    said = [atom.said(facts) for atom in atoms]
+    said = [atom.say(facts) for atom in atoms]
     chosen = deciding_at(condition, tuple([s[4] for s in said]), seen)
     return said if chosen is None else [said[i] for i in chosen]
 
