@@ -231,6 +231,41 @@ def test_notebook_cells_show_no_raw_dict_or_repr(monkeypatch: pytest.MonkeyPatch
     assert "Diagnosis" in shown
 
 
+NEEDS = {"diagnose_many": {"numpy", "pandas"}, "plot_": {"matplotlib"}}
+"""What a notebook call needs beyond the base install (the frames and plot extras)."""
+
+
+def _extra(name: str, extras: dict[str, list[str]]) -> set[str]:
+    """The distribution names an extra installs, `gapdiag[other]` entries followed."""
+    names: set[str] = set()
+    for requirement in extras[name]:
+        inner = re.fullmatch(r"gapdiag\[(\w+)\]", requirement)
+        if inner:
+            names |= _extra(inner.group(1), extras)
+        else:
+            names.add(re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0].lower())
+    return names
+
+
+def test_docs_extra_installs_what_the_notebook_runs() -> None:
+    """`pip install -e '.[docs]' && mkdocs build` (the README's words) runs the notebook.
+
+    The build executes docs/notebook.ipynb; a call there that needs another extra (its team
+    section runs diagnose_many) failed the build for a reader who installed only `docs`.
+    """
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    docs = _extra("docs", extras)
+    cells = json.loads((DOCS / "notebook.ipynb").read_text(encoding="utf-8"))["cells"]
+    code = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    needed = set().union(*(names for call, names in NEEDS.items() if f"gapdiag.{call}" in code))
+    assert needed, "the notebook no longer calls what NEEDS lists: update NEEDS"
+    assert needed <= docs, f"the docs extra lacks {sorted(needed - docs)}"
+
+
 def test_metric_tables_are_generated_from_the_label_registry() -> None:
     """docs/metrics.md's tables are exactly what the label registry and models generate."""
     from gapdiag.checks.glossary import END, START, metric_tables
