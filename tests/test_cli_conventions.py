@@ -248,3 +248,54 @@ def test_shell_completion_script(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == ExitStatus.OK
     assert "diagnose" in script
     assert "--format" in script
+
+
+def test_completion_without_shtab_says_what_to_install(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`pip install .` has no shtab: --print-completion bash names the extra, in one line
+    (it was argparse's "invalid choice: 'bash' (choose from 'diagnose', ...)")."""
+    monkeypatch.setitem(__import__("sys").modules, "shtab", None)
+    code, _, _ = run("--print-completion", "bash")
+    assert code == ExitStatus.BAD_INPUT
+    assert capsys.readouterr().err.splitlines() == [
+        "gapdiag: --print-completion needs shtab: pip install 'gapdiag[completion]'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage", "problem"),
+    [
+        (
+            ["diagnose", REP, "--fromat", "json"],
+            "usage: gapdiag diagnose ",
+            "gapdiag diagnose: error: unrecognized arguments: --fromat json"
+            " (did you mean '--format'?)",
+        ),
+        (
+            ["rules", "check", "--strcit"],
+            "usage: gapdiag rules check ",
+            "gapdiag rules check: error: unrecognized argument: --strcit"
+            " (did you mean '--strict'?)",
+        ),
+        (
+            ["tree", "--format=mermiad"],
+            "usage: gapdiag tree ",
+            "gapdiag tree: error: argument --format: invalid choice: 'mermiad'",
+        ),
+        (["diagnoze", REP], "usage: gapdiag ", "(did you mean 'diagnose'?)"),
+        (["rules", "chek"], "usage: gapdiag rules ", "(did you mean 'check'?)"),
+    ],
+)
+def test_a_mistyped_option_or_command_gets_its_commands_usage_and_the_closest_name(
+    capsys: pytest.CaptureFixture[str], argv: list[str], usage: str, problem: str
+) -> None:
+    """A typo in a flag is reported by the command it was given to (its usage, not
+    gapdiag's), naming the closest option the command has; a mistyped command likewise."""
+    code, out, _ = run(*argv)
+    err = capsys.readouterr().err
+    assert code == ExitStatus.BAD_INPUT
+    assert out == ""
+    assert err.startswith(usage)
+    assert problem in err.splitlines()[-1]
+    assert "Traceback" not in err
