@@ -217,13 +217,40 @@ def read_targets(path: Path | None) -> Targets | None:
 
 
 def _read_parsed(path: Path | None, parse: Callable[[Any], T]) -> T | None:
-    """A JSON file read by `parse`, its problems named by the file; None when not given."""
+    """A JSON file read by `parse`, its problems named by the file; None when not given.
+
+    A rep's own metrics file given here (the rep file and --targets swapped) is said so in
+    one line, rather than as every field of a rep being unknown.
+    """
     if path is None:
         return None
+    data = read_json(str(path))
     try:
-        return parse(read_json(str(path)))
+        return parse(data)
     except InvalidMetrics as error:
+        if isinstance(data, dict) and "rep_id" in data:
+            noun, example = _KINDS[parse]
+            raise InputFileError(
+                f"{path}: a rep's metrics (it has rep_id), not {noun}; expected {example}"
+            ) from None
         raise InvalidMetrics(error.problems, source=str(path)) from None
+
+
+_KINDS: dict[object, tuple[str, str]] = {
+    parse_targets: ("targets", 'targets to override, e.g. {"calls_per_day": 30}'),
+    parse_team: ("team values", 'e.g. {"median": {"pipeline.sales_cycle_days": 48}}'),
+}
+"""What each team/targets file is called, and what it holds, for a rep file given in its place."""
+
+
+def looks_like_targets(data: Any) -> bool:
+    """Whether a JSON document meant as a rep is target overrides (no rep_id, target names)."""
+    return (
+        isinstance(data, dict)
+        and bool(data)
+        and "rep_id" not in data
+        and set(data) <= set(Targets.model_fields)
+    )
 
 
 def iso_date(text: str) -> dt.date:

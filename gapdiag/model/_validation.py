@@ -73,14 +73,45 @@ LineOf = Callable[[tuple[int | str, ...]], int | None]
 def problems_from(
     error: ValidationError, model: type[BaseModel], *, line_of: LineOf | None = None
 ) -> Iterator[Problem]:
-    """Yield one Problem per pydantic error, in pydantic's order, located by `line_of`."""
+    """Yield one Problem per pydantic error, in pydantic's order, located by `line_of`.
+
+    Unknown fields of one mapping are one Problem naming them all, at the first one's
+    place: a rep file passed as targets has a dozen, and a line each, every line repeating
+    the same list of expected names, buried what was wrong (the wrong kind of file).
+    """
     items = error.errors(include_url=False)
+    unknown: dict[tuple[int | str, ...], list[tuple[int | str, ...]]] = {}
+    for item in items:
+        if item["type"] == "extra_forbidden":
+            loc = _without_union_tags(model, item["loc"])
+            unknown.setdefault(loc[:-1], []).append(loc)
     for item in items:
         loc = _without_union_tags(model, item["loc"])
         if item["type"] == "too_short" and _has_deeper(items, item["loc"]):
             continue  # the items themselves failed; their own errors say why
         line = line_of(item["loc"]) if line_of is not None else None
+        group = unknown.get(loc[:-1], []) if item["type"] == "extra_forbidden" else []
+        if len(group) > 1:
+            if loc == group[0]:
+                names = ", ".join(dotted(each) for each in group)
+                yield Problem(names, _unknown_fields(model, group), line)
+            continue
         yield Problem(dotted(loc), _message(item, model, loc), line)
+
+
+def _unknown_fields(model: type[BaseModel], group: list[tuple[int | str, ...]]) -> str:
+    """'unknown fields (did you mean 'x' for y?); expected one of: ...' for one mapping."""
+    owner = _model_at(model, group[0][:-1])
+    fields = list(owner.model_fields) if owner is not None else []
+    guesses = []
+    for loc in group:
+        hint = did_you_mean(str(loc[-1]), fields)
+        if hint:
+            guesses.append(
+                f"{hint.removeprefix(' (did you mean ').removesuffix('?)')} for {loc[-1]}"
+            )
+    hint = f" (did you mean {', '.join(guesses)}?)" if guesses else ""
+    return f"unknown fields{hint}; expected one of: {', '.join(fields)}"
 
 
 def _has_deeper(items: list[Any], loc: tuple[int | str, ...]) -> bool:
