@@ -299,3 +299,62 @@ def test_a_mistyped_option_or_command_gets_its_commands_usage_and_the_closest_na
     assert err.startswith(usage)
     assert problem in err.splitlines()[-1]
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "name", "starts"),
+    [
+        (["plan", REP, "--start", "2026-07-06"], "plan.html", "<"),
+        (["plan", REP, "--start", "2026-07-06"], "plan.md", "# Coaching plan"),
+        (["plan", REP, "--start", "2026-07-06"], "plan.json", "{"),
+        (["plan", REP, "--start", "2026-07-06"], "plan.txt", "Coaching plan"),
+        (["plan", REP, "--start", "2026-07-06"], "plan", "Coaching plan"),
+        (["tree"], "tree.dot", "digraph"),
+        (["tree"], "tree.mmd", "flowchart"),
+        (["tree"], "tree.json", "{"),
+        (["schema", "targets"], "targets.txt", "{"),
+    ],
+)
+def test_out_file_name_sets_the_format_when_none_is_given(
+    tmp_path: Path, argv: list[str], name: str, starts: str
+) -> None:
+    """`plan --out plan.html` writes HTML (it wrote the text plan into plan.html), `tree
+    --out tree.dot` DOT; a name no format claims gets the default."""
+    target = tmp_path / name
+    code, out, _ = run(*argv, "--out", str(target))
+    assert (code, out) == (ExitStatus.OK, "")
+    assert target.read_text().lstrip().startswith(starts)
+
+
+def test_out_file_name_never_overrides_an_explicit_format(tmp_path: Path) -> None:
+    """--format says what to write, whatever the file is called."""
+    target = tmp_path / "plan.html"
+    code, _, _ = run("plan", REP, "--start", "2026-07-06", "--format", "text", "--out", str(target))
+    assert code == ExitStatus.OK
+    assert target.read_text().startswith("Coaching plan")
+
+
+@pytest.mark.parametrize(
+    ("argv", "name", "says"),
+    [
+        (
+            ["report", str(EXAMPLES / "team.csv")],
+            "team.pdf",
+            "writes html, not .pdf files; name it .html",
+        ),
+        (["plan", REP], "plan.docx", "not .docx files; name it .txt or .md or .html or .json"),
+        (["tree"], "tree.svg", "not .svg files; name it .txt or .mmd or .dot or .md or .json"),
+    ],
+)
+def test_out_named_as_a_document_no_command_writes_is_refused(
+    tmp_path: Path, argv: list[str], name: str, says: str
+) -> None:
+    """`report --out team.pdf` wrote an HTML page named .pdf that no PDF reader opens: one
+    line naming the formats the command writes, before any work, and no file."""
+    target = tmp_path / name
+    code, out, err = run(*argv, "--out", str(target))
+    assert (code, out) == (ExitStatus.BAD_INPUT, "")
+    assert err == f"gapdiag: --out {target}: this command writes " + err.split("writes ", 1)[1]
+    assert says in err
+    assert err.count("\n") == 1
+    assert not target.exists()

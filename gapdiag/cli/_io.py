@@ -71,16 +71,71 @@ def subcommand(
 
 
 def add_format(
-    parser: argparse.ArgumentParser, choices: Sequence[str], *, default: str | None = None
+    parser: argparse.ArgumentParser,
+    choices: Sequence[str],
+    *,
+    default: str | None = None,
+    follows_out: bool = False,
 ) -> None:
-    """The one --format option: the output's form (text, markdown, json, ... as offered)."""
+    """The one --format option: the output's form (text, markdown, json, ... as offered).
+
+    With `follows_out`, a command whose --out file holds its one output takes the format
+    from that file's name when --format is not given (``--out plan.html`` writes HTML),
+    and refuses a name it cannot write (``--out team.pdf``); see `resolve_format`.
+    """
     chosen = default or choices[0]
+    by_name = ", or from the --out file's name" if follows_out else ""
     parser.add_argument(
         "--format",
         choices=tuple(choices),
-        default=chosen,
-        help=f"output format: {', '.join(choices)} (default {chosen})",
+        default=None if follows_out else chosen,
+        help=f"output format: {', '.join(choices)} (default {chosen}{by_name})",
     )
+    if follows_out:
+        parser.set_defaults(format_default=chosen, format_choices=tuple(choices))
+
+
+SUFFIX_FORMATS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".mmd": "mermaid",
+}
+"""The output format a file's name asks for."""
+DOCUMENTS = frozenset({".pdf", ".docx", ".doc", ".xlsx", ".xls", ".odt", ".rtf", ".png", ".svg"})
+"""File names that promise a kind of document no gapdiag command writes."""
+
+
+def resolve_format(args: argparse.Namespace) -> None:
+    """Set a `follows_out` command's --format from its --out file's name, when not given.
+
+    Raises:
+        OutputFileError: --out names a document the command cannot write (PDF, Word, ...)
+            with no --format to say otherwise.
+    """
+    default = getattr(args, "format_default", None)
+    if default is None or args.format is not None:
+        return
+    out = getattr(args, "out", None)
+    suffix = Path(out).suffix.lower() if out is not None and not is_stdout(out) else ""
+    offered: tuple[str, ...] = args.format_choices
+    wanted = SUFFIX_FORMATS.get(suffix)
+    if wanted in offered:
+        args.format = wanted
+        return
+    if suffix in DOCUMENTS:
+        names = [next(s for s, f in SUFFIX_FORMATS.items() if f == form) for form in offered]
+        raise OutputFileError(
+            f"--out {out}: this command writes {', '.join(offered)}, not {suffix} files;"
+            f" name it {' or '.join(names)}"
+        )
+    args.format = default
 
 
 def add_format_alias(parser: argparse.ArgumentParser, flag: str = "--json") -> None:
@@ -162,6 +217,7 @@ def check_outputs(args: argparse.Namespace) -> None:
                 raise OutputFileError(f"{flag} {value}: is a file, expected a folder")
             continue
         probe.claim(value, flag)
+    resolve_format(args)
 
 
 def _is_file(path: str | Path) -> bool:

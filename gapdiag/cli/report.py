@@ -42,7 +42,7 @@ def register(commands: Any) -> None:
     )
     run.add_argument("population", help="population file (.csv, .parquet or .json)")
     add_out(run, "the HTML file to write", required=True)
-    add_format(run, ("html",))
+    add_format(run, ("html",), follows_out=True)
     run.add_argument(
         "--team-by", default="team", help="column that groups reps into teams (default: team)"
     )
