@@ -283,3 +283,28 @@ def test_several_unknown_fields_of_one_mapping_are_one_problem(tmp_path: Path) -
         " period_end, as_of, proxies, sources, activity, pipeline, calls, ownership, territory,"
         " knowledge"
     ]
+
+
+def test_one_rep_with_out_says_how_to_write_its_diagnosis(tmp_path: Path) -> None:
+    """`diagnose rep.json --out d.json` (one rep) said 'expected a JSON list of reps, got
+    dict'; it says --out is for populations and gives the command that writes the file."""
+    rep = str(EXAMPLES / "will-rep.json")
+    target = tmp_path / "d.json"
+    code, out, err = run("diagnose", rep, "--out", str(target))
+    assert (code, out) == (ExitStatus.BAD_INPUT, "")
+    assert err == (
+        f"gapdiag: --out {target}: {rep} holds one rep (a JSON object), and --out writes a"
+        " population's results; for this rep's diagnosis in a file, run: gapdiag diagnose"
+        f" {rep} --format json > {target}\n"
+    )
+    assert not target.exists()
+
+
+def test_one_rep_of_unknown_standing_reads_in_the_singular(tmp_path: Path) -> None:
+    """A population of one rep without quota figures: 'where the rep ... stands'."""
+    pytest.importorskip("pandas")
+    source = tmp_path / "reps.json"
+    source.write_text('[{"rep_id": "a"}]')
+    code, out, _ = run("diagnose", str(source), "--out", str(tmp_path / "r.json"))
+    assert code == ExitStatus.OK
+    assert "  to tell where the rep of unknown standing stands, collect: " in out
