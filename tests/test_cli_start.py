@@ -101,3 +101,23 @@ def test_a_population_file_without_the_frames_extra_says_what_to_install(
             " and pandas (import of numpy halted; None in sys.modules): pip install"
             " 'gapdiag[frames]'"
         ], argv
+
+
+def test_a_closed_standard_output_ends_quietly(tmp_path: Path) -> None:
+    """`gapdiag rules test --coverage | head -1`: once the reader has gone, the command
+    stops without a traceback (it printed BrokenPipeError's) and exits 141, as a shell
+    reports a process ended by a closed pipe."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "gapdiag", "tree"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert done.stderr == ""
+    assert done.returncode == 141

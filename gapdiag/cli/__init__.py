@@ -194,6 +194,14 @@ def main(
             raise
         print("gapdiag: interrupted (each output file is written whole or not at all)", file=err)
         return ExitStatus.INTERRUPTED
+    except BrokenPipeError:
+        # `gapdiag ... | head`: the reader has what it wanted and closed the pipe. Stop
+        # quietly, as other commands do; standard output goes nowhere from here, so the
+        # flush when the process ends cannot fail again.
+        if stdout is None:
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitStatus.CLOSED_PIPE
 
 
 def entry() -> None:

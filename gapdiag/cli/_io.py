@@ -35,6 +35,7 @@ class ExitStatus(enum.IntEnum):
     FINDINGS = 1
     BAD_INPUT = 2
     INTERRUPTED = 130  # Ctrl-C, as shells report it (128 + SIGINT)
+    CLOSED_PIPE = 141  # the reader of standard output left (`| head`): 128 + SIGPIPE
 
 
 class InputFileError(GapdiagError):
