@@ -311,3 +311,33 @@ def test_metric_tables_define_every_input_metric_once() -> None:
     assert "| `target.calls_per_day` | planned calls a day | calls a day | 40 calls a day |" in (
         tables
     )
+
+
+def _rule_samples() -> list[tuple[str, str]]:
+    """Every ```yaml block of README.md and docs/*.md that is a list of rules."""
+    found = []
+    for page in (ROOT / "README.md", *sorted(DOCS.glob("*.md"))):
+        blocks = re.findall(r"```yaml\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+        found += [(page.name, b) for b in blocks if b.lstrip().startswith("- id:")]
+    return found
+
+
+@pytest.mark.parametrize(("page", "text"), _rule_samples(), ids=lambda v: str(v)[:20])
+def test_rule_samples_in_the_docs_load_and_their_examples_pass(
+    tmp_path: Path, page: str, text: str
+) -> None:
+    """A rule author copies these: each loads as a pack, and its examples hold."""
+    from gapdiag import run_examples
+
+    sample = tmp_path / "sample.rules.yaml"
+    sample.write_text(text, encoding="utf-8")
+    book = load_rules(sample)
+    results = list(run_examples(book))
+    assert results
+    assert all(r.passed for r in results), [r.name for r in results if not r.passed]
+
+
+def test_the_docs_show_rule_samples() -> None:
+    """The README and the authoring guide each show at least one rule (checked above)."""
+    pages = {page for page, _ in _rule_samples()}
+    assert {"README.md", "rules.md"} <= pages
