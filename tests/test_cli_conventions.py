@@ -88,6 +88,12 @@ def test_top_level_help_lists_every_command() -> None:
     text = _parser().format_help()
     for name in ("diagnose", "plan", "tree", "rules", "schema", "ingest"):
         assert f"    {name}" in text
+    # and shows a new user where to start: examples of real commands, each explained
+    examples = text.split("\nexamples:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    commands = [line.split()[1] for line in examples if line.startswith("  gapdiag ")]
+    assert len(commands) >= 3
+    assert set(commands) <= set(_COMMANDS)
+    assert len(examples) == 2 * len(commands)  # a line in words under each command
 
 
 @pytest.mark.parametrize("name", _COMMANDS)

@@ -107,6 +107,19 @@ class _Parser(argparse.ArgumentParser):
         super().error(message)
 
 
+_EXAMPLES = """examples:
+  gapdiag diagnose examples/will-rep.json
+      one rep: a verdict on each gap, the evidence, what to do first
+  gapdiag plan examples/will-rep.json --out plan.html
+      the rep's coaching plan for the quarter
+  gapdiag report examples/team.csv --out team.html
+      the manager's page for a whole team
+  gapdiag ingest opportunities.csv --period 2026-Q3 --out reps.csv
+      per-rep metrics from CRM exports, ready for diagnose and report
+
+Run 'gapdiag COMMAND --help' for a command's options and examples."""
+
+
 def _parser(chosen: str | None = None) -> argparse.ArgumentParser:
     """The command line's parser: every subcommand, or only `chosen` when it is one of them.
 
@@ -116,7 +129,8 @@ def _parser(chosen: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="gapdiag",
         description="Diagnose why a sales rep is behind quota.",
-        epilog="Run 'gapdiag COMMAND --help' for a command's options and examples.",
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"gapdiag {package_version()}")
     parser.add_argument("--traceback", action="store_true", help="show tracebacks on errors")

@@ -66,7 +66,13 @@ def register(commands: Any) -> None:
         help="diagnose this rep of a population file (.csv/.parquet/.json list), judged with "
         "the team, as the population's results judge it",
     )
-    run.add_argument("--engine", choices=ENGINES, default="compiled", help="rule engine")
+    run.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="compiled",
+        help="rule engine: compiled (default), or durable (durable-rules' Rete engine,"
+        " Python < 3.13), which gives the same answers",
+    )
     run.add_argument(
         "--trace", action="store_true", help="also list every rule, fired or not, with its checks"
     )
@@ -88,7 +94,10 @@ def register(commands: Any) -> None:
         stdout=False,
     )
     run.add_argument(
-        "--team-by", default="team", help="column grouping reps for team.* values ('' = all)"
+        "--team-by",
+        default="team",
+        help="column that groups reps into teams, for the rules comparing a rep with their"
+        " team (default: team; '' = the whole file is one team)",
     )
     add_strict(run)
     run.set_defaults(handler=handle)

@@ -41,7 +41,9 @@ def register(commands: Any) -> None:
     add_format(run, (*FORMATS, "markdown", "json"), follows_out=True)
     add_out(run, "write the drawing to this file instead of standard output")
     run.add_argument("--highlight", metavar="REP", help="mark this rep's path (JSON file or '-')")
-    run.add_argument("--rules", type=Path, help="rule pack folder (default: shipped)")
+    run.add_argument(
+        "--rules", type=Path, help="rule pack folder with a decision tree (default: shipped)"
+    )
     run.add_argument("--targets", type=Path, help="JSON file of target overrides")
     run.set_defaults(handler=handle)
 
