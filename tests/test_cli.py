@@ -308,3 +308,17 @@ def test_one_rep_of_unknown_standing_reads_in_the_singular(tmp_path: Path) -> No
     code, out, _ = run("diagnose", str(source), "--out", str(tmp_path / "r.json"))
     assert code == ExitStatus.OK
     assert "  to tell where the rep of unknown standing stands, collect: " in out
+
+
+def test_a_list_of_reps_on_standard_input_says_what_works(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A list on standard input: --rep and --out both refuse stdin, so the one line says to
+    save it as a file (it said 'give --rep NAME', which then failed)."""
+    for verb, tail in (("diagnose", " (or --out RESULTS for all of them)"), ("plan", "")):
+        code, out, err = run(verb, "-", stdin='[{"rep_id": "a"}]', monkeypatch=monkeypatch)
+        assert (code, out) == (ExitStatus.BAD_INPUT, "")
+        assert err == (
+            "gapdiag: <stdin>: a list of reps, and standard input takes one rep; save the list"
+            f" as reps.json, then: gapdiag {verb} reps.json --rep NAME{tail}\n"
+        )

@@ -35,6 +35,12 @@ def one_rep(args: argparse.Namespace, verb: str) -> RepMetrics:
             )
         data = read_json(args.file)
         if isinstance(data, list):
+            if args.file == "-":  # neither --rep nor --out reads standard input
+                raise InvalidArgument(
+                    f"<stdin>: a list of reps, and standard input takes one rep; save the list"
+                    f" as reps.json, then: gapdiag {verb} reps.json --rep NAME"
+                    + (" (or --out RESULTS for all of them)" if verb == "diagnose" else "")
+                )
             raise InvalidArgument(
                 f"{display_name(args.file)}: a list of reps; give --rep NAME to {verb} one of them"
             )
