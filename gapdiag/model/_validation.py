@@ -205,7 +205,25 @@ def _message(item: Any, model: type[BaseModel], loc: tuple[int | str, ...]) -> s
         return str(item["msg"]).removeprefix("Value error, ")
     if kind not in _MESSAGES:
         return f"{show_value(value)}: {item['msg']}"
-    return _MESSAGES[kind].format(value=show_value(value))
+    fraction = getattr(_kind_at(model, loc), "name", None) == "fraction"
+    return _MESSAGES[kind].format(value=show_value(value)) + _number_hint(kind, value, fraction)
+
+
+def _number_hint(kind: str, value: Any, fraction: bool) -> str:
+    """How to write a number typed the way a spreadsheet shows it ('25%', '$150,000')."""
+    if kind not in ("float_type", "float_parsing") or not isinstance(value, str):
+        return ""
+    text = value.strip()
+    plain = text.removesuffix("%").lstrip("$€£").replace(",", "").strip()
+    try:
+        number = float(plain)
+    except ValueError:
+        return ""
+    if text.endswith("%"):
+        return f" (write the share as a fraction: {number / 100:g})" if fraction else ""
+    if plain != text:
+        return f" (write it as a plain number: {number:g})"
+    return f" (a number in quotes: write it without them, {number:g})"
 
 
 _RANGE_ERRORS = frozenset(
