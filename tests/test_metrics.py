@@ -263,6 +263,7 @@ def test_default_targets_are_targets_built_with_nothing_given() -> None:
         ),
         ({"activity": {"calls_per_day": "25%"}}, "activity.calls_per_day: '25%' is not a number"),
         ({"pipeline": {"quota": "lots"}}, "pipeline.quota: 'lots' is not a number"),
+        ({"pipeline": {"quota": "nan"}}, "pipeline.quota: 'nan' is not a number"),
     ],
 )
 def test_a_number_written_as_a_spreadsheet_shows_it_says_how_to_write_it(

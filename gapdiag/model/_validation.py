@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterator
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -218,6 +219,8 @@ def _number_hint(kind: str, value: Any, fraction: bool) -> str:
     try:
         number = float(plain)
     except ValueError:
+        return ""
+    if not math.isfinite(number):  # 'nan', 'inf': no number was meant
         return ""
     if text.endswith("%"):
         return f" (write the share as a fraction: {number / 100:g})" if fraction else ""
