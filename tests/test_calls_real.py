@@ -569,7 +569,8 @@ def test_a_zoom_name_with_an_aside_is_pointed_at_the_reps_name(tmp_path: Path) -
         measure(read_transcript(path), NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
     assert str(caught.value).endswith(
         "no rep speaker among Dana Reyes (she/her), Tom Becker ('Dana Reyes (she/her)' is "
-        "'Dana Reyes' (dana.reyes) with an aside: add that spelling to the reps file)"
+        "'Dana Reyes' (dana.reyes) with an aside: give the name as the call spells it"
+        " (reps file or --rep ID=NAME))"
     )
 
 
@@ -584,3 +585,17 @@ def test_zoom_cues_without_words_are_silence_and_the_call_is_read() -> None:
     assert zoom.buyer_talk_seconds == pytest.approx(2.86 + 11.75 + 2.2)
     assert zoom.duration_seconds == pytest.approx(36.1 - 0.42)
     assert zoom.dated_next_step is True
+
+
+def test_a_first_name_given_for_a_speaker_with_a_full_name_says_so() -> None:
+    """`--rep dana=Dana` for calls where she is 'Dana Reyes': the skip line says the
+    speaker begins with the name given, and to give it as the call spells it."""
+    path = Path(__file__).parent.parent / "examples" / "calls" / "2026-07-08_dana_northwind.vtt"
+    with pytest.raises(TranscriptError) as caught:
+        measure(
+            read_transcript(path), {"dana": "dana"}, words=WORDS, trackers=TRACKERS, targets=TARGETS
+        )
+    assert str(caught.value).endswith(
+        "no rep speaker among Dana Reyes, Priya Nair ('Dana Reyes' begins with the name given"
+        " for dana: give the name as the call spells it (reps file or --rep ID=NAME))"
+    )

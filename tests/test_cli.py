@@ -249,3 +249,76 @@ def test_rep_of_a_team_file_matches_names_as_ingest_does(tmp_path: Path) -> None
     code, _, err = run("diagnose", str(team), "--rep", "Ana")
     assert code == ExitStatus.BAD_INPUT
     assert "gapdiag: --rep: 'Ana' is not a rep of" in err
+
+
+def test_a_rep_file_and_a_targets_file_swapped_is_said_in_one_line(tmp_path: Path) -> None:
+    """The rep's file given as --targets (or --team), or a targets file given as the rep,
+    is one line saying which kind of file it is and where it belongs; before, every field
+    of the rep was its own 'unknown field' line, each repeating the list of target names."""
+    rep = str(EXAMPLES / "will-rep.json")
+    targets = str(EXAMPLES / "team-targets.json")
+    for argv, says in (
+        (("diagnose", rep, "--targets", rep), "a rep's metrics (it has rep_id), not targets"),
+        (("diagnose", rep, "--team", rep), "a rep's metrics (it has rep_id), not team values"),
+        (("diagnose", targets), "not a rep's metrics; give them with --targets"),
+        (("plan", targets), "not a rep's metrics; give them with --targets"),
+    ):
+        code, out, err = run(*argv)
+        assert code == ExitStatus.BAD_INPUT, argv
+        assert out == ""
+        assert err.count("\n") == 1, err
+        assert says in err, err
+
+
+def test_several_unknown_fields_of_one_mapping_are_one_problem(tmp_path: Path) -> None:
+    """Two misspelt groups: one line naming both with their likely names, the expected
+    names listed once (not a line each, each repeating the list)."""
+    rep = tmp_path / "rep.json"
+    rep.write_text('{"rep_id": "x", "activty": {"calls_per_day": 3}, "pipline": {}}')
+    code, _, err = run("diagnose", str(rep))
+    assert code == ExitStatus.BAD_INPUT
+    assert err.splitlines() == [
+        f"gapdiag: {rep}: activty, pipline: unknown fields (did you mean 'activity' for activty,"
+        " 'pipeline' for pipline?); expected one of: rep_id, team, tenure_months, period_start,"
+        " period_end, as_of, proxies, sources, activity, pipeline, calls, ownership, territory,"
+        " knowledge"
+    ]
+
+
+def test_one_rep_with_out_says_how_to_write_its_diagnosis(tmp_path: Path) -> None:
+    """`diagnose rep.json --out d.json` (one rep) said 'expected a JSON list of reps, got
+    dict'; it says --out is for populations and gives the command that writes the file."""
+    rep = str(EXAMPLES / "will-rep.json")
+    target = tmp_path / "d.json"
+    code, out, err = run("diagnose", rep, "--out", str(target))
+    assert (code, out) == (ExitStatus.BAD_INPUT, "")
+    assert err == (
+        f"gapdiag: --out {target}: {rep} holds one rep (a JSON object), and --out writes a"
+        " population's results; for this rep's diagnosis in a file, run: gapdiag diagnose"
+        f" {rep} --format json > {target}\n"
+    )
+    assert not target.exists()
+
+
+def test_one_rep_of_unknown_standing_reads_in_the_singular(tmp_path: Path) -> None:
+    """A population of one rep without quota figures: 'where the rep ... stands'."""
+    pytest.importorskip("pandas")
+    source = tmp_path / "reps.json"
+    source.write_text('[{"rep_id": "a"}]')
+    code, out, _ = run("diagnose", str(source), "--out", str(tmp_path / "r.json"))
+    assert code == ExitStatus.OK
+    assert "  to tell where the rep of unknown standing stands, collect: " in out
+
+
+def test_a_list_of_reps_on_standard_input_says_what_works(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A list on standard input: --rep and --out both refuse stdin, so the one line says to
+    save it as a file (it said 'give --rep NAME', which then failed)."""
+    for verb, tail in (("diagnose", " (or --out RESULTS for all of them)"), ("plan", "")):
+        code, out, err = run(verb, "-", stdin='[{"rep_id": "a"}]', monkeypatch=monkeypatch)
+        assert (code, out) == (ExitStatus.BAD_INPUT, "")
+        assert err == (
+            "gapdiag: <stdin>: a list of reps, and standard input takes one rep; save the list"
+            f" as reps.json, then: gapdiag {verb} reps.json --rep NAME{tail}\n"
+        )

@@ -88,6 +88,12 @@ def test_top_level_help_lists_every_command() -> None:
     text = _parser().format_help()
     for name in ("diagnose", "plan", "tree", "rules", "schema", "ingest"):
         assert f"    {name}" in text
+    # and shows a new user where to start: examples of real commands, each explained
+    examples = text.split("\nexamples:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    commands = [line.split()[1] for line in examples if line.startswith("  gapdiag ")]
+    assert len(commands) >= 3
+    assert set(commands) <= set(_COMMANDS)
+    assert len(examples) == 2 * len(commands)  # a line in words under each command
 
 
 @pytest.mark.parametrize("name", _COMMANDS)
@@ -248,3 +254,113 @@ def test_shell_completion_script(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == ExitStatus.OK
     assert "diagnose" in script
     assert "--format" in script
+
+
+def test_completion_without_shtab_says_what_to_install(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`pip install .` has no shtab: --print-completion bash names the extra, in one line
+    (it was argparse's "invalid choice: 'bash' (choose from 'diagnose', ...)")."""
+    monkeypatch.setitem(__import__("sys").modules, "shtab", None)
+    code, _, _ = run("--print-completion", "bash")
+    assert code == ExitStatus.BAD_INPUT
+    assert capsys.readouterr().err.splitlines() == [
+        "gapdiag: --print-completion needs shtab: pip install 'gapdiag[completion]'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage", "problem"),
+    [
+        (
+            ["diagnose", REP, "--fromat", "json"],
+            "usage: gapdiag diagnose ",
+            "gapdiag diagnose: error: unrecognized arguments: --fromat json"
+            " (did you mean '--format'?)",
+        ),
+        (
+            ["rules", "check", "--strcit"],
+            "usage: gapdiag rules check ",
+            "gapdiag rules check: error: unrecognized argument: --strcit"
+            " (did you mean '--strict'?)",
+        ),
+        (
+            ["tree", "--format=mermiad"],
+            "usage: gapdiag tree ",
+            "gapdiag tree: error: argument --format: invalid choice: 'mermiad'",
+        ),
+        (["diagnoze", REP], "usage: gapdiag ", "(did you mean 'diagnose'?)"),
+        (["rules", "chek"], "usage: gapdiag rules ", "(did you mean 'check'?)"),
+    ],
+)
+def test_a_mistyped_option_or_command_gets_its_commands_usage_and_the_closest_name(
+    capsys: pytest.CaptureFixture[str], argv: list[str], usage: str, problem: str
+) -> None:
+    """A typo in a flag is reported by the command it was given to (its usage, not
+    gapdiag's), naming the closest option the command has; a mistyped command likewise."""
+    code, out, _ = run(*argv)
+    err = capsys.readouterr().err
+    assert code == ExitStatus.BAD_INPUT
+    assert out == ""
+    assert err.startswith(usage)
+    assert problem in err.splitlines()[-1]
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "name", "starts"),
+    [
+        (["plan", REP, "--start", "2026-07-06"], "plan.html", "<"),
+        (["plan", REP, "--start", "2026-07-06"], "plan.md", "# Coaching plan"),
+        (["plan", REP, "--start", "2026-07-06"], "plan.json", "{"),
+        (["plan", REP, "--start", "2026-07-06"], "plan.txt", "Coaching plan"),
+        (["plan", REP, "--start", "2026-07-06"], "plan", "Coaching plan"),
+        (["tree"], "tree.dot", "digraph"),
+        (["tree"], "tree.mmd", "flowchart"),
+        (["tree"], "tree.json", "{"),
+        (["schema", "targets"], "targets.txt", "{"),
+    ],
+)
+def test_out_file_name_sets_the_format_when_none_is_given(
+    tmp_path: Path, argv: list[str], name: str, starts: str
+) -> None:
+    """`plan --out plan.html` writes HTML (it wrote the text plan into plan.html), `tree
+    --out tree.dot` DOT; a name no format claims gets the default."""
+    target = tmp_path / name
+    code, out, _ = run(*argv, "--out", str(target))
+    assert (code, out) == (ExitStatus.OK, "")
+    assert target.read_text().lstrip().startswith(starts)
+
+
+def test_out_file_name_never_overrides_an_explicit_format(tmp_path: Path) -> None:
+    """--format says what to write, whatever the file is called."""
+    target = tmp_path / "plan.html"
+    code, _, _ = run("plan", REP, "--start", "2026-07-06", "--format", "text", "--out", str(target))
+    assert code == ExitStatus.OK
+    assert target.read_text().startswith("Coaching plan")
+
+
+@pytest.mark.parametrize(
+    ("argv", "name", "says"),
+    [
+        (
+            ["report", str(EXAMPLES / "team.csv")],
+            "team.pdf",
+            "writes html, not .pdf files; name it .html",
+        ),
+        (["plan", REP], "plan.docx", "not .docx files; name it .txt or .md or .html or .json"),
+        (["tree"], "tree.svg", "not .svg files; name it .txt or .mmd or .dot or .md or .json"),
+    ],
+)
+def test_out_named_as_a_document_no_command_writes_is_refused(
+    tmp_path: Path, argv: list[str], name: str, says: str
+) -> None:
+    """`report --out team.pdf` wrote an HTML page named .pdf that no PDF reader opens: one
+    line naming the formats the command writes, before any work, and no file."""
+    target = tmp_path / name
+    code, out, err = run(*argv, "--out", str(target))
+    assert (code, out) == (ExitStatus.BAD_INPUT, "")
+    assert err == f"gapdiag: --out {target}: this command writes " + err.split("writes ", 1)[1]
+    assert says in err
+    assert err.count("\n") == 1
+    assert not target.exists()

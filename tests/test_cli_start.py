@@ -76,18 +76,48 @@ def test_a_population_file_without_the_frames_extra_says_what_to_install(
     tmp_path: Path,
 ) -> None:
     """`pip install .` alone (no numpy, no pandas): a population file gets one line naming
-    the extra to install, not a traceback."""
+    the extra to install, not a traceback, in each command that reads one (no command
+    names the library function it runs)."""
     rows = tmp_path / "reps.csv"
     rows.write_text("rep_id,pipeline.quota\nr1,100000\n", encoding="utf-8")
-    code = (
-        "import sys; sys.modules['numpy'] = None; sys.modules['pandas'] = None\n"
-        "from gapdiag.cli import main\n"
-        f"sys.exit(main(['diagnose', {str(rows)!r}, '--out', {str(tmp_path / 'out.csv')!r}]))"
+    out = str(tmp_path / "out.csv")
+    commands = (
+        ["diagnose", str(rows), "--out", out],
+        ["plan", str(rows), "--rep", "r1"],
+        ["report", str(rows), "--out", str(tmp_path / "team.html")],
+        ["rules", "test", "--population", str(rows)],
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode != 0
-    assert "Traceback" not in done.stderr
-    assert done.stderr.strip().splitlines() == [
-        "gapdiag: diagnose_many needs numpy and pandas (import of numpy halted; None in "
-        "sys.modules): pip install 'gapdiag[frames]'"
-    ]
+    for argv in commands:
+        code = (
+            "import sys; sys.modules['numpy'] = None; sys.modules['pandas'] = None\n"
+            "from gapdiag.cli import main\n"
+            f"sys.exit(main({argv!r}))"
+        )
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert done.returncode != 0, argv
+        assert "Traceback" not in done.stderr, argv
+        assert done.stderr.strip().splitlines() == [
+            "gapdiag: diagnosing a population of reps (a team file, diagnose_many) needs numpy"
+            " and pandas (import of numpy halted; None in sys.modules): pip install"
+            " 'gapdiag[frames]'"
+        ], argv
+
+
+def test_a_closed_standard_output_ends_quietly(tmp_path: Path) -> None:
+    """`gapdiag rules test --coverage | head -1`: once the reader has gone, the command
+    stops without a traceback (it printed BrokenPipeError's) and exits 141, as a shell
+    reports a process ended by a closed pipe."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "gapdiag", "tree"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert done.stderr == ""
+    assert done.returncode == 141

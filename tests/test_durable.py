@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -162,9 +163,31 @@ def test_concurrent_calls_lose_no_matches() -> None:
 @pytest.mark.skipif(HAVE_DURABLE, reason="durable-rules is installed here")
 def test_durable_unavailable_says_so() -> None:
     """Where durable-rules cannot install (Python 3.13), engine='durable' fails clearly."""
-    with pytest.raises(BackendUnavailable, match="engine='durable' needs durable-rules"):
+    with pytest.raises(BackendUnavailable, match="the durable engine needs durable-rules"):
         diagnose({"rep_id": "r"}, engine="durable")
     assert diagnose({"rep_id": "r"}).engine == "compiled"
+
+
+def test_durable_unavailable_on_the_command_line_is_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`gapdiag diagnose --engine durable` where durable-rules is absent: one line that
+    reads for a command-line user too (it said "Use engine='compiled'")."""
+    import io
+
+    from gapdiag.cli import main
+    from gapdiag.engines import durable as backend
+
+    monkeypatch.setattr(backend, "_IMPORT_ERROR", ImportError("No module named 'durable'"))
+    monkeypatch.setattr(backend, "_HOST", None)
+    err = io.StringIO()
+    rep = str(Path(__file__).parent.parent / "examples" / "will-rep.json")
+    assert main(["diagnose", rep, "--engine", "durable"], stdout=io.StringIO(), stderr=err) == 2
+    assert err.getvalue() == (
+        "gapdiag: the durable engine needs durable-rules, which is not installed here (No"
+        " module named 'durable'); it builds only on Python < 3.13. The compiled engine (the"
+        " default) gives the same answers.\n"
+    )
 
 
 @durable

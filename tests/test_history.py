@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gapdiag import InvalidMetrics, RepMetrics
+from gapdiag import InvalidMetrics, Problem, RepMetrics
 from gapdiag.coaching.history import (
     RepHistory,
     history_from_rows,
@@ -22,6 +22,7 @@ from gapdiag.model.metrics import METRICS
 from gapdiag.model.rows import flatten
 from gapdiag.rulebook.interventions import Indicator
 
+from .conftest import EXAMPLES
 from .strategies import rep_dicts
 
 MONDAY = dt.date(2026, 7, 6)
@@ -244,3 +245,28 @@ def test_a_team_file_is_read_for_one_rep(tmp_path: Path) -> None:
     assert len(read_history_csv(file, rep_id="r2").weeks) == 1
     with pytest.raises(InvalidMetrics, match="no week of 'r3' \\(the file holds 'r1', 'r2'\\)"):
         read_history_csv(file, rep_id="r3")
+
+
+def test_a_rep_json_given_as_history_is_one_line(tmp_path: Path) -> None:
+    """A rep's JSON given as --history: one problem saying it is JSON (it was a line, or
+    two, per line of the JSON: 'has more cells than the header', '{: unknown field')."""
+    from gapdiag.notebook.report.weeks import read_team_weeks
+
+    for read in (read_history_csv, read_team_weeks):
+        with pytest.raises(InvalidMetrics) as caught:
+            read(EXAMPLES / "will-rep.json")
+        assert len(caught.value.problems) == 1
+        assert "is JSON, not a weekly history CSV" in str(caught.value)
+
+
+def test_the_same_problem_on_many_lines_is_said_once() -> None:
+    """The same problem on many rows reads 'lines 2-29: ...' (each row stays a Problem)."""
+    same = [Problem(f"line {n}", "no as_of") for n in range(2, 30)]
+    scattered = [Problem(f"line {n}: rep_id", "is required") for n in (3, 7, 8, 12, 40)]
+    error = InvalidMetrics([*same, Problem("line 5: team", "odd"), *scattered], source="f.csv")
+    assert len(error.problems) == 34
+    assert str(error).splitlines() == [
+        "f.csv: lines 2-29: no as_of",
+        "f.csv: line 5: team: odd",
+        "f.csv: lines 3, 7, 8 and 2 more: rep_id: is required",
+    ]

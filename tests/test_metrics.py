@@ -63,7 +63,6 @@ def test_integers_become_floats_and_absent_stays_none() -> None:
             {"ownership": {"commitment_score": 11}},
             "ownership.commitment_score: 11 is not a commitment score from 1 to 10",
         ),
-        ({"activity": {"calls_per_day": "12"}}, "activity.calls_per_day: '12' is not a number"),
         ({"activity": {"calls_per_day": True}}, "activity.calls_per_day: true is not a number"),
         ({"knowledge": {"certified": 1}}, "knowledge.certified: 1 is not true or false"),
         ({"knowledge": {"certified": "yes"}}, "knowledge.certified: 'yes' is not true or false"),
@@ -244,3 +243,32 @@ def test_default_targets_are_targets_built_with_nothing_given() -> None:
     assert DEFAULT_TARGETS.model_fields_set == built.model_fields_set == set()
     assert DEFAULT_TARGETS.margins.model_fields_set == built.margins.model_fields_set == set()
     assert type(DEFAULT_TARGETS.margins) is type(built.margins)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            {"pipeline": {"win_rate": "25%"}},
+            "pipeline.win_rate: '25%' is not a number (write the share as a fraction: 0.25)",
+        ),
+        (
+            {"pipeline": {"quota": "$150,000"}},
+            "pipeline.quota: '$150,000' is not a number (write it as a plain number: 150000)",
+        ),
+        (
+            {"activity": {"calls_per_day": "12"}},
+            "activity.calls_per_day: '12' is not a number (a number in quotes: write it"
+            " without them, 12)",
+        ),
+        ({"activity": {"calls_per_day": "25%"}}, "activity.calls_per_day: '25%' is not a number"),
+        ({"pipeline": {"quota": "lots"}}, "pipeline.quota: 'lots' is not a number"),
+        ({"pipeline": {"quota": "nan"}}, "pipeline.quota: 'nan' is not a number"),
+    ],
+)
+def test_a_number_written_as_a_spreadsheet_shows_it_says_how_to_write_it(
+    data: dict[str, Any], expected: str
+) -> None:
+    """JSON strings like '25%', '$150,000' or '12' name the number they meant (a share as
+    a fraction only where the field is one); other text gets no guess."""
+    assert problems({"rep_id": "r1", **data}) == [expected]

@@ -105,3 +105,39 @@ def test_plan_team_reads_the_same_file(tmp_path: Path) -> None:
     status = main(argv, stdout=io.StringIO(), stderr=err)
     assert status in (ExitStatus.OK, ExitStatus.FINDINGS), err.getvalue()
     assert err.getvalue().count("note: column 'Manager' not read") == 1
+
+
+def _main(*argv: str) -> tuple[int, str]:
+    err = io.StringIO()
+    code = main(list(argv), stdout=io.StringIO(), stderr=err)
+    return code, err.getvalue()
+
+
+def test_a_crm_export_given_as_a_population_is_one_line_naming_file_and_columns(
+    tmp_path: Path,
+) -> None:
+    """No rep_id column: one line naming the file, its columns and `gapdiag ingest`, from
+    every command that reads a population (rules test --population said two lines per row,
+    diagnose named no file)."""
+    export = tmp_path / "export.csv"
+    export.write_text("Rep,Calls per day\n" + "".join(f"r{i},{i}\n" for i in range(50)))
+    says = "no rep_id column (the columns are Rep, Calls per day); a CRM export is turned"
+    for argv in (
+        ("diagnose", str(export), "--out", str(tmp_path / "r.csv")),
+        ("rules", "test", "--population", str(export)),
+    ):
+        code, err = _main(*argv)
+        assert code == ExitStatus.BAD_INPUT, argv
+        assert err.count("\n") == 1, err
+        assert err.startswith(f"gapdiag: {export}"), err
+        assert says in err, err
+
+
+def test_a_misspelt_column_is_refused_once_at_the_header(tmp_path: Path) -> None:
+    """`rules test --population` with a misspelt column: one line at file:1, not one a row."""
+    reps = tmp_path / "reps.csv"
+    reps.write_text("rep_id,activity.cals_per_day\n" + "".join(f"r{i},3\n" for i in range(20)))
+    code, err = _main("rules", "test", "--population", str(reps))
+    assert code == ExitStatus.BAD_INPUT
+    assert err.startswith(f"gapdiag: {reps}:1: activity.cals_per_day: unknown field")
+    assert err.count("\n") == 1, err

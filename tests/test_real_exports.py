@@ -891,6 +891,32 @@ def test_a_wide_quota_tab_is_told_apart_and_no_preset_is_said_to_fit(tmp_path: P
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    ['{"rep_id": "r1", "activity": {}}', '\n  [ {"rep_id": "r1"} ]', "\ufeff[]", "[\n{"],
+)
+def test_a_json_file_given_as_an_export_says_it_is_json(tmp_path: Path, text: str) -> None:
+    """A rep's JSON given to ingest as an export (the README's example rep, say) is one
+    line saying it is JSON and where JSON goes; it listed '{' as the export's columns."""
+    path = tmp_path / "rep.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidArgument) as caught:
+        read_exports(period="2024-Q1", opportunities=path)
+    assert str(caught.value) == (
+        f"{path}: is JSON, not a CSV export; ingest reads the CRM's CSV exports"
+        " (a rep's metrics in JSON go straight to gapdiag diagnose)"
+    )
+
+
+def test_a_csv_whose_header_opens_with_a_bracket_is_still_read(tmp_path: Path) -> None:
+    """Only an object or a list of objects is taken for JSON: a header cell '[Owner]' is not."""
+    path = tmp_path / "opps.csv"
+    source = (REAL / "salesforce_opportunities_report.csv").read_text(encoding="utf-8-sig")
+    lines = source.splitlines()
+    path.write_text("\n".join(["[Note]," + lines[0], *("," + line for line in lines[1:])]))
+    assert read_exports(period="2024-Q1", opportunities=path).rows
+
+
 def test_hubspot_internal_stage_values_are_won_and_lost_not_open() -> None:
     """HubSpot's API writes stages by internal value ('closedwon'): never open pipeline."""
     result = read_exports(

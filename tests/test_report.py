@@ -449,7 +449,7 @@ def test_cli_writes_the_report(tmp_path: Path) -> None:
     assert main(argv, stdout=out, stderr=err) == 0
     written = target.read_text(encoding="utf-8")
     assert written.startswith("<!DOCTYPE html>")
-    assert "28 rep(s)" in out.getvalue()
+    assert "28 reps" in out.getvalue()
     assert "team.csv" in written  # the data it came from, in the header
     assert "team-weeks.csv" in written
 
@@ -468,7 +468,7 @@ def test_cli_bad_rows_exit_1(tmp_path: Path) -> None:
     out = io.StringIO()
     target = tmp_path / "team.html"
     assert main(["report", str(source), "--out", str(target)], stdout=out) == 1
-    assert "1 bad row(s)" in out.getvalue()
+    assert out.getvalue().endswith(": 1 rep, 1 bad row listed on the page\n")
     assert "Rows left out for bad data" in target.read_text(encoding="utf-8")
 
 

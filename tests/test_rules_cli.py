@@ -136,7 +136,7 @@ def test_diff_fail_on_change_and_report(tmp_path: Path) -> None:
     )
     assert code == ExitStatus.FINDINGS
     # issue 14: the tree's call-craft question carries an example with the same ratio
-    assert "leading gap changed for 2 rep(s)" in out
+    assert "leading gap changed for 2 reps" in out
     assert "calls-closed-questions[1]: no gap -> skill" in out
     assert report.read_text().startswith("## Rule pack diff: gapdiag-default 1.0.0")
     code, _, _ = run("rules", "diff", str(ROOT / "rules"), str(new))

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from gapdiag.checks.pack_diff import OUTCOMES, PackDiff
 from gapdiag.model.diagnosis import RulebookStamp
+from gapdiag.model.wording import counted
 
 SHOWN = 20
 """Rows listed per section before the rest is counted ("... and 12 more")."""
@@ -14,8 +15,9 @@ SHOWN = 20
 def to_text(diff: PackDiff) -> str:
     """A few lines saying what moved; enough to read in a CI log."""
     lines = [
-        f"{_stamp(diff.old)} -> {_stamp(diff.new)} over {diff.reps} rep(s) from {diff.source}",
-        f"leading gap changed for {len(diff.primary_changes)} rep(s)",
+        f"{_stamp(diff.old)} -> {_stamp(diff.new)} over {counted(diff.reps, 'rep')}"
+        f" from {diff.source}",
+        f"leading gap changed for {counted(len(diff.primary_changes), 'rep')}",
     ]
     lines += [f"  {c.rep}: {c.old} -> {c.new}" for c in diff.primary_changes[:SHOWN]]
     lines += _more(diff.primary_changes, "  ")
@@ -27,7 +29,7 @@ def to_text(diff: PackDiff) -> str:
         for s in diff.confidence_shifts[:SHOWN]
     ]
     lines += _more(diff.confidence_shifts, "  ")
-    lines.append(f"tree leaf changed for {len(diff.leaf_changes)} rep(s)")
+    lines.append(f"tree leaf changed for {counted(len(diff.leaf_changes), 'rep')}")
     lines += [f"  {c.rep}: {c.old} -> {c.new}" for c in diff.leaf_changes[:SHOWN]]
     lines += _more(diff.leaf_changes, "  ")
     lines += [f"rule {c.rule}: {c.change} {', '.join(c.fields)}".rstrip() for c in diff.rules]
@@ -40,10 +42,10 @@ def to_markdown(diff: PackDiff, *, rejected: Sequence[str] = ()) -> str:
     out = [
         f"## Rule pack diff: {_stamp(diff.old)} → {_stamp(diff.new)}",
         "",
-        f"Diagnosed {diff.reps} rep(s) from {diff.source} under both packs. "
+        f"Diagnosed {counted(diff.reps, 'rep')} from {diff.source} under both packs. "
         + ("**Verdicts changed.**" if diff.changed else "No verdict changed."),
         "",
-        f"- Leading gap changed: **{len(diff.primary_changes)}** rep(s)",
+        f"- Leading gap changed: {_bold_reps(len(diff.primary_changes))}",
         f"- Confidence shifts of {diff.threshold:.0%} or more: **{len(diff.confidence_shifts)}**",
         f"- Rules added / removed / edited: {_count(diff, 'added')} / "
         f"{_count(diff, 'removed')} / {_count(diff, 'changed')}",
@@ -96,6 +98,11 @@ def to_markdown(diff: PackDiff, *, rejected: Sequence[str] = ()) -> str:
 
 def _stamp(stamp: RulebookStamp) -> str:
     return f"{stamp.name} {stamp.version} ({stamp.content_hash})"
+
+
+def _bold_reps(count: int) -> str:
+    """'**2** reps', the number in bold."""
+    return f"**{count:,}** {'rep' if count == 1 else 'reps'}"
 
 
 def _count(diff: PackDiff, change: str) -> int:

@@ -18,12 +18,14 @@ import gc
 import importlib
 import io
 import os
+import re
 import sys
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, NoReturn
 
 from gapdiag.cli._io import ExitStatus, check_outputs
 from gapdiag.model._input import recording_inputs
+from gapdiag.model._suggest import did_you_mean
 from gapdiag.model._text import terminal
 from gapdiag.model.errors import GapdiagError
 from gapdiag.model.limits import notes as limit_notes
@@ -53,16 +55,82 @@ class _Terminal(io.TextIOBase):
         self.stream.flush()
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a mistyped option or command answered by the command it belongs to.
+
+    Plain argparse reports an option no command knows (``--fromat``) from the top-level
+    parser, with gapdiag's own usage and no hint; here the command's parser reports it,
+    with its usage and the closest option it does have. A mistyped command name gets the
+    closest command likewise.
+    """
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        """Parse like argparse; arguments nothing takes are named by the chosen command."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            owner = self._chosen(parsed)
+            known = [o for a in owner._actions for o in a.option_strings if o.startswith("--")]
+            hints = [
+                did_you_mean(word.split("=", 1)[0], known)
+                for word in extras
+                if word.startswith("-")
+            ]
+            hint = next((h for h in hints if h), "")
+            noun = "argument" if len(extras) == 1 else "arguments"
+            owner.error(f"unrecognized {noun}: {' '.join(extras)}{hint}")
+        return parsed
+
+    def _chosen(self, parsed: argparse.Namespace) -> argparse.ArgumentParser:
+        """The deepest parser the parsed command (and sub-command) selected."""
+        parser: argparse.ArgumentParser = self
+        while True:
+            step = next(
+                (
+                    a.choices.get(str(getattr(parsed, a.dest, "")))
+                    for a in parser._actions
+                    if isinstance(a, argparse._SubParsersAction) and isinstance(a.choices, dict)
+                ),
+                None,
+            )
+            if not isinstance(step, argparse.ArgumentParser):
+                return parser
+            parser = step
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and the problem, with the closest choice to a mistyped one."""
+        typo = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if typo:
+            choices = [c.strip(" '") for c in typo.group(2).split(",")]
+            message += did_you_mean(typo.group(1), choices)
+        super().error(message)
+
+
+_EXAMPLES = """examples:
+  gapdiag diagnose examples/will-rep.json
+      one rep: a verdict on each gap, the evidence, what to do first
+  gapdiag plan examples/will-rep.json --out plan.html
+      the rep's coaching plan for the quarter
+  gapdiag report examples/team.csv --out team.html
+      the manager's page for a whole team
+  gapdiag ingest opportunities.csv --period 2026-Q3 --out reps.csv
+      per-rep metrics from CRM exports, ready for diagnose and report
+
+Run 'gapdiag COMMAND --help' for a command's options and examples."""
+
+
 def _parser(chosen: str | None = None) -> argparse.ArgumentParser:
     """The command line's parser: every subcommand, or only `chosen` when it is one of them.
 
     A parser holding only the chosen command parses that command's arguments exactly as
     the full one does; the others' help is never shown once a command is given.
     """
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="gapdiag",
         description="Diagnose why a sales rep is behind quota.",
-        epilog="Run 'gapdiag COMMAND --help' for a command's options and examples.",
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"gapdiag {package_version()}")
     parser.add_argument("--traceback", action="store_true", help="show tracebacks on errors")
@@ -78,9 +146,32 @@ def _add_completion(parser: argparse.ArgumentParser) -> None:
     """`--print-completion bash|zsh|tcsh` when the optional shtab package is installed."""
     try:
         import shtab
-    except ImportError:  # pragma: no cover - shtab is in the test extra
+    except ImportError:
+        parser.add_argument(
+            "--print-completion",
+            action=_NoCompletion,
+            choices=("bash", "zsh", "tcsh"),
+            help="print a shell completion script (needs: pip install 'gapdiag[completion]')",
+        )
         return
     shtab.add_argument_to(parser, "--print-completion", help="print a shell completion script")
+
+
+class _NoCompletion(argparse.Action):
+    """`--print-completion SHELL` where shtab is not installed: say what to install."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        """Stop with one line naming the extra that provides completion."""
+        parser.exit(
+            ExitStatus.BAD_INPUT,
+            "gapdiag: --print-completion needs shtab: pip install 'gapdiag[completion]'\n",
+        )
 
 
 def main(
@@ -117,6 +208,14 @@ def main(
             raise
         print("gapdiag: interrupted (each output file is written whole or not at all)", file=err)
         return ExitStatus.INTERRUPTED
+    except BrokenPipeError:
+        # `gapdiag ... | head`: the reader has what it wanted and closed the pipe. Stop
+        # quietly, as other commands do; standard output goes nowhere from here, so the
+        # flush when the process ends cannot fail again.
+        if stdout is None:
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitStatus.CLOSED_PIPE
 
 
 def entry() -> None:

@@ -129,8 +129,12 @@ def _collect_lines(summary: Summary) -> list[str]:
         return []
     ranked = sorted(summary.standing_needs.items(), key=lambda item: (-item[1], item[0]))
     wanted = "; ".join(f"{label_of(path).label} ({n:,} of them)" for path, n in ranked)
-    reps = "rep" if unknown == 1 else "reps"
-    return [f"  to tell where the {unknown:,} {reps} of unknown standing stand, collect: {wanted}"]
+    who = (
+        "the rep of unknown standing stands"
+        if unknown == 1
+        else (f"the {unknown:,} reps of unknown standing stand")
+    )
+    return [f"  to tell where {who}, collect: {wanted}"]
 
 
 def _standing_order(summary: Summary) -> list[tuple[str, int]]:

@@ -35,6 +35,7 @@ class ExitStatus(enum.IntEnum):
     FINDINGS = 1
     BAD_INPUT = 2
     INTERRUPTED = 130  # Ctrl-C, as shells report it (128 + SIGINT)
+    CLOSED_PIPE = 141  # the reader of standard output left (`| head`): 128 + SIGPIPE
 
 
 class InputFileError(GapdiagError):
@@ -71,16 +72,71 @@ def subcommand(
 
 
 def add_format(
-    parser: argparse.ArgumentParser, choices: Sequence[str], *, default: str | None = None
+    parser: argparse.ArgumentParser,
+    choices: Sequence[str],
+    *,
+    default: str | None = None,
+    follows_out: bool = False,
 ) -> None:
-    """The one --format option: the output's form (text, markdown, json, ... as offered)."""
+    """The one --format option: the output's form (text, markdown, json, ... as offered).
+
+    With `follows_out`, a command whose --out file holds its one output takes the format
+    from that file's name when --format is not given (``--out plan.html`` writes HTML),
+    and refuses a name it cannot write (``--out team.pdf``); see `resolve_format`.
+    """
     chosen = default or choices[0]
+    by_name = ", or from the --out file's name" if follows_out else ""
     parser.add_argument(
         "--format",
         choices=tuple(choices),
-        default=chosen,
-        help=f"output format: {', '.join(choices)} (default {chosen})",
+        default=None if follows_out else chosen,
+        help=f"output format: {', '.join(choices)} (default {chosen}{by_name})",
     )
+    if follows_out:
+        parser.set_defaults(format_default=chosen, format_choices=tuple(choices))
+
+
+SUFFIX_FORMATS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".mmd": "mermaid",
+}
+"""The output format a file's name asks for."""
+DOCUMENTS = frozenset({".pdf", ".docx", ".doc", ".xlsx", ".xls", ".odt", ".rtf", ".png", ".svg"})
+"""File names that promise a kind of document no gapdiag command writes."""
+
+
+def resolve_format(args: argparse.Namespace) -> None:
+    """Set a `follows_out` command's --format from its --out file's name, when not given.
+
+    Raises:
+        OutputFileError: --out names a document the command cannot write (PDF, Word, ...)
+            with no --format to say otherwise.
+    """
+    default = getattr(args, "format_default", None)
+    if default is None or args.format is not None:
+        return
+    out = getattr(args, "out", None)
+    suffix = Path(out).suffix.lower() if out is not None and not is_stdout(out) else ""
+    offered: tuple[str, ...] = args.format_choices
+    wanted = SUFFIX_FORMATS.get(suffix)
+    if wanted in offered:
+        args.format = wanted
+        return
+    if suffix in DOCUMENTS:
+        names = [next(s for s, f in SUFFIX_FORMATS.items() if f == form) for form in offered]
+        raise OutputFileError(
+            f"--out {out}: this command writes {', '.join(offered)}, not {suffix} files;"
+            f" name it {' or '.join(names)}"
+        )
+    args.format = default
 
 
 def add_format_alias(parser: argparse.ArgumentParser, flag: str = "--json") -> None:
@@ -162,6 +218,7 @@ def check_outputs(args: argparse.Namespace) -> None:
                 raise OutputFileError(f"{flag} {value}: is a file, expected a folder")
             continue
         probe.claim(value, flag)
+    resolve_format(args)
 
 
 def _is_file(path: str | Path) -> bool:
@@ -217,13 +274,40 @@ def read_targets(path: Path | None) -> Targets | None:
 
 
 def _read_parsed(path: Path | None, parse: Callable[[Any], T]) -> T | None:
-    """A JSON file read by `parse`, its problems named by the file; None when not given."""
+    """A JSON file read by `parse`, its problems named by the file; None when not given.
+
+    A rep's own metrics file given here (the rep file and --targets swapped) is said so in
+    one line, rather than as every field of a rep being unknown.
+    """
     if path is None:
         return None
+    data = read_json(str(path))
     try:
-        return parse(read_json(str(path)))
+        return parse(data)
     except InvalidMetrics as error:
+        if isinstance(data, dict) and "rep_id" in data:
+            noun, example = _KINDS[parse]
+            raise InputFileError(
+                f"{path}: a rep's metrics (it has rep_id), not {noun}; expected {example}"
+            ) from None
         raise InvalidMetrics(error.problems, source=str(path)) from None
+
+
+_KINDS: dict[object, tuple[str, str]] = {
+    parse_targets: ("targets", 'targets to override, e.g. {"calls_per_day": 30}'),
+    parse_team: ("team values", 'e.g. {"median": {"pipeline.sales_cycle_days": 48}}'),
+}
+"""What each team/targets file is called, and what it holds, for a rep file given in its place."""
+
+
+def looks_like_targets(data: Any) -> bool:
+    """Whether a JSON document meant as a rep is target overrides (no rep_id, target names)."""
+    return (
+        isinstance(data, dict)
+        and bool(data)
+        and "rep_id" not in data
+        and set(data) <= set(Targets.model_fields)
+    )
 
 
 def iso_date(text: str) -> dt.date:

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import IO
 
 from gapdiag.cli._batch import POPULATION_SUFFIXES
-from gapdiag.cli._io import display_name, print_notes, read_json, read_targets
+from gapdiag.cli._io import (
+    InputFileError,
+    display_name,
+    looks_like_targets,
+    print_notes,
+    read_json,
+    read_targets,
+)
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
 from gapdiag.model.metrics import RepMetrics, parse_metrics
@@ -28,8 +35,19 @@ def one_rep(args: argparse.Namespace, verb: str) -> RepMetrics:
             )
         data = read_json(args.file)
         if isinstance(data, list):
+            if args.file == "-":  # neither --rep nor --out reads standard input
+                raise InvalidArgument(
+                    f"<stdin>: a list of reps, and standard input takes one rep; save the list"
+                    f" as reps.json, then: gapdiag {verb} reps.json --rep NAME"
+                    + (" (or --out RESULTS for all of them)" if verb == "diagnose" else "")
+                )
             raise InvalidArgument(
                 f"{display_name(args.file)}: a list of reps; give --rep NAME to {verb} one of them"
+            )
+        if looks_like_targets(data):
+            raise InputFileError(
+                f"{display_name(args.file)}: target overrides ({', '.join(data)}), not a rep's"
+                " metrics; give them with --targets, and the rep's file (with rep_id) first"
             )
         return parse_metrics(data, source=display_name(args.file))
     if args.file == "-":

@@ -7,6 +7,7 @@ diagnosed by ``diagnose_many`` (see ``_batch``).
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 from pathlib import Path
 from typing import IO, Any
@@ -25,6 +26,7 @@ from gapdiag.cli._io import (
 )
 from gapdiag.cli._team import one_rep
 from gapdiag.engines.compiled import ENGINES, diagnose, trace
+from gapdiag.model._input import open_input
 from gapdiag.model.diagnosis import RuleTrace
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.notebook.explain import explain
@@ -64,7 +66,13 @@ def register(commands: Any) -> None:
         help="diagnose this rep of a population file (.csv/.parquet/.json list), judged with "
         "the team, as the population's results judge it",
     )
-    run.add_argument("--engine", choices=ENGINES, default="compiled", help="rule engine")
+    run.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="compiled",
+        help="rule engine: compiled (default), or durable (durable-rules' Rete engine,"
+        " Python < 3.13), which gives the same answers",
+    )
     run.add_argument(
         "--trace", action="store_true", help="also list every rule, fired or not, with its checks"
     )
@@ -86,7 +94,10 @@ def register(commands: Any) -> None:
         stdout=False,
     )
     run.add_argument(
-        "--team-by", default="team", help="column grouping reps for team.* values ('' = all)"
+        "--team-by",
+        default="team",
+        help="column that groups reps into teams, for the rules comparing a rep with their"
+        " team (default: team; '' = the whole file is one team)",
     )
     add_strict(run)
     run.set_defaults(handler=handle)
@@ -99,6 +110,12 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
             "--out: --rep explains one rep here; leave --out out to diagnose the whole file"
         )
     if args.rep is None and _batch.is_batch(args):
+        if _one_rep_object(args.file):
+            raise InvalidArgument(
+                f"--out {args.out}: {args.file} holds one rep (a JSON object), and --out writes"
+                f" a population's results; for this rep's diagnosis in a file, run: gapdiag"
+                f" diagnose {args.file} --format json > {args.out}"
+            )
         if args.team is not None:
             raise InvalidArgument(
                 "--team: a population works out its team values itself; use --team-by"
@@ -126,6 +143,14 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     if args.trace:
         out.write("\nEvery rule on this rep:\n" + "".join(_trace_line(t) for t in traces))
     return ExitStatus.OK
+
+
+def _one_rep_object(file: str) -> bool:
+    """Whether a .json input opens with one object (a rep), not a list of reps."""
+    if Path(file).suffix.lower() != ".json" or not Path(file).is_file():
+        return False
+    with open_input(Path(file), name="population_bytes") as handle:
+        return handle.read(512).lstrip(codecs.BOM_UTF8).lstrip().startswith(b"{")
 
 
 def _trace_line(rule: RuleTrace) -> str:

@@ -99,7 +99,7 @@ def register(commands: Any) -> None:
         "(default: weekends only)",
     )
     run.add_argument("--subdivision", help="the country's state or region, e.g. BY for Bavaria")
-    add_format(run, ("text", "markdown", "html", "json"))
+    add_format(run, ("text", "markdown", "html", "json"), follows_out=True)
     add_out(run, "write the plan to this file instead of standard output")
     run.add_argument("--scorecard", type=Path, help="JSON of rep vs manager ratings (1-5)")
     run.add_argument("--rules", type=Path, help="rule pack folder or file (default: shipped)")

@@ -23,6 +23,7 @@ from gapdiag.cli._io import (
     write_output,
 )
 from gapdiag.engines.vector.batch import diagnose_many
+from gapdiag.model.wording import counted
 from gapdiag.notebook.report import TITLE, team_report
 
 
@@ -42,7 +43,7 @@ def register(commands: Any) -> None:
     )
     run.add_argument("population", help="population file (.csv, .parquet or .json)")
     add_out(run, "the HTML file to write", required=True)
-    add_format(run, ("html",))
+    add_format(run, ("html",), follows_out=True)
     run.add_argument(
         "--team-by", default="team", help="column that groups reps into teams (default: team)"
     )
@@ -90,8 +91,9 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     write_output(args.out, page, out)
     if not is_stdout(args.out):
         summary = batch.summary
-        bad = f", {summary.bad_rows} bad row(s) listed on the page" if summary.bad_rows else ""
-        out.write(f"{args.out}: {summary.diagnosed} rep(s){bad}\n")
+        rows = counted(summary.bad_rows, "bad row")
+        bad = f", {rows} listed on the page" if summary.bad_rows else ""
+        out.write(f"{args.out}: {counted(summary.diagnosed, 'rep')}{bad}\n")
     return ExitStatus.FINDINGS if batch.summary.bad_rows else ExitStatus.OK
 
 

@@ -11,6 +11,7 @@ from gapdiag.checks.coverage import Coverage, coverage, example_reps, population
 from gapdiag.checks.examples import run_examples
 from gapdiag.cli._io import ExitStatus, add_format, add_format_alias, subcommand
 from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
+from gapdiag.model.wording import counted
 from gapdiag.rulebook.pack import load_rules
 from gapdiag.sources.repfile import read_reps
 
@@ -101,7 +102,7 @@ def _coverage_json(report: Coverage) -> dict[str, Any]:
 def _coverage_text(report: Coverage) -> str:
     rules = len(report.fired)
     head = (
-        f"coverage over {report.reps} rep(s) of {report.source}: "
+        f"coverage over {counted(report.reps, 'rep')} of {report.source}: "
         f"{rules - len(report.never_fired)} of {rules} rules fired"
     )
     if report.reached:

@@ -34,7 +34,7 @@ def register(commands: Any) -> None:
         help="metrics (a rep), rules (*.rules.yaml), pack (pack.yaml), targets or "
         "scorecard (plan --scorecard)",
     )
-    add_format(run, ("json",))
+    add_format(run, ("json",), follows_out=True)
     add_out(run, "write the schema to this file instead of standard output")
     run.set_defaults(handler=handle)
 

@@ -38,10 +38,12 @@ def register(commands: Any) -> None:
             "gapdiag tree --format dot --out tree.dot && dot -Tsvg tree.dot > tree.svg",
         ),
     )
-    add_format(run, (*FORMATS, "markdown", "json"))
+    add_format(run, (*FORMATS, "markdown", "json"), follows_out=True)
     add_out(run, "write the drawing to this file instead of standard output")
     run.add_argument("--highlight", metavar="REP", help="mark this rep's path (JSON file or '-')")
-    run.add_argument("--rules", type=Path, help="rule pack folder (default: shipped)")
+    run.add_argument(
+        "--rules", type=Path, help="rule pack folder with a decision tree (default: shipped)"
+    )
     run.add_argument("--targets", type=Path, help="JSON file of target overrides")
     run.set_defaults(handler=handle)
 

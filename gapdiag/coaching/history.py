@@ -29,7 +29,7 @@ from typing import Any, Self
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from gapdiag.model._input import read_text
+from gapdiag.model._input import looks_like_json, read_text
 from gapdiag.model._result import Worded
 from gapdiag.model._text import csv_value
 from gapdiag.model.errors import InvalidInput, InvalidMetrics, Problem
@@ -266,6 +266,28 @@ def csv_rows(reader: csv.DictReader[str], source: str) -> Iterator[dict[str, str
         raise InvalidMetrics([problem], source=source) from None
 
 
+def history_text(path: str | Path) -> str:
+    """A weekly history file's text: a regular file (a FIFO would hang), UTF-8 with or
+    without a byte-order mark, and CSV rather than JSON.
+
+    Raises:
+        InvalidMetrics: one problem naming the file and what is wrong with it.
+    """
+    file = Path(path)
+    try:
+        text = read_text(file)
+    except InvalidInput as error:
+        problem = Problem("(file)", str(error).removeprefix(f"{file}").lstrip(":0123456789 "))
+        raise InvalidMetrics([problem], source=str(path)) from None
+    if looks_like_json(text[:512].encode()):
+        message = (
+            "is JSON, not a weekly history CSV (one row per week with dotted metric columns;"
+            " gapdiag ingest --every week writes one)"
+        )
+        raise InvalidMetrics([Problem("(file)", message)], source=str(path))
+    return text
+
+
 def read_history_csv(path: str | Path, *, rep_id: str | None = None) -> RepHistory:
     """Read a weekly history CSV: dotted metric columns, one row per week, oldest first.
 
@@ -275,12 +297,7 @@ def read_history_csv(path: str | Path, *, rep_id: str | None = None) -> RepHisto
     Raises:
         InvalidMetrics: every bad cell and every misplaced week, each naming its line.
     """
-    file = Path(path)
-    try:  # a regular file (a FIFO would hang), UTF-8 with or without a byte-order mark
-        text = read_text(file)
-    except InvalidInput as error:
-        problem = Problem("(file)", str(error).removeprefix(f"{file}").lstrip(":0123456789 "))
-        raise InvalidMetrics([problem], source=str(path)) from None
+    text = history_text(path)
     csv.field_size_limit(limits().csv_cell_bytes)
     reader = csv.DictReader(io.StringIO(text, newline=""), restval="")
     weeks: list[RepMetrics] = []

@@ -111,8 +111,9 @@ def _run_chunk(host: Any, chunk: _Chunk, facts: Facts) -> Iterator[tuple[int, bo
 def _host() -> Any:
     if _IMPORT_ERROR is not None:
         raise BackendUnavailable(
-            "engine='durable' needs durable-rules, which is not installed here "
-            f"({_IMPORT_ERROR}); it builds only on Python < 3.13. Use engine='compiled'."
+            "the durable engine needs durable-rules, which is not installed here "
+            f"({_IMPORT_ERROR}); it builds only on Python < 3.13. The compiled engine (the"
+            " default) gives the same answers."
         )
     global _HOST
     if _HOST is None:

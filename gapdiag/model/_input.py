@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterator
@@ -161,6 +162,12 @@ def not_csv(head: bytes) -> str | None:
     if start.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
         return f"is a web page or XML spreadsheet, not CSV text: {SAVE_AS_CSV}"
     return None
+
+
+def looks_like_json(head: bytes) -> bool:
+    """Whether a file's first bytes open a JSON object or list of objects (not CSV text)."""
+    start = head.lstrip(codecs.BOM_UTF8).lstrip()
+    return start.startswith(b"{") or re.match(rb"\[\s*[{\]]", start) is not None
 
 
 def decode(raw: bytes, source: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterator
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -73,14 +74,45 @@ LineOf = Callable[[tuple[int | str, ...]], int | None]
 def problems_from(
     error: ValidationError, model: type[BaseModel], *, line_of: LineOf | None = None
 ) -> Iterator[Problem]:
-    """Yield one Problem per pydantic error, in pydantic's order, located by `line_of`."""
+    """Yield one Problem per pydantic error, in pydantic's order, located by `line_of`.
+
+    Unknown fields of one mapping are one Problem naming them all, at the first one's
+    place: a rep file passed as targets has a dozen, and a line each, every line repeating
+    the same list of expected names, buried what was wrong (the wrong kind of file).
+    """
     items = error.errors(include_url=False)
+    unknown: dict[tuple[int | str, ...], list[tuple[int | str, ...]]] = {}
+    for item in items:
+        if item["type"] == "extra_forbidden":
+            loc = _without_union_tags(model, item["loc"])
+            unknown.setdefault(loc[:-1], []).append(loc)
     for item in items:
         loc = _without_union_tags(model, item["loc"])
         if item["type"] == "too_short" and _has_deeper(items, item["loc"]):
             continue  # the items themselves failed; their own errors say why
         line = line_of(item["loc"]) if line_of is not None else None
+        group = unknown.get(loc[:-1], []) if item["type"] == "extra_forbidden" else []
+        if len(group) > 1:
+            if loc == group[0]:
+                names = ", ".join(dotted(each) for each in group)
+                yield Problem(names, _unknown_fields(model, group), line)
+            continue
         yield Problem(dotted(loc), _message(item, model, loc), line)
+
+
+def _unknown_fields(model: type[BaseModel], group: list[tuple[int | str, ...]]) -> str:
+    """'unknown fields (did you mean 'x' for y?); expected one of: ...' for one mapping."""
+    owner = _model_at(model, group[0][:-1])
+    fields = list(owner.model_fields) if owner is not None else []
+    guesses = []
+    for loc in group:
+        hint = did_you_mean(str(loc[-1]), fields)
+        if hint:
+            guesses.append(
+                f"{hint.removeprefix(' (did you mean ').removesuffix('?)')} for {loc[-1]}"
+            )
+    hint = f" (did you mean {', '.join(guesses)}?)" if guesses else ""
+    return f"unknown fields{hint}; expected one of: {', '.join(fields)}"
 
 
 def _has_deeper(items: list[Any], loc: tuple[int | str, ...]) -> bool:
@@ -174,7 +206,27 @@ def _message(item: Any, model: type[BaseModel], loc: tuple[int | str, ...]) -> s
         return str(item["msg"]).removeprefix("Value error, ")
     if kind not in _MESSAGES:
         return f"{show_value(value)}: {item['msg']}"
-    return _MESSAGES[kind].format(value=show_value(value))
+    fraction = getattr(_kind_at(model, loc), "name", None) == "fraction"
+    return _MESSAGES[kind].format(value=show_value(value)) + _number_hint(kind, value, fraction)
+
+
+def _number_hint(kind: str, value: Any, fraction: bool) -> str:
+    """How to write a number typed the way a spreadsheet shows it ('25%', '$150,000')."""
+    if kind not in ("float_type", "float_parsing") or not isinstance(value, str):
+        return ""
+    text = value.strip()
+    plain = text.removesuffix("%").lstrip("$€£").replace(",", "").strip()
+    try:
+        number = float(plain)
+    except ValueError:
+        return ""
+    if not math.isfinite(number):  # 'nan', 'inf': no number was meant
+        return ""
+    if text.endswith("%"):
+        return f" (write the share as a fraction: {number / 100:g})" if fraction else ""
+    if plain != text:
+        return f" (write it as a plain number: {number:g})"
+    return f" (a number in quotes: write it without them, {number:g})"
 
 
 _RANGE_ERRORS = frozenset(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,41 @@ class InvalidMetrics(GapdiagError, ValueError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.source = source
         prefix = f"{source}: " if source else ""
-        super().__init__("\n".join(f"{prefix}{p}" for p in self.problems))
+        super().__init__("\n".join(f"{prefix}{line}" for line in _collapsed(self.problems)))
+
+
+_LINE = re.compile(r"\bline (\d+)\b")
+
+
+def _collapsed(problems: tuple[Problem, ...]) -> list[str]:
+    """One text line per problem, except that the same problem on many lines of a file
+    is said once ("lines 2-29: ..."): a file of the wrong kind is one reason, not a
+    screenful of the same sentence. The problems themselves stay one per row."""
+    groups: dict[tuple[str, str], list[tuple[int, Problem]]] = {}
+    for index, problem in enumerate(problems):
+        found = _LINE.search(problem.where)
+        key = (
+            _LINE.sub("line #", problem.where, count=1) if found else f"{index}",
+            problem.message,
+        )
+        groups.setdefault(key, []).append((int(found.group(1)) if found else 0, problem))
+    out = []
+    for (where, message), members in groups.items():
+        if len(members) == 1:
+            out.append(str(members[0][1]))
+            continue
+        numbers = [n for n, _ in members]
+        out.append(f"{where.replace('line #', _lines(numbers), 1)}: {message}")
+    return out
+
+
+def _lines(numbers: list[int]) -> str:
+    """'lines 2-29' for a run, else 'lines 2, 5, 9 and 12 more'."""
+    if numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+        return f"lines {numbers[0]}-{numbers[-1]}"
+    shown = ", ".join(str(n) for n in numbers[:3])
+    rest = len(numbers) - 3
+    return f"lines {shown} and {rest} more" if rest > 0 else f"lines {shown}"
 
 
 class RuleFileError(GapdiagError, ValueError):

@@ -187,6 +187,11 @@ def counterfactual_groups(
     return [(COUNTERFACTUAL_HEADINGS[key], groups[key]) for key in order if key in groups]
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """'1 rep', '28 reps', '1,200 bad rows': a count with its noun in the right number."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
 def confidence(value: float) -> str:
     """A confidence as a percentage that never rounds up to 100% (0.995 reads 99.5%)."""
     return percent(value)

@@ -51,27 +51,33 @@ class YamlDoc:
         return line
 
     def odd_keys(self, loc: tuple[int | str, ...]) -> list[Problem]:
-        """Mapping keys under `loc` that YAML did not read as text (``yes:`` becomes true)."""
+        """Mapping keys under `loc` that YAML did not read as text (``yes:`` becomes true),
+        or that repeat a key of the same mapping (YAML keeps the last and drops the first
+        without a word: ``certainty:`` given twice would silently lose one)."""
         node = self.root
         for part in loc:
             node = _child(node, part)
-        return [
-            Problem(
-                f"key {key.value!r}",
-                f"YAML 1.1 reads this key as {key.tag.rsplit(':', 1)[-1]}, not text "
-                "(quote it, or use then/else in place of yes/no)",
-                key.start_mark.line + 1,
-            )
-            for key in _keys(node)
-            if key.tag != "tag:yaml.org,2002:str"
-        ]
+        problems = []
+        for key, first in _keys(node):
+            if key.tag != "tag:yaml.org,2002:str":
+                message = (
+                    f"YAML 1.1 reads this key as {key.tag.rsplit(':', 1)[-1]}, not text "
+                    "(quote it, or use then/else in place of yes/no)"
+                )
+            elif first is not None:
+                message = f"given twice (first on line {first}); keep one"
+            else:
+                continue
+            problems.append(Problem(f"key {key.value!r}", message, key.start_mark.line + 1))
+        return problems
 
 
-def _keys(node: yaml.Node | None) -> list[yaml.Node]:
-    """Every mapping key at or below `node`, each node visited once (aliases are shared)."""
+def _keys(node: yaml.Node | None) -> list[tuple[yaml.Node, int | None]]:
+    """Every mapping key at or below `node`, with the line of an earlier same key of its
+    mapping (None for the first), each node visited once (aliases are shared)."""
     import yaml
 
-    keys: list[yaml.Node] = []
+    keys: list[tuple[yaml.Node, int | None]] = []
     seen: set[int] = set()
     stack = [node]
     while stack:
@@ -81,12 +87,15 @@ def _keys(node: yaml.Node | None) -> list[yaml.Node]:
         seen.add(id(item))
         if isinstance(item, yaml.MappingNode):
             pairs: list[tuple[yaml.Node, yaml.Node]] = item.value
-            for key, value in reversed(pairs):
-                stack.append(value)
-                keys.append(key)
+            lines: dict[tuple[str, str], int] = {}
+            for key, _value in pairs:
+                text = (key.tag, str(key.value))
+                keys.append((key, lines.get(text) if isinstance(key, yaml.ScalarNode) else None))
+                lines.setdefault(text, key.start_mark.line + 1)
+            stack.extend(value for _, value in reversed(pairs))
         elif isinstance(item, yaml.SequenceNode):
             stack.extend(reversed(item.value))
-    return sorted(keys, key=lambda k: (k.start_mark.line, k.start_mark.column))
+    return sorted(keys, key=lambda k: (k[0].start_mark.line, k[0].start_mark.column))
 
 
 def _child(node: yaml.Node | None, part: int | str) -> yaml.Node | None:
@@ -129,6 +138,10 @@ def read_yaml(path: Path) -> YamlDoc:
         mark = getattr(error, "problem_mark", None)
         where = mark.line + 1 if mark is not None else None
         reason = getattr(error, "problem", None) or str(error)
+        context, opened = getattr(error, "context", None), getattr(error, "context_mark", None)
+        if context and opened is not None and where is not None and opened.line + 1 != where:
+            # PyYAML notices an unclosed [ or { where it gives up, often lines later
+            reason += f" ({context} that starts on line {opened.line + 1})"
         return YamlDoc(None, None, raw, Problem("(file)", f"invalid YAML: {reason}", where))
     return YamlDoc(data, root, raw)
 

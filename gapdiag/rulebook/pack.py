@@ -270,6 +270,10 @@ class _Builder:
         self.drills: list[tuple[Path, str, int | None, str]] = []
         self.hasher = hashlib.sha256()
         self.tree: DecisionTree | None = None
+        # Rules that are in the pack but failed to load, and whether a whole rule file
+        # could not be read: a `counters:` naming one is not a second error of its own.
+        self.broken: set[str] = set()
+        self.unread_file = False
 
     def digest(self, name: str, raw: bytes) -> None:
         self.hasher.update(name.encode() + b"\0" + raw + b"\0")
@@ -278,10 +282,12 @@ class _Builder:
         self.digest(file.name, doc.raw)
         if doc.error is not None:
             self.problems.append((file, doc.error))
+            self.unread_file = True
             return
         if not isinstance(doc.data, list):
             where = Problem("(file)", "a rule file must be a list of rules", doc.line_of(()))
             self.problems.append((file, where))
+            self.unread_file = True
             return
         for index, item in enumerate(doc.data):
             self._add_rule(file, doc, index, item)
@@ -293,6 +299,7 @@ class _Builder:
             self.problems.extend(
                 (file, Problem(f"{label}.{p.where}", p.message, p.line)) for p in odd
             )
+            self.broken.add(label)
             return
         try:
             rule = Rule.model_validate(item)
@@ -301,6 +308,7 @@ class _Builder:
                 self.problems.append(
                     (file, Problem(f"{label}.{problem.where}", problem.message, problem.line))
                 )
+            self.broken.add(label)
             return
         here = f"{file}:{doc.line_of((index,)) or '?'}"
         if rule.id in self.first_seen:
@@ -319,6 +327,7 @@ class _Builder:
         try:
             self.compiled.append(compile_rule(rule))
         except FieldError as error:
+            self.broken.add(rule.id)
             line = doc.line_of((index, error.field))
             self.problems.append(
                 (file, Problem(f"{rule.id}.{error.field}", str(error.cause), line))
@@ -377,7 +386,8 @@ class _Builder:
         support = {c.id: c.gap for c in self.compiled if c.certainty > 0}
         for c in self.compiled:
             for target in c.counters:
-                if support.get(target) != c.gap:
+                unsure = target in self.broken or (self.unread_file and target not in support)
+                if support.get(target) != c.gap and not unsure:
                     message = (
                         f"counters {target!r} is not a supporting {c.gap} rule of this pack"
                         f"{did_you_mean(target, list(support))}"

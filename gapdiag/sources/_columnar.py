@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from gapdiag.model._input import check_file, not_csv, open_input
+from gapdiag.model._input import check_file, looks_like_json, not_csv, open_input
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.sources._bad_rows import BadRows, undecodable_rows_unsaid
 from gapdiag.sources._dialect import (
@@ -322,6 +322,11 @@ def _from_file(
             head = handle.read(HEADER_BYTES)
         if (what := not_csv(head)) is not None:
             raise InvalidArgument(f"{path}: {what}")
+        if looks_like_json(head):
+            raise InvalidArgument(
+                f"{path}: is JSON, not a CSV export; ingest reads the CRM's CSV exports"
+                " (a rep's metrics in JSON go straight to gapdiag diagnose)"
+            )
         wide = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
         # The whole file is scanned when its start is not UTF-8, or its reading found a
         # row that is not (`rescan`); an export that is UTF-8 throughout is read at once.

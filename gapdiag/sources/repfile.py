@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,6 +68,7 @@ def _csv_rows(file: Path, text: str) -> Iterator[tuple[str, Any]]:
         twice = sorted({c for c in header if header.count(c) > 1})
         if twice:
             raise InvalidArgument(f"{file}:1: column {twice[0]!r} appears twice in the header")
+        _check_header(file, header)
         for row in reader:
             extra = row.pop(None, None)
             if extra is not None:
@@ -79,6 +80,27 @@ def _csv_rows(file: Path, text: str) -> Iterator[tuple[str, Any]]:
         raise InvalidArgument(
             f"{file}:{reader.line_num}: cannot read CSV: {error} ({hint})"
         ) from None
+
+
+def _check_header(file: Path, header: Sequence[str]) -> None:
+    """Refuse, once, a header no row could be read under (a line per row said it before).
+
+    Raises:
+        InvalidArgument: no rep_id column, or columns that are not metric paths.
+    """
+    if "rep_id" not in header:
+        shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
+        raise InvalidArgument(
+            f"{file}:1: no rep_id column (the columns are {shown}); a CRM export is turned"
+            " into one row per rep by gapdiag ingest first"
+        )
+    try:
+        # a cell in every column (an empty one is absent): only the names are judged here
+        parse_metrics(rep_from_text(dict.fromkeys(header, "1") | {"rep_id": "header"}))
+    except InvalidMetrics as error:
+        unknown = [p for p in error.problems if p.message.startswith("unknown field")]
+        if unknown:
+            raise InvalidArgument(f"{file}:1: {unknown[0]}") from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from gapdiag.engines.vector._population import Population
 from gapdiag.model._input import SAVE_AS_CSV, loads, not_csv, open_input, read_bytes, read_text
 from gapdiag.model._output import Outputs
 from gapdiag.model._text import csv_cell, csv_value
-from gapdiag.model.errors import InvalidArgument
+from gapdiag.model.errors import InvalidArgument, InvalidMetrics
 from gapdiag.model.limits import limits
 from gapdiag.model.metrics import METRICS
 from gapdiag.sources._dialect import delimiter
@@ -40,7 +40,13 @@ def population_of(
     `strict`.
     """
     if isinstance(data, str | Path):
-        data = read(Path(data))
+        source = str(data)
+        try:
+            return population_of(read(Path(data)), team_by, strict=strict)
+        except InvalidMetrics as error:  # the header's problems, named by the file
+            if error.source is not None:
+                raise
+            raise InvalidMetrics(error.problems, source=source) from None
     if isinstance(data, pd.DataFrame):
         return _population.from_frame(data, team_by, strict=strict), False
     if _is_polars(data):

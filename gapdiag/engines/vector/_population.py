@@ -237,7 +237,14 @@ def _check_columns(
     ]
     unknown = tuple(c for c in hints if c not in refused)
     if "rep_id" not in columns:
-        problems.append(Problem("rep_id", "is required but missing (no rep_id column)"))
+        shown = ", ".join(columns[:8]) + (", ..." if len(columns) > 8 else "")
+        problems.append(
+            Problem(
+                "rep_id",
+                f"is required but missing: no rep_id column (the columns are {shown}); a CRM"
+                " export is turned into one row per rep by gapdiag ingest first",
+            )
+        )
     if problems:
         raise InvalidMetrics(problems)
     return unknown

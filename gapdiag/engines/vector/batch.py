@@ -381,7 +381,8 @@ def need_frames() -> None:
         import pandas  # noqa: F401
     except ImportError as error:
         raise BackendUnavailable(
-            f"diagnose_many needs numpy and pandas ({error}): pip install 'gapdiag[frames]'"
+            "diagnosing a population of reps (a team file, diagnose_many) needs numpy and"
+            f" pandas ({error}): pip install 'gapdiag[frames]'"
         ) from None
 
 

@@ -12,9 +12,8 @@ import io
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from gapdiag.coaching.history import RepHistory, csv_rows, week_problems
-from gapdiag.model._input import read_text
-from gapdiag.model.errors import InvalidInput, InvalidMetrics, Problem
+from gapdiag.coaching.history import RepHistory, csv_rows, history_text, week_problems
+from gapdiag.model.errors import InvalidMetrics, Problem
 from gapdiag.model.limits import limits
 from gapdiag.model.metrics import RepMetrics
 from gapdiag.model.rows import rep_from_text
@@ -30,12 +29,7 @@ def read_team_weeks(path: str | Path) -> dict[str, RepHistory]:
         InvalidMetrics: an unreadable file, bad cells, or weeks duplicated, unordered or
             misaligned within a rep; every problem with its line.
     """
-    file = Path(path)
-    try:  # a regular file within the size limit, UTF-8 (see gapdiag.model._input)
-        text = read_text(file)
-    except InvalidInput as error:
-        problem = Problem("(file)", str(error).removeprefix(f"{file}").lstrip(":0123456789 "))
-        raise InvalidMetrics([problem], source=str(path)) from None
+    text = history_text(path)
     csv.field_size_limit(limits().csv_cell_bytes)
     reader = csv.DictReader(io.StringIO(text, newline=""), restval="")
     weeks: dict[str, list[tuple[str, RepMetrics]]] = {}

@@ -153,7 +153,7 @@ def rep_of(transcript: Transcript, names: Mapping[str, str]) -> str:
         elif labels:
             hint += f"; {', '.join(labels)}: an unnamed label, to name if it is the rep"
         elif near := _near_names(speakers, names):
-            hint = f"{near}: add that spelling to the reps file"
+            hint = f"{near}: give the name as the call spells it (reps file or --rep ID=NAME)"
         raise fail(
             transcript.source,
             transcript.first_line,
@@ -181,6 +181,11 @@ def _near_names(speakers: list[str], names: Mapping[str, str]) -> str:
         rep = names.get(speaker_key(bare)) if bare != speaker else None
         if rep is not None:
             near.append(f"{speaker!r} is {bare!r} ({rep}) with an aside")
+            continue
+        key = speaker_key(bare)
+        short = next((r for name, r in names.items() if key.startswith(name + " ")), None)
+        if short is not None:  # `--rep dana=Dana` for the call's 'Dana Reyes'
+            near.append(f"{speaker!r} begins with the name given for {short}")
     return "; ".join(near)
 
 
