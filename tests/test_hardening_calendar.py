@@ -89,6 +89,7 @@ def test_session_texts_are_escaped_too() -> None:
 
 @given(ODD, ODD, ODD)
 @case(rep="\ud800", title="", detail="")  # a lone surrogate in the UID failed to encode
+@case(rep="\\N", title="a\\N", detail="\\N\\n")  # icalendar read '\N' as a line break
 def test_any_text_gives_a_calendar_icalendar_reads_back(rep: str, title: str, detail: str) -> None:
     """Whatever the texts, the calendar parses and has exactly one event per series."""
     planned = sessions(title, detail)

@@ -89,11 +89,14 @@ def ics_text(value: str, *, lines: bool = False) -> str:
     """Text safe in an iCalendar property: no CR, NUL, escapes or other control characters.
 
     Line breaks (``\r\n``, ``\r``, ``\n``, U+2028/9) become one ``\n`` when `lines` is
-    true (icalendar then writes it escaped, as ``\n``), else a space. Tabs stay.
+    true (icalendar then writes it escaped, as ``\n``), else a space. Tabs stay. A
+    backslash before ``N`` gets an invisible word joiner after it: icalendar would read the
+    pair as an escaped line break (a rep called ``\\N`` came back as a new line).
     """
     text = value.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     text = terminal(text)  # ANSI escapes and control characters (but \n and \t) removed
+    text = text.replace("\\N", "\\\u2060N")
     return text if lines else " ".join(text.split("\n"))
 
 
