@@ -191,6 +191,27 @@ def test_where_the_rep_stands_comes_first_and_is_the_same_everywhere(rep: dict[s
         assert "Close the coverage gap" not in coaching
 
 
+NAMES = st.text(st.sampled_from("ab \n\r\u2028\u2029:"), min_size=1, max_size=8).filter(str.strip)
+
+
+@settings(max_examples=40, deadline=None)
+@given(standing_reps(), NAMES)
+def test_a_rep_id_with_line_breaks_cannot_fake_a_line(rep: dict[str, Any], name: str) -> None:
+    """A rep id with a line break stays on the title's line in every view: 'a\\nBehind: x'
+    printed as it was read as a standing line of its own under the title."""
+    rep["rep_id"] = name
+    d = diagnose(rep)
+    for text in (d.explain(), d.to_markdown()):
+        lines = text.splitlines()
+        assert lines[0].endswith(
+            f"- rule pack {d.rulebook.name} {d.rulebook.version} ({d.rulebook.content_hash})"
+        ), lines[:2]
+        assert lines[1].startswith(STANDING_WORDS), lines[:3]
+    title = plan(rep, start=START).to_text().splitlines()[0]
+    assert title.startswith("Coaching plan for "), title
+    assert ", starting " in title, title
+
+
 @settings(max_examples=60, deadline=None)
 @given(standing_reps())
 def test_enough_and_short_of_are_true_of_the_figures(rep: dict[str, Any]) -> None:

@@ -28,6 +28,7 @@ from gapdiag.coaching.decision import ACTIONS
 from gapdiag.coaching.escalation import Escalation
 from gapdiag.coaching.trends import trend_text
 from gapdiag.coaching.units import across_weeks
+from gapdiag.model._text import one_line
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import InvalidArgument
 from gapdiag.model.labels import label_of, sentence
@@ -68,7 +69,7 @@ def render(plan: CoachingPlan, *, fmt: Format = "text") -> str:
 
 def blocks(plan: CoachingPlan) -> list[Block]:
     """The plan laid out once, for every form."""
-    title = f"Coaching plan for {plan.rep_id}, starting {long_day(plan.start)}"
+    title = f"Coaching plan for {one_line(plan.rep_id)}, starting {long_day(plan.start)}"
     out: list[Block] = [Heading(title, 1)]
     out += _standing(plan)
     out += _focus(plan)

@@ -98,6 +98,17 @@ def terminal(text: str) -> str:
     return _SURROGATE.sub(_escaped, text) if _SURROGATE.search(text) else text
 
 
+_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """A name (a rep id, say) kept on its line: a line break in it is shown as ``\\n``.
+
+    Printed as it is, ``'a\\nBehind: fake'`` would read as a line of its own under a title.
+    """
+    return _BREAKS.sub(r"\\n", text) if _BREAKS.search(text) else text
+
+
 def _escaped(match: re.Match[str]) -> str:
     return f"\\u{ord(match[0]):04x}"
 

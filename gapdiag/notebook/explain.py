@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from gapdiag.engines.details import Explanation, Fired, FiredRules
 from gapdiag.model import _text
+from gapdiag.model._text import one_line
 from gapdiag.model.basis import BASES, PROXY_LIMITS, PROXY_SOURCES
 from gapdiag.model.diagnosis import (
     Check,
@@ -244,7 +245,7 @@ _SAID_ALREADY = {"derived.coverage_needed": "derived.required_coverage"}
 def _title(d: Diagnosis, md: bool) -> str:
     when = period(d.period_start, d.period_end)
     stamp = f"{d.rulebook.name} {d.rulebook.version} ({d.rulebook.content_hash})"
-    text = f"Diagnosis for {d.rep_id}{', ' + when if when else ''} - rule pack {stamp}"
+    text = f"Diagnosis for {one_line(d.rep_id)}{', ' + when if when else ''} - rule pack {stamp}"
     return f"# {text}" if md else text
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gapdiag.model import diagnosis as parts
+from gapdiag.model._text import one_line
 from gapdiag.model.basis import BASES
 from gapdiag.model.labels import label_of, percent, sentence, show
 from gapdiag.model.standing import NOT_BEHIND, Standing
@@ -42,7 +43,7 @@ def part_text(part: Any) -> str:
 def diagnosis_text(d: parts.Diagnosis) -> str:
     """'rep-7, Q3 2026: Behind (23% of quota); Will confirmed, 98.8%'."""
     when = period(d.period_start, d.period_end)
-    head = f"{d.rep_id}, {when}" if when else d.rep_id
+    head = f"{one_line(d.rep_id)}, {when}" if when else one_line(d.rep_id)
     standing = standing_word(d.standing.status)
     if d.standing.status == "unknown" and d.standing.needs:
         standing += f" (needs {signs.needs_words(d.standing.needs, most=1)})"
