@@ -321,7 +321,9 @@
     var sub = [t[0], dtext(at('period'))].filter(Boolean).join(' · ') +
       (id !== name(r) ? ' · ' + W.ui.rep_id + ' ' + id : '');
     var parts = [h('h3', null, [name(r) + ' ', h('small', null, [sub])])];
-    parts.push(para(at('standing'), 'standing'));
+    var said = at('standing');
+    parts.push(typeof said === 'number' ? para(said, 'standing')
+      : h('p', {'class': 'standing'}, [gapdiagWords.standing(S[r[F.standing][1]], said)]));
     parts.push(h('p', {'class': 'vd'}, at('verdicts').map(function (v) {
       var status = dtext(v[1]), gap = dtext(v[0]);
       var cls = 'st ' + (gap === 'system' && (status === 'confirmed' || status === 'suspected') ? 'system' : status);
