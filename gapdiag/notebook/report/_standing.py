@@ -9,7 +9,6 @@ equal for every branch and a hypothesis sample of figures.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from gapdiag.model.standing import Standing
@@ -35,24 +34,23 @@ def standing_said(s: Standing) -> Said:
     gone: Any = 0
     if s.elapsed is not None and s.days_elapsed is not None and s.days_in_period is not None:
         gone = 1 if s.elapsed >= 1.0 else [s.days_elapsed, s.days_in_period]
-    head: list[Any] = [s.quota, s.closed_won, s.attainment, gone]
-    settled = s.settled_by
+    figures: list[float | None] = [s.quota, s.closed_won, s.attainment]
+    settled, commit = s.settled_by, s.commit
     if settled == "quota":
-        said = ["q", *head]
+        branch = "q"
     elif settled == "period_end":
-        said = ["e", *head]
+        branch = "e"
     elif settled == "pace" and s.expected_to_date is not None:
-        said = ["p", *head, s.expected_to_date]
-    elif settled == "commit" and s.commit is not None:
-        said = ["c", *head, s.commit]
+        branch, figures = "p", [*figures, s.expected_to_date]
+    elif settled == "commit" and commit is not None:
+        branch, figures = "c", [*figures, commit]
     else:
+        branch = "l"
         more = [s.open_pipeline, s.pipeline_yield, s.coverage, s.coverage_needed]
-        said = ["l", *head, s.still_needed, 1 if s.commit is not None else 0, *more]
-    if not all(_plain(v) for v in said):
+        figures = [*figures, s.still_needed, *more]
+    # finite and well below 1e21, else worded here (a NaN fails every comparison)
+    if not all(map(LARGEST.__gt__, map(abs, [f for f in figures if f is not None]))):
         return standing_text(s)
-    return said
-
-
-def _plain(value: object) -> bool:
-    """Whether `value` reaches the script as what Python formats (finite, not huge)."""
-    return not isinstance(value, float) or (math.isfinite(value) and abs(value) < LARGEST)
+    if branch == "l":  # whether a commit is known, before the pipeline's figures
+        figures.insert(4, 1 if commit is not None else 0)
+    return [branch, *figures[:3], gone, *figures[3:]]
