@@ -1,6 +1,7 @@
 /* The team report's script: draws the rep tables and sections from the data embedded in
    the page, filters, searches, sorts, exports CSV and prepares printing. No network, no
-   library. Every text comes from the data (Python words it) and is set as text. */
+   library. Every text comes from the data (Python words it; words.js says each rep's
+   standing from its figures) and is set as text. */
 (function () {
   'use strict';
   var source = document.getElementById('gapdiag-data');
