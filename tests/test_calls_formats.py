@@ -128,6 +128,36 @@ def cues(name: str) -> list[tuple[int, int, str]]:
             4000,
             dt.date(2026, 7, 16),
         ),
+        # Zoom's saved transcript: '[Name] HH:MM:SS' headers with the clock's time (14:02:05
+        # is 50,525 s), a turn over two lines; the last cue's 2 words take at least 1 s
+        (
+            "2026-07-19_zoom_saved.txt",
+            [
+                (50525000, 50529000, DANA),
+                (50529000, 50532000, ELENA),
+                (50532000, 50537000, DANA),
+                (50537000, 50550000, ELENA),
+                (50550000, 50556000, DANA),
+                (50556000, 50557000, ELENA),
+            ],
+            32000,
+            dt.date(2026, 7, 19),
+        ),
+        # a note taker's copied transcript: 'M:SS - Name' headers (the buyer's company in
+        # parentheses), the talk indented under them, a title without the year
+        (
+            "2026-07-20_dashed.txt",
+            [
+                (0, 4000, DANA),
+                (4000, 7000, f"{ELENA} (Northwind)"),
+                (7000, 12000, DANA),
+                (12000, 25000, f"{ELENA} (Northwind)"),
+                (25000, 31000, DANA),
+                (31000, 32000, f"{ELENA} (Northwind)"),
+            ],
+            32000,
+            dt.date(2026, 7, 20),
+        ),
     ],
 )
 def test_each_format_reads_to_its_cues(
@@ -139,6 +169,29 @@ def test_each_format_reads_to_its_cues(
     assert transcript.inferred_ms == inferred_ms
     assert transcript.date == date
     assert transcript.untimed == (1 if name.endswith(".json") else 0)
+
+
+def test_a_call_timed_by_the_clock_is_measured_from_its_first_cue() -> None:
+    """Zoom's saved transcript gives the time of day: the call lasts 32 s, not 14 hours,
+    and the rep's introduction in its first minutes names the rep."""
+    transcript = read_transcript(DATA / "2026-07-19_zoom_saved.txt")
+    call = measure(transcript, NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS)
+    assert call.duration_seconds == 32.0
+    assert call.rep_talk_seconds == 4 + 5 + 6
+    assert call.dated_next_step is True
+    labelled = _text.parse(
+        "x",
+        (DATA / "2026-07-19_zoom_saved.txt")
+        .read_text(encoding="utf-8")
+        .replace("[Dana Reyes]", "[Speaker 1]")
+        .replace("Hi Elena, thanks", "Hi Elena, this is Dana Reyes, thanks")
+        .replace("[Elena Petrova]", "[Speaker 2]"),
+        dt.date(2026, 7, 19),
+    )
+    assert (
+        measure(labelled, NAMES, words=WORDS, trackers=TRACKERS, targets=TARGETS).rep_talk_seconds
+        == 15
+    )
 
 
 def test_a_text_inside_a_headed_entry_keeps_its_colon() -> None:
@@ -173,7 +226,7 @@ def test_the_zoom_srt_call_measured_by_hand() -> None:
 
 
 def test_the_folder_of_every_format_is_read_whole(tmp_path: Path) -> None:
-    """`gapdiag calls` reads all eight English files, the German one skipped (exit 1),
+    """`gapdiag calls` reads all ten English files, the German one skipped (exit 1),
     counts per call."""
     out, per_call = tmp_path / "calls.csv", tmp_path / "per-call.csv"
     stdout, stderr = io.StringIO(), io.StringIO()
@@ -183,14 +236,16 @@ def test_the_folder_of_every_format_is_read_whole(tmp_path: Path) -> None:
     ]  # fmt: skip
     status = main(argv, stdout=stdout, stderr=stderr)
     assert status == ExitStatus.FINDINGS, stdout.getvalue() + stderr.getvalue()
-    assert stdout.getvalue().startswith("8 calls from 1 rep for 2026-07")
+    assert stdout.getvalue().startswith("10 calls from 1 rep for 2026-07")
     assert "1 transcript skipped" in stdout.getvalue()
     lines = per_call.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
     inferred = [row.split(",")[header.index("inferred_end_seconds")] for row in lines[1:]]
     untimed = [row.split(",")[header.index("untimed_cues")] for row in lines[1:]]
-    assert inferred == ["2.0", "68.0", "3.5", "18.0", "10.2", "35.8", "4.0", "23.6"]
-    assert untimed == ["0", "0", "0", "0", "0", "0", "1", "0"]
+    assert inferred == ["2.0", "68.0", "3.5", "18.0", "10.2", "35.8", "4.0", "23.6", "32.0", "32.0"]
+    assert untimed == ["0", "0", "0", "0", "0", "0", "1", "0", "0", "0"]
+    duration = [row.split(",")[header.index("duration_seconds")] for row in lines[1:]]
+    assert duration[-2:] == ["32.0", "32.0"]  # the clock's times: from the first cue
 
 
 @pytest.mark.parametrize(

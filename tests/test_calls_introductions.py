@@ -65,8 +65,15 @@ def test_no_or_several_introductions_leave_the_names_as_they_are(
 
 def test_an_introduction_after_the_opening_or_with_known_names_is_not_read() -> None:
     """Past the first three minutes nothing is read; a call with named speakers is left be."""
-    late = call(("A", "Hi."), ("B", "This is Dana Reyes from Acme."), start=OPENING_MS)
+    cues = [
+        Cue(0, 5000, "A", "Hi.", 1),
+        Cue(OPENING_MS, OPENING_MS + 5000, "B", "This is Dana Reyes from Acme.", 2),
+    ]
+    late = in_time_order("x.json", cues, dt.date(2026, 8, 5))
     assert introduced(late, NAMES) is NAMES
+    # the first three minutes count from the first cue: times of day (14:00 on) are fine
+    clock = call(("A", "Hi."), ("B", "This is Dana Reyes from Acme."), start=14 * 3_600_000)
+    assert introduced(clock, NAMES) == {**NAMES, "b": "dana.reyes"}
     named = call(("Lena Ortiz", "Hi."), ("Omar Haddad", "This is Dana Reyes from Acme."))
     assert introduced(named, NAMES) is NAMES
 

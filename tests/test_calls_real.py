@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from pathlib import Path
@@ -143,6 +144,23 @@ def test_amazon_transcribe_words_make_cues_and_the_rep_introduces_herself() -> N
     assert found.dated_next_step
 
 
+def test_fathom_items_start_at_their_timestamps_and_run_to_the_next(tmp_path: Path) -> None:
+    """Fathom: each item's 'timestamp' (HH:MM:SS) is its start, its end the next item's
+    start; the speaker is the display name; an item without words is silence; the call is
+    dated by its recording's start."""
+    fathom = read_transcript(REAL / "2026-07-30_fathom.json")
+    assert fathom.speakers == ("Dana Reyes", "Lena Ortiz") * 3
+    assert fathom.starts == (1000, 6000, 19000, 23000, 28000, 35000)
+    assert fathom.ends[:5] == (6000, 19000, 23000, 28000, 35000)  # the empty item: silence
+    assert fathom.date == dt.date(2026, 7, 30)
+    undated = tmp_path / "fathom.json"  # no date in the name: the recording's start dates it
+    undated.write_bytes((REAL / "2026-07-30_fathom.json").read_bytes())
+    assert read_transcript(undated).date == dt.date(2026, 7, 30)
+    found = call("2026-07-30_fathom.json")
+    assert (found.questions, found.open_questions) == (3, 2)  # "Could we set up...?" is closed
+    assert found.dated_next_step
+
+
 def test_the_whole_folder_reads_every_usable_call() -> None:
     """With crosstalk counted, every readable export counts once; the others say why not."""
     report = read_calls(REAL, reps=REPS, period="2026-Q3", crosstalk=True)
@@ -154,11 +172,12 @@ def test_the_whole_folder_reads_every_usable_call() -> None:
         "2026-07-26_aws_transcribe.json",
         "2026-07-27_rev.json",
         "2026-07-28_otter.txt",
+        "2026-07-30_fathom.json",
         "GMT20260714-153000_Recording.transcript.vtt",
         "GMT20260729-100000_Recording.transcript.vtt",
     ]
     assert len(report.skipped) == 5
-    assert report.reps[0].calls == 9
+    assert report.reps[0].calls == 10
 
 
 CROSSTALK = """WEBVTT
@@ -217,7 +236,7 @@ def test_segment_times_in_milliseconds_are_refused(tmp_path: Path) -> None:
         {"speaker": "Lena", "start": 3500, "end": 60_000, "text": "Hello."},
     ]
     path = write(tmp_path, "ms.json", {"segments": segments})
-    with pytest.raises(TranscriptError, match=r"ms\.json:3: \(times\): the call runs to 17 hours"):
+    with pytest.raises(TranscriptError, match=r"ms\.json:3: \(times\): the call runs for 17 hours"):
         read_transcript(path, name="ms.json")
 
 
@@ -245,6 +264,26 @@ def test_segment_times_in_milliseconds_are_refused(tmp_path: Path) -> None:
             "results.utterances[0].start: -1 is negative (seconds from 0)",
         ),
         ({"date": "soon", "utterances": []}, ":1: date: 'soon' is not a date"),
+        (
+            {"transcript": [{"speaker": {"display_name": 7}, "text": "x", "timestamp": "0:00:01"}]},
+            "transcript[0].speaker: {'display_name': 7} is not a speaker",
+        ),
+        (
+            {"transcript": [{"speaker": "Dana", "text": None, "timestamp": "0:00:01"}]},
+            "transcript[0].text: null is not text (the words said)",
+        ),
+        (
+            {"transcript": [{"speaker": "Dana", "text": "Hi.", "timestamp": "soon"}]},
+            "transcript[0].timestamp: 'soon' is not a time like '00:05:32'",
+        ),
+        (
+            {"transcript": [{"speaker": "Dana", "text": "Hi.", "timestamp": "0:00:01"}, 3]},
+            "transcript[1]: 3 is not an object",
+        ),
+        (
+            {"transcript": [{"speaker": "Dana", "timestamp": "0:00:01"}]},
+            "transcript[0].text: is missing (expected text (the words said))",
+        ),
     ],
 )
 def test_bad_utterance_files_name_the_line_and_what_was_expected(

@@ -149,6 +149,10 @@ def test_mapping_extends_a_preset_and_bad_mappings_fail_clearly(tmp_path: Path) 
         load_mapping(tmp_path / "worse.yaml")
     with pytest.raises(InvalidArgument, match="neither a preset"):
         load_mapping("pipedrive")
+    # values are matched ignoring case, spaces, '_' and '-': so are two groups' values
+    (tmp_path / "twice.yaml").write_text("extends: hubspot\nopportunities:\n  lost: [closed_won]\n")
+    with pytest.raises(InvalidMetrics, match="'closed_won' is under both won and lost"):
+        load_mapping(tmp_path / "twice.yaml")
 
 
 def test_generated_salesforce_export_end_to_end(tmp_path: Path) -> None:

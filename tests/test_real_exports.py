@@ -18,7 +18,7 @@ from gapdiag.cli import main
 from gapdiag.model._text import csv_value
 from gapdiag.sources._dialect import scan
 from gapdiag.sources._money import amounts, other_currency
-from gapdiag.sources._parse import date_reason, days, flags
+from gapdiag.sources._parse import date_reason, days, flags, member
 from gapdiag.sources.crm import FLAG_FORMS, load_mapping
 from gapdiag.sources.ingest import Ingested, parse_period, read_exports
 
@@ -889,3 +889,145 @@ def test_a_wide_quota_tab_is_told_apart_and_no_preset_is_said_to_fit(tmp_path: P
         "sheet has one row per rep and period (Rep, Period, Quota); unpivot the tab into "
         "those three columns"
     )
+
+
+def test_hubspot_internal_stage_values_are_won_and_lost_not_open() -> None:
+    """HubSpot's API writes stages by internal value ('closedwon'): never open pipeline."""
+    result = read_exports(
+        period="2024-Q1",
+        opportunities=REAL / "hubspot_deals_api.csv",
+        mapping=REAL / "hubspot_api.yaml",
+    )
+    reps = _by_rep(result)
+    assert reps["Ana Ruiz"]["pipeline.closed_won"] == 12000.0
+    assert reps["Ana Ruiz"]["pipeline.open_pipeline"] == 15000.0
+    assert reps["Ana Ruiz"]["pipeline.win_rate"] == 0.5
+    assert reps["Ben Cole"]["pipeline.closed_won"] == 30000.0
+    assert reps["Ben Cole"]["pipeline.open_pipeline"] == 20000.0
+    assert reps["Ben Cole"]["pipeline.win_rate"] == 0.5  # 'closed_lost' is lost
+    assert result.bad_rows == 0
+    assert not [n for n in result.files[0].notes if "read as open" in n]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.sampled_from([" ", "_", "-", "  "]), min_size=0, max_size=2),
+    st.booleans(),
+)
+def test_a_stage_value_spelled_with_other_separators_or_case_is_the_same(
+    seps: list[str], upper: bool
+) -> None:
+    """'Closed Won', 'closed-won', 'CLOSED_WON' and 'closedwon' all read as the won stage."""
+    sep = "".join(seps)
+    value = f"Closed{sep}Won"
+    cell = value.upper() if upper else value.lower()
+    column = pa.array([cell, "Closed Lost", None, "Qualified"])
+    assert member(column, ("Closed Won",)).tolist() == [True, False, False, False]
+
+
+def test_a_monthly_quota_sheet_gives_the_quarter_its_quota_or_says_why_not(
+    tmp_path: Path,
+) -> None:
+    """Months that cover the quarter add up; a rep missing a month gets no quota and a note."""
+    deals = tmp_path / "deals.csv"
+    deals.write_text(
+        "Opportunity Owner,Stage,Amount,Created Date,Close Date\n"
+        "Ana Ruiz,Closed Won,12000,1/5/2024,3/28/2024\n"
+        "Ben Cole,Closed Won,9000,1/5/2024,3/27/2024\n"
+        "Cara Diaz,Closed Won,7000,1/5/2024,3/26/2024\n",
+        encoding="utf-8",
+    )
+    result = read_exports(
+        period="2024-Q1", opportunities=deals, quotas=REAL / "quota_sheet_monthly.csv"
+    )
+    reps = _by_rep(result)
+    assert reps["Ana Ruiz"]["pipeline.quota"] == 60000.0
+    assert reps["Ben Cole"]["pipeline.quota"] == 45000.0
+    assert "pipeline.quota" not in reps["Cara Diaz"]  # February has no row: unknown, not 50k
+    assert reps["Ana Ruiz"]["ownership.forecast_accuracy"] == pytest.approx(1 - 42000 / 54000)
+    assert "pipeline.commit" not in reps["Ben Cole"]  # January's commit is empty
+    notes = result.files[1].notes
+    assert (
+        "quota for 2024-Q1 added up from the monthly rows, which cover it with no gap "
+        "(Ana Ruiz, Ben Cole)" in notes
+    )
+    assert (
+        "1 rep has quota rows only for other periods (Cara Diaz: 2024-01, 2024-03): no quota "
+        "for 2024-Q1, so where the rep stands is unknown (months or quarters add up only when "
+        "they cover the period with no gap)" in notes
+    )
+    # a month is its own row, never part of another's sum
+    month = read_exports(
+        period="2024-02", opportunities=deals, quotas=REAL / "quota_sheet_monthly.csv"
+    )
+    assert _by_rep(month)["Ben Cole"]["pipeline.quota"] == 15000.0
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.integers(0, 10**6), min_size=12, max_size=12),
+    st.sets(st.integers(1, 12), max_size=3),
+)
+def test_months_add_up_to_a_year_only_without_a_gap(quotas: list[int], gone: set[int]) -> None:
+    """The year's quota is the sum of its twelve months', and unknown with any month missing."""
+    with tempfile.TemporaryDirectory() as folder:
+        sheet = Path(folder) / "quotas.csv"
+        sheet.write_text(
+            "Rep,Period,Quota\n"
+            + "".join(f"Ann,2024-{m:02d},{quotas[m - 1]}\n" for m in range(1, 13) if m not in gone),
+            encoding="utf-8",
+        )
+        deals = Path(folder) / "deals.csv"
+        deals.write_text(
+            "Opportunity Owner,Stage,Amount,Created Date,Close Date\n"
+            "Ann,Closed Won,100,1/5/2024,12/20/2024\n",
+            encoding="utf-8",
+        )
+        row = read_exports(period="2024", opportunities=deals, quotas=sheet).rows[0]
+    if gone:
+        assert "pipeline.quota" not in row
+    else:
+        assert row["pipeline.quota"] == float(sum(quotas))
+
+
+def test_a_quota_sheet_keyed_by_email_against_named_deals_is_pointed_out(tmp_path: Path) -> None:
+    """Reps by e-mail in the sheets and by name in the deals never meet: a note says so;
+    a rep on the sheet alone (not started yet) is no sign of it."""
+    sheet = tmp_path / "quotas.csv"
+    sheet.write_text(
+        "Rep,Period,Quota\nana.ruiz@acme.example,2024-Q1,60000\n"
+        "ben.cole@acme.example,2024-Q1,45000\n",
+        encoding="utf-8",
+    )
+    teams = tmp_path / "teams.csv"
+    teams.write_text("Rep,Team\nana.ruiz@acme.example,East\n", encoding="utf-8")
+    result = read_exports(
+        period="2024-Q1",
+        opportunities=REAL / "hubspot_deals_api.csv",
+        mapping=REAL / "hubspot_api.yaml",
+        quotas=sheet,
+        teams=teams,
+    )
+    quota_notes, team_notes = result.files[1].notes, result.files[2].notes
+    assert (
+        "2 reps of the quota sheet (ana.ruiz@acme.example, ben.cole@acme.example) have no "
+        "deal or activity, and 2 with deals or activities (Ana Ruiz, Ben Cole) are not in "
+        "it: the same people spelled two ways (e-mail addresses in the quota sheet, names in "
+        "the exports)? Their rows do not meet; key the quota sheet by the names the exports "
+        "use" in quota_notes
+    )
+    assert any(
+        n.startswith("1 rep of the teams file (ana.ruiz@acme.example) has") for n in team_notes
+    )
+    sheet.write_text(
+        "Rep,Period,Quota\nAna Ruiz,2024-Q1,60000\nBen Cole,2024-Q1,45000\nDee New,2024-Q1,30000\n",
+        encoding="utf-8",
+    )
+    alone = read_exports(
+        period="2024-Q1",
+        opportunities=REAL / "hubspot_deals_api.csv",
+        mapping=REAL / "hubspot_api.yaml",
+        quotas=sheet,
+    )
+    assert not [n for n in alone.files[1].notes if "spelled two ways" in n]
+    assert _by_rep(alone)["Dee New"]["pipeline.quota"] == 30000.0  # a rep not started yet

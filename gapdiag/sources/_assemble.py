@@ -29,7 +29,7 @@ from gapdiag.sources.opportunities import (
     read_deals,
 )
 from gapdiag.sources.periods import EPOCH, Grid
-from gapdiag.sources.quotas import quota_columns, read_quotas
+from gapdiag.sources.quotas import quota_columns, quota_notes, read_quotas
 from gapdiag.sources.territory import Teams, read_teams, territory_columns
 
 KINDS = ("opportunities", "activities", "quotas", "teams")
@@ -95,6 +95,15 @@ def assemble(
             *coverage.get("opportunities" if deals is not None else "activities", ()),
             _to_the_end_note(cut, exported),
         )
+    if quota_rows is not None and (sums := quota_notes(quota_rows, owners.names())):
+        coverage["quotas"] = (*coverage.get("quotas", ()), *sums)
+    worked = (deals.reps if deals is not None else set()) | (seen.reps if seen else set())
+    for kind, listed in (
+        ("quotas", quota_rows.reps if quota_rows is not None else None),
+        ("teams", set(teams.team_of) if teams is not None else None),
+    ):
+        if listed is not None and worked and (note := _two_spellings(kind, listed, worked)):
+            coverage[kind] = (*coverage.get(kind, ()), note(owners.names()))
     if settled:
         coverage["quotas"] = (*coverage.get("quotas", ()), _settled_note(settled))
     summaries = [
@@ -102,6 +111,37 @@ def assemble(
         for kind, export in exports
     ]
     return rows, summaries
+
+
+_SHEET_NAMES = {"quotas": "quota sheet", "teams": "teams file"}
+
+
+def _two_spellings(kind: str, listed: set[int], worked: set[int]) -> Any:
+    """A note (given the rep names) when a quota sheet or teams file names reps who have no
+    deal or activity while reps who have some are missing from it: the same people spelled
+    two ways (e-mail addresses against names), whose rows would never meet. None otherwise:
+    a rep on the sheet alone (not started yet) or missing from it alone is no sign."""
+    alone, missing = sorted(listed - worked), sorted(worked - listed)
+    if not alone or not missing:
+        return None
+
+    def note(names: list[str]) -> str:
+        def shown(codes: list[int]) -> str:
+            more = f" and {len(codes) - 3:,} more" if len(codes) > 3 else ""
+            return ", ".join(names[c] for c in codes[:3]) + more
+
+        sheet = _SHEET_NAMES[kind]
+        mailed = all("@" in names[c] for c in alone) and not any("@" in names[c] for c in missing)
+        why = f" (e-mail addresses in the {sheet}, names in the exports)" if mailed else ""
+        return (
+            f"{len(alone):,} {'rep' if len(alone) == 1 else 'reps'} of the {sheet} "
+            f"({shown(alone)}) {'has' if len(alone) == 1 else 'have'} no deal or activity, and "
+            f"{len(missing):,} with deals or activities ({shown(missing)}) "
+            f"{'is' if len(missing) == 1 else 'are'} not in it: the same people spelled two "
+            f"ways{why}? Their rows do not meet; key the {sheet} by the names the exports use"
+        )
+
+    return note
 
 
 def _refuse_uncovered(cut: Grid, deals: Deals | None, seen: Activities | None) -> None:

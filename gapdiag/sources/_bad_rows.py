@@ -7,8 +7,10 @@ counts them by reason instead of repeating a line per row.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,3 +133,26 @@ class BadRows:
         ]
         problems.append(Problem("(strict)", "bad rows are failures; drop --strict to skip them"))
         return InvalidMetrics(problems)
+
+
+@contextmanager
+def undecodable_rows_unsaid(handler: Callable[[Any], str]) -> Iterator[None]:
+    """While reading, keep quiet the error pyarrow reports when `handler`'s row is not text.
+
+    pyarrow makes a malformed row's bytes text before it calls the handler; when they are
+    not UTF-8 it prints that failure as an ignored exception and raises a parse error,
+    which the reader answers by reading the file again line by line. Anything else ignored
+    in the meantime goes to the hook that was there before.
+    """
+    before = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if unraisable.object is handler and isinstance(unraisable.exc_value, UnicodeDecodeError):
+            return
+        before(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = before

@@ -22,7 +22,7 @@ import pyarrow.csv as pcsv
 
 from gapdiag.model._input import check_file, not_csv, open_input
 from gapdiag.model.errors import InvalidArgument
-from gapdiag.sources._bad_rows import BadRows
+from gapdiag.sources._bad_rows import BadRows, undecodable_rows_unsaid
 from gapdiag.sources._dialect import (
     Scan,
     as_utf8,
@@ -37,10 +37,14 @@ from gapdiag.sources._hints import column_hint
 from gapdiag.sources._inputs import Progress, Rows
 from gapdiag.sources._paced import Paced
 from gapdiag.sources._parse import Distinct, values_of
+from gapdiag.sources._utf8 import as_text
 from gapdiag.sources.periods import parse_period
 
 BLOCK_BYTES = 8 << 20
 HEADER_BYTES = 1 << 20
+TEXT_AS_BYTES = True
+"""Read a UTF-8 file's text columns as bytes and make them text after (`_utf8`): its
+cells' UTF-8 then costs one pass for the largest byte, not the reader's check per cell."""
 """A header line longer than this is cut there (and its last column will not match)."""
 
 
@@ -350,8 +354,11 @@ def _from_file(
     if layout is not None and layout.quotes % 2:
         _refuse_unclosed_quote(path, text_of, end, sep, "utf-8-sig")
 
+    raw = TEXT_AS_BYTES and not wide and not whole_scan
+
     def blocks(columns: list[str], floats: Collection[str] = ()) -> Iterator[Any]:
-        types = {c: pa.float64() if c in floats else pa.string() for c in columns}
+        text = pa.binary() if raw else pa.string()
+        types = {c: pa.float64() if c in floats else text for c in columns}
         reader_options = pcsv.ReadOptions(
             block_size=BLOCK_BYTES,
             use_threads=False,
@@ -359,10 +366,9 @@ def _from_file(
             skip_rows=1,
             encoding="utf16" if wide else "utf8",  # text_of is UTF-8 too
         )
+        handler = bad.on_malformed(str(path), len(header))
         parse = pcsv.ParseOptions(
-            delimiter=sep,
-            newlines_in_values=True,
-            invalid_row_handler=bad.on_malformed(str(path), len(header)),
+            delimiter=sep, newlines_in_values=True, invalid_row_handler=handler
         )
         convert = pcsv.ConvertOptions(
             include_columns=columns,
@@ -377,18 +383,24 @@ def _from_file(
             stream = Paced(path, end, BLOCK_BYTES)
             source = pa.PythonFile(stream, mode="r")
         try:
-            reader = pcsv.open_csv(
-                source, read_options=reader_options, parse_options=parse, convert_options=convert
-            )
-            for batch in stream.batches(reader) if stream is not None else reader:
-                if progress is not None:
-                    at = stream.position if stream is not None else source.tell()
-                    progress(str(path), at, size)
-                yield batch
+            with undecodable_rows_unsaid(handler):
+                reader = pcsv.open_csv(
+                    source,
+                    read_options=reader_options,
+                    parse_options=parse,
+                    convert_options=convert,
+                )
+                for batch in stream.batches(reader) if stream is not None else reader:
+                    if progress is not None:
+                        at = stream.position if stream is not None else source.tell()
+                        progress(str(path), at, size)
+                    if (checked := as_text(batch)) is None:
+                        raise NotUtf8(path)  # read again, line by line (`rescan`)
+                    yield checked
         except pa.ArrowInvalid as error:
             if floats and "conversion error to double" in str(error):
                 raise AsText(path) from None  # read again, its numbers as text
-            if "invalid UTF8" in str(error) and not whole_scan:
+            if not whole_scan and ("invalid UTF8" in str(error) or _row_not_text(error)):
                 raise NotUtf8(path) from None  # read again, line by line (`rescan`)
             raise InvalidArgument(
                 f"{path}: cannot read: {_first_line(error)} (save the export as UTF-8 CSV)"
@@ -401,6 +413,15 @@ def _from_file(
             _refuse_unclosed_quote(path, None, end, sep, "utf-16" if wide else "utf-8-sig")
 
     return header, blocks
+
+
+def _row_not_text(error: pa.ArrowInvalid) -> bool:
+    """Whether pyarrow gave up on a row its invalid-row handler never saw.
+
+    A row with the wrong number of cells goes to the handler, unless pyarrow cannot make its
+    bytes text (a Windows-1252 name, say): then the parse error is raised instead.
+    """
+    return str(error).startswith("CSV parse error: ") and " columns, got " in str(error)
 
 
 class ReadAgain(Exception):

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from gapdiag.sources._fixed_dates import fixed_days
 from gapdiag.sources._money import amounts
+from gapdiag.sources.crm import SEPARATORS, folded
 
 __all__ = [
     "NO_DAY",
@@ -354,9 +355,10 @@ def flags(text: Any, forms: Sequence[tuple[str, str]]) -> tuple[Any, Any, list[s
 
 
 def member(text: Any, values: tuple[str, ...]) -> Any:
-    """Boolean numpy mask: the cell is one of `values`, ignoring case ('Closed Won').
+    """Boolean numpy mask: the cell is one of `values`, ignoring case, spaces, '_' and '-'.
 
-    Worked out once per distinct value: a column read this way (a stage, a type) holds few.
+    So 'Closed Won', 'closed-won' and HubSpot's internal 'closedwon' are one value. Worked
+    out once per distinct value: a column read this way (a stage, a type) holds few.
     """
     distinct = Distinct.of(text)
     return distinct.spread(_member(distinct.values, values), False)
@@ -367,8 +369,14 @@ def _member(text: Any, values: tuple[str, ...]) -> Any:
     if pc.all(pc.or_(hit, pc.is_null(text))).as_py():
         return hit.to_numpy(zero_copy_only=False)
     lower = pa.array(sorted({v.lower() for v in values}), pa.string())
-    folded = pc.fill_null(pc.is_in(pc.utf8_lower(text), value_set=lower), False)
-    return pc.or_(hit, folded).to_numpy(zero_copy_only=False)
+    hit = pc.or_(hit, pc.fill_null(pc.is_in(pc.utf8_lower(text), value_set=lower), False))
+    if pc.all(pc.or_(hit, pc.is_null(text))).as_py():
+        return hit.to_numpy(zero_copy_only=False)
+    bare = pa.array(sorted({folded(v) for v in values}), pa.string())
+    squeezed = pc.replace_substring_regex(pc.utf8_lower(text), SEPARATORS, "")
+    return pc.or_(hit, pc.fill_null(pc.is_in(squeezed, value_set=bare), False)).to_numpy(
+        zero_copy_only=False
+    )
 
 
 def present(text: Any) -> Any:

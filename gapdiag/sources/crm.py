@@ -10,6 +10,7 @@ the plain headers in ``QuotaColumns`` and ``TeamColumns`` unless a mapping says 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -42,8 +43,17 @@ class _Frozen(BaseModel):
         return value
 
 
+SEPARATORS = r"[\s_-]+"
+
+
+def folded(value: str) -> str:
+    """A stage, type or outcome value as exports' cells are matched to it: lower case,
+    without spaces, '_' or '-' ('Closed Won', 'closed-won' and HubSpot's 'closedwon')."""
+    return re.sub(SEPARATORS, "", value.lower())
+
+
 def _one_meaning(groups: Mapping[str, tuple[str, ...] | None], what: str) -> None:
-    """Refuse a value listed in two groups (case ignored, as exports are read).
+    """Refuse a value listed in two groups (compared `folded`, as exports are read).
 
     Raises:
         ValueError: naming the value and the two groups.
@@ -51,7 +61,7 @@ def _one_meaning(groups: Mapping[str, tuple[str, ...] | None], what: str) -> Non
     seen: dict[str, str] = {}
     for group, values in groups.items():
         for value in values or ():
-            other = seen.setdefault(value.casefold(), group)
+            other = seen.setdefault(folded(value), group)
             if other != group:
                 raise ValueError(
                     f"{value!r} is under both {other} and {group}: a {what} has one meaning"

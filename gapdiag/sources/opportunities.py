@@ -48,7 +48,7 @@ from gapdiag.sources._parse import (
 )
 from gapdiag.sources._span import Span, covered, widen
 from gapdiag.sources._tally import Tally, columns_of
-from gapdiag.sources.crm import FLAG_FORMS, OpportunityColumns, flag_forms_text
+from gapdiag.sources.crm import FLAG_FORMS, OpportunityColumns, flag_forms_text, folded
 from gapdiag.sources.periods import Grid
 
 
@@ -330,11 +330,11 @@ def _note_closed_looking(deals: Deals, file: str, stage: Any, columns: Opportuni
     (the usual export's closed stages are its won and lost ones: nothing to count).
     """
     distinct = Distinct.of(stage)  # (remembered: the stage was just matched by value)
-    known = {v.casefold() for v in (*columns.won, *columns.lost)}
+    known = {folded(v) for v in (*columns.won, *columns.lost)}
     looking = [
         i
         for i, v in enumerate(distinct.values.to_pylist())
-        if v.casefold() not in known and _CLOSED_WORDS.search(v)
+        if folded(v) not in known and _CLOSED_WORDS.search(v)
     ]
     if not looking:
         return

@@ -2,7 +2,11 @@
 
 One row per rep and period (``2017-Q2``, ``2017-05``, ``2017-W14``, ``2017``). A row
 applies to an ingested period with exactly the same first and last day: a quarterly
-quota is never spread over weeks. On a weekly grid every week's row carries the whole
+quota is never spread over weeks. Without such a row, rows of one kind (months, or
+quarters) that cover the period with no gap add up to its quota (and its
+commit and forecast, when every one of them has those): a monthly quota sheet gives a
+quarter's quota. A rep with rows only for other periods gets none, and a note says so.
+On a weekly grid every week's row carries the whole
 period's quota and commit, beside the period's closed-won so far. Forecast accuracy
 compares the forecast with what the rep actually won in that period, as of its end:
 ``1 - |won - forecast| / forecast``, at least 0, so a forecast off by its own size or more
@@ -11,6 +15,8 @@ scores 0 (on a weekly grid only the period's last week has it).
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,7 +28,7 @@ from gapdiag.model.errors import InvalidArgument
 from gapdiag.sources._columnar import Export
 from gapdiag.sources._parse import Keys
 from gapdiag.sources._parse import amounts as read_amounts
-from gapdiag.sources.periods import Grid, parse_period
+from gapdiag.sources.periods import Grid, Period, parse_period
 
 
 @dataclass(slots=True)
@@ -30,7 +36,13 @@ class Quotas:
     """(rep, period index) -> {field: amount} for the rows that match the grid."""
 
     values: dict[tuple[int, int], dict[str, float]] = field(default_factory=dict)
-    outside: int = 0
+    other: dict[int, list[tuple[Period, dict[str, float]]]] = field(default_factory=dict)
+    """Per rep, the rows for other periods than the grid's."""
+    added: dict[int, str] = field(default_factory=dict)
+    """Rep -> the kind of rows ('month') its quota was added up from."""
+    asked: str = ""
+    reps: set[int] = field(default_factory=set)
+    """Every rep the sheet names, whatever the period."""
 
 
 def read_quotas(exports: Sequence[Export], grid: Grid, owners: Keys) -> Quotas:
@@ -39,7 +51,95 @@ def read_quotas(exports: Sequence[Export], grid: Grid, owners: Keys) -> Quotas:
     first_seen: dict[tuple[int, str], str] = {}
     for export in exports:
         _read(export, grid, owners, out, first_seen)
+    _add_up(out, grid)
     return out
+
+
+def _kind(period: Period) -> str:
+    """'month', 'quarter', 'week' or 'year': the kind of period a label names."""
+    label = period.label
+    return (
+        "quarter"
+        if "-Q" in label
+        else "week"
+        if "-W" in label
+        else ("month" if "-" in label else "year")
+    )
+
+
+def _add_up(out: Quotas, grid: Grid) -> None:
+    """Give a rep without a row for a period the sum of rows of one kind that cover it."""
+    targets = [grid.to_date] if grid.to_date is not None else list(grid.periods)
+    out.asked = ", ".join(p.label for p in targets if p is not None)
+    for rep, rows in out.other.items():
+        for index, target in enumerate(targets):
+            if target is None or (rep, index) in out.values:
+                continue
+            inside = sorted(
+                (row for row in rows if target.start <= row[0].start <= row[0].end <= target.end),
+                key=lambda row: row[0].start,
+            )
+            for kind in ("quarter", "month", "week"):
+                pieces = [row for row in inside if _kind(row[0]) == kind]
+                if _covers(target, [period for period, _ in pieces]):
+                    out.values[rep, index] = {
+                        role: sum(amounts[role] for _, amounts in pieces)
+                        for role in _AMOUNTS
+                        if all(role in amounts for _, amounts in pieces)
+                    }
+                    out.added[rep] = kind
+                    break
+
+
+def _covers(target: Period, pieces: list[Period]) -> bool:
+    """Whether `pieces` (in order) run from the target's first day to its last, day by day."""
+    if not pieces or pieces[0].start != target.start or pieces[-1].end != target.end:
+        return False
+    return all(
+        later.start == earlier.end + dt.timedelta(1)
+        for earlier, later in itertools.pairwise(pieces)
+    )
+
+
+_ADJECTIVE = {"quarter": "quarterly", "month": "monthly", "week": "weekly"}
+
+
+def quota_notes(quotas: Quotas, names: list[str]) -> tuple[str, ...]:
+    """What the quota sheet's rows for other periods gave: added-up quotas, or none."""
+    notes = []
+    for kind in ("quarter", "month", "week"):
+        reps = sorted(names[r] for r, k in quotas.added.items() if k == kind)
+        if reps:
+            notes.append(
+                f"quota for {quotas.asked} added up from the {_ADJECTIVE[kind]} rows, which "
+                f"cover it with no gap ({_listed(reps)})"
+            )
+    bare = sorted(
+        (
+            (names[rep], rows)
+            for rep, rows in quotas.other.items()
+            if rep not in quotas.added and not any(r == rep for r, _ in quotas.values)
+        ),
+        key=lambda named: named[0],
+    )
+    if bare:
+        shown = "; ".join(
+            f"{name}: {', '.join(sorted({p.label for p, _ in rows}))}" for name, rows in bare[:3]
+        )
+        more = f"; and {len(bare) - 3:,} more" if len(bare) > 3 else ""
+        notes.append(
+            f"{len(bare):,} rep{'s have' if len(bare) > 1 else ' has'} quota rows only for "
+            f"other periods ({shown}{more}): no quota for {quotas.asked}, so where "
+            f"{'they stand' if len(bare) > 1 else 'the rep stands'} is unknown (months or "
+            "quarters add up only when they cover the period with no gap)"
+        )
+    return tuple(notes)
+
+
+def _listed(reps: list[str]) -> str:
+    """Up to three names, and how many more."""
+    more = f" and {len(reps) - 3:,} more" if len(reps) > 3 else ""
+    return ", ".join(reps[:3]) + more
 
 
 _AMOUNTS = ("quota", "commit", "forecast")
@@ -70,6 +170,7 @@ def _read(
                 continue
             rep_name, period, amounts = got
             key = (owners.code(rep_name), period.label)
+            out.reps.add(key[0])
             if key in first_seen:
                 export.bad.add(
                     export.name,
@@ -83,7 +184,7 @@ def _read(
             first_seen[key] = f"row {row} of {export.name}"
             index = spans.get((period.start, period.end))
             if index is None:
-                out.outside += 1
+                out.other.setdefault(key[0], []).append((period, amounts))
                 continue
             out.values[key[0], index] = amounts
 

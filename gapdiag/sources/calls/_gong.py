@@ -14,13 +14,10 @@ diarization labels are: the rep is found by their introduction (see `introductio
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from gapdiag.sources.calls import _utterances
-from gapdiag.sources.calls.cues import Cue, TranscriptError, fail, shown
-
-_TEXT_KEY = re.compile(r'"text"\s*:')
+from gapdiag.sources.calls.cues import Cue, TranscriptError, fail, shown, text_key_lines
 
 
 def is_gong(data: dict[str, Any]) -> bool:
@@ -40,7 +37,7 @@ def cues(source: str, data: dict[str, Any], text: str) -> list[Cue | TranscriptE
     """
     call = _the_call(source, data)
     names = _names(data) | _names(call)
-    lines = _lines(text)
+    lines = text_key_lines(text)
     found: list[Cue | TranscriptError | None] = []
     for index, monologue in enumerate(call["transcript"]):
         where = f"transcript[{index}]"
@@ -96,13 +93,3 @@ def _names(data: dict[str, Any]) -> dict[str, str]:
             if isinstance(key, int | str) and isinstance(name, str) and name.strip():
                 out[str(key)] = name.strip()
     return out
-
-
-def _lines(text: str) -> list[int]:
-    """The line of each sentence's text key, in file order (a message's line)."""
-    lines, at, line = [], 0, 1
-    for match in _TEXT_KEY.finditer(text):
-        line += text.count("\n", at, match.start())
-        at = match.start()
-        lines.append(line)
-    return lines

@@ -23,7 +23,7 @@ from itertools import repeat
 from operator import mul
 from typing import Any
 
-from gapdiag.sources.calls import _gong, _transcribe, _utterances
+from gapdiag.sources.calls import _fathom, _gong, _transcribe, _utterances
 from gapdiag.sources.calls.cues import (
     UNKNOWN,
     UNNAMED,
@@ -143,12 +143,18 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
 
 
 def _other(source: str, text: str, data: dict[str, Any], date: dt.date | None) -> Transcript:
-    """An object without 'segments': Gong's call transcript, AssemblyAI, Deepgram or Rev
-    utterances, Amazon Transcribe's words, else one error."""
+    """An object without 'segments': Gong's or Fathom's call transcript, AssemblyAI,
+    Deepgram or Rev utterances, Amazon Transcribe's words, else one error."""
     if _gong.is_gong(data):
         if "date" in data:
             date = _date(_Doc(source, text), data["date"], 0)
         return timed(source, _gong.cues(source, data, text), date)
+    if _fathom.is_fathom(data):
+        if "date" in data:
+            date = _date(_Doc(source, text), data["date"], 0)
+        else:
+            date = _fathom.date_of(data) or date
+        return timed(source, _fathom.cues(source, data, text), date)
     shape = _utterances.shape_of(data)
     aws = shape is None and _transcribe.is_transcribe(data)
     if shape is None and not aws:

@@ -10,12 +10,15 @@ works") never opens an entry:
   ``0:0:0.0 --> 0:0:3.68``), then the text, with an optional speaker line first (when
   every entry's first line is a short name, and names repeat), else a ``Name: `` at the
   start of the text;
+- a name in brackets, then the time (Zoom's saved transcript: ``[Dana Reyes] 14:02:05``),
+  or the time, a dash and the name (Fathom: ``0:05 - Dana Reyes (Acme)``), then the text;
 - a time at the start of the line, then the text (``[00:03] Dana Reyes: Hello``).
 
 Times are ``M:SS``, ``H:MM:SS`` (a fraction of a second after '.' or ',' too), so most
-entries have a start and no end: the end is inferred (`cues`). Lines before the first
-entry are the title; a date written there (``2026-07-14``, ``July 14, 2026``) dates the
-call. An entry without text is no cue.
+entries have a start and no end: the end is inferred (`cues`). They may be the clock's
+(Zoom's saved transcript starts at ``14:02:05``): a call is measured from its first cue.
+Lines before the first entry are the title; a date written there (``2026-07-14``,
+``July 14, 2026``) dates the call. An entry without text is no cue.
 """
 
 from __future__ import annotations
@@ -42,6 +45,10 @@ _FORMS: dict[str, re.Pattern[str]] = {
     "bracketed header": re.compile(rf"(?P<name>\S.*?)[ \t]*[\[(]{_T}[\])][ \t]*:?"),
     "spaced header": re.compile(rf"(?P<name>\S.*?)(?: {{2,}}|\t)[ \t]*{_OPEN}{_T}{_CLOSE}"),
     "time": re.compile(rf"{_OPEN}{_T}{_CLOSE}:?"),
+    "name in brackets": re.compile(rf"\[(?P<name>[^\W\d_][^\[\]:]{{0,60}})\][ \t]+{_T}"),
+    "time, dash, name": re.compile(
+        rf"{_OPEN}{_T}{_CLOSE}[ \t]+[-\u2013\u2014][ \t]+(?P<name>[^\W\d_][^:]{{0,60}})"
+    ),
     "time first": re.compile(rf"[\[(]?{_T}[\])]?[ \t]+(?P<rest>\S.*)"),
 }
 _NAME = re.compile(r"[^\W\d_][^.!?:;,]{0,40}(?<![\s.,])(?:\.)?")

@@ -285,3 +285,16 @@ def decode(source: str, raw: bytes) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
+
+
+_TEXT_KEY = re.compile(r'"text"\s*:')
+
+
+def text_key_lines(text: str) -> list[int]:
+    """The line of each JSON "text" key, in file order: a JSON item's line for messages."""
+    lines, at, line = [], 0, 1
+    for match in _TEXT_KEY.finditer(text):
+        line += text.count("\n", at, match.start())
+        at = match.start()
+        lines.append(line)
+    return lines

@@ -20,7 +20,8 @@ from gapdiag.sources.calls.cues import UNNAMED, Transcript
 from gapdiag.sources.calls.speakers import speaker_key
 
 OPENING_MS = 180_000
-"""How far into a call an introduction is looked for: its first three minutes."""
+"""How far into a call an introduction is looked for: its first three minutes (from its
+first cue)."""
 _INTRO = r"(?:this is|i'm|i am|my name is|it's|it is)"
 _AFTER_FIRST = r"(?:from|with|at|here|calling)\b"
 
@@ -31,12 +32,13 @@ def introduced(transcript: Transcript, names: Mapping[str, str]) -> Mapping[str,
     speakers = set(transcript.speakers) - {UNNAMED}
     if not speakers or any(speaker_key(s) in names for s in speakers):
         return names
+    first = transcript.starts[0] if transcript.starts else 0  # (the clock's time, perhaps)
     found = {
         (speaker, rep)
         for speaker, start, text in zip(
             transcript.speakers, transcript.starts, transcript.texts, strict=True
         )
-        if speaker != UNNAMED and start < OPENING_MS
+        if speaker != UNNAMED and start - first < OPENING_MS
         for rep in _claimed(speaker_key(text), names)
     }
     if len(found) != 1:

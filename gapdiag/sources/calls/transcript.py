@@ -69,13 +69,18 @@ def read_transcript(
 
 
 def _check_length(transcript: Transcript) -> None:
-    """Refuse a call longer than `LONGEST_CALL_HOURS`: its times are in the wrong unit."""
-    last = transcript.end
-    if last > LONGEST_CALL_HOURS * 3_600_000:
+    """Refuse a call longer than `LONGEST_CALL_HOURS`: its times are in the wrong unit.
+
+    The length runs from the first cue's start: a text transcript may give the clock's
+    times (14:02:05), and a recording may start before anyone speaks.
+    """
+    length = transcript.end - (transcript.starts[0] if transcript.starts else 0)
+    if length > LONGEST_CALL_HOURS * 3_600_000:
         raise fail(
             transcript.source,
             transcript.first_line,
             "(times)",
-            f"the call runs to {last / 3_600_000:,.0f} hours (more than {LONGEST_CALL_HOURS}: "
-            "are the times milliseconds? 'start' and 'end' of segments are seconds)",
+            f"the call runs for {length / 3_600_000:,.0f} hours (more than "
+            f"{LONGEST_CALL_HOURS}: are the times milliseconds? 'start' and 'end' of "
+            "segments are seconds)",
         )
