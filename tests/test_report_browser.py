@@ -416,6 +416,32 @@ def test_print_summary_and_full(driver: Any, report: Path) -> None:
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
 
+def test_standing_sentences_the_script_says_are_python_s(
+    driver: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Every rep's standing, said by the page's script from its figures, reads in the
+    browser as `standing_text` of the rep's own diagnosis (a messy population, printed)."""
+    from gapdiag.engines.vector.batch import diagnose_many
+    from gapdiag.model.wording import standing_text
+    from gapdiag.notebook.report import team_report
+
+    from .test_report_columns import population
+
+    batch = diagnose_many(population(300, seed=9))
+    page = _write(tmp_path_factory, "messy.html", team_report(batch, detail="brief"))
+    _open(driver, page)
+    _js(driver, "gapdiagReport.prepareFullPrint()")
+    shown = _js(
+        driver,
+        "return Array.from(document.querySelectorAll('article.rep')).map("
+        "a => [a.id, a.querySelector('p.standing').textContent])",
+    )
+    assert len(shown) == len(batch.rows) == 300
+    for anchor, text in shown:
+        assert text == standing_text(batch.diagnosis(int(anchor[4:])).standing), anchor
+    assert not [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
 @pytest.mark.parametrize("width", [1440, 390])
 def test_axe_finds_no_violation(driver: Any, report: Path, width: int) -> None:
     """axe-core finds no accessibility violation (WCAG AA contrast included), rep open."""

@@ -10,4 +10,6 @@ from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
 CSS = (_HERE / "page.css").read_text(encoding="utf-8")
-JS = (_HERE / "page.js").read_text(encoding="utf-8")
+WORDS_JS = (_HERE / "words.js").read_text(encoding="utf-8")
+"""The numbers and sentences the script words itself (read before page.js)."""
+JS = WORDS_JS + (_HERE / "page.js").read_text(encoding="utf-8")

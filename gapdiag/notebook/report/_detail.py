@@ -16,9 +16,10 @@ from gapdiag.coaching.playbook import Focus
 from gapdiag.coaching.trends import band_text
 from gapdiag.model.diagnosis import Diagnosis, TreeLeaf, TreeStep
 from gapdiag.model.labels import show
-from gapdiag.model.wording import humanize, period, standing_text
+from gapdiag.model.wording import humanize, period
 from gapdiag.notebook import signs
 from gapdiag.notebook.explain import headline
+from gapdiag.notebook.report._standing import Said, standing_said
 from gapdiag.notebook.report._words import ACTIONS, label
 
 Item = tuple[str, str, tuple[str, ...]]
@@ -32,8 +33,9 @@ class Section:
     """The texts of one rep's section, in the order the page shows them."""
 
     period: str
-    standing: str
-    """Where the rep stands on the number, with the figures that settled it."""
+    standing: Said
+    """Where the rep stands on the number, with the figures that settled it (the page's
+    script says the sentence from the figures: `standing_said`)."""
     watch: tuple[str, ...]
     """For a rep not behind: what may put the next period at risk."""
     headline: str
@@ -76,7 +78,7 @@ def detail_of(
     evidence, more = _evidence(d, fired, only=only, brief=brief)
     return Section(
         period=period(d.period_start, d.period_end),
-        standing=standing_text(d.standing),
+        standing=standing_said(d.standing),
         watch=tuple(humanize(note.text) for note in d.watch),
         headline=headline(d) if d.primary_gap is None else "",
         focus=_focus(focus),

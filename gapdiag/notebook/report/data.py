@@ -19,7 +19,8 @@ details, in the same order::
 
     {"v": 1, "s": [texts], "rules": [rule ids], "d": [[verdicts, period, ...]]}
 
-as `DETAIL_FIELDS`, with ``verdicts`` ``[[gap, status, confidence, words]]``.
+as `DETAIL_FIELDS`, with ``verdicts`` ``[[gap, status, confidence, words]]`` and
+``standing`` a text index or the figures the script words (`_standing.standing_said`).
 """
 
 from __future__ import annotations
@@ -238,7 +239,7 @@ def _detail(rep: RepLine, s: Strings, rules: Strings) -> list[Any]:
     return [
         verdicts,
         s(d.period),
-        s(d.standing),
+        s(d.standing) if isinstance(d.standing, str) else d.standing,
         s.many(d.watch),
         s(d.headline),
         s(d.focus),

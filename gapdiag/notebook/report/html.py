@@ -1,8 +1,10 @@
 """The team report as one self-contained HTML page: who needs what first, then each team.
 
 The page holds its stylesheet, its script and its data (`data.page_data`, embedded once);
-nothing is fetched. Python writes every word; the script lays the rep tables and sections
-out from the data when they are shown (a 5,000-rep page draws only what is on screen).
+nothing is fetched. Python writes the words, except each rep's standing sentence, which
+the script says from its figures (``words.js``, held equal to `standing_text`); the script
+lays the rep tables and sections out from the data when they are shown (a 5,000-rep page
+draws only what is on screen).
 Server-side parts (header, team numbers, causes, what to collect) are escaped here; the
 script sets every data text as text, never as markup.
 """

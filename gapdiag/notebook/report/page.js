@@ -1,6 +1,7 @@
 /* The team report's script: draws the rep tables and sections from the data embedded in
    the page, filters, searches, sorts, exports CSV and prepares printing. No network, no
-   library. Every text comes from the data (Python words it) and is set as text. */
+   library. Every text comes from the data (Python words it; words.js says each rep's
+   standing from its figures) and is set as text. */
 (function () {
   'use strict';
   var source = document.getElementById('gapdiag-data');
@@ -321,7 +322,9 @@
     var sub = [t[0], dtext(at('period'))].filter(Boolean).join(' · ') +
       (id !== name(r) ? ' · ' + W.ui.rep_id + ' ' + id : '');
     var parts = [h('h3', null, [name(r) + ' ', h('small', null, [sub])])];
-    parts.push(para(at('standing'), 'standing'));
+    var said = at('standing');
+    parts.push(typeof said === 'number' ? para(said, 'standing')
+      : h('p', {'class': 'standing'}, [gapdiagWords.standing(S[r[F.standing][1]], said)]));
     parts.push(h('p', {'class': 'vd'}, at('verdicts').map(function (v) {
       var status = dtext(v[1]), gap = dtext(v[0]);
       var cls = 'st ' + (gap === 'system' && (status === 'confirmed' || status === 'suspected') ? 'system' : status);
