@@ -18,6 +18,7 @@ from gapdiag.model.diagnosis import (
     Sample,
     TreeLeaf,
     TreeStep,
+    Undetermined,
     Verdict,
     register_renderer,
 )
@@ -72,20 +73,20 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
     lines.extend(_set_aside(diagnosis, md))
     lines.extend(_tree(diagnosis, md))
     unknown = [v.gap for v in diagnosis.verdicts if v.status == "unknown"]
-    needs_by_gap = signs.gaps_needs(diagnosis, unknown) if unknown else {}
+    still_open, needs_by_gap, left = _opened(diagnosis, md, unknown)
     listed = [_listed(v) for v in diagnosis.verdicts]
     for verdict, mine in zip(diagnosis.verdicts, listed, strict=True):
         open_needs = needs_by_gap.get(verdict.gap, ()) if verdict.status == "unknown" else ()
         lines.extend(_verdict(verdict, md, diagnosis.thin, open_needs, mine))
     lines.extend(_counterfactuals(diagnosis.counterfactuals, md))
-    lines.extend(_still_open(diagnosis, md))
+    lines.extend(still_open)
     if diagnosis.pip_blocked:
         lines.append(
             "A system gap is confirmed or suspected: fix the system first. "
             "No PIP should be considered while it stands."
         )
         lines.append("")
-    lines.extend(_authors(diagnosis, md, listed))
+    lines.extend(_authors(diagnosis, md, listed, left))
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -555,11 +556,12 @@ def _line(e: Shown, against: bool, act: bool, because: str, checks: Sequence[str
     return line
 
 
-def _authors(d: Diagnosis, md: bool, listed: Sequence[Listed] | None = None) -> list[str]:
-    """Rule ids, weights and the tree's node ids, last: for whoever maintains the pack."""
+def _authors(d: Diagnosis, md: bool, listed: Sequence[Listed], left: str) -> list[str]:
+    """Rule ids, weights and the tree's node ids, last: for whoever maintains the pack.
+
+    `left` names the rules left open (`_opened`), empty if none is.
+    """
     out = [_heading("For rule authors", md)]
-    if listed is None:
-        listed = [_listed(v) for v in d.verdicts]
     fired = [
         _fired(e.rule, v.gap, e.certainty)
         for v, mine in zip(d.verdicts, listed, strict=True)
@@ -567,8 +569,7 @@ def _authors(d: Diagnosis, md: bool, listed: Sequence[Listed] | None = None) -> 
         for e in side
     ]
     out.append(f"- rules that fired: {', '.join(fired) or 'none'}")
-    if d.undetermined:
-        left = ", ".join([f"{u.rule} ({u.gap})" for u in d.undetermined])
+    if left:
         out.append(f"- rules left open for lack of data: {left}")
     if d.tree_leaf is not None:
         out.append(f"- the tree ended at leaf {d.tree_leaf.id}")
@@ -636,25 +637,66 @@ def _set_aside(d: Diagnosis, md: bool) -> list[str]:
     return [*out, ""]
 
 
-def _still_open(d: Diagnosis, md: bool) -> list[str]:
-    """What to collect, one line per metric, the metrics that open the most rules first.
+def _opened(
+    d: Diagnosis, md: bool, unknown: Sequence[str]
+) -> tuple[list[str], dict[str, tuple[str, ...]], str]:
+    """The open rules said in one pass over them: the part 'Still open', the metrics each
+    of the `unknown` gaps' verdicts needs (`signs.needs_of` of each) and the rules left open
+    as the part for rule authors names them (empty if none is)."""
+    found = d.undetermined
+    if not found:
+        return [], dict.fromkeys(unknown, ()), ""
+    per_metric: dict[tuple[str, ...], list[str]] = {}
+    undefined: list[str] = []
+    named: list[str] = []
+    wanted: dict[str, list[str]] = {gap: [] for gap in unknown}
+    seen = _OPEN
+    for u in found:
+        known = seen.get(id(u))
+        if known is None or known[0] is not u:
+            known = _learn(u)
+        _, gap, asks, text = known
+        named.append(text)
+        if wanted:
+            mine = wanted.get(gap)
+            if mine is not None:
+                mine.extend(u.needs)
+        if not asks:
+            undefined.append(gap)
+        for key in asks:
+            gaps = per_metric.get(key)
+            if gaps is None:
+                per_metric[key] = [gap]
+            else:
+                gaps.append(gap)
+    needs = {gap: signs.most_first(mine) for gap, mine in wanted.items()}
+    return _still_open(d, md, per_metric, undefined), needs, ", ".join(named)
+
+
+_OPEN: dict[int, tuple[Undetermined, str, tuple[tuple[str, ...], ...], str]] = {}
+"""Each open rule's gap, the lines of 'Still open' it counts in and its name for rule
+authors, by the identity of the shared object (`engines.details`: reps alike in what an
+open rule lacks share one); each entry holds its object, so no other takes its identity."""
+signs.CACHES.append(_OPEN.clear)
+
+
+def _learn(u: Undetermined) -> tuple[Undetermined, str, tuple[tuple[str, ...], ...], str]:
+    """`_OPEN`'s entry for `u`, worked out and remembered."""
+    if len(_OPEN) >= signs.Said.SIZE:
+        _OPEN.clear()
+    known = _OPEN[id(u)] = (u, u.gap, _asks_for(u.needs), f"{u.rule} ({u.gap})")
+    return known
+
+
+def _still_open(
+    d: Diagnosis, md: bool, per_metric: dict[tuple[str, ...], list[str]], undefined: list[str]
+) -> list[str]:
+    """What to collect, one line per metric, the metrics that open the most rules first
+    (`per_metric`: the gap of each open rule a line counts; `undefined`: of each open rule
+    no metric would decide).
 
     Rule ids stay in the JSON and the part for rule authors.
     """
-    if not d.undetermined:
-        return []
-    per_metric: dict[tuple[str, ...], list[str]] = {}
-    undefined: list[str] = []
-    for u in d.undetermined:
-        keys = _asks_for(u.needs)
-        if not keys:
-            undefined.append(u.gap)
-        for key in keys:
-            gaps = per_metric.get(key)
-            if gaps is None:
-                per_metric[key] = [u.gap]
-            else:
-                gaps.append(u.gap)
     # stable: ties keep order
     ranked = sorted(per_metric.items(), key=lambda item: len(item[1]), reverse=True)
     out = [_heading("Still open: data that would decide more rules", md)]

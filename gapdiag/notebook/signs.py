@@ -114,20 +114,10 @@ def open_needs(d: Diagnosis) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]
             by_gap[u.gap] = list(u.needs)
         else:
             mine.extend(u.needs)
-    return _most_first(every), {gap: _most_first(needs) for gap, needs in by_gap.items()}
+    return most_first(every), {gap: most_first(needs) for gap, needs in by_gap.items()}
 
 
-def gaps_needs(d: Diagnosis, gaps: Sequence[str]) -> dict[str, tuple[str, ...]]:
-    """`needs_of` each of `gaps` (no more: what an explanation's open verdicts say)."""
-    wanted: dict[str, list[str]] = {gap: [] for gap in gaps}
-    for u in d.undetermined:
-        mine = wanted.get(u.gap)
-        if mine is not None:
-            mine.extend(u.needs)
-    return {gap: _most_first(needs) for gap, needs in wanted.items()}
-
-
-def _most_first(needs: list[str]) -> tuple[str, ...]:
+def most_first(needs: list[str]) -> tuple[str, ...]:
     """Each metric once, the most needed first, ties in order of first need (stable)."""
     counts: dict[str, int] = {}
     for need in needs:

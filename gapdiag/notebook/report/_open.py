@@ -175,7 +175,7 @@ def _rows(flat: list[Any], counts: Any) -> list[tuple[Any, ...]]:
 
 def _ordered(open_: Any, reads: Any, place: Any, absent: Any, names: tuple[str, ...]) -> list[Any]:
     """Per rep, the absent `names` its open rules need: most needed first, ties in order of
-    first need (``signs._most_first`` of the open rules' needs listed in pack order)."""
+    first need (``signs.most_first`` of the open rules' needs listed in pack order)."""
     import numpy as np
 
     size, width = absent.shape
