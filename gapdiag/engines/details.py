@@ -93,7 +93,12 @@ class Explanation:
         memo = book.memo("undetermined")
         found = []
         for rule in compress(book.compiled, map(is_, self.outcomes, repeat(None))):
-            needs = tuple([m for m in rule.needs if get(m) is None])
+            wants = rule.needs
+            needs: tuple[str, ...]
+            if len(wants) == 1:  # half the pack's rules: no list built to pick from one
+                needs = wants if get(wants[0]) is None else ()
+            else:
+                needs = tuple([m for m in wants if get(m) is None])
             item = memo.get(key := (rule.id, needs))
             if item is None:
                 item = Undetermined.trusted(
