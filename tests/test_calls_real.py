@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from gapdiag.cli import main
 from gapdiag.model.metrics import Targets
-from gapdiag.sources.calls import _json, _vtt
+from gapdiag.sources.calls import _json, _text, _vtt
 from gapdiag.sources.calls.cues import TRIM_MS, UNNAMED, TranscriptError, clock
 from gapdiag.sources.calls.measure import MAX_UNATTRIBUTED, CallMetrics, measure
 from gapdiag.sources.calls.report import read_calls
@@ -173,11 +173,12 @@ def test_the_whole_folder_reads_every_usable_call() -> None:
         "2026-07-27_rev.json",
         "2026-07-28_otter.txt",
         "2026-07-30_fathom.json",
+        "2026-07-31_zoom_saved_midnight.txt",
         "GMT20260714-153000_Recording.transcript.vtt",
         "GMT20260729-100000_Recording.transcript.vtt",
     ]
     assert len(report.skipped) == 5
-    assert report.reps[0].calls == 10
+    assert report.reps[0].calls == 11
 
 
 CROSSTALK = """WEBVTT
@@ -599,3 +600,38 @@ def test_a_first_name_given_for_a_speaker_with_a_full_name_says_so() -> None:
         "no rep speaker among Dana Reyes, Priya Nair ('Dana Reyes' begins with the name given"
         " for dana: give the name as the call spells it (reps file or --rep ID=NAME))"
     )
+
+
+def test_a_clock_timed_call_across_midnight_runs_on_into_the_next_day() -> None:
+    """Zoom's saved transcript of a call from 23:58:40 to past midnight: the times after
+    00:00 are the next day's, so the call lasts minutes, not a refusal about milliseconds."""
+    late = call("2026-07-31_zoom_saved_midnight.txt")
+    assert late.rep_id == "dana.reyes"
+    transcript = read_transcript(REAL / "2026-07-31_zoom_saved_midnight.txt")
+    assert list(transcript.starts) == sorted(transcript.starts)
+    assert transcript.starts[5] == 24 * 3_600_000 + 12_000  # 00:00:12 the next day
+    assert transcript.starts[0] == (23 * 60 + 58) * 60_000 + 40_000
+    assert late.duration_seconds < 5 * 60
+    assert late.dated_next_step is True
+
+
+@given(
+    start=st.integers(min_value=0, max_value=86_399) | st.integers(82_800, 86_399),
+    gaps=st.lists(st.integers(min_value=1, max_value=600), min_size=1, max_size=12),
+)
+def test_clock_times_read_as_the_same_call_wherever_midnight_falls(
+    start: int, gaps: list[int]
+) -> None:
+    """A clock-timed transcript reads to the same call lengths whatever time of day it
+    starts at: the entries' offsets from the first are kept across midnight."""
+    seconds = [start]
+    for gap in gaps:
+        seconds.append(seconds[-1] + gap)
+    text = "".join(
+        f"[{'Dana Reyes' if i % 2 == 0 else 'Marco Bianchi'}] "
+        f"{(s // 3600) % 24:02d}:{s // 60 % 60:02d}:{s % 60:02d}\nWe talk about pipeline {i}.\n"
+        for i, s in enumerate(seconds)
+    )
+    transcript = _text.parse("x.txt", text, None)
+    first = transcript.starts[0]
+    assert [s - first for s in transcript.starts] == [(s - start) * 1000 for s in seconds]
