@@ -15,7 +15,7 @@ from gapdiag.cli import main
 from gapdiag.model.metrics import Targets
 from gapdiag.sources.calls import _json, _text, _vtt
 from gapdiag.sources.calls.cues import TRIM_MS, UNNAMED, TranscriptError, clock
-from gapdiag.sources.calls.measure import MAX_UNATTRIBUTED, CallMetrics, measure
+from gapdiag.sources.calls.measure import MAX_UNATTRIBUTED, CallMetrics, measure, talk_seconds
 from gapdiag.sources.calls.report import read_calls
 from gapdiag.sources.calls.speakers import load_reps, speaker_key
 from gapdiag.sources.calls.transcript import read_transcript
@@ -174,11 +174,12 @@ def test_the_whole_folder_reads_every_usable_call() -> None:
         "2026-07-28_otter.txt",
         "2026-07-30_fathom.json",
         "2026-07-31_zoom_saved_midnight.txt",
+        "4f9d2c1e-7a3b-4c55-9e0f-2b7d8c6a1f30_analysis_2026-07-31T14_06_12Z.json",
         "GMT20260714-153000_Recording.transcript.vtt",
         "GMT20260729-100000_Recording.transcript.vtt",
     ]
-    assert len(report.skipped) == 5
-    assert report.reps[0].calls == 11
+    assert len(report.skipped) == 6  # the Call Analytics agent gives no name: --rep
+    assert report.reps[0].calls == 12
 
 
 CROSSTALK = """WEBVTT
@@ -635,3 +636,123 @@ def test_clock_times_read_as_the_same_call_wherever_midnight_falls(
     transcript = _text.parse("x.txt", text, None)
     first = transcript.starts[0]
     assert [s - first for s in transcript.starts] == [(s - start) * 1000 for s in seconds]
+
+
+CONTACT_LENS = "4f9d2c1e-7a3b-4c55-9e0f-2b7d8c6a1f30_analysis_2026-07-31T14_06_12Z.json"
+CALL_ANALYTICS = "2026-08-03_transcribe_call_analytics.json"
+
+
+def test_contact_lens_agent_is_the_rep_who_introduces_herself() -> None:
+    """Amazon Connect Contact Lens: roles, no names; the agent says 'my name is Dana Reyes'
+    in the opening, so the agent's turns are Dana's and the customer's the buyer's."""
+    lens = call(CONTACT_LENS)
+    assert lens.rep_id == "dana.reyes"
+    assert lens.date == dt.date(2026, 7, 31)
+    assert lens.rep_talk_seconds == pytest.approx(3.9 + 4.1 + 5.2 + 5.2)
+    assert lens.buyer_talk_seconds == pytest.approx(5.7 + 11.8 + 8.9 + 2.2)
+    assert lens.unattributed_seconds == 0
+    assert lens.dated_next_step is True
+
+
+def test_call_analytics_agent_who_gives_no_name_is_named_by_rep_agent(tmp_path: Path) -> None:
+    """Transcribe Call Analytics: the agent never says her name, so the call is skipped with
+    what to pass; `--rep dana.reyes=Agent` (a folder of one rep's calls) reads it."""
+    assert refusal(CALL_ANALYTICS).endswith(
+        "no rep speaker among Agent, Customer (Agent: the agent of an Amazon Connect or "
+        "Transcribe Call Analytics call, named nowhere in the file: pass --rep ID=Agent, "
+        "or list Agent under the rep in the reps file, for a folder of that rep's calls)"
+    )
+    transcript = read_transcript(REAL / CALL_ANALYTICS)
+    named = measure(
+        transcript,
+        load_reps({"dana.reyes": "Agent"}),
+        words=WORDS,
+        trackers=TRACKERS,
+        targets=TARGETS,
+    )
+    assert named.rep_id == "dana.reyes"
+    assert named.rep_talk_seconds == pytest.approx(3.2 + 4.2 + 5.4)
+    out = tmp_path / "calls.csv"
+    code = main(
+        [
+            "calls",
+            str(REAL / CALL_ANALYTICS),
+            "--rep",
+            "dana.reyes=Agent",
+            "--period",
+            "2026-Q3",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    assert "dana.reyes" in out.read_text(encoding="utf-8")
+
+
+def _lens(turns: list[dict[str, object]], **extra: object) -> str:
+    return json.dumps(
+        {
+            "Version": "1.1.0",
+            "Participants": [
+                {"ParticipantId": "c-1", "ParticipantRole": "CUSTOMER"},
+                {"ParticipantId": "a-1", "ParticipantRole": "AGENT"},
+            ],
+            "Transcript": turns,
+            **extra,
+        },
+        indent=2,
+    )
+
+
+def test_broken_contact_lens_items_say_which_item_field_and_value() -> None:
+    """A turn of a participant the file does not list is one line naming it; a turn with
+    an unusable time is left out alone and counted."""
+    good = {
+        "ParticipantId": "a-1",
+        "Content": "Hello.",
+        "BeginOffsetMillis": 0,
+        "EndOffsetMillis": 900,
+    }
+    stray = {**good, "ParticipantId": "x-9", "BeginOffsetMillis": 1000, "EndOffsetMillis": 2000}
+    with pytest.raises(TranscriptError) as caught:
+        _json.parse("cl.json", _lens([good, stray]), None)
+    assert str(caught.value) == (
+        "cl.json:20: Transcript[1].ParticipantId: 'x-9' is not a participant of the call "
+        "(expected one of 'c-1', 'a-1' from Participants)"
+    )
+    late = {**good, "BeginOffsetMillis": "1.5s", "EndOffsetMillis": 2000}
+    read = _json.parse("cl.json", _lens([good, late]), None)
+    assert read.untimed == 1
+    assert read.speakers == ("Agent",)
+    with pytest.raises(TranscriptError) as caught:
+        _json.parse("cl.json", _lens([{**good, "Content": None}]), None)
+    assert "Transcript[0].Content: null is not text" in str(caught.value)
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a-1", "c-1"]), st.integers(1, 60_000), st.integers(0, 5_000)),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_contact_lens_talk_is_each_roles_turns_summed(turns: list[tuple[str, int, int]]) -> None:
+    """Whatever the turns, the agent's talk is the sum of the AGENT turns' lengths and the
+    customer's the sum of the CUSTOMER turns'."""
+    items, at = [], 0
+    for who, length, gap in turns:
+        at += gap
+        items.append(
+            {
+                "ParticipantId": who,
+                "Content": "We talk.",
+                "BeginOffsetMillis": at,
+                "EndOffsetMillis": at + length,
+            }
+        )
+        at += length
+    transcript = _json.parse("cl.json", _lens(items), None)
+    talk = talk_seconds(transcript)
+    for role, who in (("Agent", "a-1"), ("Customer", "c-1")):
+        expected = sum(length for w, length, _ in turns if w == who) / 1000
+        assert talk.get(role, 0) == pytest.approx(expected)
