@@ -14,7 +14,7 @@ no one's (unattributed).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from gapdiag.sources.calls.cues import UNNAMED, Cue, TranscriptError, clean, fail, shown, unusable
 
@@ -115,6 +115,6 @@ def _speaker(
     )
 
 
-def _millis(value: Any) -> bool:
+def _millis(value: Any) -> TypeGuard[int]:
     """Whether a value is a whole, non-negative number of milliseconds."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**12
