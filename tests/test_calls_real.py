@@ -174,12 +174,13 @@ def test_the_whole_folder_reads_every_usable_call() -> None:
         "2026-07-28_otter.txt",
         "2026-07-30_fathom.json",
         "2026-07-31_zoom_saved_midnight.txt",
+        "2026-08-04_webex.vtt",
         "4f9d2c1e-7a3b-4c55-9e0f-2b7d8c6a1f30_analysis_2026-07-31T14_06_12Z.json",
         "GMT20260714-153000_Recording.transcript.vtt",
         "GMT20260729-100000_Recording.transcript.vtt",
     ]
     assert len(report.skipped) == 6  # the Call Analytics agent gives no name: --rep
-    assert report.reps[0].calls == 12
+    assert report.reps[0].calls == 13
 
 
 CROSSTALK = """WEBVTT
@@ -756,3 +757,38 @@ def test_contact_lens_talk_is_each_roles_turns_summed(turns: list[tuple[str, int
     for role, who in (("Agent", "a-1"), ("Customer", "c-1")):
         expected = sum(length for w, length, _ in turns if w == who) / 1000
         assert talk.get(role, 0) == pytest.approx(expected)
+
+
+def test_webex_cue_identifiers_name_the_speaker() -> None:
+    """Webex: each cue's identifier is its number, the speaker's name in quotes and an id
+    (`1 "Dana Reyes" (3184502912)`), the text plain; a cue over two lines is one turn."""
+    webex = call("2026-08-04_webex.vtt")
+    assert webex.rep_id == "dana.reyes"
+    assert webex.rep_talk_seconds == pytest.approx(4.32 + 4.44 + 5.32 + 5.24)
+    assert webex.buyer_talk_seconds == pytest.approx(4.27 + 10.46 + 8.38 + 1.6)
+    assert webex.unattributed_seconds == 0
+    transcript = read_transcript(REAL / "2026-08-04_webex.vtt")
+    assert transcript.texts[3].endswith("only found out in the last week of the quarter.")
+
+
+@pytest.mark.parametrize(
+    ("identifier", "text", "speaker"),
+    [
+        ('1 "Dana Reyes" (3184502912)', "Hello there.", "Dana Reyes"),
+        ('12 "Dana Reyes"', "Hello there.", "Dana Reyes"),
+        ('3 "Dana Reyes" (3184502912)', "Dana Reyes: Hello there.", "Dana Reyes"),
+        ('3 "Dana Reyes" (3184502912)', "Note: hello there.", "Dana Reyes"),
+        ("intro", "Hello there.", UNNAMED),
+        ('4 "  " (3184502912)', "Hello there.", UNNAMED),
+        ('3 "Dana Reyes" (3184502912)', "<v Marco Bianchi>Hello there.", "Marco Bianchi"),
+    ],
+)
+def test_a_cue_identifier_names_the_speaker_only_in_webex_form(
+    identifier: str, text: str, speaker: str
+) -> None:
+    """Only a number, a quoted name and an optional id in parentheses names the speaker;
+    the name is of the whole text (its 'Note:' stays talk), a voice tag wins over it."""
+    vtt = f"WEBVTT\n\n{identifier}\n00:00:00.000 --> 00:00:02.000\n{text}\n"
+    transcript = _vtt.parse("w.vtt", vtt, None)
+    assert transcript.speakers == (speaker,)
+    assert transcript.texts[0].endswith("ello there.")
