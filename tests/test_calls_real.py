@@ -725,6 +725,12 @@ def test_broken_contact_lens_items_say_which_item_field_and_value() -> None:
     read = _json.parse("cl.json", _lens([good, late]), None)
     assert read.untimed == 1
     assert read.speakers == ("Agent",)
+    backwards = {**good, "BeginOffsetMillis": 3000, "EndOffsetMillis": 2000}
+    with pytest.raises(TranscriptError) as caught:
+        _json.parse("cl.json", _lens([backwards]), None)
+    assert str(caught.value).endswith(
+        "Transcript[0].EndOffsetMillis: 2000 is not after BeginOffsetMillis 3000"
+    )
     with pytest.raises(TranscriptError) as caught:
         _json.parse("cl.json", _lens([{**good, "Content": None}]), None)
     assert "Transcript[0].Content: null is not text" in str(caught.value)
@@ -792,3 +798,18 @@ def test_a_cue_identifier_names_the_speaker_only_in_webex_form(
     transcript = _vtt.parse("w.vtt", vtt, None)
     assert transcript.speakers == (speaker,)
     assert transcript.texts[0].endswith("ello there.")
+
+
+def test_a_contact_lens_chat_or_a_turn_without_times_says_so() -> None:
+    """A Contact Lens chat is no call; a first turn without its times is named, not 'not
+    a transcript'."""
+    chat = {"ParticipantId": "a-1", "Content": "Hi, how can I help?", "Type": "MESSAGE"}
+    with pytest.raises(TranscriptError) as caught:
+        _json.parse("chat.json", _lens([chat], Channel="CHAT"), None)
+    assert str(caught.value) == "chat.json:1: Channel: 'CHAT' is a chat's transcript, not a call's"
+    with pytest.raises(TranscriptError) as caught:
+        _json.parse("cl.json", _lens([chat]), None)
+    assert str(caught.value) == (
+        "cl.json:14: Transcript[0].BeginOffsetMillis: is missing (expected whole "
+        "milliseconds from the recording's start)"
+    )

@@ -22,6 +22,8 @@ AGENT = "Agent"
 """The speaker name of the AGENT role: the call's rep, named nowhere in the file."""
 _SPEAKERS = {"AGENT": AGENT, "CUSTOMER": "Customer"}
 _NO_ONE = frozenset({"SYSTEM", "CUSTOM_BOT", "SUPERVISOR"})
+_MILLIS = "whole milliseconds from the recording's start"
+_TURN_KEYS = frozenset({"BeginOffsetMillis", "ParticipantId", "ParticipantRole"})
 
 
 def is_call_analytics(data: dict[str, Any]) -> bool:
@@ -31,7 +33,7 @@ def is_call_analytics(data: dict[str, Any]) -> bool:
         isinstance(turns, list)
         and bool(turns)
         and isinstance(turns[0], dict)
-        and "BeginOffsetMillis" in turns[0]
+        and not _TURN_KEYS.isdisjoint(turns[0])
     )
 
 
@@ -42,9 +44,11 @@ def cues(
     (not raised) the reason, left out alone; `None` for a turn without words.
 
     Raises:
-        TranscriptError: a turn that is not an object, its text is not text, or its
-            participant is not one of the call's.
+        TranscriptError: a chat (not a call), a turn that is not an object, its text is
+            not text, or its participant is not one of the call's.
     """
+    if data.get("Channel") == "CHAT":
+        raise fail(source, 1, "Channel", "'CHAT' is a chat's transcript, not a call's")
     roles = _roles(data)
     found: list[Cue | TranscriptError | None] = []
     for index, (turn, line) in enumerate(turns):
@@ -60,18 +64,23 @@ def cues(
             continue
         start, end = turn.get("BeginOffsetMillis"), turn.get("EndOffsetMillis")
         if not _millis(start) or not _millis(end) or end <= start:
-            found.append(
-                fail(
-                    source,
-                    line,
-                    where,
-                    f"BeginOffsetMillis {shown(start)} and EndOffsetMillis {shown(end)} are "
-                    "not a stretch of time (whole milliseconds, the end after the start)",
-                )
-            )
+            found.append(_bad_times(source, line, where, turn))
             continue
         found.append(Cue(start, end, speaker, clean(said), line))
     return found
+
+
+def _bad_times(source: str, line: int, where: str, turn: dict[str, Any]) -> TranscriptError:
+    """Why a turn's times are no stretch of time, naming the field."""
+    for key in ("BeginOffsetMillis", "EndOffsetMillis"):
+        if not _millis(turn.get(key)):
+            return fail(source, line, f"{where}.{key}", unusable(turn, key, _MILLIS))
+    return fail(
+        source,
+        line,
+        f"{where}.EndOffsetMillis",
+        f"{turn['EndOffsetMillis']} is not after BeginOffsetMillis {turn['BeginOffsetMillis']}",
+    )
 
 
 def _roles(data: dict[str, Any]) -> dict[str, str]:

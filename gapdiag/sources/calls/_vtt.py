@@ -129,8 +129,10 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
         return plain
     if "  " in text or "\t" in text:
         return None
-    if '"' in text and _WEBEX_ID.search(text, header.end()):
-        return None  # Webex's identifiers name the speakers: `_careful` reads them
+    first = text[header.end() : text.find("\n", header.end())]
+    if '"' in first and _WEBEX_ID.fullmatch(first):
+        return None  # Webex's identifiers name the speakers (each cue has one, the first
+        # too): `_careful` reads them
     blocks = _FAST_BLOCK.findall(text, header.end())
     if not blocks or sum(len(b[0]) for b in blocks) != len(text) - header.end():
         return None
