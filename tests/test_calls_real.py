@@ -813,3 +813,27 @@ def test_a_contact_lens_chat_or_a_turn_without_times_says_so() -> None:
         "cl.json:14: Transcript[0].BeginOffsetMillis: is missing (expected whole "
         "milliseconds from the recording's start)"
     )
+
+
+_WORDS = st.text(alphabet="abcdefghij ,.?:", min_size=1, max_size=30).filter(
+    lambda t: any(c.isalpha() for c in t)
+)
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["Dana Reyes", "Marco Bianchi", "Lee"]), _WORDS),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_every_webex_cue_is_its_identifiers_speakers(turns: list[tuple[str, str]]) -> None:
+    """Whatever the plain text says (colons included), each Webex cue is the speaker its
+    identifier names."""
+    blocks = [
+        f'{i} "{who}" ({1000 + i})\n{clock(i * 2000)} --> {clock(i * 2000 + 1500)}\n{text}\n'
+        for i, (who, text) in enumerate(turns, start=1)
+    ]
+    transcript = _vtt.parse("w.vtt", "WEBVTT\n\n" + "\n".join(blocks), None)
+    spoken = [who for who, text in turns if text.strip(" ,.?:")]
+    assert list(transcript.speakers) == spoken
