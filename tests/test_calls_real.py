@@ -837,3 +837,50 @@ def test_every_webex_cue_is_its_identifiers_speakers(turns: list[tuple[str, str]
     transcript = _vtt.parse("w.vtt", "WEBVTT\n\n" + "\n".join(blocks), None)
     spoken = [who for who, text in turns if text.strip(" ,.?:")]
     assert list(transcript.speakers) == spoken
+
+
+def test_contact_lens_roles_beyond_agent_and_customer() -> None:
+    """The system's and a supervisor's turns are no one's; an empty turn is silence; a role
+    Amazon does not write, or a turn that is not an object, is one line naming it."""
+    turn = {"Content": "Please hold.", "BeginOffsetMillis": 0, "EndOffsetMillis": 1000}
+    agent = {
+        **turn,
+        "ParticipantRole": "AGENT",
+        "BeginOffsetMillis": 1000,
+        "EndOffsetMillis": 2000,
+        "Content": "Hello.",
+    }
+    read = _json.parse(
+        "r.json",
+        _lens(
+            [
+                {**turn, "ParticipantRole": "SYSTEM"},
+                agent,
+                {
+                    **agent,
+                    "ParticipantRole": "SUPERVISOR",
+                    "BeginOffsetMillis": 2500,
+                    "EndOffsetMillis": 2600,
+                },
+                {**agent, "Content": " ", "BeginOffsetMillis": 3000, "EndOffsetMillis": 3100},
+            ]
+        ),
+        None,
+    )
+    assert read.speakers == (UNNAMED, "Agent", UNNAMED)
+    with pytest.raises(TranscriptError) as caught:
+        _json.parse("r.json", _lens([{**turn, "ParticipantRole": "BOT"}]), None)
+    assert str(caught.value).endswith(
+        "Transcript[0].ParticipantRole: 'BOT' is not a role (expected AGENT, CUSTOMER, "
+        "SYSTEM, CUSTOM_BOT or SUPERVISOR)"
+    )
+    with pytest.raises(TranscriptError) as caught:
+        _json.parse("r.json", _lens([agent, "hello"]), None)
+    assert str(caught.value).endswith("Transcript[1]: 'hello' is not an object")
+    lone = json.dumps({"Transcript": [{**turn, "ParticipantId": "x-1"}]})
+    with pytest.raises(TranscriptError) as caught:
+        _json.parse("r.json", lone, None)
+    assert str(caught.value).endswith(
+        "Transcript[0].ParticipantId: 'x-1' is not a participant of the call "
+        "(expected AGENT or CUSTOMER)"
+    )
