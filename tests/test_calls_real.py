@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from gapdiag.cli import main
 from gapdiag.model.metrics import Targets
-from gapdiag.sources.calls import _json, _vtt
+from gapdiag.sources.calls import _json, _text, _vtt
 from gapdiag.sources.calls.cues import TRIM_MS, UNNAMED, TranscriptError, clock
-from gapdiag.sources.calls.measure import MAX_UNATTRIBUTED, CallMetrics, measure
+from gapdiag.sources.calls.measure import MAX_UNATTRIBUTED, CallMetrics, measure, talk_seconds
 from gapdiag.sources.calls.report import read_calls
 from gapdiag.sources.calls.speakers import load_reps, speaker_key
 from gapdiag.sources.calls.transcript import read_transcript
@@ -173,11 +173,14 @@ def test_the_whole_folder_reads_every_usable_call() -> None:
         "2026-07-27_rev.json",
         "2026-07-28_otter.txt",
         "2026-07-30_fathom.json",
+        "2026-07-31_zoom_saved_midnight.txt",
+        "2026-08-04_webex.vtt",
+        "4f9d2c1e-7a3b-4c55-9e0f-2b7d8c6a1f30_analysis_2026-07-31T14_06_12Z.json",
         "GMT20260714-153000_Recording.transcript.vtt",
         "GMT20260729-100000_Recording.transcript.vtt",
     ]
-    assert len(report.skipped) == 5
-    assert report.reps[0].calls == 10
+    assert len(report.skipped) == 6  # the Call Analytics agent gives no name: --rep
+    assert report.reps[0].calls == 13
 
 
 CROSSTALK = """WEBVTT
@@ -598,4 +601,286 @@ def test_a_first_name_given_for_a_speaker_with_a_full_name_says_so() -> None:
     assert str(caught.value).endswith(
         "no rep speaker among Dana Reyes, Priya Nair ('Dana Reyes' begins with the name given"
         " for dana: give the name as the call spells it (reps file or --rep ID=NAME))"
+    )
+
+
+def test_a_clock_timed_call_across_midnight_runs_on_into_the_next_day() -> None:
+    """Zoom's saved transcript of a call from 23:58:40 to past midnight: the times after
+    00:00 are the next day's, so the call lasts minutes, not a refusal about milliseconds."""
+    late = call("2026-07-31_zoom_saved_midnight.txt")
+    assert late.rep_id == "dana.reyes"
+    transcript = read_transcript(REAL / "2026-07-31_zoom_saved_midnight.txt")
+    assert list(transcript.starts) == sorted(transcript.starts)
+    assert transcript.starts[5] == 24 * 3_600_000 + 12_000  # 00:00:12 the next day
+    assert transcript.starts[0] == (23 * 60 + 58) * 60_000 + 40_000
+    assert late.duration_seconds < 5 * 60
+    assert late.dated_next_step is True
+
+
+@given(
+    start=st.integers(min_value=0, max_value=86_399) | st.integers(82_800, 86_399),
+    gaps=st.lists(st.integers(min_value=1, max_value=600), min_size=1, max_size=12),
+)
+def test_clock_times_read_as_the_same_call_wherever_midnight_falls(
+    start: int, gaps: list[int]
+) -> None:
+    """A clock-timed transcript reads to the same call lengths whatever time of day it
+    starts at: the entries' offsets from the first are kept across midnight."""
+    seconds = [start]
+    for gap in gaps:
+        seconds.append(seconds[-1] + gap)
+    text = "".join(
+        f"[{'Dana Reyes' if i % 2 == 0 else 'Marco Bianchi'}] "
+        f"{(s // 3600) % 24:02d}:{s // 60 % 60:02d}:{s % 60:02d}\nWe talk about pipeline {i}.\n"
+        for i, s in enumerate(seconds)
+    )
+    transcript = _text.parse("x.txt", text, None)
+    first = transcript.starts[0]
+    assert [s - first for s in transcript.starts] == [(s - start) * 1000 for s in seconds]
+
+
+CONTACT_LENS = "4f9d2c1e-7a3b-4c55-9e0f-2b7d8c6a1f30_analysis_2026-07-31T14_06_12Z.json"
+CALL_ANALYTICS = "2026-08-03_transcribe_call_analytics.json"
+
+
+def test_contact_lens_agent_is_the_rep_who_introduces_herself() -> None:
+    """Amazon Connect Contact Lens: roles, no names; the agent says 'my name is Dana Reyes'
+    in the opening, so the agent's turns are Dana's and the customer's the buyer's."""
+    lens = call(CONTACT_LENS)
+    assert lens.rep_id == "dana.reyes"
+    assert lens.date == dt.date(2026, 7, 31)
+    assert lens.rep_talk_seconds == pytest.approx(3.9 + 4.1 + 5.2 + 5.2)
+    assert lens.buyer_talk_seconds == pytest.approx(5.7 + 11.8 + 8.9 + 2.2)
+    assert lens.unattributed_seconds == 0
+    assert lens.dated_next_step is True
+
+
+def test_call_analytics_agent_who_gives_no_name_is_named_by_rep_agent(tmp_path: Path) -> None:
+    """Transcribe Call Analytics: the agent never says her name, so the call is skipped with
+    what to pass; `--rep dana.reyes=Agent` (a folder of one rep's calls) reads it."""
+    assert refusal(CALL_ANALYTICS).endswith(
+        "no rep speaker among Agent, Customer (Agent: the agent of an Amazon Connect or "
+        "Transcribe Call Analytics call, named nowhere in the file: pass --rep ID=Agent, "
+        "or list Agent under the rep in the reps file, for a folder of that rep's calls)"
+    )
+    transcript = read_transcript(REAL / CALL_ANALYTICS)
+    named = measure(
+        transcript,
+        load_reps({"dana.reyes": "Agent"}),
+        words=WORDS,
+        trackers=TRACKERS,
+        targets=TARGETS,
+    )
+    assert named.rep_id == "dana.reyes"
+    assert named.rep_talk_seconds == pytest.approx(3.2 + 4.2 + 5.4)
+    out = tmp_path / "calls.csv"
+    code = main(
+        [
+            "calls",
+            str(REAL / CALL_ANALYTICS),
+            "--rep",
+            "dana.reyes=Agent",
+            "--period",
+            "2026-Q3",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    assert "dana.reyes" in out.read_text(encoding="utf-8")
+
+
+def _lens(turns: list[dict[str, object]], **extra: object) -> str:
+    return json.dumps(
+        {
+            "Version": "1.1.0",
+            "Participants": [
+                {"ParticipantId": "c-1", "ParticipantRole": "CUSTOMER"},
+                {"ParticipantId": "a-1", "ParticipantRole": "AGENT"},
+            ],
+            "Transcript": turns,
+            **extra,
+        },
+        indent=2,
+    )
+
+
+def test_broken_contact_lens_items_say_which_item_field_and_value() -> None:
+    """A turn of a participant the file does not list is one line naming it; a turn with
+    an unusable time is left out alone and counted."""
+    good = {
+        "ParticipantId": "a-1",
+        "Content": "Hello.",
+        "BeginOffsetMillis": 0,
+        "EndOffsetMillis": 900,
+    }
+    stray = {**good, "ParticipantId": "x-9", "BeginOffsetMillis": 1000, "EndOffsetMillis": 2000}
+    with pytest.raises(TranscriptError) as caught:
+        _json.parse("cl.json", _lens([good, stray]), None)
+    assert str(caught.value) == (
+        "cl.json:20: Transcript[1].ParticipantId: 'x-9' is not a participant of the call "
+        "(expected one of 'c-1', 'a-1' from Participants)"
+    )
+    late = {**good, "BeginOffsetMillis": "1.5s", "EndOffsetMillis": 2000}
+    read = _json.parse("cl.json", _lens([good, late]), None)
+    assert read.untimed == 1
+    assert read.speakers == ("Agent",)
+    backwards = {**good, "BeginOffsetMillis": 3000, "EndOffsetMillis": 2000}
+    with pytest.raises(TranscriptError) as caught:
+        _json.parse("cl.json", _lens([backwards]), None)
+    assert str(caught.value).endswith(
+        "Transcript[0].EndOffsetMillis: 2000 is not after BeginOffsetMillis 3000"
+    )
+    with pytest.raises(TranscriptError) as caught:
+        _json.parse("cl.json", _lens([{**good, "Content": None}]), None)
+    assert "Transcript[0].Content: null is not text" in str(caught.value)
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a-1", "c-1"]), st.integers(1, 60_000), st.integers(0, 5_000)),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_contact_lens_talk_is_each_roles_turns_summed(turns: list[tuple[str, int, int]]) -> None:
+    """Whatever the turns, the agent's talk is the sum of the AGENT turns' lengths and the
+    customer's the sum of the CUSTOMER turns'."""
+    items, at = [], 0
+    for who, length, gap in turns:
+        at += gap
+        items.append(
+            {
+                "ParticipantId": who,
+                "Content": "We talk.",
+                "BeginOffsetMillis": at,
+                "EndOffsetMillis": at + length,
+            }
+        )
+        at += length
+    transcript = _json.parse("cl.json", _lens(items), None)
+    talk = talk_seconds(transcript)
+    for role, who in (("Agent", "a-1"), ("Customer", "c-1")):
+        expected = sum(length for w, length, _ in turns if w == who) / 1000
+        assert talk.get(role, 0) == pytest.approx(expected)
+
+
+def test_webex_cue_identifiers_name_the_speaker() -> None:
+    """Webex: each cue's identifier is its number, the speaker's name in quotes and an id
+    (`1 "Dana Reyes" (3184502912)`), the text plain; a cue over two lines is one turn."""
+    webex = call("2026-08-04_webex.vtt")
+    assert webex.rep_id == "dana.reyes"
+    assert webex.rep_talk_seconds == pytest.approx(4.32 + 4.44 + 5.32 + 5.24)
+    assert webex.buyer_talk_seconds == pytest.approx(4.27 + 10.46 + 8.38 + 1.6)
+    assert webex.unattributed_seconds == 0
+    transcript = read_transcript(REAL / "2026-08-04_webex.vtt")
+    assert transcript.texts[3].endswith("only found out in the last week of the quarter.")
+
+
+@pytest.mark.parametrize(
+    ("identifier", "text", "speaker"),
+    [
+        ('1 "Dana Reyes" (3184502912)', "Hello there.", "Dana Reyes"),
+        ('12 "Dana Reyes"', "Hello there.", "Dana Reyes"),
+        ('3 "Dana Reyes" (3184502912)', "Dana Reyes: Hello there.", "Dana Reyes"),
+        ('3 "Dana Reyes" (3184502912)', "Note: hello there.", "Dana Reyes"),
+        ("intro", "Hello there.", UNNAMED),
+        ('4 "  " (3184502912)', "Hello there.", UNNAMED),
+        ('3 "Dana Reyes" (3184502912)', "<v Marco Bianchi>Hello there.", "Marco Bianchi"),
+    ],
+)
+def test_a_cue_identifier_names_the_speaker_only_in_webex_form(
+    identifier: str, text: str, speaker: str
+) -> None:
+    """Only a number, a quoted name and an optional id in parentheses names the speaker;
+    the name is of the whole text (its 'Note:' stays talk), a voice tag wins over it."""
+    vtt = f"WEBVTT\n\n{identifier}\n00:00:00.000 --> 00:00:02.000\n{text}\n"
+    transcript = _vtt.parse("w.vtt", vtt, None)
+    assert transcript.speakers == (speaker,)
+    assert transcript.texts[0].endswith("ello there.")
+
+
+def test_a_contact_lens_chat_or_a_turn_without_times_says_so() -> None:
+    """A Contact Lens chat is no call; a first turn without its times is named, not 'not
+    a transcript'."""
+    chat = {"ParticipantId": "a-1", "Content": "Hi, how can I help?", "Type": "MESSAGE"}
+    with pytest.raises(TranscriptError) as caught:
+        _json.parse("chat.json", _lens([chat], Channel="CHAT"), None)
+    assert str(caught.value) == "chat.json:1: Channel: 'CHAT' is a chat's transcript, not a call's"
+    with pytest.raises(TranscriptError) as caught:
+        _json.parse("cl.json", _lens([chat]), None)
+    assert str(caught.value) == (
+        "cl.json:14: Transcript[0].BeginOffsetMillis: is missing (expected whole "
+        "milliseconds from the recording's start)"
+    )
+
+
+_WORDS = st.text(alphabet="abcdefghij ,.?:", min_size=1, max_size=30).filter(
+    lambda t: any(c.isalpha() for c in t)
+)
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["Dana Reyes", "Marco Bianchi", "Lee"]), _WORDS),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_every_webex_cue_is_its_identifiers_speakers(turns: list[tuple[str, str]]) -> None:
+    """Whatever the plain text says (colons included), each Webex cue is the speaker its
+    identifier names."""
+    blocks = [
+        f'{i} "{who}" ({1000 + i})\n{clock(i * 2000)} --> {clock(i * 2000 + 1500)}\n{text}\n'
+        for i, (who, text) in enumerate(turns, start=1)
+    ]
+    transcript = _vtt.parse("w.vtt", "WEBVTT\n\n" + "\n".join(blocks), None)
+    spoken = [who for who, text in turns if text.strip(" ,.?:")]
+    assert list(transcript.speakers) == spoken
+
+
+def test_contact_lens_roles_beyond_agent_and_customer() -> None:
+    """The system's and a supervisor's turns are no one's; an empty turn is silence; a role
+    Amazon does not write, or a turn that is not an object, is one line naming it."""
+    turn = {"Content": "Please hold.", "BeginOffsetMillis": 0, "EndOffsetMillis": 1000}
+    agent = {
+        **turn,
+        "ParticipantRole": "AGENT",
+        "BeginOffsetMillis": 1000,
+        "EndOffsetMillis": 2000,
+        "Content": "Hello.",
+    }
+    read = _json.parse(
+        "r.json",
+        _lens(
+            [
+                {**turn, "ParticipantRole": "SYSTEM"},
+                agent,
+                {
+                    **agent,
+                    "ParticipantRole": "SUPERVISOR",
+                    "BeginOffsetMillis": 2500,
+                    "EndOffsetMillis": 2600,
+                },
+                {**agent, "Content": " ", "BeginOffsetMillis": 3000, "EndOffsetMillis": 3100},
+            ]
+        ),
+        None,
+    )
+    assert read.speakers == (UNNAMED, "Agent", UNNAMED)
+    with pytest.raises(TranscriptError) as caught:
+        _json.parse("r.json", _lens([{**turn, "ParticipantRole": "BOT"}]), None)
+    assert str(caught.value).endswith(
+        "Transcript[0].ParticipantRole: 'BOT' is not a role (expected AGENT, CUSTOMER, "
+        "SYSTEM, CUSTOM_BOT or SUPERVISOR)"
+    )
+    with pytest.raises(TranscriptError) as caught:
+        _json.parse("r.json", _lens([agent, "hello"]), None)
+    assert str(caught.value).endswith("Transcript[1]: 'hello' is not an object")
+    lone = json.dumps({"Transcript": [{**turn, "ParticipantId": "x-1"}]})
+    with pytest.raises(TranscriptError) as caught:
+        _json.parse("r.json", lone, None)
+    assert str(caught.value).endswith(
+        "Transcript[0].ParticipantId: 'x-1' is not a participant of the call "
+        "(expected AGENT or CUSTOMER)"
     )

@@ -23,7 +23,7 @@ from itertools import repeat
 from operator import mul
 from typing import Any
 
-from gapdiag.sources.calls import _fathom, _gong, _transcribe, _utterances
+from gapdiag.sources.calls import _contactlens, _fathom, _gong, _transcribe, _utterances
 from gapdiag.sources.calls.cues import (
     UNKNOWN,
     UNNAMED,
@@ -143,8 +143,9 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
 
 
 def _other(source: str, text: str, data: dict[str, Any], date: dt.date | None) -> Transcript:
-    """An object without 'segments': Gong's or Fathom's call transcript, AssemblyAI,
-    Deepgram or Rev utterances, Amazon Transcribe's words, else one error."""
+    """An object without 'segments': Gong's or Fathom's call transcript, Amazon Connect
+    Contact Lens or Transcribe Call Analytics turns, AssemblyAI, Deepgram or Rev
+    utterances, Amazon Transcribe's words, else one error."""
     if _gong.is_gong(data):
         if "date" in data:
             date = _date(_Doc(source, text), data["date"], 0)
@@ -155,6 +156,12 @@ def _other(source: str, text: str, data: dict[str, Any], date: dt.date | None) -
         else:
             date = _fathom.date_of(data) or date
         return timed(source, _fathom.cues(source, data, text), date)
+    if _contactlens.is_call_analytics(data):
+        doc = _Doc(source, text)
+        if "date" in data:
+            date = _date(doc, data["date"], 0)
+        turns = _items_at(doc, ("Transcript",))
+        return timed(source, _contactlens.cues(source, data, turns), date)
     shape = _utterances.shape_of(data)
     aws = shape is None and _transcribe.is_transcribe(data)
     if shape is None and not aws:

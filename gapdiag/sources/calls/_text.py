@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gapdiag.sources.calls._vtt import voices
 from gapdiag.sources.calls.cues import (
@@ -96,6 +96,7 @@ def parse(source: str, text: str, date: dt.date | None) -> Transcript:
             "each stretch of talk, or 'Name: words' lines from two or more speakers)",
         )
     entries, title = _entries(source, lines, form)
+    entries = _past_midnight(entries)
     date = _written_date(title) or date
     named = form in ("range", "time") and _speaker_lines(entries)
     later = [e.start for e in entries[1:]] + [UNKNOWN]
@@ -228,6 +229,26 @@ def _ms(
         raise fail(source, line, "(time)", f"{shown!r} is not a time (minutes and seconds < 60)")
     millis = int((part or "0").ljust(3, "0"))
     return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
+
+
+def _past_midnight(entries: list[_Entry]) -> list[_Entry]:
+    """The entries with the clock's times after midnight moved on a day.
+
+    A time more than 12 hours before the one above it (23:59:40, then 00:00:12) is the
+    next day's: no call runs that long, and a transcript's times only go back a little
+    (crosstalk), so the clock wrapped.
+    """
+    day, shift, previous = 24 * 3_600_000, 0, 0
+    out: list[_Entry] = []
+    for entry in entries:
+        if previous - entry.start > day // 2:
+            shift += day
+        previous = entry.start
+        if shift:
+            end = entry.end if entry.end == UNKNOWN else entry.end + shift
+            entry = replace(entry, start=entry.start + shift, end=end)
+        out.append(entry)
+    return out
 
 
 def _speaker_lines(entries: list[_Entry]) -> bool:

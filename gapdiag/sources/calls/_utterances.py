@@ -42,7 +42,8 @@ SHAPES = (
     "a list of segments, an object with a 'segments' list (times in seconds), "
     "AssemblyAI's 'utterances' (milliseconds), Deepgram's 'results.utterances' (seconds), "
     "Rev's 'monologues', Fireflies' 'sentences', Amazon Transcribe's 'results.items' "
-    "(seconds), Gong's 'callTranscripts' (milliseconds) or Fathom's 'transcript' "
+    "(seconds), Amazon Connect Contact Lens' or Transcribe Call Analytics' 'Transcript' "
+    "(milliseconds), Gong's 'callTranscripts' (milliseconds) or Fathom's 'transcript' "
     "(timestamps like '00:05:32')"
 )
 

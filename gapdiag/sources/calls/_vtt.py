@@ -8,9 +8,11 @@ everything between them is something WebVTT allows (the header, NOTE, STYLE and 
 blocks, cue identifiers), so no text is dropped without a word.
 
 The speaker is the cue's ``<v Name>`` voice tag (Teams, most captioning tools); a cue
-without one may start with ``Name: `` (Zoom's transcripts). A cue with neither is
-unattributed (Zoom leaves the name off some cues). A cue with several voices (``<v A>Hi
-<v B>Hello``) is split into one cue per voice, its time shared by the length of their text.
+without one may start with ``Name: `` (Zoom's transcripts), or have Webex's identifier
+(``1 "Dana Reyes" (3184502912)``: the name in quotes says the whole plain text). A cue
+with none of these is unattributed (Zoom leaves the name off some cues). A cue with
+several voices (``<v A>Hi <v B>Hello``) is split into one cue per voice, its time shared by
+the length of their text.
 """
 
 from __future__ import annotations
@@ -93,6 +95,9 @@ _NAME_PREFIX = re.compile(r"([^\s:<>][^:<>\n]{0,79}?):[ \t]+(?=\S)")
 # were not made out. The speaker said nothing that was written down.
 _NAME_ALONE = re.compile(r"([^\s:<>][^:<>\n]{0,79}?):[ \t]*")
 _BLOCKS_ALLOWED = ("NOTE", "STYLE", "REGION")
+# Webex's cue identifier: the cue's number, its speaker's name in quotes, an id in
+# parentheses (`1 "Dana Reyes" (3184502912)`); the cue's text is then plain talk.
+_WEBEX_ID = re.compile(r'^\d+[ \t]+"([^"<>\n]+)"(?:[ \t]+\(\d+\))?[ \t]*$', re.M)
 _EXPECTED_TIMING = "expected HH:MM:SS.mmm --> HH:MM:SS.mmm"
 
 
@@ -124,6 +129,10 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
         return plain
     if "  " in text or "\t" in text:
         return None
+    first = text[header.end() : text.find("\n", header.end())]
+    if '"' in first and _WEBEX_ID.fullmatch(first):
+        return None  # Webex's identifiers name the speakers (each cue has one, the first
+        # too): `_careful` reads them
     blocks = _FAST_BLOCK.findall(text, header.end())
     if not blocks or sum(len(b[0]) for b in blocks) != len(text) - header.end():
         return None
@@ -226,8 +235,9 @@ def _careful(source: str, text: str, date: dt.date | None) -> Transcript:
     for match in _CUE.finditer(text):
         gap_line = line
         line += text.count("\n", seen, match.start())
-        _check_gap(source, text[seen : match.start()], gap_line, first=not cues, last=False)
-        cues += _cues(source, match, line)
+        gap = text[seen : match.start()]
+        _check_gap(source, gap, gap_line, first=not cues, last=False)
+        cues += _cues(source, match, line, _webex_speaker(gap))
         line += text.count("\n", match.start(), match.end())
         seen = match.end()
     _check_gap(source, text[seen:], line, first=not cues, last=True)
@@ -238,8 +248,21 @@ def _ms(hours: str | None, minutes: str, seconds: str, millis: str) -> int:
     return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(millis)
 
 
-def _cues(source: str, match: re.Match[str], line: int) -> list[Cue]:
-    """The cue of a timing line and its text: one per voice in it, in the order spoken."""
+def _webex_speaker(gap: str) -> str | None:
+    """The speaker a Webex cue identifier (the gap's last line, right above the timing
+    line) names, else None."""
+    if not gap.endswith("\n") or '"' not in gap:
+        return None
+    found = _WEBEX_ID.fullmatch(gap[:-1].rpartition("\n")[2])
+    return (found[1].strip() or None) if found is not None else None
+
+
+def _cues(source: str, match: re.Match[str], line: int, named: str | None) -> list[Cue]:
+    """The cue of a timing line and its text: one per voice in it, in the order spoken.
+
+    A speaker its identifier `named` (Webex) says the whole text, unless the text has
+    voice tags: a ``Name: `` at its start is then talk, or the name again (left out).
+    """
     start = _ms(*match.group(1, 2, 3, 4))
     end = _ms(*match.group(5, 6, 7, 8))
     if end <= start:
@@ -247,7 +270,10 @@ def _cues(source: str, match: re.Match[str], line: int) -> list[Cue]:
     # A cue without words (Zoom and Teams write some: a name and nothing, or no text at
     # all) is silence: there is no talk in it to count, so it is left out, and the call's
     # other cues are read.
-    said = [(speaker, text) for speaker, text in voices(match[9]) if text]
+    payload = match[9]
+    if named is not None and "<v" not in payload:
+        payload = f"<v {named}>{payload.removeprefix(f'{named}:')}"
+    said = [(speaker, text) for speaker, text in voices(payload) if text]
     return shared(start, end, said, line) if said else []
 
 

@@ -46,7 +46,7 @@ from gapdiag.model._result import Worded
 from gapdiag.model.labels import percent
 from gapdiag.model.metrics import Targets
 from gapdiag.model.wording import day
-from gapdiag.sources.calls import rubric
+from gapdiag.sources.calls import _contactlens, rubric
 from gapdiag.sources.calls.cues import UNNAMED, Transcript, fail
 from gapdiag.sources.calls.introductions import introduced
 from gapdiag.sources.calls.questions import Around, asked, classify
@@ -144,7 +144,14 @@ def rep_of(transcript: Transcript, names: Mapping[str, str]) -> str:
     if not found:
         hint = "add the rep's name to the reps file"
         labels = [s for s in speakers if _LABEL.fullmatch(s)]
-        if len(labels) == len(speakers):
+        if _contactlens.AGENT in speakers:
+            hint = (
+                f"{_contactlens.AGENT}: the agent of an Amazon Connect or Transcribe Call "
+                f"Analytics call, named nowhere in the file: pass --rep ID={_contactlens.AGENT}, "
+                f"or list {_contactlens.AGENT} under the rep in the reps file, for a folder of "
+                "that rep's calls"
+            )
+        elif len(labels) == len(speakers):
             hint = (
                 "the speakers are unnamed diarization labels, and none introduced itself "
                 "by a rep's name in the first three minutes: replace them with the "
