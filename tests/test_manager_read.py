@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -321,3 +322,37 @@ def test_territory_ratios_read_in_the_unit_their_checks_show() -> None:
     assert receives in text
     assert "The territory is 0.65\u00d7 the size of the team average (floor 0.7\u00d7)" in text
     assert not re.search(r"\b0\.\d+ (of|the size)", text)
+
+
+@settings(max_examples=40, deadline=None)
+@given(reps(), st.sampled_from(["calls_per_day", "timed_calls"]), st.floats(0, 2.5))
+def test_an_average_over_no_calls_is_set_aside_not_read_as_short_calls(
+    rep: Any, zero: str, minutes: float
+) -> None:
+    """A rep with 0 calls a day (or 0 timed calls) and an average call of 0 minutes read as
+    'Calls average 0 minutes' and skill suspected: an average over no calls is missing
+    data. The length is set aside, the text says it rests on 0 timed calls, and the rule
+    that reads it is left open, in diagnose and in the batch evaluator alike."""
+    pytest.importorskip("pandas")
+    from gapdiag.engines.vector.batch import diagnose_many
+
+    data = rep.model_dump(mode="json", exclude_none=True)
+    activity = {k: v for k, v in data.get("activity", {}).items() if k != "timed_calls"}
+    data["activity"] = {**activity, zero: 0, "avg_call_minutes": minutes}
+    d = diagnose(data)
+    assert "activity-short-discovery-calls" not in d.fired
+    aside = {s.metric: s for s in d.set_aside}
+    assert aside["activity.avg_call_minutes"].count == 0
+    assert "from 0 timed calls: too few to judge (at least 10 needed)" in d.explain()
+    assert "activity-short-discovery-calls" in {u.rule for u in d.undetermined}
+    row = diagnose_many([data]).frame.iloc[0]
+    assert row["skill.confidence"] == d.verdict("skill").confidence
+
+
+def test_a_conversion_over_no_meetings_is_set_aside() -> None:
+    """The same for meetings: 0 meetings a week and 0% of them converting is no evidence of
+    poor conversion, so the rate is set aside as resting on 0 meetings held."""
+    rep = {**THIN, "activity": {"meetings_per_week": 0, "meeting_to_opportunity_rate": 0.0}}
+    d = diagnose(rep)
+    assert [s.count for s in d.set_aside if s.metric.endswith("opportunity_rate")] == [0]
+    assert "from 0 meetings held: too few to judge (at least 5 needed)" in d.explain()
