@@ -356,3 +356,52 @@ def test_a_conversion_over_no_meetings_is_set_aside() -> None:
     d = diagnose(rep)
     assert [s.count for s in d.set_aside if s.metric.endswith("opportunity_rate")] == [0]
     assert "from 0 meetings held: too few to judge (at least 5 needed)" in d.explain()
+
+
+RAMPING: dict[str, Any] = {
+    "rep_id": "new-hire",
+    "tenure_months": 1,
+    "period_start": "2026-10-01",
+    "period_end": "2026-12-31",
+    "as_of": "2026-12-01",
+    "activity": {"calls_per_day": 14, "meetings_per_week": 2},
+    "pipeline": {"quota": 100_000, "closed_won": 20_000},
+}
+
+
+def test_a_ramping_reps_standing_says_the_quota_is_read_as_given() -> None:
+    """A month-one rep read 'Behind' against the quota's pace while the calls and meetings
+    beside it were held to a third of the plan, with nothing saying which quota that was.
+    The seeds give no ramp for quota (a quota is the rep's own, set per rep), so gapdiag
+    does not scale it: the standing says the plan is ramped and the quota is taken as the
+    rep's ramp quota, in every view that says the standing."""
+    said = (
+        " The rep is ramping: calls, emails and meetings are held to 33.3% of the full plan, "
+        "but the quota is read as given, as this rep's ramp quota (give the ramp quota if "
+        "this is the full one)."
+    )
+    d = diagnose(RAMPING)
+    assert d.standing.status == "behind"
+    assert d.standing.ramp_share is not None
+    assert d.explain().splitlines()[1].endswith(said)
+    assert said in plan(RAMPING, start=START).to_text()
+    settled = {**RAMPING, "tenure_months": 6}
+    assert "ramping" not in diagnose(settled).explain().splitlines()[1]
+    assert diagnose(settled).standing.ramp_share is None
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(0, 12), st.floats(0, 200_000))
+def test_the_ramp_note_is_there_exactly_while_the_plan_is_ramped(
+    tenure: float, closed: float
+) -> None:
+    """Over tenures and amounts closed: the standing line names the ramp exactly when the
+    activity plan is scaled down (tenure under the 3-month ramp) and the rep is not ahead
+    (ahead of the quota given is ahead of any ramp quota), never for a standing unknown."""
+    rep = {**RAMPING, "tenure_months": tenure}
+    rep["pipeline"] = {**RAMPING["pipeline"], "closed_won": closed}
+    d = diagnose(rep)
+    head = d.explain().splitlines()[1]
+    assert ("The rep is ramping" in head) == (tenure < 3 and d.standing.status != "ahead")
+    unknown = diagnose({**rep, "pipeline": {"closed_won": closed}})
+    assert "ramping" not in unknown.explain().splitlines()[1]

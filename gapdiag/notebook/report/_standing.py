@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from gapdiag.model.standing import Standing
-from gapdiag.model.wording import standing_text
+from gapdiag.model.wording import early_note, standing_text
 
 LARGEST = 1e15
 """Figures at or above this (in size) are worded in Python: the script's fixed-point
@@ -31,6 +31,8 @@ def standing_said(s: Standing) -> Said:
     """
     if s.status == "unknown" or s.quota is None or s.closed_won is None:
         return standing_text(s)  # no figures to say: the same few texts, said once each
+    if (s.ramp_share is not None and s.status != "ahead") or early_note(s):
+        return standing_text(s)  # a ramp or an early-pace note (few reps): said here
     gone: Any = 0
     if s.elapsed is not None and s.days_elapsed is not None and s.days_in_period is not None:
         gone = 1 if s.elapsed >= 1.0 else [s.days_elapsed, s.days_in_period]
