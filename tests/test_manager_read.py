@@ -405,3 +405,27 @@ def test_the_ramp_note_is_there_exactly_while_the_plan_is_ramped(
     assert ("The rep is ramping" in head) == (tenure < 3 and d.standing.status != "ahead")
     unknown = diagnose({**rep, "pipeline": {"closed_won": closed}})
     assert "ramping" not in unknown.explain().splitlines()[1]
+
+
+def test_self_sourced_floor_and_the_plans_target_are_said_together() -> None:
+    """The rule said 'our floor is 20%' while the plan's target was 30%, nothing linking
+    them, so 25% read as neither a gap nor on target without a reason. The rule's text now
+    names both, the target read from the playbook: under the floor is evidence of a will
+    gap; between the floor and the target is a goal to coach."""
+    from gapdiag.rulebook.interventions import load_interventions
+
+    (goal,) = (
+        i.target
+        for i in load_interventions().gaps.will.indicators
+        if i.metric == "ownership.self_sourced_pipeline_share"
+    )
+    assert isinstance(goal, float)
+    rep = example("will-rep")
+    rep["ownership"] = {**rep["ownership"], "self_sourced_pipeline_share": 0.1}
+    text = diagnose(rep).explain()
+    assert (
+        "Only 10% of the rep's pipeline is self-sourced, under the 20% below which it counts "
+        f"as evidence; the coaching plan aims for {goal:.0%}, so a share between the two is "
+        "a goal to coach, not a gap" in text
+    )
+    assert "our floor is 20%" not in text
