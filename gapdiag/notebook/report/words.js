@@ -65,10 +65,7 @@ var gapdiagWords = (function () {
     var closed = 'closed ' + money(won) + ' of the ' + money(quota) + ' quota (' +
       percent(s[3] || 0) + ')';
     switch (s[0]) {
-      case 'q':
-        var over = money(won - quota);
-        if (over === '$0') return word + ': ' + closed + went + ': quota met.';
-        return word + ': ' + closed + ', ' + over + ' over quota' + went + '.';
+      case 'q': return word + ': ' + closed + ', ' + money(won - quota) + ' over quota' + went + '.';
       case 'e': return word + ': ' + closed + ' with the period over, ' + money(quota - won) + ' short.';
       case 'p':
         var diff = won - s[5], said = money(diff);
