@@ -105,8 +105,12 @@ def thinness(facts: Mapping[str, object]) -> Thinness:
     set_aside: list[str] = []
     thin: list[str] = []
     for path, basis in BASES.items():
-        count = count_of(facts, basis)
-        if count is None or not isinstance(facts.get(path), float | bool):
+        count = facts.get(basis.count)
+        if not isinstance(count, float):  # no count: counts in full, but as count_of does,
+            if basis.none_when is None or facts.get(basis.none_when) != 0.0:  # beside a 0
+                continue  # rate (no calls, no meetings) it rests on no observations
+            count = 0.0
+        if not isinstance(facts.get(path), float | bool):
             continue
         if count < basis.too_few:
             set_aside.append(path)
