@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -321,3 +322,110 @@ def test_territory_ratios_read_in_the_unit_their_checks_show() -> None:
     assert receives in text
     assert "The territory is 0.65\u00d7 the size of the team average (floor 0.7\u00d7)" in text
     assert not re.search(r"\b0\.\d+ (of|the size)", text)
+
+
+@settings(max_examples=40, deadline=None)
+@given(reps(), st.sampled_from(["calls_per_day", "timed_calls"]), st.floats(0, 2.5))
+def test_an_average_over_no_calls_is_set_aside_not_read_as_short_calls(
+    rep: Any, zero: str, minutes: float
+) -> None:
+    """A rep with 0 calls a day (or 0 timed calls) and an average call of 0 minutes read as
+    'Calls average 0 minutes' and skill suspected: an average over no calls is missing
+    data. The length is set aside, the text says it rests on 0 timed calls, and the rule
+    that reads it is left open, in diagnose and in the batch evaluator alike."""
+    pytest.importorskip("pandas")
+    from gapdiag.engines.vector.batch import diagnose_many
+
+    data = rep.model_dump(mode="json", exclude_none=True)
+    activity = {k: v for k, v in data.get("activity", {}).items() if k != "timed_calls"}
+    data["activity"] = {**activity, zero: 0, "avg_call_minutes": minutes}
+    d = diagnose(data)
+    assert "activity-short-discovery-calls" not in d.fired
+    aside = {s.metric: s for s in d.set_aside}
+    assert aside["activity.avg_call_minutes"].count == 0
+    assert "from 0 timed calls: too few to judge (at least 10 needed)" in d.explain()
+    assert "activity-short-discovery-calls" in {u.rule for u in d.undetermined}
+    row = diagnose_many([data]).frame.iloc[0]
+    assert row["skill.confidence"] == d.verdict("skill").confidence
+
+
+def test_a_conversion_over_no_meetings_is_set_aside() -> None:
+    """The same for meetings: 0 meetings a week and 0% of them converting is no evidence of
+    poor conversion, so the rate is set aside as resting on 0 meetings held."""
+    rep = {**THIN, "activity": {"meetings_per_week": 0, "meeting_to_opportunity_rate": 0.0}}
+    d = diagnose(rep)
+    assert [s.count for s in d.set_aside if s.metric.endswith("opportunity_rate")] == [0]
+    assert "from 0 meetings held: too few to judge (at least 5 needed)" in d.explain()
+
+
+RAMPING: dict[str, Any] = {
+    "rep_id": "new-hire",
+    "tenure_months": 1,
+    "period_start": "2026-10-01",
+    "period_end": "2026-12-31",
+    "as_of": "2026-12-01",
+    "activity": {"calls_per_day": 14, "meetings_per_week": 2},
+    "pipeline": {"quota": 100_000, "closed_won": 20_000},
+}
+
+
+def test_a_ramping_reps_standing_says_the_quota_is_read_as_given() -> None:
+    """A month-one rep read 'Behind' against the quota's pace while the calls and meetings
+    beside it were held to a third of the plan, with nothing saying which quota that was.
+    The seeds give no ramp for quota (a quota is the rep's own, set per rep), so gapdiag
+    does not scale it: the standing says the plan is ramped and the quota is taken as the
+    rep's ramp quota, in every view that says the standing."""
+    said = (
+        " The rep is ramping: calls, emails and meetings are held to 33.3% of the full plan, "
+        "but the quota is read as given, as this rep's ramp quota (give the ramp quota if "
+        "this is the full one)."
+    )
+    d = diagnose(RAMPING)
+    assert d.standing.status == "behind"
+    assert d.standing.ramp_share is not None
+    assert d.explain().splitlines()[1].endswith(said)
+    assert said in plan(RAMPING, start=START).to_text()
+    settled = {**RAMPING, "tenure_months": 6}
+    assert "ramping" not in diagnose(settled).explain().splitlines()[1]
+    assert diagnose(settled).standing.ramp_share is None
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(0, 12), st.floats(0, 200_000))
+def test_the_ramp_note_is_there_exactly_while_the_plan_is_ramped(
+    tenure: float, closed: float
+) -> None:
+    """Over tenures and amounts closed: the standing line names the ramp exactly when the
+    activity plan is scaled down (tenure under the 3-month ramp) and the rep is not ahead
+    (ahead of the quota given is ahead of any ramp quota), never for a standing unknown."""
+    rep = {**RAMPING, "tenure_months": tenure}
+    rep["pipeline"] = {**RAMPING["pipeline"], "closed_won": closed}
+    d = diagnose(rep)
+    head = d.explain().splitlines()[1]
+    assert ("The rep is ramping" in head) == (tenure < 3 and d.standing.status != "ahead")
+    unknown = diagnose({**rep, "pipeline": {"closed_won": closed}})
+    assert "ramping" not in unknown.explain().splitlines()[1]
+
+
+def test_self_sourced_floor_and_the_plans_target_are_said_together() -> None:
+    """The rule said 'our floor is 20%' while the plan's target was 30%, nothing linking
+    them, so 25% read as neither a gap nor on target without a reason. The rule's text now
+    names both, the target read from the playbook: under the floor is evidence of a will
+    gap; between the floor and the target is a goal to coach."""
+    from gapdiag.rulebook.interventions import load_interventions
+
+    (goal,) = (
+        i.target
+        for i in load_interventions().gaps.will.indicators
+        if i.metric == "ownership.self_sourced_pipeline_share"
+    )
+    assert isinstance(goal, float)
+    rep = example("will-rep")
+    rep["ownership"] = {**rep["ownership"], "self_sourced_pipeline_share": 0.1}
+    text = diagnose(rep).explain()
+    assert (
+        "Only 10% of the rep's pipeline is self-sourced, under the 20% below which it counts "
+        f"as evidence; the coaching plan aims for {goal:.0%}, so a share between the two is "
+        "a goal to coach, not a gap" in text
+    )
+    assert "our floor is 20%" not in text

@@ -16,7 +16,7 @@ from operator import is_
 from typing import Any, NamedTuple
 
 from gapdiag.engines.judgment import Weak, watch_notes
-from gapdiag.model.basis import BASES, Thinness, resting_on
+from gapdiag.model.basis import BASES, Thinness, count_of, resting_on
 from gapdiag.model.derived import DERIVED
 from gapdiag.model.diagnosis import (
     Check,
@@ -373,7 +373,7 @@ def _samples(rep: RepMetrics, paths: Sequence[str]) -> tuple[Sample, ...]:
     out = []
     for path in paths:
         of = BASES[path]
-        value, count = given[path], given[of.count]
+        value, count = given[path], count_of(given, of)
         assert isinstance(value, float | bool)
         assert isinstance(count, float)
         out.append(

@@ -16,7 +16,10 @@ observations it spans about 45 points, at 20 about 30 points, so a share from fe
 5 says almost nothing and one from fewer than 20 cannot separate 20% from 40%. Averages
 (deal age, cycle length, call figures) settle faster and use smaller counts; activity
 rates need a working week to mean anything and three to be steady. A rate given without
-its count (typed in, or from a system that reports no count) counts in full, as before.
+its count (typed in, or from a system that reports no count) counts in full, as before,
+except beside a 0 that means nothing was observed: an average call length with 0 calls a
+day, or a meeting conversion with 0 meetings a week, is an average over nothing and is set
+aside as resting on 0 observations, not read as a 0-minute call or a 0% conversion.
 """
 
 from __future__ import annotations
@@ -38,14 +41,19 @@ class Basis:
     """Below this many observations the rate is set aside (read as unknown)."""
     solid: int
     """From this many observations on, the rate can confirm a verdict."""
+    none_when: str | None = None
+    """A rate whose 0 means there were no observations at all (``activity.calls_per_day``
+    for timed calls): given 0 with the count absent, the count is known to be 0."""
 
     def counted(self, count: float) -> str:
         """'1 closed deal', '12 closed deals'."""
         return f"{count:,.0f} {self.noun if count == 1 else self.plural}"
 
 
-def _basis(count: str, noun: str, plural: str, too_few: int, solid: int) -> Basis:
-    return Basis(count, noun, plural, too_few, solid)
+def _basis(
+    count: str, noun: str, plural: str, too_few: int, solid: int, none_when: str | None = None
+) -> Basis:
+    return Basis(count, noun, plural, too_few, solid, none_when)
 
 
 _DEALS_CLOSED = _basis("pipeline.closed_deals", "closed deal", "closed deals", 5, 20)
@@ -53,8 +61,12 @@ _IN_PLAY = _basis("pipeline.deals_in_play", "deal in play", "deals in play", 5, 
 _OPEN = _basis("pipeline.open_deals", "open deal", "open deals", 3, 10)
 _WON = _basis("pipeline.won_deals", "won deal", "won deals", 3, 10)
 _DAYS = _basis("activity.working_days", "working day", "working days", 5, 15)
-_TIMED = _basis("activity.timed_calls", "timed call", "timed calls", 10, 30)
-_MEETINGS = _basis("activity.meetings_held", "meeting held", "meetings held", 5, 20)
+_TIMED = _basis(
+    "activity.timed_calls", "timed call", "timed calls", 10, 30, "activity.calls_per_day"
+)
+_MEETINGS = _basis(
+    "activity.meetings_held", "meeting held", "meetings held", 5, 20, "activity.meetings_per_week"
+)
 _CALLS = _basis("calls.calls_measured", "recorded call", "recorded calls", 2, 5)
 
 BASES: Mapping[str, Basis] = {
@@ -94,13 +106,27 @@ def thinness(facts: Mapping[str, object]) -> Thinness:
     thin: list[str] = []
     for path, basis in BASES.items():
         count = facts.get(basis.count)
-        if not isinstance(count, float) or not isinstance(facts.get(path), float | bool):
+        if not isinstance(count, float):  # no count: counts in full, but as count_of does,
+            if basis.none_when is None or facts.get(basis.none_when) != 0.0:  # beside a 0
+                continue  # rate (no calls, no meetings) it rests on no observations
+            count = 0.0
+        if not isinstance(facts.get(path), float | bool):
             continue
         if count < basis.too_few:
             set_aside.append(path)
         elif count < basis.solid:
             thin.append(path)
     return Thinness(tuple(set_aside), tuple(thin))
+
+
+def count_of(facts: Mapping[str, object], basis: Basis) -> float | None:
+    """The count behind a rate: as given, else 0 where the rate it rests on is 0 (an average
+    call length beside 0 calls a day rests on no calls); None when unknown."""
+    count = facts.get(basis.count)
+    if isinstance(count, float):
+        return count
+    rate = facts.get(basis.none_when) if basis.none_when is not None else None
+    return 0.0 if isinstance(rate, float) and rate == 0.0 else None
 
 
 def resting_on(needs: tuple[str, ...], weak: frozenset[str]) -> tuple[str, ...]:

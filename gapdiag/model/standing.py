@@ -18,6 +18,11 @@ this period. Standing is read from the pipeline figures and the calendar, in thi
 6. Otherwise *unknown* (or, early in the period without pipeline figures, *behind* pace),
    with the figures that would tell.
 
+The quota is read as given, ramp or not: the activity plan is scaled down while a new rep
+ramps (``derived.ramp_share``), but a quota is set per rep, and the sources give no ramp
+schedule for it, so scaling it here could discount a ramp quota twice. ``ramp_share`` is
+kept beside the standing so every text of it says which quota it was read against.
+
 Working days are Monday to Friday; public holidays are not taken out (a team's calendar is
 the coaching plan's business, not the pace's).
 """
@@ -87,6 +92,11 @@ class Standing(Result):
     needs: tuple[str, ...] = Field(
         default=(), description="Figures that would settle an unknown standing."
     )
+    ramp_share: float | None = Field(
+        default=None,
+        description="Share of the full activity plan a rep in ramp is held to (None once "
+        "ramped); the quota is read as given, as the rep's ramp quota.",
+    )
 
 
 def working_days(start: dt.date, end: dt.date) -> int:
@@ -148,6 +158,7 @@ def standing_of(
         if win
         else _number(facts, "target.pipeline_coverage"),
         "needs": (),
+        "ramp_share": _number(facts, "derived.ramp_share"),
     }
     if quota is not None and closed is not None:
         needed = quota - closed - (commit or 0.0)

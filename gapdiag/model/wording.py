@@ -247,18 +247,35 @@ def standing_text(standing: Standing) -> str:
     if s.status == "unknown" or s.quota is None or s.closed_won is None:
         wanted = labels_listed(s.needs) or "quota and revenue won"
         return f"{word}: collect {wanted} to tell whether the rep is ahead, on track or behind."
+    return _settled_text(s, word, s.quota, s.closed_won) + _ramp_words(s)
+
+
+def _ramp_words(s: Standing) -> str:
+    """For a rep in ramp who is not ahead: the plan is scaled down, the quota is read as
+    given (ahead of the quota given, a rep is ahead of any smaller ramp quota too)."""
+    if s.ramp_share is None or s.status == "ahead":
+        return ""
+    return (
+        " The rep is ramping: calls, emails and meetings are held to "
+        f"{show('derived.ramp_share', s.ramp_share)} of the full plan, but the quota is read "
+        "as given, as this rep's ramp quota (give the ramp quota if this is the full one)."
+    )
+
+
+def _settled_text(s: Standing, word: str, quota: float, won: float) -> str:
+    """The standing and the figures that settled it, for a standing that is known."""
     share = percent(s.attainment or 0.0)
-    closed = f"closed {money(s.closed_won)} of the {money(s.quota)} quota ({share})"
+    closed = f"closed {money(won)} of the {money(quota)} quota ({share})"
     gone = _gone(s)
     if s.settled_by == "quota":
-        over = money(s.closed_won - s.quota)
+        over = money(won - quota)
         if over == money(0.0):
             return f"{word}: {closed}{gone}: quota met."
         return f"{word}: {closed}, {over} over quota{gone}."
     if s.settled_by == "period_end":
-        return f"{word}: {closed} with the period over, {money(s.quota - s.closed_won)} short."
+        return f"{word}: {closed} with the period over, {money(quota - won)} short."
     if s.settled_by == "pace" and s.expected_to_date is not None:
-        diff = s.closed_won - s.expected_to_date
+        diff = won - s.expected_to_date
         side = "ahead of" if diff >= 0 else "short of"
         where = f"{money(diff)} {side} it" if money(diff) != money(0.0) else "right on it"
         return (

@@ -265,6 +265,9 @@ def _lookup(
         if basis is None:
             return values
         count = population.number(basis.count)[start:stop]
+        if basis.none_when is not None:  # as count_of: a 0 rate beside no count rests on 0
+            rate = population.number(basis.none_when)[start:stop]
+            count = np.where(np.isnan(count) & (rate == 0.0), 0.0, count)
         with np.errstate(invalid="ignore"):
             aside = count < basis.too_few  # too few observations: read as unknown
         return np.where(aside, np.nan, values) if aside.any() else values

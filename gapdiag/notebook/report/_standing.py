@@ -36,6 +36,8 @@ def standing_said(s: Standing) -> Said:
         return standing_text(s)  # no figures to say: the same few texts, said once each
     if early_words(s) or (s.settled_by == "quota" and money(s.closed_won - s.quota) == ZERO):
         return standing_text(s)  # rare forms ('This early, ...', 'quota met'), said here
+    if s.ramp_share is not None and s.status != "ahead":
+        return standing_text(s)  # a rep in ramp (few on a team): its note is said here
     gone: Any = 0
     if s.elapsed is not None and s.days_elapsed is not None and s.days_in_period is not None:
         gone = 1 if s.elapsed >= 1.0 else [s.days_elapsed, s.days_in_period]
