@@ -364,3 +364,31 @@ def test_out_named_as_a_document_no_command_writes_is_refused(
     assert says in err
     assert err.count("\n") == 1
     assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("reps.txt", "not .txt files; name it .csv or .json or .parquet"),
+        ("reps.xlsx", "not .xlsx files; name it .csv or .json or .parquet"),
+        ("reps.tsv", "not .tsv files; name it .csv or .json or .parquet"),
+    ],
+)
+def test_ingest_out_named_for_a_form_it_does_not_write_is_refused(
+    tmp_path: Path, name: str, says: str
+) -> None:
+    """`ingest --out reps.txt` (or .xlsx, which Excel then refuses to open) quietly wrote
+    CSV: one line before any work, as `report --out team.pdf` is, and no file. With
+    --format given the user has said what they want, and gets it."""
+    from .crm_exports import hubspot_deals
+
+    deals = str(hubspot_deals(tmp_path / "deals.csv"))
+    target = tmp_path / name
+    base = ["ingest", deals, "--map", "hubspot", "--period", "2017-Q2", "--out", str(target)]
+    code, out, err = run(*base)
+    assert (code, out) == (ExitStatus.BAD_INPUT, "")
+    assert err == f"gapdiag: --out {target}: this command writes csv, json, parquet, {says}\n"
+    assert not target.exists()
+    code, _, _ = run(*base, "--format", "csv")
+    assert code == ExitStatus.OK
+    assert target.read_text().startswith("rep_id,")

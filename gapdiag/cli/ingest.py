@@ -17,7 +17,10 @@ from typing import IO, TYPE_CHECKING, Any
 
 from gapdiag.cli._batch import summary_table
 from gapdiag.cli._io import (
+    DOCUMENTS,
+    SUFFIX_FORMATS,
     ExitStatus,
+    OutputFileError,
     add_format,
     add_out,
     is_stdout,
@@ -174,6 +177,8 @@ def _nothing_used(result: Ingested, args: argparse.Namespace, errors: Path, out:
 
 _FORMS = {".csv": "csv", ".json": "json", ".parquet": "parquet"}
 """The forms a reps file takes by its name."""
+_OTHER_FORMS = frozenset({*SUFFIX_FORMATS, *DOCUMENTS, ".tsv", ".tab"})
+"""Names promising a form the reps file is not written in: refused without --format."""
 
 
 def out_form(path: Path, asked: str | None) -> str:
@@ -182,8 +187,16 @@ def out_form(path: Path, asked: str | None) -> str:
 
     Raises:
         InvalidArgument: --format names another form than the file's suffix.
+        OutputFileError: with no --format, a name promising a form ingest does not write
+            (``reps.txt``, ``reps.xlsx``, ``reps.tsv``).
     """
-    named = None if is_stdout(path) else _FORMS.get(path.suffix.lower())
+    suffix = "" if is_stdout(path) else path.suffix.lower()
+    named = _FORMS.get(suffix)
+    if asked is None and named is None and (suffix in _OTHER_FORMS):
+        raise OutputFileError(
+            f"--out {path}: this command writes {', '.join(_FORMS.values())}, not {suffix} files;"
+            f" name it {' or '.join(_FORMS)}"
+        )
     if named is not None and asked is not None and asked != named:
         raise InvalidArgument(
             f"--out {path} names a {named.upper()} file but --format asks for {asked}; "
