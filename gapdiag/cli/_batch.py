@@ -10,14 +10,16 @@ summary to standard error; bad rows then go to ``--errors`` or ``FILE.errors.csv
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from gapdiag.cli._io import ExitStatus, is_stdout, print_notes, read_targets
-from gapdiag.model.errors import InvalidArgument
+from gapdiag.model.errors import InvalidArgument, InvalidMetrics
 from gapdiag.model.labels import label_of
 from gapdiag.model.wording import OUTCOME_WORDS, standing_word
 
@@ -31,6 +33,22 @@ POPULATION_SUFFIXES = (".csv", ".parquet")
 def is_batch(args: argparse.Namespace) -> bool:
     """Whether the arguments ask for a population run rather than one rep."""
     return args.out is not None or Path(args.file).suffix.lower() in POPULATION_SUFFIXES
+
+
+@contextlib.contextmanager
+def team_by_option(value: str | None) -> Iterator[None]:
+    """Say a missing `team_by` column as the command line's ``--team-by VALUE``.
+
+    Raises:
+        InvalidArgument: the population has no such column (the columns it has, the closest).
+    """
+    try:
+        yield
+    except InvalidMetrics as error:
+        if [p.where for p in error.problems] != ["team_by"]:
+            raise
+        has = f"{error.source} has " if error.source else ""
+        raise InvalidArgument(f"--team-by {value}: {has}{error.problems[0].message}") from None
 
 
 def handle(args: argparse.Namespace, out: IO[str]) -> int:
@@ -49,14 +67,15 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
             f"{args.file}: a population file needs --out RESULTS (.csv/.parquet/.json)"
         )
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
-    batch = diagnose_many(
-        Path(args.file),
-        rules=args.rules,
-        targets=read_targets(args.targets),
-        team_by=args.team_by or None,
-        progress=progress,
-        strict=args.strict,
-    )
+    with team_by_option(args.team_by):
+        batch = diagnose_many(
+            Path(args.file),
+            rules=args.rules,
+            targets=read_targets(args.targets),
+            team_by=args.team_by or None,
+            progress=progress,
+            strict=args.strict,
+        )
     if progress is not None:
         progress.finish()
     print_notes(batch.notes, args.stderr)

@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 from typing import IO, Any
 
+from gapdiag.cli._batch import team_by_option
 from gapdiag.cli._io import (
     ExitStatus,
     add_format,
@@ -70,13 +71,14 @@ def register(commands: Any) -> None:
 
 def handle(args: argparse.Namespace, out: IO[str]) -> int:
     """Diagnose the population, render the team report and write it to `args.out`."""
-    batch = diagnose_many(
-        Path(args.population),
-        rules=args.rules,
-        targets=read_targets(args.targets),
-        team_by=args.team_by or None,
-        strict=args.strict,
-    )
+    with team_by_option(args.team_by):
+        batch = diagnose_many(
+            Path(args.population),
+            rules=args.rules,
+            targets=read_targets(args.targets),
+            team_by=args.team_by or None,
+            strict=args.strict,
+        )
     print_notes(batch.notes, args.stderr)
     interventions = args.rules if args.rules is not None and args.rules.is_dir() else None
     page = team_report(
