@@ -59,7 +59,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     from gapdiag.engines.vector.batch import diagnose_many, need_frames
 
     need_frames()  # before the table helpers, which import pandas
-    from gapdiag.engines.vector._frames import records_json, safe_csv, write
+    from gapdiag.engines.vector._frames import records_json, safe_csv, with_lines, write
     from gapdiag.model._output import Outputs
 
     if args.out is None:
@@ -90,7 +90,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         else:
             write(batch.frame, args.out, outputs=outputs)
         if batch.summary.bad_rows or errors_path.exists():  # never a stale errors file
-            errors = safe_csv(batch.errors).to_csv(index=False)
+            errors = safe_csv(with_lines(batch.errors, Path(args.file))).to_csv(index=False)
             outputs.write(errors_path, errors, "--errors")
     shown = Path("<stdout>") if to_stdout else args.out
     if args.format == "json" and not to_stdout:
