@@ -198,7 +198,8 @@ def _message(item: Any, model: type[BaseModel], loc: tuple[int | str, ...]) -> s
         hint = did_you_mean(str(value), expected.replace(" or ", ", ").split(", "))
         return f"{show_value(value)} is not one of: {expected}{hint}"
     if kind == "too_short":
-        return f"needs at least {ctx.get('min_length')} item(s)"
+        least = ctx.get("min_length")
+        return f"needs at least {least} item{'' if least == 1 else 's'}"
     if kind == "string_pattern_mismatch":
         return f"{show_value(value)} does not match the pattern {ctx.get('pattern')}"
     if kind == "value_error":
