@@ -392,3 +392,36 @@ def test_ingest_out_named_for_a_form_it_does_not_write_is_refused(
     code, _, _ = run(*base, "--format", "csv")
     assert code == ExitStatus.OK
     assert target.read_text().startswith("rep_id,")
+
+
+@pytest.mark.parametrize("option", ["diagnose --out", "ingest --diagnose"])
+def test_results_named_for_a_form_never_written_is_refused_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str
+) -> None:
+    """`diagnose team.csv --out results.xlsx` diagnosed every rep, then said `results.xlsx:
+    expected a .csv, .parquet, .json file to write`, without the option: one line naming
+    it, before a rep is read."""
+    pytest.importorskip("pandas")
+    from gapdiag.engines.vector import batch
+
+    def never(*_: object, **__: object) -> None:
+        raise AssertionError("diagnosed before the results' name was checked")
+
+    monkeypatch.setattr(batch, "diagnose_many", never)
+    target = tmp_path / "results.xlsx"
+    if option == "diagnose --out":
+        argv = ["diagnose", str(EXAMPLES / "team.csv"), "--out", str(target)]
+    else:
+        from .crm_exports import hubspot_deals
+
+        deals = str(hubspot_deals(tmp_path / "deals.csv"))
+        argv = ["ingest", deals, "--map", "hubspot", "--period", "2017-Q2"]
+        argv += ["--out", str(tmp_path / "reps.csv"), "--diagnose", str(target)]
+    code, out, err = run(*argv)
+    assert (code, out) == (ExitStatus.BAD_INPUT, "")
+    flag = option.split()[1]
+    assert err == (
+        f"gapdiag: {flag} {target}: results are written as .csv, .parquet or .json, "
+        "not .xlsx; name it results.csv (a spreadsheet opens it)\n"
+    )
+    assert not target.exists()

@@ -59,13 +59,21 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     from gapdiag.engines.vector.batch import diagnose_many, need_frames
 
     need_frames()  # before the table helpers, which import pandas
-    from gapdiag.engines.vector._frames import records_json, safe_csv, with_lines, write
+    from gapdiag.engines.vector._frames import (
+        check_results_name,
+        records_json,
+        safe_csv,
+        with_lines,
+        write,
+    )
     from gapdiag.model._output import Outputs
 
     if args.out is None:
         raise InvalidArgument(
             f"{args.file}: a population file needs --out RESULTS (.csv/.parquet/.json)"
         )
+    if not is_stdout(args.out):
+        check_results_name(args.out)  # before any work: a mistake costs nothing
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
     with team_by_option(args.team_by):
         batch = diagnose_many(

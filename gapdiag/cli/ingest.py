@@ -119,6 +119,13 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     one `Outputs`: all of them, or none.
     """
     form = out_form(args.out, args.format)  # before any reading: a mistake costs nothing
+    if args.diagnose is not None:
+        from gapdiag.engines.vector.batch import need_frames
+
+        need_frames()  # the one-line error without the frames extra, before any work
+        from gapdiag.engines.vector._frames import check_results_name
+
+        check_results_name(args.diagnose, "--diagnose")
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
     result = read_exports(
         period=args.period,

@@ -291,6 +291,23 @@ def records_json(frame: pd.DataFrame, path: Path | None = None) -> str | None:
     return text
 
 
+def check_results_name(path: Path, what: str = "--out") -> None:
+    """Refuse a results file named for a form the tables are never written in (before work).
+
+    Raises:
+        InvalidArgument: not .csv, .parquet or .json: naming the option, the file, the
+            forms written and the name to give it.
+    """
+    suffix = path.suffix.lower()
+    if suffix in _WRITERS:
+        return
+    opens = " (a spreadsheet opens it)" if suffix in _WORKBOOKS else ""
+    raise InvalidArgument(
+        f"{what} {path}: results are written as .csv, .parquet or .json, not "
+        f"{suffix or 'a file without a suffix'}; name it {path.stem}.csv{opens}"
+    )
+
+
 def write(
     frame: pd.DataFrame, path: Path, *, outputs: Outputs | None = None, what: str = "--out"
 ) -> None:
@@ -303,9 +320,8 @@ def write(
         InvalidArgument: another suffix.
         OutputError: the file cannot or must not be written (see `gapdiag.model._output`).
     """
-    put = _WRITERS.get(path.suffix.lower())
-    if put is None:
-        raise InvalidArgument(f"{path}: expected a {', '.join(READABLE)} file to write")
+    check_results_name(path, what)
+    put = _WRITERS[path.suffix.lower()]
     if outputs is not None:
         outputs.write_with(path, lambda target: put(frame, target), what)
         return
