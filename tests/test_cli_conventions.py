@@ -425,3 +425,25 @@ def test_results_named_for_a_form_never_written_is_refused_before_any_work(
         "not .xlsx; name it results.csv (a spreadsheet opens it)\n"
     )
     assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "says"),
+    [
+        ("--period", "2017-13", "'2017-13' is not a period (expected 2017-Q2, 2017-W14"),
+        ("--map", "hubspt", "'hubspt' is neither a preset (salesforce, hubspot"),
+    ],
+)
+def test_ingest_bad_period_or_map_names_the_option(
+    tmp_path: Path, flag: str, value: str, says: str
+) -> None:
+    """`--period 2017-13` said `period: '2017-13' is not a period`, and `--map hubspt`
+    `mapping: ...`, the Python keywords: the command line names its own option and value."""
+    from .crm_exports import hubspot_deals
+
+    deals = str(hubspot_deals(tmp_path / "deals.csv"))
+    argv = {"--period": "2017-Q2", "--map": "hubspot", flag: value}
+    code, out, err = run("ingest", deals, *[x for kv in argv.items() for x in kv], "--out", "-")
+    assert (code, out) == (ExitStatus.BAD_INPUT, "")
+    assert err.startswith(f"gapdiag: {flag} {value}: {says}"), err
+    assert err.count("\n") == 1

@@ -25,6 +25,7 @@ from gapdiag.cli._io import (
     add_out,
     is_stdout,
     iso_date,
+    options_named,
     subcommand,
 )
 from gapdiag.model._output import Outputs, csv_text, file_names
@@ -127,18 +128,19 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
 
         check_results_name(args.diagnose, "--diagnose")
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
-    result = read_exports(
-        period=args.period,
-        opportunities=args.opportunities,
-        activities=args.activities,
-        quotas=args.quotas,
-        teams=args.teams,
-        mapping=args.map,
-        every=args.every,
-        activities_until=args.activities_until,
-        strict=args.strict,
-        progress=progress,
-    )
+    with options_named({"period": ("--period", args.period), "mapping": ("--map", args.map)}):
+        result = read_exports(
+            period=args.period,
+            opportunities=args.opportunities,
+            activities=args.activities,
+            quotas=args.quotas,
+            teams=args.teams,
+            mapping=args.map,
+            every=args.every,
+            activities_until=args.activities_until,
+            strict=args.strict,
+            progress=progress,
+        )
     if progress is not None:
         progress.finish()
     errors = args.errors or _errors_path(args.out)
