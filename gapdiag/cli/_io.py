@@ -118,6 +118,8 @@ SUFFIX_FORMATS = {
 """The output format a file's name asks for."""
 DOCUMENTS = frozenset({".pdf", ".docx", ".doc", ".xlsx", ".xls", ".odt", ".rtf", ".png", ".svg"})
 """File names that promise a kind of document no gapdiag command writes."""
+NAMED_FORMS = frozenset({*SUFFIX_FORMATS, *DOCUMENTS, ".tsv", ".tab"})
+"""File names that promise a form: refused for an output written in another one."""
 
 
 def resolve_format(args: argparse.Namespace) -> None:

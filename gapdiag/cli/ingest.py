@@ -17,8 +17,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from gapdiag.cli._batch import summary_table
 from gapdiag.cli._io import (
-    DOCUMENTS,
-    SUFFIX_FORMATS,
+    NAMED_FORMS,
     ExitStatus,
     OutputFileError,
     add_format,
@@ -186,8 +185,6 @@ def _nothing_used(result: Ingested, args: argparse.Namespace, errors: Path, out:
 
 _FORMS = {".csv": "csv", ".json": "json", ".parquet": "parquet"}
 """The forms a reps file takes by its name."""
-_OTHER_FORMS = frozenset({*SUFFIX_FORMATS, *DOCUMENTS, ".tsv", ".tab"})
-"""Names promising a form the reps file is not written in: refused without --format."""
 
 
 def out_form(path: Path, asked: str | None) -> str:
@@ -201,7 +198,7 @@ def out_form(path: Path, asked: str | None) -> str:
     """
     suffix = "" if is_stdout(path) else path.suffix.lower()
     named = _FORMS.get(suffix)
-    if asked is None and named is None and (suffix in _OTHER_FORMS):
+    if asked is None and named is None and suffix in NAMED_FORMS:
         raise OutputFileError(
             f"--out {path}: this command writes {', '.join(_FORMS.values())}, not {suffix} files;"
             f" name it {' or '.join(_FORMS)}"
