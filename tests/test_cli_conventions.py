@@ -447,3 +447,22 @@ def test_ingest_bad_period_or_map_names_the_option(
     assert (code, out) == (ExitStatus.BAD_INPUT, "")
     assert err.startswith(f"gapdiag: {flag} {value}: {says}"), err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "typed", "meant"),
+    [
+        (["diagnose", REP], "md", "markdown"),
+        (["plan", REP], "txt", "text"),
+        (["tree"], "gv", "dot"),
+    ],
+)
+def test_format_given_as_a_file_suffix_suggests_its_format(
+    capsys: pytest.CaptureFixture[str], argv: list[str], typed: str, meant: str
+) -> None:
+    """`--format md` had no hint ('md' is too far from 'markdown' to spell-check): the
+    format a file of that suffix holds is the one meant."""
+    code, _, _ = run(*argv, "--format", typed)
+    assert code == ExitStatus.BAD_INPUT
+    assert f"invalid choice: '{typed}'" in (err := capsys.readouterr().err)
+    assert err.endswith(f"(did you mean '{meant}'?)\n")
