@@ -24,7 +24,7 @@ from gapdiag.model.labels import label_of
 from gapdiag.model.wording import OUTCOME_WORDS, standing_word
 
 if TYPE_CHECKING:  # pragma: no cover - imported in handle: `diagnose` of one rep never needs it
-    from gapdiag.engines.vector.batch import Batch, Summary
+    from gapdiag.engines.vector.batch import Batch, Progress, Summary
 
 POPULATION_SUFFIXES = (".csv", ".parquet")
 """Files that always hold a population (a .json file does when --out is given)."""
@@ -51,12 +51,30 @@ def team_by_option(value: str | None) -> Iterator[None]:
         raise InvalidArgument(f"--team-by {value}: {has}{error.problems[0].message}") from None
 
 
+def diagnosed(path: Path, args: argparse.Namespace, progress: Progress | None = None) -> Batch:
+    """The population file diagnosed with the command's --rules, --targets, --team-by and
+    --strict; its notes printed."""
+    from gapdiag.engines.vector.batch import diagnose_many
+
+    with team_by_option(args.team_by):
+        batch = diagnose_many(
+            path,
+            rules=args.rules,
+            targets=read_targets(args.targets),
+            team_by=args.team_by or None,
+            progress=progress,
+            strict=args.strict,
+        )
+    print_notes(batch.notes, args.stderr)
+    return batch
+
+
 def handle(args: argparse.Namespace, out: IO[str]) -> int:
     """Diagnose every row of `args.file`, write `args.out` and the errors file, print a summary.
 
     Exits 0 when every row was diagnosed, 1 when bad rows were left out (see the errors file).
     """
-    from gapdiag.engines.vector.batch import diagnose_many, need_frames
+    from gapdiag.engines.vector.batch import need_frames
 
     need_frames()  # before the table helpers, which import pandas
     from gapdiag.engines.vector._frames import (
@@ -75,18 +93,9 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     if not is_stdout(args.out):
         check_results_name(args.out)  # before any work: a mistake costs nothing
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
-    with team_by_option(args.team_by):
-        batch = diagnose_many(
-            Path(args.file),
-            rules=args.rules,
-            targets=read_targets(args.targets),
-            team_by=args.team_by or None,
-            progress=progress,
-            strict=args.strict,
-        )
+    batch = diagnosed(Path(args.file), args, progress)
     if progress is not None:
         progress.finish()
-    print_notes(batch.notes, args.stderr)
     to_stdout = is_stdout(args.out)
     named = Path(args.file) if to_stdout else args.out
     errors_path = args.errors or named.with_name(f"{named.stem}.errors.csv")
