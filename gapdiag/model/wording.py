@@ -263,14 +263,14 @@ def standing_text(standing: Standing) -> str:
         where = f"{money(diff)} {side} it" if money(diff) != money(0.0) else "right on it"
         return (
             f"{word}: {closed}{gone}; the pace calls for {money(s.expected_to_date)} by now, "
-            f"so {where}.{_early(s)}"
+            f"so {where}.{early_words(s)}"
         )
     if s.settled_by == "commit" and s.commit is not None:
         return f"{word}: {closed}, and the {money(s.commit)} committed reaches quota{gone}."
     return f"{word}: {closed}{gone}; {_pipeline_words(s)}."
 
 
-def _early(s: Standing) -> str:
+def early_words(s: Standing) -> str:
     """What would tell, for a rep behind pace early in the period with no pipeline figure:
     deals come in lumps, so one deal can change that."""
     if s.status != "behind" or s.open_pipeline is not None or s.elapsed is None:
