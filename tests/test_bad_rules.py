@@ -54,3 +54,32 @@ def test_a_rule_file_that_does_not_parse_hides_no_counters_error_of_its_own(
         load_rules(tmp_path)
     assert [p.where for p in caught.value.problems] == ["(file)"]
     assert "invalid YAML" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("certainty", "hint"),
+    [("-40%", " (write it as a number in [-1, 1]: -0.4)"), ("lots%", ""), ("nan%", "")],
+)
+def test_a_percentage_for_a_certainty_names_the_number_meant(
+    tmp_path: Path, certainty: str, hint: str
+) -> None:
+    """A certainty written as a percentage says the number in [-1, 1] it stands for; text
+    that is no number, before or after the %, gets no guess."""
+    pack = tmp_path / "p.rules.yaml"
+    pack.write_text(
+        f"- id: r1\n  gap: will\n  certainty: '{certainty}'\n  when: activity.calls_per_day < 10\n"
+        "  because: few calls\n  examples: [{given: {}, fires: unknown}]\n"
+    )
+    with pytest.raises(RuleFileError) as caught:
+        load_rules(pack)
+    assert str(caught.value).endswith(f"r1.certainty: '{certainty}' is not a number{hint}")
+
+
+def test_a_percentage_for_a_number_without_a_bound_of_one_gets_no_guess() -> None:
+    """'50%' where a money amount goes is not guessed at (50% of what?)."""
+    from gapdiag import InvalidMetrics
+    from gapdiag.model.metrics import parse_metrics
+
+    with pytest.raises(InvalidMetrics) as caught:
+        parse_metrics({"rep_id": "a", "pipeline": {"quota": "50%"}})
+    assert str(caught.value).endswith("'50%' is not a number")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gapdiag.cli import ExitStatus, main
 
@@ -322,3 +325,47 @@ def test_a_list_of_reps_on_standard_input_says_what_works(
             "gapdiag: <stdin>: a list of reps, and standard input takes one rep; save the list"
             f" as reps.json, then: gapdiag {verb} reps.json --rep NAME{tail}\n"
         )
+
+
+def test_population_errors_file_gives_the_input_file_line(tmp_path: Path) -> None:
+    """The errors file's `row` counts data rows from 0 (the results' `row`, a DataFrame's
+    position); a spreadsheet user opening the input wants its line, as ingest's errors file
+    gives: `line` counts the header as 1, and a blank line or a cell of two lines as theirs."""
+    pd = pytest.importorskip("pandas")
+    source = tmp_path / "reps.csv"
+    source.write_text(
+        'rep_id,team,pipeline.win_rate\na,"east\nside",0.2\n\nb,east,25\nc,west,0.1\nd,west,-1\n'
+    )
+    code, _, err = run("diagnose", str(source), "--out", str(tmp_path / "out.csv"))
+    assert code == ExitStatus.FINDINGS, err
+    errors = pd.read_csv(tmp_path / "out.errors.csv")
+    assert list(errors.columns) == ["row", "line", "rep_id", "field", "value", "reason"]
+    assert errors[["row", "line", "rep_id"]].values.tolist() == [[1, 5, "b"], [3, 7, "d"]]
+    source_json = tmp_path / "reps.json"
+    source_json.write_text('[{"rep_id": "b", "pipeline": {"win_rate": 25}}]')
+    run("diagnose", str(source_json), "--out", str(tmp_path / "j.csv"))
+    errors = pd.read_csv(tmp_path / "j.errors.csv")
+    assert errors[["row", "rep_id"]].values.tolist() == [[0, "b"]]
+    assert errors["line"].isna().all()  # a JSON list has items, not lines
+
+
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.lists(st.text("ab,\n\"'", max_size=5), min_size=2, max_size=2)),
+        max_size=8,
+    )
+)
+def test_record_lines_are_where_each_record_starts(rows: list[tuple[bool, list[str]]]) -> None:
+    """Over any cells (commas, quotes, line breaks) and blank lines between records, each
+    record's line is the one its text starts on, counting the header as line 1."""
+    pytest.importorskip("pandas")
+    from gapdiag.engines.vector._frames import record_lines
+
+    text, expected = "a,b\n", []
+    for blank, cells in rows:
+        text += "\n" if blank else ""
+        expected.append(text.count("\n") + 1)
+        out = io.StringIO(newline="")
+        csv.writer(out, lineterminator="\n").writerow(cells)
+        text += out.getvalue()
+    assert record_lines(text) == expected

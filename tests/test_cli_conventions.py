@@ -122,7 +122,7 @@ def test_a_chosen_command_parses_as_in_the_full_parser(name: str) -> None:
         (["tree", "--format", "markdown"], "```mermaid\nflowchart"),
         (["tree", "--format", "json", "--highlight", REP], '"highlight"'),
         (["tree", "--format", "json"], '"root"'),
-        (["rules", "check", "--format", "text"], "error(s)"),
+        (["rules", "check", "--format", "text"], "0 errors, "),
         (["rules", "check", "--format", "json"], '"findings"'),
         (["rules", "test", "--format", "text"], "passed"),
         (["rules", "test", "--format", "json"], '"passed"'),
@@ -364,3 +364,105 @@ def test_out_named_as_a_document_no_command_writes_is_refused(
     assert says in err
     assert err.count("\n") == 1
     assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("reps.txt", "not .txt files; name it .csv or .json or .parquet"),
+        ("reps.xlsx", "not .xlsx files; name it .csv or .json or .parquet"),
+        ("reps.tsv", "not .tsv files; name it .csv or .json or .parquet"),
+    ],
+)
+def test_ingest_out_named_for_a_form_it_does_not_write_is_refused(
+    tmp_path: Path, name: str, says: str
+) -> None:
+    """`ingest --out reps.txt` (or .xlsx, which Excel then refuses to open) quietly wrote
+    CSV: one line before any work, as `report --out team.pdf` is, and no file. With
+    --format given the user has said what they want, and gets it."""
+    from .crm_exports import hubspot_deals
+
+    deals = str(hubspot_deals(tmp_path / "deals.csv"))
+    target = tmp_path / name
+    base = ["ingest", deals, "--map", "hubspot", "--period", "2017-Q2", "--out", str(target)]
+    code, out, err = run(*base)
+    assert (code, out) == (ExitStatus.BAD_INPUT, "")
+    assert err == f"gapdiag: --out {target}: this command writes csv, json, parquet, {says}\n"
+    assert not target.exists()
+    code, _, _ = run(*base, "--format", "csv")
+    assert code == ExitStatus.OK
+    assert target.read_text().startswith("rep_id,")
+
+
+@pytest.mark.parametrize("option", ["diagnose --out", "ingest --diagnose"])
+def test_results_named_for_a_form_never_written_is_refused_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str
+) -> None:
+    """`diagnose team.csv --out results.xlsx` diagnosed every rep, then said `results.xlsx:
+    expected a .csv, .parquet, .json file to write`, without the option: one line naming
+    it, before a rep is read."""
+    pytest.importorskip("pandas")
+    from gapdiag.engines.vector import batch
+
+    def never(*_: object, **__: object) -> None:
+        raise AssertionError("diagnosed before the results' name was checked")
+
+    monkeypatch.setattr(batch, "diagnose_many", never)
+    target = tmp_path / "results.xlsx"
+    if option == "diagnose --out":
+        argv = ["diagnose", str(EXAMPLES / "team.csv"), "--out", str(target)]
+    else:
+        from .crm_exports import hubspot_deals
+
+        deals = str(hubspot_deals(tmp_path / "deals.csv"))
+        argv = ["ingest", deals, "--map", "hubspot", "--period", "2017-Q2"]
+        argv += ["--out", str(tmp_path / "reps.csv"), "--diagnose", str(target)]
+    code, out, err = run(*argv)
+    assert (code, out) == (ExitStatus.BAD_INPUT, "")
+    flag = option.split()[1]
+    assert err == (
+        f"gapdiag: {flag} {target}: results are written as .csv, .parquet or .json, "
+        "not .xlsx; name it results.csv (a spreadsheet opens it)\n"
+    )
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "says"),
+    [
+        ("--period", "2017-13", "'2017-13' is not a period (expected 2017-Q2, 2017-W14"),
+        ("--map", "hubspt", "'hubspt' is neither a preset (salesforce, hubspot"),
+    ],
+)
+def test_ingest_bad_period_or_map_names_the_option(
+    tmp_path: Path, flag: str, value: str, says: str
+) -> None:
+    """`--period 2017-13` said `period: '2017-13' is not a period`, and `--map hubspt`
+    `mapping: ...`, the Python keywords: the command line names its own option and value."""
+    from .crm_exports import hubspot_deals
+
+    deals = str(hubspot_deals(tmp_path / "deals.csv"))
+    argv = {"--period": "2017-Q2", "--map": "hubspot", flag: value}
+    code, out, err = run("ingest", deals, *[x for kv in argv.items() for x in kv], "--out", "-")
+    assert (code, out) == (ExitStatus.BAD_INPUT, "")
+    assert err.startswith(f"gapdiag: {flag} {value}: {says}"), err
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "typed", "meant"),
+    [
+        (["diagnose", REP], "md", "markdown"),
+        (["plan", REP], "txt", "text"),
+        (["tree"], "gv", "dot"),
+    ],
+)
+def test_format_given_as_a_file_suffix_suggests_its_format(
+    capsys: pytest.CaptureFixture[str], argv: list[str], typed: str, meant: str
+) -> None:
+    """`--format md` had no hint ('md' is too far from 'markdown' to spell-check): the
+    format a file of that suffix holds is the one meant."""
+    code, _, _ = run(*argv, "--format", typed)
+    assert code == ExitStatus.BAD_INPUT
+    assert f"invalid choice: '{typed}'" in (err := capsys.readouterr().err)
+    assert err.endswith(f"(did you mean '{meant}'?)\n")

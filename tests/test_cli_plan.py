@@ -270,3 +270,17 @@ def test_a_coaching_log_names_its_problems_and_its_focus(tmp_path: Path) -> None
     assert code == ExitStatus.OK
     assert "Coaching start: the coaching log has no 1:1 on the will focus (its 1:1s " in out
     assert "Trends over 6 weeks of figures (no coaching start: no decision)" in out
+
+
+@pytest.mark.parametrize("name", ["plan.txt", "plan.html", "plan.pdf"])
+def test_ics_named_for_another_form_is_refused_before_any_work(tmp_path: Path, name: str) -> None:
+    """`plan --ics plan.txt` wrote a calendar into a file a double-click opens as text:
+    one line naming the option and the name to give it, and no file."""
+    target = tmp_path / name
+    code, out, err = run("plan", REP, "--start", "2026-07-06", "--ics", str(target))
+    assert (code, out) == (ExitStatus.BAD_INPUT, "")
+    suffix = target.suffix
+    assert err == (
+        f"gapdiag: --ics {target}: writes an iCalendar file, not {suffix}; name it plan.ics\n"
+    )
+    assert not target.exists()

@@ -659,7 +659,7 @@ def test_team_by_naming_a_missing_column_is_an_error(tmp_path: Path) -> None:
     population.write_text("rep_id,region,activity.calls_per_day\nr1,east,12\n")
     err = one_line(
         "diagnose", str(population), "--out", str(tmp_path / "o.csv"), "--team-by", "regoin",
-        says="team_by: no column 'regoin'",
+        says="--team-by regoin: ",
     )  # fmt: skip
     assert "did you mean 'region'" in err
 
@@ -782,3 +782,21 @@ def test_history_csv_cell_over_the_limit_is_one_clear_error(tmp_path: Path) -> N
     code, _, err = run("plan", str(REP), "--history", str(history))
     assert code == ExitStatus.BAD_INPUT
     assert "csv_cell_bytes" in err
+
+
+@pytest.mark.parametrize("command", ["diagnose", "report"])
+def test_team_by_missing_column_names_the_option_and_the_columns(
+    tmp_path: Path, command: str
+) -> None:
+    """`--team-by tem` said `team_by: no column 'tem'`, the keyword of the Python call: the
+    command line names its option and value, the columns there are to group by (not the
+    metrics) and the closest one."""
+    population = tmp_path / "reps.csv"
+    population.write_text("rep_id,team,region,activity.calls_per_day\nr1,a,east,12\n")
+    out = "o.html" if command == "report" else "o.csv"
+    argv = [command, str(population), "--out", str(tmp_path / out), "--team-by", "tem"]
+    err = one_line(*argv, says="--team-by tem:")
+    assert err == (
+        f"gapdiag: --team-by tem: {population} has no column 'tem' (did you mean 'team'?);"
+        " the columns besides metrics are rep_id, team, region\n"
+    )

@@ -647,3 +647,20 @@ def test_a_big_teams_cause_names_a_dozen_reps() -> None:
     cause = cause[: cause.index("</div>")]
     assert cause.count('<a href="#rep-') == 12
     assert "and 18 more (the team's table lists them)" in cause
+
+
+def test_counts_read_in_the_right_number(batch: Batch) -> None:
+    """'1 rep', '1 more problem is', '3 more fired rules are': never 'rep(s)' on the page,
+    in the Python-written parts or in the words its script says."""
+    from gapdiag.notebook.report import _words
+    from gapdiag.notebook.report.html import MAX_BAD_ROWS
+
+    html = team_report(batch, history=EXAMPLES / "weeks.csv")
+    assert "weeks for 1 rep not in the population: rep-will-01" in html
+    assert not [v for v in _words.UI.values() if "(s)" in v]
+    for extra, says in ((1, "1 more problem is"), (2, "2 more problems are")):
+        reps = [{"rep_id": f"r{i}", "pipeline": {"win_rate": 25}} for i in range(MAX_BAD_ROWS)]
+        reps += [{"rep_id": f"x{i}", "pipeline": {"win_rate": 25}} for i in range(extra)]
+        reps.append({"rep_id": "ok", "pipeline": {"win_rate": 0.2}})
+        page = team_report(diagnose_many(reps))
+        assert f"<p>{says} not listed here.</p>" in page

@@ -25,7 +25,7 @@ def test_check_shipped_pack_is_clean_under_strict() -> None:
     """The shipped pack has no errors or warnings; its notes name rules that add evidence."""
     code, out, _ = run("rules", "check", "--strict")
     assert code == ExitStatus.OK
-    assert out.endswith("0 error(s), 0 warning(s), 5 note(s)\n")
+    assert out.endswith("0 errors, 0 warnings, 5 notes\n")
     assert "calls-weak-objections-low-quiz: whenever it fires, knowledge-low-product-quiz" in out
 
 

@@ -23,7 +23,7 @@ import sys
 from collections.abc import Sequence
 from typing import IO, NoReturn
 
-from gapdiag.cli._io import ExitStatus, check_outputs
+from gapdiag.cli._io import SUFFIX_FORMATS, ExitStatus, check_outputs
 from gapdiag.model._input import recording_inputs
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model._text import terminal
@@ -103,7 +103,11 @@ class _Parser(argparse.ArgumentParser):
         typo = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
         if typo:
             choices = [c.strip(" '") for c in typo.group(2).split(",")]
-            message += did_you_mean(typo.group(1), choices)
+            hint = did_you_mean(typo.group(1), choices)
+            named = SUFFIX_FORMATS.get(f".{typo.group(1).lower().lstrip('.')}")
+            if not hint and named in choices:  # `--format md`: the form a .md file holds
+                hint = f" (did you mean {named!r}?)"
+            message += hint
         super().error(message)
 
 

@@ -10,19 +10,21 @@ summary to standard error; bad rows then go to ``--errors`` or ``FILE.errors.csv
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from gapdiag.cli._io import ExitStatus, is_stdout, print_notes, read_targets
-from gapdiag.model.errors import InvalidArgument
+from gapdiag.model.errors import InvalidArgument, InvalidMetrics
 from gapdiag.model.labels import label_of
 from gapdiag.model.wording import OUTCOME_WORDS, standing_word
 
 if TYPE_CHECKING:  # pragma: no cover - imported in handle: `diagnose` of one rep never needs it
-    from gapdiag.engines.vector.batch import Batch, Summary
+    from gapdiag.engines.vector.batch import Batch, Progress, Summary
 
 POPULATION_SUFFIXES = (".csv", ".parquet")
 """Files that always hold a population (a .json file does when --out is given)."""
@@ -33,33 +35,67 @@ def is_batch(args: argparse.Namespace) -> bool:
     return args.out is not None or Path(args.file).suffix.lower() in POPULATION_SUFFIXES
 
 
+@contextlib.contextmanager
+def team_by_option(value: str | None) -> Iterator[None]:
+    """Say a missing `team_by` column as the command line's ``--team-by VALUE``.
+
+    Raises:
+        InvalidArgument: the population has no such column (the columns it has, the closest).
+    """
+    try:
+        yield
+    except InvalidMetrics as error:
+        if [p.where for p in error.problems] != ["team_by"]:
+            raise
+        has = f"{error.source} has " if error.source else ""
+        raise InvalidArgument(f"--team-by {value}: {has}{error.problems[0].message}") from None
+
+
+def diagnosed(path: Path, args: argparse.Namespace, progress: Progress | None = None) -> Batch:
+    """The population file diagnosed with the command's --rules, --targets, --team-by and
+    --strict; its notes printed."""
+    from gapdiag.engines.vector.batch import diagnose_many
+
+    with team_by_option(args.team_by):
+        batch = diagnose_many(
+            path,
+            rules=args.rules,
+            targets=read_targets(args.targets),
+            team_by=args.team_by or None,
+            progress=progress,
+            strict=args.strict,
+        )
+    print_notes(batch.notes, args.stderr)
+    return batch
+
+
 def handle(args: argparse.Namespace, out: IO[str]) -> int:
     """Diagnose every row of `args.file`, write `args.out` and the errors file, print a summary.
 
     Exits 0 when every row was diagnosed, 1 when bad rows were left out (see the errors file).
     """
-    from gapdiag.engines.vector.batch import diagnose_many, need_frames
+    from gapdiag.engines.vector.batch import need_frames
 
     need_frames()  # before the table helpers, which import pandas
-    from gapdiag.engines.vector._frames import records_json, safe_csv, write
+    from gapdiag.engines.vector._frames import (
+        check_results_name,
+        records_json,
+        safe_csv,
+        with_lines,
+        write,
+    )
     from gapdiag.model._output import Outputs
 
     if args.out is None:
         raise InvalidArgument(
             f"{args.file}: a population file needs --out RESULTS (.csv/.parquet/.json)"
         )
+    if not is_stdout(args.out):
+        check_results_name(args.out)  # before any work: a mistake costs nothing
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
-    batch = diagnose_many(
-        Path(args.file),
-        rules=args.rules,
-        targets=read_targets(args.targets),
-        team_by=args.team_by or None,
-        progress=progress,
-        strict=args.strict,
-    )
+    batch = diagnosed(Path(args.file), args, progress)
     if progress is not None:
         progress.finish()
-    print_notes(batch.notes, args.stderr)
     to_stdout = is_stdout(args.out)
     named = Path(args.file) if to_stdout else args.out
     errors_path = args.errors or named.with_name(f"{named.stem}.errors.csv")
@@ -71,7 +107,7 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
         else:
             write(batch.frame, args.out, outputs=outputs)
         if batch.summary.bad_rows or errors_path.exists():  # never a stale errors file
-            errors = safe_csv(batch.errors).to_csv(index=False)
+            errors = safe_csv(with_lines(batch.errors, Path(args.file))).to_csv(index=False)
             outputs.write(errors_path, errors, "--errors")
     shown = Path("<stdout>") if to_stdout else args.out
     if args.format == "json" and not to_stdout:

@@ -12,16 +12,23 @@ not at all.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import enum
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from gapdiag.model._input import check_file, check_utf8, loads, note_input, read_stdin, read_text
 from gapdiag.model._output import STDOUT, Outputs
-from gapdiag.model.errors import GapdiagError, InvalidInput, InvalidMetrics, OutputError
+from gapdiag.model.errors import (
+    GapdiagError,
+    InvalidArgument,
+    InvalidInput,
+    InvalidMetrics,
+    OutputError,
+)
 from gapdiag.model.metrics import Targets, parse_targets
 from gapdiag.model.team import TeamStats, parse_team
 
@@ -111,6 +118,8 @@ SUFFIX_FORMATS = {
 """The output format a file's name asks for."""
 DOCUMENTS = frozenset({".pdf", ".docx", ".doc", ".xlsx", ".xls", ".odt", ".rtf", ".png", ".svg"})
 """File names that promise a kind of document no gapdiag command writes."""
+NAMED_FORMS = frozenset({*SUFFIX_FORMATS, *DOCUMENTS, ".tsv", ".tab"})
+"""File names that promise a form: refused for an output written in another one."""
 
 
 def resolve_format(args: argparse.Namespace) -> None:
@@ -330,3 +339,23 @@ def print_notes(notes: Sequence[str], err: IO[str]) -> None:
     """Each note about the input as one 'gapdiag: note:' line on stderr."""
     for note in notes:
         err.write(f"gapdiag: note: {note}\n")
+
+
+@contextlib.contextmanager
+def options_named(options: Mapping[str, tuple[str, object]]) -> Iterator[None]:
+    """Say a library error about a keyword (``period: ...``) as the command line's option
+    and the value given (``--period 2017-13: ...``): the user typed the option, not the
+    Python name. `options` maps each keyword to its (option, value).
+
+    Raises:
+        InvalidArgument: the same error, led by the option instead of the keyword.
+    """
+    try:
+        yield
+    except InvalidArgument as error:
+        text = str(error)
+        for keyword, (flag, value) in options.items():
+            if text.startswith(f"{keyword}: "):
+                rest = text.removeprefix(f"{keyword}: ")
+                raise InvalidArgument(f"{flag} {value}: {rest}") from None
+        raise

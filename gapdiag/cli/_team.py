@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import IO
 
-from gapdiag.cli._batch import POPULATION_SUFFIXES
+from gapdiag.cli._batch import POPULATION_SUFFIXES, team_by_option
 from gapdiag.cli._io import (
     InputFileError,
     display_name,
@@ -85,9 +85,10 @@ def team_rep(
     """
     from gapdiag.engines.vector.batch import diagnose_many
 
-    batch = diagnose_many(
-        path, rules=rules, targets=read_targets(targets), team_by=team_by, strict=strict
-    )
+    with team_by_option(team_by):
+        batch = diagnose_many(
+            path, rules=rules, targets=read_targets(targets), team_by=team_by, strict=strict
+        )
     if err is not None:
         print_notes(batch.notes, err)
     reps = batch.reps()

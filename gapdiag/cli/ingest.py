@@ -17,11 +17,14 @@ from typing import IO, TYPE_CHECKING, Any
 
 from gapdiag.cli._batch import summary_table
 from gapdiag.cli._io import (
+    NAMED_FORMS,
     ExitStatus,
+    OutputFileError,
     add_format,
     add_out,
     is_stdout,
     iso_date,
+    options_named,
     subcommand,
 )
 from gapdiag.model._output import Outputs, csv_text, file_names
@@ -116,19 +119,27 @@ def handle(args: argparse.Namespace, out: IO[str]) -> int:
     one `Outputs`: all of them, or none.
     """
     form = out_form(args.out, args.format)  # before any reading: a mistake costs nothing
+    if args.diagnose is not None:
+        from gapdiag.engines.vector.batch import need_frames
+
+        need_frames()  # the one-line error without the frames extra, before any work
+        from gapdiag.engines.vector._frames import check_results_name
+
+        check_results_name(args.diagnose, "--diagnose")
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
-    result = read_exports(
-        period=args.period,
-        opportunities=args.opportunities,
-        activities=args.activities,
-        quotas=args.quotas,
-        teams=args.teams,
-        mapping=args.map,
-        every=args.every,
-        activities_until=args.activities_until,
-        strict=args.strict,
-        progress=progress,
-    )
+    with options_named({"period": ("--period", args.period), "mapping": ("--map", args.map)}):
+        result = read_exports(
+            period=args.period,
+            opportunities=args.opportunities,
+            activities=args.activities,
+            quotas=args.quotas,
+            teams=args.teams,
+            mapping=args.map,
+            every=args.every,
+            activities_until=args.activities_until,
+            strict=args.strict,
+            progress=progress,
+        )
     if progress is not None:
         progress.finish()
     errors = args.errors or _errors_path(args.out)
@@ -182,8 +193,16 @@ def out_form(path: Path, asked: str | None) -> str:
 
     Raises:
         InvalidArgument: --format names another form than the file's suffix.
+        OutputFileError: with no --format, a name promising a form ingest does not write
+            (``reps.txt``, ``reps.xlsx``, ``reps.tsv``).
     """
-    named = None if is_stdout(path) else _FORMS.get(path.suffix.lower())
+    suffix = "" if is_stdout(path) else path.suffix.lower()
+    named = _FORMS.get(suffix)
+    if asked is None and named is None and suffix in NAMED_FORMS:
+        raise OutputFileError(
+            f"--out {path}: this command writes {', '.join(_FORMS.values())}, not {suffix} files;"
+            f" name it {' or '.join(_FORMS)}"
+        )
     if named is not None and asked is not None and asked != named:
         raise InvalidArgument(
             f"--out {path} names a {named.upper()} file but --format asks for {asked}; "

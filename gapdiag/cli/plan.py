@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from gapdiag.cli._io import (
+    NAMED_FORMS,
     TEAM_HELP,
     ExitStatus,
+    OutputFileError,
     add_format,
     add_out,
     add_strict,
@@ -110,10 +112,22 @@ def register(commands: Any) -> None:
     run.set_defaults(handler=handle)
 
 
+def _check_ics_name(path: Path | None) -> None:
+    """Refuse a calendar named as another form (``plan.txt``, ``plan.pdf``), before any work."""
+    if path is None or is_stdout(path):
+        return
+    suffix = path.suffix.lower()
+    if suffix in NAMED_FORMS:
+        raise OutputFileError(
+            f"--ics {path}: writes an iCalendar file, not {suffix}; name it {path.stem}.ics"
+        )
+
+
 def handle(args: argparse.Namespace, out: IO[str]) -> int:
     """Build the plan for the rep in `args.file` and print it."""
     if args.tz is not None:
         time_zone(args.tz)  # a wrong zone is refused at once, in one line
+    _check_ics_name(args.ics)
     rep = one_rep(args, "plan")
     history = read_history_csv(args.history, rep_id=rep.rep_id) if args.history else None
     log = read_coaching_log(args.log, rep_id=rep.rep_id) if args.log else None

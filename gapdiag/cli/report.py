@@ -11,18 +11,16 @@ import argparse
 from pathlib import Path
 from typing import IO, Any
 
+from gapdiag.cli._batch import diagnosed
 from gapdiag.cli._io import (
     ExitStatus,
     add_format,
     add_out,
     add_strict,
     is_stdout,
-    print_notes,
-    read_targets,
     subcommand,
     write_output,
 )
-from gapdiag.engines.vector.batch import diagnose_many
 from gapdiag.model.wording import counted
 from gapdiag.notebook.report import TITLE, team_report
 
@@ -70,14 +68,7 @@ def register(commands: Any) -> None:
 
 def handle(args: argparse.Namespace, out: IO[str]) -> int:
     """Diagnose the population, render the team report and write it to `args.out`."""
-    batch = diagnose_many(
-        Path(args.population),
-        rules=args.rules,
-        targets=read_targets(args.targets),
-        team_by=args.team_by or None,
-        strict=args.strict,
-    )
-    print_notes(batch.notes, args.stderr)
+    batch = diagnosed(Path(args.population), args)
     interventions = args.rules if args.rules is not None and args.rules.is_dir() else None
     page = team_report(
         batch,

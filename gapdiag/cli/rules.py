@@ -11,6 +11,7 @@ from gapdiag.checks.verify import Finding, check_pack
 from gapdiag.cli import rules_diff, rules_test
 from gapdiag.cli._io import ExitStatus, add_format, add_format_alias, read_targets, subcommand
 from gapdiag.model.errors import InvalidArgument
+from gapdiag.model.wording import counted
 
 _LABEL = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -72,8 +73,8 @@ def handle_check(args: argparse.Namespace, out: IO[str]) -> int:
     else:
         out.writelines(_line(f) for f in findings)
         out.write(
-            f"{counts['error']} error(s), {counts['warning']} warning(s), "
-            f"{counts['info']} note(s)\n"
+            f"{counted(counts['error'], 'error')}, {counted(counts['warning'], 'warning')}, "
+            f"{counted(counts['info'], 'note')}\n"
         )
     failed = counts["error"] or (args.strict and counts["warning"])
     return ExitStatus.FINDINGS if failed else ExitStatus.OK

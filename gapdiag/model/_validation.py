@@ -198,7 +198,8 @@ def _message(item: Any, model: type[BaseModel], loc: tuple[int | str, ...]) -> s
         hint = did_you_mean(str(value), expected.replace(" or ", ", ").split(", "))
         return f"{show_value(value)} is not one of: {expected}{hint}"
     if kind == "too_short":
-        return f"needs at least {ctx.get('min_length')} item(s)"
+        least = ctx.get("min_length")
+        return f"needs at least {least} item{'' if least == 1 else 's'}"
     if kind == "string_pattern_mismatch":
         return f"{show_value(value)} does not match the pattern {ctx.get('pattern')}"
     if kind == "value_error":
@@ -207,7 +208,25 @@ def _message(item: Any, model: type[BaseModel], loc: tuple[int | str, ...]) -> s
     if kind not in _MESSAGES:
         return f"{show_value(value)}: {item['msg']}"
     fraction = getattr(_kind_at(model, loc), "name", None) == "fraction"
-    return _MESSAGES[kind].format(value=show_value(value)) + _number_hint(kind, value, fraction)
+    hint = _number_hint(kind, value, fraction)
+    if not hint and kind == "float_parsing" and str(value).strip().endswith("%"):
+        hint = _unit_range_hint(model, loc, str(value))
+    return _MESSAGES[kind].format(value=show_value(value)) + hint
+
+
+def _unit_range_hint(model: type[BaseModel], loc: tuple[int | str, ...], value: str) -> str:
+    """'80%' for a field bounded by 1 (a rule's certainty, in [-1, 1]): the number meant."""
+    owner = _model_at(model, loc[:-1])
+    field = owner.model_fields.get(str(loc[-1])) if owner is not None and loc else None
+    metadata = getattr(field, "metadata", ())
+    bounds = {k: getattr(m, k) for m in metadata for k in ("ge", "le") if hasattr(m, k)}
+    try:
+        number = float(value.strip().removesuffix("%")) / 100
+    except ValueError:
+        return ""
+    if bounds.get("le") != 1 or "ge" not in bounds or not math.isfinite(number):
+        return ""
+    return f" (write it as a number in [{bounds['ge']:g}, 1]: {number:g})"
 
 
 def _number_hint(kind: str, value: Any, fraction: bool) -> str:

@@ -32,6 +32,7 @@ from gapdiag.model.errors import ExpressionError
 from gapdiag.model.limits import Limits, limits
 from gapdiag.model.metrics import MARGINS, METRICS, TARGETS
 from gapdiag.model.team import TEAM_NAMES
+from gapdiag.model.wording import counted
 
 Type = Literal["number", "bool"]
 
@@ -411,8 +412,9 @@ class _Parser:
             raise self.fail("expected ',' or ')' in the function call", closing)
         fewest, most = FUNCTIONS[token.text]
         if len(args) < fewest or (most is not None and len(args) > most):
-            count = f"{fewest}" if fewest == most else f"at least {fewest}"
-            raise self.fail(f"{token.text}() takes {count} argument(s), got {len(args)}", token)
+            count = counted(fewest, "argument")
+            count = count if fewest == most else f"at least {count}"
+            raise self.fail(f"{token.text}() takes {count}, got {len(args)}", token)
         for arg in args:
             _require(arg, "number", self.text)
         return Call(token.start, closing.start + 1, token.text, tuple(args))

@@ -215,6 +215,35 @@ def errors_frame(population: Population, polars_out: bool) -> Any:
     return to_polars(frame) if polars_out else frame
 
 
+def with_lines(errors: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """The errors table with a `line` column after `row`: where each row starts in the
+    population file `path`, as a spreadsheet numbers it (the header is line 1); empty
+    for a file without lines (Parquet, a JSON list). Read again only when rows were bad."""
+    lines: list[int] = []
+    if path.suffix.lower() == ".csv" and len(errors):
+        lines = record_lines(_decoded(read_bytes(path, name="population_bytes")))
+    rows = errors["row"].tolist()
+    found = [lines[r] if 0 <= r < len(lines) else None for r in rows]
+    table = errors.copy()
+    table.insert(1, "line", pd.array(found, dtype="Int64"))
+    return table
+
+
+def record_lines(text: str) -> list[int]:
+    """The line each data record of a CSV text starts on, as pandas reads its records: a
+    blank line is no record, a quoted cell may span lines."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text.split("\n", 1)[0]))
+    starts: list[int] = []
+    end = 0
+    header = False
+    for record in reader:
+        if record and header:  # blank lines are no record; the first record is the header
+            starts.append(end + 1)
+        header = header or bool(record)
+        end = reader.line_num
+    return starts
+
+
 def _utf8(text: str | None) -> str | None:
     """Text UTF-8 can hold: a lone surrogate (JSON input can carry one) written as its escape."""
     if text is None or text.isascii():
@@ -262,6 +291,23 @@ def records_json(frame: pd.DataFrame, path: Path | None = None) -> str | None:
     return text
 
 
+def check_results_name(path: Path, what: str = "--out") -> None:
+    """Refuse a results file named for a form the tables are never written in (before work).
+
+    Raises:
+        InvalidArgument: not .csv, .parquet or .json: naming the option, the file, the
+            forms written and the name to give it.
+    """
+    suffix = path.suffix.lower()
+    if suffix in _WRITERS:
+        return
+    opens = " (a spreadsheet opens it)" if suffix in _WORKBOOKS else ""
+    raise InvalidArgument(
+        f"{what} {path}: results are written as .csv, .parquet or .json, not "
+        f"{suffix or 'a file without a suffix'}; name it {path.stem}.csv{opens}"
+    )
+
+
 def write(
     frame: pd.DataFrame, path: Path, *, outputs: Outputs | None = None, what: str = "--out"
 ) -> None:
@@ -274,9 +320,8 @@ def write(
         InvalidArgument: another suffix.
         OutputError: the file cannot or must not be written (see `gapdiag.model._output`).
     """
-    put = _WRITERS.get(path.suffix.lower())
-    if put is None:
-        raise InvalidArgument(f"{path}: expected a {', '.join(READABLE)} file to write")
+    check_results_name(path, what)
+    put = _WRITERS[path.suffix.lower()]
     if outputs is not None:
         outputs.write_with(path, lambda target: put(frame, target), what)
         return

@@ -157,7 +157,9 @@ def from_frame(frame: pd.DataFrame, team_by: str | None, *, strict: bool = True)
     columns = [str(c) for c in frame.columns]
     if team_by is not None and team_by != DEFAULT_TEAM_BY and team_by not in columns:
         hint = did_you_mean(team_by, columns)
-        raise InvalidMetrics([Problem("team_by", f"no column {team_by!r}{hint}")])
+        others = ", ".join(c for c in columns if "." not in c)  # not the metric paths
+        there = f"; the columns besides metrics are {others}" if others else ""
+        raise InvalidMetrics([Problem("team_by", f"no column {team_by!r}{hint}{there}")])
     unknown = _check_columns(columns, team_by, strict=strict)
     if unknown:
         frame = frame.drop(columns=[c for c in frame.columns if str(c) in unknown])

@@ -15,7 +15,7 @@ from html import escape
 
 from gapdiag.model.labels import percent, show
 from gapdiag.model.standing import STANDINGS
-from gapdiag.model.wording import long_day, standing_word
+from gapdiag.model.wording import counted, long_day, standing_word
 from gapdiag.notebook import signs
 from gapdiag.notebook.report import _words as w
 from gapdiag.notebook.report._assets import CSS, JS
@@ -57,16 +57,17 @@ def render(report: Report) -> str:
 def _meta(report: Report) -> str:
     """The header's facts: rule pack, period, date made, reps, data sources."""
     reps, teams = len(report.reps), len(report.teams)
-    counted = f"{reps:,} rep{'s' if reps != 1 else ''} in {teams} team{'s' if teams != 1 else ''}"
+    tally = f"{counted(reps, 'rep')} in {counted(teams, 'team')}"
     if report.bad:
-        left = len({b.row for b in report.bad})
-        counted += f" ({left:,} input row{'s' if left != 1 else ''} left out for bad data)"
+        tally += (
+            f" ({counted(len({b.row for b in report.bad}), 'input row')} left out for bad data)"
+        )
     facts = []
     if report.rulebook is not None:
         facts.append(("Rule pack", f"{report.rulebook.name} {report.rulebook.version}"))
     facts.append(("Period", report.period or "not given in the data"))
     facts.append(("Made", long_day(report.made)))
-    facts.append(("Reps", counted))
+    facts.append(("Reps", tally))
     if report.sources:
         facts.append(("Data", "; ".join(report.sources)))
     items = "".join(f"<div><dt>{escape(k)}</dt><dd>{escape(v)}</dd></div>" for k, v in facts)
@@ -75,7 +76,7 @@ def _meta(report: Report) -> str:
     if unmatched:
         shown = ", ".join(unmatched[:10]) + (" ..." if len(unmatched) > 10 else "")
         out += (
-            f'<p class="note">The history has weeks for {len(unmatched)} rep(s) not in '
+            f'<p class="note">The history has weeks for {counted(len(unmatched), "rep")} not in '
             f"the population: {escape(shown)}.</p>"
         )
     return out
@@ -293,7 +294,8 @@ def _bad(report: Report) -> str:
         for b in shown
     ]
     more = len(report.bad) - len(shown)
-    tail = f"<p>{more} more problem(s) are not listed here.</p>" if more > 0 else ""
+    are = "is" if more == 1 else "are"
+    tail = f"<p>{counted(more, 'more problem')} {are} not listed here.</p>" if more > 0 else ""
     head = ["#Input row (1 = first)", "Rep", "Field", "What is wrong"]
     table = _table("Rows left out of this report", head, rows)
     return f'<section id="bad-rows"><h2>Rows left out for bad data</h2>{table}{tail}</section>'

@@ -344,7 +344,7 @@
     parts.push(para(at('pip'), 'pip'));
     var evidence = at('evidence'), more = at('more'), tree = at('tree');
     if (evidence.length) { parts.push(h('h4', null, [W.ui.evidence]), items(evidence, false, true)); }
-    if (more > 0) { parts.push(h('p', {'class': 'muted'}, [W.ui.more_rules.replace('{n}', more)])); }
+    if (more > 0) { parts.push(h('p', {'class': 'muted'}, [more === 1 ? W.ui.more_rule : W.ui.more_rules.replace('{n}', more)])); }
     if (!evidence.length && !more) { parts.push(h('p', null, [W.ui.no_rule])); }
     if (tree.length || at('tree_end') > 0) {
       parts.push(h('h4', null, [W.ui.tree]));
