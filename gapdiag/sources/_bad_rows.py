@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,24 +134,29 @@ class BadRows:
         return InvalidMetrics(problems)
 
 
-@contextmanager
-def undecodable_rows_unsaid(handler: Callable[[Any], str]) -> Iterator[None]:
-    """While reading, keep quiet the error pyarrow reports when `handler`'s row is not text.
+def keep_undecodable_rows_quiet(handler: Callable[[Any], str]) -> None:
+    """Keep quiet the error pyarrow reports when `handler`'s row is not text.
 
     pyarrow makes a malformed row's bytes text before it calls the handler; when they are
     not UTF-8 it prints that failure as an ignored exception and raises a parse error,
-    which the reader answers by reading the file again line by line. Anything else ignored
-    in the meantime goes to the hook that was there before.
+    which the reader answers by reading the file again line by line. Its read-ahead may
+    meet such a row after the reading stopped, so the filter stays: it is put in front of
+    whatever hook is there once, and passes on anything else.
     """
-    before = sys.unraisablehook
+    setattr(handler, _ROWS, True)  # a mark on the function object
+    hook = sys.unraisablehook
+    if not getattr(hook, _ROWS, False):
 
-    def hook(unraisable: Any) -> None:
-        if unraisable.object is handler and isinstance(unraisable.exc_value, UnicodeDecodeError):
-            return
-        before(unraisable)
+        def quiet(unraisable: Any) -> None:
+            if getattr(unraisable.object, _ROWS, False) and isinstance(
+                unraisable.exc_value, UnicodeDecodeError
+            ):
+                return
+            hook(unraisable)
 
-    sys.unraisablehook = hook
-    try:
-        yield
-    finally:
-        sys.unraisablehook = before
+        setattr(quiet, _ROWS, True)
+        sys.unraisablehook = quiet
+
+
+_ROWS = "_gapdiag_bad_rows"
+"""The mark of a bad-row handler and of the filter that keeps its undecodable rows quiet."""

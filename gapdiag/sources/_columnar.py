@@ -22,7 +22,7 @@ import pyarrow.csv as pcsv
 
 from gapdiag.model._input import check_file, looks_like_json, not_csv, open_input
 from gapdiag.model.errors import InvalidArgument
-from gapdiag.sources._bad_rows import BadRows, undecodable_rows_unsaid
+from gapdiag.sources._bad_rows import BadRows, keep_undecodable_rows_quiet
 from gapdiag.sources._dialect import (
     Scan,
     as_utf8,
@@ -387,21 +387,21 @@ def _from_file(
         else:  # a few blocks in memory, whatever the size; its quotes counted on the way
             stream = Paced(path, end, BLOCK_BYTES)
             source = pa.PythonFile(stream, mode="r")
+        keep_undecodable_rows_quiet(handler)
         try:
-            with undecodable_rows_unsaid(handler):
-                reader = pcsv.open_csv(
-                    source,
-                    read_options=reader_options,
-                    parse_options=parse,
-                    convert_options=convert,
-                )
-                for batch in stream.batches(reader) if stream is not None else reader:
-                    if progress is not None:
-                        at = stream.position if stream is not None else source.tell()
-                        progress(str(path), at, size)
-                    if (checked := as_text(batch)) is None:
-                        raise NotUtf8(path)  # read again, line by line (`rescan`)
-                    yield checked
+            reader = pcsv.open_csv(
+                source,
+                read_options=reader_options,
+                parse_options=parse,
+                convert_options=convert,
+            )
+            for batch in stream.batches(reader) if stream is not None else reader:
+                if progress is not None:
+                    at = stream.position if stream is not None else source.tell()
+                    progress(str(path), at, size)
+                if (checked := as_text(batch)) is None:
+                    raise NotUtf8(path)  # read again, line by line (`rescan`)
+                yield checked
         except pa.ArrowInvalid as error:
             if floats and "conversion error to double" in str(error):
                 raise AsText(path) from None  # read again, its numbers as text
