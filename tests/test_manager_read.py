@@ -247,7 +247,7 @@ def test_a_team_average_inside_the_margin_is_not_a_miss() -> None:
     assert "misses target" not in rate.split("Pipeline coverage")[0]
     assert "meets target (inside its 10% margin)" in rate
     calls = west[west.index("Calls against plan") :][:120]
-    assert "78.7%" in calls
+    assert "78.8%" in calls  # the mean of exact sums: 3.11 and 3.13 alike
     assert "misses target" in calls
 
 

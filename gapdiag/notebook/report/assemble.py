@@ -11,6 +11,7 @@ is built and then dropped, so the report's memory grows with its words, not its 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -519,7 +520,7 @@ _MARGIN_OF = {
 
 def _number(metric: str, reps: tuple[RepLine, ...], targets: Targets) -> TeamNumber:
     known = [v for rep in reps if (v := rep.value(metric)) is not None]
-    mean = sum(known) / len(known) if known else None
+    mean = math.fsum(known) / len(known) if known else None  # (sum() rounds by version)
     target = target_of(metric, targets)
     name = _MARGIN_OF.get(metric)
     margin = float(getattr(targets.margins, name)) if name is not None else 0.0
