@@ -247,10 +247,10 @@ def standing_text(standing: Standing) -> str:
     if s.status == "unknown" or s.quota is None or s.closed_won is None:
         wanted = labels_listed(s.needs) or "quota and revenue won"
         return f"{word}: collect {wanted} to tell whether the rep is ahead, on track or behind."
-    return _settled_text(s, word, s.quota, s.closed_won) + _ramp_words(s)
+    return _settled_text(s, word, s.quota, s.closed_won) + ramp_words(s)
 
 
-def _ramp_words(s: Standing) -> str:
+def ramp_words(s: Standing) -> str:
     """For a rep in ramp who is not ahead: the plan is scaled down, the quota is read as
     given (ahead of the quota given, a rep is ahead of any smaller ramp quota too)."""
     if s.ramp_share is None or s.status == "ahead":
@@ -268,10 +268,9 @@ def _settled_text(s: Standing, word: str, quota: float, won: float) -> str:
     closed = f"closed {money(won)} of the {money(quota)} quota ({share})"
     gone = _gone(s)
     if s.settled_by == "quota":
-        over = money(won - quota)
-        if over == money(0.0):
+        if quota_met(won, quota):
             return f"{word}: {closed}{gone}: quota met."
-        return f"{word}: {closed}, {over} over quota{gone}."
+        return f"{word}: {closed}, {money(won - quota)} over quota{gone}."
     if s.settled_by == "period_end":
         return f"{word}: {closed} with the period over, {money(quota - won)} short."
     if s.settled_by == "pace" and s.expected_to_date is not None:
@@ -285,6 +284,11 @@ def _settled_text(s: Standing, word: str, quota: float, won: float) -> str:
     if s.settled_by == "commit" and s.commit is not None:
         return f"{word}: {closed}, and the {money(s.commit)} committed reaches quota{gone}."
     return f"{word}: {closed}{gone}; {_pipeline_words(s)}."
+
+
+def quota_met(won: float, quota: float) -> bool:
+    """Whether what was closed is the quota to the dollar shown: 'quota met', not '$0 over'."""
+    return money(won - quota) == money(0.0)
 
 
 def early_words(s: Standing) -> str:

@@ -12,14 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from gapdiag.model.standing import Standing
-from gapdiag.model.wording import early_words, money, standing_text
+from gapdiag.model.wording import early_words, quota_met, ramp_words, standing_text
 
 LARGEST = 1e15
 """Figures at or above this (in size) are worded in Python: the script's fixed-point
 formatting is exact only well below 1e21."""
-
-ZERO = money(0.0)
-"""An amount that rounds to nothing: at quota, the sentence says 'quota met'."""
 
 Said = str | list[Any]
 """The sentence itself, or ``[branch, quota, closed won, attainment, gone, *more]``."""
@@ -34,10 +31,9 @@ def standing_said(s: Standing) -> Said:
     """
     if s.status == "unknown" or s.quota is None or s.closed_won is None:
         return standing_text(s)  # no figures to say: the same few texts, said once each
-    if early_words(s) or (s.settled_by == "quota" and money(s.closed_won - s.quota) == ZERO):
-        return standing_text(s)  # rare forms ('This early, ...', 'quota met'), said here
-    if s.ramp_share is not None and s.status != "ahead":
-        return standing_text(s)  # a rep in ramp (few on a team): its note is said here
+    met = s.settled_by == "quota" and quota_met(s.closed_won, s.quota)
+    if met or early_words(s) or ramp_words(s):  # rare forms, said here: 'quota met',
+        return standing_text(s)  # 'This early, ...', a rep in ramp (few on a team)
     gone: Any = 0
     if s.elapsed is not None and s.days_elapsed is not None and s.days_in_period is not None:
         gone = 1 if s.elapsed >= 1.0 else [s.days_elapsed, s.days_in_period]
