@@ -42,6 +42,7 @@ from gapdiag.model.wording import (
     reading,
 )
 from gapdiag.model.wording import standing_text as standing_words
+from gapdiag.rulebook.interventions import floor_words
 
 if TYPE_CHECKING:
     from gapdiag.coaching.cadence import Session
@@ -409,7 +410,9 @@ def _escalation(plan: CoachingPlan, e: Escalation) -> list[Block]:
 def _watch(plan: CoachingPlan, w: Watch) -> str:
     name, now, target = watch_cells(plan, w)
     better = "higher" if w.better == "higher" else "lower"
-    return f"{name}: now {now}{latest_week(plan, w)}, target {target} ({better} is better)"
+    facts = {"tenure_months": plan.tenure_months}  # the floor in the line's unit, as its target
+    floor = floor_words(*across_weeks(w.metric, w.floor, facts, plan.targets), w.better)
+    return f"{name}: now {now}{latest_week(plan, w)}, target {target} ({better} is better{floor})"
 
 
 def latest_week(plan: CoachingPlan, w: Watch) -> str:

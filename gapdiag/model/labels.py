@@ -438,6 +438,20 @@ def noun_forms(path: str) -> tuple[str, str] | None:
     return (unit.name, unit.singular) if unit.style == "noun" and unit.singular else None
 
 
+def counted_number(path: str) -> Callable[[float], str] | None:
+    """How `show` writes a counted or scored path's number, without its words ('5' of
+    '5 questions a call', '2.5' of '2.5 of 5'); None for money, percentages and the like."""
+    unit = _unit(path)
+    if unit.style not in ("noun", "scale"):
+        return None
+    number, places = unit.number, unit.places
+
+    def bare(value: float) -> str:
+        return number(value, places) if math.isfinite(value) else "undefined"
+
+    return bare
+
+
 def _plain(value: Value) -> str | None:
     if value is None:
         return "unknown"
