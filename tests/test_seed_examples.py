@@ -588,3 +588,19 @@ def test_a_rep_weak_against_competitors_practises_the_objection_reframe() -> Non
     p = plan(strong, start=START)
     assert p.drills == ()
     assert "No drill for objection reframe: the evidence shows it strong" in p.render()
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: f"{e.seed[:3]}-{e.scenario}")
+def test_a_rep_not_behind_is_asked_to_keep_pace_not_to_close_a_gap(example: Example) -> None:
+    """Seed 000's rep ahead of pace ($110k of $150k at half-time) with $20k still to find and
+    $60k at 30% (about $18k): the diagnosis says no gap, coverage to build to keep pace; the
+    plan's coverage line says the same, never 'close the coverage gap' beside 'no focus'."""
+    p = plan(example.rep(), start=START)
+    text = p.to_text()
+    if p.coverage is None:
+        return
+    behind = p.standing.status == "behind"
+    assert ("Close the coverage gap" in text) is behind
+    if not behind:
+        assert p.coverage.text.startswith("Build coverage to keep pace by Fri 27 Nov: ")
+        assert "leaving $2,000 uncovered" in p.coverage.text

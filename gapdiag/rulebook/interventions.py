@@ -78,8 +78,11 @@ class Indicator(Worded, _Frozen):
     @model_validator(mode="after")
     def _floor_on_the_worse_side(self) -> Indicator:
         goal, floor, up = self.target, self.floor, self.better == "higher"
-        worse = (lambda a, b: a < b) if up else (lambda a, b: a > b)
-        if floor is not None and isinstance(goal, float | int) and not worse(floor, goal):
+        if (
+            floor is not None
+            and isinstance(goal, float | int)
+            and not (floor < goal if up else floor > goal)
+        ):
             side = "under" if up else "over"
             raise ValueError(f"floor {floor} of {self.metric}: expected {side} its target")
         return self
