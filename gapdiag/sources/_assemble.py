@@ -71,8 +71,10 @@ def assemble(
         raise bad.strict_error()
     reps = len(owners.ids)
     columns: dict[str, Any] = {}
-    if deals is not None:
-        columns |= pipeline_columns(deals, cut, reps)
+    exported = _last_day(deals, seen, activities_until)
+    last = _to_the_end(cut, exported) if activities_until is None else exported
+    if deals is not None:  # open deals aged to the day the figures run to, not a later one
+        columns |= pipeline_columns(deals, cut, reps, last)
         if teams is not None:
             columns |= territory_columns(teams, deals, cut, reps)
     until = stop(cut, seen.span if seen is not None else None, activities_until)
@@ -82,8 +84,6 @@ def assemble(
     if quota_rows is not None:
         columns |= quota_columns(quota_rows, columns.get("pipeline.closed_won"), cut, reps)
     team_of = teams.team_of if teams is not None else {}
-    exported = _last_day(deals, seen, activities_until)
-    last = _to_the_end(cut, exported) if activities_until is None else exported
     rows, settled = _rows(owners.names(), columns, cut, team_of, last)
     if not rows:
         _refuse_uncovered(cut, deals, seen)
