@@ -694,7 +694,9 @@ def test_a_salesforce_report_re_saved_by_excel_reads_its_24_hour_times(tmp_path:
     result = read_exports(period="2024-Q1", opportunities=path)
     assert result.bad_rows == 0
     ana = _by_rep(result)["Ana Ruiz"]
-    assert (ana["pipeline.sales_cycle_days"], ana["pipeline.avg_deal_age_days"]) == (59.0, 52.0)
+    # the open deal is aged to 7 Mar, the last day the report speaks for (the row's as_of)
+    assert (ana["pipeline.sales_cycle_days"], ana["pipeline.avg_deal_age_days"]) == (59.0, 28.0)
+    assert ana["as_of"] == "2024-03-07"
 
 
 _NOT_CSV = [
