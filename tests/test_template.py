@@ -129,15 +129,18 @@ PACK = load_rules()
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.sampled_from([4.96, 0.45, 2.449, 12.0, 1.04, 37.25, 149.6]))
+@given(st.sampled_from([4.96, 0.45, 2.449, 12.0, 1.04, 37.25, 149.6, 0.9996, 0.0004]))
 def test_a_slot_shows_a_value_as_the_check_beside_it_does(value: float) -> None:
     """'4.96 questions per discovery call' beside the check's 'discovery questions a call: 5'
     read as two numbers: a slot naming one value of a counted or scored unit shows it at
-    that unit's precision, the number `show` gives (and the check uses)."""
+    that unit's precision, the number `show` gives (and the check uses); a share shows as
+    `show` does too (99.96%, never a '100%' that is not all)."""
     seen = 0
     for rule in PACK.compiled:
         for part in rule.because.parts:
-            if isinstance(part, str) or part.fmt != "num" or not isinstance(part.node, x.Name):
+            if isinstance(part, str) or not isinstance(part.node, x.Name):
+                continue
+            if part.fmt not in ("num", "pct"):
                 continue
             path = part.node.path
             shown = show(path, value)

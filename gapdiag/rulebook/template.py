@@ -17,7 +17,7 @@ from typing import Any
 
 from gapdiag.model import _kinds as k
 from gapdiag.model.errors import ExpressionError
-from gapdiag.model.labels import counted_number, noun_forms, show
+from gapdiag.model.labels import noun_forms, show, slot_number
 from gapdiag.rulebook import expr as x
 from gapdiag.rulebook.compiler import Facts, number
 
@@ -243,7 +243,7 @@ def _shower(node: x.Node, fmt: str) -> Callable[[Facts], str]:
     formatter, said = _FORMATTERS[fmt], _SAID[fmt]
     # a name is read as it is (a flag too: 'certified: {knowledge.certified}'), in place
     path = node.path if isinstance(node, x.Name) else ""
-    counted = counted_number(path) if path and fmt == "num" else None
+    counted = slot_number(path, fmt) if path else None
     if counted is not None:  # '5 questions a call' as the check beside it says, not 4.96
         return _counted(path, counted)
     reader = None if path else number(node)
@@ -267,8 +267,8 @@ def _shower(node: x.Node, fmt: str) -> Callable[[Facts], str]:
 
 
 def _counted(path: str, number: Callable[[float], str]) -> Callable[[Facts], str]:
-    """A slot of one counted or scored name: its number as the label registry writes it
-    (which remembers the numbers it has said)."""
+    """A slot of one counted, scored or share name: its number as the label registry writes
+    it (which remembers the numbers it has said)."""
 
     def show(facts: Facts) -> str:
         value = facts.get(path)
