@@ -650,3 +650,19 @@ def test_seed_000s_coverage_rep_read_from_a_crm_export_pulled_mid_quarter(
     assert f"$180,000 of open pipeline is 2.0{TIMES} the $90,000 still needed after" in text
     assert f"where 3.0{TIMES} is needed" in text
     assert "Open deals average" not in text  # 26 days old is no stale pipeline
+
+
+def test_a_plan_that_starts_before_its_figures_says_so() -> None:
+    """Seed 001's GROW rep has figures as of 17 Dec (two weeks left); a plan started on
+    23 Nov would book its first 1:1 before those figures existed: the standing says so
+    rather than leaving a start date that is likely a slip; a start after them says nothing."""
+    (grow,) = [e for e in EXAMPLES if e.scenario == "grow-rep"]
+    text = plan(grow.rep(), start=START).to_text()
+    where = text.split("Where the rep stands\n--------------------\n")[1].split("\n")[0]
+    assert where.endswith(
+        "Figures as of Thu 17 Dec 2026, after this plan's start on Mon 23 Nov 2026: its first "
+        "sessions come before the figures they are built on; check the start date."
+    )
+    later = plan(grow.rep(), start=dt.date(2026, 12, 21)).to_text()
+    assert "Figures as of Thu 17 Dec 2026." in later
+    assert "check the start date" not in later

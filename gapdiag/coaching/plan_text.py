@@ -94,6 +94,11 @@ def blocks(plan: CoachingPlan) -> list[Block]:
 
 def _standing(plan: CoachingPlan) -> list[Block]:
     when = f" Figures as of {long_day(plan.as_of)}." if plan.as_of is not None else ""
+    if plan.as_of is not None and plan.as_of > plan.start:  # likely a slip in the start date
+        when = (
+            f"{when[:-1]}, after this plan's start on {long_day(plan.start)}: its first sessions"
+            " come before the figures they are built on; check the start date."
+        )
     end = plan.diagnosis.period_end
     if end is not None and end < plan.start and (plan.as_of is None or plan.as_of < end):
         ended = f" The period these figures describe ended on {long_day(end)}, before this plan"
