@@ -175,7 +175,11 @@ def _other(source: str, text: str, data: dict[str, Any], date: dt.date | None) -
     items = _items_at(doc, shape.path)
     if shape is _utterances.REV:
         items = [(_utterances.monologue(item), line) for item, line in items]
-    found = [_utterances.cue(source, shape, i, item, line) for i, (item, line) in enumerate(items)]
+    found = [
+        _utterances.cue(source, shape, i, piece, line)
+        for i, (item, line) in enumerate(items)
+        for piece in _utterances.by_word_speaker(shape, item)
+    ]
     return timed(source, found, date)
 
 

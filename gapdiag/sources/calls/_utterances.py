@@ -59,10 +59,19 @@ class Shape:
     start: str = "start"
     end: str = "end"
     speaker: str = "speaker"
+    words: tuple[str, ...] = ()
+    """The keys of a word's text in an utterance's 'words' (tried in turn), for a shape
+    whose words carry their own speaker; empty for one whose words do not."""
 
 
-_ASSEMBLYAI = Shape("utterances", ("utterances",), "text", 1)
-_DEEPGRAM = Shape("results.utterances", ("results", "utterances"), "transcript", 1000)
+_ASSEMBLYAI = Shape("utterances", ("utterances",), "text", 1, words=("text",))
+_DEEPGRAM = Shape(
+    "results.utterances",
+    ("results", "utterances"),
+    "transcript",
+    1000,
+    words=("punctuated_word", "word"),
+)
 REV = Shape("monologues", ("monologues",), "text", 1000, "ts", "end_ts")
 _FIREFLIES = Shape(
     "sentences", ("sentences",), "text", 1000, "start_time", "end_time", "speaker_name"
@@ -94,6 +103,62 @@ def shape_of(data: dict[str, Any]) -> Shape | None:
     if isinstance(found, dict) and isinstance(found.get("sentences"), list):
         return _FIREFLIES_API
     return None
+
+
+def by_word_speaker(shape: Shape, item: Any) -> list[Any]:
+    """An utterance whose words name more than one speaker as one utterance per run of a
+    speaker's words (from its first word's start to its last word's end); else as it is.
+
+    Deepgram can keep the other side's short answer inside an utterance it files under the
+    first speaker ('... can I help you with? No. That's all I needed.', `speaker` 0, the
+    last five words `speaker` 1): the words' speakers are the finer, so they decide. An
+    utterance with any word not so well formed (no text, speaker or times) is kept whole.
+    """
+    words = item.get("words") if shape.words and isinstance(item, dict) else None
+    if not isinstance(words, list):
+        return [item]
+    runs: list[tuple[Any, list[dict[str, Any]]]] = []
+    for word in words:
+        if not isinstance(word, dict) or not _timed_word(shape, word):
+            return [item]
+        speaker = word[shape.speaker]
+        if runs and runs[-1][0] == speaker:
+            runs[-1][1].append(word)
+        else:
+            runs.append((speaker, [word]))
+    if len(runs) < 2:
+        return [item]
+    return [
+        {
+            shape.speaker: speaker,
+            shape.start: run[0][shape.start],
+            shape.end: run[-1][shape.end],
+            shape.text: " ".join(_word_text(shape, word) for word in run),
+        }
+        for speaker, run in runs
+    ]
+
+
+def _timed_word(shape: Shape, word: dict[str, Any]) -> bool:
+    """Whether a word has text, a speaker (a number or a name) and numeric times."""
+    speaker = word.get(shape.speaker)
+    if (
+        isinstance(speaker, bool)
+        or not isinstance(speaker, int | str)
+        or not _word_text(shape, word)
+    ):
+        return False
+    times = (word.get(shape.start), word.get(shape.end))
+    return all(isinstance(t, int | float) and not isinstance(t, bool) for t in times)
+
+
+def _word_text(shape: Shape, word: dict[str, Any]) -> str:
+    """A word's text under the first of the shape's word keys that holds some ('' if none)."""
+    for key in shape.words:
+        text = word.get(key)
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    return ""
 
 
 def monologue(item: Any) -> Any:

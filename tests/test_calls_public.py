@@ -1,0 +1,106 @@
+"""Real public transcript files (trimmed, in tests/data/calls_public, see its README)."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gapdiag.model.metrics import Targets
+from gapdiag.sources.calls._utterances import _ASSEMBLYAI, _DEEPGRAM, REV, by_word_speaker
+from gapdiag.sources.calls.measure import measure
+from gapdiag.sources.calls.speakers import load_reps
+from gapdiag.sources.calls.transcript import read_transcript
+from gapdiag.sources.calls.vocab import load_trackers, load_words
+
+PUBLIC = Path(__file__).parent / "data" / "calls_public"
+
+
+def test_deepgram_words_of_another_speaker_inside_an_utterance_are_theirs() -> None:
+    """Deepgram (nova-3) can file the caller's 'No. That's all I needed.' under the agent's
+    utterance (`speaker` 0) while each word says speaker 1: the words' speakers decide, so
+    the agent's talk is not inflated by the caller's."""
+    name = "2025-07-16_deepgram_nova3.json"
+    transcript = read_transcript(PUBLIC / name, name=name)
+    assert transcript.speakers == (
+        "Speaker 1",
+        "Speaker 0",
+        "Speaker 1",
+        "Speaker 0",
+        "Speaker 1",
+    )
+    assert transcript.texts[1] == "Not a problem. Is there anything else I can help you with?"
+    assert transcript.texts[2] == "No. That's all I needed."
+    assert transcript.texts[4] == "Yep. You too. Bye. Bye."
+    assert (transcript.starts[2], transcript.ends[2]) == (455982, 457422)
+    metrics = measure(
+        transcript,
+        load_reps({"tom": "Speaker 0"}),
+        words=load_words(),
+        trackers=load_trackers(),
+        targets=Targets(),
+    )
+    assert metrics.rep_talk_seconds == pytest.approx(2.0 + 2.80002, abs=0.002)
+    assert metrics.buyer_talk_seconds == pytest.approx(1.51998 + 1.44 + 2.16, abs=0.002)
+
+
+WORD = st.fixed_dictionaries(
+    {"speaker": st.integers(0, 2), "punctuated_word": st.sampled_from(["Yes.", "no", "OK?"])}
+)
+
+
+@given(st.lists(WORD, min_size=1, max_size=12))
+def test_split_utterances_keep_every_word_in_order_and_alternate(
+    words: list[dict[str, Any]],
+) -> None:
+    """Split by the words' speakers, no word is lost or moved and no two runs side by side
+    are one speaker's; a run lasts from its first word's start to its last word's end."""
+    timed = [{**w, "start": i * 1.0, "end": i + 0.5} for i, w in enumerate(words)]
+    item = {"speaker": 0, "start": 0.0, "end": len(words), "transcript": "x", "words": timed}
+    pieces = by_word_speaker(_DEEPGRAM, item)
+    if len({w["speaker"] for w in words}) == 1:
+        assert pieces == [item]
+        return
+    assert " ".join(p["transcript"] for p in pieces) == " ".join(
+        w["punctuated_word"] for w in words
+    )
+    assert all(a["speaker"] != b["speaker"] for a, b in pairwise(pieces))
+    assert pieces[0]["start"] == 0.0
+    assert pieces[-1]["end"] == len(words) - 1 + 0.5
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        {"word": "no", "start": 1.0, "end": 1.2},  # no speaker
+        {"word": "no", "speaker": True, "start": 1.0, "end": 1.2},
+        {"word": " ", "speaker": 1, "start": 1.0, "end": 1.2},  # no text
+        {"word": "no", "speaker": 1, "start": "1.0", "end": 1.2},
+        "no",
+    ],
+)
+def test_an_utterance_with_a_word_not_well_formed_is_kept_whole(word: object) -> None:
+    """One word without a speaker, text or numeric times: the utterance stays as Deepgram
+    filed it (its own speaker and times), nothing guessed."""
+    first = {"word": "yes", "speaker": 0, "start": 0.5, "end": 0.9}
+    item = {"speaker": 0, "start": 0.5, "end": 1.2, "transcript": "yes no", "words": [first, word]}
+    assert by_word_speaker(_DEEPGRAM, item) == [item]
+
+
+def test_assemblyai_words_split_too_and_rev_is_left_alone() -> None:
+    """AssemblyAI's words carry their speaker (and 'text', milliseconds) as Deepgram's do;
+    a shape whose words carry none (Rev's elements) is never split."""
+    words = [
+        {"text": "Right?", "start": 100, "end": 400, "speaker": "A"},
+        {"text": "Yes.", "start": 500, "end": 700, "speaker": "B"},
+    ]
+    item = {"speaker": "A", "start": 100, "end": 700, "text": "Right? Yes.", "words": words}
+    assert by_word_speaker(_ASSEMBLYAI, item) == [
+        {"speaker": "A", "start": 100, "end": 400, "text": "Right?"},
+        {"speaker": "B", "start": 500, "end": 700, "text": "Yes."},
+    ]
+    assert by_word_speaker(REV, item) == [item]
