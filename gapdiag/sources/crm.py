@@ -120,6 +120,12 @@ class OpportunityColumns(_Frozen):
     closed_flag: str | None = Field(
         default=None, description="Column TRUE for a closed deal, won or lost (IsClosed)."
     )
+    deleted_flag: str | None = Field(
+        default=None,
+        description="Column TRUE for a deal deleted in the CRM (Salesforce IsDeleted, kept "
+        "by Data Loader's Export All and by warehouse syncs): such a deal is left out and "
+        "listed; an export without the column is read whole.",
+    )
     flag_forms: tuple[FlagForm, ...] = Field(
         default=("true/false", "1/0", "1/empty", "yes/no", "X/empty"),
         min_length=1,
@@ -292,6 +298,7 @@ PRESETS: Mapping[str, CrmMapping] = {
             lost=("Closed Lost",),
             won_flag="IsWon",
             closed_flag="IsClosed",
+            deleted_flag="IsDeleted",
             # Data Export and Data Loader write true/false, reports 1/0, Workbench 1/empty
             flag_forms=("true/false", "1/0", "1/empty"),
             account="AccountId",

@@ -1,0 +1,33 @@
+"""Real public CRM exports (tests/data/real, see its README): what they showed, pinned."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from gapdiag.sources.ingest import read_exports
+
+REAL = Path(__file__).parent / "data" / "real"
+
+
+def test_deals_deleted_in_salesforce_are_left_out_and_listed(tmp_path: Path) -> None:
+    """A warehouse sync (Fivetran's seed of a real org) keeps soft-deleted opportunities
+    with is_deleted true: every one of its ten rows is deleted, so no rep has a pipeline
+    (the $24,120,000 '$1m deal' test opportunity is not anyone's closed-won), and each
+    row is listed once as left out, naming the column."""
+    result = read_exports(
+        period="2018-Q4",
+        opportunities=REAL / "fivetran_sf_opportunity_data.csv",
+        mapping=REAL / "fivetran_salesforce.yaml",
+    )
+    assert result.rows == ()
+    errors = tmp_path / "errors.csv"
+    result.write_errors(errors)
+    with errors.open(encoding="utf-8") as handle:
+        listed = [(r["row"], r["column"], r["value"], r["reason"]) for r in csv.DictReader(handle)]
+    assert [(row, column) for row, column, _, _ in listed] == [
+        (str(n), "is_deleted") for n in range(2, 12)
+    ]
+    assert {reason for _, _, _, reason in listed} == {
+        "is true: the deal was deleted in the CRM; left out"
+    }
