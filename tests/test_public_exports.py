@@ -31,3 +31,26 @@ def test_deals_deleted_in_salesforce_are_left_out_and_listed(tmp_path: Path) -> 
     assert {reason for _, _, _, reason in listed} == {
         "is true: the deal was deleted in the CRM; left out"
     }
+
+
+def test_a_deleted_cell_in_no_flag_form_is_listed_and_its_deal_kept(tmp_path: Path) -> None:
+    """'maybe' under is_deleted says neither: the deal is read (not guessed away) and the
+    cell listed once, naming what the column holds and the forms read."""
+    text = (REAL / "fivetran_sf_opportunity_data.csv").read_text(encoding="utf-8")
+    first = "006q000000HddohAAB,true,true,,true"
+    assert first in text
+    edited = tmp_path / "opportunity.csv"
+    edited.write_text(text.replace(first, "006q000000HddohAAB,true,maybe,,true"), "utf-8")
+    result = read_exports(
+        period="2018-Q4", opportunities=edited, mapping=REAL / "fivetran_salesforce.yaml"
+    )
+    assert [(row["rep_id"], row["pipeline.closed_won"]) for row in result.rows] == [
+        ("rQhle3uwQbFgFmLTF1WByg==", 24120000.0)
+    ]
+    errors = tmp_path / "errors.csv"
+    result.write_errors(errors)
+    with errors.open(encoding="utf-8") as handle:
+        maybe = [r for r in csv.DictReader(handle) if r["value"] == "maybe"]
+    assert [(r["row"], r["reason"]) for r in maybe] == [
+        ("2", "holds 'maybe', in none of the flag forms (true/false, 1/0 or 1/empty); kept")
+    ]
