@@ -54,3 +54,30 @@ def test_a_deleted_cell_in_no_flag_form_is_listed_and_its_deal_kept(tmp_path: Pa
     assert [(r["row"], r["reason"]) for r in maybe] == [
         ("2", "holds 'maybe', in none of the flag forms (true/false, 1/0 or 1/empty); kept")
     ]
+
+
+def test_activities_deleted_in_salesforce_are_left_out_and_listed(tmp_path: Path) -> None:
+    """Task.csv of the Data Export keeps IsDeleted too: a deleted call is no call of the
+    rep's; it is listed once, and the live ones count."""
+    opportunities = REAL / "sf_data_export_Opportunity.csv"
+    tasks = tmp_path / "Task.csv"
+    tasks.write_text(
+        '"Id","IsDeleted","OwnerId","TaskSubtype","ActivityDate","CallDurationInSeconds"\n'
+        '"00T1","false","0055g00000Rep01AAA","Call","2024-02-05","300"\n'
+        '"00T2","true","0055g00000Rep01AAA","Call","2024-02-06","600"\n'
+        '"00T3","FALSE","0055g00000Rep01AAA","Email","2024-02-07",""\n',
+        encoding="utf-8",
+    )
+    result = read_exports(
+        period="2024-Q1",
+        opportunities=opportunities,
+        activities=tasks,
+        mapping="salesforce_export",
+    )
+    ana = {row["rep_id"]: row for row in result.rows}["0055g00000Rep01AAA"]
+    assert (ana["activity.timed_calls"], ana["activity.avg_call_minutes"]) == (1.0, 5.0)
+    errors = tmp_path / "errors.csv"
+    result.write_errors(errors)
+    with errors.open(encoding="utf-8") as handle:
+        listed = [(r["row"], r["column"], r["reason"]) for r in csv.DictReader(handle)]
+    assert listed == [("3", "IsDeleted", "is true: the activity was deleted in the CRM; left out")]

@@ -131,8 +131,9 @@ def _activity_roles(acts: ActivityColumns) -> tuple[dict[str, str | None], tuple
         wanted["type"] = types[0]
     extra = {f"type.{i}": column for i, column in enumerate(types[1:], start=1)}
     wanted |= extra
-    wanted |= {r: getattr(acts, r) for r in ("timestamp", "duration", "outcome", "account")}
-    return wanted, ("duration", "outcome", "account", *extra)
+    roles = ("timestamp", "duration", "outcome", "account", "deleted_flag")
+    wanted |= {r: getattr(acts, r) for r in roles}
+    return wanted, ("duration", "outcome", "account", "deleted_flag", *extra)
 
 
 def _preset_hint(kind: str) -> Callable[[tuple[str, ...]], str]:

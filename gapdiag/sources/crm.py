@@ -169,6 +169,11 @@ class ActivityColumns(_Frozen):
     account: str | None = Field(
         default=None, description="Column naming the account met; joins meetings to deals."
     )
+    deleted_flag: str | None = Field(
+        default=None,
+        description="Column TRUE for an activity deleted in the CRM (Salesforce IsDeleted): "
+        "left out and listed; yes and no in any of the five flag forms.",
+    )
     connected: tuple[str, ...] | None = Field(
         default=None,
         description="Outcome values of calls that connected: only their durations make the "
@@ -312,6 +317,7 @@ PRESETS: Mapping[str, CrmMapping] = {
             emails=("Email",),
             meetings=("Event",),
             account="AccountId",
+            deleted_flag="IsDeleted",
         ),
     ),
 }

@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from gapdiag.sources._columnar import AsText, Export
+from gapdiag.sources._deleted import undeleted
 from gapdiag.sources._money import other_currency, plain_only
 from gapdiag.sources._open import LISTED
 from gapdiag.sources._parse import (
@@ -133,7 +134,7 @@ def _block(
 ) -> None:
     rows = np.arange(first, first + len(cells["owner"]))
     if "deleted_flag" in cells:
-        rows, cells = _undeleted(export, rows, cells, columns)
+        rows, cells = undeleted(export, rows, cells, columns.flag_forms, "deal")
     rep = keys[0].codes(cells["owner"])
     owned = rep >= 0
     record = export.recorder(rows, cells)
@@ -202,26 +203,6 @@ def _block(
     _tally(deals.tally, block, grid)
     if deals.has_accounts:
         deals.accounts.append((block.rep, keys[1].codes(cells["account"])[keep], block.created))
-
-
-def _undeleted(
-    export: Export, rows: Any, cells: dict[str, Any], columns: OpportunityColumns
-) -> tuple[Any, dict[str, Any]]:
-    """The block's rows and cells without the deals deleted in the CRM, each of those
-    listed once and counted as skipped; a deleted cell in no flag form is listed and its
-    deal kept (deleted or not, the export does not say)."""
-    forms = [FLAG_FORMS[form] for form in columns.flag_forms]
-    deleted, bad, odd = flags(cells["deleted_flag"], forms)
-    record = export.recorder(rows, cells)
-    record("deleted_flag", deleted, "is true: the deal was deleted in the CRM; left out")
-    shown = ", ".join(repr(value) if value else "empty" for value in odd[:5])
-    forms_text = flag_forms_text(columns.flag_forms)
-    record("deleted_flag", bad, f"holds {shown}, in none of the flag forms ({forms_text}); kept")
-    if not deleted.any():
-        return rows, cells
-    export.bad.skipped[export.name] += int(deleted.sum())
-    kept = pa.array(~deleted)
-    return rows[~deleted], {role: pc.filter(cell, kept) for role, cell in cells.items()}
 
 
 def _flagged(
