@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from gapdiag.model.metrics import Targets
 from gapdiag.sources.calls._utterances import _ASSEMBLYAI, _DEEPGRAM, REV, by_word_speaker
+from gapdiag.sources.calls.cues import UNNAMED, TranscriptError
 from gapdiag.sources.calls.measure import measure
 from gapdiag.sources.calls.speakers import load_reps
 from gapdiag.sources.calls.transcript import read_transcript
@@ -104,3 +105,39 @@ def test_assemblyai_words_split_too_and_rev_is_left_alone() -> None:
         {"speaker": "B", "start": 500, "end": 700, "text": "Yes."},
     ]
     assert by_word_speaker(REV, item) == [item]
+
+
+def test_google_meet_captions_name_the_speaker_in_parentheses() -> None:
+    """Google Meet's recording captions (.vtt): each cue opens with '(Name)' on a line of
+    its own, and a second speaker in the same four seconds follows a '-' line and a line
+    of one space (not legal WebVTT: a blank line ends a cue). Both voices are read, each
+    under its name, sharing the cue's time by the length of what they said."""
+    name = "2024-05-01_google_meet_captions.vtt"
+    transcript = read_transcript(PUBLIC / name, name=name)
+    assert transcript.speakers == ("DF", "DF", "DF", "DB", "DF", "DB")
+    assert transcript.texts[2:4] == ("background?", "pickle wise or lifewise")
+    assert transcript.texts[-1] == "or buggy"
+    assert (transcript.starts[0], transcript.ends[-1]) == (8000, 24000)
+    assert transcript.ends[2] == transcript.starts[3]
+
+
+def test_a_meet_file_keeps_its_line_numbers_and_captions_with_sounds_are_not_meet(
+    tmp_path: Path,
+) -> None:
+    """Reading Meet's layout moves no line: a bad timing line is named where it is. A
+    caption file where only some cues open with '(laughs)' is not Meet's: no one is
+    named 'laughs': its cues are no one's, as in any captions."""
+    meet = (PUBLIC / "2024-05-01_google_meet_captions.vtt").read_text(encoding="utf-8")
+    broken = tmp_path / "2024-05-02_meet.vtt"
+    broken.write_text(meet.replace("00:00:20.000 --> 00", "00:00:20.000 -> 00"), "utf-8")
+    with pytest.raises(TranscriptError, match=r"2024-05-02_meet\.vtt:19: \(text\)"):
+        read_transcript(broken, name=broken.name)
+    sounds = tmp_path / "2024-05-03_captions.vtt"
+    sounds.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n(laughs)\nThat is fair.\n\n"
+        "00:00:03.000 --> 00:00:05.000\nSo what is next?\n",
+        encoding="utf-8",
+    )
+    captions = read_transcript(sounds, name=sounds.name)
+    assert set(captions.speakers) == {UNNAMED}
+    assert captions.texts[0] == "(laughs) That is fair."
