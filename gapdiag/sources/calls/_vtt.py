@@ -117,8 +117,6 @@ def parse(source: str, text: str, date: dt.date | None) -> Transcript:
     """
     if not text.startswith("WEBVTT") or text[6:7] not in ("", " ", "\t", "\n"):
         raise fail(source, 1, "(header)", "does not start with 'WEBVTT' (not a WebVTT file)")
-    if "\n(" in text and "-->" in text and not _MEET_TIMING.search(text):
-        text = _voiced_meet(text)
     return _fast(source, text, date) or _careful(source, text, date)
 
 
@@ -246,7 +244,13 @@ def _times(timing: bytes, count: int) -> tuple[tuple[int, ...], tuple[int, ...]]
 
 
 def _careful(source: str, text: str, date: dt.date | None) -> Transcript:
-    """Read cue by cue, checking everything between cues; raise at the first problem."""
+    """Read cue by cue, checking everything between cues; raise at the first problem.
+
+    Google Meet's captions (never read by `_fast`: a cue's first line is '(Name)') are
+    given voice tags first.
+    """
+    if "\n(" in text and "-->" in text and not _MEET_TIMING.search(text):
+        text = _voiced_meet(text)
     cues: list[Cue] = []
     line, seen = 1, 0  # line number of offset `seen`
     for match in _CUE.finditer(text):
