@@ -81,3 +81,18 @@ def test_activities_deleted_in_salesforce_are_left_out_and_listed(tmp_path: Path
     with errors.open(encoding="utf-8") as handle:
         listed = [(r["row"], r["column"], r["reason"]) for r in csv.DictReader(handle)]
     assert listed == [("3", "IsDeleted", "is true: the activity was deleted in the CRM; left out")]
+
+
+def test_one_row_of_another_type_is_said_in_the_singular(tmp_path: Path) -> None:
+    """Fivetran's Task rows are mostly 'Task' subtypes, not calls or emails: one such row
+    reads '1 row of another type', not '1 rows of other types'."""
+    tasks = tmp_path / "Task.csv"
+    tasks.write_text(
+        '"Id","IsDeleted","OwnerId","TaskSubtype","ActivityDate","CallDurationInSeconds"\n'
+        '"00T1","false","0055g00000Rep01AAA","Call","2024-02-05","300"\n'
+        '"00T2","false","0055g00000Rep01AAA","Task","2024-02-06",""\n',
+        encoding="utf-8",
+    )
+    result = read_exports(period="2024-Q1", activities=tasks, mapping="salesforce_export")
+    notes = [note for summary in result.files for note in summary.notes]
+    assert "1 row of another type (a task, a note) is not activity" in notes

@@ -352,9 +352,13 @@ def _summary(
     notes += coverage
     if kind == "activities" and seen is not None:
         if seen.other_types:
-            notes.append(
-                f"{seen.other_types:,} rows of other types (tasks, notes) are not activity"
+            one = seen.other_types == 1
+            kinds = (
+                "row of another type (a task, a note) is"
+                if one
+                else ("rows of other types (tasks, notes) are")
             )
+            notes.append(f"{seen.other_types:,} {kinds} not activity")
         if seen.not_held:
             what, are = ("activity", "is") if seen.not_held == 1 else ("activities", "are")
             notes.append(
