@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -141,3 +142,33 @@ def test_a_meet_file_keeps_its_line_numbers_and_captions_with_sounds_are_not_mee
     captions = read_transcript(sounds, name=sounds.name)
     assert set(captions.speakers) == {UNNAMED}
     assert captions.texts[0] == "(laughs) That is fair."
+
+
+def test_webex_snippets_end_their_duration_after_their_offset() -> None:
+    """Webex's API lists a transcript as snippets: 'personName', 'offsetMillisecond' and
+    'durationMillisecond' (milliseconds); each is its speaker's, from its offset for its
+    duration."""
+    name = "2026-07-29_webex_snippets.json"
+    transcript = read_transcript(PUBLIC / name, name=name)
+    assert transcript.speakers == ("Dana Reyes", "Lena Ortiz", "Dana Reyes")
+    assert transcript.starts == (1200, 6400, 10500)
+    assert transcript.ends == (6000, 10000, 13500)
+
+
+def test_a_webex_snippet_without_its_duration_is_read_and_one_not_an_object_refused(
+    tmp_path: Path,
+) -> None:
+    """No 'durationMillisecond': the snippet's end is inferred, as for any utterance
+    without one; a snippet that is no object is refused, naming it."""
+    doc = json.loads((PUBLIC / "2026-07-29_webex_snippets.json").read_text(encoding="utf-8"))
+    del doc["items"][1]["durationMillisecond"]
+    short = tmp_path / "2026-07-29_short.json"
+    short.write_text(json.dumps(doc), encoding="utf-8")
+    transcript = read_transcript(short, name=short.name)
+    assert transcript.speakers[1] == "Lena Ortiz"
+    assert transcript.starts[1] < transcript.ends[1] <= transcript.starts[2]
+    doc["items"].append("no snippet")
+    bad = tmp_path / "2026-07-29_bad.json"
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(TranscriptError, match=r"items\[3\]: is str, expected an object"):
+        read_transcript(bad, name=bad.name)

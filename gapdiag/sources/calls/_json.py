@@ -175,6 +175,8 @@ def _other(source: str, text: str, data: dict[str, Any], date: dt.date | None) -
     items = _items_at(doc, shape.path)
     if shape is _utterances.REV:
         items = [(_utterances.monologue(item), line) for item, line in items]
+    elif shape is _utterances.WEBEX:
+        items = [(_utterances.snippet(item), line) for item, line in items]
     found = [
         _utterances.cue(source, shape, i, piece, line)
         for i, (item, line) in enumerate(items)

@@ -43,8 +43,8 @@ SHAPES = (
     "AssemblyAI's 'utterances' (milliseconds), Deepgram's 'results.utterances' (seconds), "
     "Rev's 'monologues', Fireflies' 'sentences', Amazon Transcribe's 'results.items' "
     "(seconds), Amazon Connect Contact Lens' or Transcribe Call Analytics' 'Transcript' "
-    "(milliseconds), Gong's 'callTranscripts' (milliseconds) or Fathom's 'transcript' "
-    "(timestamps like '00:05:32')"
+    "(milliseconds), Gong's 'callTranscripts' (milliseconds), Webex's snippet 'items' "
+    "(milliseconds) or Fathom's 'transcript' (timestamps like '00:05:32')"
 )
 
 
@@ -87,8 +87,18 @@ _FIREFLIES_API = Shape(
 )
 
 
+WEBEX = Shape("items", ("items",), "text", 1, "offsetMillisecond", "end", "personName")
+"""Webex's transcript snippets (its API's ``/meetingTranscripts/{id}/snippets``):
+``{"items": [{"personName": "Dana Reyes", "text": "...", "offsetMillisecond": 250,
+"durationMillisecond": 2400}]}``; a snippet ends its duration after its offset."""
+
+
 def shape_of(data: dict[str, Any]) -> Shape | None:
     """The utterance shape of a JSON object, or None when it is neither."""
+    items = data.get("items")
+    first = items[0] if isinstance(items, list) and items else None
+    if isinstance(first, dict) and "offsetMillisecond" in first:
+        return WEBEX
     if isinstance(data.get("utterances"), list):
         return _ASSEMBLYAI
     results = data.get("results")
@@ -159,6 +169,21 @@ def _word_text(shape: Shape, word: dict[str, Any]) -> str:
         if isinstance(text, str) and text.strip():
             return text.strip()
     return ""
+
+
+def snippet(item: Any) -> Any:
+    """A Webex snippet with its end (offset plus duration, where both are numbers)."""
+    if not isinstance(item, dict):
+        return item
+    start, length = item.get("offsetMillisecond"), item.get("durationMillisecond")
+    if (
+        isinstance(start, int | float)
+        and isinstance(length, int | float)
+        and not isinstance(start, bool)
+        and not isinstance(length, bool)
+    ):
+        return item | {"end": start + length}
+    return item
 
 
 def monologue(item: Any) -> Any:
