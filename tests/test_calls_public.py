@@ -172,3 +172,34 @@ def test_a_webex_snippet_without_its_duration_is_read_and_one_not_an_object_refu
     bad.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(TranscriptError, match=r"items\[3\]: is str, expected an object"):
         read_transcript(bad, name=bad.name)
+
+
+def test_deepgram_made_without_utterances_is_read_by_its_words_speakers(
+    tmp_path: Path,
+) -> None:
+    """Deepgram with diarize=true but not utterances=true (its playground's and many
+    clients' default) has no 'utterances', yet every word of the channel names its
+    speaker: the call is read by runs of one speaker's words, the same turns as above."""
+    name = "2025-07-16_deepgram_nova3.json"
+    doc = json.loads((PUBLIC / name).read_text(encoding="utf-8"))
+    del doc["results"]["utterances"]
+    words_only = tmp_path / "2025-07-16_deepgram_words.json"
+    words_only.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    transcript = read_transcript(words_only, name=words_only.name)
+    by_utterances = read_transcript(PUBLIC / name, name=name)
+    assert transcript.speakers == by_utterances.speakers
+    assert transcript.texts == by_utterances.texts
+    assert (transcript.starts, transcript.ends) == (by_utterances.starts, by_utterances.ends)
+
+
+def test_deepgram_words_without_speakers_are_still_refused(tmp_path: Path) -> None:
+    """Words without 'speaker' (diarize off): no one is named, so the one error says to
+    export with utterances=true and diarize=true, as before."""
+    doc = json.loads((PUBLIC / "2025-07-16_deepgram_nova3.json").read_text(encoding="utf-8"))
+    del doc["results"]["utterances"]
+    for word in doc["results"]["channels"][0]["alternatives"][0]["words"]:
+        del word["speaker"]
+    plain = tmp_path / "2025-07-16_plain.json"
+    plain.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(TranscriptError, match="utterances=true and diarize=true"):
+        read_transcript(plain, name=plain.name)

@@ -172,7 +172,11 @@ def _other(source: str, text: str, data: dict[str, Any], date: dt.date | None) -
     if shape is None:  # Amazon Transcribe's words
         words = _items_at(doc, ("results", "items"))
         return timed(source, _transcribe.cues(source, data, words), date)
-    items = _items_at(doc, shape.path)
+    if shape is _utterances.DEEPGRAM_WORDS:  # the channel's words, at their key's line
+        turn = _utterances.deepgram_turn(data)
+        items = [(turn, doc.line(max(text.find('"words"'), 0)))]
+    else:
+        items = _items_at(doc, shape.path)
     if shape is _utterances.REV:
         items = [(_utterances.monologue(item), line) for item, line in items]
     elif shape is _utterances.WEBEX:

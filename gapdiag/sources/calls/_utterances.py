@@ -1,11 +1,15 @@
-"""Widespread JSON transcript shapes beside the segment format: AssemblyAI, Deepgram, Rev.
+"""Widespread JSON transcript shapes beside the segment format: AssemblyAI, Deepgram, Rev,
+Fireflies, Webex.
 
 They list *utterances* (one speaker's stretch of talk) rather than segments:
 
 - AssemblyAI (``speaker_labels=true``): ``{"utterances": [{"speaker": "A", "start": 250,
   "end": 2650, "text": "..."}], ...}``, times in **milliseconds**;
 - Deepgram (``utterances=true&diarize=true``): ``{"results": {"utterances": [{"speaker":
-  0, "start": 0.25, "end": 2.65, "transcript": "..."}]}, ...}``, times in **seconds**;
+  0, "start": 0.25, "end": 2.65, "transcript": "..."}]}, ...}``, times in **seconds**; made
+  with ``diarize=true`` alone, its one channel's ``words`` (each with its ``speaker``);
+- Webex's transcript snippets (``items`` of ``personName``, ``text``,
+  ``offsetMillisecond``, ``durationMillisecond``), times in **milliseconds**;
 - Rev (``monologues``): ``{"monologues": [{"speaker": 0, "speaker_name": "Dana Reyes",
   "elements": [{"type": "text", "value": "Hi", "ts": 0.25, "end_ts": 0.6}, {"type":
   "punct", "value": "."}]}]}``: a monologue runs from its first word's ``ts`` to its last
@@ -16,7 +20,8 @@ They list *utterances* (one speaker's stretch of talk) rather than segments:
 
 The shape, not the numbers, says which unit the times are in, so a call is never read a
 thousand times too long. A speaker number becomes ``Speaker N``; an utterance without a
-speaker is unattributed. Any other JSON object is refused with one error naming the
+speaker is unattributed; an utterance whose words carry speakers is split where they
+change. Any other JSON object is refused with one error naming the
 shapes read here (and, for a speakerless AssemblyAI or Deepgram transcript, what to export
 instead). Amazon Transcribe's word items are read by `_transcribe`.
 """
@@ -87,6 +92,11 @@ _FIREFLIES_API = Shape(
 )
 
 
+DEEPGRAM_WORDS = Shape(
+    "results.channels[0].alternatives", (), "transcript", 1000, words=("punctuated_word", "word")
+)
+"""Deepgram diarized without utterances=true: the one channel's best alternative, read as
+one utterance that `by_word_speaker` splits into runs of one speaker's words."""
 WEBEX = Shape("items", ("items",), "text", 1, "offsetMillisecond", "end", "personName")
 """Webex's transcript snippets (its API's ``/meetingTranscripts/{id}/snippets``):
 ``{"items": [{"personName": "Dana Reyes", "text": "...", "offsetMillisecond": 250,
@@ -104,6 +114,8 @@ def shape_of(data: dict[str, Any]) -> Shape | None:
     results = data.get("results")
     if isinstance(results, dict) and isinstance(results.get("utterances"), list):
         return _DEEPGRAM
+    if deepgram_turn(data) is not None:
+        return DEEPGRAM_WORDS
     if isinstance(data.get("monologues"), list):
         return REV
     if isinstance(data.get("sentences"), list):
@@ -169,6 +181,30 @@ def _word_text(shape: Shape, word: dict[str, Any]) -> str:
         if isinstance(text, str) and text.strip():
             return text.strip()
     return ""
+
+
+def deepgram_turn(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The words of a Deepgram transcript of one channel made with diarize=true but without
+    utterances=true, as one utterance (speaker, start, end, transcript, words); None for
+    any other object (no results, several channels, a word without its speaker)."""
+    results = data.get("results")
+    channels = results.get("channels") if isinstance(results, dict) else None
+    if not isinstance(channels, list) or len(channels) != 1 or not isinstance(channels[0], dict):
+        return None
+    alternatives = channels[0].get("alternatives")
+    best = alternatives[0] if isinstance(alternatives, list) and alternatives else None
+    words = best.get("words") if isinstance(best, dict) else None
+    if not isinstance(words, list) or not words:
+        return None
+    if not all(isinstance(w, dict) and _timed_word(DEEPGRAM_WORDS, w) for w in words):
+        return None
+    return {
+        "speaker": words[0]["speaker"],
+        "start": words[0]["start"],
+        "end": words[-1]["end"],
+        "transcript": " ".join(_word_text(DEEPGRAM_WORDS, word) for word in words),
+        "words": words,
+    }
 
 
 def snippet(item: Any) -> Any:
