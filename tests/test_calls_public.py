@@ -203,3 +203,22 @@ def test_deepgram_words_without_speakers_are_still_refused(tmp_path: Path) -> No
     plain.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(TranscriptError, match="utterances=true and diarize=true"):
         read_transcript(plain, name=plain.name)
+
+
+@pytest.mark.parametrize("change", ["no words", "two channels"])
+def test_deepgram_without_utterances_and_no_words_or_two_channels_is_refused(
+    tmp_path: Path, change: str
+) -> None:
+    """No words to read, or two channels (whose words would have to be interleaved): the
+    file is refused with the one error saying what to export, never read in part."""
+    doc = json.loads((PUBLIC / "2025-07-16_deepgram_nova3.json").read_text(encoding="utf-8"))
+    del doc["results"]["utterances"]
+    channels = doc["results"]["channels"]
+    if change == "no words":
+        channels[0]["alternatives"][0]["words"] = []
+    else:
+        channels.append(channels[0])
+    path = tmp_path / "2025-07-16_changed.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(TranscriptError, match="utterances=true and diarize=true"):
+        read_transcript(path, name=path.name)
