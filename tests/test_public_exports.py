@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
+from gapdiag import InvalidMetrics
 from gapdiag.sources.ingest import read_exports
 
 REAL = Path(__file__).parent / "data" / "real"
@@ -96,3 +99,33 @@ def test_one_row_of_another_type_is_said_in_the_singular(tmp_path: Path) -> None
     result = read_exports(period="2024-Q1", activities=tasks, mapping="salesforce_export")
     notes = [note for summary in result.files for note in summary.notes]
     assert "1 row of another type (a task, a note) is not activity" in notes
+
+
+def test_deals_pipedrive_marks_deleted_are_left_out_by_stage_value(tmp_path: Path) -> None:
+    """Pipedrive's deal status is open, won, lost or deleted (its API's status values): a
+    deleted deal is none of won, lost or open. Under the mapping's `deleted` values it is
+    left out and listed; without them the one error names the group to add it under."""
+    text = (REAL / "pipedrive_deals_en.csv").read_text(encoding="utf-8")
+    first = "101,Acme deal,Ana Ruiz,12000,USD,open,"
+    assert first in text
+    deals = tmp_path / "deals.csv"
+    deals.write_text(text.replace(first, first.replace(",open,", ",deleted,")), "utf-8")
+    mapping = (REAL / "pipedrive_en.yaml").read_text(encoding="utf-8")
+    with pytest.raises(InvalidMetrics, match=r"add each under won, lost, open or deleted"):
+        read_exports(period="2024-Q3", opportunities=deals, mapping=REAL / "pipedrive_en.yaml")
+    edited = tmp_path / "pipedrive.yaml"
+    edited.write_text(mapping.replace("  open: [open]\n", "  open: [open]\n  deleted: [deleted]\n"))
+    result = read_exports(period="2024-Q3", opportunities=deals, mapping=edited)
+    whole = read_exports(
+        period="2024-Q3", opportunities=REAL / "pipedrive_deals_en.csv", mapping=edited
+    )
+    ana = {r["rep_id"]: r for r in result.rows}["Ana Ruiz"]
+    ana_whole = {r["rep_id"]: r for r in whole.rows}["Ana Ruiz"]
+    assert ana["pipeline.open_pipeline"] == ana_whole["pipeline.open_pipeline"] - 12000
+    errors = tmp_path / "errors.csv"
+    result.write_errors(errors)
+    with errors.open(encoding="utf-8") as handle:
+        listed = [(r["row"], r["column"], r["value"], r["reason"]) for r in csv.DictReader(handle)]
+    assert listed == [
+        ("2", "Deal - Status", "deleted", "says the deal was deleted in the CRM; left out")
+    ]

@@ -1,4 +1,5 @@
-"""Rows deleted in the CRM (Salesforce's IsDeleted): left out of a block, each one listed.
+"""Rows deleted in the CRM (Salesforce's IsDeleted, Pipedrive's status 'deleted'): left
+out of a block, each one listed.
 
 Data Loader's "Export All" and warehouse syncs (Fivetran, Stitch) keep the recycle bin's
 records with the flag true; Salesforce's staging models drop them, and so does ingest, so
@@ -24,13 +25,22 @@ def undeleted(
     each of those listed once and counted as skipped; a cell in none of the flag `forms`
     is listed and its row kept (deleted or not, the export does not say)."""
     deleted, bad, odd = flags(cells["deleted_flag"], [FLAG_FORMS[form] for form in forms])
-    record = export.recorder(rows, cells)
-    record("deleted_flag", deleted, f"is true: the {what} was deleted in the CRM; left out")
     shown = ", ".join(repr(value) if value else "empty" for value in odd[:5])
     known = flag_forms_text(forms)
-    record("deleted_flag", bad, f"holds {shown}, in none of the flag forms ({known}); kept")
-    if not deleted.any():
+    why = f"holds {shown}, in none of the flag forms ({known}); kept"
+    export.recorder(rows, cells)("deleted_flag", bad, why)
+    why = f"is true: the {what} was deleted in the CRM; left out"
+    return left_out(export, rows, cells, deleted, "deleted_flag", why)
+
+
+def left_out(
+    export: Export, rows: Any, cells: dict[str, Any], mask: Any, role: str, reason: str
+) -> tuple[Any, dict[str, Any]]:
+    """The block's rows and cells without the masked ones, each of those listed once under
+    `role` with `reason` and counted as skipped."""
+    if not mask.any():
         return rows, cells
-    export.bad.skipped[export.name] += int(deleted.sum())
-    kept = pa.array(~deleted)
-    return rows[~deleted], {role: pc.filter(cell, kept) for role, cell in cells.items()}
+    export.recorder(rows, cells)(role, mask, reason)
+    export.bad.skipped[export.name] += int(mask.sum())
+    kept = pa.array(~mask)
+    return rows[~mask], {column: pc.filter(cell, kept) for column, cell in cells.items()}

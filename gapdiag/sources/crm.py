@@ -103,6 +103,11 @@ class OpportunityColumns(_Frozen):
     open: tuple[str, ...] | None = Field(
         default=None, description="Stage values that mean open; None: every other value."
     )
+    deleted: tuple[str, ...] | None = Field(
+        default=None,
+        description="Stage values of deals deleted in the CRM (Pipedrive's status "
+        "'deleted'): left out and listed, neither won, lost nor open.",
+    )
     amount_unit: Literal["currency", "cents"] = Field(
         default="currency",
         description="cents: amounts are written in hundredths of the currency (Close's "
@@ -137,7 +142,8 @@ class OpportunityColumns(_Frozen):
     def _flags_together(self) -> OpportunityColumns:
         if (self.won_flag is None) != (self.closed_flag is None):
             raise ValueError("won_flag and closed_flag go together: give both or neither")
-        _one_meaning({"won": self.won, "lost": self.lost, "open": self.open}, "stage")
+        groups = {"won": self.won, "lost": self.lost, "open": self.open, "deleted": self.deleted}
+        _one_meaning(groups, "stage")
         return self
 
 
