@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from gapdiag import InvalidMetrics
-from gapdiag.sources.ingest import read_exports
+from gapdiag import InvalidArgument, InvalidMetrics
+from gapdiag.sources.ingest import Ingested, read_exports
 
 REAL = Path(__file__).parent / "data" / "real"
 
@@ -129,3 +132,38 @@ def test_deals_pipedrive_marks_deleted_are_left_out_by_stage_value(tmp_path: Pat
     assert listed == [
         ("2", "Deal - Status", "deleted", "says the deal was deleted in the CRM; left out")
     ]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sets(st.integers(min_value=0, max_value=5)))
+def test_marking_deals_deleted_is_the_same_as_leaving_them_out(deleted: set[int]) -> None:
+    """Whatever deals of the Data Export carry IsDeleted true, every rep's figures are
+    those of the file without those rows, and each of them is listed once."""
+    header, *rows = (REAL / "sf_data_export_Opportunity.csv").read_text("utf-8").splitlines()
+    marked = [
+        row.replace('","false","', '","true","', 1) if n in deleted else row
+        for n, row in enumerate(rows)
+    ]
+    kept = [row for n, row in enumerate(rows) if n not in deleted]
+    with tempfile.TemporaryDirectory() as folder:
+        paths = [Path(folder) / "marked.csv", Path(folder) / "kept.csv"]
+        for path, lines in zip(paths, (marked, kept), strict=True):
+            path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+        results: list[Ingested | None] = []
+        for path in paths:
+            try:
+                read = read_exports(
+                    period="2024-Q1", opportunities=path, mapping="salesforce_export"
+                )
+            except InvalidArgument:  # no usable deal at all: so for both
+                results.append(None)
+                continue
+            results.append(read)
+    marked_result, kept_result = results
+    if kept_result is None:
+        assert marked_result is None
+        return
+    assert marked_result is not None
+    strip = [{k: v for k, v in row.items() if k != "sources"} for row in marked_result.rows]
+    assert strip == [{k: v for k, v in row.items() if k != "sources"} for row in kept_result.rows]
+    assert marked_result.bad_rows == len(deleted)
