@@ -9,7 +9,9 @@ of one length and of several) and stops for lack of data.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,7 +29,8 @@ from gapdiag.engines.compiled import outcomes  # noqa: E402
 from gapdiag.engines.vector.batch import Batch, diagnose_many  # noqa: E402
 from gapdiag.model.diagnosis import Diagnosis  # noqa: E402
 from gapdiag.notebook.report import _ends, _open  # noqa: E402
-from gapdiag.notebook.report._detail import _tree_end, detail_of  # noqa: E402
+from gapdiag.notebook.report._detail import Section, _tree_end, detail_of  # noqa: E402
+from gapdiag.notebook.report._sections import brief_sections  # noqa: E402
 from gapdiag.notebook.report.assemble import Report, assemble  # noqa: E402
 from gapdiag.notebook.signs import open_needs  # noqa: E402
 from gapdiag.rulebook.facts import build_facts, facts_and_basis  # noqa: E402
@@ -421,3 +424,79 @@ def test_a_because_text_read_for_a_watch_note_is_not_rendered_again(
         (e.rule, e.because) for v in held for e in v.evidence
     ]
     assert len(rendered) == first
+
+
+def _sections_are_detail_of_s(batch: Batch, library: Interventions) -> list[int]:
+    """Every field of every rep's brief section from the batch's columns equals the one
+    `detail_of` builds from the rep's own Diagnosis; the rows worded through it, returned."""
+    fallen: list[int] = []
+    pairs = [_diagnosis_path(batch, row, library) for row in batch.rows]
+    found = brief_sections(batch, _open.open_rules(batch), [f for _, f in pairs], fallen=fallen)
+    count = 0
+    for row, (d, focus), section in zip(batch.rows, pairs, found, strict=True):
+        want = detail_of(d, focus, None, brief=True)
+        for field in Section.__slots__:
+            assert getattr(section, field) == getattr(want, field), (row, field)
+        count += 1
+    assert count == len(batch.rows)
+    return fallen
+
+
+def test_brief_sections_from_the_columns_are_each_diagnosis_s(
+    batch: Batch, library: Interventions
+) -> None:
+    """The messy population: every standing and its sentence's branches, watch notes (held
+    verdicts and thin cover), each headline, PIP blocks, proxies and thin evidence, tree ends
+    and stops, open rules; no rep needs its Diagnosis."""
+    pairs = [_diagnosis_path(batch, row, library) for row in batch.rows]
+    seen = Counter()
+    for d, focus in pairs:
+        section = detail_of(d, focus, None, brief=True)
+        seen.update(
+            {
+                "watch": bool(section.watch),
+                "cover": any(t.startswith("Next period") for t in section.watch),
+                "headline": bool(section.headline),
+                "pip": bool(section.pip),
+                "proxy": any("proxy" in side for side, _, _ in section.evidence),
+                "thin": any("few observations" in side for side, _, _ in section.evidence),
+                "against": any(side.startswith("Against") for side, _, _ in section.evidence),
+                "stop": "stops" in section.tree_end,
+                "open": bool(section.still_open),
+                "said": isinstance(section.standing, list),
+            }
+        )
+    assert all(seen[k] for k in ("watch", "cover", "headline", "pip", "proxy", "thin")), seen
+    assert all(seen[k] for k in ("against", "stop", "open", "said")), seen
+    assert len({d.standing.status for d, _ in pairs}) == 4
+    assert _sections_are_detail_of_s(batch, library) == []
+
+
+def _example(name: str) -> Any:
+    return pd.read_csv(Path(__file__).parent.parent / "examples" / name)
+
+
+def test_brief_sections_of_the_example_team(library: Interventions) -> None:
+    """examples/team.csv with the default pack, with its targets and with the overlap pack."""
+    frame = _example("team.csv")
+    examples = Path(__file__).parent.parent / "examples"
+    assert _sections_are_detail_of_s(diagnose_many(frame), library) == []
+    targets = json.loads((examples / "team-targets.json").read_text())
+    assert _sections_are_detail_of_s(diagnose_many(frame, targets=targets), library) == []
+    book = Rulebook.from_rules(yaml.safe_load((examples / "overlap.rules.yaml").read_text()))
+    assert _sections_are_detail_of_s(diagnose_many(frame, rules=book), library) == []
+
+
+@settings(max_examples=6, deadline=None)
+@given(seed=st.integers(0, 2**16), reps=st.integers(1, 60))
+def test_brief_sections_hold_on_generated_populations(seed: int, reps: int) -> None:
+    """Generated populations of every size, with the shipped pack and with one whose rules
+    read derived and team values and whose tree is short."""
+    library = load_interventions(None)
+    frame = population(reps, seed=seed)
+    assert _sections_are_detail_of_s(diagnose_many(frame), library) == []
+    book = Rulebook.from_rules(
+        [*_TEAM_AND_DERIVED, rule_dict("r", "activity.calls_per_day < 10", because="few")],
+        tree=yaml.safe_load(MEETING),
+    )
+    assert _sections_are_detail_of_s(diagnose_many(frame, rules=book), library) == []
