@@ -14,7 +14,6 @@ exactly (a date the columns cannot give) takes the Diagnosis path, counted in `f
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +82,7 @@ def brief_sections(
         else [None] * len(standing)
     )
     rows = batch.rows
+    still: dict[tuple[Any, ...], str] = {}
     pairs = iter(zip(opens, focuses, strict=True))
     for start in range(0, len(rows), CHUNK):
         chunk = _Chunk(batch, start, start + CHUNK, compiled)
@@ -107,7 +107,7 @@ def brief_sections(
             watch: tuple[str, ...] = ()
             if stand.status in NOT_BEHIND:
                 notes = [
-                    humanize(chunk.because(index, rule))
+                    chunk.because(index, rule)
                     for gap in order
                     if numbers[gap][3] == "standing"
                     for rule in fired[gap]
@@ -126,7 +126,7 @@ def brief_sections(
                     items.append(
                         (
                             f"{side} {name}{signs.weak_of(proxies, thin)}",
-                            humanize(chunk.because(index, rule)),
+                            chunk.because(index, rule),
                             (),
                         )
                     )
@@ -146,7 +146,7 @@ def brief_sections(
                 more=sum(len(fired[g]) for g in order if g != gap),
                 tree=(),
                 tree_end=open_.tree_end,
-                still_open=_still_open(len(open_.rules), open_.needs, most=BRIEF_NEEDS),
+                still_open=_still(still, len(open_.rules), open_.needs),
                 escalation=None,
                 fired=tuple([rule for g in order for rule in fired[g]]),
                 open_rules=open_.rules,
@@ -168,6 +168,16 @@ def _headline(
         lead = (leading, numbers[leading][2], numbers[leading][1])
     open_ = [gap for gap in order if numbers[gap][2] == "unknown"]
     return headline_of(status, watched, None, lead, open_, chunk.stop(index, stop))
+
+
+def _still(said: dict[tuple[Any, ...], str], rules: int, needs: tuple[str, ...]) -> str:
+    """`_still_open` of a brief section, once per wording: it names the first needs and
+    counts the rest (`needs` are distinct)."""
+    key = (rules, needs[:BRIEF_NEEDS], len(needs))
+    text = said.get(key)
+    if text is None:
+        text = said[key] = _still_open(rules, needs, most=BRIEF_NEEDS)
+    return text
 
 
 def _pip(status: str) -> str:
@@ -198,12 +208,12 @@ class _Chunk:
         self, batch: Batch, start: int, stop: int, compiled: dict[str, CompiledRule]
     ) -> None:
         self.lookup, self.texts = batch.columns(start, stop)
-        self.size = len(next(iter(self.texts.values()))) if self.texts else 0
         self.size = min(stop, batch.summary.diagnosed) - start
         self.tree = batch.rules.tree
         self.compiled = compiled
         self.lists: dict[str, list[Any]] = {}
         self.said: dict[tuple[Any, ...], str] = {}
+        self.reading: dict[str, list[tuple[Any, ...]]] = {}
         self.periods: dict[tuple[Any, Any], str] = {}
         self.stops: dict[tuple[Any, ...], TreeStop] = {}
         self.masks: dict[str, tuple[list[bool], list[bool]] | None] = {}
@@ -239,8 +249,11 @@ class _Chunk:
             value = self.lookup(name)
             values = np.broadcast_to(np.asarray(value, dtype=np.float64), (self.size,))
             spec = METRICS.get(name)
-            flag = spec is not None and spec.is_bool
-            found = [None if math.isnan(v) else (v == 1.0) if flag else v for v in values.tolist()]
+            unknown = np.isnan(values)
+            cells = (values == 1.0) if spec is not None and spec.is_bool else values
+            cells = cells.astype(object)
+            cells[unknown] = None
+            found = cells.tolist()
             self.lists[name] = found
         return found
 
@@ -253,14 +266,22 @@ class _Chunk:
         return {name: value for name in names if (value := self.column(name)[index]) is not None}
 
     def because(self, index: int, rule: str) -> str:
-        """The rule's because-text for the rep, rendered once per set of values it reads."""
-        template = self.compiled[rule].because
-        values = tuple([self.column(name)[index] for name in template.reads])
-        key = (rule, values)
+        """The rule's because-text for the rep in words (humanized), rendered once per set of
+        values it reads."""
+        read = self.reading.get(rule)
+        if read is None:
+            reads = self.compiled[rule].because.reads
+            columns = [self.column(name) for name in reads]
+            read = self.reading[rule] = (
+                list(zip(*columns, strict=True)) if reads else [()] * self.size
+            )
+        key = (rule, read[index])
         text = self.said.get(key)
         if text is None:
-            facts = {n: v for n, v in zip(template.reads, values, strict=True) if v is not None}
-            text = self.said[key] = template.render(facts)
+            template = self.compiled[rule].because
+            values = zip(template.reads, read[index], strict=True)
+            facts = {n: v for n, v in values if v is not None}
+            text = self.said[key] = humanize(template.render(facts))
         return text
 
     def weak(self, index: int, rule: CompiledRule) -> tuple[tuple[str, ...], tuple[str, ...]]:
