@@ -6,8 +6,7 @@ tree's end and what is open. Building each rep's `Diagnosis` for it was most of 
 page's time; here the same texts come from what the batch worked out for every rep at once
 (`_open.Open`: rules open and fired, verdict numbers, the tree's end) and from its value
 columns (`Batch.columns`), a chunk of reps at a time. Each rule's because-text is filled
-from the columns its template reads, once per set of values. A rep this cannot word
-exactly (a date the columns cannot give) takes the Diagnosis path, counted in `fallen`.
+from the columns its template reads, once per set of values.
 ``tests/test_report_columns.py`` holds every field equal to `detail_of`'s.
 """
 
@@ -32,7 +31,6 @@ from gapdiag.notebook.report._detail import (
     Section,
     _focus,
     _still_open,
-    detail_of,
 )
 from gapdiag.notebook.report._open import CHUNK, Open
 from gapdiag.notebook.report._standing import standing_said
@@ -61,25 +59,22 @@ def brief_sections(
     batch: Batch,
     opens: Iterable[Open],
     focuses: Iterable[Focus | None],
-    *,
-    fallen: list[int] | None = None,
 ) -> Iterator[Section]:
     """Every diagnosed rep's brief `Section`, in `rows` order, equal to `detail_of(d, focus,
     None, brief=True)` of its Diagnosis: `opens` from `open_rules(batch)`, `focuses` each
-    rep's focus. Rows worded through their Diagnosis are appended to `fallen`."""
+    rep's focus."""
     book = batch.rules
     gaps = [gap for gap, _, _ in book.by_gap]
     supports = {r.id: r.certainty > 0 for r in book.compiled}
     compiled = {r.id: r for r in book.compiled}
     frame = batch.frame
-    standing = frame["standing"].astype(object).to_numpy().tolist()
     primary = frame["primary_gap"].astype(object).to_numpy().tolist()
     leading = frame["leading_gap"].astype(object).to_numpy().tolist()
     blocked = frame["pip_blocked"].to_numpy().tolist()
     stops = (
         frame["tree_stop"].astype(object).to_numpy().tolist()
         if book.tree is not None and "tree_stop" in frame.columns
-        else [None] * len(standing)
+        else [None] * len(primary)
     )
     rows = batch.rows
     still: dict[tuple[Any, ...], str] = {}
@@ -90,11 +85,6 @@ def brief_sections(
             open_, focus = next(pairs)
             at = start + index
             dates = chunk.dates(index)
-            if dates is None:  # pragma: no cover - every diagnosed rep's dates read
-                if fallen is not None:
-                    fallen.append(rows[at])
-                yield _object_path(batch, rows[at], open_, focus)
-                continue
             fired = open_.fired
             stand = standing_of(
                 chunk.facts(index, _STANDING),
@@ -119,17 +109,9 @@ def brief_sections(
             gap = focus.gap if focus is not None else None
             items: list[Item] = []
             if gap is not None:
-                name = signs.GAP_NAMES[gap].lower()
-                for rule in fired[gap]:
-                    proxies, thin = chunk.weak(index, compiled[rule])
-                    side = "For" if supports[rule] else "Against"
-                    items.append(
-                        (
-                            f"{side} {name}{signs.weak_of(proxies, thin)}",
-                            chunk.because(index, rule),
-                            (),
-                        )
-                    )
+                items = [
+                    (chunk.side(index, rule), chunk.because(index, rule), ()) for rule in fired[gap]
+                ]
             system = numbers.get("system")
             yield Section(
                 period=chunk.period(dates),
@@ -187,20 +169,6 @@ def _pip(status: str) -> str:
     )
 
 
-def _object_path(batch: Batch, row: int, open_: Open, focus: Focus | None) -> Section:
-    """The section through the rep's own Diagnosis (what the page did for every rep)."""
-    d = batch.diagnosis(row)
-    return detail_of(
-        d,
-        focus,
-        None,
-        brief=True,
-        open_=(open_.rules, open_.needs),
-        end=open_.tree_end,
-        fired=open_.fired,
-    )
-
-
 class _Chunk:
     """The value columns of `CHUNK` reps, each read into Python once, when first needed."""
 
@@ -216,7 +184,7 @@ class _Chunk:
         self.reading: dict[str, list[tuple[Any, ...]]] = {}
         self.periods: dict[tuple[Any, Any], str] = {}
         self.stops: dict[tuple[Any, ...], TreeStop] = {}
-        self.masks: dict[str, tuple[list[bool], list[bool]] | None] = {}
+        self.sides: dict[str, list[str]] = {}
         self.proxied = batch._population.proxied()
         self.start, self.batch = start, batch
         self.day: list[list[Any]] = [self._dates(name) for name in _DATES]
@@ -284,35 +252,44 @@ class _Chunk:
             text = self.said[key] = humanize(template.render(facts))
         return text
 
-    def weak(self, index: int, rule: CompiledRule) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The rule's inputs that rest on a proxy, and those that are thin, for the rep."""
-        from gapdiag.model.basis import BASES
-
-        proxies = tuple([p for p in rule.needs if p in self.proxied and self._mark(p)[0][index]])
-        thin = tuple([p for p in rule.needs if p in BASES and self._mark(p)[1][index]])
-        return proxies, thin
-
-    def _mark(self, path: str) -> tuple[list[bool], list[bool]]:
-        found = self.masks.get(path)
+    def side(self, index: int, rule: str) -> str:
+        """'For will' or 'Against skill' of the rule's evidence for the rep, marked where it
+        reads a proxy or a thin count (``signs.side_words``), worked out a rule at a time."""
+        found = self.sides.get(rule)
         if found is None:
             import numpy as np
 
             from gapdiag.model.basis import BASES
 
-            population, start = self.batch._population, self.start
-            stop = start + self.size
-            marks = self.proxied.get(path)
-            proxy = marks[start:stop].tolist() if marks is not None else [False] * self.size
-            basis = BASES.get(path)
-            thin = [False] * self.size
-            if basis is not None:
-                count = population.number(basis.count)[start:stop]
-                value = population.number(path)[start:stop]
-                with np.errstate(invalid="ignore"):
-                    mask = (count >= basis.too_few) & (count < basis.solid) & ~np.isnan(value)
-                thin = mask.tolist()
-            found = self.masks[path] = (proxy, thin)
-        return found
+            of = self.compiled[rule]
+            side = "For" if of.certainty > 0 else "Against"
+            head = f"{side} {signs.GAP_NAMES[of.gap].lower()}"
+            proxy = np.zeros(self.size, bool)
+            thin = np.zeros(self.size, bool)
+            for path in of.needs:
+                if path in self.proxied:
+                    proxy |= self.proxied[path][self.start : self.start + self.size]
+                if path in BASES:
+                    thin |= self._thin(path)
+            words = np.where(
+                proxy,
+                head + signs.weak_of(("proxy",), ()),
+                np.where(thin, head + signs.weak_of((), ("thin",)), head),
+            )
+            found = self.sides[rule] = words.tolist()
+        return found[index]
+
+    def _thin(self, path: str) -> Any:
+        """Which reps' `path` is a thin counted rate (enough to read, too few to confirm)."""
+        import numpy as np
+
+        from gapdiag.model.basis import BASES
+
+        basis = BASES[path]
+        numbers, start, stop = self.batch._population.number, self.start, self.start + self.size
+        count, value = numbers(basis.count)[start:stop], numbers(path)[start:stop]
+        with np.errstate(invalid="ignore"):
+            return (count >= basis.too_few) & (count < basis.solid) & ~np.isnan(value)
 
     def stop(self, index: int, node: Any) -> TreeStop | None:
         """Where the rep's tree walk stopped (None: it did not)."""
