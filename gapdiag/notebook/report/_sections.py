@@ -51,7 +51,7 @@ _STANDING = (
 )
 """The values `standing_of` reads."""
 _DATES = ("period_start", "period_end", "as_of")
-_ORDER = {gap: index for index, gap in enumerate(GAPS)}
+_ORDER: dict[str, int] = {gap: index for index, gap in enumerate(GAPS)}
 """Verdicts of equal confidence in this order (as ``engines.assemble`` sorts them)."""
 
 
@@ -64,7 +64,7 @@ def brief_sections(
     None, brief=True)` of its Diagnosis: `opens` from `open_rules(batch)`, `focuses` each
     rep's focus."""
     book = batch.rules
-    gaps = [gap for gap, _, _ in book.by_gap]
+    gaps: list[str] = [gap for gap, _, _ in book.by_gap]
     supports = {r.id: r.certainty > 0 for r in book.compiled}
     compiled = {r.id: r for r in book.compiled}
     frame = batch.frame
@@ -77,6 +77,7 @@ def brief_sections(
         else [None] * len(primary)
     )
     rows = batch.rows
+    orders = _orders(frame, gaps)
     still: dict[tuple[Any, ...], str] = {}
     pairs = iter(zip(opens, focuses, strict=True))
     for start in range(0, len(rows), CHUNK):
@@ -92,8 +93,8 @@ def brief_sections(
                 period_end=dates[1],
                 as_of=dates[2],
             )
-            numbers = dict(zip(gaps, open_.numbers, strict=True))
-            order = sorted(gaps, key=lambda g: (-numbers[g][1], _ORDER[g]))
+            numbers: dict[str, Any] = dict(zip(gaps, open_.numbers, strict=True))
+            order = orders[at]
             watch: tuple[str, ...] = ()
             if stand.status in NOT_BEHIND:
                 notes = [
@@ -135,6 +136,25 @@ def brief_sections(
             )
 
 
+def _orders(frame: Any, gaps: list[str]) -> list[tuple[str, ...]]:
+    """Each rep's gaps in the order its Diagnosis lists its verdicts: surest first, ties in
+    ``GAPS`` order (``engines.assemble``), from the batch's confidence columns."""
+    import numpy as np
+
+    named = sorted(gaps, key=_ORDER.__getitem__)
+    if not named:
+        return [()] * len(frame)
+    sure = np.column_stack([frame[f"{gap}.confidence"].to_numpy(np.float64) for gap in named])
+    order = np.argsort(-sure, axis=1, kind="stable")
+    code = order @ (len(named) ** np.arange(len(named)))
+    kinds, first = np.unique(code, return_index=True)
+    said = {
+        int(c): tuple(named[i] for i in order[at].tolist())
+        for c, at in zip(kinds.tolist(), first.tolist(), strict=True)
+    }
+    return [said[c] for c in code.tolist()]
+
+
 def _headline(
     chunk: _Chunk,
     index: int,
@@ -142,7 +162,7 @@ def _headline(
     watched: bool,
     leading: Any,
     numbers: dict[str, Any],
-    order: list[str],
+    order: tuple[str, ...],
     stop: Any,
 ) -> str:
     lead = None
@@ -195,7 +215,7 @@ class _Chunk:
             return [None] * self.size
         return [None if _absent(v) else v.date() for v in series.tolist()]
 
-    def dates(self, index: int) -> tuple[dt.date | None, dt.date | None, dt.date | None] | None:
+    def dates(self, index: int) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
         """The rep's period start, end and as-of date."""
         start, end, as_of = (day[index] for day in self.day)
         return start, end, as_of
