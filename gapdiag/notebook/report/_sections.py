@@ -169,7 +169,7 @@ def _headline(
     if isinstance(leading, str):
         lead = (leading, numbers[leading][2], numbers[leading][1])
     open_ = [gap for gap in order if numbers[gap][2] == "unknown"]
-    return headline_of(status, watched, None, lead, open_, chunk.stop(index, stop))
+    return headline_of(status, lambda: watched, None, lead, open_, lambda: chunk.stop(index, stop))
 
 
 def _still(said: dict[tuple[Any, ...], str], rules: int, needs: tuple[str, ...]) -> str:
@@ -195,7 +195,7 @@ class _Chunk:
     def __init__(
         self, batch: Batch, start: int, stop: int, compiled: dict[str, CompiledRule]
     ) -> None:
-        self.lookup, self.texts = batch.columns(start, stop)
+        self.lookup, self.texts, self.proxied = batch.columns(start, stop)
         self.size = min(stop, batch.summary.diagnosed) - start
         self.tree = batch.rules.tree
         self.compiled = compiled
@@ -205,8 +205,6 @@ class _Chunk:
         self.periods: dict[tuple[Any, Any], str] = {}
         self.stops: dict[tuple[Any, ...], TreeStop] = {}
         self.sides: dict[str, list[str]] = {}
-        self.proxied = batch._population.proxied()
-        self.start, self.batch = start, batch
         self.day: list[list[Any]] = [self._dates(name) for name in _DATES]
 
     def _dates(self, name: str) -> list[Any]:
@@ -288,7 +286,7 @@ class _Chunk:
             thin = np.zeros(self.size, bool)
             for path in of.needs:
                 if path in self.proxied:
-                    proxy |= self.proxied[path][self.start : self.start + self.size]
+                    proxy |= self.proxied[path]
                 if path in BASES:
                     thin |= self._thin(path)
             words = np.where(
@@ -306,8 +304,8 @@ class _Chunk:
         from gapdiag.model.basis import BASES
 
         basis = BASES[path]
-        numbers, start, stop = self.batch._population.number, self.start, self.start + self.size
-        count, value = numbers(basis.count)[start:stop], numbers(path)[start:stop]
+        # a rate on too few observations reads NaN already (set aside): thin needs as many
+        count, value = self.lookup(basis.count), self.lookup(path)
         with np.errstate(invalid="ignore"):
             return (count >= basis.too_few) & (count < basis.solid) & ~np.isnan(value)
 
