@@ -82,13 +82,14 @@ def brief_sections(
     pairs = iter(zip(opens, focuses, strict=True))
     for start in range(0, len(rows), CHUNK):
         chunk = _Chunk(batch, start, start + CHUNK, compiled)
+        known = chunk.known(_STANDING)
         for index in range(chunk.size):
             open_, focus = next(pairs)
             at = start + index
             dates = chunk.dates(index)
             fired = open_.fired
             stand = standing_of(
-                chunk.facts(index, _STANDING),
+                known[index],
                 period_start=dates[0],
                 period_end=dates[1],
                 as_of=dates[2],
@@ -247,9 +248,13 @@ class _Chunk:
         """One rep's value of `name` (None: unknown)."""
         return self.column(name)[index]
 
-    def facts(self, index: int, names: Iterable[str]) -> dict[str, Any]:
-        """The rep's known values of `names`, as its facts hold them."""
-        return {name: value for name in names if (value := self.column(name)[index]) is not None}
+    def known(self, names: tuple[str, ...]) -> list[dict[str, Any]]:
+        """Each rep's known values of `names`, as its facts hold them."""
+        rows = zip(*[self.column(name) for name in names], strict=True)
+        return [
+            {name: value for name, value in zip(names, row, strict=True) if value is not None}
+            for row in rows
+        ]
 
     def because(self, index: int, rule: str) -> str:
         """The rule's because-text for the rep in words (humanized), rendered once per set of
