@@ -142,9 +142,7 @@ def _orders(frame: Any, gaps: list[str]) -> list[tuple[str, ...]]:
     ``GAPS`` order (``engines.assemble``), from the batch's confidence columns."""
     import numpy as np
 
-    named = sorted(gaps, key=_ORDER.__getitem__)
-    if not named:
-        return [()] * len(frame)
+    named = sorted(gaps, key=_ORDER.__getitem__)  # every pack has each gap's verdict
     sure = np.column_stack([frame[f"{gap}.confidence"].to_numpy(np.float64) for gap in named])
     order = np.argsort(-sure, axis=1, kind="stable")
     code = order @ (len(named) ** np.arange(len(named)))
