@@ -42,7 +42,13 @@ from gapdiag.coaching.start import (
     default_start,
     log_focuses,
 )
-from gapdiag.coaching.system import Distortion, distorted, distortions, system_actions
+from gapdiag.coaching.system import (
+    Distortion,
+    coaching_time,
+    distorted,
+    distortions,
+    system_actions,
+)
 from gapdiag.coaching.workdays import Holiday, working_days
 from gapdiag.coaching.zones import plan_zone
 from gapdiag.engines.compiled import RulesArg, diagnose, resolve_rules
@@ -282,6 +288,7 @@ def plan(
             began=began if began is not None and began <= begin else None,
             seed=rep.rep_id,
             fixes=actions,
+            coaching=coaching_time(diagnosis, library, chosen) if focus.gap == "system" else 0,
         )
         if focus
         else ()
