@@ -370,3 +370,29 @@ def test_coaching_time_makes_up_the_target(hours: float) -> None:
         assert all(weeks[w] - target < 5 for w in weeks if w > 1)  # not more than needed
     else:
         assert not extra
+
+
+@settings(max_examples=15, deadline=None)
+@given(size=st.floats(0.05, 1.5, allow_nan=False).map(lambda s: round(s, 2)))
+def test_a_territory_too_small_names_the_quota_in_proportion(size: float) -> None:
+    """'Cut the quota in line with its size' comes with the figure: the quota times the
+    territory's size against the team, while a small territory is part of the system gap."""
+    rep = example("system-rep")
+    rep["territory"]["territory_size_vs_team"] = size
+    made = plan(rep, start=START, tz="UTC")
+    quota = made.standing.quota
+    assert quota is not None
+    small = any(
+        check.observed == "territory.territory_size_vs_team" and check.result is True
+        for evidence in made.diagnosis.verdict("system").evidence
+        if evidence.certainty > 0
+        for check in evidence.checks
+    )
+    text = made.to_text()
+    if small and made.diagnosis.verdict("system").status in FOUND and size < 1:
+        assert made.fair_quota == pytest.approx(quota * size)
+        fair = f"${made.fair_quota:,.0f}"
+        assert f"this territory's quota would be {fair}, not ${quota:,.0f}" in text
+    else:
+        assert made.fair_quota is None
+        assert "in proportion to its size" not in text.lower()

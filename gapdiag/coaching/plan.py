@@ -47,6 +47,7 @@ from gapdiag.coaching.system import (
     coaching_time,
     distorted,
     distortions,
+    fair_quota,
     system_actions,
 )
 from gapdiag.coaching.workdays import Holiday, working_days
@@ -117,6 +118,11 @@ class CoachingPlan(Worded, _Strict):
     actions: tuple[str, ...] = Field(default=(), description="What the manager does.")
     distortions: tuple[Distortion, ...] = Field(
         default=(), description="Numbers a system fault skews: no rep goal on them."
+    )
+    fair_quota: float | None = Field(
+        default=None,
+        description="The quota in proportion to the territory's size, while a territory too "
+        "small is evidence of the system gap (quota x size against the team average).",
     )
     agenda: Agenda
     accountability: Accountability
@@ -340,6 +346,7 @@ def plan(
         watch=watch_list(playbook.indicators, facts, chosen, history) if playbook else (),
         actions=actions,
         distortions=faults,
+        fair_quota=fair_quota(diagnosis, standing.quota),
         agenda=agenda,
         accountability=accountability,
         commitments=log.commitments(began) if log is not None else (),

@@ -26,6 +26,8 @@ from gapdiag.rulebook.pack import Rulebook
 
 COACHING = "territory.manager_coaching_hours_per_week"
 """The rep's coaching time a week, which a system rule may find too low."""
+TERRITORY_SIZE = "territory.territory_size_vs_team"
+"""The territory's size against the team average, which a system rule may find too small."""
 COACHING_TIME = "coaching-time"
 """The weekly session booked to make up coaching time, only while it is part of the gap."""
 
@@ -103,3 +105,18 @@ def coaching_time(diagnosis: Diagnosis, library: Interventions, targets: Targets
         return 0
     short = target * 60 - booked
     return 5 * math.ceil(short / 5) if short > 0 else 0
+
+
+def fair_quota(diagnosis: Diagnosis, quota: float | None) -> float | None:
+    """The quota in proportion to the territory's size (quota x its size against the team
+    average), while a territory too small is evidence of the system gap; else None."""
+    if quota is None:
+        return None
+    sizes = [
+        check.observed_value
+        for evidence in system_evidence(diagnosis)
+        for check in evidence.checks
+        if check.observed == TERRITORY_SIZE and check.result is True
+    ]
+    size = next((s for s in sizes if isinstance(s, float) and 0 < s < 1), None)
+    return None if size is None else quota * size
