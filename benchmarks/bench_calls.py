@@ -285,29 +285,10 @@ def instruction_mode(folder: Path, mode: str) -> None:
 
 
 def _instructions_of(folder: Path, mode: str) -> int:
+    from bench_instructions import valgrind_count
+
     env = {**os.environ, "PYTHONHASHSEED": "0"}
-    done = subprocess.run(
-        [
-            "valgrind",
-            "--tool=cachegrind",
-            "--cache-sim=no",
-            "--cachegrind-out-file=/dev/null",
-            sys.executable,
-            __file__,
-            "--count",
-            mode,
-            "--folder",
-            str(folder),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
-    if found is None:
-        raise SystemExit(f"valgrind printed no count:\n{done.stderr[-2000:]}")
-    return int(found.group(1).replace(",", ""))
+    return valgrind_count([__file__, "--count", mode, "--folder", str(folder)], env)
 
 
 def instructions(calls: int) -> None:
