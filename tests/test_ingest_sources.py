@@ -219,7 +219,7 @@ def test_activities_known_answers() -> None:
     (file,) = result.files
     assert file.problems == (("Call Duration", "is not a duration; the call counts without it", 1),)
     assert any("did not take place" in n for n in file.notes)
-    assert any("other types" in n for n in file.notes)
+    assert any("other type" in n for n in file.notes)
 
 
 def test_meeting_to_opportunity_joins_accounts() -> None:

@@ -204,16 +204,24 @@ def _refuse_unknown_stages(deals: Deals, columns: OpportunityColumns) -> None:
     if not deals.unknown_stages:
         return
     listed = "; ".join(
-        f"{value!r} ({count:,} rows, first row {row})"
+        f"{value!r} ({count:,} row{'s' * (count != 1)}, first row {row})"
         for value, (count, _, row) in sorted(deals.unknown_stages.items())
     )
     source = min(file for _, file, _ in deals.unknown_stages.values())
     known = "; ".join(
         f"{group}: {', '.join(values)}"
-        for group, values in (("won", columns.won), ("lost", columns.lost), ("open", columns.open))
+        for group, values in (
+            ("won", columns.won),
+            ("lost", columns.lost),
+            ("open", columns.open),
+            ("deleted", columns.deleted),
+        )
         if values
     )
-    message = f"{listed}: not a stage the mapping knows ({known}); add each under won, lost or open"
+    message = (
+        f"{listed}: not a stage the mapping knows ({known}); "
+        "add each under won, lost, open or deleted"
+    )
     raise InvalidMetrics([Problem(columns.stage, message)], source=source)
 
 
@@ -352,9 +360,13 @@ def _summary(
     notes += coverage
     if kind == "activities" and seen is not None:
         if seen.other_types:
-            notes.append(
-                f"{seen.other_types:,} rows of other types (tasks, notes) are not activity"
+            one = seen.other_types == 1
+            kinds = (
+                "row of another type (a task, a note) is"
+                if one
+                else ("rows of other types (tasks, notes) are")
             )
+            notes.append(f"{seen.other_types:,} {kinds} not activity")
         if seen.not_held:
             what, are = ("activity", "is") if seen.not_held == 1 else ("activities", "are")
             notes.append(

@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from gapdiag.sources._columnar import AsText, Export
+from gapdiag.sources._deleted import left_out, undeleted
 from gapdiag.sources._money import other_currency, plain_only
 from gapdiag.sources._open import LISTED
 from gapdiag.sources._parse import (
@@ -132,6 +133,12 @@ def _block(
     keys: tuple[Keys, Keys],
 ) -> None:
     rows = np.arange(first, first + len(cells["owner"]))
+    if "deleted_flag" in cells:
+        rows, cells = undeleted(export, rows, cells, columns.flag_forms, "deal")
+    if columns.deleted is not None:
+        gone = member(cells["stage"], columns.deleted)
+        why = "says the deal was deleted in the CRM; left out"
+        rows, cells = left_out(export, rows, cells, gone, "stage", why)
     rep = keys[0].codes(cells["owner"])
     owned = rep >= 0
     record = export.recorder(rows, cells)
