@@ -144,11 +144,18 @@ def _split(path: str) -> tuple[str | None, str]:
     return group or None, leaf
 
 
-def from_frame(frame: pd.DataFrame, team_by: str | None, *, strict: bool = True) -> Population:
+def from_frame(
+    frame: pd.DataFrame,
+    team_by: str | None,
+    *,
+    strict: bool = True,
+    ragged: Mapping[int, int] | None = None,
+) -> Population:
     """Validate a DataFrame whose columns are metric paths and rep_id, team, period dates.
 
     A column gapdiag does not know (a spreadsheet's "Manager") is left unread and named
-    in `Population.unknown`, unless `strict`.
+    in `Population.unknown`, unless `strict`. `ragged` names the rows a CSV file held
+    with another number of cells than its header (row -> cells): each is a bad row.
 
     Raises:
         InvalidMetrics: (`strict`) a column that is no field of the input contract; no
@@ -163,8 +170,11 @@ def from_frame(frame: pd.DataFrame, team_by: str | None, *, strict: bool = True)
     unknown = _check_columns(columns, team_by, strict=strict)
     if unknown:
         frame = frame.drop(columns=[c for c in frame.columns if str(c) in unknown])
-        return dataclasses.replace(from_frame(frame, team_by), unknown=unknown)
-    bad: list[tuple[int, str, Any, str]] = []
+        return dataclasses.replace(from_frame(frame, team_by, ragged=ragged), unknown=unknown)
+    bad: list[tuple[int, str, Any, str]] = [
+        (row, "(row)", f"{cells} cells", _ragged_reason(cells, len(columns)))
+        for row, cells in (ragged or {}).items()
+    ]
     numbers: dict[str, Floats] = {}
     for path in frame.columns:
         kind = METRICS.get(str(path))
@@ -209,6 +219,12 @@ def from_frame(frame: pd.DataFrame, team_by: str | None, *, strict: bool = True)
     if groups is not None and groups.isna().all():
         groups = None  # a team column with nothing in it groups nobody: one team, as without
     return _keep_valid(len(frame), numbers, texts, groups, bad)
+
+
+def _ragged_reason(cells: int, columns: int) -> str:
+    """Why a row of `cells` cells under a header of `columns` is not read."""
+    why = "a stray delimiter?" if cells > columns else "a missing delimiter, or the file cut off?"
+    return f"{cells} cells but the header has {columns} columns ({why}); the row is not read"
 
 
 def _check_columns(
