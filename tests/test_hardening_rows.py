@@ -87,3 +87,30 @@ def test_every_row_of_three_cells_is_read_and_every_other_is_listed(
     batch = diagnose_many(population)
     assert list(batch.frame["rep_id"]) == [f"r{i}" for i, n in enumerate(cells) if n == 3]
     assert list(batch.errors["rep_id"]) == [f"r{i}" for i, n in enumerate(cells) if n != 3]
+
+
+def test_the_report_names_each_bad_row_by_the_line_to_open(tmp_path: Path) -> None:
+    """A bad row of a CSV population is shown on the page by its line in the file (a cell
+    over two lines above it puts it on line 5, though it is the third row), not only by
+    its position among the rows."""
+    population = tmp_path / "reps.csv"
+    population.write_text('rep_id,team,activity.calls_per_day\nr1,"a\nb",12\nr2,a,9\nr3,a,-4\n')
+    page = tmp_path / "team.html"
+    code, _, err = _run("report", str(population), "--out", str(page))
+    assert code == ExitStatus.FINDINGS, err
+    html = page.read_text()
+    bad = html[html.index('id="bad-rows"') :]
+    assert '<th scope="col" class="n">Line in reps.csv</th>' in bad
+    assert '<tr><td class="n">5</td><td>r3</td>' in bad
+    assert "Input row" not in bad
+
+
+def test_a_report_of_rows_not_from_a_file_numbers_them_by_position() -> None:
+    """Rows passed as records have no file line: the table says which input row it is."""
+    from gapdiag.notebook.report import team_report
+
+    batch = diagnose_many([{"rep_id": "r1"}, {"rep_id": "r2", "activity": {"calls_per_day": -1}}])
+    bad = team_report(batch)
+    bad = bad[bad.index('id="bad-rows"') :]
+    assert "Input row (1 = first)" in bad
+    assert '<tr><td class="n">2</td><td>r2</td>' in bad
