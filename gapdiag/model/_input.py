@@ -161,7 +161,19 @@ def not_csv(head: bytes) -> str | None:
     start = head.lstrip(codecs.BOM_UTF8).lstrip()[:200].lower()
     if start.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
         return f"is a web page or XML spreadsheet, not CSV text: {SAVE_AS_CSV}"
+    if not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        sample = head[:512]
+        control = len(sample) - len(sample.translate(None, _CONTROL))
+        if control >= max(4, len(sample) // 20):  # text holds none; random bytes a tenth
+            return (
+                f"is binary data ({control} control bytes in its first {len(sample)}), not CSV"
+                f" text (nor UTF-16 with its byte-order mark): {SAVE_AS_CSV}"
+            )
     return None
+
+
+_CONTROL = bytes([*range(9), 11, 12, *range(14, 32), 127])
+"""Bytes no text a spreadsheet or CRM writes holds (tab, line feed and return aside)."""
 
 
 def looks_like_json(head: bytes) -> bool:

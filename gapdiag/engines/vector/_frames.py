@@ -79,7 +79,7 @@ def read(path: Path) -> Any:
         raise InvalidArgument(f"{path}: expected a {', '.join(READABLE)} file{advice}")
     if suffix != ".parquet":
         with open_input(path, name="population_bytes") as handle:
-            what = not_csv(handle.read(512))
+            what = not_csv(handle.read(4096))
         if what is not None:  # a workbook saved under a text file's name
             raise InvalidArgument(f"{path}: {what}")
     if suffix == ".json":
