@@ -183,11 +183,20 @@ def looks_like_json(head: bytes) -> bool:
 
 
 def decode(raw: bytes, source: str) -> str:
-    """UTF-8 text (a leading byte-order mark dropped), or one error naming line and byte.
+    """UTF-8 text (a leading byte-order mark dropped), or UTF-16 by its mark (as Windows
+    PowerShell and Notepad save it); else one error naming line and byte.
 
     Raises:
-        InvalidInput: the bytes are not UTF-8.
+        InvalidInput: the bytes are not UTF-8, nor UTF-16 after its mark.
     """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise InvalidInput(
+                f"{source}: not UTF-16 text past byte {error.start:,} though it opens with"
+                " UTF-16's byte-order mark (cut short?); save the file as UTF-8"
+            ) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
