@@ -114,3 +114,15 @@ def test_a_report_of_rows_not_from_a_file_numbers_them_by_position() -> None:
     bad = bad[bad.index('id="bad-rows"') :]
     assert "Input row (1 = first)" in bad
     assert '<tr><td class="n">2</td><td>r2</td>' in bad
+
+
+def test_rules_diff_lists_a_short_row_as_diagnose_does(tmp_path: Path) -> None:
+    """`rules diff --population` reads the same file the same way: the cut row is a bad
+    row with diagnose's words, not a rep with its quota absent."""
+    population = tmp_path / "reps.csv"
+    population.write_text(HEADER + "r1,12,100000\nr2,30")
+    rules = str(Path(__file__).resolve().parent.parent / "rules")
+    code, out, err = _run("rules", "diff", rules, rules, "--population", str(population))
+    assert code == ExitStatus.BAD_INPUT, out + err
+    assert "line 3" in err
+    assert "2 cells but the header has 3 columns (a missing delimiter, or the file cut off?)" in err

@@ -22,7 +22,7 @@ from gapdiag.engines.vector._columns import Floats
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidMetrics, Problem
 from gapdiag.model.metrics import METRICS, nest, parse_metrics
-from gapdiag.model.rows import PROXY_SEPARATOR, flatten
+from gapdiag.model.rows import PROXY_SEPARATOR, flatten, ragged_reason
 from gapdiag.rulebook.facts import metric_facts
 
 TEXT = ("rep_id", "team")
@@ -172,7 +172,7 @@ def from_frame(
         frame = frame.drop(columns=[c for c in frame.columns if str(c) in unknown])
         return dataclasses.replace(from_frame(frame, team_by, ragged=ragged), unknown=unknown)
     bad: list[tuple[int, str, Any, str]] = [
-        (row, "(row)", f"{cells} cells", _ragged_reason(cells, len(columns)))
+        (row, "(row)", f"{cells} cells", ragged_reason(cells, len(columns)))
         for row, cells in (ragged or {}).items()
     ]
     numbers: dict[str, Floats] = {}
@@ -219,12 +219,6 @@ def from_frame(
     if groups is not None and groups.isna().all():
         groups = None  # a team column with nothing in it groups nobody: one team, as without
     return _keep_valid(len(frame), numbers, texts, groups, bad)
-
-
-def _ragged_reason(cells: int, columns: int) -> str:
-    """Why a row of `cells` cells under a header of `columns` is not read."""
-    why = "a stray delimiter?" if cells > columns else "a missing delimiter, or the file cut off?"
-    return f"{cells} cells but the header has {columns} columns ({why}); the row is not read"
 
 
 def _check_columns(
