@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from gapdiag.engines.vector import _population
+from gapdiag.engines.vector import _excel, _population
 from gapdiag.engines.vector._checks import _absent
 from gapdiag.engines.vector._population import Population
 from gapdiag.model._input import SAVE_AS_CSV, loads, not_csv, open_input, read_bytes, read_text
@@ -28,7 +28,8 @@ from gapdiag.sources._dialect import delimiter
 ERROR_COLUMNS = ("row", "rep_id", "field", "value", "reason")
 READABLE = (".csv", ".parquet", ".json")
 _WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
-"""Spreadsheet files: the error for one says how to save it as CSV."""
+"""Spreadsheet files: never written; those read is not (all but .xlsx, .xlsm) say how to
+save them as CSV."""
 
 
 def population_of(
@@ -74,6 +75,11 @@ def read(path: Path) -> Any:
         InvalidArgument: an unsupported file type, or a file that cannot be read.
     """
     suffix = path.suffix.lower()
+    if suffix in _excel.WORKBOOKS:
+        data = read_csv(path, _excel.sheet_text(path))
+        if len(data) == 0:
+            raise InvalidArgument(f"{path}: holds no reps (a header and no rows)")
+        return data
     if suffix not in READABLE:
         advice = f": {SAVE_AS_CSV}" if suffix in _WORKBOOKS else ""
         raise InvalidArgument(f"{path}: expected a {', '.join(READABLE)} file{advice}")
@@ -105,7 +111,7 @@ def read(path: Path) -> Any:
     return data
 
 
-def read_csv(path: Path) -> pd.DataFrame:
+def read_csv(path: Path, text: str | None = None) -> pd.DataFrame:
     """Read a CSV population as ``gapdiag ingest`` reads exports: only empty cells are absent.
 
     The file may be UTF-8 (with or without a byte-order mark), UTF-16 with its mark, or
@@ -117,8 +123,10 @@ def read_csv(path: Path) -> pd.DataFrame:
     file cut off mid-row) is read as an empty row and named in ``frame.attrs[RAGGED]``
     (row -> cell count): `from_frame` lists it as a bad row, and the other rows are read.
     Text cells gapdiag wrote formula-safe (``'@dana``) are read as the text they stand for.
+    `text`, where given, is read in place of the file's (a workbook's sheet as CSV).
     """
-    text = _decoded(read_bytes(path, name="population_bytes"))
+    if text is None:
+        text = _decoded(read_bytes(path, name="population_bytes"))
     header, sep = _header(path, text)
     text, ragged = _evened(text, sep, header)
     kinds = {c: str for c in header if c not in METRICS or c in _population.TEXT}
