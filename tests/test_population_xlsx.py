@@ -101,3 +101,28 @@ def test_a_file_that_is_no_workbook_under_the_name_is_one_error(tmp_path: Path) 
     fake.write_text("rep_id\nr1\n")
     with pytest.raises(GapdiagError, match="not an Excel workbook"):
         diagnose_many(fake)
+
+
+def test_a_web_page_or_a_plain_zip_under_the_name_says_what_it_is(tmp_path: Path) -> None:
+    """Salesforce's 'Excel' web page named .xlsx, and a zip with no sheet, are one line each."""
+    page = tmp_path / "report.xlsx"
+    page.write_text("<html><table><tr><td>rep_id</td></tr></table></html>")
+    with pytest.raises(GapdiagError, match="is a web page"):
+        diagnose_many(page)
+    plain = tmp_path / "plain.xlsx"
+    with zipfile.ZipFile(plain, "w") as archive:
+        archive.writestr("notes.txt", "hello")
+    with pytest.raises(GapdiagError, match="not an Excel workbook that can be read"):
+        diagnose_many(plain)
+
+
+def test_a_date_with_a_time_of_day_in_a_workbook_is_a_bad_cell(tmp_path: Path) -> None:
+    """A period date Excel holds with a time (9:30) is not read as that day, but refused."""
+    book = openpyxl.Workbook()
+    book.active.append(["rep_id", "period_start"])
+    book.active.append(["r1", dt.datetime(2026, 7, 1, 9, 30)])
+    book.active.append(["r2", dt.datetime(2026, 7, 1)])
+    book.save(tmp_path / "reps.xlsx")
+    batch = diagnose_many(tmp_path / "reps.xlsx")
+    assert list(batch.frame["rep_id"]) == ["r2"]
+    assert list(batch.errors["value"]) == ["2026-07-01T09:30:00"]
