@@ -77,7 +77,9 @@ class Summary(Worded, BaseModel):
         bad = (
             f", {self.bad_rows} bad row{'' if self.bad_rows == 1 else 's'}" if self.bad_rows else ""
         )
-        return f"{self.diagnosed} of {self.rows} rows diagnosed{bad}: {standing}; {found}"
+        head = f"{self.diagnosed} of {self.rows} rows diagnosed{bad}"
+        said = "; ".join(part for part in (standing, found) if part)
+        return f"{head}: {said}" if said else head
 
 
 class Batch(Worded, BaseModel):
