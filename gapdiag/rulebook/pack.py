@@ -184,9 +184,15 @@ def load_rules(path: str | Path | None = None) -> Rulebook:
 
     Raises:
         RuleFileError: listing every problem in the pack with file, line and rule id.
+        InvalidArgument: `path` is neither a path nor None.
     """
     if path is None:
         return default_rules()
+    if not isinstance(path, str | Path):
+        raise InvalidArgument(
+            f"path: {type(path).__name__} {path!r:.40} is not a rule pack folder or rule file "
+            "(a str or Path; None loads the default pack)"
+        )
     given = Path(path)
     return _load_cached(given, _fingerprint(given))
 
