@@ -189,6 +189,8 @@ def test_open_deals_without_any_date_still_count() -> None:
 )
 @example(calls=[("ana", 214)], month=7)  # one call on a Sunday that opens the month
 @example(calls=[("ana", 122), ("ben", 0)], month=4)  # only ana calls on the opening weekend
+@example(calls=[("ana", 23)], month=0)  # Fri 24 Jun: 6 days before June ends, a week before
+@example(calls=[("ana", 26)], month=0)  # Mon 27 Jun: in June's last week, read to its end
 def test_figures_come_only_for_weeks_the_activities_reach(calls: list, month: int) -> None:
     """Every weekly row lies within the export's dates; every week within them has its row."""
     base = dt.date(2016, 6, 1)
@@ -206,8 +208,13 @@ def test_figures_come_only_for_weeks_the_activities_reach(calls: list, month: in
     spanned = [w for w in weeks if w.start <= last and w.end >= first]
     # a week with no working day (a month's opening weekend) has no rate: a rep has a row in
     # it only for the length of a call the rep made in it
+    # exports whose last day falls in the month's last week, under EARLY_DAYS before its
+    # end, are read to the month's end; any earlier last day is where the rows stop
+    final = weeks[-1]
+    early = final.end <= last or (final.end - last).days >= 7 or last < final.start
+    reach = last if early else final.end
     expected = [
-        (rep, min(w.end, last).isoformat())
+        (rep, min(w.end, reach).isoformat())
         for rep in reps
         for w in spanned
         if w.working_days_until(last) > 0 or any(w.start <= d <= w.end for d in days[rep])

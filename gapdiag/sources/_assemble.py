@@ -18,7 +18,7 @@ from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
 from gapdiag.model.wording import long_day
 from gapdiag.sources._bad_rows import BadRows
 from gapdiag.sources._columnar import Export
-from gapdiag.sources._coverage import EARLY_DAYS, coverage_notes, span_text, stop
+from gapdiag.sources._coverage import coverage_notes, early, span_text, stop
 from gapdiag.sources._parse import Keys
 from gapdiag.sources.activities import Activities, activity_columns, read_activities
 from gapdiag.sources.crm import CrmMapping, OpportunityColumns
@@ -240,9 +240,11 @@ def _last_day(
 def _to_the_end(cut: Grid, last: dt.date | None) -> dt.date | None:
     """The day the figures run to: the period's end when the exports stop less than
     `EARLY_DAYS` before it (a quarter over whose last deal closed a few days early; activity
-    rates count every working day then too, `_coverage.stop`), else their last day."""
+    rates count every working day then too, `_coverage.stop`), else their last day. On a
+    weekly grid only a last day inside the grid's last week runs to its end: a week before
+    it is read no further than the exports go."""
     end = cut.periods[-1].end
-    if last is not None and last < end and (end - last).days < EARLY_DAYS:
+    if last is not None and last < end and not early(cut, last):
         return end
     return last
 

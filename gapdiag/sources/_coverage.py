@@ -84,7 +84,15 @@ def stop(cut: Grid, span: Span | None, activities_until: dt.date | None = None) 
     if span is None:
         return None
     last = _date(span[1])
-    return last if (cut.periods[-1].end - last).days >= EARLY_DAYS else None
+    return last if early(cut, last) else None
+
+
+def early(cut: Grid, last: dt.date) -> bool:
+    """Whether exports whose last day is `last` stop early: before the grid ends, by
+    `EARLY_DAYS` or more or before its last period (a weekly grid's last week) begins; a
+    last day closer to the end is read as the grid's end."""
+    final = cut.periods[-1]
+    return last < final.end and ((final.end - last).days >= EARLY_DAYS or last < final.start)
 
 
 def _early(cut: Grid, span: Span, until: dt.date | None) -> tuple[str, ...]:
