@@ -151,6 +151,8 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
     blocks = _FAST_BLOCK.findall(text, header.end())
     if not blocks or sum(len(b[0]) for b in blocks) != len(text) - header.end():
         return None
+    if text.count("-->", header.end()) != len(blocks):
+        return None  # a text with '-->' in it: that line is no text in WebVTT (`_careful`)
     two, three = _TWO, _THREE
     starts = [((two[b[1]] * 60 + two[b[2]]) * 60 + two[b[3]]) * 1000 + three[b[4]] for b in blocks]
     ends = [((two[b[5]] * 60 + two[b[6]]) * 60 + two[b[7]]) * 1000 + three[b[8]] for b in blocks]
