@@ -10,29 +10,15 @@ from hypothesis import strategies as st
 
 from gapdiag.sources.calls import _vtt
 from gapdiag.sources.calls.cues import Transcript, TranscriptError, clock, decode
+from tests.test_calls_plain import TEXT_VALUES
 
 # Mostly the common values, so that whole files are often the bulk readers' to read.
 CLEAN_NAMES = ["Ana Rep", "Bo", "Cy Buyer"] * 4
 ODD_NAMES = st.sampled_from(["Bo ", " Bo", "B>o", "", "ana  rep"])
 NAMES = st.one_of(st.sampled_from(CLEAN_NAMES), ODD_NAMES)
 CLEAN_TEXTS = ["What is the budget?", "Sure.", "Fine &amp; dandy."] * 6
-ODD_TEXTS = st.sampled_from(
-    [
-        "What is the budget?",
-        "Fine &amp; dandy.",
-        "a <b>bold</b> word",
-        "x > y",
-        "go --> there",
-        " lead",
-        "trail ",
-        "two  spaces",
-        "an <i>aside",
-        "tab\there",
-        "nbsp\u00a0",
-        "",
-        "Sure.",
-        "Price: fair.",
-    ]
+ODD_TEXTS = st.sampled_from(  # the bulk reader's own cases, and whole-file ones
+    [*TEXT_VALUES, "two  spaces", "an <i>aside", "tab\there", "Price: fair."]
 )
 TEXTS = st.one_of(st.sampled_from(CLEAN_TEXTS), ODD_TEXTS)
 IDS = st.sampled_from(["", "1", "17", "a1b2/3-0", "NOTE x", "x --> y", " ", '7 "Dana Reyes" (31)'])
