@@ -13,20 +13,19 @@ HEADER = "WEBVTT\n\n"
 # stray '>' and '-->', spaces and other white space at the edges, entities, nothing.
 IDS = st.sampled_from(["1", "17", "a1b2/3-0", "NOTE x", "id > 2", "x --> y", "", " ", "\u00a0"])
 NAMES = st.sampled_from(["Ana Rep", "Bo", "Bo ", " Bo", "\u00a0Bo", "B>o", "", "Cy Buyer"])
-TEXTS = st.sampled_from(
-    [
-        "What is the budget?",
-        "Fine &amp; dandy.",
-        "a <b>bold</b> word",
-        "x > y",
-        "go --> there",
-        " lead",
-        "trail ",
-        "nbsp\u00a0",
-        "",
-        "Sure.",
-    ]
-)
+TEXT_VALUES = [
+    "What is the budget?",
+    "Fine &amp; dandy.",
+    "a <b>bold</b> word",
+    "x > y",
+    "go --> there",
+    " lead",
+    "trail ",
+    "nbsp\u00a0",
+    "",
+    "Sure.",
+]
+TEXTS = st.sampled_from(TEXT_VALUES)
 Cue = tuple[str, int, int, str, str]
 
 

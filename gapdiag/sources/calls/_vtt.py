@@ -151,6 +151,8 @@ def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
     blocks = _FAST_BLOCK.findall(text, header.end())
     if not blocks or sum(len(b[0]) for b in blocks) != len(text) - header.end():
         return None
+    if text.count("-->", header.end()) != len(blocks):
+        return None  # a text with '-->' in it: that line is no text in WebVTT (`_careful`)
     two, three = _TWO, _THREE
     starts = [((two[b[1]] * 60 + two[b[2]]) * 60 + two[b[3]]) * 1000 + three[b[4]] for b in blocks]
     ends = [((two[b[5]] * 60 + two[b[6]]) * 60 + two[b[7]]) * 1000 + three[b[8]] for b in blocks]
@@ -177,10 +179,11 @@ def _plain(source: str, text: str, date: dt.date | None, at: int) -> Transcript 
     Every cue is four lines: an identifier, ``HH:MM:SS.mmm --> HH:MM:SS.mmm``,
     ``<v Name>text</v>``, a blank line; cues in time order, no tag inside a text, no
     space at a name's or a text's edge. None for anything else (`_fast` then tries its
-    regular expression). The checks are made in bulk: lines are sliced four apart; the
-    voice lines are joined with a NUL where one '</v>' meets the next '<v ', and what
-    is left once every character but '>', NUL, '<' and line breaks is deleted must be
-    '>' and NUL in turn; stripping a name or text must leave it as it is (`str.strip`
+    regular expression). The checks are made in bulk: lines are sliced four apart; what
+    is left of the voice lines once every character but '<', '>', NUL and line breaks is
+    deleted must be '<><>' a line (two tags, one '>' in each); each '</v>' meeting the
+    next '<v ' is made one '>', so no line break may be left and one split gives the
+    names and texts in turn; stripping a name or text must leave it as it is (`str.strip`
     returns the very string when there is nothing to strip); the timing lines, joined,
     have their digits in fixed places, read all at once.
     """
@@ -194,20 +197,21 @@ def _plain(source: str, text: str, date: dt.date | None, at: int) -> Transcript 
     if not "".join(ids).isalnum() and ("-->" in "\n".join(ids) or not all(map(str.strip, ids))):
         return None  # an identifier that is a timing line, or of only spaces
     timing = ("\n".join(lines[1::4]) + "\n").encode()
-    said = voiced[3:-4].replace("</v>\n<v ", "\x00")  # "Name>text\x00Name>text..."
-    marks = said.encode().translate(None, _NOT_MARKS)  # its '<', '>', NULs, line breaks
+    marks = voiced.encode().translate(None, _NOT_MARKS)  # its '<', '>', NULs, line breaks
+    said = voiced[3:-4].replace("</v>\n<v ", ">")  # "Name>text>Name>text..."
     if not (
         voiced.startswith("<v ")
         and voiced.endswith("</v>")
-        # one '>' a voice line (so no '-->') and no other tag or line break: '>', NUL in turn
-        and marks == b">\x00" * (count - 1) + b">"
+        # each line two tags and no NUL: '<v Name>' (one '>': so no '-->') and '</v>'
+        and marks == (b"<><>\n" * count)[:-1]
+        and "\n" not in said  # every line break was a '</v>' meeting the next '<v '
         and "  " not in said  # (texts to clean)
         and "\t" not in said
         and timing.translate(_ZERO_DIGITS) == _TIMING_SHAPE * count
         and not (timing[3::30] + timing[6::30] + timing[20::30] + timing[23::30]).strip(b"012345")
     ):
         return None  # (the last check: minutes and seconds under 60)
-    parts = said.replace("\x00", ">").split(">")
+    parts = said.split(">")
     if parts != [*map(str.strip, parts)] or not all(parts):
         return None  # white space at the edge of a name or text, or an empty one
     speakers, texts = tuple(parts[0::2]), tuple(parts[1::2])
