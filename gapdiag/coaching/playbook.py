@@ -36,7 +36,7 @@ from gapdiag.model import labels
 from gapdiag.model._kinds import Kind
 from gapdiag.model._result import Worded
 from gapdiag.model.derived import DERIVED
-from gapdiag.model.diagnosis import Check, Diagnosis, Verdict
+from gapdiag.model.diagnosis import Check, Diagnosis, Judged, Verdict
 from gapdiag.model.gaps import FOUND, GAPS, Gap
 from gapdiag.model.labels import label_of, percent, sentence
 from gapdiag.model.metrics import METRICS, Targets, _Strict
@@ -159,7 +159,7 @@ class ManagerCheck(Worded, _Strict):
 
 
 def choose_focus(
-    diagnosis: Diagnosis,
+    diagnosis: Judged,
     facts: Mapping[str, object],
     library: Interventions,
     targets: Targets,

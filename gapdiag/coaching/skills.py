@@ -28,7 +28,7 @@ from pydantic import Field
 
 from gapdiag.coaching.trends import on_target
 from gapdiag.model._result import Worded
-from gapdiag.model.diagnosis import Diagnosis
+from gapdiag.model.diagnosis import Judged
 from gapdiag.model.gaps import GAPS, Gap
 from gapdiag.model.labels import label_of, labels_listed
 from gapdiag.model.metrics import Targets, _Strict
@@ -63,7 +63,7 @@ class Skill(Worded, _Strict):
 
 def skill_queue(
     gap: Gap,
-    diagnosis: Diagnosis,
+    diagnosis: Judged,
     book: Rulebook,
     library: Interventions,
     targets: Targets,
@@ -94,7 +94,7 @@ def skill_queue(
 
 def current_drill(
     gap: Gap,
-    diagnosis: Diagnosis,
+    diagnosis: Judged,
     book: Rulebook,
     library: Interventions,
     targets: Targets,
@@ -137,7 +137,7 @@ def _statuses(
 
 def _named(
     gap: Gap,
-    diagnosis: Diagnosis,
+    diagnosis: Judged,
     book: Rulebook,
     library: Interventions,
     targets: Targets,

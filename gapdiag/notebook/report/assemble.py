@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, Literal
 
 from gapdiag.coaching.escalation import Escalation, escalate
@@ -22,11 +24,14 @@ from gapdiag.coaching.history import RepHistory
 from gapdiag.coaching.playbook import Focus, choose_focus, coaching_status
 from gapdiag.coaching.skills import current_drill
 from gapdiag.coaching.system import system_actions
+from gapdiag.engines.assemble import Numbers, one_verdict, standing_at, weak_of
 from gapdiag.engines.assemble import assemble as assemble_diagnosis
-from gapdiag.model.diagnosis import Diagnosis, RulebookStamp
-from gapdiag.model.gaps import FOUND
+from gapdiag.engines.judgment import Weak, watch_notes
+from gapdiag.model.diagnosis import Diagnosis, Judged, RulebookStamp, Verdict
+from gapdiag.model.gaps import FOUND, GAPS, Gap
 from gapdiag.model.labels import asked
 from gapdiag.model.metrics import RepMetrics, Targets
+from gapdiag.model.standing import NOT_BEHIND
 from gapdiag.model.team import TeamStats
 from gapdiag.model.wording import check_proxies_first, humanize, period, standing_word
 from gapdiag.notebook.report import _words as w
@@ -35,6 +40,7 @@ from gapdiag.notebook.report._open import Open, open_rules
 from gapdiag.notebook.report._words import URGENCY
 from gapdiag.notebook.report.causes import Cause, Collect, team_causes, what_to_collect
 from gapdiag.notebook.signs import GAP_NAMES, STATUS_WORDS
+from gapdiag.rulebook.compiler import Facts
 from gapdiag.rulebook.facts import facts_and_basis
 from gapdiag.rulebook.interventions import Interventions
 from gapdiag.rulebook.pack import Rulebook
@@ -217,17 +223,32 @@ def assemble(
 ) -> Report:
     """Gather every number and text the report shows: reps by urgency, then team by team."""
     brief = detail == "brief" or (detail == "auto" and batch.summary.diagnosed > FULL_DETAIL_MAX)
-    context = _Context(batch.rules, batch.targets, histories, library, names or {}, brief)
+    places = {gap: at for at, (gap, _, _) in enumerate(batch.rules.by_gap)}
+    context = _Context(batch.rules, batch.targets, histories, library, names or {}, brief, places)
     lines: list[RepLine] = []
     periods: set[tuple[dt.date | None, dt.date | None]] = set()
     stamp: RulebookStamp | None = None
-    for row, rep, team, group, open_ in zip(
-        batch.rows, batch.each_rep(), batch.teams(), batch.groups(), open_rules(batch), strict=True
+    judgments = _judgments(batch) if brief else repeat(None)
+    for row, rep, team, group, open_, columns in zip(
+        batch.rows,
+        batch.each_rep(),
+        batch.teams(),
+        batch.groups(),
+        open_rules(batch),
+        judgments,
+        strict=False,
     ):
-        line, diagnosis = _line(context, row, rep, team, group, open_)
+        if columns is not None and rep.rep_id not in histories:
+            # a brief page's line needs no Diagnosis (escalation, with a history, does)
+            section = partial(_brief_section, context, rep, open_)
+            line = _lean_line(context, row, rep, team, group, open_, columns, section)
+            periods.add((rep.period_start, rep.period_end))
+            stamp = context.rules.stamp
+        else:
+            line, diagnosis = _line(context, row, rep, team, group, open_)
+            periods.add((diagnosis.period_start, diagnosis.period_end))
+            stamp = diagnosis.rulebook
         lines.append(line)
-        periods.add((diagnosis.period_start, diagnosis.period_end))
-        stamp = diagnosis.rulebook
     has_groups = any(line.team != NO_TEAM for line in lines)
     by_team: dict[str, list[RepLine]] = {}
     for line in lines:
@@ -307,6 +328,8 @@ class _Context:
     library: Interventions
     names: Mapping[str, str]
     brief: bool
+    places: Mapping[Gap, int]
+    """Each gap's place in the pack's ``by_gap``."""
 
 
 def _line(
@@ -381,23 +404,197 @@ def _line(
     return line, diagnosis
 
 
+_Columns = tuple[str, str, "Gap | None"]
+"""A rep's standing, outcome and primary gap, as the batch's results table has them."""
+
+
+class _Lean:
+    """A rep's judgment as the page reads it, without its `Diagnosis`: the standing, the
+    outcome and the primary gap from the batch's columns, each gap's verdict numbers from
+    its arrays, and a gap's `Verdict` (with its evidence) built only when asked for."""
+
+    __slots__ = (
+        "at",
+        "book",
+        "built",
+        "facts",
+        "numbers",
+        "outcome",
+        "outcomes",
+        "primary_gap",
+        "standing",
+        "weak",
+    )
+
+    def __init__(
+        self,
+        context: _Context,
+        columns: _Columns,
+        open_: Open,
+        facts: Facts,
+        weak: Weak,
+    ) -> None:
+        self.book, self.at, self.facts, self.weak = context.rules, context.places, facts, weak
+        self.standing, self.outcome, self.primary_gap = columns
+        self.outcomes, self.numbers = open_.outcomes, open_.numbers
+        self.built: dict[str, Verdict] = {}
+
+    def verdict(self, gap: Gap) -> Verdict:
+        """The verdict on one gap, as the rep's Diagnosis has it."""
+        found = self.built.get(gap)
+        if found is None:
+            at = self.at[gap]
+            found = one_verdict(
+                self.book, at, self.outcomes, self.facts, self.weak, self.numbers[at]
+            )
+            self.built[gap] = found
+        return found
+
+    def number(self, gap: Gap) -> Numbers:
+        """One gap's verdict numbers (certainty, confidence, status, cap, blocks a PIP)."""
+        return self.numbers[self.at[gap]]
+
+    def order(self) -> list[Gap]:
+        """The gaps in the Diagnosis's order of verdicts: surest first, ties in GAPS order."""
+        confidence = {gap: self.number(gap)[1] for gap in self.at}
+        return sorted(self.at, key=lambda g: (-confidence[g], _ORDER[g]))
+
+
+_ORDER = {gap: index for index, gap in enumerate(GAPS)}
+
+
+def _lean_line(
+    context: _Context,
+    row: int,
+    rep: RepMetrics,
+    team: TeamStats | None,
+    group: str | None,
+    open_: Open,
+    columns: _Columns,
+    section: Callable[[Focus | None, Facts], Section],
+) -> RepLine:
+    """The rep's line without its Diagnosis: the same fields as `_line`'s, from the batch's
+    columns and the verdicts it reads alone; its section from `section` (given the focus)."""
+    targets, library = context.targets, context.library
+    facts, basis = facts_and_basis(rep, targets, team)
+    judged = _Lean(context, columns, open_, facts, weak_of(rep, basis))
+    focus = choose_focus(judged, facts, library, targets)
+    standing, outcome = judged.standing, judged.outcome
+    needs = open_.needs
+    order = judged.order()
+    if focus is not None:
+        action = _first_action(focus, judged, context, facts) or ""
+    elif outcome == "undetermined" and needs:
+        action = f"Collect {asked(needs[0])}"
+    else:
+        watch = _first_watch(judged, order, rep, facts)
+        action = f"Watch: {humanize(watch)}" if watch else "Keep the current rhythm"
+    system = judged.number("system")
+    return RepLine(
+        row=row,
+        rep_id=rep.rep_id,
+        name=context.names.get(rep.rep_id) or rep.rep_id,
+        team=group or NO_TEAM,
+        standing=standing,
+        standing_words=standing_word(standing),
+        urgency=_urgency_of(outcome, standing, focus, system[4]),
+        focus_gap=focus.gap if focus else None,
+        focus_status=focus.status if focus else None,
+        focus_confidence=focus.confidence if focus else None,
+        verdicts=tuple((g, judged.number(g)[2], judged.number(g)[1]) for g in order),
+        needs=needs,
+        open_by_gap=tuple(
+            (g, open_.by_gap.get(g, ())) for g in order if judged.number(g)[2] == "unknown"
+        ),
+        say=_said(outcome, focus, needs),
+        move=_move(focus),
+        action=action,
+        values=tuple(_number_of(facts.get(m)) for m in LEADING),
+        system_signs=_system_signs(judged.verdict("system")) if system[2] in FOUND else frozenset(),
+        coaching_short=coaching_status(facts, targets) == "flagged",
+        next_step=None,
+        trend=None,
+        has_history=False,
+        covered=_covered(facts),
+        detail=section(focus, facts),
+    )
+
+
+def _judgments(batch: Batch) -> list[_Columns]:
+    """Each diagnosed rep's standing, outcome and primary gap, from the results table."""
+    import numpy as np
+
+    frame = batch.frame
+
+    def texts(name: str) -> list[str | None]:
+        return [v if isinstance(v, str) else None for v in np.asarray(frame[name]).tolist()]
+
+    return list(zip(texts("standing"), texts("outcome"), texts("primary_gap"), strict=True))  # type: ignore[arg-type]
+
+
+def _brief_section(
+    context: _Context, rep: RepMetrics, open_: Open, focus: Focus | None, facts: Facts
+) -> Section:
+    """The rep's brief section, from its Diagnosis."""
+    rules = context.rules
+    basis = None
+    diagnosis = assemble_diagnosis(
+        rep, rules, facts, open_.outcomes, "compiled", basis, open_.numbers
+    )
+    return detail_of(
+        diagnosis,
+        focus,
+        None,
+        brief=True,
+        open_=(open_.rules, open_.needs),
+        end=open_.tree_end,
+        fired=open_.fired,
+    )
+
+
+def _first_watch(judged: _Lean, order: list[Gap], rep: RepMetrics, facts: Facts) -> str | None:
+    """The text of the rep's first watch note (``Diagnosis.watch[0]``), None without one."""
+    if judged.standing not in NOT_BEHIND:
+        return None
+    capped = [judged.verdict(g) for g in order if judged.number(g)[3] == "standing"]
+    margin = facts.get("target.margin.pace")
+    pace = margin if isinstance(margin, float) else 0.0
+    notes = watch_notes(capped, standing_at(rep, facts), pace)
+    return notes[0].text if notes else None
+
+
+def _system_signs(system: Verdict) -> frozenset[str]:
+    """Metrics whose comparisons held in a found system gap's evidence."""
+    return frozenset(c.observed for e in system.evidence for c in e.checks if c.result is True)
+
+
 def _urgency(d: Diagnosis, focus: Focus | None) -> int:
     """The rep's group: by the focus where there is one, else by outcome and standing."""
-    keys = [key for key, _ in URGENCY]
+    return _urgency_of(d.outcome, d.standing.status, focus, d.verdict("system").blocks_pip)
+
+
+def _urgency_of(outcome: str, standing: str, focus: Focus | None, blocks_pip: bool) -> int:
+    keys = _URGENCY_KEYS
     if focus is None:
-        if d.outcome == "undetermined":
+        if outcome == "undetermined":
             return keys.index("data")
-        status = d.standing.status
-        return keys.index(status if status in ("ahead", "on_track") else "none")
-    if focus.gap == "system" and d.verdict("system").blocks_pip:
+        return keys.index(standing if standing in ("ahead", "on_track") else "none")
+    if focus.gap == "system" and blocks_pip:
         return keys.index("system")  # measured: on estimates alone it is a suspicion to check
     return keys.index("confirmed" if focus.status == "confirmed" else "suspected")
 
 
+_URGENCY_KEYS = [key for key, _ in URGENCY]
+
+
 def _say(d: Diagnosis, focus: Focus | None, needs: tuple[str, ...]) -> str:
+    return _said(d.outcome, focus, needs)
+
+
+def _said(outcome: str, focus: Focus | None, needs: tuple[str, ...]) -> str:
     if focus is not None:
         return f"{GAP_NAMES[focus.gap]} {STATUS_WORDS[focus.status]}"
-    if d.outcome == "undetermined":
+    if outcome == "undetermined":
         return f"Not judged (needs {w.label(needs[0])})" if needs else "Not judged"
     return "No gap found"
 
@@ -470,7 +667,7 @@ def _trend_metric(focus: Focus | None, library: Interventions) -> str | None:
 
 def _first_action(
     focus: Focus | None,
-    diagnosis: Diagnosis,
+    diagnosis: Judged,
     context: _Context,
     facts: Mapping[str, object],
 ) -> str | None:
