@@ -159,6 +159,15 @@ class Batch(Worded, BaseModel):
         book, population = self._rules, self._population
         return judged(population, book, self._targets, self._team, tuple(names), start, stop)
 
+    def figures(self, names: Sequence[str], start: int = 0, stop: int | None = None) -> Any:
+        """Each of the metric, ``derived.``, ``target.`` and ``team.`` paths `names` as the
+        rules read them (a dict of float arrays, NaN where unknown), for the diagnosed reps
+        from index `start` to `stop`, in `rows` order."""
+        from gapdiag.engines.vector._evaluate import figures
+
+        population, team = self._population, self._team
+        return figures(population, self._targets, team, tuple(names), start, stop)
+
     def _repr_html_(self) -> str:
         """Rich display: where reps stand, what was found, and the first rows, in words."""
         from gapdiag.engines.vector.hooks import render

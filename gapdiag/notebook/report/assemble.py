@@ -13,11 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import partial
 from itertools import repeat
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from gapdiag.coaching.escalation import Escalation, escalate
 from gapdiag.coaching.history import RepHistory
@@ -36,7 +35,7 @@ from gapdiag.model.team import TeamStats
 from gapdiag.model.wording import check_proxies_first, humanize, period, standing_word
 from gapdiag.notebook.report import _words as w
 from gapdiag.notebook.report._detail import Section, detail_of
-from gapdiag.notebook.report._open import Open, open_rules
+from gapdiag.notebook.report._open import CHUNK, Open, open_rules
 from gapdiag.notebook.report._words import URGENCY
 from gapdiag.notebook.report.causes import Cause, Collect, team_causes, what_to_collect
 from gapdiag.notebook.signs import GAP_NAMES, STATUS_WORDS
@@ -228,7 +227,7 @@ def assemble(
     lines: list[RepLine] = []
     periods: set[tuple[dt.date | None, dt.date | None]] = set()
     stamp: RulebookStamp | None = None
-    judgments = _judgments(batch) if brief else repeat(None)
+    judgments = _columns(batch) if brief else repeat(None)
     for row, rep, team, group, open_, columns in zip(
         batch.rows,
         batch.each_rep(),
@@ -240,8 +239,8 @@ def assemble(
     ):
         if columns is not None and rep.rep_id not in histories:
             # a brief page's line needs no Diagnosis (escalation, with a history, does)
-            section = partial(_brief_section, context, rep, open_)
-            line = _lean_line(context, row, rep, team, group, open_, columns, section)
+            judged = _Lean(context, columns, open_, rep, team)
+            line = _lean_line(context, row, group, judged, _brief_section)
             periods.add((rep.period_start, rep.period_end))
             stamp = context.rules.stamp
         else:
@@ -404,60 +403,104 @@ def _line(
     return line, diagnosis
 
 
-_Columns = tuple[str, str, "Gap | None"]
-"""A rep's standing, outcome and primary gap, as the batch's results table has them."""
+class _Columns(NamedTuple):
+    """What a rep's line reads of the batch's columns: the results table's standing,
+    outcome and primary gap, and the figures the rules read (as its facts hold them)."""
+
+    standing: str
+    outcome: str
+    primary_gap: Gap | None
+    values: tuple[float | None, ...]
+    """The LEADING values, None where unknown."""
+    covered: bool
+    coaching_short: bool
+
+
+_FIGURES = (*LEADING, "derived.gap_to_goal", "territory.manager_coaching_hours_per_week")
+"""The figures `_Columns` reads: the leaderboard, the gap to goal, the manager's hours."""
+
+
+def _columns(batch: Batch) -> Iterator[_Columns]:
+    """Each diagnosed rep's `_Columns`, in `rows` order, worked out `CHUNK` reps at a time."""
+    import numpy as np
+
+    frame, threshold = batch.frame, batch.targets.manager_coaching_hours_per_week
+
+    def texts(name: str) -> list[Any]:
+        return [v if isinstance(v, str) else None for v in np.asarray(frame[name]).tolist()]
+
+    standing, outcome, primary = texts("standing"), texts("outcome"), texts("primary_gap")
+    for start in range(0, batch.summary.diagnosed, CHUNK):
+        stop = start + CHUNK
+        found = batch.figures(_FIGURES, start, stop)
+        values = [
+            [None if v != v else v for v in found[m].tolist()] for m in LEADING
+        ]  # NaN is unknown
+        with np.errstate(invalid="ignore"):
+            covered = (found["derived.gap_to_goal"] <= 0).tolist()
+            hours = found["territory.manager_coaching_hours_per_week"]
+            short = (hours < threshold).tolist() if threshold is not None else [False] * len(hours)
+        for at, (known, cover, flagged) in enumerate(
+            zip(zip(*values, strict=True), covered, short, strict=True), start
+        ):
+            yield _Columns(standing[at], outcome[at], primary[at], known, cover, flagged)
 
 
 class _Lean:
     """A rep's judgment as the page reads it, without its `Diagnosis`: the standing, the
     outcome and the primary gap from the batch's columns, each gap's verdict numbers from
-    its arrays, and a gap's `Verdict` (with its evidence) built only when asked for."""
+    its arrays, and the rep's facts and a gap's `Verdict` (with its evidence) built only
+    when something reads them."""
 
-    __slots__ = (
-        "at",
-        "book",
-        "built",
-        "facts",
-        "numbers",
-        "outcome",
-        "outcomes",
-        "primary_gap",
-        "standing",
-        "weak",
-    )
+    __slots__ = ("built", "columns", "context", "found", "open_", "primary_gap", "rep", "team")
 
     def __init__(
-        self,
-        context: _Context,
-        columns: _Columns,
-        open_: Open,
-        facts: Facts,
-        weak: Weak,
+        self, context: _Context, columns: _Columns, open_: Open, rep: RepMetrics, team: Any
     ) -> None:
-        self.book, self.at, self.facts, self.weak = context.rules, context.places, facts, weak
-        self.standing, self.outcome, self.primary_gap = columns
-        self.outcomes, self.numbers = open_.outcomes, open_.numbers
+        self.context, self.columns, self.open_, self.rep, self.team = (
+            context,
+            columns,
+            open_,
+            rep,
+            team,
+        )
+        self.primary_gap: Gap | None = columns.primary_gap
+        self.found: tuple[Facts, Weak] | None = None
         self.built: dict[str, Verdict] = {}
+
+    def facts(self) -> tuple[Facts, Weak]:
+        """The rep's facts (as the rules read them) and what of them is weak."""
+        if self.found is None:
+            facts, basis = facts_and_basis(self.rep, self.context.targets, self.team)
+            self.found = (facts, weak_of(self.rep, basis))
+        return self.found
 
     def verdict(self, gap: Gap) -> Verdict:
         """The verdict on one gap, as the rep's Diagnosis has it."""
         found = self.built.get(gap)
         if found is None:
-            at = self.at[gap]
-            found = one_verdict(
-                self.book, at, self.outcomes, self.facts, self.weak, self.numbers[at]
-            )
+            at, (facts, weak) = self.context.places[gap], self.facts()
+            rules, outcomes = self.context.rules, self.open_.outcomes
+            found = one_verdict(rules, at, outcomes, facts, weak, self.open_.numbers[at])
             self.built[gap] = found
         return found
 
     def number(self, gap: Gap) -> Numbers:
         """One gap's verdict numbers (certainty, confidence, status, cap, blocks a PIP)."""
-        return self.numbers[self.at[gap]]
+        return self.open_.numbers[self.context.places[gap]]
 
     def order(self) -> list[Gap]:
         """The gaps in the Diagnosis's order of verdicts: surest first, ties in GAPS order."""
-        confidence = {gap: self.number(gap)[1] for gap in self.at}
-        return sorted(self.at, key=lambda g: (-confidence[g], _ORDER[g]))
+        places, numbers = self.context.places, self.open_.numbers
+        return sorted(places, key=lambda g: (-numbers[places[g]][1], _ORDER[g]))
+
+    def focus(self) -> Focus | None:
+        """`choose_focus` of the rep: None without a found system gap or a primary gap
+        (the facts are not built for it)."""
+        if self.number("system")[2] not in FOUND and self.primary_gap is None:
+            return None
+        context = self.context
+        return choose_focus(self, self.facts()[0], context.library, context.targets)
 
 
 _ORDER = {gap: index for index, gap in enumerate(GAPS)}
@@ -466,28 +509,22 @@ _ORDER = {gap: index for index, gap in enumerate(GAPS)}
 def _lean_line(
     context: _Context,
     row: int,
-    rep: RepMetrics,
-    team: TeamStats | None,
     group: str | None,
-    open_: Open,
-    columns: _Columns,
-    section: Callable[[Focus | None, Facts], Section],
+    judged: _Lean,
+    section: Callable[[Focus | None, _Lean], Section],
 ) -> RepLine:
     """The rep's line without its Diagnosis: the same fields as `_line`'s, from the batch's
     columns and the verdicts it reads alone; its section from `section` (given the focus)."""
-    targets, library = context.targets, context.library
-    facts, basis = facts_and_basis(rep, targets, team)
-    judged = _Lean(context, columns, open_, facts, weak_of(rep, basis))
-    focus = choose_focus(judged, facts, library, targets)
-    standing, outcome = judged.standing, judged.outcome
+    columns, open_, rep = judged.columns, judged.open_, judged.rep
+    focus = judged.focus()
     needs = open_.needs
     order = judged.order()
     if focus is not None:
-        action = _first_action(focus, judged, context, facts) or ""
-    elif outcome == "undetermined" and needs:
+        action = _first_action(focus, judged, context, judged.facts()[0]) or ""
+    elif columns.outcome == "undetermined" and needs:
         action = f"Collect {asked(needs[0])}"
     else:
-        watch = _first_watch(judged, order, rep, facts)
+        watch = _first_watch(judged, order)
         action = f"Watch: {humanize(watch)}" if watch else "Keep the current rhythm"
     system = judged.number("system")
     return RepLine(
@@ -495,9 +532,9 @@ def _lean_line(
         rep_id=rep.rep_id,
         name=context.names.get(rep.rep_id) or rep.rep_id,
         team=group or NO_TEAM,
-        standing=standing,
-        standing_words=standing_word(standing),
-        urgency=_urgency_of(outcome, standing, focus, system[4]),
+        standing=columns.standing,
+        standing_words=standing_word(columns.standing),
+        urgency=_urgency_of(columns.outcome, columns.standing, focus, system[4]),
         focus_gap=focus.gap if focus else None,
         focus_status=focus.status if focus else None,
         focus_confidence=focus.confidence if focus else None,
@@ -506,40 +543,26 @@ def _lean_line(
         open_by_gap=tuple(
             (g, open_.by_gap.get(g, ())) for g in order if judged.number(g)[2] == "unknown"
         ),
-        say=_said(outcome, focus, needs),
+        say=_said(columns.outcome, focus, needs),
         move=_move(focus),
         action=action,
-        values=tuple(_number_of(facts.get(m)) for m in LEADING),
+        values=columns.values,
         system_signs=_system_signs(judged.verdict("system")) if system[2] in FOUND else frozenset(),
-        coaching_short=coaching_status(facts, targets) == "flagged",
+        coaching_short=columns.coaching_short,
         next_step=None,
         trend=None,
         has_history=False,
-        covered=_covered(facts),
-        detail=section(focus, facts),
+        covered=columns.covered,
+        detail=section(focus, judged),
     )
 
 
-def _judgments(batch: Batch) -> list[_Columns]:
-    """Each diagnosed rep's standing, outcome and primary gap, from the results table."""
-    import numpy as np
-
-    frame = batch.frame
-
-    def texts(name: str) -> list[str | None]:
-        return [v if isinstance(v, str) else None for v in np.asarray(frame[name]).tolist()]
-
-    return list(zip(texts("standing"), texts("outcome"), texts("primary_gap"), strict=True))  # type: ignore[arg-type]
-
-
-def _brief_section(
-    context: _Context, rep: RepMetrics, open_: Open, focus: Focus | None, facts: Facts
-) -> Section:
+def _brief_section(focus: Focus | None, judged: _Lean) -> Section:
     """The rep's brief section, from its Diagnosis."""
-    rules = context.rules
-    basis = None
+    rules, open_ = judged.context.rules, judged.open_
+    facts = judged.facts()[0]
     diagnosis = assemble_diagnosis(
-        rep, rules, facts, open_.outcomes, "compiled", basis, open_.numbers
+        judged.rep, rules, facts, open_.outcomes, "compiled", None, open_.numbers
     )
     return detail_of(
         diagnosis,
@@ -552,14 +575,15 @@ def _brief_section(
     )
 
 
-def _first_watch(judged: _Lean, order: list[Gap], rep: RepMetrics, facts: Facts) -> str | None:
+def _first_watch(judged: _Lean, order: list[Gap]) -> str | None:
     """The text of the rep's first watch note (``Diagnosis.watch[0]``), None without one."""
-    if judged.standing not in NOT_BEHIND:
+    if judged.columns.standing not in NOT_BEHIND:
         return None
+    facts = judged.facts()[0]
     capped = [judged.verdict(g) for g in order if judged.number(g)[3] == "standing"]
     margin = facts.get("target.margin.pace")
     pace = margin if isinstance(margin, float) else 0.0
-    notes = watch_notes(capped, standing_at(rep, facts), pace)
+    notes = watch_notes(capped, standing_at(judged.rep, facts), pace)
     return notes[0].text if notes else None
 
 
