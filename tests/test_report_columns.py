@@ -8,8 +8,11 @@ of one length and of several) and stops for lack of data.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import importlib
 from collections import Counter
+from itertools import repeat
 from typing import Any
 
 import pytest
@@ -20,15 +23,18 @@ from hypothesis import strategies as st
 np = pytest.importorskip("numpy")
 pd = pytest.importorskip("pandas")
 
+from gapdiag.coaching.history import RepHistory  # noqa: E402
 from gapdiag.coaching.playbook import choose_focus  # noqa: E402
 from gapdiag.coaching.skills import current_drill, skill_queue  # noqa: E402
 from gapdiag.engines.assemble import assemble as assemble_diagnosis  # noqa: E402
 from gapdiag.engines.compiled import outcomes  # noqa: E402
 from gapdiag.engines.vector.batch import Batch, diagnose_many  # noqa: E402
 from gapdiag.model.diagnosis import Diagnosis  # noqa: E402
+from gapdiag.model.metrics import Targets  # noqa: E402
 from gapdiag.notebook.report import _ends, _open  # noqa: E402
 from gapdiag.notebook.report._detail import _tree_end, detail_of  # noqa: E402
-from gapdiag.notebook.report.assemble import Report, assemble  # noqa: E402
+from gapdiag.notebook.report._words import URGENCY  # noqa: E402
+from gapdiag.notebook.report.assemble import LEADING, Report, assemble  # noqa: E402
 from gapdiag.notebook.signs import open_needs  # noqa: E402
 from gapdiag.rulebook.facts import build_facts, facts_and_basis  # noqa: E402
 from gapdiag.rulebook.interventions import Interventions, load_interventions  # noqa: E402
@@ -37,6 +43,8 @@ from gapdiag.rulebook.template import Template  # noqa: E402
 
 from .conftest import rule_dict  # noqa: E402
 
+assemble_module = importlib.import_module("gapdiag.notebook.report.assemble")
+"""The module (the package's `assemble` names its function)."""
 REPS = 400
 # (column, low, high): values spread around the default targets; about 20% left absent.
 SPREAD: tuple[tuple[str, float, float], ...] = (
@@ -421,3 +429,107 @@ def test_a_because_text_read_for_a_watch_note_is_not_rendered_again(
         (e.rule, e.because) for v in held for e in v.evidence
     ]
     assert len(rendered) == first
+
+
+def _object_path(batch: Batch, library: Interventions, **options: Any) -> Report:
+    """The brief page as it is built from each rep's own Diagnosis (`_line`), the batch's
+    columns not read: what the column-wise lines must equal."""
+    columns = assemble_module._columns
+    assemble_module._columns = lambda batch: repeat(None)  # type: ignore[assignment]
+    try:
+        return assemble(batch, title="t", library=library, detail="brief", **options)
+    finally:
+        assemble_module._columns = columns  # type: ignore[assignment]
+
+
+def _lines_equal(batch: Batch, library: Interventions, **options: Any) -> Report:
+    """Every field of every rep line (and the whole page) of a brief page built from the
+    batch's columns equals the object path's; the page is returned."""
+    made = dt.date(2026, 12, 7)
+    options = {"histories": {}, "made": made, **options}
+    lean = assemble(batch, title="t", library=library, detail="brief", **options)
+    whole = _object_path(batch, library, **options)
+    for mine, theirs in zip(lean.reps, whole.reps, strict=True):
+        for field in dataclasses.fields(mine):
+            name = field.name
+            assert getattr(mine, name) == getattr(theirs, name), (mine.row, name)
+    assert lean == whole
+    return lean
+
+
+def test_every_line_of_a_brief_page_is_the_diagnosis_path_s(
+    batch: Batch, library: Interventions
+) -> None:
+    """Standing, urgency, focus, say, move, first action, watch note, values, system signs,
+    coaching and coverage of every rep, from the batch's columns and only the verdicts
+    they read, equal each field `_line` gives from the rep's Diagnosis; over every kind of
+    first action and line the population holds."""
+    lean = _lines_equal(batch, library)
+    actions = Counter(line.action.split(" ", 1)[0] for line in lean.reps)
+    assert {"Check", "Collect", "Watch:"} <= set(actions)  # and drills, playbook actions
+    assert any(line.move is not None for line in lean.reps)
+    assert any(line.focus_gap == "system" for line in lean.reps)
+    assert any(line.system_signs for line in lean.reps)
+    assert any(line.covered for line in lean.reps)
+    assert any(line.coaching_short for line in lean.reps)
+    assert len({line.urgency for line in lean.reps}) == len(URGENCY) - 1  # not 'none'
+
+
+def test_a_rep_with_a_history_keeps_the_diagnosis_path(
+    batch: Batch, library: Interventions
+) -> None:
+    """A rep with a coaching history is lined from its Diagnosis (escalation reads it), its
+    neighbours from the columns: the page equals the object path's all the same."""
+    rep = batch.rep(batch.rows[0])
+    histories = {rep.rep_id: RepHistory(rep_id=rep.rep_id, weeks=(rep,))}
+    page = _lines_equal(batch, library, histories=histories)
+    assert [line.has_history for line in page.reps].count(True) == 1
+
+
+def test_figures_are_the_facts_the_rules_read(batch: Batch) -> None:
+    """`Batch.figures` gives each path as the rep's facts hold it: NaN where unknown."""
+    names = (*LEADING, "derived.gap_to_goal", "territory.manager_coaching_hours_per_week")
+    found = batch.figures(names)
+    for at, row in enumerate(batch.rows):
+        facts = build_facts(batch.rep(row), batch.targets, batch.team(row))
+        for name in names:
+            value = float(found[name][at])
+            held = facts.get(name)
+            assert (None if value != value else value) == held, (row, name)
+    part = batch.figures(("target.pipeline_coverage",), 3, 5)["target.pipeline_coverage"]
+    assert part.tolist() == [batch.targets.pipeline_coverage] * 2
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 2**16), reps=st.integers(1, 60))
+def test_brief_lines_hold_on_generated_populations(seed: int, reps: int) -> None:
+    """The same on generated populations of every size, for the shipped pack and for one
+    whose rules read derived and team values and name their counters."""
+    library = load_interventions(None)
+    book = Rulebook.from_rules(
+        [
+            *_TEAM_AND_DERIVED,
+            {
+                **rule_dict("busy", "activity.meetings_per_week > 6", certainty=-0.6),
+                "counters": ["quiet"],
+            },
+            rule_dict("thin", "pipeline.win_rate < 0.3", gap="skill", certainty=0.9),
+        ]
+    )
+    _lines_equal(diagnose_many(population(reps, seed=seed)), library)
+    _lines_equal(diagnose_many(population(reps, seed=seed), rules=book), library)
+
+
+def test_lines_at_the_edges_of_coverage_and_coaching(library: Interventions) -> None:
+    """Closed and committed exactly at quota cover it; a manager coaching exactly the
+    weekly setting is not short: the columns draw both lines where the facts do."""
+    frame = population(40, seed=3)
+    frame.loc[:9, "pipeline.quota"] = 200_000.0
+    frame.loc[:9, "pipeline.closed_won"] = 150_000.0
+    frame.loc[:9, "pipeline.commit"] = 50_000.0
+    hours = "territory.manager_coaching_hours_per_week"
+    frame.loc[10:19, hours] = Targets().manager_coaching_hours_per_week
+    page = _lines_equal(diagnose_many(frame), library)
+    lines = {line.row: line for line in page.reps}
+    assert all(lines[row].covered for row in range(10))
+    assert not any(lines[row].coaching_short for row in range(10, 20))
