@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -211,6 +212,13 @@ class Batch(Worded, BaseModel):
         rep at a time (the team page) never holds them all."""
         for rep, team in zip(self._population.reps(), self.teams(), strict=True):
             yield with_judgment(rep, Judgment(self._rules, self._targets, team))
+
+    def each_rep_later(self) -> Iterator[Callable[[], BatchRep]]:
+        """`each_rep`, each rep validated only when its callable is called (a page that
+        reads only some reps' metrics skips the others' validation)."""
+        rules, targets = self._rules, self._targets
+        for data, team in zip(self._population.reps(), self.teams(), strict=True):
+            yield partial(with_judgment, data, Judgment(rules, targets, team))
 
     def teams(self) -> tuple[TeamStats | None, ...]:
         """`team(row)` of every diagnosed row, in `rows` order (one pass)."""

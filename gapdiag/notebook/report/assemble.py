@@ -228,22 +228,23 @@ def assemble(
     periods: set[tuple[dt.date | None, dt.date | None]] = set()
     stamp: RulebookStamp | None = None
     judgments = _columns(batch) if brief else repeat(None)
-    for row, rep, team, group, open_, columns in zip(
+    for row, later, team, group, open_, columns in zip(
         batch.rows,
-        batch.each_rep(),
+        batch.each_rep_later(),
         batch.teams(),
         batch.groups(),
         open_rules(batch),
         judgments,
         strict=False,
     ):
-        if columns is not None and rep.rep_id not in histories:
+        if columns is not None and columns.rep_id not in histories:
             # a brief page's line needs no Diagnosis (escalation, with a history, does)
-            judged = _Lean(context, columns, open_, rep, team)
+            judged = _Lean(context, columns, open_, later, team)
             line = _lean_line(context, row, group, judged, _brief_section)
-            periods.add((rep.period_start, rep.period_end))
+            periods.add(columns.period)
             stamp = context.rules.stamp
         else:
+            rep = later()
             line, diagnosis = _line(context, row, rep, team, group, open_)
             periods.add((diagnosis.period_start, diagnosis.period_end))
             stamp = diagnosis.rulebook
@@ -407,6 +408,8 @@ class _Columns(NamedTuple):
     """What a rep's line reads of the batch's columns: the results table's standing,
     outcome and primary gap, and the figures the rules read (as its facts hold them)."""
 
+    rep_id: str
+    period: tuple[dt.date | None, dt.date | None]
     standing: str
     outcome: str
     primary_gap: Gap | None
@@ -430,6 +433,8 @@ def _columns(batch: Batch) -> Iterator[_Columns]:
         return [v if isinstance(v, str) else None for v in np.asarray(frame[name]).tolist()]
 
     standing, outcome, primary = texts("standing"), texts("outcome"), texts("primary_gap")
+    ids = np.asarray(frame["rep_id"]).tolist()
+    periods = list(zip(_days(batch, "period_start"), _days(batch, "period_end"), strict=True))
     for start in range(0, batch.summary.diagnosed, CHUNK):
         stop = start + CHUNK
         found = batch.figures(_FIGURES, start, stop)
@@ -443,7 +448,23 @@ def _columns(batch: Batch) -> Iterator[_Columns]:
         for at, (known, cover, flagged) in enumerate(
             zip(zip(*values, strict=True), covered, short, strict=True), start
         ):
-            yield _Columns(standing[at], outcome[at], primary[at], known, cover, flagged)
+            yield _Columns(
+                ids[at], periods[at], standing[at], outcome[at], primary[at], known, cover, flagged
+            )
+
+
+def _days(batch: Batch, name: str) -> list[dt.date | None]:
+    """A date column of the diagnosed reps, as their metrics hold it (None: absent)."""
+    series = batch._population.texts.get(name)
+    if series is None:
+        return [None] * batch.summary.diagnosed
+    return [None if _absent(v) else v.date() for v in series.tolist()]
+
+
+def _absent(value: Any) -> bool:
+    from gapdiag.engines.vector._checks import _absent as absent
+
+    return bool(absent(value))
 
 
 class _Lean:
@@ -452,34 +473,41 @@ class _Lean:
     its arrays, and the rep's facts and a gap's `Verdict` (with its evidence) built only
     when something reads them."""
 
-    __slots__ = ("built", "columns", "context", "found", "open_", "primary_gap", "rep", "team")
+    __slots__ = ("built", "columns", "context", "found", "later", "open_", "primary_gap", "team")
 
     def __init__(
-        self, context: _Context, columns: _Columns, open_: Open, rep: RepMetrics, team: Any
+        self,
+        context: _Context,
+        columns: _Columns,
+        open_: Open,
+        later: Callable[[], RepMetrics],
+        team: TeamStats | None,
     ) -> None:
-        self.context, self.columns, self.open_, self.rep, self.team = (
+        self.context, self.columns, self.open_, self.later, self.team = (
             context,
             columns,
             open_,
-            rep,
+            later,
             team,
         )
         self.primary_gap: Gap | None = columns.primary_gap
-        self.found: tuple[Facts, Weak] | None = None
+        self.found: tuple[RepMetrics, Facts, Weak] | None = None
         self.built: dict[str, Verdict] = {}
 
-    def facts(self) -> tuple[Facts, Weak]:
-        """The rep's facts (as the rules read them) and what of them is weak."""
+    def facts(self) -> tuple[RepMetrics, Facts, Weak]:
+        """The rep's metrics, its facts (as the rules read them) and what of them is weak:
+        validated and built on first need."""
         if self.found is None:
-            facts, basis = facts_and_basis(self.rep, self.context.targets, self.team)
-            self.found = (facts, weak_of(self.rep, basis))
+            rep = self.later()
+            facts, basis = facts_and_basis(rep, self.context.targets, self.team)
+            self.found = (rep, facts, weak_of(rep, basis))
         return self.found
 
     def verdict(self, gap: Gap) -> Verdict:
         """The verdict on one gap, as the rep's Diagnosis has it."""
         found = self.built.get(gap)
         if found is None:
-            at, (facts, weak) = self.context.places[gap], self.facts()
+            at, (_, facts, weak) = self.context.places[gap], self.facts()
             rules, outcomes = self.context.rules, self.open_.outcomes
             found = one_verdict(rules, at, outcomes, facts, weak, self.open_.numbers[at])
             self.built[gap] = found
@@ -500,7 +528,7 @@ class _Lean:
         if self.number("system")[2] not in FOUND and self.primary_gap is None:
             return None
         context = self.context
-        return choose_focus(self, self.facts()[0], context.library, context.targets)
+        return choose_focus(self, self.facts()[1], context.library, context.targets)
 
 
 _ORDER = {gap: index for index, gap in enumerate(GAPS)}
@@ -515,12 +543,12 @@ def _lean_line(
 ) -> RepLine:
     """The rep's line without its Diagnosis: the same fields as `_line`'s, from the batch's
     columns and the verdicts it reads alone; its section from `section` (given the focus)."""
-    columns, open_, rep = judged.columns, judged.open_, judged.rep
+    columns, open_, rep_id = judged.columns, judged.open_, judged.columns.rep_id
     focus = judged.focus()
     needs = open_.needs
     order = judged.order()
     if focus is not None:
-        action = _first_action(focus, judged, context, judged.facts()[0]) or ""
+        action = _first_action(focus, judged, context, judged.facts()[1]) or ""
     elif columns.outcome == "undetermined" and needs:
         action = f"Collect {asked(needs[0])}"
     else:
@@ -529,8 +557,8 @@ def _lean_line(
     system = judged.number("system")
     return RepLine(
         row=row,
-        rep_id=rep.rep_id,
-        name=context.names.get(rep.rep_id) or rep.rep_id,
+        rep_id=rep_id,
+        name=context.names.get(rep_id) or rep_id,
         team=group or NO_TEAM,
         standing=columns.standing,
         standing_words=standing_word(columns.standing),
@@ -560,9 +588,9 @@ def _lean_line(
 def _brief_section(focus: Focus | None, judged: _Lean) -> Section:
     """The rep's brief section, from its Diagnosis."""
     rules, open_ = judged.context.rules, judged.open_
-    facts = judged.facts()[0]
+    rep, facts, _ = judged.facts()
     diagnosis = assemble_diagnosis(
-        judged.rep, rules, facts, open_.outcomes, "compiled", None, open_.numbers
+        rep, rules, facts, open_.outcomes, "compiled", None, open_.numbers
     )
     return detail_of(
         diagnosis,
@@ -579,11 +607,11 @@ def _first_watch(judged: _Lean, order: list[Gap]) -> str | None:
     """The text of the rep's first watch note (``Diagnosis.watch[0]``), None without one."""
     if judged.columns.standing not in NOT_BEHIND:
         return None
-    facts = judged.facts()[0]
+    rep, facts, _ = judged.facts()
     capped = [judged.verdict(g) for g in order if judged.number(g)[3] == "standing"]
     margin = facts.get("target.margin.pace")
     pace = margin if isinstance(margin, float) else 0.0
-    notes = watch_notes(capped, standing_at(judged.rep, facts), pace)
+    notes = watch_notes(capped, standing_at(rep, facts), pace)
     return notes[0].text if notes else None
 
 
