@@ -79,15 +79,22 @@ def watch_notes(
         if v.capped_by == "standing"
         for rule, text in _supporting(v)
     ]
-    cover, needed = standing.next_coverage, standing.coverage_needed
-    if cover is not None and needed is not None and cover < needed * (1.0 - margin):
-        times, wanted = show("derived.coverage", cover), show("derived.coverage", needed)
-        money = partial(show, "pipeline.open_pipeline")
-        left, pipeline = standing.pipeline_left, standing.open_pipeline
-        if left is None or pipeline is None or left == pipeline:  # this period takes none
-            carried = f"the {money(pipeline)} of pipeline,"
-        else:  # this period takes what it still needs, at the coverage its win rate calls for
-            carried = f"{money(left)} of pipeline left after this period:"
-        text = f"Next period: {carried} {times} quota (needs {wanted})"
-        notes.append(Watch.trusted({"gap": None, "rule": None, "text": text}))
+    cover = cover_note(standing, margin)
+    if cover is not None:
+        notes.append(Watch.trusted({"gap": None, "rule": None, "text": cover}))
     return tuple(notes)
+
+
+def cover_note(standing: Standing, margin: float) -> str | None:
+    """The watch note on thin pipeline cover for the next period, if the cover is thin."""
+    cover, needed = standing.next_coverage, standing.coverage_needed
+    if cover is None or needed is None or not cover < needed * (1.0 - margin):
+        return None
+    times, wanted = show("derived.coverage", cover), show("derived.coverage", needed)
+    money = partial(show, "pipeline.open_pipeline")
+    left, pipeline = standing.pipeline_left, standing.open_pipeline
+    if left is None or pipeline is None or left == pipeline:  # this period takes none
+        carried = f"the {money(pipeline)} of pipeline,"
+    else:  # this period takes what it still needs, at the coverage its win rate calls for
+        carried = f"{money(left)} of pipeline left after this period:"
+    return f"Next period: {carried} {times} quota (needs {wanted})"

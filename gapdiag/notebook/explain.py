@@ -18,6 +18,7 @@ from gapdiag.model.diagnosis import (
     Sample,
     TreeLeaf,
     TreeStep,
+    TreeStop,
     Undetermined,
     Verdict,
     register_renderer,
@@ -299,40 +300,60 @@ def needs(paths: Sequence[str]) -> str:
 
 def headline(d: Diagnosis) -> str:
     """One sentence: the primary gap and its approach, or why there is none yet."""
-    if d.standing.status in NOT_BEHIND:
-        seen = " Keep an eye on the notes below." if d.watch else ""
+    return headline_of(
+        d.standing.status,
+        bool(d.watch),
+        _said(d.verdict(d.primary_gap)) if d.primary_gap is not None else None,
+        _said(d.verdict(d.leading_gap)) if d.leading_gap is not None else None,
+        [v.gap for v in d.verdicts if v.status == "unknown"],
+        d.tree_stop,
+    )
+
+
+def headline_of(
+    standing: str,
+    watched: bool,
+    primary: tuple[str, str, float] | None,
+    lead: tuple[str, str, float] | None,
+    open_: list[str],
+    stop: TreeStop | None,
+) -> str:
+    """`headline` from the figures it reads: the standing, whether there are watch notes,
+    the primary gap's verdict, the leading gap's (gap, status, confidence), the gaps left
+    open and where the tree stopped."""
+    if standing in NOT_BEHIND:
+        seen = " Keep an eye on the notes below." if watched else ""
         return (
             "Nothing to fix this period: the rep is not behind, and a gap is named only for a "
             f"rep who is.{seen}"
         )
-    if d.primary_gap is None and d.leading_gap is not None and d.standing.status == "unknown":
-        lead = d.verdict(d.leading_gap)
+    if primary is None and lead is not None and standing == "unknown":
+        gap, status, sure = lead
         return (
             "No gap is named until the standing is known. If the rep is behind, the evidence "
-            f"points to {lead.gap} ({lead.status}, {confidence(lead.confidence)}); "
-            f"approach: {_APPROACH[lead.gap]}."
+            f"points to {gap} ({status}, {confidence(sure)}); "
+            f"approach: {_APPROACH[gap]}."
         )
-    if d.primary_gap is None:
-        open_ = [v.gap for v in d.verdicts if v.status == "unknown"]
+    if primary is None:
         if open_:
             text = f"No gap is established yet; {_either(open_)} stays open until more data is in."
-            narrowed = _narrowed(d)
+            narrowed = _narrowed(stop)
             return f"{text} {narrowed}" if narrowed else text
         return "No gap found: no rule points to a skill, will, knowledge or system problem."
-    top = d.verdict(d.primary_gap)
-    return (
-        f"Primary gap: {top.gap} ({top.status}, {confidence(top.confidence)}). "
-        f"Approach: {_APPROACH[top.gap]}."
-    )
+    gap, status, sure = primary
+    return f"Primary gap: {gap} ({status}, {confidence(sure)}). Approach: {_APPROACH[gap]}."
 
 
-def _narrowed(d: Diagnosis) -> str | None:
+def _said(v: Verdict) -> tuple[str, str, float]:
+    return (v.gap, v.status, v.confidence)
+
+
+def _narrowed(stop: TreeStop | None) -> str | None:
     """Where the tree stopped short of a leaf but ruled gaps out: which remain, what to collect.
 
     Seed 001's rep on 10 calls a day against 40 is "will or system" until lead flow and
     territory size say which; low activity alone never makes it will.
     """
-    stop = d.tree_stop
     if stop is None or not stop.needs:
         return None
     ends = list(dict.fromkeys(leaf.gap or "no gap" for leaf in stop.possible))

@@ -168,6 +168,16 @@ class Batch(Worded, BaseModel):
 
         population, team = self._population, self._team
         return figures(population, self._targets, team, tuple(names), start, stop)
+    def columns(self, start: int = 0, stop: int | None = None) -> tuple[Any, dict[str, Any]]:
+        """Every value the rules read (metrics, ``derived.*``, ``team.*``, ``target.*``) as
+        a column (NaN: unknown) of the diagnosed reps from index `start` to `stop`, as the
+        batch's evaluator reads them, and the reps' text columns (dates, proxies)."""
+        from gapdiag.engines.vector._evaluate import _lookup
+
+        population = self._population
+        stop = population.size if stop is None else min(stop, population.size)
+        lookup = _lookup(population, self._targets, self._team, start, stop, True)
+        return lookup, {n: s.iloc[start:stop] for n, s in population.texts.items()}
 
     def _repr_html_(self) -> str:
         """Rich display: where reps stand, what was found, and the first rows, in words."""
