@@ -168,6 +168,7 @@ class Batch(Worded, BaseModel):
 
         population, team = self._population, self._team
         return figures(population, self._targets, team, tuple(names), start, stop)
+
     def columns(self, start: int = 0, stop: int | None = None) -> tuple[Any, dict[str, Any]]:
         """Every value the rules read (metrics, ``derived.*``, ``team.*``, ``target.*``) as
         a column (NaN: unknown) of the diagnosed reps from index `start` to `stop`, as the

@@ -72,12 +72,12 @@ def brief_sections(
     supports = {r.id: r.certainty > 0 for r in book.compiled}
     compiled = {r.id: r for r in book.compiled}
     frame = batch.frame
-    standing = frame["standing"].astype(object).to_numpy().tolist()
-    primary = frame["primary_gap"].astype(object).to_numpy().tolist()
-    leading = frame["leading_gap"].astype(object).to_numpy().tolist()
+    standing = _texts(frame["standing"])
+    primary = _texts(frame["primary_gap"])
+    leading = _texts(frame["leading_gap"])
     blocked = frame["pip_blocked"].to_numpy().tolist()
     stops = (
-        frame["tree_stop"].astype(object).to_numpy().tolist()
+        _texts(frame["tree_stop"])
         if book.tree is not None and "tree_stop" in frame.columns
         else [None] * len(standing)
     )
@@ -329,6 +329,13 @@ class _Chunk:
                 {"node": node, "needs": needs, "possible": tree.possible(node)}
             )
         return found
+
+
+def _texts(column: Any) -> list[str | None]:
+    """A text column of the results table (pandas or polars) as a list, None where empty."""
+    import numpy as np
+
+    return [v if isinstance(v, str) else None for v in np.asarray(column, dtype=object).tolist()]
 
 
 def _absent(value: Any) -> bool:

@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from itertools import repeat
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -23,19 +24,19 @@ from gapdiag.coaching.history import RepHistory
 from gapdiag.coaching.playbook import Focus, choose_focus, coaching_status
 from gapdiag.coaching.skills import current_drill
 from gapdiag.coaching.system import system_actions
-from gapdiag.engines.assemble import Numbers, one_verdict, standing_at, weak_of
+from gapdiag.engines.assemble import Numbers, one_verdict, weak_of
 from gapdiag.engines.assemble import assemble as assemble_diagnosis
-from gapdiag.engines.judgment import Weak, watch_notes
+from gapdiag.engines.judgment import Weak
 from gapdiag.model.diagnosis import Diagnosis, Judged, RulebookStamp, Verdict
 from gapdiag.model.gaps import FOUND, GAPS, Gap
 from gapdiag.model.labels import asked
 from gapdiag.model.metrics import RepMetrics, Targets
-from gapdiag.model.standing import NOT_BEHIND
 from gapdiag.model.team import TeamStats
 from gapdiag.model.wording import check_proxies_first, humanize, period, standing_word
 from gapdiag.notebook.report import _words as w
 from gapdiag.notebook.report._detail import Section, detail_of
 from gapdiag.notebook.report._open import CHUNK, Open, open_rules
+from gapdiag.notebook.report._sections import brief_sections
 from gapdiag.notebook.report._words import URGENCY
 from gapdiag.notebook.report.causes import Cause, Collect, team_causes, what_to_collect
 from gapdiag.notebook.signs import GAP_NAMES, STATUS_WORDS
@@ -228,6 +229,12 @@ def assemble(
     periods: set[tuple[dt.date | None, dt.date | None]] = set()
     stamp: RulebookStamp | None = None
     judgments = _columns(batch) if brief else repeat(None)
+    fed: list[tuple[Open, Focus | None]] = []  # the rep whose brief section is asked for
+    sections = (
+        brief_sections(batch, (o for o, _ in _fed(fed)), (f for _, f in _fed(fed)))
+        if brief
+        else None
+    )
     for row, later, team, group, open_, columns in zip(
         batch.rows,
         batch.each_rep_later(),
@@ -240,12 +247,14 @@ def assemble(
         if columns is not None and columns.rep_id not in histories:
             # a brief page's line needs no Diagnosis (escalation, with a history, does)
             judged = _Lean(context, columns, open_, later, team)
-            line = _lean_line(context, row, group, judged, _brief_section)
+            line = _lean_line(context, row, group, judged, partial(_section, fed, sections))
             periods.add(columns.period)
             stamp = context.rules.stamp
         else:
             rep = later()
             line, diagnosis = _line(context, row, rep, team, group, open_)
+            if sections is not None:  # its section came from its Diagnosis: skip the column's
+                _section(fed, sections, None, open_)
             periods.add((diagnosis.period_start, diagnosis.period_end))
             stamp = diagnosis.rulebook
         lines.append(line)
@@ -539,7 +548,7 @@ def _lean_line(
     row: int,
     group: str | None,
     judged: _Lean,
-    section: Callable[[Focus | None, _Lean], Section],
+    section: Callable[[Focus | None, Open], Section],
 ) -> RepLine:
     """The rep's line without its Diagnosis: the same fields as `_line`'s, from the batch's
     columns and the verdicts it reads alone; its section from `section` (given the focus)."""
@@ -547,13 +556,13 @@ def _lean_line(
     focus = judged.focus()
     needs = open_.needs
     order = judged.order()
+    detail = section(focus, open_)
     if focus is not None:
         action = _first_action(focus, judged, context, judged.facts()[1]) or ""
     elif columns.outcome == "undetermined" and needs:
         action = f"Collect {asked(needs[0])}"
-    else:
-        watch = _first_watch(judged, order)
-        action = f"Watch: {humanize(watch)}" if watch else "Keep the current rhythm"
+    else:  # the first watch note, as the section says it
+        action = f"Watch: {detail.watch[0]}" if detail.watch else "Keep the current rhythm"
     system = judged.number("system")
     return RepLine(
         row=row,
@@ -581,38 +590,27 @@ def _lean_line(
         trend=None,
         has_history=False,
         covered=columns.covered,
-        detail=section(focus, judged),
+        detail=detail,
     )
 
 
-def _brief_section(focus: Focus | None, judged: _Lean) -> Section:
-    """The rep's brief section, from its Diagnosis."""
-    rules, open_ = judged.context.rules, judged.open_
-    rep, facts, _ = judged.facts()
-    diagnosis = assemble_diagnosis(
-        rep, rules, facts, open_.outcomes, "compiled", None, open_.numbers
-    )
-    return detail_of(
-        diagnosis,
-        focus,
-        None,
-        brief=True,
-        open_=(open_.rules, open_.needs),
-        end=open_.tree_end,
-        fired=open_.fired,
-    )
+def _fed(fed: list[tuple[Open, Focus | None]]) -> Iterator[tuple[Open, Focus | None]]:
+    """What `brief_sections` reads next: the rep `_section` put in `fed`."""
+    while True:
+        yield fed[0]
 
 
-def _first_watch(judged: _Lean, order: list[Gap]) -> str | None:
-    """The text of the rep's first watch note (``Diagnosis.watch[0]``), None without one."""
-    if judged.columns.standing not in NOT_BEHIND:
-        return None
-    rep, facts, _ = judged.facts()
-    capped = [judged.verdict(g) for g in order if judged.number(g)[3] == "standing"]
-    margin = facts.get("target.margin.pace")
-    pace = margin if isinstance(margin, float) else 0.0
-    notes = watch_notes(capped, standing_at(rep, facts), pace)
-    return notes[0].text if notes else None
+def _section(
+    fed: list[tuple[Open, Focus | None]],
+    sections: Iterator[Section] | None,
+    focus: Focus | None,
+    open_: Open,
+) -> Section:
+    """The next rep's brief section from the batch's columns (`brief_sections`), given its
+    rules left open and its focus."""
+    assert sections is not None  # a brief page's
+    fed[:] = [(open_, focus)]
+    return next(sections)
 
 
 def _system_signs(system: Verdict) -> frozenset[str]:
