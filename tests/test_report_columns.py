@@ -29,6 +29,7 @@ from gapdiag.coaching.history import RepHistory  # noqa: E402
 from gapdiag.coaching.playbook import choose_focus  # noqa: E402
 from gapdiag.coaching.skills import current_drill, skill_queue  # noqa: E402
 from gapdiag.engines.assemble import assemble as assemble_diagnosis  # noqa: E402
+from gapdiag.engines.assemble import weak_of  # noqa: E402
 from gapdiag.engines.compiled import outcomes  # noqa: E402
 from gapdiag.engines.vector.batch import Batch, diagnose_many  # noqa: E402
 from gapdiag.model.diagnosis import Diagnosis  # noqa: E402
@@ -489,18 +490,27 @@ def test_a_rep_with_a_history_keeps_the_diagnosis_path(
     assert [line.has_history for line in page.reps].count(True) == 1
 
 
-def test_figures_are_the_facts_the_rules_read(batch: Batch) -> None:
-    """`Batch.figures` gives each path as the rep's facts hold it: NaN where unknown."""
-    names = (*LEADING, "derived.gap_to_goal", "territory.manager_coaching_hours_per_week")
-    found = batch.figures(names)
-    for at, row in enumerate(batch.rows):
-        facts = build_facts(batch.rep(row), batch.targets, batch.team(row))
-        for name in names:
-            value = float(found[name][at])
-            held = facts.get(name)
-            assert (None if value != value else value) == held, (row, name)
-    part = batch.figures(("target.pipeline_coverage",), 3, 5)["target.pipeline_coverage"]
-    assert part.tolist() == [batch.targets.pipeline_coverage] * 2
+def test_facts_from_the_columns_are_each_rep_s(batch: Batch) -> None:
+    """A rep's facts and weak metrics built from the batch's columns (`Batch.metrics`) are
+    what `facts_and_basis` and `weak_of` give from its validated metrics."""
+    lines = list(assemble_module._columns(batch))
+    context = assemble_module._Context(
+        batch.rules, batch.targets, {}, load_interventions(None), {}, True, {}
+    )
+    for columns, row, team in zip(lines, batch.rows, batch.teams(), strict=True):
+        rep = batch.rep(row)
+        facts, basis = facts_and_basis(rep, batch.targets, team)
+        judged = assemble_module._Lean(context, columns, None, team)  # type: ignore[arg-type]
+        found, weak = judged.facts()
+        assert found == facts, row
+        assert list(found) == list(facts), row  # in the same order
+        assert weak == weak_of(rep, basis), row
+        assert columns.values == tuple(
+            v if isinstance(v, float) else None for v in (facts.get(m) for m in LEADING)
+        )
+        assert columns.rep_id == rep.rep_id
+        assert columns.period == (rep.period_start, rep.period_end)
+    assert any(weak_of(batch.rep(row), None).proxies for row in batch.rows)
 
 
 @settings(max_examples=8, deadline=None)

@@ -178,27 +178,6 @@ def judged(
     return Judged(decided, absent, asked, found)
 
 
-def figures(
-    population: Population,
-    targets: Targets,
-    team: dict[str, Floats],
-    names: tuple[str, ...],
-    start: int = 0,
-    stop: int | None = None,
-) -> dict[str, Floats]:
-    """Each of the paths `names` for the reps from `start` to `stop` as the rules read it:
-    a float per rep, NaN where unknown (thin counts set aside, as the rules' facts do)."""
-    stop = population.size if stop is None else min(stop, population.size)
-    size = max(stop - start, 0)
-    reads_derived = any(n.startswith("derived.") for n in names)
-    lookup = _lookup(population, targets, team, start, stop, reads_derived)
-    out: dict[str, Floats] = {}
-    for name in names:
-        value = np.asarray(lookup(name), dtype=np.float64)
-        out[name] = np.broadcast_to(value, (size,)) if value.ndim == 0 else value
-    return out
-
-
 _DATES = ("period_start", "period_end", "as_of")
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +25,7 @@ from gapdiag.model.gaps import GAPS
 from gapdiag.model.metrics import RepMetrics, Targets, parse_targets
 from gapdiag.model.team import TeamStats
 from gapdiag.model.wording import standing_word
+from gapdiag.rulebook.facts import METRIC_PATHS
 from gapdiag.rulebook.pack import Rulebook
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -160,15 +160,6 @@ class Batch(Worded, BaseModel):
         book, population = self._rules, self._population
         return judged(population, book, self._targets, self._team, tuple(names), start, stop)
 
-    def figures(self, names: Sequence[str], start: int = 0, stop: int | None = None) -> Any:
-        """Each of the metric, ``derived.``, ``target.`` and ``team.`` paths `names` as the
-        rules read them (a dict of float arrays, NaN where unknown), for the diagnosed reps
-        from index `start` to `stop`, in `rows` order."""
-        from gapdiag.engines.vector._evaluate import figures
-
-        population, team = self._population, self._team
-        return figures(population, self._targets, team, tuple(names), start, stop)
-
     def columns(self, start: int = 0, stop: int | None = None) -> tuple[Any, dict[str, Any]]:
         """Every value the rules read (metrics, ``derived.*``, ``team.*``, ``target.*``) as
         a column (NaN: unknown) of the diagnosed reps from index `start` to `stop`, as the
@@ -179,6 +170,23 @@ class Batch(Worded, BaseModel):
         stop = population.size if stop is None else min(stop, population.size)
         lookup = _lookup(population, self._targets, self._team, start, stop, True)
         return lookup, {n: s.iloc[start:stop] for n, s in population.texts.items()}
+
+    def metrics(self, start: int = 0, stop: int | None = None) -> tuple[Any, Any]:
+        """The diagnosed reps' metrics from index `start` to `stop` as given (before thin
+        counts are set aside): each metric path's column (NaN: absent), and each rep's
+        metrics marked as proxies."""
+        from gapdiag.engines.vector._population import PROXIES, cell_items
+
+        population = self._population
+        stop = population.size if stop is None else min(stop, population.size)
+        columns = {path: population.number(path)[start:stop] for path in METRIC_PATHS}
+        marks = population.texts.get(PROXIES)
+        proxies = (
+            [cell_items(v) for v in marks.iloc[start:stop].tolist()]
+            if marks is not None
+            else [()] * max(stop - start, 0)
+        )
+        return columns, proxies
 
     def _repr_html_(self) -> str:
         """Rich display: where reps stand, what was found, and the first rows, in words."""
@@ -223,13 +231,6 @@ class Batch(Worded, BaseModel):
         rep at a time (the team page) never holds them all."""
         for rep, team in zip(self._population.reps(), self.teams(), strict=True):
             yield with_judgment(rep, Judgment(self._rules, self._targets, team))
-
-    def each_rep_later(self) -> Iterator[Callable[[], BatchRep]]:
-        """`each_rep`, each rep validated only when its callable is called (a page that
-        reads only some reps' metrics skips the others' validation)."""
-        rules, targets = self._rules, self._targets
-        for data, team in zip(self._population.reps(), self.teams(), strict=True):
-            yield partial(with_judgment, data, Judgment(rules, targets, team))
 
     def teams(self) -> tuple[TeamStats | None, ...]:
         """`team(row)` of every diagnosed row, in `rows` order (one pass)."""

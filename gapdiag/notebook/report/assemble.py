@@ -24,13 +24,13 @@ from gapdiag.coaching.history import RepHistory
 from gapdiag.coaching.playbook import Focus, choose_focus, coaching_status
 from gapdiag.coaching.skills import current_drill
 from gapdiag.coaching.system import system_actions
-from gapdiag.engines.assemble import Numbers, one_verdict, weak_of
+from gapdiag.engines.assemble import Numbers, one_verdict
 from gapdiag.engines.assemble import assemble as assemble_diagnosis
 from gapdiag.engines.judgment import Weak
 from gapdiag.model.diagnosis import Diagnosis, Judged, RulebookStamp, Verdict
 from gapdiag.model.gaps import FOUND, GAPS, Gap
 from gapdiag.model.labels import asked
-from gapdiag.model.metrics import RepMetrics, Targets
+from gapdiag.model.metrics import METRICS, RepMetrics, Targets
 from gapdiag.model.team import TeamStats
 from gapdiag.model.wording import check_proxies_first, humanize, period, standing_word
 from gapdiag.notebook.report import _words as w
@@ -41,7 +41,7 @@ from gapdiag.notebook.report._words import URGENCY
 from gapdiag.notebook.report.causes import Cause, Collect, team_causes, what_to_collect
 from gapdiag.notebook.signs import GAP_NAMES, STATUS_WORDS
 from gapdiag.rulebook.compiler import Facts
-from gapdiag.rulebook.facts import facts_and_basis
+from gapdiag.rulebook.facts import completed, facts_and_basis
 from gapdiag.rulebook.interventions import Interventions
 from gapdiag.rulebook.pack import Rulebook
 
@@ -235,9 +235,10 @@ def assemble(
         if brief
         else None
     )
-    for row, later, team, group, open_, columns in zip(
+    validated = repeat(None) if brief else batch.each_rep()  # a brief page validates none
+    for row, rep, team, group, open_, columns in zip(
         batch.rows,
-        batch.each_rep_later(),
+        validated,
         batch.teams(),
         batch.groups(),
         open_rules(batch),
@@ -246,17 +247,16 @@ def assemble(
     ):
         if columns is not None and columns.rep_id not in histories:
             # a brief page's line needs no Diagnosis (escalation, with a history, does)
-            judged = _Lean(context, columns, open_, later, team)
+            judged = _Lean(context, columns, open_, team)
             line = _lean_line(context, row, group, judged, partial(_section, fed, sections))
             periods.add(columns.period)
             stamp = context.rules.stamp
         else:
-            rep = later()
-            line, diagnosis = _line(context, row, rep, team, group, open_)
-            if sections is not None:  # its section came from its Diagnosis: skip the column's
-                _section(fed, sections, None, open_)
+            line, diagnosis = _line(context, row, rep or batch.rep(row), team, group, open_)
             periods.add((diagnosis.period_start, diagnosis.period_end))
             stamp = diagnosis.rulebook
+            if sections is not None:  # its section came from its Diagnosis: skip the column's
+                _section(fed, sections, None, open_)
         lines.append(line)
     has_groups = any(line.team != NO_TEAM for line in lines)
     by_team: dict[str, list[RepLine]] = {}
@@ -413,6 +413,26 @@ def _line(
     return line, diagnosis
 
 
+class _Metrics:
+    """A chunk of reps' metrics as given, each rep's flat metric facts built on demand."""
+
+    __slots__ = ("columns", "flags", "proxies")
+
+    def __init__(self, batch: Batch, start: int, stop: int) -> None:
+        columns, self.proxies = batch.metrics(start, stop)
+        self.columns = [(path, values.tolist()) for path, values in columns.items()]
+        self.flags = frozenset(path for path in columns if METRICS[path].is_bool)
+
+    def facts(self, at: int) -> dict[str, Any]:
+        """The rep's flat metric facts, as `metric_facts` of its metrics gives them."""
+        flags = self.flags
+        facts: dict[str, Any] = {}
+        for path, values in self.columns:
+            value = values[at]
+            facts[path] = None if value != value else (value == 1.0) if path in flags else value
+        return facts
+
+
 class _Columns(NamedTuple):
     """What a rep's line reads of the batch's columns: the results table's standing,
     outcome and primary gap, and the figures the rules read (as its facts hold them)."""
@@ -426,10 +446,9 @@ class _Columns(NamedTuple):
     """The LEADING values, None where unknown."""
     covered: bool
     coaching_short: bool
-
-
-_FIGURES = (*LEADING, "derived.gap_to_goal", "territory.manager_coaching_hours_per_week")
-"""The figures `_Columns` reads: the leaderboard, the gap to goal, the manager's hours."""
+    metrics: _Metrics
+    at: int
+    """The rep's place in `metrics`."""
 
 
 def _columns(batch: Batch) -> Iterator[_Columns]:
@@ -441,32 +460,47 @@ def _columns(batch: Batch) -> Iterator[_Columns]:
     def texts(name: str) -> list[Any]:
         return [v if isinstance(v, str) else None for v in np.asarray(frame[name]).tolist()]
 
+    def figure(name: str) -> Any:
+        return np.broadcast_to(np.asarray(lookup(name), dtype=np.float64), (size,))
+
     standing, outcome, primary = texts("standing"), texts("outcome"), texts("primary_gap")
     ids = np.asarray(frame["rep_id"]).tolist()
-    periods = list(zip(_days(batch, "period_start"), _days(batch, "period_end"), strict=True))
     for start in range(0, batch.summary.diagnosed, CHUNK):
-        stop = start + CHUNK
-        found = batch.figures(_FIGURES, start, stop)
-        values = [
-            [None if v != v else v for v in found[m].tolist()] for m in LEADING
-        ]  # NaN is unknown
+        stop = min(start + CHUNK, batch.summary.diagnosed)
+        size = stop - start
+        lookup, dates = batch.columns(start, stop)
+        values = [[None if v != v else v for v in figure(m).tolist()] for m in LEADING]
         with np.errstate(invalid="ignore"):
-            covered = (found["derived.gap_to_goal"] <= 0).tolist()
-            hours = found["territory.manager_coaching_hours_per_week"]
-            short = (hours < threshold).tolist() if threshold is not None else [False] * len(hours)
-        for at, (known, cover, flagged) in enumerate(
-            zip(zip(*values, strict=True), covered, short, strict=True), start
+            covered = (figure("derived.gap_to_goal") <= 0).tolist()
+            hours = figure("territory.manager_coaching_hours_per_week")
+            short = (hours < threshold).tolist() if threshold is not None else [False] * size
+        periods = zip(
+            _days(dates, "period_start", size), _days(dates, "period_end", size), strict=True
+        )
+        metrics = _Metrics(batch, start, stop)
+        for at, (known, cover, flagged, pair) in enumerate(
+            zip(zip(*values, strict=True), covered, short, periods, strict=True)
         ):
+            rep = start + at
             yield _Columns(
-                ids[at], periods[at], standing[at], outcome[at], primary[at], known, cover, flagged
+                ids[rep],
+                pair,
+                standing[rep],
+                outcome[rep],
+                primary[rep],
+                known,
+                cover,
+                flagged,
+                metrics,
+                at,
             )
 
 
-def _days(batch: Batch, name: str) -> list[dt.date | None]:
-    """A date column of the diagnosed reps, as their metrics hold it (None: absent)."""
-    series = batch._population.texts.get(name)
+def _days(texts: Mapping[str, Any], name: str, size: int) -> list[dt.date | None]:
+    """A date column of a chunk of reps, as their metrics hold it (None: absent)."""
+    series = texts.get(name)
     if series is None:
-        return [None] * batch.summary.diagnosed
+        return [None] * size
     return [None if _absent(v) else v.date() for v in series.tolist()]
 
 
@@ -482,41 +516,32 @@ class _Lean:
     its arrays, and the rep's facts and a gap's `Verdict` (with its evidence) built only
     when something reads them."""
 
-    __slots__ = ("built", "columns", "context", "found", "later", "open_", "primary_gap", "team")
+    __slots__ = ("built", "columns", "context", "found", "open_", "primary_gap", "team")
 
     def __init__(
-        self,
-        context: _Context,
-        columns: _Columns,
-        open_: Open,
-        later: Callable[[], RepMetrics],
-        team: TeamStats | None,
+        self, context: _Context, columns: _Columns, open_: Open, team: TeamStats | None
     ) -> None:
-        self.context, self.columns, self.open_, self.later, self.team = (
-            context,
-            columns,
-            open_,
-            later,
-            team,
-        )
+        self.context, self.columns, self.open_, self.team = context, columns, open_, team
         self.primary_gap: Gap | None = columns.primary_gap
-        self.found: tuple[RepMetrics, Facts, Weak] | None = None
+        self.found: tuple[Facts, Weak] | None = None
         self.built: dict[str, Verdict] = {}
 
-    def facts(self) -> tuple[RepMetrics, Facts, Weak]:
-        """The rep's metrics, its facts (as the rules read them) and what of them is weak:
-        validated and built on first need."""
+    def facts(self) -> tuple[Facts, Weak]:
+        """The rep's facts (as the rules read them) and what of them is weak, from the
+        batch's columns (as `facts_and_basis` and `weak_of` give them from its metrics)."""
         if self.found is None:
-            rep = self.later()
-            facts, basis = facts_and_basis(rep, self.context.targets, self.team)
-            self.found = (rep, facts, weak_of(rep, basis))
+            columns = self.columns
+            flat = columns.metrics.facts(columns.at)
+            facts, basis = completed(flat, self.context.targets, self.team)
+            proxies = columns.metrics.proxies[columns.at]
+            self.found = (facts, Weak(frozenset(basis.thin), frozenset(proxies)))
         return self.found
 
     def verdict(self, gap: Gap) -> Verdict:
         """The verdict on one gap, as the rep's Diagnosis has it."""
         found = self.built.get(gap)
         if found is None:
-            at, (_, facts, weak) = self.context.places[gap], self.facts()
+            at, (facts, weak) = self.context.places[gap], self.facts()
             rules, outcomes = self.context.rules, self.open_.outcomes
             found = one_verdict(rules, at, outcomes, facts, weak, self.open_.numbers[at])
             self.built[gap] = found
@@ -537,7 +562,7 @@ class _Lean:
         if self.number("system")[2] not in FOUND and self.primary_gap is None:
             return None
         context = self.context
-        return choose_focus(self, self.facts()[1], context.library, context.targets)
+        return choose_focus(self, self.facts()[0], context.library, context.targets)
 
 
 _ORDER = {gap: index for index, gap in enumerate(GAPS)}
@@ -558,7 +583,7 @@ def _lean_line(
     order = judged.order()
     detail = section(focus, open_)
     if focus is not None:
-        action = _first_action(focus, judged, context, judged.facts()[1]) or ""
+        action = _first_action(focus, judged, context, judged.facts()[0]) or ""
     elif columns.outcome == "undetermined" and needs:
         action = f"Collect {asked(needs[0])}"
     else:  # the first watch note, as the section says it
