@@ -33,7 +33,7 @@ from gapdiag.engines.assemble import weak_of  # noqa: E402
 from gapdiag.engines.compiled import outcomes  # noqa: E402
 from gapdiag.engines.vector.batch import Batch, diagnose_many  # noqa: E402
 from gapdiag.model.diagnosis import Diagnosis  # noqa: E402
-from gapdiag.model.metrics import Targets  # noqa: E402
+from gapdiag.model.metrics import RepMetrics, Targets  # noqa: E402
 from gapdiag.notebook.report import _ends, _open  # noqa: E402
 from gapdiag.notebook.report._detail import Section, _tree_end, detail_of  # noqa: E402
 from gapdiag.notebook.report._sections import brief_sections  # noqa: E402
@@ -495,7 +495,7 @@ def test_facts_from_the_columns_are_each_rep_s(batch: Batch) -> None:
     what `facts_and_basis` and `weak_of` give from its validated metrics."""
     lines = list(assemble_module._columns(batch))
     context = assemble_module._Context(
-        batch.rules, batch.targets, {}, load_interventions(None), {}, True, {}
+        batch.rules, batch.targets, {}, load_interventions(None), {}, True, {}, {}
     )
     for columns, row, team in zip(lines, batch.rows, batch.teams(), strict=True):
         rep = batch.rep(row)
@@ -650,3 +650,39 @@ def test_brief_sections_hold_on_generated_populations(seed: int, reps: int) -> N
         tree=yaml.safe_load(MEETING),
     )
     assert _sections_are_detail_of_s(diagnose_many(frame, rules=book), library) == []
+
+
+def test_a_drill_remembered_for_a_rule_follows_the_comparisons_that_fired_it(
+    library: Interventions,
+) -> None:
+    """A rule fired through either of two comparisons names the drill of the metric that
+    fired it: `current_drill`'s memo tells the two reps apart (it keys on the metrics the
+    comparisons read, not on the rule alone)."""
+    from gapdiag import diagnose
+
+    book = Rulebook.from_rules(
+        [
+            rule_dict(
+                "either",
+                "pipeline.stage_conversion_rate < 0.2 or calls.open_question_ratio < 0.3",
+                gap="skill",
+                certainty=0.8,
+            )
+        ]
+    )
+    memo: dict[Any, Any] = {}
+    found = []
+    for stage, open_ in ((0.1, 0.5), (0.5, 0.1)):
+        rep = {
+            "rep_id": "r",
+            "pipeline": {"stage_conversion_rate": stage},
+            "calls": {"open_question_ratio": open_, "calls_measured": 10.0},
+        }
+        d = diagnose(rep, rules=book)
+        facts = build_facts(RepMetrics.model_validate(rep), Targets())
+        args = ("skill", d, book, library, Targets())
+        alone = current_drill(*args, judged=facts, now=facts)  # type: ignore[arg-type]
+        kept = current_drill(*args, judged=facts, now=facts, memo=memo)  # type: ignore[arg-type]
+        assert kept == alone
+        found.append(alone.id if alone else None)
+    assert found == ["win-rate-reality-check", "discovery-questions"]

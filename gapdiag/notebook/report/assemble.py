@@ -224,7 +224,9 @@ def assemble(
     """Gather every number and text the report shows: reps by urgency, then team by team."""
     brief = detail == "brief" or (detail == "auto" and batch.summary.diagnosed > FULL_DETAIL_MAX)
     places = {gap: at for at, (gap, _, _) in enumerate(batch.rules.by_gap)}
-    context = _Context(batch.rules, batch.targets, histories, library, names or {}, brief, places)
+    context = _Context(
+        batch.rules, batch.targets, histories, library, names or {}, brief, places, {}
+    )
     lines: list[RepLine] = []
     periods: set[tuple[dt.date | None, dt.date | None]] = set()
     stamp: RulebookStamp | None = None
@@ -339,6 +341,8 @@ class _Context:
     brief: bool
     places: Mapping[Gap, int]
     """Each gap's place in the pack's ``by_gap``."""
+    drills: dict[Any, Any]
+    """`current_drill`'s memo for the pack and library (the column-wise lines use it)."""
 
 
 def _line(
@@ -583,7 +587,8 @@ def _lean_line(
     order = judged.order()
     detail = section(focus, open_)
     if focus is not None:
-        action = _first_action(focus, judged, context, judged.facts()[0]) or ""
+        facts = judged.facts()[0]
+        action = _first_action(focus, judged, context, facts, context.drills) or ""
     elif columns.outcome == "undetermined" and needs:
         action = f"Collect {asked(needs[0])}"
     else:  # the first watch note, as the section says it
@@ -745,6 +750,7 @@ def _first_action(
     diagnosis: Judged,
     context: _Context,
     facts: Mapping[str, object],
+    memo: dict[Any, Any] | None = None,
 ) -> str | None:
     """The plan's first step: the one skill drilled now, else the first manager action
     (for a system gap, the strongest firing rule's own intervention)."""
@@ -755,7 +761,14 @@ def _first_action(
         return check[0]
     library = context.library
     drill = current_drill(
-        focus.gap, diagnosis, context.rules, library, context.targets, judged=facts, now=facts
+        focus.gap,
+        diagnosis,
+        context.rules,
+        library,
+        context.targets,
+        judged=facts,
+        now=facts,
+        memo=memo,
     )
     if drill is not None:
         return drill.name
