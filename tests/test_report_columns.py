@@ -686,3 +686,27 @@ def test_a_drill_remembered_for_a_rule_follows_the_comparisons_that_fired_it(
         assert kept == alone
         found.append(alone.id if alone else None)
     assert found == ["win-rate-reality-check", "discovery-questions"]
+
+
+def test_a_focus_without_words_is_the_focus_but_its_goal_s_text(
+    batch: Batch, library: Interventions
+) -> None:
+    """`choose_focus(words=False)` (the brief page's) is the focus in every field but the
+    goal's text, left empty."""
+    goals = 0
+    for row in batch.rows:
+        d = batch.diagnosis(row)
+        facts = build_facts(batch.rep(row), batch.targets, batch.team(row))
+        whole = choose_focus(d, facts, library, batch.targets)
+        bare = choose_focus(d, facts, library, batch.targets, words=False)
+        if whole is None or whole.goal is None:
+            assert bare == whole
+            continue
+        assert bare is not None
+        assert bare.goal is not None
+        assert whole.goal.text
+        assert bare.goal.text == ""
+        goal = whole.goal.model_copy(update={"text": ""})
+        assert bare == whole.model_copy(update={"goal": goal})
+        goals += 1
+    assert goals

@@ -566,7 +566,8 @@ class _Lean:
         if self.number("system")[2] not in FOUND and self.primary_gap is None:
             return None
         context = self.context
-        return choose_focus(self, self.facts()[0], context.library, context.targets)
+        facts = self.facts()[0]
+        return choose_focus(self, facts, context.library, context.targets, words=False)
 
 
 _ORDER = {gap: index for index, gap in enumerate(GAPS)}
