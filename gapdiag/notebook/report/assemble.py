@@ -6,6 +6,13 @@ leaderboard values are the facts the rules read, and the focus, first action and
 escalation come from the coaching room (`choose_focus`, `skill_queue`, `escalate`), so the
 page never disagrees with a plan. Each diagnosis is turned into short texts as soon as it
 is built and then dropped, so the report's memory grows with its words, not its objects.
+
+A brief page (a large population) builds no Diagnosis and validates no rep: each line's
+standing, outcome, verdicts, values and flags come from the batch's columns and arrays
+(`_columns`, `_open`), its section from `_sections.brief_sections`, and only a rep with a
+focus gets facts (from the metric columns) and the one or two verdicts its goal and first
+action read (`_Lean`). A rep with a coaching history keeps the Diagnosis path (escalation
+reads it). ``tests/test_report_columns.py`` holds every line equal to the Diagnosis path's.
 """
 
 from __future__ import annotations
@@ -394,11 +401,7 @@ def _line(
         move=_move(focus),
         action=_action_words(diagnosis, focus, action, needs),
         values=tuple(_number_of(facts.get(m)) for m in LEADING),
-        system_signs=frozenset(
-            c.observed for e in system.evidence for c in e.checks if c.result is True
-        )
-        if system.status in FOUND
-        else frozenset(),
+        system_signs=_system_signs(system) if system.status in FOUND else frozenset(),
         coaching_short=coaching_status(facts, targets) == "flagged",
         next_step=_next_step(escalation),
         trend=trend,
