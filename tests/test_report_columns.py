@@ -491,8 +491,15 @@ def test_a_rep_with_a_history_keeps_the_diagnosis_path(
 
 
 def test_facts_from_the_columns_are_each_rep_s(batch: Batch) -> None:
-    """A rep's facts and weak metrics built from the batch's columns (`Batch.metrics`) are
-    what `facts_and_basis` and `weak_of` give from its validated metrics."""
+    """A rep's facts (metrics, targets, derived and team values) and weak metrics built
+    from the batch's columns (`Batch.metrics`, `Batch.columns`) are what `facts_and_basis`
+    and `weak_of` give from its validated metrics."""
+    _facts_equal(batch)
+    assert any(weak_of(batch.rep(row), None).proxies for row in batch.rows)
+
+
+def _facts_equal(batch: Batch) -> None:
+    """Every rep's facts from the columns equal its own, in the same order."""
     lines = list(assemble_module._columns(batch))
     context = assemble_module._Context(
         batch.rules, batch.targets, {}, load_interventions(None), {}, True, {}, {}
@@ -510,7 +517,6 @@ def test_facts_from_the_columns_are_each_rep_s(batch: Batch) -> None:
         )
         assert columns.rep_id == rep.rep_id
         assert columns.period == (rep.period_start, rep.period_end)
-    assert any(weak_of(batch.rep(row), None).proxies for row in batch.rows)
 
 
 @settings(max_examples=8, deadline=None)
@@ -531,6 +537,7 @@ def test_brief_lines_hold_on_generated_populations(seed: int, reps: int) -> None
     )
     _lines_equal(diagnose_many(population(reps, seed=seed)), library)
     _lines_equal(diagnose_many(population(reps, seed=seed), rules=book), library)
+    _facts_equal(diagnose_many(population(reps, seed=seed)))
 
 
 def test_lines_at_the_edges_of_coverage_and_coaching(library: Interventions) -> None:

@@ -48,7 +48,7 @@ from gapdiag.notebook.report._words import URGENCY
 from gapdiag.notebook.report.causes import Cause, Collect, team_causes, what_to_collect
 from gapdiag.notebook.signs import GAP_NAMES, STATUS_WORDS
 from gapdiag.rulebook.compiler import Facts
-from gapdiag.rulebook.facts import completed, facts_and_basis
+from gapdiag.rulebook.facts import DERIVED_PATHS, completed, facts_and_basis
 from gapdiag.rulebook.interventions import Interventions
 from gapdiag.rulebook.pack import Rulebook
 
@@ -423,21 +423,31 @@ def _line(
 class _Metrics:
     """A chunk of reps' metrics as given, each rep's flat metric facts built on demand."""
 
-    __slots__ = ("columns", "flags", "proxies")
+    __slots__ = ("columns", "derived", "flags", "proxies")
 
-    def __init__(self, batch: Batch, start: int, stop: int) -> None:
+    def __init__(self, batch: Batch, start: int, stop: int, lookup: Any) -> None:
+        import numpy as np
+
         columns, self.proxies = batch.metrics(start, stop)
         self.columns = [(path, values.tolist()) for path, values in columns.items()]
         self.flags = frozenset(path for path in columns if METRICS[path].is_bool)
+        size = stop - start
+        self.derived = [
+            (path, np.broadcast_to(np.asarray(lookup(path), np.float64), (size,)).tolist())
+            for path in DERIVED_PATHS
+        ]
 
-    def facts(self, at: int) -> dict[str, Any]:
-        """The rep's flat metric facts, as `metric_facts` of its metrics gives them."""
+    def facts(self, at: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The rep's flat metric facts, as `metric_facts` of its metrics gives them, and its
+        derived values, as `derive` gives them (None where unknown or not finite)."""
         flags = self.flags
         facts: dict[str, Any] = {}
         for path, values in self.columns:
             value = values[at]
             facts[path] = None if value != value else (value == 1.0) if path in flags else value
-        return facts
+        # the batch's derived columns hold NaN for unknown and for what is not finite
+        derived = {path: None if (v := values[at]) != v else v for path, values in self.derived}
+        return facts, derived
 
 
 class _Columns(NamedTuple):
@@ -484,7 +494,7 @@ def _columns(batch: Batch) -> Iterator[_Columns]:
         periods = zip(
             _days(dates, "period_start", size), _days(dates, "period_end", size), strict=True
         )
-        metrics = _Metrics(batch, start, stop)
+        metrics = _Metrics(batch, start, stop, lookup)
         for at, (known, cover, flagged, pair) in enumerate(
             zip(zip(*values, strict=True), covered, short, periods, strict=True)
         ):
@@ -538,8 +548,8 @@ class _Lean:
         batch's columns (as `facts_and_basis` and `weak_of` give them from its metrics)."""
         if self.found is None:
             columns = self.columns
-            flat = columns.metrics.facts(columns.at)
-            facts, basis = completed(flat, self.context.targets, self.team)
+            flat, derived = columns.metrics.facts(columns.at)
+            facts, basis = completed(flat, self.context.targets, self.team, derived)
             proxies = columns.metrics.proxies[columns.at]
             self.found = (facts, Weak(frozenset(basis.thin), frozenset(proxies)))
         return self.found
