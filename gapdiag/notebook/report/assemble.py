@@ -239,10 +239,10 @@ def assemble(
     stamp: RulebookStamp | None = None
     judgments = _columns(batch) if brief else repeat(None)
     fed: list[tuple[Open, Focus | None]] = []  # the rep whose brief section is asked for
-    sections = (
+    sections: Iterator[Section] = (
         brief_sections(batch, (o for o, _ in _fed(fed)), (f for _, f in _fed(fed)))
         if brief
-        else None
+        else iter(())
     )
     validated = repeat(None) if brief else batch.each_rep()  # a brief page validates none
     for row, rep, team, group, open_, columns in zip(
@@ -264,7 +264,7 @@ def assemble(
             line, diagnosis = _line(context, row, rep or batch.rep(row), team, group, open_)
             periods.add((diagnosis.period_start, diagnosis.period_end))
             stamp = diagnosis.rulebook
-            if sections is not None:  # its section came from its Diagnosis: skip the column's
+            if brief:  # its section came from its Diagnosis: skip the columns' one
                 _section(fed, sections, None, open_)
         lines.append(line)
     has_groups = any(line.team != NO_TEAM for line in lines)
@@ -646,13 +646,12 @@ def _fed(fed: list[tuple[Open, Focus | None]]) -> Iterator[tuple[Open, Focus | N
 
 def _section(
     fed: list[tuple[Open, Focus | None]],
-    sections: Iterator[Section] | None,
+    sections: Iterator[Section],
     focus: Focus | None,
     open_: Open,
 ) -> Section:
     """The next rep's brief section from the batch's columns (`brief_sections`), given its
     rules left open and its focus."""
-    assert sections is not None  # a brief page's
     fed[:] = [(open_, focus)]
     return next(sections)
 
