@@ -18,8 +18,6 @@ _FIELDS = tuple(
 )
 METRIC_PATHS: tuple[str, ...] = (*_TOP, *(key for _, _, keys in _FIELDS for key in keys))
 """Every metric path, in the order `metric_facts` lists them."""
-DERIVED_PATHS: tuple[str, ...] = tuple(derive({}, Targets()))
-"""Every derived path, in the order `derive` lists them."""
 
 
 def metric_facts(metrics: RepMetrics) -> dict[str, Fact]:

@@ -34,6 +34,7 @@ from gapdiag.coaching.system import system_actions
 from gapdiag.engines.assemble import Numbers, one_verdict
 from gapdiag.engines.assemble import assemble as assemble_diagnosis
 from gapdiag.engines.judgment import Weak
+from gapdiag.model.derived import derive
 from gapdiag.model.diagnosis import Diagnosis, Judged, RulebookStamp, Verdict
 from gapdiag.model.gaps import FOUND, GAPS, Gap
 from gapdiag.model.labels import asked
@@ -48,7 +49,7 @@ from gapdiag.notebook.report._words import URGENCY
 from gapdiag.notebook.report.causes import Cause, Collect, team_causes, what_to_collect
 from gapdiag.notebook.signs import GAP_NAMES, STATUS_WORDS
 from gapdiag.rulebook.compiler import Facts
-from gapdiag.rulebook.facts import DERIVED_PATHS, completed, facts_and_basis
+from gapdiag.rulebook.facts import completed, facts_and_basis
 from gapdiag.rulebook.interventions import Interventions
 from gapdiag.rulebook.pack import Rulebook
 
@@ -434,7 +435,7 @@ class _Metrics:
         size = stop - start
         self.derived = [
             (path, np.broadcast_to(np.asarray(lookup(path), np.float64), (size,)).tolist())
-            for path in DERIVED_PATHS
+            for path in derive({}, batch.targets)  # its paths, in its order
         ]
 
     def facts(self, at: int) -> tuple[dict[str, Any], dict[str, Any]]:
