@@ -129,7 +129,7 @@ def test_user_mapping_with_stage_values(tmp_path: Path) -> None:
     assert rep["pipeline.open_pipeline"] == 30
     rows[2]["Status"] = "Maybe"
     with pytest.raises(
-        InvalidMetrics, match=r"'Maybe' \(1 rows, first row 4\): not a stage the mapping knows"
+        InvalidMetrics, match=r"'Maybe' \(1 row, first row 4\): not a stage the mapping knows"
     ):
         ingest(period="2017-04", opportunities=rows, mapping=tmp_path / "map.yaml")
 

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from gapdiag import GAPS, InvalidArgument, RuleFileError, Targets, load_rules
 from gapdiag.rulebook._resources import default_rules_dir
@@ -172,3 +173,20 @@ def test_indicator_targets_follow_team_overrides() -> None:
     assert fixed.is_met(0.5, Targets())
     assert not fixed.is_met(2.0, Targets())
     assert named.is_met(4.0, Targets(rubric_score=4.0))
+
+
+@pytest.mark.parametrize(("better", "floor"), [("higher", 0.4), ("higher", 0.3), ("lower", 0.2)])
+def test_an_indicator_floor_on_the_better_side_of_its_target_is_refused(
+    better: str, floor: float
+) -> None:
+    """A floor is where evidence starts, short of the aim: past the target it means nothing."""
+    side = "under" if better == "higher" else "over"
+    with pytest.raises(ValidationError, match=f"floor {floor} of .*: expected {side} its target"):
+        Indicator.model_validate(
+            {
+                "metric": "ownership.self_sourced_pipeline_share",
+                "target": 0.3,
+                "better": better,
+                "floor": floor,
+            }
+        )

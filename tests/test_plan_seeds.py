@@ -303,3 +303,20 @@ def test_skills_that_share_a_reason_do_not_repeat_it() -> None:
     assert note is not None
     assert "Then Forecast accuracy scorecard, for the same reason." in note
     assert note.count("land at 55% accuracy") == 1
+
+
+def test_a_self_sourced_share_between_floor_and_aim_reads_as_a_goal_not_a_gap() -> None:
+    """The ownership rule counts under 20% self-sourced as evidence and the plan aims for
+    30%: the plan's line for a rep at 25% names both, so 'target 30%' is not read as 'short
+    of the bar' (and the JSON carries the floor beside the target)."""
+    rep = rep_like("will-rep", "rep-self-25", ownership={"self_sourced_pipeline_share": 0.25})
+    coaching = plan(rep, start=START)
+    line = next(x for x in coaching.to_text().splitlines() if "Self-sourced pipeline" in x)
+    assert line == (
+        "- Self-sourced pipeline: now 25%, target 30% (higher is better; under 20% counts as "
+        "evidence of the gap)"
+    )
+    watch = next(w for w in coaching.watch if w.metric == "ownership.self_sourced_pipeline_share")
+    assert (watch.target, watch.floor) == (0.3, 0.2)
+    calls = next(w for w in coaching.watch if w.metric == "derived.calls_vs_plan")
+    assert calls.floor is None

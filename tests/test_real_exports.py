@@ -694,7 +694,9 @@ def test_a_salesforce_report_re_saved_by_excel_reads_its_24_hour_times(tmp_path:
     result = read_exports(period="2024-Q1", opportunities=path)
     assert result.bad_rows == 0
     ana = _by_rep(result)["Ana Ruiz"]
-    assert (ana["pipeline.sales_cycle_days"], ana["pipeline.avg_deal_age_days"]) == (59.0, 52.0)
+    # the open deal is aged to 7 Mar, the last day the report speaks for (the row's as_of)
+    assert (ana["pipeline.sales_cycle_days"], ana["pipeline.avg_deal_age_days"]) == (59.0, 28.0)
+    assert ana["as_of"] == "2024-03-07"
 
 
 _NOT_CSV = [
@@ -1057,3 +1059,23 @@ def test_a_quota_sheet_keyed_by_email_against_named_deals_is_pointed_out(tmp_pat
     )
     assert not [n for n in alone.files[1].notes if "spelled two ways" in n]
     assert _by_rep(alone)["Dee New"]["pipeline.quota"] == 30000.0  # a rep not started yet
+
+
+def test_monthly_quotas_add_up_exactly_on_every_python(tmp_path: Path) -> None:
+    """1,000.10 + 1,000.20 + 1,000.30 is 3,000.60: left-to-right sum() (3.11) gives
+    3,000.6000000000004, so a rep who closed 3,000.60 read as just short of quota there
+    and at quota on 3.12+; fsum gives the quota the sheet means on both."""
+    sheet = tmp_path / "quotas.csv"
+    sheet.write_text(
+        "Rep,Period,Quota\nAnn,2024-01,1000.10\nAnn,2024-02,1000.20\nAnn,2024-03,1000.30\n",
+        encoding="utf-8",
+    )
+    deals = tmp_path / "deals.csv"
+    deals.write_text(
+        "Opportunity Owner,Stage,Amount,Created Date,Close Date\n"
+        "Ann,Closed Won,3000.60,1/5/2024,3/20/2024\n",
+        encoding="utf-8",
+    )
+    row = read_exports(period="2024-Q1", opportunities=deals, quotas=sheet).rows[0]
+    assert row["pipeline.quota"] == 3000.6
+    assert row["pipeline.closed_won"] / row["pipeline.quota"] == 1.0

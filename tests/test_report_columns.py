@@ -435,6 +435,108 @@ def test_a_because_text_read_for_a_watch_note_is_not_rendered_again(
     assert len(rendered) == first
 
 
+def _sections_are_detail_of_s(batch: Batch, library: Interventions) -> None:
+    """Every field of every rep's brief section from the batch's columns equals the one
+    `detail_of` builds from the rep's own Diagnosis."""
+    pairs = [_diagnosis_path(batch, row, library) for row in batch.rows]
+    found = brief_sections(batch, _open.open_rules(batch), [f for _, f in pairs])
+    count = 0
+    for row, (d, focus), section in zip(batch.rows, pairs, found, strict=True):
+        want = detail_of(d, focus, None, brief=True)
+        for field in Section.__slots__:
+            assert getattr(section, field) == getattr(want, field), (row, field)
+        count += 1
+    assert count == len(batch.rows)
+
+
+def test_brief_sections_from_the_columns_are_each_diagnosis_s(
+    batch: Batch, library: Interventions
+) -> None:
+    """The messy population: every standing and its sentence's branches, watch notes (held
+    verdicts and thin cover), each headline, PIP blocks, proxies and thin evidence, tree ends
+    and stops, open rules."""
+    pairs = [_diagnosis_path(batch, row, library) for row in batch.rows]
+    seen = Counter()
+    for d, focus in pairs:
+        section = detail_of(d, focus, None, brief=True)
+        seen.update(
+            {
+                "watch": bool(section.watch),
+                "cover": any(t.startswith("Next period") for t in section.watch),
+                "headline": bool(section.headline),
+                "pip": bool(section.pip),
+                "proxy": any("proxy" in side for side, _, _ in section.evidence),
+                "thin": any("few observations" in side for side, _, _ in section.evidence),
+                "against": any(side.startswith("Against") for side, _, _ in section.evidence),
+                "stop": "stops" in section.tree_end,
+                "open": bool(section.still_open),
+                "said": isinstance(section.standing, list),
+            }
+        )
+    assert all(seen[k] for k in ("watch", "cover", "headline", "pip", "proxy", "thin")), seen
+    assert all(seen[k] for k in ("against", "stop", "open", "said")), seen
+    assert len({d.standing.status for d, _ in pairs}) == 4
+    _sections_are_detail_of_s(batch, library)
+
+
+def _example(name: str) -> Any:
+    return pd.read_csv(Path(__file__).parent.parent / "examples" / name)
+
+
+def test_brief_sections_of_the_example_team(library: Interventions) -> None:
+    """examples/team.csv with the default pack, with its targets and with the overlap pack."""
+    frame = _example("team.csv")
+    examples = Path(__file__).parent.parent / "examples"
+    _sections_are_detail_of_s(diagnose_many(frame), library)
+    targets = json.loads((examples / "team-targets.json").read_text())
+    _sections_are_detail_of_s(diagnose_many(frame, targets=targets), library)
+    book = Rulebook.from_rules(yaml.safe_load((examples / "overlap.rules.yaml").read_text()))
+    _sections_are_detail_of_s(diagnose_many(frame, rules=book), library)
+
+
+_SHOWING = (
+    rule_dict(
+        "flagged",
+        "activity.calls_per_day < 60 or knowledge.certified",
+        because="certified: {knowledge.certified}; {activity.calls_per_day} calls a day, "
+        "only {activity.meetings_per_week} meetings a week",
+    ),
+    rule_dict(
+        "worked",
+        "territory.manager_coaching_hours_per_week < 3",
+        gap="system",
+        certainty=0.7,
+        because="{territory.manager_coaching_hours_per_week:unit} of coaching, "
+        "{0.5 * target.calls_per_day} calls is half plan, {team.median.pipeline.win_rate:pct} "
+        "the team's, {derived.attainment:money} {pipeline.win_rate:x}",
+    ),
+    rule_dict(
+        "against",
+        "pipeline.win_rate > 0.3",
+        gap="skill",
+        certainty=-0.4,
+        because="wins {pipeline.win_rate} of {pipeline.closed_deals:int} deals",
+    ),
+)
+"""Rules whose because-texts show a flag, units, expressions, targets, team values and
+every format, with 'only' and singular nouns, on all sides."""
+
+
+@settings(max_examples=6, deadline=None)
+@given(seed=st.integers(0, 2**16), reps=st.integers(1, 60))
+def test_brief_sections_hold_on_generated_populations(seed: int, reps: int) -> None:
+    """Generated populations of every size, with the shipped pack and with one whose rules
+    read derived and team values and whose tree is short."""
+    library = load_interventions(None)
+    frame = population(reps, seed=seed)
+    _sections_are_detail_of_s(diagnose_many(frame), library)
+    book = Rulebook.from_rules(
+        [*_TEAM_AND_DERIVED, *_SHOWING, rule_dict("r", "activity.calls_per_day < 10")],
+        tree=yaml.safe_load(MEETING),
+    )
+    _sections_are_detail_of_s(diagnose_many(frame, rules=book), library)
+
+
 def _object_path(batch: Batch, library: Interventions, **options: Any) -> Report:
     """The brief page as it is built from each rep's own Diagnosis (`_line`), the batch's
     columns not read: what the column-wise lines must equal."""
@@ -553,110 +655,6 @@ def test_lines_at_the_edges_of_coverage_and_coaching(library: Interventions) -> 
     lines = {line.row: line for line in page.reps}
     assert all(lines[row].covered for row in range(10))
     assert not any(lines[row].coaching_short for row in range(10, 20))
-
-
-def _sections_are_detail_of_s(batch: Batch, library: Interventions) -> list[int]:
-    """Every field of every rep's brief section from the batch's columns equals the one
-    `detail_of` builds from the rep's own Diagnosis; the rows worded through it, returned."""
-    fallen: list[int] = []
-    pairs = [_diagnosis_path(batch, row, library) for row in batch.rows]
-    found = brief_sections(batch, _open.open_rules(batch), [f for _, f in pairs], fallen=fallen)
-    count = 0
-    for row, (d, focus), section in zip(batch.rows, pairs, found, strict=True):
-        want = detail_of(d, focus, None, brief=True)
-        for field in Section.__slots__:
-            assert getattr(section, field) == getattr(want, field), (row, field)
-        count += 1
-    assert count == len(batch.rows)
-    return fallen
-
-
-def test_brief_sections_from_the_columns_are_each_diagnosis_s(
-    batch: Batch, library: Interventions
-) -> None:
-    """The messy population: every standing and its sentence's branches, watch notes (held
-    verdicts and thin cover), each headline, PIP blocks, proxies and thin evidence, tree ends
-    and stops, open rules; no rep needs its Diagnosis."""
-    pairs = [_diagnosis_path(batch, row, library) for row in batch.rows]
-    seen = Counter()
-    for d, focus in pairs:
-        section = detail_of(d, focus, None, brief=True)
-        seen.update(
-            {
-                "watch": bool(section.watch),
-                "cover": any(t.startswith("Next period") for t in section.watch),
-                "headline": bool(section.headline),
-                "pip": bool(section.pip),
-                "proxy": any("proxy" in side for side, _, _ in section.evidence),
-                "thin": any("few observations" in side for side, _, _ in section.evidence),
-                "against": any(side.startswith("Against") for side, _, _ in section.evidence),
-                "stop": "stops" in section.tree_end,
-                "open": bool(section.still_open),
-                "said": isinstance(section.standing, list),
-            }
-        )
-    assert all(seen[k] for k in ("watch", "cover", "headline", "pip", "proxy", "thin")), seen
-    assert all(seen[k] for k in ("against", "stop", "open", "said")), seen
-    assert len({d.standing.status for d, _ in pairs}) == 4
-    assert _sections_are_detail_of_s(batch, library) == []
-
-
-def _example(name: str) -> Any:
-    return pd.read_csv(Path(__file__).parent.parent / "examples" / name)
-
-
-def test_brief_sections_of_the_example_team(library: Interventions) -> None:
-    """examples/team.csv with the default pack, with its targets and with the overlap pack."""
-    frame = _example("team.csv")
-    examples = Path(__file__).parent.parent / "examples"
-    assert _sections_are_detail_of_s(diagnose_many(frame), library) == []
-    targets = json.loads((examples / "team-targets.json").read_text())
-    assert _sections_are_detail_of_s(diagnose_many(frame, targets=targets), library) == []
-    book = Rulebook.from_rules(yaml.safe_load((examples / "overlap.rules.yaml").read_text()))
-    assert _sections_are_detail_of_s(diagnose_many(frame, rules=book), library) == []
-
-
-_SHOWING = (
-    rule_dict(
-        "flagged",
-        "activity.calls_per_day < 60 or knowledge.certified",
-        because="certified: {knowledge.certified}; {activity.calls_per_day} calls a day, "
-        "only {activity.meetings_per_week} meetings a week",
-    ),
-    rule_dict(
-        "worked",
-        "territory.manager_coaching_hours_per_week < 3",
-        gap="system",
-        certainty=0.7,
-        because="{territory.manager_coaching_hours_per_week:unit} of coaching, "
-        "{0.5 * target.calls_per_day} calls is half plan, {team.median.pipeline.win_rate:pct} "
-        "the team's, {derived.attainment:money} {pipeline.win_rate:x}",
-    ),
-    rule_dict(
-        "against",
-        "pipeline.win_rate > 0.3",
-        gap="skill",
-        certainty=-0.4,
-        because="wins {pipeline.win_rate} of {pipeline.closed_deals:int} deals",
-    ),
-)
-"""Rules whose because-texts show a flag, units, expressions, targets, team values and
-every format, with 'only' and singular nouns, on all sides."""
-
-
-@settings(max_examples=6, deadline=None)
-@given(seed=st.integers(0, 2**16), reps=st.integers(1, 60))
-def test_brief_sections_hold_on_generated_populations(seed: int, reps: int) -> None:
-    """Generated populations of every size, with the shipped pack and with one whose rules
-    read derived and team values and whose tree is short."""
-    library = load_interventions(None)
-    frame = population(reps, seed=seed)
-    assert _sections_are_detail_of_s(diagnose_many(frame), library) == []
-    book = Rulebook.from_rules(
-        [*_TEAM_AND_DERIVED, *_SHOWING, rule_dict("r", "activity.calls_per_day < 10")],
-        tree=yaml.safe_load(MEETING),
-    )
-    assert _sections_are_detail_of_s(diagnose_many(frame, rules=book), library) == []
 
 
 def test_a_drill_remembered_for_a_rule_follows_the_comparisons_that_fired_it(

@@ -273,12 +273,18 @@ def test_a_period_that_is_over_is_not_a_coverage_problem_for_this_week() -> None
 
 
 def test_a_coverage_shortfall_always_yields_a_plan_focus() -> None:
-    """No gap is established, yet the plan says to close the coverage gap this week."""
+    """No gap is established, yet the plan says to build coverage this week; three days into
+    the quarter the rep is ahead of pace, so it is coverage to keep pace, not a gap to close."""
     p = plan(behind({**COVERAGE, "as_of": "2026-07-03"}), start=START)
     assert p.coverage is not None
     assert p.coverage.shortfall == 45000
     assert p.coverage.by_date == dt.date(2026, 7, 10)
-    assert "Close the coverage gap" in p.render()
+    assert p.standing.status == "ahead"
+    assert "Build coverage to keep pace by Fri 10 Jul" in p.render()
+    assert "Close the coverage gap" not in p.render()
+    late = plan(behind({**COVERAGE, "as_of": "2026-08-14"}), start=dt.date(2026, 8, 17))
+    assert late.standing.status == "behind"
+    assert "Close the coverage gap by" in late.render()
 
 
 def test_a_period_that_is_over_leaves_no_coverage_gap_to_close() -> None:

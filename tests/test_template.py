@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gapdiag import ExpressionError, load_rules
+from gapdiag.model.labels import show
 from gapdiag.rulebook import expr as x
 from gapdiag.rulebook.template import format_value, parse_template
 
@@ -125,3 +126,31 @@ def test_the_shipped_because_texts_never_say_only_none_or_one_plural(
 
 
 PACK = load_rules()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from([4.96, 0.45, 2.449, 12.0, 1.04, 37.25, 149.6, 0.9996, 0.0004]))
+def test_a_slot_shows_a_value_as_the_check_beside_it_does(value: float) -> None:
+    """'4.96 questions per discovery call' beside the check's 'discovery questions a call: 5'
+    read as two numbers: a slot naming one value of a counted or scored unit shows it at
+    that unit's precision, the number `show` gives (and the check uses); a share shows as
+    `show` does too (99.96%, never a '100%' that is not all)."""
+    seen = 0
+    for rule in PACK.compiled:
+        for part in rule.because.parts:
+            if isinstance(part, str) or not isinstance(part.node, x.Name):
+                continue
+            if part.fmt not in ("num", "pct"):
+                continue
+            path = part.node.path
+            shown = show(path, value)
+            if not shown[:1].isdigit():
+                continue
+            said = part.show({path: value})
+            assert shown == said or shown.startswith(f"{said} "), (rule.id, said, shown)
+            seen += 1
+    assert seen > 10
+    text = parse_template("{calls.discovery_questions_per_call} questions per discovery call")
+    assert text.render({"calls.discovery_questions_per_call": 4.96}) == (
+        "5 questions per discovery call"
+    )

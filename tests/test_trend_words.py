@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gapdiag.coaching.trends import movement, trend_word
+from gapdiag.coaching.trends import _slope, movement, trend_word
 
 VALUES = st.floats(min_value=0.0, max_value=100.0, allow_nan=False)
 
@@ -63,3 +63,23 @@ def test_a_minimum_exceeded_is_at_target_not_worsening() -> None:
     assert direction == "worsening"
     assert trend_word(direction, "higher", points[-1][1], 3.0) == "at target"
     assert trend_word("worsening", "lower", 2.0, 3.0) == "at target"  # a maximum undercut
+
+
+def test_a_trend_sums_exactly_so_every_python_reads_the_same_slope() -> None:
+    """sum() adds left to right on 3.11 and compensates on 3.12+, so a slope could differ in
+    its last digit between versions and between orders of the weeks; fsum is one answer."""
+    weeks = [(1, 0.1), (2, 0.7), (3, 0.3), (4, 0.6)]
+    assert _slope(weeks) == _slope([weeks[2], weeks[0], weeks[3], weeks[1]])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False), min_size=3, max_size=8),
+    st.randoms(use_true_random=False),
+)
+def test_a_slope_does_not_hang_on_the_order_of_its_weeks(values: list[float], rnd: Any) -> None:
+    """The least-squares slope is a property of the points, not of the order they are added."""
+    points = [(week, value) for week, value in enumerate(values, start=1)]
+    shuffled = list(points)
+    rnd.shuffle(shuffled)
+    assert _slope(points) == _slope(shuffled)

@@ -39,8 +39,10 @@ def coverage_focus(
     *,
     start: dt.date | None = None,
     calendar: WorkingDays | None = None,
+    keeping_pace: bool = False,
 ) -> CoverageFocus | None:
-    """A coverage focus when the open pipeline will not close the gap to goal, else None."""
+    """A coverage focus when the open pipeline will not close the gap to goal, else None;
+    for a rep `keeping_pace` (ahead or on track) it is coverage to keep pace, not a gap."""
 
     def num(name: str) -> float | None:
         value = facts.get(name)
@@ -56,8 +58,9 @@ def coverage_focus(
     required = num("derived.coverage_needed") or 3.0
     by_date = goal_date(start, 1, calendar) if start is not None else None
     when = f" by {day(by_date)}" if by_date else " this week"
+    lead = "Build coverage to keep pace" if keeping_pace else "Close the coverage gap"
     text = (
-        f"Close the coverage gap{when}: {show('derived.gap_to_goal', gap)} still to find, the "
+        f"{lead}{when}: {show('derived.gap_to_goal', gap)} still to find, the "
         f"open pipeline of {show('pipeline.open_pipeline', pipe)} should yield "
         f"{show('derived.expected_from_pipeline', expected)}, leaving "
         f"{show('derived.pipeline_shortfall', shortfall)} uncovered"

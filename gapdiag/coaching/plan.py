@@ -58,7 +58,7 @@ from gapdiag.model.metrics import (
     parse_metrics,
     parse_targets,
 )
-from gapdiag.model.standing import Standing, standing_of
+from gapdiag.model.standing import NOT_BEHIND, Standing, standing_of
 from gapdiag.model.team import TeamStats, parse_team
 from gapdiag.model.wording import long_day
 from gapdiag.rulebook.facts import build_facts
@@ -318,7 +318,13 @@ def plan(
         rep_focus=alongside,
         coverage=None
         if _over(standing) or _ended_before(rep, begin)
-        else coverage_focus(facts, chosen, start=begin, calendar=days),
+        else coverage_focus(
+            facts,
+            chosen,
+            start=begin,
+            calendar=days,
+            keeping_pace=standing.status in NOT_BEHIND,
+        ),
         approach=playbook.approach if playbook else None,
         skills=skills,
         skill_note=skill_note(skills) if coached else None,

@@ -42,6 +42,7 @@ from gapdiag.model.wording import (
     reading,
 )
 from gapdiag.model.wording import standing_text as standing_words
+from gapdiag.rulebook.interventions import floor_words
 
 if TYPE_CHECKING:
     from gapdiag.coaching.cadence import Session
@@ -93,6 +94,11 @@ def blocks(plan: CoachingPlan) -> list[Block]:
 
 def _standing(plan: CoachingPlan) -> list[Block]:
     when = f" Figures as of {long_day(plan.as_of)}." if plan.as_of is not None else ""
+    if plan.as_of is not None and plan.as_of > plan.start:  # likely a slip in the start date
+        when = (
+            f"{when[:-1]}, after this plan's start on {long_day(plan.start)}: its first sessions"
+            " come before the figures they are built on; check the start date."
+        )
     end = plan.diagnosis.period_end
     if end is not None and end < plan.start and (plan.as_of is None or plan.as_of < end):
         ended = f" The period these figures describe ended on {long_day(end)}, before this plan"
@@ -409,7 +415,9 @@ def _escalation(plan: CoachingPlan, e: Escalation) -> list[Block]:
 def _watch(plan: CoachingPlan, w: Watch) -> str:
     name, now, target = watch_cells(plan, w)
     better = "higher" if w.better == "higher" else "lower"
-    return f"{name}: now {now}{latest_week(plan, w)}, target {target} ({better} is better)"
+    facts = {"tenure_months": plan.tenure_months}  # the floor in the line's unit, as its target
+    floor = floor_words(*across_weeks(w.metric, w.floor, facts, plan.targets), w.better)
+    return f"{name}: now {now}{latest_week(plan, w)}, target {target} ({better} is better{floor})"
 
 
 def latest_week(plan: CoachingPlan, w: Watch) -> str:

@@ -106,6 +106,11 @@ class Watch(Worded, _Strict):
         description="The history's latest weekly value, when it reads otherwise than the "
         "period's figure (None: no history, or the same).",
     )
+    floor: float | None = Field(
+        default=None,
+        description="Where the rules count the indicator as evidence of the gap, when that "
+        "is short of the target (None: the target is the bar).",
+    )
 
     def _words(self) -> str:
         label = sentence(label_of(self.metric).label)
@@ -141,6 +146,7 @@ def watch_list(
                 target=i.target_value(targets),
                 better=i.better,
                 latest_week=latest,
+                floor=i.floor,
             )
         )
     return tuple(out)

@@ -194,12 +194,12 @@ def movement(
         return "unknown", slope, None
     xs = [x for x, _ in points]
     span = xs[-1] - xs[0]
-    mean_x = sum(xs) / len(xs)
-    mean_y = sum(y for _, y in points) / len(points)
-    spread = sum((x - mean_x) ** 2 for x in xs)
+    mean_x = math.fsum(xs) / len(xs)
+    mean_y = math.fsum(y for _, y in points) / len(points)
+    spread = math.fsum((x - mean_x) ** 2 for x in xs)
     residuals = [y - (mean_y + slope * (x - mean_x)) for x, y in points]
     freedom = len(points) - 2
-    scatter = math.sqrt(sum(r * r for r in residuals) / freedom)
+    scatter = math.sqrt(math.fsum(r * r for r in residuals) / freedom)
     error = scatter * span / math.sqrt(spread)
     scale = abs(goal) or max(abs(v) for _, v in points) or 1.0
     noise = max(_t95(freedom) * error, FLAT_SHARE * scale)
@@ -219,13 +219,14 @@ def _t95(freedom: int) -> float:
 
 def _slope(points: Sequence[tuple[int, float]]) -> float | None:
     """Least-squares slope of value on week number; None for fewer than two distinct weeks."""
+    # fsum: sum() of floats rounds differently on 3.11 and 3.12+, and by the weeks' order
     if len(points) < 2:
         return None
     n = len(points)
-    mean_x = sum(x for x, _ in points) / n
-    mean_y = sum(y for _, y in points) / n
-    spread = sum((x - mean_x) ** 2 for x, _ in points)
-    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+    mean_x = math.fsum(x for x, _ in points) / n
+    mean_y = math.fsum(y for _, y in points) / n
+    spread = math.fsum((x - mean_x) ** 2 for x, _ in points)
+    return math.fsum((x - mean_x) * (y - mean_y) for x, y in points) / spread
 
 
 def per_week(path: str, slope: float) -> str:

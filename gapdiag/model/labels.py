@@ -438,6 +438,28 @@ def noun_forms(path: str) -> tuple[str, str] | None:
     return (unit.name, unit.singular) if unit.style == "noun" and unit.singular else None
 
 
+def slot_number(path: str, fmt: str) -> Callable[[float], str] | None:
+    """How `show` writes a path's number in a because-text slot of format `fmt`: a counted
+    or scored one without its words ('5' of '5 questions a call', '2.5' of '2.5 of 5') for
+    'num', a share with its sign ('99.96%', never a '100%' that is not all) for 'pct'; None
+    where the slot keeps its own format (money, multiples, a format the unit does not use)."""
+    unit = _unit(path)
+    if fmt == "pct" and unit.style == "percent":
+
+        def share(value: float) -> str:
+            return show(path, value)
+
+        return share
+    if fmt != "num" or unit.style not in ("noun", "scale"):
+        return None
+    number, places = unit.number, unit.places
+
+    def bare(value: float) -> str:
+        return number(value, places) if math.isfinite(value) else "undefined"
+
+    return bare
+
+
 def _plain(value: Value) -> str | None:
     if value is None:
         return "unknown"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache, lru_cache
 from typing import Any, Literal
 
@@ -302,27 +302,28 @@ def headline(d: Diagnosis) -> str:
     """One sentence: the primary gap and its approach, or why there is none yet."""
     return headline_of(
         d.standing.status,
-        bool(d.watch),
+        lambda: bool(d.watch),
         _said(d.verdict(d.primary_gap)) if d.primary_gap is not None else None,
         _said(d.verdict(d.leading_gap)) if d.leading_gap is not None else None,
         [v.gap for v in d.verdicts if v.status == "unknown"],
-        d.tree_stop,
+        lambda: d.tree_stop,
     )
 
 
 def headline_of(
     standing: str,
-    watched: bool,
+    watched: Callable[[], bool],
     primary: tuple[str, str, float] | None,
     lead: tuple[str, str, float] | None,
     open_: list[str],
-    stop: TreeStop | None,
+    stop: Callable[[], TreeStop | None],
 ) -> str:
     """`headline` from the figures it reads: the standing, whether there are watch notes,
     the primary gap's verdict, the leading gap's (gap, status, confidence), the gaps left
-    open and where the tree stopped."""
+    open and where the tree stopped (the two asked for only where the sentence needs them:
+    a Diagnosis works them out on first need)."""
     if standing in NOT_BEHIND:
-        seen = " Keep an eye on the notes below." if watched else ""
+        seen = " Keep an eye on the notes below." if watched() else ""
         return (
             "Nothing to fix this period: the rep is not behind, and a gap is named only for a "
             f"rep who is.{seen}"
@@ -337,7 +338,7 @@ def headline_of(
     if primary is None:
         if open_:
             text = f"No gap is established yet; {_either(open_)} stays open until more data is in."
-            narrowed = _narrowed(stop)
+            narrowed = _narrowed(stop())
             return f"{text} {narrowed}" if narrowed else text
         return "No gap found: no rule points to a skill, will, knowledge or system problem."
     gap, status, sure = primary

@@ -13,7 +13,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from gapdiag.model._result import Worded
 from gapdiag.model._suggest import did_you_mean
@@ -61,6 +69,23 @@ class Indicator(Worded, _Frozen):
     metric: IndicatorName
     target: float | str = Field(description="A number, or a target name: target.<name>.")
     better: Literal["higher", "lower"]
+    floor: float | None = Field(
+        default=None,
+        description="Where the rules start to count the indicator as evidence of the gap, "
+        "when that is short of the target (the target is the aim, the floor the bar).",
+    )
+
+    @model_validator(mode="after")
+    def _floor_on_the_worse_side(self) -> Indicator:
+        goal, floor, up = self.target, self.floor, self.better == "higher"
+        if (
+            floor is not None
+            and isinstance(goal, float | int)
+            and not (floor < goal if up else floor > goal)
+        ):
+            side = "under" if up else "over"
+            raise ValueError(f"floor {floor} of {self.metric}: expected {side} its target")
+        return self
 
     @field_validator("target")
     @classmethod
@@ -96,7 +121,16 @@ class Indicator(Worded, _Frozen):
             target = f"the {self.target.removeprefix('target.').replace('_', ' ')} target"
         else:
             target = show(self.metric, self.target)
-        return f"{label} against {target} ({self.better} is better)"
+        floor = floor_words(self.metric, self.floor, self.better)
+        return f"{label} against {target} ({self.better} is better{floor})"
+
+
+def floor_words(metric: str, floor: float | bool | None, better: Literal["higher", "lower"]) -> str:
+    """'; under 20% counts as evidence of the gap' for an indicator with a floor, else ''."""
+    if floor is None:
+        return ""
+    side = "under" if better == "higher" else "over"
+    return f"; {side} {show(metric, floor)} counts as evidence of the gap"
 
 
 class Drill(Worded, _Frozen):

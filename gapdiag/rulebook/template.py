@@ -17,7 +17,7 @@ from typing import Any
 
 from gapdiag.model import _kinds as k
 from gapdiag.model.errors import ExpressionError
-from gapdiag.model.labels import noun_forms, show
+from gapdiag.model.labels import noun_forms, show, slot_number
 from gapdiag.rulebook import expr as x
 from gapdiag.rulebook.compiler import Facts, number
 
@@ -243,6 +243,9 @@ def _shower(node: x.Node, fmt: str) -> Callable[[Facts], str]:
     formatter, said = _FORMATTERS[fmt], _SAID[fmt]
     # a name is read as it is (a flag too: 'certified: {knowledge.certified}'), in place
     path = node.path if isinstance(node, x.Name) else ""
+    counted = slot_number(path, fmt) if path else None
+    if counted is not None:  # '5 questions a call' as the check beside it says, not 4.96
+        return _counted(path, counted)
     reader = None if path else number(node)
 
     def show(facts: Facts) -> str:  # format_value with the formatter looked up once
@@ -259,6 +262,21 @@ def _shower(node: x.Node, fmt: str) -> Callable[[Facts], str]:
                     said.clear()
                 said[value] = text
         return text
+
+    return show
+
+
+def _counted(path: str, number: Callable[[float], str]) -> Callable[[Facts], str]:
+    """A slot of one counted, scored or share name: its number as the label registry writes
+    it (which remembers the numbers it has said)."""
+
+    def show(facts: Facts) -> str:
+        value = facts.get(path)
+        if value is None:
+            return "unknown"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return number(value)
 
     return show
 

@@ -71,8 +71,10 @@ def assemble(
         raise bad.strict_error()
     reps = len(owners.ids)
     columns: dict[str, Any] = {}
-    if deals is not None:
-        columns |= pipeline_columns(deals, cut, reps)
+    exported = _last_day(deals, seen, activities_until)
+    last = _to_the_end(cut, exported) if activities_until is None else exported
+    if deals is not None:  # open deals aged to the day the figures run to, not a later one
+        columns |= pipeline_columns(deals, cut, reps, last)
         if teams is not None:
             columns |= territory_columns(teams, deals, cut, reps)
     until = stop(cut, seen.span if seen is not None else None, activities_until)
@@ -82,8 +84,6 @@ def assemble(
     if quota_rows is not None:
         columns |= quota_columns(quota_rows, columns.get("pipeline.closed_won"), cut, reps)
     team_of = teams.team_of if teams is not None else {}
-    exported = _last_day(deals, seen, activities_until)
-    last = _to_the_end(cut, exported) if activities_until is None else exported
     rows, settled = _rows(owners.names(), columns, cut, team_of, last)
     if not rows:
         _refuse_uncovered(cut, deals, seen)
@@ -204,16 +204,24 @@ def _refuse_unknown_stages(deals: Deals, columns: OpportunityColumns) -> None:
     if not deals.unknown_stages:
         return
     listed = "; ".join(
-        f"{value!r} ({count:,} rows, first row {row})"
+        f"{value!r} ({count:,} row{'s' * (count != 1)}, first row {row})"
         for value, (count, _, row) in sorted(deals.unknown_stages.items())
     )
     source = min(file for _, file, _ in deals.unknown_stages.values())
     known = "; ".join(
         f"{group}: {', '.join(values)}"
-        for group, values in (("won", columns.won), ("lost", columns.lost), ("open", columns.open))
+        for group, values in (
+            ("won", columns.won),
+            ("lost", columns.lost),
+            ("open", columns.open),
+            ("deleted", columns.deleted),
+        )
         if values
     )
-    message = f"{listed}: not a stage the mapping knows ({known}); add each under won, lost or open"
+    message = (
+        f"{listed}: not a stage the mapping knows ({known}); "
+        "add each under won, lost, open or deleted"
+    )
     raise InvalidMetrics([Problem(columns.stage, message)], source=source)
 
 
@@ -352,9 +360,13 @@ def _summary(
     notes += coverage
     if kind == "activities" and seen is not None:
         if seen.other_types:
-            notes.append(
-                f"{seen.other_types:,} rows of other types (tasks, notes) are not activity"
+            one = seen.other_types == 1
+            kinds = (
+                "row of another type (a task, a note) is"
+                if one
+                else ("rows of other types (tasks, notes) are")
             )
+            notes.append(f"{seen.other_types:,} {kinds} not activity")
         if seen.not_held:
             what, are = ("activity", "is") if seen.not_held == 1 else ("activities", "are")
             notes.append(

@@ -103,14 +103,14 @@ def _wanted(chosen: CrmMapping, kind: str) -> tuple[dict[str, str | None], tuple
         if chosen.opportunities is None:
             raise InvalidArgument("mapping: has no 'opportunities' columns")
         opps = chosen.opportunities
-        roles = ("owner", "stage", "created", "account", "won_flag", "closed_flag")
+        roles = ("owner", "stage", "created", "account", "won_flag", "closed_flag", "deleted_flag")
         wanted = {r: getattr(opps, r) for r in roles}
         for role in LISTED:  # one column, or several read as the first non-empty one
             given = getattr(opps, role)
             columns = (given,) if isinstance(given, str) else given
             wanted |= {role: columns[0]}
             wanted |= {f"{role}.{i}": column for i, column in enumerate(columns[1:], start=1)}
-        return wanted, ("account",)
+        return wanted, ("account", "deleted_flag")
     if kind == "activities":
         if chosen.activities is None:
             raise InvalidArgument("mapping: has no 'activities' columns")
@@ -131,8 +131,9 @@ def _activity_roles(acts: ActivityColumns) -> tuple[dict[str, str | None], tuple
         wanted["type"] = types[0]
     extra = {f"type.{i}": column for i, column in enumerate(types[1:], start=1)}
     wanted |= extra
-    wanted |= {r: getattr(acts, r) for r in ("timestamp", "duration", "outcome", "account")}
-    return wanted, ("duration", "outcome", "account", *extra)
+    roles = ("timestamp", "duration", "outcome", "account", "deleted_flag")
+    wanted |= {r: getattr(acts, r) for r in roles}
+    return wanted, ("duration", "outcome", "account", "deleted_flag", *extra)
 
 
 def _preset_hint(kind: str) -> Callable[[tuple[str, ...]], str]:

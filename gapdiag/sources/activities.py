@@ -26,10 +26,11 @@ import numpy as np
 import pyarrow.compute as pc
 
 from gapdiag.sources._columnar import Export
+from gapdiag.sources._deleted import undeleted
 from gapdiag.sources._parse import NO_DAY, Keys, date_reason, days, member, minutes, present
 from gapdiag.sources._span import Span, covered, widen
 from gapdiag.sources._tally import Tally, columns_of
-from gapdiag.sources.crm import ActivityColumns
+from gapdiag.sources.crm import FLAG_FORMS, ActivityColumns
 from gapdiag.sources.opportunities import Deals
 from gapdiag.sources.periods import Grid, day_number
 
@@ -84,6 +85,8 @@ def _block(
 ) -> None:
     owners, accounts = keys
     rows = np.arange(first, first + len(cells["owner"]))
+    if "deleted_flag" in cells:
+        rows, cells = undeleted(export, rows, cells, tuple(FLAG_FORMS), "activity")
     rep = owners.codes(cells["owner"])
     if columns.every_row is None:
         kind_of = pc.coalesce(*(cells[r] for r in sorted(cells) if r.startswith("type")))

@@ -103,6 +103,11 @@ class OpportunityColumns(_Frozen):
     open: tuple[str, ...] | None = Field(
         default=None, description="Stage values that mean open; None: every other value."
     )
+    deleted: tuple[str, ...] | None = Field(
+        default=None,
+        description="Stage values of deals deleted in the CRM (Pipedrive's status "
+        "'deleted'): left out and listed, neither won, lost nor open.",
+    )
     amount_unit: Literal["currency", "cents"] = Field(
         default="currency",
         description="cents: amounts are written in hundredths of the currency (Close's "
@@ -120,6 +125,12 @@ class OpportunityColumns(_Frozen):
     closed_flag: str | None = Field(
         default=None, description="Column TRUE for a closed deal, won or lost (IsClosed)."
     )
+    deleted_flag: str | None = Field(
+        default=None,
+        description="Column TRUE for a deal deleted in the CRM (Salesforce IsDeleted, kept "
+        "by Data Loader's Export All and by warehouse syncs): such a deal is left out and "
+        "listed; an export without the column is read whole.",
+    )
     flag_forms: tuple[FlagForm, ...] = Field(
         default=("true/false", "1/0", "1/empty", "yes/no", "X/empty"),
         min_length=1,
@@ -131,7 +142,8 @@ class OpportunityColumns(_Frozen):
     def _flags_together(self) -> OpportunityColumns:
         if (self.won_flag is None) != (self.closed_flag is None):
             raise ValueError("won_flag and closed_flag go together: give both or neither")
-        _one_meaning({"won": self.won, "lost": self.lost, "open": self.open}, "stage")
+        groups = {"won": self.won, "lost": self.lost, "open": self.open, "deleted": self.deleted}
+        _one_meaning(groups, "stage")
         return self
 
 
@@ -162,6 +174,11 @@ class ActivityColumns(_Frozen):
     )
     account: str | None = Field(
         default=None, description="Column naming the account met; joins meetings to deals."
+    )
+    deleted_flag: str | None = Field(
+        default=None,
+        description="Column TRUE for an activity deleted in the CRM (Salesforce IsDeleted): "
+        "left out and listed; yes and no in any of the five flag forms.",
     )
     connected: tuple[str, ...] | None = Field(
         default=None,
@@ -292,6 +309,7 @@ PRESETS: Mapping[str, CrmMapping] = {
             lost=("Closed Lost",),
             won_flag="IsWon",
             closed_flag="IsClosed",
+            deleted_flag="IsDeleted",
             # Data Export and Data Loader write true/false, reports 1/0, Workbench 1/empty
             flag_forms=("true/false", "1/0", "1/empty"),
             account="AccountId",
@@ -305,6 +323,7 @@ PRESETS: Mapping[str, CrmMapping] = {
             emails=("Email",),
             meetings=("Event",),
             account="AccountId",
+            deleted_flag="IsDeleted",
         ),
     ),
 }

@@ -22,6 +22,7 @@ what is open at the week's end, as on any grid.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from gapdiag.sources._columnar import AsText, Export
+from gapdiag.sources._deleted import left_out, undeleted
 from gapdiag.sources._money import other_currency, plain_only
 from gapdiag.sources._open import LISTED
 from gapdiag.sources._parse import (
@@ -49,7 +51,7 @@ from gapdiag.sources._parse import (
 from gapdiag.sources._span import Span, covered, widen
 from gapdiag.sources._tally import Tally, columns_of
 from gapdiag.sources.crm import FLAG_FORMS, OpportunityColumns, flag_forms_text, folded
-from gapdiag.sources.periods import Grid
+from gapdiag.sources.periods import Grid, day_number
 
 
 @dataclass(slots=True)
@@ -132,6 +134,12 @@ def _block(
     keys: tuple[Keys, Keys],
 ) -> None:
     rows = np.arange(first, first + len(cells["owner"]))
+    if "deleted_flag" in cells:
+        rows, cells = undeleted(export, rows, cells, columns.flag_forms, "deal")
+    if columns.deleted is not None:
+        gone = member(cells["stage"], columns.deleted)
+        why = "says the deal was deleted in the CRM; left out"
+        rows, cells = left_out(export, rows, cells, gone, "stage", why)
     rep = keys[0].codes(cells["owner"])
     owned = rep >= 0
     record = export.recorder(rows, cells)
@@ -391,8 +399,11 @@ def lower_bounds_note(deals: Deals, grid: Grid, names: list[str]) -> tuple[str, 
     )
 
 
-def pipeline_columns(deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:
-    """Metric path -> (reps x periods) array, NaN where absent (call after reading)."""
+def pipeline_columns(
+    deals: Deals, grid: Grid, reps: int, last: dt.date | None = None
+) -> dict[str, Any]:
+    """Metric path -> (reps x periods) array, NaN where absent (call after reading); open
+    deals are aged to each period's end or `last`, the day the figures run to, if earlier."""
     t = deals.tally
     to_date = grid.to_date is not None  # the period so far at each week's end
     flows = ("won_n", "lost_n", "won_amount", "cycle_n", "cycle_days", "won_unpriced")
@@ -405,6 +416,9 @@ def pipeline_columns(deals: Deals, grid: Grid, reps: int) -> dict[str, Any]:
     if to_date:
         run["play_n"] = t.per_period("play_from", reps, running=True)
     ends = np.asarray(grid.ends, dtype=float)
+    if last is not None:  # never before a deal's own dates (an --activities-until too early)
+        day = max(day_number(last), deals.span[1] if deals.span else day_number(last))
+        ends = np.minimum(ends, float(day))
     seen = np.zeros(reps, dtype=bool)
     seen[list(deals.reps)] = True
     won, lost = get["won_n"], get["lost_n"]

@@ -83,7 +83,9 @@ def _add_up(out: Quotas, grid: Grid) -> None:
                 pieces = [row for row in inside if _kind(row[0]) == kind]
                 if _covers(target, [period for period, _ in pieces]):
                     out.values[rep, index] = {
-                        role: sum(amounts[role] for _, amounts in pieces)
+                        role: math.fsum(
+                            amounts[role] for _, amounts in pieces
+                        )  # same on 3.11 and 3.13
                         for role in _AMOUNTS
                         if all(role in amounts for _, amounts in pieces)
                     }

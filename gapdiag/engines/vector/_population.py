@@ -67,11 +67,13 @@ class Population:
         """One metric's column (NaN = absent); an all-NaN column when nobody gave it."""
         return self.numbers.get(path, self.absent)
 
-    def proxied(self) -> dict[str, npt.NDArray[np.bool_]]:
-        """Per metric path marked as a proxy on some row, which rows mark it."""
+    def proxied(self, start: int = 0, stop: int | None = None) -> dict[str, npt.NDArray[np.bool_]]:
+        """Per metric path marked as a proxy on some row, which rows mark it (of the rows
+        from `start` to `stop`, all by default)."""
         series = self.texts.get(PROXIES)
         if series is None:
             return {}
+        series = series.iloc[start:stop]
         marks = [cell_items(v) for v in series.tolist()]
         paths = sorted({path for row in marks for path in row})
         return {path: np.array([path in row for row in marks], dtype=bool) for path in paths}

@@ -160,16 +160,20 @@ class Batch(Worded, BaseModel):
         book, population = self._rules, self._population
         return judged(population, book, self._targets, self._team, tuple(names), start, stop)
 
-    def columns(self, start: int = 0, stop: int | None = None) -> tuple[Any, dict[str, Any]]:
+    def columns(
+        self, start: int = 0, stop: int | None = None
+    ) -> tuple[Any, dict[str, Any], dict[str, Any]]:
         """Every value the rules read (metrics, ``derived.*``, ``team.*``, ``target.*``) as
         a column (NaN: unknown) of the diagnosed reps from index `start` to `stop`, as the
-        batch's evaluator reads them, and the reps' text columns (dates, proxies)."""
+        batch's evaluator reads them; the reps' text columns (dates, proxies); and per
+        metric marked as a proxy on some row, which of these reps mark it."""
         from gapdiag.engines.vector._evaluate import _lookup
 
         population = self._population
         stop = population.size if stop is None else min(stop, population.size)
         lookup = _lookup(population, self._targets, self._team, start, stop, True)
-        return lookup, {n: s.iloc[start:stop] for n, s in population.texts.items()}
+        texts = {n: s.iloc[start:stop] for n, s in population.texts.items()}
+        return lookup, texts, population.proxied(start, stop)
 
     def metrics(self, start: int = 0, stop: int | None = None) -> tuple[Any, Any]:
         """The diagnosed reps' metrics from index `start` to `stop` as given (before thin

@@ -6,8 +6,7 @@ tree's end and what is open. Building each rep's `Diagnosis` for it was most of 
 page's time; here the same texts come from what the batch worked out for every rep at once
 (`_open.Open`: rules open and fired, verdict numbers, the tree's end) and from its value
 columns (`Batch.columns`), a chunk of reps at a time. Each rule's because-text is filled
-from the columns its template reads, once per set of values. A rep this cannot word
-exactly (a date the columns cannot give) takes the Diagnosis path, counted in `fallen`.
+from the columns its template reads, once per set of values.
 ``tests/test_report_columns.py`` holds every field equal to `detail_of`'s.
 """
 
@@ -32,7 +31,6 @@ from gapdiag.notebook.report._detail import (
     Section,
     _focus,
     _still_open,
-    detail_of,
 )
 from gapdiag.notebook.report._open import CHUNK, Open
 from gapdiag.notebook.report._standing import standing_said
@@ -53,7 +51,7 @@ _STANDING = (
 )
 """The values `standing_of` reads."""
 _DATES = ("period_start", "period_end", "as_of")
-_ORDER = {gap: index for index, gap in enumerate(GAPS)}
+_ORDER: dict[str, int] = {gap: index for index, gap in enumerate(GAPS)}
 """Verdicts of equal confidence in this order (as ``engines.assemble`` sorts them)."""
 
 
@@ -61,49 +59,43 @@ def brief_sections(
     batch: Batch,
     opens: Iterable[Open],
     focuses: Iterable[Focus | None],
-    *,
-    fallen: list[int] | None = None,
 ) -> Iterator[Section]:
     """Every diagnosed rep's brief `Section`, in `rows` order, equal to `detail_of(d, focus,
     None, brief=True)` of its Diagnosis: `opens` from `open_rules(batch)`, `focuses` each
-    rep's focus. Rows worded through their Diagnosis are appended to `fallen`."""
+    rep's focus."""
     book = batch.rules
-    gaps = [gap for gap, _, _ in book.by_gap]
+    gaps: list[str] = [gap for gap, _, _ in book.by_gap]
     supports = {r.id: r.certainty > 0 for r in book.compiled}
     compiled = {r.id: r for r in book.compiled}
     frame = batch.frame
-    standing = _texts(frame["standing"])
     primary = _texts(frame["primary_gap"])
     leading = _texts(frame["leading_gap"])
     blocked = frame["pip_blocked"].to_numpy().tolist()
     stops = (
         _texts(frame["tree_stop"])
         if book.tree is not None and "tree_stop" in frame.columns
-        else [None] * len(standing)
+        else [None] * len(primary)
     )
     rows = batch.rows
+    orders = _orders(frame, gaps)
     still: dict[tuple[Any, ...], str] = {}
     pairs = iter(zip(opens, focuses, strict=True))
     for start in range(0, len(rows), CHUNK):
         chunk = _Chunk(batch, start, start + CHUNK, compiled)
+        known = chunk.known(_STANDING)
         for index in range(chunk.size):
             open_, focus = next(pairs)
             at = start + index
             dates = chunk.dates(index)
-            if dates is None:  # pragma: no cover - every diagnosed rep's dates read
-                if fallen is not None:
-                    fallen.append(rows[at])
-                yield _object_path(batch, rows[at], open_, focus)
-                continue
             fired = open_.fired
             stand = standing_of(
-                chunk.facts(index, _STANDING),
+                known[index],
                 period_start=dates[0],
                 period_end=dates[1],
                 as_of=dates[2],
             )
-            numbers = dict(zip(gaps, open_.numbers, strict=True))
-            order = sorted(gaps, key=lambda g: (-numbers[g][1], _ORDER[g]))
+            numbers: dict[str, Any] = dict(zip(gaps, open_.numbers, strict=True))
+            order = orders[at]
             watch: tuple[str, ...] = ()
             if stand.status in NOT_BEHIND:
                 notes = [
@@ -119,17 +111,9 @@ def brief_sections(
             gap = focus.gap if focus is not None else None
             items: list[Item] = []
             if gap is not None:
-                name = signs.GAP_NAMES[gap].lower()
-                for rule in fired[gap]:
-                    proxies, thin = chunk.weak(index, compiled[rule])
-                    side = "For" if supports[rule] else "Against"
-                    items.append(
-                        (
-                            f"{side} {name}{signs.weak_of(proxies, thin)}",
-                            chunk.because(index, rule),
-                            (),
-                        )
-                    )
+                items = [
+                    (chunk.side(index, rule), chunk.because(index, rule), ()) for rule in fired[gap]
+                ]
             system = numbers.get("system")
             yield Section(
                 period=chunk.period(dates),
@@ -153,6 +137,23 @@ def brief_sections(
             )
 
 
+def _orders(frame: Any, gaps: list[str]) -> list[tuple[str, ...]]:
+    """Each rep's gaps in the order its Diagnosis lists its verdicts: surest first, ties in
+    ``GAPS`` order (``engines.assemble``), from the batch's confidence columns."""
+    import numpy as np
+
+    named = sorted(gaps, key=_ORDER.__getitem__)  # every pack has each gap's verdict
+    sure = np.column_stack([np.asarray(frame[f"{gap}.confidence"], np.float64) for gap in named])
+    order = np.argsort(-sure, axis=1, kind="stable")
+    code = order @ (len(named) ** np.arange(len(named)))
+    kinds, first = np.unique(code, return_index=True)
+    said = {
+        int(c): tuple(named[i] for i in order[at].tolist())
+        for c, at in zip(kinds.tolist(), first.tolist(), strict=True)
+    }
+    return [said[c] for c in code.tolist()]
+
+
 def _headline(
     chunk: _Chunk,
     index: int,
@@ -160,14 +161,14 @@ def _headline(
     watched: bool,
     leading: Any,
     numbers: dict[str, Any],
-    order: list[str],
+    order: tuple[str, ...],
     stop: Any,
 ) -> str:
     lead = None
     if isinstance(leading, str):
         lead = (leading, numbers[leading][2], numbers[leading][1])
     open_ = [gap for gap in order if numbers[gap][2] == "unknown"]
-    return headline_of(status, watched, None, lead, open_, chunk.stop(index, stop))
+    return headline_of(status, lambda: watched, None, lead, open_, lambda: chunk.stop(index, stop))
 
 
 def _still(said: dict[tuple[Any, ...], str], rules: int, needs: tuple[str, ...]) -> str:
@@ -187,27 +188,13 @@ def _pip(status: str) -> str:
     )
 
 
-def _object_path(batch: Batch, row: int, open_: Open, focus: Focus | None) -> Section:
-    """The section through the rep's own Diagnosis (what the page did for every rep)."""
-    d = batch.diagnosis(row)
-    return detail_of(
-        d,
-        focus,
-        None,
-        brief=True,
-        open_=(open_.rules, open_.needs),
-        end=open_.tree_end,
-        fired=open_.fired,
-    )
-
-
 class _Chunk:
     """The value columns of `CHUNK` reps, each read into Python once, when first needed."""
 
     def __init__(
         self, batch: Batch, start: int, stop: int, compiled: dict[str, CompiledRule]
     ) -> None:
-        self.lookup, self.texts = batch.columns(start, stop)
+        self.lookup, self.texts, self.proxied = batch.columns(start, stop)
         self.size = min(stop, batch.summary.diagnosed) - start
         self.tree = batch.rules.tree
         self.compiled = compiled
@@ -216,9 +203,7 @@ class _Chunk:
         self.reading: dict[str, list[tuple[Any, ...]]] = {}
         self.periods: dict[tuple[Any, Any], str] = {}
         self.stops: dict[tuple[Any, ...], TreeStop] = {}
-        self.masks: dict[str, tuple[list[bool], list[bool]] | None] = {}
-        self.proxied = batch._population.proxied()
-        self.start, self.batch = start, batch
+        self.sides: dict[str, list[str]] = {}
         self.day: list[list[Any]] = [self._dates(name) for name in _DATES]
 
     def _dates(self, name: str) -> list[Any]:
@@ -227,7 +212,7 @@ class _Chunk:
             return [None] * self.size
         return [None if _absent(v) else v.date() for v in series.tolist()]
 
-    def dates(self, index: int) -> tuple[dt.date | None, dt.date | None, dt.date | None] | None:
+    def dates(self, index: int) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
         """The rep's period start, end and as-of date."""
         start, end, as_of = (day[index] for day in self.day)
         return start, end, as_of
@@ -261,9 +246,13 @@ class _Chunk:
         """One rep's value of `name` (None: unknown)."""
         return self.column(name)[index]
 
-    def facts(self, index: int, names: Iterable[str]) -> dict[str, Any]:
-        """The rep's known values of `names`, as its facts hold them."""
-        return {name: value for name in names if (value := self.column(name)[index]) is not None}
+    def known(self, names: tuple[str, ...]) -> list[dict[str, Any]]:
+        """Each rep's known values of `names`, as its facts hold them."""
+        rows = zip(*[self.column(name) for name in names], strict=True)
+        return [
+            {name: value for name, value in zip(names, row, strict=True) if value is not None}
+            for row in rows
+        ]
 
     def because(self, index: int, rule: str) -> str:
         """The rule's because-text for the rep in words (humanized), rendered once per set of
@@ -284,35 +273,44 @@ class _Chunk:
             text = self.said[key] = humanize(template.render(facts))
         return text
 
-    def weak(self, index: int, rule: CompiledRule) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The rule's inputs that rest on a proxy, and those that are thin, for the rep."""
-        from gapdiag.model.basis import BASES
-
-        proxies = tuple([p for p in rule.needs if p in self.proxied and self._mark(p)[0][index]])
-        thin = tuple([p for p in rule.needs if p in BASES and self._mark(p)[1][index]])
-        return proxies, thin
-
-    def _mark(self, path: str) -> tuple[list[bool], list[bool]]:
-        found = self.masks.get(path)
+    def side(self, index: int, rule: str) -> str:
+        """'For will' or 'Against skill' of the rule's evidence for the rep, marked where it
+        reads a proxy or a thin count (``signs.side_words``), worked out a rule at a time."""
+        found = self.sides.get(rule)
         if found is None:
             import numpy as np
 
             from gapdiag.model.basis import BASES
 
-            population, start = self.batch._population, self.start
-            stop = start + self.size
-            marks = self.proxied.get(path)
-            proxy = marks[start:stop].tolist() if marks is not None else [False] * self.size
-            basis = BASES.get(path)
-            thin = [False] * self.size
-            if basis is not None:
-                count = population.number(basis.count)[start:stop]
-                value = population.number(path)[start:stop]
-                with np.errstate(invalid="ignore"):
-                    mask = (count >= basis.too_few) & (count < basis.solid) & ~np.isnan(value)
-                thin = mask.tolist()
-            found = self.masks[path] = (proxy, thin)
-        return found
+            of = self.compiled[rule]
+            side = "For" if of.certainty > 0 else "Against"
+            head = f"{side} {signs.GAP_NAMES[of.gap].lower()}"
+            proxy = np.zeros(self.size, bool)
+            thin = np.zeros(self.size, bool)
+            for path in of.needs:
+                if path in self.proxied:
+                    proxy |= self.proxied[path]
+                if path in BASES:
+                    thin |= self._thin(path)
+            words = np.where(
+                proxy,
+                head + signs.weak_of(("proxy",), ()),
+                np.where(thin, head + signs.weak_of((), ("thin",)), head),
+            )
+            found = self.sides[rule] = words.tolist()
+        return found[index]
+
+    def _thin(self, path: str) -> Any:
+        """Which reps' `path` is a thin counted rate (enough to read, too few to confirm)."""
+        import numpy as np
+
+        from gapdiag.model.basis import BASES
+
+        basis = BASES[path]
+        # a rate on too few observations reads NaN already (set aside): thin needs as many
+        count, value = self.lookup(basis.count), self.lookup(path)
+        with np.errstate(invalid="ignore"):
+            return (count >= basis.too_few) & (count < basis.solid) & ~np.isnan(value)
 
     def stop(self, index: int, node: Any) -> TreeStop | None:
         """Where the rep's tree walk stopped (None: it did not)."""

@@ -486,7 +486,7 @@ def _columns(batch: Batch) -> Iterator[_Columns]:
     for start in range(0, batch.summary.diagnosed, CHUNK):
         stop = min(start + CHUNK, batch.summary.diagnosed)
         size = stop - start
-        lookup, dates = batch.columns(start, stop)
+        lookup, dates, _ = batch.columns(start, stop)
         values = [[None if v != v else v for v in figure(m).tolist()] for m in LEADING]
         with np.errstate(invalid="ignore"):
             covered = (figure("derived.gap_to_goal") <= 0).tolist()

@@ -172,10 +172,20 @@ def _other(source: str, text: str, data: dict[str, Any], date: dt.date | None) -
     if shape is None:  # Amazon Transcribe's words
         words = _items_at(doc, ("results", "items"))
         return timed(source, _transcribe.cues(source, data, words), date)
-    items = _items_at(doc, shape.path)
+    if shape is _utterances.DEEPGRAM_WORDS:  # the channel's words, at their key's line
+        turn = _utterances.deepgram_turn(data)
+        items = [(turn, doc.line(max(text.find('"words"'), 0)))]
+    else:
+        items = _items_at(doc, shape.path)
     if shape is _utterances.REV:
         items = [(_utterances.monologue(item), line) for item, line in items]
-    found = [_utterances.cue(source, shape, i, item, line) for i, (item, line) in enumerate(items)]
+    elif shape is _utterances.WEBEX:
+        items = [(_utterances.snippet(item), line) for item, line in items]
+    found = [
+        _utterances.cue(source, shape, i, piece, line)
+        for i, (item, line) in enumerate(items)
+        for piece in _utterances.by_word_speaker(shape, item)
+    ]
     return timed(source, found, date)
 
 

@@ -1,11 +1,15 @@
-"""Widespread JSON transcript shapes beside the segment format: AssemblyAI, Deepgram, Rev.
+"""Widespread JSON transcript shapes beside the segment format: AssemblyAI, Deepgram, Rev,
+Fireflies, Webex.
 
 They list *utterances* (one speaker's stretch of talk) rather than segments:
 
 - AssemblyAI (``speaker_labels=true``): ``{"utterances": [{"speaker": "A", "start": 250,
   "end": 2650, "text": "..."}], ...}``, times in **milliseconds**;
 - Deepgram (``utterances=true&diarize=true``): ``{"results": {"utterances": [{"speaker":
-  0, "start": 0.25, "end": 2.65, "transcript": "..."}]}, ...}``, times in **seconds**;
+  0, "start": 0.25, "end": 2.65, "transcript": "..."}]}, ...}``, times in **seconds**; made
+  with ``diarize=true`` alone, its one channel's ``words`` (each with its ``speaker``);
+- Webex's transcript snippets (``items`` of ``personName``, ``text``,
+  ``offsetMillisecond``, ``durationMillisecond``), times in **milliseconds**;
 - Rev (``monologues``): ``{"monologues": [{"speaker": 0, "speaker_name": "Dana Reyes",
   "elements": [{"type": "text", "value": "Hi", "ts": 0.25, "end_ts": 0.6}, {"type":
   "punct", "value": "."}]}]}``: a monologue runs from its first word's ``ts`` to its last
@@ -16,7 +20,8 @@ They list *utterances* (one speaker's stretch of talk) rather than segments:
 
 The shape, not the numbers, says which unit the times are in, so a call is never read a
 thousand times too long. A speaker number becomes ``Speaker N``; an utterance without a
-speaker is unattributed. Any other JSON object is refused with one error naming the
+speaker is unattributed; an utterance whose words carry speakers is split where they
+change. Any other JSON object is refused with one error naming the
 shapes read here (and, for a speakerless AssemblyAI or Deepgram transcript, what to export
 instead). Amazon Transcribe's word items are read by `_transcribe`.
 """
@@ -43,8 +48,8 @@ SHAPES = (
     "AssemblyAI's 'utterances' (milliseconds), Deepgram's 'results.utterances' (seconds), "
     "Rev's 'monologues', Fireflies' 'sentences', Amazon Transcribe's 'results.items' "
     "(seconds), Amazon Connect Contact Lens' or Transcribe Call Analytics' 'Transcript' "
-    "(milliseconds), Gong's 'callTranscripts' (milliseconds) or Fathom's 'transcript' "
-    "(timestamps like '00:05:32')"
+    "(milliseconds), Gong's 'callTranscripts' (milliseconds), Webex's snippet 'items' "
+    "(milliseconds) or Fathom's 'transcript' (timestamps like '00:05:32')"
 )
 
 
@@ -59,10 +64,19 @@ class Shape:
     start: str = "start"
     end: str = "end"
     speaker: str = "speaker"
+    words: tuple[str, ...] = ()
+    """The keys of a word's text in an utterance's 'words' (tried in turn), for a shape
+    whose words carry their own speaker; empty for one whose words do not."""
 
 
-_ASSEMBLYAI = Shape("utterances", ("utterances",), "text", 1)
-_DEEPGRAM = Shape("results.utterances", ("results", "utterances"), "transcript", 1000)
+_ASSEMBLYAI = Shape("utterances", ("utterances",), "text", 1, words=("text",))
+_DEEPGRAM = Shape(
+    "results.utterances",
+    ("results", "utterances"),
+    "transcript",
+    1000,
+    words=("punctuated_word", "word"),
+)
 REV = Shape("monologues", ("monologues",), "text", 1000, "ts", "end_ts")
 _FIREFLIES = Shape(
     "sentences", ("sentences",), "text", 1000, "start_time", "end_time", "speaker_name"
@@ -78,13 +92,30 @@ _FIREFLIES_API = Shape(
 )
 
 
+DEEPGRAM_WORDS = Shape(
+    "results.channels[0].alternatives", (), "transcript", 1000, words=("punctuated_word", "word")
+)
+"""Deepgram diarized without utterances=true: the one channel's best alternative, read as
+one utterance that `by_word_speaker` splits into runs of one speaker's words."""
+WEBEX = Shape("items", ("items",), "text", 1, "offsetMillisecond", "end", "personName")
+"""Webex's transcript snippets (its API's ``/meetingTranscripts/{id}/snippets``):
+``{"items": [{"personName": "Dana Reyes", "text": "...", "offsetMillisecond": 250,
+"durationMillisecond": 2400}]}``; a snippet ends its duration after its offset."""
+
+
 def shape_of(data: dict[str, Any]) -> Shape | None:
     """The utterance shape of a JSON object, or None when it is neither."""
+    items = data.get("items")
+    first = items[0] if isinstance(items, list) and items else None
+    if isinstance(first, dict) and "offsetMillisecond" in first:
+        return WEBEX
     if isinstance(data.get("utterances"), list):
         return _ASSEMBLYAI
     results = data.get("results")
     if isinstance(results, dict) and isinstance(results.get("utterances"), list):
         return _DEEPGRAM
+    if deepgram_turn(data) is not None:
+        return DEEPGRAM_WORDS
     if isinstance(data.get("monologues"), list):
         return REV
     if isinstance(data.get("sentences"), list):
@@ -94,6 +125,101 @@ def shape_of(data: dict[str, Any]) -> Shape | None:
     if isinstance(found, dict) and isinstance(found.get("sentences"), list):
         return _FIREFLIES_API
     return None
+
+
+def by_word_speaker(shape: Shape, item: Any) -> list[Any]:
+    """An utterance whose words name more than one speaker as one utterance per run of a
+    speaker's words (from its first word's start to its last word's end); else as it is.
+
+    Deepgram can keep the other side's short answer inside an utterance it files under the
+    first speaker ('... can I help you with? No. That's all I needed.', `speaker` 0, the
+    last five words `speaker` 1): the words' speakers are the finer, so they decide. An
+    utterance with any word not so well formed (no text, speaker or times) is kept whole.
+    """
+    words = item.get("words") if shape.words and isinstance(item, dict) else None
+    if not isinstance(words, list):
+        return [item]
+    runs: list[tuple[Any, list[dict[str, Any]]]] = []
+    for word in words:
+        if not isinstance(word, dict) or not _timed_word(shape, word):
+            return [item]
+        speaker = word[shape.speaker]
+        if runs and runs[-1][0] == speaker:
+            runs[-1][1].append(word)
+        else:
+            runs.append((speaker, [word]))
+    if len(runs) < 2:
+        return [item]
+    return [
+        {
+            shape.speaker: speaker,
+            shape.start: run[0][shape.start],
+            shape.end: run[-1][shape.end],
+            shape.text: " ".join(_word_text(shape, word) for word in run),
+        }
+        for speaker, run in runs
+    ]
+
+
+def _timed_word(shape: Shape, word: dict[str, Any]) -> bool:
+    """Whether a word has text, a speaker (a number or a name) and numeric times."""
+    speaker = word.get(shape.speaker)
+    if (
+        isinstance(speaker, bool)
+        or not isinstance(speaker, int | str)
+        or not _word_text(shape, word)
+    ):
+        return False
+    times = (word.get(shape.start), word.get(shape.end))
+    return all(isinstance(t, int | float) and not isinstance(t, bool) for t in times)
+
+
+def _word_text(shape: Shape, word: dict[str, Any]) -> str:
+    """A word's text under the first of the shape's word keys that holds some ('' if none)."""
+    for key in shape.words:
+        text = word.get(key)
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    return ""
+
+
+def deepgram_turn(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The words of a Deepgram transcript of one channel made with diarize=true but without
+    utterances=true, as one utterance (speaker, start, end, transcript, words); None for
+    any other object (no results, several channels, a word without its speaker)."""
+    results = data.get("results")
+    channels = results.get("channels") if isinstance(results, dict) else None
+    if not isinstance(channels, list) or len(channels) != 1 or not isinstance(channels[0], dict):
+        return None
+    alternatives = channels[0].get("alternatives")
+    best = alternatives[0] if isinstance(alternatives, list) and alternatives else None
+    words = best.get("words") if isinstance(best, dict) else None
+    if not isinstance(words, list) or not words:
+        return None
+    if not all(isinstance(w, dict) and _timed_word(DEEPGRAM_WORDS, w) for w in words):
+        return None
+    return {
+        "speaker": words[0]["speaker"],
+        "start": words[0]["start"],
+        "end": words[-1]["end"],
+        "transcript": " ".join(_word_text(DEEPGRAM_WORDS, word) for word in words),
+        "words": words,
+    }
+
+
+def snippet(item: Any) -> Any:
+    """A Webex snippet with its end (offset plus duration, where both are numbers)."""
+    if not isinstance(item, dict):
+        return item
+    start, length = item.get("offsetMillisecond"), item.get("durationMillisecond")
+    if (
+        isinstance(start, int | float)
+        and isinstance(length, int | float)
+        and not isinstance(start, bool)
+        and not isinstance(length, bool)
+    ):
+        return item | {"end": start + length}
+    return item
 
 
 def monologue(item: Any) -> Any:

@@ -99,6 +99,13 @@ _BLOCKS_ALLOWED = ("NOTE", "STYLE", "REGION")
 # parentheses (`1 "Dana Reyes" (3184502912)`); the cue's text is then plain talk.
 _WEBEX_ID = re.compile(r'^\d+[ \t]+"([^"<>\n]+)"(?:[ \t]+\(\d+\))?[ \t]*$', re.M)
 _EXPECTED_TIMING = "expected HH:MM:SS.mmm --> HH:MM:SS.mmm"
+# Google Meet's recording captions: every cue opens with its speaker in parentheses on a
+# line of its own (`(Dana Reyes)`); a second speaker in the same cue follows a '-' line
+# and a line of only spaces (which would end the cue in WebVTT).
+_MEET_NAME = r"\(([^()<>\n]*[^()<>\s])\)[ \t]*"
+_MEET_TIMING = re.compile(rf"-->[^\n]*\n(?!{_MEET_NAME}\n)")
+_MEET_TURN = re.compile(rf"\n-[ \t]*\n(?:[ \t]*\n)?(?={_MEET_NAME}\n)")
+_MEET_LINE = re.compile(rf"^{_MEET_NAME}$", re.M)
 
 
 def parse(source: str, text: str, date: dt.date | None) -> Transcript:
@@ -111,6 +118,14 @@ def parse(source: str, text: str, date: dt.date | None) -> Transcript:
     if not text.startswith("WEBVTT") or text[6:7] not in ("", " ", "\t", "\n"):
         raise fail(source, 1, "(header)", "does not start with 'WEBVTT' (not a WebVTT file)")
     return _fast(source, text, date) or _careful(source, text, date)
+
+
+def _voiced_meet(text: str) -> str:
+    """Google Meet's captions with voice tags: each '(Name)' line made '<v Name>', and the
+    '-' and blank lines before a second speaker made empty tags, so the cue goes on; every
+    line stays where it was (problems are named by their line)."""
+    text = _MEET_TURN.sub(lambda m: "\n" + "<c></c>\n" * (m.group(0).count("\n") - 1), text)
+    return _MEET_LINE.sub(r"<v \1>", text)
 
 
 def _fast(source: str, text: str, date: dt.date | None) -> Transcript | None:
@@ -229,7 +244,13 @@ def _times(timing: bytes, count: int) -> tuple[tuple[int, ...], tuple[int, ...]]
 
 
 def _careful(source: str, text: str, date: dt.date | None) -> Transcript:
-    """Read cue by cue, checking everything between cues; raise at the first problem."""
+    """Read cue by cue, checking everything between cues; raise at the first problem.
+
+    Google Meet's captions (never read by `_fast`: a cue's first line is '(Name)') are
+    given voice tags first.
+    """
+    if "\n(" in text and "-->" in text and not _MEET_TIMING.search(text):
+        text = _voiced_meet(text)
     cues: list[Cue] = []
     line, seen = 1, 0  # line number of offset `seen`
     for match in _CUE.finditer(text):
