@@ -12,11 +12,18 @@ time). Each measured run is a fresh process, so peak memory (ru_maxrss) is its o
 The corpus is written once into a temporary folder (not timed) and removed afterwards.
 
     python benchmarks/bench_calls.py --json             # issue 28: the line run.py records
+    python benchmarks/bench_calls.py --instructions     # the same, in instructions (valgrind)
 
 With ``--json`` (issue 28: >= 1,000 thirty-minute calls a second in one process) the
 corpus (``--calls``, default 2,000) is read in one process, rounds alternated with the
 floor: a regular expression that reads every cue's times and voice and sums each
 speaker's talk, the least any reader of these files does. Figures are CPU time.
+
+With ``--instructions`` (needs valgrind) the same work is counted in instructions, which
+the machine's load does not move: this script runs again under ``valgrind
+--tool=cachegrind`` once per mode on a corpus of ``--calls`` (default 200) calls:
+``setup`` (imports, the corpus listed, 20 calls read to warm up), then ``ours`` and
+``floor``, two rounds each; a mode's figure is its count less setup's, per call.
 """
 
 from __future__ import annotations
@@ -254,6 +261,54 @@ def json_lines(calls: int, rounds: int) -> None:
     )
 
 
+INSTRUCTION_ROUNDS = 2
+
+
+def instruction_mode(folder: Path, mode: str) -> None:
+    """One mode's work in this process, for valgrind to count (see `instructions`)."""
+    from gapdiag.sources.calls.report import read_calls
+
+    files = sorted(folder.glob("*.vtt"))
+    reps = folder / "reps.yaml"
+    for file in files[:20]:
+        read_calls(file, reps=reps, period="2026-Q3", keep_calls=False, workers=1)
+    floor_read(files[:20])
+    work = {
+        "setup": lambda: None,
+        "ours": lambda: read_calls(
+            folder, reps=reps, period="2026-Q3", keep_calls=False, workers=1
+        ),
+        "floor": lambda: floor_read(files),
+    }
+    for _ in range(INSTRUCTION_ROUNDS if mode != "setup" else 1):
+        work[mode]()
+
+
+def _instructions_of(folder: Path, mode: str) -> int:
+    from bench_instructions import valgrind_count
+
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    return valgrind_count([__file__, "--count", mode, "--folder", str(folder)], env)
+
+
+def instructions(calls: int) -> None:
+    """Instructions a call, ours and the floor's, each less the setup's count."""
+    with tempfile.TemporaryDirectory(prefix="gapdiag-calls-") as tmp:
+        folder = Path(tmp)
+        write_corpus(folder, calls, "vtt")
+        setup = _instructions_of(folder, "setup")
+        per_call = {
+            mode: (_instructions_of(folder, mode) - setup) / (calls * INSTRUCTION_ROUNDS)
+            for mode in ("ours", "floor")
+        }
+    ratio = per_call["ours"] / per_call["floor"]
+    print(
+        f"calls: {calls} thirty-minute calls, {INSTRUCTION_ROUNDS} rounds: "
+        f"ours {per_call['ours'] / 1000:,.0f}k instructions a call, "
+        f"floor {per_call['floor'] / 1000:,.0f}k ({ratio:.2f}x)"
+    )
+
+
 def main() -> None:
     """Write the corpora, measure each in a fresh process, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -270,7 +325,18 @@ def main() -> None:
     )
     parser.add_argument("--json", action="store_true", help="issue 28's JSON line (run.py)")
     parser.add_argument("--rounds", type=int, default=5, help="alternated rounds (--json)")
+    parser.add_argument(
+        "--instructions", action="store_true", help="instructions a call (valgrind)"
+    )
+    parser.add_argument("--count", choices=("setup", "ours", "floor"), help=argparse.SUPPRESS)
+    parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.count:
+        instruction_mode(args.folder, args.count)
+        return
+    if args.instructions:
+        instructions(args.calls if args.calls != 10_000 else 200)
+        return
     if args.json:
         json_lines(args.calls if args.calls != 10_000 else 2_000, args.rounds)
         return

@@ -61,6 +61,11 @@ def run_mode(mode: str, reps: int) -> None:
 def count(mode: str, reps: int) -> int:
     """Instructions of this script in `mode`, as valgrind counts them."""
     env = {**os.environ, "PYTHONHASHSEED": "0", "GAPDIAG_CACHE_DIR": ""}
+    return valgrind_count([__file__, "--mode", mode, "--reps", str(reps)], env)
+
+
+def valgrind_count(argv: list[str], env: dict[str, str]) -> int:
+    """Instructions of `python *argv` under ``valgrind --tool=cachegrind``."""
     done = subprocess.run(
         [
             "valgrind",
@@ -68,11 +73,7 @@ def count(mode: str, reps: int) -> int:
             "--cache-sim=no",
             "--cachegrind-out-file=/dev/null",
             sys.executable,
-            __file__,
-            "--mode",
-            mode,
-            "--reps",
-            str(reps),
+            *argv,
         ],
         env=env,
         capture_output=True,

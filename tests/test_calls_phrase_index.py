@@ -69,3 +69,46 @@ def test_phrases_nested_too_deep_for_one_expression_count_alike() -> None:
     assert len(long.groups) == 1
     words = [b"x"] * 30 + [b"y", b"x", b"z"]
     assert long.count(b" ".join(words)) == _naive(long, words) == [0, 29]
+
+
+def _looking_ahead(index: PhraseIndex, text: bytes) -> list[int]:
+    """The count as it was: every token tried by the lookahead expression alone."""
+    found = [0] * len(index.sets)
+    for group in index.groups:
+        for said in group.overlapping.findall(b" " + text):
+            for number in group.counts_for[b" ".join(said.split())]:
+                found[number] += 1
+    return found
+
+
+_CHAINED = ["put time on", "on the calendar", "very", "end of", "of the week"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*_WORDS, "put", "time", "on", "calendar", "very", "week", "price"]),
+        max_size=60,
+    ),
+    st.sampled_from([b" ", b"  ", b"   "]),
+)
+def test_taking_each_phrase_counts_as_looking_ahead_at_every_token(
+    text: list[str], gap: bytes
+) -> None:
+    """Phrases found and taken (the search going on after each) count as the lookahead
+    at every token did: where a phrase's later word starts another ("put time on the
+    calendar", "very very very"), the text is counted again by the lookahead."""
+    shipped = _index(load_words(), load_trackers())
+    index = PhraseIndex((Phrases.of(_CHAINED), Phrases.of(["very very"]), *shipped.sets))
+    said = gap.join(w.encode() for w in text)
+    assert index.count(said) == _looking_ahead(index, said)
+    assert shipped.count(said) == _looking_ahead(shipped, said)
+
+
+def test_only_phrases_that_can_hide_a_mention_are_counted_again() -> None:
+    """A phrase is chained when a later word of it starts a phrase of its group."""
+    (group,) = PhraseIndex((Phrases.of(_CHAINED), Phrases.of(["very very"]))).groups
+    assert group.chained == {b"put time on", b"very very", b"end of"}
+    assert PhraseIndex((Phrases.of(["next step", "price"]),)).groups[0].chained == set()
+    index = PhraseIndex((Phrases.of(["put time on"]), Phrases.of(["on the calendar"])))
+    assert index.count(b"let s put time on the calendar") == [1, 1]

@@ -259,7 +259,7 @@ def test_a_coaching_log_names_its_problems_and_its_focus(tmp_path: Path) -> None
     code, _, err = run("plan", REP, "--log", str(bad))
     assert code == ExitStatus.BAD_INPUT
     assert f"{bad}: line 2: kind: 'promise' is not one of one-on-one, commitment" in err
-    assert "line 3: date: 'soon' is not a date (YYYY-MM-DD)" in err
+    assert "line 3: date: 'soon' is not a date (expected YYYY-MM-DD)" in err
     bad.write_text("date,kind,note,colour\n")
     code, _, err = run("plan", REP, "--log", str(bad))
     assert err.count("\n") == 1

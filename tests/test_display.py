@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
-from gapdiag import Diagnosis, diagnose
+from gapdiag import Diagnosis, diagnose, diagnose_many
 
 from .conftest import example
 
@@ -220,3 +220,11 @@ def test_a_batch_displays_in_the_pages_words() -> None:
     assert "First" not in empty._repr_html_()
     polars = pytest.importorskip("polars")
     assert diagnose_many(polars.from_pandas(frame))._repr_html_() == html
+
+
+def test_an_empty_batch_says_so_without_empty_lists() -> None:
+    """No rows: the summary ends at its count, no ': ; ;' of empty lists."""
+    said = repr(diagnose_many([]))
+    assert "0 of 0 rows diagnosed;" in said
+    assert ": ;" not in said
+    assert "; ;" not in said

@@ -606,16 +606,18 @@ def test_plan_start_9999_12_27_is_one_clear_error() -> None:
 # --- populations: CSV shape, columns, team-by --------------------------------------------------
 
 
-def test_population_csv_with_one_field_more_than_the_header_is_an_error(tmp_path: Path) -> None:
-    """Rows with one cell more than the header are an error naming the line, never shifted."""
+def test_population_csv_with_one_field_more_than_the_header_is_a_bad_row(tmp_path: Path) -> None:
+    """A row with one cell more than the header is a bad row naming its line, never shifted;
+    the other rows are read (tests/test_hardening_rows.py holds the rest)."""
     population = tmp_path / "reps.csv"
-    population.write_text("rep_id,activity.calls_per_day\nr1,12,x\nr2,30,y\n")
-    one_line(
-        "diagnose", str(population), "--out", str(tmp_path / "o.csv"),
-        says="reps.csv:2: 3 cells but the header has 2 columns",
-    )  # fmt: skip
-    with pytest.raises(GapdiagError, match="3 cells"):
-        diagnose_many(population)
+    population.write_text("rep_id,activity.calls_per_day\nr1,12,x\nr2,30\n")
+    errors = tmp_path / "e.csv"
+    code, _, err = run(
+        "diagnose", str(population), "--out", str(tmp_path / "o.csv"), "--errors", str(errors)
+    )
+    assert code == ExitStatus.FINDINGS, err
+    assert "2,r1,(row),3 cells,3 cells but the header has 2 columns" in errors.read_text()
+    assert list(diagnose_many(population).frame["rep_id"]) == ["r2"]
 
 
 def test_rules_diff_population_with_extra_fields_reads_them_as_bad_rows(tmp_path: Path) -> None:
@@ -754,7 +756,7 @@ def test_union_members_are_still_dropped_from_locations(tmp_path: Path) -> None:
     with pytest.raises(RuleFileError) as caught:
         load_rules(pack_with(tmp_path, rules))
     lines = str(caught.value).splitlines()
-    assert lines
+    assert len(lines) == 1  # once, not once per member of the union
     assert all("low-calls.examples[0].fires: 'maybe'" in line for line in lines)
     assert not any("bool" in line.split(":")[2] for line in lines)
 

@@ -52,6 +52,7 @@ def test_shipped_library_covers_every_gap_and_the_seed_drills() -> None:
         "one-on-one",
         "drill",
         "call-review",
+        "coaching-time",
         "check-in",
     ]
     assert [(p.first_day, p.last_day) for p in library.phases] == [(1, 30), (31, 60), (61, 90)]
@@ -128,14 +129,14 @@ def test_a_broken_library_fails_the_pack_that_uses_it(tmp_path: Path) -> None:
             r"knowledge gap",
         ),
         (
-            "sessions: [review, one-on-one, check-in]",
-            "sessions: [review, one-on-one, checkin]",
-            r"gaps.system.sessions\[2\]: unknown session 'checkin' \(did you mean 'check-in'\?\)",
+            "sessions: [review, one-on-one, coaching-time, check-in]",
+            "sessions: [review, one-on-one, coaching-time, checkin]",
+            r"gaps.system.sessions\[3\]: unknown session 'checkin' \(did you mean 'check-in'\?\)",
         ),
         ("- id: stuck-deal-review", "- id: blind-gap-check", r"duplicate drill id 'blind-gap"),
         ("first_day: 31", "first_day: 32", r"phases\[1\].first_day: phase starts on day 32"),
         ("last_day: 90", "last_day: 50", r"phases\[2\].last_day: last_day 50 is before"),
-        ("day: friday", "day: fryday", r"weekly\[4\].day: 'fryday' is not one of"),
+        ("day: friday", "day: fryday", r"weekly\[5\].day: 'fryday' is not one of"),
         ("  system:\n", "  systems:\n", r"gaps.systems: unknown field"),
         ("    day: monday", "    yes: monday", r"key 'yes': YAML 1.1 reads this key as bool"),
     ],

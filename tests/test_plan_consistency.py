@@ -312,3 +312,87 @@ def test_plots_use_the_plans_trend_words() -> None:
     assert calls.direction == "improving"
     assert "Calls a day: improving, +3.3 calls a day per week" in planned.render()
     assert figure.axes[-1].get_xticklabels()[0].get_text() == "Mon 6 Jul"
+
+
+def _short_of_coaching(made: CoachingPlan) -> bool:
+    """Whether too little coaching is evidence of the plan's system gap."""
+    verdict = made.diagnosis.verdict("system")
+    return verdict.status in FOUND and any(
+        check.observed == "territory.manager_coaching_hours_per_week" and check.result is True
+        for evidence in verdict.evidence
+        if evidence.certainty > 0
+        for check in evidence.checks
+    )
+
+
+def _minutes_with_rep(made: CoachingPlan) -> dict[int, int]:
+    weeks: dict[int, int] = defaultdict(int)
+    for session in made.sessions:
+        if session.who == "both":
+            weeks[session.week] += session.minutes
+    return weeks
+
+
+def test_a_plan_short_of_coaching_books_the_coaching_target(
+    plans: list[tuple[str, CoachingPlan]],
+) -> None:
+    """'Book the missing coaching time' is true of the plan's own calendar: where too little
+    coaching is part of the system gap, every full week holds the coaching target with the
+    rep; elsewhere no extra coaching time is booked."""
+    short = [(name, made) for name, made in plans if _short_of_coaching(made)]
+    assert short, "no plan in the fixture is short of coaching"
+    for name, made in plans:
+        extra = [s for s in made.sessions if s.kind == "coaching-time"]
+        if (name, made) not in short:
+            assert not extra, name
+            continue
+        target = made.targets.manager_coaching_hours_per_week * 60
+        weeks = _minutes_with_rep(made)
+        full = [week for week in weeks if week > 1]  # week 1 may start mid-week
+        assert full, name
+        assert all(weeks[week] >= target for week in full), (name, dict(weeks))
+
+
+@settings(max_examples=15, deadline=None)
+@given(hours=st.floats(0, 4, allow_nan=False).map(lambda h: round(h, 2)))
+def test_coaching_time_makes_up_the_target(hours: float) -> None:
+    """Any coaching shortfall the rules find is made up in the calendar, and none is booked
+    once the rep gets enough."""
+    rep = example("system-rep")
+    rep["territory"]["manager_coaching_hours_per_week"] = hours
+    made = plan(rep, start=START, tz="UTC")
+    weeks = _minutes_with_rep(made)
+    extra = {s.minutes for s in made.sessions if s.kind == "coaching-time"}
+    target = made.targets.manager_coaching_hours_per_week * 60
+    if _short_of_coaching(made):
+        assert len(extra) == 1
+        assert all(weeks[w] >= target for w in weeks if w > 1)
+        assert all(weeks[w] - target < 5 for w in weeks if w > 1)  # not more than needed
+    else:
+        assert not extra
+
+
+@settings(max_examples=15, deadline=None)
+@given(size=st.floats(0.05, 1.5, allow_nan=False).map(lambda s: round(s, 2)))
+def test_a_territory_too_small_names_the_quota_in_proportion(size: float) -> None:
+    """'Cut the quota in line with its size' comes with the figure: the quota times the
+    territory's size against the team, while a small territory is part of the system gap."""
+    rep = example("system-rep")
+    rep["territory"]["territory_size_vs_team"] = size
+    made = plan(rep, start=START, tz="UTC")
+    quota = made.standing.quota
+    assert quota is not None
+    small = any(
+        check.observed == "territory.territory_size_vs_team" and check.result is True
+        for evidence in made.diagnosis.verdict("system").evidence
+        if evidence.certainty > 0
+        for check in evidence.checks
+    )
+    text = made.to_text()
+    if small and made.diagnosis.verdict("system").status in FOUND and size < 1:
+        assert made.fair_quota == pytest.approx(quota * size)
+        fair = f"${made.fair_quota:,.0f}"
+        assert f"this territory's quota would be {fair}, not ${quota:,.0f}" in text
+    else:
+        assert made.fair_quota is None
+        assert "in proportion to its size" not in text.lower()

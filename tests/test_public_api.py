@@ -63,3 +63,20 @@ def test_importing_gapdiag_does_not_import_dataframe_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("call", "given", "named"),
+    [
+        (gapdiag.load_rules, 3, "path: int 3 is not a rule pack folder or rule file"),
+        (gapdiag.load_rules, b"rules", "path: bytes b'rules' is not a rule pack"),
+        (gapdiag.explain, None, "diagnosis: NoneType is not a Diagnosis"),
+        (gapdiag.explain, {"rep_id": "a"}, "diagnosis: dict is not a Diagnosis"),
+    ],
+)
+def test_a_wrong_type_gets_one_clear_error(call: object, given: object, named: str) -> None:
+    """A value of the wrong type passed to the API is named with what was expected, not
+    met by an AttributeError or TypeError from deep inside."""
+    assert callable(call)
+    with pytest.raises(gapdiag.InvalidArgument, match=named.replace("(", r"\(")):
+        call(given)

@@ -26,7 +26,7 @@ from gapdiag.model.wording import OUTCOME_WORDS, standing_word
 if TYPE_CHECKING:  # pragma: no cover - imported in handle: `diagnose` of one rep never needs it
     from gapdiag.engines.vector.batch import Batch, Progress, Summary
 
-POPULATION_SUFFIXES = (".csv", ".parquet")
+POPULATION_SUFFIXES = (".csv", ".parquet", ".xlsx", ".xlsm")
 """Files that always hold a population (a .json file does when --out is given)."""
 
 

@@ -22,6 +22,7 @@ from typing import IO, Any, TypeVar
 
 from gapdiag.model._input import check_file, check_utf8, loads, note_input, read_stdin, read_text
 from gapdiag.model._output import STDOUT, Outputs
+from gapdiag.model._validation import date_problem
 from gapdiag.model.errors import (
     GapdiagError,
     InvalidArgument,
@@ -324,7 +325,8 @@ def iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+        problem = date_problem(text) or f"{text!r} is not a date (expected YYYY-MM-DD)"
+        raise argparse.ArgumentTypeError(problem) from None
 
 
 STRICT_HELP = "refuse a population column gapdiag does not know (default: leave it unread, noted)"

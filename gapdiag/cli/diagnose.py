@@ -1,6 +1,6 @@
 """`gapdiag diagnose`: one rep's diagnosis as an explanation, Markdown or JSON; or a population.
 
-A .csv or .parquet file, or any file given with ``--out``, is a population: every row is
+A .csv, .parquet or .xlsx file, or any file given with ``--out``, is a population: every row is
 diagnosed by ``diagnose_many`` (see ``_batch``).
 """
 
@@ -39,7 +39,7 @@ def register(commands: Any) -> None:
         "diagnose",
         summary="diagnose one rep (JSON) or a population (.csv/.parquet/.json --out)",
         description="Diagnose one rep: a verdict on each gap (skill, will, knowledge, system) "
-        "with its evidence, what is still unknown and what to do. A .csv or .parquet file, "
+        "with its evidence, what is still unknown and what to do. A .csv, .parquet or .xlsx file, "
         "or any file with --out, is a population: every row is diagnosed and the results "
         "are written to --out, with bad rows in an errors file.",
         examples=(
@@ -63,7 +63,7 @@ def register(commands: Any) -> None:
     run.add_argument(
         "--rep",
         metavar="NAME",
-        help="diagnose this rep of a population file (.csv/.parquet/.json list), judged with "
+        help="diagnose this rep of a population file (.csv/.parquet/.xlsx/.json list), judged with "
         "the team, as the population's results judge it",
     )
     run.add_argument(

@@ -62,7 +62,7 @@ def register(commands: Any) -> None:
     run.add_argument(
         "--rep",
         metavar="NAME",
-        help="plan this rep of a team file (.csv/.parquet/.json list), judged with the team",
+        help="plan this rep of a team file (.csv/.parquet/.xlsx/.json list), judged with the team",
     )
     run.add_argument(
         "--history",

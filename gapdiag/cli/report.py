@@ -39,7 +39,7 @@ def register(commands: Any) -> None:
             "gapdiag report examples/team.csv --history examples/team-weeks.csv --out team.html",
         ),
     )
-    run.add_argument("population", help="population file (.csv, .parquet or .json)")
+    run.add_argument("population", help="population file (.csv, .parquet, .xlsx or .json)")
     add_out(run, "the HTML file to write", required=True)
     add_format(run, ("html",), follows_out=True)
     run.add_argument(

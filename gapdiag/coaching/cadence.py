@@ -30,6 +30,7 @@ from pydantic import Field
 from gapdiag.coaching.decision import REVIEW_AFTER_WEEKS
 from gapdiag.coaching.playbook import Focus
 from gapdiag.coaching.skills import BLIND_CHECK
+from gapdiag.coaching.system import COACHING_TIME
 from gapdiag.coaching.workdays import WorkingDays
 from gapdiag.model._result import Worded
 from gapdiag.model.metrics import _Strict
@@ -87,6 +88,7 @@ def schedule(
     began: dt.date | None = None,
     seed: str = "",
     fixes: Sequence[str] | None = None,
+    coaching: int = 0,
 ) -> tuple[Session, ...]:
     """Every session of the focus gap's weekly rhythm for `weeks` weeks from `start`.
 
@@ -96,7 +98,8 @@ def schedule(
     weekly; the blind gap-to-goal check becomes the manager's reminder on a varying day).
     `began` is the day coaching began, for the 30/60/90-day phases (default: `start`);
     `seed` (the rep's id) varies the reminder's day from rep to rep; `fixes` are the system
-    fixes each week's review names in turn (default: the playbook's actions).
+    fixes each week's review names in turn (default: the playbook's actions); `coaching` the
+    minutes of the weekly coaching-time session (``system.coaching_time``; none when 0).
     """
     days = calendar or WorkingDays()
     playbook = library.playbook(focus.gap)
@@ -108,7 +111,11 @@ def schedule(
     for week in range(1, weeks + 1):
         first = monday + dt.timedelta(weeks=week - 1)
         for slot in library.weekly:
-            if slot.id not in playbook.sessions or (slot.id == "drill" and not practised):
+            if (
+                slot.id not in playbook.sessions
+                or (slot.id == "drill" and not practised)
+                or (slot.id == COACHING_TIME and not coaching)
+            ):
                 continue
             due = first + dt.timedelta(days=WEEKDAYS.index(slot.day))
             if due < start:
@@ -128,7 +135,7 @@ def schedule(
                     week=week,
                     date=day,
                     start=slot.time,
-                    minutes=minutes or slot.minutes,
+                    minutes=coaching if slot.id == COACHING_TIME else minutes or slot.minutes,
                     who=slot.who,
                     title=slot.title,
                     detail=f"{detail} {phase.name}: {phase.what}"

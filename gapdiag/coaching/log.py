@@ -30,6 +30,7 @@ from gapdiag.coaching.history import csv_rows
 from gapdiag.model._input import read_text
 from gapdiag.model._result import Worded
 from gapdiag.model._text import csv_value
+from gapdiag.model._validation import date_problem
 from gapdiag.model.errors import InvalidInput, InvalidMetrics, Problem
 from gapdiag.model.gaps import GAPS, Gap
 from gapdiag.model.limits import limits
@@ -139,7 +140,8 @@ def _entry(row: dict[str, str], label: str, problems: list[Problem]) -> LogEntry
         try:
             dates[column] = dt.date.fromisoformat(text)
         except ValueError:
-            found.append(Problem(f"{label}: {column}", f"{text!r} is not a date (YYYY-MM-DD)"))
+            problem = date_problem(text) or f"{text!r} is not a date (YYYY-MM-DD)"
+            found.append(Problem(f"{label}: {column}", problem))
     kind = (row.get("kind") or "").strip()
     if kind not in KINDS:
         found.append(Problem(f"{label}: kind", f"{kind!r} is not one of {', '.join(KINDS)}"))

@@ -42,7 +42,14 @@ from gapdiag.coaching.start import (
     default_start,
     log_focuses,
 )
-from gapdiag.coaching.system import Distortion, distorted, distortions, system_actions
+from gapdiag.coaching.system import (
+    Distortion,
+    coaching_time,
+    distorted,
+    distortions,
+    fair_quota,
+    system_actions,
+)
 from gapdiag.coaching.workdays import Holiday, working_days
 from gapdiag.coaching.zones import plan_zone
 from gapdiag.engines.compiled import RulesArg, diagnose, resolve_rules
@@ -111,6 +118,11 @@ class CoachingPlan(Worded, _Strict):
     actions: tuple[str, ...] = Field(default=(), description="What the manager does.")
     distortions: tuple[Distortion, ...] = Field(
         default=(), description="Numbers a system fault skews: no rep goal on them."
+    )
+    fair_quota: float | None = Field(
+        default=None,
+        description="The quota in proportion to the territory's size, while a territory too "
+        "small is evidence of the system gap (quota x size against the team average).",
     )
     agenda: Agenda
     accountability: Accountability
@@ -282,6 +294,7 @@ def plan(
             began=began if began is not None and began <= begin else None,
             seed=rep.rep_id,
             fixes=actions,
+            coaching=coaching_time(diagnosis, library, chosen) if focus.gap == "system" else 0,
         )
         if focus
         else ()
@@ -333,6 +346,7 @@ def plan(
         watch=watch_list(playbook.indicators, facts, chosen, history) if playbook else (),
         actions=actions,
         distortions=faults,
+        fair_quota=fair_quota(diagnosis, standing.quota),
         agenda=agenda,
         accountability=accountability,
         commitments=log.commitments(began) if log is not None else (),

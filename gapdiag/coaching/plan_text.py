@@ -31,7 +31,7 @@ from gapdiag.coaching.units import across_weeks
 from gapdiag.model._text import one_line
 from gapdiag.model.diagnosis import Diagnosis
 from gapdiag.model.errors import InvalidArgument
-from gapdiag.model.labels import label_of, sentence
+from gapdiag.model.labels import label_of, sentence, show
 from gapdiag.model.standing import NOT_BEHIND
 from gapdiag.model.wording import (
     counterfactual_text,
@@ -233,6 +233,16 @@ def _coach(plan: CoachingPlan) -> list[Block]:
         )
     if plan.actions:
         out.append(Items(plan.actions, "Manager actions:"))
+    quota = plan.standing.quota
+    if plan.fair_quota is not None and quota:
+        size = show("territory.territory_size_vs_team", plan.fair_quota / quota)
+        fair, now = show("pipeline.quota", plan.fair_quota), show("pipeline.quota", quota)
+        out.append(
+            Para(
+                f"In proportion to its size ({size} the team average), this territory's quota "
+                f"would be {fair}, not {now}: the figure to take to your own manager."
+            )
+        )
     out.append(Items(tuple(_watch(plan, w) for w in plan.watch), "Leading indicators to watch:"))
     return out
 

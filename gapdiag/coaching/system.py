@@ -10,16 +10,26 @@ rep on those numbers, nor on anything derived from them, and the plan says why.
 
 from __future__ import annotations
 
+import math
+
 from pydantic import Field
 
 from gapdiag.model._result import Worded
 from gapdiag.model.derived import DEPENDS
-from gapdiag.model.diagnosis import Evidence, Judged
+from gapdiag.model.diagnosis import Diagnosis, Evidence, Judged
 from gapdiag.model.gaps import FOUND
 from gapdiag.model.labels import labels_listed
-from gapdiag.model.metrics import _Strict
+from gapdiag.model.metrics import Targets, _Strict
 from gapdiag.model.wording import check_proxies_first
+from gapdiag.rulebook.interventions import Interventions
 from gapdiag.rulebook.pack import Rulebook
+
+COACHING = "territory.manager_coaching_hours_per_week"
+"""The rep's coaching time a week, which a system rule may find too low."""
+TERRITORY_SIZE = "territory.territory_size_vs_team"
+"""The territory's size against the team average, which a system rule may find too small."""
+COACHING_TIME = "coaching-time"
+"""The weekly session booked to make up coaching time, only while it is part of the gap."""
 
 
 class Distortion(Worded, _Strict):
@@ -72,3 +82,41 @@ def distortions(diagnosis: Judged, book: Rulebook) -> tuple[Distortion, ...]:
 def distorted(found: tuple[Distortion, ...]) -> frozenset[str]:
     """Every metric and derived quantity some fault distorts."""
     return frozenset(m for d in found for m in d.metrics)
+
+
+def coaching_time(diagnosis: Diagnosis, library: Interventions, targets: Targets) -> int:
+    """Minutes a week of extra coaching the system plan books: while too little coaching is
+    evidence of the system gap, the coaching target less the rhythm's other sessions with
+    the rep (rounded up to 5 minutes); 0 otherwise, or where the playbook has no such slot."""
+    sessions = library.playbook("system").sessions
+    if COACHING_TIME not in sessions or not any(
+        check.observed == COACHING and check.result is True
+        for evidence in system_evidence(diagnosis)
+        for check in evidence.checks
+    ):
+        return 0
+    booked = sum(
+        slot.minutes
+        for slot in library.weekly
+        if slot.id in sessions and slot.id != COACHING_TIME and slot.who == "both"
+    )
+    target = targets.manager_coaching_hours_per_week
+    if target is None:
+        return 0
+    short = target * 60 - booked
+    return 5 * math.ceil(short / 5) if short > 0 else 0
+
+
+def fair_quota(diagnosis: Diagnosis, quota: float | None) -> float | None:
+    """The quota in proportion to the territory's size (quota x its size against the team
+    average), while a territory too small is evidence of the system gap; else None."""
+    if quota is None:
+        return None
+    sizes = [
+        check.observed_value
+        for evidence in system_evidence(diagnosis)
+        for check in evidence.checks
+        if check.observed == TERRITORY_SIZE and check.result is True
+    ]
+    size = next((s for s in sizes if isinstance(s, float) and 0 < s < 1), None)
+    return None if size is None else quota * size

@@ -161,7 +161,19 @@ def not_csv(head: bytes) -> str | None:
     start = head.lstrip(codecs.BOM_UTF8).lstrip()[:200].lower()
     if start.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
         return f"is a web page or XML spreadsheet, not CSV text: {SAVE_AS_CSV}"
+    if not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        sample = head[:512]
+        control = len(sample) - len(sample.translate(None, _CONTROL))
+        if control >= max(4, len(sample) // 20):  # text holds none; random bytes a tenth
+            return (
+                f"is binary data ({control} control bytes in its first {len(sample)}), not CSV"
+                f" text (nor UTF-16 with its byte-order mark): {SAVE_AS_CSV}"
+            )
     return None
+
+
+_CONTROL = bytes([*range(9), 11, 12, *range(14, 32), 127])
+"""Bytes no text a spreadsheet or CRM writes holds (tab, line feed and return aside)."""
 
 
 def looks_like_json(head: bytes) -> bool:
@@ -171,11 +183,20 @@ def looks_like_json(head: bytes) -> bool:
 
 
 def decode(raw: bytes, source: str) -> str:
-    """UTF-8 text (a leading byte-order mark dropped), or one error naming line and byte.
+    """UTF-8 text (a leading byte-order mark dropped), or UTF-16 by its mark (as Windows
+    PowerShell and Notepad save it); else one error naming line and byte.
 
     Raises:
-        InvalidInput: the bytes are not UTF-8.
+        InvalidInput: the bytes are not UTF-8, nor UTF-16 after its mark.
     """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise InvalidInput(
+                f"{source}: not UTF-16 text past byte {error.start:,} though it opens with"
+                " UTF-16's byte-order mark (cut short?); save the file as UTF-8"
+            ) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import json
 import math
+import re
 from collections.abc import Callable, Iterator
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -55,6 +58,28 @@ def show_value(value: Any) -> str:
         except (TypeError, ValueError, RecursionError):
             text = repr(value)
     return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
+
+
+_ISO_SHAPE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def date_problem(value: Any) -> str | None:
+    """Why `value` is no YYYY-MM-DD date, in a person's words: for a day its month does not
+    have, the month's length; else the format expected. None for a real date."""
+    shown = show_value(value)
+    match = _ISO_SHAPE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        return f"{shown} is not a date (expected YYYY-MM-DD)"
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        return f"{shown} is not a date: there is no month {month}"
+    if year < dt.MINYEAR:
+        return f"{shown} is not a date (expected a year from 0001)"
+    last = calendar.monthrange(year, month)[1]
+    if 1 <= day <= last:
+        return None
+    name = dt.date(year, month, 1).strftime("%B")
+    return f"{shown} is not a date: {name} {year} has {last} days"
 
 
 def dotted(loc: tuple[int | str, ...]) -> str:
@@ -207,6 +232,8 @@ def _message(item: Any, model: type[BaseModel], loc: tuple[int | str, ...]) -> s
         return str(item["msg"]).removeprefix("Value error, ")
     if kind not in _MESSAGES:
         return f"{show_value(value)}: {item['msg']}"
+    if kind.startswith("date_") and (problem := date_problem(value)) is not None:
+        return problem
     fraction = getattr(_kind_at(model, loc), "name", None) == "fraction"
     hint = _number_hint(kind, value, fraction)
     if not hint and kind == "float_parsing" and str(value).strip().endswith("%"):

@@ -90,8 +90,23 @@ class ExpressionError(GapdiagError, ValueError):
         self.text = text
         self.column = column
         self.reason = message
+        self.others: tuple[ExpressionError, ...] = ()
+        """Further errors found in the same text after this one, by column."""
         where = f"column {column}: " if column is not None else ""
         super().__init__(f"{where}{message}")
+
+    @property
+    def all(self) -> tuple[ExpressionError, ...]:
+        """This error and every further one found in the same text, by column."""
+        return (self, *self.others)
+
+    @classmethod
+    def together(cls, errors: list[ExpressionError]) -> ExpressionError:
+        """The first of `errors` by column, carrying the others."""
+        ordered = sorted(errors, key=lambda e: e.column or 0)
+        first = ordered[0]
+        first.others = tuple(ordered[1:])
+        return first
 
 
 class BackendUnavailable(GapdiagError, RuntimeError):

@@ -123,3 +123,9 @@ def rep_from_text(row: Mapping[str, str]) -> dict[str, Any]:
     if problems:
         raise InvalidMetrics(problems)
     return nest(values)
+
+
+def ragged_reason(cells: int, columns: int) -> str:
+    """Why a CSV row of `cells` cells under a header of `columns` columns is not read."""
+    why = "a stray delimiter?" if cells > columns else "a missing delimiter, or the file cut off?"
+    return f"{cells} cells but the header has {columns} columns ({why}); the row is not read"

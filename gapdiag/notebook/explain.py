@@ -53,8 +53,13 @@ def explain(diagnosis: Diagnosis, *, fmt: Literal["text", "markdown"] = "text") 
     """Render a diagnosis as readable text (or Markdown): verdicts, evidence, what is missing.
 
     Raises:
-        InvalidArgument: `fmt` is neither "text" nor "markdown".
+        InvalidArgument: `fmt` is neither "text" nor "markdown", or `diagnosis` is not a
+            Diagnosis.
     """
+    if not isinstance(diagnosis, Diagnosis):
+        raise InvalidArgument(
+            f"diagnosis: {type(diagnosis).__name__} is not a Diagnosis (diagnose(rep) gives one)"
+        )
     if fmt not in ("text", "markdown"):
         raise InvalidArgument(f"fmt: {fmt!r} is not one of text, markdown")
     md = fmt == "markdown"

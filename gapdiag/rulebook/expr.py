@@ -214,6 +214,10 @@ def parse(text: str, *, want: Type = "bool", names: Mapping[str, k.Kind] | None 
         raise ExpressionError(
             f"nested too deeply to read ({bound.hint('expr_depth')})", text=text, column=None
         ) from None
+    except ExpressionError as error:  # the unknown names before it are errors too
+        raise ExpressionError.together([*parser.unknown, error]) from None
+    if parser.unknown:
+        raise ExpressionError.together(parser.unknown)
     if depth(node) > bound.expr_depth:
         raise ExpressionError(
             f"nested more than {bound.expr_depth} deep ({bound.hint('expr_depth')})",
@@ -261,6 +265,8 @@ class _Parser:
         self.index = 0
         self.bound = bound
         self.nesting = 0
+        self.unknown: list[ExpressionError] = []
+        """Names no metric, target or derived quantity has: parsing goes on to find more."""
         terms = sum(t.kind in ("number", "name") for t in self.tokens)
         if terms > bound.expr_terms:
             raise ExpressionError(
@@ -287,6 +293,11 @@ class _Parser:
         self.index += 1
         return token
 
+    def require(self, node: Node, want: Type) -> None:
+        """Type-check `node`, unless an unknown name was met (its type is not known)."""
+        if not self.unknown:
+            _require(node, want, self.text)
+
     def fail(self, message: str, token: Token | None = None) -> ExpressionError:
         at = token or self.token
         return ExpressionError(message, text=self.text, column=at.start + 1)
@@ -309,7 +320,7 @@ class _Parser:
         if len(items) == 1:
             return items[0]
         for item in items:
-            _require(item, "bool", self.text)
+            self.require(item, "bool")
         return make(items[0].start, items[-1].end, tuple(items))
 
     def parse_not(self) -> Node:
@@ -318,7 +329,7 @@ class _Parser:
             self.nest(token)
             operand = self.parse_not()
             self.nesting -= 1
-            _require(operand, "bool", self.text)
+            self.require(operand, "bool")
             return Not(token.start, operand.end, operand)
         return self.parse_compare()
 
@@ -331,7 +342,7 @@ class _Parser:
         if not ops:
             return operands[0]
         for operand in operands:
-            _require(operand, "number", self.text)
+            self.require(operand, "number")
         pairs = tuple(
             Compare(left.start, right.end, op, left, right)
             for op, left, right in zip(ops, operands, operands[1:], strict=False)
@@ -350,7 +361,7 @@ class _Parser:
             op = self.advance().text
             right = part()
             for side in (left, right):
-                _require(side, "number", self.text)
+                self.require(side, "number")
             left = BinOp(left.start, right.end, op, left, right)
         return left
 
@@ -361,7 +372,7 @@ class _Parser:
             self.nest(token)
             operand = self.parse_unary()
             self.nesting -= 1
-            _require(operand, "number", self.text)
+            self.require(operand, "number")
             if isinstance(operand, Num):
                 return Num(start, operand.end, -operand.value)
             return Neg(start, operand.end, operand)
@@ -394,7 +405,8 @@ class _Parser:
         if kind is None:
             what = "unknown function" if token.text in FUNCTIONS else "unknown metric"
             hint = did_you_mean(token.text, self.names)
-            raise self.fail(f"{what} {token.text!r}{hint}", token)
+            self.unknown.append(self.fail(f"{what} {token.text!r}{hint}", token))
+            return Num(token.start, token.start + len(token.text), math.nan)  # parsing goes on
         return Name(token.start, token.start + len(token.text), token.text, kind)
 
     def _call(self, token: Token) -> Node:
@@ -416,7 +428,7 @@ class _Parser:
             count = count if fewest == most else f"at least {count}"
             raise self.fail(f"{token.text}() takes {count}, got {len(args)}", token)
         for arg in args:
-            _require(arg, "number", self.text)
+            self.require(arg, "number")
         return Call(token.start, closing.start + 1, token.text, tuple(args))
 
 

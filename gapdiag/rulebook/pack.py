@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model._validation import problems_from
 from gapdiag.model.diagnosis import RulebookStamp
-from gapdiag.model.errors import InvalidArgument, Problem, RuleFileError
+from gapdiag.model.errors import ExpressionError, InvalidArgument, Problem, RuleFileError
 from gapdiag.model.gaps import GAPS, Gap
 from gapdiag.model.limits import limits
 from gapdiag.model.metrics import DEFAULT_TARGETS
@@ -32,7 +32,15 @@ from gapdiag.rulebook._resources import INTERVENTIONS_FILE, default_rules_dir
 from gapdiag.rulebook._yaml import YamlDoc, read_yaml
 from gapdiag.rulebook.compiler import Facts
 from gapdiag.rulebook.expr import Node
-from gapdiag.rulebook.rule import CompiledRule, FieldError, Origin, PackInfo, Rule, compile_rule
+from gapdiag.rulebook.rule import (
+    CompiledRule,
+    FieldError,
+    Origin,
+    PackInfo,
+    Rule,
+    compile_rule,
+    field_errors,
+)
 from gapdiag.rulebook.tree import TREE_GLOB, DecisionTree, TreeSpec, build
 
 RULE_GLOB = "*.rules.yaml"
@@ -176,9 +184,15 @@ def load_rules(path: str | Path | None = None) -> Rulebook:
 
     Raises:
         RuleFileError: listing every problem in the pack with file, line and rule id.
+        InvalidArgument: `path` is neither a path nor None.
     """
     if path is None:
         return default_rules()
+    if not isinstance(path, str | Path):
+        raise InvalidArgument(
+            f"path: {type(path).__name__} {path!r:.40} is not a rule pack folder or rule file "
+            "(a str or Path; None loads the default pack)"
+        )
     given = Path(path)
     return _load_cached(given, _fingerprint(given))
 
@@ -295,7 +309,11 @@ class _Builder:
     def _add_rule(self, file: Path, doc: YamlDoc, index: int, item: Any) -> None:
         label = _label(item, index)
         odd = doc.odd_keys((index,))
+        # Whatever else is wrong with the rule, its condition and text are checked too: a
+        # misspelt key or a bad example hides no misspelt metric.
+        texts = [item.get(f) if isinstance(item, Mapping) else None for f in TEXTS]
         if odd:
+            self._field_errors(file, doc, index, label, field_errors(*texts))
             self.problems.extend(
                 (file, Problem(f"{label}.{p.where}", p.message, p.line)) for p in odd
             )
@@ -304,6 +322,7 @@ class _Builder:
         try:
             rule = Rule.model_validate(item)
         except ValidationError as error:
+            self._field_errors(file, doc, index, label, field_errors(*texts))
             for problem in _locate(error, Rule, doc, (index,)):
                 self.problems.append(
                     (file, Problem(f"{label}.{problem.where}", problem.message, problem.line))
@@ -328,10 +347,20 @@ class _Builder:
             self.compiled.append(compile_rule(rule))
         except FieldError as error:
             self.broken.add(rule.id)
-            line = doc.line_of((index, error.field))
-            self.problems.append(
-                (file, Problem(f"{rule.id}.{error.field}", str(error.cause), line))
-            )
+            self._field_errors(file, doc, index, rule.id, error.errors)
+
+    def _field_errors(
+        self,
+        file: Path,
+        doc: YamlDoc,
+        index: int,
+        label: str,
+        errors: list[tuple[str, ExpressionError]],
+    ) -> None:
+        """One problem per error of a rule's `when` or `because`, at the field's line."""
+        for name, cause in errors:
+            line = doc.line_of((index, name))
+            self.problems.append((file, Problem(f"{label}.{name}", str(cause), line)))
 
     def check_drills(self, pack: Path | None) -> None:
         """Every `drill:` must name a drill in the pack's interventions (or the shipped ones)."""
@@ -472,6 +501,9 @@ def _with_file(file: Path, problem: Problem, root: Path) -> Problem:
         return problem
     return Problem(problem.where, problem.message, problem.line, str(file))
 
+
+TEXTS = ("when", "because")
+"""A rule's fields in the condition language, checked even when another field is bad."""
 
 _TREE_ITEM = re.compile(r"^(nodes|leaves)\[(\d+)\]")
 

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from gapdiag.model._suggest import did_you_mean
+from gapdiag.model._validation import show_value
 from gapdiag.model.derived import DERIVED, inputs_of
 from gapdiag.model.errors import ExpressionError
 from gapdiag.model.gaps import Gap
@@ -30,6 +31,14 @@ class Example(Given):
     """A rep (partial metrics) and whether the rule fires on it: true, false or unknown."""
 
     fires: bool | Literal["unknown"]
+
+    @field_validator("fires", mode="before")
+    @classmethod
+    def _true_false_or_unknown(cls, value: Any) -> Any:
+        """One error for anything else, not one per member of the union."""
+        if isinstance(value, bool) or value == "unknown":
+            return value
+        raise ValueError(f"{show_value(value)} is not true, false or unknown")
 
 
 class Rule(_Frozen):
@@ -139,23 +148,33 @@ class Origin:
 
 
 class FieldError(Exception):
-    """A rule field (`when` or `because`) that does not parse or type-check."""
+    """Rule fields (`when`, `because`) that do not parse or type-check: every error of each."""
 
-    def __init__(self, field: str, cause: ExpressionError) -> None:
-        self.field = field
-        self.cause = cause
+    def __init__(self, errors: list[tuple[str, ExpressionError]]) -> None:
+        self.errors = errors
+
+
+def field_errors(when: Any, because: Any) -> list[tuple[str, ExpressionError]]:
+    """Every error of a condition and a because-text, each with its field (a field that is
+    no text is left to the schema's check)."""
+    found: list[tuple[str, ExpressionError]] = []
+    for name, text, read in (("when", when, expr.parse), ("because", because, parse_template)):
+        if not isinstance(text, str) or not text:
+            continue
+        try:
+            read(text)
+        except ExpressionError as error:
+            found.extend((name, e) for e in error.all)
+    return found
 
 
 def compile_rule(rule: Rule) -> CompiledRule:
-    """Parse, type-check and compile one validated rule, naming the field that fails."""
+    """Parse, type-check and compile one validated rule, naming the field of each error."""
     try:
         node = expr.parse(rule.when)
-    except ExpressionError as error:
-        raise FieldError("when", error) from None
-    try:
         because = parse_template(rule.because)
-    except ExpressionError as error:
-        raise FieldError("because", error) from None
+    except ExpressionError:
+        raise FieldError(field_errors(rule.when, rule.because)) from None
     needs = tuple(dict.fromkeys(m for name in expr.names_in(node) for m in inputs_of(name)))
     return _closures(rule, node, because, needs)
 

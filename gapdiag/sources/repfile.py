@@ -19,7 +19,7 @@ from gapdiag.model._input import loads, read_text
 from gapdiag.model.errors import InvalidArgument, InvalidMetrics, Problem
 from gapdiag.model.limits import limits
 from gapdiag.model.metrics import RepMetrics, parse_metrics
-from gapdiag.model.rows import rep_from_text
+from gapdiag.model.rows import ragged_reason, rep_from_text
 
 FORMATS = (".csv", ".json", ".jsonl")
 
@@ -48,7 +48,7 @@ def read_reps(path: str | Path) -> RepFile:
     rejected: list[Problem] = []
     for where, row in rows:
         try:
-            if isinstance(row, _Extra):
+            if isinstance(row, _Ragged):
                 raise row.problem()
             data = rep_from_text(row) if file.suffix == ".csv" else row
             reps.append(parse_metrics(data))
@@ -60,9 +60,9 @@ def read_reps(path: str | Path) -> RepFile:
 
 
 def _csv_rows(file: Path, text: str) -> Iterator[tuple[str, Any]]:
-    """Each CSV row as a mapping; a row with more cells than the header is a bad row."""
+    """Each CSV row as a mapping; a row with more or fewer cells than the header is a bad row."""
     csv.field_size_limit(limits().csv_cell_bytes)
-    reader = csv.DictReader(io.StringIO(text, newline=""), restval="")  # short row: empty
+    reader = csv.DictReader(io.StringIO(text, newline=""), restval=_SHORT)
     try:
         header = reader.fieldnames or []
         twice = sorted({c for c in header if header.count(c) > 1})
@@ -71,8 +71,12 @@ def _csv_rows(file: Path, text: str) -> Iterator[tuple[str, Any]]:
         _check_header(file, header)
         for row in reader:
             extra = row.pop(None, None)
+            columns = len(reader.fieldnames or ())
             if extra is not None:
-                yield f"line {reader.line_num}", _Extra(len(reader.fieldnames or ()), len(extra))
+                yield f"line {reader.line_num}", _Ragged(columns, columns + len(extra))
+            elif _SHORT in row.values():
+                cells = sum(value is not _SHORT for value in row.values())
+                yield f"line {reader.line_num}", _Ragged(columns, cells)
             else:
                 yield f"line {reader.line_num}", row
     except csv.Error as error:
@@ -104,18 +108,18 @@ def _check_header(file: Path, header: Sequence[str]) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class _Extra:
-    """A CSV row with more cells than the header has columns (never silently shifted)."""
+class _Ragged:
+    """A CSV row with another number of cells than the header has columns (never shifted)."""
 
     columns: int
-    extra: int
+    cells: int
 
     def problem(self) -> InvalidMetrics:
-        message = (
-            f"{self.columns + self.extra} cells but the header has {self.columns} columns "
-            "(a stray comma or delimiter?)"
-        )
-        return InvalidMetrics([Problem("(row)", message)])
+        return InvalidMetrics([Problem("(row)", ragged_reason(self.cells, self.columns))])
+
+
+_SHORT: Any = object()
+"""The value DictReader gives the columns a short row has no cell for."""
 
 
 def _json_rows(file: Path, text: str) -> list[tuple[str, Any]]:

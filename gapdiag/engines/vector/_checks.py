@@ -19,7 +19,7 @@ import pandas as pd
 
 from gapdiag.engines.vector._columns import Floats
 from gapdiag.model._kinds import Kind
-from gapdiag.model._validation import show_value
+from gapdiag.model._validation import date_problem, show_value
 from gapdiag.model.rows import read_cell
 
 _NUMBERS = frozenset({"floating", "integer", "mixed-integer-float", "empty"})
@@ -159,6 +159,10 @@ def _text_problem(cell: Any) -> str:
     return f"{show_value(cell)} is not a text string"
 
 
+_NO_DATE = "{} is not a date (expected YYYY-MM-DD)"
+"""A cell that reads as a date with a time of day, which a period date must not have."""
+
+
 def date_column(series: pd.Series) -> tuple[pd.Series, list[Bad]]:
     """A period date column as datetime64 (NaT = absent), and cells that are not dates."""
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
@@ -169,7 +173,7 @@ def date_column(series: pd.Series) -> tuple[pd.Series, list[Bad]]:
     failed = (series.notna() & parsed.isna()) | has_time
     cells = series.tolist()
     bad: list[Bad] = [
-        (int(p), cells[p], f"{show_value(str(cells[p]))} is not a date (expected YYYY-MM-DD)")
+        (int(p), cells[p], date_problem(str(cells[p])) or _NO_DATE.format(show_value(cells[p])))
         for p in np.flatnonzero(failed.to_numpy())
     ]
     return parsed.where(~has_time), bad

@@ -7,14 +7,14 @@ import csv
 import io
 import json
 import re
-import warnings
 from collections.abc import Callable, Mapping
+from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from gapdiag.engines.vector import _population
+from gapdiag.engines.vector import _excel, _population
 from gapdiag.engines.vector._checks import _absent
 from gapdiag.engines.vector._population import Population
 from gapdiag.model._input import SAVE_AS_CSV, loads, not_csv, open_input, read_bytes, read_text
@@ -28,7 +28,8 @@ from gapdiag.sources._dialect import delimiter
 ERROR_COLUMNS = ("row", "rep_id", "field", "value", "reason")
 READABLE = (".csv", ".parquet", ".json")
 _WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
-"""Spreadsheet files: the error for one says how to save it as CSV."""
+"""Spreadsheet files: never written; those read is not (all but .xlsx, .xlsm) say how to
+save them as CSV."""
 
 
 def population_of(
@@ -42,7 +43,11 @@ def population_of(
     if isinstance(data, str | Path):
         source = str(data)
         try:
-            return population_of(read(Path(data)), team_by, strict=strict)
+            frame = read(Path(data))
+            if not isinstance(frame, pd.DataFrame):
+                return population_of(frame, team_by, strict=strict)
+            ragged = frame.attrs.pop(RAGGED, {})
+            return _population.from_frame(frame, team_by, strict=strict, ragged=ragged), False
         except InvalidMetrics as error:  # the header's problems, named by the file
             if error.source is not None:
                 raise
@@ -70,12 +75,17 @@ def read(path: Path) -> Any:
         InvalidArgument: an unsupported file type, or a file that cannot be read.
     """
     suffix = path.suffix.lower()
+    if suffix in _excel.WORKBOOKS:
+        data = read_csv(path, _excel.sheet_text(path))
+        if len(data) == 0:
+            raise InvalidArgument(f"{path}: holds no reps (a header and no rows)")
+        return data
     if suffix not in READABLE:
         advice = f": {SAVE_AS_CSV}" if suffix in _WORKBOOKS else ""
         raise InvalidArgument(f"{path}: expected a {', '.join(READABLE)} file{advice}")
     if suffix != ".parquet":
         with open_input(path, name="population_bytes") as handle:
-            what = not_csv(handle.read(512))
+            what = not_csv(handle.read(4096))
         if what is not None:  # a workbook saved under a text file's name
             raise InvalidArgument(f"{path}: {what}")
     if suffix == ".json":
@@ -101,37 +111,89 @@ def read(path: Path) -> Any:
     return data
 
 
-def read_csv(path: Path) -> pd.DataFrame:
+def read_csv(path: Path, text: str | None = None) -> pd.DataFrame:
     """Read a CSV population as ``gapdiag ingest`` reads exports: only empty cells are absent.
 
     The file may be UTF-8 (with or without a byte-order mark), UTF-16 with its mark, or
     else Windows-1252, as spreadsheets save them; cells split by ``,``, ``;``, a tab or
     ``|`` (the header line tells which); with ``;``, a tab or ``|`` numbers may have a
     decimal comma (``0,45``), as a European Excel writes them. 'nan' or 'NA' text is
-    refused. A header naming one column twice, a cell over the size limit, or data rows
-    with more cells than the header (which pandas would silently turn into a shifted
-    index) are errors. Text cells gapdiag wrote formula-safe (``'@dana``) are read as the
-    text they stand for.
+    refused. A header naming one column twice or a cell over the size limit is an error.
+    A data row with more or fewer cells than the header (a stray or missing delimiter, a
+    file cut off mid-row) is read as an empty row and named in ``frame.attrs[RAGGED]``
+    (row -> cell count): `from_frame` lists it as a bad row, and the other rows are read.
+    Text cells gapdiag wrote formula-safe (``'@dana``) are read as the text they stand for.
+    `text`, where given, is read in place of the file's (a workbook's sheet as CSV).
     """
-    text = _decoded(read_bytes(path, name="population_bytes"))
+    if text is None:
+        text = _decoded(read_bytes(path, name="population_bytes"))
     header, sep = _header(path, text)
+    text, ragged = _evened(text, sep, header)
     kinds = {c: str for c in header if c not in METRICS or c in _population.TEXT}
     decimal = "," if sep != "," and _DECIMAL_COMMA.search(text) else "."
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", pd.errors.ParserWarning)
-        try:
-            frame = pd.read_csv(
-                io.StringIO(text, newline=""),
-                sep=sep,
-                decimal=decimal,
-                dtype=kinds,
-                keep_default_na=False,
-                na_values=[""],
-                index_col=False,
-            )
-        except pd.errors.ParserWarning:
-            raise InvalidArgument(_ragged(path, text, sep, len(header))) from None
-    return _unneutralized(frame)
+    frame = pd.read_csv(
+        io.StringIO(text, newline=""),
+        sep=sep,
+        decimal=decimal,
+        dtype=kinds,
+        keep_default_na=False,
+        na_values=[""],
+        index_col=False,
+    )
+    frame = _unneutralized(frame)
+    if ragged:
+        frame.attrs[RAGGED] = ragged
+    return frame
+
+
+RAGGED = "gapdiag.ragged"
+"""The key of ``DataFrame.attrs`` naming the rows `read_csv` found ragged (row -> cells)."""
+
+
+def _evened(text: str, sep: str, header: list[str]) -> tuple[str, dict[int, int]]:
+    """The CSV text with each data row of another width than the header emptied (its
+    rep_id kept, to name it), and those rows' cell counts by row (0 = first data row).
+
+    A text without quotes is counted line by line; with quotes, as the csv module reads it.
+    """
+    width = len(header)
+    keep = header.index("rep_id") if "rep_id" in header else None
+    if '"' not in text:
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        lines = text.split("\n")
+        if set(map(methodcaller("count", sep), filter(None, lines))) == {width - 1}:
+            return text, {}  # every line that is not blank is a row of the header's width
+        ragged: dict[int, int] = {}
+        row = -1
+        for number, line in enumerate(lines):
+            if not line:
+                continue  # a blank line is no row
+            cells = line.count(sep) + 1
+            if row >= 0 and cells != width:
+                ragged[row] = cells
+                name = line.split(sep)[keep] if keep is not None and keep < cells else ""
+                lines[number] = _blank(name, keep, width, sep)
+            row += 1
+        return ("\n".join(lines) if ragged else text), ragged
+    records = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep) if r]
+    ragged = {i: len(r) for i, r in enumerate(records[1:]) if len(r) != width}
+    if not ragged:
+        return text, ragged
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=sep, lineterminator="\n")
+    writer.writerow(records[0])
+    for i, record in enumerate(records[1:]):
+        if i in ragged:
+            name = record[keep] if keep is not None and keep < len(record) else ""
+            record = [name if c == keep else "" for c in range(width)]
+        writer.writerow(record)
+    return out.getvalue(), ragged
+
+
+def _blank(name: str, keep: int | None, width: int, sep: str) -> str:
+    """An empty row of `width` cells holding only the rep_id `name` (in column `keep`)."""
+    return sep.join(name if c == keep else "" for c in range(width))
 
 
 _DECIMAL_COMMA = re.compile(r"(?:^|[;\t|])[ \t]*-?\d+,\d+[ \t]*(?=[;\t|\r\n]|$)", re.MULTILINE)
@@ -182,18 +244,6 @@ def _header(path: Path, text: str) -> tuple[list[str], str]:
     if twice:
         raise InvalidArgument(f"{path}:1: column {twice[0]!r} appears twice in the header")
     return header, sep
-
-
-def _ragged(path: Path, text: str, sep: str, columns: int) -> str:
-    """Where a data row has more cells than the header (found only on that error path)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    for row in reader:
-        if len(row) > columns:
-            return (
-                f"{path}:{reader.line_num}: {len(row)} cells but the header has {columns} "
-                "columns (a stray comma or delimiter?)"
-            )
-    return f"{path}: data rows have more cells than the header has columns"  # pragma: no cover
 
 
 def to_polars(frame: pd.DataFrame) -> Any:

@@ -22,7 +22,7 @@ from gapdiag.engines.vector._columns import Floats
 from gapdiag.model._suggest import did_you_mean
 from gapdiag.model.errors import InvalidMetrics, Problem
 from gapdiag.model.metrics import METRICS, nest, parse_metrics
-from gapdiag.model.rows import PROXY_SEPARATOR, flatten
+from gapdiag.model.rows import PROXY_SEPARATOR, flatten, ragged_reason
 from gapdiag.rulebook.facts import metric_facts
 
 TEXT = ("rep_id", "team")
@@ -146,11 +146,18 @@ def _split(path: str) -> tuple[str | None, str]:
     return group or None, leaf
 
 
-def from_frame(frame: pd.DataFrame, team_by: str | None, *, strict: bool = True) -> Population:
+def from_frame(
+    frame: pd.DataFrame,
+    team_by: str | None,
+    *,
+    strict: bool = True,
+    ragged: Mapping[int, int] | None = None,
+) -> Population:
     """Validate a DataFrame whose columns are metric paths and rep_id, team, period dates.
 
     A column gapdiag does not know (a spreadsheet's "Manager") is left unread and named
-    in `Population.unknown`, unless `strict`.
+    in `Population.unknown`, unless `strict`. `ragged` names the rows a CSV file held
+    with another number of cells than its header (row -> cells): each is a bad row.
 
     Raises:
         InvalidMetrics: (`strict`) a column that is no field of the input contract; no
@@ -165,8 +172,11 @@ def from_frame(frame: pd.DataFrame, team_by: str | None, *, strict: bool = True)
     unknown = _check_columns(columns, team_by, strict=strict)
     if unknown:
         frame = frame.drop(columns=[c for c in frame.columns if str(c) in unknown])
-        return dataclasses.replace(from_frame(frame, team_by), unknown=unknown)
-    bad: list[tuple[int, str, Any, str]] = []
+        return dataclasses.replace(from_frame(frame, team_by, ragged=ragged), unknown=unknown)
+    bad: list[tuple[int, str, Any, str]] = [
+        (row, "(row)", f"{cells} cells", ragged_reason(cells, len(columns)))
+        for row, cells in (ragged or {}).items()
+    ]
     numbers: dict[str, Floats] = {}
     for path in frame.columns:
         kind = METRICS.get(str(path))

@@ -78,7 +78,9 @@ class Summary(Worded, BaseModel):
         bad = (
             f", {self.bad_rows} bad row{'' if self.bad_rows == 1 else 's'}" if self.bad_rows else ""
         )
-        return f"{self.diagnosed} of {self.rows} rows diagnosed{bad}: {standing}; {found}"
+        head = f"{self.diagnosed} of {self.rows} rows diagnosed{bad}"
+        said = "; ".join(part for part in (standing, found) if part)
+        return f"{head}: {said}" if said else head
 
 
 class Batch(Worded, BaseModel):
@@ -99,6 +101,26 @@ class Batch(Worded, BaseModel):
     _rules: Rulebook = PrivateAttr()
     _targets: Targets = PrivateAttr()
     _team: dict[str, Floats] = PrivateAttr()
+    _source: Path | None = PrivateAttr(default=None)
+
+    def error_file(self) -> Path | None:
+        """The CSV file the population was read from, where `error_lines` are its lines."""
+        source = self._source
+        return source if source is not None and source.suffix.lower() == ".csv" else None
+
+    def error_lines(self) -> tuple[int | None, ...]:
+        """The line of `error_file` each row of `errors` starts on, as a spreadsheet numbers
+        it (the header is line 1); None where there is no such file (or it is gone)."""
+        source = self.error_file()
+        if source is None or not len(self.errors):
+            return (None,) * len(self.errors)
+        from gapdiag.engines.vector._frames import with_lines
+
+        try:
+            lines = with_lines(self.errors, source)["line"]
+        except InvalidArgument:  # the file was moved or changed since
+            return (None,) * len(self.errors)
+        return tuple(int(v) if v is not None and v == v else None for v in lines.tolist())
 
     def diagnosis(self, row: int) -> Diagnosis:
         """The full Diagnosis of input row `row` (0-based), as `diagnose` gives it.
@@ -356,6 +378,7 @@ def diagnose_many(
     batch._rules = book
     batch._targets = chosen
     batch._team = result.team
+    batch._source = Path(data) if isinstance(data, str | Path) else None
     return batch
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import repeat
@@ -197,6 +197,8 @@ class BadRow:
     rep_id: str | None
     field: str
     reason: str
+    line: int | None = None
+    """The line of the population file the row starts on (None: not read from a CSV file)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +218,8 @@ class Report:
     sources: tuple[str, ...] = ()
     unmatched_history: tuple[str, ...] = ()
     """Rep ids with a weekly history but no row in the population (so not shown)."""
+    bad_file: str | None = None
+    """The name of the CSV file whose lines the bad rows give (None: rows by position)."""
 
 
 def assemble(
@@ -300,7 +304,7 @@ def assemble(
         reps=tuple(everyone),
         teams=tuple(teams),
         rows=batch.summary.rows,
-        bad=_bad_rows(batch.errors),
+        bad=_bad_rows(batch.errors, batch.error_lines()),
         rulebook=stamp,
         with_history=bool(histories),
         brief=brief,
@@ -308,6 +312,7 @@ def assemble(
         made=made or dt.date.today(),
         sources=tuple(dict.fromkeys((*batch.sources(), *sources))),
         unmatched_history=tuple(sorted(set(histories) - {line.rep_id for line in lines})),
+        bad_file=bad_file.name if (bad_file := batch.error_file()) is not None else None,
     )
 
 
@@ -826,7 +831,7 @@ def _number(metric: str, reps: tuple[RepLine, ...], targets: Targets) -> TeamNum
     return TeamNumber(metric=metric, mean=mean, known=len(known), target=target, margin=margin)
 
 
-def _bad_rows(errors: Any) -> tuple[BadRow, ...]:
+def _bad_rows(errors: Any, lines: Sequence[int | None]) -> tuple[BadRow, ...]:
     records = errors.to_dicts() if hasattr(errors, "to_dicts") else errors.to_dict("records")
     return tuple(
         BadRow(
@@ -834,6 +839,7 @@ def _bad_rows(errors: Any) -> tuple[BadRow, ...]:
             rep_id=r["rep_id"] if isinstance(r["rep_id"], str) else None,
             field=str(r["field"]),
             reason=str(r["reason"]),
+            line=line,
         )
-        for r in records
+        for r, line in zip(records, lines, strict=True)
     )

@@ -288,14 +288,17 @@ def _bad(report: Report) -> str:
     if not report.bad:
         return ""
     shown = report.bad[:MAX_BAD_ROWS]
+    by_line = report.bad_file is not None and all(b.line is not None for b in shown)
     rows = [
-        f'<tr><td class="n">{b.row + 1}</td><td>{escape(b.rep_id or "")}</td>'
+        f'<tr><td class="n">{b.line if by_line else b.row + 1}</td>'
+        f"<td>{escape(b.rep_id or '')}</td>"
         f"<td>{escape(b.field)}</td><td>{escape(b.reason)}</td></tr>"
         for b in shown
     ]
     more = len(report.bad) - len(shown)
     are = "is" if more == 1 else "are"
     tail = f"<p>{counted(more, 'more problem')} {are} not listed here.</p>" if more > 0 else ""
-    head = ["#Input row (1 = first)", "Rep", "Field", "What is wrong"]
+    where = f"#Line in {escape(report.bad_file or '')}" if by_line else "#Input row (1 = first)"
+    head = [where, "Rep", "Field", "What is wrong"]
     table = _table("Rows left out of this report", head, rows)
     return f'<section id="bad-rows"><h2>Rows left out for bad data</h2>{table}{tail}</section>'

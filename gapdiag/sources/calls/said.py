@@ -31,6 +31,11 @@ _MARKED = bytes(
     c if c in _LETTERS or c in b"?.," else (0x2E if c == 0x21 else 32) for c in range(256)
 )
 _WORDS_ONLY = bytes(c if c in _LETTERS else 32 for c in range(256))
+# The same for ASCII text not yet lower-cased: 'A'..'Z' read as 'a'..'z' (str.lower() of
+# ASCII text changes those letters only), so such text is lower-cased by the translation.
+_UPPER = range(ord("A"), ord("Z") + 1)
+_MARKED_ASCII = bytes(_MARKED[c + 32 if c in _UPPER else c] for c in range(256))
+_WORDS_ONLY_ASCII = bytes(_WORDS_ONLY[c + 32 if c in _UPPER else c] for c in range(256))
 TURN_END = " . "  # put after each turn's texts
 
 
@@ -41,6 +46,8 @@ def tokens(text: str) -> list[bytes]:
 
 def unmarked(text: str) -> bytes:
     """A text lower-cased, its words apart by spaces, without marks: its `tokens` unsplit."""
+    if text.isascii():  # (a flag of the string: no pass over it)
+        return text.encode("ascii").translate(_WORDS_ONLY_ASCII)
     return _encoded(text).translate(_WORDS_ONLY)
 
 
@@ -49,7 +56,10 @@ def marked(text: str) -> bytes:
 
     ``marked(text).split()`` are its tokens.
     """
-    raw = _encoded(text).translate(_MARKED)
+    if text.isascii():  # lower-cased by the translation (no str.lower() pass)
+        raw = text.encode("ascii").translate(_MARKED_ASCII)
+    else:
+        raw = _encoded(text).translate(_MARKED)
     for mark in (b"?", b".", b","):
         if mark in raw:
             raw = raw.replace(mark, b" " + mark + b" ")

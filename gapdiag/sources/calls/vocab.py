@@ -78,14 +78,18 @@ class PhraseIndex:
     that one, so the sets it counts for are known beforehand (`_groups`). Every mention
     counts, overlapping ones too ("very very" twice in "very very very"), once per set
     it belongs to. (Splitting the text into tokens and looking each one up took longer.)
+
+    Each group is searched first by an expression that takes each phrase it finds
+    (``findall`` then goes on after it): a lookahead at every token, so that mentions may
+    overlap, cost an eighth of the count. Only a phrase with a later word that starts a
+    phrase of its group ("put time on" and "on the calendar") can hide a mention that
+    way; when the text holds one (`Group.chained`), the group is counted again by the
+    lookahead expression.
     """
 
     sets: tuple[Phrases, ...]
-    # (expression, a phrase (tokens joined by one space) -> the sets of it and of its first
-    # parts): one of them, unless the phrases nest too deep for one expression
-    groups: tuple[tuple[re.Pattern[bytes], dict[bytes, tuple[int, ...]]], ...] = field(
-        init=False, compare=False, repr=False
-    )
+    # one group, unless the phrases nest too deep for one expression
+    groups: tuple[Group, ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         owners: dict[tuple[bytes, ...], list[int]] = {}
@@ -98,19 +102,39 @@ class PhraseIndex:
         """Mentions of each set's phrases in `text`, tokens apart by spaces."""
         found = [0] * len(self.sets)
         spaced = b" " + text
-        for pattern, counts_for in self.groups:
-            for said in pattern.findall(spaced):
-                sets = counts_for.get(said)
-                if sets is None:  # its tokens several spaces apart
-                    sets = counts_for[b" ".join(said.split())]
-                for index in sets:
+        for group in self.groups:
+            counts_for = group.counts_for
+            said = group.taking.findall(spaced)
+            if group.chained and not group.chained.isdisjoint(_spelt(said, counts_for)):
+                said = group.overlapping.findall(spaced)  # a mention may start inside one
+            for phrase in _spelt(said, counts_for):
+                for index in counts_for[phrase]:
                     found[index] += 1
         return found
 
 
+def _spelt(said: list[bytes], counts_for: dict[bytes, tuple[int, ...]]) -> list[bytes]:
+    """The phrases found, their tokens one space apart (as `counts_for` has them)."""
+    return [p if p in counts_for else b" ".join(p.split()) for p in said]
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Phrases counted by one expression, and what each phrase found counts for."""
+
+    taking: re.Pattern[bytes]
+    """A space, then the longest phrase there, taken (the search goes on after it)."""
+    overlapping: re.Pattern[bytes]
+    """A space, then the longest phrase there, looked ahead (every token is tried)."""
+    counts_for: dict[bytes, tuple[int, ...]]
+    """A phrase (tokens joined by one space) -> the sets of it and of its first parts."""
+    chained: frozenset[bytes]
+    """Phrases a later word of which starts a phrase of the group."""
+
+
 def _groups(
     phrases: list[tuple[bytes, ...]], owners: dict[tuple[bytes, ...], list[int]]
-) -> tuple[tuple[re.Pattern[bytes], dict[bytes, tuple[int, ...]]], ...]:
+) -> tuple[Group, ...]:
     """The expression of `phrases` and the sets each of its matches counts for; halved
     until each half compiles (hundreds of phrases each a first part of the next nest
     deeper than Python's regular expressions go)."""
@@ -127,14 +151,17 @@ def _groups(
     if not counts_for:
         return ()
     try:
-        # a space, then (looked ahead, so mentions may overlap) the longest phrase there
-        pattern = re.compile(b" (?=(" + _expression(_tree(counts_for)) + b"))")
+        expression = _expression(_tree(counts_for))
+        taking = re.compile(b" (" + expression + b")")
+        overlapping = re.compile(b" (?=(" + expression + b"))")
     except (RecursionError, re.error):
         if len(phrases) == 1:
             raise
         half = len(phrases) // 2
         return _groups(phrases[:half], owners) + _groups(phrases[half:], owners)
-    return ((pattern, counts_for),)
+    firsts = {phrase[0] for phrase in phrases}
+    chained = frozenset(b" ".join(p) for p in phrases if not firsts.isdisjoint(p[1:]))
+    return (Group(taking, overlapping, counts_for, chained),)
 
 
 _Tree = dict[int | None, "_Tree"]  # byte -> the tree of what follows; None: a phrase ends
