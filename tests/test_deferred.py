@@ -121,6 +121,22 @@ def test_a_verdict_lists_its_evidence_on_first_need() -> None:
     assert list(dict(verdict)) == list(type(verdict).model_fields)
 
 
+def test_evidence_works_out_its_comparisons_without_its_text() -> None:
+    """Reading a fired rule's comparisons leaves its because-text pending (a goal reads
+    the comparisons alone); read later, the text is the one a whole build gives."""
+    load_rules()._memo.clear()  # no rep alike diagnosed before, whose evidence it would share
+    result = diagnose(example("will-rep"))
+    evidence = result.verdict("will").evidence[0]
+    assert evidence.checks
+    assert "checks" in evidence.__dict__
+    assert "because" not in evidence.__dict__
+    whole = diagnose(example("will-rep")).verdict("will").evidence[0]
+    whole.model_dump()
+    assert evidence.because == whole.because
+    assert evidence == whole
+    assert list(dict(evidence)) == list(type(evidence).model_fields)
+
+
 def test_the_json_schema_of_a_diagnosis_describes_what_it_serializes() -> None:
     """Filling fields in before serializing leaves the serialization schema whole."""
     schema = Diagnosis.model_json_schema(mode="serialization")

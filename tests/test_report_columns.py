@@ -8,9 +8,12 @@ of one length and of several) and stops for lack of data.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import importlib
 import json
 from collections import Counter
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +25,20 @@ from hypothesis import strategies as st
 np = pytest.importorskip("numpy")
 pd = pytest.importorskip("pandas")
 
+from gapdiag.coaching.history import RepHistory  # noqa: E402
 from gapdiag.coaching.playbook import choose_focus  # noqa: E402
 from gapdiag.coaching.skills import current_drill, skill_queue  # noqa: E402
 from gapdiag.engines.assemble import assemble as assemble_diagnosis  # noqa: E402
+from gapdiag.engines.assemble import weak_of  # noqa: E402
 from gapdiag.engines.compiled import outcomes  # noqa: E402
 from gapdiag.engines.vector.batch import Batch, diagnose_many  # noqa: E402
 from gapdiag.model.diagnosis import Diagnosis  # noqa: E402
+from gapdiag.model.metrics import RepMetrics, Targets  # noqa: E402
 from gapdiag.notebook.report import _ends, _open  # noqa: E402
 from gapdiag.notebook.report._detail import Section, _tree_end, detail_of  # noqa: E402
 from gapdiag.notebook.report._sections import brief_sections  # noqa: E402
-from gapdiag.notebook.report.assemble import Report, assemble  # noqa: E402
+from gapdiag.notebook.report._words import URGENCY  # noqa: E402
+from gapdiag.notebook.report.assemble import LEADING, Report, assemble  # noqa: E402
 from gapdiag.notebook.signs import open_needs  # noqa: E402
 from gapdiag.rulebook.facts import build_facts, facts_and_basis  # noqa: E402
 from gapdiag.rulebook.interventions import Interventions, load_interventions  # noqa: E402
@@ -40,6 +47,8 @@ from gapdiag.rulebook.template import Template  # noqa: E402
 
 from .conftest import rule_dict  # noqa: E402
 
+assemble_module = importlib.import_module("gapdiag.notebook.report.assemble")
+"""The module (the package's `assemble` names its function)."""
 REPS = 400
 # (column, low, high): values spread around the default targets; about 20% left absent.
 SPREAD: tuple[tuple[str, float, float], ...] = (
@@ -526,3 +535,183 @@ def test_brief_sections_hold_on_generated_populations(seed: int, reps: int) -> N
         tree=yaml.safe_load(MEETING),
     )
     _sections_are_detail_of_s(diagnose_many(frame, rules=book), library)
+
+
+def _object_path(batch: Batch, library: Interventions, **options: Any) -> Report:
+    """The brief page as it is built from each rep's own Diagnosis (`_line`), the batch's
+    columns not read: what the column-wise lines must equal."""
+    columns = assemble_module._columns
+    assemble_module._columns = lambda batch: repeat(None)  # type: ignore[assignment]
+    try:
+        return assemble(batch, title="t", library=library, detail="brief", **options)
+    finally:
+        assemble_module._columns = columns  # type: ignore[assignment]
+
+
+def _lines_equal(batch: Batch, library: Interventions, **options: Any) -> Report:
+    """Every field of every rep line (and the whole page) of a brief page built from the
+    batch's columns equals the object path's; the page is returned."""
+    made = dt.date(2026, 12, 7)
+    options = {"histories": {}, "made": made, **options}
+    lean = assemble(batch, title="t", library=library, detail="brief", **options)
+    whole = _object_path(batch, library, **options)
+    for mine, theirs in zip(lean.reps, whole.reps, strict=True):
+        for field in dataclasses.fields(mine):
+            name = field.name
+            assert getattr(mine, name) == getattr(theirs, name), (mine.row, name)
+    assert lean == whole
+    return lean
+
+
+def test_every_line_of_a_brief_page_is_the_diagnosis_path_s(
+    batch: Batch, library: Interventions
+) -> None:
+    """Standing, urgency, focus, say, move, first action, watch note, values, system signs,
+    coaching and coverage of every rep, from the batch's columns and only the verdicts
+    they read, equal each field `_line` gives from the rep's Diagnosis; over every kind of
+    first action and line the population holds."""
+    lean = _lines_equal(batch, library)
+    actions = Counter(line.action.split(" ", 1)[0] for line in lean.reps)
+    assert {"Check", "Collect", "Watch:"} <= set(actions)  # and drills, playbook actions
+    assert any(line.move is not None for line in lean.reps)
+    assert any(line.focus_gap == "system" for line in lean.reps)
+    assert any(line.system_signs for line in lean.reps)
+    assert any(line.covered for line in lean.reps)
+    assert any(line.coaching_short for line in lean.reps)
+    assert len({line.urgency for line in lean.reps}) == len(URGENCY) - 1  # not 'none'
+
+
+def test_a_rep_with_a_history_keeps_the_diagnosis_path(
+    batch: Batch, library: Interventions
+) -> None:
+    """A rep with a coaching history is lined from its Diagnosis (escalation reads it), its
+    neighbours from the columns: the page equals the object path's all the same."""
+    rep = batch.rep(batch.rows[0])
+    histories = {rep.rep_id: RepHistory(rep_id=rep.rep_id, weeks=(rep,))}
+    page = _lines_equal(batch, library, histories=histories)
+    assert [line.has_history for line in page.reps].count(True) == 1
+
+
+def test_facts_from_the_columns_are_each_rep_s(batch: Batch) -> None:
+    """A rep's facts (metrics, targets, derived and team values) and weak metrics built
+    from the batch's columns (`Batch.metrics`, `Batch.columns`) are what `facts_and_basis`
+    and `weak_of` give from its validated metrics."""
+    _facts_equal(batch)
+    assert any(weak_of(batch.rep(row), None).proxies for row in batch.rows)
+
+
+def _facts_equal(batch: Batch) -> None:
+    """Every rep's facts from the columns equal its own, in the same order."""
+    lines = list(assemble_module._columns(batch))
+    context = assemble_module._Context(
+        batch.rules, batch.targets, {}, load_interventions(None), {}, True, {}, {}
+    )
+    for columns, row, team in zip(lines, batch.rows, batch.teams(), strict=True):
+        rep = batch.rep(row)
+        facts, basis = facts_and_basis(rep, batch.targets, team)
+        judged = assemble_module._Lean(context, columns, None, team)  # type: ignore[arg-type]
+        found, weak = judged.facts()
+        assert found == facts, row
+        assert list(found) == list(facts), row  # in the same order
+        assert weak == weak_of(rep, basis), row
+        assert columns.values == tuple(
+            v if isinstance(v, float) else None for v in (facts.get(m) for m in LEADING)
+        )
+        assert columns.rep_id == rep.rep_id
+        assert columns.period == (rep.period_start, rep.period_end)
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 2**16), reps=st.integers(1, 60))
+def test_brief_lines_hold_on_generated_populations(seed: int, reps: int) -> None:
+    """The same on generated populations of every size, for the shipped pack and for one
+    whose rules read derived and team values and name their counters."""
+    library = load_interventions(None)
+    book = Rulebook.from_rules(
+        [
+            *_TEAM_AND_DERIVED,
+            {
+                **rule_dict("busy", "activity.meetings_per_week > 6", certainty=-0.6),
+                "counters": ["quiet"],
+            },
+            rule_dict("thin", "pipeline.win_rate < 0.3", gap="skill", certainty=0.9),
+        ]
+    )
+    _lines_equal(diagnose_many(population(reps, seed=seed)), library)
+    _lines_equal(diagnose_many(population(reps, seed=seed), rules=book), library)
+    _facts_equal(diagnose_many(population(reps, seed=seed)))
+
+
+def test_lines_at_the_edges_of_coverage_and_coaching(library: Interventions) -> None:
+    """Closed and committed exactly at quota cover it; a manager coaching exactly the
+    weekly setting is not short: the columns draw both lines where the facts do."""
+    frame = population(40, seed=3)
+    frame.loc[:9, "pipeline.quota"] = 200_000.0
+    frame.loc[:9, "pipeline.closed_won"] = 150_000.0
+    frame.loc[:9, "pipeline.commit"] = 50_000.0
+    hours = "territory.manager_coaching_hours_per_week"
+    frame.loc[10:19, hours] = Targets().manager_coaching_hours_per_week
+    page = _lines_equal(diagnose_many(frame), library)
+    lines = {line.row: line for line in page.reps}
+    assert all(lines[row].covered for row in range(10))
+    assert not any(lines[row].coaching_short for row in range(10, 20))
+
+
+def test_a_drill_remembered_for_a_rule_follows_the_comparisons_that_fired_it(
+    library: Interventions,
+) -> None:
+    """A rule fired through either of two comparisons names the drill of the metric that
+    fired it: `current_drill`'s memo tells the two reps apart (it keys on the metrics the
+    comparisons read, not on the rule alone)."""
+    from gapdiag import diagnose
+
+    book = Rulebook.from_rules(
+        [
+            rule_dict(
+                "either",
+                "pipeline.stage_conversion_rate < 0.2 or calls.open_question_ratio < 0.3",
+                gap="skill",
+                certainty=0.8,
+            )
+        ]
+    )
+    memo: dict[Any, Any] = {}
+    found = []
+    for stage, open_ in ((0.1, 0.5), (0.5, 0.1)):
+        rep = {
+            "rep_id": "r",
+            "pipeline": {"stage_conversion_rate": stage},
+            "calls": {"open_question_ratio": open_, "calls_measured": 10.0},
+        }
+        d = diagnose(rep, rules=book)
+        facts = build_facts(RepMetrics.model_validate(rep), Targets())
+        args = ("skill", d, book, library, Targets())
+        alone = current_drill(*args, judged=facts, now=facts)  # type: ignore[arg-type]
+        kept = current_drill(*args, judged=facts, now=facts, memo=memo)  # type: ignore[arg-type]
+        assert kept == alone
+        found.append(alone.id if alone else None)
+    assert found == ["win-rate-reality-check", "discovery-questions"]
+
+
+def test_a_focus_without_words_is_the_focus_but_its_goal_s_text(
+    batch: Batch, library: Interventions
+) -> None:
+    """`choose_focus(words=False)` (the brief page's) is the focus in every field but the
+    goal's text, left empty."""
+    goals = 0
+    for row in batch.rows:
+        d = batch.diagnosis(row)
+        facts = build_facts(batch.rep(row), batch.targets, batch.team(row))
+        whole = choose_focus(d, facts, library, batch.targets)
+        bare = choose_focus(d, facts, library, batch.targets, words=False)
+        if whole is None or whole.goal is None:
+            assert bare == whole
+            continue
+        assert bare is not None
+        assert bare.goal is not None
+        assert whole.goal.text
+        assert bare.goal.text == ""
+        goal = whole.goal.model_copy(update={"text": ""})
+        assert bare == whole.model_copy(update={"goal": goal})
+        goals += 1
+    assert goals

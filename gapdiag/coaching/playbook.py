@@ -36,7 +36,7 @@ from gapdiag.model import labels
 from gapdiag.model._kinds import Kind
 from gapdiag.model._result import Worded
 from gapdiag.model.derived import DERIVED
-from gapdiag.model.diagnosis import Check, Diagnosis, Verdict
+from gapdiag.model.diagnosis import Check, Diagnosis, Judged, Verdict
 from gapdiag.model.gaps import FOUND, GAPS, Gap
 from gapdiag.model.labels import label_of, percent, sentence
 from gapdiag.model.metrics import METRICS, Targets, _Strict
@@ -165,7 +165,7 @@ class ManagerCheck(Worded, _Strict):
 
 
 def choose_focus(
-    diagnosis: Diagnosis,
+    diagnosis: Judged,
     facts: Mapping[str, object],
     library: Interventions,
     targets: Targets,
@@ -174,12 +174,14 @@ def choose_focus(
     goal_week: int = GOAL_WEEK,
     calendar: WorkingDays | None = None,
     avoid: frozenset[str] = frozenset(),
+    words: bool = True,
 ) -> Focus | None:
     """The quarter's focus gap with a numeric goal, by the documented focus rule.
 
     The goal falls due on the last working day (in `calendar`; weekends only by
     default) of week `goal_week`; it is never set on a metric in `avoid` (one a system
-    fault distorts).
+    fault distorts). Without `words` the goal's text is left empty (a page that shows
+    only its figures).
     """
     system = diagnosis.verdict("system")
     if system.status in FOUND:
@@ -192,7 +194,8 @@ def choose_focus(
             return None
         verdict = diagnosis.verdict(diagnosis.primary_gap)
         reason = "the primary gap (where the tree routes, when the rules back it)"
-    return _focus(verdict, reason, facts, library, targets, (start, goal_week, calendar), avoid)
+    when = (start, goal_week, calendar)
+    return _focus(verdict, reason, facts, library, targets, when, avoid, words=words)
 
 
 def rep_focus(
@@ -225,11 +228,13 @@ def _focus(
     targets: Targets,
     when: tuple[dt.date | None, int, WorkingDays | None],
     avoid: frozenset[str] = frozenset(),
+    *,
+    words: bool = True,
 ) -> Focus:
     """`verdict` as the focus, its goal due on the last working day of week `when[1]`."""
     start, goal_week, calendar = when
     due = goal_date(start, goal_week, calendar) if start is not None else None
-    goal = _goal(verdict, facts, library, targets, (due, goal_week), avoid)
+    goal = _goal(verdict, facts, library, targets, (due, goal_week), avoid, words=words)
     return Focus(
         gap=verdict.gap,
         status=verdict.status,
@@ -247,8 +252,11 @@ def _goal(
     targets: Targets,
     when: tuple[dt.date | None, int],
     avoid: frozenset[str],
+    *,
+    words: bool = True,
 ) -> Goal | None:
     due, week = when
+    setting = (facts, targets) if words else None
     own = {i.metric: i for i in library.playbook(verdict.gap).indicators if i.metric not in avoid}
     every = {i.metric: i for g in reversed(GAPS) for i in library.playbook(g).indicators}
     every.update(own)
@@ -263,18 +271,18 @@ def _goal(
             ):
                 target = indicator.target_value(targets)
                 parts = (check.observed, value, target, indicator.better)
-                return _build(*parts, f"rule {evidence.rule}", week, due, (facts, targets))
+                return _build(*parts, f"rule {evidence.rule}", week, due, setting)
     for evidence in strongest:
         for check in evidence.checks:
             found = None if check.observed in avoid else _from_check(check, every, targets, facts)
             if found is not None:
-                return _build(*found, f"rule {evidence.rule}", week, due, (facts, targets))
+                return _build(*found, f"rule {evidence.rule}", week, due, setting)
     for indicator in own.values():
         known = facts.get(indicator.metric)
         if isinstance(known, float) and not on_target(indicator, known, targets):
             found = (indicator.metric, known, indicator.target_value(targets), indicator.better)
             source = f"indicator {labels.label_of(indicator.metric).label}"
-            return _build(*found, source, week, due, (facts, targets))
+            return _build(*found, source, week, due, setting)
     return None
 
 
@@ -354,7 +362,7 @@ def _build(
     source: str,
     week: int,
     by_date: dt.date | None,
-    setting: tuple[Mapping[str, object], Targets],
+    setting: tuple[Mapping[str, object], Targets] | None,
 ) -> Goal:
     return Goal(
         metric=metric,
@@ -364,7 +372,7 @@ def _build(
         by_week=week,
         by_date=by_date,
         source=source,
-        text=goal_text(metric, current, target, week, by_date, *setting),
+        text=goal_text(metric, current, target, week, by_date, *setting) if setting else "",
     )
 
 

@@ -22,13 +22,13 @@ the plan says so.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
 from gapdiag.coaching.trends import on_target
 from gapdiag.model._result import Worded
-from gapdiag.model.diagnosis import Diagnosis
+from gapdiag.model.diagnosis import Evidence, Judged
 from gapdiag.model.gaps import GAPS, Gap
 from gapdiag.model.labels import label_of, labels_listed
 from gapdiag.model.metrics import Targets, _Strict
@@ -63,7 +63,7 @@ class Skill(Worded, _Strict):
 
 def skill_queue(
     gap: Gap,
-    diagnosis: Diagnosis,
+    diagnosis: Judged,
     book: Rulebook,
     library: Interventions,
     targets: Targets,
@@ -94,7 +94,7 @@ def skill_queue(
 
 def current_drill(
     gap: Gap,
-    diagnosis: Diagnosis,
+    diagnosis: Judged,
     book: Rulebook,
     library: Interventions,
     targets: Targets,
@@ -102,11 +102,20 @@ def current_drill(
     judged: Mapping[str, object],
     now: Mapping[str, object],
     avoid: frozenset[str] = frozenset(),
+    memo: dict[Any, Any] | None = None,
 ) -> Drill | None:
     """The drill of `skill_queue`'s current skill (None where it has none), without the
-    words of the others: what a page that shows only the first action needs."""
-    marks = _indicators(library)
-    named = _named(gap, diagnosis, book, library, targets, judged, marks, words=False)
+    words of the others: what a page that shows only the first action needs.
+
+    `memo`: a dict the caller keeps for one pack and library (a page of many reps), where
+    the indicators and the drills each set of fired rules and comparisons names are kept.
+    """
+    marks = memo.get(_MARKS) if memo is not None else None
+    if marks is None:
+        marks = _indicators(library)
+        if memo is not None:
+            memo[_MARKS] = marks
+    named = _named(gap, diagnosis, book, library, targets, judged, marks, words=False, memo=memo)
     statuses = _statuses(named, (judged, now), marks, targets, avoid)
     return next((library.drill(d) for d, _, _, status in statuses if status == "current"), None)
 
@@ -137,7 +146,7 @@ def _statuses(
 
 def _named(
     gap: Gap,
-    diagnosis: Diagnosis,
+    diagnosis: Judged,
     book: Rulebook,
     library: Interventions,
     targets: Targets,
@@ -145,14 +154,53 @@ def _named(
     marks: Mapping[str, Indicator],
     *,
     words: bool,
+    memo: dict[Any, Any] | None = None,
 ) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """Drill id -> (why, the metrics naming it), in queue order; `why` is '' unless `words`."""
+    """Drill id -> (why, the metrics naming it), in queue order; `why` is '' unless `words`.
+
+    Without words, what the evidence names depends only on each supporting rule and the
+    metrics its comparisons read: `memo` keeps it per gap and set of those.
+    """
+    strongest = [
+        (e, frozenset(c.observed for c in e.checks))
+        for e in sorted(diagnosis.verdict(gap).evidence, key=lambda e: -e.certainty)
+        if e.certainty > 0
+    ]
+    key = (gap, tuple((e.rule, read) for e, read in strongest))
+    kept = memo.get(key) if memo is not None and not words else None
+    named = dict(kept) if kept is not None else _from_evidence(gap, strongest, book, library, words)
+    if memo is not None and not words and kept is None:
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[key] = dict(named)
+    if not named:
+        for drill_id in library.playbook(gap).drills:
+            drill = library.drill(drill_id)
+            short = _short(drill.indicators, judged, marks, targets)
+            if short:
+                why = f"its indicator is short: {_reading(*short[0], targets)}" if words else ""
+                named[drill.id] = (why, tuple(m for m, _, _ in short))
+    return named
+
+
+_MARKS = "indicators"
+"""Where `current_drill`'s memo keeps the library's indicators by metric."""
+_MEMO_SIZE = 4096
+"""Sets of fired rules and comparisons a memo keeps (cleared when full)."""
+
+
+def _from_evidence(
+    gap: Gap,
+    strongest: list[tuple[Evidence, frozenset[str]]],
+    book: Rulebook,
+    library: Interventions,
+    words: bool,
+) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The drills the supporting evidence names (strongest first, each with the metrics its
+    comparisons read), in queue order."""
     named: dict[str, tuple[str, tuple[str, ...]]] = {}
-    for evidence in sorted(diagnosis.verdict(gap).evidence, key=lambda e: -e.certainty):
-        if evidence.certainty <= 0:
-            continue
+    for evidence, read in strongest:
         pointed = book.rule(evidence.rule).drill
-        read = {check.observed for check in evidence.checks}
         for drill in library.drills:
             through = tuple(m for m in drill.indicators if m in read)
             if gap in drill.gaps and (drill.id == pointed or through):
@@ -164,13 +212,6 @@ def _named(
                 )
                 metrics = (*before, *(m for m in through or drill.indicators if m not in before))
                 named[drill.id] = (why, metrics)
-    if not named:
-        for drill_id in library.playbook(gap).drills:
-            drill = library.drill(drill_id)
-            short = _short(drill.indicators, judged, marks, targets)
-            if short:
-                why = f"its indicator is short: {_reading(*short[0], targets)}" if words else ""
-                named[drill.id] = (why, tuple(m for m, _, _ in short))
     return named
 
 

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from gapdiag.model._result import Worded
 from gapdiag.model.derived import DEPENDS
-from gapdiag.model.diagnosis import Diagnosis, Evidence
+from gapdiag.model.diagnosis import Diagnosis, Evidence, Judged
 from gapdiag.model.gaps import FOUND
 from gapdiag.model.labels import labels_listed
 from gapdiag.model.metrics import Targets, _Strict
@@ -43,7 +43,7 @@ class Distortion(Worded, _Strict):
         return self.text
 
 
-def system_evidence(diagnosis: Diagnosis) -> tuple[Evidence, ...]:
+def system_evidence(diagnosis: Judged) -> tuple[Evidence, ...]:
     """The supporting evidence of a confirmed or suspected system gap, strongest first."""
     verdict = diagnosis.verdict("system")
     if verdict.status not in FOUND:
@@ -52,7 +52,7 @@ def system_evidence(diagnosis: Diagnosis) -> tuple[Evidence, ...]:
     return tuple(sorted(chosen, key=lambda e: -e.certainty))
 
 
-def system_actions(diagnosis: Diagnosis, fallback: tuple[str, ...] = ()) -> tuple[str, ...]:
+def system_actions(diagnosis: Judged, fallback: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The firing system rules' own interventions, strongest first (else `fallback`); when
     every fact behind the gap is an estimate, checking it comes first."""
     found = [e.intervention for e in system_evidence(diagnosis) if e.intervention]
@@ -60,7 +60,7 @@ def system_actions(diagnosis: Diagnosis, fallback: tuple[str, ...] = ()) -> tupl
     return (*check, *dict.fromkeys(found)) or fallback
 
 
-def distortions(diagnosis: Diagnosis, book: Rulebook) -> tuple[Distortion, ...]:
+def distortions(diagnosis: Judged, book: Rulebook) -> tuple[Distortion, ...]:
     """Per firing system rule that declares them: the rep's numbers its fault distorts."""
     out = []
     for evidence in system_evidence(diagnosis):

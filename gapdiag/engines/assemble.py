@@ -82,6 +82,21 @@ def assemble(
     )
 
 
+def one_verdict(
+    book: Rulebook,
+    at: int,
+    outcomes: Sequence[Outcome],
+    facts: Facts,
+    weak: Weak,
+    numbers: Numbers,
+) -> Verdict:
+    """The verdict on the `at`-th gap of ``book.by_gap`` alone, as `assemble` builds it from
+    a batch's `numbers` (for a reader that needs one gap's evidence, not the Diagnosis)."""
+    gap, rows, rules = book.by_gap[at]
+    known = book.memos("evidence", "checks", "because")
+    return _numbered(gap, rules, [outcomes[i] for i in rows], facts, weak, numbers, known)
+
+
 def weak_of(rep: RepMetrics, basis: Thinness | None = None) -> Weak:
     """The rep's thin counted metrics and the metrics it marks as proxies."""
     found = basis if basis is not None else thinness(metric_facts(rep))

@@ -318,12 +318,13 @@ class _Because:
 
     def __call__(self, names: Sequence[str]) -> Fields:
         rule, facts = self.rule, self.facts
-        checks = traced(rule.atoms, facts, self.memo)
-        # both at once: every view showing the comparisons shows the text with them
-        return {
-            "because": because_of(rule, facts, self.texts),
-            "checks": deciding(rule.condition, checks, rule.decided),
-        }
+        out: Fields = {}
+        if "because" in names:
+            out["because"] = because_of(rule, facts, self.texts)
+        if "checks" in names:  # a goal or a drill reads the comparisons, not the text
+            checks = traced(rule.atoms, facts, self.memo)
+            out["checks"] = deciding(rule.condition, checks, rule.decided)
+        return out
 
 
 def evidence(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import Field
 
@@ -357,3 +357,15 @@ class Diagnosis(Deferred):
     def _repr_markdown_(self) -> str:
         """Markdown display in notebooks and Markdown renderers."""
         return self.explain(fmt="markdown")
+
+
+class Judged(Protocol):
+    """What a plan reads of a rep's judgment: the primary gap and each gap's verdict (a
+    `Diagnosis`, or a page's lighter stand-in that builds only the verdicts asked for)."""
+
+    @property
+    def primary_gap(self) -> Gap | None:
+        """The gap to act on first, when the rep is behind."""
+
+    def verdict(self, gap: Gap) -> Verdict:
+        """The verdict on one gap."""

@@ -16,6 +16,8 @@ _FIELDS = tuple(
     (group, tuple(model.model_fields), tuple(f"{group}.{f}" for f in model.model_fields))
     for group, model in GROUPS.items()
 )
+METRIC_PATHS: tuple[str, ...] = (*_TOP, *(key for _, _, keys in _FIELDS for key in keys))
+"""Every metric path, in the order `metric_facts` lists them."""
 
 
 def metric_facts(metrics: RepMetrics) -> dict[str, Fact]:
@@ -53,9 +55,20 @@ def facts_and_basis(
     metrics: RepMetrics, targets: Targets, team: TeamStats | None = None
 ) -> tuple[dict[str, Fact], Thinness]:
     """`build_facts`, and the rep's counted metrics sorted by the counts behind them."""
-    facts = metric_facts(metrics)
+    return completed(metric_facts(metrics), targets, team)
+
+
+def completed(
+    facts: dict[str, Fact],
+    targets: Targets,
+    team: TeamStats | None = None,
+    derived: dict[str, Fact] | None = None,
+) -> tuple[dict[str, Fact], Thinness]:
+    """`complete_facts` of flat metric facts (every `METRIC_PATHS` key, None where absent;
+    in place), and their counted metrics sorted by the counts behind them. `derived`: the
+    ``derive`` of these facts where the caller has it (a batch works it out column-wise)."""
     basis = thinness(facts)
-    return _complete(facts, basis, targets, team), basis
+    return _complete(facts, basis, targets, team, derived), basis
 
 
 def complete_facts(
@@ -73,12 +86,16 @@ def complete_facts(
 
 
 def _complete(
-    facts: dict[str, Fact], basis: Thinness, targets: Targets, team: TeamStats | None
+    facts: dict[str, Fact],
+    basis: Thinness,
+    targets: Targets,
+    team: TeamStats | None,
+    derived: dict[str, Fact] | None = None,
 ) -> dict[str, Fact]:
     for path in basis.set_aside:
         facts[path] = None  # too few observations: read as unknown (model.basis)
     facts.update(target_facts(targets))
-    facts.update(derive(facts, targets))
+    facts.update(derive(facts, targets) if derived is None else derived)
     if team is not None:
         facts.update(team.facts())
     return facts

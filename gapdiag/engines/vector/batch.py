@@ -25,6 +25,7 @@ from gapdiag.model.gaps import GAPS
 from gapdiag.model.metrics import RepMetrics, Targets, parse_targets
 from gapdiag.model.team import TeamStats
 from gapdiag.model.wording import standing_word
+from gapdiag.rulebook.facts import METRIC_PATHS
 from gapdiag.rulebook.pack import Rulebook
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -195,6 +196,23 @@ class Batch(Worded, BaseModel):
         lookup = _lookup(population, self._targets, self._team, start, stop, True)
         texts = {n: s.iloc[start:stop] for n, s in population.texts.items()}
         return lookup, texts, population.proxied(start, stop)
+
+    def metrics(self, start: int = 0, stop: int | None = None) -> tuple[Any, Any]:
+        """The diagnosed reps' metrics from index `start` to `stop` as given (before thin
+        counts are set aside): each metric path's column (NaN: absent), and each rep's
+        metrics marked as proxies."""
+        from gapdiag.engines.vector._population import PROXIES, cell_items
+
+        population = self._population
+        stop = population.size if stop is None else min(stop, population.size)
+        columns = {path: population.number(path)[start:stop] for path in METRIC_PATHS}
+        marks = population.texts.get(PROXIES)
+        proxies = (
+            [cell_items(v) for v in marks.iloc[start:stop].tolist()]
+            if marks is not None
+            else [()] * max(stop - start, 0)
+        )
+        return columns, proxies
 
     def _repr_html_(self) -> str:
         """Rich display: where reps stand, what was found, and the first rows, in words."""

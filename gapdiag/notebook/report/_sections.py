@@ -68,11 +68,11 @@ def brief_sections(
     supports = {r.id: r.certainty > 0 for r in book.compiled}
     compiled = {r.id: r for r in book.compiled}
     frame = batch.frame
-    primary = frame["primary_gap"].astype(object).to_numpy().tolist()
-    leading = frame["leading_gap"].astype(object).to_numpy().tolist()
+    primary = _texts(frame["primary_gap"])
+    leading = _texts(frame["leading_gap"])
     blocked = frame["pip_blocked"].to_numpy().tolist()
     stops = (
-        frame["tree_stop"].astype(object).to_numpy().tolist()
+        _texts(frame["tree_stop"])
         if book.tree is not None and "tree_stop" in frame.columns
         else [None] * len(primary)
     )
@@ -143,7 +143,7 @@ def _orders(frame: Any, gaps: list[str]) -> list[tuple[str, ...]]:
     import numpy as np
 
     named = sorted(gaps, key=_ORDER.__getitem__)  # every pack has each gap's verdict
-    sure = np.column_stack([frame[f"{gap}.confidence"].to_numpy(np.float64) for gap in named])
+    sure = np.column_stack([np.asarray(frame[f"{gap}.confidence"], np.float64) for gap in named])
     order = np.argsort(-sure, axis=1, kind="stable")
     code = order @ (len(named) ** np.arange(len(named)))
     kinds, first = np.unique(code, return_index=True)
@@ -327,6 +327,13 @@ class _Chunk:
                 {"node": node, "needs": needs, "possible": tree.possible(node)}
             )
         return found
+
+
+def _texts(column: Any) -> list[str | None]:
+    """A text column of the results table (pandas or polars) as a list, None where empty."""
+    import numpy as np
+
+    return [v if isinstance(v, str) else None for v in np.asarray(column, dtype=object).tolist()]
 
 
 def _absent(value: Any) -> bool:

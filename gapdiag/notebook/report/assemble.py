@@ -6,6 +6,13 @@ leaderboard values are the facts the rules read, and the focus, first action and
 escalation come from the coaching room (`choose_focus`, `skill_queue`, `escalate`), so the
 page never disagrees with a plan. Each diagnosis is turned into short texts as soon as it
 is built and then dropped, so the report's memory grows with its words, not its objects.
+
+A brief page (a large population) builds no Diagnosis and validates no rep: each line's
+standing, outcome, verdicts, values and flags come from the batch's columns and arrays
+(`_columns`, `_open`), its section from `_sections.brief_sections`, and only a rep with a
+focus gets facts (from the metric columns) and the one or two verdicts its goal and first
+action read (`_Lean`). A rep with a coaching history keeps the Diagnosis path (escalation
+reads it). ``tests/test_report_columns.py`` holds every line equal to the Diagnosis path's.
 """
 
 from __future__ import annotations
@@ -13,29 +20,36 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from functools import partial
+from itertools import repeat
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from gapdiag.coaching.escalation import Escalation, escalate
 from gapdiag.coaching.history import RepHistory
 from gapdiag.coaching.playbook import Focus, choose_focus, coaching_status
 from gapdiag.coaching.skills import current_drill
 from gapdiag.coaching.system import system_actions
+from gapdiag.engines.assemble import Numbers, one_verdict
 from gapdiag.engines.assemble import assemble as assemble_diagnosis
-from gapdiag.model.diagnosis import Diagnosis, RulebookStamp
-from gapdiag.model.gaps import FOUND
+from gapdiag.engines.judgment import Weak
+from gapdiag.model.derived import derive
+from gapdiag.model.diagnosis import Diagnosis, Judged, RulebookStamp, Verdict
+from gapdiag.model.gaps import FOUND, GAPS, Gap
 from gapdiag.model.labels import asked
-from gapdiag.model.metrics import RepMetrics, Targets
+from gapdiag.model.metrics import METRICS, RepMetrics, Targets
 from gapdiag.model.team import TeamStats
 from gapdiag.model.wording import check_proxies_first, humanize, period, standing_word
 from gapdiag.notebook.report import _words as w
 from gapdiag.notebook.report._detail import Section, detail_of
-from gapdiag.notebook.report._open import Open, open_rules
+from gapdiag.notebook.report._open import CHUNK, Open, open_rules
+from gapdiag.notebook.report._sections import brief_sections
 from gapdiag.notebook.report._words import URGENCY
 from gapdiag.notebook.report.causes import Cause, Collect, team_causes, what_to_collect
 from gapdiag.notebook.signs import GAP_NAMES, STATUS_WORDS
-from gapdiag.rulebook.facts import facts_and_basis
+from gapdiag.rulebook.compiler import Facts
+from gapdiag.rulebook.facts import completed, facts_and_basis
 from gapdiag.rulebook.interventions import Interventions
 from gapdiag.rulebook.pack import Rulebook
 
@@ -221,17 +235,43 @@ def assemble(
 ) -> Report:
     """Gather every number and text the report shows: reps by urgency, then team by team."""
     brief = detail == "brief" or (detail == "auto" and batch.summary.diagnosed > FULL_DETAIL_MAX)
-    context = _Context(batch.rules, batch.targets, histories, library, names or {}, brief)
+    places = {gap: at for at, (gap, _, _) in enumerate(batch.rules.by_gap)}
+    context = _Context(
+        batch.rules, batch.targets, histories, library, names or {}, brief, places, {}
+    )
     lines: list[RepLine] = []
     periods: set[tuple[dt.date | None, dt.date | None]] = set()
     stamp: RulebookStamp | None = None
-    for row, rep, team, group, open_ in zip(
-        batch.rows, batch.each_rep(), batch.teams(), batch.groups(), open_rules(batch), strict=True
+    judgments = _columns(batch) if brief else repeat(None)
+    fed: list[tuple[Open, Focus | None]] = []  # the rep whose brief section is asked for
+    sections: Iterator[Section] = (
+        brief_sections(batch, (o for o, _ in _fed(fed)), (f for _, f in _fed(fed)))
+        if brief
+        else iter(())
+    )
+    validated = repeat(None) if brief else batch.each_rep()  # a brief page validates none
+    for row, rep, team, group, open_, columns in zip(
+        batch.rows,
+        validated,
+        batch.teams(),
+        batch.groups(),
+        open_rules(batch),
+        judgments,
+        strict=False,
     ):
-        line, diagnosis = _line(context, row, rep, team, group, open_)
+        if columns is not None and columns.rep_id not in histories:
+            # a brief page's line needs no Diagnosis (escalation, with a history, does)
+            judged = _Lean(context, columns, open_, team)
+            line = _lean_line(context, row, group, judged, partial(_section, fed, sections))
+            periods.add(columns.period)
+            stamp = context.rules.stamp
+        else:
+            line, diagnosis = _line(context, row, rep or batch.rep(row), team, group, open_)
+            periods.add((diagnosis.period_start, diagnosis.period_end))
+            stamp = diagnosis.rulebook
+            if brief:  # its section came from its Diagnosis: skip the columns' one
+                _section(fed, sections, None, open_)
         lines.append(line)
-        periods.add((diagnosis.period_start, diagnosis.period_end))
-        stamp = diagnosis.rulebook
     has_groups = any(line.team != NO_TEAM for line in lines)
     by_team: dict[str, list[RepLine]] = {}
     for line in lines:
@@ -312,6 +352,10 @@ class _Context:
     library: Interventions
     names: Mapping[str, str]
     brief: bool
+    places: Mapping[Gap, int]
+    """Each gap's place in the pack's ``by_gap``."""
+    drills: dict[Any, Any]
+    """`current_drill`'s memo for the pack and library (the column-wise lines use it)."""
 
 
 def _line(
@@ -363,11 +407,7 @@ def _line(
         move=_move(focus),
         action=_action_words(diagnosis, focus, action, needs),
         values=tuple(_number_of(facts.get(m)) for m in LEADING),
-        system_signs=frozenset(
-            c.observed for e in system.evidence for c in e.checks if c.result is True
-        )
-        if system.status in FOUND
-        else frozenset(),
+        system_signs=_system_signs(system) if system.status in FOUND else frozenset(),
         coaching_short=coaching_status(facts, targets) == "flagged",
         next_step=_next_step(escalation),
         trend=trend,
@@ -386,23 +426,274 @@ def _line(
     return line, diagnosis
 
 
+class _Metrics:
+    """A chunk of reps' metrics as given, each rep's flat metric facts built on demand."""
+
+    __slots__ = ("columns", "derived", "flags", "proxies")
+
+    def __init__(self, batch: Batch, start: int, stop: int, lookup: Any) -> None:
+        import numpy as np
+
+        columns, self.proxies = batch.metrics(start, stop)
+        self.columns = [(path, values.tolist()) for path, values in columns.items()]
+        self.flags = frozenset(path for path in columns if METRICS[path].is_bool)
+        size = stop - start
+        self.derived = [
+            (path, np.broadcast_to(np.asarray(lookup(path), np.float64), (size,)).tolist())
+            for path in derive({}, batch.targets)  # its paths, in its order
+        ]
+
+    def facts(self, at: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The rep's flat metric facts, as `metric_facts` of its metrics gives them, and its
+        derived values, as `derive` gives them (None where unknown or not finite)."""
+        flags = self.flags
+        facts: dict[str, Any] = {}
+        for path, values in self.columns:
+            value = values[at]
+            facts[path] = None if value != value else (value == 1.0) if path in flags else value
+        # the batch's derived columns hold NaN for unknown and for what is not finite
+        derived = {path: None if (v := values[at]) != v else v for path, values in self.derived}
+        return facts, derived
+
+
+class _Columns(NamedTuple):
+    """What a rep's line reads of the batch's columns: the results table's standing,
+    outcome and primary gap, and the figures the rules read (as its facts hold them)."""
+
+    rep_id: str
+    period: tuple[dt.date | None, dt.date | None]
+    standing: str
+    outcome: str
+    primary_gap: Gap | None
+    values: tuple[float | None, ...]
+    """The LEADING values, None where unknown."""
+    covered: bool
+    coaching_short: bool
+    metrics: _Metrics
+    at: int
+    """The rep's place in `metrics`."""
+
+
+def _columns(batch: Batch) -> Iterator[_Columns]:
+    """Each diagnosed rep's `_Columns`, in `rows` order, worked out `CHUNK` reps at a time."""
+    import numpy as np
+
+    frame, threshold = batch.frame, batch.targets.manager_coaching_hours_per_week
+
+    def texts(name: str) -> list[Any]:
+        return [v if isinstance(v, str) else None for v in np.asarray(frame[name]).tolist()]
+
+    def figure(name: str) -> Any:
+        return np.broadcast_to(np.asarray(lookup(name), dtype=np.float64), (size,))
+
+    standing, outcome, primary = texts("standing"), texts("outcome"), texts("primary_gap")
+    ids = np.asarray(frame["rep_id"]).tolist()
+    for start in range(0, batch.summary.diagnosed, CHUNK):
+        stop = min(start + CHUNK, batch.summary.diagnosed)
+        size = stop - start
+        lookup, dates, _ = batch.columns(start, stop)
+        values = [[None if v != v else v for v in figure(m).tolist()] for m in LEADING]
+        with np.errstate(invalid="ignore"):
+            covered = (figure("derived.gap_to_goal") <= 0).tolist()
+            hours = figure("territory.manager_coaching_hours_per_week")
+            short = (hours < threshold).tolist() if threshold is not None else [False] * size
+        periods = zip(
+            _days(dates, "period_start", size), _days(dates, "period_end", size), strict=True
+        )
+        metrics = _Metrics(batch, start, stop, lookup)
+        for at, (known, cover, flagged, pair) in enumerate(
+            zip(zip(*values, strict=True), covered, short, periods, strict=True)
+        ):
+            rep = start + at
+            yield _Columns(
+                ids[rep],
+                pair,
+                standing[rep],
+                outcome[rep],
+                primary[rep],
+                known,
+                cover,
+                flagged,
+                metrics,
+                at,
+            )
+
+
+def _days(texts: Mapping[str, Any], name: str, size: int) -> list[dt.date | None]:
+    """A date column of a chunk of reps, as their metrics hold it (None: absent)."""
+    series = texts.get(name)
+    if series is None:
+        return [None] * size
+    return [None if _absent(v) else v.date() for v in series.tolist()]
+
+
+def _absent(value: Any) -> bool:
+    from gapdiag.engines.vector._checks import _absent as absent
+
+    return bool(absent(value))
+
+
+class _Lean:
+    """A rep's judgment as the page reads it, without its `Diagnosis`: the standing, the
+    outcome and the primary gap from the batch's columns, each gap's verdict numbers from
+    its arrays, and the rep's facts and a gap's `Verdict` (with its evidence) built only
+    when something reads them."""
+
+    __slots__ = ("built", "columns", "context", "found", "open_", "primary_gap", "team")
+
+    def __init__(
+        self, context: _Context, columns: _Columns, open_: Open, team: TeamStats | None
+    ) -> None:
+        self.context, self.columns, self.open_, self.team = context, columns, open_, team
+        self.primary_gap: Gap | None = columns.primary_gap
+        self.found: tuple[Facts, Weak] | None = None
+        self.built: dict[str, Verdict] = {}
+
+    def facts(self) -> tuple[Facts, Weak]:
+        """The rep's facts (as the rules read them) and what of them is weak, from the
+        batch's columns (as `facts_and_basis` and `weak_of` give them from its metrics)."""
+        if self.found is None:
+            columns = self.columns
+            flat, derived = columns.metrics.facts(columns.at)
+            facts, basis = completed(flat, self.context.targets, self.team, derived)
+            proxies = columns.metrics.proxies[columns.at]
+            self.found = (facts, Weak(frozenset(basis.thin), frozenset(proxies)))
+        return self.found
+
+    def verdict(self, gap: Gap) -> Verdict:
+        """The verdict on one gap, as the rep's Diagnosis has it."""
+        found = self.built.get(gap)
+        if found is None:
+            at, (facts, weak) = self.context.places[gap], self.facts()
+            rules, outcomes = self.context.rules, self.open_.outcomes
+            found = one_verdict(rules, at, outcomes, facts, weak, self.open_.numbers[at])
+            self.built[gap] = found
+        return found
+
+    def number(self, gap: Gap) -> Numbers:
+        """One gap's verdict numbers (certainty, confidence, status, cap, blocks a PIP)."""
+        return self.open_.numbers[self.context.places[gap]]
+
+    def order(self) -> list[Gap]:
+        """The gaps in the Diagnosis's order of verdicts: surest first, ties in GAPS order."""
+        places, numbers = self.context.places, self.open_.numbers
+        return sorted(places, key=lambda g: (-numbers[places[g]][1], _ORDER[g]))
+
+    def focus(self) -> Focus | None:
+        """`choose_focus` of the rep: None without a found system gap or a primary gap
+        (the facts are not built for it)."""
+        if self.number("system")[2] not in FOUND and self.primary_gap is None:
+            return None
+        context = self.context
+        facts = self.facts()[0]
+        return choose_focus(self, facts, context.library, context.targets, words=False)
+
+
+_ORDER = {gap: index for index, gap in enumerate(GAPS)}
+
+
+def _lean_line(
+    context: _Context,
+    row: int,
+    group: str | None,
+    judged: _Lean,
+    section: Callable[[Focus | None, Open], Section],
+) -> RepLine:
+    """The rep's line without its Diagnosis: the same fields as `_line`'s, from the batch's
+    columns and the verdicts it reads alone; its section from `section` (given the focus)."""
+    columns, open_, rep_id = judged.columns, judged.open_, judged.columns.rep_id
+    focus = judged.focus()
+    needs = open_.needs
+    order = judged.order()
+    detail = section(focus, open_)
+    if focus is not None:
+        facts = judged.facts()[0]
+        action = _first_action(focus, judged, context, facts, context.drills) or ""
+    elif columns.outcome == "undetermined" and needs:
+        action = f"Collect {asked(needs[0])}"
+    else:  # the first watch note, as the section says it
+        action = f"Watch: {detail.watch[0]}" if detail.watch else "Keep the current rhythm"
+    system = judged.number("system")
+    return RepLine(
+        row=row,
+        rep_id=rep_id,
+        name=context.names.get(rep_id) or rep_id,
+        team=group or NO_TEAM,
+        standing=columns.standing,
+        standing_words=standing_word(columns.standing),
+        urgency=_urgency_of(columns.outcome, columns.standing, focus, system[4]),
+        focus_gap=focus.gap if focus else None,
+        focus_status=focus.status if focus else None,
+        focus_confidence=focus.confidence if focus else None,
+        verdicts=tuple((g, judged.number(g)[2], judged.number(g)[1]) for g in order),
+        needs=needs,
+        open_by_gap=tuple(
+            (g, open_.by_gap.get(g, ())) for g in order if judged.number(g)[2] == "unknown"
+        ),
+        say=_said(columns.outcome, focus, needs),
+        move=_move(focus),
+        action=action,
+        values=columns.values,
+        system_signs=_system_signs(judged.verdict("system")) if system[2] in FOUND else frozenset(),
+        coaching_short=columns.coaching_short,
+        next_step=None,
+        trend=None,
+        has_history=False,
+        covered=columns.covered,
+        detail=detail,
+    )
+
+
+def _fed(fed: list[tuple[Open, Focus | None]]) -> Iterator[tuple[Open, Focus | None]]:
+    """What `brief_sections` reads next: the rep `_section` put in `fed`."""
+    while True:
+        yield fed[0]
+
+
+def _section(
+    fed: list[tuple[Open, Focus | None]],
+    sections: Iterator[Section],
+    focus: Focus | None,
+    open_: Open,
+) -> Section:
+    """The next rep's brief section from the batch's columns (`brief_sections`), given its
+    rules left open and its focus."""
+    fed[:] = [(open_, focus)]
+    return next(sections)
+
+
+def _system_signs(system: Verdict) -> frozenset[str]:
+    """Metrics whose comparisons held in a found system gap's evidence."""
+    return frozenset(c.observed for e in system.evidence for c in e.checks if c.result is True)
+
+
 def _urgency(d: Diagnosis, focus: Focus | None) -> int:
     """The rep's group: by the focus where there is one, else by outcome and standing."""
-    keys = [key for key, _ in URGENCY]
+    return _urgency_of(d.outcome, d.standing.status, focus, d.verdict("system").blocks_pip)
+
+
+def _urgency_of(outcome: str, standing: str, focus: Focus | None, blocks_pip: bool) -> int:
+    keys = _URGENCY_KEYS
     if focus is None:
-        if d.outcome == "undetermined":
+        if outcome == "undetermined":
             return keys.index("data")
-        status = d.standing.status
-        return keys.index(status if status in ("ahead", "on_track") else "none")
-    if focus.gap == "system" and d.verdict("system").blocks_pip:
+        return keys.index(standing if standing in ("ahead", "on_track") else "none")
+    if focus.gap == "system" and blocks_pip:
         return keys.index("system")  # measured: on estimates alone it is a suspicion to check
     return keys.index("confirmed" if focus.status == "confirmed" else "suspected")
 
 
+_URGENCY_KEYS = [key for key, _ in URGENCY]
+
+
 def _say(d: Diagnosis, focus: Focus | None, needs: tuple[str, ...]) -> str:
+    return _said(d.outcome, focus, needs)
+
+
+def _said(outcome: str, focus: Focus | None, needs: tuple[str, ...]) -> str:
     if focus is not None:
         return f"{GAP_NAMES[focus.gap]} {STATUS_WORDS[focus.status]}"
-    if d.outcome == "undetermined":
+    if outcome == "undetermined":
         return f"Not judged (needs {w.label(needs[0])})" if needs else "Not judged"
     return "No gap found"
 
@@ -475,9 +766,10 @@ def _trend_metric(focus: Focus | None, library: Interventions) -> str | None:
 
 def _first_action(
     focus: Focus | None,
-    diagnosis: Diagnosis,
+    diagnosis: Judged,
     context: _Context,
     facts: Mapping[str, object],
+    memo: dict[Any, Any] | None = None,
 ) -> str | None:
     """The plan's first step: the one skill drilled now, else the first manager action
     (for a system gap, the strongest firing rule's own intervention)."""
@@ -488,7 +780,14 @@ def _first_action(
         return check[0]
     library = context.library
     drill = current_drill(
-        focus.gap, diagnosis, context.rules, library, context.targets, judged=facts, now=facts
+        focus.gap,
+        diagnosis,
+        context.rules,
+        library,
+        context.targets,
+        judged=facts,
+        now=facts,
+        memo=memo,
     )
     if drill is not None:
         return drill.name
