@@ -1,7 +1,8 @@
 """The floor for diagnose_many: a pack's conditions evaluated over columns with plain numpy.
 
 What a hand-written vectorized evaluation of the same pack must do at least: read each
-metric column once (NaN where absent), compute the derived quantities the rules read,
+metric column once (NaN where absent, or where a rate rests on too few observations:
+`gapdiag.model.basis`), compute the derived quantities the rules read,
 each team's medians (and means) with one partition of the rows by team, and every
 rule's condition in three-valued logic. A value is a float array: a number, or NaN for
 unknown; a condition is two masks, surely true and surely false. No validation, no
@@ -17,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from gapdiag.model.basis import BASES
 from gapdiag.model.metrics import Targets
 from gapdiag.rulebook import expr as x
 from gapdiag.rulebook.facts import target_facts
@@ -98,13 +100,20 @@ def evaluate(book: Rulebook, frame: pd.DataFrame, t: Targets, team_by: str = "te
     """
     cache: dict[str, Array] = {}
 
+    def raw(path: str) -> Array:
+        if path in frame.columns:
+            return frame[path].to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.full(len(frame), np.nan)
+
     def col(path: str) -> Array:
         if path not in cache:
-            cache[path] = (
-                frame[path].to_numpy(dtype=np.float64, na_value=np.nan)
-                if path in frame.columns
-                else np.full(len(frame), np.nan)
-            )
+            cache[path] = raw(path)
+            basis = BASES.get(path)
+            if basis is not None:  # a rate on too few observations is read as unknown
+                count = raw(basis.count)
+                if basis.none_when is not None:  # a 0 beside it: it rests on nothing
+                    count = np.where(np.isnan(count) & (raw(basis.none_when) == 0), 0.0, count)
+                cache[path] = np.where(count < basis.too_few, np.nan, cache[path])
         return cache[path]
 
     names = sorted({n.path for c in book.compiled for n in _names(c.condition)})
@@ -112,7 +121,8 @@ def evaluate(book: Rulebook, frame: pd.DataFrame, t: Targets, team_by: str = "te
     values = derived(col, t)
     teams = [n for n in names if n.startswith("team.")]
     if teams:
-        values |= team_values(col, frame[team_by].to_numpy(dtype=object), teams)
+        # team medians read every rep's value as given, as diagnose_many's do
+        values |= team_values(raw, frame[team_by].to_numpy(dtype=object), teams)
 
     def number(node: x.Node) -> Array:
         if isinstance(node, x.Num):
