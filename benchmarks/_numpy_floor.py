@@ -99,11 +99,16 @@ def evaluate(book: Rulebook, frame: pd.DataFrame, t: Targets, team_by: str = "te
     then plain mask algebra: and = (all true, any false), or = (any true, all false).
     """
     cache: dict[str, Array] = {}
+    given: dict[str, Array] = {}
 
     def raw(path: str) -> Array:
-        if path in frame.columns:
-            return frame[path].to_numpy(dtype=np.float64, na_value=np.nan)
-        return np.full(len(frame), np.nan)
+        if path not in given:  # each column converted once, however many bases read it
+            given[path] = (
+                frame[path].to_numpy(dtype=np.float64, na_value=np.nan)
+                if path in frame.columns
+                else np.full(len(frame), np.nan)
+            )
+        return given[path]
 
     def col(path: str) -> Array:
         if path not in cache:
