@@ -89,11 +89,7 @@ def coaching_time(diagnosis: Diagnosis, library: Interventions, targets: Targets
     evidence of the system gap, the coaching target less the rhythm's other sessions with
     the rep (rounded up to 5 minutes); 0 otherwise, or where the playbook has no such slot."""
     sessions = library.playbook("system").sessions
-    if COACHING_TIME not in sessions or not any(
-        check.observed == COACHING and check.result is True
-        for evidence in system_evidence(diagnosis)
-        for check in evidence.checks
-    ):
+    if COACHING_TIME not in sessions or not _held(diagnosis, COACHING):
         return 0
     booked = sum(
         slot.minutes
@@ -112,11 +108,17 @@ def fair_quota(diagnosis: Diagnosis, quota: float | None) -> float | None:
     average), while a territory too small is evidence of the system gap; else None."""
     if quota is None:
         return None
-    sizes = [
+    sizes = _held(diagnosis, TERRITORY_SIZE)
+    size = next((s for s in sizes if isinstance(s, float) and 0 < s < 1), None)
+    return None if size is None else quota * size
+
+
+def _held(diagnosis: Diagnosis, metric: str) -> list[float | bool | None]:
+    """The values of `metric` in the system gap's supporting evidence where its comparison
+    held (empty when no such comparison did)."""
+    return [
         check.observed_value
         for evidence in system_evidence(diagnosis)
         for check in evidence.checks
-        if check.observed == TERRITORY_SIZE and check.result is True
+        if check.observed == metric and check.result is True
     ]
-    size = next((s for s in sizes if isinstance(s, float) and 0 < s < 1), None)
-    return None if size is None else quota * size
